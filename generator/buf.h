@@ -1,0 +1,45 @@
+/* buf: the one growable byte buffer, plus the allocation helpers every
+ * module uses.  A buffer's ptr is always NUL-terminated once anything has
+ * been written; an untouched BUF_INIT buffer has ptr == NULL (use buf_cstr). */
+#ifndef QUIRE_BUF_H
+#define QUIRE_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct buf {
+	char *ptr;
+	size_t len, cap;
+};
+
+#define BUF_INIT { NULL, 0, 0 }
+
+/* Allocation that never returns NULL: on exhaustion it prints a message and
+ * aborts, as git's xmalloc does.  A CLI has nothing better to do. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t n);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* Returns a new string formatted like printf; caller frees. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+void buf_grow(struct buf *b, size_t extra);
+void buf_put(struct buf *b, const char *s, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_putc(struct buf *b, char c);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+/* Appends s with & < > " ' escaped for HTML text and attribute values. */
+void buf_put_html(struct buf *b, const char *s, size_t n);
+void buf_puts_html(struct buf *b, const char *s);
+/* Keeps the allocation, forgets the contents. */
+void buf_reset(struct buf *b);
+void buf_truncate(struct buf *b, size_t len);
+void buf_free(struct buf *b);
+/* Returns the contents as a NUL-terminated string ("" when empty); borrowed. */
+const char *buf_cstr(const struct buf *b);
+/* Hands the string to the caller (who frees it) and resets b. Never NULL. */
+char *buf_detach(struct buf *b);
+
+#endif

@@ -1,0 +1,154 @@
+/* diag: the diagnostics collector. */
+#include "diag.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct entry {
+	enum diag_level lvl;
+	char *path;
+	int line, col;
+	size_t seq;
+	char *msg;
+};
+
+struct diag {
+	pthread_mutex_t lock;
+	struct entry *v;
+	size_t n, cap;
+	int errors, warnings;
+};
+
+struct diag *diag_new(void)
+{
+	struct diag *d = xcalloc(1, sizeof *d);
+	pthread_mutex_init(&d->lock, NULL);
+	return d;
+}
+
+void diag_clear(struct diag *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		free(d->v[i].path);
+		free(d->v[i].msg);
+	}
+	d->n = 0;
+	d->errors = d->warnings = 0;
+}
+
+void diag_free(struct diag *d)
+{
+	if (!d)
+		return;
+	diag_clear(d);
+	free(d->v);
+	pthread_mutex_destroy(&d->lock);
+	free(d);
+}
+
+static void vreport(struct diag *d, enum diag_level lvl, const char *path,
+		    int line, int col, const char *fmt, va_list ap)
+{
+	struct buf msg = BUF_INIT;
+	buf_vprintf(&msg, fmt, ap);
+	pthread_mutex_lock(&d->lock);
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 16;
+		d->v = xrealloc(d->v, d->cap * sizeof *d->v);
+	}
+	struct entry *e = &d->v[d->n];
+	e->lvl = lvl;
+	e->path = path ? xstrdup(path) : NULL;
+	e->line = line;
+	e->col = col;
+	e->seq = d->n++;
+	e->msg = buf_detach(&msg);
+	if (lvl == DIAG_ERROR)
+		d->errors++;
+	else
+		d->warnings++;
+	pthread_mutex_unlock(&d->lock);
+}
+
+void diag_report(struct diag *d, enum diag_level lvl, const char *path,
+		 int line, int col, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport(d, lvl, path, line, col, fmt, ap);
+	va_end(ap);
+}
+
+void diag_error(struct diag *d, const char *path, int line, int col,
+		const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport(d, DIAG_ERROR, path, line, col, fmt, ap);
+	va_end(ap);
+}
+
+void diag_warning(struct diag *d, const char *path, int line, int col,
+		  const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport(d, DIAG_WARNING, path, line, col, fmt, ap);
+	va_end(ap);
+}
+
+int diag_errors(const struct diag *d)
+{
+	return d->errors;
+}
+
+int diag_warnings(const struct diag *d)
+{
+	return d->warnings;
+}
+
+/* Site-wide messages (no path) come first, then by file and position; the
+ * message text breaks ties so parallel builds print identically. */
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	int c = strcmp(x->path ? x->path : "", y->path ? y->path : "");
+	if (c)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	c = strcmp(x->msg, y->msg);
+	if (c)
+		return c;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+void diag_format(const struct diag *d, struct buf *out)
+{
+	struct diag *m = (struct diag *)d;
+	pthread_mutex_lock(&m->lock);
+	qsort(m->v, m->n, sizeof *m->v, cmp_entry);
+	for (size_t i = 0; i < m->n; i++) {
+		const struct entry *e = &m->v[i];
+		const char *lvl = e->lvl == DIAG_ERROR ? "error" : "warning";
+		if (!e->path)
+			buf_printf(out, "quire: %s: %s\n", lvl, e->msg);
+		else if (e->line <= 0)
+			buf_printf(out, "%s: %s: %s\n", e->path, lvl, e->msg);
+		else
+			buf_printf(out, "%s:%d:%d: %s: %s\n", e->path, e->line,
+				   e->col > 0 ? e->col : 1, lvl, e->msg);
+	}
+	pthread_mutex_unlock(&m->lock);
+}
+
+void diag_print(const struct diag *d, FILE *f)
+{
+	struct buf b = BUF_INIT;
+	diag_format(d, &b);
+	fputs(buf_cstr(&b), f);
+	buf_free(&b);
+}

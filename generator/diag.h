@@ -1,0 +1,39 @@
+/* diag: collects every diagnostic of a run (errors and warnings, each with
+ * path:line:col) so that all are reported, sorted and deterministic, even
+ * when pages render on several threads.  main owns the collector. */
+#ifndef QUIRE_DIAG_H
+#define QUIRE_DIAG_H
+
+#include <stdio.h>
+
+#include "buf.h"
+
+enum diag_level { DIAG_WARNING, DIAG_ERROR };
+
+struct diag;
+
+struct diag *diag_new(void);
+void diag_free(struct diag *d);
+
+/* Records one diagnostic.  path is relative to SITE (may be NULL for a
+ * site-wide problem); line and col are 1-based, 0 when unknown.
+ * Thread-safe. */
+void diag_report(struct diag *d, enum diag_level lvl, const char *path,
+		 int line, int col, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+void diag_error(struct diag *d, const char *path, int line, int col,
+		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void diag_warning(struct diag *d, const char *path, int line, int col,
+		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+int diag_errors(const struct diag *d);
+int diag_warnings(const struct diag *d);
+
+/* Writes every diagnostic, sorted by path, line, column, as
+ * "path:line:col: error: message" lines. */
+void diag_format(const struct diag *d, struct buf *out);
+void diag_print(const struct diag *d, FILE *f);
+/* Forgets every diagnostic (serve reuses one collector per rebuild). */
+void diag_clear(struct diag *d);
+
+#endif
