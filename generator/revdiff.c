@@ -1,0 +1,1213 @@
+/* revdiff: turns two revisions of an article into a readable account of
+ * what changed.  Bodies are normalised, split into blocks, aligned with a
+ * bounded Myers diff; edited blocks are diffed again word by word.  Front
+ * matter becomes a list of plain-English notes.  Output goes to the
+ * history pages. */
+#include "revdiff.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Edit distances past MAX_D are not searched: the V history costs
+ * (MAX_D+1)(MAX_D+2)/2 ints (2 MB).  WORK_BUDGET bounds the Myers and
+ * pairing steps of one revdiff_body call, so a pathological revision costs
+ * tens of milliseconds at most; past it, regions fall back to delete+insert. */
+#define MAX_D 1000
+#define WORK_BUDGET 16000000L
+/* Dice similarity (per mille) from which a removed and an added block are
+ * shown as one edited block; a lone block replaced at the same place needs
+ * less evidence. */
+#define PAIR_MIN 500
+#define PAIR_MIN_ALONE 200
+#define PAIR_DP_CELLS 100000
+#define EXCERPT_WORDS 8
+#define EXCERPT_BYTES 80
+#define SCALAR_SHORT 80
+
+/* A token: a word (with the whitespace that follows it, wslen bytes at
+ * s + len) or a whole block (wslen 0).  Compared by hash, then bytes. */
+struct tok {
+	const char *s;
+	size_t len, wslen;
+	uint64_t h;
+};
+
+struct toks {
+	struct tok *v;
+	size_t n, cap;
+};
+
+/* Per-call state: the reusable Myers V history and the remaining budget. */
+struct ctx {
+	int32_t *v;
+	size_t vcap;
+	long budget;
+};
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static int tok_eq(const struct tok *a, const struct tok *b)
+{
+	return a->h == b->h && a->len == b->len &&
+	       memcmp(a->s, b->s, a->len) == 0;
+}
+
+static void toks_push(struct toks *t, const char *s, size_t len, size_t wslen)
+{
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 16;
+		t->v = xrealloc(t->v, t->cap * sizeof *t->v);
+	}
+	t->v[t->n++] = (struct tok){ s, len, wslen, hash_bytes(s, len) };
+}
+
+/* Blanks that do not end a line; trailing ones are ignored everywhere. */
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\v' || c == '\f';
+}
+
+static int is_space(char c)
+{
+	return is_blank(c) || c == '\n' || c == '\r';
+}
+
+/* ---- escaping -------------------------------------------------------- */
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if none. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+	size_t len;
+	unsigned min;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF) {
+		len = 2;
+		min = 0x80;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		len = 3;
+		min = 0x800;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		len = 4;
+		min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	unsigned cp = c & (0x7F >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return len;
+}
+
+/* Appends s as HTML text: buf_put_html for valid UTF-8, U+FFFD for invalid
+ * bytes and control characters, so old revisions in another encoding
+ * cannot break the page. */
+static void put_text(struct buf *out, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t run = 0, i = 0;
+	while (i < n) {
+		size_t l = utf8_seq(u + i, n - i);
+		if (l == 1 && u[i] < 0x20 && u[i] != '\t' && u[i] != '\n' &&
+		    u[i] != '\r')
+			l = 0;
+		if (l == 0) {
+			buf_put_html(out, s + run, i - run);
+			buf_puts(out, "\xEF\xBF\xBD");
+			run = ++i;
+			continue;
+		}
+		i += l;
+	}
+	buf_put_html(out, s + run, n - run);
+}
+
+static void put_cstr(struct buf *out, const char *s)
+{
+	put_text(out, s, strlen(s));
+}
+
+/* ---- normalisation and blocks ------------------------------------------ */
+
+/* Writes text to out with the BOM dropped, CRLF and CR turned into LF,
+ * trailing blanks of each line and trailing blank lines removed. */
+static void normalize(const char *text, struct buf *out)
+{
+	const char *p = text ? text : "";
+	if (strncmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
+	buf_grow(out, strlen(p));
+	while (*p) {
+		const char *e = p;
+		while (*e && *e != '\n' && *e != '\r')
+			e++;
+		const char *t = e;
+		while (t > p && is_blank(t[-1]))
+			t--;
+		buf_put(out, p, (size_t)(t - p));
+		if (!*e)
+			break;
+		buf_putc(out, '\n');
+		p = e + (e[0] == '\r' && e[1] == '\n' ? 2 : 1);
+	}
+	while (out->len && out->ptr[out->len - 1] == '\n')
+		out->len--;
+	if (out->ptr)
+		out->ptr[out->len] = '\0';
+}
+
+static size_t skip_blanks(const char *s, const char *e)
+{
+	size_t i = 0;
+	while (s + i < e && is_blank(s[i]))
+		i++;
+	return i;
+}
+
+/* If the line [s,e) opens a code fence, returns its length and sets *ch. */
+static size_t fence_open(const char *s, const char *e, char *ch)
+{
+	s += skip_blanks(s, e);
+	if (s == e || (*s != '`' && *s != '~'))
+		return 0;
+	size_t n = 0;
+	while (s + n < e && s[n] == *s)
+		n++;
+	if (n < 3)
+		return 0;
+	if (*s == '`' && memchr(s + n, '`', (size_t)(e - s - n)))
+		return 0;
+	*ch = *s;
+	return n;
+}
+
+static int fence_close(const char *s, const char *e, char ch, size_t len)
+{
+	s += skip_blanks(s, e);
+	size_t n = 0;
+	while (s + n < e && s[n] == ch)
+		n++;
+	return n >= len && skip_blanks(s + n, e) == (size_t)(e - s - n);
+}
+
+static int atx_heading(const char *s, const char *e)
+{
+	size_t i = 0, h = 0;
+	while (i < 3 && s + i < e && s[i] == ' ')
+		i++;
+	while (s + i < e && s[i] == '#')
+		i++, h++;
+	return h >= 1 && h <= 6 && (s + i == e || is_blank(s[i]));
+}
+
+static int list_item(const char *s, const char *e)
+{
+	s += skip_blanks(s, e);
+	if (s < e && (*s == '-' || *s == '*' || *s == '+'))
+		s++;
+	else {
+		size_t d = 0;
+		while (s + d < e && s[d] >= '0' && s[d] <= '9')
+			d++;
+		if (d == 0 || d > 9 || s + d == e ||
+		    (s[d] != '.' && s[d] != ')'))
+			return 0;
+		s += d + 1;
+	}
+	return s == e || is_blank(*s);
+}
+
+/* Splits normalised text into blocks (borrowing from text). */
+static void split_blocks(const char *text, size_t n, struct toks *out)
+{
+	const char *p = text, *end = text + n;
+	const char *start = NULL, *last = NULL;
+	char fch = 0;
+	size_t flen = 0;
+
+	while (p < end) {
+		const char *e = memchr(p, '\n', (size_t)(end - p));
+		if (!e)
+			e = end;
+		int close = 0, alone = 0, open = 0;
+		if (flen) {
+			if (fence_close(p, e, fch, flen))
+				flen = 0, close = 1;
+		} else if (skip_blanks(p, e) == (size_t)(e - p)) {
+			if (start)
+				toks_push(out, start, (size_t)(last - start), 0);
+			start = NULL;
+			p = e + 1;
+			continue;
+		} else if ((flen = fence_open(p, e, &fch)) != 0 ||
+			   list_item(p, e)) {
+			open = 1;
+		} else if (atx_heading(p, e)) {
+			open = alone = 1;
+		}
+		if (open && start)
+			toks_push(out, start, (size_t)(last - start), 0);
+		if (open || !start)
+			start = p;
+		last = e;
+		if (close || alone) {
+			toks_push(out, start, (size_t)(last - start), 0);
+			start = NULL;
+		}
+		p = e + 1;
+	}
+	if (start)
+		toks_push(out, start, (size_t)(last - start), 0);
+}
+
+/* Splits a block into words, each carrying its trailing whitespace; *lead
+ * gets the length of the whitespace before the first word. */
+static void split_words(const char *s, size_t n, struct toks *out, size_t *lead)
+{
+	size_t i = 0;
+	while (i < n && is_space(s[i]))
+		i++;
+	*lead = i;
+	while (i < n) {
+		size_t w = i;
+		while (i < n && !is_space(s[i]))
+			i++;
+		size_t ws = i;
+		while (i < n && is_space(s[i]))
+			i++;
+		toks_push(out, s + w, ws - w, i - ws);
+	}
+}
+
+/* ---- Myers ------------------------------------------------------------ */
+
+static size_t vidx(long d, long k)
+{
+	return (size_t)(d * (d + 1) / 2 + (k + d) / 2);
+}
+
+/* The furthest x reachable on diagonal k with d edits, from the d-1 row
+ * (-1 if none); *down says the last edit was an insertion. */
+static long myers_step(const int32_t *v, long d, long k, long n, long m,
+		       int *down)
+{
+	long xd = -1, xr = -1;
+	if (k + 1 <= d - 1) {
+		long px = v[vidx(d - 1, k + 1)];
+		if (px >= 0 && px - (k + 1) < m)
+			xd = px;
+	}
+	if (k - 1 >= -(d - 1)) {
+		long px = v[vidx(d - 1, k - 1)];
+		if (px >= 0 && px < n)
+			xr = px + 1;
+	}
+	*down = xd >= 0 && xd >= xr;
+	return *down ? xd : xr;
+}
+
+/* Marks in ka/kb (zeroed by the caller) the tokens of a longest common
+ * subsequence of a and b.  Returns 0, or -1 when the edit distance passes
+ * MAX_D or the budget runs out; then only the common prefix and suffix
+ * are marked and the middle counts as changed. */
+static int lcs(struct ctx *c, const struct tok *a, size_t na,
+	       const struct tok *b, size_t nb, unsigned char *ka,
+	       unsigned char *kb)
+{
+	size_t pre = 0, suf = 0;
+	while (pre < na && pre < nb && tok_eq(a + pre, b + pre))
+		ka[pre] = kb[pre] = 1, pre++;
+	while (suf < na - pre && suf < nb - pre &&
+	       tok_eq(a + na - 1 - suf, b + nb - 1 - suf)) {
+		ka[na - 1 - suf] = kb[nb - 1 - suf] = 1;
+		suf++;
+	}
+	a += pre, b += pre, ka += pre, kb += pre;
+	long n = (long)(na - pre - suf), m = (long)(nb - pre - suf);
+	if (n == 0 || m == 0)
+		return 0;
+	if (n >= INT32_MAX || m >= INT32_MAX)
+		return -1;
+
+	long work = 0, D = -1, K = 0;
+	for (long d = 0; d <= MAX_D && D < 0; d++) {
+		size_t need = vidx(d, d) + 1;
+		if (need > c->vcap) {
+			c->vcap = need * 2;
+			c->v = xrealloc(c->v, c->vcap * sizeof *c->v);
+		}
+		for (long k = -d; k <= d; k += 2) {
+			int down;
+			long x = d == 0 ? 0 : myers_step(c->v, d, k, n, m, &down);
+			if (x < 0) {
+				c->v[vidx(d, k)] = -1;
+				continue;
+			}
+			long y = x - k, x0 = x;
+			while (x < n && y < m && tok_eq(a + x, b + y))
+				x++, y++;
+			work += 1 + (x - x0);
+			c->v[vidx(d, k)] = (int32_t)x;
+			if (x == n && y == m) {
+				D = d, K = k;
+				break;
+			}
+		}
+		if (work > c->budget)
+			break;
+	}
+	c->budget -= work;
+	if (D < 0)
+		return -1;
+
+	long x = c->v[vidx(D, K)], k = K;
+	for (long d = D; d >= 0; d--) {
+		int down = 0;
+		long mid = d == 0 ? 0 : myers_step(c->v, d, k, n, m, &down);
+		for (long i = mid; i < x; i++)
+			ka[i] = kb[i - k] = 1;
+		if (d == 0)
+			break;
+		k = down ? k + 1 : k - 1;
+		x = c->v[vidx(d - 1, k)];
+	}
+	return 0;
+}
+
+/* ---- word diff of one edited block ----------------------------------- */
+
+/* A run of the alignment: equal words, or a change (deleted a0..a1,
+ * inserted b0..b1). */
+struct seg {
+	int eq;
+	size_t a0, a1, b0, b1;
+	size_t alen, blen; /* bytes of the words, for the cleanup */
+};
+
+static size_t words_bytes(const struct tok *t, size_t from, size_t to)
+{
+	size_t n = 0;
+	for (size_t i = from; i < to; i++)
+		n += t[i].len;
+	return n;
+}
+
+/* Merges short equalities squeezed between larger changes into them (the
+ * "semantic cleanup" of diff-match-patch), so a rewritten sentence reads as
+ * one deletion and one insertion instead of confetti around "the". */
+static size_t cleanup(struct seg *s, size_t n)
+{
+	size_t top = 0;
+	for (size_t i = 0; i < n; i++) {
+		s[top++] = s[i];
+		while (top >= 3 && !s[top - 1].eq && s[top - 2].eq &&
+		       !s[top - 3].eq) {
+			struct seg *l = &s[top - 3], *q = &s[top - 2],
+				   *r = &s[top - 1];
+			size_t left = l->alen > l->blen ? l->alen : l->blen;
+			size_t right = r->alen > r->blen ? r->alen : r->blen;
+			if (q->blen > left || q->blen > right)
+				break;
+			l->a1 = r->a1;
+			l->b1 = r->b1;
+			l->alen += q->alen + r->alen;
+			l->blen += q->blen + r->blen;
+			top -= 2;
+		}
+	}
+	return top;
+}
+
+static void put_words(struct buf *out, const struct tok *t, size_t from,
+		      size_t to)
+{
+	if (from < to)
+		put_text(out, t[from].s,
+			 (size_t)(t[to - 1].s + t[to - 1].len - t[from].s));
+}
+
+static void put_ws(struct buf *out, const struct tok *t)
+{
+	put_text(out, t->s + t->len, t->wslen);
+}
+
+/* Appends the word diff of an edited block (no wrapper).  Returns 0 when
+ * the words are all the same (only spacing changed). */
+static int word_diff(struct ctx *c, const struct tok *ob, const struct tok *nb,
+		     struct buf *out)
+{
+	struct toks a = { 0 }, b = { 0 };
+	size_t alead, blead, nseg = 0;
+	unsigned char *ka = NULL, *kb = NULL;
+	struct seg *segs = NULL;
+	int changed = 0;
+
+	split_words(ob->s, ob->len, &a, &alead);
+	split_words(nb->s, nb->len, &b, &blead);
+	ka = xcalloc(a.n + 1, 1);
+	kb = xcalloc(b.n + 1, 1);
+	lcs(c, a.v, a.n, b.v, b.n, ka, kb);
+	segs = xmalloc((a.n + b.n + 1) * sizeof *segs);
+	for (size_t i = 0, j = 0; i < a.n || j < b.n;) {
+		struct seg s = { 0, i, i, j, j, 0, 0 };
+		if (i < a.n && j < b.n && ka[i] && kb[j]) {
+			s.eq = 1;
+			while (i < a.n && j < b.n && ka[i] && kb[j])
+				i++, j++;
+		} else {
+			while (i < a.n && !ka[i])
+				i++;
+			while (j < b.n && !kb[j])
+				j++;
+			changed = 1;
+		}
+		s.a1 = i, s.b1 = j;
+		s.alen = words_bytes(a.v, s.a0, s.a1);
+		s.blen = words_bytes(b.v, s.b0, s.b1);
+		segs[nseg++] = s;
+	}
+	if (!changed)
+		goto done;
+	nseg = cleanup(segs, nseg);
+
+	if (b.n)
+		put_text(out, nb->s, blead);
+	else
+		put_text(out, ob->s, alead);
+	for (size_t k = 0; k < nseg; k++) {
+		const struct seg *s = &segs[k];
+		if (s->eq) {
+			for (size_t j = s->b0, i = s->a0; j < s->b1; j++, i++) {
+				put_text(out, b.v[j].s, b.v[j].len);
+				put_ws(out, b.v[j].wslen ? &b.v[j] : &a.v[i]);
+			}
+			continue;
+		}
+		int gap = 0;
+		if (s->a0 < s->a1) {
+			buf_puts(out, "<del>");
+			put_words(out, a.v, s->a0, s->a1);
+			buf_puts(out, "</del>");
+			put_ws(out, &a.v[s->a1 - 1]);
+			gap = a.v[s->a1 - 1].wslen == 0;
+		}
+		if (s->b0 < s->b1) {
+			if (gap)
+				buf_putc(out, ' ');
+			buf_puts(out, "<ins>");
+			put_words(out, b.v, s->b0, s->b1);
+			buf_puts(out, "</ins>");
+			put_ws(out, &b.v[s->b1 - 1]);
+		}
+	}
+done:
+	free(segs);
+	free(ka);
+	free(kb);
+	free(a.v);
+	free(b.v);
+	return changed;
+}
+
+/* ---- pairing removed and added blocks ------------------------------- */
+
+static int cmp_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* Returns the sorted word hashes of a block (caller frees), count in *n. */
+static uint64_t *word_bag(const struct tok *blk, size_t *n)
+{
+	struct toks w = { 0 };
+	size_t lead;
+	split_words(blk->s, blk->len, &w, &lead);
+	uint64_t *h = xmalloc((w.n + 1) * sizeof *h);
+	for (size_t i = 0; i < w.n; i++)
+		h[i] = w.v[i].h;
+	qsort(h, w.n, sizeof *h, cmp_u64);
+	*n = w.n;
+	free(w.v);
+	return h;
+}
+
+struct bag {
+	uint64_t *h;
+	size_t n;
+};
+
+/* Dice coefficient of two word multisets, per mille. */
+static int similarity(const struct bag *x, const struct bag *y)
+{
+	size_t i = 0, j = 0, common = 0;
+	if (x->n + y->n == 0)
+		return 1000;
+	while (i < x->n && j < y->n) {
+		if (x->h[i] == y->h[j])
+			common++, i++, j++;
+		else if (x->h[i] < y->h[j])
+			i++;
+		else
+			j++;
+	}
+	return (int)(2000 * common / (x->n + y->n));
+}
+
+/* Decides which removed blocks dl[0..a) are edits of which added blocks
+ * il[0..b): sets pair[i] to an index into il or -1, keeping the order
+ * (a dynamic programme maximising total similarity when the hunk is small,
+ * else position by position). */
+static void pair_blocks(struct ctx *c, const struct tok *ob, const size_t *dl,
+			size_t a, const struct tok *nb, const size_t *il,
+			size_t b, long *pair)
+{
+	struct bag *x = xcalloc(a + 1, sizeof *x), *y = xcalloc(b + 1, sizeof *y);
+	size_t sa = 0, sb = 0;
+	int min = a == 1 && b == 1 ? PAIR_MIN_ALONE : PAIR_MIN;
+
+	for (size_t i = 0; i < a; i++) {
+		pair[i] = -1;
+		x[i].h = word_bag(&ob[dl[i]], &x[i].n);
+		sa += x[i].n;
+	}
+	for (size_t j = 0; j < b; j++) {
+		y[j].h = word_bag(&nb[il[j]], &y[j].n);
+		sb += y[j].n;
+	}
+	if (a == 0 || b == 0)
+		goto done;
+
+	double cost = (double)b * (double)sa + (double)a * (double)sb;
+	if ((double)a * (double)b <= PAIR_DP_CELLS && cost <= (double)c->budget) {
+		c->budget -= (long)cost;
+		long *score = xcalloc((a + 1) * (b + 1), sizeof *score);
+#define S(i, j) score[(i) * (b + 1) + (j)]
+		for (size_t i = 1; i <= a; i++) {
+			for (size_t j = 1; j <= b; j++) {
+				int s = similarity(&x[i - 1], &y[j - 1]);
+				long best = S(i - 1, j) > S(i, j - 1) ? S(i - 1, j)
+								     : S(i, j - 1);
+				if (s >= min && S(i - 1, j - 1) + s > best)
+					best = S(i - 1, j - 1) + s;
+				S(i, j) = best;
+			}
+		}
+		for (size_t i = a, j = b; i > 0 && j > 0;) {
+			/* on ties, pair as early as possible */
+			if (S(i, j) == S(i, j - 1)) {
+				j--;
+			} else if (S(i, j) == S(i - 1, j)) {
+				i--;
+			} else {
+				pair[i - 1] = (long)(j - 1);
+				i--, j--;
+			}
+		}
+#undef S
+		free(score);
+	} else {
+		c->budget -= (long)(sa + sb);
+		for (size_t i = 0; i < a && i < b; i++)
+			if (similarity(&x[i], &y[i]) >= min)
+				pair[i] = (long)i;
+	}
+done:
+	for (size_t i = 0; i < a; i++)
+		free(x[i].h);
+	for (size_t j = 0; j < b; j++)
+		free(y[j].h);
+	free(x);
+	free(y);
+}
+
+/* ---- the body diff ---------------------------------------------------- */
+
+enum item_kind { IT_SAME, IT_DEL, IT_INS, IT_EDIT, IT_MOVED_FROM, IT_MOVED_TO };
+
+/* One line of the account, in reading order; a and b index the old and
+ * new blocks, partner the other end of a move. */
+struct item {
+	enum item_kind kind;
+	size_t a, b, partner;
+};
+
+struct items {
+	struct item *v;
+	size_t n, cap;
+};
+
+static void items_push(struct items *it, enum item_kind kind, size_t a, size_t b)
+{
+	if (it->n == it->cap) {
+		it->cap = it->cap ? it->cap * 2 : 16;
+		it->v = xrealloc(it->v, it->cap * sizeof *it->v);
+	}
+	it->v[it->n++] = (struct item){ kind, a, b, 0 };
+}
+
+/* A removed or added block, for finding blocks that moved unchanged. */
+struct loose {
+	const struct tok *t;
+	size_t item;
+};
+
+static int cmp_loose(const void *x, const void *y)
+{
+	const struct loose *p = x, *q = y;
+	if (p->t->h != q->t->h)
+		return p->t->h < q->t->h ? -1 : 1;
+	if (p->t->len != q->t->len)
+		return p->t->len < q->t->len ? -1 : 1;
+	int r = memcmp(p->t->s, q->t->s, p->t->len);
+	if (r)
+		return r;
+	return p->item < q->item ? -1 : p->item > q->item;
+}
+
+static int loose_text_cmp(const struct tok *t, const struct loose *q)
+{
+	if (t->h != q->t->h)
+		return t->h < q->t->h ? -1 : 1;
+	if (t->len != q->t->len)
+		return t->len < q->t->len ? -1 : 1;
+	return memcmp(t->s, q->t->s, t->len);
+}
+
+/* Turns each added block that is an exact copy of a removed block into
+ * the two ends of a move (first removed copy first). */
+static void find_moves(struct items *it, const struct tok *ob, const struct tok *nb)
+{
+	struct loose *dels = xmalloc((it->n + 1) * sizeof *dels);
+	size_t nd = 0;
+	for (size_t i = 0; i < it->n; i++)
+		if (it->v[i].kind == IT_DEL)
+			dels[nd++] = (struct loose){ &ob[it->v[i].a], i };
+	if (nd == 0)
+		goto done;
+	qsort(dels, nd, sizeof *dels, cmp_loose);
+	/* used[g] counts the copies taken from the run of equal texts at g */
+	size_t *used = xcalloc(nd, sizeof *used);
+	for (size_t i = 0; i < it->n; i++) {
+		if (it->v[i].kind != IT_INS)
+			continue;
+		const struct tok *t = &nb[it->v[i].b];
+		size_t lo = 0, hi = nd;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (loose_text_cmp(t, &dels[mid]) > 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == nd || loose_text_cmp(t, &dels[lo]) != 0)
+			continue;
+		size_t g = lo, k = g + used[g];
+		if (k >= nd || loose_text_cmp(t, &dels[k]) != 0)
+			continue;
+		used[g]++;
+		struct item *from = &it->v[dels[k].item];
+		from->kind = IT_MOVED_FROM;
+		from->partner = i;
+		it->v[i].kind = IT_MOVED_TO;
+		it->v[i].partner = dels[k].item;
+	}
+	free(used);
+done:
+	free(dels);
+}
+
+/* Within each hunk (removed blocks followed by added ones), turns removed
+ * and added blocks that are edits of each other into one edited block at
+ * the place of the added one, keeping moves' partners pointing right. */
+static void pair_hunks(struct ctx *c, struct items *it, const struct tok *ob,
+		       const struct tok *nb)
+{
+	struct items res = { 0 };
+	size_t *newpos = xmalloc((it->n + 1) * sizeof *newpos);
+	size_t *dl = xmalloc((it->n + 1) * sizeof *dl);
+	size_t *il = xmalloc((it->n + 1) * sizeof *il);
+	size_t *dpos = xmalloc((it->n + 1) * sizeof *dpos);
+	size_t *ipos = xmalloc((it->n + 1) * sizeof *ipos);
+	long *pair = xmalloc((it->n + 1) * sizeof *pair);
+
+	for (size_t h = 0; h < it->n;) {
+		if (it->v[h].kind == IT_SAME) {
+			newpos[h] = res.n;
+			items_push(&res, IT_SAME, it->v[h].a, it->v[h].b);
+			h++;
+			continue;
+		}
+		size_t mid = h, end, a = 0, b = 0;
+		while (mid < it->n && (it->v[mid].kind == IT_DEL ||
+				       it->v[mid].kind == IT_MOVED_FROM))
+			mid++;
+		end = mid;
+		while (end < it->n && (it->v[end].kind == IT_INS ||
+				       it->v[end].kind == IT_MOVED_TO))
+			end++;
+		for (size_t k = h; k < mid; k++)
+			if (it->v[k].kind == IT_DEL)
+				dpos[a] = k, dl[a++] = it->v[k].a;
+		for (size_t k = mid; k < end; k++)
+			if (it->v[k].kind == IT_INS)
+				ipos[b] = k, il[b++] = it->v[k].b;
+		pair_blocks(c, ob, dl, a, nb, il, b, pair);
+
+		size_t pd = h, pi = mid;
+		for (size_t i = 0; i <= a; i++) {
+			size_t dstop = mid, istop = end;
+			if (i < a) {
+				if (pair[i] < 0)
+					continue;
+				dstop = dpos[i];
+				istop = ipos[pair[i]];
+			}
+			for (; pd < dstop; pd++) {
+				newpos[pd] = res.n;
+				items_push(&res, it->v[pd].kind, it->v[pd].a, 0);
+				res.v[res.n - 1].partner = it->v[pd].partner;
+			}
+			for (; pi < istop; pi++) {
+				newpos[pi] = res.n;
+				items_push(&res, it->v[pi].kind, 0, it->v[pi].b);
+				res.v[res.n - 1].partner = it->v[pi].partner;
+			}
+			if (i < a) {
+				newpos[pd] = newpos[pi] = res.n;
+				items_push(&res, IT_EDIT, it->v[pd].a, it->v[pi].b);
+				pd++, pi++;
+			}
+		}
+		h = end;
+	}
+	for (size_t k = 0; k < res.n; k++)
+		if (res.v[k].kind == IT_MOVED_FROM || res.v[k].kind == IT_MOVED_TO)
+			res.v[k].partner = newpos[res.v[k].partner];
+	free(it->v);
+	*it = res;
+	free(newpos);
+	free(dl);
+	free(il);
+	free(dpos);
+	free(ipos);
+	free(pair);
+}
+
+static void put_excerpt(struct buf *out, const struct tok *blk)
+{
+	size_t words = 0, i = 0, n = blk->len;
+	const char *s = blk->s;
+	while (i < n && is_space(s[i]))
+		i++;
+	size_t from = i, end = i;
+	while (i < n && words < EXCERPT_WORDS) {
+		while (i < n && !is_space(s[i]))
+			i++;
+		end = i;
+		words++;
+		while (i < n && is_space(s[i]))
+			i++;
+	}
+	int cut = end < n;
+	if (end - from > EXCERPT_BYTES) {
+		end = from + EXCERPT_BYTES;
+		while (end > from && ((unsigned char)s[end] & 0xC0) == 0x80)
+			end--;
+		cut = 1;
+	}
+	buf_puts(out, "\xE2\x80\x9C");
+	put_text(out, s + from, end - from);
+	if (cut)
+		buf_puts(out, "\xE2\x80\xA6");
+	buf_puts(out, "\xE2\x80\x9D");
+}
+
+static void flush_skip(struct buf *out, size_t *pending)
+{
+	if (*pending == 0)
+		return;
+	if (*pending == 1)
+		buf_puts(out, "<p class=\"diff-skip\">\xE2\x80\xA6 1 unchanged paragraph \xE2\x80\xA6</p>\n");
+	else
+		buf_printf(out, "<p class=\"diff-skip\">\xE2\x80\xA6 %zu unchanged paragraphs \xE2\x80\xA6</p>\n",
+			   *pending);
+	*pending = 0;
+}
+
+static void put_whole(struct buf *out, const char *cls, const char *tag,
+		      const struct tok *blk)
+{
+	buf_printf(out, "<div class=\"diff-block %s\"><%s>", cls, tag);
+	put_text(out, blk->s, blk->len);
+	buf_printf(out, "</%s></div>\n", tag);
+}
+
+void revdiff_body(const char *old_md, const char *new_md, struct buf *out)
+{
+	struct buf na = BUF_INIT, nb = BUF_INIT, tmp = BUF_INIT;
+	struct toks A = { 0 }, B = { 0 };
+	struct items it = { 0 };
+	struct ctx c = { NULL, 0, WORK_BUDGET };
+	unsigned char *ka = NULL, *kb = NULL;
+	size_t pending = 0;
+	int shown = 0;
+
+	normalize(old_md, &na);
+	normalize(new_md, &nb);
+	if (na.len == nb.len && memcmp(buf_cstr(&na), buf_cstr(&nb), na.len) == 0) {
+		buf_puts(out, "<p class=\"diff-none\">No change to the text.</p>\n");
+		goto done;
+	}
+	split_blocks(buf_cstr(&na), na.len, &A);
+	split_blocks(buf_cstr(&nb), nb.len, &B);
+	ka = xcalloc(A.n + 1, 1);
+	kb = xcalloc(B.n + 1, 1);
+	lcs(&c, A.v, A.n, B.v, B.n, ka, kb);
+
+	for (size_t i = 0, j = 0; i < A.n || j < B.n;) {
+		if (i < A.n && j < B.n && ka[i] && kb[j]) {
+			items_push(&it, IT_SAME, i++, j++);
+			continue;
+		}
+		size_t i0 = i, j0 = j;
+		while (i < A.n && !ka[i])
+			i++;
+		while (j < B.n && !kb[j])
+			j++;
+		/* removed first, then added; pairing below merges edits */
+		for (size_t k = i0; k < i; k++)
+			items_push(&it, IT_DEL, k, 0);
+		for (size_t k = j0; k < j; k++)
+			items_push(&it, IT_INS, 0, k);
+	}
+	find_moves(&it, A.v, B.v);
+	pair_hunks(&c, &it, A.v, B.v);
+
+	for (size_t k = 0; k < it.n; k++) {
+		const struct item *x = &it.v[k];
+		switch (x->kind) {
+		case IT_SAME:
+			pending++;
+			continue;
+		case IT_EDIT:
+			buf_reset(&tmp);
+			if (!word_diff(&c, &A.v[x->a], &B.v[x->b], &tmp)) {
+				pending++;
+				continue;
+			}
+			flush_skip(out, &pending);
+			buf_puts(out, "<div class=\"diff-block\">");
+			buf_put(out, buf_cstr(&tmp), tmp.len);
+			buf_puts(out, "</div>\n");
+			break;
+		case IT_DEL:
+			flush_skip(out, &pending);
+			put_whole(out, "diff-removed", "del", &A.v[x->a]);
+			break;
+		case IT_INS:
+			flush_skip(out, &pending);
+			put_whole(out, "diff-added", "ins", &B.v[x->b]);
+			break;
+		case IT_MOVED_FROM:
+			flush_skip(out, &pending);
+			buf_puts(out, "<div class=\"diff-block diff-moved-from\"><p class=\"diff-note\">The paragraph ");
+			put_excerpt(out, &A.v[x->a]);
+			buf_printf(out, " moved from here to further %s.</p></div>\n",
+				   x->partner > k ? "down" : "up");
+			break;
+		case IT_MOVED_TO:
+			flush_skip(out, &pending);
+			buf_printf(out, "<div class=\"diff-block diff-moved\"><p class=\"diff-note\">Moved here from further %s.</p>",
+				   x->partner < k ? "up" : "down");
+			put_text(out, B.v[x->b].s, B.v[x->b].len);
+			buf_puts(out, "</div>\n");
+			break;
+		}
+		shown = 1;
+	}
+	if (shown)
+		flush_skip(out, &pending);
+	else
+		buf_puts(out, "<p class=\"diff-none\">Only spacing or line breaks changed.</p>\n");
+
+done:
+	buf_free(&tmp);
+	buf_free(&na);
+	buf_free(&nb);
+	free(A.v);
+	free(B.v);
+	free(it.v);
+	free(ka);
+	free(kb);
+	free(c.v);
+}
+
+int revdiff_changed(const char *old_md, const char *new_md)
+{
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	normalize(old_md, &a);
+	normalize(new_md, &b);
+	int changed = a.len != b.len ||
+		      memcmp(buf_cstr(&a), buf_cstr(&b), a.len) != 0;
+	buf_free(&a);
+	buf_free(&b);
+	return changed;
+}
+
+/* ---- front matter ------------------------------------------------------ */
+
+#define LQ "\xE2\x80\x9C" /* “ */
+#define RQ "\xE2\x80\x9D" /* ” */
+#define LS "\xE2\x80\x98" /* ‘ */
+#define RS "\xE2\x80\x99" /* ’ */
+
+static int is_scalar(const json_t *v)
+{
+	return json_is_string(v) || json_is_number(v) || json_is_boolean(v) ||
+	       json_is_null(v);
+}
+
+/* Appends a value as a reader sees it: strings in curly quotes (quote set
+ * by q), numbers and booleans bare, anything else as compact JSON. */
+static void put_value(struct buf *out, const json_t *v, const char *lq,
+		      const char *rq)
+{
+	if (json_is_string(v)) {
+		buf_puts(out, lq);
+		put_text(out, json_string_value(v), json_string_length(v));
+		buf_puts(out, rq);
+		return;
+	}
+	char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT |
+					JSON_REAL_PRECISION(15));
+	if (s) {
+		put_cstr(out, s);
+		free(s);
+	}
+}
+
+static int is_short(const json_t *v)
+{
+	if (json_is_string(v))
+		return json_string_length(v) <= SCALAR_SHORT &&
+		       !memchr(json_string_value(v), '\n', json_string_length(v));
+	return is_scalar(v);
+}
+
+/* A title or summary: always shown in full, it is what readers know the
+ * article by. */
+static void note_text_key(struct buf *out, const char *name, json_t *o,
+			  json_t *n)
+{
+	if (!o && !n)
+		return;
+	if (o && n && json_equal(o, n))
+		return;
+	buf_printf(out, "<li>%s ", name);
+	if (o && n) {
+		buf_puts(out, "changed from ");
+		put_value(out, o, LQ, RQ);
+		buf_puts(out, " to ");
+		put_value(out, n, LQ, RQ);
+	} else if (n) {
+		buf_puts(out, "added: ");
+		put_value(out, n, LQ, RQ);
+	} else {
+		buf_puts(out, "removed (was ");
+		put_value(out, o, LQ, RQ);
+		buf_putc(out, ')');
+	}
+	buf_puts(out, ".</li>\n");
+}
+
+/* Items of a list value: an array of scalars, a lone scalar as a list of
+ * one, NULL as empty.  Returns 0 for anything else. */
+static int list_items(json_t *v, json_t ***items, size_t *n)
+{
+	*items = NULL;
+	*n = 0;
+	if (!v)
+		return 1;
+	if (is_scalar(v) && !json_is_null(v)) {
+		*items = xmalloc(sizeof **items);
+		(*items)[0] = v;
+		*n = 1;
+		return 1;
+	}
+	if (!json_is_array(v))
+		return 0;
+	*items = xmalloc((json_array_size(v) + 1) * sizeof **items);
+	for (size_t i = 0; i < json_array_size(v); i++) {
+		json_t *e = json_array_get(v, i);
+		if (!is_scalar(e)) {
+			free(*items);
+			*items = NULL;
+			return 0;
+		}
+		(*items)[(*n)++] = e;
+	}
+	return 1;
+}
+
+static int list_has(json_t **items, size_t n, size_t upto, json_t *v)
+{
+	for (size_t i = 0; i < n && i < upto; i++)
+		if (json_equal(items[i], v))
+			return 1;
+	return 0;
+}
+
+/* Notes items added to and removed from a list key.  Returns 0 when the
+ * values are not lists of scalars (or too long to compare item by item),
+ * so the caller falls back to a generic note. */
+static int note_list(struct buf *out, const char *key, int is_tags, json_t *o,
+		     json_t *n)
+{
+	json_t **ov = NULL, **nv = NULL;
+	size_t on, nn;
+	int ok = 0, any = 0;
+	if (!list_items(o, &ov, &on) || !list_items(n, &nv, &nn))
+		goto fail;
+	if ((double)on * (double)nn > 1e6)
+		goto fail;
+	for (int pass = 0; pass < 2; pass++) {
+		json_t **from = pass ? ov : nv, **other = pass ? nv : ov;
+		size_t fn = pass ? on : nn, otn = pass ? nn : on;
+		for (size_t i = 0; i < fn; i++) {
+			if (list_has(other, otn, otn, from[i]) ||
+			    list_has(from, fn, i, from[i]))
+				continue;
+			any = 1;
+			if (is_tags) {
+				buf_puts(out, "<li>Tag ");
+				put_value(out, from[i], LS, RS);
+				buf_puts(out, pass ? " removed.</li>\n" : " added.</li>\n");
+			} else {
+				buf_puts(out, "<li>");
+				put_value(out, from[i], LS, RS);
+				buf_puts(out, pass ? " removed from " : " added to ");
+				buf_puts(out, LS);
+				put_cstr(out, key);
+				buf_puts(out, RS ".</li>\n");
+			}
+		}
+	}
+	if (!any) {
+		buf_puts(out, "<li>");
+		if (is_tags) {
+			buf_puts(out, "Order of the tags changed.");
+		} else {
+			buf_puts(out, "Order of " LS);
+			put_cstr(out, key);
+			buf_puts(out, RS " changed.");
+		}
+		buf_puts(out, "</li>\n");
+	}
+	ok = 1;
+fail:
+	free(ov);
+	free(nv);
+	return ok;
+}
+
+static void note_other(struct buf *out, const char *key, json_t *o, json_t *n)
+{
+	if (o && n && json_equal(o, n))
+		return;
+	if (o && n && (json_is_array(o) || json_is_array(n)) &&
+	    note_list(out, key, 0, o, n))
+		return;
+	buf_puts(out, "<li>" LS);
+	put_cstr(out, key);
+	buf_puts(out, RS);
+	if (o && n) {
+		buf_puts(out, " changed");
+		if (is_short(o) && is_short(n)) {
+			buf_puts(out, " from ");
+			put_value(out, o, LQ, RQ);
+			buf_puts(out, " to ");
+			put_value(out, n, LQ, RQ);
+		}
+	} else if (n) {
+		buf_puts(out, " added");
+		if (is_short(n)) {
+			buf_puts(out, ": ");
+			put_value(out, n, LQ, RQ);
+		}
+	} else {
+		buf_puts(out, " removed");
+		if (is_short(o)) {
+			buf_puts(out, " (was ");
+			put_value(out, o, LQ, RQ);
+			buf_putc(out, ')');
+		}
+	}
+	buf_puts(out, ".</li>\n");
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+void revdiff_meta(json_t *old_fm, json_t *new_fm, struct buf *out)
+{
+	struct buf notes = BUF_INIT;
+	json_t *o = json_is_object(old_fm) ? old_fm : NULL;
+	json_t *n = json_is_object(new_fm) ? new_fm : NULL;
+	size_t nk = 0;
+	const char **keys = xmalloc((json_object_size(o) + json_object_size(n) + 1) *
+				    sizeof *keys);
+	const char *key;
+	json_t *v;
+
+	note_text_key(&notes, "Title", json_object_get(o, "title"),
+		      json_object_get(n, "title"));
+	note_text_key(&notes, "Summary", json_object_get(o, "summary"),
+		      json_object_get(n, "summary"));
+	json_t *ot = json_object_get(o, "tags"), *nt = json_object_get(n, "tags");
+	if ((ot || nt) && !(ot && nt && json_equal(ot, nt)) &&
+	    !note_list(&notes, "tags", 1, ot, nt))
+		note_other(&notes, "tags", ot, nt);
+
+	if (o)
+		json_object_foreach(o, key, v)
+			keys[nk++] = key;
+	if (n)
+		json_object_foreach(n, key, v)
+			if (!json_object_get(o, key))
+				keys[nk++] = key;
+	qsort(keys, nk, sizeof *keys, cmp_str);
+	for (size_t i = 0; i < nk; i++) {
+		if (!strcmp(keys[i], "title") || !strcmp(keys[i], "summary") ||
+		    !strcmp(keys[i], "tags"))
+			continue;
+		note_other(&notes, keys[i], json_object_get(o, keys[i]),
+			   json_object_get(n, keys[i]));
+	}
+	if (notes.len) {
+		buf_puts(out, "<ul class=\"diff-meta\">\n");
+		buf_put(out, notes.ptr, notes.len);
+		buf_puts(out, "</ul>\n");
+	}
+	free(keys);
+	buf_free(&notes);
+}

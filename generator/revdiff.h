@@ -1,0 +1,53 @@
+/* revdiff: what changed between two revisions of an article, written as
+ * HTML a non-programmer can read (changed paragraphs with word-level
+ * <ins>/<del>, plain-English notes on front matter).  The history stage
+ * hands the fragments to the history page templates. */
+#ifndef QUIRE_REVDIFF_H
+#define QUIRE_REVDIFF_H
+
+#include <jansson.h>
+
+#include "buf.h"
+
+/* Appends to out an HTML fragment describing how the Markdown body old_md
+ * became new_md (either may be NULL or empty: a new article shows every
+ * block inserted, a deleted one every block deleted).  Both strings are
+ * borrowed.
+ *
+ * Bodies are compared after normalisation (BOM dropped, CRLF/CR -> LF,
+ * trailing blanks of each line and trailing blank lines ignored) and split
+ * into blocks: paragraphs separated by blank lines, a fenced code block as
+ * one block, each list item and each ATX heading as its own block.
+ * Output, in order of the new text:
+ *   <p class="diff-skip">… N unchanged paragraphs …</p>   a run of unchanged blocks
+ *   <div class="diff-block">…<del>old</del> <ins>new</ins>…</div>   an edited block
+ *   <div class="diff-block diff-added"><ins>…</ins></div>           a new block
+ *   <div class="diff-block diff-removed"><del>…</del></div>         a removed block
+ *   <div class="diff-block diff-moved">
+ *     <p class="diff-note">Moved here from further up.</p>…</div>  a block moved unchanged
+ *   <div class="diff-block diff-moved-from"><p class="diff-note">…</p></div> where it was
+ *   <p class="diff-none">No change to the text.</p>       nothing changed
+ *   <p class="diff-none">Only spacing or line breaks changed.</p>
+ * Block text is the Markdown source, HTML-escaped (invalid UTF-8 and control
+ * characters become U+FFFD), newlines kept: style .diff-block with
+ * white-space: pre-wrap.  Deterministic.  Work is bounded (Myers diff with
+ * an edit-distance cap and a step budget per call); past the budget an
+ * edited region is shown as one deletion followed by one insertion. */
+void revdiff_body(const char *old_md, const char *new_md, struct buf *out);
+
+/* Appends a <ul class="diff-meta"> of <li> notes in plain English for the
+ * front-matter keys that differ between old_fm and new_fm (borrowed json
+ * objects; NULL or a non-object counts as empty): title, summary, tags
+ * ("Tag ‘x’ added."), then every other key in byte order ("‘audience’
+ * changed from “managers” to “all staff”.", values shown when they are
+ * short scalars; lists of scalars report items added and removed).
+ * Appends nothing when nothing changed.  Everything is HTML-escaped. */
+void revdiff_meta(json_t *old_fm, json_t *new_fm, struct buf *out);
+
+/* Returns 1 if the two bodies differ in text at all, 0 if not, ignoring a
+ * BOM, CRLF vs LF and trailing whitespace (the normalisation revdiff_body
+ * uses, so revdiff_body writes "No change to the text." exactly when this
+ * returns 0).  NULL counts as empty. */
+int revdiff_changed(const char *old_md, const char *new_md);
+
+#endif
