@@ -1,0 +1,931 @@
+/* search: tokenises and stems every page into an inverted index (stem ->
+ * postings of document number and weight) and writes it as JavaScript
+ * files the browser loads with <script>, so search works from file://.
+ *
+ * Files written (all into OUT):
+ *   search-index.js    window.quireSearchIndex = {stop words, documents
+ *                      (url, title, section), shard directory}
+ *   search-NN.js       quireSearch.add(NN, {stem: ",suf,-suf|postings"},
+ *                      {word: stem}) for the words whose prefix the
+ *                      directory maps to shard NN; a word is its stem
+ *                      minus one character per leading "-", plus suf
+ *   search-text-NN.js  quireSearch.text(NN, [snippet, ...]) for documents
+ *                      NN*32 .. NN*32+31
+ * Postings: per document, v = (doc - previous doc - 1) * 32 + weight,
+ * written as base-32 digits least significant first, a digit from the
+ * upper half of ALPHABET meaning "more digits follow". */
+#include "search.h"
+
+#include <errno.h>
+#include <libstemmer.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Weights: any title hit outranks any heading hit, which outranks summary,
+ * which outranks body text (body counts 1..3 by frequency). */
+enum { W_TITLE = 16, W_HEAD = 8, W_SUMMARY = 4 };
+enum { F_TITLE, F_HEAD, F_SUMMARY, F_BODY };
+
+#define MAX_WORD_BYTES 64 /* longer "words" are hashes, URLs, noise */
+#define SNIPPET_MAX 240   /* bytes of plain text kept per document */
+#define TEXT_CHUNK 32     /* documents per search-text-NN.js */
+#define SHARD_TARGET (64 * 1024) /* bytes; shards are packed up to this */
+#define MAX_KEY 8         /* longest shard key, in code points */
+#define FIRST_KEY 2       /* shard keys start as two-letter prefixes */
+
+static const char ALPHABET[] =
+	"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
+
+/* Sorted (strcmp order) for bsearch; search-index.js ships it so the page
+ * drops the same words from a query. */
+static const char *const STOP_WORDS[] = {
+	"a", "about", "after", "all", "also", "am", "an", "and", "any",
+	"are", "as", "at", "be", "been", "being", "but", "by", "can", "could",
+	"d", "did", "do", "does", "for", "from", "had", "has", "have", "he",
+	"her", "his", "how", "i", "if", "in", "into", "is", "it", "its",
+	"ll", "m", "may", "me", "my", "of", "on", "or", "our", "re", "s",
+	"she", "should", "so", "t", "than", "that", "the", "their", "them",
+	"then", "there", "these", "they", "this", "those", "to", "too", "us",
+	"ve", "was", "we", "were", "what", "when", "where", "which", "who",
+	"why", "will", "with", "would", "you", "your",
+};
+#define N_STOP (sizeof STOP_WORDS / sizeof STOP_WORDS[0])
+
+/* ---- UTF-8 ---- */
+
+/* Decodes one code point from s (n > 0 bytes left) into *cp and returns the
+ * bytes used; an invalid sequence yields U+FFFD and consumes one byte. */
+static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	uint32_t c = s[0], min;
+	size_t len, i;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	} else if ((c & 0xE0) == 0xC0) {
+		len = 2, c &= 0x1F, min = 0x80;
+	} else if ((c & 0xF0) == 0xE0) {
+		len = 3, c &= 0x0F, min = 0x800;
+	} else if ((c & 0xF8) == 0xF0) {
+		len = 4, c &= 0x07, min = 0x10000;
+	} else {
+		goto bad;
+	}
+	if (len > n)
+		goto bad;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			goto bad;
+		c = (c << 6) | (s[i] & 0x3F);
+	}
+	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		goto bad;
+	*cp = c;
+	return len;
+bad:
+	*cp = 0xFFFD;
+	return 1;
+}
+
+static void utf8_encode(struct buf *b, uint32_t c)
+{
+	char t[4];
+	size_t n;
+
+	if (c < 0x80) {
+		t[0] = (char)c, n = 1;
+	} else if (c < 0x800) {
+		t[0] = (char)(0xC0 | (c >> 6));
+		t[1] = (char)(0x80 | (c & 0x3F)), n = 2;
+	} else if (c < 0x10000) {
+		t[0] = (char)(0xE0 | (c >> 12));
+		t[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+		t[2] = (char)(0x80 | (c & 0x3F)), n = 3;
+	} else {
+		t[0] = (char)(0xF0 | (c >> 18));
+		t[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+		t[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+		t[3] = (char)(0x80 | (c & 0x3F)), n = 4;
+	}
+	buf_put(b, t, n);
+}
+
+/* A word character: ASCII letters and digits, and every non-ASCII code
+ * point outside the punctuation, symbol and space blocks.  The page's
+ * tokeniser uses [\p{L}\p{N}\p{M}], which agrees on real text. */
+static int is_word_cp(uint32_t c)
+{
+	if (c < 0x80)
+		return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		       (c >= 'A' && c <= 'Z');
+	if (c < 0xC0)
+		return c == 0xAA || c == 0xB5 || c == 0xBA;
+	if (c == 0xD7 || c == 0xF7 || c == 0xFEFF || c == 0xFFFD)
+		return 0;
+	if ((c >= 0x2000 && c <= 0x2BFF) || (c >= 0x2E00 && c <= 0x2E7F) ||
+	    (c >= 0x3000 && c <= 0x303F) || (c >= 0xFE10 && c <= 0xFE6F) ||
+	    (c >= 0xFF00 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) ||
+	    (c >= 0x1F000 && c <= 0x1FAFF) || (c >= 0xE000 && c <= 0xF8FF))
+		return 0;
+	return 1;
+}
+
+/* Lower-cases the scripts editors are likely to type (Latin, Greek,
+ * Cyrillic) the way JavaScript's toLowerCase does. */
+static uint32_t lower_cp(uint32_t c)
+{
+	if (c < 0x80)
+		return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+	if (c >= 0xC0 && c <= 0xDE && c != 0xD7)
+		return c + 32;
+	if (c >= 0x100 && c <= 0x137 && c != 0x130)
+		return c | 1;
+	if (c >= 0x139 && c <= 0x148)
+		return (c & 1) ? c + 1 : c;
+	if (c >= 0x14A && c <= 0x177)
+		return c | 1;
+	if (c == 0x178)
+		return 0xFF;
+	if (c >= 0x179 && c <= 0x17E)
+		return (c & 1) ? c + 1 : c;
+	if ((c >= 0x391 && c <= 0x3A1) || (c >= 0x3A3 && c <= 0x3AB))
+		return c + 32;
+	if (c == 0x386)
+		return 0x3AC;
+	if (c >= 0x388 && c <= 0x38A)
+		return c + 37;
+	if (c == 0x38C)
+		return 0x3CC;
+	if (c == 0x38E || c == 0x38F)
+		return c + 63;
+	if (c >= 0x410 && c <= 0x42F)
+		return c + 32;
+	if (c >= 0x400 && c <= 0x40F)
+		return c + 80;
+	return c;
+}
+
+/* Byte length of the first ncp code points of s (all of s if shorter). */
+static size_t cp_prefix(const char *s, size_t ncp)
+{
+	size_t i = 0, len = strlen(s);
+	uint32_t c;
+
+	while (ncp-- && i < len)
+		i += utf8_decode((const unsigned char *)s + i, len - i, &c);
+	return i;
+}
+
+/* Appends s as a JavaScript string literal that cannot end a <script>
+ * element or a line: < > & are \u-escaped, as are controls, U+2028/9 and
+ * invalid UTF-8 (as U+FFFD). */
+static void put_js_string(struct buf *b, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k;
+	uint32_t c;
+
+	buf_putc(b, '"');
+	while (i < n) {
+		k = utf8_decode(p + i, n - i, &c);
+		if (c == '"' || c == '\\') {
+			buf_putc(b, '\\');
+			buf_putc(b, (char)c);
+		} else if (c < 0x20 || c == 0x7F || c == '<' || c == '>' ||
+			   c == '&' || c == 0x2028 || c == 0x2029) {
+			buf_printf(b, "\\u%04x", (unsigned)c);
+		} else if (c == 0xFFFD) {
+			utf8_encode(b, c);
+		} else {
+			buf_put(b, s + i, k);
+		}
+		i += k;
+	}
+	buf_putc(b, '"');
+}
+
+static void put_js_cstr(struct buf *b, const char *s)
+{
+	put_js_string(b, s, strlen(s));
+}
+
+/* ---- interned strings ---- */
+
+/* Strings with dense ids in insertion order, found by hash.  Owns its
+ * strings. */
+struct strtab {
+	char **str;
+	size_t n, cap;
+	uint32_t *slot; /* id + 1; 0 is empty */
+	size_t nslot;
+};
+
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	while (n--)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+/* Returns the id of s, or -1. */
+static long strtab_find(const struct strtab *t, const char *s, size_t n)
+{
+	size_t i;
+
+	if (!t->nslot)
+		return -1;
+	for (i = hash_bytes(s, n) & (t->nslot - 1);; i = (i + 1) & (t->nslot - 1)) {
+		uint32_t v = t->slot[i];
+		if (!v)
+			return -1;
+		if (strncmp(t->str[v - 1], s, n) == 0 && t->str[v - 1][n] == '\0')
+			return (long)(v - 1);
+	}
+}
+
+static void strtab_rehash(struct strtab *t)
+{
+	size_t i, j, nslot = t->nslot ? t->nslot * 2 : 256;
+
+	free(t->slot);
+	t->slot = xcalloc(nslot, sizeof *t->slot);
+	t->nslot = nslot;
+	for (i = 0; i < t->n; i++) {
+		j = hash_bytes(t->str[i], strlen(t->str[i])) & (nslot - 1);
+		while (t->slot[j])
+			j = (j + 1) & (nslot - 1);
+		t->slot[j] = (uint32_t)(i + 1);
+	}
+}
+
+/* Returns the id of s, adding a copy when new (*added says which). */
+static uint32_t strtab_intern(struct strtab *t, const char *s, size_t n, int *added)
+{
+	long id = strtab_find(t, s, n);
+
+	*added = id < 0;
+	if (id >= 0)
+		return (uint32_t)id;
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 256;
+		t->str = xrealloc(t->str, t->cap * sizeof *t->str);
+	}
+	t->str[t->n++] = xstrndup(s, n);
+	if (t->n * 2 > t->nslot)
+		strtab_rehash(t);
+	else {
+		size_t j = hash_bytes(s, n) & (t->nslot - 1);
+		while (t->slot[j])
+			j = (j + 1) & (t->nslot - 1);
+		t->slot[j] = (uint32_t)t->n;
+	}
+	return (uint32_t)(t->n - 1);
+}
+
+static void strtab_free(struct strtab *t)
+{
+	size_t i;
+	for (i = 0; i < t->n; i++)
+		free(t->str[i]);
+	free(t->str);
+	free(t->slot);
+}
+
+/* ---- the index ---- */
+
+struct posting {
+	uint32_t doc;
+	uint8_t flags; /* W_TITLE | W_HEAD | W_SUMMARY */
+	uint8_t body;  /* body occurrences, saturating */
+};
+
+struct postings {
+	struct posting *p;
+	size_t n, cap;
+};
+
+struct doc {
+	uint32_t dir, section;
+	char *file;    /* url minus its directory */
+	char *title;
+	char *snippet; /* plain text, at most SNIPPET_MAX bytes + "…" */
+};
+
+struct search_index {
+	struct sb_stemmer *stemmer;
+	struct strtab words, stems, dirs, sections;
+	uint32_t *word_stem; /* stem id of each word id */
+	size_t word_cap;
+	struct postings *post; /* per stem id */
+	size_t post_cap;
+	struct doc *docs;
+	size_t ndocs, docs_cap;
+	struct buf tok; /* scratch for the current token */
+	size_t bytes_written, files_written;
+};
+
+struct search_index *search_new(void)
+{
+	struct search_index *s = xcalloc(1, sizeof *s);
+
+	s->stemmer = sb_stemmer_new("english", NULL);
+	if (!s->stemmer) {
+		fprintf(stderr, "quire: libstemmer has no English stemmer\n");
+		abort();
+	}
+	return s;
+}
+
+int search_is_stop_word(const char *word)
+{
+	size_t lo = 0, hi = N_STOP;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(word, STOP_WORDS[mid]);
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return 0;
+}
+
+/* Stems word (lower case) with st into out. */
+static void stem_into(struct sb_stemmer *st, const char *w, size_t n, struct buf *out)
+{
+	const sb_symbol *r = sb_stemmer_stem(st, (const sb_symbol *)w, (int)n);
+
+	if (!r) {
+		fprintf(stderr, "quire: out of memory in stemmer\n");
+		abort();
+	}
+	buf_put(out, (const char *)r, (size_t)sb_stemmer_length(st));
+}
+
+/* Records one occurrence of the token in s->tok for the current document. */
+static void add_token(struct search_index *s, int field)
+{
+	const char *w = s->tok.ptr;
+	size_t n = s->tok.len;
+	uint32_t wid, sid, doc = (uint32_t)s->ndocs - 1;
+	struct postings *pl;
+	struct posting *p;
+	int added;
+
+	if (n > MAX_WORD_BYTES || search_is_stop_word(w))
+		return;
+	wid = strtab_intern(&s->words, w, n, &added);
+	if (added) {
+		struct buf st = BUF_INIT;
+		stem_into(s->stemmer, w, n, &st);
+		sid = strtab_intern(&s->stems, buf_cstr(&st), st.len, &added);
+		buf_free(&st);
+		if (s->words.n > s->word_cap) {
+			s->word_cap = s->word_cap ? s->word_cap * 2 : 256;
+			s->word_stem = xrealloc(s->word_stem, s->word_cap * sizeof *s->word_stem);
+		}
+		s->word_stem[wid] = sid;
+		if (added && s->stems.n > s->post_cap) {
+			size_t cap = s->post_cap ? s->post_cap * 2 : 256;
+			s->post = xrealloc(s->post, cap * sizeof *s->post);
+			memset(s->post + s->post_cap, 0, (cap - s->post_cap) * sizeof *s->post);
+			s->post_cap = cap;
+		}
+	}
+	sid = s->word_stem[wid];
+	pl = &s->post[sid];
+	if (!pl->n || pl->p[pl->n - 1].doc != doc) {
+		if (pl->n == pl->cap) {
+			pl->cap = pl->cap ? pl->cap * 2 : 4;
+			pl->p = xrealloc(pl->p, pl->cap * sizeof *pl->p);
+		}
+		pl->p[pl->n++] = (struct posting){ doc, 0, 0 };
+	}
+	p = &pl->p[pl->n - 1];
+	if (field == F_TITLE)
+		p->flags |= W_TITLE;
+	else if (field == F_HEAD)
+		p->flags |= W_HEAD;
+	else if (field == F_SUMMARY)
+		p->flags |= W_SUMMARY;
+	else if (p->body < 255)
+		p->body++;
+}
+
+/* Splits text into lower-cased words and indexes each under field. */
+static void index_text(struct search_index *s, const char *text, int field)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t i = 0, n = strlen(text);
+	uint32_t c;
+
+	buf_reset(&s->tok);
+	while (i <= n) {
+		int word = 0;
+		if (i < n) {
+			i += utf8_decode(p + i, n - i, &c);
+			word = is_word_cp(c);
+		} else {
+			i++;
+		}
+		if (word) {
+			utf8_encode(&s->tok, lower_cp(c));
+		} else if (s->tok.len) {
+			add_token(s, field);
+			buf_reset(&s->tok);
+		}
+	}
+}
+
+/* Appends text with whitespace runs collapsed, stopping before max bytes
+ * at a word boundary (then adds "…").  Returns 1 if it was cut. */
+static int put_clipped(struct buf *b, const char *text, size_t max)
+{
+	size_t start = b->len, last_space = 0;
+	int space = 1; /* drop leading white space */
+
+	for (; *text; text++) {
+		unsigned char c = (unsigned char)*text;
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+			if (!space) {
+				last_space = b->len;
+				buf_putc(b, ' ');
+			}
+			space = 1;
+			continue;
+		}
+		space = 0;
+		if (b->len - start >= max && (c & 0xC0) != 0x80) {
+			/* cut at the last space, or mid-word if there is none */
+			if (last_space > start + max / 2)
+				buf_truncate(b, last_space);
+			buf_puts(b, "\xE2\x80\xA6");
+			return 1;
+		}
+		buf_putc(b, (char)c);
+	}
+	while (b->len > start && b->ptr[b->len - 1] == ' ')
+		buf_truncate(b, b->len - 1);
+	return 0;
+}
+
+void search_add(struct search_index *s, const char *url, const char *title,
+		const char *section_title, const char *summary,
+		const char *headings, const char *body)
+{
+	struct doc *d;
+	const char *slash;
+	struct buf snip = BUF_INIT;
+	int added;
+
+	url = url ? url : "";
+	title = title ? title : "";
+	section_title = section_title ? section_title : "";
+	summary = summary ? summary : "";
+	headings = headings ? headings : "";
+	body = body ? body : "";
+
+	if (s->ndocs == s->docs_cap) {
+		s->docs_cap = s->docs_cap ? s->docs_cap * 2 : 64;
+		s->docs = xrealloc(s->docs, s->docs_cap * sizeof *s->docs);
+	}
+	d = &s->docs[s->ndocs++];
+	slash = strrchr(url, '/');
+	slash = slash ? slash + 1 : url;
+	d->dir = strtab_intern(&s->dirs, url, (size_t)(slash - url), &added);
+	d->file = xstrdup(slash);
+	d->section = strtab_intern(&s->sections, section_title, strlen(section_title), &added);
+	d->title = xstrdup(title);
+
+	/* The summary, topped up with the start of the body when short. */
+	if (!put_clipped(&snip, summary, SNIPPET_MAX) && snip.len + 60 < SNIPPET_MAX && *body) {
+		size_t keep = snip.len;
+		if (snip.len)
+			buf_putc(&snip, ' ');
+		put_clipped(&snip, body, SNIPPET_MAX - snip.len);
+		if (snip.len == keep + 1)
+			buf_truncate(&snip, keep);
+	}
+	d->snippet = buf_detach(&snip);
+
+	index_text(s, title, F_TITLE);
+	index_text(s, headings, F_HEAD);
+	index_text(s, summary, F_SUMMARY);
+	index_text(s, body, F_BODY);
+}
+
+/* ---- writing ---- */
+
+/* How w is written in its stem's entry: the stem minus *drop trailing
+ * ASCII characters, then w + return value.  Returns -1 when w cannot be
+ * written that way (it shares too little of the stem). */
+static long stem_suffix(const char *w, const char *st, size_t *drop)
+{
+	size_t i = 0, sl = strlen(st), k;
+
+	while (w[i] && w[i] == st[i])
+		i++;
+	while (i > 0 && ((unsigned char)w[i] & 0xC0) == 0x80)
+		i--; /* stay on a code point boundary */
+	*drop = sl - i;
+	if (*drop > 3)
+		return -1;
+	for (k = i; k < sl; k++)
+		if ((unsigned char)st[k] >= 0x80)
+			return -1;
+	return (long)i;
+}
+
+static void put_varint(struct buf *b, uint32_t v)
+{
+	while (v >= 32) {
+		buf_putc(b, ALPHABET[32 + (v & 31)]);
+		v >>= 5;
+	}
+	buf_putc(b, ALPHABET[v]);
+}
+
+static void encode_postings(const struct postings *pl, struct buf *b)
+{
+	uint32_t prev = (uint32_t)-1;
+	size_t i;
+
+	for (i = 0; i < pl->n; i++) {
+		const struct posting *p = &pl->p[i];
+		uint32_t w = p->flags;
+		w += p->body == 0 ? 0 : p->body == 1 ? 1 : p->body <= 3 ? 2 : 3;
+		put_varint(b, ((p->doc - prev - 1) << 5) | w);
+		prev = p->doc;
+	}
+}
+
+/* A word or stem placed by its key into a bucket (a prefix) of the shard
+ * directory; size estimates its bytes in the shard. */
+struct item {
+	const char *key;
+	size_t size;
+};
+
+struct bucket {
+	char *key;
+	size_t size;
+};
+
+struct buckets {
+	struct bucket *b;
+	size_t n, cap;
+};
+
+static int item_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct item *)a)->key, ((const struct item *)b)->key);
+}
+
+/* Groups sorted items by their first ncp code points; a group bigger
+ * than SHARD_TARGET is split by one more code point (its items no longer
+ * than ncp stay in a bucket keyed by the group's prefix). */
+static void make_buckets(const struct item *it, size_t n, size_t ncp, struct buckets *out)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t kl = cp_prefix(it[i].key, ncp), j = i, total = 0;
+		while (j < n && cp_prefix(it[j].key, ncp) == kl &&
+		       memcmp(it[j].key, it[i].key, kl) == 0)
+			total += it[j++].size;
+		if (total > SHARD_TARGET && ncp < MAX_KEY && strlen(it[j - 1].key) > kl) {
+			make_buckets(it + i, j - i, ncp + 1, out);
+		} else {
+			if (out->n == out->cap) {
+				out->cap = out->cap ? out->cap * 2 : 64;
+				out->b = xrealloc(out->b, out->cap * sizeof *out->b);
+			}
+			out->b[out->n].key = xstrndup(it[i].key, kl);
+			out->b[out->n++].size = total;
+		}
+		i = j;
+	}
+}
+
+/* The bucket whose key is the longest prefix of w (every indexed word and
+ * stem has one). */
+static uint32_t bucket_of(const struct strtab *keys, const char *w)
+{
+	size_t ncp, kl, last = (size_t)-1;
+	long id;
+
+	for (ncp = MAX_KEY; ncp > 0; ncp--) {
+		kl = cp_prefix(w, ncp);
+		if (kl == last)
+			continue;
+		last = kl;
+		id = strtab_find(keys, w, kl);
+		if (id >= 0)
+			return (uint32_t)id;
+	}
+	return 0;
+}
+
+static int write_file(struct search_index *s, const char *dir, const char *name,
+		      const struct buf *b, struct diag *d)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	FILE *f = fopen(path, "wb");
+	int rc = -1;
+
+	if (!f)
+		goto fail;
+	if (b->len && fwrite(b->ptr, 1, b->len, f) != b->len) {
+		fclose(f);
+		goto fail;
+	}
+	if (fclose(f) != 0)
+		goto fail;
+	s->bytes_written += b->len;
+	s->files_written++;
+	rc = 0;
+fail:
+	if (rc)
+		diag_error(d, NULL, 0, 0, "cannot write %s: %s", path, strerror(errno));
+	free(path);
+	return rc;
+}
+
+/* Per shard: its stem entries and its exception words (words whose stem
+ * is not a prefix of them or lives in another shard). */
+struct shard {
+	struct buf stems, words;
+};
+
+int search_write(struct search_index *s, const char *out_dir, struct diag *d)
+{
+	size_t nstems = s->stems.n, nwords = s->words.n, i, j, nitems = 0;
+	size_t nshards = 0, shard_size = 0;
+	struct buf *enc = xcalloc(nstems ? nstems : 1, sizeof *enc);
+	struct buf *sufs = xcalloc(nstems ? nstems : 1, sizeof *sufs);
+	struct item *items = xmalloc((nstems + nwords + 1) * sizeof *items);
+	uint32_t *stem_bucket = xmalloc((nstems + 1) * sizeof *stem_bucket);
+	uint32_t *shard_of = NULL, *shard_start = NULL;
+	struct buckets bk = { NULL, 0, 0 };
+	struct strtab keys = { 0 };
+	struct shard *sh = NULL;
+	struct buf b = BUF_INIT;
+	int rc = -1, added;
+
+	s->bytes_written = 0;
+	s->files_written = 0;
+
+	/* Size every entry, then cut the sorted keys into buckets. */
+	for (i = 0; i < nstems; i++) {
+		encode_postings(&s->post[i], &enc[i]);
+		items[nitems].key = s->stems.str[i];
+		items[nitems++].size = strlen(s->stems.str[i]) + enc[i].len + 7;
+	}
+	for (i = 0; i < nwords; i++) {
+		const char *w = s->words.str[i], *st = s->stems.str[s->word_stem[i]];
+		size_t drop, wl = strlen(w);
+		long at = stem_suffix(w, st, &drop);
+		items[nitems].key = w;
+		items[nitems++].size = at >= 0 ? wl - (size_t)at + drop + 1 : wl + strlen(st) + 6;
+	}
+	qsort(items, nitems, sizeof *items, item_cmp);
+	make_buckets(items, nitems, FIRST_KEY, &bk);
+
+	/* Pack consecutive buckets into shards of about SHARD_TARGET bytes. */
+	shard_of = xmalloc((bk.n + 1) * sizeof *shard_of);
+	shard_start = xmalloc((bk.n + 1) * sizeof *shard_start);
+	for (i = 0; i < bk.n; i++) {
+		if (i == 0 || shard_size + bk.b[i].size > SHARD_TARGET) {
+			shard_start[nshards++] = (uint32_t)i;
+			shard_size = 0;
+		}
+		shard_size += bk.b[i].size;
+		shard_of[i] = (uint32_t)(nshards - 1);
+		strtab_intern(&keys, bk.b[i].key, strlen(bk.b[i].key), &added);
+	}
+	sh = xcalloc(nshards ? nshards : 1, sizeof *sh);
+
+	/* Attach each word to its stem's entry when the stem is a prefix of it
+	 * and both share a bucket; otherwise list it as an exception.  Words
+	 * go in sorted order so suffix lists come out sorted. */
+	for (i = 0; i < nstems; i++)
+		stem_bucket[i] = bucket_of(&keys, s->stems.str[i]);
+	for (i = 0; i < nitems; i++) {
+		long wid, at;
+		const char *w, *st;
+		uint32_t sid, wb;
+		size_t drop;
+		/* a stem spelt like a word sorts next to it: handle each key once */
+		if (i > 0 && strcmp(items[i - 1].key, items[i].key) == 0)
+			continue;
+		wid = strtab_find(&s->words, items[i].key, strlen(items[i].key));
+		if (wid < 0)
+			continue;
+		w = s->words.str[wid];
+		sid = s->word_stem[wid];
+		st = s->stems.str[sid];
+		wb = bucket_of(&keys, w);
+		at = stem_suffix(w, st, &drop);
+		if (wb == stem_bucket[sid] && at >= 0) {
+			buf_putc(&sufs[sid], ',');
+			while (drop--)
+				buf_putc(&sufs[sid], '-');
+			buf_puts(&sufs[sid], w + at);
+		} else {
+			struct buf *x = &sh[shard_of[wb]].words;
+			buf_puts(x, x->len ? ",\n" : "\n");
+			put_js_cstr(x, w);
+			buf_putc(x, ':');
+			put_js_cstr(x, st);
+		}
+	}
+
+	/* Stem entries, in sorted order. */
+	for (i = 0; i < nitems; i++) {
+		long sid = strtab_find(&s->stems, items[i].key, strlen(items[i].key));
+		struct buf *x;
+		if (sid < 0 || (i > 0 && strcmp(items[i - 1].key, items[i].key) == 0))
+			continue;
+		x = &sh[shard_of[stem_bucket[sid]]].stems;
+		buf_puts(x, x->len ? ",\n" : "\n");
+		put_js_cstr(x, items[i].key);
+		buf_putc(x, ':');
+		buf_putc(x, '"');
+		buf_put(x, buf_cstr(&sufs[sid]), sufs[sid].len);
+		buf_putc(x, '|');
+		buf_put(x, buf_cstr(&enc[sid]), enc[sid].len);
+		buf_putc(x, '"');
+	}
+
+	for (i = 0; i < nshards; i++) {
+		char *name = xasprintf("search-%02zu.js", i);
+		buf_reset(&b);
+		buf_printf(&b, "quireSearch.add(%zu,{", i);
+		buf_put(&b, buf_cstr(&sh[i].stems), sh[i].stems.len);
+		buf_puts(&b, "},{");
+		buf_put(&b, buf_cstr(&sh[i].words), sh[i].words.len);
+		buf_puts(&b, "});\n");
+		rc = write_file(s, out_dir, name, &b, d);
+		free(name);
+		if (rc)
+			goto fail;
+		rc = -1;
+	}
+
+	for (i = 0; i * TEXT_CHUNK < s->ndocs; i++) {
+		char *name = xasprintf("search-text-%02zu.js", i);
+		buf_reset(&b);
+		buf_printf(&b, "quireSearch.text(%zu,[", i);
+		for (j = i * TEXT_CHUNK; j < s->ndocs && j < (i + 1) * TEXT_CHUNK; j++) {
+			buf_puts(&b, j > i * TEXT_CHUNK ? ",\n" : "\n");
+			put_js_cstr(&b, s->docs[j].snippet);
+		}
+		buf_puts(&b, "]);\n");
+		rc = write_file(s, out_dir, name, &b, d);
+		free(name);
+		if (rc)
+			goto fail;
+		rc = -1;
+	}
+
+	/* The index proper: everything the first query needs besides a shard. */
+	buf_reset(&b);
+	buf_puts(&b, "/* quire search index (generated). Read by assets/search.js. */\n"
+		     "window.quireSearchIndex={\"version\":1,");
+	buf_printf(&b, "\"chunk\":%d,\"maxkey\":%d,\"ndocs\":%zu,\n\"stop\":\"",
+		   TEXT_CHUNK, MAX_KEY, s->ndocs);
+	for (i = 0; i < N_STOP; i++) {
+		if (i)
+			buf_putc(&b, ' ');
+		buf_puts(&b, STOP_WORDS[i]);
+	}
+	buf_puts(&b, "\",\n\"keys\":\"");
+	for (i = 0; i < bk.n; i++) {
+		/* keys are word characters only: no quote, backslash or space */
+		if (i)
+			buf_putc(&b, ' ');
+		buf_puts(&b, bk.b[i].key);
+	}
+	buf_puts(&b, "\",\n\"starts\":[");
+	for (i = 0; i < nshards; i++)
+		buf_printf(&b, "%s%u", i ? "," : "", shard_start[i]);
+	buf_puts(&b, "],\n\"sections\":[");
+	for (i = 0; i < s->sections.n; i++) {
+		if (i)
+			buf_putc(&b, ',');
+		put_js_cstr(&b, s->sections.str[i]);
+	}
+	buf_puts(&b, "],\n\"dirs\":[");
+	for (i = 0; i < s->dirs.n; i++) {
+		if (i)
+			buf_putc(&b, ',');
+		put_js_cstr(&b, s->dirs.str[i]);
+	}
+	/* docs: flat [dir, file, title, section] per document; file drops a
+	 * final ".html", or starts with "!" when it is kept verbatim. */
+	buf_puts(&b, "],\n\"docs\":[");
+	for (i = 0; i < s->ndocs; i++) {
+		const struct doc *dc = &s->docs[i];
+		size_t fl = strlen(dc->file);
+		buf_printf(&b, "%s%u,", i ? ",\n" : "\n", dc->dir);
+		if (fl > 5 && dc->file[0] != '!' && strcmp(dc->file + fl - 5, ".html") == 0) {
+			put_js_string(&b, dc->file, fl - 5);
+		} else {
+			char *lit = xasprintf("!%s", dc->file);
+			put_js_cstr(&b, lit);
+			free(lit);
+		}
+		buf_putc(&b, ',');
+		put_js_cstr(&b, dc->title);
+		buf_printf(&b, ",%u", dc->section);
+	}
+	buf_puts(&b, "]};\n");
+	rc = write_file(s, out_dir, "search-index.js", &b, d);
+
+fail:
+	for (i = 0; i < nstems; i++) {
+		buf_free(&enc[i]);
+		buf_free(&sufs[i]);
+	}
+	for (i = 0; i < bk.n; i++)
+		free(bk.b[i].key);
+	for (i = 0; sh && i < nshards; i++) {
+		buf_free(&sh[i].stems);
+		buf_free(&sh[i].words);
+	}
+	free(sh);
+	free(bk.b);
+	strtab_free(&keys);
+	free(enc);
+	free(sufs);
+	free(items);
+	free(stem_bucket);
+	free(shard_of);
+	free(shard_start);
+	buf_free(&b);
+	return rc;
+}
+
+size_t search_bytes_written(const struct search_index *s)
+{
+	return s->bytes_written;
+}
+
+size_t search_files_written(const struct search_index *s)
+{
+	return s->files_written;
+}
+
+void search_free(struct search_index *s)
+{
+	size_t i;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->ndocs; i++) {
+		free(s->docs[i].file);
+		free(s->docs[i].title);
+		free(s->docs[i].snippet);
+	}
+	for (i = 0; i < s->stems.n; i++)
+		free(s->post[i].p);
+	free(s->post);
+	free(s->docs);
+	free(s->word_stem);
+	strtab_free(&s->words);
+	strtab_free(&s->stems);
+	strtab_free(&s->dirs);
+	strtab_free(&s->sections);
+	buf_free(&s->tok);
+	sb_stemmer_delete(s->stemmer);
+	free(s);
+}
+
+char *search_stem(const char *word)
+{
+	struct sb_stemmer *st = sb_stemmer_new("english", NULL);
+	const unsigned char *p = (const unsigned char *)word;
+	struct buf low = BUF_INIT, out = BUF_INIT;
+	size_t i = 0, n = strlen(word);
+	uint32_t c;
+
+	if (!st) {
+		fprintf(stderr, "quire: libstemmer has no English stemmer\n");
+		abort();
+	}
+	while (i < n) {
+		i += utf8_decode(p + i, n - i, &c);
+		utf8_encode(&low, lower_cp(c));
+	}
+	stem_into(st, buf_cstr(&low), low.len, &out);
+	sb_stemmer_delete(st);
+	buf_free(&low);
+	return buf_detach(&out);
+}

@@ -1,0 +1,51 @@
+/* search: builds the full-text search index at build time.  Pages are
+ * tokenised and stemmed here (Snowball English), and written as scripts
+ * (OUT/search-index.js plus shards loaded on demand) that
+ * themes/default/assets/search.js reads, so search works from file://. */
+#ifndef QUIRE_SEARCH_H
+#define QUIRE_SEARCH_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "diag.h"
+
+struct search_index;
+
+/* Returns a new, empty index; free it with search_free.  Aborts on OOM or
+ * when libstemmer has no English stemmer. */
+struct search_index *search_new(void);
+
+/* Adds one page.  url is relative to OUT ("a/b.html"); section_title may be
+ * ""; headings are the page's headings joined by '\n'; body is plain text
+ * (no HTML).  Any argument may be NULL (treated as "").  All strings are
+ * borrowed.  Call once per page in a deterministic order, from one thread:
+ * the index owns one stemmer, which is not thread-safe. */
+void search_add(struct search_index *s, const char *url, const char *title,
+		const char *section_title, const char *summary,
+		const char *headings, const char *body);
+
+/* Writes out_dir/search-index.js (documents table, stop words, shard
+ * directory), out_dir/search-NN.js (vocabulary and postings, keyed by word
+ * prefix) and out_dir/search-text-NN.js (snippets, 32 documents a file).
+ * out_dir must exist.  Output bytes depend only on the pages added and
+ * their order.  Returns 0, or -1 after reporting an I/O error to d. */
+int search_write(struct search_index *s, const char *out_dir, struct diag *d);
+
+/* Total bytes written by the last search_write (0 before). */
+size_t search_bytes_written(const struct search_index *s);
+
+/* Number of files written by the last search_write. */
+size_t search_files_written(const struct search_index *s);
+
+void search_free(struct search_index *s);
+
+/* Test hook: the stem of a word as the index stores it (lower-cased, then
+ * stemmed; the stop-word list is not applied).  Caller frees. */
+char *search_stem(const char *word);
+
+/* Returns 1 when word (already lower case) is on the stop-word list that
+ * both the index and the page's query parser drop. */
+int search_is_stop_word(const char *word);
+
+#endif

@@ -1,0 +1,431 @@
+/* Tests for generator/search.c: stemming, stop words, the files written,
+ * script-safe escaping, determinism and the size budgets on a synthetic
+ * 10,000-article site.  `test_search --fixture DIR` only writes the small
+ * fixture index into DIR (tests/search_query.test.mjs queries it). */
+#include <dirent.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "search.h"
+#include "unit.h"
+
+/* Reads a whole file; caller frees.  NULL if missing.  *len gets its size. */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf b = BUF_INIT;
+	char chunk[4096];
+	size_t n;
+
+	if (!f)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_put(&b, chunk, n);
+	fclose(f);
+	if (len)
+		*len = b.len;
+	return buf_detach(&b);
+}
+
+static char *read_in(const char *dir, const char *name, size_t *len)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	char *s = slurp(path, len);
+	free(path);
+	return s;
+}
+
+static char *make_tmpdir(void)
+{
+	char *t = xstrdup("/tmp/quire-search-XXXXXX");
+	if (!mkdtemp(t)) {
+		perror("mkdtemp");
+		exit(2);
+	}
+	return t;
+}
+
+static void remove_dir(char *dir)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+
+	while (dp && (e = readdir(dp))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *p = xasprintf("%s/%s", dir, e->d_name);
+		unlink(p);
+		free(p);
+	}
+	if (dp)
+		closedir(dp);
+	rmdir(dir);
+	free(dir);
+}
+
+/* Concatenates every file of dir in name order (for byte comparisons). */
+static char *all_files(const char *dir, size_t *count)
+{
+	struct dirent **list;
+	struct buf b = BUF_INIT;
+	int n = scandir(dir, &list, NULL, alphasort), i;
+
+	*count = 0;
+	for (i = 0; i < n; i++) {
+		if (list[i]->d_name[0] != '.') {
+			size_t len;
+			char *s = read_in(dir, list[i]->d_name, &len);
+			buf_printf(&b, "== %s\n", list[i]->d_name);
+			buf_put(&b, s, len);
+			free(s);
+			(*count)++;
+		}
+		free(list[i]);
+	}
+	free(list);
+	return buf_detach(&b);
+}
+
+/* The small HR site the node query test also uses. */
+static void add_fixture(struct search_index *s)
+{
+	search_add(s, "index.html", "Staff handbook", "", "How we work.",
+		   "", "Start here for policies on employees, leave and monitoring.");
+	search_add(s, "people/monitoring.html", "Monitoring employees at work",
+		   "People", "When and how the company monitors staff email.",
+		   "Email monitoring\nCCTV", "Employers may monitor email if they tell employees first. "
+		   "Monitoring must be proportionate.");
+	search_add(s, "people/leave.html", "Annual leave", "People",
+		   "How much holiday employees get.", "Booking leave\nCarrying over",
+		   "Every employee gets 25 days of leave. Monitoring of leave is done by managers.");
+	search_add(s, "people/contracts.html", "Employment contracts", "People", "",
+		   "Fixed-term contracts",
+		   "A contract of employment sets out the terms. Employees receive it on day one.");
+	search_add(s, "policy/caf\xC3\xA9.html", "Caf\xC3\xA9 rules", "Policy",
+		   "Eating at the caf\xC3\xA9.", "", "The caf\xC3\xA9 opens at eight.");
+	search_add(s, "policy/xss.html", "</script><script>alert(1)</script> \xE2\x80\xA8 line",
+		   "Policy <b>", "Tags & \"quotes\"", "",
+		   "Body with </script> and a \xE2\x80\xA9 separator and \x01 control.");
+}
+
+static char *write_fixture(struct search_index **out)
+{
+	struct search_index *s = search_new();
+	struct diag *d = diag_new();
+	char *dir = make_tmpdir();
+
+	add_fixture(s);
+	CHECK(search_write(s, dir, d) == 0);
+	CHECK(diag_errors(d) == 0);
+	diag_free(d);
+	*out = s;
+	return dir;
+}
+
+static void stemming_folds_plurals_and_verb_forms(void)
+{
+	char *a = search_stem("employees"), *b = search_stem("Employee");
+	char *c = search_stem("monitoring"), *e = search_stem("monitored");
+	char *f = search_stem("monitors");
+
+	CHECK_STR(a, "employe");
+	CHECK_STR(b, "employe");
+	CHECK_STR(c, "monitor");
+	CHECK_STR(e, "monitor");
+	CHECK_STR(f, "monitor");
+	free(a), free(b), free(c), free(e), free(f);
+}
+
+static void stop_words_are_left_out_of_the_index(void)
+{
+	struct search_index *s;
+	char *dir = write_fixture(&s);
+	size_t n;
+	char *all = all_files(dir, &n);
+
+	CHECK(search_is_stop_word("the"));
+	CHECK(!search_is_stop_word("leave"));
+	/* "the", "of", "at" occur in the fixture but are no key or word */
+	CHECK(strstr(all, "\"the\":") == NULL);
+	CHECK(strstr(all, "\"of\":") == NULL);
+	CHECK(strstr(all, "\"at\":") == NULL);
+	CHECK(strstr(all, "\"leav\":") != NULL);
+	/* the page gets the same list to drop from queries */
+	CHECK(strstr(all, "\"stop\":\"a about") != NULL);
+	free(all);
+	search_free(s);
+	remove_dir(dir);
+}
+
+static void index_files_are_written_with_the_expected_names(void)
+{
+	struct search_index *s;
+	char *dir = write_fixture(&s);
+	size_t len, total = 0, n;
+	char *idx = read_in(dir, "search-index.js", &len), *sh, *tx, *all;
+
+	CHECK(idx != NULL);
+	CHECK(idx && strstr(idx, "window.quireSearchIndex={") != NULL);
+	sh = read_in(dir, "search-00.js", NULL);
+	CHECK(sh && strncmp(sh, "quireSearch.add(0,{", 19) == 0);
+	tx = read_in(dir, "search-text-00.js", NULL);
+	CHECK(tx && strncmp(tx, "quireSearch.text(0,[", 20) == 0);
+	CHECK(tx && strstr(tx, "How much holiday employees get.") != NULL);
+	/* a small site fits in one shard and one text chunk */
+	CHECK(search_files_written(s) == 3);
+	all = all_files(dir, &n);
+	CHECK(n == 3);
+	total = strlen(all) - strlen("== search-00.js\n== search-index.js\n== search-text-00.js\n");
+	CHECK(search_bytes_written(s) == total);
+	free(all), free(idx), free(sh), free(tx);
+	search_free(s);
+	remove_dir(dir);
+}
+
+static void title_with_script_end_tag_cannot_break_out_of_the_script(void)
+{
+	struct search_index *s;
+	char *dir = write_fixture(&s);
+	size_t n, i;
+	char *all = all_files(dir, &n);
+	const unsigned char *p = (const unsigned char *)all;
+
+	CHECK(strstr(all, "<") == NULL);
+	CHECK(strstr(all, "\xE2\x80\xA8") == NULL);
+	CHECK(strstr(all, "\xE2\x80\xA9") == NULL);
+	for (i = 0; p[i]; i++)
+		CHECK(p[i] >= 0x20 || p[i] == '\n');
+	/* the text survives, escaped */
+	CHECK(strstr(all, "\"\\u003c/script\\u003e\\u003cscript\\u003ealert(1)") != NULL);
+	CHECK(strstr(all, "\\u2028 line\"") != NULL);
+	CHECK(strstr(all, "Tags \\u0026 \\\"quotes\\\"") != NULL);
+	free(all);
+	search_free(s);
+	remove_dir(dir);
+}
+
+static void two_builds_write_identical_bytes(void)
+{
+	struct search_index *s1, *s2;
+	char *d1 = write_fixture(&s1), *d2 = write_fixture(&s2);
+	size_t n1, n2;
+	char *a = all_files(d1, &n1), *b = all_files(d2, &n2);
+
+	CHECK(n1 == n2);
+	CHECK_STR(a, b);
+	free(a), free(b);
+	search_free(s1), search_free(s2);
+	remove_dir(d1), remove_dir(d2);
+}
+
+static void unwritable_folder_is_reported_not_ignored(void)
+{
+	struct search_index *s = search_new();
+	struct diag *d = diag_new();
+	struct buf out = BUF_INIT;
+
+	add_fixture(s);
+	CHECK(search_write(s, "/nonexistent/quire-out", d) == -1);
+	CHECK(diag_errors(d) == 1);
+	diag_format(d, &out);
+	CHECK(strstr(buf_cstr(&out), "/nonexistent/quire-out/search-") != NULL);
+	buf_free(&out);
+	diag_free(d);
+	search_free(s);
+}
+
+/* ---- a synthetic 10,000-article site ---- */
+
+static uint64_t rng_next(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/* Frequent real words first (Zipf ranks), then invented words with
+ * English inflections for the long tail. */
+static const char *const COMMON[] = {
+	"the", "of", "and", "to", "a", "in", "is", "that", "for", "it", "as",
+	"with", "be", "on", "not", "this", "by", "are", "or", "at", "from",
+	"employee", "employees", "work", "staff", "manager", "policy", "may",
+	"must", "time", "pay", "leave", "contract", "should", "company",
+	"employer", "working", "right", "rights", "notice", "meeting", "any",
+	"your", "their", "has", "have", "will", "can", "if", "when", "which",
+	"period", "holiday", "sick", "absence", "process", "request", "data",
+	"information", "social", "media", "post", "posts", "confidential",
+	"disciplinary", "grievance", "hearing", "appeal", "dismissal",
+	"investigation", "evidence", "reasonable", "fair", "unfair", "law",
+	"tribunal", "claim", "claims", "week", "weeks", "days", "day", "year",
+	"salary", "training", "team", "role", "job", "jobs", "hours", "flexible",
+	"monitoring", "monitored", "email", "emails", "privacy", "consent",
+	"equality", "discrimination", "harassment", "bullying", "complaint",
+	"complaints", "health", "safety", "risk", "assessment", "review",
+};
+#define N_COMMON (sizeof COMMON / sizeof COMMON[0])
+#define N_VOCAB 60000
+#define N_SYNTH_DOCS 10000
+#define WORDS_PER_DOC 600
+
+struct synth {
+	char **vocab;
+	double *cdf;
+	uint64_t rng;
+};
+
+static void synth_init(struct synth *y)
+{
+	static const char *const syl[] = {
+		"ba", "ker", "lo", "mi", "tan", "sor", "vel", "pra", "den", "qui",
+		"ro", "stu", "fen", "gal", "ho", "jus", "cor", "ne", "wi", "tri",
+		"pla", "mon", "ex", "con", "re", "de", "in", "ul", "ya", "zo",
+	};
+	static const char *const infl[] = { "", "s", "ed", "ing", "er", "ation", "ly" };
+	size_t i;
+	double sum = 0;
+
+	y->rng = 88172645463325252ull;
+	y->vocab = xmalloc(N_VOCAB * sizeof *y->vocab);
+	y->cdf = xmalloc(N_VOCAB * sizeof *y->cdf);
+	for (i = 0; i < N_VOCAB; i++) {
+		if (i < N_COMMON) {
+			y->vocab[i] = xstrdup(COMMON[i]);
+		} else {
+			struct buf w = BUF_INIT;
+			size_t k, ns = 2 + rng_next(&y->rng) % 3;
+			for (k = 0; k < ns; k++)
+				buf_puts(&w, syl[rng_next(&y->rng) % 30]);
+			buf_puts(&w, infl[rng_next(&y->rng) % 7]);
+			y->vocab[i] = buf_detach(&w);
+		}
+		sum += 1.0 / (double)(i + 1);
+		y->cdf[i] = sum;
+	}
+	for (i = 0; i < N_VOCAB; i++)
+		y->cdf[i] /= sum;
+}
+
+static const char *synth_word(struct synth *y)
+{
+	double u = (double)(rng_next(&y->rng) >> 11) / 9007199254740992.0;
+	size_t lo = 0, hi = N_VOCAB - 1;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (y->cdf[mid] < u)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return y->vocab[lo];
+}
+
+/* Appends n words: mostly Zipf-distributed, a sixth from the page's topic. */
+static void synth_text(struct synth *y, struct buf *b, size_t n, const char **topic)
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		if (i)
+			buf_putc(b, i % 12 == 11 ? '.' : ' ');
+		if (i % 12 == 11)
+			buf_putc(b, ' ');
+		if (rng_next(&y->rng) % 6 == 0)
+			buf_puts(b, topic[rng_next(&y->rng) % 20]);
+		else
+			buf_puts(b, synth_word(y));
+	}
+}
+
+static void large_site_index_fits_the_first_search_budget(void)
+{
+	struct synth y;
+	struct search_index *s = search_new();
+	struct diag *d = diag_new();
+	char *dir = make_tmpdir();
+	size_t i, k, text_bytes = 0, index_len = 0, largest = 0, nshards = 0, len;
+	struct buf title = BUF_INIT, summary = BUF_INIT, heads = BUF_INIT, body = BUF_INIT;
+	const char *topic[20];
+	char *idx;
+
+	synth_init(&y);
+	for (i = 0; i < N_SYNTH_DOCS; i++) {
+		char *url;
+		for (k = 0; k < 20; k++)
+			topic[k] = y.vocab[500 + rng_next(&y.rng) % 20000];
+		buf_reset(&title), buf_reset(&summary), buf_reset(&heads), buf_reset(&body);
+		synth_text(&y, &title, 5, topic);
+		synth_text(&y, &summary, 25, topic);
+		for (k = 0; k < 4; k++) {
+			if (k)
+				buf_putc(&heads, '\n');
+			synth_text(&y, &heads, 3, topic);
+		}
+		synth_text(&y, &body, WORDS_PER_DOC, topic);
+		url = xasprintf("section-%zu/%s-%s-%zu.html", i % 25, topic[0], topic[1], i);
+		search_add(s, url, buf_cstr(&title), "Section title", buf_cstr(&summary),
+			   buf_cstr(&heads), buf_cstr(&body));
+		text_bytes += title.len + summary.len + heads.len + body.len;
+		free(url);
+	}
+	CHECK(search_write(s, dir, d) == 0);
+
+	idx = read_in(dir, "search-index.js", &index_len);
+	free(idx);
+	for (i = 0;; i++) {
+		char *name = xasprintf("search-%02zu.js", i);
+		char *sh = read_in(dir, name, &len);
+		free(name);
+		if (!sh)
+			break;
+		free(sh);
+		nshards++;
+		if (len > largest)
+			largest = len;
+	}
+	printf("    10k docs: text %zu KB, index total %zu KB (%.1f%%), "
+	       "search-index.js %zu KB, %zu shards, largest %zu KB, %zu files\n",
+	       text_bytes / 1024, search_bytes_written(s) / 1024,
+	       100.0 * (double)search_bytes_written(s) / (double)text_bytes,
+	       index_len / 1024, nshards, largest / 1024, search_files_written(s));
+	CHECK(nshards > 1);
+	CHECK(index_len <= 2u * 1024 * 1024);
+	CHECK(index_len + largest <= 2u * 1024 * 1024);
+	/* the articles' HTML is larger than their text, so this is stricter
+	 * than "under 30% of the HTML" */
+	CHECK(search_bytes_written(s) * 10 < text_bytes * 3);
+
+	for (i = 0; i < N_VOCAB; i++)
+		free(y.vocab[i]);
+	free(y.vocab), free(y.cdf);
+	buf_free(&title), buf_free(&summary), buf_free(&heads), buf_free(&body);
+	diag_free(d);
+	search_free(s);
+	remove_dir(dir);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && strcmp(argv[1], "--fixture") == 0) {
+		struct search_index *s = search_new();
+		struct diag *d = diag_new();
+		int rc;
+		add_fixture(s);
+		rc = search_write(s, argv[2], d);
+		diag_print(d, stderr);
+		diag_free(d);
+		search_free(s);
+		return rc ? 1 : 0;
+	}
+	RUN(stemming_folds_plurals_and_verb_forms);
+	RUN(stop_words_are_left_out_of_the_index);
+	RUN(index_files_are_written_with_the_expected_names);
+	RUN(title_with_script_end_tag_cannot_break_out_of_the_script);
+	RUN(two_builds_write_identical_bytes);
+	RUN(unwritable_folder_is_reported_not_ignored);
+	if (!getenv("QUIRE_SEARCH_QUICK"))
+		RUN(large_site_index_fits_the_first_search_budget);
+	UNIT_END();
+}
