@@ -1,0 +1,1350 @@
+/* history: one pass over the git history of the repository holding the
+ * site, crediting each commit to the articles it changed (rules in
+ * history.h), plus the working tree's state.  Hands on per-file revision
+ * lists, moves for redirect pages, and past blobs on demand.
+ *
+ * Speed: trees are compared entry by entry (sorted merge-join, recursing
+ * only into subtrees whose ids differ, only under content/), each tree is
+ * read once for a child and its parent (a two-generation tree cache), and
+ * the commit graph is ordered by hand, which also lets a shallow clone's
+ * missing parents end the walk instead of failing it. */
+#include "history.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <git2.h>
+
+#include "buf.h"
+
+/* ---- arena: the many small strings that live as long as the history ---- */
+
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t used, cap;
+	char data[];
+};
+
+static void *arena_alloc(struct arena_chunk **a, size_t n)
+{
+	n = (n + 7) & ~(size_t)7;
+	if (!*a || (*a)->cap - (*a)->used < n) {
+		size_t cap = n > 65536 ? n : 65536;
+		struct arena_chunk *c = xmalloc(sizeof(*c) + cap);
+		c->next = *a;
+		c->used = 0;
+		c->cap = cap;
+		*a = c;
+	}
+	void *p = (*a)->data + (*a)->used;
+	(*a)->used += n;
+	return p;
+}
+
+static char *arena_strndup(struct arena_chunk **a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+static char *arena_strdup(struct arena_chunk **a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+static void arena_free(struct arena_chunk *a)
+{
+	while (a) {
+		struct arena_chunk *next = a->next;
+		free(a);
+		a = next;
+	}
+}
+
+/* ---- string map: borrowed keys (the caller keeps them alive) → size_t ---- */
+
+struct smap_slot {
+	const char *key;
+	size_t val;
+	uint64_t hash;
+};
+
+struct smap {
+	struct smap_slot *slots;
+	size_t cap, len;
+};
+
+static uint64_t str_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static struct smap_slot *smap_find(const struct smap *m, const char *key, uint64_t hash)
+{
+	if (!m->cap)
+		return NULL;
+	for (size_t i = hash & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+		struct smap_slot *s = &m->slots[i];
+		if (!s->key)
+			return NULL;
+		if (s->hash == hash && strcmp(s->key, key) == 0)
+			return s;
+	}
+}
+
+static void smap_insert_slot(struct smap *m, const char *key, size_t val, uint64_t hash)
+{
+	size_t i = hash & (m->cap - 1);
+	while (m->slots[i].key)
+		i = (i + 1) & (m->cap - 1);
+	m->slots[i].key = key;
+	m->slots[i].val = val;
+	m->slots[i].hash = hash;
+	m->len++;
+}
+
+/* Sets key → val; key must outlive the map (it is not copied). */
+static struct smap_slot *smap_put(struct smap *m, const char *key, size_t val)
+{
+	uint64_t hash = str_hash(key);
+	struct smap_slot *s = smap_find(m, key, hash);
+	if (s) {
+		s->val = val;
+		return s;
+	}
+	if ((m->len + 1) * 4 > m->cap * 3) {
+		struct smap old = *m;
+		m->cap = old.cap ? old.cap * 2 : 64;
+		m->slots = xcalloc(m->cap, sizeof(*m->slots));
+		m->len = 0;
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.slots[i].key)
+				smap_insert_slot(m, old.slots[i].key, old.slots[i].val,
+						 old.slots[i].hash);
+		free(old.slots);
+	}
+	smap_insert_slot(m, key, val, hash);
+	return smap_find(m, key, hash);
+}
+
+static struct smap_slot *smap_get(const struct smap *m, const char *key)
+{
+	return smap_find(m, key, str_hash(key));
+}
+
+static void smap_free(struct smap *m, int free_keys)
+{
+	if (free_keys)
+		for (size_t i = 0; i < m->cap; i++)
+			free((char *)m->slots[i].key);
+	free(m->slots);
+	memset(m, 0, sizeof(*m));
+}
+
+/* ---- object-id map: git_oid → pointer ---- */
+
+struct omap_slot {
+	git_oid key;
+	void *val;
+	int used;
+};
+
+struct omap {
+	struct omap_slot *slots;
+	size_t cap, len;
+};
+
+static size_t oid_hash(const git_oid *id)
+{
+	size_t h;
+	memcpy(&h, id->id, sizeof(h));
+	return h;
+}
+
+static struct omap_slot *omap_find(const struct omap *m, const git_oid *key)
+{
+	if (!m->cap)
+		return NULL;
+	for (size_t i = oid_hash(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+		struct omap_slot *s = &m->slots[i];
+		if (!s->used)
+			return NULL;
+		if (git_oid_equal(&s->key, key))
+			return s;
+	}
+}
+
+static void omap_put(struct omap *m, const git_oid *key, void *val)
+{
+	struct omap_slot *s = omap_find(m, key);
+	if (s) {
+		s->val = val;
+		return;
+	}
+	if ((m->len + 1) * 2 > m->cap) {
+		struct omap old = *m;
+		m->cap = old.cap ? old.cap * 2 : 64;
+		m->slots = xcalloc(m->cap, sizeof(*m->slots));
+		m->len = 0;
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.slots[i].used)
+				omap_put(m, &old.slots[i].key, old.slots[i].val);
+		free(old.slots);
+	}
+	size_t i = oid_hash(key) & (m->cap - 1);
+	while (m->slots[i].used)
+		i = (i + 1) & (m->cap - 1);
+	git_oid_cpy(&m->slots[i].key, key);
+	m->slots[i].val = val;
+	m->slots[i].used = 1;
+	m->len++;
+}
+
+static void omap_clear(struct omap *m)
+{
+	if (m->cap)
+		memset(m->slots, 0, m->cap * sizeof(*m->slots));
+	m->len = 0;
+}
+
+static void omap_free(struct omap *m)
+{
+	free(m->slots);
+	memset(m, 0, sizeof(*m));
+}
+
+/* ---- the history ---- */
+
+struct history {
+	git_repository *repo;   /* NULL: the site is in no repository */
+	pthread_mutex_t lock;   /* serialises hist_read_blob */
+	char head[41];
+	int shallow;
+	char *prefix;           /* the site folder inside the work tree: "" or "docs/" */
+	struct arena_chunk *arena;
+	struct hist_file *files; /* sorted by path; revs malloc'd */
+	size_t nfiles;
+	struct smap byfinal;    /* newest path → index in files */
+	struct smap live;       /* .md paths at HEAD (arena keys) */
+	struct smap dirty;      /* paths with uncommitted changes (malloc'd keys) */
+	const char **move_from, **move_to;
+	size_t nmoves;
+};
+
+/* One file's history while it is being built: the newest path it had. */
+struct record {
+	const char *path;
+	struct hist_rev *revs;
+	size_t n, cap;
+	int truncated;
+};
+
+/* A commit in the graph.  parents index into walk.parents. */
+struct node {
+	git_oid id, tree;
+	long long ctime;
+	uint32_t pfirst, np, pending;
+	unsigned char loaded, missing, boundary;
+};
+
+/* One .md path a commit changed, relative to content/ (offset in names). */
+struct change {
+	size_t path;
+	git_oid old, new;
+	int has_old, has_new;
+	int pair;      /* for an added path: index of the deleted path it was renamed from + 1 */
+	int dropped;
+};
+
+/* Line fingerprint of a blob for rename similarity. */
+struct fprint {
+	uint64_t *lines; /* (hash << 20) | min(weight, 2^20-1), sorted */
+	size_t n, size;
+	int ok;
+};
+
+struct walk {
+	struct history *h;
+	git_repository *repo;
+	git_mailmap *mailmap;
+	struct node *nodes;
+	size_t nnodes, capnodes;
+	uint32_t *parents;
+	size_t nparents, capparents;
+	struct omap index;       /* commit id → node index + 1 */
+	struct omap shallow;     /* commits listed in .git/shallow */
+	struct omap gen[2];      /* tree cache: this commit's trees, the previous commit's */
+	char **comps;            /* path components from the work tree to content/ */
+	size_t ncomps;
+	struct change *ch;
+	size_t nch, capch;
+	struct buf names;        /* the changes' paths, NUL-separated */
+	struct buf tmp;
+	struct smap cur;         /* site path (arena) → record index + 1 that path belongs to */
+	struct record *recs;
+	size_t nrecs, caprecs;
+	/* metadata of the commit being credited, loaded on first use */
+	const struct node *ci_node;
+	const char *ci_author, *ci_email, *ci_subject, *ci_body;
+	long long ci_time;
+	int ci_tz;
+};
+
+static void report_git(struct diag *d, const char *what)
+{
+	const git_error *e = git_error_last();
+	diag_error(d, NULL, 0, 0, "history: %s: %s", what,
+		   e && e->message ? e->message : "unknown libgit2 error");
+}
+
+/* ---- tree cache ---- */
+
+/* Returns the tree (borrowed): it stays valid until tree_rotate has run
+ * twice, i.e. through this commit and the next one processed.  NULL on a
+ * read error. */
+static git_tree *tree_get(struct walk *w, const git_oid *id)
+{
+	struct omap_slot *s = omap_find(&w->gen[0], id);
+	if (s)
+		return s->val;
+	git_tree *t = NULL;
+	s = omap_find(&w->gen[1], id);
+	if (s && s->val) {
+		t = s->val;
+		s->val = NULL;
+	} else if (git_tree_lookup(&t, w->repo, id) < 0) {
+		return NULL;
+	}
+	omap_put(&w->gen[0], id, t);
+	return t;
+}
+
+static void tree_rotate(struct walk *w)
+{
+	struct omap *old = &w->gen[1];
+	for (size_t i = 0; i < old->cap; i++)
+		if (old->slots[i].used && old->slots[i].val)
+			git_tree_free(old->slots[i].val);
+	omap_clear(old);
+	struct omap t = w->gen[0];
+	w->gen[0] = w->gen[1];
+	w->gen[1] = t;
+}
+
+static void tree_cache_free(struct walk *w)
+{
+	for (int g = 0; g < 2; g++) {
+		for (size_t i = 0; i < w->gen[g].cap; i++)
+			if (w->gen[g].slots[i].used && w->gen[g].slots[i].val)
+				git_tree_free(w->gen[g].slots[i].val);
+		omap_free(&w->gen[g]);
+	}
+}
+
+/* Finds content/ (under the site prefix) in a commit's root tree.
+ * Returns 1 and its id, 0 when there is none, negative on a read error. */
+static int content_id(struct walk *w, const git_oid *root, git_oid *out)
+{
+	git_tree *t = tree_get(w, root);
+	if (!t)
+		return -1;
+	for (size_t i = 0; i < w->ncomps; i++) {
+		const git_tree_entry *e = git_tree_entry_byname(t, w->comps[i]);
+		if (!e || git_tree_entry_type(e) != GIT_OBJECT_TREE)
+			return 0;
+		if (i + 1 == w->ncomps) {
+			git_oid_cpy(out, git_tree_entry_id(e));
+			return 1;
+		}
+		if (!(t = tree_get(w, git_tree_entry_id(e))))
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- comparing trees ---- */
+
+/* git's tree order: names compare bytewise, a tree's name as if it ended
+ * in '/'. */
+static int entry_cmp(const char *a, size_t alen, int atree, const char *b, size_t blen, int btree)
+{
+	size_t n = alen < blen ? alen : blen;
+	int c = memcmp(a, b, n);
+	if (c)
+		return c;
+	int ca = alen > n ? (unsigned char)a[n] : atree ? '/' : 0;
+	int cb = blen > n ? (unsigned char)b[n] : btree ? '/' : 0;
+	return ca - cb;
+}
+
+static int is_md_blob(const git_tree_entry *e, size_t namelen)
+{
+	git_filemode_t m = git_tree_entry_filemode(e);
+	if (m != GIT_FILEMODE_BLOB && m != GIT_FILEMODE_BLOB_EXECUTABLE)
+		return 0;
+	return namelen > 3 && memcmp(git_tree_entry_name(e) + namelen - 3, ".md", 3) == 0;
+}
+
+static void change_add(struct walk *w, const struct buf *dir, const char *name, size_t namelen,
+		       const git_oid *old, const git_oid *new)
+{
+	if (w->nch == w->capch) {
+		w->capch = w->capch ? w->capch * 2 : 16;
+		w->ch = xrealloc(w->ch, w->capch * sizeof(*w->ch));
+	}
+	struct change *c = &w->ch[w->nch++];
+	memset(c, 0, sizeof(*c));
+	c->path = w->names.len;
+	buf_put(&w->names, dir->ptr ? dir->ptr : "", dir->len);
+	buf_put(&w->names, name, namelen);
+	buf_putc(&w->names, '\0');
+	if ((c->has_old = old != NULL))
+		git_oid_cpy(&c->old, old);
+	if ((c->has_new = new != NULL))
+		git_oid_cpy(&c->new, new);
+}
+
+static int diff_trees(struct walk *w, git_tree *a, git_tree *b, struct buf *dir);
+
+/* Recurses into a subtree that exists on one side only (or differs). */
+static int diff_sub(struct walk *w, const git_tree_entry *ea, const git_tree_entry *eb,
+		    const char *name, size_t namelen, struct buf *dir)
+{
+	git_tree *ta = NULL, *tb = NULL;
+	if (ea && !(ta = tree_get(w, git_tree_entry_id(ea))))
+		return -1;
+	if (eb && !(tb = tree_get(w, git_tree_entry_id(eb))))
+		return -1;
+	size_t len = dir->len;
+	buf_put(dir, name, namelen);
+	buf_putc(dir, '/');
+	int rc = diff_trees(w, ta, tb, dir);
+	buf_truncate(dir, len);
+	return rc;
+}
+
+/* Merge-joins two sorted trees (either may be NULL for "empty"),
+ * recording each .md path whose blob differs. */
+static int diff_trees(struct walk *w, git_tree *a, git_tree *b, struct buf *dir)
+{
+	size_t na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0;
+	size_t i = 0, j = 0;
+	while (i < na || j < nb) {
+		const git_tree_entry *ea = i < na ? git_tree_entry_byindex(a, i) : NULL;
+		const git_tree_entry *eb = j < nb ? git_tree_entry_byindex(b, j) : NULL;
+		const char *an = ea ? git_tree_entry_name(ea) : NULL;
+		const char *bn = eb ? git_tree_entry_name(eb) : NULL;
+		size_t al = an ? strlen(an) : 0, bl = bn ? strlen(bn) : 0;
+		int at = ea && git_tree_entry_type(ea) == GIT_OBJECT_TREE;
+		int bt = eb && git_tree_entry_type(eb) == GIT_OBJECT_TREE;
+		int cmp = !ea ? 1 : !eb ? -1 : entry_cmp(an, al, at, bn, bl, bt);
+		if (cmp == 0 && git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb))) {
+			if (!at && is_md_blob(ea, al) != is_md_blob(eb, bl))
+				change_add(w, dir, an, al, is_md_blob(ea, al) ? git_tree_entry_id(ea) : NULL,
+					   is_md_blob(eb, bl) ? git_tree_entry_id(eb) : NULL);
+			i++, j++;
+			continue;
+		}
+		int rc = 0;
+		if (cmp < 0) {
+			if (at)
+				rc = diff_sub(w, ea, NULL, an, al, dir);
+			else if (is_md_blob(ea, al))
+				change_add(w, dir, an, al, git_tree_entry_id(ea), NULL);
+			i++;
+		} else if (cmp > 0) {
+			if (bt)
+				rc = diff_sub(w, NULL, eb, bn, bl, dir);
+			else if (is_md_blob(eb, bl))
+				change_add(w, dir, bn, bl, NULL, git_tree_entry_id(eb));
+			j++;
+		} else {
+			if (at) {
+				rc = diff_sub(w, ea, eb, an, al, dir);
+			} else {
+				int ma = is_md_blob(ea, al), mb = is_md_blob(eb, bl);
+				if (ma || mb)
+					change_add(w, dir, an, al, ma ? git_tree_entry_id(ea) : NULL,
+						   mb ? git_tree_entry_id(eb) : NULL);
+			}
+			i++, j++;
+		}
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- merges ---- */
+
+/* Drops changes that a merge took unchanged from one of its other parents
+ * (see history.h).  Returns 0 or negative on a read error. */
+static int filter_merge(struct walk *w, const struct node *n)
+{
+	for (uint32_t k = 1; k < n->np; k++) {
+		const struct node *p = &w->nodes[w->parents[n->pfirst + k]];
+		git_oid cid;
+		git_tree *ct = NULL;
+		int rc = content_id(w, &p->tree, &cid);
+		if (rc < 0)
+			return rc;
+		if (rc == 1 && !(ct = tree_get(w, &cid)))
+			return -1;
+		for (size_t i = 0; i < w->nch; i++) {
+			struct change *c = &w->ch[i];
+			if (c->dropped)
+				continue;
+			git_tree_entry *e = NULL;
+			int present = 0;
+			if (ct) {
+				rc = git_tree_entry_bypath(&e, ct, w->names.ptr + c->path);
+				if (rc < 0 && rc != GIT_ENOTFOUND)
+					return rc;
+				if (rc == 0) {
+					git_filemode_t m = git_tree_entry_filemode(e);
+					present = m == GIT_FILEMODE_BLOB || m == GIT_FILEMODE_BLOB_EXECUTABLE;
+				}
+			}
+			if (c->has_new ? present && git_oid_equal(git_tree_entry_id(e), &c->new) : !present)
+				c->dropped = 1;
+			git_tree_entry_free(e);
+		}
+	}
+	return 0;
+}
+
+/* ---- renames ---- */
+
+#define RENAME_MAX_SIDE 100  /* similarity is tried for at most this many adds and deletes */
+#define RENAME_MIN_SCORE 50  /* percent */
+
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void fprint_make(struct walk *w, const git_oid *id, struct fprint *f)
+{
+	git_blob *blob = NULL;
+	memset(f, 0, sizeof(*f));
+	if (git_blob_lookup(&blob, w->repo, id) < 0)
+		return;
+	const char *s = git_blob_rawcontent(blob);
+	size_t len = (size_t)git_blob_rawsize(blob), cap = 16;
+	f->lines = xmalloc(cap * sizeof(*f->lines));
+	for (size_t i = 0; i < len;) {
+		size_t e = i;
+		while (e < len && s[e] != '\n')
+			e++;
+		size_t weight = e - i + (e < len);
+		size_t te = e > i && s[e - 1] == '\r' ? e - 1 : e;
+		uint64_t h = 14695981039346656037ULL;
+		for (size_t k = i; k < te; k++)
+			h = (h ^ (unsigned char)s[k]) * 1099511628211ULL;
+		if (f->n == cap)
+			f->lines = xrealloc(f->lines, (cap *= 2) * sizeof(*f->lines));
+		if (weight > 0xFFFFF)
+			weight = 0xFFFFF;
+		f->lines[f->n++] = (h << 20) | weight;
+		f->size += weight;
+		i = e + 1;
+	}
+	if (f->n)
+		qsort(f->lines, f->n, sizeof(*f->lines), u64_cmp);
+	f->ok = 1;
+	git_blob_free(blob);
+}
+
+/* Percentage of the larger file's bytes that lie in lines both share. */
+static int fprint_score(const struct fprint *a, const struct fprint *b)
+{
+	if (!a->ok || !b->ok || !a->size || !b->size)
+		return 0;
+	size_t i = 0, j = 0, common = 0;
+	while (i < a->n && j < b->n) {
+		uint64_t x = a->lines[i] >> 20, y = b->lines[j] >> 20;
+		if (x < y) {
+			i++;
+		} else if (x > y) {
+			j++;
+		} else {
+			common += a->lines[i] & 0xFFFFF;
+			i++, j++;
+		}
+	}
+	size_t max = a->size > b->size ? a->size : b->size;
+	return (int)(common * 100 / max);
+}
+
+struct cand {
+	int score;
+	size_t add, del;
+};
+
+static int cand_cmp(const void *pa, const void *pb)
+{
+	const struct cand *a = pa, *b = pb;
+	if (a->score != b->score)
+		return b->score - a->score;
+	if (a->add != b->add)
+		return a->add < b->add ? -1 : 1;
+	return a->del < b->del ? -1 : a->del > b->del;
+}
+
+/* Pairs deleted with added paths: identical blobs first, then by line
+ * similarity.  Sets pair on the added change. */
+static void find_renames(struct walk *w)
+{
+	size_t ndel = 0, nadd = 0;
+	for (size_t i = 0; i < w->nch; i++) {
+		const struct change *c = &w->ch[i];
+		if (c->dropped)
+			continue;
+		ndel += c->has_old && !c->has_new;
+		nadd += c->has_new && !c->has_old;
+	}
+	if (!ndel || !nadd)
+		return;
+	size_t *del = xmalloc(ndel * sizeof(*del)), *add = xmalloc(nadd * sizeof(*add));
+	char *taken = xcalloc(w->nch, 1);
+	ndel = nadd = 0;
+	for (size_t i = 0; i < w->nch; i++) {
+		const struct change *c = &w->ch[i];
+		if (c->dropped)
+			continue;
+		if (c->has_old && !c->has_new)
+			del[ndel++] = i;
+		if (c->has_new && !c->has_old)
+			add[nadd++] = i;
+	}
+	for (size_t a = 0; a < nadd; a++)
+		for (size_t d = 0; d < ndel; d++)
+			if (!taken[del[d]] && git_oid_equal(&w->ch[add[a]].new, &w->ch[del[d]].old)) {
+				w->ch[add[a]].pair = (int)del[d] + 1;
+				taken[del[d]] = 1;
+				break;
+			}
+	size_t ra = 0, rd = 0;
+	for (size_t a = 0; a < nadd; a++)
+		if (!w->ch[add[a]].pair)
+			add[ra++] = add[a];
+	for (size_t d = 0; d < ndel; d++)
+		if (!taken[del[d]])
+			del[rd++] = del[d];
+	if (ra && rd && ra <= RENAME_MAX_SIDE && rd <= RENAME_MAX_SIDE) {
+		struct fprint *fa = xcalloc(ra, sizeof(*fa)), *fd = xcalloc(rd, sizeof(*fd));
+		struct cand *cands = xmalloc(ra * rd * sizeof(*cands));
+		size_t nc = 0;
+		for (size_t a = 0; a < ra; a++)
+			fprint_make(w, &w->ch[add[a]].new, &fa[a]);
+		for (size_t d = 0; d < rd; d++)
+			fprint_make(w, &w->ch[del[d]].old, &fd[d]);
+		for (size_t a = 0; a < ra; a++)
+			for (size_t d = 0; d < rd; d++) {
+				int s = fprint_score(&fa[a], &fd[d]);
+				if (s >= RENAME_MIN_SCORE)
+					cands[nc++] = (struct cand){ s, add[a], del[d] };
+			}
+		if (nc)
+			qsort(cands, nc, sizeof(*cands), cand_cmp);
+		for (size_t k = 0; k < nc; k++)
+			if (!w->ch[cands[k].add].pair && !taken[cands[k].del]) {
+				w->ch[cands[k].add].pair = (int)cands[k].del + 1;
+				taken[cands[k].del] = 1;
+			}
+		for (size_t a = 0; a < ra; a++)
+			free(fa[a].lines);
+		for (size_t d = 0; d < rd; d++)
+			free(fd[d].lines);
+		free(fa);
+		free(fd);
+		free(cands);
+	}
+	/* a deleted path paired into a rename is not also a deletion */
+	for (size_t i = 0; i < w->nch; i++)
+		if (taken[i])
+			w->ch[i].dropped = 1;
+	free(taken);
+	free(del);
+	free(add);
+}
+
+/* ---- crediting ---- */
+
+/* Returns the arena copy of "content/" + rel, creating its cur entry. */
+static struct smap_slot *path_slot(struct walk *w, const char *rel)
+{
+	buf_reset(&w->tmp);
+	buf_puts(&w->tmp, "content/");
+	buf_puts(&w->tmp, rel);
+	struct smap_slot *s = smap_get(&w->cur, w->tmp.ptr);
+	if (!s)
+		s = smap_put(&w->cur, arena_strdup(&w->h->arena, w->tmp.ptr), 0);
+	return s;
+}
+
+static int load_commit_info(struct walk *w, const struct node *n)
+{
+	if (w->ci_node == n)
+		return 0;
+	git_commit *c = NULL;
+	if (git_commit_lookup(&c, w->repo, &n->id) < 0)
+		return -1;
+	const git_signature *sig = git_commit_author(c);
+	const char *name = sig->name, *email = sig->email;
+	if (w->mailmap)
+		git_mailmap_resolve(&name, &email, w->mailmap, sig->name, sig->email);
+	struct arena_chunk **a = &w->h->arena;
+	w->ci_author = arena_strdup(a, name ? name : "");
+	w->ci_email = arena_strdup(a, email ? email : "");
+	const char *subject = git_commit_summary(c), *body = git_commit_body(c);
+	w->ci_subject = arena_strdup(a, subject ? subject : "");
+	w->ci_body = arena_strdup(a, body ? body : "");
+	w->ci_time = sig->when.time;
+	w->ci_tz = sig->when.offset;
+	w->ci_node = n;
+	git_commit_free(c);
+	return 0;
+}
+
+static int credit(struct walk *w, const struct node *n, const struct change *c, const struct change *from)
+{
+	if (load_commit_info(w, n) < 0)
+		return -1;
+	struct smap_slot *s = path_slot(w, w->names.ptr + c->path);
+	const char *path = s->key;
+	if (!s->val) {
+		if (w->nrecs == w->caprecs) {
+			w->caprecs = w->caprecs ? w->caprecs * 2 : 64;
+			w->recs = xrealloc(w->recs, w->caprecs * sizeof(*w->recs));
+		}
+		memset(&w->recs[w->nrecs], 0, sizeof(*w->recs));
+		w->recs[w->nrecs].path = path;
+		s->val = ++w->nrecs;
+	}
+	size_t ri = s->val - 1;
+	struct record *r = &w->recs[ri];
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 4;
+		r->revs = xrealloc(r->revs, r->cap * sizeof(*r->revs));
+	}
+	struct hist_rev *v = &r->revs[r->n++];
+	memset(v, 0, sizeof(*v));
+	git_oid_tostr(v->id, sizeof(v->id), &n->id);
+	v->author = (char *)w->ci_author;
+	v->email = (char *)w->ci_email;
+	v->subject = (char *)w->ci_subject;
+	v->body = (char *)w->ci_body;
+	v->time = w->ci_time;
+	v->tz_minutes = w->ci_tz;
+	v->path = (char *)path;
+	if (c->has_new)
+		git_oid_tostr(v->blob, sizeof(v->blob), &c->new);
+	v->change = from ? HIST_RENAMED : !c->has_old ? HIST_ADDED : !c->has_new ? HIST_DELETED
+										  : HIST_MODIFIED;
+	if (n->boundary)
+		r->truncated = 1;
+	if (from) {
+		/* older commits name this file by its old path */
+		struct smap_slot *o = path_slot(w, w->names.ptr + from->path);
+		v->old_path = (char *)o->key;
+		o->val = ri + 1;
+	}
+	return 0;
+}
+
+/* Compares one commit with its first parent and credits what changed. */
+static int process_commit(struct walk *w, const struct node *n)
+{
+	git_oid cnew, cold;
+	int has_new = content_id(w, &n->tree, &cnew), has_old = 0;
+	if (has_new < 0)
+		return -1;
+	if (n->np) {
+		has_old = content_id(w, &w->nodes[w->parents[n->pfirst]].tree, &cold);
+		if (has_old < 0)
+			return -1;
+	}
+	if (has_new == has_old && (!has_new || git_oid_equal(&cnew, &cold)))
+		return 0;
+	git_tree *tn = NULL, *to = NULL;
+	if (has_new && !(tn = tree_get(w, &cnew)))
+		return -1;
+	if (has_old && !(to = tree_get(w, &cold)))
+		return -1;
+	w->nch = 0;
+	buf_reset(&w->names);
+	struct buf dir = BUF_INIT;
+	int rc = diff_trees(w, to, tn, &dir);
+	buf_free(&dir);
+	if (rc < 0)
+		return rc;
+	if (n->np > 1 && w->nch && (rc = filter_merge(w, n)) < 0)
+		return rc;
+	find_renames(w);
+	for (size_t i = 0; i < w->nch; i++) {
+		const struct change *c = &w->ch[i];
+		if (c->dropped)
+			continue;
+		if (credit(w, n, c, c->pair ? &w->ch[c->pair - 1] : NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- the commit graph ---- */
+
+static uint32_t node_get(struct walk *w, const git_oid *id, uint32_t **stack, size_t *nstack,
+			 size_t *capstack)
+{
+	struct omap_slot *s = omap_find(&w->index, id);
+	if (s)
+		return (uint32_t)(uintptr_t)s->val - 1;
+	if (w->nnodes == w->capnodes) {
+		w->capnodes = w->capnodes ? w->capnodes * 2 : 256;
+		w->nodes = xrealloc(w->nodes, w->capnodes * sizeof(*w->nodes));
+	}
+	uint32_t i = (uint32_t)w->nnodes++;
+	memset(&w->nodes[i], 0, sizeof(w->nodes[i]));
+	git_oid_cpy(&w->nodes[i].id, id);
+	omap_put(&w->index, id, (void *)(uintptr_t)(i + 1));
+	if (*nstack == *capstack) {
+		*capstack = *capstack ? *capstack * 2 : 256;
+		*stack = xrealloc(*stack, *capstack * sizeof(**stack));
+	}
+	(*stack)[(*nstack)++] = i;
+	return i;
+}
+
+/* Loads every commit reachable from head.  A parent that is not in the
+ * object database (a shallow clone's boundary) is dropped; when it is the
+ * first parent the commit counts as a boundary with no parents. */
+static int load_graph(struct walk *w, const git_oid *head)
+{
+	uint32_t *stack = NULL;
+	size_t nstack = 0, capstack = 0;
+	int rc = 0;
+	node_get(w, head, &stack, &nstack, &capstack);
+	while (nstack) {
+		uint32_t i = stack[--nstack];
+		git_commit *c = NULL;
+		rc = git_commit_lookup(&c, w->repo, &w->nodes[i].id);
+		if (rc == GIT_ENOTFOUND) {
+			w->nodes[i].missing = 1;
+			rc = 0;
+			continue;
+		}
+		if (rc < 0)
+			goto fail;
+		struct node *n = &w->nodes[i];
+		git_oid_cpy(&n->tree, git_commit_tree_id(c));
+		n->ctime = git_commit_time(c);
+		n->loaded = 1;
+		n->pfirst = (uint32_t)w->nparents;
+		unsigned np = git_commit_parentcount(c);
+		if (omap_find(&w->shallow, &n->id)) {
+			n->boundary = np > 0;
+			np = 0;
+		}
+		for (unsigned k = 0; k < np; k++) {
+			uint32_t p = node_get(w, git_commit_parent_id(c, k), &stack, &nstack, &capstack);
+			if (w->nparents == w->capparents) {
+				w->capparents = w->capparents ? w->capparents * 2 : 256;
+				w->parents = xrealloc(w->parents, w->capparents * sizeof(*w->parents));
+			}
+			w->parents[w->nparents++] = p;
+		}
+		w->nodes[i].np = np;
+		git_commit_free(c);
+	}
+	for (size_t i = 0; i < w->nnodes; i++) {
+		struct node *n = &w->nodes[i];
+		if (!n->loaded)
+			continue;
+		if (n->np && w->nodes[w->parents[n->pfirst]].missing) {
+			n->np = 0;
+			n->boundary = 1;
+		}
+		uint32_t k = 0;
+		for (uint32_t j = 0; j < n->np; j++) {
+			uint32_t p = w->parents[n->pfirst + j];
+			if (!w->nodes[p].missing)
+				w->parents[n->pfirst + k++] = p;
+		}
+		n->np = k;
+		for (uint32_t j = 0; j < n->np; j++)
+			w->nodes[w->parents[n->pfirst + j]].pending++;
+	}
+fail:
+	free(stack);
+	return rc;
+}
+
+/* Heap order: newer committer time first, then discovery order. */
+static int node_before(const struct walk *w, uint32_t a, uint32_t b)
+{
+	if (w->nodes[a].ctime != w->nodes[b].ctime)
+		return w->nodes[a].ctime > w->nodes[b].ctime;
+	return a < b;
+}
+
+static void heap_push(const struct walk *w, uint32_t *heap, size_t *n, uint32_t v)
+{
+	size_t i = (*n)++;
+	heap[i] = v;
+	while (i && node_before(w, heap[i], heap[(i - 1) / 2])) {
+		uint32_t t = heap[i];
+		heap[i] = heap[(i - 1) / 2];
+		heap[(i - 1) / 2] = t;
+		i = (i - 1) / 2;
+	}
+}
+
+static uint32_t heap_pop(const struct walk *w, uint32_t *heap, size_t *n)
+{
+	uint32_t top = heap[0];
+	heap[0] = heap[--*n];
+	for (size_t i = 0;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < *n && node_before(w, heap[l], heap[m]))
+			m = l;
+		if (r < *n && node_before(w, heap[r], heap[m]))
+			m = r;
+		if (m == i)
+			break;
+		uint32_t t = heap[i];
+		heap[i] = heap[m];
+		heap[m] = t;
+		i = m;
+	}
+	return top;
+}
+
+/* Visits every commit, children before parents, newest first otherwise. */
+static int walk_commits(struct walk *w)
+{
+	uint32_t *heap = xmalloc((w->nnodes + 1) * sizeof(*heap));
+	size_t nheap = 0;
+	int rc = 0;
+	if (w->nodes[0].loaded)
+		heap_push(w, heap, &nheap, 0);
+	while (nheap) {
+		uint32_t i = heap_pop(w, heap, &nheap);
+		const struct node *n = &w->nodes[i];
+		if ((rc = process_commit(w, n)) < 0)
+			break;
+		tree_rotate(w);
+		for (uint32_t k = 0; k < n->np; k++) {
+			uint32_t p = w->parents[n->pfirst + k];
+			if (--w->nodes[p].pending == 0)
+				heap_push(w, heap, &nheap, p);
+		}
+	}
+	free(heap);
+	return rc;
+}
+
+/* ---- loading ---- */
+
+static void read_shallow(struct walk *w)
+{
+	char *path = xasprintf("%sshallow", git_repository_commondir(w->repo));
+	FILE *f = fopen(path, "r");
+	free(path);
+	if (!f)
+		return;
+	char line[128];
+	while (fgets(line, sizeof(line), f)) {
+		git_oid id;
+		if (strlen(line) >= GIT_OID_HEXSZ && git_oid_fromstrn(&id, line, GIT_OID_HEXSZ) == 0)
+			omap_put(&w->shallow, &id, (void *)1);
+	}
+	fclose(f);
+}
+
+static int path_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct record *)a)->path, ((const struct record *)b)->path);
+}
+
+static int live_cb(const char *root, const git_tree_entry *e, void *payload)
+{
+	struct history *h = payload;
+	const char *name = git_tree_entry_name(e);
+	if (git_tree_entry_type(e) == GIT_OBJECT_TREE || !is_md_blob(e, strlen(name)))
+		return 0;
+	char *p = arena_alloc(&h->arena, 8 + strlen(root) + strlen(name) + 1);
+	strcpy(p, "content/");
+	strcat(p, root);
+	strcat(p, name);
+	smap_put(&h->live, p, 1);
+	return 0;
+}
+
+/* Records the .md files at HEAD: what counts as committed. */
+static int load_live(struct walk *w, const git_oid *head_tree)
+{
+	git_oid cid;
+	git_tree *t = NULL;
+	int rc = content_id(w, head_tree, &cid);
+	if (rc <= 0)
+		return rc;
+	if ((rc = git_tree_lookup(&t, w->repo, &cid)) < 0)
+		return rc;
+	rc = git_tree_walk(t, GIT_TREEWALK_PRE, live_cb, w->h);
+	git_tree_free(t);
+	return rc;
+}
+
+struct move {
+	const char *from, *to;
+};
+
+static int move_cmp(const void *pa, const void *pb)
+{
+	const struct move *a = pa, *b = pb;
+	int c = strcmp(a->from, b->from);
+	return c ? c : strcmp(a->to, b->to);
+}
+
+/* Hands the records to the history: files sorted by path, and the moves. */
+static void finish(struct walk *w)
+{
+	struct history *h = w->h;
+	if (w->nrecs)
+		qsort(w->recs, w->nrecs, sizeof(*w->recs), path_cmp);
+	h->files = xcalloc(w->nrecs, sizeof(*h->files));
+	h->nfiles = w->nrecs;
+	for (size_t i = 0; i < w->nrecs; i++) {
+		h->files[i] = (struct hist_file){ w->recs[i].path, w->recs[i].revs, w->recs[i].n,
+						  w->recs[i].truncated };
+		smap_put(&h->byfinal, w->recs[i].path, i);
+	}
+	struct move *mv = NULL;
+	size_t nmv = 0, cap = 0;
+	for (size_t i = 0; i < h->nfiles; i++) {
+		const struct hist_file *f = &h->files[i];
+		if (!smap_get(&h->live, f->path))
+			continue;
+		for (size_t k = 0; k < f->n; k++) {
+			const char *from = f->revs[k].old_path;
+			if (f->revs[k].change != HIST_RENAMED || !strcmp(from, f->path) ||
+			    smap_get(&h->live, from))
+				continue;
+			if (nmv == cap) {
+				cap = cap ? cap * 2 : 16;
+				mv = xrealloc(mv, cap * sizeof(*mv));
+			}
+			mv[nmv++] = (struct move){ from, f->path };
+		}
+	}
+	/* a path renamed away by two histories (rare) goes to the first by path */
+	if (nmv)
+		qsort(mv, nmv, sizeof(*mv), move_cmp);
+	h->move_from = xmalloc((nmv + 1) * sizeof(char *));
+	h->move_to = xmalloc((nmv + 1) * sizeof(char *));
+	for (size_t m = 0; m < nmv; m++) {
+		if (h->nmoves && !strcmp(h->move_from[h->nmoves - 1], mv[m].from))
+			continue;
+		h->move_from[h->nmoves] = mv[m].from;
+		h->move_to[h->nmoves++] = mv[m].to;
+	}
+	free(mv);
+	free(w->recs);
+	w->recs = NULL;
+	w->nrecs = 0;
+}
+
+static void walk_free(struct walk *w)
+{
+	tree_cache_free(w);
+	for (size_t i = 0; i < w->nrecs; i++)
+		free(w->recs[i].revs);
+	free(w->recs);
+	free(w->nodes);
+	free(w->parents);
+	omap_free(&w->index);
+	omap_free(&w->shallow);
+	for (size_t i = 0; i < w->ncomps; i++)
+		free(w->comps[i]);
+	free(w->comps);
+	free(w->ch);
+	buf_free(&w->names);
+	buf_free(&w->tmp);
+	smap_free(&w->cur, 0);
+	git_mailmap_free(w->mailmap);
+}
+
+/* libgit2 1.5 reports a repository owned by another user as a missing
+ * "safe.directory" setting (GIT_ENOTFOUND, fixed in 1.6 to GIT_EOWNER). */
+static int is_owner_error(void)
+{
+	const git_error *e = git_error_last();
+	return e && e->klass == GIT_ERROR_CONFIG && e->message &&
+	       strstr(e->message, "safe.directory");
+}
+
+/* The nearest folder at or above dir holding .git, for messages. */
+static char *find_worktree(const char *dir)
+{
+	char *p = realpath(dir, NULL);
+	if (!p)
+		return xstrdup(dir);
+	for (;;) {
+		struct stat st;
+		char *g = xasprintf("%s/.git", p);
+		int found = stat(g, &st) == 0;
+		free(g);
+		char *slash = strrchr(p, '/');
+		if (found || !slash || slash == p)
+			return p;
+		*slash = '\0';
+	}
+}
+
+/* The site folder relative to the work tree: "" or "a/b/"; NULL when the
+ * site is not inside it. */
+static char *site_prefix(const char *site_dir, const char *workdir)
+{
+	char *site = realpath(site_dir, NULL), *work = realpath(workdir, NULL), *out = NULL;
+	if (site && work) {
+		size_t wl = strlen(work);
+		if (!strcmp(site, work))
+			out = xstrdup("");
+		else if (!strncmp(site, work, wl) && (site[wl] == '/' || (wl == 1 && work[0] == '/')))
+			out = xasprintf("%s/", site + wl + (site[wl] == '/'));
+	}
+	free(site);
+	free(work);
+	return out;
+}
+
+static struct history *history_new(void)
+{
+	struct history *h = xcalloc(1, sizeof(*h));
+	git_libgit2_init();
+	pthread_mutex_init(&h->lock, NULL);
+	return h;
+}
+
+struct history *hist_empty(void)
+{
+	return history_new();
+}
+
+/* Drops whatever the walk found, keeping the repository (for states). */
+static void history_clear_files(struct history *h)
+{
+	for (size_t i = 0; i < h->nfiles; i++)
+		free((struct hist_rev *)h->files[i].revs);
+	free(h->files);
+	h->files = NULL;
+	h->nfiles = 0;
+	smap_free(&h->byfinal, 0);
+	free(h->move_from);
+	free(h->move_to);
+	h->move_from = h->move_to = NULL;
+	h->nmoves = 0;
+}
+
+struct history *hist_load(const char *site_dir, struct diag *d)
+{
+	struct history *h = history_new();
+	struct walk w = { 0 };
+	git_oid head;
+	int rc;
+
+	/* Reading objects back from our own repository: their hashes need no
+	 * re-checking, and skipping it is a large share of the walk. */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+	rc = git_repository_open_ext(&h->repo, site_dir, 0, NULL);
+	if (rc == GIT_EOWNER || (rc == GIT_ENOTFOUND && is_owner_error())) {
+		char *top = find_worktree(site_dir);
+		diag_error(d, NULL, 0, 0,
+			   "history: the git repository at %s is owned by another user, so git "
+			   "refuses to read it; if you trust it, run: git config --global --add "
+			   "safe.directory %s",
+			   top, top);
+		free(top);
+		h->repo = NULL;
+		return h;
+	}
+	if (rc == GIT_ENOTFOUND) {
+		h->repo = NULL;
+		return h;
+	}
+	if (rc < 0) {
+		report_git(d, "cannot open the git repository");
+		h->repo = NULL;
+		return h;
+	}
+	if (git_repository_is_bare(h->repo) ||
+	    !(h->prefix = site_prefix(site_dir, git_repository_workdir(h->repo)))) {
+		git_repository_free(h->repo);
+		h->repo = NULL;
+		return h;
+	}
+	h->shallow = git_repository_is_shallow(h->repo) == 1;
+	if (hist_refresh_state(h, d) < 0)
+		return h;
+	if (git_repository_head_unborn(h->repo) == 1 ||
+	    git_reference_name_to_id(&head, h->repo, "HEAD") < 0)
+		return h; /* no commits yet: every article is untracked */
+	git_oid_tostr(h->head, sizeof(h->head), &head);
+
+	w.h = h;
+	w.repo = h->repo;
+	if (git_mailmap_from_repository(&w.mailmap, h->repo) < 0)
+		w.mailmap = NULL;
+	for (const char *p = h->prefix, *s; (s = strchr(p, '/')); p = s + 1) {
+		w.comps = xrealloc(w.comps, (w.ncomps + 2) * sizeof(char *));
+		w.comps[w.ncomps++] = xstrndup(p, (size_t)(s - p));
+	}
+	w.comps = xrealloc(w.comps, (w.ncomps + 1) * sizeof(char *));
+	w.comps[w.ncomps++] = xstrdup("content");
+	if (h->shallow)
+		read_shallow(&w);
+
+	if ((rc = load_graph(&w, &head)) < 0)
+		goto fail;
+	if (!w.nodes[0].loaded) {
+		rc = -1;
+		goto fail;
+	}
+	if ((rc = load_live(&w, &w.nodes[0].tree)) < 0)
+		goto fail;
+	if ((rc = walk_commits(&w)) < 0)
+		goto fail;
+	finish(&w);
+	walk_free(&w);
+	return h;
+fail:
+	report_git(d, "cannot read the history");
+	walk_free(&w);
+	history_clear_files(h);
+	return h;
+}
+
+int hist_refresh_state(struct history *h, struct diag *d)
+{
+	git_status_list *list = NULL;
+	git_status_options opts;
+	char *spec = NULL;
+	int rc = 0;
+
+	git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
+
+	smap_free(&h->dirty, 1);
+	if (!h->repo)
+		return 0;
+	spec = xasprintf("%scontent", h->prefix);
+	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+	opts.pathspec.strings = &spec;
+	opts.pathspec.count = 1;
+	if ((rc = git_status_list_new(&list, h->repo, &opts)) < 0) {
+		report_git(d, "cannot read the working tree's state");
+		goto fail;
+	}
+	size_t plen = strlen(h->prefix);
+	for (size_t i = 0, n = git_status_list_entrycount(list); i < n; i++) {
+		const git_status_entry *e = git_status_byindex(list, i);
+		const git_diff_delta *dd = e->head_to_index ? e->head_to_index : e->index_to_workdir;
+		if (e->status == GIT_STATUS_CURRENT || !dd || !dd->old_file.path)
+			continue;
+		const char *p = dd->old_file.path;
+		if (strncmp(p, h->prefix, plen) != 0)
+			continue;
+		if (!smap_get(&h->dirty, p + plen))
+			smap_put(&h->dirty, xstrdup(p + plen), 1);
+	}
+fail:
+	git_status_list_free(list);
+	free(spec);
+	return rc;
+}
+
+const struct hist_file *hist_lookup(const struct history *h, const char *site_path)
+{
+	const struct smap_slot *s = smap_get(&h->byfinal, site_path);
+	return s && h->files[s->val].n ? &h->files[s->val] : NULL;
+}
+
+const struct hist_file *hist_files(const struct history *h, size_t *n)
+{
+	*n = h->nfiles;
+	return h->files;
+}
+
+enum hist_state hist_state(const struct history *h, const char *site_path)
+{
+	if (!h->repo)
+		return HIST_NOT_IN_REPO;
+	if (!smap_get(&h->live, site_path))
+		return HIST_UNTRACKED;
+	return smap_get(&h->dirty, site_path) ? HIST_UNCOMMITTED : HIST_CLEAN;
+}
+
+size_t hist_moves(const struct history *h, const char *const **from, const char *const **to)
+{
+	*from = (const char *const *)h->move_from;
+	*to = (const char *const *)h->move_to;
+	return h->nmoves;
+}
+
+char *hist_read_blob(struct history *h, const char *blob_hex, size_t *len)
+{
+	git_oid id;
+	git_blob *blob = NULL;
+	char *out = NULL;
+
+	if (!h->repo || !blob_hex || strlen(blob_hex) != GIT_OID_HEXSZ ||
+	    git_oid_fromstr(&id, blob_hex) < 0)
+		return NULL;
+	pthread_mutex_lock(&h->lock);
+	if (git_blob_lookup(&blob, h->repo, &id) == 0) {
+		size_t n = (size_t)git_blob_rawsize(blob);
+		out = xstrndup(git_blob_rawcontent(blob), n);
+		if (len)
+			*len = n;
+		git_blob_free(blob);
+	}
+	pthread_mutex_unlock(&h->lock);
+	return out;
+}
+
+int hist_is_shallow(const struct history *h)
+{
+	return h->shallow;
+}
+
+const char *hist_head(const struct history *h)
+{
+	return h->head;
+}
+
+void hist_free(struct history *h)
+{
+	if (!h)
+		return;
+	history_clear_files(h);
+	smap_free(&h->live, 0);
+	smap_free(&h->dirty, 1);
+	git_repository_free(h->repo);
+	free(h->prefix);
+	arena_free(h->arena);
+	pthread_mutex_destroy(&h->lock);
+	free(h);
+	git_libgit2_shutdown();
+}

@@ -1,0 +1,103 @@
+/* history: reads every article's change history from git in one pass over
+ * the repository that holds the site (libgit2), plus the working tree's
+ * state per article, and hands both on to the page and feed stages.
+ *
+ * What counts as a revision of a file:
+ *  - Every commit reachable from HEAD is visited once, children before
+ *    parents, otherwise newest committer time first (git's --date-order).
+ *    Each commit's tree is compared with its FIRST parent's tree (a root
+ *    commit with the empty tree), only under <site>/content/, crediting
+ *    every added, modified, renamed or deleted `.md` file.
+ *  - Merge commits: a change against the first parent is dropped when the
+ *    file in the merge is identical to (or, for a deletion, as absent as)
+ *    the file in another parent, because the merged branch's own commits
+ *    already carry that change and its author.  So a merge adds a revision
+ *    only when it made the file differ from every parent (a conflict
+ *    resolution or an edit inside the merge) — git's "TREESAME" rule.
+ *  - Renames: in a commit that deletes one .md path and adds another, the
+ *    pair is a rename when the blobs are identical, else when at least half
+ *    of the bytes of the larger file are in lines the two share.  The
+ *    renamed file's history continues under its new path; the old path is
+ *    reported by hist_moves().
+ *  - History follows paths: a file deleted and later added again at the
+ *    same path keeps one history (added, deleted, added).
+ *  - Authors go through .mailmap.  Only blob content counts: a mode change
+ *    alone is not a revision; symlinks and submodules are ignored.
+ *  - Shallow clones: commits whose parents are missing (or listed in
+ *    .git/shallow) are treated as having none; every file present there is
+ *    marked truncated and its oldest revision is that boundary commit
+ *    (HIST_ADDED, though the file may be older).
+ *  - A detached HEAD is walked like any other HEAD.
+ */
+#ifndef QUIRE_HISTORY_H
+#define QUIRE_HISTORY_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+enum hist_change { HIST_ADDED, HIST_MODIFIED, HIST_RENAMED, HIST_DELETED };
+
+/* An article's working-tree state.  HIST_UNTRACKED: not committed at HEAD
+ * (new, staged-but-never-committed, or ignored); HIST_UNCOMMITTED: committed,
+ * with staged or unstaged changes (or deleted); HIST_NOT_IN_REPO: the site is
+ * in no repository (or history is off). */
+enum hist_state { HIST_CLEAN, HIST_UNCOMMITTED, HIST_UNTRACKED, HIST_NOT_IN_REPO };
+
+/* One revision of one file.  Every string is owned by the history and
+ * lives until hist_free. */
+struct hist_rev {
+	char id[41];          /* commit id, hex */
+	char *author, *email; /* after .mailmap */
+	long long time;       /* author time, seconds since the epoch */
+	int tz_minutes;       /* author's UTC offset */
+	char *subject, *body; /* commit message split at the first blank line; body may be "" */
+	char *path;           /* the file's path at this revision, relative to the SITE folder ("content/a/b.md") */
+	char *old_path;       /* for HIST_RENAMED: the path before this commit; else NULL */
+	enum hist_change change;
+	char blob[41];        /* the file's blob id at this revision ("" for HIST_DELETED) */
+};
+
+/* path: the file's newest path (relative to SITE); revs newest first;
+ * truncated: older revisions exist but are not in this (shallow) clone. */
+struct hist_file { const char *path; const struct hist_rev *revs; size_t n; int truncated; };
+
+struct history;
+
+/* Walks the repository holding site_dir once.  Never returns NULL: with no
+ * repository (no diagnostic), no commits, or a fault it returns an empty
+ * history.  Reports real faults (a repository owned by another user, a
+ * corrupt object) to d as errors.  Caller frees with hist_free. */
+struct history *hist_load(const char *site_dir, struct diag *d);
+/* An empty history, as for a site in no repository (for `history: false`).
+ * Caller frees with hist_free. */
+struct history *hist_empty(void);
+
+/* Borrowed; NULL when the path (relative to SITE, "content/a/b.md") has no
+ * committed history.  O(1). */
+const struct hist_file *hist_lookup(const struct history *h, const char *site_path);
+/* Every file with history, live or deleted, sorted by path; borrowed. */
+const struct hist_file *hist_files(const struct history *h, size_t *n);
+enum hist_state hist_state(const struct history *h, const char *site_path);
+/* Re-reads the working tree's state (git status) without walking history
+ * again, for a rebuild whose HEAD did not change.  0 or negative on error
+ * (reported to d; states then read as clean). */
+int hist_refresh_state(struct history *h, struct diag *d);
+
+/* Paths (relative to SITE) that existed at some commit but were renamed
+ * away, with the path the file has at HEAD, for automatic redirect pages;
+ * sorted by from.  A from path that is an article again at HEAD is left
+ * out.  Returns the count; *from and *to are borrowed arrays. */
+size_t hist_moves(const struct history *h, const char *const **from, const char *const **to);
+
+/* The content of a blob (e.g. an article at a past revision), NUL-
+ * terminated, its length in *len (may be NULL); caller frees.  Thread-safe
+ * (serialised internally).  NULL if unreadable or no repository. */
+char *hist_read_blob(struct history *h, const char *blob_hex, size_t *len);
+
+int hist_is_shallow(const struct history *h);
+/* HEAD commit hex, or "" — the key for caching.  Borrowed. */
+const char *hist_head(const struct history *h);
+void hist_free(struct history *h);
+
+#endif
