@@ -1,0 +1,2046 @@
+/* hooks: the Lua stage.  Loads every scripts/NAME.lua into one sandboxed state,
+ * keeps the handlers they register, and runs them over page data (json_t)
+ * and article trees (cmark nodes), turning every Lua failure into a
+ * diagnostic at the script's line. */
+#include "hooks.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm-extension_api.h>
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+
+#include "buf.h"
+#include "slug.h"
+
+/* Instructions between two count-hook calls: the granularity of the budget,
+ * of the wall-clock check and of the line blamed for a memory error. */
+#define HOOK_INTERVAL 1000
+
+/* Registry keys: only their addresses matter. */
+static const char KEY_ARRAYS = 'a';
+static const char KEY_NULL = 'n';
+static const char KEY_ENVMT = 'e';
+static const char KEY_PAGE = 'p';
+static const char KEY_SITE = 's';
+static const char KEY_FILTER = 'f';
+
+enum violation { V_NONE, V_BUDGET, V_TIME, V_MEMORY };
+enum phase { PH_IDLE, PH_LOAD, PH_RUN };
+
+/* Node types a filter may name, in the spelling of
+ * cmark_node_get_type_string; a filter's functions are kept as a bit mask
+ * over this list so the walk never touches Lua for unwatched nodes. */
+static const char *const filter_types[] = {
+	"block_quote", "list", "item", "code_block", "html_block",
+	"custom_block", "paragraph", "heading", "thematic_break",
+	"footnote_definition", "text", "softbreak", "linebreak", "code",
+	"html_inline", "custom_inline", "emph", "strong", "link", "image",
+	"footnote_reference", "table", "table_header", "table_row",
+	"table_cell", "strikethrough", "tasklist",
+};
+#define N_FILTER_TYPES (sizeof filter_types / sizeof filter_types[0])
+
+struct script {
+	char *path;      /* "scripts/NAME.lua", as diagnostics name it */
+	char *chunkname; /* "@scripts/NAME.lua", as Lua names it */
+};
+
+struct hooks {
+	lua_State *L;
+	pthread_mutex_t lock; /* recursive: quire.markdown may re-enter */
+	hooks_markdown_fn md;
+	void *md_ctx;
+	struct script *scripts;
+	size_t nscripts;
+	int n_page, n_site;
+	uint32_t *filters; /* one type mask per quire.filter table */
+	size_t n_filter;
+
+	/* per call */
+	struct diag *d;
+	enum phase phase;
+	int depth;  /* > 0 while a hook runs (re-entry guard) */
+	int broken; /* a limit was hit: later calls fail at once */
+	json_t *added;
+	enum violation violation;
+	long long budget;
+	struct timespec deadline;
+	int err_script, err_line; /* location of the last error (msgh) */
+	int last_script, last_line; /* last line the count hook saw */
+	struct buf errmsg;  /* message of the last error, prefix stripped */
+	struct buf scratch; /* conversion messages and plain text */
+
+	/* limits */
+	long long budget_limit;
+	size_t mem, mem_limit;
+	long time_limit_ms;
+	void *null_ud; /* identity of quire.null */
+};
+
+static struct hooks *hooks_of(lua_State *L)
+{
+	void *ud;
+	lua_getallocf(L, &ud);
+	return ud;
+}
+
+/* ---- limits -------------------------------------------------------- */
+
+/* The state's allocator: refuses to grow past the ceiling and records the
+ * refusal as a violation so that no pcall can swallow it. */
+static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	struct hooks *h = ud;
+	if (!ptr)
+		osize = 0;
+	if (nsize == 0) {
+		free(ptr);
+		h->mem -= osize;
+		return NULL;
+	}
+	if (nsize > osize && h->mem + (nsize - osize) > h->mem_limit) {
+		if (h->phase == PH_RUN || h->phase == PH_LOAD)
+			h->violation = V_MEMORY;
+		return NULL;
+	}
+	void *p = realloc(ptr, nsize);
+	if (!p)
+		return NULL;
+	h->mem = h->mem - osize + nsize;
+	return p;
+}
+
+static int past_deadline(const struct timespec *t)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > t->tv_sec ||
+	       (now.tv_sec == t->tv_sec && now.tv_nsec >= t->tv_nsec);
+}
+
+static int script_index(const struct hooks *h, const char *source)
+{
+	for (size_t i = 0; i < h->nscripts; i++)
+		if (strcmp(h->scripts[i].chunkname, source) == 0)
+			return (int)i;
+	return -1;
+}
+
+static void violation_text(const struct hooks *h, struct buf *b)
+{
+	switch (h->violation) {
+	case V_BUDGET:
+		buf_printf(b, "instruction budget exceeded (%lld instructions "
+			   "in one hook call: an endless loop?)", h->budget_limit);
+		break;
+	case V_TIME:
+		buf_printf(b, "time limit exceeded (%ld ms in one hook call)",
+			   h->time_limit_ms);
+		break;
+	case V_MEMORY:
+		buf_printf(b, "memory limit exceeded (%zu MB for all scripts)",
+			   h->mem_limit >> 20);
+		break;
+	case V_NONE:
+		break;
+	}
+}
+
+/* Counts instructions, watches the clock and remembers the running line.
+ * Once a limit is hit it raises on every call, so code that catches the
+ * error (a __close handler, an xpcall message handler) stops again at
+ * once. */
+static void count_hook(lua_State *L, lua_Debug *ar)
+{
+	struct hooks *h = hooks_of(L);
+	if (!h->violation) {
+		if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0) {
+			int s = script_index(h, ar->source);
+			if (s >= 0) {
+				h->last_script = s;
+				h->last_line = ar->currentline;
+			}
+		}
+		h->budget -= HOOK_INTERVAL;
+		if (h->budget <= 0)
+			h->violation = V_BUDGET;
+		else if (past_deadline(&h->deadline))
+			h->violation = V_TIME;
+		if (!h->violation)
+			return;
+		h->broken = 1;
+	}
+	struct buf *b = &h->scratch;
+	buf_reset(b);
+	if (h->last_script >= 0)
+		buf_printf(b, "%s:%d: ", h->scripts[h->last_script].path,
+			   h->last_line);
+	violation_text(h, b);
+	lua_pushstring(L, buf_cstr(b));
+	lua_error(L);
+}
+
+/* ---- JSON -> Lua ----------------------------------------------------- */
+
+static void mark_array(lua_State *L)
+{
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_ARRAYS);
+	lua_pushvalue(L, -2);
+	lua_pushboolean(L, 1);
+	lua_rawset(L, -3);
+	lua_pop(L, 1);
+}
+
+static int is_marked_array(lua_State *L, int idx)
+{
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_ARRAYS);
+	lua_pushvalue(L, idx);
+	lua_rawget(L, -2);
+	int r = lua_toboolean(L, -1);
+	lua_pop(L, 2);
+	return r;
+}
+
+/* Pushes a Lua copy of v (borrowed).  Raises a Lua error (so call it in
+ * protected mode) when memory runs out or v nests too deeply. */
+static void push_json(lua_State *L, json_t *v, int depth)
+{
+	if (depth > HOOKS_MAX_DEPTH || !lua_checkstack(L, 4))
+		luaL_error(L, "data nested too deeply to pass to Lua");
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: {
+		lua_createtable(L, 0, (int)json_object_size(v));
+		for (void *it = json_object_iter(v); it;
+		     it = json_object_iter_next(v, it)) {
+			lua_pushlstring(L, json_object_iter_key(it),
+					json_object_iter_key_len(it));
+			push_json(L, json_object_iter_value(it), depth + 1);
+			lua_rawset(L, -3);
+		}
+		break;
+	}
+	case JSON_ARRAY: {
+		size_t n = json_array_size(v);
+		lua_createtable(L, n < INT_MAX ? (int)n : 0, 0);
+		for (size_t i = 0; i < n; i++) {
+			push_json(L, json_array_get(v, i), depth + 1);
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+		}
+		mark_array(L);
+		break;
+	}
+	case JSON_STRING:
+		lua_pushlstring(L, json_string_value(v), json_string_length(v));
+		break;
+	case JSON_INTEGER:
+		lua_pushinteger(L, (lua_Integer)json_integer_value(v));
+		break;
+	case JSON_REAL:
+		lua_pushnumber(L, json_real_value(v));
+		break;
+	case JSON_TRUE:
+		lua_pushboolean(L, 1);
+		break;
+	case JSON_FALSE:
+		lua_pushboolean(L, 0);
+		break;
+	case JSON_NULL:
+		lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_NULL);
+		break;
+	}
+}
+
+/* ---- Lua -> JSON ----------------------------------------------------- */
+
+/* The conversion never calls a Lua function that allocates or raises, so
+ * it may run outside protected mode and never leaks a half-built value. */
+struct conv {
+	struct hooks *h;
+	lua_State *L;
+	const void **anc; /* tables being converted (cycle check) */
+	size_t nanc, cap;
+	struct buf path;  /* where the error is, built innermost first */
+	struct buf *err;  /* what is wrong */
+};
+
+static void path_prepend(struct buf *p, const char *s, size_t n)
+{
+	buf_grow(p, n);
+	memmove(p->ptr + n, p->ptr, p->len + 1);
+	memcpy(p->ptr, s, n);
+	p->len += n;
+}
+
+static void path_key(struct conv *c, const char *k, size_t n)
+{
+	int ident = n > 0 && !isdigit((unsigned char)k[0]);
+	for (size_t i = 0; i < n && ident; i++)
+		ident = isalnum((unsigned char)k[i]) || k[i] == '_';
+	struct buf seg = BUF_INIT;
+	if (ident) {
+		buf_putc(&seg, '.');
+		buf_put(&seg, k, n);
+	} else {
+		buf_puts(&seg, "[\"");
+		buf_put(&seg, k, strnlen(k, n));
+		buf_puts(&seg, "\"]");
+	}
+	path_prepend(&c->path, seg.ptr, seg.len);
+	buf_free(&seg);
+}
+
+static void path_index(struct conv *c, lua_Integer i)
+{
+	char *s = xasprintf("[%lld]", (long long)i);
+	path_prepend(&c->path, s, strlen(s));
+	free(s);
+}
+
+static json_t *to_json(struct conv *c, int idx, int depth);
+
+static json_t *table_to_json(struct conv *c, int idx, int depth)
+{
+	lua_State *L = c->L;
+	int top = lua_gettop(L);
+	const void *self = lua_topointer(L, idx);
+	json_t *out = NULL;
+	for (size_t i = 0; i < c->nanc; i++)
+		if (c->anc[i] == self) {
+			buf_puts(c->err, "table contains itself (a cycle)");
+			return NULL;
+		}
+	if (depth > HOOKS_MAX_DEPTH || !lua_checkstack(L, 4)) {
+		buf_puts(c->err, "tables nested too deeply");
+		return NULL;
+	}
+	if (c->nanc == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 32;
+		c->anc = xrealloc(c->anc, c->cap * sizeof *c->anc);
+	}
+	c->anc[c->nanc++] = self;
+
+	size_t nstr = 0, nint = 0;
+	lua_Integer maxk = 0;
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		int kt = lua_type(L, -2);
+		if (kt == LUA_TSTRING) {
+			nstr++;
+		} else if (kt == LUA_TNUMBER && lua_isinteger(L, -2) &&
+			   lua_tointeger(L, -2) >= 1) {
+			nint++;
+			if (lua_tointeger(L, -2) > maxk)
+				maxk = lua_tointeger(L, -2);
+		} else {
+			if (kt == LUA_TNUMBER)
+				buf_printf(c->err, "key %g is not a string or "
+					   "a sequence index 1..n",
+					   (double)lua_tonumber(L, -2));
+			else
+				buf_printf(c->err, "a %s key cannot cross to "
+					   "JSON (keys must be strings)",
+					   lua_typename(L, kt));
+			goto fail;
+		}
+		lua_pop(L, 1);
+	}
+	int marked = is_marked_array(L, idx);
+	if (nstr && (nint || marked)) {
+		buf_puts(c->err, "table mixes sequence items (1..n) and "
+				 "string keys");
+		goto fail;
+	}
+	if (nint || marked) {
+		if ((lua_Integer)nint != maxk) {
+			lua_Integer i = 1;
+			while (lua_rawgeti(L, idx, i) != LUA_TNIL) {
+				lua_pop(L, 1);
+				i++;
+			}
+			buf_printf(c->err, "sequence has a hole at index %lld "
+				   "(use quire.null for a missing value)",
+				   (long long)i);
+			goto fail;
+		}
+		out = json_array();
+		for (lua_Integer i = 1; i <= maxk; i++) {
+			lua_rawgeti(L, idx, i);
+			json_t *x = to_json(c, lua_gettop(L), depth + 1);
+			if (!x) {
+				path_index(c, i);
+				goto fail;
+			}
+			json_array_append_new(out, x);
+			lua_pop(L, 1);
+		}
+	} else {
+		out = json_object();
+		lua_pushnil(L);
+		while (lua_next(L, idx)) {
+			size_t kn;
+			const char *k = lua_tolstring(L, -2, &kn);
+			json_t *x = to_json(c, lua_gettop(L), depth + 1);
+			if (!x) {
+				path_key(c, k, kn);
+				goto fail;
+			}
+			if (json_object_setn_new(out, k, kn, x) != 0) {
+				buf_puts(c->err, "key is not valid UTF-8");
+				path_key(c, k, kn);
+				goto fail;
+			}
+			lua_pop(L, 1);
+		}
+	}
+	c->nanc--;
+	lua_settop(L, top);
+	return out;
+fail:
+	json_decref(out);
+	c->nanc--;
+	lua_settop(L, top);
+	return NULL;
+}
+
+/* Returns a new reference to the JSON form of the value at idx, or NULL
+ * with c->err and c->path saying what and where. */
+static json_t *to_json(struct conv *c, int idx, int depth)
+{
+	lua_State *L = c->L;
+	switch (lua_type(L, idx)) {
+	case LUA_TBOOLEAN:
+		return json_boolean(lua_toboolean(L, idx));
+	case LUA_TNUMBER:
+		if (lua_isinteger(L, idx))
+			return json_integer((json_int_t)lua_tointeger(L, idx));
+		double n = lua_tonumber(L, idx);
+		if (isnan(n)) {
+			buf_puts(c->err, "NaN cannot cross to JSON");
+			return NULL;
+		}
+		if (isinf(n)) {
+			buf_puts(c->err, "infinity cannot cross to JSON");
+			return NULL;
+		}
+		return json_real(n);
+	case LUA_TSTRING: {
+		size_t n;
+		const char *s = lua_tolstring(L, idx, &n);
+		json_t *j = json_stringn(s, n);
+		if (!j)
+			buf_puts(c->err, "string is not valid UTF-8");
+		return j;
+	}
+	case LUA_TTABLE:
+		return table_to_json(c, idx, depth);
+	case LUA_TUSERDATA:
+		if (lua_touserdata(L, idx) == c->h->null_ud)
+			return json_null();
+		break;
+	default:
+		break;
+	}
+	buf_printf(c->err, "a %s cannot cross to JSON",
+		   luaL_typename(L, idx));
+	return NULL;
+}
+
+/* Converts the value at idx; on failure writes "ROOT.path: what" into
+ * h->scratch and returns NULL.  Returns a new reference. */
+static json_t *lua_to_json(struct hooks *h, int idx, const char *root)
+{
+	struct buf err = BUF_INIT;
+	struct conv c = { h, h->L, NULL, 0, 0, BUF_INIT, &err };
+	json_t *j = to_json(&c, lua_absindex(h->L, idx), 0);
+	if (!j) {
+		buf_reset(&h->scratch);
+		buf_printf(&h->scratch, "%s%s: %s", root, buf_cstr(&c.path),
+			   buf_cstr(&err));
+	}
+	free(c.anc);
+	buf_free(&c.path);
+	buf_free(&err);
+	return j;
+}
+
+/* ---- sandboxed base functions ---------------------------------------- */
+
+/* pcall and xpcall that catch ordinary errors but re-raise a broken limit,
+ * so a loop wrapped in pcall still stops. */
+static int sb_pcall(lua_State *L)
+{
+	luaL_checkany(L, 1);
+	lua_pushboolean(L, 1);
+	lua_insert(L, 1);
+	int status = lua_pcall(L, lua_gettop(L) - 2, LUA_MULTRET, 0);
+	if (status != LUA_OK) {
+		if (hooks_of(L)->violation)
+			return lua_error(L);
+		lua_pushboolean(L, 0);
+		lua_pushvalue(L, -2);
+		return 2;
+	}
+	return lua_gettop(L);
+}
+
+static int sb_xpcall(lua_State *L)
+{
+	int n = lua_gettop(L);
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	lua_pushboolean(L, 1);
+	lua_pushvalue(L, 1);
+	lua_rotate(L, 3, 2); /* f, handler, true, f, args... */
+	int status = lua_pcall(L, n - 2, LUA_MULTRET, 2);
+	if (status != LUA_OK) {
+		if (hooks_of(L)->violation)
+			return lua_error(L);
+		lua_pushboolean(L, 0);
+		lua_pushvalue(L, -2);
+		return 2;
+	}
+	return lua_gettop(L) - 2;
+}
+
+static int ro_newindex(lua_State *L)
+{
+	return luaL_error(L, "attempt to change a read-only library table");
+}
+
+static int is_readonly(lua_State *L, int idx)
+{
+	if (!lua_getmetatable(L, idx))
+		return 0;
+	lua_pushliteral(L, "__newindex");
+	lua_rawget(L, -2);
+	int r = lua_tocfunction(L, -1) == ro_newindex;
+	lua_pop(L, 2);
+	return r;
+}
+
+static int sb_rawset(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TTABLE);
+	luaL_checkany(L, 2);
+	luaL_checkany(L, 3);
+	if (is_readonly(L, 1))
+		return luaL_error(L, "attempt to change a read-only library "
+				     "table");
+	lua_settop(L, 3);
+	lua_rawset(L, 1);
+	return 1;
+}
+
+/* Finalizers run with hooks disabled (no budget), so __gc is refused. */
+static int sb_setmetatable(lua_State *L)
+{
+	int t = lua_type(L, 2);
+	luaL_checktype(L, 1, LUA_TTABLE);
+	luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
+	if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
+		return luaL_error(L, "cannot change a protected metatable");
+	if (t == LUA_TTABLE) {
+		lua_pushliteral(L, "__gc");
+		if (lua_rawget(L, 2) != LUA_TNIL)
+			return luaL_error(L, "__gc metamethods are not "
+					     "allowed in quire scripts");
+		lua_pop(L, 1);
+	}
+	lua_settop(L, 2);
+	lua_setmetatable(L, 1);
+	return 1;
+}
+
+/* string.rep with a cap on the result, checked before allocating. */
+static int sb_rep(lua_State *L)
+{
+	size_t l, lsep;
+	const char *s = luaL_checklstring(L, 1, &l);
+	lua_Integer n = luaL_checkinteger(L, 2);
+	const char *sep = luaL_optlstring(L, 3, "", &lsep);
+	if (n <= 0 || l + lsep == 0) {
+		lua_pushliteral(L, "");
+		return 1;
+	}
+	if ((lua_Unsigned)n > (HOOKS_STRING_REP_MAX + lsep) / (l + lsep))
+		return luaL_error(L, "string.rep: result would exceed %d MB",
+				  (int)(HOOKS_STRING_REP_MAX >> 20));
+	size_t total = (size_t)n * l + (size_t)(n - 1) * lsep;
+	luaL_Buffer b;
+	char *p = luaL_buffinitsize(L, &b, total);
+	for (lua_Integer i = 0; i < n; i++) {
+		memcpy(p, s, l);
+		p += l;
+		if (i + 1 < n && lsep) {
+			memcpy(p, sep, lsep);
+			p += lsep;
+		}
+	}
+	luaL_pushresultsize(&b, total);
+	return 1;
+}
+
+/* The first script frame at or above level: where a message belongs. */
+static int caller_location(lua_State *L, int level, int *script, int *line)
+{
+	struct hooks *h = hooks_of(L);
+	lua_Debug ar;
+	for (; lua_getstack(L, level, &ar); level++) {
+		if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0)
+			continue;
+		int s = script_index(h, ar.source);
+		if (s >= 0) {
+			*script = s;
+			*line = ar.currentline;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static void log_here(lua_State *L, const char *msg)
+{
+	struct hooks *h = hooks_of(L);
+	int s, line;
+	if (!h->d)
+		return;
+	if (caller_location(L, 1, &s, &line) == 0)
+		diag_warning(h->d, h->scripts[s].path, line, 0, "%s", msg);
+	else
+		diag_warning(h->d, "scripts", 0, 0, "%s", msg);
+}
+
+static int sb_print(lua_State *L)
+{
+	int n = lua_gettop(L);
+	luaL_Buffer b;
+	luaL_buffinit(L, &b);
+	for (int i = 1; i <= n; i++) {
+		if (i > 1)
+			luaL_addchar(&b, '\t');
+		luaL_tolstring(L, i, NULL);
+		luaL_addvalue(&b);
+	}
+	luaL_pushresult(&b);
+	log_here(L, lua_tostring(L, -1));
+	return 0;
+}
+
+/* Read-only view of a library table: reads go to the real table, writes
+ * raise, pairs() iterates without handing out the real table. */
+static int ro_next(lua_State *L)
+{
+	lua_settop(L, 2);
+	if (lua_next(L, lua_upvalueindex(1)))
+		return 2;
+	lua_pushnil(L);
+	return 1;
+}
+
+static int ro_pairs(lua_State *L)
+{
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_pushcclosure(L, ro_next, 1);
+	lua_pushnil(L);
+	lua_pushnil(L);
+	return 3;
+}
+
+static void push_readonly(lua_State *L, int idx)
+{
+	idx = lua_absindex(L, idx);
+	lua_newtable(L);
+	lua_createtable(L, 0, 4);
+	lua_pushvalue(L, idx);
+	lua_setfield(L, -2, "__index");
+	lua_pushcfunction(L, ro_newindex);
+	lua_setfield(L, -2, "__newindex");
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
+	lua_pushvalue(L, idx);
+	lua_pushcclosure(L, ro_pairs, 1);
+	lua_setfield(L, -2, "__pairs");
+	lua_setmetatable(L, -2);
+}
+
+/* ---- the quire table --------------------------------------------------- */
+
+static int push_cstring(lua_State *L)
+{
+	lua_pushstring(L, lua_touserdata(L, 1));
+	return 1;
+}
+
+/* Pushes s and frees it, even when pushing runs out of memory. */
+static void push_owned(lua_State *L, char *s)
+{
+	lua_pushcfunction(L, push_cstring);
+	lua_pushlightuserdata(L, s);
+	int status = lua_pcall(L, 1, 1, 0);
+	free(s);
+	if (status != LUA_OK)
+		lua_error(L);
+}
+
+static int q_slug(lua_State *L)
+{
+	size_t n;
+	const char *s = luaL_checklstring(L, 1, &n);
+	push_owned(L, slug_maken(s, n));
+	return 1;
+}
+
+static int q_log(lua_State *L)
+{
+	log_here(L, luaL_tolstring(L, 1, NULL));
+	return 0;
+}
+
+static int q_markdown(lua_State *L)
+{
+	struct hooks *h = hooks_of(L);
+	size_t n;
+	const char *s = luaL_checklstring(L, 1, &n);
+	char *html = h->md ? h->md(s, h->md_ctx)
+			   : cmark_markdown_to_html(s, n, CMARK_OPT_DEFAULT);
+	if (!html)
+		return luaL_error(L, "quire.markdown could not render the text");
+	push_owned(L, html);
+	return 1;
+}
+
+static int q_array(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_settop(L, 1);
+	mark_array(L);
+	return 1;
+}
+
+static void check_loading(lua_State *L, const char *fn)
+{
+	if (hooks_of(L)->phase != PH_LOAD)
+		luaL_error(L, "%s can only be called while the script loads, "
+			      "not from inside a hook", fn);
+}
+
+static void append_handler(lua_State *L, const void *key)
+{
+	lua_rawgetp(L, LUA_REGISTRYINDEX, key);
+	lua_pushvalue(L, -2);
+	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+	lua_pop(L, 1);
+}
+
+static int q_on_page(lua_State *L)
+{
+	check_loading(L, "quire.on_page");
+	luaL_checktype(L, 1, LUA_TFUNCTION);
+	lua_settop(L, 1);
+	append_handler(L, &KEY_PAGE);
+	hooks_of(L)->n_page++;
+	return 0;
+}
+
+static int q_on_site(lua_State *L)
+{
+	check_loading(L, "quire.on_site");
+	luaL_checktype(L, 1, LUA_TFUNCTION);
+	lua_settop(L, 1);
+	append_handler(L, &KEY_SITE);
+	hooks_of(L)->n_site++;
+	return 0;
+}
+
+static int q_filter(lua_State *L)
+{
+	struct hooks *h = hooks_of(L);
+	check_loading(L, "quire.filter");
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_settop(L, 1);
+	lua_newtable(L); /* a private copy: later edits have no effect */
+	uint32_t mask = 0;
+	lua_pushnil(L);
+	while (lua_next(L, 1)) {
+		if (lua_type(L, -2) != LUA_TSTRING)
+			return luaL_error(L, "quire.filter: keys must be node "
+					     "type names");
+		const char *k = lua_tostring(L, -2);
+		size_t t = 0;
+		while (t < N_FILTER_TYPES && strcmp(filter_types[t], k) != 0)
+			t++;
+		if (t == N_FILTER_TYPES)
+			return luaL_error(L, "quire.filter: unknown node type "
+					     "'%s' (try heading, link, image, "
+					     "text, code, code_block, "
+					     "paragraph, ...)", k);
+		if (lua_type(L, -1) != LUA_TFUNCTION)
+			return luaL_error(L, "quire.filter: '%s' must be a "
+					     "function, got %s", k,
+					  luaL_typename(L, -1));
+		mask |= (uint32_t)1 << t;
+		lua_pushvalue(L, -2);
+		lua_insert(L, -2);
+		lua_rawset(L, 2);
+	}
+	append_handler(L, &KEY_FILTER);
+	h->filters = xrealloc(h->filters, (h->n_filter + 1) * sizeof *h->filters);
+	h->filters[h->n_filter++] = mask;
+	return 0;
+}
+
+/* Checks an add_page path and returns it without .md/.html, in b; or
+ * returns an error message. */
+static const char *normalise_page_path(const char *p, size_t n,
+				       struct buf *b)
+{
+	if (n == 0)
+		return "path is empty";
+	if (memchr(p, '\0', n))
+		return "path contains a NUL byte";
+	if (p[0] == '/')
+		return "path must be relative (no leading '/')";
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '\\')
+			return "path must use '/' (no backslash)";
+		if ((unsigned char)p[i] < 0x20 || p[i] == 0x7f)
+			return "path contains a control character";
+	}
+	if (n >= 5 && memcmp(p + n - 5, ".html", 5) == 0)
+		n -= 5;
+	else if (n >= 3 && memcmp(p + n - 3, ".md", 3) == 0)
+		n -= 3;
+	for (size_t i = 0, start = 0; i <= n; i++) {
+		if (i < n && p[i] != '/')
+			continue;
+		size_t len = i - start;
+		if (len == 0)
+			return "path has an empty segment (leading, trailing "
+			       "or doubled '/')";
+		if ((len == 1 && p[start] == '.') ||
+		    (len == 2 && p[start] == '.' && p[start + 1] == '.'))
+			return "path must not contain '.' or '..' segments";
+		start = i + 1;
+	}
+	buf_put(b, p, n);
+	return NULL;
+}
+
+static const char *const page_fields[] = {
+	"path", "title", "template", "markdown", "html", "data",
+};
+
+static int q_add_page(lua_State *L)
+{
+	struct hooks *h = hooks_of(L);
+	enum { F_PATH = 2, F_TITLE, F_TEMPLATE, F_MD, F_HTML, F_DATA };
+	if (!h->added)
+		return luaL_error(L, "quire.add_page can only be called from "
+				     "an on_site handler");
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_settop(L, 1);
+	lua_pushnil(L);
+	while (lua_next(L, 1)) {
+		size_t i = 0;
+		if (lua_type(L, -2) == LUA_TSTRING)
+			while (i < 6 && strcmp(page_fields[i],
+					       lua_tostring(L, -2)) != 0)
+				i++;
+		if (lua_type(L, -2) != LUA_TSTRING || i == 6)
+			return luaL_error(L, "quire.add_page: unknown field "
+					     "%s (expected path, title, "
+					     "template, markdown, html, data)",
+					  luaL_tolstring(L, -2, NULL));
+		lua_pop(L, 1);
+	}
+	for (size_t i = 0; i < 6; i++)
+		lua_getfield(L, 1, page_fields[i]);
+	static const int is_string[] = { 1, 1, 1, 1, 1, 0 };
+	for (int i = 0; i < 6; i++) {
+		int t = lua_type(L, F_PATH + i);
+		int want = is_string[i] ? LUA_TSTRING : LUA_TTABLE;
+		if (t != LUA_TNIL && t != want)
+			return luaL_error(L, "quire.add_page: %s must be a %s, "
+					     "got %s", page_fields[i],
+					  lua_typename(L, want),
+					  luaL_typename(L, F_PATH + i));
+	}
+	if (lua_isnil(L, F_PATH))
+		return luaL_error(L, "quire.add_page: path is missing");
+	if (lua_isnil(L, F_TITLE))
+		return luaL_error(L, "quire.add_page: title is missing");
+	if (lua_isnil(L, F_MD) == lua_isnil(L, F_HTML))
+		return luaL_error(L, "quire.add_page: give exactly one of "
+				     "markdown and html");
+	int script = -1, line = 0;
+	caller_location(L, 1, &script, &line);
+
+	/* From here on only C allocations until the object is appended;
+	 * messages wait in h->scratch (freed with h, so a raise leaks
+	 * nothing). */
+	struct buf path = BUF_INIT;
+	size_t n;
+	const char *p = lua_tolstring(L, F_PATH, &n);
+	const char *bad = normalise_page_path(p, n, &path);
+	if (bad) {
+		buf_free(&path);
+		return luaL_error(L, "quire.add_page: %s: \"%s\"", bad, p);
+	}
+	json_t *data = NULL;
+	if (!lua_isnil(L, F_DATA)) {
+		data = lua_to_json(h, F_DATA, "data");
+		if (data && !json_is_object(data)) {
+			json_decref(data);
+			data = NULL;
+			buf_reset(&h->scratch);
+			buf_puts(&h->scratch, "data must be a table with "
+					      "string keys");
+		}
+		if (!data) {
+			buf_free(&path);
+			return luaL_error(L, "quire.add_page: %s",
+					  buf_cstr(&h->scratch));
+		}
+	}
+	json_t *page = json_object();
+	int bad_utf8 = json_object_set_new(page, "path",
+					   json_string(buf_cstr(&path))) != 0;
+	buf_free(&path);
+	static const char *const copied[] = { "title", "template", "markdown",
+					      "html" };
+	for (int i = 0; i < 4; i++) {
+		if (lua_isnil(L, F_TITLE + i))
+			continue;
+		p = lua_tolstring(L, F_TITLE + i, &n);
+		bad_utf8 |= json_object_set_new(page, copied[i],
+						json_stringn(p, n)) != 0;
+	}
+	if (bad_utf8) {
+		json_decref(page);
+		json_decref(data);
+		return luaL_error(L, "quire.add_page: a string is not valid "
+				     "UTF-8");
+	}
+	if (data)
+		json_object_set_new(page, "data", data);
+	if (script >= 0) {
+		json_object_set_new(page, "script",
+				    json_string(h->scripts[script].path));
+		json_object_set_new(page, "line", json_integer(line));
+	}
+	json_array_append_new(h->added, page);
+	return 0;
+}
+
+static int null_tostring(lua_State *L)
+{
+	lua_pushliteral(L, "quire.null");
+	return 1;
+}
+
+static const luaL_Reg quire_funcs[] = {
+	{ "on_page", q_on_page },   { "on_site", q_on_site },
+	{ "filter", q_filter },     { "add_page", q_add_page },
+	{ "markdown", q_markdown }, { "slug", q_slug },
+	{ "log", q_log },           { "array", q_array },
+	{ NULL, NULL },
+};
+
+/* ---- the state ---------------------------------------------------------- */
+
+static void open_lib(lua_State *L, const char *name, lua_CFunction open)
+{
+	luaL_requiref(L, name, open, 0);
+}
+
+/* Builds the sandbox (runs in protected mode).  Leaves nothing on the
+ * stack. */
+static int setup_sandbox(lua_State *L)
+{
+	struct hooks *h = hooks_of(L);
+	luaL_requiref(L, LUA_GNAME, luaopen_base, 1);
+	lua_pop(L, 1);
+	lua_pushglobaltable(L);
+	int G = lua_gettop(L);
+	static const char *const removed[] = {
+		"load", "loadfile", "dofile", "collectgarbage", "warn",
+		"require",
+	};
+	for (size_t i = 0; i < sizeof removed / sizeof removed[0]; i++) {
+		lua_pushnil(L);
+		lua_setfield(L, G, removed[i]);
+	}
+	static const luaL_Reg replaced[] = {
+		{ "pcall", sb_pcall },   { "xpcall", sb_xpcall },
+		{ "rawset", sb_rawset }, { "setmetatable", sb_setmetatable },
+		{ "print", sb_print },   { NULL, NULL },
+	};
+	lua_pushvalue(L, G);
+	luaL_setfuncs(L, replaced, 0);
+	lua_pop(L, 1);
+
+	open_lib(L, LUA_STRLIBNAME, luaopen_string);
+	lua_pushnil(L);
+	lua_setfield(L, -2, "dump");
+	lua_pushcfunction(L, sb_rep);
+	lua_setfield(L, -2, "rep");
+	lua_pushliteral(L, ""); /* protect the metatable all strings share */
+	lua_getmetatable(L, -1);
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
+	lua_pop(L, 2);
+	push_readonly(L, -1);
+	lua_setfield(L, G, "string");
+	lua_pop(L, 1);
+
+	open_lib(L, LUA_MATHLIBNAME, luaopen_math);
+	lua_getfield(L, -1, "randomseed"); /* reproducible builds */
+	lua_pushinteger(L, 0);
+	lua_call(L, 1, 0);
+	push_readonly(L, -1);
+	lua_setfield(L, G, "math");
+	lua_pop(L, 1);
+
+	open_lib(L, LUA_TABLIBNAME, luaopen_table);
+	push_readonly(L, -1);
+	lua_setfield(L, G, "table");
+	lua_pop(L, 1);
+
+	open_lib(L, LUA_UTF8LIBNAME, luaopen_utf8);
+	push_readonly(L, -1);
+	lua_setfield(L, G, "utf8");
+	lua_pop(L, 1);
+
+	lua_newtable(L);
+	luaL_setfuncs(L, quire_funcs, 0);
+	h->null_ud = lua_newuserdatauv(L, 1, 0);
+	lua_createtable(L, 0, 2);
+	lua_pushcfunction(L, null_tostring);
+	lua_setfield(L, -2, "__tostring");
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
+	lua_setmetatable(L, -2);
+	lua_pushvalue(L, -1);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_NULL);
+	lua_setfield(L, -2, "null");
+	push_readonly(L, -1);
+	lua_setfield(L, G, "quire");
+	lua_pop(L, 1);
+
+	lua_newtable(L); /* tables that are arrays even when empty */
+	lua_createtable(L, 0, 1);
+	lua_pushliteral(L, "k");
+	lua_setfield(L, -2, "__mode");
+	lua_setmetatable(L, -2);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_ARRAYS);
+	lua_newtable(L);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_PAGE);
+	lua_newtable(L);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_SITE);
+	lua_newtable(L);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_FILTER);
+
+	/* Every script's globals live in its own table that reads through
+	 * to the shared (otherwise unreachable) global table. */
+	lua_createtable(L, 0, 2);
+	lua_pushvalue(L, G);
+	lua_setfield(L, -2, "__index");
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_ENVMT);
+	lua_settop(L, 0);
+	return 0;
+}
+
+static struct hooks *hooks_new(void)
+{
+	struct hooks *h = xcalloc(1, sizeof *h);
+	pthread_mutexattr_t attr;
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&h->lock, &attr);
+	pthread_mutexattr_destroy(&attr);
+	h->budget_limit = HOOKS_INSTRUCTION_BUDGET;
+	h->mem_limit = HOOKS_MEMORY_LIMIT;
+	h->time_limit_ms = HOOKS_TIME_LIMIT_MS;
+	h->err_script = h->last_script = -1;
+	cmark_gfm_core_extensions_ensure_registered();
+	h->L = lua_newstate(sb_alloc, h);
+	if (!h->L)
+		goto fail;
+	lua_pushcfunction(h->L, setup_sandbox);
+	if (lua_pcall(h->L, 0, 0, 0) != LUA_OK)
+		goto fail;
+	lua_sethook(h->L, count_hook, LUA_MASKCOUNT, HOOK_INTERVAL);
+	return h;
+fail:
+	hooks_free(h);
+	return NULL;
+}
+
+void hooks_free(struct hooks *h)
+{
+	if (!h)
+		return;
+	if (h->L)
+		lua_close(h->L);
+	for (size_t i = 0; i < h->nscripts; i++) {
+		free(h->scripts[i].path);
+		free(h->scripts[i].chunkname);
+	}
+	free(h->scripts);
+	free(h->filters);
+	buf_free(&h->errmsg);
+	buf_free(&h->scratch);
+	pthread_mutex_destroy(&h->lock);
+	free(h);
+}
+
+void hooks_set_limits(struct hooks *h, long long instructions,
+		      size_t memory_bytes, long time_ms)
+{
+	if (!h)
+		return;
+	pthread_mutex_lock(&h->lock);
+	if (instructions > 0)
+		h->budget_limit = instructions;
+	if (memory_bytes > 0)
+		h->mem_limit = memory_bytes;
+	if (time_ms > 0)
+		h->time_limit_ms = time_ms;
+	pthread_mutex_unlock(&h->lock);
+}
+
+int hooks_has_page(const struct hooks *h)
+{
+	return h && h->n_page > 0;
+}
+
+int hooks_has_site(const struct hooks *h)
+{
+	return h && h->n_site > 0;
+}
+
+int hooks_has_filter(const struct hooks *h)
+{
+	return h && h->n_filter > 0;
+}
+
+/* ---- calling into Lua and reporting ------------------------------------ */
+
+/* Finds a "scripts/NAME.lua:LINE: " prefix; returns the text after it. */
+static const char *strip_location(const struct hooks *h, const char *msg,
+				  int *script, int *line)
+{
+	for (size_t i = 0; i < h->nscripts; i++) {
+		size_t n = strlen(h->scripts[i].path);
+		if (strncmp(msg, h->scripts[i].path, n) != 0 ||
+		    msg[n] != ':' || !isdigit((unsigned char)msg[n + 1]))
+			continue;
+		char *end;
+		long l = strtol(msg + n + 1, &end, 10);
+		if (end[0] != ':' || end[1] != ' ' || l <= 0 || l > INT_MAX)
+			continue;
+		*script = (int)i;
+		*line = (int)l;
+		return end + 2;
+	}
+	return msg;
+}
+
+/* Message handler of every call: records the message and its script
+ * line, and returns the traceback. */
+static int msgh(lua_State *L)
+{
+	struct hooks *h = hooks_of(L);
+	const char *msg;
+	int t = lua_type(L, 1);
+	if (t == LUA_TSTRING || t == LUA_TNUMBER)
+		msg = lua_tostring(L, 1);
+	else if (luaL_callmeta(L, 1, "__tostring") &&
+		 lua_type(L, -1) == LUA_TSTRING)
+		msg = lua_tostring(L, -1);
+	else
+		msg = lua_pushfstring(L, "error object is a %s value",
+				      luaL_typename(L, 1));
+	int s = -1, line = 0;
+	msg = strip_location(h, msg, &s, &line);
+	if (s < 0)
+		caller_location(L, 1, &s, &line);
+	h->err_script = s;
+	h->err_line = line;
+	buf_reset(&h->errmsg);
+	buf_puts(&h->errmsg, msg);
+	luaL_traceback(L, L, NULL, 1);
+	return 1;
+}
+
+static void begin_call(struct hooks *h, int def_script, int def_line)
+{
+	h->violation = V_NONE;
+	h->budget = h->budget_limit;
+	clock_gettime(CLOCK_MONOTONIC, &h->deadline);
+	h->deadline.tv_sec += h->time_limit_ms / 1000;
+	h->deadline.tv_nsec += (h->time_limit_ms % 1000) * 1000000L;
+	if (h->deadline.tv_nsec >= 1000000000L) {
+		h->deadline.tv_sec++;
+		h->deadline.tv_nsec -= 1000000000L;
+	}
+	h->err_script = -1;
+	h->err_line = 0;
+	buf_reset(&h->errmsg);
+	h->last_script = def_script;
+	h->last_line = def_line;
+}
+
+/* Appends the traceback without the frames of our own C runners. */
+static void put_traceback(struct buf *m, const char *tb)
+{
+	while (*tb) {
+		const char *nl = strchr(tb, '\n');
+		size_t n = nl ? (size_t)(nl - tb) : strlen(tb);
+		if (!(n == 10 && memcmp(tb, "\t[C]: in ?", 10) == 0)) {
+			buf_putc(m, '\n');
+			buf_put(m, tb, n);
+		}
+		tb += n + (nl ? 1 : 0);
+	}
+}
+
+/* Reports a failed lua_pcall (error value on top, popped here) at the
+ * best script line known: the error's own, the last line run, or the
+ * handler's definition. */
+static void report_failure(struct hooks *h, int status, const char *context,
+			   int def_script, int def_line)
+{
+	lua_State *L = h->L;
+	struct buf m = BUF_INIT;
+	int s = h->err_script, line = h->err_line;
+	const char *top = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1)
+							 : NULL;
+	if (h->violation) {
+		violation_text(h, &m);
+		h->broken = 1;
+		if (s < 0) {
+			s = h->last_script;
+			line = h->last_line;
+		}
+	} else if (status == LUA_ERRMEM) {
+		buf_puts(&m, "not enough memory");
+		s = h->last_script;
+		line = h->last_line;
+	} else if (h->errmsg.len) {
+		buf_puts(&m, buf_cstr(&h->errmsg));
+	} else if (top) {
+		buf_puts(&m, strip_location(h, top, &s, &line));
+		top = NULL;
+	} else {
+		buf_puts(&m, "unknown error");
+	}
+	if (s < 0) {
+		s = def_script;
+		line = def_line;
+	}
+	if (context)
+		buf_printf(&m, " (%s)", context);
+	if (top && status == LUA_ERRRUN && h->errmsg.len &&
+	    strncmp(top, "stack traceback:", 16) == 0)
+		put_traceback(&m, top);
+	if (s >= 0)
+		diag_error(h->d, h->scripts[s].path, line > 0 ? line : 1, 0,
+			   "%s", buf_cstr(&m));
+	else
+		diag_error(h->d, "scripts", 0, 0, "%s", buf_cstr(&m));
+	buf_free(&m);
+	lua_pop(L, 1);
+}
+
+/* Where the function at idx was defined. */
+static void func_location(struct hooks *h, int idx, int *script, int *line)
+{
+	lua_Debug ar;
+	lua_pushvalue(h->L, idx);
+	lua_getinfo(h->L, ">S", &ar);
+	*script = script_index(h, ar.source);
+	*line = ar.linedefined;
+}
+
+/* ---- loading ---------------------------------------------------------- */
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Runs one loaded chunk (arg 1) with a fresh global table. */
+static int run_chunk(lua_State *L)
+{
+	lua_newtable(L);
+	lua_pushvalue(L, -1);
+	lua_setfield(L, -2, "_G");
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_ENVMT);
+	lua_setmetatable(L, -2);
+	lua_setupvalue(L, 1, 1);
+	lua_call(L, 0, 0);
+	return 0;
+}
+
+static int read_file(const char *path, struct buf *out)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_put(out, chunk, n);
+	int err = ferror(f);
+	fclose(f);
+	return err ? -1 : 0;
+}
+
+static int load_script(struct hooks *h, size_t i, const char *site_dir)
+{
+	lua_State *L = h->L;
+	struct buf src = BUF_INIT;
+	char *file = xasprintf("%s/%s", site_dir, h->scripts[i].path);
+	int rc = -1;
+	if (read_file(file, &src) < 0) {
+		diag_error(h->d, h->scripts[i].path, 0, 0, "cannot read: %s",
+			   strerror(errno));
+		goto fail;
+	}
+	const char *text = buf_cstr(&src);
+	size_t len = src.len;
+	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+		text += 3;
+		len -= 3;
+	}
+	begin_call(h, (int)i, 1);
+	lua_pushcfunction(L, msgh);
+	int base = lua_gettop(L);
+	lua_pushcfunction(L, run_chunk);
+	int status = luaL_loadbufferx(L, text, len, h->scripts[i].chunkname,
+				      "t");
+	if (status != LUA_OK) {
+		report_failure(h, status, NULL, (int)i, 1);
+		lua_settop(L, base - 1);
+		goto fail;
+	}
+	h->phase = PH_LOAD;
+	h->depth++;
+	status = lua_pcall(L, 1, 0, base);
+	h->depth--;
+	h->phase = PH_IDLE;
+	if (status != LUA_OK) {
+		report_failure(h, status, NULL, (int)i, 1);
+		lua_settop(L, base - 1);
+		goto fail;
+	}
+	lua_settop(L, base - 1);
+	rc = 0;
+fail:
+	free(file);
+	buf_free(&src);
+	return rc;
+}
+
+struct hooks *hooks_load(const char *site_dir, hooks_markdown_fn md,
+			 void *md_ctx, struct diag *d, int *failed)
+{
+	char *dir = xasprintf("%s/scripts", site_dir);
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct hooks *h = NULL;
+	int errors = 0;
+	*failed = 0;
+	DIR *dp = opendir(dir);
+	if (!dp) {
+		if (errno != ENOENT) {
+			diag_error(d, "scripts", 0, 0, "cannot open folder: %s",
+				   strerror(errno));
+			*failed = 1;
+		}
+		goto done;
+	}
+	struct dirent *e;
+	while ((e = readdir(dp))) {
+		size_t len = strlen(e->d_name);
+		if (len <= 4 || e->d_name[0] == '.' ||
+		    strcmp(e->d_name + len - 4, ".lua") != 0)
+			continue;
+		char *full = xasprintf("%s/%s", dir, e->d_name);
+		struct stat st;
+		int regular = stat(full, &st) == 0 && S_ISREG(st.st_mode);
+		free(full);
+		if (!regular)
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 8;
+			names = xrealloc(names, cap * sizeof *names);
+		}
+		names[n++] = xstrdup(e->d_name);
+	}
+	closedir(dp);
+	if (n == 0)
+		goto done;
+	qsort(names, n, sizeof *names, cmp_names);
+
+	h = hooks_new();
+	if (!h) {
+		diag_error(d, "scripts", 0, 0, "cannot create the Lua state");
+		*failed = 1;
+		goto done;
+	}
+	h->md = md;
+	h->md_ctx = md_ctx;
+	h->d = d;
+	h->scripts = xcalloc(n, sizeof *h->scripts);
+	for (size_t i = 0; i < n; i++) {
+		h->scripts[i].path = xasprintf("scripts/%s", names[i]);
+		h->scripts[i].chunkname = xasprintf("@scripts/%s", names[i]);
+	}
+	h->nscripts = n;
+	for (size_t i = 0; i < n; i++)
+		if (load_script(h, i, site_dir) < 0)
+			errors++;
+	h->d = NULL;
+	if (errors) {
+		hooks_free(h);
+		h = NULL;
+		*failed = 1;
+	}
+done:
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(dir);
+	return h;
+}
+
+/* ---- on_page / on_site ---------------------------------------------- */
+
+struct call {
+	const void *key; /* registry list of handlers */
+	lua_Integer index;
+	json_t *value;   /* borrowed */
+};
+
+/* Protected: converts the value and calls handler key[index] with it.
+ * Returns the argument table and the handler's result. */
+static int run_handler(lua_State *L)
+{
+	struct call *c = lua_touserdata(L, 1);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, c->key);
+	lua_rawgeti(L, -1, c->index);
+	push_json(L, c->value, 0);
+	lua_pushvalue(L, -1);
+	lua_rotate(L, -3, 1); /* list, arg, fn, arg */
+	lua_call(L, 1, 1);
+	return 2;
+}
+
+/* Where handler key[index] was defined: the line blamed for problems
+ * found after it returned. */
+static void handler_location(struct hooks *h, const void *key,
+			     lua_Integer index, int *script, int *line)
+{
+	lua_rawgetp(h->L, LUA_REGISTRYINDEX, key);
+	lua_rawgeti(h->L, -1, index);
+	func_location(h, -1, script, line);
+	lua_pop(h->L, 2);
+}
+
+static const char *json_kind(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: return "a table with string keys";
+	case JSON_ARRAY: return "a sequence";
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL: return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE: return "a boolean";
+	case JSON_NULL: return "quire.null";
+	}
+	return "?";
+}
+
+/* Checks the fields other stages rely on; writes the problem into b. */
+static int check_page(const json_t *old, const json_t *p, struct buf *b)
+{
+	const json_t *v;
+	if (!json_is_object(p)) {
+		buf_printf(b, "the page must stay a table with string keys, "
+			   "got %s", json_kind(p));
+		return -1;
+	}
+	if (json_object_get(old, "title") && !json_object_get(p, "title")) {
+		buf_puts(b, "page.title was removed");
+		return -1;
+	}
+	static const char *const strings[] = { "title", "summary", "template",
+					       "path", "section", "url" };
+	for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
+		v = json_object_get(p, strings[i]);
+		if (v && !json_is_string(v) &&
+		    !(json_is_null(v) && strcmp(strings[i], "title") != 0)) {
+			buf_printf(b, "page.%s must be a string, got %s",
+				   strings[i], json_kind(v));
+			return -1;
+		}
+	}
+	static const char *const lists[] = { "tags", "aliases" };
+	for (size_t i = 0; i < 2; i++) {
+		v = json_object_get(p, lists[i]);
+		if (!v)
+			continue;
+		int ok = json_is_array(v);
+		for (size_t j = 0; ok && j < json_array_size(v); j++)
+			ok = json_is_string(json_array_get(v, j));
+		if (!ok) {
+			buf_printf(b, "page.%s must be a sequence of strings",
+				   lists[i]);
+			return -1;
+		}
+	}
+	v = json_object_get(p, "params");
+	if (v && !json_is_object(v)) {
+		buf_printf(b, "page.params must be a table with string keys, "
+			   "got %s", json_kind(v));
+		return -1;
+	}
+	v = json_object_get(p, "draft");
+	if (v && !json_is_boolean(v)) {
+		buf_printf(b, "page.draft must be a boolean, got %s",
+			   json_kind(v));
+		return -1;
+	}
+	v = json_object_get(p, "weight");
+	if (v && !json_is_number(v)) {
+		buf_printf(b, "page.weight must be a number, got %s",
+			   json_kind(v));
+		return -1;
+	}
+	return 0;
+}
+
+/* Locks and checks that a call may start.  Returns 1 when the caller
+ * should go on, 0 when it should return rc at once (already unlocked). */
+static int enter(struct hooks *h, struct diag *d, int *rc)
+{
+	pthread_mutex_lock(&h->lock);
+	if (h->depth > 0) { /* re-entered from quire.markdown */
+		pthread_mutex_unlock(&h->lock);
+		*rc = 0;
+		return 0;
+	}
+	if (h->broken) {
+		pthread_mutex_unlock(&h->lock);
+		*rc = -1;
+		return 0;
+	}
+	h->d = d;
+	h->phase = PH_RUN;
+	h->depth++;
+	return 1;
+}
+
+static void leave(struct hooks *h)
+{
+	h->depth--;
+	h->phase = PH_IDLE;
+	h->d = NULL;
+	h->added = NULL;
+	pthread_mutex_unlock(&h->lock);
+}
+
+int hooks_run_page(struct hooks *h, json_t **page, struct diag *d)
+{
+	int rc = 0;
+	if (!h || !h->n_page)
+		return 0;
+	if (!enter(h, d, &rc))
+		return rc;
+	lua_State *L = h->L;
+	const char *ppath = json_string_value(json_object_get(*page, "path"));
+	char *context = xasprintf("in on_page for %s", ppath ? ppath : "a page");
+	for (lua_Integer i = 1; i <= h->n_page && rc == 0; i++) {
+		int s, line;
+		handler_location(h, &KEY_PAGE, i, &s, &line);
+		struct call c = { &KEY_PAGE, i, *page };
+		begin_call(h, s, line);
+		lua_pushcfunction(L, msgh);
+		int base = lua_gettop(L);
+		lua_pushcfunction(L, run_handler);
+		lua_pushlightuserdata(L, &c);
+		int status = lua_pcall(L, 1, 2, base);
+		if (status != LUA_OK) {
+			report_failure(h, status, context, s, line);
+			rc = -1;
+		} else {
+			int t = lua_type(L, -1);
+			json_t *np = NULL;
+			buf_reset(&h->scratch);
+			if (t == LUA_TNIL)
+				np = lua_to_json(h, -2, "page");
+			else if (t == LUA_TTABLE)
+				np = lua_to_json(h, -1, "page");
+			else
+				buf_printf(&h->scratch, "the on_page handler "
+					   "must return a table or nil, got %s",
+					   luaL_typename(L, -1));
+			if (np && check_page(*page, np, &h->scratch) < 0) {
+				json_decref(np);
+				np = NULL;
+			}
+			if (np) {
+				json_decref(*page);
+				*page = np;
+			} else {
+				diag_error(d, h->scripts[s].path, line, 0,
+					   "%s (%s, handler defined here)",
+					   buf_cstr(&h->scratch), context);
+				rc = -1;
+			}
+		}
+		lua_settop(L, base - 1);
+	}
+	free(context);
+	leave(h);
+	return rc;
+}
+
+int hooks_run_site(struct hooks *h, json_t *site, json_t *added,
+		   struct diag *d)
+{
+	int rc = 0;
+	if (!h || !h->n_site)
+		return 0;
+	if (!enter(h, d, &rc))
+		return rc;
+	lua_State *L = h->L;
+	h->added = added;
+	for (lua_Integer i = 1; i <= h->n_site && rc == 0; i++) {
+		int s, line;
+		handler_location(h, &KEY_SITE, i, &s, &line);
+		struct call c = { &KEY_SITE, i, site };
+		begin_call(h, s, line);
+		lua_pushcfunction(L, msgh);
+		int base = lua_gettop(L);
+		lua_pushcfunction(L, run_handler);
+		lua_pushlightuserdata(L, &c);
+		int status = lua_pcall(L, 1, 2, base);
+		if (status != LUA_OK) {
+			report_failure(h, status, "in on_site", s, line);
+			rc = -1;
+		}
+		lua_settop(L, base - 1);
+	}
+	leave(h);
+	return rc;
+}
+
+/* ---- document filters ------------------------------------------------ */
+
+static int type_index(const char *name)
+{
+	for (size_t t = 0; t < N_FILTER_TYPES; t++)
+		if (strcmp(filter_types[t], name) == 0)
+			return (int)t;
+	return -1;
+}
+
+/* The node's text as a reader sees it: literals of text and code
+ * descendants, breaks as spaces. */
+static void plain_text(cmark_node *node, struct buf *b)
+{
+	cmark_iter *it = cmark_iter_new(node);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		switch (cmark_node_get_type(n)) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+		case CMARK_NODE_CODE_BLOCK:
+		case CMARK_NODE_HTML_INLINE:
+		case CMARK_NODE_HTML_BLOCK:
+			buf_puts(b, cmark_node_get_literal(n) ?
+					    cmark_node_get_literal(n) : "");
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			buf_putc(b, ' ');
+			break;
+		default:
+			break;
+		}
+	}
+	cmark_iter_free(it);
+}
+
+static int has_literal(cmark_node *n)
+{
+	switch (cmark_node_get_type(n)) {
+	case CMARK_NODE_TEXT:
+	case CMARK_NODE_CODE:
+	case CMARK_NODE_CODE_BLOCK:
+	case CMARK_NODE_HTML_INLINE:
+	case CMARK_NODE_HTML_BLOCK:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int is_inline(cmark_node *n)
+{
+	return (cmark_node_get_type(n) & CMARK_NODE_TYPE_MASK) ==
+	       CMARK_NODE_TYPE_INLINE;
+}
+
+static void set_str(lua_State *L, const char *k, const char *v)
+{
+	lua_pushstring(L, v ? v : "");
+	lua_setfield(L, -2, k);
+}
+
+static void push_node(struct hooks *h, lua_State *L, cmark_node *n)
+{
+	lua_createtable(L, 0, 6);
+	set_str(L, "type", cmark_node_get_type_string(n));
+	buf_reset(&h->scratch);
+	plain_text(n, &h->scratch);
+	set_str(L, "text", buf_cstr(&h->scratch));
+	if (has_literal(n))
+		set_str(L, "literal", cmark_node_get_literal(n));
+	switch (cmark_node_get_type(n)) {
+	case CMARK_NODE_LINK:
+	case CMARK_NODE_IMAGE:
+		set_str(L, "url", cmark_node_get_url(n));
+		set_str(L, "title", cmark_node_get_title(n));
+		break;
+	case CMARK_NODE_HEADING:
+		lua_pushinteger(L, cmark_node_get_heading_level(n));
+		lua_setfield(L, -2, "level");
+		break;
+	case CMARK_NODE_CODE_BLOCK:
+		set_str(L, "info", cmark_node_get_fence_info(n));
+		break;
+	default:
+		break;
+	}
+}
+
+static cmark_node *parse_markdown(const char *md, size_t len)
+{
+	static const char *const exts[] = { "table", "strikethrough",
+					    "autolink", "tasklist" };
+	cmark_parser *p = cmark_parser_new(CMARK_OPT_DEFAULT);
+	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+		cmark_syntax_extension *e = cmark_find_syntax_extension(exts[i]);
+		if (e)
+			cmark_parser_attach_syntax_extension(p, e);
+	}
+	cmark_parser_feed(p, md, len);
+	cmark_node *doc = cmark_parser_finish(p);
+	cmark_parser_free(p);
+	return doc;
+}
+
+/* Puts the children of from before node, then frees node.  On failure
+ * (the parent cannot hold them) nothing changes and -1 is returned. */
+static int splice_children(cmark_node *node, cmark_node *from)
+{
+	cmark_node *first = cmark_node_first_child(from), *c;
+	size_t moved = 0;
+	while ((c = cmark_node_first_child(from))) {
+		if (!cmark_node_insert_before(node, c)) {
+			for (size_t i = 0; i < moved; i++) {
+				cmark_node *back = first;
+				first = cmark_node_next(first);
+				cmark_node_append_child(from, back);
+			}
+			return -1;
+		}
+		moved++;
+	}
+	cmark_node_free(node);
+	return 0;
+}
+
+/* Replaces node with parsed Markdown, or returns an error message. */
+static const char *replace_markdown(cmark_node *node, const char *md,
+				    size_t len)
+{
+	cmark_node *doc = parse_markdown(md, len);
+	cmark_node *from = doc;
+	const char *err = NULL;
+	if (is_inline(node)) {
+		cmark_node *para = cmark_node_first_child(doc);
+		if (para && (cmark_node_next(para) ||
+			     cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH)) {
+			err = "Markdown replacing an inline node must be one "
+			      "paragraph";
+			goto done;
+		}
+		if (!para) {
+			cmark_node_free(node);
+			goto done;
+		}
+		from = para;
+	}
+	if (splice_children(node, from) < 0)
+		err = "the Markdown cannot stand where this node stands";
+done:
+	cmark_node_free(doc);
+	return err;
+}
+
+static const char *replace_html(cmark_node *node, const char *html)
+{
+	cmark_node *n = cmark_node_new(is_inline(node) ? CMARK_NODE_HTML_INLINE
+						       : CMARK_NODE_HTML_BLOCK);
+	cmark_node_set_literal(n, html);
+	if (!cmark_node_insert_before(node, n)) {
+		cmark_node_free(n);
+		return "HTML cannot stand where this node stands";
+	}
+	cmark_node_free(node);
+	return NULL;
+}
+
+/* Reads field k of the result table (at 1) as an optional string. */
+static const char *opt_field(lua_State *L, int res, const char *k)
+{
+	int t = lua_getfield(L, res, k);
+	if (t == LUA_TNIL)
+		return NULL;
+	if (t != LUA_TSTRING)
+		luaL_error(L, "filter result: %s must be a string, got %s", k,
+			   luaL_typename(L, -1));
+	return lua_tostring(L, -1);
+}
+
+static int differs(const char *now, const char *want)
+{
+	return want && strcmp(now ? now : "", want) != 0;
+}
+
+struct node_call {
+	struct hooks *h;
+	cmark_node *node;
+	lua_Integer filter;
+	const char *page_path;
+};
+
+/* Protected: calls the filter's function for the node and applies what
+ * it returns.  All Lua work (which may raise) happens before the tree is
+ * touched. */
+static int run_filter(lua_State *L)
+{
+	struct node_call *c = lua_touserdata(L, 1);
+	cmark_node *n = c->node;
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_FILTER);
+	lua_rawgeti(L, -1, c->filter);
+	lua_getfield(L, -1, cmark_node_get_type_string(n));
+	push_node(c->h, L, n);
+	lua_pushstring(L, c->page_path ? c->page_path : "");
+	lua_call(L, 2, 1);
+	int res = lua_gettop(L);
+	const char *err = NULL;
+	switch (lua_type(L, res)) {
+	case LUA_TNIL:
+		return 0;
+	case LUA_TSTRING: {
+		size_t len;
+		const char *md = lua_tolstring(L, res, &len);
+		err = replace_markdown(n, md, len);
+		break;
+	}
+	case LUA_TTABLE: {
+		const char *html = opt_field(L, res, "html");
+		const char *md = opt_field(L, res, "markdown");
+		if (html && md)
+			return luaL_error(L, "filter result: give html or "
+					     "markdown, not both");
+		if (html || md) {
+			err = html ? replace_html(n, html)
+				   : replace_markdown(n, md, strlen(md));
+			break;
+		}
+		const char *url = opt_field(L, res, "url");
+		const char *title = opt_field(L, res, "title");
+		const char *info = opt_field(L, res, "info");
+		const char *literal = opt_field(L, res, "literal");
+		const char *text = opt_field(L, res, "text");
+		int lt = lua_getfield(L, res, "level");
+		lua_Integer level = lua_tointeger(L, -1);
+		if (lt != LUA_TNIL && (!lua_isinteger(L, -1) || level < 1 ||
+				       level > 6))
+			return luaL_error(L, "filter result: level must be an "
+					     "integer from 1 to 6");
+		cmark_node_type t = cmark_node_get_type(n);
+		if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) {
+			if (differs(cmark_node_get_url(n), url))
+				cmark_node_set_url(n, url);
+			if (differs(cmark_node_get_title(n), title))
+				cmark_node_set_title(n, title);
+		}
+		if (t == CMARK_NODE_HEADING && lt != LUA_TNIL)
+			cmark_node_set_heading_level(n, (int)level);
+		if (t == CMARK_NODE_CODE_BLOCK &&
+		    differs(cmark_node_get_fence_info(n), info))
+			cmark_node_set_fence_info(n, info);
+		if (has_literal(n)) {
+			const char *now = cmark_node_get_literal(n);
+			if (differs(now, literal))
+				cmark_node_set_literal(n, literal);
+			else if (differs(now, text))
+				cmark_node_set_literal(n, text);
+		} else if (text) {
+			struct buf *b = &c->h->scratch;
+			buf_reset(b);
+			plain_text(n, b);
+			if (strcmp(buf_cstr(b), text) != 0) {
+				cmark_node *ch;
+				cmark_node *tn = cmark_node_new(CMARK_NODE_TEXT);
+				cmark_node_set_literal(tn, text);
+				if (cmark_node_append_child(n, tn)) {
+					while ((ch = cmark_node_first_child(n)) != tn)
+						cmark_node_free(ch);
+				} else {
+					cmark_node_free(tn);
+					err = "text cannot be set on this node";
+				}
+			}
+		}
+		break;
+	}
+	default:
+		return luaL_error(L, "a filter must return nil, a table or a "
+				     "Markdown string, got %s",
+				  luaL_typename(L, res));
+	}
+	if (err)
+		return luaL_error(L, "filter result: %s", err);
+	return 0;
+}
+
+static int leaf_type(cmark_node *n)
+{
+	switch (cmark_node_get_type(n)) {
+	case CMARK_NODE_HTML_BLOCK:
+	case CMARK_NODE_THEMATIC_BREAK:
+	case CMARK_NODE_CODE_BLOCK:
+	case CMARK_NODE_TEXT:
+	case CMARK_NODE_SOFTBREAK:
+	case CMARK_NODE_LINEBREAK:
+	case CMARK_NODE_CODE:
+	case CMARK_NODE_HTML_INLINE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int hooks_filter_doc(struct hooks *h, cmark_node *doc, const char *page_path,
+		     struct diag *d)
+{
+	int rc = 0;
+	if (!h || !h->n_filter)
+		return 0;
+	if (!enter(h, d, &rc))
+		return rc;
+	lua_State *L = h->L;
+	cmark_node **nodes = NULL;
+	size_t cap = 0;
+	for (size_t f = 0; f < h->n_filter && rc == 0; f++) {
+		/* Collect first, children before parents: a replaced node's
+		 * descendants are then already done, and the iterator never
+		 * sees a changed tree. */
+		size_t count = 0;
+		cmark_iter *it = cmark_iter_new(doc);
+		cmark_event_type ev;
+		while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+			cmark_node *n = cmark_iter_get_node(it);
+			if (n == doc || (ev == CMARK_EVENT_ENTER && !leaf_type(n)))
+				continue;
+			int t = type_index(cmark_node_get_type_string(n));
+			if (t < 0 || !(h->filters[f] & ((uint32_t)1 << t)))
+				continue;
+			if (count == cap) {
+				cap = cap ? 2 * cap : 64;
+				nodes = xrealloc(nodes, cap * sizeof *nodes);
+			}
+			nodes[count++] = n;
+		}
+		cmark_iter_free(it);
+		for (size_t i = 0; i < count && rc == 0; i++) {
+			const char *type = cmark_node_get_type_string(nodes[i]);
+			int s, line;
+			lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_FILTER);
+			lua_rawgeti(L, -1, (lua_Integer)f + 1);
+			lua_getfield(L, -1, type);
+			func_location(h, -1, &s, &line);
+			lua_pop(L, 3);
+			struct node_call c = { h, nodes[i], (lua_Integer)f + 1,
+					       page_path };
+			begin_call(h, s, line);
+			lua_pushcfunction(L, msgh);
+			int base = lua_gettop(L);
+			lua_pushcfunction(L, run_filter);
+			lua_pushlightuserdata(L, &c);
+			int status = lua_pcall(L, 1, 0, base);
+			if (status != LUA_OK) {
+				char *ctx = xasprintf("in filter '%s' on %s",
+						      type, page_path ? page_path
+								      : "a page");
+				report_failure(h, status, ctx, s, line);
+				free(ctx);
+				rc = -1;
+			}
+			lua_settop(L, base - 1);
+		}
+	}
+	free(nodes);
+	leave(h);
+	return rc;
+}
+
+/* ---- test-only round trip -------------------------------------------- */
+
+static int push_arg(lua_State *L)
+{
+	push_json(L, lua_touserdata(L, 1), 0);
+	return 1;
+}
+
+json_t *hooks_roundtrip_json(json_t *v)
+{
+	struct hooks *h = hooks_new();
+	json_t *out = NULL;
+	if (!h)
+		return NULL;
+	begin_call(h, -1, 0);
+	lua_pushcfunction(h->L, push_arg);
+	lua_pushlightuserdata(h->L, v);
+	if (lua_pcall(h->L, 1, 1, 0) == LUA_OK)
+		out = lua_to_json(h, -1, "value");
+	hooks_free(h);
+	return out;
+}

@@ -1,0 +1,103 @@
+/* hooks: runs every scripts/NAME.lua of a site in one sandboxed Lua 5.4 state per
+ * build and exposes their handlers to the build: on_page (reshape a page's
+ * data), on_site (see every page, add pages) and document filters (rewrite
+ * nodes of an article's cmark tree).  Values cross as json_t both ways.
+ *
+ * Lua <-> JSON: objects are tables with string keys, arrays are sequences
+ * 1..n, JSON null is the sentinel quire.null (Lua nil cannot sit in a
+ * table), integers stay integers and reals reals.  Tables that came in as
+ * arrays (or went through quire.array(t)) go back as arrays even when
+ * empty; any other empty table is an object.  Cycles, NaN/inf, functions,
+ * holes, invalid UTF-8 and keys that are neither all strings nor exactly
+ * 1..n are errors at the script's line.
+ *
+ * Sandbox: base library without load/loadfile/dofile/collectgarbage/warn,
+ * with pcall/xpcall/rawset/setmetatable/print replaced; string (no dump,
+ * capped rep), table, math, utf8 and quire, each read-only; the string
+ * metatable protected; every script has its own global table, so a later
+ * script cannot change what an earlier one sees.  Chunks load as text
+ * only.  Each call gets an instruction budget and a wall-clock limit that
+ * pcall cannot catch; the state has a memory ceiling. */
+#ifndef QUIRE_HOOKS_H
+#define QUIRE_HOOKS_H
+
+#include <stddef.h>
+
+#include <cmark-gfm.h>
+#include <jansson.h>
+
+#include "diag.h"
+
+/* Default limits (per hook call, and for the whole state). */
+#define HOOKS_INSTRUCTION_BUDGET 100000000LL
+#define HOOKS_MEMORY_LIMIT ((size_t)256 * 1024 * 1024)
+#define HOOKS_TIME_LIMIT_MS 10000L
+/* Largest string string.rep may build. */
+#define HOOKS_STRING_REP_MAX ((size_t)16 * 1024 * 1024)
+/* Deepest table nesting that crosses the boundary (jansson's parser stops
+ * at 2048, so every parsed document fits). */
+#define HOOKS_MAX_DEPTH 4096
+
+struct hooks;
+
+/* Called by quire.markdown(text): renders Markdown to HTML the way the site
+ * does; returns a new string (caller frees). */
+typedef char *(*hooks_markdown_fn)(const char *markdown, void *ctx);
+
+/* Loads and runs every site_dir/scripts/NAME.lua (sorted by name) in a fresh
+ * sandboxed state.  Returns NULL with *failed = 0 when there is no
+ * scripts/ folder or no .lua file; returns NULL with *failed = 1 after
+ * reporting errors (as "scripts/NAME.lua", line N, with the Lua message and
+ * a traceback).  md may be NULL: quire.markdown then uses plain cmark-gfm
+ * (CMARK_OPT_DEFAULT, no raw HTML).  The caller frees with hooks_free. */
+struct hooks *hooks_load(const char *site_dir, hooks_markdown_fn md,
+			 void *md_ctx, struct diag *d, int *failed);
+
+/* Changes the limits for later calls (0 keeps a limit as it is).  For tests
+ * and for sites that need more room. */
+void hooks_set_limits(struct hooks *h, long long instructions,
+		      size_t memory_bytes, long time_ms);
+
+int hooks_has_page(const struct hooks *h);
+int hooks_has_site(const struct hooks *h);
+int hooks_has_filter(const struct hooks *h);
+
+/* Calls each quire.on_page(fn) handler, in registration order, with the
+ * page object (title, summary, tags, params, path, section, ...).  A handler
+ * may change the table in place or return a replacement table; the result
+ * replaces *page (the old value is json_decref'd; *page is a new reference
+ * owned by the caller).  title must stay a string, summary a string, tags
+ * and aliases arrays of strings, params an object.  Returns 0, or -1 after
+ * reporting (*page is then unchanged).  Thread-safe. */
+int hooks_run_page(struct hooks *h, json_t **page, struct diag *d);
+
+/* Calls each quire.on_site(fn) handler with site (borrowed; a Lua copy, so
+ * changes to it are not read back).  Each quire.add_page{...} call appends
+ * a new object to added (borrowed array):
+ *   { "path": "a/b" (normalised: no ".md"/".html"), "title": "...",
+ *     "markdown": "..." or "html": "...", "template": "..." (if given),
+ *     "data": {...} (if given), "script": "scripts/x.lua", "line": N }
+ * Returns 0, or -1 after reporting.  Thread-safe. */
+int hooks_run_site(struct hooks *h, json_t *site, json_t *added,
+		   struct diag *d);
+
+/* Applies every quire.filter{...} table, in registration order, to the
+ * tree of one article, bottom-up (children before their parent, as Pandoc
+ * does).  A function named for a node type ("heading", "link", "image",
+ * "text", "code", "code_block", "html_inline", "paragraph", ...) gets
+ *   fn({ type=, text=, url=, title=, level=, info=, literal= }, page_path)
+ * and returns nil (no change), the table with changed url/title/text/
+ * level/info/literal, a table { markdown = "..." } or { html = "..." } or a
+ * Markdown string to replace the node.  Markdown replacing an inline node
+ * must be one paragraph.  page_path names the page in diagnostics.
+ * Returns 0, or -1 after reporting.  Thread-safe (calls are serialised). */
+int hooks_filter_doc(struct hooks *h, cmark_node *doc, const char *page_path,
+		     struct diag *d);
+
+void hooks_free(struct hooks *h);
+
+/* Test-only: converts v to Lua and back in a fresh sandboxed state.
+ * Returns a new reference, or NULL when v cannot make the trip. */
+json_t *hooks_roundtrip_json(json_t *v);
+
+#endif
