@@ -1,0 +1,685 @@
+/* build: the pipeline from a site folder to an output folder. */
+#include "build.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "buf.h"
+#include "frontmatter.h"
+#include "fsutil.h"
+#include "history.h"
+#include "hooks.h"
+#include "links.h"
+#include "markdown.h"
+#include "output.h"
+#include "par.h"
+#include "render.h"
+#include "scan.h"
+#include "site.h"
+#include "template.h"
+
+struct run {
+	const struct build_opts *o;
+	struct site site;
+	struct diag *d;
+	struct tmpl_set *tmpl;
+	struct history *hist;
+	struct hooks *hooks;
+	struct links_index *ix;
+	char *theme_dir;
+	char *theme_rel;
+	int jobs;
+};
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int stopped(const struct run *r)
+{
+	return r->o->stop && *r->o->stop;
+}
+
+/* ---- theme ---------------------------------------------------------- */
+
+static int load_theme(struct run *r)
+{
+	r->theme_rel = xasprintf("themes/%s", r->site.cfg.theme);
+	r->theme_dir = xasprintf("%s/%s", r->site.dir, r->theme_rel);
+	char *tdir = xasprintf("%s/templates", r->theme_dir);
+	char *trel = xasprintf("%s/templates", r->theme_rel);
+	r->tmpl = tmpl_set_new();
+	int rc = 0;
+	if (!fs_is_dir(r->theme_dir)) {
+		diag_error(r->d, "site.yml", 0, 0, "theme '%s' not found: there is no folder %s",
+			   r->site.cfg.theme, r->theme_rel);
+		rc = -1;
+	} else if (tmpl_set_load_dir(r->tmpl, tdir, trel, r->d) < 0) {
+		rc = -1;
+	} else {
+		for (size_t i = 0; render_required_templates[i]; i++)
+			if (!tmpl_set_has(r->tmpl, render_required_templates[i])) {
+				diag_error(r->d, trel, 0, 0, "the theme has no template '%s.mustache'",
+					   render_required_templates[i]);
+				rc = -1;
+			}
+		tmpl_set_check_partials(r->tmpl, r->d);
+	}
+	free(tdir);
+	free(trel);
+	return rc;
+}
+
+/* ---- pages from sources --------------------------------------------- */
+
+static char *dirname_of(const char *rel)
+{
+	const char *slash = strrchr(rel, '/');
+	return slash ? xstrndup(rel, (size_t)(slash - rel)) : xstrdup("");
+}
+
+static char *basename_of(const char *rel)
+{
+	const char *slash = strrchr(rel, '/');
+	return xstrdup(slash ? slash + 1 : rel);
+}
+
+static void field_error(struct run *r, const char *path, const char *yaml, size_t ylen,
+			int yline, const char *key, const char *msg)
+{
+	int line = yaml ? fm_key_line(yaml, ylen, yline, key) : 0;
+	diag_error(r->d, path, line ? line : 1, 1, "%s", msg);
+}
+
+static int is_string_list(json_t *v)
+{
+	size_t i;
+	json_t *x;
+	if (!json_is_array(v))
+		return 0;
+	json_array_foreach(v, i, x) if (!json_is_string(x)) return 0;
+	return 1;
+}
+
+/* Checks the keys whose meaning quire fixes; every other key passes
+ * through to templates and hooks as params. */
+static int validate_fm(struct run *r, const char *path, json_t *fm, const char *yaml,
+		       size_t ylen, int yline)
+{
+	int before = diag_errors(r->d);
+	json_t *v;
+	if (!json_is_object(fm)) {
+		diag_error(r->d, path, yline, 1, "front matter must be a mapping of keys to values");
+		return -1;
+	}
+	v = json_object_get(fm, "title");
+	if (!v)
+		diag_error(r->d, path, 1, 1, "front matter has no 'title'");
+	else if (!json_is_string(v) || !*json_string_value(v))
+		field_error(r, path, yaml, ylen, yline, "title", "'title' must be non-empty text");
+	if ((v = json_object_get(fm, "summary")) && !json_is_string(v))
+		field_error(r, path, yaml, ylen, yline, "summary", "'summary' must be text");
+	if ((v = json_object_get(fm, "tags")) && !is_string_list(v))
+		field_error(r, path, yaml, ylen, yline, "tags", "'tags' must be a list of text, e.g. [privacy, courts]");
+	if ((v = json_object_get(fm, "aliases")) && !is_string_list(v))
+		field_error(r, path, yaml, ylen, yline, "aliases", "'aliases' must be a list of paths");
+	if ((v = json_object_get(fm, "draft")) && !json_is_boolean(v))
+		field_error(r, path, yaml, ylen, yline, "draft", "'draft' must be true or false");
+	if ((v = json_object_get(fm, "weight")) && !json_is_number(v))
+		field_error(r, path, yaml, ylen, yline, "weight", "'weight' must be a number");
+	if ((v = json_object_get(fm, "template"))) {
+		if (!json_is_string(v))
+			field_error(r, path, yaml, ylen, yline, "template", "'template' must be the name of a template");
+		else if (r->tmpl && !tmpl_set_has(r->tmpl, json_string_value(v))) {
+			char *msg = xasprintf("unknown template '%s': the theme has no %s/templates/%s.mustache",
+					      json_string_value(v), r->theme_rel, json_string_value(v));
+			field_error(r, path, yaml, ylen, yline, "template", msg);
+			free(msg);
+		}
+	}
+	return diag_errors(r->d) > before ? -1 : 0;
+}
+
+/* Moves front-matter keys quire does not define into params, so templates
+ * find site-specific keys in one place (DESIGN.md's data model). */
+static void split_params(json_t *fm)
+{
+	static const char *const known[] = { "title", "summary", "tags", "draft", "weight",
+					     "aliases", "template", NULL };
+	json_t *params = json_object();
+	const char *key;
+	json_t *v;
+	json_object_foreach(fm, key, v) {
+		int k = 0;
+		while (known[k] && strcmp(known[k], key))
+			k++;
+		if (!known[k] && strcmp(key, "params"))
+			json_object_set(params, key, v);
+	}
+	json_object_set_new(fm, "params", params);
+}
+
+static int check_utf8(struct run *r, const char *path, const char *s, size_t n)
+{
+	int line = 1, col = 1;
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+		int ok = len && i + len <= n;
+		for (size_t k = 1; ok && k < len; k++)
+			ok = ((unsigned char)s[i + k] >> 6) == 2;
+		if (!ok) {
+			diag_error(r->d, path, line, col, "the file is not valid UTF-8 (save it as UTF-8)");
+			return -1;
+		}
+		if (c == '\0') {
+			diag_error(r->d, path, line, col, "the file contains a NUL byte");
+			return -1;
+		}
+		if (c == '\n') {
+			line++;
+			col = 1;
+		} else {
+			col++;
+		}
+		i += len;
+	}
+	return 0;
+}
+
+static struct page *load_page(struct run *r, const char *rel)
+{
+	char *path = xasprintf("content/%s", rel);
+	char *full = xasprintf("%s/%s", r->site.dir, path);
+	char *text = NULL;
+	size_t len;
+	struct fm_parts parts;
+	json_t *fm = NULL;
+	struct page *p = NULL;
+	int rc = fs_read_file(full, &text, &len);
+	if (rc == -3) {
+		diag_error(r->d, path, 0, 0, "the file is larger than the limit of %u MiB", FS_MAX_FILE >> 20);
+		goto fail;
+	} else if (rc < 0) {
+		diag_error(r->d, path, 0, 0, "cannot read the file: %s", strerror(errno));
+		goto fail;
+	}
+	if (check_utf8(r, path, text, len) < 0)
+		goto fail;
+	if (fm_split(text, len, path, &parts, r->d) < 0)
+		goto fail;
+	if (!parts.has_fm) {
+		diag_error(r->d, path, 1, 1, "the file has no front matter: start it with a '---' line, 'title: ...', and '---'");
+		goto fail;
+	}
+	fm = fm_parse_yaml(text + parts.yaml_off, parts.yaml_len, path, parts.yaml_line, r->d);
+	if (!fm || validate_fm(r, path, fm, text + parts.yaml_off, parts.yaml_len, parts.yaml_line) < 0)
+		goto fail;
+	if (json_is_true(json_object_get(fm, "draft")) && !r->o->drafts)
+		goto fail;
+	split_params(fm);
+
+	p = xcalloc(1, sizeof *p);
+	p->src = path;
+	path = NULL;
+	p->dir = dirname_of(rel);
+	char *base = basename_of(rel);
+	base[strlen(base) - 3] = '\0';
+	if (!strcmp(base, "index")) {
+		p->kind = *p->dir ? PAGE_SECTION : PAGE_HOME;
+		free(base);
+		p->name = *p->dir ? basename_of(p->dir) : xstrdup("");
+		p->key = *p->dir ? xasprintf("%s/index", p->dir) : xstrdup("index");
+	} else {
+		p->kind = PAGE_ARTICLE;
+		p->name = base;
+		p->key = xstrndup(rel, strlen(rel) - 3);
+	}
+	p->out = xasprintf("%s.html", p->key);
+	p->data = fm;
+	fm = NULL;
+	p->body = xstrndup(text + parts.body_off, len - parts.body_off);
+	p->body_line = parts.body_line;
+	p->weight = json_number_value(json_object_get(p->data, "weight"));
+	p->draft = json_is_true(json_object_get(p->data, "draft"));
+fail:
+	json_decref(fm);
+	free(text);
+	free(full);
+	free(path);
+	return p;
+}
+
+/* Two sources must never write one file; on a case-insensitive disk
+ * "A.md" and "a.md" would, so keys are compared without case. */
+static int claim(struct run *r, json_t *claims, const char *out, const char *who)
+{
+	char *k = xstrdup(out);
+	for (char *c = k; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	json_t *prev = json_object_get(claims, k);
+	int rc = 0;
+	if (prev) {
+		diag_error(r->d, who, 0, 0, "writes the same output file '%s' as %s", out, json_string_value(prev));
+		rc = -1;
+	} else {
+		json_object_set_new(claims, k, json_string(who));
+	}
+	free(k);
+	return rc;
+}
+
+static struct page *generated_section(const char *dir)
+{
+	struct page *p = xcalloc(1, sizeof *p);
+	p->kind = *dir ? PAGE_SECTION : PAGE_HOME;
+	p->dir = xstrdup(dir);
+	p->name = *dir ? basename_of(dir) : xstrdup("");
+	p->key = *dir ? xasprintf("%s/index", dir) : xstrdup("index");
+	p->out = xasprintf("%s.html", p->key);
+	p->data = json_object();
+	/* A folder's name stands in for a title: "identifying-posters" →
+	 * "Identifying posters". */
+	struct buf t = BUF_INIT;
+	for (const char *c = p->name; *c; c++)
+		buf_putc(&t, *c == '-' || *c == '_' ? ' ' : *c);
+	if (t.len && t.ptr[0] >= 'a' && t.ptr[0] <= 'z')
+		t.ptr[0] = (char)(t.ptr[0] - 'a' + 'A');
+	json_object_set_new(p->data, "title", json_string(*dir ? buf_cstr(&t) : "Home"));
+	json_object_set_new(p->data, "params", json_object());
+	buf_free(&t);
+	return p;
+}
+
+static void add_sections(struct run *r)
+{
+	size_t n = r->site.npages;
+	for (size_t i = 0; i < n; i++) {
+		/* Every ancestor folder of a page is a section. */
+		char *dir = xstrdup(r->site.pages[i]->dir);
+		for (;;) {
+			char *key = *dir ? xasprintf("%s/index", dir) : xstrdup("index");
+			if (site_find(&r->site, key) < 0)
+				site_add_page(&r->site, generated_section(dir));
+			free(key);
+			if (!*dir)
+				break;
+			char *slash = strrchr(dir, '/');
+			if (slash)
+				*slash = '\0';
+			else
+				dir[0] = '\0';
+		}
+		free(dir);
+	}
+	if (site_find(&r->site, "index") < 0)
+		site_add_page(&r->site, generated_section(""));
+}
+
+static int load_pages(struct run *r, const struct scan_result *sc, json_t *claims)
+{
+	for (size_t i = 0; i < sc->nmd && !stopped(r); i++) {
+		struct page *p = load_page(r, sc->md[i]);
+		if (!p)
+			continue;
+		if (claim(r, claims, p->out, p->src) < 0) {
+			page_free(p);
+			continue;
+		}
+		site_add_page(&r->site, p);
+	}
+	add_sections(r);
+	for (size_t i = 0; i < sc->nassets; i++)
+		claim(r, claims, sc->assets[i], sc->assets[i]);
+	r->site.assets = xcalloc(sc->nassets ? sc->nassets : 1, sizeof(char *));
+	for (size_t i = 0; i < sc->nassets; i++)
+		r->site.assets[i] = xstrdup(sc->assets[i]);
+	r->site.nassets = sc->nassets;
+	return 0;
+}
+
+/* ---- hooks ---------------------------------------------------------- */
+
+static char *hook_markdown(const char *markdown, void *ctx)
+{
+	const struct run *r = ctx;
+	return md_to_html(markdown, r->site.cfg.unsafe_html);
+}
+
+static json_t *page_json(const struct page *p)
+{
+	json_t *j = json_deep_copy(p->data);
+	json_object_set_new(j, "path", json_string(p->src ? p->src : p->key));
+	json_object_set_new(j, "url", json_string(p->out));
+	json_object_set_new(j, "section", json_string(p->dir));
+	json_object_set_new(j, "kind", json_string(p->kind == PAGE_ARTICLE ? "article" :
+						    p->kind == PAGE_SECTION ? "section" :
+						    p->kind == PAGE_HOME ? "home" : "added"));
+	return j;
+}
+
+/* Copies back what a hook may change; the page's identity (path, url)
+ * is not the hook's to move. */
+static int apply_page_json(struct run *r, struct page *p, json_t *j)
+{
+	const char *path = p->src ? p->src : p->key;
+	json_t *title = json_object_get(j, "title");
+	if (!json_is_string(title) || !*json_string_value(title)) {
+		diag_error(r->d, path, 0, 0, "a hook left the page without a text 'title'");
+		return -1;
+	}
+	json_t *tags = json_object_get(j, "tags");
+	if (tags && !is_string_list(tags)) {
+		diag_error(r->d, path, 0, 0, "a hook set 'tags' to something other than a list of text");
+		return -1;
+	}
+	json_t *params = json_object_get(j, "params");
+	if (params && !json_is_object(params)) {
+		diag_error(r->d, path, 0, 0, "a hook set 'params' to something other than a table");
+		return -1;
+	}
+	json_object_del(j, "path");
+	json_object_del(j, "url");
+	json_object_del(j, "section");
+	json_object_del(j, "kind");
+	json_decref(p->data);
+	p->data = json_incref(j);
+	if (!params)
+		json_object_set_new(p->data, "params", json_object());
+	return 0;
+}
+
+static int run_page_hooks(struct run *r)
+{
+	if (!r->hooks || !hooks_has_page(r->hooks))
+		return 0;
+	int rc = 0;
+	for (size_t i = 0; i < r->site.npages && !stopped(r); i++) {
+		struct page *p = r->site.pages[i];
+		json_t *j = page_json(p);
+		if (hooks_run_page(r->hooks, &j, r->d) < 0 || apply_page_json(r, p, j) < 0)
+			rc = -1;
+		json_decref(j);
+	}
+	return rc;
+}
+
+/* ---- markdown phase A: headings and links, for every page ------------- */
+
+static void parse_page(struct run *r, struct page *p, struct md_doc *doc)
+{
+	md_parse(doc, p->body, strlen(p->body), p->body_line, r->site.cfg.unsafe_html);
+	if (r->hooks && hooks_has_filter(r->hooks))
+		hooks_filter_doc(r->hooks, doc->root, p->src ? p->src : p->key, r->d);
+	md_expand_wikilinks(doc);
+}
+
+static void phase_a(void *ctx, size_t i)
+{
+	struct run *r = ctx;
+	struct page *p = r->site.pages[i];
+	if (!p->body || p->headings)
+		return;
+	struct md_doc doc;
+	parse_page(r, p, &doc);
+	md_headings(&doc, &p->headings, &p->nheadings);
+	md_links(&doc, &p->rawlinks, &p->nrawlinks);
+	md_free(&doc);
+}
+
+static void phase_b(void *ctx, size_t i)
+{
+	struct run *r = ctx;
+	struct page *p = r->site.pages[i];
+	if (!p->body) {
+		if (p->html_in && !p->html)
+			p->html = xstrdup(p->html_in);
+		return;
+	}
+	struct md_doc doc;
+	parse_page(r, p, &doc);
+	struct links_ctx lc = { .site = &r->site, .ix = r->ix, .page = p, .out_path = p->out, .d = r->d };
+	md_render(&doc, links_resolve, &lc, &p->html, &p->text);
+	links_finish(&lc, p);
+	md_free(&doc);
+}
+
+/* ---- hooks (site) --------------------------------------------------- */
+
+static json_t *site_json(const struct run *r)
+{
+	json_t *site = json_object();
+	json_t *cfg = json_deep_copy(r->site.cfg.params);
+	json_object_set_new(site, "site", cfg);
+	json_t *pages = json_array();
+	for (size_t i = 0; i < r->site.npages; i++) {
+		const struct page *p = r->site.pages[i];
+		json_t *j = page_json(p);
+		json_t *hs = json_array();
+		for (size_t k = 0; k < p->nheadings; k++)
+			json_array_append_new(hs, json_pack("{s:i,s:s,s:s}", "level", p->headings[k].level,
+							    "text", p->headings[k].text, "id", p->headings[k].id));
+		json_object_set_new(j, "headings", hs);
+		json_t *ls = json_array();
+		for (size_t k = 0; k < p->nrawlinks; k++)
+			json_array_append_new(ls, json_string(p->rawlinks[k].url));
+		json_object_set_new(j, "links", ls);
+		if (r->hist && p->src) {
+			const struct hist_file *hf = hist_lookup(r->hist, p->src);
+			json_t *h = json_object();
+			json_object_set_new(h, "revisions", json_integer(hf ? (json_int_t)hf->n : 0));
+			if (hf && hf->n) {
+				json_object_set_new(h, "updated", json_integer(hf->revs[0].time));
+				json_object_set_new(h, "author", json_string(hf->revs[0].author));
+			}
+			json_object_set_new(j, "history", h);
+		}
+		json_array_append_new(pages, j);
+	}
+	json_object_set_new(site, "pages", pages);
+	return site;
+}
+
+static struct page *added_page(struct run *r, json_t *spec)
+{
+	const char *path = json_string_value(json_object_get(spec, "path"));
+	const char *title = json_string_value(json_object_get(spec, "title"));
+	const char *tmpl = json_string_value(json_object_get(spec, "template"));
+	const char *md = json_string_value(json_object_get(spec, "markdown"));
+	const char *html = json_string_value(json_object_get(spec, "html"));
+	json_t *data = json_object_get(spec, "data");
+	if (!path || !title)
+		return NULL;
+	if (tmpl && !tmpl_set_has(r->tmpl, tmpl)) {
+		diag_error(r->d, path, 0, 0, "a hook added a page with the unknown template '%s'", tmpl);
+		return NULL;
+	}
+	struct page *p = xcalloc(1, sizeof *p);
+	p->kind = PAGE_ADDED;
+	p->key = xstrdup(path);
+	p->out = xasprintf("%s.html", path);
+	p->dir = dirname_of(path);
+	p->name = basename_of(path);
+	p->data = json_is_object(data) ? json_deep_copy(data) : json_object();
+	json_object_set_new(p->data, "title", json_string(title));
+	if (tmpl)
+		json_object_set_new(p->data, "template", json_string(tmpl));
+	if (!json_is_object(json_object_get(p->data, "params")))
+		json_object_set_new(p->data, "params", json_object());
+	if (md) {
+		p->body = xstrdup(md);
+		p->body_line = 1;
+	} else {
+		p->html_in = xstrdup(html ? html : "");
+	}
+	return p;
+}
+
+static int run_site_hooks(struct run *r, json_t *claims)
+{
+	if (!r->hooks || !hooks_has_site(r->hooks))
+		return 0;
+	json_t *site = site_json(r);
+	json_t *added = json_array();
+	int rc = hooks_run_site(r->hooks, site, added, r->d);
+	size_t i;
+	json_t *spec;
+	json_array_foreach(added, i, spec) {
+		struct page *p = added_page(r, spec);
+		if (!p)
+			continue;
+		if (claim(r, claims, p->out, p->key) < 0 || site_add_page(&r->site, p) < 0) {
+			page_free(p);
+			rc = -1;
+			continue;
+		}
+		phase_a(r, r->site.npages - 1);
+	}
+	json_decref(added);
+	json_decref(site);
+	return rc;
+}
+
+/* ---- output --------------------------------------------------------- */
+
+static int copy_tree(struct run *r, struct output *out, const char *src_dir, const char *dst_rel)
+{
+	char **files = NULL;
+	size_t n = 0;
+	int rc = 0;
+	if (fs_list_files(src_dir, &files, &n) < 0) {
+		diag_error(r->d, r->theme_rel, 0, 0, "cannot read the theme's assets folder");
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char *src = xasprintf("%s/%s", src_dir, files[i]);
+		char *dst = xasprintf("%s/%s", dst_rel, files[i]);
+		if (output_copy(out, dst, src, r->d) < 0)
+			rc = -1;
+		free(src);
+		free(dst);
+		free(files[i]);
+	}
+	free(files);
+	return rc;
+}
+
+static int write_assets(struct run *r, struct output *out)
+{
+	int rc = 0;
+	for (size_t i = 0; i < r->site.nassets; i++) {
+		char *src = xasprintf("%s/content/%s", r->site.dir, r->site.assets[i]);
+		if (output_copy(out, r->site.assets[i], src, r->d) < 0)
+			rc = -1;
+		free(src);
+	}
+	char *adir = xasprintf("%s/assets", r->theme_dir);
+	if (copy_tree(r, out, adir, "assets") < 0)
+		rc = -1;
+	free(adir);
+	return rc;
+}
+
+/* ---- the run -------------------------------------------------------- */
+
+static void run_free(struct run *r)
+{
+	links_index_free(r->ix);
+	if (r->hooks)
+		hooks_free(r->hooks);
+	if (r->hist)
+		hist_free(r->hist);
+	if (r->tmpl)
+		tmpl_set_free(r->tmpl);
+	site_free(&r->site);
+	free(r->theme_dir);
+	free(r->theme_rel);
+}
+
+int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st)
+{
+	double t0 = now_ms();
+	struct run r = { .o = o, .d = d };
+	struct scan_result sc = { 0 };
+	struct output out = { 0 };
+	json_t *claims = json_object();
+	int status = 0, hook_failed = 0, out_open = 0;
+	memset(st, 0, sizeof *st);
+	r.jobs = o->jobs > 0 ? o->jobs : par_default_jobs();
+	site_init(&r.site, o->site_dir);
+
+	if (!fs_is_dir(o->site_dir)) {
+		diag_error(d, NULL, 0, 0, "site folder '%s' does not exist", o->site_dir);
+		status = 2;
+		goto done;
+	}
+	config_load(&r.site.cfg, o->site_dir, d);
+	load_theme(&r);
+	if (scan_content(o->site_dir, &sc, d) == -2) {
+		status = 2;
+		goto done;
+	}
+	load_pages(&r, &sc, claims);
+	if (r.site.cfg.history)
+		r.hist = hist_load(o->site_dir, d);
+	r.hooks = hooks_load(o->site_dir, hook_markdown, &r, d, &hook_failed);
+	run_page_hooks(&r);
+	par_for(r.site.npages, r.jobs, phase_a, &r);
+	run_site_hooks(&r, claims);
+	r.ix = links_index_new(&r.site);
+	par_for(r.site.npages, r.jobs, phase_b, &r);
+	if (stopped(&r)) {
+		diag_error(d, NULL, 0, 0, "build interrupted");
+		status = 2;
+		goto done;
+	}
+
+	if (!o->check_only && !diag_errors(d)) {
+		char *dflt = xasprintf("%s/public", o->site_dir);
+		int rc = output_begin(&out, o->site_dir, o->out_dir ? o->out_dir : dflt, o->force, d);
+		free(dflt);
+		if (rc < 0) {
+			status = 2;
+			goto done;
+		}
+		out_open = 1;
+	}
+	struct render_env env = { .site = &r.site, .tmpl = r.tmpl, .hist = r.hist, .ix = r.ix,
+				  .out = out_open ? &out : NULL, .d = d, .jobs = r.jobs,
+				  .extra_head = o->extra_head };
+	if (!diag_errors(d))
+		render_site(&env);
+	if (out_open && !diag_errors(d))
+		write_assets(&r, &out);
+	if (stopped(&r))
+		diag_error(d, NULL, 0, 0, "build interrupted");
+	if (out_open) {
+		if (diag_errors(d) || stopped(&r)) {
+			output_abort(&out);
+		} else if (output_commit(&out, d) < 0) {
+			status = 2;
+		}
+		out_open = 0;
+	}
+	st->pages = env.pages_written;
+	for (size_t i = 0; i < r.site.npages; i++)
+		st->articles += r.site.pages[i]->kind == PAGE_ARTICLE;
+done:
+	if (out_open)
+		output_abort(&out);
+	if (!status && diag_errors(d))
+		status = stopped(&r) ? 2 : 1;
+	st->ms = now_ms() - t0;
+	json_decref(claims);
+	scan_free(&sc);
+	run_free(&r);
+	return status;
+}

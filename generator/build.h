@@ -1,0 +1,33 @@
+/* build: runs the pipeline — scan → front matter → history → hooks (page)
+ * → markdown → links → hooks (site) → templates → output — for `build`,
+ * `check` and `serve`.  Holds the state of one run. */
+#ifndef QUIRE_BUILD_H
+#define QUIRE_BUILD_H
+
+#include <signal.h>
+
+#include "diag.h"
+
+struct build_opts {
+	const char *site_dir;  /* SITE */
+	const char *out_dir;   /* OUT; NULL means SITE/public */
+	int jobs;              /* render threads; 0 = one per core */
+	int drafts;            /* include draft: true pages */
+	int check_only;        /* validate everything, write nothing */
+	int force;             /* replace a non-empty OUT quire did not make */
+	const char *bundle;    /* also write the site as this zip, or NULL */
+	const char *extra_head;/* HTML added to every page's <head> (serve) */
+	volatile sig_atomic_t *stop; /* set by a signal handler: abandon the build */
+};
+
+struct build_stats {
+	int pages;      /* files written from templates */
+	int articles;
+	double ms;
+};
+
+/* Returns 0 on success, 1 when the site has errors (all reported to d),
+ * 2 on a usage or environment fault.  OUT is replaced only on success. */
+int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st);
+
+#endif

@@ -1,0 +1,96 @@
+/* feeds: sitemap and Atom, written directly as XML. */
+#include "feeds.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "feeds_change.h"
+
+static void xml_text(struct buf *b, const char *s)
+{
+	buf_puts_html(b, s ? s : "");
+}
+
+void feeds_sitemap(const struct site *s, struct output *out, struct diag *d)
+{
+	if (!*s->cfg.base_url) {
+		diag_warning(d, "site.yml", 0, 0, "no 'base_url': sitemap.xml is not written (pages do not need it)");
+		return;
+	}
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		     "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+	for (size_t i = 0; i < s->npages; i++) {
+		buf_puts(&b, "  <url><loc>");
+		xml_text(&b, s->cfg.base_url);
+		buf_putc(&b, '/');
+		xml_text(&b, s->pages[i]->out);
+		buf_puts(&b, "</loc></url>\n");
+	}
+	buf_puts(&b, "</urlset>\n");
+	output_write(out, "sitemap.xml", b.ptr, b.len, d);
+	buf_free(&b);
+}
+
+static void iso_utc(struct buf *b, long long t)
+{
+	time_t s = (time_t)t;
+	struct tm tm;
+	gmtime_r(&s, &tm);
+	buf_printf(b, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+		   tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+void feeds_atom(const struct site *s, struct output *out, struct diag *d,
+		const struct change *ch, size_t n)
+{
+	struct buf b = BUF_INIT;
+	const char *base = s->cfg.base_url;
+	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>");
+	xml_text(&b, s->cfg.title);
+	buf_puts(&b, ": recent changes</title>\n  <id>");
+	if (*base)
+		xml_text(&b, base);
+	else
+		buf_puts(&b, "urn:quire:");
+	buf_puts(&b, "/changes.xml</id>\n  <updated>");
+	iso_utc(&b, n ? ch[0].time : 0);
+	buf_puts(&b, "</updated>\n");
+	if (*base) {
+		buf_puts(&b, "  <link rel=\"alternate\" href=\"");
+		xml_text(&b, base);
+		buf_puts(&b, "/changes.html\"/>\n");
+	}
+	for (size_t k = 0; k < n; k++) {
+		const struct page *p = s->pages[ch[k].page];
+		buf_puts(&b, "  <entry>\n    <title>");
+		xml_text(&b, page_title(p));
+		buf_puts(&b, ": ");
+		xml_text(&b, ch[k].rv->subject);
+		buf_puts(&b, "</title>\n    <id>urn:quire:");
+		xml_text(&b, ch[k].rv->id);
+		buf_putc(&b, ':');
+		xml_text(&b, p->key);
+		buf_puts(&b, "</id>\n    <updated>");
+		iso_utc(&b, ch[k].time);
+		buf_puts(&b, "</updated>\n    <author><name>");
+		xml_text(&b, ch[k].rv->author);
+		buf_puts(&b, "</name></author>\n");
+		/* Relative links resolve against the feed's own address. */
+		buf_puts(&b, "    <link href=\"");
+		if (*base) {
+			xml_text(&b, base);
+			buf_putc(&b, '/');
+		}
+		xml_text(&b, p->key);
+		buf_puts(&b, ".history.html#");
+		xml_text(&b, ch[k].rv->id);
+		buf_puts(&b, "\"/>\n    <summary>");
+		xml_text(&b, ch[k].rv->body && *ch[k].rv->body ? ch[k].rv->body : ch[k].rv->subject);
+		buf_puts(&b, "</summary>\n  </entry>\n");
+	}
+	buf_puts(&b, "</feed>\n");
+	output_write(out, "changes.xml", b.ptr, b.len, d);
+	buf_free(&b);
+}

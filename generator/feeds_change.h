@@ -1,0 +1,14 @@
+/* The recent-changes entry shared by render.c and feeds.c. */
+#ifndef QUIRE_FEEDS_CHANGE_H
+#define QUIRE_FEEDS_CHANGE_H
+
+#include "history.h"
+
+struct change {
+	long long time;
+	int tz;
+	int page;
+	const struct hist_rev *rv;
+};
+
+#endif

@@ -1,0 +1,39 @@
+/* frontmatter: splits an article into YAML front matter and Markdown body,
+ * and turns YAML (front matter and site.yml) into json_t with YAML's types
+ * kept (true is a boolean, 3 a number).  Hands the body and data on to the
+ * rest of the pipeline. */
+#ifndef QUIRE_FRONTMATTER_H
+#define QUIRE_FRONTMATTER_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "diag.h"
+
+/* Where the parts of a source file lie.  Offsets index the text given to
+ * fm_split; lines are 1-based lines of the file. */
+struct fm_parts {
+	int has_fm;
+	size_t yaml_off, yaml_len; /* the YAML between the --- lines */
+	int yaml_line;             /* file line of the YAML's first line */
+	size_t body_off;           /* start of the Markdown body */
+	int body_line;             /* file line where the body starts */
+};
+
+/* Finds the front matter of text (a whole file, BOM and CRLF allowed).
+ * Returns 0, or -1 after reporting an unterminated block to d. */
+int fm_split(const char *text, size_t len, const char *path,
+	     struct fm_parts *out, struct diag *d);
+
+/* Parses one YAML document into a new reference (an object when the
+ * document is a mapping).  Lines in diagnostics are offset by first_line - 1
+ * so they point into the containing file.  Returns NULL after reporting
+ * every problem (syntax, duplicate keys, aliases, custom tags, too deep). */
+json_t *fm_parse_yaml(const char *yaml, size_t len, const char *path,
+		      int first_line, struct diag *d);
+
+/* Convenience: the key's line in the front matter, for diagnostics about
+ * a value (e.g. "title must be a string").  0 when unknown. */
+int fm_key_line(const char *yaml, size_t len, int first_line, const char *key);
+
+#endif

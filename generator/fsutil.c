@@ -1,0 +1,249 @@
+/* fsutil: checked file-system helpers. */
+#include "fsutil.h"
+
+#include <errno.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+
+int fs_read_file(const char *path, char **out, size_t *len)
+{
+	*out = NULL;
+	*len = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return errno == ENOENT ? -2 : -1;
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		if (errno == 0 || !S_ISREG(st.st_mode))
+			errno = EINVAL;
+		close(fd);
+		return -1;
+	}
+	if ((unsigned long long)st.st_size > FS_MAX_FILE) {
+		close(fd);
+		return -3;
+	}
+	struct buf b = BUF_INIT;
+	buf_grow(&b, (size_t)st.st_size);
+	for (;;) {
+		buf_grow(&b, 65536);
+		ssize_t n = read(fd, b.ptr + b.len, 65536);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			close(fd);
+			buf_free(&b);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		b.len += (size_t)n;
+		if (b.len > FS_MAX_FILE) {
+			close(fd);
+			buf_free(&b);
+			return -3;
+		}
+	}
+	b.ptr[b.len] = '\0';
+	close(fd);
+	*len = b.len;
+	*out = buf_detach(&b);
+	return 0;
+}
+
+int fs_mkdir_p(const char *dir)
+{
+	char *p = xstrdup(dir);
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0777) < 0 && errno != EEXIST) {
+			free(p);
+			return -1;
+		}
+		*s = '/';
+	}
+	int rc = mkdir(p, 0777) < 0 && errno != EEXIST ? -1 : 0;
+	free(p);
+	return rc;
+}
+
+int fs_mkdirs_for(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash || slash == path)
+		return 0;
+	char *dir = xstrndup(path, (size_t)(slash - path));
+	int rc = fs_mkdir_p(dir);
+	free(dir);
+	return rc;
+}
+
+int fs_write_file(const char *path, const char *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+	if (fd < 0 && errno == ENOENT) {
+		if (fs_mkdirs_for(path) < 0)
+			return -1;
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+	}
+	if (fd < 0)
+		return -1;
+	size_t off = 0;
+	while (off < len) {
+		ssize_t n = write(fd, data + off, len - off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	return close(fd);
+}
+
+int fs_copy_file(const char *from, const char *to)
+{
+	char *data;
+	size_t len;
+	int fd = open(from, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	close(fd);
+	/* Assets may be larger than sources: copy in chunks, no size cap. */
+	int in = open(from, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return -1;
+	int out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+	if (out < 0 && errno == ENOENT && fs_mkdirs_for(to) == 0)
+		out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+	if (out < 0) {
+		close(in);
+		return -1;
+	}
+	data = xmalloc(1 << 16);
+	int rc = 0;
+	for (;;) {
+		ssize_t n = read(in, data, 1 << 16);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = n < 0 ? -1 : 0;
+			break;
+		}
+		for (len = 0; len < (size_t)n;) {
+			ssize_t w = write(out, data + len, (size_t)n - len);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0) {
+				rc = -1;
+				goto done;
+			}
+			len += (size_t)w;
+		}
+	}
+done:
+	free(data);
+	close(in);
+	if (close(out) < 0)
+		rc = -1;
+	return rc;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	int rc = (flag == FTW_DP) ? rmdir(path) : unlink(path);
+	return rc < 0 && errno != ENOENT ? -1 : 0;
+}
+
+int fs_rm_rf(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path);
+	return nftw(path, rm_entry, 32, FTW_DEPTH | FTW_PHYS);
+}
+
+int fs_is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int fs_exists(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int list_into(const char *dir, const char *rel, char ***v, size_t *n, size_t *cap, int depth)
+{
+	if (depth > 32)
+		return -1;
+	DIR *d = opendir(dir);
+	if (!d)
+		return errno == ENOENT && depth == 0 ? 0 : -1;
+	struct dirent *e;
+	int rc = 0;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *path = xasprintf("%s/%s", dir, e->d_name);
+		char *r = *rel ? xasprintf("%s/%s", rel, e->d_name) : xstrdup(e->d_name);
+		struct stat st;
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (list_into(path, r, v, n, cap, depth + 1) < 0)
+				rc = -1;
+			free(r);
+		} else if (lstat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (*n == *cap) {
+				*cap = *cap ? *cap * 2 : 32;
+				*v = xrealloc(*v, *cap * sizeof **v);
+			}
+			(*v)[(*n)++] = r;
+		} else {
+			free(r);
+		}
+		free(path);
+	}
+	closedir(d);
+	return rc;
+}
+
+int fs_list_files(const char *dir, char ***out, size_t *n)
+{
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	int rc = list_into(dir, "", out, n, &cap, 0);
+	if (*n)
+		qsort(*out, *n, sizeof **out, cmp_str);
+	return rc;
+}

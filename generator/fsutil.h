@@ -1,0 +1,30 @@
+/* fsutil: the file-system operations the pipeline needs, each checked. */
+#ifndef QUIRE_FSUTIL_H
+#define QUIRE_FSUTIL_H
+
+#include <stddef.h>
+
+/* Largest source file quire reads (Markdown, templates, YAML, scripts). */
+#define FS_MAX_FILE (8u * 1024 * 1024)
+
+/* Reads a whole regular file into a new NUL-terminated buffer (caller
+ * frees).  Returns 0; -2 when it does not exist; -3 when larger than
+ * FS_MAX_FILE; -1 on any other error (errno set). */
+int fs_read_file(const char *path, char **out, size_t *len);
+/* Creates every missing folder of path (not the last component unless
+ * it ends in '/').  Returns 0 or -1. */
+int fs_mkdirs_for(const char *path);
+int fs_mkdir_p(const char *dir);
+/* Writes data to path, creating folders.  Returns 0 or -1 (errno set). */
+int fs_write_file(const char *path, const char *data, size_t len);
+int fs_copy_file(const char *from, const char *to);
+/* Removes a tree without following symlinks.  Returns 0 or -1. */
+int fs_rm_rf(const char *path);
+/* Lists the regular files under dir (recursively, skipping dot files and
+ * symlinks), relative to dir, sorted.  A missing dir lists nothing.
+ * Caller frees each string and the array.  Returns 0 or -1. */
+int fs_list_files(const char *dir, char ***out, size_t *n);
+int fs_is_dir(const char *path);
+int fs_exists(const char *path);
+
+#endif

@@ -1,0 +1,400 @@
+/* links: link resolution, backlinks and related pages. */
+#include "links.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+
+struct links_index {
+	json_t *by_name;  /* lower-case file name → [page indices] */
+	json_t *by_title; /* lower-case title → [page indices] */
+};
+
+static char *lower(const char *s)
+{
+	char *l = xstrdup(s);
+	for (char *p = l; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return l;
+}
+
+static void index_add(json_t *map, const char *key, int i)
+{
+	char *k = lower(key);
+	json_t *arr = json_object_get(map, k);
+	if (!arr) {
+		arr = json_array();
+		json_object_set_new(map, k, arr);
+	}
+	json_array_append_new(arr, json_integer(i));
+	free(k);
+}
+
+struct links_index *links_index_new(const struct site *s)
+{
+	struct links_index *ix = xcalloc(1, sizeof *ix);
+	ix->by_name = json_object();
+	ix->by_title = json_object();
+	for (size_t i = 0; i < s->npages; i++) {
+		const struct page *p = s->pages[i];
+		if (p->name && *p->name)
+			index_add(ix->by_name, p->name, (int)i);
+		if (*page_title(p))
+			index_add(ix->by_title, page_title(p), (int)i);
+	}
+	return ix;
+}
+
+void links_index_free(struct links_index *ix)
+{
+	if (!ix)
+		return;
+	json_decref(ix->by_name);
+	json_decref(ix->by_title);
+	free(ix);
+}
+
+static void problem(struct links_ctx *c, int line, int col, const char *fmt, const char *a, const char *b)
+{
+	if (!c->d || c->past)
+		return;
+	char *msg = xasprintf(fmt, a, b ? b : "");
+	const char *path = c->page->src ? c->page->src : c->page->key;
+	if (c->site->cfg.links_warn)
+		diag_warning(c->d, path, line, col, "%s", msg);
+	else
+		diag_error(c->d, path, line, col, "%s", msg);
+	free(msg);
+}
+
+static void add_target(struct links_ctx *c, int t)
+{
+	if (c->ntargets == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 16;
+		c->targets = xrealloc(c->targets, c->cap * sizeof *c->targets);
+	}
+	c->targets[c->ntargets++] = t;
+}
+
+static int has_heading(const struct page *p, const char *id)
+{
+	for (size_t i = 0; i < p->nheadings; i++)
+		if (!strcmp(p->headings[i].id, id))
+			return 1;
+	/* Footnote targets are ids cmark-gfm writes itself. */
+	return !strncmp(id, "fn-", 3) || !strncmp(id, "fnref-", 6);
+}
+
+/* Returns 1 for a URL with a scheme ("https:", "mailto:"). */
+static int has_scheme(const char *url)
+{
+	const char *p = url;
+	if (!isalpha((unsigned char)*p))
+		return 0;
+	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.')
+		p++;
+	return *p == ':';
+}
+
+static int safe_external(const char *url)
+{
+	return !strncasecmp(url, "http://", 7) || !strncasecmp(url, "https://", 8) ||
+	       !strncasecmp(url, "mailto:", 7) || !strncasecmp(url, "tel:", 4);
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Decodes %XX and normalises "." and ".." against the folder dir (inside
+ * content/).  Returns a new string, or NULL when the path climbs out of
+ * content/ or decodes to something no file can be called. */
+static char *normalise(const char *dir, const char *path, size_t n)
+{
+	struct buf raw = BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		if (path[i] == '%' && i + 2 < n && hexval(path[i + 1]) >= 0 && hexval(path[i + 2]) >= 0) {
+			char c = (char)(hexval(path[i + 1]) * 16 + hexval(path[i + 2]));
+			if (c == '\0' || c == '\\') {
+				buf_free(&raw);
+				return NULL;
+			}
+			buf_putc(&raw, c);
+			i += 2;
+		} else if (path[i] == '\\') {
+			buf_free(&raw);
+			return NULL;
+		} else {
+			buf_putc(&raw, path[i]);
+		}
+	}
+	struct buf full = BUF_INIT;
+	if (*dir)
+		buf_printf(&full, "%s/", dir);
+	buf_puts(&full, buf_cstr(&raw));
+	buf_free(&raw);
+
+	char **parts = NULL;
+	size_t np = 0, cap = 0;
+	int ok = 1;
+	char *save = NULL;
+	char *tok = strtok_r(full.ptr, "/", &save);
+	for (; tok; tok = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(tok, "."))
+			continue;
+		if (!strcmp(tok, "..")) {
+			if (!np) {
+				ok = 0;
+				break;
+			}
+			np--;
+			continue;
+		}
+		if (np == cap) {
+			cap = cap ? cap * 2 : 8;
+			parts = xrealloc(parts, cap * sizeof *parts);
+		}
+		parts[np++] = tok;
+	}
+	struct buf out = BUF_INIT;
+	for (size_t i = 0; ok && i < np; i++)
+		buf_printf(&out, "%s%s", i ? "/" : "", parts[i]);
+	free(parts);
+	buf_free(&full);
+	if (!ok) {
+		buf_free(&out);
+		return NULL;
+	}
+	return buf_detach(&out);
+}
+
+static int is_asset(const struct site *s, const char *rel)
+{
+	size_t lo = 0, hi = s->nassets;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(s->assets[mid], rel);
+		if (!c)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+static void link_to_page(struct links_ctx *c, int t, const char *anchor, int line, int col,
+			 struct md_link_result *res)
+{
+	const struct page *tp = c->site->pages[t];
+	if (anchor && *anchor && !has_heading(tp, anchor)) {
+		problem(c, line, col, "'%s' has no heading with the id '%s'",
+			tp->src ? tp->src : tp->key, anchor);
+	}
+	char *rel = site_rel_url(c->out_path, tp->out);
+	if (anchor && *anchor)
+		res->href = xasprintf("%s#%s", rel, anchor);
+	else
+		res->href = xstrdup(rel);
+	free(rel);
+	res->title = xstrdup(page_title(tp));
+	add_target(c, t);
+}
+
+static void resolve_wiki(struct links_ctx *c, const char *url, int line, int col,
+			 struct md_link_result *res)
+{
+	const char *hash = strchr(url, '#');
+	char *name = xstrndup(url, hash ? (size_t)(hash - url) : strlen(url));
+	/* Trim: editors write [[ Court orders ]] too. */
+	char *b = name, *e = name + strlen(name);
+	while (*b == ' ')
+		b++;
+	while (e > b && e[-1] == ' ')
+		*--e = '\0';
+	size_t blen = strlen(b);
+	if (blen > 3 && !strcmp(b + blen - 3, ".md"))
+		b[blen - 3] = '\0';
+	char *key = lower(b);
+	json_t *hits = json_object_get(c->ix->by_name, key);
+	if (!hits)
+		hits = json_object_get(c->ix->by_title, key);
+	if (!hits) {
+		problem(c, line, col, "wiki link [[%s]] matches no article (by file name or title)%s", b, NULL);
+		if (c->past)
+			res->unlink = 1;
+	} else if (json_array_size(hits) > 1) {
+		struct buf list = BUF_INIT;
+		size_t i;
+		json_t *v;
+		json_array_foreach(hits, i, v) {
+			const struct page *p = c->site->pages[json_integer_value(v)];
+			buf_printf(&list, "%s%s", i ? ", " : "", p->src ? p->src : p->key);
+		}
+		problem(c, line, col, "wiki link [[%s]] is ambiguous: it matches %s", b, list.ptr);
+		buf_free(&list);
+		if (c->past)
+			res->unlink = 1;
+	} else {
+		link_to_page(c, (int)json_integer_value(json_array_get(hits, 0)),
+			     hash ? hash + 1 : NULL, line, col, res);
+	}
+	free(key);
+	free(name);
+}
+
+void links_resolve(void *ctx, const char *url, int wiki, int is_image,
+		   int line, int col, struct md_link_result *res)
+{
+	struct links_ctx *c = ctx;
+	if (wiki) {
+		resolve_wiki(c, url, line, col, res);
+		return;
+	}
+	if (!*url)
+		return;
+	if (url[0] == '#') {
+		if (!has_heading(c->page, url + 1))
+			problem(c, line, col, "this page has no heading with the id '%s'%s", url + 1, NULL);
+		return;
+	}
+	if (has_scheme(url)) {
+		if (safe_external(url) && !is_image)
+			res->external = 1;
+		return;
+	}
+	if (url[0] == '/') {
+		problem(c, line, col, "link '%s' starts with '/': write it relative to this file so the site works from any folder%s", url, NULL);
+		if (c->past)
+			res->unlink = 1;
+		return;
+	}
+	size_t plen = strcspn(url, "?#");
+	const char *anchor = url[plen] == '#' ? url + plen + 1 : (strchr(url, '#') ? strchr(url, '#') + 1 : NULL);
+	char *target = normalise(c->page->dir, url, plen);
+	if (!target) {
+		problem(c, line, col, "link '%s' points outside content/%s", url, NULL);
+		if (c->past)
+			res->unlink = 1;
+		return;
+	}
+	size_t tl = strlen(target);
+	int t = -1;
+	if (tl > 3 && !strcmp(target + tl - 3, ".md")) {
+		char *key = xstrndup(target, tl - 3);
+		t = site_find(c->site, key);
+		free(key);
+	} else if (tl > 5 && !strcmp(target + tl - 5, ".html")) {
+		char *key = xstrndup(target, tl - 5);
+		t = site_find(c->site, key);
+		free(key);
+	}
+	if (t >= 0) {
+		link_to_page(c, t, anchor, line, col, res);
+	} else if (*target && is_asset(c->site, target)) {
+		char *to = xstrdup(target);
+		res->href = site_rel_url(c->out_path, to);
+		free(to);
+	} else if (!*target && !plen) {
+		/* "?x" or "" — nothing to check */
+	} else {
+		problem(c, line, col, "link target '%s' does not exist%s", url, NULL);
+		if (c->past)
+			res->unlink = 1;
+	}
+	free(target);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+void links_finish(struct links_ctx *c, struct page *p)
+{
+	qsort(c->targets, c->ntargets, sizeof *c->targets, cmp_int);
+	size_t n = 0;
+	for (size_t i = 0; i < c->ntargets; i++)
+		if ((!n || c->targets[n - 1] != c->targets[i]) && c->site->pages[c->targets[i]] != p)
+			c->targets[n++] = c->targets[i];
+	free(p->links_to);
+	p->links_to = c->targets;
+	p->nlinks_to = n;
+	c->targets = NULL;
+	c->ntargets = c->cap = 0;
+}
+
+int *links_backlinks(const struct site *s, int i, size_t *n)
+{
+	int *v = NULL;
+	size_t cnt = 0;
+	for (size_t k = 0; k < s->npages; k++) {
+		const struct page *p = s->pages[k];
+		if (bsearch(&i, p->links_to, p->nlinks_to, sizeof(int), cmp_int)) {
+			v = xrealloc(v, (cnt + 1) * sizeof *v);
+			v[cnt++] = (int)k;
+		}
+	}
+	*n = cnt;
+	return v;
+}
+
+struct scored {
+	int page, score;
+	const char *title;
+};
+
+static int cmp_scored(const void *a, const void *b)
+{
+	const struct scored *x = a, *y = b;
+	if (x->score != y->score)
+		return y->score - x->score;
+	int c = strcmp(x->title, y->title);
+	return c ? c : x->page - y->page;
+}
+
+int *links_related(const struct site *s, int i, size_t max, size_t *n)
+{
+	json_t *mine = json_object_get(s->pages[i]->data, "tags");
+	struct scored *sc = NULL;
+	size_t cnt = 0;
+	for (size_t k = 0; k < s->npages && json_array_size(mine); k++) {
+		const struct page *p = s->pages[k];
+		if ((int)k == i || p->kind != PAGE_ARTICLE)
+			continue;
+		json_t *theirs = json_object_get(p->data, "tags");
+		int shared = 0;
+		size_t a, b;
+		json_t *x, *y;
+		json_array_foreach(mine, a, x) {
+			json_array_foreach(theirs, b, y) {
+				if (json_equal(x, y)) {
+					shared++;
+					break;
+				}
+			}
+		}
+		if (!shared)
+			continue;
+		sc = xrealloc(sc, (cnt + 1) * sizeof *sc);
+		sc[cnt++] = (struct scored){ (int)k, shared, page_title(p) };
+	}
+	qsort(sc, cnt, sizeof *sc, cmp_scored);
+	if (cnt > max)
+		cnt = max;
+	int *v = xmalloc((cnt ? cnt : 1) * sizeof *v);
+	for (size_t k = 0; k < cnt; k++)
+		v[k] = sc[k].page;
+	free(sc);
+	*n = cnt;
+	return v;
+}

@@ -1,0 +1,42 @@
+/* links: resolves every link an article makes — relative links to .md
+ * sources, wiki links by file name or title, #anchors, assets — into
+ * relative .html URLs, reporting broken ones at their line:col, and
+ * derives backlinks and related pages from the result. */
+#ifndef QUIRE_LINKS_H
+#define QUIRE_LINKS_H
+
+#include "markdown.h"
+#include "site.h"
+
+struct links_index;
+
+/* Builds the name and title lookup for wiki links over every page of s.
+ * Call after all pages are added. */
+struct links_index *links_index_new(const struct site *s);
+void links_index_free(struct links_index *ix);
+
+/* State for resolving the links of one page (use as md_link_fn ctx). */
+struct links_ctx {
+	const struct site *site;
+	const struct links_index *ix;
+	const struct page *page;
+	const char *out_path;  /* the file being written (a past version differs) */
+	struct diag *d;        /* NULL: report nothing */
+	int past;              /* a past version: missing targets become text */
+	int *targets;          /* pages linked to (filled in) */
+	size_t ntargets, cap;
+};
+
+void links_resolve(void *ctx, const char *url, int wiki, int is_image,
+		   int line, int col, struct md_link_result *res);
+
+/* Moves the targets found into page->links_to (sorted, unique). */
+void links_finish(struct links_ctx *c, struct page *p);
+
+/* Pages linking to page i, in page order (new array; caller frees). */
+int *links_backlinks(const struct site *s, int i, size_t *n);
+/* Up to max pages sharing tags with page i: most shared tags first, then
+ * title.  New array; caller frees. */
+int *links_related(const struct site *s, int i, size_t max, size_t *n);
+
+#endif

@@ -1,0 +1,190 @@
+/* main: reads the command line and calls the stage that does the work.
+ * Owns the process-wide state: the diagnostics collector and the signal
+ * flag. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "build.h"
+#include "diag.h"
+#include "newpage.h"
+#include "serve.h"
+
+#define QUIRE_VERSION "0.1.0"
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static const char usage_text[] =
+	"usage: quire <command> [options]\n"
+	"\n"
+	"  build [-s SITE] [-o OUT] [-j N] [--drafts] [--force]\n"
+	"                     render SITE (default .) into OUT (default SITE/public)\n"
+	"  check [-s SITE]    validate everything build validates; write nothing\n"
+	"  serve [-s SITE] [--bind ADDR] [--port N]\n"
+	"                     build, serve on 127.0.0.1:8080, rebuild and reload on change\n"
+	"  new PATH [--title TITLE] [-s SITE]\n"
+	"                     create content/PATH.md with valid front matter\n"
+	"  help [COMMAND]     show this help\n"
+	"  --version          print the version\n"
+	"\n"
+	"Exit status: 0 success, 1 the site has errors, 2 bad usage or environment fault.\n";
+
+static int usage(FILE *f, int status)
+{
+	fputs(usage_text, f);
+	return status;
+}
+
+enum { OPT_DRAFTS = 256, OPT_FORCE, OPT_BIND, OPT_PORT, OPT_TITLE };
+
+static const struct option long_opts[] = {
+	{ "site", required_argument, NULL, 's' },
+	{ "out", required_argument, NULL, 'o' },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "drafts", no_argument, NULL, OPT_DRAFTS },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "bind", required_argument, NULL, OPT_BIND },
+	{ "port", required_argument, NULL, OPT_PORT },
+	{ "title", required_argument, NULL, OPT_TITLE },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct args {
+	const char *site, *out, *bind, *title, *path;
+	int jobs, port, drafts, force;
+};
+
+static int parse_number(const char *s, int lo, int hi, int *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (!*s || *end || v < lo || v > hi)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+/* Returns 0, or 2 after printing what was wrong. */
+static int parse_args(const char *cmd, int argc, char **argv, struct args *a)
+{
+	memset(a, 0, sizeof *a);
+	a->site = ".";
+	a->port = 8080;
+	a->bind = "127.0.0.1";
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "+s:o:j:h", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 's': a->site = optarg; break;
+		case 'o': a->out = optarg; break;
+		case 'j':
+			if (parse_number(optarg, 1, 256, &a->jobs) < 0) {
+				fprintf(stderr, "quire %s: -j needs a number of threads from 1 to 256\n", cmd);
+				return 2;
+			}
+			break;
+		case OPT_DRAFTS: a->drafts = 1; break;
+		case OPT_FORCE: a->force = 1; break;
+		case OPT_BIND: a->bind = optarg; break;
+		case OPT_PORT:
+			if (parse_number(optarg, 0, 65535, &a->port) < 0) {
+				fprintf(stderr, "quire %s: --port needs a number from 0 to 65535\n", cmd);
+				return 2;
+			}
+			break;
+		case OPT_TITLE: a->title = optarg; break;
+		case 'h': return usage(stdout, 0) ? 2 : 3;
+		default:
+			fprintf(stderr, "quire %s: unknown or incomplete option '%s'\n", cmd, argv[optind - 1]);
+			return usage(stderr, 2);
+		}
+	}
+	if (optind < argc)
+		a->path = argv[optind++];
+	if (optind < argc) {
+		fprintf(stderr, "quire %s: unexpected argument '%s'\n", cmd, argv[optind]);
+		return 2;
+	}
+	return 0;
+}
+
+static int cmd_build(const struct args *a, int check_only)
+{
+	struct diag *d = diag_new();
+	struct build_opts o = {
+		.site_dir = a->site, .out_dir = a->out, .jobs = a->jobs, .drafts = a->drafts,
+		.check_only = check_only, .force = a->force, .stop = &stop_flag,
+	};
+	struct build_stats st;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	int status = build_run(&o, d, &st);
+	diag_print(d, stderr);
+	if (status == 0 && !check_only)
+		fprintf(stderr, "built %d pages (%d articles) in %.0f ms\n", st.pages, st.articles, st.ms);
+	else if (status == 0)
+		fprintf(stderr, "checked %d articles: 0 errors, %d warnings\n", st.articles, diag_warnings(d));
+	else
+		fprintf(stderr, "%d errors, %d warnings\n", diag_errors(d), diag_warnings(d));
+	diag_free(d);
+	return status;
+}
+
+static int cmd_new(const struct args *a)
+{
+	if (!a->path) {
+		fprintf(stderr, "quire new: give the path of the new article, e.g. quire new policy/social-media\n");
+		return 2;
+	}
+	struct diag *d = diag_new();
+	int status = newpage_create(a->site, a->path, a->title, d);
+	diag_print(d, stderr);
+	diag_free(d);
+	return status;
+}
+
+static int cmd_serve(const struct args *a)
+{
+	struct serve_opts o = { .site_dir = a->site, .out_dir = a->out, .bind = a->bind,
+				.port = a->port, .jobs = a->jobs, .drafts = a->drafts };
+	return serve_run(&o);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage(stderr, 2);
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+		printf("quire %s\n", QUIRE_VERSION);
+		return 0;
+	}
+	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h"))
+		return usage(stdout, 0);
+	struct args a;
+	int rc = parse_args(cmd, argc - 1, argv + 1, &a);
+	if (rc == 3)
+		return 0;
+	if (rc)
+		return rc;
+	if (!strcmp(cmd, "build"))
+		return a.path ? usage(stderr, 2) : cmd_build(&a, 0);
+	if (!strcmp(cmd, "check"))
+		return a.path ? usage(stderr, 2) : cmd_build(&a, 1);
+	if (!strcmp(cmd, "new"))
+		return cmd_new(&a);
+	if (!strcmp(cmd, "serve"))
+		return cmd_serve(&a);
+	fprintf(stderr, "quire: unknown command '%s'\n", cmd);
+	return usage(stderr, 2);
+}

@@ -1,0 +1,504 @@
+/* markdown: cmark-gfm parsing, tree rewrites and rendering. */
+#include "markdown.h"
+
+#include <cmark-gfm-core-extensions.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "slug.h"
+
+static const char *const extensions[] = {
+	"table", "strikethrough", "autolink", "tagfilter", "tasklist",
+};
+
+static pthread_once_t registered = PTHREAD_ONCE_INIT;
+
+static void register_extensions(void)
+{
+	cmark_gfm_core_extensions_ensure_registered();
+}
+
+static int parse_options(int unsafe_html)
+{
+	return CMARK_OPT_FOOTNOTES | CMARK_OPT_SMART |
+	       CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE |
+	       (unsafe_html ? CMARK_OPT_UNSAFE : 0);
+}
+
+/* Control characters other than tab/newline have no place in HTML, and
+ * quire uses none as markers; replacing them keeps output valid. */
+static char *clean_input(const char *body, size_t len)
+{
+	char *s = xmalloc(len + 1);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)body[i];
+		s[i] = (c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7f ? ' ' : (char)c;
+	}
+	s[len] = '\0';
+	return s;
+}
+
+int md_parse(struct md_doc *doc, const char *body, size_t len, int body_line,
+	     int unsafe_html)
+{
+	memset(doc, 0, sizeof *doc);
+	pthread_once(&registered, register_extensions);
+	doc->unsafe_html = unsafe_html;
+	doc->body_line = body_line;
+	doc->parser = cmark_parser_new(parse_options(unsafe_html));
+	for (size_t i = 0; i < sizeof extensions / sizeof *extensions; i++) {
+		cmark_syntax_extension *ext = cmark_find_syntax_extension(extensions[i]);
+		if (ext)
+			cmark_parser_attach_syntax_extension(doc->parser, ext);
+	}
+	char *clean = clean_input(body, len);
+	cmark_parser_feed(doc->parser, clean, len);
+	free(clean);
+	doc->root = cmark_parser_finish(doc->parser);
+	if (!doc->root) {
+		cmark_parser_free(doc->parser);
+		doc->parser = NULL;
+		return -1;
+	}
+	cmark_consolidate_text_nodes(doc->root);
+	return 0;
+}
+
+static void bury(struct md_doc *doc, cmark_node *n)
+{
+	cmark_node_unlink(n);
+	if (doc->ngrave == doc->capgrave) {
+		doc->capgrave = doc->capgrave ? doc->capgrave * 2 : 16;
+		doc->graveyard = xrealloc(doc->graveyard, doc->capgrave * sizeof *doc->graveyard);
+	}
+	doc->graveyard[doc->ngrave++] = n;
+}
+
+void md_free(struct md_doc *doc)
+{
+	if (doc->root)
+		cmark_node_free(doc->root);
+	for (size_t i = 0; i < doc->ngrave; i++)
+		cmark_node_free(doc->graveyard[i]);
+	free(doc->graveyard);
+	for (size_t i = 0; i < doc->nwiki; i++)
+		free(doc->wiki[i]);
+	free(doc->wiki);
+	if (doc->parser)
+		cmark_parser_free(doc->parser);
+	memset(doc, 0, sizeof *doc);
+}
+
+static void node_text(cmark_node *node, struct buf *b)
+{
+	cmark_iter *it = cmark_iter_new(node);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		switch (cmark_node_get_type(n)) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE: {
+			const char *lit = cmark_node_get_literal(n);
+			if (lit)
+				buf_puts(b, lit);
+			break;
+		}
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			buf_putc(b, ' ');
+			break;
+		default:
+			break;
+		}
+	}
+	cmark_iter_free(it);
+}
+
+char *md_node_text(cmark_node *node)
+{
+	struct buf b = BUF_INIT;
+	node_text(node, &b);
+	return buf_detach(&b);
+}
+
+static int in_code_or_link(cmark_node *n)
+{
+	for (cmark_node *p = cmark_node_parent(n); p; p = cmark_node_parent(p)) {
+		cmark_node_type t = cmark_node_get_type(p);
+		if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE)
+			return 1;
+	}
+	return 0;
+}
+
+/* A wiki link carries its source position as user data: cmark has no
+ * setter for positions, and the marker also tells md_render that the link
+ * was a wiki link. */
+struct wikipos {
+	int line, col;
+};
+
+static struct wikipos *new_wikipos(struct md_doc *doc, int line, int col)
+{
+	if (doc->nwiki == doc->capwiki) {
+		doc->capwiki = doc->capwiki ? doc->capwiki * 2 : 8;
+		doc->wiki = xrealloc(doc->wiki, doc->capwiki * sizeof *doc->wiki);
+	}
+	struct wikipos *w = xmalloc(sizeof *w);
+	w->line = line;
+	w->col = col;
+	doc->wiki[doc->nwiki++] = w;
+	return w;
+}
+
+static struct wikipos *wiki_of(cmark_node *n)
+{
+	return cmark_node_get_user_data(n);
+}
+
+static int node_line(cmark_node *n)
+{
+	struct wikipos *w = wiki_of(n);
+	return w ? w->line : cmark_node_get_start_line(n);
+}
+
+static int node_col(cmark_node *n)
+{
+	struct wikipos *w = wiki_of(n);
+	return w ? w->col : cmark_node_get_start_column(n);
+}
+
+static void split_wikilinks(struct md_doc *doc, cmark_node *text)
+{
+	const char *lit = cmark_node_get_literal(text);
+	const char *open = lit ? strstr(lit, "[[") : NULL;
+	if (!open)
+		return;
+	int line = cmark_node_get_start_line(text);
+	int col = cmark_node_get_start_column(text);
+	const char *p = lit;
+	cmark_node *anchor = text;
+	int changed = 0;
+	while ((open = strstr(p, "[["))) {
+		const char *close = strstr(open + 2, "]]");
+		if (!close)
+			break;
+		const char *inner = open + 2;
+		size_t ilen = (size_t)(close - inner);
+		if (ilen == 0 || memchr(inner, '[', ilen)) {
+			p = open + 1;
+			continue;
+		}
+		if (open > p) {
+			cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+			char *s = xstrndup(p, (size_t)(open - p));
+			cmark_node_set_literal(t, s);
+			free(s);
+			cmark_node_insert_after(anchor, t);
+			anchor = t;
+		}
+		const char *bar = memchr(inner, '|', ilen);
+		size_t tlen = bar ? (size_t)(bar - inner) : ilen;
+		char *target = xstrndup(inner, tlen);
+		cmark_node *link = cmark_node_new(CMARK_NODE_LINK);
+		cmark_node_set_url(link, target);
+		/* The link's position is where "[[" stands in the source. */
+		cmark_node_set_user_data(link, new_wikipos(doc, line, col + (int)(open - lit)));
+		if (bar && close > bar + 1) {
+			cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+			char *s = xstrndup(bar + 1, (size_t)(close - bar - 1));
+			cmark_node_set_literal(t, s);
+			free(s);
+			cmark_node_append_child(link, t);
+		}
+		free(target);
+		cmark_node_insert_after(anchor, link);
+		anchor = link;
+		p = close + 2;
+		changed = 1;
+	}
+	if (!changed)
+		return;
+	if (*p) {
+		cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+		cmark_node_set_literal(t, p);
+		cmark_node_insert_after(anchor, t);
+	}
+	bury(doc, text);
+}
+
+void md_expand_wikilinks(struct md_doc *doc)
+{
+	cmark_node **texts = NULL;
+	size_t n = 0, cap = 0;
+	cmark_iter *it = cmark_iter_new(doc->root);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(node) != CMARK_NODE_TEXT)
+			continue;
+		const char *lit = cmark_node_get_literal(node);
+		if (!lit || !strstr(lit, "[[") || in_code_or_link(node))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			texts = xrealloc(texts, cap * sizeof *texts);
+		}
+		texts[n++] = node;
+	}
+	cmark_iter_free(it);
+	for (size_t i = 0; i < n; i++)
+		split_wikilinks(doc, texts[i]);
+	free(texts);
+}
+
+void md_free_headings(struct heading *h, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(h[i].text);
+		free(h[i].id);
+	}
+	free(h);
+}
+
+/* Ids follow DESIGN.md: the slug of the text, "-2", "-3" for repeats. */
+static char *unique_id(const char *text, struct heading *prev, size_t n)
+{
+	char *base = slug_make(text);
+	if (!*base) {
+		free(base);
+		base = xstrdup("section");
+	}
+	char *id = xstrdup(base);
+	for (int k = 2;; k++) {
+		int taken = 0;
+		for (size_t i = 0; i < n && !taken; i++)
+			taken = !strcmp(prev[i].id, id);
+		if (!taken)
+			break;
+		free(id);
+		id = xasprintf("%s-%d", base, k);
+	}
+	free(base);
+	return id;
+}
+
+static size_t collect_heading_nodes(struct md_doc *doc, cmark_node ***out)
+{
+	cmark_node **v = NULL;
+	size_t n = 0, cap = 0;
+	cmark_iter *it = cmark_iter_new(doc->root);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(node) != CMARK_NODE_HEADING)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = xrealloc(v, cap * sizeof *v);
+		}
+		v[n++] = node;
+	}
+	cmark_iter_free(it);
+	*out = v;
+	return n;
+}
+
+void md_headings(struct md_doc *doc, struct heading **out, size_t *count)
+{
+	cmark_node **nodes;
+	size_t n = collect_heading_nodes(doc, &nodes);
+	struct heading *h = xcalloc(n ? n : 1, sizeof *h);
+	for (size_t i = 0; i < n; i++) {
+		h[i].level = cmark_node_get_heading_level(nodes[i]);
+		h[i].text = md_node_text(nodes[i]);
+		h[i].id = unique_id(h[i].text, h, i);
+	}
+	free(nodes);
+	*out = h;
+	*count = n;
+}
+
+void md_links(struct md_doc *doc, struct rawlink **out, size_t *count)
+{
+	struct rawlink *v = NULL;
+	size_t n = 0, cap = 0;
+	cmark_iter *it = cmark_iter_new(doc->root);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(node);
+		if (ev != CMARK_EVENT_ENTER || (t != CMARK_NODE_LINK && t != CMARK_NODE_IMAGE))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = xrealloc(v, cap * sizeof *v);
+		}
+		const char *url = cmark_node_get_url(node);
+		v[n].url = xstrdup(url ? url : "");
+		v[n].wiki = wiki_of(node) != NULL;
+		v[n].line = doc->body_line - 1 + node_line(node);
+		v[n].col = node_col(node);
+		n++;
+	}
+	cmark_iter_free(it);
+	*out = v;
+	*count = n;
+}
+
+static void put_attr(struct buf *b, const char *s)
+{
+	buf_puts_html(b, s);
+}
+
+/* A heading becomes a custom block so it can carry its id and a
+ * permalink; its inline children move across unchanged. */
+static void rewrite_heading(struct md_doc *doc, cmark_node *h, const char *id)
+{
+	int level = cmark_node_get_heading_level(h);
+	struct buf open = BUF_INIT, close = BUF_INIT;
+	buf_printf(&open, "<h%d id=\"", level);
+	put_attr(&open, id);
+	buf_puts(&open, "\">");
+	buf_puts(&close, "<a class=\"heading-anchor\" href=\"#");
+	put_attr(&close, id);
+	buf_printf(&close, "\" aria-label=\"Link to this section\">#</a></h%d>", level);
+	cmark_node *cb = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+	cmark_node_set_on_enter(cb, open.ptr);
+	cmark_node_set_on_exit(cb, close.ptr);
+	cmark_node *c;
+	while ((c = cmark_node_first_child(h))) {
+		cmark_node_unlink(c);
+		cmark_node_append_child(cb, c);
+	}
+	cmark_node_insert_before(h, cb);
+	bury(doc, h);
+	buf_free(&open);
+	buf_free(&close);
+}
+
+static void rewrite_link(struct md_doc *doc, cmark_node *link, md_link_fn fn, void *ctx)
+{
+	int is_image = cmark_node_get_type(link) == CMARK_NODE_IMAGE;
+	int wiki = wiki_of(link) != NULL;
+	const char *url = cmark_node_get_url(link);
+	struct md_link_result res = { 0 };
+	fn(ctx, url ? url : "", wiki, is_image,
+	   doc->body_line - 1 + node_line(link), node_col(link), &res);
+	if (wiki && !cmark_node_first_child(link)) {
+		cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+		cmark_node_set_literal(t, res.title && *res.title ? res.title : url);
+		cmark_node_append_child(link, t);
+	}
+	if (res.unlink && !is_image) {
+		cmark_node *c;
+		while ((c = cmark_node_first_child(link))) {
+			cmark_node_unlink(c);
+			cmark_node_insert_before(link, c);
+		}
+		bury(doc, link);
+	} else if (res.external && !is_image) {
+		struct buf open = BUF_INIT;
+		buf_puts(&open, "<a href=\"");
+		put_attr(&open, res.href ? res.href : url);
+		buf_puts(&open, "\"");
+		const char *title = cmark_node_get_title(link);
+		if (title && *title) {
+			buf_puts(&open, " title=\"");
+			put_attr(&open, title);
+			buf_puts(&open, "\"");
+		}
+		buf_puts(&open, " class=\"external\" rel=\"noopener\">");
+		cmark_node *ci = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+		cmark_node_set_on_enter(ci, open.ptr);
+		cmark_node_set_on_exit(ci, "<span class=\"visually-hidden\"> (external link)</span></a>");
+		cmark_node *c;
+		while ((c = cmark_node_first_child(link))) {
+			cmark_node_unlink(c);
+			cmark_node_append_child(ci, c);
+		}
+		cmark_node_insert_before(link, ci);
+		bury(doc, link);
+		buf_free(&open);
+	} else if (res.href) {
+		cmark_node_set_url(link, res.href);
+	}
+	free(res.href);
+	free(res.title);
+}
+
+static void plain_text(cmark_node *root, struct buf *b)
+{
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE || t == CMARK_NODE_CODE_BLOCK)) {
+			const char *lit = cmark_node_get_literal(n);
+			if (lit)
+				buf_puts(b, lit);
+		} else if ((ev == CMARK_EVENT_EXIT && (cmark_node_get_type(n) & CMARK_NODE_TYPE_BLOCK)) ||
+			   t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK) {
+			if (b->len && b->ptr[b->len - 1] != ' ' && b->ptr[b->len - 1] != '\n')
+				buf_putc(b, ev == CMARK_EVENT_EXIT ? '\n' : ' ');
+		}
+	}
+	cmark_iter_free(it);
+}
+
+void md_render(struct md_doc *doc, md_link_fn fn, void *ctx, char **html, char **text)
+{
+	cmark_node **nodes = NULL;
+	size_t n = 0, cap = 0;
+	cmark_iter *it = cmark_iter_new(doc->root);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(node);
+		if (ev != CMARK_EVENT_ENTER || (t != CMARK_NODE_LINK && t != CMARK_NODE_IMAGE))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			nodes = xrealloc(nodes, cap * sizeof *nodes);
+		}
+		nodes[n++] = node;
+	}
+	cmark_iter_free(it);
+	for (size_t i = 0; i < n; i++)
+		if (fn)
+			rewrite_link(doc, nodes[i], fn, ctx);
+	free(nodes);
+
+	struct heading *hs;
+	size_t nh;
+	md_headings(doc, &hs, &nh);
+	n = collect_heading_nodes(doc, &nodes);
+	for (size_t i = 0; i < n && i < nh; i++)
+		rewrite_heading(doc, nodes[i], hs[i].id);
+	free(nodes);
+	md_free_headings(hs, nh);
+
+	if (text) {
+		struct buf b = BUF_INIT;
+		plain_text(doc->root, &b);
+		*text = buf_detach(&b);
+	}
+	*html = cmark_render_html(doc->root, parse_options(doc->unsafe_html),
+				  cmark_parser_get_syntax_extensions(doc->parser));
+}
+
+char *md_to_html(const char *markdown, int unsafe_html)
+{
+	struct md_doc doc;
+	if (md_parse(&doc, markdown, strlen(markdown), 1, unsafe_html) < 0)
+		return xstrdup("");
+	char *html;
+	md_render(&doc, NULL, NULL, &html, NULL);
+	md_free(&doc);
+	return html;
+}

@@ -1,0 +1,69 @@
+/* markdown: parses an article's Markdown with cmark-gfm (tables,
+ * strikethrough, autolinks, tagfilter, task lists, footnotes, smart
+ * punctuation), gives every heading a stable id, turns wiki links into
+ * link nodes, rewrites each link through a resolver the caller supplies
+ * (links.c), and renders HTML and plain text.  Raw HTML and dangerous URLs
+ * are filtered unless the site opts in. */
+#ifndef QUIRE_MARKDOWN_H
+#define QUIRE_MARKDOWN_H
+
+#include <cmark-gfm.h>
+#include <stddef.h>
+
+#include "site.h"
+
+struct md_doc {
+	cmark_parser *parser;
+	cmark_node *root;
+	int unsafe_html;
+	int body_line;          /* file line of the body's first line */
+	cmark_node **graveyard; /* nodes unlinked from the tree; freed last,
+				   because cmark-gfm text still points into them */
+	size_t ngrave, capgrave;
+	struct wikipos **wiki;  /* positions of wiki links (user data) */
+	size_t nwiki, capwiki;
+};
+
+/* What a resolver says about one link. */
+struct md_link_result {
+	char *href;     /* new string, or NULL: leave the link as written */
+	char *title;    /* for wiki links without text: the target's title */
+	int external;   /* render with rel="noopener" and an external marker */
+	int unlink;     /* replace the link by its text (past versions) */
+};
+
+/* Resolves url (wiki: the [[target]] text) found at file line:col.
+ * Fills res; reports problems itself. */
+typedef void (*md_link_fn)(void *ctx, const char *url, int wiki, int is_image,
+			   int line, int col, struct md_link_result *res);
+
+/* Parses body (len bytes).  Returns 0 or -1. */
+int md_parse(struct md_doc *doc, const char *body, size_t len, int body_line,
+	     int unsafe_html);
+void md_free(struct md_doc *doc);
+
+/* Turns [[target]], [[target|text]] and [[target#id]] in text (never in
+ * code) into link nodes. */
+void md_expand_wikilinks(struct md_doc *doc);
+
+/* Lists the headings with their unique ids (new arrays; caller frees with
+ * md_free_headings). */
+void md_headings(struct md_doc *doc, struct heading **out, size_t *n);
+void md_free_headings(struct heading *h, size_t n);
+
+/* Lists every link and image as written, with file positions. */
+void md_links(struct md_doc *doc, struct rawlink **out, size_t *n);
+
+/* Resolves every link through fn, puts ids and permalink anchors on the
+ * headings, and renders.  *html and *text are new strings. */
+void md_render(struct md_doc *doc, md_link_fn fn, void *ctx, char **html,
+	       char **text);
+
+/* Renders a Markdown fragment (for hooks' quire.markdown) with the site's
+ * safety settings and no link rewriting.  Caller frees. */
+char *md_to_html(const char *markdown, int unsafe_html);
+
+/* The plain text of a node and its children (headings, link text). */
+char *md_node_text(cmark_node *node);
+
+#endif

@@ -1,0 +1,861 @@
+/* render: template contexts and every output file. */
+#include "render.h"
+
+#include <ctype.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "feeds.h"
+#include "feeds_change.h"
+#include "frontmatter.h"
+#include "markdown.h"
+#include "par.h"
+#include "revdiff.h"
+#include "slug.h"
+
+const char *const render_required_templates[] = {
+	"article", "section", "home", "page", "tag", "tags", "az", "search",
+	"404", "history", "revision", "changes", "redirect", NULL,
+};
+
+/* ---- small json helpers ---------------------------------------------- */
+
+/* json_string refuses invalid UTF-8; sources are checked, but text from
+ * git history is not, so fall back to a sanitised copy. */
+static json_t *jstr(const char *s)
+{
+	json_t *v = json_string(s ? s : "");
+	if (v)
+		return v;
+	char *c = xstrdup(s);
+	for (char *p = c; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			*p = '?';
+	v = json_string(c);
+	free(c);
+	return v ? v : json_string("");
+}
+
+static const char *const months[] = { "January", "February", "March", "April", "May", "June", "July",
+				      "August", "September", "October", "November", "December" };
+
+/* Dates print in the author's own offset, never the builder's TZ, so
+ * output is the same on every machine. */
+static struct tm when(long long t, int tz_minutes)
+{
+	time_t s = (time_t)(t + (long long)tz_minutes * 60);
+	struct tm tm;
+	gmtime_r(&s, &tm);
+	return tm;
+}
+
+static char *date_human(long long t, int tz)
+{
+	struct tm tm = when(t, tz);
+	return xasprintf("%d %s %d", tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900);
+}
+
+static char *date_iso(long long t, int tz)
+{
+	struct tm tm = when(t, tz);
+	int a = tz < 0 ? -tz : tz;
+	return xasprintf("%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+			 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, tz < 0 ? '-' : '+', a / 60, a % 60);
+}
+
+static void set_str(json_t *o, const char *k, const char *v)
+{
+	json_object_set_new(o, k, jstr(v));
+}
+
+static void set_own(json_t *o, const char *k, char *v)
+{
+	json_object_set_new(o, k, jstr(v));
+	free(v);
+}
+
+/* ---- the site's shape ------------------------------------------------ */
+
+static int section_of(const struct site *s, const struct page *p)
+{
+	if (p->kind == PAGE_HOME)
+		return -1;
+	char *key;
+	if (p->kind == PAGE_SECTION) {
+		const char *slash = strrchr(p->dir, '/');
+		key = slash ? xasprintf("%.*s/index", (int)(slash - p->dir), p->dir) : xstrdup("index");
+	} else {
+		key = *p->dir ? xasprintf("%s/index", p->dir) : xstrdup("index");
+	}
+	int i = site_find(s, key);
+	free(key);
+	return i;
+}
+
+static int by_weight_title(const struct site *s, int a, int b)
+{
+	const struct page *x = s->pages[a], *y = s->pages[b];
+	if (x->weight != y->weight)
+		return x->weight < y->weight ? -1 : 1;
+	int c = strcasecmp(page_title(x), page_title(y));
+	return c ? c : strcmp(x->key, y->key);
+}
+
+static const struct site *sort_site;
+
+static int cmp_pages(const void *a, const void *b)
+{
+	return by_weight_title(sort_site, *(const int *)a, *(const int *)b);
+}
+
+/* Children of section page sec (articles and sub-sections), in reading
+ * order.  New array; caller frees. */
+static int *children(const struct site *s, int sec, int want_sections, size_t *n)
+{
+	int *v = NULL;
+	size_t cnt = 0;
+	for (size_t i = 0; i < s->npages; i++) {
+		const struct page *p = s->pages[i];
+		int is_sec = p->kind == PAGE_SECTION;
+		if (is_sec != want_sections || (!is_sec && p->kind != PAGE_ARTICLE && p->kind != PAGE_ADDED))
+			continue;
+		if (section_of(s, p) != sec)
+			continue;
+		v = xrealloc(v, (cnt + 1) * sizeof *v);
+		v[cnt++] = (int)i;
+	}
+	/* qsort has no context argument in C11; the comparator reads a
+	 * file-scope pointer, which is only set here, before threads start. */
+	sort_site = s;
+	if (cnt)
+		qsort(v, cnt, sizeof *v, cmp_pages);
+	*n = cnt;
+	return v;
+}
+
+/* ---- contexts -------------------------------------------------------- */
+
+static json_t *page_ref(const struct site *s, const char *from, int i)
+{
+	const struct page *p = s->pages[i];
+	json_t *o = json_object();
+	set_str(o, "title", page_title(p));
+	set_own(o, "url", site_rel_url(from, p->out));
+	set_str(o, "summary", page_str(p, "summary"));
+	return o;
+}
+
+static json_t *refs(const struct site *s, const char *from, const int *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, page_ref(s, from, v[i]));
+	return a;
+}
+
+static char *tag_out(const char *tag)
+{
+	char *sl = slug_make(tag);
+	char *out = xasprintf("tags/%s.html", *sl ? sl : "tag");
+	free(sl);
+	return out;
+}
+
+static json_t *base_ctx(const struct render_env *e, const char *out, const char *title)
+{
+	const struct site *s = e->site;
+	json_t *c = json_object();
+	json_t *site = json_object();
+	set_str(site, "title", s->cfg.title);
+	set_str(site, "language", s->cfg.language);
+	set_str(site, "base_url", s->cfg.base_url);
+	json_object_set(site, "params", s->cfg.params);
+	json_object_set_new(c, "site", site);
+	char *root = site_root_prefix(out);
+	set_own(c, "root", root);
+	set_str(c, "title", title);
+	set_own(c, "home_url", site_rel_url(out, "index.html"));
+	set_own(c, "search_url", site_rel_url(out, "search.html"));
+	set_own(c, "tags_url", site_rel_url(out, "tags/index.html"));
+	set_own(c, "az_url", site_rel_url(out, "a-z.html"));
+	set_own(c, "changes_url", site_rel_url(out, "changes.html"));
+	set_str(c, "extra_head", e->extra_head ? e->extra_head : "");
+	int home = site_find(s, "index");
+	size_t n;
+	int *secs = children(s, home, 1, &n);
+	json_t *nav = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *r = page_ref(s, out, secs[i]);
+		const struct page *sp = s->pages[secs[i]];
+		size_t dl = strlen(sp->dir);
+		json_object_set_new(r, "current", json_boolean(!strncmp(out, sp->dir, dl) && out[dl] == '/'));
+		json_array_append_new(nav, r);
+	}
+	free(secs);
+	json_object_set_new(c, "nav", nav);
+	return c;
+}
+
+static json_t *breadcrumbs(const struct site *s, const char *from, int i)
+{
+	int chain[64];
+	int n = 0;
+	for (int k = section_of(s, s->pages[i]); k >= 0 && n < 64; k = section_of(s, s->pages[k]))
+		chain[n++] = k;
+	json_t *a = json_array();
+	for (int k = n - 1; k >= 0; k--)
+		json_array_append_new(a, page_ref(s, from, chain[k]));
+	return a;
+}
+
+static json_t *tag_list(const struct page *p, const char *from)
+{
+	json_t *a = json_array();
+	json_t *tags = json_object_get(p->data, "tags");
+	size_t i;
+	json_t *t;
+	json_array_foreach(tags, i, t) {
+		char *out = tag_out(json_string_value(t));
+		json_t *o = json_object();
+		json_object_set(o, "name", t);
+		set_own(o, "url", site_rel_url(from, out));
+		free(out);
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *toc(const struct page *p)
+{
+	json_t *a = json_array();
+	size_t count = 0;
+	for (size_t i = 0; i < p->nheadings; i++)
+		count += p->headings[i].level >= 2 && p->headings[i].level <= 3;
+	if (count < 3)
+		return a;
+	for (size_t i = 0; i < p->nheadings; i++) {
+		const struct heading *h = &p->headings[i];
+		if (h->level < 2 || h->level > 3)
+			continue;
+		json_t *o = json_object();
+		set_str(o, "id", h->id);
+		set_str(o, "text", h->text);
+		json_object_set_new(o, "sub", json_boolean(h->level == 3));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static char *short_id(const char *id)
+{
+	return xstrndup(id, 10);
+}
+
+static char *rev_out(const struct page *p, const char *id)
+{
+	return xasprintf("%s.rev-%.10s.html", p->key, id);
+}
+
+static char *history_out(const struct page *p)
+{
+	return xasprintf("%s.history.html", p->key);
+}
+
+static json_t *rev_json(const struct page *p, const struct hist_rev *rv, const char *from)
+{
+	json_t *o = json_object();
+	set_str(o, "id", rv->id);
+	set_own(o, "short_id", short_id(rv->id));
+	set_str(o, "author", rv->author);
+	set_own(o, "date", date_human(rv->time, rv->tz_minutes));
+	set_own(o, "iso", date_iso(rv->time, rv->tz_minutes));
+	set_str(o, "subject", rv->subject);
+	set_str(o, "body", rv->body);
+	char *msg = *rv->body ? xasprintf("%s\n\n%s", rv->subject, rv->body) : xstrdup(rv->subject);
+	set_own(o, "message", msg);
+	if (rv->change != HIST_DELETED) {
+		char *ro = rev_out(p, rv->id);
+		set_own(o, "url", site_rel_url(from, ro));
+		free(ro);
+	}
+	json_object_set_new(o, "deleted", json_boolean(rv->change == HIST_DELETED));
+	json_object_set_new(o, "added", json_boolean(rv->change == HIST_ADDED));
+	if (rv->change == HIST_RENAMED && rv->old_path)
+		set_str(o, "moved_from", rv->old_path);
+	return o;
+}
+
+static const struct hist_file *page_history(const struct render_env *e, const struct page *p)
+{
+	if (!e->hist || !p->src)
+		return NULL;
+	return hist_lookup(e->hist, p->src);
+}
+
+static void add_history(const struct render_env *e, json_t *c, const struct page *p, const char *from)
+{
+	const struct hist_file *hf = page_history(e, p);
+	json_t *list = json_array();
+	for (size_t i = 0; hf && i < hf->n; i++)
+		json_array_append_new(list, rev_json(p, &hf->revs[i], from));
+	json_object_set_new(c, "history", list);
+	json_object_set_new(c, "revisions", json_integer(hf ? (json_int_t)hf->n : 0));
+	json_object_set_new(c, "revisions_plural", json_boolean(!hf || hf->n != 1));
+	if (hf && hf->n) {
+		json_t *u = json_object();
+		set_own(u, "date", date_human(hf->revs[0].time, hf->revs[0].tz_minutes));
+		set_own(u, "iso", date_iso(hf->revs[0].time, hf->revs[0].tz_minutes));
+		set_str(u, "author", hf->revs[0].author);
+		json_object_set_new(c, "updated", u);
+		char *ho = history_out(p);
+		set_own(c, "history_url", site_rel_url(from, ho));
+		free(ho);
+	} else {
+		json_object_set_new(c, "updated", json_false());
+	}
+	if (e->hist && p->src) {
+		enum hist_state st = hist_state(e->hist, p->src);
+		json_object_set_new(c, "uncommitted", json_boolean(st == HIST_UNCOMMITTED));
+		json_object_set_new(c, "untracked", json_boolean(st == HIST_UNTRACKED));
+	}
+}
+
+/* The context of an article, section, home or added page; `from` is the
+ * file being written (a past version passes its own). */
+static json_t *page_ctx(const struct render_env *e, int i, const char *from, const char *html)
+{
+	const struct site *s = e->site;
+	const struct page *p = s->pages[i];
+	json_t *c = base_ctx(e, from, page_title(p));
+	set_str(c, "summary", page_str(p, "summary"));
+	set_str(c, "description", page_str(p, "summary"));
+	set_own(c, "url", site_rel_url(from, p->out));
+	set_str(c, "content", html ? html : p->html ? p->html : "");
+	json_object_set_new(c, "tags", tag_list(p, from));
+	json_object_set_new(c, "toc", toc(p));
+	json_object_set(c, "params", json_object_get(p->data, "params"));
+	json_object_set_new(c, "is_article", json_boolean(p->kind == PAGE_ARTICLE));
+	json_object_set_new(c, "breadcrumbs", breadcrumbs(s, from, i));
+	int sec = section_of(s, p);
+	json_object_set_new(c, "section", sec >= 0 ? page_ref(s, from, sec) : json_false());
+
+	size_t n;
+	int *v = links_backlinks(s, i, &n);
+	json_object_set_new(c, "backlinks", refs(s, from, v, n));
+	free(v);
+	v = links_related(s, i, 5, &n);
+	json_object_set_new(c, "related", refs(s, from, v, n));
+	free(v);
+
+	if (p->kind == PAGE_ARTICLE && sec >= 0) {
+		int *sib = children(s, sec, 0, &n);
+		for (size_t k = 0; k < n; k++) {
+			if (sib[k] != i)
+				continue;
+			if (k > 0)
+				json_object_set_new(c, "prev", page_ref(s, from, sib[k - 1]));
+			if (k + 1 < n)
+				json_object_set_new(c, "next", page_ref(s, from, sib[k + 1]));
+		}
+		free(sib);
+	}
+	if (p->kind == PAGE_SECTION || p->kind == PAGE_HOME) {
+		int *kids = children(s, i, 0, &n);
+		json_object_set_new(c, "pages", refs(s, from, kids, n));
+		free(kids);
+		int *subs = children(s, i, 1, &n);
+		json_t *sa = json_array();
+		for (size_t k = 0; k < n; k++) {
+			json_t *r = page_ref(s, from, subs[k]);
+			size_t m;
+			int *kk = children(s, subs[k], 0, &m);
+			json_object_set_new(r, "pages", refs(s, from, kk, m));
+			free(kk);
+			json_array_append_new(sa, r);
+		}
+		free(subs);
+		json_object_set_new(c, "sections", sa);
+	}
+	add_history(e, c, p, from);
+	return c;
+}
+
+/* ---- writing ---------------------------------------------------------- */
+
+/* Mustache has no "if the list is not empty"; every non-empty top-level
+ * list X gets a has_X flag so templates can wrap it in a heading. */
+static void add_has_flags(json_t *ctx)
+{
+	const char *key;
+	json_t *v;
+	json_t *flags = json_object();
+	json_object_foreach(ctx, key, v) {
+		if (json_is_array(v) && json_array_size(v)) {
+			char *k = xasprintf("has_%s", key);
+			json_object_set_new(flags, k, json_true());
+			free(k);
+		}
+	}
+	json_object_update(ctx, flags);
+	json_decref(flags);
+}
+
+static void emit(struct render_env *e, const char *out, const char *tmpl, json_t *ctx)
+{
+	struct buf b = BUF_INIT;
+	add_has_flags(ctx);
+	char *err = NULL;
+	if (tmpl_render(e->tmpl, tmpl, ctx, &b, &err) < 0) {
+		char *path = xasprintf("themes/%s/templates/%s.mustache", e->site->cfg.theme, tmpl);
+		diag_error(e->d, path, 0, 0, "%s (rendering %s)", err ? err : "cannot render", out);
+		free(path);
+		free(err);
+	} else if (e->out) {
+		output_write(e->out, out, b.ptr ? b.ptr : "", b.len, e->d);
+		atomic_fetch_add((atomic_int *)&e->pages_written, 1);
+	}
+	buf_free(&b);
+}
+
+static const char *template_of(const struct page *p)
+{
+	const char *t = page_str(p, "template");
+	if (*t)
+		return t;
+	switch (p->kind) {
+	case PAGE_SECTION:
+		return "section";
+	case PAGE_HOME:
+		return "home";
+	case PAGE_ADDED:
+		return "page";
+	default:
+		return "article";
+	}
+}
+
+static void render_one(void *ctx, size_t i)
+{
+	struct render_env *e = ctx;
+	const struct page *p = e->site->pages[i];
+	json_t *c = page_ctx(e, (int)i, p->out, NULL);
+	emit(e, p->out, template_of(p), c);
+	json_decref(c);
+}
+
+/* ---- history pages ----------------------------------------------------- */
+
+struct version {
+	json_t *fm;  /* front matter (new ref) or NULL */
+	char *body;  /* Markdown body or NULL */
+};
+
+static void version_load(struct render_env *e, const struct hist_rev *rv, struct version *v)
+{
+	memset(v, 0, sizeof *v);
+	if (rv->change == HIST_DELETED || !*rv->blob)
+		return;
+	size_t len;
+	char *text = hist_read_blob(e->hist, rv->blob, &len);
+	if (!text)
+		return;
+	struct diag *quiet = diag_new();
+	struct fm_parts parts;
+	if (fm_split(text, len, rv->path, &parts, quiet) == 0) {
+		if (parts.has_fm)
+			v->fm = fm_parse_yaml(text + parts.yaml_off, parts.yaml_len, rv->path, parts.yaml_line, quiet);
+		v->body = xstrndup(text + parts.body_off, len - parts.body_off);
+	} else {
+		v->body = xstrndup(text, len);
+	}
+	diag_free(quiet);
+	free(text);
+}
+
+static void version_free(struct version *v)
+{
+	json_decref(v->fm);
+	free(v->body);
+}
+
+/* A past version goes through the same Markdown and templates; its links
+ * point at today's articles where they exist and become text where not. */
+static void render_revision(struct render_env *e, int i, const struct hist_file *hf, size_t k,
+			    const struct version *v)
+{
+	const struct page *p = e->site->pages[i];
+	const struct hist_rev *rv = &hf->revs[k];
+	char *out = rev_out(p, rv->id);
+	struct md_doc doc;
+	char *html = NULL;
+	md_parse(&doc, v->body ? v->body : "", v->body ? strlen(v->body) : 0, 1, e->site->cfg.unsafe_html);
+	md_expand_wikilinks(&doc);
+	struct links_ctx lc = { .site = e->site, .ix = e->ix, .page = p, .out_path = out, .past = 1 };
+	md_render(&doc, links_resolve, &lc, &html, NULL);
+	free(lc.targets);
+	md_free(&doc);
+
+	json_t *c = page_ctx(e, i, out, html);
+	const char *old_title = json_string_value(json_object_get(v->fm, "title"));
+	if (old_title)
+		set_str(c, "title", old_title);
+	json_t *banner = json_object();
+	set_own(banner, "date", date_human(rv->time, rv->tz_minutes));
+	set_own(banner, "iso", date_iso(rv->time, rv->tz_minutes));
+	set_str(banner, "author", rv->author);
+	set_own(banner, "short_id", short_id(rv->id));
+	set_own(banner, "current_url", site_rel_url(out, p->out));
+	char *ho = history_out(p);
+	set_own(banner, "history_url", site_rel_url(out, ho));
+	free(ho);
+	/* Older is further down the list (newest first). */
+	for (size_t j = k + 1; j < hf->n; j++)
+		if (hf->revs[j].change != HIST_DELETED) {
+			char *o = rev_out(p, hf->revs[j].id);
+			set_own(banner, "older_url", site_rel_url(out, o));
+			free(o);
+			break;
+		}
+	for (size_t j = k; j-- > 0;)
+		if (hf->revs[j].change != HIST_DELETED) {
+			char *o = rev_out(p, hf->revs[j].id);
+			set_own(banner, "newer_url", site_rel_url(out, o));
+			free(o);
+			break;
+		}
+	json_object_set_new(c, "revision", banner);
+	json_object_set_new(c, "is_revision", json_true());
+	emit(e, out, "revision", c);
+	json_decref(c);
+	free(html);
+	free(out);
+}
+
+static void render_history(void *ctx, size_t i)
+{
+	struct render_env *e = ctx;
+	const struct page *p = e->site->pages[i];
+	const struct hist_file *hf = page_history(e, p);
+	if (!hf || !hf->n)
+		return;
+	char *out = history_out(p);
+	json_t *c = base_ctx(e, out, page_title(p));
+	char *title = xasprintf("History of %s", page_title(p));
+	set_own(c, "title", title);
+	json_t *art = page_ref(e->site, out, (int)i);
+	json_object_set_new(c, "article", art);
+	json_object_set_new(c, "breadcrumbs", breadcrumbs(e->site, out, (int)i));
+	json_object_set_new(c, "truncated", json_boolean(hf->truncated));
+	json_t *list = json_array();
+	/* Each revision is compared with the one before it (the next in the
+	 * newest-first list), so load versions oldest first. */
+	struct version *vs = xcalloc(hf->n, sizeof *vs);
+	for (size_t k = 0; k < hf->n; k++)
+		version_load(e, &hf->revs[k], &vs[k]);
+	for (size_t k = 0; k < hf->n; k++) {
+		const struct hist_rev *rv = &hf->revs[k];
+		json_t *r = rev_json(p, rv, out);
+		struct buf diff = BUF_INIT, meta = BUF_INIT;
+		const struct version *older = k + 1 < hf->n ? &vs[k + 1] : NULL;
+		revdiff_meta(older ? older->fm : NULL, vs[k].fm, &meta);
+		revdiff_body(older ? older->body : NULL, vs[k].body, &diff);
+		set_str(r, "meta_html", buf_cstr(&meta));
+		set_str(r, "diff_html", buf_cstr(&diff));
+		set_str(r, "anchor", rv->id);
+		buf_free(&diff);
+		buf_free(&meta);
+		json_array_append_new(list, r);
+		if (rv->change != HIST_DELETED)
+			render_revision(e, (int)i, hf, k, &vs[k]);
+	}
+	for (size_t k = 0; k < hf->n; k++)
+		version_free(&vs[k]);
+	free(vs);
+	json_object_set_new(c, "revisions", list);
+	emit(e, out, "history", c);
+	json_decref(c);
+	free(out);
+}
+
+/* ---- site-wide pages --------------------------------------------------- */
+
+static int cmp_change(const void *a, const void *b)
+{
+	const struct change *x = a, *y = b;
+	if (x->time != y->time)
+		return x->time > y->time ? -1 : 1;
+	int c = strcmp(x->rv->id, y->rv->id);
+	return c ? c : x->page - y->page;
+}
+
+#define RECENT_CHANGES 100
+
+static size_t recent_changes(const struct render_env *e, struct change **out)
+{
+	struct change *v = NULL;
+	size_t n = 0;
+	for (size_t i = 0; i < e->site->npages; i++) {
+		const struct hist_file *hf = page_history(e, e->site->pages[i]);
+		for (size_t k = 0; hf && k < hf->n; k++) {
+			v = xrealloc(v, (n + 1) * sizeof *v);
+			v[n++] = (struct change){ hf->revs[k].time, hf->revs[k].tz_minutes, (int)i, &hf->revs[k] };
+		}
+	}
+	if (n)
+		qsort(v, n, sizeof *v, cmp_change);
+	if (n > RECENT_CHANGES)
+		n = RECENT_CHANGES;
+	*out = v;
+	return n;
+}
+
+static void render_changes(struct render_env *e)
+{
+	struct change *ch;
+	size_t n = recent_changes(e, &ch);
+	const char *out = "changes.html";
+	json_t *c = base_ctx(e, out, "Recent changes");
+	json_t *days = json_array();
+	json_t *day = NULL;
+	char *cur = NULL;
+	for (size_t k = 0; k < n; k++) {
+		const struct page *p = e->site->pages[ch[k].page];
+		char *d = date_human(ch[k].time, ch[k].tz);
+		if (!cur || strcmp(cur, d)) {
+			day = json_object();
+			set_str(day, "date", d);
+			json_object_set_new(day, "changes", json_array());
+			json_array_append_new(days, day);
+			free(cur);
+			cur = xstrdup(d);
+		}
+		free(d);
+		json_t *r = rev_json(p, ch[k].rv, out);
+		set_str(r, "title", page_title(p));
+		char *ho = history_out(p);
+		char *url = xasprintf("%s#%s", ho, ch[k].rv->id);
+		set_own(r, "history_url", site_rel_url(out, url));
+		free(url);
+		free(ho);
+		json_array_append_new(json_object_get(day, "changes"), r);
+	}
+	free(cur);
+	json_object_set_new(c, "days", days);
+	emit(e, out, "changes", c);
+	json_decref(c);
+	if (e->out)
+		feeds_atom(e->site, e->out, e->d, ch, n);
+	free(ch);
+}
+
+static void render_tags(struct render_env *e)
+{
+	const struct site *s = e->site;
+	json_t *tags = json_object(); /* name → [page indices] */
+	for (size_t i = 0; i < s->npages; i++) {
+		size_t k;
+		json_t *t;
+		json_array_foreach(json_object_get(s->pages[i]->data, "tags"), k, t) {
+			json_t *a = json_object_get(tags, json_string_value(t));
+			if (!a) {
+				a = json_array();
+				json_object_set_new(tags, json_string_value(t), a);
+			}
+			json_array_append_new(a, json_integer((json_int_t)i));
+		}
+	}
+	const char **names = xcalloc(json_object_size(tags) + 1, sizeof *names);
+	size_t n = 0;
+	const char *name;
+	json_t *a;
+	json_object_foreach(tags, name, a) names[n++] = name;
+	for (size_t x = 1; x < n; x++)
+		for (size_t y = x; y > 0 && strcasecmp(names[y - 1], names[y]) > 0; y--) {
+			const char *t = names[y];
+			names[y] = names[y - 1];
+			names[y - 1] = t;
+		}
+	json_t *all = json_array();
+	json_t *claims = json_object();
+	for (size_t k = 0; k < n; k++) {
+		char *out = tag_out(names[k]);
+		json_t *prev = json_object_get(claims, out);
+		if (prev)
+			diag_error(e->d, NULL, 0, 0, "tags '%s' and '%s' would both write %s; rename one",
+				   json_string_value(prev), names[k], out);
+		json_object_set_new(claims, out, json_string(names[k]));
+		json_t *idx = json_object_get(tags, names[k]);
+		size_t m = json_array_size(idx);
+		int *v = xcalloc(m ? m : 1, sizeof *v);
+		for (size_t j = 0; j < m; j++)
+			v[j] = (int)json_integer_value(json_array_get(idx, j));
+		sort_site = s;
+		qsort(v, m, sizeof *v, cmp_pages);
+		char *title = xasprintf("Guidance tagged “%s”", names[k]);
+		json_t *c = base_ctx(e, out, title);
+		free(title);
+		set_str(c, "tag", names[k]);
+		json_object_set_new(c, "pages", refs(s, out, v, m));
+		emit(e, out, "tag", c);
+		json_decref(c);
+		json_t *t = json_object();
+		set_str(t, "name", names[k]);
+		set_own(t, "url", site_rel_url("tags/index.html", out));
+		json_object_set_new(t, "count", json_integer((json_int_t)m));
+		json_array_append_new(all, t);
+		free(v);
+		free(out);
+	}
+	json_t *c = base_ctx(e, "tags/index.html", "All topics");
+	json_object_set_new(c, "tags", all);
+	emit(e, "tags/index.html", "tags", c);
+	json_decref(c);
+	json_decref(claims);
+	free(names);
+	json_decref(tags);
+}
+
+static int cmp_title(const void *a, const void *b)
+{
+	const struct page *x = sort_site->pages[*(const int *)a], *y = sort_site->pages[*(const int *)b];
+	int c = strcasecmp(page_title(x), page_title(y));
+	return c ? c : strcmp(x->key, y->key);
+}
+
+static void render_az(struct render_env *e)
+{
+	const struct site *s = e->site;
+	int *v = xcalloc(s->npages + 1, sizeof *v);
+	size_t n = 0;
+	for (size_t i = 0; i < s->npages; i++)
+		if (s->pages[i]->kind == PAGE_ARTICLE || s->pages[i]->kind == PAGE_ADDED)
+			v[n++] = (int)i;
+	sort_site = s;
+	qsort(v, n, sizeof *v, cmp_title);
+	const char *out = "a-z.html";
+	json_t *c = base_ctx(e, out, "A to Z of guidance");
+	json_t *letters = json_array();
+	json_t *cur = NULL;
+	char last = 0;
+	for (size_t k = 0; k < n; k++) {
+		unsigned char f = (unsigned char)page_title(s->pages[v[k]])[0];
+		char L = isalpha(f) ? (char)toupper(f) : '#';
+		if (!cur || L != last) {
+			cur = json_object();
+			char ls[2] = { L, 0 };
+			set_str(cur, "letter", ls);
+			set_str(cur, "id", L == '#' ? "other" : (char[]){ (char)tolower((unsigned char)L), 0 });
+			json_object_set_new(cur, "pages", json_array());
+			json_array_append_new(letters, cur);
+			last = L;
+		}
+		json_array_append_new(json_object_get(cur, "pages"), page_ref(s, out, v[k]));
+	}
+	json_object_set_new(c, "letters", letters);
+	emit(e, out, "az", c);
+	json_decref(c);
+	free(v);
+}
+
+static void render_redirect(struct render_env *e, const char *from_out, const char *to_out, const char *title)
+{
+	json_t *c = base_ctx(e, from_out, title);
+	set_own(c, "target", site_rel_url(from_out, to_out));
+	emit(e, from_out, "redirect", c);
+	json_decref(c);
+}
+
+/* Aliases and moves keep old addresses working. */
+static void render_redirects(struct render_env *e)
+{
+	const struct site *s = e->site;
+	json_t *done = json_object();
+	for (size_t i = 0; i < s->npages; i++) {
+		const struct page *p = s->pages[i];
+		size_t k;
+		json_t *a;
+		json_array_foreach(json_object_get(p->data, "aliases"), k, a) {
+			const char *al = json_string_value(a);
+			size_t l = strlen(al);
+			char *key = xstrndup(al, l > 3 && !strcmp(al + l - 3, ".md") ? l - 3 :
+						 l > 5 && !strcmp(al + l - 5, ".html") ? l - 5 : l);
+			char *out = xasprintf("%s.html", key);
+			if (strstr(key, "..") || key[0] == '/' || strchr(key, '\\') || !*key) {
+				diag_error(e->d, p->src, 0, 0, "alias '%s' must be a relative path inside the site", al);
+			} else if (site_find(s, key) >= 0 || json_object_get(done, out)) {
+				diag_error(e->d, p->src, 0, 0, "alias '%s' collides with another page or alias writing %s", al, out);
+			} else {
+				json_object_set_new(done, out, json_true());
+				render_redirect(e, out, p->out, page_title(p));
+			}
+			free(out);
+			free(key);
+		}
+	}
+	if (e->hist) {
+		const char *const *from, *const *to;
+		size_t n = hist_moves(e->hist, &from, &to);
+		for (size_t k = 0; k < n; k++) {
+			/* content/a/old.md → a/old.html, pointing at the new page. */
+			if (strncmp(from[k], "content/", 8) || strncmp(to[k], "content/", 8))
+				continue;
+			char *okey = xstrndup(from[k] + 8, strlen(from[k] + 8) - 3);
+			char *nkey = xstrndup(to[k] + 8, strlen(to[k] + 8) - 3);
+			int t = site_find(s, nkey);
+			char *out = xasprintf("%s.html", okey);
+			if (t >= 0 && site_find(s, okey) < 0 && !json_object_get(done, out)) {
+				json_object_set_new(done, out, json_true());
+				render_redirect(e, out, s->pages[t]->out, page_title(s->pages[t]));
+			}
+			free(out);
+			free(okey);
+			free(nkey);
+		}
+	}
+	json_decref(done);
+}
+
+static void render_search(struct render_env *e)
+{
+	const struct site *s = e->site;
+	json_t *c = base_ctx(e, "search.html", "Search");
+	emit(e, "search.html", "search", c);
+	json_decref(c);
+	c = base_ctx(e, "404.html", "Page not found");
+	emit(e, "404.html", "404", c);
+	json_decref(c);
+	if (!e->out)
+		return;
+	struct search_index *ix = search_new();
+	for (size_t i = 0; i < s->npages; i++) {
+		const struct page *p = s->pages[i];
+		struct buf hs = BUF_INIT;
+		for (size_t k = 0; k < p->nheadings; k++)
+			buf_printf(&hs, "%s\n", p->headings[k].text);
+		int sec = section_of(s, p);
+		search_add(ix, p->out, page_title(p), sec >= 0 ? page_title(s->pages[sec]) : "",
+			   page_str(p, "summary"), buf_cstr(&hs), p->text ? p->text : "");
+		buf_free(&hs);
+	}
+	search_write(ix, output_staging(e->out), e->d);
+	search_free(ix);
+}
+
+int render_site(struct render_env *e)
+{
+	int before = diag_errors(e->d);
+	par_for(e->site->npages, e->jobs, render_one, e);
+	if (e->hist)
+		par_for(e->site->npages, e->jobs, render_history, e);
+	render_changes(e);
+	render_tags(e);
+	render_az(e);
+	render_redirects(e);
+	render_search(e);
+	if (e->out)
+		feeds_sitemap(e->site, e->out, e->d);
+	return diag_errors(e->d) > before ? -1 : 0;
+}

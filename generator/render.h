@@ -1,0 +1,34 @@
+/* render: the templates stage.  Builds each page's template context (one
+ * json_t per page: DESIGN.md's data model), renders it through the theme,
+ * and writes every output file: articles, sections, home, tags, the A–Z
+ * index, search, 404, history and past versions, recent changes, redirects,
+ * sitemap and feed. */
+#ifndef QUIRE_RENDER_H
+#define QUIRE_RENDER_H
+
+#include "history.h"
+#include "links.h"
+#include "output.h"
+#include "search.h"
+#include "site.h"
+#include "template.h"
+
+struct render_env {
+	struct site *site;
+	const struct tmpl_set *tmpl;
+	struct history *hist;   /* NULL when history is off */
+	const struct links_index *ix;
+	struct output *out;     /* NULL: check only, write nothing */
+	struct diag *d;
+	int jobs;
+	const char *extra_head; /* raw HTML for <head>, e.g. serve's reload script */
+	int pages_written;
+};
+
+/* Templates every theme must provide. */
+extern const char *const render_required_templates[];
+
+/* Renders and writes everything.  Returns 0 or -1 after reporting. */
+int render_site(struct render_env *env);
+
+#endif

@@ -1,0 +1,168 @@
+/* scan: walks content/. */
+#include "scan.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "buf.h"
+
+#define SCAN_MAX_DEPTH 32
+
+struct walk {
+	const char *site_real; /* realpath of SITE */
+	struct scan_result *r;
+	size_t cap_md, cap_assets;
+	struct diag *d;
+	int failed;
+};
+
+static void push(char ***v, size_t *n, size_t *cap, char *s)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		*v = xrealloc(*v, *cap * sizeof **v);
+	}
+	(*v)[(*n)++] = s;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+/* Names that cannot become a safe, portable URL are refused outright. */
+static int bad_name(const char *name)
+{
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || *p == '\\' || *p == '%' || *p == '"' || *p == '<' || *p == '>')
+			return 1;
+	return 0;
+}
+
+static int inside(const char *real, const char *root)
+{
+	size_t n = strlen(root);
+	return !strncmp(real, root, n) && (real[n] == '/' || real[n] == '\0');
+}
+
+static void walk_dir(struct walk *w, const char *abs, const char *rel, int depth)
+{
+	struct buf path = BUF_INIT, relpath = BUF_INIT;
+	char *shown = xasprintf("content/%s", rel);
+	if (depth > SCAN_MAX_DEPTH) {
+		diag_error(w->d, shown, 0, 0, "folders nested too deeply");
+		w->failed = 1;
+		free(shown);
+		return;
+	}
+	DIR *dir = opendir(abs);
+	if (!dir) {
+		diag_error(w->d, shown, 0, 0, "cannot read folder: %s", strerror(errno));
+		w->failed = 1;
+		free(shown);
+		return;
+	}
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	while ((de = readdir(dir)))
+		if (de->d_name[0] != '.')
+			push(&names, &n, &cap, xstrdup(de->d_name));
+	closedir(dir);
+	qsort(names, n, sizeof *names, cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		buf_reset(&path);
+		buf_printf(&path, "%s/%s", abs, names[i]);
+		buf_reset(&relpath);
+		buf_printf(&relpath, "%s%s%s", rel, *rel ? "/" : "", names[i]);
+		char *shown_entry = xasprintf("content/%s", relpath.ptr);
+		struct stat st;
+		if (bad_name(names[i])) {
+			diag_error(w->d, shown_entry, 0, 0,
+				   "file name contains a character that cannot be used in a URL (\\, %%, quotes, <, > or a control character)");
+			w->failed = 1;
+			goto next;
+		}
+		if (lstat(path.ptr, &st) < 0)
+			goto next;
+		if (S_ISLNK(st.st_mode)) {
+			char *real = realpath(path.ptr, NULL);
+			if (!real) {
+				diag_error(w->d, shown_entry, 0, 0, "symbolic link is broken or loops (%s)", strerror(errno));
+				w->failed = 1;
+				goto next;
+			}
+			int ok = inside(real, w->site_real);
+			free(real);
+			if (!ok) {
+				diag_error(w->d, shown_entry, 0, 0, "symbolic link points outside the site");
+				w->failed = 1;
+				goto next;
+			}
+			if (stat(path.ptr, &st) < 0)
+				goto next;
+			if (S_ISDIR(st.st_mode)) {
+				diag_warning(w->d, shown_entry, 0, 0, "symbolic link to a folder is not followed");
+				goto next;
+			}
+		}
+		if (S_ISDIR(st.st_mode)) {
+			walk_dir(w, path.ptr, relpath.ptr, depth + 1);
+		} else if (!S_ISREG(st.st_mode)) {
+			diag_warning(w->d, shown_entry, 0, 0, "not a regular file (a FIFO, socket or device); skipped");
+		} else if (ends_with(names[i], ".md")) {
+			push(&w->r->md, &w->r->nmd, &w->cap_md, xstrdup(relpath.ptr));
+		} else {
+			push(&w->r->assets, &w->r->nassets, &w->cap_assets, xstrdup(relpath.ptr));
+		}
+next:
+		free(shown_entry);
+		free(names[i]);
+	}
+	free(names);
+	free(shown);
+	buf_free(&path);
+	buf_free(&relpath);
+}
+
+int scan_content(const char *site_dir, struct scan_result *out, struct diag *d)
+{
+	memset(out, 0, sizeof *out);
+	char *content = xasprintf("%s/content", site_dir);
+	char *site_real = realpath(site_dir, NULL);
+	struct stat st;
+	if (!site_real || stat(content, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		diag_error(d, "content", 0, 0, "the site has no readable content/ folder");
+		free(content);
+		free(site_real);
+		return -2;
+	}
+	struct walk w = { .site_real = site_real, .r = out, .d = d };
+	walk_dir(&w, content, "", 0);
+	qsort(out->md, out->nmd, sizeof *out->md, cmp_str);
+	qsort(out->assets, out->nassets, sizeof *out->assets, cmp_str);
+	free(content);
+	free(site_real);
+	return w.failed ? -1 : 0;
+}
+
+void scan_free(struct scan_result *r)
+{
+	for (size_t i = 0; i < r->nmd; i++)
+		free(r->md[i]);
+	for (size_t i = 0; i < r->nassets; i++)
+		free(r->assets[i]);
+	free(r->md);
+	free(r->assets);
+	memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,24 @@
+/* scan: lists the files under SITE/content — Markdown sources and the
+ * assets copied beside them — refusing anything that would let a build read
+ * outside the site (symlinks out, loops) or hang (FIFOs, devices). */
+#ifndef QUIRE_SCAN_H
+#define QUIRE_SCAN_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+struct scan_result {
+	char **md;      /* Markdown files, relative to content/, sorted */
+	size_t nmd;
+	char **assets;  /* every other regular file, relative to content/, sorted */
+	size_t nassets;
+};
+
+/* Walks SITE/content.  Returns 0, -1 after reporting problems with
+ * individual entries (the walk still lists the good ones), or -2 when
+ * content/ itself is missing or unreadable (an environment fault). */
+int scan_content(const char *site_dir, struct scan_result *out, struct diag *d);
+void scan_free(struct scan_result *r);
+
+#endif

@@ -1,0 +1,208 @@
+/* site: the model and the site configuration. */
+#include "site.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "frontmatter.h"
+#include "fsutil.h"
+
+void site_init(struct site *s, const char *dir)
+{
+	memset(s, 0, sizeof *s);
+	s->dir = xstrdup(dir);
+	s->by_key = json_object();
+}
+
+void page_free(struct page *p)
+{
+	if (!p)
+		return;
+	free(p->src);
+	free(p->key);
+	free(p->out);
+	free(p->dir);
+	free(p->name);
+	json_decref(p->data);
+	free(p->body);
+	free(p->html_in);
+	for (size_t i = 0; i < p->nheadings; i++) {
+		free(p->headings[i].text);
+		free(p->headings[i].id);
+	}
+	free(p->headings);
+	for (size_t i = 0; i < p->nrawlinks; i++)
+		free(p->rawlinks[i].url);
+	free(p->rawlinks);
+	free(p->links_to);
+	free(p->html);
+	free(p->text);
+	free(p);
+}
+
+void site_free(struct site *s)
+{
+	for (size_t i = 0; i < s->npages; i++)
+		page_free(s->pages[i]);
+	free(s->pages);
+	json_decref(s->by_key);
+	for (size_t i = 0; i < s->nassets; i++)
+		free(s->assets[i]);
+	free(s->assets);
+	config_free(&s->cfg);
+	free(s->dir);
+	memset(s, 0, sizeof *s);
+}
+
+int site_add_page(struct site *s, struct page *p)
+{
+	if (json_object_get(s->by_key, p->key))
+		return -1;
+	if (s->npages == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->pages = xrealloc(s->pages, s->cap * sizeof *s->pages);
+	}
+	s->pages[s->npages] = p;
+	json_object_set_new(s->by_key, p->key, json_integer((json_int_t)s->npages));
+	return (int)s->npages++;
+}
+
+int site_find(const struct site *s, const char *key)
+{
+	json_t *v = json_object_get(s->by_key, key);
+	return v ? (int)json_integer_value(v) : -1;
+}
+
+const char *page_str(const struct page *p, const char *field)
+{
+	const char *v = json_string_value(json_object_get(p->data, field));
+	return v ? v : "";
+}
+
+const char *page_title(const struct page *p)
+{
+	return page_str(p, "title");
+}
+
+static char *cfg_string(json_t *root, const char *key, const char *dflt)
+{
+	const char *v = json_string_value(json_object_get(root, key));
+	return xstrdup(v ? v : dflt);
+}
+
+static int cfg_bool(json_t *root, const char *key, int dflt)
+{
+	json_t *v = json_object_get(root, key);
+	return json_is_boolean(v) ? json_is_true(v) : dflt;
+}
+
+/* Keys with a fixed meaning must have the right type; a typo'd type is an
+ * error rather than a silently ignored setting. */
+static void cfg_check_type(json_t *root, const char *key, json_type want,
+			   const char *yaml, size_t len, struct diag *d)
+{
+	json_t *v = json_object_get(root, key);
+	if (!v || json_typeof(v) == want || (want == JSON_TRUE && json_is_boolean(v)))
+		return;
+	diag_error(d, "site.yml", fm_key_line(yaml, len, 1, key), 1,
+		   "'%s' must be %s", key, want == JSON_STRING ? "a string" :
+		   want == JSON_OBJECT ? "a mapping" : "true or false");
+}
+
+int config_load(struct config *cfg, const char *site_dir, struct diag *d)
+{
+	memset(cfg, 0, sizeof *cfg);
+	char *path = xasprintf("%s/site.yml", site_dir);
+	size_t len = 0;
+	char *text = NULL;
+	json_t *root = NULL;
+	int rc = fs_read_file(path, &text, &len);
+	int errors = diag_errors(d);
+	if (rc == -2) {
+		root = json_object();
+	} else if (rc < 0) {
+		diag_error(d, "site.yml", 0, 0, "cannot read the file");
+		goto fail;
+	} else {
+		root = fm_parse_yaml(text, len, "site.yml", 1, d);
+		if (!root)
+			goto fail;
+		if (!json_is_object(root)) {
+			diag_error(d, "site.yml", 1, 1, "site.yml must be a mapping of keys to values");
+			goto fail;
+		}
+		cfg_check_type(root, "title", JSON_STRING, text, len, d);
+		cfg_check_type(root, "base_url", JSON_STRING, text, len, d);
+		cfg_check_type(root, "theme", JSON_STRING, text, len, d);
+		cfg_check_type(root, "language", JSON_STRING, text, len, d);
+		cfg_check_type(root, "markdown", JSON_OBJECT, text, len, d);
+		cfg_check_type(root, "history", JSON_TRUE, text, len, d);
+	}
+	cfg->title = cfg_string(root, "title", "Guidance");
+	cfg->base_url = cfg_string(root, "base_url", "");
+	size_t bl = strlen(cfg->base_url);
+	while (bl && cfg->base_url[bl - 1] == '/')
+		cfg->base_url[--bl] = '\0';
+	cfg->theme = cfg_string(root, "theme", "default");
+	cfg->language = cfg_string(root, "language", "en-GB");
+	cfg->unsafe_html = cfg_bool(json_object_get(root, "markdown"), "unsafe_html", 0);
+	cfg->history = cfg_bool(root, "history", 1);
+	const char *links = json_string_value(json_object_get(root, "links"));
+	if (links && strcmp(links, "warn") && strcmp(links, "error"))
+		diag_error(d, "site.yml", fm_key_line(text, len, 1, "links"), 1,
+			   "'links' must be 'error' or 'warn', not '%s'", links);
+	cfg->links_warn = links && !strcmp(links, "warn");
+	if (strchr(cfg->theme, '/') || strchr(cfg->theme, '\\') || cfg->theme[0] == '.' || !cfg->theme[0])
+		diag_error(d, "site.yml", fm_key_line(text, len, 1, "theme"), 1,
+			   "'theme' must be the name of a folder in themes/");
+	cfg->params = root;
+	root = NULL;
+	free(path);
+	free(text);
+	return diag_errors(d) > errors ? -1 : 0;
+fail:
+	cfg->params = json_object();
+	cfg->title = xstrdup("");
+	cfg->base_url = xstrdup("");
+	cfg->theme = xstrdup("default");
+	cfg->language = xstrdup("en");
+	json_decref(root);
+	free(path);
+	free(text);
+	return -1;
+}
+
+void config_free(struct config *cfg)
+{
+	free(cfg->title);
+	free(cfg->base_url);
+	free(cfg->theme);
+	free(cfg->language);
+	json_decref(cfg->params);
+	memset(cfg, 0, sizeof *cfg);
+}
+
+char *site_root_prefix(const char *out_path)
+{
+	struct buf b = BUF_INIT;
+	for (const char *p = out_path; *p; p++)
+		if (*p == '/')
+			buf_puts(&b, "../");
+	return buf_detach(&b);
+}
+
+char *site_rel_url(const char *from, const char *to)
+{
+	/* Share the common folder prefix, then climb out of the rest. */
+	size_t common = 0;
+	for (size_t i = 0; from[i] && to[i] && from[i] == to[i]; i++)
+		if (from[i] == '/')
+			common = i + 1;
+	struct buf b = BUF_INIT;
+	for (const char *p = from + common; *p; p++)
+		if (*p == '/')
+			buf_puts(&b, "../");
+	buf_puts(&b, to + common);
+	return buf_detach(&b);
+}

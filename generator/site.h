@@ -1,0 +1,102 @@
+/* site: the shared model every stage reads and fills in — the site's
+ * configuration, its pages (articles, sections, pages added by hooks) and
+ * the relations between them.  Later stages read what earlier ones wrote;
+ * nothing here calls back into a stage. */
+#ifndef QUIRE_SITE_H
+#define QUIRE_SITE_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "diag.h"
+
+enum page_kind {
+	PAGE_ARTICLE, /* content/A/B.md */
+	PAGE_SECTION, /* content/A/index.md, or generated for a folder */
+	PAGE_HOME,    /* content/index.md, or generated */
+	PAGE_ADDED    /* added by a Lua hook (quire.add_page) */
+};
+
+struct heading {
+	int level;
+	char *text; /* plain text */
+	char *id;   /* unique within the page */
+};
+
+/* A link as written in the source, before resolution. */
+struct rawlink {
+	char *url;  /* for wiki links: the text between [[ and ]] up to | */
+	int wiki;
+	int line, col; /* position in the source file */
+};
+
+struct config {
+	char *title;
+	char *base_url;   /* "" when unset; no trailing slash */
+	char *theme;
+	char *language;
+	int unsafe_html;
+	int history;
+	int links_warn;   /* links: warn */
+	json_t *params;   /* every other key of site.yml (new ref) */
+};
+
+struct page {
+	enum page_kind kind;
+	char *src;       /* "content/a/b.md" relative to SITE; NULL when generated */
+	char *key;       /* "a/b", "a/index", "index": output path without .html */
+	char *out;       /* "a/b.html" */
+	char *dir;       /* folder of the page inside content/: "a", "" at the root */
+	char *name;      /* "b" for content/a/b.md; the folder name for a section */
+	json_t *data;    /* front matter after hooks (new ref): title, summary, ... */
+	char *body;      /* Markdown body (owned), or NULL */
+	int body_line;   /* line of the file where the body starts */
+	char *html_in;   /* raw HTML body of a hook-added page (owned) or NULL */
+	const char *template_name; /* borrowed from data or a constant */
+	double weight;
+	int draft;
+
+	struct heading *headings;
+	size_t nheadings;
+	struct rawlink *rawlinks;
+	size_t nrawlinks;
+
+	int *links_to;   /* indices of pages this one links to, unique, sorted */
+	size_t nlinks_to;
+	char *html;      /* rendered Markdown (owned) */
+	char *text;      /* plain text, for search and reading time (owned) */
+	int section_index; /* index of the section page it belongs to, -1 for home */
+};
+
+struct site {
+	char *dir;        /* SITE */
+	struct config cfg;
+	struct page **pages;
+	size_t npages, cap;
+	json_t *by_key;   /* key → index (json integer): a hash map */
+	char **assets;    /* files under content/ that are not Markdown, relative to content/ */
+	size_t nassets;
+};
+
+void site_init(struct site *s, const char *dir);
+void site_free(struct site *s);
+/* Takes ownership of p; returns its index.  -1 if the key is taken (the
+ * caller reports the collision). */
+int site_add_page(struct site *s, struct page *p);
+int site_find(const struct site *s, const char *key);
+const char *page_title(const struct page *p);
+const char *page_str(const struct page *p, const char *field); /* "" when missing */
+void page_free(struct page *p);
+
+/* Loads SITE/site.yml into cfg.  Returns 0, or -1 after reporting. */
+int config_load(struct config *cfg, const char *site_dir, struct diag *d);
+void config_free(struct config *cfg);
+
+/* The relative prefix from an output file to the site root: "" for
+ * "index.html", "../" for "a/b.html".  Caller frees. */
+char *site_root_prefix(const char *out_path);
+/* A URL from the file `from` (relative to OUT) to `to` (relative to OUT),
+ * always relative so the site works from file://.  Caller frees. */
+char *site_rel_url(const char *from, const char *to);
+
+#endif
