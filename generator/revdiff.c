@@ -369,10 +369,11 @@ static int lcs(struct ctx *c, const struct tok *a, size_t na,
 				D = d, K = k;
 				break;
 			}
+			if (work > c->budget)
+				goto out;
 		}
-		if (work > c->budget)
-			break;
 	}
+out:
 	c->budget -= work;
 	if (D < 0)
 		return -1;
@@ -500,17 +501,18 @@ static int word_diff(struct ctx *c, const struct tok *ob, const struct tok *nb,
 			}
 			continue;
 		}
-		int gap = 0;
+		/* a replacement reads "<del>old</del> <ins>new</ins>" followed
+		 * by the new spacing; a bare deletion keeps the old spacing */
 		if (s->a0 < s->a1) {
 			buf_puts(out, "<del>");
 			put_words(out, a.v, s->a0, s->a1);
 			buf_puts(out, "</del>");
-			put_ws(out, &a.v[s->a1 - 1]);
-			gap = a.v[s->a1 - 1].wslen == 0;
+			if (s->b0 < s->b1)
+				buf_putc(out, ' ');
+			else
+				put_ws(out, &a.v[s->a1 - 1]);
 		}
 		if (s->b0 < s->b1) {
-			if (gap)
-				buf_putc(out, ' ');
 			buf_puts(out, "<ins>");
 			put_words(out, b.v, s->b0, s->b1);
 			buf_puts(out, "</ins>");

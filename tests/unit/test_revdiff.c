@@ -1,0 +1,393 @@
+/* Tests for generator/revdiff.c: what a reader of a history page sees for
+ * each kind of edit, that nothing from an old revision can inject HTML,
+ * and that pathological revisions still finish. */
+#include <stdlib.h>
+
+#include "revdiff.h"
+#include "unit.h"
+
+#define LQ "\xE2\x80\x9C" /* “ */
+#define RQ "\xE2\x80\x9D" /* ” */
+#define LS "\xE2\x80\x98" /* ‘ */
+#define RS "\xE2\x80\x99" /* ’ */
+#define ELL "\xE2\x80\xA6" /* … */
+#define FFFD "\xEF\xBF\xBD" /* U+FFFD replacement character */
+
+/* Returns the body diff as a new string; caller frees. */
+static char *body(const char *old_md, const char *new_md)
+{
+	struct buf b = BUF_INIT;
+	revdiff_body(old_md, new_md, &b);
+	return buf_detach(&b);
+}
+
+/* Returns the front-matter notes for two JSON texts; caller frees. */
+static char *meta(const char *old_json, const char *new_json)
+{
+	struct buf b = BUF_INIT;
+	json_t *o = old_json ? json_loads(old_json, 0, NULL) : NULL;
+	json_t *n = new_json ? json_loads(new_json, 0, NULL) : NULL;
+	revdiff_meta(o, n, &b);
+	json_decref(o);
+	json_decref(n);
+	return buf_detach(&b);
+}
+
+static size_t count(const char *s, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = strstr(s, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+static void one_changed_word_is_the_only_deletion_and_insertion(void)
+{
+	char *s = body("The quick brown fox jumps over the dog.\n",
+		       "The slow brown fox jumps over the dog.\n");
+	CHECK_STR(s, "<div class=\"diff-block\">The <del>quick</del> <ins>slow</ins>"
+		     " brown fox jumps over the dog.</div>\n");
+	free(s);
+}
+
+static void word_removed_at_the_end_keeps_the_space_before_it(void)
+{
+	char *s = body("Staff may appeal in writing", "Staff may appeal");
+	CHECK_STR(s, "<div class=\"diff-block\">Staff may appeal <del>in writing</del></div>\n");
+	free(s);
+}
+
+static void word_added_at_the_start_is_inserted_before_the_rest(void)
+{
+	char *s = body("managers must reply.", "All managers must reply.");
+	CHECK_STR(s, "<div class=\"diff-block\"><ins>All</ins> managers must reply.</div>\n");
+	free(s);
+}
+
+static void added_paragraph_is_shown_whole_as_inserted(void)
+{
+	char *s = body("First.\n\nThird.\n", "First.\n\nSecond is new.\n\nThird.\n");
+	CHECK(strstr(s, "<div class=\"diff-block diff-added\"><ins>Second is new.</ins></div>") != NULL);
+	CHECK(count(s, "<del>") == 0);
+	free(s);
+}
+
+static void removed_paragraph_is_shown_whole_as_deleted(void)
+{
+	char *s = body("First.\n\nObsolete advice.\n\nThird.\n", "First.\n\nThird.\n");
+	CHECK(strstr(s, "<div class=\"diff-block diff-removed\"><del>Obsolete advice.</del></div>") != NULL);
+	CHECK(count(s, "<ins>") == 0);
+	free(s);
+}
+
+static void unchanged_paragraphs_are_omitted_and_counted(void)
+{
+	char *s = body("Alpha one.\n\nBeta two.\n\nGamma three.\n\nDelta four.\n",
+		       "Alpha one.\n\nBeta two.\n\nGamma three.\n\nDelta 4.\n");
+	CHECK(strstr(s, "Alpha") == NULL);
+	CHECK(strstr(s, "Gamma") == NULL);
+	CHECK(strstr(s, "<p class=\"diff-skip\">" ELL " 3 unchanged paragraphs " ELL "</p>") == s);
+	CHECK(strstr(s, "Delta <del>four.</del> <ins>4.</ins>") != NULL);
+	free(s);
+}
+
+static void identical_bodies_say_no_change(void)
+{
+	char *s = body("Same text.\n\nStill the same.\n", "Same text.\n\nStill the same.\n");
+	CHECK_STR(s, "<p class=\"diff-none\">No change to the text.</p>\n");
+	CHECK(revdiff_changed("Same text.", "Same text.") == 0);
+	free(s);
+}
+
+static void crlf_and_trailing_spaces_count_as_unchanged(void)
+{
+	const char *crlf = "\xEF\xBB\xBFLine one  \r\nLine two\r\n\r\nPara two\t\r\n\r\n";
+	const char *lf = "Line one\nLine two\n\nPara two";
+	char *s = body(crlf, lf);
+	CHECK_STR(s, "<p class=\"diff-none\">No change to the text.</p>\n");
+	CHECK(revdiff_changed(crlf, lf) == 0);
+	free(s);
+}
+
+static void one_letter_edit_counts_as_changed(void)
+{
+	CHECK(revdiff_changed("Notice period is 3 weeks.", "Notice period is 4 weeks.") == 1);
+	CHECK(revdiff_changed(NULL, "x") == 1);
+	CHECK(revdiff_changed(NULL, "") == 0);
+}
+
+static void script_in_new_text_is_escaped(void)
+{
+	char *s = body("Hello world.", "Hello <script>alert(\"x\")</script> world.");
+	CHECK(strstr(s, "<script") == NULL);
+	CHECK(strstr(s, "<ins>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</ins>") != NULL);
+	free(s);
+}
+
+static void script_and_quotes_in_old_text_are_escaped(void)
+{
+	char *s = body("It's <img src=x onerror=\"boom()\">\n\nKept.\n", "Kept.\n");
+	CHECK(strstr(s, "<img") == NULL);
+	CHECK(strstr(s, "<del>It&#39;s &lt;img src=x onerror=&quot;boom()&quot;&gt;</del>") != NULL);
+	free(s);
+}
+
+static void new_article_shows_every_block_inserted(void)
+{
+	char *s = body(NULL, "# Leave\n\nYou get 25 days.\n");
+	CHECK_STR(s, "<div class=\"diff-block diff-added\"><ins># Leave</ins></div>\n"
+		     "<div class=\"diff-block diff-added\"><ins>You get 25 days.</ins></div>\n");
+	free(s);
+}
+
+static void deleted_article_shows_every_block_deleted(void)
+{
+	char *s = body("Old guidance.\n\nMore of it.\n", NULL);
+	CHECK(count(s, "<div class=\"diff-block diff-removed\"><del>") == 2);
+	CHECK(count(s, "<ins>") == 0);
+	free(s);
+	s = body(NULL, NULL);
+	CHECK_STR(s, "<p class=\"diff-none\">No change to the text.</p>\n");
+	free(s);
+}
+
+static void fenced_code_block_with_blank_lines_is_one_block(void)
+{
+	char *s = body("```\nrun a\n\nrun b\n```\n", "```\nrun a\n\nrun c\n```\n");
+	CHECK_STR(s, "<div class=\"diff-block\">```\nrun a\n\nrun <del>b</del> <ins>c</ins>\n```</div>\n");
+	free(s);
+}
+
+static void list_items_are_separate_blocks(void)
+{
+	char *s = body("- bring ID\n- bring payslip\n- sign form\n",
+		       "- bring ID\n- bring two payslips\n- sign form\n");
+	CHECK(strstr(s, "bring ID") == NULL);
+	CHECK(strstr(s, "sign form") == NULL);
+	CHECK(strstr(s, "<div class=\"diff-block\">- bring <ins>two</ins> <del>payslip</del>") == NULL);
+	CHECK(strstr(s, "- bring <del>payslip</del> <ins>two payslips</ins>") != NULL);
+	free(s);
+}
+
+static void edited_heading_is_shown_as_one_edited_block(void)
+{
+	char *s = body("## Costs\nText.\n", "## Legal costs\nText.\n");
+	CHECK(strstr(s, "<div class=\"diff-block\">## <ins>Legal</ins> <del>Costs</del>") == NULL);
+	CHECK(strstr(s, "<div class=\"diff-block\">## <del>Costs</del> <ins>Legal costs</ins></div>") != NULL);
+	CHECK(strstr(s, "Text.") == NULL);
+	free(s);
+}
+
+static void moved_paragraph_is_reported_as_moved_not_rewritten(void)
+{
+	char *s = body("Intro.\n\nMove me please.\n\nMiddle.\n\nEnd.\n",
+		       "Intro.\n\nMiddle.\n\nEnd.\n\nMove me please.\n");
+	CHECK(strstr(s, "The paragraph " LQ "Move me please." RQ " moved from here to further down.") != NULL);
+	CHECK(strstr(s, "<div class=\"diff-block diff-moved\"><p class=\"diff-note\">Moved here from further up.</p>Move me please.</div>") != NULL);
+	CHECK(count(s, "<del>") == 0 && count(s, "<ins>") == 0);
+	free(s);
+}
+
+static void reflowed_paragraph_reports_only_spacing(void)
+{
+	char *s = body("One two three\nfour five.", "One two\nthree four five.");
+	CHECK_STR(s, "<p class=\"diff-none\">Only spacing or line breaks changed.</p>\n");
+	CHECK(revdiff_changed("One two three\nfour five.", "One two\nthree four five.") == 1);
+	free(s);
+}
+
+static void accented_and_curly_quoted_words_are_never_split(void)
+{
+	char *s = body("Ask " LQ "Zo\xC3\xAB" RQ " today.",
+		       "Ask " LQ "Zo\xC3\xA9" RQ " today.");
+	CHECK_STR(s, "<div class=\"diff-block\">Ask <del>" LQ "Zo\xC3\xAB" RQ "</del> "
+		     "<ins>" LQ "Zo\xC3\xA9" RQ "</ins> today.</div>\n");
+	free(s);
+}
+
+static void invalid_utf8_and_control_bytes_become_replacement_characters(void)
+{
+	char *s = body("caf\xE9 ok", "caf\xE9 \x01ok");
+	CHECK(strstr(s, "caf" FFFD) != NULL);
+	CHECK(strstr(s, "<ins>" FFFD "ok</ins>") != NULL);
+	CHECK(strchr(s, '\x01') == NULL && strchr(s, '\xE9') == NULL);
+	free(s);
+}
+
+static void rewritten_sentence_reads_as_one_deletion_and_one_insertion(void)
+{
+	char *s = body("The cat sat on the mat while the dog slept in the sun.",
+		       "A bird flew over the house as the child played in the garden.");
+	CHECK(count(s, "<del>") == 1);
+	CHECK(count(s, "<ins>") == 1);
+	free(s);
+}
+
+static void output_is_deterministic(void)
+{
+	const char *a = "A b c.\n\nD e f.\n\nG h.\n\n- x\n- y\n";
+	const char *b = "A c b.\n\nG h.\n\nD e f g.\n\n- y\n- x\n- z\n";
+	char *s1 = body(a, b), *s2 = body(a, b);
+	CHECK_STR(s1, s2);
+	free(s1);
+	free(s2);
+}
+
+/* Builds n bytes of distinct words "w<prefix><i> ", optionally with a blank
+ * line every `para` words; caller frees. */
+static char *words(size_t n, const char *prefix, size_t para)
+{
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; b.len < n; i++)
+		buf_printf(&b, "w%s%zu%s", prefix, i, para && i % para == para - 1 ? "\n\n" : " ");
+	return buf_detach(&b);
+}
+
+static void huge_paragraph_with_every_word_different_finishes(void)
+{
+	char *a = words(200000, "a", 0), *b = words(200000, "b", 0);
+	char *s = body(a, b);
+	/* past the budget: one deletion of everything, one insertion */
+	CHECK(count(s, "<del>") == 1 && count(s, "<ins>") == 1);
+	CHECK(strstr(s, "wa0 ") != NULL && strstr(s, "wb0 ") != NULL);
+	free(s);
+	free(a);
+	free(b);
+}
+
+static void thousands_of_changed_paragraphs_finish(void)
+{
+	char *a = words(200000, "a", 7), *b = words(200000, "b", 7);
+	char *s = body(a, b);
+	CHECK(count(s, "diff-removed") > 1000);
+	CHECK(count(s, "diff-added") > 1000);
+	free(s);
+	free(a);
+	free(b);
+}
+
+static void one_word_changed_in_a_megabyte_paragraph_is_found(void)
+{
+	char *a = words(1000000, "", 0), *b = xstrdup(a);
+	char *mid = strstr(b, " w50000 ");
+	CHECK(mid != NULL);
+	if (mid)
+		memcpy(mid + 1, "W5000X", 6);
+	char *s = body(a, b);
+	CHECK(count(s, "<del>") == 1 && count(s, "<ins>") == 1);
+	CHECK(strstr(s, "<del>w50000</del> <ins>W5000X</ins>") != NULL);
+	free(s);
+	free(a);
+	free(b);
+}
+
+static void title_change_is_noted_with_old_and_new(void)
+{
+	char *s = meta("{\"title\":\"Sick pay\"}", "{\"title\":\"Statutory sick pay\"}");
+	CHECK_STR(s, "<ul class=\"diff-meta\">\n<li>Title changed from " LQ "Sick pay" RQ
+		     " to " LQ "Statutory sick pay" RQ ".</li>\n</ul>\n");
+	free(s);
+}
+
+static void tags_added_and_removed_are_noted_one_by_one(void)
+{
+	char *s = meta("{\"title\":\"T\",\"tags\":[\"pay\",\"leave\"]}",
+		       "{\"title\":\"T\",\"tags\":[\"leave\",\"sickness\",\"absence\"]}");
+	CHECK(strstr(s, "<li>Tag " LS "sickness" RS " added.</li>") != NULL);
+	CHECK(strstr(s, "<li>Tag " LS "absence" RS " added.</li>") != NULL);
+	CHECK(strstr(s, "<li>Tag " LS "pay" RS " removed.</li>") != NULL);
+	CHECK(strstr(s, "leave") == NULL);
+	CHECK(strstr(s, "Title") == NULL);
+	free(s);
+}
+
+static void summary_added_and_removed_are_noted(void)
+{
+	char *s = meta("{\"title\":\"T\"}", "{\"title\":\"T\",\"summary\":\"How to claim.\"}");
+	CHECK(strstr(s, "<li>Summary added: " LQ "How to claim." RQ ".</li>") != NULL);
+	free(s);
+	s = meta("{\"summary\":\"Old.\"}", "{}");
+	CHECK(strstr(s, "<li>Summary removed (was " LQ "Old." RQ ").</li>") != NULL);
+	free(s);
+}
+
+static void other_keys_show_short_values_and_name_long_ones(void)
+{
+	char *s = meta("{\"audience\":\"managers\",\"weight\":3,\"draft\":true,\"owner\":{\"team\":\"HR\"}}",
+		       "{\"audience\":\"all staff\",\"weight\":5,\"owner\":{\"team\":\"Legal\"},\"region\":\"UK\"}");
+	CHECK(strstr(s, "<li>" LS "audience" RS " changed from " LQ "managers" RQ " to " LQ "all staff" RQ ".</li>") != NULL);
+	CHECK(strstr(s, "<li>" LS "weight" RS " changed from 3 to 5.</li>") != NULL);
+	CHECK(strstr(s, "<li>" LS "draft" RS " removed (was true).</li>") != NULL);
+	CHECK(strstr(s, "<li>" LS "owner" RS " changed.</li>") != NULL);
+	CHECK(strstr(s, "<li>" LS "region" RS " added: " LQ "UK" RQ ".</li>") != NULL);
+	/* keys in byte order, so the page is the same on every build */
+	CHECK(strstr(s, "audience") < strstr(s, "draft") && strstr(s, "draft") < strstr(s, "owner") &&
+	      strstr(s, "owner") < strstr(s, "region") && strstr(s, "region") < strstr(s, "weight"));
+	free(s);
+}
+
+static void unchanged_front_matter_appends_nothing(void)
+{
+	char *s = meta("{\"title\":\"T\",\"tags\":[\"a\"]}", "{\"tags\":[\"a\"],\"title\":\"T\"}");
+	CHECK_STR(s, "");
+	free(s);
+	s = meta(NULL, NULL);
+	CHECK_STR(s, "");
+	free(s);
+}
+
+static void new_article_front_matter_notes_title_added(void)
+{
+	char *s = meta(NULL, "{\"title\":\"Grievances\",\"tags\":[\"hr\"]}");
+	CHECK(strstr(s, "<li>Title added: " LQ "Grievances" RQ ".</li>") != NULL);
+	CHECK(strstr(s, "<li>Tag " LS "hr" RS " added.</li>") != NULL);
+	free(s);
+}
+
+static void front_matter_html_is_escaped(void)
+{
+	char *s = meta("{\"title\":\"<b>Old</b>\",\"x<y\":\"a\"}",
+		       "{\"title\":\"New & \\\"improved\\\"\",\"x<y\":\"<script>\"}");
+	CHECK(strstr(s, "<b>") == NULL && strstr(s, "<script>") == NULL && strstr(s, "<y") == NULL);
+	CHECK(strstr(s, "&lt;b&gt;Old&lt;/b&gt;") != NULL);
+	CHECK(strstr(s, "New &amp; &quot;improved&quot;") != NULL);
+	CHECK(strstr(s, "x&lt;y") != NULL && strstr(s, "&lt;script&gt;") != NULL);
+	free(s);
+}
+
+int main(void)
+{
+	RUN(one_changed_word_is_the_only_deletion_and_insertion);
+	RUN(word_removed_at_the_end_keeps_the_space_before_it);
+	RUN(word_added_at_the_start_is_inserted_before_the_rest);
+	RUN(added_paragraph_is_shown_whole_as_inserted);
+	RUN(removed_paragraph_is_shown_whole_as_deleted);
+	RUN(unchanged_paragraphs_are_omitted_and_counted);
+	RUN(identical_bodies_say_no_change);
+	RUN(crlf_and_trailing_spaces_count_as_unchanged);
+	RUN(one_letter_edit_counts_as_changed);
+	RUN(script_in_new_text_is_escaped);
+	RUN(script_and_quotes_in_old_text_are_escaped);
+	RUN(new_article_shows_every_block_inserted);
+	RUN(deleted_article_shows_every_block_deleted);
+	RUN(fenced_code_block_with_blank_lines_is_one_block);
+	RUN(list_items_are_separate_blocks);
+	RUN(edited_heading_is_shown_as_one_edited_block);
+	RUN(moved_paragraph_is_reported_as_moved_not_rewritten);
+	RUN(reflowed_paragraph_reports_only_spacing);
+	RUN(accented_and_curly_quoted_words_are_never_split);
+	RUN(invalid_utf8_and_control_bytes_become_replacement_characters);
+	RUN(rewritten_sentence_reads_as_one_deletion_and_one_insertion);
+	RUN(output_is_deterministic);
+	RUN(huge_paragraph_with_every_word_different_finishes);
+	RUN(thousands_of_changed_paragraphs_finish);
+	RUN(one_word_changed_in_a_megabyte_paragraph_is_found);
+	RUN(title_change_is_noted_with_old_and_new);
+	RUN(tags_added_and_removed_are_noted_one_by_one);
+	RUN(summary_added_and_removed_are_noted);
+	RUN(other_keys_show_short_values_and_name_long_ones);
+	RUN(unchanged_front_matter_appends_nothing);
+	RUN(new_article_front_matter_notes_title_added);
+	RUN(front_matter_html_is_escaped);
+	UNIT_END();
+}
