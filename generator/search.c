@@ -168,14 +168,17 @@ static uint32_t lower_cp(uint32_t c)
 	return c;
 }
 
-/* Byte length of the first ncp code points of s (all of s if shorter). */
+/* Byte length of the first ncp code points of s (all of s if shorter);
+ * s is valid UTF-8 (the tokeniser re-encodes everything it keeps). */
 static size_t cp_prefix(const char *s, size_t ncp)
 {
-	size_t i = 0, len = strlen(s);
-	uint32_t c;
+	size_t i = 0;
 
-	while (ncp-- && i < len)
-		i += utf8_decode((const unsigned char *)s + i, len - i, &c);
+	for (; ncp && s[i]; ncp--) {
+		i++;
+		while (((unsigned char)s[i] & 0xC0) == 0x80)
+			i++;
+	}
 	return i;
 }
 
@@ -218,6 +221,7 @@ static void put_js_cstr(struct buf *b, const char *s)
  * strings. */
 struct strtab {
 	char **str;
+	uint32_t *hash; /* of each string, to skip most comparisons */
 	size_t n, cap;
 	uint32_t *slot; /* id + 1; 0 is empty */
 	size_t nslot;
@@ -228,44 +232,46 @@ static uint32_t hash_bytes(const char *s, size_t n)
 	uint32_t h = 2166136261u;
 	while (n--)
 		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
+	return h ^ (h >> 15);
 }
 
-/* Returns the id of s, or -1. */
-static long strtab_find(const struct strtab *t, const char *s, size_t n)
+static long strtab_find_hashed(const struct strtab *t, const char *s, size_t n, uint32_t h)
 {
 	size_t i;
 
 	if (!t->nslot)
 		return -1;
-	for (i = hash_bytes(s, n) & (t->nslot - 1);; i = (i + 1) & (t->nslot - 1)) {
+	for (i = h & (t->nslot - 1);; i = (i + 1) & (t->nslot - 1)) {
 		uint32_t v = t->slot[i];
 		if (!v)
 			return -1;
-		if (strncmp(t->str[v - 1], s, n) == 0 && t->str[v - 1][n] == '\0')
+		if (t->hash[v - 1] == h && strncmp(t->str[v - 1], s, n) == 0 &&
+		    t->str[v - 1][n] == '\0')
 			return (long)(v - 1);
 	}
 }
 
-static void strtab_rehash(struct strtab *t)
+/* Returns the id of s (n bytes), or -1. */
+static long strtab_find(const struct strtab *t, const char *s, size_t n)
 {
-	size_t i, j, nslot = t->nslot ? t->nslot * 2 : 256;
+	return strtab_find_hashed(t, s, n, hash_bytes(s, n));
+}
 
-	free(t->slot);
-	t->slot = xcalloc(nslot, sizeof *t->slot);
-	t->nslot = nslot;
-	for (i = 0; i < t->n; i++) {
-		j = hash_bytes(t->str[i], strlen(t->str[i])) & (nslot - 1);
-		while (t->slot[j])
-			j = (j + 1) & (nslot - 1);
-		t->slot[j] = (uint32_t)(i + 1);
-	}
+static void strtab_place(struct strtab *t, size_t id)
+{
+	size_t j = t->hash[id] & (t->nslot - 1);
+
+	while (t->slot[j])
+		j = (j + 1) & (t->nslot - 1);
+	t->slot[j] = (uint32_t)(id + 1);
 }
 
 /* Returns the id of s, adding a copy when new (*added says which). */
 static uint32_t strtab_intern(struct strtab *t, const char *s, size_t n, int *added)
 {
-	long id = strtab_find(t, s, n);
+	uint32_t h = hash_bytes(s, n);
+	long id = strtab_find_hashed(t, s, n, h);
+	size_t i;
 
 	*added = id < 0;
 	if (id >= 0)
@@ -273,15 +279,18 @@ static uint32_t strtab_intern(struct strtab *t, const char *s, size_t n, int *ad
 	if (t->n == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 256;
 		t->str = xrealloc(t->str, t->cap * sizeof *t->str);
+		t->hash = xrealloc(t->hash, t->cap * sizeof *t->hash);
 	}
-	t->str[t->n++] = xstrndup(s, n);
-	if (t->n * 2 > t->nslot)
-		strtab_rehash(t);
-	else {
-		size_t j = hash_bytes(s, n) & (t->nslot - 1);
-		while (t->slot[j])
-			j = (j + 1) & (t->nslot - 1);
-		t->slot[j] = (uint32_t)t->n;
+	t->str[t->n] = xstrndup(s, n);
+	t->hash[t->n++] = h;
+	if (t->n * 2 > t->nslot) {
+		free(t->slot);
+		t->nslot = t->nslot ? t->nslot * 2 : 512;
+		t->slot = xcalloc(t->nslot, sizeof *t->slot);
+		for (i = 0; i < t->n; i++)
+			strtab_place(t, i);
+	} else {
+		strtab_place(t, t->n - 1);
 	}
 	return (uint32_t)(t->n - 1);
 }
@@ -292,6 +301,7 @@ static void strtab_free(struct strtab *t)
 	for (i = 0; i < t->n; i++)
 		free(t->str[i]);
 	free(t->str);
+	free(t->hash);
 	free(t->slot);
 }
 
@@ -369,6 +379,20 @@ static void stem_into(struct sb_stemmer *st, const char *w, size_t n, struct buf
 	buf_put(out, (const char *)r, (size_t)sb_stemmer_length(st));
 }
 
+/* Adds the surface word w (new) as a form of stem sid; returns its id. */
+static uint32_t add_word(struct search_index *s, const char *w, size_t n, uint32_t sid)
+{
+	int added;
+	uint32_t wid = strtab_intern(&s->words, w, n, &added);
+
+	if (s->words.n > s->word_cap) {
+		s->word_cap = s->word_cap ? s->word_cap * 2 : 256;
+		s->word_stem = xrealloc(s->word_stem, s->word_cap * sizeof *s->word_stem);
+	}
+	s->word_stem[wid] = sid;
+	return wid;
+}
+
 /* Records one occurrence of the token in s->tok for the current document. */
 static void add_token(struct search_index *s, int field)
 {
@@ -379,25 +403,24 @@ static void add_token(struct search_index *s, int field)
 	struct posting *p;
 	int added;
 
-	if (n > MAX_WORD_BYTES || search_is_stop_word(w))
+	if (n > MAX_WORD_BYTES)
 		return;
-	wid = strtab_intern(&s->words, w, n, &added);
-	if (added) {
+	/* stop words are never in the table: test them only on a miss */
+	wid = (uint32_t)strtab_find(&s->words, w, n);
+	if (wid == (uint32_t)-1) {
+		if (search_is_stop_word(w))
+			return;
 		struct buf st = BUF_INIT;
 		stem_into(s->stemmer, w, n, &st);
 		sid = strtab_intern(&s->stems, buf_cstr(&st), st.len, &added);
 		buf_free(&st);
-		if (s->words.n > s->word_cap) {
-			s->word_cap = s->word_cap ? s->word_cap * 2 : 256;
-			s->word_stem = xrealloc(s->word_stem, s->word_cap * sizeof *s->word_stem);
-		}
-		s->word_stem[wid] = sid;
 		if (added && s->stems.n > s->post_cap) {
 			size_t cap = s->post_cap ? s->post_cap * 2 : 256;
 			s->post = xrealloc(s->post, cap * sizeof *s->post);
 			memset(s->post + s->post_cap, 0, (cap - s->post_cap) * sizeof *s->post);
 			s->post_cap = cap;
 		}
+		wid = add_word(s, w, n, sid);
 	}
 	sid = s->word_stem[wid];
 	pl = &s->post[sid];
@@ -429,7 +452,14 @@ static void index_text(struct search_index *s, const char *text, int field)
 	buf_reset(&s->tok);
 	while (i <= n) {
 		int word = 0;
-		if (i < n) {
+		if (i < n && p[i] < 0x80) {
+			c = p[i++];
+			if ((c | 32) >= 'a' && (c | 32) <= 'z') {
+				buf_putc(&s->tok, (char)(c | 32));
+				continue;
+			}
+			word = c >= '0' && c <= '9';
+		} else if (i < n) {
 			i += utf8_decode(p + i, n - i, &c);
 			word = is_word_cp(c);
 		} else {
@@ -522,6 +552,59 @@ void search_add(struct search_index *s, const char *url, const char *title,
 }
 
 /* ---- writing ---- */
+
+/* Adds the common English forms of each stem that the corpus lacks but
+ * Snowball folds into it ("monitored" when only "monitoring" occurs), so
+ * a reader's query finds the page without a stemmer in the browser.
+ * Only lower-case ASCII stems of 3+ letters; deterministic order. */
+static void add_inflections(struct search_index *s)
+{
+	static const char *const SUFFIXES[] = {
+		"", "e", "s", "es", "ed", "d", "ing", "er", "ers", "y", "ies",
+		"ied", "ly",
+	};
+	size_t nstems = s->stems.n, i, k, r;
+	struct buf cand = BUF_INIT, st = BUF_INIT;
+
+	for (i = 0; i < nstems; i++) {
+		const char *stem = s->stems.str[i], *c;
+		size_t sl = strlen(stem), nroots;
+		if (sl < 3)
+			continue;
+		for (c = stem; *c; c++)
+			if (*c < 'a' || *c > 'z')
+				break;
+		if (*c)
+			continue;
+		/* roots: the stem, and the stem minus a final i, e or y */
+		nroots = strchr("iey", stem[sl - 1]) ? 2 : 1;
+		for (r = 0; r < nroots; r++) {
+			for (k = 0; k < sizeof SUFFIXES / sizeof SUFFIXES[0] + 3; k++) {
+				buf_reset(&cand);
+				buf_put(&cand, stem, sl - r);
+				if (k < sizeof SUFFIXES / sizeof SUFFIXES[0]) {
+					buf_puts(&cand, SUFFIXES[k]);
+				} else if (r == 0 && !strchr("aeiouwxy", stem[sl - 1])) {
+					/* stop -> stopped, stopping, stopper */
+					static const char *const DBL[] = { "ed", "ing", "er" };
+					buf_putc(&cand, stem[sl - 1]);
+					buf_puts(&cand, DBL[k - sizeof SUFFIXES / sizeof SUFFIXES[0]]);
+				} else {
+					continue;
+				}
+				if (search_is_stop_word(cand.ptr) ||
+				    strtab_find(&s->words, cand.ptr, cand.len) >= 0)
+					continue;
+				buf_reset(&st);
+				stem_into(s->stemmer, cand.ptr, cand.len, &st);
+				if (st.len == sl && memcmp(st.ptr, stem, sl) == 0)
+					add_word(s, cand.ptr, cand.len, (uint32_t)i);
+			}
+		}
+	}
+	buf_free(&cand);
+	buf_free(&st);
+}
 
 /* How w is written in its stem's entry: the stem minus *drop trailing
  * ASCII characters, then w + return value.  Returns -1 when w cannot be
@@ -681,6 +764,9 @@ int search_write(struct search_index *s, const char *out_dir, struct diag *d)
 
 	s->bytes_written = 0;
 	s->files_written = 0;
+	add_inflections(s);
+	nwords = s->words.n;
+	items = xrealloc(items, (nstems + nwords + 1) * sizeof *items);
 
 	/* Size every entry, then cut the sorted keys into buckets. */
 	for (i = 0; i < nstems; i++) {

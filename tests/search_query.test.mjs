@@ -1,0 +1,127 @@
+// Queries the fixture index written by generator/search.c with the page's
+// own script (themes/default/assets/search.js), without a DOM.
+// Run: node --test tests/search_query.test.mjs
+// With QUIRE_TEST_SEARCH=path/to/test_search it uses that binary to write
+// the fixture; otherwise it compiles tests/unit/test_search.c with gcc.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import vm from 'node:vm';
+import { fileURLToPath } from 'node:url';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+let tmp, out;
+
+before(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'quire-search-js-'));
+  out = path.join(tmp, 'out');
+  fs.mkdirSync(out);
+  let bin = process.env.QUIRE_TEST_SEARCH;
+  if (!bin) {
+    bin = path.join(tmp, 'test_search');
+    const flags = execFileSync('pkg-config', ['--cflags', '--libs', 'jansson'], { encoding: 'utf8' }).trim().split(/\s+/);
+    execFileSync('gcc', ['-std=c11', '-D_GNU_SOURCE', '-Wall', '-Wextra', '-Werror', '-O2',
+      '-Igenerator', '-Itests/unit', 'tests/unit/test_search.c', 'generator/search.c',
+      'generator/buf.c', 'generator/diag.c', ...flags, '-lstemmer', '-lpthread', '-o', bin],
+    { cwd: repo, stdio: 'inherit' });
+  }
+  execFileSync(bin, ['--fixture', out], { stdio: 'inherit' });
+});
+
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+// A fresh engine: search-index.js and search.js evaluated in a context
+// with no document; shard files are evaluated when search.js asks.
+function engine() {
+  const ctx = { console };
+  ctx.window = ctx;
+  vm.createContext(ctx);
+  const loaded = [];
+  ctx.quireSearch = {
+    load(file) {
+      loaded.push(file);
+      vm.runInContext(fs.readFileSync(path.join(out, file), 'utf8'), ctx, { filename: file });
+      return Promise.resolve();
+    },
+  };
+  vm.runInContext(fs.readFileSync(path.join(out, 'search-index.js'), 'utf8'), ctx);
+  vm.runInContext(fs.readFileSync(path.join(repo, 'themes/default/assets/search.js'), 'utf8'), ctx);
+  return { Q: ctx.quireSearch, loaded };
+}
+
+// Arrays made inside the vm context have its prototypes: copy them out.
+const urls = (res) => Array.from(res.results, (r) => r.url);
+
+test('a plural finds every form of the word, title matches first', async () => {
+  const { Q } = engine();
+  const res = await Q.query('employees ');
+  assert.deepEqual(urls(res), ['people/monitoring.html', 'people/leave.html', 'index.html', 'people/contracts.html']);
+  assert.equal(res.results[0].title, 'Monitoring employees at work');
+  assert.equal(res.results[0].section, 'People');
+});
+
+test('verb forms fold together', async () => {
+  const { Q } = engine();
+  const a = await Q.query('monitored ');
+  const b = await Q.query('monitoring ');
+  assert.deepEqual(urls(a), urls(b));
+  assert.ok(urls(a).includes('people/monitoring.html'));
+  assert.ok(urls(a).includes('people/leave.html'));
+});
+
+test('every word must match, and stop words are ignored', async () => {
+  const { Q } = engine();
+  assert.deepEqual(urls(await Q.query('leave monitoring ')), ['people/leave.html', 'index.html']);
+  assert.deepEqual(urls(await Q.query('the leave of monitoring ')), ['people/leave.html', 'index.html']);
+  assert.deepEqual(urls(await Q.query('leave zebra')), []);
+});
+
+test('the last word matches as a prefix while typing, not after a space', async () => {
+  const { Q } = engine();
+  assert.deepEqual(urls(await Q.query('holi')), ['people/leave.html']);
+  assert.deepEqual(urls(await Q.query('holi ')), []);
+  assert.deepEqual(urls(await Q.query('contra')), ['people/contracts.html']);
+  assert.deepEqual(urls(await Q.query('contr')), ['people/contracts.html', 'policy/xss.html']);
+  // "contract" and "contracts": the typed prefix reaches both stems' pages
+  assert.deepEqual(urls(await Q.query('employment contr')), ['people/contracts.html']);
+});
+
+test('accented words and upper case match', async () => {
+  const { Q } = engine();
+  assert.deepEqual(urls(await Q.query('CAFÉ')), ['policy/café.html']);
+});
+
+test('a title with markup comes back as the same text', async () => {
+  const { Q } = engine();
+  const res = await Q.query('alert');
+  assert.equal(res.results.length, 1);
+  assert.equal(res.results[0].title, '</script><script>alert(1)</script> \u2028 line');
+  assert.equal(res.results[0].section, 'Policy <b>');
+});
+
+test('snippets load on demand and mark the matched words', async () => {
+  const { Q, loaded } = engine();
+  const res = await Q.query('employee ');
+  assert.ok(!loaded.some((f) => f.startsWith('search-text-')));
+  const snips = await Q.snippets(res.results.slice(0, 2));
+  assert.deepEqual([...loaded].filter((f) => f.startsWith('search-text-')), ['search-text-00.js']);
+  assert.match(snips[1], /^How much holiday employees get\./);
+  const marked = Array.from(Q.highlight(snips[1], res.stems)).filter((p) => p[1]).map((p) => p[0]);
+  assert.deepEqual(marked, ['employees', 'employee']);
+});
+
+test('result links start from the root the script was loaded from', async () => {
+  const { Q } = engine();
+  Q.root = '../';
+  assert.deepEqual(urls(await Q.query('annual')), ['../people/leave.html']);
+});
+
+test('only the shards a query needs are loaded', async () => {
+  const { Q, loaded } = engine();
+  assert.deepEqual(loaded, []);
+  await Q.query('leave ');
+  assert.deepEqual(loaded, ['search-00.js']);
+});
