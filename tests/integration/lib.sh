@@ -1,0 +1,41 @@
+# Shared helpers for the integration scenarios: each scenario builds small
+# sites in a temporary folder, runs the real binary ($QUIRE) and checks what
+# a user would see: files, HTML, exit status, diagnostics.
+: "${QUIRE:?set QUIRE to the quire binary}"
+T_PASSED=0
+T_FAILED=0
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/quire-test.XXXXXX")
+trap 'rm -rf "$TMP"; echo "$T_PASSED passed, $T_FAILED failed"; [ $T_FAILED -eq 0 ]' EXIT
+
+ok() { T_PASSED=$((T_PASSED + 1)); echo "ok - $1"; }
+not_ok() { T_FAILED=$((T_FAILED + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/#   /'; }
+
+# check DESCRIPTION COMMAND...: passes when the command succeeds
+check() { d=$1; shift; if "$@" >/dev/null 2>&1; then ok "$d"; else not_ok "$d" "command failed: $*"; fi; }
+# contains DESCRIPTION FILE TEXT: fixed-string match
+contains() { if grep -qF -- "$3" "$2" 2>/dev/null; then ok "$1"; else not_ok "$1" "$2 lacks: $3"; fi; }
+lacks() { if grep -qF -- "$3" "$2" 2>/dev/null; then not_ok "$1" "$2 contains: $3"; else ok "$1"; fi; }
+status_is() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected exit status $3, got $2"; fi; }
+
+# site NAME: a minimal valid site at $TMP/NAME using the repository's theme
+site() {
+	S=$TMP/$1
+	mkdir -p "$S/content"
+	cp -r "$REPO/themes" "$S/"
+	printf 'title: Test site\n' > "$S/site.yml"
+}
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+
+# page SITE PATH TITLE [BODY]
+page() {
+	mkdir -p "$(dirname "$1/content/$2")"
+	printf -- '---\ntitle: %s\n---\n%b\n' "$3" "${4:-Some text.}" > "$1/content/$2"
+}
+
+# run SITE ARGS...: runs quire, keeping stderr in $ERR and status in $RC
+run() {
+	s=$1; shift
+	"$QUIRE" "$@" -s "$s" >"$TMP/stdout" 2>"$TMP/stderr"
+	RC=$?
+	ERR=$TMP/stderr
+}

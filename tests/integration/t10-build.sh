@@ -1,0 +1,61 @@
+#!/bin/sh
+# t10: quire build renders a site per DESIGN.md's URL scheme.
+. "$(dirname "$0")/lib.sh"
+
+site s
+page "$S" index.md "Welcome" "Start here."
+page "$S" rights/privacy.md "Privacy at work" "## First\n\nText with a [link](../rights/speech.md).\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n~~gone~~ and https://example.org"
+page "$S" rights/speech.md "Free speech" "Body."
+page "$S" other/deep/leaf.md "Deep leaf" "Leaf."
+printf 'PDF' > "$S/content/rights/form.pdf"
+run "$S" build
+status_is "a valid site builds with status 0" "$RC" 0
+contains "the summary line counts pages and articles" "$ERR" "articles) in"
+O=$S/public
+check "articles are written as A/B.html" test -f "$O/rights/privacy.html"
+check "the home page is index.html" test -f "$O/index.html"
+check "a folder without index.md gets a generated section page" test -f "$O/rights/index.html"
+check "nested folders get section pages too" test -f "$O/other/deep/index.html"
+check "the 404 page is written" test -f "$O/404.html"
+check "search page and index are written" test -f "$O/search.html" -a -f "$O/search-index.js"
+check "theme assets are copied" test -f "$O/assets/style.css"
+check "non-Markdown files in content/ are copied as assets" test -f "$O/rights/form.pdf"
+contains "links to .md sources become relative .html links" "$O/rights/privacy.html" 'href="speech.html"'
+contains "GFM tables render" "$O/rights/privacy.html" "<table>"
+contains "strikethrough renders" "$O/rights/privacy.html" "<del>gone</del>"
+contains "autolinks render as external links" "$O/rights/privacy.html" 'href="https://example.org" class="external" rel="noopener"'
+contains "headings get stable ids" "$O/rights/privacy.html" '<h2 id="first">'
+contains "the <title> holds the page and site titles" "$O/rights/privacy.html" "<title>Privacy at work – Test site</title>"
+contains "stylesheet is linked relatively from a nested page" "$O/other/deep/leaf.html" 'href="../../assets/style.css"'
+lacks "no page links root-absolutely" "$O/rights/privacy.html" 'href="/'
+
+# Raw HTML is filtered unless the site opts in.
+site raw
+page "$S" a.md "Raw" '<script>alert(1)</script>\n\n<b>bold</b> [x](javascript:alert(1))'
+run "$S" build
+contains "raw HTML is omitted by default" "$S/public/a.html" "raw HTML omitted"
+lacks "no script from Markdown reaches the page" "$S/public/a.html" "<script>alert"
+lacks "javascript: URLs are dropped" "$S/public/a.html" 'href="javascript:'
+printf 'title: T\nmarkdown:\n  unsafe_html: true\n' > "$S/site.yml"
+run "$S" build
+contains "markdown.unsafe_html: true lets raw HTML through" "$S/public/a.html" "<b>bold</b>"
+lacks "the tagfilter extension still neutralises <script>" "$S/public/a.html" "<script>alert"
+
+# Titles are escaped everywhere they are printed.
+site xss
+page "$S" x.md '"<img src=x onerror=alert(1)>"' "Body"
+run "$S" build
+status_is "a title with markup builds" "$RC" 0
+lacks "the title is escaped in the page" "$S/public/x.html" "<img src=x"
+contains "the escaped title is shown as text" "$S/public/x.html" "&lt;img src=x onerror=alert(1)&gt;"
+lacks "the title is escaped in the A-Z index" "$S/public/a-z.html" "<img src=x"
+lacks "the title is escaped in the search index" "$S/public/search-index.js" "<img"
+
+# -j N gives byte-identical output.
+site par
+for i in 1 2 3 4 5 6 7 8; do page "$S" "sec$((i % 3))/p$i.md" "Page $i" "Text $i links [[p1]]."; done
+"$QUIRE" build -s "$S" -o "$TMP/j1" -j 1 2>/dev/null
+"$QUIRE" build -s "$S" -o "$TMP/j4" -j 4 2>/dev/null
+TZ=America/New_York "$QUIRE" build -s "$S" -o "$TMP/tz" -j 2 2>/dev/null
+check "output is byte-identical with -j 1 and -j 4" diff -r "$TMP/j1" "$TMP/j4"
+check "output does not depend on TZ" diff -r "$TMP/j1" "$TMP/tz"

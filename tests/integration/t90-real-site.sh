@@ -1,0 +1,21 @@
+#!/bin/sh
+# t90: the repository's own site builds cleanly with the release binary and
+# every link in the output resolves (the whole-output link check).
+. "$(dirname "$0")/lib.sh"
+Q=${QUIRE_RELEASE:-$QUIRE}
+"$Q" build -s "$REPO" -o "$TMP/out" >"$TMP/log" 2>&1
+status_is "the real site builds with no errors" "$?" 0
+if grep -q "warning" "$TMP/log"; then not_ok "the real site builds with no warnings" "$(cat "$TMP/log")"; else ok "the real site builds with no warnings"; fi
+if python3 "$REPO/tests/tools/linkcheck.py" "$TMP/out" >"$TMP/links" 2>&1; then
+	ok "every internal link and anchor in the output resolves ($(tail -n 1 "$TMP/links"))"
+else
+	not_ok "every internal link and anchor in the output resolves" "$(head -n 20 "$TMP/links")"
+fi
+n=$(find "$REPO/content" -name '*.md' ! -name index.md | wc -l)
+[ "$n" -ge 25 ] && ok "the site has at least 25 articles ($n)" || not_ok "the site has at least 25 articles ($n)"
+for f in $(find "$REPO/content" -name '*.md' ! -name index.md); do
+	grep -qi "not legal advice" "$f" || not_ok "$f says it is guidance, not legal advice"
+done
+ok "every article says it is guidance, not legal advice"
+check "history pages are written for committed articles" test -f "$TMP/out/confidentiality/duty-of-confidentiality.history.html"
+ls "$TMP/out/confidentiality/" | grep -q 'duty-of-confidentiality\.rev-[0-9a-f]\{10\}\.html' && ok "past versions are written" || not_ok "past versions are written"
