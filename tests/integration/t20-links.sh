@@ -1,0 +1,88 @@
+#!/bin/sh
+# t20: a web of links that never silently breaks.
+. "$(dirname "$0")/lib.sh"
+
+site l
+printf -- '---\ntitle: Court orders\nsummary: How courts unmask posters.\ntags: [courts, anonymity]\nweight: 20\n---\n## Costs\n\nText.\n\n## Costs\n\nAgain.\n\n### Timescale\n\nMore.\n' > "$S/content/court-orders.md"
+mkdir -p "$S/content/sec"
+printf -- '---\ntitle: Blogging\ntags: [anonymity]\nweight: 10\n---\nSee [[court-orders]], [[Court Orders|the orders]], [[court-orders#costs-2]] and [costs](../court-orders.md#costs).\n\n`[[not-a-link]]` and\n\n```\n[x](nowhere.md)\n```\n\n[ext](https://www.legislation.gov.uk/ukpga/1998/42)\n' > "$S/content/sec/blogging.md"
+printf -- '---\ntitle: Zeta\nweight: 30\n---\nLast in the section.\n' > "$S/content/sec/zeta.md"
+run "$S" build
+status_is "a site with wiki links and anchors builds" "$RC" 0
+B=$S/public/sec/blogging.html
+C=$S/public/court-orders.html
+contains "a wiki link by file name resolves" "$B" 'href="../court-orders.html">Court orders</a>'
+contains "a wiki link by title with text resolves" "$B" 'href="../court-orders.html">the orders</a>'
+contains "a wiki link with an anchor keeps it" "$B" 'href="../court-orders.html#costs-2"'
+contains "a relative .md link with an anchor becomes .html" "$B" 'href="../court-orders.html#costs"'
+contains "wiki syntax in code spans is left alone" "$B" "<code>[[not-a-link]]</code>"
+contains "links in code blocks are left alone" "$B" "[x](nowhere.md)"
+contains "external links get rel=noopener and a marker" "$B" 'class="external" rel="noopener">ext<span class="visually-hidden"> (external link)</span>'
+contains "repeated headings get -2 ids" "$C" 'id="costs-2"'
+contains "headings carry a permalink" "$C" 'class="heading-anchor" href="#costs"'
+contains "an article with three headings has a table of contents" "$C" 'class="toc"'
+lacks "an article with fewer headings has none" "$B" 'class="toc"'
+contains "backlinks list the linking article" "$C" "Referred to by"
+contains "backlinks name the linking article" "$C" 'href="sec/blogging.html">Blogging</a>'
+contains "related guidance comes from shared tags" "$B" 'Related guidance'
+check "a page per tag" test -f "$S/public/tags/anonymity.html"
+contains "the tag page lists tagged articles" "$S/public/tags/anonymity.html" "Blogging"
+contains "the all-tags page shows counts" "$S/public/tags/index.html" "(2)"
+contains "breadcrumbs lead home › section" "$B" '<li><a href="../index.html">Home</a></li><li><a href="index.html">'
+contains "previous/next follow weight within a section" "$B" 'rel="next"><span>Next</span> Zeta'
+contains "the section page lists its articles with summaries" "$S/public/sec/index.html" "Blogging"
+contains "the A-Z index lists every article" "$S/public/a-z.html" "Court orders"
+contains "the home page presents the sections" "$S/public/index.html" 'class="guide"'
+contains "no base_url: sitemap is skipped with a warning" "$ERR" "warning: no 'base_url'"
+
+# Broken links, every one reported at its line:col.
+site bad
+page "$S" a.md "A" "Fine line.\n[missing](gone.md) and [[nobody]] and [a](b.md#nope)\n\n[out](../../etc/passwd.md) [abs](/x.html) [here](#nowhere)"
+page "$S" b.md "B" "## Real\n"
+run "$S" build
+status_is "broken links fail the build" "$RC" 1
+contains "a missing article at line:col" "$ERR" "content/a.md:5:1: error: link target 'gone.md' does not exist"
+contains "an unknown wiki link at line:col" "$ERR" "content/a.md:5:24: error: wiki link [[nobody]] matches no article"
+contains "a missing heading at line:col" "$ERR" "content/a.md:5:39: error: 'content/b.md' has no heading with the id 'nope'"
+contains "a link outside content/ is refused" "$ERR" "content/a.md:7:1: error: link '../../etc/passwd.md' points outside content/"
+contains "a root-absolute link is refused" "$ERR" "content/a.md:7:28: error: link '/x.html' starts with '/'"
+contains "a missing anchor in the same page" "$ERR" "content/a.md:7:43: error: this page has no heading with the id 'nowhere'"
+printf 'title: T\nlinks: warn\n' > "$S/site.yml"
+run "$S" build
+status_is "links: warn builds despite broken links" "$RC" 0
+contains "links: warn still lists each problem with line:col" "$ERR" "content/a.md:5:1: warning: link target 'gone.md' does not exist"
+
+# Ambiguity and collisions.
+site amb
+page "$S" x/policy.md "Policy one"
+page "$S" y/policy.md "Policy two"
+page "$S" z.md "Z" "[[policy]]"
+run "$S" build
+status_is "an ambiguous wiki link fails" "$RC" 1
+contains "the ambiguity lists both candidates" "$ERR" "matches content/x/policy.md, content/y/policy.md"
+site col
+page "$S" Guide.md "Upper"
+page "$S" guide.md "Lower"
+run "$S" build
+status_is "case-only duplicates fail" "$RC" 1
+contains "the collision names both files" "$ERR" "writes the same output file"
+site tagcol
+printf -- '---\ntitle: A\ntags: [Data Protection, data-protection]\n---\n' > "$S/content/a.md"
+run "$S" build
+contains "tags with one slug collide" "$ERR" "would both write tags/data-protection.html"
+
+# Aliases
+site al
+printf -- '---\ntitle: New home\naliases: [old/place, legacy.html]\n---\nBody\n' > "$S/content/new.md"
+run "$S" build
+check "an alias writes a redirect page" test -f "$S/public/old/place.html"
+contains "the redirect refreshes to the article" "$S/public/old/place.html" 'content="0; url=../new.html"'
+contains "the redirect has a plain link" "$S/public/legacy.html" '<a href="new.html">New home</a>'
+page "$S" taken.md "Taken"
+printf -- '---\ntitle: New home\naliases: [taken]\n---\nBody\n' > "$S/content/new.md"
+run "$S" build
+contains "an alias that collides with a page is an error" "$ERR" "alias 'taken' collides"
+printf 'title: T\nbase_url: https://intranet.example/guide/\n' > "$S/site.yml"
+page "$S" taken.md "Taken"; page "$S" new.md "New"
+run "$S" build
+contains "with base_url a sitemap is written" "$S/public/sitemap.xml" "<loc>https://intranet.example/guide/new.html</loc>"

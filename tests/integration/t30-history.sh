@@ -1,0 +1,100 @@
+#!/bin/sh
+# t30: every article's change history, read from git.
+. "$(dirname "$0")/lib.sh"
+
+commit() { # DATE AUTHOR MESSAGE
+	git -C "$S" add -A >/dev/null
+	GIT_AUTHOR_DATE="$1" GIT_COMMITTER_DATE="$1" GIT_AUTHOR_NAME="$2" GIT_AUTHOR_EMAIL="$(echo "$2" | tr -d ' ')@example.org" \
+	GIT_COMMITTER_NAME="$2" GIT_COMMITTER_EMAIL="x@example.org" git -C "$S" commit -q -m "$3" >/dev/null
+}
+
+site h
+git -C "$S" init -q -b main
+page "$S" guide/privacy.md "Privacy at work" "Employers may monitor email.\n\nA second paragraph stays."
+commit "2026-03-03T10:00:00+00:00" "Cara Counsel" "Add privacy guidance"
+page "$S" guide/privacy.md "Privacy at work" "Employers may monitor work email.\n\nA second paragraph stays."
+commit "2026-04-20T09:30:00+01:00" "Dev Patel" "Clarify what may be monitored
+
+Only work accounts are in scope."
+page "$S" guide/other.md "Other" "See [[privacy]]."
+commit "2026-04-21T09:00:00+00:00" "Cara Counsel" "Add other"
+run "$S" build
+status_is "a site in a git repository builds" "$RC" 0
+A=$S/public/guide/privacy.html
+H=$S/public/guide/privacy.history.html
+contains "the article says when and by whom it was last updated" "$A" "Last updated <time datetime=\"2026-04-20T09:30:00+01:00\">20 April 2026</time> by Dev Patel"
+contains "the article counts its revisions and links its history" "$A" '<a href="privacy.history.html">2 revisions'
+check "the history page exists" test -f "$H"
+contains "the history lists the newest revision with its subject" "$H" "20 April 2026</time> — Clarify what may be monitored"
+contains "the history shows the message body" "$H" "Only work accounts are in scope."
+contains "the history lists the first revision's author" "$H" "By Cara Counsel"
+contains "an inserted word is marked with <ins>" "$H" "<ins>work"
+first=$(git -C "$S" rev-list --reverse HEAD | head -n 1 | cut -c1-10)
+R=$S/public/guide/privacy.rev-$first.html
+check "the first revision has its own page" test -f "$R"
+contains "a past version shows the text as it was then" "$R" "Employers may monitor email."
+contains "a past version carries the banner" "$R" "This is a past version from <time datetime=\"2026-03-03T10:00:00+00:00\">3 March 2026</time>"
+contains "a past version links to the current guidance" "$R" 'href="privacy.html">Read the current guidance'
+contains "the oldest version links to the newer one" "$R" "Newer version"
+contains "recent changes groups by day" "$S/public/changes.html" "<h2>21 April 2026</h2>"
+contains "the Atom feed lists a change" "$S/public/changes.xml" "<title>Privacy at work: Clarify what may be monitored</title>"
+
+# A rename with edits keeps the history and leaves a redirect behind.
+git -C "$S" mv content/guide/privacy.md content/guide/monitoring.md
+sed -i 's/second paragraph stays/second paragraph stays, now moved/' "$S/content/guide/monitoring.md"
+sed -i 's/\[\[privacy\]\]/[[monitoring]]/' "$S/content/guide/other.md"
+commit "2026-05-01T12:00:00+00:00" "Sam Okafor" "Rename privacy guidance to monitoring"
+run "$S" build
+status_is "the renamed site builds" "$RC" 0
+contains "history survives a rename (3 revisions)" "$S/public/guide/monitoring.html" "3 revisions"
+contains "the history page shows the move" "$S/public/guide/monitoring.history.html" "moved from"
+check "the old address gets a redirect page" test -f "$S/public/guide/privacy.html"
+contains "the redirect points at the new page" "$S/public/guide/privacy.html" 'url=monitoring.html'
+
+# Uncommitted and untracked work while previewing.
+echo "More text." >> "$S/content/guide/monitoring.md"
+page "$S" guide/fresh.md "Fresh" "Not committed."
+run "$S" build
+contains "an article with uncommitted changes says so" "$S/public/guide/monitoring.html" "changes that are not committed"
+contains "a new untracked article builds without history" "$S/public/guide/fresh.html" "not yet committed"
+check "an untracked article has no history page" test ! -f "$S/public/guide/fresh.history.html"
+git -C "$S" checkout -q -- . ; rm -f "$S/content/guide/fresh.md"
+
+# A merge: the branch's own commits carry the credit.
+git -C "$S" checkout -q -b side
+page "$S" guide/other.md "Other" "See [[monitoring]]. Edited on a branch."
+commit "2026-05-02T12:00:00+00:00" "Branch Author" "Edit on a branch"
+git -C "$S" checkout -q main
+page "$S" guide/third.md "Third" "Third."
+commit "2026-05-03T12:00:00+00:00" "Cara Counsel" "Add third"
+GIT_AUTHOR_DATE=2026-05-04T12:00:00Z GIT_COMMITTER_DATE=2026-05-04T12:00:00Z git -C "$S" merge -q --no-edit side >/dev/null 2>&1
+run "$S" build
+contains "a merged branch's commit is credited to its author" "$S/public/guide/other.history.html" "Branch Author"
+
+# .mailmap
+printf 'Cara Counsel-Smith <CaraCounsel@example.org>\n' > "$S/.mailmap"
+run "$S" build
+contains ".mailmap names are used" "$S/public/guide/third.html" "by Cara Counsel-Smith"
+rm "$S/.mailmap"
+
+# A shallow clone builds and says the history is partial.
+git clone -q --depth 1 "file://$S" "$TMP/shallow" 2>/dev/null
+run "$TMP/shallow" build -o "$TMP/shallow-out"
+status_is "a shallow clone builds" "$RC" 0
+contains "a shallow clone marks history as partial" "$TMP/shallow-out/guide/monitoring.history.html" "Only part of the history"
+
+# Outside a repository, and with history off.
+site plain
+page "$S" a.md "A" "text"
+run "$S" build
+status_is "a site outside any repository builds" "$RC" 0
+check "no history pages are written without a repository" sh -c "! ls '$S/public' | grep -q history"
+site off
+git -C "$S" init -q -b main; page "$S" a.md "A" "text"; commit "2026-01-01T00:00:00Z" "X Y" "add"
+printf 'title: T\nhistory: false\n' > "$S/site.yml"
+run "$S" build
+check "history: false writes no history pages" test ! -f "$S/public/a.history.html"
+site empty
+git -C "$S" init -q -b main; page "$S" a.md "A" "text"
+run "$S" build
+status_is "a repository with no commits builds" "$RC" 0
