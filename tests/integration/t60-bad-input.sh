@@ -1,0 +1,80 @@
+#!/bin/sh
+# t60: whatever lands in the repository, the build survives: a clear
+# path:line:col error and exit 1, or a safe render — never a crash, a hang
+# or a write outside OUT.
+. "$(dirname "$0")/lib.sh"
+limit() { timeout 20 "$@"; }
+
+expect_error() { # DESCRIPTION FILE-CONTENT(printf format) EXPECTED-DIAGNOSTIC
+	site e
+	printf -- "$2" > "$S/content/bad.md"
+	limit "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/err"; rc=$?
+	if [ "$rc" = 1 ] && grep -qF -- "$3" "$TMP/err"; then ok "$1"; else not_ok "$1" "status $rc: $(cat "$TMP/err")"; fi
+}
+expect_error "a NUL byte is an error at its position" '---\ntitle: T\n---\nab\000c\n' "content/bad.md:4:3: error: the file contains a NUL byte"
+expect_error "an empty file has no front matter" '' "content/bad.md:1:1: error: the file has no front matter"
+expect_error "tabs for YAML indentation are an error at their line" '---\ntitle: T\ntags:\n\t- a\n---\n' "content/bad.md:4:"
+expect_error "a duplicate key is an error at its line" '---\ntitle: T\ntitle: U\n---\n' "content/bad.md:3:1: error: duplicate key: title"
+expect_error "YAML aliases (alias bombs) are refused" '---\ntitle: T\na: &a [x, x]\nb: [*a, *a]\n---\n' "YAML aliases (*name) are not supported"
+expect_error "custom YAML tags are refused" '---\ntitle: !!python/object:os.system x\n---\n' "custom YAML tags are not allowed"
+expect_error "a title of the wrong type is an error" '---\ntitle: [a, b]\n---\n' "content/bad.md:2:1: error: 'title' must be non-empty text"
+expect_error "front matter that is a list is an error" '---\n- a\n- b\n---\n' "front matter must be a mapping"
+deep=$(python3 -c "print('a: ' + '['*200 + ']'*200)")
+expect_error "deeply nested YAML is refused" "---\ntitle: T\n$deep\n---\n" "YAML nested too deeply"
+
+site big
+page "$S" ok.md "OK"
+python3 -c "
+import sys
+sys.stdout.write('---\ntitle: Huge\n---\n' + ('word ' * 2000000))" > "$S/content/huge.md"
+limit "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/err"; rc=$?
+status_is "a file over the 8 MiB limit fails the build" "$rc" 1
+contains "the size limit is named" "$TMP/err" "content/huge.md: error: the file is larger than the limit of 8 MiB"
+python3 -c "
+import sys
+sys.stdout.write('---\ntitle: Long\n---\n' + ('x' * 3000000) + '\n' + '*' * 100000 + '\n' + '[' * 50000 + '\n')" > "$S/content/huge.md"
+limit "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/err"; rc=$?
+status_is "very long lines and pathological emphasis render safely" "$rc" 0
+
+# Symlinks, loops, FIFOs.
+site links
+page "$S" a.md "A"
+echo secret > "$TMP/outside.md"
+ln -s "$TMP/outside.md" "$S/content/leak.md"
+ln -s missing.md "$S/content/dangling.md"
+ln -s loop1.md "$S/content/loop2.md"; ln -s loop2.md "$S/content/loop1.md"
+mkfifo "$S/content/pipe.md"
+limit "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/err"; rc=$?
+status_is "bad symlinks fail the build (and a FIFO does not hang it)" "$rc" 1
+contains "a symlink out of the site is refused" "$TMP/err" "content/leak.md: error: symbolic link points outside the site"
+contains "a dangling symlink is reported" "$TMP/err" "content/dangling.md: error: symbolic link is broken or loops"
+contains "a symlink loop is reported" "$TMP/err" "content/loop1.md: error: symbolic link is broken or loops"
+contains "a FIFO is skipped with a warning" "$TMP/err" "content/pipe.md: warning: not a regular file"
+check "nothing was written" test ! -e "$S/public"
+
+site names
+page "$S" a.md "A"
+mkdir -p "$S/content/x"; printf -- '---\ntitle: B\n---\n' > "$S/content/x/back\\slash.md"
+printf -- '---\ntitle: C\n---\n' > "$S/content/x/%2e%2e.md"
+limit "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/err"
+contains "a backslash in a file name is refused" "$TMP/err" "cannot be used in a URL"
+contains "a percent sign in a file name is refused" "$TMP/err" "content/x/%2e%2e.md: error"
+
+# XSS vectors are escaped wherever they are printed.
+site xss
+V='"><script>alert(1)</script>'
+printf -- '---\ntitle: %s\nsummary: %s\ntags: ["%s"]\n---\n# %s\n\n[link](b.md "%s")\n\n![%s](pic.png)\n\n```%s\ncode\n```\n\n[[b|%s]]\n' \
+  "'$V'" "'$V'" '\"><script>alert(3)</script>' "$V" 'x\" onmouseover=\"alert(2)' "$V" '"><script>' "$V" > "$S/content/a.md"
+page "$S" b.md "B"
+printf 'P' > "$S/content/pic.png"
+printf 'title: %s\nbase_url: https://x.example\n' "'$V'" > "$S/site.yml"
+git -C "$S" init -q -b main && git -C "$S" add -A && git -C "$S" -c user.name="$V" -c user.email=a@b commit -q -m "$V"
+limit "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/err"; rc=$?
+status_is "a site full of markup in every field builds" "$rc" 0
+for f in a.html b.html index.html a-z.html tags/index.html a.history.html changes.html search.html; do
+	if grep -rq '<script>alert' "$S/public/$f"; then not_ok "no injected script in $f"; else ok "no injected script in $f"; fi
+done
+lacks "no attribute breaks out of a link title" "$S/public/a.html" '" onmouseover="'
+lacks "the feed escapes titles and authors" "$S/public/changes.xml" "<script>"
+if grep -rl '</script' "$S/public"/search-*.js >/dev/null 2>&1; then not_ok "the search index cannot close its script"; else ok "the search index cannot close its script"; fi
+check "every write stayed inside OUT" sh -c "[ -z \"\$(find '$TMP' -newer '$S/site.yml' -type f ! -path '$S/*' ! -path '$TMP/err' ! -path '$TMP/std*')\" ]"

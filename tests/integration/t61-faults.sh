@@ -1,0 +1,40 @@
+#!/bin/sh
+# t61: faults during a build — OUT is always wholly old or wholly new.
+. "$(dirname "$0")/lib.sh"
+
+site f
+for i in $(seq 1 60); do page "$S" "s$((i % 5))/p$i.md" "Page $i" "$(printf 'Para %s.\\n\\n' $(seq 1 40))"; done
+run "$S" build
+status_is "the fixture builds" "$RC" 0
+cp -r "$S/public" "$TMP/good"
+
+# A disk that fills up: writes fail part-way.
+(trap '' XFSZ; ulimit -f 8; "$QUIRE" build -s "$S" -o "$S/public" >/dev/null 2>"$TMP/err"); rc=$?
+[ "$rc" -ne 0 ] && ok "a full disk fails the build (status $rc)" || not_ok "a full disk fails the build"
+contains "the message says a file could not be written" "$TMP/err" "cannot write"
+check "after a full disk OUT is unchanged" diff -r "$TMP/good" "$S/public"
+check "the staging folder is cleaned up" sh -c "! ls -a '$S' | grep -q staging"
+
+# kill -9 mid-build, then a new build.
+"$QUIRE" build -s "$S" -j 1 >/dev/null 2>&1 &
+pid=$!
+sleep 0.05; kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+check "after kill -9 OUT is whole (old or new)" diff -r "$TMP/good" "$S/public"
+run "$S" build
+status_is "the next build succeeds after a kill -9" "$RC" 0
+check "it removed the dead build's staging folder" sh -c "! ls -a '$S' | grep -q staging"
+
+# SIGTERM mid-build.
+"$QUIRE" build -s "$S" -j 1 >/dev/null 2>"$TMP/term" &
+pid=$!
+sleep 0.05; kill -TERM $pid 2>/dev/null; wait $pid; rc=$?
+[ "$rc" = 2 ] || [ "$rc" = 0 ] && ok "SIGTERM ends the build with status 2 (or it had finished: $rc)" || not_ok "SIGTERM status" "got $rc"
+check "after SIGTERM OUT is whole" diff -r "$TMP/good" "$S/public"
+check "after SIGTERM no staging folder remains" sh -c "! ls -a '$S' | grep -q staging"
+
+# Two builds into one OUT at once take turns.
+"$QUIRE" build -s "$S" >/dev/null 2>&1 & a=$!
+"$QUIRE" build -s "$S" >/dev/null 2>&1 & b=$!
+wait $a; ra=$?; wait $b; rb=$?
+[ "$ra" = 0 ] && [ "$rb" = 0 ] && ok "two simultaneous builds both succeed" || not_ok "two simultaneous builds both succeed" "$ra $rb"
+check "after two simultaneous builds OUT is whole" diff -r "$TMP/good" "$S/public"
