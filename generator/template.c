@@ -75,6 +75,8 @@ struct parser {
 	struct diag *d;
 	int errors;
 	size_t lc_off, lc_ls;      /* linecol's resume point */
+	const char *eq_miss_ctag;  /* no '=' + this ctag at or after eq_miss */
+	size_t eq_miss;
 	int lc_line;
 };
 
@@ -395,7 +397,16 @@ static void compile(struct parser *p)
 				k++;
 			}
 			if (type == '=') {
-				close = find_close(p, k, '=');
+				/* Remembering a failed search keeps a run of
+				 * bad {{= tags from rescanning to the end. */
+				if (p->eq_miss_ctag == p->ctag && k >= p->eq_miss)
+					close = (size_t)-1;
+				else
+					close = find_close(p, k, '=');
+				if (close == (size_t)-1) {
+					p->eq_miss_ctag = p->ctag;
+					p->eq_miss = k;
+				}
 				if (close == (size_t)-1) {
 					size_t c2 = find_close(p, k, 0);
 					if (c2 == (size_t)-1)

@@ -833,6 +833,30 @@ static void exploding_nested_loops_hit_the_render_limit(void)
 	tmpl_set_free(s);
 }
 
+static void thousands_of_nested_sections_fail_cleanly(void)
+{
+	struct tmpl_set *s = tmpl_set_new();
+	struct diag *d = diag_new();
+	struct buf src = BUF_INIT, out = BUF_INIT;
+	json_t *ctx = json_pack("{s:b}", "t", 1);
+	char *err = NULL;
+
+	for (int i = 0; i < 20000; i++)
+		buf_puts(&src, "{{#t}}");
+	for (int i = 0; i < 20000; i++)
+		buf_puts(&src, "{{/t}}");
+	CHECK(tmpl_set_add(s, "deep", src.ptr, src.len, "deep.mustache", d) == 0);
+	CHECK(tmpl_render(s, "deep", ctx, &out, &err) == -1);
+	CHECK_STR(err, "deep.mustache: sections and partials nested deeper "
+		  "than 512 levels");
+	free(err);
+	json_decref(ctx);
+	buf_free(&src);
+	buf_free(&out);
+	diag_free(d);
+	tmpl_set_free(s);
+}
+
 struct job {
 	const struct tmpl_set *s;
 	json_t *ctx;
@@ -959,6 +983,7 @@ int main(void)
 	RUN(load_dir_compiles_every_mustache_file);
 	RUN(load_dir_reports_a_missing_folder);
 	RUN(exploding_nested_loops_hit_the_render_limit);
+	RUN(thousands_of_nested_sections_fail_cleanly);
 	RUN(many_threads_render_one_set_at_once);
 	UNIT_END();
 }
