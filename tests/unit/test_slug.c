@@ -1,0 +1,103 @@
+/* Unit tests for slugs (generator/slug.c), heading ids and link positions
+ * (generator/markdown.c), and relative URLs (generator/site.c). */
+#include <stdlib.h>
+
+#include "markdown.h"
+#include "site.h"
+#include "slug.h"
+#include "unit.h"
+
+static void check_slug(const char *in, const char *want)
+{
+	char *s = slug_make(in);
+	CHECK_STR(s, want);
+	free(s);
+}
+
+static void slugs_are_lower_case_ascii_joined_by_dashes(void)
+{
+	check_slug("Court Orders", "court-orders");
+	check_slug("  What's next?  ", "what-s-next");
+	check_slug("Article 8 & 10 (ECHR)", "article-8-10-echr");
+	check_slug("Données personnelles", "donn-es-personnelles");
+	check_slug("日本", "");
+}
+
+static void heading_ids_are_unique_within_a_page(void)
+{
+	struct md_doc doc;
+	const char *md = "# Costs\n\n## Costs\n\n## Costs\n\n## 日本\n\n## `code` *and* text\n";
+	CHECK(md_parse(&doc, md, strlen(md), 1, 0) == 0);
+	struct heading *h;
+	size_t n;
+	md_headings(&doc, &h, &n);
+	CHECK(n == 5);
+	if (n == 5) {
+		CHECK_STR(h[0].id, "costs");
+		CHECK_STR(h[1].id, "costs-2");
+		CHECK_STR(h[2].id, "costs-3");
+		CHECK_STR(h[3].id, "section");
+		CHECK_STR(h[4].id, "code-and-text");
+		CHECK(h[1].level == 2);
+	}
+	md_free_headings(h, n);
+	md_free(&doc);
+}
+
+static void wiki_links_carry_their_source_position(void)
+{
+	struct md_doc doc;
+	const char *md = "Intro\n\nSee [[court-orders|the orders]] and `[[code]]`.\n";
+	CHECK(md_parse(&doc, md, strlen(md), 10, 0) == 0);
+	md_expand_wikilinks(&doc);
+	struct rawlink *l;
+	size_t n;
+	md_links(&doc, &l, &n);
+	CHECK(n == 1);
+	if (n == 1) {
+		CHECK_STR(l[0].url, "court-orders");
+		CHECK(l[0].wiki);
+		CHECK(l[0].line == 12);
+		CHECK(l[0].col == 5);
+		free(l[0].url);
+	}
+	free(l);
+	md_free(&doc);
+}
+
+static void relative_urls_climb_only_as_far_as_needed(void)
+{
+	char *u = site_rel_url("a/b.html", "a/c.html");
+	CHECK_STR(u, "c.html");
+	free(u);
+	u = site_rel_url("a/b/c.html", "d.html");
+	CHECK_STR(u, "../../d.html");
+	free(u);
+	u = site_rel_url("index.html", "a/b.html");
+	CHECK_STR(u, "a/b.html");
+	free(u);
+	u = site_root_prefix("a/b/c.html");
+	CHECK_STR(u, "../../");
+	free(u);
+}
+
+static void raw_html_is_omitted_unless_allowed(void)
+{
+	char *h = md_to_html("<b>x</b> [a](javascript:alert(1))", 0);
+	CHECK(strstr(h, "<b>") == NULL);
+	CHECK(strstr(h, "javascript:") == NULL);
+	free(h);
+	h = md_to_html("<b>x</b>", 1);
+	CHECK(strstr(h, "<b>x</b>") != NULL);
+	free(h);
+}
+
+int main(void)
+{
+	RUN(slugs_are_lower_case_ascii_joined_by_dashes);
+	RUN(heading_ids_are_unique_within_a_page);
+	RUN(wiki_links_carry_their_source_position);
+	RUN(relative_urls_climb_only_as_far_as_needed);
+	RUN(raw_html_is_omitted_unless_allowed);
+	UNIT_END();
+}
