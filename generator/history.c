@@ -276,6 +276,7 @@ struct fprint {
 struct walk {
 	struct history *h;
 	git_repository *repo;
+	git_odb *odb;
 	git_mailmap *mailmap;
 	struct node *nodes;
 	size_t nnodes, capnodes;
@@ -309,24 +310,89 @@ static void report_git(struct diag *d, const char *what)
 
 /* ---- tree cache ---- */
 
-/* Returns the tree (borrowed): it stays valid until tree_rotate has run
- * twice, i.e. through this commit and the next one processed.  NULL on a
- * read error. */
-static git_tree *tree_get(struct walk *w, const git_oid *id)
+/* Trees are read raw from the object database and scanned in place: no
+ * per-entry parsing or allocation, and identical entries are skipped with
+ * one memcmp. */
+struct rtree {
+	const unsigned char *p, *end;
+};
+
+/* One entry of a raw tree: "<octal mode> <name>\0<20-byte id>". */
+struct rent {
+	const char *name;
+	size_t namelen, len; /* len: the whole entry's bytes */
+	unsigned mode;
+	git_oid id;
+};
+
+#define MODE_TREE 0040000u
+#define MODE_BLOB 0100644u
+#define MODE_EXEC 0100755u
+
+static int rent_parse(const unsigned char *p, const unsigned char *end, struct rent *e)
 {
-	struct omap_slot *s = omap_find(&w->gen[0], id);
-	if (s)
-		return s->val;
-	git_tree *t = NULL;
-	s = omap_find(&w->gen[1], id);
-	if (s && s->val) {
-		t = s->val;
-		s->val = NULL;
-	} else if (git_tree_lookup(&t, w->repo, id) < 0) {
-		return NULL;
+	const unsigned char *q = p;
+	unsigned mode = 0;
+	while (q < end && *q != ' ') {
+		if (*q < '0' || *q > '7')
+			return -1;
+		mode = mode * 8 + (unsigned)(*q++ - '0');
 	}
-	omap_put(&w->gen[0], id, t);
-	return t;
+	if (q == end || q == p)
+		return -1;
+	q++;
+	const unsigned char *nul = memchr(q, 0, (size_t)(end - q));
+	if (!nul || end - nul < 1 + GIT_OID_RAWSZ)
+		return -1;
+	e->name = (const char *)q;
+	e->namelen = (size_t)(nul - q);
+	e->mode = mode;
+	memcpy(e->id.id, nul + 1, GIT_OID_RAWSZ);
+	e->len = (size_t)(nul + 1 + GIT_OID_RAWSZ - p);
+	return 0;
+}
+
+static int rent_is_tree(const struct rent *e)
+{
+	return (e->mode & 0170000u) == MODE_TREE;
+}
+
+static int rent_is_md(const struct rent *e)
+{
+	return (e->mode == MODE_BLOB || e->mode == MODE_EXEC) && e->namelen > 3 &&
+	       memcmp(e->name + e->namelen - 3, ".md", 3) == 0;
+}
+
+static const git_oid *rent_oid(const struct rent *e)
+{
+	return &e->id;
+}
+
+/* Reads a tree into t; the data stays valid until tree_rotate has run
+ * twice, i.e. through this commit and the next one processed.  Returns 0
+ * or negative on a read error. */
+static int tree_get(struct walk *w, const git_oid *id, struct rtree *t)
+{
+	git_odb_object *o = NULL;
+	struct omap_slot *s = omap_find(&w->gen[0], id);
+	if (s) {
+		o = s->val;
+	} else if ((s = omap_find(&w->gen[1], id)) && s->val) {
+		o = s->val;
+		s->val = NULL;
+		omap_put(&w->gen[0], id, o);
+	} else {
+		if (git_odb_read(&o, w->odb, id) < 0)
+			return -1;
+		omap_put(&w->gen[0], id, o);
+		if (git_odb_object_type(o) != GIT_OBJECT_TREE) {
+			git_error_set_str(GIT_ERROR_OBJECT, "a tree entry does not point at a tree");
+			return -1;
+		}
+	}
+	t->p = git_odb_object_data(o);
+	t->end = t->p + git_odb_object_size(o);
+	return 0;
 }
 
 static void tree_rotate(struct walk *w)
@@ -334,7 +400,7 @@ static void tree_rotate(struct walk *w)
 	struct omap *old = &w->gen[1];
 	for (size_t i = 0; i < old->cap; i++)
 		if (old->slots[i].used && old->slots[i].val)
-			git_tree_free(old->slots[i].val);
+			git_odb_object_free(old->slots[i].val);
 	omap_clear(old);
 	struct omap t = w->gen[0];
 	w->gen[0] = w->gen[1];
@@ -346,56 +412,100 @@ static void tree_cache_free(struct walk *w)
 	for (int g = 0; g < 2; g++) {
 		for (size_t i = 0; i < w->gen[g].cap; i++)
 			if (w->gen[g].slots[i].used && w->gen[g].slots[i].val)
-				git_tree_free(w->gen[g].slots[i].val);
+				git_odb_object_free(w->gen[g].slots[i].val);
 		omap_free(&w->gen[g]);
 	}
+}
+
+/* Finds the entry called name (namelen bytes) in a tree.  1 found, 0 not,
+ * negative on a malformed tree. */
+static int tree_find(const struct rtree *t, const char *name, size_t namelen, struct rent *e)
+{
+	for (const unsigned char *p = t->p; p < t->end; p += e->len) {
+		if (rent_parse(p, t->end, e) < 0)
+			return -1;
+		if (e->namelen == namelen && memcmp(e->name, name, namelen) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int malformed(void)
+{
+	git_error_set_str(GIT_ERROR_OBJECT, "malformed tree object");
+	return -1;
 }
 
 /* Finds content/ (under the site prefix) in a commit's root tree.
  * Returns 1 and its id, 0 when there is none, negative on a read error. */
 static int content_id(struct walk *w, const git_oid *root, git_oid *out)
 {
-	git_tree *t = tree_get(w, root);
-	if (!t)
+	struct rtree t;
+	struct rent e;
+	if (tree_get(w, root, &t) < 0)
 		return -1;
 	for (size_t i = 0; i < w->ncomps; i++) {
-		const git_tree_entry *e = git_tree_entry_byname(t, w->comps[i]);
-		if (!e || git_tree_entry_type(e) != GIT_OBJECT_TREE)
+		int rc = tree_find(&t, w->comps[i], strlen(w->comps[i]), &e);
+		if (rc < 0)
+			return malformed();
+		if (!rc || !rent_is_tree(&e))
 			return 0;
 		if (i + 1 == w->ncomps) {
-			git_oid_cpy(out, git_tree_entry_id(e));
+			git_oid_cpy(out, rent_oid(&e));
 			return 1;
 		}
-		if (!(t = tree_get(w, git_tree_entry_id(e))))
+		if (tree_get(w, rent_oid(&e), &t) < 0)
 			return -1;
 	}
 	return 0;
+}
+
+/* The .md blob at rel ("a/b.md") under a tree: 1 and its id, 0 when there
+ * is none, negative on a read error. */
+static int tree_find_path(struct walk *w, const git_oid *tree, const char *rel, git_oid *out)
+{
+	struct rtree t;
+	struct rent e;
+	if (tree_get(w, tree, &t) < 0)
+		return -1;
+	for (;;) {
+		const char *slash = strchr(rel, '/');
+		size_t n = slash ? (size_t)(slash - rel) : strlen(rel);
+		int rc = tree_find(&t, rel, n, &e);
+		if (rc < 0)
+			return malformed();
+		if (!rc)
+			return 0;
+		if (!slash) {
+			if (!rent_is_md(&e))
+				return 0;
+			git_oid_cpy(out, rent_oid(&e));
+			return 1;
+		}
+		if (!rent_is_tree(&e))
+			return 0;
+		if (tree_get(w, rent_oid(&e), &t) < 0)
+			return -1;
+		rel = slash + 1;
+	}
 }
 
 /* ---- comparing trees ---- */
 
 /* git's tree order: names compare bytewise, a tree's name as if it ended
  * in '/'. */
-static int entry_cmp(const char *a, size_t alen, int atree, const char *b, size_t blen, int btree)
+static int rent_cmp(const struct rent *a, const struct rent *b)
 {
-	size_t n = alen < blen ? alen : blen;
-	int c = memcmp(a, b, n);
+	size_t n = a->namelen < b->namelen ? a->namelen : b->namelen;
+	int c = memcmp(a->name, b->name, n);
 	if (c)
 		return c;
-	int ca = alen > n ? (unsigned char)a[n] : atree ? '/' : 0;
-	int cb = blen > n ? (unsigned char)b[n] : btree ? '/' : 0;
+	int ca = a->namelen > n ? (unsigned char)a->name[n] : rent_is_tree(a) ? '/' : 0;
+	int cb = b->namelen > n ? (unsigned char)b->name[n] : rent_is_tree(b) ? '/' : 0;
 	return ca - cb;
 }
 
-static int is_md_blob(const git_tree_entry *e, size_t namelen)
-{
-	git_filemode_t m = git_tree_entry_filemode(e);
-	if (m != GIT_FILEMODE_BLOB && m != GIT_FILEMODE_BLOB_EXECUTABLE)
-		return 0;
-	return namelen > 3 && memcmp(git_tree_entry_name(e) + namelen - 3, ".md", 3) == 0;
-}
-
-static void change_add(struct walk *w, const struct buf *dir, const char *name, size_t namelen,
+static void change_add(struct walk *w, const struct buf *dir, const struct rent *e,
 		       const git_oid *old, const git_oid *new)
 {
 	if (w->nch == w->capch) {
@@ -406,7 +516,7 @@ static void change_add(struct walk *w, const struct buf *dir, const char *name, 
 	memset(c, 0, sizeof(*c));
 	c->path = w->names.len;
 	buf_put(&w->names, dir->ptr ? dir->ptr : "", dir->len);
-	buf_put(&w->names, name, namelen);
+	buf_put(&w->names, e->name, e->namelen);
 	buf_putc(&w->names, '\0');
 	if ((c->has_old = old != NULL))
 		git_oid_cpy(&c->old, old);
@@ -414,70 +524,65 @@ static void change_add(struct walk *w, const struct buf *dir, const char *name, 
 		git_oid_cpy(&c->new, new);
 }
 
-static int diff_trees(struct walk *w, git_tree *a, git_tree *b, struct buf *dir);
+static int diff_trees(struct walk *w, const git_oid *a, const git_oid *b, struct buf *dir);
 
-/* Recurses into a subtree that exists on one side only (or differs). */
-static int diff_sub(struct walk *w, const git_tree_entry *ea, const git_tree_entry *eb,
-		    const char *name, size_t namelen, struct buf *dir)
+/* Recurses into a subtree that exists on one side only, or differs. */
+static int diff_sub(struct walk *w, const struct rent *ea, const struct rent *eb, struct buf *dir)
 {
-	git_tree *ta = NULL, *tb = NULL;
-	if (ea && !(ta = tree_get(w, git_tree_entry_id(ea))))
-		return -1;
-	if (eb && !(tb = tree_get(w, git_tree_entry_id(eb))))
-		return -1;
+	const struct rent *e = ea ? ea : eb;
 	size_t len = dir->len;
-	buf_put(dir, name, namelen);
+	buf_put(dir, e->name, e->namelen);
 	buf_putc(dir, '/');
-	int rc = diff_trees(w, ta, tb, dir);
+	int rc = diff_trees(w, ea ? rent_oid(ea) : NULL, eb ? rent_oid(eb) : NULL, dir);
 	buf_truncate(dir, len);
 	return rc;
 }
 
-/* Merge-joins two sorted trees (either may be NULL for "empty"),
+/* Merge-joins two sorted trees (either id may be NULL for "empty"),
  * recording each .md path whose blob differs. */
-static int diff_trees(struct walk *w, git_tree *a, git_tree *b, struct buf *dir)
+static int diff_trees(struct walk *w, const git_oid *a, const git_oid *b, struct buf *dir)
 {
-	size_t na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0;
-	size_t i = 0, j = 0;
-	while (i < na || j < nb) {
-		const git_tree_entry *ea = i < na ? git_tree_entry_byindex(a, i) : NULL;
-		const git_tree_entry *eb = j < nb ? git_tree_entry_byindex(b, j) : NULL;
-		const char *an = ea ? git_tree_entry_name(ea) : NULL;
-		const char *bn = eb ? git_tree_entry_name(eb) : NULL;
-		size_t al = an ? strlen(an) : 0, bl = bn ? strlen(bn) : 0;
-		int at = ea && git_tree_entry_type(ea) == GIT_OBJECT_TREE;
-		int bt = eb && git_tree_entry_type(eb) == GIT_OBJECT_TREE;
-		int cmp = !ea ? 1 : !eb ? -1 : entry_cmp(an, al, at, bn, bl, bt);
-		if (cmp == 0 && git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb))) {
-			if (!at && is_md_blob(ea, al) != is_md_blob(eb, bl))
-				change_add(w, dir, an, al, is_md_blob(ea, al) ? git_tree_entry_id(ea) : NULL,
-					   is_md_blob(eb, bl) ? git_tree_entry_id(eb) : NULL);
-			i++, j++;
+	struct rtree ta = { NULL, NULL }, tb = { NULL, NULL };
+	struct rent ea, eb;
+	if ((a && tree_get(w, a, &ta) < 0) || (b && tree_get(w, b, &tb) < 0))
+		return -1;
+	const unsigned char *pa = ta.p, *pb = tb.p;
+	while (pa < ta.end || pb < tb.end) {
+		int cmp, rc = 0;
+		if (pa < ta.end && rent_parse(pa, ta.end, &ea) < 0)
+			return malformed();
+		if (pa < ta.end && pb < tb.end && (size_t)(tb.end - pb) >= ea.len &&
+		    memcmp(pa, pb, ea.len) == 0) {
+			pa += ea.len, pb += ea.len; /* the same entry on both sides */
 			continue;
 		}
-		int rc = 0;
+		if (pb < tb.end && rent_parse(pb, tb.end, &eb) < 0)
+			return malformed();
+		cmp = pa == ta.end ? 1 : pb == tb.end ? -1 : rent_cmp(&ea, &eb);
 		if (cmp < 0) {
-			if (at)
-				rc = diff_sub(w, ea, NULL, an, al, dir);
-			else if (is_md_blob(ea, al))
-				change_add(w, dir, an, al, git_tree_entry_id(ea), NULL);
-			i++;
+			if (rent_is_tree(&ea))
+				rc = diff_sub(w, &ea, NULL, dir);
+			else if (rent_is_md(&ea))
+				change_add(w, dir, &ea, rent_oid(&ea), NULL);
+			pa += ea.len;
 		} else if (cmp > 0) {
-			if (bt)
-				rc = diff_sub(w, NULL, eb, bn, bl, dir);
-			else if (is_md_blob(eb, bl))
-				change_add(w, dir, bn, bl, NULL, git_tree_entry_id(eb));
-			j++;
+			if (rent_is_tree(&eb))
+				rc = diff_sub(w, NULL, &eb, dir);
+			else if (rent_is_md(&eb))
+				change_add(w, dir, &eb, NULL, rent_oid(&eb));
+			pb += eb.len;
 		} else {
-			if (at) {
-				rc = diff_sub(w, ea, eb, an, al, dir);
+			int same = git_oid_equal(rent_oid(&ea), rent_oid(&eb));
+			if (rent_is_tree(&ea)) {
+				if (!same)
+					rc = diff_sub(w, &ea, &eb, dir);
 			} else {
-				int ma = is_md_blob(ea, al), mb = is_md_blob(eb, bl);
-				if (ma || mb)
-					change_add(w, dir, an, al, ma ? git_tree_entry_id(ea) : NULL,
-						   mb ? git_tree_entry_id(eb) : NULL);
+				int ma = rent_is_md(&ea), mb = rent_is_md(&eb);
+				if ((ma || mb) && !(ma && mb && same))
+					change_add(w, dir, &ea, ma ? rent_oid(&ea) : NULL,
+						   mb ? rent_oid(&eb) : NULL);
 			}
-			i++, j++;
+			pa += ea.len, pb += eb.len;
 		}
 		if (rc < 0)
 			return rc;
@@ -493,31 +598,20 @@ static int filter_merge(struct walk *w, const struct node *n)
 {
 	for (uint32_t k = 1; k < n->np; k++) {
 		const struct node *p = &w->nodes[w->parents[n->pfirst + k]];
-		git_oid cid;
-		git_tree *ct = NULL;
-		int rc = content_id(w, &p->tree, &cid);
-		if (rc < 0)
-			return rc;
-		if (rc == 1 && !(ct = tree_get(w, &cid)))
-			return -1;
+		git_oid cid, blob;
+		int has_content = content_id(w, &p->tree, &cid);
+		if (has_content < 0)
+			return has_content;
 		for (size_t i = 0; i < w->nch; i++) {
 			struct change *c = &w->ch[i];
+			int present = 0;
 			if (c->dropped)
 				continue;
-			git_tree_entry *e = NULL;
-			int present = 0;
-			if (ct) {
-				rc = git_tree_entry_bypath(&e, ct, w->names.ptr + c->path);
-				if (rc < 0 && rc != GIT_ENOTFOUND)
-					return rc;
-				if (rc == 0) {
-					git_filemode_t m = git_tree_entry_filemode(e);
-					present = m == GIT_FILEMODE_BLOB || m == GIT_FILEMODE_BLOB_EXECUTABLE;
-				}
-			}
-			if (c->has_new ? present && git_oid_equal(git_tree_entry_id(e), &c->new) : !present)
+			if (has_content &&
+			    (present = tree_find_path(w, &cid, w->names.ptr + c->path, &blob)) < 0)
+				return present;
+			if (c->has_new ? present && git_oid_equal(&blob, &c->new) : !present)
 				c->dropped = 1;
-			git_tree_entry_free(e);
 		}
 	}
 	return 0;
@@ -778,15 +872,10 @@ static int process_commit(struct walk *w, const struct node *n)
 	}
 	if (has_new == has_old && (!has_new || git_oid_equal(&cnew, &cold)))
 		return 0;
-	git_tree *tn = NULL, *to = NULL;
-	if (has_new && !(tn = tree_get(w, &cnew)))
-		return -1;
-	if (has_old && !(to = tree_get(w, &cold)))
-		return -1;
 	w->nch = 0;
 	buf_reset(&w->names);
 	struct buf dir = BUF_INIT;
-	int rc = diff_trees(w, to, tn, &dir);
+	int rc = diff_trees(w, has_old ? &cold : NULL, has_new ? &cnew : NULL, &dir);
 	buf_free(&dir);
 	if (rc < 0)
 		return rc;
@@ -978,32 +1067,41 @@ static int path_cmp(const void *a, const void *b)
 	return strcmp(((const struct record *)a)->path, ((const struct record *)b)->path);
 }
 
-static int live_cb(const char *root, const git_tree_entry *e, void *payload)
+/* Records the .md files under a tree at HEAD: what counts as committed. */
+static int collect_live(struct walk *w, const git_oid *id, struct buf *dir)
 {
-	struct history *h = payload;
-	const char *name = git_tree_entry_name(e);
-	if (git_tree_entry_type(e) == GIT_OBJECT_TREE || !is_md_blob(e, strlen(name)))
-		return 0;
-	char *p = arena_alloc(&h->arena, 8 + strlen(root) + strlen(name) + 1);
-	strcpy(p, "content/");
-	strcat(p, root);
-	strcat(p, name);
-	smap_put(&h->live, p, 1);
+	struct rtree t;
+	struct rent e;
+	if (tree_get(w, id, &t) < 0)
+		return -1;
+	for (const unsigned char *p = t.p; p < t.end; p += e.len) {
+		if (rent_parse(p, t.end, &e) < 0)
+			return malformed();
+		size_t len = dir->len;
+		buf_put(dir, e.name, e.namelen);
+		if (rent_is_tree(&e)) {
+			buf_putc(dir, '/');
+			if (collect_live(w, rent_oid(&e), dir) < 0)
+				return -1;
+		} else if (rent_is_md(&e)) {
+			smap_put(&w->h->live, arena_strdup(&w->h->arena, dir->ptr), 1);
+		}
+		buf_truncate(dir, len);
+	}
 	return 0;
 }
 
-/* Records the .md files at HEAD: what counts as committed. */
 static int load_live(struct walk *w, const git_oid *head_tree)
 {
 	git_oid cid;
-	git_tree *t = NULL;
+	struct buf dir = BUF_INIT;
 	int rc = content_id(w, head_tree, &cid);
-	if (rc <= 0)
-		return rc;
-	if ((rc = git_tree_lookup(&t, w->repo, &cid)) < 0)
-		return rc;
-	rc = git_tree_walk(t, GIT_TREEWALK_PRE, live_cb, w->h);
-	git_tree_free(t);
+	if (rc > 0) {
+		buf_puts(&dir, "content/");
+		rc = collect_live(w, &cid, &dir);
+	}
+	buf_free(&dir);
+	tree_rotate(w);
 	return rc;
 }
 
@@ -1084,6 +1182,7 @@ static void walk_free(struct walk *w)
 	buf_free(&w->tmp);
 	smap_free(&w->cur, 0);
 	git_mailmap_free(w->mailmap);
+	git_odb_free(w->odb);
 }
 
 /* libgit2 1.5 reports a repository owned by another user as a missing
@@ -1205,6 +1304,8 @@ struct history *hist_load(const char *site_dir, struct diag *d)
 
 	w.h = h;
 	w.repo = h->repo;
+	if (git_repository_odb(&w.odb, h->repo) < 0)
+		goto fail;
 	if (git_mailmap_from_repository(&w.mailmap, h->repo) < 0)
 		w.mailmap = NULL;
 	for (const char *p = h->prefix, *s; (s = strchr(p, '/')); p = s + 1) {
