@@ -396,11 +396,17 @@ static void rewrite_link(struct md_doc *doc, cmark_node *link, md_link_fn fn, vo
 	}
 	if (res.unlink && !is_image) {
 		cmark_node *c;
-		while ((c = cmark_node_first_child(link))) {
+		int moved = 1;
+		while (moved && (c = cmark_node_first_child(link))) {
 			cmark_node_unlink(c);
-			cmark_node_insert_before(link, c);
+			moved = cmark_node_insert_before(link, c);
+			if (!moved)
+				cmark_node_prepend_child(link, c);
 		}
-		bury(doc, link);
+		if (moved)
+			bury(doc, link);
+		else
+			cmark_node_set_url(link, "");
 	} else if (res.external && !is_image) {
 		struct buf open = BUF_INIT;
 		buf_puts(&open, "<a href=\"");
@@ -416,13 +422,20 @@ static void rewrite_link(struct md_doc *doc, cmark_node *link, md_link_fn fn, vo
 		cmark_node *ci = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
 		cmark_node_set_on_enter(ci, open.ptr);
 		cmark_node_set_on_exit(ci, "<span class=\"visually-hidden\"> (external link)</span></a>");
-		cmark_node *c;
-		while ((c = cmark_node_first_child(link))) {
-			cmark_node_unlink(c);
-			cmark_node_append_child(ci, c);
+		/* Some containers (table cells) refuse custom inlines; there the
+		 * link stays a plain link rather than losing its text. */
+		if (cmark_node_insert_before(link, ci)) {
+			cmark_node *c;
+			while ((c = cmark_node_first_child(link))) {
+				cmark_node_unlink(c);
+				cmark_node_append_child(ci, c);
+			}
+			bury(doc, link);
+		} else {
+			cmark_node_free(ci);
+			if (res.href)
+				cmark_node_set_url(link, res.href);
 		}
-		cmark_node_insert_before(link, ci);
-		bury(doc, link);
 		buf_free(&open);
 	} else if (res.href) {
 		cmark_node_set_url(link, res.href);

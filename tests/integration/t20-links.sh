@@ -86,3 +86,11 @@ printf 'title: T\nbase_url: https://intranet.example/guide/\n' > "$S/site.yml"
 page "$S" taken.md "Taken"; page "$S" new.md "New"
 run "$S" build
 contains "with base_url a sitemap is written" "$S/public/sitemap.xml" "<loc>https://intranet.example/guide/new.html</loc>"
+
+# Links inside table cells keep their text (cmark-gfm cells refuse custom nodes).
+site tbl
+printf -- '---\ntitle: T\n---\n| a | b |\n|---|---|\n| [ext](https://x.example) | [[u]] |\n' > "$S/content/t.md"
+page "$S" u.md "U"
+run "$S" build
+contains "an external link in a table cell keeps its text" "$S/public/t.html" '<td><a href="https://x.example">ext</a></td>'
+contains "a wiki link in a table cell resolves" "$S/public/t.html" '<td><a href="u.html">U</a></td>'
