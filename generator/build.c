@@ -363,6 +363,10 @@ static json_t *page_json(const struct page *p)
 	json_object_set_new(j, "kind", json_string(p->kind == PAGE_ARTICLE ? "article" :
 						    p->kind == PAGE_SECTION ? "section" :
 						    p->kind == PAGE_HOME ? "home" : "added"));
+	/* Read-only: hooks count words or look for phrases in it; a change
+	 * is not read back. */
+	if (p->body)
+		json_object_set_new(j, "body", json_string(p->body));
 	return j;
 }
 
@@ -390,6 +394,7 @@ static int apply_page_json(struct run *r, struct page *p, json_t *j)
 	json_object_del(j, "url");
 	json_object_del(j, "section");
 	json_object_del(j, "kind");
+	json_object_del(j, "body");
 	json_decref(p->data);
 	p->data = json_incref(j);
 	if (!params)
