@@ -5,10 +5,12 @@
  * Files written (all into OUT):
  *   search-index.js    window.quireSearchIndex = {stop words, documents
  *                      (url, title, section), shard directory}
- *   search-NN.js       quireSearch.add(NN, {stem: ",suf,-suf|postings"},
+ *   search-NN.js       quireSearch.add(NN, {stem: ",suf,-suf|mask|postings"},
  *                      {word: stem}) for the words whose prefix the
  *                      directory maps to shard NN; a word is its stem
- *                      minus one character per leading "-", plus suf
+ *                      minus one character per leading "-", plus suf;
+ *                      the optional mask (a varint, see form_of) adds
+ *                      inflected forms
  *   search-text-NN.js  quireSearch.text(NN, [snippet, ...]) for documents
  *                      NN*32 .. NN*32+31
  * Postings: per document, v = (doc - previous doc - 1) * 32 + weight,
@@ -553,57 +555,61 @@ void search_add(struct search_index *s, const char *url, const char *title,
 
 /* ---- writing ---- */
 
-/* Adds the common English forms of each stem that the corpus lacks but
- * Snowball folds into it ("monitored" when only "monitoring" occurs), so
- * a reader's query finds the page without a stemmer in the browser.
- * Only lower-case ASCII stems of 3+ letters; deterministic order. */
-static void add_inflections(struct search_index *s)
-{
-	static const char *const SUFFIXES[] = {
-		"", "e", "s", "es", "ed", "d", "ing", "er", "ers", "y", "ies",
-		"ied", "ly",
-	};
-	size_t nstems = s->stems.n, i, k, r;
-	struct buf cand = BUF_INIT, st = BUF_INIT;
+/* Inflected forms: for a lower-case ASCII stem of 3+ letters, form bit
+ * r * 16 + k is the stem minus r final letters (r = 1 only after i, e or
+ * y) plus SUFFIXES[k], or for k >= 13 (r = 0, final consonant) the final
+ * letter doubled plus DOUBLED[k - 13].  A stem's mask sets the bits of
+ * the forms Snowball folds into it, so "monitored" finds a page that
+ * only says "monitoring" without a stemmer in the browser; search.js
+ * expands the mask with the same table. */
+static const char *const SUFFIXES[] = {
+	"", "e", "s", "es", "ed", "d", "ing", "er", "ers", "y", "ies", "ied", "ly",
+};
+static const char *const DOUBLED[] = { "ed", "ing", "er" };
+#define N_SUFFIXES 13
 
-	for (i = 0; i < nstems; i++) {
-		const char *stem = s->stems.str[i], *c;
-		size_t sl = strlen(stem), nroots;
-		if (sl < 3)
-			continue;
-		for (c = stem; *c; c++)
-			if (*c < 'a' || *c > 'z')
-				break;
-		if (*c)
-			continue;
-		/* roots: the stem, and the stem minus a final i, e or y */
-		nroots = strchr("iey", stem[sl - 1]) ? 2 : 1;
-		for (r = 0; r < nroots; r++) {
-			for (k = 0; k < sizeof SUFFIXES / sizeof SUFFIXES[0] + 3; k++) {
-				buf_reset(&cand);
-				buf_put(&cand, stem, sl - r);
-				if (k < sizeof SUFFIXES / sizeof SUFFIXES[0]) {
-					buf_puts(&cand, SUFFIXES[k]);
-				} else if (r == 0 && !strchr("aeiouwxy", stem[sl - 1])) {
-					/* stop -> stopped, stopping, stopper */
-					static const char *const DBL[] = { "ed", "ing", "er" };
-					buf_putc(&cand, stem[sl - 1]);
-					buf_puts(&cand, DBL[k - sizeof SUFFIXES / sizeof SUFFIXES[0]]);
-				} else {
-					continue;
-				}
-				if (search_is_stop_word(cand.ptr) ||
-				    strtab_find(&s->words, cand.ptr, cand.len) >= 0)
-					continue;
-				buf_reset(&st);
-				stem_into(s->stemmer, cand.ptr, cand.len, &st);
-				if (st.len == sl && memcmp(st.ptr, stem, sl) == 0)
-					add_word(s, cand.ptr, cand.len, (uint32_t)i);
-			}
-		}
+/* Writes form bit of stem into out; returns 0 if the rule does not apply. */
+static int form_of(const char *stem, int bit, struct buf *out)
+{
+	size_t sl = strlen(stem), r = (size_t)bit / 16, k = (size_t)bit % 16;
+	const char *c;
+
+	if (sl < 3)
+		return 0;
+	for (c = stem; *c; c++)
+		if (*c < 'a' || *c > 'z')
+			return 0;
+	if (r == 1 && !strchr("iey", stem[sl - 1]))
+		return 0;
+	if (k >= N_SUFFIXES && (r || strchr("aeiouwxy", stem[sl - 1])))
+		return 0;
+	buf_reset(out);
+	buf_put(out, stem, sl - r);
+	if (k < N_SUFFIXES) {
+		buf_puts(out, SUFFIXES[k]);
+	} else {
+		buf_putc(out, stem[sl - 1]);
+		buf_puts(out, DOUBLED[k - N_SUFFIXES]);
 	}
-	buf_free(&cand);
-	buf_free(&st);
+	return 1;
+}
+
+/* The mask of forms that stem folds: not stop words, stemmed back to it. */
+static uint32_t form_mask(struct sb_stemmer *st, const char *stem, struct buf *tmp,
+			  struct buf *out)
+{
+	uint32_t mask = 0;
+	int bit;
+
+	for (bit = 0; bit < 32; bit++) {
+		if (!form_of(stem, bit, tmp) || search_is_stop_word(tmp->ptr))
+			continue;
+		buf_reset(out);
+		stem_into(st, tmp->ptr, tmp->len, out);
+		if (strcmp(out->ptr, stem) == 0)
+			mask |= (uint32_t)1 << bit;
+	}
+	return mask;
 }
 
 /* How w is written in its stem's entry: the stem minus *drop trailing
@@ -751,35 +757,45 @@ int search_write(struct search_index *s, const char *out_dir, struct diag *d)
 {
 	size_t nstems = s->stems.n, nwords = s->words.n, i, j, nitems = 0;
 	size_t nshards = 0, shard_size = 0;
-	struct buf *enc = xcalloc(nstems ? nstems : 1, sizeof *enc);
-	struct buf *sufs = xcalloc(nstems ? nstems : 1, sizeof *sufs);
+	struct buf *enc = xcalloc(nstems + 1, sizeof *enc);
+	struct buf *sufs = xcalloc(nstems + 1, sizeof *sufs);
 	struct item *items = xmalloc((nstems + nwords + 1) * sizeof *items);
 	uint32_t *stem_bucket = xmalloc((nstems + 1) * sizeof *stem_bucket);
+	uint32_t *mask = xcalloc(nstems + 1, sizeof *mask);
+	uint8_t *covered = xcalloc(nwords + 1, 1); /* word is a form in a mask */
 	uint32_t *shard_of = NULL, *shard_start = NULL;
 	struct buckets bk = { NULL, 0, 0 };
 	struct strtab keys = { 0 };
 	struct shard *sh = NULL;
-	struct buf b = BUF_INIT;
-	int rc = -1, added;
+	struct buf b = BUF_INIT, val = BUF_INIT, form = BUF_INIT;
+	int rc = -1, added, bit;
+	long wid;
 
 	s->bytes_written = 0;
 	s->files_written = 0;
-	add_inflections(s);
-	nwords = s->words.n;
-	items = xrealloc(items, (nstems + nwords + 1) * sizeof *items);
 
 	/* Size every entry, then cut the sorted keys into buckets. */
 	for (i = 0; i < nstems; i++) {
+		mask[i] = form_mask(s->stemmer, s->stems.str[i], &form, &val);
+		for (bit = 0; bit < 32; bit++) {
+			if (!(mask[i] >> bit & 1))
+				continue;
+			form_of(s->stems.str[i], bit, &form);
+			wid = strtab_find(&s->words, form.ptr, form.len);
+			if (wid >= 0)
+				covered[wid] = 1;
+		}
 		encode_postings(&s->post[i], &enc[i]);
 		items[nitems].key = s->stems.str[i];
-		items[nitems++].size = strlen(s->stems.str[i]) + enc[i].len + 7;
+		items[nitems++].size = strlen(s->stems.str[i]) + enc[i].len + 7 + (mask[i] ? 8 : 0);
 	}
 	for (i = 0; i < nwords; i++) {
 		const char *w = s->words.str[i], *st = s->stems.str[s->word_stem[i]];
 		size_t drop, wl = strlen(w);
 		long at = stem_suffix(w, st, &drop);
 		items[nitems].key = w;
-		items[nitems++].size = at >= 0 ? wl - (size_t)at + drop + 1 : wl + strlen(st) + 6;
+		items[nitems++].size = covered[i] ? 0 : at >= 0 ? wl - (size_t)at + drop + 1
+							       : wl + strlen(st) + 6;
 	}
 	qsort(items, nitems, sizeof *items, item_cmp);
 	make_buckets(items, nitems, FIRST_KEY, &bk);
@@ -801,10 +817,24 @@ int search_write(struct search_index *s, const char *out_dir, struct diag *d)
 	/* Attach each word to its stem's entry when the stem is a prefix of it
 	 * and both share a bucket; otherwise list it as an exception.  Words
 	 * go in sorted order so suffix lists come out sorted. */
-	for (i = 0; i < nstems; i++)
+	/* A form stays in the mask only if the page looks for it in the
+	 * stem's bucket; a corpus word dropped from a mask is listed. */
+	for (i = 0; i < nstems; i++) {
 		stem_bucket[i] = bucket_of(&keys, s->stems.str[i]);
+		for (bit = 0; bit < 32; bit++) {
+			if (!(mask[i] >> bit & 1))
+				continue;
+			form_of(s->stems.str[i], bit, &form);
+			if (bucket_of(&keys, form.ptr) == stem_bucket[i])
+				continue;
+			mask[i] &= ~((uint32_t)1 << bit);
+			wid = strtab_find(&s->words, form.ptr, form.len);
+			if (wid >= 0)
+				covered[wid] = 0;
+		}
+	}
 	for (i = 0; i < nitems; i++) {
-		long wid, at;
+		long at;
 		const char *w, *st;
 		uint32_t sid, wb;
 		size_t drop;
@@ -812,7 +842,7 @@ int search_write(struct search_index *s, const char *out_dir, struct diag *d)
 		if (i > 0 && strcmp(items[i - 1].key, items[i].key) == 0)
 			continue;
 		wid = strtab_find(&s->words, items[i].key, strlen(items[i].key));
-		if (wid < 0)
+		if (wid < 0 || covered[wid])
 			continue;
 		w = s->words.str[wid];
 		sid = s->word_stem[wid];
@@ -843,11 +873,15 @@ int search_write(struct search_index *s, const char *out_dir, struct diag *d)
 		buf_puts(x, x->len ? ",\n" : "\n");
 		put_js_cstr(x, items[i].key);
 		buf_putc(x, ':');
-		buf_putc(x, '"');
-		buf_put(x, buf_cstr(&sufs[sid]), sufs[sid].len);
-		buf_putc(x, '|');
-		buf_put(x, buf_cstr(&enc[sid]), enc[sid].len);
-		buf_putc(x, '"');
+		buf_reset(&val);
+		buf_put(&val, buf_cstr(&sufs[sid]), sufs[sid].len);
+		buf_putc(&val, '|');
+		if (mask[sid]) {
+			put_varint(&val, mask[sid]);
+			buf_putc(&val, '|');
+		}
+		buf_put(&val, buf_cstr(&enc[sid]), enc[sid].len);
+		put_js_string(x, val.ptr, val.len);
 	}
 
 	for (i = 0; i < nshards; i++) {
@@ -892,14 +926,16 @@ int search_write(struct search_index *s, const char *out_dir, struct diag *d)
 			buf_putc(&b, ' ');
 		buf_puts(&b, STOP_WORDS[i]);
 	}
-	buf_puts(&b, "\",\n\"keys\":\"");
+	buf_puts(&b, "\",\n\"keys\":");
+	buf_reset(&val);
 	for (i = 0; i < bk.n; i++) {
-		/* keys are word characters only: no quote, backslash or space */
+		/* keys are word characters: never a space */
 		if (i)
-			buf_putc(&b, ' ');
-		buf_puts(&b, bk.b[i].key);
+			buf_putc(&val, ' ');
+		buf_puts(&val, bk.b[i].key);
 	}
-	buf_puts(&b, "\",\n\"starts\":[");
+	put_js_string(&b, buf_cstr(&val), val.len);
+	buf_puts(&b, ",\n\"starts\":[");
 	for (i = 0; i < nshards; i++)
 		buf_printf(&b, "%s%u", i ? "," : "", shard_start[i]);
 	buf_puts(&b, "],\n\"sections\":[");
@@ -955,7 +991,11 @@ fail:
 	free(stem_bucket);
 	free(shard_of);
 	free(shard_start);
+	free(mask);
+	free(covered);
 	buf_free(&b);
+	buf_free(&val);
+	buf_free(&form);
 	return rc;
 }
 

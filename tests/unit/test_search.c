@@ -237,6 +237,23 @@ static void unwritable_folder_is_reported_not_ignored(void)
 	search_free(s);
 }
 
+static void empty_site_writes_an_index_that_finds_nothing(void)
+{
+	struct search_index *s = search_new();
+	struct diag *d = diag_new();
+	char *dir = make_tmpdir(), *idx;
+
+	CHECK(search_write(s, dir, d) == 0);
+	idx = read_in(dir, "search-index.js", NULL);
+	CHECK(idx && strstr(idx, "\"keys\":\"\",\n\"starts\":[]") != NULL);
+	CHECK(idx && strstr(idx, "\"docs\":[]};") != NULL);
+	CHECK(search_files_written(s) == 1);
+	free(idx);
+	diag_free(d);
+	search_free(s);
+	remove_dir(dir);
+}
+
 /* ---- a synthetic 10,000-article site ---- */
 
 static uint64_t rng_next(uint64_t *x)
@@ -439,6 +456,7 @@ int main(int argc, char **argv)
 	RUN(title_with_script_end_tag_cannot_break_out_of_the_script);
 	RUN(two_builds_write_identical_bytes);
 	RUN(unwritable_folder_is_reported_not_ignored);
+	RUN(empty_site_writes_an_index_that_finds_nothing);
 	if (!getenv("QUIRE_SEARCH_QUICK"))
 		RUN(large_site_index_fits_the_first_search_budget);
 	UNIT_END();

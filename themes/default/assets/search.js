@@ -19,7 +19,13 @@
   var decoded = new Map();  /* stem -> Map(doc -> weight) */
   var texts = [];
   var loading = new Map();
+  var SUF = ['', 'e', 's', 'es', 'ed', 'd', 'ing', 'er', 'ers', 'y', 'ies', 'ied', 'ly'];
+  var DBL = ['ed', 'ing', 'er'];
   for (var i = 0; i < ALPHA.length; i++) DIGIT[ALPHA.charCodeAt(i)] = i;
+  function varint(s) {
+    for (var v = 0, mul = 1, i = 0; i < s.length; i++, mul *= 32) v += (DIGIT[s.charCodeAt(i)] % 32) * mul;
+    return v;
+  }
 
   /* The site root, from this script's own src ("../assets/search.js"). */
   var me = D && D.currentScript;
@@ -43,13 +49,19 @@
    * whose stem is elsewhere. */
   Q.add = function (n, stems, words) {
     Object.keys(stems).forEach(function (stem) {
-      var v = stems[stem], bar = v.indexOf('|');
-      postings.set(stem, v.slice(bar + 1));
-      v.slice(0, bar).split(',').slice(1).forEach(function (suf) {
+      var v = stems[stem].split('|'), sl = stem.length;
+      postings.set(stem, v[v.length - 1]);
+      v[0].split(',').slice(1).forEach(function (suf) {
         var k = 0;
         while (suf.charAt(k) === '-') k++;
-        vocab.set(stem.slice(0, stem.length - k) + suf.slice(k), stem);
+        vocab.set(stem.slice(0, sl - k) + suf.slice(k), stem);
       });
+      /* inflected forms: bit r*16+k, as form_of() in generator/search.c */
+      for (var mask = v.length > 2 ? varint(v[1]) : 0, bit = 0; mask; bit++, mask = Math.floor(mask / 2)) {
+        if (mask % 2 === 0) continue;
+        var r = bit >> 4, k = bit & 15, root = stem.slice(0, sl - r);
+        vocab.set(k < 13 ? root + SUF[k] : root + stem.charAt(sl - 1) + DBL[k - 13], stem);
+      }
     });
     Object.keys(words).forEach(function (w) { vocab.set(w, words[w]); });
   };
