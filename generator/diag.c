@@ -130,7 +130,8 @@ void diag_format(const struct diag *d, struct buf *out)
 {
 	struct diag *m = (struct diag *)d;
 	pthread_mutex_lock(&m->lock);
-	qsort(m->v, m->n, sizeof *m->v, cmp_entry);
+	if (m->n)
+		qsort(m->v, m->n, sizeof *m->v, cmp_entry);
 	for (size_t i = 0; i < m->n; i++) {
 		const struct entry *e = &m->v[i];
 		const char *lvl = e->lvl == DIAG_ERROR ? "error" : "warning";

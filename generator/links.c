@@ -321,7 +321,8 @@ static int cmp_int(const void *a, const void *b)
 
 void links_finish(struct links_ctx *c, struct page *p)
 {
-	qsort(c->targets, c->ntargets, sizeof *c->targets, cmp_int);
+	if (c->ntargets)
+		qsort(c->targets, c->ntargets, sizeof *c->targets, cmp_int);
 	size_t n = 0;
 	for (size_t i = 0; i < c->ntargets; i++)
 		if ((!n || c->targets[n - 1] != c->targets[i]) && c->site->pages[c->targets[i]] != p)
@@ -339,7 +340,7 @@ int *links_backlinks(const struct site *s, int i, size_t *n)
 	size_t cnt = 0;
 	for (size_t k = 0; k < s->npages; k++) {
 		const struct page *p = s->pages[k];
-		if (bsearch(&i, p->links_to, p->nlinks_to, sizeof(int), cmp_int)) {
+		if (p->nlinks_to && bsearch(&i, p->links_to, p->nlinks_to, sizeof(int), cmp_int)) {
 			v = xrealloc(v, (cnt + 1) * sizeof *v);
 			v[cnt++] = (int)k;
 		}
@@ -388,7 +389,8 @@ int *links_related(const struct site *s, int i, size_t max, size_t *n)
 		sc = xrealloc(sc, (cnt + 1) * sizeof *sc);
 		sc[cnt++] = (struct scored){ (int)k, shared, page_title(p) };
 	}
-	qsort(sc, cnt, sizeof *sc, cmp_scored);
+	if (cnt)
+		qsort(sc, cnt, sizeof *sc, cmp_scored);
 	if (cnt > max)
 		cnt = max;
 	int *v = xmalloc((cnt ? cnt : 1) * sizeof *v);

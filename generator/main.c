@@ -126,8 +126,6 @@ static int cmd_build(const struct args *a, int check_only)
 		.check_only = check_only, .force = a->force, .stop = &stop_flag,
 	};
 	struct build_stats st;
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 	int status = build_run(&o, d, &st);
 	diag_print(d, stderr);
 	if (status == 0 && !check_only)
@@ -162,6 +160,10 @@ static int cmd_serve(const struct args *a)
 
 int main(int argc, char **argv)
 {
+	/* serve installs its own handlers; for build and check a signal asks
+	 * the pipeline to stop at the next page and clean up staging. */
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
 	if (argc < 2)
 		return usage(stderr, 2);
 	const char *cmd = argv[1];

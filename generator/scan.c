@@ -79,7 +79,8 @@ static void walk_dir(struct walk *w, const char *abs, const char *rel, int depth
 		if (de->d_name[0] != '.')
 			push(&names, &n, &cap, xstrdup(de->d_name));
 	closedir(dir);
-	qsort(names, n, sizeof *names, cmp_str);
+	if (n)
+		qsort(names, n, sizeof *names, cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		buf_reset(&path);
 		buf_printf(&path, "%s/%s", abs, names[i]);
@@ -149,8 +150,10 @@ int scan_content(const char *site_dir, struct scan_result *out, struct diag *d)
 	}
 	struct walk w = { .site_real = site_real, .r = out, .d = d };
 	walk_dir(&w, content, "", 0);
-	qsort(out->md, out->nmd, sizeof *out->md, cmp_str);
-	qsort(out->assets, out->nassets, sizeof *out->assets, cmp_str);
+	if (out->nmd)
+		qsort(out->md, out->nmd, sizeof *out->md, cmp_str);
+	if (out->nassets)
+		qsort(out->assets, out->nassets, sizeof *out->assets, cmp_str);
 	free(content);
 	free(site_real);
 	return w.failed ? -1 : 0;

@@ -27,7 +27,7 @@ check "it removed the dead build's staging folder" sh -c "! ls -a '$S' | grep -q
 # SIGTERM mid-build.
 "$QUIRE" build -s "$S" -j 1 >/dev/null 2>"$TMP/term" &
 pid=$!
-sleep 0.05; kill -TERM $pid 2>/dev/null; wait $pid; rc=$?
+sleep 0.2; kill -TERM $pid 2>/dev/null; wait $pid; rc=$?
 [ "$rc" = 2 ] || [ "$rc" = 0 ] && ok "SIGTERM ends the build with status 2 (or it had finished: $rc)" || not_ok "SIGTERM status" "got $rc"
 check "after SIGTERM OUT is whole" diff -r "$TMP/good" "$S/public"
 check "after SIGTERM no staging folder remains" sh -c "! ls -a '$S' | grep -q staging"
