@@ -1,0 +1,257 @@
+/* newpage: writes a new article skeleton under content/.  The front matter
+ * it writes is what build validates, so a fresh page builds at once. */
+#include "newpage.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "fsutil.h"
+
+/* Decodes one UTF-8 sequence at s (n bytes left) into *cp.  Returns its
+ * length, or 0 when it is malformed (overlong, surrogate, truncated). */
+static size_t utf8_next(const unsigned char *s, size_t n, unsigned *cp)
+{
+	unsigned c = s[0], min;
+	size_t len;
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if ((c & 0xe0) == 0xc0)
+		len = 2, *cp = c & 0x1f, min = 0x80;
+	else if ((c & 0xf0) == 0xe0)
+		len = 3, *cp = c & 0x0f, min = 0x800;
+	else if ((c & 0xf8) == 0xf0)
+		len = 4, *cp = c & 0x07, min = 0x10000;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (size_t k = 1; k < len; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		*cp = *cp << 6 | (s[k] & 0x3f);
+	}
+	if (*cp < min || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+static int utf8_valid(const char *s)
+{
+	size_t n = strlen(s);
+	unsigned cp;
+	for (size_t i = 0, len; i < n; i += len)
+		if (!(len = utf8_next((const unsigned char *)s + i, n - i, &cp)))
+			return 0;
+	return 1;
+}
+
+/* Appends s as a YAML double-quoted scalar.  Quotes, backslashes and
+ * everything YAML does not allow raw (controls, C1 codes, NEL, the line
+ * and paragraph separators, BOM, non-characters) are escaped, so any
+ * title reads back exactly.  s must be valid UTF-8. */
+static void put_yaml_quoted(struct buf *b, const char *s)
+{
+	size_t n = strlen(s);
+	buf_putc(b, '"');
+	for (size_t i = 0, len; i < n; i += len) {
+		unsigned cp;
+		len = utf8_next((const unsigned char *)s + i, n - i, &cp);
+		if (cp == '"')
+			buf_puts(b, "\\\"");
+		else if (cp == '\\')
+			buf_puts(b, "\\\\");
+		else if (cp == '\n')
+			buf_puts(b, "\\n");
+		else if (cp == '\t')
+			buf_puts(b, "\\t");
+		else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
+			buf_printf(b, "\\x%02X", cp);
+		else if (cp == 0x2028 || cp == 0x2029 || cp == 0xfeff || cp == 0xfffe || cp == 0xffff)
+			buf_printf(b, "\\u%04X", cp);
+		else
+			buf_put(b, s + i, len);
+	}
+	buf_putc(b, '"');
+}
+
+/* Checks PATH and returns it relative to content/ with ".md" added (new
+ * string, caller frees), or NULL after reporting why it is refused. */
+static char *clean_path(const char *path, struct diag *d)
+{
+	const char *why = NULL;
+	if (!strncmp(path, "content/", 8))
+		path += 8;
+	size_t n = strlen(path);
+	if (n > 3 && !strcmp(path + n - 3, ".md"))
+		n -= 3;
+	char *rel = xstrndup(path, n);
+	if (!*rel)
+		why = "it is empty";
+	else if (rel[0] == '/')
+		why = "it is absolute; give it relative to content/, e.g. policy/court-orders";
+	else if (strchr(rel, '\\'))
+		why = "it contains a backslash; separate folders with '/'";
+	else if (!utf8_valid(rel))
+		why = "it is not valid UTF-8";
+	for (const char *p = rel; !why && *p;) {
+		size_t len = strcspn(p, "/");
+		if (len == 0)
+			why = "it has an empty folder name ('//' or a trailing '/')";
+		else if ((len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.'))
+			why = "'.' and '..' may not be used: the article must stay inside content/";
+		else if (p[0] == '.')
+			why = "names starting with '.' are hidden files, which the build skips";
+		for (size_t i = 0; !why && i < len; i++)
+			if ((unsigned char)p[i] < 0x20 || p[i] == 0x7f)
+				why = "it contains a control character";
+		p += len;
+		if (*p == '/' && !*++p && !why)
+			why = "it has an empty folder name ('//' or a trailing '/')";
+	}
+	if (why) {
+		diag_error(d, NULL, 0, 0, "cannot create an article at '%s': %s", path, why);
+		free(rel);
+		return NULL;
+	}
+	return xasprintf("%s.md", rel);
+}
+
+/* "court-orders" → "Court orders": the file name with '-' and '_' as
+ * spaces and a capital first letter.  An index page takes its folder's
+ * name.  Returns a new string; caller frees. */
+static char *title_from_path(const char *rel)
+{
+	char *copy = xstrndup(rel, strlen(rel) - 3); /* without ".md" */
+	char *base = strrchr(copy, '/');
+	char *name = base ? base + 1 : copy;
+	if (!strcmp(name, "index")) {
+		if (!base) {
+			free(copy);
+			return xstrdup("Home");
+		}
+		*base = '\0';
+		base = strrchr(copy, '/');
+		name = base ? base + 1 : copy;
+	}
+	char *t = xstrdup(name);
+	free(copy);
+	for (char *p = t; *p; p++)
+		if (*p == '-' || *p == '_')
+			*p = ' ';
+	if (t[0] >= 'a' && t[0] <= 'z')
+		t[0] = (char)(t[0] - 'a' + 'A');
+	return t;
+}
+
+static void put_skeleton(struct buf *b, const char *title)
+{
+	char date[16] = "";
+	time_t now = time(NULL);
+	struct tm tm;
+	if (localtime_r(&now, &tm))
+		strftime(date, sizeof date, "%Y-%m-%d", &tm);
+	buf_puts(b, "---\ntitle: ");
+	put_yaml_quoted(b, title);
+	buf_puts(b, "\n"
+		    "summary: \"\"  # TODO: one sentence on what the reader will learn (shown in lists and search)\n"
+		    "tags: []\n"
+		    "audience: []\n");
+	buf_printf(b, "# created %s\n", date);
+	buf_puts(b, "---\n"
+		    "\n"
+		    "Start with a sentence or two that answers the reader's question.\n"
+		    "\n"
+		    "## What to do\n"
+		    "\n"
+		    "Explain the steps here, in plain language.\n");
+}
+
+static int write_all(int fd, const char *s, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, s, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int newpage_create(const char *site_dir, const char *path, const char *title, struct diag *d)
+{
+	struct buf text = BUF_INIT;
+	char *rel = NULL, *shown = NULL, *full = NULL, *made_title = NULL;
+	int status = 1, fd = -1;
+
+	if (!path || !(rel = clean_path(path, d)))
+		goto fail;
+	if (title) {
+		const char *p = title + strspn(title, " \t\r\n");
+		if (!*p) {
+			diag_error(d, NULL, 0, 0, "the title is empty; give one with --title or leave --title out");
+			goto fail;
+		}
+		if (!utf8_valid(title)) {
+			diag_error(d, NULL, 0, 0, "the title is not valid UTF-8");
+			goto fail;
+		}
+	} else {
+		title = made_title = title_from_path(rel);
+	}
+	status = 2;
+	if (!fs_is_dir(site_dir)) {
+		diag_error(d, NULL, 0, 0, "site folder '%s' does not exist", site_dir);
+		goto fail;
+	}
+	shown = xasprintf("content/%s", rel);
+	full = xasprintf("%s/%s", site_dir, shown);
+	if (fs_mkdirs_for(full) < 0) {
+		status = errno == ENOTDIR || errno == EEXIST ? 1 : 2;
+		diag_error(d, shown, 0, 0, "cannot create its folder: %s", strerror(errno));
+		goto fail;
+	}
+	/* O_EXCL: never overwrite, not even through a dangling symlink. */
+	fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+	if (fd < 0) {
+		status = errno == EEXIST ? 1 : 2;
+		if (errno == EEXIST)
+			diag_error(d, shown, 0, 0, "already exists; quire new never overwrites a file");
+		else
+			diag_error(d, shown, 0, 0, "cannot create: %s", strerror(errno));
+		goto fail;
+	}
+	put_skeleton(&text, title);
+	int wrote = write_all(fd, text.ptr, text.len);
+	if (close(fd) < 0)
+		wrote = -1;
+	fd = -1;
+	if (wrote < 0) {
+		diag_error(d, shown, 0, 0, "cannot write: %s", strerror(errno));
+		unlink(full);
+		goto fail;
+	}
+	printf("created %s\n", shown);
+	fflush(stdout);
+	status = 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	buf_free(&text);
+	free(rel);
+	free(shown);
+	free(full);
+	free(made_title);
+	return status;
+}

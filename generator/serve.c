@@ -1,0 +1,1106 @@
+/* serve: the editors' preview server.  The main thread builds and then
+ * watches the sources (inotify, debounced) and rebuilds; libmicrohttpd's
+ * threads serve OUT and hold the live-reload event streams open; a third
+ * thread waits for SIGINT/SIGTERM.  They share one struct server. */
+#include "serve.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/inotify.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "build.h"
+#include "diag.h"
+#include "fsutil.h"
+
+#define EVENTS_URL "/__quire/events"
+#define SCRIPT_URL "/__quire/reload.js"
+#define SCRIPT_TAG "<script src=\"" SCRIPT_URL "\"></script>"
+
+/* Quiet time after the last change before a rebuild starts, and the most
+ * a stream of changes may delay it (a rebuild starts within a second). */
+#define DEBOUNCE_MS 100
+#define DEBOUNCE_MAX_MS 500
+/* An idle event stream sends a comment this often, to notice closed tabs. */
+#define PING_MS 15000
+
+/* The live-reload script.  Build errors arrive as `event: error` (a
+ * MessageEvent with data, unlike the EventSource's own connection error)
+ * and show in a panel; text goes in through textContent only. */
+static const char reload_js[] =
+	"(function () {\n"
+	"  if (!window.EventSource) return;\n"
+	"  var panel = null, pre = null;\n"
+	"  function show(text) {\n"
+	"    if (!document.body) {\n"
+	"      document.addEventListener('DOMContentLoaded', function () { show(text); });\n"
+	"      return;\n"
+	"    }\n"
+	"    if (!panel) {\n"
+	"      panel = document.createElement('div');\n"
+	"      panel.id = 'quire-build-errors';\n"
+	"      panel.setAttribute('role', 'alert');\n"
+	"      panel.style.cssText = 'position:fixed;left:0;right:0;bottom:0;z-index:2147483647;'\n"
+	"        + 'max-height:50vh;overflow:auto;margin:0;padding:1em 1.25em;background:#fff;'\n"
+	"        + 'color:#0b0c0c;border-top:6px solid #d4351c;box-shadow:0 -2px 8px rgba(0,0,0,.3);'\n"
+	"        + 'font:16px/1.4 sans-serif;text-align:left';\n"
+	"      var head = document.createElement('strong');\n"
+	"      head.textContent = 'Your last change did not build. This page shows the last good version.';\n"
+	"      var hide = document.createElement('button');\n"
+	"      hide.type = 'button';\n"
+	"      hide.textContent = 'Hide';\n"
+	"      hide.style.cssText = 'float:right;font:inherit;margin-left:1em';\n"
+	"      hide.onclick = function () { panel.style.display = 'none'; };\n"
+	"      pre = document.createElement('pre');\n"
+	"      pre.style.cssText = 'white-space:pre-wrap;font:14px/1.5 monospace;margin:.75em 0 0';\n"
+	"      panel.appendChild(hide);\n"
+	"      panel.appendChild(head);\n"
+	"      panel.appendChild(pre);\n"
+	"      document.body.appendChild(panel);\n"
+	"    }\n"
+	"    pre.textContent = text;\n"
+	"    panel.style.display = 'block';\n"
+	"  }\n"
+	"  var es = new EventSource('" EVENTS_URL "');\n"
+	"  es.addEventListener('reload', function () { location.reload(); });\n"
+	"  es.addEventListener('error', function (e) {\n"
+	"    if (typeof e.data === 'string') show(e.data);\n"
+	"  });\n"
+	"})();\n";
+
+/* Served for every page until a first build succeeds; the script shows why. */
+static const char unbuilt_html[] =
+	"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	"<title>The site has not built yet</title>" SCRIPT_TAG "</head>\n"
+	"<body><h1>The site has not built yet</h1>\n"
+	"<p>Fix the errors listed below and save: this page reloads by itself.</p>"
+	"</body></html>\n";
+
+/* What the event streams announce; guarded by lock. */
+struct live {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	unsigned long gen;  /* bumped after every finished build */
+	int built;          /* some build succeeded: OUT can be served */
+	int failed;         /* the latest build failed */
+	char *errors;       /* its diagnostics, owned; NULL after a success */
+	int stopping;
+};
+
+struct server {
+	const struct serve_opts *o;
+	char *out_dir;          /* OUT being served */
+	char *tmp_root;         /* our private folder holding OUT, or NULL */
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+	char *bind;             /* the address as a literal, without brackets */
+	int port;
+	struct live live;
+	volatile sig_atomic_t stop;  /* set by the signal thread */
+	int wake[2];            /* the signal thread writes here to end poll */
+	sigset_t sigs;
+	struct MHD_Daemon *mhd;
+};
+
+/* ---- request paths ---- */
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Well-formed UTF-8 only: overlong forms (the %c0%ae trick), surrogates and
+ * values past U+10FFFF are rejected. */
+static int utf8_valid(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		unsigned c = s[i], cp, min;
+		size_t len;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if ((c & 0xe0) == 0xc0) {
+			len = 2, cp = c & 0x1f, min = 0x80;
+		} else if ((c & 0xf0) == 0xe0) {
+			len = 3, cp = c & 0x0f, min = 0x800;
+		} else if ((c & 0xf8) == 0xf0) {
+			len = 4, cp = c & 0x07, min = 0x10000;
+		} else {
+			return 0;
+		}
+		if (n - i < len)
+			return 0;
+		for (size_t k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
+int serve_map_path(const char *url_path, char **rel)
+{
+	struct buf out = BUF_INIT;
+	int status = 400;
+	*rel = NULL;
+	if (!url_path || url_path[0] != '/')
+		goto fail;
+	const char *p = url_path + 1, *end = url_path + strcspn(url_path, "?#");
+	while (p < end) {
+		const char *slash = memchr(p, '/', (size_t)(end - p));
+		const char *seg_end = slash ? slash : end;
+		size_t start = out.len;
+		status = 400;
+		if (seg_end == p)
+			goto fail; /* "//" */
+		for (const char *q = p; q < seg_end; q++) {
+			unsigned char c = (unsigned char)*q;
+			if (c == '%') {
+				if (seg_end - q < 3 || hexval(q[1]) < 0 || hexval(q[2]) < 0)
+					goto fail;
+				c = (unsigned char)(hexval(q[1]) << 4 | hexval(q[2]));
+				q += 2;
+				if (c == '/') {
+					status = 403;
+					goto fail;
+				}
+			}
+			if (c == '\\') {
+				status = 403;
+				goto fail;
+			}
+			if (c < 0x20 || c == 0x7f)
+				goto fail;
+			buf_putc(&out, (char)c);
+		}
+		const char *seg = out.ptr + start;
+		size_t n = out.len - start;
+		if (!utf8_valid((const unsigned char *)seg, n))
+			goto fail;
+		if ((n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.')) {
+			status = 403;
+			goto fail;
+		}
+		if (seg[0] == '.') {
+			status = 404; /* hidden files, e.g. the output marker */
+			goto fail;
+		}
+		if (slash)
+			buf_putc(&out, '/');
+		p = slash ? slash + 1 : end;
+	}
+	if (out.len == 0 || out.ptr[out.len - 1] == '/')
+		buf_puts(&out, "index.html");
+	*rel = buf_detach(&out);
+	return 0;
+fail:
+	buf_free(&out);
+	return status;
+}
+
+/* Opens rel (from serve_map_path) under root without following any
+ * symlink on the way, so nothing outside OUT can be reached.  Returns a
+ * descriptor the caller closes, with *st filled, or -1. */
+static int open_beneath(const char *root, const char *rel, struct stat *st)
+{
+	int dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char *copy = xstrdup(rel), *comp = copy;
+	int fd = -1;
+	if (dfd < 0)
+		goto fail;
+	for (;;) {
+		char *slash = strchr(comp, '/');
+		if (!slash)
+			break;
+		*slash = '\0';
+		int next = openat(dfd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(dfd);
+		dfd = next;
+		if (dfd < 0)
+			goto fail;
+		comp = slash + 1;
+	}
+	/* O_NONBLOCK: a FIFO planted in OUT must not hang the connection. */
+	fd = openat(dfd, comp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd >= 0 && fstat(fd, st) < 0) {
+		close(fd);
+		fd = -1;
+	}
+fail:
+	if (dfd >= 0)
+		close(dfd);
+	free(copy);
+	return fd;
+}
+
+static const char *mime_type(const char *rel)
+{
+	static const char *const types[][2] = {
+		{ "html", "text/html; charset=utf-8" },
+		{ "htm", "text/html; charset=utf-8" },
+		{ "css", "text/css; charset=utf-8" },
+		{ "js", "text/javascript; charset=utf-8" },
+		{ "mjs", "text/javascript; charset=utf-8" },
+		{ "json", "application/json" },
+		{ "map", "application/json" },
+		{ "xml", "application/xml" },
+		{ "svg", "image/svg+xml" },
+		{ "png", "image/png" },
+		{ "jpg", "image/jpeg" },
+		{ "jpeg", "image/jpeg" },
+		{ "gif", "image/gif" },
+		{ "webp", "image/webp" },
+		{ "avif", "image/avif" },
+		{ "pdf", "application/pdf" },
+		{ "txt", "text/plain; charset=utf-8" },
+		{ "md", "text/plain; charset=utf-8" },
+		{ "ico", "image/x-icon" },
+		{ "woff", "font/woff" },
+		{ "woff2", "font/woff2" },
+		{ "zip", "application/zip" },
+	};
+	const char *base = strrchr(rel, '/');
+	const char *dot = strrchr(base ? base : rel, '.');
+	if (dot)
+		for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+			if (!strcasecmp(dot + 1, types[i][0]))
+				return types[i][1];
+	return "application/octet-stream";
+}
+
+/* ---- Host and Origin checks ---- */
+
+/* Whether name (an address literal) is the address in sa. */
+static int addr_is(const char *name, const struct sockaddr *sa)
+{
+	unsigned char bin[16];
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+		return inet_pton(AF_INET, name, bin) == 1 && !memcmp(bin, &in->sin_addr, 4);
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+		if (inet_pton(AF_INET6, name, bin) == 1)
+			return !memcmp(bin, &in6->sin6_addr, 16);
+		return IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) && inet_pton(AF_INET, name, bin) == 1 &&
+		       !memcmp(bin, (const unsigned char *)&in6->sin6_addr + 12, 4);
+	}
+	return 0;
+}
+
+/* A Host header naming this server: localhost, a loopback literal, the
+ * bound address, or the address the connection arrived on.  A DNS
+ * rebinding attack always arrives with some other name, so it is refused. */
+static int host_allowed(const struct server *s, struct MHD_Connection *c, const char *host)
+{
+	const char *name_end, *port;
+	int bracketed = host[0] == '[';
+	if (bracketed) {
+		name_end = strchr(host, ']');
+		if (!name_end)
+			return 0;
+		port = name_end + 1;
+	} else {
+		name_end = host + strcspn(host, ":");
+		port = name_end;
+	}
+	if (*port) {
+		if (*port != ':' || !port[1] || strlen(port + 1) > 5 ||
+		    strspn(port + 1, "0123456789") != strlen(port + 1))
+			return 0;
+	}
+	char *name = xstrndup(host + bracketed, (size_t)(name_end - host - bracketed));
+	int ok = 0;
+	if (!*name)
+		goto done;
+	if (!bracketed && (!strcasecmp(name, "localhost") || !strcmp(name, "127.0.0.1"))) {
+		ok = 1;
+		goto done;
+	}
+	if (bracketed && !strcmp(name, "::1")) {
+		ok = 1;
+		goto done;
+	}
+	/* Address literals only from here: a v6 one must come bracketed. */
+	if (bracketed != (strchr(name, ':') != NULL))
+		goto done;
+	if (addr_is(name, (const struct sockaddr *)&s->addr)) {
+		ok = 1;
+		goto done;
+	}
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	struct sockaddr_storage local;
+	socklen_t len = sizeof local;
+	if (ci && getsockname(ci->connect_fd, (struct sockaddr *)&local, &len) == 0)
+		ok = addr_is(name, (const struct sockaddr *)&local);
+done:
+	free(name);
+	return ok;
+}
+
+/* ---- responses ---- */
+
+static enum MHD_Result queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r,
+			     const char *type)
+{
+	if (!r)
+		return MHD_NO;
+	if (type)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+	enum MHD_Result ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* Fixed texts only: an error body never echoes a path or a file. */
+static enum MHD_Result reply_text(struct MHD_Connection *c, unsigned status, const char *text)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), (void *)text,
+								 MHD_RESPMEM_PERSISTENT);
+	return queue(c, status, r, "text/plain; charset=utf-8");
+}
+
+static enum MHD_Result reply_status(struct MHD_Connection *c, unsigned status)
+{
+	switch (status) {
+	case 400: return reply_text(c, 400, "Bad request\n");
+	case 403: return reply_text(c, 403, "Forbidden\n");
+	case 405: return reply_text(c, 405, "Method not allowed\n");
+	default: return reply_text(c, 404, "Not found\n");
+	}
+}
+
+static void make_etag(const struct stat *st, struct buf *b)
+{
+	uint64_t mtime = (uint64_t)st->st_mtim.tv_sec * 1000000000u + (uint64_t)st->st_mtim.tv_nsec;
+	buf_printf(b, "\"%" PRIx64 "-%" PRIx64 "-%" PRIx64 "\"", (uint64_t)st->st_size, mtime,
+		   (uint64_t)st->st_ino);
+}
+
+/* If-None-Match holds a comma-separated list of (possibly weak) tags. */
+static int etag_matches(const char *header, const char *etag)
+{
+	size_t elen = strlen(etag);
+	const char *p = header;
+	while (*p) {
+		p += strspn(p, " \t,");
+		if (!*p)
+			break;
+		size_t n = strcspn(p, ",");
+		const char *t = p;
+		size_t tn = n;
+		while (tn && (t[tn - 1] == ' ' || t[tn - 1] == '\t'))
+			tn--;
+		if (tn >= 2 && !strncmp(t, "W/", 2))
+			t += 2, tn -= 2;
+		if ((tn == 1 && *t == '*') || (tn == elen && !strncmp(t, etag, elen)))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+/* Serves the site's 404.html with status 404, or a plain text. */
+static enum MHD_Result reply_not_found(struct server *s, struct MHD_Connection *c)
+{
+	struct stat st;
+	int fd = open_beneath(s->out_dir, "404.html", &st);
+	if (fd >= 0 && S_ISREG(st.st_mode))
+		return queue(c, 404, MHD_create_response_from_fd((size_t)st.st_size, fd),
+			     "text/html; charset=utf-8");
+	if (fd >= 0)
+		close(fd);
+	return reply_status(c, 404);
+}
+
+static enum MHD_Result reply_file(struct server *s, struct MHD_Connection *c, const char *url)
+{
+	char *rel = NULL;
+	int status = serve_map_path(url, &rel);
+	if (status)
+		return status == 404 ? reply_not_found(s, c) : reply_status(c, (unsigned)status);
+
+	pthread_mutex_lock(&s->live.lock);
+	int built = s->live.built;
+	pthread_mutex_unlock(&s->live.lock);
+	if (!built) {
+		free(rel);
+		return queue(c, 503, MHD_create_response_from_buffer(strlen(unbuilt_html),
+								     (void *)unbuilt_html,
+								     MHD_RESPMEM_PERSISTENT),
+			     "text/html; charset=utf-8");
+	}
+
+	struct stat st;
+	int fd = open_beneath(s->out_dir, rel, &st);
+	enum MHD_Result ret;
+	if (fd < 0) {
+		/* ELOOP (a symlink) is answered like a missing file. */
+		ret = reply_not_found(s, c);
+	} else if (S_ISDIR(st.st_mode)) {
+		/* "/a" → "/a/", so the pages' relative links resolve. */
+		close(fd);
+		struct buf loc = BUF_INIT;
+		buf_put(&loc, url, strcspn(url, "?#"));
+		buf_putc(&loc, '/');
+		struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"",
+									 MHD_RESPMEM_PERSISTENT);
+		if (r)
+			MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, buf_cstr(&loc));
+		buf_free(&loc);
+		ret = queue(c, 301, r, NULL);
+	} else if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		ret = reply_not_found(s, c);
+	} else {
+		struct buf etag = BUF_INIT;
+		make_etag(&st, &etag);
+		const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+							      MHD_HTTP_HEADER_IF_NONE_MATCH);
+		struct MHD_Response *r;
+		unsigned code = 200;
+		if (inm && etag_matches(inm, buf_cstr(&etag))) {
+			close(fd);
+			r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+			code = 304;
+		} else {
+			r = MHD_create_response_from_fd((size_t)st.st_size, fd);
+			if (!r)
+				close(fd);
+		}
+		if (r)
+			MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, buf_cstr(&etag));
+		buf_free(&etag);
+		ret = queue(c, code, r, code == 304 ? NULL : mime_type(rel));
+	}
+	free(rel);
+	return ret;
+}
+
+/* ---- live reload: server-sent events ---- */
+
+struct stream {
+	struct server *s;
+	unsigned long gen;  /* the build this client has been told about */
+	int started;
+	struct buf pending; /* an event not yet handed to MHD */
+	size_t off;
+};
+
+static void sse_event(struct buf *b, const char *event, const char *data)
+{
+	buf_printf(b, "event: %s\n", event);
+	for (const char *p = data; *p;) {
+		size_t n = strcspn(p, "\r\n");
+		buf_puts(b, "data: ");
+		buf_put(b, p, n);
+		buf_putc(b, '\n');
+		p += n;
+		if (*p == '\r')
+			p++;
+		if (*p == '\n')
+			p++;
+	}
+	if (!*data)
+		buf_puts(b, "data:\n");
+	buf_putc(b, '\n');
+}
+
+/* Runs on the connection's own thread (thread-per-connection), so it may
+ * block until the next build finishes, the ping falls due, or we stop. */
+static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+	struct stream *st = cls;
+	struct live *lv = &st->s->live;
+	(void)pos;
+	if (st->off == st->pending.len) {
+		buf_reset(&st->pending);
+		st->off = 0;
+		pthread_mutex_lock(&lv->lock);
+		if (!st->started) {
+			st->started = 1;
+			st->gen = lv->gen;
+			buf_puts(&st->pending, "retry: 1000\n\n");
+			/* A page opened while the site is broken shows why. */
+			if (lv->failed && lv->errors)
+				sse_event(&st->pending, "error", lv->errors);
+		} else {
+			struct timespec until;
+			clock_gettime(CLOCK_MONOTONIC, &until);
+			until.tv_sec += PING_MS / 1000;
+			int rc = 0;
+			while (!lv->stopping && st->gen == lv->gen && rc != ETIMEDOUT)
+				rc = pthread_cond_timedwait(&lv->cond, &lv->lock, &until);
+			if (lv->stopping) {
+				pthread_mutex_unlock(&lv->lock);
+				return MHD_CONTENT_READER_END_OF_STREAM;
+			}
+			if (st->gen != lv->gen) {
+				st->gen = lv->gen;
+				if (lv->failed)
+					sse_event(&st->pending, "error", lv->errors ? lv->errors : "");
+				else
+					sse_event(&st->pending, "reload", "built");
+			} else {
+				buf_puts(&st->pending, ": ping\n\n");
+			}
+		}
+		pthread_mutex_unlock(&lv->lock);
+	}
+	size_t n = st->pending.len - st->off;
+	if (n > max)
+		n = max;
+	memcpy(out, st->pending.ptr + st->off, n);
+	st->off += n;
+	return (ssize_t)n;
+}
+
+static void stream_free(void *cls)
+{
+	struct stream *st = cls;
+	buf_free(&st->pending);
+	free(st);
+}
+
+static enum MHD_Result reply_events(struct server *s, struct MHD_Connection *c, const char *host)
+{
+	/* Only pages of this server may listen: Origin, when sent, must be
+	 * the origin the browser reached us by. */
+	const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+	if (origin) {
+		struct buf own = BUF_INIT;
+		buf_printf(&own, "http://%s", host);
+		int same = !strcasecmp(origin, buf_cstr(&own));
+		buf_free(&own);
+		if (!same)
+			return reply_status(c, 403);
+	}
+	struct stream *st = xcalloc(1, sizeof *st);
+	st->s = s;
+	struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read,
+								   st, stream_free);
+	if (!r) {
+		stream_free(st);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "X-Accel-Buffering", "no");
+	return queue(c, 200, r, "text/event-stream; charset=utf-8");
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_size, void **con_cls)
+{
+	struct server *s = cls;
+	(void)version, (void)upload_data, (void)con_cls;
+	if (*upload_size) {
+		*upload_size = 0; /* a body we refuse anyway */
+		return MHD_YES;
+	}
+	const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+	if (!host || !host_allowed(s, c, host))
+		return reply_status(c, 403);
+	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD)) {
+		struct MHD_Response *r = MHD_create_response_from_buffer(
+			strlen("Method not allowed\n"), (void *)"Method not allowed\n",
+			MHD_RESPMEM_PERSISTENT);
+		if (r)
+			MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+		return queue(c, 405, r, "text/plain; charset=utf-8");
+	}
+	size_t n = strcspn(url, "?#");
+	if (n == strlen(EVENTS_URL) && !strncmp(url, EVENTS_URL, n))
+		return reply_events(s, c, host);
+	if (n == strlen(SCRIPT_URL) && !strncmp(url, SCRIPT_URL, n))
+		return queue(c, 200, MHD_create_response_from_buffer(strlen(reload_js), (void *)reload_js,
+								     MHD_RESPMEM_PERSISTENT),
+			     "text/javascript; charset=utf-8");
+	if (!strncmp(url, "/__quire/", 9))
+		return reply_status(c, 404);
+	return reply_file(s, c, url);
+}
+
+/* The URL reaches on_request still percent-encoded: serve_map_path must see
+ * %2f and %00 as they were sent, not as '/' and a truncated string. */
+static size_t keep_escaped(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls, (void)c;
+	return strlen(s);
+}
+
+/* ---- watching ---- */
+
+#define WATCH_MASK                                                                        \
+	(IN_CLOSE_WRITE | IN_MODIFY | IN_ATTRIB | IN_CREATE | IN_DELETE | IN_MOVED_FROM | \
+	 IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
+
+struct watch {
+	int wd;
+	char *path;
+	int is_root; /* SITE itself: only site.yml and the source folders count */
+};
+
+struct watcher {
+	int fd;
+	struct watch *v;
+	size_t n, cap;
+	int warned;
+};
+
+static const char *const watched_dirs[] = { "content", "themes", "scripts" };
+
+static int is_watched_dir(const char *name)
+{
+	for (size_t i = 0; i < sizeof watched_dirs / sizeof *watched_dirs; i++)
+		if (!strcmp(name, watched_dirs[i]))
+			return 1;
+	return 0;
+}
+
+/* Editors' swap, backup and lock files (".x.swp", "x~", "#x#", vim's
+ * "4913" probe) are not sources; scan skips dot files too. */
+static int ignorable(const char *name)
+{
+	size_t n = strlen(name);
+	return !n || name[0] == '.' || name[0] == '#' || name[n - 1] == '~' || !strcmp(name, "4913");
+}
+
+static void watch_add(struct watcher *w, const char *path, int is_root, int follow)
+{
+	uint32_t mask = is_root ? (WATCH_MASK & ~(uint32_t)(IN_DELETE_SELF | IN_MOVE_SELF)) : WATCH_MASK;
+	int wd = inotify_add_watch(w->fd, path, mask | (follow ? 0 : IN_DONT_FOLLOW));
+	if (wd < 0) {
+		if ((errno == ENOSPC || errno == ENOMEM) && !w->warned) {
+			fprintf(stderr, "quire serve: warning: cannot watch every folder (%s); "
+					"raise fs.inotify.max_user_watches\n", strerror(errno));
+			w->warned = 1;
+		}
+		return;
+	}
+	for (size_t i = 0; i < w->n; i++)
+		if (w->v[i].wd == wd) { /* the same folder reached again */
+			free(w->v[i].path);
+			w->v[i].path = xstrdup(path);
+			return;
+		}
+	if (w->n == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 32;
+		w->v = xrealloc(w->v, w->cap * sizeof *w->v);
+	}
+	w->v[w->n++] = (struct watch){ wd, xstrdup(path), is_root };
+}
+
+/* Watches dir and every folder below it (not through symlinks, as scan
+ * does not follow them either). */
+static void watch_tree(struct watcher *w, const char *dir, int follow)
+{
+	watch_add(w, dir, 0, follow);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (ignorable(e->d_name))
+			continue;
+		char *sub = xasprintf("%s/%s", dir, e->d_name);
+		struct stat st;
+		if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))
+			watch_tree(w, sub, 0);
+		free(sub);
+	}
+	if (d)
+		closedir(d);
+}
+
+static int watcher_open(struct watcher *w, const char *site)
+{
+	memset(w, 0, sizeof *w);
+	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (w->fd < 0)
+		return -1;
+	watch_add(w, site, 1, 1);
+	for (size_t i = 0; i < sizeof watched_dirs / sizeof *watched_dirs; i++) {
+		char *p = xasprintf("%s/%s", site, watched_dirs[i]);
+		if (fs_is_dir(p))
+			watch_tree(w, p, 1);
+		free(p);
+	}
+	return 0;
+}
+
+static void watcher_close(struct watcher *w)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	for (size_t i = 0; i < w->n; i++)
+		free(w->v[i].path);
+	free(w->v);
+}
+
+static struct watch *watch_find(struct watcher *w, int wd)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (w->v[i].wd == wd)
+			return &w->v[i];
+	return NULL;
+}
+
+/* Reads the pending events.  Returns 1 when one of them touches a source,
+ * 0 otherwise; new folders are watched as they appear. */
+static int watcher_drain(struct watcher *w)
+{
+	char ev_buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
+	int relevant = 0;
+	for (;;) {
+		ssize_t n = read(w->fd, ev_buf, sizeof ev_buf);
+		if (n <= 0)
+			break;
+		for (char *p = ev_buf; p < ev_buf + n;) {
+			const struct inotify_event *ev = (const struct inotify_event *)p;
+			p += sizeof *ev + ev->len;
+			if (ev->mask & IN_Q_OVERFLOW) {
+				relevant = 1;
+				continue;
+			}
+			struct watch *wt = watch_find(w, ev->wd);
+			if (!wt)
+				continue;
+			if (ev->mask & IN_IGNORED) {
+				free(wt->path);
+				*wt = w->v[--w->n];
+				continue;
+			}
+			if (!ev->len) { /* the folder itself went away */
+				relevant = 1;
+				continue;
+			}
+			if (wt->is_root ? !strcmp(ev->name, "site.yml") || is_watched_dir(ev->name)
+					: !ignorable(ev->name))
+				relevant = 1;
+			else
+				continue;
+			if ((ev->mask & IN_ISDIR) && (ev->mask & (IN_CREATE | IN_MOVED_TO)) &&
+			    (!wt->is_root || is_watched_dir(ev->name))) {
+				char *sub = xasprintf("%s/%s", wt->path, ev->name);
+				watch_tree(w, sub, wt->is_root);
+				free(sub);
+			}
+		}
+	}
+	return relevant;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* ---- building ---- */
+
+/* Runs one build and tells the event streams.  Returns build_run's
+ * status. */
+static int rebuild(struct server *s)
+{
+	struct diag *d = diag_new();
+	struct build_stats st;
+	struct build_opts bo = {
+		.site_dir = s->o->site_dir, .out_dir = s->out_dir, .jobs = s->o->jobs,
+		.drafts = s->o->drafts, .extra_head = SCRIPT_TAG, .stop = &s->stop,
+	};
+	int rc = build_run(&bo, d, &st);
+	if (s->stop) {
+		diag_free(d);
+		return rc;
+	}
+	struct buf text = BUF_INIT;
+	diag_format(d, &text);
+	fputs(buf_cstr(&text), stderr);
+	if (rc == 0)
+		fprintf(stderr, "built %d pages (%d articles) in %.0f ms\n", st.pages, st.articles, st.ms);
+	else
+		fprintf(stderr, "%d errors, %d warnings%s\n", diag_errors(d), diag_warnings(d),
+			s->live.built ? " (still serving the last good build)" : "");
+	diag_free(d);
+
+	pthread_mutex_lock(&s->live.lock);
+	s->live.gen++;
+	s->live.failed = rc != 0;
+	free(s->live.errors);
+	s->live.errors = rc ? buf_detach(&text) : NULL;
+	if (rc == 0)
+		s->live.built = 1;
+	pthread_cond_broadcast(&s->live.cond);
+	pthread_mutex_unlock(&s->live.lock);
+	buf_free(&text);
+	return rc;
+}
+
+/* Watches and rebuilds until stopped.  A burst of saves (an editor writes
+ * a swap file, the file, a backup) becomes one rebuild. */
+static void watch_loop(struct server *s, struct watcher *w)
+{
+	struct pollfd fds[2] = { { w->fd, POLLIN, 0 }, { s->wake[0], POLLIN, 0 } };
+	while (!s->stop) {
+		if (poll(fds, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (s->stop)
+			break;
+		if (!(fds[0].revents & POLLIN) || !watcher_drain(w))
+			continue;
+		double first = now_ms();
+		while (!s->stop && now_ms() - first < DEBOUNCE_MAX_MS) {
+			int rc = poll(fds, 2, DEBOUNCE_MS);
+			if (rc == 0)
+				break;
+			if (rc > 0 && (fds[0].revents & POLLIN))
+				watcher_drain(w);
+		}
+		if (!s->stop)
+			rebuild(s);
+	}
+}
+
+/* ---- signals ---- */
+
+/* SIGINT and SIGTERM are blocked in every thread and taken here, so no
+ * handler and no global flag are needed. */
+static void *signal_main(void *arg)
+{
+	struct server *s = arg;
+	int sig;
+	sigwait(&s->sigs, &sig);
+	s->stop = 1;
+	if (write(s->wake[1], "x", 1) < 0) {
+		/* the pipe is never full: poll only needs one byte */
+	}
+	pthread_mutex_lock(&s->live.lock);
+	s->live.stopping = 1;
+	pthread_cond_broadcast(&s->live.cond);
+	pthread_mutex_unlock(&s->live.lock);
+	return NULL;
+}
+
+/* ---- setup ---- */
+
+static int parse_bind(struct server *s, const char *bind, int port)
+{
+	unsigned char bin[16];
+	if (!strcmp(bind, "localhost"))
+		bind = "127.0.0.1";
+	size_t n = strlen(bind);
+	char *lit = (n > 2 && bind[0] == '[' && bind[n - 1] == ']') ? xstrndup(bind + 1, n - 2)
+								     : xstrdup(bind);
+	memset(&s->addr, 0, sizeof s->addr);
+	if (inet_pton(AF_INET, lit, bin) == 1) {
+		struct sockaddr_in *in = (struct sockaddr_in *)&s->addr;
+		in->sin_family = AF_INET;
+		in->sin_port = htons((uint16_t)port);
+		memcpy(&in->sin_addr, bin, 4);
+		s->addrlen = sizeof *in;
+	} else if (inet_pton(AF_INET6, lit, bin) == 1) {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&s->addr;
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)port);
+		memcpy(&in6->sin6_addr, bin, 16);
+		s->addrlen = sizeof *in6;
+	} else {
+		free(lit);
+		return -1;
+	}
+	s->bind = lit;
+	return 0;
+}
+
+static int is_loopback(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)ss)->sin_addr.s_addr) >> 24) == 127;
+	return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)ss)->sin6_addr);
+}
+
+/* The address to print in the URL: a wildcard bind is reached locally
+ * through loopback. */
+static char *url_host(const struct server *s)
+{
+	if (s->addr.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&s->addr;
+		return IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr) ? xstrdup("[::1]")
+								: xasprintf("[%s]", s->bind);
+	}
+	const struct sockaddr_in *in = (const struct sockaddr_in *)&s->addr;
+	return in->sin_addr.s_addr == htonl(INADDR_ANY) ? xstrdup("127.0.0.1") : xstrdup(s->bind);
+}
+
+static int make_private_out(struct server *s)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *tmpl = xasprintf("%s/quire-serve-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(tmpl)) {
+		fprintf(stderr, "quire serve: cannot create a temporary folder in %s: %s\n",
+			tmp && *tmp ? tmp : "/tmp", strerror(errno));
+		free(tmpl);
+		return -1;
+	}
+	s->tmp_root = tmpl;
+	/* OUT is a subfolder: the build puts its lock and staging folder
+	 * beside OUT, which keeps them inside our folder too. */
+	s->out_dir = xasprintf("%s/site", tmpl);
+	return 0;
+}
+
+int serve_run(const struct serve_opts *o)
+{
+	struct server s;
+	struct watcher w = { .fd = -1 };
+	sigset_t old_mask;
+	pthread_t sig_thread;
+	int status = 2, sig_started = 0, watching = 0;
+
+	memset(&s, 0, sizeof s);
+	s.o = o;
+	s.wake[0] = s.wake[1] = -1;
+	pthread_mutex_init(&s.live.lock, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&s.live.cond, &ca);
+	pthread_condattr_destroy(&ca);
+
+	const char *bind = o->bind ? o->bind : "127.0.0.1";
+	if (parse_bind(&s, bind, o->port) < 0) {
+		fprintf(stderr, "quire serve: --bind needs an IP address such as 127.0.0.1 or ::1, not '%s'\n", bind);
+		goto fail;
+	}
+	if (!fs_is_dir(o->site_dir)) {
+		fprintf(stderr, "quire serve: site folder '%s' does not exist\n", o->site_dir);
+		goto fail;
+	}
+	if (o->out_dir)
+		s.out_dir = xstrdup(o->out_dir);
+	else if (make_private_out(&s) < 0)
+		goto fail;
+	if (pipe2(s.wake, O_CLOEXEC | O_NONBLOCK) < 0) {
+		fprintf(stderr, "quire serve: %s\n", strerror(errno));
+		goto fail;
+	}
+
+	/* Block the signals before any thread starts, so all inherit it. */
+	sigemptyset(&s.sigs);
+	sigaddset(&s.sigs, SIGINT);
+	sigaddset(&s.sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &s.sigs, &old_mask);
+	if (pthread_create(&sig_thread, NULL, signal_main, &s)) {
+		fprintf(stderr, "quire serve: cannot start a thread\n");
+		goto fail_mask;
+	}
+	sig_started = 1;
+
+	s.mhd = MHD_start_daemon(MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD |
+					 MHD_USE_THREAD_PER_CONNECTION |
+					 (s.addr.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+				 (uint16_t)o->port, NULL, NULL, on_request, &s,
+				 MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&s.addr,
+				 MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
+				 MHD_OPTION_CONNECTION_LIMIT, (unsigned)128,
+				 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+				 MHD_OPTION_END);
+	if (!s.mhd) {
+		fprintf(stderr, "quire serve: cannot listen on %s port %d (is another server using it? "
+				"choose another with --port)\n", bind, o->port);
+		goto fail_mask;
+	}
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s.mhd, MHD_DAEMON_INFO_BIND_PORT);
+	s.port = di ? di->port : o->port;
+	if (!is_loopback(&s.addr))
+		fprintf(stderr, "quire serve: warning: listening on %s, which other machines can reach; "
+				"anyone on that network can read the site\n", bind);
+
+	/* Watch before the first build, so a save during it is not lost. */
+	if (watcher_open(&w, o->site_dir) < 0) {
+		fprintf(stderr, "quire serve: cannot watch the site for changes: %s\n", strerror(errno));
+		goto fail_mask;
+	}
+	watching = 1;
+
+	int rc = rebuild(&s);
+	if (s.stop) {
+		status = 0;
+		goto fail_mask;
+	}
+	if (rc == 2) /* the site or OUT is unusable: rebuilding will not help */
+		goto fail_mask;
+	char *host = url_host(&s);
+	printf("Serving %s at http://%s:%d/ (Ctrl-C to stop)\n", o->site_dir, host, s.port);
+	fflush(stdout);
+	free(host);
+
+	watch_loop(&s, &w);
+	status = 0;
+
+fail_mask:
+	pthread_mutex_lock(&s.live.lock);
+	s.live.stopping = 1;
+	pthread_cond_broadcast(&s.live.cond);
+	pthread_mutex_unlock(&s.live.lock);
+	if (s.mhd) {
+		MHD_stop_daemon(s.mhd);
+		s.mhd = NULL;
+	}
+	if (sig_started) {
+		if (!s.stop)
+			pthread_kill(sig_thread, SIGTERM);
+		pthread_join(sig_thread, NULL);
+	}
+	/* Swallow a second Ctrl-C pressed while we were stopping, then
+	 * give the caller its signal mask back. */
+	struct timespec zero = { 0, 0 };
+	while (sigtimedwait(&s.sigs, NULL, &zero) > 0)
+		;
+	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+fail:
+	if (watching)
+		watcher_close(&w);
+	if (s.tmp_root)
+		fs_rm_rf(s.tmp_root);
+	if (s.wake[0] >= 0)
+		close(s.wake[0]);
+	if (s.wake[1] >= 0)
+		close(s.wake[1]);
+	free(s.tmp_root);
+	free(s.out_dir);
+	free(s.bind);
+	free(s.live.errors);
+	pthread_cond_destroy(&s.live.cond);
+	pthread_mutex_destroy(&s.live.lock);
+	return status;
+}
