@@ -1,0 +1,263 @@
+#!/bin/sh
+# t50: Lua hooks in scripts/: what a script author can do (on_page, on_site,
+# add_page, filters, slug, markdown, log), that every sandbox escape fails
+# the build quickly at the script's line and leaves the previous output
+# alone, and that the real site's scripts produce their pages.
+. "$(dirname "$0")/lib.sh"
+
+# script SITE NAME CODE: writes SITE/scripts/NAME.lua
+script() {
+	mkdir -p "$1/scripts"
+	printf '%s\n' "$3" > "$1/scripts/$2.lua"
+}
+
+# ---- on_page -----------------------------------------------------------
+site pg
+page "$S" rights/privacy.md "Privacy at work" "## First\n\nBody with MARKER and [speech](speech.md)."
+page "$S" rights/speech.md "Free speech" "Body."
+script "$S" 10-pages '-- changes a title, adds a tag, tries to change the body
+quire.on_page(function(page)
+  if page.kind ~= "article" then return end
+  if page.body:find("MARKER", 1, true) then
+    page.title = page.title .. " (checked by a hook)"
+    page.tags = page.tags or {}
+    table.insert(page.tags, "Hook added")
+  end
+  page.params.source = page.path
+  page.body = "This text must not reach the page."
+end)'
+run "$S" build
+status_is "a site with an on_page hook builds" "$RC" 0
+O=$S/public
+contains "on_page can change a title (shown in <h1>)" "$O/rights/privacy.html" "<h1>Privacy at work (checked by a hook)</h1>"
+contains "the changed title is used by links to the page" "$O/rights/index.html" "Privacy at work (checked by a hook)"
+contains "on_page sees the Markdown body: pages without the marker keep their title" "$O/rights/speech.html" "<h1>Free speech</h1>"
+check "a tag added by on_page gets a tag page" test -f "$O/tags/hook-added.html"
+contains "the tag page lists the page" "$O/tags/hook-added.html" "privacy.html"
+lacks "page.body is read-only: changing it does not change the page" "$O/rights/privacy.html" "must not reach the page"
+contains "the page still renders its own body" "$O/rights/privacy.html" 'href="speech.html"'
+
+# ---- on_site, add_page, slug, markdown ---------------------------------
+site st
+page "$S" rights/privacy.md "Privacy at work" "## Monitoring rules\n\nSee [[listing]] and [[raw]]."
+page "$S" rights/speech.md "Free speech" "Body with [a law](https://www.legislation.gov.uk/ukpga/1998/42/contents)."
+script "$S" 20-site '-- lists every article, its headings and links, on an added page
+quire.on_site(function(site)
+  local lines = { "Pages of " .. site.site.title .. ":", "" }
+  for _, p in ipairs(site.pages) do
+    if p.kind == "article" then
+      local src = p.path:gsub("^content/", "")
+      local hs = {}
+      for _, h in ipairs(p.headings) do hs[#hs + 1] = h.text .. "=" .. h.id end
+      lines[#lines + 1] = ("- [%s](../%s) headings:%s links:%s"):format(
+        p.title, src, table.concat(hs, ","), table.concat(p.links, ","))
+    end
+  end
+  quire.add_page{ path = "extra/listing", title = "All the pages",
+    markdown = table.concat(lines, "\n") .. "\n\nBack to [monitoring](../rights/privacy.md#monitoring-rules).\n" }
+  quire.add_page{ path = "extra/raw.html", title = "Raw page", template = "page",
+    html = quire.markdown("Some *emphasis*.") .. "<p id=\"slug\">" .. quire.slug("Court Orders & Costs: Part 2") .. "</p>" }
+end)'
+run "$S" build
+status_is "a site with an on_site hook builds" "$RC" 0
+O=$S/public
+check "add_page with markdown writes OUT/PATH.html" test -f "$O/extra/listing.html"
+contains "the added page is rendered with the theme (title in <h1>)" "$O/extra/listing.html" "<h1>All the pages</h1>"
+contains "on_site sees site.yml (site.site.title)" "$O/extra/listing.html" "Pages of Test site:"
+contains "on_site sees every article's title" "$O/extra/listing.html" "Free speech"
+contains "on_site sees headings (text and id)" "$O/extra/listing.html" "Monitoring rules=monitoring-rules"
+contains "on_site sees each page's links" "$O/extra/listing.html" "https://www.legislation.gov.uk/ukpga/1998/42/contents"
+contains "Markdown links in an added page resolve to the article's .html" "$O/extra/listing.html" 'href="../rights/privacy.html#monitoring-rules"'
+check "add_page with html (path given with .html) writes OUT/extra/raw.html" test -f "$O/extra/raw.html"
+contains "quire.markdown renders Markdown to HTML" "$O/extra/raw.html" "<em>emphasis</em>"
+contains "quire.slug makes a heading-style slug" "$O/extra/raw.html" '<p id="slug">court-orders-costs-part-2</p>'
+contains "articles can link to an added page by name ([[listing]])" "$O/rights/privacy.html" 'href="../extra/listing.html"'
+contains "added pages are in the search index" "$O/search-index.js" "All the pages"
+
+site br
+page "$S" rights/speech.md "Free speech" "Body."
+script "$S" 20-site '-- line 1
+quire.on_site(function(site)
+  quire.add_page{ path = "extra/broken", title = "Broken", markdown = "A [bad link](../rights/nowhere.md).\n" }
+end)'
+run "$S" build
+status_is "a broken link in an added page fails the build" "$RC" 1
+contains "the diagnostic names the added page and the link" "$ERR" "extra/broken:1:"
+contains "the diagnostic says the target does not exist" "$ERR" "'../rights/nowhere.md' does not exist"
+contains "it is the only error" "$ERR" "1 errors"
+
+script "$S" 20-site '-- line 1
+quire.on_site(function(site)
+  quire.add_page{ path = "rights/speech", title = "Clash", html = "<p>x</p>" }
+end)'
+run "$S" build
+status_is "an added page that would overwrite an article fails the build" "$RC" 1
+contains "the clash is reported" "$ERR" "writes the same output file 'rights/speech.html'"
+
+# ---- filters -----------------------------------------------------------
+site fl
+page "$S" rights/speech.md "Free speech" "Body with [a law](https://www.legislation.gov.uk/ukpga/1998/42/contents)."
+script "$S" 20-filter '-- marks links to legislation.gov.uk and rewrites a word
+quire.filter{
+  link = function(link)
+    if link.url:find("legislation.gov.uk", 1, true) then
+      link.title = "Human Rights Act 1998"
+      return link
+    end
+  end,
+  text = function(t)
+    if t.literal:find("Body with", 1, true) then
+      return { literal = t.literal:gsub("Body with", "Text with") }
+    end
+  end,
+}'
+run "$S" build
+status_is "a site with a document filter builds" "$RC" 0
+contains "a link filter can set a link's title" "$S/public/rights/speech.html" 'title="Human Rights Act 1998"'
+contains "a text filter can change text" "$S/public/rights/speech.html" "Text with"
+
+script "$S" 20-filter '-- a filter that creates a broken link
+quire.filter{
+  text = function(t)
+    if t.literal:find("Body with", 1, true) then
+      return "[made up](nowhere.md)"
+    end
+  end,
+}'
+run "$S" build
+status_is "a link created by a filter is checked: a broken one fails the build" "$RC" 1
+contains "the broken filter-made link is reported on the article" "$ERR" "content/rights/speech.md"
+
+# ---- log and print ------------------------------------------------------
+site lg
+page "$S" a.md "Alpha" "Text."
+script "$S" 30-log '-- logs while loading and from a hook
+print("loading", 42)
+quire.on_site(function(site)
+  quire.log("saw " .. #site.pages .. " pages")
+end)'
+run "$S" build
+status_is "quire.log and print do not fail the build" "$RC" 0
+contains "print becomes a warning at the script's line" "$ERR" "scripts/30-log.lua:2:"
+contains "print joins its arguments with a tab" "$ERR" "loading	42"
+contains "quire.log becomes a warning at the script's line" "$ERR" "scripts/30-log.lua:4:"
+contains "quire.log's message is shown" "$ERR" "saw 2 pages"
+if [ -s "$TMP/stdout" ]; then not_ok "nothing from a script reaches stdout" "$(cat "$TMP/stdout")"; else ok "nothing from a script reaches stdout"; fi
+
+# ---- the sandbox --------------------------------------------------------
+# Every case: build once without the bad script, add it, build again into
+# the same OUT.  The build must fail with status 1 within seconds, name the
+# script's line, leave OUT byte-identical and write nothing in the site.
+site sb
+page "$S" a.md "Alpha" "Text."
+page "$S" b.md "Beta" "Text."
+script "$S" 10-good '-- a good script the bad ones run next to
+quire.on_page(function(page) page.params.good = true end)'
+"$QUIRE" build -s "$S" -o "$TMP/sb-out" >/dev/null 2>&1
+cp -a "$TMP/sb-out" "$TMP/sb-before"
+
+# violation DESCRIPTION LINE CODE [MESSAGE]: CODE goes into scripts/50-bad.lua
+# after two comment lines, so its first line is line 3.
+violation() {
+	printf -- '-- a bad script\n-- %s\n%s\n' "$1" "$3" > "$S/scripts/50-bad.lua"
+	touch "$TMP/sb-mark"
+	sleep 1
+	t0=$(date +%s)
+	timeout 60 "$QUIRE" build -s "$S" -o "$TMP/sb-out" >"$TMP/stdout" 2>"$TMP/stderr"
+	RC=$?
+	secs=$(($(date +%s) - t0))
+	status_is "$1: the build fails with status 1" "$RC" 1
+	contains "$1: the error is at scripts/50-bad.lua:$2" "$TMP/stderr" "scripts/50-bad.lua:$2:"
+	[ -n "${4:-}" ] && contains "$1: the message says what happened" "$TMP/stderr" "$4"
+	if [ "$secs" -le 20 ]; then ok "$1: it stops within seconds (${secs}s)"; else not_ok "$1: it stops within seconds" "took ${secs}s"; fi
+	check "$1: the previous OUT is byte-identical" diff -r "$TMP/sb-before" "$TMP/sb-out"
+	new=$(find "$S" -newer "$TMP/sb-mark" ! -name 50-bad.lua)
+	if [ -z "$new" ]; then ok "$1: nothing is written in the site folder"; else not_ok "$1: nothing is written in the site folder" "$new"; fi
+	rm -f "$S/scripts/50-bad.lua"
+}
+
+violation "io.open" 3 'local f = io.open("/etc/passwd")' "global 'io'"
+violation "os.execute" 3 "os.execute('touch $TMP/pwned')" "global 'os'"
+check "os.execute ran nothing" test ! -e "$TMP/pwned"
+violation "require" 3 'local io = require("io")' "global 'require'"
+violation "package" 3 'package.loaded.io.open("/etc/passwd")' "global 'package'"
+violation "debug" 3 'debug.sethook()' "global 'debug'"
+violation "load with bytecode" 3 'local f = load(string.char(27) .. "LuaT\0", "x", "b")' "global 'load'"
+violation "string.dump" 3 'local code = string.dump(function() end)' "field 'dump'"
+violation "dofile" 3 'dofile("/etc/passwd")' "global 'dofile'"
+violation "an endless loop inside pcall" 4 'quire.on_page(function(page)
+  pcall(function() while true do end end)
+end)' "instruction budget exceeded"
+violation "an endless loop inside xpcall at load time" 3 'xpcall(function() while true do end end, function(e) return e end)' "instruction budget exceeded"
+violation "a memory bomb of tables" 3 'local t = {} for i = 1, 1e9 do t[i] = { i } end' "memory limit exceeded"
+violation "a memory bomb of doubled strings" 3 'local s = "x" for i = 1, 40 do s = s .. s end' "memory limit exceeded"
+violation "string.rep beyond its cap" 3 'local s = string.rep("x", 1e9)' "string.rep"
+violation "deep recursion" 3 'local function f(n) return 1 + f(n + 1) end f(1)' "stack overflow"
+violation "changing a library table" 3 'string.upper = function() return "pwned" end' "read-only"
+violation "rawset on a library table" 3 'rawset(string, "upper", print)' "read-only"
+violation "the string metatable" 3 'getmetatable("").__index = { len = print }'
+violation "error() with a table" 4 'quire.on_site(function(site)
+  error({ code = 1 })
+end)' "error object is a table value"
+violation "error() with nil" 4 'quire.on_site(function(site)
+  error(nil)
+end)' "error object is a nil value"
+violation "a NaN handed back" 3 'quire.on_page(function(page) page.params.x = 0/0 end)' "NaN cannot cross"
+violation "a cyclic table handed back" 3 'quire.on_page(function(page) local t = {} t.self = t page.params.c = t end)' "table contains itself"
+violation "a function handed back" 3 'quire.on_page(function(page) page.params.f = print end)' "page.params.f"
+violation "a wrong type for title" 3 'quire.on_page(function(page) page.title = 42 end)' "page.title must be a string"
+violation "add_page with a .. path" 4 'quire.on_site(function(site)
+  quire.add_page{ path = "../escape", title = "Escape", html = "<p>x</p>" }
+end)' "must not contain '.' or '..'"
+violation "add_page with an absolute path" 4 'quire.on_site(function(site)
+  quire.add_page{ path = "/tmp/escape", title = "Escape", html = "<p>x</p>" }
+end)' "must be relative"
+violation "add_page outside on_site" 3 'quire.add_page{ path = "x", title = "X", html = "" }' "only be called from an on_site handler"
+check "no page escaped OUT" test ! -e "$TMP/escape.html" -a ! -e /tmp/escape.html
+
+# Each script has its own globals and cannot reach into the next one.
+script "$S" 20-tamper '-- tries to leak into later scripts
+shared = "from 20"
+pcall(function() string.len = function() return 0 end end)
+pcall(function() getmetatable("").__index = {} end)'
+script "$S" 30-victim '-- must see clean globals and a working string library
+if shared ~= nil then error("saw a global of another script") end
+if ("abc"):upper() ~= "ABC" or #"abc" ~= 3 or string.len("abc") ~= 3 then
+  error("the string library was changed by another script")
+end'
+run "$S" build -o "$TMP/sb-out2"
+status_is "a script cannot change what a later script sees" "$RC" 0
+rm -f "$S/scripts/20-tamper.lua" "$S/scripts/30-victim.lua"
+
+# Messages of NaN errors name the field correctly on every page.
+printf -- '-- NaN on every page\nquire.on_page(function(page) page.params.x = 0/0 end)\n' > "$S/scripts/50-bad.lua"
+run "$S" build -o "$TMP/sb-out3"
+n_all=$(grep -ac "NaN cannot cross" "$ERR")
+n_good=$(grep -ac "error: page.params.x: NaN cannot cross" "$ERR")
+if [ "$n_all" -ge 2 ] && [ "$n_all" = "$n_good" ]; then ok "every page's error names page.params.x cleanly"; else not_ok "every page's error names page.params.x cleanly" "$(cat -v "$ERR")"; fi
+rm -f "$S/scripts/50-bad.lua"
+
+# ---- the real site's scripts --------------------------------------------
+Q=${QUIRE_RELEASE:-$QUIRE}
+"$Q" build -s "$REPO" -o "$TMP/real" >"$TMP/real.log" 2>&1
+status_is "the real site builds with its scripts" "$?" 0
+R=$TMP/real/reference
+check "20-glossary.lua writes reference/glossary-terms.html" test -f "$R/glossary-terms.html"
+contains "the glossary lists a term from an article's front matter" "$R/glossary-terms.html" "Norwich Pharmacal order"
+contains "the glossary links the term to the article that defines it" "$R/glossary-terms.html" 'href="../identifying-posters/norwich-pharmacal-orders.html"'
+missing=""
+for f in $(grep -l '^glossary:' -r "$REPO/content"); do
+	term=$(awk '/^---/{n++; next} n==1 && /^glossary:/{g=1; next} n==1 && g && /^  [^ ]/{sub(/^  /, ""); sub(/:.*/, ""); print; exit}' "$f")
+	grep -qF -- "$term" "$R/glossary-terms.html" || missing="$missing $term ($f)"
+done
+if [ -z "$missing" ]; then ok "the glossary has a term from every article with glossary: entries"; else not_ok "the glossary has a term from every article with glossary: entries" "missing:$missing"; fi
+check "30-audiences.lua writes reference/guidance-by-audience.html" test -f "$R/guidance-by-audience.html"
+contains "the audience page has a Managers group" "$R/guidance-by-audience.html" '<h2 id="managers">'
+contains "the audience page has a Staff group" "$R/guidance-by-audience.html" '<h2 id="staff">'
+contains "the audience page has an HR group" "$R/guidance-by-audience.html" '<h2 id="hr">'
+contains "the audience page shows reading times from 10-reading-time.lua" "$R/guidance-by-audience.html" "min read)"
+check "40-legislation.lua writes reference/legislation-cited.html" test -f "$R/legislation-cited.html"
+contains "the legislation page names Acts" "$R/legislation-cited.html" "Employment Rights Act 1996"
+contains "the legislation page lists the articles citing an Act" "$R/legislation-cited.html" 'href="../speaking-up/whistleblowing.html"'
+contains "the legislation filter titles links to legislation.gov.uk" "$TMP/real/responding/disciplinary-action.html" 'title="Trade Union and Labour Relations (Consolidation) Act 1992, section 207A (legislation.gov.uk)"'
+contains "the reference section links the added pages" "$R/index.html" 'href="guidance-by-audience.html"'
