@@ -122,7 +122,9 @@ static char *clean_path(const char *path, struct diag *d)
 		free(rel);
 		return NULL;
 	}
-	return xasprintf("%s.md", rel);
+	char *with_ext = xasprintf("%s.md", rel);
+	free(rel);
+	return with_ext;
 }
 
 /* "court-orders" → "Court orders": the file name with '-' and '_' as
