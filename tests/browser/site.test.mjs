@@ -1,0 +1,220 @@
+// Real-Chromium tests of the site this repository builds, opened from
+// file:// as staff do from a copied folder: search, reach an article and its
+// history, keyboard use, no request to any other origin, no console errors,
+// axe-core accessibility checks, print styles and screenshots.
+// Run by run.sh; the quire binary comes from $QUIRE_RELEASE (else ../../quire).
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..', '..');
+const quire = path.resolve(process.env.QUIRE_RELEASE || path.join(repo, 'quire'));
+const shots = path.join(here, 'screenshots');
+const AXE = require.resolve('axe-core');
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 900 };
+const STEP = { timeout: 20000 };
+const QUERY = 'anonymous'; // a word most of this site's articles use
+
+let tmp, site, browser;
+let article;          // { url, title, history }: an article reached through search
+const problems = new Set(); // console errors, page errors, failed loads, foreign requests
+
+// file:// address of a page of the built site, with an optional query.
+function siteUrl(rel, query = '') { return pathToFileURL(path.join(site, rel)).href + query; }
+
+// A fresh page whose console errors, script errors, failed loads and
+// requests to anything but file:// all land in `problems`.
+async function openPage(opts = {}) {
+  const context = await browser.newContext({ viewport: opts.viewport || DESKTOP,
+    colorScheme: opts.colorScheme || 'light' });
+  const page = await context.newPage();
+  const where = () => page.url().replace(pathToFileURL(site).href, '');
+  page.on('console', (m) => { if (m.type() === 'error') problems.add(`console error on ${where()}: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.add(`script error on ${where()}: ${e.message}`));
+  page.on('requestfailed', (r) => problems.add(`failed to load ${r.url()} (${r.failure()?.errorText})`));
+  context.on('request', (r) => { if (!r.url().startsWith('file://')) problems.add(`request to another origin: ${r.url()}`); });
+  return page;
+}
+async function closePage(page) { await page.context().close(); }
+
+// Runs axe-core on the open page (only the rules in `only`, if given); fails
+// on serious or critical violations, printing every violation it finds.
+async function axeCheck(page, label, only) {
+  await page.addScriptTag({ path: AXE });
+  // No CSSOM preload: from file:// every stylesheet is another origin, and
+  // axe would try (and fail, logging an error) to fetch it with XHR.  Only
+  // css-orientation-lock needs it.
+  const res = await page.evaluate((only) => axe.run(document, only ? { preload: false, runOnly: only } : { preload: false }), only);
+  const bad = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of res.violations) {
+    console.log(`axe ${label}: [${v.impact}] ${v.id}: ${v.help}`);
+    for (const n of v.nodes.slice(0, 5)) console.log(`    ${n.target.join(' ')}  ${n.failureSummary.replace(/\s+/g, ' ')}`);
+  }
+  assert.deepEqual(bad.map((v) => `${v.id} (${v.impact}, ${v.nodes.length} elements)`), [],
+    `serious or critical accessibility violations on ${label}`);
+}
+
+// The href of the history link ("… see what changed") of the open article.
+async function historyHref(page) {
+  const link = page.locator('a', { hasText: 'see what changed' });
+  assert.equal(await link.count(), 1, `${page.url()} has one "see what changed" link`);
+  return link.getAttribute('href');
+}
+
+describe('the built site, opened from file:// in Chromium', { concurrency: false }, () => {
+  before(async () => {
+    assert.ok(fs.existsSync(quire), `quire binary ${quire} exists (set QUIRE_RELEASE or run make)`);
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'quire-browser-'));
+    site = path.join(tmp, 'site');
+    execFileSync(quire, ['build', '-s', repo, '-o', site], { stdio: ['ignore', 'ignore', 'inherit'] });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--headless=new', '--disable-gpu', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'] });
+  });
+  after(async () => {
+    if (browser) await browser.close();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('searching from the home page box lists results and a click reaches the article', STEP, async () => {
+    const page = await openPage();
+    await page.goto(siteUrl('index.html'));
+    // An article the home page lists; searching its title must find it.
+    const first = page.locator('.guide-section ul a').first();
+    const title = (await first.innerText()).trim();
+    assert.ok(title, 'the home page lists articles by section');
+    await page.fill('header form.search-form input[name="q"]', title);
+    await page.press('header form.search-form input[name="q"]', 'Enter');
+    await page.waitForURL(/search\.html\?q=/);
+    const results = page.locator('#search-results ol a');
+    await results.first().waitFor();
+    const titles = (await results.allInnerTexts()).map((t) => t.trim());
+    assert.ok(titles.slice(0, 3).includes(title),
+      `searching for its title "${title}" puts that article in the top 3: got ${JSON.stringify(titles.slice(0, 5))}`);
+    assert.ok(await page.locator('#search-results mark').count() > 0, 'snippets highlight the matched words');
+    await results.filter({ hasText: title }).first().click();
+    await page.waitForLoadState('load');
+    assert.equal((await page.locator('main h1').innerText()).trim(), title, 'the result leads to its article');
+    article = { url: page.url(), title };
+    await closePage(page);
+  });
+
+  it('the article\'s "see what changed" link opens its history with revisions listed', STEP, async () => {
+    assert.ok(article, 'an article was reached through search');
+    const page = await openPage();
+    await page.goto(article.url);
+    const href = await historyHref(page);
+    await page.locator('a', { hasText: 'see what changed' }).click();
+    await page.waitForLoadState('load');
+    assert.match(page.url(), /\.history\.html$/, `followed ${href}`);
+    article.history = page.url();
+    const n = await page.locator('.revision').count();
+    assert.ok(n >= 1, `the history page lists revisions (found ${n})`);
+    assert.ok(await page.locator(`main a[href$="${path.basename(new URL(article.url).pathname)}"]`).count() > 0,
+      'the history page links back to its article');
+    await closePage(page);
+  });
+
+  it('on search.html the keyboard alone opens a result: ArrowDown then Enter', STEP, async () => {
+    const page = await openPage();
+    await page.goto(siteUrl('search.html', `?q=${QUERY}`));
+    const results = page.locator('#search-results ol a');
+    await results.first().waitFor();
+    const want = await results.first().getAttribute('href');
+    const box = page.locator('main input[name="q"]');
+    assert.equal(await box.inputValue(), QUERY, 'the search page box shows the query from the address');
+    await box.focus();
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.evaluate(() => document.activeElement.getAttribute('href')), want,
+      'ArrowDown from the search box moves focus to the first result');
+    await page.keyboard.press('ArrowDown');
+    const second = await results.nth(1).getAttribute('href');
+    assert.equal(await page.evaluate(() => document.activeElement.getAttribute('href')), second,
+      'ArrowDown again moves to the second result');
+    await page.keyboard.press('ArrowUp');
+    await Promise.all([page.waitForURL((u) => u.href.endsWith(want)), page.keyboard.press('Enter')]);
+    assert.ok(await page.locator('main h1').count() === 1, 'Enter opened the result page');
+    await closePage(page);
+  });
+
+  it('has no serious or critical axe-core violations (dark mode: contrast only)', { timeout: 60000 }, async () => {
+    assert.ok(article?.history, 'an article and its history were reached');
+    const hist = article.history;
+    const pages = [['home', siteUrl('index.html')], ['article', article.url],
+      ['search results', siteUrl('search.html', `?q=${QUERY}`)], ['history', hist]];
+    const failures = [];
+    for (const scheme of ['light', 'dark']) {
+      const page = await openPage({ colorScheme: scheme });
+      for (const [label, url] of pages) {
+        await page.goto(url);
+        if (label === 'search results') await page.locator('#search-results ol a').first().waitFor();
+        try { await axeCheck(page, `${label} (${scheme})`, scheme === 'dark' ? ['color-contrast'] : null); } catch (e) { failures.push(e.message); }
+      }
+      await closePage(page);
+    }
+    assert.deepEqual(failures, []);
+  });
+
+  it('fits a phone screen without sideways scrolling, and saves screenshots', STEP, async () => {
+    assert.ok(article?.history, 'an article and its history were reached');
+    fs.rmSync(shots, { recursive: true, force: true });
+    fs.mkdirSync(shots, { recursive: true });
+    const hist = article.history;
+    const overflow = [];
+    for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
+      for (const scheme of size === 'phone' ? ['light', 'dark'] : ['light']) {
+        const page = await openPage({ viewport, colorScheme: scheme });
+        for (const [name, url] of [['home', siteUrl('index.html')], ['article', article.url], ['history', hist],
+          ['search', siteUrl('search.html', `?q=${QUERY}`)]]) {
+          await page.goto(url);
+          if (name === 'search') await page.locator('#search-results ol a').first().waitFor();
+          const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+          if (wide > 0) overflow.push(`${name} at ${size} (${scheme}) is ${wide}px wider than the screen`);
+          const suffix = scheme === 'dark' ? '-dark' : '';
+          await page.screenshot({ path: path.join(shots, `${name}-${size}${suffix}.png`) });
+        }
+        await closePage(page);
+      }
+    }
+    console.log(`screenshots saved in ${shots}`);
+    assert.deepEqual(overflow, []);
+  });
+
+  it('prints an article without the site header, navigation or footer, showing link targets', STEP, async () => {
+    const page = await openPage();
+    await page.goto(siteUrl('index.html'));
+    const links = await page.locator('.guide-section ul a').evaluateAll((as) => as.map((a) => a.href));
+    await page.emulateMedia({ media: 'print' });
+    // Prefer an article with a link to the web, so the printed target shows.
+    let external = null;
+    for (const href of links) {
+      await page.goto(href);
+      if (await page.locator('.content a[href^="http"]').count() > 0) { external = href; break; }
+    }
+    if (!external) await page.goto(links[0]);
+    for (const sel of ['.site-header', '.site-nav', '.site-footer', '.breadcrumbs']) {
+      const shown = await page.locator(sel).evaluateAll((els) => els.filter((e) => getComputedStyle(e).display !== 'none').length);
+      assert.equal(shown, 0, `${sel} is hidden in print`);
+    }
+    assert.ok(await page.locator('main h1').isVisible(), 'the article title prints');
+    if (external) {
+      const { href, after } = await page.locator('.content a[href^="http"]').first().evaluate((a) =>
+        ({ href: a.getAttribute('href'), after: getComputedStyle(a, '::after').content }));
+      assert.ok(after.includes(href), `a printed web link shows its address: ::after is ${after}`);
+    }
+    await closePage(page);
+  });
+
+  it('made no request to any origin but file:// and logged no console errors', () => {
+    assert.deepEqual([...problems], []);
+  });
+});
