@@ -261,3 +261,5 @@ contains "the legislation page names Acts" "$R/legislation-cited.html" "Employme
 contains "the legislation page lists the articles citing an Act" "$R/legislation-cited.html" 'href="../speaking-up/whistleblowing.html"'
 contains "the legislation filter titles links to legislation.gov.uk" "$TMP/real/responding/disciplinary-action.html" 'title="Trade Union and Labour Relations (Consolidation) Act 1992, section 207A (legislation.gov.uk)"'
 contains "the reference section links the added pages" "$R/index.html" 'href="guidance-by-audience.html"'
+"$Q" build -s "$REPO" -o "$TMP/real2" -j 1 >/dev/null 2>&1
+check "the scripts' pages are byte-identical from build to build (no table-order leaks)" diff -r "$TMP/real" "$TMP/real2"
