@@ -99,8 +99,35 @@ static struct hooks *hooks_of(lua_State *L)
 
 /* ---- limits -------------------------------------------------------- */
 
-/* The state's allocator: refuses to grow past the ceiling and records the
- * refusal as a violation so that no pcall can swallow it. */
+static int past_deadline(const struct timespec *t);
+static int script_index(const struct hooks *h, const char *source);
+
+/* Remembers the script line running when a limit broke.  Only reads the
+ * call stack (lua_getstack/lua_getinfo "Sl" allocate nothing), so the
+ * allocator may call it. */
+static void note_line(struct hooks *h)
+{
+	lua_Debug ar;
+	for (int level = 0; lua_getstack(h->L, level, &ar); level++) {
+		if (!lua_getinfo(h->L, "Sl", &ar) || ar.currentline <= 0)
+			continue;
+		int s = script_index(h, ar.source);
+		if (s >= 0) {
+			h->last_script = s;
+			h->last_line = ar.currentline;
+			return;
+		}
+	}
+}
+
+/* Allocations this big are rare and slow enough to deserve a look at the
+ * clock: that is how a long C call (string building) meets the time
+ * limit between two count hooks. */
+#define BIG_ALLOC ((size_t)64 * 1024)
+
+/* The state's allocator: refuses to grow past the ceiling (or, for big
+ * blocks, past the deadline) and records the refusal as a violation so
+ * that no pcall can swallow it. */
 static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
 	struct hooks *h = ud;
@@ -111,9 +138,20 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		h->mem -= osize;
 		return NULL;
 	}
-	if (nsize > osize && h->mem + (nsize - osize) > h->mem_limit) {
-		if (h->phase == PH_RUN || h->phase == PH_LOAD)
-			h->violation = V_MEMORY;
+	if (nsize > osize && (h->phase == PH_RUN || h->phase == PH_LOAD)) {
+		enum violation v = V_NONE;
+		if (h->mem + (nsize - osize) > h->mem_limit)
+			v = V_MEMORY;
+		else if (nsize >= BIG_ALLOC && past_deadline(&h->deadline))
+			v = V_TIME;
+		if (v != V_NONE) {
+			if (h->violation == V_NONE) {
+				h->violation = v;
+				note_line(h);
+			}
+			return NULL;
+		}
+	} else if (nsize > osize && h->mem + (nsize - osize) > h->mem_limit) {
 		return NULL;
 	}
 	void *p = realloc(ptr, nsize);
@@ -496,10 +534,27 @@ static int sb_pcall(lua_State *L)
 	return lua_gettop(L);
 }
 
+/* xpcall's message handler: the script's own, except for a broken limit.
+ * Lua runs message handlers before unwinding, and after an error raised
+ * by a hook it runs them with hooks off, so a script's handler would run
+ * without any budget. */
+static int xpcall_msgh(lua_State *L)
+{
+	if (hooks_of(L)->violation)
+		return 1;
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, 1);
+	return 1;
+}
+
 static int sb_xpcall(lua_State *L)
 {
 	int n = lua_gettop(L);
 	luaL_checktype(L, 2, LUA_TFUNCTION);
+	lua_pushvalue(L, 2);
+	lua_pushcclosure(L, xpcall_msgh, 1);
+	lua_replace(L, 2);
 	lua_pushboolean(L, 1);
 	lua_pushvalue(L, 1);
 	lua_rotate(L, 3, 2); /* f, handler, true, f, args... */
@@ -580,6 +635,11 @@ static int sb_rep(lua_State *L)
 	size_t total = (size_t)n * l + (size_t)(n - 1) * lsep;
 	luaL_Buffer b;
 	char *p = luaL_buffinitsize(L, &b, total);
+	if (l == 1 && lsep == 0) {
+		memset(p, s[0], total);
+		luaL_pushresultsize(&b, total);
+		return 1;
+	}
 	for (lua_Integer i = 0; i < n; i++) {
 		memcpy(p, s, l);
 		p += l;
@@ -1783,6 +1843,27 @@ static int splice_children(cmark_node *node, cmark_node *from)
 	return 0;
 }
 
+/* cmark-gfm's inline text points into its paragraph's buffer, which dies
+ * with the parsed fragment; setting each literal again makes the node own
+ * a copy, so the fragment can be freed after its nodes move. */
+static void own_literals(cmark_node *root)
+{
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		const char *lit;
+		if (ev != CMARK_EVENT_ENTER || !(lit = cmark_node_get_literal(n)))
+			continue;
+		char *copy = strdup(lit);
+		if (copy) {
+			cmark_node_set_literal(n, copy);
+			free(copy);
+		}
+	}
+	cmark_iter_free(it);
+}
+
 /* Replaces node with parsed Markdown, or returns an error message. */
 static const char *replace_markdown(cmark_node *node, const char *md,
 				    size_t len)
@@ -1804,6 +1885,7 @@ static const char *replace_markdown(cmark_node *node, const char *md,
 		}
 		from = para;
 	}
+	own_literals(from);
 	if (splice_children(node, from) < 0)
 		err = "the Markdown cannot stand where this node stands";
 done:

@@ -1,0 +1,732 @@
+/* Tests for generator/hooks.c: the Lua API and every sandbox escape we
+ * could think of.  Each case writes a small site with scripts/NAME.lua
+ * into a temporary folder. */
+#include <ftw.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmark-gfm.h>
+#include <jansson.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "hooks.h"
+#include "unit.h"
+
+static char *site_new(void)
+{
+	char tmpl[] = "/tmp/quire-hooks-XXXXXX";
+	if (!mkdtemp(tmpl))
+		abort();
+	char *scripts = xasprintf("%s/scripts", tmpl);
+	mkdir(scripts, 0777);
+	free(scripts);
+	return xstrdup(tmpl);
+}
+
+static void site_script(const char *dir, const char *name, const char *src)
+{
+	char *path = xasprintf("%s/scripts/%s", dir, name);
+	FILE *f = fopen(path, "wb");
+	fputs(src, f);
+	fclose(f);
+	free(path);
+}
+
+static int rm_entry(const char *p, const struct stat *st, int flag,
+		    struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(p);
+}
+
+static void site_free(char *dir)
+{
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(dir);
+}
+
+/* Returns all diagnostics as text; caller frees. */
+static char *diag_text(struct diag *d)
+{
+	struct buf b = BUF_INIT;
+	diag_format(d, &b);
+	return buf_detach(&b);
+}
+
+static json_t *sample_page(void)
+{
+	return json_pack("{s:s, s:s, s:[s], s:{s:i}, s:s, s:s}", "title",
+			 "Costs", "summary", "About costs", "tags", "money",
+			 "params", "weight", 3, "path", "content/costs.md",
+			 "section", "");
+}
+
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* Loads a site whose only script is src (as scripts/NAME) and, if it
+ * loads, runs one page through on_page.  Returns -1 when either failed;
+ * *out gets the diagnostics (caller frees). */
+static int run_one(const char *name, const char *src, char **out)
+{
+	char *dir = site_new();
+	site_script(dir, name, src);
+	struct diag *d = diag_new();
+	int failed, rc = -1;
+	struct hooks *h = hooks_load(dir, NULL, NULL, d, &failed);
+	if (h) {
+		json_t *page = sample_page();
+		rc = hooks_run_page(h, &page, d);
+		json_decref(page);
+		hooks_free(h);
+	}
+	*out = diag_text(d);
+	diag_free(d);
+	site_free(dir);
+	return rc;
+}
+
+/* Expects src to fail the build with a diagnostic containing both want
+ * and "scripts/NAME:LINE:", in a few seconds at most. */
+static void expect_failure(const char *name, int line, const char *src,
+			   const char *want)
+{
+	char *out;
+	double t0 = now_s();
+	int rc = run_one(name, src, &out);
+	double dt = now_s() - t0;
+	char *loc = xasprintf("scripts/%s:%d:", name, line);
+	CHECK(rc == -1);
+	CHECK(strstr(out, loc) != NULL);
+	CHECK(strstr(out, want) != NULL);
+	CHECK(strstr(out, "error:") != NULL);
+	CHECK(dt < 8.0);
+	if (!strstr(out, loc) || !strstr(out, want))
+		printf("    diagnostics were:\n%s", out);
+	free(loc);
+	free(out);
+}
+
+/* ---- loading -------------------------------------------------------- */
+
+static void a_site_without_scripts_has_no_hooks_and_no_failure(void)
+{
+	char tmpl[] = "/tmp/quire-hooks-XXXXXX";
+	CHECK(mkdtemp(tmpl) != NULL);
+	struct diag *d = diag_new();
+	int failed = 7;
+	CHECK(hooks_load(tmpl, NULL, NULL, d, &failed) == NULL);
+	CHECK(failed == 0);
+	char *dir = site_new();
+	site_script(dir, "README.txt", "not lua");
+	CHECK(hooks_load(dir, NULL, NULL, d, &failed) == NULL);
+	CHECK(failed == 0);
+	CHECK(diag_errors(d) == 0);
+	diag_free(d);
+	site_free(dir);
+	rmdir(tmpl);
+}
+
+static void a_syntax_error_fails_the_load_at_its_line(void)
+{
+	char *dir = site_new();
+	site_script(dir, "ok.lua", "quire.on_page(function(p) end)\n");
+	site_script(dir, "broken.lua", "local x = 1\nlocal = 2\n");
+	struct diag *d = diag_new();
+	int failed = 0;
+	CHECK(hooks_load(dir, NULL, NULL, d, &failed) == NULL);
+	CHECK(failed == 1);
+	char *out = diag_text(d);
+	CHECK(strstr(out, "scripts/broken.lua:2:") != NULL);
+	free(out);
+	diag_free(d);
+	site_free(dir);
+}
+
+/* ---- the API -------------------------------------------------------- */
+
+static void on_page_changes_the_title_and_adds_a_tag(void)
+{
+	char *dir = site_new();
+	site_script(dir, "10-title.lua",
+		    "quire.on_page(function(page)\n"
+		    "  page.title = page.title .. ' (guide)'\n"
+		    "  table.insert(page.tags, 'guide')\n"
+		    "end)\n");
+	site_script(dir, "20-replace.lua",
+		    "quire.on_page(function(page)\n"
+		    "  return { title = page.title .. '!', tags = page.tags,\n"
+		    "           params = { minutes = #page.summary // 2 } }\n"
+		    "end)\n");
+	struct diag *d = diag_new();
+	int failed;
+	struct hooks *h = hooks_load(dir, NULL, NULL, d, &failed);
+	CHECK(h != NULL);
+	CHECK(hooks_has_page(h) && !hooks_has_site(h) && !hooks_has_filter(h));
+	json_t *page = sample_page();
+	CHECK(hooks_run_page(h, &page, d) == 0);
+	CHECK_STR(json_string_value(json_object_get(page, "title")),
+		  "Costs (guide)!");
+	json_t *tags = json_object_get(page, "tags");
+	CHECK(json_array_size(tags) == 2);
+	CHECK_STR(json_string_value(json_array_get(tags, 1)), "guide");
+	CHECK(json_integer_value(json_object_get(
+		      json_object_get(page, "params"), "minutes")) == 5);
+	CHECK(json_object_get(page, "summary") == NULL);
+	json_decref(page);
+	hooks_free(h);
+	diag_free(d);
+	site_free(dir);
+}
+
+static void on_site_sees_every_page_and_adds_a_page(void)
+{
+	char *dir = site_new();
+	site_script(dir, "glossary.lua",
+		    "quire.on_site(function(site)\n"
+		    "  local terms = {}\n"
+		    "  for _, p in ipairs(site.pages) do\n"
+		    "    terms[#terms + 1] = '- ' .. p.title\n"
+		    "  end\n"
+		    "  quire.add_page{ path = 'reference/glossary.md',\n"
+		    "    title = 'Glossary of ' .. site.site.title,\n"
+		    "    template = 'article',\n"
+		    "    markdown = table.concat(terms, '\\n'),\n"
+		    "    data = { count = #terms, empty = quire.array{} } }\n"
+		    "end)\n");
+	struct diag *d = diag_new();
+	int failed;
+	struct hooks *h = hooks_load(dir, NULL, NULL, d, &failed);
+	CHECK(h != NULL && hooks_has_site(h));
+	json_t *site = json_pack("{s:{s:s}, s:[{s:s},{s:s}]}", "site", "title",
+				 "Acme", "pages", "title", "Costs", "title",
+				 "Appeals");
+	json_t *added = json_array();
+	CHECK(hooks_run_site(h, site, added, d) == 0);
+	CHECK(json_array_size(added) == 1);
+	json_t *p = json_array_get(added, 0);
+	CHECK_STR(json_string_value(json_object_get(p, "path")),
+		  "reference/glossary");
+	CHECK_STR(json_string_value(json_object_get(p, "title")),
+		  "Glossary of Acme");
+	CHECK_STR(json_string_value(json_object_get(p, "markdown")),
+		  "- Costs\n- Appeals");
+	CHECK_STR(json_string_value(json_object_get(p, "template")), "article");
+	CHECK(json_object_get(p, "html") == NULL);
+	json_t *data = json_object_get(p, "data");
+	CHECK(json_integer_value(json_object_get(data, "count")) == 2);
+	CHECK(json_is_array(json_object_get(data, "empty")));
+	CHECK_STR(json_string_value(json_object_get(p, "script")),
+		  "scripts/glossary.lua");
+	CHECK(json_integer_value(json_object_get(p, "line")) == 6);
+	json_decref(site);
+	json_decref(added);
+	hooks_free(h);
+	diag_free(d);
+	site_free(dir);
+}
+
+static void scripts_run_in_file_name_order(void)
+{
+	char *dir = site_new();
+	site_script(dir, "b.lua", "quire.on_page(function(p) p.title = p.title "
+				  ".. 'b' end)\n");
+	site_script(dir, "a.lua", "quire.on_page(function(p) p.title = p.title "
+				  ".. 'a' end)\n");
+	site_script(dir, "c.lua", "quire.on_page(function(p) p.title = p.title "
+				  ".. 'c' end)\n");
+	struct diag *d = diag_new();
+	int failed;
+	struct hooks *h = hooks_load(dir, NULL, NULL, d, &failed);
+	json_t *page = sample_page();
+	CHECK(hooks_run_page(h, &page, d) == 0);
+	CHECK_STR(json_string_value(json_object_get(page, "title")), "Costsabc");
+	json_decref(page);
+	hooks_free(h);
+	diag_free(d);
+	site_free(dir);
+}
+
+static char *fake_markdown(const char *md, void *ctx)
+{
+	return xasprintf("<%s>%s", (const char *)ctx, md);
+}
+
+static void slug_markdown_log_and_print_helpers_work(void)
+{
+	char *dir = site_new();
+	site_script(dir, "helpers.lua",
+		    "quire.on_page(function(p)\n"
+		    "  p.params.slug = quire.slug('Costs & Fees, 2024!')\n"
+		    "  p.params.html = quire.markdown('*hi*')\n"
+		    "  quire.log('checked ' .. p.path)\n"
+		    "  print('printed', 1, nil)\n"
+		    "  p.params.null = quire.null\n"
+		    "end)\n");
+	struct diag *d = diag_new();
+	int failed;
+	struct hooks *h = hooks_load(dir, fake_markdown, "site", d, &failed);
+	json_t *page = sample_page();
+	fflush(stdout);
+	CHECK(hooks_run_page(h, &page, d) == 0);
+	json_t *params = json_object_get(page, "params");
+	CHECK_STR(json_string_value(json_object_get(params, "slug")),
+		  "costs-fees-2024");
+	CHECK_STR(json_string_value(json_object_get(params, "html")),
+		  "<site>*hi*");
+	CHECK(json_is_null(json_object_get(params, "null")));
+	CHECK(diag_warnings(d) == 2 && diag_errors(d) == 0);
+	char *out = diag_text(d);
+	CHECK(strstr(out, "scripts/helpers.lua:4:1: warning: checked "
+			  "content/costs.md") != NULL);
+	CHECK(strstr(out, "scripts/helpers.lua:5:1: warning: printed\t1\tnil")
+	      != NULL);
+	free(out);
+	json_decref(page);
+	hooks_free(h);
+	/* Without a callback quire.markdown uses cmark-gfm, raw HTML off. */
+	site_script(dir, "helpers.lua",
+		    "quire.on_page(function(p)\n"
+		    "  p.params.html = quire.markdown('*hi* <b>x</b>')\n"
+		    "end)\n");
+	h = hooks_load(dir, NULL, NULL, d, &failed);
+	page = sample_page();
+	CHECK(hooks_run_page(h, &page, d) == 0);
+	const char *html = json_string_value(
+		json_object_get(json_object_get(page, "params"), "html"));
+	CHECK(html && strstr(html, "<em>hi</em>") && !strstr(html, "<b>"));
+	json_decref(page);
+	hooks_free(h);
+	diag_free(d);
+	site_free(dir);
+}
+
+static cmark_node *parse(const char *md)
+{
+	return cmark_parse_document(md, strlen(md), CMARK_OPT_DEFAULT);
+}
+
+static char *render(cmark_node *doc)
+{
+	return cmark_render_html(doc, CMARK_OPT_UNSAFE, NULL);
+}
+
+static void filters_rewrite_links_and_replace_text_nodes(void)
+{
+	char *dir = site_new();
+	site_script(dir, "filters.lua",
+		    "quire.filter{\n"
+		    "  link = function(l, page)\n"
+		    "    if l.url:find('^https://www.legislation.gov.uk') then\n"
+		    "      l.url = l.url .. '?from=' .. page\n"
+		    "      l.title = 'Legislation'\n"
+		    "      return l\n"
+		    "    end\n"
+		    "  end,\n"
+		    "  text = function(t)\n"
+		    "    if t.text == 'ACAS' then return '[Acas](acas.md)' end\n"
+		    "    if t.text == 'raw' then return { html = '<kbd>raw</kbd>' } end\n"
+		    "  end,\n"
+		    "  heading = function(h)\n"
+		    "    return { level = h.level + 1, text = h.text:upper() }\n"
+		    "  end,\n"
+		    "  code_block = function(c) c.info = 'text'; return c end,\n"
+		    "}\n");
+	struct diag *d = diag_new();
+	int failed;
+	struct hooks *h = hooks_load(dir, NULL, NULL, d, &failed);
+	CHECK(h && hooks_has_filter(h));
+	cmark_node *doc = parse(
+		"# Costs *now*\n\nSee [the Act](https://www.legislation.gov.uk/"
+		"ukpga/1996/18) and [x](y.md).\n\nACAS\n\nraw\n\n```lua\nx\n```\n");
+	CHECK(hooks_filter_doc(h, doc, "content/costs.md", d) == 0);
+	char *html = render(doc);
+	CHECK(strstr(html, "<h2>COSTS NOW</h2>") != NULL);
+	CHECK(strstr(html, "href=\"https://www.legislation.gov.uk/ukpga/1996/18"
+			   "?from=content/costs.md\" title=\"Legislation\"") != NULL);
+	CHECK(strstr(html, "<a href=\"y.md\">x</a>") != NULL);
+	CHECK(strstr(html, "<p><a href=\"acas.md\">Acas</a></p>") != NULL);
+	CHECK(strstr(html, "<p><kbd>raw</kbd></p>") != NULL);
+	CHECK(strstr(html, "class=\"language-text\"") != NULL);
+	CHECK(diag_errors(d) == 0);
+	free(html);
+	cmark_node_free(doc);
+	hooks_free(h);
+	diag_free(d);
+	site_free(dir);
+}
+
+static void a_filter_error_names_its_line_and_the_page(void)
+{
+	char *dir = site_new();
+	site_script(dir, "f.lua", "quire.filter{\n  text = function(t)\n"
+				  "    return t.nope.x\n  end }\n");
+	struct diag *d = diag_new();
+	int failed;
+	struct hooks *h = hooks_load(dir, NULL, NULL, d, &failed);
+	cmark_node *doc = parse("hello\n");
+	CHECK(hooks_filter_doc(h, doc, "content/a.md", d) == -1);
+	char *out = diag_text(d);
+	CHECK(strstr(out, "scripts/f.lua:3:") != NULL);
+	CHECK(strstr(out, "content/a.md") != NULL);
+	CHECK(strstr(out, "stack traceback:") != NULL);
+	free(out);
+	cmark_node_free(doc);
+	hooks_free(h);
+	diag_free(d);
+	site_free(dir);
+}
+
+static void values_cross_the_boundary_unchanged(void)
+{
+	const char *text = "{\"a\":[1,2.5,\"x\\u0000y\",null,true,false,[],{}],"
+			   "\"b\":{\"c\":{\"d\":[[[]]]}},\"\\u00e9\":-0.0,"
+			   "\"n\":9007199254740993}";
+	json_error_t err;
+	json_t *in = json_loads(text, JSON_ALLOW_NUL, &err);
+	CHECK(in != NULL);
+	json_t *out = hooks_roundtrip_json(in);
+	CHECK(out != NULL && json_equal(in, out));
+	CHECK(json_is_integer(json_object_get(out, "n")));
+	CHECK(json_is_array(json_array_get(json_object_get(out, "a"), 6)));
+	CHECK(json_is_object(json_array_get(json_object_get(out, "a"), 7)));
+	json_decref(out);
+	json_decref(in);
+}
+
+/* ---- mistakes in data handed back --------------------------------- */
+
+static void a_cyclic_table_returned_from_on_page_is_an_error(void)
+{
+	expect_failure("cycle.lua", 1,
+		       "quire.on_page(function(p)\n  p.params.self = p\nend)\n",
+		       "page.params.self: table contains itself");
+}
+
+static void nan_returned_from_on_page_is_an_error(void)
+{
+	expect_failure("nan.lua", 1,
+		       "quire.on_page(function(p)\n  p.params.x = 0/0\nend)\n",
+		       "page.params.x: NaN");
+}
+
+static void a_wrong_title_type_from_on_page_is_an_error(void)
+{
+	expect_failure("title.lua", 2, "-- sets a number\n"
+				       "quire.on_page(function(p) p.title = 5 end)\n",
+		       "page.title must be a string, got a number");
+}
+
+static void mixed_keys_and_holes_are_errors(void)
+{
+	expect_failure("mixed.lua", 1,
+		       "quire.on_page(function(p)\n  p.params.x = {1, y = 2}\nend)\n",
+		       "mixes sequence items");
+	expect_failure("hole.lua", 1,
+		       "quire.on_page(function(p)\n  p.tags = {'a', nil, 'c'}\nend)\n",
+		       "hole at index 2");
+}
+
+static void add_page_rejects_bad_paths_at_the_calling_line(void)
+{
+	static const char *const bad[] = { "../x", "a/../../etc/passwd",
+					   "/abs", "a\\\\b", "", "a//b", "x/" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char *src = xasprintf("quire.on_site(function(site)\n"
+				      "  quire.add_page{ path = '%s', title = 't',"
+				      " html = '' }\nend)\n", bad[i]);
+		char *dir = site_new();
+		site_script(dir, "add.lua", src);
+		struct diag *d = diag_new();
+		int failed;
+		struct hooks *h = hooks_load(dir, NULL, NULL, d, &failed);
+		json_t *site = json_object(), *added = json_array();
+		CHECK(hooks_run_site(h, site, added, d) == -1);
+		CHECK(json_array_size(added) == 0);
+		char *out = diag_text(d);
+		CHECK(strstr(out, "scripts/add.lua:2:") != NULL);
+		CHECK(strstr(out, "quire.add_page") != NULL);
+		free(out);
+		json_decref(site);
+		json_decref(added);
+		hooks_free(h);
+		diag_free(d);
+		site_free(dir);
+		free(src);
+	}
+}
+
+static void add_page_rejects_wrong_types_and_fields(void)
+{
+	static const struct { const char *call, *want; } cases[] = {
+		{ "{ path = 'a', title = 5, html = '' }",
+		  "title must be a string, got number" },
+		{ "{ path = 'a', title = 't' }", "exactly one of markdown" },
+		{ "{ path = 'a', title = 't', html = '', markdown = '' }",
+		  "exactly one of markdown" },
+		{ "{ path = 'a', title = 't', html = '', data = {1, 2} }",
+		  "data must be a table with string keys" },
+		{ "{ path = 'a', titel = 't', html = '' }", "unknown field titel" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *src = xasprintf("quire.on_site(function(site)\n\n"
+				      "  quire.add_page%s\nend)\n", cases[i].call);
+		char *dir = site_new();
+		site_script(dir, "add.lua", src);
+		struct diag *d = diag_new();
+		int failed;
+		struct hooks *h = hooks_load(dir, NULL, NULL, d, &failed);
+		json_t *site = json_object(), *added = json_array();
+		CHECK(hooks_run_site(h, site, added, d) == -1);
+		char *out = diag_text(d);
+		CHECK(strstr(out, "scripts/add.lua:3:") != NULL);
+		CHECK(strstr(out, cases[i].want) != NULL);
+		if (!strstr(out, cases[i].want))
+			printf("    got: %s", out);
+		free(out);
+		json_decref(site);
+		json_decref(added);
+		hooks_free(h);
+		diag_free(d);
+		site_free(dir);
+		free(src);
+	}
+}
+
+/* ---- sandbox escapes --------------------------------------------------- */
+
+static void load_dofile_and_string_dump_are_unavailable(void)
+{
+	char *out;
+	CHECK(run_one("absent.lua",
+		      "assert(load == nil and loadfile == nil and dofile == nil)\n"
+		      "assert(string.dump == nil and collectgarbage == nil)\n"
+		      "assert(('').dump == nil)\n", &out) == 0);
+	free(out);
+	expect_failure("dump.lua", 2, "local f = function() end\n"
+				      "local b = string.dump(f)\n",
+		       "attempt to call a nil value");
+}
+
+static void bytecode_files_are_refused(void)
+{
+	expect_failure("bytecode.lua", 1, "\x1bLua\x54\x00garbage",
+		       "attempt to load a binary chunk");
+}
+
+static void io_os_require_debug_and_package_are_absent(void)
+{
+	char *out;
+	CHECK(run_one("absent.lua",
+		      "assert(io == nil and os == nil and require == nil)\n"
+		      "assert(debug == nil and package == nil)\n"
+		      "assert(coroutine == nil)\n", &out) == 0);
+	free(out);
+	expect_failure("os.lua", 3, "\n\nos.execute('touch /tmp/pwned')\n",
+		       "attempt to index a nil value (global 'os')");
+}
+
+static void string_metatable_tampering_does_not_reach_a_later_script(void)
+{
+	char *dir = site_new();
+	site_script(dir, "a-evil.lua",
+		    "local evil = function() return 'pwned' end\n"
+		    "assert(getmetatable('') == false)\n"
+		    "assert(not pcall(function() getmetatable('').__index.upper = evil end))\n"
+		    "assert(not pcall(function() string.upper = evil end))\n"
+		    "assert(not pcall(rawset, string, 'upper', evil))\n"
+		    "assert(not pcall(setmetatable, string, {}))\n"
+		    "assert(not pcall(function() table.insert = evil end))\n"
+		    "local _, real = pairs(string)\n"
+		    "assert(real == nil)\n"
+		    "for k, v in pairs(string) do assert(type(v) ~= 'table') end\n"
+		    "string = { upper = evil }\n");
+	site_script(dir, "b-good.lua",
+		    "quire.on_page(function(p)\n"
+		    "  p.title = ('costs'):upper() .. string.upper('!')\n"
+		    "end)\n");
+	struct diag *d = diag_new();
+	int failed;
+	struct hooks *h = hooks_load(dir, NULL, NULL, d, &failed);
+	CHECK(h != NULL);
+	json_t *page = sample_page();
+	CHECK(hooks_run_page(h, &page, d) == 0);
+	CHECK_STR(json_string_value(json_object_get(page, "title")), "COSTS!");
+	json_decref(page);
+	hooks_free(h);
+	diag_free(d);
+	site_free(dir);
+}
+
+static void rawset_on_globals_does_not_reach_other_scripts(void)
+{
+	char *dir = site_new();
+	site_script(dir, "a-good.lua",
+		    "quire.on_page(function(p)\n"
+		    "  p.title = tostring(#p.tags) .. string.format('%d', 2)\n"
+		    "end)\n");
+	site_script(dir, "b-evil.lua",
+		    "rawset(_G, 'tostring', function() return 'pwned' end)\n"
+		    "rawset(_G, 'string', {})\n"
+		    "_G.quire = nil\n"
+		    "assert(not pcall(rawset, quire, 'on_page', print))\n"
+		    "assert(getmetatable(_G) == false)\n"
+		    "assert(not pcall(setmetatable, _G, nil))\n");
+	struct diag *d = diag_new();
+	int failed;
+	struct hooks *h = hooks_load(dir, NULL, NULL, d, &failed);
+	CHECK(h != NULL);
+	json_t *page = sample_page();
+	CHECK(hooks_run_page(h, &page, d) == 0);
+	CHECK_STR(json_string_value(json_object_get(page, "title")), "12");
+	json_decref(page);
+	hooks_free(h);
+	diag_free(d);
+	site_free(dir);
+}
+
+static void an_endless_loop_inside_pcall_is_stopped(void)
+{
+	expect_failure("loop.lua", 3,
+		       "quire.on_page(function(p)\n"
+		       "  while true do\n"
+		       "    pcall(function() while true do end end)\n"
+		       "  end\nend)\n",
+		       "instruction budget exceeded");
+	expect_failure("xloop.lua", 2,
+		       "local function spin() while true do end end\n"
+		       "while true do xpcall(spin, function(e) while true do end end) end\n",
+		       "instruction budget exceeded");
+}
+
+static void a_limit_hit_inside_a_close_handler_still_stops(void)
+{
+	expect_failure("close.lua", 2,
+		       "local mt = { __close = function() while true do end end }\n"
+		       "do local x <close> = setmetatable({}, mt); while true do end end\n",
+		       "instruction budget exceeded");
+}
+
+static void memory_bombs_are_stopped(void)
+{
+	expect_failure("tables.lua", 4,
+		       "quire.on_page(function(p)\n"
+		       "  pcall(function()\n"
+		       "    local t = {}\n"
+		       "    for i = 1, 1e9 do t[i] = {i, i, i} end\n"
+		       "  end)\nend)\n",
+		       "memory limit exceeded");
+	expect_failure("rep.lua", 2, "quire.on_page(function(p)\n"
+				     "  p.title = string.rep('x', 1e12)\nend)\n",
+		       "string.rep: result would exceed 16 MB");
+	expect_failure("concat.lua", 3, "local s = ('x'):rep(16 * 1024 * 1024)\n"
+					"local t = {}\n"
+					"while true do t[#t + 1] = s .. #t end\n",
+		       "memory limit exceeded");
+}
+
+static void slow_c_calls_meet_the_wall_clock_limit(void)
+{
+	char *dir = site_new();
+	site_script(dir, "slow.lua",
+		    "quire.on_page(function(p)\n"
+		    "  for i = 1, 1e9 do local s = ('x'):rep(8e6) .. i end\n"
+		    "end)\n");
+	struct diag *d = diag_new();
+	int failed;
+	struct hooks *h = hooks_load(dir, NULL, NULL, d, &failed);
+	hooks_set_limits(h, (long long)1e15, 0, 300);
+	json_t *page = sample_page();
+	double t0 = now_s();
+	CHECK(hooks_run_page(h, &page, d) == -1);
+	CHECK(now_s() - t0 < 5.0);
+	char *out = diag_text(d);
+	CHECK(strstr(out, "scripts/slow.lua:2:") != NULL);
+	CHECK(strstr(out, "time limit exceeded") != NULL);
+	free(out);
+	/* The state is spent: later calls fail at once. */
+	CHECK(hooks_run_page(h, &page, d) == -1);
+	json_decref(page);
+	hooks_free(h);
+	diag_free(d);
+	site_free(dir);
+}
+
+static void deep_recursion_is_reported(void)
+{
+	expect_failure("deep.lua", 1,
+		       "local function f(n) return 1 + f(n + 1) end\n"
+		       "quire.on_page(function(p) f(1) end)\n",
+		       "stack overflow");
+}
+
+static void error_with_a_table_or_nil_is_reported_clearly(void)
+{
+	expect_failure("table.lua", 2, "quire.on_page(function(p)\n"
+				       "  error({ code = 1 })\nend)\n",
+		       "error object is a table value");
+	expect_failure("nil.lua", 3, "quire.on_page(function(p)\n\n"
+				     "  error(nil)\nend)\n",
+		       "error object is a nil value");
+	expect_failure("str.lua", 2, "quire.on_page(function(p)\n"
+				     "  error('plain words')\nend)\n",
+		       "plain words (in on_page for content/costs.md)\n"
+		       "stack traceback:");
+}
+
+static void finalizers_are_refused(void)
+{
+	expect_failure("gc.lua", 1,
+		       "setmetatable({}, { __gc = function() while true do end end })\n",
+		       "__gc metamethods are not allowed");
+}
+
+static void handlers_register_only_while_loading(void)
+{
+	expect_failure("late.lua", 2, "quire.on_page(function(p)\n"
+				      "  quire.on_page(print)\nend)\n",
+		       "only be called while the script loads");
+}
+
+int main(void)
+{
+	RUN(a_site_without_scripts_has_no_hooks_and_no_failure);
+	RUN(a_syntax_error_fails_the_load_at_its_line);
+	RUN(on_page_changes_the_title_and_adds_a_tag);
+	RUN(on_site_sees_every_page_and_adds_a_page);
+	RUN(scripts_run_in_file_name_order);
+	RUN(slug_markdown_log_and_print_helpers_work);
+	RUN(filters_rewrite_links_and_replace_text_nodes);
+	RUN(a_filter_error_names_its_line_and_the_page);
+	RUN(values_cross_the_boundary_unchanged);
+	RUN(a_cyclic_table_returned_from_on_page_is_an_error);
+	RUN(nan_returned_from_on_page_is_an_error);
+	RUN(a_wrong_title_type_from_on_page_is_an_error);
+	RUN(mixed_keys_and_holes_are_errors);
+	RUN(add_page_rejects_bad_paths_at_the_calling_line);
+	RUN(add_page_rejects_wrong_types_and_fields);
+	RUN(load_dofile_and_string_dump_are_unavailable);
+	RUN(bytecode_files_are_refused);
+	RUN(io_os_require_debug_and_package_are_absent);
+	RUN(string_metatable_tampering_does_not_reach_a_later_script);
+	RUN(rawset_on_globals_does_not_reach_other_scripts);
+	RUN(an_endless_loop_inside_pcall_is_stopped);
+	RUN(a_limit_hit_inside_a_close_handler_still_stops);
+	RUN(memory_bombs_are_stopped);
+	RUN(slow_c_calls_meet_the_wall_clock_limit);
+	RUN(deep_recursion_is_reported);
+	RUN(error_with_a_table_or_nil_is_reported_clearly);
+	RUN(finalizers_are_refused);
+	RUN(handlers_register_only_while_loading);
+	UNIT_END();
+}
