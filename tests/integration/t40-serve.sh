@@ -1,0 +1,247 @@
+#!/bin/sh
+# t40-serve: `quire serve` end to end — starts the server on a free loopback
+# port, fetches pages, edits a source and sees the rebuilt page, checks that
+# traversal, symlink, Host and Origin attacks are refused, that a broken edit
+# keeps the last good page and reports the error on /__quire/events, and that
+# Ctrl-C stops cleanly.  Needs $QUIRE (the binary) and curl.
+# Prints "ok - ..." / "not ok - ..." lines and "N passed, N failed".
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+QUIRE=${QUIRE:-$ROOT/quire}
+T=$(mktemp -d "${TMPDIR:-/tmp}/quire-t40-XXXXXX")
+SITE=$T/site
+OUT=$T/out
+PID=
+EVPID=
+passed=0
+failed=0
+
+cleanup() {
+	[ -n "$EVPID" ] && kill "$EVPID" 2>/dev/null
+	[ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+ok() { passed=$((passed + 1)); printf 'ok - %s\n' "$1"; }
+not_ok() { failed=$((failed + 1)); printf 'not ok - %s\n' "$1"; [ -n "$2" ] && printf '#   %s\n' "$2"; }
+check() { # check DESCRIPTION COMMAND...
+	d=$1; shift
+	if "$@"; then ok "$d"; else not_ok "$d"; fi
+}
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# wait_for FILE PATTERN SECONDS: until grep finds PATTERN in FILE.
+wait_for() {
+	end=$(($(now_ms) + $3 * 1000))
+	while [ "$(now_ms)" -lt "$end" ]; do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# get PATH [curl options...]: prints the status; body in $T/body, headers in $T/head.
+get() {
+	p=$1; shift
+	curl -s --path-as-is --max-time 10 -o "$T/body" -D "$T/head" -w '%{http_code}' "$@" "$URL$p"
+}
+header() { tr -d '\r' <"$T/head" | sed -n "s/^$1: //Ip" | head -n 1; }
+
+# ---- fixture ----
+mkdir -p "$SITE/content/guide" "$SITE/themes"
+cp -r "$ROOT/themes/default" "$SITE/themes/default"
+cat >"$SITE/site.yml" <<'EOF'
+title: Serve test site
+history: false
+EOF
+cat >"$SITE/content/index.md" <<'EOF'
+---
+title: Home
+---
+
+Welcome. Read [Alpha](guide/alpha.md).
+EOF
+cat >"$SITE/content/guide/alpha.md" <<'EOF'
+---
+title: Alpha
+---
+
+Alpha says version one.
+
+## Costs
+
+Some text.
+EOF
+printf '\211PNG\r\n\032\nnot really a picture' >"$SITE/content/guide/pic.png"
+
+# ---- start ----
+"$QUIRE" serve -s "$SITE" -o "$OUT" --port 0 >"$T/serve.out" 2>"$T/serve.err" &
+PID=$!
+if wait_for "$T/serve.out" '^Serving .* at http://127.0.0.1:[0-9]*/ (Ctrl-C to stop)$' 30; then
+	ok "serve prints the address it listens on"
+else
+	not_ok "serve prints the address it listens on" "$(cat "$T/serve.out" "$T/serve.err")"
+	echo "$passed passed, $failed failed"
+	exit 1
+fi
+PORT=$(sed -n 's|^Serving .* at http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$T/serve.out")
+URL=http://127.0.0.1:$PORT
+
+# ---- pages, types, caching ----
+s=$(get /)
+check "home page is served as HTML" [ "$s" = 200 ]
+check "home page has an HTML content type" sh -c "tr -d '\r' <'$T/head' | grep -qi '^content-type: text/html'"
+check "pages carry the live-reload script" grep -q '/__quire/reload.js' "$T/body"
+
+s=$(get /guide/alpha.html)
+check "article is served" sh -c "[ '$s' = 200 ] && grep -q 'version one' '$T/body'"
+ETAG=$(header etag)
+check "article has an ETag" [ -n "$ETAG" ]
+s=$(get /guide/alpha.html -H "If-None-Match: $ETAG")
+check "matching If-None-Match gives 304" [ "$s" = 304 ]
+s=$(get /guide/alpha.html -H 'If-None-Match: "other"')
+check "other If-None-Match gives 200" [ "$s" = 200 ]
+
+s=$(get /assets/style.css)
+check "stylesheet is served as text/css" sh -c "[ '$s' = 200 ] && [ \"\$(tr -d '\r' <'$T/head' | sed -n 's/^content-type: //Ip' | cut -d';' -f1)\" = text/css ]"
+s=$(get /guide/pic.png)
+check "picture is served as image/png" sh -c "[ '$s' = 200 ] && tr -d '\r' <'$T/head' | grep -qi '^content-type: image/png'"
+s=$(get /__quire/reload.js)
+check "reload script is JavaScript that writes errors as text" sh -c "[ '$s' = 200 ] && tr -d '\r' <'$T/head' | grep -qi '^content-type: text/javascript' && grep -q textContent '$T/body'"
+
+s=$(get /guide)
+check "folder without slash redirects to the folder" sh -c "[ '$s' = 301 ] && [ \"\$(tr -d '\r' <'$T/head' | sed -n 's/^location: //Ip')\" = /guide/ ]"
+s=$(get /no-such-page.html)
+check "missing page is 404 with the site's 404 page" sh -c "[ '$s' = 404 ] && grep -qi '<html' '$T/body'"
+s=$(get /guide/alpha.html -I)
+check "HEAD is answered" [ "$s" = 200 ]
+s=$(get /guide/alpha.html -X POST -d x=1)
+check "POST is refused with 405" [ "$s" = 405 ]
+
+# ---- traversal and symlinks ----
+ln -s /etc/passwd "$OUT/leak.html"
+ln -s / "$OUT/root"
+ln -s "$SITE" "$OUT/site"
+for p in '/../../../../etc/passwd' '/%2e%2e/%2e%2e/%2e%2e/etc/passwd' '/%2E%2E/%2E%2E/etc/passwd' \
+	'/.%2e/.%2e/etc/passwd' '/..%2f..%2f..%2fetc%2fpasswd' '/%2f%2fetc/passwd' \
+	'/%c0%ae%c0%ae/%c0%ae%c0%ae/etc/passwd' '/%e0%80%ae%e0%80%ae/etc/passwd' \
+	'/..%5c..%5c..%5cetc%5cpasswd' '/..\..\..\etc\passwd' '/index.html%00.png' '/%00' \
+	'//etc/passwd' '/guide/./alpha.html' '/guide/../../site.yml' '/leak.html' '/root/etc/passwd' \
+	'/site/site.yml' '/site/content/index.md' '/.quire-output'; do
+	s=$(get "$p")
+	case $s in
+	400 | 403 | 404)
+		if grep -q -e 'root:' -e 'title: Serve test site' -e 'Welcome. Read' -e "$T" "$T/body"; then
+			not_ok "$p is refused without leaking" "body holds file contents or a path"
+		else
+			ok "$p is refused ($s)"
+		fi
+		;;
+	*) not_ok "$p is refused" "status $s" ;;
+	esac
+done
+
+# ---- Host (DNS rebinding) ----
+for h in "localhost:$PORT" "127.0.0.1:$PORT" "127.0.0.1" "LOCALHOST" "[::1]:$PORT"; do
+	s=$(get / -H "Host: $h")
+	check "Host $h is accepted" [ "$s" = 200 ]
+done
+for h in "evil.example" "evil.example:$PORT" "localhost.evil.example:$PORT" "127.0.0.1.nip.io:$PORT" \
+	"127.0.0.2:$PORT" "[::2]:$PORT" "localhost:$PORT:1" "localhost:port"; do
+	s=$(get / -H "Host: $h")
+	check "Host $h is refused" sh -c "[ '$s' = 403 ] && ! grep -q -e 'Welcome' -e '$T' '$T/body'"
+done
+
+# ---- Origin on the event stream ----
+s=$(curl -s --max-time 1 -o /dev/null -w '%{http_code}' -H 'Origin: http://evil.example' "$URL/__quire/events")
+check "event stream refuses a foreign Origin" [ "$s" = 403 ]
+s=$(curl -s --max-time 1 -o /dev/null -w '%{http_code}' -H "Origin: http://evil.example:$PORT" -H "Host: evil.example:$PORT" "$URL/__quire/events")
+check "event stream refuses a rebinding Host even with a matching Origin" [ "$s" = 403 ]
+s=$(curl -s --max-time 1 -o /dev/null -w '%{http_code}' -H "Origin: http://127.0.0.1:$PORT" "$URL/__quire/events")
+check "event stream accepts its own Origin" [ "$s" = 200 ]
+
+# ---- live rebuild ----
+curl -sN --max-time 60 "$URL/__quire/events" >"$T/events" 2>/dev/null &
+EVPID=$!
+wait_for "$T/events" '^retry:' 10
+t0=$(now_ms)
+sed 's/version one/version two/' "$SITE/content/guide/alpha.md" >"$T/alpha.md"
+cat "$T/alpha.md" >"$SITE/content/guide/alpha.md"
+served=
+while [ $(($(now_ms) - t0)) -lt 10000 ]; do
+	get /guide/alpha.html >/dev/null
+	if grep -q 'version two' "$T/body"; then served=$(($(now_ms) - t0)); break; fi
+	sleep 0.05
+done
+check "an edit is rebuilt and served (in ${served:-never} ms)" [ -n "$served" ]
+check "the rebuilt page is served within 2 seconds of the save" [ "${served:-99999}" -lt 2000 ]
+check "open pages are told to reload" wait_for "$T/events" '^event: reload' 5
+
+mkdir -p "$SITE/content/later/deeper"
+printf -- '---\ntitle: Deep\n---\n\nDeep page text.\n' >"$SITE/content/later/deeper/deep.md"
+wait_for "$T/serve.err" 'built .* (3 articles)' 10
+s=$(get /later/deeper/deep.html)
+check "a page in a new folder is picked up" sh -c "[ '$s' = 200 ] && grep -q 'Deep page text' '$T/body'"
+
+# ---- a broken edit ----
+printf -- '---\ntitle: Alpha\n---\n\nAlpha says version three, see [[no-such-article]].\n' >"$SITE/content/guide/alpha.md"
+check "a broken edit is reported on the event stream" wait_for "$T/events" '^data: content/guide/alpha.md:5:[0-9]*: error: ' 10
+check "the error arrives as an error event" grep -q '^event: error' "$T/events"
+s=$(get /guide/alpha.html)
+check "the last good page is still served" sh -c "[ '$s' = 200 ] && grep -q 'version two' '$T/body'"
+check "the error is printed on stderr" grep -q 'content/guide/alpha.md:5:.*error' "$T/serve.err"
+curl -sN --max-time 2 "$URL/__quire/events" >"$T/events2" 2>/dev/null
+check "a page opened while broken is shown the error" grep -q '^event: error' "$T/events2"
+
+printf -- '---\ntitle: Alpha\n---\n\nAlpha says version four.\n' >"$SITE/content/guide/alpha.md"
+n_before=$(grep -c '^event: reload' "$T/events")
+end=$(($(now_ms) + 10000))
+while [ "$(grep -c '^event: reload' "$T/events")" -le "$n_before" ] && [ "$(now_ms)" -lt "$end" ]; do sleep 0.05; done
+check "fixing the error sends a reload" [ "$(grep -c '^event: reload' "$T/events")" -gt "$n_before" ]
+s=$(get /guide/alpha.html)
+check "the fixed page is served" grep -q 'version four' "$T/body"
+
+# ---- port in use, Ctrl-C ----
+"$QUIRE" serve -s "$SITE" -o "$T/out2" --port "$PORT" >/dev/null 2>"$T/busy.err"
+check "a port in use is an environment fault (exit 2)" [ $? = 2 ]
+
+kill -INT "$PID"
+rc=
+for _ in $(seq 1 100); do
+	if ! kill -0 "$PID" 2>/dev/null; then wait "$PID"; rc=$?; break; fi
+	sleep 0.1
+done
+PID=
+check "Ctrl-C stops serve with status 0 (got ${rc:-still running})" [ "$rc" = 0 ]
+s=$(curl -s --max-time 2 -o /dev/null -w '%{http_code}' "$URL/")
+check "the port is closed after Ctrl-C" [ "$s" = 000 ]
+
+# ---- default OUT: a private folder, removed at exit; SITE/public untouched ----
+mkdir -p "$T/tmp"
+TMPDIR=$T/tmp "$QUIRE" serve -s "$SITE" --port "$PORT" >"$T/serve2.out" 2>"$T/serve2.err" &
+PID=$!
+wait_for "$T/serve2.out" "^Serving .*:$PORT/" 30
+check "the freed port can be bound again" grep -q "^Serving .*:$PORT/" "$T/serve2.out"
+s=$(get /guide/alpha.html)
+check "without -o the site is served from a private folder" sh -c "[ '$s' = 200 ] && [ -n \"\$(ls -A '$T/tmp')\" ]"
+kill -TERM "$PID"
+wait "$PID"
+rc=$?
+PID=
+check "SIGTERM stops serve with status 0" [ "$rc" = 0 ]
+check "the private folder is removed at exit" [ -z "$(ls -A "$T/tmp")" ]
+check "serve never writes SITE/public" [ ! -e "$SITE/public" ]
+
+# ---- a non-loopback address warns ----
+"$QUIRE" serve -s "$SITE" -o "$T/out3" --bind 0.0.0.0 --port 0 >"$T/serve3.out" 2>"$T/serve3.err" &
+PID=$!
+wait_for "$T/serve3.out" '^Serving' 30
+check "binding a non-loopback address warns" grep -q 'warning: listening on 0.0.0.0' "$T/serve3.err"
+kill -INT "$PID"
+wait "$PID"
+PID=
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
