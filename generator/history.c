@@ -225,9 +225,17 @@ static void omap_free(struct omap *m)
 
 /* ---- the history ---- */
 
+#define BLOB_READERS 16
+
 struct history {
 	git_repository *repo;   /* NULL: the site is in no repository */
-	pthread_mutex_t lock;   /* serialises hist_read_blob */
+	/* hist_read_blob: a libgit2 repository handle serves one thread at a
+	 * time, so readers share a small pool of handles opened on demand. */
+	pthread_mutex_t lock;
+	pthread_cond_t freed;
+	git_repository *readers[BLOB_READERS];
+	unsigned char busy[BLOB_READERS];
+	size_t nreaders;
 	char head[41];
 	int shallow;
 	char *prefix;           /* the site folder inside the work tree: "" or "docs/" */
@@ -1234,6 +1242,7 @@ static struct history *history_new(void)
 	struct history *h = xcalloc(1, sizeof(*h));
 	git_libgit2_init();
 	pthread_mutex_init(&h->lock, NULL);
+	pthread_cond_init(&h->freed, NULL);
 	return h;
 }
 
@@ -1351,7 +1360,8 @@ int hist_refresh_state(struct history *h, struct diag *d)
 		return 0;
 	spec = xasprintf("%scontent", h->prefix);
 	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-	opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+	/* literal: a site folder may be called "docs [v2]" */
+	opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES | GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH;
 	opts.pathspec.strings = &spec;
 	opts.pathspec.count = 1;
 	if ((rc = git_status_list_new(&list, h->repo, &opts)) < 0) {
@@ -1404,23 +1414,54 @@ size_t hist_moves(const struct history *h, const char *const **from, const char 
 	return h->nmoves;
 }
 
+/* Takes a free reader handle, opening one when all are busy and the pool
+ * is not full, else waiting.  Returns the index, or -1 when none can be
+ * opened at all.  Called with h->lock held. */
+static int reader_take(struct history *h)
+{
+	for (;;) {
+		for (size_t i = 0; i < h->nreaders; i++)
+			if (!h->busy[i]) {
+				h->busy[i] = 1;
+				return (int)i;
+			}
+		if (h->nreaders < BLOB_READERS &&
+		    git_repository_open_ext(&h->readers[h->nreaders], git_repository_path(h->repo),
+					    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) == 0) {
+			h->busy[h->nreaders] = 1;
+			return (int)h->nreaders++;
+		}
+		if (!h->nreaders)
+			return -1;
+		pthread_cond_wait(&h->freed, &h->lock);
+	}
+}
+
 char *hist_read_blob(struct history *h, const char *blob_hex, size_t *len)
 {
 	git_oid id;
 	git_blob *blob = NULL;
 	char *out = NULL;
+	int r;
 
 	if (!h->repo || !blob_hex || strlen(blob_hex) != GIT_OID_HEXSZ ||
 	    git_oid_fromstr(&id, blob_hex) < 0)
 		return NULL;
 	pthread_mutex_lock(&h->lock);
-	if (git_blob_lookup(&blob, h->repo, &id) == 0) {
+	r = reader_take(h);
+	pthread_mutex_unlock(&h->lock);
+	if (r < 0)
+		return NULL;
+	if (git_blob_lookup(&blob, h->readers[r], &id) == 0) {
 		size_t n = (size_t)git_blob_rawsize(blob);
 		out = xstrndup(git_blob_rawcontent(blob), n);
 		if (len)
 			*len = n;
 		git_blob_free(blob);
 	}
+	pthread_mutex_lock(&h->lock);
+	h->busy[r] = 0;
+	pthread_cond_signal(&h->freed);
 	pthread_mutex_unlock(&h->lock);
 	return out;
 }
@@ -1445,6 +1486,9 @@ void hist_free(struct history *h)
 	git_repository_free(h->repo);
 	free(h->prefix);
 	arena_free(h->arena);
+	for (size_t i = 0; i < h->nreaders; i++)
+		git_repository_free(h->readers[i]);
+	pthread_cond_destroy(&h->freed);
 	pthread_mutex_destroy(&h->lock);
 	free(h);
 	git_libgit2_shutdown();

@@ -81,7 +81,8 @@ const struct hist_file *hist_files(const struct history *h, size_t *n);
 enum hist_state hist_state(const struct history *h, const char *site_path);
 /* Re-reads the working tree's state (git status) without walking history
  * again, for a rebuild whose HEAD did not change.  0 or negative on error
- * (reported to d; states then read as clean). */
+ * (reported to d; states then read as clean).  Not thread-safe: call it
+ * between builds, not while pages render. */
 int hist_refresh_state(struct history *h, struct diag *d);
 
 /* Paths (relative to SITE) that existed at some commit but were renamed
@@ -91,8 +92,10 @@ int hist_refresh_state(struct history *h, struct diag *d);
 size_t hist_moves(const struct history *h, const char *const **from, const char *const **to);
 
 /* The content of a blob (e.g. an article at a past revision), NUL-
- * terminated, its length in *len (may be NULL); caller frees.  Thread-safe
- * (serialised internally).  NULL if unreadable or no repository. */
+ * terminated, its length in *len (may be NULL); caller frees.  NULL if
+ * unreadable or no repository.  Thread-safe: up to 16 threads read in
+ * parallel, each on its own repository handle (a fast-import pack that was
+ * never repacked has long forward delta chains and reads slowly). */
 char *hist_read_blob(struct history *h, const char *blob_hex, size_t *len);
 
 int hist_is_shallow(const struct history *h);

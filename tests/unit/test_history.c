@@ -1,6 +1,7 @@
 /* Tests for generator/history.c: each case builds a throwaway git
  * repository with the git CLI (fixed authors and dates) and checks what
  * hist_load reads from it. */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -388,17 +389,24 @@ static void site_in_a_subfolder_of_the_repository_reads_its_own_content(void)
 {
 	char *r = repo_new();
 	struct diag *d = diag_new();
+	/* the site is "docs [v2]/" (a name that is also a glob); "docs2/" and
+	 * the root's content/ belong to others */
 	put(r, "content/root.md", "not the site's\n");
-	put(r, "docs/site.yml", "title: T\n");
-	put(r, "docs/content/a.md", "a1\n");
+	put(r, "docs [v2]/site.yml", "title: T\n");
+	put(r, "docs [v2]/content/a.md", "a1\n");
+	put(r, "docs [v2]/content/s.md", "s1\n");
+	put(r, "docs2/content/a.md", "a sibling site\n");
+	put(r, "docs2/content/b.md", "b\n");
 	commit(r, "Alice", "alice@example.org", "2026-01-01 10:00:00 +0000", "Add\n");
-	put(r, "docs/content/a.md", "a2\n");
+	put(r, "docs [v2]/content/a.md", "a2\n");
 	put(r, "content/root.md", "still not the site's\n");
+	put(r, "docs2/content/a.md", "sibling edit\n");
 	commit(r, "Bob", "bob@example.org", "2026-01-02 10:00:00 +0000", "Edit\n");
-	put(r, "docs/content/a.md", "a3 uncommitted\n");
-	put(r, "docs/content/new.md", "new\n");
+	put(r, "docs [v2]/content/s.md", "s2 uncommitted\n");
+	put(r, "docs [v2]/content/new.md", "new\n");
+	put(r, "docs2/content/a.md", "sibling uncommitted\n");
 
-	char *site = xasprintf("%s/docs", r);
+	char *site = xasprintf("%s/docs [v2]", r);
 	struct history *h = hist_load(site, d);
 	CHECK(diag_errors(d) == 0);
 	const struct hist_file *a = hist_lookup(h, "content/a.md");
@@ -406,8 +414,11 @@ static void site_in_a_subfolder_of_the_repository_reads_its_own_content(void)
 	if (a && a->n == 2)
 		CHECK_STR(a->revs[0].path, "content/a.md");
 	CHECK(!hist_lookup(h, "content/root.md"));
-	CHECK(hist_state(h, "content/a.md") == HIST_UNCOMMITTED);
+	CHECK(!hist_lookup(h, "content/b.md"));
+	CHECK(hist_state(h, "content/a.md") == HIST_CLEAN);
+	CHECK(hist_state(h, "content/s.md") == HIST_UNCOMMITTED);
 	CHECK(hist_state(h, "content/new.md") == HIST_UNTRACKED);
+	CHECK(hist_state(h, "content/b.md") == HIST_UNTRACKED);
 	hist_free(h);
 	free(site);
 	diag_free(d);
@@ -451,6 +462,14 @@ static void shallow_clone_is_marked_truncated_without_error(void)
 	a = hist_lookup(h, "content/a.md");
 	CHECK(a && a->n == 1 && a->truncated);
 	CHECK(hist_state(h, "content/a.md") == HIST_CLEAN);
+	hist_free(h);
+
+	/* without .git/shallow the missing parent itself ends the walk */
+	sh("rm '%s/.git/shallow'", clone);
+	h = hist_load(clone, d);
+	CHECK(diag_errors(d) == 0);
+	a = hist_lookup(h, "content/a.md");
+	CHECK(a && a->n == 1 && a->truncated);
 	hist_free(h);
 	free(clone);
 	diag_free(d);
@@ -555,6 +574,58 @@ static void detached_head_reads_history_up_to_that_commit(void)
 	rm_rf(r);
 }
 
+struct reader_job {
+	struct history *h;
+	const struct hist_file *f;
+	int wrong;
+};
+
+static void *read_every_revision(void *arg)
+{
+	struct reader_job *job = arg;
+	for (int round = 0; round < 20; round++)
+		for (size_t k = 0; k < job->f->n; k++) {
+			char *want = xasprintf("version %zu\n", job->f->n - 1 - k);
+			char *got = hist_read_blob(job->h, job->f->revs[k].blob, NULL);
+			job->wrong += !got || strcmp(got, want) != 0;
+			free(got);
+			free(want);
+		}
+	return NULL;
+}
+
+static void past_versions_read_correctly_from_several_threads_at_once(void)
+{
+	char *r = repo_new();
+	struct diag *d = diag_new();
+	for (int v = 0; v < 6; v++) {
+		char *text = xasprintf("version %d\n", v);
+		char *date = xasprintf("2026-01-0%d 10:00:00 +0000", v + 1);
+		put(r, "content/a.md", text);
+		commit(r, "Alice", "alice@example.org", date, "Edit\n");
+		free(text);
+		free(date);
+	}
+	struct history *h = hist_load(r, d);
+	const struct hist_file *f = hist_lookup(h, "content/a.md");
+	CHECK(f && f->n == 6);
+	if (f) {
+		pthread_t t[6];
+		struct reader_job jobs[6];
+		for (int i = 0; i < 6; i++) {
+			jobs[i] = (struct reader_job){ h, f, 0 };
+			pthread_create(&t[i], NULL, read_every_revision, &jobs[i]);
+		}
+		for (int i = 0; i < 6; i++) {
+			pthread_join(t[i], NULL);
+			CHECK(jobs[i].wrong == 0);
+		}
+	}
+	hist_free(h);
+	diag_free(d);
+	rm_rf(r);
+}
+
 /* Only checkable as root: the repository is handed to another user. */
 static void repository_owned_by_another_user_names_safe_directory(void)
 {
@@ -594,6 +665,7 @@ int main(void)
 	RUN(uncommitted_edit_and_untracked_article_are_told_apart);
 	RUN(repository_without_commits_has_empty_history);
 	RUN(detached_head_reads_history_up_to_that_commit);
+	RUN(past_versions_read_correctly_from_several_threads_at_once);
 	RUN(repository_owned_by_another_user_names_safe_directory);
 	UNIT_END();
 }
