@@ -1,7 +1,8 @@
-/* hooks: runs every scripts/NAME.lua of a site in one sandboxed Lua 5.4 state per
- * build and exposes their handlers to the build: on_page (reshape a page's
- * data), on_site (see every page, add pages) and document filters (rewrite
- * nodes of an article's cmark tree).  Values cross as json_t both ways.
+/* hooks: runs every scripts/NAME.lua of a site in one sandboxed Lua 5.4
+ * state per build and exposes their handlers to the build: on_page
+ * (reshape a page's data), on_site (see every page, add pages) and document
+ * filters (rewrite nodes of an article's cmark tree).  Values cross as
+ * json_t both ways.
  *
  * Lua <-> JSON: objects are tables with string keys, arrays are sequences
  * 1..n, JSON null is the sentinel quire.null (Lua nil cannot sit in a

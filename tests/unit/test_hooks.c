@@ -2,6 +2,7 @@
  * could think of.  Each case writes a small site with scripts/NAME.lua
  * into a temporary folder. */
 #include <ftw.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -387,6 +388,54 @@ static void a_filter_error_names_its_line_and_the_page(void)
 	site_free(dir);
 }
 
+struct filter_job {
+	struct hooks *h;
+	struct diag *d;
+	int ok;
+};
+
+static void *filter_many(void *arg)
+{
+	struct filter_job *j = arg;
+	for (int i = 0; i < 50; i++) {
+		cmark_node *doc = parse("[a](old.md) and [b](old.md)\n");
+		char *html = NULL;
+		if (hooks_filter_doc(j->h, doc, "content/t.md", j->d) == 0) {
+			html = render(doc);
+			if (strstr(html, "new.md\">a") && strstr(html, "new.md\">b"))
+				j->ok++;
+		}
+		free(html);
+		cmark_node_free(doc);
+	}
+	return NULL;
+}
+
+static void filters_run_safely_from_several_threads(void)
+{
+	char *dir = site_new();
+	site_script(dir, "f.lua", "quire.filter{ link = function(l)\n"
+				  "  l.url = l.url:gsub('old', 'new'); return l\n"
+				  "end }\n");
+	struct diag *d = diag_new();
+	int failed;
+	struct hooks *h = hooks_load(dir, NULL, NULL, d, &failed);
+	pthread_t t[4];
+	struct filter_job jobs[4];
+	for (int i = 0; i < 4; i++) {
+		jobs[i] = (struct filter_job){ h, d, 0 };
+		pthread_create(&t[i], NULL, filter_many, &jobs[i]);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		CHECK(jobs[i].ok == 50);
+	}
+	CHECK(diag_errors(d) == 0);
+	hooks_free(h);
+	diag_free(d);
+	site_free(dir);
+}
+
 static void values_cross_the_boundary_unchanged(void)
 {
 	const char *text = "{\"a\":[1,2.5,\"x\\u0000y\",null,true,false,[],{}],"
@@ -708,6 +757,7 @@ int main(void)
 	RUN(slug_markdown_log_and_print_helpers_work);
 	RUN(filters_rewrite_links_and_replace_text_nodes);
 	RUN(a_filter_error_names_its_line_and_the_page);
+	RUN(filters_run_safely_from_several_threads);
 	RUN(values_cross_the_boundary_unchanged);
 	RUN(a_cyclic_table_returned_from_on_page_is_an_error);
 	RUN(nan_returned_from_on_page_is_an_error);
