@@ -1,0 +1,228 @@
+#!/bin/sh
+# make bench: quire against Hugo on synthetic knowledge bases, with the floors that bound them.
+#
+# For each size (1,000 and 10,000 articles; bench/gen.py writes them under bench/data/, reused
+# when present) it times, several runs each, under /usr/bin/time (wall, user+sys CPU, peak RSS):
+#   quire build with history: false, quire build with full history, an incremental rebuild
+#   (one article edited in the working tree, then quire build again into the existing output),
+#   Hugo without and with --enableGitInfo, and the floors: cmark-gfm's CLI over every article
+#   file concatenated into one invocation, `git log --name-only --format=%H` over the repository,
+#   and `cp -r` of quire's full-history output. It prints one Markdown table per size: medians,
+#   and ratios to the Hugo variant that matches (git info on for history cases and the git log
+#   floor, off for the rest).
+#
+# Environment: QUIRE (binary, default ./quire), BENCH_SIZES (default "1000 10000"),
+# BENCH_RUNS (runs per case below 5,000 articles, default 5), BENCH_RUNS_LARGE (default 3),
+# BENCH_CASE_BUDGET (seconds: stop repeating a case once its runs took this long, default 60),
+# BENCH_TIMEOUT (seconds: a single run slower than this is stopped and shown as "> N s",
+# default 300), BENCH_JOBS (quire -j, default: quire's default, the number of cores).
+set -eu
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+QUIRE=${QUIRE:-$ROOT/quire}
+SIZES=${BENCH_SIZES:-"1000 10000"}
+RUNS=${BENCH_RUNS:-5}
+RUNS_LARGE=${BENCH_RUNS_LARGE:-3}
+BUDGET=${BENCH_CASE_BUDGET:-60}
+TIMEOUT=${BENCH_TIMEOUT:-300}
+JOBS=${BENCH_JOBS:+-j $BENCH_JOBS}
+DATA=$ROOT/bench/data
+LOGS=$DATA/logs
+
+case $QUIRE in /*) ;; *) QUIRE=$ROOT/$QUIRE ;; esac
+if [ ! -x "$QUIRE" ]; then
+	echo "bench: no quire binary at $QUIRE (run 'make quire' or set QUIRE)" >&2
+	exit 2
+fi
+
+# ---- tools --------------------------------------------------------------
+need=""
+command -v hugo >/dev/null 2>&1 || need="$need hugo"
+command -v cmark-gfm >/dev/null 2>&1 || need="$need cmark-gfm"
+command -v git >/dev/null 2>&1 || need="$need git"
+command -v python3 >/dev/null 2>&1 || need="$need python3"
+[ -x /usr/bin/time ] || need="$need time"
+if [ -n "$need" ]; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "bench: missing:$need; run: sudo apt-get install -y$need" >&2
+		exit 2
+	fi
+	echo "bench: installing$need" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get install -y -q $need >/dev/null 2>&1 ||
+		{ apt-get update -q >/dev/null && apt-get install -y -q $need >/dev/null; }
+fi
+
+TMP=$(mktemp -d /tmp/quire-bench.XXXXXX)
+restore=""
+cleanup() {
+	for f in $restore; do git -C "${f%%:*}" checkout -q -- "${f#*:}" 2>/dev/null || true; done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+mkdir -p "$LOGS"
+
+# ---- measuring ----------------------------------------------------------
+# measure SIZE CASE PREP CMD...: runs PREP (shell text, untimed) and then CMD under /usr/bin/time,
+# up to $runs times (fewer once the case has used $BUDGET seconds), appending
+# "wall user sys maxrss_kb status" lines to $TMP/SIZE.CASE. The last run's stderr is kept in
+# $LOGS/SIZE.CASE.log; a failing run is reported at once.
+measure() {
+	size=$1 name=$2 prep=$3
+	shift 3
+	rec=$TMP/$size.$name
+	: >"$rec"
+	i=0
+	while [ "$i" -lt "$runs" ]; do
+		sh -c "$prep"
+		st=0
+		/usr/bin/time -f "%e %U %S %M" -o "$TMP/one" timeout "$TIMEOUT" "$@" \
+			>"$TMP/stdout" 2>"$LOGS/$size.$name.log" || st=$?
+		# time writes "Command exited with non-zero status N" first when the command fails.
+		line=$(tail -n 1 "$TMP/one")
+		echo "$line $st" >>"$rec"
+		if [ "$st" = 124 ]; then
+			echo "bench: $size $name: stopped after ${TIMEOUT}s" >&2
+			break
+		elif [ "$st" != 0 ]; then
+			echo "bench: $size $name: exit status $st; stderr (last lines):" >&2
+			tail -n 5 "$LOGS/$size.$name.log" >&2
+			break
+		fi
+		i=$((i + 1))
+		spent=$(awk '{ s += $1 } END { printf "%d", s }' "$rec")
+		[ "$spent" -ge "$BUDGET" ] && break
+	done
+	printf '  %-14s %s run(s), last: %s\n' "$name" "$(wc -l <"$rec")" "$(tail -n 1 "$rec")" >&2
+}
+
+set_history() {
+	sed -i "s/^history: .*/history: $2/" "$1/site.yml"
+}
+
+# ---- per size -------------------------------------------------------------
+for n in $SIZES; do
+	site=$DATA/kb-$n
+	if [ ! -f "$site/site.yml" ] || [ ! -f "$site/.git/HEAD" ]; then
+		python3 "$ROOT/bench/gen.py" -n "$n" -o "$site"
+	fi
+	if [ -n "$(git -C "$site" status --porcelain)" ]; then
+		echo "bench: $site has local changes; restoring the committed state" >&2
+		git -C "$site" checkout -q -- .
+	fi
+	runs=$RUNS
+	[ "$n" -ge 5000 ] && runs=$RUNS_LARGE
+	out=$TMP/out-$n
+	mkdir -p "$out"
+	echo "bench: $n articles ($site), up to $runs runs per case" >&2
+
+	restore="$restore $site:site.yml"
+	set_history "$site" false
+	measure "$n" quire-off "rm -rf '$out/q-off'" "$QUIRE" build -s "$site" -o "$out/q-off" $JOBS
+	set_history "$site" true
+	measure "$n" quire-full "rm -rf '$out/q-full'" "$QUIRE" build -s "$site" -o "$out/q-full" $JOBS
+
+	# Incremental: append a line to one article (a different line each run), rebuild into the
+	# output of the full build. The article is restored afterwards.
+	art=$(cd "$site" && git ls-files content | sed -n '2p')
+	restore="$restore $site:$art"
+	if [ -d "$out/q-full" ]; then
+		measure "$n" quire-incr "printf '\nEdited for the benchmark at %s.\n' \"\$(date +%s%N)\" >>'$site/$art'" \
+			"$QUIRE" build -s "$site" -o "$out/q-full" $JOBS
+	fi
+	git -C "$site" checkout -q -- "$art" site.yml
+
+	measure "$n" hugo "rm -rf '$out/hugo'" hugo --quiet -s "$site" -d "$out/hugo"
+	measure "$n" hugo-git "rm -rf '$out/hugo-git'" hugo --quiet --enableGitInfo -s "$site" -d "$out/hugo-git"
+	measure "$n" cmark "" sh -c "cd '$site' && git ls-files -z content | xargs -0 cat |
+		cmark-gfm -e table -e strikethrough -e autolink -e tagfilter >/dev/null"
+	measure "$n" gitlog "" sh -c "git -C '$site' log --name-only --format=%H >/dev/null"
+	if [ -d "$out/q-full" ]; then
+		measure "$n" cp "rm -rf '$out/cp'" cp -r "$out/q-full" "$out/cp"
+	fi
+	# Output sizes, for the notes under the table.
+	for d in q-off q-full hugo hugo-git; do
+		[ -d "$out/$d" ] && echo "$d $(find "$out/$d" -type f | wc -l) $(du -sk "$out/$d" | cut -f1)"
+	done >"$TMP/$n.outputs"
+	rm -rf "$out"
+done
+
+# ---- report ----------------------------------------------------------------
+python3 - "$TMP" "$TIMEOUT" "$LOGS" $SIZES <<'EOF'
+import os, re, statistics, sys
+
+tmp, timeout, logs, sizes = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4:]
+CASES = [  # key, label, Hugo variant it compares with
+    ("quire-off", "quire, history off", "hugo"),
+    ("quire-full", "quire, full history", "hugo-git"),
+    ("quire-incr", "quire, incremental (1 article edited, full history)", "hugo-git"),
+    ("hugo", "Hugo", "hugo"),
+    ("hugo-git", "Hugo --enableGitInfo", "hugo-git"),
+    ("cmark", "floor: cmark-gfm CLI, all articles in one invocation", "hugo"),
+    ("gitlog", "floor: git log --name-only --format=%H", "hugo-git"),
+    ("cp", "floor: cp -r of quire's full-history output", "hugo"),
+]
+
+def load(size, key):
+    path = os.path.join(tmp, "%s.%s" % (size, key))
+    if not os.path.exists(path):
+        return None
+    runs = []
+    for line in open(path):
+        f = line.split()
+        if len(f) < 5:
+            continue
+        runs.append((float(f[0]), float(f[1]) + float(f[2]), int(f[3]), int(f[4])))
+    ok = [r for r in runs if r[3] == 0]
+    if not ok:
+        bad = runs[-1][3] if runs else "?"
+        return {"fail": "> %d s (stopped)" % timeout if bad == 124 else "failed (exit %s)" % bad}
+    return {"n": len(ok), "wall": statistics.median(r[0] for r in ok),
+            "cpu": statistics.median(r[1] for r in ok),
+            "rss": statistics.median(r[2] for r in ok)}
+
+def mb(kb):
+    return "%.0f MB" % (kb / 1024) if kb >= 10240 else "%.1f MB" % (kb / 1024)
+
+for size in sizes:
+    rows = {k: load(size, k) for k, _, _ in CASES}
+    print("\n### %s articles\n" % format(int(size), ","))
+    print("| case | runs | median wall | CPU (user+sys) | peak RSS | wall ratio to Hugo | RSS ratio to Hugo |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for key, label, ref in CASES:
+        r = rows[key]
+        if r is None:
+            continue
+        if "fail" in r:
+            print("| %s | | %s | | | | |" % (label, r["fail"]))
+            continue
+        h = rows.get(ref)
+        ratio = rss_ratio = ""
+        if key != ref and h and "n" in h:
+            ratio = "%.2f× (%s)" % (r["wall"] / h["wall"], "git info" if ref == "hugo-git" else "no git info")
+            rss_ratio = "%.2f×" % (r["rss"] / h["rss"])
+        print("| %s | %d | %.2f s | %.2f s | %s | %s | %s |" % (
+            label, r["n"], r["wall"], r["cpu"], mb(r["rss"]), ratio, rss_ratio))
+    # History extraction, if quire reports it on stderr (e.g. "history: 1234 ms").
+    hist = None
+    logf = os.path.join(logs, "%s.quire-full.log" % size)
+    if os.path.exists(logf):
+        m = re.search(r"history[^\n0-9]*?([0-9]+(?:\.[0-9]+)?) ?ms", open(logf).read(), re.I)
+        if m:
+            hist = float(m.group(1)) / 1000
+    g = rows.get("gitlog")
+    if hist is not None and g and "n" in g:
+        print("| quire history extraction (as quire reports it, last run) | 1 | %.2f s | | | %.2f× git log floor | |"
+              % (hist, hist / g["wall"]))
+    outs = os.path.join(tmp, "%s.outputs" % size)
+    if os.path.exists(outs):
+        notes = []
+        for line in open(outs):
+            d, files, kb = line.split()
+            notes.append("%s %s files (%s)" % (d, files, mb(int(kb))))
+        print("\nOutput: " + "; ".join(notes) + ".")
+    if hist is None:
+        print("quire does not print its history extraction time yet, so that row is left out.")
+EOF
