@@ -68,6 +68,8 @@ void buf_grow(struct buf *b, size_t extra)
 		cap *= 2;
 	b->ptr = xrealloc(b->ptr, cap);
 	b->cap = cap;
+	/* Keep the invariant that ptr is a string even before a write. */
+	b->ptr[b->len] = '\0';
 }
 
 void buf_put(struct buf *b, const char *s, size_t n)
