@@ -16,6 +16,12 @@
 #define LLVMFuzzerTestOneInput fuzz_revdiff
 #include "fuzz_revdiff.c"
 #undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_serve_path
+#include "fuzz_serve_path.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_luajson
+#include "fuzz_luajson.c"
+#undef LLVMFuzzerTestOneInput
 
 struct harness {
 	const char *name;
@@ -25,6 +31,8 @@ struct harness {
 static const struct harness harnesses[] = {
 	{ "template", fuzz_template },
 	{ "revdiff", fuzz_revdiff },
+	{ "serve_path", fuzz_serve_path },
+	{ "luajson", fuzz_luajson },
 };
 
 int main(int argc, char **argv)
