@@ -451,6 +451,10 @@ static void phase_b(void *ctx, size_t i)
 	}
 	struct md_doc doc;
 	parse_page(r, p, &doc);
+	if (doc.tables_disabled)
+		diag_warning(r->d, p->src ? p->src : p->key, 0, 0,
+			     "a line has more than %d '|' characters: tables in this article are shown as text",
+			     MD_MAX_TABLE_COLUMNS);
 	struct links_ctx lc = { .site = &r->site, .ix = r->ix, .page = p, .out_path = p->out, .d = r->d };
 	md_render(&doc, links_resolve, &lc, &p->html, &p->text);
 	links_finish(&lc, p);

@@ -40,6 +40,23 @@ static char *clean_input(const char *body, size_t len)
 	return s;
 }
 
+/* cmark-gfm 0.29's table extension pads every row to the header's width,
+ * so a header with tens of thousands of columns makes a build take minutes
+ * (time grows with columns × rows).  Articles with such a line are parsed
+ * without tables.  Returns 1 when a line has more than MD_MAX_TABLE_COLUMNS
+ * pipes. */
+static int too_wide_for_tables(const char *s, size_t len)
+{
+	size_t pipes = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\n')
+			pipes = 0;
+		else if (s[i] == '|' && ++pipes > MD_MAX_TABLE_COLUMNS)
+			return 1;
+	}
+	return 0;
+}
+
 int md_parse(struct md_doc *doc, const char *body, size_t len, int body_line,
 	     int unsafe_html)
 {
@@ -48,7 +65,10 @@ int md_parse(struct md_doc *doc, const char *body, size_t len, int body_line,
 	doc->unsafe_html = unsafe_html;
 	doc->body_line = body_line;
 	doc->parser = cmark_parser_new(parse_options(unsafe_html));
+	doc->tables_disabled = too_wide_for_tables(body, len);
 	for (size_t i = 0; i < sizeof extensions / sizeof *extensions; i++) {
+		if (doc->tables_disabled && !strcmp(extensions[i], "table"))
+			continue;
 		cmark_syntax_extension *ext = cmark_find_syntax_extension(extensions[i]);
 		if (ext)
 			cmark_parser_attach_syntax_extension(doc->parser, ext);

@@ -12,7 +12,11 @@
 
 #include "site.h"
 
+/* Widest table row quire parses as a table (see md_parse). */
+#define MD_MAX_TABLE_COLUMNS 256
+
 struct md_doc {
+	int tables_disabled;    /* a line was too wide: tables are not parsed */
 	cmark_parser *parser;
 	cmark_node *root;
 	int unsafe_html;

@@ -19,6 +19,15 @@
 #define LLVMFuzzerTestOneInput fuzz_serve_path
 #include "fuzz_serve_path.c"
 #undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_frontmatter
+#include "fuzz_frontmatter.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_markdown
+#include "fuzz_markdown.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_page
+#include "fuzz_page.c"
+#undef LLVMFuzzerTestOneInput
 #define LLVMFuzzerTestOneInput fuzz_luajson
 #include "fuzz_luajson.c"
 #undef LLVMFuzzerTestOneInput
@@ -33,6 +42,9 @@ static const struct harness harnesses[] = {
 	{ "revdiff", fuzz_revdiff },
 	{ "serve_path", fuzz_serve_path },
 	{ "luajson", fuzz_luajson },
+	{ "frontmatter", fuzz_frontmatter },
+	{ "markdown", fuzz_markdown },
+	{ "page", fuzz_page },
 };
 
 int main(int argc, char **argv)
