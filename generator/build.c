@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "bundle.h"
 #include "frontmatter.h"
 #include "fsutil.h"
 #include "history.h"
@@ -621,6 +622,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	struct output out = { 0 };
 	json_t *claims = json_object();
 	int status = 0, hook_failed = 0, out_open = 0;
+	char *out_path = o->out_dir ? xstrdup(o->out_dir) : xasprintf("%s/public", o->site_dir);
 	memset(st, 0, sizeof *st);
 	r.jobs = o->jobs > 0 ? o->jobs : par_default_jobs();
 	site_init(&r.site, o->site_dir);
@@ -652,9 +654,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	}
 
 	if (!o->check_only && !diag_errors(d)) {
-		char *dflt = xasprintf("%s/public", o->site_dir);
-		int rc = output_begin(&out, o->site_dir, o->out_dir ? o->out_dir : dflt, o->force, d);
-		free(dflt);
+		int rc = output_begin(&out, o->site_dir, out_path, o->force, d);
 		if (rc < 0) {
 			status = 2;
 			goto done;
@@ -675,6 +675,8 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 			output_abort(&out);
 		} else if (output_commit(&out, d) < 0) {
 			status = 2;
+		} else if (o->bundle && bundle_write_zip(out_path, o->bundle, d) < 0) {
+			status = 2;
 		}
 		out_open = 0;
 	}
@@ -687,6 +689,7 @@ done:
 	if (!status && diag_errors(d))
 		status = stopped(&r) ? 2 : 1;
 	st->ms = now_ms() - t0;
+	free(out_path);
 	json_decref(claims);
 	scan_free(&sc);
 	run_free(&r);

@@ -25,8 +25,9 @@ static void on_signal(int sig)
 static const char usage_text[] =
 	"usage: quire <command> [options]\n"
 	"\n"
-	"  build [-s SITE] [-o OUT] [-j N] [--drafts] [--force]\n"
-	"                     render SITE (default .) into OUT (default SITE/public)\n"
+	"  build [-s SITE] [-o OUT] [-j N] [--drafts] [--force] [--bundle FILE.zip]\n"
+	"                     render SITE (default .) into OUT (default SITE/public);\n"
+	"                     --bundle also writes the whole site as one zip\n"
 	"  check [-s SITE]    validate everything build validates; write nothing\n"
 	"  serve [-s SITE] [--bind ADDR] [--port N]\n"
 	"                     build, serve on 127.0.0.1:8080, rebuild and reload on change\n"
@@ -43,7 +44,7 @@ static int usage(FILE *f, int status)
 	return status;
 }
 
-enum { OPT_DRAFTS = 256, OPT_FORCE, OPT_BIND, OPT_PORT, OPT_TITLE };
+enum { OPT_DRAFTS = 256, OPT_FORCE, OPT_BIND, OPT_PORT, OPT_TITLE, OPT_BUNDLE };
 
 static const struct option long_opts[] = {
 	{ "site", required_argument, NULL, 's' },
@@ -54,12 +55,13 @@ static const struct option long_opts[] = {
 	{ "bind", required_argument, NULL, OPT_BIND },
 	{ "port", required_argument, NULL, OPT_PORT },
 	{ "title", required_argument, NULL, OPT_TITLE },
+	{ "bundle", required_argument, NULL, OPT_BUNDLE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
 struct args {
-	const char *site, *out, *bind, *title, *path;
+	const char *site, *out, *bind, *title, *path, *bundle;
 	int jobs, port, drafts, force;
 };
 
@@ -103,6 +105,7 @@ static int parse_args(const char *cmd, int argc, char **argv, struct args *a)
 			}
 			break;
 		case OPT_TITLE: a->title = optarg; break;
+		case OPT_BUNDLE: a->bundle = optarg; break;
 		case 'h': return usage(stdout, 0) ? 2 : 3;
 		default:
 			fprintf(stderr, "quire %s: unknown or incomplete option '%s'\n", cmd, argv[optind - 1]);
@@ -123,7 +126,7 @@ static int cmd_build(const struct args *a, int check_only)
 	struct diag *d = diag_new();
 	struct build_opts o = {
 		.site_dir = a->site, .out_dir = a->out, .jobs = a->jobs, .drafts = a->drafts,
-		.check_only = check_only, .force = a->force, .stop = &stop_flag,
+		.check_only = check_only, .force = a->force, .stop = &stop_flag, .bundle = a->bundle,
 	};
 	struct build_stats st;
 	int status = build_run(&o, d, &st);

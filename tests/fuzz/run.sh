@@ -5,7 +5,7 @@
 set -e
 cd "$(dirname "$0")/../.."
 secs=${1:-60}
-PKGS="libcmark-gfm libgit2 lua5.4 yaml-0.1 jansson libmicrohttpd"
+PKGS="libcmark-gfm libgit2 lua5.4 yaml-0.1 jansson libmicrohttpd zlib"
 LIB_SRCS=$(ls generator/*.c | grep -v main.c)
 mkdir -p build/fuzz
 for h in tests/fuzz/fuzz_*.c; do

@@ -30,3 +30,18 @@ check "the refused folder is untouched" test -f "$TMP/precious/file.txt"
 run "$S" build -o "$TMP/precious" --force
 status_is "--force replaces it" "$RC" 0
 check "after --force it holds the site" test -f "$TMP/precious/a.html"
+
+# --bundle writes the whole site as one zip for offline distribution.
+site b
+page "$S" a.md "A" "zip me"
+run "$S" build --bundle "$TMP/site.zip"
+status_is "build --bundle succeeds" "$RC" 0
+check "the zip is valid" unzip -tq "$TMP/site.zip"
+unzip -l "$TMP/site.zip" > "$TMP/zl" 2>&1
+contains "the zip holds the pages" "$TMP/zl" "a.html"
+contains "the zip holds the theme assets" "$TMP/zl" "assets/style.css"
+run "$S" build --bundle "$TMP/site2.zip"
+check "two bundles of one site are byte-identical" cmp "$TMP/site.zip" "$TMP/site2.zip"
+page "$S" a.md "A" "[broken](no.md)"
+run "$S" build --bundle "$TMP/site3.zip"
+check "a failing build writes no zip" test ! -e "$TMP/site3.zip"

@@ -17,8 +17,8 @@ for f in "$T"/all1/content/*.md; do
 		s=$(date +%s.%N)
 		timeout 120 "$Q" build -s "$T/one" -j 1 >/dev/null 2>&1 || echo "  $name N*$k: failed or timed out"
 		e=$(date +%s.%N)
-		eval "t$k=\$(echo \"\$e - \$s\" | bc)"
+		eval "t$k=\$(awk -v a=\"\$s\" -v b=\"\$e\" 'BEGIN { print b - a }')"
 	done
-	printf '%-32s %9.3fs %9.3fs %6.1f\n' "$name" "$t1" "$t4" "$(echo "$t4 / ($t1 + 0.001)" | bc -l)"
+	printf '%-32s %9.3fs %9.3fs %6.1f\n' "$name" "$t1" "$t4" "$(awk -v a="$t1" -v b="$t4" 'BEGIN { print b / (a + 0.001) }')"
 done
 rm -rf "$T"
