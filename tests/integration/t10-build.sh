@@ -59,3 +59,5 @@ for i in 1 2 3 4 5 6 7 8; do page "$S" "sec$((i % 3))/p$i.md" "Page $i" "Text $i
 TZ=America/New_York "$QUIRE" build -s "$S" -o "$TMP/tz" -j 2 2>/dev/null
 check "output is byte-identical with -j 1 and -j 4" diff -r "$TMP/j1" "$TMP/j4"
 check "output does not depend on TZ" diff -r "$TMP/j1" "$TMP/tz"
+LC_ALL=C "$QUIRE" build -s "$S" -o "$TMP/lc" -j 3 2>/dev/null
+check "output does not depend on LC_ALL" diff -r "$TMP/j1" "$TMP/lc"

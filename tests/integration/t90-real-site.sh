@@ -19,3 +19,8 @@ done
 ok "every article says it is guidance, not legal advice"
 check "history pages are written for committed articles" test -f "$TMP/out/confidentiality/duty-of-confidentiality.history.html"
 ls "$TMP/out/confidentiality/" | grep -q 'duty-of-confidentiality\.rev-[0-9a-f]\{10\}\.html' && ok "past versions are written" || not_ok "past versions are written"
+missing=""
+for f in $(cd "$REPO/content" && find . -name '*.md' ! -name index.md | sed 's|^\./||; s|\.md$||'); do
+	grep -q "Referred to by" "$TMP/out/$f.html" || missing="$missing $f"
+done
+[ -z "$missing" ] && ok "every article is linked from at least one other" || not_ok "every article is linked from at least one other" "no backlinks:$missing"
