@@ -23,6 +23,7 @@
 #include <lualib.h>
 
 #include "buf.h"
+#include "luapattern.h"
 #include "slug.h"
 
 /* Instructions between two count-hook calls: the granularity of the budget,
@@ -37,7 +38,7 @@ static const char KEY_PAGE = 'p';
 static const char KEY_SITE = 's';
 static const char KEY_FILTER = 'f';
 
-enum violation { V_NONE, V_BUDGET, V_TIME, V_MEMORY };
+enum violation { V_NONE, V_BUDGET, V_PATTERN, V_TIME, V_MEMORY };
 enum phase { PH_IDLE, PH_LOAD, PH_RUN };
 
 /* Node types a filter may name, in the spelling of
@@ -76,8 +77,9 @@ struct hooks {
 	int broken; /* a limit was hit: later calls fail at once */
 	json_t *added;
 	enum violation violation;
-	long long budget;
+	long long budget; /* shared by VM instructions and matcher steps */
 	struct timespec deadline;
+	struct luapat_guard pattern; /* string.find & co. report steps here */
 	int err_script, err_line; /* location of the last error (msgh) */
 	int last_script, last_line; /* last line the count hook saw */
 	struct buf errmsg;  /* message of the last error, prefix stripped */
@@ -184,6 +186,12 @@ static void violation_text(const struct hooks *h, struct buf *b)
 		buf_printf(b, "instruction budget exceeded (%lld instructions "
 			   "in one hook call: an endless loop?)", h->budget_limit);
 		break;
+	case V_PATTERN:
+		buf_printf(b, "instruction budget exceeded in pattern matching "
+			   "(%lld instructions and matching steps in one hook "
+			   "call: a pattern that backtracks too much?)",
+			   h->budget_limit);
+		break;
 	case V_TIME:
 		buf_printf(b, "time limit exceeded (%ld ms in one hook call)",
 			   h->time_limit_ms);
@@ -195,6 +203,20 @@ static void violation_text(const struct hooks *h, struct buf *b)
 	case V_NONE:
 		break;
 	}
+}
+
+/* Raises the error of the broken limit, located at the last script line
+ * seen; sb_pcall and sb_xpcall pass it on. */
+static int raise_violation(lua_State *L, struct hooks *h)
+{
+	struct buf *b = &h->scratch;
+	buf_reset(b);
+	if (h->last_script >= 0)
+		buf_printf(b, "%s:%d: ", h->scripts[h->last_script].path,
+			   h->last_line);
+	violation_text(h, b);
+	lua_pushstring(L, buf_cstr(b));
+	return lua_error(L);
 }
 
 /* Counts instructions, watches the clock and remembers the running line.
@@ -221,14 +243,27 @@ static void count_hook(lua_State *L, lua_Debug *ar)
 			return;
 		h->broken = 1;
 	}
-	struct buf *b = &h->scratch;
-	buf_reset(b);
-	if (h->last_script >= 0)
-		buf_printf(b, "%s:%d: ", h->scripts[h->last_script].path,
-			   h->last_line);
-	violation_text(h, b);
-	lua_pushstring(L, buf_cstr(b));
-	lua_error(L);
+	raise_violation(L, h);
+}
+
+/* The tick of the pattern matcher (luapattern.c): its steps spend the
+ * call's instruction budget, and it watches the clock, so a pattern that
+ * backtracks for hours inside one C call stops like an endless loop. */
+static void pattern_tick(lua_State *L, void *ctx, unsigned steps)
+{
+	struct hooks *h = ctx;
+	if (!h->violation) {
+		h->budget -= steps;
+		if (h->budget <= 0)
+			h->violation = V_PATTERN;
+		else if (past_deadline(&h->deadline))
+			h->violation = V_TIME;
+		if (!h->violation)
+			return;
+		h->broken = 1;
+		note_line(h);
+	}
+	raise_violation(L, h);
 }
 
 /* ---- JSON -> Lua ----------------------------------------------------- */
@@ -1056,6 +1091,9 @@ static int setup_sandbox(lua_State *L)
 	lua_setfield(L, -2, "dump");
 	lua_pushcfunction(L, sb_rep);
 	lua_setfield(L, -2, "rep");
+	h->pattern.tick = pattern_tick;
+	h->pattern.ctx = h;
+	luapat_register(L, -1, &h->pattern);
 	lua_pushliteral(L, ""); /* protect the metatable all strings share */
 	lua_getmetatable(L, -1);
 	lua_pushboolean(L, 0);

@@ -14,11 +14,13 @@
  *
  * Sandbox: base library without load/loadfile/dofile/collectgarbage/warn,
  * with pcall/xpcall/rawset/setmetatable/print replaced; string (no dump,
- * capped rep), table, math, utf8 and quire, each read-only; the string
- * metatable protected; every script has its own global table, so a later
- * script cannot change what an earlier one sees.  Chunks load as text
- * only.  Each call gets an instruction budget and a wall-clock limit that
- * pcall cannot catch; the state has a memory ceiling. */
+ * capped rep, and find/match/gmatch/gsub from luapattern.c, whose matcher
+ * steps spend the instruction budget), table, math, utf8 and quire, each
+ * read-only; the string metatable protected; every script has its own
+ * global table, so a later script cannot change what an earlier one sees.
+ * Chunks load as text only.  Each call gets an instruction budget and a
+ * wall-clock limit that pcall cannot catch; the state has a memory
+ * ceiling. */
 #ifndef QUIRE_HOOKS_H
 #define QUIRE_HOOKS_H
 
@@ -29,7 +31,8 @@
 
 #include "diag.h"
 
-/* Default limits (per hook call, and for the whole state). */
+/* Default limits (per hook call, and for the whole state).  Pattern
+ * matching spends the instruction budget too, one unit per matcher step. */
 #define HOOKS_INSTRUCTION_BUDGET 100000000LL
 #define HOOKS_MEMORY_LIMIT ((size_t)256 * 1024 * 1024)
 #define HOOKS_TIME_LIMIT_MS 10000L

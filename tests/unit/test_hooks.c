@@ -747,6 +747,174 @@ static void handlers_register_only_while_loading(void)
 		       "only be called while the script loads");
 }
 
+/* ---- pattern matching (luapattern.c) ------------------------------------ */
+
+static void backtracking_patterns_fail_the_call_at_their_line(void)
+{
+	const char *want = "instruction budget exceeded in pattern matching";
+	expect_failure("find.lua", 2, "local s = string.rep('a', 1e6)\n"
+				      "local i = s:find('.-.-.-b')\n",
+		       want);
+	expect_failure("gsub.lua", 3,
+		       "quire.on_page(function(p)\n"
+		       "  local s = ('a'):rep(1e6)\n"
+		       "  local ok = pcall(string.gsub, s, '.-x', '')\n"
+		       "  p.title = 'escaped the limit'\n"
+		       "end)\n",
+		       want);
+	expect_failure("match.lua", 4,
+		       "quire.on_page(function(p)\n"
+		       "  local s = ('a'):rep(1e6)\n"
+		       "  while true do\n"
+		       "    pcall(function() return s:match('(.-)(.-)(.-)b') end)\n"
+		       "  end\n"
+		       "end)\n",
+		       want);
+	expect_failure("gmatch.lua", 3,
+		       "local s = ('ab'):rep(5e5)\n"
+		       "local n = 0\n"
+		       "for w in s:gmatch('%w-x') do n = n + 1 end\n",
+		       want);
+	expect_failure("balance.lua", 2,
+		       "local s = ('('):rep(1e6)\n"
+		       "print(s:find('%b()'))\n",
+		       want);
+}
+
+static void a_slow_pattern_meets_the_wall_clock_limit(void)
+{
+	char *dir = site_new();
+	site_script(dir, "slow.lua",
+		    "quire.on_page(function(p)\n"
+		    "  local s = ('a'):rep(1e6)\n"
+		    "  pcall(string.find, s, '.-.-.-b')\n"
+		    "end)\n");
+	struct diag *d = diag_new();
+	int failed;
+	struct hooks *h = hooks_load(dir, NULL, NULL, d, &failed);
+	hooks_set_limits(h, (long long)1e15, 0, 300);
+	json_t *page = sample_page();
+	double t0 = now_s();
+	CHECK(hooks_run_page(h, &page, d) == -1);
+	CHECK(now_s() - t0 < 5.0);
+	char *out = diag_text(d);
+	CHECK(strstr(out, "scripts/slow.lua:3:") != NULL);
+	CHECK(strstr(out, "time limit exceeded") != NULL);
+	free(out);
+	json_decref(page);
+	hooks_free(h);
+	diag_free(d);
+	site_free(dir);
+}
+
+/* Each expression with what stock Lua 5.4.4 prints for it (values joined
+ * by commas), as checked with the lua5.4 interpreter. */
+static const struct {
+	const char *expr, *want;
+} pattern_cases[] = {
+	{ "string.find('hello world', 'o w')", "5,7" },
+	{ "string.find('hello world', 'l+')", "3,4" },
+	{ "string.find('a.b', '.', 1, true)", "2,2" },
+	{ "string.find('key = value', '(%w+)%s*=%s*(%w+)')",
+	  "1,11,key,value" },
+	{ "('abc'):find('b')", "2,2" },
+	{ "string.find('abc', 'b', -1)", "nil" },
+	{ "string.find('hello', 'l', 10)", "nil" },
+	{ "string.find('hello', '')", "1,0" },
+	{ "string.match('  trim me  ', '^%s*(.-)%s*$')", "trim me" },
+	{ "string.match('hello', '()ll()')", "3,5" },
+	{ "string.match('f(a(b)c)d', '%b()')", "(a(b)c)" },
+	{ "string.match('2024-01-31', '(%d+)-(%d+)-(%d+)')", "2024,01,31" },
+	{ "string.match('[[page|text]]', '%[%[([^|%]]+)|?([^%]]*)%]%]')",
+	  "page,text" },
+	{ "string.match('aaa', '(a*)%1')", "a" },
+	{ "string.match('hello', '^ell')", "nil" },
+	{ "string.match('hello', 'lo$')", "lo" },
+	{ "string.match(12345, '3(%d)')", "4" },
+	{ "string.gsub('THE (quick) fox', '%f[%w]%w+', function(w) "
+	  "return w:sub(1, 1):upper() .. w:sub(2):lower() end)",
+	  "The (Quick) Fox,3" },
+	{ "string.gsub('hello world', '(%w+)', '<%1>')", "<hello> <world>,2" },
+	{ "string.gsub('hello world', '%w+', '%0 %0', 1)",
+	  "hello hello world,1" },
+	{ "string.gsub('$name is $age', '%$(%w+)', { name = 'Ann', age = 42 })",
+	  "Ann is 42,2" },
+	{ "string.gsub('abc', '', '-')", "-a-b-c-,4" },
+	{ "string.gsub('abc', '%w', '%%')", "%%%,3" },
+	{ "string.gsub('a,b,,c', ',', ';', 2)", "a;b;,c,2" },
+	{ "string.gsub('xxx', 'x', { x = false })", "xxx,3" },
+	{ "string.gsub('hello world', 'o', '0', 0)", "hello world,0" },
+	{ "string.gsub('hello', '()l', '%1')", "he34o,2" },
+	{ "string.gsub('abc', '%w', function(c) if c == 'b' then return nil "
+	  "end return c:upper() end)",
+	  "AbC,3" },
+	{ "pcall(string.find, 'x', '%')",
+	  "false,malformed pattern (ends with '%')" },
+	{ "pcall(string.gsub, 'x', 'x', '%2')",
+	  "false,invalid capture index %2" },
+	{ "pcall(string.match, 'x', '[a')",
+	  "false,malformed pattern (missing ']')" },
+	{ "pcall(string.gsub, 'x', 'x', { x = {} })",
+	  "false,invalid replacement value (a table)" },
+	{ "(function() local t = {} for k, v in string.gmatch('a=1, b=22', "
+	  "'(%w+)=(%w+)') do t[#t + 1] = k .. ':' .. v end "
+	  "return table.concat(t, ' ') end)()",
+	  "a:1 b:22" },
+	{ "(function() local t = {} for w in string.gmatch('one two three', "
+	  "'%a+', 5) do t[#t + 1] = w end return table.concat(t, ' ') end)()",
+	  "two three" },
+	{ "(function() local t = {} for a, b in string.gmatch('abc', '()(.)') "
+	  "do t[#t + 1] = a .. b end return table.concat(t, ' ') end)()",
+	  "1a 2b 3c" },
+	{ "(function() local t = {} for w in string.gmatch('abc', 'x*') do "
+	  "t[#t + 1] = '[' .. w .. ']' end return table.concat(t) end)()",
+	  "[][][][]" },
+	{ "select(2, ('word '):rep(200000):gsub('%s+', ' '))", "200000" },
+};
+
+static void pattern_functions_behave_like_stock_lua(void)
+{
+	size_t n = sizeof pattern_cases / sizeof pattern_cases[0];
+	struct buf src = BUF_INIT;
+	buf_puts(&src, "local results = {}\n"
+		       "local function show(...)\n"
+		       "  local t = table.pack(...)\n"
+		       "  for i = 1, t.n do t[i] = tostring(t[i]) end\n"
+		       "  results[#results + 1] = table.concat(t, ',')\n"
+		       "end\n");
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&src, "show(%s)\n", pattern_cases[i].expr);
+	buf_puts(&src, "quire.on_page(function(p) p.params.results = results "
+		       "end)\n");
+	char *dir = site_new();
+	site_script(dir, "patterns.lua", buf_cstr(&src));
+	struct diag *d = diag_new();
+	int failed;
+	struct hooks *h = hooks_load(dir, NULL, NULL, d, &failed);
+	CHECK(h != NULL);
+	json_t *page = sample_page();
+	CHECK(h && hooks_run_page(h, &page, d) == 0);
+	json_t *res = json_object_get(json_object_get(page, "params"),
+				      "results");
+	CHECK(json_array_size(res) == n);
+	for (size_t i = 0; i < n && i < json_array_size(res); i++) {
+		const char *got = json_string_value(json_array_get(res, i));
+		if (!got || strcmp(got, pattern_cases[i].want) != 0)
+			printf("    for %s\n", pattern_cases[i].expr);
+		CHECK_STR(got, pattern_cases[i].want);
+	}
+	if (diag_errors(d)) {
+		char *out = diag_text(d);
+		printf("    diagnostics were:\n%s", out);
+		free(out);
+	}
+	json_decref(page);
+	hooks_free(h);
+	diag_free(d);
+	site_free(dir);
+	buf_free(&src);
+}
+
 int main(void)
 {
 	RUN(a_site_without_scripts_has_no_hooks_and_no_failure);
@@ -778,5 +946,8 @@ int main(void)
 	RUN(error_with_a_table_or_nil_is_reported_clearly);
 	RUN(finalizers_are_refused);
 	RUN(handlers_register_only_while_loading);
+	RUN(backtracking_patterns_fail_the_call_at_their_line);
+	RUN(a_slow_pattern_meets_the_wall_clock_limit);
+	RUN(pattern_functions_behave_like_stock_lua);
 	UNIT_END();
 }
