@@ -1,0 +1,93 @@
+/* quire offline reading: a service worker at the site root (registered by
+ * assets/sw-register.js as sw.js?v=BUILD) keeps every page a reader opens.
+ * Pages: network first, the kept copy when offline.  Assets: kept copy
+ * first.  The cache is named by scope and build, so a rebuilt site gets a
+ * new worker that re-fetches everything kept into a fresh cache and then
+ * deletes the old one.  Other sites on the same origin are left alone. */
+'use strict';
+var SCOPE = self.registration.scope;
+var PREFIX = 'quire ' + SCOPE + ' ';
+var CACHE = PREFIX + (new URL(self.location.href).searchParams.get('v') || 'unversioned');
+
+function keepable(res) {
+  return res && res.status === 200 && res.type === 'basic' && !res.redirected;
+}
+
+/* Fetches url past the HTTP cache and keeps it; never rejects. */
+function keep(cache, url) {
+  return fetch(new Request(url, { cache: 'no-cache' })).then(function (res) {
+    return keepable(res) ? cache.put(url, res) : null;
+  }).catch(function () { return null; });
+}
+
+function oldCaches() {
+  return caches.keys().then(function (names) {
+    return names.filter(function (n) { return n.indexOf(PREFIX) === 0 && n !== CACHE; });
+  });
+}
+
+/* A rebuilt site: fetch again everything the previous build's cache kept. */
+self.addEventListener('install', function (event) {
+  event.waitUntil(oldCaches().then(function (names) {
+    return Promise.all(names.map(function (n) {
+      return caches.open(n).then(function (c) { return c.keys(); });
+    }));
+  }).then(function (lists) {
+    var urls = new Set();
+    lists.forEach(function (reqs) { reqs.forEach(function (r) { urls.add(r.url); }); });
+    return caches.open(CACHE).then(function (cache) {
+      return Promise.all(Array.from(urls, function (u) { return keep(cache, u); }));
+    });
+  }).then(function () { return self.skipWaiting(); }));
+});
+
+self.addEventListener('activate', function (event) {
+  event.waitUntil(oldCaches().then(function (names) {
+    return Promise.all(names.map(function (n) { return caches.delete(n); }));
+  }).then(function () { return self.clients.claim(); }));
+});
+
+/* From sw-register.js: the page (and its assets) that loaded before the
+ * worker controlled it. */
+self.addEventListener('message', function (event) {
+  var d = event.data;
+  if (!d || d.quire !== 'keep' || !Array.isArray(d.urls)) return;
+  event.waitUntil(caches.open(CACHE).then(function (cache) {
+    return Promise.all(d.urls.filter(function (u) {
+      return typeof u === 'string' && u.indexOf(SCOPE) === 0;
+    }).map(function (u) {
+      return cache.match(u, { ignoreVary: true }).then(function (hit) { return hit || keep(cache, u); });
+    }));
+  }));
+});
+
+function offline() {
+  return new Response('<!DOCTYPE html><html lang="en"><meta charset="utf-8">' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1"><title>Offline</title>' +
+    '<main><h1>You are offline</h1><p>This page was not saved for offline reading. ' +
+    'Pages you have opened before are still available: <a href="' + SCOPE + '">go to the home page</a>.</p></main>',
+  { status: 503, headers: { 'Content-Type': 'text/html; charset=utf-8' } });
+}
+
+self.addEventListener('fetch', function (event) {
+  var req = event.request;
+  if (req.method !== 'GET' || req.url.indexOf(SCOPE) !== 0) return;
+  var page = req.mode === 'navigate' || /(\.html|\/)$/.test(new URL(req.url).pathname);
+  event.respondWith(caches.open(CACHE).then(function (cache) {
+    function fetchAndKeep() {
+      return fetch(req).then(function (res) {
+        if (keepable(res)) event.waitUntil(cache.put(req, res.clone()));
+        return res;
+      });
+    }
+    if (!page) {
+      return cache.match(req, { ignoreVary: true }).then(function (hit) { return hit || fetchAndKeep(); });
+    }
+    return fetchAndKeep().catch(function () {
+      /* search.html?q=other still works offline: its query runs in the page. */
+      return cache.match(req, { ignoreVary: true }).then(function (hit) {
+        return hit || cache.match(req, { ignoreVary: true, ignoreSearch: true });
+      }).then(function (hit) { return hit || offline(); });
+    });
+  }));
+});
