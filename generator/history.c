@@ -11,12 +11,15 @@
 #include "history.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <git2.h>
 
@@ -237,7 +240,9 @@ struct history {
 	unsigned char busy[BLOB_READERS];
 	size_t nreaders;
 	char head[41];
+	git_oid key;            /* the cache key besides HEAD (cache_key) */
 	int shallow;
+	int from_cache;         /* the revisions came from the on-disk cache */
 	char *prefix;           /* the site folder inside the work tree: "" or "docs/" */
 	struct arena_chunk *arena;
 	struct hist_file *files; /* sorted by path; revs malloc'd */
@@ -1266,11 +1271,524 @@ static void history_clear_files(struct history *h)
 	h->nmoves = 0;
 }
 
+/* ---- the on-disk cache ----
+ *
+ * A walk's result is saved in <gitdir>/quire/history-v1-<hash of the site
+ * prefix>.bin and reused by the next hist_load whose HEAD and key match, so
+ * a rebuild with HEAD unchanged never walks.  The key (cache_key) covers
+ * what else the walk reads: the site prefix, the mailmap sources (the work
+ * tree's .mailmap, mailmap.file, mailmap.blob) and the shallow boundary.
+ * The working tree's state is never cached.  Bump CACHE_VERSION whenever
+ * the walk's rules or this format change.
+ *
+ * Format (integers little-endian; "str" is a u32 offset into strings):
+ *   "quireHC\0", u32 version, u32 flags (1: shallow), head[20], key[20],
+ *   u32 length + strings (each NUL-terminated, so the last byte is NUL),
+ *   u32 count + commits: id[20], author, email, subject, body (str),
+ *       u64 time, u32 tz,
+ *   u32 count + live paths (str),
+ *   u32 count + files sorted by path: path (str), u32 truncated,
+ *       u32 count + revs: u32 commit, path (str), old_path (str or ~0),
+ *       u8 change, u8 has_blob, blob[20],
+ *   u64 cache_sum of every byte before it.
+ * The reader trusts nothing: every count is bounded by the bytes left,
+ * every offset and index is checked, and any fault means "no cache". */
+
+#define CACHE_VERSION 1
+#define CACHE_NONE 0xFFFFFFFFu
+#define CACHE_MAX_SIZE ((size_t)1 << 30)
+#define CACHE_COMMIT_SIZE (20 + 4 * 4 + 8 + 4)
+#define CACHE_FILE_SIZE (3 * 4)
+#define CACHE_REV_SIZE (3 * 4 + 2 + 20)
+static const char cache_magic[8] = "quireHC";
+
+/* A fast 64-bit checksum: catches a torn or damaged file, not an attack
+ * (whoever can write the git dir can run code through its hooks anyway). */
+static uint64_t cache_sum(const unsigned char *p, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t v;
+		memcpy(&v, p + i, 8);
+		h = (h ^ v) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	for (; i < n; i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	return h ^ (h >> 29);
+}
+
+static void put_u32(struct buf *b, uint32_t v)
+{
+	char c[4] = { (char)(v & 0xff), (char)(v >> 8 & 0xff), (char)(v >> 16 & 0xff),
+		      (char)(v >> 24) };
+	buf_put(b, c, 4);
+}
+
+static void put_u64(struct buf *b, uint64_t v)
+{
+	put_u32(b, (uint32_t)(v & 0xffffffffu));
+	put_u32(b, (uint32_t)(v >> 32));
+}
+
+static uint32_t get_u32(const unsigned char *q)
+{
+	return (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24;
+}
+
+static uint64_t get_u64(const unsigned char *q)
+{
+	return (uint64_t)get_u32(q) | (uint64_t)get_u32(q + 4) << 32;
+}
+
+/* The writer's string table: each distinct string once. */
+struct cache_writer {
+	struct buf strings;
+	struct smap offs;   /* string (borrowed from the history) → offset */
+	struct smap commits; /* commit hex (borrowed) → index */
+	size_t ncommits;
+	int toobig;
+};
+
+static uint32_t cw_str(struct cache_writer *cw, const char *s)
+{
+	if (!s)
+		return CACHE_NONE;
+	struct smap_slot *sl = smap_get(&cw->offs, s);
+	if (sl)
+		return (uint32_t)sl->val;
+	size_t off = cw->strings.len;
+	if (off >= CACHE_NONE - 1) {
+		cw->toobig = 1;
+		return 0;
+	}
+	buf_put(&cw->strings, s, strlen(s) + 1);
+	smap_put(&cw->offs, s, off);
+	return (uint32_t)off;
+}
+
+/* hex: a full id, or "" for none (written as zeros) */
+static void put_oid_hex(struct buf *b, const char *hex)
+{
+	git_oid id;
+	if (strlen(hex) != GIT_OID_HEXSZ || git_oid_fromstr(&id, hex) < 0)
+		memset(&id, 0, sizeof(id));
+	buf_put(b, (const char *)id.id, GIT_OID_RAWSZ);
+}
+
+/* The cache image of h (its files, live paths, moves' sources), or -1 when
+ * it does not fit the format; *out is the caller's to free. */
+static int cache_image(const struct history *h, struct buf *out)
+{
+	struct cache_writer cw = { 0 };
+	struct buf commits = BUF_INIT, rest = BUF_INIT;
+	git_oid head;
+	int rc = -1;
+
+	for (size_t i = 0; i < h->nfiles; i++) {
+		const struct hist_file *f = &h->files[i];
+		put_u32(&rest, cw_str(&cw, f->path));
+		put_u32(&rest, f->truncated ? 1 : 0);
+		put_u32(&rest, (uint32_t)f->n);
+		for (size_t k = 0; k < f->n; k++) {
+			const struct hist_rev *v = &f->revs[k];
+			struct smap_slot *c = smap_get(&cw.commits, v->id);
+			if (!c) {
+				c = smap_put(&cw.commits, v->id, cw.ncommits++);
+				put_oid_hex(&commits, v->id);
+				put_u32(&commits, cw_str(&cw, v->author));
+				put_u32(&commits, cw_str(&cw, v->email));
+				put_u32(&commits, cw_str(&cw, v->subject));
+				put_u32(&commits, cw_str(&cw, v->body));
+				put_u64(&commits, (uint64_t)v->time);
+				put_u32(&commits, (uint32_t)v->tz_minutes);
+			}
+			put_u32(&rest, (uint32_t)c->val);
+			put_u32(&rest, cw_str(&cw, v->path));
+			put_u32(&rest, cw_str(&cw, v->old_path));
+			buf_putc(&rest, (char)v->change);
+			buf_putc(&rest, v->blob[0] ? 1 : 0);
+			put_oid_hex(&rest, v->blob[0] ? v->blob : "");
+		}
+	}
+	struct buf live = BUF_INIT;
+	size_t nlive = 0;
+	for (size_t i = 0; i < h->live.cap; i++)
+		if (h->live.slots[i].key) {
+			put_u32(&live, cw_str(&cw, h->live.slots[i].key));
+			nlive++;
+		}
+	if (cw.toobig || h->nfiles >= CACHE_NONE || cw.ncommits >= CACHE_NONE ||
+	    strlen(h->head) != GIT_OID_HEXSZ || git_oid_fromstr(&head, h->head) < 0) {
+		buf_free(&live);
+		goto fail;
+	}
+	buf_put(out, cache_magic, sizeof(cache_magic));
+	put_u32(out, CACHE_VERSION);
+	put_u32(out, h->shallow ? 1 : 0);
+	buf_put(out, (const char *)head.id, GIT_OID_RAWSZ);
+	buf_put(out, (const char *)h->key.id, GIT_OID_RAWSZ);
+	put_u32(out, (uint32_t)cw.strings.len);
+	buf_put(out, cw.strings.ptr, cw.strings.len);
+	put_u32(out, (uint32_t)cw.ncommits);
+	buf_put(out, commits.ptr, commits.len);
+	put_u32(out, (uint32_t)nlive);
+	buf_put(out, live.ptr, live.len);
+	put_u32(out, (uint32_t)h->nfiles);
+	buf_put(out, rest.ptr, rest.len);
+	put_u64(out, cache_sum((const unsigned char *)out->ptr, out->len));
+	buf_free(&live);
+	rc = 0;
+fail:
+	buf_free(&cw.strings);
+	smap_free(&cw.offs, 0);
+	smap_free(&cw.commits, 0);
+	buf_free(&commits);
+	buf_free(&rest);
+	return rc;
+}
+
+/* A bounds-checked cursor over the image: a read past the end sets bad
+ * and yields zeros. */
+struct cache_reader {
+	const unsigned char *p, *end;
+	const char *strings;
+	size_t slen;
+	int bad;
+};
+
+static const unsigned char *cr_take(struct cache_reader *r, size_t n)
+{
+	if (r->bad || (size_t)(r->end - r->p) < n) {
+		r->bad = 1;
+		return NULL;
+	}
+	const unsigned char *q = r->p;
+	r->p += n;
+	return q;
+}
+
+static uint32_t cr_u32(struct cache_reader *r)
+{
+	const unsigned char *q = cr_take(r, 4);
+	return q ? get_u32(q) : 0;
+}
+
+static uint64_t cr_u64(struct cache_reader *r)
+{
+	const unsigned char *q = cr_take(r, 8);
+	return q ? get_u64(q) : 0;
+}
+
+/* A count of records of size each, bounded by the bytes left. */
+static size_t cr_count(struct cache_reader *r, size_t each)
+{
+	size_t n = cr_u32(r);
+	if (!r->bad && n > (size_t)(r->end - r->p) / each)
+		r->bad = 1;
+	return r->bad ? 0 : n;
+}
+
+/* A string of the table (NULL for CACHE_NONE when none_ok). */
+static const char *cr_str(struct cache_reader *r, int none_ok)
+{
+	uint32_t off = cr_u32(r);
+	if (r->bad)
+		return NULL;
+	if (off == CACHE_NONE && none_ok)
+		return NULL;
+	if (off >= r->slen) {
+		r->bad = 1;
+		return NULL;
+	}
+	return r->strings + off;
+}
+
+static void cr_hex(struct cache_reader *r, char *hex)
+{
+	const unsigned char *q = cr_take(r, GIT_OID_RAWSZ);
+	git_oid id;
+	hex[0] = '\0';
+	if (q) {
+		git_oid_fromraw(&id, q);
+		git_oid_tostr(hex, GIT_OID_HEXSZ + 1, &id);
+	}
+}
+
+struct cache_commit {
+	char id[41];
+	const char *author, *email, *subject, *body;
+	long long time;
+	int tz;
+};
+
+/* Fills the empty h from a cache image, checking its structure but not its
+ * checksum (cache_load does, so that a fuzzer gets past it); want_head and
+ * want_key (NULL: any) must match the image's.  0, or -1 with h left as it
+ * was. */
+static int cache_parse(struct history *h, const unsigned char *data, size_t len,
+		       const git_oid *want_head, const git_oid *want_key)
+{
+	struct cache_reader r = { data, data + (len >= 8 ? len - 8 : 0), NULL, 0, 0 };
+	struct arena_chunk *strings = NULL;
+	struct cache_commit *cs = NULL;
+	const char **live = NULL;
+	struct walk w = { 0 };
+	size_t ncs = 0, nlive = 0;
+
+	if (h->nfiles || h->live.len || len < 8)
+		return -1;
+	const unsigned char *magic = cr_take(&r, sizeof(cache_magic));
+	uint32_t version = cr_u32(&r), flags = cr_u32(&r);
+	const unsigned char *head = cr_take(&r, GIT_OID_RAWSZ), *key = cr_take(&r, GIT_OID_RAWSZ);
+	if (r.bad || memcmp(magic, cache_magic, sizeof(cache_magic)) || version != CACHE_VERSION ||
+	    flags > 1 || (want_head && memcmp(head, want_head->id, GIT_OID_RAWSZ)) ||
+	    (want_key && memcmp(key, want_key->id, GIT_OID_RAWSZ)))
+		return -1;
+
+	r.slen = cr_u32(&r);
+	const unsigned char *sp = cr_take(&r, r.slen);
+	if (!sp || (r.slen && sp[r.slen - 1]))
+		return -1;
+	strings = xmalloc(sizeof(*strings) + r.slen);
+	strings->next = NULL;
+	strings->used = strings->cap = r.slen;
+	memcpy(strings->data, sp, r.slen);
+	r.strings = strings->data;
+
+	ncs = cr_count(&r, CACHE_COMMIT_SIZE);
+	cs = xcalloc(ncs, sizeof(*cs));
+	for (size_t i = 0; i < ncs && !r.bad; i++) {
+		cr_hex(&r, cs[i].id);
+		cs[i].author = cr_str(&r, 0);
+		cs[i].email = cr_str(&r, 0);
+		cs[i].subject = cr_str(&r, 0);
+		cs[i].body = cr_str(&r, 0);
+		cs[i].time = (long long)cr_u64(&r);
+		cs[i].tz = (int)cr_u32(&r);
+		/* keeps the date arithmetic of later stages from overflowing */
+		if (cs[i].time < -(1LL << 46) || cs[i].time > (1LL << 46) || cs[i].tz < -6000 ||
+		    cs[i].tz > 6000)
+			r.bad = 1;
+	}
+	nlive = cr_count(&r, 4);
+	live = xcalloc(nlive, sizeof(*live));
+	for (size_t i = 0; i < nlive && !r.bad; i++)
+		live[i] = cr_str(&r, 0);
+
+	size_t nfiles = cr_count(&r, CACHE_FILE_SIZE);
+	w.recs = xcalloc(nfiles, sizeof(*w.recs));
+	for (size_t i = 0; i < nfiles && !r.bad; i++) {
+		struct record *rec = &w.recs[i];
+		rec->path = cr_str(&r, 0);
+		uint32_t truncated = cr_u32(&r);
+		size_t n = cr_count(&r, CACHE_REV_SIZE);
+		if (r.bad || truncated > 1 || n == 0 ||
+		    (i && strcmp(w.recs[i - 1].path, rec->path) >= 0)) {
+			r.bad = 1;
+			break;
+		}
+		rec->truncated = (int)truncated;
+		rec->revs = xcalloc(n, sizeof(*rec->revs));
+		rec->n = rec->cap = n;
+		w.nrecs = i + 1;
+		for (size_t k = 0; k < n && !r.bad; k++) {
+			struct hist_rev *v = &rec->revs[k];
+			uint32_t ci = cr_u32(&r);
+			v->path = (char *)cr_str(&r, 0);
+			v->old_path = (char *)cr_str(&r, 1);
+			const unsigned char *ch = cr_take(&r, 2);
+			cr_hex(&r, v->blob);
+			if (r.bad || ci >= ncs || ch[0] > HIST_DELETED || ch[1] > 1 ||
+			    (ch[0] == HIST_RENAMED) != (v->old_path != NULL)) {
+				r.bad = 1;
+				break;
+			}
+			const struct cache_commit *c = &cs[ci];
+			memcpy(v->id, c->id, sizeof(v->id));
+			v->author = (char *)c->author;
+			v->email = (char *)c->email;
+			v->subject = (char *)c->subject;
+			v->body = (char *)c->body;
+			v->time = c->time;
+			v->tz_minutes = c->tz;
+			v->change = (enum hist_change)ch[0];
+			if (!ch[1])
+				v->blob[0] = '\0';
+		}
+	}
+	if (r.bad || r.p != r.end)
+		goto fail;
+
+	strings->next = h->arena;
+	h->arena = strings;
+	for (size_t i = 0; i < nlive; i++)
+		smap_put(&h->live, live[i], 1);
+	w.h = h;
+	finish(&w);
+	h->shallow = (int)flags;
+	git_oid head_id;
+	git_oid_fromraw(&head_id, head);
+	git_oid_tostr(h->head, sizeof(h->head), &head_id);
+	git_oid_fromraw(&h->key, key);
+	free(cs);
+	free(live);
+	return 0;
+fail:
+	for (size_t i = 0; i < w.nrecs; i++)
+		free(w.recs[i].revs);
+	free(w.recs);
+	free(cs);
+	free(live);
+	free(strings);
+	return -1;
+}
+
+int hist_cache_parse(struct history *h, const void *data, size_t len)
+{
+	return cache_parse(h, data, len, NULL, NULL);
+}
+
+/* Appends a file's length and contents to b, or "-" when it is missing. */
+static void key_file(struct buf *b, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf text = BUF_INIT;
+	char chunk[4096];
+	size_t n;
+	if (!f) {
+		buf_puts(b, "-\n");
+		return;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_put(&text, chunk, n);
+	fclose(f);
+	buf_printf(b, "%zu\n", text.len);
+	buf_put(b, buf_cstr(&text), text.len);
+	buf_free(&text);
+}
+
+/* The cache key besides HEAD: a hash of the site prefix and of every input
+ * of the walk that can change while HEAD does not (mailmap sources, the
+ * shallow boundary), read as libgit2's mailmap loader reads them. */
+static int cache_key(git_repository *repo, const char *prefix, git_oid *out)
+{
+	struct buf b = BUF_INIT;
+	git_config *cfg = NULL;
+	git_buf val = GIT_BUF_INIT;
+	const char *workdir = git_repository_workdir(repo);
+	char *path;
+	int rc;
+
+	buf_printf(&b, "quire history %d\n%s\n", CACHE_VERSION, prefix);
+	path = xasprintf("%s.mailmap", workdir ? workdir : "");
+	key_file(&b, path);
+	free(path);
+	if ((rc = git_repository_config_snapshot(&cfg, repo)) < 0)
+		goto fail;
+	if (git_config_get_path(&val, cfg, "mailmap.file") == 0) {
+		path = val.ptr[0] == '/' || !workdir ? xstrdup(val.ptr)
+						      : xasprintf("%s%s", workdir, val.ptr);
+		buf_printf(&b, "file %s\n", path);
+		key_file(&b, path);
+		free(path);
+	}
+	git_buf_dispose(&val);
+	if (git_config_get_string_buf(&val, cfg, "mailmap.blob") == 0) {
+		git_object *obj = NULL;
+		char hex[GIT_OID_HEXSZ + 1] = "-";
+		if (git_revparse_single(&obj, repo, val.ptr) == 0)
+			git_oid_tostr(hex, sizeof(hex), git_object_id(obj));
+		git_object_free(obj);
+		buf_printf(&b, "blob %s %s\n", val.ptr, hex);
+	}
+	git_buf_dispose(&val);
+	path = xasprintf("%sshallow", git_repository_commondir(repo));
+	key_file(&b, path);
+	free(path);
+	rc = git_odb_hash(out, b.ptr, b.len, GIT_OBJECT_BLOB);
+fail:
+	git_error_clear();
+	git_config_free(cfg);
+	buf_free(&b);
+	return rc;
+}
+
+/* Where the cache of the site at prefix lives; caller frees. */
+static char *cache_path(git_repository *repo, const char *prefix)
+{
+	return xasprintf("%squire/history-v%d-%016llx.bin", git_repository_path(repo),
+			 CACHE_VERSION, (unsigned long long)str_hash(prefix));
+}
+
+/* Loads h from its cache file when one matches head and h->key. */
+static int cache_load(struct history *h, const char *path, const git_oid *head)
+{
+	struct stat st;
+	unsigned char *data = NULL;
+	size_t got = 0;
+	int rc = -1, fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 8 ||
+	    (uint64_t)st.st_size > CACHE_MAX_SIZE)
+		goto fail;
+	data = xmalloc((size_t)st.st_size);
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, data + got, (size_t)st.st_size - got);
+		if (n <= 0)
+			goto fail;
+		got += (size_t)n;
+	}
+	if (cache_sum(data, got - 8) == get_u64(data + got - 8))
+		rc = cache_parse(h, data, got, head, &h->key);
+fail:
+	free(data);
+	close(fd);
+	return rc;
+}
+
+/* Saves h as its cache file, atomically (a temporary file renamed over the
+ * old one).  Silent on failure: a read-only git dir just has no cache. */
+static void cache_save(const struct history *h, const char *path)
+{
+	struct buf img = BUF_INIT;
+	char *dir = xstrdup(path), *tmp = xasprintf("%s.XXXXXX", path);
+	int fd = -1, made = 0;
+
+	*strrchr(dir, '/') = '\0';
+	if (cache_image(h, &img) < 0 || (mkdir(dir, 0777) < 0 && errno != EEXIST) ||
+	    (fd = mkstemp(tmp)) < 0)
+		goto fail;
+	made = 1;
+	for (size_t done = 0; done < img.len;) {
+		ssize_t n = write(fd, img.ptr + done, img.len - done);
+		if (n <= 0)
+			goto fail;
+		done += (size_t)n;
+	}
+	int closed = close(fd);
+	fd = -1;
+	if (closed == 0 && rename(tmp, path) == 0)
+		made = 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	if (made)
+		unlink(tmp);
+	buf_free(&img);
+	free(dir);
+	free(tmp);
+}
+
 struct history *hist_load(const char *site_dir, struct diag *d)
 {
 	struct history *h = history_new();
 	struct walk w = { 0 };
 	git_oid head;
+	char *cache = NULL;
 	int rc;
 
 	/* Reading objects back from our own repository: their hashes need no
@@ -1310,6 +1828,14 @@ struct history *hist_load(const char *site_dir, struct diag *d)
 	    git_reference_name_to_id(&head, h->repo, "HEAD") < 0)
 		return h; /* no commits yet: every article is untracked */
 	git_oid_tostr(h->head, sizeof(h->head), &head);
+	if (cache_key(h->repo, h->prefix, &h->key) == 0) {
+		cache = cache_path(h->repo, h->prefix);
+		if (cache_load(h, cache, &head) == 0) {
+			h->from_cache = 1;
+			free(cache);
+			return h;
+		}
+	}
 
 	w.h = h;
 	w.repo = h->repo;
@@ -1338,12 +1864,37 @@ struct history *hist_load(const char *site_dir, struct diag *d)
 		goto fail;
 	finish(&w);
 	walk_free(&w);
+	if (cache)
+		cache_save(h, cache);
+	free(cache);
 	return h;
 fail:
 	report_git(d, "cannot read the history");
 	walk_free(&w);
 	history_clear_files(h);
+	free(cache);
 	return h;
+}
+
+struct history *hist_reload(struct history *old, const char *site_dir, struct diag *d)
+{
+	if (old && old->repo && old->head[0]) {
+		char *prefix = site_prefix(site_dir, git_repository_workdir(old->repo));
+		git_oid head, key;
+		int same = prefix && !strcmp(prefix, old->prefix) &&
+			   git_reference_name_to_id(&head, old->repo, "HEAD") == 0 &&
+			   git_oid_streq(&head, old->head) == 0 &&
+			   cache_key(old->repo, old->prefix, &key) == 0 &&
+			   git_oid_equal(&key, &old->key);
+		free(prefix);
+		git_error_clear();
+		if (same) {
+			hist_refresh_state(old, d);
+			return old;
+		}
+	}
+	hist_free(old);
+	return hist_load(site_dir, d);
 }
 
 int hist_refresh_state(struct history *h, struct diag *d)
@@ -1464,6 +2015,11 @@ char *hist_read_blob(struct history *h, const char *blob_hex, size_t *len)
 	pthread_cond_signal(&h->freed);
 	pthread_mutex_unlock(&h->lock);
 	return out;
+}
+
+int hist_from_cache(const struct history *h)
+{
+	return h->from_cache;
 }
 
 int hist_is_shallow(const struct history *h)

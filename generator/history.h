@@ -28,6 +28,14 @@
  *    marked truncated and its oldest revision is that boundary commit
  *    (HIST_ADDED, though the file may be older).
  *  - A detached HEAD is walked like any other HEAD.
+ *
+ * Cache: a walk's result is saved in the git dir
+ * (<gitdir>/quire/history-v1-<hash of the site folder>.bin, written
+ * atomically; not at all when the git dir is read-only) and the next
+ * hist_load reuses it instead of walking when HEAD, the site folder's place
+ * in the work tree, the mailmap sources and the shallow boundary are
+ * unchanged.  A damaged, truncated or stale cache is ignored.  The working
+ * tree's state is never cached: it is read fresh every time.
  */
 #ifndef QUIRE_HISTORY_H
 #define QUIRE_HISTORY_H
@@ -64,7 +72,7 @@ struct hist_file { const char *path; const struct hist_rev *revs; size_t n; int 
 
 struct history;
 
-/* Walks the repository holding site_dir once.  Never returns NULL: with no
+/* Walks the repository holding site_dir once (or reads the cache above).  Never returns NULL: with no
  * repository (no diagnostic), no commits, or a fault it returns an empty
  * history.  Reports real faults (a repository owned by another user, a
  * corrupt object) to d as errors.  Caller frees with hist_free. */
@@ -84,6 +92,11 @@ enum hist_state hist_state(const struct history *h, const char *site_path);
  * (reported to d; states then read as clean).  Not thread-safe: call it
  * between builds, not while pages render. */
 int hist_refresh_state(struct history *h, struct diag *d);
+/* For a rebuild (quire serve) of a site with history on: when the
+ * repository's HEAD (and cache key) still equal old's, refreshes old's
+ * working-tree state and returns old; otherwise frees old and returns
+ * hist_load(site_dir, d).  old may be NULL.  Caller frees the result. */
+struct history *hist_reload(struct history *old, const char *site_dir, struct diag *d);
 
 /* Paths (relative to SITE) that existed at some commit but were renamed
  * away, with the path the file has at HEAD, for automatic redirect pages;
@@ -99,6 +112,14 @@ size_t hist_moves(const struct history *h, const char *const **from, const char 
 char *hist_read_blob(struct history *h, const char *blob_hex, size_t *len);
 
 int hist_is_shallow(const struct history *h);
+/* 1 when hist_load read the revisions from the cache instead of walking. */
+int hist_from_cache(const struct history *h);
+/* For the fuzzer and tests: fills h, fresh from hist_empty, from a cache
+ * file's bytes (data borrowed).  0, or -1 when the bytes are not a whole,
+ * well-formed cache (h then stays empty).  Never trusts a size or an
+ * offset.  The file's checksum is left to hist_load, so a fuzzer can reach
+ * the structure behind it. */
+int hist_cache_parse(struct history *h, const void *data, size_t len);
 /* HEAD commit hex, or "" — the key for caching.  Borrowed. */
 const char *hist_head(const struct history *h);
 void hist_free(struct history *h);

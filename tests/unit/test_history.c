@@ -1,6 +1,7 @@
 /* Tests for generator/history.c: each case builds a throwaway git
  * repository with the git CLI (fixed authors and dates) and checks what
  * hist_load reads from it. */
+#include <glob.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -650,6 +651,352 @@ static void repository_owned_by_another_user_names_safe_directory(void)
 	rm_rf(r);
 }
 
+/* ---- the cache ---- */
+
+/* A repository with edits, a message body, a rename with edits, a delete
+ * and re-add, and a .mailmap: everything a cached history must keep. */
+static char *cache_repo(void)
+{
+	char *r = repo_new();
+	put(r, ".mailmap", "Alice Author <alice@example.org> <al@old.example.org>\n");
+	put(r, "content/social.md", LONG_TEXT);
+	put(r, "content/a.md", "---\ntitle: A\n---\nfirst\n");
+	put(r, "content/gone.md", "---\ntitle: Gone\n---\nsoon gone\n");
+	commit(r, "Al", "al@old.example.org", "2026-01-01 10:00:00 +0000", "Add\n");
+	put(r, "content/a.md", "---\ntitle: A\n---\nsecond\n");
+	sh("rm '%s/content/gone.md'", r);
+	commit(r, "Bob", "bob@example.org", "2026-01-02 10:00:00 -0530",
+	       "Edit A, withdraw Gone\n\nBody line one.\nBody line two.\n");
+	sh("cd '%s' && mkdir -p content/policy && " GIT "mv content/social.md "
+	   "content/policy/social-media.md", r);
+	put(r, "content/gone.md", "---\ntitle: Gone\n---\nback again\n");
+	commit(r, "Cara", "cara@example.org", "2026-01-03 10:00:00 +0200", "Move, reinstate\n");
+	return r;
+}
+
+static int same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* 1 when a and b hold the same files, revisions (every field), moves,
+ * HEAD and shallow flag; prints the first difference. */
+static int same_history(const struct history *a, const struct history *b)
+{
+	size_t na, nb;
+	const struct hist_file *fa = hist_files(a, &na), *fb = hist_files(b, &nb);
+	if (na != nb || strcmp(hist_head(a), hist_head(b)) || hist_is_shallow(a) != hist_is_shallow(b)) {
+		printf("    %zu vs %zu files, head %s vs %s\n", na, nb, hist_head(a), hist_head(b));
+		return 0;
+	}
+	for (size_t i = 0; i < na; i++) {
+		if (strcmp(fa[i].path, fb[i].path) || fa[i].n != fb[i].n ||
+		    fa[i].truncated != fb[i].truncated || hist_lookup(b, fa[i].path) != &fb[i]) {
+			printf("    file %zu differs: %s vs %s\n", i, fa[i].path, fb[i].path);
+			return 0;
+		}
+		for (size_t k = 0; k < fa[i].n; k++) {
+			const struct hist_rev *x = &fa[i].revs[k], *y = &fb[i].revs[k];
+			if (strcmp(x->id, y->id) || !same_str(x->author, y->author) ||
+			    !same_str(x->email, y->email) || x->time != y->time ||
+			    x->tz_minutes != y->tz_minutes || !same_str(x->subject, y->subject) ||
+			    !same_str(x->body, y->body) || !same_str(x->path, y->path) ||
+			    !same_str(x->old_path, y->old_path) || x->change != y->change ||
+			    strcmp(x->blob, y->blob)) {
+				printf("    %s revision %zu differs\n", fa[i].path, k);
+				return 0;
+			}
+		}
+	}
+	const char *const *f1, *const *t1, *const *f2, *const *t2;
+	size_t m1 = hist_moves(a, &f1, &t1), m2 = hist_moves(b, &f2, &t2);
+	if (m1 != m2) {
+		printf("    %zu vs %zu moves\n", m1, m2);
+		return 0;
+	}
+	for (size_t i = 0; i < m1; i++)
+		if (strcmp(f1[i], f2[i]) || strcmp(t1[i], t2[i])) {
+			printf("    move %zu differs\n", i);
+			return 0;
+		}
+	return 1;
+}
+
+/* The path of the one cache file in r's git dir; caller frees (NULL: none). */
+static char *cache_file(const char *r)
+{
+	char *pattern = xasprintf("%s/.git/quire/history-v*.bin", r), *out = NULL;
+	glob_t g;
+	if (glob(pattern, 0, NULL, &g) == 0) {
+		if (g.gl_pathc == 1)
+			out = xstrdup(g.gl_pathv[0]);
+		globfree(&g);
+	}
+	free(pattern);
+	return out;
+}
+
+/* Reads a whole file; caller frees. */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf b = BUF_INIT;
+	char chunk[4096];
+	size_t n;
+	while (f && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_put(&b, chunk, n);
+	if (f)
+		fclose(f);
+	*len = b.len;
+	return buf_detach(&b);
+}
+
+static void spit(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	if (f) {
+		fwrite(data, 1, len, f);
+		fclose(f);
+	}
+}
+
+static void second_load_of_an_unchanged_repository_comes_from_the_cache_unchanged(void)
+{
+	char *r = cache_repo();
+	struct diag *d = diag_new();
+	struct history *walked = hist_load(r, d);
+	struct history *cached = hist_load(r, d);
+	CHECK(diag_errors(d) == 0);
+	CHECK(!hist_from_cache(walked));
+	CHECK(hist_from_cache(cached));
+	CHECK(same_history(walked, cached));
+	const struct hist_file *f = hist_lookup(cached, "content/policy/social-media.md");
+	CHECK(f && f->n == 2 && f->revs[0].change == HIST_RENAMED);
+	const struct hist_file *a = hist_lookup(cached, "content/a.md");
+	CHECK(a && a->n == 2);
+	if (a && a->n == 2) {
+		CHECK_STR(a->revs[1].author, "Alice Author");
+		CHECK_STR(a->revs[0].body, "Body line one.\nBody line two.");
+		CHECK(a->revs[0].tz_minutes == -330);
+		/* the past version is still readable from a cached history */
+		char *past = hist_read_blob(cached, a->revs[1].blob, NULL);
+		CHECK_STR(past, "---\ntitle: A\n---\nfirst\n");
+		free(past);
+	}
+	const struct hist_file *g = hist_lookup(cached, "content/gone.md");
+	CHECK(g && g->n == 3 && g->revs[1].change == HIST_DELETED && !g->revs[1].blob[0]);
+	CHECK(hist_state(cached, "content/a.md") == HIST_CLEAN);
+	CHECK(hist_state(cached, "content/policy/social-media.md") == HIST_CLEAN);
+	hist_free(walked);
+	hist_free(cached);
+	diag_free(d);
+	rm_rf(r);
+}
+
+static void new_commit_makes_the_next_load_walk_again(void)
+{
+	char *r = cache_repo();
+	struct diag *d = diag_new();
+	hist_free(hist_load(r, d));
+	put(r, "content/a.md", "---\ntitle: A\n---\nthird\n");
+	commit(r, "Dan", "dan@example.org", "2026-01-04 10:00:00 +0000", "Third A\n");
+	struct history *h = hist_load(r, d);
+	CHECK(!hist_from_cache(h));
+	const struct hist_file *a = hist_lookup(h, "content/a.md");
+	CHECK(a && a->n == 3 && !strcmp(a->revs[0].author, "Dan"));
+	char *head = git_out(r, "rev-parse HEAD");
+	CHECK_STR(hist_head(h), head);
+	/* and that walk is cached in turn */
+	struct history *again = hist_load(r, d);
+	CHECK(hist_from_cache(again));
+	CHECK(same_history(h, again));
+	CHECK(diag_errors(d) == 0);
+	free(head);
+	hist_free(h);
+	hist_free(again);
+	diag_free(d);
+	rm_rf(r);
+}
+
+static void mailmap_edit_in_the_working_tree_makes_the_next_load_walk_again(void)
+{
+	char *r = cache_repo();
+	struct diag *d = diag_new();
+	hist_free(hist_load(r, d));
+	put(r, ".mailmap", "Alice Renamed <alice@example.org> <al@old.example.org>\n");
+	struct history *h = hist_load(r, d);
+	CHECK(!hist_from_cache(h));
+	const struct hist_file *a = hist_lookup(h, "content/a.md");
+	CHECK(a && a->n == 2 && !strcmp(a->revs[1].author, "Alice Renamed"));
+	hist_free(h);
+	diag_free(d);
+	rm_rf(r);
+}
+
+static void damaged_or_truncated_cache_is_ignored_and_history_stays_right(void)
+{
+	char *r = cache_repo();
+	struct diag *d = diag_new();
+	struct history *walked = hist_load(r, d);
+	char *path = cache_file(r);
+	CHECK(path != NULL);
+	size_t len = 0;
+	char *good = path ? slurp(path, &len) : NULL;
+	CHECK(len > 64);
+	for (int round = 0; path && good && round < 4; round++) {
+		char *bad = xmalloc(len);
+		memcpy(bad, good, len);
+		size_t badlen = len;
+		if (round == 0)
+			memset(bad, 'x', len); /* garbage */
+		else if (round == 1)
+			badlen = len / 2; /* truncated */
+		else if (round == 2)
+			bad[len / 2] ^= 0x10; /* one flipped bit */
+		else
+			badlen = 0; /* empty */
+		spit(path, bad, badlen);
+		free(bad);
+		struct history *h = hist_load(r, d);
+		CHECK(!hist_from_cache(h));
+		CHECK(same_history(walked, h));
+		hist_free(h);
+		/* the walk rewrote a good cache */
+		h = hist_load(r, d);
+		CHECK(hist_from_cache(h));
+		hist_free(h);
+	}
+	CHECK(diag_errors(d) == 0 && diag_warnings(d) == 0);
+	free(good);
+	free(path);
+	hist_free(walked);
+	diag_free(d);
+	rm_rf(r);
+}
+
+/* Every prefix of a real cache file is rejected, and no single changed
+ * byte makes the reader crash or hand on an inconsistent history (it may
+ * accept a changed letter in a message: the checksum that hist_load checks
+ * catches those). */
+static void cache_reader_rejects_truncations_and_survives_damaged_bytes(void)
+{
+	char *r = cache_repo();
+	struct diag *d = diag_new();
+	hist_free(hist_load(r, d));
+	char *path = cache_file(r);
+	size_t len = 0;
+	char *good = path ? slurp(path, &len) : NULL;
+	struct history *h = hist_empty();
+	CHECK(good && hist_cache_parse(h, good, len) == 0);
+	size_t n;
+	hist_files(h, &n);
+	CHECK(n == 3 && hist_lookup(h, "content/a.md") != NULL);
+	CHECK(hist_cache_parse(h, good, len) < 0); /* only into an empty history */
+	hist_free(h);
+	int accepted = 0, inconsistent = 0;
+	for (size_t cut = 0; good && cut < len; cut++) {
+		h = hist_empty();
+		accepted += hist_cache_parse(h, good, cut) == 0;
+		hist_files(h, &n);
+		accepted += n != 0;
+		hist_free(h);
+	}
+	for (size_t i = 0; good && i < len; i++) {
+		for (int bit = 0; bit < 8; bit += 7) {
+			good[i] ^= (char)(1 << bit);
+			h = hist_empty();
+			if (hist_cache_parse(h, good, len) == 0) {
+				const struct hist_file *f = hist_files(h, &n);
+				for (size_t k = 0; k < n; k++)
+					inconsistent += hist_lookup(h, f[k].path) != &f[k] ||
+							(k && strcmp(f[k - 1].path, f[k].path) >= 0);
+			}
+			hist_free(h);
+			good[i] ^= (char)(1 << bit);
+		}
+	}
+	CHECK(accepted == 0);
+	CHECK(inconsistent == 0);
+	free(good);
+	free(path);
+	diag_free(d);
+	rm_rf(r);
+}
+
+static void working_tree_edits_after_caching_are_still_reported(void)
+{
+	char *r = cache_repo();
+	struct diag *d = diag_new();
+	hist_free(hist_load(r, d));
+	put(r, "content/a.md", "---\ntitle: A\n---\nedited, not committed\n");
+	put(r, "content/brand-new.md", "---\ntitle: New\n---\nnew\n");
+	struct history *h = hist_load(r, d);
+	CHECK(hist_from_cache(h));
+	CHECK(hist_state(h, "content/a.md") == HIST_UNCOMMITTED);
+	CHECK(hist_state(h, "content/gone.md") == HIST_CLEAN);
+	CHECK(hist_state(h, "content/brand-new.md") == HIST_UNTRACKED);
+	CHECK(!hist_lookup(h, "content/brand-new.md"));
+	hist_free(h);
+	diag_free(d);
+	rm_rf(r);
+}
+
+static void reload_keeps_the_history_until_a_commit_changes_head(void)
+{
+	char *r = cache_repo();
+	struct diag *d = diag_new();
+	struct history *h = hist_load(r, d);
+	struct history *same = hist_reload(h, r, d);
+	CHECK(same == h);
+	CHECK(hist_state(same, "content/a.md") == HIST_CLEAN);
+	/* an edit shows up without a new walk */
+	put(r, "content/a.md", "---\ntitle: A\n---\nediting\n");
+	same = hist_reload(same, r, d);
+	CHECK(same == h);
+	CHECK(hist_state(same, "content/a.md") == HIST_UNCOMMITTED);
+	commit(r, "Dan", "dan@example.org", "2026-01-04 10:00:00 +0000", "Commit the edit\n");
+	struct history *fresh = hist_reload(same, r, d);
+	const struct hist_file *a = hist_lookup(fresh, "content/a.md");
+	CHECK(a && a->n == 3 && !strcmp(a->revs[0].subject, "Commit the edit"));
+	CHECK(hist_state(fresh, "content/a.md") == HIST_CLEAN);
+	char *head = git_out(r, "rev-parse HEAD");
+	CHECK_STR(hist_head(fresh), head);
+	free(head);
+	/* from nothing, reload is a load */
+	struct history *first = hist_reload(NULL, r, d);
+	CHECK(first && hist_from_cache(first) && same_history(first, fresh));
+	CHECK(diag_errors(d) == 0);
+	hist_free(first);
+	hist_free(fresh);
+	diag_free(d);
+	rm_rf(r);
+}
+
+static void site_in_a_subfolder_has_its_own_cache(void)
+{
+	char *r = repo_new();
+	struct diag *d = diag_new();
+	put(r, "docs/content/a.md", "a\n");
+	put(r, "content/top.md", "top\n");
+	commit(r, "Alice", "alice@example.org", "2026-01-01 10:00:00 +0000", "Add\n");
+	char *docs = xasprintf("%s/docs", r);
+	hist_free(hist_load(r, d));
+	struct history *sub = hist_load(docs, d);
+	CHECK(!hist_from_cache(sub)); /* the top site's cache is not the subfolder's */
+	CHECK(hist_lookup(sub, "content/a.md") && !hist_lookup(sub, "content/top.md"));
+	struct history *top = hist_load(r, d);
+	CHECK(hist_from_cache(top));
+	CHECK(hist_lookup(top, "content/top.md") && !hist_lookup(top, "content/a.md"));
+	struct history *sub2 = hist_load(docs, d);
+	CHECK(hist_from_cache(sub2) && same_history(sub, sub2));
+	hist_free(sub);
+	hist_free(sub2);
+	hist_free(top);
+	free(docs);
+	diag_free(d);
+	rm_rf(r);
+}
+
 int main(void)
 {
 	RUN(revisions_are_counted_per_file_with_authors_dates_and_messages);
@@ -667,5 +1014,13 @@ int main(void)
 	RUN(detached_head_reads_history_up_to_that_commit);
 	RUN(past_versions_read_correctly_from_several_threads_at_once);
 	RUN(repository_owned_by_another_user_names_safe_directory);
+	RUN(second_load_of_an_unchanged_repository_comes_from_the_cache_unchanged);
+	RUN(new_commit_makes_the_next_load_walk_again);
+	RUN(mailmap_edit_in_the_working_tree_makes_the_next_load_walk_again);
+	RUN(damaged_or_truncated_cache_is_ignored_and_history_stays_right);
+	RUN(cache_reader_rejects_truncations_and_survives_damaged_bytes);
+	RUN(working_tree_edits_after_caching_are_still_reported);
+	RUN(reload_keeps_the_history_until_a_commit_changes_head);
+	RUN(site_in_a_subfolder_has_its_own_cache);
 	UNIT_END();
 }
