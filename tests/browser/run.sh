@@ -1,8 +1,9 @@
 #!/bin/sh
 # Browser tests: installs what is missing (Debian's chromium and node, and
 # playwright-core + axe-core from package-lock.json; never a downloaded
-# browser), then runs site.test.mjs (file://) and sw.test.mjs (service
-# worker over http) against $QUIRE_RELEASE (default ./quire).
+# browser), then runs site.test.mjs (file://), sw.test.mjs (service worker
+# over http) and print.test.mjs (print.html) against $QUIRE_RELEASE
+# (default ./quire).
 # Ends with the line "N passed, N failed"; exits non-zero on any failure.
 # Usage, from the repository root: sh tests/browser/run.sh
 root=$(cd "$(dirname "$0")/../.." && pwd) || exit 2
@@ -36,7 +37,7 @@ fi
 # spec for people, tap into a file for the counts (a test cancelled because
 # the set-up failed counts as failed).
 timeout 120 node --test --test-reporter=spec --test-reporter-destination=stdout \
-	--test-reporter=tap --test-reporter-destination="$tap" site.test.mjs sw.test.mjs
+	--test-reporter=tap --test-reporter-destination="$tap" site.test.mjs sw.test.mjs print.test.mjs
 status=$?
 pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$tap" | tail -n 1)
 failed=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$tap" | tail -n 1)
