@@ -72,6 +72,8 @@ function offline() {
 self.addEventListener('fetch', function (event) {
   var req = event.request;
   if (req.method !== 'GET' || req.url.indexOf(SCOPE) !== 0) return;
+  /* quire serve's live reload (script and event stream) is never kept. */
+  if (req.url.indexOf('/__quire/') >= 0 || (req.headers.get('Accept') || '').indexOf('text/event-stream') >= 0) return;
   var page = req.mode === 'navigate' || /(\.html|\/)$/.test(new URL(req.url).pathname);
   event.respondWith(caches.open(CACHE).then(function (cache) {
     function fetchAndKeep() {
