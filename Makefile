@@ -5,10 +5,10 @@
 #   make fuzz    run each libFuzzer harness for FUZZ_SECONDS
 
 CC       ?= cc
-PKGS     := libcmark-gfm libgit2 lua5.4 yaml-0.1 jansson libmicrohttpd
+PKGS     := libcmark-gfm libgit2 lua5.4 yaml-0.1 jansson libmicrohttpd zlib
 DEBS     := gcc make git pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
             libgit2-dev liblua5.4-dev libyaml-dev libjansson-dev libmicrohttpd-dev \
-            libstemmer-dev
+            libstemmer-dev zlib1g-dev unzip
 TEST_DEBS := curl python3 valgrind
 FUZZ_DEBS := clang libclang-rt-14-dev
 WARN     := -Wall -Wextra -Werror
@@ -18,8 +18,8 @@ LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extension
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SRCS := $(addprefix generator/, buf.c diag.c slug.c fsutil.c frontmatter.c site.c scan.c \
-          markdown.c links.c history.c revdiff.c hooks.c template.c search.c feeds.c \
-          render.c output.c par.c build.c serve.c newpage.c main.c)
+          markdown.c links.c history.c revdiff.c hooks.c luapattern.c template.c search.c feeds.c \
+          render.c output.c par.c build.c bundle.c serve.c newpage.c main.c)
 LIB_SRCS := $(filter-out generator/main.c,$(SRCS))
 OBJS     := $(SRCS:generator/%.c=build/obj/%.o)
 SAN_OBJS := $(SRCS:generator/%.c=build/asan/%.o)

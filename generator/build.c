@@ -2,6 +2,7 @@
 #include "build.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -22,6 +23,9 @@
 #include "scan.h"
 #include "site.h"
 #include "template.h"
+
+/* Changes the build id when quire itself changes what it writes. */
+#define QUIRE_BUILD_SALT "quire 0.1.0"
 
 struct run {
 	const struct build_opts *o;
@@ -431,6 +435,8 @@ static void parse_page(struct run *r, struct page *p, struct md_doc *doc)
 static void phase_a(void *ctx, size_t i)
 {
 	struct run *r = ctx;
+	if (stopped(r))
+		return;
 	struct page *p = r->site.pages[i];
 	if (!p->body || p->headings)
 		return;
@@ -444,6 +450,8 @@ static void phase_a(void *ctx, size_t i)
 static void phase_b(void *ctx, size_t i)
 {
 	struct run *r = ctx;
+	if (stopped(r))
+		return;
 	struct page *p = r->site.pages[i];
 	if (!p->body) {
 		if (p->html_in && !p->html)
@@ -591,11 +599,79 @@ static int write_assets(struct run *r, struct output *out)
 			rc = -1;
 		free(src);
 	}
+	/* The service worker must sit at the root for its scope to be the
+	 * whole site. */
+	char *sw = xasprintf("%s/assets/sw.js", r->theme_dir);
+	if (fs_exists(sw) && output_copy(out, "sw.js", sw, r->d) < 0)
+		rc = -1;
+	free(sw);
 	char *adir = xasprintf("%s/assets", r->theme_dir);
 	if (copy_tree(r, out, adir, "assets") < 0)
 		rc = -1;
 	free(adir);
 	return rc;
+}
+
+/* ---- build id ---------------------------------------------------------- */
+
+static void fnv(uint64_t *h, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	for (size_t i = 0; i < n; i++) {
+		*h ^= p[i];
+		*h *= 0x100000001b3ULL;
+	}
+	*h ^= 0xff; /* field separator */
+	*h *= 0x100000001b3ULL;
+}
+
+static void fnv_str(uint64_t *h, const char *s)
+{
+	fnv(h, s ? s : "", s ? strlen(s) : 0);
+}
+
+static void fnv_json(uint64_t *h, json_t *v)
+{
+	char *d = json_dumps(v, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENCODE_ANY);
+	fnv_str(h, d);
+	free(d);
+}
+
+/* A fingerprint of everything a build reads, so the service worker knows
+ * when to refresh its cache.  Never a time: rebuilding the same sources
+ * must give the same bytes. */
+static char *build_id(const struct run *r)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	fnv_str(&h, QUIRE_BUILD_SALT);
+	fnv_json(&h, r->site.cfg.params);
+	for (size_t i = 0; i < r->site.npages; i++) {
+		const struct page *p = r->site.pages[i];
+		fnv_str(&h, p->key);
+		fnv_json(&h, p->data);
+		fnv_str(&h, p->body);
+		fnv_str(&h, p->html_in);
+	}
+	for (size_t i = 0; i < r->site.nassets; i++)
+		fnv_str(&h, r->site.assets[i]);
+	char **files = NULL;
+	size_t n = 0;
+	fs_list_files(r->theme_dir, &files, &n);
+	for (size_t i = 0; i < n; i++) {
+		char *path = xasprintf("%s/%s", r->theme_dir, files[i]);
+		char *data = NULL;
+		size_t len = 0;
+		fnv_str(&h, files[i]);
+		if (fs_read_file(path, &data, &len) == 0)
+			fnv(&h, data, len);
+		free(data);
+		free(path);
+		free(files[i]);
+	}
+	free(files);
+	if (r->hist)
+		fnv_str(&h, hist_head(r->hist));
+	return xasprintf("%016llx", (unsigned long long)h);
 }
 
 /* ---- the run -------------------------------------------------------- */
@@ -661,9 +737,10 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		}
 		out_open = 1;
 	}
-	struct render_env env = { .site = &r.site, .tmpl = r.tmpl, .hist = r.hist, .ix = r.ix,
+	char *bid = build_id(&r);
+	struct render_env env = { .build_id = bid, .site = &r.site, .tmpl = r.tmpl, .hist = r.hist, .ix = r.ix,
 				  .out = out_open ? &out : NULL, .d = d, .jobs = r.jobs,
-				  .extra_head = o->extra_head };
+				  .extra_head = o->extra_head, .stop = o->stop };
 	if (!diag_errors(d))
 		render_site(&env);
 	if (out_open && !diag_errors(d))
@@ -681,6 +758,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		out_open = 0;
 	}
 	st->pages = env.pages_written;
+	free(bid);
 	for (size_t i = 0; i < r.site.npages; i++)
 		st->articles += r.site.pages[i]->kind == PAGE_ARTICLE;
 done:

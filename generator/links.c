@@ -264,6 +264,8 @@ void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 	if (url[0] == '#') {
 		if (!has_heading(c->page, url + 1))
 			problem(c, line, col, "this page has no heading with the id '%s'%s", url + 1, NULL);
+		else if (c->anchor_prefix)
+			res->href = xasprintf("#%s%s", c->anchor_prefix, url + 1);
 		return;
 	}
 	if (has_scheme(url)) {
@@ -334,21 +336,6 @@ void links_finish(struct links_ctx *c, struct page *p)
 	c->ntargets = c->cap = 0;
 }
 
-int *links_backlinks(const struct site *s, int i, size_t *n)
-{
-	int *v = NULL;
-	size_t cnt = 0;
-	for (size_t k = 0; k < s->npages; k++) {
-		const struct page *p = s->pages[k];
-		if (p->nlinks_to && bsearch(&i, p->links_to, p->nlinks_to, sizeof(int), cmp_int)) {
-			v = xrealloc(v, (cnt + 1) * sizeof *v);
-			v[cnt++] = (int)k;
-		}
-	}
-	*n = cnt;
-	return v;
-}
-
 struct scored {
 	int page, score;
 	const char *title;
@@ -363,40 +350,110 @@ static int cmp_scored(const void *a, const void *b)
 	return c ? c : x->page - y->page;
 }
 
-int *links_related(const struct site *s, int i, size_t max, size_t *n)
+static void push_int(struct links_list *l, int v)
 {
-	json_t *mine = json_object_get(s->pages[i]->data, "tags");
-	struct scored *sc = NULL;
-	size_t cnt = 0;
-	for (size_t k = 0; k < s->npages && json_array_size(mine); k++) {
-		const struct page *p = s->pages[k];
-		if ((int)k == i || p->kind != PAGE_ARTICLE)
-			continue;
-		json_t *theirs = json_object_get(p->data, "tags");
-		int shared = 0;
-		size_t a, b;
-		json_t *x, *y;
-		json_array_foreach(mine, a, x) {
-			json_array_foreach(theirs, b, y) {
-				if (json_equal(x, y)) {
-					shared++;
-					break;
-				}
+	l->v = xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+	l->v[l->n++] = v;
+}
+
+/* Backlinks invert every page's links_to in one pass; related pages come
+ * from a tag → pages index, so the work grows with shared tags, not with
+ * the square of the site. */
+struct links_graph *links_graph_new(const struct site *s, size_t max_related)
+{
+	size_t n = s->npages;
+	struct links_graph *g = xcalloc(1, sizeof *g);
+	g->back = xcalloc(n ? n : 1, sizeof *g->back);
+	g->related = xcalloc(n ? n : 1, sizeof *g->related);
+	for (size_t k = 0; k < n; k++)
+		for (size_t j = 0; j < s->pages[k]->nlinks_to; j++)
+			push_int(&g->back[s->pages[k]->links_to[j]], (int)k);
+
+	/* tag → index into lists: pages carrying that tag, in page order. */
+	json_t *tagix = json_object();
+	struct links_list *bytag = NULL;
+	size_t ntags = 0;
+	int **mytags = xcalloc(n ? n : 1, sizeof *mytags);
+	size_t *nmytags = xcalloc(n ? n : 1, sizeof *nmytags);
+	for (size_t k = 0; k < n; k++) {
+		size_t t;
+		json_t *tag;
+		json_array_foreach(json_object_get(s->pages[k]->data, "tags"), t, tag) {
+			json_t *ix = json_object_get(tagix, json_string_value(tag));
+			if (!ix) {
+				ix = json_integer((json_int_t)ntags);
+				json_object_set_new(tagix, json_string_value(tag), ix);
+				bytag = xrealloc(bytag, (ntags + 1) * sizeof *bytag);
+				bytag[ntags++] = (struct links_list){ NULL, 0 };
+			}
+			int ti = (int)json_integer_value(ix);
+			int dup = 0;
+			for (size_t q = 0; q < nmytags[k]; q++)
+				dup |= mytags[k][q] == ti;
+			if (dup)
+				continue;
+			mytags[k] = xrealloc(mytags[k], (nmytags[k] + 1) * sizeof **mytags);
+			mytags[k][nmytags[k]++] = ti;
+			if (s->pages[k]->kind == PAGE_ARTICLE)
+				push_int(&bytag[ti], (int)k);
+		}
+	}
+	int *score = xcalloc(n ? n : 1, sizeof *score);
+	int *touched = xcalloc(n ? n : 1, sizeof *touched);
+	struct scored best[16];
+	if (max_related > 16)
+		max_related = 16;
+	for (size_t i = 0; i < n; i++) {
+		size_t nt = 0, nb = 0;
+		for (size_t q = 0; q < nmytags[i]; q++) {
+			const struct links_list *l = &bytag[mytags[i][q]];
+			for (size_t j = 0; j < l->n; j++) {
+				int k = l->v[j];
+				if (k != (int)i && !score[k]++)
+					touched[nt++] = k;
 			}
 		}
-		if (!shared)
-			continue;
-		sc = xrealloc(sc, (cnt + 1) * sizeof *sc);
-		sc[cnt++] = (struct scored){ (int)k, shared, page_title(p) };
+		/* Keep the best few by insertion: far cheaper than sorting
+		 * thousands of candidates for every page. */
+		for (size_t m = 0; m < nt; m++) {
+			int k = touched[m];
+			struct scored c = { k, score[k], page_title(s->pages[k]) };
+			score[k] = 0;
+			if (nb == max_related && cmp_scored(&c, &best[nb - 1]) >= 0)
+				continue;
+			size_t pos = nb < max_related ? nb++ : nb - 1;
+			while (pos > 0 && cmp_scored(&c, &best[pos - 1]) < 0) {
+				best[pos] = best[pos - 1];
+				pos--;
+			}
+			best[pos] = c;
+		}
+		for (size_t m = 0; m < nb; m++)
+			push_int(&g->related[i], best[m].page);
 	}
-	if (cnt)
-		qsort(sc, cnt, sizeof *sc, cmp_scored);
-	if (cnt > max)
-		cnt = max;
-	int *v = xmalloc((cnt ? cnt : 1) * sizeof *v);
-	for (size_t k = 0; k < cnt; k++)
-		v[k] = sc[k].page;
-	free(sc);
-	*n = cnt;
-	return v;
+	for (size_t k = 0; k < n; k++)
+		free(mytags[k]);
+	free(mytags);
+	free(nmytags);
+	for (size_t t = 0; t < ntags; t++)
+		free(bytag[t].v);
+	free(bytag);
+	free(touched);
+	free(score);
+	json_decref(tagix);
+	g->n = n;
+	return g;
+}
+
+void links_graph_free(struct links_graph *g)
+{
+	if (!g)
+		return;
+	for (size_t i = 0; i < g->n; i++) {
+		free(g->back[i].v);
+		free(g->related[i].v);
+	}
+	free(g->back);
+	free(g->related);
+	free(g);
 }

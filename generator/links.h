@@ -23,6 +23,7 @@ struct links_ctx {
 	const char *out_path;  /* the file being written (a past version differs) */
 	struct diag *d;        /* NULL: report nothing */
 	int past;              /* a past version: missing targets become text */
+	const char *anchor_prefix; /* same-page #anchors get this (print.html) */
 	int *targets;          /* pages linked to (filled in) */
 	size_t ntargets, cap;
 };
@@ -33,10 +34,22 @@ void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 /* Moves the targets found into page->links_to (sorted, unique). */
 void links_finish(struct links_ctx *c, struct page *p);
 
-/* Pages linking to page i, in page order (new array; caller frees). */
-int *links_backlinks(const struct site *s, int i, size_t *n);
-/* Up to max pages sharing tags with page i: most shared tags first, then
- * title.  New array; caller frees. */
-int *links_related(const struct site *s, int i, size_t max, size_t *n);
+/* A list of page indices. */
+struct links_list {
+	int *v;
+	size_t n;
+};
+
+/* The site's link graph, computed once per build after every page's
+ * links_to is known: for each page, the pages linking to it (in page
+ * order) and up to max_related articles sharing its tags (most shared
+ * first, then by title). */
+struct links_graph {
+	struct links_list *back, *related;
+	size_t n;
+};
+
+struct links_graph *links_graph_new(const struct site *s, size_t max_related);
+void links_graph_free(struct links_graph *g);
 
 #endif

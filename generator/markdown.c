@@ -180,16 +180,27 @@ static struct wikipos *wiki_of(cmark_node *n)
 	return cmark_node_get_user_data(n);
 }
 
+/* cmark-gfm leaves inline nodes in table cells without a position; the
+ * nearest ancestor that has one (the row) is the best we can report. */
+static cmark_node *positioned(cmark_node *n)
+{
+	while (n && cmark_node_get_start_line(n) <= 0)
+		n = cmark_node_parent(n);
+	return n;
+}
+
 static int node_line(cmark_node *n)
 {
 	struct wikipos *w = wiki_of(n);
-	return w ? w->line : cmark_node_get_start_line(n);
+	cmark_node *p = positioned(n);
+	return w ? w->line : p ? cmark_node_get_start_line(p) : 1;
 }
 
 static int node_col(cmark_node *n)
 {
 	struct wikipos *w = wiki_of(n);
-	return w ? w->col : cmark_node_get_start_column(n);
+	cmark_node *p = positioned(n);
+	return w ? w->col : p ? cmark_node_get_start_column(p) : 1;
 }
 
 static void split_wikilinks(struct md_doc *doc, cmark_node *text)
@@ -198,8 +209,11 @@ static void split_wikilinks(struct md_doc *doc, cmark_node *text)
 	const char *open = lit ? strstr(lit, "[[") : NULL;
 	if (!open)
 		return;
-	int line = cmark_node_get_start_line(text);
-	int col = cmark_node_get_start_column(text);
+	cmark_node *pos = positioned(text);
+	int line = pos ? cmark_node_get_start_line(pos) : 1;
+	/* Inside a table cell only the row's position is known. */
+	int col = pos == text ? cmark_node_get_start_column(text) : 1;
+	int exact = pos == text;
 	const char *p = lit;
 	cmark_node *anchor = text;
 	int changed = 0;
@@ -227,7 +241,7 @@ static void split_wikilinks(struct md_doc *doc, cmark_node *text)
 		cmark_node *link = cmark_node_new(CMARK_NODE_LINK);
 		cmark_node_set_url(link, target);
 		/* The link's position is where "[[" stands in the source. */
-		cmark_node_set_user_data(link, new_wikipos(doc, line, col + (int)(open - lit)));
+		cmark_node_set_user_data(link, new_wikipos(doc, line, exact ? col + (int)(open - lit) : col));
 		if (bar && close > bar + 1) {
 			cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
 			char *s = xstrndup(bar + 1, (size_t)(close - bar - 1));
@@ -377,9 +391,10 @@ static void put_attr(struct buf *b, const char *s)
 
 /* A heading becomes a custom block so it can carry its id and a
  * permalink; its inline children move across unchanged. */
-static void rewrite_heading(struct md_doc *doc, cmark_node *h, const char *id)
+static void rewrite_heading(struct md_doc *doc, cmark_node *h, const char *bare_id)
 {
 	int level = cmark_node_get_heading_level(h);
+	char *id = xasprintf("%s%s", doc->id_prefix ? doc->id_prefix : "", bare_id);
 	struct buf open = BUF_INIT, close = BUF_INIT;
 	buf_printf(&open, "<h%d id=\"", level);
 	put_attr(&open, id);
@@ -399,6 +414,35 @@ static void rewrite_heading(struct md_doc *doc, cmark_node *h, const char *id)
 	bury(doc, h);
 	buf_free(&open);
 	buf_free(&close);
+	free(id);
+}
+
+/* cmark-gfm writes task-list boxes without a label; screen readers then
+ * announce an unnamed checkbox.  Name each by its state. */
+static char *label_task_boxes(char *html)
+{
+	static const char *const from[] = { "<input type=\"checkbox\" checked=\"\" disabled=\"\" />",
+					    "<input type=\"checkbox\" disabled=\"\" />" };
+	static const char *const to[] = { "<input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"Done\" />",
+					  "<input type=\"checkbox\" disabled=\"\" aria-label=\"Not done\" />" };
+	if (!strstr(html, "type=\"checkbox\""))
+		return html;
+	struct buf b = BUF_INIT;
+	const char *p = html;
+	while (*p) {
+		size_t k = 0;
+		for (; k < 2; k++)
+			if (!strncmp(p, from[k], strlen(from[k])))
+				break;
+		if (k < 2) {
+			buf_puts(&b, to[k]);
+			p += strlen(from[k]);
+		} else {
+			buf_putc(&b, *p++);
+		}
+	}
+	free(html);
+	return buf_detach(&b);
 }
 
 static void rewrite_link(struct md_doc *doc, cmark_node *link, md_link_fn fn, void *ctx)
@@ -521,8 +565,8 @@ void md_render(struct md_doc *doc, md_link_fn fn, void *ctx, char **html, char *
 		plain_text(doc->root, &b);
 		*text = buf_detach(&b);
 	}
-	*html = cmark_render_html(doc->root, parse_options(doc->unsafe_html),
-				  cmark_parser_get_syntax_extensions(doc->parser));
+	*html = label_task_boxes(cmark_render_html(doc->root, parse_options(doc->unsafe_html),
+						   cmark_parser_get_syntax_extensions(doc->parser)));
 }
 
 char *md_to_html(const char *markdown, int unsafe_html)

@@ -17,6 +17,7 @@
 
 struct md_doc {
 	int tables_disabled;    /* a line was too wide: tables are not parsed */
+	const char *id_prefix;  /* put before every heading id (print.html); NULL: none */
 	cmark_parser *parser;
 	cmark_node *root;
 	int unsafe_html;

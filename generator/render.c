@@ -77,9 +77,12 @@ static void set_own(json_t *o, const char *k, char *v)
 	free(v);
 }
 
+/* Larger sites get no single-file handbook: it would be tens of MB. */
+#define PRINT_MAX_ARTICLES 1000
+
 /* ---- the site's shape ------------------------------------------------ */
 
-static int section_of(const struct site *s, const struct page *p)
+static int section_key(const struct site *s, const struct page *p)
 {
 	if (p->kind == PAGE_HOME)
 		return -1;
@@ -95,45 +98,110 @@ static int section_of(const struct site *s, const struct page *p)
 	return i;
 }
 
-static int by_weight_title(const struct site *s, int a, int b)
+/* Reading order: weight, then title, then key, so it never depends on
+ * the order pages were found in. */
+static int cmp_reading(const void *a, const void *b, void *ctx)
 {
-	const struct page *x = s->pages[a], *y = s->pages[b];
+	const struct site *s = ctx;
+	const struct page *x = s->pages[*(const int *)a], *y = s->pages[*(const int *)b];
 	if (x->weight != y->weight)
 		return x->weight < y->weight ? -1 : 1;
 	int c = strcasecmp(page_title(x), page_title(y));
 	return c ? c : strcmp(x->key, y->key);
 }
 
-static const struct site *sort_site;
-
-static int cmp_pages(const void *a, const void *b)
+static int cmp_title(const void *a, const void *b, void *ctx)
 {
-	return by_weight_title(sort_site, *(const int *)a, *(const int *)b);
+	const struct site *s = ctx;
+	const struct page *x = s->pages[*(const int *)a], *y = s->pages[*(const int *)b];
+	int c = strcasecmp(page_title(x), page_title(y));
+	return c ? c : strcmp(x->key, y->key);
 }
 
-/* Children of section page sec (articles and sub-sections), in reading
- * order.  New array; caller frees. */
-static int *children(const struct site *s, int sec, int want_sections, size_t *n)
+static void list_push(struct links_list *l, int v)
 {
-	int *v = NULL;
-	size_t cnt = 0;
-	for (size_t i = 0; i < s->npages; i++) {
+	l->v = xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+	l->v[l->n++] = v;
+}
+
+/* The site's shape — sections, their children in reading order, previous
+ * and next, backlinks and related pages — computed once per build, so
+ * rendering a page costs the same on a site of ten pages or ten thousand. */
+struct shape {
+	int *section;            /* per page: its section page, -1 for home */
+	struct links_list *kids; /* per page: articles and added pages in it */
+	struct links_list *subs; /* per page: sub-sections */
+	int *prev, *next;        /* per article: neighbours in its section, or -1 */
+	struct links_graph *graph;
+	int home;
+	int print;               /* print.html is written */
+};
+
+static struct shape *shape_new(const struct site *s)
+{
+	size_t n = s->npages;
+	struct shape *sh = xcalloc(1, sizeof *sh);
+	sh->section = xcalloc(n + 1, sizeof *sh->section);
+	sh->kids = xcalloc(n + 1, sizeof *sh->kids);
+	sh->subs = xcalloc(n + 1, sizeof *sh->subs);
+	sh->prev = xcalloc(n + 1, sizeof *sh->prev);
+	sh->next = xcalloc(n + 1, sizeof *sh->next);
+	sh->home = site_find(s, "index");
+	for (size_t i = 0; i < n; i++) {
 		const struct page *p = s->pages[i];
-		int is_sec = p->kind == PAGE_SECTION;
-		if (is_sec != want_sections || (!is_sec && p->kind != PAGE_ARTICLE && p->kind != PAGE_ADDED))
+		int sec = sh->section[i] = section_key(s, p);
+		sh->prev[i] = sh->next[i] = -1;
+		if (sec < 0)
 			continue;
-		if (section_of(s, p) != sec)
-			continue;
-		v = xrealloc(v, (cnt + 1) * sizeof *v);
-		v[cnt++] = (int)i;
+		if (p->kind == PAGE_SECTION)
+			list_push(&sh->subs[sec], (int)i);
+		else if (p->kind == PAGE_ARTICLE || p->kind == PAGE_ADDED)
+			list_push(&sh->kids[sec], (int)i);
 	}
-	/* qsort has no context argument in C11; the comparator reads a
-	 * file-scope pointer, which is only set here, before threads start. */
-	sort_site = s;
-	if (cnt)
-		qsort(v, cnt, sizeof *v, cmp_pages);
-	*n = cnt;
-	return v;
+	for (size_t i = 0; i < n; i++) {
+		struct links_list *k = &sh->kids[i];
+		if (k->n)
+			qsort_r(k->v, k->n, sizeof *k->v, cmp_reading, (void *)s);
+		if (sh->subs[i].n)
+			qsort_r(sh->subs[i].v, sh->subs[i].n, sizeof(int), cmp_reading, (void *)s);
+		for (size_t j = 0; j < k->n; j++) {
+			if (s->pages[k->v[j]]->kind != PAGE_ARTICLE)
+				continue;
+			/* prev/next skip pages added by hooks: they are not part of
+			 * the reading order an editor set with weights. */
+			for (size_t q = j; q-- > 0;)
+				if (s->pages[k->v[q]]->kind == PAGE_ARTICLE) {
+					sh->prev[k->v[j]] = k->v[q];
+					break;
+				}
+			for (size_t q = j + 1; q < k->n; q++)
+				if (s->pages[k->v[q]]->kind == PAGE_ARTICLE) {
+					sh->next[k->v[j]] = k->v[q];
+					break;
+				}
+		}
+	}
+	sh->graph = links_graph_new(s, 5);
+	size_t articles = 0;
+	for (size_t i = 0; i < n; i++)
+		articles += s->pages[i]->kind == PAGE_ARTICLE;
+	sh->print = sh->home >= 0 && articles <= PRINT_MAX_ARTICLES;
+	return sh;
+}
+
+static void shape_free(struct shape *sh, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(sh->kids[i].v);
+		free(sh->subs[i].v);
+	}
+	free(sh->kids);
+	free(sh->subs);
+	free(sh->section);
+	free(sh->prev);
+	free(sh->next);
+	links_graph_free(sh->graph);
+	free(sh);
 }
 
 /* ---- contexts -------------------------------------------------------- */
@@ -183,27 +251,28 @@ static json_t *base_ctx(const struct render_env *e, const char *out, const char 
 	set_own(c, "az_url", site_rel_url(out, "a-z.html"));
 	set_own(c, "changes_url", site_rel_url(out, "changes.html"));
 	set_str(c, "extra_head", e->extra_head ? e->extra_head : "");
-	int home = site_find(s, "index");
-	size_t n;
-	int *secs = children(s, home, 1, &n);
+	set_str(c, "build_id", e->build_id ? e->build_id : "");
+	if (e->shape->print)
+		set_own(c, "print_url", site_rel_url(out, "print.html"));
+	const struct links_list *secs = &e->shape->subs[e->shape->home >= 0 ? e->shape->home : 0];
 	json_t *nav = json_array();
-	for (size_t i = 0; i < n; i++) {
-		json_t *r = page_ref(s, out, secs[i]);
-		const struct page *sp = s->pages[secs[i]];
+	for (size_t i = 0; e->shape->home >= 0 && i < secs->n; i++) {
+		json_t *r = page_ref(s, out, secs->v[i]);
+		const struct page *sp = s->pages[secs->v[i]];
 		size_t dl = strlen(sp->dir);
 		json_object_set_new(r, "current", json_boolean(!strncmp(out, sp->dir, dl) && out[dl] == '/'));
 		json_array_append_new(nav, r);
 	}
-	free(secs);
 	json_object_set_new(c, "nav", nav);
 	return c;
 }
 
-static json_t *breadcrumbs(const struct site *s, const char *from, int i)
+static json_t *breadcrumbs(const struct render_env *e, const char *from, int i)
 {
+	const struct site *s = e->site;
 	int chain[64];
 	int n = 0;
-	for (int k = section_of(s, s->pages[i]); k >= 0 && n < 64; k = section_of(s, s->pages[k]))
+	for (int k = e->shape->section[i]; k >= 0 && n < 64; k = e->shape->section[k])
 		chain[n++] = k;
 	json_t *a = json_array();
 	for (int k = n - 1; k >= 0; k--)
@@ -338,45 +407,25 @@ static json_t *page_ctx(const struct render_env *e, int i, const char *from, con
 	json_object_set_new(c, "toc", toc(p));
 	json_object_set(c, "params", json_object_get(p->data, "params"));
 	json_object_set_new(c, "is_article", json_boolean(p->kind == PAGE_ARTICLE));
-	json_object_set_new(c, "breadcrumbs", breadcrumbs(s, from, i));
-	int sec = section_of(s, p);
+	json_object_set_new(c, "breadcrumbs", breadcrumbs(e, from, i));
+	const struct shape *sh = e->shape;
+	int sec = sh->section[i];
 	json_object_set_new(c, "section", sec >= 0 ? page_ref(s, from, sec) : json_false());
-
-	size_t n;
-	int *v = links_backlinks(s, i, &n);
-	json_object_set_new(c, "backlinks", refs(s, from, v, n));
-	free(v);
-	v = links_related(s, i, 5, &n);
-	json_object_set_new(c, "related", refs(s, from, v, n));
-	free(v);
-
-	if (p->kind == PAGE_ARTICLE && sec >= 0) {
-		int *sib = children(s, sec, 0, &n);
-		for (size_t k = 0; k < n; k++) {
-			if (sib[k] != i)
-				continue;
-			if (k > 0)
-				json_object_set_new(c, "prev", page_ref(s, from, sib[k - 1]));
-			if (k + 1 < n)
-				json_object_set_new(c, "next", page_ref(s, from, sib[k + 1]));
-		}
-		free(sib);
-	}
+	json_object_set_new(c, "backlinks", refs(s, from, sh->graph->back[i].v, sh->graph->back[i].n));
+	json_object_set_new(c, "related", refs(s, from, sh->graph->related[i].v, sh->graph->related[i].n));
+	if (sh->prev[i] >= 0)
+		json_object_set_new(c, "prev", page_ref(s, from, sh->prev[i]));
+	if (sh->next[i] >= 0)
+		json_object_set_new(c, "next", page_ref(s, from, sh->next[i]));
 	if (p->kind == PAGE_SECTION || p->kind == PAGE_HOME) {
-		int *kids = children(s, i, 0, &n);
-		json_object_set_new(c, "pages", refs(s, from, kids, n));
-		free(kids);
-		int *subs = children(s, i, 1, &n);
+		json_object_set_new(c, "pages", refs(s, from, sh->kids[i].v, sh->kids[i].n));
 		json_t *sa = json_array();
-		for (size_t k = 0; k < n; k++) {
-			json_t *r = page_ref(s, from, subs[k]);
-			size_t m;
-			int *kk = children(s, subs[k], 0, &m);
-			json_object_set_new(r, "pages", refs(s, from, kk, m));
-			free(kk);
+		for (size_t k = 0; k < sh->subs[i].n; k++) {
+			int sub = sh->subs[i].v[k];
+			json_t *r = page_ref(s, from, sub);
+			json_object_set_new(r, "pages", refs(s, from, sh->kids[sub].v, sh->kids[sub].n));
 			json_array_append_new(sa, r);
 		}
-		free(subs);
 		json_object_set_new(c, "sections", sa);
 	}
 	add_history(e, c, p, from);
@@ -384,6 +433,11 @@ static json_t *page_ctx(const struct render_env *e, int i, const char *from, con
 }
 
 /* ---- writing ---------------------------------------------------------- */
+
+static int stopping(const struct render_env *e)
+{
+	return e->stop && *e->stop;
+}
 
 /* Mustache has no "if the list is not empty"; every non-empty top-level
  * list X gets a has_X flag so templates can wrap it in a heading. */
@@ -440,6 +494,8 @@ static const char *template_of(const struct page *p)
 static void render_one(void *ctx, size_t i)
 {
 	struct render_env *e = ctx;
+	if (stopping(e))
+		return;
 	const struct page *p = e->site->pages[i];
 	json_t *c = page_ctx(e, (int)i, p->out, NULL);
 	emit(e, p->out, template_of(p), c);
@@ -537,6 +593,8 @@ static void render_revision(struct render_env *e, int i, const struct hist_file 
 static void render_history(void *ctx, size_t i)
 {
 	struct render_env *e = ctx;
+	if (stopping(e))
+		return;
 	const struct page *p = e->site->pages[i];
 	const struct hist_file *hf = page_history(e, p);
 	if (!hf || !hf->n)
@@ -547,7 +605,7 @@ static void render_history(void *ctx, size_t i)
 	set_own(c, "title", title);
 	json_t *art = page_ref(e->site, out, (int)i);
 	json_object_set_new(c, "article", art);
-	json_object_set_new(c, "breadcrumbs", breadcrumbs(e->site, out, (int)i));
+	json_object_set_new(c, "breadcrumbs", breadcrumbs(e, out, (int)i));
 	json_object_set_new(c, "truncated", json_boolean(hf->truncated));
 	json_t *list = json_array();
 	/* Each revision is compared with the one before it (the next in the
@@ -692,8 +750,8 @@ static void render_tags(struct render_env *e)
 		int *v = xcalloc(m ? m : 1, sizeof *v);
 		for (size_t j = 0; j < m; j++)
 			v[j] = (int)json_integer_value(json_array_get(idx, j));
-		sort_site = s;
-		qsort(v, m, sizeof *v, cmp_pages);
+		if (m)
+			qsort_r(v, m, sizeof *v, cmp_reading, (void *)s);
 		char *title = xasprintf("Guidance tagged “%s”", names[k]);
 		json_t *c = base_ctx(e, out, title);
 		free(title);
@@ -718,13 +776,6 @@ static void render_tags(struct render_env *e)
 	json_decref(tags);
 }
 
-static int cmp_title(const void *a, const void *b)
-{
-	const struct page *x = sort_site->pages[*(const int *)a], *y = sort_site->pages[*(const int *)b];
-	int c = strcasecmp(page_title(x), page_title(y));
-	return c ? c : strcmp(x->key, y->key);
-}
-
 static void render_az(struct render_env *e)
 {
 	const struct site *s = e->site;
@@ -733,8 +784,8 @@ static void render_az(struct render_env *e)
 	for (size_t i = 0; i < s->npages; i++)
 		if (s->pages[i]->kind == PAGE_ARTICLE || s->pages[i]->kind == PAGE_ADDED)
 			v[n++] = (int)i;
-	sort_site = s;
-	qsort(v, n, sizeof *v, cmp_title);
+	if (n)
+		qsort_r(v, n, sizeof *v, cmp_title, (void *)s);
 	const char *out = "a-z.html";
 	json_t *c = base_ctx(e, out, "A to Z of guidance");
 	json_t *letters = json_array();
@@ -835,7 +886,7 @@ static void render_search(struct render_env *e)
 		struct buf hs = BUF_INIT;
 		for (size_t k = 0; k < p->nheadings; k++)
 			buf_printf(&hs, "%s\n", p->headings[k].text);
-		int sec = section_of(s, p);
+		int sec = e->shape->section[i];
 		search_add(ix, p->out, page_title(p), sec >= 0 ? page_title(s->pages[sec]) : "",
 			   page_str(p, "summary"), buf_cstr(&hs), p->text ? p->text : "");
 		buf_free(&hs);
@@ -844,9 +895,75 @@ static void render_search(struct render_env *e)
 	search_free(ix);
 }
 
+static json_t *print_article(struct render_env *e, int i)
+{
+	const struct page *p = e->site->pages[i];
+	json_t *r = page_ref(e->site, "print.html", i);
+	/* Ids are the page's output path, unique in the handbook. */
+	set_str(r, "url", p->out);
+	char *html = NULL;
+	if (p->body) {
+		char *sl = slug_make(p->key);
+		char *prefix = xasprintf("%s--", sl);
+		struct md_doc doc;
+		md_parse(&doc, p->body, strlen(p->body), p->body_line, e->site->cfg.unsafe_html);
+		doc.id_prefix = prefix;
+		md_expand_wikilinks(&doc);
+		struct links_ctx lc = { .site = e->site, .ix = e->ix, .page = p, .out_path = "print.html",
+					.anchor_prefix = prefix };
+		md_render(&doc, links_resolve, &lc, &html, NULL);
+		free(lc.targets);
+		md_free(&doc);
+		free(prefix);
+		free(sl);
+	}
+	set_str(r, "content", html ? html : p->html_in ? p->html_in : "");
+	free(html);
+	const struct hist_file *hf = page_history(e, p);
+	if (hf && hf->n) {
+		json_t *u = json_object();
+		set_own(u, "date", date_human(hf->revs[0].time, hf->revs[0].tz_minutes));
+		set_str(u, "author", hf->revs[0].author);
+		json_object_set_new(r, "updated", u);
+	}
+	return r;
+}
+
+static void print_section(struct render_env *e, int sec, json_t *out)
+{
+	const struct shape *sh = e->shape;
+	if (sh->kids[sec].n) {
+		json_t *so = page_ref(e->site, "print.html", sec);
+		set_str(so, "url", e->site->pages[sec]->out);
+		json_t *pages = json_array();
+		for (size_t k = 0; k < sh->kids[sec].n; k++)
+			json_array_append_new(pages, print_article(e, sh->kids[sec].v[k]));
+		json_object_set_new(so, "pages", pages);
+		json_array_append_new(out, so);
+	}
+	for (size_t k = 0; k < sh->subs[sec].n; k++)
+		print_section(e, sh->subs[sec].v[k], out);
+}
+
+/* print.html: the whole site in reading order, for a printed handbook. */
+static void render_print(struct render_env *e)
+{
+	if (!e->out || !e->shape->print)
+		return;
+	json_t *c = base_ctx(e, "print.html", "Handbook: every article");
+	json_t *sections = json_array();
+	print_section(e, e->shape->home, sections);
+	json_object_set_new(c, "sections", sections);
+	emit(e, "print.html", "print", c);
+	json_decref(c);
+}
+
 int render_site(struct render_env *e)
 {
 	int before = diag_errors(e->d);
+	e->shape = shape_new(e->site);
+	if (!tmpl_set_has(e->tmpl, "print"))
+		e->shape->print = 0;
 	par_for(e->site->npages, e->jobs, render_one, e);
 	if (e->hist)
 		par_for(e->site->npages, e->jobs, render_history, e);
@@ -855,7 +972,10 @@ int render_site(struct render_env *e)
 	render_az(e);
 	render_redirects(e);
 	render_search(e);
+	render_print(e);
 	if (e->out)
 		feeds_sitemap(e->site, e->out, e->d);
+	shape_free(e->shape, e->site->npages);
+	e->shape = NULL;
 	return diag_errors(e->d) > before ? -1 : 0;
 }

@@ -13,7 +13,13 @@
 #include "site.h"
 #include "template.h"
 
+#include <signal.h>
+
+struct shape;
+
 struct render_env {
+	struct shape *shape;    /* filled in by render_site */
+	volatile sig_atomic_t *stop; /* a signal asked the build to stop */
 	struct site *site;
 	const struct tmpl_set *tmpl;
 	struct history *hist;   /* NULL when history is off */
@@ -22,6 +28,7 @@ struct render_env {
 	struct diag *d;
 	int jobs;
 	const char *extra_head; /* raw HTML for <head>, e.g. serve's reload script */
+	const char *build_id;   /* changes whenever any output may change */
 	int pages_written;
 };
 

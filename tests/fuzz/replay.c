@@ -28,6 +28,12 @@
 #define LLVMFuzzerTestOneInput fuzz_page
 #include "fuzz_page.c"
 #undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_luapattern
+#include "fuzz_luapattern.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_histcache
+#include "fuzz_histcache.c"
+#undef LLVMFuzzerTestOneInput
 #define LLVMFuzzerTestOneInput fuzz_luajson
 #include "fuzz_luajson.c"
 #undef LLVMFuzzerTestOneInput
@@ -42,6 +48,8 @@ static const struct harness harnesses[] = {
 	{ "revdiff", fuzz_revdiff },
 	{ "serve_path", fuzz_serve_path },
 	{ "luajson", fuzz_luajson },
+	{ "histcache", fuzz_histcache },
+	{ "luapattern", fuzz_luapattern },
 	{ "frontmatter", fuzz_frontmatter },
 	{ "markdown", fuzz_markdown },
 	{ "page", fuzz_page },

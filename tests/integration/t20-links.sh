@@ -94,3 +94,6 @@ page "$S" u.md "U"
 run "$S" build
 contains "an external link in a table cell keeps its text" "$S/public/t.html" '<td><a href="https://x.example">ext</a></td>'
 contains "a wiki link in a table cell resolves" "$S/public/t.html" '<td><a href="u.html">U</a></td>'
+printf -- '---\ntitle: T\n---\nIntro\n\n| a | b |\n|---|---|\n| x | [[nope]] |\n' > "$S/content/t.md"
+run "$S" build
+contains "a broken link in a table cell is reported at its line and column" "$ERR" "content/t.md:8:7: error: wiki link [[nope]] matches no article"
