@@ -676,12 +676,21 @@ static char *build_id(const struct run *r)
 
 /* ---- the run -------------------------------------------------------- */
 
+void build_cache_free(struct build_cache *c)
+{
+	if (c && c->hist)
+		hist_free(c->hist);
+	if (c)
+		c->hist = NULL;
+}
+
 static void run_free(struct run *r)
 {
 	links_index_free(r->ix);
 	if (r->hooks)
 		hooks_free(r->hooks);
-	if (r->hist)
+	/* A cached history belongs to the caller's build_cache. */
+	if (r->hist && !(r->o->cache && r->o->cache->hist == r->hist))
 		hist_free(r->hist);
 	if (r->tmpl)
 		tmpl_set_free(r->tmpl);
@@ -715,7 +724,9 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		goto done;
 	}
 	load_pages(&r, &sc, claims);
-	if (r.site.cfg.history)
+	if (r.site.cfg.history && o->cache)
+		r.hist = o->cache->hist = hist_reload(o->cache->hist, o->site_dir, d);
+	else if (r.site.cfg.history)
 		r.hist = hist_load(o->site_dir, d);
 	r.hooks = hooks_load(o->site_dir, hook_markdown, &r, d, &hook_failed);
 	run_page_hooks(&r);

@@ -8,6 +8,14 @@
 
 #include "diag.h"
 
+/* What one build can hand the next inside one process (quire serve): the
+ * history, reused while HEAD is unchanged. */
+struct build_cache {
+	struct history *hist;
+};
+
+void build_cache_free(struct build_cache *c);
+
 struct build_opts {
 	const char *site_dir;  /* SITE */
 	const char *out_dir;   /* OUT; NULL means SITE/public */
@@ -18,6 +26,7 @@ struct build_opts {
 	const char *bundle;    /* also write the site as this zip, or NULL */
 	const char *extra_head;/* HTML added to every page's <head> (serve) */
 	volatile sig_atomic_t *stop; /* set by a signal handler: abandon the build */
+	struct build_cache *cache;   /* NULL, or kept by the caller across builds */
 };
 
 struct build_stats {

@@ -116,6 +116,7 @@ struct server {
 	int wake[2];            /* the signal thread writes here to end poll */
 	sigset_t sigs;
 	struct MHD_Daemon *mhd;
+	struct build_cache cache; /* history kept between rebuilds */
 };
 
 /* ---- request paths ---- */
@@ -836,6 +837,7 @@ static int rebuild(struct server *s)
 	struct build_opts bo = {
 		.site_dir = s->o->site_dir, .out_dir = s->out_dir, .jobs = s->o->jobs,
 		.drafts = s->o->drafts, .extra_head = SCRIPT_TAG, .stop = &s->stop,
+		.cache = &s->cache,
 	};
 	int rc = build_run(&bo, d, &st);
 	if (s->stop) {
@@ -1096,6 +1098,7 @@ fail:
 		close(s.wake[0]);
 	if (s.wake[1] >= 0)
 		close(s.wake[1]);
+	build_cache_free(&s.cache);
 	free(s.tmp_root);
 	free(s.out_dir);
 	free(s.bind);
