@@ -386,6 +386,10 @@ def main():
     if fi.wait() != 0:
         sys.exit("gen.py: git fast-import failed")
     subprocess.run(["git", "-C", out, "reset", "-q", "--hard"], check=True)
+    # fast-import stores each blob as a delta of the previous one written,
+    # in chains up to 50 deep: reading past versions from such a pack costs
+    # ~30x more than from a normal one.  A real repository has been gc'd.
+    subprocess.run(["git", "-C", out, "repack", "-adf", "-q"], check=True)
     total = sum(os.path.getsize(os.path.join(out, a.path)) for a in articles)
     print("gen.py: %d articles (%.1f KB average) in %d sections, %d commits, in %.1f s -> %s"
           % (len(articles), total / len(articles) / 1024, len(SECTIONS), ncommits,

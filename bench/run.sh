@@ -239,3 +239,11 @@ for size in sizes:
     if hist is None:
         print("quire does not print its history extraction time yet, so that row is left out.")
 EOF
+
+# Pathological Markdown (cmark's own suite and the cmark-gfm advisories):
+# each input alone at N and 4N; a ratio near 4 is linear, 16 quadratic.
+# The bound is generous (120 s per build): a guard that stops working shows
+# up as a timeout here long before it would hang a real build.
+echo
+echo "## Pathological Markdown inputs (time at N and 4N)"
+QUIRE="$QUIRE" sh "$ROOT/tests/pathological/time_each.sh" "${PATHO_N:-20000}"
