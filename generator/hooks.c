@@ -24,6 +24,7 @@
 
 #include "buf.h"
 #include "luapattern.h"
+#include "site.h"
 #include "slug.h"
 
 /* Instructions between two count-hook calls: the granularity of the budget,
@@ -797,6 +798,17 @@ static int q_slug(lua_State *L)
 	return 1;
 }
 
+/* quire.relpath(from, to): the relative link from the page at path
+ * `from` to the file `to`, both relative to content/ — what a page added
+ * with add_page needs to link to an article's .md source. */
+static int q_relpath(lua_State *L)
+{
+	const char *from = luaL_checkstring(L, 1);
+	const char *to = luaL_checkstring(L, 2);
+	push_owned(L, site_rel_url(from, to));
+	return 1;
+}
+
 static int q_log(lua_State *L)
 {
 	log_here(L, luaL_tolstring(L, 1, NULL));
@@ -1050,6 +1062,7 @@ static const luaL_Reg quire_funcs[] = {
 	{ "filter", q_filter },     { "add_page", q_add_page },
 	{ "markdown", q_markdown }, { "slug", q_slug },
 	{ "log", q_log },           { "array", q_array },
+	{ "relpath", q_relpath },
 	{ NULL, NULL },
 };
 

@@ -321,7 +321,11 @@ static char *unique_id(const char *text, struct heading *prev, size_t n)
 	return id;
 }
 
-static size_t collect_heading_nodes(struct md_doc *doc, cmark_node ***out)
+/* The nodes of the given types (a second type, or 0), in document order:
+ * tree rewrites collect first and change after, since changing the tree
+ * under an iterator is not allowed.  New array; caller frees. */
+static size_t collect_nodes(struct md_doc *doc, cmark_node_type a, cmark_node_type b,
+			    cmark_node ***out)
 {
 	cmark_node **v = NULL;
 	size_t n = 0, cap = 0;
@@ -329,7 +333,8 @@ static size_t collect_heading_nodes(struct md_doc *doc, cmark_node ***out)
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *node = cmark_iter_get_node(it);
-		if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(node) != CMARK_NODE_HEADING)
+		cmark_node_type t = cmark_node_get_type(node);
+		if (ev != CMARK_EVENT_ENTER || (t != a && (!b || t != b)))
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -340,6 +345,11 @@ static size_t collect_heading_nodes(struct md_doc *doc, cmark_node ***out)
 	cmark_iter_free(it);
 	*out = v;
 	return n;
+}
+
+static size_t collect_heading_nodes(struct md_doc *doc, cmark_node ***out)
+{
+	return collect_nodes(doc, CMARK_NODE_HEADING, 0, out);
 }
 
 void md_headings(struct md_doc *doc, struct heading **out, size_t *count)
@@ -359,27 +369,17 @@ void md_headings(struct md_doc *doc, struct heading **out, size_t *count)
 
 void md_links(struct md_doc *doc, struct rawlink **out, size_t *count)
 {
-	struct rawlink *v = NULL;
-	size_t n = 0, cap = 0;
-	cmark_iter *it = cmark_iter_new(doc->root);
-	cmark_event_type ev;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *node = cmark_iter_get_node(it);
-		cmark_node_type t = cmark_node_get_type(node);
-		if (ev != CMARK_EVENT_ENTER || (t != CMARK_NODE_LINK && t != CMARK_NODE_IMAGE))
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			v = xrealloc(v, cap * sizeof *v);
-		}
-		const char *url = cmark_node_get_url(node);
-		v[n].url = xstrdup(url ? url : "");
-		v[n].wiki = wiki_of(node) != NULL;
-		v[n].line = doc->body_line - 1 + node_line(node);
-		v[n].col = node_col(node);
-		n++;
+	cmark_node **nodes;
+	size_t n = collect_nodes(doc, CMARK_NODE_LINK, CMARK_NODE_IMAGE, &nodes);
+	struct rawlink *v = xcalloc(n ? n : 1, sizeof *v);
+	for (size_t i = 0; i < n; i++) {
+		const char *url = cmark_node_get_url(nodes[i]);
+		v[i].url = xstrdup(url ? url : "");
+		v[i].wiki = wiki_of(nodes[i]) != NULL;
+		v[i].line = doc->body_line - 1 + node_line(nodes[i]);
+		v[i].col = node_col(nodes[i]);
 	}
-	cmark_iter_free(it);
+	free(nodes);
 	*out = v;
 	*count = n;
 }
@@ -530,22 +530,8 @@ static void plain_text(cmark_node *root, struct buf *b)
 
 void md_render(struct md_doc *doc, md_link_fn fn, void *ctx, char **html, char **text)
 {
-	cmark_node **nodes = NULL;
-	size_t n = 0, cap = 0;
-	cmark_iter *it = cmark_iter_new(doc->root);
-	cmark_event_type ev;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *node = cmark_iter_get_node(it);
-		cmark_node_type t = cmark_node_get_type(node);
-		if (ev != CMARK_EVENT_ENTER || (t != CMARK_NODE_LINK && t != CMARK_NODE_IMAGE))
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			nodes = xrealloc(nodes, cap * sizeof *nodes);
-		}
-		nodes[n++] = node;
-	}
-	cmark_iter_free(it);
+	cmark_node **nodes;
+	size_t n = collect_nodes(doc, CMARK_NODE_LINK, CMARK_NODE_IMAGE, &nodes);
 	for (size_t i = 0; i < n; i++)
 		if (fn)
 			rewrite_link(doc, nodes[i], fn, ctx);

@@ -5,21 +5,8 @@
 
 local PATH = "reference/glossary-terms"
 
--- The link from the page at PATH to a source file "content/a/b.md",
--- written relative to PATH's folder so quire checks it like any link.
-local function relative(from_dir, target)
-  local from, to = {}, {}
-  for s in from_dir:gmatch("[^/]+") do from[#from + 1] = s end
-  for s in target:gmatch("[^/]+") do to[#to + 1] = s end
-  local common = 0
-  while common < #from and common < #to - 1 and from[common + 1] == to[common + 1] do
-    common = common + 1
-  end
-  local parts = {}
-  for _ = common + 1, #from do parts[#parts + 1] = ".." end
-  for i = common + 1, #to do parts[#parts + 1] = to[i] end
-  return table.concat(parts, "/")
-end
+-- Links from the page at PATH to a source file "a/b.md" come from
+-- quire.relpath, so quire checks them like any link.
 
 local function source_of(page)
   return page.path:match("^content/(.+%.md)$")
@@ -32,7 +19,6 @@ local function sort_key(term)
 end
 
 quire.on_site(function(site)
-  local dir = PATH:match("^(.*)/") or ""
   local entries, by_key = {}, {}
   for _, page in ipairs(site.pages) do
     local src = source_of(page)
@@ -56,7 +42,7 @@ quire.on_site(function(site)
         e.defs[#e.defs + 1] = {
           text = definition:gsub("%s+$", ""),
           title = page.title,
-          link = relative(dir, src),
+          link = quire.relpath(PATH, src),
         }
       end
     end

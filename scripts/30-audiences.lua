@@ -16,26 +16,12 @@ local GROUPS = {
     intro = "For HR professionals running investigations, writing policy and advising managers." },
 }
 
-local function relative(from_dir, target)
-  local from, to = {}, {}
-  for s in from_dir:gmatch("[^/]+") do from[#from + 1] = s end
-  for s in target:gmatch("[^/]+") do to[#to + 1] = s end
-  local common = 0
-  while common < #from and common < #to - 1 and from[common + 1] == to[common + 1] do
-    common = common + 1
-  end
-  local parts = {}
-  for _ = common + 1, #from do parts[#parts + 1] = ".." end
-  for i = common + 1, #to do parts[#parts + 1] = to[i] end
-  return table.concat(parts, "/")
-end
 
 local function weight_of(page)
   return type(page.weight) == "number" and page.weight or 0
 end
 
 quire.on_site(function(site)
-  local dir = PATH:match("^(.*)/") or ""
   local sections = {} -- folder → { title, weight }
   for _, page in ipairs(site.pages) do
     if page.kind == "section" then
@@ -116,7 +102,7 @@ quire.on_site(function(site)
         add("")
       end
       local p = entry.page
-      local line = ("- [%s](%s)"):format(p.title, relative(dir, entry.src))
+      local line = ("- [%s](%s)"):format(p.title, quire.relpath(PATH, entry.src))
       local minutes = p.params.reading_minutes
       if minutes then
         line = line .. (" (%d min read)"):format(minutes)

@@ -81,22 +81,8 @@ local function parse(url)
   return key, name, kind, year, number, part
 end
 
-local function relative(from_dir, target)
-  local from, to = {}, {}
-  for s in from_dir:gmatch("[^/]+") do from[#from + 1] = s end
-  for s in target:gmatch("[^/]+") do to[#to + 1] = s end
-  local common = 0
-  while common < #from and common < #to - 1 and from[common + 1] == to[common + 1] do
-    common = common + 1
-  end
-  local parts = {}
-  for _ = common + 1, #from do parts[#parts + 1] = ".." end
-  for i = common + 1, #to do parts[#parts + 1] = to[i] end
-  return table.concat(parts, "/")
-end
 
 quire.on_site(function(site)
-  local dir = PATH:match("^(.*)/") or ""
   local laws = {} -- key → { name, kind, year, number, cites = { src → entry } }
   for _, page in ipairs(site.pages) do
     local src = page.path:match("^content/(.+%.md)$")
@@ -156,7 +142,7 @@ quire.on_site(function(site)
           #law.list == 1 and "" or "s"))
         add("")
         for _, cite in ipairs(law.list) do
-          local line = ("- [%s](%s)"):format(cite.page.title, relative(dir, cite.src))
+          local line = ("- [%s](%s)"):format(cite.page.title, quire.relpath(PATH, cite.src))
           if #cite.parts > 0 then
             table.sort(cite.parts)
             line = line .. " (" .. table.concat(cite.parts, ", ") .. ")"

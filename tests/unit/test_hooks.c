@@ -273,6 +273,8 @@ static void slug_markdown_log_and_print_helpers_work(void)
 		    "  quire.log('checked ' .. p.path)\n"
 		    "  print('printed', 1, nil)\n"
 		    "  p.params.null = quire.null\n"
+		    "  p.params.rel = quire.relpath('reference/terms', 'a/b.md')\n"
+		    "  p.params.same = quire.relpath('a/x', 'a/b.md')\n"
 		    "end)\n");
 	struct diag *d = diag_new();
 	int failed;
@@ -286,6 +288,8 @@ static void slug_markdown_log_and_print_helpers_work(void)
 	CHECK_STR(json_string_value(json_object_get(params, "html")),
 		  "<site>*hi*");
 	CHECK(json_is_null(json_object_get(params, "null")));
+	CHECK_STR(json_string_value(json_object_get(params, "rel")), "../a/b.md");
+	CHECK_STR(json_string_value(json_object_get(params, "same")), "b.md");
 	CHECK(diag_warnings(d) == 2 && diag_errors(d) == 0);
 	char *out = diag_text(d);
 	CHECK(strstr(out, "scripts/helpers.lua:4:1: warning: checked "
