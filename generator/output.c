@@ -1,15 +1,19 @@
-/* output: staging folder, guards and the atomic swap. */
+/* output: staging folder, guards and the atomic swap.  Unchanged files are
+ * hard links to the previous OUT's, so a rebuild of a big site does not
+ * allocate (and later free) an inode per page. */
 #include "output.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -105,6 +109,7 @@ int output_begin(struct output *o, const char *site_dir, const char *out_dir,
 {
 	memset(o, 0, sizeof *o);
 	o->lock_fd = -1;
+	o->prev_fd = -1;
 	char *site_real = realpath(site_dir, NULL);
 	char *out_real = resolve(out_dir);
 	char *content = site_real ? xasprintf("%s/content", site_real) : NULL;
@@ -144,6 +149,8 @@ int output_begin(struct output *o, const char *site_dir, const char *out_dir,
 		goto fail;
 	}
 	remove_stale(out_real);
+	/* Missing (first build) is fine: nothing to link from. */
+	o->prev_fd = open(out_real, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	char *suffix = xasprintf(".staging-%ld", (long)getpid());
 	o->staging = sibling(out_real, suffix);
 	free(suffix);
@@ -161,7 +168,9 @@ int output_begin(struct output *o, const char *site_dir, const char *out_dir,
 fail:
 	if (o->lock_fd >= 0)
 		close(o->lock_fd);
-	o->lock_fd = -1;
+	if (o->prev_fd >= 0)
+		close(o->prev_fd);
+	o->lock_fd = o->prev_fd = -1;
 	free(site_real);
 	free(out_real);
 	free(content);
@@ -184,6 +193,136 @@ static int safe_rel(const char *rel)
 	return 1;
 }
 
+/* Opens rel in the previous OUT for reading, or returns -1.  No symlink is
+ * followed on the way (where openat2 is allowed), so a link made from it
+ * never reaches a file outside the previous OUT. */
+static int open_prev(const struct output *o, const char *rel)
+{
+	if (o->prev_fd < 0)
+		return -1;
+	struct open_how how = { .flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+				.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS };
+	int fd = (int)syscall(SYS_openat2, o->prev_fd, rel, &how, sizeof how);
+	if (fd < 0 && (errno == ENOSYS || errno == EPERM))
+		fd = openat(o->prev_fd, rel, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	return fd;
+}
+
+/* Reads up to n bytes at off; short only at the end of the file. */
+static ssize_t read_at(int fd, char *p, size_t n, off_t off)
+{
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = pread(fd, p + got, n - got, off + (off_t)got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+#define CHUNK ((size_t)1 << 16)
+
+/* 1 when the regular file fd holds exactly len bytes equal to data (a
+ * missing data means: equal to the regular file other). */
+static int same_bytes(int fd, const char *data, size_t len, int other)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (off_t)len != st.st_size)
+		return 0;
+	size_t cap = len < CHUNK ? len : CHUNK;
+	char *a = xmalloc(cap + 1), *b = data ? NULL : xmalloc(cap + 1);
+	int same = 1;
+	for (size_t off = 0; same && off < len; off += cap) {
+		size_t n = len - off < cap ? len - off : cap;
+		/* Asking for one byte more notices a file that grew. */
+		size_t want = off + n == len ? n + 1 : n;
+		if (read_at(fd, a, want, (off_t)off) != (ssize_t)n)
+			same = 0;
+		else if (data)
+			same = !memcmp(a, data + off, n);
+		else
+			same = read_at(other, b, want, (off_t)off) == (ssize_t)n && !memcmp(a, b, n);
+	}
+	free(a);
+	free(b);
+	return same;
+}
+
+/* Creates path in staging as a new file and returns its fd.  A path that
+ * already exists (written twice, or a link) is unlinked first, so no
+ * write ever goes through a hard link into the previous OUT. */
+static int create_new(const char *path)
+{
+	int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+	int fd = open(path, flags, 0666);
+	if (fd < 0 && errno == ENOENT && fs_mkdirs_for(path) == 0)
+		fd = open(path, flags, 0666);
+	if (fd < 0 && errno == EEXIST && unlink(path) == 0)
+		fd = open(path, flags, 0666);
+	return fd;
+}
+
+/* Makes staging's path a hard link to rel in the previous OUT, checking
+ * that it is the very file old was opened on.  Returns 0 or -1 (then path
+ * does not exist and the caller writes it). */
+static int link_prev(const struct output *o, const char *rel, const char *path, int old)
+{
+	int rc = linkat(o->prev_fd, rel, AT_FDCWD, path, 0);
+	if (rc < 0 && errno == ENOENT && fs_mkdirs_for(path) == 0)
+		rc = linkat(o->prev_fd, rel, AT_FDCWD, path, 0);
+	if (rc < 0 && errno == EEXIST && unlink(path) == 0)
+		rc = linkat(o->prev_fd, rel, AT_FDCWD, path, 0);
+	if (rc < 0)
+		return -1;
+	struct stat a, b;
+	if (fstat(old, &a) == 0 && lstat(path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+		return 0;
+	unlink(path);
+	return -1;
+}
+
+/* Links rel from the previous OUT when its bytes equal data (or the file
+ * src).  Returns 1 when linked, 0 when the caller must write. */
+static int reuse_prev(const struct output *o, const char *rel, const char *path,
+		      const char *data, size_t len, int src)
+{
+	int old = open_prev(o, rel);
+	if (old < 0)
+		return 0;
+	int linked = same_bytes(old, data, len, src) && link_prev(o, rel, path, old) == 0;
+	close(old);
+	return linked;
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Closes fd, keeping the first error's errno. */
+static int finish(int fd, int rc)
+{
+	int e = errno;
+	if (close(fd) < 0 && rc == 0)
+		return -1;
+	errno = e;
+	return rc;
+}
+
 int output_write(struct output *o, const char *rel, const char *data,
 		 size_t len, struct diag *d)
 {
@@ -192,7 +331,11 @@ int output_write(struct output *o, const char *rel, const char *data,
 		return -1;
 	}
 	char *path = xasprintf("%s/%s", o->staging, rel);
-	int rc = fs_write_file(path, data, len);
+	int rc = 0;
+	if (!reuse_prev(o, rel, path, data ? data : "", len, -1)) {
+		int fd = create_new(path);
+		rc = fd < 0 ? -1 : finish(fd, write_all(fd, data, len));
+	}
 	if (rc < 0)
 		diag_error(d, NULL, 0, 0, "cannot write '%s': %s", rel, strerror(errno));
 	free(path);
@@ -206,9 +349,43 @@ int output_copy(struct output *o, const char *rel, const char *src, struct diag 
 		return -1;
 	}
 	char *path = xasprintf("%s/%s", o->staging, rel);
-	int rc = fs_copy_file(src, path);
+	char *chunk = NULL;
+	int rc = -1, out = -1;
+	/* O_NONBLOCK: a FIFO among the assets must not hang the build. */
+	int in = open(src, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	if (in < 0)
+		goto fail;
+	if (fstat(in, &st) < 0 || !S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		goto fail;
+	}
+	if (reuse_prev(o, rel, path, NULL, (size_t)st.st_size, in)) {
+		rc = 0;
+		goto fail;
+	}
+	out = create_new(path);
+	if (out < 0)
+		goto fail;
+	/* Assets may be larger than sources: copy in chunks, no size cap. */
+	chunk = xmalloc(CHUNK);
+	for (off_t off = 0;;) {
+		ssize_t n = read_at(in, chunk, CHUNK, off);
+		if (n < 0 || (n > 0 && write_all(out, chunk, (size_t)n) < 0))
+			goto fail;
+		if ((size_t)n < CHUNK)
+			break;
+		off += n;
+	}
+	rc = 0;
+fail:
+	if (out >= 0)
+		rc = finish(out, rc);
 	if (rc < 0)
 		diag_error(d, NULL, 0, 0, "cannot copy to '%s': %s", rel, strerror(errno));
+	if (in >= 0)
+		close(in);
+	free(chunk);
 	free(path);
 	return rc;
 }
@@ -222,7 +399,9 @@ static void release(struct output *o)
 {
 	if (o->lock_fd >= 0)
 		close(o->lock_fd);
-	o->lock_fd = -1;
+	if (o->prev_fd >= 0)
+		close(o->prev_fd);
+	o->lock_fd = o->prev_fd = -1;
 	free(o->staging);
 	free(o->out_dir);
 	o->staging = o->out_dir = NULL;

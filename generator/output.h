@@ -1,6 +1,9 @@
 /* output: writes a build into a fresh staging folder beside OUT and swaps
  * it in at the end, so OUT is always wholly the old site or wholly the new
- * one.  Refuses an OUT that would destroy the site or someone's files. */
+ * one.  Refuses an OUT that would destroy the site or someone's files.
+ * A file whose bytes equal the previous OUT's file at the same path is
+ * hard-linked from it instead of written: a rebuild allocates inodes only
+ * for what changed.  Neither side is ever written through such a link. */
 #ifndef QUIRE_OUTPUT_H
 #define QUIRE_OUTPUT_H
 
@@ -15,6 +18,7 @@ struct output {
 	char *out_dir;  /* OUT as given */
 	char *staging;  /* the folder being written */
 	int lock_fd;    /* held while building: two builds never interleave */
+	int prev_fd;    /* the previous OUT (O_PATH), or -1: source of links */
 };
 
 /* Checks OUT and prepares the staging folder.  Returns 0, or -2 after
@@ -22,12 +26,15 @@ struct output {
 int output_begin(struct output *o, const char *site_dir, const char *out_dir,
 		 int force, struct diag *d);
 /* Writes rel (relative to OUT; never absolute or containing "..") into
- * staging.  Thread-safe.  Returns 0 or -1 after reporting. */
+ * staging as a new file (or a hard link to the previous OUT's identical
+ * file).  Thread-safe.  Returns 0 or -1 after reporting. */
 int output_write(struct output *o, const char *rel, const char *data,
 		 size_t len, struct diag *d);
+/* Copies the regular file src to rel in staging, the same way. */
 int output_copy(struct output *o, const char *rel, const char *src,
 		struct diag *d);
-/* Swaps staging in as OUT.  Returns 0 or -2 after reporting. */
+/* Swaps staging in as OUT and removes the previous tree.  Returns 0 or
+ * -2 after reporting. */
 int output_commit(struct output *o, struct diag *d);
 /* Removes staging and releases the lock (after a failed build). */
 void output_abort(struct output *o);
