@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "bundle.h"
+#include "cache.h"
 #include "frontmatter.h"
 #include "fsutil.h"
 #include "history.h"
@@ -38,6 +39,9 @@ struct run {
 	char *theme_dir;
 	char *theme_rel;
 	int jobs;
+	struct cache *cache;    /* NULL: no on-disk cache */
+	int cache_md;           /* phases A and B may use it (no Lua filters) */
+	struct cache_key env;   /* the link environment, for phase B */
 };
 
 static double now_ms(void)
@@ -422,7 +426,7 @@ static int run_page_hooks(struct run *r)
 	return rc;
 }
 
-/* ---- markdown phase A: headings and links, for every page ------------- */
+/* ---- markdown: phase A (headings, links) and phase B (HTML) ----------- */
 
 static void parse_page(struct run *r, struct page *p, struct md_doc *doc)
 {
@@ -432,6 +436,201 @@ static void parse_page(struct run *r, struct page *p, struct md_doc *doc)
 	md_expand_wikilinks(doc);
 }
 
+/* ---- the on-disk cache of phases A and B ----------------------------- */
+
+/* Phase A (headings, links as written) depends only on the body, where it
+ * starts in the file and the raw-HTML setting. */
+static struct cache_key key_a(const struct run *r, const struct page *p)
+{
+	struct cache_keybuf kb;
+	cache_key_begin(r->cache, &kb, "phase-a");
+	cache_key_int(&kb, r->site.cfg.unsafe_html);
+	cache_key_int(&kb, p->body_line);
+	cache_key_str(&kb, p->body);
+	return cache_key_end(&kb);
+}
+
+static void put_a(const struct run *r, const struct page *p, const struct cache_key *k)
+{
+	struct buf b = BUF_INIT;
+	cache_w_u32(&b, (uint32_t)p->nheadings);
+	for (size_t i = 0; i < p->nheadings; i++) {
+		cache_w_u32(&b, (uint32_t)p->headings[i].level);
+		cache_w_str(&b, p->headings[i].text);
+		cache_w_str(&b, p->headings[i].id);
+	}
+	cache_w_u32(&b, (uint32_t)p->nrawlinks);
+	for (size_t i = 0; i < p->nrawlinks; i++) {
+		cache_w_str(&b, p->rawlinks[i].url);
+		cache_w_u32(&b, (uint32_t)p->rawlinks[i].wiki);
+		cache_w_u32(&b, (uint32_t)p->rawlinks[i].line);
+		cache_w_u32(&b, (uint32_t)p->rawlinks[i].col);
+	}
+	cache_put(r->cache, k, b.ptr ? b.ptr : "", b.len);
+	buf_free(&b);
+}
+
+/* Fills p's headings and raw links from a cached entry.  Returns 0, or -1
+ * (p untouched) when there is none or it does not decode. */
+static int get_a(const struct run *r, struct page *p, const struct cache_key *k)
+{
+	char *data;
+	size_t len;
+	if (!cache_get(r->cache, k, &data, &len))
+		return -1;
+	struct cache_reader rd = { .p = data, .len = len };
+	uint32_t nh = cache_r_u32(&rd);
+	if (nh > len / 12)
+		rd.bad = 1;
+	struct heading *hs = xcalloc(rd.bad || !nh ? 1 : nh, sizeof *hs);
+	size_t gh = 0, gl = 0;
+	for (; !rd.bad && gh < nh; gh++) {
+		hs[gh].level = (int)cache_r_u32(&rd);
+		hs[gh].text = cache_r_str(&rd);
+		hs[gh].id = cache_r_str(&rd);
+		if (!hs[gh].text || !hs[gh].id) {
+			free(hs[gh].text);
+			free(hs[gh].id);
+			rd.bad = 1;
+			break;
+		}
+	}
+	uint32_t nl = cache_r_u32(&rd);
+	if (nl > len / 16)
+		rd.bad = 1;
+	struct rawlink *ls = xcalloc(rd.bad || !nl ? 1 : nl, sizeof *ls);
+	for (; !rd.bad && gl < nl; gl++) {
+		ls[gl].url = cache_r_str(&rd);
+		ls[gl].wiki = (int)cache_r_u32(&rd);
+		ls[gl].line = (int)cache_r_u32(&rd);
+		ls[gl].col = (int)cache_r_u32(&rd);
+		if (rd.bad) {
+			free(ls[gl].url);
+			break;
+		}
+	}
+	int bad = rd.bad || rd.off != len;
+	free(data);
+	if (bad) {
+		md_free_headings(hs, gh);
+		for (size_t i = 0; i < gl; i++)
+			free(ls[i].url);
+		free(ls);
+		return -1;
+	}
+	p->headings = hs;
+	p->nheadings = nh;
+	p->rawlinks = ls;
+	p->nrawlinks = nl;
+	return 0;
+}
+
+/* Everything links_resolve reads about other pages (keys, names, titles,
+ * heading ids, assets) and how problems are reported: phase B's output
+ * for a page depends on its body and on this. */
+static struct cache_key link_env(const struct run *r)
+{
+	struct cache_keybuf kb;
+	cache_key_begin(r->cache, &kb, "link-env");
+	cache_key_int(&kb, r->site.cfg.links_warn);
+	cache_key_int(&kb, (long long)r->site.npages);
+	for (size_t i = 0; i < r->site.npages; i++) {
+		const struct page *p = r->site.pages[i];
+		cache_key_str(&kb, p->key);
+		cache_key_str(&kb, p->src);
+		cache_key_str(&kb, p->name);
+		cache_key_str(&kb, p->out);
+		cache_key_str(&kb, page_title(p));
+		cache_key_int(&kb, p->kind);
+		cache_key_int(&kb, (long long)p->nheadings);
+		for (size_t k = 0; k < p->nheadings; k++)
+			cache_key_str(&kb, p->headings[k].id);
+	}
+	cache_key_int(&kb, (long long)r->site.nassets);
+	for (size_t i = 0; i < r->site.nassets; i++)
+		cache_key_str(&kb, r->site.assets[i]);
+	return cache_key_end(&kb);
+}
+
+static struct cache_key key_b(const struct run *r, const struct page *p)
+{
+	struct cache_keybuf kb;
+	cache_key_begin(r->cache, &kb, "phase-b");
+	cache_key_int(&kb, r->site.cfg.unsafe_html);
+	cache_key_int(&kb, p->body_line);
+	cache_key_str(&kb, p->body);
+	cache_key_str(&kb, p->key);
+	cache_key_int(&kb, p->kind);
+	cache_key_int(&kb, (long long)r->env.h[0]);
+	cache_key_int(&kb, (long long)r->env.h[1]);
+	return cache_key_end(&kb);
+}
+
+/* links_to is stored as page keys: indices change when pages come and go. */
+static void put_b(const struct run *r, const struct page *p, const struct cache_key *k)
+{
+	struct buf b = BUF_INIT;
+	cache_w_str(&b, p->html);
+	cache_w_str(&b, p->text);
+	cache_w_u32(&b, (uint32_t)p->nlinks_to);
+	for (size_t i = 0; i < p->nlinks_to; i++)
+		cache_w_str(&b, r->site.pages[p->links_to[i]]->key);
+	cache_put(r->cache, k, b.ptr, b.len);
+	buf_free(&b);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+static int get_b(const struct run *r, struct page *p, const struct cache_key *k)
+{
+	char *data;
+	size_t len;
+	if (!cache_get(r->cache, k, &data, &len))
+		return -1;
+	struct cache_reader rd = { .p = data, .len = len };
+	char *html = cache_r_str(&rd);
+	char *text = cache_r_str(&rd);
+	uint32_t n = cache_r_u32(&rd);
+	if (n > len / 4)
+		rd.bad = 1;
+	int *to = xcalloc(rd.bad || !n ? 1 : n, sizeof *to);
+	for (uint32_t i = 0; !rd.bad && i < n; i++) {
+		char *key = cache_r_str(&rd);
+		int t = key ? site_find(&r->site, key) : -1;
+		if (t < 0 || r->site.pages[t] == p)
+			rd.bad = 1;
+		to[i] = t;
+		free(key);
+	}
+	free(data);
+	if (rd.bad || rd.off != len) {
+		free(html);
+		free(text);
+		free(to);
+		return -1;
+	}
+	if (n)
+		qsort(to, n, sizeof *to, cmp_int);
+	for (uint32_t i = 1; i < n; i++)
+		if (to[i] == to[i - 1]) {
+			free(html);
+			free(text);
+			free(to);
+			return -1;
+		}
+	free(p->links_to);
+	p->links_to = to;
+	p->nlinks_to = n;
+	p->html = html;
+	p->text = text;
+	return 0;
+}
+
+/* Phase A: headings and links as written, for every page. */
 static void phase_a(void *ctx, size_t i)
 {
 	struct run *r = ctx;
@@ -440,11 +639,45 @@ static void phase_a(void *ctx, size_t i)
 	struct page *p = r->site.pages[i];
 	if (!p->body || p->headings)
 		return;
+	struct cache_key k;
+	if (r->cache_md) {
+		k = key_a(r, p);
+		if (get_a(r, p, &k) == 0)
+			return;
+	}
 	struct md_doc doc;
 	parse_page(r, p, &doc);
 	md_headings(&doc, &p->headings, &p->nheadings);
 	md_links(&doc, &p->rawlinks, &p->nrawlinks);
 	md_free(&doc);
+	if (r->cache_md)
+		put_a(r, p, &k);
+}
+
+/* Resolves links for phase B with problems going to a private collector
+ * first: a link with a problem is resolved again to report it for real,
+ * and the page is marked noisy, never cached, so every build reports it. */
+struct b_ctx {
+	struct links_ctx lc;
+	struct diag *real, *quiet;
+	int noisy;
+};
+
+static void resolve_noting(void *ctx, const char *url, int wiki, int is_image, int line, int col,
+			   struct md_link_result *res)
+{
+	struct b_ctx *b = ctx;
+	int before = diag_errors(b->quiet) + diag_warnings(b->quiet);
+	links_resolve(&b->lc, url, wiki, is_image, line, col, res);
+	if (diag_errors(b->quiet) + diag_warnings(b->quiet) == before)
+		return;
+	b->noisy = 1;
+	free(res->href);
+	free(res->title);
+	memset(res, 0, sizeof *res);
+	b->lc.d = b->real;
+	links_resolve(&b->lc, url, wiki, is_image, line, col, res);
+	b->lc.d = b->quiet;
 }
 
 static void phase_b(void *ctx, size_t i)
@@ -458,16 +691,27 @@ static void phase_b(void *ctx, size_t i)
 			p->html = xstrdup(p->html_in);
 		return;
 	}
+	struct cache_key k;
+	if (r->cache_md) {
+		k = key_b(r, p);
+		if (get_b(r, p, &k) == 0)
+			return;
+	}
 	struct md_doc doc;
 	parse_page(r, p, &doc);
 	if (doc.tables_disabled)
 		diag_warning(r->d, p->src ? p->src : p->key, 0, 0,
 			     "a line has more than %d '|' characters: tables in this article are shown as text",
 			     MD_MAX_TABLE_COLUMNS);
-	struct links_ctx lc = { .site = &r->site, .ix = r->ix, .page = p, .out_path = p->out, .d = r->d };
-	md_render(&doc, links_resolve, &lc, &p->html, &p->text);
-	links_finish(&lc, p);
+	struct b_ctx b = { .lc = { .site = &r->site, .ix = r->ix, .page = p, .out_path = p->out },
+			   .real = r->d, .quiet = diag_new() };
+	b.lc.d = b.quiet;
+	md_render(&doc, resolve_noting, &b, &p->html, &p->text);
+	links_finish(&b.lc, p);
 	md_free(&doc);
+	diag_free(b.quiet);
+	if (r->cache_md && !b.noisy && !doc.tables_disabled)
+		put_b(r, p, &k);
 }
 
 /* ---- hooks (site) --------------------------------------------------- */
@@ -706,7 +950,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	struct scan_result sc = { 0 };
 	struct output out = { 0 };
 	json_t *claims = json_object();
-	int status = 0, hook_failed = 0, out_open = 0;
+	int status = 0, hook_failed = 0, out_open = 0, rendered = 0;
 	char *out_path = o->out_dir ? xstrdup(o->out_dir) : xasprintf("%s/public", o->site_dir);
 	memset(st, 0, sizeof *st);
 	r.jobs = o->jobs > 0 ? o->jobs : par_default_jobs();
@@ -729,10 +973,15 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	else if (r.site.cfg.history)
 		r.hist = hist_load(o->site_dir, d);
 	r.hooks = hooks_load(o->site_dir, hook_markdown, &r, d, &hook_failed);
+	r.cache = cache_open(o->site_dir);
+	/* Lua filters may rewrite any document: no cached Markdown then. */
+	r.cache_md = r.cache && !(r.hooks && hooks_has_filter(r.hooks));
 	run_page_hooks(&r);
 	par_for(r.site.npages, r.jobs, phase_a, &r);
 	run_site_hooks(&r, claims);
 	r.ix = links_index_new(&r.site);
+	if (r.cache)
+		r.env = link_env(&r);
 	par_for(r.site.npages, r.jobs, phase_b, &r);
 	if (stopped(&r)) {
 		diag_error(d, NULL, 0, 0, "build interrupted");
@@ -750,10 +999,13 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	}
 	char *bid = build_id(&r);
 	struct render_env env = { .build_id = bid, .site = &r.site, .tmpl = r.tmpl, .hist = r.hist, .ix = r.ix,
+				  .cache = r.cache, .link_env = r.env,
 				  .out = out_open ? &out : NULL, .d = d, .jobs = r.jobs,
 				  .extra_head = o->extra_head, .stop = o->stop };
-	if (!diag_errors(d))
+	if (!diag_errors(d)) {
 		render_site(&env);
+		rendered = !stopped(&r);
+	}
 	if (out_open && !diag_errors(d))
 		write_assets(&r, &out);
 	if (stopped(&r))
@@ -777,6 +1029,9 @@ done:
 		output_abort(&out);
 	if (!status && diag_errors(d))
 		status = stopped(&r) ? 2 : 1;
+	/* Entries are right whatever the build's outcome; only a build that
+	 * rendered everything knows which old ones are no longer needed. */
+	cache_close(r.cache, rendered);
 	st->ms = now_ms() - t0;
 	free(out_path);
 	json_decref(claims);

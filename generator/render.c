@@ -507,6 +507,7 @@ static void render_one(void *ctx, size_t i)
 struct version {
 	json_t *fm;  /* front matter (new ref) or NULL */
 	char *body;  /* Markdown body or NULL */
+	int failed;  /* the blob could not be read: nothing made from it is cached */
 };
 
 static void version_load(struct render_env *e, const struct hist_rev *rv, struct version *v)
@@ -516,8 +517,10 @@ static void version_load(struct render_env *e, const struct hist_rev *rv, struct
 		return;
 	size_t len;
 	char *text = hist_read_blob(e->hist, rv->blob, &len);
-	if (!text)
+	if (!text) {
+		v->failed = 1;
 		return;
+	}
 	struct diag *quiet = diag_new();
 	struct fm_parts parts;
 	if (fm_split(text, len, rv->path, &parts, quiet) == 0) {
@@ -537,25 +540,96 @@ static void version_free(struct version *v)
 	free(v->body);
 }
 
-/* A past version goes through the same Markdown and templates; its links
- * point at today's articles where they exist and become text where not. */
+/* What a revision's blob stands for in cache keys: a deleted file and a
+ * missing blob both read as an empty version. */
+static const char *blob_of(const struct hist_rev *rv)
+{
+	return rv->change == HIST_DELETED ? "" : rv->blob;
+}
+
+/* A past version's HTML depends on its blob, the page it belongs to (links
+ * are relative to it) and what links resolve against. */
+static struct cache_key key_past(const struct render_env *e, const struct page *p, const struct hist_rev *rv)
+{
+	struct cache_keybuf kb;
+	cache_key_begin(e->cache, &kb, "past-version");
+	cache_key_int(&kb, e->site->cfg.unsafe_html);
+	cache_key_str(&kb, blob_of(rv));
+	cache_key_str(&kb, p->key);
+	cache_key_int(&kb, (long long)e->link_env.h[0]);
+	cache_key_int(&kb, (long long)e->link_env.h[1]);
+	return cache_key_end(&kb);
+}
+
+/* The diff between two revisions depends on nothing but their blobs. */
+static struct cache_key key_diff(const struct render_env *e, const struct hist_file *hf, size_t k)
+{
+	struct cache_keybuf kb;
+	cache_key_begin(e->cache, &kb, "revdiff");
+	cache_key_str(&kb, k + 1 < hf->n ? blob_of(&hf->revs[k + 1]) : "");
+	cache_key_str(&kb, blob_of(&hf->revs[k]));
+	return cache_key_end(&kb);
+}
+
+/* Reads two strings stored under k.  Returns 0, or -1 on a miss. */
+static int get_pair(struct render_env *e, const struct cache_key *k, uint32_t *flag, char **a, char **b)
+{
+	char *data;
+	size_t len;
+	if (!e->cache || !cache_get(e->cache, k, &data, &len))
+		return -1;
+	struct cache_reader rd = { .p = data, .len = len };
+	*flag = cache_r_u32(&rd);
+	*a = cache_r_str(&rd);
+	*b = cache_r_str(&rd);
+	int bad = rd.bad || rd.off != len;
+	free(data);
+	if (bad) {
+		free(*a);
+		free(*b);
+		*a = *b = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static void put_pair(struct render_env *e, const struct cache_key *k, uint32_t flag, const char *a, const char *b)
+{
+	struct buf v = BUF_INIT;
+	cache_w_u32(&v, flag);
+	cache_w_str(&v, a);
+	cache_w_str(&v, b);
+	cache_put(e->cache, k, v.ptr, v.len);
+	buf_free(&v);
+}
+
+/* A past version's title (NULL: none) and HTML, both new strings.  Its
+ * links point at today's articles where they exist and become text where
+ * not. */
+static void past_html(struct render_env *e, const struct page *p, const struct hist_rev *rv,
+		      const struct version *v, char **title, char **html)
+{
+	char *out = rev_out(p, rv->id);
+	struct md_doc doc;
+	md_parse(&doc, v->body ? v->body : "", v->body ? strlen(v->body) : 0, 1, e->site->cfg.unsafe_html);
+	md_expand_wikilinks(&doc);
+	struct links_ctx lc = { .site = e->site, .ix = e->ix, .page = p, .out_path = out, .past = 1 };
+	md_render(&doc, links_resolve, &lc, html, NULL);
+	free(lc.targets);
+	md_free(&doc);
+	free(out);
+	const char *t = json_string_value(json_object_get(v->fm, "title"));
+	*title = t ? xstrdup(t) : NULL;
+}
+
+/* A past version goes through the same templates as the article. */
 static void render_revision(struct render_env *e, int i, const struct hist_file *hf, size_t k,
-			    const struct version *v)
+			    const char *old_title, const char *html)
 {
 	const struct page *p = e->site->pages[i];
 	const struct hist_rev *rv = &hf->revs[k];
 	char *out = rev_out(p, rv->id);
-	struct md_doc doc;
-	char *html = NULL;
-	md_parse(&doc, v->body ? v->body : "", v->body ? strlen(v->body) : 0, 1, e->site->cfg.unsafe_html);
-	md_expand_wikilinks(&doc);
-	struct links_ctx lc = { .site = e->site, .ix = e->ix, .page = p, .out_path = out, .past = 1 };
-	md_render(&doc, links_resolve, &lc, &html, NULL);
-	free(lc.targets);
-	md_free(&doc);
-
 	json_t *c = page_ctx(e, i, out, html);
-	const char *old_title = json_string_value(json_object_get(v->fm, "title"));
 	if (old_title)
 		set_str(c, "title", old_title);
 	json_t *banner = json_object();
@@ -586,8 +660,19 @@ static void render_revision(struct render_env *e, int i, const struct hist_file 
 	json_object_set_new(c, "is_revision", json_true());
 	emit(e, out, "revision", c);
 	json_decref(c);
-	free(html);
 	free(out);
+}
+
+/* Loads every version of a history once, the first time one is needed:
+ * with everything cached, no blob is read at all. */
+static struct version *versions(struct render_env *e, const struct hist_file *hf, struct version **vs)
+{
+	if (!*vs) {
+		*vs = xcalloc(hf->n, sizeof **vs);
+		for (size_t k = 0; k < hf->n; k++)
+			version_load(e, &hf->revs[k], &(*vs)[k]);
+	}
+	return *vs;
 }
 
 static void render_history(void *ctx, size_t i)
@@ -609,27 +694,57 @@ static void render_history(void *ctx, size_t i)
 	json_object_set_new(c, "truncated", json_boolean(hf->truncated));
 	json_t *list = json_array();
 	/* Each revision is compared with the one before it (the next in the
-	 * newest-first list), so load versions oldest first. */
-	struct version *vs = xcalloc(hf->n, sizeof *vs);
-	for (size_t k = 0; k < hf->n; k++)
-		version_load(e, &hf->revs[k], &vs[k]);
+	 * newest-first list). */
+	struct version *vs = NULL;
 	for (size_t k = 0; k < hf->n; k++) {
 		const struct hist_rev *rv = &hf->revs[k];
 		json_t *r = rev_json(p, rv, out);
-		struct buf diff = BUF_INIT, meta = BUF_INIT;
-		const struct version *older = k + 1 < hf->n ? &vs[k + 1] : NULL;
-		revdiff_meta(older ? older->fm : NULL, vs[k].fm, &meta);
-		revdiff_body(older ? older->body : NULL, vs[k].body, &diff);
-		set_str(r, "meta_html", buf_cstr(&meta));
-		set_str(r, "diff_html", buf_cstr(&diff));
+		char *meta = NULL, *diff = NULL;
+		uint32_t flag;
+		struct cache_key dk;
+		if (e->cache)
+			dk = key_diff(e, hf, k);
+		if (get_pair(e, &dk, &flag, &meta, &diff) < 0) {
+			versions(e, hf, &vs);
+			const struct version *older = k + 1 < hf->n ? &vs[k + 1] : NULL;
+			struct buf mb = BUF_INIT, db = BUF_INIT;
+			revdiff_meta(older ? older->fm : NULL, vs[k].fm, &mb);
+			revdiff_body(older ? older->body : NULL, vs[k].body, &db);
+			meta = xstrdup(buf_cstr(&mb));
+			diff = xstrdup(buf_cstr(&db));
+			buf_free(&mb);
+			buf_free(&db);
+			if (e->cache && !vs[k].failed && !(older && older->failed))
+				put_pair(e, &dk, 0, meta, diff);
+		}
+		set_str(r, "meta_html", meta);
+		set_str(r, "diff_html", diff);
 		set_str(r, "anchor", rv->id);
-		buf_free(&diff);
-		buf_free(&meta);
+		free(meta);
+		free(diff);
 		json_array_append_new(list, r);
-		if (rv->change != HIST_DELETED)
-			render_revision(e, (int)i, hf, k, &vs[k]);
+		if (rv->change == HIST_DELETED)
+			continue;
+		char *old_title = NULL, *html = NULL;
+		struct cache_key pk;
+		if (e->cache)
+			pk = key_past(e, p, rv);
+		if (get_pair(e, &pk, &flag, &old_title, &html) == 0) {
+			if (!flag) {
+				free(old_title);
+				old_title = NULL;
+			}
+		} else {
+			versions(e, hf, &vs);
+			past_html(e, p, rv, &vs[k], &old_title, &html);
+			if (e->cache && !vs[k].failed)
+				put_pair(e, &pk, old_title != NULL, old_title, html);
+		}
+		render_revision(e, (int)i, hf, k, old_title, html);
+		free(old_title);
+		free(html);
 	}
-	for (size_t k = 0; k < hf->n; k++)
+	for (size_t k = 0; vs && k < hf->n; k++)
 		version_free(&vs[k]);
 	free(vs);
 	json_object_set_new(c, "revisions", list);

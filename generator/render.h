@@ -6,6 +6,7 @@
 #ifndef QUIRE_RENDER_H
 #define QUIRE_RENDER_H
 
+#include "cache.h"
 #include "history.h"
 #include "links.h"
 #include "output.h"
@@ -29,6 +30,8 @@ struct render_env {
 	int jobs;
 	const char *extra_head; /* raw HTML for <head>, e.g. serve's reload script */
 	const char *build_id;   /* changes whenever any output may change */
+	struct cache *cache;    /* NULL: render past versions and diffs afresh */
+	struct cache_key link_env; /* what links in Markdown resolve against */
 	int pages_written;
 };
 

@@ -1,0 +1,674 @@
+/* cache: build results on disk, in segment files read with pread and
+ * written once.
+ *
+ * A segment: "QRCACHE1", the entries' bytes, a table of count entries
+ * (key, offset, length, checksum of the bytes) sorted by key, then a
+ * trailer: count, a checksum of the table, "QRCACHE1".  The table is at
+ * the end so a build can stream entries into the file as they are made
+ * and write the table last. */
+#include "cache.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <git2.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+
+/* Bump when an entry's meaning or the file layout changes. */
+#define CACHE_FORMAT "quire-build-cache-1"
+#define SEG_MAGIC "QRCACHE1"
+#define ENTRY_SIZE 40
+#define TRAILER_SIZE 24
+/* More segments than this, or more unused bytes than used ones, and a
+ * complete build compacts them into one. */
+#define MAX_SEGMENTS 8
+
+struct entry {
+	struct cache_key k;
+	uint64_t off, len, check;
+};
+
+struct seg {
+	int fd;
+	char *path;
+	struct entry *tab;
+	size_t n;
+	atomic_uchar *used;
+};
+
+/* A segment being written. */
+struct writer {
+	int fd;
+	char *tmp;
+	uint64_t off;
+	struct entry *tab;
+	size_t n, cap;
+	int failed;
+};
+
+struct cache {
+	char *dir;
+	uint64_t salt[2];
+	struct seg *segs;
+	size_t nsegs;
+	pthread_mutex_t lock;
+	struct writer w; /* new entries; fd -1 until the first put */
+};
+
+/* ---- hashing (xxHash64) ------------------------------------------------ */
+
+#define P1 0x9E3779B185EBCA87ULL
+#define P2 0xC2B2AE3D27D4EB4FULL
+#define P3 0x165667B19E3779F9ULL
+#define P4 0x85EBCA77C2B2AE63ULL
+#define P5 0x27D4EB2F165667C5ULL
+
+static uint64_t rotl(uint64_t x, int r)
+{
+	return (x << r) | (x >> (64 - r));
+}
+
+static uint64_t rd64(const unsigned char *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static uint32_t rd32(const unsigned char *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static uint64_t xround(uint64_t acc, uint64_t in)
+{
+	acc += in * P2;
+	acc = rotl(acc, 31);
+	return acc * P1;
+}
+
+static uint64_t xmerge(uint64_t acc, uint64_t v)
+{
+	acc ^= xround(0, v);
+	return acc * P1 + P4;
+}
+
+static uint64_t xxh64(const void *data, size_t len, uint64_t seed)
+{
+	const unsigned char *p = data, *end = p + len;
+	uint64_t h;
+	if (len >= 32) {
+		uint64_t v1 = seed + P1 + P2, v2 = seed + P2, v3 = seed, v4 = seed - P1;
+		while (end - p >= 32) {
+			v1 = xround(v1, rd64(p));
+			v2 = xround(v2, rd64(p + 8));
+			v3 = xround(v3, rd64(p + 16));
+			v4 = xround(v4, rd64(p + 24));
+			p += 32;
+		}
+		h = rotl(v1, 1) + rotl(v2, 7) + rotl(v3, 12) + rotl(v4, 18);
+		h = xmerge(h, v1);
+		h = xmerge(h, v2);
+		h = xmerge(h, v3);
+		h = xmerge(h, v4);
+	} else {
+		h = seed + P5;
+	}
+	h += (uint64_t)len;
+	while (end - p >= 8) {
+		h ^= xround(0, rd64(p));
+		h = rotl(h, 27) * P1 + P4;
+		p += 8;
+	}
+	if (end - p >= 4) {
+		h ^= (uint64_t)rd32(p) * P1;
+		h = rotl(h, 23) * P2 + P3;
+		p += 4;
+	}
+	while (p < end) {
+		h ^= (uint64_t)*p++ * P5;
+		h = rotl(h, 11) * P1;
+	}
+	h ^= h >> 33;
+	h *= P2;
+	h ^= h >> 29;
+	h *= P3;
+	h ^= h >> 32;
+	return h;
+}
+
+/* ---- keys --------------------------------------------------------------- */
+
+void cache_key_begin(const struct cache *c, struct cache_keybuf *kb, const char *kind)
+{
+	kb->b = (struct buf)BUF_INIT;
+	buf_put(&kb->b, (const char *)c->salt, sizeof c->salt);
+	cache_key_str(kb, kind);
+}
+
+void cache_key_bytes(struct cache_keybuf *kb, const void *data, size_t len)
+{
+	uint64_t n = len;
+	buf_put(&kb->b, (const char *)&n, sizeof n);
+	buf_put(&kb->b, data, len);
+}
+
+void cache_key_str(struct cache_keybuf *kb, const char *s)
+{
+	if (!s) {
+		buf_putc(&kb->b, 0);
+		return;
+	}
+	buf_putc(&kb->b, 1);
+	cache_key_bytes(kb, s, strlen(s));
+}
+
+void cache_key_int(struct cache_keybuf *kb, long long v)
+{
+	buf_put(&kb->b, (const char *)&v, sizeof v);
+}
+
+struct cache_key cache_key_end(struct cache_keybuf *kb)
+{
+	struct cache_key k;
+	k.h[0] = xxh64(kb->b.ptr, kb->b.len, 0);
+	k.h[1] = xxh64(kb->b.ptr, kb->b.len, 0x2545F4914F6CDD1DULL);
+	buf_free(&kb->b);
+	return k;
+}
+
+static int key_cmp(const struct cache_key *a, const struct cache_key *b)
+{
+	for (int i = 0; i < 2; i++)
+		if (a->h[i] != b->h[i])
+			return a->h[i] < b->h[i] ? -1 : 1;
+	return 0;
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	int c = key_cmp(&x->k, &y->k);
+	/* Equal keys: keep the first written, so a sort is deterministic. */
+	return c ? c : (x->off > y->off) - (x->off < y->off);
+}
+
+/* ---- file helpers -------------------------------------------------------- */
+
+static int read_at(int fd, void *buf, size_t len, uint64_t off)
+{
+	char *p = buf;
+	while (len) {
+		ssize_t r = pread(fd, p, len, (off_t)off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p += r;
+		len -= (size_t)r;
+		off += (uint64_t)r;
+	}
+	return 0;
+}
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	while (len) {
+		ssize_t r = write(fd, p, len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p += r;
+		len -= (size_t)r;
+	}
+	return 0;
+}
+
+/* A hash of the running executable: output made by one build of quire is
+ * never reused by another.  Returns 0 or -1. */
+static int exe_hash(uint64_t out[2])
+{
+	int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	struct buf b = BUF_INIT;
+	char chunk[65536];
+	ssize_t r;
+	while ((r = read(fd, chunk, sizeof chunk)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			close(fd);
+			buf_free(&b);
+			return -1;
+		}
+		buf_put(&b, chunk, (size_t)r);
+	}
+	close(fd);
+	buf_puts(&b, CACHE_FORMAT);
+	buf_printf(&b, "%d.%d.%d", LIBGIT2_VER_MAJOR, LIBGIT2_VER_MINOR, LIBGIT2_VER_REVISION);
+	out[0] = xxh64(b.ptr, b.len, 1);
+	out[1] = xxh64(b.ptr, b.len, 2);
+	buf_free(&b);
+	return 0;
+}
+
+/* Where the cache lives: inside the git dir (per site folder) when the
+ * site is in a repository, else SITE/.quire-cache.  New string. */
+static char *cache_dir(const char *site_dir)
+{
+	char *dir = NULL;
+	git_repository *repo = NULL;
+	git_libgit2_init();
+	if (git_repository_open_ext(&repo, site_dir, 0, NULL) == 0) {
+		char *site_real = realpath(site_dir, NULL);
+		const char *wd = git_repository_workdir(repo);
+		char *wd_real = wd ? realpath(wd, NULL) : NULL;
+		const char *rel = site_real ? site_real : site_dir;
+		size_t wl = wd_real ? strlen(wd_real) : 0;
+		if (wd_real && site_real && !strncmp(site_real, wd_real, wl) &&
+		    (site_real[wl] == '/' || !site_real[wl]))
+			rel = site_real + wl;
+		dir = xasprintf("%squire/build-cache-v1/%016llx", git_repository_path(repo),
+				(unsigned long long)xxh64(rel, strlen(rel), 0));
+		free(site_real);
+		free(wd_real);
+		git_repository_free(repo);
+	} else {
+		dir = xasprintf("%s/.quire-cache/build-cache-v1", site_dir);
+	}
+	git_libgit2_shutdown();
+	return dir;
+}
+
+/* ---- reading segments ---------------------------------------------------- */
+
+/* Reads a segment's table; returns 0, or -1 when the file is not a whole,
+ * well-formed segment. */
+static int seg_load(struct seg *s, int fd)
+{
+	struct stat st;
+	unsigned char tr[TRAILER_SIZE], head[8];
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 8 + TRAILER_SIZE)
+		return -1;
+	uint64_t size = (uint64_t)st.st_size;
+	if (read_at(fd, head, 8, 0) < 0 || memcmp(head, SEG_MAGIC, 8) ||
+	    read_at(fd, tr, TRAILER_SIZE, size - TRAILER_SIZE) < 0 || memcmp(tr + 16, SEG_MAGIC, 8))
+		return -1;
+	uint64_t n = rd64(tr), check = rd64(tr + 8);
+	if (n > (size - 8 - TRAILER_SIZE) / ENTRY_SIZE)
+		return -1;
+	uint64_t tab_off = size - TRAILER_SIZE - n * ENTRY_SIZE;
+	size_t tab_len = (size_t)(n * ENTRY_SIZE);
+	unsigned char *raw = xmalloc(tab_len ? tab_len : 1);
+	if (read_at(fd, raw, tab_len, tab_off) < 0 || xxh64(raw, tab_len, 3) != check) {
+		free(raw);
+		return -1;
+	}
+	s->tab = xcalloc(n ? n : 1, sizeof *s->tab);
+	s->n = (size_t)n;
+	for (size_t i = 0; i < s->n; i++) {
+		const unsigned char *e = raw + i * ENTRY_SIZE;
+		struct entry *t = &s->tab[i];
+		t->k.h[0] = rd64(e);
+		t->k.h[1] = rd64(e + 8);
+		t->off = rd64(e + 16);
+		t->len = rd64(e + 24);
+		t->check = rd64(e + 32);
+		/* Bytes must lie between the magic and the table; keys strictly
+		 * ascending, for the binary search. */
+		if (t->off < 8 || t->off > tab_off || t->len > tab_off - t->off ||
+		    (i && key_cmp(&s->tab[i - 1].k, &t->k) >= 0)) {
+			free(raw);
+			free(s->tab);
+			s->tab = NULL;
+			return -1;
+		}
+	}
+	free(raw);
+	s->used = xcalloc(s->n ? s->n : 1, sizeof *s->used);
+	s->fd = fd;
+	return 0;
+}
+
+static int has_suffix(const char *s, const char *suf)
+{
+	size_t a = strlen(s), b = strlen(suf);
+	return a >= b && !strcmp(s + a - b, suf);
+}
+
+static void open_segments(struct cache *c)
+{
+	DIR *d = opendir(c->dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	time_t now = time(NULL);
+	while ((e = readdir(d))) {
+		char *path = xasprintf("%s/%s", c->dir, e->d_name);
+		if (!strncmp(e->d_name, "tmp-", 4)) {
+			/* Left behind by a build that crashed. */
+			struct stat st;
+			if (lstat(path, &st) == 0 && st.st_mtime < now - 3600)
+				unlink(path);
+		} else if (!strncmp(e->d_name, "seg-", 4) && has_suffix(e->d_name, ".qcs")) {
+			int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+			struct seg s = { .fd = -1 };
+			if (fd >= 0 && seg_load(&s, fd) == 0) {
+				s.path = path;
+				path = NULL;
+				c->segs = xrealloc(c->segs, (c->nsegs + 1) * sizeof *c->segs);
+				c->segs[c->nsegs++] = s;
+			} else if (fd >= 0) {
+				close(fd);
+				/* Not ours to keep: a damaged segment only wastes space. */
+				unlink(path);
+			}
+		}
+		free(path);
+	}
+	closedir(d);
+}
+
+struct cache *cache_open(const char *site_dir)
+{
+	uint64_t salt[2];
+	if (exe_hash(salt) < 0)
+		return NULL;
+	char *dir = cache_dir(site_dir);
+	char *probe = xasprintf("%s/x", dir);
+	int ok = fs_mkdirs_for(probe) == 0 && access(dir, W_OK | X_OK) == 0;
+	free(probe);
+	if (!ok) {
+		free(dir);
+		return NULL;
+	}
+	struct cache *c = xcalloc(1, sizeof *c);
+	c->dir = dir;
+	c->salt[0] = salt[0];
+	c->salt[1] = salt[1];
+	c->w.fd = -1;
+	pthread_mutex_init(&c->lock, NULL);
+	open_segments(c);
+	return c;
+}
+
+static const struct entry *seg_find(const struct seg *s, const struct cache_key *k)
+{
+	size_t lo = 0, hi = s->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = key_cmp(&s->tab[mid].k, k);
+		if (!cmp)
+			return &s->tab[mid];
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Reads an entry's bytes and checks them.  New buffer, or NULL. */
+static char *entry_read(int fd, const struct entry *t)
+{
+	if (t->len > SIZE_MAX - 1)
+		return NULL;
+	char *data = malloc((size_t)t->len + 1);
+	if (!data)
+		return NULL;
+	if (read_at(fd, data, (size_t)t->len, t->off) < 0 || xxh64(data, (size_t)t->len, 4) != t->check) {
+		free(data);
+		return NULL;
+	}
+	data[t->len] = '\0';
+	return data;
+}
+
+int cache_get(struct cache *c, const struct cache_key *k, char **data, size_t *len)
+{
+	if (!c)
+		return 0;
+	for (size_t i = c->nsegs; i-- > 0;) {
+		const struct seg *s = &c->segs[i];
+		const struct entry *t = seg_find(s, k);
+		if (!t)
+			continue;
+		char *d = entry_read(s->fd, t);
+		if (!d)
+			continue;
+		atomic_store_explicit(&s->used[t - s->tab], 1, memory_order_relaxed);
+		*data = d;
+		*len = (size_t)t->len;
+		return 1;
+	}
+	return 0;
+}
+
+/* ---- writing segments ---------------------------------------------------- */
+
+static int writer_open(struct cache *c, struct writer *w)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	memset(w, 0, sizeof *w);
+	w->tmp = xasprintf("%s/tmp-%ld-%lld-%ld-%p.part", c->dir, (long)getpid(), (long long)ts.tv_sec,
+			   ts.tv_nsec, (void *)w);
+	w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	if (w->fd < 0 || write_all(w->fd, SEG_MAGIC, 8) < 0) {
+		w->failed = 1;
+		return -1;
+	}
+	w->off = 8;
+	return 0;
+}
+
+static void writer_add(struct writer *w, const struct cache_key *k, const void *data, size_t len)
+{
+	if (w->failed)
+		return;
+	if (write_all(w->fd, data, len) < 0) {
+		w->failed = 1;
+		return;
+	}
+	if (w->n == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 1024;
+		w->tab = xrealloc(w->tab, w->cap * sizeof *w->tab);
+	}
+	w->tab[w->n++] = (struct entry){ *k, w->off, len, xxh64(data, len, 4) };
+	w->off += len;
+}
+
+static void put64(unsigned char *p, uint64_t v)
+{
+	memcpy(p, &v, 8);
+}
+
+/* Sorts the table (dropping repeated keys), writes it and the trailer, and
+ * renames the file into place.  Frees w either way.  Returns 0 or -1. */
+static int writer_finish(struct cache *c, struct writer *w)
+{
+	int rc = -1;
+	unsigned char *raw = NULL;
+	if (w->failed || w->fd < 0)
+		goto fail;
+	if (w->n)
+		qsort(w->tab, w->n, sizeof *w->tab, entry_cmp);
+	size_t n = 0;
+	for (size_t i = 0; i < w->n; i++)
+		if (!n || key_cmp(&w->tab[n - 1].k, &w->tab[i].k))
+			w->tab[n++] = w->tab[i];
+	raw = xmalloc(n * ENTRY_SIZE + TRAILER_SIZE);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char *e = raw + i * ENTRY_SIZE;
+		put64(e, w->tab[i].k.h[0]);
+		put64(e + 8, w->tab[i].k.h[1]);
+		put64(e + 16, w->tab[i].off);
+		put64(e + 24, w->tab[i].len);
+		put64(e + 32, w->tab[i].check);
+	}
+	unsigned char *tr = raw + n * ENTRY_SIZE;
+	put64(tr, n);
+	put64(tr + 8, xxh64(raw, n * ENTRY_SIZE, 3));
+	memcpy(tr + 16, SEG_MAGIC, 8);
+	if (write_all(w->fd, raw, n * ENTRY_SIZE + TRAILER_SIZE) < 0)
+		goto fail;
+	int fd = w->fd;
+	w->fd = -1;
+	if (close(fd) < 0)
+		goto fail;
+	char *path = xasprintf("%s/seg-%016llx%016llx.qcs", c->dir,
+			       (unsigned long long)xxh64(raw, n * ENTRY_SIZE + TRAILER_SIZE, (uint64_t)getpid()),
+			       (unsigned long long)xxh64(w->tmp, strlen(w->tmp), 5));
+	rc = rename(w->tmp, path) == 0 ? 0 : -1;
+	free(path);
+fail:
+	if (w->fd >= 0)
+		close(w->fd);
+	if (rc < 0 && w->tmp)
+		unlink(w->tmp);
+	free(raw);
+	free(w->tab);
+	free(w->tmp);
+	memset(w, 0, sizeof *w);
+	w->fd = -1;
+	return rc;
+}
+
+void cache_put(struct cache *c, const struct cache_key *k, const void *data, size_t len)
+{
+	if (!c)
+		return;
+	pthread_mutex_lock(&c->lock);
+	if (c->w.fd < 0 && !c->w.failed)
+		writer_open(c, &c->w);
+	writer_add(&c->w, k, data, len);
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* Copies entry t of the file fd into w.  Returns 0 or -1. */
+static int copy_entry(struct writer *w, int fd, const struct entry *t)
+{
+	char *d = entry_read(fd, t);
+	if (!d)
+		return -1;
+	writer_add(w, &t->k, d, (size_t)t->len);
+	free(d);
+	return 0;
+}
+
+static void seg_free(struct seg *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	free(s->tab);
+	free((void *)s->used);
+	free(s->path);
+}
+
+void cache_close(struct cache *c, int complete)
+{
+	if (!c)
+		return;
+	uint64_t used = 0, unused = 0;
+	for (size_t i = 0; i < c->nsegs; i++)
+		for (size_t j = 0; j < c->segs[i].n; j++) {
+			if (atomic_load_explicit(&c->segs[i].used[j], memory_order_relaxed))
+				used += c->segs[i].tab[j].len;
+			else
+				unused += c->segs[i].tab[j].len;
+		}
+	for (size_t j = 0; j < c->w.n; j++)
+		used += c->w.tab[j].len;
+	size_t nseg = c->nsegs + (c->w.n > 0);
+	int done = 0;
+	if (complete && c->nsegs && (nseg > MAX_SEGMENTS || unused > used)) {
+		/* The new entries are read back from the file being written. */
+		int rfd = c->w.tmp ? open(c->w.tmp, O_RDONLY | O_CLOEXEC) : -1;
+		if (!c->w.failed && (c->w.n == 0 || rfd >= 0)) {
+			struct writer w;
+			int ok = writer_open(c, &w) == 0;
+			for (size_t i = 0; ok && i < c->nsegs; i++)
+				for (size_t j = 0; j < c->segs[i].n; j++)
+					if (atomic_load_explicit(&c->segs[i].used[j], memory_order_relaxed))
+						copy_entry(&w, c->segs[i].fd, &c->segs[i].tab[j]);
+			for (size_t j = 0; ok && j < c->w.n; j++)
+				copy_entry(&w, rfd, &c->w.tab[j]);
+			if (writer_finish(c, &w) == 0) {
+				done = 1;
+				for (size_t i = 0; i < c->nsegs; i++)
+					unlink(c->segs[i].path);
+			}
+		}
+		if (rfd >= 0)
+			close(rfd);
+	}
+	if (done) {
+		if (c->w.fd >= 0)
+			close(c->w.fd);
+		if (c->w.tmp)
+			unlink(c->w.tmp);
+		free(c->w.tab);
+		free(c->w.tmp);
+	} else if (c->w.n || c->w.tmp) {
+		writer_finish(c, &c->w);
+	}
+	for (size_t i = 0; i < c->nsegs; i++)
+		seg_free(&c->segs[i]);
+	free(c->segs);
+	pthread_mutex_destroy(&c->lock);
+	free(c->dir);
+	free(c);
+}
+
+/* ---- values -------------------------------------------------------------- */
+
+void cache_w_u32(struct buf *b, uint32_t v)
+{
+	buf_put(b, (const char *)&v, sizeof v);
+}
+
+void cache_w_str(struct buf *b, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	cache_w_u32(b, (uint32_t)n);
+	buf_put(b, s ? s : "", n);
+}
+
+uint32_t cache_r_u32(struct cache_reader *r)
+{
+	uint32_t v = 0;
+	if (r->bad || r->len - r->off < sizeof v) {
+		r->bad = 1;
+		return 0;
+	}
+	memcpy(&v, r->p + r->off, sizeof v);
+	r->off += sizeof v;
+	return v;
+}
+
+char *cache_r_str(struct cache_reader *r)
+{
+	uint32_t n = cache_r_u32(r);
+	if (r->bad || r->len - r->off < n) {
+		r->bad = 1;
+		return NULL;
+	}
+	char *s = xstrndup(r->p + r->off, n);
+	r->off += n;
+	return s;
+}

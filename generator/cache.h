@@ -1,0 +1,77 @@
+/* cache: an on-disk store of expensive per-page build results (parsed
+ * headings and links, rendered HTML, past versions, history diffs), kept
+ * across processes so a rebuild redoes only the work whose inputs changed.
+ *
+ * Content-addressed: a key is a 128-bit hash of everything the result
+ * depends on (the caller supplies the material; quire's own executable is
+ * always part of it, so a rebuilt quire never reuses an older one's
+ * output).  Lives in <gitdir>/quire/build-cache-v1/<site hash>/ when the
+ * site is in a git repository, else in SITE/.quire-cache/.  New entries
+ * are written at the end of a build as one segment file (tmp + rename);
+ * segments whose entries went unused are compacted away.  Every byte read
+ * is bounds-checked and checksummed: a damaged, truncated or foreign file
+ * is a miss, never a failed build. */
+#ifndef QUIRE_CACHE_H
+#define QUIRE_CACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+struct cache;
+
+struct cache_key {
+	uint64_t h[2];
+};
+
+/* Collects the material a key is computed from.  Each field is written
+ * with its length, so ("ab","c") and ("a","bc") give different keys. */
+struct cache_keybuf {
+	struct buf b;
+};
+
+/* Starts a key of the given kind ("phase-a", ...) for cache c. */
+void cache_key_begin(const struct cache *c, struct cache_keybuf *kb, const char *kind);
+void cache_key_bytes(struct cache_keybuf *kb, const void *data, size_t len);
+void cache_key_str(struct cache_keybuf *kb, const char *s); /* NULL and "" differ */
+void cache_key_int(struct cache_keybuf *kb, long long v);
+/* Hashes the material and frees it. */
+struct cache_key cache_key_end(struct cache_keybuf *kb);
+
+/* Opens the cache for site_dir, or returns NULL when there is no usable
+ * place for one (nothing is reported: a build without a cache is only
+ * slower).  Caller closes with cache_close. */
+struct cache *cache_open(const char *site_dir);
+
+/* Looks k up.  Returns 1 and a new buffer in *data (caller frees; one
+ * extra NUL byte follows the *len bytes) on a hit, 0 on a miss.
+ * Thread-safe. */
+int cache_get(struct cache *c, const struct cache_key *k, char **data, size_t *len);
+
+/* Stores a copy of data under k, written out by cache_close.
+ * Thread-safe. */
+void cache_put(struct cache *c, const struct cache_key *k, const void *data, size_t len);
+
+/* Writes the entries put since cache_open and frees c (NULL is a no-op).
+ * complete: the build looked up everything a successful build needs, so
+ * segments holding mostly entries it did not use may be compacted away;
+ * pass 0 after a failed or interrupted build. */
+void cache_close(struct cache *c, int complete);
+
+/* Serialising values into and out of entries.  The reader never reads
+ * past its end; after any overrun it returns zeros and NULLs and sets bad. */
+void cache_w_u32(struct buf *b, uint32_t v);
+void cache_w_str(struct buf *b, const char *s); /* NULL is stored as "" */
+
+struct cache_reader {
+	const char *p;
+	size_t len, off;
+	int bad;
+};
+
+uint32_t cache_r_u32(struct cache_reader *r);
+/* A new string (caller frees), or NULL with bad set. */
+char *cache_r_str(struct cache_reader *r);
+
+#endif
