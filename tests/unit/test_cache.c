@@ -1,0 +1,240 @@
+/* Tests for cache.c: entries survive the process, damaged files are
+ * misses, the reader never overruns, unused entries are compacted away. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cache.h"
+#include "fsutil.h"
+#include "unit.h"
+
+static char *new_site(void)
+{
+	char tmpl[] = "/tmp/quire-cache-test.XXXXXX";
+	char *dir = mkdtemp(tmpl);
+	return dir ? xstrdup(dir) : NULL;
+}
+
+static struct cache_key key(struct cache *c, const char *s)
+{
+	struct cache_keybuf kb;
+	cache_key_begin(c, &kb, "test");
+	cache_key_str(&kb, s);
+	return cache_key_end(&kb);
+}
+
+static int get_str(struct cache *c, const char *k, char **out)
+{
+	struct cache_key ck = key(c, k);
+	size_t len;
+	return cache_get(c, &ck, out, &len);
+}
+
+static void put_str(struct cache *c, const char *k, const char *v)
+{
+	struct cache_key ck = key(c, k);
+	cache_put(c, &ck, v, strlen(v));
+}
+
+/* How many segment files the cache holds. */
+static int count_segments(const char *site)
+{
+	char *dir = xasprintf("%s/.quire-cache/build-cache-v1", site);
+	DIR *d = opendir(dir);
+	int n = 0;
+	struct dirent *e;
+	while (d && (e = readdir(d)))
+		n += !strncmp(e->d_name, "seg-", 4);
+	if (d)
+		closedir(d);
+	free(dir);
+	return n;
+}
+
+static void overwrite_segments(const char *site, const char *bytes, size_t len, long at)
+{
+	char *dir = xasprintf("%s/.quire-cache/build-cache-v1", site);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (strncmp(e->d_name, "seg-", 4))
+			continue;
+		char *p = xasprintf("%s/%s", dir, e->d_name);
+		FILE *f = fopen(p, "r+");
+		if (f) {
+			fseek(f, at, at < 0 ? SEEK_END : SEEK_SET);
+			fwrite(bytes, 1, len, f);
+			fclose(f);
+		}
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+}
+
+static void an_entry_put_in_one_build_is_found_by_the_next(void)
+{
+	char *site = new_site();
+	struct cache *c = cache_open(site);
+	CHECK(c != NULL);
+	char *v = NULL;
+	CHECK(get_str(c, "page", &v) == 0);
+	put_str(c, "page", "<p>rendered</p>");
+	cache_close(c, 1);
+	c = cache_open(site);
+	CHECK(get_str(c, "page", &v) == 1);
+	CHECK_STR(v, "<p>rendered</p>");
+	free(v);
+	v = NULL;
+	CHECK(get_str(c, "other page", &v) == 0);
+	cache_close(c, 1);
+	fs_rm_rf(site);
+	free(site);
+}
+
+static void a_flipped_byte_in_an_entry_makes_it_a_miss(void)
+{
+	char *site = new_site();
+	struct cache *c = cache_open(site);
+	put_str(c, "page", "<p>rendered</p>");
+	cache_close(c, 1);
+	overwrite_segments(site, "X", 1, 9); /* inside the entry's bytes */
+	c = cache_open(site);
+	char *v = NULL;
+	CHECK(get_str(c, "page", &v) == 0);
+	CHECK(v == NULL);
+	cache_close(c, 1);
+	fs_rm_rf(site);
+	free(site);
+}
+
+static void a_garbage_or_truncated_segment_is_ignored(void)
+{
+	char *site = new_site();
+	struct cache *c = cache_open(site);
+	put_str(c, "page", "<p>rendered</p>");
+	cache_close(c, 1);
+	overwrite_segments(site, "garbage garbage garbage garbage garbage", 39, -39);
+	c = cache_open(site);
+	CHECK(c != NULL);
+	char *v = NULL;
+	CHECK(get_str(c, "page", &v) == 0);
+	put_str(c, "page", "again");
+	cache_close(c, 1);
+	c = cache_open(site);
+	CHECK(get_str(c, "page", &v) == 1);
+	CHECK_STR(v, "again");
+	free(v);
+	cache_close(c, 1);
+	fs_rm_rf(site);
+	free(site);
+}
+
+static void entries_a_complete_build_did_not_use_are_compacted_away(void)
+{
+	char *site = new_site();
+	struct cache *c = cache_open(site);
+	put_str(c, "old", "a long value nobody will read again, a long value nobody will read again");
+	put_str(c, "kept", "short");
+	cache_close(c, 1);
+	c = cache_open(site);
+	char *v = NULL;
+	CHECK(get_str(c, "kept", &v) == 1);
+	free(v);
+	cache_close(c, 1);
+	CHECK(count_segments(site) == 1);
+	c = cache_open(site);
+	v = NULL;
+	CHECK(get_str(c, "old", &v) == 0);
+	CHECK(get_str(c, "kept", &v) == 1);
+	CHECK_STR(v, "short");
+	free(v);
+	cache_close(c, 1);
+	fs_rm_rf(site);
+	free(site);
+}
+
+static void an_incomplete_build_never_drops_entries(void)
+{
+	char *site = new_site();
+	struct cache *c = cache_open(site);
+	put_str(c, "a", "one value that is not looked up by the failed build");
+	cache_close(c, 1);
+	c = cache_open(site);
+	put_str(c, "b", "x");
+	cache_close(c, 0);
+	c = cache_open(site);
+	char *v = NULL;
+	CHECK(get_str(c, "a", &v) == 1);
+	free(v);
+	CHECK(get_str(c, "b", &v) == 1);
+	free(v);
+	cache_close(c, 0);
+	fs_rm_rf(site);
+	free(site);
+}
+
+static void keys_differ_when_fields_are_split_differently(void)
+{
+	char *site = new_site();
+	struct cache *c = cache_open(site);
+	struct cache_keybuf kb;
+	cache_key_begin(c, &kb, "k");
+	cache_key_str(&kb, "ab");
+	cache_key_str(&kb, "c");
+	struct cache_key k1 = cache_key_end(&kb);
+	cache_key_begin(c, &kb, "k");
+	cache_key_str(&kb, "a");
+	cache_key_str(&kb, "bc");
+	struct cache_key k2 = cache_key_end(&kb);
+	cache_key_begin(c, &kb, "k");
+	cache_key_str(&kb, NULL);
+	struct cache_key k3 = cache_key_end(&kb);
+	cache_key_begin(c, &kb, "k");
+	cache_key_str(&kb, "");
+	struct cache_key k4 = cache_key_end(&kb);
+	CHECK(memcmp(&k1, &k2, sizeof k1) != 0);
+	CHECK(memcmp(&k3, &k4, sizeof k3) != 0);
+	cache_close(c, 0);
+	fs_rm_rf(site);
+	free(site);
+}
+
+static void the_reader_stops_at_the_end_of_an_entry(void)
+{
+	struct buf b = BUF_INIT;
+	cache_w_u32(&b, 7);
+	cache_w_str(&b, "hello");
+	struct cache_reader r = { .p = b.ptr, .len = b.len };
+	CHECK(cache_r_u32(&r) == 7);
+	char *s = cache_r_str(&r);
+	CHECK_STR(s, "hello");
+	free(s);
+	CHECK(!r.bad);
+	CHECK(cache_r_u32(&r) == 0);
+	CHECK(r.bad);
+	/* A length that claims more bytes than there are. */
+	struct buf lie = BUF_INIT;
+	cache_w_u32(&lie, 1000000);
+	buf_puts(&lie, "short");
+	struct cache_reader r2 = { .p = lie.ptr, .len = lie.len };
+	CHECK(cache_r_str(&r2) == NULL);
+	CHECK(r2.bad);
+	buf_free(&b);
+	buf_free(&lie);
+}
+
+int main(void)
+{
+	RUN(an_entry_put_in_one_build_is_found_by_the_next);
+	RUN(a_flipped_byte_in_an_entry_makes_it_a_miss);
+	RUN(a_garbage_or_truncated_segment_is_ignored);
+	RUN(entries_a_complete_build_did_not_use_are_compacted_away);
+	RUN(an_incomplete_build_never_drops_entries);
+	RUN(keys_differ_when_fields_are_split_differently);
+	RUN(the_reader_stops_at_the_end_of_an_entry);
+	UNIT_END();
+}
