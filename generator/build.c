@@ -834,6 +834,34 @@ static int copy_tree(struct run *r, struct output *out, const char *src_dir, con
 	return rc;
 }
 
+/* The service worker must sit at the root for its scope to be the whole
+ * site, and it carries the build id (pages do not, so a rebuild leaves
+ * unchanged pages byte-identical). */
+static int write_service_worker(struct run *r, struct output *out, const char *bid)
+{
+	char *path = xasprintf("%s/assets/sw.js", r->theme_dir);
+	char *text = NULL;
+	size_t len = 0;
+	int rc = 0;
+	if (fs_read_file(path, &text, &len) == 0) {
+		struct buf b = BUF_INIT;
+		const char *mark = "@QUIRE_BUILD@";
+		const char *at = strstr(text, mark);
+		if (at) {
+			buf_put(&b, text, (size_t)(at - text));
+			buf_puts(&b, bid);
+			buf_puts(&b, at + strlen(mark));
+		} else {
+			buf_put(&b, text, len);
+		}
+		rc = output_write(out, "sw.js", buf_cstr(&b), b.len, r->d);
+		buf_free(&b);
+	}
+	free(text);
+	free(path);
+	return rc;
+}
+
 static int write_assets(struct run *r, struct output *out)
 {
 	int rc = 0;
@@ -843,12 +871,6 @@ static int write_assets(struct run *r, struct output *out)
 			rc = -1;
 		free(src);
 	}
-	/* The service worker must sit at the root for its scope to be the
-	 * whole site. */
-	char *sw = xasprintf("%s/assets/sw.js", r->theme_dir);
-	if (fs_exists(sw) && output_copy(out, "sw.js", sw, r->d) < 0)
-		rc = -1;
-	free(sw);
 	char *adir = xasprintf("%s/assets", r->theme_dir);
 	if (copy_tree(r, out, adir, "assets") < 0)
 		rc = -1;
@@ -1007,7 +1029,8 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		rendered = !stopped(&r);
 	}
 	if (out_open && !diag_errors(d))
-		write_assets(&r, &out);
+		if (write_assets(&r, &out) == 0)
+			write_service_worker(&r, &out, bid);
 	if (stopped(&r))
 		diag_error(d, NULL, 0, 0, "build interrupted");
 	if (out_open) {

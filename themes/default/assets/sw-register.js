@@ -1,17 +1,16 @@
 /* quire offline reading: registers the service worker (sw.js at the site
  * root) when the site is served over http(s).  From file:// there is no
- * worker and nothing to do.  The build id in <meta name="quire-build">
- * names the worker's cache, so a rebuilt site refreshes it. */
+ * worker and nothing to do.  sw.js carries the build id, so a rebuilt site
+ * has a changed worker, which the browser installs and which refreshes the
+ * cache. */
 (function () {
   'use strict';
   var me = document.currentScript;
   if (!me || !('serviceWorker' in navigator) || !/^https?:$/.test(location.protocol)) return;
   var sw = navigator.serviceWorker;
   var controlled = !!sw.controller; /* else this page loaded without the worker */
-  var meta = document.querySelector('meta[name="quire-build"]');
   var root = new URL('../', me.src); /* this script is ROOT/assets/sw-register.js */
   var url = new URL('sw.js', root);
-  if (meta && meta.content) url.searchParams.set('v', meta.content);
   sw.register(url.href, { scope: root.href }).then(function () {
     return sw.ready;
   }).then(function (reg) {

@@ -1,5 +1,7 @@
 /* quire offline reading: a service worker at the site root (registered by
- * assets/sw-register.js as sw.js?v=BUILD) keeps every page a reader opens.
+ * assets/sw-register.js) keeps every page a reader opens.  quire writes the
+ * build id into this file (BUILD below), so pages stay byte-identical across
+ * rebuilds and the browser's own update check sees a new worker.
  * Pages: network first, the kept copy when offline.  Assets: kept copy
  * first.  The cache is named by scope and build, so a rebuilt site gets a
  * new worker that re-fetches everything kept into a fresh cache and then
@@ -7,7 +9,8 @@
 'use strict';
 var SCOPE = self.registration.scope;
 var PREFIX = 'quire ' + SCOPE + ' ';
-var CACHE = PREFIX + (new URL(self.location.href).searchParams.get('v') || 'unversioned');
+var BUILD = '@QUIRE_BUILD@';
+var CACHE = PREFIX + (BUILD.charAt(0) === '@' ? 'unversioned' : BUILD);
 
 function keepable(res) {
   return res && res.status === 200 && res.type === 'basic' && !res.redirected;
