@@ -123,9 +123,10 @@ for n in $SIZES; do
 
 	restore="$restore $site:site.yml"
 	set_history "$site" false
-	measure "$n" quire-off "rm -rf '$out/q-off'" "$QUIRE" build -s "$site" -o "$out/q-off" $JOBS
+	# Every full build starts cold: quire's history and build caches (in .git/quire) removed.
+	measure "$n" quire-off "rm -rf '$out/q-off' '$site/.git/quire'" "$QUIRE" build -s "$site" -o "$out/q-off" $JOBS
 	set_history "$site" true
-	measure "$n" quire-full "rm -rf '$out/q-full'" "$QUIRE" build -s "$site" -o "$out/q-full" $JOBS
+	measure "$n" quire-full "rm -rf '$out/q-full' '$site/.git/quire'" env QUIRE_TIMINGS=1 "$QUIRE" build -s "$site" -o "$out/q-full" $JOBS
 
 	# Incremental: append a line to one article (a different line each run), rebuild into the
 	# output of the full build. The article is restored afterwards.

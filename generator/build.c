@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -990,10 +991,15 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		goto done;
 	}
 	load_pages(&r, &sc, claims);
+	double th = now_ms();
 	if (r.site.cfg.history && o->cache)
 		r.hist = o->cache->hist = hist_reload(o->cache->hist, o->site_dir, d);
 	else if (r.site.cfg.history)
 		r.hist = hist_load(o->site_dir, d);
+	/* QUIRE_TIMINGS=1 prints the history stage's time, for make bench. */
+	if (r.hist && getenv("QUIRE_TIMINGS"))
+		fprintf(stderr, "history: %.0f ms%s\n", now_ms() - th,
+			hist_from_cache(r.hist) ? " (from cache)" : "");
 	r.hooks = hooks_load(o->site_dir, hook_markdown, &r, d, &hook_failed);
 	r.cache = cache_open(o->site_dir);
 	/* Lua filters may rewrite any document: no cached Markdown then. */
