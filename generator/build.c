@@ -995,13 +995,14 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	if (r.site.cfg.history && o->cache)
 		r.hist = o->cache->hist = hist_reload(o->cache->hist, o->site_dir, d);
 	else if (r.site.cfg.history)
-		r.hist = hist_load(o->site_dir, d);
+		r.hist = hist_load_ex(o->site_dir, !o->check_only, d);
 	/* QUIRE_TIMINGS=1 prints the history stage's time, for make bench. */
 	if (r.hist && getenv("QUIRE_TIMINGS"))
 		fprintf(stderr, "history: %.0f ms%s\n", now_ms() - th,
 			hist_from_cache(r.hist) ? " (from cache)" : "");
 	r.hooks = hooks_load(o->site_dir, hook_markdown, &r, d, &hook_failed);
-	r.cache = cache_open(o->site_dir);
+	/* quire check writes nothing, not even a cache. */
+	r.cache = o->check_only ? NULL : cache_open(o->site_dir);
 	/* Lua filters may rewrite any document: no cached Markdown then. */
 	r.cache_md = r.cache && !(r.hooks && hooks_has_filter(r.hooks));
 	run_page_hooks(&r);

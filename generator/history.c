@@ -1785,6 +1785,11 @@ fail:
 
 struct history *hist_load(const char *site_dir, struct diag *d)
 {
+	return hist_load_ex(site_dir, 1, d);
+}
+
+struct history *hist_load_ex(const char *site_dir, int save_cache, struct diag *d)
+{
 	struct history *h = history_new();
 	struct walk w = { 0 };
 	git_oid head;
@@ -1864,7 +1869,7 @@ struct history *hist_load(const char *site_dir, struct diag *d)
 		goto fail;
 	finish(&w);
 	walk_free(&w);
-	if (cache)
+	if (cache && save_cache)
 		cache_save(h, cache);
 	free(cache);
 	return h;

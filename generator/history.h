@@ -77,6 +77,9 @@ struct history;
  * history.  Reports real faults (a repository owned by another user, a
  * corrupt object) to d as errors.  Caller frees with hist_free. */
 struct history *hist_load(const char *site_dir, struct diag *d);
+/* hist_load that reads the cache but, with save_cache 0, writes nothing
+ * (quire check must leave the repository as it found it). */
+struct history *hist_load_ex(const char *site_dir, int save_cache, struct diag *d);
 /* An empty history, as for a site in no repository (for `history: false`).
  * Caller frees with hist_free. */
 struct history *hist_empty(void);

@@ -56,3 +56,13 @@ rm "$S/content/bin.md"
 run "$S" build
 status_is "a file with a BOM and CRLF line ends builds" "$RC" 0
 contains "CRLF front matter is read" "$S/public/w.html" "<h1>Windows file</h1>"
+
+# check writes nothing at all, not even a cache in the repository.
+site ck
+page "$S" a.md "A" "fine"
+git -C "$S" init -q -b main && git -C "$S" add -A && git -C "$S" -c user.name=A -c user.email=a@b commit -qm first
+before=$(cd "$S" && find . | sort | md5sum)
+run "$S" check
+status_is "check in a repository succeeds" "$RC" 0
+after=$(cd "$S" && find . | sort | md5sum)
+[ "$before" = "$after" ] && ok "check creates no file anywhere in the site or its .git" || not_ok "check creates no file anywhere in the site or its .git" "$(cd "$S" && find . -newer site.yml)"
