@@ -275,8 +275,13 @@ static json_t *breadcrumbs(const struct render_env *e, const char *from, int i)
 	for (int k = e->shape->section[i]; k >= 0 && n < 64; k = e->shape->section[k])
 		chain[n++] = k;
 	json_t *a = json_array();
-	for (int k = n - 1; k >= 0; k--)
-		json_array_append_new(a, page_ref(s, from, chain[k]));
+	for (int k = n - 1; k >= 0; k--) {
+		json_t *r = page_ref(s, from, chain[k]);
+		/* The home page's title is often the site's long name. */
+		if (chain[k] == e->shape->home)
+			set_str(r, "title", "Home");
+		json_array_append_new(a, r);
+	}
 	return a;
 }
 
