@@ -24,6 +24,7 @@
 
 #include "buf.h"
 #include "luapattern.h"
+#include "markdown.h"
 #include "site.h"
 #include "slug.h"
 
@@ -1867,8 +1868,10 @@ static cmark_node *parse_markdown(const char *md, size_t len)
 		if (e)
 			cmark_parser_attach_syntax_extension(p, e);
 	}
+	md_cmark_lock();
 	cmark_parser_feed(p, md, len);
 	cmark_node *doc = cmark_parser_finish(p);
+	md_cmark_unlock();
 	cmark_parser_free(p);
 	return doc;
 }

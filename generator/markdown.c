@@ -15,6 +15,25 @@ static const char *const extensions[] = {
 
 static pthread_once_t registered = PTHREAD_ONCE_INIT;
 
+/* cmark-gfm 0.29 keeps the inline parser's special characters ('~' for
+ * strikethrough, ':' and 'w' for autolinks) in one process-wide table that
+ * every parse with extensions switches on before parsing inlines and off
+ * after (table cells parse inlines during block parsing too).  Two parses
+ * at once therefore switch each other's extensions off.  Parsing is
+ * serialised; rendering, the larger share, stays parallel.  This lock is
+ * the only global quire keeps, because the state it guards is cmark's. */
+static pthread_mutex_t cmark_parse_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void md_cmark_lock(void)
+{
+	pthread_mutex_lock(&cmark_parse_lock);
+}
+
+void md_cmark_unlock(void)
+{
+	pthread_mutex_unlock(&cmark_parse_lock);
+}
+
 static void register_extensions(void)
 {
 	cmark_gfm_core_extensions_ensure_registered();
@@ -74,9 +93,11 @@ int md_parse(struct md_doc *doc, const char *body, size_t len, int body_line,
 			cmark_parser_attach_syntax_extension(doc->parser, ext);
 	}
 	char *clean = clean_input(body, len);
+	md_cmark_lock();
 	cmark_parser_feed(doc->parser, clean, len);
-	free(clean);
 	doc->root = cmark_parser_finish(doc->parser);
+	md_cmark_unlock();
+	free(clean);
 	if (!doc->root) {
 		cmark_parser_free(doc->parser);
 		doc->parser = NULL;

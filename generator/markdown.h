@@ -68,6 +68,11 @@ void md_render(struct md_doc *doc, md_link_fn fn, void *ctx, char **html,
  * safety settings and no link rewriting.  Caller frees. */
 char *md_to_html(const char *markdown, int unsafe_html);
 
+/* Every cmark-gfm parse with extensions, anywhere in quire, runs between
+ * these (see markdown.c: cmark-gfm 0.29 is not thread-safe there). */
+void md_cmark_lock(void);
+void md_cmark_unlock(void);
+
 /* The plain text of a node and its children (headings, link text). */
 char *md_node_text(cmark_node *node);
 

@@ -61,3 +61,15 @@ check "output is byte-identical with -j 1 and -j 4" diff -r "$TMP/j1" "$TMP/j4"
 check "output does not depend on TZ" diff -r "$TMP/j1" "$TMP/tz"
 LC_ALL=C "$QUIRE" build -s "$S" -o "$TMP/lc" -j 3 2>/dev/null
 check "output does not depend on LC_ALL" diff -r "$TMP/j1" "$TMP/lc"
+
+# cmark-gfm 0.29 switches extensions on and off in a process-wide table:
+# parallel parses must not lose strikethrough or autolinks.
+site race
+body=$(for k in $(seq 1 60); do printf 'Line %s: ~~old~~ see https://example.org/%s and more words.\\n\\n' "$k" "$k"; done)
+for i in $(seq 1 80); do page "$S" "p$i.md" "Page $i" "$body| a | b |\n|---|---|\n| ~~c~~ | www.example.com |"; done
+"$QUIRE" build -s "$S" -j 8 >/dev/null 2>&1
+miss=0
+for i in $(seq 1 80); do
+	[ "$(grep -c "<del>old</del>" "$S/public/p$i.html")" = 60 ] && grep -q 'href="https://example.org/60"' "$S/public/p$i.html" || miss=$((miss + 1))
+done
+[ "$miss" = 0 ] && ok "extensions work on every page of a parallel build" || not_ok "extensions work on every page of a parallel build" "$miss pages lost strikethrough or autolinks"
