@@ -286,30 +286,6 @@ static void split_wikilinks(struct md_doc *doc, cmark_node *text)
 	bury(doc, text);
 }
 
-void md_expand_wikilinks(struct md_doc *doc)
-{
-	cmark_node **texts = NULL;
-	size_t n = 0, cap = 0;
-	cmark_iter *it = cmark_iter_new(doc->root);
-	cmark_event_type ev;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *node = cmark_iter_get_node(it);
-		if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(node) != CMARK_NODE_TEXT)
-			continue;
-		const char *lit = cmark_node_get_literal(node);
-		if (!lit || !strstr(lit, "[[") || in_code_or_link(node))
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			texts = xrealloc(texts, cap * sizeof *texts);
-		}
-		texts[n++] = node;
-	}
-	cmark_iter_free(it);
-	for (size_t i = 0; i < n; i++)
-		split_wikilinks(doc, texts[i]);
-	free(texts);
-}
 
 void md_free_headings(struct heading *h, size_t n)
 {
@@ -366,6 +342,18 @@ static size_t collect_nodes(struct md_doc *doc, cmark_node_type a, cmark_node_ty
 	cmark_iter_free(it);
 	*out = v;
 	return n;
+}
+
+void md_expand_wikilinks(struct md_doc *doc)
+{
+	cmark_node **texts;
+	size_t n = collect_nodes(doc, CMARK_NODE_TEXT, 0, &texts);
+	for (size_t i = 0; i < n; i++) {
+		const char *lit = cmark_node_get_literal(texts[i]);
+		if (lit && strstr(lit, "[[") && !in_code_or_link(texts[i]))
+			split_wikilinks(doc, texts[i]);
+	}
+	free(texts);
 }
 
 static size_t collect_heading_nodes(struct md_doc *doc, cmark_node ***out)
