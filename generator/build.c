@@ -43,6 +43,7 @@ struct run {
 	struct cache *cache;    /* NULL: no on-disk cache */
 	int cache_md;           /* phases A and B may use it (no Lua filters) */
 	struct cache_key env;   /* the link environment, for phase B */
+	int timings;            /* QUIRE_TIMINGS: print stage times */
 };
 
 static double now_ms(void)
@@ -50,6 +51,16 @@ static double now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* QUIRE_TIMINGS=1 prints each stage's wall time on stderr, for make bench
+ * and profiling; "history: N ms" is the figure bench/run.sh reads. */
+static void lap(const struct run *r, const char *stage, double *since)
+{
+	double t = now_ms();
+	if (r->timings)
+		fprintf(stderr, "%s: %.0f ms\n", stage, t - *since);
+	*since = t;
 }
 
 static int stopped(const struct run *r)
@@ -968,8 +979,8 @@ static void run_free(struct run *r)
 
 int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st)
 {
-	double t0 = now_ms();
-	struct run r = { .o = o, .d = d };
+	double t0 = now_ms(), tl = t0;
+	struct run r = { .o = o, .d = d, .timings = getenv("QUIRE_TIMINGS") != NULL };
 	struct scan_result sc = { 0 };
 	struct output out = { 0 };
 	json_t *claims = json_object();
@@ -991,27 +1002,28 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		goto done;
 	}
 	load_pages(&r, &sc, claims);
-	double th = now_ms();
+	lap(&r, "load", &tl);
 	if (r.site.cfg.history && o->cache)
 		r.hist = o->cache->hist = hist_reload(o->cache->hist, o->site_dir, d);
 	else if (r.site.cfg.history)
 		r.hist = hist_load_ex(o->site_dir, !o->check_only, d);
-	/* QUIRE_TIMINGS=1 prints the history stage's time, for make bench. */
-	if (r.hist && getenv("QUIRE_TIMINGS"))
-		fprintf(stderr, "history: %.0f ms%s\n", now_ms() - th,
-			hist_from_cache(r.hist) ? " (from cache)" : "");
+	if (r.hist)
+		lap(&r, hist_from_cache(r.hist) ? "history (from cache)" : "history", &tl);
 	r.hooks = hooks_load(o->site_dir, hook_markdown, &r, d, &hook_failed);
 	/* quire check writes nothing, not even a cache. */
 	r.cache = o->check_only ? NULL : cache_open(o->site_dir);
 	/* Lua filters may rewrite any document: no cached Markdown then. */
 	r.cache_md = r.cache && !(r.hooks && hooks_has_filter(r.hooks));
 	run_page_hooks(&r);
+	lap(&r, "hooks", &tl);
 	par_for(r.site.npages, r.jobs, phase_a, &r);
+	lap(&r, "markdown", &tl);
 	run_site_hooks(&r, claims);
 	r.ix = links_index_new(&r.site);
 	if (r.cache)
 		r.env = link_env(&r);
 	par_for(r.site.npages, r.jobs, phase_b, &r);
+	lap(&r, "links", &tl);
 	if (stopped(&r)) {
 		diag_error(d, NULL, 0, 0, "build interrupted");
 		status = 2;
@@ -1035,6 +1047,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		render_site(&env);
 		rendered = !stopped(&r);
 	}
+	lap(&r, "render", &tl);
 	if (out_open && !diag_errors(d))
 		if (write_assets(&r, &out) == 0)
 			write_service_worker(&r, &out, bid);
@@ -1049,6 +1062,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 			status = 2;
 		}
 		out_open = 0;
+		lap(&r, "commit", &tl);
 	}
 	st->pages = env.pages_written;
 	free(bid);
