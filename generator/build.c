@@ -46,23 +46,6 @@ struct run {
 	int timings;            /* QUIRE_TIMINGS: print stage times */
 };
 
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-/* QUIRE_TIMINGS=1 prints each stage's wall time on stderr, for make bench
- * and profiling; "history: N ms" is the figure bench/run.sh reads. */
-static void lap(const struct run *r, const char *stage, double *since)
-{
-	double t = now_ms();
-	if (r->timings)
-		fprintf(stderr, "%s: %.0f ms\n", stage, t - *since);
-	*since = t;
-}
-
 static int stopped(const struct run *r)
 {
 	return r->o->stop && *r->o->stop;
@@ -915,6 +898,65 @@ static void fnv_json(uint64_t *h, json_t *v)
 	free(d);
 }
 
+/* A hash of the theme's files (names and bytes); *uses_build_id (when
+ * given) tells whether a template mentions build_id. */
+static uint64_t theme_digest(const struct run *r, int *uses_build_id)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	char **files = NULL;
+	size_t n = 0;
+	if (uses_build_id)
+		*uses_build_id = 0;
+	fs_list_files(r->theme_dir, &files, &n);
+	for (size_t i = 0; i < n; i++) {
+		char *path = xasprintf("%s/%s", r->theme_dir, files[i]);
+		char *data = NULL;
+		size_t len = 0;
+		fnv_str(&h, files[i]);
+		if (fs_read_file(path, &data, &len) == 0) {
+			fnv(&h, data, len);
+			if (uses_build_id && !strncmp(files[i], "templates/", 10) && memmem(data, len, "build_id", 8))
+				*uses_build_id = 1;
+		}
+		free(data);
+		free(path);
+		free(files[i]);
+	}
+	free(files);
+	return h;
+}
+
+/* Where the manifest of the files written into out lives in the cache. */
+static struct cache_key manifest_key(const struct run *r, const char *out)
+{
+	struct cache_keybuf kb;
+	char *real = realpath(out, NULL);
+	cache_key_begin(r->cache, &kb, "output-manifest");
+	cache_key_str(&kb, real ? real : out);
+	free(real);
+	return cache_key_end(&kb);
+}
+
+/* What every rendered output depends on besides its own context: the
+ * theme and site.yml (quire itself is in every cache key).  Outputs whose
+ * context and render key are unchanged are linked from the previous build
+ * without rendering (output_reuse). */
+static struct cache_key render_key(const struct run *r, int *uses_build_id)
+{
+	struct cache_keybuf kb;
+	uint64_t th = theme_digest(r, uses_build_id);
+	char *cfg = xasprintf("%s/site.yml", r->site.dir), *data = NULL;
+	size_t len = 0;
+	cache_key_begin(r->cache, &kb, "render");
+	cache_key_bytes(&kb, &th, sizeof th);
+	if (fs_read_file(cfg, &data, &len) == 0)
+		cache_key_bytes(&kb, data, len);
+	cache_key_str(&kb, r->o->extra_head);
+	free(data);
+	free(cfg);
+	return cache_key_end(&kb);
+}
+
 /* A fingerprint of everything a build reads, so the service worker knows
  * when to refresh its cache.  Never a time: rebuilding the same sources
  * must give the same bytes. */
@@ -932,21 +974,8 @@ static char *build_id(const struct run *r)
 	}
 	for (size_t i = 0; i < r->site.nassets; i++)
 		fnv_str(&h, r->site.assets[i]);
-	char **files = NULL;
-	size_t n = 0;
-	fs_list_files(r->theme_dir, &files, &n);
-	for (size_t i = 0; i < n; i++) {
-		char *path = xasprintf("%s/%s", r->theme_dir, files[i]);
-		char *data = NULL;
-		size_t len = 0;
-		fnv_str(&h, files[i]);
-		if (fs_read_file(path, &data, &len) == 0)
-			fnv(&h, data, len);
-		free(data);
-		free(path);
-		free(files[i]);
-	}
-	free(files);
+	uint64_t th = theme_digest(r, NULL);
+	fnv(&h, &th, sizeof th);
 	if (r->hist)
 		fnv_str(&h, hist_head(r->hist));
 	return xasprintf("%016llx", (unsigned long long)h);
@@ -979,7 +1008,7 @@ static void run_free(struct run *r)
 
 int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st)
 {
-	double t0 = now_ms(), tl = t0;
+	double t0 = diag_clock_ms(), tl = t0;
 	struct run r = { .o = o, .d = d, .timings = getenv("QUIRE_TIMINGS") != NULL };
 	struct scan_result sc = { 0 };
 	struct output out = { 0 };
@@ -1002,28 +1031,28 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		goto done;
 	}
 	load_pages(&r, &sc, claims);
-	lap(&r, "load", &tl);
+	diag_lap(r.timings, "load", &tl);
 	if (r.site.cfg.history && o->cache)
 		r.hist = o->cache->hist = hist_reload(o->cache->hist, o->site_dir, d);
 	else if (r.site.cfg.history)
 		r.hist = hist_load_ex(o->site_dir, !o->check_only, d);
 	if (r.hist)
-		lap(&r, hist_from_cache(r.hist) ? "history (from cache)" : "history", &tl);
+		diag_lap(r.timings, hist_from_cache(r.hist) ? "history (from cache)" : "history", &tl);
 	r.hooks = hooks_load(o->site_dir, hook_markdown, &r, d, &hook_failed);
 	/* quire check writes nothing, not even a cache. */
 	r.cache = o->check_only ? NULL : cache_open(o->site_dir);
 	/* Lua filters may rewrite any document: no cached Markdown then. */
 	r.cache_md = r.cache && !(r.hooks && hooks_has_filter(r.hooks));
 	run_page_hooks(&r);
-	lap(&r, "hooks", &tl);
+	diag_lap(r.timings, "hooks", &tl);
 	par_for(r.site.npages, r.jobs, phase_a, &r);
-	lap(&r, "markdown", &tl);
+	diag_lap(r.timings, "markdown", &tl);
 	run_site_hooks(&r, claims);
 	r.ix = links_index_new(&r.site);
 	if (r.cache)
 		r.env = link_env(&r);
 	par_for(r.site.npages, r.jobs, phase_b, &r);
-	lap(&r, "links", &tl);
+	diag_lap(r.timings, "links", &tl);
 	if (stopped(&r)) {
 		diag_error(d, NULL, 0, 0, "build interrupted");
 		status = 2;
@@ -1038,31 +1067,50 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		}
 		out_open = 1;
 	}
+	struct cache_key mkey = { { 0, 0 } }, rkey = { { 0, 0 } };
+	int uses_bid = 1;
+	if (out_open && r.cache) {
+		mkey = manifest_key(&r, out_path);
+		rkey = render_key(&r, &uses_bid);
+		char *img;
+		size_t len;
+		if (cache_get(r.cache, &mkey, &img, &len))
+			output_set_manifest(&out, img, len);
+	}
 	char *bid = build_id(&r);
 	struct render_env env = { .build_id = bid, .site = &r.site, .tmpl = r.tmpl, .hist = r.hist, .ix = r.ix,
 				  .cache = r.cache, .link_env = r.env,
 				  .out = out_open ? &out : NULL, .d = d, .jobs = r.jobs,
-				  .extra_head = o->extra_head, .stop = o->stop };
+				  .extra_head = o->extra_head, .stop = o->stop,
+				  .timings = r.timings, .render_key = rkey, .fp_build_id = uses_bid };
 	if (!diag_errors(d)) {
 		render_site(&env);
 		rendered = !stopped(&r);
 	}
-	lap(&r, "render", &tl);
+	diag_lap(r.timings, "render", &tl);
 	if (out_open && !diag_errors(d))
 		if (write_assets(&r, &out) == 0)
 			write_service_worker(&r, &out, bid);
 	if (stopped(&r))
 		diag_error(d, NULL, 0, 0, "build interrupted");
 	if (out_open) {
+		struct buf manifest = BUF_INIT;
+		if (r.cache)
+			output_manifest(&out, &manifest);
 		if (diag_errors(d) || stopped(&r)) {
 			output_abort(&out);
 		} else if (output_commit(&out, d) < 0) {
 			status = 2;
-		} else if (o->bundle && bundle_write_zip(out_path, o->bundle, d) < 0) {
-			status = 2;
+		} else {
+			/* the next build links what it would render the same */
+			if (r.cache)
+				cache_put(r.cache, &mkey, manifest.ptr ? manifest.ptr : "", manifest.len);
+			if (o->bundle && bundle_write_zip(out_path, o->bundle, d) < 0)
+				status = 2;
 		}
+		buf_free(&manifest);
 		out_open = 0;
-		lap(&r, "commit", &tl);
+		diag_lap(r.timings, "commit", &tl);
 	}
 	st->pages = env.pages_written;
 	free(bid);
@@ -1076,7 +1124,7 @@ done:
 	/* Entries are right whatever the build's outcome; only a build that
 	 * rendered everything knows which old ones are no longer needed. */
 	cache_close(r.cache, rendered);
-	st->ms = now_ms() - t0;
+	st->ms = diag_clock_ms() - t0;
 	free(out_path);
 	json_decref(claims);
 	scan_free(&sc);

@@ -180,6 +180,42 @@ void cache_key_int(struct cache_keybuf *kb, long long v)
 	buf_put(&kb->b, (const char *)&v, sizeof v);
 }
 
+void cache_key_json(struct cache_keybuf *kb, json_t *v)
+{
+	const char *key;
+	json_t *x;
+	size_t i;
+	char t = (char)('0' + json_typeof(v));
+	buf_putc(&kb->b, t);
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		cache_key_int(kb, (long long)json_object_size(v));
+		json_object_foreach(v, key, x) {
+			cache_key_str(kb, key);
+			cache_key_json(kb, x);
+		}
+		break;
+	case JSON_ARRAY:
+		cache_key_int(kb, (long long)json_array_size(v));
+		json_array_foreach(v, i, x)
+			cache_key_json(kb, x);
+		break;
+	case JSON_STRING:
+		cache_key_bytes(kb, json_string_value(v), json_string_length(v));
+		break;
+	case JSON_INTEGER:
+		cache_key_int(kb, (long long)json_integer_value(v));
+		break;
+	case JSON_REAL: {
+		double d = json_real_value(v);
+		cache_key_bytes(kb, &d, sizeof d);
+		break;
+	}
+	default: /* true, false, null: the type says it all */
+		break;
+	}
+}
+
 struct cache_key cache_key_end(struct cache_keybuf *kb)
 {
 	struct cache_key k;

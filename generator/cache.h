@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "buf.h"
 
 struct cache;
@@ -36,6 +38,9 @@ void cache_key_begin(const struct cache *c, struct cache_keybuf *kb, const char 
 void cache_key_bytes(struct cache_keybuf *kb, const void *data, size_t len);
 void cache_key_str(struct cache_keybuf *kb, const char *s); /* NULL and "" differ */
 void cache_key_int(struct cache_keybuf *kb, long long v);
+/* A JSON value by structure (objects in iteration order), without
+ * serialising it. */
+void cache_key_json(struct cache_keybuf *kb, json_t *v);
 /* Hashes the material and frees it. */
 struct cache_key cache_key_end(struct cache_keybuf *kb);
 

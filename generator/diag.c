@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct entry {
 	enum diag_level lvl;
@@ -152,4 +153,19 @@ void diag_print(const struct diag *d, FILE *f)
 	diag_format(d, &b);
 	fputs(buf_cstr(&b), f);
 	buf_free(&b);
+}
+
+double diag_clock_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+void diag_lap(int on, const char *stage, double *since)
+{
+	double t = diag_clock_ms();
+	if (on)
+		fprintf(stderr, "%s: %.0f ms\n", stage, t - *since);
+	*since = t;
 }

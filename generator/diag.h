@@ -33,6 +33,12 @@ int diag_warnings(const struct diag *d);
  * "path:line:col: error: message" lines. */
 void diag_format(const struct diag *d, struct buf *out);
 void diag_print(const struct diag *d, FILE *f);
+/* Monotonic wall clock in milliseconds. */
+double diag_clock_ms(void);
+/* Stage timings for QUIRE_TIMINGS=1: when on, prints "stage: N ms" (the
+ * time since *since) on stderr; always moves *since to now. */
+void diag_lap(int on, const char *stage, double *since);
+
 /* Forgets every diagnostic (serve reuses one collector per rebuild). */
 void diag_clear(struct diag *d);
 

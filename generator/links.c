@@ -400,6 +400,11 @@ struct links_graph *links_graph_new(const struct site *s, size_t max_related)
 	}
 	int *score = xcalloc(n ? n : 1, sizeof *score);
 	int *touched = xcalloc(n ? n : 1, sizeof *touched);
+	/* a page is a candidate for thousands of others on a large site:
+	 * look each title up once */
+	const char **title = xcalloc(n ? n : 1, sizeof *title);
+	for (size_t k = 0; k < n; k++)
+		title[k] = page_title(s->pages[k]);
 	struct scored best[16];
 	if (max_related > 16)
 		max_related = 16;
@@ -417,7 +422,7 @@ struct links_graph *links_graph_new(const struct site *s, size_t max_related)
 		 * thousands of candidates for every page. */
 		for (size_t m = 0; m < nt; m++) {
 			int k = touched[m];
-			struct scored c = { k, score[k], page_title(s->pages[k]) };
+			struct scored c = { k, score[k], title[k] };
 			score[k] = 0;
 			if (nb == max_related && cmp_scored(&c, &best[nb - 1]) >= 0)
 				continue;
@@ -440,6 +445,7 @@ struct links_graph *links_graph_new(const struct site *s, size_t max_related)
 	free(bytag);
 	free(touched);
 	free(score);
+	free(title);
 	json_decref(tagix);
 	g->n = n;
 	return g;

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <linux/openat2.h>
 #include <stdio.h>
@@ -108,6 +109,7 @@ int output_begin(struct output *o, const char *site_dir, const char *out_dir,
 		 int force, struct diag *d)
 {
 	memset(o, 0, sizeof *o);
+	o->lock = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
 	o->lock_fd = -1;
 	o->prev_fd = -1;
 	char *site_real = realpath(site_dir, NULL);
@@ -323,8 +325,112 @@ static int finish(int fd, int rc)
 	return rc;
 }
 
-int output_write(struct output *o, const char *rel, const char *data,
-		 size_t len, struct diag *d)
+/* ---- fingerprints ---- */
+
+struct output_rec {
+	char *rel;      /* previous: inside prev_image; this build's: owned */
+	uint64_t fp[2];
+	unsigned long long ino;
+	long long size, mtime_s, mtime_ns;
+};
+
+static int rec_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct output_rec *)a)->rel, ((const struct output_rec *)b)->rel);
+}
+
+/* Manifest lines: "<fp 32 hex> <inode> <size> <mtime s> <mtime ns> <rel>".
+ * A line that does not parse is skipped: at worst a page is rendered. */
+void output_set_manifest(struct output *o, char *image, size_t len)
+{
+	free(o->prev_image);
+	free(o->prev);
+	o->prev_image = image;
+	o->prev = NULL;
+	o->nprev = 0;
+	size_t cap = 0;
+	for (char *line = image, *end = image + len; line < end;) {
+		char *nl = memchr(line, '\n', (size_t)(end - line));
+		if (!nl)
+			break;
+		*nl = 0;
+		struct output_rec r;
+		int used = 0;
+		if (sscanf(line, "%16" SCNx64 "%16" SCNx64 " %llu %lld %lld %lld %n", &r.fp[0], &r.fp[1], &r.ino,
+			   &r.size, &r.mtime_s, &r.mtime_ns, &used) == 6 && used > 0 && line[used]) {
+			r.rel = line + used;
+			if (o->nprev == cap) {
+				cap = cap ? cap * 2 : 1024;
+				o->prev = xrealloc(o->prev, cap * sizeof *o->prev);
+			}
+			o->prev[o->nprev++] = r;
+		}
+		line = nl + 1;
+	}
+	if (o->nprev)
+		qsort(o->prev, o->nprev, sizeof *o->prev, rec_cmp);
+}
+
+static void record(struct output *o, const char *rel, const uint64_t fp[2], const struct stat *st)
+{
+	pthread_mutex_lock(&o->lock);
+	if (o->nrecs == o->caprecs) {
+		o->caprecs = o->caprecs ? o->caprecs * 2 : 1024;
+		o->recs = xrealloc(o->recs, o->caprecs * sizeof *o->recs);
+	}
+	o->recs[o->nrecs++] = (struct output_rec){ xstrdup(rel), { fp[0], fp[1] }, (unsigned long long)st->st_ino,
+						   (long long)st->st_size, (long long)st->st_mtim.tv_sec,
+						   (long long)st->st_mtim.tv_nsec };
+	pthread_mutex_unlock(&o->lock);
+}
+
+static int same_file(const struct output_rec *r, const struct stat *st)
+{
+	return S_ISREG(st->st_mode) && r->ino == (unsigned long long)st->st_ino && r->size == (long long)st->st_size &&
+	       r->mtime_s == (long long)st->st_mtim.tv_sec && r->mtime_ns == (long long)st->st_mtim.tv_nsec;
+}
+
+int output_reuse(struct output *o, const char *rel, const uint64_t fp[2])
+{
+	struct output_rec key = { .rel = (char *)rel };
+	const struct output_rec *r = o->prev_fd < 0 || !o->nprev ? NULL :
+		bsearch(&key, o->prev, o->nprev, sizeof *o->prev, rec_cmp);
+	struct stat st;
+	if (!r || r->fp[0] != fp[0] || r->fp[1] != fp[1] || !safe_rel(rel) ||
+	    fstatat(o->prev_fd, rel, &st, AT_SYMLINK_NOFOLLOW) < 0 || !same_file(r, &st))
+		return 0;
+	char *path = xasprintf("%s/%s", o->staging, rel);
+	int rc = linkat(o->prev_fd, rel, AT_FDCWD, path, 0);
+	if (rc < 0 && errno == ENOENT && fs_mkdirs_for(path) == 0)
+		rc = linkat(o->prev_fd, rel, AT_FDCWD, path, 0);
+	struct stat now;
+	/* the very file checked, not one swapped in since */
+	int ok = rc == 0 && lstat(path, &now) == 0 && same_file(r, &now);
+	if (rc == 0 && !ok)
+		unlink(path);
+	free(path);
+	if (ok)
+		record(o, rel, fp, &now);
+	return ok;
+}
+
+void output_manifest(struct output *o, struct buf *image)
+{
+	if (o->nrecs)
+		qsort(o->recs, o->nrecs, sizeof *o->recs, rec_cmp);
+	for (size_t i = 0; i < o->nrecs; i++) {
+		const struct output_rec *r = &o->recs[i];
+		if (strchr(r->rel, '\n'))
+			continue;
+		buf_printf(image, "%016" PRIx64 "%016" PRIx64 " %llu %lld %lld %lld %s\n", r->fp[0], r->fp[1], r->ino,
+			   r->size, r->mtime_s, r->mtime_ns, r->rel);
+	}
+}
+
+/* ---- writing ---- */
+
+int output_write_fp(struct output *o, const char *rel, const char *data,
+		    size_t len, const uint64_t fp[2], struct diag *d)
 {
 	if (!safe_rel(rel)) {
 		diag_error(d, NULL, 0, 0, "refusing to write '%s': not a path inside the output folder", rel);
@@ -336,10 +442,19 @@ int output_write(struct output *o, const char *rel, const char *data,
 		int fd = create_new(path);
 		rc = fd < 0 ? -1 : finish(fd, write_all(fd, data, len));
 	}
+	struct stat st;
 	if (rc < 0)
 		diag_error(d, NULL, 0, 0, "cannot write '%s': %s", rel, strerror(errno));
+	else if (fp && lstat(path, &st) == 0)
+		record(o, rel, fp, &st);
 	free(path);
 	return rc;
+}
+
+int output_write(struct output *o, const char *rel, const char *data,
+		 size_t len, struct diag *d)
+{
+	return output_write_fp(o, rel, data, len, NULL, d);
 }
 
 int output_copy(struct output *o, const char *rel, const char *src, struct diag *d)
@@ -402,6 +517,14 @@ static void release(struct output *o)
 	if (o->prev_fd >= 0)
 		close(o->prev_fd);
 	o->lock_fd = o->prev_fd = -1;
+	for (size_t i = 0; i < o->nrecs; i++)
+		free(o->recs[i].rel);
+	free(o->recs);
+	free(o->prev);
+	free(o->prev_image);
+	o->recs = o->prev = NULL;
+	o->prev_image = NULL;
+	o->nrecs = o->caprecs = o->nprev = 0;
 	free(o->staging);
 	free(o->out_dir);
 	o->staging = o->out_dir = NULL;

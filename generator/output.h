@@ -7,18 +7,28 @@
 #ifndef QUIRE_OUTPUT_H
 #define QUIRE_OUTPUT_H
 
+#include <pthread.h>
 #include <stddef.h>
+#include <stdint.h>
 
+#include "buf.h"
 #include "diag.h"
 
 /* Marks a folder as quire's output, so a rebuild may replace it. */
 #define OUTPUT_MARKER ".quire-output"
+
+struct output_rec;
 
 struct output {
 	char *out_dir;  /* OUT as given */
 	char *staging;  /* the folder being written */
 	int lock_fd;    /* held while building: two builds never interleave */
 	int prev_fd;    /* the previous OUT (O_PATH), or -1: source of links */
+	/* fingerprints (see output_reuse) */
+	char *prev_image;               /* the previous build's manifest */
+	struct output_rec *prev, *recs; /* its records (sorted); this build's */
+	size_t nprev, nrecs, caprecs;
+	pthread_mutex_t lock;
 };
 
 /* Checks OUT and prepares the staging folder.  Returns 0, or -2 after
@@ -30,6 +40,21 @@ int output_begin(struct output *o, const char *site_dir, const char *out_dir,
  * file).  Thread-safe.  Returns 0 or -1 after reporting. */
 int output_write(struct output *o, const char *rel, const char *data,
 		 size_t len, struct diag *d);
+/* Fingerprints: a file written with output_write_fp is recorded with fp (a
+ * hash of everything it was made from) in a manifest, which the caller
+ * keeps and hands to the next build with output_set_manifest.  Then
+ * output_reuse links the previous OUT's file when its fingerprint is the
+ * same, without the caller rendering it or quire reading it, as long as the
+ * file is still the one recorded (same inode, size and modification time:
+ * a hand-edited output is made again). */
+void output_set_manifest(struct output *o, char *image, size_t len); /* takes image */
+/* 1: rel was linked from the previous OUT (and recorded); 0: write it. */
+int output_reuse(struct output *o, const char *rel, const uint64_t fp[2]);
+int output_write_fp(struct output *o, const char *rel, const char *data,
+		    size_t len, const uint64_t fp[2], struct diag *d);
+/* This build's manifest, for the next build. */
+void output_manifest(struct output *o, struct buf *image);
+
 /* Copies the regular file src to rel in staging, the same way. */
 int output_copy(struct output *o, const char *rel, const char *src,
 		struct diag *d);

@@ -462,10 +462,48 @@ static void add_has_flags(json_t *ctx)
 	json_decref(flags);
 }
 
-static void emit(struct render_env *e, const char *out, const char *tmpl, json_t *ctx)
+/* Everything an output is made from: quire, the theme and site.yml (the
+ * render key), the template, the path and the whole context.  The build id
+ * changes with every source, so it counts only if a template uses it. */
+static struct cache_key ctx_fp(const struct render_env *e, const char *out, const char *tmpl, json_t *ctx)
+{
+	struct cache_keybuf kb;
+	json_t *bid = e->fp_build_id ? NULL : json_incref(json_object_get(ctx, "build_id"));
+	if (bid)
+		json_object_del(ctx, "build_id");
+	cache_key_begin(e->cache, &kb, "output");
+	cache_key_bytes(&kb, e->render_key.h, sizeof e->render_key.h);
+	cache_key_str(&kb, tmpl);
+	cache_key_str(&kb, out);
+	cache_key_json(&kb, ctx);
+	if (bid)
+		json_object_set_new(ctx, "build_id", bid);
+	return cache_key_end(&kb);
+}
+
+static int fingerprinting(const struct render_env *e)
+{
+	return e->out && e->cache;
+}
+
+/* Renders ctx with tmpl into out, or links the previous build's out when it
+ * was made from the same fingerprint: fp, or the context's own when fp is
+ * NULL.  The fingerprint used goes to *used when given. */
+static void emit_fp(struct render_env *e, const char *out, const char *tmpl, json_t *ctx,
+		    const struct cache_key *fp, struct cache_key *used)
 {
 	struct buf b = BUF_INIT;
+	struct cache_key k = { { 0, 0 } };
 	add_has_flags(ctx);
+	if (fingerprinting(e)) {
+		k = fp ? *fp : ctx_fp(e, out, tmpl, ctx);
+		if (used)
+			*used = k;
+		if (output_reuse(e->out, out, k.h)) {
+			atomic_fetch_add((atomic_int *)&e->pages_written, 1);
+			return;
+		}
+	}
 	char *err = NULL;
 	if (tmpl_render(e->tmpl, tmpl, ctx, &b, &err) < 0) {
 		char *path = xasprintf("themes/%s/templates/%s.mustache", e->site->cfg.theme, tmpl);
@@ -473,10 +511,15 @@ static void emit(struct render_env *e, const char *out, const char *tmpl, json_t
 		free(path);
 		free(err);
 	} else if (e->out) {
-		output_write(e->out, out, b.ptr ? b.ptr : "", b.len, e->d);
+		output_write_fp(e->out, out, b.ptr ? b.ptr : "", b.len, fingerprinting(e) ? k.h : NULL, e->d);
 		atomic_fetch_add((atomic_int *)&e->pages_written, 1);
 	}
 	buf_free(&b);
+}
+
+static void emit(struct render_env *e, const char *out, const char *tmpl, json_t *ctx)
+{
+	emit_fp(e, out, tmpl, ctx, NULL, NULL);
 }
 
 static const char *template_of(const struct page *p)
@@ -503,7 +546,7 @@ static void render_one(void *ctx, size_t i)
 		return;
 	const struct page *p = e->site->pages[i];
 	json_t *c = page_ctx(e, (int)i, p->out, NULL);
-	emit(e, p->out, template_of(p), c);
+	emit_fp(e, p->out, template_of(p), c, NULL, &e->page_fp[i]);
 	json_decref(c);
 }
 
@@ -629,7 +672,7 @@ static void past_html(struct render_env *e, const struct page *p, const struct h
 
 /* A past version goes through the same templates as the article. */
 static void render_revision(struct render_env *e, int i, const struct hist_file *hf, size_t k,
-			    const char *old_title, const char *html)
+			    const char *old_title, const char *html, const struct cache_key *fp)
 {
 	const struct page *p = e->site->pages[i];
 	const struct hist_rev *rv = &hf->revs[k];
@@ -663,7 +706,7 @@ static void render_revision(struct render_env *e, int i, const struct hist_file 
 		}
 	json_object_set_new(c, "revision", banner);
 	json_object_set_new(c, "is_revision", json_true());
-	emit(e, out, "revision", c);
+	emit_fp(e, out, "revision", c, fp, NULL);
 	json_decref(c);
 	free(out);
 }
@@ -680,6 +723,68 @@ static struct version *versions(struct render_env *e, const struct hist_file *hf
 	return *vs;
 }
 
+/* What an article's history page and past versions are made from: the
+ * article's own page (its fingerprint covers its title, place, links and
+ * history list, and a past version's context is the article's with
+ * other content) and each revision, with the cache keys its diff and past
+ * HTML are functions of. */
+static struct cache_key history_fp(struct render_env *e, int i, const struct hist_file *hf)
+{
+	const struct page *p = e->site->pages[i];
+	struct cache_keybuf kb;
+	cache_key_begin(e->cache, &kb, "history-outputs");
+	cache_key_bytes(&kb, e->page_fp[i].h, sizeof e->page_fp[i].h);
+	cache_key_int(&kb, hf->truncated);
+	for (size_t k = 0; k < hf->n; k++) {
+		const struct hist_rev *rv = &hf->revs[k];
+		const char *fields[] = { rv->id, rv->author, rv->email, rv->subject, rv->body,
+					 rv->path, rv->old_path, rv->blob };
+		for (size_t f = 0; f < sizeof fields / sizeof *fields; f++)
+			cache_key_str(&kb, fields[f]);
+		cache_key_int(&kb, rv->time);
+		cache_key_int(&kb, rv->tz_minutes);
+		cache_key_int(&kb, rv->change);
+		struct cache_key dk = key_diff(e, hf, k), pk = key_past(e, p, rv);
+		cache_key_bytes(&kb, dk.h, sizeof dk.h);
+		cache_key_bytes(&kb, pk.h, sizeof pk.h);
+	}
+	return cache_key_end(&kb);
+}
+
+static struct cache_key sub_fp(const struct render_env *e, const struct cache_key *h, long long k)
+{
+	struct cache_keybuf kb;
+	cache_key_begin(e->cache, &kb, "history-output");
+	cache_key_bytes(&kb, h->h, sizeof h->h);
+	cache_key_int(&kb, k);
+	return cache_key_end(&kb);
+}
+
+/* Links what the previous build made from the same history: the history
+ * page (*hist_done) and each past version (done[k]).  1 when all were. */
+static int reuse_history(struct render_env *e, const struct page *p, const struct hist_file *hf,
+			 const struct cache_key *hfp, int *hist_done, char *done)
+{
+	char *out = history_out(p);
+	struct cache_key k = sub_fp(e, hfp, -1);
+	int all = *hist_done = output_reuse(e->out, out, k.h);
+	free(out);
+	for (size_t r = 0; r < hf->n; r++) {
+		if (hf->revs[r].change == HIST_DELETED) {
+			done[r] = 1;
+			continue;
+		}
+		k = sub_fp(e, hfp, (long long)r);
+		out = rev_out(p, hf->revs[r].id);
+		done[r] = (char)output_reuse(e->out, out, k.h);
+		free(out);
+		all &= done[r];
+		atomic_fetch_add((atomic_int *)&e->pages_written, done[r]);
+	}
+	atomic_fetch_add((atomic_int *)&e->pages_written, *hist_done);
+	return all;
+}
+
 static void render_history(void *ctx, size_t i)
 {
 	struct render_env *e = ctx;
@@ -689,6 +794,16 @@ static void render_history(void *ctx, size_t i)
 	const struct hist_file *hf = page_history(e, p);
 	if (!hf || !hf->n)
 		return;
+	int fp = fingerprinting(e), hist_done = 0;
+	struct cache_key hfp, kfp;
+	char *done = xcalloc(hf->n, 1);
+	if (fp) {
+		hfp = history_fp(e, (int)i, hf);
+		if (reuse_history(e, p, hf, &hfp, &hist_done, done)) {
+			free(done);
+			return;
+		}
+	}
 	char *out = history_out(p);
 	json_t *c = base_ctx(e, out, page_title(p));
 	char *title = xasprintf("History of %s", page_title(p));
@@ -703,32 +818,34 @@ static void render_history(void *ctx, size_t i)
 	struct version *vs = NULL;
 	for (size_t k = 0; k < hf->n; k++) {
 		const struct hist_rev *rv = &hf->revs[k];
-		json_t *r = rev_json(p, rv, out);
-		char *meta = NULL, *diff = NULL;
 		uint32_t flag;
-		struct cache_key dk;
-		if (e->cache)
-			dk = key_diff(e, hf, k);
-		if (get_pair(e, &dk, &flag, &meta, &diff) < 0) {
-			versions(e, hf, &vs);
-			const struct version *older = k + 1 < hf->n ? &vs[k + 1] : NULL;
-			struct buf mb = BUF_INIT, db = BUF_INIT;
-			revdiff_meta(older ? older->fm : NULL, vs[k].fm, &mb);
-			revdiff_body(older ? older->body : NULL, vs[k].body, &db);
-			meta = xstrdup(buf_cstr(&mb));
-			diff = xstrdup(buf_cstr(&db));
-			buf_free(&mb);
-			buf_free(&db);
-			if (e->cache && !vs[k].failed && !(older && older->failed))
-				put_pair(e, &dk, 0, meta, diff);
+		if (!hist_done) {
+			json_t *r = rev_json(p, rv, out);
+			char *meta = NULL, *diff = NULL;
+			struct cache_key dk;
+			if (e->cache)
+				dk = key_diff(e, hf, k);
+			if (get_pair(e, &dk, &flag, &meta, &diff) < 0) {
+				versions(e, hf, &vs);
+				const struct version *older = k + 1 < hf->n ? &vs[k + 1] : NULL;
+				struct buf mb = BUF_INIT, db = BUF_INIT;
+				revdiff_meta(older ? older->fm : NULL, vs[k].fm, &mb);
+				revdiff_body(older ? older->body : NULL, vs[k].body, &db);
+				meta = xstrdup(buf_cstr(&mb));
+				diff = xstrdup(buf_cstr(&db));
+				buf_free(&mb);
+				buf_free(&db);
+				if (e->cache && !vs[k].failed && !(older && older->failed))
+					put_pair(e, &dk, 0, meta, diff);
+			}
+			set_str(r, "meta_html", meta);
+			set_str(r, "diff_html", diff);
+			set_str(r, "anchor", rv->id);
+			free(meta);
+			free(diff);
+			json_array_append_new(list, r);
 		}
-		set_str(r, "meta_html", meta);
-		set_str(r, "diff_html", diff);
-		set_str(r, "anchor", rv->id);
-		free(meta);
-		free(diff);
-		json_array_append_new(list, r);
-		if (rv->change == HIST_DELETED)
+		if (done[k])
 			continue;
 		char *old_title = NULL, *html = NULL;
 		struct cache_key pk;
@@ -745,15 +862,21 @@ static void render_history(void *ctx, size_t i)
 			if (e->cache && !vs[k].failed)
 				put_pair(e, &pk, old_title != NULL, old_title, html);
 		}
-		render_revision(e, (int)i, hf, k, old_title, html);
+		if (fp)
+			kfp = sub_fp(e, &hfp, (long long)k);
+		render_revision(e, (int)i, hf, k, old_title, html, fp ? &kfp : NULL);
 		free(old_title);
 		free(html);
 	}
 	for (size_t k = 0; vs && k < hf->n; k++)
 		version_free(&vs[k]);
 	free(vs);
+	free(done);
 	json_object_set_new(c, "revisions", list);
-	emit(e, out, "history", c);
+	if (fp)
+		kfp = sub_fp(e, &hfp, -1);
+	if (!hist_done)
+		emit_fp(e, out, "history", c, fp ? &kfp : NULL, NULL);
 	json_decref(c);
 	free(out);
 }
@@ -1081,21 +1204,31 @@ static void render_print(struct render_env *e)
 int render_site(struct render_env *e)
 {
 	int before = diag_errors(e->d);
+	double t = diag_clock_ms();
 	e->shape = shape_new(e->site);
+	e->page_fp = xcalloc(e->site->npages + 1, sizeof *e->page_fp);
+	diag_lap(e->timings, "  shape", &t);
 	if (!tmpl_set_has(e->tmpl, "print"))
 		e->shape->print = 0;
 	par_for(e->site->npages, e->jobs, render_one, e);
+	diag_lap(e->timings, "  pages", &t);
 	if (e->hist)
 		par_for(e->site->npages, e->jobs, render_history, e);
+	diag_lap(e->timings, "  history pages", &t);
 	render_changes(e);
 	render_tags(e);
 	render_az(e);
 	render_redirects(e);
+	diag_lap(e->timings, "  lists", &t);
 	render_search(e);
+	diag_lap(e->timings, "  search", &t);
 	render_print(e);
 	if (e->out)
 		feeds_sitemap(e->site, e->out, e->d);
+	diag_lap(e->timings, "  print and feeds", &t);
 	shape_free(e->shape, e->site->npages);
 	e->shape = NULL;
+	free(e->page_fp);
+	e->page_fp = NULL;
 	return diag_errors(e->d) > before ? -1 : 0;
 }

@@ -819,13 +819,6 @@ static int watcher_drain(struct watcher *w)
 	return relevant;
 }
 
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 /* ---- building ---- */
 
 /* Runs one build and tells the event streams.  Returns build_run's
@@ -879,8 +872,8 @@ static void watch_loop(struct server *s, struct watcher *w)
 			break;
 		if (!(fds[0].revents & POLLIN) || !watcher_drain(w))
 			continue;
-		double first = now_ms();
-		while (!s->stop && now_ms() - first < DEBOUNCE_MAX_MS) {
+		double first = diag_clock_ms();
+		while (!s->stop && diag_clock_ms() - first < DEBOUNCE_MAX_MS) {
 			int rc = poll(fds, 2, DEBOUNCE_MS);
 			if (rc == 0)
 				break;

@@ -48,6 +48,19 @@ same "a first build with history matches a clean build"
 check "the cache lives in the git dir" sh -c "ls '$C'/*/seg-*.qcs"
 same "a rebuild with nothing changed matches a clean build"
 
+# Unchanged pages are linked from the previous build by fingerprint, without
+# being rendered or read: a file edited by hand in the output is noticed by
+# its inode, size and time, and made again.
+rev=$(ls "$TMP/inc/rights/" | grep 'privacy.rev-' | head -n 1)
+printf 'hand edit' >> "$TMP/inc/rights/privacy.html"
+printf 'X' | dd of="$TMP/inc/rights/$rev" bs=1 seek=20 conv=notrunc 2>/dev/null
+same "after output files were edited by hand (one grown, one overwritten in place), the rebuild matches a clean build"
+lacks "the hand edit is gone" "$TMP/inc/rights/privacy.html" "hand edit"
+i1=$(stat -c %i "$TMP/inc/rights/speech.history.html")
+run "$S" build -o "$TMP/inc"
+i2=$(stat -c %i "$TMP/inc/rights/speech.history.html")
+if [ -n "$i1" ] && [ "$i1" = "$i2" ]; then ok "an unchanged history page is the previous build's file (a hard link)"; else not_ok "an unchanged history page is the previous build's file (a hard link)" "inode $i1 then $i2"; fi
+
 printf '\nOne more sentence, not committed.\n' >> "$S/content/rights/speech.md"
 same "after editing one article's body, the rebuild matches a clean build"
 contains "the edit is in the rebuilt page" "$TMP/inc/rights/speech.html" "One more sentence"
