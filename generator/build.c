@@ -1078,6 +1078,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 			output_set_manifest(&out, img, len);
 	}
 	char *bid = build_id(&r);
+	diag_lap(r.timings, "build id and manifest", &tl);
 	struct render_env env = { .build_id = bid, .site = &r.site, .tmpl = r.tmpl, .hist = r.hist, .ix = r.ix,
 				  .cache = r.cache, .link_env = r.env,
 				  .out = out_open ? &out : NULL, .d = d, .jobs = r.jobs,
@@ -1124,6 +1125,7 @@ done:
 	/* Entries are right whatever the build's outcome; only a build that
 	 * rendered everything knows which old ones are no longer needed. */
 	cache_close(r.cache, rendered);
+	diag_lap(r.timings, "cache", &tl);
 	st->ms = diag_clock_ms() - t0;
 	free(out_path);
 	json_decref(claims);

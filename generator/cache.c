@@ -495,6 +495,18 @@ int cache_get(struct cache *c, const struct cache_key *k, char **data, size_t *l
 	return 0;
 }
 
+void cache_touch(struct cache *c, const struct cache_key *k)
+{
+	for (size_t i = c ? c->nsegs : 0; i-- > 0;) {
+		const struct seg *s = &c->segs[i];
+		const struct entry *t = seg_find(s, k);
+		if (t) {
+			atomic_store_explicit(&s->used[t - s->tab], 1, memory_order_relaxed);
+			return;
+		}
+	}
+}
+
 /* ---- writing segments ---------------------------------------------------- */
 
 static int writer_open(struct cache *c, struct writer *w)

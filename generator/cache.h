@@ -54,6 +54,11 @@ struct cache *cache_open(const char *site_dir);
  * Thread-safe. */
 int cache_get(struct cache *c, const struct cache_key *k, char **data, size_t *len);
 
+/* Marks k's entry (if any) as still needed, without reading it: a build
+ * that reused an output made from it keeps it for the next build that
+ * cannot.  Thread-safe. */
+void cache_touch(struct cache *c, const struct cache_key *k);
+
 /* Stores a copy of data under k, written out by cache_close.
  * Thread-safe. */
 void cache_put(struct cache *c, const struct cache_key *k, const void *data, size_t len);

@@ -747,6 +747,11 @@ static struct cache_key history_fp(struct render_env *e, int i, const struct his
 		struct cache_key dk = key_diff(e, hf, k), pk = key_past(e, p, rv);
 		cache_key_bytes(&kb, dk.h, sizeof dk.h);
 		cache_key_bytes(&kb, pk.h, sizeof pk.h);
+		/* kept for a later build that must render this history again
+		 * (a template edit, say) even when this one links it all */
+		cache_touch(e->cache, &dk);
+		if (rv->change != HIST_DELETED)
+			cache_touch(e->cache, &pk);
 	}
 	return cache_key_end(&kb);
 }
