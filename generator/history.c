@@ -3,11 +3,12 @@
  * history.h), plus the working tree's state.  Hands on per-file revision
  * lists, moves for redirect pages, and past blobs on demand.
  *
- * Speed: trees are compared entry by entry (sorted merge-join, recursing
- * only into subtrees whose ids differ, only under content/), each tree is
- * read once for a child and its parent (a two-generation tree cache), and
- * the commit graph is ordered by hand, which also lets a shallow clone's
- * missing parents end the walk instead of failing it. */
+ * Speed: trees are compared entry by entry (sorted merge-join, descending
+ * only into subtrees whose ids differ, only under content/), one folder
+ * depth at a time with each folder's versions read in a row, newest first,
+ * so each version is read once while its delta base is still in libgit2's
+ * cache (see plan_diff); the commit graph is ordered by hand, which also
+ * lets a shallow clone's missing parents end the walk instead of failing. */
 #include "history.h"
 
 #include <errno.h>
