@@ -898,15 +898,14 @@ static void fnv_json(uint64_t *h, json_t *v)
 	free(d);
 }
 
-/* A hash of the theme's files (names and bytes); *uses_build_id (when
- * given) tells whether a template mentions build_id. */
+/* A hash of the theme's files (names and bytes); *uses_build_id tells
+ * whether a template mentions build_id. */
 static uint64_t theme_digest(const struct run *r, int *uses_build_id)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 	char **files = NULL;
 	size_t n = 0;
-	if (uses_build_id)
-		*uses_build_id = 0;
+	*uses_build_id = 0;
 	fs_list_files(r->theme_dir, &files, &n);
 	for (size_t i = 0; i < n; i++) {
 		char *path = xasprintf("%s/%s", r->theme_dir, files[i]);
@@ -915,7 +914,7 @@ static uint64_t theme_digest(const struct run *r, int *uses_build_id)
 		fnv_str(&h, files[i]);
 		if (fs_read_file(path, &data, &len) == 0) {
 			fnv(&h, data, len);
-			if (uses_build_id && !strncmp(files[i], "templates/", 10) && memmem(data, len, "build_id", 8))
+			if (!strncmp(files[i], "templates/", 10) && memmem(data, len, "build_id", 8))
 				*uses_build_id = 1;
 		}
 		free(data);
@@ -941,10 +940,9 @@ static struct cache_key manifest_key(const struct run *r, const char *out)
  * theme and site.yml (quire itself is in every cache key).  Outputs whose
  * context and render key are unchanged are linked from the previous build
  * without rendering (output_reuse). */
-static struct cache_key render_key(const struct run *r, int *uses_build_id)
+static struct cache_key render_key(const struct run *r, uint64_t th)
 {
 	struct cache_keybuf kb;
-	uint64_t th = theme_digest(r, uses_build_id);
 	char *cfg = xasprintf("%s/site.yml", r->site.dir), *data = NULL;
 	size_t len = 0;
 	cache_key_begin(r->cache, &kb, "render");
@@ -960,7 +958,7 @@ static struct cache_key render_key(const struct run *r, int *uses_build_id)
 /* A fingerprint of everything a build reads, so the service worker knows
  * when to refresh its cache.  Never a time: rebuilding the same sources
  * must give the same bytes. */
-static char *build_id(const struct run *r)
+static char *build_id(const struct run *r, uint64_t th)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 	fnv_str(&h, QUIRE_BUILD_SALT);
@@ -974,7 +972,6 @@ static char *build_id(const struct run *r)
 	}
 	for (size_t i = 0; i < r->site.nassets; i++)
 		fnv_str(&h, r->site.assets[i]);
-	uint64_t th = theme_digest(r, NULL);
 	fnv(&h, &th, sizeof th);
 	if (r->hist)
 		fnv_str(&h, hist_head(r->hist));
@@ -1069,15 +1066,16 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	}
 	struct cache_key mkey = { { 0, 0 } }, rkey = { { 0, 0 } };
 	int uses_bid = 1;
+	uint64_t theme = theme_digest(&r, &uses_bid);
 	if (out_open && r.cache) {
 		mkey = manifest_key(&r, out_path);
-		rkey = render_key(&r, &uses_bid);
+		rkey = render_key(&r, theme);
 		char *img;
 		size_t len;
 		if (cache_get(r.cache, &mkey, &img, &len))
 			output_set_manifest(&out, img, len);
 	}
-	char *bid = build_id(&r);
+	char *bid = build_id(&r, theme);
 	diag_lap(r.timings, "build id and manifest", &tl);
 	struct render_env env = { .build_id = bid, .site = &r.site, .tmpl = r.tmpl, .hist = r.hist, .ix = r.ix,
 				  .cache = r.cache, .link_env = r.env,

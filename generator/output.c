@@ -269,17 +269,24 @@ static int create_new(const char *path)
 	return fd;
 }
 
-/* Makes staging's path a hard link to rel in the previous OUT, checking
- * that it is the very file old was opened on.  Returns 0 or -1 (then path
- * does not exist and the caller writes it). */
-static int link_prev(const struct output *o, const char *rel, const char *path, int old)
+/* Makes staging's path a hard link to rel in the previous OUT, creating
+ * folders and replacing what path held.  0 or -1. */
+static int link_from_prev(const struct output *o, const char *rel, const char *path)
 {
 	int rc = linkat(o->prev_fd, rel, AT_FDCWD, path, 0);
 	if (rc < 0 && errno == ENOENT && fs_mkdirs_for(path) == 0)
 		rc = linkat(o->prev_fd, rel, AT_FDCWD, path, 0);
 	if (rc < 0 && errno == EEXIST && unlink(path) == 0)
 		rc = linkat(o->prev_fd, rel, AT_FDCWD, path, 0);
-	if (rc < 0)
+	return rc;
+}
+
+/* Makes staging's path a hard link to rel in the previous OUT, checking
+ * that it is the very file old was opened on.  Returns 0 or -1 (then path
+ * does not exist and the caller writes it). */
+static int link_prev(const struct output *o, const char *rel, const char *path, int old)
+{
+	if (link_from_prev(o, rel, path) < 0)
 		return -1;
 	struct stat a, b;
 	if (fstat(old, &a) == 0 && lstat(path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
@@ -400,9 +407,7 @@ int output_reuse(struct output *o, const char *rel, const uint64_t fp[2])
 	    fstatat(o->prev_fd, rel, &st, AT_SYMLINK_NOFOLLOW) < 0 || !same_file(r, &st))
 		return 0;
 	char *path = xasprintf("%s/%s", o->staging, rel);
-	int rc = linkat(o->prev_fd, rel, AT_FDCWD, path, 0);
-	if (rc < 0 && errno == ENOENT && fs_mkdirs_for(path) == 0)
-		rc = linkat(o->prev_fd, rel, AT_FDCWD, path, 0);
+	int rc = link_from_prev(o, rel, path);
 	struct stat now;
 	/* the very file checked, not one swapped in since */
 	int ok = rc == 0 && lstat(path, &now) == 0 && same_file(r, &now);
