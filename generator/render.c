@@ -302,16 +302,18 @@ static json_t *tag_list(const struct page *p, const char *from)
 	return a;
 }
 
-static json_t *toc(const struct page *p)
+/* The table of contents of a page with these headings: h2 and h3, when
+ * there are at least three. */
+static json_t *toc_of(const struct heading *hs, size_t n)
 {
 	json_t *a = json_array();
 	size_t count = 0;
-	for (size_t i = 0; i < p->nheadings; i++)
-		count += p->headings[i].level >= 2 && p->headings[i].level <= 3;
+	for (size_t i = 0; i < n; i++)
+		count += hs[i].level >= 2 && hs[i].level <= 3;
 	if (count < 3)
 		return a;
-	for (size_t i = 0; i < p->nheadings; i++) {
-		const struct heading *h = &p->headings[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct heading *h = &hs[i];
 		if (h->level < 2 || h->level > 3)
 			continue;
 		json_t *o = json_object();
@@ -321,6 +323,11 @@ static json_t *toc(const struct page *p)
 		json_array_append_new(a, o);
 	}
 	return a;
+}
+
+static json_t *toc(const struct page *p)
+{
+	return toc_of(p->headings, p->nheadings);
 }
 
 static char *short_id(const char *id)
@@ -600,7 +607,7 @@ static const char *blob_of(const struct hist_rev *rv)
 static struct cache_key key_past(const struct render_env *e, const struct page *p, const struct hist_rev *rv)
 {
 	struct cache_keybuf kb;
-	cache_key_begin(e->cache, &kb, "past-version");
+	cache_key_begin(e->cache, &kb, "past-version-2");
 	cache_key_int(&kb, e->site->cfg.unsafe_html);
 	cache_key_str(&kb, blob_of(rv));
 	cache_key_str(&kb, p->key);
@@ -619,8 +626,8 @@ static struct cache_key key_diff(const struct render_env *e, const struct hist_f
 	return cache_key_end(&kb);
 }
 
-/* Reads two strings stored under k.  Returns 0, or -1 on a miss. */
-static int get_pair(struct render_env *e, const struct cache_key *k, uint32_t *flag, char **a, char **b)
+/* Reads n strings stored under k.  Returns 0, or -1 on a miss. */
+static int get_strs(struct render_env *e, const struct cache_key *k, uint32_t *flag, char **v, size_t n)
 {
 	char *data;
 	size_t len;
@@ -628,58 +635,82 @@ static int get_pair(struct render_env *e, const struct cache_key *k, uint32_t *f
 		return -1;
 	struct cache_reader rd = { .p = data, .len = len };
 	*flag = cache_r_u32(&rd);
-	*a = cache_r_str(&rd);
-	*b = cache_r_str(&rd);
+	for (size_t i = 0; i < n; i++)
+		v[i] = cache_r_str(&rd);
 	int bad = rd.bad || rd.off != len;
 	free(data);
 	if (bad) {
-		free(*a);
-		free(*b);
-		*a = *b = NULL;
+		for (size_t i = 0; i < n; i++) {
+			free(v[i]);
+			v[i] = NULL;
+		}
 		return -1;
 	}
 	return 0;
 }
 
-static void put_pair(struct render_env *e, const struct cache_key *k, uint32_t flag, const char *a, const char *b)
+static void put_strs(struct render_env *e, const struct cache_key *k, uint32_t flag, char *const *v, size_t n)
 {
-	struct buf v = BUF_INIT;
-	cache_w_u32(&v, flag);
-	cache_w_str(&v, a);
-	cache_w_str(&v, b);
-	cache_put(e->cache, k, v.ptr, v.len);
-	buf_free(&v);
+	struct buf b = BUF_INIT;
+	cache_w_u32(&b, flag);
+	for (size_t i = 0; i < n; i++)
+		cache_w_str(&b, v[i]);
+	cache_put(e->cache, k, b.ptr, b.len);
+	buf_free(&b);
 }
 
-/* A past version's title (NULL: none) and HTML, both new strings.  Its
- * links point at today's articles where they exist and become text where
- * not. */
-static void past_html(struct render_env *e, const struct page *p, const struct hist_rev *rv,
-		      const struct version *v, char **title, char **html)
+/* A past version as its revision page shows it: its own title (NULL:
+ * none), HTML and table of contents (JSON), all new strings. */
+struct past {
+	char *title, *html, *toc;
+};
+
+static void past_free(struct past *v)
 {
-	char *out = rev_out(p, rv->id);
+	free(v->title);
+	free(v->html);
+	free(v->toc);
+}
+
+/* Renders a past version.  Its links point at today's articles where they
+ * exist and become text where not. */
+static void past_make(struct render_env *e, const struct page *p, const struct hist_rev *rv,
+		      const struct version *v, struct past *out)
+{
+	char *rel = rev_out(p, rv->id);
 	struct md_doc doc;
+	struct heading *hs = NULL;
+	size_t nh = 0;
 	md_parse(&doc, v->body ? v->body : "", v->body ? strlen(v->body) : 0, 1, e->site->cfg.unsafe_html);
 	md_expand_wikilinks(&doc);
-	struct links_ctx lc = { .site = e->site, .ix = e->ix, .page = p, .out_path = out, .past = 1 };
-	md_render(&doc, links_resolve, &lc, html, NULL);
+	md_headings(&doc, &hs, &nh);
+	json_t *toc = toc_of(hs, nh);
+	out->toc = json_dumps(toc, JSON_COMPACT);
+	json_decref(toc);
+	md_free_headings(hs, nh);
+	struct links_ctx lc = { .site = e->site, .ix = e->ix, .page = p, .out_path = rel, .past = 1 };
+	md_render(&doc, links_resolve, &lc, &out->html, NULL);
 	free(lc.targets);
 	md_free(&doc);
-	free(out);
+	free(rel);
 	const char *t = json_string_value(json_object_get(v->fm, "title"));
-	*title = t ? xstrdup(t) : NULL;
+	out->title = t ? xstrdup(t) : NULL;
 }
 
 /* A past version goes through the same templates as the article. */
 static void render_revision(struct render_env *e, int i, const struct hist_file *hf, size_t k,
-			    const char *old_title, const char *html, const struct cache_key *fp)
+			    const struct past *past, const struct cache_key *fp)
 {
 	const struct page *p = e->site->pages[i];
 	const struct hist_rev *rv = &hf->revs[k];
 	char *out = rev_out(p, rv->id);
-	json_t *c = page_ctx(e, i, out, html);
-	if (old_title)
-		set_str(c, "title", old_title);
+	json_t *c = page_ctx(e, i, out, past->html);
+	if (past->title)
+		set_str(c, "title", past->title);
+	json_t *toc = past->toc ? json_loads(past->toc, 0, NULL) : NULL;
+	json_object_set_new(c, "toc", json_is_array(toc) ? toc : json_array());
+	if (toc && !json_is_array(toc))
+		json_decref(toc);
 	json_t *banner = json_object();
 	set_own(banner, "date", date_human(rv->time, rv->tz_minutes));
 	set_own(banner, "iso", date_iso(rv->time, rv->tz_minutes));
@@ -826,11 +857,13 @@ static void render_history(void *ctx, size_t i)
 		uint32_t flag;
 		if (!hist_done) {
 			json_t *r = rev_json(p, rv, out);
-			char *meta = NULL, *diff = NULL;
+			char *md[2] = { NULL, NULL }, *meta, *diff;
 			struct cache_key dk;
 			if (e->cache)
 				dk = key_diff(e, hf, k);
-			if (get_pair(e, &dk, &flag, &meta, &diff) < 0) {
+			if (get_strs(e, &dk, &flag, md, 2) == 0) {
+				meta = md[0], diff = md[1];
+			} else {
 				versions(e, hf, &vs);
 				const struct version *older = k + 1 < hf->n ? &vs[k + 1] : NULL;
 				struct buf mb = BUF_INIT, db = BUF_INIT;
@@ -840,8 +873,9 @@ static void render_history(void *ctx, size_t i)
 				diff = xstrdup(buf_cstr(&db));
 				buf_free(&mb);
 				buf_free(&db);
+				md[0] = meta, md[1] = diff;
 				if (e->cache && !vs[k].failed && !(older && older->failed))
-					put_pair(e, &dk, 0, meta, diff);
+					put_strs(e, &dk, 0, md, 2);
 			}
 			set_str(r, "meta_html", meta);
 			set_str(r, "diff_html", diff);
@@ -852,26 +886,26 @@ static void render_history(void *ctx, size_t i)
 		}
 		if (done[k])
 			continue;
-		char *old_title = NULL, *html = NULL;
+		struct past past = { NULL, NULL, NULL };
 		struct cache_key pk;
 		if (e->cache)
 			pk = key_past(e, p, rv);
-		if (get_pair(e, &pk, &flag, &old_title, &html) == 0) {
-			if (!flag) {
-				free(old_title);
-				old_title = NULL;
-			}
+		char *f[3];
+		if (get_strs(e, &pk, &flag, f, 3) == 0) {
+			past = (struct past){ flag ? f[0] : NULL, f[1], f[2] };
+			if (!flag)
+				free(f[0]);
 		} else {
 			versions(e, hf, &vs);
-			past_html(e, p, rv, &vs[k], &old_title, &html);
+			past_make(e, p, rv, &vs[k], &past);
+			char *g[3] = { past.title, past.html, past.toc };
 			if (e->cache && !vs[k].failed)
-				put_pair(e, &pk, old_title != NULL, old_title, html);
+				put_strs(e, &pk, past.title != NULL, g, 3);
 		}
 		if (fp)
 			kfp = sub_fp(e, &hfp, (long long)k);
-		render_revision(e, (int)i, hf, k, old_title, html, fp ? &kfp : NULL);
-		free(old_title);
-		free(html);
+		render_revision(e, (int)i, hf, k, &past, fp ? &kfp : NULL);
+		past_free(&past);
 	}
 	for (size_t k = 0; vs && k < hf->n; k++)
 		version_free(&vs[k]);

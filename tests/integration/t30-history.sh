@@ -98,3 +98,17 @@ site empty
 git -C "$S" init -q -b main; page "$S" a.md "A" "text"
 run "$S" build
 status_is "a repository with no commits builds" "$RC" 0
+
+# A past version shows its own table of contents, not today's.
+site toc
+git -C "$S" init -q -b main
+page "$S" a.md "Sections" "## Alpha\n\nOne.\n\n## Beta\n\nTwo.\n\n## Gamma\n\nThree."
+commit "2026-01-01T00:00:00Z" "X Y" "first headings"
+page "$S" a.md "Sections" "## Delta\n\nOne.\n\n## Epsilon\n\nTwo.\n\n## Zeta\n\nThree."
+commit "2026-01-02T00:00:00Z" "X Y" "new headings"
+run "$S" build
+first=$(git -C "$S" rev-list --reverse HEAD | head -n 1 | cut -c1-10)
+R=$S/public/a.rev-$first.html
+contains "a past version's contents list its own headings" "$R" '<li><a href="#alpha">Alpha</a></li>'
+lacks "and not the current version's" "$R" '#delta'
+contains "the current article lists today's headings" "$S/public/a.html" '<li><a href="#delta">Delta</a></li>'
