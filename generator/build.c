@@ -965,10 +965,14 @@ static char *build_id(const struct run *r, uint64_t th)
 	fnv_json(&h, r->site.cfg.params);
 	for (size_t i = 0; i < r->site.npages; i++) {
 		const struct page *p = r->site.pages[i];
-		fnv_str(&h, p->key);
-		fnv_json(&h, p->data);
-		fnv_str(&h, p->body);
-		fnv_str(&h, p->html_in);
+		struct cache_keybuf kb;
+		cache_key_begin(NULL, &kb, "page");
+		cache_key_str(&kb, p->key);
+		cache_key_json(&kb, p->data);
+		cache_key_str(&kb, p->body);
+		cache_key_str(&kb, p->html_in);
+		struct cache_key k = cache_key_end(&kb);
+		fnv(&h, k.h, sizeof k.h);
 	}
 	for (size_t i = 0; i < r->site.nassets; i++)
 		fnv_str(&h, r->site.assets[i]);

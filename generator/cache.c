@@ -154,7 +154,8 @@ static uint64_t xxh64(const void *data, size_t len, uint64_t seed)
 void cache_key_begin(const struct cache *c, struct cache_keybuf *kb, const char *kind)
 {
 	kb->b = (struct buf)BUF_INIT;
-	buf_put(&kb->b, (const char *)c->salt, sizeof c->salt);
+	if (c)
+		buf_put(&kb->b, (const char *)c->salt, sizeof c->salt);
 	cache_key_str(kb, kind);
 }
 

@@ -33,13 +33,15 @@ struct cache_keybuf {
 	struct buf b;
 };
 
-/* Starts a key of the given kind ("phase-a", ...) for cache c. */
+/* Starts a key of the given kind ("phase-a", ...) for cache c (NULL: a
+ * plain hash, without quire's own fingerprint). */
 void cache_key_begin(const struct cache *c, struct cache_keybuf *kb, const char *kind);
 void cache_key_bytes(struct cache_keybuf *kb, const void *data, size_t len);
 void cache_key_str(struct cache_keybuf *kb, const char *s); /* NULL and "" differ */
 void cache_key_int(struct cache_keybuf *kb, long long v);
-/* A JSON value by structure (objects in iteration order), without
- * serialising it. */
+/* A JSON value by structure (objects in their insertion order, which
+ * quire keeps the same from build to build: see hooks.c sort_keys),
+ * without serialising it. */
 void cache_key_json(struct cache_keybuf *kb, json_t *v);
 /* Hashes the material and frees it. */
 struct cache_key cache_key_end(struct cache_keybuf *kb);

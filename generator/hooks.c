@@ -386,6 +386,34 @@ static void path_index(struct conv *c, lua_Integer i)
 
 static json_t *to_json(struct conv *c, int idx, int depth);
 
+static int cmp_key(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Re-inserts o's members in key order.  Lua's pairs() order changes from
+ * run to run; a JSON object keeps insertion order, and every hash and
+ * output quire makes of it must be the same from build to build. */
+static void sort_keys(json_t *o)
+{
+	size_t n = json_object_size(o), k = 0;
+	if (n < 2)
+		return;
+	const char **keys = xmalloc(n * sizeof *keys);
+	const char *key;
+	json_t *v;
+	json_object_foreach(o, key, v)
+		keys[k++] = key;
+	qsort(keys, n, sizeof *keys, cmp_key);
+	json_t *copy = json_object();
+	for (k = 0; k < n; k++)
+		json_object_set(copy, keys[k], json_object_get(o, keys[k]));
+	free(keys);
+	json_object_clear(o);
+	json_object_update(o, copy);
+	json_decref(copy);
+}
+
 static json_t *table_to_json(struct conv *c, int idx, int depth)
 {
 	lua_State *L = c->L;
@@ -479,6 +507,7 @@ static json_t *table_to_json(struct conv *c, int idx, int depth)
 			}
 			lua_pop(L, 1);
 		}
+		sort_keys(out);
 	}
 	c->nanc--;
 	lua_settop(L, top);

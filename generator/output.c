@@ -402,20 +402,19 @@ int output_reuse(struct output *o, const char *rel, const uint64_t fp[2])
 	struct output_rec key = { .rel = (char *)rel };
 	const struct output_rec *r = o->prev_fd < 0 || !o->nprev ? NULL :
 		bsearch(&key, o->prev, o->nprev, sizeof *o->prev, rec_cmp);
-	struct stat st;
-	if (!r || r->fp[0] != fp[0] || r->fp[1] != fp[1] || !safe_rel(rel) ||
-	    fstatat(o->prev_fd, rel, &st, AT_SYMLINK_NOFOLLOW) < 0 || !same_file(r, &st))
+	if (!r || r->fp[0] != fp[0] || r->fp[1] != fp[1] || !safe_rel(rel))
 		return 0;
+	/* Link first, then check what was linked: the very file recorded,
+	 * not one edited or swapped in since. */
 	char *path = xasprintf("%s/%s", o->staging, rel);
+	struct stat st;
 	int rc = link_from_prev(o, rel, path);
-	struct stat now;
-	/* the very file checked, not one swapped in since */
-	int ok = rc == 0 && lstat(path, &now) == 0 && same_file(r, &now);
+	int ok = rc == 0 && lstat(path, &st) == 0 && same_file(r, &st);
 	if (rc == 0 && !ok)
 		unlink(path);
 	free(path);
 	if (ok)
-		record(o, rel, fp, &now);
+		record(o, rel, fp, &st);
 	return ok;
 }
 

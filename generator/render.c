@@ -1151,6 +1151,14 @@ static void render_redirects(struct render_env *e)
 	json_decref(done);
 }
 
+/* Search files go through the output like pages: an unchanged shard is
+ * linked from the previous build, not written as a new file. */
+static int write_search_file(void *ctx, const char *name, const char *data, size_t len)
+{
+	struct render_env *e = ctx;
+	return output_write(e->out, name, data, len, e->d);
+}
+
 static void render_search(struct render_env *e)
 {
 	const struct site *s = e->site;
@@ -1162,6 +1170,7 @@ static void render_search(struct render_env *e)
 	json_decref(c);
 	if (!e->out)
 		return;
+	double t0 = diag_clock_ms();
 	struct search_index *ix = search_new();
 	for (size_t i = 0; i < s->npages; i++) {
 		const struct page *p = s->pages[i];
@@ -1173,7 +1182,11 @@ static void render_search(struct render_env *e)
 			   page_str(p, "summary"), buf_cstr(&hs), p->text ? p->text : "");
 		buf_free(&hs);
 	}
+	double t = diag_clock_ms();
+	diag_lap(e->timings, "    search index", &t0);
+	search_set_writer(ix, write_search_file, e);
 	search_write(ix, output_staging(e->out), e->d);
+	diag_lap(e->timings, "    search files", &t);
 	search_free(ix);
 }
 

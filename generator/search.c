@@ -338,6 +338,8 @@ struct search_index {
 	size_t ndocs, docs_cap;
 	struct buf tok; /* scratch for the current token */
 	size_t bytes_written, files_written;
+	search_writer_fn writer; /* NULL: files go into out_dir */
+	void *writer_ctx;
 };
 
 struct search_index *search_new(void)
@@ -722,9 +724,22 @@ static uint32_t bucket_of(const struct strtab *keys, const char *w)
 	return 0;
 }
 
+void search_set_writer(struct search_index *s, search_writer_fn fn, void *ctx)
+{
+	s->writer = fn;
+	s->writer_ctx = ctx;
+}
+
 static int write_file(struct search_index *s, const char *dir, const char *name,
 		      const struct buf *b, struct diag *d)
 {
+	if (s->writer) {
+		if (s->writer(s->writer_ctx, name, b->ptr ? b->ptr : "", b->len) < 0)
+			return -1;
+		s->bytes_written += b->len;
+		s->files_written++;
+		return 0;
+	}
 	char *path = xasprintf("%s/%s", dir, name);
 	FILE *f = fopen(path, "wb");
 	int rc = -1;

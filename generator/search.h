@@ -32,6 +32,12 @@ void search_add(struct search_index *s, const char *url, const char *title,
  * their order.  Returns 0, or -1 after reporting an I/O error to d. */
 int search_write(struct search_index *s, const char *out_dir, struct diag *d);
 
+/* Hands every file search_write makes to fn (name relative to the output
+ * folder) instead of writing it into out_dir; fn reports its own errors
+ * and returns 0 or -1. */
+typedef int (*search_writer_fn)(void *ctx, const char *name, const char *data, size_t len);
+void search_set_writer(struct search_index *s, search_writer_fn fn, void *ctx);
+
 /* Total bytes written by the last search_write (0 before). */
 size_t search_bytes_written(const struct search_index *s);
 

@@ -8,8 +8,13 @@ run "$S" build
 status_is "the fixture builds" "$RC" 0
 cp -r "$S/public" "$TMP/good"
 
-# A disk that fills up: writes fail part-way.
+# A disk that fills up: writes fail part-way.  Every page is edited first:
+# unchanged pages would be linked from the previous build, not written.
+cp -r "$S/content" "$TMP/content-saved"
+for f in "$S"/content/*/*.md; do printf '\nEdited.\n' >>"$f"; done
 (trap '' XFSZ; ulimit -f 8; "$QUIRE" build -s "$S" -o "$S/public" >/dev/null 2>"$TMP/err"); rc=$?
+rm -rf "$S/content"
+cp -r "$TMP/content-saved" "$S/content"
 [ "$rc" -ne 0 ] && ok "a full disk fails the build (status $rc)" || not_ok "a full disk fails the build"
 contains "the message says a file could not be written" "$TMP/err" "cannot write"
 check "after a full disk OUT is unchanged" diff -r "$TMP/good" "$S/public"
