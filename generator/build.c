@@ -2,6 +2,7 @@
 #include "build.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +45,7 @@ struct run {
 	int cache_md;           /* phases A and B may use it (no Lua filters) */
 	struct cache_key env;   /* the link environment, for phase B */
 	int timings;            /* QUIRE_TIMINGS: print stage times */
+	int drop_bodies;        /* no print.html: free Markdown after phase B */
 };
 
 static int stopped(const struct run *r)
@@ -675,12 +677,8 @@ static void resolve_noting(void *ctx, const char *url, int wiki, int is_image, i
 	b->lc.d = b->quiet;
 }
 
-static void phase_b(void *ctx, size_t i)
+static void render_markdown(struct run *r, struct page *p)
 {
-	struct run *r = ctx;
-	if (stopped(r))
-		return;
-	struct page *p = r->site.pages[i];
 	if (!p->body) {
 		if (p->html_in && !p->html)
 			p->html = xstrdup(p->html_in);
@@ -707,6 +705,29 @@ static void phase_b(void *ctx, size_t i)
 	diag_free(b.quiet);
 	if (r->cache_md && !b.noisy && !doc.tables_disabled)
 		put_b(r, p, &k);
+}
+
+static void phase_b(void *ctx, size_t i)
+{
+	struct run *r = ctx;
+	if (stopped(r))
+		return;
+	struct page *p = r->site.pages[i];
+	render_markdown(r, p);
+	if (p->body) {
+		struct cache_keybuf kb;
+		cache_key_begin(NULL, &kb, "body");
+		cache_key_str(&kb, p->body);
+		struct cache_key k = cache_key_end(&kb);
+		memcpy(p->body_fp, k.h, sizeof p->body_fp);
+	}
+	/* Only print.html parses the Markdown again, and a site too large
+	 * for one has no use for it: keeping every body beside its HTML
+	 * would be a large site's peak memory. */
+	if (r->drop_bodies) {
+		free(p->body);
+		p->body = NULL;
+	}
 }
 
 /* ---- hooks (site) --------------------------------------------------- */
@@ -969,7 +990,7 @@ static char *build_id(const struct run *r, uint64_t th)
 		cache_key_begin(NULL, &kb, "page");
 		cache_key_str(&kb, p->key);
 		cache_key_json(&kb, p->data);
-		cache_key_str(&kb, p->body);
+		cache_key_bytes(&kb, p->body_fp, sizeof p->body_fp);
 		cache_key_str(&kb, p->html_in);
 		struct cache_key k = cache_key_end(&kb);
 		fnv(&h, k.h, sizeof k.h);
@@ -1037,6 +1058,10 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		r.hist = o->cache->hist = hist_reload(o->cache->hist, o->site_dir, d);
 	else if (r.site.cfg.history)
 		r.hist = hist_load_ex(o->site_dir, !o->check_only, d);
+	/* The walk frees far more than it keeps: give it back before the
+	 * pages take their share (peak memory is measured, see bench). */
+	if (r.hist && !hist_from_cache(r.hist))
+		malloc_trim(0);
 	if (r.hist)
 		diag_lap(r.timings, hist_from_cache(r.hist) ? "history (from cache)" : "history", &tl);
 	r.hooks = hooks_load(o->site_dir, hook_markdown, &r, d, &hook_failed);
@@ -1047,12 +1072,18 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	run_page_hooks(&r);
 	diag_lap(r.timings, "hooks", &tl);
 	par_for(r.site.npages, r.jobs, phase_a, &r);
+	malloc_trim(0); /* the parse trees are gone; keep the peak low */
 	diag_lap(r.timings, "markdown", &tl);
 	run_site_hooks(&r, claims);
 	r.ix = links_index_new(&r.site);
 	if (r.cache)
 		r.env = link_env(&r);
+	size_t articles = 0;
+	for (size_t i = 0; i < r.site.npages; i++)
+		articles += r.site.pages[i]->kind == PAGE_ARTICLE;
+	r.drop_bodies = articles > RENDER_PRINT_MAX_ARTICLES;
 	par_for(r.site.npages, r.jobs, phase_b, &r);
+	malloc_trim(0);
 	diag_lap(r.timings, "links", &tl);
 	if (stopped(&r)) {
 		diag_error(d, NULL, 0, 0, "build interrupted");

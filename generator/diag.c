@@ -165,7 +165,14 @@ double diag_clock_ms(void)
 void diag_lap(int on, const char *stage, double *since)
 {
 	double t = diag_clock_ms();
-	if (on)
-		fprintf(stderr, "%s: %.0f ms\n", stage, t - *since);
+	if (on) {
+		long rss = 0;
+		FILE *f = fopen("/proc/self/statm", "r");
+		if (f && fscanf(f, "%*d %ld", &rss) != 1)
+			rss = 0;
+		if (f)
+			fclose(f);
+		fprintf(stderr, "%s: %.0f ms (RSS %ld MB)\n", stage, t - *since, rss * 4096 / 1000000);
+	}
 	*since = t;
 }

@@ -2004,6 +2004,17 @@ struct history *hist_load(const char *site_dir, struct diag *d)
 	return hist_load_ex(site_dir, 1, d);
 }
 
+/* Swaps the repository handle for a fresh one: the walk's pack windows and
+ * object caches (tens of MB on a large site) go with the old handle. */
+static void reopen(struct history *h, const char *site_dir)
+{
+	git_repository *fresh = NULL;
+	if (git_repository_open_ext(&fresh, site_dir, 0, NULL) == 0) {
+		git_repository_free(h->repo);
+		h->repo = fresh;
+	}
+}
+
 struct history *hist_load_ex(const char *site_dir, int save_cache, struct diag *d)
 {
 	struct history *h = history_new();
@@ -2085,6 +2096,7 @@ struct history *hist_load_ex(const char *site_dir, int save_cache, struct diag *
 		goto fail;
 	finish(&w);
 	walk_free(&w);
+	reopen(h, site_dir);
 	if (cache && save_cache)
 		cache_save(h, cache);
 	free(cache);
@@ -2236,6 +2248,22 @@ char *hist_read_blob(struct history *h, const char *blob_hex, size_t *len)
 	pthread_cond_signal(&h->freed);
 	pthread_mutex_unlock(&h->lock);
 	return out;
+}
+
+void hist_release_readers(struct history *h)
+{
+	pthread_mutex_lock(&h->lock);
+	for (size_t i = 0; i < h->nreaders; i++)
+		if (!h->busy[i])
+			git_repository_free(h->readers[i]);
+	size_t kept = 0;
+	for (size_t i = 0; i < h->nreaders; i++)
+		if (h->busy[i]) {
+			h->readers[kept] = h->readers[i];
+			h->busy[kept++] = 1;
+		}
+	h->nreaders = kept;
+	pthread_mutex_unlock(&h->lock);
 }
 
 int hist_from_cache(const struct history *h)

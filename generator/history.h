@@ -114,6 +114,9 @@ size_t hist_moves(const struct history *h, const char *const **from, const char 
  * never repacked has long forward delta chains and reads slowly). */
 char *hist_read_blob(struct history *h, const char *blob_hex, size_t *len);
 
+/* Closes the blob readers not in use (each maps the pack files): they are
+ * opened again on demand. */
+void hist_release_readers(struct history *h);
 int hist_is_shallow(const struct history *h);
 /* 1 when hist_load read the revisions from the cache instead of walking. */
 int hist_from_cache(const struct history *h);

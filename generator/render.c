@@ -2,6 +2,7 @@
 #include "render.h"
 
 #include <ctype.h>
+#include <malloc.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,8 +78,6 @@ static void set_own(json_t *o, const char *k, char *v)
 	free(v);
 }
 
-/* Larger sites get no single-file handbook: it would be tens of MB. */
-#define PRINT_MAX_ARTICLES 1000
 
 /* ---- the site's shape ------------------------------------------------ */
 
@@ -185,7 +184,7 @@ static struct shape *shape_new(const struct site *s)
 	size_t articles = 0;
 	for (size_t i = 0; i < n; i++)
 		articles += s->pages[i]->kind == PAGE_ARTICLE;
-	sh->print = sh->home >= 0 && articles <= PRINT_MAX_ARTICLES;
+	sh->print = sh->home >= 0 && articles <= RENDER_PRINT_MAX_ARTICLES;
 	return sh;
 }
 
@@ -551,10 +550,14 @@ static void render_one(void *ctx, size_t i)
 	struct render_env *e = ctx;
 	if (stopping(e))
 		return;
-	const struct page *p = e->site->pages[i];
+	struct page *p = e->site->pages[i];
 	json_t *c = page_ctx(e, (int)i, p->out, NULL);
 	emit_fp(e, p->out, template_of(p), c, NULL, &e->page_fp[i]);
 	json_decref(c);
+	/* Nothing else shows this HTML (past versions and print.html render
+	 * their own): giving it back keeps a large site's peak memory down. */
+	free(p->html);
+	p->html = NULL;
 }
 
 /* ---- history pages ----------------------------------------------------- */
@@ -1263,9 +1266,13 @@ int render_site(struct render_env *e)
 	if (!tmpl_set_has(e->tmpl, "print"))
 		e->shape->print = 0;
 	par_for(e->site->npages, e->jobs, render_one, e);
+	malloc_trim(0); /* what render_one gave back, before the history pages */
 	diag_lap(e->timings, "  pages", &t);
-	if (e->hist)
+	if (e->hist) {
 		par_for(e->site->npages, e->jobs, render_history, e);
+		hist_release_readers(e->hist);
+		malloc_trim(0);
+	}
 	diag_lap(e->timings, "  history pages", &t);
 	render_changes(e);
 	render_tags(e);

@@ -39,6 +39,10 @@ struct render_env {
 	struct cache_key *page_fp; /* per page: its output's fingerprint (render_site) */
 };
 
+/* Larger sites get no single-file handbook (print.html): it would be tens
+ * of MB. */
+#define RENDER_PRINT_MAX_ARTICLES 1000
+
 /* Templates every theme must provide. */
 extern const char *const render_required_templates[];
 

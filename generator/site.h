@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "diag.h"
 
@@ -49,7 +50,8 @@ struct page {
 	char *dir;       /* folder of the page inside content/: "a", "" at the root */
 	char *name;      /* "b" for content/a/b.md; the folder name for a section */
 	json_t *data;    /* front matter after hooks (new ref): title, summary, ... */
-	char *body;      /* Markdown body (owned), or NULL */
+	char *body;      /* Markdown body (owned), or NULL; freed after phase B on
+			    sites too large for print.html (see body_fp) */
 	int body_line;   /* line of the file where the body starts */
 	char *html_in;   /* raw HTML body of a hook-added page (owned) or NULL */
 	const char *template_name; /* borrowed from data or a constant */
@@ -63,6 +65,7 @@ struct page {
 
 	int *links_to;   /* indices of pages this one links to, unique, sorted */
 	size_t nlinks_to;
+	uint64_t body_fp[2]; /* hash of the Markdown body (phase B), which may be freed then */
 	char *html;      /* rendered Markdown (owned) */
 	char *text;      /* plain text, for search and reading time (owned) */
 	int section_index; /* index of the section page it belongs to, -1 for home */
