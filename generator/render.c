@@ -134,7 +134,10 @@ struct shape {
 	struct links_graph *graph;
 	int home;
 	int print;               /* print.html is written */
+	json_t *navs;            /* folder → its nav (see nav_of) */
 };
+
+static json_t *nav_new(const struct shape *sh, const struct site *s, const char *out);
 
 static struct shape *shape_new(const struct site *s)
 {
@@ -185,6 +188,14 @@ static struct shape *shape_new(const struct site *s)
 	for (size_t i = 0; i < n; i++)
 		articles += s->pages[i]->kind == PAGE_ARTICLE;
 	sh->print = sh->home >= 0 && articles <= RENDER_PRINT_MAX_ARTICLES;
+	sh->navs = json_object();
+	for (size_t i = 0; i < n; i++) {
+		const char *out = s->pages[i]->out, *slash = strrchr(out, '/');
+		char *dir = xstrndup(out, slash ? (size_t)(slash - out) : 0);
+		if (!json_object_get(sh->navs, dir))
+			json_object_set_new(sh->navs, dir, nav_new(sh, s, out));
+		free(dir);
+	}
 	return sh;
 }
 
@@ -200,6 +211,7 @@ static void shape_free(struct shape *sh, size_t n)
 	free(sh->prev);
 	free(sh->next);
 	links_graph_free(sh->graph);
+	json_decref(sh->navs);
 	free(sh);
 }
 
@@ -231,6 +243,33 @@ static char *tag_out(const char *tag)
 	return out;
 }
 
+/* The top sections, as linked from the file out. */
+static json_t *nav_new(const struct shape *sh, const struct site *s, const char *out)
+{
+	const struct links_list *secs = &sh->subs[sh->home >= 0 ? sh->home : 0];
+	json_t *nav = json_array();
+	for (size_t i = 0; sh->home >= 0 && i < secs->n; i++) {
+		json_t *r = page_ref(s, out, secs->v[i]);
+		const struct page *sp = s->pages[secs->v[i]];
+		size_t dl = strlen(sp->dir);
+		json_object_set_new(r, "current", json_boolean(!strncmp(out, sp->dir, dl) && out[dl] == '/'));
+		json_array_append_new(nav, r);
+	}
+	return nav;
+}
+
+/* The navigation depends only on the folder out is in: every page's
+ * folder gets one, made before rendering and shared (read-only) by all
+ * the files written there. */
+static json_t *nav_of(const struct shape *sh, const struct site *s, const char *out)
+{
+	const char *slash = strrchr(out, '/');
+	char *dir = xstrndup(out, slash ? (size_t)(slash - out) : 0);
+	json_t *nav = json_object_get(sh->navs, dir);
+	free(dir);
+	return nav ? json_incref(nav) : nav_new(sh, s, out);
+}
+
 static json_t *base_ctx(const struct render_env *e, const char *out, const char *title)
 {
 	const struct site *s = e->site;
@@ -253,16 +292,7 @@ static json_t *base_ctx(const struct render_env *e, const char *out, const char 
 	set_str(c, "build_id", e->build_id ? e->build_id : "");
 	if (e->shape->print)
 		set_own(c, "print_url", site_rel_url(out, "print.html"));
-	const struct links_list *secs = &e->shape->subs[e->shape->home >= 0 ? e->shape->home : 0];
-	json_t *nav = json_array();
-	for (size_t i = 0; e->shape->home >= 0 && i < secs->n; i++) {
-		json_t *r = page_ref(s, out, secs->v[i]);
-		const struct page *sp = s->pages[secs->v[i]];
-		size_t dl = strlen(sp->dir);
-		json_object_set_new(r, "current", json_boolean(!strncmp(out, sp->dir, dl) && out[dl] == '/'));
-		json_array_append_new(nav, r);
-	}
-	json_object_set_new(c, "nav", nav);
+	json_object_set_new(c, "nav", nav_of(e->shape, s, out));
 	return c;
 }
 
