@@ -1,0 +1,208 @@
+/* Tests for output fingerprints (output_reuse and the manifest): a file
+ * made from the same fingerprint is linked from the previous build, but
+ * only while it is still the very file recorded; a damaged manifest only
+ * means files are written again. */
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "fsutil.h"
+#include "output.h"
+#include "unit.h"
+
+static char *root, *site, *out;
+static struct buf manifest = BUF_INIT; /* what the last build left */
+
+static const uint64_t FP_A[2] = { 1, 2 }, FP_B[2] = { 3, 4 };
+
+static void fresh(void)
+{
+	if (root) {
+		fs_rm_rf(root);
+		free(root);
+		free(site);
+		free(out);
+	}
+	root = xstrdup("/tmp/quire-test-output-XXXXXX");
+	if (!mkdtemp(root))
+		abort();
+	site = xasprintf("%s/site", root);
+	out = xasprintf("%s/public", root);
+	char *content = xasprintf("%s/content", site);
+	fs_mkdir_p(content);
+	free(content);
+	buf_reset(&manifest);
+}
+
+/* Starts a build into out with the manifest of the last one. */
+static int begin(struct output *o, struct diag *d)
+{
+	if (output_begin(o, site, out, 0, d) < 0)
+		return -1;
+	if (manifest.len)
+		output_set_manifest(o, xstrndup(manifest.ptr, manifest.len), manifest.len);
+	return 0;
+}
+
+static void commit(struct output *o, struct diag *d)
+{
+	buf_reset(&manifest);
+	output_manifest(o, &manifest);
+	output_commit(o, d);
+}
+
+static ino_t inode_of(const char *rel)
+{
+	char *p = xasprintf("%s/%s", out, rel);
+	struct stat st;
+	ino_t ino = lstat(p, &st) == 0 ? st.st_ino : 0;
+	free(p);
+	return ino;
+}
+
+static char *read_out(const char *rel)
+{
+	char *p = xasprintf("%s/%s", out, rel), *data = NULL;
+	size_t len;
+	if (fs_read_file(p, &data, &len) < 0)
+		data = NULL;
+	free(p);
+	return data;
+}
+
+/* A first build writes a/page.html made from FP_A. */
+static void first_build(struct diag *d)
+{
+	struct output o;
+	if (begin(&o, d) < 0)
+		return;
+	output_write_fp(&o, "a/page.html", "<p>one</p>", 10, FP_A, d);
+	commit(&o, d);
+}
+
+static void a_file_with_the_same_fingerprint_is_the_previous_builds_file(void)
+{
+	struct diag *d = diag_new();
+	fresh();
+	first_build(d);
+	ino_t before = inode_of("a/page.html");
+	struct output o;
+	CHECK(begin(&o, d) == 0);
+	CHECK(output_reuse(&o, "a/page.html", FP_A) == 1);
+	commit(&o, d);
+	CHECK(before != 0 && inode_of("a/page.html") == before);
+	char *data = read_out("a/page.html");
+	CHECK_STR(data, "<p>one</p>");
+	free(data);
+	/* and it is recorded again, so the next build can link it too */
+	CHECK(begin(&o, d) == 0);
+	CHECK(output_reuse(&o, "a/page.html", FP_A) == 1);
+	commit(&o, d);
+	CHECK(diag_errors(d) == 0);
+	diag_free(d);
+}
+
+static void another_fingerprint_or_path_is_not_linked(void)
+{
+	struct diag *d = diag_new();
+	fresh();
+	first_build(d);
+	struct output o;
+	CHECK(begin(&o, d) == 0);
+	CHECK(output_reuse(&o, "a/page.html", FP_B) == 0);
+	CHECK(output_reuse(&o, "a/other.html", FP_A) == 0);
+	CHECK(output_reuse(&o, "../escape.html", FP_A) == 0);
+	output_abort(&o);
+	diag_free(d);
+}
+
+static void a_file_edited_by_hand_is_not_linked(void)
+{
+	struct diag *d = diag_new();
+	fresh();
+	first_build(d);
+	/* same size, new bytes, written in place: only the time changes */
+	char *p = xasprintf("%s/a/page.html", out);
+	int fd = open(p, O_WRONLY);
+	CHECK(fd >= 0);
+	struct timespec later[2] = { { 0, UTIME_OMIT }, { 2000000000, 0 } };
+	CHECK(fd >= 0 && pwrite(fd, "X", 1, 1) == 1 && futimens(fd, later) == 0);
+	if (fd >= 0)
+		close(fd);
+	free(p);
+	struct output o;
+	CHECK(begin(&o, d) == 0);
+	CHECK(output_reuse(&o, "a/page.html", FP_A) == 0);
+	output_abort(&o);
+	diag_free(d);
+}
+
+static void a_file_replaced_by_a_symlink_is_not_linked(void)
+{
+	struct diag *d = diag_new();
+	fresh();
+	first_build(d);
+	char *p = xasprintf("%s/a/page.html", out);
+	unlink(p);
+	CHECK(symlink("/etc/passwd", p) == 0);
+	free(p);
+	struct output o;
+	CHECK(begin(&o, d) == 0);
+	CHECK(output_reuse(&o, "a/page.html", FP_A) == 0);
+	output_abort(&o);
+	diag_free(d);
+}
+
+static void a_damaged_manifest_only_means_writing_again(void)
+{
+	struct diag *d = diag_new();
+	fresh();
+	first_build(d);
+	const char *bad[] = {
+		"", "\n\n\n", "zz", "0000000000000001000000000000000 1 2 3 4 a/page.html\n",
+		"00000000000000010000000000000002 x y z w a/page.html\n",
+		"00000000000000010000000000000002 1 2 3 4 \n",
+		"00000000000000010000000000000002 1 2 3 4 a/page.html", /* no newline */
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		struct output o;
+		CHECK(output_begin(&o, site, out, 0, d) == 0);
+		output_set_manifest(&o, xstrdup(bad[i]), strlen(bad[i]));
+		CHECK(output_reuse(&o, "a/page.html", FP_A) == 0);
+		output_abort(&o);
+	}
+	/* random bytes: no crash, nothing linked */
+	srand(7);
+	for (int round = 0; round < 50; round++) {
+		size_t n = (size_t)(rand() % 300);
+		char *junk = xmalloc(n + 1);
+		for (size_t i = 0; i < n; i++)
+			junk[i] = (char)(rand() % 3 == 0 ? '\n' : rand() % 3 == 0 ? ' ' : "0123456789abcdef/."[rand() % 18]);
+		junk[n] = 0;
+		struct output o;
+		CHECK(output_begin(&o, site, out, 0, d) == 0);
+		output_set_manifest(&o, junk, n);
+		CHECK(output_reuse(&o, "a/page.html", FP_A) == 0);
+		output_abort(&o);
+	}
+	diag_free(d);
+}
+
+int main(void)
+{
+	RUN(a_file_with_the_same_fingerprint_is_the_previous_builds_file);
+	RUN(another_fingerprint_or_path_is_not_linked);
+	RUN(a_file_edited_by_hand_is_not_linked);
+	RUN(a_file_replaced_by_a_symlink_is_not_linked);
+	RUN(a_damaged_manifest_only_means_writing_again);
+	fs_rm_rf(root);
+	free(root);
+	free(site);
+	free(out);
+	buf_free(&manifest);
+	UNIT_END();
+}
