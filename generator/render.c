@@ -741,9 +741,11 @@ static void render_revision(struct render_env *e, int i, const struct hist_file 
 	if (past->title)
 		set_str(c, "title", past->title);
 	json_t *toc = past->toc ? json_loads(past->toc, 0, NULL) : NULL;
-	json_object_set_new(c, "toc", json_is_array(toc) ? toc : json_array());
-	if (toc && !json_is_array(toc))
+	if (!json_is_array(toc)) {
 		json_decref(toc);
+		toc = json_array();
+	}
+	json_object_set_new(c, "toc", toc);
 	json_t *banner = json_object();
 	set_own(banner, "date", date_human(rv->time, rv->tz_minutes));
 	set_own(banner, "iso", date_iso(rv->time, rv->tz_minutes));
