@@ -623,7 +623,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 				  const char *upload_data, size_t *upload_size, void **con_cls)
 {
 	struct server *s = cls;
-	(void)version, (void)upload_data, (void)con_cls;
+	(void)version, (void)upload_data;
+	/* The first call has only the headers: answering then makes
+	 * libmicrohttpd close the connection, since it cannot know the
+	 * request ended.  Answer on the next call and keep it alive. */
+	if (!*con_cls) {
+		*con_cls = s;
+		return MHD_YES;
+	}
 	if (*upload_size) {
 		*upload_size = 0; /* a body we refuse anyway */
 		return MHD_YES;

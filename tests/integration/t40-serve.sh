@@ -104,6 +104,11 @@ check "matching If-None-Match gives 304" [ "$s" = 304 ]
 s=$(get /guide/alpha.html -H 'If-None-Match: "other"')
 check "other If-None-Match gives 200" [ "$s" = 200 ]
 
+# A page and its stylesheet over one connection, as a browser asks.
+curl -sv --max-time 10 -o /dev/null -o /dev/null "$URL/guide/alpha.html" "$URL/assets/style.css" 2>"$T/keepalive"
+check "connections are kept alive between requests" grep -q "Re-using existing connection" "$T/keepalive"
+check "and no response says Connection: close" sh -c "! tr -d '\r' <'$T/keepalive' | grep -qi '^< connection: close'"
+
 s=$(get /assets/style.css)
 check "stylesheet is served as text/css" sh -c "[ '$s' = 200 ] && [ \"\$(tr -d '\r' <'$T/head' | sed -n 's/^content-type: //Ip' | cut -d';' -f1)\" = text/css ]"
 s=$(get /guide/pic.png)
