@@ -330,18 +330,37 @@ static void add_sections(struct run *r)
 		site_add_page(&r->site, generated_section(""));
 }
 
+struct loading {
+	struct run *r;
+	const struct scan_result *sc;
+	struct page **pages; /* per source, NULL when it was not loaded */
+};
+
+static void load_one(void *ctx, size_t i)
+{
+	struct loading *l = ctx;
+	if (!stopped(l->r))
+		l->pages[i] = load_page(l->r, l->sc->md[i]);
+}
+
+/* Sources are read and their front matter parsed on every core; they are
+ * claimed and added in source order, so the result never depends on
+ * which thread finished first. */
 static int load_pages(struct run *r, const struct scan_result *sc, json_t *claims)
 {
-	for (size_t i = 0; i < sc->nmd && !stopped(r); i++) {
-		struct page *p = load_page(r, sc->md[i]);
+	struct loading l = { r, sc, xcalloc(sc->nmd ? sc->nmd : 1, sizeof *l.pages) };
+	par_for(sc->nmd, r->jobs, load_one, &l);
+	for (size_t i = 0; i < sc->nmd; i++) {
+		struct page *p = l.pages[i];
 		if (!p)
 			continue;
-		if (claim(r, claims, p->out, p->src) < 0) {
+		if (stopped(r) || claim(r, claims, p->out, p->src) < 0) {
 			page_free(p);
 			continue;
 		}
 		site_add_page(&r->site, p);
 	}
+	free(l.pages);
 	add_sections(r);
 	for (size_t i = 0; i < sc->nassets; i++)
 		claim(r, claims, sc->assets[i], sc->assets[i]);
