@@ -457,11 +457,18 @@ static void index_text(struct search_index *s, const char *text, int field)
 	while (i <= n) {
 		int word = 0;
 		if (i < n && p[i] < 0x80) {
-			c = p[i++];
-			if ((c | 32) >= 'a' && (c | 32) <= 'z') {
-				buf_putc(&s->tok, (char)(c | 32));
+			/* a run of ASCII letters, lower-cased in one go: most text */
+			size_t j = i;
+			while (j < n && (p[j] | 32) >= 'a' && (p[j] | 32) <= 'z')
+				j++;
+			if (j > i) {
+				buf_grow(&s->tok, j - i);
+				for (; i < j; i++)
+					s->tok.ptr[s->tok.len++] = (char)(p[i] | 32);
+				s->tok.ptr[s->tok.len] = '\0';
 				continue;
 			}
+			c = p[i++];
 			word = c >= '0' && c <= '9';
 		} else if (i < n) {
 			i += utf8_decode(p + i, n - i, &c);
