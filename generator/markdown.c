@@ -21,7 +21,10 @@ static pthread_once_t registered = PTHREAD_ONCE_INIT;
  * after (table cells parse inlines during block parsing too).  Two parses
  * at once therefore switch each other's extensions off.  Parsing is
  * serialised; rendering, the larger share, stays parallel.  This lock is
- * the only global quire keeps, because the state it guards is cmark's. */
+ * the only global quire keeps, because the state it guards is cmark's.
+ * (Switching the characters on once and emptying the extensions' lists
+ * does not work: the emphasis pass finds the extension for a '~'
+ * delimiter through the same list, and loops forever without it.) */
 static pthread_mutex_t cmark_parse_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void md_cmark_lock(void)
