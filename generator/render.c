@@ -730,14 +730,21 @@ static void past_make(struct render_env *e, const struct page *p, const struct h
 	out->title = t ? xstrdup(t) : NULL;
 }
 
-/* A past version goes through the same templates as the article. */
+/* A past version goes through the same templates as the article, with
+ * the article's context: it sits in the same folder, so every relative
+ * URL in it is the same.  *art is that context, made on first use and
+ * shared by the article's past versions (copied shallowly, never
+ * changed). */
 static void render_revision(struct render_env *e, int i, const struct hist_file *hf, size_t k,
-			    const struct past *past, const struct cache_key *fp)
+			    const struct past *past, const struct cache_key *fp, json_t **art)
 {
 	const struct page *p = e->site->pages[i];
 	const struct hist_rev *rv = &hf->revs[k];
 	char *out = rev_out(p, rv->id);
-	json_t *c = page_ctx(e, i, out, past->html);
+	if (!*art)
+		*art = page_ctx(e, i, p->out, "");
+	json_t *c = json_copy(*art);
+	set_str(c, "content", past->html ? past->html : "");
 	if (past->title)
 		set_str(c, "title", past->title);
 	json_t *toc = past->toc ? json_loads(past->toc, 0, NULL) : NULL;
@@ -879,11 +886,10 @@ static void render_history(void *ctx, size_t i)
 	json_t *c = base_ctx(e, out, page_title(p));
 	char *title = xasprintf("History of %s", page_title(p));
 	set_own(c, "title", title);
-	json_t *art = page_ref(e->site, out, (int)i);
-	json_object_set_new(c, "article", art);
+	json_object_set_new(c, "article", page_ref(e->site, out, (int)i));
 	json_object_set_new(c, "breadcrumbs", breadcrumbs(e, out, (int)i));
 	json_object_set_new(c, "truncated", json_boolean(hf->truncated));
-	json_t *list = json_array();
+	json_t *list = json_array(), *art = NULL;
 	/* Each revision is compared with the one before it (the next in the
 	 * newest-first list). */
 	struct version *vs = NULL;
@@ -939,13 +945,14 @@ static void render_history(void *ctx, size_t i)
 		}
 		if (fp)
 			kfp = sub_fp(e, &hfp, (long long)k);
-		render_revision(e, (int)i, hf, k, &past, fp ? &kfp : NULL);
+		render_revision(e, (int)i, hf, k, &past, fp ? &kfp : NULL, &art);
 		past_free(&past);
 	}
 	for (size_t k = 0; vs && k < hf->n; k++)
 		version_free(&vs[k]);
 	free(vs);
 	free(done);
+	json_decref(art);
 	json_object_set_new(c, "revisions", list);
 	if (fp)
 		kfp = sub_fp(e, &hfp, -1);
