@@ -123,10 +123,11 @@ for n in $SIZES; do
 
 	restore="$restore $site:site.yml"
 	set_history "$site" false
-	# Every full build starts cold: quire's history and build caches (in .git/quire) removed.
-	measure "$n" quire-off "rm -rf '$out/q-off' '$site/.git/quire'" "$QUIRE" build -s "$site" -o "$out/q-off" $JOBS
+	# Every full build starts cold: its output, the folder quire keeps beside it (.OUT.back) and
+	# quire's history and build caches (in .git/quire) are removed.
+	measure "$n" quire-off "rm -rf '$out/q-off' '$out/.q-off.back' '$site/.git/quire'" "$QUIRE" build -s "$site" -o "$out/q-off" $JOBS
 	set_history "$site" true
-	measure "$n" quire-full "rm -rf '$out/q-full' '$site/.git/quire'" env QUIRE_TIMINGS=1 "$QUIRE" build -s "$site" -o "$out/q-full" $JOBS
+	measure "$n" quire-full "rm -rf '$out/q-full' '$out/.q-full.back' '$site/.git/quire'" env QUIRE_TIMINGS=1 "$QUIRE" build -s "$site" -o "$out/q-full" $JOBS
 
 	# Incremental: append a line to one article (a different line each run), rebuild into the
 	# output of the full build. The article is restored afterwards.

@@ -1,6 +1,11 @@
 /* output: staging folder, guards and the atomic swap.  Unchanged files are
  * hard links to the previous OUT's, so a rebuild of a big site does not
- * allocate (and later free) an inode per page. */
+ * allocate (and later free) an inode per page.  The folder swapped out is
+ * kept beside OUT as ".OUT.back" and is the next build's staging folder:
+ * a file both builds left alone is already there (the same inode as
+ * OUT's), a file only it holds is rewritten in place, and what the build
+ * does not make is pruned before the swap.  A rebuild thus neither links
+ * nor unlinks the whole site. */
 #include "output.h"
 
 #include <dirent.h>
@@ -105,6 +110,91 @@ static void remove_stale(const char *out_real)
 	free(prefix);
 }
 
+/* ---- the folder kept from the build before last ---- */
+
+struct output_rec {
+	char *rel;      /* previous: inside prev_image; this build's: owned */
+	int has_fp;     /* 0: written by bytes (kept from pruning, not reused) */
+	uint64_t fp[2];
+	unsigned long long ino;
+	long long size, mtime_s, mtime_ns;
+};
+
+static int rec_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct output_rec *)a)->rel, ((const struct output_rec *)b)->rel);
+}
+
+/* Removes what a staging folder must not hold below the open folder dfd
+ * (rel: its path inside staging).  Always: symlinks, FIFOs and the like,
+ * so no write follows a link out of the folder.  With keep (sorted
+ * records), also every file not in it and every folder left empty.
+ * Returns how many entries stay, or -1 when dfd cannot be read. */
+static long sweep(int dfd, struct buf *rel, const struct output_rec *keep, size_t nkeep)
+{
+	DIR *dir = fdopendir(dfd);
+	if (!dir) {
+		close(dfd);
+		return -1;
+	}
+	long left = 0;
+	struct dirent *e;
+	size_t base = rel->len;
+	while ((e = readdir(dir))) {
+		const char *name = e->d_name;
+		if (!strcmp(name, ".") || !strcmp(name, ".."))
+			continue;
+		unsigned char type = e->d_type;
+		struct stat st;
+		if (type == DT_UNKNOWN)
+			type = fstatat(dirfd(dir), name, &st, AT_SYMLINK_NOFOLLOW) < 0 ? DT_UNKNOWN :
+			       S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
+		buf_truncate(rel, base);
+		if (base)
+			buf_putc(rel, '/');
+		buf_puts(rel, name);
+		int stays;
+		if (type == DT_DIR) {
+			int sub = openat(dirfd(dir), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			long n = sub < 0 ? -1 : sweep(sub, rel, keep, nkeep);
+			stays = n != 0 || !keep || unlinkat(dirfd(dir), name, AT_REMOVEDIR) < 0;
+		} else if (type == DT_REG) {
+			struct output_rec k = { .rel = rel->ptr };
+			stays = !keep || bsearch(&k, keep, nkeep, sizeof *keep, rec_cmp) ||
+				unlinkat(dirfd(dir), name, 0) < 0;
+		} else {
+			stays = unlinkat(dirfd(dir), name, 0) < 0;
+		}
+		left += stays;
+	}
+	buf_truncate(rel, base);
+	closedir(dir);
+	return left;
+}
+
+/* Makes ".OUT.back" (the site two builds ago, linked with OUT where the
+ * two agree) the staging folder.  Only a folder quire made (it has the
+ * marker) is taken.  Returns 0, or -1: staging must be made afresh. */
+static int recycle(const char *out_real, const char *staging)
+{
+	char *back = sibling(out_real, ".back");
+	char *marker = xasprintf("%s/%s", back, OUTPUT_MARKER);
+	struct stat st;
+	int rc = -1;
+	if (lstat(back, &st) == 0 && S_ISDIR(st.st_mode) && lstat(marker, &st) == 0 &&
+	    S_ISREG(st.st_mode) && rename(back, staging) == 0) {
+		int fd = open(staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		struct buf rel = BUF_INIT;
+		rc = fd >= 0 && sweep(fd, &rel, NULL, 0) >= 0 ? 0 : -1;
+		buf_free(&rel);
+		if (rc < 0)
+			fs_rm_rf(staging);
+	}
+	free(back);
+	free(marker);
+	return rc;
+}
+
 int output_begin(struct output *o, const char *site_dir, const char *out_dir,
 		 int force, struct diag *d)
 {
@@ -156,7 +246,8 @@ int output_begin(struct output *o, const char *site_dir, const char *out_dir,
 	char *suffix = xasprintf(".staging-%ld", (long)getpid());
 	o->staging = sibling(out_real, suffix);
 	free(suffix);
-	if (mkdir(o->staging, 0777) < 0) {
+	o->recycled = recycle(out_real, o->staging) == 0;
+	if (!o->recycled && mkdir(o->staging, 0777) < 0) {
 		diag_error(d, NULL, 0, 0, "cannot create a staging folder beside '%s': %s", out_dir, strerror(errno));
 		free(o->staging);
 		o->staging = NULL;
@@ -255,18 +346,70 @@ static int same_bytes(int fd, const char *data, size_t len, int other)
 	return same;
 }
 
+/* In a recycled staging folder, the site of two builds ago may have a file
+ * where this build needs a folder, or the reverse: clears the way to path
+ * (a file in place of a folder on it, a folder at its end). */
+static void clear_way(const struct output *o, const char *path)
+{
+	size_t skip = strlen(o->staging) + 1;
+	char *p = xstrdup(path);
+	struct stat st;
+	for (char *slash = strchr(p + skip, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		if (lstat(p, &st) == 0 && !S_ISDIR(st.st_mode))
+			unlink(p);
+		*slash = '/';
+	}
+	if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
+		fs_rm_rf(p);
+	free(p);
+}
+
+/* Opens a file only the recycled staging folder holds for rewriting in
+ * place: no inode is allocated or freed.  A file shared with OUT (a hard
+ * link) is never opened this way.  Returns an fd or -1. */
+static int rewrite_own(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 && ftruncate(fd, 0) == 0)
+		return fd;
+	close(fd);
+	return -1;
+}
+
 /* Creates path in staging as a new file and returns its fd.  A path that
  * already exists (written twice, or a link) is unlinked first, so no
  * write ever goes through a hard link into the previous OUT. */
-static int create_new(const char *path)
+static int create_new(const struct output *o, const char *path)
 {
+	int fd = o->recycled ? rewrite_own(path) : -1;
+	if (fd >= 0)
+		return fd;
 	int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
-	int fd = open(path, flags, 0666);
+	fd = open(path, flags, 0666);
 	if (fd < 0 && errno == ENOENT && fs_mkdirs_for(path) == 0)
 		fd = open(path, flags, 0666);
 	if (fd < 0 && errno == EEXIST && unlink(path) == 0)
 		fd = open(path, flags, 0666);
+	if (fd < 0 && o->recycled && (errno == ENOTDIR || errno == EEXIST || errno == EISDIR)) {
+		clear_way(o, path);
+		if (fs_mkdirs_for(path) == 0)
+			fd = open(path, flags, 0666);
+	}
 	return fd;
+}
+
+/* 1 when staging's path already is rel in the previous OUT (a recycled
+ * staging folder keeps the files both builds left alone). */
+static int already_linked(const struct output *o, const char *rel, const char *path)
+{
+	struct stat a, b;
+	return o->recycled && lstat(path, &a) == 0 && S_ISREG(a.st_mode) &&
+	       fstatat(o->prev_fd, rel, &b, AT_SYMLINK_NOFOLLOW) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
 }
 
 /* Makes staging's path a hard link to rel in the previous OUT, creating
@@ -276,8 +419,15 @@ static int link_from_prev(const struct output *o, const char *rel, const char *p
 	int rc = linkat(o->prev_fd, rel, AT_FDCWD, path, 0);
 	if (rc < 0 && errno == ENOENT && fs_mkdirs_for(path) == 0)
 		rc = linkat(o->prev_fd, rel, AT_FDCWD, path, 0);
+	if (rc < 0 && errno == EEXIST && already_linked(o, rel, path))
+		return 0;
 	if (rc < 0 && errno == EEXIST && unlink(path) == 0)
 		rc = linkat(o->prev_fd, rel, AT_FDCWD, path, 0);
+	if (rc < 0 && o->recycled && (errno == ENOTDIR || errno == EEXIST || errno == EISDIR)) {
+		clear_way(o, path);
+		if (fs_mkdirs_for(path) == 0)
+			rc = linkat(o->prev_fd, rel, AT_FDCWD, path, 0);
+	}
 	return rc;
 }
 
@@ -334,18 +484,6 @@ static int finish(int fd, int rc)
 
 /* ---- fingerprints ---- */
 
-struct output_rec {
-	char *rel;      /* previous: inside prev_image; this build's: owned */
-	uint64_t fp[2];
-	unsigned long long ino;
-	long long size, mtime_s, mtime_ns;
-};
-
-static int rec_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct output_rec *)a)->rel, ((const struct output_rec *)b)->rel);
-}
-
 /* Manifest lines: "<fp 32 hex> <inode> <size> <mtime s> <mtime ns> <rel>".
  * A line that does not parse is skipped: at worst a page is rendered. */
 void output_set_manifest(struct output *o, char *image, size_t len)
@@ -378,16 +516,21 @@ void output_set_manifest(struct output *o, char *image, size_t len)
 		qsort(o->prev, o->nprev, sizeof *o->prev, rec_cmp);
 }
 
+/* Records a file this build made: with its fingerprint and identity for
+ * the manifest, or (fp NULL) only so that pruning keeps it. */
 static void record(struct output *o, const char *rel, const uint64_t fp[2], const struct stat *st)
 {
+	struct output_rec r = { .rel = xstrdup(rel), .has_fp = fp != NULL };
+	if (fp)
+		r = (struct output_rec){ r.rel, 1, { fp[0], fp[1] }, (unsigned long long)st->st_ino,
+					 (long long)st->st_size, (long long)st->st_mtim.tv_sec,
+					 (long long)st->st_mtim.tv_nsec };
 	pthread_mutex_lock(&o->lock);
 	if (o->nrecs == o->caprecs) {
 		o->caprecs = o->caprecs ? o->caprecs * 2 : 1024;
 		o->recs = xrealloc(o->recs, o->caprecs * sizeof *o->recs);
 	}
-	o->recs[o->nrecs++] = (struct output_rec){ xstrdup(rel), { fp[0], fp[1] }, (unsigned long long)st->st_ino,
-						   (long long)st->st_size, (long long)st->st_mtim.tv_sec,
-						   (long long)st->st_mtim.tv_nsec };
+	o->recs[o->nrecs++] = r;
 	pthread_mutex_unlock(&o->lock);
 }
 
@@ -405,13 +548,17 @@ int output_reuse(struct output *o, const char *rel, const uint64_t fp[2])
 	if (!r || r->fp[0] != fp[0] || r->fp[1] != fp[1] || !safe_rel(rel))
 		return 0;
 	/* Link first, then check what was linked: the very file recorded,
-	 * not one edited or swapped in since. */
+	 * not one edited or swapped in since.  A recycled staging folder
+	 * often holds that file already. */
 	char *path = xasprintf("%s/%s", o->staging, rel);
 	struct stat st;
-	int rc = link_from_prev(o, rel, path);
-	int ok = rc == 0 && lstat(path, &st) == 0 && same_file(r, &st);
-	if (rc == 0 && !ok)
-		unlink(path);
+	int ok = o->recycled && lstat(path, &st) == 0 && same_file(r, &st);
+	if (!ok) {
+		int rc = link_from_prev(o, rel, path);
+		ok = rc == 0 && lstat(path, &st) == 0 && same_file(r, &st);
+		if (rc == 0 && !ok)
+			unlink(path);
+	}
 	free(path);
 	if (ok)
 		record(o, rel, fp, &st);
@@ -424,7 +571,7 @@ void output_manifest(struct output *o, struct buf *image)
 		qsort(o->recs, o->nrecs, sizeof *o->recs, rec_cmp);
 	for (size_t i = 0; i < o->nrecs; i++) {
 		const struct output_rec *r = &o->recs[i];
-		if (strchr(r->rel, '\n'))
+		if (!r->has_fp || strchr(r->rel, '\n'))
 			continue;
 		buf_printf(image, "%016" PRIx64 "%016" PRIx64 " %llu %lld %lld %lld %s\n", r->fp[0], r->fp[1], r->ino,
 			   r->size, r->mtime_s, r->mtime_ns, r->rel);
@@ -443,13 +590,15 @@ int output_write_fp(struct output *o, const char *rel, const char *data,
 	char *path = xasprintf("%s/%s", o->staging, rel);
 	int rc = 0;
 	if (!reuse_prev(o, rel, path, data ? data : "", len, -1)) {
-		int fd = create_new(path);
+		int fd = create_new(o, path);
 		rc = fd < 0 ? -1 : finish(fd, write_all(fd, data, len));
 	}
 	struct stat st;
 	if (rc < 0)
 		diag_error(d, NULL, 0, 0, "cannot write '%s': %s", rel, strerror(errno));
-	else if (fp && lstat(path, &st) == 0)
+	else if (!fp)
+		record(o, rel, NULL, NULL);
+	else if (lstat(path, &st) == 0)
 		record(o, rel, fp, &st);
 	free(path);
 	return rc;
@@ -483,7 +632,7 @@ int output_copy(struct output *o, const char *rel, const char *src, struct diag 
 		rc = 0;
 		goto fail;
 	}
-	out = create_new(path);
+	out = create_new(o, path);
 	if (out < 0)
 		goto fail;
 	/* Assets may be larger than sources: copy in chunks, no size cap. */
@@ -502,6 +651,8 @@ fail:
 		rc = finish(out, rc);
 	if (rc < 0)
 		diag_error(d, NULL, 0, 0, "cannot copy to '%s': %s", rel, strerror(errno));
+	else
+		record(o, rel, NULL, NULL);
 	if (in >= 0)
 		close(in);
 	free(chunk);
@@ -534,13 +685,37 @@ static void release(struct output *o)
 	o->staging = o->out_dir = NULL;
 }
 
+/* Removes what the site of two builds ago had and this build did not make. */
+static int prune(struct output *o)
+{
+	if (o->nrecs)
+		qsort(o->recs, o->nrecs, sizeof *o->recs, rec_cmp);
+	int fd = open(o->staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct buf rel = BUF_INIT;
+	long n = fd < 0 ? -1 : sweep(fd, &rel, o->recs, o->nrecs);
+	buf_free(&rel);
+	return n < 0 ? -1 : 0;
+}
+
+/* Keeps the folder swapped out (the previous site) as the next build's
+ * staging folder, or removes it when that place is taken. */
+static void keep_back(const struct output *o)
+{
+	char *back = sibling(o->out_dir, ".back");
+	if (rename(o->staging, back) < 0)
+		fs_rm_rf(o->staging);
+	free(back);
+}
+
 int output_commit(struct output *o, struct diag *d)
 {
 	if (output_write(o, OUTPUT_MARKER, "quire output folder: replaced on every build\n", 45, d) < 0)
 		goto fail;
+	if (o->recycled && prune(o) < 0)
+		goto fail_errno;
 	if (renameat2(AT_FDCWD, o->staging, AT_FDCWD, o->out_dir, RENAME_EXCHANGE) == 0) {
 		/* staging now holds the previous site. */
-		fs_rm_rf(o->staging);
+		keep_back(o);
 	} else if (errno == ENOENT) {
 		if (rename(o->staging, o->out_dir) < 0)
 			goto fail_errno;
@@ -558,7 +733,11 @@ fail:
 
 void output_abort(struct output *o)
 {
-	if (o->staging)
+	/* A recycled folder is kept: the next build trusts none of its files
+	 * that are not still the ones OUT's manifest recorded. */
+	if (o->staging && o->recycled)
+		keep_back(o);
+	else if (o->staging)
 		fs_rm_rf(o->staging);
 	release(o);
 }

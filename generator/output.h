@@ -24,6 +24,7 @@ struct output {
 	char *staging;  /* the folder being written */
 	int lock_fd;    /* held while building: two builds never interleave */
 	int prev_fd;    /* the previous OUT (O_PATH), or -1: source of links */
+	int recycled;   /* staging is ".OUT.back", the site two builds ago */
 	/* fingerprints (see output_reuse) */
 	char *prev_image;               /* the previous build's manifest */
 	struct output_rec *prev, *recs; /* its records (sorted); this build's */

@@ -88,3 +88,63 @@ printf 'body { color: red }\n' > "$S/themes/default/assets/style.css"
 run "$S" build
 contains "a changed asset is copied anew" "$S/public/assets/style.css" "color: red"
 check "the snapshot still holds the old asset" sh -c "! grep -q 'color: red' '$TMP/h-snapshot/assets/style.css'"
+
+# The folder a build swaps out is kept as .OUT.back and is the next
+# build's staging folder: files both builds left alone are already there,
+# its own files are rewritten in place, what the build does not make is
+# pruned.  Whatever it held, the result is the clean build's.
+site r
+page "$S" a.md "A" "one"
+page "$S" b.md "B" "two"
+page "$S" gone/c.md "C" "three"
+printf 'an asset file\n' > "$S/content/notes"
+mkdir -p "$S/content/sub"; printf 'x\n' > "$S/content/sub/data.txt"
+run "$S" build
+check "a first build leaves no .public.back (nothing was swapped out)" test ! -e "$S/.public.back"
+page "$S" a.md "A" "one, edited"
+run "$S" build
+check "the second build keeps the swapped-out site as .public.back" test -f "$S/.public.back/b.html"
+cp -al "$S/public" "$TMP/r-live"
+cp -r "$S/public" "$TMP/r-bytes"
+ino_b=$(stat -c %i "$S/public/b.html")
+page "$S" a.md "A" "one, edited again"
+run "$S" build
+status_is "a build into the recycled folder succeeds" "$RC" 0
+check "the previous site's files were not written through (live links unchanged)" diff -r "$TMP/r-bytes" "$TMP/r-live"
+[ "$(stat -c %i "$S/public/b.html")" = "$ino_b" ] && ok "a page both builds left alone is the same file" ||
+	not_ok "a page both builds left alone is the same file"
+contains "the edited page has its new text" "$S/public/a.html" "one, edited again"
+rm -r "$S/content/gone" "$S/content/notes" "$S/content/sub"
+page "$S" notes/n.md "Notes" "a folder where a file was"
+printf 'now a file\n' > "$S/content/sub"
+page "$S" links/l.md "L" "a new section"
+mkdir -p "$TMP/outside"
+ln -s "$TMP/outside" "$S/.public.back/links"
+run "$S" build
+status_is "a build changing the site's shape into the recycled folder succeeds" "$RC" 0
+check "a deleted article's page is pruned" test ! -e "$S/public/gone/c.html"
+check "a deleted section's folder is pruned" test ! -e "$S/public/gone"
+check "a folder replaces a file of the same name" test -f "$S/public/notes/n.html"
+check "a file replaces a folder of the same name" test -f "$S/public/sub"
+check "a symlink planted in .public.back is not followed" sh -c "[ -z \"\$(ls -A '$TMP/outside')\" ]"
+check "the planted symlink's folder is written as a real folder" test -f "$S/public/links/l.html" -a ! -L "$S/public/links"
+run "$S" build -o "$TMP/r-clean"
+check "a build into the recycled folder is byte-identical to a clean build" diff -r "$TMP/r-clean" "$S/public"
+page "$S" b.md "B" "[broken](nowhere.md)"
+cp -r "$S/public" "$TMP/r-before"
+run "$S" build
+status_is "a failing build into the recycled folder exits 1" "$RC" 1
+check "after it OUT is byte-identical to before" diff -r "$TMP/r-before" "$S/public"
+check "no staging folder is left after it" sh -c "! ls -a '$S' | grep -q staging"
+page "$S" b.md "B" "two, fixed"
+run "$S" build
+rm -rf "$TMP/r-clean"
+run "$S" build -o "$TMP/r-clean"
+check "the next good build is byte-identical to a clean build" diff -r "$TMP/r-clean" "$S/public"
+run "$S" build
+rm -rf "$S/public"
+run "$S" build
+check "with OUT deleted, the kept folder is reused and gives the clean build" diff -r "$TMP/r-clean" "$S/public"
+rm -rf "$S/.public.back"; mkdir "$S/.public.back"; printf 'mine\n' > "$S/.public.back/mine.txt"
+run "$S" build
+check "a .public.back without quire's marker is left alone" test -f "$S/.public.back/mine.txt"
