@@ -238,7 +238,9 @@ static int entry_cmp(const void *a, const void *b)
 {
 	const struct entry *x = a, *y = b;
 	int c = key_cmp(&x->k, &y->k);
-	/* Equal keys: keep the first written, so a sort is deterministic. */
+	/* Equal keys: in the order written, so the last (the newest value of
+	 * a key that is not a pure function of its content, such as an output
+	 * manifest) is the one kept. */
 	return c ? c : (x->off > y->off) - (x->off < y->off);
 }
 
@@ -388,6 +390,12 @@ static int has_suffix(const char *s, const char *suf)
 	return a >= b && !strcmp(s + a - b, suf);
 }
 
+/* Oldest first: cache_get looks from the newest down. */
+static int seg_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct seg *)a)->path, ((const struct seg *)b)->path);
+}
+
 static void open_segments(struct cache *c)
 {
 	DIR *d = opendir(c->dir);
@@ -419,6 +427,8 @@ static void open_segments(struct cache *c)
 		free(path);
 	}
 	closedir(d);
+	if (c->nsegs)
+		qsort(c->segs, c->nsegs, sizeof *c->segs, seg_cmp);
 }
 
 struct cache *cache_open(const char *site_dir)
@@ -558,9 +568,11 @@ static int writer_finish(struct cache *c, struct writer *w)
 	if (w->n)
 		qsort(w->tab, w->n, sizeof *w->tab, entry_cmp);
 	size_t n = 0;
-	for (size_t i = 0; i < w->n; i++)
-		if (!n || key_cmp(&w->tab[n - 1].k, &w->tab[i].k))
-			w->tab[n++] = w->tab[i];
+	for (size_t i = 0; i < w->n; i++) {
+		if (n && !key_cmp(&w->tab[n - 1].k, &w->tab[i].k))
+			n--;
+		w->tab[n++] = w->tab[i];
+	}
 	raw = xmalloc(n * ENTRY_SIZE + TRAILER_SIZE);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char *e = raw + i * ENTRY_SIZE;
@@ -580,9 +592,14 @@ static int writer_finish(struct cache *c, struct writer *w)
 	w->fd = -1;
 	if (close(fd) < 0)
 		goto fail;
-	char *path = xasprintf("%s/seg-%016llx%016llx.qcs", c->dir,
-			       (unsigned long long)xxh64(raw, n * ENTRY_SIZE + TRAILER_SIZE, (uint64_t)getpid()),
-			       (unsigned long long)xxh64(w->tmp, strlen(w->tmp), 5));
+	/* Named by time, so segments load oldest first and a key's newest
+	 * value wins ('t' sorts after the hex of older, untimed names). */
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	char *path = xasprintf("%s/seg-t%016llx%016llx.qcs", c->dir,
+			       (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec,
+			       (unsigned long long)xxh64(raw, n * ENTRY_SIZE + TRAILER_SIZE, (uint64_t)getpid()) ^
+				       xxh64(w->tmp, strlen(w->tmp), 5));
 	rc = rename(w->tmp, path) == 0 ? 0 : -1;
 	free(path);
 fail:

@@ -433,6 +433,97 @@ static void add_history(const struct render_env *e, json_t *c, const struct page
 	}
 }
 
+/* Every field of a revision, for fingerprints. */
+static void key_rev(struct cache_keybuf *kb, const struct hist_rev *rv)
+{
+	const char *fields[] = { rv->id, rv->author, rv->email, rv->subject, rv->body,
+				 rv->path, rv->old_path, rv->blob };
+	for (size_t f = 0; f < sizeof fields / sizeof *fields; f++)
+		cache_key_str(kb, fields[f]);
+	cache_key_int(kb, rv->time);
+	cache_key_int(kb, rv->tz_minutes);
+	cache_key_int(kb, rv->change);
+}
+
+/* What page_ref reads of page k. */
+static void key_ref(struct cache_keybuf *kb, const struct site *s, int k)
+{
+	const struct page *p = s->pages[k];
+	cache_key_int(kb, k);
+	cache_key_str(kb, page_title(p));
+	cache_key_str(kb, p->out);
+	cache_key_str(kb, page_str(p, "summary"));
+}
+
+static void key_refs(struct cache_keybuf *kb, const struct site *s, const int *v, size_t n)
+{
+	cache_key_int(kb, (long long)n);
+	for (size_t i = 0; i < n; i++)
+		key_ref(kb, s, v[i]);
+}
+
+/* A fingerprint of everything page_ctx reads for page i (its own data,
+ * HTML and headings, what it shows of the pages it refers to, the
+ * navigation, its history), taken without building the context: when it
+ * equals the previous build's, the page is linked and no context is made.
+ * Whatever page_ctx comes to read must be added here; t63 compares
+ * rebuilds with clean builds after each kind of edit. */
+static struct cache_key page_inputs(const struct render_env *e, int i, const char *tmpl)
+{
+	const struct site *s = e->site;
+	const struct page *p = s->pages[i];
+	const struct shape *sh = e->shape;
+	struct cache_keybuf kb;
+	cache_key_begin(e->cache, &kb, "page-inputs-1");
+	cache_key_bytes(&kb, e->render_key.h, sizeof e->render_key.h);
+	cache_key_str(&kb, tmpl);
+	cache_key_str(&kb, p->out);
+	cache_key_str(&kb, p->key);
+	cache_key_int(&kb, p->kind);
+	cache_key_str(&kb, e->extra_head);
+	cache_key_str(&kb, e->fp_build_id ? e->build_id : NULL);
+	cache_key_int(&kb, sh->print);
+	json_t *nav = nav_of(sh, s, p->out);
+	cache_key_json(&kb, nav);
+	json_decref(nav);
+	cache_key_json(&kb, p->data);
+	cache_key_str(&kb, p->html);
+	cache_key_int(&kb, (long long)p->nheadings);
+	for (size_t k = 0; k < p->nheadings; k++) {
+		cache_key_int(&kb, p->headings[k].level);
+		cache_key_str(&kb, p->headings[k].id);
+		cache_key_str(&kb, p->headings[k].text);
+	}
+	for (int k = sh->section[i]; k >= 0; k = sh->section[k]) {
+		key_ref(&kb, s, k);
+		cache_key_int(&kb, k == sh->home);
+	}
+	cache_key_int(&kb, -1);
+	key_refs(&kb, s, sh->graph->back[i].v, sh->graph->back[i].n);
+	key_refs(&kb, s, sh->graph->related[i].v, sh->graph->related[i].n);
+	cache_key_int(&kb, sh->prev[i]);
+	if (sh->prev[i] >= 0)
+		key_ref(&kb, s, sh->prev[i]);
+	cache_key_int(&kb, sh->next[i]);
+	if (sh->next[i] >= 0)
+		key_ref(&kb, s, sh->next[i]);
+	if (p->kind == PAGE_SECTION || p->kind == PAGE_HOME) {
+		key_refs(&kb, s, sh->kids[i].v, sh->kids[i].n);
+		cache_key_int(&kb, (long long)sh->subs[i].n);
+		for (size_t k = 0; k < sh->subs[i].n; k++) {
+			int sub = sh->subs[i].v[k];
+			key_ref(&kb, s, sub);
+			key_refs(&kb, s, sh->kids[sub].v, sh->kids[sub].n);
+		}
+	}
+	const struct hist_file *hf = page_history(e, p);
+	cache_key_int(&kb, hf ? (long long)hf->n : -1);
+	for (size_t k = 0; hf && k < hf->n; k++)
+		key_rev(&kb, &hf->revs[k]);
+	cache_key_int(&kb, e->hist && p->src ? (long long)hist_state(e->hist, p->src) : -1);
+	return cache_key_end(&kb);
+}
+
 /* The context of an article, section, home or added page; `from` is the
  * file being written (a past version passes its own). */
 static json_t *page_ctx(const struct render_env *e, int i, const char *from, const char *html)
@@ -522,20 +613,19 @@ static int fingerprinting(const struct render_env *e)
 	return e->out && e->cache;
 }
 
-/* Renders ctx with tmpl into out, or links the previous build's out when it
- * was made from the same fingerprint: fp, or the context's own when fp is
- * NULL.  The fingerprint used goes to *used when given. */
+/* Renders ctx with tmpl into out, recorded under fp; with fp NULL, under
+ * the context's own fingerprint, and then the previous build's out is
+ * linked instead when it was made from the same one.  (Callers with an
+ * fp have tried that already.) */
 static void emit_fp(struct render_env *e, const char *out, const char *tmpl, json_t *ctx,
-		    const struct cache_key *fp, struct cache_key *used)
+		    const struct cache_key *fp)
 {
 	struct buf b = BUF_INIT;
 	struct cache_key k = { { 0, 0 } };
 	add_has_flags(ctx);
 	if (fingerprinting(e)) {
 		k = fp ? *fp : ctx_fp(e, out, tmpl, ctx);
-		if (used)
-			*used = k;
-		if (output_reuse(e->out, out, k.h)) {
+		if (!fp && output_reuse(e->out, out, k.h)) {
 			atomic_fetch_add((atomic_int *)&e->pages_written, 1);
 			return;
 		}
@@ -555,7 +645,7 @@ static void emit_fp(struct render_env *e, const char *out, const char *tmpl, jso
 
 static void emit(struct render_env *e, const char *out, const char *tmpl, json_t *ctx)
 {
-	emit_fp(e, out, tmpl, ctx, NULL, NULL);
+	emit_fp(e, out, tmpl, ctx, NULL);
 }
 
 static const char *template_of(const struct page *p)
@@ -581,9 +671,19 @@ static void render_one(void *ctx, size_t i)
 	if (stopping(e))
 		return;
 	struct page *p = e->site->pages[i];
+	const char *tmpl = template_of(p);
+	struct cache_key in = { { 0, 0 } };
+	if (fingerprinting(e)) {
+		in = e->page_fp[i] = page_inputs(e, (int)i, tmpl);
+		if (output_reuse(e->out, p->out, in.h)) {
+			atomic_fetch_add((atomic_int *)&e->pages_written, 1);
+			goto done;
+		}
+	}
 	json_t *c = page_ctx(e, (int)i, p->out, NULL);
-	emit_fp(e, p->out, template_of(p), c, NULL, &e->page_fp[i]);
+	emit_fp(e, p->out, tmpl, c, fingerprinting(e) ? &in : NULL);
 	json_decref(c);
+done:
 	/* Nothing else shows this HTML (past versions and print.html render
 	 * their own): giving it back keeps a large site's peak memory down. */
 	free(p->html);
@@ -779,7 +879,7 @@ static void render_revision(struct render_env *e, int i, const struct hist_file 
 		}
 	json_object_set_new(c, "revision", banner);
 	json_object_set_new(c, "is_revision", json_true());
-	emit_fp(e, out, "revision", c, fp, NULL);
+	emit_fp(e, out, "revision", c, fp);
 	json_decref(c);
 	free(out);
 }
@@ -810,13 +910,7 @@ static struct cache_key history_fp(struct render_env *e, int i, const struct his
 	cache_key_int(&kb, hf->truncated);
 	for (size_t k = 0; k < hf->n; k++) {
 		const struct hist_rev *rv = &hf->revs[k];
-		const char *fields[] = { rv->id, rv->author, rv->email, rv->subject, rv->body,
-					 rv->path, rv->old_path, rv->blob };
-		for (size_t f = 0; f < sizeof fields / sizeof *fields; f++)
-			cache_key_str(&kb, fields[f]);
-		cache_key_int(&kb, rv->time);
-		cache_key_int(&kb, rv->tz_minutes);
-		cache_key_int(&kb, rv->change);
+		key_rev(&kb, rv);
 		struct cache_key dk = key_diff(e, hf, k), pk = key_past(e, p, rv);
 		cache_key_bytes(&kb, dk.h, sizeof dk.h);
 		cache_key_bytes(&kb, pk.h, sizeof pk.h);
@@ -957,7 +1051,7 @@ static void render_history(void *ctx, size_t i)
 	if (fp)
 		kfp = sub_fp(e, &hfp, -1);
 	if (!hist_done)
-		emit_fp(e, out, "history", c, fp ? &kfp : NULL, NULL);
+		emit_fp(e, out, "history", c, fp ? &kfp : NULL);
 	json_decref(c);
 	free(out);
 }

@@ -69,6 +69,27 @@ sed -i 's/^title: Free speech$/title: Speaking freely/' "$S/content/rights/speec
 same "after changing a title (wiki links and backlinks elsewhere change), the rebuild matches"
 contains "a wiki link elsewhere shows the new title" "$TMP/inc/rights/privacy.html" "Speaking freely"
 
+# An unchanged page is linked without its context being built, by a
+# fingerprint of what the context is made from: each kind of thing a page
+# shows of other pages must still reach it.
+printf -- '---\ntitle: Leaf\nsummary: Where the leaves are\n---\nLinks to [[Privacy at work#appeals]] and [[speech|what you may say]].\n' > "$S/content/other/leaf.md"
+same "after giving a page a summary that a page it links to lists (backlinks), the rebuild matches"
+contains "the backlink shows the summary" "$TMP/inc/rights/privacy.html" "Where the leaves are"
+sed -i 's/^summary: Where the leaves are$/summary: Where the leaves fall/' "$S/content/other/leaf.md"
+same "after changing that summary, the rebuild matches"
+contains "the backlink shows the new summary" "$TMP/inc/rights/privacy.html" "Where the leaves fall"
+page "$S" rights/index.md "Your rights" "The rights section."
+same "after giving a section a title page (breadcrumbs and navigation change), the rebuild matches"
+sed -i 's/^title: Your rights$/title: Rights at work/' "$S/content/rights/index.md"
+same "after retitling a section, the rebuild matches"
+contains "the navigation elsewhere shows the new section title" "$TMP/inc/other/leaf.html" "Rights at work"
+printf -- '---\ntitle: Tagged\ntags: [courts, employment]\n---\nSee [[leaf]].\n' > "$S/content/other/tagged.md"
+same "after changing a page's tags, the rebuild matches"
+mkdir -p "$S/content/moved"; mv "$S/content/other/leaf.md" "$S/content/moved/leaf.md"
+same "after moving an article to another section (its URL and neighbours change), the rebuild matches"
+mv "$S/content/moved/leaf.md" "$S/content/other/leaf.md"; rmdir "$S/content/moved"
+same "after moving it back, the rebuild matches"
+
 sed -i 's/^## Appeals$/## Appealing a decision/' "$S/content/rights/privacy.md"
 run "$S" build -o "$TMP/inc"
 status_is "renaming a heading that another page links to is an error on rebuild" "$RC" 1
@@ -98,6 +119,9 @@ commit 2026-01-05T10:00:00Z "Edit privacy"
 same "after another commit editing one article, the rebuild matches a clean build"
 git -C "$S" revert --no-edit HEAD >/dev/null
 same "after a revert (an old text again, after a different one), the rebuild matches a clean build"
+GIT_COMMITTER_DATE=2026-01-07T10:00:00Z git -C "$S" commit -q --amend --no-edit --date=2026-01-07T09:00:00Z --author="Bo Reviewer <bo@example.org>"
+same "after amending the last commit's author and date (same texts, same number of revisions), the rebuild matches"
+contains "the article shows the amended author" "$TMP/inc/rights/privacy.html" "Bo Reviewer"
 
 for f in "$C"/*/*; do printf 'garbage, not a cache segment' > "$f"; done
 same "with garbage in every cache file, the build still matches a clean build"

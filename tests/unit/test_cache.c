@@ -10,6 +10,9 @@
 #include "fsutil.h"
 #include "unit.h"
 
+/* cache.c compacts beyond 8 segments; the tests go past that. */
+#define MAX_SEGMENTS_FOR_TESTS 8
+
 static char *new_site(void)
 {
 	char tmpl[] = "/tmp/quire-cache-test.XXXXXX";
@@ -227,6 +230,39 @@ static void the_reader_stops_at_the_end_of_an_entry(void)
 	buf_free(&lie);
 }
 
+/* An output manifest is stored under the same key by every build: the
+ * newest value must win, across segments and through compaction. */
+static void a_key_put_again_by_a_later_build_reads_its_newest_value(void)
+{
+	char *site = new_site();
+	char want[32];
+	for (int round = 0; round < 3 * MAX_SEGMENTS_FOR_TESTS; round++) {
+		struct cache *c = cache_open(site);
+		char *v = NULL;
+		if (round) {
+			CHECK(get_str(c, "manifest", &v));
+			CHECK_STR(v, want);
+		}
+		free(v);
+		snprintf(want, sizeof want, "build %d", round);
+		put_str(c, "manifest", want);
+		/* a build putting it twice: the later value is the one kept */
+		if (round % 4 == 1) {
+			put_str(c, "manifest", "overwritten");
+			put_str(c, "manifest", want);
+		}
+		cache_close(c, round % 2);
+	}
+	struct cache *c = cache_open(site);
+	char *v = NULL;
+	CHECK(get_str(c, "manifest", &v));
+	CHECK_STR(v, want);
+	free(v);
+	cache_close(c, 1);
+	fs_rm_rf(site);
+	free(site);
+}
+
 int main(void)
 {
 	RUN(an_entry_put_in_one_build_is_found_by_the_next);
@@ -236,5 +272,6 @@ int main(void)
 	RUN(an_incomplete_build_never_drops_entries);
 	RUN(keys_differ_when_fields_are_split_differently);
 	RUN(the_reader_stops_at_the_end_of_an_entry);
+	RUN(a_key_put_again_by_a_later_build_reads_its_newest_value);
 	UNIT_END();
 }
