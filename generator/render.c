@@ -1295,6 +1295,25 @@ static int write_search_file(void *ctx, const char *name, const char *data, size
 	return output_write(e->out, name, data, len, e->d);
 }
 
+#define SEARCH_BATCH 512
+
+struct search_batch {
+	const struct site *site;
+	size_t at;                  /* first page of the batch */
+	struct search_page **pages; /* SEARCH_BATCH */
+};
+
+static void search_prepare(void *ctx, size_t k)
+{
+	struct search_batch *b = ctx;
+	const struct page *p = b->site->pages[b->at + k];
+	struct buf hs = BUF_INIT;
+	for (size_t h = 0; h < p->nheadings; h++)
+		buf_printf(&hs, "%s\n", p->headings[h].text);
+	b->pages[k] = search_page_new(page_title(p), page_str(p, "summary"), buf_cstr(&hs), p->text ? p->text : "");
+	buf_free(&hs);
+}
+
 static void render_search(struct render_env *e)
 {
 	const struct site *s = e->site;
@@ -1308,16 +1327,20 @@ static void render_search(struct render_env *e)
 		return;
 	double t0 = diag_clock_ms();
 	struct search_index *ix = search_new();
-	for (size_t i = 0; i < s->npages; i++) {
-		const struct page *p = s->pages[i];
-		struct buf hs = BUF_INIT;
-		for (size_t k = 0; k < p->nheadings; k++)
-			buf_printf(&hs, "%s\n", p->headings[k].text);
-		int sec = e->shape->section[i];
-		search_add(ix, p->out, page_title(p), sec >= 0 ? page_title(s->pages[sec]) : "",
-			   page_str(p, "summary"), buf_cstr(&hs), p->text ? p->text : "");
-		buf_free(&hs);
+	/* Pages are split into words on every core, a batch at a time (to
+	 * keep memory flat), and added in order on this one. */
+	struct search_batch b = { .site = s, .pages = xcalloc(SEARCH_BATCH, sizeof *b.pages) };
+	for (b.at = 0; b.at < s->npages; b.at += SEARCH_BATCH) {
+		size_t n = s->npages - b.at < SEARCH_BATCH ? s->npages - b.at : SEARCH_BATCH;
+		par_for(n, e->jobs, search_prepare, &b);
+		for (size_t k = 0; k < n; k++) {
+			const struct page *p = s->pages[b.at + k];
+			int sec = e->shape->section[b.at + k];
+			search_add_page(ix, p->out, page_title(p), sec >= 0 ? page_title(s->pages[sec]) : "",
+					b.pages[k]);
+		}
 	}
+	free(b.pages);
 	double t = diag_clock_ms();
 	diag_lap(e->timings, "    search index", &t0);
 	search_set_writer(ix, write_search_file, e);

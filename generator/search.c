@@ -219,14 +219,48 @@ static void put_js_cstr(struct buf *b, const char *s)
 
 /* ---- interned strings ---- */
 
+/* Blocks that small strings are carved from and freed with all at once
+ * (a page's words: one malloc per word cost more than splitting them). */
+struct arena {
+	struct arena_block { struct arena_block *next; size_t used, size; char data[]; } *head;
+};
+
+static char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	struct arena_block *b = a->head;
+	if (!b || b->size - b->used < n + 1) {
+		size_t size = n + 1 > 16384 ? n + 1 : 16384;
+		b = xmalloc(sizeof *b + size);
+		b->next = a->head;
+		b->used = 0;
+		b->size = size;
+		a->head = b;
+	}
+	char *p = b->data + b->used;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	b->used += n + 1;
+	return p;
+}
+
+static void arena_free(struct arena *a)
+{
+	while (a->head) {
+		struct arena_block *next = a->head->next;
+		free(a->head);
+		a->head = next;
+	}
+}
+
 /* Strings with dense ids in insertion order, found by hash.  Owns its
- * strings. */
+ * strings (in arena when it has one). */
 struct strtab {
 	char **str;
 	uint32_t *hash; /* of each string, to skip most comparisons */
 	size_t n, cap;
 	uint32_t *slot; /* id + 1; 0 is empty */
 	size_t nslot;
+	struct arena *arena;
 };
 
 static uint32_t hash_bytes(const char *s, size_t n)
@@ -283,7 +317,7 @@ static uint32_t strtab_intern(struct strtab *t, const char *s, size_t n, int *ad
 		t->str = xrealloc(t->str, t->cap * sizeof *t->str);
 		t->hash = xrealloc(t->hash, t->cap * sizeof *t->hash);
 	}
-	t->str[t->n] = xstrndup(s, n);
+	t->str[t->n] = t->arena ? arena_strndup(t->arena, s, n) : xstrndup(s, n);
 	t->hash[t->n++] = h;
 	if (t->n * 2 > t->nslot) {
 		free(t->slot);
@@ -300,7 +334,7 @@ static uint32_t strtab_intern(struct strtab *t, const char *s, size_t n, int *ad
 static void strtab_free(struct strtab *t)
 {
 	size_t i;
-	for (i = 0; i < t->n; i++)
+	for (i = 0; !t->arena && i < t->n; i++)
 		free(t->str[i]);
 	free(t->str);
 	free(t->hash);
@@ -336,7 +370,6 @@ struct search_index {
 	size_t post_cap;
 	struct doc *docs;
 	size_t ndocs, docs_cap;
-	struct buf tok; /* scratch for the current token */
 	size_t bytes_written, files_written;
 	search_writer_fn writer; /* NULL: files go into out_dir */
 	void *writer_ctx;
@@ -397,63 +430,56 @@ static uint32_t add_word(struct search_index *s, const char *w, size_t n, uint32
 	return wid;
 }
 
-/* Records one occurrence of the token in s->tok for the current document. */
-static void add_token(struct search_index *s, int field)
-{
-	const char *w = s->tok.ptr;
-	size_t n = s->tok.len;
-	uint32_t wid, sid, doc = (uint32_t)s->ndocs - 1;
-	struct postings *pl;
-	struct posting *p;
-	int added;
+/* ---- pages ---- */
 
-	if (n > MAX_WORD_BYTES)
+/* A page's words, made on any thread (no stemmer, no shared table): each
+ * word once, in order of first appearance, with the fields it is in and
+ * how often the body has it; and the page's snippet. */
+struct search_page {
+	struct arena arena;
+	struct strtab words;   /* in arena */
+	uint8_t *flags, *body; /* per word id */
+	size_t cap;
+	char *snippet;
+	struct buf tok;        /* scratch for the current token */
+};
+
+/* Records one occurrence of the token in pg->tok in field. */
+static void page_word(struct search_page *pg, int field)
+{
+	int added;
+	uint32_t id;
+
+	if (pg->tok.len > MAX_WORD_BYTES)
 		return;
-	/* stop words are never in the table: test them only on a miss */
-	wid = (uint32_t)strtab_find(&s->words, w, n);
-	if (wid == (uint32_t)-1) {
-		if (search_is_stop_word(w))
-			return;
-		struct buf st = BUF_INIT;
-		stem_into(s->stemmer, w, n, &st);
-		sid = strtab_intern(&s->stems, buf_cstr(&st), st.len, &added);
-		buf_free(&st);
-		if (added && s->stems.n > s->post_cap) {
-			size_t cap = s->post_cap ? s->post_cap * 2 : 256;
-			s->post = xrealloc(s->post, cap * sizeof *s->post);
-			memset(s->post + s->post_cap, 0, (cap - s->post_cap) * sizeof *s->post);
-			s->post_cap = cap;
+	id = strtab_intern(&pg->words, pg->tok.ptr, pg->tok.len, &added);
+	if (added) {
+		if (pg->words.n > pg->cap) {
+			pg->cap = pg->cap ? pg->cap * 2 : 256;
+			pg->flags = xrealloc(pg->flags, pg->cap);
+			pg->body = xrealloc(pg->body, pg->cap);
 		}
-		wid = add_word(s, w, n, sid);
+		pg->flags[id] = pg->body[id] = 0;
 	}
-	sid = s->word_stem[wid];
-	pl = &s->post[sid];
-	if (!pl->n || pl->p[pl->n - 1].doc != doc) {
-		if (pl->n == pl->cap) {
-			pl->cap = pl->cap ? pl->cap * 2 : 4;
-			pl->p = xrealloc(pl->p, pl->cap * sizeof *pl->p);
-		}
-		pl->p[pl->n++] = (struct posting){ doc, 0, 0 };
-	}
-	p = &pl->p[pl->n - 1];
 	if (field == F_TITLE)
-		p->flags |= W_TITLE;
+		pg->flags[id] |= W_TITLE;
 	else if (field == F_HEAD)
-		p->flags |= W_HEAD;
+		pg->flags[id] |= W_HEAD;
 	else if (field == F_SUMMARY)
-		p->flags |= W_SUMMARY;
-	else if (p->body < 255)
-		p->body++;
+		pg->flags[id] |= W_SUMMARY;
+	else if (pg->body[id] < 255)
+		pg->body[id]++;
 }
 
-/* Splits text into lower-cased words and indexes each under field. */
-static void index_text(struct search_index *s, const char *text, int field)
+/* Splits text into lower-cased words and records each under field. */
+static void index_text(struct search_page *pg, const char *text, int field)
 {
 	const unsigned char *p = (const unsigned char *)text;
 	size_t i = 0, n = strlen(text);
 	uint32_t c;
+	struct buf *tok = &pg->tok;
 
-	buf_reset(&s->tok);
+	buf_reset(tok);
 	while (i <= n) {
 		int word = 0;
 		if (i < n && p[i] < 0x80) {
@@ -462,10 +488,10 @@ static void index_text(struct search_index *s, const char *text, int field)
 			while (j < n && (p[j] | 32) >= 'a' && (p[j] | 32) <= 'z')
 				j++;
 			if (j > i) {
-				buf_grow(&s->tok, j - i);
+				buf_grow(tok, j - i);
 				for (; i < j; i++)
-					s->tok.ptr[s->tok.len++] = (char)(p[i] | 32);
-				s->tok.ptr[s->tok.len] = '\0';
+					tok->ptr[tok->len++] = (char)(p[i] | 32);
+				tok->ptr[tok->len] = '\0';
 				continue;
 			}
 			c = p[i++];
@@ -477,10 +503,10 @@ static void index_text(struct search_index *s, const char *text, int field)
 			i++;
 		}
 		if (word) {
-			utf8_encode(&s->tok, lower_cp(c));
-		} else if (s->tok.len) {
-			add_token(s, field);
-			buf_reset(&s->tok);
+			utf8_encode(tok, lower_cp(c));
+		} else if (tok->len) {
+			page_word(pg, field);
+			buf_reset(tok);
 		}
 	}
 }
@@ -517,21 +543,101 @@ static int put_clipped(struct buf *b, const char *text, size_t max)
 	return 0;
 }
 
-void search_add(struct search_index *s, const char *url, const char *title,
-		const char *section_title, const char *summary,
-		const char *headings, const char *body)
+struct search_page *search_page_new(const char *title, const char *summary,
+				    const char *headings, const char *body)
+{
+	struct search_page *pg = xcalloc(1, sizeof *pg);
+	struct buf snip = BUF_INIT;
+
+	pg->words.arena = &pg->arena;
+	title = title ? title : "";
+	summary = summary ? summary : "";
+	headings = headings ? headings : "";
+	body = body ? body : "";
+
+	/* The summary, topped up with the start of the body when short. */
+	if (!put_clipped(&snip, summary, SNIPPET_MAX) && snip.len + 60 < SNIPPET_MAX && *body) {
+		size_t keep = snip.len;
+		if (snip.len)
+			buf_putc(&snip, ' ');
+		put_clipped(&snip, body, SNIPPET_MAX - snip.len);
+		if (snip.len == keep + 1)
+			buf_truncate(&snip, keep);
+	}
+	pg->snippet = buf_detach(&snip);
+
+	index_text(pg, title, F_TITLE);
+	index_text(pg, headings, F_HEAD);
+	index_text(pg, summary, F_SUMMARY);
+	index_text(pg, body, F_BODY);
+	buf_free(&pg->tok);
+	return pg;
+}
+
+static void search_page_free(struct search_page *pg)
+{
+	strtab_free(&pg->words);
+	arena_free(&pg->arena);
+	free(pg->flags);
+	free(pg->body);
+	free(pg->snippet);
+	buf_free(&pg->tok);
+	free(pg);
+}
+
+/* Adds word id of pg to the index under the current (last) document. */
+static void add_word_of(struct search_index *s, const struct search_page *pg, size_t id)
+{
+	const char *w = pg->words.str[id];
+	size_t n = strlen(w);
+	uint32_t sid, doc = (uint32_t)s->ndocs - 1;
+	long wid;
+	struct postings *pl;
+	struct posting *p;
+	int added;
+
+	/* stop words are never in the table: test them only on a miss */
+	wid = strtab_find_hashed(&s->words, w, n, pg->words.hash[id]);
+	if (wid < 0) {
+		if (search_is_stop_word(w))
+			return;
+		struct buf st = BUF_INIT;
+		stem_into(s->stemmer, w, n, &st);
+		sid = strtab_intern(&s->stems, buf_cstr(&st), st.len, &added);
+		buf_free(&st);
+		if (added && s->stems.n > s->post_cap) {
+			size_t cap = s->post_cap ? s->post_cap * 2 : 256;
+			s->post = xrealloc(s->post, cap * sizeof *s->post);
+			memset(s->post + s->post_cap, 0, (cap - s->post_cap) * sizeof *s->post);
+			s->post_cap = cap;
+		}
+		wid = add_word(s, w, n, sid);
+	}
+	sid = s->word_stem[wid];
+	pl = &s->post[sid];
+	/* forms of one stem in one page share its posting */
+	if (!pl->n || pl->p[pl->n - 1].doc != doc) {
+		if (pl->n == pl->cap) {
+			pl->cap = pl->cap ? pl->cap * 2 : 4;
+			pl->p = xrealloc(pl->p, pl->cap * sizeof *pl->p);
+		}
+		pl->p[pl->n++] = (struct posting){ doc, 0, 0 };
+	}
+	p = &pl->p[pl->n - 1];
+	p->flags |= pg->flags[id];
+	p->body = p->body + pg->body[id] > 255 ? 255 : (uint8_t)(p->body + pg->body[id]);
+}
+
+void search_add_page(struct search_index *s, const char *url, const char *title,
+		     const char *section_title, struct search_page *pg)
 {
 	struct doc *d;
 	const char *slash;
-	struct buf snip = BUF_INIT;
 	int added;
 
 	url = url ? url : "";
 	title = title ? title : "";
 	section_title = section_title ? section_title : "";
-	summary = summary ? summary : "";
-	headings = headings ? headings : "";
-	body = body ? body : "";
 
 	if (s->ndocs == s->docs_cap) {
 		s->docs_cap = s->docs_cap ? s->docs_cap * 2 : 64;
@@ -544,22 +650,18 @@ void search_add(struct search_index *s, const char *url, const char *title,
 	d->file = xstrdup(slash);
 	d->section = strtab_intern(&s->sections, section_title, strlen(section_title), &added);
 	d->title = xstrdup(title);
+	d->snippet = pg->snippet;
+	pg->snippet = NULL;
+	for (size_t id = 0; id < pg->words.n; id++)
+		add_word_of(s, pg, id);
+	search_page_free(pg);
+}
 
-	/* The summary, topped up with the start of the body when short. */
-	if (!put_clipped(&snip, summary, SNIPPET_MAX) && snip.len + 60 < SNIPPET_MAX && *body) {
-		size_t keep = snip.len;
-		if (snip.len)
-			buf_putc(&snip, ' ');
-		put_clipped(&snip, body, SNIPPET_MAX - snip.len);
-		if (snip.len == keep + 1)
-			buf_truncate(&snip, keep);
-	}
-	d->snippet = buf_detach(&snip);
-
-	index_text(s, title, F_TITLE);
-	index_text(s, headings, F_HEAD);
-	index_text(s, summary, F_SUMMARY);
-	index_text(s, body, F_BODY);
+void search_add(struct search_index *s, const char *url, const char *title,
+		const char *section_title, const char *summary,
+		const char *headings, const char *body)
+{
+	search_add_page(s, url, title, section_title, search_page_new(title, summary, headings, body));
 }
 
 /* ---- writing ---- */
@@ -1051,7 +1153,6 @@ void search_free(struct search_index *s)
 	strtab_free(&s->stems);
 	strtab_free(&s->dirs);
 	strtab_free(&s->sections);
-	buf_free(&s->tok);
 	sb_stemmer_delete(s->stemmer);
 	free(s);
 }

@@ -25,6 +25,16 @@ void search_add(struct search_index *s, const char *url, const char *title,
 		const char *section_title, const char *summary,
 		const char *headings, const char *body);
 
+/* The same in two steps, so pages can be prepared on many threads:
+ * search_page_new (thread-safe; arguments as for search_add, borrowed)
+ * splits a page into its words and snippet; search_add_page adds it, in
+ * order, from one thread, and frees it. */
+struct search_page;
+struct search_page *search_page_new(const char *title, const char *summary,
+				    const char *headings, const char *body);
+void search_add_page(struct search_index *s, const char *url, const char *title,
+		     const char *section_title, struct search_page *pg);
+
 /* Writes out_dir/search-index.js (documents table, stop words, shard
  * directory), out_dir/search-NN.js (vocabulary and postings, keyed by word
  * prefix) and out_dir/search-text-NN.js (snippets, 32 documents a file).

@@ -3,6 +3,7 @@
  * 10,000-article site.  `test_search --fixture DIR` only writes the small
  * fixture index into DIR (tests/search_query.test.mjs queries it). */
 #include <dirent.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -89,26 +90,34 @@ static char *all_files(const char *dir, size_t *count)
 	return buf_detach(&b);
 }
 
-/* The small HR site the node query test also uses. */
+/* The small HR site the node query test also uses: url, title, section,
+ * summary, headings, body. */
+static const char *const FIXTURE[][6] = {
+	{ "index.html", "Staff handbook", "", "How we work.",
+	  "", "Start here for policies on employees, leave and monitoring." },
+	{ "people/monitoring.html", "Monitoring employees at work",
+	  "People", "When and how the company monitors staff email.",
+	  "Email monitoring\nCCTV", "Employers may monitor email if they tell employees first. "
+	  "Monitoring must be proportionate." },
+	{ "people/leave.html", "Annual leave", "People",
+	  "How much holiday employees get.", "Booking leave\nCarrying over",
+	  "Every employee gets 25 days of leave. Monitoring of leave is done by managers." },
+	{ "people/contracts.html", "Employment contracts", "People", "",
+	  "Fixed-term contracts",
+	  "A contract of employment sets out the terms. Employees receive it on day one." },
+	{ "policy/caf\xC3\xA9.html", "Caf\xC3\xA9 rules", "Policy",
+	  "Eating at the caf\xC3\xA9.", "", "The caf\xC3\xA9 opens at eight." },
+	{ "policy/xss.html", "</script><script>alert(1)</script> \xE2\x80\xA8 line",
+	  "Policy <b>", "Tags & \"quotes\"", "",
+	  "Body with </script> and a \xE2\x80\xA9 separator and \x01 control." },
+};
+#define NFIXTURE (sizeof FIXTURE / sizeof FIXTURE[0])
+
 static void add_fixture(struct search_index *s)
 {
-	search_add(s, "index.html", "Staff handbook", "", "How we work.",
-		   "", "Start here for policies on employees, leave and monitoring.");
-	search_add(s, "people/monitoring.html", "Monitoring employees at work",
-		   "People", "When and how the company monitors staff email.",
-		   "Email monitoring\nCCTV", "Employers may monitor email if they tell employees first. "
-		   "Monitoring must be proportionate.");
-	search_add(s, "people/leave.html", "Annual leave", "People",
-		   "How much holiday employees get.", "Booking leave\nCarrying over",
-		   "Every employee gets 25 days of leave. Monitoring of leave is done by managers.");
-	search_add(s, "people/contracts.html", "Employment contracts", "People", "",
-		   "Fixed-term contracts",
-		   "A contract of employment sets out the terms. Employees receive it on day one.");
-	search_add(s, "policy/caf\xC3\xA9.html", "Caf\xC3\xA9 rules", "Policy",
-		   "Eating at the caf\xC3\xA9.", "", "The caf\xC3\xA9 opens at eight.");
-	search_add(s, "policy/xss.html", "</script><script>alert(1)</script> \xE2\x80\xA8 line",
-		   "Policy <b>", "Tags & \"quotes\"", "",
-		   "Body with </script> and a \xE2\x80\xA9 separator and \x01 control.");
+	for (size_t i = 0; i < NFIXTURE; i++)
+		search_add(s, FIXTURE[i][0], FIXTURE[i][1], FIXTURE[i][2], FIXTURE[i][3], FIXTURE[i][4],
+			   FIXTURE[i][5]);
 }
 
 static char *write_fixture(struct search_index **out)
@@ -215,6 +224,44 @@ static void two_builds_write_identical_bytes(void)
 	char *a = all_files(d1, &n1), *b = all_files(d2, &n2);
 
 	CHECK(n1 == n2);
+	CHECK_STR(a, b);
+	free(a), free(b);
+	search_free(s1), search_free(s2);
+	remove_dir(d1), remove_dir(d2);
+}
+
+struct prep { size_t i; struct search_page *pg; };
+
+static void *prepare(void *arg)
+{
+	struct prep *p = arg;
+	const char *const *f = FIXTURE[p->i];
+	p->pg = search_page_new(f[1], f[3], f[4], f[5]);
+	return NULL;
+}
+
+/* quire prepares pages on many threads, in any order, and adds them in
+ * order: the files are the same bytes as adding each page in one step. */
+static void pages_prepared_on_threads_write_the_same_bytes(void)
+{
+	struct search_index *s1, *s2 = search_new();
+	char *d1 = write_fixture(&s1), *d2 = make_tmpdir();
+	struct prep preps[NFIXTURE];
+	pthread_t t[NFIXTURE];
+	for (size_t i = NFIXTURE; i-- > 0;) {
+		preps[i].i = i;
+		CHECK(pthread_create(&t[i], NULL, prepare, &preps[i]) == 0);
+	}
+	for (size_t i = 0; i < NFIXTURE; i++)
+		pthread_join(t[i], NULL);
+	for (size_t i = 0; i < NFIXTURE; i++)
+		search_add_page(s2, FIXTURE[i][0], FIXTURE[i][1], FIXTURE[i][2], preps[i].pg);
+	struct diag *d = diag_new();
+	CHECK(search_write(s2, d2, d) == 0);
+	diag_free(d);
+	size_t n1, n2;
+	char *a = all_files(d1, &n1), *b = all_files(d2, &n2);
+	CHECK(n1 == n2 && n1 > 2);
 	CHECK_STR(a, b);
 	free(a), free(b);
 	search_free(s1), search_free(s2);
@@ -455,6 +502,7 @@ int main(int argc, char **argv)
 	RUN(index_files_are_written_with_the_expected_names);
 	RUN(title_with_script_end_tag_cannot_break_out_of_the_script);
 	RUN(two_builds_write_identical_bytes);
+	RUN(pages_prepared_on_threads_write_the_same_bytes);
 	RUN(unwritable_folder_is_reported_not_ignored);
 	RUN(empty_site_writes_an_index_that_finds_nothing);
 	if (!getenv("QUIRE_SEARCH_QUICK"))
