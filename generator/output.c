@@ -484,6 +484,56 @@ static int finish(int fd, int rc)
 
 /* ---- fingerprints ---- */
 
+/* Reads n hex digits at *p (exactly), advancing it.  0 on success. */
+static int scan_hex(const char **p, int n, uint64_t *v)
+{
+	uint64_t r = 0;
+	for (int i = 0; i < n; i++) {
+		char c = (*p)[i];
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+		if (d < 0)
+			return -1;
+		r = r << 4 | (uint64_t)d;
+	}
+	*p += n;
+	*v = r;
+	return 0;
+}
+
+/* Reads " <decimal>" at *p, advancing it.  0 on success. */
+static int scan_dec(const char **p, unsigned long long *v)
+{
+	const char *q = *p;
+	if (*q++ != ' ' || *q < '0' || *q > '9')
+		return -1;
+	unsigned long long r = 0;
+	for (; *q >= '0' && *q <= '9'; q++) {
+		if (r > (~0ULL - 9) / 10)
+			return -1;
+		r = r * 10 + (unsigned long long)(*q - '0');
+	}
+	*p = q;
+	*v = r;
+	return 0;
+}
+
+/* One manifest line (NUL-terminated): 0 and r filled, or -1. */
+static int parse_rec(const char *line, struct output_rec *r)
+{
+	const char *p = line;
+	unsigned long long ino, size, s, ns;
+	if (scan_hex(&p, 16, &r->fp[0]) || scan_hex(&p, 16, &r->fp[1]) || scan_dec(&p, &ino) ||
+	    scan_dec(&p, &size) || scan_dec(&p, &s) || scan_dec(&p, &ns) || *p != ' ' || !p[1])
+		return -1;
+	r->has_fp = 1;
+	r->ino = ino;
+	r->size = (long long)size;
+	r->mtime_s = (long long)s;
+	r->mtime_ns = (long long)ns;
+	r->rel = (char *)p + 1;
+	return 0;
+}
+
 /* Manifest lines: "<fp 32 hex> <inode> <size> <mtime s> <mtime ns> <rel>".
  * A line that does not parse is skipped: at worst a page is rendered. */
 void output_set_manifest(struct output *o, char *image, size_t len)
@@ -500,10 +550,7 @@ void output_set_manifest(struct output *o, char *image, size_t len)
 			break;
 		*nl = 0;
 		struct output_rec r;
-		int used = 0;
-		if (sscanf(line, "%16" SCNx64 "%16" SCNx64 " %llu %lld %lld %lld %n", &r.fp[0], &r.fp[1], &r.ino,
-			   &r.size, &r.mtime_s, &r.mtime_ns, &used) == 6 && used > 0 && line[used]) {
-			r.rel = line + used;
+		if (parse_rec(line, &r) == 0) {
 			if (o->nprev == cap) {
 				cap = cap ? cap * 2 : 1024;
 				o->prev = xrealloc(o->prev, cap * sizeof *o->prev);
@@ -512,8 +559,12 @@ void output_set_manifest(struct output *o, char *image, size_t len)
 		}
 		line = nl + 1;
 	}
-	if (o->nprev)
-		qsort(o->prev, o->nprev, sizeof *o->prev, rec_cmp);
+	/* A manifest is written sorted; sort only one that is not. */
+	for (size_t i = 1; i < o->nprev; i++)
+		if (rec_cmp(&o->prev[i - 1], &o->prev[i]) > 0) {
+			qsort(o->prev, o->nprev, sizeof *o->prev, rec_cmp);
+			break;
+		}
 }
 
 /* Records a file this build made: with its fingerprint and identity for
@@ -565,6 +616,41 @@ int output_reuse(struct output *o, const char *rel, const uint64_t fp[2])
 	return ok;
 }
 
+static void put_hex(struct buf *b, uint64_t v)
+{
+	char t[16];
+	for (int i = 15; i >= 0; i--, v >>= 4)
+		t[i] = "0123456789abcdef"[v & 15];
+	buf_put(b, t, 16);
+}
+
+static void put_dec(struct buf *b, long long v)
+{
+	char t[24];
+	int i = 24;
+	unsigned long long u = v < 0 ? 0 : (unsigned long long)v;
+	t[--i] = ' ';
+	do
+		t[--i] = (char)('0' + u % 10);
+	while (u /= 10);
+	buf_put(b, t + i, (size_t)(24 - i));
+}
+
+/* A manifest line, as parse_rec reads it (printf was a tenth of a
+ * rebuild's commit). */
+static void put_rec(struct buf *b, const struct output_rec *r)
+{
+	put_hex(b, r->fp[0]);
+	put_hex(b, r->fp[1]);
+	buf_putc(b, ' ');
+	put_dec(b, (long long)r->ino);
+	put_dec(b, r->size);
+	put_dec(b, r->mtime_s);
+	put_dec(b, r->mtime_ns);
+	buf_puts(b, r->rel);
+	buf_putc(b, '\n');
+}
+
 void output_manifest(struct output *o, struct buf *image)
 {
 	if (o->nrecs)
@@ -573,8 +659,7 @@ void output_manifest(struct output *o, struct buf *image)
 		const struct output_rec *r = &o->recs[i];
 		if (!r->has_fp || strchr(r->rel, '\n'))
 			continue;
-		buf_printf(image, "%016" PRIx64 "%016" PRIx64 " %llu %lld %lld %lld %s\n", r->fp[0], r->fp[1], r->ino,
-			   r->size, r->mtime_s, r->mtime_ns, r->rel);
+		put_rec(image, r);
 	}
 }
 
