@@ -12,9 +12,15 @@
 struct job {
 	atomic_size_t next;
 	size_t n;
+	size_t blocks;        /* spread: > 1 */
 	par_fn fn;
 	void *ctx;
 };
+
+size_t par_spread_index(size_t i, size_t n, size_t blocks)
+{
+	return (i % blocks) * (n / blocks) + i / blocks;
+}
 
 static void *worker(void *arg)
 {
@@ -23,12 +29,14 @@ static void *worker(void *arg)
 		size_t i = atomic_fetch_add(&j->next, 1);
 		if (i >= j->n)
 			break;
-		j->fn(j->ctx, i);
+		j->fn(j->ctx, j->blocks > 1 ? par_spread_index(i, j->n, j->blocks) : i);
 	}
 	return NULL;
 }
 
-void par_for(size_t n, int jobs, par_fn fn, void *ctx)
+/* With n = blocks * block exactly the permutation is a bijection; the
+ * remainder runs last, in order. */
+static void run(size_t n, int jobs, par_fn fn, void *ctx, int spread)
 {
 	struct job j = { .n = n, .fn = fn, .ctx = ctx };
 	atomic_init(&j.next, 0);
@@ -36,6 +44,10 @@ void par_for(size_t n, int jobs, par_fn fn, void *ctx)
 		jobs = 1;
 	if ((size_t)jobs > n)
 		jobs = n ? (int)n : 1;
+	if (spread && jobs > 1) {
+		j.blocks = (size_t)jobs;
+		j.n = n / j.blocks * j.blocks;
+	}
 	pthread_t *t = xcalloc((size_t)jobs, sizeof *t);
 	int started = 0;
 	for (int k = 1; k < jobs; k++) {
@@ -47,6 +59,18 @@ void par_for(size_t n, int jobs, par_fn fn, void *ctx)
 	for (int k = 1; k <= started; k++)
 		pthread_join(t[k], NULL);
 	free(t);
+	for (size_t i = j.n; i < n; i++)
+		fn(ctx, i);
+}
+
+void par_for(size_t n, int jobs, par_fn fn, void *ctx)
+{
+	run(n, jobs, fn, ctx, 0);
+}
+
+void par_for_spread(size_t n, int jobs, par_fn fn, void *ctx)
+{
+	run(n, jobs, fn, ctx, 1);
 }
 
 int par_default_jobs(void)

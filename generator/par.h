@@ -10,6 +10,15 @@
 typedef void (*par_fn)(void *ctx, size_t i);
 
 void par_for(size_t n, int jobs, par_fn fn, void *ctx);
+/* The same, but the indices in flight at once are spread over the range
+ * (the k-th of jobs equal blocks each), not neighbours.  For work that
+ * creates files in index order, where neighbours share a folder: the
+ * kernel creates files in one folder one at a time (the others spin on
+ * its lock), in different folders at once. */
+void par_for_spread(size_t n, int jobs, par_fn fn, void *ctx);
+/* The index par_for_spread runs as its i-th item, for n items in blocks
+ * blocks (i < blocks * (n / blocks)). */
+size_t par_spread_index(size_t i, size_t n, size_t blocks);
 /* The number of online processors (at least 1). */
 int par_default_jobs(void);
 

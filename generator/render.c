@@ -1421,11 +1421,11 @@ int render_site(struct render_env *e)
 	diag_lap(e->timings, "  shape", &t);
 	if (!tmpl_set_has(e->tmpl, "print"))
 		e->shape->print = 0;
-	par_for(e->site->npages, e->jobs, render_one, e);
+	par_for_spread(e->site->npages, e->jobs, render_one, e);
 	malloc_trim(0); /* what render_one gave back, before the history pages */
 	diag_lap(e->timings, "  pages", &t);
 	if (e->hist) {
-		par_for(e->site->npages, e->jobs, render_history, e);
+		par_for_spread(e->site->npages, e->jobs, render_history, e);
 		hist_release_readers(e->hist);
 		malloc_trim(0);
 	}

@@ -1,0 +1,60 @@
+/* Tests for par.c: every index runs exactly once, whatever the count of
+ * items and threads; spread runs keep neighbours apart. */
+#include <stdatomic.h>
+#include <stdlib.h>
+
+#include "par.h"
+#include "unit.h"
+
+struct seen {
+	atomic_int *count;
+	atomic_size_t order; /* call number */
+	size_t *at;          /* per index: its call number */
+};
+
+static void mark(void *ctx, size_t i)
+{
+	struct seen *s = ctx;
+	atomic_fetch_add(&s->count[i], 1);
+	s->at[i] = atomic_fetch_add(&s->order, 1);
+}
+
+static int once_each(size_t n, int jobs, int spread)
+{
+	struct seen s = { calloc(n + 1, sizeof *s.count), 0, calloc(n + 1, sizeof *s.at) };
+	(spread ? par_for_spread : par_for)(n, jobs, mark, &s);
+	int ok = 1;
+	for (size_t i = 0; i < n; i++)
+		ok &= atomic_load(&s.count[i]) == 1;
+	free(s.count);
+	free(s.at);
+	return ok;
+}
+
+static void every_index_runs_exactly_once(void)
+{
+	const size_t ns[] = { 0, 1, 2, 3, 7, 64, 1001 };
+	for (size_t a = 0; a < sizeof ns / sizeof *ns; a++)
+		for (int jobs = 1; jobs <= 5; jobs++) {
+			CHECK(once_each(ns[a], jobs, 0));
+			CHECK(once_each(ns[a], jobs, 1));
+		}
+}
+
+/* Items taken one after another come from different blocks: with two
+ * threads, pages 0 and n/2, then 1 and n/2 + 1... */
+static void spread_takes_turns_between_blocks(void)
+{
+	const size_t want[] = { 0, 5, 1, 6, 2, 7, 3, 8, 4, 9 };
+	for (size_t i = 0; i < 10; i++)
+		CHECK(par_spread_index(i, 10, 2) == want[i]);
+	CHECK(par_spread_index(4, 9, 3) == 4);  /* block 1, second item */
+	CHECK(par_spread_index(7, 100, 1) == 7);
+}
+
+int main(void)
+{
+	RUN(every_index_runs_exactly_once);
+	RUN(spread_takes_turns_between_blocks);
+	UNIT_END();
+}
