@@ -77,6 +77,7 @@ static int load_theme(struct run *r)
 				rc = -1;
 			}
 		tmpl_set_check_partials(r->tmpl, r->d);
+		tmpl_set_seal(r->tmpl);
 	}
 	free(tdir);
 	free(trel);
@@ -976,17 +977,18 @@ static struct cache_key manifest_key(const struct run *r, const char *out)
 	return cache_key_end(&kb);
 }
 
-/* What every rendered output depends on besides its own context: the
- * theme and site.yml (quire itself is in every cache key).  Outputs whose
- * context and render key are unchanged are linked from the previous build
- * without rendering (output_reuse). */
-static struct cache_key render_key(const struct run *r, uint64_t th)
+/* What every rendered output depends on besides its own context and its
+ * template (tmpl_digest, in each fingerprint): site.yml and --extra-head
+ * (quire itself is in every cache key).  Outputs whose context, template
+ * and render key are unchanged are linked from the previous build without
+ * rendering (output_reuse).  The theme's assets are not in it: they are
+ * copied, not rendered into pages. */
+static struct cache_key render_key(const struct run *r)
 {
 	struct cache_keybuf kb;
 	char *cfg = xasprintf("%s/site.yml", r->site.dir), *data = NULL;
 	size_t len = 0;
-	cache_key_begin(r->cache, &kb, "render");
-	cache_key_bytes(&kb, &th, sizeof th);
+	cache_key_begin(r->cache, &kb, "render-2");
 	if (fs_read_file(cfg, &data, &len) == 0)
 		cache_key_bytes(&kb, data, len);
 	cache_key_str(&kb, r->o->extra_head);
@@ -1123,7 +1125,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	uint64_t theme = theme_digest(&r, &uses_bid);
 	if (out_open && r.cache) {
 		mkey = manifest_key(&r, out_path);
-		rkey = render_key(&r, theme);
+		rkey = render_key(&r);
 		char *img;
 		size_t len;
 		if (cache_get(r.cache, &mkey, &img, &len))

@@ -477,6 +477,7 @@ static struct cache_key page_inputs(const struct render_env *e, int i, const cha
 	cache_key_begin(e->cache, &kb, "page-inputs-1");
 	cache_key_bytes(&kb, e->render_key.h, sizeof e->render_key.h);
 	cache_key_str(&kb, tmpl);
+	cache_key_int(&kb, (long long)tmpl_digest(e->tmpl, tmpl));
 	cache_key_str(&kb, p->out);
 	cache_key_str(&kb, p->key);
 	cache_key_int(&kb, p->kind);
@@ -601,6 +602,7 @@ static struct cache_key ctx_fp(const struct render_env *e, const char *out, cons
 	cache_key_begin(e->cache, &kb, "output");
 	cache_key_bytes(&kb, e->render_key.h, sizeof e->render_key.h);
 	cache_key_str(&kb, tmpl);
+	cache_key_int(&kb, (long long)tmpl_digest(e->tmpl, tmpl));
 	cache_key_str(&kb, out);
 	cache_key_json(&kb, ctx);
 	if (bid)
@@ -907,6 +909,8 @@ static struct cache_key history_fp(struct render_env *e, int i, const struct his
 	struct cache_keybuf kb;
 	cache_key_begin(e->cache, &kb, "history-outputs");
 	cache_key_bytes(&kb, e->page_fp[i].h, sizeof e->page_fp[i].h);
+	cache_key_int(&kb, (long long)tmpl_digest(e->tmpl, "history"));
+	cache_key_int(&kb, (long long)tmpl_digest(e->tmpl, "revision"));
 	cache_key_int(&kb, hf->truncated);
 	for (size_t k = 0; k < hf->n; k++) {
 		const struct hist_rev *rv = &hf->revs[k];

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -54,6 +55,7 @@ struct tmpl {
 	struct node *nodes;
 	size_t n, cap;
 	int broken;        /* failed to compile: known, but never rendered */
+	uint64_t digest;   /* of it and the partials it includes (tmpl_set_seal) */
 };
 
 struct tmpl_set {
@@ -659,6 +661,61 @@ next:
 int tmpl_set_has(const struct tmpl_set *s, const char *name)
 {
 	return find_tmpl(s, name) != NULL;
+}
+
+/* ---- digests ---- */
+
+static uint64_t fnv1a(uint64_t h, const void *data, size_t n)
+{
+	for (const unsigned char *c = data; n--; c++)
+		h = (h ^ *c) * 0x100000001b3ULL;
+	return h;
+}
+
+static uint64_t missing_digest(const char *name)
+{
+	return fnv1a(0x84222325cbf29ce4ULL, name, strlen(name) + 1);
+}
+
+/* Adds to *sum the hash of template i and of every template it includes,
+ * each once (seen); a partial that is not defined counts by its name. */
+static void reach(const struct tmpl_set *s, size_t i, char *seen, uint64_t *sum)
+{
+	if (seen[i])
+		return;
+	seen[i] = 1;
+	const struct tmpl *t = s->v[i];
+	uint64_t h = fnv1a(0xcbf29ce484222325ULL, t->name, strlen(t->name) + 1);
+	h = fnv1a(h, t->src, t->len);
+	*sum += fnv1a(h, &t->broken, sizeof t->broken);
+	for (size_t j = 0; j < t->n; j++) {
+		if (t->nodes[j].type != NODE_PARTIAL)
+			continue;
+		size_t k = 0;
+		while (k < s->n && strcmp(s->v[k]->name, t->nodes[j].name.raw))
+			k++;
+		if (k < s->n)
+			reach(s, k, seen, sum);
+		else
+			*sum += missing_digest(t->nodes[j].name.raw);
+	}
+}
+
+void tmpl_set_seal(struct tmpl_set *s)
+{
+	char *seen = xmalloc(s->n + 1);
+	for (size_t i = 0; i < s->n; i++) {
+		memset(seen, 0, s->n + 1);
+		s->v[i]->digest = 0;
+		reach(s, i, seen, &s->v[i]->digest);
+	}
+	free(seen);
+}
+
+uint64_t tmpl_digest(const struct tmpl_set *s, const char *name)
+{
+	const struct tmpl *t = find_tmpl(s, name);
+	return t ? t->digest : missing_digest(name);
 }
 
 void tmpl_set_check_partials(const struct tmpl_set *s, struct diag *d)

@@ -6,6 +6,7 @@
 #define QUIRE_TEMPLATE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -40,6 +41,14 @@ int tmpl_set_has(const struct tmpl_set *s, const char *name);
 /* After loading: reports, as warnings at the tag's position, partials that
  * are referenced but not defined (they render as the empty string). */
 void tmpl_set_check_partials(const struct tmpl_set *s, struct diag *d);
+
+/* After loading: computes each template's digest, a hash of its source and
+ * of every partial it includes (a partial that is not defined counts by
+ * its name), so an output's fingerprint changes exactly when a template
+ * it is rendered with changes. */
+void tmpl_set_seal(struct tmpl_set *s);
+/* That digest; for a name not in the set, a hash of the name. */
+uint64_t tmpl_digest(const struct tmpl_set *s, const char *name);
 
 /* Safety limits on one tmpl_render call: at most max_nodes template nodes
  * visited and max_output bytes written (0 keeps the default: 100 million

@@ -107,6 +107,27 @@ printf '{{! a comment }}<!-- edited template -->\n' >> "$S/themes/default/templa
 same "after a template edit, the rebuild matches a clean build"
 contains "the template edit shows" "$TMP/inc/rights/privacy.html" "edited template"
 
+# Each output's fingerprint covers its own template and the partials it
+# includes, not the whole theme: an edit renders again what it changes.
+printf -- '---\ntitle: Tagged again\ntags: [courts]\n---\nSee [[leaf]].\n' > "$S/content/other/tagged.md"
+same "after adding a tagged article back, the rebuild matches a clean build"
+ino_art=$(stat -c %i "$TMP/inc/rights/privacy.html")
+printf '\n/* edited stylesheet */\n' >> "$S/themes/default/assets/style.css"
+same "after a stylesheet edit, the rebuild matches a clean build"
+contains "the stylesheet edit is copied" "$TMP/inc/assets/style.css" "edited stylesheet"
+[ "$(stat -c %i "$TMP/inc/rights/privacy.html")" = "$ino_art" ] && ok "a stylesheet edit renders no page again (same file)" ||
+	not_ok "a stylesheet edit renders no page again (same file)"
+printf '<!-- edited tag template -->\n' >> "$S/themes/default/templates/tag.mustache"
+same "after editing the tag template, the rebuild matches a clean build"
+contains "the tag pages show the edit" "$TMP/inc/tags/courts.html" "edited tag template"
+[ "$(stat -c %i "$TMP/inc/rights/privacy.html")" = "$ino_art" ] && ok "editing the tag template leaves articles alone (same file)" ||
+	not_ok "editing the tag template leaves articles alone (same file)"
+printf '<!-- edited partial -->\n' >> "$S/themes/default/templates/toc.mustache"
+same "after editing a partial (the table of contents), the rebuild matches a clean build"
+contains "an article including the partial shows the edit" "$TMP/inc/rights/privacy.html" "edited partial"
+rev=$(ls "$TMP/inc/rights/" | grep 'privacy.rev-' | head -n 1)
+contains "a past version including it shows the edit too" "$TMP/inc/rights/$rev" "edited partial"
+
 printf 'title: Renamed site\nmarkdown:\n  unsafe_html: true\n' > "$S/site.yml"
 printf '\n<b>raw</b>\n' >> "$S/content/other/leaf.md"
 same "after a site.yml change (title, unsafe_html), the rebuild matches a clean build"

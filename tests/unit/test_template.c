@@ -905,8 +905,42 @@ static void many_threads_render_one_set_at_once(void)
 	tmpl_set_free(s);
 }
 
+/* Digests of page, which includes head, in a set that also has tag. */
+static uint64_t digest_of(const char *page, const char *head, const char *tag)
+{
+	struct tmpl_set *s = tmpl_set_new();
+	struct diag *d = diag_new();
+	tmpl_set_add(s, "page", page, strlen(page), "page.mustache", d);
+	if (head)
+		tmpl_set_add(s, "head", head, strlen(head), "head.mustache", d);
+	tmpl_set_add(s, "tag", tag, strlen(tag), "tag.mustache", d);
+	tmpl_set_seal(s);
+	uint64_t h = tmpl_digest(s, "page");
+	tmpl_set_free(s);
+	diag_free(d);
+	return h;
+}
+
+/* A page's fingerprint changes when its template or a partial it
+ * includes changes, and only then. */
+static void a_digest_covers_the_template_and_its_partials_only(void)
+{
+	uint64_t base = digest_of("{{> head}}<p>{{x}}</p>", "<h1>{{t}}</h1>", "tag");
+	CHECK(base == digest_of("{{> head}}<p>{{x}}</p>", "<h1>{{t}}</h1>", "tag, edited"));
+	CHECK(base != digest_of("{{> head}}<p>{{x}}</p>!", "<h1>{{t}}</h1>", "tag"));
+	CHECK(base != digest_of("{{> head}}<p>{{x}}</p>", "<h2>{{t}}</h2>", "tag"));
+	CHECK(base != digest_of("{{> head}}<p>{{x}}</p>", NULL, "tag"));
+	/* self-inclusion ends */
+	CHECK(digest_of("{{> page}}", NULL, "") != 0);
+	struct tmpl_set *s = tmpl_set_new();
+	tmpl_set_seal(s);
+	CHECK(tmpl_digest(s, "none") != tmpl_digest(s, "other"));
+	tmpl_set_free(s);
+}
+
 int main(void)
 {
+	RUN(a_digest_covers_the_template_and_its_partials_only);
 	RUN(text_without_tags_renders_unchanged);
 	RUN(variable_is_replaced_by_its_value);
 	RUN(variable_is_html_escaped);
