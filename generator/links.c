@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "par.h"
 #include "buf.h"
 
 struct links_index {
@@ -356,10 +357,61 @@ static void push_int(struct links_list *l, int v)
 	l->v[l->n++] = v;
 }
 
+#define RELATED_CHUNK 256
+
+struct related_job {
+	size_t n, max;
+	int **mytags;           /* per page: its tags (indices into bytag) */
+	const size_t *nmytags;
+	const struct links_list *bytag;
+	const char **title;
+	struct links_list *related; /* out, per page */
+};
+
+/* The related pages of one chunk of pages, with its own scratch. */
+static void related_chunk(void *ctx, size_t c)
+{
+	const struct related_job *rj = ctx;
+	size_t n = rj->n, end = (c + 1) * RELATED_CHUNK < n ? (c + 1) * RELATED_CHUNK : n;
+	int *score = xcalloc(n, sizeof *score);
+	int *touched = xcalloc(n, sizeof *touched);
+	struct scored best[16];
+	for (size_t i = c * RELATED_CHUNK; i < end; i++) {
+		size_t nt = 0, nb = 0;
+		for (size_t q = 0; q < rj->nmytags[i]; q++) {
+			const struct links_list *l = &rj->bytag[rj->mytags[i][q]];
+			for (size_t j = 0; j < l->n; j++) {
+				int k = l->v[j];
+				if (k != (int)i && !score[k]++)
+					touched[nt++] = k;
+			}
+		}
+		/* Keep the best few by insertion: far cheaper than sorting
+		 * thousands of candidates for every page. */
+		for (size_t m = 0; m < nt; m++) {
+			int k = touched[m];
+			struct scored cand = { k, score[k], rj->title[k] };
+			score[k] = 0;
+			if (nb == rj->max && cmp_scored(&cand, &best[nb - 1]) >= 0)
+				continue;
+			size_t pos = nb < rj->max ? nb++ : nb - 1;
+			while (pos > 0 && cmp_scored(&cand, &best[pos - 1]) < 0) {
+				best[pos] = best[pos - 1];
+				pos--;
+			}
+			best[pos] = cand;
+		}
+		for (size_t m = 0; m < nb; m++)
+			push_int(&rj->related[i], best[m].page);
+	}
+	free(score);
+	free(touched);
+}
+
 /* Backlinks invert every page's links_to in one pass; related pages come
  * from a tag → pages index, so the work grows with shared tags, not with
- * the square of the site. */
-struct links_graph *links_graph_new(const struct site *s, size_t max_related)
+ * the square of the site, and is shared out in chunks of pages. */
+struct links_graph *links_graph_new(const struct site *s, size_t max_related, int jobs)
 {
 	size_t n = s->npages;
 	struct links_graph *g = xcalloc(1, sizeof *g);
@@ -398,44 +450,14 @@ struct links_graph *links_graph_new(const struct site *s, size_t max_related)
 				push_int(&bytag[ti], (int)k);
 		}
 	}
-	int *score = xcalloc(n ? n : 1, sizeof *score);
-	int *touched = xcalloc(n ? n : 1, sizeof *touched);
 	/* a page is a candidate for thousands of others on a large site:
 	 * look each title up once */
 	const char **title = xcalloc(n ? n : 1, sizeof *title);
 	for (size_t k = 0; k < n; k++)
 		title[k] = page_title(s->pages[k]);
-	struct scored best[16];
-	if (max_related > 16)
-		max_related = 16;
-	for (size_t i = 0; i < n; i++) {
-		size_t nt = 0, nb = 0;
-		for (size_t q = 0; q < nmytags[i]; q++) {
-			const struct links_list *l = &bytag[mytags[i][q]];
-			for (size_t j = 0; j < l->n; j++) {
-				int k = l->v[j];
-				if (k != (int)i && !score[k]++)
-					touched[nt++] = k;
-			}
-		}
-		/* Keep the best few by insertion: far cheaper than sorting
-		 * thousands of candidates for every page. */
-		for (size_t m = 0; m < nt; m++) {
-			int k = touched[m];
-			struct scored c = { k, score[k], title[k] };
-			score[k] = 0;
-			if (nb == max_related && cmp_scored(&c, &best[nb - 1]) >= 0)
-				continue;
-			size_t pos = nb < max_related ? nb++ : nb - 1;
-			while (pos > 0 && cmp_scored(&c, &best[pos - 1]) < 0) {
-				best[pos] = best[pos - 1];
-				pos--;
-			}
-			best[pos] = c;
-		}
-		for (size_t m = 0; m < nb; m++)
-			push_int(&g->related[i], best[m].page);
-	}
+	struct related_job rj = { .n = n, .max = max_related > 16 ? 16 : max_related, .mytags = mytags,
+				  .nmytags = nmytags, .bytag = bytag, .title = title, .related = g->related };
+	par_for((n + RELATED_CHUNK - 1) / RELATED_CHUNK, jobs, related_chunk, &rj);
 	for (size_t k = 0; k < n; k++)
 		free(mytags[k]);
 	free(mytags);
@@ -443,8 +465,6 @@ struct links_graph *links_graph_new(const struct site *s, size_t max_related)
 	for (size_t t = 0; t < ntags; t++)
 		free(bytag[t].v);
 	free(bytag);
-	free(touched);
-	free(score);
 	free(title);
 	json_decref(tagix);
 	g->n = n;

@@ -43,13 +43,13 @@ struct links_list {
 /* The site's link graph, computed once per build after every page's
  * links_to is known: for each page, the pages linking to it (in page
  * order) and up to max_related articles sharing its tags (most shared
- * first, then by title). */
+ * first, then by title), worked out on up to jobs threads. */
 struct links_graph {
 	struct links_list *back, *related;
 	size_t n;
 };
 
-struct links_graph *links_graph_new(const struct site *s, size_t max_related);
+struct links_graph *links_graph_new(const struct site *s, size_t max_related, int jobs);
 void links_graph_free(struct links_graph *g);
 
 #endif

@@ -139,7 +139,7 @@ struct shape {
 
 static json_t *nav_new(const struct shape *sh, const struct site *s, const char *out);
 
-static struct shape *shape_new(const struct site *s)
+static struct shape *shape_new(const struct site *s, int jobs)
 {
 	size_t n = s->npages;
 	struct shape *sh = xcalloc(1, sizeof *sh);
@@ -183,7 +183,7 @@ static struct shape *shape_new(const struct site *s)
 				}
 		}
 	}
-	sh->graph = links_graph_new(s, 5);
+	sh->graph = links_graph_new(s, 5, jobs);
 	size_t articles = 0;
 	for (size_t i = 0; i < n; i++)
 		articles += s->pages[i]->kind == PAGE_ARTICLE;
@@ -1131,6 +1131,36 @@ static void render_changes(struct render_env *e)
 	free(ch);
 }
 
+struct tag_job {
+	struct render_env *e;
+	json_t *tags;       /* name → [page indices] */
+	const char **names; /* sorted */
+};
+
+/* The page of tag k: its pages in reading order. */
+static void render_tag(void *ctx, size_t k)
+{
+	const struct tag_job *tj = ctx;
+	const struct site *s = tj->e->site;
+	json_t *idx = json_object_get(tj->tags, tj->names[k]);
+	size_t m = json_array_size(idx);
+	int *v = xcalloc(m ? m : 1, sizeof *v);
+	for (size_t j = 0; j < m; j++)
+		v[j] = (int)json_integer_value(json_array_get(idx, j));
+	if (m)
+		qsort_r(v, m, sizeof *v, cmp_reading, (void *)s);
+	char *out = tag_out(tj->names[k]);
+	char *title = xasprintf("Guidance tagged “%s”", tj->names[k]);
+	json_t *c = base_ctx(tj->e, out, title);
+	free(title);
+	set_str(c, "tag", tj->names[k]);
+	json_object_set_new(c, "pages", refs(s, out, v, m));
+	emit(tj->e, out, "tag", c);
+	json_decref(c);
+	free(v);
+	free(out);
+}
+
 static void render_tags(struct render_env *e)
 {
 	const struct site *s = e->site;
@@ -1167,28 +1197,15 @@ static void render_tags(struct render_env *e)
 			diag_error(e->d, NULL, 0, 0, "tags '%s' and '%s' would both write %s; rename one",
 				   json_string_value(prev), names[k], out);
 		json_object_set_new(claims, out, json_string(names[k]));
-		json_t *idx = json_object_get(tags, names[k]);
-		size_t m = json_array_size(idx);
-		int *v = xcalloc(m ? m : 1, sizeof *v);
-		for (size_t j = 0; j < m; j++)
-			v[j] = (int)json_integer_value(json_array_get(idx, j));
-		if (m)
-			qsort_r(v, m, sizeof *v, cmp_reading, (void *)s);
-		char *title = xasprintf("Guidance tagged “%s”", names[k]);
-		json_t *c = base_ctx(e, out, title);
-		free(title);
-		set_str(c, "tag", names[k]);
-		json_object_set_new(c, "pages", refs(s, out, v, m));
-		emit(e, out, "tag", c);
-		json_decref(c);
 		json_t *t = json_object();
 		set_str(t, "name", names[k]);
 		set_own(t, "url", site_rel_url("tags/index.html", out));
-		json_object_set_new(t, "count", json_integer((json_int_t)m));
+		json_object_set_new(t, "count", json_integer((json_int_t)json_array_size(json_object_get(tags, names[k]))));
 		json_array_append_new(all, t);
-		free(v);
 		free(out);
 	}
+	struct tag_job tj = { e, tags, names };
+	par_for(n, e->jobs, render_tag, &tj);
 	json_t *c = base_ctx(e, "tags/index.html", "All topics");
 	json_object_set_new(c, "tags", all);
 	emit(e, "tags/index.html", "tags", c);
@@ -1420,7 +1437,7 @@ int render_site(struct render_env *e)
 {
 	int before = diag_errors(e->d);
 	double t = diag_clock_ms();
-	e->shape = shape_new(e->site);
+	e->shape = shape_new(e->site, e->jobs);
 	e->page_fp = xcalloc(e->site->npages + 1, sizeof *e->page_fp);
 	diag_lap(e->timings, "  shape", &t);
 	if (!tmpl_set_has(e->tmpl, "print"))
