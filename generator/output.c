@@ -129,7 +129,8 @@ static int rec_cmp(const void *a, const void *b)
  * (rel: its path inside staging).  Always: symlinks, FIFOs and the like,
  * so no write follows a link out of the folder.  With keep (sorted
  * records), also every file not in it and every folder left empty.
- * Returns how many entries stay, or -1 when dfd cannot be read. */
+ * Returns how many entries stay, or -1 when dfd (or, without keep, a
+ * folder below it) cannot be read. */
 static long sweep(int dfd, struct buf *rel, const struct output_rec *keep, size_t nkeep)
 {
 	DIR *dir = fdopendir(dfd);
@@ -138,6 +139,7 @@ static long sweep(int dfd, struct buf *rel, const struct output_rec *keep, size_
 		return -1;
 	}
 	long left = 0;
+	int unread = 0; /* a folder that could not be read may hide a symlink */
 	struct dirent *e;
 	size_t base = rel->len;
 	while ((e = readdir(dir))) {
@@ -157,6 +159,7 @@ static long sweep(int dfd, struct buf *rel, const struct output_rec *keep, size_
 		if (type == DT_DIR) {
 			int sub = openat(dirfd(dir), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			long n = sub < 0 ? -1 : sweep(sub, rel, keep, nkeep);
+			unread |= n < 0;
 			stays = n != 0 || !keep || unlinkat(dirfd(dir), name, AT_REMOVEDIR) < 0;
 		} else if (type == DT_REG) {
 			struct output_rec k = { .rel = rel->ptr };
@@ -169,7 +172,7 @@ static long sweep(int dfd, struct buf *rel, const struct output_rec *keep, size_
 	}
 	buf_truncate(rel, base);
 	closedir(dir);
-	return left;
+	return unread && !keep ? -1 : left;
 }
 
 /* Makes ".OUT.back" (the site two builds ago, linked with OUT where the
@@ -187,8 +190,9 @@ static int recycle(const char *out_real, const char *staging)
 		struct buf rel = BUF_INIT;
 		rc = fd >= 0 && sweep(fd, &rel, NULL, 0) >= 0 ? 0 : -1;
 		buf_free(&rel);
-		if (rc < 0)
-			fs_rm_rf(staging);
+		/* What cannot be removed is set aside again, out of the way. */
+		if (rc < 0 && fs_rm_rf(staging) < 0)
+			rename(staging, back);
 	}
 	free(back);
 	free(marker);
