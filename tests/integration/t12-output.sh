@@ -144,3 +144,29 @@ check "with OUT deleted, the kept folder is reused and gives the clean build" di
 rm -rf "$S/.public.back"; mkdir "$S/.public.back"; printf 'mine\n' > "$S/.public.back/mine.txt"
 run "$S" build
 check "a .public.back without quire's marker is left alone" test -f "$S/.public.back/mine.txt"
+
+# A folder in .public.back that quire cannot read could hide a symlink out
+# of it: such a .public.back is not reused.  (Only a user without root's
+# rights is stopped by permissions: run as nobody where possible.)
+as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 && chmod 755 "$TMP" &&
+	as_nobody "$QUIRE" --version >/dev/null 2>&1; then
+	site u
+	page "$S" sec/deep/p.md "P" "one"
+	page "$S" other.md "O" "two"
+	mkdir -p "$TMP/u-outside"
+	chown -R nobody "$S" "$TMP/u-outside"
+	as_nobody "$QUIRE" build -s "$S" >/dev/null 2>&1
+	page "$S" other.md "O" "two, edited"
+	chown -R nobody "$S"
+	as_nobody "$QUIRE" build -s "$S" >/dev/null 2>&1
+	rm -rf "$S/.public.back/sec/deep"
+	ln -s "$TMP/u-outside" "$S/.public.back/sec/deep"
+	chown -h nobody "$S/.public.back/sec/deep"
+	chmod 300 "$S/.public.back/sec"
+	as_nobody "$QUIRE" build -s "$S" >"$TMP/stdout" 2>"$TMP/stderr"
+	status_is "a build beside an unreadable .public.back still succeeds" "$?" 0
+	check "nothing is written through a symlink hidden in an unreadable folder" sh -c "[ -z \"\$(ls -A '$TMP/u-outside')\" ]"
+	check "the page is in OUT" test -f "$S/public/sec/deep/p.html" -a ! -L "$S/public/sec/deep"
+	chmod -R u+rwx "$S" 2>/dev/null
+fi
