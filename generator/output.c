@@ -130,7 +130,7 @@ static int rec_cmp(const void *a, const void *b)
  * so no write follows a link out of the folder.  With keep (sorted
  * records), also every file not in it and every folder left empty.
  * Returns how many entries stay, or -1 when dfd (or, without keep, a
- * folder below it) cannot be read. */
+ * folder below it) cannot be read, or written. */
 static long sweep(int dfd, struct buf *rel, const struct output_rec *keep, size_t nkeep)
 {
 	DIR *dir = fdopendir(dfd);
@@ -139,7 +139,9 @@ static long sweep(int dfd, struct buf *rel, const struct output_rec *keep, size_
 		return -1;
 	}
 	long left = 0;
-	int unread = 0; /* a folder that could not be read may hide a symlink */
+	/* A folder that cannot be read may hide a symlink; one that cannot be
+	 * written would fail the build: neither is reused. */
+	int unread = 0;
 	struct dirent *e;
 	size_t base = rel->len;
 	while ((e = readdir(dir))) {
@@ -159,7 +161,7 @@ static long sweep(int dfd, struct buf *rel, const struct output_rec *keep, size_
 		if (type == DT_DIR) {
 			int sub = openat(dirfd(dir), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			long n = sub < 0 ? -1 : sweep(sub, rel, keep, nkeep);
-			unread |= n < 0;
+			unread |= n < 0 || (!keep && faccessat(dirfd(dir), name, W_OK | X_OK, AT_EACCESS) < 0);
 			stays = n != 0 || !keep || unlinkat(dirfd(dir), name, AT_REMOVEDIR) < 0;
 		} else if (type == DT_REG) {
 			struct output_rec k = { .rel = rel->ptr };
@@ -188,7 +190,7 @@ static int recycle(const char *out_real, const char *staging)
 	    S_ISREG(st.st_mode) && rename(back, staging) == 0) {
 		int fd = open(staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		struct buf rel = BUF_INIT;
-		rc = fd >= 0 && sweep(fd, &rel, NULL, 0) >= 0 ? 0 : -1;
+		rc = fd >= 0 && access(staging, W_OK | X_OK) == 0 && sweep(fd, &rel, NULL, 0) >= 0 ? 0 : -1;
 		buf_free(&rel);
 		/* What cannot be removed is set aside again, out of the way. */
 		if (rc < 0 && fs_rm_rf(staging) < 0)

@@ -169,4 +169,15 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 && chmod 755 "$TMP" 
 	check "nothing is written through a symlink hidden in an unreadable folder" sh -c "[ -z \"\$(ls -A '$TMP/u-outside')\" ]"
 	check "the page is in OUT" test -f "$S/public/sec/deep/p.html" -a ! -L "$S/public/sec/deep"
 	chmod -R u+rwx "$S" 2>/dev/null
+	rm -rf "$S/.public.back"
+	page "$S" sec/deep/p.md "P" "one, edited"
+	chown -R nobody "$S"
+	as_nobody "$QUIRE" build -s "$S" >/dev/null 2>&1
+	chmod 555 "$S/.public.back/sec/deep"
+	page "$S" sec/deep/p2.md "P2" "a new page in the read-only folder"
+	chown -R nobody "$S/content"
+	as_nobody "$QUIRE" build -s "$S" >"$TMP/stdout" 2>"$TMP/stderr"
+	status_is "a build beside a .public.back with a read-only folder still succeeds" "$?" 0
+	contains "and writes the new page" "$S/public/sec/deep/p2.html" "a new page in the read-only folder"
+	chmod -R u+rwx "$S" 2>/dev/null
 fi
