@@ -371,6 +371,16 @@ static void clear_way(const struct output *o, const char *path)
 	free(p);
 }
 
+/* After an attempt to make path failed with errno: in a recycled folder,
+ * clears the way when that is what stopped it.  1: try once more. */
+static int cleared(const struct output *o, const char *path)
+{
+	if (!o->recycled || (errno != ENOTDIR && errno != EEXIST && errno != EISDIR))
+		return 0;
+	clear_way(o, path);
+	return fs_mkdirs_for(path) == 0;
+}
+
 /* Opens a file only the recycled staging folder holds for rewriting in
  * place: no inode is allocated or freed.  A file shared with OUT (a hard
  * link) is never opened this way.  Returns an fd or -1. */
@@ -400,11 +410,8 @@ static int create_new(const struct output *o, const char *path)
 		fd = open(path, flags, 0666);
 	if (fd < 0 && errno == EEXIST && unlink(path) == 0)
 		fd = open(path, flags, 0666);
-	if (fd < 0 && o->recycled && (errno == ENOTDIR || errno == EEXIST || errno == EISDIR)) {
-		clear_way(o, path);
-		if (fs_mkdirs_for(path) == 0)
-			fd = open(path, flags, 0666);
-	}
+	if (fd < 0 && cleared(o, path))
+		fd = open(path, flags, 0666);
 	return fd;
 }
 
@@ -429,11 +436,8 @@ static int link_from_prev(const struct output *o, const char *rel, const char *p
 		return 0;
 	if (rc < 0 && errno == EEXIST && unlink(path) == 0)
 		rc = linkat(o->prev_fd, rel, AT_FDCWD, path, 0);
-	if (rc < 0 && o->recycled && (errno == ENOTDIR || errno == EEXIST || errno == EISDIR)) {
-		clear_way(o, path);
-		if (fs_mkdirs_for(path) == 0)
-			rc = linkat(o->prev_fd, rel, AT_FDCWD, path, 0);
-	}
+	if (rc < 0 && cleared(o, path))
+		rc = linkat(o->prev_fd, rel, AT_FDCWD, path, 0);
 	return rc;
 }
 
@@ -574,9 +578,12 @@ void output_set_manifest(struct output *o, char *image, size_t len)
 }
 
 /* Records a file this build made: with its fingerprint and identity for
- * the manifest, or (fp NULL) only so that pruning keeps it. */
+ * the manifest, or (fp NULL) only so that pruning a recycled folder keeps
+ * it. */
 static void record(struct output *o, const char *rel, const uint64_t fp[2], const struct stat *st)
 {
+	if (!fp && !o->recycled)
+		return; /* nothing to prune, nothing for the manifest */
 	struct output_rec r = { .rel = xstrdup(rel), .has_fp = fp != NULL };
 	if (fp)
 		r = (struct output_rec){ r.rel, 1, { fp[0], fp[1] }, (unsigned long long)st->st_ino,

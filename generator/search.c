@@ -441,18 +441,17 @@ struct search_page {
 	uint8_t *flags, *body; /* per word id */
 	size_t cap;
 	char *snippet;
-	struct buf tok;        /* scratch for the current token */
 };
 
-/* Records one occurrence of the token in pg->tok in field. */
-static void page_word(struct search_page *pg, int field)
+/* Records one occurrence of the token tok in field. */
+static void page_word(struct search_page *pg, const struct buf *tok, int field)
 {
 	int added;
 	uint32_t id;
 
-	if (pg->tok.len > MAX_WORD_BYTES)
+	if (tok->len > MAX_WORD_BYTES)
 		return;
-	id = strtab_intern(&pg->words, pg->tok.ptr, pg->tok.len, &added);
+	id = strtab_intern(&pg->words, tok->ptr, tok->len, &added);
 	if (added) {
 		if (pg->words.n > pg->cap) {
 			pg->cap = pg->cap ? pg->cap * 2 : 256;
@@ -471,13 +470,13 @@ static void page_word(struct search_page *pg, int field)
 		pg->body[id]++;
 }
 
-/* Splits text into lower-cased words and records each under field. */
-static void index_text(struct search_page *pg, const char *text, int field)
+/* Splits text into lower-cased words (tok: scratch) and records each
+ * under field. */
+static void index_text(struct search_page *pg, struct buf *tok, const char *text, int field)
 {
 	const unsigned char *p = (const unsigned char *)text;
 	size_t i = 0, n = strlen(text);
 	uint32_t c;
-	struct buf *tok = &pg->tok;
 
 	buf_reset(tok);
 	while (i <= n) {
@@ -505,7 +504,7 @@ static void index_text(struct search_page *pg, const char *text, int field)
 		if (word) {
 			utf8_encode(tok, lower_cp(c));
 		} else if (tok->len) {
-			page_word(pg, field);
+			page_word(pg, tok, field);
 			buf_reset(tok);
 		}
 	}
@@ -566,11 +565,12 @@ struct search_page *search_page_new(const char *title, const char *summary,
 	}
 	pg->snippet = buf_detach(&snip);
 
-	index_text(pg, title, F_TITLE);
-	index_text(pg, headings, F_HEAD);
-	index_text(pg, summary, F_SUMMARY);
-	index_text(pg, body, F_BODY);
-	buf_free(&pg->tok);
+	struct buf tok = BUF_INIT;
+	index_text(pg, &tok, title, F_TITLE);
+	index_text(pg, &tok, headings, F_HEAD);
+	index_text(pg, &tok, summary, F_SUMMARY);
+	index_text(pg, &tok, body, F_BODY);
+	buf_free(&tok);
 	return pg;
 }
 
@@ -581,7 +581,6 @@ static void search_page_free(struct search_page *pg)
 	free(pg->flags);
 	free(pg->body);
 	free(pg->snippet);
-	buf_free(&pg->tok);
 	free(pg);
 }
 
