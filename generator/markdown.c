@@ -2,7 +2,9 @@
 #include "markdown.h"
 
 #include <cmark-gfm-core-extensions.h>
+#include <dlfcn.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,30 +18,92 @@ static const char *const extensions[] = {
 static pthread_once_t registered = PTHREAD_ONCE_INIT;
 
 /* cmark-gfm 0.29 keeps the inline parser's special characters ('~' for
- * strikethrough, ':' and 'w' for autolinks) in one process-wide table that
- * every parse with extensions switches on before parsing inlines and off
- * after (table cells parse inlines during block parsing too).  Two parses
- * at once therefore switch each other's extensions off.  Parsing is
- * serialised; rendering, the larger share, stays parallel.  This lock is
- * the only global quire keeps, because the state it guards is cmark's.
- * (Switching the characters on once and emptying the extensions' lists
- * does not work: the emphasis pass finds the extension for a '~'
- * delimiter through the same list, and loops forever without it.) */
+ * strikethrough, '|' for tables, ':' and 'w' for autolinks) in one
+ * process-wide table, and every parse switches its extensions' characters
+ * on before parsing inlines and off after.  Two parses at once would
+ * switch each other's extensions off (PR #176 upstream).
+ *
+ * libcmark-gfm does the switching through an exported function that it
+ * calls through its PLT, so the definition below, in the executable, is
+ * the one it reaches: it switches on the characters of every extension
+ * quire uses (the list above) once, and never off.  A character that is special for a
+ * parser without its extension only ends a run of text there (text nodes
+ * are consolidated after parsing), so output is the same, and parses can
+ * run at once.  (Emptying the extensions' character lists instead does
+ * not work: the emphasis pass finds the extension for a '~' delimiter
+ * through the same lists.)
+ *
+ * Should a libcmark-gfm bind the call internally, the definition is never
+ * reached; md_parse finds that out on its first use and falls back to
+ * parsing one document at a time under a lock.  These flags and the lock
+ * are the only globals quire keeps: the state they guard is cmark's. */
+static pthread_once_t chars_on = PTHREAD_ONCE_INIT;
+static atomic_int chars_interposed;
+static int parse_serial;
 static pthread_mutex_t cmark_parse_lock = PTHREAD_MUTEX_INITIALIZER;
 
-void md_cmark_lock(void)
+static void switch_all_chars_on(void)
 {
-	pthread_mutex_lock(&cmark_parse_lock);
+	void (*real)(cmark_parser *, int);
+	*(void **)&real = dlsym(RTLD_NEXT, "cmark_manage_extensions_special_characters");
+	if (!real)
+		return;
+	cmark_parser *p = cmark_parser_new(CMARK_OPT_DEFAULT);
+	for (size_t i = 0; i < sizeof extensions / sizeof *extensions; i++) {
+		cmark_syntax_extension *ext = cmark_find_syntax_extension(extensions[i]);
+		if (ext)
+			cmark_parser_attach_syntax_extension(p, ext);
+	}
+	real(p, 1);
+	cmark_parser_free(p);
+	atomic_store(&chars_interposed, 1);
 }
 
-void md_cmark_unlock(void)
+void cmark_manage_extensions_special_characters(cmark_parser *parser, int add)
 {
-	pthread_mutex_unlock(&cmark_parse_lock);
+	(void)parser;
+	if (add)
+		pthread_once(&chars_on, switch_all_chars_on);
+}
+
+/* Parses a strikethrough with the lock held: if the definition above was
+ * not reached, every later parse takes the lock. */
+static void check_interposed(void)
+{
+	cmark_parser *p = cmark_parser_new(CMARK_OPT_DEFAULT);
+	cmark_syntax_extension *st = cmark_find_syntax_extension("strikethrough");
+	if (st)
+		cmark_parser_attach_syntax_extension(p, st);
+	cmark_parser_feed(p, "~~a~~\n", 6);
+	cmark_node *root = cmark_parser_finish(p);
+	if (root)
+		cmark_node_free(root);
+	cmark_parser_free(p);
+	parse_serial = !atomic_load(&chars_interposed);
 }
 
 static void register_extensions(void)
 {
 	cmark_gfm_core_extensions_ensure_registered();
+	check_interposed();
+}
+
+int md_parse_is_serial(void)
+{
+	pthread_once(&registered, register_extensions);
+	return parse_serial;
+}
+
+void md_cmark_lock(void)
+{
+	if (md_parse_is_serial())
+		pthread_mutex_lock(&cmark_parse_lock);
+}
+
+void md_cmark_unlock(void)
+{
+	if (parse_serial)
+		pthread_mutex_unlock(&cmark_parse_lock);
 }
 
 static int parse_options(int unsafe_html)

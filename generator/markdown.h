@@ -69,7 +69,10 @@ void md_render(struct md_doc *doc, md_link_fn fn, void *ctx, char **html,
 char *md_to_html(const char *markdown, int unsafe_html);
 
 /* Every cmark-gfm parse with extensions, anywhere in quire, runs between
- * these (see markdown.c: cmark-gfm 0.29 is not thread-safe there). */
+ * these.  They hold a lock only when parses cannot run at once (see
+ * markdown.c: cmark-gfm 0.29 is not thread-safe there); md_parse_is_serial
+ * says which. */
+int md_parse_is_serial(void);
 void md_cmark_lock(void);
 void md_cmark_unlock(void);
 
