@@ -1320,9 +1320,43 @@ static int write_search_file(void *ctx, const char *name, const char *data, size
 
 struct search_batch {
 	const struct site *site;
+	struct cache *cache;        /* NULL: no cache */
 	size_t at;                  /* first page of the batch */
 	struct search_page **pages; /* SEARCH_BATCH */
 };
+
+/* A page's words come from the cache when everything they are made of is
+ * the same: a rebuild splits only the pages that changed. */
+static struct search_page *search_page_of(struct cache *cache, const char *title,
+					  const char *summary, const char *headings, const char *text)
+{
+	struct cache_keybuf kb;
+	struct cache_key k;
+	char *data;
+	size_t len;
+	if (cache) {
+		cache_key_begin(cache, &kb, "search-page");
+		cache_key_str(&kb, title);
+		cache_key_str(&kb, summary);
+		cache_key_str(&kb, headings);
+		cache_key_str(&kb, text);
+		k = cache_key_end(&kb);
+		if (cache_get(cache, &k, &data, &len)) {
+			struct search_page *pg = search_page_decode(data, len);
+			if (pg)
+				return pg;
+			free(data);
+		}
+	}
+	struct search_page *pg = search_page_new(title, summary, headings, text);
+	if (cache) {
+		struct buf b = BUF_INIT;
+		search_page_encode(pg, &b);
+		cache_put(cache, &k, b.ptr, b.len);
+		buf_free(&b);
+	}
+	return pg;
+}
 
 static void search_prepare(void *ctx, size_t k)
 {
@@ -1331,7 +1365,8 @@ static void search_prepare(void *ctx, size_t k)
 	struct buf hs = BUF_INIT;
 	for (size_t h = 0; h < p->nheadings; h++)
 		buf_printf(&hs, "%s\n", p->headings[h].text);
-	b->pages[k] = search_page_new(page_title(p), page_str(p, "summary"), buf_cstr(&hs), p->text ? p->text : "");
+	b->pages[k] = search_page_of(b->cache, page_title(p), page_str(p, "summary"), buf_cstr(&hs),
+				     p->text ? p->text : "");
 	buf_free(&hs);
 }
 
@@ -1350,7 +1385,7 @@ static void render_search(struct render_env *e)
 	struct search_index *ix = search_new();
 	/* Pages are split into words on every core, a batch at a time (to
 	 * keep memory flat), and added in order on this one. */
-	struct search_batch b = { .site = s, .pages = xcalloc(SEARCH_BATCH, sizeof *b.pages) };
+	struct search_batch b = { .site = s, .cache = e->cache, .pages = xcalloc(SEARCH_BATCH, sizeof *b.pages) };
 	for (b.at = 0; b.at < s->npages; b.at += SEARCH_BATCH) {
 		size_t n = s->npages - b.at < SEARCH_BATCH ? s->npages - b.at : SEARCH_BATCH;
 		par_for(n, e->jobs, search_prepare, &b);

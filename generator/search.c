@@ -195,6 +195,16 @@ static void put_js_string(struct buf *b, const char *s, size_t n)
 
 	buf_putc(b, '"');
 	while (i < n) {
+		/* a run of ASCII that needs no escape, copied in one go */
+		for (k = i; k < n && p[k] >= 0x20 && p[k] < 0x7F && p[k] != '"' && p[k] != '\\' &&
+			    p[k] != '<' && p[k] != '>' && p[k] != '&';
+		     k++)
+			;
+		if (k > i) {
+			buf_put(b, s + i, k - i);
+			i = k;
+			continue;
+		}
 		k = utf8_decode(p + i, n - i, &c);
 		if (c == '"' || c == '\\') {
 			buf_putc(b, '\\');
@@ -441,6 +451,7 @@ struct search_page {
 	uint8_t *flags, *body; /* per word id */
 	size_t cap;
 	char *snippet;
+	char *blob;            /* a decoded page's words point into it */
 };
 
 /* Records one occurrence of the token tok in field. */
@@ -581,7 +592,90 @@ static void search_page_free(struct search_page *pg)
 	free(pg->flags);
 	free(pg->body);
 	free(pg->snippet);
+	free(pg->blob);
 	free(pg);
+}
+
+void search_page_drop(struct search_page *pg)
+{
+	search_page_free(pg);
+}
+
+/* The encoding: u32 snippet length, the snippet, u32 word count, a flags
+ * byte and a body count byte per word, then the words, each followed by
+ * a NUL, in id order (so a decoded page adds to the index exactly as the
+ * page it was encoded from). */
+static void put_u32(struct buf *b, uint32_t v)
+{
+	unsigned char x[4] = { (unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+			       (unsigned char)(v >> 24) };
+	buf_put(b, (const char *)x, 4);
+}
+
+static int get_u32(const char *p, size_t len, size_t *off, uint32_t *v)
+{
+	if (len - *off < 4)
+		return -1;
+	const unsigned char *x = (const unsigned char *)p + *off;
+	*v = (uint32_t)x[0] | (uint32_t)x[1] << 8 | (uint32_t)x[2] << 16 | (uint32_t)x[3] << 24;
+	*off += 4;
+	return 0;
+}
+
+void search_page_encode(const struct search_page *pg, struct buf *b)
+{
+	size_t sn = strlen(pg->snippet);
+	put_u32(b, (uint32_t)sn);
+	buf_put(b, pg->snippet, sn);
+	put_u32(b, (uint32_t)pg->words.n);
+	for (size_t id = 0; id < pg->words.n; id++) {
+		buf_putc(b, (char)pg->flags[id]);
+		buf_putc(b, (char)pg->body[id]);
+	}
+	for (size_t id = 0; id < pg->words.n; id++)
+		buf_put(b, pg->words.str[id], strlen(pg->words.str[id]) + 1);
+}
+
+struct search_page *search_page_decode(char *data, size_t len)
+{
+	size_t off = 0;
+	uint32_t sn, n;
+	if (get_u32(data, len, &off, &sn) < 0 || len - off < sn)
+		return NULL;
+	size_t snip_at = off;
+	off += sn;
+	if (get_u32(data, len, &off, &n) < 0 || (len - off) / 4 < n)
+		return NULL;
+	struct search_page *pg = xcalloc(1, sizeof *pg);
+	pg->words.arena = &pg->arena; /* the words are not the table's to free */
+	pg->cap = n ? n : 1;
+	pg->flags = xmalloc(pg->cap);
+	pg->body = xmalloc(pg->cap);
+	pg->words.str = xmalloc(pg->cap * sizeof *pg->words.str);
+	pg->words.hash = xmalloc(pg->cap * sizeof *pg->words.hash);
+	for (uint32_t id = 0; id < n; id++) {
+		pg->flags[id] = (uint8_t)data[off++];
+		pg->body[id] = (uint8_t)data[off++];
+	}
+	for (uint32_t id = 0; id < n; id++) {
+		const char *w = data + off, *end = memchr(w, '\0', len - off);
+		size_t wn = end ? (size_t)(end - w) : 0;
+		if (!end || !wn || wn > MAX_WORD_BYTES) {
+			search_page_free(pg);
+			return NULL;
+		}
+		pg->words.str[id] = data + off;
+		pg->words.hash[id] = hash_bytes(w, wn);
+		pg->words.n = id + 1;
+		off += wn + 1;
+	}
+	if (off != len) {
+		search_page_free(pg);
+		return NULL;
+	}
+	pg->snippet = xstrndup(data + snip_at, sn);
+	pg->blob = data;
+	return pg;
 }
 
 /* Adds word id of pg to the index under the current (last) document. */

@@ -35,6 +35,15 @@ struct search_page *search_page_new(const char *title, const char *summary,
 void search_add_page(struct search_index *s, const char *url, const char *title,
 		     const char *section_title, struct search_page *pg);
 
+/* A page's words in bytes, for a cache: search_page_decode(data) gives a
+ * page that adds to an index exactly as the encoded one.  Decoding takes
+ * data (malloc'd, len bytes) on success and returns NULL, leaving data
+ * with the caller, when the bytes are not an encoding. */
+void search_page_encode(const struct search_page *pg, struct buf *b);
+struct search_page *search_page_decode(char *data, size_t len);
+/* Frees a page that will not be added. */
+void search_page_drop(struct search_page *pg);
+
 /* Writes out_dir/search-index.js (documents table, stop words, shard
  * directory), out_dir/search-NN.js (vocabulary and postings, keyed by word
  * prefix) and out_dir/search-text-NN.js (snippets, 32 documents a file).

@@ -268,6 +268,80 @@ static void pages_prepared_on_threads_write_the_same_bytes(void)
 	remove_dir(d1), remove_dir(d2);
 }
 
+/* A rebuild takes unchanged pages' words from the cache: a page encoded
+ * and decoded writes the same bytes as the page itself. */
+static void pages_decoded_from_the_cache_write_the_same_bytes(void)
+{
+	struct search_index *s1, *s2 = search_new();
+	char *d1 = write_fixture(&s1), *d2 = make_tmpdir();
+	for (size_t i = 0; i < NFIXTURE; i++) {
+		const char *const *f = FIXTURE[i];
+		struct search_page *pg = search_page_new(f[1], f[3], f[4], f[5]);
+		struct buf b = BUF_INIT;
+		search_page_encode(pg, &b);
+		search_page_drop(pg);
+		size_t len = b.len;
+		struct search_page *back = search_page_decode(buf_detach(&b), len);
+		CHECK(back != NULL);
+		if (back)
+			search_add_page(s2, f[0], f[1], f[2], back);
+	}
+	struct diag *d = diag_new();
+	CHECK(search_write(s2, d2, d) == 0);
+	diag_free(d);
+	size_t n1, n2;
+	char *a = all_files(d1, &n1), *b = all_files(d2, &n2);
+	CHECK(n1 == n2 && n1 > 2);
+	CHECK_STR(a, b);
+	free(a), free(b);
+	search_free(s1), search_free(s2);
+	remove_dir(d1), remove_dir(d2);
+}
+
+/* Bytes that are not a whole encoding (a truncated or damaged entry)
+ * decode to nothing, never to a page that reads past them. */
+static void a_truncated_or_damaged_encoding_is_refused(void)
+{
+	const char *const *f = FIXTURE[1];
+	struct search_page *pg = search_page_new(f[1], f[3], f[4], f[5]);
+	struct buf b = BUF_INIT;
+	search_page_encode(pg, &b);
+	search_page_drop(pg);
+	int refused = 1;
+	for (size_t n = 0; n < b.len; n++) {
+		char *cut = xmalloc(n + 1);
+		memcpy(cut, b.ptr, n);
+		struct search_page *got = search_page_decode(cut, n);
+		if (got) {
+			refused = 0;
+			search_page_drop(got);
+		} else {
+			free(cut);
+		}
+	}
+	CHECK(refused);
+	/* a word without its NUL, and one byte too many */
+	char *tail = xmalloc(b.len + 1);
+	memcpy(tail, b.ptr, b.len);
+	tail[b.len - 1] = 'x';
+	struct search_page *got = search_page_decode(tail, b.len);
+	CHECK(got == NULL);
+	if (got)
+		search_page_drop(got);
+	else
+		free(tail);
+	char *extra = xmalloc(b.len + 1);
+	memcpy(extra, b.ptr, b.len);
+	extra[b.len] = 'x';
+	got = search_page_decode(extra, b.len + 1);
+	CHECK(got == NULL);
+	if (got)
+		search_page_drop(got);
+	else
+		free(extra);
+	buf_free(&b);
+}
+
 static void unwritable_folder_is_reported_not_ignored(void)
 {
 	struct search_index *s = search_new();
@@ -503,6 +577,8 @@ int main(int argc, char **argv)
 	RUN(title_with_script_end_tag_cannot_break_out_of_the_script);
 	RUN(two_builds_write_identical_bytes);
 	RUN(pages_prepared_on_threads_write_the_same_bytes);
+	RUN(pages_decoded_from_the_cache_write_the_same_bytes);
+	RUN(a_truncated_or_damaged_encoding_is_refused);
 	RUN(unwritable_folder_is_reported_not_ignored);
 	RUN(empty_site_writes_an_index_that_finds_nothing);
 	if (!getenv("QUIRE_SEARCH_QUICK"))
