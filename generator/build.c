@@ -583,16 +583,28 @@ static struct cache_key key_b(const struct run *r, const struct page *p)
 	return cache_key_end(&kb);
 }
 
+/* A page's HTML and text are an entry of their own beside its links: a
+ * rebuild reads only the links of a page it does not render again. */
+static struct cache_key html_key(const uint64_t fp[2])
+{
+	/* any fixed change of a 128-bit hash is another key */
+	struct cache_key k = { { fp[0] ^ 0x9e3779b97f4a7c15ull, ~fp[1] } };
+	return k;
+}
+
 /* links_to is stored as page keys: indices change when pages come and go. */
 static void put_b(const struct run *r, const struct page *p, const struct cache_key *k)
 {
 	struct buf b = BUF_INIT;
-	cache_w_str(&b, p->html);
-	cache_w_str(&b, p->text);
 	cache_w_u32(&b, (uint32_t)p->nlinks_to);
 	for (size_t i = 0; i < p->nlinks_to; i++)
 		cache_w_str(&b, r->site.pages[p->links_to[i]]->key);
 	cache_put(r->cache, k, b.ptr, b.len);
+	buf_reset(&b);
+	cache_w_str(&b, p->html);
+	cache_w_str(&b, p->text);
+	struct cache_key hk = html_key(k->h);
+	cache_put(r->cache, &hk, b.ptr, b.len);
 	buf_free(&b);
 }
 
@@ -602,6 +614,8 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Takes the page's links from the cache; its HTML stays there until
+ * something shows it (see load_html). */
 static int get_b(const struct run *r, struct page *p, const struct cache_key *k)
 {
 	char *data;
@@ -609,8 +623,6 @@ static int get_b(const struct run *r, struct page *p, const struct cache_key *k)
 	if (!cache_get(r->cache, k, &data, &len))
 		return -1;
 	struct cache_reader rd = { .p = data, .len = len };
-	char *html = cache_r_str(&rd);
-	char *text = cache_r_str(&rd);
 	uint32_t n = cache_r_u32(&rd);
 	if (n > len / 4)
 		rd.bad = 1;
@@ -625,8 +637,6 @@ static int get_b(const struct run *r, struct page *p, const struct cache_key *k)
 	}
 	free(data);
 	if (rd.bad || rd.off != len) {
-		free(html);
-		free(text);
 		free(to);
 		return -1;
 	}
@@ -634,17 +644,61 @@ static int get_b(const struct run *r, struct page *p, const struct cache_key *k)
 		qsort(to, n, sizeof *to, cmp_int);
 	for (uint32_t i = 1; i < n; i++)
 		if (to[i] == to[i - 1]) {
-			free(html);
-			free(text);
 			free(to);
 			return -1;
 		}
 	free(p->links_to);
 	p->links_to = to;
 	p->nlinks_to = n;
+	memcpy(p->html_fp, k->h, sizeof p->html_fp);
+	p->html_lazy = 1;
+	/* kept for the next build even when no page shows it this time */
+	struct cache_key hk = html_key(k->h);
+	cache_touch(r->cache, &hk);
+	return 0;
+}
+
+static int get_html(const struct run *r, struct page *p)
+{
+	char *data;
+	size_t len;
+	struct cache_key hk = html_key(p->html_fp);
+	if (!cache_get(r->cache, &hk, &data, &len))
+		return -1;
+	struct cache_reader rd = { .p = data, .len = len };
+	char *html = cache_r_str(&rd);
+	char *text = cache_r_str(&rd);
+	free(data);
+	if (rd.bad || rd.off != len) {
+		free(html);
+		free(text);
+		return -1;
+	}
 	p->html = html;
 	p->text = text;
 	return 0;
+}
+
+/* The HTML and text of a page whose links came from the cache.  Should
+ * the entry have become unreadable since, the Markdown is rendered again:
+ * its links were checked when it was cached, so nothing is reported, and
+ * its links_to, which other threads read, is left alone. */
+static void load_html(void *ctx, struct page *p)
+{
+	struct run *r = ctx;
+	if (!p->html_lazy)
+		return;
+	if (get_html(r, p) < 0 && p->body) {
+		struct md_doc doc;
+		parse_page(r, p, &doc);
+		struct links_ctx lc = { .site = &r->site, .ix = r->ix, .page = p, .out_path = p->out,
+					.d = diag_new() };
+		md_render(&doc, links_resolve, &lc, &p->html, &p->text);
+		free(lc.targets);
+		diag_free(lc.d);
+		md_free(&doc);
+	}
+	p->html_lazy = 0;
 }
 
 /* Phase A: headings and links as written, for every page. */
@@ -697,11 +751,23 @@ static void resolve_noting(void *ctx, const char *url, int wiki, int is_image, i
 	b->lc.d = b->quiet;
 }
 
+/* The fingerprint of HTML and text that no cache key names. */
+static void hash_html(struct page *p)
+{
+	struct cache_keybuf kb;
+	cache_key_begin(NULL, &kb, "html");
+	cache_key_str(&kb, p->html);
+	cache_key_str(&kb, p->text);
+	struct cache_key k = cache_key_end(&kb);
+	memcpy(p->html_fp, k.h, sizeof p->html_fp);
+}
+
 static void render_markdown(struct run *r, struct page *p)
 {
 	if (!p->body) {
 		if (p->html_in && !p->html)
 			p->html = xstrdup(p->html_in);
+		hash_html(p);
 		return;
 	}
 	struct cache_key k;
@@ -723,6 +789,11 @@ static void render_markdown(struct run *r, struct page *p)
 	links_finish(&b.lc, p);
 	md_free(&doc);
 	diag_free(b.quiet);
+	/* the same inputs render the same HTML, cached or not */
+	if (r->cache_md)
+		memcpy(p->html_fp, k.h, sizeof p->html_fp);
+	else
+		hash_html(p);
 	if (r->cache_md && !b.noisy && !doc.tables_disabled)
 		put_b(r, p, &k);
 }
@@ -743,8 +814,9 @@ static void phase_b(void *ctx, size_t i)
 	}
 	/* Only print.html parses the Markdown again, and a site too large
 	 * for one has no use for it: keeping every body beside its HTML
-	 * would be a large site's peak memory. */
-	if (r->drop_bodies) {
+	 * would be a large site's peak memory.  A page whose HTML is still
+	 * in the cache keeps its body, should the entry prove unreadable. */
+	if (r->drop_bodies && !p->html_lazy) {
 		free(p->body);
 		p->body = NULL;
 	}
@@ -1137,7 +1209,8 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 				  .cache = r.cache, .link_env = r.env,
 				  .out = out_open ? &out : NULL, .d = d, .jobs = r.jobs,
 				  .extra_head = o->extra_head, .stop = o->stop,
-				  .timings = r.timings, .render_key = rkey, .fp_build_id = uses_bid };
+				  .timings = r.timings, .render_key = rkey, .fp_build_id = uses_bid,
+				  .load_html = load_html, .load_ctx = &r };
 	if (!diag_errors(d)) {
 		render_site(&env);
 		rendered = !stopped(&r);

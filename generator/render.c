@@ -488,7 +488,7 @@ static struct cache_key page_inputs(const struct render_env *e, int i, const cha
 	cache_key_json(&kb, nav);
 	json_decref(nav);
 	cache_key_json(&kb, p->data);
-	cache_key_str(&kb, p->html);
+	cache_key_bytes(&kb, p->html_fp, sizeof p->html_fp);
 	cache_key_int(&kb, (long long)p->nheadings);
 	for (size_t k = 0; k < p->nheadings; k++) {
 		cache_key_int(&kb, p->headings[k].level);
@@ -682,6 +682,8 @@ static void render_one(void *ctx, size_t i)
 			goto done;
 		}
 	}
+	if (p->html_lazy)
+		e->load_html(e->load_ctx, p);
 	json_t *c = page_ctx(e, (int)i, p->out, NULL);
 	emit_fp(e, p->out, tmpl, c, fingerprinting(e) ? &in : NULL);
 	json_decref(c);
@@ -1319,40 +1321,43 @@ static int write_search_file(void *ctx, const char *name, const char *data, size
 #define SEARCH_BATCH 512
 
 struct search_batch {
-	const struct site *site;
-	struct cache *cache;        /* NULL: no cache */
+	const struct render_env *e;
 	size_t at;                  /* first page of the batch */
 	struct search_page **pages; /* SEARCH_BATCH */
 };
 
 /* A page's words come from the cache when everything they are made of is
- * the same: a rebuild splits only the pages that changed. */
-static struct search_page *search_page_of(struct cache *cache, const char *title,
-					  const char *summary, const char *headings, const char *text)
+ * the same (html_fp stands for its text): a rebuild splits only the pages
+ * that changed, and reads no other page's text. */
+static struct search_page *search_page_of(const struct render_env *e, struct page *p,
+					  const char *headings)
 {
 	struct cache_keybuf kb;
 	struct cache_key k;
 	char *data;
 	size_t len;
-	if (cache) {
-		cache_key_begin(cache, &kb, "search-page");
+	const char *title = page_title(p), *summary = page_str(p, "summary");
+	if (e->cache) {
+		cache_key_begin(e->cache, &kb, "search-page");
 		cache_key_str(&kb, title);
 		cache_key_str(&kb, summary);
 		cache_key_str(&kb, headings);
-		cache_key_str(&kb, text);
+		cache_key_bytes(&kb, p->html_fp, sizeof p->html_fp);
 		k = cache_key_end(&kb);
-		if (cache_get(cache, &k, &data, &len)) {
+		if (cache_get(e->cache, &k, &data, &len)) {
 			struct search_page *pg = search_page_decode(data, len);
 			if (pg)
 				return pg;
 			free(data);
 		}
 	}
-	struct search_page *pg = search_page_new(title, summary, headings, text);
-	if (cache) {
+	if (p->html_lazy)
+		e->load_html(e->load_ctx, p);
+	struct search_page *pg = search_page_new(title, summary, headings, p->text ? p->text : "");
+	if (e->cache) {
 		struct buf b = BUF_INIT;
 		search_page_encode(pg, &b);
-		cache_put(cache, &k, b.ptr, b.len);
+		cache_put(e->cache, &k, b.ptr, b.len);
 		buf_free(&b);
 	}
 	return pg;
@@ -1361,12 +1366,11 @@ static struct search_page *search_page_of(struct cache *cache, const char *title
 static void search_prepare(void *ctx, size_t k)
 {
 	struct search_batch *b = ctx;
-	const struct page *p = b->site->pages[b->at + k];
+	struct page *p = b->e->site->pages[b->at + k];
 	struct buf hs = BUF_INIT;
 	for (size_t h = 0; h < p->nheadings; h++)
 		buf_printf(&hs, "%s\n", p->headings[h].text);
-	b->pages[k] = search_page_of(b->cache, page_title(p), page_str(p, "summary"), buf_cstr(&hs),
-				     p->text ? p->text : "");
+	b->pages[k] = search_page_of(b->e, p, buf_cstr(&hs));
 	buf_free(&hs);
 }
 
@@ -1385,7 +1389,7 @@ static void render_search(struct render_env *e)
 	struct search_index *ix = search_new();
 	/* Pages are split into words on every core, a batch at a time (to
 	 * keep memory flat), and added in order on this one. */
-	struct search_batch b = { .site = s, .cache = e->cache, .pages = xcalloc(SEARCH_BATCH, sizeof *b.pages) };
+	struct search_batch b = { .e = e, .pages = xcalloc(SEARCH_BATCH, sizeof *b.pages) };
 	for (b.at = 0; b.at < s->npages; b.at += SEARCH_BATCH) {
 		size_t n = s->npages - b.at < SEARCH_BATCH ? s->npages - b.at : SEARCH_BATCH;
 		par_for(n, e->jobs, search_prepare, &b);

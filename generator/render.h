@@ -37,6 +37,10 @@ struct render_env {
 	struct cache_key render_key; /* theme and site.yml (see output_reuse) */
 	int fp_build_id;        /* a template mentions build_id: it is part of fingerprints */
 	struct cache_key *page_fp; /* per page: its output's fingerprint (render_site) */
+	/* Reads (or makes again) the html and text of a page with html_lazy
+	 * set; called from one thread per page at a time. */
+	void (*load_html)(void *ctx, struct page *p);
+	void *load_ctx;
 };
 
 /* Larger sites get no single-file handbook (print.html): it would be tens

@@ -66,8 +66,10 @@ struct page {
 	int *links_to;   /* indices of pages this one links to, unique, sorted */
 	size_t nlinks_to;
 	uint64_t body_fp[2]; /* hash of the Markdown body (phase B), which may be freed then */
-	char *html;      /* rendered Markdown (owned) */
-	char *text;      /* plain text, for search and reading time (owned) */
+	char *html;      /* rendered Markdown (owned); NULL while html_lazy */
+	char *text;      /* plain text, for search (owned); NULL while html_lazy */
+	uint64_t html_fp[2]; /* identifies html and text (set in phase B) */
+	int html_lazy;   /* html and text are in the build cache, read when needed */
 	int section_index; /* index of the section page it belongs to, -1 for home */
 };
 

@@ -185,6 +185,19 @@ check "the cache lives in SITE/.quire-cache" sh -c "ls '$C'/build-cache-v1/seg-*
 sed -i 's/^title: Beta$/title: Bravo/' "$S/content/b.md"
 same "without git, a title change rebuilds to match a clean build"
 
+# A page's HTML is read from the cache only when the page is rendered
+# again; should that entry be damaged by then, the page is made again from
+# its Markdown.  Every copy of b's HTML in the cache gets one byte changed,
+# and b.html is deleted from the output, so b must be rendered again.
+for seg in "$C"/build-cache-v1/seg-*.qcs; do
+	for at in $(grep -boa 'Back to' "$seg" | cut -d: -f1); do
+		printf 'Z' | dd of="$seg" bs=1 seek="$at" conv=notrunc 2>/dev/null
+	done
+done
+rm -f "$TMP/inc/b.html"
+same "a page whose cached HTML was damaged is rendered again from its Markdown"
+contains "and it has its text" "$TMP/inc/b.html" "Back to"
+
 # Lua filters may rewrite any page: the result still matches.
 mkdir -p "$S/scripts"
 cat > "$S/scripts/filter.lua" <<'EOF'
