@@ -173,32 +173,54 @@ static void split_params(json_t *fm)
 	json_object_set_new(fm, "params", params);
 }
 
-static int check_utf8(struct run *r, const char *path, const char *s, size_t n)
+/* Where the first byte that is not valid UTF-8, or is NUL, starts; n if
+ * none.  Runs of ASCII are skipped eight bytes at a time. */
+static size_t utf8_bad_at(const char *s, size_t n)
 {
-	int line = 1, col = 1;
-	for (size_t i = 0; i < n;) {
+	const uint64_t high = 0x8080808080808080ull, low = 0x0101010101010101ull;
+	size_t i = 0;
+	while (i < n) {
+		uint64_t w;
+		if (n - i >= 8) {
+			memcpy(&w, s + i, 8);
+			/* no byte >= 0x80 and no zero byte */
+			if (!(w & high) && !((w - low) & ~w & high)) {
+				i += 8;
+				continue;
+			}
+		}
 		unsigned char c = (unsigned char)s[i];
 		size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-		int ok = len && i + len <= n;
+		int ok = len && i + len <= n && c != '\0';
 		for (size_t k = 1; ok && k < len; k++)
 			ok = ((unsigned char)s[i + k] >> 6) == 2;
-		if (!ok) {
-			diag_error(r->d, path, line, col, "the file is not valid UTF-8 (save it as UTF-8)");
-			return -1;
-		}
-		if (c == '\0') {
-			diag_error(r->d, path, line, col, "the file contains a NUL byte");
-			return -1;
-		}
-		if (c == '\n') {
-			line++;
-			col = 1;
-		} else {
-			col++;
-		}
+		if (!ok)
+			return i;
 		i += len;
 	}
-	return 0;
+	return n;
+}
+
+static int check_utf8(struct run *r, const char *path, const char *s, size_t n)
+{
+	size_t bad = utf8_bad_at(s, n);
+	if (bad == n)
+		return 0;
+	/* the position is worked out only for the message */
+	int line = 1, col = 1;
+	for (size_t i = 0; i < bad; i++) {
+		if (s[i] == '\n') {
+			line++;
+			col = 1;
+		} else if (((unsigned char)s[i] >> 6) != 2) {
+			col++;
+		}
+	}
+	if (s[bad] == '\0')
+		diag_error(r->d, path, line, col, "the file contains a NUL byte");
+	else
+		diag_error(r->d, path, line, col, "the file is not valid UTF-8 (save it as UTF-8)");
+	return -1;
 }
 
 static struct page *load_page(struct run *r, const char *rel)

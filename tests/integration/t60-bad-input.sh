@@ -12,6 +12,10 @@ expect_error() { # DESCRIPTION FILE-CONTENT(printf format) EXPECTED-DIAGNOSTIC
 	if [ "$rc" = 1 ] && grep -qF -- "$3" "$TMP/err"; then ok "$1"; else not_ok "$1" "status $rc: $(cat "$TMP/err")"; fi
 }
 expect_error "a NUL byte is an error at its position" '---\ntitle: T\n---\nab\000c\n' "content/bad.md:4:3: error: the file contains a NUL byte"
+# Runs of ASCII are checked eight bytes at a time: a bad byte deep in one,
+# after two-byte characters, is still found and placed by character.
+expect_error "a NUL byte after a long ASCII run is found at its column" '---\ntitle: T\n---\n\303\251\303\251abcdefghijklmnopqrstuvwxyz\000z\n' "content/bad.md:4:29: error: the file contains a NUL byte"
+expect_error "a stray continuation byte after a long ASCII run is found at its column" '---\ntitle: T\n---\nOne two three four five six seven\n\303\251abcdefghijklmnop\251x\n' "content/bad.md:5:18: error: the file is not valid UTF-8"
 expect_error "an empty file has no front matter" '' "content/bad.md:1:1: error: the file has no front matter"
 expect_error "tabs for YAML indentation are an error at their line" '---\ntitle: T\ntags:\n\t- a\n---\n' "content/bad.md:4:"
 expect_error "a duplicate key is an error at its line" '---\ntitle: T\ntitle: U\n---\n' "content/bad.md:3:1: error: duplicate key: title"
