@@ -14,7 +14,7 @@ expect_error() { # DESCRIPTION FILE-CONTENT(printf format) EXPECTED-DIAGNOSTIC
 expect_error "a NUL byte is an error at its position" '---\ntitle: T\n---\nab\000c\n' "content/bad.md:4:3: error: the file contains a NUL byte"
 # Runs of ASCII are checked eight bytes at a time: a bad byte deep in one,
 # after two-byte characters, is still found and placed by character.
-expect_error "a NUL byte after a long ASCII run is found at its column" '---\ntitle: T\n---\n\303\251\303\251abcdefghijklmnopqrstuvwxyz\000z\n' "content/bad.md:4:29: error: the file contains a NUL byte"
+expect_error "a NUL byte after a long ASCII run is found at its column" '---\ntitle: T\n---\n\303\251\303\251abcdefghijklmnopqrstuvwxyz\000z and more text after it\n' "content/bad.md:4:29: error: the file contains a NUL byte"
 expect_error "a stray continuation byte after a long ASCII run is found at its column" '---\ntitle: T\n---\nOne two three four five six seven\n\303\251abcdefghijklmnop\251x\n' "content/bad.md:5:18: error: the file is not valid UTF-8"
 expect_error "an empty file has no front matter" '' "content/bad.md:1:1: error: the file has no front matter"
 expect_error "tabs for YAML indentation are an error at their line" '---\ntitle: T\ntags:\n\t- a\n---\n' "content/bad.md:4:"
