@@ -16,7 +16,8 @@
 # BENCH_CASE_BUDGET (seconds: stop repeating a case once its runs took this long, default 30),
 # BENCH_TIMEOUT (seconds: a single run slower than this is stopped and shown as "> N s",
 # default 240; the incremental case is skipped when the full build was stopped), BENCH_JOBS
-# (quire -j, default: quire's default, the number of cores). The defaults keep `make bench`
+# (quire -j, default: quire's default, the number of cores), BENCH_SETTLE (seconds to wait after
+# `sync` before the first build, default 60). The defaults keep `make bench`
 # near 10 minutes on 2 cores.
 set -eu
 
@@ -80,6 +81,10 @@ done
 exit 0
 EOF
 chmod +x "$ASIDE"
+# Files deleted just before the bench would slow its first builds the same way: written out and
+# given a minute, they no longer count (BENCH_SETTLE=0 skips the wait).
+sync
+sleep "${BENCH_SETTLE:-60}"
 
 # ---- measuring ----------------------------------------------------------
 # measure SIZE CASE PREP CMD...: runs PREP (shell text, untimed) and then CMD under /usr/bin/time,
