@@ -816,6 +816,7 @@ static void render_markdown(struct run *r, struct page *p)
 		memcpy(p->html_fp, k.h, sizeof p->html_fp);
 	else
 		hash_html(p);
+	p->links_noisy = b.noisy;
 	if (r->cache_md && !b.noisy && !doc.tables_disabled)
 		put_b(r, p, &k);
 }
@@ -1232,7 +1233,8 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 				  .out = out_open ? &out : NULL, .d = d, .jobs = r.jobs,
 				  .extra_head = o->extra_head, .stop = o->stop,
 				  .timings = r.timings, .render_key = rkey, .fp_build_id = uses_bid,
-				  .load_html = load_html, .load_ctx = &r };
+				  .load_html = load_html, .load_ctx = &r,
+				  .html_plain = !(r.hooks && hooks_has_filter(r.hooks)) };
 	if (!diag_errors(d)) {
 		render_site(&env);
 		rendered = !stopped(&r);

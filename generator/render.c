@@ -688,10 +688,7 @@ static void render_one(void *ctx, size_t i)
 	emit_fp(e, p->out, tmpl, c, fingerprinting(e) ? &in : NULL);
 	json_decref(c);
 done:
-	/* Nothing else shows this HTML (past versions and print.html render
-	 * their own): giving it back keeps a large site's peak memory down. */
-	free(p->html);
-	p->html = NULL;
+	return;
 }
 
 /* ---- history pages ----------------------------------------------------- */
@@ -811,9 +808,40 @@ static void past_free(struct past *v)
 
 /* Renders a past version.  Its links point at today's articles where they
  * exist and become text where not. */
-static void past_make(struct render_env *e, const struct page *p, const struct hist_rev *rv,
+/* A version whose Markdown is the article's own renders to the article's
+ * HTML: its links resolve from the same folder, and they all resolved
+ * (a page with a link problem, or a site whose Lua filters rewrite pages,
+ * renders its versions afresh).  Returns 1 when it took that HTML. */
+static int past_is_current(struct render_env *e, struct page *p, const struct version *v,
+			   struct past *out)
+{
+	if (!e->html_plain || p->links_noisy || !v->body)
+		return 0;
+	struct cache_keybuf kb;
+	cache_key_begin(NULL, &kb, "body");
+	cache_key_str(&kb, v->body);
+	struct cache_key k = cache_key_end(&kb);
+	if (memcmp(k.h, p->body_fp, sizeof k.h))
+		return 0;
+	if (p->html_lazy)
+		e->load_html(e->load_ctx, p);
+	if (!p->html)
+		return 0;
+	out->html = xstrdup(p->html);
+	json_t *t = toc(p);
+	out->toc = json_dumps(t, JSON_COMPACT);
+	json_decref(t);
+	return 1;
+}
+
+static void past_make(struct render_env *e, struct page *p, const struct hist_rev *rv,
 		      const struct version *v, struct past *out)
 {
+	const char *t = json_string_value(json_object_get(v->fm, "title"));
+	if (past_is_current(e, p, v, out)) {
+		out->title = t ? xstrdup(t) : NULL;
+		return;
+	}
 	char *rel = rev_out(p, rv->id);
 	struct md_doc doc;
 	struct heading *hs = NULL;
@@ -830,7 +858,6 @@ static void past_make(struct render_env *e, const struct page *p, const struct h
 	free(lc.targets);
 	md_free(&doc);
 	free(rel);
-	const char *t = json_string_value(json_object_get(v->fm, "title"));
 	out->title = t ? xstrdup(t) : NULL;
 }
 
@@ -968,7 +995,7 @@ static void render_history(void *ctx, size_t i)
 	struct render_env *e = ctx;
 	if (stopping(e))
 		return;
-	const struct page *p = e->site->pages[i];
+	struct page *p = e->site->pages[i];
 	const struct hist_file *hf = page_history(e, p);
 	if (!hf || !hf->n)
 		return;
@@ -1472,6 +1499,25 @@ static void render_print(struct render_env *e)
 	json_decref(c);
 }
 
+/* A page, then its history pages while its HTML is at hand (its newest
+ * version usually is that HTML); then the HTML is given back: nothing
+ * else shows it, and a large site's peak memory stays down. */
+static void render_page_and_history(void *ctx, size_t i)
+{
+	struct render_env *e = ctx;
+	struct page *p = e->site->pages[i];
+	render_one(ctx, i);
+	if (e->hist)
+		render_history(ctx, i);
+	free(p->html);
+	p->html = NULL;
+	/* HTML given back goes back to the system now and then, not only at
+	 * the end: the history pages' own memory (blobs, past versions)
+	 * would otherwise come on top of it (peak memory is measured). */
+	if (i % 256 == 255)
+		malloc_trim(0);
+}
+
 int render_site(struct render_env *e)
 {
 	int before = diag_errors(e->d);
@@ -1481,15 +1527,11 @@ int render_site(struct render_env *e)
 	diag_lap(e->timings, "  shape", &t);
 	if (!tmpl_set_has(e->tmpl, "print"))
 		e->shape->print = 0;
-	par_for_spread(e->site->npages, e->jobs, render_one, e);
-	malloc_trim(0); /* what render_one gave back, before the history pages */
-	diag_lap(e->timings, "  pages", &t);
-	if (e->hist) {
-		par_for_spread(e->site->npages, e->jobs, render_history, e);
+	par_for_spread(e->site->npages, e->jobs, render_page_and_history, e);
+	if (e->hist)
 		hist_release_readers(e->hist);
-		malloc_trim(0);
-	}
-	diag_lap(e->timings, "  history pages", &t);
+	malloc_trim(0);
+	diag_lap(e->timings, e->hist ? "  pages and history pages" : "  pages", &t);
 	render_changes(e);
 	render_tags(e);
 	render_az(e);

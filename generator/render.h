@@ -41,6 +41,7 @@ struct render_env {
 	 * set; called from one thread per page at a time. */
 	void (*load_html)(void *ctx, struct page *p);
 	void *load_ctx;
+	int html_plain;         /* page HTML is Markdown rendered as is (no Lua filter) */
 };
 
 /* Larger sites get no single-file handbook (print.html): it would be tens

@@ -70,6 +70,7 @@ struct page {
 	char *text;      /* plain text, for search (owned); NULL while html_lazy */
 	uint64_t html_fp[2]; /* identifies html and text (set in phase B) */
 	int html_lazy;   /* html and text are in the build cache, read when needed */
+	int links_noisy; /* a link in the Markdown has a problem (reported each build) */
 	int section_index; /* index of the section page it belongs to, -1 for home */
 };
 

@@ -112,3 +112,29 @@ R=$S/public/a.rev-$first.html
 contains "a past version's contents list its own headings" "$R" '<li><a href="#alpha">Alpha</a></li>'
 lacks "and not the current version's" "$R" '#delta'
 contains "the current article lists today's headings" "$S/public/a.html" '<li><a href="#delta">Delta</a></li>'
+
+# The newest version's page is the article as it stands (its HTML is
+# reused when its Markdown is the article's own), unless a link in it is
+# broken: a past version turns a missing target into text, the article
+# does not.
+site newest
+git -C "$S" init -q -b main
+printf 'title: Test site\nlinks: warn\n' > "$S/site.yml"
+page "$S" a.md "Alpha" "## Terms\n\nSee [[b]] for more.\n\n## Scope\n\nAll.\n\n## Notes\n\nNone."
+page "$S" b.md "Beta" "Words."
+page "$S" c.md "Gamma" "See [[b]]."
+commit "2026-01-01T00:00:00Z" "X Y" "first"
+page "$S" a.md "Alpha" "## Terms\n\nSee [[b]] for more, and today.\n\n## Scope\n\nAll.\n\n## Notes\n\nNone."
+page "$S" c.md "Gamma" "See [[b]] and [[nowhere]]."
+commit "2026-01-02T00:00:00Z" "X Y" "second"
+run "$S" build
+newest=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+R=$S/public/a.rev-$newest.html
+contains "the newest version shows today's text" "$R" 'for more, and today.'
+contains "with its links resolved" "$R" 'href="b.html"'
+contains "and its contents" "$R" '<li><a href="#terms">Terms</a></li>'
+contains "and the past-version banner" "$R" 'href="a.html">Read the current guidance'
+R=$S/public/c.rev-$newest.html
+contains "(the article marks a missing target as a broken link)" "$S/public/c.html" 'nowhere</a>'
+lacks "a missing target in the newest version is text there" "$R" 'nowhere</a>'
+contains "next to its resolved links" "$R" 'href="b.html"'
