@@ -8,6 +8,7 @@
 
 #include "par.h"
 #include "buf.h"
+#include "cache.h"
 
 struct links_index {
 	json_t *by_name;  /* lower-case file name → [page indices] */
@@ -411,7 +412,72 @@ static void related_chunk(void *ctx, size_t c)
 /* Backlinks invert every page's links_to in one pass; related pages come
  * from a tag → pages index, so the work grows with shared tags, not with
  * the square of the site, and is shared out in chunks of pages. */
-struct links_graph *links_graph_new(const struct site *s, size_t max_related, int jobs)
+/* Related pages are made of nothing but each page's kind, title and tags
+ * (in page order): an edit that changes none of them, the usual one,
+ * finds them in the cache. */
+static struct cache_key related_key(const struct site *s, struct cache *c, size_t max)
+{
+	struct cache_keybuf kb;
+	cache_key_begin(c, &kb, "related-1");
+	cache_key_int(&kb, (long long)max);
+	cache_key_int(&kb, (long long)s->npages);
+	for (size_t k = 0; k < s->npages; k++) {
+		const struct page *p = s->pages[k];
+		json_t *tags = json_object_get(p->data, "tags");
+		cache_key_int(&kb, p->kind);
+		cache_key_str(&kb, page_title(p));
+		if (tags)
+			cache_key_json(&kb, tags);
+		else
+			cache_key_int(&kb, -1);
+	}
+	return cache_key_end(&kb);
+}
+
+static int related_get(struct cache *c, const struct cache_key *k, struct links_graph *g,
+		       size_t n, size_t max)
+{
+	char *data;
+	size_t len;
+	if (!cache_get(c, k, &data, &len))
+		return -1;
+	struct cache_reader rd = { .p = data, .len = len };
+	int bad = cache_r_u32(&rd) != n;
+	for (size_t i = 0; !bad && i < n; i++) {
+		uint32_t m = cache_r_u32(&rd);
+		bad = m > max;
+		for (uint32_t j = 0; !bad && j < m; j++) {
+			uint32_t v = cache_r_u32(&rd);
+			bad = rd.bad || v >= n || v == i;
+			if (!bad)
+				push_int(&g->related[i], (int)v);
+		}
+	}
+	bad |= rd.bad || rd.off != len;
+	free(data);
+	if (bad)
+		for (size_t i = 0; i < n; i++) {
+			free(g->related[i].v);
+			g->related[i] = (struct links_list){ NULL, 0 };
+		}
+	return bad ? -1 : 0;
+}
+
+static void related_put(struct cache *c, const struct cache_key *k, const struct links_graph *g, size_t n)
+{
+	struct buf b = BUF_INIT;
+	cache_w_u32(&b, (uint32_t)n);
+	for (size_t i = 0; i < n; i++) {
+		cache_w_u32(&b, (uint32_t)g->related[i].n);
+		for (size_t j = 0; j < g->related[i].n; j++)
+			cache_w_u32(&b, (uint32_t)g->related[i].v[j]);
+	}
+	cache_put(c, k, b.ptr, b.len);
+	buf_free(&b);
+}
+
+struct links_graph *links_graph_new(const struct site *s, size_t max_related, int jobs,
+				    struct cache *c)
 {
 	size_t n = s->npages;
 	struct links_graph *g = xcalloc(1, sizeof *g);
@@ -420,6 +486,16 @@ struct links_graph *links_graph_new(const struct site *s, size_t max_related, in
 	for (size_t k = 0; k < n; k++)
 		for (size_t j = 0; j < s->pages[k]->nlinks_to; j++)
 			push_int(&g->back[s->pages[k]->links_to[j]], (int)k);
+	if (max_related > 16)
+		max_related = 16;
+	struct cache_key rk;
+	if (c) {
+		rk = related_key(s, c, max_related);
+		if (related_get(c, &rk, g, n, max_related) == 0) {
+			g->n = n;
+			return g;
+		}
+	}
 
 	/* tag → index into lists: pages carrying that tag, in page order. */
 	json_t *tagix = json_object();
@@ -455,7 +531,7 @@ struct links_graph *links_graph_new(const struct site *s, size_t max_related, in
 	const char **title = xcalloc(n ? n : 1, sizeof *title);
 	for (size_t k = 0; k < n; k++)
 		title[k] = page_title(s->pages[k]);
-	struct related_job rj = { .n = n, .max = max_related > 16 ? 16 : max_related, .mytags = mytags,
+	struct related_job rj = { .n = n, .max = max_related, .mytags = mytags,
 				  .nmytags = nmytags, .bytag = bytag, .title = title, .related = g->related };
 	par_for((n + RELATED_CHUNK - 1) / RELATED_CHUNK, jobs, related_chunk, &rj);
 	for (size_t k = 0; k < n; k++)
@@ -468,6 +544,8 @@ struct links_graph *links_graph_new(const struct site *s, size_t max_related, in
 	free(title);
 	json_decref(tagix);
 	g->n = n;
+	if (c)
+		related_put(c, &rk, g, n);
 	return g;
 }
 

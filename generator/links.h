@@ -49,7 +49,11 @@ struct links_graph {
 	size_t n;
 };
 
-struct links_graph *links_graph_new(const struct site *s, size_t max_related, int jobs);
+/* Backlinks, and up to max_related related pages per page (by shared
+ * tags); c (NULL: none) keeps the related pages for the next build. */
+struct cache;
+struct links_graph *links_graph_new(const struct site *s, size_t max_related, int jobs,
+				    struct cache *c);
 void links_graph_free(struct links_graph *g);
 
 #endif

@@ -135,11 +135,12 @@ struct shape {
 	int home;
 	int print;               /* print.html is written */
 	json_t *navs;            /* folder → its nav (see nav_of) */
+	struct cache_key *ref;   /* per page: what other pages show of it (key_ref) */
 };
 
 static json_t *nav_new(const struct shape *sh, const struct site *s, const char *out);
 
-static struct shape *shape_new(const struct site *s, int jobs)
+static struct shape *shape_new(const struct site *s, int jobs, struct cache *c)
 {
 	size_t n = s->npages;
 	struct shape *sh = xcalloc(1, sizeof *sh);
@@ -183,11 +184,24 @@ static struct shape *shape_new(const struct site *s, int jobs)
 				}
 		}
 	}
-	sh->graph = links_graph_new(s, 5, jobs);
+	sh->graph = links_graph_new(s, 5, jobs, c);
 	size_t articles = 0;
 	for (size_t i = 0; i < n; i++)
 		articles += s->pages[i]->kind == PAGE_ARTICLE;
 	sh->print = sh->home >= 0 && articles <= RENDER_PRINT_MAX_ARTICLES;
+	/* A section lists hundreds of pages and the home page all of them:
+	 * each page's title, path and summary are hashed once, not once for
+	 * every page that shows them. */
+	sh->ref = xcalloc(n + 1, sizeof *sh->ref);
+	for (size_t i = 0; i < n; i++) {
+		const struct page *p = s->pages[i];
+		struct cache_keybuf kb;
+		cache_key_begin(NULL, &kb, "ref");
+		cache_key_str(&kb, page_title(p));
+		cache_key_str(&kb, p->out);
+		cache_key_str(&kb, page_str(p, "summary"));
+		sh->ref[i] = cache_key_end(&kb);
+	}
 	sh->navs = json_object();
 	for (size_t i = 0; i < n; i++) {
 		const char *out = s->pages[i]->out, *slash = strrchr(out, '/');
@@ -210,6 +224,7 @@ static void shape_free(struct shape *sh, size_t n)
 	free(sh->section);
 	free(sh->prev);
 	free(sh->next);
+	free(sh->ref);
 	links_graph_free(sh->graph);
 	json_decref(sh->navs);
 	free(sh);
@@ -446,20 +461,17 @@ static void key_rev(struct cache_keybuf *kb, const struct hist_rev *rv)
 }
 
 /* What page_ref reads of page k. */
-static void key_ref(struct cache_keybuf *kb, const struct site *s, int k)
+static void key_ref(struct cache_keybuf *kb, const struct shape *sh, int k)
 {
-	const struct page *p = s->pages[k];
 	cache_key_int(kb, k);
-	cache_key_str(kb, page_title(p));
-	cache_key_str(kb, p->out);
-	cache_key_str(kb, page_str(p, "summary"));
+	cache_key_bytes(kb, sh->ref[k].h, sizeof sh->ref[k].h);
 }
 
-static void key_refs(struct cache_keybuf *kb, const struct site *s, const int *v, size_t n)
+static void key_refs(struct cache_keybuf *kb, const struct shape *sh, const int *v, size_t n)
 {
 	cache_key_int(kb, (long long)n);
 	for (size_t i = 0; i < n; i++)
-		key_ref(kb, s, v[i]);
+		key_ref(kb, sh, v[i]);
 }
 
 /* A fingerprint of everything page_ctx reads for page i (its own data,
@@ -496,25 +508,25 @@ static struct cache_key page_inputs(const struct render_env *e, int i, const cha
 		cache_key_str(&kb, p->headings[k].text);
 	}
 	for (int k = sh->section[i]; k >= 0; k = sh->section[k]) {
-		key_ref(&kb, s, k);
+		key_ref(&kb, sh, k);
 		cache_key_int(&kb, k == sh->home);
 	}
 	cache_key_int(&kb, -1);
-	key_refs(&kb, s, sh->graph->back[i].v, sh->graph->back[i].n);
-	key_refs(&kb, s, sh->graph->related[i].v, sh->graph->related[i].n);
+	key_refs(&kb, sh, sh->graph->back[i].v, sh->graph->back[i].n);
+	key_refs(&kb, sh, sh->graph->related[i].v, sh->graph->related[i].n);
 	cache_key_int(&kb, sh->prev[i]);
 	if (sh->prev[i] >= 0)
-		key_ref(&kb, s, sh->prev[i]);
+		key_ref(&kb, sh, sh->prev[i]);
 	cache_key_int(&kb, sh->next[i]);
 	if (sh->next[i] >= 0)
-		key_ref(&kb, s, sh->next[i]);
+		key_ref(&kb, sh, sh->next[i]);
 	if (p->kind == PAGE_SECTION || p->kind == PAGE_HOME) {
-		key_refs(&kb, s, sh->kids[i].v, sh->kids[i].n);
+		key_refs(&kb, sh, sh->kids[i].v, sh->kids[i].n);
 		cache_key_int(&kb, (long long)sh->subs[i].n);
 		for (size_t k = 0; k < sh->subs[i].n; k++) {
 			int sub = sh->subs[i].v[k];
-			key_ref(&kb, s, sub);
-			key_refs(&kb, s, sh->kids[sub].v, sh->kids[sub].n);
+			key_ref(&kb, sh, sub);
+			key_refs(&kb, sh, sh->kids[sub].v, sh->kids[sub].n);
 		}
 	}
 	const struct hist_file *hf = page_history(e, p);
@@ -1522,7 +1534,7 @@ int render_site(struct render_env *e)
 {
 	int before = diag_errors(e->d);
 	double t = diag_clock_ms();
-	e->shape = shape_new(e->site, e->jobs);
+	e->shape = shape_new(e->site, e->jobs, e->cache);
 	e->page_fp = xcalloc(e->site->npages + 1, sizeof *e->page_fp);
 	diag_lap(e->timings, "  shape", &t);
 	if (!tmpl_set_has(e->tmpl, "print"))

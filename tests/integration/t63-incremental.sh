@@ -85,6 +85,18 @@ same "after retitling a section, the rebuild matches"
 contains "the navigation elsewhere shows the new section title" "$TMP/inc/other/leaf.html" "Rights at work"
 printf -- '---\ntitle: Tagged\ntags: [courts, employment]\n---\nSee [[leaf]].\n' > "$S/content/other/tagged.md"
 same "after changing a page's tags, the rebuild matches"
+# Related pages come from shared tags, and are kept in the cache while no
+# page's kind, title or tags change: a page taking a tag another has, then
+# a retitled one, change them.
+printf -- '---\ntitle: Also tagged\ntags: [trade]\n---\nWords.\n' > "$S/content/rights/also.md"
+same "after adding a page with a tag of its own, the rebuild matches"
+printf -- '---\ntitle: Also tagged\ntags: [courts]\n---\nWords.\n' > "$S/content/rights/also.md"
+same "after it takes a tag another page has (each is now related to the other), the rebuild matches"
+printf -- '---\ntitle: Middle\ntags: [courts]\n---\nWords.\n' > "$S/content/rights/middle.md"
+same "after a third page takes that tag too, the rebuild matches"
+printf -- '---\ntitle: Zulu tagged\ntags: [courts]\n---\nWords.\n' > "$S/content/rights/also.md"
+same "after retitling a related page (related pages of equal weight go by title), the rebuild matches"
+rm "$S/content/rights/also.md" "$S/content/rights/middle.md"
 mkdir -p "$S/content/moved"; mv "$S/content/other/leaf.md" "$S/content/moved/leaf.md"
 same "after moving an article to another section (its URL and neighbours change), the rebuild matches"
 mv "$S/content/moved/leaf.md" "$S/content/other/leaf.md"; rmdir "$S/content/moved"
