@@ -31,6 +31,11 @@ void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 /* Appends s with & < > " ' escaped for HTML text and attribute values. */
+/* 1 when s (n bytes) is UTF-8 as JSON strings need it: no overlong forms,
+ * surrogates or code points past U+10FFFF (jansson's rule); runs of ASCII
+ * are checked eight bytes at a time. */
+int utf8_is_valid(const char *s, size_t n);
+
 void buf_put_html(struct buf *b, const char *s, size_t n);
 void buf_puts_html(struct buf *b, const char *s);
 /* Keeps the allocation, forgets the contents. */

@@ -154,6 +154,7 @@ static uint64_t xxh64(const void *data, size_t len, uint64_t seed)
 void cache_key_begin(const struct cache *c, struct cache_keybuf *kb, const char *kind)
 {
 	kb->b = (struct buf)BUF_INIT;
+	buf_grow(&kb->b, 2048); /* most keys fit: no growing them a step at a time */
 	if (c)
 		buf_put(&kb->b, (const char *)c->salt, sizeof c->salt);
 	cache_key_str(kb, kind);

@@ -28,7 +28,10 @@ const char *const render_required_templates[] = {
  * git history is not, so fall back to a sanitised copy. */
 static json_t *jstr(const char *s)
 {
-	json_t *v = json_string(s ? s : "");
+	/* pages' HTML is most of what passes here: checked eight bytes at a
+	 * time, it is not checked again byte by byte */
+	size_t n = s ? strlen(s) : 0;
+	json_t *v = s && utf8_is_valid(s, n) ? json_stringn_nocheck(s, n) : json_string(s ? s : "");
 	if (v)
 		return v;
 	char *c = xstrdup(s);

@@ -1,0 +1,64 @@
+/* Tests for buf.c's UTF-8 check: quire hands text that passes it to
+ * jansson unchecked, so it must accept exactly what jansson accepts. */
+#include <jansson.h>
+#include <stdlib.h>
+
+#include "buf.h"
+#include "unit.h"
+
+static int jansson_accepts(const unsigned char *s, size_t n)
+{
+	json_t *v = json_stringn((const char *)s, n);
+	json_decref(v);
+	return v != NULL;
+}
+
+/* Every sequence of up to three bytes, alone and after eight ASCII bytes
+ * (the fast path), and every four-byte sequence from a lead byte of four. */
+static void utf8_check_agrees_with_jansson_on_every_short_sequence(void)
+{
+	unsigned char s[16];
+	size_t disagree = 0;
+	for (unsigned a = 1; a < 256; a++)
+		for (unsigned b = 1; b < 256; b++) {
+			s[0] = (unsigned char)a, s[1] = (unsigned char)b;
+			disagree += utf8_is_valid((char *)s, 2) != jansson_accepts(s, 2);
+			if (a < 0xE0 || a > 0xF4)
+				continue;
+			for (unsigned c = 1; c < 256; c++) {
+				s[2] = (unsigned char)c;
+				disagree += utf8_is_valid((char *)s, 3) != jansson_accepts(s, 3);
+				if (a >= 0xF0 && (c == 0x80 || c == 0xBF || c == 0x41)) {
+					for (unsigned d = 1; d < 256; d++) {
+						s[3] = (unsigned char)d;
+						disagree += utf8_is_valid((char *)s, 4) != jansson_accepts(s, 4);
+					}
+				}
+			}
+		}
+	memcpy(s, "abcdefgh", 8);
+	for (unsigned a = 1; a < 256; a++)
+		for (unsigned b = 1; b < 256; b++) {
+			s[8] = (unsigned char)a, s[9] = (unsigned char)b;
+			disagree += utf8_is_valid((char *)s, 10) != jansson_accepts(s, 10);
+		}
+	CHECK(disagree == 0);
+}
+
+static void utf8_check_finds_a_bad_byte_deep_in_ascii(void)
+{
+	char s[64];
+	memset(s, 'a', sizeof s);
+	CHECK(utf8_is_valid(s, sizeof s));
+	s[41] = (char)0xFF;
+	CHECK(!utf8_is_valid(s, sizeof s));
+	s[41] = (char)0xC3; /* a lead byte cut off by the end */
+	CHECK(!utf8_is_valid(s, 42));
+}
+
+int main(void)
+{
+	RUN(utf8_check_agrees_with_jansson_on_every_short_sequence);
+	RUN(utf8_check_finds_a_bad_byte_deep_in_ascii);
+	UNIT_END();
+}
