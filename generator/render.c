@@ -682,9 +682,11 @@ static const char *template_of(const struct page *p)
 	}
 }
 
-static void render_one(void *ctx, size_t i)
+/* Renders page i.  *art (when art is not NULL and the page is rendered)
+ * gets a shallow copy of its context, made before the page's own flags
+ * are added, for its past versions. */
+static void render_one(struct render_env *e, size_t i, json_t **art)
 {
-	struct render_env *e = ctx;
 	if (stopping(e))
 		return;
 	struct page *p = e->site->pages[i];
@@ -700,6 +702,8 @@ static void render_one(void *ctx, size_t i)
 	if (p->html_lazy)
 		e->load_html(e->load_ctx, p);
 	json_t *c = page_ctx(e, (int)i, p->out, NULL);
+	if (art)
+		*art = json_copy(c);
 	emit_fp(e, p->out, tmpl, c, fingerprinting(e) ? &in : NULL);
 	json_decref(c);
 done:
@@ -1005,15 +1009,16 @@ static int reuse_history(struct render_env *e, const struct page *p, const struc
 	return all;
 }
 
-static void render_history(void *ctx, size_t i)
+/* Renders the history pages of page i; art is the article's context when
+ * render_one made it (taken over; NULL: made here if needed). */
+static void render_history(struct render_env *e, size_t i, json_t *art)
 {
-	struct render_env *e = ctx;
-	if (stopping(e))
-		return;
 	struct page *p = e->site->pages[i];
-	const struct hist_file *hf = page_history(e, p);
-	if (!hf || !hf->n)
+	const struct hist_file *hf = stopping(e) ? NULL : page_history(e, p);
+	if (!hf || !hf->n) {
+		json_decref(art);
 		return;
+	}
 	int fp = fingerprinting(e), hist_done = 0;
 	struct cache_key hfp, kfp;
 	char *done = xcalloc(hf->n, 1);
@@ -1021,6 +1026,7 @@ static void render_history(void *ctx, size_t i)
 		hfp = history_fp(e, (int)i, hf);
 		if (reuse_history(e, p, hf, &hfp, &hist_done, done)) {
 			free(done);
+			json_decref(art);
 			return;
 		}
 	}
@@ -1031,7 +1037,7 @@ static void render_history(void *ctx, size_t i)
 	json_object_set_new(c, "article", page_ref(e->site, out, (int)i));
 	json_object_set_new(c, "breadcrumbs", breadcrumbs(e, out, (int)i));
 	json_object_set_new(c, "truncated", json_boolean(hf->truncated));
-	json_t *list = json_array(), *art = NULL;
+	json_t *list = json_array();
 	/* Each revision is compared with the one before it (the next in the
 	 * newest-first list). */
 	struct version *vs = NULL;
@@ -1521,9 +1527,12 @@ static void render_page_and_history(void *ctx, size_t i)
 {
 	struct render_env *e = ctx;
 	struct page *p = e->site->pages[i];
-	render_one(ctx, i);
+	json_t *art = NULL;
+	render_one(e, i, e->hist && p->src ? &art : NULL);
 	if (e->hist)
-		render_history(ctx, i);
+		render_history(e, i, art);
+	else
+		json_decref(art);
 	free(p->html);
 	p->html = NULL;
 	/* HTML given back goes back to the system now and then, not only at
