@@ -240,6 +240,22 @@ static void *prepare(void *arg)
 	return NULL;
 }
 
+/* Writes s2 into d2 and checks it holds the same files, byte for byte, as
+ * d1 (written from s1); frees both. */
+static void writes_the_same_files(struct search_index *s1, char *d1, struct search_index *s2, char *d2)
+{
+	struct diag *d = diag_new();
+	CHECK(search_write(s2, d2, d) == 0);
+	diag_free(d);
+	size_t n1, n2;
+	char *a = all_files(d1, &n1), *b = all_files(d2, &n2);
+	CHECK(n1 == n2 && n1 > 2);
+	CHECK_STR(a, b);
+	free(a), free(b);
+	search_free(s1), search_free(s2);
+	remove_dir(d1), remove_dir(d2);
+}
+
 /* quire prepares pages on many threads, in any order, and adds them in
  * order: the files are the same bytes as adding each page in one step. */
 static void pages_prepared_on_threads_write_the_same_bytes(void)
@@ -256,16 +272,7 @@ static void pages_prepared_on_threads_write_the_same_bytes(void)
 		pthread_join(t[i], NULL);
 	for (size_t i = 0; i < NFIXTURE; i++)
 		search_add_page(s2, FIXTURE[i][0], FIXTURE[i][1], FIXTURE[i][2], preps[i].pg);
-	struct diag *d = diag_new();
-	CHECK(search_write(s2, d2, d) == 0);
-	diag_free(d);
-	size_t n1, n2;
-	char *a = all_files(d1, &n1), *b = all_files(d2, &n2);
-	CHECK(n1 == n2 && n1 > 2);
-	CHECK_STR(a, b);
-	free(a), free(b);
-	search_free(s1), search_free(s2);
-	remove_dir(d1), remove_dir(d2);
+	writes_the_same_files(s1, d1, s2, d2);
 }
 
 /* A rebuild takes unchanged pages' words from the cache: a page encoded
@@ -286,16 +293,7 @@ static void pages_decoded_from_the_cache_write_the_same_bytes(void)
 		if (back)
 			search_add_page(s2, f[0], f[1], f[2], back);
 	}
-	struct diag *d = diag_new();
-	CHECK(search_write(s2, d2, d) == 0);
-	diag_free(d);
-	size_t n1, n2;
-	char *a = all_files(d1, &n1), *b = all_files(d2, &n2);
-	CHECK(n1 == n2 && n1 > 2);
-	CHECK_STR(a, b);
-	free(a), free(b);
-	search_free(s1), search_free(s2);
-	remove_dir(d1), remove_dir(d2);
+	writes_the_same_files(s1, d1, s2, d2);
 }
 
 /* Bytes that are not a whole encoding (a truncated or damaged entry)
