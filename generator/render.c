@@ -1371,55 +1371,99 @@ static int write_search_file(void *ctx, const char *name, const char *data, size
 struct search_batch {
 	const struct render_env *e;
 	size_t at;                  /* first page of the batch */
+	struct cache_key *keys;     /* per page of the site (search_key) */
 	struct search_page **pages; /* SEARCH_BATCH */
 };
 
-/* A page's words come from the cache when everything they are made of is
- * the same (html_fp stands for its text): a rebuild splits only the pages
- * that changed, and reads no other page's text. */
-static struct search_page *search_page_of(const struct render_env *e, struct page *p,
-					  const char *headings)
+static char *headings_text(const struct page *p)
 {
-	struct cache_keybuf kb;
-	struct cache_key k;
-	char *data;
-	size_t len;
-	const char *title = page_title(p), *summary = page_str(p, "summary");
-	if (e->cache) {
-		cache_key_begin(e->cache, &kb, "search-page");
-		cache_key_str(&kb, title);
-		cache_key_str(&kb, summary);
-		cache_key_str(&kb, headings);
-		cache_key_bytes(&kb, p->html_fp, sizeof p->html_fp);
-		k = cache_key_end(&kb);
-		if (cache_get(e->cache, &k, &data, &len)) {
-			struct search_page *pg = search_page_decode(data, len);
-			if (pg)
-				return pg;
-			free(data);
-		}
-	}
-	if (p->html_lazy)
-		e->load_html(e->load_ctx, p);
-	struct search_page *pg = search_page_new(title, summary, headings, p->text ? p->text : "");
-	if (e->cache) {
-		struct buf b = BUF_INIT;
-		search_page_encode(pg, &b);
-		cache_put(e->cache, &k, b.ptr, b.len);
-		buf_free(&b);
-	}
-	return pg;
-}
-
-static void search_prepare(void *ctx, size_t k)
-{
-	struct search_batch *b = ctx;
-	struct page *p = b->e->site->pages[b->at + k];
 	struct buf hs = BUF_INIT;
 	for (size_t h = 0; h < p->nheadings; h++)
 		buf_printf(&hs, "%s\n", p->headings[h].text);
-	b->pages[k] = search_page_of(b->e, p, buf_cstr(&hs));
-	buf_free(&hs);
+	return buf_detach(&hs);
+}
+
+/* What a page's words are made of (html_fp stands for its text). */
+static void search_key(void *ctx, size_t i)
+{
+	struct search_batch *b = ctx;
+	const struct page *p = b->e->site->pages[i];
+	char *hs = headings_text(p);
+	struct cache_keybuf kb;
+	cache_key_begin(b->e->cache, &kb, "search-page");
+	cache_key_str(&kb, page_title(p));
+	cache_key_str(&kb, page_str(p, "summary"));
+	cache_key_str(&kb, hs);
+	cache_key_bytes(&kb, p->html_fp, sizeof p->html_fp);
+	b->keys[i] = cache_key_end(&kb);
+	free(hs);
+}
+
+/* A page's words come from the cache when everything they are made of is
+ * the same: a rebuild splits only the pages that changed, and reads no
+ * other page's text. */
+static void search_prepare(void *ctx, size_t k)
+{
+	struct search_batch *b = ctx;
+	const struct render_env *e = b->e;
+	struct page *p = e->site->pages[b->at + k];
+	const struct cache_key *key = &b->keys[b->at + k];
+	char *data;
+	size_t len;
+	if (e->cache && cache_get(e->cache, key, &data, &len)) {
+		b->pages[k] = search_page_decode(data, len);
+		if (b->pages[k])
+			return;
+		free(data);
+	}
+	if (p->html_lazy)
+		e->load_html(e->load_ctx, p);
+	char *hs = headings_text(p);
+	b->pages[k] = search_page_new(page_title(p), page_str(p, "summary"), hs, p->text ? p->text : "");
+	free(hs);
+	if (e->cache) {
+		struct buf buf = BUF_INIT;
+		search_page_encode(b->pages[k], &buf);
+		cache_put(e->cache, key, buf.ptr, buf.len);
+		buf_free(&buf);
+	}
+}
+
+/* The index of n pages from b->at, encoded: from the cache when none of
+ * them changed, else made from their words (themselves mostly cached). */
+static char *search_batch_of(struct search_batch *b, size_t n, size_t *len, int cached)
+{
+	const struct render_env *e = b->e;
+	const struct site *s = e->site;
+	struct cache_keybuf kb;
+	cache_key_begin(e->cache, &kb, "search-batch-1");
+	cache_key_int(&kb, (long long)n);
+	for (size_t k = b->at; k < b->at + n; k++) {
+		int sec = e->shape->section[k];
+		cache_key_bytes(&kb, b->keys[k].h, sizeof b->keys[k].h);
+		cache_key_str(&kb, s->pages[k]->out);
+		cache_key_str(&kb, page_title(s->pages[k]));
+		cache_key_str(&kb, sec >= 0 ? page_title(s->pages[sec]) : "");
+	}
+	struct cache_key key = cache_key_end(&kb);
+	char *data;
+	if (cached && e->cache && cache_get(e->cache, &key, &data, len))
+		return data;
+	par_for(n, e->jobs, search_prepare, b);
+	struct search_index *bx = search_new();
+	for (size_t k = 0; k < n; k++) {
+		const struct page *p = s->pages[b->at + k];
+		int sec = e->shape->section[b->at + k];
+		search_add_page(bx, p->out, page_title(p), sec >= 0 ? page_title(s->pages[sec]) : "",
+				b->pages[k]);
+	}
+	struct buf enc = BUF_INIT;
+	search_encode(bx, &enc);
+	search_free(bx);
+	if (e->cache)
+		cache_put(e->cache, &key, enc.ptr ? enc.ptr : "", enc.len);
+	*len = enc.len;
+	return buf_detach(&enc);
 }
 
 static void render_search(struct render_env *e)
@@ -1435,19 +1479,26 @@ static void render_search(struct render_env *e)
 		return;
 	double t0 = diag_clock_ms();
 	struct search_index *ix = search_new();
-	/* Pages are split into words on every core, a batch at a time (to
-	 * keep memory flat), and added in order on this one. */
-	struct search_batch b = { .e = e, .pages = xcalloc(SEARCH_BATCH, sizeof *b.pages) };
+	/* Pages go in by batches of their own index (kept in the cache), each
+	 * merged into the site's in page order: a rebuild after one edit
+	 * splits one page and merges the rest whole. */
+	struct search_batch b = { .e = e, .keys = xcalloc(s->npages + 1, sizeof *b.keys),
+				  .pages = xcalloc(SEARCH_BATCH, sizeof *b.pages) };
+	par_for(s->npages, e->jobs, search_key, &b);
 	for (b.at = 0; b.at < s->npages; b.at += SEARCH_BATCH) {
-		size_t n = s->npages - b.at < SEARCH_BATCH ? s->npages - b.at : SEARCH_BATCH;
-		par_for(n, e->jobs, search_prepare, &b);
-		for (size_t k = 0; k < n; k++) {
-			const struct page *p = s->pages[b.at + k];
-			int sec = e->shape->section[b.at + k];
-			search_add_page(ix, p->out, page_title(p), sec >= 0 ? page_title(s->pages[sec]) : "",
-					b.pages[k]);
+		size_t n = s->npages - b.at < SEARCH_BATCH ? s->npages - b.at : SEARCH_BATCH, len = 0;
+		char *enc = search_batch_of(&b, n, &len, 1);
+		if (search_merge_encoded(ix, enc, len) < 0) {
+			/* not what this quire encodes: made again, not trusted */
+			free(enc);
+			enc = search_batch_of(&b, n, &len, 0);
+			if (search_merge_encoded(ix, enc, len) < 0)
+				diag_error(e->d, NULL, 0, 0, "the search index of pages %zu to %zu could not be merged",
+					   b.at + 1, b.at + n);
 		}
+		free(enc);
 	}
+	free(b.keys);
 	free(b.pages);
 	double t = diag_clock_ms();
 	diag_lap(e->timings, "    search index", &t0);

@@ -678,6 +678,20 @@ struct search_page *search_page_decode(char *data, size_t len)
 	return pg;
 }
 
+/* The id of stem st (n bytes), added with an empty posting list if new. */
+static uint32_t stem_id(struct search_index *s, const char *st, size_t n)
+{
+	int added;
+	uint32_t sid = strtab_intern(&s->stems, st, n, &added);
+	if (added && s->stems.n > s->post_cap) {
+		size_t cap = s->post_cap ? s->post_cap * 2 : 256;
+		s->post = xrealloc(s->post, cap * sizeof *s->post);
+		memset(s->post + s->post_cap, 0, (cap - s->post_cap) * sizeof *s->post);
+		s->post_cap = cap;
+	}
+	return sid;
+}
+
 /* Adds word id of pg to the index under the current (last) document. */
 static void add_word_of(struct search_index *s, const struct search_page *pg, size_t id)
 {
@@ -687,7 +701,6 @@ static void add_word_of(struct search_index *s, const struct search_page *pg, si
 	long wid;
 	struct postings *pl;
 	struct posting *p;
-	int added;
 
 	/* stop words are never in the table: test them only on a miss */
 	wid = strtab_find_hashed(&s->words, w, n, pg->words.hash[id]);
@@ -696,14 +709,8 @@ static void add_word_of(struct search_index *s, const struct search_page *pg, si
 			return;
 		struct buf st = BUF_INIT;
 		stem_into(s->stemmer, w, n, &st);
-		sid = strtab_intern(&s->stems, buf_cstr(&st), st.len, &added);
+		sid = stem_id(s, buf_cstr(&st), st.len);
 		buf_free(&st);
-		if (added && s->stems.n > s->post_cap) {
-			size_t cap = s->post_cap ? s->post_cap * 2 : 256;
-			s->post = xrealloc(s->post, cap * sizeof *s->post);
-			memset(s->post + s->post_cap, 0, (cap - s->post_cap) * sizeof *s->post);
-			s->post_cap = cap;
-		}
 		wid = add_word(s, w, n, sid);
 	}
 	sid = s->word_stem[wid];
@@ -721,28 +728,37 @@ static void add_word_of(struct search_index *s, const struct search_page *pg, si
 	p->body = p->body + pg->body[id] > 255 ? 255 : (uint8_t)(p->body + pg->body[id]);
 }
 
+/* Appends a document (its snippet still NULL). */
+static struct doc *add_doc(struct search_index *s, const char *dir, size_t ndir, const char *file,
+			   const char *section, size_t nsection, const char *title)
+{
+	int added;
+	if (s->ndocs == s->docs_cap) {
+		s->docs_cap = s->docs_cap ? s->docs_cap * 2 : 64;
+		s->docs = xrealloc(s->docs, s->docs_cap * sizeof *s->docs);
+	}
+	struct doc *d = &s->docs[s->ndocs++];
+	d->dir = strtab_intern(&s->dirs, dir, ndir, &added);
+	d->file = xstrdup(file);
+	d->section = strtab_intern(&s->sections, section, nsection, &added);
+	d->title = xstrdup(title);
+	d->snippet = NULL;
+	return d;
+}
+
 void search_add_page(struct search_index *s, const char *url, const char *title,
 		     const char *section_title, struct search_page *pg)
 {
 	struct doc *d;
 	const char *slash;
-	int added;
 
 	url = url ? url : "";
 	title = title ? title : "";
 	section_title = section_title ? section_title : "";
 
-	if (s->ndocs == s->docs_cap) {
-		s->docs_cap = s->docs_cap ? s->docs_cap * 2 : 64;
-		s->docs = xrealloc(s->docs, s->docs_cap * sizeof *s->docs);
-	}
-	d = &s->docs[s->ndocs++];
 	slash = strrchr(url, '/');
 	slash = slash ? slash + 1 : url;
-	d->dir = strtab_intern(&s->dirs, url, (size_t)(slash - url), &added);
-	d->file = xstrdup(slash);
-	d->section = strtab_intern(&s->sections, section_title, strlen(section_title), &added);
-	d->title = xstrdup(title);
+	d = add_doc(s, url, (size_t)(slash - url), slash, section_title, strlen(section_title), title);
 	d->snippet = pg->snippet;
 	pg->snippet = NULL;
 	for (size_t id = 0; id < pg->words.n; id++)
@@ -755,6 +771,179 @@ void search_add(struct search_index *s, const char *url, const char *title,
 		const char *headings, const char *body)
 {
 	search_add_page(s, url, title, section_title, search_page_new(title, summary, headings, body));
+}
+
+/* ---- batches ---- */
+
+/* A batch's encoding, in the order merging needs it: u32 ndocs, then per
+ * document its dir, file, section title, title and snippet; u32 nstems
+ * and the stems; u32 nwords and per word its text and stem number; then
+ * per stem u32 n and n postings (u32 document, flags byte, body byte).
+ * Strings are u32 length + bytes. */
+static void put_str(struct buf *b, const char *str, size_t n)
+{
+	put_u32(b, (uint32_t)n);
+	buf_put(b, str, n);
+}
+
+void search_encode(const struct search_index *s, struct buf *b)
+{
+	put_u32(b, (uint32_t)s->ndocs);
+	for (size_t i = 0; i < s->ndocs; i++) {
+		const struct doc *d = &s->docs[i];
+		const char *dir = s->dirs.str[d->dir], *sec = s->sections.str[d->section];
+		put_str(b, dir, strlen(dir));
+		put_str(b, d->file, strlen(d->file));
+		put_str(b, sec, strlen(sec));
+		put_str(b, d->title, strlen(d->title));
+		put_str(b, d->snippet, strlen(d->snippet));
+	}
+	put_u32(b, (uint32_t)s->stems.n);
+	for (size_t i = 0; i < s->stems.n; i++)
+		put_str(b, s->stems.str[i], strlen(s->stems.str[i]));
+	put_u32(b, (uint32_t)s->words.n);
+	for (size_t i = 0; i < s->words.n; i++) {
+		put_str(b, s->words.str[i], strlen(s->words.str[i]));
+		put_u32(b, s->word_stem[i]);
+	}
+	for (size_t i = 0; i < s->stems.n; i++) {
+		put_u32(b, (uint32_t)s->post[i].n);
+		for (size_t k = 0; k < s->post[i].n; k++) {
+			put_u32(b, s->post[i].p[k].doc);
+			buf_putc(b, (char)s->post[i].p[k].flags);
+			buf_putc(b, (char)s->post[i].p[k].body);
+		}
+	}
+}
+
+struct span {
+	const char *p;
+	uint32_t n;
+};
+
+static int get_str(const char *p, size_t len, size_t *off, struct span *out)
+{
+	uint32_t n;
+	if (get_u32(p, len, off, &n) < 0 || len - *off < n || memchr(p + *off, '\0', n))
+		return -1;
+	out->p = p + *off;
+	out->n = n;
+	*off += n;
+	return 0;
+}
+
+/* Checks an encoding end to end: every length inside it, every stem and
+ * document number in range, postings in document order.  Fills the
+ * offsets of its parts. */
+struct batch_parts {
+	uint32_t ndocs, nstems, nwords;
+	size_t docs, stems, words, post;
+};
+
+static int batch_check(const char *p, size_t len, struct batch_parts *bp)
+{
+	size_t off = 0;
+	struct span sp;
+	if (get_u32(p, len, &off, &bp->ndocs) < 0)
+		return -1;
+	bp->docs = off;
+	for (uint32_t i = 0; i < bp->ndocs; i++)
+		for (int f = 0; f < 5; f++)
+			if (get_str(p, len, &off, &sp) < 0)
+				return -1;
+	if (get_u32(p, len, &off, &bp->nstems) < 0)
+		return -1;
+	bp->stems = off;
+	for (uint32_t i = 0; i < bp->nstems; i++)
+		if (get_str(p, len, &off, &sp) < 0)
+			return -1;
+	if (get_u32(p, len, &off, &bp->nwords) < 0)
+		return -1;
+	bp->words = off;
+	for (uint32_t i = 0; i < bp->nwords; i++) {
+		uint32_t st;
+		if (get_str(p, len, &off, &sp) < 0 || !sp.n || sp.n > MAX_WORD_BYTES ||
+		    get_u32(p, len, &off, &st) < 0 || st >= bp->nstems)
+			return -1;
+	}
+	bp->post = off;
+	for (uint32_t i = 0; i < bp->nstems; i++) {
+		uint32_t n = 0, doc = 0, last = 0;
+		if (get_u32(p, len, &off, &n) < 0 || (len - off) / 6 < n)
+			return -1;
+		for (uint32_t k = 0; k < n; k++) {
+			if (get_u32(p, len, &off, &doc) < 0)
+				return -1;
+			off += 2;
+			if (doc >= bp->ndocs || (k && doc <= last))
+				return -1;
+			last = doc;
+		}
+	}
+	return off == len ? 0 : -1;
+}
+
+/* Adds an encoded batch to s as if its pages were added one by one: its
+ * documents come after s's; words new to s are added in the batch's
+ * order of first use, so word and stem numbers come out the same. */
+int search_merge_encoded(struct search_index *s, const char *p, size_t len)
+{
+	struct batch_parts bp;
+	if (batch_check(p, len, &bp) < 0)
+		return -1;
+	size_t off = bp.docs;
+	uint32_t base = (uint32_t)s->ndocs;
+	for (uint32_t i = 0; i < bp.ndocs; i++) {
+		struct span f[5];
+		for (int k = 0; k < 5; k++)
+			get_str(p, len, &off, &f[k]);
+		char *file = xstrndup(f[1].p, f[1].n), *title = xstrndup(f[3].p, f[3].n);
+		struct doc *d = add_doc(s, f[0].p, f[0].n, file, f[2].p, f[2].n, title);
+		free(file);
+		free(title);
+		d->snippet = xstrndup(f[4].p, f[4].n);
+	}
+	struct span *stems = xcalloc(bp.nstems + 1, sizeof *stems);
+	uint32_t *map = xmalloc((bp.nstems + 1) * sizeof *map);
+	off = bp.stems;
+	for (uint32_t i = 0; i < bp.nstems; i++) {
+		get_str(p, len, &off, &stems[i]);
+		map[i] = UINT32_MAX;
+	}
+	off = bp.words;
+	for (uint32_t i = 0; i < bp.nwords; i++) {
+		struct span w;
+		uint32_t st = 0;
+		get_str(p, len, &off, &w);
+		get_u32(p, len, &off, &st);
+		long wid = strtab_find(&s->words, w.p, w.n);
+		if (wid < 0)
+			wid = add_word(s, w.p, w.n, stem_id(s, stems[st].p, stems[st].n));
+		map[st] = s->word_stem[wid];
+	}
+	off = bp.post;
+	for (uint32_t i = 0; i < bp.nstems; i++) {
+		uint32_t n = 0;
+		get_u32(p, len, &off, &n);
+		if (map[i] == UINT32_MAX) { /* a stem no word of the batch has */
+			off += (size_t)n * 6;
+			continue;
+		}
+		struct postings *pl = &s->post[map[i]];
+		if (pl->n + n > pl->cap) {
+			pl->cap = pl->n + n > pl->cap * 2 ? pl->n + n : pl->cap * 2;
+			pl->p = xrealloc(pl->p, pl->cap * sizeof *pl->p);
+		}
+		for (uint32_t k = 0; k < n; k++) {
+			uint32_t doc = 0;
+			get_u32(p, len, &off, &doc);
+			pl->p[pl->n++] = (struct posting){ base + doc, (uint8_t)p[off], (uint8_t)p[off + 1] };
+			off += 2;
+		}
+	}
+	free(stems);
+	free(map);
+	return 0;
 }
 
 /* ---- writing ---- */

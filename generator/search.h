@@ -44,6 +44,14 @@ struct search_page *search_page_decode(char *data, size_t len);
 /* Frees a page that will not be added. */
 void search_page_drop(struct search_page *pg);
 
+/* A whole index in bytes, for a cache: pages are added a batch at a time
+ * to an index of their own, which is encoded, and merged into the site's.
+ * search_merge_encoded adds the encoded batch's documents after s's, with
+ * the same result as adding its pages to s one by one.  Returns 0, or -1
+ * (s unchanged) when the bytes are not an encoding. */
+void search_encode(const struct search_index *s, struct buf *b);
+int search_merge_encoded(struct search_index *s, const char *data, size_t len);
+
 /* Writes out_dir/search-index.js (documents table, stop words, shard
  * directory), out_dir/search-NN.js (vocabulary and postings, keyed by word
  * prefix) and out_dir/search-text-NN.js (snippets, 32 documents a file).

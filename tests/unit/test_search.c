@@ -296,6 +296,60 @@ static void pages_decoded_from_the_cache_write_the_same_bytes(void)
 	writes_the_same_files(s1, d1, s2, d2);
 }
 
+static char *encode_batch(size_t from, size_t to, size_t *len)
+{
+	struct search_index *bx = search_new();
+	for (size_t i = from; i < to; i++)
+		search_add(bx, FIXTURE[i][0], FIXTURE[i][1], FIXTURE[i][2], FIXTURE[i][3], FIXTURE[i][4],
+			   FIXTURE[i][5]);
+	struct buf b = BUF_INIT;
+	search_encode(bx, &b);
+	search_free(bx);
+	*len = b.len;
+	return buf_detach(&b);
+}
+
+/* Pages go in by batches with an index of their own (cached), merged in
+ * order: the files are the same bytes as adding every page to one index,
+ * however the pages are cut into batches. */
+static void batches_merged_in_order_write_the_same_bytes(void)
+{
+	for (size_t cut = 0; cut <= NFIXTURE; cut++) {
+		struct search_index *s1, *s2 = search_new();
+		char *d1 = write_fixture(&s1), *d2 = make_tmpdir();
+		size_t la, lb;
+		char *a = encode_batch(0, cut, &la), *b = encode_batch(cut, NFIXTURE, &lb);
+		CHECK(search_merge_encoded(s2, a, la) == 0);
+		CHECK(search_merge_encoded(s2, b, lb) == 0);
+		free(a), free(b);
+		writes_the_same_files(s1, d1, s2, d2);
+	}
+}
+
+/* A cut or damaged batch is refused whole, and the index it was to go
+ * into writes as if it had never been offered. */
+static void a_truncated_batch_is_refused_and_changes_nothing(void)
+{
+	size_t len;
+	char *enc = encode_batch(0, NFIXTURE, &len);
+	int refused = 1;
+	for (size_t n = 0; n < len; n++) {
+		struct search_index *s = search_new();
+		refused &= search_merge_encoded(s, enc, n) < 0;
+		search_free(s);
+	}
+	CHECK(refused);
+	struct search_index *s1, *s2 = search_new();
+	char *d1 = write_fixture(&s1), *d2 = make_tmpdir();
+	size_t la;
+	char *a = encode_batch(0, NFIXTURE, &la);
+	CHECK(search_merge_encoded(s2, enc, len - 1) < 0);
+	CHECK(search_merge_encoded(s2, a, la) == 0);
+	free(a);
+	free(enc);
+	writes_the_same_files(s1, d1, s2, d2);
+}
+
 /* Bytes that are not a whole encoding (a truncated or damaged entry)
  * decode to nothing, never to a page that reads past them. */
 static void a_truncated_or_damaged_encoding_is_refused(void)
@@ -577,6 +631,8 @@ int main(int argc, char **argv)
 	RUN(pages_prepared_on_threads_write_the_same_bytes);
 	RUN(pages_decoded_from_the_cache_write_the_same_bytes);
 	RUN(a_truncated_or_damaged_encoding_is_refused);
+	RUN(batches_merged_in_order_write_the_same_bytes);
+	RUN(a_truncated_batch_is_refused_and_changes_nothing);
 	RUN(unwritable_folder_is_reported_not_ignored);
 	RUN(empty_site_writes_an_index_that_finds_nothing);
 	if (!getenv("QUIRE_SEARCH_QUICK"))
