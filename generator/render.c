@@ -1188,6 +1188,33 @@ struct tag_job {
 };
 
 /* The page of tag k: its pages in reading order. */
+/* The fingerprint of an output whose context is c plus a list made of
+ * the pages v (n; shown through page_ref, or grouped by their titles),
+ * taken before the list is made: an output that is reused costs no list. */
+static struct cache_key refs_fp(const struct render_env *e, const char *out, const char *tmpl,
+				json_t *c, const int *v, size_t n)
+{
+	struct cache_key base = ctx_fp(e, out, tmpl, c);
+	struct cache_keybuf kb;
+	cache_key_begin(e->cache, &kb, "refs-output");
+	cache_key_bytes(&kb, base.h, sizeof base.h);
+	key_refs(&kb, e->shape, v, n);
+	return cache_key_end(&kb);
+}
+
+/* Reuses out when its fingerprint (refs_fp) is the recorded one. */
+static int reuse_refs(struct render_env *e, const char *out, const char *tmpl, json_t *c,
+		      const int *v, size_t n, struct cache_key *fp)
+{
+	if (!fingerprinting(e))
+		return 0;
+	*fp = refs_fp(e, out, tmpl, c, v, n);
+	if (!output_reuse(e->out, out, fp->h))
+		return 0;
+	atomic_fetch_add((atomic_int *)&e->pages_written, 1);
+	return 1;
+}
+
 static void render_tag(void *ctx, size_t k)
 {
 	const struct tag_job *tj = ctx;
@@ -1204,8 +1231,11 @@ static void render_tag(void *ctx, size_t k)
 	json_t *c = base_ctx(tj->e, out, title);
 	free(title);
 	set_str(c, "tag", tj->names[k]);
-	json_object_set_new(c, "pages", refs(s, out, v, m));
-	emit(tj->e, out, "tag", c);
+	struct cache_key fp;
+	if (!reuse_refs(tj->e, out, "tag", c, v, m, &fp)) {
+		json_object_set_new(c, "pages", refs(s, out, v, m));
+		emit_fp(tj->e, out, "tag", c, fingerprinting(tj->e) ? &fp : NULL);
+	}
 	json_decref(c);
 	free(v);
 	free(out);
@@ -1277,6 +1307,12 @@ static void render_az(struct render_env *e)
 		qsort_r(v, n, sizeof *v, cmp_title, (void *)s);
 	const char *out = "a-z.html";
 	json_t *c = base_ctx(e, out, "A to Z of guidance");
+	struct cache_key fp;
+	if (reuse_refs(e, out, "az", c, v, n, &fp)) {
+		json_decref(c);
+		free(v);
+		return;
+	}
 	json_t *letters = json_array();
 	json_t *cur = NULL;
 	char last = 0;
@@ -1295,7 +1331,7 @@ static void render_az(struct render_env *e)
 		json_array_append_new(json_object_get(cur, "pages"), page_ref(s, out, v[k]));
 	}
 	json_object_set_new(c, "letters", letters);
-	emit(e, out, "az", c);
+	emit_fp(e, out, "az", c, fingerprinting(e) ? &fp : NULL);
 	json_decref(c);
 	free(v);
 }
