@@ -1404,13 +1404,6 @@ static int write_search_file(void *ctx, const char *name, const char *data, size
 
 #define SEARCH_BATCH 512
 
-struct search_batch {
-	const struct render_env *e;
-	size_t at;                  /* first page of the batch */
-	struct cache_key *keys;     /* per page of the site (search_key) */
-	struct search_page **pages; /* SEARCH_BATCH */
-};
-
 static char *headings_text(const struct page *p)
 {
 	struct buf hs = BUF_INIT;
@@ -1419,64 +1412,71 @@ static char *headings_text(const struct page *p)
 	return buf_detach(&hs);
 }
 
+struct search_job {
+	const struct render_env *e;
+	struct cache_key *keys; /* per page (search_key) */
+	size_t first;           /* first batch of this round */
+	char **enc;             /* per batch of the round: its encoding */
+	size_t *len;
+};
+
 /* What a page's words are made of (html_fp stands for its text). */
 static void search_key(void *ctx, size_t i)
 {
-	struct search_batch *b = ctx;
-	const struct page *p = b->e->site->pages[i];
+	struct search_job *j = ctx;
+	const struct page *p = j->e->site->pages[i];
 	char *hs = headings_text(p);
 	struct cache_keybuf kb;
-	cache_key_begin(b->e->cache, &kb, "search-page");
+	cache_key_begin(j->e->cache, &kb, "search-page");
 	cache_key_str(&kb, page_title(p));
 	cache_key_str(&kb, page_str(p, "summary"));
 	cache_key_str(&kb, hs);
 	cache_key_bytes(&kb, p->html_fp, sizeof p->html_fp);
-	b->keys[i] = cache_key_end(&kb);
+	j->keys[i] = cache_key_end(&kb);
 	free(hs);
 }
 
 /* A page's words come from the cache when everything they are made of is
  * the same: a rebuild splits only the pages that changed, and reads no
  * other page's text. */
-static void search_prepare(void *ctx, size_t k)
+static struct search_page *search_page_of(const struct render_env *e, struct page *p,
+					  const struct cache_key *key)
 {
-	struct search_batch *b = ctx;
-	const struct render_env *e = b->e;
-	struct page *p = e->site->pages[b->at + k];
-	const struct cache_key *key = &b->keys[b->at + k];
 	char *data;
 	size_t len;
 	if (e->cache && cache_get(e->cache, key, &data, &len)) {
-		b->pages[k] = search_page_decode(data, len);
-		if (b->pages[k])
-			return;
+		struct search_page *pg = search_page_decode(data, len);
+		if (pg)
+			return pg;
 		free(data);
 	}
 	if (p->html_lazy)
 		e->load_html(e->load_ctx, p);
 	char *hs = headings_text(p);
-	b->pages[k] = search_page_new(page_title(p), page_str(p, "summary"), hs, p->text ? p->text : "");
+	struct search_page *pg = search_page_new(page_title(p), page_str(p, "summary"), hs,
+						 p->text ? p->text : "");
 	free(hs);
 	if (e->cache) {
-		struct buf buf = BUF_INIT;
-		search_page_encode(b->pages[k], &buf);
-		cache_put(e->cache, key, buf.ptr, buf.len);
-		buf_free(&buf);
+		struct buf b = BUF_INIT;
+		search_page_encode(pg, &b);
+		cache_put(e->cache, key, b.ptr, b.len);
+		buf_free(&b);
 	}
+	return pg;
 }
 
-/* The index of n pages from b->at, encoded: from the cache when none of
- * them changed, else made from their words (themselves mostly cached). */
-static char *search_batch_of(struct search_batch *b, size_t n, size_t *len, int cached)
+/* The index of the n pages from at, encoded: from the cache when none of
+ * them changed (unless cached is 0), else made from their words. */
+static char *search_batch_of(const struct render_env *e, const struct cache_key *keys, size_t at,
+			     size_t n, size_t *len, int cached)
 {
-	const struct render_env *e = b->e;
 	const struct site *s = e->site;
 	struct cache_keybuf kb;
 	cache_key_begin(e->cache, &kb, "search-batch-1");
 	cache_key_int(&kb, (long long)n);
-	for (size_t k = b->at; k < b->at + n; k++) {
+	for (size_t k = at; k < at + n; k++) {
 		int sec = e->shape->section[k];
-		cache_key_bytes(&kb, b->keys[k].h, sizeof b->keys[k].h);
+		cache_key_bytes(&kb, keys[k].h, sizeof keys[k].h);
 		cache_key_str(&kb, s->pages[k]->out);
 		cache_key_str(&kb, page_title(s->pages[k]));
 		cache_key_str(&kb, sec >= 0 ? page_title(s->pages[sec]) : "");
@@ -1485,13 +1485,12 @@ static char *search_batch_of(struct search_batch *b, size_t n, size_t *len, int 
 	char *data;
 	if (cached && e->cache && cache_get(e->cache, &key, &data, len))
 		return data;
-	par_for(n, e->jobs, search_prepare, b);
 	struct search_index *bx = search_new();
-	for (size_t k = 0; k < n; k++) {
-		const struct page *p = s->pages[b->at + k];
-		int sec = e->shape->section[b->at + k];
+	for (size_t k = at; k < at + n; k++) {
+		struct page *p = s->pages[k];
+		int sec = e->shape->section[k];
 		search_add_page(bx, p->out, page_title(p), sec >= 0 ? page_title(s->pages[sec]) : "",
-				b->pages[k]);
+				search_page_of(e, p, &keys[k]));
 	}
 	struct buf enc = BUF_INIT;
 	search_encode(bx, &enc);
@@ -1500,6 +1499,20 @@ static char *search_batch_of(struct search_batch *b, size_t n, size_t *len, int 
 		cache_put(e->cache, &key, enc.ptr ? enc.ptr : "", enc.len);
 	*len = enc.len;
 	return buf_detach(&enc);
+}
+
+static size_t batch_size(size_t npages, size_t b)
+{
+	size_t at = b * SEARCH_BATCH;
+	return npages - at < SEARCH_BATCH ? npages - at : SEARCH_BATCH;
+}
+
+static void search_batch_job(void *ctx, size_t w)
+{
+	struct search_job *j = ctx;
+	size_t b = j->first + w;
+	j->enc[w] = search_batch_of(j->e, j->keys, b * SEARCH_BATCH, batch_size(j->e->site->npages, b),
+				    &j->len[w], 1);
 }
 
 static void render_search(struct render_env *e)
@@ -1515,27 +1528,34 @@ static void render_search(struct render_env *e)
 		return;
 	double t0 = diag_clock_ms();
 	struct search_index *ix = search_new();
-	/* Pages go in by batches of their own index (kept in the cache), each
-	 * merged into the site's in page order: a rebuild after one edit
+	/* Pages go in by batches with an index of their own (kept in the
+	 * cache), made on every core a round at a time (to keep memory flat)
+	 * and merged into the site's in page order: a rebuild after one edit
 	 * splits one page and merges the rest whole. */
-	struct search_batch b = { .e = e, .keys = xcalloc(s->npages + 1, sizeof *b.keys),
-				  .pages = xcalloc(SEARCH_BATCH, sizeof *b.pages) };
-	par_for(s->npages, e->jobs, search_key, &b);
-	for (b.at = 0; b.at < s->npages; b.at += SEARCH_BATCH) {
-		size_t n = s->npages - b.at < SEARCH_BATCH ? s->npages - b.at : SEARCH_BATCH, len = 0;
-		char *enc = search_batch_of(&b, n, &len, 1);
-		if (search_merge_encoded(ix, enc, len) < 0) {
-			/* not what this quire encodes: made again, not trusted */
-			free(enc);
-			enc = search_batch_of(&b, n, &len, 0);
-			if (search_merge_encoded(ix, enc, len) < 0)
-				diag_error(e->d, NULL, 0, 0, "the search index of pages %zu to %zu could not be merged",
-					   b.at + 1, b.at + n);
+	size_t nb = (s->npages + SEARCH_BATCH - 1) / SEARCH_BATCH, round = e->jobs > 0 ? (size_t)e->jobs : 1;
+	struct search_job j = { .e = e, .keys = xcalloc(s->npages + 1, sizeof *j.keys),
+				.enc = xcalloc(round, sizeof *j.enc), .len = xcalloc(round, sizeof *j.len) };
+	par_for(s->npages, e->jobs, search_key, &j);
+	for (j.first = 0; j.first < nb; j.first += round) {
+		size_t m = nb - j.first < round ? nb - j.first : round;
+		par_for(m, e->jobs, search_batch_job, &j);
+		for (size_t w = 0; w < m; w++) {
+			size_t b = j.first + w, n = batch_size(s->npages, b);
+			if (search_merge_encoded(ix, j.enc[w], j.len[w]) < 0) {
+				/* not what this quire encodes: made again, not trusted */
+				free(j.enc[w]);
+				j.enc[w] = search_batch_of(e, j.keys, b * SEARCH_BATCH, n, &j.len[w], 0);
+				if (search_merge_encoded(ix, j.enc[w], j.len[w]) < 0)
+					diag_error(e->d, NULL, 0, 0,
+						   "the search index of pages %zu to %zu could not be merged",
+						   b * SEARCH_BATCH + 1, b * SEARCH_BATCH + n);
+			}
+			free(j.enc[w]);
 		}
-		free(enc);
 	}
-	free(b.keys);
-	free(b.pages);
+	free(j.keys);
+	free(j.enc);
+	free(j.len);
 	double t = diag_clock_ms();
 	diag_lap(e->timings, "    search index", &t0);
 	search_set_writer(ix, write_search_file, e);
