@@ -176,7 +176,8 @@ char *buf_detach(struct buf *b)
 static size_t utf8_seq_ok(const unsigned char *p, size_t n)
 {
 	unsigned char c = p[0];
-	size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+	size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 :
+		     c >= 0xF0 && c <= 0xF4 ? 4 : 0;
 	if (!len || len > n)
 		return 0;
 	uint32_t v = c & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);

@@ -5,6 +5,7 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,10 +27,10 @@ static pthread_once_t registered = PTHREAD_ONCE_INIT;
  * libcmark-gfm does the switching through an exported function that it
  * calls through its PLT, so the definition below, in the executable, is
  * the one it reaches: it switches on the characters of every extension
- * quire uses (the list above) once, and never off.  A character that is special for a
- * parser without its extension only ends a run of text there (text nodes
- * are consolidated after parsing), so output is the same, and parses can
- * run at once.  (Emptying the extensions' character lists instead does
+ * quire uses (the list above) once, and never off.  A character that is
+ * special for a parser without its extension only ends a run of text
+ * there (text nodes are consolidated after parsing), so output is the
+ * same, and parses can run at once.  (Emptying the extensions' character lists instead does
  * not work: the emphasis pass finds the extension for a '~' delimiter
  * through the same lists.)
  *
@@ -46,8 +47,12 @@ static void switch_all_chars_on(void)
 {
 	void (*real)(cmark_parser *, int);
 	*(void **)&real = dlsym(RTLD_NEXT, "cmark_manage_extensions_special_characters");
-	if (!real)
-		return;
+	if (!real) {
+		/* cannot happen when libcmark-gfm calls this one; rather than
+		 * render every page without its extensions, stop */
+		fprintf(stderr, "quire: libcmark-gfm's cmark_manage_extensions_special_characters not found\n");
+		abort();
+	}
 	cmark_parser *p = cmark_parser_new(CMARK_OPT_DEFAULT);
 	for (size_t i = 0; i < sizeof extensions / sizeof *extensions; i++) {
 		cmark_syntax_extension *ext = cmark_find_syntax_extension(extensions[i]);
@@ -66,8 +71,9 @@ void cmark_manage_extensions_special_characters(cmark_parser *parser, int add)
 		pthread_once(&chars_on, switch_all_chars_on);
 }
 
-/* Parses a strikethrough with the lock held: if the definition above was
- * not reached, every later parse takes the lock. */
+/* Parses a strikethrough before any other parse (inside pthread_once):
+ * if the definition above was not reached, every later parse takes the
+ * lock. */
 static void check_interposed(void)
 {
 	cmark_parser *p = cmark_parser_new(CMARK_OPT_DEFAULT);

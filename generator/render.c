@@ -696,7 +696,7 @@ static void render_one(struct render_env *e, size_t i, json_t **art)
 		in = e->page_fp[i] = page_inputs(e, (int)i, tmpl);
 		if (output_reuse(e->out, p->out, in.h)) {
 			atomic_fetch_add((atomic_int *)&e->pages_written, 1);
-			goto done;
+			return;
 		}
 	}
 	if (p->html_lazy)
@@ -706,8 +706,6 @@ static void render_one(struct render_env *e, size_t i, json_t **art)
 		*art = json_copy(c);
 	emit_fp(e, p->out, tmpl, c, fingerprinting(e) ? &in : NULL);
 	json_decref(c);
-done:
-	return;
 }
 
 /* ---- history pages ----------------------------------------------------- */
