@@ -224,3 +224,22 @@ if [ "$RC" = 0 ]; then
 else
 	ok "# skipped: this build has no quire.filter ($(head -n 1 "$ERR"))"
 fi
+
+# A site of more than 1,000 articles drops each Markdown body once its
+# HTML is made (no print.html): a page whose HTML stayed in the cache keeps
+# its body, so a damaged entry can still be made again.
+site large
+C=$S/.quire-cache
+for i in $(seq 1 1002); do
+	printf -- '---\ntitle: Page %s\n---\nBody of page %s.\n' "$i" "$i" > "$S/content/p$i.md"
+done
+printf -- '---\ntitle: Page 7\n---\nThe seventh page, Unique words.\n' > "$S/content/p7.md"
+run "$S" build -o "$TMP/inc"
+for seg in "$C"/build-cache-v1/seg-*.qcs; do
+	for at in $(grep -boa 'Unique words' "$seg" | cut -d: -f1); do
+		printf 'Z' | dd of="$seg" bs=1 seek="$at" conv=notrunc 2>/dev/null
+	done
+done
+rm -f "$TMP/inc/p7.html"
+same "on a site of over 1,000 articles, a page whose cached HTML was damaged is made again"
+contains "with its text" "$TMP/inc/p7.html" "Unique words"
