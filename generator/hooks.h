@@ -93,10 +93,8 @@ int hooks_run_site(struct hooks *h, json_t *site, json_t *added,
  * and returns nil (no change), the table with changed url/title/text/
  * level/info/literal, a table { markdown = "..." } or { html = "..." } or a
  * Markdown string to replace the node.  Markdown replacing an inline node
- * must be one paragraph.  page_path names the page in diagnostics.  doc's
- * nodes are made with md_node_mem (as md_parse makes them): the nodes a
- * filter adds are.  Returns 0, or -1 after reporting.  Thread-safe (calls
- * are serialised). */
+ * must be one paragraph.  page_path names the page in diagnostics.
+ * Returns 0, or -1 after reporting.  Thread-safe (calls are serialised). */
 int hooks_filter_doc(struct hooks *h, cmark_node *doc, const char *page_path,
 		     struct diag *d);
 

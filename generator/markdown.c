@@ -5,8 +5,6 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdatomic.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,116 +112,6 @@ void md_cmark_unlock(void)
 		pthread_mutex_unlock(&cmark_parse_lock);
 }
 
-/* ---- the parse's memory ---- */
-
-/* Parsing allocates a node or a buffer for every piece of a document and
- * frees them all together: malloc and free were a fifth of a cold build.
- * Documents are parsed from an arena of their own, freed with the
- * document.  cmark's allocator gets no context, so the arena in use is
- * the thread's, set only around cmark_parser_feed and _finish.  Every
- * block carries a header saying where it came from, so a block made
- * outside a parse (on the heap) and one made inside can be freed or grown
- * by the same functions at any time. */
-struct md_block {
-	struct md_block *next;
-	size_t used, size;
-	max_align_t data[];
-};
-
-struct md_arena {
-	struct md_block *head;
-};
-
-struct md_hdr {
-	size_t size;   /* usable bytes */
-	size_t heap;   /* 1: malloc'd, 0: in an arena */
-};
-
-#define MD_BLOCK (64 * 1024)
-#define MD_HDR (sizeof(struct md_hdr) + (16 - sizeof(struct md_hdr) % 16) % 16)
-
-static _Thread_local struct md_arena *tl_arena;
-
-static void *md_take(size_t size)
-{
-	size = (size + 15) & ~(size_t)15;
-	struct md_arena *a = tl_arena;
-	struct md_hdr *h;
-	if (!a) {
-		h = xmalloc(MD_HDR + size);
-		h->heap = 1;
-	} else {
-		struct md_block *b = a->head;
-		if (!b || b->size - b->used < MD_HDR + size) {
-			size_t n = MD_HDR + size > MD_BLOCK ? MD_HDR + size : MD_BLOCK;
-			b = xmalloc(sizeof *b + n);
-			b->next = a->head;
-			b->used = 0;
-			b->size = n;
-			a->head = b;
-		}
-		h = (struct md_hdr *)((char *)b->data + b->used);
-		b->used += MD_HDR + size;
-		h->heap = 0;
-	}
-	h->size = size;
-	return (char *)h + MD_HDR;
-}
-
-static void *md_calloc(size_t n, size_t size)
-{
-	if (size && n > SIZE_MAX / 2 / size)
-		return NULL;
-	void *p = md_take(n * size);
-	memset(p, 0, n * size);
-	return p;
-}
-
-static void *md_realloc(void *p, size_t size)
-{
-	if (!p)
-		return md_take(size);
-	struct md_hdr *h = (struct md_hdr *)((char *)p - MD_HDR);
-	if (size <= h->size)
-		return p;
-	if (h->heap) {
-		h = xrealloc(h, MD_HDR + size);
-		h->size = size;
-		return (char *)h + MD_HDR;
-	}
-	void *q = md_take(size);
-	memcpy(q, p, h->size);
-	return q;
-}
-
-static void md_release(void *p)
-{
-	if (!p)
-		return;
-	struct md_hdr *h = (struct md_hdr *)((char *)p - MD_HDR);
-	if (h->heap)
-		free(h);
-}
-
-static cmark_mem md_mem = { md_calloc, md_realloc, md_release };
-
-cmark_mem *md_node_mem(void)
-{
-	return &md_mem;
-}
-
-static void md_arena_free(struct md_arena *a)
-{
-	if (!a)
-		return;
-	while (a->head) {
-		struct md_block *next = a->head->next;
-		free(a->head);
-		a->head = next;
-	}
-	free(a);
-}
-
 static int parse_options(int unsafe_html)
 {
 	return CMARK_OPT_FOOTNOTES | CMARK_OPT_SMART |
@@ -268,8 +156,7 @@ int md_parse(struct md_doc *doc, const char *body, size_t len, int body_line,
 	pthread_once(&registered, register_extensions);
 	doc->unsafe_html = unsafe_html;
 	doc->body_line = body_line;
-	doc->arena = xcalloc(1, sizeof *doc->arena);
-	doc->parser = cmark_parser_new_with_mem(parse_options(unsafe_html), &md_mem);
+	doc->parser = cmark_parser_new(parse_options(unsafe_html));
 	doc->tables_disabled = too_wide_for_tables(body, len);
 	for (size_t i = 0; i < sizeof extensions / sizeof *extensions; i++) {
 		if (doc->tables_disabled && !strcmp(extensions[i], "table"))
@@ -280,18 +167,13 @@ int md_parse(struct md_doc *doc, const char *body, size_t len, int body_line,
 	}
 	char *clean = clean_input(body, len);
 	md_cmark_lock();
-	struct md_arena *outer = tl_arena;
-	tl_arena = doc->arena;
 	cmark_parser_feed(doc->parser, clean, len);
 	doc->root = cmark_parser_finish(doc->parser);
-	tl_arena = outer;
 	md_cmark_unlock();
 	free(clean);
 	if (!doc->root) {
 		cmark_parser_free(doc->parser);
 		doc->parser = NULL;
-		md_arena_free(doc->arena);
-		doc->arena = NULL;
 		return -1;
 	}
 	cmark_consolidate_text_nodes(doc->root);
@@ -320,8 +202,6 @@ void md_free(struct md_doc *doc)
 	free(doc->wiki);
 	if (doc->parser)
 		cmark_parser_free(doc->parser);
-	/* last: the nodes and the parser above were (mostly) in it */
-	md_arena_free(doc->arena);
 	memset(doc, 0, sizeof *doc);
 }
 
@@ -442,7 +322,7 @@ static void split_wikilinks(struct md_doc *doc, cmark_node *text)
 			continue;
 		}
 		if (open > p) {
-			cmark_node *t = cmark_node_new_with_mem(CMARK_NODE_TEXT, &md_mem);
+			cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
 			char *s = xstrndup(p, (size_t)(open - p));
 			cmark_node_set_literal(t, s);
 			free(s);
@@ -452,12 +332,12 @@ static void split_wikilinks(struct md_doc *doc, cmark_node *text)
 		const char *bar = memchr(inner, '|', ilen);
 		size_t tlen = bar ? (size_t)(bar - inner) : ilen;
 		char *target = xstrndup(inner, tlen);
-		cmark_node *link = cmark_node_new_with_mem(CMARK_NODE_LINK, &md_mem);
+		cmark_node *link = cmark_node_new(CMARK_NODE_LINK);
 		cmark_node_set_url(link, target);
 		/* The link's position is where "[[" stands in the source. */
 		cmark_node_set_user_data(link, new_wikipos(doc, line, exact ? col + (int)(open - lit) : col));
 		if (bar && close > bar + 1) {
-			cmark_node *t = cmark_node_new_with_mem(CMARK_NODE_TEXT, &md_mem);
+			cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
 			char *s = xstrndup(bar + 1, (size_t)(close - bar - 1));
 			cmark_node_set_literal(t, s);
 			free(s);
@@ -472,7 +352,7 @@ static void split_wikilinks(struct md_doc *doc, cmark_node *text)
 	if (!changed)
 		return;
 	if (*p) {
-		cmark_node *t = cmark_node_new_with_mem(CMARK_NODE_TEXT, &md_mem);
+		cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
 		cmark_node_set_literal(t, p);
 		cmark_node_insert_after(anchor, t);
 	}
@@ -604,7 +484,7 @@ static void rewrite_heading(struct md_doc *doc, cmark_node *h, const char *bare_
 	buf_puts(&close, "<a class=\"heading-anchor\" href=\"#");
 	put_attr(&close, id);
 	buf_printf(&close, "\" aria-label=\"Link to this section\">#</a></h%d>", level);
-	cmark_node *cb = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, &md_mem);
+	cmark_node *cb = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
 	cmark_node_set_on_enter(cb, open.ptr);
 	cmark_node_set_on_exit(cb, close.ptr);
 	cmark_node *c;
@@ -656,7 +536,7 @@ static void rewrite_link(struct md_doc *doc, cmark_node *link, md_link_fn fn, vo
 	fn(ctx, url ? url : "", wiki, is_image,
 	   doc->body_line - 1 + node_line(link), node_col(link), &res);
 	if (wiki && !cmark_node_first_child(link)) {
-		cmark_node *t = cmark_node_new_with_mem(CMARK_NODE_TEXT, &md_mem);
+		cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
 		cmark_node_set_literal(t, res.title && *res.title ? res.title : url);
 		cmark_node_append_child(link, t);
 	}
@@ -685,7 +565,7 @@ static void rewrite_link(struct md_doc *doc, cmark_node *link, md_link_fn fn, vo
 			buf_puts(&open, "\"");
 		}
 		buf_puts(&open, " class=\"external\" rel=\"noopener\">");
-		cmark_node *ci = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_INLINE, &md_mem);
+		cmark_node *ci = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
 		cmark_node_set_on_enter(ci, open.ptr);
 		cmark_node_set_on_exit(ci, "<span class=\"visually-hidden\"> (external link)</span></a>");
 		/* Some containers (table cells) refuse custom inlines; there the
@@ -753,10 +633,8 @@ void md_render(struct md_doc *doc, md_link_fn fn, void *ctx, char **html, char *
 		plain_text(doc->root, &b);
 		*text = buf_detach(&b);
 	}
-	/* with malloc: the string is ours to free, not the parse's */
-	*html = label_task_boxes(cmark_render_html_with_mem(doc->root, parse_options(doc->unsafe_html),
-							    cmark_parser_get_syntax_extensions(doc->parser),
-							    cmark_get_default_mem_allocator()));
+	*html = label_task_boxes(cmark_render_html(doc->root, parse_options(doc->unsafe_html),
+						   cmark_parser_get_syntax_extensions(doc->parser)));
 }
 
 char *md_to_html(const char *markdown, int unsafe_html)

@@ -15,10 +15,7 @@
 /* Widest table row quire parses as a table (see md_parse). */
 #define MD_MAX_TABLE_COLUMNS 256
 
-struct md_arena;
-
 struct md_doc {
-	struct md_arena *arena; /* what parsing allocated (see markdown.c) */
 	int tables_disabled;    /* a line was too wide: tables are not parsed */
 	const char *id_prefix;  /* put before every heading id (print.html); NULL: none */
 	cmark_parser *parser;
@@ -76,11 +73,6 @@ char *md_to_html(const char *markdown, int unsafe_html);
  * markdown.c: cmark-gfm 0.29 is not thread-safe there); md_parse_is_serial
  * says which. */
 int md_parse_is_serial(void);
-
-/* The allocator of every node in a parsed document.  cmark refuses to
- * link nodes of two allocators, so a node added to a document, or a tree
- * spliced into one, is made with this one. */
-cmark_mem *md_node_mem(void);
 void md_cmark_lock(void);
 void md_cmark_unlock(void);
 

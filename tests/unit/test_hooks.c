@@ -316,23 +316,14 @@ static void slug_markdown_log_and_print_helpers_work(void)
 	site_free(dir);
 }
 
-/* From markdown.h (which would bring site.h's site_free along). */
-cmark_mem *md_node_mem(void);
-
-/* A document as quire parses one: its nodes made with md_node_mem, the
- * allocator the nodes a filter adds are made with. */
 static cmark_node *parse(const char *md)
 {
-	cmark_parser *p = cmark_parser_new_with_mem(CMARK_OPT_DEFAULT, md_node_mem());
-	cmark_parser_feed(p, md, strlen(md));
-	cmark_node *doc = cmark_parser_finish(p);
-	cmark_parser_free(p);
-	return doc;
+	return cmark_parse_document(md, strlen(md), CMARK_OPT_DEFAULT);
 }
 
 static char *render(cmark_node *doc)
 {
-	return cmark_render_html_with_mem(doc, CMARK_OPT_UNSAFE, NULL, cmark_get_default_mem_allocator());
+	return cmark_render_html(doc, CMARK_OPT_UNSAFE, NULL);
 }
 
 static void filters_rewrite_links_and_replace_text_nodes(void)
