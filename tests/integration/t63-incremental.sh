@@ -29,6 +29,15 @@ same() {
 	fi
 }
 
+# damage TEXT: changes one byte of every copy of TEXT in the cache at $C.
+damage() {
+	for seg in "$C"/build-cache-v1/seg-*.qcs; do
+		for at in $(grep -boa "$1" "$seg" | cut -d: -f1); do
+			printf 'Z' | dd of="$seg" bs=1 seek="$at" conv=notrunc 2>/dev/null
+		done
+	done
+}
+
 site s
 C=$S/.git/quire/build-cache-v1
 git -C "$S" init -q -b main
@@ -201,11 +210,7 @@ same "without git, a title change rebuilds to match a clean build"
 # again; should that entry be damaged by then, the page is made again from
 # its Markdown.  Every copy of b's HTML in the cache gets one byte changed,
 # and b.html is deleted from the output, so b must be rendered again.
-for seg in "$C"/build-cache-v1/seg-*.qcs; do
-	for at in $(grep -boa 'Back to' "$seg" | cut -d: -f1); do
-		printf 'Z' | dd of="$seg" bs=1 seek="$at" conv=notrunc 2>/dev/null
-	done
-done
+damage 'Back to'
 rm -f "$TMP/inc/b.html"
 same "a page whose cached HTML was damaged is rendered again from its Markdown"
 contains "and it has its text" "$TMP/inc/b.html" "Back to"
@@ -235,11 +240,7 @@ for i in $(seq 1 1002); do
 done
 printf -- '---\ntitle: Page 7\n---\nThe seventh page, Unique words.\n' > "$S/content/p7.md"
 run "$S" build -o "$TMP/inc"
-for seg in "$C"/build-cache-v1/seg-*.qcs; do
-	for at in $(grep -boa 'Unique words' "$seg" | cut -d: -f1); do
-		printf 'Z' | dd of="$seg" bs=1 seek="$at" conv=notrunc 2>/dev/null
-	done
-done
+damage 'Unique words'
 rm -f "$TMP/inc/p7.html"
 same "on a site of over 1,000 articles, a page whose cached HTML was damaged is made again"
 contains "with its text" "$TMP/inc/p7.html" "Unique words"
