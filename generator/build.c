@@ -828,13 +828,8 @@ static void phase_b(void *ctx, size_t i)
 		return;
 	struct page *p = r->site.pages[i];
 	render_markdown(r, p);
-	if (p->body) {
-		struct cache_keybuf kb;
-		cache_key_begin(NULL, &kb, "body");
-		cache_key_str(&kb, p->body);
-		struct cache_key k = cache_key_end(&kb);
-		memcpy(p->body_fp, k.h, sizeof p->body_fp);
-	}
+	if (p->body)
+		site_body_fp(p->body, p->body_fp);
 	/* Only print.html parses the Markdown again, and a site too large
 	 * for one has no use for it: keeping every body beside its HTML
 	 * would be a large site's peak memory.  A page whose HTML is still

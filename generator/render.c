@@ -834,11 +834,9 @@ static int past_is_current(struct render_env *e, struct page *p, const struct ve
 {
 	if (!e->html_plain || p->links_noisy || !v->body)
 		return 0;
-	struct cache_keybuf kb;
-	cache_key_begin(NULL, &kb, "body");
-	cache_key_str(&kb, v->body);
-	struct cache_key k = cache_key_end(&kb);
-	if (memcmp(k.h, p->body_fp, sizeof k.h))
+	uint64_t fp[2];
+	site_body_fp(v->body, fp);
+	if (memcmp(fp, p->body_fp, sizeof fp))
 		return 0;
 	if (p->html_lazy)
 		e->load_html(e->load_ctx, p);

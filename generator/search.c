@@ -585,7 +585,7 @@ struct search_page *search_page_new(const char *title, const char *summary,
 	return pg;
 }
 
-static void search_page_free(struct search_page *pg)
+void search_page_drop(struct search_page *pg)
 {
 	strtab_free(&pg->words);
 	arena_free(&pg->arena);
@@ -594,11 +594,6 @@ static void search_page_free(struct search_page *pg)
 	free(pg->snippet);
 	free(pg->blob);
 	free(pg);
-}
-
-void search_page_drop(struct search_page *pg)
-{
-	search_page_free(pg);
 }
 
 /* The encoding: u32 snippet length, the snippet, u32 word count, a flags
@@ -661,7 +656,7 @@ struct search_page *search_page_decode(char *data, size_t len)
 		const char *w = data + off, *end = memchr(w, '\0', len - off);
 		size_t wn = end ? (size_t)(end - w) : 0;
 		if (!end || !wn || wn > MAX_WORD_BYTES) {
-			search_page_free(pg);
+			search_page_drop(pg);
 			return NULL;
 		}
 		pg->words.str[id] = data + off;
@@ -670,7 +665,7 @@ struct search_page *search_page_decode(char *data, size_t len)
 		off += wn + 1;
 	}
 	if (off != len) {
-		search_page_free(pg);
+		search_page_drop(pg);
 		return NULL;
 	}
 	pg->snippet = xstrndup(data + snip_at, sn);
@@ -763,7 +758,7 @@ void search_add_page(struct search_index *s, const char *url, const char *title,
 	pg->snippet = NULL;
 	for (size_t id = 0; id < pg->words.n; id++)
 		add_word_of(s, pg, id);
-	search_page_free(pg);
+	search_page_drop(pg);
 }
 
 void search_add(struct search_index *s, const char *url, const char *title,

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "cache.h"
 #include "frontmatter.h"
 #include "fsutil.h"
 
@@ -205,4 +206,14 @@ char *site_rel_url(const char *from, const char *to)
 			buf_puts(&b, "../");
 	buf_puts(&b, to + common);
 	return buf_detach(&b);
+}
+
+void site_body_fp(const char *body, uint64_t fp[2])
+{
+	struct cache_keybuf kb;
+	cache_key_begin(NULL, &kb, "body");
+	cache_key_str(&kb, body);
+	struct cache_key k = cache_key_end(&kb);
+	fp[0] = k.h[0];
+	fp[1] = k.h[1];
 }

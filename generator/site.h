@@ -90,6 +90,9 @@ void site_free(struct site *s);
  * caller reports the collision). */
 int site_add_page(struct site *s, struct page *p);
 int site_find(const struct site *s, const char *key);
+/* The hash a page's body_fp holds, of any Markdown body: a past version
+ * whose body has the page's hash is the page's own Markdown. */
+void site_body_fp(const char *body, uint64_t fp[2]);
 const char *page_title(const struct page *p);
 const char *page_str(const struct page *p, const char *field); /* "" when missing */
 void page_free(struct page *p);
