@@ -29,9 +29,13 @@
 #define SEG_MAGIC "QRCACHE1"
 #define ENTRY_SIZE 40
 #define TRAILER_SIZE 24
-/* More segments than this, or more unused bytes than used ones, and a
- * complete build compacts them into one. */
+/* More unused bytes than used ones, and a complete build compacts every
+ * segment into one.  More segments than MAX_SEGMENTS, and it merges the
+ * newest ones, those no bigger than TIER times what is newer: a rebuild
+ * that added a few pages' entries rewrites a few small segments, never the
+ * big one a cold build left (hundreds of MB at 10,000 articles). */
 #define MAX_SEGMENTS 8
+#define TIER 4
 
 struct entry {
 	struct cache_key k;
@@ -647,29 +651,61 @@ static void seg_free(struct seg *s)
 	free(s->path);
 }
 
+static uint64_t seg_bytes(const struct seg *s, int used)
+{
+	uint64_t n = 0;
+	for (size_t j = 0; j < s->n; j++)
+		if (atomic_load_explicit(&s->used[j], memory_order_relaxed) == used)
+			n += s->tab[j].len;
+	return n;
+}
+
+/* The first of the segments a complete build merges with its new entries
+ * (oldest first; c->nsegs: none).  Only the newest ones are ever merged,
+ * so the merged segment, named as the newest, holds no value older than
+ * one it would hide. */
+static size_t merge_from(const struct cache *c, int complete)
+{
+	uint64_t used = 0, unused = 0;
+	for (size_t i = 0; i < c->nsegs; i++) {
+		used += seg_bytes(&c->segs[i], 1);
+		unused += seg_bytes(&c->segs[i], 0);
+	}
+	uint64_t fresh = 0;
+	for (size_t j = 0; j < c->w.n; j++)
+		fresh += c->w.tab[j].len;
+	if (!complete || !c->nsegs)
+		return c->nsegs;
+	if (unused > used + fresh)
+		return 0;
+	size_t from = c->nsegs;
+	if (from + (c->w.n > 0) <= MAX_SEGMENTS)
+		return from;
+	uint64_t newer = fresh;
+	while (from > 0) {
+		uint64_t b = seg_bytes(&c->segs[from - 1], 1);
+		/* One merged segment and what is kept must fit the limit. */
+		if (b > TIER * newer && from < MAX_SEGMENTS)
+			break;
+		newer += b;
+		from--;
+	}
+	return from;
+}
+
 void cache_close(struct cache *c, int complete)
 {
 	if (!c)
 		return;
-	uint64_t used = 0, unused = 0;
-	for (size_t i = 0; i < c->nsegs; i++)
-		for (size_t j = 0; j < c->segs[i].n; j++) {
-			if (atomic_load_explicit(&c->segs[i].used[j], memory_order_relaxed))
-				used += c->segs[i].tab[j].len;
-			else
-				unused += c->segs[i].tab[j].len;
-		}
-	for (size_t j = 0; j < c->w.n; j++)
-		used += c->w.tab[j].len;
-	size_t nseg = c->nsegs + (c->w.n > 0);
+	size_t from = merge_from(c, complete);
 	int done = 0;
-	if (complete && c->nsegs && (nseg > MAX_SEGMENTS || unused > used)) {
+	if (from < c->nsegs) {
 		/* The new entries are read back from the file being written. */
 		int rfd = c->w.tmp ? open(c->w.tmp, O_RDONLY | O_CLOEXEC) : -1;
 		if (!c->w.failed && (c->w.n == 0 || rfd >= 0)) {
 			struct writer w;
 			int ok = writer_open(c, &w) == 0;
-			for (size_t i = 0; ok && i < c->nsegs; i++)
+			for (size_t i = from; ok && i < c->nsegs; i++)
 				for (size_t j = 0; j < c->segs[i].n; j++)
 					if (atomic_load_explicit(&c->segs[i].used[j], memory_order_relaxed))
 						copy_entry(&w, c->segs[i].fd, &c->segs[i].tab[j]);
@@ -677,7 +713,7 @@ void cache_close(struct cache *c, int complete)
 				copy_entry(&w, rfd, &c->w.tab[j]);
 			if (writer_finish(c, &w) == 0) {
 				done = 1;
-				for (size_t i = 0; i < c->nsegs; i++)
+				for (size_t i = from; i < c->nsegs; i++)
 					unlink(c->segs[i].path);
 			}
 		}

@@ -160,6 +160,66 @@ static void entries_a_complete_build_did_not_use_are_compacted_away(void)
 	free(site);
 }
 
+/* The name of the one segment file the cache holds (caller frees). */
+static char *only_segment(const char *site)
+{
+	char *dir = xasprintf("%s/.quire-cache/build-cache-v1", site);
+	DIR *d = opendir(dir);
+	char *name = NULL;
+	struct dirent *e;
+	while (d && (e = readdir(d)))
+		if (!strncmp(e->d_name, "seg-", 4)) {
+			free(name);
+			name = xasprintf("%s/%s", dir, e->d_name);
+		}
+	if (d)
+		closedir(d);
+	free(dir);
+	return name;
+}
+
+/* A cold build leaves one big segment; every rebuild adds a small one.
+ * Past the limit, the small ones are merged and the big one is left as it
+ * is (rewriting it made every eighth rebuild copy the whole cache). */
+static void merging_small_segments_leaves_the_big_one_alone(void)
+{
+	char *site = new_site();
+	struct cache *c = cache_open(site);
+	char *big = xmalloc(200000);
+	memset(big, 'b', 199999);
+	big[199999] = 0;
+	put_str(c, "big", big);
+	cache_close(c, 1);
+	char *first = only_segment(site);
+	CHECK(first != NULL);
+	for (int round = 1; round <= 3 * MAX_SEGMENTS_FOR_TESTS; round++) {
+		c = cache_open(site);
+		char *v = NULL;
+		CHECK(get_str(c, "big", &v) == 1);
+		CHECK(v && !strcmp(v, big));
+		free(v);
+		char k[16], want[16];
+		for (int i = 1; i < round; i++) {
+			snprintf(k, sizeof k, "k%d", i);
+			snprintf(want, sizeof want, "v%d", i);
+			v = NULL;
+			CHECK(get_str(c, k, &v) == 1);
+			CHECK_STR(v, want);
+			free(v);
+		}
+		snprintf(k, sizeof k, "k%d", round);
+		snprintf(want, sizeof want, "v%d", round);
+		put_str(c, k, want);
+		cache_close(c, 1);
+		CHECK(count_segments(site) <= MAX_SEGMENTS_FOR_TESTS);
+		CHECK(access(first, F_OK) == 0);
+	}
+	free(first);
+	free(big);
+	fs_rm_rf(site);
+	free(site);
+}
+
 static void an_incomplete_build_never_drops_entries(void)
 {
 	char *site = new_site();
@@ -269,6 +329,7 @@ int main(void)
 	RUN(a_flipped_byte_in_an_entry_makes_it_a_miss);
 	RUN(a_garbage_or_truncated_segment_is_ignored);
 	RUN(entries_a_complete_build_did_not_use_are_compacted_away);
+	RUN(merging_small_segments_leaves_the_big_one_alone);
 	RUN(an_incomplete_build_never_drops_entries);
 	RUN(keys_differ_when_fields_are_split_differently);
 	RUN(the_reader_stops_at_the_end_of_an_entry);
