@@ -25,6 +25,7 @@
 #include "render.h"
 #include "scan.h"
 #include "site.h"
+#include "sources.h"
 #include "template.h"
 
 /* Changes the build id when quire itself changes what it writes. */
@@ -46,6 +47,9 @@ struct run {
 	struct cache_key env;   /* the link environment, for phase B */
 	int timings;            /* QUIRE_TIMINGS: print stage times */
 	int drop_bodies;        /* no print.html: free Markdown after phase B */
+	int64_t start_ns;       /* when the build began (CLOCK_REALTIME) */
+	struct sources snap;    /* the previous build's sources */
+	struct buf new_sources; /* this build's, when they differ */
 };
 
 static int stopped(const struct run *r)
@@ -223,7 +227,34 @@ static int check_utf8(struct run *r, const char *path, const char *s, size_t n)
 	return -1;
 }
 
-static struct page *load_page(struct run *r, const char *rel)
+/* A page for the source content/rel with front matter fm (taken). */
+static struct page *source_page(const char *rel, json_t *fm)
+{
+	struct page *p = xcalloc(1, sizeof *p);
+	p->src = xasprintf("content/%s", rel);
+	p->dir = dirname_of(rel);
+	char *base = basename_of(rel);
+	base[strlen(base) - 3] = '\0';
+	if (!strcmp(base, "index")) {
+		p->kind = *p->dir ? PAGE_SECTION : PAGE_HOME;
+		free(base);
+		p->name = *p->dir ? basename_of(p->dir) : xstrdup("");
+		p->key = *p->dir ? xasprintf("%s/index", p->dir) : xstrdup("index");
+	} else {
+		p->kind = PAGE_ARTICLE;
+		p->name = base;
+		p->key = xstrndup(rel, strlen(rel) - 3);
+	}
+	p->out = xasprintf("%s.html", p->key);
+	p->data = fm;
+	p->weight = json_number_value(json_object_get(p->data, "weight"));
+	p->draft = json_is_true(json_object_get(p->data, "draft"));
+	return p;
+}
+
+/* Reads and parses content/rel.  When the file is settled (see
+ * sources.h), appends what the next build may take instead to rec. */
+static struct page *load_page(struct run *r, const char *rel, const struct scan_stat *st, struct buf *rec)
 {
 	char *path = xasprintf("content/%s", rel);
 	char *full = xasprintf("%s/%s", r->site.dir, path);
@@ -251,39 +282,98 @@ static struct page *load_page(struct run *r, const char *rel)
 	fm = fm_parse_yaml(text + parts.yaml_off, parts.yaml_len, path, parts.yaml_line, r->d);
 	if (!fm || validate_fm(r, path, fm, text + parts.yaml_off, parts.yaml_len, parts.yaml_line) < 0)
 		goto fail;
-	if (json_is_true(json_object_get(fm, "draft")) && !r->o->drafts)
-		goto fail;
 	split_params(fm);
-
-	p = xcalloc(1, sizeof *p);
-	p->src = path;
-	path = NULL;
-	p->dir = dirname_of(rel);
-	char *base = basename_of(rel);
-	base[strlen(base) - 3] = '\0';
-	if (!strcmp(base, "index")) {
-		p->kind = *p->dir ? PAGE_SECTION : PAGE_HOME;
-		free(base);
-		p->name = *p->dir ? basename_of(p->dir) : xstrdup("");
-		p->key = *p->dir ? xasprintf("%s/index", p->dir) : xstrdup("index");
-	} else {
-		p->kind = PAGE_ARTICLE;
-		p->name = base;
-		p->key = xstrndup(rel, strlen(rel) - 3);
+	char *body = xstrndup(text + parts.body_off, len - parts.body_off);
+	uint64_t fp[2];
+	site_body_fp(body, fp);
+	if (st && rec && sources_settled(st, r->start_ns) && parts.body_off <= UINT32_MAX) {
+		char *js = json_dumps(fm, JSON_COMPACT);
+		if (js)
+			sources_put(rec, rel, st, fp, (uint32_t)parts.body_off, (uint32_t)parts.body_line, js);
+		free(js);
 	}
-	p->out = xasprintf("%s.html", p->key);
-	p->data = fm;
+	if (json_is_true(json_object_get(fm, "draft")) && !r->o->drafts) {
+		free(body);
+		goto fail;
+	}
+	p = source_page(rel, fm);
 	fm = NULL;
-	p->body = xstrndup(text + parts.body_off, len - parts.body_off);
+	p->body = body;
 	p->body_line = parts.body_line;
-	p->weight = json_number_value(json_object_get(p->data, "weight"));
-	p->draft = json_is_true(json_object_get(p->data, "draft"));
+	p->body_off = parts.body_off;
+	memcpy(p->body_fp, fp, sizeof fp);
 fail:
 	json_decref(fm);
 	free(text);
 	free(full);
 	free(path);
 	return p;
+}
+
+/* The page the previous build read from an unchanged source: 1 and *out
+ * (NULL for a draft left out), or 0 when the record cannot stand for the
+ * file any more (the caller reads it). */
+static int recorded_page(struct run *r, const char *rel, const struct source_rec *sr, struct page **out)
+{
+	json_error_t err;
+	json_t *fm = json_loadb(sr->fm, sr->fm_len, JSON_ALLOW_NUL, &err);
+	/* The one check that depends on more than the file: the theme. */
+	json_t *t = json_object_get(fm, "template");
+	if (!json_is_object(fm) || (t && (!json_is_string(t) || !r->tmpl || !tmpl_set_has(r->tmpl, json_string_value(t))))) {
+		json_decref(fm);
+		return 0;
+	}
+	*out = NULL;
+	if (json_is_true(json_object_get(fm, "draft")) && !r->o->drafts) {
+		json_decref(fm);
+		return 1;
+	}
+	struct page *p = source_page(rel, fm);
+	p->body_lazy = 1;
+	p->body_line = (int)sr->body_line;
+	p->body_off = sr->body_off;
+	memcpy(p->body_fp, sr->body_fp, sizeof p->body_fp);
+	*out = p;
+	return 1;
+}
+
+/* The body of a page whose source was not read, or whose body was freed:
+ * the file must still hold the body the page's hash is of.  0, or -1
+ * after reporting. */
+static int need_body(struct run *r, struct page *p)
+{
+	if (p->body || !p->body_lazy)
+		return p->body ? 0 : -1;
+	char *full = xasprintf("%s/%s", r->site.dir, p->src);
+	char *text = NULL;
+	size_t len = 0;
+	if (fs_read_file(full, &text, &len) == 0 && len >= p->body_off) {
+		char *body = xstrndup(text + p->body_off, len - p->body_off);
+		uint64_t fp[2];
+		site_body_fp(body, fp);
+		if (!memcmp(fp, p->body_fp, sizeof fp))
+			p->body = body;
+		else
+			free(body);
+	}
+	free(text);
+	free(full);
+	if (p->body)
+		return 0;
+	diag_error(r->d, p->src, 0, 0, "the file changed while the site was being built: build again");
+	return -1;
+}
+
+static void need_body_of(void *ctx, size_t i)
+{
+	struct run *r = ctx;
+	need_body(r, r->site.pages[i]);
+}
+
+/* Every body, for what reads them all (page hooks, print.html). */
+static void need_bodies(struct run *r)
+{
+	par_for(r->site.npages, r->jobs, need_body_of, r);
 }
 
 /* Two sources must never write one file; on a case-insensitive disk
@@ -357,23 +447,91 @@ struct loading {
 	struct run *r;
 	const struct scan_result *sc;
 	struct page **pages; /* per source, NULL when it was not loaded */
+	const struct source_rec **kept; /* per source: its record, still good */
+	struct buf *fresh;   /* per source: its new record, if any */
 };
 
 static void load_one(void *ctx, size_t i)
 {
 	struct loading *l = ctx;
-	if (!stopped(l->r))
-		l->pages[i] = load_page(l->r, l->sc->md[i]);
+	struct run *r = l->r;
+	if (stopped(r))
+		return;
+	const char *rel = l->sc->md[i];
+	const struct scan_stat *st = &l->sc->mdst[i];
+	const struct source_rec *sr = sources_match(&r->snap, rel, st);
+	if (sr && recorded_page(r, rel, sr, &l->pages[i]))
+		l->kept[i] = sr;
+	else
+		l->pages[i] = load_page(r, rel, st, &l->fresh[i]);
 }
 
-/* Sources are read and their front matter parsed on every core; they are
+static struct cache_key sources_key(const struct run *r)
+{
+	struct cache_keybuf kb;
+	cache_key_begin(r->cache, &kb, "sources");
+	return cache_key_end(&kb);
+}
+
+/* What this build learnt of the sources, for the next one (stored by
+ * store_sources). */
+static void keep_sources(struct run *r, const struct loading *l)
+{
+	struct buf img = BUF_INIT;
+	sources_begin(&img);
+	for (size_t i = 0; i < l->sc->nmd; i++) {
+		if (l->kept[i])
+			buf_put(&img, l->kept[i]->raw, l->kept[i]->raw_len);
+		else if (l->fresh[i].len)
+			buf_put(&img, l->fresh[i].ptr, l->fresh[i].len);
+	}
+	struct cache_key k = sources_key(r);
+	if (img.len == r->snap.len && !memcmp(img.ptr, r->snap.image, img.len)) {
+		cache_touch(r->cache, &k);
+		buf_free(&img);
+	} else {
+		r->new_sources = img;
+	}
+}
+
+/* A build that failed stores nothing in the site's folder. */
+static void store_sources(struct run *r)
+{
+	if (r->cache && r->new_sources.ptr && !diag_errors(r->d)) {
+		struct cache_key k = sources_key(r);
+		cache_put(r->cache, &k, r->new_sources.ptr, r->new_sources.len);
+	}
+	buf_free(&r->new_sources);
+}
+
+/* Sources are read and their front matter parsed on every core (or taken
+ * from the previous build's record of an unchanged file); they are
  * claimed and added in source order, so the result never depends on
  * which thread finished first. */
 static int load_pages(struct run *r, const struct scan_result *sc, json_t *claims)
 {
-	struct loading l = { r, sc, xcalloc(sc->nmd ? sc->nmd : 1, sizeof *l.pages) };
+	size_t n = sc->nmd ? sc->nmd : 1;
+	struct loading l = { r, sc, xcalloc(n, sizeof *l.pages), xcalloc(n, sizeof *l.kept),
+			     xcalloc(n, sizeof *l.fresh) };
+	if (r->cache) {
+		struct cache_key k = sources_key(r);
+		char *img;
+		size_t len;
+		if (cache_get(r->cache, &k, &img, &len))
+			sources_decode(&r->snap, img, len);
+	}
 	par_for(sc->nmd, r->jobs, load_one, &l);
+	if (r->timings) {
+		size_t kept = 0;
+		for (size_t i = 0; i < sc->nmd; i++)
+			kept += l.kept[i] != NULL;
+		fprintf(stderr, "sources: %zu read, %zu unchanged since the last build\n", sc->nmd - kept, kept);
+	}
+	if (r->cache && !stopped(r))
+		keep_sources(r, &l);
+	sources_free(&r->snap);
 	for (size_t i = 0; i < sc->nmd; i++) {
+		buf_free(&l.fresh[i]);
 		struct page *p = l.pages[i];
 		if (!p)
 			continue;
@@ -384,6 +542,8 @@ static int load_pages(struct run *r, const struct scan_result *sc, json_t *claim
 		site_add_page(&r->site, p);
 	}
 	free(l.pages);
+	free(l.kept);
+	free(l.fresh);
 	add_sections(r);
 	for (size_t i = 0; i < sc->nassets; i++)
 		claim(r, claims, sc->assets[i], sc->assets[i]);
@@ -485,7 +645,7 @@ static struct cache_key key_a(const struct run *r, const struct page *p)
 	cache_key_begin(r->cache, &kb, "phase-a");
 	cache_key_int(&kb, r->site.cfg.unsafe_html);
 	cache_key_int(&kb, p->body_line);
-	cache_key_str(&kb, p->body);
+	cache_key_bytes(&kb, p->body_fp, sizeof p->body_fp);
 	return cache_key_end(&kb);
 }
 
@@ -597,7 +757,7 @@ static struct cache_key key_b(const struct run *r, const struct page *p)
 	cache_key_begin(r->cache, &kb, "phase-b");
 	cache_key_int(&kb, r->site.cfg.unsafe_html);
 	cache_key_int(&kb, p->body_line);
-	cache_key_str(&kb, p->body);
+	cache_key_bytes(&kb, p->body_fp, sizeof p->body_fp);
 	cache_key_str(&kb, p->key);
 	cache_key_int(&kb, p->kind);
 	cache_key_int(&kb, (long long)r->env.h[0]);
@@ -710,7 +870,7 @@ static void load_html(void *ctx, struct page *p)
 	struct run *r = ctx;
 	if (!p->html_lazy)
 		return;
-	if (get_html(r, p) < 0 && p->body) {
+	if (get_html(r, p) < 0 && need_body(r, p) == 0) {
 		struct md_doc doc;
 		parse_page(r, p, &doc);
 		struct links_ctx lc = { .site = &r->site, .ix = r->ix, .page = p, .out_path = p->out,
@@ -730,7 +890,7 @@ static void phase_a(void *ctx, size_t i)
 	if (stopped(r))
 		return;
 	struct page *p = r->site.pages[i];
-	if (!p->body || p->headings)
+	if ((!p->body && !p->body_lazy) || p->headings)
 		return;
 	struct cache_key k;
 	if (r->cache_md) {
@@ -738,6 +898,8 @@ static void phase_a(void *ctx, size_t i)
 		if (get_a(r, p, &k) == 0)
 			return;
 	}
+	if (need_body(r, p) < 0)
+		return;
 	struct md_doc doc;
 	parse_page(r, p, &doc);
 	md_headings(&doc, &p->headings, &p->nheadings);
@@ -786,7 +948,7 @@ static void hash_html(struct page *p)
 
 static void render_markdown(struct run *r, struct page *p)
 {
-	if (!p->body) {
+	if (!p->body && !p->body_lazy) {
 		if (p->html_in && !p->html)
 			p->html = xstrdup(p->html_in);
 		hash_html(p);
@@ -798,6 +960,8 @@ static void render_markdown(struct run *r, struct page *p)
 		if (get_b(r, p, &k) == 0)
 			return;
 	}
+	if (need_body(r, p) < 0)
+		return;
 	struct md_doc doc;
 	parse_page(r, p, &doc);
 	if (doc.tables_disabled)
@@ -828,15 +992,16 @@ static void phase_b(void *ctx, size_t i)
 		return;
 	struct page *p = r->site.pages[i];
 	render_markdown(r, p);
-	if (p->body)
-		site_body_fp(p->body, p->body_fp);
 	/* Only print.html parses the Markdown again, and a site too large
 	 * for one has no use for it: keeping every body beside its HTML
 	 * would be a large site's peak memory.  A page whose HTML is still
-	 * in the cache keeps its body, should the entry prove unreadable. */
-	if (r->drop_bodies && !p->html_lazy) {
+	 * in the cache may need its body again, should the entry prove
+	 * unreadable: it is read again from its source, or kept when it
+	 * has none. */
+	if (r->drop_bodies && (p->src || !p->html_lazy)) {
 		free(p->body);
 		p->body = NULL;
+		p->body_lazy = p->src != NULL;
 	}
 }
 
@@ -905,6 +1070,7 @@ static struct page *added_page(struct run *r, json_t *spec)
 	if (md) {
 		p->body = xstrdup(md);
 		p->body_line = 1;
+		site_body_fp(p->body, p->body_fp);
 	} else {
 		p->html_in = xstrdup(html ? html : "");
 	}
@@ -1137,12 +1303,17 @@ static void run_free(struct run *r)
 	site_free(&r->site);
 	free(r->theme_dir);
 	free(r->theme_rel);
+	sources_free(&r->snap);
+	buf_free(&r->new_sources);
 }
 
 int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st)
 {
 	double t0 = diag_clock_ms(), tl = t0;
 	struct run r = { .o = o, .d = d, .timings = getenv("QUIRE_TIMINGS") != NULL };
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	r.start_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
 	struct scan_result sc = { 0 };
 	struct output out = { 0 };
 	json_t *claims = json_object();
@@ -1163,6 +1334,8 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		status = 2;
 		goto done;
 	}
+	/* quire check writes nothing, not even a cache. */
+	r.cache = o->check_only ? NULL : cache_open(o->site_dir);
 	load_pages(&r, &sc, claims);
 	diag_lap(r.timings, "load", &tl);
 	if (r.site.cfg.history && o->cache)
@@ -1176,10 +1349,10 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	if (r.hist)
 		diag_lap(r.timings, hist_from_cache(r.hist) ? "history (from cache)" : "history", &tl);
 	r.hooks = hooks_load(o->site_dir, hook_markdown, &r, d, &hook_failed);
-	/* quire check writes nothing, not even a cache. */
-	r.cache = o->check_only ? NULL : cache_open(o->site_dir);
 	/* Lua filters may rewrite any document: no cached Markdown then. */
 	r.cache_md = r.cache && !(r.hooks && hooks_has_filter(r.hooks));
+	if (r.hooks && hooks_has_page(r.hooks))
+		need_bodies(&r); /* a page hook is shown each page's body */
 	run_page_hooks(&r);
 	diag_lap(r.timings, "hooks", &tl);
 	par_for(r.site.npages, r.jobs, phase_a, &r);
@@ -1194,6 +1367,8 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		articles += r.site.pages[i]->kind == PAGE_ARTICLE;
 	r.drop_bodies = articles > RENDER_PRINT_MAX_ARTICLES;
 	par_for(r.site.npages, r.jobs, phase_b, &r);
+	if (!r.drop_bodies)
+		need_bodies(&r); /* print.html shows every body */
 	malloc_trim(0);
 	diag_lap(r.timings, "links", &tl);
 	if (stopped(&r)) {
@@ -1268,6 +1443,7 @@ done:
 		output_abort(&out);
 	if (!status && diag_errors(d))
 		status = stopped(&r) ? 2 : 1;
+	store_sources(&r);
 	/* Entries are right whatever the build's outcome; only a build that
 	 * rendered everything knows which old ones are no longer needed. */
 	cache_close(r.cache, rendered);

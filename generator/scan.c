@@ -122,6 +122,12 @@ static void walk_dir(struct walk *w, const char *abs, const char *rel, int depth
 		} else if (!S_ISREG(st.st_mode)) {
 			diag_warning(w->d, shown_entry, 0, 0, "not a regular file (a FIFO, socket or device); skipped");
 		} else if (ends_with(names[i], ".md")) {
+			if (w->r->nmd == w->cap_md)
+				w->r->mdst = xrealloc(w->r->mdst, (w->cap_md ? w->cap_md * 2 : 64) * sizeof *w->r->mdst);
+			w->r->mdst[w->r->nmd] = (struct scan_stat){
+				(uint64_t)st.st_dev, (uint64_t)st.st_ino, (uint64_t)st.st_size,
+				(int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec,
+				(int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec };
 			push(&w->r->md, &w->r->nmd, &w->cap_md, xstrdup(relpath.ptr));
 		} else {
 			push(&w->r->assets, &w->r->nassets, &w->cap_assets, xstrdup(relpath.ptr));
@@ -134,6 +140,32 @@ next:
 	free(shown);
 	buf_free(&path);
 	buf_free(&relpath);
+}
+
+struct md_ent {
+	char *rel;
+	struct scan_stat st;
+};
+
+static int cmp_ent(const void *a, const void *b)
+{
+	return strcmp(((const struct md_ent *)a)->rel, ((const struct md_ent *)b)->rel);
+}
+
+/* Sources in path order, each with its identity. */
+static void sort_md(struct scan_result *r)
+{
+	if (!r->nmd)
+		return;
+	struct md_ent *e = xmalloc(r->nmd * sizeof *e);
+	for (size_t i = 0; i < r->nmd; i++)
+		e[i] = (struct md_ent){ r->md[i], r->mdst[i] };
+	qsort(e, r->nmd, sizeof *e, cmp_ent);
+	for (size_t i = 0; i < r->nmd; i++) {
+		r->md[i] = e[i].rel;
+		r->mdst[i] = e[i].st;
+	}
+	free(e);
 }
 
 int scan_content(const char *site_dir, struct scan_result *out, struct diag *d)
@@ -150,8 +182,7 @@ int scan_content(const char *site_dir, struct scan_result *out, struct diag *d)
 	}
 	struct walk w = { .site_real = site_real, .r = out, .d = d };
 	walk_dir(&w, content, "", 0);
-	if (out->nmd)
-		qsort(out->md, out->nmd, sizeof *out->md, cmp_str);
+	sort_md(out);
 	if (out->nassets)
 		qsort(out->assets, out->nassets, sizeof *out->assets, cmp_str);
 	free(content);
@@ -166,6 +197,7 @@ void scan_free(struct scan_result *r)
 	for (size_t i = 0; i < r->nassets; i++)
 		free(r->assets[i]);
 	free(r->md);
+	free(r->mdst);
 	free(r->assets);
 	memset(r, 0, sizeof *r);
 }

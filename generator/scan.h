@@ -5,11 +5,19 @@
 #define QUIRE_SCAN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "diag.h"
 
+/* A file's identity, to tell a later build whether it changed. */
+struct scan_stat {
+	uint64_t dev, ino, size;
+	int64_t mtime_ns, ctime_ns;
+};
+
 struct scan_result {
 	char **md;      /* Markdown files, relative to content/, sorted */
+	struct scan_stat *mdst; /* each one's identity, as found by the walk */
 	size_t nmd;
 	char **assets;  /* every other regular file, relative to content/, sorted */
 	size_t nassets;

@@ -50,8 +50,11 @@ struct page {
 	char *dir;       /* folder of the page inside content/: "a", "" at the root */
 	char *name;      /* "b" for content/a/b.md; the folder name for a section */
 	json_t *data;    /* front matter after hooks (new ref): title, summary, ... */
-	char *body;      /* Markdown body (owned), or NULL; freed after phase B on
-			    sites too large for print.html (see body_fp) */
+	char *body;      /* Markdown body (owned), or NULL: none, or (body_lazy)
+			    not read; freed after phase B on sites too large
+			    for print.html */
+	int body_lazy;   /* the body is in src from body_off, not in memory */
+	size_t body_off; /* where the body starts in src */
 	int body_line;   /* line of the file where the body starts */
 	char *html_in;   /* raw HTML body of a hook-added page (owned) or NULL */
 	const char *template_name; /* borrowed from data or a constant */
@@ -65,7 +68,7 @@ struct page {
 
 	int *links_to;   /* indices of pages this one links to, unique, sorted */
 	size_t nlinks_to;
-	uint64_t body_fp[2]; /* hash of the Markdown body (phase B), which may be freed then */
+	uint64_t body_fp[2]; /* hash of the Markdown body (site_body_fp), set with it */
 	char *html;      /* rendered Markdown (owned); NULL while html_lazy */
 	char *text;      /* plain text, for search (owned); NULL while html_lazy */
 	uint64_t html_fp[2]; /* identifies html and text (set in phase B) */
