@@ -459,9 +459,28 @@ struct cache *cache_open(const char *site_dir)
 	return c;
 }
 
+/* Keys are hashes, spread evenly over 64 bits: a key's place guessed
+ * from its value is found in a few probes where halving takes twenty,
+ * each a cache miss in a segment of 100,000 entries.  A few guesses, then
+ * halving, so no spread of keys makes it slower than halving alone. */
 static const struct entry *seg_find(const struct seg *s, const struct cache_key *k)
 {
 	size_t lo = 0, hi = s->n;
+	for (int guess = 0; guess < 4 && hi - lo > 64; guess++) {
+		uint64_t a = s->tab[lo].k.h[0], b = s->tab[hi - 1].k.h[0], x = k->h[0];
+		if (x < a || x > b)
+			return NULL;
+		if (a == b)
+			break;
+		size_t mid = lo + (size_t)((unsigned __int128)(x - a) * (hi - 1 - lo) / (b - a));
+		int cmp = key_cmp(&s->tab[mid].k, k);
+		if (!cmp)
+			return &s->tab[mid];
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		int cmp = key_cmp(&s->tab[mid].k, k);

@@ -138,6 +138,7 @@ struct shape {
 	int home;
 	int print;               /* print.html is written */
 	json_t *navs;            /* folder → its nav (see nav_of) */
+	struct cache_key *nav_fp; /* per page: the hash of its folder's nav */
 	struct cache_key *ref;   /* per page: what other pages show of it (key_ref) */
 };
 
@@ -205,14 +206,28 @@ static struct shape *shape_new(const struct site *s, int jobs, struct cache *c)
 		cache_key_str(&kb, page_str(p, "summary"));
 		sh->ref[i] = cache_key_end(&kb);
 	}
+	/* A folder's nav is hashed once, not once per page in it. */
 	sh->navs = json_object();
+	sh->nav_fp = xcalloc(n + 1, sizeof *sh->nav_fp);
+	json_t *first = json_object(); /* folder → the first page in it */
 	for (size_t i = 0; i < n; i++) {
 		const char *out = s->pages[i]->out, *slash = strrchr(out, '/');
 		char *dir = xstrndup(out, slash ? (size_t)(slash - out) : 0);
-		if (!json_object_get(sh->navs, dir))
-			json_object_set_new(sh->navs, dir, nav_new(sh, s, out));
+		json_t *f = json_object_get(first, dir);
+		if (f) {
+			sh->nav_fp[i] = sh->nav_fp[json_integer_value(f)];
+		} else {
+			json_t *nav = nav_new(sh, s, out);
+			struct cache_keybuf kb;
+			cache_key_begin(NULL, &kb, "nav");
+			cache_key_json(&kb, nav);
+			sh->nav_fp[i] = cache_key_end(&kb);
+			json_object_set_new(sh->navs, dir, nav);
+			json_object_set_new(first, dir, json_integer((json_int_t)i));
+		}
 		free(dir);
 	}
+	json_decref(first);
 	return sh;
 }
 
@@ -228,6 +243,7 @@ static void shape_free(struct shape *sh, size_t n)
 	free(sh->prev);
 	free(sh->next);
 	free(sh->ref);
+	free(sh->nav_fp);
 	links_graph_free(sh->graph);
 	json_decref(sh->navs);
 	free(sh);
@@ -499,9 +515,7 @@ static struct cache_key page_inputs(const struct render_env *e, int i, const cha
 	cache_key_str(&kb, e->extra_head);
 	cache_key_str(&kb, e->fp_build_id ? e->build_id : NULL);
 	cache_key_int(&kb, sh->print);
-	json_t *nav = nav_of(sh, s, p->out);
-	cache_key_json(&kb, nav);
-	json_decref(nav);
+	cache_key_bytes(&kb, sh->nav_fp[i].h, sizeof sh->nav_fp[i].h);
 	cache_key_json(&kb, p->data);
 	cache_key_bytes(&kb, p->html_fp, sizeof p->html_fp);
 	cache_key_int(&kb, (long long)p->nheadings);

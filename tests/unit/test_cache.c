@@ -220,6 +220,44 @@ static void merging_small_segments_leaves_the_big_one_alone(void)
 	free(site);
 }
 
+/* Lookups in a segment of many entries (found by guessing a key's place
+ * from its value): every key put is found with its value, and keys never
+ * put are misses. */
+static void every_key_of_a_big_segment_is_found(void)
+{
+	char *site = new_site();
+	struct cache *c = cache_open(site);
+	char k[32], v[32];
+	for (int i = 0; i < 20000; i++) {
+		snprintf(k, sizeof k, "key %d", i);
+		snprintf(v, sizeof v, "value %d", i);
+		put_str(c, k, v);
+	}
+	cache_close(c, 1);
+	c = cache_open(site);
+	int found = 0, wrong = 0, phantom = 0;
+	for (int i = 0; i < 20000; i++) {
+		snprintf(k, sizeof k, "key %d", i);
+		snprintf(v, sizeof v, "value %d", i);
+		char *got = NULL;
+		if (get_str(c, k, &got)) {
+			found++;
+			wrong += strcmp(got, v) != 0;
+		}
+		free(got);
+		snprintf(k, sizeof k, "absent %d", i);
+		got = NULL;
+		phantom += get_str(c, k, &got);
+		free(got);
+	}
+	CHECK(found == 20000);
+	CHECK(wrong == 0);
+	CHECK(phantom == 0);
+	cache_close(c, 1);
+	fs_rm_rf(site);
+	free(site);
+}
+
 static void an_incomplete_build_never_drops_entries(void)
 {
 	char *site = new_site();
@@ -330,6 +368,7 @@ int main(void)
 	RUN(a_garbage_or_truncated_segment_is_ignored);
 	RUN(entries_a_complete_build_did_not_use_are_compacted_away);
 	RUN(merging_small_segments_leaves_the_big_one_alone);
+	RUN(every_key_of_a_big_segment_is_found);
 	RUN(an_incomplete_build_never_drops_entries);
 	RUN(keys_differ_when_fields_are_split_differently);
 	RUN(the_reader_stops_at_the_end_of_an_entry);
