@@ -1307,6 +1307,19 @@ static void run_free(struct run *r)
 	buf_free(&r->new_sources);
 }
 
+struct history_job {
+	const char *site_dir;
+	int save_cache;
+	struct diag *d;
+	struct history *h;
+};
+
+static void load_history(void *ctx)
+{
+	struct history_job *j = ctx;
+	j->h = hist_load_ex(j->site_dir, j->save_cache, j->d);
+}
+
 int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st)
 {
 	double t0 = diag_clock_ms(), tl = t0;
@@ -1316,6 +1329,8 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	r.start_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
 	struct scan_result sc = { 0 };
 	struct output out = { 0 };
+	struct history_job hj = { o->site_dir, !o->check_only, d, NULL };
+	struct par_task *hist_task = NULL;
 	json_t *claims = json_object();
 	int status = 0, hook_failed = 0, out_open = 0, rendered = 0;
 	char *out_path = o->out_dir ? xstrdup(o->out_dir) : xasprintf("%s/public", o->site_dir);
@@ -1329,6 +1344,10 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		goto done;
 	}
 	config_load(&r.site.cfg, o->site_dir, d);
+	/* A history read from its cache loads beside the sources; a walk
+	 * waits for them (beside them, its garbage would be the peak). */
+	if (r.site.cfg.history && !o->cache && hist_cache_current(o->site_dir))
+		hist_task = par_start(r.jobs, load_history, &hj);
 	load_theme(&r);
 	if (scan_content(o->site_dir, &sc, d) == -2) {
 		status = 2;
@@ -1338,10 +1357,15 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	r.cache = o->check_only ? NULL : cache_open(o->site_dir);
 	load_pages(&r, &sc, claims);
 	diag_lap(r.timings, "load", &tl);
-	if (r.site.cfg.history && o->cache)
+	if (hist_task) {
+		par_join(hist_task);
+		hist_task = NULL;
+		r.hist = hj.h;
+	} else if (r.site.cfg.history && o->cache) {
 		r.hist = o->cache->hist = hist_reload(o->cache->hist, o->site_dir, d);
-	else if (r.site.cfg.history)
+	} else if (r.site.cfg.history) {
 		r.hist = hist_load_ex(o->site_dir, !o->check_only, d);
+	}
 	/* The walk frees far more than it keeps: give it back before the
 	 * pages take their share (peak memory is measured, see bench). */
 	if (r.hist && !hist_from_cache(r.hist))
@@ -1378,7 +1402,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	}
 
 	if (!o->check_only && !diag_errors(d)) {
-		int rc = output_begin(&out, o->site_dir, out_path, o->force, d);
+		int rc = output_begin(&out, o->site_dir, out_path, o->force, r.jobs, d);
 		if (rc < 0) {
 			status = 2;
 			goto done;
@@ -1439,6 +1463,10 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	for (size_t i = 0; i < r.site.npages; i++)
 		st->articles += r.site.pages[i]->kind == PAGE_ARTICLE;
 done:
+	if (hist_task) {
+		par_join(hist_task);
+		r.hist = hj.h;
+	}
 	if (out_open)
 		output_abort(&out);
 	if (!status && diag_errors(d))

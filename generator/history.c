@@ -2015,6 +2015,37 @@ static void reopen(struct history *h, const char *site_dir)
 	}
 }
 
+int hist_cache_current(const char *site_dir)
+{
+	git_repository *repo = NULL;
+	git_oid head, key;
+	char *prefix = NULL, *path = NULL;
+	unsigned char hdr[sizeof(cache_magic) + 8 + 2 * GIT_OID_RAWSZ];
+	int current = 0, fd = -1;
+	git_libgit2_init();
+	if (git_repository_open_ext(&repo, site_dir, 0, NULL) < 0 || git_repository_is_bare(repo) ||
+	    !(prefix = site_prefix(site_dir, git_repository_workdir(repo))) ||
+	    git_repository_head_unborn(repo) == 1 || git_reference_name_to_id(&head, repo, "HEAD") < 0 ||
+	    cache_key(repo, prefix, &key) < 0)
+		goto done;
+	path = cache_path(repo, prefix);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* The header as cache_image writes it: magic, version, flags, HEAD, key. */
+	if (fd >= 0 && read(fd, hdr, sizeof hdr) == (ssize_t)sizeof hdr &&
+	    !memcmp(hdr, cache_magic, sizeof(cache_magic)) && get_u32(hdr + sizeof(cache_magic)) == CACHE_VERSION &&
+	    !memcmp(hdr + sizeof(cache_magic) + 8, head.id, GIT_OID_RAWSZ) &&
+	    !memcmp(hdr + sizeof(cache_magic) + 8 + GIT_OID_RAWSZ, key.id, GIT_OID_RAWSZ))
+		current = 1;
+done:
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	free(prefix);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return current;
+}
+
 struct history *hist_load_ex(const char *site_dir, int save_cache, struct diag *d)
 {
 	struct history *h = history_new();

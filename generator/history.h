@@ -80,6 +80,11 @@ struct history *hist_load(const char *site_dir, struct diag *d);
 /* hist_load that reads the cache but, with save_cache 0, writes nothing
  * (quire check must leave the repository as it found it). */
 struct history *hist_load_ex(const char *site_dir, int save_cache, struct diag *d);
+/* 1 when hist_load_ex would read site_dir's history from its cache file
+ * (it was written at the current HEAD, with the same key): no walk, so
+ * the load may run beside other work without raising peak memory.  A
+ * wrong guess only costs time. */
+int hist_cache_current(const char *site_dir);
 /* An empty history, as for a site in no repository (for `history: false`).
  * Caller frees with hist_free. */
 struct history *hist_empty(void);

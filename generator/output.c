@@ -24,6 +24,7 @@
 
 #include "buf.h"
 #include "fsutil.h"
+#include "par.h"
 
 /* realpath for a path that may not exist yet: resolve the parent. */
 static char *resolve(const char *path)
@@ -125,13 +126,53 @@ static int rec_cmp(const void *a, const void *b)
 	return strcmp(((const struct output_rec *)a)->rel, ((const struct output_rec *)b)->rel);
 }
 
+/* What a sweep removes (see sweep): with keep (sorted records), every
+ * file not in it and every folder left empty as well. */
+struct sweep_rules {
+	const struct output_rec *keep;
+	size_t nkeep;
+};
+
+static long sweep(int dfd, struct buf *rel, const struct sweep_rules *sr);
+
+/* Sweeps one entry of the folder dfd (rel: its path inside staging).
+ * Returns 1 when it stays, 0 when it was removed; sets *unread when a
+ * folder cannot be read or (without keep) written. */
+static int sweep_entry(int dfd, const char *name, unsigned char type, struct buf *rel,
+		       const struct sweep_rules *sr, int *unread)
+{
+	struct stat st;
+	if (type == DT_UNKNOWN)
+		type = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ? DT_UNKNOWN :
+		       S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
+	size_t base = rel->len;
+	if (base)
+		buf_putc(rel, '/');
+	buf_puts(rel, name);
+	int stays;
+	if (type == DT_DIR) {
+		int sub = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		long n = sub < 0 ? -1 : sweep(sub, rel, sr);
+		*unread |= n < 0 || (!sr->keep && faccessat(dfd, name, W_OK | X_OK, AT_EACCESS) < 0);
+		stays = n != 0 || !sr->keep || unlinkat(dfd, name, AT_REMOVEDIR) < 0;
+	} else if (type == DT_REG) {
+		struct output_rec k = { .rel = rel->ptr };
+		stays = !sr->keep || bsearch(&k, sr->keep, sr->nkeep, sizeof *sr->keep, rec_cmp) ||
+			unlinkat(dfd, name, 0) < 0;
+	} else {
+		stays = unlinkat(dfd, name, 0) < 0;
+	}
+	buf_truncate(rel, base);
+	return stays;
+}
+
 /* Removes what a staging folder must not hold below the open folder dfd
  * (rel: its path inside staging).  Always: symlinks, FIFOs and the like,
- * so no write follows a link out of the folder.  With keep (sorted
- * records), also every file not in it and every folder left empty.
- * Returns how many entries stay, or -1 when dfd (or, without keep, a
- * folder below it) cannot be read, or written. */
-static long sweep(int dfd, struct buf *rel, const struct output_rec *keep, size_t nkeep)
+ * so no write follows a link out of the folder.  With keep, also every
+ * file not in it and every folder left empty.  Returns how many entries
+ * stay, or -1 when dfd (or, without keep, a folder below it) cannot be
+ * read, or written.  Takes dfd. */
+static long sweep(int dfd, struct buf *rel, const struct sweep_rules *sr)
 {
 	DIR *dir = fdopendir(dfd);
 	if (!dir) {
@@ -143,44 +184,77 @@ static long sweep(int dfd, struct buf *rel, const struct output_rec *keep, size_
 	 * written would fail the build: neither is reused. */
 	int unread = 0;
 	struct dirent *e;
-	size_t base = rel->len;
-	while ((e = readdir(dir))) {
-		const char *name = e->d_name;
-		if (!strcmp(name, ".") || !strcmp(name, ".."))
-			continue;
-		unsigned char type = e->d_type;
-		struct stat st;
-		if (type == DT_UNKNOWN)
-			type = fstatat(dirfd(dir), name, &st, AT_SYMLINK_NOFOLLOW) < 0 ? DT_UNKNOWN :
-			       S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
-		buf_truncate(rel, base);
-		if (base)
-			buf_putc(rel, '/');
-		buf_puts(rel, name);
-		int stays;
-		if (type == DT_DIR) {
-			int sub = openat(dirfd(dir), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			long n = sub < 0 ? -1 : sweep(sub, rel, keep, nkeep);
-			unread |= n < 0 || (!keep && faccessat(dirfd(dir), name, W_OK | X_OK, AT_EACCESS) < 0);
-			stays = n != 0 || !keep || unlinkat(dirfd(dir), name, AT_REMOVEDIR) < 0;
-		} else if (type == DT_REG) {
-			struct output_rec k = { .rel = rel->ptr };
-			stays = !keep || bsearch(&k, keep, nkeep, sizeof *keep, rec_cmp) ||
-				unlinkat(dirfd(dir), name, 0) < 0;
-		} else {
-			stays = unlinkat(dirfd(dir), name, 0) < 0;
-		}
-		left += stays;
-	}
-	buf_truncate(rel, base);
+	while ((e = readdir(dir)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			left += sweep_entry(dirfd(dir), e->d_name, e->d_type, rel, sr, &unread);
 	closedir(dir);
-	return unread && !keep ? -1 : left;
+	return unread && !sr->keep ? -1 : left;
+}
+
+/* The folders at the top of staging are swept on every core: a site keeps
+ * its thousands of pages in a few folders. */
+struct sweep_top {
+	int dfd;
+	const struct sweep_rules *sr;
+	char **dirs;
+	int *stays, *unread;
+};
+
+static void sweep_one_dir(void *ctx, size_t i)
+{
+	struct sweep_top *t = ctx;
+	struct buf rel = BUF_INIT;
+	t->stays[i] = sweep_entry(t->dfd, t->dirs[i], DT_DIR, &rel, t->sr, &t->unread[i]);
+	buf_free(&rel);
+}
+
+/* sweep at the top of staging (dfd, taken), with its folders in parallel. */
+static long sweep_staging(int dfd, const struct sweep_rules *sr, int jobs)
+{
+	DIR *dir = fdopendir(dfd);
+	if (!dir) {
+		close(dfd);
+		return -1;
+	}
+	struct sweep_top t = { dirfd(dir), sr, NULL, NULL, NULL };
+	size_t n = 0, cap = 0;
+	long left = 0;
+	int unread = 0;
+	struct buf rel = BUF_INIT;
+	struct dirent *e;
+	while ((e = readdir(dir))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (e->d_type != DT_DIR) {
+			left += sweep_entry(t.dfd, e->d_name, e->d_type, &rel, sr, &unread);
+			continue;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			t.dirs = xrealloc(t.dirs, cap * sizeof *t.dirs);
+		}
+		t.dirs[n++] = xstrdup(e->d_name);
+	}
+	t.stays = xcalloc(n ? n : 1, sizeof *t.stays);
+	t.unread = xcalloc(n ? n : 1, sizeof *t.unread);
+	par_for(n, jobs, sweep_one_dir, &t);
+	for (size_t i = 0; i < n; i++) {
+		left += t.stays[i];
+		unread |= t.unread[i];
+		free(t.dirs[i]);
+	}
+	free(t.dirs);
+	free(t.stays);
+	free(t.unread);
+	buf_free(&rel);
+	closedir(dir);
+	return unread && !sr->keep ? -1 : left;
 }
 
 /* Makes ".OUT.back" (the site two builds ago, linked with OUT where the
  * two agree) the staging folder.  Only a folder quire made (it has the
  * marker) is taken.  Returns 0, or -1: staging must be made afresh. */
-static int recycle(const char *out_real, const char *staging)
+static int recycle(const char *out_real, const char *staging, int jobs)
 {
 	char *back = sibling(out_real, ".back");
 	char *marker = xasprintf("%s/%s", back, OUTPUT_MARKER);
@@ -189,9 +263,8 @@ static int recycle(const char *out_real, const char *staging)
 	if (lstat(back, &st) == 0 && S_ISDIR(st.st_mode) && lstat(marker, &st) == 0 &&
 	    S_ISREG(st.st_mode) && rename(back, staging) == 0) {
 		int fd = open(staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		struct buf rel = BUF_INIT;
-		rc = fd >= 0 && access(staging, W_OK | X_OK) == 0 && sweep(fd, &rel, NULL, 0) >= 0 ? 0 : -1;
-		buf_free(&rel);
+		struct sweep_rules sr = { NULL, 0 };
+		rc = fd >= 0 && access(staging, W_OK | X_OK) == 0 && sweep_staging(fd, &sr, jobs) >= 0 ? 0 : -1;
 		/* What cannot be removed is set aside again, out of the way. */
 		if (rc < 0 && fs_rm_rf(staging) < 0)
 			rename(staging, back);
@@ -202,9 +275,10 @@ static int recycle(const char *out_real, const char *staging)
 }
 
 int output_begin(struct output *o, const char *site_dir, const char *out_dir,
-		 int force, struct diag *d)
+		 int force, int jobs, struct diag *d)
 {
 	memset(o, 0, sizeof *o);
+	o->jobs = jobs;
 	o->lock = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
 	o->lock_fd = -1;
 	o->prev_fd = -1;
@@ -252,7 +326,7 @@ int output_begin(struct output *o, const char *site_dir, const char *out_dir,
 	char *suffix = xasprintf(".staging-%ld", (long)getpid());
 	o->staging = sibling(out_real, suffix);
 	free(suffix);
-	o->recycled = recycle(out_real, o->staging) == 0;
+	o->recycled = recycle(out_real, o->staging, jobs) == 0;
 	if (!o->recycled && mkdir(o->staging, 0777) < 0) {
 		diag_error(d, NULL, 0, 0, "cannot create a staging folder beside '%s': %s", out_dir, strerror(errno));
 		free(o->staging);
@@ -664,10 +738,19 @@ static void put_rec(struct buf *b, const struct output_rec *r)
 	buf_putc(b, '\n');
 }
 
+/* Sorts this build's records, unless they are already. */
+static void sort_recs(struct output *o)
+{
+	for (size_t i = 1; i < o->nrecs; i++)
+		if (rec_cmp(&o->recs[i - 1], &o->recs[i]) > 0) {
+			qsort(o->recs, o->nrecs, sizeof *o->recs, rec_cmp);
+			return;
+		}
+}
+
 void output_manifest(struct output *o, struct buf *image)
 {
-	if (o->nrecs)
-		qsort(o->recs, o->nrecs, sizeof *o->recs, rec_cmp);
+	sort_recs(o);
 	for (size_t i = 0; i < o->nrecs; i++) {
 		const struct output_rec *r = &o->recs[i];
 		if (!r->has_fp || strchr(r->rel, '\n'))
@@ -786,12 +869,10 @@ static void release(struct output *o)
 /* Removes what the site of two builds ago had and this build did not make. */
 static int prune(struct output *o)
 {
-	if (o->nrecs)
-		qsort(o->recs, o->nrecs, sizeof *o->recs, rec_cmp);
+	sort_recs(o);
 	int fd = open(o->staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	struct buf rel = BUF_INIT;
-	long n = fd < 0 ? -1 : sweep(fd, &rel, o->recs, o->nrecs);
-	buf_free(&rel);
+	struct sweep_rules sr = { o->recs, o->nrecs };
+	long n = fd < 0 ? -1 : sweep_staging(fd, &sr, o->jobs);
 	return n < 0 ? -1 : 0;
 }
 

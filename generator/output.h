@@ -25,6 +25,7 @@ struct output {
 	int lock_fd;    /* held while building: two builds never interleave */
 	int prev_fd;    /* the previous OUT (O_PATH), or -1: source of links */
 	int recycled;   /* staging is ".OUT.back", the site two builds ago */
+	int jobs;       /* threads for sweeping staging */
 	/* fingerprints (see output_reuse) */
 	char *prev_image;               /* the previous build's manifest */
 	struct output_rec *prev, *recs; /* its records (sorted); this build's */
@@ -32,10 +33,11 @@ struct output {
 	pthread_mutex_t lock;
 };
 
-/* Checks OUT and prepares the staging folder.  Returns 0, or -2 after
- * reporting an environment fault (unsafe or unwritable OUT). */
+/* Checks OUT and prepares the staging folder (on up to jobs threads).
+ * Returns 0, or -2 after reporting an environment fault (unsafe or
+ * unwritable OUT). */
 int output_begin(struct output *o, const char *site_dir, const char *out_dir,
-		 int force, struct diag *d);
+		 int force, int jobs, struct diag *d);
 /* Writes rel (relative to OUT; never absolute or containing "..") into
  * staging as a new file (or a hard link to the previous OUT's identical
  * file).  Thread-safe.  Returns 0 or -1 after reporting. */

@@ -73,6 +73,38 @@ void par_for_spread(size_t n, int jobs, par_fn fn, void *ctx)
 	run(n, jobs, fn, ctx, 1);
 }
 
+struct par_task {
+	pthread_t thread;
+	void (*fn)(void *ctx);
+	void *ctx;
+};
+
+static void *task_main(void *arg)
+{
+	struct par_task *t = arg;
+	t->fn(t->ctx);
+	return NULL;
+}
+
+struct par_task *par_start(int jobs, void (*fn)(void *ctx), void *ctx)
+{
+	struct par_task *t = xcalloc(1, sizeof *t);
+	t->fn = fn;
+	t->ctx = ctx;
+	if (jobs < 2 || pthread_create(&t->thread, NULL, task_main, t) != 0) {
+		fn(ctx);
+		t->fn = NULL; /* done: nothing to join */
+	}
+	return t;
+}
+
+void par_join(struct par_task *t)
+{
+	if (t && t->fn)
+		pthread_join(t->thread, NULL);
+	free(t);
+}
+
 int par_default_jobs(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);

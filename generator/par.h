@@ -19,6 +19,13 @@ void par_for_spread(size_t n, int jobs, par_fn fn, void *ctx);
 /* The index par_for_spread runs as its i-th item, for n items in blocks
  * blocks (i < blocks * (n / blocks)). */
 size_t par_spread_index(size_t i, size_t n, size_t blocks);
+/* A task on a thread of its own while the caller goes on: for a stage
+ * that keeps one core busy beside another that does the same.  With jobs
+ * below 2, or when no thread can be made, fn runs at once in the caller.
+ * par_join waits for it and frees t. */
+struct par_task;
+struct par_task *par_start(int jobs, void (*fn)(void *ctx), void *ctx);
+void par_join(struct par_task *t);
 /* The number of online processors (at least 1). */
 int par_default_jobs(void);
 

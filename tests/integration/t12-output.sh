@@ -124,6 +124,19 @@ check "a folder replaces a file of the same name" test -f "$S/public/notes/n.htm
 check "a file replaces a folder of the same name" test -f "$S/public/sub"
 check "a symlink planted in .public.back is not followed" sh -c "[ -z \"\$(ls -A '$TMP/outside')\" ]"
 check "the planted symlink's folder is written as a real folder" test -f "$S/public/links/l.html" -a ! -L "$S/public/links"
+# The folders of .public.back are swept on every core: a symlink planted
+# inside one (where the build writes a folder) is removed as well.
+page "$S" links/deeper/d.md "D" "deeper"
+run "$S" build
+mkdir -p "$TMP/outside2"
+rm -rf "$S/.public.back/links/deeper"
+mkdir -p "$S/.public.back/links"
+ln -s "$TMP/outside2" "$S/.public.back/links/deeper"
+page "$S" links/deeper/d.md "D" "deeper, edited"
+run "$S" build
+status_is "a build over a symlink planted in a folder of .public.back succeeds" "$RC" 0
+check "that symlink is not followed" sh -c "[ -z \"\$(ls -A '$TMP/outside2')\" ]"
+check "and its folder is written as a real folder" test -f "$S/public/links/deeper/d.html" -a ! -L "$S/public/links/deeper"
 run "$S" build -o "$TMP/r-clean"
 check "a build into the recycled folder is byte-identical to a clean build" diff -r "$TMP/r-clean" "$S/public"
 page "$S" b.md "B" "[broken](nowhere.md)"

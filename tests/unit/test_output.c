@@ -41,7 +41,7 @@ static void fresh(void)
 /* Starts a build into out with the manifest of the last one. */
 static int begin(struct output *o, struct diag *d)
 {
-	if (output_begin(o, site, out, 0, d) < 0)
+	if (output_begin(o, site, out, 0, 2, d) < 0)
 		return -1;
 	if (manifest.len)
 		output_set_manifest(o, xstrndup(manifest.ptr, manifest.len), manifest.len);
@@ -174,7 +174,7 @@ static void a_damaged_manifest_only_means_writing_again(void)
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		struct output o;
-		CHECK(output_begin(&o, site, out, 0, d) == 0);
+		CHECK(output_begin(&o, site, out, 0, 2, d) == 0);
 		output_set_manifest(&o, xstrdup(bad[i]), strlen(bad[i]));
 		CHECK(output_reuse(&o, "a/page.html", FP_A) == 0);
 		output_abort(&o);
@@ -188,7 +188,7 @@ static void a_damaged_manifest_only_means_writing_again(void)
 			junk[i] = (char)(rand() % 3 == 0 ? '\n' : rand() % 3 == 0 ? ' ' : "0123456789abcdef/."[rand() % 18]);
 		junk[n] = 0;
 		struct output o;
-		CHECK(output_begin(&o, site, out, 0, d) == 0);
+		CHECK(output_begin(&o, site, out, 0, 2, d) == 0);
 		output_set_manifest(&o, junk, n);
 		CHECK(output_reuse(&o, "a/page.html", FP_A) == 0);
 		output_abort(&o);

@@ -52,8 +52,28 @@ static void spread_takes_turns_between_blocks(void)
 	CHECK(par_spread_index(7, 100, 1) == 7);
 }
 
+static void bump(void *ctx)
+{
+	atomic_fetch_add((atomic_int *)ctx, 1);
+}
+
+/* A task runs exactly once by the time it is joined; with one job it has
+ * run before par_start returns (no thread of its own). */
+static void a_task_runs_once_by_its_join(void)
+{
+	for (int jobs = 1; jobs <= 3; jobs++) {
+		atomic_int n = 0;
+		struct par_task *t = par_start(jobs, bump, &n);
+		if (jobs == 1)
+			CHECK(atomic_load(&n) == 1);
+		par_join(t);
+		CHECK(atomic_load(&n) == 1);
+	}
+}
+
 int main(void)
 {
+	RUN(a_task_runs_once_by_its_join);
 	RUN(every_index_runs_exactly_once);
 	RUN(spread_takes_turns_between_blocks);
 	UNIT_END();
