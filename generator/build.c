@@ -751,6 +751,12 @@ static struct cache_key link_env(const struct run *r)
 	return cache_key_end(&kb);
 }
 
+static void link_env_task(void *ctx)
+{
+	struct run *r = ctx;
+	r->env = link_env(r);
+}
+
 static struct cache_key key_b(const struct run *r, const struct page *p)
 {
 	struct cache_keybuf kb;
@@ -1290,8 +1296,18 @@ void build_cache_free(struct build_cache *c)
 		c->hist = NULL;
 }
 
+static void free_page(void *ctx, size_t i)
+{
+	struct site *s = ctx;
+	page_free(s->pages[i]);
+	s->pages[i] = NULL;
+}
+
 static void run_free(struct run *r)
 {
+	/* A large site's pages are some hundred thousand blocks: freed on
+	 * every core. */
+	par_for(r->site.npages, r->jobs, free_page, &r->site);
 	links_index_free(r->ix);
 	if (r->hooks)
 		hooks_free(r->hooks);
@@ -1305,6 +1321,32 @@ static void run_free(struct run *r)
 	free(r->theme_rel);
 	sources_free(&r->snap);
 	buf_free(&r->new_sources);
+}
+
+/* OUT is checked, locked and its staging folder prepared (with the
+ * previous build's manifest read) while the sources load: it depends on
+ * none of them.  Its diagnostics wait in d until the build knows it will
+ * write. */
+struct output_job {
+	struct run *r;
+	struct output *out;
+	const char *out_path;
+	struct diag *d;
+	int rc;
+	struct cache_key mkey;
+};
+
+static void open_output(void *ctx)
+{
+	struct output_job *j = ctx;
+	j->rc = output_begin(j->out, j->r->o->site_dir, j->out_path, j->r->o->force, j->r->jobs, j->d);
+	if (j->rc == 0 && j->r->cache) {
+		j->mkey = manifest_key(j->r, j->out_path);
+		char *img;
+		size_t len;
+		if (cache_get(j->r->cache, &j->mkey, &img, &len))
+			output_set_manifest(j->out, img, len);
+	}
 }
 
 struct history_job {
@@ -1330,10 +1372,11 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	struct scan_result sc = { 0 };
 	struct output out = { 0 };
 	struct history_job hj = { o->site_dir, !o->check_only, d, NULL };
-	struct par_task *hist_task = NULL;
+	struct par_task *hist_task = NULL, *out_task = NULL;
 	json_t *claims = json_object();
 	int status = 0, hook_failed = 0, out_open = 0, rendered = 0;
 	char *out_path = o->out_dir ? xstrdup(o->out_dir) : xasprintf("%s/public", o->site_dir);
+	struct output_job oj = { &r, &out, out_path, NULL, -1, { { 0, 0 } } };
 	memset(st, 0, sizeof *st);
 	r.jobs = o->jobs > 0 ? o->jobs : par_default_jobs();
 	site_init(&r.site, o->site_dir);
@@ -1355,6 +1398,10 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	}
 	/* quire check writes nothing, not even a cache. */
 	r.cache = o->check_only ? NULL : cache_open(o->site_dir);
+	if (!o->check_only) {
+		oj.d = diag_new();
+		out_task = par_start(r.jobs, open_output, &oj);
+	}
 	load_pages(&r, &sc, claims);
 	diag_lap(r.timings, "load", &tl);
 	if (hist_task) {
@@ -1383,9 +1430,10 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	malloc_trim(0); /* the parse trees are gone; keep the peak low */
 	diag_lap(r.timings, "markdown", &tl);
 	run_site_hooks(&r, claims);
+	/* Two passes over every page's title and headings, one per core. */
+	struct par_task *env_task = r.cache ? par_start(r.jobs, link_env_task, &r) : NULL;
 	r.ix = links_index_new(&r.site);
-	if (r.cache)
-		r.env = link_env(&r);
+	par_join(env_task);
 	size_t articles = 0;
 	for (size_t i = 0; i < r.site.npages; i++)
 		articles += r.site.pages[i]->kind == PAGE_ARTICLE;
@@ -1401,25 +1449,25 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		goto done;
 	}
 
-	if (!o->check_only && !diag_errors(d)) {
-		int rc = output_begin(&out, o->site_dir, out_path, o->force, r.jobs, d);
-		if (rc < 0) {
-			status = 2;
-			goto done;
+	if (out_task) {
+		par_join(out_task);
+		out_task = NULL;
+		if (!diag_errors(d)) {
+			diag_merge(d, oj.d);
+			if (oj.rc < 0) {
+				status = 2;
+				goto done;
+			}
+			out_open = 1;
+		} else if (oj.rc == 0) {
+			output_abort(&out);
 		}
-		out_open = 1;
 	}
-	struct cache_key mkey = { { 0, 0 } }, rkey = { { 0, 0 } };
+	struct cache_key mkey = oj.mkey, rkey = { { 0, 0 } };
 	int uses_bid = 1;
 	uint64_t theme = theme_digest(&r, &uses_bid);
-	if (out_open && r.cache) {
-		mkey = manifest_key(&r, out_path);
+	if (out_open && r.cache)
 		rkey = render_key(&r);
-		char *img;
-		size_t len;
-		if (cache_get(r.cache, &mkey, &img, &len))
-			output_set_manifest(&out, img, len);
-	}
 	char *bid = build_id(&r, theme);
 	diag_lap(r.timings, "build id and manifest", &tl);
 	struct render_env env = { .build_id = bid, .site = &r.site, .tmpl = r.tmpl, .hist = r.hist, .ix = r.ix,
@@ -1463,6 +1511,12 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	for (size_t i = 0; i < r.site.npages; i++)
 		st->articles += r.site.pages[i]->kind == PAGE_ARTICLE;
 done:
+	if (out_task) {
+		par_join(out_task);
+		if (oj.rc == 0)
+			output_abort(&out);
+	}
+	diag_free(oj.d);
 	if (hist_task) {
 		par_join(hist_task);
 		r.hist = hj.h;

@@ -72,6 +72,14 @@ static void vreport(struct diag *d, enum diag_level lvl, const char *path,
 	pthread_mutex_unlock(&d->lock);
 }
 
+void diag_merge(struct diag *dst, const struct diag *src)
+{
+	for (size_t i = 0; i < src->n; i++) {
+		const struct entry *e = &src->v[i];
+		diag_report(dst, e->lvl, e->path, e->line, e->col, "%s", e->msg);
+	}
+}
+
 void diag_report(struct diag *d, enum diag_level lvl, const char *path,
 		 int line, int col, const char *fmt, ...)
 {

@@ -39,6 +39,8 @@ double diag_clock_ms(void);
  * time since *since) on stderr; always moves *since to now. */
 void diag_lap(int on, const char *stage, double *since);
 
+/* Records every diagnostic of src in dst as well, in src's order. */
+void diag_merge(struct diag *dst, const struct diag *src);
 /* Forgets every diagnostic (serve reuses one collector per rebuild). */
 void diag_clear(struct diag *d);
 

@@ -30,6 +30,15 @@ check "the refused folder is untouched" test -f "$TMP/precious/file.txt"
 run "$S" build -o "$TMP/precious" --force
 status_is "--force replaces it" "$RC" 0
 check "after --force it holds the site" test -f "$TMP/precious/a.html"
+# OUT is prepared while the sources load, but what it has to say waits
+# until the content is known to be right: a content error decides.
+site e
+page "$S" a.md "A" "[broken](nowhere.md)"
+mkdir -p "$TMP/precious2"; echo keep > "$TMP/precious2/file.txt"
+run "$S" build -o "$TMP/precious2"
+status_is "a content error and a refused OUT: the content's error decides the status" "$RC" 1
+lacks "and OUT's refusal is not reported with it" "$ERR" "--force"
+check "the refused folder is untouched" test -f "$TMP/precious2/file.txt"
 
 # --bundle writes the whole site as one zip for offline distribution.
 site b
