@@ -494,7 +494,9 @@ static void keep_sources(struct run *r, const struct loading *l)
 	}
 }
 
-/* A build that failed stores nothing in the site's folder. */
+/* Stored once the hooks have run: a build that a hook failed writes
+ * nothing in the site's folder.  Not held to the end of the build, where
+ * its megabytes would add to the peak. */
 static void store_sources(struct run *r)
 {
 	if (r->cache && r->new_sources.ptr && !diag_errors(r->d)) {
@@ -1430,6 +1432,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	malloc_trim(0); /* the parse trees are gone; keep the peak low */
 	diag_lap(r.timings, "markdown", &tl);
 	run_site_hooks(&r, claims);
+	store_sources(&r);
 	/* Two passes over every page's title and headings, one per core. */
 	struct par_task *env_task = r.cache ? par_start(r.jobs, link_env_task, &r) : NULL;
 	r.ix = links_index_new(&r.site);
@@ -1525,7 +1528,6 @@ done:
 		output_abort(&out);
 	if (!status && diag_errors(d))
 		status = stopped(&r) ? 2 : 1;
-	store_sources(&r);
 	/* Entries are right whatever the build's outcome; only a build that
 	 * rendered everything knows which old ones are no longer needed. */
 	cache_close(r.cache, rendered);

@@ -282,6 +282,7 @@ int output_begin(struct output *o, const char *site_dir, const char *out_dir,
 	o->lock = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
 	o->lock_fd = -1;
 	o->prev_fd = -1;
+	o->staging_fd = -1;
 	char *site_real = realpath(site_dir, NULL);
 	char *out_real = resolve(out_dir);
 	char *content = site_real ? xasprintf("%s/content", site_real) : NULL;
@@ -333,6 +334,7 @@ int output_begin(struct output *o, const char *site_dir, const char *out_dir,
 		o->staging = NULL;
 		goto fail;
 	}
+	o->staging_fd = open(o->staging, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	o->out_dir = out_real;
 	free(site_real);
 	free(content);
@@ -688,16 +690,18 @@ int output_reuse(struct output *o, const char *rel, const uint64_t fp[2])
 	/* Link first, then check what was linked: the very file recorded,
 	 * not one edited or swapped in since.  A recycled staging folder
 	 * often holds that file already. */
-	char *path = xasprintf("%s/%s", o->staging, rel);
 	struct stat st;
-	int ok = o->recycled && lstat(path, &st) == 0 && same_file(r, &st);
+	/* Relative to staging's descriptor: most files are already there,
+	 * and a whole site's paths are not walked from / again. */
+	int ok = o->recycled && fstatat(o->staging_fd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0 && same_file(r, &st);
 	if (!ok) {
+		char *path = xasprintf("%s/%s", o->staging, rel);
 		int rc = link_from_prev(o, rel, path);
 		ok = rc == 0 && lstat(path, &st) == 0 && same_file(r, &st);
 		if (rc == 0 && !ok)
 			unlink(path);
+		free(path);
 	}
-	free(path);
 	if (ok)
 		record(o, rel, fp, &st);
 	return ok;
@@ -852,7 +856,9 @@ static void release(struct output *o)
 		close(o->lock_fd);
 	if (o->prev_fd >= 0)
 		close(o->prev_fd);
-	o->lock_fd = o->prev_fd = -1;
+	if (o->staging_fd >= 0)
+		close(o->staging_fd);
+	o->lock_fd = o->prev_fd = o->staging_fd = -1;
 	for (size_t i = 0; i < o->nrecs; i++)
 		free(o->recs[i].rel);
 	free(o->recs);

@@ -24,6 +24,7 @@ struct output {
 	char *staging;  /* the folder being written */
 	int lock_fd;    /* held while building: two builds never interleave */
 	int prev_fd;    /* the previous OUT (O_PATH), or -1: source of links */
+	int staging_fd; /* staging (O_PATH), or -1 */
 	int recycled;   /* staging is ".OUT.back", the site two builds ago */
 	int jobs;       /* threads for sweeping staging */
 	/* fingerprints (see output_reuse) */

@@ -1569,6 +1569,7 @@ static void render_search(struct render_env *e)
 	double t = diag_clock_ms();
 	diag_lap(e->timings, "    search index", &t0);
 	search_set_writer(ix, write_search_file, e);
+	search_set_jobs(ix, e->jobs);
 	search_write(ix, output_staging(e->out), e->d);
 	diag_lap(e->timings, "    search files", &t);
 	search_free(ix);

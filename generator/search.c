@@ -20,10 +20,13 @@
 
 #include <errno.h>
 #include <libstemmer.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "par.h"
 
 /* Weights: any title hit outranks any heading hit, which outranks summary,
  * which outranks body text (body counts 1..3 by frequency). */
@@ -380,7 +383,8 @@ struct search_index {
 	size_t post_cap;
 	struct doc *docs;
 	size_t ndocs, docs_cap;
-	size_t bytes_written, files_written;
+	atomic_size_t bytes_written, files_written;
+	int jobs; /* threads search_write may use */
 	search_writer_fn writer; /* NULL: files go into out_dir */
 	void *writer_ctx;
 };
@@ -389,6 +393,7 @@ struct search_index *search_new(void)
 {
 	struct search_index *s = xcalloc(1, sizeof *s);
 
+	s->jobs = 1;
 	s->stemmer = sb_stemmer_new("english", NULL);
 	if (!s->stemmer) {
 		fprintf(stderr, "quire: libstemmer has no English stemmer\n");
@@ -1122,8 +1127,8 @@ static int write_file(struct search_index *s, const char *dir, const char *name,
 	if (s->writer) {
 		if (s->writer(s->writer_ctx, name, b->ptr ? b->ptr : "", b->len) < 0)
 			return -1;
-		s->bytes_written += b->len;
-		s->files_written++;
+		atomic_fetch_add(&s->bytes_written, b->len);
+		atomic_fetch_add(&s->files_written, 1);
 		return 0;
 	}
 	char *path = xasprintf("%s/%s", dir, name);
@@ -1138,8 +1143,8 @@ static int write_file(struct search_index *s, const char *dir, const char *name,
 	}
 	if (fclose(f) != 0)
 		goto fail;
-	s->bytes_written += b->len;
-	s->files_written++;
+	atomic_fetch_add(&s->bytes_written, b->len);
+	atomic_fetch_add(&s->files_written, 1);
 	rc = 0;
 fail:
 	if (rc)
@@ -1153,6 +1158,47 @@ fail:
 struct shard {
 	struct buf stems, words;
 };
+
+void search_set_jobs(struct search_index *s, int jobs)
+{
+	s->jobs = jobs < 1 ? 1 : jobs;
+}
+
+struct encoding {
+	const struct postings *post;
+	struct buf *enc;
+};
+
+static void encode_one(void *ctx, size_t i)
+{
+	struct encoding *e = ctx;
+	encode_postings(&e->post[i], &e->enc[i]);
+}
+
+/* Shards are made and written on every core (the writer is thread-safe). */
+struct shard_writing {
+	struct search_index *s;
+	const char *out_dir;
+	const struct shard *sh;
+	struct diag *d;
+	atomic_int failed;
+};
+
+static void write_shard(void *ctx, size_t i)
+{
+	struct shard_writing *w = ctx;
+	char *name = xasprintf("search-%02zu.js", i);
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "quireSearch.add(%zu,{", i);
+	buf_put(&b, buf_cstr(&w->sh[i].stems), w->sh[i].stems.len);
+	buf_puts(&b, "},{");
+	buf_put(&b, buf_cstr(&w->sh[i].words), w->sh[i].words.len);
+	buf_puts(&b, "});\n");
+	if (write_file(w->s, w->out_dir, name, &b, w->d))
+		atomic_store(&w->failed, 1);
+	buf_free(&b);
+	free(name);
+}
 
 int search_write(struct search_index *s, const char *out_dir, struct diag *d)
 {
@@ -1172,8 +1218,8 @@ int search_write(struct search_index *s, const char *out_dir, struct diag *d)
 	int rc = -1, added, bit;
 	long wid;
 
-	s->bytes_written = 0;
-	s->files_written = 0;
+	atomic_store(&s->bytes_written, 0);
+	atomic_store(&s->files_written, 0);
 
 	/* Size every entry, then cut the sorted keys into buckets. */
 	for (i = 0; i < nstems; i++) {
@@ -1186,7 +1232,10 @@ int search_write(struct search_index *s, const char *out_dir, struct diag *d)
 			if (wid >= 0)
 				covered[wid] = 1;
 		}
-		encode_postings(&s->post[i], &enc[i]);
+	}
+	struct encoding ej = { s->post, enc };
+	par_for(nstems, s->jobs, encode_one, &ej);
+	for (i = 0; i < nstems; i++) {
 		items[nitems].key = s->stems.str[i];
 		items[nitems++].size = strlen(s->stems.str[i]) + enc[i].len + 7 + (mask[i] ? 8 : 0);
 	}
@@ -1285,20 +1334,10 @@ int search_write(struct search_index *s, const char *out_dir, struct diag *d)
 		put_js_string(x, val.ptr, val.len);
 	}
 
-	for (i = 0; i < nshards; i++) {
-		char *name = xasprintf("search-%02zu.js", i);
-		buf_reset(&b);
-		buf_printf(&b, "quireSearch.add(%zu,{", i);
-		buf_put(&b, buf_cstr(&sh[i].stems), sh[i].stems.len);
-		buf_puts(&b, "},{");
-		buf_put(&b, buf_cstr(&sh[i].words), sh[i].words.len);
-		buf_puts(&b, "});\n");
-		rc = write_file(s, out_dir, name, &b, d);
-		free(name);
-		if (rc)
-			goto fail;
-		rc = -1;
-	}
+	struct shard_writing sw = { s, out_dir, sh, d, 0 };
+	par_for(nshards, s->jobs, write_shard, &sw);
+	if (atomic_load(&sw.failed))
+		goto fail;
 
 	for (i = 0; i * TEXT_CHUNK < s->ndocs; i++) {
 		char *name = xasprintf("search-text-%02zu.js", i);

@@ -64,6 +64,9 @@ int search_write(struct search_index *s, const char *out_dir, struct diag *d);
  * and returns 0 or -1. */
 typedef int (*search_writer_fn)(void *ctx, const char *name, const char *data, size_t len);
 void search_set_writer(struct search_index *s, search_writer_fn fn, void *ctx);
+/* search_write makes and writes the shards on up to jobs threads (the
+ * writer must then be thread-safe); 1 by default. */
+void search_set_jobs(struct search_index *s, int jobs);
 
 /* Total bytes written by the last search_write (0 before). */
 size_t search_bytes_written(const struct search_index *s);

@@ -600,6 +600,17 @@ static void large_site_index_fits_the_first_search_budget(void)
 	 * than "under 30% of the HTML" */
 	CHECK(search_bytes_written(s) * 10 < text_bytes * 3);
 
+	/* Shards made and written on three threads are the same files. */
+	char *dir3 = make_tmpdir();
+	search_set_jobs(s, 3);
+	CHECK(search_write(s, dir3, d) == 0);
+	size_t na, nb;
+	char *a = all_files(dir, &na), *b = all_files(dir3, &nb);
+	CHECK(na == nb && na > 3);
+	CHECK(a && b && !strcmp(a, b));
+	free(a), free(b);
+	remove_dir(dir3);
+
 	for (i = 0; i < N_VOCAB; i++)
 		free(y.vocab[i]);
 	free(y.vocab), free(y.cdf);
