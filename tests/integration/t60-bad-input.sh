@@ -56,6 +56,23 @@ contains "a symlink loop is reported" "$TMP/err" "content/loop1.md: error: symbo
 contains "a FIFO is skipped with a warning" "$TMP/err" "content/pipe.md: warning: not a regular file"
 check "nothing was written" test ! -e "$S/public"
 
+# The same in a folder of a hundred articles, whose entries are looked at
+# on every core.
+site manylinks
+for i in $(seq 1 100); do page "$S" "p$i.md" "Page $i"; done
+ln -s "$TMP/outside.md" "$S/content/leak.md"
+ln -s missing.md "$S/content/dangling.md"
+mkfifo "$S/content/pipe.md"
+limit "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/err"; rc=$?
+status_is "in a folder of a hundred articles, bad symlinks fail the build too" "$rc" 1
+contains "the symlink out of the site is refused" "$TMP/err" "content/leak.md: error: symbolic link points outside the site"
+contains "the dangling symlink is reported" "$TMP/err" "content/dangling.md: error: symbolic link is broken or loops"
+contains "the FIFO is skipped with a warning" "$TMP/err" "content/pipe.md: warning: not a regular file"
+rm "$S/content/leak.md" "$S/content/dangling.md" "$S/content/pipe.md"
+limit "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/err"; rc=$?
+status_is "without them, the folder of a hundred articles builds" "$rc" 0
+check "every article of it is built" test "$(ls "$S/public"/p[0-9]*.html | wc -l)" = 100
+
 site names
 page "$S" a.md "A"
 mkdir -p "$S/content/x"; printf -- '---\ntitle: B\n---\n' > "$S/content/x/back\\slash.md"
