@@ -109,28 +109,38 @@ static uint64_t xmerge(uint64_t acc, uint64_t v)
 	return acc * P1 + P4;
 }
 
-static uint64_t xxh64(const void *data, size_t len, uint64_t seed)
+/* XXH64 in three steps, so a key can be hashed as its material comes
+ * (cache_keybuf) with the same result as hashing it in one piece. */
+static void xxh_init(uint64_t v[4], uint64_t seed)
 {
-	const unsigned char *p = data, *end = p + len;
+	v[0] = seed + P1 + P2;
+	v[1] = seed + P2;
+	v[2] = seed;
+	v[3] = seed - P1;
+}
+
+static void xxh_stripe(uint64_t v[4], const unsigned char *p)
+{
+	v[0] = xround(v[0], rd64(p));
+	v[1] = xround(v[1], rd64(p + 8));
+	v[2] = xround(v[2], rd64(p + 16));
+	v[3] = xround(v[3], rd64(p + 24));
+}
+
+/* total: every byte hashed; tail: the last total % 32 of them. */
+static uint64_t xxh_finish(const uint64_t v[4], uint64_t seed, uint64_t total, const unsigned char *p,
+			   size_t n)
+{
+	const unsigned char *end = p + n;
 	uint64_t h;
-	if (len >= 32) {
-		uint64_t v1 = seed + P1 + P2, v2 = seed + P2, v3 = seed, v4 = seed - P1;
-		while (end - p >= 32) {
-			v1 = xround(v1, rd64(p));
-			v2 = xround(v2, rd64(p + 8));
-			v3 = xround(v3, rd64(p + 16));
-			v4 = xround(v4, rd64(p + 24));
-			p += 32;
-		}
-		h = rotl(v1, 1) + rotl(v2, 7) + rotl(v3, 12) + rotl(v4, 18);
-		h = xmerge(h, v1);
-		h = xmerge(h, v2);
-		h = xmerge(h, v3);
-		h = xmerge(h, v4);
+	if (total >= 32) {
+		h = rotl(v[0], 1) + rotl(v[1], 7) + rotl(v[2], 12) + rotl(v[3], 18);
+		for (int i = 0; i < 4; i++)
+			h = xmerge(h, v[i]);
 	} else {
 		h = seed + P5;
 	}
-	h += (uint64_t)len;
+	h += total;
 	while (end - p >= 8) {
 		h ^= xround(0, rd64(p));
 		h = rotl(h, 27) * P1 + P4;
@@ -153,37 +163,82 @@ static uint64_t xxh64(const void *data, size_t len, uint64_t seed)
 	return h;
 }
 
+static uint64_t xxh64(const void *data, size_t len, uint64_t seed)
+{
+	const unsigned char *p = data;
+	uint64_t v[4];
+	xxh_init(v, seed);
+	size_t n = len;
+	for (; n >= 32; n -= 32, p += 32)
+		xxh_stripe(v, p);
+	return xxh_finish(v, seed, len, p, n);
+}
+
 /* ---- keys --------------------------------------------------------------- */
+
+#define KEY_SEED2 0x2545F4914F6CDD1DULL
+
+/* Hashes len bytes into both halves of the key. */
+static void key_put(struct cache_keybuf *kb, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	kb->total += len;
+	if (kb->fill) {
+		size_t take = 32 - kb->fill < len ? 32 - kb->fill : len;
+		memcpy(kb->stripe + kb->fill, p, take);
+		kb->fill += take;
+		p += take;
+		len -= take;
+		if (kb->fill < 32)
+			return;
+		xxh_stripe(kb->v[0], kb->stripe);
+		xxh_stripe(kb->v[1], kb->stripe);
+		kb->fill = 0;
+	}
+	for (; len >= 32; len -= 32, p += 32) {
+		xxh_stripe(kb->v[0], p);
+		xxh_stripe(kb->v[1], p);
+	}
+	memcpy(kb->stripe, p, len);
+	kb->fill = len;
+}
+
+static void key_putc(struct cache_keybuf *kb, char c)
+{
+	key_put(kb, &c, 1);
+}
 
 void cache_key_begin(const struct cache *c, struct cache_keybuf *kb, const char *kind)
 {
-	kb->b = (struct buf)BUF_INIT;
-	buf_grow(&kb->b, 2048); /* most keys fit: no growing them a step at a time */
+	xxh_init(kb->v[0], 0);
+	xxh_init(kb->v[1], KEY_SEED2);
+	kb->fill = 0;
+	kb->total = 0;
 	if (c)
-		buf_put(&kb->b, (const char *)c->salt, sizeof c->salt);
+		key_put(kb, c->salt, sizeof c->salt);
 	cache_key_str(kb, kind);
 }
 
 void cache_key_bytes(struct cache_keybuf *kb, const void *data, size_t len)
 {
 	uint64_t n = len;
-	buf_put(&kb->b, (const char *)&n, sizeof n);
-	buf_put(&kb->b, data, len);
+	key_put(kb, &n, sizeof n);
+	key_put(kb, data, len);
 }
 
 void cache_key_str(struct cache_keybuf *kb, const char *s)
 {
 	if (!s) {
-		buf_putc(&kb->b, 0);
+		key_putc(kb, 0);
 		return;
 	}
-	buf_putc(&kb->b, 1);
+	key_putc(kb, 1);
 	cache_key_bytes(kb, s, strlen(s));
 }
 
 void cache_key_int(struct cache_keybuf *kb, long long v)
 {
-	buf_put(&kb->b, (const char *)&v, sizeof v);
+	key_put(kb, &v, sizeof v);
 }
 
 void cache_key_json(struct cache_keybuf *kb, json_t *v)
@@ -191,8 +246,7 @@ void cache_key_json(struct cache_keybuf *kb, json_t *v)
 	const char *key;
 	json_t *x;
 	size_t i;
-	char t = (char)('0' + json_typeof(v));
-	buf_putc(&kb->b, t);
+	key_putc(kb, (char)('0' + json_typeof(v)));
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
 		cache_key_int(kb, (long long)json_object_size(v));
@@ -225,9 +279,8 @@ void cache_key_json(struct cache_keybuf *kb, json_t *v)
 struct cache_key cache_key_end(struct cache_keybuf *kb)
 {
 	struct cache_key k;
-	k.h[0] = xxh64(kb->b.ptr, kb->b.len, 0);
-	k.h[1] = xxh64(kb->b.ptr, kb->b.len, 0x2545F4914F6CDD1DULL);
-	buf_free(&kb->b);
+	k.h[0] = xxh_finish(kb->v[0], 0, kb->total, kb->stripe, kb->fill);
+	k.h[1] = xxh_finish(kb->v[1], KEY_SEED2, kb->total, kb->stripe, kb->fill);
 	return k;
 }
 

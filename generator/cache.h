@@ -27,10 +27,14 @@ struct cache_key {
 	uint64_t h[2];
 };
 
-/* Collects the material a key is computed from.  Each field is written
- * with its length, so ("ab","c") and ("a","bc") give different keys. */
+/* Hashes the material a key is computed from as it comes (no copy of
+ * it is kept).  Each field is written with its length, so ("ab","c") and
+ * ("a","bc") give different keys. */
 struct cache_keybuf {
-	struct buf b;
+	uint64_t v[2][4];         /* the two halves' XXH64 states */
+	unsigned char stripe[32]; /* material not yet hashed */
+	size_t fill;
+	uint64_t total;
 };
 
 /* Starts a key of the given kind ("phase-a", ...) for cache c (NULL: a
@@ -43,7 +47,7 @@ void cache_key_int(struct cache_keybuf *kb, long long v);
  * quire keeps the same from build to build: see hooks.c sort_keys),
  * without serialising it. */
 void cache_key_json(struct cache_keybuf *kb, json_t *v);
-/* Hashes the material and frees it. */
+/* The key of the material hashed since cache_key_begin. */
 struct cache_key cache_key_end(struct cache_keybuf *kb);
 
 /* Opens the cache for site_dir, or returns NULL when there is no usable

@@ -25,6 +25,7 @@
 #include <git2.h>
 
 #include "buf.h"
+#include "cache.h"
 
 /* ---- arena: the many small strings that live as long as the history ---- */
 
@@ -1345,6 +1346,27 @@ static int move_cmp(const void *pa, const void *pb)
 	return c ? c : strcmp(a->to, b->to);
 }
 
+static void file_fp(struct hist_file *f)
+{
+	struct cache_keybuf kb;
+	cache_key_begin(NULL, &kb, "history-file");
+	cache_key_int(&kb, (long long)f->n);
+	for (size_t k = 0; k < f->n; k++) {
+		const struct hist_rev *rv = &f->revs[k];
+		const char *fields[] = { rv->id, rv->author, rv->email, rv->subject, rv->body,
+					 rv->path, rv->old_path, rv->blob };
+		for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+			cache_key_str(&kb, fields[i]);
+		cache_key_int(&kb, rv->time);
+		cache_key_int(&kb, rv->tz_minutes);
+		cache_key_int(&kb, rv->change);
+	}
+	cache_key_int(&kb, f->truncated);
+	struct cache_key k = cache_key_end(&kb);
+	f->fp[0] = k.h[0];
+	f->fp[1] = k.h[1];
+}
+
 /* Hands the records to the history: files sorted by path, and the moves. */
 static void finish(struct walk *w)
 {
@@ -1355,7 +1377,8 @@ static void finish(struct walk *w)
 	h->nfiles = w->nrecs;
 	for (size_t i = 0; i < w->nrecs; i++) {
 		h->files[i] = (struct hist_file){ w->recs[i].path, w->recs[i].revs, w->recs[i].n,
-						  w->recs[i].truncated };
+						  w->recs[i].truncated, { 0, 0 } };
+		file_fp(&h->files[i]);
 		smap_put(&h->byfinal, w->recs[i].path, i);
 	}
 	struct move *mv = NULL;
@@ -1667,14 +1690,14 @@ fail:
 
 /* A bounds-checked cursor over the image: a read past the end sets bad
  * and yields zeros. */
-struct cache_reader {
+struct hc_reader {
 	const unsigned char *p, *end;
 	const char *strings;
 	size_t slen;
 	int bad;
 };
 
-static const unsigned char *cr_take(struct cache_reader *r, size_t n)
+static const unsigned char *cr_take(struct hc_reader *r, size_t n)
 {
 	if (r->bad || (size_t)(r->end - r->p) < n) {
 		r->bad = 1;
@@ -1685,20 +1708,20 @@ static const unsigned char *cr_take(struct cache_reader *r, size_t n)
 	return q;
 }
 
-static uint32_t cr_u32(struct cache_reader *r)
+static uint32_t cr_u32(struct hc_reader *r)
 {
 	const unsigned char *q = cr_take(r, 4);
 	return q ? get_u32(q) : 0;
 }
 
-static uint64_t cr_u64(struct cache_reader *r)
+static uint64_t cr_u64(struct hc_reader *r)
 {
 	const unsigned char *q = cr_take(r, 8);
 	return q ? get_u64(q) : 0;
 }
 
 /* A count of records of size each, bounded by the bytes left. */
-static size_t cr_count(struct cache_reader *r, size_t each)
+static size_t cr_count(struct hc_reader *r, size_t each)
 {
 	size_t n = cr_u32(r);
 	if (!r->bad && n > (size_t)(r->end - r->p) / each)
@@ -1707,7 +1730,7 @@ static size_t cr_count(struct cache_reader *r, size_t each)
 }
 
 /* A string of the table (NULL for CACHE_NONE when none_ok). */
-static const char *cr_str(struct cache_reader *r, int none_ok)
+static const char *cr_str(struct hc_reader *r, int none_ok)
 {
 	uint32_t off = cr_u32(r);
 	if (r->bad)
@@ -1721,7 +1744,7 @@ static const char *cr_str(struct cache_reader *r, int none_ok)
 	return r->strings + off;
 }
 
-static void cr_hex(struct cache_reader *r, char *hex)
+static void cr_hex(struct hc_reader *r, char *hex)
 {
 	const unsigned char *q = cr_take(r, GIT_OID_RAWSZ);
 	git_oid id;
@@ -1746,7 +1769,7 @@ struct cache_commit {
 static int cache_parse(struct history *h, const unsigned char *data, size_t len,
 		       const git_oid *want_head, const git_oid *want_key)
 {
-	struct cache_reader r = { data, data + (len >= 8 ? len - 8 : 0), NULL, 0, 0 };
+	struct hc_reader r = { data, data + (len >= 8 ? len - 8 : 0), NULL, 0, 0 };
 	struct arena_chunk *strings = NULL;
 	struct cache_commit *cs = NULL;
 	const char **live = NULL;

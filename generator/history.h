@@ -41,6 +41,7 @@
 #define QUIRE_HISTORY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "diag.h"
 
@@ -67,8 +68,16 @@ struct hist_rev {
 };
 
 /* path: the file's newest path (relative to SITE); revs newest first;
- * truncated: older revisions exist but are not in this (shallow) clone. */
-struct hist_file { const char *path; const struct hist_rev *revs; size_t n; int truncated; };
+ * truncated: older revisions exist but are not in this (shallow) clone;
+ * fp: a hash of every field of every revision (made with the history, on
+ * whichever thread loads it, so a page's fingerprint takes 16 bytes). */
+struct hist_file {
+	const char *path;
+	const struct hist_rev *revs;
+	size_t n;
+	int truncated;
+	uint64_t fp[2];
+};
 
 struct history;
 

@@ -2,6 +2,7 @@
  * Owns the process-wide state: the diagnostics collector and the signal
  * flag. */
 #include <getopt.h>
+#include <git2.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,12 +162,8 @@ static int cmd_serve(const struct args *a)
 	return serve_run(&o);
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
-	/* serve installs its own handlers; for build and check a signal asks
-	 * the pipeline to stop at the next page and clean up staging. */
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 	if (argc < 2)
 		return usage(stderr, 2);
 	const char *cmd = argv[1];
@@ -192,4 +189,19 @@ int main(int argc, char **argv)
 		return cmd_serve(&a);
 	fprintf(stderr, "quire: unknown command '%s'\n", cmd);
 	return usage(stderr, 2);
+}
+
+int main(int argc, char **argv)
+{
+	/* serve installs its own handlers; for build and check a signal asks
+	 * the pipeline to stop at the next page and clean up staging. */
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	/* libgit2 is set up once for the process: each set-up reads every CA
+	 * certificate of the system (for HTTPS quire never uses), and the
+	 * cache, the history and its probe each open a repository. */
+	git_libgit2_init();
+	int rc = run(argc, argv);
+	git_libgit2_shutdown();
+	return rc;
 }

@@ -100,29 +100,40 @@ static int section_key(const struct site *s, const struct page *p)
 	return i;
 }
 
+/* Pages compared by their titles, each looked up once per build, not
+ * once per comparison. */
+struct order {
+	const struct site *s;
+	const char *const *title; /* per page */
+};
+
 /* Reading order: weight, then title, then key, so it never depends on
  * the order pages were found in. */
 static int cmp_reading(const void *a, const void *b, void *ctx)
 {
-	const struct site *s = ctx;
-	const struct page *x = s->pages[*(const int *)a], *y = s->pages[*(const int *)b];
+	const struct order *o = ctx;
+	int i = *(const int *)a, j = *(const int *)b;
+	const struct page *x = o->s->pages[i], *y = o->s->pages[j];
 	if (x->weight != y->weight)
 		return x->weight < y->weight ? -1 : 1;
-	int c = strcasecmp(page_title(x), page_title(y));
+	int c = strcasecmp(o->title[i], o->title[j]);
 	return c ? c : strcmp(x->key, y->key);
 }
 
 static int cmp_title(const void *a, const void *b, void *ctx)
 {
-	const struct site *s = ctx;
-	const struct page *x = s->pages[*(const int *)a], *y = s->pages[*(const int *)b];
-	int c = strcasecmp(page_title(x), page_title(y));
-	return c ? c : strcmp(x->key, y->key);
+	const struct order *o = ctx;
+	int i = *(const int *)a, j = *(const int *)b;
+	int c = strcasecmp(o->title[i], o->title[j]);
+	return c ? c : strcmp(o->s->pages[i]->key, o->s->pages[j]->key);
 }
 
+/* Grows by doubling: the capacity is the next power of two (a list has
+ * no field for it), so a section of n pages costs log n reallocs, not n. */
 static void list_push(struct links_list *l, int v)
 {
-	l->v = xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+	if ((l->n & (l->n - 1)) == 0)
+		l->v = xrealloc(l->v, (l->n ? 2 * l->n : 1) * sizeof *l->v);
 	l->v[l->n++] = v;
 }
 
@@ -139,6 +150,7 @@ struct shape {
 	int print;               /* print.html is written */
 	json_t *navs;            /* folder → its nav (see nav_of) */
 	struct cache_key *nav_fp; /* per page: the hash of its folder's nav */
+	const char **title;      /* per page: page_title */
 	struct cache_key *ref;   /* per page: what other pages show of it (key_ref) */
 };
 
@@ -154,6 +166,10 @@ static struct shape *shape_new(const struct site *s, int jobs, struct cache *c)
 	sh->prev = xcalloc(n + 1, sizeof *sh->prev);
 	sh->next = xcalloc(n + 1, sizeof *sh->next);
 	sh->home = site_find(s, "index");
+	sh->title = xcalloc(n + 1, sizeof *sh->title);
+	for (size_t i = 0; i < n; i++)
+		sh->title[i] = page_title(s->pages[i]);
+	struct order ord = { s, sh->title };
 	for (size_t i = 0; i < n; i++) {
 		const struct page *p = s->pages[i];
 		int sec = sh->section[i] = section_key(s, p);
@@ -168,9 +184,9 @@ static struct shape *shape_new(const struct site *s, int jobs, struct cache *c)
 	for (size_t i = 0; i < n; i++) {
 		struct links_list *k = &sh->kids[i];
 		if (k->n)
-			qsort_r(k->v, k->n, sizeof *k->v, cmp_reading, (void *)s);
+			qsort_r(k->v, k->n, sizeof *k->v, cmp_reading, &ord);
 		if (sh->subs[i].n)
-			qsort_r(sh->subs[i].v, sh->subs[i].n, sizeof(int), cmp_reading, (void *)s);
+			qsort_r(sh->subs[i].v, sh->subs[i].n, sizeof(int), cmp_reading, &ord);
 		for (size_t j = 0; j < k->n; j++) {
 			if (s->pages[k->v[j]]->kind != PAGE_ARTICLE)
 				continue;
@@ -244,6 +260,7 @@ static void shape_free(struct shape *sh, size_t n)
 	free(sh->next);
 	free(sh->ref);
 	free(sh->nav_fp);
+	free(sh->title);
 	links_graph_free(sh->graph);
 	json_decref(sh->navs);
 	free(sh);
@@ -468,17 +485,6 @@ static void add_history(const struct render_env *e, json_t *c, const struct page
 }
 
 /* Every field of a revision, for fingerprints. */
-static void key_rev(struct cache_keybuf *kb, const struct hist_rev *rv)
-{
-	const char *fields[] = { rv->id, rv->author, rv->email, rv->subject, rv->body,
-				 rv->path, rv->old_path, rv->blob };
-	for (size_t f = 0; f < sizeof fields / sizeof *fields; f++)
-		cache_key_str(kb, fields[f]);
-	cache_key_int(kb, rv->time);
-	cache_key_int(kb, rv->tz_minutes);
-	cache_key_int(kb, rv->change);
-}
-
 /* What page_ref reads of page k. */
 static void key_ref(struct cache_keybuf *kb, const struct shape *sh, int k)
 {
@@ -548,8 +554,8 @@ static struct cache_key page_inputs(const struct render_env *e, int i, const cha
 	}
 	const struct hist_file *hf = page_history(e, p);
 	cache_key_int(&kb, hf ? (long long)hf->n : -1);
-	for (size_t k = 0; hf && k < hf->n; k++)
-		key_rev(&kb, &hf->revs[k]);
+	if (hf)
+		cache_key_bytes(&kb, hf->fp, sizeof hf->fp);
 	cache_key_int(&kb, e->hist && p->src ? (long long)hist_state(e->hist, p->src) : -1);
 	return cache_key_end(&kb);
 }
@@ -970,9 +976,9 @@ static struct cache_key history_fp(struct render_env *e, int i, const struct his
 	cache_key_int(&kb, (long long)tmpl_digest(e->tmpl, "history"));
 	cache_key_int(&kb, (long long)tmpl_digest(e->tmpl, "revision"));
 	cache_key_int(&kb, hf->truncated);
+	/* Each revision's own fields are in the page's fingerprint already. */
 	for (size_t k = 0; k < hf->n; k++) {
 		const struct hist_rev *rv = &hf->revs[k];
-		key_rev(&kb, rv);
 		struct cache_key dk = key_diff(e, hf, k), pk = key_past(e, p, rv);
 		cache_key_bytes(&kb, dk.h, sizeof dk.h);
 		cache_key_bytes(&kb, pk.h, sizeof pk.h);
@@ -1133,21 +1139,32 @@ static int cmp_change(const void *a, const void *b)
 
 #define RECENT_CHANGES 100
 
+/* The newest RECENT_CHANGES revisions of every page, kept in order as
+ * they are met: a site's tens of thousands are not sorted for a hundred. */
 static size_t recent_changes(const struct render_env *e, struct change **out)
 {
-	struct change *v = NULL;
+	struct change *v = xmalloc(RECENT_CHANGES * sizeof *v);
 	size_t n = 0;
 	for (size_t i = 0; i < e->site->npages; i++) {
 		const struct hist_file *hf = page_history(e, e->site->pages[i]);
 		for (size_t k = 0; hf && k < hf->n; k++) {
-			v = xrealloc(v, (n + 1) * sizeof *v);
-			v[n++] = (struct change){ hf->revs[k].time, hf->revs[k].tz_minutes, (int)i, &hf->revs[k] };
+			struct change c = { hf->revs[k].time, hf->revs[k].tz_minutes, (int)i, &hf->revs[k] };
+			if (n == RECENT_CHANGES && cmp_change(&c, &v[n - 1]) >= 0)
+				continue;
+			size_t lo = 0, hi = n;
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (cmp_change(&v[mid], &c) < 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (n < RECENT_CHANGES)
+				n++;
+			memmove(&v[lo + 1], &v[lo], (n - 1 - lo) * sizeof *v);
+			v[lo] = c;
 		}
 	}
-	if (n)
-		qsort(v, n, sizeof *v, cmp_change);
-	if (n > RECENT_CHANGES)
-		n = RECENT_CHANGES;
 	*out = v;
 	return n;
 }
@@ -1234,8 +1251,9 @@ static void render_tag(void *ctx, size_t k)
 	int *v = xcalloc(m ? m : 1, sizeof *v);
 	for (size_t j = 0; j < m; j++)
 		v[j] = (int)json_integer_value(json_array_get(idx, j));
+	struct order ord = { s, tj->e->shape->title };
 	if (m)
-		qsort_r(v, m, sizeof *v, cmp_reading, (void *)s);
+		qsort_r(v, m, sizeof *v, cmp_reading, &ord);
 	char *out = tag_out(tj->names[k]);
 	char *title = xasprintf("Guidance tagged “%s”", tj->names[k]);
 	json_t *c = base_ctx(tj->e, out, title);
@@ -1313,8 +1331,9 @@ static void render_az(struct render_env *e)
 	for (size_t i = 0; i < s->npages; i++)
 		if (s->pages[i]->kind == PAGE_ARTICLE || s->pages[i]->kind == PAGE_ADDED)
 			v[n++] = (int)i;
+	struct order ord = { s, e->shape->title };
 	if (n)
-		qsort_r(v, n, sizeof *v, cmp_title, (void *)s);
+		qsort_r(v, n, sizeof *v, cmp_title, &ord);
 	const char *out = "a-z.html";
 	json_t *c = base_ctx(e, out, "A to Z of guidance");
 	struct cache_key fp;
