@@ -1,6 +1,7 @@
 /* Tests for cache.c: entries survive the process, damaged files are
  * misses, the reader never overruns, unused entries are compacted away. */
 #include <dirent.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,6 +259,86 @@ static void every_key_of_a_big_segment_is_found(void)
 	free(site);
 }
 
+/* XXH64 as its specification gives it, in one piece, to check the key
+ * hashed as its material comes. */
+static uint64_t ref_rotl(uint64_t x, int r)
+{
+	return (x << r) | (x >> (64 - r));
+}
+
+static uint64_t ref_round(uint64_t acc, uint64_t in)
+{
+	acc += in * 0xC2B2AE3D27D4EB4FULL;
+	return ref_rotl(acc, 31) * 0x9E3779B185EBCA87ULL;
+}
+
+static uint64_t ref_xxh64(const unsigned char *p, size_t len, uint64_t seed)
+{
+	const uint64_t P1 = 0x9E3779B185EBCA87ULL, P2 = 0xC2B2AE3D27D4EB4FULL, P3 = 0x165667B19E3779F9ULL,
+		       P4 = 0x85EBCA77C2B2AE63ULL, P5 = 0x27D4EB2F165667C5ULL;
+	const unsigned char *end = p + len;
+	uint64_t h, v[4] = { seed + P1 + P2, seed + P2, seed, seed - P1 }, x;
+	if (len >= 32) {
+		for (; end - p >= 32; p += 32)
+			for (int i = 0; i < 4; i++) {
+				memcpy(&x, p + 8 * i, 8);
+				v[i] = ref_round(v[i], x);
+			}
+		h = ref_rotl(v[0], 1) + ref_rotl(v[1], 7) + ref_rotl(v[2], 12) + ref_rotl(v[3], 18);
+		for (int i = 0; i < 4; i++)
+			h = (h ^ ref_round(0, v[i])) * P1 + P4;
+	} else {
+		h = seed + P5;
+	}
+	h += len;
+	for (; end - p >= 8; p += 8) {
+		memcpy(&x, p, 8);
+		h = ref_rotl(h ^ ref_round(0, x), 27) * P1 + P4;
+	}
+	if (end - p >= 4) {
+		uint32_t y;
+		memcpy(&y, p, 4);
+		h = ref_rotl(h ^ (uint64_t)y * P1, 23) * P2 + P3;
+		p += 4;
+	}
+	for (; p < end; p++)
+		h = ref_rotl(h ^ (uint64_t)*p * P5, 11) * P1;
+	h ^= h >> 33;
+	h *= P2;
+	h ^= h >> 29;
+	h *= P3;
+	return h ^ (h >> 32);
+}
+
+/* A key is XXH64 (two seeds) of its material: each string as a 1, its
+ * length (8 bytes) and its bytes.  Whatever the length, across the
+ * 32-byte stripes the hash works in. */
+static void a_key_is_the_xxh64_of_its_material(void)
+{
+	unsigned char mat[256], text[128];
+	CHECK(ref_xxh64((const unsigned char *)"", 0, 0) == 0xEF46DB3751D8E999ULL); /* the specification's value */
+	for (size_t n = 0; n < sizeof text; n++) {
+		for (size_t i = 0; i < n; i++)
+			text[i] = (unsigned char)('a' + (i * 7 + n) % 26);
+		struct cache_keybuf kb;
+		cache_key_begin(NULL, &kb, "x");
+		cache_key_bytes(&kb, text, n);
+		struct cache_key k = cache_key_end(&kb);
+		size_t m = 0;
+		uint64_t one = 1, len = n;
+		mat[m++] = 1;
+		memcpy(mat + m, &one, 8);
+		m += 8;
+		mat[m++] = 'x';
+		memcpy(mat + m, &len, 8);
+		m += 8;
+		memcpy(mat + m, text, n);
+		m += n;
+		CHECK(k.h[0] == ref_xxh64(mat, m, 0));
+		CHECK(k.h[1] == ref_xxh64(mat, m, 0x2545F4914F6CDD1DULL));
+	}
+}
+
 static void an_incomplete_build_never_drops_entries(void)
 {
 	char *site = new_site();
@@ -369,6 +450,7 @@ int main(void)
 	RUN(entries_a_complete_build_did_not_use_are_compacted_away);
 	RUN(merging_small_segments_leaves_the_big_one_alone);
 	RUN(every_key_of_a_big_segment_is_found);
+	RUN(a_key_is_the_xxh64_of_its_material);
 	RUN(an_incomplete_build_never_drops_entries);
 	RUN(keys_differ_when_fields_are_split_differently);
 	RUN(the_reader_stops_at_the_end_of_an_entry);
