@@ -96,14 +96,22 @@ void buf_putc(struct buf *b, char c)
 
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
+	/* Most results fit in the room there is: formatted in one pass, not
+	 * measured first (a path per output file is formatted). */
+	buf_grow(b, 128);
+	size_t room = b->cap - b->len;
 	va_list cp;
 	va_copy(cp, ap);
-	int n = vsnprintf(NULL, 0, fmt, cp);
+	int n = vsnprintf(b->ptr + b->len, room, fmt, cp);
 	va_end(cp);
-	if (n < 0)
+	if (n >= 0 && (size_t)n >= room) {
+		buf_grow(b, (size_t)n);
+		n = vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+	}
+	if (n < 0) {
+		b->ptr[b->len] = '\0';
 		return;
-	buf_grow(b, (size_t)n);
-	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+	}
 	b->len += (size_t)n;
 }
 

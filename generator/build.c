@@ -286,12 +286,8 @@ static struct page *load_page(struct run *r, const char *rel, const struct scan_
 	char *body = xstrndup(text + parts.body_off, len - parts.body_off);
 	uint64_t fp[2];
 	site_body_fp(body, fp);
-	if (st && rec && sources_settled(st, r->start_ns) && parts.body_off <= UINT32_MAX) {
-		char *js = json_dumps(fm, JSON_COMPACT);
-		if (js)
-			sources_put(rec, rel, st, fp, (uint32_t)parts.body_off, (uint32_t)parts.body_line, js);
-		free(js);
-	}
+	if (st && rec && sources_settled(st, r->start_ns) && parts.body_off <= UINT32_MAX)
+		sources_put(rec, rel, st, fp, (uint32_t)parts.body_off, (uint32_t)parts.body_line, fm);
 	if (json_is_true(json_object_get(fm, "draft")) && !r->o->drafts) {
 		free(body);
 		goto fail;
@@ -315,8 +311,7 @@ fail:
  * file any more (the caller reads it). */
 static int recorded_page(struct run *r, const char *rel, const struct source_rec *sr, struct page **out)
 {
-	json_error_t err;
-	json_t *fm = json_loadb(sr->fm, sr->fm_len, JSON_ALLOW_NUL, &err);
+	json_t *fm = sources_fm(sr);
 	/* The one check that depends on more than the file: the theme. */
 	json_t *t = json_object_get(fm, "template");
 	if (!json_is_object(fm) || (t && (!json_is_string(t) || !r->tmpl || !tmpl_set_has(r->tmpl, json_string_value(t))))) {

@@ -178,8 +178,8 @@ static uint64_t xxh64(const void *data, size_t len, uint64_t seed)
 
 #define KEY_SEED2 0x2545F4914F6CDD1DULL
 
-/* Hashes len bytes into both halves of the key. */
-static void key_put(struct cache_keybuf *kb, const void *data, size_t len)
+/* Hashes len bytes into both halves of the key (see key_put). */
+static void key_put_slow(struct cache_keybuf *kb, const void *data, size_t len)
 {
 	const unsigned char *p = data;
 	kb->total += len;
@@ -203,9 +203,27 @@ static void key_put(struct cache_keybuf *kb, const void *data, size_t len)
 	kb->fill = len;
 }
 
+/* Most of a key's material comes a few bytes at a time (a marker, a
+ * length, a short title): it only joins the stripe. */
+static inline void key_put(struct cache_keybuf *kb, const void *data, size_t len)
+{
+	if (kb->fill + len < sizeof kb->stripe) {
+		memcpy(kb->stripe + kb->fill, data, len);
+		kb->fill += len;
+		kb->total += len;
+	} else {
+		key_put_slow(kb, data, len);
+	}
+}
+
 static void key_putc(struct cache_keybuf *kb, char c)
 {
-	key_put(kb, &c, 1);
+	if (kb->fill + 1 < sizeof kb->stripe) {
+		kb->stripe[kb->fill++] = (unsigned char)c;
+		kb->total++;
+	} else {
+		key_put_slow(kb, &c, 1);
+	}
 }
 
 void cache_key_begin(const struct cache *c, struct cache_keybuf *kb, const char *kind)

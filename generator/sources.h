@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "buf.h"
 #include "scan.h"
 
@@ -24,7 +26,7 @@ struct source_rec {
 	uint64_t body_fp[2];  /* site_body_fp of the body */
 	uint32_t body_off;    /* where the body starts in the file */
 	uint32_t body_line;
-	const char *fm;       /* front matter as JSON (not NUL-terminated) */
+	const char *fm;       /* front matter, encoded (see sources_fm) */
 	size_t fm_len;
 	const char *raw;      /* the whole record, to carry it to the next snapshot */
 	size_t raw_len;
@@ -48,10 +50,13 @@ const struct source_rec *sources_match(const struct sources *s, const char *rel,
  * start_ns (see SOURCES_RACY_NS). */
 int sources_settled(const struct scan_stat *st, int64_t start_ns);
 
-/* Appends one record; records must be appended in rel order. */
-void sources_put(struct buf *image, const char *rel, const struct scan_stat *st,
-		 const uint64_t body_fp[2], uint32_t body_off, uint32_t body_line,
-		 const char *fm_json);
+/* Appends one record; records must be appended in rel order.  0, or -1
+ * (nothing appended) when the front matter cannot be recorded. */
+int sources_put(struct buf *image, const char *rel, const struct scan_stat *st,
+		const uint64_t body_fp[2], uint32_t body_off, uint32_t body_line, json_t *fm);
+/* The front matter of a record (new reference), or NULL when it does not
+ * decode. */
+json_t *sources_fm(const struct source_rec *r);
 /* Starts an image (its header). */
 void sources_begin(struct buf *image);
 

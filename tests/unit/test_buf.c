@@ -2,6 +2,7 @@
  * jansson unchecked, so it must accept exactly what jansson accepts. */
 #include <jansson.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "buf.h"
 #include "unit.h"
@@ -56,8 +57,34 @@ static void utf8_check_finds_a_bad_byte_deep_in_ascii(void)
 	CHECK(!utf8_is_valid(s, 42));
 }
 
+/* buf_printf formats in place when the result fits and again when it
+ * does not: at every length around the room a buffer has, appended text
+ * is what snprintf gives. */
+static void printf_appends_what_snprintf_gives_at_every_length(void)
+{
+	char arg[700], want[1600];
+	for (size_t pre = 0; pre < 200; pre += 37)
+		for (size_t n = 0; n < sizeof arg; n += 13) {
+			memset(arg, 'x', n);
+			arg[n] = 0;
+			struct buf b = BUF_INIT;
+			for (size_t i = 0; i < pre; i++)
+				buf_putc(&b, 'p');
+			buf_printf(&b, "[%s|%zu]", arg, n);
+			memset(want, 'p', pre);
+			snprintf(want + pre, sizeof want - pre, "[%s|%zu]", arg, n);
+			CHECK(b.len == strlen(want));
+			CHECK(!strcmp(buf_cstr(&b), want));
+			buf_free(&b);
+		}
+	char *s = xasprintf("%d-%s", 42, "end");
+	CHECK(!strcmp(s, "42-end"));
+	free(s);
+}
+
 int main(void)
 {
+	RUN(printf_appends_what_snprintf_gives_at_every_length);
 	RUN(utf8_check_agrees_with_jansson_on_every_short_sequence);
 	RUN(utf8_check_finds_a_bad_byte_deep_in_ascii);
 	UNIT_END();
