@@ -27,7 +27,17 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void buf_grow(struct buf *b, size_t extra);
 void buf_put(struct buf *b, const char *s, size_t n);
 void buf_puts(struct buf *b, const char *s);
-void buf_putc(struct buf *b, char c);
+void buf_putc_grow(struct buf *b, char c);
+/* Inline: text is often made a character at a time. */
+static inline void buf_putc(struct buf *b, char c)
+{
+	if (b->len + 1 < b->cap) {
+		b->ptr[b->len++] = c;
+		b->ptr[b->len] = '\0';
+	} else {
+		buf_putc_grow(b, c);
+	}
+}
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 /* Appends s with & < > " ' escaped for HTML text and attribute values. */

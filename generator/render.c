@@ -415,14 +415,29 @@ static char *short_id(const char *id)
 	return xstrndup(id, 10);
 }
 
+/* key + middle (its first n bytes) + ".html": a name made for every
+ * history page and past version, so not through printf. */
+static char *key_out(const struct page *p, const char *middle, size_t n)
+{
+	size_t k = strlen(p->key);
+	char *s = xmalloc(k + n + 6);
+	memcpy(s, p->key, k);
+	memcpy(s + k, middle, n);
+	memcpy(s + k + n, ".html", 6);
+	return s;
+}
+
 static char *rev_out(const struct page *p, const char *id)
 {
-	return xasprintf("%s.rev-%.10s.html", p->key, id);
+	char mid[16] = ".rev-";
+	size_t n = strnlen(id, 10);
+	memcpy(mid + 5, id, n);
+	return key_out(p, mid, 5 + n);
 }
 
 static char *history_out(const struct page *p)
 {
-	return xasprintf("%s.history.html", p->key);
+	return key_out(p, ".history", 8);
 }
 
 static json_t *rev_json(const struct page *p, const struct hist_rev *rv, const char *from)
@@ -1436,8 +1451,10 @@ static int write_search_file(void *ctx, const char *name, const char *data, size
 static char *headings_text(const struct page *p)
 {
 	struct buf hs = BUF_INIT;
-	for (size_t h = 0; h < p->nheadings; h++)
-		buf_printf(&hs, "%s\n", p->headings[h].text);
+	for (size_t h = 0; h < p->nheadings; h++) {
+		buf_puts(&hs, p->headings[h].text);
+		buf_putc(&hs, '\n');
+	}
 	return buf_detach(&hs);
 }
 

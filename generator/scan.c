@@ -83,9 +83,14 @@ static void walk_dir(struct walk *w, const char *abs, const char *rel, int depth
 		qsort(names, n, sizeof *names, cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		buf_reset(&path);
-		buf_printf(&path, "%s/%s", abs, names[i]);
+		buf_puts(&path, abs);
+		buf_putc(&path, '/');
+		buf_puts(&path, names[i]);
 		buf_reset(&relpath);
-		buf_printf(&relpath, "%s%s%s", rel, *rel ? "/" : "", names[i]);
+		buf_puts(&relpath, rel);
+		if (*rel)
+			buf_putc(&relpath, '/');
+		buf_puts(&relpath, names[i]);
 		char *shown_entry = xasprintf("content/%s", relpath.ptr);
 		struct stat st;
 		if (bad_name(names[i])) {

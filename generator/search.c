@@ -1039,13 +1039,22 @@ static void encode_postings(const struct postings *pl, struct buf *b)
 	uint32_t prev = (uint32_t)-1;
 	size_t i;
 
+	/* Room for the longest digits of every posting, written in place:
+	 * three million postings at 10,000 articles. */
+	buf_grow(b, pl->n * 7);
+	char *o = b->ptr + b->len;
 	for (i = 0; i < pl->n; i++) {
 		const struct posting *p = &pl->p[i];
 		uint32_t w = p->flags;
 		w += p->body == 0 ? 0 : p->body == 1 ? 1 : p->body <= 3 ? 2 : 3;
-		put_varint(b, ((p->doc - prev - 1) << 5) | w);
+		uint32_t v = ((p->doc - prev - 1) << 5) | w;
+		for (; v >= 32; v >>= 5)
+			*o++ = ALPHABET[32 + (v & 31)];
+		*o++ = ALPHABET[v];
 		prev = p->doc;
 	}
+	b->len = (size_t)(o - b->ptr);
+	b->ptr[b->len] = '\0';
 }
 
 /* A word or stem placed by its key into a bucket (a prefix) of the shard
