@@ -1531,6 +1531,12 @@ done:
 	free(out_path);
 	json_decref(claims);
 	scan_free(&sc);
-	run_free(&r);
+	if (o->keep) {
+		struct run *k = xmalloc(sizeof *k);
+		*k = r;
+		*o->keep = k;
+	} else {
+		run_free(&r);
+	}
 	return status;
 }

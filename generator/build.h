@@ -27,6 +27,10 @@ struct build_opts {
 	const char *extra_head;/* HTML added to every page's <head> (serve) */
 	volatile sig_atomic_t *stop; /* set by a signal handler: abandon the build */
 	struct build_cache *cache;   /* NULL, or kept by the caller across builds */
+	void **keep;           /* non-NULL: the run's memory is handed over here,
+				  not freed (a process about to exit: freeing a
+				  large site's blocks one by one was a tenth of a
+				  rebuild) */
 };
 
 struct build_stats {
