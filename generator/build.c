@@ -995,6 +995,13 @@ static void phase_b(void *ctx, size_t i)
 		return;
 	struct page *p = r->site.pages[i];
 	render_markdown(r, p);
+	/* Hooks are done with the page's data: its hash serves the build id
+	 * and every fingerprint of the page. */
+	struct cache_keybuf kb;
+	cache_key_begin(NULL, &kb, "data");
+	cache_key_json(&kb, p->data);
+	struct cache_key dk = cache_key_end(&kb);
+	memcpy(p->data_fp, dk.h, sizeof p->data_fp);
 	/* Only print.html parses the Markdown again, and a site too large
 	 * for one has no use for it: keeping every body beside its HTML
 	 * would be a large site's peak memory.  A page whose HTML is still
@@ -1269,7 +1276,7 @@ static char *build_id(const struct run *r, uint64_t th)
 		struct cache_keybuf kb;
 		cache_key_begin(NULL, &kb, "page");
 		cache_key_str(&kb, p->key);
-		cache_key_json(&kb, p->data);
+		cache_key_bytes(&kb, p->data_fp, sizeof p->data_fp);
 		cache_key_bytes(&kb, p->body_fp, sizeof p->body_fp);
 		cache_key_str(&kb, p->html_in);
 		struct cache_key k = cache_key_end(&kb);
@@ -1487,11 +1494,9 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		diag_error(d, NULL, 0, 0, "build interrupted");
 	if (out_open) {
 		struct buf manifest = BUF_INIT;
-		if (r.cache)
-			output_manifest(&out, &manifest);
 		if (diag_errors(d) || stopped(&r)) {
 			output_abort(&out);
-		} else if (output_commit(&out, d) < 0) {
+		} else if (output_commit(&out, r.cache ? &manifest : NULL, d) < 0) {
 			status = 2;
 		} else {
 			/* the next build links what it would render the same */

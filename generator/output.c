@@ -752,14 +752,20 @@ static void sort_recs(struct output *o)
 		}
 }
 
-void output_manifest(struct output *o, struct buf *image)
+struct manifest_job {
+	const struct output *o;
+	struct buf *image;
+};
+
+/* Formats the records (sorted, no longer added to). */
+static void format_manifest(void *ctx)
 {
-	sort_recs(o);
-	for (size_t i = 0; i < o->nrecs; i++) {
-		const struct output_rec *r = &o->recs[i];
+	const struct manifest_job *j = ctx;
+	for (size_t i = 0; i < j->o->nrecs; i++) {
+		const struct output_rec *r = &j->o->recs[i];
 		if (!r->has_fp || strchr(r->rel, '\n'))
 			continue;
-		put_rec(image, r);
+		put_rec(j->image, r);
 	}
 }
 
@@ -892,11 +898,18 @@ static void keep_back(const struct output *o)
 	free(back);
 }
 
-int output_commit(struct output *o, struct diag *d)
+int output_commit(struct output *o, struct buf *manifest, struct diag *d)
 {
 	if (output_write(o, OUTPUT_MARKER, "quire output folder: replaced on every build\n", 45, d) < 0)
 		goto fail;
-	if (o->recycled && prune(o) < 0)
+	/* The manifest is written out while what the build no longer makes
+	 * is pruned: both only read the records. */
+	sort_recs(o);
+	struct manifest_job mj = { o, manifest };
+	struct par_task *t = manifest ? par_start(o->jobs, format_manifest, &mj) : NULL;
+	int pruned = !o->recycled || prune(o) == 0;
+	par_join(t);
+	if (!pruned)
 		goto fail_errno;
 	if (renameat2(AT_FDCWD, o->staging, AT_FDCWD, o->out_dir, RENAME_EXCHANGE) == 0) {
 		/* staging now holds the previous site. */

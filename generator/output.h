@@ -56,15 +56,15 @@ void output_set_manifest(struct output *o, char *image, size_t len); /* takes im
 int output_reuse(struct output *o, const char *rel, const uint64_t fp[2]);
 int output_write_fp(struct output *o, const char *rel, const char *data,
 		    size_t len, const uint64_t fp[2], struct diag *d);
-/* This build's manifest, for the next build. */
-void output_manifest(struct output *o, struct buf *image);
+
 
 /* Copies the regular file src to rel in staging, the same way. */
 int output_copy(struct output *o, const char *rel, const char *src,
 		struct diag *d);
-/* Swaps staging in as OUT and removes the previous tree.  Returns 0 or
- * -2 after reporting. */
-int output_commit(struct output *o, struct diag *d);
+/* Swaps staging in as OUT and removes the previous tree; with manifest
+ * non-NULL, also appends this build's manifest to it, for the next build
+ * (output_set_manifest).  Returns 0 or -2 after reporting. */
+int output_commit(struct output *o, struct buf *manifest, struct diag *d);
 /* Removes staging and releases the lock (after a failed build). */
 void output_abort(struct output *o);
 /* The staging path, for stages that write big trees themselves. */

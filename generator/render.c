@@ -537,7 +537,7 @@ static struct cache_key page_inputs(const struct render_env *e, int i, const cha
 	cache_key_str(&kb, e->fp_build_id ? e->build_id : NULL);
 	cache_key_int(&kb, sh->print);
 	cache_key_bytes(&kb, sh->nav_fp[i].h, sizeof sh->nav_fp[i].h);
-	cache_key_json(&kb, p->data);
+	cache_key_bytes(&kb, p->data_fp, sizeof p->data_fp);
 	cache_key_bytes(&kb, p->html_fp, sizeof p->html_fp);
 	cache_key_int(&kb, (long long)p->nheadings);
 	for (size_t k = 0; k < p->nheadings; k++) {

@@ -69,6 +69,7 @@ struct page {
 	int *links_to;   /* indices of pages this one links to, unique, sorted */
 	size_t nlinks_to;
 	uint64_t body_fp[2]; /* hash of the Markdown body (site_body_fp), set with it */
+	uint64_t data_fp[2]; /* hash of data once the hooks have run (phase B) */
 	char *html;      /* rendered Markdown (owned); NULL while html_lazy */
 	char *text;      /* plain text, for search (owned); NULL while html_lazy */
 	uint64_t html_fp[2]; /* identifies html and text (set in phase B) */

@@ -51,8 +51,7 @@ static int begin(struct output *o, struct diag *d)
 static void commit(struct output *o, struct diag *d)
 {
 	buf_reset(&manifest);
-	output_manifest(o, &manifest);
-	output_commit(o, d);
+	output_commit(o, &manifest, d);
 }
 
 static ino_t inode_of(const char *rel)
