@@ -537,23 +537,15 @@ struct cache *cache_open(const char *site_dir)
 static const struct entry *seg_find(const struct seg *s, const struct cache_key *k)
 {
 	size_t lo = 0, hi = s->n;
-	for (int guess = 0; guess < 4 && hi - lo > 64; guess++) {
-		uint64_t a = s->tab[lo].k.h[0], b = s->tab[hi - 1].k.h[0], x = k->h[0];
-		if (x < a || x > b)
-			return NULL;
-		if (a == b)
-			break;
-		size_t mid = lo + (size_t)((unsigned __int128)(x - a) * (hi - 1 - lo) / (b - a));
-		int cmp = key_cmp(&s->tab[mid].k, k);
-		if (!cmp)
-			return &s->tab[mid];
-		if (cmp < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	while (lo < hi) {
+	for (int step = 0; lo < hi; step++) {
 		size_t mid = lo + (hi - lo) / 2;
+		if (step < 4 && hi - lo > 64) {
+			uint64_t a = s->tab[lo].k.h[0], b = s->tab[hi - 1].k.h[0], x = k->h[0];
+			if (x < a || x > b)
+				return NULL;
+			if (a != b)
+				mid = lo + (size_t)((unsigned __int128)(x - a) * (hi - 1 - lo) / (b - a));
+		}
 		int cmp = key_cmp(&s->tab[mid].k, k);
 		if (!cmp)
 			return &s->tab[mid];

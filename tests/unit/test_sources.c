@@ -15,6 +15,17 @@ static void put(struct buf *img, const char *rel, json_t *fm)
 	CHECK(sources_put(img, rel, &ST, fp, 40, 5, fm) == 0);
 }
 
+/* A snapshot of records for a and b, in that order. */
+static void two_records(struct sources *s, const char *a, const char *b, json_t *fm)
+{
+	struct buf img = BUF_INIT;
+	sources_begin(&img);
+	put(&img, a, fm);
+	put(&img, b, fm);
+	size_t len = img.len;
+	sources_decode(s, buf_detach(&img), len);
+}
+
 static void front_matter_comes_back_as_it_was_recorded(void)
 {
 	json_error_t err;
@@ -48,13 +59,8 @@ static void front_matter_comes_back_as_it_was_recorded(void)
 static void a_record_matches_only_the_file_it_was_made_from(void)
 {
 	json_t *fm = json_pack("{s:s}", "title", "T");
-	struct buf img = BUF_INIT;
-	sources_begin(&img);
-	put(&img, "a.md", fm);
-	put(&img, "b.md", fm);
 	struct sources s;
-	size_t len = img.len;
-	sources_decode(&s, buf_detach(&img), len);
+	two_records(&s, "a.md", "b.md", fm);
 	CHECK(s.n == 2);
 	CHECK(sources_match(&s, "b.md", &ST) != NULL);
 	CHECK(sources_match(&s, "c.md", &ST) == NULL);
@@ -94,13 +100,8 @@ static void a_damaged_image_is_an_empty_snapshot(void)
 		CHECK(s.n == 0 || (s.n == 1 && sources_match(&s, "a.md", &ST)));
 		sources_free(&s);
 	}
-	struct buf rev = BUF_INIT;
-	sources_begin(&rev);
-	put(&rev, "b.md", fm);
-	put(&rev, "a.md", fm);
 	struct sources s;
-	size_t len = rev.len;
-	sources_decode(&s, buf_detach(&rev), len);
+	two_records(&s, "b.md", "a.md", fm);
 	CHECK(s.n == 0);
 	sources_free(&s);
 	buf_free(&img);
