@@ -1561,6 +1561,31 @@ static void search_batch_job(void *ctx, size_t w)
 				    &j->len[w], 1);
 }
 
+/* A round with a batch that is not what this quire encodes: each such
+ * batch is made again, not trusted, and the round merged.  Returns how
+ * many batches were merged (kept at the front of j->enc). */
+static size_t merge_checked(struct render_env *e, struct search_job *j, struct search_index *ix, size_t m)
+{
+	size_t good = 0;
+	for (size_t w = 0; w < m; w++) {
+		size_t b = j->first + w, n = batch_size(e->site->npages, b);
+		if (!search_batch_valid(j->enc[w], j->len[w])) {
+			free(j->enc[w]);
+			j->enc[w] = search_batch_of(e, j->keys, b * SEARCH_BATCH, n, &j->len[w], 0);
+		}
+		if (search_batch_valid(j->enc[w], j->len[w])) {
+			j->enc[good] = j->enc[w];
+			j->len[good++] = j->len[w];
+		} else {
+			diag_error(e->d, NULL, 0, 0, "the search index of pages %zu to %zu could not be merged",
+				   b * SEARCH_BATCH + 1, b * SEARCH_BATCH + n);
+			free(j->enc[w]);
+		}
+	}
+	search_merge_encoded_many(ix, (const char *const *)j->enc, j->len, good, e->jobs);
+	return good;
+}
+
 static void render_search(struct render_env *e)
 {
 	const struct site *s = e->site;
@@ -1585,19 +1610,10 @@ static void render_search(struct render_env *e)
 	for (j.first = 0; j.first < nb; j.first += round) {
 		size_t m = nb - j.first < round ? nb - j.first : round;
 		par_for(m, e->jobs, search_batch_job, &j);
-		for (size_t w = 0; w < m; w++) {
-			size_t b = j.first + w, n = batch_size(s->npages, b);
-			if (search_merge_encoded(ix, j.enc[w], j.len[w]) < 0) {
-				/* not what this quire encodes: made again, not trusted */
-				free(j.enc[w]);
-				j.enc[w] = search_batch_of(e, j.keys, b * SEARCH_BATCH, n, &j.len[w], 0);
-				if (search_merge_encoded(ix, j.enc[w], j.len[w]) < 0)
-					diag_error(e->d, NULL, 0, 0,
-						   "the search index of pages %zu to %zu could not be merged",
-						   b * SEARCH_BATCH + 1, b * SEARCH_BATCH + n);
-			}
+		if (search_merge_encoded_many(ix, (const char *const *)j.enc, j.len, m, e->jobs) < 0)
+			m = merge_checked(e, &j, ix, m);
+		for (size_t w = 0; w < m; w++)
 			free(j.enc[w]);
-		}
 	}
 	free(j.keys);
 	free(j.enc);

@@ -894,17 +894,14 @@ static int batch_check(const char *p, size_t len, struct batch_parts *bp)
 	return off == len ? 0 : -1;
 }
 
-/* Adds an encoded batch to s as if its pages were added one by one: its
- * documents come after s's; words new to s are added in the batch's
- * order of first use, so word and stem numbers come out the same. */
-int search_merge_encoded(struct search_index *s, const char *p, size_t len)
+/* Adds a valid batch's documents, words and stems to s, in the batch's
+ * order of first use; map gets each batch stem's number in s (UINT32_MAX
+ * for a stem no word of the batch has). */
+static void merge_names(struct search_index *s, const char *p, size_t len, const struct batch_parts *bp,
+			uint32_t *map)
 {
-	struct batch_parts bp;
-	if (batch_check(p, len, &bp) < 0)
-		return -1;
-	size_t off = bp.docs;
-	uint32_t base = (uint32_t)s->ndocs;
-	for (uint32_t i = 0; i < bp.ndocs; i++) {
+	size_t off = bp->docs;
+	for (uint32_t i = 0; i < bp->ndocs; i++) {
 		struct span f[5];
 		for (int k = 0; k < 5; k++)
 			get_str(p, len, &off, &f[k]);
@@ -914,15 +911,14 @@ int search_merge_encoded(struct search_index *s, const char *p, size_t len)
 		free(title);
 		d->snippet = xstrndup(f[4].p, f[4].n);
 	}
-	struct span *stems = xcalloc(bp.nstems + 1, sizeof *stems);
-	uint32_t *map = xmalloc((bp.nstems + 1) * sizeof *map);
-	off = bp.stems;
-	for (uint32_t i = 0; i < bp.nstems; i++) {
+	struct span *stems = xcalloc(bp->nstems + 1, sizeof *stems);
+	off = bp->stems;
+	for (uint32_t i = 0; i < bp->nstems; i++) {
 		get_str(p, len, &off, &stems[i]);
 		map[i] = UINT32_MAX;
 	}
-	off = bp.words;
-	for (uint32_t i = 0; i < bp.nwords; i++) {
+	off = bp->words;
+	for (uint32_t i = 0; i < bp->nwords; i++) {
 		struct span w;
 		uint32_t st = 0;
 		get_str(p, len, &off, &w);
@@ -932,31 +928,85 @@ int search_merge_encoded(struct search_index *s, const char *p, size_t len)
 			wid = add_word(s, w.p, w.n, stem_id(s, stems[st].p, stems[st].n));
 		map[st] = s->word_stem[wid];
 	}
-	off = bp.post;
-	for (uint32_t i = 0; i < bp.nstems; i++) {
-		uint32_t n = 0;
-		get_u32(p, len, &off, &n);
-		if (map[i] == UINT32_MAX) { /* a stem no word of the batch has */
-			off += (size_t)n * 6;
-			continue;
-		}
-		struct postings *pl = &s->post[map[i]];
-		if (pl->n + n > pl->cap) {
-			pl->cap = pl->n + n > pl->cap * 2 ? pl->n + n : pl->cap * 2;
-			pl->p = xrealloc(pl->p, pl->cap * sizeof *pl->p);
-		}
-		/* batch_check saw the room; three million postings at 10,000
-		 * articles are read without a check each */
-		const unsigned char *q = (const unsigned char *)p + off;
-		for (uint32_t k = 0; k < n; k++, q += 6) {
-			uint32_t doc = (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24;
-			pl->p[pl->n++] = (struct posting){ base + doc, q[4], q[5] };
-		}
-		off += (size_t)n * 6;
-	}
 	free(stems);
+}
+
+/* The postings of several batches, appended on every core: part t of
+ * parts takes the stems whose number is t modulo parts, so no two threads
+ * touch one list, and each takes the batches in order. */
+struct merging {
+	struct search_index *s;
+	const char *const *p;
+	const struct batch_parts *bp;
+	uint32_t *const *map;
+	const uint32_t *base;
+	size_t n, parts;
+};
+
+static uint32_t le32(const unsigned char *q)
+{
+	return (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24;
+}
+
+static void merge_postings(void *ctx, size_t t)
+{
+	const struct merging *m = ctx;
+	for (size_t b = 0; b < m->n; b++) {
+		/* batch_check saw the room: three million postings at 10,000
+		 * articles are read without a check each */
+		const unsigned char *q = (const unsigned char *)m->p[b] + m->bp[b].post;
+		for (uint32_t i = 0; i < m->bp[b].nstems; i++) {
+			uint32_t n = le32(q), id = m->map[b][i];
+			q += 4;
+			if (id == UINT32_MAX || id % m->parts != t) {
+				q += (size_t)n * 6;
+				continue;
+			}
+			struct postings *pl = &m->s->post[id];
+			if (pl->n + n > pl->cap) {
+				pl->cap = pl->n + n > pl->cap * 2 ? pl->n + n : pl->cap * 2;
+				pl->p = xrealloc(pl->p, pl->cap * sizeof *pl->p);
+			}
+			for (uint32_t k = 0; k < n; k++, q += 6)
+				pl->p[pl->n++] = (struct posting){ m->base[b] + le32(q), q[4], q[5] };
+		}
+	}
+}
+
+int search_merge_encoded_many(struct search_index *s, const char *const *p, const size_t *len, size_t n,
+			      int jobs)
+{
+	struct batch_parts *bp = xcalloc(n ? n : 1, sizeof *bp);
+	for (size_t b = 0; b < n; b++)
+		if (batch_check(p[b], len[b], &bp[b]) < 0) {
+			free(bp);
+			return -1;
+		}
+	uint32_t **map = xcalloc(n ? n : 1, sizeof *map), *base = xcalloc(n ? n : 1, sizeof *base);
+	for (size_t b = 0; b < n; b++) {
+		base[b] = (uint32_t)s->ndocs;
+		map[b] = xmalloc((bp[b].nstems + 1) * sizeof **map);
+		merge_names(s, p[b], len[b], &bp[b], map[b]);
+	}
+	struct merging m = { s, p, bp, map, base, n, jobs > 1 ? (size_t)jobs : 1 };
+	par_for(m.parts, jobs, merge_postings, &m);
+	for (size_t b = 0; b < n; b++)
+		free(map[b]);
 	free(map);
+	free(base);
+	free(bp);
 	return 0;
+}
+
+int search_merge_encoded(struct search_index *s, const char *p, size_t len)
+{
+	return search_merge_encoded_many(s, &p, &len, 1, 1);
+}
+
+int search_batch_valid(const char *p, size_t len)
+{
+	struct batch_parts bp;
+	return batch_check(p, len, &bp) == 0;
 }
 
 /* ---- writing ---- */

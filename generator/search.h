@@ -51,6 +51,12 @@ void search_page_drop(struct search_page *pg);
  * (s unchanged) when the bytes are not an encoding. */
 void search_encode(const struct search_index *s, struct buf *b);
 int search_merge_encoded(struct search_index *s, const char *data, size_t len);
+/* The same for n batches in order, their postings appended on up to jobs
+ * threads; -1 (s unchanged) when any is not an encoding. */
+int search_merge_encoded_many(struct search_index *s, const char *const *data, const size_t *len, size_t n,
+			      int jobs);
+/* 1 when the bytes are an encoded batch search_merge_encoded takes. */
+int search_batch_valid(const char *data, size_t len);
 
 /* Writes out_dir/search-index.js (documents table, stop words, shard
  * directory), out_dir/search-NN.js (vocabulary and postings, keyed by word

@@ -326,6 +326,26 @@ static void batches_merged_in_order_write_the_same_bytes(void)
 	}
 }
 
+/* Batches merged together, their postings appended on three threads,
+ * write the same bytes as every page added to one index; a round with a
+ * cut batch in it is refused whole and changes nothing. */
+static void batches_merged_at_once_on_threads_write_the_same_bytes(void)
+{
+	for (size_t cut = 0; cut + 1 < NFIXTURE; cut++) {
+		struct search_index *s1, *s2 = search_new();
+		char *d1 = write_fixture(&s1), *d2 = make_tmpdir();
+		size_t len[3];
+		char *enc[3] = { encode_batch(0, cut, &len[0]), encode_batch(cut, cut + 1, &len[1]),
+				 encode_batch(cut + 1, NFIXTURE, &len[2]) };
+		size_t cut_len[3] = { len[0], len[1] - 1, len[2] };
+		CHECK(search_merge_encoded_many(s2, (const char *const *)enc, cut_len, 3, 3) < 0);
+		CHECK(search_merge_encoded_many(s2, (const char *const *)enc, len, 3, 3) == 0);
+		for (int k = 0; k < 3; k++)
+			free(enc[k]);
+		writes_the_same_files(s1, d1, s2, d2);
+	}
+}
+
 /* A cut or damaged batch is refused whole, and the index it was to go
  * into writes as if it had never been offered. */
 static void a_truncated_batch_is_refused_and_changes_nothing(void)
@@ -643,6 +663,7 @@ int main(int argc, char **argv)
 	RUN(pages_decoded_from_the_cache_write_the_same_bytes);
 	RUN(a_truncated_or_damaged_encoding_is_refused);
 	RUN(batches_merged_in_order_write_the_same_bytes);
+	RUN(batches_merged_at_once_on_threads_write_the_same_bytes);
 	RUN(a_truncated_batch_is_refused_and_changes_nothing);
 	RUN(unwritable_folder_is_reported_not_ignored);
 	RUN(empty_site_writes_an_index_that_finds_nothing);
