@@ -262,6 +262,8 @@ struct record {
 	struct hist_rev *revs;
 	size_t n, cap;
 	int truncated;
+	int has_fp;     /* fp read from the cache (else finish makes it) */
+	uint64_t fp[2];
 };
 
 /* A commit in the graph.  parents index into walk.parents. */
@@ -1377,8 +1379,9 @@ static void finish(struct walk *w)
 	h->nfiles = w->nrecs;
 	for (size_t i = 0; i < w->nrecs; i++) {
 		h->files[i] = (struct hist_file){ w->recs[i].path, w->recs[i].revs, w->recs[i].n,
-						  w->recs[i].truncated, { 0, 0 } };
-		file_fp(&h->files[i]);
+						  w->recs[i].truncated, { w->recs[i].fp[0], w->recs[i].fp[1] } };
+		if (!w->recs[i].has_fp)
+			file_fp(&h->files[i]);
 		smap_put(&h->byfinal, w->recs[i].path, i);
 	}
 	struct move *mv = NULL;
@@ -1527,17 +1530,18 @@ static void history_clear_files(struct history *h)
  *       u64 time, u32 tz,
  *   u32 count + live paths (str),
  *   u32 count + files sorted by path: path (str), u32 truncated,
- *       u32 count + revs: u32 commit, path (str), old_path (str or ~0),
+ *       u32 count of revs, u64 fp[2] (hist_file.fp), the revs: u32 commit,
+ *       path (str), old_path (str or ~0),
  *       u8 change, u8 has_blob, blob[20],
  *   u64 cache_sum of every byte before it.
  * The reader trusts nothing: every count is bounded by the bytes left,
  * every offset and index is checked, and any fault means "no cache". */
 
-#define CACHE_VERSION 1
+#define CACHE_VERSION 2
 #define CACHE_NONE 0xFFFFFFFFu
 #define CACHE_MAX_SIZE ((size_t)1 << 30)
 #define CACHE_COMMIT_SIZE (20 + 4 * 4 + 8 + 4)
-#define CACHE_FILE_SIZE (3 * 4)
+#define CACHE_FILE_SIZE (3 * 4 + 16)
 #define CACHE_REV_SIZE (3 * 4 + 2 + 20)
 static const char cache_magic[8] = "quireHC";
 
@@ -1630,6 +1634,9 @@ static int cache_image(const struct history *h, struct buf *out)
 		put_u32(&rest, cw_str(&cw, f->path));
 		put_u32(&rest, f->truncated ? 1 : 0);
 		put_u32(&rest, (uint32_t)f->n);
+		/* its hash is read back rather than made again on every build */
+		put_u64(&rest, f->fp[0]);
+		put_u64(&rest, f->fp[1]);
 		for (size_t k = 0; k < f->n; k++) {
 			const struct hist_rev *v = &f->revs[k];
 			struct smap_slot *c = smap_get(&cw.commits, v->id);
@@ -1822,13 +1829,19 @@ static int cache_parse(struct history *h, const unsigned char *data, size_t len,
 		struct record *rec = &w.recs[i];
 		rec->path = cr_str(&r, 0);
 		uint32_t truncated = cr_u32(&r);
-		size_t n = cr_count(&r, CACHE_REV_SIZE);
+		size_t n = cr_u32(&r);
+		const unsigned char *fp = cr_take(&r, 16);
+		if (!r.bad && n > (size_t)(r.end - r.p) / CACHE_REV_SIZE)
+			r.bad = 1;
 		if (r.bad || truncated > 1 || n == 0 ||
 		    (i && strcmp(w.recs[i - 1].path, rec->path) >= 0)) {
 			r.bad = 1;
 			break;
 		}
 		rec->truncated = (int)truncated;
+		rec->fp[0] = get_u64(fp);
+		rec->fp[1] = get_u64(fp + 8);
+		rec->has_fp = 1;
 		rec->revs = xcalloc(n, sizeof(*rec->revs));
 		rec->n = rec->cap = n;
 		w.nrecs = i + 1;

@@ -690,8 +690,11 @@ static int same_history(const struct history *a, const struct history *b)
 		return 0;
 	}
 	for (size_t i = 0; i < na; i++) {
+		/* fp is stored with the cache: it must be the walk's, or pages
+		 * would miss a change of their history */
 		if (strcmp(fa[i].path, fb[i].path) || fa[i].n != fb[i].n ||
-		    fa[i].truncated != fb[i].truncated || hist_lookup(b, fa[i].path) != &fb[i]) {
+		    fa[i].truncated != fb[i].truncated || hist_lookup(b, fa[i].path) != &fb[i] ||
+		    fa[i].fp[0] != fb[i].fp[0] || fa[i].fp[1] != fb[i].fp[1] || (!fa[i].fp[0] && !fa[i].fp[1])) {
 			printf("    file %zu differs: %s vs %s\n", i, fa[i].path, fb[i].path);
 			return 0;
 		}
