@@ -19,6 +19,12 @@
 
 struct output_rec;
 
+/* Records found by path: a hash table of their indices (+1; 0 is empty). */
+struct output_index {
+	uint32_t *slot;
+	size_t mask;
+};
+
 struct output {
 	char *out_dir;  /* OUT as given */
 	char *staging;  /* the folder being written */
@@ -29,8 +35,9 @@ struct output {
 	int jobs;       /* threads for sweeping staging */
 	/* fingerprints (see output_reuse) */
 	char *prev_image;               /* the previous build's manifest */
-	struct output_rec *prev, *recs; /* its records (sorted); this build's */
+	struct output_rec *prev, *recs; /* its records; this build's */
 	size_t nprev, nrecs, caprecs;
+	struct output_index prev_ix;    /* prev by path */
 	pthread_mutex_t lock;
 };
 
