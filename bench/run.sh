@@ -87,9 +87,7 @@ sync
 sleep "${BENCH_SETTLE:-60}"
 
 # ---- measuring ----------------------------------------------------------
-# measure SIZE CASE PREP CMD...: runs PREP (shell text, untimed), writes out what earlier runs left
-# dirty in memory (sync, untimed: a full build writes 600 MB, and its write-back went on into the
-# next runs, quire's or Hugo's) and then runs CMD under /usr/bin/time,
+# measure SIZE CASE PREP CMD...: runs PREP (shell text, untimed) and then CMD under /usr/bin/time,
 # up to $runs times (fewer once the case has used $BUDGET seconds), appending
 # "wall user sys maxrss_kb status" lines to $TMP/SIZE.CASE. The last run's stderr is kept in
 # $LOGS/SIZE.CASE.log; a failing run is reported at once.
@@ -101,7 +99,6 @@ measure() {
 	i=0
 	while [ "$i" -lt "$runs" ]; do
 		sh -c "$prep"
-		sync
 		st=0
 		/usr/bin/time -f "%e %U %S %M" -o "$TMP/one" timeout -k 10 "$TIMEOUT" "$@" \
 			>"$TMP/stdout" 2>"$LOGS/$size.$name.log" || st=$?
