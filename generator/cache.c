@@ -48,6 +48,9 @@ struct seg {
 	struct entry *tab;
 	size_t n;
 	atomic_uchar *used;
+	/* Where the keys whose top bits are b start: dir[b] .. dir[b + 1]. */
+	uint32_t *dir;
+	int bits;
 };
 
 /* A segment being written. */
@@ -412,6 +415,27 @@ static char *cache_dir(const char *site_dir)
 
 /* ---- reading segments ---------------------------------------------------- */
 
+/* Keys are hashes, spread evenly over 64 bits: their top bits place
+ * them.  With about two slots a key, a lookup reads the slot and one
+ * entry, or (a key not here, as in every segment but the one that holds
+ * it) most often the slot alone: each read of a 4 MB table is a cache
+ * miss. */
+static void seg_index(struct seg *s)
+{
+	s->bits = 1;
+	while (s->bits < 24 && ((size_t)1 << s->bits) < 2 * s->n)
+		s->bits++;
+	size_t slots = (size_t)1 << s->bits;
+	s->dir = xmalloc((slots + 1) * sizeof *s->dir);
+	size_t j = 0;
+	for (size_t b = 0; b < slots; b++) {
+		while (j < s->n && (s->tab[j].k.h[0] >> (64 - s->bits)) < b)
+			j++;
+		s->dir[b] = (uint32_t)j;
+	}
+	s->dir[slots] = (uint32_t)s->n;
+}
+
 /* Reads a segment's table; returns 0, or -1 when the file is not a whole,
  * well-formed segment. */
 static int seg_load(struct seg *s, int fd)
@@ -425,7 +449,7 @@ static int seg_load(struct seg *s, int fd)
 	    read_at(fd, tr, TRAILER_SIZE, size - TRAILER_SIZE) < 0 || memcmp(tr + 16, SEG_MAGIC, 8))
 		return -1;
 	uint64_t n = rd64(tr), check = rd64(tr + 8);
-	if (n > (size - 8 - TRAILER_SIZE) / ENTRY_SIZE)
+	if (n > (size - 8 - TRAILER_SIZE) / ENTRY_SIZE || n > UINT32_MAX)
 		return -1;
 	uint64_t tab_off = size - TRAILER_SIZE - n * ENTRY_SIZE;
 	size_t tab_len = (size_t)(n * ENTRY_SIZE);
@@ -456,6 +480,7 @@ static int seg_load(struct seg *s, int fd)
 	}
 	free(raw);
 	s->used = xcalloc(s->n ? s->n : 1, sizeof *s->used);
+	seg_index(s);
 	s->fd = fd;
 	return 0;
 }
@@ -530,22 +555,12 @@ struct cache *cache_open(const char *site_dir)
 	return c;
 }
 
-/* Keys are hashes, spread evenly over 64 bits: a key's place guessed
- * from its value is found in a few probes where halving takes twenty,
- * each a cache miss in a segment of 100,000 entries.  A few guesses, then
- * halving, so no spread of keys makes it slower than halving alone. */
 static const struct entry *seg_find(const struct seg *s, const struct cache_key *k)
 {
-	size_t lo = 0, hi = s->n;
-	for (int step = 0; lo < hi; step++) {
+	size_t b = (size_t)(k->h[0] >> (64 - s->bits));
+	size_t lo = s->dir[b], hi = s->dir[b + 1];
+	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (step < 4 && hi - lo > 64) {
-			uint64_t a = s->tab[lo].k.h[0], b = s->tab[hi - 1].k.h[0], x = k->h[0];
-			if (x < a || x > b)
-				return NULL;
-			if (a != b)
-				mid = lo + (size_t)((unsigned __int128)(x - a) * (hi - 1 - lo) / (b - a));
-		}
 		int cmp = key_cmp(&s->tab[mid].k, k);
 		if (!cmp)
 			return &s->tab[mid];
@@ -729,6 +744,7 @@ static void seg_free(struct seg *s)
 	if (s->fd >= 0)
 		close(s->fd);
 	free(s->tab);
+	free(s->dir);
 	free((void *)s->used);
 	free(s->path);
 }

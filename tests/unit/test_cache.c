@@ -259,6 +259,58 @@ static void every_key_of_a_big_segment_is_found(void)
 	free(site);
 }
 
+/* Keys are placed by their top bits; keys that are not spread (all in
+ * the first or last place of the table, or at either end of the range)
+ * are still every one found, and keys between them are misses. */
+static void keys_crowded_in_one_place_are_all_found(void)
+{
+	char *site = new_site();
+	struct cache *c = cache_open(site);
+	char v[32];
+	for (uint64_t i = 0; i < 3000; i++) {
+		struct cache_key lo = { { i * 2, 7 } }, hi = { { UINT64_MAX - i * 2, 7 } };
+		snprintf(v, sizeof v, "low %llu", (unsigned long long)i);
+		cache_put(c, &lo, v, strlen(v));
+		snprintf(v, sizeof v, "high %llu", (unsigned long long)i);
+		cache_put(c, &hi, v, strlen(v));
+	}
+	cache_close(c, 1);
+	c = cache_open(site);
+	int found = 0, wrong = 0, phantom = 0;
+	for (uint64_t i = 0; i < 3000; i++) {
+		struct cache_key lo = { { i * 2, 7 } }, hi = { { UINT64_MAX - i * 2, 7 } };
+		struct cache_key gap = { { i * 2 + 1, 7 } }, other = { { i * 2, 8 } };
+		char *got = NULL;
+		size_t len;
+		snprintf(v, sizeof v, "low %llu", (unsigned long long)i);
+		if (cache_get(c, &lo, &got, &len)) {
+			found++;
+			wrong += strcmp(got, v) != 0;
+			free(got);
+		}
+		snprintf(v, sizeof v, "high %llu", (unsigned long long)i);
+		if (cache_get(c, &hi, &got, &len)) {
+			found++;
+			wrong += strcmp(got, v) != 0;
+			free(got);
+		}
+		if (cache_get(c, &gap, &got, &len)) {
+			phantom++;
+			free(got);
+		}
+		if (cache_get(c, &other, &got, &len)) {
+			phantom++;
+			free(got);
+		}
+	}
+	CHECK(found == 6000);
+	CHECK(wrong == 0);
+	CHECK(phantom == 0);
+	cache_close(c, 1);
+	fs_rm_rf(site);
+	free(site);
+}
+
 /* XXH64 as its specification gives it, in one piece, to check the key
  * hashed as its material comes. */
 static uint64_t ref_rotl(uint64_t x, int r)
@@ -450,6 +502,7 @@ int main(void)
 	RUN(entries_a_complete_build_did_not_use_are_compacted_away);
 	RUN(merging_small_segments_leaves_the_big_one_alone);
 	RUN(every_key_of_a_big_segment_is_found);
+	RUN(keys_crowded_in_one_place_are_all_found);
 	RUN(a_key_is_the_xxh64_of_its_material);
 	RUN(an_incomplete_build_never_drops_entries);
 	RUN(keys_differ_when_fields_are_split_differently);
