@@ -14,6 +14,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <linux/openat2.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,20 +168,55 @@ static const struct output_rec *index_find(const struct output_index *ix, const 
 	return NULL;
 }
 
-/* What a sweep removes (see sweep): with keep, every file not in it and
- * every folder left empty as well. */
-struct sweep_rules {
-	const struct output_rec *keep;
-	const struct output_index *ix; /* keep by path */
+/* What the sweep of a recycled folder leaves in it, for prune to work
+ * from without reading every folder again: paths inside staging, a folder
+ * before what it holds. */
+struct found {
+	char **rel;
+	int32_t *parent; /* index of the folder holding it in this list; -1: none */
+	unsigned char *is_dir;
+	size_t n, cap;
 };
 
-static long sweep(int dfd, struct buf *rel, const struct sweep_rules *sr);
+static int32_t found_add(struct found *f, const char *rel, int32_t parent, int is_dir)
+{
+	if (f->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 256;
+		f->rel = xrealloc(f->rel, f->cap * sizeof *f->rel);
+		f->parent = xrealloc(f->parent, f->cap * sizeof *f->parent);
+		f->is_dir = xrealloc(f->is_dir, f->cap);
+	}
+	f->rel[f->n] = xstrdup(rel);
+	f->parent[f->n] = parent;
+	f->is_dir[f->n] = (unsigned char)is_dir;
+	return (int32_t)f->n++;
+}
 
-/* Sweeps one entry of the folder dfd (rel: its path inside staging).
- * Returns 1 when it stays, 0 when it was removed; sets *unread when a
- * folder cannot be read or (without keep) written. */
-static int sweep_entry(int dfd, const char *name, unsigned char type, struct buf *rel,
-		       const struct sweep_rules *sr, int *unread)
+static void found_free(struct found *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		free(f->rel[i]);
+	free(f->rel);
+	free(f->parent);
+	free(f->is_dir);
+	memset(f, 0, sizeof *f);
+}
+
+static void drop_found(struct output *o)
+{
+	for (size_t i = 0; i < o->nfound; i++)
+		found_free(&o->found[i]);
+	free(o->found);
+	o->found = NULL;
+	o->nfound = 0;
+}
+
+static int sweep(int dfd, struct buf *rel, struct found *f, int32_t parent);
+
+/* Sweeps one entry of the folder dfd (rel: its path inside staging), noting
+ * what stays in f.  Returns -1 when a folder cannot be read or written. */
+static int sweep_entry(int dfd, const char *name, unsigned char type, struct buf *rel, struct found *f,
+		       int32_t parent)
 {
 	struct stat st;
 	if (type == DT_UNKNOWN)
@@ -190,82 +226,80 @@ static int sweep_entry(int dfd, const char *name, unsigned char type, struct buf
 	if (base)
 		buf_putc(rel, '/');
 	buf_puts(rel, name);
-	int stays;
+	int rc = 0;
 	if (type == DT_DIR) {
 		int sub = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		long n = sub < 0 ? -1 : sweep(sub, rel, sr);
-		*unread |= n < 0 || (!sr->keep && faccessat(dfd, name, W_OK | X_OK, AT_EACCESS) < 0);
-		stays = n != 0 || !sr->keep || unlinkat(dfd, name, AT_REMOVEDIR) < 0;
+		int32_t at = found_add(f, rel->ptr, parent, 1);
+		if (sub < 0 || sweep(sub, rel, f, at) < 0 || faccessat(dfd, name, W_OK | X_OK, AT_EACCESS) < 0)
+			rc = -1;
 	} else if (type == DT_REG) {
-		stays = !sr->keep || index_find(sr->ix, sr->keep, rel->ptr) || unlinkat(dfd, name, 0) < 0;
-	} else {
-		stays = unlinkat(dfd, name, 0) < 0;
+		found_add(f, rel->ptr, parent, 0);
+	} else if (unlinkat(dfd, name, 0) < 0) {
+		rc = -1;
 	}
 	buf_truncate(rel, base);
-	return stays;
+	return rc;
 }
 
 /* Removes what a staging folder must not hold below the open folder dfd
- * (rel: its path inside staging).  Always: symlinks, FIFOs and the like,
- * so no write follows a link out of the folder.  With keep, also every
- * file not in it and every folder left empty.  Returns how many entries
- * stay, or -1 when dfd (or, without keep, a folder below it) cannot be
- * read, or written.  Takes dfd. */
-static long sweep(int dfd, struct buf *rel, const struct sweep_rules *sr)
+ * (rel: its path inside staging): symlinks, FIFOs and the like, so no
+ * write follows a link out of the folder.  Returns 0, or -1 when a folder
+ * cannot be read or written: one that cannot be read may hide a symlink,
+ * one that cannot be written would fail the build.  Takes dfd. */
+static int sweep(int dfd, struct buf *rel, struct found *f, int32_t parent)
 {
 	DIR *dir = fdopendir(dfd);
 	if (!dir) {
 		close(dfd);
 		return -1;
 	}
-	long left = 0;
-	/* A folder that cannot be read may hide a symlink; one that cannot be
-	 * written would fail the build: neither is reused. */
-	int unread = 0;
+	int rc = 0;
 	struct dirent *e;
 	while ((e = readdir(dir)))
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			left += sweep_entry(dirfd(dir), e->d_name, e->d_type, rel, sr, &unread);
+			rc |= sweep_entry(dirfd(dir), e->d_name, e->d_type, rel, f, parent);
 	closedir(dir);
-	return unread && !sr->keep ? -1 : left;
+	return rc;
 }
 
 /* The folders at the top of staging are swept on every core: a site keeps
- * its thousands of pages in a few folders. */
+ * its thousands of pages in a few folders.  Each has its list of what
+ * stays; the last list holds the files at the top. */
 struct sweep_top {
 	int dfd;
-	const struct sweep_rules *sr;
 	char **dirs;
-	int *stays, *unread;
+	int *rc;
+	struct found *lists;
 };
 
 static void sweep_one_dir(void *ctx, size_t i)
 {
 	struct sweep_top *t = ctx;
 	struct buf rel = BUF_INIT;
-	t->stays[i] = sweep_entry(t->dfd, t->dirs[i], DT_DIR, &rel, t->sr, &t->unread[i]);
+	t->rc[i] = sweep_entry(t->dfd, t->dirs[i], DT_DIR, &rel, &t->lists[i], -1);
 	buf_free(&rel);
 }
 
-/* sweep at the top of staging (dfd, taken), with its folders in parallel. */
-static long sweep_staging(int dfd, const struct sweep_rules *sr, int jobs)
+/* sweep at the top of o's staging (dfd, taken), with its folders in
+ * parallel; o->found gets the lists of what stays. */
+static int sweep_staging(struct output *o, int dfd, int jobs)
 {
 	DIR *dir = fdopendir(dfd);
 	if (!dir) {
 		close(dfd);
 		return -1;
 	}
-	struct sweep_top t = { dirfd(dir), sr, NULL, NULL, NULL };
+	struct sweep_top t = { dirfd(dir), NULL, NULL, NULL };
+	struct found top = { 0 };
 	size_t n = 0, cap = 0;
-	long left = 0;
-	int unread = 0;
+	int rc = 0;
 	struct buf rel = BUF_INIT;
 	struct dirent *e;
 	while ((e = readdir(dir))) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		if (e->d_type != DT_DIR) {
-			left += sweep_entry(t.dfd, e->d_name, e->d_type, &rel, sr, &unread);
+			rc |= sweep_entry(t.dfd, e->d_name, e->d_type, &rel, &top, -1);
 			continue;
 		}
 		if (n == cap) {
@@ -274,26 +308,27 @@ static long sweep_staging(int dfd, const struct sweep_rules *sr, int jobs)
 		}
 		t.dirs[n++] = xstrdup(e->d_name);
 	}
-	t.stays = xcalloc(n ? n : 1, sizeof *t.stays);
-	t.unread = xcalloc(n ? n : 1, sizeof *t.unread);
+	t.rc = xcalloc(n ? n : 1, sizeof *t.rc);
+	t.lists = xcalloc(n + 1, sizeof *t.lists);
 	par_for(n, jobs, sweep_one_dir, &t);
 	for (size_t i = 0; i < n; i++) {
-		left += t.stays[i];
-		unread |= t.unread[i];
+		rc |= t.rc[i];
 		free(t.dirs[i]);
 	}
+	t.lists[n] = top;
+	o->found = t.lists;
+	o->nfound = n + 1;
 	free(t.dirs);
-	free(t.stays);
-	free(t.unread);
+	free(t.rc);
 	buf_free(&rel);
 	closedir(dir);
-	return unread && !sr->keep ? -1 : left;
+	return rc;
 }
 
 /* Makes ".OUT.back" (the site two builds ago, linked with OUT where the
  * two agree) the staging folder.  Only a folder quire made (it has the
  * marker) is taken.  Returns 0, or -1: staging must be made afresh. */
-static int recycle(const char *out_real, const char *staging, int jobs)
+static int recycle(struct output *o, const char *out_real, const char *staging, int jobs)
 {
 	char *back = sibling(out_real, ".back");
 	char *marker = xasprintf("%s/%s", back, OUTPUT_MARKER);
@@ -302,8 +337,7 @@ static int recycle(const char *out_real, const char *staging, int jobs)
 	if (lstat(back, &st) == 0 && S_ISDIR(st.st_mode) && lstat(marker, &st) == 0 &&
 	    S_ISREG(st.st_mode) && rename(back, staging) == 0) {
 		int fd = open(staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		struct sweep_rules sr = { NULL, NULL };
-		rc = fd >= 0 && access(staging, W_OK | X_OK) == 0 && sweep_staging(fd, &sr, jobs) >= 0 ? 0 : -1;
+		rc = fd >= 0 && access(staging, W_OK | X_OK) == 0 && sweep_staging(o, fd, jobs) == 0 ? 0 : -1;
 		/* What cannot be removed is set aside again, out of the way. */
 		if (rc < 0 && fs_rm_rf(staging) < 0)
 			rename(staging, back);
@@ -366,7 +400,9 @@ int output_begin(struct output *o, const char *site_dir, const char *out_dir,
 	char *suffix = xasprintf(".staging-%ld", (long)getpid());
 	o->staging = sibling(out_real, suffix);
 	free(suffix);
-	o->recycled = recycle(out_real, o->staging, jobs) == 0;
+	o->recycled = recycle(o, out_real, o->staging, jobs) == 0;
+	if (!o->recycled)
+		drop_found(o);
 	if (!o->recycled && mkdir(o->staging, 0777) < 0) {
 		diag_error(d, NULL, 0, 0, "cannot create a staging folder beside '%s': %s", out_dir, strerror(errno));
 		free(o->staging);
@@ -881,6 +917,7 @@ const char *output_staging(const struct output *o)
 
 static void release(struct output *o)
 {
+	drop_found(o);
 	if (o->lock_fd >= 0)
 		close(o->lock_fd);
 	if (o->prev_fd >= 0)
@@ -903,16 +940,50 @@ static void release(struct output *o)
 	o->staging = o->out_dir = NULL;
 }
 
-/* Removes what the site of two builds ago had and this build did not make. */
+/* Removes what the site of two builds ago had and this build did not make,
+ * from the lists the recycling sweep made (nothing but this build has
+ * written in staging since).  A folder goes when nothing it held stays;
+ * one the build put new files in is not empty, and stays. */
+struct pruning {
+	const struct output *o;
+	struct output_index ix;
+	atomic_int failed;
+};
+
+/* Removes rel from staging (a folder only when empty).  1 when something
+ * stays there; what the build put in its place (a file for a folder, a
+ * folder for a file, files in a folder) stays. */
+static int prune_one(const struct output *o, const char *rel, int is_dir, atomic_int *failed)
+{
+	if (unlinkat(o->staging_fd, rel, is_dir ? AT_REMOVEDIR : 0) == 0 || errno == ENOENT || errno == ENOTDIR)
+		return 0;
+	if (errno != EISDIR && errno != ENOTEMPTY && errno != EEXIST)
+		atomic_store(failed, 1);
+	return 1;
+}
+
+static void prune_list(void *ctx, size_t k)
+{
+	struct pruning *pr = ctx;
+	const struct found *f = &pr->o->found[k];
+	uint32_t *left = xcalloc(f->n ? f->n : 1, sizeof *left); /* what stays in each folder */
+	/* Backwards: what a folder holds comes before the folder. */
+	for (size_t i = f->n; i-- > 0;) {
+		int stays = f->is_dir[i] ? left[i] > 0 || prune_one(pr->o, f->rel[i], 1, &pr->failed) :
+			    index_find(&pr->ix, pr->o->recs, f->rel[i]) || prune_one(pr->o, f->rel[i], 0, &pr->failed);
+		if (stays && f->parent[i] >= 0)
+			left[f->parent[i]]++;
+	}
+	free(left);
+}
+
 static int prune(struct output *o)
 {
-	struct output_index ix = { NULL, 0 };
-	index_build(&ix, o->recs, o->nrecs);
-	int fd = open(o->staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	struct sweep_rules sr = { o->recs, &ix };
-	long n = fd < 0 ? -1 : sweep_staging(fd, &sr, o->jobs);
-	free(ix.slot);
-	return n < 0 ? -1 : 0;
+	struct pruning pr = { o, { NULL, 0 }, 0 };
+	index_build(&pr.ix, o->recs, o->nrecs);
+	par_for(o->nfound, o->jobs, prune_list, &pr);
+	free(pr.ix.slot);
+	return atomic_load(&pr.failed) ? -1 : 0;
 }
 
 /* Keeps the folder swapped out (the previous site) as the next build's

@@ -18,6 +18,7 @@
 #define OUTPUT_MARKER ".quire-output"
 
 struct output_rec;
+struct found;
 
 /* Records found by path: a hash table of their indices (+1; 0 is empty). */
 struct output_index {
@@ -38,6 +39,8 @@ struct output {
 	struct output_rec *prev, *recs; /* its records; this build's */
 	size_t nprev, nrecs, caprecs;
 	struct output_index prev_ix;    /* prev by path */
+	struct found *found;            /* what a recycled staging held (see prune) */
+	size_t nfound;
 	pthread_mutex_t lock;
 };
 

@@ -102,6 +102,7 @@ site r
 page "$S" a.md "A" "one"
 page "$S" b.md "B" "two"
 page "$S" gone/c.md "C" "three"
+page "$S" kept/k1.md "K1" "four"
 printf 'an asset file\n' > "$S/content/notes"
 mkdir -p "$S/content/sub"; printf 'x\n' > "$S/content/sub/data.txt"
 run "$S" build
@@ -119,7 +120,10 @@ check "the previous site's files were not written through (live links unchanged)
 [ "$(stat -c %i "$S/public/b.html")" = "$ino_b" ] && ok "a page both builds left alone is the same file" ||
 	not_ok "a page both builds left alone is the same file"
 contains "the edited page has its new text" "$S/public/a.html" "one, edited again"
-rm -r "$S/content/gone" "$S/content/notes" "$S/content/sub"
+rm -r "$S/content/gone" "$S/content/notes" "$S/content/sub" "$S/content/kept/k1.md"
+page "$S" kept/k2.md "K2" "five"
+printf 'stray\n' > "$S/.public.back/stray.html"
+mkdir -p "$S/.public.back/old/deep"; printf 'stray\n' > "$S/.public.back/old/deep/x.html"
 page "$S" notes/n.md "Notes" "a folder where a file was"
 printf 'now a file\n' > "$S/content/sub"
 page "$S" links/l.md "L" "a new section"
@@ -129,6 +133,10 @@ run "$S" build
 status_is "a build changing the site's shape into the recycled folder succeeds" "$RC" 0
 check "a deleted article's page is pruned" test ! -e "$S/public/gone/c.html"
 check "a deleted section's folder is pruned" test ! -e "$S/public/gone"
+check "a folder whose old pages all went but which has a new one stays" \
+	sh -c "test ! -e '$S/public/kept/k1.html' && test -f '$S/public/kept/k2.html'"
+check "files put in .public.back by hand are pruned, folders and all" \
+	sh -c "test ! -e '$S/public/stray.html' && test ! -e '$S/public/old'"
 check "a folder replaces a file of the same name" test -f "$S/public/notes/n.html"
 check "a file replaces a folder of the same name" test -f "$S/public/sub"
 check "a symlink planted in .public.back is not followed" sh -c "[ -z \"\$(ls -A '$TMP/outside')\" ]"
