@@ -352,9 +352,12 @@ static int cmp_scored(const void *a, const void *b)
 	return c ? c : x->page - y->page;
 }
 
+/* Grows by doubling (the capacity is the next power of two): a page
+ * linked from thousands costs a few reallocs, not thousands. */
 static void push_int(struct links_list *l, int v)
 {
-	l->v = xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+	if ((l->n & (l->n - 1)) == 0)
+		l->v = xrealloc(l->v, (l->n ? 2 * l->n : 1) * sizeof *l->v);
 	l->v[l->n++] = v;
 }
 

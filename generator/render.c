@@ -156,10 +156,44 @@ struct shape {
 
 static json_t *nav_new(const struct shape *sh, const struct site *s, const char *out);
 
+struct graph_job {
+	const struct site *s;
+	int jobs;
+	struct cache *c;
+	struct links_graph *graph;
+};
+
+static void graph_task(void *ctx)
+{
+	struct graph_job *j = ctx;
+	j->graph = links_graph_new(j->s, 5, j->jobs, j->c);
+}
+
+struct ref_job {
+	const struct site *s;
+	struct cache_key *ref;
+};
+
+/* What other pages show of page i: its title, path and summary. */
+static void ref_of(void *ctx, size_t i)
+{
+	struct ref_job *j = ctx;
+	const struct page *p = j->s->pages[i];
+	struct cache_keybuf kb;
+	cache_key_begin(NULL, &kb, "ref");
+	cache_key_str(&kb, page_title(p));
+	cache_key_str(&kb, p->out);
+	cache_key_str(&kb, page_str(p, "summary"));
+	j->ref[i] = cache_key_end(&kb);
+}
+
 static struct shape *shape_new(const struct site *s, int jobs, struct cache *c)
 {
 	size_t n = s->npages;
 	struct shape *sh = xcalloc(1, sizeof *sh);
+	/* Backlinks and related pages need nothing of the rest. */
+	struct graph_job gj = { s, jobs, c, NULL };
+	struct par_task *graph = par_start(jobs, graph_task, &gj);
 	sh->section = xcalloc(n + 1, sizeof *sh->section);
 	sh->kids = xcalloc(n + 1, sizeof *sh->kids);
 	sh->subs = xcalloc(n + 1, sizeof *sh->subs);
@@ -204,7 +238,6 @@ static struct shape *shape_new(const struct site *s, int jobs, struct cache *c)
 				}
 		}
 	}
-	sh->graph = links_graph_new(s, 5, jobs, c);
 	size_t articles = 0;
 	for (size_t i = 0; i < n; i++)
 		articles += s->pages[i]->kind == PAGE_ARTICLE;
@@ -213,15 +246,8 @@ static struct shape *shape_new(const struct site *s, int jobs, struct cache *c)
 	 * each page's title, path and summary are hashed once, not once for
 	 * every page that shows them. */
 	sh->ref = xcalloc(n + 1, sizeof *sh->ref);
-	for (size_t i = 0; i < n; i++) {
-		const struct page *p = s->pages[i];
-		struct cache_keybuf kb;
-		cache_key_begin(NULL, &kb, "ref");
-		cache_key_str(&kb, page_title(p));
-		cache_key_str(&kb, p->out);
-		cache_key_str(&kb, page_str(p, "summary"));
-		sh->ref[i] = cache_key_end(&kb);
-	}
+	struct ref_job rj = { s, sh->ref };
+	par_for(n, jobs, ref_of, &rj);
 	/* A folder's nav is hashed once, not once per page in it. */
 	sh->navs = json_object();
 	sh->nav_fp = xcalloc(n + 1, sizeof *sh->nav_fp);
@@ -244,6 +270,8 @@ static struct shape *shape_new(const struct site *s, int jobs, struct cache *c)
 		free(dir);
 	}
 	json_decref(first);
+	par_join(graph);
+	sh->graph = gj.graph;
 	return sh;
 }
 
