@@ -224,3 +224,11 @@ int utf8_is_valid(const char *s, size_t n)
 	}
 	return 1;
 }
+
+uint64_t str_hash(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+	return h;
+}

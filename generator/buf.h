@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct buf {
 	char *ptr;
@@ -21,6 +22,9 @@ void *xcalloc(size_t count, size_t n);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* FNV-1a: for tables of strings in memory (never stored; keys that
+ * persist are cache keys). */
+uint64_t str_hash(const char *s, size_t n);
 /* Returns a new string formatted like printf; caller frees. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -86,14 +86,6 @@ struct smap {
 	size_t cap, len;
 };
 
-static uint64_t str_hash(const char *s)
-{
-	uint64_t h = 14695981039346656037ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
 static struct smap_slot *smap_find(const struct smap *m, const char *key, uint64_t hash)
 {
 	if (!m->cap)
@@ -121,7 +113,7 @@ static void smap_insert_slot(struct smap *m, const char *key, size_t val, uint64
 /* Sets key → val; key must outlive the map (it is not copied). */
 static struct smap_slot *smap_put(struct smap *m, const char *key, size_t val)
 {
-	uint64_t hash = str_hash(key);
+	uint64_t hash = str_hash(key, strlen(key));
 	struct smap_slot *s = smap_find(m, key, hash);
 	if (s) {
 		s->val = val;
@@ -144,7 +136,7 @@ static struct smap_slot *smap_put(struct smap *m, const char *key, size_t val)
 
 static struct smap_slot *smap_get(const struct smap *m, const char *key)
 {
-	return smap_find(m, key, str_hash(key));
+	return smap_find(m, key, str_hash(key, strlen(key)));
 }
 
 static void smap_free(struct smap *m, int free_keys)
@@ -1971,7 +1963,7 @@ fail:
 static char *cache_path(git_repository *repo, const char *prefix)
 {
 	return xasprintf("%squire/history-v%d-%016llx.bin", git_repository_path(repo),
-			 CACHE_VERSION, (unsigned long long)str_hash(prefix));
+			 CACHE_VERSION, (unsigned long long)str_hash(prefix, strlen(prefix)));
 }
 
 /* Loads h from its cache file when one matches head and h->key. */

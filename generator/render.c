@@ -1251,10 +1251,17 @@ static void render_changes(struct render_env *e)
 	free(ch);
 }
 
+/* A tag: the pages carrying it are page[at .. at + n - 1], in page order. */
+struct tag {
+	const char *name;
+	size_t at, n;
+	size_t first; /* the tag's first use in the site: the order of equal names */
+};
+
 struct tag_job {
 	struct render_env *e;
-	json_t *tags;       /* name → [page indices] */
-	const char **names; /* sorted */
+	const int *page;
+	const struct tag *tags; /* in the order the topics page lists them */
 };
 
 /* The page of tag k: its pages in reading order. */
@@ -1289,19 +1296,18 @@ static void render_tag(void *ctx, size_t k)
 {
 	const struct tag_job *tj = ctx;
 	const struct site *s = tj->e->site;
-	json_t *idx = json_object_get(tj->tags, tj->names[k]);
-	size_t m = json_array_size(idx);
+	const struct tag *t = &tj->tags[k];
+	size_t m = t->n;
 	int *v = xcalloc(m ? m : 1, sizeof *v);
-	for (size_t j = 0; j < m; j++)
-		v[j] = (int)json_integer_value(json_array_get(idx, j));
+	memcpy(v, tj->page + t->at, m * sizeof *v);
 	struct order ord = { s, tj->e->shape->title };
 	if (m)
 		qsort_r(v, m, sizeof *v, cmp_reading, &ord);
-	char *out = tag_out(tj->names[k]);
-	char *title = xasprintf("Guidance tagged “%s”", tj->names[k]);
+	char *out = tag_out(t->name);
+	char *title = xasprintf("Guidance tagged “%s”", t->name);
 	json_t *c = base_ctx(tj->e, out, title);
 	free(title);
-	set_str(c, "tag", tj->names[k]);
+	set_str(c, "tag", t->name);
 	struct cache_key fp;
 	if (!reuse_refs(tj->e, out, "tag", c, v, m, &fp)) {
 		json_object_set_new(c, "pages", refs(s, out, v, m));
@@ -1312,58 +1318,114 @@ static void render_tag(void *ctx, size_t k)
 	free(out);
 }
 
+/* Topics in case-blind order; tags that differ only in case, in the order
+ * they first appear. */
+static int cmp_tag(const void *a, const void *b)
+{
+	const struct tag *x = a, *y = b;
+	int c = strcasecmp(x->name, y->name);
+	return c ? c : (x->first > y->first) - (x->first < y->first);
+}
+
+/* A site has thousands of tag uses and a few dozen tags: each use is
+ * looked up in a small table of the tags, not sorted with the rest. */
+struct tag_table {
+	uint32_t *slot; /* tag index + 1; 0: empty */
+	size_t mask;
+};
+
+static uint32_t tag_intern(struct tag_table *tt, struct tag **tags, size_t *n, const char *name, size_t use)
+{
+	if (2 * (*n + 1) > tt->mask + 1) {
+		size_t cap = tt->mask ? 2 * (tt->mask + 1) : 64;
+		free(tt->slot);
+		tt->slot = xcalloc(cap, sizeof *tt->slot);
+		tt->mask = cap - 1;
+		for (size_t k = 0; k < *n; k++) {
+			size_t h = (size_t)str_hash((*tags)[k].name, strlen((*tags)[k].name)) & tt->mask;
+			while (tt->slot[h])
+				h = (h + 1) & tt->mask;
+			tt->slot[h] = (uint32_t)k + 1;
+		}
+	}
+	size_t h = (size_t)str_hash(name, strlen(name)) & tt->mask;
+	for (; tt->slot[h]; h = (h + 1) & tt->mask)
+		if (!strcmp((*tags)[tt->slot[h] - 1].name, name))
+			return tt->slot[h] - 1;
+	if ((*n & (*n - 1)) == 0)
+		*tags = xrealloc(*tags, (*n ? 2 * *n : 1) * sizeof **tags);
+	(*tags)[*n] = (struct tag){ name, 0, 0, use };
+	tt->slot[h] = (uint32_t)*n + 1;
+	return (uint32_t)(*n)++;
+}
+
 static void render_tags(struct render_env *e)
 {
 	const struct site *s = e->site;
-	json_t *tags = json_object(); /* name → [page indices] */
+	struct tag *tags = NULL;
+	struct tag_table tt = { NULL, 0 };
+	uint32_t *of = NULL; /* per use: its tag */
+	int *user = NULL;    /* per use: its page */
+	size_t n = 0, nuse = 0, cap = 0;
 	for (size_t i = 0; i < s->npages; i++) {
-		size_t k;
+		size_t k, mine = nuse;
 		json_t *t;
 		json_array_foreach(json_object_get(s->pages[i]->data, "tags"), k, t) {
-			json_t *a = json_object_get(tags, json_string_value(t));
-			if (!a) {
-				a = json_array();
-				json_object_set_new(tags, json_string_value(t), a);
+			if (!json_is_string(t))
+				continue;
+			if (nuse == cap) {
+				cap = cap ? 2 * cap : 1024;
+				of = xrealloc(of, cap * sizeof *of);
+				user = xrealloc(user, cap * sizeof *user);
 			}
-			json_array_append_new(a, json_integer((json_int_t)i));
+			uint32_t id = tag_intern(&tt, &tags, &n, json_string_value(t), nuse);
+			int again = 0; /* a page lists a tag once, however often it names it */
+			for (size_t j = mine; j < nuse; j++)
+				again |= of[j] == id;
+			if (again)
+				continue;
+			of[nuse] = id;
+			user[nuse++] = (int)i;
+			tags[id].n++;
 		}
 	}
-	const char **names = xcalloc(json_object_size(tags) + 1, sizeof *names);
-	size_t n = 0;
-	const char *name;
-	json_t *a;
-	json_object_foreach(tags, name, a) names[n++] = name;
-	for (size_t x = 1; x < n; x++)
-		for (size_t y = x; y > 0 && strcasecmp(names[y - 1], names[y]) > 0; y--) {
-			const char *t = names[y];
-			names[y] = names[y - 1];
-			names[y - 1] = t;
-		}
+	free(tt.slot);
+	int *page = xcalloc(nuse + 1, sizeof *page);
+	for (size_t k = 0, at = 0; k < n; at += tags[k++].n)
+		tags[k].at = at;
+	size_t *fill = xcalloc(n + 1, sizeof *fill);
+	for (size_t j = 0; j < nuse; j++)
+		page[tags[of[j]].at + fill[of[j]]++] = user[j];
+	free(fill);
+	free(of);
+	free(user);
+	if (n)
+		qsort(tags, n, sizeof *tags, cmp_tag);
 	json_t *all = json_array();
 	json_t *claims = json_object();
 	for (size_t k = 0; k < n; k++) {
-		char *out = tag_out(names[k]);
+		char *out = tag_out(tags[k].name);
 		json_t *prev = json_object_get(claims, out);
 		if (prev)
 			diag_error(e->d, NULL, 0, 0, "tags '%s' and '%s' would both write %s; rename one",
-				   json_string_value(prev), names[k], out);
-		json_object_set_new(claims, out, json_string(names[k]));
+				   json_string_value(prev), tags[k].name, out);
+		json_object_set_new(claims, out, json_string(tags[k].name));
 		json_t *t = json_object();
-		set_str(t, "name", names[k]);
+		set_str(t, "name", tags[k].name);
 		set_own(t, "url", site_rel_url("tags/index.html", out));
-		json_object_set_new(t, "count", json_integer((json_int_t)json_array_size(json_object_get(tags, names[k]))));
+		json_object_set_new(t, "count", json_integer((json_int_t)tags[k].n));
 		json_array_append_new(all, t);
 		free(out);
 	}
-	struct tag_job tj = { e, tags, names };
+	struct tag_job tj = { e, page, tags };
 	par_for(n, e->jobs, render_tag, &tj);
 	json_t *c = base_ctx(e, "tags/index.html", "All topics");
 	json_object_set_new(c, "tags", all);
 	emit(e, "tags/index.html", "tags", c);
 	json_decref(c);
 	json_decref(claims);
-	free(names);
-	json_decref(tags);
+	free(tags);
+	free(page);
 }
 
 static void render_az(struct render_env *e)

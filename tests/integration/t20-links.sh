@@ -71,6 +71,16 @@ printf -- '---\ntitle: A\ntags: [Data Protection, data-protection]\n---\n' > "$S
 run "$S" build
 contains "tags with one slug collide" "$ERR" "would both write tags/data-protection.html"
 
+# The topics page: case-blind order; a tag named twice by one page counts it once.
+site tagorder
+printf -- '---\ntitle: A\ntags: [zeta, Alpha, zeta]\n---\n' > "$S/content/a.md"
+printf -- '---\ntitle: B\ntags: [beta]\n---\n' > "$S/content/b.md"
+run "$S" build
+status_is "a page naming a tag twice builds" "$RC" 0
+check "topics are listed in case-blind order" sh -c "tr '<' '\n' < '$S/public/tags/index.html' | grep -E '^a href=\"(alpha|beta|zeta)' | cut -d'\"' -f2 | tr '\n' ' ' | grep -qx 'alpha.html beta.html zeta.html '"
+contains "a tag named twice by one page counts it once" "$S/public/tags/index.html" 'zeta</a> <span class="count">(1)</span>'
+check "and lists it once" sh -c "[ \$(grep -o '>A</a>' '$S/public/tags/zeta.html' | wc -l) = 1 ]"
+
 # Aliases
 site al
 printf -- '---\ntitle: New home\naliases: [old/place, legacy.html]\n---\nBody\n' > "$S/content/new.md"

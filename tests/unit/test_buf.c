@@ -82,8 +82,19 @@ static void printf_appends_what_snprintf_gives_at_every_length(void)
 	free(s);
 }
 
+/* FNV-1a as published (the history cache's file name is made with it, so
+ * a change would orphan every site's cache). */
+static void str_hash_is_fnv1a(void)
+{
+	CHECK(str_hash("", 0) == 0xcbf29ce484222325ULL);
+	CHECK(str_hash("a", 1) == 0xaf63dc4c8601ec8cULL);
+	CHECK(str_hash("foobar", 6) == 0x85944171f73967e8ULL);
+	CHECK(str_hash("ab", 1) == str_hash("a", 1));
+}
+
 int main(void)
 {
+	RUN(str_hash_is_fnv1a);
 	RUN(printf_appends_what_snprintf_gives_at_every_length);
 	RUN(utf8_check_agrees_with_jansson_on_every_short_sequence);
 	RUN(utf8_check_finds_a_bad_byte_deep_in_ascii);
