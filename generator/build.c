@@ -1417,6 +1417,15 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	} else if (r.site.cfg.history) {
 		r.hist = hist_load_ex(o->site_dir, !o->check_only, d);
 	}
+	if (r.hist && !o->cache) {
+		size_t asked;
+		hist_settle_state(r.hist, sc.md, sc.mdst, sc.nmd, r.start_ns, !o->check_only, &asked, d);
+		if (r.timings && hist_head(r.hist)[0] && asked == SIZE_MAX)
+			fprintf(stderr, "working-tree state: read whole from git\n");
+		else if (r.timings && hist_head(r.hist)[0])
+			fprintf(stderr, "working-tree state: %zu of %zu sources asked, the rest as the last build saw them\n",
+				asked, sc.nmd);
+	}
 	/* The walk frees far more than it keeps: give it back before the
 	 * pages take their share (peak memory is measured, see bench). */
 	if (r.hist && !hist_from_cache(r.hist))

@@ -25,6 +25,7 @@
 #include <git2.h>
 
 #include "buf.h"
+#include "status.h"
 #include "cache.h"
 
 /* ---- arena: the many small strings that live as long as the history ---- */
@@ -244,6 +245,8 @@ struct history {
 	struct smap byfinal;    /* newest path → index in files */
 	struct smap live;       /* .md paths at HEAD (arena keys) */
 	struct smap dirty;      /* paths with uncommitted changes (malloc'd keys) */
+	struct status_index index; /* git's index file when the state was read */
+	struct status_memo *memo;  /* the last build's state, until settled */
 	const char **move_from, **move_to;
 	size_t nmoves;
 };
@@ -2113,10 +2116,24 @@ struct history *hist_load_ex(const char *site_dir, int save_cache, struct diag *
 		return h;
 	}
 	h->shallow = git_repository_is_shallow(h->repo) == 1;
-	if (hist_refresh_state(h, d) < 0)
+	int unborn = git_repository_head_unborn(h->repo) == 1 ||
+		     git_reference_name_to_id(&head, h->repo, "HEAD") < 0;
+	/* Taken before git reads the state: an index changed meanwhile is
+	 * another index to the next build. */
+	status_index_of(h->repo, &h->index);
+	if (!unborn)
+		h->memo = status_memo_load(h->repo, h->prefix, &head, &h->index);
+	if (h->memo) {
+		/* The sources that changed since are asked about one by one once
+		 * they are known (hist_settle_state); the index they are compared
+		 * with is read now, beside the sources. */
+		git_index *ix;
+		if (git_repository_index(&ix, h->repo) == 0)
+			git_index_free(ix);
+	} else if (hist_refresh_state(h, d) < 0) {
 		return h;
-	if (git_repository_head_unborn(h->repo) == 1 ||
-	    git_reference_name_to_id(&head, h->repo, "HEAD") < 0)
+	}
+	if (unborn)
 		return h; /* no commits yet: every article is untracked */
 	git_oid_tostr(h->head, sizeof(h->head), &head);
 	if (cache_key(h->repo, h->prefix, &h->key) == 0) {
@@ -2226,6 +2243,77 @@ int hist_refresh_state(struct history *h, struct diag *d)
 fail:
 	git_status_list_free(list);
 	free(spec);
+	return rc;
+}
+
+/* More changed sources than this, and git reads the whole state at once. */
+#define STATE_ONE_BY_ONE 64
+
+static void mark_dirty(struct history *h, const char *rel)
+{
+	char *key = xasprintf("content/%s", rel);
+	if (!smap_get(&h->dirty, key))
+		smap_put(&h->dirty, key, 1);
+	else
+		free(key);
+}
+
+/* The state of the sources the memo does not vouch for, from git; 0, or
+ * -1 when git could not tell one (or there were many). */
+static int state_of_changed(struct history *h, char *const *rel, const size_t *changed, size_t nch,
+			    unsigned char *dirty)
+{
+	if (nch > STATE_ONE_BY_ONE)
+		return -1;
+	for (size_t k = 0; k < nch; k++) {
+		char *site_path = xasprintf("content/%s", rel[changed[k]]);
+		int st = status_of_file(h->repo, h->prefix, site_path);
+		free(site_path);
+		if (st < 0)
+			return -1;
+		dirty[changed[k]] = (unsigned char)st;
+	}
+	return 0;
+}
+
+int hist_settle_state(struct history *h, char *const *rel, const struct scan_stat *st, size_t n,
+		      int64_t start_ns, int save, size_t *asked, struct diag *d)
+{
+	int rc = 0, known = 0;
+	*asked = SIZE_MAX;
+	if (!h->repo || !h->head[0]) {
+		status_memo_free(h->memo);
+		h->memo = NULL;
+		return 0;
+	}
+	unsigned char *dirty = xcalloc(n + 1, 1);
+	if (h->memo) {
+		size_t *changed;
+		size_t nch = status_memo_apply(h->memo, rel, st, n, dirty, &changed);
+		status_memo_free(h->memo);
+		h->memo = NULL;
+		if (state_of_changed(h, rel, changed, nch, dirty) == 0) {
+			*asked = nch;
+			for (size_t i = 0; i < n; i++)
+				if (dirty[i])
+					mark_dirty(h, rel[i]);
+			known = nch == 0; /* the memo says it all already */
+		} else {
+			rc = hist_refresh_state(h, d);
+		}
+		free(changed);
+	}
+	if (rc == 0 && save && !known) {
+		git_oid head;
+		for (size_t i = 0; i < n; i++) {
+			char *key = xasprintf("content/%s", rel[i]);
+			dirty[i] = smap_get(&h->dirty, key) != NULL;
+			free(key);
+		}
+		if (git_oid_fromstr(&head, h->head) == 0)
+			status_memo_save(h->repo, h->prefix, &head, &h->index, rel, st, dirty, n, start_ns);
+	}
+	free(dirty);
 	return rc;
 }
 
@@ -2347,6 +2435,7 @@ void hist_free(struct history *h)
 	history_clear_files(h);
 	smap_free(&h->live, 0);
 	smap_free(&h->dirty, 1);
+	status_memo_free(h->memo);
 	git_repository_free(h->repo);
 	free(h->prefix);
 	arena_free(h->arena);

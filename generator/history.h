@@ -35,7 +35,9 @@
  * hist_load reuses it instead of walking when HEAD, the site folder's place
  * in the work tree, the mailmap sources and the shallow boundary are
  * unchanged.  A damaged, truncated or stale cache is ignored.  The working
- * tree's state is never cached: it is read fresh every time.
+ * tree's state is read from git, or, for the sources that did not change
+ * since the last build at the same HEAD and git index, taken from what
+ * that build saw (see status.h and hist_settle_state).
  */
 #ifndef QUIRE_HISTORY_H
 #define QUIRE_HISTORY_H
@@ -44,6 +46,7 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "scan.h"
 
 enum hist_change { HIST_ADDED, HIST_MODIFIED, HIST_RENAMED, HIST_DELETED };
 
@@ -94,6 +97,15 @@ struct history *hist_load_ex(const char *site_dir, int save_cache, struct diag *
  * the load may run beside other work without raising peak memory.  A
  * wrong guess only costs time. */
 int hist_cache_current(const char *site_dir);
+/* Completes a loaded history's working-tree state once the sources are
+ * known (rel: relative to content/, sorted, with their identities st):
+ * hist_load may have taken the last build's state (status.h) and left the
+ * sources changed since to this.  With save, keeps the state for the next
+ * build.  *asked: how many sources git was asked about one by one
+ * (SIZE_MAX: git read the whole state).  Call before hist_state; 0, or -1
+ * after reporting a git fault. */
+int hist_settle_state(struct history *h, char *const *rel, const struct scan_stat *st, size_t n,
+		      int64_t start_ns, int save, size_t *asked, struct diag *d);
 /* An empty history, as for a site in no repository (for `history: false`).
  * Caller frees with hist_free. */
 struct history *hist_empty(void);

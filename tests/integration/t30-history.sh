@@ -60,6 +60,45 @@ contains "a new untracked article builds without history" "$S/public/guide/fresh
 check "an untracked article has no history page" test ! -f "$S/public/guide/fresh.history.html"
 git -C "$S" checkout -q -- . ; rm -f "$S/content/guide/fresh.md"
 
+# The working tree's state is remembered between builds: a rebuild asks
+# git only about the sources changed since, and the answer is still git's.
+state() { # WANT DESCRIPTION: rebuilds, checking how the state was found
+	n=$(QUIRE_TIMINGS=1 "$QUIRE" build -s "$S" 2>&1 | grep '^working-tree state:')
+	case "$n" in *"$1"*) ok "$2" ;; *) not_ok "$2" "$n" ;; esac
+}
+M=$S/public/guide/monitoring.html
+sleep 2.2
+run "$S" build
+check "the state is kept in the git dir" sh -c "ls '$S'/.git/quire/status-v1-*.bin"
+state "0 of 2 sources asked" "a rebuild with nothing changed asks git about no source"
+lacks "a clean article is clean" "$M" "changes that are not committed"
+echo "Uncommitted words." >> "$S/content/guide/monitoring.md"
+state "1 of 2 sources asked" "an edited source is the one git is asked about"
+contains "and it has uncommitted changes" "$M" "changes that are not committed"
+sleep 2.2
+run "$S" build
+state "0 of 2 sources asked" "once settled, the edited source is remembered"
+contains "as having uncommitted changes" "$M" "changes that are not committed"
+git -C "$S" show HEAD:content/guide/monitoring.md > "$S/content/guide/monitoring.md"
+state "1 of 2 sources asked" "a source put back as committed is asked about"
+lacks "and is clean again" "$M" "changes that are not committed"
+echo "Staged words." >> "$S/content/guide/monitoring.md"
+sleep 2.2
+run "$S" build
+git -C "$S" add content/guide/monitoring.md
+state "read whole" "a changed git index has git read the whole state"
+contains "staged changes are uncommitted changes" "$M" "changes that are not committed"
+commit "2026-05-01T13:00:00+00:00" "Sam Okafor" "Staged words"
+state "read whole" "a new HEAD has git read the whole state"
+lacks "a committed article is clean" "$M" "changes that are not committed"
+sleep 2.2
+run "$S" build
+for f in "$S"/.git/quire/status-v1-*.bin; do printf 'x' >> "$f"; done
+echo "Damage test." >> "$S/content/guide/other.md"
+state "read whole" "a damaged record of the state is not used"
+contains "and the state is still right" "$S/public/guide/other.html" "changes that are not committed"
+git -C "$S" checkout -q -- .
+
 # A merge: the branch's own commits carry the credit.
 git -C "$S" checkout -q -b side
 page "$S" guide/other.md "Other" "See [[monitoring]]. Edited on a branch."

@@ -1,0 +1,273 @@
+/* status: git status per source, remembered between builds (see status.h).
+ *
+ * The memo file: "QSTATUS1", HEAD (20 bytes), the index (present, then
+ * dev, ino, size, mtime, ctime as u64), the number of sources (u64), then
+ * per source its path (ending with a NUL), its identity (five u64) and its
+ * state (one byte); last, an FNV-1a of all that (u64).  Numbers are
+ * little-endian. */
+#include "status.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "sources.h"
+
+#define MEMO_MAGIC "QSTATUS1"
+#define MEMO_MAX_SIZE (256u << 20)
+
+struct status_memo {
+	unsigned char *data;
+	size_t n;
+	const char **rel; /* into data, NUL-terminated there */
+	struct scan_stat *st;
+	unsigned char *dirty;
+};
+
+static void stat_id(const struct stat *s, struct scan_stat *out)
+{
+	*out = (struct scan_stat){ (uint64_t)s->st_dev, (uint64_t)s->st_ino, (uint64_t)s->st_size,
+				   (int64_t)s->st_mtim.tv_sec * 1000000000 + s->st_mtim.tv_nsec,
+				   (int64_t)s->st_ctim.tv_sec * 1000000000 + s->st_ctim.tv_nsec };
+}
+
+static int same_id(const struct scan_stat *a, const struct scan_stat *b)
+{
+	return a->dev == b->dev && a->ino == b->ino && a->size == b->size && a->mtime_ns == b->mtime_ns &&
+	       a->ctime_ns == b->ctime_ns;
+}
+
+void status_index_of(git_repository *repo, struct status_index *out)
+{
+	char *path = xasprintf("%sindex", git_repository_path(repo));
+	struct stat s;
+	memset(out, 0, sizeof *out);
+	if (stat(path, &s) == 0) {
+		out->present = 1;
+		stat_id(&s, &out->st);
+	}
+	free(path);
+}
+
+static char *memo_path(git_repository *repo, const char *prefix)
+{
+	return xasprintf("%squire/status-v1-%016llx.bin", git_repository_path(repo),
+			 (unsigned long long)str_hash(prefix, strlen(prefix)));
+}
+
+static void put_u64(struct buf *b, uint64_t v)
+{
+	unsigned char t[8];
+	for (int i = 0; i < 8; i++)
+		t[i] = (unsigned char)(v >> (8 * i));
+	buf_put(b, (const char *)t, 8);
+}
+
+static uint64_t get_u64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void put_id(struct buf *b, const struct scan_stat *st)
+{
+	put_u64(b, st->dev);
+	put_u64(b, st->ino);
+	put_u64(b, st->size);
+	put_u64(b, (uint64_t)st->mtime_ns);
+	put_u64(b, (uint64_t)st->ctime_ns);
+}
+
+static void get_id(const unsigned char *p, struct scan_stat *st)
+{
+	*st = (struct scan_stat){ get_u64(p), get_u64(p + 8), get_u64(p + 16), (int64_t)get_u64(p + 24),
+				  (int64_t)get_u64(p + 32) };
+}
+
+/* The header every memo of this HEAD and index starts with. */
+static void put_header(struct buf *b, const git_oid *head, const struct status_index *ix)
+{
+	buf_put(b, MEMO_MAGIC, 8);
+	buf_put(b, (const char *)head->id, GIT_OID_RAWSZ);
+	buf_putc(b, (char)ix->present);
+	put_id(b, &ix->st);
+}
+
+static unsigned char *read_all(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat s;
+	unsigned char *data = NULL;
+	size_t got = 0;
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &s) < 0 || !S_ISREG(s.st_mode) || (uint64_t)s.st_size > MEMO_MAX_SIZE)
+		goto fail;
+	data = xmalloc((size_t)s.st_size + 1);
+	while (got < (size_t)s.st_size) {
+		ssize_t r = read(fd, data + got, (size_t)s.st_size - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			goto fail;
+		got += (size_t)r;
+	}
+	close(fd);
+	*len = got;
+	return data;
+fail:
+	free(data);
+	close(fd);
+	return NULL;
+}
+
+/* Indexes the memo's sources; -1 when one runs past the end. */
+static int parse_entries(struct status_memo *m, const unsigned char *p, size_t len)
+{
+	if (len < 8)
+		return -1;
+	uint64_t n = get_u64(p);
+	size_t off = 8;
+	if (n > len / 42)
+		return -1;
+	m->rel = xcalloc(n ? n : 1, sizeof *m->rel);
+	m->st = xcalloc(n ? n : 1, sizeof *m->st);
+	m->dirty = xcalloc(n ? n : 1, 1);
+	for (uint64_t i = 0; i < n; i++) {
+		const unsigned char *end = memchr(p + off, '\0', len - off);
+		if (!end || (size_t)(end - p) + 1 + 41 > len)
+			return -1;
+		m->rel[i] = (const char *)p + off;
+		off = (size_t)(end - p) + 1;
+		get_id(p + off, &m->st[i]);
+		m->dirty[i] = p[off + 40] != 0;
+		off += 41;
+	}
+	m->n = (size_t)n;
+	return off == len ? 0 : -1;
+}
+
+struct status_memo *status_memo_load(git_repository *repo, const char *prefix, const git_oid *head,
+				     const struct status_index *ix)
+{
+	char *path = memo_path(repo, prefix);
+	size_t len = 0;
+	unsigned char *data = read_all(path, &len);
+	struct buf hdr = BUF_INIT;
+	struct status_memo *m = NULL;
+	free(path);
+	if (!data)
+		return NULL;
+	put_header(&hdr, head, ix);
+	if (len < hdr.len + 8 || memcmp(data, hdr.ptr, hdr.len) ||
+	    str_hash((const char *)data, len - 8) != get_u64(data + len - 8))
+		goto fail;
+	m = xcalloc(1, sizeof *m);
+	m->data = data;
+	if (parse_entries(m, data + hdr.len, len - 8 - hdr.len) < 0)
+		goto fail;
+	buf_free(&hdr);
+	return m;
+fail:
+	buf_free(&hdr);
+	if (m)
+		status_memo_free(m);
+	else
+		free(data);
+	return NULL;
+}
+
+size_t status_memo_apply(const struct status_memo *m, char *const *rel, const struct scan_stat *st, size_t n,
+			 unsigned char *dirty, size_t **changed)
+{
+	size_t nch = 0, j = 0;
+	*changed = xcalloc(n ? n : 1, sizeof **changed);
+	/* Both lists come in the scan's order: a merge, not a lookup each. */
+	for (size_t i = 0; i < n; i++) {
+		int c = 1;
+		while (j < m->n && (c = strcmp(m->rel[j], rel[i])) < 0)
+			j++;
+		if (j < m->n && c == 0 && same_id(&m->st[j], &st[i]))
+			dirty[i] = m->dirty[j];
+		else
+			(*changed)[nch++] = i;
+	}
+	return nch;
+}
+
+int status_of_file(git_repository *repo, const char *prefix, const char *site_path)
+{
+	unsigned int flags = 0;
+	char *path = xasprintf("%s%s", prefix, site_path);
+	int rc = git_status_file(&flags, repo, path);
+	free(path);
+	if (rc < 0) {
+		git_error_clear();
+		return -1;
+	}
+	/* as a status list without untracked files would list it */
+	return (flags & ~(unsigned int)(GIT_STATUS_WT_NEW | GIT_STATUS_IGNORED)) != 0;
+}
+
+void status_memo_save(git_repository *repo, const char *prefix, const git_oid *head,
+		      const struct status_index *ix, char *const *rel, const struct scan_stat *st,
+		      const unsigned char *dirty, size_t n, int64_t start_ns)
+{
+	if (ix->present && !sources_settled(&ix->st, start_ns))
+		return;
+	struct buf b = BUF_INIT;
+	char *path = memo_path(repo, prefix), *tmp = xasprintf("%s.XXXXXX", path);
+	char *dir = xstrdup(path);
+	int fd = -1;
+	*strrchr(dir, '/') = '\0';
+	put_header(&b, head, ix);
+	size_t count_at = b.len;
+	uint64_t count = 0;
+	put_u64(&b, 0);
+	for (size_t i = 0; i < n; i++) {
+		if (!sources_settled(&st[i], start_ns))
+			continue;
+		buf_put(&b, rel[i], strlen(rel[i]) + 1);
+		put_id(&b, &st[i]);
+		buf_putc(&b, (char)(dirty[i] != 0));
+		count++;
+	}
+	for (int i = 0; i < 8; i++)
+		b.ptr[count_at + (size_t)i] = (char)(count >> (8 * i));
+	put_u64(&b, str_hash(b.ptr, b.len));
+	if ((mkdir(dir, 0777) < 0 && errno != EEXIST) || (fd = mkstemp(tmp)) < 0)
+		goto done;
+	size_t done = 0;
+	while (done < b.len) {
+		ssize_t w = write(fd, b.ptr + done, b.len - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		done += (size_t)w;
+	}
+	if (close(fd) < 0 || done < b.len || rename(tmp, path) < 0)
+		unlink(tmp);
+done:
+	buf_free(&b);
+	free(path);
+	free(tmp);
+	free(dir);
+}
+
+void status_memo_free(struct status_memo *m)
+{
+	if (!m)
+		return;
+	free(m->data);
+	free(m->rel);
+	free(m->st);
+	free(m->dirty);
+	free(m);
+}

@@ -1,0 +1,57 @@
+/* status: which Markdown sources have uncommitted changes (git status),
+ * with what the last build learnt of it kept in the git dir, so that a
+ * rebuild asks git only about the files that changed since.
+ *
+ * A source's state is git's: staged or unstaged changes against HEAD.
+ * The memo (<gitdir>/quire/status-v1-<hash of the site folder>.bin,
+ * written atomically) holds HEAD, the identity of git's index file and,
+ * per source, its identity as the scan found it (see scan_stat) and its
+ * state.  It is used only at the same HEAD with the same index file (git
+ * replaces the index through a lock file: any change is a new file), and
+ * per source only for the same identity.  A source or an index changed in
+ * the two seconds before a build is never remembered (sources_settled),
+ * since a second change within one tick of the file system's clock could
+ * leave its identity as it was. */
+#ifndef QUIRE_STATUS_H
+#define QUIRE_STATUS_H
+
+#include <git2.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scan.h"
+
+/* git's index file: present or not, and its identity. */
+struct status_index {
+	int present;
+	struct scan_stat st;
+};
+
+void status_index_of(git_repository *repo, struct status_index *out);
+
+struct status_memo;
+
+/* The memo of the site at prefix, made at head with the index ix; NULL
+ * when there is none such (or it is damaged). */
+struct status_memo *status_memo_load(git_repository *repo, const char *prefix, const git_oid *head,
+				     const struct status_index *ix);
+
+/* Sources (rel: relative to content/, with their identities st) the memo
+ * does not vouch for: their indices into changed (n entries, caller
+ * frees), in order.  Sets dirty[i] for the others. */
+size_t status_memo_apply(const struct status_memo *m, char *const *rel, const struct scan_stat *st, size_t n,
+			 unsigned char *dirty, size_t **changed);
+
+/* git's answer for one source (site_path: relative to the site folder): 1
+ * with uncommitted changes, 0 without, -1 when git cannot tell. */
+int status_of_file(git_repository *repo, const char *prefix, const char *site_path);
+
+/* Saves the memo for the n sources with their states dirty (silent on
+ * failure: a read-only git dir just has none). */
+void status_memo_save(git_repository *repo, const char *prefix, const git_oid *head,
+		      const struct status_index *ix, char *const *rel, const struct scan_stat *st,
+		      const unsigned char *dirty, size_t n, int64_t start_ns);
+
+void status_memo_free(struct status_memo *m);
+
+#endif
