@@ -1446,7 +1446,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	store_sources(&r);
 	/* Two passes over every page's title and headings, one per core. */
 	struct par_task *env_task = r.cache ? par_start(r.jobs, link_env_task, &r) : NULL;
-	r.ix = links_index_new(&r.site);
+	r.ix = links_index_new(&r.site, r.jobs);
 	par_join(env_task);
 	size_t articles = 0;
 	for (size_t i = 0; i < r.site.npages; i++)

@@ -35,18 +35,31 @@ static void index_add(json_t *map, const char *key, int i)
 	free(k);
 }
 
-struct links_index *links_index_new(const struct site *s)
+struct index_job {
+	const struct site *s;
+	json_t *map;
+	int by_title;
+};
+
+static void index_fill(void *ctx)
+{
+	struct index_job *j = ctx;
+	for (size_t i = 0; i < j->s->npages; i++) {
+		const struct page *p = j->s->pages[i];
+		const char *key = j->by_title ? page_title(p) : p->name;
+		if (key && *key)
+			index_add(j->map, key, (int)i);
+	}
+}
+
+struct links_index *links_index_new(const struct site *s, int jobs)
 {
 	struct links_index *ix = xcalloc(1, sizeof *ix);
-	ix->by_name = json_object();
-	ix->by_title = json_object();
-	for (size_t i = 0; i < s->npages; i++) {
-		const struct page *p = s->pages[i];
-		if (p->name && *p->name)
-			index_add(ix->by_name, p->name, (int)i);
-		if (*page_title(p))
-			index_add(ix->by_title, page_title(p), (int)i);
-	}
+	/* The two maps are made side by side. */
+	struct index_job names = { s, ix->by_name = json_object(), 0 }, titles = { s, ix->by_title = json_object(), 1 };
+	struct par_task *t = par_start(jobs, index_fill, &titles);
+	index_fill(&names);
+	par_join(t);
 	return ix;
 }
 

@@ -10,9 +10,9 @@
 
 struct links_index;
 
-/* Builds the name and title lookup for wiki links over every page of s.
+/* Builds the name and title lookup for wiki links over every page of s (on up to jobs threads).
  * Call after all pages are added. */
-struct links_index *links_index_new(const struct site *s);
+struct links_index *links_index_new(const struct site *s, int jobs);
 void links_index_free(struct links_index *ix);
 
 /* State for resolving the links of one page (use as md_link_fn ctx). */

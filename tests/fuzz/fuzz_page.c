@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *text = (const char *)data;
 	if (fm_split(text, size, me->src, &parts, d) == 0) {
 		json_decref(fm_parse_yaml(text + parts.yaml_off, parts.yaml_len, me->src, parts.yaml_line, d));
-		struct links_index *ix = links_index_new(&s);
+		struct links_index *ix = links_index_new(&s, 1);
 		struct md_doc doc;
 		if (md_parse(&doc, text + parts.body_off, size - parts.body_off, parts.body_line, 0) == 0) {
 			md_expand_wikilinks(&doc);
