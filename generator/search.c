@@ -973,15 +973,31 @@ static void merge_postings(void *ctx, size_t t)
 	}
 }
 
+/* Batches are checked on every core. */
+struct checking {
+	const char *const *p;
+	const size_t *len;
+	struct batch_parts *bp;
+	atomic_int bad;
+};
+
+static void check_one(void *ctx, size_t b)
+{
+	struct checking *c = ctx;
+	if (batch_check(c->p[b], c->len[b], &c->bp[b]) < 0)
+		atomic_store(&c->bad, 1);
+}
+
 int search_merge_encoded_many(struct search_index *s, const char *const *p, const size_t *len, size_t n,
 			      int jobs)
 {
 	struct batch_parts *bp = xcalloc(n ? n : 1, sizeof *bp);
-	for (size_t b = 0; b < n; b++)
-		if (batch_check(p[b], len[b], &bp[b]) < 0) {
-			free(bp);
-			return -1;
-		}
+	struct checking c = { p, len, bp, 0 };
+	par_for(n, jobs, check_one, &c);
+	if (atomic_load(&c.bad)) {
+		free(bp);
+		return -1;
+	}
 	uint32_t **map = xcalloc(n ? n : 1, sizeof *map), *base = xcalloc(n ? n : 1, sizeof *base);
 	for (size_t b = 0; b < n; b++) {
 		base[b] = (uint32_t)s->ndocs;
