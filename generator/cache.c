@@ -181,7 +181,7 @@ static uint64_t xxh64(const void *data, size_t len, uint64_t seed)
 
 #define KEY_SEED2 0x2545F4914F6CDD1DULL
 
-/* Hashes len bytes into both halves of the key (see key_put). */
+/* Hashes len bytes into the key's state (see key_put). */
 static void key_put_slow(struct cache_keybuf *kb, const void *data, size_t len)
 {
 	const unsigned char *p = data;
@@ -194,14 +194,11 @@ static void key_put_slow(struct cache_keybuf *kb, const void *data, size_t len)
 		len -= take;
 		if (kb->fill < 32)
 			return;
-		xxh_stripe(kb->v[0], kb->stripe);
-		xxh_stripe(kb->v[1], kb->stripe);
+		xxh_stripe(kb->v, kb->stripe);
 		kb->fill = 0;
 	}
-	for (; len >= 32; len -= 32, p += 32) {
-		xxh_stripe(kb->v[0], p);
-		xxh_stripe(kb->v[1], p);
-	}
+	for (; len >= 32; len -= 32, p += 32)
+		xxh_stripe(kb->v, p);
 	memcpy(kb->stripe, p, len);
 	kb->fill = len;
 }
@@ -231,8 +228,7 @@ static void key_putc(struct cache_keybuf *kb, char c)
 
 void cache_key_begin(const struct cache *c, struct cache_keybuf *kb, const char *kind)
 {
-	xxh_init(kb->v[0], 0);
-	xxh_init(kb->v[1], KEY_SEED2);
+	xxh_init(kb->v, 0);
 	kb->fill = 0;
 	kb->total = 0;
 	if (c)
@@ -297,11 +293,19 @@ void cache_key_json(struct cache_keybuf *kb, json_t *v)
 	}
 }
 
+/* The first half is the XXH64 of the material; the second, an XXH64
+ * (another seed) of what the first is made from: the four lanes, the
+ * bytes after the last whole stripe and the length.  Two keys are equal
+ * only if both are, so the material is hashed once, not once per half. */
 struct cache_key cache_key_end(struct cache_keybuf *kb)
 {
 	struct cache_key k;
-	k.h[0] = xxh_finish(kb->v[0], 0, kb->total, kb->stripe, kb->fill);
-	k.h[1] = xxh_finish(kb->v[1], KEY_SEED2, kb->total, kb->stripe, kb->fill);
+	unsigned char st[32 + 32 + 8];
+	k.h[0] = xxh_finish(kb->v, 0, kb->total, kb->stripe, kb->fill);
+	memcpy(st, kb->v, 32);
+	memcpy(st + 32, kb->stripe, kb->fill);
+	memcpy(st + 32 + kb->fill, &kb->total, 8);
+	k.h[1] = xxh64(st, 32 + kb->fill + 8, KEY_SEED2);
 	return k;
 }
 

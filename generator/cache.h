@@ -31,7 +31,7 @@ struct cache_key {
  * it is kept).  Each field is written with its length, so ("ab","c") and
  * ("a","bc") give different keys. */
 struct cache_keybuf {
-	uint64_t v[2][4];         /* the two halves' XXH64 states */
+	uint64_t v[4];            /* the XXH64 state */
 	unsigned char stripe[32]; /* material not yet hashed */
 	size_t fill;
 	uint64_t total;
