@@ -702,6 +702,7 @@ void output_set_manifest(struct output *o, char *image, size_t len)
 	free(o->prev_image);
 	free(o->prev);
 	o->prev_image = image;
+	o->prev_len = len;
 	o->prev = NULL;
 	o->nprev = 0;
 	size_t cap = 0;
@@ -737,7 +738,8 @@ static void record(struct output *o, const char *rel, const uint64_t fp[2], cons
 					 (long long)st->st_mtim.tv_nsec };
 	pthread_mutex_lock(&o->lock);
 	if (o->nrecs == o->caprecs) {
-		o->caprecs = o->caprecs ? o->caprecs * 2 : 1024;
+		/* as many as the last build made, to start with */
+		o->caprecs = o->caprecs ? o->caprecs * 2 : o->nprev + o->nprev / 8 + 1024;
 		o->recs = xrealloc(o->recs, o->caprecs * sizeof *o->recs);
 	}
 	o->recs[o->nrecs++] = r;
@@ -820,6 +822,9 @@ struct manifest_job {
 static void format_manifest(void *ctx)
 {
 	const struct manifest_job *j = ctx;
+	/* About as long as the last one: grown once, not doubled from small
+	 * (each doubling copies it and touches fresh memory). */
+	buf_grow(j->image, j->o->prev_len + j->o->prev_len / 8 + 4096);
 	for (size_t i = 0; i < j->o->nrecs; i++) {
 		const struct output_rec *r = &j->o->recs[i];
 		if (!r->has_fp || strchr(r->rel, '\n'))
@@ -934,6 +939,7 @@ static void release(struct output *o)
 	o->prev_ix.slot = NULL;
 	o->recs = o->prev = NULL;
 	o->prev_image = NULL;
+	o->prev_len = 0;
 	o->nrecs = o->caprecs = o->nprev = 0;
 	free(o->staging);
 	free(o->out_dir);

@@ -36,6 +36,7 @@ struct output {
 	int jobs;       /* threads for sweeping staging */
 	/* fingerprints (see output_reuse) */
 	char *prev_image;               /* the previous build's manifest */
+	size_t prev_len;
 	struct output_rec *prev, *recs; /* its records; this build's */
 	size_t nprev, nrecs, caprecs;
 	struct output_index prev_ix;    /* prev by path */
