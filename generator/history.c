@@ -1510,12 +1510,13 @@ static void history_clear_files(struct history *h)
 
 /* ---- the on-disk cache ----
  *
- * A walk's result is saved in <gitdir>/quire/history-v1-<hash of the site
- * prefix>.bin and reused by the next hist_load whose HEAD and key match, so
- * a rebuild with HEAD unchanged never walks.  The key (cache_key) covers
+ * A walk's result is saved in <gitdir>/quire/history-v<CACHE_VERSION>-<hash
+ * of the site prefix>.bin (the files of older versions are removed) and
+ * reused by the next hist_load whose HEAD and key match, so a rebuild with
+ * HEAD unchanged never walks.  The key (cache_key) covers
  * what else the walk reads: the site prefix, the mailmap sources (the work
  * tree's .mailmap, mailmap.file, mailmap.blob) and the shallow boundary.
- * The working tree's state is never cached.  Bump CACHE_VERSION whenever
+ * The working tree's state is kept apart (status.h).  Bump CACHE_VERSION whenever
  * the walk's rules or this format change.
  *
  * Format (integers little-endian; "str" is a u32 offset into strings):
@@ -1962,11 +1963,17 @@ fail:
 	return rc;
 }
 
-/* Where the cache of the site at prefix lives; caller frees. */
+/* Where the cache (of format version) of the site at prefix lives;
+ * caller frees. */
+static char *cache_path_v(git_repository *repo, const char *prefix, int version)
+{
+	return xasprintf("%squire/history-v%d-%016llx.bin", git_repository_path(repo), version,
+			 (unsigned long long)str_hash(prefix, strlen(prefix)));
+}
+
 static char *cache_path(git_repository *repo, const char *prefix)
 {
-	return xasprintf("%squire/history-v%d-%016llx.bin", git_repository_path(repo),
-			 CACHE_VERSION, (unsigned long long)str_hash(prefix, strlen(prefix)));
+	return cache_path_v(repo, prefix, CACHE_VERSION);
 }
 
 /* Loads h from its cache file when one matches head and h->key. */
@@ -2018,8 +2025,15 @@ static void cache_save(const struct history *h, const char *path)
 	}
 	int closed = close(fd);
 	fd = -1;
-	if (closed == 0 && rename(tmp, path) == 0)
+	if (closed == 0 && rename(tmp, path) == 0) {
 		made = 0;
+		/* an older quire's file for the same site is never read again */
+		for (int v = 1; v < CACHE_VERSION && h->repo; v++) {
+			char *old = cache_path_v(h->repo, h->prefix, v);
+			unlink(old);
+			free(old);
+		}
+	}
 fail:
 	if (fd >= 0)
 		close(fd);

@@ -2,6 +2,7 @@
 #include "scan.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -55,6 +56,14 @@ static int inside(const char *real, const char *root)
 	return !strncmp(real, root, n) && (real[n] == '/' || real[n] == '\0');
 }
 
+/* An entry's path as diagnostics show it, made the first time one does. */
+static const char *shown_path(char **made, const char *rel)
+{
+	if (!*made)
+		*made = xasprintf("content/%s", rel);
+	return *made;
+}
+
 static void walk_dir(struct walk *w, const char *abs, const char *rel, int depth)
 {
 	struct buf path = BUF_INIT, relpath = BUF_INIT;
@@ -78,7 +87,9 @@ static void walk_dir(struct walk *w, const char *abs, const char *rel, int depth
 	while ((de = readdir(dir)))
 		if (de->d_name[0] != '.')
 			push(&names, &n, &cap, xstrdup(de->d_name));
-	closedir(dir);
+	/* Entries are looked at from the folder, not walked to from / again:
+	 * a site's thousands of files are a thousand deep paths otherwise. */
+	int dfd = dirfd(dir);
 	if (n)
 		qsort(names, n, sizeof *names, cmp_str);
 	for (size_t i = 0; i < n; i++) {
@@ -91,41 +102,41 @@ static void walk_dir(struct walk *w, const char *abs, const char *rel, int depth
 		if (*rel)
 			buf_putc(&relpath, '/');
 		buf_puts(&relpath, names[i]);
-		char *shown_entry = xasprintf("content/%s", relpath.ptr);
+		char *shown_entry = NULL;
 		struct stat st;
 		if (bad_name(names[i])) {
-			diag_error(w->d, shown_entry, 0, 0,
+			diag_error(w->d, shown_path(&shown_entry, relpath.ptr), 0, 0,
 				   "file name contains a character that cannot be used in a URL (\\, %%, quotes, <, > or a control character)");
 			w->failed = 1;
 			goto next;
 		}
-		if (lstat(path.ptr, &st) < 0)
+		if (fstatat(dfd, names[i], &st, AT_SYMLINK_NOFOLLOW) < 0)
 			goto next;
 		if (S_ISLNK(st.st_mode)) {
 			char *real = realpath(path.ptr, NULL);
 			if (!real) {
-				diag_error(w->d, shown_entry, 0, 0, "symbolic link is broken or loops (%s)", strerror(errno));
+				diag_error(w->d, shown_path(&shown_entry, relpath.ptr), 0, 0, "symbolic link is broken or loops (%s)", strerror(errno));
 				w->failed = 1;
 				goto next;
 			}
 			int ok = inside(real, w->site_real);
 			free(real);
 			if (!ok) {
-				diag_error(w->d, shown_entry, 0, 0, "symbolic link points outside the site");
+				diag_error(w->d, shown_path(&shown_entry, relpath.ptr), 0, 0, "symbolic link points outside the site");
 				w->failed = 1;
 				goto next;
 			}
 			if (stat(path.ptr, &st) < 0)
 				goto next;
 			if (S_ISDIR(st.st_mode)) {
-				diag_warning(w->d, shown_entry, 0, 0, "symbolic link to a folder is not followed");
+				diag_warning(w->d, shown_path(&shown_entry, relpath.ptr), 0, 0, "symbolic link to a folder is not followed");
 				goto next;
 			}
 		}
 		if (S_ISDIR(st.st_mode)) {
 			walk_dir(w, path.ptr, relpath.ptr, depth + 1);
 		} else if (!S_ISREG(st.st_mode)) {
-			diag_warning(w->d, shown_entry, 0, 0, "not a regular file (a FIFO, socket or device); skipped");
+			diag_warning(w->d, shown_path(&shown_entry, relpath.ptr), 0, 0, "not a regular file (a FIFO, socket or device); skipped");
 		} else if (ends_with(names[i], ".md")) {
 			if (w->r->nmd == w->cap_md)
 				w->r->mdst = xrealloc(w->r->mdst, (w->cap_md ? w->cap_md * 2 : 64) * sizeof *w->r->mdst);
@@ -141,6 +152,7 @@ next:
 		free(shown_entry);
 		free(names[i]);
 	}
+	closedir(dir);
 	free(names);
 	free(shown);
 	buf_free(&path);

@@ -975,6 +975,34 @@ static void reload_keeps_the_history_until_a_commit_changes_head(void)
 	rm_rf(r);
 }
 
+/* A cache file an older quire wrote for the same site (another format
+ * version) is removed when this one saves its own. */
+static void an_older_versions_cache_file_is_removed(void)
+{
+	char *r = repo_new();
+	struct diag *d = diag_new();
+	put(r, "content/a.md", "a\n");
+	commit(r, "Alice", "alice@example.org", "2026-01-01 10:00:00 +0000", "Add\n");
+	char *dir = xasprintf("%s/.git/quire", r);
+	mkdir(dir, 0777);
+	char *old = xasprintf("%s/history-v1-%016llx.bin", dir, (unsigned long long)str_hash("", 0));
+	char *other = xasprintf("%s/history-v1-0123456789abcdef.bin", dir);
+	spit(old, "old", 3);
+	spit(other, "another site's", 14);
+	hist_free(hist_load(r, d));
+	CHECK(access(old, F_OK) != 0);
+	CHECK(access(other, F_OK) == 0); /* another site's is not ours to remove */
+	unlink(other);
+	char *now = cache_file(r);
+	CHECK(now && !strstr(now, "history-v1-")); /* the one left is this version's */
+	free(now);
+	free(old);
+	free(other);
+	free(dir);
+	diag_free(d);
+	rm_rf(r);
+}
+
 static void site_in_a_subfolder_has_its_own_cache(void)
 {
 	char *r = repo_new();
@@ -1018,6 +1046,7 @@ int main(void)
 	RUN(past_versions_read_correctly_from_several_threads_at_once);
 	RUN(repository_owned_by_another_user_names_safe_directory);
 	RUN(second_load_of_an_unchanged_repository_comes_from_the_cache_unchanged);
+	RUN(an_older_versions_cache_file_is_removed);
 	RUN(new_commit_makes_the_next_load_walk_again);
 	RUN(mailmap_edit_in_the_working_tree_makes_the_next_load_walk_again);
 	RUN(damaged_or_truncated_cache_is_ignored_and_history_stays_right);
