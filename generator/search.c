@@ -203,13 +203,13 @@ static const unsigned char JS_PLAIN[256] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 
-static void put_js_string(struct buf *b, const char *s, size_t n)
+/* The characters of a JavaScript string literal, escaped, without quotes. */
+static void put_js_chars(struct buf *b, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, k;
 	uint32_t c;
 
-	buf_putc(b, '"');
 	while (i < n) {
 		/* a run of ASCII that needs no escape, copied in one go */
 		for (k = i; k < n && JS_PLAIN[p[k]]; k++)
@@ -233,6 +233,13 @@ static void put_js_string(struct buf *b, const char *s, size_t n)
 		}
 		i += k;
 	}
+}
+
+
+static void put_js_string(struct buf *b, const char *s, size_t n)
+{
+	buf_putc(b, '"');
+	put_js_chars(b, s, n);
 	buf_putc(b, '"');
 }
 
@@ -1288,9 +1295,35 @@ static void write_shard(void *ctx, size_t i)
 	free(name);
 }
 
+/* The snippets, TEXT_CHUNK documents a file, on every core. */
+struct text_writing {
+	struct search_index *s;
+	const char *out_dir;
+	struct diag *d;
+	atomic_int failed;
+};
+
+static void write_text(void *ctx, size_t i)
+{
+	struct text_writing *w = ctx;
+	const struct search_index *s = w->s;
+	char *name = xasprintf("search-text-%02zu.js", i);
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "quireSearch.text(%zu,[", i);
+	for (size_t j = i * TEXT_CHUNK; j < s->ndocs && j < (i + 1) * TEXT_CHUNK; j++) {
+		buf_puts(&b, j > i * TEXT_CHUNK ? ",\n" : "\n");
+		put_js_cstr(&b, s->docs[j].snippet);
+	}
+	buf_puts(&b, "]);\n");
+	if (write_file(w->s, w->out_dir, name, &b, w->d))
+		atomic_store(&w->failed, 1);
+	buf_free(&b);
+	free(name);
+}
+
 int search_write(struct search_index *s, const char *out_dir, struct diag *d)
 {
-	size_t nstems = s->stems.n, nwords = s->words.n, i, j, nitems = 0;
+	size_t nstems = s->stems.n, nwords = s->words.n, i, nitems = 0;
 	size_t nshards = 0, shard_size = 0;
 	struct buf *enc = xcalloc(nstems + 1, sizeof *enc);
 	struct buf *sufs = xcalloc(nstems + 1, sizeof *sufs);
@@ -1418,8 +1451,12 @@ int search_write(struct search_index *s, const char *out_dir, struct diag *d)
 			put_varint(&val, mask[sid]);
 			buf_putc(&val, '|');
 		}
-		buf_put(&val, buf_cstr(&enc[sid]), enc[sid].len);
-		put_js_string(x, val.ptr, val.len);
+		/* The postings are ALPHABET digits, which a JavaScript string
+		 * holds as they are: only the rest is escaped. */
+		buf_putc(x, '"');
+		put_js_chars(x, val.ptr, val.len);
+		buf_put(x, buf_cstr(&enc[sid]), enc[sid].len);
+		buf_putc(x, '"');
 	}
 
 	struct shard_writing sw = { s, out_dir, sh, d, 0 };
@@ -1427,21 +1464,10 @@ int search_write(struct search_index *s, const char *out_dir, struct diag *d)
 	if (atomic_load(&sw.failed))
 		goto fail;
 
-	for (i = 0; i * TEXT_CHUNK < s->ndocs; i++) {
-		char *name = xasprintf("search-text-%02zu.js", i);
-		buf_reset(&b);
-		buf_printf(&b, "quireSearch.text(%zu,[", i);
-		for (j = i * TEXT_CHUNK; j < s->ndocs && j < (i + 1) * TEXT_CHUNK; j++) {
-			buf_puts(&b, j > i * TEXT_CHUNK ? ",\n" : "\n");
-			put_js_cstr(&b, s->docs[j].snippet);
-		}
-		buf_puts(&b, "]);\n");
-		rc = write_file(s, out_dir, name, &b, d);
-		free(name);
-		if (rc)
-			goto fail;
-		rc = -1;
-	}
+	struct text_writing tw = { s, out_dir, d, 0 };
+	par_for((s->ndocs + TEXT_CHUNK - 1) / TEXT_CHUNK, s->jobs, write_text, &tw);
+	if (atomic_load(&tw.failed))
+		goto fail;
 
 	/* The index proper: everything the first query needs besides a shard. */
 	buf_reset(&b);
