@@ -33,15 +33,31 @@ static const struct scan_stat st[] = {
 };
 static const int64_t start = 9000000000LL; /* long after every file's times */
 
+/* A new repository with the memo of the sources rel (identities sts,
+ * states dirty) saved in it; *ix gets its index. */
+static char *with_memo(git_repository **repo, struct status_index *ix, const struct scan_stat *sts,
+		       const unsigned char *dirty)
+{
+	char *dir = new_repo(repo);
+	status_index_of(*repo, ix);
+	status_memo_save(*repo, "", &head, ix, rel, sts, dirty, 3, start);
+	return dir;
+}
+
+static void done_with(git_repository *repo, char *dir)
+{
+	git_repository_free(repo);
+	fs_rm_rf(dir);
+	free(dir);
+}
+
 /* What one build saw, the next takes for every source it finds the same. */
 static void a_saved_state_is_taken_for_unchanged_sources(void)
 {
 	git_repository *repo;
-	char *dir = new_repo(&repo);
 	struct status_index ix;
-	status_index_of(repo, &ix);
 	const unsigned char dirty[] = { 0, 1, 0 };
-	status_memo_save(repo, "", &head, &ix, rel, st, dirty, 3, start);
+	char *dir = with_memo(&repo, &ix, st, dirty);
 	struct status_memo *m = status_memo_load(repo, "", &head, &ix);
 	CHECK(m != NULL);
 	if (m) {
@@ -61,9 +77,7 @@ static void a_saved_state_is_taken_for_unchanged_sources(void)
 		free(changed);
 		status_memo_free(m);
 	}
-	git_repository_free(repo);
-	fs_rm_rf(dir);
-	free(dir);
+	done_with(repo, dir);
 }
 
 /* The memo is of one HEAD and one git index; a source changed in the two
@@ -71,13 +85,11 @@ static void a_saved_state_is_taken_for_unchanged_sources(void)
 static void a_memo_is_only_for_its_head_and_index(void)
 {
 	git_repository *repo;
-	char *dir = new_repo(&repo);
 	struct status_index ix;
-	status_index_of(repo, &ix);
 	const unsigned char dirty[] = { 1, 1, 1 };
 	struct scan_stat racy[3] = { st[0], st[1], st[2] };
 	racy[1].mtime_ns = start - 1000;
-	status_memo_save(repo, "", &head, &ix, rel, racy, dirty, 3, start);
+	char *dir = with_memo(&repo, &ix, racy, dirty);
 	git_oid other = head;
 	other.id[0] ^= 1;
 	struct status_memo *m = status_memo_load(repo, "", &other, &ix);
@@ -98,9 +110,7 @@ static void a_memo_is_only_for_its_head_and_index(void)
 		free(changed);
 		status_memo_free(m);
 	}
-	git_repository_free(repo);
-	fs_rm_rf(dir);
-	free(dir);
+	done_with(repo, dir);
 }
 
 /* Cut short at any length, or with any byte changed, the memo is not used
@@ -108,11 +118,9 @@ static void a_memo_is_only_for_its_head_and_index(void)
 static void a_damaged_memo_is_never_used(void)
 {
 	git_repository *repo;
-	char *dir = new_repo(&repo);
 	struct status_index ix;
-	status_index_of(repo, &ix);
 	const unsigned char dirty[] = { 0, 1, 0 };
-	status_memo_save(repo, "", &head, &ix, rel, st, dirty, 3, start);
+	char *dir = with_memo(&repo, &ix, st, dirty);
 	char *path = memo_file(repo);
 	size_t len = 0;
 	char *image = NULL;
@@ -139,9 +147,7 @@ static void a_damaged_memo_is_never_used(void)
 	CHECK(used == 0);
 	free(image);
 	free(path);
-	git_repository_free(repo);
-	fs_rm_rf(dir);
-	free(dir);
+	done_with(repo, dir);
 }
 
 int main(void)
