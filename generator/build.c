@@ -1360,10 +1360,16 @@ struct history_job {
 	struct history *h;
 };
 
+/* A history read from its cache loads beside the sources; a walk waits
+ * for them (beside them, its garbage would be the peak), so this loads
+ * nothing when the cache is not current.  The probe is made here, off
+ * the main thread: it is the build's first call into libgit2, which may
+ * still be setting up (see main). */
 static void load_history(void *ctx)
 {
 	struct history_job *j = ctx;
-	j->h = hist_load_ex(j->site_dir, j->save_cache, j->d);
+	if (hist_cache_current(j->site_dir))
+		j->h = hist_load_ex(j->site_dir, j->save_cache, j->d);
 }
 
 int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st)
@@ -1391,9 +1397,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		goto done;
 	}
 	config_load(&r.site.cfg, o->site_dir, d);
-	/* A history read from its cache loads beside the sources; a walk
-	 * waits for them (beside them, its garbage would be the peak). */
-	if (r.site.cfg.history && !o->cache && hist_cache_current(o->site_dir))
+	if (r.site.cfg.history && !o->cache)
 		hist_task = par_start(r.jobs, load_history, &hj);
 	load_theme(&r);
 	if (scan_content(o->site_dir, &sc, d) == -2) {
@@ -1412,11 +1416,11 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		par_join(hist_task);
 		hist_task = NULL;
 		r.hist = hj.h;
-	} else if (r.site.cfg.history && o->cache) {
-		r.hist = o->cache->hist = hist_reload(o->cache->hist, o->site_dir, d);
-	} else if (r.site.cfg.history) {
-		r.hist = hist_load_ex(o->site_dir, !o->check_only, d);
 	}
+	if (r.site.cfg.history && o->cache)
+		r.hist = o->cache->hist = hist_reload(o->cache->hist, o->site_dir, d);
+	else if (r.site.cfg.history && !r.hist)
+		r.hist = hist_load_ex(o->site_dir, !o->check_only, d);
 	if (r.hist && !o->cache) {
 		size_t asked;
 		hist_settle_state(r.hist, sc.md, sc.mdst, sc.nmd, r.start_ns, !o->check_only, &asked, d);
