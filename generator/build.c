@@ -1421,7 +1421,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		r.hist = o->cache->hist = hist_reload(o->cache->hist, o->site_dir, d);
 	else if (r.site.cfg.history && !r.hist)
 		r.hist = hist_load_ex(o->site_dir, !o->check_only, d);
-	if (r.hist && !o->cache) {
+	if (r.hist) {
 		size_t asked;
 		hist_settle_state(r.hist, sc.md, sc.mdst, sc.nmd, r.start_ns, !o->check_only, &asked, d);
 		if (r.timings && hist_head(r.hist)[0] && asked == SIZE_MAX)

@@ -248,5 +248,25 @@ kill -INT "$PID"
 wait "$PID"
 PID=
 
+# ---- serve takes the working-tree state a build kept, and completes it ----
+sed -i 's/^history: false$/history: true/' "$SITE/site.yml"
+git -C "$SITE" init -q -b main
+git -C "$SITE" add -A >/dev/null
+git -C "$SITE" -c user.name=T -c user.email=t@example.org commit -q -m "Add the site" >/dev/null
+echo "An uncommitted line." >>"$SITE/content/guide/alpha.md"
+sleep 2.2
+"$QUIRE" build -s "$SITE" -o "$T/out4" >/dev/null 2>&1
+check "a build keeps the working-tree state" sh -c "ls '$SITE'/.git/quire/status-v1-*.bin >/dev/null"
+"$QUIRE" serve -s "$SITE" -o "$T/out5" --port 0 >"$T/serve5.out" 2>"$T/serve5.err" &
+PID=$!
+wait_for "$T/serve5.out" '^Serving' 30
+URL=http://127.0.0.1:$(sed -n 's|^Serving .* at http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$T/serve5.out")
+s=$(get /guide/alpha.html)
+check "serve shows an article's uncommitted changes, as the kept state has them" \
+	sh -c "[ '$s' = 200 ] && grep -q 'changes that are not committed' '$T/body'"
+kill -INT "$PID"
+wait "$PID"
+PID=
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
