@@ -1556,20 +1556,19 @@ struct search_job {
 	size_t *len;
 };
 
-/* What a page's words are made of (html_fp stands for its text). */
+/* What a page's words are made of.  html_fp stands for its text and its
+ * headings too: they come from the same document as its HTML (whose key,
+ * or hash, html_fp is), so they are not hashed again. */
 static void search_key(void *ctx, size_t i)
 {
 	struct search_job *j = ctx;
 	const struct page *p = j->e->site->pages[i];
-	char *hs = headings_text(p);
 	struct cache_keybuf kb;
-	cache_key_begin(j->e->cache, &kb, "search-page");
+	cache_key_begin(j->e->cache, &kb, "search-page-2");
 	cache_key_str(&kb, page_title(p));
 	cache_key_str(&kb, page_str(p, "summary"));
-	cache_key_str(&kb, hs);
 	cache_key_bytes(&kb, p->html_fp, sizeof p->html_fp);
 	j->keys[i] = cache_key_end(&kb);
-	free(hs);
 }
 
 /* A page's words come from the cache when everything they are made of is

@@ -118,6 +118,10 @@ contains "the broken anchor is reported at the linking page" "$ERR" "content/oth
 sed -i 's/^## Appealing a decision$/## Appeals/' "$S/content/rights/privacy.md"
 run "$S" build -o "$TMP/inc"
 status_is "restoring the heading builds again" "$RC" 0
+sed -i 's/^### Deadlines$/### Time limits for a zebrafish/' "$S/content/rights/privacy.md"
+same "after renaming a heading no page links to, the rebuild (search index included) matches"
+grep -q 'zebrafish' "$TMP/inc"/search-*.js && ok "the renamed heading's words are in the search index" ||
+	not_ok "the renamed heading's words are in the search index"
 
 page "$S" rights/new.md "Brand new" "Links to [[leaf]] and [[privacy#costs]]."
 same "after adding an article, the rebuild matches a clean build"
