@@ -548,6 +548,22 @@ static void key_refs(struct cache_keybuf *kb, const struct shape *sh, const int 
  * equals the previous build's, the page is linked and no context is made.
  * Whatever page_ctx comes to read must be added here; t63 compares
  * rebuilds with clean builds after each kind of edit. */
+/* A page's headings, unless html_fp stands for them: without Lua filters
+ * they come from the very document (the same Markdown, options and
+ * links) html_fp is the key of.  A filter may rewrite a document each
+ * time it is parsed, so with filters they are hashed. */
+static void key_headings(struct cache_keybuf *kb, const struct render_env *e, const struct page *p)
+{
+	if (e->html_plain)
+		return;
+	cache_key_int(kb, (long long)p->nheadings);
+	for (size_t k = 0; k < p->nheadings; k++) {
+		cache_key_int(kb, p->headings[k].level);
+		cache_key_str(kb, p->headings[k].id);
+		cache_key_str(kb, p->headings[k].text);
+	}
+}
+
 static struct cache_key page_inputs(const struct render_env *e, int i, const char *tmpl)
 {
 	const struct site *s = e->site;
@@ -567,12 +583,7 @@ static struct cache_key page_inputs(const struct render_env *e, int i, const cha
 	cache_key_bytes(&kb, sh->nav_fp[i].h, sizeof sh->nav_fp[i].h);
 	cache_key_bytes(&kb, p->data_fp, sizeof p->data_fp);
 	cache_key_bytes(&kb, p->html_fp, sizeof p->html_fp);
-	cache_key_int(&kb, (long long)p->nheadings);
-	for (size_t k = 0; k < p->nheadings; k++) {
-		cache_key_int(&kb, p->headings[k].level);
-		cache_key_str(&kb, p->headings[k].id);
-		cache_key_str(&kb, p->headings[k].text);
-	}
+	key_headings(&kb, e, p);
 	for (int k = sh->section[i]; k >= 0; k = sh->section[k]) {
 		key_ref(&kb, sh, k);
 		cache_key_int(&kb, k == sh->home);
@@ -1556,9 +1567,8 @@ struct search_job {
 	size_t *len;
 };
 
-/* What a page's words are made of.  html_fp stands for its text and its
- * headings too: they come from the same document as its HTML (whose key,
- * or hash, html_fp is), so they are not hashed again. */
+/* What a page's words are made of (html_fp stands for its text, and its
+ * headings: see key_headings). */
 static void search_key(void *ctx, size_t i)
 {
 	struct search_job *j = ctx;
@@ -1568,6 +1578,7 @@ static void search_key(void *ctx, size_t i)
 	cache_key_str(&kb, page_title(p));
 	cache_key_str(&kb, page_str(p, "summary"));
 	cache_key_bytes(&kb, p->html_fp, sizeof p->html_fp);
+	key_headings(&kb, j->e, p);
 	j->keys[i] = cache_key_end(&kb);
 }
 
