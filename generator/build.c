@@ -1523,6 +1523,9 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		diag_lap(r.timings, "commit", &tl);
 	}
 	st->pages = env.pages_written;
+	if (r.timings)
+		fprintf(stderr, "pages: %d rendered, %d linked from the last build\n", env.pages_rendered,
+			env.pages_written - env.pages_rendered);
 	free(bid);
 	for (size_t i = 0; i < r.site.npages; i++)
 		st->articles += r.site.pages[i]->kind == PAGE_ARTICLE;

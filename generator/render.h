@@ -33,6 +33,7 @@ struct render_env {
 	struct cache *cache;    /* NULL: render past versions and diffs afresh */
 	struct cache_key link_env; /* what links in Markdown resolve against */
 	int pages_written;
+	int pages_rendered;     /* of them, made from their templates (not linked) */
 	int timings;            /* QUIRE_TIMINGS: print each step's time */
 	struct cache_key render_key; /* theme and site.yml (see output_reuse) */
 	int fp_build_id;        /* a template mentions build_id: it is part of fingerprints */

@@ -73,6 +73,17 @@ if [ -n "$i1" ] && [ "$i1" = "$i2" ]; then ok "an unchanged history page is the 
 printf '\nOne more sentence, not committed.\n' >> "$S/content/rights/speech.md"
 same "after editing one article's body, the rebuild matches a clean build"
 contains "the edit is in the rebuilt page" "$TMP/inc/rights/speech.html" "One more sentence"
+printf '\nAnd another.\n' >> "$S/content/rights/speech.md"
+n=$(QUIRE_TIMINGS=1 "$QUIRE" build -s "$S" -o "$TMP/inc" 2>&1 | sed -n 's/^pages: \([0-9]*\) rendered.*/\1/p')
+# its page, history page and past versions (each made from the article's
+# fingerprint), and print.html, which shows every body
+want=$(ls "$TMP/inc/rights/" | grep -c '^speech\.')
+[ -f "$TMP/inc/print.html" ] && want=$((want + 1))
+if [ "$n" = "$want" ]; then
+	ok "an edit of one article's body renders only the $want pages made from it"
+else
+	not_ok "an edit of one article's body renders only the $want pages made from it" "rendered: ${n:-?}"
+fi
 
 sed -i 's/^title: Free speech$/title: Speaking freely/' "$S/content/rights/speech.md"
 same "after changing a title (wiki links and backlinks elsewhere change), the rebuild matches"
