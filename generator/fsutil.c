@@ -114,6 +114,35 @@ int fs_write_file(const char *path, const char *data, size_t len)
 	return close(fd);
 }
 
+int fs_replace_file(const char *path, const char *data, size_t len)
+{
+	char *dir = xstrdup(path), *tmp = xasprintf("%s.XXXXXX", path);
+	char *slash = strrchr(dir, '/');
+	int fd = -1, rc = -1;
+	if (slash)
+		*slash = '\0';
+	if ((slash && mkdir(dir, 0777) < 0 && errno != EEXIST) || (fd = mkstemp(tmp)) < 0)
+		goto done;
+	size_t off = 0;
+	while (off < len) {
+		ssize_t n = write(fd, data + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	int closed = close(fd);
+	if (off == len && closed == 0 && rename(tmp, path) == 0)
+		rc = 0;
+	else
+		unlink(tmp);
+done:
+	free(dir);
+	free(tmp);
+	return rc;
+}
+
 int fs_copy_file(const char *from, const char *to)
 {
 	char *data;

@@ -17,6 +17,10 @@ int fs_mkdirs_for(const char *path);
 int fs_mkdir_p(const char *dir);
 /* Writes data to path, creating folders.  Returns 0 or -1 (errno set). */
 int fs_write_file(const char *path, const char *data, size_t len);
+/* Writes data to a new file beside path (making path's folder, one level)
+ * and renames it over path: a reader sees the old file or the new one,
+ * whole.  Returns 0 or -1 (nothing left behind). */
+int fs_replace_file(const char *path, const char *data, size_t len);
 int fs_copy_file(const char *from, const char *to);
 /* Removes a tree without following symlinks.  Returns 0 or -1. */
 int fs_rm_rf(const char *path);

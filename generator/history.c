@@ -25,6 +25,7 @@
 #include <git2.h>
 
 #include "buf.h"
+#include "fsutil.h"
 #include "status.h"
 #include "cache.h"
 
@@ -2009,39 +2010,14 @@ fail:
 static void cache_save(const struct history *h, const char *path)
 {
 	struct buf img = BUF_INIT;
-	char *dir = xstrdup(path), *tmp = xasprintf("%s.XXXXXX", path);
-	int fd = -1, made = 0;
-
-	*strrchr(dir, '/') = '\0';
-	if (cache_image(h, &img) < 0 || (mkdir(dir, 0777) < 0 && errno != EEXIST) ||
-	    (fd = mkstemp(tmp)) < 0)
-		goto fail;
-	made = 1;
-	for (size_t done = 0; done < img.len;) {
-		ssize_t n = write(fd, img.ptr + done, img.len - done);
-		if (n <= 0)
-			goto fail;
-		done += (size_t)n;
-	}
-	int closed = close(fd);
-	fd = -1;
-	if (closed == 0 && rename(tmp, path) == 0) {
-		made = 0;
+	if (cache_image(h, &img) == 0 && fs_replace_file(path, img.ptr, img.len) == 0)
 		/* an older quire's file for the same site is never read again */
 		for (int v = 1; v < CACHE_VERSION && h->repo; v++) {
 			char *old = cache_path_v(h->repo, h->prefix, v);
 			unlink(old);
 			free(old);
 		}
-	}
-fail:
-	if (fd >= 0)
-		close(fd);
-	if (made)
-		unlink(tmp);
 	buf_free(&img);
-	free(dir);
-	free(tmp);
 }
 
 struct history *hist_load(const char *site_dir, struct diag *d)

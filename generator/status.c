@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "fsutil.h"
 #include "sources.h"
 
 #define MEMO_MAGIC "QSTATUS1"
@@ -222,10 +223,7 @@ void status_memo_save(git_repository *repo, const char *prefix, const git_oid *h
 	if (ix->present && !sources_settled(&ix->st, start_ns))
 		return;
 	struct buf b = BUF_INIT;
-	char *path = memo_path(repo, prefix), *tmp = xasprintf("%s.XXXXXX", path);
-	char *dir = xstrdup(path);
-	int fd = -1;
-	*strrchr(dir, '/') = '\0';
+	char *path = memo_path(repo, prefix);
 	put_header(&b, head, ix);
 	size_t count_at = b.len;
 	uint64_t count = 0;
@@ -241,24 +239,9 @@ void status_memo_save(git_repository *repo, const char *prefix, const git_oid *h
 	for (int i = 0; i < 8; i++)
 		b.ptr[count_at + (size_t)i] = (char)(count >> (8 * i));
 	put_u64(&b, str_hash(b.ptr, b.len));
-	if ((mkdir(dir, 0777) < 0 && errno != EEXIST) || (fd = mkstemp(tmp)) < 0)
-		goto done;
-	size_t done = 0;
-	while (done < b.len) {
-		ssize_t w = write(fd, b.ptr + done, b.len - done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		done += (size_t)w;
-	}
-	if (close(fd) < 0 || done < b.len || rename(tmp, path) < 0)
-		unlink(tmp);
-done:
+	fs_replace_file(path, b.ptr, b.len);
 	buf_free(&b);
 	free(path);
-	free(tmp);
-	free(dir);
 }
 
 void status_memo_free(struct status_memo *m)
