@@ -232,3 +232,27 @@ uint64_t str_hash(const char *s, size_t n)
 		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
 	return h;
 }
+
+void buf_put_u32le(struct buf *b, uint32_t v)
+{
+	char c[4] = { (char)(v & 0xff), (char)(v >> 8 & 0xff), (char)(v >> 16 & 0xff), (char)(v >> 24) };
+	buf_put(b, c, 4);
+}
+
+void buf_put_u64le(struct buf *b, uint64_t v)
+{
+	char c[8];
+	for (int i = 0; i < 8; i++, v >>= 8)
+		c[i] = (char)(v & 0xff);
+	buf_put(b, c, 8);
+}
+
+uint32_t get_u32le(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+uint64_t get_u64le(const unsigned char *p)
+{
+	return (uint64_t)get_u32le(p) | (uint64_t)get_u32le(p + 4) << 32;
+}

@@ -22,6 +22,13 @@ void *xcalloc(size_t count, size_t n);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* Little-endian integers, for the files quire writes for itself (caches,
+ * manifests): the same bytes on any machine. */
+void buf_put_u32le(struct buf *b, uint32_t v);
+void buf_put_u64le(struct buf *b, uint64_t v);
+uint32_t get_u32le(const unsigned char *p);
+uint64_t get_u64le(const unsigned char *p);
+
 /* FNV-1a: for tables of strings in memory (never stored; keys that
  * persist are cache keys). */
 uint64_t str_hash(const char *s, size_t n);

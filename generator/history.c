@@ -1559,29 +1559,6 @@ static uint64_t cache_sum(const unsigned char *p, size_t n)
 	return h ^ (h >> 29);
 }
 
-static void put_u32(struct buf *b, uint32_t v)
-{
-	char c[4] = { (char)(v & 0xff), (char)(v >> 8 & 0xff), (char)(v >> 16 & 0xff),
-		      (char)(v >> 24) };
-	buf_put(b, c, 4);
-}
-
-static void put_u64(struct buf *b, uint64_t v)
-{
-	put_u32(b, (uint32_t)(v & 0xffffffffu));
-	put_u32(b, (uint32_t)(v >> 32));
-}
-
-static uint32_t get_u32(const unsigned char *q)
-{
-	return (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24;
-}
-
-static uint64_t get_u64(const unsigned char *q)
-{
-	return (uint64_t)get_u32(q) | (uint64_t)get_u32(q + 4) << 32;
-}
-
 /* The writer's string table: each distinct string once. */
 struct cache_writer {
 	struct buf strings;
@@ -1628,28 +1605,28 @@ static int cache_image(const struct history *h, struct buf *out)
 
 	for (size_t i = 0; i < h->nfiles; i++) {
 		const struct hist_file *f = &h->files[i];
-		put_u32(&rest, cw_str(&cw, f->path));
-		put_u32(&rest, f->truncated ? 1 : 0);
-		put_u32(&rest, (uint32_t)f->n);
+		buf_put_u32le(&rest, cw_str(&cw, f->path));
+		buf_put_u32le(&rest, f->truncated ? 1 : 0);
+		buf_put_u32le(&rest, (uint32_t)f->n);
 		/* its hash is read back rather than made again on every build */
-		put_u64(&rest, f->fp[0]);
-		put_u64(&rest, f->fp[1]);
+		buf_put_u64le(&rest, f->fp[0]);
+		buf_put_u64le(&rest, f->fp[1]);
 		for (size_t k = 0; k < f->n; k++) {
 			const struct hist_rev *v = &f->revs[k];
 			struct smap_slot *c = smap_get(&cw.commits, v->id);
 			if (!c) {
 				c = smap_put(&cw.commits, v->id, cw.ncommits++);
 				put_oid_hex(&commits, v->id);
-				put_u32(&commits, cw_str(&cw, v->author));
-				put_u32(&commits, cw_str(&cw, v->email));
-				put_u32(&commits, cw_str(&cw, v->subject));
-				put_u32(&commits, cw_str(&cw, v->body));
-				put_u64(&commits, (uint64_t)v->time);
-				put_u32(&commits, (uint32_t)v->tz_minutes);
+				buf_put_u32le(&commits, cw_str(&cw, v->author));
+				buf_put_u32le(&commits, cw_str(&cw, v->email));
+				buf_put_u32le(&commits, cw_str(&cw, v->subject));
+				buf_put_u32le(&commits, cw_str(&cw, v->body));
+				buf_put_u64le(&commits, (uint64_t)v->time);
+				buf_put_u32le(&commits, (uint32_t)v->tz_minutes);
 			}
-			put_u32(&rest, (uint32_t)c->val);
-			put_u32(&rest, cw_str(&cw, v->path));
-			put_u32(&rest, cw_str(&cw, v->old_path));
+			buf_put_u32le(&rest, (uint32_t)c->val);
+			buf_put_u32le(&rest, cw_str(&cw, v->path));
+			buf_put_u32le(&rest, cw_str(&cw, v->old_path));
 			buf_putc(&rest, (char)v->change);
 			buf_putc(&rest, v->blob[0] ? 1 : 0);
 			put_oid_hex(&rest, v->blob[0] ? v->blob : "");
@@ -1659,7 +1636,7 @@ static int cache_image(const struct history *h, struct buf *out)
 	size_t nlive = 0;
 	for (size_t i = 0; i < h->live.cap; i++)
 		if (h->live.slots[i].key) {
-			put_u32(&live, cw_str(&cw, h->live.slots[i].key));
+			buf_put_u32le(&live, cw_str(&cw, h->live.slots[i].key));
 			nlive++;
 		}
 	if (cw.toobig || h->nfiles >= CACHE_NONE || cw.ncommits >= CACHE_NONE ||
@@ -1668,19 +1645,19 @@ static int cache_image(const struct history *h, struct buf *out)
 		goto fail;
 	}
 	buf_put(out, cache_magic, sizeof(cache_magic));
-	put_u32(out, CACHE_VERSION);
-	put_u32(out, h->shallow ? 1 : 0);
+	buf_put_u32le(out, CACHE_VERSION);
+	buf_put_u32le(out, h->shallow ? 1 : 0);
 	buf_put(out, (const char *)head.id, GIT_OID_RAWSZ);
 	buf_put(out, (const char *)h->key.id, GIT_OID_RAWSZ);
-	put_u32(out, (uint32_t)cw.strings.len);
+	buf_put_u32le(out, (uint32_t)cw.strings.len);
 	buf_put(out, cw.strings.ptr, cw.strings.len);
-	put_u32(out, (uint32_t)cw.ncommits);
+	buf_put_u32le(out, (uint32_t)cw.ncommits);
 	buf_put(out, commits.ptr, commits.len);
-	put_u32(out, (uint32_t)nlive);
+	buf_put_u32le(out, (uint32_t)nlive);
 	buf_put(out, live.ptr, live.len);
-	put_u32(out, (uint32_t)h->nfiles);
+	buf_put_u32le(out, (uint32_t)h->nfiles);
 	buf_put(out, rest.ptr, rest.len);
-	put_u64(out, cache_sum((const unsigned char *)out->ptr, out->len));
+	buf_put_u64le(out, cache_sum((const unsigned char *)out->ptr, out->len));
 	buf_free(&live);
 	rc = 0;
 fail:
@@ -1715,13 +1692,13 @@ static const unsigned char *cr_take(struct hc_reader *r, size_t n)
 static uint32_t cr_u32(struct hc_reader *r)
 {
 	const unsigned char *q = cr_take(r, 4);
-	return q ? get_u32(q) : 0;
+	return q ? get_u32le(q) : 0;
 }
 
 static uint64_t cr_u64(struct hc_reader *r)
 {
 	const unsigned char *q = cr_take(r, 8);
-	return q ? get_u64(q) : 0;
+	return q ? get_u64le(q) : 0;
 }
 
 /* A count of records of size each, bounded by the bytes left. */
@@ -1836,8 +1813,8 @@ static int cache_parse(struct history *h, const unsigned char *data, size_t len,
 			break;
 		}
 		rec->truncated = (int)truncated;
-		rec->fp[0] = get_u64(fp);
-		rec->fp[1] = get_u64(fp + 8);
+		rec->fp[0] = get_u64le(fp);
+		rec->fp[1] = get_u64le(fp + 8);
 		rec->has_fp = 1;
 		rec->revs = xcalloc(n, sizeof(*rec->revs));
 		rec->n = rec->cap = n;
@@ -1997,7 +1974,7 @@ static int cache_load(struct history *h, const char *path, const git_oid *head)
 			goto fail;
 		got += (size_t)n;
 	}
-	if (cache_sum(data, got - 8) == get_u64(data + got - 8))
+	if (cache_sum(data, got - 8) == get_u64le(data + got - 8))
 		rc = cache_parse(h, data, got, head, &h->key);
 fail:
 	free(data);
@@ -2053,7 +2030,7 @@ int hist_cache_current(const char *site_dir)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	/* The header as cache_image writes it: magic, version, flags, HEAD, key. */
 	if (fd >= 0 && read(fd, hdr, sizeof hdr) == (ssize_t)sizeof hdr &&
-	    !memcmp(hdr, cache_magic, sizeof(cache_magic)) && get_u32(hdr + sizeof(cache_magic)) == CACHE_VERSION &&
+	    !memcmp(hdr, cache_magic, sizeof(cache_magic)) && get_u32le(hdr + sizeof(cache_magic)) == CACHE_VERSION &&
 	    !memcmp(hdr + sizeof(cache_magic) + 8, head.id, GIT_OID_RAWSZ) &&
 	    !memcmp(hdr + sizeof(cache_magic) + 8 + GIT_OID_RAWSZ, key.id, GIT_OID_RAWSZ))
 		current = 1;

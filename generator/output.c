@@ -653,25 +653,17 @@ static int finish(int fd, int rc)
 #define MANIFEST_MAGIC "QMF1"
 #define REC_FIXED (6 * 8 + 4)
 
-static uint64_t get_le64(const unsigned char *p)
-{
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
 /* One record at p (n bytes left): its size, or 0 when it is not whole. */
 static size_t parse_rec(const unsigned char *p, size_t n, struct output_rec *r)
 {
 	if (n < REC_FIXED + 1)
 		return 0;
-	uint32_t k = (uint32_t)p[48] | (uint32_t)p[49] << 8 | (uint32_t)p[50] << 16 | (uint32_t)p[51] << 24;
+	uint32_t k = get_u32le(p + 48);
 	if (k == 0 || n - REC_FIXED - 1 < k || p[REC_FIXED + k] != '\0' || memchr(p + REC_FIXED, '\0', k))
 		return 0;
-	*r = (struct output_rec){ (char *)p + REC_FIXED, 1, { get_le64(p), get_le64(p + 8) }, get_le64(p + 16),
-				  (long long)get_le64(p + 24), (long long)get_le64(p + 32),
-				  (long long)get_le64(p + 40) };
+	*r = (struct output_rec){ (char *)p + REC_FIXED, 1, { get_u64le(p), get_u64le(p + 8) }, get_u64le(p + 16),
+				  (long long)get_u64le(p + 24), (long long)get_u64le(p + 32),
+				  (long long)get_u64le(p + 40) };
 	return REC_FIXED + (size_t)k + 1;
 }
 
@@ -753,26 +745,17 @@ int output_reuse(struct output *o, const char *rel, const uint64_t fp[2])
 	return ok;
 }
 
-static void put_le64(unsigned char *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++, v >>= 8)
-		p[i] = (unsigned char)v;
-}
-
 /* A manifest record, as parse_rec reads it. */
 static void put_rec(struct buf *b, const struct output_rec *r)
 {
-	unsigned char f[REC_FIXED];
 	size_t k = strlen(r->rel);
-	put_le64(f, r->fp[0]);
-	put_le64(f + 8, r->fp[1]);
-	put_le64(f + 16, r->ino);
-	put_le64(f + 24, (uint64_t)r->size);
-	put_le64(f + 32, (uint64_t)r->mtime_s);
-	put_le64(f + 40, (uint64_t)r->mtime_ns);
-	for (int i = 0; i < 4; i++)
-		f[48 + i] = (unsigned char)(k >> (8 * i));
-	buf_put(b, (const char *)f, REC_FIXED);
+	buf_put_u64le(b, r->fp[0]);
+	buf_put_u64le(b, r->fp[1]);
+	buf_put_u64le(b, r->ino);
+	buf_put_u64le(b, (uint64_t)r->size);
+	buf_put_u64le(b, (uint64_t)r->mtime_s);
+	buf_put_u64le(b, (uint64_t)r->mtime_ns);
+	buf_put_u32le(b, (uint32_t)k);
 	buf_put(b, r->rel, k + 1);
 }
 

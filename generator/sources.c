@@ -8,16 +8,6 @@
 /* Deeper front matter than this is read from its file. */
 #define FM_MAX_DEPTH 64
 
-static void put_u64(struct buf *b, uint64_t v)
-{
-	buf_put(b, (const char *)&v, sizeof v);
-}
-
-static void put_u32(struct buf *b, uint32_t v)
-{
-	buf_put(b, (const char *)&v, sizeof v);
-}
-
 /* Reads n bytes at *off, advancing it; NULL past the end. */
 static const char *take(const char *p, size_t len, size_t *off, size_t n)
 {
@@ -32,7 +22,7 @@ static int take_u64(const char *p, size_t len, size_t *off, uint64_t *v)
 {
 	const char *q = take(p, len, off, sizeof *v);
 	if (q)
-		memcpy(v, q, sizeof *v);
+		*v = get_u64le((const unsigned char *)q);
 	return q ? 0 : -1;
 }
 
@@ -40,7 +30,7 @@ static int take_u32(const char *p, size_t len, size_t *off, uint32_t *v)
 {
 	const char *q = take(p, len, off, sizeof *v);
 	if (q)
-		memcpy(v, q, sizeof *v);
+		*v = get_u32le((const unsigned char *)q);
 	return q ? 0 : -1;
 }
 
@@ -64,9 +54,9 @@ static int put_json(struct buf *b, json_t *v, int depth)
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
 		buf_putc(b, 'o');
-		put_u32(b, (uint32_t)json_object_size(v));
+		buf_put_u32le(b, (uint32_t)json_object_size(v));
 		json_object_foreach(v, key, x) {
-			put_u32(b, (uint32_t)strlen(key));
+			buf_put_u32le(b, (uint32_t)strlen(key));
 			buf_puts(b, key);
 			if (put_json(b, x, depth + 1) < 0)
 				return -1;
@@ -74,26 +64,26 @@ static int put_json(struct buf *b, json_t *v, int depth)
 		return 0;
 	case JSON_ARRAY:
 		buf_putc(b, 'a');
-		put_u32(b, (uint32_t)json_array_size(v));
+		buf_put_u32le(b, (uint32_t)json_array_size(v));
 		json_array_foreach(v, i, x)
 			if (put_json(b, x, depth + 1) < 0)
 				return -1;
 		return 0;
 	case JSON_STRING:
 		buf_putc(b, 's');
-		put_u32(b, (uint32_t)json_string_length(v));
+		buf_put_u32le(b, (uint32_t)json_string_length(v));
 		buf_put(b, json_string_value(v), json_string_length(v));
 		return 0;
 	case JSON_INTEGER:
 		buf_putc(b, 'i');
-		put_u64(b, (uint64_t)json_integer_value(v));
+		buf_put_u64le(b, (uint64_t)json_integer_value(v));
 		return 0;
 	case JSON_REAL: {
 		double d = json_real_value(v);
 		uint64_t u;
 		memcpy(&u, &d, sizeof u);
 		buf_putc(b, 'r');
-		put_u64(b, u);
+		buf_put_u64le(b, u);
 		return 0;
 	}
 	case JSON_TRUE:
@@ -194,18 +184,18 @@ int sources_put(struct buf *b, const char *rel, const struct scan_stat *st,
 	}
 	size_t n = strlen(rel), m = tree.len;
 	const char *fm_bytes = tree.ptr;
-	put_u32(b, (uint32_t)n);
+	buf_put_u32le(b, (uint32_t)n);
 	buf_put(b, rel, n + 1);
-	put_u64(b, st->dev);
-	put_u64(b, st->ino);
-	put_u64(b, st->size);
-	put_u64(b, (uint64_t)st->mtime_ns);
-	put_u64(b, (uint64_t)st->ctime_ns);
-	put_u64(b, body_fp[0]);
-	put_u64(b, body_fp[1]);
-	put_u32(b, body_off);
-	put_u32(b, body_line);
-	put_u32(b, (uint32_t)m);
+	buf_put_u64le(b, st->dev);
+	buf_put_u64le(b, st->ino);
+	buf_put_u64le(b, st->size);
+	buf_put_u64le(b, (uint64_t)st->mtime_ns);
+	buf_put_u64le(b, (uint64_t)st->ctime_ns);
+	buf_put_u64le(b, body_fp[0]);
+	buf_put_u64le(b, body_fp[1]);
+	buf_put_u32le(b, body_off);
+	buf_put_u32le(b, body_line);
+	buf_put_u32le(b, (uint32_t)m);
 	buf_put(b, fm_bytes, m);
 	buf_free(&tree);
 	return 0;

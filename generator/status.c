@@ -60,35 +60,19 @@ static char *memo_path(git_repository *repo, const char *prefix)
 			 (unsigned long long)str_hash(prefix, strlen(prefix)));
 }
 
-static void put_u64(struct buf *b, uint64_t v)
-{
-	unsigned char t[8];
-	for (int i = 0; i < 8; i++)
-		t[i] = (unsigned char)(v >> (8 * i));
-	buf_put(b, (const char *)t, 8);
-}
-
-static uint64_t get_u64(const unsigned char *p)
-{
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
 static void put_id(struct buf *b, const struct scan_stat *st)
 {
-	put_u64(b, st->dev);
-	put_u64(b, st->ino);
-	put_u64(b, st->size);
-	put_u64(b, (uint64_t)st->mtime_ns);
-	put_u64(b, (uint64_t)st->ctime_ns);
+	buf_put_u64le(b, st->dev);
+	buf_put_u64le(b, st->ino);
+	buf_put_u64le(b, st->size);
+	buf_put_u64le(b, (uint64_t)st->mtime_ns);
+	buf_put_u64le(b, (uint64_t)st->ctime_ns);
 }
 
 static void get_id(const unsigned char *p, struct scan_stat *st)
 {
-	*st = (struct scan_stat){ get_u64(p), get_u64(p + 8), get_u64(p + 16), (int64_t)get_u64(p + 24),
-				  (int64_t)get_u64(p + 32) };
+	*st = (struct scan_stat){ get_u64le(p), get_u64le(p + 8), get_u64le(p + 16), (int64_t)get_u64le(p + 24),
+				  (int64_t)get_u64le(p + 32) };
 }
 
 /* The header every memo of this HEAD and index starts with. */
@@ -133,7 +117,7 @@ static int parse_entries(struct status_memo *m, const unsigned char *p, size_t l
 {
 	if (len < 8)
 		return -1;
-	uint64_t n = get_u64(p);
+	uint64_t n = get_u64le(p);
 	size_t off = 8;
 	if (n > len / 42)
 		return -1;
@@ -167,7 +151,7 @@ struct status_memo *status_memo_load(git_repository *repo, const char *prefix, c
 		return NULL;
 	put_header(&hdr, head, ix);
 	if (len < hdr.len + 8 || memcmp(data, hdr.ptr, hdr.len) ||
-	    str_hash((const char *)data, len - 8) != get_u64(data + len - 8))
+	    str_hash((const char *)data, len - 8) != get_u64le(data + len - 8))
 		goto fail;
 	m = xcalloc(1, sizeof *m);
 	m->data = data;
@@ -227,7 +211,7 @@ void status_memo_save(git_repository *repo, const char *prefix, const git_oid *h
 	put_header(&b, head, ix);
 	size_t count_at = b.len;
 	uint64_t count = 0;
-	put_u64(&b, 0);
+	buf_put_u64le(&b, 0);
 	for (size_t i = 0; i < n; i++) {
 		if (!sources_settled(&st[i], start_ns))
 			continue;
@@ -238,7 +222,7 @@ void status_memo_save(git_repository *repo, const char *prefix, const git_oid *h
 	}
 	for (int i = 0; i < 8; i++)
 		b.ptr[count_at + (size_t)i] = (char)(count >> (8 * i));
-	put_u64(&b, str_hash(b.ptr, b.len));
+	buf_put_u64le(&b, str_hash(b.ptr, b.len));
 	fs_replace_file(path, b.ptr, b.len);
 	buf_free(&b);
 	free(path);

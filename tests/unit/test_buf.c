@@ -92,9 +92,23 @@ static void str_hash_is_fnv1a(void)
 	CHECK(str_hash("ab", 1) == str_hash("a", 1));
 }
 
+/* The integers of quire's own files are little-endian, whatever the
+ * machine, and read back as written. */
+static void integers_are_written_little_endian(void)
+{
+	struct buf b = BUF_INIT;
+	buf_put_u32le(&b, 0x01020304u);
+	buf_put_u64le(&b, 0x0102030405060708ull);
+	CHECK(b.len == 12 && !memcmp(b.ptr, "\x04\x03\x02\x01\x08\x07\x06\x05\x04\x03\x02\x01", 12));
+	CHECK(get_u32le((const unsigned char *)b.ptr) == 0x01020304u);
+	CHECK(get_u64le((const unsigned char *)b.ptr + 4) == 0x0102030405060708ull);
+	buf_free(&b);
+}
+
 int main(void)
 {
 	RUN(str_hash_is_fnv1a);
+	RUN(integers_are_written_little_endian);
 	RUN(printf_appends_what_snprintf_gives_at_every_length);
 	RUN(utf8_check_agrees_with_jansson_on_every_short_sequence);
 	RUN(utf8_check_finds_a_bad_byte_deep_in_ascii);
