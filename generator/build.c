@@ -886,6 +886,34 @@ static void load_html(void *ctx, struct page *p)
 	p->html_lazy = 0;
 }
 
+/* Phase A's answer for a link: external or not is all it can know. */
+static void resolve_early(void *ctx, const char *url, int wiki, int is_image, int line, int col,
+			  struct md_link_result *res)
+{
+	(void)ctx, (void)line, (void)col;
+	res->external = !wiki && links_is_external(url, is_image);
+}
+
+/* The tree phase A parsed is the one phase B would render (unless Lua
+ * filters run on each parse): render it now, links left open, and the
+ * body is not needed again on a site too large for print.html. */
+static void render_early(struct run *r, struct page *p, struct md_doc *doc)
+{
+	if (r->hooks && hooks_has_filter(r->hooks))
+		return;
+	struct md_pre pre;
+	if (md_render_pre(doc, resolve_early, NULL, &pre) < 0)
+		return;
+	p->pre = xmalloc(sizeof *p->pre);
+	*p->pre = pre;
+	/* (site hooks are shown the bodies) */
+	if (r->drop_bodies && p->src && !r->hooks) {
+		free(p->body);
+		p->body = NULL;
+		p->body_lazy = 1;
+	}
+}
+
 /* Phase A: headings and links as written, for every page. */
 static void phase_a(void *ctx, size_t i)
 {
@@ -907,6 +935,7 @@ static void phase_a(void *ctx, size_t i)
 	parse_page(r, p, &doc);
 	md_headings(&doc, &p->headings, &p->nheadings);
 	md_links(&doc, &p->rawlinks, &p->nrawlinks);
+	render_early(r, p, &doc);
 	md_free(&doc);
 	if (r->cache_md)
 		put_a(r, p, &k);
@@ -949,6 +978,15 @@ static void hash_html(struct page *p)
 	memcpy(p->html_fp, k.h, sizeof p->html_fp);
 }
 
+static void drop_pre(struct page *p)
+{
+	if (p->pre) {
+		md_pre_free(p->pre);
+		free(p->pre);
+		p->pre = NULL;
+	}
+}
+
 static void render_markdown(struct run *r, struct page *p)
 {
 	if (!p->body && !p->body_lazy) {
@@ -960,13 +998,18 @@ static void render_markdown(struct run *r, struct page *p)
 	struct cache_key k;
 	if (r->cache_md) {
 		k = key_b(r, p);
-		if (get_b(r, p, &k) == 0)
+		if (get_b(r, p, &k) == 0) {
+			drop_pre(p);
 			return;
+		}
 	}
-	if (need_body(r, p) < 0)
+	struct md_doc doc = { 0 };
+	if (p->pre)
+		doc.tables_disabled = p->pre->tables_disabled;
+	else if (need_body(r, p) < 0)
 		return;
-	struct md_doc doc;
-	parse_page(r, p, &doc);
+	else
+		parse_page(r, p, &doc);
 	if (doc.tables_disabled)
 		diag_warning(r->d, p->src ? p->src : p->key, 0, 0,
 			     "a line has more than %d '|' characters: tables in this article are shown as text",
@@ -974,9 +1017,14 @@ static void render_markdown(struct run *r, struct page *p)
 	struct b_ctx b = { .lc = { .site = &r->site, .ix = r->ix, .page = p, .out_path = p->out },
 			   .real = r->d, .quiet = diag_new() };
 	b.lc.d = b.quiet;
-	md_render(&doc, resolve_noting, &b, &p->html, &p->text);
+	if (p->pre) {
+		md_finish(p->pre, resolve_noting, &b, &p->html, &p->text);
+		drop_pre(p);
+	} else {
+		md_render(&doc, resolve_noting, &b, &p->html, &p->text);
+		md_free(&doc);
+	}
 	links_finish(&b.lc, p);
-	md_free(&doc);
 	diag_free(b.quiet);
 	/* the same inputs render the same HTML, cached or not */
 	if (r->cache_md)
@@ -1303,6 +1351,8 @@ void build_cache_free(struct build_cache *c)
 static void free_page(void *ctx, size_t i)
 {
 	struct site *s = ctx;
+	if (s->pages[i])
+		drop_pre(s->pages[i]);
 	page_free(s->pages[i]);
 	s->pages[i] = NULL;
 }
@@ -1443,6 +1493,10 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		need_bodies(&r); /* a page hook is shown each page's body */
 	run_page_hooks(&r);
 	diag_lap(r.timings, "hooks", &tl);
+	size_t articles = 0;
+	for (size_t i = 0; i < r.site.npages; i++)
+		articles += r.site.pages[i]->kind == PAGE_ARTICLE;
+	r.drop_bodies = articles > RENDER_PRINT_MAX_ARTICLES;
 	par_for(r.site.npages, r.jobs, phase_a, &r);
 	malloc_trim(0); /* the parse trees are gone; keep the peak low */
 	diag_lap(r.timings, "markdown", &tl);
@@ -1452,10 +1506,6 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	struct par_task *env_task = r.cache ? par_start(r.jobs, link_env_task, &r) : NULL;
 	r.ix = links_index_new(&r.site, r.jobs);
 	par_join(env_task);
-	size_t articles = 0;
-	for (size_t i = 0; i < r.site.npages; i++)
-		articles += r.site.pages[i]->kind == PAGE_ARTICLE;
-	r.drop_bodies = articles > RENDER_PRINT_MAX_ARTICLES;
 	par_for(r.site.npages, r.jobs, phase_b, &r);
 	if (!r.drop_bodies)
 		need_bodies(&r); /* print.html shows every body */

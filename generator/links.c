@@ -266,6 +266,11 @@ static void resolve_wiki(struct links_ctx *c, const char *url, int line, int col
 	free(name);
 }
 
+int links_is_external(const char *url, int is_image)
+{
+	return !is_image && url[0] != '#' && has_scheme(url) && safe_external(url);
+}
+
 void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 		   int line, int col, struct md_link_result *res)
 {
@@ -284,8 +289,7 @@ void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 		return;
 	}
 	if (has_scheme(url)) {
-		if (safe_external(url) && !is_image)
-			res->external = 1;
+		res->external = links_is_external(url, is_image);
 		return;
 	}
 	if (url[0] == '/') {

@@ -28,6 +28,10 @@ struct links_ctx {
 	size_t ntargets, cap;
 };
 
+/* Whether links_resolve makes a (non-wiki) link external: that depends on
+ * its URL alone. */
+int links_is_external(const char *url, int is_image);
+
 void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 		   int line, int col, struct md_link_result *res);
 

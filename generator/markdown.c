@@ -3,6 +3,7 @@
 
 #include <cmark-gfm-core-extensions.h>
 #include <dlfcn.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -527,20 +528,18 @@ static char *label_task_boxes(char *html)
 	return buf_detach(&b);
 }
 
-static void rewrite_link(struct md_doc *doc, cmark_node *link, md_link_fn fn, void *ctx)
+/* Rewrites link as the resolver's answer res says (and frees it). */
+static void apply_link(struct md_doc *doc, cmark_node *link, struct md_link_result *res)
 {
 	int is_image = cmark_node_get_type(link) == CMARK_NODE_IMAGE;
 	int wiki = wiki_of(link) != NULL;
 	const char *url = cmark_node_get_url(link);
-	struct md_link_result res = { 0 };
-	fn(ctx, url ? url : "", wiki, is_image,
-	   doc->body_line - 1 + node_line(link), node_col(link), &res);
 	if (wiki && !cmark_node_first_child(link)) {
 		cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
-		cmark_node_set_literal(t, res.title && *res.title ? res.title : url);
+		cmark_node_set_literal(t, res->title && *res->title ? res->title : url);
 		cmark_node_append_child(link, t);
 	}
-	if (res.unlink && !is_image) {
+	if (res->unlink && !is_image) {
 		cmark_node *c;
 		int moved = 1;
 		while (moved && (c = cmark_node_first_child(link))) {
@@ -553,10 +552,10 @@ static void rewrite_link(struct md_doc *doc, cmark_node *link, md_link_fn fn, vo
 			bury(doc, link);
 		else
 			cmark_node_set_url(link, "");
-	} else if (res.external && !is_image) {
+	} else if (res->external && !is_image) {
 		struct buf open = BUF_INIT;
 		buf_puts(&open, "<a href=\"");
-		put_attr(&open, res.href ? res.href : url);
+		put_attr(&open, res->href ? res->href : url);
 		buf_puts(&open, "\"");
 		const char *title = cmark_node_get_title(link);
 		if (title && *title) {
@@ -579,15 +578,24 @@ static void rewrite_link(struct md_doc *doc, cmark_node *link, md_link_fn fn, vo
 			bury(doc, link);
 		} else {
 			cmark_node_free(ci);
-			if (res.href)
-				cmark_node_set_url(link, res.href);
+			if (res->href)
+				cmark_node_set_url(link, res->href);
 		}
 		buf_free(&open);
-	} else if (res.href) {
-		cmark_node_set_url(link, res.href);
+	} else if (res->href) {
+		cmark_node_set_url(link, res->href);
 	}
-	free(res.href);
-	free(res.title);
+	free(res->href);
+	free(res->title);
+}
+
+static void rewrite_link(struct md_doc *doc, cmark_node *link, md_link_fn fn, void *ctx)
+{
+	const char *url = cmark_node_get_url(link);
+	struct md_link_result res = { 0 };
+	fn(ctx, url ? url : "", wiki_of(link) != NULL, cmark_node_get_type(link) == CMARK_NODE_IMAGE,
+	   doc->body_line - 1 + node_line(link), node_col(link), &res);
+	apply_link(doc, link, &res);
 }
 
 static void plain_text(cmark_node *root, struct buf *b)
@@ -610,19 +618,12 @@ static void plain_text(cmark_node *root, struct buf *b)
 	cmark_iter_free(it);
 }
 
-void md_render(struct md_doc *doc, md_link_fn fn, void *ctx, char **html, char **text)
+/* Puts ids and permalinks on the headings (hs: md_headings of doc before
+ * its links were rewritten, taken) and renders doc. */
+static void render_doc(struct md_doc *doc, struct heading *hs, size_t nh, char **html, char **text)
 {
 	cmark_node **nodes;
-	size_t n = collect_nodes(doc, CMARK_NODE_LINK, CMARK_NODE_IMAGE, &nodes);
-	for (size_t i = 0; i < n; i++)
-		if (fn)
-			rewrite_link(doc, nodes[i], fn, ctx);
-	free(nodes);
-
-	struct heading *hs;
-	size_t nh;
-	md_headings(doc, &hs, &nh);
-	n = collect_heading_nodes(doc, &nodes);
+	size_t n = collect_heading_nodes(doc, &nodes);
 	for (size_t i = 0; i < n && i < nh; i++)
 		rewrite_heading(doc, nodes[i], hs[i].id);
 	free(nodes);
@@ -635,6 +636,269 @@ void md_render(struct md_doc *doc, md_link_fn fn, void *ctx, char **html, char *
 	}
 	*html = label_task_boxes(cmark_render_html(doc->root, parse_options(doc->unsafe_html),
 						   cmark_parser_get_syntax_extensions(doc->parser)));
+}
+
+/* A heading's id comes from its text as written, as the table of
+ * contents and links from other pages have it: a wiki link's title,
+ * put in as the link's text, is not part of it. */
+void md_render(struct md_doc *doc, md_link_fn fn, void *ctx, char **html, char **text)
+{
+	struct heading *hs;
+	size_t nh;
+	md_headings(doc, &hs, &nh);
+	cmark_node **nodes;
+	size_t n = collect_nodes(doc, CMARK_NODE_LINK, CMARK_NODE_IMAGE, &nodes);
+	for (size_t i = 0; i < n; i++)
+		if (fn)
+			rewrite_link(doc, nodes[i], fn, ctx);
+	free(nodes);
+	render_doc(doc, hs, nh, html, text);
+}
+
+/* ---- rendering before the links are known ------------------------------ */
+
+/* A placeholder is "%01", a letter, the link's number and "%01": cmark
+ * writes it unchanged in a URL and in text.  'u' stands for a URL, 't'
+ * for a wiki link's missing text. */
+#define PH "%01"
+#define PH_LEN 3
+
+static void put_placeholder(struct buf *b, char kind, size_t i)
+{
+	buf_puts(b, PH);
+	buf_printf(b, "%c%zu", kind, i);
+	buf_puts(b, PH);
+}
+
+/* Reads the placeholder at s (if s starts one): its kind and number, and
+ * its length.  Returns 0 when s does not start one. */
+static size_t read_placeholder(const char *s, char *kind, size_t *num)
+{
+	if (strncmp(s, PH, PH_LEN) || (s[PH_LEN] != 'u' && s[PH_LEN] != 't'))
+		return 0;
+	const char *d = s + PH_LEN + 1, *e = d;
+	size_t v = 0;
+	while (*e >= '0' && *e <= '9' && e - d < 9)
+		v = v * 10 + (size_t)(*e++ - '0');
+	if (e == d || strncmp(e, PH, PH_LEN))
+		return 0;
+	*kind = s[PH_LEN];
+	*num = v;
+	return (size_t)(e + PH_LEN - s);
+}
+
+/* Counts the placeholders in s into seen[2 * n] (URL and text of each
+ * link).  Returns 0, or -1 on one that quire did not put there. */
+static int count_placeholders(const char *s, size_t n, unsigned *seen)
+{
+	for (const char *p = strstr(s, PH); p; p = strstr(p + 1, PH)) {
+		char kind;
+		size_t i;
+		size_t len = read_placeholder(p, &kind, &i);
+		if (!len)
+			continue;
+		if (i >= n)
+			return -1;
+		seen[2 * i + (kind == 't')]++;
+		p += len - 1;
+	}
+	return 0;
+}
+
+/* Whether the placeholders of pre came out once each, where expected
+ * (a link inside an image's text shows no URL, and text that happens to
+ * read as a placeholder would be taken for one). */
+static int placeholders_exact(const struct md_pre *pre)
+{
+	size_t n = pre->n;
+	unsigned *h = xcalloc(2 * n + 1, sizeof *h), *t = xcalloc(2 * n + 1, sizeof *t);
+	int ok = count_placeholders(pre->html, n, h) == 0 && count_placeholders(pre->text, n, t) == 0;
+	for (size_t i = 0; ok && i < n; i++) {
+		const struct md_deferred *l = &pre->links[i];
+		ok = h[2 * i] == !l->ready && h[2 * i + 1] == (!l->ready && l->textless) && t[2 * i] == 0 &&
+		     t[2 * i + 1] == (!l->ready && l->textless);
+	}
+	free(h);
+	free(t);
+	return ok;
+}
+
+void md_pre_free(struct md_pre *pre)
+{
+	for (size_t i = 0; i < pre->n; i++)
+		free(pre->links[i].url);
+	free(pre->links);
+	free(pre->html);
+	free(pre->text);
+	memset(pre, 0, sizeof *pre);
+}
+
+int md_render_pre(struct md_doc *doc, md_link_fn fn, void *ctx, struct md_pre *out)
+{
+	struct heading *hs;
+	size_t nh;
+	md_headings(doc, &hs, &nh);
+	cmark_node **nodes;
+	size_t n = collect_nodes(doc, CMARK_NODE_LINK, CMARK_NODE_IMAGE, &nodes);
+	struct buf ph = BUF_INIT;
+	memset(out, 0, sizeof *out);
+	out->links = xcalloc(n ? n : 1, sizeof *out->links);
+	out->n = n;
+	out->unsafe_html = doc->unsafe_html;
+	out->tables_disabled = doc->tables_disabled;
+	for (size_t i = 0; i < n; i++) {
+		cmark_node *link = nodes[i];
+		struct md_deferred *l = &out->links[i];
+		const char *url = cmark_node_get_url(link);
+		l->url = xstrdup(url ? url : "");
+		l->wiki = wiki_of(link) != NULL;
+		l->is_image = cmark_node_get_type(link) == CMARK_NODE_IMAGE;
+		l->line = doc->body_line - 1 + node_line(link);
+		l->col = node_col(link);
+		l->textless = l->wiki && !cmark_node_first_child(link);
+		struct md_link_result res = { 0 };
+		fn(ctx, l->url, l->wiki, l->is_image, l->line, l->col, &res);
+		if (res.external && !l->is_image) {
+			l->ready = 1;
+			apply_link(doc, link, &res);
+			continue;
+		}
+		free(res.href);
+		free(res.title);
+		buf_reset(&ph);
+		put_placeholder(&ph, 'u', i);
+		cmark_node_set_url(link, buf_cstr(&ph));
+		if (l->textless) {
+			buf_reset(&ph);
+			put_placeholder(&ph, 't', i);
+			cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+			cmark_node_set_literal(t, buf_cstr(&ph));
+			cmark_node_append_child(link, t);
+		}
+	}
+	free(nodes);
+	buf_free(&ph);
+	render_doc(doc, hs, nh, &out->html, &out->text);
+	if (placeholders_exact(out))
+		return 0;
+	md_pre_free(out);
+	return -1;
+}
+
+/* What cmark writes for each deferred link's final URL and missing text,
+ * escaped as it escapes them, from one small document of a paragraph
+ * each.  url[i] and text[i] are new strings (NULL: none). */
+static void escape_finals(const struct md_pre *pre, char *const *final, char *const *title, char **url,
+			  char **text)
+{
+	cmark_node *root = cmark_node_new(CMARK_NODE_DOCUMENT);
+	for (size_t i = 0; i < pre->n; i++) {
+		if (pre->links[i].ready)
+			continue;
+		cmark_node *para = cmark_node_new(CMARK_NODE_PARAGRAPH);
+		cmark_node *link = cmark_node_new(pre->links[i].is_image ? CMARK_NODE_IMAGE : CMARK_NODE_LINK);
+		cmark_node_set_url(link, final[i]);
+		cmark_node_append_child(para, link);
+		cmark_node_append_child(root, para);
+		if (title[i]) {
+			para = cmark_node_new(CMARK_NODE_PARAGRAPH);
+			cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+			cmark_node_set_literal(t, title[i]);
+			cmark_node_append_child(para, t);
+			cmark_node_append_child(root, para);
+		}
+	}
+	char *html = cmark_render_html(root, parse_options(pre->unsafe_html), NULL);
+	cmark_node_free(root);
+	/* <p><a href="U"></a></p>, <p><img src="U" alt="" /></p>, <p>T</p> */
+	const char *p = html;
+	for (size_t i = 0; i < pre->n; i++) {
+		if (pre->links[i].ready)
+			continue;
+		const char *q = strchr(p, '"') + 1, *e = strchr(q, '"');
+		url[i] = xstrndup(q, (size_t)(e - q));
+		p = strstr(e, "</p>\n") + 5;
+		if (title[i]) {
+			q = strchr(p, '>') + 1;
+			e = strstr(q, "</p>\n");
+			text[i] = xstrndup(q, (size_t)(e - q));
+			p = e + 5;
+		}
+	}
+	free(html);
+}
+
+/* Replaces each placeholder in *s: a URL by url[i], a text by text[i].
+ * The result goes back into *s's own block when it fits there: the
+ * pages' HTML is a build's largest memory, and a copy made beside each
+ * one would leave the heap full of holes. */
+static void fill(char **s, char *const *url, char *const *text)
+{
+	struct buf b = BUF_INIT;
+	const char *from = *s;
+	int any = 0;
+	for (const char *p = strstr(*s, PH); p; p = strstr(p, PH)) {
+		char kind;
+		size_t i, len = read_placeholder(p, &kind, &i);
+		if (!len) {
+			p++;
+			continue;
+		}
+		buf_put(&b, from, (size_t)(p - from));
+		buf_puts(&b, kind == 'u' ? url[i] : text[i]);
+		from = p += len;
+		any = 1;
+	}
+	if (!any) {
+		buf_free(&b);
+		return;
+	}
+	buf_puts(&b, from);
+	if (b.len < malloc_usable_size(*s)) {
+		memcpy(*s, b.ptr, b.len + 1);
+		buf_free(&b);
+	} else {
+		free(*s);
+		*s = buf_detach(&b);
+	}
+}
+
+void md_finish(struct md_pre *pre, md_link_fn fn, void *ctx, char **html, char **text)
+{
+	size_t n = pre->n;
+	char **final = xcalloc(n + 1, sizeof *final), **title = xcalloc(n + 1, sizeof *title);
+	char **url = xcalloc(n + 1, sizeof *url), **esc = xcalloc(n + 1, sizeof *esc);
+	for (size_t i = 0; i < n; i++) {
+		const struct md_deferred *l = &pre->links[i];
+		struct md_link_result res = { 0 };
+		fn(ctx, l->url, l->wiki, l->is_image, l->line, l->col, &res);
+		if (!l->ready) {
+			final[i] = xstrdup(res.href ? res.href : l->url);
+			if (l->textless)
+				title[i] = xstrdup(res.title && *res.title ? res.title : l->url);
+		}
+		free(res.href);
+		free(res.title);
+	}
+	escape_finals(pre, final, title, url, esc);
+	fill(&pre->html, url, esc);
+	fill(&pre->text, url, title);
+	*html = pre->html;
+	pre->html = NULL;
+	if (text) {
+		*text = pre->text;
+		pre->text = NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(final[i]);
+		free(title[i]);
+		free(url[i]);
+		free(esc[i]);
+	}
+	free(final);
+	free(title);
+	free(url);
+	free(esc);
 }
 
 char *md_to_html(const char *markdown, int unsafe_html)

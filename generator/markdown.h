@@ -64,6 +64,33 @@ void md_links(struct md_doc *doc, struct rawlink **out, size_t *n);
 void md_render(struct md_doc *doc, md_link_fn fn, void *ctx, char **html,
 	       char **text);
 
+/* A document rendered before its links can be resolved: each link's URL
+ * (and a text-less wiki link's text) is a placeholder that md_finish
+ * fills in, so a page is parsed once although its links need every
+ * page's headings. */
+struct md_deferred {
+	char *url;        /* as written */
+	int wiki, is_image, line, col;
+	int textless;     /* a wiki link without text: it shows the target's title */
+	int ready;        /* rendered already (an external link) */
+};
+struct md_pre {
+	char *html, *text;
+	struct md_deferred *links; /* every link and image, in document order */
+	size_t n;
+	int unsafe_html, tables_disabled;
+};
+/* Renders doc as md_render would, with links left open.  fn is asked
+ * about each link first; the external links it names are rendered now
+ * (so it must answer for them as md_finish's fn will).  Returns 0, or -1
+ * (nothing in *out) when the placeholders could be mistaken for the
+ * document's own text: render with md_render then. */
+int md_render_pre(struct md_doc *doc, md_link_fn fn, void *ctx, struct md_pre *out);
+/* Resolves pre's links through fn, each in document order as md_render
+ * does, and makes the final *html and *text (text may be NULL) out of
+ * pre's own, which it takes.  fn never unlinks here. */
+void md_finish(struct md_pre *pre, md_link_fn fn, void *ctx, char **html, char **text);
+void md_pre_free(struct md_pre *pre);
 /* Renders a Markdown fragment (for hooks' quire.markdown) with the site's
  * safety settings and no link rewriting.  Caller frees. */
 char *md_to_html(const char *markdown, int unsafe_html);

@@ -42,6 +42,8 @@ struct config {
 	json_t *params;   /* every other key of site.yml (new ref) */
 };
 
+struct md_pre;
+
 struct page {
 	enum page_kind kind;
 	char *src;       /* "content/a/b.md" relative to SITE; NULL when generated */
@@ -76,6 +78,7 @@ struct page {
 	int html_lazy;   /* html and text are in the build cache, read when needed */
 	int links_noisy; /* a link in the Markdown has a problem (reported each build) */
 	int section_index; /* index of the section page it belongs to, -1 for home */
+	struct md_pre *pre; /* HTML with its links still open (phase A to B), or NULL */
 };
 
 struct site {

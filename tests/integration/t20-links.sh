@@ -107,3 +107,17 @@ contains "a wiki link in a table cell resolves" "$S/public/t.html" '<td><a href=
 printf -- '---\ntitle: T\n---\nIntro\n\n| a | b |\n|---|---|\n| x | [[nope]] |\n' > "$S/content/t.md"
 run "$S" build
 contains "a broken link in a table cell is reported at its line and column" "$ERR" "content/t.md:8:7: error: wiki link [[nope]] matches no article"
+
+# A heading that holds a wiki link without text: the table of contents,
+# links from other pages and the heading itself agree on its id (the
+# target's title, shown as the link's text, is not part of it).
+site hid
+printf -- '---\ntitle: H\n---\n## About [[u]]\n\nx\n\n## Two\n\n## Three\n' > "$S/content/h.md"
+page "$S" u.md "Unit Title"
+page "$S" v.md "V" 'See [it](h.md#about).'
+run "$S" build
+status_is "a heading with a text-less wiki link builds" "$RC" 0
+contains "its heading id is from the text as written" "$S/public/h.html" '<h2 id="about">'
+contains "the table of contents links to that id" "$S/public/h.html" 'href="#about"'
+contains "the heading shows the target's title" "$S/public/h.html" '<a href="u.html">Unit Title</a>'
+contains "another page links to that id" "$S/public/v.html" 'href="h.html#about"'

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "buf.h"
 #include "markdown.h"
 #include "unit.h"
 
@@ -54,10 +55,118 @@ static void a_pipe_outside_tables_stays_text(void)
 	free(html);
 }
 
+
+/* ---- rendering with the links left open (md_render_pre, md_finish) ---- */
+
+/* A resolver like links.c's in what it can do: rewrite a URL (with
+ * characters cmark must escape), give a wiki link's title (with
+ * characters to escape, and text that reads as a placeholder), make
+ * links external.  It writes down every call, in order. */
+static int is_ext(const char *url, int is_image)
+{
+	return !is_image && (!strncmp(url, "http", 4) || !strncmp(url, "mailto:", 7));
+}
+
+static void resolve_all(void *ctx, const char *url, int wiki, int is_image, int line, int col,
+			struct md_link_result *res)
+{
+	buf_printf(ctx, "%s|%d|%d|%d:%d\n", url, wiki, is_image, line, col);
+	if (wiki) {
+		res->href = xasprintf("w/%s.html?a=1&b='x'", url);
+		if (strcmp(url, "Untitled"))
+			res->title = xstrdup("T <&> \"q\" %01u0%01");
+	} else if (is_ext(url, is_image)) {
+		res->external = 1;
+	} else if (strstr(url, ".md")) {
+		res->href = xasprintf("../r/%s&x", url);
+	}
+}
+
+static void resolve_ext(void *ctx, const char *url, int wiki, int is_image, int line, int col,
+			struct md_link_result *res)
+{
+	(void)ctx, (void)line, (void)col;
+	res->external = !wiki && is_ext(url, is_image);
+}
+
+/* Renders md both ways; 1 when the early way was taken (and checked to
+ * match), 0 when it declined, -1 when the two differ. */
+static int both_ways(const char *md, int unsafe)
+{
+	struct md_doc a, b;
+	struct buf calls_a = BUF_INIT, calls_b = BUF_INIT;
+	char *html_a, *text_a, *html_b = NULL, *text_b = NULL;
+	md_parse(&a, md, strlen(md), 3, unsafe);
+	md_expand_wikilinks(&a);
+	md_render(&a, resolve_all, &calls_a, &html_a, &text_a);
+	md_parse(&b, md, strlen(md), 3, unsafe);
+	md_expand_wikilinks(&b);
+	struct md_pre pre;
+	int rc = md_render_pre(&b, resolve_ext, NULL, &pre) == 0;
+	md_free(&b);
+	if (rc) {
+		md_finish(&pre, resolve_all, &calls_b, &html_b, &text_b);
+		md_pre_free(&pre);
+		if (strcmp(html_a, html_b) || strcmp(text_a, text_b) || strcmp(buf_cstr(&calls_a), buf_cstr(&calls_b))) {
+			printf("    %s\n    md_render:\n%s%s    early:\n%s%s", md, html_a, buf_cstr(&calls_a), html_b,
+			       buf_cstr(&calls_b));
+			rc = -1;
+		}
+	}
+	md_free(&a);
+	free(html_a);
+	free(text_a);
+	free(html_b);
+	free(text_b);
+	buf_free(&calls_a);
+	buf_free(&calls_b);
+	return rc;
+}
+
+/* Each page is parsed once in a build: its HTML is made before the other
+ * pages' headings are known, links left open, and finished in phase B.
+ * It must be what rendering after resolving gives, byte for byte, with
+ * the resolver asked the same questions in the same order. */
+static void early_rendering_matches_rendering_after_resolving(void)
+{
+	static const char *const docs[] = {
+		"See [a](a.md), [[Target Page]], [[t|text]], [[Untitled]] and ![img](pics/x.png \"ti\").\n",
+		"<https://example.com/?a=1&b=2>, [ext](http://e.com/'q' \"T\"), [m](mailto:a@b.c) www.x.org\n",
+		"[bad](javascript:alert(1)) ![d](data:text/html,x) [f](file:///etc/passwd) [v](<a b.md>) [u](é.md)\n",
+		"| a | b |\n|---|---|\n| [x](x.md) | [e](https://e.com) [[W]] |\n",
+		"Text[^1] and [[Wiki]].\n\n[^1]: See [f](f.md) and [[Wiki|w]].\n",
+		"## See [h](h.md) and [[H]]\n\nBody [[Wiki]] [top](#see-hmd-and-h)\n",
+		"[![i](i.png)](a.md) [r][1] [[a & b]]\n\n[1]: r.md \"T & t\"\n",
+		"- [x] done [l](l.md)\n- [ ] todo\n\n> quote [[Q]]\n",
+		"Just text, no links.\n",
+		"`[[not a link]]` and\n\n    [code](c.md)\n",
+		"<b>raw</b> [j](javascript:x) <a href=\"x.md\">html</a>\n",
+	};
+	for (size_t i = 0; i < sizeof docs / sizeof *docs; i++) {
+		CHECK(both_ways(docs[i], 0) == 1);
+		CHECK(both_ways(docs[i], 1) == 1);
+	}
+}
+
+/* Text that reads as a placeholder, and a link whose URL an image's
+ * text never shows, make the early way decline: the page is then
+ * rendered after resolving, and still right. */
+static void early_rendering_declines_what_it_cannot_tell_apart(void)
+{
+	CHECK(both_ways("Literal %01u0%01 text and [a](a.md)\n", 0) == 0);
+	CHECK(both_ways("Literal <%01t0%01> and [[W]]\n", 0) == 0);
+	CHECK(both_ways("![alt [in](in.md) x](p.png)\n", 0) == 0);
+	/* but a placeholder-like text beside no link at all is harmless */
+	CHECK(both_ways("%01u7%01 alone\n", 0) == 0);
+	CHECK(both_ways("50%01 of it, and [a](a.md)\n", 0) == 1);
+}
+
 int main(void)
 {
 	RUN(parses_on_several_threads_keep_every_extension);
 	RUN(parses_run_at_once_with_this_libcmark_gfm);
 	RUN(a_pipe_outside_tables_stays_text);
+	RUN(early_rendering_matches_rendering_after_resolving);
+	RUN(early_rendering_declines_what_it_cannot_tell_apart);
 	UNIT_END();
 }
