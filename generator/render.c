@@ -410,26 +410,82 @@ static json_t *tag_list(const struct page *p, const char *from)
 	return a;
 }
 
-/* The table of contents of a page with these headings: h2 and h3, when
- * there are at least three. */
+static int in_toc(const struct heading *h)
+{
+	return h->level >= 2 && h->level <= 3;
+}
+
+/* Whether a page with these headings has a table of contents: h2 and h3,
+ * when there are at least three. */
+static int has_toc(const struct heading *hs, size_t n)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++)
+		count += in_toc(&hs[i]);
+	return count >= 3;
+}
+
+static void toc_add(json_t *a, const char *id, const char *text, int sub)
+{
+	json_t *o = json_object();
+	set_str(o, "id", id);
+	set_str(o, "text", text);
+	json_object_set_new(o, "sub", json_boolean(sub));
+	json_array_append_new(a, o);
+}
+
 static json_t *toc_of(const struct heading *hs, size_t n)
 {
 	json_t *a = json_array();
-	size_t count = 0;
-	for (size_t i = 0; i < n; i++)
-		count += hs[i].level >= 2 && hs[i].level <= 3;
-	if (count < 3)
-		return a;
-	for (size_t i = 0; i < n; i++) {
-		const struct heading *h = &hs[i];
-		if (h->level < 2 || h->level > 3)
-			continue;
-		json_t *o = json_object();
-		set_str(o, "id", h->id);
-		set_str(o, "text", h->text);
-		json_object_set_new(o, "sub", json_boolean(h->level == 3));
-		json_array_append_new(a, o);
+	for (size_t i = 0; has_toc(hs, n) && i < n; i++)
+		if (in_toc(&hs[i]))
+			toc_add(a, hs[i].id, hs[i].text, hs[i].level == 3);
+	return a;
+}
+
+/* A past version's table of contents as its cache entry keeps it: per
+ * entry its level digit, then its id and its text, each as a length,
+ * ':' and the bytes.  (A JSON text took longer to read back than the
+ * rest of a past version's page took to make.) */
+static char *toc_encode(const struct heading *hs, size_t n)
+{
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; has_toc(hs, n) && i < n; i++)
+		if (in_toc(&hs[i]))
+			buf_printf(&b, "%d%zu:%s%zu:%s", hs[i].level, strlen(hs[i].id), hs[i].id, strlen(hs[i].text),
+				   hs[i].text);
+	return buf_detach(&b);
+}
+
+/* Reads one "length:bytes" field at *p into a new string; NULL if bad. */
+static char *toc_field(const char **p)
+{
+	char *end;
+	unsigned long long len = strtoull(*p, &end, 10);
+	if (end == *p || *end != ':' || len > SIZE_MAX || strnlen(end + 1, (size_t)len) < len)
+		return NULL;
+	*p = end + 1 + len;
+	return xstrndup(end + 1, (size_t)len);
+}
+
+/* The table of contents toc_encode made (an empty one if s is damaged). */
+static json_t *toc_decode(const char *s)
+{
+	json_t *a = json_array();
+	while (s && (*s == '2' || *s == '3')) {
+		int sub = *s++ == '3';
+		char *id = toc_field(&s), *text = id ? toc_field(&s) : NULL;
+		if (text)
+			toc_add(a, id, text, sub);
+		free(id);
+		free(text);
+		if (!text) {
+			json_array_clear(a);
+			break;
+		}
 	}
+	if (s && *s)
+		json_array_clear(a);
 	return a;
 }
 
@@ -833,7 +889,7 @@ static const char *blob_of(const struct hist_rev *rv)
 static struct cache_key key_past(const struct render_env *e, const struct page *p, const struct hist_rev *rv)
 {
 	struct cache_keybuf kb;
-	cache_key_begin(e->cache, &kb, "past-version-2");
+	cache_key_begin(e->cache, &kb, "past-version-3");
 	cache_key_int(&kb, e->site->cfg.unsafe_html);
 	cache_key_str(&kb, blob_of(rv));
 	cache_key_str(&kb, p->key);
@@ -886,7 +942,7 @@ static void put_strs(struct render_env *e, const struct cache_key *k, uint32_t f
 }
 
 /* A past version as its revision page shows it: its own title (NULL:
- * none), HTML and table of contents (JSON), all new strings. */
+ * none), HTML and table of contents (toc_encode), all new strings. */
 struct past {
 	char *title, *html, *toc;
 };
@@ -918,9 +974,7 @@ static int past_is_current(struct render_env *e, struct page *p, const struct ve
 	if (!p->html)
 		return 0;
 	out->html = xstrdup(p->html);
-	json_t *t = toc(p);
-	out->toc = json_dumps(t, JSON_COMPACT);
-	json_decref(t);
+	out->toc = toc_encode(p->headings, p->nheadings);
 	return 1;
 }
 
@@ -939,9 +993,7 @@ static void past_make(struct render_env *e, struct page *p, const struct hist_re
 	md_parse(&doc, v->body ? v->body : "", v->body ? strlen(v->body) : 0, 1, e->site->cfg.unsafe_html);
 	md_expand_wikilinks(&doc);
 	md_headings(&doc, &hs, &nh);
-	json_t *toc = toc_of(hs, nh);
-	out->toc = json_dumps(toc, JSON_COMPACT);
-	json_decref(toc);
+	out->toc = toc_encode(hs, nh);
 	md_free_headings(hs, nh);
 	struct links_ctx lc = { .site = e->site, .ix = e->ix, .page = p, .out_path = rel, .past = 1 };
 	md_render(&doc, links_resolve, &lc, &out->html, NULL);
@@ -968,12 +1020,7 @@ static void render_revision(struct render_env *e, int i, const struct hist_file 
 	set_str(c, "content", past->html ? past->html : "");
 	if (past->title)
 		set_str(c, "title", past->title);
-	json_t *toc = past->toc ? json_loads(past->toc, 0, NULL) : NULL;
-	if (!json_is_array(toc)) {
-		json_decref(toc);
-		toc = json_array();
-	}
-	json_object_set_new(c, "toc", toc);
+	json_object_set_new(c, "toc", toc_decode(past->toc));
 	json_t *banner = json_object();
 	set_own(banner, "date", date_human(rv->time, rv->tz_minutes));
 	set_own(banner, "iso", date_iso(rv->time, rv->tz_minutes));

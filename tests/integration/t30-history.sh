@@ -141,7 +141,7 @@ status_is "a repository with no commits builds" "$RC" 0
 # A past version shows its own table of contents, not today's.
 site toc
 git -C "$S" init -q -b main
-page "$S" a.md "Sections" "## Alpha\n\nOne.\n\n## Beta\n\nTwo.\n\n## Gamma\n\nThree."
+page "$S" a.md "Sections" "## Alpha\n\nOne.\n\n## Beta\n\nTwo.\n\n## Gamma\n\nThree.\n\n### 12:30 & 3: notes\n\nFour."
 commit "2026-01-01T00:00:00Z" "X Y" "first headings"
 page "$S" a.md "Sections" "## Delta\n\nOne.\n\n## Epsilon\n\nTwo.\n\n## Zeta\n\nThree."
 commit "2026-01-02T00:00:00Z" "X Y" "new headings"
@@ -150,6 +150,13 @@ first=$(git -C "$S" rev-list --reverse HEAD | head -n 1 | cut -c1-10)
 R=$S/public/a.rev-$first.html
 contains "a past version's contents list its own headings" "$R" '<li><a href="#alpha">Alpha</a></li>'
 lacks "and not the current version's" "$R" '#delta'
+contains "a contents entry with digits, colons and markup characters" "$R" '<a href="#12-30-3-notes">12:30 &amp; 3: notes</a>'
+# Rendered again from the build cache (a template changed), the past
+# version keeps its contents.
+printf '\n' >> "$S/themes/default/templates/revision.mustache"
+run "$S" build
+contains "a past version made from the cache lists its own headings" "$R" '<li><a href="#alpha">Alpha</a></li>'
+contains "all of them" "$R" '<a href="#12-30-3-notes">12:30 &amp; 3: notes</a>'
 contains "the current article lists today's headings" "$S/public/a.html" '<li><a href="#delta">Delta</a></li>'
 
 # The newest version's page is the article as it stands (its HTML is
