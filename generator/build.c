@@ -901,13 +901,11 @@ static void render_early(struct run *r, struct page *p, struct md_doc *doc)
 {
 	if (r->hooks && hooks_has_filter(r->hooks))
 		return;
-	struct md_pre pre;
-	if (md_render_pre(doc, resolve_early, NULL, &pre) < 0)
+	p->pre = md_render_pre(doc, resolve_early, NULL);
+	if (!p->pre)
 		return;
-	p->pre = xmalloc(sizeof *p->pre);
-	*p->pre = pre;
 	/* (site hooks are shown the bodies) */
-	if (r->drop_bodies && p->src && !r->hooks) {
+	if (r->drop_bodies && p->src && !r->hooks && !getenv("QV_B")) {
 		free(p->body);
 		p->body = NULL;
 		p->body_lazy = 1;
@@ -980,11 +978,8 @@ static void hash_html(struct page *p)
 
 static void drop_pre(struct page *p)
 {
-	if (p->pre) {
-		md_pre_free(p->pre);
-		free(p->pre);
-		p->pre = NULL;
-	}
+	md_pre_free(p->pre);
+	p->pre = NULL;
 }
 
 static void render_markdown(struct run *r, struct page *p)

@@ -725,15 +725,14 @@ static int placeholders_exact(const struct md_pre *pre)
 
 void md_pre_free(struct md_pre *pre)
 {
-	for (size_t i = 0; i < pre->n; i++)
-		free(pre->links[i].url);
-	free(pre->links);
+	if (!pre)
+		return;
 	free(pre->html);
 	free(pre->text);
-	memset(pre, 0, sizeof *pre);
+	free(pre); /* and its links and their URLs, in the same block */
 }
 
-int md_render_pre(struct md_doc *doc, md_link_fn fn, void *ctx, struct md_pre *out)
+struct md_pre *md_render_pre(struct md_doc *doc, md_link_fn fn, void *ctx)
 {
 	struct heading *hs;
 	size_t nh;
@@ -741,8 +740,17 @@ int md_render_pre(struct md_doc *doc, md_link_fn fn, void *ctx, struct md_pre *o
 	cmark_node **nodes;
 	size_t n = collect_nodes(doc, CMARK_NODE_LINK, CMARK_NODE_IMAGE, &nodes);
 	struct buf ph = BUF_INIT;
-	memset(out, 0, sizeof *out);
-	out->links = xcalloc(n ? n : 1, sizeof *out->links);
+	/* One block for it all but the HTML and text: a page's small pieces
+	 * kept from phase A to B would otherwise be scattered among the freed
+	 * parse tree, and the heap they split makes later mallocs slower. */
+	size_t bytes = sizeof(struct md_pre) + n * sizeof(struct md_deferred);
+	for (size_t i = 0; i < n; i++) {
+		const char *url = cmark_node_get_url(nodes[i]);
+		bytes += (url ? strlen(url) : 0) + 1;
+	}
+	struct md_pre *out = xcalloc(1, bytes);
+	out->links = (struct md_deferred *)(out + 1);
+	char *urls = (char *)(out->links + n);
 	out->n = n;
 	out->unsafe_html = doc->unsafe_html;
 	out->tables_disabled = doc->tables_disabled;
@@ -750,7 +758,10 @@ int md_render_pre(struct md_doc *doc, md_link_fn fn, void *ctx, struct md_pre *o
 		cmark_node *link = nodes[i];
 		struct md_deferred *l = &out->links[i];
 		const char *url = cmark_node_get_url(link);
-		l->url = xstrdup(url ? url : "");
+		size_t ul = url ? strlen(url) : 0;
+		memcpy(urls, url ? url : "", ul + 1);
+		l->url = urls;
+		urls += ul + 1;
 		l->wiki = wiki_of(link) != NULL;
 		l->is_image = cmark_node_get_type(link) == CMARK_NODE_IMAGE;
 		l->line = doc->body_line - 1 + node_line(link);
@@ -780,9 +791,9 @@ int md_render_pre(struct md_doc *doc, md_link_fn fn, void *ctx, struct md_pre *o
 	buf_free(&ph);
 	render_doc(doc, hs, nh, &out->html, &out->text);
 	if (placeholders_exact(out))
-		return 0;
+		return out;
 	md_pre_free(out);
-	return -1;
+	return NULL;
 }
 
 /* What cmark writes for each deferred link's final URL and missing text,
@@ -829,38 +840,49 @@ static void escape_finals(const struct md_pre *pre, char *const *final, char *co
 }
 
 /* Replaces each placeholder in *s: a URL by url[i], a text by text[i].
- * The result goes back into *s's own block when it fits there: the
- * pages' HTML is a build's largest memory, and a copy made beside each
- * one would leave the heap full of holes. */
+ * The result is written back into *s's own block (grown if need be)
+ * from an exact copy freed at once: the pages' HTML is a build's largest
+ * memory, and blocks made beside each one, or grown step by step, leave
+ * the heap full of holes that make every later malloc slower. */
 static void fill(char **s, char *const *url, char *const *text)
 {
-	struct buf b = BUF_INIT;
-	const char *from = *s;
+	size_t len = strlen(*s), total = len;
 	int any = 0;
-	for (const char *p = strstr(*s, PH); p; p = strstr(p, PH)) {
+	for (const char *p = strstr(*s, PH); p; p = strstr(p + 1, PH)) {
 		char kind;
-		size_t i, len = read_placeholder(p, &kind, &i);
-		if (!len) {
-			p++;
+		size_t i, n = read_placeholder(p, &kind, &i);
+		if (n) {
+			total = total - n + strlen(kind == 'u' ? url[i] : text[i]);
+			p += n - 1;
+			any = 1;
+		}
+	}
+	if (!any)
+		return;
+	char *from = xmalloc(len + 1);
+	memcpy(from, *s, len + 1);
+	if (total >= malloc_usable_size(*s))
+		*s = xrealloc(*s, total + 1);
+	char *w = *s;
+	const char *r = from;
+	for (const char *p = strstr(from, PH); p;) {
+		char kind;
+		size_t i, n = read_placeholder(p, &kind, &i);
+		if (!n) {
+			p = strstr(p + 1, PH);
 			continue;
 		}
-		buf_put(&b, from, (size_t)(p - from));
-		buf_puts(&b, kind == 'u' ? url[i] : text[i]);
-		from = p += len;
-		any = 1;
+		memcpy(w, r, (size_t)(p - r));
+		w += p - r;
+		const char *v = kind == 'u' ? url[i] : text[i];
+		size_t vl = strlen(v);
+		memcpy(w, v, vl);
+		w += vl;
+		r = p + n;
+		p = strstr(r, PH);
 	}
-	if (!any) {
-		buf_free(&b);
-		return;
-	}
-	buf_puts(&b, from);
-	if (b.len < malloc_usable_size(*s)) {
-		memcpy(*s, b.ptr, b.len + 1);
-		buf_free(&b);
-	} else {
-		free(*s);
-		*s = buf_detach(&b);
-	}
+	memcpy(w, r, strlen(r) + 1);
+	free(from);
 }
 
 void md_finish(struct md_pre *pre, md_link_fn fn, void *ctx, char **html, char **text)

@@ -82,10 +82,10 @@ struct md_pre {
 };
 /* Renders doc as md_render would, with links left open.  fn is asked
  * about each link first; the external links it names are rendered now
- * (so it must answer for them as md_finish's fn will).  Returns 0, or -1
- * (nothing in *out) when the placeholders could be mistaken for the
- * document's own text: render with md_render then. */
-int md_render_pre(struct md_doc *doc, md_link_fn fn, void *ctx, struct md_pre *out);
+ * (so it must answer for them as md_finish's fn will).  Returns a new
+ * md_pre (free with md_pre_free), or NULL when the placeholders could be
+ * mistaken for the document's own text: render with md_render then. */
+struct md_pre *md_render_pre(struct md_doc *doc, md_link_fn fn, void *ctx);
 /* Resolves pre's links through fn, each in document order as md_render
  * does, and makes the final *html and *text (text may be NULL) out of
  * pre's own, which it takes.  fn never unlinks here. */
