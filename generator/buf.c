@@ -1,6 +1,7 @@
 /* buf: growable buffer and checked allocation. */
 #include "buf.h"
 
+#include <endian.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,18 +234,23 @@ uint64_t str_hash(const char *s, size_t n)
 	return h;
 }
 
+/* Written in place: a manifest is some 300,000 of them. */
 void buf_put_u32le(struct buf *b, uint32_t v)
 {
-	char c[4] = { (char)(v & 0xff), (char)(v >> 8 & 0xff), (char)(v >> 16 & 0xff), (char)(v >> 24) };
-	buf_put(b, c, 4);
+	uint32_t le = htole32(v);
+	buf_grow(b, 4);
+	memcpy(b->ptr + b->len, &le, 4);
+	b->len += 4;
+	b->ptr[b->len] = '\0';
 }
 
 void buf_put_u64le(struct buf *b, uint64_t v)
 {
-	char c[8];
-	for (int i = 0; i < 8; i++, v >>= 8)
-		c[i] = (char)(v & 0xff);
-	buf_put(b, c, 8);
+	uint64_t le = htole64(v);
+	buf_grow(b, 8);
+	memcpy(b->ptr + b->len, &le, 8);
+	b->len += 8;
+	b->ptr[b->len] = '\0';
 }
 
 uint32_t get_u32le(const unsigned char *p)

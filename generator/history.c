@@ -2246,7 +2246,7 @@ static int state_of_changed(struct history *h, char *const *rel, const size_t *c
 int hist_settle_state(struct history *h, char *const *rel, const struct scan_stat *st, size_t n,
 		      int64_t start_ns, int save, size_t *asked, struct diag *d)
 {
-	int rc = 0, known = 0;
+	int rc = 0, known = 0, filled = 0;
 	*asked = SIZE_MAX;
 	if (!h->repo || !h->head[0]) {
 		status_memo_free(h->memo);
@@ -2265,6 +2265,7 @@ int hist_settle_state(struct history *h, char *const *rel, const struct scan_sta
 				if (dirty[i])
 					mark_dirty(h, rel[i]);
 			known = nch == 0; /* the memo says it all already */
+			filled = 1;       /* dirty[] is the state, source by source */
 		} else {
 			rc = hist_refresh_state(h, d);
 		}
@@ -2272,7 +2273,7 @@ int hist_settle_state(struct history *h, char *const *rel, const struct scan_sta
 	}
 	if (rc == 0 && save && !known) {
 		git_oid head;
-		for (size_t i = 0; i < n; i++) {
+		for (size_t i = 0; !filled && i < n; i++) {
 			char *key = xasprintf("content/%s", rel[i]);
 			dirty[i] = smap_get(&h->dirty, key) != NULL;
 			free(key);

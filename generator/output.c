@@ -115,11 +115,13 @@ static void remove_stale(const char *out_real)
 /* ---- the folder kept from the build before last ---- */
 
 struct output_rec {
-	char *rel;      /* previous: inside prev_image; this build's: owned */
+	char *rel;      /* previous: inside prev_image; this build's: owned, or
+			   (borrowed) a previous record's */
 	int has_fp;     /* 0: written by bytes (kept from pruning, not reused) */
 	uint64_t fp[2];
 	unsigned long long ino;
 	long long size, mtime_s, mtime_ns;
+	int borrowed;
 };
 
 /* A hash of a path.  Records are found through a hash table, not sorted
@@ -172,8 +174,9 @@ static const struct output_rec *index_find(const struct output_index *ix, const 
  * from without reading every folder again: paths inside staging, a folder
  * before what it holds. */
 struct found {
-	char **rel;
-	int32_t *parent; /* index of the folder holding it in this list; -1: none */
+	struct buf names; /* the paths, each ending in NUL, in one block */
+	size_t *at;       /* where each starts in names */
+	int32_t *parent;  /* index of the folder holding it in this list; -1: none */
 	unsigned char *is_dir;
 	size_t n, cap;
 };
@@ -182,21 +185,26 @@ static int32_t found_add(struct found *f, const char *rel, int32_t parent, int i
 {
 	if (f->n == f->cap) {
 		f->cap = f->cap ? f->cap * 2 : 256;
-		f->rel = xrealloc(f->rel, f->cap * sizeof *f->rel);
+		f->at = xrealloc(f->at, f->cap * sizeof *f->at);
 		f->parent = xrealloc(f->parent, f->cap * sizeof *f->parent);
 		f->is_dir = xrealloc(f->is_dir, f->cap);
 	}
-	f->rel[f->n] = xstrdup(rel);
+	f->at[f->n] = f->names.len;
+	buf_put(&f->names, rel, strlen(rel) + 1);
 	f->parent[f->n] = parent;
 	f->is_dir[f->n] = (unsigned char)is_dir;
 	return (int32_t)f->n++;
 }
 
+static const char *found_rel(const struct found *f, size_t i)
+{
+	return f->names.ptr + f->at[i];
+}
+
 static void found_free(struct found *f)
 {
-	for (size_t i = 0; i < f->n; i++)
-		free(f->rel[i]);
-	free(f->rel);
+	buf_free(&f->names);
+	free(f->at);
 	free(f->parent);
 	free(f->is_dir);
 	memset(f, 0, sizeof *f);
@@ -663,7 +671,7 @@ static size_t parse_rec(const unsigned char *p, size_t n, struct output_rec *r)
 		return 0;
 	*r = (struct output_rec){ (char *)p + REC_FIXED, 1, { get_u64le(p), get_u64le(p + 8) }, get_u64le(p + 16),
 				  (long long)get_u64le(p + 24), (long long)get_u64le(p + 32),
-				  (long long)get_u64le(p + 40) };
+				  (long long)get_u64le(p + 40), 1 };
 	return REC_FIXED + (size_t)k + 1;
 }
 
@@ -695,15 +703,19 @@ void output_set_manifest(struct output *o, char *image, size_t len)
 /* Records a file this build made: with its fingerprint and identity for
  * the manifest, or (fp NULL) only so that pruning a recycled folder keeps
  * it. */
-static void record(struct output *o, const char *rel, const uint64_t fp[2], const struct stat *st)
+static void record(struct output *o, const char *rel, const uint64_t fp[2], const struct stat *st,
+		   const struct output_rec *prev)
 {
 	if (!fp && !o->recycled)
 		return; /* nothing to prune, nothing for the manifest */
-	struct output_rec r = { .rel = xstrdup(rel), .has_fp = fp != NULL };
+	/* A file linked from the last build keeps that build's record of its
+	 * name (in prev_image, which outlives this build's records). */
+	struct output_rec r = { .rel = prev ? prev->rel : xstrdup(rel), .has_fp = fp != NULL,
+				.borrowed = prev != NULL };
 	if (fp)
 		r = (struct output_rec){ r.rel, 1, { fp[0], fp[1] }, (unsigned long long)st->st_ino,
 					 (long long)st->st_size, (long long)st->st_mtim.tv_sec,
-					 (long long)st->st_mtim.tv_nsec };
+					 (long long)st->st_mtim.tv_nsec, r.borrowed };
 	pthread_mutex_lock(&o->lock);
 	if (o->nrecs == o->caprecs) {
 		/* as many as the last build made, to start with */
@@ -741,7 +753,7 @@ int output_reuse(struct output *o, const char *rel, const uint64_t fp[2])
 		free(path);
 	}
 	if (ok)
-		record(o, rel, fp, &st);
+		record(o, rel, fp, &st, r);
 	return ok;
 }
 
@@ -799,9 +811,9 @@ int output_write_fp(struct output *o, const char *rel, const char *data,
 	if (rc < 0)
 		diag_error(d, NULL, 0, 0, "cannot write '%s': %s", rel, strerror(errno));
 	else if (!fp)
-		record(o, rel, NULL, NULL);
+		record(o, rel, NULL, NULL, NULL);
 	else if (lstat(path, &st) == 0)
-		record(o, rel, fp, &st);
+		record(o, rel, fp, &st, NULL);
 	free(path);
 	return rc;
 }
@@ -854,7 +866,7 @@ fail:
 	if (rc < 0)
 		diag_error(d, NULL, 0, 0, "cannot copy to '%s': %s", rel, strerror(errno));
 	else
-		record(o, rel, NULL, NULL);
+		record(o, rel, NULL, NULL, NULL);
 	if (in >= 0)
 		close(in);
 	free(chunk);
@@ -878,7 +890,8 @@ static void release(struct output *o)
 		close(o->staging_fd);
 	o->lock_fd = o->prev_fd = o->staging_fd = -1;
 	for (size_t i = 0; i < o->nrecs; i++)
-		free(o->recs[i].rel);
+		if (!o->recs[i].borrowed)
+			free(o->recs[i].rel);
 	free(o->recs);
 	free(o->prev);
 	free(o->prev_image);
@@ -922,8 +935,9 @@ static void prune_list(void *ctx, size_t k)
 	uint32_t *left = xcalloc(f->n ? f->n : 1, sizeof *left); /* what stays in each folder */
 	/* Backwards: what a folder holds comes before the folder. */
 	for (size_t i = f->n; i-- > 0;) {
-		int stays = f->is_dir[i] ? left[i] > 0 || prune_one(pr->o, f->rel[i], 1, &pr->failed) :
-			    index_find(&pr->ix, pr->o->recs, f->rel[i]) || prune_one(pr->o, f->rel[i], 0, &pr->failed);
+		const char *rel = found_rel(f, i);
+		int stays = f->is_dir[i] ? left[i] > 0 || prune_one(pr->o, rel, 1, &pr->failed) :
+			    index_find(&pr->ix, pr->o->recs, rel) || prune_one(pr->o, rel, 0, &pr->failed);
 		if (stays && f->parent[i] >= 0)
 			left[f->parent[i]]++;
 	}
