@@ -309,6 +309,24 @@ struct cache_key cache_key_end(struct cache_keybuf *kb)
 	return k;
 }
 
+static uint64_t splitmix64(uint64_t x)
+{
+	x += 0x9E3779B97F4A7C15ULL;
+	x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+	return x ^ (x >> 31);
+}
+
+/* Both halves go through a bijection of 64 bits, so one key's derived
+ * keys all differ, and the second half depends on the first. */
+struct cache_key cache_key_derive(const struct cache_key *k, uint64_t n)
+{
+	struct cache_key d;
+	d.h[0] = splitmix64(k->h[0] ^ splitmix64(n));
+	d.h[1] = splitmix64(k->h[1] ^ d.h[0]);
+	return d;
+}
+
 static int key_cmp(const struct cache_key *a, const struct cache_key *b)
 {
 	for (int i = 0; i < 2; i++)

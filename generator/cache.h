@@ -49,6 +49,9 @@ void cache_key_int(struct cache_keybuf *kb, long long v);
 void cache_key_json(struct cache_keybuf *kb, json_t *v);
 /* The key of the material hashed since cache_key_begin. */
 struct cache_key cache_key_end(struct cache_keybuf *kb);
+/* Key n of a family: cheap keys for the parts of one thing that k
+ * stands for whole (different n, different keys). */
+struct cache_key cache_key_derive(const struct cache_key *k, uint64_t n);
 
 /* Opens the cache for site_dir, or returns NULL when there is no usable
  * place for one (nothing is reported: a build without a cache is only

@@ -884,28 +884,47 @@ static const char *blob_of(const struct hist_rev *rv)
 	return rv->change == HIST_DELETED ? "" : rv->blob;
 }
 
-/* A past version's HTML depends on its blob, the page it belongs to (links
- * are relative to it) and what links resolve against. */
-static struct cache_key key_past(const struct render_env *e, const struct page *p, const struct hist_rev *rv)
+/* What an article's diffs and past versions are cached under.  A diff
+ * depends on two revisions' blobs; a past version's HTML on its blob, the
+ * page it belongs to (links are relative to it) and what links resolve
+ * against.  One key stands for all the article's blobs and one more adds
+ * the rest; each revision's entry is found under one of them mixed with its
+ * place in the list.  (A key per revision made most of a rebuild's
+ * hashing; a commit to the article now makes its diffs and past versions
+ * again, which costs a millisecond.) */
+struct hist_keys {
+	struct cache_key diffs, pasts;
+};
+
+static struct hist_keys hist_keys_of(const struct render_env *e, const struct page *p,
+				     const struct hist_file *hf)
 {
+	struct hist_keys hk;
 	struct cache_keybuf kb;
-	cache_key_begin(e->cache, &kb, "past-version-3");
+	cache_key_begin(e->cache, &kb, "revdiffs-1");
+	cache_key_int(&kb, (long long)hf->n);
+	for (size_t k = 0; k < hf->n; k++)
+		cache_key_str(&kb, blob_of(&hf->revs[k]));
+	hk.diffs = cache_key_end(&kb);
+	cache_key_begin(e->cache, &kb, "past-versions-1");
+	cache_key_bytes(&kb, hk.diffs.h, sizeof hk.diffs.h);
 	cache_key_int(&kb, e->site->cfg.unsafe_html);
-	cache_key_str(&kb, blob_of(rv));
 	cache_key_str(&kb, p->key);
 	cache_key_int(&kb, (long long)e->link_env.h[0]);
 	cache_key_int(&kb, (long long)e->link_env.h[1]);
-	return cache_key_end(&kb);
+	hk.pasts = cache_key_end(&kb);
+	return hk;
 }
 
-/* The diff between two revisions depends on nothing but their blobs. */
-static struct cache_key key_diff(const struct render_env *e, const struct hist_file *hf, size_t k)
+/* Revision k's diff (with the one before it) and past version. */
+static struct cache_key key_diff(const struct hist_keys *hk, size_t k)
 {
-	struct cache_keybuf kb;
-	cache_key_begin(e->cache, &kb, "revdiff");
-	cache_key_str(&kb, k + 1 < hf->n ? blob_of(&hf->revs[k + 1]) : "");
-	cache_key_str(&kb, blob_of(&hf->revs[k]));
-	return cache_key_end(&kb);
+	return cache_key_derive(&hk->diffs, (uint64_t)k);
+}
+
+static struct cache_key key_past(const struct hist_keys *hk, size_t k)
+{
+	return cache_key_derive(&hk->pasts, (uint64_t)k);
 }
 
 /* Reads n strings stored under k.  Returns 0, or -1 on a miss. */
@@ -1069,37 +1088,33 @@ static struct version *versions(struct render_env *e, const struct hist_file *hf
  * history list, and a past version's context is the article's with
  * other content) and each revision, with the cache keys its diff and past
  * HTML are functions of. */
-static struct cache_key history_fp(struct render_env *e, int i, const struct hist_file *hf)
+static struct cache_key history_fp(struct render_env *e, int i, const struct hist_file *hf,
+				   const struct hist_keys *hk)
 {
-	const struct page *p = e->site->pages[i];
 	struct cache_keybuf kb;
-	cache_key_begin(e->cache, &kb, "history-outputs");
+	cache_key_begin(e->cache, &kb, "history-outputs-2");
 	cache_key_bytes(&kb, e->page_fp[i].h, sizeof e->page_fp[i].h);
 	cache_key_int(&kb, (long long)tmpl_digest(e->tmpl, "history"));
 	cache_key_int(&kb, (long long)tmpl_digest(e->tmpl, "revision"));
 	cache_key_int(&kb, hf->truncated);
 	/* Each revision's own fields are in the page's fingerprint already. */
+	cache_key_bytes(&kb, hk->diffs.h, sizeof hk->diffs.h);
+	cache_key_bytes(&kb, hk->pasts.h, sizeof hk->pasts.h);
+	/* kept for a later build that must render this history again (a
+	 * template edit, say) even when this one links it all */
 	for (size_t k = 0; k < hf->n; k++) {
-		const struct hist_rev *rv = &hf->revs[k];
-		struct cache_key dk = key_diff(e, hf, k), pk = key_past(e, p, rv);
-		cache_key_bytes(&kb, dk.h, sizeof dk.h);
-		cache_key_bytes(&kb, pk.h, sizeof pk.h);
-		/* kept for a later build that must render this history again
-		 * (a template edit, say) even when this one links it all */
+		struct cache_key dk = key_diff(hk, k), pk = key_past(hk, k);
 		cache_touch(e->cache, &dk);
-		if (rv->change != HIST_DELETED)
+		if (hf->revs[k].change != HIST_DELETED)
 			cache_touch(e->cache, &pk);
 	}
 	return cache_key_end(&kb);
 }
 
-static struct cache_key sub_fp(const struct render_env *e, const struct cache_key *h, long long k)
+/* The fingerprint of the history page (k = -1) or of past version k. */
+static struct cache_key sub_fp(const struct cache_key *h, long long k)
 {
-	struct cache_keybuf kb;
-	cache_key_begin(e->cache, &kb, "history-output");
-	cache_key_bytes(&kb, h->h, sizeof h->h);
-	cache_key_int(&kb, k);
-	return cache_key_end(&kb);
+	return cache_key_derive(h, (uint64_t)(k + 1));
 }
 
 /* Links what the previous build made from the same history: the history
@@ -1108,7 +1123,7 @@ static int reuse_history(struct render_env *e, const struct page *p, const struc
 			 const struct cache_key *hfp, int *hist_done, char *done)
 {
 	char *out = history_out(p);
-	struct cache_key k = sub_fp(e, hfp, -1);
+	struct cache_key k = sub_fp(hfp, -1);
 	int all = *hist_done = output_reuse(e->out, out, k.h);
 	free(out);
 	for (size_t r = 0; r < hf->n; r++) {
@@ -1116,7 +1131,7 @@ static int reuse_history(struct render_env *e, const struct page *p, const struc
 			done[r] = 1;
 			continue;
 		}
-		k = sub_fp(e, hfp, (long long)r);
+		k = sub_fp(hfp, (long long)r);
 		out = rev_out(p, hf->revs[r].id);
 		done[r] = (char)output_reuse(e->out, out, k.h);
 		free(out);
@@ -1139,9 +1154,10 @@ static void render_history(struct render_env *e, size_t i, json_t *art)
 	}
 	int fp = fingerprinting(e), hist_done = 0;
 	struct cache_key hfp, kfp;
+	struct hist_keys hk = hist_keys_of(e, p, hf);
 	char *done = xcalloc(hf->n, 1);
 	if (fp) {
-		hfp = history_fp(e, (int)i, hf);
+		hfp = history_fp(e, (int)i, hf, &hk);
 		if (reuse_history(e, p, hf, &hfp, &hist_done, done)) {
 			free(done);
 			json_decref(art);
@@ -1167,7 +1183,7 @@ static void render_history(struct render_env *e, size_t i, json_t *art)
 			char *md[2] = { NULL, NULL }, *meta, *diff;
 			struct cache_key dk;
 			if (e->cache)
-				dk = key_diff(e, hf, k);
+				dk = key_diff(&hk, k);
 			if (get_strs(e, &dk, &flag, md, 2) == 0) {
 				meta = md[0], diff = md[1];
 			} else {
@@ -1196,7 +1212,7 @@ static void render_history(struct render_env *e, size_t i, json_t *art)
 		struct past past = { NULL, NULL, NULL };
 		struct cache_key pk;
 		if (e->cache)
-			pk = key_past(e, p, rv);
+			pk = key_past(&hk, k);
 		char *f[3];
 		if (get_strs(e, &pk, &flag, f, 3) == 0) {
 			past = (struct past){ flag ? f[0] : NULL, f[1], f[2] };
@@ -1210,7 +1226,7 @@ static void render_history(struct render_env *e, size_t i, json_t *art)
 				put_strs(e, &pk, past.title != NULL, g, 3);
 		}
 		if (fp)
-			kfp = sub_fp(e, &hfp, (long long)k);
+			kfp = sub_fp(&hfp, (long long)k);
 		render_revision(e, (int)i, hf, k, &past, fp ? &kfp : NULL, &art);
 		past_free(&past);
 	}
@@ -1221,7 +1237,7 @@ static void render_history(struct render_env *e, size_t i, json_t *art)
 	json_decref(art);
 	json_object_set_new(c, "revisions", list);
 	if (fp)
-		kfp = sub_fp(e, &hfp, -1);
+		kfp = sub_fp(&hfp, -1);
 	if (!hist_done)
 		emit_fp(e, out, "history", c, fp ? &kfp : NULL);
 	json_decref(c);

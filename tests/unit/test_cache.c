@@ -514,6 +514,35 @@ static void a_key_put_again_by_a_later_build_reads_its_newest_value(void)
 	free(site);
 }
 
+/* An article's diffs and past versions are found under keys derived from
+ * one: each of a family differs from the others and from every other
+ * family's, and is the same in the next build. */
+static void derived_keys_are_distinct_and_stable(void)
+{
+	struct cache_keybuf kb;
+	struct cache_key a, b;
+	cache_key_begin(NULL, &kb, "family");
+	cache_key_str(&kb, "a");
+	a = cache_key_end(&kb);
+	cache_key_begin(NULL, &kb, "family");
+	cache_key_str(&kb, "b");
+	b = cache_key_end(&kb);
+	enum { N = 2000 };
+	static struct cache_key all[2 * N];
+	for (uint64_t n = 0; n < N; n++) {
+		all[n] = cache_key_derive(&a, n);
+		all[N + n] = cache_key_derive(&b, n);
+	}
+	int same = 0;
+	for (size_t i = 0; i < 2 * N; i++)
+		for (size_t j = i + 1; j < 2 * N; j++)
+			same += all[i].h[0] == all[j].h[0] || all[i].h[1] == all[j].h[1];
+	CHECK(same == 0);
+	struct cache_key again = cache_key_derive(&a, 7);
+	CHECK(again.h[0] == all[7].h[0] && again.h[1] == all[7].h[1]);
+	CHECK(all[0].h[0] != a.h[0] && all[0].h[1] != a.h[1]);
+}
+
 int main(void)
 {
 	RUN(an_entry_put_in_one_build_is_found_by_the_next);
@@ -526,6 +555,7 @@ int main(void)
 	RUN(a_key_is_the_xxh64_of_its_material);
 	RUN(an_incomplete_build_never_drops_entries);
 	RUN(keys_differ_when_fields_are_split_differently);
+	RUN(derived_keys_are_distinct_and_stable);
 	RUN(the_reader_stops_at_the_end_of_an_entry);
 	RUN(a_key_put_again_by_a_later_build_reads_its_newest_value);
 	UNIT_END();
