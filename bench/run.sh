@@ -5,7 +5,8 @@
 # when present) it times, several runs each, under /usr/bin/time (wall, user+sys CPU, peak RSS):
 #   quire build with history: false, quire build with full history, an incremental rebuild
 #   (one article edited in the working tree, then quire build again into the existing output),
-#   Hugo without and with --enableGitInfo, and the floors: cmark-gfm's CLI over every article
+#   Hugo without and with --enableGitInfo (with the minimal layout in bench/hugo, and again with
+#   a layout like quire's theme in bench/hugo-equiv), and the floors: cmark-gfm's CLI over every article
 #   file concatenated into one invocation, `git log --name-only --format=%H` over the repository,
 #   and `cp -r` of quire's full-history output. It prints one Markdown table per size: medians,
 #   and ratios to the Hugo variant that matches (git info on for history cases and the git log
@@ -163,6 +164,12 @@ for n in $SIZES; do
 
 	measure "$n" hugo "'$ASIDE' '$out/hugo'" hugo --quiet -s "$site" -d "$out/hugo"
 	measure "$n" hugo-git "'$ASIDE' '$out/hugo-git'" hugo --quiet --enableGitInfo -s "$site" -d "$out/hugo-git"
+	# Hugo again with a layout like quire's theme (bench/hugo-equiv/hugo.toml says what it shows).
+	measure "$n" hugo-eq "'$ASIDE' '$out/hugo-eq'" hugo --quiet --config "$ROOT/bench/hugo-equiv/hugo.toml" \
+		--layoutDir "$ROOT/bench/hugo-equiv/layouts" -s "$site" -d "$out/hugo-eq"
+	measure "$n" hugo-eq-git "'$ASIDE' '$out/hugo-eq-git'" hugo --quiet --enableGitInfo \
+		--config "$ROOT/bench/hugo-equiv/hugo.toml" --layoutDir "$ROOT/bench/hugo-equiv/layouts" \
+		-s "$site" -d "$out/hugo-eq-git"
 	measure "$n" cmark "" sh -c "cd '$site' && git ls-files -z content | xargs -0 cat |
 		cmark-gfm -e table -e strikethrough -e autolink -e tagfilter >/dev/null"
 	measure "$n" gitlog "" sh -c "git -C '$site' log --name-only --format=%H >/dev/null"
@@ -174,7 +181,7 @@ for n in $SIZES; do
 		measure "$n" cp "'$ASIDE' '$out/cp'" cp -r "$out/$src" "$out/cp"
 	fi
 	# Output sizes, for the notes under the table.
-	for d in q-off q-full hugo hugo-git; do
+	for d in q-off q-full hugo hugo-git hugo-eq hugo-eq-git; do
 		[ -d "$out/$d" ] && echo "$d $(find "$out/$d" -type f | wc -l) $(du -sk "$out/$d" | cut -f1)"
 	done >"$TMP/$n.outputs"
 	"$ASIDE" "$out"
@@ -191,6 +198,8 @@ CASES = [  # key, label, Hugo variant it compares with
     ("quire-incr", "quire, incremental (1 article edited, full history)", "hugo-git"),
     ("hugo", "Hugo", "hugo"),
     ("hugo-git", "Hugo --enableGitInfo", "hugo-git"),
+    ("hugo-eq", "Hugo, layout like quire's theme", "hugo"),
+    ("hugo-eq-git", "Hugo --enableGitInfo, layout like quire's theme", "hugo-git"),
     ("cmark", "floor: cmark-gfm CLI, all articles in one invocation", "hugo"),
     ("gitlog", "floor: git log --name-only --format=%H", "hugo-git"),
     ("cp", "floor: cp -r of quire's full-history output", "hugo"),
@@ -253,6 +262,23 @@ for size in sizes:
     if hist is not None and g and "n" in g:
         print("| quire history extraction (as quire reports it, last run) | 1 | %.2f s | | | %.2f× git log floor | |"
               % (hist, hist / g["wall"]))
+    # The same ratios against Hugo with a layout like quire's theme.
+    eq = [(k, l, {"hugo": "hugo-eq", "hugo-git": "hugo-eq-git"}[ref]) for k, l, ref in CASES
+          if k.startswith("quire-") or k == "cmark" or k == "cp"]
+    lines = []
+    for key, label, ref in eq:
+        r, h = rows.get(key), rows.get(ref)
+        if r and h and "n" in r and "n" in h:
+            if key == "cp" and os.path.exists(os.path.join(tmp, "%s.cp-src" % size)) and \
+                    open(os.path.join(tmp, "%s.cp-src" % size)).read().strip() == "q-off":
+                label = "floor: cp -r of quire's history-off output"
+            lines.append("| %s | %.2f× (%s) | %.2f× |" % (label, r["wall"] / h["wall"],
+                         "git info" if ref == "hugo-eq-git" else "no git info", r["rss"] / h["rss"]))
+    if lines:
+        print("\nRatios to Hugo with a layout like quire's theme (bench/hugo-equiv):\n")
+        print("| case | wall ratio | RSS ratio |")
+        print("|---|---:|---:|")
+        print("\n".join(lines))
     outs = os.path.join(tmp, "%s.outputs" % size)
     if os.path.exists(outs):
         notes = []
