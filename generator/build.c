@@ -905,7 +905,7 @@ static void render_early(struct run *r, struct page *p, struct md_doc *doc)
 	if (!p->pre)
 		return;
 	/* (site hooks are shown the bodies) */
-	if (r->drop_bodies && p->src && !r->hooks && !getenv("QV_B")) {
+	if (r->drop_bodies && p->src && !r->hooks) {
 		free(p->body);
 		p->body = NULL;
 		p->body_lazy = 1;
