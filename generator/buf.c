@@ -234,23 +234,16 @@ uint64_t str_hash(const char *s, size_t n)
 	return h;
 }
 
-/* Written in place: a manifest is some 300,000 of them. */
 void buf_put_u32le(struct buf *b, uint32_t v)
 {
 	uint32_t le = htole32(v);
-	buf_grow(b, 4);
-	memcpy(b->ptr + b->len, &le, 4);
-	b->len += 4;
-	b->ptr[b->len] = '\0';
+	buf_put(b, (const char *)&le, sizeof le);
 }
 
 void buf_put_u64le(struct buf *b, uint64_t v)
 {
 	uint64_t le = htole64(v);
-	buf_grow(b, 8);
-	memcpy(b->ptr + b->len, &le, 8);
-	b->len += 8;
-	b->ptr[b->len] = '\0';
+	buf_put(b, (const char *)&le, sizeof le);
 }
 
 uint32_t get_u32le(const unsigned char *p)

@@ -363,21 +363,6 @@ static int read_at(int fd, void *buf, size_t len, uint64_t off)
 	return 0;
 }
 
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	while (len) {
-		ssize_t r = write(fd, p, len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		p += r;
-		len -= (size_t)r;
-	}
-	return 0;
-}
-
 /* A hash of the running executable: output made by one build of quire is
  * never reused by another.  Returns 0 or -1. */
 static int exe_hash(uint64_t out[2])
@@ -652,7 +637,7 @@ static int writer_open(struct cache *c, struct writer *w)
 	w->tmp = xasprintf("%s/tmp-%ld-%lld-%ld-%p.part", c->dir, (long)getpid(), (long long)ts.tv_sec,
 			   ts.tv_nsec, (void *)w);
 	w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-	if (w->fd < 0 || write_all(w->fd, SEG_MAGIC, 8) < 0) {
+	if (w->fd < 0 || fs_write_all(w->fd, SEG_MAGIC, 8) < 0) {
 		w->failed = 1;
 		return -1;
 	}
@@ -664,7 +649,7 @@ static void writer_add(struct writer *w, const struct cache_key *k, const void *
 {
 	if (w->failed)
 		return;
-	if (write_all(w->fd, data, len) < 0) {
+	if (fs_write_all(w->fd, data, len) < 0) {
 		w->failed = 1;
 		return;
 	}
@@ -710,7 +695,7 @@ static int writer_finish(struct cache *c, struct writer *w)
 	put64(tr, n);
 	put64(tr + 8, xxh64(raw, n * ENTRY_SIZE, 3));
 	memcpy(tr + 16, SEG_MAGIC, 8);
-	if (write_all(w->fd, raw, n * ENTRY_SIZE + TRAILER_SIZE) < 0)
+	if (fs_write_all(w->fd, raw, n * ENTRY_SIZE + TRAILER_SIZE) < 0)
 		goto fail;
 	int fd = w->fd;
 	w->fd = -1;

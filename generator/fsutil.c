@@ -88,6 +88,24 @@ int fs_mkdirs_for(const char *path)
 	return rc;
 }
 
+int fs_write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 int fs_write_file(const char *path, const char *data, size_t len)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
@@ -98,18 +116,11 @@ int fs_write_file(const char *path, const char *data, size_t len)
 	}
 	if (fd < 0)
 		return -1;
-	size_t off = 0;
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			int e = errno;
-			close(fd);
-			errno = e;
-			return -1;
-		}
-		off += (size_t)n;
+	if (fs_write_all(fd, data, len) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
 	}
 	return close(fd);
 }
@@ -123,17 +134,9 @@ int fs_replace_file(const char *path, const char *data, size_t len)
 		*slash = '\0';
 	if ((slash && mkdir(dir, 0777) < 0 && errno != EEXIST) || (fd = mkstemp(tmp)) < 0)
 		goto done;
-	size_t off = 0;
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		off += (size_t)n;
-	}
+	int written = fs_write_all(fd, data, len);
 	int closed = close(fd);
-	if (off == len && closed == 0 && rename(tmp, path) == 0)
+	if (written == 0 && closed == 0 && rename(tmp, path) == 0)
 		rc = 0;
 	else
 		unlink(tmp);

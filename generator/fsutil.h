@@ -15,6 +15,9 @@ int fs_read_file(const char *path, char **out, size_t *len);
  * it ends in '/').  Returns 0 or -1. */
 int fs_mkdirs_for(const char *path);
 int fs_mkdir_p(const char *dir);
+/* Writes all len bytes to fd (again after a signal).  Returns 0 or -1
+ * (errno set). */
+int fs_write_all(int fd, const void *data, size_t len);
 /* Writes data to path, creating folders.  Returns 0 or -1 (errno set). */
 int fs_write_file(const char *path, const char *data, size_t len);
 /* Writes data to a new file beside path (making path's folder, one level)

@@ -687,20 +687,26 @@ static size_t read_placeholder(const char *s, char *kind, size_t *num)
 	return (size_t)(e + PH_LEN - s);
 }
 
+/* The first placeholder at or after s (NULL: none), with its kind,
+ * number and length. */
+static const char *next_placeholder(const char *s, char *kind, size_t *num, size_t *len)
+{
+	for (const char *p = strstr(s, PH); p; p = strstr(p + 1, PH))
+		if ((*len = read_placeholder(p, kind, num)))
+			return p;
+	return NULL;
+}
+
 /* Counts the placeholders in s into seen[2 * n] (URL and text of each
  * link).  Returns 0, or -1 on one that quire did not put there. */
 static int count_placeholders(const char *s, size_t n, unsigned *seen)
 {
-	for (const char *p = strstr(s, PH); p; p = strstr(p + 1, PH)) {
-		char kind;
-		size_t i;
-		size_t len = read_placeholder(p, &kind, &i);
-		if (!len)
-			continue;
+	char kind;
+	size_t i, len;
+	for (const char *p = s; (p = next_placeholder(p, &kind, &i, &len)); p += len) {
 		if (i >= n)
 			return -1;
 		seen[2 * i + (kind == 't')]++;
-		p += len - 1;
 	}
 	return 0;
 }
@@ -840,49 +846,30 @@ static void escape_finals(const struct md_pre *pre, char *const *final, char *co
 }
 
 /* Replaces each placeholder in *s: a URL by url[i], a text by text[i].
- * The result is written back into *s's own block (grown if need be)
- * from an exact copy freed at once: the pages' HTML is a build's largest
- * memory, and blocks made beside each one, or grown step by step, leave
- * the heap full of holes that make every later malloc slower. */
+ * The result goes back into *s's own block when it fits there: the
+ * pages' HTML is a build's largest memory, and a copy made beside each
+ * one would leave the heap full of holes. */
 static void fill(char **s, char *const *url, char *const *text)
 {
-	size_t len = strlen(*s), total = len;
-	int any = 0;
-	for (const char *p = strstr(*s, PH); p; p = strstr(p + 1, PH)) {
-		char kind;
-		size_t i, n = read_placeholder(p, &kind, &i);
-		if (n) {
-			total = total - n + strlen(kind == 'u' ? url[i] : text[i]);
-			p += n - 1;
-			any = 1;
-		}
+	struct buf b = BUF_INIT;
+	const char *r = *s;
+	char kind;
+	size_t i, len;
+	for (const char *p = *s; (p = next_placeholder(p, &kind, &i, &len)); p += len) {
+		buf_put(&b, r, (size_t)(p - r));
+		buf_puts(&b, kind == 'u' ? url[i] : text[i]);
+		r = p + len;
 	}
-	if (!any)
-		return;
-	char *from = xmalloc(len + 1);
-	memcpy(from, *s, len + 1);
-	if (total >= malloc_usable_size(*s))
-		*s = xrealloc(*s, total + 1);
-	char *w = *s;
-	const char *r = from;
-	for (const char *p = strstr(from, PH); p;) {
-		char kind;
-		size_t i, n = read_placeholder(p, &kind, &i);
-		if (!n) {
-			p = strstr(p + 1, PH);
-			continue;
-		}
-		memcpy(w, r, (size_t)(p - r));
-		w += p - r;
-		const char *v = kind == 'u' ? url[i] : text[i];
-		size_t vl = strlen(v);
-		memcpy(w, v, vl);
-		w += vl;
-		r = p + n;
-		p = strstr(r, PH);
+	if (r == *s)
+		return; /* none */
+	buf_puts(&b, r);
+	if (b.len < malloc_usable_size(*s)) {
+		memcpy(*s, b.ptr, b.len + 1);
+		buf_free(&b);
+	} else {
+		free(*s);
+		*s = buf_detach(&b);
 	}
-	memcpy(w, r, strlen(r) + 1);
-	free(from);
 }
 
 void md_finish(struct md_pre *pre, md_link_fn fn, void *ctx, char **html, char **text)

@@ -627,20 +627,6 @@ static int reuse_prev(const struct output *o, const char *rel, const char *path,
 	return linked;
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Closes fd, keeping the first error's errno. */
 static int finish(int fd, int rc)
 {
@@ -805,7 +791,7 @@ int output_write_fp(struct output *o, const char *rel, const char *data,
 	int rc = 0;
 	if (!reuse_prev(o, rel, path, data ? data : "", len, -1)) {
 		int fd = create_new(o, path);
-		rc = fd < 0 ? -1 : finish(fd, write_all(fd, data, len));
+		rc = fd < 0 ? -1 : finish(fd, fs_write_all(fd, data, len));
 	}
 	struct stat st;
 	if (rc < 0)
@@ -853,7 +839,7 @@ int output_copy(struct output *o, const char *rel, const char *src, struct diag 
 	chunk = xmalloc(CHUNK);
 	for (off_t off = 0;;) {
 		ssize_t n = read_at(in, chunk, CHUNK, off);
-		if (n < 0 || (n > 0 && write_all(out, chunk, (size_t)n) < 0))
+		if (n < 0 || (n > 0 && fs_write_all(out, chunk, (size_t)n) < 0))
 			goto fail;
 		if ((size_t)n < CHUNK)
 			break;
