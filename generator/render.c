@@ -437,7 +437,7 @@ static void toc_add(json_t *a, const char *id, const char *text, int sub)
 static json_t *toc_of(const struct heading *hs, size_t n)
 {
 	json_t *a = json_array();
-	for (size_t i = 0; has_toc(hs, n) && i < n; i++)
+	for (size_t i = 0, any = has_toc(hs, n); any && i < n; i++)
 		if (in_toc(&hs[i]))
 			toc_add(a, hs[i].id, hs[i].text, hs[i].level == 3);
 	return a;
@@ -450,7 +450,7 @@ static json_t *toc_of(const struct heading *hs, size_t n)
 static char *toc_encode(const struct heading *hs, size_t n)
 {
 	struct buf b = BUF_INIT;
-	for (size_t i = 0; has_toc(hs, n) && i < n; i++)
+	for (size_t i = 0, any = has_toc(hs, n); any && i < n; i++)
 		if (in_toc(&hs[i]))
 			buf_printf(&b, "%d%zu:%s%zu:%s", hs[i].level, strlen(hs[i].id), hs[i].id, strlen(hs[i].text),
 				   hs[i].text);
