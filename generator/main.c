@@ -11,7 +11,6 @@
 #include "build.h"
 #include "diag.h"
 #include "newpage.h"
-#include "par.h"
 #include "serve.h"
 
 #define QUIRE_VERSION "0.1.0"
@@ -197,28 +196,20 @@ static int run(int argc, char **argv)
 	return usage(stderr, 2);
 }
 
-static void set_up_libgit2(void *ctx)
-{
-	(void)ctx;
-	git_libgit2_init();
-}
-
 int main(int argc, char **argv)
 {
 	/* serve installs its own handlers; for build and check a signal asks
 	 * the pipeline to stop at the next page and clean up staging. */
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	/* libgit2 is set up once for the process: each set-up reads every CA
-	 * certificate of the system (for HTTPS quire never uses), and the
-	 * cache, the history and its probe each open a repository.  It is set
-	 * up on a thread of its own (about 10 ms): a build's first calls into
-	 * libgit2 set it up again, which waits for this one to finish (libgit2
-	 * counts set-ups under a lock), and the main thread, which reads the
-	 * sources meanwhile, does not wait at all. */
-	struct par_task *git = par_start(2, set_up_libgit2, NULL);
+	/* libgit2 is set up once for the process, before any other thread
+	 * exists, and kept until exit.  The stages still pair their own set-ups
+	 * and shut-downs, which then only count.  Were the count to reach zero
+	 * while another thread had a libgit2 error recorded, libgit2 would drop
+	 * its thread-local key and that thread's state would leak (a race once
+	 * seen in CI, when this set-up ran on a thread of its own). */
+	git_libgit2_init();
 	int rc = run(argc, argv);
-	par_join(git);
 	git_libgit2_shutdown();
 	return rc;
 }
