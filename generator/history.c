@@ -27,53 +27,8 @@
 #include "buf.h"
 #include "fsutil.h"
 #include "status.h"
+#include "arena.h"
 #include "cache.h"
-
-/* ---- arena: the many small strings that live as long as the history ---- */
-
-struct arena_chunk {
-	struct arena_chunk *next;
-	size_t used, cap;
-	char data[];
-};
-
-static void *arena_alloc(struct arena_chunk **a, size_t n)
-{
-	n = (n + 7) & ~(size_t)7;
-	if (!*a || (*a)->cap - (*a)->used < n) {
-		size_t cap = n > 65536 ? n : 65536;
-		struct arena_chunk *c = xmalloc(sizeof(*c) + cap);
-		c->next = *a;
-		c->used = 0;
-		c->cap = cap;
-		*a = c;
-	}
-	void *p = (*a)->data + (*a)->used;
-	(*a)->used += n;
-	return p;
-}
-
-static char *arena_strndup(struct arena_chunk **a, const char *s, size_t n)
-{
-	char *p = arena_alloc(a, n + 1);
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
-}
-
-static char *arena_strdup(struct arena_chunk **a, const char *s)
-{
-	return arena_strndup(a, s, strlen(s));
-}
-
-static void arena_free(struct arena_chunk *a)
-{
-	while (a) {
-		struct arena_chunk *next = a->next;
-		free(a);
-		a = next;
-	}
-}
 
 /* ---- string map: borrowed keys (the caller keeps them alive) → size_t ---- */
 
@@ -240,7 +195,7 @@ struct history {
 	int shallow;
 	int from_cache;         /* the revisions came from the on-disk cache */
 	char *prefix;           /* the site folder inside the work tree: "" or "docs/" */
-	struct arena_chunk *arena;
+	struct arena arena;     /* the many small strings that live as long as it */
 	struct hist_file *files; /* sorted by path; revs malloc'd */
 	size_t nfiles;
 	struct smap byfinal;    /* newest path → index in files */
@@ -1025,7 +980,7 @@ static int load_commit_info(struct walk *w, const struct node *n)
 	const char *name = sig->name, *email = sig->email;
 	if (w->mailmap)
 		git_mailmap_resolve(&name, &email, w->mailmap, sig->name, sig->email);
-	struct arena_chunk **a = &w->h->arena;
+	struct arena *a = &w->h->arena;
 	w->ci_author = arena_strdup(a, name ? name : "");
 	w->ci_email = arena_strdup(a, email ? email : "");
 	const char *subject = git_commit_summary(c), *body = git_commit_body(c);
@@ -1483,6 +1438,7 @@ static char *site_prefix(const char *site_dir, const char *workdir)
 static struct history *history_new(void)
 {
 	struct history *h = xcalloc(1, sizeof(*h));
+	h->arena.chunk_size = 65536;
 	git_libgit2_init();
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_cond_init(&h->freed, NULL);
@@ -1751,7 +1707,7 @@ static int cache_parse(struct history *h, const unsigned char *data, size_t len,
 		       const git_oid *want_head, const git_oid *want_key)
 {
 	struct hc_reader r = { data, data + (len >= 8 ? len - 8 : 0), NULL, 0, 0 };
-	struct arena_chunk *strings = NULL;
+	char *strings;
 	struct cache_commit *cs = NULL;
 	const char **live = NULL;
 	struct walk w = { 0 };
@@ -1771,11 +1727,11 @@ static int cache_parse(struct history *h, const unsigned char *data, size_t len,
 	const unsigned char *sp = cr_take(&r, r.slen);
 	if (!sp || (r.slen && sp[r.slen - 1]))
 		return -1;
-	strings = xmalloc(sizeof(*strings) + r.slen);
-	strings->next = NULL;
-	strings->used = strings->cap = r.slen;
-	memcpy(strings->data, sp, r.slen);
-	r.strings = strings->data;
+	/* On a bad cache the copy stays in the arena, unused, for as long as
+	 * the history: cheaper than a chunk of its own for every good one. */
+	strings = arena_alloc(&h->arena, r.slen);
+	memcpy(strings, sp, r.slen);
+	r.strings = strings;
 
 	ncs = cr_count(&r, CACHE_COMMIT_SIZE);
 	cs = xcalloc(ncs, sizeof(*cs));
@@ -1847,8 +1803,6 @@ static int cache_parse(struct history *h, const unsigned char *data, size_t len,
 	if (r.bad || r.p != r.end)
 		goto fail;
 
-	strings->next = h->arena;
-	h->arena = strings;
 	for (size_t i = 0; i < nlive; i++)
 		smap_put(&h->live, live[i], 1);
 	w.h = h;
@@ -1867,7 +1821,6 @@ fail:
 	free(w.recs);
 	free(cs);
 	free(live);
-	free(strings);
 	return -1;
 }
 
@@ -2406,7 +2359,7 @@ void hist_free(struct history *h)
 	status_memo_free(h->memo);
 	git_repository_free(h->repo);
 	free(h->prefix);
-	arena_free(h->arena);
+	arena_free(&h->arena);
 	for (size_t i = 0; i < h->nreaders; i++)
 		git_repository_free(h->readers[i]);
 	pthread_cond_destroy(&h->freed);

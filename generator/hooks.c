@@ -1891,7 +1891,7 @@ static cmark_node *parse_markdown(const char *md, size_t len)
 {
 	static const char *const exts[] = { "table", "strikethrough",
 					    "autolink", "tasklist" };
-	cmark_parser *p = cmark_parser_new(CMARK_OPT_DEFAULT);
+	cmark_parser *p = cmark_parser_new_with_mem(CMARK_OPT_DEFAULT, md_mem());
 	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
 		cmark_syntax_extension *e = cmark_find_syntax_extension(exts[i]);
 		if (e)
@@ -1978,7 +1978,7 @@ done:
 
 static const char *replace_html(cmark_node *node, const char *html)
 {
-	cmark_node *n = cmark_node_new(is_inline(node) ? CMARK_NODE_HTML_INLINE
+	cmark_node *n = md_node_new(is_inline(node) ? CMARK_NODE_HTML_INLINE
 						       : CMARK_NODE_HTML_BLOCK);
 	cmark_node_set_literal(n, html);
 	if (!cmark_node_insert_before(node, n)) {
@@ -2083,7 +2083,7 @@ static int run_filter(lua_State *L)
 			plain_text(n, b);
 			if (strcmp(buf_cstr(b), text) != 0) {
 				cmark_node *ch;
-				cmark_node *tn = cmark_node_new(CMARK_NODE_TEXT);
+				cmark_node *tn = md_node_new(CMARK_NODE_TEXT);
 				cmark_node_set_literal(tn, text);
 				if (cmark_node_append_child(n, tn)) {
 					while ((ch = cmark_node_first_child(n)) != tn)

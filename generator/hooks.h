@@ -94,7 +94,9 @@ int hooks_run_site(struct hooks *h, json_t *site, json_t *added,
  * level/info/literal, a table { markdown = "..." } or { html = "..." } or a
  * Markdown string to replace the node.  Markdown replacing an inline node
  * must be one paragraph.  page_path names the page in diagnostics.
- * Returns 0, or -1 after reporting.  Thread-safe (calls are serialised). */
+ * Returns 0, or -1 after reporting.  Thread-safe (calls are serialised).
+ * doc must be made with md_mem (an md_doc is): the nodes a filter puts in
+ * are, and cmark frees a tree with its root's allocator. */
 int hooks_filter_doc(struct hooks *h, cmark_node *doc, const char *page_path,
 		     struct diag *d);
 

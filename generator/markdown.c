@@ -5,11 +5,14 @@
 #include <dlfcn.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <stdalign.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "buf.h"
 #include "slug.h"
 
@@ -113,6 +116,94 @@ void md_cmark_unlock(void)
 		pthread_mutex_unlock(&cmark_parse_lock);
 }
 
+/* ---- a document's memory ------------------------------------------------ */
+
+/* cmark-gfm allocates each node, text and buffer of a document with a call
+ * of its own (some 450 for a 4 KB article) and frees them one by one, yet
+ * they all die together in md_free: they come from the document's arena.
+ * cmark_mem's functions get no context, so calloc (and realloc of NULL)
+ * serves the calling thread's current arena, which md_parse sets while it
+ * runs; a call with none set (cmark's later work on the tree, such as an
+ * iterator) gets the heap.  A header before each piece names the arena it
+ * came from (NULL: the heap), which is all that realloc and free need. */
+struct piece {
+	alignas(max_align_t) struct arena *arena;
+	size_t size;
+};
+
+static _Thread_local struct arena *current_arena;
+
+static void *piece_new(struct arena *a, size_t n)
+{
+	if (n > SIZE_MAX / 2)
+		abort(); /* as cmark's own allocator does when out of memory */
+	struct piece *h = a ? arena_alloc(a, sizeof *h + n) : xmalloc(sizeof *h + n);
+	h->arena = a;
+	h->size = n;
+	return h + 1;
+}
+
+static void *doc_calloc(size_t count, size_t size)
+{
+	if (size && count > SIZE_MAX / 2 / size)
+		abort();
+	void *p = piece_new(current_arena, count * size);
+	memset(p, 0, count * size);
+	return p;
+}
+
+static void *doc_realloc(void *p, size_t n)
+{
+	if (!p)
+		return piece_new(current_arena, n);
+	struct piece *h = (struct piece *)p - 1;
+	if (!h->arena) {
+		if (n > SIZE_MAX / 2)
+			abort();
+		h = xrealloc(h, sizeof *h + n);
+		h->size = n;
+		return h + 1;
+	}
+	if (arena_resize_last(h->arena, h, sizeof *h + h->size, sizeof *h + n)) {
+		h->size = n;
+		return p;
+	}
+	void *q = piece_new(h->arena, n);
+	memcpy(q, p, h->size < n ? h->size : n);
+	return q;
+}
+
+/* A piece of an arena is given back only when it was the last carved (a
+ * buffer that grew to its end); the rest go with the arena. */
+static void doc_free(void *p)
+{
+	if (!p)
+		return;
+	struct piece *h = (struct piece *)p - 1;
+	if (!h->arena)
+		free(h);
+	else
+		arena_resize_last(h->arena, h, sizeof *h + h->size, 0);
+}
+
+static cmark_mem doc_mem = { doc_calloc, doc_realloc, doc_free };
+
+cmark_mem *md_mem(void)
+{
+	return &doc_mem;
+}
+
+cmark_node *md_node_new(cmark_node_type type)
+{
+	return cmark_node_new_with_mem(type, &doc_mem);
+}
+
+/* Renders with the heap: the caller frees the HTML with free(). */
+static char *render_html(cmark_node *root, int options, cmark_llist *extensions)
+{
+	return cmark_render_html_with_mem(root, options, extensions, cmark_get_default_mem_allocator());
+}
+
 static int parse_options(int unsafe_html)
 {
 	return CMARK_OPT_FOOTNOTES | CMARK_OPT_SMART |
@@ -157,7 +248,11 @@ int md_parse(struct md_doc *doc, const char *body, size_t len, int body_line,
 	pthread_once(&registered, register_extensions);
 	doc->unsafe_html = unsafe_html;
 	doc->body_line = body_line;
-	doc->parser = cmark_parser_new(parse_options(unsafe_html));
+	doc->arena = xcalloc(1, sizeof *doc->arena);
+	doc->arena->chunk_size = 32768;
+	struct arena *outer = current_arena;
+	current_arena = doc->arena;
+	doc->parser = cmark_parser_new_with_mem(parse_options(unsafe_html), &doc_mem);
 	doc->tables_disabled = too_wide_for_tables(body, len);
 	for (size_t i = 0; i < sizeof extensions / sizeof *extensions; i++) {
 		if (doc->tables_disabled && !strcmp(extensions[i], "table"))
@@ -172,12 +267,13 @@ int md_parse(struct md_doc *doc, const char *body, size_t len, int body_line,
 	doc->root = cmark_parser_finish(doc->parser);
 	md_cmark_unlock();
 	free(clean);
+	if (doc->root)
+		cmark_consolidate_text_nodes(doc->root);
+	current_arena = outer;
 	if (!doc->root) {
-		cmark_parser_free(doc->parser);
-		doc->parser = NULL;
+		md_free(doc);
 		return -1;
 	}
-	cmark_consolidate_text_nodes(doc->root);
 	return 0;
 }
 
@@ -203,6 +299,9 @@ void md_free(struct md_doc *doc)
 	free(doc->wiki);
 	if (doc->parser)
 		cmark_parser_free(doc->parser);
+	if (doc->arena)
+		arena_free(doc->arena);
+	free(doc->arena);
 	memset(doc, 0, sizeof *doc);
 }
 
@@ -323,7 +422,7 @@ static void split_wikilinks(struct md_doc *doc, cmark_node *text)
 			continue;
 		}
 		if (open > p) {
-			cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+			cmark_node *t = md_node_new(CMARK_NODE_TEXT);
 			char *s = xstrndup(p, (size_t)(open - p));
 			cmark_node_set_literal(t, s);
 			free(s);
@@ -333,12 +432,12 @@ static void split_wikilinks(struct md_doc *doc, cmark_node *text)
 		const char *bar = memchr(inner, '|', ilen);
 		size_t tlen = bar ? (size_t)(bar - inner) : ilen;
 		char *target = xstrndup(inner, tlen);
-		cmark_node *link = cmark_node_new(CMARK_NODE_LINK);
+		cmark_node *link = md_node_new(CMARK_NODE_LINK);
 		cmark_node_set_url(link, target);
 		/* The link's position is where "[[" stands in the source. */
 		cmark_node_set_user_data(link, new_wikipos(doc, line, exact ? col + (int)(open - lit) : col));
 		if (bar && close > bar + 1) {
-			cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+			cmark_node *t = md_node_new(CMARK_NODE_TEXT);
 			char *s = xstrndup(bar + 1, (size_t)(close - bar - 1));
 			cmark_node_set_literal(t, s);
 			free(s);
@@ -353,7 +452,7 @@ static void split_wikilinks(struct md_doc *doc, cmark_node *text)
 	if (!changed)
 		return;
 	if (*p) {
-		cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+		cmark_node *t = md_node_new(CMARK_NODE_TEXT);
 		cmark_node_set_literal(t, p);
 		cmark_node_insert_after(anchor, t);
 	}
@@ -485,7 +584,7 @@ static void rewrite_heading(struct md_doc *doc, cmark_node *h, const char *bare_
 	buf_puts(&close, "<a class=\"heading-anchor\" href=\"#");
 	put_attr(&close, id);
 	buf_printf(&close, "\" aria-label=\"Link to this section\">#</a></h%d>", level);
-	cmark_node *cb = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+	cmark_node *cb = md_node_new(CMARK_NODE_CUSTOM_BLOCK);
 	cmark_node_set_on_enter(cb, open.ptr);
 	cmark_node_set_on_exit(cb, close.ptr);
 	cmark_node *c;
@@ -535,7 +634,7 @@ static void apply_link(struct md_doc *doc, cmark_node *link, struct md_link_resu
 	int wiki = wiki_of(link) != NULL;
 	const char *url = cmark_node_get_url(link);
 	if (wiki && !cmark_node_first_child(link)) {
-		cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+		cmark_node *t = md_node_new(CMARK_NODE_TEXT);
 		cmark_node_set_literal(t, res->title && *res->title ? res->title : url);
 		cmark_node_append_child(link, t);
 	}
@@ -564,7 +663,7 @@ static void apply_link(struct md_doc *doc, cmark_node *link, struct md_link_resu
 			buf_puts(&open, "\"");
 		}
 		buf_puts(&open, " class=\"external\" rel=\"noopener\">");
-		cmark_node *ci = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+		cmark_node *ci = md_node_new(CMARK_NODE_CUSTOM_INLINE);
 		cmark_node_set_on_enter(ci, open.ptr);
 		cmark_node_set_on_exit(ci, "<span class=\"visually-hidden\"> (external link)</span></a>");
 		/* Some containers (table cells) refuse custom inlines; there the
@@ -634,7 +733,7 @@ static void render_doc(struct md_doc *doc, struct heading *hs, size_t nh, char *
 		plain_text(doc->root, &b);
 		*text = buf_detach(&b);
 	}
-	*html = label_task_boxes(cmark_render_html(doc->root, parse_options(doc->unsafe_html),
+	*html = label_task_boxes(render_html(doc->root, parse_options(doc->unsafe_html),
 						   cmark_parser_get_syntax_extensions(doc->parser)));
 }
 
@@ -788,7 +887,7 @@ struct md_pre *md_render_pre(struct md_doc *doc, md_link_fn fn, void *ctx)
 		if (l->textless) {
 			buf_reset(&ph);
 			put_placeholder(&ph, 't', i);
-			cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+			cmark_node *t = md_node_new(CMARK_NODE_TEXT);
 			cmark_node_set_literal(t, buf_cstr(&ph));
 			cmark_node_append_child(link, t);
 		}
@@ -808,24 +907,24 @@ struct md_pre *md_render_pre(struct md_doc *doc, md_link_fn fn, void *ctx)
 static void escape_finals(const struct md_pre *pre, char *const *final, char *const *title, char **url,
 			  char **text)
 {
-	cmark_node *root = cmark_node_new(CMARK_NODE_DOCUMENT);
+	cmark_node *root = md_node_new(CMARK_NODE_DOCUMENT);
 	for (size_t i = 0; i < pre->n; i++) {
 		if (pre->links[i].ready)
 			continue;
-		cmark_node *para = cmark_node_new(CMARK_NODE_PARAGRAPH);
-		cmark_node *link = cmark_node_new(pre->links[i].is_image ? CMARK_NODE_IMAGE : CMARK_NODE_LINK);
+		cmark_node *para = md_node_new(CMARK_NODE_PARAGRAPH);
+		cmark_node *link = md_node_new(pre->links[i].is_image ? CMARK_NODE_IMAGE : CMARK_NODE_LINK);
 		cmark_node_set_url(link, final[i]);
 		cmark_node_append_child(para, link);
 		cmark_node_append_child(root, para);
 		if (title[i]) {
-			para = cmark_node_new(CMARK_NODE_PARAGRAPH);
-			cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+			para = md_node_new(CMARK_NODE_PARAGRAPH);
+			cmark_node *t = md_node_new(CMARK_NODE_TEXT);
 			cmark_node_set_literal(t, title[i]);
 			cmark_node_append_child(para, t);
 			cmark_node_append_child(root, para);
 		}
 	}
-	char *html = cmark_render_html(root, parse_options(pre->unsafe_html), NULL);
+	char *html = render_html(root, parse_options(pre->unsafe_html), NULL);
 	cmark_node_free(root);
 	/* <p><a href="U"></a></p>, <p><img src="U" alt="" /></p>, <p>T</p> */
 	const char *p = html;

@@ -15,9 +15,12 @@
 /* Widest table row quire parses as a table (see md_parse). */
 #define MD_MAX_TABLE_COLUMNS 256
 
+struct arena;
+
 struct md_doc {
 	int tables_disabled;    /* a line was too wide: tables are not parsed */
 	const char *id_prefix;  /* put before every heading id (print.html); NULL: none */
+	struct arena *arena;    /* the parse tree's memory (see markdown.c) */
 	cmark_parser *parser;
 	cmark_node *root;
 	int unsafe_html;
@@ -41,6 +44,12 @@ struct md_link_result {
  * Fills res; reports problems itself. */
 typedef void (*md_link_fn)(void *ctx, const char *url, int wiki, int is_image,
 			   int line, int col, struct md_link_result *res);
+
+/* cmark frees a whole tree with its root's allocator, so every node and
+ * parser whose nodes can meet a document's (a Lua filter's) is made with
+ * this one (see markdown.c). */
+cmark_mem *md_mem(void);
+cmark_node *md_node_new(cmark_node_type type);
 
 /* Parses body (len bytes).  Returns 0 or -1. */
 int md_parse(struct md_doc *doc, const char *body, size_t len, int body_line,

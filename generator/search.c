@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "par.h"
 
 /* Weights: any title hit outranks any heading hit, which outranks summary,
@@ -249,39 +250,6 @@ static void put_js_cstr(struct buf *b, const char *s)
 }
 
 /* ---- interned strings ---- */
-
-/* Blocks that small strings are carved from and freed with all at once
- * (a page's words: one malloc per word cost more than splitting them). */
-struct arena {
-	struct arena_block { struct arena_block *next; size_t used, size; char data[]; } *head;
-};
-
-static char *arena_strndup(struct arena *a, const char *s, size_t n)
-{
-	struct arena_block *b = a->head;
-	if (!b || b->size - b->used < n + 1) {
-		size_t size = n + 1 > 16384 ? n + 1 : 16384;
-		b = xmalloc(sizeof *b + size);
-		b->next = a->head;
-		b->used = 0;
-		b->size = size;
-		a->head = b;
-	}
-	char *p = b->data + b->used;
-	memcpy(p, s, n);
-	p[n] = '\0';
-	b->used += n + 1;
-	return p;
-}
-
-static void arena_free(struct arena *a)
-{
-	while (a->head) {
-		struct arena_block *next = a->head->next;
-		free(a->head);
-		a->head = next;
-	}
-}
 
 /* Strings with dense ids in insertion order, found by hash.  Owns its
  * strings (in arena when it has one). */
@@ -582,6 +550,7 @@ struct search_page *search_page_new(const char *title, const char *summary,
 	struct search_page *pg = xcalloc(1, sizeof *pg);
 	struct buf snip = BUF_INIT;
 
+	pg->arena.chunk_size = 16384; /* a page's words */
 	pg->words.arena = &pg->arena;
 	title = title ? title : "";
 	summary = summary ? summary : "";
@@ -665,6 +634,7 @@ struct search_page *search_page_decode(char *data, size_t len)
 	if (get_u32(data, len, &off, &n) < 0 || (len - off) / 4 < n)
 		return NULL;
 	struct search_page *pg = xcalloc(1, sizeof *pg);
+	pg->arena.chunk_size = 16384;
 	pg->words.arena = &pg->arena; /* the words are not the table's to free */
 	pg->cap = n ? n : 1;
 	pg->flags = xmalloc(pg->cap);

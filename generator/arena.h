@@ -1,0 +1,29 @@
+/* arena: memory carved from large chunks and given back all at once.
+ * For the many small pieces that die together: the history's strings,
+ * a search page's words, a Markdown document's parse tree.  One malloc
+ * per piece costs more than carving them, and splits the heap. */
+#ifndef QUIRE_ARENA_H
+#define QUIRE_ARENA_H
+
+#include <stddef.h>
+
+struct arena_chunk;
+
+struct arena {
+	struct arena_chunk *head;
+	size_t chunk_size; /* a new chunk's size (a larger piece gets its own) */
+};
+
+#define ARENA_INIT(size) { NULL, (size) }
+
+/* n bytes aligned for any type, not zeroed. */
+void *arena_alloc(struct arena *a, size_t n);
+/* Grows or shrinks p, of old bytes, to n bytes in place when p is the
+ * last piece carved and its chunk has room.  Returns 1 if it did. */
+int arena_resize_last(struct arena *a, void *p, size_t old, size_t n);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_strdup(struct arena *a, const char *s);
+/* Frees every piece; a stays usable (empty). */
+void arena_free(struct arena *a);
+
+#endif

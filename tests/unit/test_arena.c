@@ -1,0 +1,101 @@
+/* Tests for arena.c, and for the cmark allocator markdown.c builds on it:
+ * pieces must not overlap, must be aligned for any type, and a tree mixing
+ * nodes from an arena and from the heap must free cleanly (ASan checks). */
+#include <stdalign.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "markdown.h"
+#include "unit.h"
+
+static void pieces_are_aligned_and_keep_their_bytes(void)
+{
+	struct arena a = ARENA_INIT(256);
+	unsigned char *p[200];
+	for (int i = 0; i < 200; i++) {
+		size_t n = (size_t)(i * 7 % 300) + 1; /* some larger than a chunk */
+		p[i] = arena_alloc(&a, n);
+		CHECK((uintptr_t)p[i] % alignof(max_align_t) == 0);
+		memset(p[i], i, n);
+	}
+	int intact = 1;
+	for (int i = 0; i < 200; i++)
+		for (size_t k = 0; k < (size_t)(i * 7 % 300) + 1; k++)
+			intact &= p[i][k] == (unsigned char)i;
+	CHECK(intact);
+	arena_free(&a);
+	CHECK(a.head == NULL);
+}
+
+static void strings_are_copied_whole(void)
+{
+	struct arena a = ARENA_INIT(8);
+	char *s = arena_strdup(&a, "duty of confidence");
+	char *t = arena_strndup(&a, "abcdef", 3);
+	CHECK_STR(s, "duty of confidence");
+	CHECK_STR(t, "abc");
+	arena_free(&a);
+}
+
+static void only_the_last_piece_resizes_in_place(void)
+{
+	struct arena a = ARENA_INIT(1024);
+	char *p = arena_alloc(&a, 16);
+	CHECK(arena_resize_last(&a, p, 16, 100));  /* grows */
+	char *q = arena_alloc(&a, 16);
+	CHECK(q >= p + 100);                       /* after the grown piece */
+	CHECK(!arena_resize_last(&a, p, 100, 200)); /* no longer last */
+	CHECK(!arena_resize_last(&a, q, 16, 4096)); /* no room in the chunk */
+	CHECK(arena_resize_last(&a, q, 16, 0));     /* given back */
+	char *r = arena_alloc(&a, 16);
+	CHECK(r == q);
+	arena_free(&a);
+}
+
+static void a_zero_chunk_size_still_works(void)
+{
+	struct arena a = { 0 };
+	char *s = arena_strdup(&a, "x");
+	char *t = arena_strdup(&a, "y");
+	CHECK_STR(s, "x");
+	CHECK_STR(t, "y");
+	CHECK(t == s + 2); /* same chunk */
+	arena_free(&a);
+}
+
+/* A parsed document (its nodes in its arena) with heap nodes put in, as a
+ * Lua filter does, then nodes moved out and freed on their own: each
+ * piece must go back to where it came from. */
+static void a_document_mixing_arena_and_heap_nodes_frees_cleanly(void)
+{
+	struct md_doc doc;
+	const char *md = "# Title\n\nSome *text* and a [link](a.md).\n\n| a | b |\n|---|---|\n| 1 | 2 |\n";
+	CHECK(md_parse(&doc, md, strlen(md), 1, 0) == 0);
+	cmark_node *para = cmark_node_next(cmark_node_first_child(doc.root));
+	cmark_node *heap = md_node_new(CMARK_NODE_TEXT);
+	cmark_node_set_literal(heap, "added by a filter, with a literal long enough to need its own piece");
+	cmark_node_append_child(para, heap);
+	cmark_node *first = cmark_node_first_child(para);
+	cmark_node_unlink(first); /* an arena node, freed on its own */
+	cmark_node_free(first);
+	char *html, *text;
+	md_render(&doc, NULL, NULL, &html, &text);
+	CHECK(strstr(html, "added by a filter") != NULL);
+	CHECK(strstr(html, "<table>") != NULL);
+	CHECK(strstr(text, "Some") == NULL);
+	free(html);
+	free(text);
+	md_free(&doc);
+}
+
+int main(void)
+{
+	RUN(pieces_are_aligned_and_keep_their_bytes);
+	RUN(strings_are_copied_whole);
+	RUN(only_the_last_piece_resizes_in_place);
+	RUN(a_zero_chunk_size_still_works);
+	RUN(a_document_mixing_arena_and_heap_nodes_frees_cleanly);
+	UNIT_END();
+}
