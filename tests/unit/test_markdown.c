@@ -55,6 +55,59 @@ static void a_pipe_outside_tables_stays_text(void)
 	free(html);
 }
 
+/* The input is checked 8 bytes at a time: a control character (made a
+ * space) or a pipe must be found at every offset within a word. */
+static void control_characters_become_spaces_at_any_offset(void)
+{
+	const char bad[] = { 0x01, 0x1b, 0x7f, 0x0b };
+	int wrong = 0;
+	for (size_t k = 0; k < sizeof bad; k++)
+		for (size_t at = 0; at < 24; at++) {
+			char md[64];
+			memset(md, 'a', sizeof md);
+			md[at] = bad[k];
+			md[40] = '\0';
+			char *html = md_to_html(md, 0);
+			char want[64] = "<p>";
+			memcpy(want + 3, md, 40);
+			want[3 + at] = ' ';
+			strcpy(want + 43, "</p>\n");
+			if (at == 0) /* a leading space is not part of the paragraph */
+				memmove(want + 3, want + 4, strlen(want + 4) + 1);
+			wrong += strcmp(html, want) != 0;
+			free(html);
+		}
+	CHECK(wrong == 0);
+	char *html = md_to_html("tab\there\r\nnext\n", 0);
+	CHECK_STR(html, "<p>tab\there\nnext</p>\n");
+	free(html);
+}
+
+/* A line of more than MD_MAX_TABLE_COLUMNS pipes turns tables off for the
+ * page, wherever in the words the pipes fall; pipes on several lines do
+ * not add up. */
+static void tables_are_off_only_past_the_widest_line(void)
+{
+	for (size_t lead = 0; lead < 9; lead++)
+		for (int extra = 0; extra <= 1; extra++) {
+			struct buf b = BUF_INIT;
+			for (size_t i = 0; i < lead; i++)
+				buf_putc(&b, 'x');
+			for (int i = 0; i < MD_MAX_TABLE_COLUMNS + extra; i++)
+				buf_puts(&b, i % 3 ? "|" : "|ab");
+			buf_puts(&b, "\n");
+			for (int line = 0; line < 3; line++) {
+				for (int i = 0; i < MD_MAX_TABLE_COLUMNS; i++)
+					buf_putc(&b, '|');
+				buf_putc(&b, '\n');
+			}
+			struct md_doc doc;
+			CHECK(md_parse(&doc, b.ptr, b.len, 1, 0) == 0);
+			CHECK(doc.tables_disabled == extra);
+			md_free(&doc);
+			buf_free(&b);
+		}
+}
 
 /* ---- rendering with the links left open (md_render_pre, md_finish) ---- */
 
@@ -167,6 +220,8 @@ int main(void)
 	RUN(parses_on_several_threads_keep_every_extension);
 	RUN(parses_run_at_once_with_this_libcmark_gfm);
 	RUN(a_pipe_outside_tables_stays_text);
+	RUN(control_characters_become_spaces_at_any_offset);
+	RUN(tables_are_off_only_past_the_widest_line);
 	RUN(early_rendering_matches_rendering_after_resolving);
 	RUN(early_rendering_declines_what_it_cannot_tell_apart);
 	UNIT_END();
