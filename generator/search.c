@@ -477,39 +477,44 @@ static void page_word(struct search_page *pg, const struct buf *tok, int field)
 static void index_text(struct search_page *pg, struct buf *tok, const char *text, int field)
 {
 	const unsigned char *p = (const unsigned char *)text;
-	size_t i = 0, n = strlen(text);
 	uint32_t c;
 
+	/* ASCII is most text: a letter or digit goes straight into tok, which
+	 * has room for the longest word kept (a longer one is cut one byte
+	 * past that, and page_word drops it).  Locals, not tok's fields, in
+	 * the loop: a store through tok->ptr could change them, as far as
+	 * the compiler knows. */
 	buf_reset(tok);
-	while (i <= n) {
-		int word = 0;
-		if (i < n && p[i] < 0x80) {
-			/* a run of ASCII letters, lower-cased in one go: most text */
-			size_t j = i;
-			while (j < n && (p[j] | 32) >= 'a' && (p[j] | 32) <= 'z')
-				j++;
-			if (j > i) {
-				buf_grow(tok, j - i);
-				for (; i < j; i++)
-					tok->ptr[tok->len++] = (char)(p[i] | 32);
-				tok->ptr[tok->len] = '\0';
+	buf_grow(tok, MAX_WORD_BYTES + 1);
+	char *w = tok->ptr;
+	size_t n = 0;
+	for (;;) {
+		unsigned a = *p++, low = a | 32;
+		if (low - 'a' < 26 || a - '0' < 10) {
+			if (n <= MAX_WORD_BYTES)
+				w[n++] = (char)(low - 'a' < 26 ? low : a);
+			continue;
+		}
+		if (a >= 0x80) {
+			p--;
+			p += utf8_decode(p, strnlen((const char *)p, 4), &c);
+			if (is_word_cp(c)) {
+				tok->len = n;
+				utf8_encode(tok, lower_cp(c));
+				w = tok->ptr;
+				n = tok->len;
 				continue;
 			}
-			c = p[i++];
-			word = c >= '0' && c <= '9';
-		} else if (i < n) {
-			i += utf8_decode(p + i, n - i, &c);
-			word = is_word_cp(c);
-		} else {
-			i++;
 		}
-		if (word) {
-			utf8_encode(tok, lower_cp(c));
-		} else if (tok->len) {
+		if (n) {
+			tok->len = n;
 			page_word(pg, tok, field);
-			buf_reset(tok);
+			n = 0;
 		}
+		if (!a)
+			break;
 	}
+	tok->len = 0;
 }
 
 /* Appends text with whitespace runs collapsed, stopping before max bytes

@@ -148,6 +148,41 @@ static void stemming_folds_plurals_and_verb_forms(void)
 	free(a), free(b), free(c), free(e), free(f);
 }
 
+/* The words a page keeps, in the order first seen, each once: the tail of
+ * search_page_encode (NUL-terminated words after the flags). */
+static void page_words(const char *body, struct buf *out)
+{
+	struct search_page *pg = search_page_new("", "", "", body);
+	struct buf b = BUF_INIT;
+	search_page_encode(pg, &b);
+	uint32_t sn, n;
+	memcpy(&sn, b.ptr, 4);
+	memcpy(&n, b.ptr + 4 + sn, 4);
+	const char *w = b.ptr + 8 + sn + 2 * (size_t)n;
+	for (uint32_t i = 0; i < n; i++) {
+		buf_puts(out, w);
+		buf_putc(out, ' ');
+		w += strlen(w) + 1;
+	}
+	buf_free(&b);
+	search_page_drop(pg);
+}
+
+/* Words are runs of letters and digits, ASCII or not, lower-cased; one
+ * of more than 64 bytes (a hash, a URL's tail) is left out. */
+static void words_are_lowercased_runs_and_overlong_ones_are_dropped(void)
+{
+	char body[400];
+	snprintf(body, sizeof body, "Caf\xC3\xA9-2024 STRASSE \xC3\x89" "cole x%s y%s \xE2\x80\x94" "end\xC3\x89",
+		 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",   /* x + 63: 64 bytes */
+		 "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"); /* y + 64: 65 bytes */
+	struct buf got = BUF_INIT;
+	page_words(body, &got);
+	CHECK_STR(got.ptr, "caf\xC3\xA9 2024 strasse \xC3\xA9" "cole "
+			   "xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa end\xC3\xA9 ");
+	buf_free(&got);
+}
+
 static void stop_words_are_left_out_of_the_index(void)
 {
 	struct search_index *s;
@@ -655,6 +690,7 @@ int main(int argc, char **argv)
 		return rc ? 1 : 0;
 	}
 	RUN(stemming_folds_plurals_and_verb_forms);
+	RUN(words_are_lowercased_runs_and_overlong_ones_are_dropped);
 	RUN(stop_words_are_left_out_of_the_index);
 	RUN(index_files_are_written_with_the_expected_names);
 	RUN(title_with_script_end_tag_cannot_break_out_of_the_script);
