@@ -45,14 +45,20 @@ struct ctx {
 	long budget;
 };
 
+/* Tokens are compared by hash first (text decides on a match), and a
+ * block's hash covers a whole paragraph: 8 bytes a step, not 1. */
 static uint64_t hash_bytes(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
+	uint64_t h = 0x9E3779B97F4A7C15ULL ^ n, w;
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
+		h ^= h >> 32;
 	}
-	return h;
+	w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w) * 0xC4CEB9FE1A85EC53ULL;
+	return h ^ (h >> 29);
 }
 
 static int tok_eq(const struct tok *a, const struct tok *b)
@@ -585,8 +591,11 @@ static void pair_blocks(struct ctx *c, const struct tok *ob, const size_t *dl,
 	size_t sa = 0, sb = 0;
 	int min = a == 1 && b == 1 ? PAIR_MIN_ALONE : PAIR_MIN;
 
-	for (size_t i = 0; i < a; i++) {
+	for (size_t i = 0; i < a; i++)
 		pair[i] = -1;
+	if (a == 0 || b == 0)
+		goto done; /* nothing to pair: no need for the bags */
+	for (size_t i = 0; i < a; i++) {
 		x[i].h = word_bag(&ob[dl[i]], &x[i].n);
 		sa += x[i].n;
 	}
@@ -594,8 +603,6 @@ static void pair_blocks(struct ctx *c, const struct tok *ob, const size_t *dl,
 		y[j].h = word_bag(&nb[il[j]], &y[j].n);
 		sb += y[j].n;
 	}
-	if (a == 0 || b == 0)
-		goto done;
 
 	double cost = (double)b * (double)sa + (double)a * (double)sb;
 	if ((double)a * (double)b <= PAIR_DP_CELLS && cost <= (double)c->budget) {
