@@ -847,7 +847,18 @@ struct version {
 	int failed;  /* the blob could not be read: nothing made from it is cached */
 };
 
-static void version_load(struct render_env *e, const struct hist_rev *rv, struct version *v)
+/* The front matter last parsed among an article's revisions, and what it
+ * parsed to (a version holds the reference). */
+struct fm_memo {
+	struct buf yaml;
+	json_t *fm;
+};
+
+/* Front matter seldom changes from one revision to the next, and libyaml
+ * is a build's dearest way to read a few lines: a revision whose front
+ * matter reads as the last one parsed shares that parse. */
+static void version_load(struct render_env *e, const struct hist_rev *rv, struct version *v,
+			 struct fm_memo *memo)
 {
 	memset(v, 0, sizeof *v);
 	if (rv->change == HIST_DELETED || !*rv->blob)
@@ -861,8 +872,15 @@ static void version_load(struct render_env *e, const struct hist_rev *rv, struct
 	struct diag *quiet = diag_new();
 	struct fm_parts parts;
 	if (fm_split(text, len, rv->path, &parts, quiet) == 0) {
-		if (parts.has_fm)
-			v->fm = fm_parse_yaml(text + parts.yaml_off, parts.yaml_len, rv->path, parts.yaml_line, quiet);
+		const char *yaml = text + parts.yaml_off;
+		if (parts.has_fm && memo->fm && memo->yaml.len == parts.yaml_len &&
+		    !memcmp(memo->yaml.ptr, yaml, parts.yaml_len)) {
+			v->fm = json_incref(memo->fm);
+		} else if (parts.has_fm) {
+			v->fm = memo->fm = fm_parse_yaml(yaml, parts.yaml_len, rv->path, parts.yaml_line, quiet);
+			buf_reset(&memo->yaml);
+			buf_put(&memo->yaml, yaml, parts.yaml_len);
+		}
 		v->body = xstrndup(text + parts.body_off, len - parts.body_off);
 	} else {
 		v->body = xstrndup(text, len);
@@ -1077,8 +1095,10 @@ static struct version *versions(struct render_env *e, const struct hist_file *hf
 {
 	if (!*vs) {
 		*vs = xcalloc(hf->n, sizeof **vs);
+		struct fm_memo memo = { BUF_INIT, NULL };
 		for (size_t k = 0; k < hf->n; k++)
-			version_load(e, &hf->revs[k], &(*vs)[k]);
+			version_load(e, &hf->revs[k], &(*vs)[k], &memo);
+		buf_free(&memo.yaml);
 	}
 	return *vs;
 }

@@ -184,3 +184,27 @@ R=$S/public/c.rev-$newest.html
 contains "(the article marks a missing target as a broken link)" "$S/public/c.html" 'nowhere</a>'
 lacks "a missing target in the newest version is text there" "$R" 'nowhere</a>'
 contains "next to its resolved links" "$R" 'href="b.html"'
+
+# Each past version shows its own title, however often the title changed
+# back and forth (front matter read once is shared with the next revision
+# only when it reads the same).
+site titles
+git -C "$S" init -q -b main
+page "$S" a.md "Alpha" "One."
+commit "2026-02-01T00:00:00Z" "X Y" "r1"
+page "$S" a.md "Alpha" "Two."
+commit "2026-02-02T00:00:00Z" "X Y" "r2"
+page "$S" a.md "Beta" "Two."
+commit "2026-02-03T00:00:00Z" "X Y" "r3"
+printf -- '---\ntitle: Alpha\n---\nFour.\n' > "$S/content/a.md"
+commit "2026-02-04T00:00:00Z" "X Y" "r4"
+page "$S" a.md "Gamma" "Five."
+commit "2026-02-05T00:00:00Z" "X Y" "r5"
+run "$S" build
+set -- $(git -C "$S" rev-list --reverse HEAD | cut -c1-10)
+for want in "1 Alpha" "2 Alpha" "3 Beta" "4 Alpha" "5 Gamma"; do
+	n=${want% *} title=${want#* }
+	eval "rev=\${$n}"
+	contains "past version $n has its own title ($title)" "$S/public/a.rev-$rev.html" "<h1>$title</h1>"
+done
+contains "the history notes each title change" "$S/public/a.history.html" "Beta"
