@@ -199,7 +199,7 @@ commit "2026-02-03T00:00:00Z" "X Y" "r3"
 printf -- '---\ntitle: Alpha\n---\nFour.\n' > "$S/content/a.md"
 commit "2026-02-04T00:00:00Z" "X Y" "r4"
 page "$S" a.md "Gamma" "Five."
-commit "2026-02-05T00:00:00Z" "X Y" "r5"
+commit "2026-02-05T07:08:09-05:30" "X Y" "r5"
 run "$S" build
 set -- $(git -C "$S" rev-list --reverse HEAD | cut -c1-10)
 for want in "1 Alpha" "2 Alpha" "3 Beta" "4 Alpha" "5 Gamma"; do
@@ -208,3 +208,4 @@ for want in "1 Alpha" "2 Alpha" "3 Beta" "4 Alpha" "5 Gamma"; do
 	contains "past version $n has its own title ($title)" "$S/public/a.rev-$rev.html" "<h1>$title</h1>"
 done
 contains "the history notes each title change" "$S/public/a.history.html" "Beta"
+contains "a date west of Greenwich is given in its own offset" "$S/public/a.html" '<time datetime="2026-02-05T07:08:09-05:30">5 February 2026</time>'
