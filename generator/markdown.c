@@ -188,6 +188,15 @@ static void doc_free(void *p)
 
 static cmark_mem doc_mem = { doc_calloc, doc_realloc, doc_free };
 
+/* Makes doc's arena the one cmark's allocations on this thread come from;
+ * returns the one to put back. */
+static struct arena *doc_enter(struct md_doc *doc)
+{
+	struct arena *outer = current_arena;
+	current_arena = doc->arena;
+	return outer;
+}
+
 cmark_mem *md_mem(void)
 {
 	return &doc_mem;
@@ -527,7 +536,7 @@ static size_t collect_nodes(struct md_doc *doc, cmark_node_type a, cmark_node_ty
 	return n;
 }
 
-void md_expand_wikilinks(struct md_doc *doc)
+static void expand_wikilinks_in(struct md_doc *doc)
 {
 	cmark_node **texts;
 	size_t n = collect_nodes(doc, CMARK_NODE_TEXT, 0, &texts);
@@ -544,7 +553,7 @@ static size_t collect_heading_nodes(struct md_doc *doc, cmark_node ***out)
 	return collect_nodes(doc, CMARK_NODE_HEADING, 0, out);
 }
 
-void md_headings(struct md_doc *doc, struct heading **out, size_t *count)
+static void headings_in(struct md_doc *doc, struct heading **out, size_t *count)
 {
 	cmark_node **nodes;
 	size_t n = collect_heading_nodes(doc, &nodes);
@@ -559,7 +568,7 @@ void md_headings(struct md_doc *doc, struct heading **out, size_t *count)
 	*count = n;
 }
 
-void md_links(struct md_doc *doc, struct rawlink **out, size_t *count)
+static void links_in(struct md_doc *doc, struct rawlink **out, size_t *count)
 {
 	cmark_node **nodes;
 	size_t n = collect_nodes(doc, CMARK_NODE_LINK, CMARK_NODE_IMAGE, &nodes);
@@ -750,11 +759,11 @@ static void render_doc(struct md_doc *doc, struct heading *hs, size_t nh, char *
 /* A heading's id comes from its text as written, as the table of
  * contents and links from other pages have it: a wiki link's title,
  * put in as the link's text, is not part of it. */
-void md_render(struct md_doc *doc, md_link_fn fn, void *ctx, char **html, char **text)
+static void render_in(struct md_doc *doc, md_link_fn fn, void *ctx, char **html, char **text)
 {
 	struct heading *hs;
 	size_t nh;
-	md_headings(doc, &hs, &nh);
+	headings_in(doc, &hs, &nh);
 	cmark_node **nodes;
 	size_t n = collect_nodes(doc, CMARK_NODE_LINK, CMARK_NODE_IMAGE, &nodes);
 	for (size_t i = 0; i < n; i++)
@@ -847,11 +856,11 @@ void md_pre_free(struct md_pre *pre)
 	free(pre); /* and its links and their URLs, in the same block */
 }
 
-struct md_pre *md_render_pre(struct md_doc *doc, md_link_fn fn, void *ctx)
+static struct md_pre *render_pre_in(struct md_doc *doc, md_link_fn fn, void *ctx)
 {
 	struct heading *hs;
 	size_t nh;
-	md_headings(doc, &hs, &nh);
+	headings_in(doc, &hs, &nh);
 	cmark_node **nodes;
 	size_t n = collect_nodes(doc, CMARK_NODE_LINK, CMARK_NODE_IMAGE, &nodes);
 	struct buf ph = BUF_INIT;
@@ -1028,4 +1037,42 @@ char *md_to_html(const char *markdown, int unsafe_html)
 	md_render(&doc, NULL, NULL, &html, NULL);
 	md_free(&doc);
 	return html;
+}
+
+/* ---- the public calls on a document, inside its arena ---------------- */
+
+void md_expand_wikilinks(struct md_doc *doc)
+{
+	struct arena *outer = doc_enter(doc);
+	expand_wikilinks_in(doc);
+	current_arena = outer;
+}
+
+void md_headings(struct md_doc *doc, struct heading **out, size_t *count)
+{
+	struct arena *outer = doc_enter(doc);
+	headings_in(doc, out, count);
+	current_arena = outer;
+}
+
+void md_links(struct md_doc *doc, struct rawlink **out, size_t *count)
+{
+	struct arena *outer = doc_enter(doc);
+	links_in(doc, out, count);
+	current_arena = outer;
+}
+
+void md_render(struct md_doc *doc, md_link_fn fn, void *ctx, char **html, char **text)
+{
+	struct arena *outer = doc_enter(doc);
+	render_in(doc, fn, ctx, html, text);
+	current_arena = outer;
+}
+
+struct md_pre *md_render_pre(struct md_doc *doc, md_link_fn fn, void *ctx)
+{
+	struct arena *outer = doc_enter(doc);
+	struct md_pre *pre = render_pre_in(doc, fn, ctx);
+	current_arena = outer;
+	return pre;
 }

@@ -818,6 +818,7 @@ static void emit_fp(struct render_env *e, const char *out, const char *tmpl, jso
 		}
 	}
 	char *err = NULL;
+	buf_grow(&b, 16384); /* most pages fit: one malloc, not eight reallocs */
 	if (tmpl_render(e->tmpl, tmpl, ctx, &b, &err) < 0) {
 		char *path = xasprintf("themes/%s/templates/%s.mustache", e->site->cfg.theme, tmpl);
 		diag_error(e->d, path, 0, 0, "%s (rendering %s)", err ? err : "cannot render", out);

@@ -200,12 +200,15 @@ char *site_rel_url(const char *from, const char *to)
 	for (size_t i = 0; from[i] && to[i] && from[i] == to[i]; i++)
 		if (from[i] == '/')
 			common = i + 1;
-	struct buf b = BUF_INIT;
+	/* One block of the exact size: pages ask for thousands of these. */
+	size_t ups = 0, rest = strlen(to + common);
 	for (const char *p = from + common; *p; p++)
-		if (*p == '/')
-			buf_puts(&b, "../");
-	buf_puts(&b, to + common);
-	return buf_detach(&b);
+		ups += *p == '/';
+	char *out = xmalloc(3 * ups + rest + 1), *q = out;
+	for (size_t i = 0; i < ups; i++, q += 3)
+		memcpy(q, "../", 3);
+	memcpy(q, to + common, rest + 1);
+	return out;
 }
 
 void site_body_fp(const char *body, uint64_t fp[2])
