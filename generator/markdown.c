@@ -122,10 +122,13 @@ void md_cmark_unlock(void)
  * of its own (some 450 for a 4 KB article) and frees them one by one, yet
  * they all die together in md_free: they come from the document's arena.
  * cmark_mem's functions get no context, so calloc (and realloc of NULL)
- * serves the calling thread's current arena, which md_parse sets while it
- * runs; a call with none set (cmark's later work on the tree, such as an
- * iterator) gets the heap.  A header before each piece names the arena it
- * came from (NULL: the heap), which is all that realloc and free need. */
+ * serves the calling thread's current arena, which each md_* call on a
+ * document sets while it runs (doc_enter); a call with none set (a Lua
+ * filter's nodes, md_finish's small documents) gets the heap.  A header
+ * before each piece names the arena it came from (NULL: the heap), which
+ * is all that realloc and free need.  current_arena is the one other
+ * global here, per thread, for the same reason as those above: the state
+ * it stands for is cmark's, reached through an interface without one. */
 struct piece {
 	alignas(max_align_t) struct arena *arena;
 	size_t size;
@@ -270,8 +273,7 @@ int md_parse(struct md_doc *doc, const char *body, size_t len, int body_line,
 	doc->body_line = body_line;
 	doc->arena = xcalloc(1, sizeof *doc->arena);
 	doc->arena->chunk_size = 32768;
-	struct arena *outer = current_arena;
-	current_arena = doc->arena;
+	struct arena *outer = doc_enter(doc);
 	doc->parser = cmark_parser_new_with_mem(parse_options(unsafe_html), &doc_mem);
 	char *clean = clean_input(body, len, &doc->tables_disabled);
 	for (size_t i = 0; i < sizeof extensions / sizeof *extensions; i++) {
