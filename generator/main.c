@@ -126,8 +126,15 @@ static int parse_args(const char *cmd, int argc, char **argv, struct args *a)
  * (still reachable: leak checkers do not count it as lost). */
 static void *build_leftovers;
 
+/* The commands that read git set libgit2 up once, before any other
+ * thread exists, and keep it until they end.  The stages still pair their
+ * own set-ups and shut-downs, which then only count.  Were the count to
+ * reach zero while another thread had a libgit2 error recorded, libgit2
+ * would drop its thread-local key and that thread's state would leak (a
+ * race once seen in CI, when this set-up ran on a thread of its own). */
 static int cmd_build(const struct args *a, int check_only)
 {
+	git_libgit2_init();
 	struct diag *d = diag_new();
 	struct build_opts o = {
 		.site_dir = a->site, .out_dir = a->out, .jobs = a->jobs, .drafts = a->drafts,
@@ -144,6 +151,7 @@ static int cmd_build(const struct args *a, int check_only)
 	else
 		fprintf(stderr, "%d errors, %d warnings\n", diag_errors(d), diag_warnings(d));
 	diag_free(d);
+	git_libgit2_shutdown();
 	return status;
 }
 
@@ -164,7 +172,10 @@ static int cmd_serve(const struct args *a)
 {
 	struct serve_opts o = { .site_dir = a->site, .out_dir = a->out, .bind = a->bind,
 				.port = a->port, .jobs = a->jobs, .drafts = a->drafts };
-	return serve_run(&o);
+	git_libgit2_init(); /* as for cmd_build */
+	int status = serve_run(&o);
+	git_libgit2_shutdown();
+	return status;
 }
 
 static int run(int argc, char **argv)
@@ -202,14 +213,5 @@ int main(int argc, char **argv)
 	 * the pipeline to stop at the next page and clean up staging. */
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	/* libgit2 is set up once for the process, before any other thread
-	 * exists, and kept until exit.  The stages still pair their own set-ups
-	 * and shut-downs, which then only count.  Were the count to reach zero
-	 * while another thread had a libgit2 error recorded, libgit2 would drop
-	 * its thread-local key and that thread's state would leak (a race once
-	 * seen in CI, when this set-up ran on a thread of its own). */
-	git_libgit2_init();
-	int rc = run(argc, argv);
-	git_libgit2_shutdown();
-	return rc;
+	return run(argc, argv);
 }
