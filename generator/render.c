@@ -1743,7 +1743,7 @@ static char *search_batch_of(const struct render_env *e, const struct cache_key 
 {
 	const struct site *s = e->site;
 	struct cache_keybuf kb;
-	cache_key_begin(e->cache, &kb, "search-batch-1");
+	cache_key_begin(e->cache, &kb, "search-batch-2");
 	cache_key_int(&kb, (long long)n);
 	for (size_t k = at; k < at + n; k++) {
 		int sec = e->shape->section[k];

@@ -342,15 +342,18 @@ static void strtab_free(struct strtab *t)
 
 /* ---- the index ---- */
 
-struct posting {
-	uint32_t doc;
-	uint8_t flags; /* W_TITLE | W_HEAD | W_SUMMARY */
-	uint8_t body;  /* body occurrences, saturating */
-};
-
+/* A stem's postings, kept in the form search-NN.js ships them: merging
+ * batches then appends their text (re-basing the first posting of each)
+ * instead of decoding and encoding every posting again.  The last posting
+ * stays open while its document is the newest: the page's other forms of
+ * the stem may still add to its weight. */
 struct postings {
-	struct posting *p;
-	size_t n, cap;
+	struct buf enc;    /* the closed postings */
+	uint32_t next;     /* the document after enc's last (0: enc is empty) */
+	uint32_t n;        /* postings, the open one included */
+	uint32_t open_doc; /* the open posting's document + 1; 0: none open */
+	uint8_t flags;     /* W_TITLE | W_HEAD | W_SUMMARY, of the open one */
+	uint8_t body;      /* its body occurrences, saturating */
 };
 
 struct doc {
@@ -671,6 +674,51 @@ struct search_page *search_page_decode(char *data, size_t len)
 	return pg;
 }
 
+/* ---- postings ---- */
+
+/* A posting's digits: v = (documents skipped since the previous
+ * posting) * 32 + weight, least significant digit first, a digit from
+ * the upper half of ALPHABET meaning more follow.  Returns the length. */
+static size_t posting_digits(char *o, uint32_t skipped, uint32_t weight)
+{
+	uint32_t v = skipped << 5 | weight;
+	size_t k = 0;
+	for (; v >= 32; v >>= 5)
+		o[k++] = ALPHABET[32 + (v & 31)];
+	o[k++] = ALPHABET[v];
+	return k;
+}
+
+static uint32_t weight_of(uint8_t flags, uint8_t body)
+{
+	return flags + (body == 0 ? 0 : body == 1 ? 1 : body <= 3 ? 2 : 3);
+}
+
+/* The open posting's digits (none when none is open). */
+static size_t open_digits(const struct postings *pl, char *o)
+{
+	if (!pl->open_doc)
+		return 0;
+	return posting_digits(o, pl->open_doc - 1 - pl->next, weight_of(pl->flags, pl->body));
+}
+
+static void post_close(struct postings *pl)
+{
+	char d[8];
+	size_t k = open_digits(pl, d);
+	if (!k)
+		return;
+	buf_put(&pl->enc, d, k);
+	pl->next = pl->open_doc;
+	pl->open_doc = 0;
+}
+
+/* The document of pl's last posting + 1 (0: it has none). */
+static uint32_t post_end(const struct postings *pl)
+{
+	return pl->open_doc ? pl->open_doc : pl->next;
+}
+
 /* The id of stem st (n bytes), added with an empty posting list if new. */
 static uint32_t stem_id(struct search_index *s, const char *st, size_t n)
 {
@@ -693,7 +741,6 @@ static void add_word_of(struct search_index *s, const struct search_page *pg, si
 	uint32_t sid, doc = (uint32_t)s->ndocs - 1;
 	long wid;
 	struct postings *pl;
-	struct posting *p;
 
 	/* stop words are never in the table: test them only on a miss */
 	wid = strtab_find_hashed(&s->words, w, n, pg->words.hash[id]);
@@ -709,16 +756,15 @@ static void add_word_of(struct search_index *s, const struct search_page *pg, si
 	sid = s->word_stem[wid];
 	pl = &s->post[sid];
 	/* forms of one stem in one page share its posting */
-	if (!pl->n || pl->p[pl->n - 1].doc != doc) {
-		if (pl->n == pl->cap) {
-			pl->cap = pl->cap ? pl->cap * 2 : 4;
-			pl->p = xrealloc(pl->p, pl->cap * sizeof *pl->p);
-		}
-		pl->p[pl->n++] = (struct posting){ doc, 0, 0 };
+	if (pl->open_doc != doc + 1) {
+		post_close(pl);
+		pl->open_doc = doc + 1;
+		pl->flags = 0;
+		pl->body = 0;
+		pl->n++;
 	}
-	p = &pl->p[pl->n - 1];
-	p->flags |= pg->flags[id];
-	p->body = p->body + pg->body[id] > 255 ? 255 : (uint8_t)(p->body + pg->body[id]);
+	pl->flags |= pg->flags[id];
+	pl->body = pl->body + pg->body[id] > 255 ? 255 : (uint8_t)(pl->body + pg->body[id]);
 }
 
 /* Appends a document (its snippet still NULL). */
@@ -771,8 +817,9 @@ void search_add(struct search_index *s, const char *url, const char *title,
 /* A batch's encoding, in the order merging needs it: u32 ndocs, then per
  * document its dir, file, section title, title and snippet; u32 nstems
  * and the stems; u32 nwords and per word its text and stem number; then
- * per stem u32 n and n postings (u32 document, flags byte, body byte).
- * Strings are u32 length + bytes. */
+ * per stem u32 n, u32 end (its last document + 1; 0 when n is 0) and its
+ * n postings as search-NN.js writes them (the first counted from document
+ * 0), a string.  Strings are u32 length + bytes. */
 static void put_str(struct buf *b, const char *str, size_t n)
 {
 	put_u32(b, (uint32_t)n);
@@ -800,12 +847,14 @@ void search_encode(const struct search_index *s, struct buf *b)
 		put_u32(b, s->word_stem[i]);
 	}
 	for (size_t i = 0; i < s->stems.n; i++) {
-		put_u32(b, (uint32_t)s->post[i].n);
-		for (size_t k = 0; k < s->post[i].n; k++) {
-			put_u32(b, s->post[i].p[k].doc);
-			buf_putc(b, (char)s->post[i].p[k].flags);
-			buf_putc(b, (char)s->post[i].p[k].body);
-		}
+		const struct postings *pl = &s->post[i];
+		char d[8];
+		size_t k = open_digits(pl, d);
+		put_u32(b, pl->n);
+		put_u32(b, post_end(pl));
+		put_u32(b, (uint32_t)(pl->enc.len + k));
+		buf_put(b, buf_cstr(&pl->enc), pl->enc.len);
+		buf_put(b, d, k);
 	}
 }
 
@@ -825,9 +874,83 @@ static int get_str(const char *p, size_t len, size_t *off, struct span *out)
 	return 0;
 }
 
-/* Checks an encoding end to end: every length inside it, every stem and
- * document number in range, postings in document order.  Fills the
- * offsets of its parts. */
+/* ALPHABET's digits: value + 1 (0: not a digit). */
+static const unsigned char DIGIT_VALUE[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+	['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['g'] = 17, ['h'] = 18, ['i'] = 19, ['j'] = 20, ['k'] = 21, ['l'] = 22, ['m'] = 23,
+	['n'] = 24, ['o'] = 25, ['p'] = 26, ['q'] = 27, ['r'] = 28, ['s'] = 29, ['t'] = 30,
+	['u'] = 31, ['v'] = 32, ['w'] = 33, ['x'] = 34, ['y'] = 35, ['z'] = 36, ['A'] = 37,
+	['B'] = 38, ['C'] = 39, ['D'] = 40, ['E'] = 41, ['F'] = 42, ['G'] = 43, ['H'] = 44,
+	['I'] = 45, ['J'] = 46, ['K'] = 47, ['L'] = 48, ['M'] = 49, ['N'] = 50, ['O'] = 51,
+	['P'] = 52, ['Q'] = 53, ['R'] = 54, ['S'] = 55, ['T'] = 56, ['U'] = 57, ['V'] = 58,
+	['W'] = 59, ['X'] = 60, ['Y'] = 61, ['Z'] = 62, ['-'] = 63, ['_'] = 64
+};
+
+/* Decodes the first posting of sl digits at q into *v; returns the digits
+ * it takes, or 0 when it does not end within seven (35 bits). */
+static size_t first_posting(const unsigned char *q, size_t sl, uint64_t *v)
+{
+	*v = 0;
+	for (size_t k = 0; k < sl && k < 7; k++) {
+		unsigned d = DIGIT_VALUE[q[k]] - 1u;
+		*v |= (uint64_t)(d & 31) << (5 * k);
+		if (d < 32)
+			return k + 1;
+	}
+	return 0;
+}
+
+typedef signed char bytes16 __attribute__((vector_size(16)));
+
+/* Of 16 bytes: -1 in the lanes that are ALPHABET digits (*ok) and that
+ * end a posting (returned: 0-9, a-v), else 0.  Bytes from 0x80 are
+ * negative here: no digit. */
+static bytes16 digits16(bytes16 x, bytes16 *ok)
+{
+	bytes16 dec = (x >= '0') & (x <= '9'), low = (x >= 'a') & (x <= 'z');
+	*ok = dec | low | ((x >= 'A') & (x <= 'Z')) | (x == '-') | (x == '_');
+	return dec | ((x >= 'a') & (x <= 'v'));
+}
+
+/* Checks a stem's encoded postings (sl bytes at q) as far as merging
+ * relies on them: ALPHABET digits only (search-NN.js holds them in a
+ * string as they are), n of them ending a posting, the last one whole,
+ * and end within the batch's ndocs documents.  The skips between are not
+ * summed: like every cached page, the batch is what this quire wrote,
+ * and the cache's checksums catch damage. */
+static int postings_check(const unsigned char *q, uint32_t sl, uint32_t n, uint32_t end, uint32_t ndocs)
+{
+	uint32_t count = 0, bad = 0, i = 0;
+	/* 16 bytes a step: every posting's digits are looked at, and the
+	 * batches of a large site hold millions */
+	while (sl - i >= 16) {
+		bytes16 seen = { 0 }, ok_all = ~(bytes16){ 0 };
+		for (int k = 0; k < 120 && sl - i >= 16; k++, i += 16) {
+			bytes16 x, ok;
+			memcpy(&x, q + i, 16);
+			seen -= digits16(x, &ok); /* at most 120 per lane */
+			ok_all &= ok;
+		}
+		for (int k = 0; k < 16; k++) {
+			count += (uint32_t)seen[k];
+			bad |= !ok_all[k];
+		}
+	}
+	for (; i < sl; i++) {
+		unsigned d = DIGIT_VALUE[q[i]];
+		bad |= d == 0;
+		count += d - 1u < 32u;
+	}
+	uint64_t v;
+	if (bad || count != n || end > ndocs || end < n)
+		return -1;
+	return !n || (DIGIT_VALUE[q[sl - 1]] - 1u < 32u && first_posting(q, sl, &v) && v >> 5 < end) ? 0 : -1;
+}
+
+/* Checks an encoding end to end: every length inside it, every stem
+ * number in range, each stem's postings as postings_check does.  Fills
+ * the offsets of its parts. */
 struct batch_parts {
 	uint32_t ndocs, nstems, nwords;
 	size_t docs, stems, words, post;
@@ -861,17 +984,12 @@ static int batch_check(const char *p, size_t len, struct batch_parts *bp)
 	}
 	bp->post = off;
 	for (uint32_t i = 0; i < bp->nstems; i++) {
-		uint32_t n = 0, doc = 0, last = 0;
-		if (get_u32(p, len, &off, &n) < 0 || (len - off) / 6 < n)
+		uint32_t n = 0, end = 0, sl = 0;
+		if (get_u32(p, len, &off, &n) < 0 || get_u32(p, len, &off, &end) < 0 ||
+		    get_u32(p, len, &off, &sl) < 0 || len - off < sl ||
+		    postings_check((const unsigned char *)p + off, sl, n, end, bp->ndocs) < 0)
 			return -1;
-		for (uint32_t k = 0; k < n; k++) {
-			if (get_u32(p, len, &off, &doc) < 0)
-				return -1;
-			off += 2;
-			if (doc >= bp->ndocs || (k && doc <= last))
-				return -1;
-			last = doc;
-		}
+		off += sl;
 	}
 	return off == len ? 0 : -1;
 }
@@ -930,27 +1048,39 @@ static uint32_t le32(const unsigned char *q)
 	return (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24;
 }
 
+/* Appends a batch's postings of a stem (sl bytes at q, n of them, the
+ * last document end - 1, all counted from the batch's document 0) to pl,
+ * the batch's documents starting at base: only the first posting is
+ * written anew, as it now counts from pl's last. */
+static void post_append(struct postings *pl, const unsigned char *q, uint32_t sl, uint32_t n, uint32_t end,
+			uint32_t base)
+{
+	if (!n)
+		return;
+	post_close(pl);
+	uint64_t v;
+	size_t k = first_posting(q, sl, &v); /* batch_check saw it end */
+	char first[8];
+	size_t fl = posting_digits(first, base + (uint32_t)(v >> 5) - pl->next, (uint32_t)(v & 31));
+	buf_grow(&pl->enc, fl + sl - k);
+	buf_put(&pl->enc, first, fl);
+	buf_put(&pl->enc, (const char *)q + k, sl - k);
+	pl->next = base + end;
+	pl->n += n;
+}
+
 static void merge_postings(void *ctx, size_t t)
 {
 	const struct merging *m = ctx;
 	for (size_t b = 0; b < m->n; b++) {
-		/* batch_check saw the room: three million postings at 10,000
-		 * articles are read without a check each */
+		/* batch_check saw every length and digit */
 		const unsigned char *q = (const unsigned char *)m->p[b] + m->bp[b].post;
 		for (uint32_t i = 0; i < m->bp[b].nstems; i++) {
-			uint32_t n = le32(q), id = m->map[b][i];
-			q += 4;
-			if (id == UINT32_MAX || id % m->parts != t) {
-				q += (size_t)n * 6;
-				continue;
-			}
-			struct postings *pl = &m->s->post[id];
-			if (pl->n + n > pl->cap) {
-				pl->cap = pl->n + n > pl->cap * 2 ? pl->n + n : pl->cap * 2;
-				pl->p = xrealloc(pl->p, pl->cap * sizeof *pl->p);
-			}
-			for (uint32_t k = 0; k < n; k++, q += 6)
-				pl->p[pl->n++] = (struct posting){ m->base[b] + le32(q), q[4], q[5] };
+			uint32_t n = le32(q), end = le32(q + 4), sl = le32(q + 8), id = m->map[b][i];
+			q += 12;
+			if (id != UINT32_MAX && id % m->parts == t)
+				post_append(&m->s->post[id], q, sl, n, end, m->base[b]);
+			q += sl;
 		}
 	}
 }
@@ -1095,29 +1225,6 @@ static void put_varint(struct buf *b, uint32_t v)
 	buf_putc(b, ALPHABET[v]);
 }
 
-static void encode_postings(const struct postings *pl, struct buf *b)
-{
-	uint32_t prev = (uint32_t)-1;
-	size_t i;
-
-	/* Room for the longest digits of every posting, written in place:
-	 * three million postings at 10,000 articles. */
-	buf_grow(b, pl->n * 7);
-	char *o = b->ptr + b->len;
-	for (i = 0; i < pl->n; i++) {
-		const struct posting *p = &pl->p[i];
-		uint32_t w = p->flags;
-		w += p->body == 0 ? 0 : p->body == 1 ? 1 : p->body <= 3 ? 2 : 3;
-		uint32_t v = ((p->doc - prev - 1) << 5) | w;
-		for (; v >= 32; v >>= 5)
-			*o++ = ALPHABET[32 + (v & 31)];
-		*o++ = ALPHABET[v];
-		prev = p->doc;
-	}
-	b->len = (size_t)(o - b->ptr);
-	b->ptr[b->len] = '\0';
-}
-
 /* A word or stem placed by its key into a bucket (a prefix) of the shard
  * directory; size estimates its bytes in the shard. */
 struct item {
@@ -1234,17 +1341,6 @@ void search_set_jobs(struct search_index *s, int jobs)
 	s->jobs = jobs < 1 ? 1 : jobs;
 }
 
-struct encoding {
-	const struct postings *post;
-	struct buf *enc;
-};
-
-static void encode_one(void *ctx, size_t i)
-{
-	struct encoding *e = ctx;
-	encode_postings(&e->post[i], &e->enc[i]);
-}
-
 /* Shards are made and written on every core (the writer is thread-safe). */
 struct shard_writing {
 	struct search_index *s;
@@ -1300,7 +1396,6 @@ int search_write(struct search_index *s, const char *out_dir, struct diag *d)
 {
 	size_t nstems = s->stems.n, nwords = s->words.n, i, nitems = 0;
 	size_t nshards = 0, shard_size = 0;
-	struct buf *enc = xcalloc(nstems + 1, sizeof *enc);
 	struct buf *sufs = xcalloc(nstems + 1, sizeof *sufs);
 	struct item *items = xmalloc((nstems + nwords + 1) * sizeof *items);
 	uint32_t *stem_bucket = xmalloc((nstems + 1) * sizeof *stem_bucket);
@@ -1329,11 +1424,10 @@ int search_write(struct search_index *s, const char *out_dir, struct diag *d)
 				covered[wid] = 1;
 		}
 	}
-	struct encoding ej = { s->post, enc };
-	par_for(nstems, s->jobs, encode_one, &ej);
 	for (i = 0; i < nstems; i++) {
+		post_close(&s->post[i]);
 		items[nitems].key = s->stems.str[i];
-		items[nitems++].size = strlen(s->stems.str[i]) + enc[i].len + 7 + (mask[i] ? 8 : 0);
+		items[nitems++].size = strlen(s->stems.str[i]) + s->post[i].enc.len + 7 + (mask[i] ? 8 : 0);
 	}
 	for (i = 0; i < nwords; i++) {
 		const char *w = s->words.str[i], *st = s->stems.str[s->word_stem[i]];
@@ -1430,7 +1524,7 @@ int search_write(struct search_index *s, const char *out_dir, struct diag *d)
 		 * holds as they are: only the rest is escaped. */
 		buf_putc(x, '"');
 		put_js_chars(x, val.ptr, val.len);
-		buf_put(x, buf_cstr(&enc[sid]), enc[sid].len);
+		buf_put(x, buf_cstr(&s->post[sid].enc), s->post[sid].enc.len);
 		buf_putc(x, '"');
 	}
 
@@ -1501,10 +1595,8 @@ int search_write(struct search_index *s, const char *out_dir, struct diag *d)
 	rc = write_file(s, out_dir, "search-index.js", &b, d);
 
 fail:
-	for (i = 0; i < nstems; i++) {
-		buf_free(&enc[i]);
+	for (i = 0; i < nstems; i++)
 		buf_free(&sufs[i]);
-	}
 	for (i = 0; i < bk.n; i++)
 		free(bk.b[i].key);
 	for (i = 0; sh && i < nshards; i++) {
@@ -1514,7 +1606,6 @@ fail:
 	free(sh);
 	free(bk.b);
 	strtab_free(&keys);
-	free(enc);
 	free(sufs);
 	free(items);
 	free(stem_bucket);
@@ -1550,7 +1641,7 @@ void search_free(struct search_index *s)
 		free(s->docs[i].snippet);
 	}
 	for (i = 0; i < s->stems.n; i++)
-		free(s->post[i].p);
+		buf_free(&s->post[i].enc);
 	free(s->post);
 	free(s->docs);
 	free(s->word_stem);

@@ -2,6 +2,7 @@
  * script-safe escaping, determinism and the size budgets on a synthetic
  * 10,000-article site.  `test_search --fixture DIR` only writes the small
  * fixture index into DIR (tests/search_query.test.mjs queries it). */
+#include <ctype.h>
 #include <dirent.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -9,6 +10,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <jansson.h>
 
 #include "search.h"
 #include "unit.h"
@@ -405,6 +408,114 @@ static void a_truncated_batch_is_refused_and_changes_nothing(void)
 	writes_the_same_files(s1, d1, s2, d2);
 }
 
+/* Counts the search-NN.js files handed to it that are not a call with
+ * two JSON objects, quireSearch.add(N,{...},{...}): a quote let into a
+ * string unescaped ends it early and breaks the rest. */
+static int count_broken_shards(void *ctx, const char *name, const char *data, size_t len)
+{
+	size_t *broken = ctx;
+	if (strncmp(name, "search-", 7) || !isdigit((unsigned char)name[7]))
+		return 0;
+	const char *comma = memchr(data, ',', len);
+	json_t *v = NULL;
+	if (comma && len >= 4 && !memcmp(data + len - 3, ");\n", 3)) {
+		struct buf b = BUF_INIT;
+		buf_putc(&b, '[');
+		buf_put(&b, comma + 1, (size_t)(data + len - 3 - (comma + 1)));
+		buf_putc(&b, ']');
+		v = json_loadb(b.ptr, b.len, 0, NULL);
+		buf_free(&b);
+	}
+	*broken += !json_is_array(v) || json_array_size(v) != 2;
+	json_decref(v);
+	return 0;
+}
+
+static size_t broken_shards(struct search_index *s)
+{
+	size_t broken = 0;
+	struct diag *d = diag_new();
+	search_set_writer(s, count_broken_shards, &broken);
+	CHECK(search_write(s, "/nonexistent", d) == 0);
+	diag_free(d);
+	return broken;
+}
+
+/* A batch's postings go into search-NN.js strings as they are: a batch
+ * with anything but digits there is refused, never written into a
+ * script.  Each byte of an encoding in turn becomes a double quote: the
+ * batches still taken (the quote fell in a word or a title, which are
+ * escaped) write shards that still parse. */
+static void a_batch_with_a_quote_in_its_postings_is_refused(void)
+{
+	size_t len, taken = 0, refused = 0, broke_out = 0;
+	char *enc = encode_batch(0, NFIXTURE, &len);
+	struct search_index *s = search_new();
+	CHECK(search_merge_encoded(s, enc, len) == 0);
+	CHECK(broken_shards(s) == 0);
+	search_free(s);
+	for (size_t i = 0; i < len; i++) {
+		char was = enc[i];
+		enc[i] = '"';
+		s = search_new();
+		if (search_merge_encoded(s, enc, len) < 0) {
+			refused++;
+		} else {
+			taken++;
+			broke_out += broken_shards(s) != 0;
+		}
+		search_free(s);
+		enc[i] = was;
+	}
+	CHECK(refused > 0 && taken > 0);
+	CHECK(broke_out == 0);
+	free(enc);
+}
+
+/* A word on every other page of 600 has postings long enough to be
+ * checked 16 bytes a step, two digits each: each of their bytes turned
+ * into a quote, or from the end of a posting into a digit that says more
+ * follow, and the batch is refused. */
+static void every_byte_of_long_postings_is_checked(void)
+{
+	struct search_index *bx = search_new();
+	for (int i = 0; i < 600; i++) {
+		char url[32], body[64];
+		snprintf(url, sizeof url, "p%03d.html", i);
+		snprintf(body, sizeof body, "%s number%c%c.", i % 2 ? "Other" : "Handbook", 'a' + i % 26,
+			 'a' + i / 26);
+		search_add(bx, url, "", "", "", "", body);
+	}
+	struct buf b = BUF_INIT;
+	search_encode(bx, &b);
+	search_free(bx);
+	/* the longest run of digits is a posting list */
+	size_t at = 0, run = 0;
+	for (size_t i = 0, k = 0; i < b.len; i++) {
+		k = isalnum((unsigned char)b.ptr[i]) || b.ptr[i] == '-' || b.ptr[i] == '_' ? k + 1 : 0;
+		if (k > run)
+			run = k, at = i + 1 - k;
+	}
+	CHECK(run >= 600);
+	struct search_index *s = search_new();
+	CHECK(search_merge_encoded(s, b.ptr, b.len) == 0);
+	search_free(s);
+	size_t taken = 0;
+	for (size_t i = at; i < at + run; i++) {
+		char was = b.ptr[i];
+		int ends = isdigit((unsigned char)was) || (was >= 'a' && was <= 'v');
+		for (int m = 0; m < 1 + ends; m++) {
+			b.ptr[i] = m ? 'w' : '"';
+			s = search_new();
+			taken += search_merge_encoded(s, b.ptr, b.len) == 0;
+			search_free(s);
+		}
+		b.ptr[i] = was;
+	}
+	CHECK(taken == 0);
+	buf_free(&b);
+}
+
 /* Bytes that are not a whole encoding (a truncated or damaged entry)
  * decode to nothing, never to a page that reads past them. */
 static void a_truncated_or_damaged_encoding_is_refused(void)
@@ -701,6 +812,8 @@ int main(int argc, char **argv)
 	RUN(batches_merged_in_order_write_the_same_bytes);
 	RUN(batches_merged_at_once_on_threads_write_the_same_bytes);
 	RUN(a_truncated_batch_is_refused_and_changes_nothing);
+	RUN(a_batch_with_a_quote_in_its_postings_is_refused);
+	RUN(every_byte_of_long_postings_is_checked);
 	RUN(unwritable_folder_is_reported_not_ignored);
 	RUN(empty_site_writes_an_index_that_finds_nothing);
 	if (!getenv("QUIRE_SEARCH_QUICK"))

@@ -119,7 +119,7 @@
       if (c >= 32) { v += (c - 32) * mul; mul *= 32; continue; }
       v += c * mul;
       doc += Math.floor(v / 32) + 1;
-      m.set(doc, v % 32);
+      if (doc < idx.raw.ndocs) m.set(doc, v % 32); /* never a document the index lacks */
       v = 0; mul = 1;
     }
     decoded.set(stem, m);
