@@ -234,6 +234,24 @@ uint64_t str_hash(const char *s, size_t n)
 	return h;
 }
 
+char *xstrcat(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	char *s = xmalloc(la + lb + 1);
+	memcpy(s, a, la);
+	memcpy(s + la, b, lb + 1);
+	return s;
+}
+
+void buf_put_dec(struct buf *b, unsigned long long v)
+{
+	char d[20], *p = d + sizeof d;
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	buf_put(b, p, (size_t)(d + sizeof d - p));
+}
+
 void buf_put_u32le(struct buf *b, uint32_t v)
 {
 	uint32_t le = htole32(v);

@@ -22,6 +22,12 @@ void *xcalloc(size_t count, size_t n);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* a then b, in a new string: a path put together for every page, where
+ * xasprintf's formatting would cost several times as much. */
+char *xstrcat(const char *a, const char *b);
+/* v in decimal: what "%llu" writes, without printf's cost (an index
+ * writes tens of thousands of numbers). */
+void buf_put_dec(struct buf *b, unsigned long long v);
 /* Little-endian integers, for the files quire writes for itself (caches,
  * manifests): the same bytes on any machine. */
 void buf_put_u32le(struct buf *b, uint32_t v);

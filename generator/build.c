@@ -231,7 +231,7 @@ static int check_utf8(struct run *r, const char *path, const char *s, size_t n)
 static struct page *source_page(const char *rel, json_t *fm)
 {
 	struct page *p = xcalloc(1, sizeof *p);
-	p->src = xasprintf("content/%s", rel);
+	p->src = xstrcat("content/", rel);
 	p->dir = dirname_of(rel);
 	char *base = basename_of(rel);
 	base[strlen(base) - 3] = '\0';
@@ -245,7 +245,7 @@ static struct page *source_page(const char *rel, json_t *fm)
 		p->name = base;
 		p->key = xstrndup(rel, strlen(rel) - 3);
 	}
-	p->out = xasprintf("%s.html", p->key);
+	p->out = xstrcat(p->key, ".html");
 	p->data = fm;
 	p->weight = json_number_value(json_object_get(p->data, "weight"));
 	p->draft = json_is_true(json_object_get(p->data, "draft"));

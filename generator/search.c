@@ -1559,8 +1559,11 @@ int search_write(struct search_index *s, const char *out_dir, struct diag *d)
 	}
 	put_js_string(&b, buf_cstr(&val), val.len);
 	buf_puts(&b, ",\n\"starts\":[");
-	for (i = 0; i < nshards; i++)
-		buf_printf(&b, "%s%u", i ? "," : "", shard_start[i]);
+	for (i = 0; i < nshards; i++) {
+		if (i)
+			buf_putc(&b, ',');
+		buf_put_dec(&b, shard_start[i]);
+	}
 	buf_puts(&b, "],\n\"sections\":[");
 	for (i = 0; i < s->sections.n; i++) {
 		if (i)
@@ -1579,7 +1582,9 @@ int search_write(struct search_index *s, const char *out_dir, struct diag *d)
 	for (i = 0; i < s->ndocs; i++) {
 		const struct doc *dc = &s->docs[i];
 		size_t fl = strlen(dc->file);
-		buf_printf(&b, "%s%u,", i ? ",\n" : "\n", dc->dir);
+		buf_puts(&b, i ? ",\n" : "\n");
+		buf_put_dec(&b, dc->dir);
+		buf_putc(&b, ',');
 		if (fl > 5 && dc->file[0] != '!' && strcmp(dc->file + fl - 5, ".html") == 0) {
 			put_js_string(&b, dc->file, fl - 5);
 		} else {
@@ -1589,7 +1594,8 @@ int search_write(struct search_index *s, const char *out_dir, struct diag *d)
 		}
 		buf_putc(&b, ',');
 		put_js_cstr(&b, dc->title);
-		buf_printf(&b, ",%u", dc->section);
+		buf_putc(&b, ',');
+		buf_put_dec(&b, dc->section);
 	}
 	buf_puts(&b, "]};\n");
 	rc = write_file(s, out_dir, "search-index.js", &b, d);

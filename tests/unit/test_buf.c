@@ -94,6 +94,30 @@ static void str_hash_is_fnv1a(void)
 
 /* The integers of quire's own files are little-endian, whatever the
  * machine, and read back as written. */
+static void decimals_are_what_printf_writes(void)
+{
+	unsigned long long v[] = { 0, 7, 9, 10, 99, 100, 4294967295ULL, 18446744073709551615ULL };
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		struct buf b = BUF_INIT;
+		char want[32];
+		buf_puts(&b, "x");
+		buf_put_dec(&b, v[i]);
+		snprintf(want, sizeof want, "x%llu", v[i]);
+		CHECK_STR(buf_cstr(&b), want);
+		buf_free(&b);
+	}
+}
+
+static void strings_are_joined_whole(void)
+{
+	char *s = xstrcat("content/", "a/b.md");
+	CHECK_STR(s, "content/a/b.md");
+	free(s);
+	s = xstrcat("", "");
+	CHECK_STR(s, "");
+	free(s);
+}
+
 static void integers_are_written_little_endian(void)
 {
 	struct buf b = BUF_INIT;
@@ -109,6 +133,8 @@ int main(void)
 {
 	RUN(str_hash_is_fnv1a);
 	RUN(integers_are_written_little_endian);
+	RUN(decimals_are_what_printf_writes);
+	RUN(strings_are_joined_whole);
 	RUN(printf_appends_what_snprintf_gives_at_every_length);
 	RUN(utf8_check_agrees_with_jansson_on_every_short_sequence);
 	RUN(utf8_check_finds_a_bad_byte_deep_in_ascii);
