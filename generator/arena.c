@@ -2,6 +2,7 @@
 #include "arena.h"
 
 #include <stdalign.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,7 @@ static size_t carve(struct arena *a, size_t n, size_t align)
 		size_t want = a->chunk_size ? a->chunk_size : 4096;
 		size_t size = n > want ? n : want;
 		c = xmalloc(sizeof *c + size);
+		a->bytes += size;
 		c->next = a->head;
 		c->size = size;
 		a->head = c;
@@ -72,4 +74,50 @@ void arena_free(struct arena *a)
 		free(a->head);
 		a->head = next;
 	}
+	a->bytes = 0;
+}
+
+struct piece {
+	alignas(max_align_t) struct arena *arena;
+	size_t size;
+};
+
+void *arena_piece_new(struct arena *a, size_t n)
+{
+	if (n > SIZE_MAX / 2)
+		abort(); /* as cmark's own allocator does when out of memory */
+	struct piece *h = a ? arena_alloc(a, sizeof *h + n) : xmalloc(sizeof *h + n);
+	h->arena = a;
+	h->size = n;
+	return h + 1;
+}
+
+void *arena_piece_resize(void *p, size_t n)
+{
+	struct piece *h = (struct piece *)p - 1;
+	if (n > SIZE_MAX / 2)
+		abort();
+	if (!h->arena) {
+		h = xrealloc(h, sizeof *h + n);
+		h->size = n;
+		return h + 1;
+	}
+	if (arena_resize_last(h->arena, h, sizeof *h + h->size, sizeof *h + n)) {
+		h->size = n;
+		return p;
+	}
+	void *q = arena_piece_new(h->arena, n);
+	memcpy(q, p, h->size < n ? h->size : n);
+	return q;
+}
+
+void arena_piece_free(void *p)
+{
+	if (!p)
+		return;
+	struct piece *h = (struct piece *)p - 1;
+	if (!h->arena)
+		free(h);
+	else
+		arena_resize_last(h->arena, h, sizeof *h + h->size, 0);
 }

@@ -12,9 +12,10 @@ struct arena_chunk;
 struct arena {
 	struct arena_chunk *head;
 	size_t chunk_size; /* a new chunk's size (a larger piece gets its own) */
+	size_t bytes;      /* in its chunks */
 };
 
-#define ARENA_INIT(size) { NULL, (size) }
+#define ARENA_INIT(size) { NULL, (size), 0 }
 
 /* n bytes aligned for any type, not zeroed. */
 void *arena_alloc(struct arena *a, size_t n);
@@ -25,5 +26,14 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 /* Frees every piece; a stays usable (empty). */
 void arena_free(struct arena *a);
+
+/* Pieces for a library's allocator (cmark's, jansson's), which has no
+ * context: each carries a header naming where it came from, an arena or
+ * (a NULL) the heap, so that one free and one realloc serve both.  An
+ * arena's piece is given back with the arena, except that freeing or
+ * resizing the last one carved reuses its room. */
+void *arena_piece_new(struct arena *a, size_t n);
+void *arena_piece_resize(void *p, size_t n);
+void arena_piece_free(void *p);
 
 #endif

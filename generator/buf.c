@@ -234,6 +234,17 @@ uint64_t str_hash(const char *s, size_t n)
 	return h;
 }
 
+static int put_json_chunk(const char *chunk, size_t n, void *b)
+{
+	buf_put(b, chunk, n);
+	return 0;
+}
+
+int buf_put_json(struct buf *b, const json_t *v, size_t flags)
+{
+	return json_dump_callback(v, put_json_chunk, b, flags);
+}
+
 char *xstrcat(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);

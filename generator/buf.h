@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 struct buf {
 	char *ptr;
 	size_t len, cap;
@@ -25,6 +27,10 @@ char *xstrndup(const char *s, size_t n);
 /* a then b, in a new string: a path put together for every page, where
  * xasprintf's formatting would cost several times as much. */
 char *xstrcat(const char *a, const char *b);
+/* v as JSON (json_dumps's flags), appended: jansson allocates nothing the
+ * caller must give back with its allocator.  0, or -1 when v cannot be
+ * written. */
+int buf_put_json(struct buf *b, const json_t *v, size_t flags);
 /* v in decimal: what "%llu" writes, without printf's cost (an index
  * writes tens of thousands of numbers). */
 void buf_put_dec(struct buf *b, unsigned long long v);

@@ -1248,9 +1248,10 @@ static void fnv_str(uint64_t *h, const char *s)
 
 static void fnv_json(uint64_t *h, json_t *v)
 {
-	char *d = json_dumps(v, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENCODE_ANY);
-	fnv_str(h, d);
-	free(d);
+	struct buf d = BUF_INIT;
+	buf_put_json(&d, v, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENCODE_ANY);
+	fnv_str(h, buf_cstr(&d));
+	buf_free(&d);
 }
 
 /* A hash of the theme's files (names and bytes); *uses_build_id tells

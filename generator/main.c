@@ -11,6 +11,7 @@
 #include "build.h"
 #include "diag.h"
 #include "newpage.h"
+#include "render.h"
 #include "serve.h"
 
 #define QUIRE_VERSION "0.1.0"
@@ -213,5 +214,6 @@ int main(int argc, char **argv)
 	 * the pipeline to stop at the next page and clean up staging. */
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	render_json_install(); /* before any JSON value exists */
 	return run(argc, argv);
 }

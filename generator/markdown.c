@@ -124,69 +124,29 @@ void md_cmark_unlock(void)
  * cmark_mem's functions get no context, so calloc (and realloc of NULL)
  * serves the calling thread's current arena, which each md_* call on a
  * document sets while it runs (doc_enter); a call with none set (a Lua
- * filter's nodes, md_finish's small documents) gets the heap.  A header
- * before each piece names the arena it came from (NULL: the heap), which
- * is all that realloc and free need.  current_arena is the one other
+ * filter's nodes, md_finish's small documents) gets the heap; the pieces
+ * carry their origin (arena_piece_new).  current_arena is the one other
  * global here, per thread, for the same reason as those above: the state
  * it stands for is cmark's, reached through an interface without one. */
-struct piece {
-	alignas(max_align_t) struct arena *arena;
-	size_t size;
-};
-
 static _Thread_local struct arena *current_arena;
-
-static void *piece_new(struct arena *a, size_t n)
-{
-	if (n > SIZE_MAX / 2)
-		abort(); /* as cmark's own allocator does when out of memory */
-	struct piece *h = a ? arena_alloc(a, sizeof *h + n) : xmalloc(sizeof *h + n);
-	h->arena = a;
-	h->size = n;
-	return h + 1;
-}
 
 static void *doc_calloc(size_t count, size_t size)
 {
 	if (size && count > SIZE_MAX / 2 / size)
 		abort();
-	void *p = piece_new(current_arena, count * size);
+	void *p = arena_piece_new(current_arena, count * size);
 	memset(p, 0, count * size);
 	return p;
 }
 
 static void *doc_realloc(void *p, size_t n)
 {
-	if (!p)
-		return piece_new(current_arena, n);
-	struct piece *h = (struct piece *)p - 1;
-	if (!h->arena) {
-		if (n > SIZE_MAX / 2)
-			abort();
-		h = xrealloc(h, sizeof *h + n);
-		h->size = n;
-		return h + 1;
-	}
-	if (arena_resize_last(h->arena, h, sizeof *h + h->size, sizeof *h + n)) {
-		h->size = n;
-		return p;
-	}
-	void *q = piece_new(h->arena, n);
-	memcpy(q, p, h->size < n ? h->size : n);
-	return q;
+	return p ? arena_piece_resize(p, n) : arena_piece_new(current_arena, n);
 }
 
-/* A piece of an arena is given back only when it was the last carved (a
- * buffer that grew to its end); the rest go with the arena. */
 static void doc_free(void *p)
 {
-	if (!p)
-		return;
-	struct piece *h = (struct piece *)p - 1;
-	if (!h->arena)
-		free(h);
-	else
-		arena_resize_last(h->arena, h, sizeof *h + h->size, 0);
+	arena_piece_free(p);
 }
 
 static cmark_mem doc_mem = { doc_calloc, doc_realloc, doc_free };

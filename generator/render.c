@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "arena.h"
 #include "buf.h"
 #include "feeds.h"
 #include "feeds_change.h"
@@ -1915,6 +1916,30 @@ static void render_print(struct render_env *e)
 	json_decref(c);
 }
 
+/* The contexts of a page and its history pages (thousands of small JSON
+ * values a page, each built, rendered once and freed) come from an arena
+ * per page, dropped whole when the page is done: jansson's malloc and free
+ * of each was a tenth of a full build's CPU.  jansson's allocator has no
+ * context, so it serves the calling thread's page_json while one is set
+ * (render_page_and_history), else the heap; no value made there outlives
+ * the page.  An arena past PAGE_JSON_MAX grows no more (the rest come from
+ * the heap): a history of thousands of revisions stays within bounds.
+ * page_json is the one global here, per thread, for the same reason as
+ * markdown.c's current_arena. */
+#define PAGE_JSON_MAX (8u << 20)
+static _Thread_local struct arena *page_json;
+
+static void *json_piece(size_t n)
+{
+	struct arena *a = page_json && page_json->bytes < PAGE_JSON_MAX ? page_json : NULL;
+	return arena_piece_new(a, n);
+}
+
+void render_json_install(void)
+{
+	json_set_alloc_funcs(json_piece, arena_piece_free);
+}
+
 /* A page, then its history pages while its HTML is at hand (its newest
  * version usually is that HTML); then the HTML is given back: nothing
  * else shows it, and a large site's peak memory stays down. */
@@ -1923,11 +1948,15 @@ static void render_page_and_history(void *ctx, size_t i)
 	struct render_env *e = ctx;
 	struct page *p = e->site->pages[i];
 	json_t *art = NULL;
+	struct arena json = ARENA_INIT(64 * 1024);
+	page_json = &json;
 	render_one(e, i, e->hist && p->src ? &art : NULL);
 	if (e->hist)
 		render_history(e, i, art);
 	else
 		json_decref(art);
+	page_json = NULL;
+	arena_free(&json);
 	free(p->html);
 	p->html = NULL;
 	/* HTML given back goes back to the system now and then, not only at

@@ -55,4 +55,9 @@ extern const char *const render_required_templates[];
 /* Renders and writes everything.  Returns 0 or -1 after reporting. */
 int render_site(struct render_env *env);
 
+/* Routes jansson's allocations through render's page arenas (render.c).
+ * main calls it once, before any JSON value exists: one made before could
+ * not be freed after. */
+void render_json_install(void);
+
 #endif

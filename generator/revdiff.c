@@ -1005,12 +1005,10 @@ static void put_value(struct buf *out, const json_t *v, const char *lq,
 		buf_puts(out, rq);
 		return;
 	}
-	char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT |
-					JSON_REAL_PRECISION(15));
-	if (s) {
-		put_cstr(out, s);
-		free(s);
-	}
+	struct buf s = BUF_INIT;
+	if (buf_put_json(&s, v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_REAL_PRECISION(15)) == 0)
+		put_cstr(out, buf_cstr(&s));
+	buf_free(&s);
 }
 
 static int is_short(const json_t *v)

@@ -854,14 +854,14 @@ static void interpolate(struct buf *out, json_t *v, int escape)
 		break;
 	case JSON_OBJECT:
 	case JSON_ARRAY: {
-		char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-		if (s) {
+		struct buf s = BUF_INIT;
+		if (buf_put_json(&s, v, JSON_COMPACT | JSON_ENCODE_ANY) == 0) {
 			if (escape)
-				buf_puts_html(out, s);
+				buf_puts_html(out, buf_cstr(&s));
 			else
-				buf_puts(out, s);
-			free(s);
+				buf_puts(out, buf_cstr(&s));
 		}
+		buf_free(&s);
 		break;
 	}
 	}

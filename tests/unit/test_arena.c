@@ -65,6 +65,33 @@ static void a_zero_chunk_size_still_works(void)
 	arena_free(&a);
 }
 
+/* Pieces for a library's allocator: from an arena or the heap, each
+ * resized and freed through the same calls, keeping its bytes; the last
+ * arena piece freed gives its room back, and the arena counts its chunks'
+ * bytes (the JSON of a page stops growing its arena past a bound). */
+static void pieces_from_an_arena_or_the_heap_resize_and_free_alike(void)
+{
+	struct arena a = ARENA_INIT(1024);
+	char *h = arena_piece_new(NULL, 10), *p = arena_piece_new(&a, 10);
+	memcpy(h, "heap piece", 10);
+	memcpy(p, "page piece", 10);
+	CHECK(a.bytes == 1024);
+	h = arena_piece_resize(h, 5000);
+	p = arena_piece_resize(p, 5000); /* past the chunk: moved */
+	CHECK(!memcmp(h, "heap piece", 10) && !memcmp(p, "page piece", 10));
+	CHECK(a.bytes > 1024 + 5000);
+	char *q = arena_piece_new(&a, 100);
+	char *r = arena_piece_resize(q, 200); /* the last one carved: in place */
+	CHECK(r == q);
+	arena_piece_free(r);
+	CHECK(arena_piece_new(&a, 100) == q); /* its room, again */
+	arena_piece_free(h);
+	arena_piece_free(p);
+	arena_piece_free(NULL);
+	arena_free(&a);
+	CHECK(a.bytes == 0);
+}
+
 /* A parsed document (its nodes in its arena) with heap nodes put in, as a
  * Lua filter does, then nodes moved out and freed on their own: each
  * piece must go back to where it came from. */
@@ -96,6 +123,7 @@ int main(void)
 	RUN(strings_are_copied_whole);
 	RUN(only_the_last_piece_resizes_in_place);
 	RUN(a_zero_chunk_size_still_works);
+	RUN(pieces_from_an_arena_or_the_heap_resize_and_free_alike);
 	RUN(a_document_mixing_arena_and_heap_nodes_frees_cleanly);
 	UNIT_END();
 }
