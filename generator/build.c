@@ -1406,7 +1406,7 @@ static void open_output(void *ctx)
 
 struct history_job {
 	const char *site_dir;
-	int save_cache;
+	int save_cache, jobs;
 	struct diag *d;
 	struct history *h;
 };
@@ -1420,7 +1420,7 @@ static void load_history(void *ctx)
 {
 	struct history_job *j = ctx;
 	if (hist_cache_current(j->site_dir))
-		j->h = hist_load_ex(j->site_dir, j->save_cache, j->d);
+		j->h = hist_load_ex(j->site_dir, j->save_cache, j->jobs, j->d);
 }
 
 int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st)
@@ -1432,7 +1432,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	r.start_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
 	struct scan_result sc = { 0 };
 	struct output out = { 0 };
-	struct history_job hj = { o->site_dir, !o->check_only, d, NULL };
+	struct history_job hj = { o->site_dir, !o->check_only, 1, d, NULL };
 	struct par_task *hist_task = NULL, *out_task = NULL;
 	json_t *claims = json_object();
 	int status = 0, hook_failed = 0, out_open = 0, rendered = 0;
@@ -1440,6 +1440,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	struct output_job oj = { &r, &out, out_path, NULL, -1, { { 0, 0 } } };
 	memset(st, 0, sizeof *st);
 	r.jobs = o->jobs > 0 ? o->jobs : par_default_jobs();
+	hj.jobs = r.jobs;
 	site_init(&r.site, o->site_dir);
 
 	if (!fs_is_dir(o->site_dir)) {
@@ -1471,7 +1472,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	if (r.site.cfg.history && o->cache)
 		r.hist = o->cache->hist = hist_reload(o->cache->hist, o->site_dir, d);
 	else if (r.site.cfg.history && !r.hist)
-		r.hist = hist_load_ex(o->site_dir, !o->check_only, d);
+		r.hist = hist_load_ex(o->site_dir, !o->check_only, r.jobs, d);
 	if (r.hist) {
 		size_t asked;
 		hist_settle_state(r.hist, sc.md, sc.mdst, sc.nmd, r.start_ns, !o->check_only, &asked, d);

@@ -29,6 +29,7 @@
 #include "status.h"
 #include "arena.h"
 #include "cache.h"
+#include "par.h"
 
 /* ---- string map: borrowed keys (the caller keeps them alive) → size_t ---- */
 
@@ -255,6 +256,7 @@ struct fprint {
 
 struct walk {
 	struct history *h;
+	int jobs;                /* threads the folder comparisons may use */
 	git_repository *repo;
 	git_odb *odb;
 	git_mailmap *mailmap;
@@ -514,44 +516,85 @@ struct pchange {
 	unsigned char has_old, has_new;
 };
 
+/* One thread's share of a depth: a run of the depth's pairs, compared
+ * through an object database of its own (a libgit2 object serves one
+ * thread at a time), and what they yield, which plan_diff gathers. */
+struct planner {
+	struct plan *pl;
+	git_odb *odb;
+	git_repository *repo;   /* the odb's, when this planner opened it */
+	const struct tpair *items;
+	size_t nitems;
+	struct tpair *next;     /* the next depth's pairs */
+	size_t nnext, capnext;
+	struct pchange *ch;
+	size_t nch, capch;
+	char **paths;
+	size_t npaths, cappaths;
+	struct buf tmp;
+	git_odb_object *slot[4]; /* the trees read last (see plan_tree) */
+	unsigned stamp[4], clock;
+	int rc;
+	char *err;              /* libgit2's message on this thread's failure */
+};
+
+#define PLANNERS_MAX 2
+
 struct plan {
 	uint32_t *order;        /* node indexes, in walk order */
 	size_t norder;
 	char **dirs;            /* folder paths ("" or "a/b/"), interned */
 	size_t ndirs, capdirs;
 	struct smap dirmap;     /* folder path → index + 1 */
-	struct tpair *items, *next;
-	size_t nitems, capitems, nnext, capnext;
+	pthread_mutex_t lock;   /* over dirs, which every planner adds to */
+	struct tpair *items;
+	size_t nitems, capitems;
 	struct pchange *ch;
-	size_t nch, capch;
+	size_t nch;
 	char **paths;
-	size_t npaths, cappaths;
+	size_t npaths;
 	size_t *first;          /* per seq: its first change in ch; first[norder] = nch */
-	git_odb_object *slot[4]; /* the trees read last (see plan_tree) */
-	unsigned stamp[4], clock;
+	struct planner planners[PLANNERS_MAX];
+	int nplanners;
 };
 
 static uint32_t plan_dir(struct plan *pl, const char *path)
 {
+	pthread_mutex_lock(&pl->lock);
 	struct smap_slot *s = smap_get(&pl->dirmap, path);
-	if (s)
-		return (uint32_t)(s->val - 1);
-	if (pl->ndirs == pl->capdirs) {
-		pl->capdirs = pl->capdirs ? pl->capdirs * 2 : 64;
-		pl->dirs = xrealloc(pl->dirs, pl->capdirs * sizeof(*pl->dirs));
+	uint32_t id;
+	if (s) {
+		id = (uint32_t)(s->val - 1);
+	} else {
+		if (pl->ndirs == pl->capdirs) {
+			pl->capdirs = pl->capdirs ? pl->capdirs * 2 : 64;
+			pl->dirs = xrealloc(pl->dirs, pl->capdirs * sizeof(*pl->dirs));
+		}
+		pl->dirs[pl->ndirs] = xstrdup(path);
+		smap_put(&pl->dirmap, pl->dirs[pl->ndirs], pl->ndirs + 1);
+		id = (uint32_t)pl->ndirs++;
 	}
-	pl->dirs[pl->ndirs] = xstrdup(path);
-	smap_put(&pl->dirmap, pl->dirs[pl->ndirs], pl->ndirs + 1);
-	return (uint32_t)pl->ndirs++;
+	pthread_mutex_unlock(&pl->lock);
+	return id;
 }
 
-static void plan_push(struct plan *pl, uint32_t seq, uint32_t dir, const git_oid *a, const git_oid *b)
+/* A folder's path by its index: the table may be growing on another
+ * thread, so it is read under the lock. */
+static const char *plan_dir_path(struct plan *pl, uint32_t dir)
 {
-	if (pl->nnext == pl->capnext) {
-		pl->capnext = pl->capnext ? pl->capnext * 2 : 256;
-		pl->next = xrealloc(pl->next, pl->capnext * sizeof(*pl->next));
+	pthread_mutex_lock(&pl->lock);
+	const char *path = pl->dirs[dir];
+	pthread_mutex_unlock(&pl->lock);
+	return path;
+}
+
+static void plan_push(struct planner *pr, uint32_t seq, uint32_t dir, const git_oid *a, const git_oid *b)
+{
+	if (pr->nnext == pr->capnext) {
+		pr->capnext = pr->capnext ? pr->capnext * 2 : 256;
+		pr->next = xrealloc(pr->next, pr->capnext * sizeof(*pr->next));
 	}
-	struct tpair *t = &pl->next[pl->nnext++];
+	struct tpair *t = &pr->next[pr->nnext++];
 	memset(t, 0, sizeof(*t));
 	t->seq = seq;
 	t->dir = dir;
@@ -561,20 +604,24 @@ static void plan_push(struct plan *pl, uint32_t seq, uint32_t dir, const git_oid
 		git_oid_cpy(&t->b, b);
 }
 
-static void plan_change(struct plan *pl, uint32_t seq, const char *dir, const struct rent *e,
+static void plan_change(struct planner *pr, uint32_t seq, const char *dir, const struct rent *e,
 			const git_oid *old, const git_oid *new)
 {
-	if (pl->nch == pl->capch) {
-		pl->capch = pl->capch ? pl->capch * 2 : 256;
-		pl->ch = xrealloc(pl->ch, pl->capch * sizeof(*pl->ch));
+	if (pr->nch == pr->capch) {
+		pr->capch = pr->capch ? pr->capch * 2 : 256;
+		pr->ch = xrealloc(pr->ch, pr->capch * sizeof(*pr->ch));
 	}
-	if (pl->npaths == pl->cappaths) {
-		pl->cappaths = pl->cappaths ? pl->cappaths * 2 : 256;
-		pl->paths = xrealloc(pl->paths, pl->cappaths * sizeof(*pl->paths));
+	if (pr->npaths == pr->cappaths) {
+		pr->cappaths = pr->cappaths ? pr->cappaths * 2 : 256;
+		pr->paths = xrealloc(pr->paths, pr->cappaths * sizeof(*pr->paths));
 	}
-	char *path = xasprintf("%s%.*s", dir, (int)e->namelen, e->name);
-	pl->paths[pl->npaths++] = path;
-	struct pchange *c = &pl->ch[pl->nch++];
+	size_t dl = strlen(dir);
+	char *path = xmalloc(dl + e->namelen + 1);
+	memcpy(path, dir, dl);
+	memcpy(path + dl, e->name, e->namelen);
+	path[dl + e->namelen] = '\0';
+	pr->paths[pr->npaths++] = path;
+	struct pchange *c = &pr->ch[pr->nch++];
 	memset(c, 0, sizeof(*c));
 	c->seq = seq;
 	c->path = path;
@@ -588,54 +635,53 @@ static void plan_change(struct plan *pl, uint32_t seq, const char *dir, const st
  * older side of one pair is the newer side of the folder's next pair, so
  * each version is read once.  The data stays valid until two more trees
  * have been read. */
-static int plan_tree(struct plan *pl, git_odb *odb, const git_oid *id, struct rtree *t)
+static int plan_tree(struct planner *pr, const git_oid *id, struct rtree *t)
 {
 	int victim = 0;
 	for (int i = 0; i < 4; i++) {
-		if (pl->slot[i] && git_oid_equal(git_odb_object_id(pl->slot[i]), id)) {
-			pl->stamp[i] = ++pl->clock;
+		if (pr->slot[i] && git_oid_equal(git_odb_object_id(pr->slot[i]), id)) {
+			pr->stamp[i] = ++pr->clock;
 			victim = i;
 			goto found;
 		}
-		if (pl->stamp[i] < pl->stamp[victim])
+		if (pr->stamp[i] < pr->stamp[victim])
 			victim = i;
 	}
-	git_odb_object_free(pl->slot[victim]);
-	pl->slot[victim] = NULL;
-	if (git_odb_read(&pl->slot[victim], odb, id) < 0)
+	git_odb_object_free(pr->slot[victim]);
+	pr->slot[victim] = NULL;
+	if (git_odb_read(&pr->slot[victim], pr->odb, id) < 0)
 		return -1;
-	pl->stamp[victim] = ++pl->clock;
-	if (git_odb_object_type(pl->slot[victim]) != GIT_OBJECT_TREE) {
+	pr->stamp[victim] = ++pr->clock;
+	if (git_odb_object_type(pr->slot[victim]) != GIT_OBJECT_TREE) {
 		git_error_set_str(GIT_ERROR_OBJECT, "a tree entry does not point at a tree");
 		return -1;
 	}
 found:
-	t->p = git_odb_object_data(pl->slot[victim]);
-	t->end = t->p + git_odb_object_size(pl->slot[victim]);
+	t->p = git_odb_object_data(pr->slot[victim]);
+	t->end = t->p + git_odb_object_size(pr->slot[victim]);
 	return 0;
 }
 
 /* Queues a subtree that exists on one side only, or differs. */
-static void plan_sub(struct plan *pl, const struct tpair *t, struct buf *tmp, const struct rent *ea,
+static void plan_sub(struct planner *pr, const struct tpair *t, const char *dir, const struct rent *ea,
 		     const struct rent *eb)
 {
 	const struct rent *e = ea ? ea : eb;
-	buf_reset(tmp);
-	buf_puts(tmp, pl->dirs[t->dir]);
-	buf_put(tmp, e->name, e->namelen);
-	buf_putc(tmp, '/');
-	plan_push(pl, t->seq, plan_dir(pl, tmp->ptr), ea ? rent_oid(ea) : NULL, eb ? rent_oid(eb) : NULL);
+	buf_reset(&pr->tmp);
+	buf_puts(&pr->tmp, dir);
+	buf_put(&pr->tmp, e->name, e->namelen);
+	buf_putc(&pr->tmp, '/');
+	plan_push(pr, t->seq, plan_dir(pr->pl, pr->tmp.ptr), ea ? rent_oid(ea) : NULL, eb ? rent_oid(eb) : NULL);
 }
 
 /* Merge-joins one pair of sorted trees, recording each .md path whose blob
  * differs and queueing each subtree that differs for the next depth. */
-static int plan_compare(struct plan *pl, git_odb *odb, const struct tpair *t, struct buf *tmp)
+static int plan_compare(struct planner *pr, const struct tpair *t)
 {
 	struct rtree ta = { NULL, NULL }, tb = { NULL, NULL };
 	struct rent ea, eb;
-	const char *dir = pl->dirs[t->dir];
-	if ((t->has_a && plan_tree(pl, odb, &t->a, &ta) < 0) ||
-	    (t->has_b && plan_tree(pl, odb, &t->b, &tb) < 0))
+	const char *dir = plan_dir_path(pr->pl, t->dir);
+	if ((t->has_a && plan_tree(pr, &t->a, &ta) < 0) || (t->has_b && plan_tree(pr, &t->b, &tb) < 0))
 		return -1;
 	const unsigned char *pa = ta.p, *pb = tb.p;
 	while (pa < ta.end || pb < tb.end) {
@@ -652,26 +698,26 @@ static int plan_compare(struct plan *pl, git_odb *odb, const struct tpair *t, st
 		cmp = pa == ta.end ? 1 : pb == tb.end ? -1 : rent_cmp(&ea, &eb);
 		if (cmp < 0) {
 			if (rent_is_tree(&ea))
-				plan_sub(pl, t, tmp, &ea, NULL);
+				plan_sub(pr, t, dir, &ea, NULL);
 			else if (rent_is_md(&ea))
-				plan_change(pl, t->seq, dir, &ea, rent_oid(&ea), NULL);
+				plan_change(pr, t->seq, dir, &ea, rent_oid(&ea), NULL);
 			pa += ea.len;
 		} else if (cmp > 0) {
 			if (rent_is_tree(&eb))
-				plan_sub(pl, t, tmp, NULL, &eb);
+				plan_sub(pr, t, dir, NULL, &eb);
 			else if (rent_is_md(&eb))
-				plan_change(pl, t->seq, dir, &eb, NULL, rent_oid(&eb));
+				plan_change(pr, t->seq, dir, &eb, NULL, rent_oid(&eb));
 			pb += eb.len;
 		} else {
 			int same = git_oid_equal(rent_oid(&ea), rent_oid(&eb));
 			/* equal names mean both are trees or neither (rent_cmp) */
 			if (rent_is_tree(&ea)) {
 				if (!same)
-					plan_sub(pl, t, tmp, &ea, &eb);
+					plan_sub(pr, t, dir, &ea, &eb);
 			} else {
 				int ma = rent_is_md(&ea), mb = rent_is_md(&eb);
 				if ((ma || mb) && !(ma && mb && same))
-					plan_change(pl, t->seq, dir, &ea, ma ? rent_oid(&ea) : NULL,
+					plan_change(pr, t->seq, dir, &ea, ma ? rent_oid(&ea) : NULL,
 						    mb ? rent_oid(&eb) : NULL);
 			}
 			pa += ea.len, pb += eb.len;
@@ -696,12 +742,49 @@ static int pchange_cmp(const void *pa, const void *pb)
 	return strcmp(a->path, b->path);
 }
 
-/* Fills pl->ch with every commit's changes against its first parent,
- * grouped by commit (pl->first) and sorted by path. */
-static int plan_diff(struct walk *w, struct plan *pl)
+/* A planner's run of the depth's pairs, on its own thread. */
+static void plan_run(void *ctx, size_t k)
 {
-	struct buf tmp = BUF_INIT;
+	struct planner *pr = &((struct plan *)ctx)->planners[k];
+	for (size_t i = 0; i < pr->nitems && pr->rc == 0; i++)
+		if ((pr->rc = plan_compare(pr, &pr->items[i])) < 0) {
+			const git_error *e = git_error_last();
+			pr->err = xstrdup(e && e->message ? e->message : "unknown libgit2 error");
+		}
+}
+
+/* A second planner reads through a repository of its own: the same one,
+ * opened again.  0, or -1 when it cannot be (one planner then does all). */
+static int planner_open(struct planner *pr, git_repository *repo)
+{
+	if (git_repository_open(&pr->repo, git_repository_path(repo)) < 0 ||
+	    git_repository_odb(&pr->odb, pr->repo) < 0) {
+		git_repository_free(pr->repo);
+		pr->repo = NULL;
+		git_error_clear();
+		return -1;
+	}
+	return 0;
+}
+
+/* Fills pl->ch with every commit's changes against its first parent,
+ * grouped by commit (pl->first) and sorted by path.  Each depth's pairs
+ * are cut into as many runs as there are planners (jobs, at most
+ * PLANNERS_MAX), each run a stretch of the sorted pairs, so a folder's
+ * versions stay together on one thread; what the planners find is gathered
+ * and sorted, so the result does not depend on how the pairs were cut. */
+static int plan_diff(struct walk *w, struct plan *pl, int jobs)
+{
 	int rc = 0;
+	pthread_mutex_init(&pl->lock, NULL);
+	pl->nplanners = 1;
+	pl->planners[0] = (struct planner){ .pl = pl, .odb = w->odb };
+	for (int k = 1; k < jobs && k < PLANNERS_MAX; k++) {
+		pl->planners[k] = (struct planner){ .pl = pl };
+		if (planner_open(&pl->planners[k], w->repo) < 0)
+			break;
+		pl->nplanners = k + 1;
+	}
 	uint32_t root = plan_dir(pl, "");
 	for (size_t seq = 0; seq < pl->norder; seq++) {
 		const struct node *n = &w->nodes[pl->order[seq]];
@@ -715,19 +798,55 @@ static int plan_diff(struct walk *w, struct plan *pl)
 			goto done;
 		}
 		if (has_new != has_old || (has_new && !git_oid_equal(&cnew, &cold)))
-			plan_push(pl, (uint32_t)seq, root, has_old ? &cold : NULL, has_new ? &cnew : NULL);
+			plan_push(&pl->planners[0], (uint32_t)seq, root, has_old ? &cold : NULL,
+				  has_new ? &cnew : NULL);
 	}
-	while (pl->nnext) {
-		/* this depth's pairs become items; the next depth's collect in next */
-		struct tpair *t = pl->next;
-		size_t cap = pl->capnext;
-		pl->next = pl->items, pl->capnext = pl->capitems;
-		pl->items = t, pl->capitems = cap;
-		pl->nitems = pl->nnext, pl->nnext = 0;
+	for (;;) {
+		/* the planners' next pairs are this depth's */
+		pl->nitems = 0;
+		for (int k = 0; k < pl->nplanners; k++) {
+			struct planner *pr = &pl->planners[k];
+			if (pl->nitems + pr->nnext > pl->capitems) {
+				pl->capitems = (pl->nitems + pr->nnext) * 2;
+				pl->items = xrealloc(pl->items, pl->capitems * sizeof(*pl->items));
+			}
+			if (pr->nnext)
+				memcpy(pl->items + pl->nitems, pr->next, pr->nnext * sizeof(*pr->next));
+			pl->nitems += pr->nnext;
+			pr->nnext = 0;
+		}
+		if (!pl->nitems)
+			break;
 		qsort(pl->items, pl->nitems, sizeof(*pl->items), tpair_cmp);
-		for (size_t i = 0; i < pl->nitems; i++)
-			if ((rc = plan_compare(pl, w->odb, &pl->items[i], &tmp)) < 0)
+		/* a depth of a few pairs is not worth a thread */
+		int np = pl->nitems < 64 ? 1 : pl->nplanners;
+		for (int k = 0; k < pl->nplanners; k++) {
+			size_t from = k < np ? pl->nitems * (size_t)k / (size_t)np : pl->nitems;
+			size_t to = k < np ? pl->nitems * (size_t)(k + 1) / (size_t)np : pl->nitems;
+			pl->planners[k].items = pl->items + from;
+			pl->planners[k].nitems = to - from;
+		}
+		par_for((size_t)np, np, plan_run, pl);
+		for (int k = 0; k < np; k++)
+			if (pl->planners[k].rc < 0) {
+				git_error_set_str(GIT_ERROR_OBJECT, pl->planners[k].err);
+				rc = -1;
 				goto done;
+			}
+	}
+	for (int k = 0; k < pl->nplanners; k++)
+		pl->nch += pl->planners[k].nch, pl->npaths += pl->planners[k].npaths;
+	pl->ch = xmalloc((pl->nch + 1) * sizeof(*pl->ch));
+	pl->paths = xmalloc((pl->npaths + 1) * sizeof(*pl->paths));
+	size_t c = 0, q = 0;
+	for (int k = 0; k < pl->nplanners; k++) {
+		struct planner *pr = &pl->planners[k];
+		if (pr->nch)
+			memcpy(pl->ch + c, pr->ch, pr->nch * sizeof(*pr->ch));
+		if (pr->npaths)
+			memcpy(pl->paths + q, pr->paths, pr->npaths * sizeof(*pr->paths));
+		c += pr->nch, q += pr->npaths;
+		pr->npaths = 0; /* the paths are the plan's now */
 	}
 	if (pl->nch)
 		qsort(pl->ch, pl->nch, sizeof(*pl->ch), pchange_cmp);
@@ -738,23 +857,40 @@ static int plan_diff(struct walk *w, struct plan *pl)
 		pl->first[seq] = i;
 	}
 done:
-	buf_free(&tmp);
 	return rc;
+}
+
+static void planner_free(struct planner *pr)
+{
+	for (size_t i = 0; i < pr->npaths; i++)
+		free(pr->paths[i]);
+	for (int i = 0; i < 4; i++)
+		git_odb_object_free(pr->slot[i]);
+	if (pr->repo) {
+		git_odb_free(pr->odb);
+		git_repository_free(pr->repo);
+	}
+	free(pr->paths);
+	free(pr->next);
+	free(pr->ch);
+	free(pr->err);
+	buf_free(&pr->tmp);
 }
 
 static void plan_free(struct plan *pl)
 {
+	for (int k = 0; k < pl->nplanners; k++)
+		planner_free(&pl->planners[k]);
 	for (size_t i = 0; i < pl->ndirs; i++)
 		free(pl->dirs[i]);
 	for (size_t i = 0; i < pl->npaths; i++)
 		free(pl->paths[i]);
-	for (int i = 0; i < 4; i++)
-		git_odb_object_free(pl->slot[i]);
 	smap_free(&pl->dirmap, 0);
+	if (pl->nplanners)
+		pthread_mutex_destroy(&pl->lock);
 	free(pl->dirs);
 	free(pl->paths);
 	free(pl->items);
-	free(pl->next);
 	free(pl->ch);
 	free(pl->first);
 	free(pl->order);
@@ -1227,7 +1363,7 @@ static int walk_commits(struct walk *w)
 	struct plan pl = { 0 };
 	int rc;
 	walk_order(w, &pl);
-	if ((rc = plan_diff(w, &pl)) < 0)
+	if ((rc = plan_diff(w, &pl, w->jobs)) < 0)
 		goto done;
 	for (size_t seq = 0; seq < pl.norder; seq++) {
 		if ((rc = process_commit(w, &pl, seq)) < 0)
@@ -1972,7 +2108,7 @@ static void cache_save(const struct history *h, const char *path)
 
 struct history *hist_load(const char *site_dir, struct diag *d)
 {
-	return hist_load_ex(site_dir, 1, d);
+	return hist_load_ex(site_dir, 1, par_default_jobs(), d);
 }
 
 /* Swaps the repository handle for a fresh one: the walk's pack windows and
@@ -2017,7 +2153,7 @@ done:
 	return current;
 }
 
-struct history *hist_load_ex(const char *site_dir, int save_cache, struct diag *d)
+struct history *hist_load_ex(const char *site_dir, int save_cache, int jobs, struct diag *d)
 {
 	struct history *h = history_new();
 	struct walk w = { 0 };
@@ -2086,6 +2222,7 @@ struct history *hist_load_ex(const char *site_dir, int save_cache, struct diag *
 	}
 
 	w.h = h;
+	w.jobs = jobs;
 	w.repo = h->repo;
 	if (git_repository_odb(&w.odb, h->repo) < 0)
 		goto fail;

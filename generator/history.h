@@ -90,8 +90,10 @@ struct history;
  * corrupt object) to d as errors.  Caller frees with hist_free. */
 struct history *hist_load(const char *site_dir, struct diag *d);
 /* hist_load that reads the cache but, with save_cache 0, writes nothing
- * (quire check must leave the repository as it found it). */
-struct history *hist_load_ex(const char *site_dir, int save_cache, struct diag *d);
+ * (quire check must leave the repository as it found it), and compares
+ * trees on up to jobs threads (hist_load: one per core; the result is the
+ * same whatever jobs). */
+struct history *hist_load_ex(const char *site_dir, int save_cache, int jobs, struct diag *d);
 /* 1 when hist_load_ex would read site_dir's history from its cache file
  * (it was written at the current HEAD, with the same key): no walk, so
  * the load may run beside other work without raising peak memory.  A

@@ -1028,6 +1028,42 @@ static void site_in_a_subfolder_has_its_own_cache(void)
 	rm_rf(r);
 }
 
+/* Past 64 folder comparisons at a depth, they are shared between two
+ * threads: the history read on two is the one read on one, revision by
+ * revision (120 commits over four folders, with a rename and a deletion). */
+static void a_history_read_on_two_threads_is_the_one_read_on_one(void)
+{
+	char *r = repo_new();
+	struct diag *d = diag_new();
+	put(r, "site.yml", "title: T\n");
+	CHECK(sh("cd '%s' && for i in $(seq 1 120); do f=content/s$((i %% 4))/a$((i %% 7)).md; "
+		 "mkdir -p $(dirname $f) && echo \"line $i\" >> $f && "
+		 "if [ $i = 60 ]; then " GIT "add -A && " GIT "mv content/s1/a1.md content/s1/moved.md; fi && "
+		 "if [ $i = 90 ]; then " GIT "rm -q content/s2/a2.md; fi && "
+		 GIT "add -A && " GIT "commit -q -m \"change $i\"; done", r) == 0);
+	struct history *one = hist_load_ex(r, 0, 1, d), *two = hist_load_ex(r, 0, 2, d);
+	size_t n1, n2;
+	const struct hist_file *f1 = hist_files(one, &n1), *f2 = hist_files(two, &n2);
+	CHECK(n1 == n2 && n1 >= 20);
+	size_t revs = 0, same = 1;
+	for (size_t i = 0; i < n1 && n1 == n2; i++) {
+		same &= !strcmp(f1[i].path, f2[i].path) && f1[i].n == f2[i].n;
+		for (size_t k = 0; same && k < f1[i].n; k++, revs++) {
+			const struct hist_rev *a = &f1[i].revs[k], *b = &f2[i].revs[k];
+			same &= !strcmp(a->id, b->id) && !strcmp(a->blob, b->blob) && a->change == b->change &&
+				!strcmp(a->path, b->path) &&
+				!strcmp(a->old_path ? a->old_path : "", b->old_path ? b->old_path : "");
+		}
+	}
+	CHECK(same);
+	CHECK(revs >= 120);
+	CHECK(diag_errors(d) == 0);
+	hist_free(one);
+	hist_free(two);
+	diag_free(d);
+	rm_rf(r);
+}
+
 int main(void)
 {
 	RUN(revisions_are_counted_per_file_with_authors_dates_and_messages);
@@ -1054,5 +1090,6 @@ int main(void)
 	RUN(working_tree_edits_after_caching_are_still_reported);
 	RUN(reload_keeps_the_history_until_a_commit_changes_head);
 	RUN(site_in_a_subfolder_has_its_own_cache);
+	RUN(a_history_read_on_two_threads_is_the_one_read_on_one);
 	UNIT_END();
 }
