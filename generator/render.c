@@ -1940,6 +1940,11 @@ void render_json_install(void)
 	json_set_alloc_funcs(json_piece, arena_piece_free);
 }
 
+static void search_task(void *ctx)
+{
+	render_search(ctx);
+}
+
 /* A page, then its history pages while its HTML is at hand (its newest
  * version usually is that HTML); then the HTML is given back: nothing
  * else shows it, and a large site's peak memory stays down. */
@@ -1980,17 +1985,21 @@ int render_site(struct render_env *e)
 		hist_release_readers(e->hist);
 	malloc_trim(0);
 	diag_lap(e->timings, e->hist ? "  pages and history pages" : "  pages", &t);
+	/* The search index is made beside the lists, print page and feeds:
+	 * both have long stretches on one core (merging the index's names,
+	 * sorting a list), and neither reads what the other makes. */
+	struct par_task *search = par_start(e->jobs, search_task, e);
 	render_changes(e);
 	render_tags(e);
 	render_az(e);
 	render_redirects(e);
-	diag_lap(e->timings, "  lists", &t);
-	render_search(e);
-	diag_lap(e->timings, "  search", &t);
+	diag_lap(e->timings, "  lists (beside the search index)", &t);
 	render_print(e);
 	if (e->out)
 		feeds_sitemap(e->site, e->out, e->d);
-	diag_lap(e->timings, "  print and feeds", &t);
+	diag_lap(e->timings, "  print and feeds (beside it)", &t);
+	par_join(search);
+	diag_lap(e->timings, "  search (what was left of it)", &t);
 	shape_free(e->shape, e->site->npages);
 	e->shape = NULL;
 	free(e->page_fp);
