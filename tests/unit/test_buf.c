@@ -108,6 +108,49 @@ static void decimals_are_what_printf_writes(void)
 	}
 }
 
+/* The escaping buf_put_html does, a byte at a time, to check it against. */
+static void html_by_bytes(struct buf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		switch (s[i]) {
+		case '&': buf_puts(b, "&amp;"); break;
+		case '<': buf_puts(b, "&lt;"); break;
+		case '>': buf_puts(b, "&gt;"); break;
+		case '"': buf_puts(b, "&quot;"); break;
+		case '\'': buf_puts(b, "&#39;"); break;
+		default: buf_putc(b, s[i]);
+		}
+}
+
+/* Plain text is skipped 16 bytes a step: each special character, alone
+ * or beside another, at every offset of texts of every length up to 40,
+ * is escaped as it is byte by byte. */
+static void html_is_escaped_at_every_offset(void)
+{
+	const char *specials = "&<>\"'";
+	int same = 1;
+	for (size_t len = 0; len <= 40; len++)
+		for (size_t at = 0; at < len; at++)
+			for (const char *c = specials; *c; c++) {
+				char text[41];
+				memset(text, 'a' + (int)(at % 26), len);
+				text[at] = *c;
+				if (at + 1 < len)
+					text[at + 1] = specials[(size_t)(c - specials + 1) % 5];
+				struct buf got = BUF_INIT, want = BUF_INIT;
+				buf_put_html(&got, text, len);
+				html_by_bytes(&want, text, len);
+				same &= got.len == want.len && !memcmp(buf_cstr(&got), buf_cstr(&want), got.len);
+				buf_free(&got);
+				buf_free(&want);
+			}
+	CHECK(same);
+	struct buf b = BUF_INIT;
+	buf_put_html(&b, "plain text with no specials, long enough", 40);
+	CHECK_STR(buf_cstr(&b), "plain text with no specials, long enough");
+	buf_free(&b);
+}
+
 static void strings_are_joined_whole(void)
 {
 	char *s = xstrcat("content/", "a/b.md");
@@ -135,6 +178,7 @@ int main(void)
 	RUN(integers_are_written_little_endian);
 	RUN(decimals_are_what_printf_writes);
 	RUN(strings_are_joined_whole);
+	RUN(html_is_escaped_at_every_offset);
 	RUN(printf_appends_what_snprintf_gives_at_every_length);
 	RUN(utf8_check_agrees_with_jansson_on_every_short_sequence);
 	RUN(utf8_check_finds_a_bad_byte_deep_in_ascii);
