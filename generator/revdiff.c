@@ -130,6 +130,10 @@ static void put_text(struct buf *out, const char *s, size_t n)
 	const unsigned char *u = (const unsigned char *)s;
 	size_t run = 0, i = 0;
 	while (i < n) {
+		if (u[i] >= 0x20 && u[i] < 0x80) {
+			i++; /* printable ASCII, most of any text: no decoding */
+			continue;
+		}
 		size_t l = utf8_seq(u + i, n - i);
 		if (l == 1 && u[i] < 0x20 && u[i] != '\t' && u[i] != '\n' &&
 		    u[i] != '\r')
@@ -159,11 +163,14 @@ static void normalize(const char *text, struct buf *out)
 	const char *p = text ? text : "";
 	if (strncmp(p, "\xEF\xBB\xBF", 3) == 0)
 		p += 3;
-	buf_grow(out, strlen(p));
+	size_t left = strlen(p);
+	buf_grow(out, left);
 	while (*p) {
-		const char *e = p;
-		while (*e && *e != '\n' && *e != '\r')
-			e++;
+		/* a line ends at LF or CR: found with memchr, not byte by byte */
+		const char *e = memchr(p, '\n', left), *cr;
+		e = e ? e : p + left;
+		if ((cr = memchr(p, '\r', (size_t)(e - p))))
+			e = cr;
 		const char *t = e;
 		while (t > p && is_blank(t[-1]))
 			t--;
@@ -171,7 +178,9 @@ static void normalize(const char *text, struct buf *out)
 		if (!*e)
 			break;
 		buf_putc(out, '\n');
-		p = e + (e[0] == '\r' && e[1] == '\n' ? 2 : 1);
+		const char *next = e + (e[0] == '\r' && e[1] == '\n' ? 2 : 1);
+		left -= (size_t)(next - p);
+		p = next;
 	}
 	while (out->len && out->ptr[out->len - 1] == '\n')
 		out->len--;

@@ -106,6 +106,9 @@ static void crlf_and_trailing_spaces_count_as_unchanged(void)
 	char *s = body(crlf, lf);
 	CHECK_STR(s, "<p class=\"diff-none\">No change to the text.</p>\n");
 	CHECK(revdiff_changed(crlf, lf) == 0);
+	/* a lone CR ends a line too, and text after a NUL-free last line counts */
+	CHECK(revdiff_changed("Line one\rLine two \r\rPara two", lf) == 0);
+	CHECK(revdiff_changed("Line one\rLine two\r\rPara tw", lf) == 1);
 	free(s);
 }
 
