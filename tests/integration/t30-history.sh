@@ -209,3 +209,24 @@ for want in "1 Alpha" "2 Alpha" "3 Beta" "4 Alpha" "5 Gamma"; do
 done
 contains "the history notes each title change" "$S/public/a.history.html" "Beta"
 contains "a date west of Greenwich is given in its own offset" "$S/public/a.html" '<time datetime="2026-02-05T07:08:09-05:30">5 February 2026</time>'
+
+# A page's JSON comes from an arena that stops growing at 8 MB: an article
+# near the size limit, with a past version as large, passes that bound in
+# one page and still renders whole (under ASan: no piece freed twice or
+# used after its arena).
+site large
+git -C "$S" init -q -b main
+python3 -c "
+print('---\ntitle: Long\n---\n')
+for i in range(75000):
+    print('Paragraph %d of a long article on the duty of confidence, long enough to fill a line.\n' % i)
+print('The last paragraph of the first version.')
+" > "$S/content/long.md"
+commit "2026-03-01T00:00:00Z" "X Y" "first"
+echo "A paragraph added later." >> "$S/content/long.md"
+commit "2026-03-02T00:00:00Z" "X Y" "second"
+run "$S" build
+status_is "an article of 7.5 MB with two versions builds" "$RC" 0
+contains "its page is whole" "$S/public/long.html" "A paragraph added later."
+set -- $(git -C "$S" rev-list --reverse HEAD | cut -c1-10)
+contains "and so is its past version" "$S/public/long.rev-$1.html" "The last paragraph of the first version."
