@@ -10,9 +10,24 @@
 #include "buf.h"
 #include "cache.h"
 
+/* Lower-case names to the pages that have them, in page order: a table
+ * of its own, as every page adds to two of them on every build (a JSON
+ * object of arrays cost three times as much). */
+struct name_slot {
+	char *key;      /* NULL: empty */
+	uint64_t hash;
+	int *pages;     /* capacity: the next power of two of n */
+	size_t n;
+};
+
+struct name_map {
+	struct name_slot *slots;
+	size_t cap, len; /* cap: a power of two, or 0 */
+};
+
 struct links_index {
-	json_t *by_name;  /* lower-case file name → [page indices] */
-	json_t *by_title; /* lower-case title → [page indices] */
+	struct name_map by_name;  /* lower-case file name → pages */
+	struct name_map by_title; /* lower-case title → pages */
 };
 
 static char *lower(const char *s)
@@ -23,21 +38,65 @@ static char *lower(const char *s)
 	return l;
 }
 
-static void index_add(json_t *map, const char *key, int i)
+static struct name_slot *name_find(const struct name_map *m, const char *key, uint64_t h)
+{
+	if (!m->cap)
+		return NULL;
+	for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+		struct name_slot *s = &m->slots[i];
+		if (!s->key || (s->hash == h && !strcmp(s->key, key)))
+			return s;
+	}
+}
+
+static void name_grow(struct name_map *m)
+{
+	struct name_map old = *m;
+	m->cap = old.cap ? old.cap * 2 : 256;
+	m->slots = xcalloc(m->cap, sizeof *m->slots);
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.slots[i].key)
+			*name_find(m, old.slots[i].key, old.slots[i].hash) = old.slots[i];
+	free(old.slots);
+}
+
+static void index_add(struct name_map *m, const char *key, int i)
 {
 	char *k = lower(key);
-	json_t *arr = json_object_get(map, k);
-	if (!arr) {
-		arr = json_array();
-		json_object_set_new(map, k, arr);
+	uint64_t h = str_hash(k, strlen(k));
+	if (4 * (m->len + 1) > 3 * m->cap)
+		name_grow(m);
+	struct name_slot *s = name_find(m, k, h);
+	if (s->key) {
+		free(k);
+	} else {
+		*s = (struct name_slot){ k, h, NULL, 0 };
+		m->len++;
 	}
-	json_array_append_new(arr, json_integer(i));
-	free(k);
+	if ((s->n & (s->n - 1)) == 0)
+		s->pages = xrealloc(s->pages, (s->n ? 2 * s->n : 1) * sizeof *s->pages);
+	s->pages[s->n++] = i;
+}
+
+/* The slot of key (lower-case), or NULL. */
+static const struct name_slot *index_get(const struct name_map *m, const char *key)
+{
+	const struct name_slot *s = name_find(m, key, str_hash(key, strlen(key)));
+	return s && s->key ? s : NULL;
+}
+
+static void name_map_free(struct name_map *m)
+{
+	for (size_t i = 0; i < m->cap; i++) {
+		free(m->slots[i].key);
+		free(m->slots[i].pages);
+	}
+	free(m->slots);
 }
 
 struct index_job {
 	const struct site *s;
-	json_t *map;
+	struct name_map *map;
 	int by_title;
 };
 
@@ -56,7 +115,7 @@ struct links_index *links_index_new(const struct site *s, int jobs)
 {
 	struct links_index *ix = xcalloc(1, sizeof *ix);
 	/* The two maps are made side by side. */
-	struct index_job names = { s, ix->by_name = json_object(), 0 }, titles = { s, ix->by_title = json_object(), 1 };
+	struct index_job names = { s, &ix->by_name, 0 }, titles = { s, &ix->by_title, 1 };
 	struct par_task *t = par_start(jobs, index_fill, &titles);
 	index_fill(&names);
 	par_join(t);
@@ -67,8 +126,8 @@ void links_index_free(struct links_index *ix)
 {
 	if (!ix)
 		return;
-	json_decref(ix->by_name);
-	json_decref(ix->by_title);
+	name_map_free(&ix->by_name);
+	name_map_free(&ix->by_title);
 	free(ix);
 }
 
@@ -239,19 +298,17 @@ static void resolve_wiki(struct links_ctx *c, const char *url, int line, int col
 	if (blen > 3 && !strcmp(b + blen - 3, ".md"))
 		b[blen - 3] = '\0';
 	char *key = lower(b);
-	json_t *hits = json_object_get(c->ix->by_name, key);
+	const struct name_slot *hits = index_get(&c->ix->by_name, key);
 	if (!hits)
-		hits = json_object_get(c->ix->by_title, key);
+		hits = index_get(&c->ix->by_title, key);
 	if (!hits) {
 		problem(c, line, col, "wiki link [[%s]] matches no article (by file name or title)%s", b, NULL);
 		if (c->past)
 			res->unlink = 1;
-	} else if (json_array_size(hits) > 1) {
+	} else if (hits->n > 1) {
 		struct buf list = BUF_INIT;
-		size_t i;
-		json_t *v;
-		json_array_foreach(hits, i, v) {
-			const struct page *p = c->site->pages[json_integer_value(v)];
+		for (size_t i = 0; i < hits->n; i++) {
+			const struct page *p = c->site->pages[hits->pages[i]];
 			buf_printf(&list, "%s%s", i ? ", " : "", p->src ? p->src : p->key);
 		}
 		problem(c, line, col, "wiki link [[%s]] is ambiguous: it matches %s", b, list.ptr);
@@ -259,8 +316,7 @@ static void resolve_wiki(struct links_ctx *c, const char *url, int line, int col
 		if (c->past)
 			res->unlink = 1;
 	} else {
-		link_to_page(c, (int)json_integer_value(json_array_get(hits, 0)),
-			     hash ? hash + 1 : NULL, line, col, res);
+		link_to_page(c, hits->pages[0], hash ? hash + 1 : NULL, line, col, res);
 	}
 	free(key);
 	free(name);
