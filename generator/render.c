@@ -1919,11 +1919,12 @@ static void render_print(struct render_env *e)
 /* The contexts of a page and its history pages (thousands of small JSON
  * values a page, each built, rendered once and freed) come from an arena
  * per page, dropped whole when the page is done: jansson's malloc and free
- * of each was a tenth of a full build's CPU.  jansson's allocator has no
- * context, so it serves the calling thread's page_json while one is set
- * (render_page_and_history), else the heap; no value made there outlives
- * the page.  An arena past PAGE_JSON_MAX grows no more (the rest come from
- * the heap): a history of thousands of revisions stays within bounds.
+ * of each were some 5% of a full build's instructions.  jansson's
+ * allocator has no context, so it serves the calling thread's page_json
+ * while one is set (render_page_and_history), else the heap; no value
+ * made there outlives the page.  An arena past PAGE_JSON_MAX grows no
+ * more (the rest come from the heap): a history of thousands of
+ * revisions stays within bounds.
  * page_json is the one global here, per thread, for the same reason as
  * markdown.c's current_arena. */
 #define PAGE_JSON_MAX (8u << 20)
