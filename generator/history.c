@@ -556,7 +556,12 @@ struct plan {
 	size_t *first;          /* per seq: its first change in ch; first[norder] = nch */
 	struct planner planners[PLANNERS_MAX];
 	int nplanners;
+	int opened;             /* the planners beyond the first were tried */
 };
+
+/* A depth of fewer pairs is not worth a thread, nor a second handle on
+ * the repository (a small site's history never opens one). */
+#define PLAN_SPLIT_MIN 64
 
 static uint32_t plan_dir(struct plan *pl, const char *path)
 {
@@ -779,12 +784,6 @@ static int plan_diff(struct walk *w, struct plan *pl, int jobs)
 	pthread_mutex_init(&pl->lock, NULL);
 	pl->nplanners = 1;
 	pl->planners[0] = (struct planner){ .pl = pl, .odb = w->odb };
-	for (int k = 1; k < jobs && k < PLANNERS_MAX; k++) {
-		pl->planners[k] = (struct planner){ .pl = pl };
-		if (planner_open(&pl->planners[k], w->repo) < 0)
-			break;
-		pl->nplanners = k + 1;
-	}
 	uint32_t root = plan_dir(pl, "");
 	for (size_t seq = 0; seq < pl->norder; seq++) {
 		const struct node *n = &w->nodes[pl->order[seq]];
@@ -818,8 +817,14 @@ static int plan_diff(struct walk *w, struct plan *pl, int jobs)
 		if (!pl->nitems)
 			break;
 		qsort(pl->items, pl->nitems, sizeof(*pl->items), tpair_cmp);
-		/* a depth of a few pairs is not worth a thread */
-		int np = pl->nitems < 64 ? 1 : pl->nplanners;
+		for (int k = 1; !pl->opened && pl->nitems >= PLAN_SPLIT_MIN && k < jobs && k < PLANNERS_MAX; k++) {
+			pl->planners[k] = (struct planner){ .pl = pl };
+			if (planner_open(&pl->planners[k], w->repo) < 0)
+				break;
+			pl->nplanners = k + 1;
+		}
+		pl->opened |= pl->nitems >= PLAN_SPLIT_MIN;
+		int np = pl->nitems < PLAN_SPLIT_MIN ? 1 : pl->nplanners;
 		for (int k = 0; k < pl->nplanners; k++) {
 			size_t from = k < np ? pl->nitems * (size_t)k / (size_t)np : pl->nitems;
 			size_t to = k < np ? pl->nitems * (size_t)(k + 1) / (size_t)np : pl->nitems;

@@ -676,17 +676,23 @@ struct search_page *search_page_decode(char *data, size_t len)
 
 /* ---- postings ---- */
 
-/* A posting's digits: v = (documents skipped since the previous
- * posting) * 32 + weight, least significant digit first, a digit from
- * the upper half of ALPHABET meaning more follow.  Returns the length. */
-static size_t posting_digits(char *o, uint32_t skipped, uint32_t weight)
+/* v in ALPHABET digits, least significant first, a digit from the upper
+ * half meaning more follow (the postings' and the masks' form).  Returns
+ * the length: seven digits at most. */
+static size_t digits_of(char *o, uint32_t v)
 {
-	uint32_t v = skipped << 5 | weight;
 	size_t k = 0;
 	for (; v >= 32; v >>= 5)
 		o[k++] = ALPHABET[32 + (v & 31)];
 	o[k++] = ALPHABET[v];
 	return k;
+}
+
+/* A posting's digits: v = (documents skipped since the previous
+ * posting) * 32 + weight. */
+static size_t posting_digits(char *o, uint32_t skipped, uint32_t weight)
+{
+	return digits_of(o, skipped << 5 | weight);
 }
 
 static uint32_t weight_of(uint8_t flags, uint8_t body)
@@ -1218,11 +1224,8 @@ static long stem_suffix(const char *w, const char *st, size_t *drop)
 
 static void put_varint(struct buf *b, uint32_t v)
 {
-	while (v >= 32) {
-		buf_putc(b, ALPHABET[32 + (v & 31)]);
-		v >>= 5;
-	}
-	buf_putc(b, ALPHABET[v]);
+	char d[8];
+	buf_put(b, d, digits_of(d, v));
 }
 
 /* A word or stem placed by its key into a bucket (a prefix) of the shard
