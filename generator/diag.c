@@ -174,18 +174,24 @@ void diag_lap(int on, const char *stage, double *since)
 {
 	double t = diag_clock_ms();
 	if (on) {
-		long rss = 0;
-		FILE *f = fopen("/proc/self/statm", "r");
-		if (f && fscanf(f, "%*d %ld", &rss) != 1)
-			rss = 0;
+		/* peak memory is measured (see bench): which stage set it */
+		long rss = 0, peak = 0;
+		char line[128];
+		FILE *f = fopen("/proc/self/status", "r");
+		while (f && fgets(line, sizeof line, f)) {
+			if (!strncmp(line, "VmHWM:", 6))
+				peak = atol(line + 6);
+			else if (!strncmp(line, "VmRSS:", 6))
+				rss = atol(line + 6);
+		}
 		if (f)
 			fclose(f);
 		/* the process's CPU so far: a stage that used less than its wall
 		 * time on every core left a core idle */
 		struct timespec cpu;
 		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
-		fprintf(stderr, "%s: %.0f ms (RSS %ld MB, CPU so far %.0f ms)\n", stage, t - *since,
-			rss * 4096 / 1000000, cpu.tv_sec * 1e3 + cpu.tv_nsec / 1e6);
+		fprintf(stderr, "%s: %.0f ms (RSS %ld MB, peak %ld MB, CPU so far %.0f ms)\n", stage, t - *since,
+			rss * 1024 / 1000000, peak * 1024 / 1000000, cpu.tv_sec * 1e3 + cpu.tv_nsec / 1e6);
 	}
 	*since = t;
 }
