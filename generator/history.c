@@ -2111,6 +2111,41 @@ static void cache_save(const struct history *h, const char *path)
 	buf_free(&img);
 }
 
+static int read_state(struct history *h, git_repository *repo, struct diag *d);
+
+/* The working tree's state, read beside a walk (whose first stretch, the
+ * commit graph, keeps one core busy) through a handle of its own: a
+ * handle serves one thread at a time.  rc 1: not read (no handle), for
+ * the caller to read after the walk. */
+struct state_job {
+	struct history *h;
+	const char *site_dir;
+	struct diag *d;
+	int rc;
+};
+
+static void state_task(void *ctx)
+{
+	struct state_job *j = ctx;
+	git_repository *own = NULL;
+	j->rc = 1;
+	if (git_repository_open_ext(&own, j->site_dir, 0, NULL) == 0)
+		j->rc = read_state(j->h, own, j->d);
+	git_error_clear();
+	git_repository_free(own);
+}
+
+/* Joins a state_task (state NULL: none was started); reads the state here
+ * when it could not be read there.  0, or -1 when git could not read it
+ * (reported). */
+static int state_task_join(struct state_job *j, struct par_task *state, struct diag *d)
+{
+	if (!state)
+		return 0;
+	par_join(state);
+	return j->rc == 1 ? hist_refresh_state(j->h, d) : j->rc;
+}
+
 struct history *hist_load(const char *site_dir, struct diag *d)
 {
 	return hist_load_ex(site_dir, 1, par_default_jobs(), d);
@@ -2211,7 +2246,7 @@ struct history *hist_load_ex(const char *site_dir, int save_cache, int jobs, str
 		git_index *ix;
 		if (git_repository_index(&ix, h->repo) == 0)
 			git_index_free(ix);
-	} else if (hist_refresh_state(h, d) < 0) {
+	} else if (unborn && hist_refresh_state(h, d) < 0) {
 		return h;
 	}
 	if (unborn)
@@ -2222,9 +2257,14 @@ struct history *hist_load_ex(const char *site_dir, int save_cache, int jobs, str
 		if (cache_load(h, cache, &head) == 0) {
 			h->from_cache = 1;
 			free(cache);
+			if (!h->memo)
+				hist_refresh_state(h, d);
 			return h;
 		}
 	}
+	/* Without a memo git reads the whole state, beside the walk. */
+	struct state_job sj = { h, site_dir, d, 0 };
+	struct par_task *state = h->memo ? NULL : par_start(jobs, state_task, &sj);
 
 	w.h = h;
 	w.jobs = jobs;
@@ -2254,6 +2294,10 @@ struct history *hist_load_ex(const char *site_dir, int save_cache, int jobs, str
 		goto fail;
 	finish(&w);
 	walk_free(&w);
+	if (state_task_join(&sj, state, d) < 0) {
+		free(cache);
+		return h;
+	}
 	reopen(h, site_dir);
 	if (cache && save_cache)
 		cache_save(h, cache);
@@ -2261,6 +2305,7 @@ struct history *hist_load_ex(const char *site_dir, int save_cache, int jobs, str
 	return h;
 fail:
 	report_git(d, "cannot read the history");
+	state_task_join(&sj, state, d);
 	walk_free(&w);
 	history_clear_files(h);
 	free(cache);
@@ -2290,23 +2335,27 @@ struct history *hist_reload(struct history *old, const char *site_dir, struct di
 
 int hist_refresh_state(struct history *h, struct diag *d)
 {
+	smap_free(&h->dirty, 1);
+	return h->repo ? read_state(h, h->repo, d) : 0;
+}
+
+/* Which sources git sees changed, read through repo: h's own handle, or
+ * (beside a walk, which reads through h's) one of its own. */
+static int read_state(struct history *h, git_repository *repo, struct diag *d)
+{
 	git_status_list *list = NULL;
 	git_status_options opts;
 	char *spec = NULL;
 	int rc = 0;
 
 	git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
-
-	smap_free(&h->dirty, 1);
-	if (!h->repo)
-		return 0;
 	spec = xasprintf("%scontent", h->prefix);
 	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 	/* literal: a site folder may be called "docs [v2]" */
 	opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES | GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH;
 	opts.pathspec.strings = &spec;
 	opts.pathspec.count = 1;
-	if ((rc = git_status_list_new(&list, h->repo, &opts)) < 0) {
+	if ((rc = git_status_list_new(&list, repo, &opts)) < 0) {
 		report_git(d, "cannot read the working tree's state");
 		goto fail;
 	}

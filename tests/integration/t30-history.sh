@@ -91,6 +91,21 @@ contains "staged changes are uncommitted changes" "$M" "changes that are not com
 commit "2026-05-01T13:00:00+00:00" "Sam Okafor" "Staged words"
 state "read whole" "a new HEAD has git read the whole state"
 lacks "a committed article is clean" "$M" "changes that are not committed"
+# A new HEAD has the history walked, and git reads the working tree's
+# state beside the walk: work left uncommitted is still seen, and the
+# walk is saved for the next build.
+echo "Committed words." >> "$S/content/guide/monitoring.md"
+commit "2026-05-02T09:00:00+00:00" "Sam Okafor" "More words"
+echo "Left uncommitted." >> "$S/content/guide/other.md"
+rm -f "$S"/.git/quire/status-v1-*.bin
+n=$(QUIRE_TIMINGS=1 "$QUIRE" build -s "$S" 2>&1 | grep -c '^history: ')
+check "a new HEAD has the history walked" test "$n" = 1
+contains "the state read beside the walk sees uncommitted work" "$S/public/guide/other.html" "changes that are not committed"
+lacks "and sees the committed article clean" "$M" "changes that are not committed"
+check "the walk is saved when the build ends" sh -c "ls '$S'/.git/quire/history-v*.bin"
+n=$(QUIRE_TIMINGS=1 "$QUIRE" build -s "$S" 2>&1 | grep -c '^history (from cache): ')
+check "and the next build reads it from there" test "$n" = 1
+git -C "$S" checkout -q -- .
 sleep 2.2
 run "$S" build
 for f in "$S"/.git/quire/status-v1-*.bin; do printf 'x' >> "$f"; done
