@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <git2.h>
+
 #include "buf.h"
 #include "diag.h"
 #include "history.h"
@@ -1066,6 +1068,11 @@ static void a_history_read_on_two_threads_is_the_one_read_on_one(void)
 
 int main(void)
 {
+	/* Held for the whole run, as quire's main does: each history takes
+	 * and drops a reference, and the last one dropped tears libgit2 down
+	 * (its TLS set-up is most of a start-up), which the cache test's
+	 * thousands of parses would otherwise pay for each time. */
+	git_libgit2_init();
 	RUN(revisions_are_counted_per_file_with_authors_dates_and_messages);
 	RUN(renamed_article_keeps_its_full_history_and_is_reported_as_moved);
 	RUN(moved_path_that_is_an_article_again_gets_no_redirect);
@@ -1091,5 +1098,6 @@ int main(void)
 	RUN(reload_keeps_the_history_until_a_commit_changes_head);
 	RUN(site_in_a_subfolder_has_its_own_cache);
 	RUN(a_history_read_on_two_threads_is_the_one_read_on_one);
+	git_libgit2_shutdown();
 	UNIT_END();
 }
