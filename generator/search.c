@@ -256,6 +256,7 @@ static void put_js_cstr(struct buf *b, const char *s)
 struct strtab {
 	char **str;
 	uint32_t *hash; /* of each string, to skip most comparisons */
+	uint32_t *len;  /* of each string */
 	size_t n, cap;
 	uint32_t *slot; /* id + 1; 0 is empty */
 	size_t nslot;
@@ -280,8 +281,7 @@ static long strtab_find_hashed(const struct strtab *t, const char *s, size_t n, 
 		uint32_t v = t->slot[i];
 		if (!v)
 			return -1;
-		if (t->hash[v - 1] == h && strncmp(t->str[v - 1], s, n) == 0 &&
-		    t->str[v - 1][n] == '\0')
+		if (t->hash[v - 1] == h && t->len[v - 1] == n && memcmp(t->str[v - 1], s, n) == 0)
 			return (long)(v - 1);
 	}
 }
@@ -315,7 +315,9 @@ static uint32_t strtab_intern(struct strtab *t, const char *s, size_t n, int *ad
 		t->cap = t->cap ? t->cap * 2 : 256;
 		t->str = xrealloc(t->str, t->cap * sizeof *t->str);
 		t->hash = xrealloc(t->hash, t->cap * sizeof *t->hash);
+		t->len = xrealloc(t->len, t->cap * sizeof *t->len);
 	}
+	t->len[t->n] = (uint32_t)n;
 	t->str[t->n] = t->arena ? arena_strndup(t->arena, s, n) : xstrndup(s, n);
 	t->hash[t->n++] = h;
 	if (t->n * 2 > t->nslot) {
@@ -337,6 +339,7 @@ static void strtab_free(struct strtab *t)
 		free(t->str[i]);
 	free(t->str);
 	free(t->hash);
+	free(t->len);
 	free(t->slot);
 }
 
@@ -477,6 +480,18 @@ static void page_word(struct search_page *pg, const struct buf *tok, int field)
 
 /* Splits text into lower-cased words (tok: scratch) and records each
  * under field. */
+/* A byte of an ASCII word, lower-cased; 0 for any other byte. */
+#define LETTER(c) [c] = c, [c - 32] = c
+static const unsigned char word_byte[256] = {
+	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+	['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+	LETTER('a'), LETTER('b'), LETTER('c'), LETTER('d'), LETTER('e'), LETTER('f'), LETTER('g'),
+	LETTER('h'), LETTER('i'), LETTER('j'), LETTER('k'), LETTER('l'), LETTER('m'), LETTER('n'),
+	LETTER('o'), LETTER('p'), LETTER('q'), LETTER('r'), LETTER('s'), LETTER('t'), LETTER('u'),
+	LETTER('v'), LETTER('w'), LETTER('x'), LETTER('y'), LETTER('z'),
+};
+#undef LETTER
+
 static void index_text(struct search_page *pg, struct buf *tok, const char *text, int field)
 {
 	const unsigned char *p = (const unsigned char *)text;
@@ -492,10 +507,10 @@ static void index_text(struct search_page *pg, struct buf *tok, const char *text
 	char *w = tok->ptr;
 	size_t n = 0;
 	for (;;) {
-		unsigned a = *p++, low = a | 32;
-		if (low - 'a' < 26 || a - '0' < 10) {
+		unsigned a = *p++, lc = word_byte[a];
+		if (lc) {
 			if (n <= MAX_WORD_BYTES)
-				w[n++] = (char)(low - 'a' < 26 ? low : a);
+				w[n++] = (char)lc;
 			continue;
 		}
 		if (a >= 0x80) {
@@ -649,6 +664,7 @@ struct search_page *search_page_decode(char *data, size_t len)
 	pg->body = xmalloc(pg->cap);
 	pg->words.str = xmalloc(pg->cap * sizeof *pg->words.str);
 	pg->words.hash = xmalloc(pg->cap * sizeof *pg->words.hash);
+	pg->words.len = xmalloc(pg->cap * sizeof *pg->words.len);
 	for (uint32_t id = 0; id < n; id++) {
 		pg->flags[id] = (uint8_t)data[off++];
 		pg->body[id] = (uint8_t)data[off++];
@@ -662,6 +678,7 @@ struct search_page *search_page_decode(char *data, size_t len)
 		}
 		pg->words.str[id] = data + off;
 		pg->words.hash[id] = hash_bytes(w, wn);
+		pg->words.len[id] = (uint32_t)wn;
 		pg->words.n = id + 1;
 		off += wn + 1;
 	}

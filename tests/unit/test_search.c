@@ -183,6 +183,12 @@ static void words_are_lowercased_runs_and_overlong_ones_are_dropped(void)
 	page_words(body, &got);
 	CHECK_STR(got.ptr, "caf\xC3\xA9 2024 strasse \xC3\xA9" "cole "
 			   "xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa end\xC3\xA9 ");
+	/* every ASCII letter in both cases and every digit; the characters
+	 * either side of each range end a word */
+	buf_reset(&got);
+	page_words("ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz 0123456789 "
+		   "a@b[c`d{e/f:g\x7Fh\x01i", &got);
+	CHECK_STR(got.ptr, "abcdefghijklmnopqrstuvwxyz 0123456789 a b c d e f g h i ");
 	buf_free(&got);
 }
 
