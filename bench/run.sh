@@ -88,7 +88,7 @@ chmod +x "$ASIDE"
 # given a minute, they no longer count (BENCH_SETTLE=0 skips the wait). A bench deletes its own
 # outputs when it ends (some 300,000 files at 10k), and for six minutes after that every file
 # created in an inode table block that holds one of them counts it as freshly freed (ext4 gives a
-# block it has just written 300 s more): the 10k full build then took 9 to 13 s instead of 5.9 s.
+# block it has just written 300 s more): the 10k full build then took up to 13 s instead of 6 s.
 # So a run started within that window of the last one waits it out.
 sync
 settle=${BENCH_SETTLE:-60}
