@@ -478,8 +478,6 @@ static void page_word(struct search_page *pg, const struct buf *tok, int field)
 		pg->body[id]++;
 }
 
-/* Splits text into lower-cased words (tok: scratch) and records each
- * under field. */
 /* A byte of an ASCII word, lower-cased; 0 for any other byte. */
 #define LETTER(c) [c] = c, [c - 32] = c
 static const unsigned char word_byte[256] = {
@@ -492,6 +490,8 @@ static const unsigned char word_byte[256] = {
 };
 #undef LETTER
 
+/* Splits text into lower-cased words (tok: scratch) and records each
+ * under field. */
 static void index_text(struct search_page *pg, struct buf *tok, const char *text, int field)
 {
 	const unsigned char *p = (const unsigned char *)text;
@@ -643,7 +643,7 @@ void search_page_encode(const struct search_page *pg, struct buf *b)
 		buf_putc(b, (char)pg->body[id]);
 	}
 	for (size_t id = 0; id < pg->words.n; id++)
-		buf_put(b, pg->words.str[id], strlen(pg->words.str[id]) + 1);
+		buf_put(b, pg->words.str[id], pg->words.len[id] + 1);
 }
 
 struct search_page *search_page_decode(char *data, size_t len)
@@ -760,7 +760,7 @@ static uint32_t stem_id(struct search_index *s, const char *st, size_t n)
 static void add_word_of(struct search_index *s, const struct search_page *pg, size_t id)
 {
 	const char *w = pg->words.str[id];
-	size_t n = strlen(w);
+	size_t n = pg->words.len[id];
 	uint32_t sid, doc = (uint32_t)s->ndocs - 1;
 	long wid;
 	struct postings *pl;
