@@ -301,6 +301,34 @@ for size in sizes:
         print("\nOutput: " + "; ".join(notes) + ".")
     if hist is None:
         print("quire does not print its history extraction time yet, so that row is left out.")
+    # The targets of the speed issue (#10), set for 10,000 articles on 2 cores, checked
+    # against this run: each with the Hugo layout named, the minimal one first.
+    def ok(*ks):
+        return all(rows.get(k) and "n" in rows[k] for k in ks)
+    targets = []
+    if ok("quire-incr", "quire-full"):
+        v = rows["quire-incr"]["wall"] / rows["quire-full"]["wall"]
+        targets.append(("rebuild after one edit ≤ 5% of the full build", "%.2f%%" % (100 * v), v <= 0.05))
+    for key, what, limit, refs in (("quire-off", "history off", 0.15, ("hugo", "hugo-eq")),
+                                   ("quire-full", "full history", 0.5, ("hugo-git", "hugo-eq-git"))):
+        for ref, layout in zip(refs, ("minimal layout", "layout like quire's")):
+            if ok(key, ref):
+                v = rows[key]["wall"] / rows[ref]["wall"]
+                targets.append(("%s ≤ %.2f× Hugo%s (%s)" % (what, limit, " with git info" if "git" in ref else "",
+                                layout), "%.2f×" % v, v <= limit))
+    for key, ref in (("quire-off", "hugo"), ("quire-full", "hugo-git"), ("quire-incr", "hugo-git")):
+        if ok(key, ref):
+            v = rows[key]["rss"] / rows[ref]["rss"]
+            targets.append(("peak RSS of %s ≤ 0.2× Hugo's" % key, "%.2f×" % v, v <= 0.2))
+    if hist is not None and ok("gitlog"):
+        v = hist / rows["gitlog"]["wall"]
+        targets.append(("history extraction ≤ 1.5× the git log floor", "%.2f×" % v, v <= 1.5))
+    if targets and int(size) >= 10000:
+        print("\nTargets (set for 10,000 articles on 2 cores; ratios from this one run):\n")
+        print("| target | this run | met |")
+        print("|---|---:|---|")
+        for what, v, met in targets:
+            print("| %s | %s | %s |" % (what, v, "yes" if met else "**no**"))
 EOF
 
 # Pathological Markdown (cmark's own suite and the cmark-gfm advisories):
