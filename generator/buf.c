@@ -248,6 +248,27 @@ int utf8_is_valid(const char *s, size_t n)
 	return 1;
 }
 
+char *utf8_valid_dup(const char *s, size_t n)
+{
+	if (utf8_is_valid(s, n))
+		return xstrndup(s, n);
+	struct buf b = BUF_INIT;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t run = 0, i = 0;
+	while (i < n) {
+		size_t len = p[i] < 0x80 ? 1 : utf8_seq_ok(p + i, n - i);
+		if (len) {
+			i += len;
+			continue;
+		}
+		buf_put(&b, s + run, i - run);
+		buf_puts(&b, "\xEF\xBF\xBD");
+		run = ++i;
+	}
+	buf_put(&b, s + run, n - run);
+	return buf_detach(&b);
+}
+
 uint64_t str_hash(const char *s, size_t n)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;

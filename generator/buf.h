@@ -68,6 +68,10 @@ void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
  * surrogates or code points past U+10FFFF (jansson's rule); runs of ASCII
  * are checked eight bytes at a time. */
 int utf8_is_valid(const char *s, size_t n);
+/* A NUL-terminated copy of s (n bytes) in which each byte that
+ * starts no valid sequence is U+FFFD: text from outside (git history)
+ * made safe to show.  Caller frees. */
+char *utf8_valid_dup(const char *s, size_t n);
 
 void buf_put_html(struct buf *b, const char *s, size_t n);
 void buf_puts_html(struct buf *b, const char *s);

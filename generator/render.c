@@ -122,6 +122,23 @@ static void set_own(json_t *o, const char *k, char *v)
 	free(v);
 }
 
+/* Text quire made valid UTF-8 itself, so not checked again: most of the
+ * bytes a context holds are such HTML. */
+static void set_valid(json_t *o, const char *k, const char *v)
+{
+	json_object_set_new(o, k, json_stringn_nocheck(v, strlen(v)));
+}
+
+/* A page's HTML as Markdown renders it is valid UTF-8 (cmark replaces
+ * bad bytes; sources are checked, hook pages' HTML too).  A Lua filter
+ * may put any bytes in it, so then it is checked. */
+static void set_html(const struct render_env *e, json_t *o, const char *html)
+{
+	if (e->html_plain)
+		set_valid(o, "content", html);
+	else
+		set_str(o, "content", html);
+}
 
 /* ---- the site's shape ------------------------------------------------ */
 
@@ -721,7 +738,7 @@ static json_t *page_ctx(const struct render_env *e, int i, const char *from, con
 	set_str(c, "summary", page_str(p, "summary"));
 	set_str(c, "description", page_str(p, "summary"));
 	set_own(c, "url", site_rel_url(from, p->out));
-	set_str(c, "content", html ? html : p->html ? p->html : "");
+	set_html(e, c, html ? html : p->html ? p->html : "");
 	json_object_set_new(c, "tags", tag_list(p, from));
 	json_object_set_new(c, "toc", toc(p));
 	json_object_set(c, "params", json_object_get(p->data, "params"));
@@ -923,9 +940,9 @@ static void version_load(struct render_env *e, const struct hist_rev *rv, struct
 			buf_reset(&memo->yaml);
 			buf_put(&memo->yaml, yaml, parts.yaml_len);
 		}
-		v->body = xstrndup(text + parts.body_off, len - parts.body_off);
+		v->body = utf8_valid_dup(text + parts.body_off, len - parts.body_off);
 	} else {
-		v->body = xstrndup(text, len);
+		v->body = utf8_valid_dup(text, len);
 	}
 	diag_free(quiet);
 	free(text);
@@ -1096,7 +1113,7 @@ static void render_revision(struct render_env *e, int i, const struct hist_file 
 	if (!*art)
 		*art = page_ctx(e, i, p->out, "");
 	json_t *c = json_copy(*art);
-	set_str(c, "content", past->html ? past->html : "");
+	set_html(e, c, past->html ? past->html : "");
 	if (past->title)
 		set_str(c, "title", past->title);
 	json_object_set_new(c, "toc", toc_decode(past->toc));
@@ -1262,8 +1279,9 @@ static void render_history(struct render_env *e, size_t i, json_t *art)
 				if (e->cache && !vs[k].failed && !(older && older->failed))
 					put_strs(e, &dk, 0, md, 2);
 			}
-			set_str(r, "meta_html", meta);
-			set_str(r, "diff_html", diff);
+			/* revdiff writes bad bytes as U+FFFD */
+			set_valid(r, "meta_html", meta);
+			set_valid(r, "diff_html", diff);
 			set_str(r, "anchor", rv->id);
 			free(meta);
 			free(diff);

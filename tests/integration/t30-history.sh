@@ -245,3 +245,23 @@ status_is "an article of 7.5 MB with two versions builds" "$RC" 0
 contains "its page is whole" "$S/public/long.html" "A paragraph added later."
 set -- $(git -C "$S" rev-list --reverse HEAD | cut -c1-10)
 contains "and so is its past version" "$S/public/long.rev-$1.html" "The last paragraph of the first version."
+
+# A past version in another encoding (the working copy is checked, history
+# is not): its page and the diff show U+FFFD for the bad bytes, and every
+# page stays valid UTF-8 (quire does not check the HTML it made again).
+site latin
+git -C "$S" init -q -b main
+page "$S" cafe.md "Cafe" 'Caf\351 au lait, the old way.'
+commit "2026-03-01T00:00:00Z" "X Y" "latin-1"
+page "$S" cafe.md "Cafe" 'Café au lait, the new way.'
+commit "2026-03-02T00:00:00Z" "X Y" "utf-8"
+run "$S" build
+status_is "a history with a past version that is not UTF-8 builds" "$RC" 0
+set -- $(git -C "$S" rev-list --reverse HEAD | cut -c1-10)
+contains "the past version shows U+FFFD for the bad byte" "$S/public/cafe.rev-$1.html" "Caf$(printf '\357\277\275') au lait, the old way."
+contains "so does the diff on the history page" "$S/public/cafe.history.html" "<del>Caf$(printf '\357\277\275')"
+check "and every page is valid UTF-8" python3 -c "
+import pathlib, sys
+for f in pathlib.Path(sys.argv[1]).rglob('*.html'):
+    f.read_bytes().decode('utf-8')
+" "$S/public"

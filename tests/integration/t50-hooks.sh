@@ -128,6 +128,24 @@ run "$S" build
 status_is "a link created by a filter is checked: a broken one fails the build" "$RC" 1
 contains "the broken filter-made link is reported on the article" "$ERR" "content/rights/speech.md"
 
+# A filter's raw HTML (let through where the site allows raw HTML) may hold
+# bytes that are not UTF-8: the page is then checked and made valid.
+site fu
+printf 'markdown:\n  unsafe_html: true\n' >> "$S/site.yml"
+page "$S" a.md "Alpha" "Body with a word."
+script "$S" 20-filter '-- a filter that puts bytes that are not UTF-8 into the HTML
+quire.filter{
+  text = function(t)
+    if t.literal:find("Body with", 1, true) then
+      return { html = "<b>caf\xe9</b>" }
+    end
+  end,
+}'
+run "$S" build
+status_is "a filter's raw HTML that is not UTF-8 still builds" "$RC" 0
+contains "its bad bytes are replaced" "$S/public/a.html" "<b>caf?</b>"
+check "and the page is valid UTF-8" python3 -c "import sys; open(sys.argv[1], 'rb').read().decode('utf-8')" "$S/public/a.html"
+
 # ---- log and print ------------------------------------------------------
 site lg
 page "$S" a.md "Alpha" "Text."

@@ -57,6 +57,30 @@ static void utf8_check_finds_a_bad_byte_deep_in_ascii(void)
 	CHECK(!utf8_is_valid(s, 42));
 }
 
+/* Text from git history is made valid before it is shown: each byte that
+ * starts no valid sequence becomes U+FFFD, valid sequences stay, and every
+ * two-byte input comes out as what jansson accepts. */
+static void utf8_valid_dup_replaces_each_bad_byte(void)
+{
+	char *v = utf8_valid_dup("caf\xE9 \xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 \xC0\xAF \xED\xA0\x80 end\xE2\x82", 29);
+	CHECK_STR(v, "caf\xEF\xBF\xBD \xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 \xEF\xBF\xBD\xEF\xBF\xBD "
+		     "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD end\xEF\xBF\xBD\xEF\xBF\xBD");
+	free(v);
+	v = utf8_valid_dup("plain", 5);
+	CHECK_STR(v, "plain");
+	free(v);
+	size_t bad = 0;
+	unsigned char s[2];
+	for (unsigned a = 1; a < 256; a++)
+		for (unsigned b = 1; b < 256; b++) {
+			s[0] = (unsigned char)a, s[1] = (unsigned char)b;
+			char *w = utf8_valid_dup((const char *)s, 2);
+			bad += !jansson_accepts((const unsigned char *)w, strlen(w));
+			free(w);
+		}
+	CHECK(bad == 0);
+}
+
 /* buf_printf formats in place when the result fits and again when it
  * does not: at every length around the room a buffer has, appended text
  * is what snprintf gives. */
@@ -174,6 +198,7 @@ static void integers_are_written_little_endian(void)
 
 int main(void)
 {
+	RUN(utf8_valid_dup_replaces_each_bad_byte);
 	RUN(str_hash_is_fnv1a);
 	RUN(integers_are_written_little_endian);
 	RUN(decimals_are_what_printf_writes);
