@@ -354,13 +354,21 @@ static void shape_free(struct shape *sh, size_t n)
 
 /* ---- contexts -------------------------------------------------------- */
 
+/* Sets k to the page's own string value of that name, shared, not
+ * copied: the values the lists of other pages show most. */
+static void set_field(json_t *o, const char *k, const struct page *p)
+{
+	json_t *v = json_object_get(p->data, k);
+	json_object_set_new(o, k, json_is_string(v) ? json_incref(v) : json_string(""));
+}
+
 static json_t *page_ref(const struct site *s, const char *from, int i)
 {
 	const struct page *p = s->pages[i];
 	json_t *o = json_object();
-	set_str(o, "title", page_title(p));
+	set_field(o, "title", p);
 	set_own(o, "url", site_rel_url(from, p->out));
-	set_str(o, "summary", page_str(p, "summary"));
+	set_field(o, "summary", p);
 	return o;
 }
 
