@@ -1259,6 +1259,12 @@ static void render_history(struct render_env *e, size_t i, json_t *art)
 	json_object_set_new(c, "breadcrumbs", breadcrumbs(e, out, (int)i));
 	json_object_set_new(c, "truncated", json_boolean(hf->truncated));
 	json_t *list = json_array();
+	/* The article's context lists the same revisions, with URLs from the
+	 * same folder: each entry is copied from there (its strings shared),
+	 * not made again. */
+	json_t *made = art ? json_object_get(art, "history") : NULL;
+	if (json_array_size(made) != hf->n)
+		made = NULL;
 	/* Each revision is compared with the one before it (the next in the
 	 * newest-first list). */
 	struct version *vs = NULL;
@@ -1266,7 +1272,7 @@ static void render_history(struct render_env *e, size_t i, json_t *art)
 		const struct hist_rev *rv = &hf->revs[k];
 		uint32_t flag;
 		if (!hist_done) {
-			json_t *r = rev_json(p, rv, out);
+			json_t *r = made ? json_copy(json_array_get(made, k)) : rev_json(p, rv, out);
 			char *md[2] = { NULL, NULL }, *meta, *diff;
 			struct cache_key dk;
 			if (e->cache)
