@@ -34,6 +34,7 @@ enum node_type {
 struct name {
 	char *raw;
 	char *parts;
+	size_t len0; /* of the first part: most lookups are of one part */
 	int nparts;
 	int scoped;
 };
@@ -199,6 +200,7 @@ static int parse_name(struct parser *p, size_t tag, const char *s, size_t n,
 	out->raw = xstrndup(s, n);
 	if (n == 1 && s[0] == '.') {
 		out->parts = xstrdup("");
+		out->len0 = 0;
 		return 0;
 	}
 	size_t skip = 0;
@@ -219,6 +221,7 @@ static int parse_name(struct parser *p, size_t tag, const char *s, size_t n,
 		out->parts[i] = '\0';
 		out->nparts++;
 	}
+	out->len0 = strlen(out->parts);
 	if (bad) {
 		perr(p, tag, "malformed dotted name '%.*s'", (int)n, s);
 		free(out->raw);
@@ -337,6 +340,7 @@ static void compile_tag(struct parser *p, char type, size_t tag, size_t a,
 		/* A partial's name is one key, not a dotted path. */
 		free(nm.parts);
 		nm.parts = xstrdup(nm.raw);
+		nm.len0 = strlen(nm.parts);
 		nm.nparts = 1;
 		nm.scoped = 0;
 		nd = add_node(p->t, NODE_PARTIAL);
@@ -785,10 +789,10 @@ static json_t *lookup(const struct render *r, const struct name *nm)
 	if (nm->nparts == 0)
 		return r->stack[r->n - 1];
 	if (nm->scoped) {
-		v = json_object_get(r->stack[r->n - 1], part);
+		v = json_object_getn(r->stack[r->n - 1], part, nm->len0);
 	} else {
 		for (size_t i = r->n; i-- > 0;) {
-			v = json_object_get(r->stack[i], part);
+			v = json_object_getn(r->stack[i], part, nm->len0);
 			if (v)
 				break;
 		}
