@@ -210,8 +210,10 @@ static char *normalise(const char *dir, const char *path, size_t n)
 		}
 	}
 	struct buf full = BUF_INIT;
-	if (*dir)
-		buf_printf(&full, "%s/", dir);
+	if (*dir) {
+		buf_puts(&full, dir);
+		buf_putc(&full, '/');
+	}
 	buf_puts(&full, buf_cstr(&raw));
 	buf_free(&raw);
 
@@ -238,8 +240,11 @@ static char *normalise(const char *dir, const char *path, size_t n)
 		parts[np++] = tok;
 	}
 	struct buf out = BUF_INIT;
-	for (size_t i = 0; ok && i < np; i++)
-		buf_printf(&out, "%s%s", i ? "/" : "", parts[i]);
+	for (size_t i = 0; ok && i < np; i++) {
+		if (i)
+			buf_putc(&out, '/');
+		buf_puts(&out, parts[i]);
+	}
 	free(parts);
 	buf_free(&full);
 	if (!ok) {

@@ -559,12 +559,16 @@ static void rewrite_heading(struct md_doc *doc, cmark_node *h, const char *bare_
 	int level = cmark_node_get_heading_level(h);
 	char *id = xasprintf("%s%s", doc->id_prefix ? doc->id_prefix : "", bare_id);
 	struct buf open = BUF_INIT, close = BUF_INIT;
-	buf_printf(&open, "<h%d id=\"", level);
+	buf_puts(&open, "<h");
+	buf_put_dec(&open, (unsigned long long)level);
+	buf_puts(&open, " id=\"");
 	put_attr(&open, id);
 	buf_puts(&open, "\">");
 	buf_puts(&close, "<a class=\"heading-anchor\" href=\"#");
 	put_attr(&close, id);
-	buf_printf(&close, "\" aria-label=\"Link to this section\">#</a></h%d>", level);
+	buf_puts(&close, "\" aria-label=\"Link to this section\">#</a></h");
+	buf_put_dec(&close, (unsigned long long)level);
+	buf_putc(&close, '>');
 	cmark_node *cb = md_node_new(CMARK_NODE_CUSTOM_BLOCK);
 	cmark_node_set_on_enter(cb, open.ptr);
 	cmark_node_set_on_exit(cb, close.ptr);
@@ -746,7 +750,8 @@ static void render_in(struct md_doc *doc, md_link_fn fn, void *ctx, char **html,
 static void put_placeholder(struct buf *b, char kind, size_t i)
 {
 	buf_puts(b, PH);
-	buf_printf(b, "%c%zu", kind, i);
+	buf_putc(b, kind);
+	buf_put_dec(b, i);
 	buf_puts(b, PH);
 }
 

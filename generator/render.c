@@ -516,10 +516,19 @@ static json_t *toc_of(const struct heading *hs, size_t n)
 static char *toc_encode(const struct heading *hs, size_t n)
 {
 	struct buf b = BUF_INIT;
-	for (size_t i = 0, any = has_toc(hs, n); any && i < n; i++)
-		if (in_toc(&hs[i]))
-			buf_printf(&b, "%d%zu:%s%zu:%s", hs[i].level, strlen(hs[i].id), hs[i].id, strlen(hs[i].text),
-				   hs[i].text);
+	for (size_t i = 0, any = has_toc(hs, n); any && i < n; i++) {
+		if (!in_toc(&hs[i]))
+			continue;
+		/* level, then id and text each as length:bytes */
+		size_t il = strlen(hs[i].id), tl = strlen(hs[i].text);
+		buf_put_dec(&b, (unsigned long long)hs[i].level);
+		buf_put_dec(&b, il);
+		buf_putc(&b, ':');
+		buf_put(&b, hs[i].id, il);
+		buf_put_dec(&b, tl);
+		buf_putc(&b, ':');
+		buf_put(&b, hs[i].text, tl);
+	}
 	return buf_detach(&b);
 }
 

@@ -862,20 +862,29 @@ static void flush_skip(struct buf *out, size_t *pending)
 {
 	if (*pending == 0)
 		return;
-	if (*pending == 1)
+	if (*pending == 1) {
 		buf_puts(out, "<p class=\"diff-skip\">\xE2\x80\xA6 1 unchanged paragraph \xE2\x80\xA6</p>\n");
-	else
-		buf_printf(out, "<p class=\"diff-skip\">\xE2\x80\xA6 %zu unchanged paragraphs \xE2\x80\xA6</p>\n",
-			   *pending);
+	} else {
+		buf_puts(out, "<p class=\"diff-skip\">\xE2\x80\xA6 ");
+		buf_put_dec(out, *pending);
+		buf_puts(out, " unchanged paragraphs \xE2\x80\xA6</p>\n");
+	}
 	*pending = 0;
 }
 
 static void put_whole(struct buf *out, const char *cls, const char *tag,
 		      const struct tok *blk)
 {
-	buf_printf(out, "<div class=\"diff-block %s\"><%s>", cls, tag);
+	/* (appended piece by piece: a diff has many, and printf is slow) */
+	buf_puts(out, "<div class=\"diff-block ");
+	buf_puts(out, cls);
+	buf_puts(out, "\"><");
+	buf_puts(out, tag);
+	buf_putc(out, '>');
 	put_text(out, blk->s, blk->len);
-	buf_printf(out, "</%s></div>\n", tag);
+	buf_puts(out, "</");
+	buf_puts(out, tag);
+	buf_puts(out, "></div>\n");
 }
 
 void revdiff_body(const char *old_md, const char *new_md, struct buf *out)
