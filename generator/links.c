@@ -279,10 +279,13 @@ static void link_to_page(struct links_ctx *c, int t, const char *anchor, int lin
 			tp->src ? tp->src : tp->key, anchor);
 	}
 	char *rel = site_rel_url(c->out_path, tp->out);
-	if (anchor && *anchor)
-		res->href = xasprintf("%s#%s", rel, anchor);
-	else
+	if (anchor && *anchor) {
+		char *hash = xstrcat(rel, "#");
+		res->href = xstrcat(hash, anchor);
+		free(hash);
+	} else {
 		res->href = xstrdup(rel);
+	}
 	free(rel);
 	res->title = xstrdup(page_title(tp));
 	add_target(c, t);

@@ -557,7 +557,7 @@ static void put_attr(struct buf *b, const char *s)
 static void rewrite_heading(struct md_doc *doc, cmark_node *h, const char *bare_id)
 {
 	int level = cmark_node_get_heading_level(h);
-	char *id = xasprintf("%s%s", doc->id_prefix ? doc->id_prefix : "", bare_id);
+	char *id = xstrcat(doc->id_prefix ? doc->id_prefix : "", bare_id);
 	struct buf open = BUF_INIT, close = BUF_INIT;
 	buf_puts(&open, "<h");
 	buf_put_dec(&open, (unsigned long long)level);

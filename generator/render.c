@@ -801,7 +801,7 @@ static void add_has_flags(json_t *ctx)
 	json_t *flags = json_object();
 	json_object_foreach(ctx, key, v) {
 		if (json_is_array(v) && json_array_size(v)) {
-			char *k = xasprintf("has_%s", key);
+			char *k = xstrcat("has_", key);
 			json_object_set_new(flags, k, json_true());
 			free(k);
 		}
