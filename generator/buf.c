@@ -204,9 +204,11 @@ char *buf_detach(struct buf *b)
 	return p;
 }
 
-static size_t utf8_seq_ok(const unsigned char *p, size_t n)
+size_t utf8_seq(const unsigned char *p, size_t n)
 {
 	unsigned char c = p[0];
+	if (c < 0x80)
+		return 1;
 	size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 :
 		     c >= 0xF0 && c <= 0xF4 ? 4 : 0;
 	if (!len || len > n)
@@ -240,7 +242,7 @@ int utf8_is_valid(const char *s, size_t n)
 			i++;
 			continue;
 		}
-		size_t len = utf8_seq_ok(p + i, n - i);
+		size_t len = utf8_seq(p + i, n - i);
 		if (!len)
 			return 0;
 		i += len;
@@ -256,7 +258,7 @@ char *utf8_valid_dup(const char *s, size_t n)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t run = 0, i = 0;
 	while (i < n) {
-		size_t len = p[i] < 0x80 ? 1 : utf8_seq_ok(p + i, n - i);
+		size_t len = utf8_seq(p + i, n - i);
 		if (len) {
 			i += len;
 			continue;

@@ -68,6 +68,9 @@ void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
  * surrogates or code points past U+10FFFF (jansson's rule); runs of ASCII
  * are checked eight bytes at a time. */
 int utf8_is_valid(const char *s, size_t n);
+/* The length of the valid UTF-8 sequence at p (n > 0 bytes left; 1 for
+ * ASCII), or 0 when p starts none. */
+size_t utf8_seq(const unsigned char *p, size_t n);
 /* A NUL-terminated copy of s (n bytes) in which each byte that
  * starts no valid sequence is U+FFFD: text from outside (git history)
  * made safe to show.  Caller frees. */

@@ -280,9 +280,11 @@ static void link_to_page(struct links_ctx *c, int t, const char *anchor, int lin
 	}
 	char *rel = site_rel_url(c->out_path, tp->out);
 	if (anchor && *anchor) {
-		char *hash = xstrcat(rel, "#");
-		res->href = xstrcat(hash, anchor);
-		free(hash);
+		struct buf h = BUF_INIT;
+		buf_puts(&h, rel);
+		buf_putc(&h, '#');
+		buf_puts(&h, anchor);
+		res->href = buf_detach(&h);
 	} else {
 		res->href = xstrdup(rel);
 	}

@@ -129,9 +129,10 @@ static void set_valid(json_t *o, const char *k, const char *v)
 	json_object_set_new(o, k, json_stringn_nocheck(v, strlen(v)));
 }
 
-/* A page's HTML as Markdown renders it is valid UTF-8 (cmark replaces
- * bad bytes; sources are checked, hook pages' HTML too).  A Lua filter
- * may put any bytes in it, so then it is checked. */
+/* A page's HTML as Markdown renders it is valid UTF-8: sources are
+ * checked when read, past versions made valid (version_load), hook
+ * pages' HTML checked by the bridge.  A Lua filter may put any bytes in
+ * it, so then it is checked. */
 static void set_html(const struct render_env *e, json_t *o, const char *html)
 {
 	if (e->html_plain)
