@@ -360,7 +360,7 @@ int output_begin(struct output *o, const char *site_dir, const char *out_dir,
 {
 	memset(o, 0, sizeof *o);
 	o->jobs = jobs;
-	o->lock = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
+	o->made0 = 1024;
 	o->lock_fd = -1;
 	o->prev_fd = -1;
 	o->staging_fd = -1;
@@ -684,11 +684,33 @@ void output_set_manifest(struct output *o, char *image, size_t len)
 		o->prev[o->nprev++] = r;
 	}
 	index_build(&o->prev_ix, o->prev, o->nprev);
+	/* as many as the last build made, to start with, if none is made yet */
+	if (!atomic_load(&o->nmade) && !atomic_load(&o->made[0]))
+		o->made0 = o->nprev + o->nprev / 8 + 1024;
+}
+
+/* The slot of this build's record i (see struct output). */
+static struct output_rec *rec_slot(struct output *o, size_t i)
+{
+	size_t q = i / o->made0 + 1;
+	int k = 63 - __builtin_clzll((unsigned long long)q);
+	size_t start = o->made0 * (((size_t)1 << k) - 1);
+	struct output_rec *c = atomic_load_explicit(&o->made[k], memory_order_acquire);
+	if (!c) {
+		struct output_rec *fresh = xmalloc((o->made0 << k) * sizeof *fresh);
+		if (atomic_compare_exchange_strong_explicit(&o->made[k], &c, fresh, memory_order_acq_rel,
+							    memory_order_acquire))
+			c = fresh;
+		else
+			free(fresh); /* another thread's is there (c) */
+	}
+	return &c[i - start];
 }
 
 /* Records a file this build made: with its fingerprint and identity for
  * the manifest, or (fp NULL) only so that pruning a recycled folder keeps
- * it. */
+ * it.  Every rendering thread records tens of thousands of files: a
+ * mutex here was most of a rebuild's sleeps. */
 static void record(struct output *o, const char *rel, const uint64_t fp[2], const struct stat *st,
 		   const struct output_rec *prev)
 {
@@ -702,14 +724,30 @@ static void record(struct output *o, const char *rel, const uint64_t fp[2], cons
 		r = (struct output_rec){ r.rel, 1, { fp[0], fp[1] }, (unsigned long long)st->st_ino,
 					 (long long)st->st_size, (long long)st->st_mtim.tv_sec,
 					 (long long)st->st_mtim.tv_nsec, r.borrowed };
-	pthread_mutex_lock(&o->lock);
-	if (o->nrecs == o->caprecs) {
-		/* as many as the last build made, to start with */
-		o->caprecs = o->caprecs ? o->caprecs * 2 : o->nprev + o->nprev / 8 + 1024;
-		o->recs = xrealloc(o->recs, o->caprecs * sizeof *o->recs);
+	*rec_slot(o, atomic_fetch_add_explicit(&o->nmade, 1, memory_order_relaxed)) = r;
+}
+
+/* Gathers the records into recs, once no thread adds any: the common
+ * case, one chunk, is taken as it is. */
+static void gather(struct output *o)
+{
+	size_t n = atomic_load(&o->nmade);
+	struct output_rec *first = atomic_load(&o->made[0]);
+	if (n <= o->made0) {
+		o->recs = first;
+	} else {
+		o->recs = xmalloc(n * sizeof *o->recs);
+		for (size_t i = 0; i < n; i++)
+			o->recs[i] = *rec_slot(o, i);
+		free(first);
 	}
-	o->recs[o->nrecs++] = r;
-	pthread_mutex_unlock(&o->lock);
+	for (size_t k = 0; k < sizeof o->made / sizeof *o->made; k++) {
+		if (k)
+			free(atomic_load(&o->made[k]));
+		atomic_store(&o->made[k], NULL);
+	}
+	o->nrecs = n;
+	atomic_store(&o->nmade, 0);
 }
 
 static int same_file(const struct output_rec *r, const struct stat *st)
@@ -875,6 +913,8 @@ static void release(struct output *o)
 	if (o->staging_fd >= 0)
 		close(o->staging_fd);
 	o->lock_fd = o->prev_fd = o->staging_fd = -1;
+	if (!o->recs)
+		gather(o);
 	for (size_t i = 0; i < o->nrecs; i++)
 		if (!o->recs[i].borrowed)
 			free(o->recs[i].rel);
@@ -886,7 +926,7 @@ static void release(struct output *o)
 	o->recs = o->prev = NULL;
 	o->prev_image = NULL;
 	o->prev_len = 0;
-	o->nrecs = o->caprecs = o->nprev = 0;
+	o->nrecs = o->nprev = 0;
 	free(o->staging);
 	free(o->out_dir);
 	o->staging = o->out_dir = NULL;
@@ -953,6 +993,7 @@ int output_commit(struct output *o, struct buf *manifest, struct diag *d)
 {
 	if (output_write(o, OUTPUT_MARKER, "quire output folder: replaced on every build\n", 45, d) < 0)
 		goto fail;
+	gather(o);
 	/* The manifest is written out while what the build no longer makes
 	 * is pruned: both only read the records. */
 	struct manifest_job mj = { o, manifest };

@@ -7,7 +7,7 @@
 #ifndef QUIRE_OUTPUT_H
 #define QUIRE_OUTPUT_H
 
-#include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,12 +37,19 @@ struct output {
 	/* fingerprints (see output_reuse) */
 	char *prev_image;               /* the previous build's manifest */
 	size_t prev_len;
-	struct output_rec *prev, *recs; /* its records; this build's */
-	size_t nprev, nrecs, caprecs;
+	struct output_rec *prev;        /* its records */
+	size_t nprev;
+	/* This build's records, added by every rendering thread without a
+	 * lock: chunk k holds made0 << k of them, allocated by the first
+	 * thread to need it.  Gathered into recs (nrecs) for the commit. */
+	_Atomic(struct output_rec *) made[40];
+	size_t made0;
+	atomic_size_t nmade;
+	struct output_rec *recs;
+	size_t nrecs;
 	struct output_index prev_ix;    /* prev by path */
 	struct found *found;            /* what a recycled staging held (see prune) */
 	size_t nfound;
-	pthread_mutex_t lock;
 };
 
 /* Checks OUT and prepares the staging folder (on up to jobs threads).
