@@ -421,9 +421,15 @@ static struct page *generated_section(const char *dir)
 static void add_sections(struct run *r)
 {
 	size_t n = r->site.npages;
+	const char *last = NULL;
 	for (size_t i = 0; i < n; i++) {
-		/* Every ancestor folder of a page is a section. */
-		char *dir = xstrdup(r->site.pages[i]->dir);
+		/* Every ancestor folder of a page is a section.  Pages come in
+		 * source order, a folder's together: its sections are added
+		 * once, not once a page. */
+		if (last && !strcmp(last, r->site.pages[i]->dir))
+			continue;
+		last = r->site.pages[i]->dir;
+		char *dir = xstrdup(last);
 		for (;;) {
 			char *key = *dir ? xasprintf("%s/index", dir) : xstrdup("index");
 			if (site_find(&r->site, key) < 0)
@@ -762,7 +768,7 @@ static void link_env_task(void *ctx)
 static struct cache_key key_b(const struct run *r, const struct page *p)
 {
 	struct cache_keybuf kb;
-	cache_key_begin(r->cache, &kb, "phase-b");
+	cache_key_begin(r->cache, &kb, "phase-b-2");
 	cache_key_int(&kb, r->site.cfg.unsafe_html);
 	cache_key_int(&kb, p->body_line);
 	cache_key_bytes(&kb, p->body_fp, sizeof p->body_fp);
@@ -782,13 +788,15 @@ static struct cache_key html_key(const uint64_t fp[2])
 	return k;
 }
 
-/* links_to is stored as page keys: indices change when pages come and go. */
+/* links_to is stored as page indices: the key covers the link
+ * environment, which lists every page in order, so an entry is found only
+ * by a build whose indices name the same pages. */
 static void put_b(const struct run *r, const struct page *p, const struct cache_key *k)
 {
 	struct buf b = BUF_INIT;
 	cache_w_u32(&b, (uint32_t)p->nlinks_to);
 	for (size_t i = 0; i < p->nlinks_to; i++)
-		cache_w_str(&b, r->site.pages[p->links_to[i]]->key);
+		cache_w_u32(&b, (uint32_t)p->links_to[i]);
 	cache_put(r->cache, k, b.ptr, b.len);
 	buf_reset(&b);
 	cache_w_str(&b, p->html);
@@ -796,12 +804,6 @@ static void put_b(const struct run *r, const struct page *p, const struct cache_
 	struct cache_key hk = html_key(k->h);
 	cache_put(r->cache, &hk, b.ptr, b.len);
 	buf_free(&b);
-}
-
-static int cmp_int(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-	return (x > y) - (x < y);
 }
 
 /* Takes the page's links from the cache; its HTML stays there until
@@ -817,26 +819,18 @@ static int get_b(const struct run *r, struct page *p, const struct cache_key *k)
 	if (n > len / 4)
 		rd.bad = 1;
 	int *to = xcalloc(rd.bad || !n ? 1 : n, sizeof *to);
+	/* other pages, in increasing order, as links_finish leaves them */
 	for (uint32_t i = 0; !rd.bad && i < n; i++) {
-		char *key = cache_r_str(&rd);
-		int t = key ? site_find(&r->site, key) : -1;
-		if (t < 0 || r->site.pages[t] == p)
+		uint32_t t = cache_r_u32(&rd);
+		if (t >= r->site.npages || r->site.pages[t] == p || (i && t <= (uint32_t)to[i - 1]))
 			rd.bad = 1;
-		to[i] = t;
-		free(key);
+		to[i] = (int)t;
 	}
 	free(data);
 	if (rd.bad || rd.off != len) {
 		free(to);
 		return -1;
 	}
-	if (n)
-		qsort(to, n, sizeof *to, cmp_int);
-	for (uint32_t i = 1; i < n; i++)
-		if (to[i] == to[i - 1]) {
-			free(to);
-			return -1;
-		}
 	free(p->links_to);
 	p->links_to = to;
 	p->nlinks_to = n;
