@@ -831,10 +831,34 @@ static size_t merge_from(const struct cache *c, int complete)
 	return from;
 }
 
+/* Deletes the oldest segments while a complete build used nothing of them
+ * (a new quire or theme renders everything anew): merging them would only
+ * copy the new entries into another file.  Newer ones stay, so no older
+ * value of a key comes back. */
+static void drop_unused(struct cache *c)
+{
+	size_t k = 0;
+	for (; k < c->nsegs; k++) {
+		int used = 0;
+		for (size_t j = 0; j < c->segs[k].n && !used; j++)
+			used = atomic_load_explicit(&c->segs[k].used[j], memory_order_relaxed);
+		if (used)
+			break;
+		unlink(c->segs[k].path);
+		seg_free(&c->segs[k]);
+	}
+	if (!k)
+		return;
+	memmove(c->segs, c->segs + k, (c->nsegs - k) * sizeof *c->segs);
+	c->nsegs -= k;
+}
+
 void cache_close(struct cache *c, int complete)
 {
 	if (!c)
 		return;
+	if (complete)
+		drop_unused(c);
 	size_t from = merge_from(c, complete);
 	int done = 0;
 	if (from < c->nsegs) {

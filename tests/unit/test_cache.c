@@ -161,6 +161,32 @@ static void entries_a_complete_build_did_not_use_are_compacted_away(void)
 	free(site);
 }
 
+/* A new quire (or theme) renders everything anew: the segments the
+ * complete build used nothing of are deleted, however small, not copied
+ * into the new one (that copy was most of the end of such a build). */
+static void segments_a_complete_build_used_nothing_of_are_deleted(void)
+{
+	char *site = new_site();
+	struct cache *c = cache_open(site);
+	put_str(c, "old", "tiny");
+	cache_close(c, 1);
+	c = cache_open(site);
+	put_str(c, "new", "a value far longer than the old one, which nobody looks up again");
+	cache_close(c, 1);
+	CHECK(count_segments(site) == 1);
+	c = cache_open(site);
+	char *v = NULL;
+	CHECK(get_str(c, "old", &v) == 0);
+	free(v);
+	v = NULL;
+	CHECK(get_str(c, "new", &v) == 1);
+	CHECK_STR(v, "a value far longer than the old one, which nobody looks up again");
+	free(v);
+	cache_close(c, 1);
+	fs_rm_rf(site);
+	free(site);
+}
+
 /* The name of the one segment file the cache holds (caller frees). */
 static char *only_segment(const char *site)
 {
@@ -549,6 +575,7 @@ int main(void)
 	RUN(a_flipped_byte_in_an_entry_makes_it_a_miss);
 	RUN(a_garbage_or_truncated_segment_is_ignored);
 	RUN(entries_a_complete_build_did_not_use_are_compacted_away);
+	RUN(segments_a_complete_build_used_nothing_of_are_deleted);
 	RUN(merging_small_segments_leaves_the_big_one_alone);
 	RUN(every_key_of_a_big_segment_is_found);
 	RUN(keys_crowded_in_one_place_are_all_found);
