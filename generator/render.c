@@ -242,7 +242,7 @@ static void ref_of(void *ctx, size_t i)
 	cache_key_begin(NULL, &kb, "ref");
 	cache_key_str(&kb, page_title(p));
 	cache_key_str(&kb, p->out);
-	cache_key_str(&kb, page_str(p, "summary"));
+	cache_key_str(&kb, page_summary(p));
 	j->ref[i] = cache_key_end(&kb);
 }
 
@@ -624,16 +624,15 @@ static json_t *rev_json(const struct page *p, const struct hist_rev *rv, const c
 	return o;
 }
 
-static const struct hist_file *page_history(const struct render_env *e, const struct page *p)
+static const struct hist_file *page_history(const struct render_env *e, size_t i)
 {
-	if (!e->hist || !p->src)
-		return NULL;
-	return hist_lookup(e->hist, p->src);
+	return e->hist_of ? e->hist_of[i] : NULL;
 }
 
-static void add_history(const struct render_env *e, json_t *c, const struct page *p, const char *from)
+static void add_history(const struct render_env *e, json_t *c, size_t i, const char *from)
 {
-	const struct hist_file *hf = page_history(e, p);
+	const struct page *p = e->site->pages[i];
+	const struct hist_file *hf = page_history(e, i);
 	json_t *list = json_array();
 	for (size_t i = 0; hf && i < hf->n; i++)
 		json_array_append_new(list, rev_json(p, &hf->revs[i], from));
@@ -653,7 +652,7 @@ static void add_history(const struct render_env *e, json_t *c, const struct page
 		json_object_set_new(c, "updated", json_false());
 	}
 	if (e->hist && p->src) {
-		enum hist_state st = hist_state(e->hist, p->src);
+		enum hist_state st = (enum hist_state)e->state_of[i];
 		json_object_set_new(c, "uncommitted", json_boolean(st == HIST_UNCOMMITTED));
 		json_object_set_new(c, "untracked", json_boolean(st == HIST_UNTRACKED));
 	}
@@ -738,11 +737,11 @@ static struct cache_key page_inputs(const struct render_env *e, int i, const cha
 			key_refs(&kb, sh, sh->kids[sub].v, sh->kids[sub].n);
 		}
 	}
-	const struct hist_file *hf = page_history(e, p);
+	const struct hist_file *hf = page_history(e, (size_t)i);
 	cache_key_int(&kb, hf ? (long long)hf->n : -1);
 	if (hf)
 		cache_key_bytes(&kb, hf->fp, sizeof hf->fp);
-	cache_key_int(&kb, e->hist && p->src ? (long long)hist_state(e->hist, p->src) : -1);
+	cache_key_int(&kb, e->hist && p->src ? (long long)e->state_of[i] : -1);
 	return cache_key_end(&kb);
 }
 
@@ -753,8 +752,8 @@ static json_t *page_ctx(const struct render_env *e, int i, const char *from, con
 	const struct site *s = e->site;
 	const struct page *p = s->pages[i];
 	json_t *c = base_ctx(e, from, page_title(p));
-	set_str(c, "summary", page_str(p, "summary"));
-	set_str(c, "description", page_str(p, "summary"));
+	set_str(c, "summary", page_summary(p));
+	set_str(c, "description", page_summary(p));
 	set_own(c, "url", site_rel_url(from, p->out));
 	set_html(e, c, html ? html : p->html ? p->html : "");
 	json_object_set_new(c, "tags", tag_list(p, from));
@@ -782,7 +781,7 @@ static json_t *page_ctx(const struct render_env *e, int i, const char *from, con
 		}
 		json_object_set_new(c, "sections", sa);
 	}
-	add_history(e, c, p, from);
+	add_history(e, c, (size_t)i, from);
 	return c;
 }
 
@@ -1244,7 +1243,7 @@ static int reuse_history(struct render_env *e, const struct page *p, const struc
 static void render_history(struct render_env *e, size_t i, json_t *art)
 {
 	struct page *p = e->site->pages[i];
-	const struct hist_file *hf = stopping(e) ? NULL : page_history(e, p);
+	const struct hist_file *hf = stopping(e) ? NULL : page_history(e, i);
 	if (!hf || !hf->n) {
 		json_decref(art);
 		return;
@@ -1368,7 +1367,7 @@ static size_t recent_changes(const struct render_env *e, struct change **out)
 	struct change *v = xmalloc(RECENT_CHANGES * sizeof *v);
 	size_t n = 0;
 	for (size_t i = 0; i < e->site->npages; i++) {
-		const struct hist_file *hf = page_history(e, e->site->pages[i]);
+		const struct hist_file *hf = page_history(e, i);
 		for (size_t k = 0; hf && k < hf->n; k++) {
 			struct change c = { hf->revs[k].time, hf->revs[k].tz_minutes, (int)i, &hf->revs[k] };
 			if (n == RECENT_CHANGES && cmp_change(&c, &v[n - 1]) >= 0)
@@ -1744,7 +1743,7 @@ static void search_key(void *ctx, size_t i)
 	struct cache_keybuf kb;
 	cache_key_begin(j->e->cache, &kb, "search-page-2");
 	cache_key_str(&kb, page_title(p));
-	cache_key_str(&kb, page_str(p, "summary"));
+	cache_key_str(&kb, page_summary(p));
 	cache_key_bytes(&kb, p->html_fp, sizeof p->html_fp);
 	key_headings(&kb, j->e, p);
 	j->keys[i] = cache_key_end(&kb);
@@ -1767,7 +1766,7 @@ static struct search_page *search_page_of(const struct render_env *e, struct pag
 	if (p->html_lazy)
 		e->load_html(e->load_ctx, p);
 	char *hs = headings_text(p);
-	struct search_page *pg = search_page_new(page_title(p), page_str(p, "summary"), hs,
+	struct search_page *pg = search_page_new(page_title(p), page_summary(p), hs,
 						 p->text ? p->text : "");
 	free(hs);
 	if (e->cache) {
@@ -1919,7 +1918,7 @@ static json_t *print_article(struct render_env *e, int i)
 	}
 	set_str(r, "content", html ? html : p->html_in ? p->html_in : "");
 	free(html);
-	const struct hist_file *hf = page_history(e, p);
+	const struct hist_file *hf = page_history(e, (size_t)i);
 	if (hf && hf->n) {
 		json_t *u = json_object();
 		set_own(u, "date", date_human(hf->revs[0].time, hf->revs[0].tz_minutes));
@@ -2014,10 +2013,37 @@ static void render_page_and_history(void *ctx, size_t i)
 		malloc_trim(0);
 }
 
+/* Page i's title, summary, history and state, looked up once. */
+static void memo_page(void *ctx, size_t i)
+{
+	struct render_env *e = ctx;
+	struct page *p = e->site->pages[i];
+	p->title_memo = page_str(p, "title");
+	p->summary_memo = page_str(p, "summary");
+	if (e->hist && p->src) {
+		e->hist_of[i] = hist_lookup(e->hist, p->src);
+		e->state_of[i] = (signed char)hist_state(e->hist, p->src);
+	}
+}
+
+static void forget_memos(struct render_env *e)
+{
+	for (size_t i = 0; i < e->site->npages; i++)
+		e->site->pages[i]->title_memo = e->site->pages[i]->summary_memo = NULL;
+	free(e->hist_of);
+	free(e->state_of);
+	e->hist_of = NULL;
+	e->state_of = NULL;
+}
+
 int render_site(struct render_env *e)
 {
 	int before = diag_errors(e->d);
 	double t = diag_clock_ms();
+	/* Nothing changes a page's data from here on. */
+	e->hist_of = xcalloc(e->site->npages + 1, sizeof *e->hist_of);
+	e->state_of = xcalloc(e->site->npages + 1, sizeof *e->state_of);
+	par_for(e->site->npages, e->jobs, memo_page, e);
 	e->shape = shape_new(e->site, e->jobs, e->cache);
 	e->page_fp = xcalloc(e->site->npages + 1, sizeof *e->page_fp);
 	diag_lap(e->timings, "  shape", &t);
@@ -2047,5 +2073,6 @@ int render_site(struct render_env *e)
 	e->shape = NULL;
 	free(e->page_fp);
 	e->page_fp = NULL;
+	forget_memos(e);
 	return diag_errors(e->d) > before ? -1 : 0;
 }

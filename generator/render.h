@@ -38,6 +38,10 @@ struct render_env {
 	struct cache_key render_key; /* theme and site.yml (see output_reuse) */
 	int fp_build_id;        /* a template mentions build_id: it is part of fingerprints */
 	struct cache_key *page_fp; /* per page: its output's fingerprint (render_site) */
+	/* per page, looked up once (render_site): its history (NULL: none)
+	 * and working-tree state */
+	const struct hist_file **hist_of;
+	signed char *state_of;
 	/* Reads (or makes again) the html and text of a page with html_lazy
 	 * set; called from one thread per page at a time. */
 	void (*load_html)(void *ctx, struct page *p);

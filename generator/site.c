@@ -83,7 +83,12 @@ const char *page_str(const struct page *p, const char *field)
 
 const char *page_title(const struct page *p)
 {
-	return page_str(p, "title");
+	return p->title_memo ? p->title_memo : page_str(p, "title");
+}
+
+const char *page_summary(const struct page *p)
+{
+	return p->summary_memo ? p->summary_memo : page_str(p, "summary");
 }
 
 static char *cfg_string(json_t *root, const char *key, const char *dflt)

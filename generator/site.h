@@ -78,6 +78,10 @@ struct page {
 	int html_lazy;   /* html and text are in the build cache, read when needed */
 	int links_noisy; /* a link in the Markdown has a problem (reported each build) */
 	int section_index; /* index of the section page it belongs to, -1 for home */
+	/* data's title and summary, while nothing may change data (render_site
+	 * sets them): looked up tens of times a page, each a hash lookup in
+	 * memory not touched since the page was loaded.  NULL: look them up. */
+	const char *title_memo, *summary_memo;
 	struct md_pre *pre; /* HTML with its links still open (phase A to B), or NULL */
 };
 
@@ -101,6 +105,7 @@ int site_find(const struct site *s, const char *key);
  * whose body has the page's hash is the page's own Markdown. */
 void site_body_fp(const char *body, uint64_t fp[2]);
 const char *page_title(const struct page *p);
+const char *page_summary(const struct page *p);
 const char *page_str(const struct page *p, const char *field); /* "" when missing */
 void page_free(struct page *p);
 
