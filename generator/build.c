@@ -1399,11 +1399,18 @@ static void open_output(void *ctx)
 }
 
 struct history_job {
+	const struct build_opts *o;
 	const char *site_dir;
 	int save_cache, jobs;
 	struct diag *d;
 	struct history *h;
 };
+
+static void git_ready(const struct build_opts *o)
+{
+	if (o->git_ready)
+		o->git_ready(o->git_ctx);
+}
 
 /* A history read from its cache loads beside the sources; a walk waits
  * for them (beside them, its garbage would be the peak), so this loads
@@ -1413,6 +1420,7 @@ struct history_job {
 static void load_history(void *ctx)
 {
 	struct history_job *j = ctx;
+	git_ready(j->o);
 	if (hist_cache_current(j->site_dir))
 		j->h = hist_load_ex(j->site_dir, j->save_cache, j->jobs, j->d);
 }
@@ -1426,7 +1434,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	r.start_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
 	struct scan_result sc = { 0 };
 	struct output out = { 0 };
-	struct history_job hj = { o->site_dir, !o->check_only, 1, d, NULL };
+	struct history_job hj = { o, o->site_dir, !o->check_only, 1, d, NULL };
 	struct par_task *hist_task = NULL, *out_task = NULL;
 	json_t *claims = json_object();
 	int status = 0, hook_failed = 0, out_open = 0, rendered = 0;
@@ -1451,6 +1459,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		goto done;
 	}
 	/* quire check writes nothing, not even a cache. */
+	git_ready(o);
 	r.cache = o->check_only ? NULL : cache_open(o->site_dir);
 	if (!o->check_only) {
 		oj.d = diag_new();

@@ -31,6 +31,11 @@ struct build_opts {
 				  not freed (a process about to exit: freeing a
 				  large site's blocks one by one was a tenth of a
 				  rebuild) */
+	/* Non-NULL: libgit2 may still be setting up on another thread (main);
+	 * the build calls this, with git_ctx, before it first uses libgit2
+	 * on a thread, and it returns once libgit2 is set up. */
+	void (*git_ready)(void *git_ctx);
+	void *git_ctx;
 };
 
 struct build_stats {

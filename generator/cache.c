@@ -347,11 +347,11 @@ static int entry_cmp(const void *a, const void *b)
 
 /* ---- file helpers -------------------------------------------------------- */
 
-static int read_at(int fd, void *buf, size_t len, uint64_t off)
+/* Reads (pread) or writes (pwrite) all of len bytes at off.  0 or -1. */
+static int io_at(int fd, char *p, size_t len, uint64_t off, int out)
 {
-	char *p = buf;
 	while (len) {
-		ssize_t r = pread(fd, p, len, (off_t)off);
+		ssize_t r = out ? pwrite(fd, p, len, (off_t)off) : pread(fd, p, len, (off_t)off);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
@@ -363,20 +363,15 @@ static int read_at(int fd, void *buf, size_t len, uint64_t off)
 	return 0;
 }
 
+static int read_at(int fd, void *buf, size_t len, uint64_t off)
+{
+	return io_at(fd, buf, len, off, 0);
+}
+
+/* (pwrite does not write through p) */
 static int write_at(int fd, const void *buf, size_t len, uint64_t off)
 {
-	const char *p = buf;
-	while (len) {
-		ssize_t r = pwrite(fd, p, len, (off_t)off);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		p += r;
-		len -= (size_t)r;
-		off += (uint64_t)r;
-	}
-	return 0;
+	return io_at(fd, (char *)buf, len, off, 1);
 }
 
 /* A hash of the running executable: output made by one build of quire is

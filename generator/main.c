@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <git2.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,20 +129,71 @@ static int parse_args(const char *cmd, int argc, char **argv, struct args *a)
  * (still reachable: leak checkers do not count it as lost). */
 static void *build_leftovers;
 
-/* The commands that read git set libgit2 up once, before any other
- * thread exists, and keep it until they end.  The stages still pair their
- * own set-ups and shut-downs, which then only count.  Were the count to
- * reach zero while another thread had a libgit2 error recorded, libgit2
- * would drop its thread-local key and that thread's state would leak (a
- * race once seen in CI, when this set-up ran on a thread of its own). */
+/* The commands that read git set libgit2 up once and keep it until they
+ * end.  The stages still pair their own set-ups and shut-downs, which
+ * then only count.  Were the count to reach zero while another thread had
+ * a libgit2 error recorded, libgit2 would drop its thread-local key and
+ * that thread's state would leak (a race once seen in CI, when this set-up
+ * ran on a thread of its own that nothing waited for).
+ *
+ * libgit2's set-up parses the system's CA certificates for HTTPS (some
+ * 6 ms, a few percent of a rebuild; quire never fetches): a build has it
+ * done on a thread of its own while it starts, and waits for it
+ * (git_setup_wait) before it first calls libgit2 on any thread. */
+struct git_setup {
+	pthread_t thread;
+	int started, done;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+};
+
+static void *git_setup_main(void *arg)
+{
+	struct git_setup *g = arg;
+	git_libgit2_init();
+	pthread_mutex_lock(&g->lock);
+	g->done = 1;
+	pthread_cond_broadcast(&g->cond);
+	pthread_mutex_unlock(&g->lock);
+	return NULL;
+}
+
+static void git_setup_wait(void *arg)
+{
+	struct git_setup *g = arg;
+	pthread_mutex_lock(&g->lock);
+	while (!g->done)
+		pthread_cond_wait(&g->cond, &g->lock);
+	pthread_mutex_unlock(&g->lock);
+}
+
+static void git_setup_start(struct git_setup *g)
+{
+	pthread_mutex_init(&g->lock, NULL);
+	pthread_cond_init(&g->cond, NULL);
+	g->started = pthread_create(&g->thread, NULL, git_setup_main, g) == 0;
+	if (!g->started)
+		git_setup_main(g);
+}
+
+static void git_setup_end(struct git_setup *g)
+{
+	if (g->started)
+		pthread_join(g->thread, NULL);
+	pthread_cond_destroy(&g->cond);
+	pthread_mutex_destroy(&g->lock);
+	git_libgit2_shutdown();
+}
+
 static int cmd_build(const struct args *a, int check_only)
 {
-	git_libgit2_init();
+	struct git_setup git = { 0 };
+	git_setup_start(&git);
 	struct diag *d = diag_new();
 	struct build_opts o = {
 		.site_dir = a->site, .out_dir = a->out, .jobs = a->jobs, .drafts = a->drafts,
 		.check_only = check_only, .force = a->force, .stop = &stop_flag, .bundle = a->bundle,
-		.keep = &build_leftovers,
+		.keep = &build_leftovers, .git_ready = git_setup_wait, .git_ctx = &git,
 	};
 	struct build_stats st;
 	int status = build_run(&o, d, &st);
@@ -153,7 +205,7 @@ static int cmd_build(const struct args *a, int check_only)
 	else
 		fprintf(stderr, "%d errors, %d warnings\n", diag_errors(d), diag_warnings(d));
 	diag_free(d);
-	git_libgit2_shutdown();
+	git_setup_end(&git);
 	return status;
 }
 
