@@ -2,7 +2,8 @@
 # make bench: quire against Hugo on synthetic knowledge bases, with the floors that bound them.
 #
 # For each size (1,000 and 10,000 articles; bench/gen.py writes them under bench/data/, reused
-# when present) it times, several runs each, under /usr/bin/time (wall, user+sys CPU, peak RSS):
+# when present) it times, several runs each, with bench/timeit.py (wall to the microsecond; user+sys
+# CPU and peak RSS from /usr/bin/time):
 #   quire build with history: false, quire build with full history, an incremental rebuild
 #   (one article edited in the working tree, then quire build again into the existing output),
 #   Hugo without and with --enableGitInfo (with the minimal layout in bench/hugo, and again with
@@ -101,7 +102,7 @@ fi
 sleep "$settle"
 
 # ---- measuring ----------------------------------------------------------
-# measure SIZE CASE PREP CMD...: runs PREP (shell text, untimed) and then CMD under /usr/bin/time,
+# measure SIZE CASE PREP CMD...: runs PREP (shell text, untimed) and then CMD under bench/timeit.py,
 # up to $runs times (fewer once the case has used $BUDGET seconds), appending
 # "wall user sys maxrss_kb status" lines to $TMP/SIZE.CASE. The last run's stderr is kept in
 # $LOGS/SIZE.CASE.log; a failing run is reported at once.
@@ -114,9 +115,8 @@ measure() {
 	while [ "$i" -lt "$runs" ]; do
 		sh -c "$prep"
 		st=0
-		/usr/bin/time -f "%e %U %S %M" -o "$TMP/one" timeout -k 10 "$TIMEOUT" "$@" \
+		python3 "$ROOT/bench/timeit.py" "$TMP/one" timeout -k 10 "$TIMEOUT" "$@" \
 			>"$TMP/stdout" 2>"$LOGS/$size.$name.log" || st=$?
-		# time writes "Command exited with non-zero status N" first when the command fails.
 		line=$(tail -n 1 "$TMP/one")
 		echo "$line $st" >>"$rec"
 		# 124: stopped by SIGTERM at $TIMEOUT; 137: killed 10 s later because it ignored SIGTERM.
@@ -237,6 +237,9 @@ def load(size, key):
             "cpu": statistics.median(r[1] for r in ok),
             "rss": statistics.median(r[2] for r in ok)}
 
+def secs(s):
+    return "%.3f s" % s if s < 1 else "%.2f s" % s
+
 def mb(kb):
     return "%.0f MB" % (kb / 1024) if kb >= 10240 else "%.1f MB" % (kb / 1024)
 
@@ -262,8 +265,8 @@ for size in sizes:
         if key != ref and h and "n" in h:
             ratio = "%.2f× (%s)" % (r["wall"] / h["wall"], "git info" if ref == "hugo-git" else "no git info")
             rss_ratio = "%.2f×" % (r["rss"] / h["rss"])
-        print("| %s | %d | %.2f s | %.2f s | %s | %s | %s |" % (
-            label, r["n"], r["wall"], r["cpu"], mb(r["rss"]), ratio, rss_ratio))
+        print("| %s | %d | %s | %.2f s | %s | %s | %s |" % (
+            label, r["n"], secs(r["wall"]), r["cpu"], mb(r["rss"]), ratio, rss_ratio))
     # History extraction, if quire reports it on stderr (e.g. "history: 1234 ms").
     hist = None
     logf = os.path.join(logs, "%s.quire-full.log" % size)
