@@ -45,6 +45,7 @@ struct run {
 	struct cache *cache;    /* NULL: no on-disk cache */
 	int cache_md;           /* phases A and B may use it (no Lua filters) */
 	struct cache_key env;   /* the link environment, for phase B */
+	struct cache_key *page_env; /* each page's part of it, while it is made */
 	int timings;            /* QUIRE_TIMINGS: print stage times */
 	int drop_bodies;        /* no print.html: free Markdown after phase B */
 	int64_t start_ns;       /* when the build began (CLOCK_REALTIME) */
@@ -732,30 +733,45 @@ static int get_a(const struct run *r, struct page *p, const struct cache_key *k)
 	return 0;
 }
 
+/* What links_resolve reads about page i (key, names, title, heading ids). */
+static void page_env(void *ctx, size_t i)
+{
+	struct run *r = ctx;
+	const struct page *p = r->site.pages[i];
+	struct cache_keybuf kb;
+	cache_key_begin(NULL, &kb, "page-env");
+	cache_key_str(&kb, p->key);
+	cache_key_str(&kb, p->src);
+	cache_key_str(&kb, p->name);
+	cache_key_str(&kb, p->out);
+	cache_key_str(&kb, page_title(p));
+	cache_key_int(&kb, p->kind);
+	cache_key_int(&kb, (long long)p->nheadings);
+	for (size_t k = 0; k < p->nheadings; k++)
+		cache_key_str(&kb, p->headings[k].id);
+	r->page_env[i] = cache_key_end(&kb);
+}
+
 /* Everything links_resolve reads about other pages (keys, names, titles,
  * heading ids, assets) and how problems are reported: phase B's output
- * for a page depends on its body and on this. */
-static struct cache_key link_env(const struct run *r)
+ * for a page depends on its body and on this.  Each page's part is hashed
+ * on every core (beside the maps links are looked up in), then the parts
+ * in page order. */
+static struct cache_key link_env(struct run *r)
 {
+	r->page_env = xcalloc(r->site.npages + 1, sizeof *r->page_env);
+	par_for(r->site.npages, r->jobs, page_env, r);
 	struct cache_keybuf kb;
-	cache_key_begin(r->cache, &kb, "link-env");
+	cache_key_begin(r->cache, &kb, "link-env-2");
 	cache_key_int(&kb, r->site.cfg.links_warn);
 	cache_key_int(&kb, (long long)r->site.npages);
-	for (size_t i = 0; i < r->site.npages; i++) {
-		const struct page *p = r->site.pages[i];
-		cache_key_str(&kb, p->key);
-		cache_key_str(&kb, p->src);
-		cache_key_str(&kb, p->name);
-		cache_key_str(&kb, p->out);
-		cache_key_str(&kb, page_title(p));
-		cache_key_int(&kb, p->kind);
-		cache_key_int(&kb, (long long)p->nheadings);
-		for (size_t k = 0; k < p->nheadings; k++)
-			cache_key_str(&kb, p->headings[k].id);
-	}
+	for (size_t i = 0; i < r->site.npages; i++)
+		cache_key_bytes(&kb, r->page_env[i].h, sizeof r->page_env[i].h);
 	cache_key_int(&kb, (long long)r->site.nassets);
 	for (size_t i = 0; i < r->site.nassets; i++)
 		cache_key_str(&kb, r->site.assets[i]);
+	free(r->page_env);
+	r->page_env = NULL;
 	return cache_key_end(&kb);
 }
 
