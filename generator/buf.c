@@ -204,6 +204,24 @@ char *buf_detach(struct buf *b)
 	return p;
 }
 
+/* Shrinking a block splits it where it stands: nothing is copied. */
+static char *fit(char *s, size_t len)
+{
+	char *t = realloc(s, len + 1);
+	return t ? t : s;
+}
+
+char *buf_detach_fit(struct buf *b)
+{
+	size_t len = b->len;
+	return b->ptr && len + 1 < b->cap ? fit(buf_detach(b), len) : buf_detach(b);
+}
+
+char *str_fit(char *s)
+{
+	return fit(s, strlen(s));
+}
+
 size_t utf8_seq(const unsigned char *p, size_t n)
 {
 	unsigned char c = p[0];

@@ -86,5 +86,10 @@ void buf_free(struct buf *b);
 const char *buf_cstr(const struct buf *b);
 /* Hands the string to the caller (who frees it) and resets b. Never NULL. */
 char *buf_detach(struct buf *b);
+/* The same, in a block of its own length: for strings kept long, which
+ * the doubling that grew them would leave up to half empty. */
+char *buf_detach_fit(struct buf *b);
+/* s (malloc'd, NUL-terminated) in a block of its own length. */
+char *str_fit(char *s);
 
 #endif

@@ -713,13 +713,15 @@ static void render_doc(struct md_doc *doc, struct heading *hs, size_t nh, char *
 	free(nodes);
 	md_free_headings(hs, nh);
 
+	/* A large site's pages wait with their HTML and text (a build's
+	 * largest memory) for the next phase: in blocks of their length. */
 	if (text) {
 		struct buf b = BUF_INIT;
 		plain_text(doc->root, &b);
-		*text = buf_detach(&b);
+		*text = buf_detach_fit(&b);
 	}
-	*html = label_task_boxes(render_html(doc->root, parse_options(doc->unsafe_html),
-						   cmark_parser_get_syntax_extensions(doc->parser)));
+	*html = str_fit(label_task_boxes(render_html(doc->root, parse_options(doc->unsafe_html),
+							   cmark_parser_get_syntax_extensions(doc->parser))));
 }
 
 /* A heading's id comes from its text as written, as the table of
@@ -953,7 +955,7 @@ static void fill(char **s, char *const *url, char *const *text)
 		buf_free(&b);
 	} else {
 		free(*s);
-		*s = buf_detach(&b);
+		*s = buf_detach_fit(&b);
 	}
 }
 

@@ -1,6 +1,7 @@
 /* Tests for buf.c's UTF-8 check: quire hands text that passes it to
  * jansson unchecked, so it must accept exactly what jansson accepts. */
 #include <jansson.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -196,9 +197,34 @@ static void integers_are_written_little_endian(void)
 	buf_free(&b);
 }
 
+/* A page's HTML and text wait in memory for the next phase: kept in
+ * blocks of their length, not of the doubling that grew them. */
+static void kept_strings_take_their_length_only(void)
+{
+	struct buf b = BUF_INIT;
+	for (int i = 0; i < 1100; i++)
+		buf_putc(&b, (char)('a' + i % 26));
+	CHECK(b.cap >= 2048);
+	char *s = buf_detach_fit(&b);
+	CHECK(strlen(s) == 1100 && s[1099] == 'a' + 1099 % 26);
+	CHECK(malloc_usable_size(s) < 1200);
+	char *t = xmalloc(4096);
+	strcpy(t, "short");
+	t = str_fit(t);
+	CHECK_STR(t, "short");
+	CHECK(malloc_usable_size(t) < 64);
+	free(s);
+	free(t);
+	struct buf e = BUF_INIT;
+	s = buf_detach_fit(&e);
+	CHECK_STR(s, "");
+	free(s);
+}
+
 int main(void)
 {
 	RUN(utf8_valid_dup_replaces_each_bad_byte);
+	RUN(kept_strings_take_their_length_only);
 	RUN(str_hash_is_fnv1a);
 	RUN(integers_are_written_little_endian);
 	RUN(decimals_are_what_printf_writes);
