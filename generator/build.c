@@ -1042,8 +1042,16 @@ static void render_markdown(struct run *r, struct page *p)
 	else
 		hash_html(p);
 	p->links_noisy = b.noisy;
-	if (r->cache_md && !b.noisy && !doc.tables_disabled)
+	if (r->cache_md && !b.noisy && !doc.tables_disabled) {
 		put_b(r, p, &k);
+		/* The HTML and text wait in the cache until the page is
+		 * rendered (load_html): every page's at once was a large
+		 * site's peak memory. */
+		free(p->html);
+		free(p->text);
+		p->html = p->text = NULL;
+		p->html_lazy = 1;
+	}
 }
 
 static void phase_b(void *ctx, size_t i)

@@ -53,13 +53,16 @@ struct seg {
 	int bits;
 };
 
-/* A segment being written. */
+/* A segment being written.  Its entries are found by key (ix: their
+ * indices in tab + 1, by hash) and read back while the build goes on. */
 struct writer {
 	int fd;
 	char *tmp;
 	uint64_t off;
 	struct entry *tab;
 	size_t n, cap;
+	uint32_t *ix;
+	size_t ix_mask;
 	int failed;
 };
 
@@ -573,6 +576,29 @@ struct cache *cache_open(const char *site_dir)
 	return c;
 }
 
+/* The slot of key k in w's index: its entry's, or the empty one where
+ * it would go. */
+static size_t writer_slot(const struct writer *w, const struct cache_key *k)
+{
+	size_t h = (size_t)k->h[0] & w->ix_mask;
+	while (w->ix[h] && key_cmp(&w->tab[w->ix[h] - 1].k, k))
+		h = (h + 1) & w->ix_mask;
+	return h;
+}
+
+/* Indexes tab[i]; a key put again names its newest entry. */
+static void writer_index(struct writer *w, size_t i)
+{
+	if (2 * w->n > w->ix_mask) {
+		free(w->ix);
+		w->ix_mask = w->ix_mask ? 2 * w->ix_mask + 1 : 2047;
+		w->ix = xcalloc(w->ix_mask + 1, sizeof *w->ix);
+		for (size_t j = 0; j < i; j++)
+			w->ix[writer_slot(w, &w->tab[j].k)] = (uint32_t)j + 1;
+	}
+	w->ix[writer_slot(w, &w->tab[i].k)] = (uint32_t)i + 1;
+}
+
 static const struct entry *seg_find(const struct seg *s, const struct cache_key *k)
 {
 	size_t b = (size_t)(k->h[0] >> (64 - s->bits));
@@ -623,7 +649,24 @@ int cache_get(struct cache *c, const struct cache_key *k, char **data, size_t *l
 		*len = (size_t)t->len;
 		return 1;
 	}
-	return 0;
+	/* Then what this build has put: the build lets a large site's HTML
+	 * wait here between its phases rather than in memory.  An entry is
+	 * written after its place is taken: one read too early fails its
+	 * check, a miss like any other.  (Keys are content-addressed but for
+	 * a few read before they are put, so which copy is found first does
+	 * not matter.) */
+	struct entry t = { { { 0, 0 } }, 0, 0, 0 };
+	pthread_mutex_lock(&c->lock);
+	int fd = c->w.fd, found = c->w.ix && c->w.ix[writer_slot(&c->w, k)];
+	if (found)
+		t = c->w.tab[c->w.ix[writer_slot(&c->w, k)] - 1];
+	pthread_mutex_unlock(&c->lock);
+	char *d = found && fd >= 0 ? entry_read(fd, &t) : NULL;
+	if (!d)
+		return 0;
+	*data = d;
+	*len = (size_t)t.len;
+	return 1;
 }
 
 void cache_touch(struct cache *c, const struct cache_key *k)
@@ -647,7 +690,7 @@ static int writer_open(struct cache *c, struct writer *w)
 	memset(w, 0, sizeof *w);
 	w->tmp = xasprintf("%s/tmp-%ld-%lld-%ld-%p.part", c->dir, (long)getpid(), (long long)ts.tv_sec,
 			   ts.tv_nsec, (void *)w);
-	w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	w->fd = open(w->tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 	if (w->fd < 0 || fs_write_all(w->fd, SEG_MAGIC, 8) < 0) {
 		w->failed = 1;
 		return -1;
@@ -660,13 +703,14 @@ static int writer_open(struct cache *c, struct writer *w)
  * given); the caller writes them there.  The offset, or -1 when w failed. */
 static int64_t writer_claim(struct writer *w, const struct cache_key *k, size_t len, uint64_t check)
 {
-	if (w->failed)
+	if (w->failed || w->n >= UINT32_MAX - 1)
 		return -1;
 	if (w->n == w->cap) {
 		w->cap = w->cap ? w->cap * 2 : 1024;
 		w->tab = xrealloc(w->tab, w->cap * sizeof *w->tab);
 	}
 	w->tab[w->n++] = (struct entry){ *k, w->off, len, check };
+	writer_index(w, w->n - 1);
 	w->off += len;
 	return (int64_t)(w->off - len);
 }
@@ -735,6 +779,7 @@ fail:
 		unlink(w->tmp);
 	free(raw);
 	free(w->tab);
+	free(w->ix);
 	free(w->tmp);
 	memset(w, 0, sizeof *w);
 	w->fd = -1;
@@ -883,6 +928,7 @@ void cache_close(struct cache *c, int complete)
 		if (c->w.tmp)
 			unlink(c->w.tmp);
 		free(c->w.tab);
+		free(c->w.ix);
 		free(c->w.tmp);
 	} else if (c->w.n || c->w.tmp) {
 		writer_finish(c, &c->w);

@@ -161,6 +161,46 @@ static void entries_a_complete_build_did_not_use_are_compacted_away(void)
 	free(site);
 }
 
+/* A build parks a large site's HTML in the cache between its phases:
+ * what it puts is found before the cache is closed, the newest value of a
+ * key put twice, and still after the close. */
+static void an_entry_is_found_in_the_build_that_put_it(void)
+{
+	char *site = new_site();
+	struct cache *c = cache_open(site);
+	char *v = NULL;
+	CHECK(get_str(c, "page", &v) == 0);
+	for (int i = 0; i < 3000; i++) {
+		char k[32], val[32];
+		snprintf(k, sizeof k, "k%d", i);
+		snprintf(val, sizeof val, "value %d", i);
+		put_str(c, k, val);
+	}
+	put_str(c, "page", "<p>first</p>");
+	put_str(c, "page", "<p>second</p>");
+	CHECK(get_str(c, "page", &v) == 1);
+	CHECK_STR(v, "<p>second</p>");
+	free(v);
+	v = NULL;
+	CHECK(get_str(c, "k2999", &v) == 1);
+	CHECK_STR(v, "value 2999");
+	free(v);
+	v = NULL;
+	CHECK(get_str(c, "k0", &v) == 1);
+	CHECK_STR(v, "value 0");
+	free(v);
+	v = NULL;
+	CHECK(get_str(c, "absent", &v) == 0);
+	cache_close(c, 1);
+	c = cache_open(site);
+	CHECK(get_str(c, "page", &v) == 1);
+	CHECK_STR(v, "<p>second</p>");
+	free(v);
+	cache_close(c, 1);
+	fs_rm_rf(site);
+	free(site);
+}
+
 /* A new quire (or theme) renders everything anew: the segments the
  * complete build used nothing of are deleted, however small, not copied
  * into the new one (that copy was most of the end of such a build). */
@@ -576,6 +616,7 @@ int main(void)
 	RUN(a_garbage_or_truncated_segment_is_ignored);
 	RUN(entries_a_complete_build_did_not_use_are_compacted_away);
 	RUN(segments_a_complete_build_used_nothing_of_are_deleted);
+	RUN(an_entry_is_found_in_the_build_that_put_it);
 	RUN(merging_small_segments_leaves_the_big_one_alone);
 	RUN(every_key_of_a_big_segment_is_found);
 	RUN(keys_crowded_in_one_place_are_all_found);
