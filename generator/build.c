@@ -784,7 +784,7 @@ static void link_env_task(void *ctx)
 static struct cache_key key_b(const struct run *r, const struct page *p)
 {
 	struct cache_keybuf kb;
-	cache_key_begin(r->cache, &kb, "phase-b-2");
+	cache_key_begin(r->cache, &kb, "phase-b-3");
 	cache_key_int(&kb, r->site.cfg.unsafe_html);
 	cache_key_int(&kb, p->body_line);
 	cache_key_bytes(&kb, p->body_fp, sizeof p->body_fp);
@@ -796,7 +796,10 @@ static struct cache_key key_b(const struct run *r, const struct page *p)
 }
 
 /* A page's HTML and text are an entry of their own beside its links: a
- * rebuild reads only the links of a page it does not render again. */
+ * rebuild reads only the links of a page it does not render again.  The
+ * entry's key is made from their hash (html_fp): pages whose links are
+ * resolved again (another page's title changed) and come out the same
+ * share it, and keep the same fingerprint. */
 static struct cache_key html_key(const uint64_t fp[2])
 {
 	/* any fixed change of a 128-bit hash is another key */
@@ -813,12 +816,19 @@ static void put_b(const struct run *r, const struct page *p, const struct cache_
 	cache_w_u32(&b, (uint32_t)p->nlinks_to);
 	for (size_t i = 0; i < p->nlinks_to; i++)
 		cache_w_u32(&b, (uint32_t)p->links_to[i]);
+	for (size_t i = 0; i < 2; i++) {
+		cache_w_u32(&b, (uint32_t)p->html_fp[i]);
+		cache_w_u32(&b, (uint32_t)(p->html_fp[i] >> 32));
+	}
 	cache_put(r->cache, k, b.ptr, b.len);
-	buf_reset(&b);
-	cache_w_str(&b, p->html);
-	cache_w_str(&b, p->text);
-	struct cache_key hk = html_key(k->h);
-	cache_put(r->cache, &hk, b.ptr, b.len);
+	struct cache_key hk = html_key(p->html_fp);
+	/* the same HTML an earlier build stored: kept, not written again */
+	if (!cache_touch(r->cache, &hk)) {
+		buf_reset(&b);
+		cache_w_str(&b, p->html);
+		cache_w_str(&b, p->text);
+		cache_put(r->cache, &hk, b.ptr, b.len);
+	}
 	buf_free(&b);
 }
 
@@ -842,6 +852,11 @@ static int get_b(const struct run *r, struct page *p, const struct cache_key *k)
 			rd.bad = 1;
 		to[i] = (int)t;
 	}
+	uint64_t fp[2];
+	for (size_t i = 0; i < 2; i++) {
+		fp[i] = cache_r_u32(&rd);
+		fp[i] |= (uint64_t)cache_r_u32(&rd) << 32;
+	}
 	free(data);
 	if (rd.bad || rd.off != len) {
 		free(to);
@@ -850,10 +865,10 @@ static int get_b(const struct run *r, struct page *p, const struct cache_key *k)
 	free(p->links_to);
 	p->links_to = to;
 	p->nlinks_to = n;
-	memcpy(p->html_fp, k->h, sizeof p->html_fp);
+	memcpy(p->html_fp, fp, sizeof p->html_fp);
 	p->html_lazy = 1;
 	/* kept for the next build even when no page shows it this time */
-	struct cache_key hk = html_key(k->h);
+	struct cache_key hk = html_key(fp);
 	cache_touch(r->cache, &hk);
 	return 0;
 }
@@ -1036,11 +1051,8 @@ static void render_markdown(struct run *r, struct page *p)
 	}
 	links_finish(&b.lc, p);
 	diag_free(b.quiet);
-	/* the same inputs render the same HTML, cached or not */
-	if (r->cache_md)
-		memcpy(p->html_fp, k.h, sizeof p->html_fp);
-	else
-		hash_html(p);
+	/* what the page's fingerprint and its cached HTML go by */
+	hash_html(p);
 	p->links_noisy = b.noisy;
 	if (r->cache_md && !b.noisy && !doc.tables_disabled) {
 		put_b(r, p, &k);
@@ -1452,7 +1464,8 @@ static void load_history(void *ctx)
 int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st)
 {
 	double t0 = diag_clock_ms(), tl = t0;
-	struct run r = { .o = o, .d = d, .timings = getenv("QUIRE_TIMINGS") != NULL };
+	const char *tv = getenv("QUIRE_TIMINGS");
+	struct run r = { .o = o, .d = d, .timings = !tv ? 0 : !strcmp(tv, "pages") ? 2 : 1 };
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
 	r.start_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;

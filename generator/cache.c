@@ -669,16 +669,17 @@ int cache_get(struct cache *c, const struct cache_key *k, char **data, size_t *l
 	return 1;
 }
 
-void cache_touch(struct cache *c, const struct cache_key *k)
+int cache_touch(struct cache *c, const struct cache_key *k)
 {
 	for (size_t i = c ? c->nsegs : 0; i-- > 0;) {
 		const struct seg *s = &c->segs[i];
 		const struct entry *t = seg_find(s, k);
 		if (t) {
 			atomic_store_explicit(&s->used[t - s->tab], 1, memory_order_relaxed);
-			return;
+			return 1;
 		}
 	}
+	return 0;
 }
 
 /* ---- writing segments ---------------------------------------------------- */

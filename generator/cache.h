@@ -65,8 +65,9 @@ int cache_get(struct cache *c, const struct cache_key *k, char **data, size_t *l
 
 /* Marks k's entry (if any) as still needed, without reading it: a build
  * that reused an output made from it keeps it for the next build that
- * cannot.  Thread-safe. */
-void cache_touch(struct cache *c, const struct cache_key *k);
+ * cannot.  1 when the cache holds k (from an earlier build), else 0.
+ * Thread-safe. */
+int cache_touch(struct cache *c, const struct cache_key *k);
 
 /* Stores a copy of data under k, written out by cache_close.
  * Thread-safe. */

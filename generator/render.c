@@ -863,6 +863,8 @@ static void emit_fp(struct render_env *e, const char *out, const char *tmpl, jso
 		output_write_fp(e->out, out, b.ptr ? b.ptr : "", b.len, fingerprinting(e) ? k.h : NULL, e->d);
 		atomic_fetch_add((atomic_int *)&e->pages_written, 1);
 		atomic_fetch_add((atomic_int *)&e->pages_rendered, 1);
+		if (e->timings > 1)
+			fprintf(stderr, "rendered %s\n", out);
 	}
 	buf_free(&b);
 }

@@ -34,7 +34,8 @@ struct render_env {
 	struct cache_key link_env; /* what links in Markdown resolve against */
 	int pages_written;
 	int pages_rendered;     /* of them, made from their templates (not linked) */
-	int timings;            /* QUIRE_TIMINGS: print each step's time */
+	int timings;            /* QUIRE_TIMINGS: print each step's time; 2
+				   (QUIRE_TIMINGS=pages): and each file rendered */
 	struct cache_key render_key; /* theme and site.yml (see output_reuse) */
 	int fp_build_id;        /* a template mentions build_id: it is part of fingerprints */
 	struct cache_key *page_fp; /* per page: its output's fingerprint (render_site) */
