@@ -996,10 +996,12 @@ static void resolve_noting(void *ctx, const char *url, int wiki, int is_image, i
 }
 
 /* The fingerprint of HTML and text that no cache key names. */
-static void hash_html(struct page *p)
+/* (Salted with quire's own fingerprint, as every cache key is: the HTML
+ * entry is found by it, and another quire may store it otherwise.) */
+static void hash_html(const struct run *r, struct page *p)
 {
 	struct cache_keybuf kb;
-	cache_key_begin(NULL, &kb, "html");
+	cache_key_begin(r->cache, &kb, "html");
 	cache_key_str(&kb, p->html);
 	cache_key_str(&kb, p->text);
 	struct cache_key k = cache_key_end(&kb);
@@ -1017,7 +1019,7 @@ static void render_markdown(struct run *r, struct page *p)
 	if (!p->body && !p->body_lazy) {
 		if (p->html_in && !p->html)
 			p->html = xstrdup(p->html_in);
-		hash_html(p);
+		hash_html(r, p);
 		return;
 	}
 	struct cache_key k;
@@ -1052,7 +1054,7 @@ static void render_markdown(struct run *r, struct page *p)
 	links_finish(&b.lc, p);
 	diag_free(b.quiet);
 	/* what the page's fingerprint and its cached HTML go by */
-	hash_html(p);
+	hash_html(r, p);
 	p->links_noisy = b.noisy;
 	if (r->cache_md && !b.noisy && !doc.tables_disabled) {
 		put_b(r, p, &k);
