@@ -816,10 +816,8 @@ static void put_b(const struct run *r, const struct page *p, const struct cache_
 	cache_w_u32(&b, (uint32_t)p->nlinks_to);
 	for (size_t i = 0; i < p->nlinks_to; i++)
 		cache_w_u32(&b, (uint32_t)p->links_to[i]);
-	for (size_t i = 0; i < 2; i++) {
-		cache_w_u32(&b, (uint32_t)p->html_fp[i]);
-		cache_w_u32(&b, (uint32_t)(p->html_fp[i] >> 32));
-	}
+	cache_w_u64(&b, p->html_fp[0]);
+	cache_w_u64(&b, p->html_fp[1]);
 	cache_put(r->cache, k, b.ptr, b.len);
 	struct cache_key hk = html_key(p->html_fp);
 	/* the same HTML an earlier build stored: kept, not written again */
@@ -853,10 +851,8 @@ static int get_b(const struct run *r, struct page *p, const struct cache_key *k)
 		to[i] = (int)t;
 	}
 	uint64_t fp[2];
-	for (size_t i = 0; i < 2; i++) {
-		fp[i] = cache_r_u32(&rd);
-		fp[i] |= (uint64_t)cache_r_u32(&rd) << 32;
-	}
+	fp[0] = cache_r_u64(&rd);
+	fp[1] = cache_r_u64(&rd);
 	free(data);
 	if (rd.bad || rd.off != len) {
 		free(to);

@@ -657,11 +657,12 @@ int cache_get(struct cache *c, const struct cache_key *k, char **data, size_t *l
 	 * not matter.) */
 	struct entry t = { { { 0, 0 } }, 0, 0, 0 };
 	pthread_mutex_lock(&c->lock);
-	int fd = c->w.fd, found = c->w.ix && c->w.ix[writer_slot(&c->w, k)];
-	if (found)
-		t = c->w.tab[c->w.ix[writer_slot(&c->w, k)] - 1];
+	int fd = c->w.fd;
+	uint32_t at = c->w.ix ? c->w.ix[writer_slot(&c->w, k)] : 0;
+	if (at)
+		t = c->w.tab[at - 1];
 	pthread_mutex_unlock(&c->lock);
-	char *d = found && fd >= 0 ? entry_read(fd, &t) : NULL;
+	char *d = at && fd >= 0 ? entry_read(fd, &t) : NULL;
 	if (!d)
 		return 0;
 	*data = d;
@@ -949,6 +950,12 @@ void cache_w_u32(struct buf *b, uint32_t v)
 	buf_put(b, (const char *)&v, sizeof v);
 }
 
+void cache_w_u64(struct buf *b, uint64_t v)
+{
+	cache_w_u32(b, (uint32_t)v);
+	cache_w_u32(b, (uint32_t)(v >> 32));
+}
+
 void cache_w_str(struct buf *b, const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
@@ -966,6 +973,12 @@ uint32_t cache_r_u32(struct cache_reader *r)
 	memcpy(&v, r->p + r->off, sizeof v);
 	r->off += sizeof v;
 	return v;
+}
+
+uint64_t cache_r_u64(struct cache_reader *r)
+{
+	uint64_t lo = cache_r_u32(r);
+	return lo | (uint64_t)cache_r_u32(r) << 32;
 }
 
 char *cache_r_str(struct cache_reader *r)

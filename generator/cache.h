@@ -82,6 +82,7 @@ void cache_close(struct cache *c, int complete);
 /* Serialising values into and out of entries.  The reader never reads
  * past its end; after any overrun it returns zeros and NULLs and sets bad. */
 void cache_w_u32(struct buf *b, uint32_t v);
+void cache_w_u64(struct buf *b, uint64_t v); /* low half first */
 void cache_w_str(struct buf *b, const char *s); /* NULL is stored as "" */
 
 struct cache_reader {
@@ -91,6 +92,7 @@ struct cache_reader {
 };
 
 uint32_t cache_r_u32(struct cache_reader *r);
+uint64_t cache_r_u64(struct cache_reader *r);
 /* A new string (caller frees), or NULL with bad set. */
 char *cache_r_str(struct cache_reader *r);
 
