@@ -51,6 +51,11 @@ struct run {
 	int64_t start_ns;       /* when the build began (CLOCK_REALTIME) */
 	struct sources snap;    /* the previous build's sources */
 	struct buf new_sources; /* this build's, when they differ */
+	/* Kept to the end (freed with the run, or by the process's end): the
+	 * output paths claimed and the sources scanned, tens of thousands of
+	 * blocks whose freeing was a rebuild's last few milliseconds. */
+	json_t *claims;
+	struct scan_result scan;
 };
 
 static int stopped(const struct run *r)
@@ -1404,12 +1409,16 @@ static void run_free(struct run *r)
 	free(r->theme_rel);
 	sources_free(&r->snap);
 	buf_free(&r->new_sources);
+	json_decref(r->claims);
+	scan_free(&r->scan);
 }
 
 /* OUT is checked, locked and its staging folder prepared (with the
  * previous build's manifest read) while the sources load: it depends on
  * none of them.  Its diagnostics wait in d until the build knows it will
- * write. */
+ * write.  The staging folder is begun first thing (begin: sweeping it
+ * stats every file kept from the build before last); the manifest is read
+ * once the cache is open (open_output, which waits for begin). */
 struct output_job {
 	struct run *r;
 	struct output *out;
@@ -1417,17 +1426,28 @@ struct output_job {
 	struct diag *d;
 	int rc;
 	struct cache_key mkey;
+	struct par_task *begin;
 };
+
+static void begin_output(void *ctx)
+{
+	struct output_job *j = ctx;
+	j->rc = output_begin(j->out, j->r->o->site_dir, j->out_path, j->r->o->force, j->r->jobs, j->d);
+}
 
 static void open_output(void *ctx)
 {
 	struct output_job *j = ctx;
-	j->rc = output_begin(j->out, j->r->o->site_dir, j->out_path, j->r->o->force, j->r->jobs, j->d);
+	par_join(j->begin);
+	j->begin = NULL;
 	if (j->rc == 0 && j->r->cache) {
 		j->mkey = manifest_key(j->r, j->out_path);
 		char *img;
+		const char *view;
 		size_t len;
-		if (cache_get(j->r->cache, &j->mkey, &img, &len))
+		if (cache_view(j->r->cache, &j->mkey, &view, &len))
+			output_view_manifest(j->out, view, len);
+		else if (cache_get(j->r->cache, &j->mkey, &img, &len))
 			output_set_manifest(j->out, img, len);
 	}
 }
@@ -1474,7 +1494,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	json_t *claims = json_object();
 	int status = 0, hook_failed = 0, out_open = 0, rendered = 0;
 	char *out_path = o->out_dir ? xstrdup(o->out_dir) : xasprintf("%s/public", o->site_dir);
-	struct output_job oj = { &r, &out, out_path, NULL, -1, { { 0, 0 } } };
+	struct output_job oj = { &r, &out, out_path, NULL, -1, { { 0, 0 } }, NULL };
 	memset(st, 0, sizeof *st);
 	r.jobs = o->jobs > 0 ? o->jobs : par_default_jobs();
 	hj.jobs = r.jobs;
@@ -1488,6 +1508,10 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	config_load(&r.site.cfg, o->site_dir, d);
 	if (r.site.cfg.history && !o->cache)
 		hist_task = par_start(r.jobs, load_history, &hj);
+	if (!o->check_only) {
+		oj.d = diag_new();
+		oj.begin = par_start(r.jobs, begin_output, &oj);
+	}
 	load_theme(&r);
 	if (scan_content(o->site_dir, &sc, d) == -2) {
 		status = 2;
@@ -1496,10 +1520,8 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	/* quire check writes nothing, not even a cache. */
 	git_ready(o);
 	r.cache = o->check_only ? NULL : cache_open(o->site_dir);
-	if (!o->check_only) {
-		oj.d = diag_new();
+	if (!o->check_only)
 		out_task = par_start(r.jobs, open_output, &oj);
-	}
 	load_pages(&r, &sc, claims);
 	diag_lap(r.timings, "load", &tl);
 	if (hist_task) {
@@ -1620,8 +1642,8 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	for (size_t i = 0; i < r.site.npages; i++)
 		st->articles += r.site.pages[i]->kind == PAGE_ARTICLE;
 done:
-	if (out_task) {
-		par_join(out_task);
+	if (out_task || oj.begin) {
+		par_join(out_task ? out_task : oj.begin);
 		if (oj.rc == 0)
 			output_abort(&out);
 	}
@@ -1640,8 +1662,8 @@ done:
 	diag_lap(r.timings, "cache", &tl);
 	st->ms = diag_clock_ms() - t0;
 	free(out_path);
-	json_decref(claims);
-	scan_free(&sc);
+	r.claims = claims;
+	r.scan = sc;
 	if (o->keep) {
 		struct run *k = xmalloc(sizeof *k);
 		*k = r;

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,6 +36,8 @@
  * that added a few pages' entries rewrites a few small segments, never the
  * big one a cold build left (hundreds of MB at 10,000 articles). */
 #define MAX_SEGMENTS 8
+/* Entries from this size on are read through a segment's mapping. */
+#define SEG_MAP_MIN (256 * 1024)
 #define TIER 4
 
 struct entry {
@@ -42,10 +45,18 @@ struct entry {
 	uint64_t off, len, check;
 };
 
+/* A segment is mapped whole, read only (written once, then only ever
+ * unlinked: a mapping outlives that).  Entries are read from the mapping:
+ * a rebuild reads tens of thousands, and a pread each into fresh memory
+ * was most of their cost.  Without a mapping (mmap refused) they are read
+ * with pread. */
 struct seg {
 	int fd;
 	char *path;
-	struct entry *tab;
+	const unsigned char *map;
+	size_t map_len;
+	const unsigned char *tab; /* the table: n entries of ENTRY_SIZE bytes */
+	unsigned char *tab_own;   /* the table, when read rather than mapped */
 	size_t n;
 	atomic_uchar *used;
 	/* Where the keys whose top bits are b start: dir[b] .. dir[b + 1]. */
@@ -436,6 +447,24 @@ static char *cache_dir(const char *site_dir)
 
 /* ---- reading segments ---------------------------------------------------- */
 
+/* Entry i of s's table, decoded (the table is bytes: no alignment). */
+static struct entry seg_entry(const struct seg *s, size_t i)
+{
+	const unsigned char *e = s->tab + i * ENTRY_SIZE;
+	return (struct entry){ { { rd64(e), rd64(e + 8) } }, rd64(e + 16), rd64(e + 24), rd64(e + 32) };
+}
+
+static uint64_t seg_key0(const struct seg *s, size_t i)
+{
+	return rd64(s->tab + i * ENTRY_SIZE);
+}
+
+static int seg_key_cmp(const struct seg *s, size_t i, const struct cache_key *k)
+{
+	struct cache_key a = { { rd64(s->tab + i * ENTRY_SIZE), rd64(s->tab + i * ENTRY_SIZE + 8) } };
+	return key_cmp(&a, k);
+}
+
 /* Keys are hashes, spread evenly over 64 bits: their top bits place
  * them.  With about two slots a key, a lookup reads the slot and one
  * entry, or (a key not here, as in every segment but the one that holds
@@ -450,60 +479,71 @@ static void seg_index(struct seg *s)
 	s->dir = xmalloc((slots + 1) * sizeof *s->dir);
 	size_t j = 0;
 	for (size_t b = 0; b < slots; b++) {
-		while (j < s->n && (s->tab[j].k.h[0] >> (64 - s->bits)) < b)
+		while (j < s->n && (seg_key0(s, j) >> (64 - s->bits)) < b)
 			j++;
 		s->dir[b] = (uint32_t)j;
 	}
 	s->dir[slots] = (uint32_t)s->n;
 }
 
-/* Reads a segment's table; returns 0, or -1 when the file is not a whole,
- * well-formed segment. */
+/* len bytes of s at off (within its size): from the mapping, or read into
+ * buf.  NULL when they cannot be read. */
+static const unsigned char *seg_bytes_at(const struct seg *s, uint64_t off, size_t len, unsigned char *buf)
+{
+	if (s->map)
+		return s->map + off;
+	return read_at(s->fd, buf, len, off) < 0 ? NULL : buf;
+}
+
+/* Checks a segment's table and indexes it; returns 0, or -1 when the file
+ * is not a whole, well-formed segment. */
 static int seg_load(struct seg *s, int fd)
 {
 	struct stat st;
-	unsigned char tr[TRAILER_SIZE], head[8];
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 8 + TRAILER_SIZE)
+	unsigned char tr_buf[TRAILER_SIZE], head_buf[8];
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 8 + TRAILER_SIZE ||
+	    (uint64_t)st.st_size > SIZE_MAX)
 		return -1;
 	uint64_t size = (uint64_t)st.st_size;
-	if (read_at(fd, head, 8, 0) < 0 || memcmp(head, SEG_MAGIC, 8) ||
-	    read_at(fd, tr, TRAILER_SIZE, size - TRAILER_SIZE) < 0 || memcmp(tr + 16, SEG_MAGIC, 8))
-		return -1;
+	void *m = mmap(NULL, (size_t)size, PROT_READ, MAP_SHARED, fd, 0);
+	s->fd = fd;
+	if (m != MAP_FAILED) {
+		s->map = m;
+		s->map_len = (size_t)size;
+	}
+	const unsigned char *head = seg_bytes_at(s, 0, 8, head_buf);
+	const unsigned char *tr = seg_bytes_at(s, size - TRAILER_SIZE, TRAILER_SIZE, tr_buf);
+	if (!head || memcmp(head, SEG_MAGIC, 8) || !tr || memcmp(tr + 16, SEG_MAGIC, 8))
+		goto fail;
 	uint64_t n = rd64(tr), check = rd64(tr + 8);
 	if (n > (size - 8 - TRAILER_SIZE) / ENTRY_SIZE || n > UINT32_MAX)
-		return -1;
+		goto fail;
 	uint64_t tab_off = size - TRAILER_SIZE - n * ENTRY_SIZE;
 	size_t tab_len = (size_t)(n * ENTRY_SIZE);
-	unsigned char *raw = xmalloc(tab_len ? tab_len : 1);
-	if (read_at(fd, raw, tab_len, tab_off) < 0 || xxh64(raw, tab_len, 3) != check) {
-		free(raw);
-		return -1;
-	}
-	s->tab = xcalloc(n ? n : 1, sizeof *s->tab);
+	if (!s->map)
+		s->tab_own = xmalloc(tab_len ? tab_len : 1);
+	s->tab = seg_bytes_at(s, tab_off, tab_len, s->tab_own);
+	if (!s->tab || xxh64(s->tab, tab_len, 3) != check)
+		goto fail;
 	s->n = (size_t)n;
 	for (size_t i = 0; i < s->n; i++) {
-		const unsigned char *e = raw + i * ENTRY_SIZE;
-		struct entry *t = &s->tab[i];
-		t->k.h[0] = rd64(e);
-		t->k.h[1] = rd64(e + 8);
-		t->off = rd64(e + 16);
-		t->len = rd64(e + 24);
-		t->check = rd64(e + 32);
+		struct entry t = seg_entry(s, i);
 		/* Bytes must lie between the magic and the table; keys strictly
 		 * ascending, for the binary search. */
-		if (t->off < 8 || t->off > tab_off || t->len > tab_off - t->off ||
-		    (i && key_cmp(&s->tab[i - 1].k, &t->k) >= 0)) {
-			free(raw);
-			free(s->tab);
-			s->tab = NULL;
-			return -1;
-		}
+		if (t.off < 8 || t.off > tab_off || t.len > tab_off - t.off || (i && seg_key_cmp(s, i - 1, &t.k) >= 0))
+			goto fail;
 	}
-	free(raw);
 	s->used = xcalloc(s->n ? s->n : 1, sizeof *s->used);
 	seg_index(s);
-	s->fd = fd;
 	return 0;
+fail:
+	if (s->map)
+		munmap((void *)s->map, s->map_len);
+	free(s->tab_own);
+	s->map = s->tab = s->tab_own = NULL;
+	s->n = 0;
+	s->fd = -1;
+	return -1;
 }
 
 static int has_suffix(const char *s, const char *suf)
@@ -599,24 +639,26 @@ static void writer_index(struct writer *w, size_t i)
 	w->ix[writer_slot(w, &w->tab[i].k)] = (uint32_t)i + 1;
 }
 
-static const struct entry *seg_find(const struct seg *s, const struct cache_key *k)
+/* The index of k's entry in s, or -1. */
+static long seg_find(const struct seg *s, const struct cache_key *k)
 {
 	size_t b = (size_t)(k->h[0] >> (64 - s->bits));
 	size_t lo = s->dir[b], hi = s->dir[b + 1];
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int cmp = key_cmp(&s->tab[mid].k, k);
+		int cmp = seg_key_cmp(s, mid, k);
 		if (!cmp)
-			return &s->tab[mid];
+			return (long)mid;
 		if (cmp < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return NULL;
+	return -1;
 }
 
-/* Reads an entry's bytes and checks them.  New buffer, or NULL. */
+/* Reads an entry's bytes from the file fd and checks them.  New buffer,
+ * or NULL. */
 static char *entry_read(int fd, const struct entry *t)
 {
 	if (t->len > SIZE_MAX - 1)
@@ -632,21 +674,38 @@ static char *entry_read(int fd, const struct entry *t)
 	return data;
 }
 
+/* Entry i of s, checked, in a new buffer (NUL-terminated), or NULL.
+ * A small one is read with pread: entries a rebuild reads lie all over a
+ * large segment, and through the mapping each would be a page fault. */
+static char *seg_read(const struct seg *s, size_t i)
+{
+	struct entry t = seg_entry(s, i);
+	if (!s->map || t.len < SEG_MAP_MIN)
+		return entry_read(s->fd, &t);
+	const unsigned char *p = s->map + t.off;
+	if (xxh64(p, (size_t)t.len, 4) != t.check)
+		return NULL;
+	char *data = malloc((size_t)t.len + 1);
+	if (!data)
+		return NULL;
+	memcpy(data, p, (size_t)t.len);
+	data[t.len] = '\0';
+	return data;
+}
+
 int cache_get(struct cache *c, const struct cache_key *k, char **data, size_t *len)
 {
 	if (!c)
 		return 0;
 	for (size_t i = c->nsegs; i-- > 0;) {
 		const struct seg *s = &c->segs[i];
-		const struct entry *t = seg_find(s, k);
-		if (!t)
-			continue;
-		char *d = entry_read(s->fd, t);
+		long j = seg_find(s, k);
+		char *d = j < 0 ? NULL : seg_read(s, (size_t)j);
 		if (!d)
 			continue;
-		atomic_store_explicit(&s->used[t - s->tab], 1, memory_order_relaxed);
+		atomic_store_explicit(&s->used[j], 1, memory_order_relaxed);
 		*data = d;
-		*len = (size_t)t->len;
+		*len = (size_t)seg_entry(s, (size_t)j).len;
 		return 1;
 	}
 	/* Then what this build has put: the build lets a large site's HTML
@@ -670,13 +729,37 @@ int cache_get(struct cache *c, const struct cache_key *k, char **data, size_t *l
 	return 1;
 }
 
+int cache_view(struct cache *c, const struct cache_key *k, const char **data, size_t *len)
+{
+	if (!c)
+		return 0;
+	/* A value this build put is newer than any segment's. */
+	pthread_mutex_lock(&c->lock);
+	int mine = c->w.ix && c->w.ix[writer_slot(&c->w, k)];
+	pthread_mutex_unlock(&c->lock);
+	for (size_t i = c->nsegs; !mine && i-- > 0;) {
+		const struct seg *s = &c->segs[i];
+		long j = seg_find(s, k);
+		if (j < 0)
+			continue;
+		struct entry t = seg_entry(s, (size_t)j);
+		if (!s->map || t.len < SEG_MAP_MIN || xxh64(s->map + t.off, (size_t)t.len, 4) != t.check)
+			return 0;
+		atomic_store_explicit(&s->used[j], 1, memory_order_relaxed);
+		*data = (const char *)s->map + t.off;
+		*len = (size_t)t.len;
+		return 1;
+	}
+	return 0;
+}
+
 int cache_touch(struct cache *c, const struct cache_key *k)
 {
 	for (size_t i = c ? c->nsegs : 0; i-- > 0;) {
 		const struct seg *s = &c->segs[i];
-		const struct entry *t = seg_find(s, k);
-		if (t) {
-			atomic_store_explicit(&s->used[t - s->tab], 1, memory_order_relaxed);
+		long j = seg_find(s, k);
+		if (j >= 0) {
+			atomic_store_explicit(&s->used[j], 1, memory_order_relaxed);
 			return 1;
 		}
 	}
@@ -821,11 +904,25 @@ static int copy_entry(struct writer *w, int fd, const struct entry *t)
 	return 0;
 }
 
+/* Copies entry i of s into w.  Returns 0 or -1. */
+static int copy_seg_entry(struct writer *w, const struct seg *s, size_t i)
+{
+	char *d = seg_read(s, i);
+	if (!d)
+		return -1;
+	struct entry t = seg_entry(s, i);
+	writer_add(w, &t.k, d, (size_t)t.len);
+	free(d);
+	return 0;
+}
+
 static void seg_free(struct seg *s)
 {
 	if (s->fd >= 0)
 		close(s->fd);
-	free(s->tab);
+	if (s->map)
+		munmap((void *)s->map, s->map_len);
+	free(s->tab_own);
 	free(s->dir);
 	free((void *)s->used);
 	free(s->path);
@@ -836,7 +933,7 @@ static uint64_t seg_bytes(const struct seg *s, int used)
 	uint64_t n = 0;
 	for (size_t j = 0; j < s->n; j++)
 		if (atomic_load_explicit(&s->used[j], memory_order_relaxed) == used)
-			n += s->tab[j].len;
+			n += seg_entry(s, j).len;
 	return n;
 }
 
@@ -912,7 +1009,7 @@ void cache_close(struct cache *c, int complete)
 			for (size_t i = from; ok && i < c->nsegs; i++)
 				for (size_t j = 0; j < c->segs[i].n; j++)
 					if (atomic_load_explicit(&c->segs[i].used[j], memory_order_relaxed))
-						copy_entry(&w, c->segs[i].fd, &c->segs[i].tab[j]);
+						copy_seg_entry(&w, &c->segs[i], j);
 			for (size_t j = 0; ok && j < c->w.n; j++)
 				copy_entry(&w, rfd, &c->w.tab[j]);
 			if (writer_finish(c, &w) == 0) {

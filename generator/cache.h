@@ -63,6 +63,12 @@ struct cache *cache_open(const char *site_dir);
  * Thread-safe. */
 int cache_get(struct cache *c, const struct cache_key *k, char **data, size_t *len);
 
+/* The same for a large entry (hundreds of kilobytes) of an earlier build:
+ * 1 and a read-only view of its bytes (checked), valid until cache_close,
+ * without copying them; 0 when the cache cannot give one (then
+ * cache_get).  Thread-safe. */
+int cache_view(struct cache *c, const struct cache_key *k, const char **data, size_t *len);
+
 /* Marks k's entry (if any) as still needed, without reading it: a build
  * that reused an output made from it keeps it for the next build that
  * cannot.  1 when the cache holds k (from an earlier build), else 0.

@@ -115,13 +115,16 @@ static void remove_stale(const char *out_real)
 /* ---- the folder kept from the build before last ---- */
 
 struct output_rec {
-	char *rel;      /* previous: inside prev_image; this build's: owned, or
-			   (borrowed) a previous record's */
+	char *rel;      /* previous: inside prev_image; this build's: owned */
 	int has_fp;     /* 0: written by bytes (kept from pruning, not reused) */
 	uint64_t fp[2];
 	unsigned long long ino;
 	long long size, mtime_s, mtime_ns;
-	int borrowed;
+	/* A previous record only.  staged: the sweep found staging's file at
+	 * rel to be the very file recorded.  kept: this build has the file
+	 * (output_reuse linked it), so its record stands for this build too.
+	 * One byte each: rendering threads set kept on records side by side. */
+	unsigned char staged, kept;
 };
 
 /* A hash of a path.  Records are found through a hash table, not sorted
@@ -158,41 +161,58 @@ static void index_build(struct output_index *ix, const struct output_rec *v, siz
 	}
 }
 
-/* The record of rel among v (indexed by ix), or NULL. */
-static const struct output_rec *index_find(const struct output_index *ix, const struct output_rec *v,
-					   const char *rel)
+/* The index of rel's record among v (indexed by ix), or -1. */
+static long index_at(const struct output_index *ix, const struct output_rec *v, const char *rel)
 {
 	if (!ix->slot)
-		return NULL;
+		return -1;
 	for (size_t h = (size_t)path_hash(rel) & ix->mask; ix->slot[h]; h = (h + 1) & ix->mask)
 		if (!strcmp(v[ix->slot[h] - 1].rel, rel))
-			return &v[ix->slot[h] - 1];
-	return NULL;
+			return (long)ix->slot[h] - 1;
+	return -1;
 }
+
+/* A file's identity as a manifest records it. */
+struct file_id {
+	unsigned long long ino;
+	long long size, mtime_s, mtime_ns;
+};
 
 /* What the sweep of a recycled folder leaves in it, for prune to work
  * from without reading every folder again: paths inside staging, a folder
- * before what it holds. */
+ * before what it holds.  Each file is stat'ed as its folder is read (its
+ * entry is then at hand: a stat per file later, from the top, cost a
+ * rebuild twice as much) and matched with the previous build's record of
+ * the same path (see match_found). */
 struct found {
 	struct buf names; /* the paths, each ending in NUL, in one block */
 	size_t *at;       /* where each starts in names */
 	int32_t *parent;  /* index of the folder holding it in this list; -1: none */
 	unsigned char *is_dir;
+	struct file_id *id; /* a file's; ino 0: not a regular file */
+	int32_t *prev;      /* the previous record of its path, or -1 */
 	size_t n, cap;
 };
 
-static int32_t found_add(struct found *f, const char *rel, int32_t parent, int is_dir)
+static int32_t found_add(struct found *f, const char *rel, int32_t parent, int is_dir, const struct stat *st)
 {
 	if (f->n == f->cap) {
 		f->cap = f->cap ? f->cap * 2 : 256;
 		f->at = xrealloc(f->at, f->cap * sizeof *f->at);
 		f->parent = xrealloc(f->parent, f->cap * sizeof *f->parent);
 		f->is_dir = xrealloc(f->is_dir, f->cap);
+		f->id = xrealloc(f->id, f->cap * sizeof *f->id);
+		f->prev = xrealloc(f->prev, f->cap * sizeof *f->prev);
 	}
 	f->at[f->n] = f->names.len;
 	buf_put(&f->names, rel, strlen(rel) + 1);
 	f->parent[f->n] = parent;
 	f->is_dir[f->n] = (unsigned char)is_dir;
+	f->id[f->n] = st && S_ISREG(st->st_mode) ?
+		(struct file_id){ (unsigned long long)st->st_ino, (long long)st->st_size,
+				  (long long)st->st_mtim.tv_sec, (long long)st->st_mtim.tv_nsec } :
+		(struct file_id){ 0, 0, 0, 0 };
+	f->prev[f->n] = -1;
 	return (int32_t)f->n++;
 }
 
@@ -207,6 +227,8 @@ static void found_free(struct found *f)
 	free(f->at);
 	free(f->parent);
 	free(f->is_dir);
+	free(f->id);
+	free(f->prev);
 	memset(f, 0, sizeof *f);
 }
 
@@ -227,9 +249,11 @@ static int sweep_entry(int dfd, const char *name, unsigned char type, struct buf
 		       int32_t parent)
 {
 	struct stat st;
-	if (type == DT_UNKNOWN)
-		type = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ? DT_UNKNOWN :
-		       S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
+	int have = 0;
+	if (type == DT_UNKNOWN || type == DT_REG) {
+		have = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+		type = !have ? DT_UNKNOWN : S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
+	}
 	size_t base = rel->len;
 	if (base)
 		buf_putc(rel, '/');
@@ -237,11 +261,11 @@ static int sweep_entry(int dfd, const char *name, unsigned char type, struct buf
 	int rc = 0;
 	if (type == DT_DIR) {
 		int sub = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		int32_t at = found_add(f, rel->ptr, parent, 1);
+		int32_t at = found_add(f, rel->ptr, parent, 1, NULL);
 		if (sub < 0 || sweep(sub, rel, f, at) < 0 || faccessat(dfd, name, W_OK | X_OK, AT_EACCESS) < 0)
 			rc = -1;
 	} else if (type == DT_REG) {
-		found_add(f, rel->ptr, parent, 0);
+		found_add(f, rel->ptr, parent, 0, &st);
 	} else if (unlinkat(dfd, name, 0) < 0) {
 		rc = -1;
 	}
@@ -657,15 +681,55 @@ static size_t parse_rec(const unsigned char *p, size_t n, struct output_rec *r)
 		return 0;
 	*r = (struct output_rec){ (char *)p + REC_FIXED, 1, { get_u64le(p), get_u64le(p + 8) }, get_u64le(p + 16),
 				  (long long)get_u64le(p + 24), (long long)get_u64le(p + 32),
-				  (long long)get_u64le(p + 40), 1 };
+				  (long long)get_u64le(p + 40), 0, 0 };
 	return REC_FIXED + (size_t)k + 1;
+}
+
+static int same_id(const struct output_rec *r, const struct file_id *id)
+{
+	return id->ino && r->ino == id->ino && r->size == id->size && r->mtime_s == id->mtime_s &&
+	       r->mtime_ns == id->mtime_ns;
+}
+
+/* Matches one list of what the sweep found with the previous records. */
+static void match_list(void *ctx, size_t k)
+{
+	struct output *o = ctx;
+	struct found *f = &o->found[k];
+	for (size_t i = 0; i < f->n; i++) {
+		if (f->is_dir[i] || !f->id[i].ino)
+			continue;
+		long j = index_at(&o->prev_ix, o->prev, found_rel(f, i));
+		if (j < 0)
+			continue;
+		f->prev[i] = (int32_t)j;
+		if (same_id(&o->prev[j], &f->id[i]))
+			o->prev[j].staged = 1;
+	}
+}
+
+/* Marks the previous records whose file the recycled staging folder
+ * holds as it was recorded: output_reuse then trusts them without a
+ * system call, and prune knows them by number, not by path. */
+static void match_found(struct output *o)
+{
+	if (o->found && o->nprev && o->nprev <= INT32_MAX)
+		par_for(o->nfound, o->jobs, match_list, o);
+}
+
+static void drop_image(struct output *o)
+{
+	if (o->prev_owned)
+		free((char *)o->prev_image);
+	o->prev_image = NULL;
+	o->prev_owned = 0;
 }
 
 /* A record that does not parse ends the reading: at worst pages are
  * rendered again. */
-void output_set_manifest(struct output *o, char *image, size_t len)
+void output_view_manifest(struct output *o, const char *image, size_t len)
 {
-	free(o->prev_image);
+	drop_image(o);
 	free(o->prev);
 	o->prev_image = image;
 	o->prev_len = len;
@@ -684,9 +748,16 @@ void output_set_manifest(struct output *o, char *image, size_t len)
 		o->prev[o->nprev++] = r;
 	}
 	index_build(&o->prev_ix, o->prev, o->nprev);
+	match_found(o);
 	/* as many as the last build made, to start with, if none is made yet */
 	if (!atomic_load(&o->nmade) && !atomic_load(&o->made[0]))
 		o->made0 = o->nprev + o->nprev / 8 + 1024;
+}
+
+void output_set_manifest(struct output *o, char *image, size_t len)
+{
+	output_view_manifest(o, image, len);
+	o->prev_owned = 1;
 }
 
 /* The slot of this build's record i (see struct output). */
@@ -709,21 +780,18 @@ static struct output_rec *rec_slot(struct output *o, size_t i)
 
 /* Records a file this build made: with its fingerprint and identity for
  * the manifest, or (fp NULL) only so that pruning a recycled folder keeps
- * it.  Every rendering thread records tens of thousands of files: a
- * mutex here was most of a rebuild's sleeps. */
-static void record(struct output *o, const char *rel, const uint64_t fp[2], const struct stat *st,
-		   const struct output_rec *prev)
+ * it.  Several rendering threads record files at once: a mutex here was
+ * most of a rebuild's sleeps.  (A file linked from the last build is not
+ * recorded here: its previous record is marked kept.) */
+static void record(struct output *o, const char *rel, const uint64_t fp[2], const struct stat *st)
 {
 	if (!fp && !o->recycled)
 		return; /* nothing to prune, nothing for the manifest */
-	/* A file linked from the last build keeps that build's record of its
-	 * name (in prev_image, which outlives this build's records). */
-	struct output_rec r = { .rel = prev ? prev->rel : xstrdup(rel), .has_fp = fp != NULL,
-				.borrowed = prev != NULL };
+	struct output_rec r = { .rel = xstrdup(rel), .has_fp = fp != NULL };
 	if (fp)
 		r = (struct output_rec){ r.rel, 1, { fp[0], fp[1] }, (unsigned long long)st->st_ino,
 					 (long long)st->st_size, (long long)st->st_mtim.tv_sec,
-					 (long long)st->st_mtim.tv_nsec, r.borrowed };
+					 (long long)st->st_mtim.tv_nsec, 0, 0 };
 	*rec_slot(o, atomic_fetch_add_explicit(&o->nmade, 1, memory_order_relaxed)) = r;
 }
 
@@ -758,17 +826,16 @@ static int same_file(const struct output_rec *r, const struct stat *st)
 
 int output_reuse(struct output *o, const char *rel, const uint64_t fp[2])
 {
-	const struct output_rec *r = o->prev_fd < 0 || !o->nprev ? NULL : index_find(&o->prev_ix, o->prev, rel);
+	long j = o->prev_fd < 0 || !o->nprev ? -1 : index_at(&o->prev_ix, o->prev, rel);
+	struct output_rec *r = j < 0 ? NULL : &o->prev[j];
 	if (!r || r->fp[0] != fp[0] || r->fp[1] != fp[1] || !safe_rel(rel))
 		return 0;
-	/* Link first, then check what was linked: the very file recorded,
-	 * not one edited or swapped in since.  A recycled staging folder
-	 * often holds that file already. */
-	struct stat st;
-	/* Relative to staging's descriptor: most files are already there,
-	 * and a whole site's paths are not walked from / again. */
-	int ok = o->recycled && fstatat(o->staging_fd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0 && same_file(r, &st);
+	/* Most often the recycled staging folder holds the very file
+	 * already (the sweep saw it).  Else link it, then check what was
+	 * linked: the very file recorded, not one edited or swapped in since. */
+	int ok = r->staged;
 	if (!ok) {
+		struct stat st;
 		char *path = xasprintf("%s/%s", o->staging, rel);
 		int rc = link_from_prev(o, rel, path);
 		ok = rc == 0 && lstat(path, &st) == 0 && same_file(r, &st);
@@ -777,7 +844,7 @@ int output_reuse(struct output *o, const char *rel, const uint64_t fp[2])
 		free(path);
 	}
 	if (ok)
-		record(o, rel, fp, &st, r);
+		r->kept = 1;
 	return ok;
 }
 
@@ -800,7 +867,8 @@ struct manifest_job {
 	struct buf *image;
 };
 
-/* Formats the records (no longer added to), in the order they came. */
+/* Formats the records (no longer added to): the previous build's this
+ * one kept, then its own in the order they came. */
 static void format_manifest(void *ctx)
 {
 	const struct manifest_job *j = ctx;
@@ -808,6 +876,9 @@ static void format_manifest(void *ctx)
 	 * (each doubling copies it and touches fresh memory). */
 	buf_grow(j->image, j->o->prev_len + j->o->prev_len / 8 + 4096);
 	buf_put(j->image, MANIFEST_MAGIC, 4);
+	for (size_t i = 0; i < j->o->nprev; i++)
+		if (j->o->prev[i].kept)
+			put_rec(j->image, &j->o->prev[i]);
 	for (size_t i = 0; i < j->o->nrecs; i++) {
 		const struct output_rec *r = &j->o->recs[i];
 		if (!r->has_fp || strlen(r->rel) > UINT32_MAX)
@@ -835,9 +906,9 @@ int output_write_fp(struct output *o, const char *rel, const char *data,
 	if (rc < 0)
 		diag_error(d, NULL, 0, 0, "cannot write '%s': %s", rel, strerror(errno));
 	else if (!fp)
-		record(o, rel, NULL, NULL, NULL);
+		record(o, rel, NULL, NULL);
 	else if (lstat(path, &st) == 0)
-		record(o, rel, fp, &st, NULL);
+		record(o, rel, fp, &st);
 	free(path);
 	return rc;
 }
@@ -890,7 +961,7 @@ fail:
 	if (rc < 0)
 		diag_error(d, NULL, 0, 0, "cannot copy to '%s': %s", rel, strerror(errno));
 	else
-		record(o, rel, NULL, NULL, NULL);
+		record(o, rel, NULL, NULL);
 	if (in >= 0)
 		close(in);
 	free(chunk);
@@ -916,15 +987,13 @@ static void release(struct output *o)
 	if (!o->recs)
 		gather(o);
 	for (size_t i = 0; i < o->nrecs; i++)
-		if (!o->recs[i].borrowed)
-			free(o->recs[i].rel);
+		free(o->recs[i].rel);
 	free(o->recs);
 	free(o->prev);
-	free(o->prev_image);
+	drop_image(o);
 	free(o->prev_ix.slot);
 	o->prev_ix.slot = NULL;
 	o->recs = o->prev = NULL;
-	o->prev_image = NULL;
 	o->prev_len = 0;
 	o->nrecs = o->nprev = 0;
 	free(o->staging);
@@ -963,7 +1032,8 @@ static void prune_list(void *ctx, size_t k)
 	for (size_t i = f->n; i-- > 0;) {
 		const char *rel = found_rel(f, i);
 		int stays = f->is_dir[i] ? left[i] > 0 || prune_one(pr->o, rel, 1, &pr->failed) :
-			    index_find(&pr->ix, pr->o->recs, rel) || prune_one(pr->o, rel, 0, &pr->failed);
+			    (f->prev[i] >= 0 && pr->o->prev[f->prev[i]].kept) ||
+			    index_at(&pr->ix, pr->o->recs, rel) >= 0 || prune_one(pr->o, rel, 0, &pr->failed);
 		if (stays && f->parent[i] >= 0)
 			left[f->parent[i]]++;
 	}

@@ -35,8 +35,9 @@ struct output {
 	int recycled;   /* staging is ".OUT.back", the site two builds ago */
 	int jobs;       /* threads for sweeping staging */
 	/* fingerprints (see output_reuse) */
-	char *prev_image;               /* the previous build's manifest */
+	const char *prev_image;         /* the previous build's manifest */
 	size_t prev_len;
+	int prev_owned;                 /* prev_image is freed with o */
 	struct output_rec *prev;        /* its records */
 	size_t nprev;
 	/* This build's records, added by every rendering thread without a
@@ -70,6 +71,9 @@ int output_write(struct output *o, const char *rel, const char *data,
  * file is still the one recorded (same inode, size and modification time:
  * a hand-edited output is made again). */
 void output_set_manifest(struct output *o, char *image, size_t len); /* takes image */
+/* The same with an image the caller keeps until output_commit or
+ * output_abort. */
+void output_view_manifest(struct output *o, const char *image, size_t len);
 /* 1: rel was linked from the previous OUT (and recorded); 0: write it. */
 int output_reuse(struct output *o, const char *rel, const uint64_t fp[2]);
 int output_write_fp(struct output *o, const char *rel, const char *data,

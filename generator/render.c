@@ -1708,12 +1708,19 @@ static void render_redirects(struct render_env *e)
 	json_decref(done);
 }
 
-/* Search files go through the output like pages: an unchanged shard is
- * linked from the previous build, not written as a new file. */
+/* Search files go through the output like pages, fingerprinted by their
+ * bytes: an unchanged shard is linked from the previous build without
+ * its old copy being read. */
 static int write_search_file(void *ctx, const char *name, const char *data, size_t len)
 {
 	struct render_env *e = ctx;
-	return output_write(e->out, name, data, len, e->d);
+	struct cache_keybuf kb;
+	cache_key_begin(e->cache, &kb, "search-file");
+	cache_key_bytes(&kb, data, len);
+	struct cache_key fp = cache_key_end(&kb);
+	if (output_reuse(e->out, name, fp.h))
+		return 0;
+	return output_write_fp(e->out, name, data, len, fp.h, e->d);
 }
 
 #define SEARCH_BATCH 512
@@ -1736,16 +1743,17 @@ struct search_job {
 	size_t *len;
 };
 
-/* What a page's words are made of (html_fp stands for its text, and its
- * headings: see key_headings). */
+/* What a page's words are made of: its title and summary (data_fp
+ * stands for them, as for all its data), its text and its headings
+ * (html_fp stands for those: see key_headings).  Hashes, not strings: a
+ * rebuild makes this key for every page. */
 static void search_key(void *ctx, size_t i)
 {
 	struct search_job *j = ctx;
 	const struct page *p = j->e->site->pages[i];
 	struct cache_keybuf kb;
-	cache_key_begin(j->e->cache, &kb, "search-page-2");
-	cache_key_str(&kb, page_title(p));
-	cache_key_str(&kb, page_summary(p));
+	cache_key_begin(j->e->cache, &kb, "search-page-3");
+	cache_key_bytes(&kb, p->data_fp, sizeof p->data_fp);
 	cache_key_bytes(&kb, p->html_fp, sizeof p->html_fp);
 	key_headings(&kb, j->e, p);
 	j->keys[i] = cache_key_end(&kb);
@@ -1787,14 +1795,17 @@ static char *search_batch_of(const struct render_env *e, const struct cache_key 
 {
 	const struct site *s = e->site;
 	struct cache_keybuf kb;
-	cache_key_begin(e->cache, &kb, "search-batch-2");
+	cache_key_begin(e->cache, &kb, "search-batch-3");
 	cache_key_int(&kb, (long long)n);
 	for (size_t k = at; k < at + n; k++) {
+		/* the page's title is in its key; its section's, in that
+		 * section's data */
 		int sec = e->shape->section[k];
 		cache_key_bytes(&kb, keys[k].h, sizeof keys[k].h);
 		cache_key_str(&kb, s->pages[k]->out);
-		cache_key_str(&kb, page_title(s->pages[k]));
-		cache_key_str(&kb, sec >= 0 ? page_title(s->pages[sec]) : "");
+		cache_key_int(&kb, sec);
+		if (sec >= 0)
+			cache_key_bytes(&kb, s->pages[sec]->data_fp, sizeof s->pages[sec]->data_fp);
 	}
 	struct cache_key key = cache_key_end(&kb);
 	char *data;

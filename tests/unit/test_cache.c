@@ -609,6 +609,46 @@ static void derived_keys_are_distinct_and_stable(void)
 	CHECK(all[0].h[0] != a.h[0] && all[0].h[1] != a.h[1]);
 }
 
+/* A large entry of an earlier build is seen in place, as cache_get reads
+ * it; a small one, a damaged one or one this build put again is not
+ * (the caller falls back to cache_get). */
+static void a_large_entry_is_viewed_in_place(void)
+{
+	char *site = new_site();
+	size_t n = 300 * 1024;
+	char *big = xmalloc(n);
+	for (size_t i = 0; i < n; i++)
+		big[i] = (char)('a' + i % 23);
+	struct cache *c = cache_open(site);
+	struct cache_key kb = key(c, "manifest"), ks = key(c, "small");
+	cache_put(c, &kb, big, n);
+	put_str(c, "small", "tiny");
+	cache_close(c, 1);
+
+	c = cache_open(site);
+	const char *v = NULL;
+	size_t len = 0;
+	CHECK(cache_view(c, &kb, &v, &len) == 1);
+	CHECK(len == n && v && !memcmp(v, big, n));
+	CHECK(cache_view(c, &ks, &v, &len) == 0);
+	big[0] = 'Z';
+	cache_put(c, &kb, big, n);
+	CHECK(cache_view(c, &kb, &v, &len) == 0);
+	cache_close(c, 0);
+
+	/* the newest of the two, then damaged: a miss, not bad bytes */
+	c = cache_open(site);
+	CHECK(cache_view(c, &kb, &v, &len) == 1 && v[0] == 'Z');
+	cache_close(c, 0);
+	overwrite_segments(site, "#", 1, 100);
+	c = cache_open(site);
+	CHECK(cache_view(c, &kb, &v, &len) == 0);
+	cache_close(c, 0);
+	free(big);
+	fs_rm_rf(site);
+	free(site);
+}
+
 int main(void)
 {
 	RUN(an_entry_put_in_one_build_is_found_by_the_next);
@@ -626,5 +666,6 @@ int main(void)
 	RUN(derived_keys_are_distinct_and_stable);
 	RUN(the_reader_stops_at_the_end_of_an_entry);
 	RUN(a_key_put_again_by_a_later_build_reads_its_newest_value);
+	RUN(a_large_entry_is_viewed_in_place);
 	UNIT_END();
 }
