@@ -1435,6 +1435,49 @@ static void begin_output(void *ctx)
 	j->rc = output_begin(j->out, j->r->o->site_dir, j->out_path, j->r->o->force, j->r->jobs, j->d);
 }
 
+/* The delta the last build left, and the base it names (seen in place
+ * in the cache when it can be); an older quire's whole image, as such. */
+static void load_manifest(struct output_job *j)
+{
+	struct cache *c = j->r->cache;
+	char *delta, *img;
+	const char *view;
+	size_t dlen, len;
+	if (!cache_get(c, &j->mkey, &delta, &dlen))
+		return;
+	if (dlen < 20 || memcmp(delta, "QMD1", 4)) {
+		output_set_manifest(j->out, delta, dlen);
+		return;
+	}
+	struct cache_key bkey;
+	memcpy(bkey.h, delta + 4, sizeof bkey.h);
+	if (cache_view(c, &bkey, &view, &len))
+		output_load_manifest(j->out, view, len, 0, delta, dlen);
+	else if (cache_get(c, &bkey, &img, &len))
+		output_load_manifest(j->out, img, len, 1, delta, dlen);
+	else
+		free(delta);
+}
+
+/* Stores what output_commit left: a new base under a key made from its
+ * bytes, named in the delta; else the base read is kept for the next. */
+static void store_manifest(struct run *r, const struct cache_key *mkey, struct output_manifest *m)
+{
+	struct cache_key bkey;
+	if (m->base.len) {
+		struct cache_keybuf kb;
+		cache_key_begin(r->cache, &kb, "output-manifest-base");
+		cache_key_bytes(&kb, m->base.ptr, m->base.len);
+		bkey = cache_key_end(&kb);
+		cache_put(r->cache, &bkey, m->base.ptr, m->base.len);
+		memcpy(m->delta.ptr + 4, bkey.h, sizeof bkey.h);
+	} else {
+		memcpy(bkey.h, m->delta.ptr + 4, sizeof bkey.h);
+		cache_touch(r->cache, &bkey);
+	}
+	cache_put(r->cache, mkey, m->delta.ptr, m->delta.len);
+}
+
 static void open_output(void *ctx)
 {
 	struct output_job *j = ctx;
@@ -1442,13 +1485,7 @@ static void open_output(void *ctx)
 	j->begin = NULL;
 	if (j->rc == 0 && j->r->cache) {
 		j->mkey = manifest_key(j->r, j->out_path);
-		char *img;
-		const char *view;
-		size_t len;
-		if (cache_view(j->r->cache, &j->mkey, &view, &len))
-			output_view_manifest(j->out, view, len);
-		else if (cache_get(j->r->cache, &j->mkey, &img, &len))
-			output_set_manifest(j->out, img, len);
+		load_manifest(j);
 	}
 }
 
@@ -1618,7 +1655,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	if (stopped(&r))
 		diag_error(d, NULL, 0, 0, "build interrupted");
 	if (out_open) {
-		struct buf manifest = BUF_INIT;
+		struct output_manifest manifest = { BUF_INIT, BUF_INIT };
 		if (diag_errors(d) || stopped(&r)) {
 			output_abort(&out);
 		} else if (output_commit(&out, r.cache ? &manifest : NULL, d) < 0) {
@@ -1626,11 +1663,12 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		} else {
 			/* the next build links what it would render the same */
 			if (r.cache)
-				cache_put(r.cache, &mkey, manifest.ptr ? manifest.ptr : "", manifest.len);
+				store_manifest(&r, &mkey, &manifest);
 			if (o->bundle && bundle_write_zip(out_path, o->bundle, d) < 0)
 				status = 2;
 		}
-		buf_free(&manifest);
+		buf_free(&manifest.base);
+		buf_free(&manifest.delta);
 		out_open = 0;
 		diag_lap(r.timings, "commit", &tl);
 	}

@@ -125,6 +125,7 @@ struct output_rec {
 	 * (output_reuse linked it), so its record stands for this build too.
 	 * One byte each: rendering threads set kept on records side by side. */
 	unsigned char staged, kept;
+	int32_t base_ix; /* a previous record's place in the base image, or -1 */
 };
 
 /* A hash of a path.  Records are found through a hash table, not sorted
@@ -669,6 +670,11 @@ static int finish(int fd, int rc)
  * the path is read in place).  Binary: a rebuild reads and writes 50,000
  * of them, and text was most of the time spent on them. */
 #define MANIFEST_MAGIC "QMF1"
+/* A delta: MANIFEST_DELTA, the base's id (16 bytes, the caller's), the
+ * number of records in the base (u64), a bitmap of those kept (bit i of
+ * byte i / 8), then records of its own as in the base.  A rebuild writes
+ * a few kilobytes, not every record again. */
+#define MANIFEST_DELTA "QMD1"
 #define REC_FIXED (6 * 8 + 4)
 
 /* One record at p (n bytes left): its size, or 0 when it is not whole. */
@@ -681,7 +687,7 @@ static size_t parse_rec(const unsigned char *p, size_t n, struct output_rec *r)
 		return 0;
 	*r = (struct output_rec){ (char *)p + REC_FIXED, 1, { get_u64le(p), get_u64le(p + 8) }, get_u64le(p + 16),
 				  (long long)get_u64le(p + 24), (long long)get_u64le(p + 32),
-				  (long long)get_u64le(p + 40), 0, 0 };
+				  (long long)get_u64le(p + 40), 0, 0, -1 };
 	return REC_FIXED + (size_t)k + 1;
 }
 
@@ -721,31 +727,77 @@ static void drop_image(struct output *o)
 {
 	if (o->prev_owned)
 		free((char *)o->prev_image);
+	free(o->delta_image);
 	o->prev_image = NULL;
+	o->delta_image = NULL;
 	o->prev_owned = 0;
+	o->has_base = 0;
 }
 
-/* A record that does not parse ends the reading: at worst pages are
- * rendered again. */
-void output_view_manifest(struct output *o, const char *image, size_t len)
+/* Appends the records of image[off, len) to o->prev (cap: its room).  A
+ * record that does not parse ends the reading: at worst pages are
+ * rendered again.  Returns how many were read. */
+static size_t parse_recs(struct output *o, size_t *cap, const char *image, size_t off, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)image;
+	size_t used, n = 0;
+	struct output_rec r;
+	for (; off < len && (used = parse_rec(p + off, len - off, &r)); off += used, n++) {
+		if (o->nprev == *cap) {
+			*cap = *cap ? *cap * 2 : 1024;
+			o->prev = xrealloc(o->prev, *cap * sizeof *o->prev);
+		}
+		o->prev[o->nprev++] = r;
+	}
+	return n;
+}
+
+/* Keeps of the base's records those the delta's bitmap names and adds
+ * the delta's own.  -1 when the delta is not for this base. */
+static int apply_delta(struct output *o, size_t *cap, char *delta, size_t dlen)
+{
+	size_t head = 4 + 16 + 8;
+	if (dlen < head || memcmp(delta, MANIFEST_DELTA, 4))
+		return -1;
+	uint64_t nbase = get_u64le((const unsigned char *)delta + 20);
+	size_t bits = (size_t)(nbase + 7) / 8;
+	if (nbase != o->nprev || dlen - head < bits)
+		return -1;
+	const unsigned char *bm = (const unsigned char *)delta + head;
+	size_t n = 0;
+	for (size_t i = 0; i < o->nprev; i++) {
+		if (!(bm[i / 8] >> (i % 8) & 1))
+			continue;
+		o->prev[n] = o->prev[i];
+		o->prev[n++].base_ix = (int32_t)i;
+	}
+	o->nprev = n;
+	o->nbase = (size_t)nbase;
+	memcpy(o->base_id, delta + 4, 16);
+	o->delta_image = delta;
+	parse_recs(o, cap, delta, head + bits, dlen);
+	return 0;
+}
+
+void output_load_manifest(struct output *o, const char *base, size_t blen, int owned, char *delta, size_t dlen)
 {
 	drop_image(o);
 	free(o->prev);
-	o->prev_image = image;
-	o->prev_len = len;
+	o->prev_image = base;
+	o->prev_owned = owned;
+	o->prev_len = blen + dlen;
 	o->prev = NULL;
 	o->nprev = 0;
-	size_t cap = 0, off = 4, used;
-	const unsigned char *p = (const unsigned char *)image;
-	if (len < 4 || memcmp(image, MANIFEST_MAGIC, 4))
-		off = len;
-	struct output_rec r;
-	for (; off < len && (used = parse_rec(p + off, len - off, &r)); off += used) {
-		if (o->nprev == cap) {
-			cap = cap ? cap * 2 : 1024;
-			o->prev = xrealloc(o->prev, cap * sizeof *o->prev);
+	size_t cap = 0;
+	if (blen >= 4 && !memcmp(base, MANIFEST_MAGIC, 4))
+		parse_recs(o, &cap, base, 4, blen);
+	if (delta) {
+		if (apply_delta(o, &cap, delta, dlen) == 0) {
+			o->has_base = 1;
+		} else {
+			free(delta);
+			o->nprev = 0; /* not this base's: nothing is trusted */
 		}
-		o->prev[o->nprev++] = r;
 	}
 	index_build(&o->prev_ix, o->prev, o->nprev);
 	match_found(o);
@@ -756,8 +808,7 @@ void output_view_manifest(struct output *o, const char *image, size_t len)
 
 void output_set_manifest(struct output *o, char *image, size_t len)
 {
-	output_view_manifest(o, image, len);
-	o->prev_owned = 1;
+	output_load_manifest(o, image, len, 1, NULL, 0);
 }
 
 /* The slot of this build's record i (see struct output). */
@@ -791,7 +842,7 @@ static void record(struct output *o, const char *rel, const uint64_t fp[2], cons
 	if (fp)
 		r = (struct output_rec){ r.rel, 1, { fp[0], fp[1] }, (unsigned long long)st->st_ino,
 					 (long long)st->st_size, (long long)st->st_mtim.tv_sec,
-					 (long long)st->st_mtim.tv_nsec, 0, 0 };
+					 (long long)st->st_mtim.tv_nsec, 0, 0, -1 };
 	*rec_slot(o, atomic_fetch_add_explicit(&o->nmade, 1, memory_order_relaxed)) = r;
 }
 
@@ -864,27 +915,75 @@ static void put_rec(struct buf *b, const struct output_rec *r)
 
 struct manifest_job {
 	const struct output *o;
-	struct buf *image;
+	struct output_manifest *m;
 };
 
-/* Formats the records (no longer added to): the previous build's this
- * one kept, then its own in the order they came. */
+/* This build's own records that go in a manifest. */
+static int in_manifest(const struct output_rec *r)
+{
+	return r->has_fp && strlen(r->rel) <= UINT32_MAX;
+}
+
+/* A new base: the records of the previous build this one kept, then its
+ * own in the order they came.  Its delta keeps all of them. */
+static void format_base(const struct output *o, struct output_manifest *m)
+{
+	/* About as long as the last one: grown once, not doubled from small
+	 * (each doubling copies it and touches fresh memory). */
+	buf_grow(&m->base, o->prev_len + o->prev_len / 8 + 4096);
+	buf_put(&m->base, MANIFEST_MAGIC, 4);
+	size_t n = 0;
+	for (size_t i = 0; i < o->nprev; i++)
+		if (o->prev[i].kept) {
+			put_rec(&m->base, &o->prev[i]);
+			n++;
+		}
+	for (size_t i = 0; i < o->nrecs; i++)
+		if (in_manifest(&o->recs[i])) {
+			put_rec(&m->base, &o->recs[i]);
+			n++;
+		}
+	buf_put(&m->delta, MANIFEST_DELTA, 4);
+	buf_put(&m->delta, (const char[16]){ 0 }, 16);
+	buf_put_u64le(&m->delta, n);
+	for (size_t i = 0; i < n / 8; i++)
+		buf_putc(&m->delta, (char)0xff);
+	if (n % 8)
+		buf_putc(&m->delta, (char)((1u << (n % 8)) - 1));
+}
+
+/* The manifest, as a delta to the base this build read when that is
+ * still most of it, else as a new base (see struct output_manifest). */
 static void format_manifest(void *ctx)
 {
 	const struct manifest_job *j = ctx;
-	/* About as long as the last one: grown once, not doubled from small
-	 * (each doubling copies it and touches fresh memory). */
-	buf_grow(j->image, j->o->prev_len + j->o->prev_len / 8 + 4096);
-	buf_put(j->image, MANIFEST_MAGIC, 4);
-	for (size_t i = 0; i < j->o->nprev; i++)
-		if (j->o->prev[i].kept)
-			put_rec(j->image, &j->o->prev[i]);
-	for (size_t i = 0; i < j->o->nrecs; i++) {
-		const struct output_rec *r = &j->o->recs[i];
-		if (!r->has_fp || strlen(r->rel) > UINT32_MAX)
-			continue;
-		put_rec(j->image, r);
+	const struct output *o = j->o;
+	size_t own = 0;
+	for (size_t i = 0; i < o->nprev; i++)
+		own += o->prev[i].kept && o->prev[i].base_ix < 0;
+	for (size_t i = 0; i < o->nrecs; i++)
+		own += in_manifest(&o->recs[i]);
+	if (!o->has_base || own > o->nbase / 8 + 64) {
+		format_base(o, j->m);
+		return;
 	}
+	struct buf *d = &j->m->delta;
+	buf_put(d, MANIFEST_DELTA, 4);
+	buf_put(d, (const char *)o->base_id, 16);
+	buf_put_u64le(d, o->nbase);
+	size_t at = d->len, bits = (o->nbase + 7) / 8;
+	for (size_t i = 0; i < bits; i++)
+		buf_putc(d, 0);
+	for (size_t i = 0; i < o->nprev; i++) {
+		const struct output_rec *r = &o->prev[i];
+		if (r->kept && r->base_ix >= 0)
+			d->ptr[at + (size_t)r->base_ix / 8] |= (char)(1u << (r->base_ix % 8));
+		else if (r->kept)
+			put_rec(d, r);
+	}
+	for (size_t i = 0; i < o->nrecs; i++)
+		if (in_manifest(&o->recs[i]))
+			put_rec(d, &o->recs[i]);
 }
 
 /* ---- writing ---- */
@@ -1059,7 +1158,7 @@ static void keep_back(const struct output *o)
 	free(back);
 }
 
-int output_commit(struct output *o, struct buf *manifest, struct diag *d)
+int output_commit(struct output *o, struct output_manifest *manifest, struct diag *d)
 {
 	if (output_write(o, OUTPUT_MARKER, "quire output folder: replaced on every build\n", 45, d) < 0)
 		goto fail;

@@ -35,9 +35,13 @@ struct output {
 	int recycled;   /* staging is ".OUT.back", the site two builds ago */
 	int jobs;       /* threads for sweeping staging */
 	/* fingerprints (see output_reuse) */
-	const char *prev_image;         /* the previous build's manifest */
+	const char *prev_image;         /* the previous build's manifest (its base) */
 	size_t prev_len;
 	int prev_owned;                 /* prev_image is freed with o */
+	char *delta_image;              /* and its delta, or NULL */
+	int has_base;                   /* a delta was applied: base_id is set */
+	uint64_t base_id[2];
+	size_t nbase;                   /* records in the base */
 	struct output_rec *prev;        /* its records */
 	size_t nprev;
 	/* This build's records, added by every rendering thread without a
@@ -71,9 +75,20 @@ int output_write(struct output *o, const char *rel, const char *data,
  * file is still the one recorded (same inode, size and modification time:
  * a hand-edited output is made again). */
 void output_set_manifest(struct output *o, char *image, size_t len); /* takes image */
-/* The same with an image the caller keeps until output_commit or
- * output_abort. */
-void output_view_manifest(struct output *o, const char *image, size_t len);
+/* A manifest as output_commit leaves it: a base image (taken when owned,
+ * else kept by the caller until output_commit or output_abort) and a
+ * delta (taken; NULL: none).  A delta that is not for this base leaves
+ * nothing trusted. */
+void output_load_manifest(struct output *o, const char *base, size_t blen, int owned, char *delta,
+			  size_t dlen);
+/* What output_commit leaves for the next build: always a delta; a new
+ * base image too when the last one is no longer most of the manifest.
+ * The caller stores the base under an id of its own and writes that id
+ * (16 bytes) at offset 4 of the delta; a delta to the base the build read
+ * carries that one's id already. */
+struct output_manifest {
+	struct buf base, delta;
+};
 /* 1: rel was linked from the previous OUT (and recorded); 0: write it. */
 int output_reuse(struct output *o, const char *rel, const uint64_t fp[2]);
 int output_write_fp(struct output *o, const char *rel, const char *data,
@@ -86,7 +101,7 @@ int output_copy(struct output *o, const char *rel, const char *src,
 /* Swaps staging in as OUT and removes the previous tree; with manifest
  * non-NULL, also appends this build's manifest to it, for the next build
  * (output_set_manifest).  Returns 0 or -2 after reporting. */
-int output_commit(struct output *o, struct buf *manifest, struct diag *d);
+int output_commit(struct output *o, struct output_manifest *manifest, struct diag *d);
 /* Removes staging and releases the lock (after a failed build). */
 void output_abort(struct output *o);
 /* The staging path, for stages that write big trees themselves. */

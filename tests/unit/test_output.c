@@ -15,7 +15,9 @@
 #include "unit.h"
 
 static char *root, *site, *out;
-static struct buf manifest = BUF_INIT; /* what the last build left */
+/* What the last build left: the base image (the newest output_commit
+ * gave) and the delta, as build.c stores them. */
+static struct buf manifest = BUF_INIT, delta = BUF_INIT;
 
 static const uint64_t FP_A[2] = { 1, 2 }, FP_B[2] = { 3, 4 };
 
@@ -36,6 +38,7 @@ static void fresh(void)
 	fs_mkdir_p(content);
 	free(content);
 	buf_reset(&manifest);
+	buf_reset(&delta);
 }
 
 /* A manifest is binary: copied by length, NULs and all. */
@@ -53,14 +56,28 @@ static int begin(struct output *o, struct diag *d)
 	if (output_begin(o, site, out, 0, 2, d) < 0)
 		return -1;
 	if (manifest.len)
-		output_set_manifest(o, copy_of(manifest.ptr, manifest.len), manifest.len);
+		output_load_manifest(o, copy_of(manifest.ptr, manifest.len), manifest.len, 1,
+				     copy_of(delta.ptr, delta.len), delta.len);
 	return 0;
 }
 
+/* A new base gets an id (here: a count) written into its delta. */
+static uint64_t bases;
+
 static void commit(struct output *o, struct diag *d)
 {
-	buf_reset(&manifest);
-	output_commit(o, &manifest, d);
+	struct output_manifest m = { BUF_INIT, BUF_INIT };
+	output_commit(o, &m, d);
+	if (m.base.len) {
+		bases++;
+		memcpy(m.delta.ptr + 4, &bases, sizeof bases);
+		buf_reset(&manifest);
+		buf_put(&manifest, m.base.ptr, m.base.len);
+	}
+	buf_reset(&delta);
+	buf_put(&delta, m.delta.ptr, m.delta.len);
+	buf_free(&m.base);
+	buf_free(&m.delta);
 }
 
 static ino_t inode_of(const char *rel)
@@ -229,6 +246,47 @@ static void a_damaged_manifest_only_means_writing_again(void)
 	diag_free(d);
 }
 
+/* A rebuild that keeps most files leaves a delta to the base it read, not
+ * a new base; the next build links both what the base recorded and what
+ * the delta added, and a delta that is not its base's links nothing. */
+static void a_rebuild_leaves_a_delta_the_next_one_reads(void)
+{
+	struct diag *d = diag_new();
+	fresh();
+	struct output o;
+	CHECK(begin(&o, d) == 0);
+	for (int i = 0; i < 100; i++) {
+		char *rel = xasprintf("f/%02d.html", i);
+		output_write_fp(&o, rel, "<p>one</p>", 10, FP_A, d);
+		free(rel);
+	}
+	commit(&o, d);
+	uint64_t first = bases;
+	CHECK(begin(&o, d) == 0);
+	CHECK(output_reuse(&o, "f/00.html", FP_B) == 0);
+	output_write_fp(&o, "f/00.html", "<p>two</p>", 10, FP_B, d);
+	for (int i = 1; i < 100; i++) {
+		char *rel = xasprintf("f/%02d.html", i);
+		CHECK(output_reuse(&o, rel, FP_A) == 1);
+		free(rel);
+	}
+	commit(&o, d);
+	CHECK(bases == first); /* no new base */
+	CHECK(linked_next_time("f/00.html", FP_B));
+	CHECK(linked_next_time("f/01.html", FP_A));
+	CHECK(linked_next_time("f/99.html", FP_A));
+	CHECK(!linked_next_time("f/00.html", FP_A));
+	/* one record fewer in the base than the delta says */
+	uint64_t n;
+	memcpy(&n, delta.ptr + 20, sizeof n);
+	n--;
+	memcpy(delta.ptr + 20, &n, sizeof n);
+	CHECK(!linked_next_time("f/01.html", FP_A));
+	CHECK(!linked_next_time("f/00.html", FP_B));
+	CHECK(diag_errors(d) == 0);
+	diag_free(d);
+}
+
 int main(void)
 {
 	RUN(a_file_with_the_same_fingerprint_is_the_previous_builds_file);
@@ -236,10 +294,12 @@ int main(void)
 	RUN(a_file_edited_by_hand_is_not_linked);
 	RUN(a_file_replaced_by_a_symlink_is_not_linked);
 	RUN(a_damaged_manifest_only_means_writing_again);
+	RUN(a_rebuild_leaves_a_delta_the_next_one_reads);
 	fs_rm_rf(root);
 	free(root);
 	free(site);
 	free(out);
 	buf_free(&manifest);
+	buf_free(&delta);
 	UNIT_END();
 }
