@@ -689,7 +689,7 @@ static int get_a(const struct run *r, struct page *p, const struct cache_key *k)
 {
 	char *data;
 	size_t len;
-	if (!cache_get(r->cache, k, &data, &len))
+	if (!cache_get_dense(r->cache, k, &data, &len))
 		return -1;
 	struct cache_reader rd = { .p = data, .len = len };
 	uint32_t nh = cache_r_u32(&rd);

@@ -675,12 +675,13 @@ static char *entry_read(int fd, const struct entry *t)
 }
 
 /* Entry i of s, checked, in a new buffer (NUL-terminated), or NULL.
- * A small one is read with pread: entries a rebuild reads lie all over a
- * large segment, and through the mapping each would be a page fault. */
-static char *seg_read(const struct seg *s, size_t i)
+ * A small one is read with pread unless mapped is set: entries a rebuild
+ * reads lie all over a large segment, and through the mapping each would
+ * be a page fault. */
+static char *seg_read(const struct seg *s, size_t i, int mapped)
 {
 	struct entry t = seg_entry(s, i);
-	if (!s->map || t.len < SEG_MAP_MIN)
+	if (!s->map || (t.len < SEG_MAP_MIN && !mapped))
 		return entry_read(s->fd, &t);
 	const unsigned char *p = s->map + t.off;
 	if (xxh64(p, (size_t)t.len, 4) != t.check)
@@ -693,14 +694,14 @@ static char *seg_read(const struct seg *s, size_t i)
 	return data;
 }
 
-int cache_get(struct cache *c, const struct cache_key *k, char **data, size_t *len)
+static int get_entry(struct cache *c, const struct cache_key *k, char **data, size_t *len, int mapped)
 {
 	if (!c)
 		return 0;
 	for (size_t i = c->nsegs; i-- > 0;) {
 		const struct seg *s = &c->segs[i];
 		long j = seg_find(s, k);
-		char *d = j < 0 ? NULL : seg_read(s, (size_t)j);
+		char *d = j < 0 ? NULL : seg_read(s, (size_t)j, mapped);
 		if (!d)
 			continue;
 		atomic_store_explicit(&s->used[j], 1, memory_order_relaxed);
@@ -729,6 +730,16 @@ int cache_get(struct cache *c, const struct cache_key *k, char **data, size_t *l
 	return 1;
 }
 
+int cache_get(struct cache *c, const struct cache_key *k, char **data, size_t *len)
+{
+	return get_entry(c, k, data, len, 0);
+}
+
+int cache_get_dense(struct cache *c, const struct cache_key *k, char **data, size_t *len)
+{
+	return get_entry(c, k, data, len, 1);
+}
+
 int cache_view(struct cache *c, const struct cache_key *k, const char **data, size_t *len)
 {
 	if (!c)
@@ -751,6 +762,28 @@ int cache_view(struct cache *c, const struct cache_key *k, const char **data, si
 		return 1;
 	}
 	return 0;
+}
+
+/* Touches the n keys k, their table rows fetched from memory together:
+ * a lookup in a large segment is two cache misses, one after the other
+ * (the slot, then the row it names), and a history's keys are looked up
+ * by the dozen. */
+void cache_touch_many(struct cache *c, const struct cache_key *k, size_t n)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->nsegs; i++)
+		for (size_t j = 0; j < n; j++)
+			__builtin_prefetch(&c->segs[i].dir[k[j].h[0] >> (64 - c->segs[i].bits)]);
+	for (size_t i = 0; i < c->nsegs; i++)
+		for (size_t j = 0; j < n; j++) {
+			const struct seg *s = &c->segs[i];
+			size_t b = (size_t)(k[j].h[0] >> (64 - s->bits));
+			if (s->dir[b] < s->dir[b + 1])
+				__builtin_prefetch(s->tab + (size_t)s->dir[b] * ENTRY_SIZE);
+		}
+	for (size_t j = 0; j < n; j++)
+		cache_touch(c, &k[j]);
 }
 
 int cache_touch(struct cache *c, const struct cache_key *k)
@@ -907,7 +940,7 @@ static int copy_entry(struct writer *w, int fd, const struct entry *t)
 /* Copies entry i of s into w.  Returns 0 or -1. */
 static int copy_seg_entry(struct writer *w, const struct seg *s, size_t i)
 {
-	char *d = seg_read(s, i);
+	char *d = seg_read(s, i, 0);
 	if (!d)
 		return -1;
 	struct entry t = seg_entry(s, i);

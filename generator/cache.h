@@ -63,6 +63,12 @@ struct cache *cache_open(const char *site_dir);
  * Thread-safe. */
 int cache_get(struct cache *c, const struct cache_key *k, char **data, size_t *len);
 
+/* The same, read through the segment's mapping: for small entries a
+ * build reads in the order it wrote them (phase A's lie one after
+ * another), which a page fault maps dozens at a time, where a read each
+ * would be a system call each. */
+int cache_get_dense(struct cache *c, const struct cache_key *k, char **data, size_t *len);
+
 /* The same for a large entry (hundreds of kilobytes) of an earlier build:
  * 1 and a read-only view of its bytes (checked), valid until cache_close,
  * without copying them; 0 when the cache cannot give one (then
@@ -74,6 +80,8 @@ int cache_view(struct cache *c, const struct cache_key *k, const char **data, si
  * cannot.  1 when the cache holds k (from an earlier build), else 0.
  * Thread-safe. */
 int cache_touch(struct cache *c, const struct cache_key *k);
+/* cache_touch of each of the n keys k. */
+void cache_touch_many(struct cache *c, const struct cache_key *k, size_t n);
 
 /* Stores a copy of data under k, written out by cache_close.
  * Thread-safe. */

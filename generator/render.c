@@ -1200,12 +1200,15 @@ static struct cache_key history_fp(struct render_env *e, int i, const struct his
 	cache_key_bytes(&kb, hk->pasts.h, sizeof hk->pasts.h);
 	/* kept for a later build that must render this history again (a
 	 * template edit, say) even when this one links it all */
+	struct cache_key *keep = xmalloc(2 * hf->n * sizeof *keep);
+	size_t nkeep = 0;
 	for (size_t k = 0; k < hf->n; k++) {
-		struct cache_key dk = key_diff(hk, k), pk = key_past(hk, k);
-		cache_touch(e->cache, &dk);
+		keep[nkeep++] = key_diff(hk, k);
 		if (hf->revs[k].change != HIST_DELETED)
-			cache_touch(e->cache, &pk);
+			keep[nkeep++] = key_past(hk, k);
 	}
+	cache_touch_many(e->cache, keep, nkeep);
+	free(keep);
 	return cache_key_end(&kb);
 }
 
