@@ -56,6 +56,11 @@ struct run {
 	 * blocks whose freeing was a rebuild's last few milliseconds. */
 	json_t *claims;
 	struct scan_result scan;
+	/* Phase B's entries, per page, put together when the phase ends:
+	 * then they lie one after another in the cache, and the next build
+	 * reads them through its mapping (cache_get_dense). */
+	struct buf *b_entry;
+	struct cache_key *b_key;
 };
 
 static int stopped(const struct run *r)
@@ -815,15 +820,16 @@ static struct cache_key html_key(const uint64_t fp[2])
 /* links_to is stored as page indices: the key covers the link
  * environment, which lists every page in order, so an entry is found only
  * by a build whose indices name the same pages. */
-static void put_b(const struct run *r, const struct page *p, const struct cache_key *k)
+static void put_b(const struct run *r, const struct page *p, size_t i, const struct cache_key *k)
 {
+	struct buf *e = &r->b_entry[i];
+	cache_w_u32(e, (uint32_t)p->nlinks_to);
+	for (size_t j = 0; j < p->nlinks_to; j++)
+		cache_w_u32(e, (uint32_t)p->links_to[j]);
+	cache_w_u64(e, p->html_fp[0]);
+	cache_w_u64(e, p->html_fp[1]);
+	r->b_key[i] = *k;
 	struct buf b = BUF_INIT;
-	cache_w_u32(&b, (uint32_t)p->nlinks_to);
-	for (size_t i = 0; i < p->nlinks_to; i++)
-		cache_w_u32(&b, (uint32_t)p->links_to[i]);
-	cache_w_u64(&b, p->html_fp[0]);
-	cache_w_u64(&b, p->html_fp[1]);
-	cache_put(r->cache, k, b.ptr, b.len);
 	struct cache_key hk = html_key(p->html_fp);
 	/* the same HTML an earlier build stored: kept, not written again */
 	if (!cache_touch(r->cache, &hk)) {
@@ -835,13 +841,40 @@ static void put_b(const struct run *r, const struct page *p, const struct cache_
 	buf_free(&b);
 }
 
+/* Puts the entries phase B made, in page order, as one run. */
+static void put_b_entries(struct run *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; r->b_entry && i < r->site.npages; i++)
+		n += r->b_entry[i].len > 0;
+	struct cache_key *k = xmalloc((n + 1) * sizeof *k);
+	char **data = xmalloc((n + 1) * sizeof *data);
+	size_t *len = xmalloc((n + 1) * sizeof *len), m = 0;
+	for (size_t i = 0; r->b_entry && i < r->site.npages; i++)
+		if (r->b_entry[i].len) {
+			k[m] = r->b_key[i];
+			data[m] = r->b_entry[i].ptr;
+			len[m++] = r->b_entry[i].len;
+		}
+	cache_put_many(r->cache, k, data, len, m);
+	for (size_t i = 0; r->b_entry && i < r->site.npages; i++)
+		buf_free(&r->b_entry[i]);
+	free(r->b_entry);
+	free(r->b_key);
+	r->b_entry = NULL;
+	r->b_key = NULL;
+	free(k);
+	free(data);
+	free(len);
+}
+
 /* Takes the page's links from the cache; its HTML stays there until
  * something shows it (see load_html). */
 static int get_b(const struct run *r, struct page *p, const struct cache_key *k)
 {
 	char *data;
 	size_t len;
-	if (!cache_get(r->cache, k, &data, &len))
+	if (!cache_get_dense(r->cache, k, &data, &len))
 		return -1;
 	struct cache_reader rd = { .p = data, .len = len };
 	uint32_t n = cache_r_u32(&rd);
@@ -1015,7 +1048,7 @@ static void drop_pre(struct page *p)
 	p->pre = NULL;
 }
 
-static void render_markdown(struct run *r, struct page *p)
+static void render_markdown(struct run *r, struct page *p, size_t i)
 {
 	if (!p->body && !p->body_lazy) {
 		if (p->html_in && !p->html)
@@ -1058,7 +1091,7 @@ static void render_markdown(struct run *r, struct page *p)
 	hash_html(r, p);
 	p->links_noisy = b.noisy;
 	if (r->cache_md && !b.noisy && !doc.tables_disabled) {
-		put_b(r, p, &k);
+		put_b(r, p, i, &k);
 		/* The HTML and text wait in the cache until the page is
 		 * rendered (load_html): every page's at once was a large
 		 * site's peak memory. */
@@ -1075,7 +1108,7 @@ static void phase_b(void *ctx, size_t i)
 	if (stopped(r))
 		return;
 	struct page *p = r->site.pages[i];
-	render_markdown(r, p);
+	render_markdown(r, p, i);
 	/* Hooks are done with the page's data: its hash serves the build id
 	 * and every fingerprint of the page. */
 	struct cache_keybuf kb;
@@ -1607,7 +1640,12 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	struct par_task *env_task = r.cache ? par_start(r.jobs, link_env_task, &r) : NULL;
 	r.ix = links_index_new(&r.site, r.jobs);
 	par_join(env_task);
+	if (r.cache_md) {
+		r.b_entry = xcalloc(r.site.npages + 1, sizeof *r.b_entry);
+		r.b_key = xcalloc(r.site.npages + 1, sizeof *r.b_key);
+	}
 	par_for(r.site.npages, r.jobs, phase_b, &r);
+	put_b_entries(&r);
 	if (!r.drop_bodies)
 		need_bodies(&r); /* print.html shows every body */
 	malloc_trim(0);

@@ -926,6 +926,40 @@ void cache_put(struct cache *c, const struct cache_key *k, const void *data, siz
 	}
 }
 
+void cache_put_many(struct cache *c, const struct cache_key *k, char *const *data, const size_t *len, size_t n)
+{
+	if (!c || !n)
+		return;
+	struct buf all = BUF_INIT;
+	uint64_t *check = xmalloc(n * sizeof *check);
+	for (size_t i = 0; i < n; i++) {
+		check[i] = xxh64(data[i], len[i], 4);
+		buf_put(&all, data[i], len[i]);
+	}
+	pthread_mutex_lock(&c->lock);
+	if (c->w.fd < 0 && !c->w.failed)
+		writer_open(c, &c->w);
+	int64_t at = -1;
+	size_t claimed = 0; /* bytes: the places follow one another, under one lock */
+	for (size_t i = 0; i < n; i++) {
+		int64_t a = writer_claim(&c->w, &k[i], len[i], check[i]);
+		if (a < 0)
+			break;
+		if (i == 0)
+			at = a;
+		claimed += len[i];
+	}
+	int fd = c->w.fd;
+	pthread_mutex_unlock(&c->lock);
+	if (at >= 0 && claimed && write_at(fd, all.ptr, claimed, (uint64_t)at) < 0) {
+		pthread_mutex_lock(&c->lock);
+		c->w.failed = 1;
+		pthread_mutex_unlock(&c->lock);
+	}
+	free(check);
+	buf_free(&all);
+}
+
 /* Copies entry t of the file fd into w.  Returns 0 or -1. */
 static int copy_entry(struct writer *w, int fd, const struct entry *t)
 {

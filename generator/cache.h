@@ -86,6 +86,9 @@ void cache_touch_many(struct cache *c, const struct cache_key *k, size_t n);
 /* Stores a copy of data under k, written out by cache_close.
  * Thread-safe. */
 void cache_put(struct cache *c, const struct cache_key *k, const void *data, size_t len);
+/* cache_put of n entries, stored one after another in the file: entries
+ * a later build reads in a row (with cache_get_dense) are put so. */
+void cache_put_many(struct cache *c, const struct cache_key *k, char *const *data, const size_t *len, size_t n);
 
 /* Writes the entries put since cache_open and frees c (NULL is a no-op).
  * complete: the build looked up everything a successful build needs, so
