@@ -649,6 +649,40 @@ static void a_large_entry_is_viewed_in_place(void)
 	free(site);
 }
 
+/* Entries put together are found one by one, by cache_get and by
+ * cache_get_dense, each with its own bytes (none of its neighbours'). */
+static void entries_put_together_are_found_one_by_one(void)
+{
+	char *site = new_site();
+	struct cache *c = cache_open(site);
+	struct cache_key k[3] = { key(c, "b1"), key(c, "b2"), key(c, "b3") };
+	char *data[3] = { "first", "", "third entry" };
+	size_t len[3] = { 5, 0, 11 };
+	put_str(c, "before", "single");
+	cache_put_many(c, k, data, len, 3);
+	put_str(c, "after", "single again");
+	cache_close(c, 1);
+	c = cache_open(site);
+	for (int i = 0; i < 3; i++) {
+		char *v = NULL, *w = NULL;
+		size_t n = 99, m = 99;
+		CHECK(cache_get(c, &k[i], &v, &n) == 1 && n == len[i] && !memcmp(v, data[i], n));
+		CHECK(cache_get_dense(c, &k[i], &w, &m) == 1 && m == len[i] && !strcmp(w, data[i]));
+		free(v);
+		free(w);
+	}
+	char *v = NULL;
+	CHECK(get_str(c, "before", &v) == 1);
+	CHECK_STR(v, "single");
+	free(v);
+	CHECK(get_str(c, "after", &v) == 1);
+	CHECK_STR(v, "single again");
+	free(v);
+	cache_close(c, 1);
+	fs_rm_rf(site);
+	free(site);
+}
+
 int main(void)
 {
 	RUN(an_entry_put_in_one_build_is_found_by_the_next);
@@ -667,5 +701,6 @@ int main(void)
 	RUN(the_reader_stops_at_the_end_of_an_entry);
 	RUN(a_key_put_again_by_a_later_build_reads_its_newest_value);
 	RUN(a_large_entry_is_viewed_in_place);
+	RUN(entries_put_together_are_found_one_by_one);
 	UNIT_END();
 }
