@@ -1604,15 +1604,13 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	else if (r.site.cfg.history && !r.hist)
 		r.hist = hist_load_ex(o->site_dir, !o->check_only, r.jobs, d);
 	if (r.hist) {
-		size_t asked, by_bytes;
-		hist_settle_state(r.hist, sc.md, sc.mdst, sc.nmd, r.start_ns, !o->check_only, &asked, &by_bytes, d);
+		size_t asked;
+		hist_settle_state(r.hist, sc.md, sc.mdst, sc.nmd, r.start_ns, !o->check_only, &asked, d);
 		if (r.timings && hist_head(r.hist)[0] && asked == SIZE_MAX)
 			fprintf(stderr, "working-tree state: read whole from git\n");
 		else if (r.timings && hist_head(r.hist)[0])
-			fprintf(stderr,
-				"working-tree state: %zu of %zu sources asked (%zu from their bytes alone), "
-				"the rest as the last build saw them\n",
-				asked, sc.nmd, by_bytes);
+			fprintf(stderr, "working-tree state: %zu of %zu sources asked, the rest as the last build saw them\n",
+				asked, sc.nmd);
 	}
 	/* The walk frees far more than it keeps: give it back before the
 	 * pages take their share (peak memory is measured, see bench). */

@@ -2239,10 +2239,14 @@ struct history *hist_load_ex(const char *site_dir, int save_cache, int jobs, str
 	status_index_of(h->repo, &h->index);
 	if (!unborn)
 		h->memo = status_memo_load(h->repo, h->prefix, &head, &h->index);
-	/* With a memo, the sources that changed since are asked about one by
-	 * one once they are known (hist_settle_state), most from their bytes
-	 * alone (state_of_bytes): git's index is read only if one is not. */
-	if (!h->memo && unborn && hist_refresh_state(h, d) < 0) {
+	if (h->memo) {
+		/* The sources that changed since are asked about one by one once
+		 * they are known (hist_settle_state); the index they are compared
+		 * with is read now, beside the sources. */
+		git_index *ix;
+		if (git_repository_index(&ix, h->repo) == 0)
+			git_index_free(ix);
+	} else if (unborn && hist_refresh_state(h, d) < 0) {
 		return h;
 	}
 	if (unborn)
@@ -2387,43 +2391,14 @@ static void mark_dirty(struct history *h, const char *rel)
 
 /* The state of the sources the memo does not vouch for, from git; 0, or
  * -1 when git could not tell one (or there were many). */
-/* A changed source's state from its bytes, when git's index cannot change
- * the answer (the memo holds only while the index is the one it was made
- * with): a tracked file whose content (as git would store it, filters
- * applied) is not HEAD's has uncommitted changes; one whose content is
- * HEAD's and that was clean is clean.  -1: git must be asked (it then
- * reads its whole index, a rebuild's dearest step at 10,000 articles). */
-static int state_of_bytes(struct history *h, const char *site_path, unsigned char was)
-{
-	const struct hist_file *f = hist_lookup(h, site_path);
-	git_oid head, now;
-	if (!smap_get(&h->live, site_path) || !f || f->revs[0].change == HIST_DELETED ||
-	    git_oid_fromstr(&head, f->revs[0].blob) < 0)
-		return -1;
-	char *path = xasprintf("%s%s", h->prefix, site_path);
-	int rc = git_repository_hashfile(&now, h->repo, path, GIT_OBJECT_BLOB, NULL);
-	free(path);
-	if (rc < 0) {
-		git_error_clear();
-		return -1;
-	}
-	if (!git_oid_equal(&now, &head))
-		return 1;
-	return was == 0 ? 0 : -1;
-}
-
 static int state_of_changed(struct history *h, char *const *rel, const size_t *changed, size_t nch,
-			    unsigned char *dirty, const unsigned char *was, size_t *by_bytes)
+			    unsigned char *dirty)
 {
 	if (nch > STATE_ONE_BY_ONE)
 		return -1;
 	for (size_t k = 0; k < nch; k++) {
 		char *site_path = xasprintf("content/%s", rel[changed[k]]);
-		int st = state_of_bytes(h, site_path, was[changed[k]]);
-		if (st >= 0)
-			++*by_bytes;
-		else
-			st = status_of_file(h->repo, h->prefix, site_path);
+		int st = status_of_file(h->repo, h->prefix, site_path);
 		free(site_path);
 		if (st < 0)
 			return -1;
@@ -2433,11 +2408,10 @@ static int state_of_changed(struct history *h, char *const *rel, const size_t *c
 }
 
 int hist_settle_state(struct history *h, char *const *rel, const struct scan_stat *st, size_t n,
-		      int64_t start_ns, int save, size_t *asked, size_t *by_bytes, struct diag *d)
+		      int64_t start_ns, int save, size_t *asked, struct diag *d)
 {
 	int rc = 0, known = 0, filled = 0;
 	*asked = SIZE_MAX;
-	*by_bytes = 0;
 	if (!h->repo || !h->head[0]) {
 		status_memo_free(h->memo);
 		h->memo = NULL;
@@ -2446,13 +2420,10 @@ int hist_settle_state(struct history *h, char *const *rel, const struct scan_sta
 	unsigned char *dirty = xcalloc(n + 1, 1);
 	if (h->memo) {
 		size_t *changed;
-		unsigned char *was = xcalloc(n + 1, 1);
-		size_t nch = status_memo_apply(h->memo, rel, st, n, dirty, was, &changed);
+		size_t nch = status_memo_apply(h->memo, rel, st, n, dirty, &changed);
 		status_memo_free(h->memo);
 		h->memo = NULL;
-		int rc_changed = state_of_changed(h, rel, changed, nch, dirty, was, by_bytes);
-		free(was);
-		if (rc_changed == 0) {
+		if (state_of_changed(h, rel, changed, nch, dirty) == 0) {
 			*asked = nch;
 			for (size_t i = 0; i < n; i++)
 				if (dirty[i])

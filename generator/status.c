@@ -169,7 +169,7 @@ fail:
 }
 
 size_t status_memo_apply(const struct status_memo *m, char *const *rel, const struct scan_stat *st, size_t n,
-			 unsigned char *dirty, unsigned char *was, size_t **changed)
+			 unsigned char *dirty, size_t **changed)
 {
 	size_t nch = 0, j = 0;
 	*changed = xcalloc(n ? n : 1, sizeof **changed);
@@ -178,7 +178,6 @@ size_t status_memo_apply(const struct status_memo *m, char *const *rel, const st
 		int c = 1;
 		while (j < m->n && (c = strcmp(m->rel[j], rel[i])) < 0)
 			j++;
-		was[i] = j < m->n && c == 0 ? m->dirty[j] != 0 : 2;
 		if (j < m->n && c == 0 && same_id(&m->st[j], &st[i]))
 			dirty[i] = m->dirty[j];
 		else

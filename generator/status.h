@@ -38,10 +38,9 @@ struct status_memo *status_memo_load(git_repository *repo, const char *prefix, c
 
 /* Sources (rel: relative to content/, with their identities st) the memo
  * does not vouch for: their indices into changed (n entries, caller
- * frees), in order.  Sets dirty[i] for the others, and was[i] to what the
- * memo said of source i whatever its identity (0 or 1; 2: not in it). */
+ * frees), in order.  Sets dirty[i] for the others. */
 size_t status_memo_apply(const struct status_memo *m, char *const *rel, const struct scan_stat *st, size_t n,
-			 unsigned char *dirty, unsigned char *was, size_t **changed);
+			 unsigned char *dirty, size_t **changed);
 
 /* git's answer for one source (site_path: relative to the site folder): 1
  * with uncommitted changes, 0 without, -1 when git cannot tell. */
