@@ -181,10 +181,10 @@ struct file_id {
 
 /* What the sweep of a recycled folder leaves in it, for prune to work
  * from without reading every folder again: paths inside staging, a folder
- * before what it holds.  Each file is stat'ed as its folder is read (its
- * entry is then at hand: a stat per file later, from the top, cost a
- * rebuild twice as much) and matched with the previous build's record of
- * the same path (see match_found). */
+ * before what it holds.  Each file is stat'ed as its folder is read (one
+ * path component from an open folder, its entry just read) and matched
+ * with the previous build's record of the same path (see match_found):
+ * the rendering threads then keep an unchanged file with no system call. */
 struct found {
 	struct buf names; /* the paths, each ending in NUL, in one block */
 	size_t *at;       /* where each starts in names */
