@@ -46,10 +46,11 @@ struct entry {
 };
 
 /* A segment is mapped whole, read only (written once, then only ever
- * unlinked: a mapping outlives that).  Entries are read from the mapping:
- * a rebuild reads tens of thousands, and a pread each into fresh memory
- * was most of their cost.  Without a mapping (mmap refused) they are read
- * with pread. */
+ * unlinked: a mapping outlives that).  Its table, its large entries and
+ * the entries a build reads in the order they were written
+ * (cache_get_dense) are read through the mapping; other small ones with
+ * pread, as they lie scattered and each would be a page fault.  Without a
+ * mapping (mmap refused) everything is read with pread. */
 struct seg {
 	int fd;
 	char *path;
