@@ -844,20 +844,20 @@ static void put_b(const struct run *r, const struct page *p, size_t i, const str
 /* Puts the entries phase B made, in page order, as one run. */
 static void put_b_entries(struct run *r)
 {
-	size_t n = 0;
-	for (size_t i = 0; r->b_entry && i < r->site.npages; i++)
-		n += r->b_entry[i].len > 0;
+	if (!r->b_entry)
+		return;
+	size_t n = r->site.npages, m = 0;
 	struct cache_key *k = xmalloc((n + 1) * sizeof *k);
 	char **data = xmalloc((n + 1) * sizeof *data);
-	size_t *len = xmalloc((n + 1) * sizeof *len), m = 0;
-	for (size_t i = 0; r->b_entry && i < r->site.npages; i++)
+	size_t *len = xmalloc((n + 1) * sizeof *len);
+	for (size_t i = 0; i < n; i++)
 		if (r->b_entry[i].len) {
 			k[m] = r->b_key[i];
 			data[m] = r->b_entry[i].ptr;
 			len[m++] = r->b_entry[i].len;
 		}
 	cache_put_many(r->cache, k, data, len, m);
-	for (size_t i = 0; r->b_entry && i < r->site.npages; i++)
+	for (size_t i = 0; i < n; i++)
 		buf_free(&r->b_entry[i]);
 	free(r->b_entry);
 	free(r->b_key);
@@ -1476,14 +1476,13 @@ static void load_manifest(struct output_job *j)
 	char *delta, *img;
 	const char *view;
 	size_t dlen, len;
+	struct cache_key bkey;
 	if (!cache_get(c, &j->mkey, &delta, &dlen))
 		return;
-	if (dlen < 20 || memcmp(delta, "QMD1", 4)) {
+	if (!output_delta_base(delta, dlen, bkey.h)) {
 		output_set_manifest(j->out, delta, dlen);
 		return;
 	}
-	struct cache_key bkey;
-	memcpy(bkey.h, delta + 4, sizeof bkey.h);
 	if (cache_view(c, &bkey, &view, &len))
 		output_load_manifest(j->out, view, len, 0, delta, dlen);
 	else if (cache_get(c, &bkey, &img, &len))
@@ -1503,9 +1502,8 @@ static void store_manifest(struct run *r, const struct cache_key *mkey, struct o
 		cache_key_bytes(&kb, m->base.ptr, m->base.len);
 		bkey = cache_key_end(&kb);
 		cache_put(r->cache, &bkey, m->base.ptr, m->base.len);
-		memcpy(m->delta.ptr + 4, bkey.h, sizeof bkey.h);
-	} else {
-		memcpy(bkey.h, m->delta.ptr + 4, sizeof bkey.h);
+		output_name_base(m, bkey.h);
+	} else if (output_delta_base(m->delta.ptr, m->delta.len, bkey.h)) {
 		cache_touch(r->cache, &bkey);
 	}
 	cache_put(r->cache, mkey, m->delta.ptr, m->delta.len);

@@ -736,28 +736,43 @@ static void drop_image(struct output *o)
 
 /* Appends the records of image[off, len) to o->prev (cap: its room).  A
  * record that does not parse ends the reading: at worst pages are
- * rendered again.  Returns how many were read. */
-static size_t parse_recs(struct output *o, size_t *cap, const char *image, size_t off, size_t len)
+ * rendered again. */
+static void parse_recs(struct output *o, size_t *cap, const char *image, size_t off, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)image;
-	size_t used, n = 0;
+	size_t used;
 	struct output_rec r;
-	for (; off < len && (used = parse_rec(p + off, len - off, &r)); off += used, n++) {
+	for (; off < len && (used = parse_rec(p + off, len - off, &r)); off += used) {
 		if (o->nprev == *cap) {
 			*cap = *cap ? *cap * 2 : 1024;
 			o->prev = xrealloc(o->prev, *cap * sizeof *o->prev);
 		}
 		o->prev[o->nprev++] = r;
 	}
-	return n;
+}
+
+#define DELTA_HEAD (4 + 16 + 8)
+
+int output_delta_base(const char *delta, size_t len, uint64_t id[2])
+{
+	if (len < DELTA_HEAD || memcmp(delta, MANIFEST_DELTA, 4))
+		return 0;
+	memcpy(id, delta + 4, 16);
+	return 1;
+}
+
+void output_name_base(struct output_manifest *m, const uint64_t id[2])
+{
+	if (m->delta.len >= DELTA_HEAD)
+		memcpy(m->delta.ptr + 4, id, 16);
 }
 
 /* Keeps of the base's records those the delta's bitmap names and adds
  * the delta's own.  -1 when the delta is not for this base. */
 static int apply_delta(struct output *o, size_t *cap, char *delta, size_t dlen)
 {
-	size_t head = 4 + 16 + 8;
-	if (dlen < head || memcmp(delta, MANIFEST_DELTA, 4))
+	size_t head = DELTA_HEAD;
+	if (!output_delta_base(delta, dlen, o->base_id))
 		return -1;
 	uint64_t nbase = get_u64le((const unsigned char *)delta + 20);
 	size_t bits = (size_t)(nbase + 7) / 8;
@@ -773,7 +788,6 @@ static int apply_delta(struct output *o, size_t *cap, char *delta, size_t dlen)
 	}
 	o->nprev = n;
 	o->nbase = (size_t)nbase;
-	memcpy(o->base_id, delta + 4, 16);
 	o->delta_image = delta;
 	parse_recs(o, cap, delta, head + bits, dlen);
 	return 0;

@@ -83,12 +83,17 @@ void output_load_manifest(struct output *o, const char *base, size_t blen, int o
 			  size_t dlen);
 /* What output_commit leaves for the next build: always a delta; a new
  * base image too when the last one is no longer most of the manifest.
- * The caller stores the base under an id of its own and writes that id
- * (16 bytes) at offset 4 of the delta; a delta to the base the build read
- * carries that one's id already. */
+ * The caller stores the base under an id of its own and names it in the
+ * delta (output_name_base); a delta to the base the build read names that
+ * one already. */
 struct output_manifest {
 	struct buf base, delta;
 };
+/* The id of the base a delta names: 1, or 0 when delta is not one (an
+ * older quire's whole image, say). */
+int output_delta_base(const char *delta, size_t len, uint64_t id[2]);
+/* Names the base m->delta belongs to. */
+void output_name_base(struct output_manifest *m, const uint64_t id[2]);
 /* 1: rel was linked from the previous OUT (and recorded); 0: write it. */
 int output_reuse(struct output *o, const char *rel, const uint64_t fp[2]);
 int output_write_fp(struct output *o, const char *rel, const char *data,

@@ -69,8 +69,8 @@ static void commit(struct output *o, struct diag *d)
 	struct output_manifest m = { BUF_INIT, BUF_INIT };
 	output_commit(o, &m, d);
 	if (m.base.len) {
-		bases++;
-		memcpy(m.delta.ptr + 4, &bases, sizeof bases);
+		uint64_t id[2] = { ++bases, 0 };
+		output_name_base(&m, id);
 		buf_reset(&manifest);
 		buf_put(&manifest, m.base.ptr, m.base.len);
 	}
