@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <malloc.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +62,16 @@ struct run {
 	 * reads them through its mapping (cache_get_dense). */
 	struct buf *b_entry;
 	struct cache_key *b_key;
+	/* ...and under its fine key (fine_key_b), when it has one: 1, put
+	 * there too; 2, only kept (the entry is there already) */
+	struct cache_key *b_fine;
+	char *b_has_fine;
+	/* pages whose phase A came from the cache: an earlier build may
+	 * have left their phase B under its fine key */
+	char *a_hit;
+	size_t a_hit_n;
+	atomic_int b_rendered;   /* bodies phase B rendered (QUIRE_TIMINGS) */
+	atomic_int b_cached;     /* ...and took from the cache */
 };
 
 static int stopped(const struct run *r)
@@ -681,6 +692,7 @@ static void put_a(const struct run *r, const struct page *p, const struct cache_
 	for (size_t i = 0; i < p->nrawlinks; i++) {
 		cache_w_str(&b, p->rawlinks[i].url);
 		cache_w_u32(&b, (uint32_t)p->rawlinks[i].wiki);
+		cache_w_u32(&b, (uint32_t)p->rawlinks[i].is_image);
 		cache_w_u32(&b, (uint32_t)p->rawlinks[i].line);
 		cache_w_u32(&b, (uint32_t)p->rawlinks[i].col);
 	}
@@ -714,12 +726,13 @@ static int get_a(const struct run *r, struct page *p, const struct cache_key *k)
 		}
 	}
 	uint32_t nl = cache_r_u32(&rd);
-	if (nl > len / 16)
+	if (nl > len / 20)
 		rd.bad = 1;
 	struct rawlink *ls = xcalloc(rd.bad || !nl ? 1 : nl, sizeof *ls);
 	for (; !rd.bad && gl < nl; gl++) {
 		ls[gl].url = cache_r_str(&rd);
 		ls[gl].wiki = (int)cache_r_u32(&rd);
+		ls[gl].is_image = (int)cache_r_u32(&rd);
 		ls[gl].line = (int)cache_r_u32(&rd);
 		ls[gl].col = (int)cache_r_u32(&rd);
 		if (rd.bad) {
@@ -805,6 +818,39 @@ static struct cache_key key_b(const struct run *r, const struct page *p)
 	return cache_key_end(&kb);
 }
 
+/* Phase B's key without the link environment: the page's own inputs and
+ * how each of its links resolves (links_note).  A title or heading edit
+ * changes the environment, and every page's key_b with it; a page none
+ * of whose links answer differently finds its entry under this one. */
+static void fine_b_begin(const struct run *r, const struct page *p, struct cache_keybuf *kb)
+{
+	cache_key_begin(r->cache, kb, "phase-b-fine-1");
+	cache_key_int(kb, r->site.cfg.unsafe_html);
+	cache_key_int(kb, p->body_line);
+	cache_key_bytes(kb, p->body_fp, sizeof p->body_fp);
+	cache_key_str(kb, p->key);
+	cache_key_int(kb, p->kind);
+}
+
+/* The fine key of a page whose links as written came from an earlier
+ * build (so its entry may be there).  0 when it has none: that build
+ * did not see this body, or a link has a problem. */
+static int fine_key_b(const struct run *r, const struct page *p, size_t i, struct cache_key *k)
+{
+	if (i >= r->a_hit_n || !r->a_hit[i])
+		return 0;
+	struct cache_keybuf kb;
+	fine_b_begin(r, p, &kb);
+	struct links_ctx lc = { .site = &r->site, .ix = r->ix, .page = p, .out_path = p->out,
+				.d = diag_new() };
+	int rc = links_digest(&lc, p->rawlinks, p->nrawlinks, 1, &kb);
+	diag_free(lc.d);
+	if (rc < 0)
+		return 0;
+	*k = cache_key_end(&kb);
+	return 1;
+}
+
 /* A page's HTML and text are an entry of their own beside its links: a
  * rebuild reads only the links of a page it does not render again.  The
  * entry's key is made from their hash (html_fp): pages whose links are
@@ -820,14 +866,25 @@ static struct cache_key html_key(const uint64_t fp[2])
 /* links_to is stored as page indices: the key covers the link
  * environment, which lists every page in order, so an entry is found only
  * by a build whose indices name the same pages. */
-static void put_b(const struct run *r, const struct page *p, size_t i, const struct cache_key *k)
+static void put_b(const struct run *r, const struct page *p, size_t i, const struct cache_key *k,
+		  const struct cache_key *fine, int fine_put)
 {
+	if (fine) {
+		r->b_fine[i] = *fine;
+		r->b_has_fine[i] = fine_put ? 1 : 2;
+	}
 	struct buf *e = &r->b_entry[i];
 	cache_w_u32(e, (uint32_t)p->nlinks_to);
 	for (size_t j = 0; j < p->nlinks_to; j++)
 		cache_w_u32(e, (uint32_t)p->links_to[j]);
 	cache_w_u64(e, p->html_fp[0]);
 	cache_w_u64(e, p->html_fp[1]);
+	/* the fine key, kept by every build that finds the entry by key_b */
+	cache_w_u32(e, fine != NULL);
+	if (fine) {
+		cache_w_u64(e, fine->h[0]);
+		cache_w_u64(e, fine->h[1]);
+	}
 	r->b_key[i] = *k;
 	struct buf b = BUF_INIT;
 	struct cache_key hk = html_key(p->html_fp);
@@ -841,28 +898,39 @@ static void put_b(const struct run *r, const struct page *p, size_t i, const str
 	buf_free(&b);
 }
 
-/* Puts the entries phase B made, in page order, as one run. */
+/* Puts the entries phase B made, in page order, as one run (the next
+ * build reads them in a row), then those under fine keys as another. */
 static void put_b_entries(struct run *r)
 {
 	if (!r->b_entry)
 		return;
 	size_t n = r->site.npages, m = 0;
-	struct cache_key *k = xmalloc((n + 1) * sizeof *k);
-	char **data = xmalloc((n + 1) * sizeof *data);
-	size_t *len = xmalloc((n + 1) * sizeof *len);
-	for (size_t i = 0; i < n; i++)
-		if (r->b_entry[i].len) {
-			k[m] = r->b_key[i];
-			data[m] = r->b_entry[i].ptr;
-			len[m++] = r->b_entry[i].len;
-		}
+	struct cache_key *k = xmalloc((2 * n + 1) * sizeof *k);
+	char **data = xmalloc((2 * n + 1) * sizeof *data);
+	size_t *len = xmalloc((2 * n + 1) * sizeof *len);
+	for (int fine = 0; fine < 2; fine++)
+		for (size_t i = 0; i < n; i++)
+			if (r->b_entry[i].len && (!fine || r->b_has_fine[i] == 1)) {
+				k[m] = fine ? r->b_fine[i] : r->b_key[i];
+				data[m] = r->b_entry[i].ptr;
+				len[m++] = r->b_entry[i].len;
+			}
 	cache_put_many(r->cache, k, data, len, m);
+	m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (r->b_has_fine[i] == 2)
+			k[m++] = r->b_fine[i];
+	cache_touch_many(r->cache, k, m);
 	for (size_t i = 0; i < n; i++)
 		buf_free(&r->b_entry[i]);
 	free(r->b_entry);
 	free(r->b_key);
+	free(r->b_fine);
+	free(r->b_has_fine);
 	r->b_entry = NULL;
 	r->b_key = NULL;
+	r->b_fine = NULL;
+	r->b_has_fine = NULL;
 	free(k);
 	free(data);
 	free(len);
@@ -870,7 +938,7 @@ static void put_b_entries(struct run *r)
 
 /* Takes the page's links from the cache; its HTML stays there until
  * something shows it (see load_html). */
-static int get_b(const struct run *r, struct page *p, const struct cache_key *k)
+static int get_b(const struct run *r, struct page *p, size_t i, const struct cache_key *k)
 {
 	char *data;
 	size_t len;
@@ -882,15 +950,21 @@ static int get_b(const struct run *r, struct page *p, const struct cache_key *k)
 		rd.bad = 1;
 	int *to = xcalloc(rd.bad || !n ? 1 : n, sizeof *to);
 	/* other pages, in increasing order, as links_finish leaves them */
-	for (uint32_t i = 0; !rd.bad && i < n; i++) {
+	for (uint32_t j = 0; !rd.bad && j < n; j++) {
 		uint32_t t = cache_r_u32(&rd);
-		if (t >= r->site.npages || r->site.pages[t] == p || (i && t <= (uint32_t)to[i - 1]))
+		if (t >= r->site.npages || r->site.pages[t] == p || (j && t <= (uint32_t)to[j - 1]))
 			rd.bad = 1;
-		to[i] = (int)t;
+		to[j] = (int)t;
 	}
 	uint64_t fp[2];
 	fp[0] = cache_r_u64(&rd);
 	fp[1] = cache_r_u64(&rd);
+	struct cache_key fine;
+	uint32_t has_fine = cache_r_u32(&rd);
+	if (has_fine) {
+		fine.h[0] = cache_r_u64(&rd);
+		fine.h[1] = cache_r_u64(&rd);
+	}
 	free(data);
 	if (rd.bad || rd.off != len) {
 		free(to);
@@ -901,6 +975,10 @@ static int get_b(const struct run *r, struct page *p, const struct cache_key *k)
 	p->nlinks_to = n;
 	memcpy(p->html_fp, fp, sizeof p->html_fp);
 	p->html_lazy = 1;
+	if (has_fine) {
+		r->b_fine[i] = fine;
+		r->b_has_fine[i] = 2;
+	}
 	/* kept for the next build even when no page shows it this time */
 	struct cache_key hk = html_key(fp);
 	cache_touch(r->cache, &hk);
@@ -988,8 +1066,10 @@ static void phase_a(void *ctx, size_t i)
 	struct cache_key k;
 	if (r->cache_md) {
 		k = key_a(r, p);
-		if (get_a(r, p, &k) == 0)
+		if (get_a(r, p, &k) == 0) {
+			r->a_hit[i] = 1;
 			return;
+		}
 	}
 	if (need_body(r, p) < 0)
 		return;
@@ -1010,6 +1090,8 @@ struct b_ctx {
 	struct links_ctx lc;
 	struct diag *real, *quiet;
 	int noisy;
+	struct cache_keybuf *fine; /* each answer noted (links_note), or NULL */
+	size_t noted;
 };
 
 static void resolve_noting(void *ctx, const char *url, int wiki, int is_image, int line, int col,
@@ -1017,7 +1099,13 @@ static void resolve_noting(void *ctx, const char *url, int wiki, int is_image, i
 {
 	struct b_ctx *b = ctx;
 	int before = diag_errors(b->quiet) + diag_warnings(b->quiet);
+	size_t targets = b->lc.ntargets;
 	links_resolve(&b->lc, url, wiki, is_image, line, col, res);
+	if (b->fine) {
+		links_note(b->fine, url, wiki, is_image, res,
+			   b->lc.ntargets > targets ? b->lc.targets[b->lc.ntargets - 1] : -1);
+		b->noted++;
+	}
 	if (diag_errors(b->quiet) + diag_warnings(b->quiet) == before)
 		return;
 	b->noisy = 1;
@@ -1056,14 +1144,21 @@ static void render_markdown(struct run *r, struct page *p, size_t i)
 		hash_html(r, p);
 		return;
 	}
-	struct cache_key k;
+	struct cache_key k, fk;
 	if (r->cache_md) {
 		k = key_b(r, p);
-		if (get_b(r, p, &k) == 0) {
+		int hit = get_b(r, p, i, &k) == 0;
+		if (!hit && fine_key_b(r, p, i, &fk) && get_b(r, p, i, &fk) == 0) {
+			hit = 1;
+			put_b(r, p, i, &k, &fk, 0); /* found under key_b by the next build */
+		}
+		if (hit) {
+			atomic_fetch_add(&r->b_cached, 1);
 			drop_pre(p);
 			return;
 		}
 	}
+	atomic_fetch_add(&r->b_rendered, 1);
 	struct md_doc doc = { 0 };
 	if (p->pre)
 		doc.tables_disabled = p->pre->tables_disabled;
@@ -1075,8 +1170,11 @@ static void render_markdown(struct run *r, struct page *p, size_t i)
 		diag_warning(r->d, p->src ? p->src : p->key, 0, 0,
 			     "a line has more than %d '|' characters: tables in this article are shown as text",
 			     MD_MAX_TABLE_COLUMNS);
+	struct cache_keybuf fkb;
 	struct b_ctx b = { .lc = { .site = &r->site, .ix = r->ix, .page = p, .out_path = p->out },
-			   .real = r->d, .quiet = diag_new() };
+			   .real = r->d, .quiet = diag_new(), .fine = r->cache_md ? &fkb : NULL };
+	if (b.fine)
+		fine_b_begin(r, p, b.fine);
 	b.lc.d = b.quiet;
 	if (p->pre) {
 		md_finish(p->pre, resolve_noting, &b, &p->html, &p->text);
@@ -1091,7 +1189,10 @@ static void render_markdown(struct run *r, struct page *p, size_t i)
 	hash_html(r, p);
 	p->links_noisy = b.noisy;
 	if (r->cache_md && !b.noisy && !doc.tables_disabled) {
-		put_b(r, p, i, &k);
+		/* as links_digest ends */
+		cache_key_int(&fkb, (long long)b.noted);
+		fk = cache_key_end(&fkb);
+		put_b(r, p, i, &k, &fk, 1);
 		/* The HTML and text wait in the cache until the page is
 		 * rendered (load_html): every page's at once was a large
 		 * site's peak memory. */
@@ -1444,6 +1545,7 @@ static void run_free(struct run *r)
 	buf_free(&r->new_sources);
 	json_decref(r->claims);
 	scan_free(&r->scan);
+	free(r->a_hit);
 }
 
 /* OUT is checked, locked and its staging folder prepared (with the
@@ -1627,6 +1729,8 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	for (size_t i = 0; i < r.site.npages; i++)
 		articles += r.site.pages[i]->kind == PAGE_ARTICLE;
 	r.drop_bodies = articles > RENDER_PRINT_MAX_ARTICLES;
+	r.a_hit_n = r.site.npages;
+	r.a_hit = xcalloc(r.a_hit_n + 1, 1);
 	par_for(r.site.npages, r.jobs, phase_a, &r);
 	malloc_trim(0); /* the parse trees are gone; keep the peak low */
 	diag_lap(r.timings, "markdown", &tl);
@@ -1639,6 +1743,8 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	if (r.cache_md) {
 		r.b_entry = xcalloc(r.site.npages + 1, sizeof *r.b_entry);
 		r.b_key = xcalloc(r.site.npages + 1, sizeof *r.b_key);
+		r.b_fine = xcalloc(r.site.npages + 1, sizeof *r.b_fine);
+		r.b_has_fine = xcalloc(r.site.npages + 1, 1);
 	}
 	par_for(r.site.npages, r.jobs, phase_b, &r);
 	put_b_entries(&r);
@@ -1646,6 +1752,9 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		need_bodies(&r); /* print.html shows every body */
 	malloc_trim(0);
 	diag_lap(r.timings, "links", &tl);
+	if (r.timings)
+		fprintf(stderr, "markdown bodies: %d rendered, %d from the cache\n", atomic_load(&r.b_rendered),
+			atomic_load(&r.b_cached));
 	if (stopped(&r)) {
 		diag_error(d, NULL, 0, 0, "build interrupted");
 		status = 2;

@@ -9,6 +9,7 @@
 #include "par.h"
 #include "buf.h"
 #include "cache.h"
+#include "diag.h"
 
 /* Lower-case names to the pages that have them, in page order: a table
  * of its own, as every page adds to two of them on every build (a JSON
@@ -398,6 +399,42 @@ void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 			res->unlink = 1;
 	}
 	free(target);
+}
+
+void links_note(struct cache_keybuf *kb, const char *url, int wiki, int is_image,
+		const struct md_link_result *res, int target)
+{
+	cache_key_str(kb, url);
+	cache_key_int(kb, wiki);
+	cache_key_int(kb, is_image);
+	cache_key_str(kb, res->href);
+	cache_key_str(kb, wiki == MD_WIKI_TITLED ? res->title : NULL);
+	cache_key_int(kb, res->external);
+	cache_key_int(kb, res->unlink);
+	cache_key_int(kb, target);
+}
+
+int links_digest(struct links_ctx *c, const struct rawlink *ls, size_t n, int targets,
+		 struct cache_keybuf *kb)
+{
+	int rc = 0;
+	for (size_t i = 0; i < n && !rc; i++) {
+		int problems = c->d ? diag_errors(c->d) + diag_warnings(c->d) : 0;
+		size_t before = c->ntargets;
+		struct md_link_result res = { 0 };
+		links_resolve(c, ls[i].url, ls[i].wiki, ls[i].is_image, ls[i].line, ls[i].col, &res);
+		int t = targets && c->ntargets > before ? c->targets[c->ntargets - 1] : -1;
+		links_note(kb, ls[i].url, ls[i].wiki, ls[i].is_image, &res, t);
+		if (c->d && diag_errors(c->d) + diag_warnings(c->d) != problems)
+			rc = -1;
+		free(res.href);
+		free(res.title);
+	}
+	cache_key_int(kb, (long long)n);
+	free(c->targets);
+	c->targets = NULL;
+	c->ntargets = c->cap = 0;
+	return rc;
 }
 
 static int cmp_int(const void *a, const void *b)

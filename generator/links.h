@@ -35,6 +35,22 @@ int links_is_external(const char *url, int is_image);
 void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 		   int line, int col, struct md_link_result *res);
 
+/* Hashes a link as written and links_resolve's answer for it into kb
+ * (with target, the page it counted, or -1 to leave that out).  Two
+ * renders of one body whose links got the same answers are the same:
+ * line and column only place problems, and what has problems is never
+ * cached.  A wiki link's target title counts only where it shows. */
+struct cache_keybuf;
+void links_note(struct cache_keybuf *kb, const char *url, int wiki, int is_image,
+		const struct md_link_result *res, int target);
+
+/* Resolves the n links as written, as a render of their document would,
+ * noting each in kb (with the pages counted when targets is set), then n.
+ * Returns 0, or -1 when one has a problem: c->d must then be a private
+ * collector, and the digest stands for nothing. */
+int links_digest(struct links_ctx *c, const struct rawlink *ls, size_t n, int targets,
+		 struct cache_keybuf *kb);
+
 /* Moves the targets found into page->links_to (sorted, unique). */
 void links_finish(struct links_ctx *c, struct page *p);
 

@@ -355,6 +355,13 @@ static struct wikipos *wiki_of(cmark_node *n)
 	return cmark_node_get_user_data(n);
 }
 
+static int wiki_kind(cmark_node *link)
+{
+	if (!wiki_of(link))
+		return 0;
+	return cmark_node_first_child(link) ? MD_WIKI : MD_WIKI_TITLED;
+}
+
 /* cmark-gfm leaves inline nodes in table cells without a position; the
  * nearest ancestor that has one (the row) is the best we can report. */
 static cmark_node *positioned(cmark_node *n)
@@ -538,7 +545,8 @@ static void links_in(struct md_doc *doc, struct rawlink **out, size_t *count)
 	for (size_t i = 0; i < n; i++) {
 		const char *url = cmark_node_get_url(nodes[i]);
 		v[i].url = xstrdup(url ? url : "");
-		v[i].wiki = wiki_of(nodes[i]) != NULL;
+		v[i].wiki = wiki_kind(nodes[i]);
+		v[i].is_image = cmark_node_get_type(nodes[i]) == CMARK_NODE_IMAGE;
 		v[i].line = doc->body_line - 1 + node_line(nodes[i]);
 		v[i].col = node_col(nodes[i]);
 	}
@@ -677,7 +685,7 @@ static void rewrite_link(struct md_doc *doc, cmark_node *link, md_link_fn fn, vo
 {
 	const char *url = cmark_node_get_url(link);
 	struct md_link_result res = { 0 };
-	fn(ctx, url ? url : "", wiki_of(link) != NULL, cmark_node_get_type(link) == CMARK_NODE_IMAGE,
+	fn(ctx, url ? url : "", wiki_kind(link), cmark_node_get_type(link) == CMARK_NODE_IMAGE,
 	   doc->body_line - 1 + node_line(link), node_col(link), &res);
 	apply_link(doc, link, &res);
 }
@@ -855,7 +863,7 @@ static struct md_pre *render_pre_in(struct md_doc *doc, md_link_fn fn, void *ctx
 		memcpy(urls, url ? url : "", ul + 1);
 		l->url = urls;
 		urls += ul + 1;
-		l->wiki = wiki_of(link) != NULL;
+		l->wiki = wiki_kind(link);
 		l->is_image = cmark_node_get_type(link) == CMARK_NODE_IMAGE;
 		l->line = doc->body_line - 1 + node_line(link);
 		l->col = node_col(link);

@@ -40,6 +40,11 @@ struct md_link_result {
 	int unlink;     /* replace the link by its text (past versions) */
 };
 
+/* The wiki argument of md_link_fn (and rawlink.wiki): 0 for a Markdown
+ * link or image; MD_WIKI for [[target|text]]; MD_WIKI_TITLED for
+ * [[target]], which shows its target's title. */
+enum { MD_WIKI = 1, MD_WIKI_TITLED = 2 };
+
 /* Resolves url (wiki: the [[target]] text) found at file line:col.
  * Fills res; reports problems itself. */
 typedef void (*md_link_fn)(void *ctx, const char *url, int wiki, int is_image,

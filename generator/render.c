@@ -981,13 +981,13 @@ static const char *blob_of(const struct hist_rev *rv)
 }
 
 /* What an article's diffs and past versions are cached under.  A diff
- * depends on two revisions' blobs; a past version's HTML on its blob, the
- * page it belongs to (links are relative to it) and what links resolve
- * against.  One key stands for all the article's blobs and one more adds
- * the rest; each revision's entry is found under one of them mixed with its
- * place in the list.  (A key per revision made most of a rebuild's
- * hashing; a commit to the article now makes its diffs and past versions
- * again, which costs a millisecond.) */
+ * depends on two revisions' blobs: one key stands for all the article's
+ * blobs, and each revision's diff is found under it mixed with its place
+ * in the list.  (A key per revision made most of a rebuild's hashing; a
+ * commit to the article now makes its diffs again, which costs a
+ * millisecond.)  pasts adds the page the versions belong to and what
+ * links resolve against: their fine keys (see past_note) are found
+ * under it. */
 struct hist_keys {
 	struct cache_key diffs, pasts;
 };
@@ -1002,7 +1002,7 @@ static struct hist_keys hist_keys_of(const struct render_env *e, const struct pa
 	for (size_t k = 0; k < hf->n; k++)
 		cache_key_str(&kb, blob_of(&hf->revs[k]));
 	hk.diffs = cache_key_end(&kb);
-	cache_key_begin(e->cache, &kb, "past-versions-1");
+	cache_key_begin(e->cache, &kb, "past-versions-2");
 	cache_key_bytes(&kb, hk.diffs.h, sizeof hk.diffs.h);
 	cache_key_int(&kb, e->site->cfg.unsafe_html);
 	cache_key_str(&kb, p->key);
@@ -1016,11 +1016,6 @@ static struct hist_keys hist_keys_of(const struct render_env *e, const struct pa
 static struct cache_key key_diff(const struct hist_keys *hk, size_t k)
 {
 	return cache_key_derive(&hk->diffs, (uint64_t)k);
-}
-
-static struct cache_key key_past(const struct hist_keys *hk, size_t k)
-{
-	return cache_key_derive(&hk->pasts, (uint64_t)k);
 }
 
 /* Reads n strings stored under k.  Returns 0, or -1 on a miss. */
@@ -1093,15 +1088,236 @@ static int past_is_current(struct render_env *e, struct page *p, const struct ve
 	return 1;
 }
 
-static void past_make(struct render_env *e, struct page *p, const struct hist_rev *rv,
-		      const struct version *v, struct past *out)
+/* ---- past versions' fine keys ----------------------------------------- */
+
+/* A past version's HTML is a function of its blob, the page it belongs to
+ * (links are relative to it) and how each of its links resolves: its fine
+ * key.  hist_keys.pasts covers what every link resolves against, so a
+ * title or heading edit anywhere changes it; the fine keys of the versions
+ * whose links do not lead there stay the same, and so do their cached HTML
+ * and output files.  A history's links as written are one entry (keyed by
+ * its blobs) they are worked out from; they themselves are kept under
+ * hist_keys.pasts, so a build with no such edit reads them in one lookup. */
+struct past_note {
+	struct links_ctx lc;
+	struct cache_keybuf kb;
+	struct buf calls; /* the links as written: url, wiki, is_image */
+	size_t n;
+};
+
+static void note_begin(struct render_env *e, struct page *p, const struct hist_rev *rv,
+		       struct past_note *pn, char *rel)
+{
+	pn->lc = (struct links_ctx){ .site = e->site, .ix = e->ix, .page = p, .out_path = rel, .past = 1 };
+	cache_key_begin(e->cache, &pn->kb, "past-fine-1");
+	cache_key_str(&pn->kb, rv->blob);
+	cache_key_int(&pn->kb, e->site->cfg.unsafe_html);
+	cache_key_str(&pn->kb, p->key);
+	pn->calls = (struct buf)BUF_INIT;
+	pn->n = 0;
+}
+
+static void note_call(struct past_note *pn, const char *url, int wiki, int is_image,
+		      const struct md_link_result *res)
+{
+	links_note(&pn->kb, url, wiki, is_image, res, -1);
+	cache_w_str(&pn->calls, url);
+	cache_w_u32(&pn->calls, (uint32_t)wiki);
+	cache_w_u32(&pn->calls, (uint32_t)is_image);
+	pn->n++;
+}
+
+/* A link of a version that is not rendered now: resolved only to be noted. */
+static void note_link(struct past_note *pn, const char *url, int wiki, int is_image)
+{
+	struct md_link_result res = { 0 };
+	links_resolve(&pn->lc, url, wiki, is_image, 0, 0, &res);
+	note_call(pn, url, wiki, is_image, &res);
+	free(res.href);
+	free(res.title);
+}
+
+static void resolve_noted(void *ctx, const char *url, int wiki, int is_image, int line, int col,
+			  struct md_link_result *res)
+{
+	struct past_note *pn = ctx;
+	links_resolve(&pn->lc, url, wiki, is_image, line, col, res);
+	note_call(pn, url, wiki, is_image, res);
+}
+
+static struct cache_key note_end(struct past_note *pn)
+{
+	free(pn->lc.targets);
+	pn->lc.targets = NULL;
+	cache_key_int(&pn->kb, (long long)pn->n);
+	return cache_key_end(&pn->kb);
+}
+
+static struct cache_key calls_key(const struct render_env *e, const struct hist_keys *hk)
+{
+	struct cache_keybuf kb;
+	cache_key_begin(e->cache, &kb, "past-calls-1");
+	cache_key_bytes(&kb, hk->diffs.h, sizeof hk->diffs.h);
+	cache_key_int(&kb, e->site->cfg.unsafe_html);
+	return cache_key_end(&kb);
+}
+
+static struct cache_key fines_key(const struct render_env *e, const struct hist_keys *hk)
+{
+	struct cache_keybuf kb;
+	cache_key_begin(e->cache, &kb, "past-fines-1");
+	cache_key_bytes(&kb, hk->pasts.h, sizeof hk->pasts.h);
+	return cache_key_end(&kb);
+}
+
+/* A history's fine keys and links as written wait in e->notes for the
+ * end of the pages: put together, the fine keys, which every build looks
+ * up, lie one after another in the cache, not each beside pages of HTML. */
+struct hist_notes {
+	struct cache_key fk, ck;
+	struct buf fines, calls;
+};
+
+static void put_fines(struct render_env *e, size_t i, const struct hist_keys *hk,
+		      const struct cache_key *pf, size_t n)
+{
+	struct hist_notes *hn = &e->notes[i];
+	hn->fk = fines_key(e, hk);
+	buf_reset(&hn->fines);
+	for (size_t k = 0; k < n; k++) {
+		cache_w_u64(&hn->fines, pf[k].h[0]);
+		cache_w_u64(&hn->fines, pf[k].h[1]);
+	}
+}
+
+static void put_notes_all(struct render_env *e)
+{
+	size_t n = e->site->npages, m = 0;
+	struct cache_key *k = xmalloc((2 * n + 1) * sizeof *k);
+	char **data = xmalloc((2 * n + 1) * sizeof *data);
+	size_t *len = xmalloc((2 * n + 1) * sizeof *len);
+	for (int calls = 0; calls < 2; calls++)
+		for (size_t i = 0; i < n; i++) {
+			struct hist_notes *hn = &e->notes[i];
+			struct buf *b = calls ? &hn->calls : &hn->fines;
+			if (b->len) {
+				k[m] = calls ? hn->ck : hn->fk;
+				data[m] = b->ptr;
+				len[m++] = b->len;
+			}
+		}
+	cache_put_many(e->cache, k, data, len, m);
+	for (size_t i = 0; i < n; i++) {
+		buf_free(&e->notes[i].fines);
+		buf_free(&e->notes[i].calls);
+	}
+	free(e->notes);
+	e->notes = NULL;
+	free(k);
+	free(data);
+	free(len);
+}
+
+static struct cache_key *get_fines(struct render_env *e, const struct hist_keys *hk, size_t n)
+{
+	struct cache_key k = fines_key(e, hk);
+	char *data;
+	size_t len;
+	if (!cache_get_dense(e->cache, &k, &data, &len))
+		return NULL;
+	struct cache_key *pf = NULL;
+	if (len == n * 16) {
+		struct cache_reader rd = { .p = data, .len = len };
+		pf = xmalloc((n + 1) * sizeof *pf);
+		for (size_t k = 0; k < n; k++) {
+			pf[k].h[0] = cache_r_u64(&rd);
+			pf[k].h[1] = cache_r_u64(&rd);
+		}
+	}
+	free(data);
+	return pf;
+}
+
+/* The fine keys of a history's past versions (a new array; the deleted
+ * ones' are zeros), or NULL when its links as written are not cached:
+ * then each version is rendered, and its key noted as it is. */
+static struct cache_key *past_fines(struct render_env *e, size_t i, const struct hist_file *hf,
+				    const struct hist_keys *hk)
+{
+	struct page *p = e->site->pages[i];
+	struct cache_key *pf = get_fines(e, hk, hf->n);
+	if (pf)
+		return pf;
+	struct cache_key ck = calls_key(e, hk);
+	char *data;
+	size_t len;
+	/* (read only after a title or heading edit, one entry per
+	 * history: not through the mapping, which would bring in the
+	 * pages of HTML around each) */
+	if (!cache_get(e->cache, &ck, &data, &len))
+		return NULL;
+	struct cache_reader rd = { .p = data, .len = len };
+	pf = xcalloc(hf->n + 1, sizeof *pf);
+	if (cache_r_u32(&rd) != hf->n)
+		rd.bad = 1;
+	for (size_t k = 0; !rd.bad && k < hf->n; k++) {
+		uint32_t n = cache_r_u32(&rd);
+		if (hf->revs[k].change == HIST_DELETED) {
+			rd.bad |= n != 0;
+			continue;
+		}
+		struct past_note pn;
+		char *rel = rev_out(p, hf->revs[k].id);
+		note_begin(e, p, &hf->revs[k], &pn, rel);
+		for (uint32_t j = 0; !rd.bad && j < n; j++) {
+			char *url = cache_r_str(&rd);
+			int wiki = (int)cache_r_u32(&rd), img = (int)cache_r_u32(&rd);
+			if (!rd.bad)
+				note_link(&pn, url, wiki, img);
+			free(url);
+		}
+		pf[k] = note_end(&pn);
+		buf_free(&pn.calls);
+		free(rel);
+	}
+	free(data);
+	if (rd.bad || rd.off != len) {
+		free(pf);
+		return NULL;
+	}
+	put_fines(e, i, hk, pf, hf->n);
+	return pf;
+}
+
+/* Stores what the versions rendered in this build noted: their links as
+ * written (calls[k]) and fine keys. */
+static void put_notes(struct render_env *e, size_t i, const struct hist_file *hf,
+		      const struct hist_keys *hk, const struct cache_key *pf, struct buf *calls,
+		      const size_t *ncalls)
+{
+	struct hist_notes *hn = &e->notes[i];
+	buf_reset(&hn->calls);
+	cache_w_u32(&hn->calls, (uint32_t)hf->n);
+	for (size_t k = 0; k < hf->n; k++) {
+		cache_w_u32(&hn->calls, (uint32_t)ncalls[k]);
+		buf_put(&hn->calls, calls[k].ptr, calls[k].len);
+	}
+	hn->ck = calls_key(e, hk);
+	put_fines(e, i, hk, pf, hf->n);
+}
+
+/* Makes past version v, noting its links in pn. */
+static void past_make(struct render_env *e, struct page *p, const struct version *v,
+		      struct past_note *pn, struct past *out)
 {
 	const char *t = json_string_value(json_object_get(v->fm, "title"));
+	out->title = t ? xstrdup(t) : NULL;
 	if (past_is_current(e, p, v, out)) {
-		out->title = t ? xstrdup(t) : NULL;
+		/* the same body: the same links */
+		for (size_t k = 0; k < p->nrawlinks; k++)
+			note_link(pn, p->rawlinks[k].url, p->rawlinks[k].wiki, p->rawlinks[k].is_image);
 		return;
 	}
-	char *rel = rev_out(p, rv->id);
 	struct md_doc doc;
 	struct heading *hs = NULL;
 	size_t nh = 0;
@@ -1110,12 +1326,8 @@ static void past_make(struct render_env *e, struct page *p, const struct hist_re
 	md_headings(&doc, &hs, &nh);
 	out->toc = toc_encode(hs, nh);
 	md_free_headings(hs, nh);
-	struct links_ctx lc = { .site = e->site, .ix = e->ix, .page = p, .out_path = rel, .past = 1 };
-	md_render(&doc, links_resolve, &lc, &out->html, NULL);
-	free(lc.targets);
+	md_render(&doc, resolve_noted, pn, &out->html, NULL);
 	md_free(&doc);
-	free(rel);
-	out->title = t ? xstrdup(t) : NULL;
 }
 
 /* A past version goes through the same templates as the article, with
@@ -1187,25 +1399,27 @@ static struct version *versions(struct render_env *e, const struct hist_file *hf
  * other content) and each revision, with the cache keys its diff and past
  * HTML are functions of. */
 static struct cache_key history_fp(struct render_env *e, int i, const struct hist_file *hf,
-				   const struct hist_keys *hk)
+				   const struct hist_keys *hk, const struct cache_key *pf)
 {
 	struct cache_keybuf kb;
-	cache_key_begin(e->cache, &kb, "history-outputs-2");
+	cache_key_begin(e->cache, &kb, "history-outputs-3");
 	cache_key_bytes(&kb, e->page_fp[i].h, sizeof e->page_fp[i].h);
 	cache_key_int(&kb, (long long)tmpl_digest(e->tmpl, "history"));
 	cache_key_int(&kb, (long long)tmpl_digest(e->tmpl, "revision"));
 	cache_key_int(&kb, hf->truncated);
 	/* Each revision's own fields are in the page's fingerprint already. */
 	cache_key_bytes(&kb, hk->diffs.h, sizeof hk->diffs.h);
-	cache_key_bytes(&kb, hk->pasts.h, sizeof hk->pasts.h);
 	/* kept for a later build that must render this history again (a
 	 * template edit, say) even when this one links it all */
-	struct cache_key *keep = xmalloc(2 * hf->n * sizeof *keep);
+	struct cache_key *keep = xmalloc((2 * hf->n + 1) * sizeof *keep);
 	size_t nkeep = 0;
+	keep[nkeep++] = calls_key(e, hk);
 	for (size_t k = 0; k < hf->n; k++) {
 		keep[nkeep++] = key_diff(hk, k);
-		if (hf->revs[k].change != HIST_DELETED)
-			keep[nkeep++] = key_past(hk, k);
+		if (hf->revs[k].change != HIST_DELETED) {
+			keep[nkeep++] = pf[k];
+			cache_key_bytes(&kb, pf[k].h, sizeof pf[k].h);
+		}
 	}
 	cache_touch_many(e->cache, keep, nkeep);
 	free(keep);
@@ -1257,14 +1471,18 @@ static void render_history(struct render_env *e, size_t i, json_t *art)
 	struct cache_key hfp, kfp;
 	struct hist_keys hk = hist_keys_of(e, p, hf);
 	char *done = xcalloc(hf->n, 1);
-	if (fp) {
-		hfp = history_fp(e, (int)i, hf, &hk);
+	struct cache_key *pf = e->cache ? past_fines(e, i, hf, &hk) : NULL;
+	if (fp && pf) {
+		hfp = history_fp(e, (int)i, hf, &hk, pf);
 		if (reuse_history(e, p, hf, &hfp, &hist_done, done)) {
+			free(pf);
 			free(done);
 			json_decref(art);
 			return;
 		}
 	}
+	for (size_t k = 0; fp && k < hf->n; k++)
+		done[k] |= hf->revs[k].change == HIST_DELETED;
 	char *out = history_out(p);
 	json_t *c = base_ctx(e, out, page_title(p));
 	char *title = xasprintf("History of %s", page_title(p));
@@ -1279,6 +1497,12 @@ static void render_history(struct render_env *e, size_t i, json_t *art)
 	json_t *made = art ? json_object_get(art, "history") : NULL;
 	if (json_array_size(made) != hf->n)
 		made = NULL;
+	/* Without fine keys, each version's are noted as it is rendered. */
+	struct cache_key *noted = pf ? NULL : xcalloc(hf->n, sizeof *noted);
+	struct buf *calls = pf ? NULL : xcalloc(hf->n, sizeof *calls);
+	size_t *ncalls = pf ? NULL : xcalloc(hf->n, sizeof *ncalls);
+	struct past *pasts = xcalloc(hf->n, sizeof *pasts);
+	int failed = 0;
 	/* Each revision is compared with the one before it (the next in the
 	 * newest-first list). */
 	struct version *vs = NULL;
@@ -1317,30 +1541,57 @@ static void render_history(struct render_env *e, size_t i, json_t *art)
 		}
 		if (done[k])
 			continue;
-		struct past past = { NULL, NULL, NULL };
-		struct cache_key pk;
-		if (e->cache)
-			pk = key_past(&hk, k);
+		struct past *past = &pasts[k];
 		char *f[3];
-		if (get_strs(e, &pk, &flag, f, 3) == 0) {
-			past = (struct past){ flag ? f[0] : NULL, f[1], f[2] };
+		if (pf && get_strs(e, &pf[k], &flag, f, 3) == 0) {
+			*past = (struct past){ flag ? f[0] : NULL, f[1], f[2] };
 			if (!flag)
 				free(f[0]);
-		} else {
-			versions(e, hf, &vs);
-			past_make(e, p, rv, &vs[k], &past);
-			char *g[3] = { past.title, past.html, past.toc };
-			if (e->cache && !vs[k].failed)
-				put_strs(e, &pk, past.title != NULL, g, 3);
+			continue;
 		}
+		versions(e, hf, &vs);
+		struct past_note pn;
+		char *rel = rev_out(p, rv->id);
+		note_begin(e, p, rv, &pn, rel);
+		past_make(e, p, &vs[k], &pn, past);
+		struct cache_key key = note_end(&pn);
+		free(rel);
+		failed |= vs[k].failed;
+		if (noted && rv->change != HIST_DELETED) {
+			noted[k] = key;
+			calls[k] = pn.calls;
+			ncalls[k] = pn.n;
+		} else {
+			buf_free(&pn.calls);
+		}
+		char *g[3] = { past->title, past->html, past->toc };
+		if (e->cache && !vs[k].failed)
+			put_strs(e, &key, past->title != NULL, g, 3);
+	}
+	if (noted) {
+		if (e->cache && !failed)
+			put_notes(e, i, hf, &hk, noted, calls, ncalls);
+		for (size_t k = 0; k < hf->n; k++)
+			buf_free(&calls[k]);
+		free(calls);
+		free(ncalls);
+		pf = noted;
+		if (fp)
+			hfp = history_fp(e, (int)i, hf, &hk, pf);
+	}
+	for (size_t k = 0; k < hf->n; k++) {
+		if (done[k])
+			continue;
 		if (fp)
 			kfp = sub_fp(&hfp, (long long)k);
-		render_revision(e, (int)i, hf, k, &past, fp ? &kfp : NULL, &art);
-		past_free(&past);
+		render_revision(e, (int)i, hf, k, &pasts[k], fp ? &kfp : NULL, &art);
+		past_free(&pasts[k]);
 	}
 	for (size_t k = 0; vs && k < hf->n; k++)
 		version_free(&vs[k]);
 	free(vs);
+	free(pasts);
+	free(pf);
 	free(done);
 	json_decref(art);
 	json_object_set_new(c, "revisions", list);
@@ -2062,10 +2313,14 @@ int render_site(struct render_env *e)
 	par_for(e->site->npages, e->jobs, memo_page, e);
 	e->shape = shape_new(e->site, e->jobs, e->cache);
 	e->page_fp = xcalloc(e->site->npages + 1, sizeof *e->page_fp);
+	if (e->cache)
+		e->notes = xcalloc(e->site->npages + 1, sizeof *e->notes);
 	diag_lap(e->timings, "  shape", &t);
 	if (!tmpl_set_has(e->tmpl, "print"))
 		e->shape->print = 0;
 	par_for_spread(e->site->npages, e->jobs, render_page_and_history, e);
+	if (e->notes)
+		put_notes_all(e);
 	if (e->hist)
 		hist_release_readers(e->hist);
 	malloc_trim(0);

@@ -39,6 +39,7 @@ struct render_env {
 	struct cache_key render_key; /* theme and site.yml (see output_reuse) */
 	int fp_build_id;        /* a template mentions build_id: it is part of fingerprints */
 	struct cache_key *page_fp; /* per page: its output's fingerprint (render_site) */
+	struct hist_notes *notes;  /* per page: entries put together (render_site) */
 	/* per page, looked up once (render_site): its history (NULL: none)
 	 * and working-tree state */
 	const struct hist_file **hist_of;

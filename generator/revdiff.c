@@ -313,6 +313,8 @@ static int lcs(struct ctx *c, const struct tok *a, size_t na,
 	       const struct tok *b, size_t nb, unsigned char *ka,
 	       unsigned char *kb)
 {
+	if (!na || !nb)
+		return 0; /* (an empty side may be NULL: no pointer is moved) */
 	size_t pre = 0, suf = 0;
 	while (pre < na && pre < nb && tok_eq(a + pre, b + pre))
 		ka[pre] = kb[pre] = 1, pre++;

@@ -27,7 +27,7 @@ struct heading {
 /* A link as written in the source, before resolution. */
 struct rawlink {
 	char *url;  /* for wiki links: the text between [[ and ]] up to | */
-	int wiki;
+	int wiki, is_image; /* wiki: 0, MD_WIKI or MD_WIKI_TITLED (markdown.h) */
 	int line, col; /* position in the source file */
 };
 

@@ -88,11 +88,12 @@ fi
 sed -i 's/^title: Free speech$/title: Speaking freely/' "$S/content/rights/speech.md"
 same "after changing a title (wiki links and backlinks elsewhere change), the rebuild matches"
 contains "a wiki link elsewhere shows the new title" "$TMP/inc/rights/privacy.html" "Speaking freely"
-# A title edit has every page's links resolved again, but a page whose
-# HTML comes out the same keeps its fingerprint: a page showing the title
-# is rendered again; one linking elsewhere, or to the page with text of
-# its own ([[speech|what you may say]]), is not.  (Past versions still
-# are: their key covers every title their links resolve against.)
+# A title edit changes what every link resolves against, but each page's
+# Markdown is kept by how its own links resolve: only the bodies showing
+# the title are rendered again (index and privacy: [[speech]]), not one
+# linking to it with text of its own ([[speech|what you may say]]).  A page
+# whose HTML comes out the same keeps its fingerprint, and past versions
+# go by how their own links resolve too.
 sed -i 's/^title: Speaking freely$/title: Speaking out/' "$S/content/rights/speech.md"
 QUIRE_TIMINGS=pages "$QUIRE" build -s "$S" -o "$TMP/inc" >/dev/null 2>"$TMP/rendered"
 if grep -qx 'rendered rights/privacy.html' "$TMP/rendered" && ! grep -qx 'rendered other/tagged.html' "$TMP/rendered" &&
@@ -101,6 +102,19 @@ if grep -qx 'rendered rights/privacy.html' "$TMP/rendered" && ! grep -qx 'render
 else
 	not_ok "a title edit renders the pages that show the title again, not pages whose HTML stays the same" \
 		"$(grep -c '^rendered ' "$TMP/rendered") rendered: $(grep '^rendered' "$TMP/rendered" | tr '\n' ' ')"
+fi
+if grep -qx 'markdown bodies: 2 rendered, [0-9]* from the cache' "$TMP/rendered"; then
+	ok "a title edit renders again only the Markdown of the two articles whose links show it"
+else
+	not_ok "a title edit renders again only the Markdown of the two articles whose links show it" \
+		"$(grep '^markdown bodies' "$TMP/rendered")"
+fi
+if grep -q '^rendered rights/privacy\.rev-' "$TMP/rendered" && grep -q '^rendered index\.rev-' "$TMP/rendered" &&
+	! grep -q '^rendered other/leaf\.' "$TMP/rendered" && ! grep -q '^rendered other/tagged\.' "$TMP/rendered"; then
+	ok "a title edit renders the past versions whose links show the title, not those of articles linking elsewhere or with text of their own"
+else
+	not_ok "a title edit renders the past versions whose links show the title, not those of articles linking elsewhere or with text of their own" \
+		"$(grep '^rendered' "$TMP/rendered" | tr '\n' ' ')"
 fi
 same "after a second title change, the rebuild matches"
 
