@@ -6,6 +6,7 @@
 # CPU and peak RSS from /usr/bin/time):
 #   quire build with history: false, quire build with full history, an incremental rebuild
 #   (one article edited in the working tree, then quire build again into the existing output),
+#   the same after a title edit (which every link resolves against),
 #   Hugo without and with --enableGitInfo (with the minimal layout in bench/hugo, and again with
 #   a layout like quire's theme in bench/hugo-equiv), and the floors: cmark-gfm's CLI over every article
 #   file concatenated into one invocation, `git log --name-only --format=%H` over the repository,
@@ -15,10 +16,10 @@
 #
 # Environment: QUIRE (binary, default ./quire), BENCH_SIZES (default "1000 10000"),
 # BENCH_RUNS (runs per case below 5,000 articles, default 5), BENCH_RUNS_LARGE (default 3),
-# BENCH_RUNS_INCR (runs of the incremental case at any size, default 7),
+# BENCH_RUNS_INCR (runs of each incremental case at any size, default 7),
 # BENCH_CASE_BUDGET (seconds: stop repeating a case once its runs took this long, default 30),
 # BENCH_TIMEOUT (seconds: a single run slower than this is stopped and shown as "> N s",
-# default 240; the incremental case is skipped when the full build was stopped), BENCH_JOBS
+# default 240; the incremental cases are skipped when the full build was stopped), BENCH_JOBS
 # (quire -j, default: quire's default, the number of cores), BENCH_SETTLE (seconds to wait after
 # `sync` before the first build, default 60; up to 7 minutes after the last bench ended, until
 # then). The defaults keep `make bench` near 10 minutes on 2 cores.
@@ -179,6 +180,10 @@ for n in $SIZES; do
 		runs=$RUNS_INCR
 		measure "$n" quire-incr "printf '\nEdited for the benchmark at %s.\n' \"\$(date +%s%N)\" >>'$site/$art'; sync" \
 			env QUIRE_TIMINGS=1 "$QUIRE" build -s "$site" -o "$out/q-full" $JOBS
+		# A title edit: every link resolves against the titles, but only what shows this one
+		# (its lists, the pages and past versions whose links show it) is made again.
+		measure "$n" quire-title "git -C '$site' checkout -q -- '$art'; sed -i \"0,/^title: /s/^title: .*/title: Retitled for the benchmark at \$(date +%s%N)/\" '$site/$art'; sync" \
+			env QUIRE_TIMINGS=1 "$QUIRE" build -s "$site" -o "$out/q-full" $JOBS
 		runs=$runs_full
 	fi
 	git -C "$site" checkout -q -- "$art" site.yml
@@ -217,6 +222,7 @@ CASES = [  # key, label, Hugo variant it compares with
     ("quire-off", "quire, history off", "hugo"),
     ("quire-full", "quire, full history", "hugo-git"),
     ("quire-incr", "quire, incremental (1 article edited, full history)", "hugo-git"),
+    ("quire-title", "quire, incremental (1 article's title edited, full history)", "hugo-git"),
     ("hugo", "Hugo", "hugo"),
     ("hugo-git", "Hugo --enableGitInfo", "hugo-git"),
     ("hugo-eq", "Hugo, layout like quire's theme", "hugo"),
@@ -225,7 +231,8 @@ CASES = [  # key, label, Hugo variant it compares with
     ("gitlog", "floor: git log --name-only --format=%H", "hugo-git"),
     ("cp", "floor: cp -r of quire's full-history output", "hugo"),
 ]
-SKIPPED = {"quire-incr": "skipped: the full build did not finish"}
+SKIPPED = {"quire-incr": "skipped: the full build did not finish",
+           "quire-title": "skipped: the full build did not finish"}
 
 def load(size, key):
     path = os.path.join(tmp, "%s.%s" % (size, key))
@@ -320,6 +327,9 @@ for size in sizes:
     if ok("quire-incr", "quire-full"):
         v = rows["quire-incr"]["wall"] / rows["quire-full"]["wall"]
         targets.append(("rebuild after one edit ≤ 5% of the full build", "%.2f%%" % (100 * v), v <= 0.05))
+    if ok("quire-title", "quire-full"):
+        v = rows["quire-title"]["wall"] / rows["quire-full"]["wall"]
+        targets.append(("rebuild after one title edit ≤ 5% of the full build", "%.2f%%" % (100 * v), v <= 0.05))
     for key, what, limit, refs in (("quire-off", "history off", 0.15, ("hugo", "hugo-eq")),
                                    ("quire-full", "full history", 0.5, ("hugo-git", "hugo-eq-git"))):
         for ref, layout in zip(refs, ("minimal layout", "layout like quire's")):
