@@ -1162,50 +1162,151 @@ static struct cache_key calls_key(const struct render_env *e, const struct hist_
 	return cache_key_end(&kb);
 }
 
-static struct cache_key fines_key(const struct render_env *e, const struct hist_keys *hk)
+/* Every history's fine keys are one entry for the site, found by what
+ * links resolve against: a build with no title or heading edit reads them
+ * all in one lookup, in place.  A record per page: u32 n (0: none), then
+ * the key of what the history's keys were made from (hist_keys.pasts) and
+ * its n fine keys.  A history whose record is stale (its revisions or its
+ * page changed) works its keys out again, and the entry is written anew. */
+struct fines_table {
+	const char *data;
+	char *own;            /* data, when it could not be viewed in place */
+	size_t len, npages;
+	size_t *at;           /* per page: its record's offset, or SIZE_MAX */
+	atomic_int dirty;
+};
+
+/* A history's links as written and (when its record changed) fine keys
+ * wait in e->notes for the end of the pages: the links are put together,
+ * not each beside pages of HTML. */
+struct hist_notes {
+	struct cache_key ck;
+	struct buf fines, calls;
+};
+
+static struct cache_key fines_table_key(const struct render_env *e)
 {
 	struct cache_keybuf kb;
-	cache_key_begin(e->cache, &kb, "past-fines-1");
-	cache_key_bytes(&kb, hk->pasts.h, sizeof hk->pasts.h);
+	cache_key_begin(e->cache, &kb, "past-fines-2");
+	cache_key_bytes(&kb, e->link_env.h, sizeof e->link_env.h);
+	cache_key_int(&kb, e->site->cfg.unsafe_html);
+	cache_key_int(&kb, (long long)e->site->npages);
 	return cache_key_end(&kb);
 }
 
-/* A history's fine keys and links as written wait in e->notes for the
- * end of the pages: put together, the fine keys, which every build looks
- * up, lie one after another in the cache, not each beside pages of HTML. */
-struct hist_notes {
-	struct cache_key fk, ck;
-	struct buf fines, calls;
-};
+static struct fines_table *fines_table_load(struct render_env *e)
+{
+	struct fines_table *ft = xcalloc(1, sizeof *ft);
+	size_t n = ft->npages = e->site->npages;
+	ft->at = xmalloc((n + 1) * sizeof *ft->at);
+	for (size_t i = 0; i < n; i++)
+		ft->at[i] = SIZE_MAX;
+	struct cache_key k = fines_table_key(e);
+	if (!cache_view(e->cache, &k, &ft->data, &ft->len)) {
+		if (!cache_get(e->cache, &k, &ft->own, &ft->len)) {
+			atomic_store(&ft->dirty, 1);
+			return ft;
+		}
+		ft->data = ft->own;
+	}
+	struct cache_reader rd = { .p = ft->data, .len = ft->len };
+	if (cache_r_u32(&rd) != n)
+		rd.bad = 1;
+	for (size_t i = 0; !rd.bad && i < n; i++) {
+		size_t at = rd.off;
+		uint32_t m = cache_r_u32(&rd);
+		size_t skip = m ? ((size_t)m + 1) * 16 : 0;
+		if (rd.bad || skip > rd.len - rd.off)
+			rd.bad = 1;
+		else if (m)
+			ft->at[i] = at;
+		rd.off += skip;
+	}
+	if (rd.bad || rd.off != rd.len) {
+		for (size_t i = 0; i < n; i++)
+			ft->at[i] = SIZE_MAX;
+		atomic_store(&ft->dirty, 1);
+	}
+	return ft;
+}
+
+/* Page i's fine keys for a history of n revisions keyed hk, or NULL. */
+static struct cache_key *fines_of(const struct render_env *e, size_t i, const struct hist_keys *hk,
+				  size_t n)
+{
+	const struct fines_table *ft = e->fines;
+	if (!ft || i >= ft->npages || ft->at[i] == SIZE_MAX)
+		return NULL;
+	struct cache_reader rd = { .p = ft->data, .len = ft->len, .off = ft->at[i] };
+	if (cache_r_u32(&rd) != n)
+		return NULL;
+	struct cache_key made;
+	made.h[0] = cache_r_u64(&rd);
+	made.h[1] = cache_r_u64(&rd);
+	if (memcmp(&made, &hk->pasts, sizeof made))
+		return NULL;
+	struct cache_key *pf = xmalloc((n + 1) * sizeof *pf);
+	for (size_t k = 0; k < n; k++) {
+		pf[k].h[0] = cache_r_u64(&rd);
+		pf[k].h[1] = cache_r_u64(&rd);
+	}
+	return pf;
+}
 
 static void put_fines(struct render_env *e, size_t i, const struct hist_keys *hk,
 		      const struct cache_key *pf, size_t n)
 {
-	struct hist_notes *hn = &e->notes[i];
-	hn->fk = fines_key(e, hk);
-	buf_reset(&hn->fines);
+	struct buf *b = &e->notes[i].fines;
+	buf_reset(b);
+	cache_w_u32(b, (uint32_t)n);
+	cache_w_u64(b, hk->pasts.h[0]);
+	cache_w_u64(b, hk->pasts.h[1]);
 	for (size_t k = 0; k < n; k++) {
-		cache_w_u64(&hn->fines, pf[k].h[0]);
-		cache_w_u64(&hn->fines, pf[k].h[1]);
+		cache_w_u64(b, pf[k].h[0]);
+		cache_w_u64(b, pf[k].h[1]);
 	}
+	atomic_store(&e->fines->dirty, 1);
+}
+
+/* The table again, each page's record new or as it was. */
+static void put_fines_table(struct render_env *e)
+{
+	struct fines_table *ft = e->fines;
+	struct buf b = BUF_INIT;
+	cache_w_u32(&b, (uint32_t)ft->npages);
+	for (size_t i = 0; i < ft->npages; i++) {
+		const struct buf *mine = &e->notes[i].fines;
+		if (mine->len) {
+			buf_put(&b, mine->ptr, mine->len);
+		} else if (ft->at[i] != SIZE_MAX) {
+			struct cache_reader rd = { .p = ft->data, .len = ft->len, .off = ft->at[i] };
+			uint32_t m = cache_r_u32(&rd);
+			buf_put(&b, ft->data + ft->at[i], 4 + ((size_t)m + 1) * 16);
+		} else {
+			cache_w_u32(&b, 0);
+		}
+	}
+	struct cache_key k = fines_table_key(e);
+	cache_put(e->cache, &k, b.ptr, b.len);
+	buf_free(&b);
 }
 
 static void put_notes_all(struct render_env *e)
 {
+	if (atomic_load(&e->fines->dirty))
+		put_fines_table(e);
 	size_t n = e->site->npages, m = 0;
-	struct cache_key *k = xmalloc((2 * n + 1) * sizeof *k);
-	char **data = xmalloc((2 * n + 1) * sizeof *data);
-	size_t *len = xmalloc((2 * n + 1) * sizeof *len);
-	for (int calls = 0; calls < 2; calls++)
-		for (size_t i = 0; i < n; i++) {
-			struct hist_notes *hn = &e->notes[i];
-			struct buf *b = calls ? &hn->calls : &hn->fines;
-			if (b->len) {
-				k[m] = calls ? hn->ck : hn->fk;
-				data[m] = b->ptr;
-				len[m++] = b->len;
-			}
+	struct cache_key *k = xmalloc((n + 1) * sizeof *k);
+	char **data = xmalloc((n + 1) * sizeof *data);
+	size_t *len = xmalloc((n + 1) * sizeof *len);
+	for (size_t i = 0; i < n; i++) {
+		struct hist_notes *hn = &e->notes[i];
+		if (hn->calls.len) {
+			k[m] = hn->ck;
+			data[m] = hn->calls.ptr;
+			len[m++] = hn->calls.len;
 		}
+	}
 	cache_put_many(e->cache, k, data, len, m);
 	for (size_t i = 0; i < n; i++) {
 		buf_free(&e->notes[i].fines);
@@ -1213,29 +1314,13 @@ static void put_notes_all(struct render_env *e)
 	}
 	free(e->notes);
 	e->notes = NULL;
+	free(e->fines->at);
+	free(e->fines->own);
+	free(e->fines);
+	e->fines = NULL;
 	free(k);
 	free(data);
 	free(len);
-}
-
-static struct cache_key *get_fines(struct render_env *e, const struct hist_keys *hk, size_t n)
-{
-	struct cache_key k = fines_key(e, hk);
-	char *data;
-	size_t len;
-	if (!cache_get_dense(e->cache, &k, &data, &len))
-		return NULL;
-	struct cache_key *pf = NULL;
-	if (len == n * 16) {
-		struct cache_reader rd = { .p = data, .len = len };
-		pf = xmalloc((n + 1) * sizeof *pf);
-		for (size_t k = 0; k < n; k++) {
-			pf[k].h[0] = cache_r_u64(&rd);
-			pf[k].h[1] = cache_r_u64(&rd);
-		}
-	}
-	free(data);
-	return pf;
 }
 
 /* The fine keys of a history's past versions (a new array; the deleted
@@ -1245,7 +1330,7 @@ static struct cache_key *past_fines(struct render_env *e, size_t i, const struct
 				    const struct hist_keys *hk)
 {
 	struct page *p = e->site->pages[i];
-	struct cache_key *pf = get_fines(e, hk, hf->n);
+	struct cache_key *pf = fines_of(e, i, hk, hf->n);
 	if (pf)
 		return pf;
 	struct cache_key ck = calls_key(e, hk);
@@ -2313,8 +2398,10 @@ int render_site(struct render_env *e)
 	par_for(e->site->npages, e->jobs, memo_page, e);
 	e->shape = shape_new(e->site, e->jobs, e->cache);
 	e->page_fp = xcalloc(e->site->npages + 1, sizeof *e->page_fp);
-	if (e->cache)
+	if (e->cache && e->hist) {
 		e->notes = xcalloc(e->site->npages + 1, sizeof *e->notes);
+		e->fines = fines_table_load(e);
+	}
 	diag_lap(e->timings, "  shape", &t);
 	if (!tmpl_set_has(e->tmpl, "print"))
 		e->shape->print = 0;

@@ -40,6 +40,7 @@ struct render_env {
 	int fp_build_id;        /* a template mentions build_id: it is part of fingerprints */
 	struct cache_key *page_fp; /* per page: its output's fingerprint (render_site) */
 	struct hist_notes *notes;  /* per page: entries put together (render_site) */
+	struct fines_table *fines; /* past versions' fine keys (render_site) */
 	/* per page, looked up once (render_site): its history (NULL: none)
 	 * and working-tree state */
 	const struct hist_file **hist_of;
