@@ -459,17 +459,44 @@ void links_finish(struct links_ctx *c, struct page *p)
 }
 
 struct scored {
-	int page, score;
-	const char *title;
+	int page, score, rank;
 };
 
-static int cmp_scored(const void *a, const void *b)
+/* Most shared tags first, then by title (rank: see title_ranks). */
+static int cmp_scored(const struct scored *x, const struct scored *y)
 {
-	const struct scored *x = a, *y = b;
 	if (x->score != y->score)
 		return y->score - x->score;
-	int c = strcmp(x->title, y->title);
-	return c ? c : x->page - y->page;
+	return x->rank - y->rank;
+}
+
+static int cmp_title(const void *a, const void *b, void *ctx)
+{
+	const char *const *title = ctx;
+	int x = *(const int *)a, y = *(const int *)b;
+	int c = strcmp(title[x], title[y]);
+	return c ? c : x - y;
+}
+
+/* Each page's place in title order (page order among equal titles): a
+ * candidate is compared with the best so far thousands of times per page,
+ * by one integer instead of two titles. */
+static int *title_ranks(const struct site *s)
+{
+	size_t n = s->npages;
+	const char **title = xcalloc(n ? n : 1, sizeof *title);
+	int *order = xcalloc(n ? n : 1, sizeof *order);
+	int *rank = xcalloc(n ? n : 1, sizeof *rank);
+	for (size_t k = 0; k < n; k++) {
+		title[k] = page_title(s->pages[k]);
+		order[k] = (int)k;
+	}
+	qsort_r(order, n, sizeof *order, cmp_title, title);
+	for (size_t r = 0; r < n; r++)
+		rank[order[r]] = (int)r;
+	free(order);
+	free(title);
+	return rank;
 }
 
 /* Grows by doubling (the capacity is the next power of two): a page
@@ -488,7 +515,7 @@ struct related_job {
 	int **mytags;           /* per page: its tags (indices into bytag) */
 	const size_t *nmytags;
 	const struct links_list *bytag;
-	const char **title;
+	const int *rank;
 	struct links_list *related; /* out, per page */
 };
 
@@ -514,7 +541,7 @@ static void related_chunk(void *ctx, size_t c)
 		 * thousands of candidates for every page. */
 		for (size_t m = 0; m < nt; m++) {
 			int k = touched[m];
-			struct scored cand = { k, score[k], rj->title[k] };
+			struct scored cand = { k, score[k], rj->rank[k] };
 			score[k] = 0;
 			if (nb == rj->max && cmp_scored(&cand, &best[nb - 1]) >= 0)
 				continue;
@@ -649,13 +676,9 @@ struct links_graph *links_graph_new(const struct site *s, size_t max_related, in
 				push_int(&bytag[ti], (int)k);
 		}
 	}
-	/* a page is a candidate for thousands of others on a large site:
-	 * look each title up once */
-	const char **title = xcalloc(n ? n : 1, sizeof *title);
-	for (size_t k = 0; k < n; k++)
-		title[k] = page_title(s->pages[k]);
+	int *rank = title_ranks(s);
 	struct related_job rj = { .n = n, .max = max_related, .mytags = mytags,
-				  .nmytags = nmytags, .bytag = bytag, .title = title, .related = g->related };
+				  .nmytags = nmytags, .bytag = bytag, .rank = rank, .related = g->related };
 	par_for((n + RELATED_CHUNK - 1) / RELATED_CHUNK, jobs, related_chunk, &rj);
 	for (size_t k = 0; k < n; k++)
 		free(mytags[k]);
@@ -664,7 +687,7 @@ struct links_graph *links_graph_new(const struct site *s, size_t max_related, in
 	for (size_t t = 0; t < ntags; t++)
 		free(bytag[t].v);
 	free(bytag);
-	free(title);
+	free(rank);
 	json_decref(tagix);
 	g->n = n;
 	if (c)

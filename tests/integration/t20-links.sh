@@ -35,6 +35,21 @@ contains "the A-Z index lists every article" "$S/public/a-z.html" "Court orders"
 contains "the home page presents the sections" "$S/public/index.html" 'class="guide"'
 contains "no base_url: sitemap is skipped with a warning" "$ERR" "warning: no 'base_url'"
 
+# Related guidance: most tags shared first, then by title (not by file).
+site rel
+printf -- '---\ntitle: Home page\ntags: [a, b]\n---\nText.\n' > "$S/content/home-page.md"
+printf -- '---\ntitle: Zeta both\ntags: [a, b]\n---\nText.\n' > "$S/content/zeta.md"
+printf -- '---\ntitle: Yankee one\ntags: [a]\n---\nText.\n' > "$S/content/alpha.md"
+printf -- '---\ntitle: Xray one\ntags: [b]\n---\nText.\n' > "$S/content/beta.md"
+printf -- '---\ntitle: Unrelated\ntags: [c]\n---\nText.\n' > "$S/content/unrelated.md"
+run "$S" build
+got=$(sed -n '/id="related-title"/,/<\/ul>/p' "$S/public/home-page.html" | grep -o '>[A-Za-z ]*</a>' | tr -d '<>/' | sed 's/a$//' | tr '\n' ',')
+if [ "$got" = "Zeta both,Xray one,Yankee one," ]; then
+	ok "related guidance lists the page sharing most tags first, then the rest by title"
+else
+	not_ok "related guidance lists the page sharing most tags first, then the rest by title" "got: $got"
+fi
+
 # Broken links, every one reported at its line:col.
 site bad
 page "$S" a.md "A" "Fine line.\n[missing](gone.md) and [[nobody]] and [a](b.md#nope)\n\n[out](../../etc/passwd.md) [abs](/x.html) [here](#nowhere)"
