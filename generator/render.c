@@ -1544,6 +1544,89 @@ static int reuse_history(struct render_env *e, const struct page *p, const struc
 
 /* Renders the history pages of page i; art is the article's context when
  * render_one made it (taken over; NULL: made here if needed). */
+/* Revision k's entry in the history page's list, with its readable diff
+ * (with the revision before it, the next in the newest-first list). */
+static json_t *revision_entry(struct render_env *e, const struct page *p, const struct hist_file *hf,
+			      size_t k, const struct hist_keys *hk, json_t *made, const char *out,
+			      struct version **vs)
+{
+	const struct hist_rev *rv = &hf->revs[k];
+	json_t *r = made ? json_copy(json_array_get(made, k)) : rev_json(p, rv, out);
+	char *md[2] = { NULL, NULL };
+	uint32_t flag;
+	struct cache_key dk;
+	if (e->cache)
+		dk = key_diff(hk, k);
+	if (get_strs(e, &dk, &flag, md, 2) < 0) {
+		versions(e, hf, vs);
+		const struct version *older = k + 1 < hf->n ? &(*vs)[k + 1] : NULL;
+		struct buf mb = BUF_INIT, db = BUF_INIT;
+		revdiff_meta(older ? older->fm : NULL, (*vs)[k].fm, &mb);
+		revdiff_body(older ? older->body : NULL, (*vs)[k].body, &db);
+		md[0] = xstrdup(buf_cstr(&mb));
+		md[1] = xstrdup(buf_cstr(&db));
+		buf_free(&mb);
+		buf_free(&db);
+		if (e->cache && !(*vs)[k].failed && !(older && older->failed))
+			put_strs(e, &dk, 0, md, 2);
+	}
+	/* revdiff writes bad bytes as U+FFFD */
+	set_valid(r, "meta_html", md[0]);
+	set_valid(r, "diff_html", md[1]);
+	set_str(r, "anchor", rv->id);
+	free(md[0]);
+	free(md[1]);
+	return r;
+}
+
+/* What the versions rendered in a build that had no fine keys for their
+ * history noted: each one's key and links as written (see put_notes). */
+struct pasts_noted {
+	struct cache_key *keys;
+	struct buf *calls;
+	size_t *ncalls;
+	int failed;
+};
+
+/* Past version k, from the cache under its fine key pf[k] or made (and
+ * noted in made, when there is no pf). */
+static void past_of(struct render_env *e, struct page *p, const struct hist_file *hf, size_t k,
+		    const struct cache_key *pf, struct pasts_noted *made, struct version **vs,
+		    struct past *past)
+{
+	const struct hist_rev *rv = &hf->revs[k];
+	uint32_t flag;
+	char *f[3];
+	if (pf && get_strs(e, &pf[k], &flag, f, 3) == 0) {
+		*past = (struct past){ flag ? f[0] : NULL, f[1], f[2] };
+		if (!flag)
+			free(f[0]);
+		return;
+	}
+	versions(e, hf, vs);
+	struct past_note pn;
+	char *rel = rev_out(p, rv->id);
+	note_begin(e, p, rv, &pn, rel);
+	past_make(e, p, &(*vs)[k], &pn, past);
+	struct cache_key key = note_end(&pn);
+	free(rel);
+	if (made && rv->change != HIST_DELETED) {
+		made->keys[k] = key;
+		made->calls[k] = pn.calls;
+		made->ncalls[k] = pn.n;
+		made->failed |= (*vs)[k].failed;
+	} else {
+		buf_free(&pn.calls);
+	}
+	char *g[3] = { past->title, past->html, past->toc };
+	if (e->cache && !(*vs)[k].failed)
+		put_strs(e, &key, past->title != NULL, g, 3);
+}
+
+/* An article's history page and its past versions.  With the fine keys
+ * of its past versions known, whatever the previous build made from the
+ * same is linked, not made; without, each version is made and its key
+ * noted, and the pages are fingerprinted once all are. */
 static void render_history(struct render_env *e, size_t i, json_t *art)
 {
 	struct page *p = e->site->pages[i];
@@ -1569,12 +1652,6 @@ static void render_history(struct render_env *e, size_t i, json_t *art)
 	for (size_t k = 0; fp && k < hf->n; k++)
 		done[k] |= hf->revs[k].change == HIST_DELETED;
 	char *out = history_out(p);
-	json_t *c = base_ctx(e, out, page_title(p));
-	char *title = xasprintf("History of %s", page_title(p));
-	set_own(c, "title", title);
-	json_object_set_new(c, "article", page_ref(e->site, out, (int)i));
-	json_object_set_new(c, "breadcrumbs", breadcrumbs(e, out, (int)i));
-	json_object_set_new(c, "truncated", json_boolean(hf->truncated));
 	json_t *list = json_array();
 	/* The article's context lists the same revisions, with URLs from the
 	 * same folder: each entry is copied from there (its strings shared),
@@ -1582,85 +1659,28 @@ static void render_history(struct render_env *e, size_t i, json_t *art)
 	json_t *made = art ? json_object_get(art, "history") : NULL;
 	if (json_array_size(made) != hf->n)
 		made = NULL;
-	/* Without fine keys, each version's are noted as it is rendered. */
-	struct cache_key *noted = pf ? NULL : xcalloc(hf->n, sizeof *noted);
-	struct buf *calls = pf ? NULL : xcalloc(hf->n, sizeof *calls);
-	size_t *ncalls = pf ? NULL : xcalloc(hf->n, sizeof *ncalls);
+	struct pasts_noted noted = { 0 };
+	if (!pf) {
+		noted.keys = xcalloc(hf->n, sizeof *noted.keys);
+		noted.calls = xcalloc(hf->n, sizeof *noted.calls);
+		noted.ncalls = xcalloc(hf->n, sizeof *noted.ncalls);
+	}
 	struct past *pasts = xcalloc(hf->n, sizeof *pasts);
-	int failed = 0;
-	/* Each revision is compared with the one before it (the next in the
-	 * newest-first list). */
 	struct version *vs = NULL;
 	for (size_t k = 0; k < hf->n; k++) {
-		const struct hist_rev *rv = &hf->revs[k];
-		uint32_t flag;
-		if (!hist_done) {
-			json_t *r = made ? json_copy(json_array_get(made, k)) : rev_json(p, rv, out);
-			char *md[2] = { NULL, NULL }, *meta, *diff;
-			struct cache_key dk;
-			if (e->cache)
-				dk = key_diff(&hk, k);
-			if (get_strs(e, &dk, &flag, md, 2) == 0) {
-				meta = md[0], diff = md[1];
-			} else {
-				versions(e, hf, &vs);
-				const struct version *older = k + 1 < hf->n ? &vs[k + 1] : NULL;
-				struct buf mb = BUF_INIT, db = BUF_INIT;
-				revdiff_meta(older ? older->fm : NULL, vs[k].fm, &mb);
-				revdiff_body(older ? older->body : NULL, vs[k].body, &db);
-				meta = xstrdup(buf_cstr(&mb));
-				diff = xstrdup(buf_cstr(&db));
-				buf_free(&mb);
-				buf_free(&db);
-				md[0] = meta, md[1] = diff;
-				if (e->cache && !vs[k].failed && !(older && older->failed))
-					put_strs(e, &dk, 0, md, 2);
-			}
-			/* revdiff writes bad bytes as U+FFFD */
-			set_valid(r, "meta_html", meta);
-			set_valid(r, "diff_html", diff);
-			set_str(r, "anchor", rv->id);
-			free(meta);
-			free(diff);
-			json_array_append_new(list, r);
-		}
-		if (done[k])
-			continue;
-		struct past *past = &pasts[k];
-		char *f[3];
-		if (pf && get_strs(e, &pf[k], &flag, f, 3) == 0) {
-			*past = (struct past){ flag ? f[0] : NULL, f[1], f[2] };
-			if (!flag)
-				free(f[0]);
-			continue;
-		}
-		versions(e, hf, &vs);
-		struct past_note pn;
-		char *rel = rev_out(p, rv->id);
-		note_begin(e, p, rv, &pn, rel);
-		past_make(e, p, &vs[k], &pn, past);
-		struct cache_key key = note_end(&pn);
-		free(rel);
-		failed |= vs[k].failed;
-		if (noted && rv->change != HIST_DELETED) {
-			noted[k] = key;
-			calls[k] = pn.calls;
-			ncalls[k] = pn.n;
-		} else {
-			buf_free(&pn.calls);
-		}
-		char *g[3] = { past->title, past->html, past->toc };
-		if (e->cache && !vs[k].failed)
-			put_strs(e, &key, past->title != NULL, g, 3);
+		if (!hist_done)
+			json_array_append_new(list, revision_entry(e, p, hf, k, &hk, made, out, &vs));
+		if (!done[k])
+			past_of(e, p, hf, k, pf, pf ? NULL : &noted, &vs, &pasts[k]);
 	}
-	if (noted) {
-		if (e->cache && !failed)
-			put_notes(e, i, hf, &hk, noted, calls, ncalls);
+	if (!pf) {
+		if (e->cache && !noted.failed)
+			put_notes(e, i, hf, &hk, noted.keys, noted.calls, noted.ncalls);
 		for (size_t k = 0; k < hf->n; k++)
-			buf_free(&calls[k]);
-		free(calls);
-		free(ncalls);
-		pf = noted;
+			buf_free(&noted.calls[k]);
+		free(noted.calls);
+		free(noted.ncalls);
+		pf = noted.keys;
 		if (fp)
 			hfp = history_fp(e, (int)i, hf, &hk, pf);
 	}
@@ -1679,12 +1699,21 @@ static void render_history(struct render_env *e, size_t i, json_t *art)
 	free(pf);
 	free(done);
 	json_decref(art);
-	json_object_set_new(c, "revisions", list);
-	if (fp)
-		kfp = sub_fp(&hfp, -1);
-	if (!hist_done)
+	if (!hist_done) {
+		json_t *c = base_ctx(e, out, page_title(p));
+		char *title = xasprintf("History of %s", page_title(p));
+		set_own(c, "title", title);
+		json_object_set_new(c, "article", page_ref(e->site, out, (int)i));
+		json_object_set_new(c, "breadcrumbs", breadcrumbs(e, out, (int)i));
+		json_object_set_new(c, "truncated", json_boolean(hf->truncated));
+		json_object_set_new(c, "revisions", list);
+		if (fp)
+			kfp = sub_fp(&hfp, -1);
 		emit_fp(e, out, "history", c, fp ? &kfp : NULL);
-	json_decref(c);
+		json_decref(c);
+	} else {
+		json_decref(list);
+	}
 	free(out);
 }
 
