@@ -3,6 +3,7 @@
  * table, which quire switches on once (see markdown.c). */
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "buf.h"
 #include "markdown.h"
@@ -215,6 +216,89 @@ static void early_rendering_declines_what_it_cannot_tell_apart(void)
 	CHECK(both_ways("[a](a.md) [[W]] costs 50%01 less, %01u0 too\n", 0) == 1);
 }
 
+/* What a resolver was asked, call by call. */
+struct asked {
+	struct buf calls;
+};
+
+static void record_call(void *ctx, const char *url, int wiki, int is_image, int line, int col,
+			struct md_link_result *res)
+{
+	struct asked *a = ctx;
+	(void)line, (void)col, (void)res;
+	buf_printf(&a->calls, "%s|%d|%d\n", url, wiki, is_image);
+}
+
+/* The links as written (md_links) are the calls a render makes to its
+ * resolver, in order: a rebuild works out how a page's or a past
+ * version's links resolve from them alone, without rendering it. */
+static void links_as_written_are_what_a_render_asks(void)
+{
+	static const char *docs[] = {
+		"[[Titled]] and [[named|with text]] and [[anchor#costs]].\n",
+		"![an image](pic.png) and [a link](a.md \"title\") and <https://example.org>\n",
+		"| a | b |\n|---|---|\n| [[in cell]] | ![i](x.png) |\n",
+		"![alt [inner](in.md) x](p.png) then [ref][r]\n\n[r]: r.md\n",
+		"Footnote[^1] and www.example.com.\n\n[^1]: With [a link](f.md).\n",
+		"`[[code]]` and\n\n```\n[x](nowhere.md)\n```\n[[after]]\n",
+	};
+	for (size_t i = 0; i < sizeof docs / sizeof *docs; i++) {
+		struct md_doc doc;
+		CHECK(md_parse(&doc, docs[i], strlen(docs[i]), 1, 0) == 0);
+		md_expand_wikilinks(&doc);
+		struct rawlink *ls;
+		size_t n;
+		md_links(&doc, &ls, &n);
+		struct buf written = BUF_INIT;
+		for (size_t k = 0; k < n; k++) {
+			buf_printf(&written, "%s|%d|%d\n", ls[k].url, ls[k].wiki, ls[k].is_image);
+			free(ls[k].url);
+		}
+		free(ls);
+		struct asked a = { BUF_INIT };
+		char *html, *text;
+		md_render(&doc, record_call, &a, &html, &text);
+		CHECK(!strcmp(buf_cstr(&written), buf_cstr(&a.calls)));
+		free(html);
+		free(text);
+		md_free(&doc);
+		/* rendered early, links filled in after */
+		CHECK(md_parse(&doc, docs[i], strlen(docs[i]), 1, 0) == 0);
+		md_expand_wikilinks(&doc);
+		struct asked early = { BUF_INIT }, late = { BUF_INIT };
+		struct md_pre *pre = md_render_pre(&doc, record_call, &early);
+		md_free(&doc);
+		if (pre) {
+			md_finish(pre, record_call, &late, &html, &text);
+			CHECK(!strcmp(buf_cstr(&written), buf_cstr(&late.calls)));
+			free(html);
+			free(text);
+			md_pre_free(pre);
+		}
+		buf_free(&early.calls);
+		buf_free(&late.calls);
+		buf_free(&written);
+		buf_free(&a.calls);
+	}
+	/* and they tell a [[target]], which shows its title, from one with text */
+	struct md_doc doc;
+	const char *md = "[[a]] [[b|text]] ![i](x.png) [l](y.md)\n";
+	CHECK(md_parse(&doc, md, strlen(md), 1, 0) == 0);
+	md_expand_wikilinks(&doc);
+	struct rawlink *ls;
+	size_t n;
+	md_links(&doc, &ls, &n);
+	CHECK(n == 4);
+	if (n == 4) {
+		CHECK(ls[0].wiki == MD_WIKI_TITLED && ls[1].wiki == MD_WIKI && ls[2].wiki == 0 && ls[3].wiki == 0);
+		CHECK(ls[2].is_image && !ls[0].is_image && !ls[3].is_image);
+	}
+	for (size_t k = 0; k < n; k++)
+		free(ls[k].url);
+	free(ls);
+	md_free(&doc);
+}
+
 int main(void)
 {
 	RUN(parses_on_several_threads_keep_every_extension);
@@ -224,5 +308,6 @@ int main(void)
 	RUN(tables_are_off_only_past_the_widest_line);
 	RUN(early_rendering_matches_rendering_after_resolving);
 	RUN(early_rendering_declines_what_it_cannot_tell_apart);
+	RUN(links_as_written_are_what_a_render_asks);
 	UNIT_END();
 }
