@@ -1127,12 +1127,46 @@ static void note_call(struct past_note *pn, const char *url, int wiki, int is_im
 	pn->n++;
 }
 
-/* A link of a version that is not rendered now: resolved only to be noted. */
-static void note_link(struct past_note *pn, const char *url, int wiki, int is_image)
+/* The answers a history's links got, each asked once: an article's
+ * versions share most of their links, and all lie in one folder (a
+ * link's answer depends on its folder, not its file). */
+#define ANSWERS_MAX 64
+
+struct answers {
+	struct answer {
+		char *url;
+		int wiki, is_image;
+		struct md_link_result res;
+	} v[ANSWERS_MAX];
+	size_t n;
+};
+
+static void answers_free(struct answers *a)
 {
+	for (size_t k = 0; k < a->n; k++) {
+		free(a->v[k].url);
+		free(a->v[k].res.href);
+		free(a->v[k].res.title);
+	}
+	a->n = 0;
+}
+
+/* A link of a version that is not rendered now: resolved (or found in
+ * a) only to be noted. */
+static void note_link(struct past_note *pn, struct answers *a, const char *url, int wiki, int is_image)
+{
+	for (size_t k = 0; k < a->n; k++)
+		if (a->v[k].wiki == wiki && a->v[k].is_image == is_image && !strcmp(a->v[k].url, url)) {
+			note_call(pn, url, wiki, is_image, &a->v[k].res);
+			return;
+		}
 	struct md_link_result res = { 0 };
 	links_resolve(&pn->lc, url, wiki, is_image, 0, 0, &res);
 	note_call(pn, url, wiki, is_image, &res);
+	if (a->n < ANSWERS_MAX) {
+		a->v[a->n++] = (struct answer){ xstrdup(url), wiki, is_image, res };
+		return;
+	}
 	free(res.href);
 	free(res.title);
 }
@@ -1342,6 +1376,8 @@ static struct cache_key *past_fines(struct render_env *e, size_t i, const struct
 	if (!cache_get(e->cache, &ck, &data, &len))
 		return NULL;
 	struct cache_reader rd = { .p = data, .len = len };
+	struct answers *a = xmalloc(sizeof *a);
+	a->n = 0;
 	pf = xcalloc(hf->n + 1, sizeof *pf);
 	if (cache_r_u32(&rd) != hf->n)
 		rd.bad = 1;
@@ -1358,13 +1394,15 @@ static struct cache_key *past_fines(struct render_env *e, size_t i, const struct
 			char *url = cache_r_str(&rd);
 			int wiki = (int)cache_r_u32(&rd), img = (int)cache_r_u32(&rd);
 			if (!rd.bad)
-				note_link(&pn, url, wiki, img);
+				note_link(&pn, a, url, wiki, img);
 			free(url);
 		}
 		pf[k] = note_end(&pn);
 		buf_free(&pn.calls);
 		free(rel);
 	}
+	answers_free(a);
+	free(a);
 	free(data);
 	if (rd.bad || rd.off != len) {
 		free(pf);
@@ -1399,8 +1437,12 @@ static void past_make(struct render_env *e, struct page *p, const struct version
 	out->title = t ? xstrdup(t) : NULL;
 	if (past_is_current(e, p, v, out)) {
 		/* the same body: the same links */
+		struct answers *a = xmalloc(sizeof *a);
+		a->n = 0;
 		for (size_t k = 0; k < p->nrawlinks; k++)
-			note_link(pn, p->rawlinks[k].url, p->rawlinks[k].wiki, p->rawlinks[k].is_image);
+			note_link(pn, a, p->rawlinks[k].url, p->rawlinks[k].wiki, p->rawlinks[k].is_image);
+		answers_free(a);
+		free(a);
 		return;
 	}
 	struct md_doc doc;
