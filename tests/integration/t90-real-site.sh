@@ -11,6 +11,15 @@ if python3 "$REPO/tests/tools/linkcheck.py" "$TMP/out" >"$TMP/links" 2>&1; then
 else
 	not_ok "every internal link and anchor in the output resolves" "$(head -n 20 "$TMP/links")"
 fi
+# make site builds into public/: what it leaves beside it (the folder swapped
+# out, the lock) must not show in `git status` either.
+if git -C "$REPO" check-ignore -q public/index.html && git -C "$REPO" check-ignore -q .public.back/index.html &&
+	git -C "$REPO" check-ignore -q .public.lock; then
+	ok "the output, the folder kept beside it and its lock are ignored by git"
+else
+	not_ok "the output, the folder kept beside it and its lock are ignored by git" \
+		"$(cd "$REPO" && for f in public/index.html .public.back/index.html .public.lock; do git check-ignore -q "$f" || echo "not ignored: $f"; done)"
+fi
 n=$(find "$REPO/content" -name '*.md' ! -name index.md | wc -l)
 [ "$n" -ge 25 ] && ok "the site has at least 25 articles ($n)" || not_ok "the site has at least 25 articles ($n)"
 for f in $(find "$REPO/content" -name '*.md' ! -name index.md); do
