@@ -14,7 +14,8 @@ FUZZ_DEBS := clang libclang-rt-14-dev
 WARN     := -Wall -Wextra -Werror
 BASEFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 CFLAGS   ?= -O2 -g
-LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lstemmer -lpthread -lm
+# libmicrohttpd is loaded by quire serve when it starts (serve.c), not linked.
+LIBS      = $(shell pkg-config --libs $(filter-out libmicrohttpd,$(PKGS)) 2>/dev/null) -lcmark-gfm-extensions -lstemmer -lpthread -lm
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SRCS := $(addprefix generator/, buf.c arena.c diag.c slug.c fsutil.c cache.c frontmatter.c site.c scan.c sources.c status.c \

@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -103,6 +104,24 @@ struct live {
 	int stopping;
 };
 
+/* libmicrohttpd, loaded when quire serve starts (mhd_load): linked into
+ * every command, it and the TLS library it brings took a millisecond of
+ * each build's and check's start. */
+struct mhd {
+	void *lib;
+	__typeof__(&MHD_start_daemon) start_daemon;
+	__typeof__(&MHD_stop_daemon) stop_daemon;
+	__typeof__(&MHD_get_daemon_info) get_daemon_info;
+	__typeof__(&MHD_get_connection_info) get_connection_info;
+	__typeof__(&MHD_lookup_connection_value) lookup_connection_value;
+	__typeof__(&MHD_create_response_from_buffer) create_response_from_buffer;
+	__typeof__(&MHD_create_response_from_fd) create_response_from_fd;
+	__typeof__(&MHD_create_response_from_callback) create_response_from_callback;
+	__typeof__(&MHD_add_response_header) add_response_header;
+	__typeof__(&MHD_queue_response) queue_response;
+	__typeof__(&MHD_destroy_response) destroy_response;
+};
+
 struct server {
 	const struct serve_opts *o;
 	char *out_dir;          /* OUT being served */
@@ -116,6 +135,7 @@ struct server {
 	int wake[2];            /* the signal thread writes here to end poll */
 	sigset_t sigs;
 	struct MHD_Daemon *mhd;
+	struct mhd api;
 	struct build_cache cache; /* history kept between rebuilds */
 };
 
@@ -357,7 +377,7 @@ static int host_allowed(const struct server *s, struct MHD_Connection *c, const 
 		ok = 1;
 		goto done;
 	}
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	const union MHD_ConnectionInfo *ci = s->api.get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
 	struct sockaddr_storage local;
 	socklen_t len = sizeof local;
 	if (ci && getsockname(ci->connect_fd, (struct sockaddr *)&local, &len) == 0)
@@ -369,35 +389,36 @@ done:
 
 /* ---- responses ---- */
 
-static enum MHD_Result queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r,
-			     const char *type)
+static enum MHD_Result queue(const struct server *s, struct MHD_Connection *c, unsigned status,
+			     struct MHD_Response *r, const char *type)
 {
 	if (!r)
 		return MHD_NO;
 	if (type)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
-	enum MHD_Result ret = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
+		s->api.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	s->api.add_response_header(r, "X-Content-Type-Options", "nosniff");
+	s->api.add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+	enum MHD_Result ret = s->api.queue_response(c, status, r);
+	s->api.destroy_response(r);
 	return ret;
 }
 
 /* Fixed texts only: an error body never echoes a path or a file. */
-static enum MHD_Result reply_text(struct MHD_Connection *c, unsigned status, const char *text)
+static enum MHD_Result reply_text(const struct server *s, struct MHD_Connection *c, unsigned status,
+				  const char *text)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), (void *)text,
+	struct MHD_Response *r = s->api.create_response_from_buffer(strlen(text), (void *)text,
 								 MHD_RESPMEM_PERSISTENT);
-	return queue(c, status, r, "text/plain; charset=utf-8");
+	return queue(s, c, status, r, "text/plain; charset=utf-8");
 }
 
-static enum MHD_Result reply_status(struct MHD_Connection *c, unsigned status)
+static enum MHD_Result reply_status(const struct server *s, struct MHD_Connection *c, unsigned status)
 {
 	switch (status) {
-	case 400: return reply_text(c, 400, "Bad request\n");
-	case 403: return reply_text(c, 403, "Forbidden\n");
-	case 405: return reply_text(c, 405, "Method not allowed\n");
-	default: return reply_text(c, 404, "Not found\n");
+	case 400: return reply_text(s, c, 400, "Bad request\n");
+	case 403: return reply_text(s, c, 403, "Forbidden\n");
+	case 405: return reply_text(s, c, 405, "Method not allowed\n");
+	default: return reply_text(s, c, 404, "Not found\n");
 	}
 }
 
@@ -437,11 +458,11 @@ static enum MHD_Result reply_not_found(struct server *s, struct MHD_Connection *
 	struct stat st;
 	int fd = open_beneath(s->out_dir, "404.html", &st);
 	if (fd >= 0 && S_ISREG(st.st_mode))
-		return queue(c, 404, MHD_create_response_from_fd((size_t)st.st_size, fd),
+		return queue(s, c, 404, s->api.create_response_from_fd((size_t)st.st_size, fd),
 			     "text/html; charset=utf-8");
 	if (fd >= 0)
 		close(fd);
-	return reply_status(c, 404);
+	return reply_status(s, c, 404);
 }
 
 static enum MHD_Result reply_file(struct server *s, struct MHD_Connection *c, const char *url)
@@ -449,14 +470,14 @@ static enum MHD_Result reply_file(struct server *s, struct MHD_Connection *c, co
 	char *rel = NULL;
 	int status = serve_map_path(url, &rel);
 	if (status)
-		return status == 404 ? reply_not_found(s, c) : reply_status(c, (unsigned)status);
+		return status == 404 ? reply_not_found(s, c) : reply_status(s, c, (unsigned)status);
 
 	pthread_mutex_lock(&s->live.lock);
 	int built = s->live.built;
 	pthread_mutex_unlock(&s->live.lock);
 	if (!built) {
 		free(rel);
-		return queue(c, 503, MHD_create_response_from_buffer(strlen(unbuilt_html),
+		return queue(s, c, 503, s->api.create_response_from_buffer(strlen(unbuilt_html),
 								     (void *)unbuilt_html,
 								     MHD_RESPMEM_PERSISTENT),
 			     "text/html; charset=utf-8");
@@ -474,35 +495,35 @@ static enum MHD_Result reply_file(struct server *s, struct MHD_Connection *c, co
 		struct buf loc = BUF_INIT;
 		buf_put(&loc, url, strcspn(url, "?#"));
 		buf_putc(&loc, '/');
-		struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"",
+		struct MHD_Response *r = s->api.create_response_from_buffer(0, (void *)"",
 									 MHD_RESPMEM_PERSISTENT);
 		if (r)
-			MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, buf_cstr(&loc));
+			s->api.add_response_header(r, MHD_HTTP_HEADER_LOCATION, buf_cstr(&loc));
 		buf_free(&loc);
-		ret = queue(c, 301, r, NULL);
+		ret = queue(s, c, 301, r, NULL);
 	} else if (!S_ISREG(st.st_mode)) {
 		close(fd);
 		ret = reply_not_found(s, c);
 	} else {
 		struct buf etag = BUF_INIT;
 		make_etag(&st, &etag);
-		const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		const char *inm = s->api.lookup_connection_value(c, MHD_HEADER_KIND,
 							      MHD_HTTP_HEADER_IF_NONE_MATCH);
 		struct MHD_Response *r;
 		unsigned code = 200;
 		if (inm && etag_matches(inm, buf_cstr(&etag))) {
 			close(fd);
-			r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+			r = s->api.create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
 			code = 304;
 		} else {
-			r = MHD_create_response_from_fd((size_t)st.st_size, fd);
+			r = s->api.create_response_from_fd((size_t)st.st_size, fd);
 			if (!r)
 				close(fd);
 		}
 		if (r)
-			MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, buf_cstr(&etag));
+			s->api.add_response_header(r, MHD_HTTP_HEADER_ETAG, buf_cstr(&etag));
 		buf_free(&etag);
-		ret = queue(c, code, r, code == 304 ? NULL : mime_type(rel));
+		ret = queue(s, c, code, r, code == 304 ? NULL : mime_type(rel));
 	}
 	free(rel);
 	return ret;
@@ -597,25 +618,25 @@ static enum MHD_Result reply_events(struct server *s, struct MHD_Connection *c, 
 {
 	/* Only pages of this server may listen: Origin, when sent, must be
 	 * the origin the browser reached us by. */
-	const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+	const char *origin = s->api.lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
 	if (origin) {
 		struct buf own = BUF_INIT;
 		buf_printf(&own, "http://%s", host);
 		int same = !strcasecmp(origin, buf_cstr(&own));
 		buf_free(&own);
 		if (!same)
-			return reply_status(c, 403);
+			return reply_status(s, c, 403);
 	}
 	struct stream *st = xcalloc(1, sizeof *st);
 	st->s = s;
-	struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read,
+	struct MHD_Response *r = s->api.create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read,
 								   st, stream_free);
 	if (!r) {
 		stream_free(st);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, "X-Accel-Buffering", "no");
-	return queue(c, 200, r, "text/event-stream; charset=utf-8");
+	s->api.add_response_header(r, "X-Accel-Buffering", "no");
+	return queue(s, c, 200, r, "text/event-stream; charset=utf-8");
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -635,26 +656,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_size = 0; /* a body we refuse anyway */
 		return MHD_YES;
 	}
-	const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+	const char *host = s->api.lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
 	if (!host || !host_allowed(s, c, host))
-		return reply_status(c, 403);
+		return reply_status(s, c, 403);
 	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD)) {
-		struct MHD_Response *r = MHD_create_response_from_buffer(
+		struct MHD_Response *r = s->api.create_response_from_buffer(
 			strlen("Method not allowed\n"), (void *)"Method not allowed\n",
 			MHD_RESPMEM_PERSISTENT);
 		if (r)
-			MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-		return queue(c, 405, r, "text/plain; charset=utf-8");
+			s->api.add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+		return queue(s, c, 405, r, "text/plain; charset=utf-8");
 	}
 	size_t n = strcspn(url, "?#");
 	if (n == strlen(EVENTS_URL) && !strncmp(url, EVENTS_URL, n))
 		return reply_events(s, c, host);
 	if (n == strlen(SCRIPT_URL) && !strncmp(url, SCRIPT_URL, n))
-		return queue(c, 200, MHD_create_response_from_buffer(strlen(reload_js), (void *)reload_js,
+		return queue(s, c, 200, s->api.create_response_from_buffer(strlen(reload_js), (void *)reload_js,
 								     MHD_RESPMEM_PERSISTENT),
 			     "text/javascript; charset=utf-8");
 	if (!strncmp(url, "/__quire/", 9))
-		return reply_status(c, 404);
+		return reply_status(s, c, 404);
 	return reply_file(s, c, url);
 }
 
@@ -980,6 +1001,42 @@ static int make_private_out(struct server *s)
 	return 0;
 }
 
+/* Loads libmicrohttpd's functions into m.  0, or -1 after saying what is
+ * missing. */
+static int mhd_load(struct mhd *m)
+{
+	static const char *const names[] = { "libmicrohttpd.so.12", "libmicrohttpd.so" };
+	for (size_t i = 0; i < sizeof names / sizeof *names && !m->lib; i++)
+		m->lib = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+	if (!m->lib) {
+		fprintf(stderr, "quire serve: cannot load libmicrohttpd (%s); install it: "
+				"apt-get install libmicrohttpd12\n", dlerror());
+		return -1;
+	}
+	struct {
+		const char *name;
+		void **fn;
+	} fns[] = {
+		{ "MHD_start_daemon", (void **)&m->start_daemon },
+		{ "MHD_stop_daemon", (void **)&m->stop_daemon },
+		{ "MHD_get_daemon_info", (void **)&m->get_daemon_info },
+		{ "MHD_get_connection_info", (void **)&m->get_connection_info },
+		{ "MHD_lookup_connection_value", (void **)&m->lookup_connection_value },
+		{ "MHD_create_response_from_buffer", (void **)&m->create_response_from_buffer },
+		{ "MHD_create_response_from_fd", (void **)&m->create_response_from_fd },
+		{ "MHD_create_response_from_callback", (void **)&m->create_response_from_callback },
+		{ "MHD_add_response_header", (void **)&m->add_response_header },
+		{ "MHD_queue_response", (void **)&m->queue_response },
+		{ "MHD_destroy_response", (void **)&m->destroy_response },
+	};
+	for (size_t i = 0; i < sizeof fns / sizeof *fns; i++)
+		if (!(*fns[i].fn = dlsym(m->lib, fns[i].name))) {
+			fprintf(stderr, "quire serve: libmicrohttpd has no %s\n", fns[i].name);
+			return -1;
+		}
+	return 0;
+}
+
 int serve_run(const struct serve_opts *o)
 {
 	struct server s;
@@ -1007,6 +1064,8 @@ int serve_run(const struct serve_opts *o)
 		fprintf(stderr, "quire serve: site folder '%s' does not exist\n", o->site_dir);
 		goto fail;
 	}
+	if (mhd_load(&s.api) < 0)
+		goto fail;
 	if (o->out_dir)
 		s.out_dir = xstrdup(o->out_dir);
 	else if (make_private_out(&s) < 0)
@@ -1027,7 +1086,7 @@ int serve_run(const struct serve_opts *o)
 	}
 	sig_started = 1;
 
-	s.mhd = MHD_start_daemon(MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD |
+	s.mhd = s.api.start_daemon(MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD |
 					 MHD_USE_THREAD_PER_CONNECTION |
 					 (s.addr.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 				 (uint16_t)o->port, NULL, NULL, on_request, &s,
@@ -1041,7 +1100,7 @@ int serve_run(const struct serve_opts *o)
 				"choose another with --port)\n", bind, o->port);
 		goto fail_mask;
 	}
-	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s.mhd, MHD_DAEMON_INFO_BIND_PORT);
+	const union MHD_DaemonInfo *di = s.api.get_daemon_info(s.mhd, MHD_DAEMON_INFO_BIND_PORT);
 	s.port = di ? di->port : o->port;
 	if (!is_loopback(&s.addr))
 		fprintf(stderr, "quire serve: warning: listening on %s, which other machines can reach; "
@@ -1075,7 +1134,7 @@ fail_mask:
 	pthread_cond_broadcast(&s.live.cond);
 	pthread_mutex_unlock(&s.live.lock);
 	if (s.mhd) {
-		MHD_stop_daemon(s.mhd);
+		s.api.stop_daemon(s.mhd);
 		s.mhd = NULL;
 	}
 	if (sig_started) {
@@ -1105,5 +1164,7 @@ fail:
 	free(s.live.errors);
 	pthread_cond_destroy(&s.live.cond);
 	pthread_mutex_destroy(&s.live.lock);
+	if (s.api.lib)
+		dlclose(s.api.lib);
 	return status;
 }
