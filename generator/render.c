@@ -1070,14 +1070,13 @@ static void past_free(struct past *v)
  * HTML: its links resolve from the same folder, and they all resolved
  * (a page with a link problem, or a site whose Lua filters rewrite pages,
  * renders its versions afresh).  Returns 1 when it took that HTML. */
-static int past_is_current(struct render_env *e, struct page *p, const struct version *v,
-			   struct past *out)
+/* The page's own HTML stands for a version whose body is the page's
+ * (fingerprint fp), when it is Markdown rendered as is.  1 when it does
+ * (out's HTML and contents filled in). */
+static int page_html_as_past(struct render_env *e, struct page *p, const uint64_t fp[2],
+			     struct past *out)
 {
-	if (!e->html_plain || p->links_noisy || !v->body)
-		return 0;
-	uint64_t fp[2];
-	site_body_fp(v->body, fp);
-	if (memcmp(fp, p->body_fp, sizeof fp))
+	if (!e->html_plain || p->links_noisy || memcmp(fp, p->body_fp, sizeof p->body_fp))
 		return 0;
 	if (p->html_lazy)
 		e->load_html(e->load_ctx, p);
@@ -1086,6 +1085,15 @@ static int past_is_current(struct render_env *e, struct page *p, const struct ve
 	out->html = xstrdup(p->html);
 	out->toc = toc_encode(p->headings, p->nheadings);
 	return 1;
+}
+
+static int past_is_current(struct render_env *e, struct page *p, const struct version *v,
+			   struct past *out, uint64_t fp[2])
+{
+	if (!v->body)
+		return 0;
+	site_body_fp(v->body, fp);
+	return page_html_as_past(e, p, fp, out);
 }
 
 /* ---- past versions' fine keys ----------------------------------------- */
@@ -1429,13 +1437,14 @@ static void put_notes(struct render_env *e, size_t i, const struct hist_file *hf
 	put_fines(e, i, hk, pf, hf->n);
 }
 
-/* Makes past version v, noting its links in pn. */
-static void past_make(struct render_env *e, struct page *p, const struct version *v,
-		      struct past_note *pn, struct past *out)
+/* Makes past version v, noting its links in pn.  1 when it is the page's
+ * own HTML (the body's fingerprint in cur_fp). */
+static int past_make(struct render_env *e, struct page *p, const struct version *v,
+		     struct past_note *pn, struct past *out, uint64_t cur_fp[2])
 {
 	const char *t = json_string_value(json_object_get(v->fm, "title"));
 	out->title = t ? xstrdup(t) : NULL;
-	if (past_is_current(e, p, v, out)) {
+	if (past_is_current(e, p, v, out, cur_fp)) {
 		/* the same body: the same links */
 		struct answers *a = xmalloc(sizeof *a);
 		a->n = 0;
@@ -1443,7 +1452,7 @@ static void past_make(struct render_env *e, struct page *p, const struct version
 			note_link(pn, a, p->rawlinks[k].url, p->rawlinks[k].wiki, p->rawlinks[k].is_image);
 		answers_free(a);
 		free(a);
-		return;
+		return 1;
 	}
 	struct md_doc doc;
 	struct heading *hs = NULL;
@@ -1455,6 +1464,7 @@ static void past_make(struct render_env *e, struct page *p, const struct version
 	md_free_headings(hs, nh);
 	md_render(&doc, resolve_noted, pn, &out->html, NULL);
 	md_free(&doc);
+	return 0;
 }
 
 /* A past version goes through the same templates as the article, with
@@ -1632,24 +1642,74 @@ struct pasts_noted {
 
 /* Past version k, from the cache under its fine key pf[k] or made (and
  * noted in made, when there is no pf). */
+/* A past version's cache entry: its title (flag PAST_TITLE), HTML and
+ * contents; or, for a version whose body is the page's (PAST_PAGE), its
+ * title and the body's fingerprint: its HTML is the page's own, kept in
+ * the cache already (not a second copy of every article). */
+enum { PAST_TITLE = 1, PAST_PAGE = 2 };
+
+static void fp_hex(const uint64_t fp[2], char out[33])
+{
+	for (int i = 0; i < 32; i++)
+		out[i] = "0123456789abcdef"[(fp[i / 16] >> (60 - 4 * (i % 16))) & 15];
+	out[32] = '\0';
+}
+
+/* The version cached under k, or -1. */
+static int past_get(struct render_env *e, struct page *p, const struct cache_key *k, struct past *past)
+{
+	uint32_t flag;
+	char *f[3];
+	if (get_strs(e, k, &flag, f, 3) < 0)
+		return -1;
+	char *title = flag & PAST_TITLE ? f[0] : NULL;
+	if (title != f[0])
+		free(f[0]);
+	if (!(flag & PAST_PAGE)) {
+		*past = (struct past){ title, f[1], f[2] };
+		return 0;
+	}
+	char have[33];
+	fp_hex(p->body_fp, have);
+	int same = !strcmp(f[1], have);
+	free(f[1]);
+	free(f[2]);
+	/* (else the page's body has changed since: its HTML no longer stands
+	 * for this version) */
+	if (!same || !page_html_as_past(e, p, p->body_fp, past)) {
+		free(title);
+		return -1;
+	}
+	past->title = title;
+	return 0;
+}
+
+static void past_put(struct render_env *e, const struct cache_key *k, const struct past *past, int page,
+		     const uint64_t fp[2])
+{
+	char hex[33];
+	uint32_t flag = (past->title ? PAST_TITLE : 0) | (page ? PAST_PAGE : 0);
+	if (page)
+		fp_hex(fp, hex);
+	char *g[3] = { past->title, page ? hex : past->html, page ? "" : past->toc };
+	put_strs(e, k, flag, g, 3);
+}
+
+/* Past version k, from the cache under its fine key pf[k] or made (and
+ * noted in made, when there is no pf). */
 static void past_of(struct render_env *e, struct page *p, const struct hist_file *hf, size_t k,
 		    const struct cache_key *pf, struct pasts_noted *made, struct version **vs,
 		    struct past *past)
 {
 	const struct hist_rev *rv = &hf->revs[k];
-	uint32_t flag;
-	char *f[3];
-	if (pf && get_strs(e, &pf[k], &flag, f, 3) == 0) {
-		*past = (struct past){ flag ? f[0] : NULL, f[1], f[2] };
-		if (!flag)
-			free(f[0]);
+	if (pf && past_get(e, p, &pf[k], past) == 0)
 		return;
-	}
 	versions(e, hf, vs);
 	struct past_note pn;
+	uint64_t fp[2];
 	char *rel = rev_out(p, rv->id);
 	note_begin(e, p, rv, &pn, rel);
-	past_make(e, p, &(*vs)[k], &pn, past);
+	int page = past_make(e, p, &(*vs)[k], &pn, past, fp);
 	struct cache_key key = note_end(&pn);
 	free(rel);
 	if (made && rv->change != HIST_DELETED) {
@@ -1660,9 +1720,8 @@ static void past_of(struct render_env *e, struct page *p, const struct hist_file
 	} else {
 		buf_free(&pn.calls);
 	}
-	char *g[3] = { past->title, past->html, past->toc };
 	if (e->cache && !(*vs)[k].failed)
-		put_strs(e, &key, past->title != NULL, g, 3);
+		past_put(e, &key, past, page, fp);
 }
 
 /* An article's history page and its past versions.  With the fine keys
