@@ -1064,15 +1064,11 @@ static void past_free(struct past *v)
 	free(v->toc);
 }
 
-/* Renders a past version.  Its links point at today's articles where they
- * exist and become text where not. */
-/* A version whose Markdown is the article's own renders to the article's
- * HTML: its links resolve from the same folder, and they all resolved
- * (a page with a link problem, or a site whose Lua filters rewrite pages,
- * renders its versions afresh).  Returns 1 when it took that HTML. */
-/* The page's own HTML stands for a version whose body is the page's
- * (fingerprint fp), when it is Markdown rendered as is.  1 when it does
- * (out's HTML and contents filled in). */
+/* A version whose Markdown is the article's own (body fingerprint fp)
+ * renders to the article's HTML: its links resolve from the same folder,
+ * and they all resolved (a page with a link problem, or a site whose Lua
+ * filters rewrite pages, renders its versions afresh).  Returns 1 when
+ * out took that HTML and contents. */
 static int page_html_as_past(struct render_env *e, struct page *p, const uint64_t fp[2],
 			     struct past *out)
 {
@@ -1378,9 +1374,7 @@ static struct cache_key *past_fines(struct render_env *e, size_t i, const struct
 	struct cache_key ck = calls_key(e, hk);
 	char *data;
 	size_t len;
-	/* (read only after a title or heading edit, one entry per
-	 * history: not through the mapping, which would bring in the
-	 * pages of HTML around each) */
+	/* (read only after a title or heading edit, one entry per history) */
 	if (!cache_get(e->cache, &ck, &data, &len))
 		return NULL;
 	struct cache_reader rd = { .p = data, .len = len };
@@ -1437,8 +1431,9 @@ static void put_notes(struct render_env *e, size_t i, const struct hist_file *hf
 	put_fines(e, i, hk, pf, hf->n);
 }
 
-/* Makes past version v, noting its links in pn.  1 when it is the page's
- * own HTML (the body's fingerprint in cur_fp). */
+/* Makes past version v, noting its links in pn.  Its links point at
+ * today's articles where they exist and become text where not.  1 when
+ * it is the page's own HTML (the body's fingerprint in cur_fp). */
 static int past_make(struct render_env *e, struct page *p, const struct version *v,
 		     struct past_note *pn, struct past *out, uint64_t cur_fp[2])
 {
@@ -1594,8 +1589,6 @@ static int reuse_history(struct render_env *e, const struct page *p, const struc
 	return all;
 }
 
-/* Renders the history pages of page i; art is the article's context when
- * render_one made it (taken over; NULL: made here if needed). */
 /* Revision k's entry in the history page's list, with its readable diff
  * (with the revision before it, the next in the newest-first list). */
 static json_t *revision_entry(struct render_env *e, const struct page *p, const struct hist_file *hf,
@@ -1640,8 +1633,6 @@ struct pasts_noted {
 	int failed;
 };
 
-/* Past version k, from the cache under its fine key pf[k] or made (and
- * noted in made, when there is no pf). */
 /* A past version's cache entry: its title (flag PAST_TITLE), HTML and
  * contents; or, for a version whose body is the page's (PAST_PAGE), its
  * title and the body's fingerprint: its HTML is the page's own, kept in
@@ -1724,10 +1715,11 @@ static void past_of(struct render_env *e, struct page *p, const struct hist_file
 		past_put(e, &key, past, page, fp);
 }
 
-/* An article's history page and its past versions.  With the fine keys
- * of its past versions known, whatever the previous build made from the
- * same is linked, not made; without, each version is made and its key
- * noted, and the pages are fingerprinted once all are. */
+/* The history pages of page i; art is the article's context when
+ * render_one made it (taken over; NULL: made here if needed).  With the
+ * fine keys of its past versions known, whatever the previous build made
+ * from the same is linked, not made; without, each version is made and
+ * its key noted, and the pages are fingerprinted once all are. */
 static void render_history(struct render_env *e, size_t i, json_t *art)
 {
 	struct page *p = e->site->pages[i];
