@@ -2480,11 +2480,6 @@ static void render_page_and_history(void *ctx, size_t i)
 	arena_free(&json);
 	free(p->html);
 	p->html = NULL;
-	/* HTML given back goes back to the system now and then, not only at
-	 * the end: the history pages' own memory (blobs, past versions)
-	 * would otherwise come on top of it (peak memory is measured). */
-	if (i % 256 == 255)
-		malloc_trim(0);
 }
 
 /* Page i's title, summary, history and state, looked up once. */
