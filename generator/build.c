@@ -46,7 +46,8 @@ struct run {
 	struct cache *cache;    /* NULL: no on-disk cache */
 	int cache_md;           /* phases A and B may use it (no Lua filters) */
 	struct cache_key env;   /* the link environment, for phase B */
-	struct cache_key *page_env; /* each page's part of it, while it is made */
+	struct links_page_env *page_env; /* each page's part of it (render reads it too) */
+	struct cache_key env_pages; /* the pages' keys and the assets, in order */
 	int timings;            /* QUIRE_TIMINGS: print stage times */
 	int drop_bodies;        /* no print.html: free Markdown after phase B */
 	int64_t start_ns;       /* when the build began (CLOCK_REALTIME) */
@@ -760,41 +761,37 @@ static int get_a(const struct run *r, struct page *p, const struct cache_key *k)
 static void page_env(void *ctx, size_t i)
 {
 	struct run *r = ctx;
-	const struct page *p = r->site.pages[i];
-	struct cache_keybuf kb;
-	cache_key_begin(NULL, &kb, "page-env");
-	cache_key_str(&kb, p->key);
-	cache_key_str(&kb, p->src);
-	cache_key_str(&kb, p->name);
-	cache_key_str(&kb, p->out);
-	cache_key_str(&kb, page_title(p));
-	cache_key_int(&kb, p->kind);
-	cache_key_int(&kb, (long long)p->nheadings);
-	for (size_t k = 0; k < p->nheadings; k++)
-		cache_key_str(&kb, p->headings[k].id);
-	r->page_env[i] = cache_key_end(&kb);
+	links_page_env(r->site.pages[i], &r->page_env[i]);
 }
 
 /* Everything links_resolve reads about other pages (keys, names, titles,
  * heading ids, assets) and how problems are reported: phase B's output
  * for a page depends on its body and on this.  Each page's part is hashed
  * on every core (beside the maps links are looked up in), then the parts
- * in page order. */
+ * in page order.  The parts stay for render, which tells from them the
+ * links a title or heading edit may answer differently; env_pages says
+ * whether two builds' parts are of the same pages. */
 static struct cache_key link_env(struct run *r)
 {
 	r->page_env = xcalloc(r->site.npages + 1, sizeof *r->page_env);
 	par_for(r->site.npages, r->jobs, page_env, r);
-	struct cache_keybuf kb;
-	cache_key_begin(r->cache, &kb, "link-env-2");
+	struct cache_keybuf kb, pk;
+	cache_key_begin(r->cache, &kb, "link-env-3");
+	cache_key_begin(r->cache, &pk, "link-env-pages-1");
 	cache_key_int(&kb, r->site.cfg.links_warn);
 	cache_key_int(&kb, (long long)r->site.npages);
-	for (size_t i = 0; i < r->site.npages; i++)
-		cache_key_bytes(&kb, r->page_env[i].h, sizeof r->page_env[i].h);
+	cache_key_int(&pk, (long long)r->site.npages);
+	for (size_t i = 0; i < r->site.npages; i++) {
+		cache_key_bytes(&kb, &r->page_env[i], sizeof r->page_env[i]);
+		cache_key_str(&pk, r->site.pages[i]->key);
+	}
 	cache_key_int(&kb, (long long)r->site.nassets);
-	for (size_t i = 0; i < r->site.nassets; i++)
+	cache_key_int(&pk, (long long)r->site.nassets);
+	for (size_t i = 0; i < r->site.nassets; i++) {
 		cache_key_str(&kb, r->site.assets[i]);
-	free(r->page_env);
-	r->page_env = NULL;
+		cache_key_str(&pk, r->site.assets[i]);
+	}
+	r->env_pages = cache_key_end(&pk);
 	return cache_key_end(&kb);
 }
 
@@ -1532,6 +1529,7 @@ static void run_free(struct run *r)
 	 * every core. */
 	par_for(r->site.npages, r->jobs, free_page, &r->site);
 	links_index_free(r->ix);
+	free(r->page_env);
 	if (r->hooks)
 		hooks_free(r->hooks);
 	/* A cached history belongs to the caller's build_cache. */
@@ -1784,7 +1782,8 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	char *bid = build_id(&r, theme);
 	diag_lap(r.timings, "build id and manifest", &tl);
 	struct render_env env = { .build_id = bid, .site = &r.site, .tmpl = r.tmpl, .hist = r.hist, .ix = r.ix,
-				  .cache = r.cache, .link_env = r.env,
+				  .cache = r.cache, .link_env = r.env, .page_env = r.page_env,
+				  .env_pages = r.env_pages,
 				  .out = out_open ? &out : NULL, .d = d, .jobs = r.jobs,
 				  .extra_head = o->extra_head, .stop = o->stop,
 				  .timings = r.timings, .render_key = rkey, .fp_build_id = uses_bid,

@@ -132,6 +132,135 @@ void links_index_free(struct links_index *ix)
 	free(ix);
 }
 
+static uint64_t name_hash(const char *s)
+{
+	char *l = lower(s);
+	uint64_t h = str_hash(l, strlen(l));
+	free(l);
+	return h;
+}
+
+void links_page_env(const struct page *p, struct links_page_env *out)
+{
+	struct cache_keybuf kb;
+	cache_key_begin(NULL, &kb, "page-env");
+	cache_key_str(&kb, p->key);
+	cache_key_str(&kb, p->src);
+	cache_key_str(&kb, p->name);
+	cache_key_str(&kb, p->out);
+	cache_key_str(&kb, page_title(p));
+	cache_key_int(&kb, p->kind);
+	cache_key_int(&kb, (long long)p->nheadings);
+	for (size_t k = 0; k < p->nheadings; k++)
+		cache_key_str(&kb, p->headings[k].id);
+	struct cache_key k = cache_key_end(&kb);
+	out->all[0] = k.h[0];
+	out->all[1] = k.h[1];
+	out->title = name_hash(page_title(p) ? page_title(p) : "");
+	out->name = name_hash(p->name ? p->name : "");
+}
+
+static void sig_name(struct links_sig *s, uint64_t h)
+{
+	if (s->nnames == s->capn) {
+		s->capn = s->capn ? 2 * s->capn : 8;
+		s->names = xrealloc(s->names, s->capn * sizeof *s->names);
+	}
+	s->names[s->nnames++] = h;
+}
+
+static void sig_page(struct links_sig *s, int t)
+{
+	if (s->npages == s->capp) {
+		s->capp = s->capp ? 2 * s->capp : 8;
+		s->pages = xrealloc(s->pages, s->capp * sizeof *s->pages);
+	}
+	s->pages[s->npages++] = t;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+void links_sig_tidy(struct links_sig *s)
+{
+	size_t m = 0;
+	if (s->nnames)
+		qsort(s->names, s->nnames, sizeof *s->names, cmp_u64);
+	for (size_t i = 0; i < s->nnames; i++)
+		if (!m || s->names[m - 1] != s->names[i])
+			s->names[m++] = s->names[i];
+	s->nnames = m;
+	m = 0;
+	if (s->npages)
+		qsort(s->pages, s->npages, sizeof *s->pages, cmp_int);
+	for (size_t i = 0; i < s->npages; i++)
+		if (!m || s->pages[m - 1] != s->pages[i])
+			s->pages[m++] = s->pages[i];
+	s->npages = m;
+}
+
+void links_sig_free(struct links_sig *s)
+{
+	free(s->names);
+	free(s->pages);
+	memset(s, 0, sizeof *s);
+}
+
+void links_change_make(struct links_change *ch, const struct links_page_env *old,
+		       const struct links_page_env *cur, size_t n)
+{
+	memset(ch, 0, sizeof *ch);
+	ch->page = xcalloc(n + 1, 1);
+	size_t cap = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!memcmp(&old[i], &cur[i], sizeof old[i]))
+			continue;
+		ch->page[i] = 1;
+		ch->nchanged++;
+		if (ch->nnames + 4 > cap) {
+			cap = cap ? 2 * cap : 16;
+			ch->names = xrealloc(ch->names, cap * sizeof *ch->names);
+		}
+		ch->names[ch->nnames++] = old[i].title;
+		ch->names[ch->nnames++] = cur[i].title;
+		ch->names[ch->nnames++] = old[i].name;
+		ch->names[ch->nnames++] = cur[i].name;
+	}
+	if (ch->nnames)
+		qsort(ch->names, ch->nnames, sizeof *ch->names, cmp_u64);
+}
+
+int links_change_names(const struct links_change *ch, uint64_t name)
+{
+	size_t lo = 0, hi = ch->nnames;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ch->names[mid] == name)
+			return 1;
+		if (ch->names[mid] < name)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+void links_change_free(struct links_change *ch)
+{
+	free(ch->page);
+	free(ch->names);
+	memset(ch, 0, sizeof *ch);
+}
+
 static void problem(struct links_ctx *c, int line, int col, const char *fmt, const char *a, const char *b)
 {
 	if (!c->d || c->past)
@@ -292,6 +421,8 @@ static void link_to_page(struct links_ctx *c, int t, const char *anchor, int lin
 	free(rel);
 	res->title = xstrdup(page_title(tp));
 	add_target(c, t);
+	if (c->sig)
+		sig_page(c->sig, t);
 }
 
 static void resolve_wiki(struct links_ctx *c, const char *url, int line, int col,
@@ -309,6 +440,8 @@ static void resolve_wiki(struct links_ctx *c, const char *url, int line, int col
 	if (blen > 3 && !strcmp(b + blen - 3, ".md"))
 		b[blen - 3] = '\0';
 	char *key = lower(b);
+	if (c->sig)
+		sig_name(c->sig, str_hash(key, strlen(key)));
 	const struct name_slot *hits = index_get(&c->ix->by_name, key);
 	if (!hits)
 		hits = index_get(&c->ix->by_title, key);
@@ -435,12 +568,6 @@ int links_digest(struct links_ctx *c, const struct rawlink *ls, size_t n, int ta
 	c->targets = NULL;
 	c->ntargets = c->cap = 0;
 	return rc;
-}
-
-static int cmp_int(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-	return (x > y) - (x < y);
 }
 
 void links_finish(struct links_ctx *c, struct page *p)

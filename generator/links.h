@@ -15,6 +15,43 @@ struct links_index;
 struct links_index *links_index_new(const struct site *s, int jobs);
 void links_index_free(struct links_index *ix);
 
+/* What links_resolve reads about one page, in hashes: all of it (key,
+ * names, title, heading ids), and its lower-case title and file name as
+ * wiki links look them up.  Two builds' records of the same pages tell
+ * which links a title or heading edit can answer differently. */
+struct links_page_env {
+	uint64_t all[2];
+	uint64_t title, name;
+};
+
+void links_page_env(const struct page *p, struct links_page_env *out);
+
+/* The lookups some links made that another page's change could answer
+ * differently: wiki names (hashed as links_page_env hashes titles) and
+ * the pages linked to.  links_sig_tidy sorts both, without repeats. */
+struct links_sig {
+	uint64_t *names;
+	size_t nnames, capn;
+	int *pages;
+	size_t npages, capp;
+};
+
+void links_sig_tidy(struct links_sig *s);
+void links_sig_free(struct links_sig *s);
+
+/* The pages whose records differ between two builds of the same pages,
+ * and their old and new titles and names. */
+struct links_change {
+	unsigned char *page; /* per page: 1 when it changed */
+	uint64_t *names;     /* sorted */
+	size_t nnames, nchanged;
+};
+
+void links_change_make(struct links_change *ch, const struct links_page_env *old,
+		       const struct links_page_env *cur, size_t n);
+int links_change_names(const struct links_change *ch, uint64_t name);
+void links_change_free(struct links_change *ch);
+
 /* State for resolving the links of one page (use as md_link_fn ctx). */
 struct links_ctx {
 	const struct site *site;
@@ -26,6 +63,7 @@ struct links_ctx {
 	const char *anchor_prefix; /* same-page #anchors get this (print.html) */
 	int *targets;          /* pages linked to (filled in) */
 	size_t ntargets, cap;
+	struct links_sig *sig; /* NULL, or what the lookups made are noted in */
 };
 
 /* Whether links_resolve makes a (non-wiki) link external: that depends on

@@ -985,9 +985,9 @@ static const char *blob_of(const struct hist_rev *rv)
  * blobs, and each revision's diff is found under it mixed with its place
  * in the list.  (A key per revision made most of a rebuild's hashing; a
  * commit to the article now makes its diffs again, which costs a
- * millisecond.)  pasts adds the page the versions belong to and what
- * links resolve against: their fine keys (see past_note) are found
- * under it. */
+ * millisecond.)  pasts adds the page the versions belong to: their
+ * fine keys (see past_note) are kept for it, and for what their links
+ * resolved against (see fines_table). */
 struct hist_keys {
 	struct cache_key diffs, pasts;
 };
@@ -1002,12 +1002,10 @@ static struct hist_keys hist_keys_of(const struct render_env *e, const struct pa
 	for (size_t k = 0; k < hf->n; k++)
 		cache_key_str(&kb, blob_of(&hf->revs[k]));
 	hk.diffs = cache_key_end(&kb);
-	cache_key_begin(e->cache, &kb, "past-versions-2");
+	cache_key_begin(e->cache, &kb, "past-versions-3");
 	cache_key_bytes(&kb, hk.diffs.h, sizeof hk.diffs.h);
 	cache_key_int(&kb, e->site->cfg.unsafe_html);
 	cache_key_str(&kb, p->key);
-	cache_key_int(&kb, (long long)e->link_env.h[0]);
-	cache_key_int(&kb, (long long)e->link_env.h[1]);
 	hk.pasts = cache_key_end(&kb);
 	return hk;
 }
@@ -1096,12 +1094,12 @@ static int past_is_current(struct render_env *e, struct page *p, const struct ve
 
 /* A past version's HTML is a function of its blob, the page it belongs to
  * (links are relative to it) and how each of its links resolves: its fine
- * key.  hist_keys.pasts covers what every link resolves against, so a
- * title or heading edit anywhere changes it; the fine keys of the versions
- * whose links do not lead there stay the same, and so do their cached HTML
- * and output files.  A history's links as written are one entry (keyed by
- * its blobs) they are worked out from; they themselves are kept under
- * hist_keys.pasts, so a build with no such edit reads them in one lookup. */
+ * key.  A title or heading edit changes the answers of the links that
+ * look that title up or lead to that page, and no others: the versions
+ * whose links do not stay as they were, and so do their cached HTML and
+ * output files.  A history's links as written are one entry (keyed by its
+ * blobs) its fine keys are worked out from, when the lookups they made
+ * (links_sig) name an edited page. */
 struct past_note {
 	struct links_ctx lc;
 	struct cache_keybuf kb;
@@ -1110,9 +1108,10 @@ struct past_note {
 };
 
 static void note_begin(struct render_env *e, struct page *p, const struct hist_rev *rv,
-		       struct past_note *pn, char *rel)
+		       struct past_note *pn, char *rel, struct links_sig *sig)
 {
-	pn->lc = (struct links_ctx){ .site = e->site, .ix = e->ix, .page = p, .out_path = rel, .past = 1 };
+	pn->lc = (struct links_ctx){ .site = e->site, .ix = e->ix, .page = p, .out_path = rel, .past = 1,
+				     .sig = sig };
 	cache_key_begin(e->cache, &pn->kb, "past-fine-1");
 	cache_key_str(&pn->kb, rv->blob);
 	cache_key_int(&pn->kb, e->site->cfg.unsafe_html);
@@ -1200,18 +1199,24 @@ static struct cache_key calls_key(const struct render_env *e, const struct hist_
 	return cache_key_end(&kb);
 }
 
-/* Every history's fine keys are one entry for the site, found by what
- * links resolve against: a build with no title or heading edit reads them
- * all in one lookup, in place.  A record per page: u32 n (0: none), then
- * the key of what the history's keys were made from (hist_keys.pasts) and
- * its n fine keys.  A history whose record is stale (its revisions or its
- * page changed) works its keys out again, and the entry is written anew. */
+/* Every history's fine keys are one entry for the site, read in place.
+ * It begins with the link environment they were worked out in: u32
+ * npages, the key of the pages' keys in order (render_env.env_pages) and
+ * each page's links_page_env.  Then a record per page: u32 n (0: none),
+ * the key of what the history's keys were made from (hist_keys.pasts),
+ * its n fine keys, and the lookups its links made (links_sig: u32 and
+ * u64 names, u32 and u32 pages).  A record stands when its links made no
+ * lookup a changed page answers (a title or heading edit elsewhere); else
+ * and when it is stale (its revisions or its page changed) the history
+ * works its keys out again, and the entry is written anew. */
 struct fines_table {
 	const char *data;
 	char *own;            /* data, when it could not be viewed in place */
 	size_t len, npages;
-	size_t *at;           /* per page: its record's offset, or SIZE_MAX */
+	size_t *at;           /* per page: its standing record's offset, or SIZE_MAX */
+	size_t *rlen;         /* and its length */
 	atomic_int dirty;
+	atomic_int kept, resolved; /* histories whose record stood; whose links were resolved again */
 };
 
 /* A history's links as written and (when its record changed) fine keys
@@ -1225,11 +1230,52 @@ struct hist_notes {
 static struct cache_key fines_table_key(const struct render_env *e)
 {
 	struct cache_keybuf kb;
-	cache_key_begin(e->cache, &kb, "past-fines-2");
-	cache_key_bytes(&kb, e->link_env.h, sizeof e->link_env.h);
+	cache_key_begin(e->cache, &kb, "past-fines-3");
 	cache_key_int(&kb, e->site->cfg.unsafe_html);
-	cache_key_int(&kb, (long long)e->site->npages);
 	return cache_key_end(&kb);
+}
+
+/* Whether the lookups of record rd (at its links_sig) meet ch.  Moves
+ * rd past them. */
+static int sig_touched(struct cache_reader *rd, const struct links_change *ch, size_t npages)
+{
+	int hit = 0;
+	uint32_t m = cache_r_u32(rd);
+	for (uint32_t k = 0; k < m && !rd->bad; k++)
+		hit |= links_change_names(ch, cache_r_u64(rd));
+	m = cache_r_u32(rd);
+	for (uint32_t k = 0; k < m && !rd->bad; k++) {
+		uint32_t t = cache_r_u32(rd);
+		if (t >= npages)
+			rd->bad = 1;
+		else
+			hit |= ch->page[t];
+	}
+	return hit;
+}
+
+/* The environment at the table's head, as it was: the changed pages
+ * in ch, or -1 when the table is of other pages. */
+static int table_env(struct render_env *e, struct cache_reader *rd, struct links_change *ch)
+{
+	size_t n = e->site->npages;
+	if (cache_r_u32(rd) != n)
+		return -1;
+	struct cache_key pages;
+	pages.h[0] = cache_r_u64(rd);
+	pages.h[1] = cache_r_u64(rd);
+	if (rd->bad || memcmp(&pages, &e->env_pages, sizeof pages) || (rd->len - rd->off) / 32 < n)
+		return -1;
+	struct links_page_env *old = xmalloc((n + 1) * sizeof *old);
+	for (size_t i = 0; i < n; i++) {
+		old[i].all[0] = cache_r_u64(rd);
+		old[i].all[1] = cache_r_u64(rd);
+		old[i].title = cache_r_u64(rd);
+		old[i].name = cache_r_u64(rd);
+	}
+	links_change_make(ch, old, e->page_env, n);
+	free(old);
+	return 0;
 }
 
 static struct fines_table *fines_table_load(struct render_env *e)
@@ -1237,34 +1283,44 @@ static struct fines_table *fines_table_load(struct render_env *e)
 	struct fines_table *ft = xcalloc(1, sizeof *ft);
 	size_t n = ft->npages = e->site->npages;
 	ft->at = xmalloc((n + 1) * sizeof *ft->at);
+	ft->rlen = xcalloc(n + 1, sizeof *ft->rlen);
 	for (size_t i = 0; i < n; i++)
 		ft->at[i] = SIZE_MAX;
+	atomic_store(&ft->dirty, 1);
 	struct cache_key k = fines_table_key(e);
 	if (!cache_view(e->cache, &k, &ft->data, &ft->len)) {
-		if (!cache_get(e->cache, &k, &ft->own, &ft->len)) {
-			atomic_store(&ft->dirty, 1);
+		if (!cache_get(e->cache, &k, &ft->own, &ft->len))
 			return ft;
-		}
 		ft->data = ft->own;
 	}
 	struct cache_reader rd = { .p = ft->data, .len = ft->len };
-	if (cache_r_u32(&rd) != n)
-		rd.bad = 1;
+	struct links_change ch;
+	if (table_env(e, &rd, &ch) < 0)
+		return ft;
 	for (size_t i = 0; !rd.bad && i < n; i++) {
 		size_t at = rd.off;
 		uint32_t m = cache_r_u32(&rd);
 		size_t skip = m ? ((size_t)m + 1) * 16 : 0;
-		if (rd.bad || skip > rd.len - rd.off)
+		if (rd.bad || skip > rd.len - rd.off) {
 			rd.bad = 1;
-		else if (m)
-			ft->at[i] = at;
+			break;
+		}
 		rd.off += skip;
+		if (!m)
+			continue;
+		int touched = ch.page[i] | sig_touched(&rd, &ch, n);
+		ft->rlen[i] = rd.off - at;
+		ft->at[i] = touched ? SIZE_MAX : at;
 	}
 	if (rd.bad || rd.off != rd.len) {
 		for (size_t i = 0; i < n; i++)
 			ft->at[i] = SIZE_MAX;
-		atomic_store(&ft->dirty, 1);
+	} else {
+		/* the same environment: the entry is written again only if a
+		 * history's record changes */
+		atomic_store(&ft->dirty, ch.nchanged > 0);
 	}
+	links_change_free(&ch);
 	return ft;
 }
 
@@ -1292,7 +1348,7 @@ static struct cache_key *fines_of(const struct render_env *e, size_t i, const st
 }
 
 static void put_fines(struct render_env *e, size_t i, const struct hist_keys *hk,
-		      const struct cache_key *pf, size_t n)
+		      const struct cache_key *pf, size_t n, struct links_sig *sig)
 {
 	struct buf *b = &e->notes[i].fines;
 	buf_reset(b);
@@ -1303,6 +1359,13 @@ static void put_fines(struct render_env *e, size_t i, const struct hist_keys *hk
 		cache_w_u64(b, pf[k].h[0]);
 		cache_w_u64(b, pf[k].h[1]);
 	}
+	links_sig_tidy(sig);
+	cache_w_u32(b, (uint32_t)sig->nnames);
+	for (size_t k = 0; k < sig->nnames; k++)
+		cache_w_u64(b, sig->names[k]);
+	cache_w_u32(b, (uint32_t)sig->npages);
+	for (size_t k = 0; k < sig->npages; k++)
+		cache_w_u32(b, (uint32_t)sig->pages[k]);
 	atomic_store(&e->fines->dirty, 1);
 }
 
@@ -1312,14 +1375,20 @@ static void put_fines_table(struct render_env *e)
 	struct fines_table *ft = e->fines;
 	struct buf b = BUF_INIT;
 	cache_w_u32(&b, (uint32_t)ft->npages);
+	cache_w_u64(&b, e->env_pages.h[0]);
+	cache_w_u64(&b, e->env_pages.h[1]);
+	for (size_t i = 0; i < ft->npages; i++) {
+		cache_w_u64(&b, e->page_env[i].all[0]);
+		cache_w_u64(&b, e->page_env[i].all[1]);
+		cache_w_u64(&b, e->page_env[i].title);
+		cache_w_u64(&b, e->page_env[i].name);
+	}
 	for (size_t i = 0; i < ft->npages; i++) {
 		const struct buf *mine = &e->notes[i].fines;
 		if (mine->len) {
 			buf_put(&b, mine->ptr, mine->len);
 		} else if (ft->at[i] != SIZE_MAX) {
-			struct cache_reader rd = { .p = ft->data, .len = ft->len, .off = ft->at[i] };
-			uint32_t m = cache_r_u32(&rd);
-			buf_put(&b, ft->data + ft->at[i], 4 + ((size_t)m + 1) * 16);
+			buf_put(&b, ft->data + ft->at[i], ft->rlen[i]);
 		} else {
 			cache_w_u32(&b, 0);
 		}
@@ -1331,6 +1400,9 @@ static void put_fines_table(struct render_env *e)
 
 static void put_notes_all(struct render_env *e)
 {
+	if (e->timings)
+		fprintf(stderr, "past versions' links: %d histories as they were, %d resolved again\n",
+			atomic_load(&e->fines->kept), atomic_load(&e->fines->resolved));
 	if (atomic_load(&e->fines->dirty))
 		put_fines_table(e);
 	size_t n = e->site->npages, m = 0;
@@ -1353,6 +1425,7 @@ static void put_notes_all(struct render_env *e)
 	free(e->notes);
 	e->notes = NULL;
 	free(e->fines->at);
+	free(e->fines->rlen);
 	free(e->fines->own);
 	free(e->fines);
 	e->fines = NULL;
@@ -1369,8 +1442,10 @@ static struct cache_key *past_fines(struct render_env *e, size_t i, const struct
 {
 	struct page *p = e->site->pages[i];
 	struct cache_key *pf = fines_of(e, i, hk, hf->n);
-	if (pf)
+	if (pf) {
+		atomic_fetch_add(&e->fines->kept, 1);
 		return pf;
+	}
 	struct cache_key ck = calls_key(e, hk);
 	char *data;
 	size_t len;
@@ -1379,6 +1454,7 @@ static struct cache_key *past_fines(struct render_env *e, size_t i, const struct
 		return NULL;
 	struct cache_reader rd = { .p = data, .len = len };
 	struct answers *a = xmalloc(sizeof *a);
+	struct links_sig sig = { 0 };
 	a->n = 0;
 	pf = xcalloc(hf->n + 1, sizeof *pf);
 	if (cache_r_u32(&rd) != hf->n)
@@ -1391,7 +1467,7 @@ static struct cache_key *past_fines(struct render_env *e, size_t i, const struct
 		}
 		struct past_note pn;
 		char *rel = rev_out(p, hf->revs[k].id);
-		note_begin(e, p, &hf->revs[k], &pn, rel);
+		note_begin(e, p, &hf->revs[k], &pn, rel, &sig);
 		for (uint32_t j = 0; !rd.bad && j < n; j++) {
 			char *url = cache_r_str(&rd);
 			int wiki = (int)cache_r_u32(&rd), img = (int)cache_r_u32(&rd);
@@ -1406,11 +1482,15 @@ static struct cache_key *past_fines(struct render_env *e, size_t i, const struct
 	answers_free(a);
 	free(a);
 	free(data);
+	if (!rd.bad && rd.off == len) {
+		put_fines(e, i, hk, pf, hf->n, &sig);
+		atomic_fetch_add(&e->fines->resolved, 1);
+	}
+	links_sig_free(&sig);
 	if (rd.bad || rd.off != len) {
 		free(pf);
 		return NULL;
 	}
-	put_fines(e, i, hk, pf, hf->n);
 	return pf;
 }
 
@@ -1418,7 +1498,7 @@ static struct cache_key *past_fines(struct render_env *e, size_t i, const struct
  * written (calls[k]) and fine keys. */
 static void put_notes(struct render_env *e, size_t i, const struct hist_file *hf,
 		      const struct hist_keys *hk, const struct cache_key *pf, struct buf *calls,
-		      const size_t *ncalls)
+		      const size_t *ncalls, struct links_sig *sig)
 {
 	struct hist_notes *hn = &e->notes[i];
 	buf_reset(&hn->calls);
@@ -1428,7 +1508,7 @@ static void put_notes(struct render_env *e, size_t i, const struct hist_file *hf
 		buf_put(&hn->calls, calls[k].ptr, calls[k].len);
 	}
 	hn->ck = calls_key(e, hk);
-	put_fines(e, i, hk, pf, hf->n);
+	put_fines(e, i, hk, pf, hf->n, sig);
 }
 
 /* Makes past version v, noting its links in pn.  Its links point at
@@ -1630,6 +1710,7 @@ struct pasts_noted {
 	struct cache_key *keys;
 	struct buf *calls;
 	size_t *ncalls;
+	struct links_sig sig;
 	int failed;
 };
 
@@ -1699,7 +1780,7 @@ static void past_of(struct render_env *e, struct page *p, const struct hist_file
 	struct past_note pn;
 	uint64_t fp[2];
 	char *rel = rev_out(p, rv->id);
-	note_begin(e, p, rv, &pn, rel);
+	note_begin(e, p, rv, &pn, rel, made ? &made->sig : NULL);
 	int page = past_make(e, p, &(*vs)[k], &pn, past, fp);
 	struct cache_key key = note_end(&pn);
 	free(rel);
@@ -1768,7 +1849,8 @@ static void render_history(struct render_env *e, size_t i, json_t *art)
 	}
 	if (!pf) {
 		if (e->cache && !noted.failed)
-			put_notes(e, i, hf, &hk, noted.keys, noted.calls, noted.ncalls);
+			put_notes(e, i, hf, &hk, noted.keys, noted.calls, noted.ncalls, &noted.sig);
+		links_sig_free(&noted.sig);
 		for (size_t k = 0; k < hf->n; k++)
 			buf_free(&noted.calls[k]);
 		free(noted.calls);
@@ -2515,7 +2597,7 @@ int render_site(struct render_env *e)
 	par_for(e->site->npages, e->jobs, memo_page, e);
 	e->shape = shape_new(e->site, e->jobs, e->cache);
 	e->page_fp = xcalloc(e->site->npages + 1, sizeof *e->page_fp);
-	if (e->cache && e->hist) {
+	if (e->cache && e->hist && e->page_env) {
 		e->notes = xcalloc(e->site->npages + 1, sizeof *e->notes);
 		e->fines = fines_table_load(e);
 	}

@@ -32,6 +32,10 @@ struct render_env {
 	const char *build_id;   /* changes whenever any output may change */
 	struct cache *cache;    /* NULL: render past versions and diffs afresh */
 	struct cache_key link_env; /* what links in Markdown resolve against */
+	/* per page, its part of link_env (NULL: none), and the pages' keys
+	 * in order (see links_page_env) */
+	const struct links_page_env *page_env;
+	struct cache_key env_pages;
 	int pages_written;
 	int pages_rendered;     /* of them, made from their templates (not linked) */
 	int timings;            /* QUIRE_TIMINGS: print each step's time; 2

@@ -118,6 +118,30 @@ else
 fi
 same "after a second title change, the rebuild matches"
 
+# Past versions' links are resolved again only in the histories whose
+# links look up an edited page's title or name, or lead to it: a heading
+# added to a page nothing links to touches its own history alone, and a
+# retitled page the histories of the pages linking to it too.
+past_links() { # DESCRIPTION EXPECTED
+	QUIRE_TIMINGS=1 "$QUIRE" build -s "$S" -o "$TMP/inc" >/dev/null 2>"$TMP/timings"
+	if grep -qx "past versions' links: $2" "$TMP/timings"; then
+		ok "$1"
+	else
+		not_ok "$1" "$(grep "^past versions' links" "$TMP/timings" || echo "no such line")"
+	fi
+}
+printf '\n## A new part\n\nText.\n' >> "$S/content/other/tagged.md"
+past_links "a heading added to a page nothing links to resolves again the past links of its own history alone" \
+	"4 histories as they were, 1 resolved again"
+same "after adding a heading, the rebuild matches"
+sed -i 's/^title: Leaf$/title: Fallen leaf/' "$S/content/other/leaf.md"
+past_links "a retitled page's history and the history of the page whose [[link]] names it resolve their links again, no others" \
+	"3 histories as they were, 2 resolved again"
+same "after retitling a page a past version links to, the rebuild matches"
+contains "that past version shows the new title" "$TMP/inc/other/$(ls "$TMP/inc/other" | grep -m1 '^tagged\.rev-')" "Fallen leaf"
+sed -i 's/^title: Fallen leaf$/title: Leaf/' "$S/content/other/leaf.md"
+same "after retitling it back, the rebuild matches"
+
 # An unchanged page is linked without its context being built, by a
 # fingerprint of what the context is made from: each kind of thing a page
 # shows of other pages must still reach it.
