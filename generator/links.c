@@ -639,6 +639,8 @@ static void push_int(struct links_list *l, int v)
 
 struct related_job {
 	size_t n, max;
+	const int *only;        /* NULL: every page; else the pages to work out */
+	size_t nonly;
 	int **mytags;           /* per page: its tags (indices into bytag) */
 	const size_t *nmytags;
 	const struct links_list *bytag;
@@ -650,12 +652,13 @@ struct related_job {
 static void related_chunk(void *ctx, size_t c)
 {
 	const struct related_job *rj = ctx;
-	size_t n = rj->n, end = (c + 1) * RELATED_CHUNK < n ? (c + 1) * RELATED_CHUNK : n;
+	size_t n = rj->n, todo = rj->only ? rj->nonly : n;
+	size_t end = (c + 1) * RELATED_CHUNK < todo ? (c + 1) * RELATED_CHUNK : todo;
 	int *score = xcalloc(n, sizeof *score);
 	int *touched = xcalloc(n, sizeof *touched);
 	struct scored best[16];
-	for (size_t i = c * RELATED_CHUNK; i < end; i++) {
-		size_t nt = 0, nb = 0;
+	for (size_t at = c * RELATED_CHUNK; at < end; at++) {
+		size_t i = rj->only ? (size_t)rj->only[at] : at, nt = 0, nb = 0;
 		for (size_t q = 0; q < rj->nmytags[i]; q++) {
 			const struct links_list *l = &rj->bytag[rj->mytags[i][q]];
 			for (size_t j = 0; j < l->n; j++) {
@@ -686,40 +689,65 @@ static void related_chunk(void *ctx, size_t c)
 	free(touched);
 }
 
-/* Backlinks invert every page's links_to in one pass; related pages come
- * from a tag → pages index, so the work grows with shared tags, not with
- * the square of the site, and is shared out in chunks of pages. */
 /* Related pages are made of nothing but each page's kind, title and tags
- * (in page order): an edit that changes none of them, the usual one,
- * finds them in the cache. */
-static struct cache_key related_key(const struct site *s, struct cache *c, size_t max)
+ * (in page order).  The cache keeps them with what they were made from,
+ * a record per page: an edit that changes none of that, the usual one,
+ * finds them all; a title edit works out again only the pages that share
+ * a tag with a retitled page (it moved in their candidates' order, and in
+ * no other page's); any other change, every page. */
+struct related_rec {
+	uint64_t key, shape, title; /* hashes: its key; kind and tags; title */
+};
+
+static void related_recs(const struct site *s, struct related_rec *r)
 {
-	struct cache_keybuf kb;
-	cache_key_begin(c, &kb, "related-1");
-	cache_key_int(&kb, (long long)max);
-	cache_key_int(&kb, (long long)s->npages);
 	for (size_t k = 0; k < s->npages; k++) {
 		const struct page *p = s->pages[k];
 		json_t *tags = json_object_get(p->data, "tags");
+		struct cache_keybuf kb;
+		cache_key_begin(NULL, &kb, "related-shape");
 		cache_key_int(&kb, p->kind);
-		cache_key_str(&kb, page_title(p));
 		if (tags)
 			cache_key_json(&kb, tags);
 		else
 			cache_key_int(&kb, -1);
+		struct cache_key sk = cache_key_end(&kb);
+		const char *t = page_title(p) ? page_title(p) : "";
+		r[k] = (struct related_rec){ str_hash(p->key, strlen(p->key)), sk.h[0] ^ sk.h[1],
+					     str_hash(t, strlen(t)) };
 	}
+}
+
+static struct cache_key related_key(struct cache *c, size_t max)
+{
+	struct cache_keybuf kb;
+	cache_key_begin(c, &kb, "related-2");
+	cache_key_int(&kb, (long long)max);
 	return cache_key_end(&kb);
 }
 
-static int related_get(struct cache *c, const struct cache_key *k, struct links_graph *g,
-		       size_t n, size_t max)
+/* The related pages cached for the same pages with the same kinds and
+ * tags (rec), in g, with retitled[k] set for the pages whose title
+ * changed since.  Returns how many, or -1 (g left empty). */
+static long related_get(struct cache *c, const struct cache_key *k, struct links_graph *g,
+			size_t n, size_t max, const struct related_rec *rec, unsigned char *retitled)
 {
 	char *data;
 	size_t len;
+	long changed = 0;
 	if (!cache_get(c, k, &data, &len))
 		return -1;
 	struct cache_reader rd = { .p = data, .len = len };
 	int bad = cache_r_u32(&rd) != n;
+	for (size_t i = 0; !bad && i < n; i++) {
+		struct related_rec was;
+		was.key = cache_r_u64(&rd);
+		was.shape = cache_r_u64(&rd);
+		was.title = cache_r_u64(&rd);
+		bad = rd.bad || was.key != rec[i].key || was.shape != rec[i].shape;
+		retitled[i] = was.title != rec[i].title;
+		changed += retitled[i];
+	}
 	for (size_t i = 0; !bad && i < n; i++) {
 		uint32_t m = cache_r_u32(&rd);
 		bad = m > max;
@@ -737,13 +765,19 @@ static int related_get(struct cache *c, const struct cache_key *k, struct links_
 			free(g->related[i].v);
 			g->related[i] = (struct links_list){ NULL, 0 };
 		}
-	return bad ? -1 : 0;
+	return bad ? -1 : changed;
 }
 
-static void related_put(struct cache *c, const struct cache_key *k, const struct links_graph *g, size_t n)
+static void related_put(struct cache *c, const struct cache_key *k, const struct links_graph *g, size_t n,
+			const struct related_rec *rec)
 {
 	struct buf b = BUF_INIT;
 	cache_w_u32(&b, (uint32_t)n);
+	for (size_t i = 0; i < n; i++) {
+		cache_w_u64(&b, rec[i].key);
+		cache_w_u64(&b, rec[i].shape);
+		cache_w_u64(&b, rec[i].title);
+	}
 	for (size_t i = 0; i < n; i++) {
 		cache_w_u32(&b, (uint32_t)g->related[i].n);
 		for (size_t j = 0; j < g->related[i].n; j++)
@@ -753,6 +787,32 @@ static void related_put(struct cache *c, const struct cache_key *k, const struct
 	buf_free(&b);
 }
 
+/* The pages to work out again after the pages marked in retitled got new
+ * titles: those, and each page sharing a tag with one (a new array). */
+static int *retitled_reach(const struct related_job *rj, const unsigned char *retitled, size_t ntags,
+			   size_t *nonly)
+{
+	size_t n = rj->n, m = 0;
+	unsigned char *mark = xcalloc(ntags + 1, 1);
+	for (size_t i = 0; i < n; i++)
+		for (size_t q = 0; retitled[i] && q < rj->nmytags[i]; q++)
+			mark[rj->mytags[i][q]] = 1;
+	int *only = xmalloc((n + 1) * sizeof *only);
+	for (size_t i = 0; i < n; i++) {
+		int hit = retitled[i];
+		for (size_t q = 0; !hit && q < rj->nmytags[i]; q++)
+			hit = mark[rj->mytags[i][q]];
+		if (hit)
+			only[m++] = (int)i;
+	}
+	free(mark);
+	*nonly = m;
+	return only;
+}
+
+/* Backlinks invert every page's links_to in one pass; related pages come
+ * from a tag → pages index, so the work grows with shared tags, not with
+ * the square of the site, and is shared out in chunks of pages. */
 struct links_graph *links_graph_new(const struct site *s, size_t max_related, int jobs,
 				    struct cache *c)
 {
@@ -760,16 +820,25 @@ struct links_graph *links_graph_new(const struct site *s, size_t max_related, in
 	struct links_graph *g = xcalloc(1, sizeof *g);
 	g->back = xcalloc(n ? n : 1, sizeof *g->back);
 	g->related = xcalloc(n ? n : 1, sizeof *g->related);
+	g->n = n;
 	for (size_t k = 0; k < n; k++)
 		for (size_t j = 0; j < s->pages[k]->nlinks_to; j++)
 			push_int(&g->back[s->pages[k]->links_to[j]], (int)k);
 	if (max_related > 16)
 		max_related = 16;
 	struct cache_key rk;
+	struct related_rec *rec = NULL;
+	unsigned char *retitled = NULL;
+	long got = -1;
 	if (c) {
-		rk = related_key(s, c, max_related);
-		if (related_get(c, &rk, g, n, max_related) == 0) {
-			g->n = n;
+		rec = xmalloc((n + 1) * sizeof *rec);
+		retitled = xcalloc(n + 1, 1);
+		related_recs(s, rec);
+		rk = related_key(c, max_related);
+		got = related_get(c, &rk, g, n, max_related, rec, retitled);
+		if (got == 0) {
+			free(rec);
+			free(retitled);
 			return g;
 		}
 	}
@@ -806,9 +875,21 @@ struct links_graph *links_graph_new(const struct site *s, size_t max_related, in
 	int *rank = title_ranks(s);
 	struct related_job rj = { .n = n, .max = max_related, .mytags = mytags,
 				  .nmytags = nmytags, .bytag = bytag, .rank = rank, .related = g->related };
-	par_for((n + RELATED_CHUNK - 1) / RELATED_CHUNK, jobs, related_chunk, &rj);
+	int *only = NULL;
+	if (got > 0) {
+		only = retitled_reach(&rj, retitled, ntags, &rj.nonly);
+		rj.only = only;
+		for (size_t k = 0; k < rj.nonly; k++) {
+			struct links_list *l = &g->related[only[k]];
+			free(l->v);
+			*l = (struct links_list){ NULL, 0 };
+		}
+	}
+	size_t todo = only ? rj.nonly : n;
+	par_for((todo + RELATED_CHUNK - 1) / RELATED_CHUNK, jobs, related_chunk, &rj);
 	for (size_t k = 0; k < n; k++)
 		free(mytags[k]);
+	free(only);
 	free(mytags);
 	free(nmytags);
 	for (size_t t = 0; t < ntags; t++)
@@ -816,9 +897,10 @@ struct links_graph *links_graph_new(const struct site *s, size_t max_related, in
 	free(bytag);
 	free(rank);
 	json_decref(tagix);
-	g->n = n;
 	if (c)
-		related_put(c, &rk, g, n);
+		related_put(c, &rk, g, n, rec);
+	free(rec);
+	free(retitled);
 	return g;
 }
 
