@@ -1,6 +1,8 @@
 /* buf: growable buffer and checked allocation. */
 #include "buf.h"
 
+#include <ctype.h>
+
 #include <endian.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -294,6 +296,14 @@ uint64_t str_hash(const char *s, size_t n)
 	uint64_t h = 0xcbf29ce484222325ULL;
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+uint64_t str_hash_lower(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)tolower((unsigned char)*s)) * 0x100000001b3ULL;
 	return h;
 }
 

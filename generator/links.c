@@ -132,14 +132,6 @@ void links_index_free(struct links_index *ix)
 	free(ix);
 }
 
-static uint64_t name_hash(const char *s)
-{
-	char *l = lower(s);
-	uint64_t h = str_hash(l, strlen(l));
-	free(l);
-	return h;
-}
-
 void links_page_env(const struct page *p, struct links_page_env *out)
 {
 	struct cache_keybuf kb;
@@ -156,8 +148,8 @@ void links_page_env(const struct page *p, struct links_page_env *out)
 	struct cache_key k = cache_key_end(&kb);
 	out->all[0] = k.h[0];
 	out->all[1] = k.h[1];
-	out->title = name_hash(page_title(p) ? page_title(p) : "");
-	out->name = name_hash(p->name ? p->name : "");
+	out->title = str_hash_lower(page_title(p) ? page_title(p) : "");
+	out->name = str_hash_lower(p->name ? p->name : "");
 }
 
 static void sig_name(struct links_sig *s, uint64_t h)
