@@ -253,6 +253,147 @@ void links_change_free(struct links_change *ch)
 	memset(ch, 0, sizeof *ch);
 }
 
+/* Whether the lookups of the record at rd (its links_sig) meet ch.
+ * Moves rd past them. */
+static int sig_touched(struct cache_reader *rd, const struct links_change *ch, size_t npages)
+{
+	int hit = 0;
+	uint32_t m = cache_r_u32(rd);
+	for (uint32_t k = 0; k < m && !rd->bad; k++)
+		hit |= links_change_names(ch, cache_r_u64(rd));
+	m = cache_r_u32(rd);
+	for (uint32_t k = 0; k < m && !rd->bad; k++) {
+		uint32_t t = cache_r_u32(rd);
+		if (t >= npages)
+			rd->bad = 1;
+		else
+			hit |= ch->page[t];
+	}
+	return hit;
+}
+
+/* The environment at rd (a table's head) against env: the pages changed
+ * since, in ch.  -1 when the table is of other pages. */
+static int table_env(struct cache_reader *rd, size_t n, const struct cache_key *pages,
+		     const struct links_page_env *env, struct links_change *ch)
+{
+	if (cache_r_u32(rd) != n)
+		return -1;
+	struct cache_key was;
+	was.h[0] = cache_r_u64(rd);
+	was.h[1] = cache_r_u64(rd);
+	if (rd->bad || memcmp(&was, pages, sizeof was) || (rd->len - rd->off) / 32 < n)
+		return -1;
+	struct links_page_env *old = xmalloc((n + 1) * sizeof *old);
+	for (size_t i = 0; i < n; i++) {
+		old[i].all[0] = cache_r_u64(rd);
+		old[i].all[1] = cache_r_u64(rd);
+		old[i].title = cache_r_u64(rd);
+		old[i].name = cache_r_u64(rd);
+	}
+	links_change_make(ch, old, env, n);
+	free(old);
+	return 0;
+}
+
+void links_table_open(struct links_table *t, struct cache *c, const struct cache_key *k, size_t n,
+		      const struct cache_key *pages, const struct links_page_env *env)
+{
+	memset(t, 0, sizeof *t);
+	t->n = n;
+	t->at = xmalloc((n + 1) * sizeof *t->at);
+	t->rlen = xcalloc(n + 1, sizeof *t->rlen);
+	for (size_t i = 0; i < n; i++)
+		t->at[i] = SIZE_MAX;
+	if (!cache_view(c, k, &t->data, &t->len)) {
+		if (!cache_get(c, k, &t->own, &t->len))
+			return;
+		t->data = t->own;
+	}
+	struct cache_reader rd = { .p = t->data, .len = t->len };
+	struct links_change ch;
+	if (table_env(&rd, n, pages, env, &ch) < 0)
+		return;
+	for (size_t i = 0; !rd.bad && i < n; i++) {
+		size_t at = rd.off;
+		uint32_t m = cache_r_u32(&rd);
+		if (rd.bad || m > rd.len - rd.off) {
+			rd.bad = 1;
+			break;
+		}
+		rd.off += m;
+		if (!m)
+			continue;
+		int touched = ch.page[i] | sig_touched(&rd, &ch, n);
+		t->rlen[i] = rd.off - at;
+		t->at[i] = touched ? SIZE_MAX : at;
+	}
+	if (rd.bad || rd.off != rd.len) {
+		for (size_t i = 0; i < n; i++)
+			t->at[i] = SIZE_MAX;
+	} else {
+		t->usable = 1;
+		t->changed = ch.nchanged;
+	}
+	links_change_free(&ch);
+}
+
+const char *links_table_payload(const struct links_table *t, size_t i, size_t *len)
+{
+	if (i >= t->n || t->at[i] == SIZE_MAX)
+		return NULL;
+	struct cache_reader rd = { .p = t->data, .len = t->len, .off = t->at[i] };
+	*len = cache_r_u32(&rd);
+	return t->data + rd.off;
+}
+
+void links_table_record(struct buf *b, const void *payload, size_t len, struct links_sig *sig)
+{
+	buf_reset(b);
+	cache_w_u32(b, (uint32_t)len);
+	buf_put(b, payload, len);
+	links_sig_tidy(sig);
+	cache_w_u32(b, (uint32_t)sig->nnames);
+	for (size_t k = 0; k < sig->nnames; k++)
+		cache_w_u64(b, sig->names[k]);
+	cache_w_u32(b, (uint32_t)sig->npages);
+	for (size_t k = 0; k < sig->npages; k++)
+		cache_w_u32(b, (uint32_t)sig->pages[k]);
+}
+
+void links_table_put(struct cache *c, const struct cache_key *k, size_t n, const struct cache_key *pages,
+		     const struct links_page_env *env, const struct buf *fresh, const struct links_table *old)
+{
+	struct buf b = BUF_INIT;
+	cache_w_u32(&b, (uint32_t)n);
+	cache_w_u64(&b, pages->h[0]);
+	cache_w_u64(&b, pages->h[1]);
+	for (size_t i = 0; i < n; i++) {
+		cache_w_u64(&b, env[i].all[0]);
+		cache_w_u64(&b, env[i].all[1]);
+		cache_w_u64(&b, env[i].title);
+		cache_w_u64(&b, env[i].name);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (fresh[i].len)
+			buf_put(&b, fresh[i].ptr, fresh[i].len);
+		else if (old && i < old->n && old->at[i] != SIZE_MAX)
+			buf_put(&b, old->data + old->at[i], old->rlen[i]);
+		else
+			cache_w_u32(&b, 0);
+	}
+	cache_put(c, k, b.ptr, b.len);
+	buf_free(&b);
+}
+
+void links_table_close(struct links_table *t)
+{
+	free(t->own);
+	free(t->at);
+	free(t->rlen);
+	memset(t, 0, sizeof *t);
+}
+
 static void problem(struct links_ctx *c, int line, int col, const char *fmt, const char *a, const char *b)
 {
 	if (!c->d || c->past)

@@ -5,6 +5,8 @@
 #ifndef QUIRE_LINKS_H
 #define QUIRE_LINKS_H
 
+#include "buf.h"
+#include "cache.h"
 #include "markdown.h"
 #include "site.h"
 
@@ -51,6 +53,36 @@ void links_change_make(struct links_change *ch, const struct links_page_env *old
 		       const struct links_page_env *cur, size_t n);
 int links_change_names(const struct links_change *ch, uint64_t name);
 void links_change_free(struct links_change *ch);
+
+/* A record per page kept between builds (a cache entry), headed by the
+ * link environment it was made in: u32 npages, the key of the pages'
+ * keys and assets in order, each page's links_page_env; then per page
+ * u32 length (0: no record), that many bytes of payload and the lookups
+ * its links made (links_sig: u32 and u64 names, u32 and u32 pages).  A
+ * record stands while none of them meets a page changed since, and its
+ * own page has not changed either. */
+struct links_table {
+	const char *data;
+	char *own;        /* data, when it could not be viewed in place */
+	size_t len, n;
+	size_t *at;       /* per page: its standing record's offset, or SIZE_MAX */
+	size_t *rlen;     /* and its length */
+	size_t changed;   /* pages changed since it was made */
+	int usable;       /* it is of the same pages */
+};
+
+struct cache;
+void links_table_open(struct links_table *t, struct cache *c, const struct cache_key *k, size_t npages,
+		      const struct cache_key *pages, const struct links_page_env *env);
+/* Page i's standing record's payload (and its length), or NULL. */
+const char *links_table_payload(const struct links_table *t, size_t i, size_t *len);
+/* A record of payload and sig (tidied), in b (emptied first). */
+void links_table_record(struct buf *b, const void *payload, size_t len, struct links_sig *sig);
+/* Puts the table anew: page i's record from fresh[i], else the standing
+ * one of old (may be NULL), else none. */
+void links_table_put(struct cache *c, const struct cache_key *k, size_t npages, const struct cache_key *pages,
+		     const struct links_page_env *env, const struct buf *fresh, const struct links_table *old);
+void links_table_close(struct links_table *t);
 
 /* State for resolving the links of one page (use as md_link_fn ctx). */
 struct links_ctx {

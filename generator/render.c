@@ -1199,22 +1199,15 @@ static struct cache_key calls_key(const struct render_env *e, const struct hist_
 	return cache_key_end(&kb);
 }
 
-/* Every history's fine keys are one entry for the site, read in place.
- * It begins with the link environment they were worked out in: u32
- * npages, the key of the pages' keys in order (render_env.env_pages) and
- * each page's links_page_env.  Then a record per page: u32 n (0: none),
- * the key of what the history's keys were made from (hist_keys.pasts),
- * its n fine keys, and the lookups its links made (links_sig: u32 and
- * u64 names, u32 and u32 pages).  A record stands when its links made no
- * lookup a changed page answers (a title or heading edit elsewhere); else
- * and when it is stale (its revisions or its page changed) the history
- * works its keys out again, and the entry is written anew. */
+/* Every history's fine keys are one entry for the site, read in place: a
+ * links_table whose record per page is u32 n, the key of what the
+ * history's keys were made from (hist_keys.pasts) and its n fine keys.
+ * A record stands when its links made no lookup a changed page answers
+ * (a title or heading edit elsewhere); else and when it is stale (its
+ * revisions or its page changed) the history works its keys out again,
+ * and the entry is written anew. */
 struct fines_table {
-	const char *data;
-	char *own;            /* data, when it could not be viewed in place */
-	size_t len, npages;
-	size_t *at;           /* per page: its standing record's offset, or SIZE_MAX */
-	size_t *rlen;         /* and its length */
+	struct links_table t;
 	atomic_int dirty;
 	atomic_int kept, resolved; /* histories whose record stood; whose links were resolved again */
 };
@@ -1230,97 +1223,19 @@ struct hist_notes {
 static struct cache_key fines_table_key(const struct render_env *e)
 {
 	struct cache_keybuf kb;
-	cache_key_begin(e->cache, &kb, "past-fines-3");
+	cache_key_begin(e->cache, &kb, "past-fines-4");
 	cache_key_int(&kb, e->site->cfg.unsafe_html);
 	return cache_key_end(&kb);
-}
-
-/* Whether the lookups of record rd (at its links_sig) meet ch.  Moves
- * rd past them. */
-static int sig_touched(struct cache_reader *rd, const struct links_change *ch, size_t npages)
-{
-	int hit = 0;
-	uint32_t m = cache_r_u32(rd);
-	for (uint32_t k = 0; k < m && !rd->bad; k++)
-		hit |= links_change_names(ch, cache_r_u64(rd));
-	m = cache_r_u32(rd);
-	for (uint32_t k = 0; k < m && !rd->bad; k++) {
-		uint32_t t = cache_r_u32(rd);
-		if (t >= npages)
-			rd->bad = 1;
-		else
-			hit |= ch->page[t];
-	}
-	return hit;
-}
-
-/* The environment at the table's head, as it was: the changed pages
- * in ch, or -1 when the table is of other pages. */
-static int table_env(struct render_env *e, struct cache_reader *rd, struct links_change *ch)
-{
-	size_t n = e->site->npages;
-	if (cache_r_u32(rd) != n)
-		return -1;
-	struct cache_key pages;
-	pages.h[0] = cache_r_u64(rd);
-	pages.h[1] = cache_r_u64(rd);
-	if (rd->bad || memcmp(&pages, &e->env_pages, sizeof pages) || (rd->len - rd->off) / 32 < n)
-		return -1;
-	struct links_page_env *old = xmalloc((n + 1) * sizeof *old);
-	for (size_t i = 0; i < n; i++) {
-		old[i].all[0] = cache_r_u64(rd);
-		old[i].all[1] = cache_r_u64(rd);
-		old[i].title = cache_r_u64(rd);
-		old[i].name = cache_r_u64(rd);
-	}
-	links_change_make(ch, old, e->page_env, n);
-	free(old);
-	return 0;
 }
 
 static struct fines_table *fines_table_load(struct render_env *e)
 {
 	struct fines_table *ft = xcalloc(1, sizeof *ft);
-	size_t n = ft->npages = e->site->npages;
-	ft->at = xmalloc((n + 1) * sizeof *ft->at);
-	ft->rlen = xcalloc(n + 1, sizeof *ft->rlen);
-	for (size_t i = 0; i < n; i++)
-		ft->at[i] = SIZE_MAX;
-	atomic_store(&ft->dirty, 1);
 	struct cache_key k = fines_table_key(e);
-	if (!cache_view(e->cache, &k, &ft->data, &ft->len)) {
-		if (!cache_get(e->cache, &k, &ft->own, &ft->len))
-			return ft;
-		ft->data = ft->own;
-	}
-	struct cache_reader rd = { .p = ft->data, .len = ft->len };
-	struct links_change ch;
-	if (table_env(e, &rd, &ch) < 0)
-		return ft;
-	for (size_t i = 0; !rd.bad && i < n; i++) {
-		size_t at = rd.off;
-		uint32_t m = cache_r_u32(&rd);
-		size_t skip = m ? ((size_t)m + 1) * 16 : 0;
-		if (rd.bad || skip > rd.len - rd.off) {
-			rd.bad = 1;
-			break;
-		}
-		rd.off += skip;
-		if (!m)
-			continue;
-		int touched = ch.page[i] | sig_touched(&rd, &ch, n);
-		ft->rlen[i] = rd.off - at;
-		ft->at[i] = touched ? SIZE_MAX : at;
-	}
-	if (rd.bad || rd.off != rd.len) {
-		for (size_t i = 0; i < n; i++)
-			ft->at[i] = SIZE_MAX;
-	} else {
-		/* the same environment: the entry is written again only if a
-		 * history's record changes */
-		atomic_store(&ft->dirty, ch.nchanged > 0);
-	}
-	links_change_free(&ch);
+	links_table_open(&ft->t, e->cache, &k, e->site->npages, &e->env_pages, e->page_env);
+	/* the same environment: the entry is written again only if a
+	 * history's record changes */
+	atomic_store(&ft->dirty, !ft->t.usable || ft->t.changed > 0);
 	return ft;
 }
 
@@ -1328,10 +1243,11 @@ static struct fines_table *fines_table_load(struct render_env *e)
 static struct cache_key *fines_of(const struct render_env *e, size_t i, const struct hist_keys *hk,
 				  size_t n)
 {
-	const struct fines_table *ft = e->fines;
-	if (!ft || i >= ft->npages || ft->at[i] == SIZE_MAX)
+	size_t len;
+	const char *rec = e->fines ? links_table_payload(&e->fines->t, i, &len) : NULL;
+	if (!rec)
 		return NULL;
-	struct cache_reader rd = { .p = ft->data, .len = ft->len, .off = ft->at[i] };
+	struct cache_reader rd = { .p = rec, .len = len };
 	if (cache_r_u32(&rd) != n)
 		return NULL;
 	struct cache_key made;
@@ -1344,58 +1260,39 @@ static struct cache_key *fines_of(const struct render_env *e, size_t i, const st
 		pf[k].h[0] = cache_r_u64(&rd);
 		pf[k].h[1] = cache_r_u64(&rd);
 	}
+	if (rd.bad || rd.off != len) {
+		free(pf);
+		return NULL;
+	}
 	return pf;
 }
 
 static void put_fines(struct render_env *e, size_t i, const struct hist_keys *hk,
 		      const struct cache_key *pf, size_t n, struct links_sig *sig)
 {
-	struct buf *b = &e->notes[i].fines;
-	buf_reset(b);
-	cache_w_u32(b, (uint32_t)n);
-	cache_w_u64(b, hk->pasts.h[0]);
-	cache_w_u64(b, hk->pasts.h[1]);
+	struct buf rec = BUF_INIT;
+	cache_w_u32(&rec, (uint32_t)n);
+	cache_w_u64(&rec, hk->pasts.h[0]);
+	cache_w_u64(&rec, hk->pasts.h[1]);
 	for (size_t k = 0; k < n; k++) {
-		cache_w_u64(b, pf[k].h[0]);
-		cache_w_u64(b, pf[k].h[1]);
+		cache_w_u64(&rec, pf[k].h[0]);
+		cache_w_u64(&rec, pf[k].h[1]);
 	}
-	links_sig_tidy(sig);
-	cache_w_u32(b, (uint32_t)sig->nnames);
-	for (size_t k = 0; k < sig->nnames; k++)
-		cache_w_u64(b, sig->names[k]);
-	cache_w_u32(b, (uint32_t)sig->npages);
-	for (size_t k = 0; k < sig->npages; k++)
-		cache_w_u32(b, (uint32_t)sig->pages[k]);
+	links_table_record(&e->notes[i].fines, rec.ptr, rec.len, sig);
+	buf_free(&rec);
 	atomic_store(&e->fines->dirty, 1);
 }
 
 /* The table again, each page's record new or as it was. */
 static void put_fines_table(struct render_env *e)
 {
-	struct fines_table *ft = e->fines;
-	struct buf b = BUF_INIT;
-	cache_w_u32(&b, (uint32_t)ft->npages);
-	cache_w_u64(&b, e->env_pages.h[0]);
-	cache_w_u64(&b, e->env_pages.h[1]);
-	for (size_t i = 0; i < ft->npages; i++) {
-		cache_w_u64(&b, e->page_env[i].all[0]);
-		cache_w_u64(&b, e->page_env[i].all[1]);
-		cache_w_u64(&b, e->page_env[i].title);
-		cache_w_u64(&b, e->page_env[i].name);
-	}
-	for (size_t i = 0; i < ft->npages; i++) {
-		const struct buf *mine = &e->notes[i].fines;
-		if (mine->len) {
-			buf_put(&b, mine->ptr, mine->len);
-		} else if (ft->at[i] != SIZE_MAX) {
-			buf_put(&b, ft->data + ft->at[i], ft->rlen[i]);
-		} else {
-			cache_w_u32(&b, 0);
-		}
-	}
+	size_t n = e->site->npages;
+	struct buf *fresh = xcalloc(n + 1, sizeof *fresh);
+	for (size_t i = 0; i < n; i++)
+		fresh[i] = e->notes[i].fines; /* (borrowed) */
 	struct cache_key k = fines_table_key(e);
-	cache_put(e->cache, &k, b.ptr, b.len);
-	buf_free(&b);
+	links_table_put(e->cache, &k, n, &e->env_pages, e->page_env, fresh, &e->fines->t);
+	free(fresh);
 }
 
 static void put_notes_all(struct render_env *e)
@@ -1424,9 +1321,7 @@ static void put_notes_all(struct render_env *e)
 	}
 	free(e->notes);
 	e->notes = NULL;
-	free(e->fines->at);
-	free(e->fines->rlen);
-	free(e->fines->own);
+	links_table_close(&e->fines->t);
 	free(e->fines);
 	e->fines = NULL;
 	free(k);
