@@ -67,6 +67,12 @@ struct run {
 	 * there too; 2, only kept (the entry is there already) */
 	struct cache_key *b_fine;
 	char *b_has_fine;
+	/* Each page's fine key with the lookups its links made, kept for
+	 * the next title or heading edit (see b_table_fine); the table is
+	 * written when the link environment changed, b_rec per page. */
+	struct links_table b_table;
+	struct buf *b_rec;
+	int b_write;
 	/* pages whose phase A came from the cache: an earlier build may
 	 * have left their phase B under its fine key */
 	char *a_hit;
@@ -830,22 +836,99 @@ static void fine_b_begin(const struct run *r, const struct page *p, struct cache
 }
 
 /* The fine key of a page whose links as written came from an earlier
- * build (so its entry may be there).  0 when it has none: that build
- * did not see this body, or a link has a problem. */
-static int fine_key_b(const struct run *r, const struct page *p, size_t i, struct cache_key *k)
+ * build (so its entry may be there), noting the lookups made in sig.  0
+ * when it has none: that build did not see this body, or a link has a
+ * problem. */
+static int fine_key_b(const struct run *r, const struct page *p, size_t i, struct cache_key *k,
+		      struct links_sig *sig)
 {
 	if (i >= r->a_hit_n || !r->a_hit[i])
 		return 0;
 	struct cache_keybuf kb;
 	fine_b_begin(r, p, &kb);
 	struct links_ctx lc = { .site = &r->site, .ix = r->ix, .page = p, .out_path = p->out,
-				.d = diag_new() };
+				.d = diag_new(), .sig = sig };
 	int rc = links_digest(&lc, p->rawlinks, p->nrawlinks, 1, &kb);
 	diag_free(lc.d);
 	if (rc < 0)
 		return 0;
 	*k = cache_key_end(&kb);
 	return 1;
+}
+
+/* The table of phase B's fine keys: a links_table whose record per page
+ * is the key of the page's own inputs (fine_b_begin) and its fine key.
+ * After a title or heading edit, a page whose links look up no changed
+ * page takes its fine key from there instead of resolving them again. */
+static struct cache_key b_table_key(const struct run *r)
+{
+	struct cache_keybuf kb;
+	cache_key_begin(r->cache, &kb, "phase-b-fines-1");
+	cache_key_int(&kb, r->site.cfg.unsafe_html);
+	return cache_key_end(&kb);
+}
+
+static void b_table_open(struct run *r)
+{
+	struct cache_key k = b_table_key(r);
+	links_table_open(&r->b_table, r->cache, &k, r->site.npages, &r->env_pages, r->page_env);
+	r->b_write = !r->b_table.usable || r->b_table.changed > 0;
+	r->b_rec = xcalloc(r->site.npages + 1, sizeof *r->b_rec);
+}
+
+static struct cache_key own_key_b(const struct run *r, const struct page *p)
+{
+	struct cache_keybuf kb;
+	fine_b_begin(r, p, &kb);
+	return cache_key_end(&kb);
+}
+
+/* Page i's fine key as the table has it, if its record stands and is of
+ * the same body. */
+static int b_table_fine(const struct run *r, const struct page *p, size_t i, struct cache_key *k)
+{
+	size_t len;
+	const char *rec = r->b_rec ? links_table_payload(&r->b_table, i, &len) : NULL;
+	if (!rec || len != 32)
+		return 0;
+	struct cache_key own = own_key_b(r, p);
+	struct cache_reader rd = { .p = rec, .len = len };
+	uint64_t h0 = cache_r_u64(&rd), h1 = cache_r_u64(&rd);
+	if (h0 != own.h[0] || h1 != own.h[1])
+		return 0;
+	k->h[0] = cache_r_u64(&rd);
+	k->h[1] = cache_r_u64(&rd);
+	return 1;
+}
+
+static void b_table_note(struct run *r, const struct page *p, size_t i, const struct cache_key *fine,
+			 struct links_sig *sig)
+{
+	if (!r->b_write)
+		return;
+	struct cache_key own = own_key_b(r, p);
+	struct buf rec = BUF_INIT;
+	cache_w_u64(&rec, own.h[0]);
+	cache_w_u64(&rec, own.h[1]);
+	cache_w_u64(&rec, fine->h[0]);
+	cache_w_u64(&rec, fine->h[1]);
+	links_table_record(&r->b_rec[i], rec.ptr, rec.len, sig);
+	buf_free(&rec);
+}
+
+static void b_table_close(struct run *r)
+{
+	if (!r->b_rec)
+		return;
+	if (r->b_write) {
+		struct cache_key k = b_table_key(r);
+		links_table_put(r->cache, &k, r->site.npages, &r->env_pages, r->page_env, r->b_rec, &r->b_table);
+	}
+	for (size_t i = 0; i < r->site.npages; i++)
+		buf_free(&r->b_rec[i]);
+	free(r->b_rec);
+	r->b_rec = NULL;
+	links_table_close(&r->b_table);
 }
 
 /* A page's HTML and text are an entry of their own beside its links: a
@@ -1143,13 +1226,21 @@ static void render_markdown(struct run *r, struct page *p, size_t i)
 		return;
 	}
 	struct cache_key k, fk;
+	struct links_sig sig = { 0 };
 	if (r->cache_md) {
 		k = key_b(r, p);
-		int hit = get_b(r, p, i, &k) == 0;
-		if (!hit && fine_key_b(r, p, i, &fk) && get_b(r, p, i, &fk) == 0) {
-			hit = 1;
-			put_b(r, p, i, &k, &fk, 0); /* found under key_b by the next build */
+		int hit = get_b(r, p, i, &k) == 0, fine = 0;
+		/* The link environment changed: the entry is found under the
+		 * fine key, from the table or by resolving the links again. */
+		if (!hit && b_table_fine(r, p, i, &fk))
+			hit = fine = get_b(r, p, i, &fk) == 0;
+		if (!hit && fine_key_b(r, p, i, &fk, &sig) && get_b(r, p, i, &fk) == 0) {
+			hit = fine = 1;
+			b_table_note(r, p, i, &fk, &sig);
 		}
+		links_sig_free(&sig);
+		if (fine)
+			put_b(r, p, i, &k, &fk, 0); /* found under key_b by the next build */
 		if (hit) {
 			atomic_fetch_add(&r->b_cached, 1);
 			drop_pre(p);
@@ -1169,7 +1260,7 @@ static void render_markdown(struct run *r, struct page *p, size_t i)
 			     "a line has more than %d '|' characters: tables in this article are shown as text",
 			     MD_MAX_TABLE_COLUMNS);
 	struct cache_keybuf fkb;
-	struct b_ctx b = { .lc = { .site = &r->site, .ix = r->ix, .page = p, .out_path = p->out },
+	struct b_ctx b = { .lc = { .site = &r->site, .ix = r->ix, .page = p, .out_path = p->out, .sig = &sig },
 			   .real = r->d, .quiet = diag_new(), .fine = r->cache_md ? &fkb : NULL };
 	if (b.fine)
 		fine_b_begin(r, p, b.fine);
@@ -1191,6 +1282,7 @@ static void render_markdown(struct run *r, struct page *p, size_t i)
 		cache_key_int(&fkb, (long long)b.noted);
 		fk = cache_key_end(&fkb);
 		put_b(r, p, i, &k, &fk, 1);
+		b_table_note(r, p, i, &fk, &sig);
 		/* The HTML and text wait in the cache until the page is
 		 * rendered (load_html): every page's at once was a large
 		 * site's peak memory. */
@@ -1199,6 +1291,7 @@ static void render_markdown(struct run *r, struct page *p, size_t i)
 		p->html = p->text = NULL;
 		p->html_lazy = 1;
 	}
+	links_sig_free(&sig);
 }
 
 static void phase_b(void *ctx, size_t i)
@@ -1744,9 +1837,12 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		r.b_key = xcalloc(r.site.npages + 1, sizeof *r.b_key);
 		r.b_fine = xcalloc(r.site.npages + 1, sizeof *r.b_fine);
 		r.b_has_fine = xcalloc(r.site.npages + 1, 1);
+		if (r.page_env)
+			b_table_open(&r);
 	}
 	par_for(r.site.npages, r.jobs, phase_b, &r);
 	put_b_entries(&r);
+	b_table_close(&r);
 	if (!r.drop_bodies)
 		need_bodies(&r); /* print.html shows every body */
 	malloc_trim(0);
