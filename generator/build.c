@@ -871,7 +871,7 @@ static struct cache_key b_table_key(const struct run *r)
 static void b_table_open(struct run *r)
 {
 	struct cache_key k = b_table_key(r);
-	links_table_open(&r->b_table, r->cache, &k, r->site.npages, &r->env_pages, r->page_env);
+	links_table_open(&r->b_table, r->cache, &k, r->site.npages, &r->env_pages, r->page_env, 1);
 	r->b_write = !r->b_table.usable || r->b_table.changed > 0;
 	r->b_rec = xcalloc(r->site.npages + 1, sizeof *r->b_rec);
 }

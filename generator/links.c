@@ -259,6 +259,17 @@ static int sig_touched(struct cache_reader *rd, const struct links_change *ch, s
 {
 	int hit = 0;
 	uint32_t m = cache_r_u32(rd);
+	if (!ch->nchanged) {
+		/* nothing changed: only stepped over */
+		if (m > (rd->len - rd->off) / 8)
+			rd->bad = 1;
+		rd->off += rd->bad ? 0 : (size_t)m * 8;
+		m = cache_r_u32(rd);
+		if (m > (rd->len - rd->off) / 4)
+			rd->bad = 1;
+		rd->off += rd->bad ? 0 : (size_t)m * 4;
+		return 0;
+	}
 	for (uint32_t k = 0; k < m && !rd->bad; k++)
 		hit |= links_change_names(ch, cache_r_u64(rd));
 	m = cache_r_u32(rd);
@@ -297,7 +308,7 @@ static int table_env(struct cache_reader *rd, size_t n, const struct cache_key *
 }
 
 void links_table_open(struct links_table *t, struct cache *c, const struct cache_key *k, size_t n,
-		      const struct cache_key *pages, const struct links_page_env *env)
+		      const struct cache_key *pages, const struct links_page_env *env, int changes_only)
 {
 	memset(t, 0, sizeof *t);
 	t->n = n;
@@ -314,6 +325,11 @@ void links_table_open(struct links_table *t, struct cache *c, const struct cache
 	struct links_change ch;
 	if (table_env(&rd, n, pages, env, &ch) < 0)
 		return;
+	if (changes_only && !ch.nchanged) {
+		t->usable = 1;
+		links_change_free(&ch);
+		return;
+	}
 	for (size_t i = 0; !rd.bad && i < n; i++) {
 		size_t at = rd.off;
 		uint32_t m = cache_r_u32(&rd);

@@ -71,9 +71,11 @@ struct links_table {
 	int usable;       /* it is of the same pages */
 };
 
-struct cache;
+/* Opens the table under k for this build's pages and env.  With
+ * changes_only, a table made in this very environment is taken as usable
+ * with no record standing (its user has no need of them then). */
 void links_table_open(struct links_table *t, struct cache *c, const struct cache_key *k, size_t npages,
-		      const struct cache_key *pages, const struct links_page_env *env);
+		      const struct cache_key *pages, const struct links_page_env *env, int changes_only);
 /* Page i's standing record's payload (and its length), or NULL. */
 const char *links_table_payload(const struct links_table *t, size_t i, size_t *len);
 /* A record of payload and sig (tidied), in b (emptied first). */

@@ -1232,7 +1232,7 @@ static struct fines_table *fines_table_load(struct render_env *e)
 {
 	struct fines_table *ft = xcalloc(1, sizeof *ft);
 	struct cache_key k = fines_table_key(e);
-	links_table_open(&ft->t, e->cache, &k, e->site->npages, &e->env_pages, e->page_env);
+	links_table_open(&ft->t, e->cache, &k, e->site->npages, &e->env_pages, e->page_env, 0);
 	/* the same environment: the entry is written again only if a
 	 * history's record changes */
 	atomic_store(&ft->dirty, !ft->t.usable || ft->t.changed > 0);
