@@ -2161,7 +2161,7 @@ static int write_search_file(void *ctx, const char *name, const char *data, size
 	return output_write_fp(e->out, name, data, len, fp.h, e->d);
 }
 
-#define SEARCH_BATCH 512
+#define SEARCH_BATCH 256
 
 static char *headings_text(const struct page *p)
 {
