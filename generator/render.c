@@ -179,6 +179,15 @@ static int cmp_reading(const void *a, const void *b, void *ctx)
 	return c ? c : strcmp(x->key, y->key);
 }
 
+/* By place in the site's reading order (shape.reading): one sort of the
+ * site by cmp_reading serves every list in that order. */
+static int cmp_rank(const void *a, const void *b, void *ctx)
+{
+	const int *rank = ctx;
+	int x = rank[*(const int *)a], y = rank[*(const int *)b];
+	return (x > y) - (x < y);
+}
+
 static int cmp_title(const void *a, const void *b, void *ctx)
 {
 	const struct order *o = ctx;
@@ -210,6 +219,7 @@ struct shape {
 	json_t *navs;            /* folder → its nav (see nav_of) */
 	struct cache_key *nav_fp; /* per page: the hash of its folder's nav */
 	const char **title;      /* per page: page_title */
+	int *reading;            /* per page: its place in the site's reading order */
 	struct cache_key *ref;   /* per page: what other pages show of it (key_ref) */
 };
 
@@ -263,23 +273,30 @@ static struct shape *shape_new(const struct site *s, int jobs, struct cache *c)
 	for (size_t i = 0; i < n; i++)
 		sh->title[i] = page_title(s->pages[i]);
 	struct order ord = { s, sh->title };
+	int *order = xmalloc((n + 1) * sizeof *order);
+	sh->reading = xcalloc(n + 1, sizeof *sh->reading);
 	for (size_t i = 0; i < n; i++) {
-		const struct page *p = s->pages[i];
-		int sec = sh->section[i] = section_key(s, p);
+		order[i] = (int)i;
+		sh->section[i] = section_key(s, s->pages[i]);
 		sh->prev[i] = sh->next[i] = -1;
+	}
+	if (n)
+		qsort_r(order, n, sizeof *order, cmp_reading, &ord);
+	/* each section's lists filled in reading order: sorted as made */
+	for (size_t r = 0; r < n; r++) {
+		int i = order[r], sec = sh->section[i];
+		const struct page *p = s->pages[i];
+		sh->reading[i] = (int)r;
 		if (sec < 0)
 			continue;
 		if (p->kind == PAGE_SECTION)
-			list_push(&sh->subs[sec], (int)i);
+			list_push(&sh->subs[sec], i);
 		else if (p->kind == PAGE_ARTICLE || p->kind == PAGE_ADDED)
-			list_push(&sh->kids[sec], (int)i);
+			list_push(&sh->kids[sec], i);
 	}
+	free(order);
 	for (size_t i = 0; i < n; i++) {
 		struct links_list *k = &sh->kids[i];
-		if (k->n)
-			qsort_r(k->v, k->n, sizeof *k->v, cmp_reading, &ord);
-		if (sh->subs[i].n)
-			qsort_r(sh->subs[i].v, sh->subs[i].n, sizeof(int), cmp_reading, &ord);
 		for (size_t j = 0; j < k->n; j++) {
 			if (s->pages[k->v[j]]->kind != PAGE_ARTICLE)
 				continue;
@@ -348,6 +365,7 @@ static void shape_free(struct shape *sh, size_t n)
 	free(sh->ref);
 	free(sh->nav_fp);
 	free(sh->title);
+	free(sh->reading);
 	links_graph_free(sh->graph);
 	json_decref(sh->navs);
 	free(sh);
@@ -1918,9 +1936,8 @@ static void render_tag(void *ctx, size_t k)
 	size_t m = t->n;
 	int *v = xcalloc(m ? m : 1, sizeof *v);
 	memcpy(v, tj->page + t->at, m * sizeof *v);
-	struct order ord = { s, tj->e->shape->title };
 	if (m)
-		qsort_r(v, m, sizeof *v, cmp_reading, &ord);
+		qsort_r(v, m, sizeof *v, cmp_rank, tj->e->shape->reading);
 	char *out = tag_out(t->name);
 	char *title = xasprintf("Guidance tagged “%s”", t->name);
 	json_t *c = base_ctx(tj->e, out, title);
