@@ -1,7 +1,9 @@
 /* links: resolves every link an article makes — relative links to .md
  * sources, wiki links by file name or title, #anchors, assets — into
  * relative .html URLs, reporting broken ones at their line:col, and
- * derives backlinks and related pages from the result. */
+ * derives backlinks and related pages from the result.  Between builds
+ * it tells which links a title or heading edit can answer differently
+ * (links_table). */
 #ifndef QUIRE_LINKS_H
 #define QUIRE_LINKS_H
 
