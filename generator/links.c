@@ -307,23 +307,19 @@ static int table_env(struct cache_reader *rd, size_t n, const struct cache_key *
 	return 0;
 }
 
-void links_table_open(struct links_table *t, struct cache *c, const struct cache_key *k, size_t n,
-		      const struct cache_key *pages, const struct links_page_env *env, int changes_only)
+void links_table_parse(struct links_table *t, size_t n, const struct cache_key *pages,
+		       const struct links_page_env *env, int changes_only)
 {
-	memset(t, 0, sizeof *t);
 	t->n = n;
 	t->at = xmalloc((n + 1) * sizeof *t->at);
 	t->rlen = xcalloc(n + 1, sizeof *t->rlen);
 	for (size_t i = 0; i < n; i++)
 		t->at[i] = SIZE_MAX;
-	if (!cache_view(c, k, &t->data, &t->len)) {
-		if (!cache_get(c, k, &t->own, &t->len))
-			return;
-		t->data = t->own;
-	}
-	struct cache_reader rd = { .p = t->data, .len = t->len };
+	t->usable = 0;
+	t->changed = 0;
+	struct cache_reader rd = { .p = t->data, .len = t->data ? t->len : 0 };
 	struct links_change ch;
-	if (table_env(&rd, n, pages, env, &ch) < 0)
+	if (!t->data || table_env(&rd, n, pages, env, &ch) < 0)
 		return;
 	if (changes_only && !ch.nchanged) {
 		t->usable = 1;
@@ -352,6 +348,15 @@ void links_table_open(struct links_table *t, struct cache *c, const struct cache
 		t->changed = ch.nchanged;
 	}
 	links_change_free(&ch);
+}
+
+void links_table_open(struct links_table *t, struct cache *c, const struct cache_key *k, size_t n,
+		      const struct cache_key *pages, const struct links_page_env *env, int changes_only)
+{
+	memset(t, 0, sizeof *t);
+	if (!cache_view(c, k, &t->data, &t->len) && cache_get(c, k, &t->own, &t->len))
+		t->data = t->own;
+	links_table_parse(t, n, pages, env, changes_only);
 }
 
 const char *links_table_payload(const struct links_table *t, size_t i, size_t *len)

@@ -78,6 +78,9 @@ struct links_table {
  * with no record standing (its user has no need of them then). */
 void links_table_open(struct links_table *t, struct cache *c, const struct cache_key *k, size_t npages,
 		      const struct cache_key *pages, const struct links_page_env *env, int changes_only);
+/* links_table_open's reading of t->data (t->len bytes; NULL: no table). */
+void links_table_parse(struct links_table *t, size_t npages, const struct cache_key *pages,
+		       const struct links_page_env *env, int changes_only);
 /* Page i's standing record's payload (and its length), or NULL. */
 const char *links_table_payload(const struct links_table *t, size_t i, size_t *len);
 /* A record of payload and sig (tidied), in b (emptied first). */

@@ -37,6 +37,9 @@
 #define LLVMFuzzerTestOneInput fuzz_luajson
 #include "fuzz_luajson.c"
 #undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_linkstable
+#include "fuzz_linkstable.c"
+#undef LLVMFuzzerTestOneInput
 
 struct harness {
 	const char *name;
@@ -53,6 +56,7 @@ static const struct harness harnesses[] = {
 	{ "frontmatter", fuzz_frontmatter },
 	{ "markdown", fuzz_markdown },
 	{ "page", fuzz_page },
+	{ "linkstable", fuzz_linkstable },
 };
 
 int main(int argc, char **argv)
