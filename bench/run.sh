@@ -251,7 +251,7 @@ def load(size, key):
     if not ok:
         bad = runs[-1][3] if runs else "?"
         return {"fail": "> %g s (stopped)" % timeout if bad in (124, 137) else "failed (exit %s)" % bad}
-    return {"n": len(ok), "wall": statistics.median(r[0] for r in ok),
+    return {"n": len(ok), "wall": statistics.median(r[0] for r in ok), "first": ok[0][0],
             "cpu": statistics.median(r[1] for r in ok),
             "rss": statistics.median(r[2] for r in ok)}
 
@@ -330,6 +330,12 @@ for size in sizes:
     if ok("quire-incr", "quire-full"):
         v = rows["quire-incr"]["wall"] / rows["quire-full"]["wall"]
         targets.append(("rebuild after one edit ≤ 5% of the full build", "%.2f%%" % (100 * v), v <= 0.05))
+        # The words are "a second quire build": the first of the
+        # rebuilds follows the full build, with no folder of the build
+        # before last to recycle (every unchanged file is linked anew).
+        v = rows["quire-incr"]["first"] / rows["quire-full"]["wall"]
+        targets.append(("the same, the first rebuild after the full build (the second build)", "%.2f%%" % (100 * v),
+                        v <= 0.05))
     if ok("quire-title", "quire-full"):
         v = rows["quire-title"]["wall"] / rows["quire-full"]["wall"]
         targets.append(("rebuild after one title edit ≤ 5% of the full build", "%.2f%%" % (100 * v), v <= 0.05))
