@@ -161,13 +161,13 @@ static void sig_name(struct links_sig *s, uint64_t h)
 	s->names[s->nnames++] = h;
 }
 
-static void sig_page(struct links_sig *s, int t)
+/* Grows by doubling (the capacity is the next power of two): a page
+ * linked from thousands costs a few reallocs, not thousands. */
+static void push_int(struct links_list *l, int v)
 {
-	if (s->npages == s->capp) {
-		s->capp = s->capp ? 2 * s->capp : 8;
-		s->pages = xrealloc(s->pages, s->capp * sizeof *s->pages);
-	}
-	s->pages[s->npages++] = t;
+	if ((l->n & (l->n - 1)) == 0)
+		l->v = xrealloc(l->v, (l->n ? 2 * l->n : 1) * sizeof *l->v);
+	l->v[l->n++] = v;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -182,6 +182,18 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Sorts v (n ints) and drops repeats; returns how many are left. */
+static size_t sort_unique(int *v, size_t n)
+{
+	size_t m = 0;
+	if (n)
+		qsort(v, n, sizeof *v, cmp_int);
+	for (size_t i = 0; i < n; i++)
+		if (!m || v[m - 1] != v[i])
+			v[m++] = v[i];
+	return m;
+}
+
 void links_sig_tidy(struct links_sig *s)
 {
 	size_t m = 0;
@@ -191,19 +203,13 @@ void links_sig_tidy(struct links_sig *s)
 		if (!m || s->names[m - 1] != s->names[i])
 			s->names[m++] = s->names[i];
 	s->nnames = m;
-	m = 0;
-	if (s->npages)
-		qsort(s->pages, s->npages, sizeof *s->pages, cmp_int);
-	for (size_t i = 0; i < s->npages; i++)
-		if (!m || s->pages[m - 1] != s->pages[i])
-			s->pages[m++] = s->pages[i];
-	s->npages = m;
+	s->pages.n = sort_unique(s->pages.v, s->pages.n);
 }
 
 void links_sig_free(struct links_sig *s)
 {
 	free(s->names);
-	free(s->pages);
+	free(s->pages.v);
 	memset(s, 0, sizeof *s);
 }
 
@@ -377,9 +383,9 @@ void links_table_record(struct buf *b, const void *payload, size_t len, struct l
 	cache_w_u32(b, (uint32_t)sig->nnames);
 	for (size_t k = 0; k < sig->nnames; k++)
 		cache_w_u64(b, sig->names[k]);
-	cache_w_u32(b, (uint32_t)sig->npages);
-	for (size_t k = 0; k < sig->npages; k++)
-		cache_w_u32(b, (uint32_t)sig->pages[k]);
+	cache_w_u32(b, (uint32_t)sig->pages.n);
+	for (size_t k = 0; k < sig->pages.n; k++)
+		cache_w_u32(b, (uint32_t)sig->pages.v[k]);
 }
 
 void links_table_put(struct cache *c, const struct cache_key *k, size_t n, const struct cache_key *pages,
@@ -576,7 +582,7 @@ static void link_to_page(struct links_ctx *c, int t, const char *anchor, int lin
 	res->title = xstrdup(page_title(tp));
 	add_target(c, t);
 	if (c->sig)
-		sig_page(c->sig, t);
+		push_int(&c->sig->pages, t);
 }
 
 static void resolve_wiki(struct links_ctx *c, const char *url, int line, int col,
@@ -726,11 +732,9 @@ int links_digest(struct links_ctx *c, const struct rawlink *ls, size_t n, int ta
 
 void links_finish(struct links_ctx *c, struct page *p)
 {
-	if (c->ntargets)
-		qsort(c->targets, c->ntargets, sizeof *c->targets, cmp_int);
-	size_t n = 0;
-	for (size_t i = 0; i < c->ntargets; i++)
-		if ((!n || c->targets[n - 1] != c->targets[i]) && c->site->pages[c->targets[i]] != p)
+	size_t m = sort_unique(c->targets, c->ntargets), n = 0;
+	for (size_t i = 0; i < m; i++)
+		if (c->site->pages[c->targets[i]] != p)
 			c->targets[n++] = c->targets[i];
 	free(p->links_to);
 	p->links_to = c->targets;
@@ -778,15 +782,6 @@ static int *title_ranks(const struct site *s)
 	free(order);
 	free(title);
 	return rank;
-}
-
-/* Grows by doubling (the capacity is the next power of two): a page
- * linked from thousands costs a few reallocs, not thousands. */
-static void push_int(struct links_list *l, int v)
-{
-	if ((l->n & (l->n - 1)) == 0)
-		l->v = xrealloc(l->v, (l->n ? 2 * l->n : 1) * sizeof *l->v);
-	l->v[l->n++] = v;
 }
 
 #define RELATED_CHUNK 256

@@ -30,14 +30,19 @@ struct links_page_env {
 
 void links_page_env(const struct page *p, struct links_page_env *out);
 
+/* A list of page indices. */
+struct links_list {
+	int *v;
+	size_t n;
+};
+
 /* The lookups some links made that another page's change could answer
  * differently: wiki names (hashed as links_page_env hashes titles) and
  * the pages linked to.  links_sig_tidy sorts both, without repeats. */
 struct links_sig {
 	uint64_t *names;
 	size_t nnames, capn;
-	int *pages;
-	size_t npages, capp;
+	struct links_list pages;
 };
 
 void links_sig_tidy(struct links_sig *s);
@@ -130,12 +135,6 @@ int links_digest(struct links_ctx *c, const struct rawlink *ls, size_t n, int ta
 
 /* Moves the targets found into page->links_to (sorted, unique). */
 void links_finish(struct links_ctx *c, struct page *p);
-
-/* A list of page indices. */
-struct links_list {
-	int *v;
-	size_t n;
-};
 
 /* The site's link graph, computed once per build after every page's
  * links_to is known: for each page, the pages linking to it (in page

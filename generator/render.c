@@ -1398,12 +1398,11 @@ static struct cache_key *past_fines(struct render_env *e, size_t i, const struct
 	if (!rd.bad && rd.off == len) {
 		put_fines(e, i, hk, pf, hf->n, &sig);
 		atomic_fetch_add(&e->fines->resolved, 1);
+	} else {
+		free(pf);
+		pf = NULL;
 	}
 	links_sig_free(&sig);
-	if (rd.bad || rd.off != len) {
-		free(pf);
-		return NULL;
-	}
 	return pf;
 }
 

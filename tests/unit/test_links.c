@@ -54,9 +54,9 @@ static void put_table(const char *site, const struct links_page_env *env, const 
 			sig.nnames = sig.capn = 1;
 		}
 		if (i == 2) {
-			sig.pages = xmalloc(sizeof *sig.pages);
-			sig.pages[0] = 3;
-			sig.npages = sig.capp = 1;
+			sig.pages.v = xmalloc(sizeof *sig.pages.v);
+			sig.pages.v[0] = 3;
+			sig.pages.n = 1;
 		}
 		char payload[8];
 		snprintf(payload, sizeof payload, "page %zu", i);
