@@ -385,17 +385,112 @@ static int node_col(cmark_node *n)
 	return w ? w->col : p ? cmark_node_get_start_column(p) : 1;
 }
 
-static void split_wikilinks(struct md_doc *doc, cmark_node *text)
+/* A wiki link may wrap onto the next line: "[[a|some" SOFTBREAK
+ * "text]] ..." in cmark's tree.  join_wrapped makes such a run one text
+ * node (breaks as "\n") and notes where each joined line starts in the
+ * source, so the links in it are found and reported at their place. */
+#define WRAP_LINES 16
+struct wrap {
+	size_t n;
+	size_t off[WRAP_LINES]; /* where a joined text node starts in the literal */
+	int line[WRAP_LINES], col[WRAP_LINES];
+};
+
+/* 1 when lit has a "[[" that no "]]" after it closes. */
+static int unclosed_wiki(const char *lit)
+{
+	const char *last = NULL;
+	for (const char *o = strstr(lit, "[["); o; o = strstr(o + 1, "[["))
+		last = o;
+	return last && !strstr(last + 2, "]]");
+}
+
+/* Joins text with the soft breaks and text nodes after it, up to the one
+ * that closes its open "[[" (at most WRAP_LINES lines on).  Returns 1
+ * when it did (the joined siblings are buried), 0 when the link does not
+ * close there and nothing changed. */
+static int join_wrapped(struct md_doc *doc, cmark_node *text, struct wrap *w)
+{
+	struct buf b = BUF_INIT;
+	size_t lines = 0;
+	cmark_node *end = NULL;
+	for (cmark_node *s = cmark_node_next(text); s && lines < WRAP_LINES; s = cmark_node_next(s)) {
+		cmark_node_type t = cmark_node_get_type(s);
+		if (t == CMARK_NODE_SOFTBREAK) {
+			lines++;
+			continue;
+		}
+		if (t != CMARK_NODE_TEXT)
+			break;
+		if (strstr(cmark_node_get_literal(s), "]]")) {
+			end = s;
+			break;
+		}
+	}
+	if (!end)
+		return 0;
+	buf_puts(&b, cmark_node_get_literal(text));
+	for (cmark_node *s = cmark_node_next(text), *next; s; s = next) {
+		next = cmark_node_next(s);
+		if (cmark_node_get_type(s) == CMARK_NODE_SOFTBREAK) {
+			buf_putc(&b, '\n');
+		} else {
+			if (w->n < WRAP_LINES && cmark_node_get_start_line(s) > 0) {
+				w->off[w->n] = b.len;
+				w->line[w->n] = cmark_node_get_start_line(s);
+				w->col[w->n++] = cmark_node_get_start_column(s);
+			}
+			buf_puts(&b, cmark_node_get_literal(s));
+		}
+		bury(doc, s);
+		if (s == end)
+			break;
+	}
+	cmark_node_set_literal(text, b.ptr);
+	buf_free(&b);
+	return 1;
+}
+
+/* The source position of byte off of text's literal (w: its joined
+ * lines, or NULL). */
+static void wiki_where(cmark_node *text, const struct wrap *w, size_t off, int *line, int *col)
+{
+	cmark_node *pos = positioned(text);
+	*line = pos ? cmark_node_get_start_line(pos) : 1;
+	/* Inside a table cell only the row's position is known. */
+	*col = pos == text ? cmark_node_get_start_column(text) + (int)off : 1;
+	for (size_t k = 0; w && k < w->n; k++)
+		if (w->off[k] <= off) {
+			*line = w->line[k];
+			*col = w->col[k] + (int)(off - w->off[k]);
+		}
+}
+
+/* The target of a wiki link that wrapped: its line break and the spaces
+ * around it are one space. */
+static char *wiki_target(const char *s, size_t n)
+{
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n') {
+			while (b.len && b.ptr[b.len - 1] == ' ')
+				b.len--;
+			buf_putc(&b, ' ');
+			while (i + 1 < n && (s[i + 1] == ' ' || s[i + 1] == '\t'))
+				i++;
+		} else {
+			buf_putc(&b, s[i]);
+		}
+	}
+	return buf_detach(&b);
+}
+
+static void split_wikilinks(struct md_doc *doc, cmark_node *text, const struct wrap *w)
 {
 	const char *lit = cmark_node_get_literal(text);
 	const char *open = lit ? strstr(lit, "[[") : NULL;
 	if (!open)
 		return;
-	cmark_node *pos = positioned(text);
-	int line = pos ? cmark_node_get_start_line(pos) : 1;
-	/* Inside a table cell only the row's position is known. */
-	int col = pos == text ? cmark_node_get_start_column(text) : 1;
-	int exact = pos == text;
 	const char *p = lit;
 	cmark_node *anchor = text;
 	int changed = 0;
@@ -419,11 +514,13 @@ static void split_wikilinks(struct md_doc *doc, cmark_node *text)
 		}
 		const char *bar = memchr(inner, '|', ilen);
 		size_t tlen = bar ? (size_t)(bar - inner) : ilen;
-		char *target = xstrndup(inner, tlen);
+		char *target = memchr(inner, '\n', tlen) ? wiki_target(inner, tlen) : xstrndup(inner, tlen);
 		cmark_node *link = md_node_new(CMARK_NODE_LINK);
 		cmark_node_set_url(link, target);
 		/* The link's position is where "[[" stands in the source. */
-		cmark_node_set_user_data(link, new_wikipos(doc, line, exact ? col + (int)(open - lit) : col));
+		int line, col;
+		wiki_where(text, w, (size_t)(open - lit), &line, &col);
+		cmark_node_set_user_data(link, new_wikipos(doc, line, col));
 		if (bar && close > bar + 1) {
 			cmark_node *t = md_node_new(CMARK_NODE_TEXT);
 			char *s = xstrndup(bar + 1, (size_t)(close - bar - 1));
@@ -511,8 +608,14 @@ static void expand_wikilinks_in(struct md_doc *doc)
 	size_t n = collect_nodes(doc, CMARK_NODE_TEXT, 0, &texts);
 	for (size_t i = 0; i < n; i++) {
 		const char *lit = cmark_node_get_literal(texts[i]);
-		if (lit && strstr(lit, "[[") && !in_code_or_link(texts[i]))
-			split_wikilinks(doc, texts[i]);
+		/* A node joined into the one before it is buried: no parent. */
+		if (!lit || !strstr(lit, "[[") || !cmark_node_parent(texts[i]) || in_code_or_link(texts[i]))
+			continue;
+		struct wrap w = { 0 };
+		int joined = 0;
+		while (unclosed_wiki(cmark_node_get_literal(texts[i])) && join_wrapped(doc, texts[i], &w))
+			joined = 1;
+		split_wikilinks(doc, texts[i], joined ? &w : NULL);
 	}
 	free(texts);
 }

@@ -136,3 +136,22 @@ contains "its heading id is from the text as written" "$S/public/h.html" '<h2 id
 contains "the table of contents links to that id" "$S/public/h.html" 'href="#about"'
 contains "the heading shows the target's title" "$S/public/h.html" '<a href="u.html">Unit Title</a>'
 contains "another page links to that id" "$S/public/v.html" 'href="h.html#about"'
+
+# A wiki link whose text (or target) wraps onto the next line is a link
+# like any other: resolved, and reported at its "[[" when it is broken.
+site wrap
+page "$S" target.md "Target page"
+page "$S" a.md "A" 'See the [[target|the\n  target page]] and [[Target\npage]] here.\n\n- item [[target|wrapped\n  in a list]] ok'
+run "$S" build
+status_is "wiki links that wrap onto the next line build" "$RC" 0
+contains "a wrapped link's text stays its text" "$S/public/a.html" '<a href="target.html">the
+target page</a>'
+contains "a wrapped target resolves by title" "$S/public/a.html" '<a href="target.html">Target page</a>'
+contains "a wrapped link in a list item resolves" "$S/public/a.html" '<a href="target.html">wrapped
+in a list</a>'
+lacks "no wiki syntax is left in the page" "$S/public/a.html" '[['
+page "$S" b.md "B" 'Fine.\n\n- one\n- [[missing-\n  target|text]] and [[x|a\nb]]'
+run "$S" build
+status_is "a broken wrapped wiki link fails the build" "$RC" 1
+contains "it is reported at its [[" "$ERR" "content/b.md:7:3: error: wiki link [[missing- target]] matches no article"
+contains "the second wrapped link on those lines at its own line:col" "$ERR" "content/b.md:8:21: error: wiki link [[x]] matches no article"

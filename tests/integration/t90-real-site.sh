@@ -33,3 +33,7 @@ for f in $(cd "$REPO/content" && find . -name '*.md' ! -name index.md | sed 's|^
 	grep -q "Referred to by" "$TMP/out/$f.html" || missing="$missing $f"
 done
 [ -z "$missing" ] && ok "every article is linked from at least one other" || not_ok "every article is linked from at least one other" "no backlinks:$missing"
+# Wiki syntax shows only in history pages (their diffs are of the Markdown
+# source): every other page, past versions too, has its links made.
+raw=$(grep -l '\[\[' $(find "$TMP/out" -name '*.html' ! -name '*.history.html') 2>/dev/null | sed "s|$TMP/out/||")
+[ -z "$raw" ] && ok "no page shows unmade wiki links" || not_ok "no page shows unmade wiki links" "$raw"
