@@ -390,10 +390,14 @@ static int node_col(cmark_node *n)
  * node (breaks as "\n") and notes where each joined line starts in the
  * source, so the links in it are found and reported at their place. */
 #define WRAP_LINES 16
+/* At most this many joins, and no join once the text is this long: a
+ * paragraph of wrapped links costs time in proportion to its length. */
+#define WRAP_JOINS 16
+#define WRAP_BYTES 8192
 struct wrap {
 	size_t n;
-	size_t off[WRAP_LINES]; /* where a joined text node starts in the literal */
-	int line[WRAP_LINES], col[WRAP_LINES];
+	size_t off[WRAP_JOINS * WRAP_LINES]; /* where a joined text node starts in the literal */
+	int line[WRAP_JOINS * WRAP_LINES], col[WRAP_JOINS * WRAP_LINES];
 };
 
 /* 1 when lit has a "[[" that no "]]" after it closes. */
@@ -435,7 +439,7 @@ static int join_wrapped(struct md_doc *doc, cmark_node *text, struct wrap *w)
 		if (cmark_node_get_type(s) == CMARK_NODE_SOFTBREAK) {
 			buf_putc(&b, '\n');
 		} else {
-			if (w->n < WRAP_LINES && cmark_node_get_start_line(s) > 0) {
+			if (w->n < WRAP_JOINS * WRAP_LINES && cmark_node_get_start_line(s) > 0) {
 				w->off[w->n] = b.len;
 				w->line[w->n] = cmark_node_get_start_line(s);
 				w->col[w->n++] = cmark_node_get_start_column(s);
@@ -613,8 +617,9 @@ static void expand_wikilinks_in(struct md_doc *doc)
 			continue;
 		struct wrap w = { 0 };
 		int joined = 0;
-		while (unclosed_wiki(cmark_node_get_literal(texts[i])) && join_wrapped(doc, texts[i], &w))
-			joined = 1;
+		while (joined < WRAP_JOINS && strlen(cmark_node_get_literal(texts[i])) < WRAP_BYTES &&
+		       unclosed_wiki(cmark_node_get_literal(texts[i])) && join_wrapped(doc, texts[i], &w))
+			joined++;
 		split_wikilinks(doc, texts[i], joined ? &w : NULL);
 	}
 	free(texts);
