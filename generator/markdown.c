@@ -278,6 +278,9 @@ void md_free(struct md_doc *doc)
 	for (size_t i = 0; i < doc->nwiki; i++)
 		free(doc->wiki[i]);
 	free(doc->wiki);
+	for (size_t i = 0; i < doc->ncell_ext; i++)
+		free(doc->cell_ext[i]);
+	free(doc->cell_ext);
 	if (doc->parser)
 		cmark_parser_free(doc->parser);
 	if (doc->arena)
@@ -728,6 +731,59 @@ static char *label_task_boxes(char *html)
 	return buf_detach(&b);
 }
 
+/* The URL of an external link in a table cell: CELL_MARK, its number,
+ * CELL_MARK ("%02" stays as it is in an href, and no link of the page's
+ * own can have it: a link to a missing file is an error). */
+#define CELL_MARK "%02"
+
+static void mark_cell_external(struct md_doc *doc, cmark_node *link, const char *href)
+{
+	struct buf b = BUF_INIT;
+	put_attr(&b, href);
+	doc->cell_ext = xrealloc(doc->cell_ext, (doc->ncell_ext + 1) * sizeof *doc->cell_ext);
+	doc->cell_ext[doc->ncell_ext] = buf_detach(&b);
+	buf_puts(&b, CELL_MARK);
+	buf_put_dec(&b, doc->ncell_ext++);
+	buf_puts(&b, CELL_MARK);
+	cmark_node_set_url(link, b.ptr);
+	buf_free(&b);
+}
+
+/* Gives each marked link in html (render_html's, taken) its href, the
+ * external class and rel, and the hidden words the other external links
+ * end with. */
+static char *finish_cell_links(const struct md_doc *doc, char *html)
+{
+	static const char open[] = "<a href=\"" CELL_MARK;
+	if (!doc->ncell_ext || !strstr(html, open))
+		return html;
+	struct buf b = BUF_INIT;
+	const char *r = html, *p;
+	while ((p = strstr(r, open))) {
+		const char *d = p + strlen(open), *e = d;
+		size_t i = 0;
+		while (*e >= '0' && *e <= '9' && e - d < 9)
+			i = i * 10 + (size_t)(*e++ - '0');
+		const char *end = e > d && !strncmp(e, CELL_MARK "\"", strlen(CELL_MARK) + 1) ? strstr(e, "</a>") : NULL;
+		if (i >= doc->ncell_ext || !end) {
+			buf_put(&b, r, (size_t)(d - r));
+			r = d;
+			continue;
+		}
+		buf_put(&b, r, (size_t)(p - r));
+		buf_puts(&b, "<a href=\"");
+		buf_puts(&b, doc->cell_ext[i]);
+		buf_puts(&b, "\" class=\"external\" rel=\"noopener\"");
+		e += strlen(CELL_MARK) + 1;
+		buf_put(&b, e, (size_t)(end - e));
+		buf_puts(&b, "<span class=\"visually-hidden\"> (external link)</span>");
+		r = end;
+	}
+	buf_puts(&b, r);
+	free(html);
+	return buf_detach(&b);
+}
+
 /* Rewrites link as the resolver's answer res says (and frees it). */
 static void apply_link(struct md_doc *doc, cmark_node *link, struct md_link_result *res)
 {
@@ -767,8 +823,9 @@ static void apply_link(struct md_doc *doc, cmark_node *link, struct md_link_resu
 		cmark_node *ci = md_node_new(CMARK_NODE_CUSTOM_INLINE);
 		cmark_node_set_on_enter(ci, open.ptr);
 		cmark_node_set_on_exit(ci, "<span class=\"visually-hidden\"> (external link)</span></a>");
-		/* Some containers (table cells) refuse custom inlines; there the
-		 * link stays a plain link rather than losing its text. */
+		/* Table cells refuse custom inlines: there the link stays a
+		 * plain one, its URL a mark that render_doc makes the same
+		 * opening tag of. */
 		if (cmark_node_insert_before(link, ci)) {
 			cmark_node *c;
 			while ((c = cmark_node_first_child(link))) {
@@ -778,8 +835,7 @@ static void apply_link(struct md_doc *doc, cmark_node *link, struct md_link_resu
 			bury(doc, link);
 		} else {
 			cmark_node_free(ci);
-			if (res->href)
-				cmark_node_set_url(link, res->href);
+			mark_cell_external(doc, link, res->href ? res->href : url);
 		}
 		buf_free(&open);
 	} else if (res->href) {
@@ -836,8 +892,8 @@ static void render_doc(struct md_doc *doc, struct heading *hs, size_t nh, char *
 		plain_text(doc->root, &b);
 		*text = buf_detach_fit(&b);
 	}
-	*html = str_fit(label_task_boxes(render_html(doc->root, parse_options(doc->unsafe_html),
-							   cmark_parser_get_syntax_extensions(doc->parser))));
+	*html = str_fit(finish_cell_links(doc, label_task_boxes(render_html(doc->root, parse_options(doc->unsafe_html),
+									      cmark_parser_get_syntax_extensions(doc->parser)))));
 }
 
 /* A heading's id comes from its text as written, as the table of

@@ -30,6 +30,9 @@ struct md_doc {
 	size_t ngrave, capgrave;
 	struct wikipos **wiki;  /* positions of wiki links (user data) */
 	size_t nwiki, capwiki;
+	char **cell_ext;        /* external links in table cells: their escaped
+				   href, for render_doc to mark (see apply_link) */
+	size_t ncell_ext;
 };
 
 /* What a resolver says about one link. */

@@ -112,12 +112,19 @@ page "$S" taken.md "Taken"; page "$S" new.md "New"
 run "$S" build
 contains "with base_url a sitemap is written" "$S/public/sitemap.xml" "<loc>https://intranet.example/guide/new.html</loc>"
 
-# Links inside table cells keep their text (cmark-gfm cells refuse custom nodes).
+# Links inside table cells keep their text (cmark-gfm cells refuse custom
+# nodes), and an external one is marked as it is anywhere else.
 site tbl
-printf -- '---\ntitle: T\n---\n| a | b |\n|---|---|\n| [ext](https://x.example) | [[u]] |\n' > "$S/content/t.md"
+printf -- '---\ntitle: T\n---\n| a | b |\n|---|---|\n| [ext](https://x.example/?a=1&b=2 "T") | [[u]] |\n| <https://y.example> | **[z](https://z.example)** |\n' > "$S/content/t.md"
 page "$S" u.md "U"
 run "$S" build
-contains "an external link in a table cell keeps its text" "$S/public/t.html" '<td><a href="https://x.example">ext</a></td>'
+contains "an external link in a table cell keeps its text, with the external class, rel and marker" "$S/public/t.html" \
+	'<td><a href="https://x.example/?a=1&amp;b=2" class="external" rel="noopener" title="T">ext<span class="visually-hidden"> (external link)</span></a></td>'
+contains "an autolink in a table cell is marked external" "$S/public/t.html" \
+	'<td><a href="https://y.example" class="external" rel="noopener">https://y.example<span class="visually-hidden"> (external link)</span></a></td>'
+contains "an external link in bold in a table cell is marked" "$S/public/t.html" \
+	'<strong><a href="https://z.example" class="external" rel="noopener">z<span class="visually-hidden"> (external link)</span></a></strong>'
+lacks "no cell link keeps quire's mark" "$S/public/t.html" '%02'
 contains "a wiki link in a table cell resolves" "$S/public/t.html" '<td><a href="u.html">U</a></td>'
 printf -- '---\ntitle: T\n---\nIntro\n\n| a | b |\n|---|---|\n| x | [[nope]] |\n' > "$S/content/t.md"
 run "$S" build
