@@ -1881,7 +1881,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 				  .cache = r.cache, .link_env = r.env, .page_env = r.page_env,
 				  .env_pages = r.env_pages,
 				  .out = out_open ? &out : NULL, .d = d, .jobs = r.jobs,
-				  .extra_head = o->extra_head, .stop = o->stop,
+				  .extra_head = o->extra_head, .root_url = o->root_url, .stop = o->stop,
 				  .timings = r.timings, .render_key = rkey, .fp_build_id = uses_bid,
 				  .load_html = load_html, .load_ctx = &r,
 				  .html_plain = !(r.hooks && hooks_has_filter(r.hooks)) };

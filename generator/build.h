@@ -25,6 +25,8 @@ struct build_opts {
 	int force;             /* replace a non-empty OUT quire did not make */
 	const char *bundle;    /* also write the site as this zip, or NULL */
 	const char *extra_head;/* HTML added to every page's <head> (serve) */
+	const char *root_url;  /* where the site's root is served, for the 404
+				  page (serve: "/"); NULL: base_url's path */
 	volatile sig_atomic_t *stop; /* set by a signal handler: abandon the build */
 	struct build_cache *cache;   /* NULL, or kept by the caller across builds */
 	void **keep;           /* non-NULL: the run's memory is handed over here,

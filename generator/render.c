@@ -460,6 +460,45 @@ static json_t *base_ctx(const struct render_env *e, const char *out, const char 
 	return c;
 }
 
+/* The path of base_url ("https://host/guide" → "/guide/"), or NULL. */
+static char *base_path(const char *base_url)
+{
+	if (!base_url || !*base_url)
+		return NULL;
+	const char *p = strstr(base_url, "://");
+	p = p ? strchr(p + 3, '/') : base_url[0] == '/' ? base_url : NULL;
+	size_t n = p ? strcspn(p, "?#") : 0;
+	while (n && p[n - 1] == '/')
+		n--;
+	return xasprintf("%.*s/", (int)n, p ? p : "");
+}
+
+/* A web server shows the 404 page at the address that was not found,
+ * at any depth: its links (root-relative, as it lies at the top) are
+ * made to start at the site's root when that is known. */
+static void root_absolute(const struct render_env *e, json_t *c)
+{
+	char *root = e->root_url ? xstrdup(e->root_url) : base_path(e->site->cfg.base_url);
+	if (!root)
+		return;
+	const char *k;
+	json_t *v;
+	json_object_foreach(c, k, v) {
+		size_t n = strlen(k);
+		if (json_is_string(v) && (!strcmp(k, "root") || (n > 4 && !strcmp(k + n - 4, "_url"))))
+			set_own(c, k, xstrcat(root, json_string_value(v)));
+	}
+	/* The navigation is shared with the other top-level pages. */
+	json_t *nav = json_deep_copy(json_object_get(c, "nav"));
+	size_t i;
+	json_array_foreach(nav, i, v)
+		if (json_is_string(json_object_get(v, "url")))
+			set_own(v, "url", xstrcat(root, json_string_value(json_object_get(v, "url"))));
+	if (nav)
+		json_object_set_new(c, "nav", nav);
+	free(root);
+}
+
 static json_t *breadcrumbs(const struct render_env *e, const char *from, int i)
 {
 	const struct site *s = e->site;
@@ -2327,6 +2366,7 @@ static void render_search(struct render_env *e)
 	emit(e, "search.html", "search", c);
 	json_decref(c);
 	c = base_ctx(e, "404.html", "Page not found");
+	root_absolute(e, c);
 	emit(e, "404.html", "404", c);
 	json_decref(c);
 	if (!e->out)

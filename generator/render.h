@@ -29,6 +29,7 @@ struct render_env {
 	struct diag *d;
 	int jobs;
 	const char *extra_head; /* raw HTML for <head>, e.g. serve's reload script */
+	const char *root_url;   /* see build_opts.root_url */
 	const char *build_id;   /* changes whenever any output may change */
 	struct cache *cache;    /* NULL: render past versions and diffs afresh */
 	struct cache_key link_env; /* what links in Markdown resolve against */

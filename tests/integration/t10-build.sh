@@ -17,6 +17,7 @@ check "the home page is index.html" test -f "$O/index.html"
 check "a folder without index.md gets a generated section page" test -f "$O/rights/index.html"
 check "nested folders get section pages too" test -f "$O/other/deep/index.html"
 check "the 404 page is written" test -f "$O/404.html"
+contains "without base_url the 404 page links relatively (it lies at the top)" "$O/404.html" 'href="assets/style.css"'
 check "search page and index are written" test -f "$O/search.html" -a -f "$O/search-index.js"
 check "theme assets are copied" test -f "$O/assets/style.css"
 check "non-Markdown files in content/ are copied as assets" test -f "$O/rights/form.pdf"

@@ -111,6 +111,11 @@ printf 'title: T\nbase_url: https://intranet.example/guide/\n' > "$S/site.yml"
 page "$S" taken.md "Taken"; page "$S" new.md "New"
 run "$S" build
 contains "with base_url a sitemap is written" "$S/public/sitemap.xml" "<loc>https://intranet.example/guide/new.html</loc>"
+# A server shows 404.html at any depth: with base_url its links start at
+# the site's root (base_url's path), so they lead home from anywhere.
+contains "with base_url the 404 page's stylesheet is linked from the site's root" "$S/public/404.html" 'href="/guide/assets/style.css"'
+contains "with base_url the 404 page's home link is from the site's root" "$S/public/404.html" 'href="/guide/index.html"'
+lacks "other pages still link relatively" "$S/public/new.html" 'href="/guide/'
 
 # Links inside table cells keep their text (cmark-gfm cells refuse custom
 # nodes), and an external one is marked as it is anywhere else.

@@ -120,6 +120,10 @@ s=$(get /guide)
 check "folder without slash redirects to the folder" sh -c "[ '$s' = 301 ] && [ \"\$(tr -d '\r' <'$T/head' | sed -n 's/^location: //Ip')\" = /guide/ ]"
 s=$(get /no-such-page.html)
 check "missing page is 404 with the site's 404 page" sh -c "[ '$s' = 404 ] && grep -qi '<html' '$T/body'"
+# Shown at a deeper address, the 404 page's links must still lead home.
+s=$(get /guide/deeper/no-such-page.html)
+check "a missing page in a folder gets the 404 page with links from the site's root" \
+	sh -c "[ '$s' = 404 ] && grep -q 'href=\"/assets/style.css\"' '$T/body' && grep -q 'href=\"/index.html\"' '$T/body' && grep -q 'href=\"/guide/index.html\"' '$T/body'"
 s=$(get /guide/alpha.html -I)
 check "HEAD is answered" [ "$s" = 200 ]
 s=$(get /guide/alpha.html -X POST -d x=1)
