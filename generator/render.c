@@ -1528,13 +1528,19 @@ static void render_revision(struct render_env *e, int i, const struct hist_file 
 			free(o);
 			break;
 		}
+	int newest = 1;
 	for (size_t j = k; j-- > 0;)
 		if (hf->revs[j].change != HIST_DELETED) {
 			char *o = rev_out(p, hf->revs[j].id);
 			set_own(banner, "newer_url", site_rel_url(out, o));
 			free(o);
+			newest = 0;
 			break;
 		}
+	/* The newest version of an article as committed is today's guidance:
+	 * its banner says so rather than warn (page_fp covers the state). */
+	json_object_set_new(banner, "latest",
+			    json_boolean(newest && e->state_of && e->state_of[i] == HIST_CLEAN));
 	json_object_set_new(c, "revision", banner);
 	json_object_set_new(c, "is_revision", json_true());
 	emit_fp(e, out, "revision", c, fp);

@@ -36,6 +36,10 @@ contains "a past version shows the text as it was then" "$R" "Employers may moni
 contains "a past version carries the banner" "$R" "This is a past version from <time datetime=\"2026-03-03T10:00:00+00:00\">3 March 2026</time>"
 contains "a past version links to the current guidance" "$R" 'href="privacy.html">Read the current guidance'
 contains "the oldest version links to the newer one" "$R" "Newer version"
+second=$(git -C "$S" rev-list -n 1 HEAD -- content/guide/privacy.md | cut -c1-10)
+contains "the newest version of an article as committed says it is the current one" "$S/public/guide/privacy.rev-$second.html" \
+	"This is the current version, from <time datetime=\"2026-04-20T09:30:00+01:00\">20 April 2026</time>"
+lacks "and does not say it may no longer be correct" "$S/public/guide/privacy.rev-$second.html" "may no longer be correct"
 contains "recent changes groups by day" "$S/public/changes.html" "<h2>21 April 2026</h2>"
 contains "the Atom feed lists a change" "$S/public/changes.xml" "<title>Privacy at work: Clarify what may be monitored</title>"
 
@@ -57,6 +61,8 @@ page "$S" guide/fresh.md "Fresh" "Not committed."
 run "$S" build
 contains "an article with uncommitted changes says so" "$S/public/guide/monitoring.html" "changes that are not committed"
 contains "a new untracked article builds without history" "$S/public/guide/fresh.html" "not yet committed"
+newest=$(git -C "$S" rev-list -n 1 HEAD -- content/guide/monitoring.md | cut -c1-10)
+contains "with uncommitted changes the newest committed version is a past one again" "$S/public/guide/monitoring.rev-$newest.html" "This is a past version from"
 check "an untracked article has no history page" test ! -f "$S/public/guide/fresh.history.html"
 git -C "$S" checkout -q -- . ; rm -f "$S/content/guide/fresh.md"
 
