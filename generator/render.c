@@ -2251,7 +2251,7 @@ static void search_key(void *ctx, size_t i)
 	struct search_job *j = ctx;
 	const struct page *p = j->e->site->pages[i];
 	struct cache_keybuf kb;
-	cache_key_begin(j->e->cache, &kb, "search-page-3");
+	cache_key_begin(j->e->cache, &kb, "search-page-4");
 	cache_key_bytes(&kb, p->data_fp, sizeof p->data_fp);
 	cache_key_bytes(&kb, p->html_fp, sizeof p->html_fp);
 	key_headings(&kb, j->e, p);
@@ -2294,7 +2294,7 @@ static char *search_batch_of(const struct render_env *e, const struct cache_key 
 {
 	const struct site *s = e->site;
 	struct cache_keybuf kb;
-	cache_key_begin(e->cache, &kb, "search-batch-3");
+	cache_key_begin(e->cache, &kb, "search-batch-4");
 	cache_key_int(&kb, (long long)n);
 	for (size_t k = at; k < at + n; k++) {
 		/* the page's title is in its key; its section's, in that

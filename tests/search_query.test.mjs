@@ -98,6 +98,22 @@ test('accented words and upper case match', async () => {
   assert.deepEqual(urls(await Q.query('CAFÉ')), ['policy/café.html']);
 });
 
+test('accents are folded away in Latin letters, as readers type them', async () => {
+  const { Q } = engine();
+  assert.deepEqual(urls(await Q.query('barbulescu')), ['law/barbulescu.html']);
+  assert.deepEqual(urls(await Q.query('Bărbulescu')), ['law/barbulescu.html']);
+  // the page has "résumé" decomposed (e + U+0301)
+  assert.deepEqual(urls(await Q.query('résumé ')), ['law/barbulescu.html']);
+  assert.deepEqual(urls(await Q.query('resume ')), ['law/barbulescu.html']);
+  assert.deepEqual(urls(await Q.query('cafe')), ['policy/café.html']);
+  // a Cyrillic letter keeps its mark: йод is found, иод is not
+  assert.deepEqual(urls(await Q.query('йод')), ['law/barbulescu.html']);
+  assert.deepEqual(urls(await Q.query('иод ')), []);
+  const res = await Q.query('barbulescu ');
+  const marked = Array.from(Q.highlight('Bărbulescu v Romania', res.stems)).filter((p) => p[1]).map((p) => p[0]);
+  assert.deepEqual(marked, ['Bărbulescu']);
+});
+
 test('a title with markup comes back as the same text', async () => {
   const { Q } = engine();
   const res = await Q.query('alert');

@@ -126,9 +126,15 @@
     return m;
   }
 
+  /* Accents off Latin letters, as the index has them (search.c's FOLD):
+   * "Bărbulescu" is "Barbulescu"; other scripts' letters stay. */
+  function fold(s) {
+    return s.normalize('NFD').replace(/([A-Za-z])[\u0300-\u036f]+/g, '$1').normalize('NFC');
+  }
+  Q.fold = fold;
   /* Lower-cased words of s minus stop words. */
   Q.tokenise = function (s) {
-    return (s.toLowerCase().match(WORD) || []).filter(function (w) { return !idx.stop.has(w); });
+    return (fold(s).toLowerCase().match(WORD) || []).filter(function (w) { return !idx.stop.has(w); });
   };
   Q.doc = function (d) {
     var r = idx.raw.docs, f = r[4 * d + 1];
@@ -206,7 +212,7 @@
    * whose stem is in stems. */
   Q.highlight = function (text, stems) {
     return text.split(SPLIT).filter(function (p) { return p; }).map(function (p) {
-      return [p, SPLIT.test(p) && stems.has(vocab.get(p.toLowerCase()))];
+      return [p, SPLIT.test(p) && stems.has(vocab.get(fold(p).toLowerCase()))];
     });
   };
 
