@@ -704,23 +704,27 @@ static void rewrite_heading(struct md_doc *doc, cmark_node *h, const char *bare_
 }
 
 /* cmark-gfm writes task-list boxes without a label; screen readers then
- * announce an unnamed checkbox.  Name each by its state. */
-static char *label_task_boxes(char *html)
+ * announce an unnamed checkbox: each is named by its state.  A table
+ * scrolls sideways on a narrow screen: it takes the keyboard's focus, so
+ * it can be scrolled without a mouse. */
+static char *finish_boxes_and_tables(char *html)
 {
 	static const char *const from[] = { "<input type=\"checkbox\" checked=\"\" disabled=\"\" />",
-					    "<input type=\"checkbox\" disabled=\"\" />" };
+					    "<input type=\"checkbox\" disabled=\"\" />", "<table>" };
 	static const char *const to[] = { "<input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"Done\" />",
-					  "<input type=\"checkbox\" disabled=\"\" aria-label=\"Not done\" />" };
-	if (!strstr(html, "type=\"checkbox\""))
+					  "<input type=\"checkbox\" disabled=\"\" aria-label=\"Not done\" />",
+					  "<table tabindex=\"0\">" };
+	enum { N = sizeof from / sizeof *from };
+	if (!strstr(html, "type=\"checkbox\"") && !strstr(html, "<table>"))
 		return html;
 	struct buf b = BUF_INIT;
 	const char *p = html;
 	while (*p) {
 		size_t k = 0;
-		for (; k < 2; k++)
-			if (!strncmp(p, from[k], strlen(from[k])))
+		for (; k < N; k++)
+			if (*p == '<' && !strncmp(p, from[k], strlen(from[k])))
 				break;
-		if (k < 2) {
+		if (k < N) {
 			buf_puts(&b, to[k]);
 			p += strlen(from[k]);
 		} else {
@@ -892,7 +896,7 @@ static void render_doc(struct md_doc *doc, struct heading *hs, size_t nh, char *
 		plain_text(doc->root, &b);
 		*text = buf_detach_fit(&b);
 	}
-	*html = str_fit(finish_cell_links(doc, label_task_boxes(render_html(doc->root, parse_options(doc->unsafe_html),
+	*html = str_fit(finish_cell_links(doc, finish_boxes_and_tables(render_html(doc->root, parse_options(doc->unsafe_html),
 									      cmark_parser_get_syntax_extensions(doc->parser)))));
 }
 

@@ -22,7 +22,7 @@ check "search page and index are written" test -f "$O/search.html" -a -f "$O/sea
 check "theme assets are copied" test -f "$O/assets/style.css"
 check "non-Markdown files in content/ are copied as assets" test -f "$O/rights/form.pdf"
 contains "links to .md sources become relative .html links" "$O/rights/privacy.html" 'href="speech.html"'
-contains "GFM tables render" "$O/rights/privacy.html" "<table>"
+contains "GFM tables render, focusable so that a table wider than the screen scrolls from the keyboard" "$O/rights/privacy.html" "<table tabindex=\"0\">"
 contains "strikethrough renders" "$O/rights/privacy.html" "<del>gone</del>"
 contains "autolinks render as external links" "$O/rights/privacy.html" 'href="https://example.org" class="external" rel="noopener"'
 contains "headings get stable ids" "$O/rights/privacy.html" '<h2 id="first">'
