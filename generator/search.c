@@ -29,9 +29,11 @@
 #include "arena.h"
 #include "par.h"
 
-/* Weights: any title hit outranks any heading hit, which outranks summary,
- * which outranks body text (body counts 1..3 by frequency). */
-enum { W_TITLE = 16, W_HEAD = 8, W_SUMMARY = 4 };
+/* Weights: any title hit outranks any summary hit (the editor's words for
+ * what the whole page is about), which outranks a heading (one section's
+ * subject: a glossary has a heading per term), which outranks body text
+ * (body counts 1..3 by frequency). */
+enum { W_TITLE = 16, W_SUMMARY = 8, W_HEAD = 4 };
 enum { F_TITLE, F_HEAD, F_SUMMARY, F_BODY };
 
 #define MAX_WORD_BYTES 64 /* longer "words" are hashes, URLs, noise */
