@@ -114,6 +114,14 @@ test('accents are folded away in Latin letters, as readers type them', async () 
   assert.deepEqual(marked, ['Bărbulescu']);
 });
 
+test('a word in the summary outranks the same word in a heading', async () => {
+  const { Q } = engine();
+  // barbulescu's summary is "A Grand Chamber judgment."; the glossary has
+  // headings "Grand Chamber" and "Judgment"
+  assert.deepEqual(urls(await Q.query('judgment ')), ['law/barbulescu.html', 'law/glossary.html']);
+  assert.deepEqual(urls(await Q.query('grand chamber ')), ['law/barbulescu.html', 'law/glossary.html']);
+});
+
 test('a title with markup comes back as the same text', async () => {
   const { Q } = engine();
   const res = await Q.query('alert');

@@ -117,6 +117,8 @@ static const char *const FIXTURE[][6] = {
 	 * that is not folded */
 	{ "law/barbulescu.html", "B\xC4\x83rbulescu v Romania", "Law", "A Grand Chamber judgment.", "",
 	  "Decomposed: re\xCC\x81sume\xCC\x81. Cyrillic: \xD0\xB9\xD0\xBE\xD0\xB4." },
+	/* a heading per term, as a glossary has */
+	{ "law/glossary.html", "Glossary", "Law", "Terms used.", "Grand Chamber\nJudgment", "Words." },
 };
 #define NFIXTURE (sizeof FIXTURE / sizeof FIXTURE[0])
 
