@@ -685,7 +685,9 @@ static void rewrite_heading(struct md_doc *doc, cmark_node *h, const char *bare_
 	buf_puts(&open, "\">");
 	buf_puts(&close, "<a class=\"heading-anchor\" href=\"#");
 	put_attr(&close, id);
-	buf_puts(&close, "\" aria-label=\"Link to this section\">#</a></h");
+	/* Hidden from screen readers and the tab order: inside the heading,
+	 * a label would become part of the heading's name. */
+	buf_puts(&close, "\" aria-hidden=\"true\" tabindex=\"-1\" title=\"Link to this section\">#</a></h");
 	buf_put_dec(&close, (unsigned long long)level);
 	buf_putc(&close, '>');
 	cmark_node *cb = md_node_new(CMARK_NODE_CUSTOM_BLOCK);

@@ -20,6 +20,7 @@ contains "links in code blocks are left alone" "$B" "[x](nowhere.md)"
 contains "external links get rel=noopener and a marker" "$B" 'class="external" rel="noopener">ext<span class="visually-hidden"> (external link)</span>'
 contains "repeated headings get -2 ids" "$C" 'id="costs-2"'
 contains "headings carry a permalink" "$C" 'class="heading-anchor" href="#costs"'
+contains "which screen readers do not read as part of the heading's name" "$C" 'href="#costs" aria-hidden="true" tabindex="-1"'
 contains "an article with three headings has a table of contents" "$C" 'class="toc"'
 lacks "an article with fewer headings has none" "$B" 'class="toc"'
 contains "backlinks list the linking article" "$C" "Referred to by"
