@@ -110,6 +110,18 @@ describe('the print handbook, print.html', { concurrency: false }, () => {
     await page.context().close();
   });
 
+  it('an article prints without the lists of other pages and the history link', STEP, async (t) => {
+    if (!built) return t.skip('print.html is not in the build yet');
+    const page = await open('confidentiality/duty-of-confidentiality.html');
+    for (const sel of ['.backlinks', '.related', '.history-link'])
+      assert.ok(await page.locator(sel).count() > 0 && await page.locator(sel).first().isVisible(), `${sel} shows on screen`);
+    await page.emulateMedia({ media: 'print' });
+    for (const sel of ['.backlinks', '.related', '.history-link'])
+      assert.ok(!(await page.locator(sel).first().isVisible()), `${sel} is hidden in print`);
+    assert.ok(await page.locator('.content').isVisible(), 'the article\'s text prints');
+    await page.context().close();
+  });
+
   it('has no serious or critical axe-core violations', STEP, async (t) => {
     if (!built) return t.skip('print.html is not in the build yet');
     const page = await open('print.html');

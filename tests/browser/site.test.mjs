@@ -146,6 +146,21 @@ describe('the built site, opened from file:// in Chromium', { concurrency: false
     await closePage(page);
   });
 
+  it('a search for a word too common to index says so, and an accent-free spelling finds the accented one', STEP, async () => {
+    const page = await openPage();
+    await page.goto(siteUrl('search.html', '?q=the'));
+    const status = page.locator('#search-results .search-status');
+    await status.waitFor();
+    assert.match(await status.innerText(), /too common to search for/);
+    await page.goto(siteUrl('search.html', '?q=Barbulescu'));
+    const first = page.locator('#search-results ol a').first();
+    await first.waitFor();
+    await Promise.all([page.waitForURL((u) => !u.href.includes('search.html')), first.click()]);
+    assert.ok((await page.locator('main').innerText()).includes('Bărbulescu'),
+      'the first result for Barbulescu is a page that names Bărbulescu');
+    await closePage(page);
+  });
+
   it('has no serious or critical axe-core violations (dark mode: contrast only)', { timeout: 60000 }, async () => {
     assert.ok(article?.history, 'an article and its history were reached');
     const hist = article.history;

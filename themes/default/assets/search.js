@@ -246,6 +246,10 @@
       var n = res.results.length;
       box.textContent = '';
       box.appendChild(status);
+      if (!n && !res.words.length && res.query.trim()) {
+        status.textContent = '\u201c' + res.query.trim() + '\u201d has only words too common to search for (such as \u201cthe\u201d or \u201cand\u201d): add a more specific one.';
+        return;
+      }
       if (!n) { status.textContent = 'No results for \u201c' + res.query.trim() + '\u201d.'; return; }
       status.textContent = n + (n === 1 ? ' result' : ' results') + ' for \u201c' + res.query.trim() + '\u201d';
       box.appendChild(list);
