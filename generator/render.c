@@ -2107,15 +2107,34 @@ static void render_tags(struct render_env *e)
 	free(page);
 }
 
+/* A title as an index files it: "The policing example" under P, "A
+ * manager's checklist" under M. */
+static const char *filing_title(const char *t)
+{
+	static const char *const lead[] = { "the ", "a ", "an " };
+	for (size_t k = 0; k < sizeof lead / sizeof *lead; k++) {
+		size_t n = strlen(lead[k]);
+		if (!strncasecmp(t, lead[k], n)) {
+			const char *r = t + n + strspn(t + n, " ");
+			if (*r)
+				return r;
+		}
+	}
+	return t;
+}
+
 static void render_az(struct render_env *e)
 {
 	const struct site *s = e->site;
 	int *v = xcalloc(s->npages + 1, sizeof *v);
+	const char **filing = xcalloc(s->npages + 1, sizeof *filing);
 	size_t n = 0;
-	for (size_t i = 0; i < s->npages; i++)
+	for (size_t i = 0; i < s->npages; i++) {
+		filing[i] = filing_title(e->shape->title[i]);
 		if (s->pages[i]->kind == PAGE_ARTICLE || s->pages[i]->kind == PAGE_ADDED)
 			v[n++] = (int)i;
-	struct order ord = { s, e->shape->title };
+	}
+	struct order ord = { s, filing };
 	if (n)
 		qsort_r(v, n, sizeof *v, cmp_title, &ord);
 	const char *out = "a-z.html";
@@ -2124,13 +2143,14 @@ static void render_az(struct render_env *e)
 	if (reuse_refs(e, out, "az", c, v, n, &fp)) {
 		json_decref(c);
 		free(v);
+		free(filing);
 		return;
 	}
 	json_t *letters = json_array();
 	json_t *cur = NULL;
 	char last = 0;
 	for (size_t k = 0; k < n; k++) {
-		unsigned char f = (unsigned char)page_title(s->pages[v[k]])[0];
+		unsigned char f = (unsigned char)filing[v[k]][0];
 		char L = isalpha(f) ? (char)toupper(f) : '#';
 		if (!cur || L != last) {
 			cur = json_object();
@@ -2147,6 +2167,7 @@ static void render_az(struct render_env *e)
 	emit_fp(e, out, "az", c, fingerprinting(e) ? &fp : NULL);
 	json_decref(c);
 	free(v);
+	free(filing);
 }
 
 static void render_redirect(struct render_env *e, const char *from_out, const char *to_out, const char *title)

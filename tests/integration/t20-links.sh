@@ -36,6 +36,19 @@ contains "the A-Z index lists every article" "$S/public/a-z.html" "Court orders"
 contains "the home page presents the sections" "$S/public/index.html" 'class="guide"'
 contains "no base_url: sitemap is skipped with a warning" "$ERR" "warning: no 'base_url'"
 
+# The A-Z files a title under its first word after "The", "A" or "An".
+site az
+page "$S" p.md "The policing example"
+page "$S" m.md "A managers checklist"
+page "$S" n.md "Notice periods"
+page "$S" t.md "Theft"
+run "$S" build
+got=$(grep -o 'id="letter-[a-z]"\|>[A-Z][^<]*</a></li>' "$S/public/a-z.html" | sed 's/id="letter-\(.\)"/[\1]/; s/^>//; s/<.*//' | tr '\n' ',')
+case $got in
+*"[m],A managers checklist,[n],Notice periods,[p],The policing example,[t],Theft,"*) ok "the A-Z files 'The policing example' under P and 'A manager's checklist' under M" ;;
+*) not_ok "the A-Z files 'The policing example' under P and 'A manager's checklist' under M" "got: $got" ;;
+esac
+
 # Related guidance: most tags shared first, then by title (not by file).
 site rel
 printf -- '---\ntitle: Home page\ntags: [a, b]\n---\nText.\n' > "$S/content/home-page.md"
