@@ -60,7 +60,9 @@ void feeds_atom(const struct site *s, struct output *out, struct diag *d,
 	if (*base) {
 		buf_puts(&b, "  <link rel=\"alternate\" href=\"");
 		xml_text(&b, base);
-		buf_puts(&b, "/changes.html\"/>\n");
+		buf_puts(&b, "/changes.html\"/>\n  <link rel=\"self\" href=\"");
+		xml_text(&b, base);
+		buf_puts(&b, "/changes.xml\"/>\n");
 	}
 	for (size_t k = 0; k < n; k++) {
 		const struct page *p = s->pages[ch[k].page];

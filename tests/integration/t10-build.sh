@@ -20,6 +20,8 @@ check "the 404 page is written" test -f "$O/404.html"
 contains "without base_url the 404 page links relatively (it lies at the top)" "$O/404.html" 'href="assets/style.css"'
 check "search page and index are written" test -f "$O/search.html" -a -f "$O/search-index.js"
 check "theme assets are copied" test -f "$O/assets/style.css"
+contains "pages name the theme's icon, so no browser asks for /favicon.ico" "$O/other/deep/leaf.html" '<link rel="icon" href="../../assets/favicon.svg" type="image/svg+xml">'
+check "and the icon is written" test -f "$O/assets/favicon.svg"
 check "non-Markdown files in content/ are copied as assets" test -f "$O/rights/form.pdf"
 contains "links to .md sources become relative .html links" "$O/rights/privacy.html" 'href="speech.html"'
 contains "GFM tables render, focusable so that a table wider than the screen scrolls from the keyboard" "$O/rights/privacy.html" "<table tabindex=\"0\">"

@@ -125,6 +125,7 @@ printf 'title: T\nbase_url: https://intranet.example/guide/\n' > "$S/site.yml"
 page "$S" taken.md "Taken"; page "$S" new.md "New"
 run "$S" build
 contains "with base_url a sitemap is written" "$S/public/sitemap.xml" "<loc>https://intranet.example/guide/new.html</loc>"
+contains "with base_url the Atom feed names its own address (rel=self)" "$S/public/changes.xml" '<link rel="self" href="https://intranet.example/guide/changes.xml"/>'
 # A server shows 404.html at any depth: with base_url its links start at
 # the site's root (base_url's path), so they lead home from anywhere.
 contains "with base_url the 404 page's stylesheet is linked from the site's root" "$S/public/404.html" 'href="/guide/assets/style.css"'
