@@ -271,3 +271,22 @@ import pathlib, sys
 for f in pathlib.Path(sys.argv[1]).rglob('*.html'):
     f.read_bytes().decode('utf-8')
 " "$S/public"
+
+# A commit message's body reads as paragraphs: git's wrapped lines are
+# joined, a list keeps its lines.
+site msg
+git -C "$S" init -q -b main
+page "$S" a.md "Alpha" "Text."
+commit "2026-02-01T00:00:00Z" "X Y" "Add alpha
+
+This paragraph was wrapped
+by the editor at seventy-two columns.
+
+Changes:
+- one
+- two"
+run "$S" build
+contains "a wrapped paragraph of a commit message is one line" "$S/public/a.history.html" '<p>This paragraph was wrapped by the editor at seventy-two columns.</p>'
+contains "a list in a commit message keeps its lines" "$S/public/a.history.html" '<p class="lines">Changes:
+- one
+- two</p>'
