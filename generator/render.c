@@ -854,6 +854,22 @@ static struct cache_key page_inputs(const struct render_env *e, int i, const cha
 	return cache_key_end(&kb);
 }
 
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+/* 1 when p's text links to each of the n pages v (a section page that
+ * introduces every article itself need not list them again). */
+static int links_every(const struct page *p, const int *v, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (!p->nlinks_to || !bsearch(&v[k], p->links_to, p->nlinks_to, sizeof *v, cmp_int))
+			return 0;
+	return n > 0;
+}
+
 /* The context of an article, section, home or added page; `from` is the
  * file being written (a past version passes its own). */
 static json_t *page_ctx(const struct render_env *e, int i, const char *from, const char *html)
@@ -881,6 +897,7 @@ static json_t *page_ctx(const struct render_env *e, int i, const char *from, con
 		json_object_set_new(c, "next", page_ref(s, from, sh->next[i]));
 	if (p->kind == PAGE_SECTION || p->kind == PAGE_HOME) {
 		json_object_set_new(c, "pages", refs(s, from, sh->kids[i].v, sh->kids[i].n));
+		json_object_set_new(c, "pages_in_body", json_boolean(links_every(p, sh->kids[i].v, sh->kids[i].n)));
 		json_t *sa = json_array();
 		for (size_t k = 0; k < sh->subs[i].n; k++) {
 			int sub = sh->subs[i].v[k];

@@ -49,6 +49,19 @@ case $got in
 *) not_ok "the A-Z files 'The policing example' under P and 'A manager's checklist' under M" "got: $got" ;;
 esac
 
+# A section page whose text links to each of its articles does not list
+# them again; once an article it does not mention is added, it does.
+site intro
+page "$S" sec/index.md "Section" "Read [[a]] first, then [[b]]."
+page "$S" sec/a.md "Alpha"
+page "$S" sec/b.md "Beta"
+run "$S" build
+lacks "a section page that introduces every article has no generated list" "$S/public/sec/index.html" "Guidance in this section"
+page "$S" sec/c.md "Gamma"
+run "$S" build
+contains "with an article it does not mention, the rebuilt section page lists them all" "$S/public/sec/index.html" "Guidance in this section"
+contains "(Gamma among them)" "$S/public/sec/index.html" 'href="c.html">Gamma</a>'
+
 # Related guidance: most tags shared first, then by title (not by file).
 site rel
 printf -- '---\ntitle: Home page\ntags: [a, b]\n---\nText.\n' > "$S/content/home-page.md"
