@@ -2,6 +2,9 @@
 """Checks every internal href/src in a built site: it must resolve to a file,
 its #fragment to an id in that file, and it must be relative (no leading '/'
 and no link to a folder), because the site has to work from file://.
+The one exception is OUT/404.html, which a web server shows at any address:
+with base_url set its links start at base_url's path (here "/"), and they
+are resolved from the site's root.
 Prints one line per problem and exits 1 if there is any."""
 import html.parser, os, sys, urllib.parse
 
@@ -32,10 +35,14 @@ def main(root):
             u = urllib.parse.urlsplit(url)
             if u.scheme or url.startswith("//"):
                 continue
-            if url.startswith("/"):
+            base = os.path.dirname(p)
+            if url.startswith("/") and p == os.path.normpath(os.path.join(root, "404.html")):
+                base, url = root, url[1:]
+                u = urllib.parse.urlsplit(url)
+            elif url.startswith("/"):
                 problems.append(f"{p}: root-absolute link {url}")
                 continue
-            target = os.path.normpath(os.path.join(os.path.dirname(p), urllib.parse.unquote(u.path))) if u.path else p
+            target = os.path.normpath(os.path.join(base, urllib.parse.unquote(u.path))) if u.path else p
             if os.path.isdir(target):
                 problems.append(f"{p}: link to a folder {url}")
                 continue
