@@ -148,6 +148,27 @@ static int is_string_list(json_t *v)
 	return 1;
 }
 
+/* An alias may not take the place of a page quire writes itself. */
+static void check_aliases(struct run *r, const char *path, json_t *aliases, const char *yaml, size_t ylen,
+			  int yline)
+{
+	size_t i;
+	json_t *a;
+	json_array_foreach(aliases, i, a) {
+		const char *al = json_string_value(a);
+		size_t l = strlen(al);
+		size_t kl = l > 3 && !strcmp(al + l - 3, ".md") ? l - 3 : l > 5 && !strcmp(al + l - 5, ".html") ? l - 5 : l;
+		char *out = xasprintf("%.*s.html", (int)kl, al);
+		const char *mine = site_reserved(out);
+		if (mine) {
+			char *msg = xasprintf("alias '%s' would replace %s (%s)", al, mine, out);
+			field_error(r, path, yaml, ylen, yline, "aliases", msg);
+			free(msg);
+		}
+		free(out);
+	}
+}
+
 /* Checks the keys whose meaning quire fixes; every other key passes
  * through to templates and hooks as params. */
 static int validate_fm(struct run *r, const char *path, json_t *fm, const char *yaml,
@@ -170,6 +191,8 @@ static int validate_fm(struct run *r, const char *path, json_t *fm, const char *
 		field_error(r, path, yaml, ylen, yline, "tags", "'tags' must be a list of text, e.g. [privacy, courts]");
 	if ((v = json_object_get(fm, "aliases")) && !is_string_list(v))
 		field_error(r, path, yaml, ylen, yline, "aliases", "'aliases' must be a list of paths");
+	else if (v)
+		check_aliases(r, path, v, yaml, ylen, yline);
 	if ((v = json_object_get(fm, "draft")) && !json_is_boolean(v))
 		field_error(r, path, yaml, ylen, yline, "draft", "'draft' must be true or false");
 	if ((v = json_object_get(fm, "weight")) && !json_is_number(v))
@@ -411,7 +434,13 @@ static int claim(struct run *r, json_t *claims, const char *out, const char *who
 	json_t *prev = json_object_get(claims, k);
 	int rc = 0;
 	size_t kl = strlen(k), wl = strlen(who);
-	if (prev) {
+	const char *mine = site_reserved(out);
+	if (mine) {
+		/* a source file is named at its start: the whole file is at fault */
+		int in_file = strchr(who, '/') != NULL && !strncmp(who, "content/", 8);
+		diag_error(r->d, who, in_file, in_file, "cannot be written to '%s': that is %s; rename it", out, mine);
+		rc = -1;
+	} else if (prev) {
 		diag_error(r->d, who, 0, 0, "writes the same output file '%s' as %s", out, json_string_value(prev));
 		rc = -1;
 	} else if (utf8_is_valid(k, kl) && utf8_is_valid(who, wl)) {

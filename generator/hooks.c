@@ -26,6 +26,7 @@
 #include "luapattern.h"
 #include "markdown.h"
 #include "site.h"
+#include "site.h"
 #include "slug.h"
 
 /* Instructions between two count-hook calls: the granularity of the budget,
@@ -972,7 +973,12 @@ static const char *normalise_page_path(const char *p, size_t n,
 		start = i + 1;
 	}
 	buf_put(b, p, n);
-	return NULL;
+	buf_puts(b, ".html");
+	int mine = site_reserved(b->ptr) != NULL;
+	b->len -= 5;
+	b->ptr[b->len] = '\0';
+	return mine ? "path is one quire writes itself (its own pages, tags/, assets/, "
+		      "history pages and past versions)" : NULL;
 }
 
 static const char *const page_fields[] = {

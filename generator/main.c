@@ -67,6 +67,7 @@ static const struct option long_opts[] = {
 struct args {
 	const char *site, *out, *bind, *title, *path, *bundle;
 	int jobs, port, drafts, force;
+	int port_given, bind_given;
 };
 
 static int parse_number(const char *s, int lo, int hi, int *out)
@@ -76,6 +77,30 @@ static int parse_number(const char *s, int lo, int hi, int *out)
 	if (!*s || *end || v < lo || v > hi)
 		return -1;
 	*out = (int)v;
+	return 0;
+}
+
+/* An option another command takes is a mistake, not something to
+ * ignore: "quire check --bundle x.zip" writes no zip.  Returns 0 or 2. */
+static int options_fit(const char *cmd, const struct args *a)
+{
+	const struct {
+		int given;
+		const char *name, *cmds;
+	} opts[] = {
+		{ a->title != NULL, "--title", " new " }, { a->bundle != NULL, "--bundle", " build " },
+		{ a->out != NULL, "-o", " build serve " }, { a->force, "--force", " build serve " },
+		{ a->port_given, "--port", " serve " }, { a->bind_given, "--bind", " serve " },
+		{ a->jobs > 0, "-j", " build check serve " }, { a->drafts, "--drafts", " build check serve " },
+	};
+	char word[32];
+	snprintf(word, sizeof word, " %s ", cmd);
+	for (size_t k = 0; k < sizeof opts / sizeof *opts; k++)
+		if (opts[k].given && !strstr(opts[k].cmds, word)) {
+			fprintf(stderr, "quire %s: %s does not go with quire %s (it is for:%.*s)\n", cmd,
+				opts[k].name, cmd, (int)strlen(opts[k].cmds) - 1, opts[k].cmds);
+			return 2;
+		}
 	return 0;
 }
 
@@ -89,7 +114,8 @@ static int parse_args(const char *cmd, int argc, char **argv, struct args *a)
 	optind = 1;
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, "+s:o:j:h", long_opts, NULL)) != -1) {
+	/* Options may come after the path too (quire new PATH --title T). */
+	while ((c = getopt_long(argc, argv, "s:o:j:h", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 's': a->site = optarg; break;
 		case 'o': a->out = optarg; break;
@@ -101,8 +127,9 @@ static int parse_args(const char *cmd, int argc, char **argv, struct args *a)
 			break;
 		case OPT_DRAFTS: a->drafts = 1; break;
 		case OPT_FORCE: a->force = 1; break;
-		case OPT_BIND: a->bind = optarg; break;
+		case OPT_BIND: a->bind = optarg; a->bind_given = 1; break;
 		case OPT_PORT:
+			a->port_given = 1;
 			if (parse_number(optarg, 0, 65535, &a->port) < 0) {
 				fprintf(stderr, "quire %s: --port needs a number from 0 to 65535\n", cmd);
 				return 2;
@@ -122,7 +149,7 @@ static int parse_args(const char *cmd, int argc, char **argv, struct args *a)
 		fprintf(stderr, "quire %s: unexpected argument '%s'\n", cmd, argv[optind]);
 		return 2;
 	}
-	return 0;
+	return options_fit(cmd, a);
 }
 
 /* What a build leaves for the process's end, which frees it all at once

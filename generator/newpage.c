@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "fsutil.h"
+#include "site.h"
 
 /* Decodes one UTF-8 sequence at s (n bytes left) into *cp.  Returns its
  * length, or 0 when it is malformed (overlong, surrogate, truncated). */
@@ -116,6 +117,14 @@ static char *clean_path(const char *path, struct diag *d)
 		p += len;
 		if (*p == '/' && !*++p && !why)
 			why = "it has an empty folder name ('//' or a trailing '/')";
+	}
+	char *out = why ? NULL : xasprintf("%s.html", rel);
+	const char *mine = out ? site_reserved(out) : NULL;
+	free(out);
+	if (mine) {
+		diag_error(d, NULL, 0, 0, "cannot create an article at '%s': its page would replace %s", path, mine);
+		free(rel);
+		return NULL;
 	}
 	if (why) {
 		diag_error(d, NULL, 0, 0, "cannot create an article at '%s': %s", path, why);

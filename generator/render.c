@@ -156,6 +156,16 @@ static int section_key(const struct site *s, const struct page *p)
 	}
 	int i = site_find(s, key);
 	free(key);
+	/* A page added at "x/index" is found for its own folder: its section
+	 * is the folder above, as a section page's is. */
+	if (i >= 0 && s->pages[i] == p) {
+		const char *slash = strrchr(p->dir, '/');
+		key = slash ? xasprintf("%.*s/index", (int)(slash - p->dir), p->dir) : xstrdup("index");
+		i = *p->dir ? site_find(s, key) : -1;
+		free(key);
+		if (i >= 0 && s->pages[i] == p)
+			i = -1;
+	}
 	return i;
 }
 
@@ -2262,8 +2272,11 @@ static void render_redirects(struct render_env *e)
 			char *key = xstrndup(al, l > 3 && !strcmp(al + l - 3, ".md") ? l - 3 :
 						 l > 5 && !strcmp(al + l - 5, ".html") ? l - 5 : l);
 			char *out = xasprintf("%s.html", key);
+			const char *mine = site_reserved(out);
 			if (strstr(key, "..") || key[0] == '/' || strchr(key, '\\') || !*key) {
 				diag_error(e->d, p->src, 0, 0, "alias '%s' must be a relative path inside the site", al);
+			} else if (mine) {
+				diag_error(e->d, p->src, 0, 0, "alias '%s' would replace %s (%s)", al, mine, out);
 			} else if (site_find(s, key) >= 0 || json_object_get(done, out)) {
 				diag_error(e->d, p->src, 0, 0, "alias '%s' collides with another page or alias writing %s", al, out);
 			} else {

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "cache.h"
@@ -196,6 +197,34 @@ char *site_root_prefix(const char *out_path)
 		if (*p == '/')
 			buf_puts(&b, "../");
 	return buf_detach(&b);
+}
+
+const char *site_reserved(const char *out)
+{
+	static const char *const own[][2] = {
+		{ "404.html", "the page-not-found page" }, { "a-z.html", "the A to Z" },
+		{ "changes.html", "the recent changes" }, { "changes.xml", "the Atom feed" },
+		{ "print.html", "the print handbook" }, { "search.html", "the search page" },
+		{ "search-index.js", "the search index" }, { "sitemap.xml", "the sitemap" },
+		{ "sw.js", "the offline reading worker" }, { ".quire-output", "quire's marker file" },
+	};
+	for (size_t k = 0; k < sizeof own / sizeof *own; k++)
+		if (!strcasecmp(out, own[k][0]))
+			return own[k][1];
+	if (!strncasecmp(out, "tags/", 5))
+		return "the topic pages' folder (tags/)";
+	if (!strncasecmp(out, "assets/", 7))
+		return "the theme's assets folder (assets/)";
+	size_t n = strlen(out);
+	if (!strncasecmp(out, "search-", 7) && n > 10 && !strcasecmp(out + n - 3, ".js"))
+		return "the search index's files (search-*.js)";
+	if (n > 13 && !strcasecmp(out + n - 13, ".history.html"))
+		return "a history page's name (NAME.history.html)";
+	/* NAME.rev-0123456789.html */
+	if (n > 20 && !strcasecmp(out + n - 5, ".html") && !strncasecmp(out + n - 20, ".rev-", 5) &&
+	    strspn(out + n - 15, "0123456789abcdefABCDEF") == 10)
+		return "a past version's name (NAME.rev-ID.html)";
+	return NULL;
 }
 
 char *site_rel_url(const char *from, const char *to)

@@ -66,3 +66,46 @@ run "$S" check
 status_is "check in a repository succeeds" "$RC" 0
 after=$(cd "$S" && find . | sort | md5sum)
 [ "$before" = "$after" ] && ok "check creates no file anywhere in the site or its .git" || not_ok "check creates no file anywhere in the site or its .git" "$(cd "$S" && find . -newer site.yml)"
+
+# Nothing of the site's may take the place of a page quire writes itself:
+# an article, an alias or a hook's page there is an error, not a silent loss.
+site reserved
+page "$S" a.md "A"
+page "$S" search.md "Search"
+page "$S" tags/c.md "C"
+page "$S" guide/a1.history.md "Looks like a history page"
+page "$S" guide/a1.rev-0123456789.md "Looks like a past version"
+printf -- '---\ntitle: Al\naliases: [fine/old, a-z, "404"]\n---\nx\n' > "$S/content/al.md"
+run "$S" check
+status_is "articles and aliases at quire's own paths fail check" "$RC" 1
+contains "an article at search.md is refused at its file" "$ERR" "content/search.md:1:1: error: cannot be written to 'search.html': that is the search page"
+contains "an article under tags/ is refused" "$ERR" "content/tags/c.md:1:1: error: cannot be written to 'tags/c.html': that is the topic pages' folder"
+contains "a name of a history page is refused" "$ERR" "content/guide/a1.history.md:1:1: error: cannot be written to 'guide/a1.history.html'"
+contains "a name of a past version is refused" "$ERR" "content/guide/a1.rev-0123456789.md:1:1: error: cannot be written to 'guide/a1.rev-0123456789.html'"
+contains "an alias over the A to Z is refused at its line" "$ERR" "content/al.md:3:1: error: alias 'a-z' would replace the A to Z (a-z.html)"
+contains "an alias over the 404 page is refused" "$ERR" "content/al.md:3:1: error: alias '404' would replace the page-not-found page (404.html)"
+rm -r "$S/content/search.md" "$S/content/tags" "$S/content/guide" "$S/content/al.md"
+mkdir -p "$S/scripts"
+printf 'quire.on_site(function(s) quire.add_page{path="tags/index",title="X",markdown="x"} end)\n' > "$S/scripts/50-page.lua"
+timeout -s KILL 20 "$QUIRE" build -s "$S" >"$TMP/stdout" 2>"$TMP/stderr"; RC=$?
+status_is "a hook's page at tags/index fails the build, at once (it used to loop for ever)" "$RC" 1
+contains "at the hook's line" "$ERR" "scripts/50-page.lua:1:"
+contains "saying why" "$ERR" "path is one quire writes itself"
+printf 'quire.on_site(function(s) quire.add_page{path="extra/index",title="Extra",markdown="x"} end)\n' > "$S/scripts/50-page.lua"
+timeout -s KILL 20 "$QUIRE" build -s "$S" >"$TMP/stdout" 2>"$TMP/stderr"; RC=$?
+status_is "a hook's page at a new folder's index builds (its section is the folder above)" "$RC" 0
+check "and is written" test -f "$S/public/extra/index.html"
+rm -r "$S/scripts"
+run "$S" new search
+status_is "quire new refuses a path whose page quire writes itself" "$RC" 1
+contains "saying which page" "$ERR" "its page would replace the search page"
+
+# Options go before or after the path; one another command takes is refused.
+site opts
+run "$S" new guide/topic --title "A new topic"
+status_is "quire new PATH --title TITLE works (the README's example)" "$RC" 0
+contains "with that title" "$S/content/guide/topic.md" 'title: "A new topic"'
+run "$S" check --bundle x.zip
+status_is "quire check --bundle is a usage error" "$RC" 2
+contains "naming the command it goes with" "$ERR" "quire check: --bundle does not go with quire check (it is for: build)"
+check "and writes no zip" test ! -e x.zip -a ! -e "$S/x.zip"
