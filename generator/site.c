@@ -211,11 +211,14 @@ const char *site_reserved(const char *out)
 	for (size_t k = 0; k < sizeof own / sizeof *own; k++)
 		if (!strcasecmp(out, own[k][0]))
 			return own[k][1];
-	if (!strncasecmp(out, "tags/", 5))
-		return "the topic pages' folder (tags/)";
-	if (!strncasecmp(out, "assets/", 7))
-		return "the theme's assets folder (assets/)";
 	size_t n = strlen(out);
+	/* Pages there would be taken for topic pages or the theme's files; a
+	 * picture or PDF kept in a folder of that name is fine. */
+	int page = n > 5 && !strcasecmp(out + n - 5, ".html");
+	if (page && !strncasecmp(out, "tags/", 5))
+		return "the topic pages' folder (tags/)";
+	if (page && !strncasecmp(out, "assets/", 7))
+		return "the theme's assets folder (assets/)";
 	if (!strncasecmp(out, "search-", 7) && n > 10 && !strcasecmp(out + n - 3, ".js"))
 		return "the search index's files (search-*.js)";
 	if (n > 13 && !strcasecmp(out + n - 13, ".history.html"))

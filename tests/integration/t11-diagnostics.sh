@@ -96,6 +96,11 @@ timeout -s KILL 20 "$QUIRE" build -s "$S" >"$TMP/stdout" 2>"$TMP/stderr"; RC=$?
 status_is "a hook's page at a new folder's index builds (its section is the folder above)" "$RC" 0
 check "and is written" test -f "$S/public/extra/index.html"
 rm -r "$S/scripts"
+mkdir -p "$S/content/assets"
+printf 'PNG' > "$S/content/assets/logo.png"
+run "$S" build
+status_is "a picture kept in content/assets/ is fine (only pages there are refused)" "$RC" 0
+check "and is copied" test -f "$S/public/assets/logo.png"
 run "$S" new search
 status_is "quire new refuses a path whose page quire writes itself" "$RC" 1
 contains "saying which page" "$ERR" "its page would replace the search page"
