@@ -88,6 +88,24 @@ static int stopped(const struct run *r)
 
 /* ---- theme ---------------------------------------------------------- */
 
+/* A theme's templates and assets go into every page: a symbolic link
+ * among them could publish any file the build can read. */
+static int theme_links(struct run *r)
+{
+	char **links;
+	size_t n;
+	fs_list_links(r->theme_dir, &links, &n);
+	for (size_t i = 0; i < n; i++) {
+		char *rel = xasprintf("%s/%s", r->theme_rel, links[i]);
+		diag_error(r->d, rel, 0, 0, "is a symbolic link; a theme holds real files only, so that no link "
+					    "can put a file from elsewhere into the site");
+		free(rel);
+		free(links[i]);
+	}
+	free(links);
+	return n ? -1 : 0;
+}
+
 static int load_theme(struct run *r)
 {
 	r->theme_rel = xasprintf("themes/%s", r->site.cfg.theme);
@@ -99,6 +117,8 @@ static int load_theme(struct run *r)
 	if (!fs_is_dir(r->theme_dir)) {
 		diag_error(r->d, "site.yml", 0, 0, "theme '%s' not found: there is no folder %s",
 			   r->site.cfg.theme, r->theme_rel);
+		rc = -1;
+	} else if (theme_links(r) < 0) {
 		rc = -1;
 	} else if (tmpl_set_load_dir(r->tmpl, tdir, trel, r->d) < 0) {
 		rc = -1;

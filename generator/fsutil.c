@@ -317,7 +317,8 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int list_into(const char *dir, const char *rel, char ***v, size_t *n, size_t *cap, int depth)
+/* Lists below dir the regular files, or (links) the symbolic links. */
+static int list_into(const char *dir, const char *rel, char ***v, size_t *n, size_t *cap, int depth, int links)
 {
 	if (depth > 32)
 		return -1;
@@ -333,10 +334,10 @@ static int list_into(const char *dir, const char *rel, char ***v, size_t *n, siz
 		char *r = *rel ? xasprintf("%s/%s", rel, e->d_name) : xstrdup(e->d_name);
 		struct stat st;
 		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-			if (list_into(path, r, v, n, cap, depth + 1) < 0)
+			if (list_into(path, r, v, n, cap, depth + 1, links) < 0)
 				rc = -1;
 			free(r);
-		} else if (lstat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+		} else if (lstat(path, &st) == 0 && (links ? S_ISLNK(st.st_mode) : S_ISREG(st.st_mode))) {
 			if (*n == *cap) {
 				*cap = *cap ? *cap * 2 : 32;
 				*v = xrealloc(*v, *cap * sizeof **v);
@@ -356,7 +357,18 @@ int fs_list_files(const char *dir, char ***out, size_t *n)
 	size_t cap = 0;
 	*out = NULL;
 	*n = 0;
-	int rc = list_into(dir, "", out, n, &cap, 0);
+	int rc = list_into(dir, "", out, n, &cap, 0, 0);
+	if (*n)
+		qsort(*out, *n, sizeof **out, cmp_str);
+	return rc;
+}
+
+int fs_list_links(const char *dir, char ***out, size_t *n)
+{
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	int rc = list_into(dir, "", out, n, &cap, 0, 1);
 	if (*n)
 		qsort(*out, *n, sizeof **out, cmp_str);
 	return rc;

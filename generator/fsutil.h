@@ -31,6 +31,8 @@ int fs_rm_rf(const char *path);
  * symlinks), relative to dir, sorted.  A missing dir lists nothing.
  * Caller frees each string and the array.  Returns 0 or -1. */
 int fs_list_files(const char *dir, char ***out, size_t *n);
+/* The same for the symbolic links below dir (not followed). */
+int fs_list_links(const char *dir, char ***out, size_t *n);
 int fs_is_dir(const char *path);
 int fs_exists(const char *path);
 

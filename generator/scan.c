@@ -14,7 +14,7 @@
 #define SCAN_MAX_DEPTH 32
 
 struct walk {
-	const char *site_real; /* realpath of SITE */
+	const char *content_real; /* realpath of SITE/content */
 	struct scan_result *r;
 	size_t cap_md, cap_assets;
 	struct diag *d;
@@ -119,10 +119,13 @@ static void walk_dir(struct walk *w, const char *abs, const char *rel, int depth
 				w->failed = 1;
 				goto next;
 			}
-			int ok = inside(real, w->site_real);
+			/* not even elsewhere in the site: .git/config or site.yml
+			 * would be published */
+			int ok = inside(real, w->content_real);
 			free(real);
 			if (!ok) {
-				diag_error(w->d, shown_path(&shown_entry, relpath.ptr), 0, 0, "symbolic link points outside the site");
+				diag_error(w->d, shown_path(&shown_entry, relpath.ptr), 0, 0,
+					   "symbolic link points outside content/");
 				w->failed = 1;
 				goto next;
 			}
@@ -189,21 +192,21 @@ int scan_content(const char *site_dir, struct scan_result *out, struct diag *d)
 {
 	memset(out, 0, sizeof *out);
 	char *content = xasprintf("%s/content", site_dir);
-	char *site_real = realpath(site_dir, NULL);
+	char *content_real = realpath(content, NULL);
 	struct stat st;
-	if (!site_real || stat(content, &st) < 0 || !S_ISDIR(st.st_mode)) {
+	if (!content_real || stat(content, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		diag_error(d, "content", 0, 0, "the site has no readable content/ folder");
 		free(content);
-		free(site_real);
+		free(content_real);
 		return -2;
 	}
-	struct walk w = { .site_real = site_real, .r = out, .d = d };
+	struct walk w = { .content_real = content_real, .r = out, .d = d };
 	walk_dir(&w, content, "", 0);
 	sort_md(out);
 	if (out->nassets)
 		qsort(out->assets, out->nassets, sizeof *out->assets, cmp_str);
 	free(content);
-	free(site_real);
+	free(content_real);
 	return w.failed ? -1 : 0;
 }
 

@@ -50,11 +50,32 @@ ln -s loop1.md "$S/content/loop2.md"; ln -s loop2.md "$S/content/loop1.md"
 mkfifo "$S/content/pipe.md"
 limit "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/err"; rc=$?
 status_is "bad symlinks fail the build (and a FIFO does not hang it)" "$rc" 1
-contains "a symlink out of the site is refused" "$TMP/err" "content/leak.md: error: symbolic link points outside the site"
+contains "a symlink out of the site is refused" "$TMP/err" "content/leak.md: error: symbolic link points outside content/"
 contains "a dangling symlink is reported" "$TMP/err" "content/dangling.md: error: symbolic link is broken or loops"
 contains "a symlink loop is reported" "$TMP/err" "content/loop1.md: error: symbolic link is broken or loops"
 contains "a FIFO is skipped with a warning" "$TMP/err" "content/pipe.md: warning: not a regular file"
 check "nothing was written" test ! -e "$S/public"
+rm "$S/content/leak.md" "$S/content/dangling.md" "$S/content/loop1.md" "$S/content/loop2.md" "$S/content/pipe.md"
+# Inside the site is not enough: .git/config or site.yml would be published.
+ln -s ../site.yml "$S/content/settings.txt"
+mkdir -p "$S/content/sub" && echo 'inner' > "$S/content/sub/real.txt" && ln -s sub/real.txt "$S/content/same.txt"
+limit "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/err"; rc=$?
+status_is "a symlink from content/ to site.yml fails the build" "$rc" 1
+contains "as one that points outside content/" "$TMP/err" "content/settings.txt: error: symbolic link points outside content/"
+rm "$S/content/settings.txt"
+limit "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/err"; rc=$?
+status_is "a symlink to a file inside content/ is fine" "$rc" 0
+contains "and is copied" "$S/public/same.txt" "inner"
+# A theme is real files only: a template or asset linked to any file would
+# put that file into pages.
+ln -s /etc/hostname "$S/themes/default/templates/leak.mustache"
+ln -s /etc/passwd "$S/themes/default/assets/leak.txt"
+limit "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/err"; rc=$?
+status_is "symlinks in the theme fail the build" "$rc" 1
+contains "a linked template is named" "$TMP/err" "themes/default/templates/leak.mustache: error: is a symbolic link"
+contains "a linked asset is named" "$TMP/err" "themes/default/assets/leak.txt: error: is a symbolic link"
+check "and no page was written from them" test ! -e "$S/public/assets/leak.txt"
+rm "$S/themes/default/templates/leak.mustache" "$S/themes/default/assets/leak.txt"
 
 # The same in a folder of a hundred articles, whose entries are looked at
 # on every core.
@@ -65,7 +86,7 @@ ln -s missing.md "$S/content/dangling.md"
 mkfifo "$S/content/pipe.md"
 limit "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/err"; rc=$?
 status_is "in a folder of a hundred articles, bad symlinks fail the build too" "$rc" 1
-contains "the symlink out of the site is refused" "$TMP/err" "content/leak.md: error: symbolic link points outside the site"
+contains "the symlink out of the site is refused" "$TMP/err" "content/leak.md: error: symbolic link points outside content/"
 contains "the dangling symlink is reported" "$TMP/err" "content/dangling.md: error: symbolic link is broken or loops"
 contains "the FIFO is skipped with a warning" "$TMP/err" "content/pipe.md: warning: not a regular file"
 rm "$S/content/leak.md" "$S/content/dangling.md" "$S/content/pipe.md"
