@@ -561,7 +561,24 @@ void md_free_headings(struct heading *h, size_t n)
 	free(h);
 }
 
-/* Ids follow DESIGN.md: the slug of the text, "-2", "-3" for repeats. */
+/* The ids the default theme gives its own elements (the skip link's
+ * target, the contents' heading...): a heading "Main" must not make a
+ * page's second id="main". */
+static const char *const THEME_IDS[] = {
+	"backlinks-title", "handbook-toc-title", "main", "related-title",
+	"search-input", "search-results", "site-search", "toc-title",
+};
+
+static int theme_id(const char *id)
+{
+	for (size_t i = 0; i < sizeof THEME_IDS / sizeof *THEME_IDS; i++)
+		if (!strcmp(THEME_IDS[i], id))
+			return 1;
+	return 0;
+}
+
+/* Ids follow DESIGN.md: the slug of the text, "-2", "-3" for repeats
+ * (the theme's own ids count as taken). */
 static char *unique_id(const char *text, struct heading *prev, size_t n)
 {
 	char *base = slug_make(text);
@@ -571,7 +588,7 @@ static char *unique_id(const char *text, struct heading *prev, size_t n)
 	}
 	char *id = xstrdup(base);
 	for (int k = 2;; k++) {
-		int taken = 0;
+		int taken = theme_id(id);
 		for (size_t i = 0; i < n && !taken; i++)
 			taken = !strcmp(prev[i].id, id);
 		if (!taken)

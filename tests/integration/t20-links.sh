@@ -36,6 +36,16 @@ contains "the A-Z index lists every article" "$S/public/a-z.html" "Court orders"
 contains "the home page presents the sections" "$S/public/index.html" 'class="guide"'
 contains "no base_url: sitemap is skipped with a warning" "$ERR" "warning: no 'base_url'"
 
+# A heading never takes an id the theme gives its own elements: the skip
+# link's target stays the page's only id="main".
+site ids
+page "$S" h.md "H" '## Main\n\nx\n\n## Toc title\n\n## Main'
+run "$S" build
+contains "a heading 'Main' is main-2" "$S/public/h.html" '<h2 id="main-2">'
+contains "its repeat is main-3" "$S/public/h.html" '<h2 id="main-3">'
+contains "a heading 'Toc title' is toc-title-2" "$S/public/h.html" '<h2 id="toc-title-2">'
+check "the page has one id=\"main\"" test "$(grep -o 'id="main"' "$S/public/h.html" | wc -l)" = 1
+
 # The A-Z files a title under its first word after "The", "A" or "An".
 site az
 page "$S" p.md "The policing example"
