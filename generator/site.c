@@ -117,6 +117,23 @@ static void cfg_check_type(json_t *root, const char *key, json_type want,
 		   want == JSON_OBJECT ? "a mapping" : "true or false");
 }
 
+/* The line of an indented key (one inside a mapping), or 1. */
+static int nested_key_line(const char *yaml, size_t len, const char *key)
+{
+	size_t klen = strlen(key);
+	int line = 1;
+	for (size_t i = 0; i < len; line++) {
+		size_t at = i + strspn(yaml + i, " \t");
+		if (at + klen < len && !memcmp(yaml + at, key, klen) && (yaml[at + klen] == ':' || yaml[at + klen] == ' '))
+			return line;
+		const char *nl = memchr(yaml + i, '\n', len - i);
+		if (!nl)
+			break;
+		i = (size_t)(nl - yaml) + 1;
+	}
+	return 1;
+}
+
 int config_load(struct config *cfg, const char *site_dir, struct diag *d)
 {
 	memset(cfg, 0, sizeof *cfg);
@@ -145,6 +162,11 @@ int config_load(struct config *cfg, const char *site_dir, struct diag *d)
 		cfg_check_type(root, "language", JSON_STRING, text, len, d);
 		cfg_check_type(root, "markdown", JSON_OBJECT, text, len, d);
 		cfg_check_type(root, "history", JSON_TRUE, text, len, d);
+		json_t *md = json_object_get(root, "markdown");
+		json_t *unsafe = json_object_get(md, "unsafe_html");
+		if (unsafe && !json_is_boolean(unsafe))
+			diag_error(d, "site.yml", nested_key_line(text, len, "unsafe_html"), 1,
+				   "'markdown.unsafe_html' must be true or false (yes, 1 or \"true\" are not)");
 	}
 	cfg->title = cfg_string(root, "title", "Guidance");
 	cfg->base_url = cfg_string(root, "base_url", "");

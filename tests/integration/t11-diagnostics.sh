@@ -114,3 +114,13 @@ run "$S" check --bundle x.zip
 status_is "quire check --bundle is a usage error" "$RC" 2
 contains "naming the command it goes with" "$ERR" "quire check: --bundle does not go with quire check (it is for: build)"
 check "and writes no zip" test ! -e x.zip -a ! -e "$S/x.zip"
+
+# site.yml's switches are true or false: "yes" is an error at its line, not
+# a silent false.
+site yes
+printf 'title: T\nmarkdown:\n  unsafe_html: yes\nhistory: maybe\n' > "$S/site.yml"
+page "$S" a.md "A"
+run "$S" check
+status_is "a switch given as yes or maybe fails" "$RC" 1
+contains "markdown.unsafe_html: yes is reported at its line" "$ERR" "site.yml:3:1: error: 'markdown.unsafe_html' must be true or false"
+contains "history: maybe is reported at its line" "$ERR" "site.yml:4:1: error: 'history' must be true or false"
