@@ -112,6 +112,11 @@ int diag_errors(const struct diag *d)
 	return d->errors;
 }
 
+const char *diag_s(long n)
+{
+	return n == 1 ? "" : "s";
+}
+
 int diag_warnings(const struct diag *d)
 {
 	return d->warnings;

@@ -28,6 +28,8 @@ void diag_warning(struct diag *d, const char *path, int line, int col,
 
 int diag_errors(const struct diag *d);
 int diag_warnings(const struct diag *d);
+/* "s" unless n is 1: "1 error", "2 errors". */
+const char *diag_s(long n);
 
 /* Writes every diagnostic, sorted by path, line, column, as
  * "path:line:col: error: message" lines. */

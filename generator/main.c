@@ -226,11 +226,14 @@ static int cmd_build(const struct args *a, int check_only)
 	int status = build_run(&o, d, &st);
 	diag_print(d, stderr);
 	if (status == 0 && !check_only)
-		fprintf(stderr, "built %d pages (%d articles) in %.0f ms\n", st.pages, st.articles, st.ms);
+		fprintf(stderr, "built %d page%s (%d article%s) in %.0f ms\n", st.pages, diag_s(st.pages),
+			st.articles, diag_s(st.articles), st.ms);
 	else if (status == 0)
-		fprintf(stderr, "checked %d articles: 0 errors, %d warnings\n", st.articles, diag_warnings(d));
+		fprintf(stderr, "checked %d article%s: 0 errors, %d warning%s\n", st.articles, diag_s(st.articles),
+			diag_warnings(d), diag_s(diag_warnings(d)));
 	else
-		fprintf(stderr, "%d errors, %d warnings\n", diag_errors(d), diag_warnings(d));
+		fprintf(stderr, "%d error%s, %d warning%s\n", diag_errors(d), diag_s(diag_errors(d)),
+			diag_warnings(d), diag_s(diag_warnings(d)));
 	diag_free(d);
 	git_setup_end(&git);
 	return status;

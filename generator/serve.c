@@ -869,9 +869,11 @@ static int rebuild(struct server *s)
 	diag_format(d, &text);
 	fputs(buf_cstr(&text), stderr);
 	if (rc == 0)
-		fprintf(stderr, "built %d pages (%d articles) in %.0f ms\n", st.pages, st.articles, st.ms);
+		fprintf(stderr, "built %d page%s (%d article%s) in %.0f ms\n", st.pages, diag_s(st.pages),
+			st.articles, diag_s(st.articles), st.ms);
 	else
-		fprintf(stderr, "%d errors, %d warnings%s\n", diag_errors(d), diag_warnings(d),
+		fprintf(stderr, "%d error%s, %d warning%s%s\n", diag_errors(d), diag_s(diag_errors(d)),
+			diag_warnings(d), diag_s(diag_warnings(d)),
 			s->live.built ? " (still serving the last good build)" : "");
 	diag_free(d);
 

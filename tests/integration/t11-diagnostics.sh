@@ -124,3 +124,11 @@ run "$S" check
 status_is "a switch given as yes or maybe fails" "$RC" 1
 contains "markdown.unsafe_html: yes is reported at its line" "$ERR" "site.yml:3:1: error: 'markdown.unsafe_html' must be true or false"
 contains "history: maybe is reported at its line" "$ERR" "site.yml:4:1: error: 'history' must be true or false"
+contains "one error is counted as one error, not '1 errors'" "$ERR" "2 errors, 0 warnings"
+site one
+page "$S" a.md "A" "[[nobody]]"
+run "$S" check
+contains "the summary says 1 error" "$ERR" "1 error, 0 warnings"
+rm "$S/content/a.md"; page "$S" a.md "A"
+run "$S" build
+contains "and 1 article" "$ERR" "(1 article) in"
