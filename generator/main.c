@@ -33,11 +33,11 @@ static const char usage_text[] =
 	"                     render SITE (default .) into OUT (default SITE/public);\n"
 	"                     --bundle also writes the whole site as one zip\n"
 	"  check [-s SITE]    validate everything build validates; write nothing\n"
-	"  serve [-s SITE] [--bind ADDR] [--port N]\n"
+	"  serve [-s SITE] [-o OUT] [--bind ADDR] [--port N]\n"
 	"                     build, serve on 127.0.0.1:8080, rebuild and reload on change\n"
 	"  new PATH [--title TITLE] [-s SITE]\n"
 	"                     create content/PATH.md with valid front matter\n"
-	"  help [COMMAND]     show this help\n"
+	"  help [COMMAND]     show this help, or a command's options\n"
 	"  --version          print the version\n"
 	"\n"
 	"Exit status: 0 success, 1 the site has errors, 2 bad usage or environment fault.\n";
@@ -46,6 +46,59 @@ static int usage(FILE *f, int status)
 {
 	fputs(usage_text, f);
 	return status;
+}
+
+static const char *const command_help[][2] = {
+	{ "build",
+	  "usage: quire build [-s SITE] [-o OUT] [-j N] [--drafts] [--force] [--bundle FILE.zip]\n"
+	  "\n"
+	  "Renders SITE into OUT; the previous OUT stays as it was until the new one is whole.\n"
+	  "  -s, --site SITE    the site's folder (default .)\n"
+	  "  -o, --out OUT      the output folder (default SITE/public)\n"
+	  "  -j, --jobs N       render on N threads (default: one per core)\n"
+	  "  --drafts           include articles marked draft: true\n"
+	  "  --force            replace a non-empty OUT that quire did not create\n"
+	  "  --bundle FILE.zip  also write the whole site as one zip, for offline reading\n" },
+	{ "check",
+	  "usage: quire check [-s SITE] [-j N] [--drafts]\n"
+	  "\n"
+	  "Validates everything a build does (front matter, links, anchors, templates,\n"
+	  "hooks) and writes nothing.  Errors come as FILE:LINE:COL: error: MESSAGE.\n"
+	  "  -s, --site SITE    the site's folder (default .)\n"
+	  "  -j, --jobs N       check on N threads (default: one per core)\n"
+	  "  --drafts           include articles marked draft: true\n" },
+	{ "serve",
+	  "usage: quire serve [-s SITE] [-o OUT] [--bind ADDR] [--port N] [-j N] [--drafts]\n"
+	  "\n"
+	  "Builds, serves the site and rebuilds on every save, reloading the browser.\n"
+	  "  -s, --site SITE    the site's folder (default .)\n"
+	  "  -o, --out OUT      build into OUT (default: a temporary folder)\n"
+	  "  --bind ADDR        the address to listen on (default 127.0.0.1)\n"
+	  "  --port N           the port (default 8080; 0 picks a free one)\n"
+	  "  -j, --jobs N       render on N threads (default: one per core)\n"
+	  "  --drafts           include articles marked draft: true\n"
+	  "  --force            build into a non-empty OUT that quire did not create\n" },
+	{ "new",
+	  "usage: quire new PATH [--title TITLE] [-s SITE]\n"
+	  "\n"
+	  "Creates content/PATH.md with valid front matter to fill in; never overwrites.\n"
+	  "  --title TITLE      the article's title (default: from PATH)\n"
+	  "  -s, --site SITE    the site's folder (default .)\n" },
+};
+
+/* quire help COMMAND, quire COMMAND --help. */
+static int help(FILE *f, const char *cmd, int status)
+{
+	for (size_t k = 0; cmd && k < sizeof command_help / sizeof *command_help; k++)
+		if (!strcmp(cmd, command_help[k][0])) {
+			fputs(command_help[k][1], f);
+			return status;
+		}
+	if (cmd) {
+		fprintf(stderr, "quire help: unknown command '%s'\n", cmd);
+		return usage(stderr, 2);
+	}
+	return usage(f, status);
 }
 
 enum { OPT_DRAFTS = 256, OPT_FORCE, OPT_BIND, OPT_PORT, OPT_TITLE, OPT_BUNDLE };
@@ -137,7 +190,7 @@ static int parse_args(const char *cmd, int argc, char **argv, struct args *a)
 			break;
 		case OPT_TITLE: a->title = optarg; break;
 		case OPT_BUNDLE: a->bundle = optarg; break;
-		case 'h': return usage(stdout, 0) ? 2 : 3;
+		case 'h': return help(stdout, cmd, 0) ? 2 : 3;
 		default:
 			fprintf(stderr, "quire %s: unknown or incomplete option '%s'\n", cmd, argv[optind - 1]);
 			return usage(stderr, 2);
@@ -271,7 +324,13 @@ static int run(int argc, char **argv)
 		printf("quire %s\n", QUIRE_VERSION);
 		return 0;
 	}
-	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h"))
+	if (!strcmp(cmd, "help") && argc > 3) {
+		fprintf(stderr, "quire help: give one command\n");
+		return 2;
+	}
+	if (!strcmp(cmd, "help"))
+		return help(stdout, argc > 2 ? argv[2] : NULL, 0);
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h"))
 		return usage(stdout, 0);
 	struct args a;
 	int rc = parse_args(cmd, argc - 1, argv + 1, &a);

@@ -132,3 +132,13 @@ contains "the summary says 1 error" "$ERR" "1 error, 0 warnings"
 rm "$S/content/a.md"; page "$S" a.md "A"
 run "$S" build
 contains "and 1 article" "$ERR" "(1 article) in"
+
+# quire help COMMAND shows that command's options; an unknown one is a usage error.
+"$QUIRE" help build >"$TMP/stdout" 2>"$TMP/stderr"; RC=$?
+status_is "quire help build succeeds" "$RC" 0
+contains "and explains --bundle" "$TMP/stdout" "--bundle FILE.zip  also write the whole site as one zip"
+"$QUIRE" new --help >"$TMP/stdout" 2>"$TMP/stderr"; RC=$?
+contains "quire new --help shows new's usage" "$TMP/stdout" "usage: quire new PATH [--title TITLE] [-s SITE]"
+"$QUIRE" help bogus >"$TMP/stdout" 2>"$TMP/stderr"; RC=$?
+status_is "quire help bogus is a usage error" "$RC" 2
+contains "naming the command" "$TMP/stderr" "quire help: unknown command 'bogus'"
