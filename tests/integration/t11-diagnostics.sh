@@ -142,3 +142,11 @@ contains "quire new --help shows new's usage" "$TMP/stdout" "usage: quire new PA
 "$QUIRE" help bogus >"$TMP/stdout" 2>"$TMP/stderr"; RC=$?
 status_is "quire help bogus is a usage error" "$RC" 2
 contains "naming the command" "$TMP/stderr" "quire help: unknown command 'bogus'"
+
+# A folder that is no site (neither site.yml nor content/) is said to be one,
+# with exit status 2, and nothing is made in it.
+mkdir -p "$TMP/nosite"
+run "$TMP/nosite" build
+status_is "building a folder that is no site is an environment error" "$RC" 2
+contains "saying it is not a quire site" "$ERR" "is not a quire site: it has neither site.yml nor content/"
+check "and leaves nothing in it (no lock file)" test -z "$(ls -A "$TMP/nosite")"
