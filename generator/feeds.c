@@ -14,10 +14,9 @@ static void xml_text(struct buf *b, const char *s)
 
 void feeds_sitemap(const struct site *s, struct output *out, struct diag *d)
 {
-	if (!*s->cfg.base_url) {
-		diag_warning(d, "site.yml", 0, 0, "no 'base_url': sitemap.xml is not written (pages do not need it)");
+	/* base_url is optional (an intranet needs no sitemap): no warning */
+	if (!*s->cfg.base_url)
 		return;
-	}
 	struct buf b = BUF_INIT;
 	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		     "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");

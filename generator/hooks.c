@@ -749,6 +749,8 @@ static void log_here(lua_State *L, const char *msg)
 		diag_warning(h->d, "scripts", 0, 0, "%s", msg);
 }
 
+#define PRINT_MAX 4096 /* bytes of one print() shown */
+
 static int sb_print(lua_State *L)
 {
 	int n = lua_gettop(L);
@@ -761,7 +763,17 @@ static int sb_print(lua_State *L)
 		luaL_addvalue(&b);
 	}
 	luaL_pushresult(&b);
-	log_here(L, lua_tostring(L, -1));
+	size_t len;
+	const char *s = lua_tolstring(L, -1, &len);
+	/* A message is for reading: a huge one is cut, saying how much. */
+	if (len > PRINT_MAX) {
+		size_t cut = PRINT_MAX;
+		while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+			cut--;
+		lua_pushfstring(L, "%s… (%I more bytes)", lua_pushlstring(L, s, cut), (lua_Integer)(len - cut));
+		s = lua_tostring(L, -1);
+	}
+	log_here(L, s);
 	return 0;
 }
 

@@ -151,6 +151,7 @@ site lg
 page "$S" a.md "Alpha" "Text."
 script "$S" 30-log '-- logs while loading and from a hook
 print("loading", 42)
+print(string.rep("x", 100000))
 quire.on_site(function(site)
   quire.log("saw " .. #site.pages .. " pages")
 end)'
@@ -158,7 +159,9 @@ run "$S" build
 status_is "quire.log and print do not fail the build" "$RC" 0
 contains "print becomes a warning at the script's line" "$ERR" "scripts/30-log.lua:2:"
 contains "print joins its arguments with a tab" "$ERR" "loading	42"
-contains "quire.log becomes a warning at the script's line" "$ERR" "scripts/30-log.lua:4:"
+contains "a huge print is cut to 4096 bytes, saying how much more there was" "$ERR" "xxx… (95904 more bytes)"
+check "so the build's messages stay readable" test "$(wc -c < "$ERR")" -lt 10000
+contains "quire.log becomes a warning at the script's line" "$ERR" "scripts/30-log.lua:5:"
 contains "quire.log's message is shown" "$ERR" "saw 2 pages"
 if [ -s "$TMP/stdout" ]; then not_ok "nothing from a script reaches stdout" "$(cat "$TMP/stdout")"; else ok "nothing from a script reaches stdout"; fi
 
