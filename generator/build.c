@@ -179,6 +179,19 @@ static int is_string_list(json_t *v)
 	return 1;
 }
 
+/* 1 when a list of text holds one that is empty or only spaces. */
+static int has_blank(json_t *list)
+{
+	size_t i;
+	json_t *x;
+	json_array_foreach(list, i, x) {
+		const char *s = json_string_value(x);
+		if (!s[strspn(s, " \t")])
+			return 1;
+	}
+	return 0;
+}
+
 /* An alias may not take the place of a page quire writes itself. */
 static void check_aliases(struct run *r, const char *path, json_t *aliases, const char *yaml, size_t ylen,
 			  int yline)
@@ -220,6 +233,8 @@ static int validate_fm(struct run *r, const char *path, json_t *fm, const char *
 		field_error(r, path, yaml, ylen, yline, "summary", "'summary' must be text");
 	if ((v = json_object_get(fm, "tags")) && !is_string_list(v))
 		field_error(r, path, yaml, ylen, yline, "tags", "'tags' must be a list of text, e.g. [privacy, courts]");
+	else if (v && has_blank(v))
+		field_error(r, path, yaml, ylen, yline, "tags", "'tags' holds an empty tag");
 	if ((v = json_object_get(fm, "aliases")) && !is_string_list(v))
 		field_error(r, path, yaml, ylen, yline, "aliases", "'aliases' must be a list of paths");
 	else if (v)

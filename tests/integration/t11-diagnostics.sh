@@ -46,6 +46,9 @@ run "$S" build
 contains "draft must be a boolean" "$ERR" "content/t.md:3:1: error: 'draft' must be true or false"
 contains "weight must be a number" "$ERR" "content/t.md:4:1: error: 'weight' must be a number"
 contains "tags must be a list" "$ERR" "content/t.md:5:1: error: 'tags' must be a list"
+printf -- '---\ntitle: T\ntags: [fine, "  "]\n---\n' > "$S/content/t.md"
+run "$S" build
+contains "an empty tag is an error at its line" "$ERR" "content/t.md:3:1: error: 'tags' holds an empty tag"
 
 site crlf
 printf -- '\357\273\277---\r\ntitle: Windows file\r\n---\r\n\r\n## Heading\r\n\r\nText.\r\n' > "$S/content/w.md"
