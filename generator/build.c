@@ -1842,6 +1842,10 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		status = 2;
 		goto done;
 	}
+	if (o->bundle && !o->check_only && output_check_bundle(o->site_dir, out_path, o->bundle, d) < 0) {
+		status = 2;
+		goto done;
+	}
 	if (!site_looks_like_site(o->site_dir)) {
 		diag_error(d, NULL, 0, 0,
 			   "'%s' is not a quire site: it has neither site.yml nor content/ (run quire in the site's "

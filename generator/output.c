@@ -380,6 +380,28 @@ static int recycle(struct output *o, const char *out_real, const char *staging, 
 	return rc;
 }
 
+int output_check_bundle(const char *site_dir, const char *out_dir, const char *zip, struct diag *d)
+{
+	char *site_real = realpath(site_dir, NULL);
+	char *out_real = resolve(out_dir);
+	char *zip_real = resolve(zip);
+	int rc = 0;
+	if (!zip_real) {
+		diag_error(d, NULL, 0, 0, "--bundle: the folder of '%s' does not exist", zip);
+		rc = -2;
+	} else if (out_real && within(zip_real, out_real)) {
+		diag_error(d, NULL, 0, 0, "--bundle: '%s' is inside the output folder, which every build replaces", zip);
+		rc = -2;
+	} else if (site_real && inside_sources(zip_real, site_real)) {
+		diag_error(d, NULL, 0, 0, "--bundle: '%s' is inside the site's sources (content/, themes/, scripts/ or .git/)", zip);
+		rc = -2;
+	}
+	free(site_real);
+	free(out_real);
+	free(zip_real);
+	return rc;
+}
+
 int output_begin(struct output *o, const char *site_dir, const char *out_dir,
 		 int force, int jobs, struct diag *d)
 {

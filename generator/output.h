@@ -60,6 +60,11 @@ struct output {
 /* Checks OUT and prepares the staging folder (on up to jobs threads).
  * Returns 0, or -2 after reporting an environment fault (unsafe or
  * unwritable OUT). */
+/* Checks where --bundle would write its zip: its folder must exist, and
+ * it must not lie in OUT (the next build would delete it) or in the
+ * site's sources (it would become content).  0, or -2 after an error. */
+int output_check_bundle(const char *site_dir, const char *out_dir, const char *zip, struct diag *d);
+
 int output_begin(struct output *o, const char *site_dir, const char *out_dir,
 		 int force, int jobs, struct diag *d);
 /* Writes rel (relative to OUT; never absolute or containing "..") into

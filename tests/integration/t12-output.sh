@@ -54,6 +54,16 @@ check "two bundles of one site are byte-identical" cmp "$TMP/site.zip" "$TMP/sit
 page "$S" a.md "A" "[broken](no.md)"
 run "$S" build --bundle "$TMP/site3.zip"
 check "a failing build writes no zip" test ! -e "$TMP/site3.zip"
+page "$S" a.md "A" "zip me"
+run "$S" build --bundle "$S/content/site.zip"
+status_is "a zip inside content/ is refused before building (it would become content)" "$RC" 2
+contains "saying why" "$ERR" "is inside the site's sources"
+check "and is not written" test ! -e "$S/content/site.zip"
+run "$S" build --bundle "$S/public/site.zip"
+status_is "a zip inside the output folder is refused (the next build deletes it)" "$RC" 2
+run "$S" build --bundle "$TMP/no/such/folder/site.zip"
+status_is "a zip in a folder that does not exist is refused" "$RC" 2
+check "and no folder is made for it" test ! -e "$TMP/no"
 
 # A rebuild hard-links unchanged files from the previous OUT instead of
 # writing them again; what changed is a new file, and no write ever goes
