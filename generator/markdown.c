@@ -247,7 +247,8 @@ int md_parse(struct md_doc *doc, const char *body, size_t len, int body_line,
 	cmark_parser_feed(doc->parser, clean, len);
 	doc->root = cmark_parser_finish(doc->parser);
 	md_cmark_unlock();
-	free(clean);
+	doc->src = clean;
+	doc->src_len = len;
 	if (doc->root)
 		cmark_consolidate_text_nodes(doc->root);
 	current_arena = outer;
@@ -281,6 +282,8 @@ void md_free(struct md_doc *doc)
 	for (size_t i = 0; i < doc->ncell_ext; i++)
 		free(doc->cell_ext[i]);
 	free(doc->cell_ext);
+	free(doc->src);
+	free(doc->line_at);
 	if (doc->parser)
 		cmark_parser_free(doc->parser);
 	if (doc->arena)
@@ -374,6 +377,48 @@ static cmark_node *positioned(cmark_node *n)
 	return n;
 }
 
+/* Line line (1-based) of the parsed body: its start and length. */
+static int source_line(struct md_doc *doc, int line, const char **s, size_t *n)
+{
+	if (!doc->src || line < 1)
+		return 0;
+	if (!doc->line_at) {
+		size_t cap = 64;
+		doc->line_at = xmalloc(cap * sizeof *doc->line_at);
+		doc->line_at[doc->nlines++] = 0;
+		for (size_t i = 0; i < doc->src_len; i++)
+			if (doc->src[i] == '\n') {
+				if (doc->nlines == cap)
+					doc->line_at = xrealloc(doc->line_at, (cap *= 2) * sizeof *doc->line_at);
+				doc->line_at[doc->nlines++] = i + 1;
+			}
+	}
+	if ((size_t)line > doc->nlines)
+		return 0;
+	size_t at = doc->line_at[line - 1];
+	size_t end = (size_t)line < doc->nlines ? doc->line_at[line] - 1 : doc->src_len;
+	*s = doc->src + at;
+	*n = end - at;
+	return 1;
+}
+
+/* cmark-gfm counts an inline's column on a paragraph's continuation line
+ * from after the blanks the paragraph drops at its start: when expect
+ * is not at col in the source, it is looked for past at most that many
+ * blanks. */
+static int fix_col(struct md_doc *doc, int line, int col, const char *expect)
+{
+	const char *s;
+	size_t n, len = strlen(expect);
+	if (col < 1 || !source_line(doc, line, &s, &n))
+		return col;
+	size_t i = (size_t)col - 1, blanks = strspn(s, " \t");
+	for (size_t k = 0; k <= blanks && i + k + len <= n; k++)
+		if (!memcmp(s + i + k, expect, len))
+			return col + (int)k;
+	return col;
+}
+
 static int node_line(cmark_node *n)
 {
 	struct wikipos *w = wiki_of(n);
@@ -381,11 +426,16 @@ static int node_line(cmark_node *n)
 	return w ? w->line : p ? cmark_node_get_start_line(p) : 1;
 }
 
-static int node_col(cmark_node *n)
+static int node_col(struct md_doc *doc, cmark_node *n)
 {
 	struct wikipos *w = wiki_of(n);
 	cmark_node *p = positioned(n);
-	return w ? w->col : p ? cmark_node_get_start_column(p) : 1;
+	if (w)
+		return w->col;
+	if (p != n)
+		return p ? cmark_node_get_start_column(p) : 1;
+	return fix_col(doc, cmark_node_get_start_line(n), cmark_node_get_start_column(n),
+		       cmark_node_get_type(n) == CMARK_NODE_IMAGE ? "![" : "[");
 }
 
 /* A wiki link may wrap onto the next line: "[[a|some" SOFTBREAK
@@ -460,7 +510,8 @@ static int join_wrapped(struct md_doc *doc, cmark_node *text, struct wrap *w)
 
 /* The source position of byte off of text's literal (w: its joined
  * lines, or NULL). */
-static void wiki_where(cmark_node *text, const struct wrap *w, size_t off, int *line, int *col)
+static void wiki_where(struct md_doc *doc, cmark_node *text, const struct wrap *w, size_t off, int *line,
+		       int *col)
 {
 	cmark_node *pos = positioned(text);
 	*line = pos ? cmark_node_get_start_line(pos) : 1;
@@ -471,6 +522,8 @@ static void wiki_where(cmark_node *text, const struct wrap *w, size_t off, int *
 			*line = w->line[k];
 			*col = w->col[k] + (int)(off - w->off[k]);
 		}
+	if (pos == text)
+		*col = fix_col(doc, *line, *col, "[[");
 }
 
 /* The target of a wiki link that wrapped: its line break and the spaces
@@ -526,7 +579,7 @@ static void split_wikilinks(struct md_doc *doc, cmark_node *text, const struct w
 		cmark_node_set_url(link, target);
 		/* The link's position is where "[[" stands in the source. */
 		int line, col;
-		wiki_where(text, w, (size_t)(open - lit), &line, &col);
+		wiki_where(doc, text, w, (size_t)(open - lit), &line, &col);
 		cmark_node_set_user_data(link, new_wikipos(doc, line, col));
 		if (bar && close > bar + 1) {
 			cmark_node *t = md_node_new(CMARK_NODE_TEXT);
@@ -676,7 +729,7 @@ static void links_in(struct md_doc *doc, struct rawlink **out, size_t *count)
 		v[i].wiki = wiki_kind(nodes[i]);
 		v[i].is_image = cmark_node_get_type(nodes[i]) == CMARK_NODE_IMAGE;
 		v[i].line = doc->body_line - 1 + node_line(nodes[i]);
-		v[i].col = node_col(nodes[i]);
+		v[i].col = node_col(doc, nodes[i]);
 	}
 	free(nodes);
 	*out = v;
@@ -873,7 +926,7 @@ static void rewrite_link(struct md_doc *doc, cmark_node *link, md_link_fn fn, vo
 	const char *url = cmark_node_get_url(link);
 	struct md_link_result res = { 0 };
 	fn(ctx, url ? url : "", wiki_kind(link), cmark_node_get_type(link) == CMARK_NODE_IMAGE,
-	   doc->body_line - 1 + node_line(link), node_col(link), &res);
+	   doc->body_line - 1 + node_line(link), node_col(doc, link), &res);
 	apply_link(doc, link, &res);
 }
 
@@ -1053,7 +1106,7 @@ static struct md_pre *render_pre_in(struct md_doc *doc, md_link_fn fn, void *ctx
 		l->wiki = wiki_kind(link);
 		l->is_image = cmark_node_get_type(link) == CMARK_NODE_IMAGE;
 		l->line = doc->body_line - 1 + node_line(link);
-		l->col = node_col(link);
+		l->col = node_col(doc, link);
 		l->textless = l->wiki && !cmark_node_first_child(link);
 		struct md_link_result res = { 0 };
 		fn(ctx, l->url, l->wiki, l->is_image, l->line, l->col, &res);

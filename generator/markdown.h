@@ -30,6 +30,10 @@ struct md_doc {
 	size_t ngrave, capgrave;
 	struct wikipos **wiki;  /* positions of wiki links (user data) */
 	size_t nwiki, capwiki;
+	char *src;              /* the body as parsed, for true columns (fix_col) */
+	size_t src_len;
+	size_t *line_at;        /* where each line of src starts; made when needed */
+	size_t nlines;
 	char **cell_ext;        /* external links in table cells: their escaped
 				   href, for render_doc to mark (see apply_link) */
 	size_t ncell_ext;

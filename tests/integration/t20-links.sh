@@ -37,6 +37,18 @@ contains "the home page presents the sections" "$S/public/index.html" 'class="gu
 check "no base_url: no sitemap" test ! -e "$S/public/sitemap.xml"
 lacks "and no warning about it (base_url is optional)" "$ERR" "warning"
 
+# On a paragraph's indented continuation line a link is reported at its
+# true column (cmark-gfm counts from after the blanks the paragraph drops).
+site cols
+page "$S" c.md "C" 'para first line\n   [[nope1]] indented continuation\n  also [[no-such-page]] and [x](gone.md) and ![i](no.png)\n\n- item\n   more [[y1]] here\n\n> quote\n> more [[q1]]'
+run "$S" check
+contains "a wiki link after three blanks is at column 4" "$ERR" "content/c.md:5:4: error: wiki link [[nope1]]"
+contains "one after two blanks and a word is at column 8" "$ERR" "content/c.md:6:8: error: wiki link [[no-such-page]]"
+contains "a Markdown link on that line is at its column" "$ERR" "content/c.md:6:29: error: link target 'gone.md'"
+contains "an image on that line is at its column" "$ERR" "content/c.md:6:46: error:"
+contains "in a list item's continuation too" "$ERR" "content/c.md:9:9: error: wiki link [[y1]]"
+contains "and in a block quote, as before" "$ERR" "content/c.md:12:8: error: wiki link [[q1]]"
+
 # A heading never takes an id the theme gives its own elements: the skip
 # link's target stays the page's only id="main".
 site ids
