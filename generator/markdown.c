@@ -386,12 +386,12 @@ static int source_line(struct md_doc *doc, int line, const char **s, size_t *n)
 		size_t cap = 64;
 		doc->line_at = xmalloc(cap * sizeof *doc->line_at);
 		doc->line_at[doc->nlines++] = 0;
-		for (size_t i = 0; i < doc->src_len; i++)
-			if (doc->src[i] == '\n') {
-				if (doc->nlines == cap)
-					doc->line_at = xrealloc(doc->line_at, (cap *= 2) * sizeof *doc->line_at);
-				doc->line_at[doc->nlines++] = i + 1;
-			}
+		const char *e = doc->src + doc->src_len;
+		for (const char *q = doc->src; (q = memchr(q, '\n', (size_t)(e - q))); q++) {
+			if (doc->nlines == cap)
+				doc->line_at = xrealloc(doc->line_at, (cap *= 2) * sizeof *doc->line_at);
+			doc->line_at[doc->nlines++] = (size_t)(q - doc->src) + 1;
+		}
 	}
 	if ((size_t)line > doc->nlines)
 		return 0;
@@ -624,6 +624,8 @@ static const char *const THEME_IDS[] = {
 
 static int theme_id(const char *id)
 {
+	if (!strchr("bhmrst", *id))
+		return 0;
 	for (size_t i = 0; i < sizeof THEME_IDS / sizeof *THEME_IDS; i++)
 		if (!strcmp(THEME_IDS[i], id))
 			return 1;
@@ -787,22 +789,32 @@ static char *finish_boxes_and_tables(char *html)
 					  "<input type=\"checkbox\" disabled=\"\" aria-label=\"Not done\" />",
 					  "<table tabindex=\"0\">" };
 	enum { N = sizeof from / sizeof *from };
-	if (!strstr(html, "type=\"checkbox\"") && !strstr(html, "<table>"))
+	/* Each pattern's next match is looked for again only once passed: the
+	 * HTML is read about once per pattern, and copied in runs. */
+	const char *next[N];
+	int any = 0;
+	for (size_t j = 0; j < N; j++)
+		any |= (next[j] = strstr(html, from[j])) != NULL;
+	if (!any)
 		return html;
 	struct buf b = BUF_INIT;
 	const char *p = html;
-	while (*p) {
-		size_t k = 0;
-		for (; k < N; k++)
-			if (*p == '<' && !strncmp(p, from[k], strlen(from[k])))
-				break;
-		if (k < N) {
-			buf_puts(&b, to[k]);
-			p += strlen(from[k]);
-		} else {
-			buf_putc(&b, *p++);
+	for (;;) {
+		size_t k = N;
+		for (size_t j = 0; j < N; j++) {
+			if (next[j] && next[j] < p)
+				next[j] = strstr(p, from[j]);
+			if (next[j] && (k == N || next[j] < next[k]))
+				k = j;
 		}
+		if (k == N)
+			break;
+		buf_put(&b, p, (size_t)(next[k] - p));
+		buf_puts(&b, to[k]);
+		p = next[k] + strlen(from[k]);
+		next[k] = strstr(p, from[k]);
 	}
+	buf_puts(&b, p);
 	free(html);
 	return buf_detach(&b);
 }
