@@ -352,7 +352,8 @@ static struct page *source_page(const char *rel, json_t *fm)
 
 /* Reads and parses content/rel.  When the file is settled (see
  * sources.h), appends what the next build may take instead to rec. */
-static struct page *load_page(struct run *r, const char *rel, const struct scan_stat *st, struct buf *rec)
+static struct page *load_page(struct run *r, const char *rel, const struct scan_stat *st, struct buf *rec,
+			      char **draft)
 {
 	char *path = xasprintf("content/%s", rel);
 	char *full = xasprintf("%s/%s", r->site.dir, path);
@@ -387,6 +388,7 @@ static struct page *load_page(struct run *r, const char *rel, const struct scan_
 	if (st && rec && sources_settled(st, r->start_ns) && parts.body_off <= UINT32_MAX)
 		sources_put(rec, rel, st, fp, (uint32_t)parts.body_off, (uint32_t)parts.body_line, fm);
 	if (json_is_true(json_object_get(fm, "draft")) && !r->o->drafts) {
+		*draft = xstrdup(json_string_value(json_object_get(fm, "title")));
 		free(body);
 		goto fail;
 	}
@@ -407,7 +409,8 @@ fail:
 /* The page the previous build read from an unchanged source: 1 and *out
  * (NULL for a draft left out), or 0 when the record cannot stand for the
  * file any more (the caller reads it). */
-static int recorded_page(struct run *r, const char *rel, const struct source_rec *sr, struct page **out)
+static int recorded_page(struct run *r, const char *rel, const struct source_rec *sr, struct page **out,
+			 char **draft)
 {
 	json_t *fm = sources_fm(sr);
 	/* The one check that depends on more than the file: the theme. */
@@ -418,6 +421,7 @@ static int recorded_page(struct run *r, const char *rel, const struct source_rec
 	}
 	*out = NULL;
 	if (json_is_true(json_object_get(fm, "draft")) && !r->o->drafts) {
+		*draft = xstrdup(json_string_value(json_object_get(fm, "title")));
 		json_decref(fm);
 		return 1;
 	}
@@ -559,6 +563,7 @@ struct loading {
 	struct page **pages; /* per source, NULL when it was not loaded */
 	const struct source_rec **kept; /* per source: its record, still good */
 	struct buf *fresh;   /* per source: its new record, if any */
+	char **draft;        /* per source: a draft's title, when it is left out */
 };
 
 static void load_one(void *ctx, size_t i)
@@ -570,10 +575,10 @@ static void load_one(void *ctx, size_t i)
 	const char *rel = l->sc->md[i];
 	const struct scan_stat *st = &l->sc->mdst[i];
 	const struct source_rec *sr = sources_match(&r->snap, rel, st);
-	if (sr && recorded_page(r, rel, sr, &l->pages[i]))
+	if (sr && recorded_page(r, rel, sr, &l->pages[i], &l->draft[i]))
 		l->kept[i] = sr;
 	else
-		l->pages[i] = load_page(r, rel, st, &l->fresh[i]);
+		l->pages[i] = load_page(r, rel, st, &l->fresh[i], &l->draft[i]);
 }
 
 static struct cache_key sources_key(const struct run *r)
@@ -616,6 +621,28 @@ static void store_sources(struct run *r)
 	buf_free(&r->new_sources);
 }
 
+/* A draft left out is remembered by its key, file name and title, so a
+ * link to it says why it finds nothing. */
+static void note_draft(struct run *r, const char *rel, const char *title)
+{
+	char *src = xasprintf("content/%s", rel);
+	size_t n = strlen(rel);
+	char *key = xstrndup(rel, n > 3 ? n - 3 : n);
+	const char *slash = strrchr(key, '/');
+	char *k[3] = { xasprintf("key:%s", key), xasprintf("name:%s", slash ? slash + 1 : key),
+		       xasprintf("title:%s", title ? title : "") };
+	for (int j = 0; j < 3; j++) {
+		for (char *c = k[j]; *c; c++)
+			if (j && *c >= 'A' && *c <= 'Z')
+				*c = (char)(*c - 'A' + 'a');
+		if (utf8_is_valid(k[j], strlen(k[j])))
+			json_object_set_new(r->site.drafts, k[j], json_string(src));
+		free(k[j]);
+	}
+	free(key);
+	free(src);
+}
+
 /* Sources are read and their front matter parsed on every core (or taken
  * from the previous build's record of an unchanged file); they are
  * claimed and added in source order, so the result never depends on
@@ -624,7 +651,7 @@ static int load_pages(struct run *r, const struct scan_result *sc, json_t *claim
 {
 	size_t n = sc->nmd ? sc->nmd : 1;
 	struct loading l = { r, sc, xcalloc(n, sizeof *l.pages), xcalloc(n, sizeof *l.kept),
-			     xcalloc(n, sizeof *l.fresh) };
+			     xcalloc(n, sizeof *l.fresh), xcalloc(n, sizeof *l.draft) };
 	if (r->cache) {
 		struct cache_key k = sources_key(r);
 		char *img;
@@ -644,6 +671,10 @@ static int load_pages(struct run *r, const struct scan_result *sc, json_t *claim
 	sources_free(&r->snap);
 	for (size_t i = 0; i < sc->nmd; i++) {
 		buf_free(&l.fresh[i]);
+		if (l.draft[i]) {
+			note_draft(r, sc->md[i], l.draft[i]);
+			free(l.draft[i]);
+		}
 		struct page *p = l.pages[i];
 		if (!p)
 			continue;
@@ -656,6 +687,7 @@ static int load_pages(struct run *r, const struct scan_result *sc, json_t *claim
 	free(l.pages);
 	free(l.kept);
 	free(l.fresh);
+	free(l.draft);
 	add_sections(r);
 	for (size_t i = 0; i < sc->nassets; i++)
 		claim(r, claims, sc->assets[i], sc->assets[i]);

@@ -421,6 +421,21 @@ void links_table_close(struct links_table *t)
 	memset(t, 0, sizeof *t);
 }
 
+/* ": content/F.md is a draft ..." when what a link asks for (as kind1 or
+ * kind2, e.g. "name:" and "title:") is a draft left out; else NULL. */
+static char *draft_hint(const struct site *s, const char *kind1, const char *what, const char *kind2)
+{
+	const char *kinds[2] = { kind1, kind2 };
+	for (int k = 0; k < 2 && kinds[k]; k++) {
+		char *key = xasprintf("%s%s", kinds[k], what);
+		const char *src = json_string_value(json_object_get(s->drafts, key));
+		free(key);
+		if (src)
+			return xasprintf(" (%s is a draft: quire build --drafts includes it)", src);
+	}
+	return NULL;
+}
+
 static void problem(struct links_ctx *c, int line, int col, const char *fmt, const char *a, const char *b)
 {
 	if (!c->d || c->past)
@@ -606,7 +621,9 @@ static void resolve_wiki(struct links_ctx *c, const char *url, int line, int col
 	if (!hits)
 		hits = index_get(&c->ix->by_title, key);
 	if (!hits) {
-		problem(c, line, col, "wiki link [[%s]] matches no article (by file name or title)%s", b, NULL);
+		char *hint = draft_hint(c->site, "name:", key, "title:");
+		problem(c, line, col, "wiki link [[%s]] matches no article (by file name or title)%s", b, hint);
+		free(hint);
 		if (c->past)
 			res->unlink = 1;
 	} else if (hits->n > 1) {
@@ -687,7 +704,12 @@ void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 	} else if (!*target && !plen) {
 		/* "?x" or "" — nothing to check */
 	} else {
-		problem(c, line, col, "link target '%s' does not exist%s", url, NULL);
+		size_t tl2 = strlen(target);
+		char *key = xstrndup(target, tl2 > 3 && !strcmp(target + tl2 - 3, ".md") ? tl2 - 3 : tl2);
+		char *hint = draft_hint(c->site, "key:", key, NULL);
+		problem(c, line, col, "link target '%s' does not exist%s", url, hint);
+		free(hint);
+		free(key);
 		if (c->past)
 			res->unlink = 1;
 	}

@@ -15,6 +15,7 @@ void site_init(struct site *s, const char *dir)
 	memset(s, 0, sizeof *s);
 	s->dir = xstrdup(dir);
 	s->by_key = json_object();
+	s->drafts = json_object();
 }
 
 void page_free(struct page *p)
@@ -49,6 +50,7 @@ void site_free(struct site *s)
 		page_free(s->pages[i]);
 	free(s->pages);
 	json_decref(s->by_key);
+	json_decref(s->drafts);
 	for (size_t i = 0; i < s->nassets; i++)
 		free(s->assets[i]);
 	free(s->assets);

@@ -91,6 +91,8 @@ struct site {
 	struct page **pages;
 	size_t npages, cap;
 	json_t *by_key;   /* key → index (json integer): a hash map */
+	json_t *drafts;   /* drafts left out of this build, by "key:K", "name:N" and
+			     "title:T" (lower case) → their file, to say so when linked */
 	char **assets;    /* files under content/ that are not Markdown, relative to content/ */
 	size_t nassets;
 };

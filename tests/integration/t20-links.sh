@@ -49,6 +49,17 @@ contains "an image on that line is at its column" "$ERR" "content/c.md:6:46: err
 contains "in a list item's continuation too" "$ERR" "content/c.md:9:9: error: wiki link [[y1]]"
 contains "and in a block quote, as before" "$ERR" "content/c.md:12:8: error: wiki link [[q1]]"
 
+# A link to a draft left out of the build says so.
+site drafts
+printf -- '---\ntitle: Secret Plan\ndraft: true\n---\nx\n' > "$S/content/secret.md"
+page "$S" l.md "L" 'See [[secret]], [[Secret plan]] and [x](secret.md).'
+run "$S" check
+contains "a wiki link by name to a draft says it is one" "$ERR" "content/l.md:4:5: error: wiki link [[secret]] matches no article (by file name or title) (content/secret.md is a draft: quire build --drafts includes it)"
+contains "so does one by title" "$ERR" "content/l.md:4:17: error: wiki link [[Secret plan]] matches no article (by file name or title) (content/secret.md is a draft"
+contains "and a Markdown link" "$ERR" "content/l.md:4:37: error: link target 'secret.md' does not exist (content/secret.md is a draft"
+run "$S" check --drafts
+status_is "with --drafts the links resolve" "$RC" 0
+
 # A heading never takes an id the theme gives its own elements: the skip
 # link's target stays the page's only id="main".
 site ids
