@@ -1180,6 +1180,11 @@ static int credit(struct walk *w, const struct node *n, const struct change *c, 
 	v->path = (char *)path;
 	if (c->has_new)
 		git_oid_tostr(v->blob, sizeof(v->blob), &c->new);
+	/* A revision's diff is with its first parent's file, not with the
+	 * revision listed below it: on a branch that is another branch's. */
+	const struct change *was = from ? from : c;
+	if (was->has_old)
+		git_oid_tostr(v->base, sizeof(v->base), &was->old);
 	v->change = from ? HIST_RENAMED : !c->has_old ? HIST_ADDED : !c->has_new ? HIST_DELETED
 										  : HIST_MODIFIED;
 	if (n->boundary)
@@ -1461,7 +1466,7 @@ static void file_fp(struct hist_file *f)
 	for (size_t k = 0; k < f->n; k++) {
 		const struct hist_rev *rv = &f->revs[k];
 		const char *fields[] = { rv->id, rv->author, rv->email, rv->subject, rv->body,
-					 rv->path, rv->old_path, rv->blob };
+					 rv->path, rv->old_path, rv->blob, rv->base };
 		for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
 			cache_key_str(&kb, fields[i]);
 		cache_key_int(&kb, rv->time);
@@ -1640,17 +1645,17 @@ static void history_clear_files(struct history *h)
  *   u32 count + files sorted by path: path (str), u32 truncated,
  *       u32 count of revs, u64 fp[2] (hist_file.fp), the revs: u32 commit,
  *       path (str), old_path (str or ~0),
- *       u8 change, u8 has_blob, blob[20],
+ *       u8 change, u8 has_blob, blob[20], u8 has_base, base[20],
  *   u64 cache_sum of every byte before it.
  * The reader trusts nothing: every count is bounded by the bytes left,
  * every offset and index is checked, and any fault means "no cache". */
 
-#define CACHE_VERSION 2
+#define CACHE_VERSION 3
 #define CACHE_NONE 0xFFFFFFFFu
 #define CACHE_MAX_SIZE ((size_t)1 << 30)
 #define CACHE_COMMIT_SIZE (20 + 4 * 4 + 8 + 4)
 #define CACHE_FILE_SIZE (3 * 4 + 16)
-#define CACHE_REV_SIZE (3 * 4 + 2 + 20)
+#define CACHE_REV_SIZE (3 * 4 + 2 + 20 + 1 + 20)
 static const char cache_magic[8] = "quireHC";
 
 /* A fast 64-bit checksum: catches a torn or damaged file, not an attack
@@ -1741,6 +1746,8 @@ static int cache_image(const struct history *h, struct buf *out)
 			buf_putc(&rest, (char)v->change);
 			buf_putc(&rest, v->blob[0] ? 1 : 0);
 			put_oid_hex(&rest, v->blob[0] ? v->blob : "");
+			buf_putc(&rest, v->base[0] ? 1 : 0);
+			put_oid_hex(&rest, v->base[0] ? v->base : "");
 		}
 	}
 	struct buf live = BUF_INIT;
@@ -1943,7 +1950,9 @@ static int cache_parse(struct history *h, const unsigned char *data, size_t len,
 			v->old_path = (char *)cr_str(&r, 1);
 			const unsigned char *ch = cr_take(&r, 2);
 			cr_hex(&r, v->blob);
-			if (r.bad || ci >= ncs || ch[0] > HIST_DELETED || ch[1] > 1 ||
+			const unsigned char *hb = cr_take(&r, 1);
+			cr_hex(&r, v->base);
+			if (r.bad || ci >= ncs || ch[0] > HIST_DELETED || ch[1] > 1 || hb[0] > 1 ||
 			    (ch[0] == HIST_RENAMED) != (v->old_path != NULL)) {
 				r.bad = 1;
 				break;
@@ -1959,6 +1968,8 @@ static int cache_parse(struct history *h, const unsigned char *data, size_t len,
 			v->change = (enum hist_change)ch[0];
 			if (!ch[1])
 				v->blob[0] = '\0';
+			if (!hb[0])
+				v->base[0] = '\0';
 		}
 	}
 	if (r.bad || r.p != r.end)

@@ -68,6 +68,8 @@ struct hist_rev {
 	char *old_path;       /* for HIST_RENAMED: the path before this commit; else NULL */
 	enum hist_change change;
 	char blob[41];        /* the file's blob id at this revision ("" for HIST_DELETED) */
+	char base[41];        /* its blob in the commit's first parent (the old path's,
+				 for a rename): what this revision changed ("": none) */
 };
 
 /* path: the file's newest path (relative to SITE); revs newest first;

@@ -1133,10 +1133,12 @@ static struct hist_keys hist_keys_of(const struct render_env *e, const struct pa
 {
 	struct hist_keys hk;
 	struct cache_keybuf kb;
-	cache_key_begin(e->cache, &kb, "revdiffs-1");
+	cache_key_begin(e->cache, &kb, "revdiffs-2");
 	cache_key_int(&kb, (long long)hf->n);
-	for (size_t k = 0; k < hf->n; k++)
+	for (size_t k = 0; k < hf->n; k++) {
 		cache_key_str(&kb, blob_of(&hf->revs[k]));
+		cache_key_str(&kb, hf->revs[k].base);
+	}
 	hk.diffs = cache_key_end(&kb);
 	cache_key_begin(e->cache, &kb, "past-versions-3");
 	cache_key_bytes(&kb, hk.diffs.h, sizeof hk.diffs.h);
@@ -1720,7 +1722,22 @@ static json_t *revision_entry(struct render_env *e, const struct page *p, const 
 		dk = key_diff(hk, k);
 	if (get_strs(e, &dk, &flag, md, 2) < 0) {
 		versions(e, hf, vs);
-		const struct version *older = k + 1 < hf->n ? &(*vs)[k + 1] : NULL;
+		/* What the commit changed: the file as its first parent had it,
+		 * most often the revision listed below (not so on a branch). */
+		struct version own = { 0 };
+		const struct version *older = NULL;
+		if (!*rv->base) {
+			older = NULL;
+		} else if (k + 1 < hf->n && !strcmp(blob_of(&hf->revs[k + 1]), rv->base)) {
+			older = &(*vs)[k + 1];
+		} else {
+			struct hist_rev b = { .change = HIST_MODIFIED, .path = rv->path };
+			memcpy(b.blob, rv->base, sizeof b.blob);
+			struct fm_memo memo = { BUF_INIT, NULL };
+			version_load(e, &b, &own, &memo);
+			buf_free(&memo.yaml);
+			older = &own;
+		}
 		struct buf mb = BUF_INIT, db = BUF_INIT;
 		revdiff_meta(older ? older->fm : NULL, (*vs)[k].fm, &mb);
 		revdiff_body(older ? older->body : NULL, (*vs)[k].body, &db);
@@ -1730,6 +1747,7 @@ static json_t *revision_entry(struct render_env *e, const struct page *p, const 
 		buf_free(&db);
 		if (e->cache && !(*vs)[k].failed && !(older && older->failed))
 			put_strs(e, &dk, 0, md, 2);
+		version_free(&own);
 	}
 	/* revdiff writes bad bytes as U+FFFD */
 	set_valid(r, "meta_html", md[0]);

@@ -290,3 +290,31 @@ contains "a wrapped paragraph of a commit message is one line" "$S/public/a.hist
 contains "a list in a commit message keeps its lines" "$S/public/a.history.html" '<p class="lines">Changes:
 - one
 - two</p>'
+
+# On a branch, a revision's diff is with its own parent, not with the
+# revision listed below it (which may be the other branch's); a merge
+# shows what it brought in over its first parent.
+site branches
+git -C "$S" init -q -b main
+page "$S" m.md "M" "one\n\ntwo"
+commit "2020-01-01T10:00:00+00:00" "A B" "base"
+git -C "$S" checkout -q -b side
+page "$S" m.md "M" "ONE\n\ntwo"
+commit "2020-01-03T10:00:00+00:00" "A B" "side"
+git -C "$S" checkout -q main
+page "$S" m.md "M" "one\n\nTWO"
+commit "2020-01-02T10:00:00+00:00" "A B" "main"
+GIT_AUTHOR_DATE="2020-01-04T10:00:00+00:00" GIT_COMMITTER_DATE="2020-01-04T10:00:00+00:00" \
+	git -C "$S" -c user.name=A -c user.email=a@b merge -q --no-edit side >/dev/null 2>&1
+run "$S" build
+status_is "a site with a merged branch builds" "$RC" 0
+H=$S/public/m.history.html
+entry() { # SUBJECT: that revision's list item, one line (SUBJECT: the start of the subject)
+	tr '\n' ' ' < "$H" | sed 's/<li class="revision"/\n&/g' | grep -F -- "— $1"
+}
+entry "side<" | grep -q '<del>one</del>' && ! entry "side<" | grep -q 'TWO' && ok "the branch's commit shows only its own change (one → ONE)" ||
+	not_ok "the branch's commit shows only its own change (one → ONE)" "$(entry "side<")"
+entry "main<" | grep -q '<del>two</del>' && ! entry "main<" | grep -q 'ONE' && ok "the main line's commit shows only its own (two → TWO)" ||
+	not_ok "the main line's commit shows only its own (two → TWO)" "$(entry "main<")"
+entry "Merge branch" | grep -q '<ins>ONE</ins>' && ok "the merge shows what it brought in over its first parent" ||
+	not_ok "the merge shows what it brought in over its first parent" "$(entry "Merge branch")"
