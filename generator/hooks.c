@@ -993,6 +993,8 @@ static const char *normalise_page_path(const char *p, size_t n,
 		      "history pages and past versions)" : NULL;
 }
 
+static int check_page(const json_t *old, const json_t *p, struct buf *b);
+
 static const char *const page_fields[] = {
 	"path", "title", "template", "markdown", "html", "data",
 };
@@ -1066,6 +1068,15 @@ static int q_add_page(lua_State *L)
 		if (!data) {
 			buf_free(&path);
 			return luaL_error(L, "quire.add_page: %s",
+					  buf_cstr(&h->scratch));
+		}
+		/* the same rules as a page a hook reshapes (a tag that is
+		 * not text would be slugged as nothing) */
+		buf_reset(&h->scratch);
+		if (check_page(NULL, data, &h->scratch) < 0) {
+			json_decref(data);
+			buf_free(&path);
+			return luaL_error(L, "quire.add_page: data: %s",
 					  buf_cstr(&h->scratch));
 		}
 	}
@@ -1673,6 +1684,13 @@ static int check_page(const json_t *old, const json_t *p, struct buf *b)
 			buf_printf(b, "page.%s must be a sequence of strings",
 				   lists[i]);
 			return -1;
+		}
+		for (size_t j = 0; i == 0 && j < json_array_size(v); j++) {
+			const char *t = json_string_value(json_array_get(v, j));
+			if (!t[strspn(t, " \t")]) {
+				buf_puts(b, "page.tags holds an empty tag");
+				return -1;
+			}
 		}
 	}
 	v = json_object_get(p, "params");

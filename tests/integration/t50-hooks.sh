@@ -233,6 +233,15 @@ end)' "must not contain '.' or '..'"
 violation "add_page with an absolute path" 4 'quire.on_site(function(site)
   quire.add_page{ path = "/tmp/escape", title = "Escape", html = "<p>x</p>" }
 end)' "must be relative"
+violation "add_page with a tag that is not text (it crashed the build)" 4 'quire.on_site(function(site)
+  quire.add_page{ path = "t5", title = "T", markdown = "x", data = { tags = { 5 } } }
+end)' "quire.add_page: data: page.tags must be a sequence of strings"
+violation "add_page with a weight that is not a number" 4 'quire.on_site(function(site)
+  quire.add_page{ path = "t6", title = "T", markdown = "x", data = { weight = "heavy" } }
+end)' "quire.add_page: data: page.weight must be a number"
+violation "add_page with an empty tag" 4 'quire.on_site(function(site)
+  quire.add_page{ path = "t7", title = "T", markdown = "x", data = { tags = { "" } } }
+end)' "page.tags holds an empty tag"
 violation "add_page outside on_site" 3 'quire.add_page{ path = "x", title = "X", html = "" }' "only be called from an on_site handler"
 check "no page escaped OUT" test ! -e "$TMP/escape.html" -a ! -e /tmp/escape.html
 
