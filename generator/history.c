@@ -13,12 +13,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <iconv.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -1123,6 +1125,40 @@ static struct smap_slot *path_slot(struct walk *w, const char *rel)
 	return s;
 }
 
+/* s (n bytes) converted from the encoding enc to UTF-8, a byte that
+ * does not convert as U+FFFD; NULL when iconv does not know enc. */
+static char *iconv_dup(const char *s, size_t n, const char *enc)
+{
+	iconv_t cd = iconv_open("UTF-8", enc);
+	if (cd == (iconv_t)-1)
+		return NULL;
+	size_t cap = 4 * n + 16, il = n, ol = cap - 1;
+	char *out = xmalloc(cap), *in = (char *)s, *o = out;
+	while (il && iconv(cd, &in, &il, &o, &ol) == (size_t)-1 && (errno == EILSEQ || errno == EINVAL) && ol >= 3) {
+		memcpy(o, "\xEF\xBF\xBD", 3);
+		o += 3, ol -= 3;
+		in++, il--;
+	}
+	*o = '\0';
+	iconv_close(cd);
+	return out;
+}
+
+/* A commit's text (message, author) in UTF-8, in the arena: converted
+ * from the encoding the commit declares (i18n.commitEncoding), and any
+ * byte still not UTF-8 shown as U+FFFD, so the feed stays well-formed. */
+static const char *commit_text(struct arena *a, const char *s, const char *enc)
+{
+	s = s ? s : "";
+	size_t n = strlen(s);
+	char *conv = enc && strcasecmp(enc, "UTF-8") && strcasecmp(enc, "UTF8") ? iconv_dup(s, n, enc) : NULL;
+	char *valid = utf8_valid_dup(conv ? conv : s, conv ? strlen(conv) : n);
+	const char *r = arena_strdup(a, valid);
+	free(valid);
+	free(conv);
+	return r;
+}
+
 static int load_commit_info(struct walk *w, const struct node *n)
 {
 	if (w->ci_node == n)
@@ -1135,11 +1171,12 @@ static int load_commit_info(struct walk *w, const struct node *n)
 	if (w->mailmap)
 		git_mailmap_resolve(&name, &email, w->mailmap, sig->name, sig->email);
 	struct arena *a = &w->h->arena;
-	w->ci_author = arena_strdup(a, name ? name : "");
-	w->ci_email = arena_strdup(a, email ? email : "");
+	const char *enc = git_commit_message_encoding(c);
+	w->ci_author = commit_text(a, name, enc);
+	w->ci_email = commit_text(a, email, enc);
 	const char *subject = git_commit_summary(c), *body = git_commit_body(c);
-	w->ci_subject = arena_strdup(a, subject ? subject : "");
-	w->ci_body = arena_strdup(a, body ? body : "");
+	w->ci_subject = commit_text(a, subject, enc);
+	w->ci_body = commit_text(a, body, enc);
 	w->ci_time = sig->when.time;
 	w->ci_tz = sig->when.offset;
 	w->ci_node = n;

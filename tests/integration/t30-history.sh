@@ -318,3 +318,28 @@ entry "main<" | grep -q '<del>two</del>' && ! entry "main<" | grep -q 'ONE' && o
 	not_ok "the main line's commit shows only its own (two → TWO)" "$(entry "main<")"
 entry "Merge branch" | grep -q '<ins>ONE</ins>' && ok "the merge shows what it brought in over its first parent" ||
 	not_ok "the merge shows what it brought in over its first parent" "$(entry "Merge branch")"
+
+# A commit message in another encoding is converted as the commit declares
+# it; bytes that are not UTF-8 anyway show as U+FFFD, and the feed stays
+# well-formed XML.
+site enc
+git -C "$S" init -q -b main
+page "$S" m.md "M" "v0"
+commit "2026-01-01T00:00:00+00:00" "A B" "init"
+page "$S" m.md "M" "v1"
+git -C "$S" add -A
+GIT_AUTHOR_DATE="2026-01-02T00:00:00+00:00" GIT_COMMITTER_DATE="2026-01-02T00:00:00+00:00" \
+	git -C "$S" -c i18n.commitEncoding=ISO-8859-1 -c user.name="Ren$(printf '\351')e" -c user.email=r@x commit -q -m "$(printf 'Caf\351 rules')" >/dev/null 2>&1
+page "$S" m.md "M" "v2"
+git -C "$S" add -A
+# git would re-encode a bad byte: the commit is written as bytes
+id=$(printf 'tree %s\nparent %s\nauthor A <a@b> 1767398400 +0000\ncommitter A <a@b> 1767398400 +0000\n\nBad \377 byte\n' \
+	"$(git -C "$S" write-tree)" "$(git -C "$S" rev-parse HEAD)" | git -C "$S" hash-object -t commit -w --stdin --literally)
+git -C "$S" update-ref HEAD "$id"
+run "$S" build
+status_is "a history with a Latin-1 and a broken message builds" "$RC" 0
+contains "a declared ISO-8859-1 message is converted" "$S/public/m.history.html" "Café rules"
+contains "and so is its author's name" "$S/public/m.history.html" "Renée"
+contains "a byte that is not UTF-8 shows as U+FFFD" "$S/public/m.history.html" "Bad � byte"
+check "the Atom feed is valid UTF-8" python3 -c "import sys; open(sys.argv[1], 'rb').read().decode('utf-8')" "$S/public/changes.xml"
+check "and well-formed XML" python3 -c "import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])" "$S/public/changes.xml"
