@@ -2275,6 +2275,30 @@ static void render_redirect(struct render_env *e, const char *from_out, const ch
 	json_decref(c);
 }
 
+static char *lower_dup(const char *s)
+{
+	char *l = xstrdup(s);
+	for (char *c = l; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	return l;
+}
+
+static void taken_add(json_t *taken, const char *out)
+{
+	char *l = lower_dup(out);
+	json_object_set_new(taken, l, json_true());
+	free(l);
+}
+
+static int taken_has(json_t *taken, const char *out)
+{
+	char *l = lower_dup(out);
+	int has = json_object_get(taken, l) != NULL;
+	free(l);
+	return has;
+}
+
 /* Aliases and moves keep old addresses working. */
 static void render_redirects(struct render_env *e)
 {
@@ -2308,6 +2332,15 @@ static void render_redirects(struct render_env *e)
 	if (e->hist) {
 		const char *const *from, *const *to;
 		size_t n = hist_moves(e->hist, &from, &to);
+		/* What is written already, without case: on a disk that ignores
+		 * case, Case.html and case.html are one file. */
+		json_t *taken = json_object();
+		for (size_t i = 0; n && i < s->npages; i++)
+			taken_add(taken, s->pages[i]->out);
+		const char *key;
+		json_t *v;
+		json_object_foreach(done, key, v)
+			taken_add(taken, key);
 		for (size_t k = 0; k < n; k++) {
 			/* content/a/old.md → a/old.html, pointing at the new page. */
 			if (strncmp(from[k], "content/", 8) || strncmp(to[k], "content/", 8))
@@ -2316,14 +2349,17 @@ static void render_redirects(struct render_env *e)
 			char *nkey = xstrndup(to[k] + 8, strlen(to[k] + 8) - 3);
 			int t = site_find(s, nkey);
 			char *out = xasprintf("%s.html", okey);
-			if (t >= 0 && site_find(s, okey) < 0 && !json_object_get(done, out)) {
-				json_object_set_new(done, out, json_true());
+			/* not over a page of quire's own, nor at a name no URL can
+			 * reach (a name the build now refuses) */
+			if (t >= 0 && !site_reserved(out) && !strpbrk(okey, "\\%\"'<>?#") && !taken_has(taken, out)) {
+				taken_add(taken, out);
 				render_redirect(e, out, s->pages[t]->out, page_title(s->pages[t]));
 			}
 			free(out);
 			free(okey);
 			free(nkey);
 		}
+		json_decref(taken);
 	}
 	json_decref(done);
 }

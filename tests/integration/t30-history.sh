@@ -343,3 +343,18 @@ contains "and so is its author's name" "$S/public/m.history.html" "Renée"
 contains "a byte that is not UTF-8 shows as U+FFFD" "$S/public/m.history.html" "Bad � byte"
 check "the Atom feed is valid UTF-8" python3 -c "import sys; open(sys.argv[1], 'rb').read().decode('utf-8')" "$S/public/changes.xml"
 check "and well-formed XML" python3 -c "import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])" "$S/public/changes.xml"
+
+# A move leaves a redirect only where it can stand: not over a page quire
+# writes itself, and not beside a page whose name differs only in case.
+site moves
+git -C "$S" init -q -b main
+page "$S" Case.md "Case" "x"
+page "$S" search.md "Search me" "words to keep the rename found"
+commit "2026-01-01T00:00:00+00:00" "A B" "first"
+git -C "$S" mv content/Case.md content/case.md
+git -C "$S" mv content/search.md content/found.md
+commit "2026-01-02T00:00:00+00:00" "A B" "renames"
+run "$S" build
+status_is "a site whose history has a case-only rename and a reserved old name builds" "$RC" 0
+check "the case-only rename leaves no Case.html beside case.html" test "$(ls "$S/public" | grep -ci '^case\.html$')" = 1
+contains "search.html is still the search page, not a redirect" "$S/public/search.html" 'id="search-results"'
