@@ -272,13 +272,14 @@ int utf8_is_valid(const char *s, size_t n)
 
 char *utf8_valid_dup(const char *s, size_t n)
 {
-	if (utf8_is_valid(s, n))
+	/* a NUL is valid UTF-8, but would end the string early */
+	if (utf8_is_valid(s, n) && !memchr(s, '\0', n))
 		return xstrndup(s, n);
 	struct buf b = BUF_INIT;
 	const unsigned char *p = (const unsigned char *)s;
 	size_t run = 0, i = 0;
 	while (i < n) {
-		size_t len = utf8_seq(p + i, n - i);
+		size_t len = p[i] ? utf8_seq(p + i, n - i) : 0;
 		if (len) {
 			i += len;
 			continue;

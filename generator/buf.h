@@ -74,8 +74,8 @@ int utf8_is_valid(const char *s, size_t n);
  * ASCII), or 0 when p starts none. */
 size_t utf8_seq(const unsigned char *p, size_t n);
 /* A NUL-terminated copy of s (n bytes) in which each byte that
- * starts no valid sequence is U+FFFD: text from outside (git history)
- * made safe to show.  Caller frees. */
+ * starts no valid sequence, and each NUL, is U+FFFD: text from outside
+ * (git history) made safe to show.  Caller frees. */
 char *utf8_valid_dup(const char *s, size_t n);
 
 void buf_put_html(struct buf *b, const char *s, size_t n);

@@ -358,3 +358,15 @@ run "$S" build
 status_is "a site whose history has a case-only rename and a reserved old name builds" "$RC" 0
 check "the case-only rename leaves no Case.html beside case.html" test "$(ls "$S/public" | grep -ci '^case\.html$')" = 1
 contains "search.html is still the search page, not a redirect" "$S/public/search.html" 'id="search-results"'
+
+# A NUL byte in a past version shows as U+FFFD; the text after it is kept.
+site nul
+git -C "$S" init -q -b main
+printf -- '---\ntitle: N\n---\npara1\n\npara2 \0 rest\n\npara3\n' > "$S/content/n.md"
+commit "2026-01-01T00:00:00+00:00" "A B" "with a NUL"
+page "$S" n.md "N" "clean"
+commit "2026-01-02T00:00:00+00:00" "A B" "clean"
+run "$S" build
+old=$(git -C "$S" rev-list --reverse HEAD | head -n 1 | cut -c1-10)
+contains "the past version keeps the text after the NUL" "$S/public/n.rev-$old.html" "para3"
+contains "and shows the NUL as U+FFFD" "$S/public/n.rev-$old.html" "para2 � rest"
