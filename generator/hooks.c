@@ -1984,6 +1984,23 @@ static void own_literals(cmark_node *root)
 }
 
 /* Replaces node with parsed Markdown, or returns an error message. */
+/* Puts a text node of the n blanks at s before (or after) node; a line
+ * break becomes a space, as a soft break would show. */
+static void keep_blank(cmark_node *node, const char *s, size_t n, int before)
+{
+	if (!n)
+		return;
+	char *t = xstrndup(s, n);
+	for (char *c = t; *c; c++)
+		if (*c == '\n' || *c == '\t')
+			*c = ' ';
+	cmark_node *tn = md_node_new(CMARK_NODE_TEXT);
+	cmark_node_set_literal(tn, t);
+	free(t);
+	if (!(before ? cmark_node_insert_before(node, tn) : cmark_node_insert_after(node, tn)))
+		cmark_node_free(tn);
+}
+
 static const char *replace_markdown(cmark_node *node, const char *md,
 				    size_t len)
 {
@@ -1998,6 +2015,13 @@ static const char *replace_markdown(cmark_node *node, const char *md,
 			      "paragraph";
 			goto done;
 		}
+		/* A paragraph drops the blanks at its ends; inline they part
+		 * words ("One two " before a link), so they are kept. */
+		size_t lead = strspn(md, " \t\n"), trail = 0;
+		while (trail < len - lead && strchr(" \t\n", md[len - 1 - trail]))
+			trail++;
+		keep_blank(node, md, lead, 1);
+		keep_blank(node, md + len - trail, para ? trail : 0, 0);
 		if (!para) {
 			cmark_node_free(node);
 			goto done;

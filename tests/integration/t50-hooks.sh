@@ -116,6 +116,25 @@ status_is "a site with a document filter builds" "$RC" 0
 contains "a link filter can set a link's title" "$S/public/rights/speech.html" 'title="Human Rights Act 1998"'
 contains "a text filter can change text" "$S/public/rights/speech.html" "Text with"
 
+# A text node replaced by Markdown keeps the blanks at its ends: they part
+# it from the link or emphasis beside it (docs/hooks.md's glossary example).
+page "$S" rights/words.md "Words" "One two [x](https://e.org) three *em* four, and a Norwich Pharmacal order here."
+page "$S" reference/glossary-terms.md "Terms" "## Norwich Pharmacal order\n\nText."
+script "$S" 20-filter '-- returns text nodes as Markdown, and links a term
+quire.filter{
+  text = function(node, page_path)
+    if node.literal:find("Norwich Pharmacal order", 1, true) and not page_path:find("glossary") then
+      return (node.literal:gsub("Norwich Pharmacal order", "[%0](../reference/glossary-terms.md#norwich-pharmacal-order)", 1))
+    end
+    return node.literal
+  end,
+}'
+run "$S" build
+status_is "a filter that returns text as Markdown builds" "$RC" 0
+contains "the words around a link stay apart" "$S/public/rights/words.html" '<p>One two <a href="https://e.org"'
+contains "and after it" "$S/public/rights/words.html" '</a> three <em>em</em> four, and a <a href="../reference/glossary-terms.html#norwich-pharmacal-order">Norwich Pharmacal order</a> here.</p>'
+rm "$S/content/rights/words.md" "$S/content/reference/glossary-terms.md"
+
 script "$S" 20-filter '-- a filter that creates a broken link
 quire.filter{
   text = function(t)
