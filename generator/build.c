@@ -1488,8 +1488,13 @@ static struct page *added_page(struct run *r, json_t *spec)
 	json_object_set_new(p->data, "title", json_string(title));
 	if (tmpl)
 		json_object_set_new(p->data, "template", json_string(tmpl));
-	if (!json_is_object(json_object_get(p->data, "params")))
-		json_object_set_new(p->data, "params", json_object());
+	/* Other keys reach templates under params, as front matter's do,
+	 * beside what data.params already holds. */
+	json_t *given = json_incref(json_object_get(p->data, "params"));
+	split_params(p->data);
+	if (json_is_object(given))
+		json_object_update(json_object_get(p->data, "params"), given);
+	json_decref(given);
 	if (md) {
 		p->body = xstrdup(md);
 		p->body_line = 1;

@@ -56,12 +56,15 @@ quire.on_site(function(site)
   quire.add_page{ path = "extra/listing", title = "All the pages",
     markdown = table.concat(lines, "\n") .. "\n\nBack to [monitoring](../rights/privacy.md#monitoring-rules).\n" }
   quire.add_page{ path = "extra/raw.html", title = "Raw page", template = "page",
-    html = quire.markdown("Some *emphasis*.") .. "<p id=\"slug\">" .. quire.slug("Court Orders & Costs: Part 2") .. "</p>" }
+    html = quire.markdown("Some *emphasis*.") .. "<p id=\"slug\">" .. quire.slug("Court Orders & Costs: Part 2") .. "</p>",
+    data = { audience = "hr", params = { kept = "yes" } } }
 end)'
+sed -i 's|<h1>{{title}}</h1>|<h1>{{title}}</h1><p id="data">{{params.audience}}/{{params.kept}}</p>|' "$S/themes/default/templates/page.mustache"
 run "$S" build
 status_is "a site with an on_site hook builds" "$RC" 0
 O=$S/public
 check "add_page with markdown writes OUT/PATH.html" test -f "$O/extra/listing.html"
+contains "add_page's other data keys reach templates under params, beside data.params" "$O/extra/raw.html" '<p id="data">hr/yes</p>'
 contains "the added page is rendered with the theme (title in <h1>)" "$O/extra/listing.html" "<h1>All the pages</h1>"
 contains "on_site sees site.yml (site.site.title)" "$O/extra/listing.html" "Pages of Test site:"
 contains "on_site sees every article's title" "$O/extra/listing.html" "Free speech"
