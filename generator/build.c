@@ -1518,7 +1518,18 @@ static int run_site_hooks(struct run *r, json_t *claims)
 		struct page *p = added_page(r, spec);
 		if (!p)
 			continue;
-		if (claim(r, claims, p->out, p->key) < 0 || site_add_page(&r->site, p) < 0) {
+		if (claim(r, claims, p->out, p->key) < 0) {
+			page_free(p);
+			rc = -1;
+			continue;
+		}
+		if (site_add_page(&r->site, p) < 0) {
+			/* the page quire makes for a folder with no index.md */
+			const char *script = json_string_value(json_object_get(spec, "script"));
+			int line = (int)json_integer_value(json_object_get(spec, "line"));
+			diag_error(r->d, script ? script : p->key, script ? line : 0, script ? 1 : 0,
+				   "quire.add_page: '%s' is the section page quire makes for the folder '%s'; "
+				   "write content/%s.md to give it a text of its own", p->key, p->dir, p->key);
 			page_free(p);
 			rc = -1;
 			continue;
