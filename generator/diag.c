@@ -146,6 +146,21 @@ void diag_format(const struct diag *d, struct buf *out)
 	pthread_mutex_lock(&m->lock);
 	if (m->n)
 		qsort(m->v, m->n, sizeof *m->v, cmp_entry);
+	/* The same problem found twice (a filter runs more than once on a
+	 * page) is reported, and counted, once. */
+	size_t kept = 0;
+	for (size_t i = 0; i < m->n; i++) {
+		struct entry *e = &m->v[i], *k = kept ? &m->v[kept - 1] : NULL;
+		if (k && k->lvl == e->lvl && k->line == e->line && k->col == e->col && !strcmp(k->msg, e->msg) &&
+		    !strcmp(k->path ? k->path : "", e->path ? e->path : "") && (!k->path) == (!e->path)) {
+			*(e->lvl == DIAG_ERROR ? &m->errors : &m->warnings) -= 1;
+			free(e->path);
+			free(e->msg);
+			continue;
+		}
+		m->v[kept++] = *e;
+	}
+	m->n = kept;
 	for (size_t i = 0; i < m->n; i++) {
 		const struct entry *e = &m->v[i];
 		const char *lvl = e->lvl == DIAG_ERROR ? "error" : "warning";

@@ -149,6 +149,7 @@ quire.filter{
 run "$S" build
 status_is "a link created by a filter is checked: a broken one fails the build" "$RC" 1
 contains "the broken filter-made link is reported on the article" "$ERR" "content/rights/speech.md"
+contains "once, and counted once, though the filter runs more than once" "$ERR" "1 error, 0 warnings"
 
 # A filter's raw HTML (let through where the site allows raw HTML) may hold
 # bytes that are not UTF-8: the page is then checked and made valid.
