@@ -1054,6 +1054,13 @@ int output_write(struct output *o, const char *rel, const char *data,
 	return output_write_fp(o, rel, data, len, NULL, d);
 }
 
+/* src as the site names it ("content/a/x.pdf"), for messages. */
+static const char *src_rel(const char *src)
+{
+	const char *c = strstr(src, "/content/");
+	return c ? c + 1 : src;
+}
+
 int output_copy(struct output *o, const char *rel, const char *src, struct diag *d)
 {
 	if (!safe_rel(rel)) {
@@ -1066,6 +1073,13 @@ int output_copy(struct output *o, const char *rel, const char *src, struct diag 
 	/* O_NONBLOCK: a FIFO among the assets must not hang the build. */
 	int in = open(src, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
+	if (in < 0 && errno == ENOENT) {
+		/* gone since the folder was read (an editor's temporary file,
+		 * `sed -i`'s): nothing to publish, and the next build sees it */
+		diag_warning(d, NULL, 0, 0, "'%s' went away while the site was being built; skipped", src_rel(src));
+		free(path);
+		return 0;
+	}
 	if (in < 0)
 		goto fail;
 	if (fstat(in, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -1094,7 +1108,7 @@ fail:
 	if (out >= 0)
 		rc = finish(out, rc);
 	if (rc < 0)
-		diag_error(d, NULL, 0, 0, "cannot copy to '%s': %s", rel, strerror(errno));
+		diag_error(d, NULL, 0, 0, "cannot copy '%s' to '%s': %s", src_rel(src), rel, strerror(errno));
 	else
 		record(o, rel, NULL, NULL);
 	if (in >= 0)

@@ -42,6 +42,29 @@ static int ends_with(const char *s, const char *suffix)
 }
 
 /* Names that cannot become a safe, portable URL are refused outright. */
+int scan_ignored(const char *name)
+{
+	size_t n = strlen(name);
+	if (!n || name[0] == '.' || (name[0] == '#' && name[n - 1] == '#') || name[n - 1] == '~' ||
+	    !strcmp(name, "4913"))
+		return 1;
+	/* GNU sed -i writes "sed" and six random letters or digits beside
+	 * the file; a word ("sediments") has no capital or digit among them
+	 * (a temporary file that has none is skipped once it goes away) */
+	if (n == 9 && !strncmp(name, "sed", 3)) {
+		int mixed = 0;
+		for (size_t i = 3; i < n; i++) {
+			int lower = name[i] >= 'a' && name[i] <= 'z';
+			int other = (name[i] >= 'A' && name[i] <= 'Z') || (name[i] >= '0' && name[i] <= '9');
+			if (!lower && !other)
+				return 0;
+			mixed |= other;
+		}
+		return mixed;
+	}
+	return 0;
+}
+
 static int bad_name(const char *name)
 {
 	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
@@ -85,7 +108,7 @@ static void walk_dir(struct walk *w, const char *abs, const char *rel, int depth
 	char **names = NULL;
 	size_t n = 0, cap = 0;
 	while ((de = readdir(dir)))
-		if (de->d_name[0] != '.')
+		if (!scan_ignored(de->d_name))
 			push(&names, &n, &cap, xstrdup(de->d_name));
 	/* Entries are looked at from the folder, not walked to from / again:
 	 * a site's thousands of files are a thousand deep paths otherwise. */

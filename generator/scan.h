@@ -29,4 +29,9 @@ struct scan_result {
 int scan_content(const char *site_dir, struct scan_result *out, struct diag *d);
 void scan_free(struct scan_result *r);
 
+/* 1 for a file name no site means to publish: hidden files, editors'
+ * backups and temporary files ("x~", "#x#", vim's "4913", `sed -i`'s
+ * "sedXXXXXX").  The build and serve's watcher skip the same names. */
+int scan_ignored(const char *name);
+
 #endif

@@ -29,6 +29,7 @@
 #include "build.h"
 #include "diag.h"
 #include "fsutil.h"
+#include "scan.h"
 
 #define EVENTS_URL "/__quire/events"
 #define SCRIPT_URL "/__quire/reload.js"
@@ -720,8 +721,7 @@ static int is_watched_dir(const char *name)
  * "4913" probe) are not sources; scan skips dot files too. */
 static int ignorable(const char *name)
 {
-	size_t n = strlen(name);
-	return !n || name[0] == '.' || name[0] == '#' || name[n - 1] == '~' || !strcmp(name, "4913");
+	return scan_ignored(name) || name[0] == '#';
 }
 
 static void watch_add(struct watcher *w, const char *path, int is_root, int follow)

@@ -120,3 +120,20 @@ lacks "no attribute breaks out of a link title" "$S/public/a.html" '" onmouseove
 lacks "the feed escapes titles and authors" "$S/public/changes.xml" "<script>"
 if grep -rl '</script' "$S/public"/search-*.js >/dev/null 2>&1; then not_ok "the search index cannot close its script"; else ok "the search index cannot close its script"; fi
 check "every write stayed inside OUT" sh -c "[ -z \"\$(find '$TMP' -newer '$S/site.yml' -type f ! -path '$S/*' ! -path '$TMP/err' ! -path '$TMP/std*')\" ]"
+
+# Editors' backups and temporary files are not published (an old backup may
+# hold text since removed), and the watcher ignores the same names.
+site temps
+page "$S" a.md "A" "current text"
+printf 'old text' > "$S/content/a.md~"
+printf 'lock' > "$S/content/#a.md#"
+printf 'probe' > "$S/content/4913"
+printf 'temp' > "$S/content/sedAb12Cd"
+printf 'PDF' > "$S/content/sediments"
+limit "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/err"; rc=$?
+status_is "a site with editors' backup and temporary files builds" "$rc" 0
+check "a backup (a.md~) is not published" test ! -e "$S/public/a.md~"
+check "an Emacs lock file (#a.md#) is not published" test ! -e "$S/public/#a.md#"
+check "vim's 4913 probe is not published" test ! -e "$S/public/4913"
+check "sed -i's temporary file is not published" test ! -e "$S/public/sedAb12Cd"
+check "a file that only looks like one is" test -e "$S/public/sediments"
