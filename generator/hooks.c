@@ -967,6 +967,8 @@ static const char *normalise_page_path(const char *p, size_t n,
 			return "path must use '/' (no backslash)";
 		if ((unsigned char)p[i] < 0x20 || p[i] == 0x7f)
 			return "path contains a control character";
+		if (strchr("%\"<>?#:", p[i]))
+			return "path contains a character a link cannot carry (%, quotes, <, >, ?, # or :)";
 	}
 	if (n >= 5 && memcmp(p + n - 5, ".html", 5) == 0)
 		n -= 5;

@@ -114,6 +114,8 @@ static char *clean_path(const char *path, struct diag *d)
 		for (size_t i = 0; !why && i < len; i++)
 			if ((unsigned char)p[i] < 0x20 || p[i] == 0x7f)
 				why = "it contains a control character";
+			else if (strchr("%\"<>?#:", p[i]))
+				why = "it contains a character a link cannot carry (%, quotes, <, >, ?, # or :)";
 		p += len;
 		if (*p == '/' && !*++p && !why)
 			why = "it has an empty folder name ('//' or a trailing '/')";

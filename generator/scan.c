@@ -65,10 +65,10 @@ int scan_ignored(const char *name)
 	return 0;
 }
 
-static int bad_name(const char *name)
+int scan_bad_name(const char *name)
 {
 	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-		if (*p < 0x20 || *p == 0x7f || *p == '\\' || *p == '%' || *p == '"' || *p == '<' || *p == '>')
+		if (*p < 0x20 || *p == 0x7f || strchr("\\%\"<>?#:", *p))
 			return 1;
 	return 0;
 }
@@ -127,9 +127,9 @@ static void walk_dir(struct walk *w, const char *abs, const char *rel, int depth
 		buf_puts(&relpath, names[i]);
 		char *shown_entry = NULL;
 		struct stat st;
-		if (bad_name(names[i])) {
+		if (scan_bad_name(names[i])) {
 			diag_error(w->d, shown_path(&shown_entry, relpath.ptr), 0, 0,
-				   "file name contains a character that cannot be used in a URL (\\, %%, quotes, <, > or a control character)");
+				   "file name contains a character that cannot be used in a URL (\\, %%, quotes, <, >, ?, #, : or a control character)");
 			w->failed = 1;
 			goto next;
 		}

@@ -34,4 +34,8 @@ void scan_free(struct scan_result *r);
  * "sedXXXXXX").  The build and serve's watcher skip the same names. */
 int scan_ignored(const char *name);
 
+/* 1 when a file name holds a character a relative URL cannot carry as it
+ * is (\\ % " < > ? # : or a control character). */
+int scan_bad_name(const char *name);
+
 #endif

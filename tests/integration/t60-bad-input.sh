@@ -101,6 +101,13 @@ printf -- '---\ntitle: C\n---\n' > "$S/content/x/%2e%2e.md"
 limit "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/err"
 contains "a backslash in a file name is refused" "$TMP/err" "cannot be used in a URL"
 contains "a percent sign in a file name is refused" "$TMP/err" "content/x/%2e%2e.md: error"
+printf -- '---\ntitle: D\n---\n' > "$S/content/x/q?x#y.md"
+printf -- '---\ntitle: E\n---\n' > "$S/content/x/con:tent.md"
+limit "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/err"
+contains "a ? or # in a file name is refused (its links would break)" "$TMP/err" "content/x/q?x#y.md: error: file name contains a character"
+contains "a : in a file name is refused (its links would read as a URL scheme)" "$TMP/err" "content/x/con:tent.md: error: file name contains a character"
+run "$S" new "guide/q?x"
+contains "quire new refuses the same characters" "$ERR" "it contains a character a link cannot carry"
 
 # XSS vectors are escaped wherever they are printed.
 site xss
