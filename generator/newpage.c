@@ -202,6 +202,23 @@ static int write_all(int fd, const char *s, size_t n)
 	return 0;
 }
 
+/* 1 when the folder that will hold full really lies in SITE/content (a
+ * folder on the way may be a symbolic link to anywhere). */
+static int folder_inside_content(const char *site_dir, const char *full)
+{
+	char *content = xasprintf("%s/content", site_dir);
+	const char *slash = strrchr(full, '/');
+	char *dir = xstrndup(full, (size_t)(slash - full));
+	char *c = realpath(content, NULL), *r = realpath(dir, NULL);
+	size_t n = c ? strlen(c) : 0;
+	int in = c && r && !strncmp(r, c, n) && (r[n] == '/' || r[n] == '\0');
+	free(content);
+	free(dir);
+	free(c);
+	free(r);
+	return in;
+}
+
 int newpage_create(const char *site_dir, const char *path, const char *title, struct diag *d)
 {
 	struct buf text = BUF_INIT;
@@ -233,6 +250,11 @@ int newpage_create(const char *site_dir, const char *path, const char *title, st
 	if (fs_mkdirs_for(full) < 0) {
 		status = errno == ENOTDIR || errno == EEXIST ? 1 : 2;
 		diag_error(d, shown, 0, 0, "cannot create its folder: %s", strerror(errno));
+		goto fail;
+	}
+	if (!folder_inside_content(site_dir, full)) {
+		status = 1;
+		diag_error(d, shown, 0, 0, "its folder is a symbolic link out of content/; quire new writes only inside content/");
 		goto fail;
 	}
 	/* O_EXCL: never overwrite, not even through a dangling symlink. */

@@ -108,6 +108,11 @@ contains "a ? or # in a file name is refused (its links would break)" "$TMP/err"
 contains "a : in a file name is refused (its links would read as a URL scheme)" "$TMP/err" "content/x/con:tent.md: error: file name contains a character"
 run "$S" new "guide/q?x"
 contains "quire new refuses the same characters" "$ERR" "it contains a character a link cannot carry"
+mkdir -p "$TMP/elsewhere" && ln -s "$TMP/elsewhere" "$S/content/away"
+run "$S" new away/evil
+status_is "quire new through a folder linked out of content/ is refused" "$RC" 1
+check "and writes nothing there" test ! -e "$TMP/elsewhere/evil.md"
+rm "$S/content/away"
 
 # XSS vectors are escaped wherever they are printed.
 site xss
