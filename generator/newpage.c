@@ -207,9 +207,19 @@ static int write_all(int fd, const char *s, size_t n)
 static int folder_inside_content(const char *site_dir, const char *full)
 {
 	char *content = xasprintf("%s/content", site_dir);
-	const char *slash = strrchr(full, '/');
-	char *dir = xstrndup(full, (size_t)(slash - full));
-	char *c = realpath(content, NULL), *r = realpath(dir, NULL);
+	/* the deepest folder on the way that exists already */
+	char *dir = xstrdup(full), *r = NULL, *slash;
+	while (!r && (slash = strrchr(dir, '/'))) {
+		*slash = '\0';
+		r = realpath(dir, NULL);
+	}
+	char *c = realpath(content, NULL);
+	if (!c) {
+		/* content/ is made with the article */
+		char *s = realpath(site_dir, NULL);
+		c = s ? xasprintf("%s/content", s) : NULL;
+		free(s);
+	}
 	size_t n = c ? strlen(c) : 0;
 	int in = c && r && !strncmp(r, c, n) && (r[n] == '/' || r[n] == '\0');
 	free(content);
@@ -247,14 +257,14 @@ int newpage_create(const char *site_dir, const char *path, const char *title, st
 	}
 	shown = xasprintf("content/%s", rel);
 	full = xasprintf("%s/%s", site_dir, shown);
-	if (fs_mkdirs_for(full) < 0) {
-		status = errno == ENOTDIR || errno == EEXIST ? 1 : 2;
-		diag_error(d, shown, 0, 0, "cannot create its folder: %s", strerror(errno));
-		goto fail;
-	}
 	if (!folder_inside_content(site_dir, full)) {
 		status = 1;
 		diag_error(d, shown, 0, 0, "its folder is a symbolic link out of content/; quire new writes only inside content/");
+		goto fail;
+	}
+	if (fs_mkdirs_for(full) < 0) {
+		status = errno == ENOTDIR || errno == EEXIST ? 1 : 2;
+		diag_error(d, shown, 0, 0, "cannot create its folder: %s", strerror(errno));
 		goto fail;
 	}
 	/* O_EXCL: never overwrite, not even through a dangling symlink. */
