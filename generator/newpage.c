@@ -221,7 +221,11 @@ static int folder_inside_content(const char *site_dir, const char *full)
 		free(s);
 	}
 	size_t n = c ? strlen(c) : 0;
-	int in = c && r && !strncmp(r, c, n) && (r[n] == '/' || r[n] == '\0');
+	size_t rn = r ? strlen(r) : 0;
+	/* inside content/, or above a content/ that does not exist yet (the
+	 * folders below are then made, not followed) */
+	int in = c && r && ((!strncmp(r, c, n) && (r[n] == '/' || r[n] == '\0')) ||
+			    (!strncmp(c, r, rn) && c[rn] == '/'));
 	free(content);
 	free(dir);
 	free(c);
