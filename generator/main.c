@@ -308,7 +308,7 @@ static int cmd_new(const struct args *a)
 static int cmd_serve(const struct args *a)
 {
 	struct serve_opts o = { .site_dir = a->site, .out_dir = a->out, .bind = a->bind,
-				.port = a->port, .jobs = a->jobs, .drafts = a->drafts };
+				.port = a->port, .jobs = a->jobs, .drafts = a->drafts, .force = a->force };
 	git_libgit2_init(); /* as for cmd_build */
 	int status = serve_run(&o);
 	git_libgit2_shutdown();

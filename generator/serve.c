@@ -857,7 +857,8 @@ static int rebuild(struct server *s)
 	struct build_stats st;
 	struct build_opts bo = {
 		.site_dir = s->o->site_dir, .out_dir = s->out_dir, .jobs = s->o->jobs,
-		.drafts = s->o->drafts, .extra_head = SCRIPT_TAG, .root_url = "/", .stop = &s->stop,
+		.drafts = s->o->drafts, .force = s->o->force, .extra_head = SCRIPT_TAG, .root_url = "/",
+		.stop = &s->stop,
 		.cache = &s->cache,
 	};
 	int rc = build_run(&bo, d, &st);

@@ -14,6 +14,7 @@ struct serve_opts {
 	int port;              /* 0 = any free port (the chosen one is printed) */
 	int jobs;              /* render threads; 0 = one per core */
 	int drafts;            /* include draft: true pages */
+	int force;             /* build into a non-empty OUT quire did not make */
 };
 
 /* Builds, serves, watches and rebuilds until SIGINT or SIGTERM.  Prints

@@ -272,5 +272,21 @@ kill -INT "$PID"
 wait "$PID"
 PID=
 
+# --force lets serve build into a non-empty folder quire did not make.
+mkdir -p "$T/notmine" && echo mine > "$T/notmine/keep.txt"
+"$QUIRE" serve -s "$SITE" -o "$T/notmine" --port 0 >"$T/serve6.out" 2>"$T/serve6.err" &
+PID=$!
+wait "$PID"; rc=$?; PID=
+check "without --force serve refuses a non-empty folder it did not make" [ "$rc" = 2 ]
+"$QUIRE" serve -s "$SITE" -o "$T/notmine" --port 0 --force >"$T/serve6.out" 2>"$T/serve6.err" &
+PID=$!
+wait_for "$T/serve6.out" '^Serving' 30
+URL=http://127.0.0.1:$(sed -n 's|^Serving .* at http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$T/serve6.out")
+s=$(get /guide/alpha.html)
+check "with --force it builds there and serves (it was ignored)" [ "$s" = 200 ]
+kill -INT "$PID"
+wait "$PID"
+PID=
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
