@@ -284,6 +284,7 @@ struct walk {
 	const char *ci_author, *ci_email, *ci_subject, *ci_body;
 	long long ci_time;
 	int ci_tz;
+	struct diag *d;          /* for commits read as raw objects (raw_commit) */
 };
 
 static void report_git(struct diag *d, const char *what)
@@ -1159,13 +1160,103 @@ static const char *commit_text(struct arena *a, const char *s, const char *enc)
 	return r;
 }
 
+/* A commit libgit2 refuses to parse (an author line git itself writes
+ * for a date before 1970 east of Greenwich, or one without <email>),
+ * read from its raw object instead, as well as it can be: one odd commit
+ * must not stop the site's history. */
+struct raw_commit {
+	git_oid tree;
+	git_oid *parents;
+	unsigned np;
+	long long ctime, atime;
+	int atz;
+	char *name, *email, *message;
+};
+
+static void raw_free(struct raw_commit *rc)
+{
+	free(rc->parents);
+	free(rc->name);
+	free(rc->email);
+	free(rc->message);
+	memset(rc, 0, sizeof *rc);
+}
+
+/* "Name <email> 1234567890 +0100" (any part may be missing or wrong). */
+static void raw_sig(const char *s, size_t n, char **name, char **email, long long *time, int *tz)
+{
+	const char *lt = memchr(s, '<', n);
+	const char *gt = lt ? memchr(lt, '>', n - (size_t)(lt - s)) : NULL;
+	const char *ne = lt ? lt : s + n;
+	while (ne > s && ne[-1] == ' ')
+		ne--;
+	*name = xstrndup(s, (size_t)(ne - s));
+	*email = lt && gt ? xstrndup(lt + 1, (size_t)(gt - lt - 1)) : xstrdup("");
+	char *rest = gt ? xstrndup(gt + 1, n - (size_t)(gt + 1 - s)) : xstrdup("");
+	char *end;
+	const char *digits = rest + strspn(rest, " ");
+	/* git writes a date before 1970 east of Greenwich as the unsigned
+	 * wrap-around of a negative number */
+	*time = *digits == '-' ? strtoll(digits, &end, 10) : (long long)strtoull(digits, &end, 10);
+	if (*time < -62135596800LL || *time > 253402300799LL) /* years 1 to 9999 */
+		*time = 0;
+	long off = strtol(end, NULL, 10);
+	*tz = off >= -1400 && off <= 1400 ? (int)(off / 100 * 60 + off % 100) : 0;
+	free(rest);
+}
+
+static int raw_commit(struct walk *w, const git_oid *id, struct raw_commit *rc)
+{
+	git_odb_object *obj = NULL;
+	memset(rc, 0, sizeof *rc);
+	if (git_odb_read(&obj, w->odb, id) < 0 || git_odb_object_type(obj) != GIT_OBJECT_COMMIT) {
+		git_odb_object_free(obj);
+		return -1;
+	}
+	const char *p = git_odb_object_data(obj), *end = p + git_odb_object_size(obj);
+	int has_tree = 0;
+	while (p < end && *p != '\n') {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (n >= 45 && !strncmp(p, "tree ", 5) && git_oid_fromstrn(&rc->tree, p + 5, 40) == 0) {
+			has_tree = 1;
+		} else if (n >= 47 && !strncmp(p, "parent ", 7)) {
+			rc->parents = xrealloc(rc->parents, (rc->np + 1) * sizeof *rc->parents);
+			if (git_oid_fromstrn(&rc->parents[rc->np], p + 7, 40) == 0)
+				rc->np++;
+		} else if (!strncmp(p, "author ", 7) && !rc->name) {
+			raw_sig(p + 7, n - 7, &rc->name, &rc->email, &rc->atime, &rc->atz);
+		} else if (!strncmp(p, "committer ", 10)) {
+			char *nm, *em;
+			int tz;
+			raw_sig(p + 10, n - 10, &nm, &em, &rc->ctime, &tz);
+			free(nm);
+			free(em);
+		}
+		p = nl ? nl + 1 : end;
+	}
+	rc->message = p < end ? xstrndup(p + 1, (size_t)(end - p - 1)) : xstrdup("");
+	git_odb_object_free(obj);
+	if (!has_tree) {
+		raw_free(rc);
+		return -1;
+	}
+	char hex[41];
+	git_oid_tostr(hex, sizeof hex, id);
+	diag_warning(w->d, NULL, 0, 0, "history: commit %.10s has a header git's library cannot read (%s); "
+		     "it is read as well as it can be", hex, git_error_last() ? git_error_last()->message : "?");
+	return 0;
+}
+
+static int raw_commit_info(struct walk *w, const struct node *n);
+
 static int load_commit_info(struct walk *w, const struct node *n)
 {
 	if (w->ci_node == n)
 		return 0;
 	git_commit *c = NULL;
 	if (git_commit_lookup(&c, w->repo, &n->id) < 0)
-		return -1;
+		return raw_commit_info(w, n);
 	const git_signature *sig = git_commit_author(c);
 	const char *name = sig->name, *email = sig->email;
 	if (w->mailmap)
@@ -1181,6 +1272,34 @@ static int load_commit_info(struct walk *w, const struct node *n)
 	w->ci_tz = sig->when.offset;
 	w->ci_node = n;
 	git_commit_free(c);
+	return 0;
+}
+
+/* load_commit_info for a commit read raw (see raw_commit). */
+static int raw_commit_info(struct walk *w, const struct node *n)
+{
+	struct raw_commit rc;
+	if (raw_commit(w, &n->id, &rc) < 0)
+		return -1;
+	struct arena *a = &w->h->arena;
+	w->ci_author = commit_text(a, rc.name, NULL);
+	w->ci_email = commit_text(a, rc.email, NULL);
+	/* the subject: the first paragraph on one line, as git_commit_summary */
+	char *msg = rc.message, *para = strstr(msg, "\n\n");
+	char *subject = xstrndup(msg, para ? (size_t)(para - msg) : strlen(msg));
+	for (char *q = subject; *q; q++)
+		if (*q == '\n')
+			*q = ' ';
+	size_t sl = strlen(subject);
+	while (sl && subject[sl - 1] == ' ')
+		subject[--sl] = '\0';
+	w->ci_subject = commit_text(a, subject, NULL);
+	w->ci_body = commit_text(a, para ? para + 2 + strspn(para + 2, "\n") : "", NULL);
+	free(subject);
+	w->ci_time = rc.atime;
+	w->ci_tz = rc.atz;
+	w->ci_node = n;
+	raw_free(&rc);
 	return 0;
 }
 
@@ -1298,20 +1417,22 @@ static int load_graph(struct walk *w, const git_oid *head)
 			rc = 0;
 			continue;
 		}
-		if (rc < 0)
+		struct raw_commit raw = { 0 };
+		if (rc < 0 && raw_commit(w, &w->nodes[i].id, &raw) < 0)
 			goto fail;
 		struct node *n = &w->nodes[i];
-		git_oid_cpy(&n->tree, git_commit_tree_id(c));
-		n->ctime = git_commit_time(c);
+		git_oid_cpy(&n->tree, c ? git_commit_tree_id(c) : &raw.tree);
+		n->ctime = c ? git_commit_time(c) : raw.ctime;
 		n->loaded = 1;
 		n->pfirst = (uint32_t)w->nparents;
-		unsigned np = git_commit_parentcount(c);
+		unsigned np = c ? git_commit_parentcount(c) : raw.np;
 		if (omap_find(&w->shallow, &n->id)) {
 			n->boundary = np > 0;
 			np = 0;
 		}
 		for (unsigned k = 0; k < np; k++) {
-			uint32_t p = node_get(w, git_commit_parent_id(c, k), &stack, &nstack, &capstack);
+			uint32_t p = node_get(w, c ? git_commit_parent_id(c, k) : &raw.parents[k], &stack, &nstack,
+					      &capstack);
 			if (w->nparents == w->capparents) {
 				w->capparents = w->capparents ? w->capparents * 2 : 256;
 				w->parents = xrealloc(w->parents, w->capparents * sizeof(*w->parents));
@@ -1320,6 +1441,8 @@ static int load_graph(struct walk *w, const git_oid *head)
 		}
 		w->nodes[i].np = np;
 		git_commit_free(c);
+		raw_free(&raw);
+		rc = 0;
 	}
 	for (size_t i = 0; i < w->nnodes; i++) {
 		struct node *n = &w->nodes[i];
@@ -2317,6 +2440,7 @@ struct history *hist_load_ex(const char *site_dir, int save_cache, int jobs, str
 	w.h = h;
 	w.jobs = jobs;
 	w.repo = h->repo;
+	w.d = d;
 	if (git_repository_odb(&w.odb, h->repo) < 0)
 		goto fail;
 	if (git_mailmap_from_repository(&w.mailmap, h->repo) < 0)
@@ -2387,6 +2511,28 @@ int hist_refresh_state(struct history *h, struct diag *d)
 	return h->repo ? read_state(h, h->repo, d) : 0;
 }
 
+/* HEAD's tree, read from the raw commit (for one libgit2 cannot parse);
+ * NULL when that fails too. */
+static git_tree *head_tree_raw(git_repository *repo)
+{
+	git_oid id, tid;
+	git_odb *odb = NULL;
+	git_odb_object *obj = NULL;
+	git_tree *t = NULL;
+	if (git_reference_name_to_id(&id, repo, "HEAD") < 0 || git_repository_odb(&odb, repo) < 0)
+		return NULL;
+	if (git_odb_read(&obj, odb, &id) == 0) {
+		const char *p = git_odb_object_data(obj);
+		size_t n = git_odb_object_size(obj);
+		if (n >= 45 && !strncmp(p, "tree ", 5) && git_oid_fromstrn(&tid, p + 5, 40) == 0 &&
+		    git_tree_lookup(&t, repo, &tid) < 0)
+			t = NULL;
+		git_odb_object_free(obj);
+	}
+	git_odb_free(odb);
+	return t;
+}
+
 /* Which sources git sees changed, read through repo: h's own handle, or
  * (beside a walk, which reads through h's) one of its own. */
 static int read_state(struct history *h, git_repository *repo, struct diag *d)
@@ -2403,7 +2549,15 @@ static int read_state(struct history *h, git_repository *repo, struct diag *d)
 	opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES | GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH;
 	opts.pathspec.strings = &spec;
 	opts.pathspec.count = 1;
-	if ((rc = git_status_list_new(&list, repo, &opts)) < 0) {
+	rc = git_status_list_new(&list, repo, &opts);
+	git_tree *base = NULL;
+	if (rc < 0 && (base = head_tree_raw(repo))) {
+		/* HEAD's commit is one libgit2 cannot parse (see raw_commit) */
+		opts.baseline = base;
+		rc = git_status_list_new(&list, repo, &opts);
+	}
+	git_tree_free(base);
+	if (rc < 0) {
 		report_git(d, "cannot read the working tree's state");
 		goto fail;
 	}

@@ -370,3 +370,25 @@ run "$S" build
 old=$(git -C "$S" rev-list --reverse HEAD | head -n 1 | cut -c1-10)
 contains "the past version keeps the text after the NUL" "$S/public/n.rev-$old.html" "para3"
 contains "and shows the NUL as U+FFFD" "$S/public/n.rev-$old.html" "para2 � rest"
+
+# A commit whose header libgit2 cannot parse (git writes a date before 1970
+# east of Greenwich as an unsigned wrap-around; an author without <email>)
+# is read from its raw object with a warning: the site still builds.
+site oddcommits
+git -C "$S" init -q -b main
+page "$S" a.md "A" "x"
+commit "2026-01-01T00:00:00+00:00" "A B" "first"
+page "$S" a.md "A" "y"
+git -C "$S" add -A
+GIT_AUTHOR_DATE="1970-01-01T00:00:00 +0100" GIT_COMMITTER_DATE="2026-01-02T00:00:00+00:00" \
+	git -C "$S" -c user.name=Old -c user.email=o@x commit -q -m "before the epoch" >/dev/null 2>&1
+page "$S" a.md "A" "z"
+git -C "$S" add -A
+id=$(printf 'tree %s\nparent %s\nauthor No Email 1767398400 +0000\ncommitter C <c@x> 1767398400 +0000\n\nno email\n' \
+	"$(git -C "$S" write-tree)" "$(git -C "$S" rev-parse HEAD)" | git -C "$S" hash-object -t commit -w --stdin --literally)
+git -C "$S" update-ref HEAD "$id"
+run "$S" build
+status_is "a history with commits libgit2 cannot parse builds" "$RC" 0
+contains "each is named in a warning" "$ERR" "warning: history: commit $(echo "$id" | cut -c1-10) has a header git's library cannot read"
+contains "the pre-1970 commit is listed with its date" "$S/public/a.history.html" "1 January 1970</time> — before the epoch"
+contains "the one without an email is listed by its author" "$S/public/a.history.html" "By No Email"
