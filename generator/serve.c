@@ -40,7 +40,11 @@
 #define DEBOUNCE_MS 100
 #define DEBOUNCE_MAX_MS 500
 /* An idle event stream sends a comment this often, to notice closed tabs. */
-#define PING_MS 15000
+#define PING_MS 5000
+/* Event streams held at most, of the 256 connections: the newest ones; an
+ * older one is ended (its tab reconnects), so a pile of streams whose tabs
+ * closed never keeps pages from loading. */
+#define STREAMS_MAX 64
 
 /* The live-reload script.  Build errors arrive as `event: error` (a
  * MessageEvent with data, unlike the EventSource's own connection error)
@@ -103,6 +107,8 @@ struct live {
 	int failed;         /* the latest build failed */
 	char *errors;       /* its diagnostics, owned; NULL after a success */
 	int stopping;
+	unsigned long streams_made; /* event streams opened so far */
+	unsigned long streams_from; /* the oldest that may go on (STREAMS_MAX) */
 };
 
 /* libmicrohttpd, loaded when quire serve starts (mhd_load): linked into
@@ -535,6 +541,7 @@ static enum MHD_Result reply_file(struct server *s, struct MHD_Connection *c, co
 struct stream {
 	struct server *s;
 	unsigned long gen;  /* the build this client has been told about */
+	unsigned long num;  /* its place among the streams opened */
 	int started;
 	struct buf pending; /* an event not yet handed to MHD */
 	size_t off;
@@ -582,9 +589,9 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
 			clock_gettime(CLOCK_MONOTONIC, &until);
 			until.tv_sec += PING_MS / 1000;
 			int rc = 0;
-			while (!lv->stopping && st->gen == lv->gen && rc != ETIMEDOUT)
+			while (!lv->stopping && st->gen == lv->gen && rc != ETIMEDOUT && st->num >= lv->streams_from)
 				rc = pthread_cond_timedwait(&lv->cond, &lv->lock, &until);
-			if (lv->stopping) {
+			if (lv->stopping || st->num < lv->streams_from) {
 				pthread_mutex_unlock(&lv->lock);
 				return MHD_CONTENT_READER_END_OF_STREAM;
 			}
@@ -630,6 +637,13 @@ static enum MHD_Result reply_events(struct server *s, struct MHD_Connection *c, 
 	}
 	struct stream *st = xcalloc(1, sizeof *st);
 	st->s = s;
+	pthread_mutex_lock(&s->live.lock);
+	st->num = s->live.streams_made++;
+	if (s->live.streams_made > STREAMS_MAX && s->live.streams_made - STREAMS_MAX > s->live.streams_from) {
+		s->live.streams_from = s->live.streams_made - STREAMS_MAX;
+		pthread_cond_broadcast(&s->live.cond);
+	}
+	pthread_mutex_unlock(&s->live.lock);
 	struct MHD_Response *r = s->api.create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read,
 								   st, stream_free);
 	if (!r) {
@@ -1095,7 +1109,7 @@ int serve_run(const struct serve_opts *o)
 				 (uint16_t)o->port, NULL, NULL, on_request, &s,
 				 MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&s.addr,
 				 MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
-				 MHD_OPTION_CONNECTION_LIMIT, (unsigned)128,
+				 MHD_OPTION_CONNECTION_LIMIT, (unsigned)256,
 				 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 				 MHD_OPTION_END);
 	if (!s.mhd) {
