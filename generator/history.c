@@ -284,6 +284,7 @@ struct walk {
 	const char *ci_author, *ci_email, *ci_subject, *ci_body;
 	long long ci_time;
 	int ci_tz;
+	uint32_t ci_order;
 	struct diag *d;          /* for commits read as raw objects (raw_commit) */
 };
 
@@ -1333,6 +1334,7 @@ static int credit(struct walk *w, const struct node *n, const struct change *c, 
 	v->body = (char *)w->ci_body;
 	v->time = w->ci_time;
 	v->tz_minutes = w->ci_tz;
+	v->order = w->ci_order;
 	v->path = (char *)path;
 	if (c->has_new)
 		git_oid_tostr(v->blob, sizeof(v->blob), &c->new);
@@ -1357,6 +1359,7 @@ static int credit(struct walk *w, const struct node *n, const struct change *c, 
 /* Credits what commit seq changed (planned by plan_diff). */
 static int process_commit(struct walk *w, const struct plan *pl, size_t seq)
 {
+	w->ci_order = (uint32_t)(pl->norder - seq);
 	const struct node *n = &w->nodes[pl->order[seq]];
 	int rc;
 	take_changes(w, pl, seq);
@@ -1800,7 +1803,7 @@ static void history_clear_files(struct history *h)
  *   "quireHC\0", u32 version, u32 flags (1: shallow), head[20], key[20],
  *   u32 length + strings (each NUL-terminated, so the last byte is NUL),
  *   u32 count + commits: id[20], author, email, subject, body (str),
- *       u64 time, u32 tz,
+ *       u64 time, u32 tz, u32 order,
  *   u32 count + live paths (str),
  *   u32 count + files sorted by path: path (str), u32 truncated,
  *       u32 count of revs, u64 fp[2] (hist_file.fp), the revs: u32 commit,
@@ -1810,10 +1813,10 @@ static void history_clear_files(struct history *h)
  * The reader trusts nothing: every count is bounded by the bytes left,
  * every offset and index is checked, and any fault means "no cache". */
 
-#define CACHE_VERSION 4
+#define CACHE_VERSION 5
 #define CACHE_NONE 0xFFFFFFFFu
 #define CACHE_MAX_SIZE ((size_t)1 << 30)
-#define CACHE_COMMIT_SIZE (20 + 4 * 4 + 8 + 4)
+#define CACHE_COMMIT_SIZE (20 + 4 * 4 + 8 + 4 + 4)
 #define CACHE_FILE_SIZE (3 * 4 + 16)
 #define CACHE_REV_SIZE (3 * 4 + 2 + 20 + 1 + 20)
 static const char cache_magic[8] = "quireHC";
@@ -1899,6 +1902,7 @@ static int cache_image(const struct history *h, struct buf *out)
 				buf_put_u32le(&commits, cw_str(&cw, v->body));
 				buf_put_u64le(&commits, (uint64_t)v->time);
 				buf_put_u32le(&commits, (uint32_t)v->tz_minutes);
+				buf_put_u32le(&commits, v->order);
 			}
 			buf_put_u32le(&rest, (uint32_t)c->val);
 			buf_put_u32le(&rest, cw_str(&cw, v->path));
@@ -2025,6 +2029,7 @@ struct cache_commit {
 	const char *author, *email, *subject, *body;
 	long long time;
 	int tz;
+	uint32_t order;
 };
 
 /* Fills the empty h from a cache image, checking its structure but not its
@@ -2071,6 +2076,7 @@ static int cache_parse(struct history *h, const unsigned char *data, size_t len,
 		cs[i].body = cr_str(&r, 0);
 		cs[i].time = (long long)cr_u64(&r);
 		cs[i].tz = (int)cr_u32(&r);
+		cs[i].order = cr_u32(&r);
 		/* keeps the date arithmetic of later stages from overflowing */
 		if (cs[i].time < -(1LL << 46) || cs[i].time > (1LL << 46) || cs[i].tz < -6000 ||
 		    cs[i].tz > 6000)
@@ -2125,6 +2131,7 @@ static int cache_parse(struct history *h, const unsigned char *data, size_t len,
 			v->body = (char *)c->body;
 			v->time = c->time;
 			v->tz_minutes = c->tz;
+			v->order = c->order;
 			v->change = (enum hist_change)ch[0];
 			if (!ch[1])
 				v->blob[0] = '\0';

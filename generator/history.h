@@ -70,6 +70,8 @@ struct hist_rev {
 	char blob[41];        /* the file's blob id at this revision ("" for HIST_DELETED) */
 	char base[41];        /* its blob in the commit's first parent (the old path's,
 				 for a rename): what this revision changed ("": none) */
+	uint32_t order;       /* the commit's place in the walk, counted from the
+				 oldest: orders commits made in one second */
 };
 
 /* path: the file's newest path (relative to SITE); revs newest first;

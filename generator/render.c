@@ -1953,6 +1953,9 @@ static int cmp_change(const void *a, const void *b)
 	const struct change *x = a, *y = b;
 	if (x->time != y->time)
 		return x->time > y->time ? -1 : 1;
+	/* commits of one second in the order git made them, newest first */
+	if (x->rv->order != y->rv->order)
+		return x->rv->order > y->rv->order ? -1 : 1;
 	int c = strcmp(x->rv->id, y->rv->id);
 	return c ? c : x->page - y->page;
 }

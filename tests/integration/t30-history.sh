@@ -392,3 +392,18 @@ status_is "a history with commits libgit2 cannot parse builds" "$RC" 0
 contains "each is named in a warning" "$ERR" "warning: history: commit $(echo "$id" | cut -c1-10) has a header git's library cannot read"
 contains "the pre-1970 commit is listed with its date" "$S/public/a.history.html" "1 January 1970</time> — before the epoch"
 contains "the one without an email is listed by its author" "$S/public/a.history.html" "By No Email"
+
+# Commits made in one second are listed in the order git made them.
+site samesecond
+git -C "$S" init -q -b main
+for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+	page "$S" a.md "A" "version $i"
+	commit "2026-01-01T00:00:00+00:00" "A B" "edit $i"
+done
+run "$S" build
+got=$(grep -o 'edit [0-9]*' "$S/public/changes.html" | head -n 4 | tr '\n' ',')
+[ "$got" = "edit 12,edit 11,edit 10,edit 9," ] && ok "recent changes of one second are newest first" ||
+	not_ok "recent changes of one second are newest first" "got: $got"
+run "$S" build
+got=$(grep -o 'edit [0-9]*' "$S/public/changes.html" | head -n 4 | tr '\n' ',')
+[ "$got" = "edit 12,edit 11,edit 10,edit 9," ] && ok "and so from the history's cache" || not_ok "and so from the history's cache" "got: $got"
