@@ -719,6 +719,7 @@ struct watcher {
 	struct watch *v;
 	size_t n, cap;
 	int warned;
+	char *site;  /* its folder, to look again after an overflow */
 };
 
 static const char *const watched_dirs[] = { "content", "themes", "scripts" };
@@ -783,19 +784,27 @@ static void watch_tree(struct watcher *w, const char *dir, int follow)
 		closedir(d);
 }
 
+/* Watches the site's folder and every folder of its sources (again after
+ * an overflow: folders made meanwhile were never seen). */
+static void watch_all(struct watcher *w)
+{
+	watch_add(w, w->site, 1, 1);
+	for (size_t i = 0; i < sizeof watched_dirs / sizeof *watched_dirs; i++) {
+		char *p = xasprintf("%s/%s", w->site, watched_dirs[i]);
+		if (fs_is_dir(p))
+			watch_tree(w, p, 1);
+		free(p);
+	}
+}
+
 static int watcher_open(struct watcher *w, const char *site)
 {
 	memset(w, 0, sizeof *w);
 	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (w->fd < 0)
 		return -1;
-	watch_add(w, site, 1, 1);
-	for (size_t i = 0; i < sizeof watched_dirs / sizeof *watched_dirs; i++) {
-		char *p = xasprintf("%s/%s", site, watched_dirs[i]);
-		if (fs_is_dir(p))
-			watch_tree(w, p, 1);
-		free(p);
-	}
+	w->site = xstrdup(site);
+	watch_all(w);
 	return 0;
 }
 
@@ -806,6 +815,7 @@ static void watcher_close(struct watcher *w)
 	for (size_t i = 0; i < w->n; i++)
 		free(w->v[i].path);
 	free(w->v);
+	free(w->site);
 }
 
 static struct watch *watch_find(struct watcher *w, int wd)
@@ -821,7 +831,7 @@ static struct watch *watch_find(struct watcher *w, int wd)
 static int watcher_drain(struct watcher *w)
 {
 	char ev_buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
-	int relevant = 0;
+	int relevant = 0, overflow = 0;
 	for (;;) {
 		ssize_t n = read(w->fd, ev_buf, sizeof ev_buf);
 		if (n <= 0)
@@ -830,7 +840,7 @@ static int watcher_drain(struct watcher *w)
 			const struct inotify_event *ev = (const struct inotify_event *)p;
 			p += sizeof *ev + ev->len;
 			if (ev->mask & IN_Q_OVERFLOW) {
-				relevant = 1;
+				relevant = overflow = 1;
 				continue;
 			}
 			struct watch *wt = watch_find(w, ev->wd);
@@ -858,6 +868,8 @@ static int watcher_drain(struct watcher *w)
 			}
 		}
 	}
+	if (overflow)
+		watch_all(w);
 	return relevant;
 }
 
