@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <git2.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -711,7 +712,8 @@ static size_t keep_escaped(void *cls, struct MHD_Connection *c, char *s)
 struct watch {
 	int wd;
 	char *path;
-	int is_root; /* SITE itself: only site.yml and the source folders count */
+	int is_root; /* SITE itself: only site.yml and the source folders count;
+			2: the git dir (HEAD, packed-refs); 3: its refs/heads */
 };
 
 struct watcher {
@@ -805,6 +807,16 @@ static int watcher_open(struct watcher *w, const char *site)
 		return -1;
 	w->site = xstrdup(site);
 	watch_all(w);
+	/* A commit changes what every article's history says: HEAD or the
+	 * branch it names moves. */
+	git_buf gd = { 0 };
+	if (git_repository_discover(&gd, site, 0, NULL) == 0) {
+		char *refs = xasprintf("%srefs/heads", gd.ptr);
+		watch_add(w, gd.ptr, 2, 1);
+		watch_add(w, refs, 3, 1);
+		free(refs);
+		git_buf_dispose(&gd);
+	}
 	return 0;
 }
 
@@ -853,6 +865,13 @@ static int watcher_drain(struct watcher *w)
 			}
 			if (!ev->len) { /* the folder itself went away */
 				relevant = 1;
+				continue;
+			}
+			size_t nl = strlen(ev->name);
+			if (wt->is_root == 2 || wt->is_root == 3) {
+				if (wt->is_root == 3 ? nl < 5 || strcmp(ev->name + nl - 5, ".lock")
+						     : !strcmp(ev->name, "HEAD") || !strcmp(ev->name, "packed-refs"))
+					relevant = 1;
 				continue;
 			}
 			if (wt->is_root ? !strcmp(ev->name, "site.yml") || is_watched_dir(ev->name)

@@ -268,6 +268,17 @@ URL=http://127.0.0.1:$(sed -n 's|^Serving .* at http://127.0.0.1:\([0-9]*\)/.*|\
 s=$(get /guide/alpha.html)
 check "serve shows an article's uncommitted changes, as the kept state has them" \
 	sh -c "[ '$s' = 200 ] && grep -q 'changes that are not committed' '$T/body'"
+# A commit changes no source, but what the article's history says: serve
+# notices it (HEAD's branch moved) and rebuilds.
+git -C "$SITE" -c user.name=T -c user.email=t@example.org commit -qam "Commit the line" >/dev/null
+seen=
+for i in $(seq 1 50); do
+	s=$(get /guide/alpha.html)
+	if [ "$s" = 200 ] && ! grep -q 'changes that are not committed' "$T/body"; then seen=1; break; fi
+	sleep 0.1
+done
+check "after a commit serve rebuilds: the article no longer says it has uncommitted changes" [ -n "$seen" ]
+check "and its history counts the commit" grep -q "2 revisions" "$T/body"
 kill -INT "$PID"
 wait "$PID"
 PID=
