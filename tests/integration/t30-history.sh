@@ -407,3 +407,14 @@ got=$(grep -o 'edit [0-9]*' "$S/public/changes.html" | head -n 4 | tr '\n' ',')
 run "$S" build
 got=$(grep -o 'edit [0-9]*' "$S/public/changes.html" | head -n 4 | tr '\n' ',')
 [ "$got" = "edit 12,edit 11,edit 10,edit 9," ] && ok "and so from the history's cache" || not_ok "and so from the history's cache" "got: $got"
+
+# A commit with an empty message says so instead of ending in a dash.
+site emptymsg
+git -C "$S" init -q -b main
+page "$S" a.md "A" "x"
+git -C "$S" add -A
+GIT_AUTHOR_DATE="2026-01-01T00:00:00+00:00" GIT_COMMITTER_DATE="2026-01-01T00:00:00+00:00" \
+	git -C "$S" -c user.name=A -c user.email=a@b commit -q --allow-empty-message -m "" >/dev/null 2>&1
+run "$S" build
+contains "the history says there was no message" "$S/public/a.history.html" "1 January 2026</time> — (no message)</h2>"
+contains "so do the recent changes" "$S/public/changes.html" "</a>: (no message) <span"
