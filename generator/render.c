@@ -412,7 +412,10 @@ static json_t *refs(const struct site *s, const char *from, const int *v, size_t
 static char *tag_out(const char *tag)
 {
 	char *sl = slug_make(tag);
-	char *out = xasprintf("tags/%s.html", *sl ? sl : "tag");
+	/* a tag with no ASCII letter or digit (日本): named by a hash of its
+	 * text, so two such tags do not both become tags/tag.html */
+	char *out = *sl ? xasprintf("tags/%s.html", sl)
+			: xasprintf("tags/tag-%08llx.html", (unsigned long long)(str_hash(tag, strlen(tag)) & 0xffffffffULL));
 	free(sl);
 	return out;
 }

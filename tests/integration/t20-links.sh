@@ -229,3 +229,11 @@ run "$S" build
 status_is "a broken wrapped wiki link fails the build" "$RC" 1
 contains "it is reported at its [[" "$ERR" "content/b.md:7:3: error: wiki link [[missing- target]] matches no article"
 contains "the second wrapped link on those lines at its own line:col" "$ERR" "content/b.md:8:21: error: wiki link [[x]] matches no article"
+
+# Tags with no ASCII letter get pages of their own, not one tags/tag.html.
+site cjk
+page "$S" j.md "J"
+printf -- '---\ntitle: J\ntags: [日本, 中国]\n---\nx\n' > "$S/content/j.md"
+run "$S" build
+status_is "two tags with no ASCII letters build" "$RC" 0
+check "each has its own page" test "$(ls "$S/public/tags" | grep -c '^tag-[0-9a-f]*\.html$')" = 2
