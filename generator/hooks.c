@@ -844,10 +844,27 @@ static int q_slug(lua_State *L)
 /* quire.relpath(from, to): the relative link from the page at path
  * `from` to the file `to`, both relative to content/ — what a page added
  * with add_page needs to link to an article's .md source. */
+/* 1 when p is a path inside content/: relative, no "." or ".." segment. */
+static int inside_path(const char *p)
+{
+	if (!*p || *p == '/' || strchr(p, '\\'))
+		return 0;
+	for (const char *s = p; *s;) {
+		size_t n = strcspn(s, "/");
+		if ((n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
+			return 0;
+		s += n + (s[n] == '/');
+	}
+	return 1;
+}
+
 static int q_relpath(lua_State *L)
 {
 	const char *from = luaL_checkstring(L, 1);
 	const char *to = luaL_checkstring(L, 2);
+	if (!inside_path(from) || !inside_path(to))
+		return luaL_error(L, "quire.relpath: both paths must be relative to content/, "
+				     "with no '.' or '..' part (got \"%s\", \"%s\")", from, to);
 	push_owned(L, site_rel_url(from, to));
 	return 1;
 }
