@@ -26,3 +26,11 @@ QUIRE=$QUIRE git -C "$S" commit -qm "still broken" >/dev/null 2>&1; rc=$?
 git -C "$S" add -A
 QUIRE=$QUIRE git -C "$S" commit -qm "fixed" >/dev/null 2>&1
 status_is "once the fix is staged the commit goes through" "$?" 0
+
+# A check that cannot run at all (no such site folder: exit 2) says so,
+# rather than asking to fix errors at file:line:col.
+page "$S" a.md "A" "fine again"
+git -C "$S" add -A
+QUIRE=$QUIRE QUIRE_SITE=no-such-folder git -C "$S" commit -qm "x" >/dev/null 2>"$TMP/hook"; rc=$?
+[ "$rc" -ne 0 ] && ok "a check that cannot run blocks the commit" || not_ok "a check that cannot run blocks the commit"
+contains "and says it could not check the site" "$TMP/hook" "quire check could not check the site (exit status 2"
