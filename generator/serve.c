@@ -84,7 +84,10 @@ static const char reload_js[] =
 	"    pre.textContent = text;\n"
 	"    panel.style.display = 'block';\n"
 	"  }\n"
-	"  var es = new EventSource('" EVENTS_URL "');\n"
+	/* since: when this page began to load; a build that finished after
+	 * it is announced at once (it may have come before the stream) */
+	"  var since = Math.floor(performance.timeOrigin || (Date.now() - performance.now()));\n"
+	"  var es = new EventSource('" EVENTS_URL "?since=' + since);\n"
 	"  es.addEventListener('reload', function () { location.reload(); });\n"
 	"  es.addEventListener('error', function (e) {\n"
 	"    if (typeof e.data === 'string') show(e.data);\n"
@@ -108,6 +111,7 @@ struct live {
 	int failed;         /* the latest build failed */
 	char *errors;       /* its diagnostics, owned; NULL after a success */
 	int stopping;
+	long long built_ms;         /* wall clock (ms) when the latest build finished */
 	unsigned long streams_made; /* event streams opened so far */
 	unsigned long streams_from; /* the oldest that may go on (STREAMS_MAX) */
 };
@@ -543,6 +547,7 @@ struct stream {
 	struct server *s;
 	unsigned long gen;  /* the build this client has been told about */
 	unsigned long num;  /* its place among the streams opened */
+	long long since;    /* when its page began to load (ms), or 0 */
 	int started;
 	struct buf pending; /* an event not yet handed to MHD */
 	size_t off;
@@ -585,6 +590,10 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
 			/* A page opened while the site is broken shows why. */
 			if (lv->failed && lv->errors)
 				sse_event(&st->pending, "error", lv->errors);
+			/* a build that finished after the page was fetched, before
+			 * this stream opened, would go unannounced */
+			else if (st->since > 0 && lv->built_ms > st->since)
+				sse_event(&st->pending, "reload", "built");
 		} else {
 			struct timespec until;
 			clock_gettime(CLOCK_MONOTONIC, &until);
@@ -638,6 +647,8 @@ static enum MHD_Result reply_events(struct server *s, struct MHD_Connection *c, 
 	}
 	struct stream *st = xcalloc(1, sizeof *st);
 	st->s = s;
+	const char *since = s->api.lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "since");
+	st->since = since ? strtoll(since, NULL, 10) : 0;
 	pthread_mutex_lock(&s->live.lock);
 	st->num = s->live.streams_made++;
 	if (s->live.streams_made > STREAMS_MAX && s->live.streams_made - STREAMS_MAX > s->live.streams_from) {
@@ -923,8 +934,11 @@ static int rebuild(struct server *s)
 			s->live.built ? " (still serving the last good build)" : "");
 	diag_free(d);
 
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
 	pthread_mutex_lock(&s->live.lock);
 	s->live.gen++;
+	s->live.built_ms = (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 	s->live.failed = rc != 0;
 	free(s->live.errors);
 	s->live.errors = rc ? buf_detach(&text) : NULL;

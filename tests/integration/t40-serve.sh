@@ -279,6 +279,14 @@ for i in $(seq 1 50); do
 done
 check "after a commit serve rebuilds: the article no longer says it has uncommitted changes" [ -n "$seen" ]
 check "and its history counts the commit" grep -q "2 revisions" "$T/body"
+# A page fetched before that rebuild, whose event stream opens only now,
+# is told to reload at once; one fetched after it is not.
+before=$(( $(date +%s) * 1000 - 60000 ))
+curl -s -N --max-time 1 "$URL/__quire/events?since=$before" >"$T/late" 2>/dev/null
+check "a stream opened after a build its page missed announces a reload at once" grep -q "^event: reload" "$T/late"
+after=$(( $(date +%s) * 1000 + 60000 ))
+curl -s -N --max-time 1 "$URL/__quire/events?since=$after" >"$T/late" 2>/dev/null
+check "a stream whose page is newer than the build does not" sh -c "! grep -q '^event: reload' '$T/late'"
 kill -INT "$PID"
 wait "$PID"
 PID=
