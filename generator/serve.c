@@ -909,6 +909,10 @@ static int watcher_drain(struct watcher *w)
  * status. */
 static int rebuild(struct server *s)
 {
+	/* A temp cleaner may have removed our folder: made again, the next
+	 * build is whole (the one served meanwhile is gone with it). */
+	if (s->tmp_root && mkdir(s->tmp_root, 0700) == 0)
+		fprintf(stderr, "quire serve: the temporary folder %s had been removed; made it again\n", s->tmp_root);
 	struct diag *d = diag_new();
 	struct build_stats st;
 	struct build_opts bo = {

@@ -314,6 +314,26 @@ kill -INT "$PID"
 wait "$PID"
 PID=
 
+# A temp cleaner that removes serve's own folder does not break it for good:
+# the next save makes the folder again and builds into it.
+mkdir -p "$T/tmps"
+TMPDIR=$T/tmps "$QUIRE" serve -s "$SITE" --port 0 >"$T/serve8.out" 2>"$T/serve8.err" &
+PID=$!
+wait_for "$T/serve8.out" '^Serving' 30
+URL=http://127.0.0.1:$(sed -n 's|^Serving .* at http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$T/serve8.out")
+rm -rf "$T/tmps"/quire-serve-*
+echo "A line after the cleanup." >>"$SITE/content/guide/alpha.md"
+ok8=
+for i in $(seq 1 40); do
+	s=$(get /guide/alpha.html)
+	if [ "$s" = 200 ] && grep -q "A line after the cleanup." "$T/body"; then ok8=1; break; fi
+	sleep 0.1
+done
+check "after its temporary folder was removed, serve makes it again and serves the next build" [ -n "$ok8" ]
+kill -INT "$PID"
+wait "$PID"
+PID=
+
 # --force lets serve build into a non-empty folder quire did not make.
 mkdir -p "$T/notmine" && echo mine > "$T/notmine/keep.txt"
 "$QUIRE" serve -s "$SITE" -o "$T/notmine" --port 0 >"$T/serve6.out" 2>"$T/serve6.err" &
