@@ -1475,7 +1475,11 @@ static struct page *added_page(struct run *r, json_t *spec)
 	if (!path || !title)
 		return NULL;
 	if (tmpl && !tmpl_set_has(r->tmpl, tmpl)) {
-		diag_error(r->d, path, 0, 0, "a hook added a page with the unknown template '%s'", tmpl);
+		const char *script = json_string_value(json_object_get(spec, "script"));
+		int line = (int)json_integer_value(json_object_get(spec, "line"));
+		diag_error(r->d, script ? script : path, script ? line : 0, script ? 1 : 0,
+			   "quire.add_page: '%s' has the unknown template '%s' (the theme has no %s.mustache)", path,
+			   tmpl, tmpl);
 		return NULL;
 	}
 	struct page *p = xcalloc(1, sizeof *p);

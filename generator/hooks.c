@@ -1680,6 +1680,11 @@ static int check_page(const json_t *old, const json_t *p, struct buf *b)
 		buf_puts(b, "page.title was removed");
 		return -1;
 	}
+	const json_t *t = json_object_get(p, "title");
+	if (json_is_string(t) && !json_string_value(t)[strspn(json_string_value(t), " \t")]) {
+		buf_puts(b, "page.title must not be empty");
+		return -1;
+	}
 	static const char *const strings[] = { "title", "summary", "template",
 					       "path", "section", "url" };
 	for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
