@@ -237,3 +237,12 @@ printf -- '---\ntitle: J\ntags: [日本, 中国]\n---\nx\n' > "$S/content/j.md"
 run "$S" build
 status_is "two tags with no ASCII letters build" "$RC" 0
 check "each has its own page" test "$(ls "$S/public/tags" | grep -c '^tag-[0-9a-f]*\.html$')" = 2
+
+# Accents fold in ids and tag pages as they do in search.
+site accents
+printf -- '---\ntitle: H\ntags: [Café]\n---\n## Bărbulescu v Romania\n\nx\n' > "$S/content/h.md"
+page "$S" l.md "L" 'See [the case](h.md#barbulescu-v-romania).'
+run "$S" build
+status_is "a link to an accented heading by its folded id builds" "$RC" 0
+contains "the heading's id drops the accent" "$S/public/h.html" '<h2 id="barbulescu-v-romania">'
+check "the tag Café has the page tags/cafe.html" test -f "$S/public/tags/cafe.html"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Prints search.c's FOLD table: every code point below U+10000 whose
+"""Prints the FOLD table of generator/slug.c (heading ids, tag slugs and search fold accents by it): every code point below U+10000 whose
 canonical decomposition (NFD) is an ASCII letter followed only by
 combining marks U+0300-U+036F (or the letter alone), with that letter in
 lower case.  search.js folds the same way: NFD, drop those marks after an

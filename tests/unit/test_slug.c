@@ -14,12 +14,15 @@ static void check_slug(const char *in, const char *want)
 	free(s);
 }
 
-static void slugs_are_lower_case_ascii_joined_by_dashes(void)
+static void slugs_are_lower_case_ascii_joined_by_dashes_and_fold_accents(void)
 {
 	check_slug("Court Orders", "court-orders");
 	check_slug("  What's next?  ", "what-s-next");
 	check_slug("Article 8 & 10 (ECHR)", "article-8-10-echr");
-	check_slug("Données personnelles", "donn-es-personnelles");
+	check_slug("Données personnelles", "donnees-personnelles");
+	/* Latin accents fold as search folds them; other scripts drop out */
+	check_slug("Bărbulescu Café", "barbulescu-cafe");
+	check_slug("Ångström ŁÓDŹ", "angstrom-odz");
 	check_slug("日本", "");
 }
 
@@ -94,7 +97,7 @@ static void raw_html_is_omitted_unless_allowed(void)
 
 int main(void)
 {
-	RUN(slugs_are_lower_case_ascii_joined_by_dashes);
+	RUN(slugs_are_lower_case_ascii_joined_by_dashes_and_fold_accents);
 	RUN(heading_ids_are_unique_within_a_page);
 	RUN(wiki_links_carry_their_source_position);
 	RUN(relative_urls_climb_only_as_far_as_needed);
