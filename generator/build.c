@@ -1949,6 +1949,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	if (r.hist)
 		diag_lap(r.timings, hist_from_cache(r.hist) ? "history (from cache)" : "history", &tl);
 	r.hooks = hooks_load(o->site_dir, hook_markdown, &r, d, &hook_failed);
+	hooks_set_stop(r.hooks, o->stop);
 	/* Lua filters may rewrite any document: no cached Markdown then. */
 	r.cache_md = r.cache && !(r.hooks && hooks_has_filter(r.hooks));
 	if (r.hooks && hooks_has_page(r.hooks))

@@ -41,7 +41,7 @@ static const char KEY_PAGE = 'p';
 static const char KEY_SITE = 's';
 static const char KEY_FILTER = 'f';
 
-enum violation { V_NONE, V_BUDGET, V_PATTERN, V_TIME, V_MEMORY };
+enum violation { V_NONE, V_BUDGET, V_PATTERN, V_TIME, V_MEMORY, V_STOPPED };
 enum phase { PH_IDLE, PH_LOAD, PH_RUN };
 
 /* Node types a filter may name, in the spelling of
@@ -64,6 +64,7 @@ struct script {
 
 struct hooks {
 	lua_State *L;
+	volatile sig_atomic_t *stop; /* see hooks_set_stop; NULL: none */
 	pthread_mutex_t lock; /* recursive: quire.markdown may re-enter */
 	hooks_markdown_fn md;
 	void *md_ctx;
@@ -203,6 +204,9 @@ static void violation_text(const struct hooks *h, struct buf *b)
 		buf_printf(b, "memory limit exceeded (%zu MB for all scripts)",
 			   h->mem_limit >> 20);
 		break;
+	case V_STOPPED:
+		buf_puts(b, "stopped (the build was interrupted)");
+		break;
 	case V_NONE:
 		break;
 	}
@@ -242,11 +246,19 @@ static void count_hook(lua_State *L, lua_Debug *ar)
 			h->violation = V_BUDGET;
 		else if (past_deadline(&h->deadline))
 			h->violation = V_TIME;
+		else if (h->stop && *h->stop)
+			h->violation = V_STOPPED;
 		if (!h->violation)
 			return;
 		h->broken = 1;
 	}
 	raise_violation(L, h);
+}
+
+void hooks_set_stop(struct hooks *h, volatile sig_atomic_t *stop)
+{
+	if (h)
+		h->stop = stop;
 }
 
 /* The tick of the pattern matcher (luapattern.c): its steps spend the

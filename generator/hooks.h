@@ -24,6 +24,7 @@
 #ifndef QUIRE_HOOKS_H
 #define QUIRE_HOOKS_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include <cmark-gfm.h>
@@ -101,6 +102,10 @@ int hooks_filter_doc(struct hooks *h, cmark_node *doc, const char *page_path,
 		     struct diag *d);
 
 void hooks_free(struct hooks *h);
+
+/* A flag a signal handler sets: a hook call running when it is set stops
+ * at once, as a broken limit does (Ctrl-C need not wait for a slow hook). */
+void hooks_set_stop(struct hooks *h, volatile sig_atomic_t *stop);
 
 /* Test-only: converts v to Lua and back in a fresh sandboxed state.
  * Returns a new reference, or NULL when v cannot make the trip. */

@@ -721,6 +721,35 @@ static void slow_c_calls_meet_the_wall_clock_limit(void)
 	rm_site(dir);
 }
 
+/* Ctrl-C during a slow hook stops it at once, like a broken limit; the
+ * flag is set before the call here, as a signal would set it during. */
+static void an_interrupt_stops_a_slow_hook(void)
+{
+	char *dir = site_new();
+	site_script(dir, "slow.lua",
+		    "quire.on_page(function(p)\n"
+		    "  local x = 0 for i = 1, 1e12 do x = x + i end\n"
+		    "end)\n");
+	struct diag *d = diag_new();
+	int failed;
+	struct hooks *h = hooks_load(dir, NULL, NULL, d, &failed);
+	hooks_set_limits(h, (long long)1e15, 0, 60000);
+	volatile sig_atomic_t stop = 1;
+	hooks_set_stop(h, &stop);
+	json_t *page = sample_page();
+	double t0 = now_s();
+	CHECK(hooks_run_page(h, &page, d) == -1);
+	CHECK(now_s() - t0 < 5.0);
+	char *out = diag_text(d);
+	CHECK(strstr(out, "scripts/slow.lua:2:") != NULL);
+	CHECK(strstr(out, "stopped (the build was interrupted)") != NULL);
+	free(out);
+	json_decref(page);
+	hooks_free(h);
+	diag_free(d);
+	rm_site(dir);
+}
+
 static void deep_recursion_is_reported(void)
 {
 	expect_failure("deep.lua", 1,
@@ -928,6 +957,7 @@ static void pattern_functions_behave_like_stock_lua(void)
 int main(void)
 {
 	RUN(a_site_without_scripts_has_no_hooks_and_no_failure);
+	RUN(an_interrupt_stops_a_slow_hook);
 	RUN(a_syntax_error_fails_the_load_at_its_line);
 	RUN(on_page_changes_the_title_and_adds_a_tag);
 	RUN(on_site_sees_every_page_and_adds_a_page);
