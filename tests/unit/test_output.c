@@ -121,6 +121,28 @@ static void first_build(struct diag *d)
 	commit(&o, d);
 }
 
+/* An asset that goes away between the folder's reading and its copy (an
+ * editor's temporary file) is skipped with a warning: the build goes on,
+ * and the next one sees the folder as it is. */
+static void an_asset_gone_before_its_copy_is_a_warning(void)
+{
+	fresh();
+	struct diag *d = diag_new();
+	struct output o;
+	CHECK(begin(&o, d) == 0);
+	char *gone = xasprintf("%s/content/sedAb12Cd", site);
+	CHECK(output_copy(&o, "sedAb12Cd", gone, d) == 0);
+	CHECK(diag_errors(d) == 0 && diag_warnings(d) == 1);
+	commit(&o, d);
+	CHECK(inode_of("sedAb12Cd") == 0);
+	struct buf text = BUF_INIT;
+	diag_format(d, &text);
+	CHECK(strstr(buf_cstr(&text), "content/sedAb12Cd' went away while the site was being built") != NULL);
+	buf_free(&text);
+	free(gone);
+	diag_free(d);
+}
+
 static void a_file_with_the_same_fingerprint_is_the_previous_builds_file(void)
 {
 	struct diag *d = diag_new();
@@ -290,6 +312,7 @@ static void a_rebuild_leaves_a_delta_the_next_one_reads(void)
 int main(void)
 {
 	RUN(a_file_with_the_same_fingerprint_is_the_previous_builds_file);
+	RUN(an_asset_gone_before_its_copy_is_a_warning);
 	RUN(another_fingerprint_or_path_is_not_linked);
 	RUN(a_file_edited_by_hand_is_not_linked);
 	RUN(a_file_replaced_by_a_symlink_is_not_linked);
