@@ -47,6 +47,15 @@ char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
+char *xstrdup_lower(const char *s)
+{
+	char *l = xstrdup(s);
+	for (char *c = l; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	return l;
+}
+
 char *xstrdup(const char *s)
 {
 	return xstrndup(s, strlen(s));

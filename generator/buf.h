@@ -24,6 +24,9 @@ void *xcalloc(size_t count, size_t n);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* A copy of s with ASCII letters in lower case (how names, titles and
+ * output paths are compared without case). */
+char *xstrdup_lower(const char *s);
 /* a then b, in a new string: a path put together for every page, where
  * xasprintf's formatting would cost several times as much. */
 char *xstrcat(const char *a, const char *b);

@@ -477,10 +477,7 @@ static void need_bodies(struct run *r)
  * "A.md" and "a.md" would, so keys are compared without case. */
 static int claim(struct run *r, json_t *claims, const char *out, const char *who)
 {
-	char *k = xstrdup(out);
-	for (char *c = k; *c; c++)
-		if (*c >= 'A' && *c <= 'Z')
-			*c = (char)(*c - 'A' + 'a');
+	char *k = xstrdup_lower(out);
 	json_t *prev = json_object_get(claims, k);
 	int rc = 0;
 	size_t kl = strlen(k), wl = strlen(who);
@@ -629,12 +626,12 @@ static void note_draft(struct run *r, const char *rel, const char *title)
 	size_t n = strlen(rel);
 	char *key = xstrndup(rel, n > 3 ? n - 3 : n);
 	const char *slash = strrchr(key, '/');
-	char *k[3] = { xasprintf("key:%s", key), xasprintf("name:%s", slash ? slash + 1 : key),
-		       xasprintf("title:%s", title ? title : "") };
+	/* names and titles are looked up in lower case, keys as they are */
+	char *name = xstrdup_lower(slash ? slash + 1 : key), *low = xstrdup_lower(title ? title : "");
+	char *k[3] = { xasprintf("key:%s", key), xasprintf("name:%s", name), xasprintf("title:%s", low) };
+	free(name);
+	free(low);
 	for (int j = 0; j < 3; j++) {
-		for (char *c = k[j]; *c; c++)
-			if (j && *c >= 'A' && *c <= 'Z')
-				*c = (char)(*c - 'A' + 'a');
 		if (utf8_is_valid(k[j], strlen(k[j])))
 			json_object_set_new(r->site.drafts, k[j], json_string(src));
 		free(k[j]);

@@ -31,14 +31,6 @@ struct links_index {
 	struct name_map by_title; /* lower-case title → pages */
 };
 
-static char *lower(const char *s)
-{
-	char *l = xstrdup(s);
-	for (char *p = l; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	return l;
-}
-
 static struct name_slot *name_find(const struct name_map *m, const char *key, uint64_t h)
 {
 	if (!m->cap)
@@ -63,7 +55,7 @@ static void name_grow(struct name_map *m)
 
 static void index_add(struct name_map *m, const char *key, int i)
 {
-	char *k = lower(key);
+	char *k = xstrdup_lower(key);
 	uint64_t h = str_hash(k, strlen(k));
 	if (4 * (m->len + 1) > 3 * m->cap)
 		name_grow(m);
@@ -614,7 +606,7 @@ static void resolve_wiki(struct links_ctx *c, const char *url, int line, int col
 	size_t blen = strlen(b);
 	if (blen > 3 && !strcmp(b + blen - 3, ".md"))
 		b[blen - 3] = '\0';
-	char *key = lower(b);
+	char *key = xstrdup_lower(b);
 	if (c->sig)
 		sig_name(c->sig, str_hash(key, strlen(key)));
 	const struct name_slot *hits = index_get(&c->ix->by_name, key);
@@ -750,6 +742,14 @@ int links_digest(struct links_ctx *c, const struct rawlink *ls, size_t n, int ta
 	c->targets = NULL;
 	c->ntargets = c->cap = 0;
 	return rc;
+}
+
+int links_every(const struct page *p, const int *v, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (!p->nlinks_to || !bsearch(&v[k], p->links_to, p->nlinks_to, sizeof *v, cmp_int))
+			return 0;
+	return n > 0;
 }
 
 void links_finish(struct links_ctx *c, struct page *p)

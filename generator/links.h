@@ -136,6 +136,10 @@ int links_digest(struct links_ctx *c, const struct rawlink *ls, size_t n, int ta
 /* Moves the targets found into page->links_to (sorted, unique). */
 void links_finish(struct links_ctx *c, struct page *p);
 
+/* 1 when p's text links to each of the n pages v, and n > 0 (a section
+ * page that introduces every article itself need not list them again). */
+int links_every(const struct page *p, const int *v, size_t n);
+
 /* The site's link graph, computed once per build after every page's
  * links_to is known: for each page, the pages linking to it (in page
  * order) and up to max_related articles sharing its tags (most shared

@@ -867,22 +867,6 @@ static struct cache_key page_inputs(const struct render_env *e, int i, const cha
 	return cache_key_end(&kb);
 }
 
-static int cmp_int(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-	return (x > y) - (x < y);
-}
-
-/* 1 when p's text links to each of the n pages v (a section page that
- * introduces every article itself need not list them again). */
-static int links_every(const struct page *p, const int *v, size_t n)
-{
-	for (size_t k = 0; k < n; k++)
-		if (!p->nlinks_to || !bsearch(&v[k], p->links_to, p->nlinks_to, sizeof *v, cmp_int))
-			return 0;
-	return n > 0;
-}
-
 /* The context of an article, section, home or added page; `from` is the
  * file being written (a past version passes its own). */
 static json_t *page_ctx(const struct render_env *e, int i, const char *from, const char *html)
@@ -2281,25 +2265,16 @@ static void render_redirect(struct render_env *e, const char *from_out, const ch
 	json_decref(c);
 }
 
-static char *lower_dup(const char *s)
-{
-	char *l = xstrdup(s);
-	for (char *c = l; *c; c++)
-		if (*c >= 'A' && *c <= 'Z')
-			*c = (char)(*c - 'A' + 'a');
-	return l;
-}
-
 static void taken_add(json_t *taken, const char *out)
 {
-	char *l = lower_dup(out);
+	char *l = xstrdup_lower(out);
 	json_object_set_new(taken, l, json_true());
 	free(l);
 }
 
 static int taken_has(json_t *taken, const char *out)
 {
-	char *l = lower_dup(out);
+	char *l = xstrdup_lower(out);
 	int has = json_object_get(taken, l) != NULL;
 	free(l);
 	return has;

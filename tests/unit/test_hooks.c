@@ -694,60 +694,53 @@ static void memory_bombs_are_stopped(void)
 		       "memory limit exceeded");
 }
 
-static void slow_c_calls_meet_the_wall_clock_limit(void)
+/* Runs the on_page hook src (scripts/slow.lua) once, with no instruction
+ * budget to speak of, a time limit of time_ms and the interrupt flag stop
+ * (or none): the call must fail within seconds at line where, saying why;
+ * with again, a later call must fail too (the state is spent). */
+static void expect_stopped(const char *src, long time_ms, volatile sig_atomic_t *stop, const char *where,
+			   const char *why, int again)
 {
 	char *dir = site_new();
-	site_script(dir, "slow.lua",
-		    "quire.on_page(function(p)\n"
-		    "  for i = 1, 1e9 do local s = ('x'):rep(8e6) .. i end\n"
-		    "end)\n");
+	site_script(dir, "slow.lua", src);
 	struct diag *d = diag_new();
 	int failed;
 	struct hooks *h = hooks_load(dir, NULL, NULL, d, &failed);
-	hooks_set_limits(h, (long long)1e15, 0, 300);
+	hooks_set_limits(h, (long long)1e15, 0, time_ms);
+	hooks_set_stop(h, stop);
 	json_t *page = sample_page();
 	double t0 = now_s();
 	CHECK(hooks_run_page(h, &page, d) == -1);
 	CHECK(now_s() - t0 < 5.0);
 	char *out = diag_text(d);
-	CHECK(strstr(out, "scripts/slow.lua:2:") != NULL);
-	CHECK(strstr(out, "time limit exceeded") != NULL);
+	CHECK(strstr(out, where) != NULL);
+	CHECK(strstr(out, why) != NULL);
 	free(out);
-	/* The state is spent: later calls fail at once. */
-	CHECK(hooks_run_page(h, &page, d) == -1);
+	if (again)
+		CHECK(hooks_run_page(h, &page, d) == -1);
 	json_decref(page);
 	hooks_free(h);
 	diag_free(d);
 	rm_site(dir);
 }
 
+static void slow_c_calls_meet_the_wall_clock_limit(void)
+{
+	expect_stopped("quire.on_page(function(p)\n"
+		       "  for i = 1, 1e9 do local s = ('x'):rep(8e6) .. i end\n"
+		       "end)\n",
+		       300, NULL, "scripts/slow.lua:2:", "time limit exceeded", 1);
+}
+
 /* Ctrl-C during a slow hook stops it at once, like a broken limit; the
  * flag is set before the call here, as a signal would set it during. */
 static void an_interrupt_stops_a_slow_hook(void)
 {
-	char *dir = site_new();
-	site_script(dir, "slow.lua",
-		    "quire.on_page(function(p)\n"
-		    "  local x = 0 for i = 1, 1e12 do x = x + i end\n"
-		    "end)\n");
-	struct diag *d = diag_new();
-	int failed;
-	struct hooks *h = hooks_load(dir, NULL, NULL, d, &failed);
-	hooks_set_limits(h, (long long)1e15, 0, 60000);
 	volatile sig_atomic_t stop = 1;
-	hooks_set_stop(h, &stop);
-	json_t *page = sample_page();
-	double t0 = now_s();
-	CHECK(hooks_run_page(h, &page, d) == -1);
-	CHECK(now_s() - t0 < 5.0);
-	char *out = diag_text(d);
-	CHECK(strstr(out, "scripts/slow.lua:2:") != NULL);
-	CHECK(strstr(out, "stopped (the build was interrupted)") != NULL);
-	free(out);
-	json_decref(page);
-	hooks_free(h);
-	diag_free(d);
-	rm_site(dir);
+	expect_stopped("quire.on_page(function(p)\n"
+		       "  local x = 0 for i = 1, 1e12 do x = x + i end\n"
+		       "end)\n",
+		       60000, &stop, "scripts/slow.lua:2:", "stopped (the build was interrupted)", 0);
 }
 
 static void deep_recursion_is_reported(void)
@@ -822,28 +815,11 @@ static void backtracking_patterns_fail_the_call_at_their_line(void)
 
 static void a_slow_pattern_meets_the_wall_clock_limit(void)
 {
-	char *dir = site_new();
-	site_script(dir, "slow.lua",
-		    "quire.on_page(function(p)\n"
-		    "  local s = ('a'):rep(1e6)\n"
-		    "  pcall(string.find, s, '.-.-.-b')\n"
-		    "end)\n");
-	struct diag *d = diag_new();
-	int failed;
-	struct hooks *h = hooks_load(dir, NULL, NULL, d, &failed);
-	hooks_set_limits(h, (long long)1e15, 0, 300);
-	json_t *page = sample_page();
-	double t0 = now_s();
-	CHECK(hooks_run_page(h, &page, d) == -1);
-	CHECK(now_s() - t0 < 5.0);
-	char *out = diag_text(d);
-	CHECK(strstr(out, "scripts/slow.lua:3:") != NULL);
-	CHECK(strstr(out, "time limit exceeded") != NULL);
-	free(out);
-	json_decref(page);
-	hooks_free(h);
-	diag_free(d);
-	rm_site(dir);
+	expect_stopped("quire.on_page(function(p)\n"
+		       "  local s = ('a'):rep(1e6)\n"
+		       "  pcall(string.find, s, '.-.-.-b')\n"
+		       "end)\n",
+		       300, NULL, "scripts/slow.lua:3:", "time limit exceeded", 0);
 }
 
 /* Each expression with what stock Lua 5.4.4 prints for it (values joined
