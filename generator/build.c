@@ -2019,7 +2019,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 				  .out = out_open ? &out : NULL, .d = d, .jobs = r.jobs,
 				  .extra_head = o->extra_head, .root_url = o->root_url, .stop = o->stop,
 				  .timings = r.timings, .render_key = rkey, .fp_build_id = uses_bid,
-				  .load_html = load_html, .load_ctx = &r,
+				  .load_html = load_html, .load_ctx = &r, .hide_drafts = !o->drafts,
 				  .html_plain = !(r.hooks && hooks_has_filter(r.hooks)) };
 	if (!diag_errors(d)) {
 		render_site(&env);

@@ -15,6 +15,7 @@
 #include "frontmatter.h"
 #include "markdown.h"
 #include "par.h"
+#include "published.h"
 #include "revdiff.h"
 #include "slug.h"
 
@@ -1837,16 +1838,25 @@ static void past_of(struct render_env *e, struct page *p, const struct hist_file
 		past_put(e, &key, past, page, fp);
 }
 
+static void versions_free(struct version *vs, size_t n)
+{
+	for (size_t k = 0; vs && k < n; k++)
+		version_free(&vs[k]);
+	free(vs);
+}
+
 /* The history pages of page i; art is the article's context when
- * render_one made it (taken over; NULL: made here if needed).  With the
- * fine keys of its past versions known, whatever the previous build made
- * from the same is linked, not made; without, each version is made and
- * its key noted, and the pages are fingerprinted once all are. */
-static void render_history(struct render_env *e, size_t i, json_t *art)
+ * render_one made it, vs its history's versions when they were read
+ * already (both taken over; NULL: made here if needed).  With the fine
+ * keys of its past versions known, whatever the previous build made from
+ * the same is linked, not made; without, each version is made and its
+ * key noted, and the pages are fingerprinted once all are. */
+static void render_history(struct render_env *e, size_t i, json_t *art, struct version *vs)
 {
 	struct page *p = e->site->pages[i];
-	const struct hist_file *hf = stopping(e) ? NULL : page_history(e, i);
-	if (!hf || !hf->n) {
+	const struct hist_file *hf = page_history(e, i);
+	if (stopping(e) || !hf || !hf->n) {
+		versions_free(vs, hf ? hf->n : 0);
 		json_decref(art);
 		return;
 	}
@@ -1858,6 +1868,7 @@ static void render_history(struct render_env *e, size_t i, json_t *art)
 	if (fp && pf) {
 		hfp = history_fp(e, (int)i, hf, &hk, pf);
 		if (reuse_history(e, p, hf, &hfp, &hist_done, done)) {
+			versions_free(vs, hf->n);
 			free(pf);
 			free(done);
 			json_decref(art);
@@ -1881,7 +1892,6 @@ static void render_history(struct render_env *e, size_t i, json_t *art)
 		noted.ncalls = xcalloc(hf->n, sizeof *noted.ncalls);
 	}
 	struct past *pasts = xcalloc(hf->n, sizeof *pasts);
-	struct version *vs = NULL;
 	for (size_t k = 0; k < hf->n; k++) {
 		if (!hist_done)
 			json_array_append_new(list, revision_entry(e, p, hf, k, &hk, made, out, &vs));
@@ -1908,9 +1918,7 @@ static void render_history(struct render_env *e, size_t i, json_t *art)
 		render_revision(e, (int)i, hf, k, &pasts[k], fp ? &kfp : NULL, &art);
 		past_free(&pasts[k]);
 	}
-	for (size_t k = 0; vs && k < hf->n; k++)
-		version_free(&vs[k]);
-	free(vs);
+	versions_free(vs, hf->n);
 	free(pasts);
 	free(pf);
 	free(done);
@@ -1922,6 +1930,7 @@ static void render_history(struct render_env *e, size_t i, json_t *art)
 		json_object_set_new(c, "article", page_ref(e->site, out, (int)i));
 		json_object_set_new(c, "breadcrumbs", breadcrumbs(e, out, (int)i));
 		json_object_set_new(c, "truncated", json_boolean(hf->truncated));
+		json_object_set_new(c, "drafts_hidden", json_boolean(e->published && e->published[i]));
 		json_object_set_new(c, "revisions", list);
 		if (fp)
 			kfp = sub_fp(&hfp, -1);
@@ -2638,6 +2647,98 @@ static void search_task(void *ctx)
 	render_search(ctx);
 }
 
+/* ---- histories as published ---- */
+
+static int draft_known(void *ctx, const char *blob)
+{
+	return draft_blobs_get(ctx, blob);
+}
+
+/* Tells a draft by reading the version: the history's own when it has
+ * it (read once for its pages too), else the blob alone. */
+struct draft_reader {
+	struct render_env *e;
+	const struct hist_file *hf;
+	struct version **vs;
+	struct buf *learnt;
+	int failed; /* a version could not be read */
+};
+
+static int draft_read(void *ctx, const char *blob)
+{
+	struct draft_reader *q = ctx;
+	int d = draft_blobs_get(q->e->drafts, blob);
+	if (d >= 0)
+		return d;
+	struct version own = { 0 };
+	const struct version *v = NULL;
+	for (size_t k = 0; !v && k < q->hf->n; k++)
+		if (q->hf->revs[k].change != HIST_DELETED && !strcmp(q->hf->revs[k].blob, blob))
+			v = &versions(q->e, q->hf, q->vs)[k];
+	if (!v) {
+		struct hist_rev b = { .change = HIST_MODIFIED, .path = (char *)q->hf->path };
+		memcpy(b.blob, blob, sizeof b.blob);
+		struct fm_memo memo = { BUF_INIT, NULL };
+		version_load(q->e, &b, &own, &memo);
+		buf_free(&memo.yaml);
+		v = &own;
+	}
+	/* (a version that cannot be read was not published either way: the
+	 * build would have failed) */
+	d = !v->failed && json_is_true(json_object_get(v->fm, "draft"));
+	if (!v->failed)
+		draft_blobs_note(q->learnt, blob, d);
+	q->failed |= v->failed;
+	version_free(&own);
+	return d;
+}
+
+/* Page i's history as published, with what earlier builds learnt: set
+ * now, or left for its rendering thread to read versions for. */
+static void publish_known(struct render_env *e, size_t i)
+{
+	const struct hist_file *hf = e->hist_of[i];
+	if (!e->drafts || !hf || !hf->n || draft_blobs_clean(e->drafts, hf->fp))
+		return;
+	size_t *orig = xmalloc(hf->n * sizeof *orig);
+	struct hist_file *f;
+	if (hist_published(hf, draft_known, e->drafts, &f, orig) < 0)
+		e->drafts_unread[i] = 1;
+	else if (f)
+		e->hist_of[i] = e->published[i] = f;
+	free(orig);
+}
+
+/* The same for a page left unread: its versions, when read, are kept (in
+ * *vs, the published history's) for its history pages.  Only page i's
+ * rendering reads hist_of[i] while pages render. */
+static void publish_read(struct render_env *e, size_t i, struct version **vs)
+{
+	const struct hist_file *hf = e->hist_of[i];
+	if (!e->drafts_unread || !e->drafts_unread[i])
+		return;
+	size_t *orig = xmalloc(hf->n * sizeof *orig);
+	struct version *all = NULL;
+	struct draft_reader q = { e, hf, &all, &e->drafts_learnt[i], 0 };
+	struct hist_file *f;
+	hist_published(hf, draft_read, &q, &f, orig);
+	e->drafts_unread[i] = q.failed ? 2 : 0;
+	if (f) {
+		e->hist_of[i] = e->published[i] = f;
+		if (all && f->n) {
+			*vs = xcalloc(f->n, sizeof **vs);
+			for (size_t j = 0; j < f->n; j++) {
+				(*vs)[j] = all[orig[j]];
+				all[orig[j]] = (struct version){ 0 };
+			}
+		}
+		versions_free(all, hf->n);
+	} else {
+		*vs = all;
+	}
+	free(orig);
+}
+
 /* A page, then its history pages while its HTML is at hand (its newest
  * version usually is that HTML); then the HTML is given back: nothing
  * else shows it, and a large site's peak memory stays down. */
@@ -2646,11 +2747,14 @@ static void render_page_and_history(void *ctx, size_t i)
 	struct render_env *e = ctx;
 	struct page *p = e->site->pages[i];
 	json_t *art = NULL;
+	struct version *vs = NULL;
 	struct arena json = ARENA_INIT(64 * 1024);
 	page_json = &json;
+	if (e->hist)
+		publish_read(e, i, &vs);
 	render_one(e, i, e->hist && p->src ? &art : NULL);
 	if (e->hist)
-		render_history(e, i, art);
+		render_history(e, i, art, vs);
 	else
 		json_decref(art);
 	page_json = NULL;
@@ -2669,6 +2773,7 @@ static void memo_page(void *ctx, size_t i)
 	if (e->hist && p->src) {
 		e->hist_of[i] = hist_lookup(e->hist, p->src);
 		e->state_of[i] = (signed char)hist_state(e->hist, p->src);
+		publish_known(e, i);
 	}
 }
 
@@ -2680,6 +2785,38 @@ static void forget_memos(struct render_env *e)
 	free(e->state_of);
 	e->hist_of = NULL;
 	e->state_of = NULL;
+	for (size_t i = 0; e->published && i < e->site->npages; i++)
+		hist_published_free(e->published[i]);
+	free(e->published);
+	free(e->drafts_unread);
+	draft_blobs_free(e->drafts);
+	e->published = NULL;
+	e->drafts_unread = NULL;
+	e->drafts = NULL;
+}
+
+/* What this build learnt of past versions, for the next, with the
+ * histories found to hide nothing (not those it could not read, nor
+ * those an interrupted build did not reach). */
+static void save_drafts_learnt(struct render_env *e)
+{
+	if (!e->drafts_learnt)
+		return;
+	size_t n = 0;
+	uint64_t (*clean)[2] = xmalloc((e->site->npages + 1) * sizeof *clean);
+	for (size_t i = 0; i < e->site->npages; i++) {
+		const struct hist_file *hf = e->hist_of[i];
+		if (hf && hf->n && !e->published[i] && !e->drafts_unread[i]) {
+			clean[n][0] = hf->fp[0];
+			clean[n++][1] = hf->fp[1];
+		}
+	}
+	draft_blobs_save(e->drafts, e->cache, e->drafts_learnt, e->site->npages, (const uint64_t (*)[2])clean, n);
+	free(clean);
+	for (size_t i = 0; i < e->site->npages; i++)
+		buf_free(&e->drafts_learnt[i]);
+	free(e->drafts_learnt);
+	e->drafts_learnt = NULL;
 }
 
 int render_site(struct render_env *e)
@@ -2689,6 +2826,13 @@ int render_site(struct render_env *e)
 	/* Nothing changes a page's data from here on. */
 	e->hist_of = xcalloc(e->site->npages + 1, sizeof *e->hist_of);
 	e->state_of = xcalloc(e->site->npages + 1, sizeof *e->state_of);
+	if (e->hist && e->hide_drafts) {
+		size_t n = e->site->npages + 1;
+		e->drafts = draft_blobs_load(e->cache);
+		e->published = xcalloc(n, sizeof *e->published);
+		e->drafts_unread = xcalloc(n, 1);
+		e->drafts_learnt = xcalloc(n, sizeof *e->drafts_learnt);
+	}
 	par_for(e->site->npages, e->jobs, memo_page, e);
 	e->shape = shape_new(e->site, e->jobs, e->cache);
 	e->page_fp = xcalloc(e->site->npages + 1, sizeof *e->page_fp);
@@ -2702,6 +2846,7 @@ int render_site(struct render_env *e)
 	par_for_spread(e->site->npages, e->jobs, render_page_and_history, e);
 	if (e->notes)
 		put_notes_all(e);
+	save_drafts_learnt(e);
 	if (e->hist)
 		hist_release_readers(e->hist);
 	malloc_trim(0);

@@ -50,6 +50,15 @@ struct render_env {
 	 * and working-tree state */
 	const struct hist_file **hist_of;
 	signed char *state_of;
+	/* Histories as published (published.h), unless hide_drafts is 0
+	 * (--drafts): what earlier builds learnt of versions, and per page
+	 * its own history when that hides revisions, whether a version must
+	 * be read to tell, and what was learnt (all render_site's) */
+	int hide_drafts;
+	struct draft_blobs *drafts;
+	struct hist_file **published;
+	char *drafts_unread;
+	struct buf *drafts_learnt;
 	/* Reads (or makes again) the html and text of a page with html_lazy
 	 * set; called from one thread per page at a time. */
 	void (*load_html)(void *ctx, struct page *p);

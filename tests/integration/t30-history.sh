@@ -424,3 +424,55 @@ GIT_AUTHOR_DATE="2026-01-01T00:00:00+00:00" GIT_COMMITTER_DATE="2026-01-01T00:00
 run "$S" build
 contains "the history says there was no message" "$S/public/a.history.html" "1 January 2026</time> — (no message)</h2>"
 contains "so do the recent changes" "$S/public/changes.html" "</a>: (no message) <span"
+
+# Revisions made while an article was a draft were never published: its
+# history, past versions and the recent changes leave them out, and the
+# revision that published it is shown against what was published before.
+site drafts
+git -C "$S" init -q -b main
+draft() { # BODY: the article as a draft
+	printf -- '---\ntitle: Advice\ndraft: true\n---\n%b\n' "$1" > "$S/content/advice.md"
+}
+page "$S" other.md "Other" "Some text."
+commit "2026-01-31T10:00:00+00:00" "Pat Publisher" "Add other"
+draft "DRAFTWORDS one: advice nobody has checked."
+commit "2026-02-01T10:00:00+00:00" "Dee Drafter" "Start drafting DRAFTSUBJECT"
+draft "DRAFTWORDS two: still unchecked."
+commit "2026-02-02T10:00:00+00:00" "Dee Drafter" "Draft edit DRAFTSUBJECT"
+page "$S" advice.md "Advice" "Checked advice."
+commit "2026-02-03T10:00:00+00:00" "Pat Publisher" "Publish the advice"
+page "$S" advice.md "Advice" "Checked advice, edited."
+commit "2026-02-04T10:00:00+00:00" "Pat Publisher" "Edit the advice"
+draft "DRAFTWORDS three: withdrawn for review."
+commit "2026-02-05T10:00:00+00:00" "Dee Drafter" "Withdraw DRAFTSUBJECT"
+page "$S" advice.md "Advice" "Checked advice, edited again."
+commit "2026-02-06T10:00:00+00:00" "Pat Publisher" "Publish again"
+run "$S" build
+status_is "a site whose article was once a draft builds" "$RC" 0
+H=$S/public/advice.history.html
+check "no draft text or message is published anywhere" sh -c "! grep -rl 'DRAFTWORDS\|DRAFTSUBJECT' '$S/public'"
+contains "the article counts only its published revisions" "$S/public/advice.html" "3 revisions"
+contains "the history says drafts are not shown" "$H" "Changes made while the article was a draft are not shown"
+contains "the history lists the publishing revision" "$H" "Publish the advice"
+contains "which shows the text as new" "$H" '<div class="diff-block diff-added"><ins>Checked advice.</ins></div>'
+contains "republishing is shown against the version published before" "$H" "Checked advice, <del>edited.</del> <ins>edited again.</ins>"
+for id in $(git -C "$S" log --format=%h --abbrev=10 --grep=DRAFTSUBJECT); do
+	check "no page for draft revision $id" test ! -f "$S/public/advice.rev-$id.html"
+done
+pub=$(git -C "$S" log --format=%h --abbrev=10 --grep="Publish the advice")
+contains "the publishing revision has its page" "$S/public/advice.rev-$pub.html" "Checked advice."
+lacks "a history without drafts says nothing of them" "$S/public/other.history.html" "was a draft"
+lacks "the recent changes leave the drafts out" "$S/public/changes.html" "Dee Drafter"
+# A rebuild knows the drafts without reading them and makes the same site.
+cp -r "$S/public" "$TMP/drafts-first"
+run "$S" build
+check "a rebuild leaves drafts out as the first build did" diff -r "$TMP/drafts-first" "$S/public"
+rm -rf "$S/.git/quire"
+run "$S" build --force
+check "and so does a build without a cache" diff -r "$TMP/drafts-first" "$S/public"
+# Previewing drafts shows every revision; the next build hides them again.
+run "$S" build --drafts
+contains "a build with --drafts lists the draft revisions" "$S/public/advice.html" "6 revisions"
+contains "and their text" "$H" "DRAFTWORDS two"
+run "$S" build
+check "the next build without --drafts hides them again" diff -r "$TMP/drafts-first" "$S/public"

@@ -1,0 +1,305 @@
+/* published: history without the revisions made while an article was a
+ * draft (see published.h). */
+#include "published.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The table: a blob's 20-byte id and 1 for a draft or 0, for every
+ * version read; and the fingerprints (hist_file.fp, 16 bytes) of the
+ * histories that hide nothing, so most articles are settled by one
+ * lookup rather than one per revision.  The entry is u32 blob records,
+ * u32 fingerprints, then each set sorted. */
+enum { ID = 20, REC = ID + 1, FP = 16, PREFIXES = 1 << 16 };
+
+/* A sorted set of fixed-size records whose first two bytes are spread
+ * evenly (hashes): the records beginning with the two bytes p are
+ * first[p] .. first[p + 1] - 1, so a lookup is a comparison or two. */
+struct rec_set {
+	const unsigned char *rec;
+	size_t n, size;
+	uint32_t *first;
+};
+
+struct draft_blobs {
+	struct rec_set blobs, clean;
+	char *own; /* the records' storage, when copied from the cache */
+};
+
+static struct cache_key table_key(void)
+{
+	struct cache_keybuf kb;
+	cache_key_begin(NULL, &kb, "draft-blobs-2");
+	return cache_key_end(&kb);
+}
+
+/* 1 + the value of each hex digit, 0 for any other byte */
+static const unsigned char HEX1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+	['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+};
+
+/* 0, or -1 when hex is not 40 lower-case hex digits. */
+static int unhex(const char *hex, unsigned char id[ID])
+{
+	for (int i = 0; i < ID; i++) {
+		unsigned hi = HEX1[(unsigned char)hex[2 * i]], lo = HEX1[(unsigned char)hex[2 * i + 1]];
+		if (!hi || !lo)
+			return -1;
+		id[i] = (unsigned char)((hi - 1) << 4 | (lo - 1));
+	}
+	return hex[2 * ID] ? -1 : 0;
+}
+
+static void fp_bytes(const uint64_t fp[2], unsigned char out[FP])
+{
+	for (int i = 0; i < FP; i++)
+		out[i] = (unsigned char)(fp[i / 8] >> (56 - 8 * (i % 8)));
+}
+
+static unsigned prefix(const unsigned char *r)
+{
+	return (unsigned)r[0] << 8 | r[1];
+}
+
+/* Takes n records of size bytes at r if they are sorted, each key
+ * (the first klen bytes) once. */
+static int set_adopt(struct rec_set *s, const unsigned char *r, size_t n, size_t size, size_t klen)
+{
+	for (size_t i = 1; i < n; i++)
+		if (memcmp(r + (i - 1) * size, r + i * size, klen) >= 0)
+			return -1;
+	s->first = xcalloc(PREFIXES + 1, sizeof *s->first);
+	for (size_t i = 0; i < n; i++)
+		s->first[prefix(r + i * size) + 1]++;
+	for (size_t p = 0; p < PREFIXES; p++)
+		s->first[p + 1] += s->first[p];
+	s->rec = r;
+	s->n = n;
+	s->size = size;
+	return 0;
+}
+
+static const unsigned char *set_find(const struct rec_set *s, const unsigned char *key, size_t klen)
+{
+	if (!s->n)
+		return NULL;
+	unsigned p = prefix(key);
+	for (uint32_t i = s->first[p]; i < s->first[p + 1]; i++) {
+		const unsigned char *r = s->rec + (size_t)i * s->size;
+		if (!memcmp(r, key, klen))
+			return r;
+	}
+	return NULL;
+}
+
+static int adopt(struct draft_blobs *t, const char *data, size_t len)
+{
+	struct cache_reader rd = { .p = data, .len = len };
+	size_t nb = cache_r_u32(&rd), nc = cache_r_u32(&rd);
+	if (rd.bad || (len - rd.off) / REC < nb || len - rd.off - nb * REC != nc * FP)
+		return -1;
+	const unsigned char *r = (const unsigned char *)data + rd.off;
+	if (set_adopt(&t->blobs, r, nb, REC, ID) < 0 || set_adopt(&t->clean, r + nb * REC, nc, FP, FP) < 0)
+		return -1;
+	return 0;
+}
+
+struct draft_blobs *draft_blobs_load(struct cache *c)
+{
+	struct draft_blobs *t = xcalloc(1, sizeof *t);
+	struct cache_key k = table_key();
+	const char *data;
+	size_t len;
+	if (!c)
+		return t;
+	if (!cache_view(c, &k, &data, &len)) {
+		if (!cache_get(c, &k, &t->own, &len))
+			return t;
+		data = t->own;
+	}
+	if (adopt(t, data, len) < 0) {
+		free(t->blobs.first);
+		free(t->clean.first);
+		free(t->own);
+		memset(t, 0, sizeof *t);
+	}
+	return t;
+}
+
+int draft_blobs_get(const struct draft_blobs *t, const char *blob_hex)
+{
+	unsigned char id[ID];
+	if (unhex(blob_hex, id) < 0)
+		return -1;
+	const unsigned char *r = set_find(&t->blobs, id, ID);
+	return r ? r[ID] : -1;
+}
+
+int draft_blobs_clean(const struct draft_blobs *t, const uint64_t fp[2])
+{
+	unsigned char k[FP];
+	fp_bytes(fp, k);
+	return set_find(&t->clean, k, FP) != NULL;
+}
+
+void draft_blobs_note(struct buf *learnt, const char *blob_hex, int draft)
+{
+	unsigned char r[REC];
+	if (unhex(blob_hex, r) < 0)
+		return;
+	r[ID] = (unsigned char)!!draft;
+	buf_put(learnt, (const char *)r, REC);
+}
+
+static int cmp_rec(const void *a, const void *b)
+{
+	return memcmp(a, b, ID);
+}
+
+static int cmp_fp(const void *a, const void *b)
+{
+	return memcmp(a, b, FP);
+}
+
+/* The table's blobs with the notes merged in (the notes win), in out. */
+static void merge_blobs(const struct rec_set *old, struct buf *add, struct buf *out)
+{
+	size_t na = add->len / REC;
+	qsort(add->ptr, na, REC, cmp_rec);
+	const unsigned char *a = (const unsigned char *)add->ptr;
+	size_t i = 0, j = 0;
+	while (i < old->n || j < na) {
+		const unsigned char *x = i < old->n ? old->rec + i * REC : NULL, *y = j < na ? a + j * REC : NULL;
+		int d = !x ? 1 : !y ? -1 : memcmp(x, y, ID);
+		const unsigned char *take = d < 0 ? x : y;
+		if (out->len < REC || memcmp(out->ptr + out->len - REC, take, ID))
+			buf_put(out, (const char *)take, REC);
+		i += d <= 0;
+		j += d >= 0;
+	}
+}
+
+void draft_blobs_save(const struct draft_blobs *t, struct cache *c, const struct buf *learnt, size_t n,
+		      const uint64_t (*clean)[2], size_t nclean)
+{
+	struct buf add = BUF_INIT;
+	for (size_t i = 0; i < n; i++)
+		buf_put(&add, learnt[i].ptr, learnt[i].len);
+	int same = !add.len && nclean == t->clean.n;
+	for (size_t i = 0; same && i < nclean; i++)
+		same = draft_blobs_clean(t, clean[i]);
+	if (!c || same) {
+		buf_free(&add);
+		return;
+	}
+	struct buf blobs = BUF_INIT, out = BUF_INIT;
+	merge_blobs(&t->blobs, &add, &blobs);
+	unsigned char *fps = xmalloc(nclean * FP + 1);
+	for (size_t i = 0; i < nclean; i++)
+		fp_bytes(clean[i], fps + i * FP);
+	qsort(fps, nclean, FP, cmp_fp);
+	size_t m = 0; /* (two pages never share a history; still, once each) */
+	for (size_t i = 0; i < nclean; i++)
+		if (!m || memcmp(fps + (m - 1) * FP, fps + i * FP, FP))
+			memmove(fps + m++ * FP, fps + i * FP, FP);
+	cache_w_u32(&out, (uint32_t)(blobs.len / REC));
+	cache_w_u32(&out, (uint32_t)m);
+	buf_put(&out, blobs.ptr, blobs.len);
+	buf_put(&out, (const char *)fps, m * FP);
+	struct cache_key k = table_key();
+	cache_put(c, &k, out.ptr, out.len);
+	free(fps);
+	buf_free(&out);
+	buf_free(&blobs);
+	buf_free(&add);
+}
+
+void draft_blobs_free(struct draft_blobs *t)
+{
+	if (!t)
+		return;
+	free(t->blobs.first);
+	free(t->clean.first);
+	free(t->own);
+	free(t);
+}
+
+/* ---- the history as published ---- */
+
+/* Whether revision rv was left unpublished: a version that was a draft,
+ * or the deletion of one.  1, 0 or -1 (not known). */
+static int hidden(const struct hist_rev *rv, draft_query is_draft, void *ctx)
+{
+	if (rv->change != HIST_DELETED)
+		return *rv->blob ? is_draft(ctx, rv->blob) : 0;
+	return *rv->base ? is_draft(ctx, rv->base) : 0;
+}
+
+static const char *version_of(const struct hist_rev *rv)
+{
+	return rv->change == HIST_DELETED ? "" : rv->blob;
+}
+
+/* Revision r (a copy) is shown; older: the revision shown below it (NULL:
+ * none).  A revision whose commit started from a draft shows what it
+ * changed against the version published before, or shows it all as new. */
+static int rebase(struct hist_rev *r, const struct hist_rev *older, draft_query is_draft, void *ctx)
+{
+	if (!*r->base)
+		return 0;
+	int d = is_draft(ctx, r->base);
+	if (d <= 0)
+		return d;
+	const char *base = older ? version_of(older) : "";
+	memcpy(r->base, base, strlen(base) + 1);
+	if (!*r->base && r->change != HIST_DELETED) {
+		r->change = HIST_ADDED;
+		r->old_path = NULL;
+	}
+	return 0;
+}
+
+int hist_published(const struct hist_file *hf, draft_query is_draft, void *ctx, struct hist_file **out,
+		   size_t *orig)
+{
+	*out = NULL;
+	size_t m = 0;
+	for (size_t k = 0; k < hf->n; k++) {
+		int h = hidden(&hf->revs[k], is_draft, ctx);
+		if (h < 0)
+			return -1;
+		if (!h)
+			orig[m++] = k;
+	}
+	if (m == hf->n)
+		return 0;
+	struct hist_rev *revs = xcalloc(m + 1, sizeof *revs);
+	struct cache_keybuf kb;
+	cache_key_begin(NULL, &kb, "published-1");
+	cache_key_bytes(&kb, hf->fp, sizeof hf->fp);
+	for (size_t j = 0; j < m; j++) {
+		revs[j] = hf->revs[orig[j]];
+		if (rebase(&revs[j], j + 1 < m ? &hf->revs[orig[j + 1]] : NULL, is_draft, ctx) < 0) {
+			free(revs);
+			return -1;
+		}
+		cache_key_int(&kb, (long long)orig[j]);
+		cache_key_str(&kb, revs[j].base);
+		cache_key_int(&kb, revs[j].change);
+	}
+	struct cache_key fp = cache_key_end(&kb);
+	struct hist_file *f = xmalloc(sizeof *f);
+	*f = (struct hist_file){ hf->path, revs, m, hf->truncated, { fp.h[0], fp.h[1] } };
+	*out = f;
+	return 0;
+}
+
+void hist_published_free(struct hist_file *f)
+{
+	if (!f)
+		return;
+	free((void *)f->revs);
+	free(f);
+}

@@ -1,0 +1,54 @@
+/* published: an article's history as staff may read it.  A revision made
+ * while the article's front matter said `draft: true` was never
+ * published, and a draft may hold advice nobody has checked yet: unless a
+ * build includes drafts (--drafts), such revisions are left out of the
+ * article's history page, its past versions, its revision count and the
+ * recent changes.  A revision that was published is then shown against
+ * the version published before it, or as new when none was.
+ *
+ * Whether a version was a draft is known only by reading it, so what
+ * builds learn is kept in the build cache (blob id -> draft or not): a
+ * rebuild reads no past version for it. */
+#ifndef QUIRE_PUBLISHED_H
+#define QUIRE_PUBLISHED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "cache.h"
+#include "history.h"
+
+/* What earlier builds learnt; read-only once loaded (any thread). */
+struct draft_blobs;
+
+/* The cache's table, or an empty one (c may be NULL).  Never NULL. */
+struct draft_blobs *draft_blobs_load(struct cache *c);
+/* 1: blob_hex (40 hex digits) was a draft; 0: it was not; -1: not known. */
+int draft_blobs_get(const struct draft_blobs *t, const char *blob_hex);
+/* 1 when the history of fingerprint fp (hist_file.fp) was found to hide
+ * nothing: most are, and this is one lookup, not one per revision. */
+int draft_blobs_clean(const struct draft_blobs *t, const uint64_t fp[2]);
+/* Appends what was learnt of blob_hex to learnt (a buffer per thread or
+ * page; draft_blobs_save merges them). */
+void draft_blobs_note(struct buf *learnt, const char *blob_hex, int draft);
+/* Stores the table with the n buffers of notes merged in and, as its
+ * histories that hide nothing, the nclean fingerprints clean (the
+ * build's: those of histories gone are dropped), unless it would store
+ * what it holds already. */
+void draft_blobs_save(const struct draft_blobs *t, struct cache *c, const struct buf *learnt, size_t n,
+		      const uint64_t (*clean)[2], size_t nclean);
+void draft_blobs_free(struct draft_blobs *t);
+
+/* Answers whether blob_hex was a draft: 1, 0, or -1 when it cannot tell. */
+typedef int (*draft_query)(void *ctx, const char *blob_hex);
+
+/* hf as published.  Returns 0 with *out NULL when hf hides nothing, or a
+ * new file (free with hist_published_free; its strings are hf's) and, in
+ * orig[j] (room for hf->n), the place in hf of its revision j.  Returns -1
+ * (and *out NULL) as soon as is_draft answers -1. */
+int hist_published(const struct hist_file *hf, draft_query is_draft, void *ctx, struct hist_file **out,
+		   size_t *orig);
+void hist_published_free(struct hist_file *f);
+
+#endif

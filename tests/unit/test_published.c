@@ -1,0 +1,198 @@
+/* Unit tests for published: histories without their draft revisions, and
+ * the table of what builds learnt about past versions. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../generator/fsutil.h"
+#include "../../generator/published.h"
+#include "unit.h"
+
+/* Blob ids: "d" + digit for drafts, "p" + digit for published versions,
+ * spelt out to 40 hex digits (d -> 'd', p -> 'a'). */
+static void blob(char out[41], const char *name)
+{
+	memset(out, name[0] == 'd' ? 'd' : 'a', 40);
+	out[39] = name[1];
+	out[40] = '\0';
+}
+
+static int is_draft(void *ctx, const char *hex)
+{
+	(void)ctx;
+	return hex[0] == 'd';
+}
+
+static int knows_nothing(void *ctx, const char *hex)
+{
+	(void)ctx;
+	(void)hex;
+	return -1;
+}
+
+/* rev: change, own version and base (NULL: none) */
+static struct hist_rev rev(enum hist_change ch, const char *own, const char *base)
+{
+	struct hist_rev r = { .change = ch, .path = "content/a.md" };
+	if (own)
+		blob(r.blob, own);
+	if (base)
+		blob(r.base, base);
+	return r;
+}
+
+static void drafting_and_withdrawn_revisions_are_left_out(void)
+{
+	/* newest first: published, withdrawn, edited, published, two drafts */
+	struct hist_rev revs[] = {
+		rev(HIST_MODIFIED, "p3", "d3"), rev(HIST_MODIFIED, "d3", "p2"), rev(HIST_MODIFIED, "p2", "p1"),
+		rev(HIST_MODIFIED, "p1", "d2"), rev(HIST_MODIFIED, "d2", "d1"), rev(HIST_ADDED, "d1", NULL),
+	};
+	struct hist_file hf = { "content/a.md", revs, 6, 0, { 1, 2 } };
+	struct hist_file *f = NULL;
+	size_t orig[6];
+	CHECK(hist_published(&hf, is_draft, NULL, &f, orig) == 0);
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	CHECK(f->n == 3);
+	CHECK(orig[0] == 0 && orig[1] == 2 && orig[2] == 3);
+	char p2[41];
+	blob(p2, "p2");
+	CHECK_STR(f->revs[0].base, p2); /* republished: against what was published before */
+	CHECK(f->revs[1].base[0] == 'a');
+	CHECK_STR(f->revs[2].base, ""); /* first published: all new */
+	CHECK(f->revs[2].change == HIST_ADDED);
+	CHECK(memcmp(f->fp, hf.fp, sizeof hf.fp) != 0);
+	CHECK(revs[0].base[0] == 'd'); /* the history itself is unchanged */
+	hist_published_free(f);
+}
+
+static void a_history_without_drafts_is_used_as_it_is(void)
+{
+	struct hist_rev revs[] = { rev(HIST_MODIFIED, "p2", "p1"), rev(HIST_ADDED, "p1", NULL) };
+	struct hist_file hf = { "content/a.md", revs, 2, 0, { 1, 2 } };
+	struct hist_file *f = (struct hist_file *)&hf;
+	size_t orig[2];
+	CHECK(hist_published(&hf, is_draft, NULL, &f, orig) == 0);
+	CHECK(f == NULL);
+}
+
+static void a_version_not_known_stops_the_filter(void)
+{
+	struct hist_rev revs[] = { rev(HIST_ADDED, "p1", NULL) };
+	struct hist_file hf = { "content/a.md", revs, 1, 0, { 1, 2 } };
+	struct hist_file *f;
+	size_t orig[1];
+	CHECK(hist_published(&hf, knows_nothing, NULL, &f, orig) == -1);
+	CHECK(f == NULL);
+}
+
+static void deleting_a_draft_is_hidden_and_deleting_guidance_is_not(void)
+{
+	/* published, deleted (as a draft), drafted again, deleted (published) */
+	struct hist_rev revs[] = {
+		rev(HIST_ADDED, "p2", NULL), rev(HIST_DELETED, NULL, "d1"), rev(HIST_ADDED, "d1", NULL),
+		rev(HIST_DELETED, NULL, "p1"), rev(HIST_ADDED, "p1", NULL),
+	};
+	struct hist_file hf = { "content/a.md", revs, 5, 0, { 1, 2 } };
+	struct hist_file *f = NULL;
+	size_t orig[5];
+	CHECK(hist_published(&hf, is_draft, NULL, &f, orig) == 0);
+	CHECK(f && f->n == 3);
+	if (f) {
+		CHECK(f->revs[0].change == HIST_ADDED);
+		CHECK(f->revs[1].change == HIST_DELETED);
+		CHECK(f->revs[1].base[0] == 'a');
+	}
+	hist_published_free(f);
+}
+
+static void a_move_made_while_drafting_publishes_as_new(void)
+{
+	struct hist_rev revs[] = { rev(HIST_RENAMED, "p1", "d1"), rev(HIST_ADDED, "d1", NULL) };
+	revs[0].old_path = "content/old.md";
+	struct hist_file hf = { "content/a.md", revs, 2, 0, { 1, 2 } };
+	struct hist_file *f = NULL;
+	size_t orig[2];
+	CHECK(hist_published(&hf, is_draft, NULL, &f, orig) == 0);
+	CHECK(f && f->n == 1);
+	if (f) {
+		CHECK(f->revs[0].change == HIST_ADDED);
+		CHECK(f->revs[0].old_path == NULL);
+	}
+	hist_published_free(f);
+}
+
+static void an_article_that_is_all_drafts_has_no_published_history(void)
+{
+	struct hist_rev revs[] = { rev(HIST_MODIFIED, "d2", "d1"), rev(HIST_ADDED, "d1", NULL) };
+	struct hist_file hf = { "content/a.md", revs, 2, 0, { 1, 2 } };
+	struct hist_file *f = NULL;
+	size_t orig[2];
+	CHECK(hist_published(&hf, is_draft, NULL, &f, orig) == 0);
+	CHECK(f && f->n == 0);
+	hist_published_free(f);
+}
+
+static void what_one_build_learns_the_next_knows(void)
+{
+	char tmpl[] = "/tmp/quire-published-test.XXXXXX";
+	char *site = mkdtemp(tmpl);
+	CHECK(site != NULL);
+	struct cache *c = cache_open(site);
+	struct draft_blobs *t = draft_blobs_load(c);
+	char d1[41], p1[41], p2[41];
+	blob(d1, "d1");
+	blob(p1, "p1");
+	blob(p2, "p2");
+	CHECK(draft_blobs_get(t, d1) == -1);
+	struct buf learnt[2] = { BUF_INIT, BUF_INIT };
+	draft_blobs_note(&learnt[0], d1, 1);
+	draft_blobs_note(&learnt[1], p1, 0);
+	draft_blobs_note(&learnt[1], d1, 1); /* two threads learnt one */
+	uint64_t clean[2][2] = { { 1, 2 }, { 3, 4 } };
+	draft_blobs_save(t, c, learnt, 2, (const uint64_t (*)[2])clean, 2);
+	draft_blobs_free(t);
+	cache_close(c, 1);
+	buf_free(&learnt[0]);
+	buf_free(&learnt[1]);
+
+	c = cache_open(site);
+	t = draft_blobs_load(c);
+	CHECK(draft_blobs_get(t, d1) == 1);
+	CHECK(draft_blobs_get(t, p1) == 0);
+	CHECK(draft_blobs_get(t, p2) == -1);
+	CHECK(draft_blobs_get(t, "not a blob id") == -1);
+	CHECK(draft_blobs_clean(t, clean[0]) && draft_blobs_clean(t, clean[1]));
+	uint64_t other[2] = { 1, 3 };
+	CHECK(!draft_blobs_clean(t, other));
+	struct buf more = BUF_INIT;
+	draft_blobs_note(&more, p2, 0);
+	draft_blobs_save(t, c, &more, 1, (const uint64_t (*)[2])clean, 1);
+	draft_blobs_free(t);
+	cache_close(c, 1);
+	buf_free(&more);
+
+	c = cache_open(site);
+	t = draft_blobs_load(c);
+	CHECK(draft_blobs_get(t, d1) == 1); /* kept beside what was learnt later */
+	CHECK(draft_blobs_get(t, p2) == 0);
+	CHECK(draft_blobs_clean(t, clean[0]));
+	CHECK(!draft_blobs_clean(t, clean[1])); /* a history the last build did not have */
+	draft_blobs_free(t);
+	cache_close(c, 1);
+	fs_rm_rf(site);
+}
+
+int main(void)
+{
+	RUN(drafting_and_withdrawn_revisions_are_left_out);
+	RUN(a_history_without_drafts_is_used_as_it_is);
+	RUN(a_version_not_known_stops_the_filter);
+	RUN(deleting_a_draft_is_hidden_and_deleting_guidance_is_not);
+	RUN(a_move_made_while_drafting_publishes_as_new);
+	RUN(an_article_that_is_all_drafts_has_no_published_history);
+	RUN(what_one_build_learns_the_next_knows);
+	UNIT_END();
+}
