@@ -751,6 +751,11 @@ static int apply_page_json(struct run *r, struct page *p, json_t *j)
 	return 0;
 }
 
+static int theme_has(void *tmpl, const char *name)
+{
+	return tmpl && tmpl_set_has(tmpl, name);
+}
+
 static int run_page_hooks(struct run *r)
 {
 	if (!r->hooks || !hooks_has_page(r->hooks))
@@ -1947,6 +1952,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		diag_lap(r.timings, hist_from_cache(r.hist) ? "history (from cache)" : "history", &tl);
 	r.hooks = hooks_load(o->site_dir, hook_markdown, &r, d, &hook_failed);
 	hooks_set_stop(r.hooks, o->stop);
+	hooks_set_templates(r.hooks, theme_has, r.tmpl);
 	/* Lua filters may rewrite any document: no cached Markdown then. */
 	r.cache_md = r.cache && !(r.hooks && hooks_has_filter(r.hooks));
 	if (r.hooks && hooks_has_page(r.hooks))

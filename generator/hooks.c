@@ -65,6 +65,8 @@ struct script {
 struct hooks {
 	lua_State *L;
 	volatile sig_atomic_t *stop; /* see hooks_set_stop; NULL: none */
+	int (*tmpl_known)(void *ctx, const char *name); /* see hooks_set_templates */
+	void *tmpl_ctx;
 	pthread_mutex_t lock; /* recursive: quire.markdown may re-enter */
 	hooks_markdown_fn md;
 	void *md_ctx;
@@ -259,6 +261,26 @@ void hooks_set_stop(struct hooks *h, volatile sig_atomic_t *stop)
 {
 	if (h)
 		h->stop = stop;
+}
+
+void hooks_set_templates(struct hooks *h, int (*known)(void *ctx, const char *name), void *ctx)
+{
+	if (h) {
+		h->tmpl_known = known;
+		h->tmpl_ctx = ctx;
+	}
+}
+
+/* A template the handler named that the theme lacks (front matter's own
+ * was checked when it was read). */
+static int check_template(const struct hooks *h, const json_t *old, const json_t *p, struct buf *b)
+{
+	const char *t = json_string_value(json_object_get(p, "template"));
+	const char *was = json_string_value(json_object_get(old, "template"));
+	if (!t || !h->tmpl_known || (was && !strcmp(t, was)) || h->tmpl_known(h->tmpl_ctx, t))
+		return 0;
+	buf_printf(b, "page.template: the theme has no template '%s' (no templates/%s.mustache)", t, t);
+	return -1;
 }
 
 /* The tick of the pattern matcher (luapattern.c): its steps spend the
@@ -1815,7 +1837,8 @@ int hooks_run_page(struct hooks *h, json_t **page, struct diag *d)
 				buf_printf(&h->scratch, "the on_page handler "
 					   "must return a table or nil, got %s",
 					   luaL_typename(L, -1));
-			if (np && check_page(*page, np, &h->scratch) < 0) {
+			if (np && (check_page(*page, np, &h->scratch) < 0 ||
+				   check_template(h, *page, np, &h->scratch) < 0)) {
 				json_decref(np);
 				np = NULL;
 			}

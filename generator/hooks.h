@@ -107,6 +107,11 @@ void hooks_free(struct hooks *h);
  * at once, as a broken limit does (Ctrl-C need not wait for a slow hook). */
 void hooks_set_stop(struct hooks *h, volatile sig_atomic_t *stop);
 
+/* How an on_page handler's page.template is checked: known(ctx, name) is
+ * 1 when the theme has the template.  A handler that names one it lacks
+ * is an error at the handler's line (without this, at the template). */
+void hooks_set_templates(struct hooks *h, int (*known)(void *ctx, const char *name), void *ctx);
+
 /* Test-only: converts v to Lua and back in a fresh sandboxed state.
  * Returns a new reference, or NULL when v cannot make the trip. */
 json_t *hooks_roundtrip_json(json_t *v);

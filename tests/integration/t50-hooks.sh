@@ -272,6 +272,7 @@ violation "an empty title" 3 'quire.on_page(function(page) page.title = "" end)'
 violation "add_page with a template the theme lacks" 4 'quire.on_site(function(site)
   quire.add_page{ path = "t8", title = "T", markdown = "x", template = "nope" }
 end)' "quire.add_page: 't8' has the unknown template 'nope'"
+violation "on_page naming a template the theme lacks (it was reported at the theme)" 3 'quire.on_page(function(page) page.template = "nope" end)' "page.template: the theme has no template 'nope'"
 violation "quire.relpath out of content/" 3 'quire.on_site(function(site) quire.relpath("a", "../x.md") end)' "quire.relpath: both paths must be relative to content/"
 violation "add_page outside on_site" 3 'quire.add_page{ path = "x", title = "X", html = "" }' "only be called from an on_site handler"
 check "no page escaped OUT" test ! -e "$TMP/escape.html" -a ! -e /tmp/escape.html
