@@ -1612,13 +1612,20 @@ static int load_live(struct walk *w, const git_oid *head_tree)
 
 struct move {
 	const char *from, *to;
+	uint32_t order; /* the renaming commit's place in the walk */
 };
 
+/* By old path; of two histories renamed away from one path, the later
+ * rename first: the address last led to that article. */
 static int move_cmp(const void *pa, const void *pb)
 {
 	const struct move *a = pa, *b = pb;
 	int c = strcmp(a->from, b->from);
-	return c ? c : strcmp(a->to, b->to);
+	if (c)
+		return c;
+	if (a->order != b->order)
+		return a->order > b->order ? -1 : 1;
+	return strcmp(a->to, b->to);
 }
 
 static void file_fp(struct hist_file *f)
@@ -1673,10 +1680,10 @@ static void finish(struct walk *w)
 				cap = cap ? cap * 2 : 16;
 				mv = xrealloc(mv, cap * sizeof(*mv));
 			}
-			mv[nmv++] = (struct move){ from, f->path };
+			mv[nmv++] = (struct move){ from, f->path, f->revs[k].order };
 		}
 	}
-	/* a path renamed away by two histories (rare) goes to the first by path */
+	/* a path renamed away by two histories (rare) goes to the later */
 	if (nmv)
 		qsort(mv, nmv, sizeof(*mv), move_cmp);
 	h->move_from = xmalloc((nmv + 1) * sizeof(char *));

@@ -476,3 +476,19 @@ contains "a build with --drafts lists the draft revisions" "$S/public/advice.htm
 contains "and their text" "$H" "DRAFTWORDS two"
 run "$S" build
 check "the next build without --drafts hides them again" diff -r "$TMP/drafts-first" "$S/public"
+
+# An address two articles were moved away from, one after the other,
+# leads to the one that had it last.
+site reused
+git -C "$S" init -q -b main
+page "$S" old.md "First holder" "The first article to live at this address."
+commit "2026-01-01T00:00:00+00:00" "A B" "add"
+git -C "$S" mv content/old.md content/aaa-first.md
+commit "2026-01-02T00:00:00+00:00" "A B" "move the first away"
+page "$S" old.md "Second holder" "Another article, later, at the same address."
+commit "2026-01-03T00:00:00+00:00" "A B" "add the second"
+git -C "$S" mv content/old.md content/zzz-second.md
+commit "2026-01-04T00:00:00+00:00" "A B" "move the second away"
+run "$S" build
+status_is "a site with an address used twice builds" "$RC" 0
+contains "the old address leads to the article that had it last" "$S/public/old.html" 'url=zzz-second.html'
