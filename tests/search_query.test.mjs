@@ -25,7 +25,8 @@ before(() => {
     const flags = execFileSync('pkg-config', ['--cflags', '--libs', 'jansson'], { encoding: 'utf8' }).trim().split(/\s+/);
     execFileSync('gcc', ['-std=c11', '-D_GNU_SOURCE', '-Wall', '-Wextra', '-Werror', '-O2',
       '-Igenerator', '-Itests/unit', 'tests/unit/test_search.c', 'generator/search.c',
-      'generator/buf.c', 'generator/diag.c', ...flags, '-lstemmer', '-lpthread', '-o', bin],
+      'generator/buf.c', 'generator/diag.c', 'generator/arena.c', 'generator/par.c', 'generator/slug.c',
+      ...flags, '-lstemmer', '-lpthread', '-o', bin],
     { cwd: repo, stdio: 'inherit' });
   }
   execFileSync(bin, ['--fixture', out], { stdio: 'inherit' });
