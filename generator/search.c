@@ -189,14 +189,18 @@ static int is_fold_mark(uint32_t c)
 	return c >= 0x300 && c <= 0x36F;
 }
 
-/* Appends code point c of a word to tok, lower-cased and folded. */
+/* Appends code point c of a word to tok, lower-cased and folded ("Ł" is
+ * "l", "ß" "ss": a fold may be two letters). */
 static void put_word_cp(struct buf *tok, uint32_t c)
 {
-	char f = slug_fold(c);
-	if (f)
-		buf_putc(tok, f);
-	else if (!(is_fold_mark(c) && tok->len && word_ascii_letter(tok->ptr[tok->len - 1])))
+	const char *f = slug_fold(c);
+	if (f) {
+		buf_putc(tok, f[0]);
+		if (f[1])
+			buf_putc(tok, f[1]);
+	} else if (!(is_fold_mark(c) && tok->len && word_ascii_letter(tok->ptr[tok->len - 1]))) {
 		utf8_encode(tok, lower_cp(c));
+	}
 }
 
 /* Byte length of the first ncp code points of s (all of s if shorter);

@@ -115,6 +115,23 @@ test('accents are folded away in Latin letters, as readers type them', async () 
   assert.deepEqual(marked, ['Bărbulescu']);
 });
 
+test('letters with no accent to drop (Ł, Æ, ß, Þ) match as people type them', async () => {
+  const { Q } = engine();
+  // the index has the title "Łódź office" as "lodz office"
+  for (const q of ['lodz', 'Łódź', 'ŁÓDŹ ', 'łodz office'])
+    assert.deepEqual(urls(await Q.query(q)), ['places/lodz.html'], q);
+  // "Ærøskøbing": typed in ASCII, as written, half-folded, or a prefix
+  for (const q of ['aeroskobing ', 'Ærøskøbing ', 'ærøskøbing', 'aerø', 'AERO'])
+    assert.deepEqual(urls(await Q.query(q)), ['places/lodz.html'], q);
+  // ß and ẞ are ss, Þ is th, on either side
+  for (const q of ['hauptstrasse ', 'Hauptstraße ', 'strasse ', 'Straße ', 'STRAẞE ', 'thingvellir ', 'Þingvellir '])
+    assert.deepEqual(urls(await Q.query(q)), ['places/lodz.html'], q);
+  assert.deepEqual(urls(await Q.query('odz ')), []);
+  const res = await Q.query('lodz ');
+  const marked = Array.from(Q.highlight('Our Łódź office', res.stems)).filter((p) => p[1]).map((p) => p[0]);
+  assert.deepEqual(marked, ['Łódź']);
+});
+
 test('a word in the summary outranks the same word in a heading', async () => {
   const { Q } = engine();
   // barbulescu's summary is "A Grand Chamber judgment."; the glossary has

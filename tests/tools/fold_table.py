@@ -1,22 +1,133 @@
 #!/usr/bin/env python3
-"""Prints the FOLD table of generator/slug.c (heading ids, tag slugs and search fold accents by it): every code point below U+10000 whose
-canonical decomposition (NFD) is an ASCII letter followed only by
-combining marks U+0300-U+036F (or the letter alone), with that letter in
-lower case.  search.js folds the same way: NFD, drop those marks after an
-ASCII letter, NFC.  Run: python3 tests/tools/fold_table.py"""
+"""The one source of how quire folds Latin letters to ASCII (heading ids, tag
+slugs, quire.slug and search all fold by it).
+
+A code point below U+10000 folds when its canonical decomposition (NFD) is
+an ASCII letter, or a letter of EXTRA, followed only by combining marks
+U+0300-U+036F: "é" is "e", "Ǿ" (Ø and an acute) is "o".  EXTRA holds the
+Latin letters with no such decomposition and the ASCII people write for
+them: "Ł" is "l", "ß" is "ss", "Þ" is "th".
+
+  python3 tests/tools/fold_table.py          the table of generator/slug.c
+  python3 tests/tools/fold_table.py --js     the map of themes/default/assets/search.js
+  python3 tests/tools/fold_table.py --check  exits 1 when either file differs
+
+search.js folds a query the same way: NFD, each EXTRA letter to its ASCII,
+the marks after an ASCII letter dropped, NFC."""
+import os
+import re
+import sys
 import unicodedata as u
 
-rows = []
-for cp in range(0x80, 0x10000):
-    d = u.normalize('NFD', chr(cp))
-    if d[0].isascii() and d[0].isalpha() and all(0x300 <= ord(c) <= 0x36F for c in d[1:]):
-        rows.append((cp, d[0].lower()))
-print("/* %d code points (Unicode %s): tests/tools/fold_table.py */" % (len(rows), u.unidata_version))
-print("static const uint16_t FOLD_CP[] = {")
-for i in range(0, len(rows), 10):
-    print("\t" + " ".join("0x%04X," % cp for cp, _ in rows[i:i + 10]))
-print("};")
-s = "".join(b for _, b in rows)
-print("static const char FOLD_TO[] =")
-for i in range(0, len(s), 64):
-    print('\t"%s"' % s[i:i + 64] + (";" if i + 64 >= len(s) else ""))
+# The letters of Latin-1 Supplement, Latin Extended-A and -B and Latin
+# Extended Additional that CLDR's Latin-ASCII transform (ICU's) writes in
+# ASCII, lower-cased ("'n" is "n": an apostrophe is no letter), with their
+# other case where CLDR lists only one (Ƕ, Ƞ, ⱥ, ⱦ, Ȿ, Ɀ and the IPA small
+# letters of African capitals such as Ɓ ɓ).  Letters CLDR leaves alone
+# (schwa Ə, open o Ɔ, ezh Ʒ, yogh Ȝ, wynn Ƿ...) are not folded: their ASCII
+# is a matter of language, not of shape.
+EXTRA = {
+    # Latin-1 Supplement
+    'Æ': 'ae', 'æ': 'ae', 'Ð': 'd', 'ð': 'd', 'Ø': 'o', 'ø': 'o',
+    'Þ': 'th', 'þ': 'th', 'ß': 'ss',
+    # Latin Extended-A
+    'Đ': 'd', 'đ': 'd', 'Ħ': 'h', 'ħ': 'h', 'ı': 'i', 'Ĳ': 'ij', 'ĳ': 'ij',
+    'ĸ': 'q', 'Ŀ': 'l', 'ŀ': 'l', 'Ł': 'l', 'ł': 'l', 'ŉ': 'n',
+    'Ŋ': 'n', 'ŋ': 'n', 'Œ': 'oe', 'œ': 'oe', 'Ŧ': 't', 'ŧ': 't', 'ſ': 's',
+    # Latin Extended-B
+    'ƀ': 'b', 'Ƀ': 'b', 'Ɓ': 'b', 'ɓ': 'b', 'Ƃ': 'b', 'ƃ': 'b',
+    'Ƈ': 'c', 'ƈ': 'c', 'Ɖ': 'd', 'ɖ': 'd', 'Ɗ': 'd', 'ɗ': 'd', 'Ƌ': 'd', 'ƌ': 'd',
+    'Ɛ': 'e', 'ɛ': 'e', 'Ƒ': 'f', 'ƒ': 'f', 'Ɠ': 'g', 'ɠ': 'g', 'Ƕ': 'hv', 'ƕ': 'hv',
+    'Ɩ': 'i', 'ɩ': 'i', 'Ɨ': 'i', 'ɨ': 'i', 'Ƙ': 'k', 'ƙ': 'k', 'Ƚ': 'l', 'ƚ': 'l',
+    'Ɲ': 'n', 'ɲ': 'n', 'Ƞ': 'n', 'ƞ': 'n', 'Ƣ': 'oi', 'ƣ': 'oi', 'Ƥ': 'p', 'ƥ': 'p',
+    'ƫ': 't', 'Ƭ': 't', 'ƭ': 't', 'Ʈ': 't', 'ʈ': 't', 'Ʋ': 'v', 'ʋ': 'v',
+    'Ƴ': 'y', 'ƴ': 'y', 'Ƶ': 'z', 'ƶ': 'z',
+    'Ǆ': 'dz', 'ǅ': 'dz', 'ǆ': 'dz', 'Ǉ': 'lj', 'ǈ': 'lj', 'ǉ': 'lj',
+    'Ǌ': 'nj', 'ǋ': 'nj', 'ǌ': 'nj', 'Ǥ': 'g', 'ǥ': 'g', 'Ǳ': 'dz', 'ǲ': 'dz', 'ǳ': 'dz',
+    'ȡ': 'd', 'Ȥ': 'z', 'ȥ': 'z', 'ȴ': 'l', 'ȵ': 'n', 'ȶ': 't', 'ȷ': 'j',
+    'ȸ': 'db', 'ȹ': 'qp', 'Ⱥ': 'a', 'ⱥ': 'a', 'Ȼ': 'c', 'ȼ': 'c', 'Ⱦ': 't', 'ⱦ': 't',
+    'ȿ': 's', 'Ȿ': 's', 'ɀ': 'z', 'Ɀ': 'z', 'Ʉ': 'u', 'ʉ': 'u', 'Ɇ': 'e', 'ɇ': 'e',
+    'Ɉ': 'j', 'ɉ': 'j', 'Ɍ': 'r', 'ɍ': 'r', 'Ɏ': 'y', 'ɏ': 'y',
+    # Latin Extended Additional
+    'ẚ': 'a', 'ẜ': 's', 'ẝ': 's', 'ẞ': 'ss', 'Ỻ': 'll', 'ỻ': 'll', 'Ỽ': 'v', 'ỽ': 'v',
+    'Ỿ': 'y', 'ỿ': 'y',
+}
+
+
+def check_extra():
+    """EXTRA's own rules: a letter with no decomposition of its own, whose
+    other case (if it is one non-ASCII letter) folds the same, to one or two
+    lower-case ASCII letters (slug_fold's contract)."""
+    for c, to in EXTRA.items():
+        assert u.normalize('NFD', c) == c, 'U+%04X decomposes' % ord(c)
+        assert 1 <= len(to) <= 2 and to.isascii() and to.isalpha() and to.islower(), to
+        for other in (c.lower(), c.upper()):
+            if len(other) == 1 and not other.isascii():
+                assert EXTRA.get(other) == to, 'U+%04X: U+%04X folds otherwise' % (ord(c), ord(other))
+
+
+def folds():
+    """(code point, ASCII) for every code point that folds, in order."""
+    rows = []
+    for cp in range(0x80, 0x10000):
+        d = u.normalize('NFD', chr(cp))
+        if not all(0x300 <= ord(c) <= 0x36F for c in d[1:]):
+            continue
+        if d[0].isascii() and d[0].isalpha():
+            rows.append((cp, d[0].lower()))
+        elif d[0] in EXTRA:
+            rows.append((cp, EXTRA[d[0]]))
+    return rows
+
+
+def c_table(rows):
+    out = ["/* %d code points (Unicode %s): tests/tools/fold_table.py */" % (len(rows), u.unidata_version),
+           "static const uint16_t FOLD_CP[] = {"]
+    for i in range(0, len(rows), 10):
+        out.append("\t" + " ".join("0x%04X," % cp for cp, _ in rows[i:i + 10]))
+    out += ["};", "static const char FOLD_TO[][3] = {"]
+    for i in range(0, len(rows), 12):
+        out.append("\t" + " ".join('"%s",' % to for _, to in rows[i:i + 12]))
+    out.append("};")
+    return "\n".join(out) + "\n"
+
+
+def js_map():
+    cells = ["'\\u%04x': '%s'," % (ord(c), to) for c, to in sorted(EXTRA.items())]
+    out = ["  /* %d Latin letters with no decomposition, and their ASCII:" % len(cells),
+           "   * tests/tools/fold_table.py --js */",
+           "  var FOLD_EXTRA = {"]
+    for i in range(0, len(cells), 6):
+        out.append("    " + " ".join(cells[i:i + 6]))
+    out[-1] = out[-1].rstrip(',')
+    out.append("  };")
+    return "\n".join(out) + "\n"
+
+
+def check(root):
+    """1 when generator/slug.c or search.js does not hold what this makes
+    (0 with a note when this Python's Unicode is not the table's: the
+    table is then not comparable)."""
+    bad = 0
+    for path, text in (('generator/slug.c', c_table(folds())),
+                       ('themes/default/assets/search.js', js_map())):
+        with open(os.path.join(root, path), encoding='utf-8') as f:
+            have = f.read()
+        if text in have:
+            continue
+        m = re.search(r'code points \(Unicode ([0-9.]+)\)', have)
+        if m and m.group(1) != u.unidata_version:
+            print('%s: made with Unicode %s, this Python has %s: not checked' % (path, m.group(1), u.unidata_version))
+            continue
+        print('%s: the fold table differs from tests/tools/fold_table.py\'s' % path)
+        bad = 1
+    return bad
+
+
+check_extra()
+if sys.argv[1:] == ['--js']:
+    sys.stdout.write(js_map())
+elif sys.argv[1:] == ['--check']:
+    sys.exit(check(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')))
+else:
+    sys.stdout.write(c_table(folds()))

@@ -269,7 +269,8 @@ static void slug_markdown_log_and_print_helpers_work(void)
 	char *dir = site_new();
 	site_script(dir, "helpers.lua",
 		    "quire.on_page(function(p)\n"
-		    "  p.params.slug = quire.slug('Costs & Fees, 2024!')\n"
+		    "  p.params.slug = quire.slug('Costs & Fees, 2024!')"
+		    "; p.params.folded = quire.slug('\xC5\x81\xC3\xB3" "d\xC5\xBA Stra\xC3\x9F" "e')\n"
 		    "  p.params.html = quire.markdown('*hi*')\n"
 		    "  quire.log('checked ' .. p.path)\n"
 		    "  print('printed', 1, nil)\n"
@@ -286,6 +287,8 @@ static void slug_markdown_log_and_print_helpers_work(void)
 	json_t *params = json_object_get(page, "params");
 	CHECK_STR(json_string_value(json_object_get(params, "slug")),
 		  "costs-fees-2024");
+	/* "Łódź Straße": as a heading with that text gets its id */
+	CHECK_STR(json_string_value(json_object_get(params, "folded")), "lodz-strasse");
 	CHECK_STR(json_string_value(json_object_get(params, "html")),
 		  "<site>*hi*");
 	CHECK(json_is_null(json_object_get(params, "null")));

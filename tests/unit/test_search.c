@@ -119,6 +119,11 @@ static const char *const FIXTURE[][6] = {
 	  "Decomposed: re\xCC\x81sume\xCC\x81. Cyrillic: \xD0\xB9\xD0\xBE\xD0\xB4." },
 	/* a heading per term, as a glossary has */
 	{ "law/glossary.html", "Glossary", "Law", "Terms used.", "Grand Chamber\nJudgment", "Words." },
+	/* letters with no decomposition: Łódź, Ærøskøbing, Hauptstraße,
+	 * Þingvellir, STRAẞE */
+	{ "places/lodz.html", "\xC5\x81\xC3\xB3" "d\xC5\xBA office", "Places",
+	  "Trips from \xC3\x86r\xC3\xB8sk\xC3\xB8" "bing.", "Hauptstra\xC3\x9F" "e",
+	  "\xC3\x9Eingvellir and STRA\xE1\xBA\x9E" "E." },
 };
 #define NFIXTURE (sizeof FIXTURE / sizeof FIXTURE[0])
 
@@ -213,6 +218,39 @@ static void words_are_lowercased_runs_and_overlong_ones_are_dropped(void)
 		   "a@b[c`d{e/f:g\x7Fh\x01i", &got);
 	CHECK_STR(got.ptr, "abcdefghijklmnopqrstuvwxyz 0123456789 a b c d e f g h i ");
 	buf_free(&got);
+}
+
+/* Ł, Ø, Æ, ß have no accent to drop: the index holds them as people
+ * type them (Łódź is lodz, Straße strasse), decomposed text too (Ø and
+ * U+0301 is o, as Ǿ is), and a word stems as its folded form does. */
+static void letters_without_a_decomposition_are_folded_as_typed(void)
+{
+	char *a = search_stem("\xC5\x81\xC3\xB3" "d\xC5\xBA");              /* Łódź */
+	char *b = search_stem("Stra\xC3\x9F" "e"), *c = search_stem("strasse");  /* Straße */
+	char *e = search_stem("\xC3\x86r\xC3\x98sk\xC3\xB8" "bing");          /* ÆrØskøbing */
+	CHECK_STR(a, "lodz");
+	CHECK_STR(b, c);
+	CHECK_STR(e, "aeroskob");
+	free(a), free(b), free(c), free(e);
+
+	struct buf got = BUF_INIT;
+	page_words("\xC5\x81\xC3\xB3" "d\xC5\xBA Hauptstra\xC3\x9F" "e \xC3\x9Eingvellir "
+		   "\xC5\x92uvre STRA\xE1\xBA\x9E" "E \xC3\x98\xCC\x81re \xC7\xBEl", &got);
+	CHECK_STR(got.ptr, "lodz hauptstrasse thingvellir oeuvre strasse ore ol ");
+	buf_free(&got);
+
+	/* the fixture's Łódź page is filed under the folded stems */
+	struct search_index *s;
+	char *dir = write_fixture(&s);
+	size_t n;
+	char *all = all_files(dir, &n);
+	CHECK(strstr(all, "\"lodz\":") != NULL);
+	CHECK(strstr(all, "\"aeroskob\":") != NULL);
+	CHECK(strstr(all, "\"thingvellir\":") != NULL);
+	CHECK(strstr(all, "\"odz\":") == NULL);
+	free(all);
+	search_free(s);
+	remove_dir(dir);
 }
 
 static void stop_words_are_left_out_of_the_index(void)
@@ -831,6 +869,7 @@ int main(int argc, char **argv)
 	}
 	RUN(stemming_folds_plurals_and_verb_forms);
 	RUN(latin_accents_are_folded_away);
+	RUN(letters_without_a_decomposition_are_folded_as_typed);
 	RUN(words_are_lowercased_runs_and_overlong_ones_are_dropped);
 	RUN(stop_words_are_left_out_of_the_index);
 	RUN(index_files_are_written_with_the_expected_names);

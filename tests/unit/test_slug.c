@@ -22,8 +22,47 @@ static void slugs_are_lower_case_ascii_joined_by_dashes_and_fold_accents(void)
 	check_slug("Données personnelles", "donnees-personnelles");
 	/* Latin accents fold as search folds them; other scripts drop out */
 	check_slug("Bărbulescu Café", "barbulescu-cafe");
-	check_slug("Ångström ŁÓDŹ", "angstrom-odz");
+	check_slug("Ångström ŁÓDŹ", "angstrom-lodz");
 	check_slug("日本", "");
+}
+
+/* Ł, Ø, Æ, ß have no decomposition to strip an accent from: they fold to
+ * the ASCII people write for them, one letter or two, not to nothing. */
+static void letters_without_a_decomposition_fold_as_people_write_them(void)
+{
+	check_slug("Łódź", "lodz");
+	check_slug("Straße", "strasse");
+	check_slug("Ærøskøbing", "aeroskobing");
+	check_slug("ÞINGVELLIR Œuvre", "thingvellir-oeuvre");
+	check_slug("Đakovo, Ħamrun, Iğdır", "dakovo-hamrun-igdir");
+	check_slug("STRAẞE", "strasse");
+	/* an extra letter with an accent on it (Ǿ, Ǽ) folds as the letter */
+	check_slug("Ǿ Ǽ", "o-ae");
+	check_slug("ß", "ss");
+	CHECK_STR(slug_fold(0xDF), "ss");   /* ß */
+	CHECK_STR(slug_fold(0x141), "l");   /* Ł */
+	CHECK_STR(slug_fold(0xE9), "e");    /* é */
+	CHECK(slug_fold(0x416) == NULL);    /* Ж */
+	CHECK(slug_fold('a') == NULL);      /* ASCII is the caller's */
+}
+
+/* A heading's id and quire.slug are the same rule (slug_make); the hooks'
+ * test checks quire.slug's side. */
+static void heading_ids_fold_letters_without_a_decomposition(void)
+{
+	struct md_doc doc;
+	const char *md = "## Łódź and Straße\n\n## Ærøskøbing\n";
+	CHECK(md_parse(&doc, md, strlen(md), 1, 0) == 0);
+	struct heading *h;
+	size_t n;
+	md_headings(&doc, &h, &n);
+	CHECK(n == 2);
+	if (n == 2) {
+		CHECK_STR(h[0].id, "lodz-and-strasse");
+		CHECK_STR(h[1].id, "aeroskobing");
+	}
+	md_free_headings(h, n);
+	md_free(&doc);
 }
 
 static void heading_ids_are_unique_within_a_page(void)
@@ -98,6 +137,8 @@ static void raw_html_is_omitted_unless_allowed(void)
 int main(void)
 {
 	RUN(slugs_are_lower_case_ascii_joined_by_dashes_and_fold_accents);
+	RUN(letters_without_a_decomposition_fold_as_people_write_them);
+	RUN(heading_ids_fold_letters_without_a_decomposition);
 	RUN(heading_ids_are_unique_within_a_page);
 	RUN(wiki_links_carry_their_source_position);
 	RUN(relative_urls_climb_only_as_far_as_needed);

@@ -126,10 +126,42 @@
     return m;
   }
 
-  /* Accents off Latin letters, as the index has them (search.c's FOLD):
-   * "Bărbulescu" is "Barbulescu"; other scripts' letters stay. */
+  /* Latin letters to ASCII, as the index has them (generator/slug.c's
+   * table, from the same list): accents off ("Bărbulescu" is
+   * "Barbulescu"), and the letters with no decomposition as people write
+   * them ("Łódź" is "lodz", "ß" is "ss"); other scripts' letters stay.
+   * An extra letter goes first, so its accented forms (Ǿ: Ø and an
+   * acute) lose their accent too. */
+  /* 131 Latin letters with no decomposition, and their ASCII:
+   * tests/tools/fold_table.py --js */
+  var FOLD_EXTRA = {
+    '\u00c6': 'ae', '\u00d0': 'd', '\u00d8': 'o', '\u00de': 'th', '\u00df': 'ss', '\u00e6': 'ae',
+    '\u00f0': 'd', '\u00f8': 'o', '\u00fe': 'th', '\u0110': 'd', '\u0111': 'd', '\u0126': 'h',
+    '\u0127': 'h', '\u0131': 'i', '\u0132': 'ij', '\u0133': 'ij', '\u0138': 'q', '\u013f': 'l',
+    '\u0140': 'l', '\u0141': 'l', '\u0142': 'l', '\u0149': 'n', '\u014a': 'n', '\u014b': 'n',
+    '\u0152': 'oe', '\u0153': 'oe', '\u0166': 't', '\u0167': 't', '\u017f': 's', '\u0180': 'b',
+    '\u0181': 'b', '\u0182': 'b', '\u0183': 'b', '\u0187': 'c', '\u0188': 'c', '\u0189': 'd',
+    '\u018a': 'd', '\u018b': 'd', '\u018c': 'd', '\u0190': 'e', '\u0191': 'f', '\u0192': 'f',
+    '\u0193': 'g', '\u0195': 'hv', '\u0196': 'i', '\u0197': 'i', '\u0198': 'k', '\u0199': 'k',
+    '\u019a': 'l', '\u019d': 'n', '\u019e': 'n', '\u01a2': 'oi', '\u01a3': 'oi', '\u01a4': 'p',
+    '\u01a5': 'p', '\u01ab': 't', '\u01ac': 't', '\u01ad': 't', '\u01ae': 't', '\u01b2': 'v',
+    '\u01b3': 'y', '\u01b4': 'y', '\u01b5': 'z', '\u01b6': 'z', '\u01c4': 'dz', '\u01c5': 'dz',
+    '\u01c6': 'dz', '\u01c7': 'lj', '\u01c8': 'lj', '\u01c9': 'lj', '\u01ca': 'nj', '\u01cb': 'nj',
+    '\u01cc': 'nj', '\u01e4': 'g', '\u01e5': 'g', '\u01f1': 'dz', '\u01f2': 'dz', '\u01f3': 'dz',
+    '\u01f6': 'hv', '\u0220': 'n', '\u0221': 'd', '\u0224': 'z', '\u0225': 'z', '\u0234': 'l',
+    '\u0235': 'n', '\u0236': 't', '\u0237': 'j', '\u0238': 'db', '\u0239': 'qp', '\u023a': 'a',
+    '\u023b': 'c', '\u023c': 'c', '\u023d': 'l', '\u023e': 't', '\u023f': 's', '\u0240': 'z',
+    '\u0243': 'b', '\u0244': 'u', '\u0246': 'e', '\u0247': 'e', '\u0248': 'j', '\u0249': 'j',
+    '\u024c': 'r', '\u024d': 'r', '\u024e': 'y', '\u024f': 'y', '\u0253': 'b', '\u0256': 'd',
+    '\u0257': 'd', '\u025b': 'e', '\u0260': 'g', '\u0268': 'i', '\u0269': 'i', '\u0272': 'n',
+    '\u0288': 't', '\u0289': 'u', '\u028b': 'v', '\u1e9a': 'a', '\u1e9c': 's', '\u1e9d': 's',
+    '\u1e9e': 'ss', '\u1efa': 'll', '\u1efb': 'll', '\u1efc': 'v', '\u1efd': 'v', '\u1efe': 'y',
+    '\u1eff': 'y', '\u2c65': 'a', '\u2c66': 't', '\u2c7e': 's', '\u2c7f': 'z'
+  };
+  var FOLD_EXTRA_RE = new RegExp('[' + Object.keys(FOLD_EXTRA).join('') + ']', 'g');
   function fold(s) {
-    return s.normalize('NFD').replace(/([A-Za-z])[\u0300-\u036f]+/g, '$1').normalize('NFC');
+    return s.normalize('NFD').replace(FOLD_EXTRA_RE, function (c) { return FOLD_EXTRA[c]; })
+      .replace(/([A-Za-z])[\u0300-\u036f]+/g, '$1').normalize('NFC');
   }
   Q.fold = fold;
   /* Lower-cased words of s minus stop words. */
