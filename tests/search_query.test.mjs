@@ -30,6 +30,7 @@ before(() => {
     { cwd: repo, stdio: 'inherit' });
   }
   execFileSync(bin, ['--fixture', out], { stdio: 'inherit' });
+  execFileSync(bin, ['--folds', path.join(tmp, 'folds.txt')], { stdio: 'inherit' });
 });
 
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -130,6 +131,30 @@ test('letters with no accent to drop (Ł, Æ, ß, Þ) match as people type them'
   const res = await Q.query('lodz ');
   const marked = Array.from(Q.highlight('Our Łódź office', res.stems)).filter((p) => p[1]).map((p) => p[0]);
   assert.deepEqual(marked, ['Łódź']);
+});
+
+test('the page folds every letter to the ASCII the index folds it to', () => {
+  const { Q } = engine();
+  // test_search --folds: each code point the index folds (slug_fold), and to what
+  const index = new Map(fs.readFileSync(path.join(tmp, 'folds.txt'), 'utf8').trim().split('\n')
+    .map((line) => line.split(' ')).map(([hex, to]) => [parseInt(hex, 16), to]));
+  assert.ok(index.size > 600);
+  const differ = [];
+  for (let cp = 0x80; cp < 0x10000; cp++) {
+    if (cp >= 0xd800 && cp < 0xe000) continue;
+    const page = Q.fold(String.fromCharCode(cp)).toLowerCase();
+    // both fold it to the same ASCII, or neither folds it to ASCII
+    if (index.has(cp) ? page !== index.get(cp) : /^[a-z]+$/.test(page))
+      differ.push('U+' + cp.toString(16) + ': page ' + page + ', index ' + index.get(cp));
+  }
+  assert.deepEqual(differ, []);
+});
+
+test('the index\'s table and the page\'s list are what fold_table.py makes', () => {
+  // generator/slug.c and search.js hold its output; a hand edit to either
+  // (or to its list alone) shows here
+  const out = execFileSync('python3', ['tests/tools/fold_table.py', '--check'], { cwd: repo, encoding: 'utf8' });
+  assert.doesNotMatch(out, /differs/);
 });
 
 test('a word in the summary outranks the same word in a heading', async () => {

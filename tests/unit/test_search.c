@@ -1,7 +1,9 @@
 /* Tests for generator/search.c: stemming, stop words, the files written,
  * script-safe escaping, determinism and the size budgets on a synthetic
  * 10,000-article site.  `test_search --fixture DIR` only writes the small
- * fixture index into DIR (tests/search_query.test.mjs queries it). */
+ * fixture index into DIR, and `test_search --folds FILE` the letters the
+ * index folds (tests/search_query.test.mjs queries the one and checks the
+ * page's script folds as the other says). */
 #include <ctype.h>
 #include <dirent.h>
 #include <pthread.h>
@@ -14,6 +16,7 @@
 #include <jansson.h>
 
 #include "search.h"
+#include "slug.h"
 #include "unit.h"
 
 /* Reads a whole file; caller frees.  NULL if missing.  *len gets its size. */
@@ -853,8 +856,26 @@ static void large_site_index_fits_the_first_search_budget(void)
 	remove_dir(dir);
 }
 
+/* Writes "HEX FOLD" for every code point below U+10000 that the index
+ * folds to ASCII (put_word_cp takes slug_fold's letters), so the node
+ * test can check the page's script folds each one the same. */
+static int write_folds(const char *path)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return 1;
+	for (uint32_t c = 0x80; c < 0x10000; c++) {
+		const char *to = slug_fold(c);
+		if (to)
+			fprintf(f, "%04X %s\n", (unsigned)c, to);
+	}
+	return fclose(f) ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[1], "--folds") == 0)
+		return write_folds(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "--fixture") == 0) {
 		struct search_index *s = search_new();
 		struct diag *d = diag_new();
