@@ -1673,8 +1673,10 @@ static void finish(struct walk *w)
 			continue;
 		for (size_t k = 0; k < f->n; k++) {
 			const char *from = f->revs[k].old_path;
-			if (f->revs[k].change != HIST_RENAMED || !strcmp(from, f->path) ||
-			    smap_get(&h->live, from))
+			/* (a path that is a source again keeps its move: the
+			 * source may be a draft, and the redirect is left out
+			 * where a page is made) */
+			if (f->revs[k].change != HIST_RENAMED || !strcmp(from, f->path))
 				continue;
 			if (nmv == cap) {
 				cap = cap ? cap * 2 : 16;

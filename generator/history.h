@@ -135,8 +135,10 @@ struct history *hist_reload(struct history *old, const char *site_dir, struct di
 
 /* Paths (relative to SITE) that existed at some commit but were renamed
  * away, with the path the file has at HEAD, for automatic redirect pages;
- * sorted by from.  A from path that is an article again at HEAD is left
- * out.  Returns the count; *from and *to are borrowed arrays. */
+ * sorted by from, one each (of two files renamed away from one path,
+ * the later).  A from path that is a source again at HEAD is listed too
+ * (the source may be a draft): the caller leaves out the redirect where
+ * it makes a page.  Returns the count; *from and *to are borrowed arrays. */
 size_t hist_moves(const struct history *h, const char *const **from, const char *const **to);
 
 /* The content of a blob (e.g. an article at a past revision), NUL-

@@ -27,10 +27,12 @@ struct draft_blobs {
 	char *own; /* the records' storage, when copied from the cache */
 };
 
-static struct cache_key table_key(void)
+/* With quire's own fingerprint: a version this quire judges as another
+ * did is judged again. */
+static struct cache_key table_key(const struct cache *c)
 {
 	struct cache_keybuf kb;
-	cache_key_begin(NULL, &kb, "draft-blobs-2");
+	cache_key_begin(c, &kb, "draft-blobs-3");
 	return cache_key_end(&kb);
 }
 
@@ -109,7 +111,7 @@ static int adopt(struct draft_blobs *t, const char *data, size_t len)
 struct draft_blobs *draft_blobs_load(struct cache *c)
 {
 	struct draft_blobs *t = xcalloc(1, sizeof *t);
-	struct cache_key k = table_key();
+	struct cache_key k = table_key(c);
 	const char *data;
 	size_t len;
 	if (!c)
@@ -208,7 +210,7 @@ void draft_blobs_save(const struct draft_blobs *t, struct cache *c, const struct
 	cache_w_u32(&out, (uint32_t)m);
 	buf_put(&out, blobs.ptr, blobs.len);
 	buf_put(&out, (const char *)fps, m * FP);
-	struct cache_key k = table_key();
+	struct cache_key k = table_key(c);
 	cache_put(c, &k, out.ptr, out.len);
 	free(fps);
 	buf_free(&out);
@@ -242,20 +244,58 @@ static const char *version_of(const struct hist_rev *rv)
 	return rv->change == HIST_DELETED ? "" : rv->blob;
 }
 
-/* Revision r (a copy) is shown; older: the revision shown below it (NULL:
- * none).  A revision whose commit started from a draft shows what it
- * changed against the version published before, or shows it all as new. */
-static int rebase(struct hist_rev *r, const struct hist_rev *older, draft_query is_draft, void *ctx)
+/* The revision older than place k whose version is blob: the nearest. */
+static const struct hist_rev *version_at(const struct hist_file *hf, size_t *k, const char *blob)
 {
-	if (!*r->base)
+	for (size_t j = *k + 1; j < hf->n; j++)
+		if (hf->revs[j].change != HIST_DELETED && !strcmp(hf->revs[j].blob, blob)) {
+			*k = j;
+			return &hf->revs[j];
+		}
+	return NULL;
+}
+
+/* Revision r, a copy of hf's revision k, is shown; older is the revision
+ * shown below it (NULL: none).  A commit that started from a draft shows
+ * what it changed against the last published version it came from: the
+ * bases are followed back through the draft versions (on a branch that
+ * is not the revision listed below).  Failing that, against the version
+ * shown below, or as new.  Where that version lived says whether the
+ * article moved. */
+static int rebase(struct hist_rev *r, const struct hist_file *hf, size_t k, const struct hist_rev *older,
+		  draft_query is_draft, void *ctx)
+{
+	const char *base = r->base, *from = r->old_path ? r->old_path : r->path;
+	int d = *base ? is_draft(ctx, base) : 0;
+	for (size_t steps = 0; d > 0 && steps < hf->n; steps++) {
+		const struct hist_rev *v = version_at(hf, &k, base);
+		if (!v) {
+			base = older ? version_of(older) : "";
+			from = older ? older->path : NULL;
+			d = 0;
+			break;
+		}
+		base = v->base;
+		from = v->old_path ? v->old_path : v->path;
+		d = *base ? is_draft(ctx, base) : 0;
+	}
+	if (d < 0)
+		return -1;
+	if (d > 0) /* (a cycle of versions: cannot happen in git) */
+		base = "";
+	if (base == r->base)
 		return 0;
-	int d = is_draft(ctx, r->base);
-	if (d <= 0)
-		return d;
-	const char *base = older ? version_of(older) : "";
-	memcpy(r->base, base, strlen(base) + 1);
-	if (!*r->base && r->change != HIST_DELETED) {
+	memmove(r->base, base, strlen(base) + 1);
+	if (r->change == HIST_DELETED)
+		return 0;
+	if (!*r->base) {
 		r->change = HIST_ADDED;
+		r->old_path = NULL;
+	} else if (from && strcmp(from, r->path)) {
+		r->change = HIST_RENAMED;
+		r->old_path = (char *)from;
+	} else {
+		r->change = HIST_MODIFIED;
 		r->old_path = NULL;
 	}
 	return 0;
@@ -281,7 +321,7 @@ int hist_published(const struct hist_file *hf, draft_query is_draft, void *ctx, 
 	cache_key_bytes(&kb, hf->fp, sizeof hf->fp);
 	for (size_t j = 0; j < m; j++) {
 		revs[j] = hf->revs[orig[j]];
-		if (rebase(&revs[j], j + 1 < m ? &hf->revs[orig[j + 1]] : NULL, is_draft, ctx) < 0) {
+		if (rebase(&revs[j], hf, orig[j], j + 1 < m ? &hf->revs[orig[j + 1]] : NULL, is_draft, ctx) < 0) {
 			free(revs);
 			return -1;
 		}

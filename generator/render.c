@@ -1047,6 +1047,8 @@ struct version {
 	json_t *fm;  /* front matter (new ref) or NULL */
 	char *body;  /* Markdown body or NULL */
 	int failed;  /* the blob could not be read: nothing made from it is cached */
+	int fm_ok;   /* front matter a build accepts: a mapping, without
+			errors, with a title */
 };
 
 /* The front matter last parsed among an article's revisions, and what it
@@ -1054,7 +1056,14 @@ struct version {
 struct fm_memo {
 	struct buf yaml;
 	json_t *fm;
+	int ok;
 };
+
+static int fm_acceptable(const json_t *fm, const struct diag *quiet)
+{
+	const char *t = json_string_value(json_object_get(fm, "title"));
+	return json_is_object(fm) && !diag_errors(quiet) && t && *t;
+}
 
 /* Front matter seldom changes from one revision to the next, and libyaml
  * is a build's dearest way to read a few lines: a revision whose front
@@ -1078,8 +1087,10 @@ static void version_load(struct render_env *e, const struct hist_rev *rv, struct
 		if (parts.has_fm && memo->fm && memo->yaml.len == parts.yaml_len &&
 		    !memcmp(memo->yaml.ptr, yaml, parts.yaml_len)) {
 			v->fm = json_incref(memo->fm);
+			v->fm_ok = memo->ok;
 		} else if (parts.has_fm) {
 			v->fm = memo->fm = fm_parse_yaml(yaml, parts.yaml_len, rv->path, parts.yaml_line, quiet);
+			v->fm_ok = memo->ok = fm_acceptable(v->fm, quiet);
 			buf_reset(&memo->yaml);
 			buf_put(&memo->yaml, yaml, parts.yaml_len);
 		}
@@ -1623,7 +1634,7 @@ static struct version *versions(struct render_env *e, const struct hist_file *hf
 {
 	if (!*vs) {
 		*vs = xcalloc(hf->n, sizeof **vs);
-		struct fm_memo memo = { BUF_INIT, NULL };
+		struct fm_memo memo = { BUF_INIT, NULL, 0 };
 		for (size_t k = 0; k < hf->n; k++)
 			version_load(e, &hf->revs[k], &(*vs)[k], &memo);
 		buf_free(&memo.yaml);
@@ -1721,7 +1732,7 @@ static json_t *revision_entry(struct render_env *e, const struct page *p, const 
 		} else {
 			struct hist_rev b = { .change = HIST_MODIFIED, .path = rv->path };
 			memcpy(b.blob, rv->base, sizeof b.blob);
-			struct fm_memo memo = { BUF_INIT, NULL };
+			struct fm_memo memo = { BUF_INIT, NULL, 0 };
 			version_load(e, &b, &own, &memo);
 			buf_free(&memo.yaml);
 			older = &own;
@@ -2290,6 +2301,20 @@ static int taken_has(json_t *taken, const char *out)
 }
 
 /* Aliases and moves keep old addresses working. */
+/* Whether a version of page i staff could read lived at path: a name
+ * only its drafts had was never published, and may say what a draft was
+ * about. */
+static int published_at(const struct render_env *e, size_t i, const char *path)
+{
+	const struct hist_file *hf = e->hist_of[i];
+	if (!e->published || !e->published[i])
+		return 1;
+	for (size_t k = 0; k < hf->n; k++)
+		if (!strcmp(hf->revs[k].path, path) || (hf->revs[k].old_path && !strcmp(hf->revs[k].old_path, path)))
+			return 1;
+	return 0;
+}
+
 static void render_redirects(struct render_env *e)
 {
 	const struct site *s = e->site;
@@ -2340,8 +2365,10 @@ static void render_redirects(struct render_env *e)
 			int t = site_find(s, nkey);
 			char *out = xasprintf("%s.html", okey);
 			/* not over a page of quire's own, nor at a name no URL can
-			 * reach (a name the build now refuses) */
-			if (t >= 0 && !site_reserved(out) && !strpbrk(okey, "\\%\"'<>?#") && !taken_has(taken, out)) {
+			 * reach (a name the build now refuses), nor from a name
+			 * only a draft had */
+			if (t >= 0 && !site_reserved(out) && !strpbrk(okey, "\\%\"'<>?#") && !taken_has(taken, out) &&
+			    published_at(e, (size_t)t, from[k])) {
 				taken_add(taken, out);
 				render_redirect(e, out, s->pages[t]->out, page_title(s->pages[t]));
 			}
@@ -2661,8 +2688,20 @@ struct draft_reader {
 	const struct hist_file *hf;
 	struct version **vs;
 	struct buf *learnt;
-	int failed; /* a version could not be read */
+	int failed;       /* versions that could not be read */
+	struct buf unread; /* their blob ids, each once */
 };
+
+/* Whether a version was never published: a draft, or what a build would
+ * have refused (front matter that does not parse, no title, a draft flag
+ * that is not false: `draft: yes` is an error, not a published page).  A
+ * version that cannot be read counts as never published: hiding guidance
+ * that was is better than showing a draft. */
+static int unpublished(const struct version *v)
+{
+	const json_t *d = json_object_get(v->fm, "draft");
+	return v->failed || !v->fm_ok || (d && !json_is_false(d));
+}
 
 static int draft_read(void *ctx, const char *blob)
 {
@@ -2678,17 +2717,19 @@ static int draft_read(void *ctx, const char *blob)
 	if (!v) {
 		struct hist_rev b = { .change = HIST_MODIFIED, .path = (char *)q->hf->path };
 		memcpy(b.blob, blob, sizeof b.blob);
-		struct fm_memo memo = { BUF_INIT, NULL };
+		struct fm_memo memo = { BUF_INIT, NULL, 0 };
 		version_load(q->e, &b, &own, &memo);
 		buf_free(&memo.yaml);
 		v = &own;
 	}
-	/* (a version that cannot be read was not published either way: the
-	 * build would have failed) */
-	d = !v->failed && json_is_true(json_object_get(v->fm, "draft"));
+	d = unpublished(v);
 	if (!v->failed)
 		draft_blobs_note(q->learnt, blob, d);
-	q->failed |= v->failed;
+	if (v->failed && !strstr(buf_cstr(&q->unread), blob)) {
+		buf_puts(&q->unread, blob);
+		buf_putc(&q->unread, ' ');
+		q->failed++;
+	}
 	version_free(&own);
 	return d;
 }
@@ -2719,10 +2760,16 @@ static void publish_read(struct render_env *e, size_t i, struct version **vs)
 		return;
 	size_t *orig = xmalloc(hf->n * sizeof *orig);
 	struct version *all = NULL;
-	struct draft_reader q = { e, hf, &all, &e->drafts_learnt[i], 0 };
+	struct draft_reader q = { e, hf, &all, &e->drafts_learnt[i], 0, BUF_INIT };
 	struct hist_file *f;
 	hist_published(hf, draft_read, &q, &f, orig);
+	buf_free(&q.unread);
 	e->drafts_unread[i] = q.failed ? 2 : 0;
+	if (q.failed)
+		diag_warning(e->d, e->site->pages[i]->src, 0, 0,
+			     "history: %d past version%s could not be read from git (a partial or damaged "
+			     "clone?) and %s not shown", q.failed, q.failed == 1 ? "" : "s",
+			     q.failed == 1 ? "is" : "are");
 	if (f) {
 		e->hist_of[i] = e->published[i] = f;
 		if (all && f->n) {

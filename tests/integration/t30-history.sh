@@ -492,3 +492,47 @@ commit "2026-01-04T00:00:00+00:00" "A B" "move the second away"
 run "$S" build
 status_is "a site with an address used twice builds" "$RC" 0
 contains "the old address leads to the article that had it last" "$S/public/old.html" 'url=zzz-second.html'
+
+# A version counts as published only if a build would have made it a
+# page: `draft: yes` and front matter that does not parse were errors,
+# never pages.  One that cannot be read is not shown either (with a
+# warning): hiding guidance is better than publishing a draft.
+site notpub
+git -C "$S" init -q -b main
+printf -- '---\ntitle: Advice\ndraft: yes\n---\nYESWORDS not published.\n' > "$S/content/advice.md"
+commit "2026-03-01T10:00:00+00:00" "Dee Drafter" "Draft spelt yes"
+printf -- '---\ntitle: Advice\ndraft: true\nsummary: Draft: not for staff\n---\nBADYAMLWORDS not published.\n' > "$S/content/advice.md"
+commit "2026-03-02T10:00:00+00:00" "Dee Drafter" "Draft with a YAML error"
+printf -- '---\ntitle: Advice\ndraft: true\n---\nLOSTWORDS not published.\n' > "$S/content/advice.md"
+commit "2026-03-03T10:00:00+00:00" "Dee Drafter" "Draft whose blob goes missing"
+lost=$(git -C "$S" rev-parse HEAD:content/advice.md)
+page "$S" advice.md "Advice" "Published advice."
+commit "2026-03-04T10:00:00+00:00" "Pat Publisher" "Publish"
+rm -f "$S/.git/objects/$(echo "$lost" | cut -c1-2)/$(echo "$lost" | cut -c3-)"
+run "$S" build
+status_is "a history with unreadable and refused versions builds" "$RC" 0
+check "no refused or unreadable version is published" sh -c "! grep -rl 'YESWORDS\|BADYAMLWORDS\|LOSTWORDS\|Dee Drafter' '$S/public'"
+contains "only the published revision is counted" "$S/public/advice.html" "1 revision"
+contains "the unreadable version is named in a warning" "$ERR" "content/advice.md: warning: history: 1 past version could not be read from git"
+
+# Redirects come only from addresses staff could have used: not from a
+# name only a draft had, and an old published address keeps its redirect
+# when a new draft is written there.
+site draftmoves
+git -C "$S" init -q -b main
+printf -- '---\ntitle: Dismissal\ndraft: true\n---\nText.\n' > "$S/content/dismissal-of-jane-roe.md"
+commit "2026-04-01T10:00:00+00:00" "Dee Drafter" "Draft"
+git -C "$S" mv content/dismissal-of-jane-roe.md content/dismissal.md
+page "$S" dismissal.md "Dismissal" "Text."
+commit "2026-04-02T10:00:00+00:00" "Pat Publisher" "Publish under a neutral name"
+page "$S" old.md "Old" "Some guidance."
+commit "2026-04-03T10:00:00+00:00" "Pat Publisher" "Add old"
+git -C "$S" mv content/old.md content/new.md
+commit "2026-04-04T10:00:00+00:00" "Pat Publisher" "Move old to new"
+printf -- '---\ntitle: Secret\ndraft: true\n---\nText.\n' > "$S/content/old.md"
+commit "2026-04-05T10:00:00+00:00" "Dee Drafter" "A new draft at the old name"
+run "$S" build
+status_is "a site with moves made while drafting builds" "$RC" 0
+check "no redirect from a name only a draft had" test ! -e "$S/public/dismissal-of-jane-roe.html"
+lacks "nor does the history name it" "$S/public/dismissal.history.html" "jane-roe"
+contains "an old address with a draft at it still redirects" "$S/public/old.html" 'url=new.html'

@@ -124,6 +124,56 @@ static void a_move_made_while_drafting_publishes_as_new(void)
 	hist_published_free(f);
 }
 
+static void a_version_published_on_a_branch_is_shown_against_its_own_start(void)
+{
+	/* main: p1, then p2; a branch from p1: draft d1, published p3; then
+	 * the merge.  Listed by date, p2 comes between p3 and the draft. */
+	struct hist_rev revs[] = {
+		rev(HIST_MODIFIED, "p4", "p2"), rev(HIST_MODIFIED, "p3", "d1"), rev(HIST_MODIFIED, "p2", "p1"),
+		rev(HIST_MODIFIED, "d1", "p1"), rev(HIST_ADDED, "p1", NULL),
+	};
+	struct hist_file hf = { "content/a.md", revs, 5, 0, { 1, 2 } };
+	struct hist_file *f = NULL;
+	size_t orig[5];
+	char p1[41];
+	blob(p1, "p1");
+	CHECK(hist_published(&hf, is_draft, NULL, &f, orig) == 0);
+	CHECK(f && f->n == 4);
+	if (f) {
+		CHECK_STR(f->revs[1].base, p1); /* not p2, which it never saw */
+		CHECK(f->revs[1].change == HIST_MODIFIED);
+	}
+	hist_published_free(f);
+}
+
+static void moves_made_while_drafting_are_shown_as_one_move(void)
+{
+	/* published at guide.md, drafted there, moved to secret-name.md as a
+	 * draft, then moved to pay.md and published */
+	struct hist_rev revs[] = {
+		rev(HIST_RENAMED, "p2", "d2"), rev(HIST_RENAMED, "d2", "d1"), rev(HIST_MODIFIED, "d1", "p1"),
+		rev(HIST_ADDED, "p1", NULL),
+	};
+	revs[0].path = "content/pay.md";
+	revs[0].old_path = "content/secret-name.md";
+	revs[1].path = "content/secret-name.md";
+	revs[1].old_path = "content/guide.md";
+	revs[2].path = revs[3].path = "content/guide.md";
+	struct hist_file hf = { "content/pay.md", revs, 4, 0, { 1, 2 } };
+	struct hist_file *f = NULL;
+	size_t orig[4];
+	char p1[41];
+	blob(p1, "p1");
+	CHECK(hist_published(&hf, is_draft, NULL, &f, orig) == 0);
+	CHECK(f && f->n == 2);
+	if (f) {
+		CHECK(f->revs[0].change == HIST_RENAMED);
+		CHECK_STR(f->revs[0].old_path, "content/guide.md");
+		CHECK_STR(f->revs[0].base, p1);
+	}
+	hist_published_free(f);
+}
+
 static void an_article_that_is_all_drafts_has_no_published_history(void)
 {
 	struct hist_rev revs[] = { rev(HIST_MODIFIED, "d2", "d1"), rev(HIST_ADDED, "d1", NULL) };
@@ -192,6 +242,8 @@ int main(void)
 	RUN(a_version_not_known_stops_the_filter);
 	RUN(deleting_a_draft_is_hidden_and_deleting_guidance_is_not);
 	RUN(a_move_made_while_drafting_publishes_as_new);
+	RUN(a_version_published_on_a_branch_is_shown_against_its_own_start);
+	RUN(moves_made_while_drafting_are_shown_as_one_move);
 	RUN(an_article_that_is_all_drafts_has_no_published_history);
 	RUN(what_one_build_learns_the_next_knows);
 	UNIT_END();
