@@ -2039,6 +2039,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		diag_error(d, NULL, 0, 0, "build interrupted");
 	if (out_open) {
 		struct output_manifest manifest = { BUF_INIT, BUF_INIT };
+		out.preview = o->drafts;
 		if (diag_errors(d) || stopped(&r)) {
 			output_abort(&out);
 		} else if (output_commit(&out, r.cache ? &manifest : NULL, d) < 0) {

@@ -1198,19 +1198,39 @@ static int prune(struct output *o)
 	return atomic_load(&pr.failed) ? -1 : 0;
 }
 
+static const char MARKER_TEXT[] = "quire output folder: replaced on every build\n";
+static const char PREVIEW_TEXT[] = "quire output folder (a preview with drafts): replaced on every build\n";
+
+/* Whether the folder dir was a --drafts build, by its marker. */
+static int was_preview(const char *dir)
+{
+	char *path = xasprintf("%s/%s", dir, OUTPUT_MARKER);
+	char got[sizeof PREVIEW_TEXT];
+	FILE *f = fopen(path, "rb");
+	size_t n = f ? fread(got, 1, sizeof got, f) : 0;
+	if (f)
+		fclose(f);
+	free(path);
+	return n == sizeof PREVIEW_TEXT - 1 && !memcmp(got, PREVIEW_TEXT, n);
+}
+
 /* Keeps the folder swapped out (the previous site) as the next build's
- * staging folder, or removes it when that place is taken. */
+ * staging folder, or removes it when that place is taken.  A preview of
+ * drafts is not kept beside a site built without them: ".OUT.back" often
+ * sits in a web server's folder, and its drafts would stay readable
+ * there. */
 static void keep_back(const struct output *o)
 {
 	char *back = sibling(o->out_dir, ".back");
-	if (rename(o->staging, back) < 0)
+	if ((!o->preview && was_preview(o->staging)) || rename(o->staging, back) < 0)
 		fs_rm_rf(o->staging);
 	free(back);
 }
 
 int output_commit(struct output *o, struct output_manifest *manifest, struct diag *d)
 {
-	if (output_write(o, OUTPUT_MARKER, "quire output folder: replaced on every build\n", 45, d) < 0)
+	const char *marker = o->preview ? PREVIEW_TEXT : MARKER_TEXT;
+	if (output_write(o, OUTPUT_MARKER, marker, strlen(marker), d) < 0)
 		goto fail;
 	gather(o);
 	/* The manifest is written out while what the build no longer makes

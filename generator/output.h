@@ -33,6 +33,7 @@ struct output {
 	int prev_fd;    /* the previous OUT (O_PATH), or -1: source of links */
 	int staging_fd; /* staging (O_PATH), or -1 */
 	int recycled;   /* staging is ".OUT.back", the site two builds ago */
+	int preview;    /* a --drafts build: its marker says so (see keep_back) */
 	int jobs;       /* threads for sweeping staging */
 	/* fingerprints (see output_reuse) */
 	const char *prev_image;         /* the previous build's manifest (its base) */

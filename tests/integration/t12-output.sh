@@ -185,6 +185,20 @@ rm -rf "$S/.public.back"; mkdir "$S/.public.back"; printf 'mine\n' > "$S/.public
 run "$S" build
 check "a .public.back without quire's marker is left alone" test -f "$S/.public.back/mine.txt"
 
+# A preview with drafts is not kept as .OUT.back beside a site built
+# without them: that folder often sits where a web server can serve it.
+site pv
+page "$S" a.md "A" "one"
+printf -- '---\ntitle: Secret\ndraft: true\n---\nDRAFTWORDS\n' > "$S/content/secret.md"
+run "$S" build --drafts
+run "$S" build --drafts
+check "a preview keeps the preview before it, as any build does" test -f "$S/.public.back/secret.html"
+run "$S" build
+status_is "a build without drafts after a preview succeeds" "$RC" 0
+check "it does not keep the preview beside OUT" sh -c "! grep -rl DRAFTWORDS '$S/.public.back' '$S/public'"
+run "$S" build
+check "the next build keeps the site it replaces again" test -f "$S/.public.back/a.html"
+
 # A folder in .public.back that quire cannot read could hide a symlink out
 # of it: such a .public.back is not reused.  (Only a user without root's
 # rights is stopped by permissions: run as nobody where possible.)
