@@ -1599,15 +1599,121 @@ static int write_service_worker(struct run *r, struct output *out, const char *b
 	return rc;
 }
 
+/* Whether url might name one of the attachments (its file name, or
+ * percent-escapes): the few drafts' attachments are looked for in every
+ * page's links. */
+static int may_name(const char *url, char *const *names, size_t n)
+{
+	if (strchr(url, '%'))
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		if (strstr(url, names[i]))
+			return 1;
+	return 0;
+}
+
+/* Marks with bit in mark the attachments the links name (written in
+ * folder dir); with names, only links that may name one of them. */
+static void mark_assets(const struct site *s, const char *dir, const struct rawlink *l, size_t n, char *mark,
+			int bit, char *const *names, size_t nnames)
+{
+	for (size_t k = 0; k < n; k++) {
+		if (names && !may_name(l[k].url, names, nnames))
+			continue;
+		char *a = links_asset_of(s, dir, l[k].url, l[k].wiki);
+		if (!a)
+			continue;
+		size_t lo = 0, hi = s->nassets;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			int c = strcmp(s->assets[mid], a);
+			if (!c) {
+				mark[mid] |= (char)bit;
+				break;
+			}
+			if (c < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		free(a);
+	}
+}
+
+/* Marks the attachments the draft left out at content/src (src is
+ * "content/...") links to. */
+static void mark_draft_assets(struct run *r, const char *src, char *mark)
+{
+	char *full = xasprintf("%s/%s", r->site.dir, src);
+	char *text = NULL, *dir = xstrdup(src + 8);
+	size_t len;
+	struct fm_parts parts;
+	struct diag *quiet = diag_new();
+	char *slash = strrchr(dir, '/');
+	*(slash ? slash : dir) = '\0';
+	if (fs_read_file(full, &text, &len) == 0 && fm_split(text, len, src, &parts, quiet) == 0) {
+		struct md_doc doc;
+		struct rawlink *links = NULL;
+		size_t n = 0;
+		md_parse(&doc, text + parts.body_off, len - parts.body_off, parts.body_line, r->site.cfg.unsafe_html);
+		md_links(&doc, &links, &n);
+		md_free(&doc);
+		mark_assets(&r->site, dir, links, n, mark, 1, NULL, 0);
+		for (size_t k = 0; k < n; k++)
+			free(links[k].url);
+		free(links);
+	}
+	diag_free(quiet);
+	free(text);
+	free(dir);
+	free(full);
+}
+
+/* Which attachments only drafts link to (1; 0 the others), or NULL: a
+ * draft's attachment (a letter, a form) is as unpublished as its text.
+ * One no page links to is published: it may be linked from elsewhere. */
+static char *draft_only_assets(struct run *r)
+{
+	if (!r->site.nassets || !json_object_size(r->site.drafts))
+		return NULL;
+	char *mark = xcalloc(r->site.nassets, 1);
+	const char *key;
+	json_t *v;
+	json_object_foreach(r->site.drafts, key, v)
+		if (!strncmp(key, "key:", 4))
+			mark_draft_assets(r, json_string_value(v), mark);
+	char **names = xcalloc(r->site.nassets, sizeof *names);
+	size_t nn = 0;
+	for (size_t i = 0; i < r->site.nassets; i++)
+		if (mark[i]) {
+			const char *slash = strrchr(r->site.assets[i], '/');
+			names[nn++] = (char *)(slash ? slash + 1 : r->site.assets[i]);
+		}
+	for (size_t i = 0; nn && i < r->site.npages; i++) {
+		const struct page *p = r->site.pages[i];
+		mark_assets(&r->site, p->dir, p->rawlinks, p->nrawlinks, mark, 2, names, nn);
+	}
+	free(names);
+	if (!nn) {
+		free(mark);
+		return NULL;
+	}
+	return mark;
+}
+
 static int write_assets(struct run *r, struct output *out)
 {
 	int rc = 0;
+	char *draft_only = draft_only_assets(r);
 	for (size_t i = 0; i < r->site.nassets; i++) {
+		if (draft_only && draft_only[i] == 1)
+			continue;
 		char *src = xasprintf("%s/content/%s", r->site.dir, r->site.assets[i]);
 		if (output_copy(out, r->site.assets[i], src, r->d) < 0)
 			rc = -1;
 		free(src);
 	}
+	free(draft_only);
 	char *adir = xasprintf("%s/assets", r->theme_dir);
 	if (copy_tree(r, out, adir, "assets") < 0)
 		rc = -1;

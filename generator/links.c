@@ -635,6 +635,17 @@ static void resolve_wiki(struct links_ctx *c, const char *url, int line, int col
 	free(name);
 }
 
+char *links_asset_of(const struct site *s, const char *dir, const char *url, int wiki)
+{
+	if (wiki || !*url || url[0] == '#' || url[0] == '/' || has_scheme(url))
+		return NULL;
+	char *target = normalise(dir, url, strcspn(url, "?#"));
+	if (target && *target && is_asset(s, target))
+		return target;
+	free(target);
+	return NULL;
+}
+
 int links_is_external(const char *url, int is_image)
 {
 	return !is_image && url[0] != '#' && has_scheme(url) && safe_external(url);

@@ -185,6 +185,21 @@ rm -rf "$S/.public.back"; mkdir "$S/.public.back"; printf 'mine\n' > "$S/.public
 run "$S" build
 check "a .public.back without quire's marker is left alone" test -f "$S/.public.back/mine.txt"
 
+# An attachment only drafts link to is as unpublished as their text; one a
+# published page links to, or that no page links to, is published.
+site att
+page "$S" a.md "A" "See [the form](forms/public.pdf)."
+printf -- '---\ntitle: Secret\ndraft: true\n---\n[letter](forms/settlement-letter.pdf) and [form](forms/public.pdf)\n' > "$S/content/secret.md"
+mkdir -p "$S/content/forms"
+for f in settlement-letter public loose; do printf '%s\n' "$f" > "$S/content/forms/$f.pdf"; done
+run "$S" build
+status_is "a site whose draft has attachments builds" "$RC" 0
+check "an attachment only a draft links to is not published" test ! -e "$S/public/forms/settlement-letter.pdf"
+check "one a published page links to is" test -f "$S/public/forms/public.pdf"
+check "one no page links to is" test -f "$S/public/forms/loose.pdf"
+run "$S" build --drafts -o "$TMP/att-preview"
+check "a preview with drafts has the draft's attachment" test -f "$TMP/att-preview/forms/settlement-letter.pdf"
+
 # A preview with drafts is not kept as .OUT.back beside a site built
 # without them: that folder often sits where a web server can serve it.
 site pv
