@@ -190,14 +190,12 @@ static int is_fold_mark(uint32_t c)
 }
 
 /* Appends code point c of a word to tok, lower-cased and folded ("Ł" is
- * "l", "ß" "ss": a fold may be two letters). */
+ * "l", "ß" "ss", "ﬃ" "ffi": a fold may be up to three letters). */
 static void put_word_cp(struct buf *tok, uint32_t c)
 {
 	const char *f = slug_fold(c);
 	if (f) {
-		buf_putc(tok, f[0]);
-		if (f[1])
-			buf_putc(tok, f[1]);
+		buf_puts(tok, f);
 	} else if (!(is_fold_mark(c) && tok->len && word_ascii_letter(tok->ptr[tok->len - 1]))) {
 		utf8_encode(tok, lower_cp(c));
 	}

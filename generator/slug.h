@@ -8,17 +8,18 @@
 
 /* Returns a new string (caller frees): the ASCII letters and digits of
  * text, lower-cased, Latin letters folded to ASCII as slug_fold does
- * ("Café" is "cafe", "Łódź" "lodz", "Straße" "strasse"), with every run of
- * anything else collapsed to one '-', and no leading or trailing '-'.
- * May return "" (e.g. for "日本"). */
+ * ("Café" is "cafe", "Łódź" "lodz", "Straße" "strasse", "ﬁnal" "final"),
+ * with every run of anything else collapsed to one '-', and no leading or
+ * trailing '-'.  May return "" (e.g. for "日本"). */
 char *slug_make(const char *text);
 char *slug_maken(const char *text, size_t n);
 
-/* The lower-case ASCII the code point c folds to, one or two letters
- * ("é" → "e", "Ł" → "l", "ß" → "ss"), or NULL: Latin letters whose
- * canonical decomposition is an ASCII letter and combining marks, and the
- * Latin letters with none that tests/tools/fold_table.py lists (it makes
- * the table).  The string is static. */
+/* The lower-case ASCII the code point c folds to, one to three letters
+ * ("é" → "e", "Ł" → "l", "ß" → "ss", "ﬃ" → "ffi"), or NULL: Latin letters
+ * whose canonical decomposition is an ASCII letter and combining marks,
+ * and the Latin letters and ligatures with none that
+ * tests/tools/fold_table.py lists (it makes the table).  The string is
+ * static. */
 const char *slug_fold(uint32_t c);
 
 #endif

@@ -133,6 +133,16 @@ test('letters with no accent to drop (Ł, Æ, ß, Þ) match as people type them'
   assert.deepEqual(marked, ['Łódź']);
 });
 
+test('a PDF\'s ligatures match the letters they join, typed or pasted', async () => {
+  const { Q } = engine();
+  // the page has "ﬁnancial" and "eﬃcient" with ligatures, "fiduciary" without
+  for (const q of ['financial ', 'ﬁnancial ', 'FINANCIAL ', 'efficient ', 'eﬃc', 'EFFI', 'ﬁduciary ', 'fiduciary '])
+    assert.deepEqual(urls(await Q.query(q)), ['legal/pdf.html'], q);
+  const res = await Q.query('financial efficient ');
+  const marked = Array.from(Q.highlight('The ﬁnancial duties of eﬃcient trustees.', res.stems)).filter((p) => p[1]).map((p) => p[0]);
+  assert.deepEqual(marked, ['ﬁnancial', 'eﬃcient']);
+});
+
 test('the page folds every letter to the ASCII the index folds it to', () => {
   const { Q } = engine();
   // test_search --folds: each code point the index folds (slug_fold), and to what

@@ -6,7 +6,7 @@ A code point below U+10000 folds when its canonical decomposition (NFD) is
 an ASCII letter, or a letter of EXTRA, followed only by combining marks
 U+0300-U+036F: "é" is "e", "Ǿ" (Ø and an acute) is "o".  EXTRA holds the
 Latin letters with no such decomposition and the ASCII people write for
-them: "Ł" is "l", "ß" is "ss", "Þ" is "th".
+them: "Ł" is "l", "ß" is "ss", "Þ" is "th", and the ligature "ﬃ" is "ffi".
 
   python3 tests/tools/fold_table.py          the table of generator/slug.c
   python3 tests/tools/fold_table.py --js     the map of themes/default/assets/search.js
@@ -19,9 +19,10 @@ import re
 import sys
 import unicodedata as u
 
-# The letters of Latin-1 Supplement, Latin Extended-A and -B and Latin
-# Extended Additional that CLDR's Latin-ASCII transform (ICU's) writes in
-# ASCII, lower-cased ("'n" is "n": an apostrophe is no letter), with their
+# The letters of Latin-1 Supplement, Latin Extended-A and -B, Latin
+# Extended Additional and the Latin ligatures of Alphabetic Presentation
+# Forms that CLDR's Latin-ASCII transform (ICU's) writes in ASCII,
+# lower-cased ("'n" is "n": an apostrophe is no letter), with their
 # other case where CLDR lists only one (Ƕ, Ƞ, ⱥ, ⱦ, Ȿ, Ɀ and the IPA small
 # letters of African capitals such as Ɓ ɓ).  Letters CLDR leaves alone
 # (schwa Ə, open o Ɔ, ezh Ʒ, yogh Ȝ, wynn Ƿ...) are not folded: their ASCII
@@ -51,16 +52,19 @@ EXTRA = {
     # Latin Extended Additional
     'ẚ': 'a', 'ẜ': 's', 'ẝ': 's', 'ẞ': 'ss', 'Ỻ': 'll', 'ỻ': 'll', 'Ỽ': 'v', 'ỽ': 'v',
     'Ỿ': 'y', 'ỿ': 'y',
+    # Alphabetic Presentation Forms: the Latin ligatures text pasted from a
+    # PDF is full of ("ﬁnancial"), as the letters they join
+    'ﬀ': 'ff', 'ﬁ': 'fi', 'ﬂ': 'fl', 'ﬃ': 'ffi', 'ﬄ': 'ffl', 'ﬅ': 'st', 'ﬆ': 'st',
 }
 
 
 def check_extra():
     """EXTRA's own rules: a letter with no decomposition of its own, whose
-    other case (if it is one non-ASCII letter) folds the same, to one or two
-    lower-case ASCII letters (slug_fold's contract)."""
+    other case (if it is one non-ASCII letter) folds the same, to one to
+    three lower-case ASCII letters (slug_fold's contract: ﬃ is ffi)."""
     for c, to in EXTRA.items():
         assert u.normalize('NFD', c) == c, 'U+%04X decomposes' % ord(c)
-        assert 1 <= len(to) <= 2 and to.isascii() and to.isalpha() and to.islower(), to
+        assert 1 <= len(to) <= 3 and to.isascii() and to.isalpha() and to.islower(), to
         for other in (c.lower(), c.upper()):
             if len(other) == 1 and not other.isascii():
                 assert EXTRA.get(other) == to, 'U+%04X: U+%04X folds otherwise' % (ord(c), ord(other))
@@ -85,7 +89,7 @@ def c_table(rows):
            "static const uint16_t FOLD_CP[] = {"]
     for i in range(0, len(rows), 10):
         out.append("\t" + " ".join("0x%04X," % cp for cp, _ in rows[i:i + 10]))
-    out += ["};", "static const char FOLD_TO[][3] = {"]
+    out += ["};", "static const char FOLD_TO[][4] = {"]
     for i in range(0, len(rows), 12):
         out.append("\t" + " ".join('"%s",' % to for _, to in rows[i:i + 12]))
     out.append("};")

@@ -127,6 +127,10 @@ static const char *const FIXTURE[][6] = {
 	{ "places/lodz.html", "\xC5\x81\xC3\xB3" "d\xC5\xBA office", "Places",
 	  "Trips from \xC3\x86r\xC3\xB8sk\xC3\xB8" "bing.", "Hauptstra\xC3\x9F" "e",
 	  "\xC3\x9Eingvellir and STRA\xE1\xBA\x9E" "E." },
+	/* pasted from a PDF: ligatures (U+FB01 fi, U+FB03 ffi) in the
+	 * summary, none in the body */
+	{ "legal/pdf.html", "Pasted from a PDF", "Legal",
+	  "The \xEF\xAC\x81nancial duties of e\xEF\xAC\x83" "cient trustees.", "", "A fiduciary duty." },
 };
 #define NFIXTURE (sizeof FIXTURE / sizeof FIXTURE[0])
 
@@ -254,6 +258,22 @@ static void letters_without_a_decomposition_are_folded_as_typed(void)
 	free(all);
 	search_free(s);
 	remove_dir(dir);
+}
+
+/* A PDF's ligatures are the letters they join: "ﬁnancial" (U+FB01) is
+ * indexed and stemmed as "financial", "oﬃce" (U+FB03, three letters) as
+ * "office". */
+static void ligatures_are_indexed_as_the_letters_they_join(void)
+{
+	char *a = search_stem("\xEF\xAC\x81nancial"), *b = search_stem("financial");
+	CHECK_STR(a, b);
+	free(a), free(b);
+
+	struct buf got = BUF_INIT;
+	page_words("\xEF\xAC\x81nancial o\xEF\xAC\x83" "ce \xEF\xAC\x80 \xEF\xAC\x82" "at "
+		   "\xEF\xAC\x84 \xEF\xAC\x85 \xEF\xAC\x86", &got);
+	CHECK_STR(got.ptr, "financial office ff flat ffl st ");
+	buf_free(&got);
 }
 
 static void stop_words_are_left_out_of_the_index(void)
@@ -891,6 +911,7 @@ int main(int argc, char **argv)
 	RUN(stemming_folds_plurals_and_verb_forms);
 	RUN(latin_accents_are_folded_away);
 	RUN(letters_without_a_decomposition_are_folded_as_typed);
+	RUN(ligatures_are_indexed_as_the_letters_they_join);
 	RUN(words_are_lowercased_runs_and_overlong_ones_are_dropped);
 	RUN(stop_words_are_left_out_of_the_index);
 	RUN(index_files_are_written_with_the_expected_names);

@@ -46,6 +46,16 @@ static void letters_without_a_decomposition_fold_as_people_write_them(void)
 	CHECK(slug_fold('a') == NULL);      /* ASCII is the caller's */
 }
 
+/* Text pasted from a PDF has ligatures for fi, ffi, st...: each is the
+ * letters it joins, so "ﬁnancial" is "financial", not "nancial". */
+static void ligatures_fold_to_the_letters_they_join(void)
+{
+	check_slug("ﬁnancial oﬃcer", "financial-officer");
+	check_slug("ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ", "ff-fi-fl-ffi-ffl-st-st");
+	check_slug("Baﬄed", "baffled");
+	CHECK_STR(slug_fold(0xFB03), "ffi");   /* ﬃ */
+}
+
 /* A heading's id and quire.slug are the same rule (slug_make); the hooks'
  * test checks quire.slug's side. */
 static void heading_ids_fold_letters_without_a_decomposition(void)
@@ -138,6 +148,7 @@ int main(void)
 {
 	RUN(slugs_are_lower_case_ascii_joined_by_dashes_and_fold_accents);
 	RUN(letters_without_a_decomposition_fold_as_people_write_them);
+	RUN(ligatures_fold_to_the_letters_they_join);
 	RUN(heading_ids_fold_letters_without_a_decomposition);
 	RUN(heading_ids_are_unique_within_a_page);
 	RUN(wiki_links_carry_their_source_position);

@@ -132,7 +132,7 @@
    * them ("Łódź" is "lodz", "ß" is "ss"); other scripts' letters stay.
    * An extra letter goes first, so its accented forms (Ǿ: Ø and an
    * acute) lose their accent too. */
-  /* 131 Latin letters with no decomposition, and their ASCII:
+  /* 138 Latin letters with no decomposition, and their ASCII:
    * tests/tools/fold_table.py --js */
   var FOLD_EXTRA = {
     '\u00c6': 'ae', '\u00d0': 'd', '\u00d8': 'o', '\u00de': 'th', '\u00df': 'ss', '\u00e6': 'ae',
@@ -156,7 +156,8 @@
     '\u0257': 'd', '\u025b': 'e', '\u0260': 'g', '\u0268': 'i', '\u0269': 'i', '\u0272': 'n',
     '\u0288': 't', '\u0289': 'u', '\u028b': 'v', '\u1e9a': 'a', '\u1e9c': 's', '\u1e9d': 's',
     '\u1e9e': 'ss', '\u1efa': 'll', '\u1efb': 'll', '\u1efc': 'v', '\u1efd': 'v', '\u1efe': 'y',
-    '\u1eff': 'y', '\u2c65': 'a', '\u2c66': 't', '\u2c7e': 's', '\u2c7f': 'z'
+    '\u1eff': 'y', '\u2c65': 'a', '\u2c66': 't', '\u2c7e': 's', '\u2c7f': 'z', '\ufb00': 'ff',
+    '\ufb01': 'fi', '\ufb02': 'fl', '\ufb03': 'ffi', '\ufb04': 'ffl', '\ufb05': 'st', '\ufb06': 'st'
   };
   var FOLD_EXTRA_RE = new RegExp('[' + Object.keys(FOLD_EXTRA).join('') + ']', 'g');
   function fold(s) {
