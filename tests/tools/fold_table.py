@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The one source of how quire folds Latin letters to ASCII (heading ids, tag
-slugs, quire.slug and search all fold by it).
+slugs, quire.slug and search all fold by it), and of the characters the
+search index takes for parts of words.
 
 A code point below U+10000 folds when its canonical decomposition (NFD) is
 an ASCII letter, or a letter of EXTRA, followed only by combining marks
@@ -10,10 +11,12 @@ them: "Ł" is "l", "ß" is "ss", "Þ" is "th", and the ligature "ﬃ" is "ffi".
 
   python3 tests/tools/fold_table.py          the table of generator/slug.c
   python3 tests/tools/fold_table.py --js     the map of themes/default/assets/search.js
-  python3 tests/tools/fold_table.py --check  exits 1 when either file differs
+  python3 tests/tools/fold_table.py --search the tables of generator/search.c
+  python3 tests/tools/fold_table.py --check  exits 1 when any of the three differs
 
 search.js folds a query the same way: NFD, each EXTRA letter to its ASCII,
-the marks after an ASCII letter dropped, NFC."""
+the marks after an ASCII letter dropped, NFC.  Its words are runs of
+[\\p{L}\\p{N}\\p{M}]: search.c's table of word characters is that class."""
 import os
 import re
 import sys
@@ -108,18 +111,47 @@ def js_map():
     return "\n".join(out) + "\n"
 
 
+def word_ranges():
+    """[first, last] ranges of the code points from U+0080 that the page's
+    tokeniser takes for word characters ([\\p{L}\\p{N}\\p{M}]), the ones
+    this Unicode leaves unassigned between two of them included: a later
+    Unicode most likely makes those letters of the same script, and a
+    browser that knows it takes them for letters."""
+    rows = []
+    for cp in range(0x80, 0x110000):
+        cat = u.category(chr(cp))
+        if cat[0] in 'LNM':
+            if rows and all(u.category(chr(c)) == 'Cn' for c in range(rows[-1][1] + 1, cp)):
+                rows[-1][1] = cp
+            else:
+                rows.append([cp, cp])
+    return rows
+
+
+def search_tables():
+    """The tables of generator/search.c: word characters."""
+    words = word_ranges()
+    out = ["/* %d ranges of code points (Unicode %s): tests/tools/fold_table.py --search */" % (len(words), u.unidata_version),
+           "static const uint32_t WORD_CP[][2] = {"]
+    for i in range(0, len(words), 5):
+        out.append("\t" + " ".join("{0x%04X, 0x%04X}," % (a, b) for a, b in words[i:i + 5]))
+    out.append("};")
+    return "\n".join(out) + "\n"
+
+
 def check(root):
-    """1 when generator/slug.c or search.js does not hold what this makes
-    (0 with a note when this Python's Unicode is not the table's: the
-    table is then not comparable)."""
+    """1 when generator/slug.c, search.c or search.js does not hold what
+    this makes (0 with a note when this Python's Unicode is not the
+    table's: the table is then not comparable)."""
     bad = 0
     for path, text in (('generator/slug.c', c_table(folds())),
+                       ('generator/search.c', search_tables()),
                        ('themes/default/assets/search.js', js_map())):
         with open(os.path.join(root, path), encoding='utf-8') as f:
             have = f.read()
         if text in have:
             continue
-        m = re.search(r'code points \(Unicode ([0-9.]+)\)', have)
+        m = re.search(r'\(Unicode ([0-9.]+)\): tests/tools/fold_table.py', have)
         if m and m.group(1) != u.unidata_version:
             print('%s: made with Unicode %s, this Python has %s: not checked' % (path, m.group(1), u.unidata_version))
             continue
@@ -131,6 +163,8 @@ def check(root):
 check_extra()
 if sys.argv[1:] == ['--js']:
     sys.stdout.write(js_map())
+elif sys.argv[1:] == ['--search']:
+    sys.stdout.write(search_tables())
 elif sys.argv[1:] == ['--check']:
     sys.exit(check(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')))
 else:

@@ -227,6 +227,23 @@ static void words_are_lowercased_runs_and_overlong_ones_are_dropped(void)
 	buf_free(&got);
 }
 
+/* A word is a run of letters, digits and marks ([\p{L}\p{N}\p{M}]), as
+ * the page's script splits a query: the Kelvin and Ångström signs are
+ * letters (and fold as K and Å), so are "²", "½", "ℓ" and the "々" of
+ * "人々"; the Arabic comma, "™", "©" and emoji are not. */
+static void words_are_runs_of_letters_digits_and_marks_as_on_the_page(void)
+{
+	char *k = search_stem("\xE2\x84\xAA"); /* KELVIN SIGN */
+	CHECK_STR(k, "k");
+	free(k);
+
+	struct buf got = BUF_INIT;
+	page_words("5 \xE2\x84\xAA, 1 \xE2\x84\xAB" "ngstr\xC3\xB6m m\xC2\xB2 \xC2\xBD "
+		   "\xE4\xBA\xBA\xE3\x80\x85 a\xD8\x8C" "b x\xE2\x84\x93 \xE2\x84\xA2 \xC2\xA9 \xF0\x9F\x98\x80", &got);
+	CHECK_STR(got.ptr, "5 k 1 angstrom m\xC2\xB2 \xC2\xBD \xE4\xBA\xBA\xE3\x80\x85 a b x\xE2\x84\x93 ");
+	buf_free(&got);
+}
+
 /* Ł, Ø, Æ, ß have no accent to drop: the index holds them as people
  * type them (Łódź is lodz, Straße strasse), decomposed text too (Ø and
  * U+0301 is o, as Ǿ is), and a word stems as its folded form does. */
@@ -913,6 +930,7 @@ int main(int argc, char **argv)
 	RUN(letters_without_a_decomposition_are_folded_as_typed);
 	RUN(ligatures_are_indexed_as_the_letters_they_join);
 	RUN(words_are_lowercased_runs_and_overlong_ones_are_dropped);
+	RUN(words_are_runs_of_letters_digits_and_marks_as_on_the_page);
 	RUN(stop_words_are_left_out_of_the_index);
 	RUN(index_files_are_written_with_the_expected_names);
 	RUN(title_with_script_end_tag_cannot_break_out_of_the_script);

@@ -7,7 +7,7 @@
   var W = typeof window !== 'undefined' ? window : globalThis;
   var D = typeof document !== 'undefined' ? document : null;
   var Q = W.quireSearch = W.quireSearch || {};
-  var WORD = /[\p{L}\p{N}\p{M}]+/gu;
+  var WORD = /[\p{L}\p{N}\p{M}]+/gu;  /* the index's words too (search.c's WORD_CP) */
   var SPLIT = /([\p{L}\p{N}\p{M}]+)/u;
   var ALPHA = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_';
   var DIGIT = [];
