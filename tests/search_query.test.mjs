@@ -143,6 +143,14 @@ test('a PDF\'s ligatures match the letters they join, typed or pasted', async ()
   assert.deepEqual(marked, ['ﬁnancial', 'eﬃcient']);
 });
 
+test('capitals match in every script, and a last Σ as any other', async () => {
+  const { Q } = engine();
+  // the page has "ƏLIYEV", "ҐРУНТ" and "ΟΔΟΣ"
+  for (const q of ['əliyev ', 'Əliyev ', 'ƏLIYEV', 'ґрунт ', 'Ґрунт', 'οδος ', 'ΟΔΟΣ ', 'Οδος '])
+    assert.deepEqual(urls(await Q.query(q)), ['people/names.html'], q);
+  assert.deepEqual(Array.from(Q.words('ΟΔΟΣ οδός')), ['οδοσ', 'οδόσ']);
+});
+
 test('the page folds every letter to the ASCII the index folds it to', () => {
   const { Q } = engine();
   // test_search --folds: each code point the index folds (slug_fold), and to what

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The one source of how quire folds Latin letters to ASCII (heading ids, tag
 slugs, quire.slug and search all fold by it), and of the characters the
-search index takes for parts of words.
+search index takes for parts of words and how it lower-cases them.
 
 A code point below U+10000 folds when its canonical decomposition (NFD) is
 an ASCII letter, or a letter of EXTRA, followed only by combining marks
@@ -16,7 +16,8 @@ them: "Ł" is "l", "ß" is "ss", "Þ" is "th", and the ligature "ﬃ" is "ffi".
 
 search.js folds a query the same way: NFD, each EXTRA letter to its ASCII,
 the marks after an ASCII letter dropped, NFC.  Its words are runs of
-[\\p{L}\\p{N}\\p{M}]: search.c's table of word characters is that class."""
+[\\p{L}\\p{N}\\p{M}], lower-cased by toLowerCase (and ς made σ): search.c's
+tables are that class and those mappings."""
 import os
 import re
 import sys
@@ -128,13 +129,47 @@ def word_ranges():
     return rows
 
 
+# JavaScript's toLowerCase makes a Σ that ends a word ς, another σ; the
+# index lower-cases a letter at a time and cannot tell, so both sides
+# write σ for ς, as Unicode's case folding does.
+LOWER_EXTRA = {'ς': 'σ'}
+
+
+def lower_runs():
+    """[first, last, delta, step]: the code points from U+0080 that
+    JavaScript's toLowerCase makes one other code point (İ, which it makes
+    two, folds to i before), first, first + step, ... last, each lower-cased
+    by adding delta; step is 1, or 2 for the alternating capitals and small
+    letters of most Latin, Greek and Cyrillic blocks."""
+    runs = []
+    for cp in range(0x80, 0x110000):
+        to = LOWER_EXTRA.get(chr(cp), chr(cp).lower())
+        if len(to) != 1 or to == chr(cp):
+            continue
+        delta = ord(to) - cp
+        if runs and runs[-1][2] == delta:
+            r = runs[-1]
+            if r[0] == r[1] and cp - r[1] in (1, 2):
+                r[1], r[3] = cp, cp - r[1]
+                continue
+            if r[0] != r[1] and cp - r[1] == r[3]:
+                r[1] = cp
+                continue
+        runs.append([cp, cp, delta, 1])
+    return runs
+
+
 def search_tables():
-    """The tables of generator/search.c: word characters."""
-    words = word_ranges()
-    out = ["/* %d ranges of code points (Unicode %s): tests/tools/fold_table.py --search */" % (len(words), u.unidata_version),
+    """The tables of generator/search.c: word characters, lower case."""
+    words, runs = word_ranges(), lower_runs()
+    out = ["/* %d ranges of code points, %d runs of capitals (Unicode %s): tests/tools/fold_table.py --search */"
+           % (len(words), len(runs), u.unidata_version),
            "static const uint32_t WORD_CP[][2] = {"]
     for i in range(0, len(words), 5):
         out.append("\t" + " ".join("{0x%04X, 0x%04X}," % (a, b) for a, b in words[i:i + 5]))
+    out += ["};", "static const struct lower_run LOWER[] = {"]
+    for i in range(0, len(runs), 4):
+        out.append("\t" + " ".join("{0x%04X, 0x%04X, %d, %d}," % tuple(r) for r in runs[i:i + 4]))
     out.append("};")
     return "\n".join(out) + "\n"
 

@@ -131,6 +131,10 @@ static const char *const FIXTURE[][6] = {
 	 * summary, none in the body */
 	{ "legal/pdf.html", "Pasted from a PDF", "Legal",
 	  "The \xEF\xAC\x81nancial duties of e\xEF\xAC\x83" "cient trustees.", "", "A fiduciary duty." },
+	/* capitals the old index did not lower-case: ƏLIYEV, ҐРУНТ, and a Σ
+	 * that ends a word (ΟΔΟΣ) */
+	{ "people/names.html", "Names in other scripts", "People", "", "",
+	  "\xC6\x8FLIYEV, \xD2\x90\xD0\xA0\xD0\xA3\xD0\x9D\xD0\xA2 and \xCE\x9F\xCE\x94\xCE\x9F\xCE\xA3." },
 };
 #define NFIXTURE (sizeof FIXTURE / sizeof FIXTURE[0])
 
@@ -241,6 +245,25 @@ static void words_are_runs_of_letters_digits_and_marks_as_on_the_page(void)
 	page_words("5 \xE2\x84\xAA, 1 \xE2\x84\xAB" "ngstr\xC3\xB6m m\xC2\xB2 \xC2\xBD "
 		   "\xE4\xBA\xBA\xE3\x80\x85 a\xD8\x8C" "b x\xE2\x84\x93 \xE2\x84\xA2 \xC2\xA9 \xF0\x9F\x98\x80", &got);
 	CHECK_STR(got.ptr, "5 k 1 angstrom m\xC2\xB2 \xC2\xBD \xE4\xBA\xBA\xE3\x80\x85 a b x\xE2\x84\x93 ");
+	buf_free(&got);
+}
+
+/* Every script's capitals are lower-cased as the page's toLowerCase does
+ * them, not only Latin-1's, Latin Extended-A's, Greek's and Russian's: the
+ * schwa of an Azerbaijani name, Ukrainian Ґ, Greek with breathings,
+ * full-width and Roman-numeral letters, Deseret; and a Σ is σ wherever it
+ * is, as is ς (the page writes ς for a last Σ: see lower_cp). */
+static void capitals_are_lower_cased_in_every_script_as_the_page_does(void)
+{
+	struct buf got = BUF_INIT;
+	/* ƏLIYEV ҐРУНТ ἈΘῆΝΑΙ ΟΔΟΣ οδός ＡＢＣ Ⅻ 𐐀 */
+	page_words("\xC6\x8FLIYEV \xD2\x90\xD0\xA0\xD0\xA3\xD0\x9D\xD0\xA2 "
+		   "\xE1\xBC\x88\xCE\x98\xE1\xBF\x86\xCE\x9D\xCE\x91\xCE\x99 \xCE\x9F\xCE\x94\xCE\x9F\xCE\xA3 "
+		   "\xCE\xBF\xCE\xB4\xCF\x8C\xCF\x82 \xEF\xBC\xA1\xEF\xBC\xA2\xEF\xBC\xA3 \xE2\x85\xAB \xF0\x90\x90\x80", &got);
+	/* əliyev ґрунт ἀθῆναι οδοσ οδόσ ａｂｃ ⅻ 𐐨 */
+	CHECK_STR(got.ptr, "\xC9\x99liyev \xD2\x91\xD1\x80\xD1\x83\xD0\xBD\xD1\x82 "
+		  "\xE1\xBC\x80\xCE\xB8\xE1\xBF\x86\xCE\xBD\xCE\xB1\xCE\xB9 \xCE\xBF\xCE\xB4\xCE\xBF\xCF\x83 "
+		  "\xCE\xBF\xCE\xB4\xCF\x8C\xCF\x83 \xEF\xBD\x81\xEF\xBD\x82\xEF\xBD\x83 \xE2\x85\xBB \xF0\x90\x90\xA8 ");
 	buf_free(&got);
 }
 
@@ -931,6 +954,7 @@ int main(int argc, char **argv)
 	RUN(ligatures_are_indexed_as_the_letters_they_join);
 	RUN(words_are_lowercased_runs_and_overlong_ones_are_dropped);
 	RUN(words_are_runs_of_letters_digits_and_marks_as_on_the_page);
+	RUN(capitals_are_lower_cased_in_every_script_as_the_page_does);
 	RUN(stop_words_are_left_out_of_the_index);
 	RUN(index_files_are_written_with_the_expected_names);
 	RUN(title_with_script_end_tag_cannot_break_out_of_the_script);

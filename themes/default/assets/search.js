@@ -165,9 +165,19 @@
       .replace(/([A-Za-z])[\u0300-\u036f]+/g, '$1').normalize('NFC');
   }
   Q.fold = fold;
+  /* Lower case as the index has it (search.c's table of toLowerCase's
+   * mappings), but ς is σ, as Unicode's case folding has it: toLowerCase
+   * writes a word's last Σ ς, and the index cannot tell which Σ is last. */
+  function lower(s) {
+    return s.toLowerCase().replace(/\u03c2/g, '\u03c3');
+  }
+  /* The words of s as the index has them: folded and lower-cased. */
+  Q.words = function (s) {
+    return lower(fold(s)).match(WORD) || [];
+  };
   /* Lower-cased words of s minus stop words. */
   Q.tokenise = function (s) {
-    return (fold(s).toLowerCase().match(WORD) || []).filter(function (w) { return !idx.stop.has(w); });
+    return Q.words(s).filter(function (w) { return !idx.stop.has(w); });
   };
   Q.doc = function (d) {
     var r = idx.raw.docs, f = r[4 * d + 1];
@@ -245,7 +255,7 @@
    * whose stem is in stems. */
   Q.highlight = function (text, stems) {
     return text.split(SPLIT).filter(function (p) { return p; }).map(function (p) {
-      return [p, SPLIT.test(p) && stems.has(vocab.get(fold(p).toLowerCase()))];
+      return [p, SPLIT.test(p) && stems.has(vocab.get(lower(fold(p))))];
     });
   };
 
