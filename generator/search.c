@@ -291,21 +291,16 @@ static uint32_t lower_cp(uint32_t c)
 	return (uint32_t)((int32_t)c + LOWER[lo].delta);
 }
 
-/* A combining mark that folding drops after an ASCII letter (text that
- * came decomposed: "e" U+0301). */
-static int is_fold_mark(uint32_t c)
-{
-	return c >= 0x300 && c <= 0x36F;
-}
-
 /* Appends code point c of a word to tok, lower-cased and folded ("Ł" is
- * "l", "ß" "ss", "ﬃ" "ffi": a fold may be up to three letters). */
+ * "l", "ß" "ss", "ﬃ" "ffi": a fold may be up to three letters); a
+ * combining mark after an ASCII letter is dropped (text that came
+ * decomposed: "e" U+0301). */
 static void put_word_cp(struct buf *tok, uint32_t c)
 {
 	const char *f = slug_fold(c);
 	if (f) {
 		buf_puts(tok, f);
-	} else if (!(is_fold_mark(c) && tok->len && word_ascii_letter(tok->ptr[tok->len - 1]))) {
+	} else if (!(slug_mark(c) && tok->len && word_ascii_letter(tok->ptr[tok->len - 1]))) {
 		utf8_encode(tok, lower_cp(c));
 	}
 }

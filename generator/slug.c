@@ -10,7 +10,8 @@
  * decomposition that fold_table.py lists with the ASCII people write for
  * them (Ł is l, ß is ss, Þ is th, the ligature ﬃ ffi); other scripts'
  * letters stay (й is not и).  A fold is one to three letters, so each
- * entry has room for three and the NUL. */
+ * entry has room for three and the NUL.  FOLD_MARK holds the blocks of
+ * combining marks that folding drops. */
 /* 635 code points (Unicode 14.0.0): tests/tools/fold_table.py */
 static const uint16_t FOLD_CP[] = {
 	0x00C0, 0x00C1, 0x00C2, 0x00C3, 0x00C4, 0x00C5, 0x00C6, 0x00C7, 0x00C8, 0x00C9,
@@ -133,6 +134,17 @@ static const char FOLD_TO[][4] = {
 	"y", "y", "y", "y", "ll", "ll", "v", "v", "y", "y", "k", "a",
 	"a", "t", "s", "z", "ff", "fi", "fl", "ffi", "ffl", "st", "st",
 };
+static const uint16_t FOLD_MARK[][2] = {
+	{0x0300, 0x036F}, {0x1AB0, 0x1AFF}, {0x1DC0, 0x1DFF}, {0x20D0, 0x20FF}, {0xFE20, 0xFE2F},
+};
+
+int slug_mark(uint32_t c)
+{
+	for (size_t i = 0; i < sizeof FOLD_MARK / sizeof *FOLD_MARK; i++)
+		if (c >= FOLD_MARK[i][0] && c <= FOLD_MARK[i][1])
+			return 1;
+	return 0;
+}
 
 const char *slug_fold(uint32_t c)
 {
@@ -189,6 +201,13 @@ char *slug_maken(const char *text, size_t n)
 			if (fold) {
 				put_alnum(&b, &pending_dash, fold[0]);
 				buf_puts(&b, fold + 1);
+				i += len - 1;
+				continue;
+			}
+			/* a mark belongs to the letter before it, as in search:
+			 * "re" U+0301 "sume" (decomposed "résumé") is resume,
+			 * not re-sume */
+			if (len && slug_mark(cp)) {
 				i += len - 1;
 				continue;
 			}

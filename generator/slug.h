@@ -9,8 +9,10 @@
 /* Returns a new string (caller frees): the ASCII letters and digits of
  * text, lower-cased, Latin letters folded to ASCII as slug_fold does
  * ("Café" is "cafe", "Łódź" "lodz", "Straße" "strasse", "ﬁnal" "final"),
- * with every run of anything else collapsed to one '-', and no leading or
- * trailing '-'.  May return "" (e.g. for "日本"). */
+ * combining marks (slug_mark) left out, so decomposed text is as
+ * precomposed ("e" U+0301 is "e"), with every run of anything else
+ * collapsed to one '-', and no leading or trailing '-'.  May return ""
+ * (e.g. for "日本"). */
 char *slug_make(const char *text);
 char *slug_maken(const char *text, size_t n);
 
@@ -21,5 +23,11 @@ char *slug_maken(const char *text, size_t n);
  * tests/tools/fold_table.py lists (it makes the table).  The string is
  * static. */
 const char *slug_fold(uint32_t c);
+
+/* 1 when c is a combining mark folding drops, 0 if not: slugs wherever it
+ * is, search after an ASCII letter ("e" U+0301 is "é" written decomposed,
+ * as macOS and PDFs often write it).  U+0300-U+036F and the other blocks
+ * of combining diacritics tests/tools/fold_table.py lists. */
+int slug_mark(uint32_t c);
 
 #endif

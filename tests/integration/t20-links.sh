@@ -240,7 +240,7 @@ check "each has its own page" test "$(ls "$S/public/tags" | grep -c '^tag-[0-9a-
 
 # Accents fold in ids and tag pages as they do in search.
 site accents
-printf -- '---\ntitle: H\ntags: [Café, Ærø, ﬁnance]\n---\n## Bărbulescu v Romania\n\nx\n\n## Łódź and Straße\n\ny\n\n## The ﬁnancial eﬀect\n\nz\n' > "$S/content/h.md"
+printf -- '---\ntitle: H\ntags: [Café, Ærø, ﬁnance]\n---\n## Bărbulescu v Romania\n\nx\n\n## Łódź and Straße\n\ny\n\n## The ﬁnancial eﬀect\n\nz\n\n## Re\314\201sume\314\201 writing\n\nw\n' > "$S/content/h.md"
 page "$S" l.md "L" 'See [the case](h.md#barbulescu-v-romania) and [the office](h.md#lodz-and-strasse).'
 run "$S" build
 status_is "a link to an accented heading by its folded id builds" "$RC" 0
@@ -250,3 +250,4 @@ contains "Ł and ß fold as they are typed, not to nothing" "$S/public/h.html" '
 check "the tag Ærø has the page tags/aero.html" test -f "$S/public/tags/aero.html"
 contains "a PDF's ligatures are the letters they join" "$S/public/h.html" '<h2 id="the-financial-effect">'
 check "the tag ﬁnance has the page tags/finance.html" test -f "$S/public/tags/finance.html"
+contains "decomposed text (e and U+0301) has the id precomposed text has" "$S/public/h.html" '<h2 id="resume-writing">'

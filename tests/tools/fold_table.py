@@ -5,7 +5,8 @@ search index takes for parts of words and how it lower-cases them.
 
 A code point below U+10000 folds when its canonical decomposition (NFD) is
 an ASCII letter, or a letter of EXTRA, followed only by combining marks
-U+0300-U+036F: "é" is "e", "Ǿ" (Ø and an acute) is "o".  EXTRA holds the
+(MARKS: U+0300-U+036F and the other blocks of them): "é" is "e", "Ǿ" (Ø
+and an acute) is "o".  EXTRA holds the
 Latin letters with no such decomposition and the ASCII people write for
 them: "Ł" is "l", "ß" is "ss", "Þ" is "th", and the ligature "ﬃ" is "ffi".
 
@@ -62,6 +63,17 @@ EXTRA = {
 }
 
 
+# The combining marks folding drops after a letter ("e" and U+0301 is "é"
+# written decomposed, as macOS and PDFs often write it): Combining
+# Diacritical Marks, their Extended and Supplement blocks, those for
+# symbols and the half marks.  Slugs drop them wherever they are.
+MARKS = ((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF), (0xFE20, 0xFE2F))
+
+
+def is_mark(c):
+    return any(a <= ord(c) <= b for a, b in MARKS)
+
+
 def check_extra():
     """EXTRA's own rules: a letter with no decomposition of its own, whose
     other case (if it is one non-ASCII letter) folds the same, to one to
@@ -79,7 +91,7 @@ def folds():
     rows = []
     for cp in range(0x80, 0x10000):
         d = u.normalize('NFD', chr(cp))
-        if not all(0x300 <= ord(c) <= 0x36F for c in d[1:]):
+        if not all(is_mark(c) for c in d[1:]):
             continue
         if d[0].isascii() and d[0].isalpha():
             rows.append((cp, d[0].lower()))
@@ -96,19 +108,20 @@ def c_table(rows):
     out += ["};", "static const char FOLD_TO[][4] = {"]
     for i in range(0, len(rows), 12):
         out.append("\t" + " ".join('"%s",' % to for _, to in rows[i:i + 12]))
-    out.append("};")
+    out += ["};", "static const uint16_t FOLD_MARK[][2] = {",
+            "\t" + " ".join("{0x%04X, 0x%04X}," % r for r in MARKS), "};"]
     return "\n".join(out) + "\n"
 
 
 def js_map():
     cells = ["'\\u%04x': '%s'," % (ord(c), to) for c, to in sorted(EXTRA.items())]
-    out = ["  /* %d Latin letters with no decomposition, and their ASCII:" % len(cells),
-           "   * tests/tools/fold_table.py --js */",
+    out = ["  /* tests/tools/fold_table.py --js: %d Latin letters and ligatures with" % len(cells),
+           "   * no decomposition, and their ASCII; the marks dropped after a letter. */",
            "  var FOLD_EXTRA = {"]
     for i in range(0, len(cells), 6):
         out.append("    " + " ".join(cells[i:i + 6]))
     out[-1] = out[-1].rstrip(',')
-    out.append("  };")
+    out += ["  };", "  var FOLD_MARKS = /([A-Za-z])[%s]+/g;" % "".join("\\u%04x-\\u%04x" % r for r in MARKS)]
     return "\n".join(out) + "\n"
 
 

@@ -300,6 +300,17 @@ static void letters_without_a_decomposition_are_folded_as_typed(void)
 	remove_dir(dir);
 }
 
+/* A combining mark after a Latin letter is dropped, of any of the blocks
+ * of combining diacritics (U+0301, U+1AB0, U+1DC0, U+20D7, U+FE20), as
+ * the page drops it from a query and a slug from an id. */
+static void combining_marks_of_every_block_are_dropped_after_a_latin_letter(void)
+{
+	struct buf got = BUF_INIT;
+	page_words("re\xCC\x81sume\xCC\x81 a\xE1\xAA\xB0" "b c\xE1\xB7\x80" "d e\xE2\x83\x97" "f g\xEF\xB8\xA0h", &got);
+	CHECK_STR(got.ptr, "resume ab cd ef gh ");
+	buf_free(&got);
+}
+
 /* A PDF's ligatures are the letters they join: "ﬁnancial" (U+FB01) is
  * indexed and stemmed as "financial", "oﬃce" (U+FB03, three letters) as
  * "office". */
@@ -952,6 +963,7 @@ int main(int argc, char **argv)
 	RUN(latin_accents_are_folded_away);
 	RUN(letters_without_a_decomposition_are_folded_as_typed);
 	RUN(ligatures_are_indexed_as_the_letters_they_join);
+	RUN(combining_marks_of_every_block_are_dropped_after_a_latin_letter);
 	RUN(words_are_lowercased_runs_and_overlong_ones_are_dropped);
 	RUN(words_are_runs_of_letters_digits_and_marks_as_on_the_page);
 	RUN(capitals_are_lower_cased_in_every_script_as_the_page_does);

@@ -56,6 +56,35 @@ static void ligatures_fold_to_the_letters_they_join(void)
 	CHECK_STR(slug_fold(0xFB03), "ffi");   /* ﬃ */
 }
 
+/* Decomposed text (macOS, PDFs) has its accents as combining marks after
+ * the letter: they are left out, as search leaves them out, so "re"
+ * U+0301 "sume" is resume, as the precomposed résumé is, not re-sume;
+ * marks of the other blocks of combining diacritics too. */
+static void combining_marks_are_left_out_as_search_leaves_them(void)
+{
+	check_slug("Re\xCC\x81sume\xCC\x81", "resume");
+	check_slug("\xC5\x81o\xCC\x81" "dz\xCC\x81", "lodz"); /* Ł, o U+0301, z U+0301 */
+	/* U+1AB0, U+1DC0, U+20D7, U+FE20 */
+	check_slug("x\xE1\xAA\xB0y x\xE1\xB7\x80y x\xE2\x83\x97y x\xEF\xB8\xA0y", "xy-xy-xy-xy");
+	/* a mark with no letter before it is still no separator of its own */
+	check_slug("\xCC\x81" "a \xCC\x81 b", "a-b");
+	check_slug("\xD0\xB8\xCC\x86 x", "x"); /* и U+0306, a decomposed й, drops out as й does */
+	CHECK(slug_mark(0x301) && slug_mark(0x1DC0) && slug_mark(0xFE2F));
+	CHECK(!slug_mark(0x2FF) && !slug_mark(0x370) && !slug_mark('e'));
+
+	struct md_doc doc;
+	const char *md = "## Re\xCC\x81sume\xCC\x81 writing\n";
+	CHECK(md_parse(&doc, md, strlen(md), 1, 0) == 0);
+	struct heading *h;
+	size_t n;
+	md_headings(&doc, &h, &n);
+	CHECK(n == 1);
+	if (n == 1)
+		CHECK_STR(h[0].id, "resume-writing");
+	md_free_headings(h, n);
+	md_free(&doc);
+}
+
 /* A heading's id and quire.slug are the same rule (slug_make); the hooks'
  * test checks quire.slug's side. */
 static void heading_ids_fold_letters_without_a_decomposition(void)
@@ -149,6 +178,7 @@ int main(void)
 	RUN(slugs_are_lower_case_ascii_joined_by_dashes_and_fold_accents);
 	RUN(letters_without_a_decomposition_fold_as_people_write_them);
 	RUN(ligatures_fold_to_the_letters_they_join);
+	RUN(combining_marks_are_left_out_as_search_leaves_them);
 	RUN(heading_ids_fold_letters_without_a_decomposition);
 	RUN(heading_ids_are_unique_within_a_page);
 	RUN(wiki_links_carry_their_source_position);

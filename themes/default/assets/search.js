@@ -132,8 +132,8 @@
    * them ("Łódź" is "lodz", "ß" is "ss"); other scripts' letters stay.
    * An extra letter goes first, so its accented forms (Ǿ: Ø and an
    * acute) lose their accent too. */
-  /* 138 Latin letters with no decomposition, and their ASCII:
-   * tests/tools/fold_table.py --js */
+  /* tests/tools/fold_table.py --js: 138 Latin letters and ligatures with
+   * no decomposition, and their ASCII; the marks dropped after a letter. */
   var FOLD_EXTRA = {
     '\u00c6': 'ae', '\u00d0': 'd', '\u00d8': 'o', '\u00de': 'th', '\u00df': 'ss', '\u00e6': 'ae',
     '\u00f0': 'd', '\u00f8': 'o', '\u00fe': 'th', '\u0110': 'd', '\u0111': 'd', '\u0126': 'h',
@@ -159,10 +159,11 @@
     '\u1eff': 'y', '\u2c65': 'a', '\u2c66': 't', '\u2c7e': 's', '\u2c7f': 'z', '\ufb00': 'ff',
     '\ufb01': 'fi', '\ufb02': 'fl', '\ufb03': 'ffi', '\ufb04': 'ffl', '\ufb05': 'st', '\ufb06': 'st'
   };
+  var FOLD_MARKS = /([A-Za-z])[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+/g;
   var FOLD_EXTRA_RE = new RegExp('[' + Object.keys(FOLD_EXTRA).join('') + ']', 'g');
   function fold(s) {
     return s.normalize('NFD').replace(FOLD_EXTRA_RE, function (c) { return FOLD_EXTRA[c]; })
-      .replace(/([A-Za-z])[\u0300-\u036f]+/g, '$1').normalize('NFC');
+      .replace(FOLD_MARKS, '$1').normalize('NFC');
   }
   Q.fold = fold;
   /* Lower case as the index has it (search.c's table of toLowerCase's
