@@ -1,6 +1,8 @@
 #!/bin/sh
 # t81: the search page's own script, run in node against an index written
-# by the C indexer: ranking, word forms, prefixes, escaping, shard loading.
+# by the C indexer: ranking, word forms, prefixes, escaping, shard loading,
+# and for every character below U+10000, its folding, splitting and
+# lower-casing against the index's and the slugs'.
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 command -v node >/dev/null || { echo "not ok - node is installed"; echo "0 passed, 1 failed"; exit 1; }
 out=$(QUIRE_TEST_SEARCH=$REPO/build/unit/test_search node --test --test-reporter=tap "$REPO/tests/search_query.test.mjs" 2>&1)

@@ -14,6 +14,8 @@ them: "Ł" is "l", "ß" is "ss", "Þ" is "th", and the ligature "ﬃ" is "ffi".
   python3 tests/tools/fold_table.py --js     the map of themes/default/assets/search.js
   python3 tests/tools/fold_table.py --search the tables of generator/search.c
   python3 tests/tools/fold_table.py --check  exits 1 when any of the three differs
+  python3 tests/tools/fold_table.py --unassigned  the code points below U+10000 it
+                                    leaves unassigned (for tests/search_query.test.mjs)
 
 search.js folds a query the same way: NFD, each EXTRA letter to its ASCII,
 the marks after an ASCII letter dropped, NFC.  Its words are runs of
@@ -187,6 +189,22 @@ def search_tables():
     return "\n".join(out) + "\n"
 
 
+def unassigned():
+    """This Unicode's version, then the ranges of code points below U+10000
+    it leaves unassigned, a "FIRST-LAST" line each (hexadecimal): the node
+    test does not hold the index to a browser's later Unicode there."""
+    out = ['Unicode ' + u.unidata_version]
+    start = None
+    for cp in range(0x80, 0x10001):
+        free = cp < 0x10000 and u.category(chr(cp)) == 'Cn'
+        if free and start is None:
+            start = cp
+        elif not free and start is not None:
+            out.append('%04X-%04X' % (start, cp - 1))
+            start = None
+    return "\n".join(out) + "\n"
+
+
 def check(root):
     """1 when generator/slug.c, search.c or search.js does not hold what
     this makes (0 with a note when this Python's Unicode is not the
@@ -213,6 +231,8 @@ if sys.argv[1:] == ['--js']:
     sys.stdout.write(js_map())
 elif sys.argv[1:] == ['--search']:
     sys.stdout.write(search_tables())
+elif sys.argv[1:] == ['--unassigned']:
+    sys.stdout.write(unassigned())
 elif sys.argv[1:] == ['--check']:
     sys.exit(check(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')))
 else:

@@ -1,9 +1,10 @@
 /* Tests for generator/search.c: stemming, stop words, the files written,
  * script-safe escaping, determinism and the size budgets on a synthetic
  * 10,000-article site.  `test_search --fixture DIR` only writes the small
- * fixture index into DIR, and `test_search --folds FILE` the letters the
- * index folds (tests/search_query.test.mjs queries the one and checks the
- * page's script folds as the other says). */
+ * fixture index into DIR, `test_search --folds FILE` the letters the
+ * index folds and `test_search --words FILE` the words and slug it makes
+ * of each character (tests/search_query.test.mjs queries the one and
+ * checks the page's script folds and splits as the others say). */
 #include <ctype.h>
 #include <dirent.h>
 #include <pthread.h>
@@ -943,10 +944,58 @@ static int write_folds(const char *path)
 	return fclose(f) ? 1 : 0;
 }
 
+/* Appends c, from U+0080 to U+FFFF, in UTF-8. */
+static void put_bmp(struct buf *b, uint32_t c)
+{
+	if (c < 0x800) {
+		buf_putc(b, (char)(0xC0 | c >> 6));
+	} else {
+		buf_putc(b, (char)(0xE0 | c >> 12));
+		buf_putc(b, (char)(0x80 | (c >> 6 & 0x3F)));
+	}
+	buf_putc(b, (char)(0x80 | (c & 0x3F)));
+}
+
+/* Writes "HEX<tab>WORDS<tab>SLUG" for every code point c below U+10000
+ * (but surrogates): the words the index takes from the text
+ * "c xcy xc" (each once, in the order first seen) and its slug, so the
+ * node test can check the page's script splits, lower-cases and folds
+ * each the same, alone, inside a word and ending one, and that the slug
+ * is those words with all but a-z and 0-9 made a '-'. */
+static int write_words(const char *path)
+{
+	FILE *f = fopen(path, "w");
+	struct buf probe = BUF_INIT, got = BUF_INIT;
+	if (!f)
+		return 1;
+	for (uint32_t c = 0x80; c < 0x10000; c++) {
+		if (c >= 0xD800 && c < 0xE000)
+			continue;
+		buf_reset(&probe);
+		put_bmp(&probe, c);
+		buf_puts(&probe, " x");
+		put_bmp(&probe, c);
+		buf_puts(&probe, "y x");
+		put_bmp(&probe, c);
+		buf_reset(&got);
+		page_words(probe.ptr, &got);
+		if (got.len)
+			buf_truncate(&got, got.len - 1); /* the last word's space */
+		char *slug = slug_make(probe.ptr);
+		fprintf(f, "%04X\t%s\t%s\n", (unsigned)c, buf_cstr(&got), slug);
+		free(slug);
+	}
+	buf_free(&probe);
+	buf_free(&got);
+	return fclose(f) ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "--folds") == 0)
 		return write_folds(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "--words") == 0)
+		return write_words(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "--fixture") == 0) {
 		struct search_index *s = search_new();
 		struct diag *d = diag_new();
