@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sanitizer/asan_interface.h>
 
 #include "buf.h"
 
@@ -16,15 +17,21 @@ struct arena_chunk {
 	alignas(max_align_t) char data[];
 };
 
-/* Room for n bytes at an offset rounded up to align; returns the offset. */
-static size_t carve(struct arena *a, size_t n, size_t align)
+/* Room for n bytes at an offset rounded up to align (after a redzone,
+ * but for a chunk's first piece); returns the offset, or SIZE_MAX when
+ * limited and a new chunk would take the arena past its limit.  A
+ * chunk's bytes not carved stay poisoned for ASan (no-ops otherwise). */
+static size_t carve(struct arena *a, size_t n, size_t align, int limited)
 {
 	struct arena_chunk *c = a->head;
-	size_t at = c ? (c->used + align - 1) & ~(align - 1) : 0;
+	size_t at = c ? (c->used + (c->used ? ARENA_REDZONE : 0) + align - 1) & ~(align - 1) : 0;
 	if (!c || at > c->size || c->size - at < n) {
 		size_t want = a->chunk_size ? a->chunk_size : 4096;
 		size_t size = n > want ? n : want;
+		if (limited && a->limit && (size > a->limit || a->bytes > a->limit - size))
+			return SIZE_MAX;
 		c = xmalloc(sizeof *c + size);
+		ASAN_POISON_MEMORY_REGION(c->data, size);
 		a->bytes += size;
 		c->next = a->head;
 		c->size = size;
@@ -32,12 +39,13 @@ static size_t carve(struct arena *a, size_t n, size_t align)
 		at = 0;
 	}
 	c->used = at + n;
+	ASAN_UNPOISON_MEMORY_REGION(c->data + at, n);
 	return at;
 }
 
 void *arena_alloc(struct arena *a, size_t n)
 {
-	size_t at = carve(a, n, ALIGN);
+	size_t at = carve(a, n, ALIGN, 0);
 	return a->head->data + at;
 }
 
@@ -49,13 +57,19 @@ int arena_resize_last(struct arena *a, void *p, size_t old, size_t n)
 	size_t at = (size_t)((char *)p - c->data);
 	if (n > c->size - at)
 		return 0;
-	c->used = at + n;
+	if (n < old)
+		ASAN_POISON_MEMORY_REGION((char *)p + n, old - n);
+	else
+		ASAN_UNPOISON_MEMORY_REGION((char *)p + old, n - old);
+	/* a piece gone whole gives back the redzone before it too, so the
+	 * next piece carved starts where it did */
+	c->used = n || !at ? at + n : at - ARENA_REDZONE;
 	return 1;
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	size_t at = carve(a, n + 1, 1);
+	size_t at = carve(a, n + 1, 1, 0);
 	char *p = a->head->data + at;
 	memcpy(p, s, n);
 	p[n] = '\0';
@@ -71,6 +85,7 @@ void arena_free(struct arena *a)
 {
 	while (a->head) {
 		struct arena_chunk *next = a->head->next;
+		ASAN_UNPOISON_MEMORY_REGION(a->head->data, a->head->size);
 		free(a->head);
 		a->head = next;
 	}
@@ -86,7 +101,14 @@ void *arena_piece_new(struct arena *a, size_t n)
 {
 	if (n > SIZE_MAX / 2)
 		abort(); /* as cmark's own allocator does when out of memory */
-	struct piece *h = a ? arena_alloc(a, sizeof *h + n) : xmalloc(sizeof *h + n);
+	struct piece *h;
+	size_t at = a ? carve(a, sizeof *h + n, ALIGN, 1) : SIZE_MAX;
+	if (at != SIZE_MAX) {
+		h = (struct piece *)(a->head->data + at);
+	} else {
+		h = xmalloc(sizeof *h + n);
+		a = NULL;
+	}
 	h->arena = a;
 	h->size = n;
 	return h + 1;
@@ -108,6 +130,7 @@ void *arena_piece_resize(void *p, size_t n)
 	}
 	void *q = arena_piece_new(h->arena, n);
 	memcpy(q, p, h->size < n ? h->size : n);
+	arena_piece_free(p);
 	return q;
 }
 
@@ -118,6 +141,6 @@ void arena_piece_free(void *p)
 	struct piece *h = (struct piece *)p - 1;
 	if (!h->arena)
 		free(h);
-	else
-		arena_resize_last(h->arena, h, sizeof *h + h->size, 0);
+	else if (!arena_resize_last(h->arena, h, sizeof *h + h->size, 0))
+		ASAN_POISON_MEMORY_REGION(h, sizeof *h + h->size);
 }

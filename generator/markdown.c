@@ -233,6 +233,7 @@ int md_parse(struct md_doc *doc, const char *body, size_t len, int body_line,
 	doc->body_line = body_line;
 	doc->arena = xcalloc(1, sizeof *doc->arena);
 	doc->arena->chunk_size = 32768;
+	doc->arena->limit = MD_ARENA_MAX;
 	struct arena *outer = doc_enter(doc);
 	doc->parser = cmark_parser_new_with_mem(parse_options(unsafe_html), &doc_mem);
 	char *clean = clean_input(body, len, &doc->tables_disabled);

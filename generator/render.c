@@ -2660,8 +2660,7 @@ static _Thread_local struct arena *page_json;
 
 static void *json_piece(size_t n)
 {
-	struct arena *a = page_json && page_json->bytes < PAGE_JSON_MAX ? page_json : NULL;
-	return arena_piece_new(a, n);
+	return arena_piece_new(page_json, n);
 }
 
 void render_json_install(void)
@@ -2796,6 +2795,7 @@ static void render_page_and_history(void *ctx, size_t i)
 	json_t *art = NULL;
 	struct version *vs = NULL;
 	struct arena json = ARENA_INIT(64 * 1024);
+	json.limit = PAGE_JSON_MAX;
 	page_json = &json;
 	if (e->hist)
 		publish_read(e, i, &vs);
