@@ -381,6 +381,13 @@ static struct page *load_page(struct run *r, const char *rel, const struct scan_
 	fm = fm_parse_yaml(text + parts.yaml_off, parts.yaml_len, path, parts.yaml_line, r->d);
 	if (!fm || validate_fm(r, path, fm, text + parts.yaml_off, parts.yaml_len, parts.yaml_line) < 0)
 		goto fail;
+	int slow = md_costly_line(text + parts.body_off, len - parts.body_off);
+	if (slow) {
+		diag_error(r->d, path, parts.body_line + slow - 1, 1,
+			   "this paragraph has so many links and emphasis marks (* and _) that the Markdown "
+			   "parser would take minutes over it: break it into shorter paragraphs with blank lines");
+		goto fail;
+	}
 	split_params(fm);
 	char *body = xstrndup(text + parts.body_off, len - parts.body_off);
 	uint64_t fp[2];

@@ -224,6 +224,101 @@ static char *clean_input(const char *body, size_t len, int *too_wide)
 	return s;
 }
 
+/* ---- bodies too costly to parse ----------------------------------------- */
+
+/* The scan below must never miss a paragraph cmark would parse slowly,
+ * so it ends a paragraph only where cmark surely does: at a blank line, a
+ * heading at the start of a line, and a fenced code block opened at the
+ * start of a line (its lines are code, not parsed for inlines, until the
+ * fence closes).  A table or a list without blank lines counts as one
+ * paragraph: it would take thousands of links to reach MD_COSTLY. */
+struct costly {
+	unsigned long long marks, closers;
+	int start;       /* the line the counted text began on */
+	char fence;      /* an open fence's character, or 0 */
+	size_t fence_len;
+};
+
+/* A run of at least 3 backticks or tildes at s: its character and length. */
+static int fence_run(const char *s, const char *e, char *ch, size_t *n)
+{
+	if (e - s < 3 || (*s != '`' && *s != '~'))
+		return 0;
+	const char *p = s;
+	while (p < e && *p == *s)
+		p++;
+	*ch = *s;
+	*n = (size_t)(p - s);
+	/* (a backtick fence's info string has no backtick: "```a`b" is text) */
+	return *n >= 3 && !(*ch == '`' && memchr(p, '`', (size_t)(e - p)));
+}
+
+static int top_heading(const char *s, const char *e)
+{
+	const char *p = s;
+	while (p < e && *p == '#' && p - s < 7)
+		p++;
+	return p > s && p - s <= 6 && (p == e || *p == ' ' || *p == '\t' || *p == '\r');
+}
+
+static void restart(struct costly *c, int line)
+{
+	c->marks = c->closers = 0;
+	c->start = line;
+}
+
+/* Takes line number line (s..e, without its newline); 1 when its
+ * paragraph has become too costly. */
+static int costly_line(struct costly *c, const char *s, const char *e, int line)
+{
+	const char *t = s;
+	char ch;
+	size_t n;
+	while (t < e && (*t == ' ' || *t == '\t' || *t == '>' || *t == '\r'))
+		t++;
+	if (c->fence) {
+		if (fence_run(t, e, &ch, &n) && ch == c->fence && n >= c->fence_len)
+			c->fence = 0;
+		restart(c, line + 1);
+	} else if (fence_run(s, e, &ch, &n) || t == e) {
+		if (t != e) {
+			c->fence = ch;
+			c->fence_len = n;
+		}
+		restart(c, line + 1);
+	} else {
+		int heading = top_heading(s, e);
+		if (heading)
+			restart(c, line);
+		for (const char *p = t; p < e; p++) {
+			c->marks += *p == '*' || *p == '_';
+			c->closers += *p == ']';
+		}
+		if (c->marks * c->closers > MD_COSTLY)
+			return 1;
+		if (heading)
+			restart(c, line + 1);
+	}
+	return 0;
+}
+
+int md_costly_line(const char *body, size_t len)
+{
+	/* no paragraph of fewer bytes can pass: marks * closers <= (len / 2)^2 */
+	if ((unsigned long long)len * len / 4 <= MD_COSTLY)
+		return 0;
+	struct costly c = { .start = 1 };
+	const char *p = body, *end = body + len;
+	for (int line = 1; p < end; line++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end;
+		if (costly_line(&c, p, e, line))
+			return c.start;
+		p = e + 1;
+	}
+	return 0;
+}
+
 int md_parse(struct md_doc *doc, const char *body, size_t len, int body_line,
 	     int unsafe_html)
 {
@@ -244,10 +339,16 @@ int md_parse(struct md_doc *doc, const char *body, size_t len, int body_line,
 		if (ext)
 			cmark_parser_attach_syntax_extension(doc->parser, ext);
 	}
+	int costly = md_costly_line(clean, len) > 0;
 	md_cmark_lock();
-	cmark_parser_feed(doc->parser, clean, len);
+	cmark_parser_feed(doc->parser, clean, costly ? 0 : len);
 	doc->root = cmark_parser_finish(doc->parser);
 	md_cmark_unlock();
+	if (costly && doc->root) {
+		cmark_node *code = cmark_node_new_with_mem(CMARK_NODE_CODE_BLOCK, &doc_mem);
+		cmark_node_set_literal(code, clean);
+		cmark_node_append_child(doc->root, code);
+	}
 	doc->src = clean;
 	doc->src_len = len;
 	if (doc->root)

@@ -11,3 +11,25 @@ secs=$(( $(date +%s) - start ))
 status_is "every pathological input builds (in ${secs}s; bound 120s)" "$rc" 0
 contains "a table too wide to parse is reported and shown as text" "$TMP/err" "content/table-many-columns.md: warning: a line has more than 256 '|' characters"
 check "the deep nesting inputs produced pages" test -f "$S/public/nested-block-quotes.html" -a -f "$S/public/deep-lists.html"
+
+# cmark-gfm 0.29.0.gfm.6 is quadratic in a paragraph's emphasis marks times
+# its links (80,000 of each took minutes): such a paragraph is an error at
+# its line, and a past version holding one is shown as text, at once.
+site slow
+printf 'title: S\n' > "$S/site.yml"
+git -C "$S" init -q -b main
+python3 -c "print('---\ntitle: Slow\n---\nIntro.\n\n' + '*e* [l](u) ' * 80000)" > "$S/content/slow.md"
+start=$(date +%s)
+timeout 60 "$QUIRE" check -s "$S" >/dev/null 2>"$TMP/err"; rc=$?
+secs=$(( $(date +%s) - start ))
+status_is "a paragraph too costly to parse is an error (in ${secs}s; bound 60s)" "$rc" 1
+contains "at the line where it begins" "$TMP/err" "content/slow.md:6:1: error: this paragraph has so many links and emphasis marks"
+git -C "$S" add -A && git -C "$S" -c user.name=A -c user.email=a@b commit -qm "slow version"
+printf -- '---\ntitle: Slow\n---\nFixed.\n' > "$S/content/slow.md"
+git -C "$S" add -A && git -C "$S" -c user.name=A -c user.email=a@b commit -qm "fixed"
+start=$(date +%s)
+timeout 60 "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/err"; rc=$?
+secs=$(( $(date +%s) - start ))
+status_is "a history holding such a version builds (in ${secs}s; bound 60s)" "$rc" 0
+old=$(git -C "$S" rev-parse --short=10 HEAD~1)
+contains "and the version is shown as its text" "$S/public/slow.rev-$old.html" "<pre><code>Intro."

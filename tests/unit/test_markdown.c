@@ -299,6 +299,80 @@ static void links_as_written_are_what_a_render_asks(void)
 	md_free(&doc);
 }
 
+/* prefix, then n "*e* [l](u) " in one paragraph (sep between each
+ * hundred), then suffix: a new string */
+static char *pairs(const char *prefix, size_t n, const char *sep, const char *suffix)
+{
+	struct buf b = BUF_INIT;
+	buf_puts(&b, prefix);
+	for (size_t i = 0; i < n; i++) {
+		buf_puts(&b, "*e* [l](u) ");
+		if (sep && i % 100 == 99)
+			buf_puts(&b, sep);
+	}
+	buf_puts(&b, suffix);
+	char *s = xstrdup(buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
+static int costly(const char *s)
+{
+	return md_costly_line(s, strlen(s));
+}
+
+static void a_paragraph_cmark_would_parse_for_minutes_is_found_at_its_line(void)
+{
+	char *s = pairs("Intro.\n\n", 20000, NULL, "\n");
+	CHECK(costly(s) == 3);
+	struct md_doc doc;
+	CHECK(md_parse(&doc, s, strlen(s), 1, 0) == 0);
+	CHECK(cmark_node_get_type(cmark_node_first_child(doc.root)) == CMARK_NODE_CODE_BLOCK);
+	md_free(&doc);
+	free(s);
+	s = pairs("", 20000, "\n", ""); /* line breaks do not end a paragraph */
+	CHECK(costly(s) == 1);
+	free(s);
+	s = pairs("> quoted\n", 20000, "\n> ", ""); /* nor do quote markers */
+	CHECK(costly(s) == 1);
+	free(s);
+	s = pairs("| a | b |\n|---|---|\n", 20000, "|\n| ", ""); /* nor, to be safe, rows */
+	CHECK(costly(s) != 0);
+	free(s);
+}
+
+static void paragraphs_of_ordinary_size_pass_however_many(void)
+{
+	char *s = pairs("", 20000, "\n\n", "");
+	CHECK(costly(s) == 0);
+	free(s);
+	s = pairs("", 20000, "\n# Heading\n", ""); /* a heading ends one */
+	CHECK(costly(s) == 0);
+	free(s);
+	s = pairs("```\n", 20000, NULL, "\n```\n"); /* code is not parsed for links */
+	CHECK(costly(s) == 0);
+	free(s);
+	CHECK(costly("Short *text* with [a link](x.md).") == 0);
+}
+
+static void what_only_looks_like_a_break_does_not_hide_one(void)
+{
+	/* not a fence: a backtick in the info string, or indented */
+	char *s = pairs("```a`b\n", 20000, NULL, "");
+	CHECK(costly(s) == 1);
+	free(s);
+	s = pairs("    ```\n", 20000, NULL, "");
+	CHECK(costly(s) == 1);
+	free(s);
+	/* a fence in a quote ends with the quote: what follows is parsed */
+	s = pairs("> ```\n", 20000, NULL, "");
+	CHECK(costly(s) != 0);
+	free(s);
+	s = pairs("", 20000, "\n#not-a-heading\n", "");
+	CHECK(costly(s) == 1);
+	free(s);
+}
+
 int main(void)
 {
 	RUN(parses_on_several_threads_keep_every_extension);
@@ -309,5 +383,8 @@ int main(void)
 	RUN(early_rendering_matches_rendering_after_resolving);
 	RUN(early_rendering_declines_what_it_cannot_tell_apart);
 	RUN(links_as_written_are_what_a_render_asks);
+	RUN(a_paragraph_cmark_would_parse_for_minutes_is_found_at_its_line);
+	RUN(paragraphs_of_ordinary_size_pass_however_many);
+	RUN(what_only_looks_like_a_break_does_not_hide_one);
 	UNIT_END();
 }
