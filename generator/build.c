@@ -117,6 +117,28 @@ static int theme_links(struct run *r)
 	return n ? -1 : 0;
 }
 
+/* Whether some template of the theme outputs extra_head, through which
+ * quire serve adds its reload script: without it, pages never reload. */
+static int theme_has_extra_head(const char *tdir)
+{
+	char **files = NULL;
+	size_t n = 0;
+	int found = 0;
+	fs_list_files(tdir, &files, &n);
+	for (size_t i = 0; i < n; i++) {
+		char *path = xasprintf("%s/%s", tdir, files[i]);
+		char *data = NULL;
+		size_t len = 0;
+		if (!found && fs_read_file(path, &data, &len) == 0 && memmem(data, len, "extra_head", 10))
+			found = 1;
+		free(data);
+		free(path);
+		free(files[i]);
+	}
+	free(files);
+	return found;
+}
+
 static int load_theme(struct run *r)
 {
 	r->theme_rel = xasprintf("themes/%s", r->site.cfg.theme);
@@ -143,6 +165,9 @@ static int load_theme(struct run *r)
 		tmpl_set_check_partials(r->tmpl, r->d);
 		tmpl_set_seal(r->tmpl);
 	}
+	if (fs_is_dir(tdir) && !theme_has_extra_head(tdir))
+		diag_warning(r->d, trel, 0, 0, "no template outputs {{{extra_head}}} in <head>: "
+			     "quire serve cannot reload the pages in the browser");
 	free(tdir);
 	free(trel);
 	return rc;

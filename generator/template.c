@@ -192,8 +192,10 @@ static int parse_name(struct parser *p, size_t tag, const char *s, size_t n,
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (is_blank(s[i])) {
-			perr(p, tag, "tag name '%.*s' contains white space",
-			     (int)n, s);
+			/* quoted up to its first line break: a message is one line */
+			const char *nl = memchr(s, '\n', n);
+			int shown = (int)(nl ? (size_t)(nl - s) : n);
+			perr(p, tag, "tag name '%.*s%s' contains white space", shown, s, nl ? "…" : "");
 			return -1;
 		}
 	}
@@ -438,6 +440,18 @@ static void compile(struct parser *p)
 			a++;
 		while (b > a && is_blank(src[b - 1]))
 			b--;
+		/* "{{title}</h1> ... {{#summary}}": the first tag lacks its
+		 * end, and what follows is parsed on from the next tag, so one
+		 * slip gives one error */
+		const char *inner = type == '!' ? NULL : memmem(src + a, b - a, p->otag, p->olen);
+		if (inner) {
+			emit_text(p, pos, tag);
+			perr(p, tag, "unclosed tag: this '%.*s' has no '%s%.*s' before the next '%.*s'",
+			     (int)p->olen, p->otag, type == '{' ? "}" : "", (int)p->clen, p->ctag,
+			     (int)p->olen, p->otag);
+			pos = (size_t)(inner - src);
+			continue;
+		}
 
 		/* Standalone: the tag alone on its line, apart from spaces and
 		 * tabs; the whole line, newline included, then disappears. */

@@ -39,6 +39,14 @@ printf '{{#open}}\n' >> "$S/themes/default/templates/page.mustache"
 run "$S" build
 status_is "a broken template fails the build" "$RC" 1
 contains "a template error names the template file and line" "$ERR" "themes/default/templates/page.mustache:"
+site tpl2
+page "$S" a.md "A"
+sed -i 's|<h1>{{title}}</h1>|<h1>{{title}</h1>|' "$S/themes/default/templates/article.mustache"
+sed -i 's|{{{extra_head}}}||' "$S/themes/default/templates/head.mustache"
+run "$S" build
+contains "a tag without its end is one error, on one line, at the tag" "$ERR" "themes/default/templates/article.mustache:3:7: error: unclosed tag: this '{{' has no '}}' before the next '{{'"
+lacks "with no error after it for the tags that follow" "$ERR" "has no open section"
+contains "a theme that never outputs extra_head is warned about" "$ERR" "themes/default/templates: warning: no template outputs {{{extra_head}}}"
 
 site types
 printf -- '---\ntitle: T\ndraft: maybe\nweight: heavy\ntags: hello\n---\n' > "$S/content/t.md"

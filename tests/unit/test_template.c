@@ -620,6 +620,12 @@ static void unclosed_tag_is_reported_at_its_opening_delimiter(void)
 		    "without '}}}'\n");
 	EXPECT_DIAG("{{=<% %>=}}\n  <%x", "t.mustache:2:3: error: unclosed "
 		    "tag: '<%' without '%>'\n");
+	/* a tag that lacks its end before the next one: one error, on one
+	 * line, and the next tag is read as written (it used to be
+	 * "tag name 'title}</h1>\n{{#summary' contains white space", then
+	 * "closing tag 'summary' has no open section") */
+	EXPECT_DIAG("<h1>{{title}</h1>\n{{#summary}}<p>{{summary}}</p>{{/summary}}\n",
+		    "t.mustache:1:5: error: unclosed tag: this '{{' has no '}}' before the next '{{'\n");
 }
 
 static void empty_tag_name_is_reported(void)
