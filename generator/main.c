@@ -338,10 +338,16 @@ static int run(int argc, char **argv)
 		return 0;
 	if (rc)
 		return rc;
+	if ((!strcmp(cmd, "build") || !strcmp(cmd, "check")) && a.path) {
+		/* "quire check content/a.md": an editor's guess at checking one file */
+		fprintf(stderr, "quire %s: unexpected argument '%s': %s takes no file name; it %s the whole "
+			"site (-s SITE, default .)\n", cmd, a.path, cmd, strcmp(cmd, "check") ? "builds" : "checks");
+		return 2;
+	}
 	if (!strcmp(cmd, "build"))
-		return a.path ? usage(stderr, 2) : cmd_build(&a, 0);
+		return cmd_build(&a, 0);
 	if (!strcmp(cmd, "check"))
-		return a.path ? usage(stderr, 2) : cmd_build(&a, 1);
+		return cmd_build(&a, 1);
 	if (!strcmp(cmd, "new"))
 		return cmd_new(&a);
 	if (!strcmp(cmd, "serve"))

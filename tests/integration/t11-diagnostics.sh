@@ -30,6 +30,8 @@ check "check still writes nothing" test ! -e "$S/public"
 
 "$QUIRE" build --bogus >/dev/null 2>&1; status_is "an unknown option is a usage error (2)" "$?" 2
 "$QUIRE" frobnicate >/dev/null 2>&1; status_is "an unknown command is a usage error (2)" "$?" 2
+"$QUIRE" check content/a.md >/dev/null 2>"$TMP/err"; status_is "quire check FILE is a usage error (2)" "$?" 2
+contains "that says check takes the whole site" "$TMP/err" "quire check: unexpected argument 'content/a.md': check takes no file name; it checks the whole site"
 "$QUIRE" build -s "$TMP/nowhere" >/dev/null 2>&1; status_is "a missing site folder is an environment fault (2)" "$?" 2
 "$QUIRE" --version | grep -q '^quire ' && ok "--version prints the version" || not_ok "--version prints the version"
 
