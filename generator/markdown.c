@@ -228,16 +228,102 @@ static char *clean_input(const char *body, size_t len, int *too_wide)
 
 /* The scan below must never miss a paragraph cmark would parse slowly,
  * so it ends a paragraph only where cmark surely does: at a blank line, a
- * heading at the start of a line, and a fenced code block opened at the
- * start of a line (its lines are code, not parsed for inlines, until the
- * fence closes).  A table or a list without blank lines counts as one
- * paragraph: it would take thousands of links to reach MD_COSTLY. */
+ * heading at the start of a line, a fenced code block opened at the start
+ * of a line (its lines are code, not parsed for inlines, until the fence
+ * closes), and each row of a table it is sure cmark sees (each cell is
+ * parsed on its own).  A list without blank lines counts as one paragraph:
+ * it would take thousands of links to reach MD_COSTLY. */
 struct costly {
 	unsigned long long marks, closers;
 	int start;       /* the line the counted text began on */
 	char fence;      /* an open fence's character, or 0 */
 	size_t fence_len;
+	int tables;      /* the body's tables are parsed (not too wide) */
+	int in_table;
+	size_t head_cells; /* the line before, if it may head a table: its cells */
 };
+
+/* A line at the top level that no block but a paragraph or a table row
+ * can begin with (no quote marker, indented at most 3, not a heading, a
+ * list item, a fence, HTML or a rule), holding a pipe: its text without
+ * the indentation, or NULL.  Anything else may end a table. */
+static const char *row_text(const char *s, const char *e)
+{
+	const char *p = s;
+	while (p < e && *p == ' ' && p - s < 4)
+		p++;
+	if (p - s > 3 || p == e || strchr("\t>#-*+`~<=_", *p) || (*p >= '0' && *p <= '9'))
+		return NULL;
+	return memchr(p, '|', (size_t)(e - p)) ? p : NULL;
+}
+
+static const char *trim_end(const char *s, const char *e)
+{
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		e--;
+	return e;
+}
+
+/* A row's cells as GFM counts them: split at pipes (a backslash escapes
+ * the character after it), less an opening and a closing pipe. */
+static size_t row_cells(const char *s, const char *e)
+{
+	e = trim_end(s, e);
+	size_t pipes = 0;
+	int lead = 0, trail = 0;
+	for (const char *p = s; p < e; p++) {
+		if (*p == '\\') {
+			p++;
+			continue;
+		}
+		if (*p == '|') {
+			pipes++;
+			lead |= p == s;
+			trail |= p == e - 1;
+		}
+	}
+	return pipes + 1 > (size_t)(lead + trail) ? pipes + 1 - (size_t)(lead + trail) : 0;
+}
+
+/* A delimiter row's cells (each :?-+:? between pipes; at least one pipe),
+ * or 0. */
+static size_t delimiter_cells(const char *s, const char *e)
+{
+	e = trim_end(s, e);
+	if (!memchr(s, '|', (size_t)(e - s)))
+		return 0;
+	const char *p = s < e && *s == '|' ? s + 1 : s;
+	size_t n = 0;
+	while (p < e) {
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		p += p < e && *p == ':';
+		const char *d = p;
+		while (p < e && *p == '-')
+			p++;
+		if (p == d)
+			return 0;
+		p += p < e && *p == ':';
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		n++;
+		if (p < e && *p++ != '|')
+			return 0;
+	}
+	return n;
+}
+
+static int tables_parsed(const char *body, size_t len)
+{
+	size_t pipes = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (body[i] == '\n')
+			pipes = 0;
+		else if (body[i] == '|' && ++pipes > MD_MAX_TABLE_COLUMNS)
+			return 0;
+	}
+	return 1;
+}
 
 /* A run of at least 3 backticks or tildes at s: its character and length. */
 static int fence_run(const char *s, const char *e, char *ch, size_t *n)
@@ -279,17 +365,26 @@ static int costly_line(struct costly *c, const char *s, const char *e, int line)
 	if (c->fence) {
 		if (fence_run(t, e, &ch, &n) && ch == c->fence && n >= c->fence_len)
 			c->fence = 0;
+		c->head_cells = 0;
 		restart(c, line + 1);
 	} else if (fence_run(s, e, &ch, &n) || t == e) {
 		if (t != e) {
 			c->fence = ch;
 			c->fence_len = n;
 		}
+		c->in_table = 0;
+		c->head_cells = 0;
 		restart(c, line + 1);
 	} else {
 		int heading = top_heading(s, e);
-		if (heading)
+		const char *row = c->tables ? row_text(s, e) : NULL;
+		if (c->in_table && !row)
+			c->in_table = 0;
+		else if (!c->in_table && row && c->head_cells && delimiter_cells(row, e) == c->head_cells)
+			c->in_table = 1;
+		if (heading || c->in_table)
 			restart(c, line);
+		c->head_cells = row && !c->in_table ? row_cells(row, e) : 0;
 		for (const char *p = t; p < e; p++) {
 			c->marks += *p == '*' || *p == '_';
 			c->closers += *p == ']';
@@ -307,7 +402,7 @@ int md_costly_line(const char *body, size_t len)
 	/* no paragraph of fewer bytes can pass: marks * closers <= (len / 2)^2 */
 	if ((unsigned long long)len * len / 4 <= MD_COSTLY)
 		return 0;
-	struct costly c = { .start = 1 };
+	struct costly c = { .start = 1, .tables = tables_parsed(body, len) };
 	const char *p = body, *end = body + len;
 	for (int line = 1; p < end; line++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
