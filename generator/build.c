@@ -515,8 +515,8 @@ static int claim(struct run *r, json_t *claims, const char *out, const char *who
 	size_t kl = strlen(k), wl = strlen(who);
 	const char *mine = site_reserved(out);
 	if (mine) {
-		/* a source file is named at its start: the whole file is at fault */
-		int in_file = strchr(who, '/') != NULL && !strncmp(who, "content/", 8);
+		/* an article is named at its start: the whole file is at fault */
+		int in_file = !strncmp(who, "content/", 8) && wl > 3 && !strcmp(who + wl - 3, ".md");
 		diag_error(r->d, who, in_file, in_file, "cannot be written to '%s': that is %s; rename it", out, mine);
 		rc = -1;
 	} else if (prev) {
@@ -718,8 +718,12 @@ static int load_pages(struct run *r, const struct scan_result *sc, json_t *claim
 	free(l.fresh);
 	free(l.draft);
 	add_sections(r);
-	for (size_t i = 0; i < sc->nassets; i++)
-		claim(r, claims, sc->assets[i], sc->assets[i]);
+	for (size_t i = 0; i < sc->nassets; i++) {
+		/* named as every other file is, by its path in the site */
+		char *who = xstrcat("content/", sc->assets[i]);
+		claim(r, claims, sc->assets[i], who);
+		free(who);
+	}
 	r->site.assets = xcalloc(sc->nassets ? sc->nassets : 1, sizeof(char *));
 	for (size_t i = 0; i < sc->nassets; i++)
 		r->site.assets[i] = xstrdup(sc->assets[i]);

@@ -163,3 +163,13 @@ run "$TMP/nosite" build
 status_is "building a folder that is no site is an environment error" "$RC" 2
 contains "saying it is not a quire site" "$ERR" "is not a quire site: it has neither site.yml nor content/"
 check "and leaves nothing in it (no lock file)" test -z "$(ls -A "$TMP/nosite")"
+
+# A file in content/ is named by its path in the site, as every other is.
+site clash
+page "$S" a.md "A"
+printf 'x' > "$S/content/a.html"
+run "$S" check
+contains "an HTML file beside its article is named with content/" "$ERR" "content/a.html: error: writes the same output file 'a.html' as content/a.md"
+printf 'x' > "$S/content/search.html"
+run "$S" check
+contains "so is one at a name quire keeps for itself" "$ERR" "content/search.html: error: cannot be written to 'search.html'"
