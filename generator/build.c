@@ -79,6 +79,7 @@ struct run {
 	size_t a_hit_n;
 	atomic_int b_rendered;   /* bodies phase B rendered (QUIRE_TIMINGS) */
 	atomic_int b_cached;     /* ...and took from the cache */
+	int drafts_left;         /* drafts left out of this build */
 };
 
 static int stopped(const struct run *r)
@@ -701,6 +702,7 @@ static int load_pages(struct run *r, const struct scan_result *sc, json_t *claim
 	for (size_t i = 0; i < sc->nmd; i++) {
 		buf_free(&l.fresh[i]);
 		if (l.draft[i]) {
+			r->drafts_left++;
 			note_draft(r, sc->md[i], l.draft[i]);
 			free(l.draft[i]);
 		}
@@ -2205,6 +2207,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	free(bid);
 	for (size_t i = 0; i < r.site.npages; i++)
 		st->articles += r.site.pages[i]->kind == PAGE_ARTICLE;
+	st->drafts = r.drafts_left;
 done:
 	if (out_task || oj.begin) {
 		par_join(out_task ? out_task : oj.begin);

@@ -43,6 +43,7 @@ struct build_opts {
 struct build_stats {
 	int pages;      /* files written from templates */
 	int articles;
+	int drafts;     /* drafts left out (built without --drafts) */
 	double ms;
 };
 

@@ -265,6 +265,16 @@ static void git_setup_end(struct git_setup *g)
 	git_libgit2_shutdown();
 }
 
+/* quire check's last line.  A draft left out is named, so a site of
+ * drafts does not read as one with nothing in it. */
+static void check_summary(const struct build_stats *st, int warnings)
+{
+	fprintf(stderr, "checked %d article%s", st->articles, diag_s(st->articles));
+	if (st->drafts)
+		fprintf(stderr, " (%d draft%s not checked: use --drafts)", st->drafts, diag_s(st->drafts));
+	fprintf(stderr, ": 0 errors, %d warning%s\n", warnings, diag_s(warnings));
+}
+
 static int cmd_build(const struct args *a, int check_only)
 {
 	struct git_setup git = { 0 };
@@ -282,8 +292,7 @@ static int cmd_build(const struct args *a, int check_only)
 		fprintf(stderr, "built %d page%s (%d article%s) in %.0f ms\n", st.pages, diag_s(st.pages),
 			st.articles, diag_s(st.articles), st.ms);
 	else if (status == 0)
-		fprintf(stderr, "checked %d article%s: 0 errors, %d warning%s\n", st.articles, diag_s(st.articles),
-			diag_warnings(d), diag_s(diag_warnings(d)));
+		check_summary(&st, diag_warnings(d));
 	else
 		fprintf(stderr, "%d error%s, %d warning%s\n", diag_errors(d), diag_s(diag_errors(d)),
 			diag_warnings(d), diag_s(diag_warnings(d)));

@@ -173,3 +173,20 @@ contains "an HTML file beside its article is named with content/" "$ERR" "conten
 printf 'x' > "$S/content/search.html"
 run "$S" check
 contains "so is one at a name quire keeps for itself" "$ERR" "content/search.html: error: cannot be written to 'search.html'"
+
+# quire check says how many drafts it left out, so "checked 0 articles" on
+# a site of drafts does not read as a site with nothing in it.
+site drafted
+printf -- '---\ntitle: D\ndraft: true\n---\nx\n' > "$S/content/d.md"
+run "$S" check
+status_is "a site of one draft checks" "$RC" 0
+contains "check names the draft it did not check" "$ERR" "checked 0 articles (1 draft not checked: use --drafts): 0 errors, 0 warnings"
+printf -- '---\ntitle: E\ndraft: true\n---\nx\n' > "$S/content/e.md"
+page "$S" a.md "A"
+run "$S" check
+contains "and counts them" "$ERR" "checked 1 article (2 drafts not checked: use --drafts): 0 errors, 0 warnings"
+run "$S" check --drafts
+contains "with --drafts every one is checked" "$ERR" "checked 3 articles: 0 errors, 0 warnings"
+run "$S" build
+contains "build's summary keeps its fixed form" "$ERR" "built "
+lacks "without the drafts' count" "$ERR" "not checked"
