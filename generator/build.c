@@ -377,9 +377,11 @@ static struct page *source_page(const char *rel, json_t *fm)
 }
 
 /* Reads and parses content/rel.  When the file is settled (see
- * sources.h), appends what the next build may take instead to rec. */
+ * sources.h), appends what the next build may take instead to rec.  NULL
+ * for a draft left out (its title in *draft) or a file with errors (its
+ * title, or "", in *broken). */
 static struct page *load_page(struct run *r, const char *rel, const struct scan_stat *st, struct buf *rec,
-			      char **draft)
+			      char **draft, char **broken)
 {
 	char *path = xasprintf("content/%s", rel);
 	char *full = xasprintf("%s/%s", r->site.dir, path);
@@ -432,6 +434,10 @@ static struct page *load_page(struct run *r, const char *rel, const struct scan_
 	p->body_off = parts.body_off;
 	memcpy(p->body_fp, fp, sizeof fp);
 fail:
+	if (!p && !*draft) {
+		const char *title = json_string_value(json_object_get(fm, "title"));
+		*broken = xstrdup(title ? title : "");
+	}
 	json_decref(fm);
 	free(text);
 	free(full);
@@ -594,6 +600,7 @@ struct loading {
 	const struct source_rec **kept; /* per source: its record, still good */
 	struct buf *fresh;   /* per source: its new record, if any */
 	char **draft;        /* per source: a draft's title, when it is left out */
+	char **broken;       /* per source: its title ("" unknown), when it has errors */
 };
 
 static void load_one(void *ctx, size_t i)
@@ -608,7 +615,7 @@ static void load_one(void *ctx, size_t i)
 	if (sr && recorded_page(r, rel, sr, &l->pages[i], &l->draft[i]))
 		l->kept[i] = sr;
 	else
-		l->pages[i] = load_page(r, rel, st, &l->fresh[i], &l->draft[i]);
+		l->pages[i] = load_page(r, rel, st, &l->fresh[i], &l->draft[i], &l->broken[i]);
 }
 
 static struct cache_key sources_key(const struct run *r)
@@ -651,9 +658,10 @@ static void store_sources(struct run *r)
 	buf_free(&r->new_sources);
 }
 
-/* A draft left out is remembered by its key, file name and title, so a
- * link to it says why it finds nothing. */
-static void note_draft(struct run *r, const char *rel, const char *title)
+/* An article left out (a draft, or a file with errors) is remembered in
+ * map by its key, file name and title (if it has one), so a link to it
+ * says why it finds nothing. */
+static void note_left_out(json_t *map, const char *rel, const char *title)
 {
 	char *src = xasprintf("content/%s", rel);
 	size_t n = strlen(rel);
@@ -661,12 +669,13 @@ static void note_draft(struct run *r, const char *rel, const char *title)
 	const char *slash = strrchr(key, '/');
 	/* names and titles are looked up in lower case, keys as they are */
 	char *name = xstrdup_lower(slash ? slash + 1 : key), *low = xstrdup_lower(title ? title : "");
-	char *k[3] = { xasprintf("key:%s", key), xasprintf("name:%s", name), xasprintf("title:%s", low) };
+	char *k[3] = { xasprintf("key:%s", key), xasprintf("name:%s", name),
+		       *low ? xasprintf("title:%s", low) : NULL };
 	free(name);
 	free(low);
-	for (int j = 0; j < 3; j++) {
+	for (int j = 0; j < 3 && k[j]; j++) {
 		if (utf8_is_valid(k[j], strlen(k[j])))
-			json_object_set_new(r->site.drafts, k[j], json_string(src));
+			json_object_set_new(map, k[j], json_string(src));
 		free(k[j]);
 	}
 	free(key);
@@ -681,7 +690,7 @@ static int load_pages(struct run *r, const struct scan_result *sc, json_t *claim
 {
 	size_t n = sc->nmd ? sc->nmd : 1;
 	struct loading l = { r, sc, xcalloc(n, sizeof *l.pages), xcalloc(n, sizeof *l.kept),
-			     xcalloc(n, sizeof *l.fresh), xcalloc(n, sizeof *l.draft) };
+			     xcalloc(n, sizeof *l.fresh), xcalloc(n, sizeof *l.draft), xcalloc(n, sizeof *l.broken) };
 	if (r->cache) {
 		struct cache_key k = sources_key(r);
 		char *img;
@@ -703,13 +712,18 @@ static int load_pages(struct run *r, const struct scan_result *sc, json_t *claim
 		buf_free(&l.fresh[i]);
 		if (l.draft[i]) {
 			r->drafts_left++;
-			note_draft(r, sc->md[i], l.draft[i]);
+			note_left_out(r->site.drafts, sc->md[i], l.draft[i]);
 			free(l.draft[i]);
+		}
+		if (l.broken[i]) {
+			note_left_out(r->site.broken, sc->md[i], l.broken[i]);
+			free(l.broken[i]);
 		}
 		struct page *p = l.pages[i];
 		if (!p)
 			continue;
 		if (stopped(r) || claim(r, claims, p->out, p->src) < 0) {
+			note_left_out(r->site.broken, sc->md[i], page_title(p));
 			page_free(p);
 			continue;
 		}
@@ -719,6 +733,7 @@ static int load_pages(struct run *r, const struct scan_result *sc, json_t *claim
 	free(l.kept);
 	free(l.fresh);
 	free(l.draft);
+	free(l.broken);
 	add_sections(r);
 	for (size_t i = 0; i < sc->nassets; i++) {
 		/* named as every other file is, by its path in the site */

@@ -413,19 +413,28 @@ void links_table_close(struct links_table *t)
 	memset(t, 0, sizeof *t);
 }
 
-/* ": content/F.md is a draft ..." when what a link asks for (as kind1 or
- * kind2, e.g. "name:" and "title:") is a draft left out; else NULL. */
-static char *draft_hint(const struct site *s, const char *kind1, const char *what, const char *kind2)
+/* The file of an article left out of this build (map: site.drafts or
+ * site.broken) that a link asks for as kind1 or kind2 (e.g. "name:" and
+ * "title:"), or NULL.  Borrowed. */
+static const char *left_out(const json_t *map, const char *kind1, const char *what, const char *kind2)
 {
 	const char *kinds[2] = { kind1, kind2 };
 	for (int k = 0; k < 2 && kinds[k]; k++) {
 		char *key = xasprintf("%s%s", kinds[k], what);
-		const char *src = json_string_value(json_object_get(s->drafts, key));
+		const char *src = json_string_value(json_object_get(map, key));
 		free(key);
 		if (src)
-			return xasprintf(" (%s is a draft: quire build --drafts includes it)", src);
+			return src;
 	}
 	return NULL;
+}
+
+/* ": content/F.md is a draft ..." when what a link asks for (as kind1 or
+ * kind2) is a draft left out; else NULL. */
+static char *draft_hint(const struct site *s, const char *kind1, const char *what, const char *kind2)
+{
+	const char *src = left_out(s->drafts, kind1, what, kind2);
+	return src ? xasprintf(" (%s is a draft: quire build --drafts includes it)", src) : NULL;
 }
 
 static void problem(struct links_ctx *c, int line, int col, const char *fmt, const char *a, const char *b)
@@ -439,6 +448,18 @@ static void problem(struct links_ctx *c, int line, int col, const char *fmt, con
 	else
 		diag_error(c->d, path, line, col, "%s", msg);
 	free(msg);
+}
+
+/* A link (what: "wiki link [[x]]", "link to 'x.md'") to an article left
+ * out for errors of its own, in src: those are reported under its name,
+ * and the link is not at fault, so this is only a warning, lest an
+ * editor delete a good link. */
+static void target_has_errors(struct links_ctx *c, int line, int col, const char *what, const char *src)
+{
+	if (!c->d || c->past)
+		return;
+	diag_warning(c->d, c->page->src ? c->page->src : c->page->key, line, col,
+		     "%s: %s has errors of its own (reported under its name); the link itself is fine", what, src);
 }
 
 static void add_target(struct links_ctx *c, int t)
@@ -612,7 +633,14 @@ static void resolve_wiki(struct links_ctx *c, const char *url, int line, int col
 	const struct name_slot *hits = index_get(&c->ix->by_name, key);
 	if (!hits)
 		hits = index_get(&c->ix->by_title, key);
-	if (!hits) {
+	const char *broken = hits ? NULL : left_out(c->site->broken, "name:", key, "title:");
+	if (broken) {
+		char *what = xasprintf("wiki link [[%s]]", b);
+		target_has_errors(c, line, col, what, broken);
+		free(what);
+		if (c->past)
+			res->unlink = 1;
+	} else if (!hits) {
 		char *hint = draft_hint(c->site, "name:", key, "title:");
 		problem(c, line, col, "wiki link [[%s]] matches no article (by file name or title)%s", b, hint);
 		free(hint);
@@ -709,9 +737,16 @@ void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 	} else {
 		size_t tl2 = strlen(target);
 		char *key = xstrndup(target, tl2 > 3 && !strcmp(target + tl2 - 3, ".md") ? tl2 - 3 : tl2);
-		char *hint = draft_hint(c->site, "key:", key, NULL);
-		problem(c, line, col, "link target '%s' does not exist%s", url, hint);
-		free(hint);
+		const char *broken = left_out(c->site->broken, "key:", key, NULL);
+		if (broken) {
+			char *what = xasprintf("link to '%s'", url);
+			target_has_errors(c, line, col, what, broken);
+			free(what);
+		} else {
+			char *hint = draft_hint(c->site, "key:", key, NULL);
+			problem(c, line, col, "link target '%s' does not exist%s", url, hint);
+			free(hint);
+		}
 		free(key);
 		if (c->past)
 			res->unlink = 1;

@@ -16,6 +16,7 @@ void site_init(struct site *s, const char *dir)
 	s->dir = xstrdup(dir);
 	s->by_key = json_object();
 	s->drafts = json_object();
+	s->broken = json_object();
 }
 
 void page_free(struct page *p)
@@ -51,6 +52,7 @@ void site_free(struct site *s)
 	free(s->pages);
 	json_decref(s->by_key);
 	json_decref(s->drafts);
+	json_decref(s->broken);
 	for (size_t i = 0; i < s->nassets; i++)
 		free(s->assets[i]);
 	free(s->assets);

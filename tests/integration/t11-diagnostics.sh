@@ -190,3 +190,24 @@ contains "with --drafts every one is checked" "$ERR" "checked 3 articles: 0 erro
 run "$S" build
 contains "build's summary keeps its fixed form" "$ERR" "built "
 lacks "without the drafts' count" "$ERR" "not checked"
+
+# A link to an article that has errors of its own is not the link's fault:
+# it says so, and does not send the editor to delete a good link.
+site followon
+printf -- '---\ntitle: "Bad\n---\n' > "$S/content/bad.md"
+printf -- '---\ntitle: Refused\ntemplate: nosuch\n---\nx\n' > "$S/content/refused.md"
+printf -- '---\ntitle: G\n---\n[[bad]] [b](bad.md) [[Refused]] [r](refused.md#x)\n' > "$S/content/good.md"
+run "$S" check
+status_is "the site still fails" "$RC" 1
+lacks "no link to it is said not to exist" "$ERR" "does not exist"
+lacks "no wiki link is said to match nothing" "$ERR" "matches no article"
+contains "a wiki link to it names the file at fault" "$ERR" "content/good.md:4:1: warning: wiki link [[bad]]: content/bad.md has errors of its own (reported under its name); the link itself is fine"
+contains "so does a Markdown link" "$ERR" "content/good.md:4:9: warning: link to 'bad.md': content/bad.md has errors of its own (reported under its name); the link itself is fine"
+contains "a wiki link by title to a refused article too" "$ERR" "content/good.md:4:21: warning: wiki link [[Refused]]: content/refused.md has errors of its own"
+contains "and a link with an anchor" "$ERR" "content/good.md:4:33: warning: link to 'refused.md#x': content/refused.md has errors of its own"
+contains "only the files at fault count as errors" "$ERR" "2 errors, 4 warnings"
+page "$S" search.md "Search"
+page "$S" good.md "G" "[s](search.md)"
+rm "$S/content/bad.md" "$S/content/refused.md"
+run "$S" check
+contains "an article refused for its name counts as one with errors of its own" "$ERR" "content/good.md:4:1: warning: link to 'search.md': content/search.md has errors of its own"
