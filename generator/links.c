@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "cache.h"
 #include "diag.h"
+#include "slug.h"
 
 /* Lower-case names to the pages that have them, in page order: a table
  * of its own, as every page adds to two of them on every build (a JSON
@@ -505,6 +506,30 @@ static int hexval(int c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
+/* ": did you mean 'annual-leave'? ..." when the anchor as a heading id
+ * would be (written with capitals or spaces: "Annual Leave", or
+ * "Annual%20Leave" in a Markdown link) is one of p's ids; else "".  A new
+ * string. */
+static char *anchor_hint(const struct page *p, const char *anchor)
+{
+	struct buf text = BUF_INIT;
+	for (const char *a = anchor; *a; a++) {
+		if (a[0] == '%' && hexval(a[1]) >= 0 && hexval(a[2]) >= 0) {
+			buf_putc(&text, (char)(hexval(a[1]) * 16 + hexval(a[2])));
+			a += 2;
+		} else {
+			buf_putc(&text, *a);
+		}
+	}
+	char *id = slug_make(buf_cstr(&text));
+	buf_free(&text);
+	char *hint = *id && strcmp(id, anchor) && has_heading(p, id)
+			     ? xasprintf(": did you mean '%s'? (ids are lower case, with '-' between words)", id)
+			     : xstrdup("");
+	free(id);
+	return hint;
+}
+
 /* Decodes %XX and normalises "." and ".." against the folder dir (inside
  * content/).  Returns a new string, or NULL when the path climbs out of
  * content/ or decodes to something no file can be called. */
@@ -593,8 +618,12 @@ static void link_to_page(struct links_ctx *c, int t, const char *anchor, int lin
 {
 	const struct page *tp = c->site->pages[t];
 	if (anchor && *anchor && !has_heading(tp, anchor)) {
-		problem(c, line, col, "'%s' has no heading with the id '%s'",
-			tp->src ? tp->src : tp->key, anchor);
+		char *hint = anchor_hint(tp, anchor);
+		char *msg = xasprintf("'%s' has no heading with the id '%s'%s", tp->src ? tp->src : tp->key,
+				      anchor, hint);
+		problem(c, line, col, "%s%s", msg, NULL);
+		free(msg);
+		free(hint);
 	}
 	char *rel = site_rel_url(c->out_path, tp->out);
 	if (anchor && *anchor) {
@@ -663,6 +692,90 @@ static void resolve_wiki(struct links_ctx *c, const char *url, int line, int col
 	free(name);
 }
 
+/* The page whose key is key but for case, or -1.  Looked up by file
+ * name (a section's: its folder's), as wiki links are: a broken link
+ * costs no walk over every page. */
+static int find_key_nocase(const struct links_ctx *c, const char *key)
+{
+	const char *slash = strrchr(key, '/'), *base = slash ? slash + 1 : key;
+	char *name = NULL;
+	if (!strcasecmp(base, "index")) {
+		if (!slash)
+			return site_find(c->site, "index");
+		const char *up = slash;
+		while (up > key && up[-1] != '/')
+			up--;
+		name = xstrndup(up, (size_t)(slash - up));
+	}
+	char *low = xstrdup_lower(name ? name : base);
+	const struct name_slot *hits = index_get(&c->ix->by_name, low);
+	int found = -1;
+	for (size_t i = 0; hits && i < hits->n && found < 0; i++)
+		if (!strcasecmp(c->site->pages[hits->pages[i]]->key, key))
+			found = hits->pages[i];
+	free(low);
+	free(name);
+	return found;
+}
+
+/* The attachment whose name is target but for case, or NULL.  Borrowed. */
+static const char *find_asset_nocase(const struct site *s, const char *target)
+{
+	for (size_t i = 0; i < s->nassets; i++)
+		if (!strcasecmp(s->assets[i], target))
+			return s->assets[i];
+	return NULL;
+}
+
+/* ": {before}did you mean 'to'?{after}": the file to (relative to
+ * content/, ext appended) as a link from this page, with the query and
+ * anchor written after the path (rest). */
+static char *suggest(const struct links_ctx *c, const char *to, const char *ext, const char *rest,
+		     const char *before, const char *after)
+{
+	char *from = xasprintf("%s.md", c->page->key), *file = xasprintf("%s%s", to, ext);
+	char *rel = site_rel_url(from, file);
+	char *hint = xasprintf(": %sdid you mean '%s%s'?%s", before, rel, rest, after);
+	free(rel);
+	free(file);
+	free(from);
+	return hint;
+}
+
+/* What a link that finds nothing was probably meant to be, as the end of
+ * its message, or NULL: a web address without https://, a name in the
+ * wrong case (the web server tells cases apart, the editor's laptop may
+ * not), an article without .md, a folder for its index.  target is the
+ * path resolved inside content/, rest the query and anchor after it. */
+static char *target_hint(const struct links_ctx *c, const char *url, const char *target, const char *rest)
+{
+	static const char case_note[] = "names are case-sensitive; ";
+	if (!strncasecmp(url, "www.", 4))
+		return xasprintf(": a link to a website starts with https://, e.g. 'https://%s'", url);
+	size_t tl = strlen(target);
+	const char *ext = NULL;
+	if (tl > 3 && !strcmp(target + tl - 3, ".md"))
+		ext = ".md";
+	else if (tl > 5 && !strcmp(target + tl - 5, ".html"))
+		ext = ".html";
+	if (ext) {
+		char *key = xstrndup(target, tl - strlen(ext));
+		int t = find_key_nocase(c, key);
+		free(key);
+		return t < 0 ? NULL : suggest(c, c->site->pages[t]->key, ext, rest, case_note, "");
+	}
+	int t = find_key_nocase(c, target);
+	if (t < 0) {
+		char *index = xasprintf("%s/index", target);
+		t = find_key_nocase(c, index);
+		free(index);
+	}
+	if (t >= 0)
+		return suggest(c, c->site->pages[t]->key, ".md", rest, "", " (a link names the article's file, with .md)");
+	const char *asset = find_asset_nocase(c->site, target);
+	return asset ? suggest(c, asset, "", rest, case_note, "") : NULL;
+}
+
 char *links_asset_of(const struct site *s, const char *dir, const char *url, int wiki)
 {
 	if (wiki || !*url || url[0] == '#' || url[0] == '/' || has_scheme(url))
@@ -690,9 +803,11 @@ void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 	if (!*url)
 		return;
 	if (url[0] == '#') {
-		if (!has_heading(c->page, url + 1))
-			problem(c, line, col, "this page has no heading with the id '%s'%s", url + 1, NULL);
-		else if (c->anchor_prefix)
+		if (!has_heading(c->page, url + 1)) {
+			char *hint = anchor_hint(c->page, url + 1);
+			problem(c, line, col, "this page has no heading with the id '%s'%s", url + 1, hint);
+			free(hint);
+		} else if (c->anchor_prefix)
 			res->href = xasprintf("#%s%s", c->anchor_prefix, url + 1);
 		return;
 	}
@@ -744,6 +859,8 @@ void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 			free(what);
 		} else {
 			char *hint = draft_hint(c->site, "key:", key, NULL);
+			if (!hint && c->d && !c->past)
+				hint = target_hint(c, url, target, url + plen);
 			problem(c, line, col, "link target '%s' does not exist%s", url, hint);
 			free(hint);
 		}

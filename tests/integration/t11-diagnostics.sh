@@ -211,3 +211,24 @@ page "$S" good.md "G" "[s](search.md)"
 rm "$S/content/bad.md" "$S/content/refused.md"
 run "$S" check
 contains "an article refused for its name counts as one with errors of its own" "$ERR" "content/good.md:4:1: warning: link to 'search.md': content/search.md has errors of its own"
+
+# A broken link says what was probably meant.
+site hints
+mkdir -p "$S/content/hr"
+printf -- '---\ntitle: Leave\n---\n## Annual Leave\n\nx\n' > "$S/content/hr/leave.md"
+printf 'pdf' > "$S/content/hr/form.pdf"
+page "$S" hr/l.md "L" '[a](Leave.md) [b](leave) [c](www.example.com/x) [d](leave.md#Annual-Leave)\n\n[[leave#Annual Leave]] [e](Form.PDF) [g](../HR/Leave.md#annual-leave)'
+page "$S" same.md "Same" '[f](#Annual-Leave)\n\n## Annual Leave'
+page "$S" top.md "Top" '[h](hr/leave#annual-leave) [i](hr/) [j](hr/leave.md#Annual%20Leave)'
+run "$S" check
+contains "a name in the wrong case: names are case-sensitive" "$ERR" "content/hr/l.md:4:1: error: link target 'Leave.md' does not exist: names are case-sensitive; did you mean 'leave.md'?"
+contains "a link without .md is told to add it" "$ERR" "content/hr/l.md:4:15: error: link target 'leave' does not exist: did you mean 'leave.md'? (a link names the article's file, with .md)"
+contains "a web address without https:// is told to add it" "$ERR" "content/hr/l.md:4:26: error: link target 'www.example.com/x' does not exist: a link to a website starts with https://, e.g. 'https://www.example.com/x'"
+contains "an anchor in the wrong case gets the id" "$ERR" "content/hr/l.md:4:49: error: 'content/hr/leave.md' has no heading with the id 'Annual-Leave': did you mean 'annual-leave'? (ids are lower case, with '-' between words)"
+contains "so does a wiki link's heading with spaces" "$ERR" "content/hr/l.md:6:1: error: 'content/hr/leave.md' has no heading with the id 'Annual Leave': did you mean 'annual-leave'?"
+contains "an attachment in the wrong case" "$ERR" "content/hr/l.md:6:24: error: link target 'Form.PDF' does not exist: names are case-sensitive; did you mean 'form.pdf'?"
+contains "a same-page anchor in the wrong case" "$ERR" "content/same.md:4:1: error: this page has no heading with the id 'Annual-Leave': did you mean 'annual-leave'?"
+contains "a folder in the wrong case, keeping the anchor" "$ERR" "content/hr/l.md:6:38: error: link target '../HR/Leave.md#annual-leave' does not exist: names are case-sensitive; did you mean 'leave.md#annual-leave'?"
+contains "a link from another folder without .md" "$ERR" "content/top.md:4:1: error: link target 'hr/leave#annual-leave' does not exist: did you mean 'hr/leave.md#annual-leave'?"
+contains "a link to a folder is told of its index" "$ERR" "content/top.md:4:28: error: link target 'hr/' does not exist: did you mean 'hr/index.md'?"
+contains "a heading's text with %20 for its spaces gets the id" "$ERR" "content/top.md:4:37: error: 'content/hr/leave.md' has no heading with the id 'Annual%20Leave': did you mean 'annual-leave'?"
