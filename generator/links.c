@@ -430,14 +430,6 @@ static const char *left_out(const json_t *map, const char *kind1, const char *wh
 	return NULL;
 }
 
-/* ": content/F.md is a draft ..." when what a link asks for (as kind1 or
- * kind2) is a draft left out; else NULL. */
-static char *draft_hint(const struct site *s, const char *kind1, const char *what, const char *kind2)
-{
-	const char *src = left_out(s->drafts, kind1, what, kind2);
-	return src ? xasprintf(" (%s is a draft: quire build --drafts includes it)", src) : NULL;
-}
-
 static void problem(struct links_ctx *c, int line, int col, const char *fmt, const char *a, const char *b)
 {
 	if (!c->d || c->past)
@@ -451,16 +443,28 @@ static void problem(struct links_ctx *c, int line, int col, const char *fmt, con
 	free(msg);
 }
 
-/* A link (what: "wiki link [[x]]", "link to 'x.md'") to an article left
- * out for errors of its own, in src: those are reported under its name,
- * and the link is not at fault, so this is only a warning, lest an
- * editor delete a good link. */
-static void target_has_errors(struct links_ctx *c, int line, int col, const char *what, const char *src)
+/* Whether a link (what: "wiki link [[x]]", "link to 'x.md'") that finds
+ * no page asks (as kind1 or kind2, e.g. "name:" and "title:") for an
+ * article left out of this build, and says so if it does: a draft is an
+ * error, as the link would lead nowhere once published; a file with
+ * errors of its own, reported under its name, only a warning, as the link
+ * is not at fault and an editor told otherwise deletes a good link. */
+static int linked_left_out(struct links_ctx *c, int line, int col, const char *what, const char *kind1,
+			   const char *key, const char *kind2)
 {
-	if (!c->d || c->past)
-		return;
-	diag_warning(c->d, c->page->src ? c->page->src : c->page->key, line, col,
-		     "%s: %s has errors of its own (reported under its name); the link itself is fine", what, src);
+	const char *broken = left_out(c->site->broken, kind1, key, kind2);
+	const char *draft = broken ? NULL : left_out(c->site->drafts, kind1, key, kind2);
+	if (!c->d || c->past || (!broken && !draft))
+		return broken || draft;
+	if (broken)
+		diag_warning(c->d, c->page->src ? c->page->src : c->page->key, line, col,
+			     "%s: %s has errors of its own (reported under its name); the link itself is fine",
+			     what, broken);
+	else
+		problem(c, line, col, "%s: %s is a draft and will not be published: remove the link, or "
+				      "publish the draft (draft: false); quire build --drafts includes drafts in a preview",
+			what, draft);
+	return 1;
 }
 
 static void add_target(struct links_ctx *c, int t)
@@ -662,17 +666,11 @@ static void resolve_wiki(struct links_ctx *c, const char *url, int line, int col
 	const struct name_slot *hits = index_get(&c->ix->by_name, key);
 	if (!hits)
 		hits = index_get(&c->ix->by_title, key);
-	const char *broken = hits ? NULL : left_out(c->site->broken, "name:", key, "title:");
-	if (broken) {
+	if (!hits) {
 		char *what = xasprintf("wiki link [[%s]]", b);
-		target_has_errors(c, line, col, what, broken);
+		if (!linked_left_out(c, line, col, what, "name:", key, "title:"))
+			problem(c, line, col, "%s matches no article (by file name or title)%s", what, NULL);
 		free(what);
-		if (c->past)
-			res->unlink = 1;
-	} else if (!hits) {
-		char *hint = draft_hint(c->site, "name:", key, "title:");
-		problem(c, line, col, "wiki link [[%s]] matches no article (by file name or title)%s", b, hint);
-		free(hint);
 		if (c->past)
 			res->unlink = 1;
 	} else if (hits->n > 1) {
@@ -852,18 +850,13 @@ void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 	} else {
 		size_t tl2 = strlen(target);
 		char *key = xstrndup(target, tl2 > 3 && !strcmp(target + tl2 - 3, ".md") ? tl2 - 3 : tl2);
-		const char *broken = left_out(c->site->broken, "key:", key, NULL);
-		if (broken) {
-			char *what = xasprintf("link to '%s'", url);
-			target_has_errors(c, line, col, what, broken);
-			free(what);
-		} else {
-			char *hint = draft_hint(c->site, "key:", key, NULL);
-			if (!hint && c->d && !c->past)
-				hint = target_hint(c, url, target, url + plen);
+		char *what = xasprintf("link to '%s'", url);
+		if (!linked_left_out(c, line, col, what, "key:", key, NULL)) {
+			char *hint = c->d && !c->past ? target_hint(c, url, target, url + plen) : NULL;
 			problem(c, line, col, "link target '%s' does not exist%s", url, hint);
 			free(hint);
 		}
+		free(what);
 		free(key);
 		if (c->past)
 			res->unlink = 1;

@@ -54,9 +54,11 @@ site drafts
 printf -- '---\ntitle: Secret Plan\ndraft: true\n---\nx\n' > "$S/content/secret.md"
 page "$S" l.md "L" 'See [[secret]], [[Secret plan]] and [x](secret.md).'
 run "$S" check
-contains "a wiki link by name to a draft says it is one" "$ERR" "content/l.md:4:5: error: wiki link [[secret]] matches no article (by file name or title) (content/secret.md is a draft: quire build --drafts includes it)"
-contains "so does one by title" "$ERR" "content/l.md:4:17: error: wiki link [[Secret plan]] matches no article (by file name or title) (content/secret.md is a draft"
-contains "and a Markdown link" "$ERR" "content/l.md:4:37: error: link target 'secret.md' does not exist (content/secret.md is a draft"
+contains "a wiki link by name to a draft says it will not be published" "$ERR" "content/l.md:4:5: error: wiki link [[secret]]: content/secret.md is a draft and will not be published: remove the link, or publish the draft (draft: false); quire build --drafts includes drafts in a preview"
+contains "so does one by title" "$ERR" "content/l.md:4:17: error: wiki link [[Secret plan]]: content/secret.md is a draft and will not be published"
+contains "and a Markdown link" "$ERR" "content/l.md:4:37: error: link to 'secret.md': content/secret.md is a draft and will not be published: remove the link, or publish the draft"
+lacks "none says the draft does not exist" "$ERR" "does not exist"
+lacks "or that it matches nothing" "$ERR" "matches no article"
 run "$S" check --drafts
 status_is "with --drafts the links resolve" "$RC" 0
 
