@@ -195,6 +195,48 @@ static void field_error(struct run *r, const char *path, const char *yaml, size_
 	diag_error(r->d, path, line ? line : 1, 1, "%s", msg);
 }
 
+/* A value of key (v) that is not the text, or list of text (list), it
+ * must be (must: "'title' must be text"): where YAML read a plain value
+ * as a number, yes or no, or a comment, says so at that value with the
+ * line to write instead; else msg at the key's line.  A value of the
+ * wrong shape (a list for a title, text for tags) gets msg: quotes would
+ * not mend it. */
+static void text_error(struct run *r, const char *path, json_t *v, int list, const char *yaml, size_t ylen,
+		       int yline, const char *key, const char *must, const char *msg)
+{
+	struct fm_untext u;
+	int shape = list ? json_is_array(v) : !json_is_array(v) && !json_is_object(v);
+	if (!yaml || !shape || fm_find_untext(yaml, ylen, yline, key, &u) < 0) {
+		field_error(r, path, yaml, ylen, yline, key, msg);
+		return;
+	}
+	if (!strcmp(u.read_as, "a comment"))
+		diag_error(r->d, path, u.line, u.col,
+			   "'%s' is empty: '#' starts a comment, so YAML ignores '%s': put the value in quotes: %s", key,
+			   u.text, u.fix);
+	else
+		diag_error(r->d, path, u.line, u.col, "%s, but %s is read as %s: put it in quotes: %s", must, u.text,
+			   u.read_as, u.fix);
+	fm_untext_free(&u);
+}
+
+/* "front matter has no 'title'", and when it has 'Title', that keys are
+ * lower case. */
+static void no_title(struct run *r, const char *path, json_t *fm, const char *yaml, size_t ylen, int yline)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(fm, key, v) {
+		if (strcasecmp(key, "title"))
+			continue;
+		int line = yaml ? fm_key_line(yaml, ylen, yline, key) : 0;
+		diag_error(r->d, path, line ? line : 1, 1,
+			   "front matter has no 'title': keys are lower case, so write 'title', not '%s'", key);
+		return;
+	}
+	diag_error(r->d, path, 1, 1, "front matter has no 'title'");
+}
+
 static int is_string_list(json_t *v)
 {
 	size_t i;
@@ -252,17 +294,20 @@ static int validate_fm(struct run *r, const char *path, json_t *fm, const char *
 	}
 	v = json_object_get(fm, "title");
 	if (!v)
-		diag_error(r->d, path, 1, 1, "front matter has no 'title'");
+		no_title(r, path, fm, yaml, ylen, yline);
 	else if (!json_is_string(v) || !*json_string_value(v))
-		field_error(r, path, yaml, ylen, yline, "title", "'title' must be non-empty text");
+		text_error(r, path, v, 0, yaml, ylen, yline, "title", "'title' must be text",
+			   "'title' must be non-empty text");
 	if ((v = json_object_get(fm, "summary")) && !json_is_string(v))
-		field_error(r, path, yaml, ylen, yline, "summary", "'summary' must be text");
+		text_error(r, path, v, 0, yaml, ylen, yline, "summary", "'summary' must be text", "'summary' must be text");
 	if ((v = json_object_get(fm, "tags")) && !is_string_list(v))
-		field_error(r, path, yaml, ylen, yline, "tags", "'tags' must be a list of text, e.g. [privacy, courts]");
+		text_error(r, path, v, 1, yaml, ylen, yline, "tags", "'tags' must be a list of text",
+			   "'tags' must be a list of text, e.g. [privacy, courts]");
 	else if (v && has_blank(v))
 		field_error(r, path, yaml, ylen, yline, "tags", "'tags' holds an empty tag");
 	if ((v = json_object_get(fm, "aliases")) && !is_string_list(v))
-		field_error(r, path, yaml, ylen, yline, "aliases", "'aliases' must be a list of paths");
+		text_error(r, path, v, 1, yaml, ylen, yline, "aliases", "'aliases' must be a list of paths",
+			   "'aliases' must be a list of paths");
 	else if (v)
 		check_aliases(r, path, v, yaml, ylen, yline);
 	if ((v = json_object_get(fm, "draft")) && !json_is_boolean(v))
@@ -271,7 +316,8 @@ static int validate_fm(struct run *r, const char *path, json_t *fm, const char *
 		field_error(r, path, yaml, ylen, yline, "weight", "'weight' must be a number");
 	if ((v = json_object_get(fm, "template"))) {
 		if (!json_is_string(v))
-			field_error(r, path, yaml, ylen, yline, "template", "'template' must be the name of a template");
+			text_error(r, path, v, 0, yaml, ylen, yline, "template",
+				   "'template' must be the name of a template", "'template' must be the name of a template");
 		else if (r->tmpl && !tmpl_set_has(r->tmpl, json_string_value(v))) {
 			char *msg = xasprintf("unknown template '%s': the theme has no %s/templates/%s.mustache",
 					      json_string_value(v), r->theme_rel, json_string_value(v));

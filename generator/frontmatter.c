@@ -1,8 +1,11 @@
 /* frontmatter: front matter splitting and YAML → json_t. */
 #include "frontmatter.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -63,6 +66,8 @@ int fm_split(const char *text, size_t len, const char *path,
 
 struct yp {
 	yaml_parser_t parser;
+	const char *yaml; /* the text, to explain an error by */
+	size_t len;
 	const char *path;
 	int line0;
 	struct diag *d;
@@ -74,6 +79,293 @@ static void yp_error_at(struct yp *y, yaml_mark_t m, const char *msg, const char
 	diag_error(y->d, y->path, (int)m.line + y->line0, (int)m.column + 1,
 		   "%s%s%s", msg, detail ? ": " : "", detail ? detail : "");
 	y->failed = 1;
+}
+
+/* ---- the text behind libyaml's marks -------------------------------- */
+
+/* The length of the line break at s (n bytes left), 0 if none: libyaml
+ * counts CR LF, LF, CR, and U+0085, U+2028 and U+2029 as line breaks. */
+static size_t break_len(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	if (u[0] == '\r')
+		return n > 1 && u[1] == '\n' ? 2 : 1;
+	if (u[0] == '\n')
+		return 1;
+	if (n > 1 && u[0] == 0xC2 && u[1] == 0x85)
+		return 2;
+	if (n > 2 && u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0xA8 || u[2] == 0xA9))
+		return 3;
+	return 0;
+}
+
+/* A line of text (its bytes, without the break), as a mark names it. */
+struct line {
+	const char *s;
+	size_t n;
+};
+
+/* Line number `line` (0-based) of the len bytes at text; empty past the end. */
+static struct line line_at(const char *text, size_t len, size_t line)
+{
+	size_t i = 0;
+	for (size_t l = 0; l < line && i < len;) {
+		size_t b = break_len(text + i, len - i);
+		i += b ? b : 1;
+		l += b != 0;
+	}
+	size_t e = i;
+	while (e < len && !break_len(text + e, len - e))
+		e++;
+	return (struct line){ text + i, e - i };
+}
+
+/* The byte offset in l of character column col (UTF-8), at most l.n. */
+static size_t col_at(struct line l, size_t col)
+{
+	size_t i = 0;
+	for (; i < l.n && col; col--)
+		for (i++; i < l.n && ((unsigned char)l.s[i] & 0xC0) == 0x80; i++)
+			;
+	return i;
+}
+
+/* The character column of byte offset at in l. */
+static int col_of(struct line l, size_t at)
+{
+	int col = 0;
+	for (size_t i = 0; i < at && i < l.n; i++)
+		col += ((unsigned char)l.s[i] & 0xC0) != 0x80;
+	return col;
+}
+
+/* The offset of the first ": " (or ':' ending the line) in l from `from`
+ * up to `to`, or SIZE_MAX: where a key ends. */
+static size_t key_colon(struct line l, size_t from, size_t to)
+{
+	for (size_t i = from; i < to && i < l.n; i++)
+		if (l.s[i] == ':' && (i + 1 == l.n || l.s[i + 1] == ' ' || l.s[i + 1] == '\t'))
+			return i;
+	return SIZE_MAX;
+}
+
+/* s (n bytes) without the blanks around it. */
+static struct line trimmed(const char *s, size_t n)
+{
+	while (n && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return (struct line){ s, n };
+}
+
+/* s (n bytes) in double quotes, with '"' and '\\' escaped, to b. */
+static void put_quoted(struct buf *b, const char *s, size_t n)
+{
+	buf_putc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"' || s[i] == '\\')
+			buf_putc(b, '\\');
+		buf_putc(b, s[i]);
+	}
+	buf_putc(b, '"');
+}
+
+/* "key: "value"": the line l's key with its value (from `at`) quoted.
+ * A new string. */
+static char *quoted_line(struct line l, size_t colon, size_t at)
+{
+	struct buf b = BUF_INIT;
+	struct line key = trimmed(l.s, colon), value = trimmed(l.s + at, l.n - at);
+	buf_put(&b, key.s, key.n);
+	buf_puts(&b, ": ");
+	put_quoted(&b, value.s, value.n);
+	return buf_detach(&b);
+}
+
+/* A line that starts with a key and a colon but no space after it
+ * ("title:Leave"), which YAML takes for text, not a key: 1 and where its
+ * colon is.  Only lines that start a key at their first column count: an
+ * indented one may continue a value ("see http://..."). */
+static int no_space_key(struct line l, size_t *colon)
+{
+	size_t i = 0;
+	if (!l.n || !(isalpha((unsigned char)l.s[0]) || l.s[0] == '_'))
+		return 0;
+	while (i < l.n && (isalnum((unsigned char)l.s[i]) || l.s[i] == '_' || l.s[i] == '-'))
+		i++;
+	if (i + 1 >= l.n || l.s[i] != ':' || strchr(" \t:/", l.s[i + 1]))
+		return 0;
+	*colon = i;
+	return 1;
+}
+
+/* Reports the first line up to `last` written "key:value", 1; else 0.
+ * One pass over the text, however many lines it has. */
+static int report_no_space(struct yp *y, size_t last)
+{
+	size_t i = 0;
+	for (size_t n = 0; n <= last && i < y->len; n++) {
+		size_t e = i, colon;
+		while (e < y->len && !break_len(y->yaml + e, y->len - e))
+			e++;
+		struct line l = { y->yaml + i, e - i };
+		if (no_space_key(l, &colon)) {
+			diag_error(y->d, y->path, (int)n + y->line0, col_of(l, colon) + 1,
+				   "put a space after the colon: %.*s: %.*s", (int)colon, l.s,
+				   (int)(l.n - colon - 1), l.s + colon + 1);
+			y->failed = 1;
+			return 1;
+		}
+		i = e < y->len ? e + break_len(y->yaml + e, y->len - e) : e;
+	}
+	return 0;
+}
+
+/* ---- libyaml's errors in plain words -------------------------------- */
+
+static void yp_say(struct yp *y, size_t line, size_t col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void yp_say(struct yp *y, size_t line, size_t col, const char *fmt, ...)
+{
+	struct buf msg = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	diag_error(y->d, y->path, (int)line + y->line0, (int)col + 1, "%s", buf_cstr(&msg));
+	buf_free(&msg);
+	y->failed = 1;
+}
+
+/* "mapping values are not allowed": a ':' and a space inside a value.
+ * After the line's own key, the value needs quotes ("title: Social media:
+ * a guide"); as the line's first, the line is read as more of the value
+ * above (indented, or after a line that is no key). */
+static void explain_colon(struct yp *y, yaml_mark_t at)
+{
+	struct line l = line_at(y->yaml, y->len, at.line);
+	size_t colon = col_at(l, at.column), indent = 0;
+	while (indent < l.n && l.s[indent] == ' ')
+		indent++;
+	size_t key_end = key_colon(l, indent, colon);
+	if (key_end != SIZE_MAX) {
+		char *fix = quoted_line(l, key_end, key_end + 1);
+		yp_say(y, at.line, at.column,
+		       "the value of '%.*s' contains ': ', which YAML reads as another key: put the value in double "
+		       "quotes: %s", (int)(key_end - indent), l.s + indent, fix);
+		free(fix);
+	} else if (indent) {
+		struct line key = trimmed(l.s + indent, colon - indent);
+		yp_say(y, at.line, indent,
+		       "'%.*s' is indented, so YAML reads it as more of the value above: start it at the beginning "
+		       "of the line", (int)key.n, key.s);
+	} else {
+		yp_say(y, at.line, at.column,
+		       "YAML reads this line as more of the value above, so this ':' does not end a key: check the "
+		       "line above");
+	}
+}
+
+/* A quoted value or a [list] or {map} never closed: at where it opens. */
+static int explain_unclosed(struct yp *y, const char *problem, const char *context)
+{
+	yaml_mark_t opened = y->parser.context_mark, at = y->parser.problem_mark;
+	struct line l = line_at(y->yaml, y->len, opened.line);
+	size_t o = col_at(l, opened.column);
+	char c = o < l.n ? l.s[o] : '?';
+	if (!strcmp(context, "while scanning a quoted scalar") && strstr(problem, "end of stream")) {
+		yp_say(y, opened.line, opened.column, "the quote (%c) that opens here is never closed: end the value "
+						   "with %c", c, c);
+		return 1;
+	}
+	int seq = !strcmp(context, "while parsing a flow sequence"), map = !strcmp(context, "while parsing a flow mapping");
+	char close = seq ? ']' : '}';
+	if ((seq || map) && at.line > opened.line && !memchr(l.s + o, close, l.n - o)) {
+		yp_say(y, opened.line, opened.column, "the %s opened with '%c' here is never closed: end it with '%c'",
+		       seq ? "list" : "mapping", c, close);
+		return 1;
+	}
+	return 0;
+}
+
+/* "found character that cannot start any token", tabs, escapes. */
+static int explain_char(struct yp *y, const char *problem, const char *context)
+{
+	yaml_mark_t at = y->parser.problem_mark;
+	struct line l = line_at(y->yaml, y->len, at.line);
+	size_t i = col_at(l, at.column);
+	if (strstr(problem, "tab") || (i < l.n && l.s[i] == '\t' && strstr(problem, "cannot start"))) {
+		yp_say(y, at.line, at.column, "a tab: indent with spaces, not tabs");
+		return 1;
+	}
+	if (strstr(problem, "cannot start") && i < l.n && (l.s[i] == '@' || l.s[i] == '`')) {
+		size_t colon = key_colon(l, 0, i);
+		char *fix = colon != SIZE_MAX ? quoted_line(l, colon, colon + 1) : NULL;
+		yp_say(y, at.line, at.column, "a value cannot start with '%c': put it in quotes%s%s", l.s[i],
+		       fix ? ": " : "", fix ? fix : "");
+		free(fix);
+		return 1;
+	}
+	if (!strcmp(context, "while parsing a quoted scalar")) {
+		while (i > 0 && (i >= l.n || l.s[i] != '\\'))
+			i--;
+		yp_say(y, at.line, (size_t)col_of(l, i), "in double quotes '\\' starts an escape such as \\n: write "
+							"'\\\\' for a backslash, or use single quotes");
+		return 1;
+	}
+	return 0;
+}
+
+/* Text after a closing quote or bracket, or a line that is no key or
+ * does not line up with the lines above. */
+static int explain_stray(struct yp *y, const char *problem, const char *context)
+{
+	yaml_mark_t at = y->parser.problem_mark;
+	if (!strcmp(problem, "could not find expected ':'")) {
+		yaml_mark_t m = y->parser.context_mark;
+		/* front matter starts below its '---' (site.yml has none) */
+		yp_say(y, m.line, m.column, "this line is not 'key: value': add the key and ': '%s",
+		       y->line0 > 1 ? ", or move the text below the closing '---'" : "");
+		return 1;
+	}
+	int block = !strcmp(problem, "did not find expected key") && !strcmp(context, "while parsing a block mapping");
+	if (!block && strncmp(problem, "did not find expected ','", 25))
+		return 0;
+	struct line l = line_at(y->yaml, y->len, at.line);
+	size_t i = col_at(l, at.column);
+	while (i > 0 && l.s[i - 1] == ' ')
+		i--;
+	char c = i > 0 ? l.s[i - 1] : 0;
+	if (c == '"' || c == '\'')
+		yp_say(y, at.line, at.column, "text after the closing quote: put the whole value inside the quotes");
+	else if (block && (c == ']' || c == '}'))
+		yp_say(y, at.line, at.column, "text after the closing '%c': put it inside, or put the whole value in "
+					      "quotes", c);
+	else if (block)
+		yp_say(y, at.line, at.column, "this line does not line up with the lines above it: keys start at "
+					      "the beginning of a line, and a list's items under their key all as "
+					      "far in");
+	else
+		return 0;
+	return 1;
+}
+
+/* Reports why libyaml stopped, in words an editor can act on, at the
+ * place to fix; libyaml's own words only for what is not foreseen. */
+static void explain_error(struct yp *y)
+{
+	const char *problem = y->parser.problem ? y->parser.problem : "syntax error";
+	const char *context = y->parser.context ? y->parser.context : "";
+	yaml_mark_t at = y->parser.problem_mark;
+	if (y->yaml && (report_no_space(y, at.line) || explain_unclosed(y, problem, context) ||
+			explain_char(y, problem, context) || explain_stray(y, problem, context)))
+		return;
+	if (y->yaml && !strcmp(problem, "mapping values are not allowed in this context"))
+		explain_colon(y, at);
+	else
+		yp_error_at(y, at, "invalid YAML", problem);
 }
 
 /* Plain scalars take YAML 1.2 core-schema types; quoted ones stay strings. */
@@ -108,8 +400,7 @@ static json_t *scalar_value(const yaml_event_t *ev)
 static int next_event(struct yp *y, yaml_event_t *ev)
 {
 	if (!yaml_parser_parse(&y->parser, ev)) {
-		yp_error_at(y, y->parser.problem_mark, "invalid YAML",
-			    y->parser.problem ? y->parser.problem : "syntax error");
+		explain_error(y);
 		return -1;
 	}
 	return 0;
@@ -230,7 +521,7 @@ static json_t *parse_node(struct yp *y, yaml_event_t *ev, int depth)
 json_t *fm_parse_yaml(const char *yaml, size_t len, const char *path,
 		      int first_line, struct diag *d)
 {
-	struct yp y = { .path = path, .line0 = first_line, .d = d };
+	struct yp y = { .yaml = yaml, .len = len, .path = path, .line0 = first_line, .d = d };
 	json_t *root = NULL;
 	yaml_event_t ev;
 	int started = 0;
@@ -270,6 +561,9 @@ json_t *fm_parse_yaml(const char *yaml, size_t len, const char *path,
 			goto fail;
 	}
 	yaml_parser_delete(&y.parser);
+	/* "title:Leave" alone is read as one piece of text */
+	if (json_is_string(root))
+		report_no_space(&y, SIZE_MAX);
 	if (y.failed) {
 		json_decref(root);
 		return NULL;
@@ -300,4 +594,171 @@ int fm_key_line(const char *yaml, size_t len, int first_line, const char *key)
 		line++;
 	}
 	return 0;
+}
+
+/* ---- values YAML did not read as text -------------------------------- */
+
+/* What a plain scalar is read as when it is not text, or NULL. */
+static const char *read_as(const yaml_event_t *ev)
+{
+	if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return NULL;
+	json_t *v = scalar_value(ev);
+	const char *as = NULL;
+	if (json_is_number(v))
+		as = "a number";
+	else if (json_is_boolean(v))
+		as = "yes or no";
+	else if (json_is_null(v))
+		as = "nothing";
+	json_decref(v);
+	return as;
+}
+
+/* Steps over the value after a key: its events up to its end.  0, or -1
+ * when the YAML stops parsing. */
+static int skip_value(yaml_parser_t *p)
+{
+	int depth = 0;
+	do {
+		yaml_event_t e;
+		if (!yaml_parser_parse(p, &e))
+			return -1;
+		depth += e.type == YAML_SEQUENCE_START_EVENT || e.type == YAML_MAPPING_START_EVENT;
+		depth -= e.type == YAML_SEQUENCE_END_EVENT || e.type == YAML_MAPPING_END_EVENT;
+		int end = e.type == YAML_STREAM_END_EVENT;
+		yaml_event_delete(&e);
+		if (end)
+			return -1;
+	} while (depth > 0);
+	return 0;
+}
+
+/* A scalar value with nothing but a comment after its key ("title: #1
+ * rule"): the comment, as the text meant.  0 and out filled, or -1. */
+static int comment_value(const char *yaml, size_t len, int first_line, const yaml_event_t *ev, const char *key,
+			 struct fm_untext *out)
+{
+	struct line l = line_at(yaml, len, ev->start_mark.line);
+	size_t at = col_at(l, ev->start_mark.column);
+	while (at < l.n && (l.s[at] == ' ' || l.s[at] == '\t'))
+		at++;
+	if (ev->data.scalar.length || at >= l.n || l.s[at] != '#')
+		return -1;
+	struct line text = trimmed(l.s + at, l.n - at);
+	struct buf fix = BUF_INIT;
+	buf_printf(&fix, "%s: ", key);
+	put_quoted(&fix, text.s, text.n);
+	*out = (struct fm_untext){ (int)ev->start_mark.line + first_line, col_of(l, at) + 1, "a comment",
+				   xstrndup(text.s, text.n), buf_detach(&fix) };
+	return 0;
+}
+
+/* The list that starts after ev: each item as written, the first one not
+ * read as text quoted, in out.  0, or -1 (every item is text, or an item
+ * is no scalar). */
+static int list_untext(yaml_parser_t *p, const yaml_event_t *start, int first_line, const char *key,
+		       struct fm_untext *out)
+{
+	int flow = start->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE, found = 0, ok = 1;
+	struct buf all = BUF_INIT;
+	buf_printf(&all, "%s: [", key);
+	for (int n = 0; ok; n++) {
+		yaml_event_t e;
+		if (!yaml_parser_parse(p, &e)) {
+			ok = 0;
+			break;
+		}
+		if (e.type == YAML_SEQUENCE_END_EVENT) {
+			yaml_event_delete(&e);
+			break;
+		}
+		ok = e.type == YAML_SCALAR_EVENT;
+		const char *as = ok ? read_as(&e) : NULL;
+		const char *v = ok ? (const char *)e.data.scalar.value : "";
+		size_t vn = ok ? e.data.scalar.length : 0;
+		buf_puts(&all, n ? ", " : "");
+		if (ok && (as || e.data.scalar.style != YAML_PLAIN_SCALAR_STYLE))
+			put_quoted(&all, v, vn);
+		else
+			buf_put(&all, v, vn);
+		if (ok && as && !found++) {
+			struct buf item = BUF_INIT;
+			buf_puts(&item, "- ");
+			put_quoted(&item, v, vn);
+			*out = (struct fm_untext){ (int)e.start_mark.line + first_line, (int)e.start_mark.column + 1, as,
+						   xstrndup(v, vn), buf_detach(&item) };
+		}
+		yaml_event_delete(&e);
+	}
+	buf_putc(&all, ']');
+	if (found && flow) {
+		free(out->fix);
+		out->fix = buf_detach(&all);
+	}
+	buf_free(&all);
+	if (found && !ok)
+		fm_untext_free(out);
+	return found && ok ? 0 : -1;
+}
+
+/* The value of key in the mapping being read: out filled as
+ * fm_find_untext says.  0, or -1. */
+static int value_untext(yaml_parser_t *p, const char *yaml, size_t len, int first_line, const char *key,
+			struct fm_untext *out)
+{
+	yaml_event_t v;
+	if (!yaml_parser_parse(p, &v))
+		return -1;
+	int rc = -1;
+	if (v.type == YAML_SEQUENCE_START_EVENT) {
+		rc = list_untext(p, &v, first_line, key, out);
+	} else if (v.type == YAML_SCALAR_EVENT && comment_value(yaml, len, first_line, &v, key, out) == 0) {
+		rc = 0;
+	} else if (v.type == YAML_SCALAR_EVENT && read_as(&v) && v.data.scalar.length) {
+		const char *s = (const char *)v.data.scalar.value;
+		size_t n = v.data.scalar.length;
+		struct buf fix = BUF_INIT;
+		buf_printf(&fix, "%s: ", key);
+		put_quoted(&fix, s, n);
+		*out = (struct fm_untext){ (int)v.start_mark.line + first_line, (int)v.start_mark.column + 1,
+					   read_as(&v), xstrndup(s, n), buf_detach(&fix) };
+		rc = 0;
+	}
+	yaml_event_delete(&v);
+	return rc;
+}
+
+int fm_find_untext(const char *yaml, size_t len, int first_line, const char *key, struct fm_untext *out)
+{
+	yaml_parser_t p;
+	yaml_event_t e;
+	int rc = -1, in_map = 0, done = 0;
+	memset(out, 0, sizeof *out);
+	yaml_parser_initialize(&p);
+	yaml_parser_set_input_string(&p, (const unsigned char *)yaml, len);
+	while (!done && yaml_parser_parse(&p, &e)) {
+		if (!in_map) {
+			/* up to the top-level mapping */
+			in_map = e.type == YAML_MAPPING_START_EVENT;
+			done = !in_map && e.type != YAML_STREAM_START_EVENT && e.type != YAML_DOCUMENT_START_EVENT;
+		} else if (e.type != YAML_SCALAR_EVENT) {
+			done = 1; /* the mapping's end, or a key that is no text */
+		} else if (!strcmp((const char *)e.data.scalar.value, key)) {
+			rc = value_untext(&p, yaml, len, first_line, key, out);
+			done = 1;
+		} else {
+			done = skip_value(&p) < 0;
+		}
+		yaml_event_delete(&e);
+	}
+	yaml_parser_delete(&p);
+	return rc;
+}
+
+void fm_untext_free(struct fm_untext *u)
+{
+	free(u->text);
+	free(u->fix);
+	memset(u, 0, sizeof *u);
 }

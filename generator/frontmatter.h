@@ -36,4 +36,22 @@ json_t *fm_parse_yaml(const char *yaml, size_t len, const char *path,
  * a value (e.g. "title must be a string").  0 when unknown. */
 int fm_key_line(const char *yaml, size_t len, int first_line, const char *key);
 
+/* Where text was wanted under the top-level key, the first plain value
+ * YAML read as something else: 2024 a number, true yes or no, a value
+ * starting with '#' a comment (so nothing).  How to write it as text is
+ * the line it is on with that value quoted: title: "2024", tags: [hr,
+ * "2024"], - "2024".  Lines and columns are of the file (as in
+ * fm_parse_yaml). */
+struct fm_untext {
+	int line, col;
+	const char *read_as; /* "a number", "yes or no", "nothing", "a comment" */
+	char *text;          /* the value as written */
+	char *fix;           /* the line written right */
+};
+
+/* 0 and *out filled (free with fm_untext_free), or -1 when the value
+ * holds no such plain value (or the YAML does not parse). */
+int fm_find_untext(const char *yaml, size_t len, int first_line, const char *key, struct fm_untext *out);
+void fm_untext_free(struct fm_untext *u);
+
 #endif

@@ -16,6 +16,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    !json_is_number(v) && !json_is_boolean(v) && !json_is_null(v))
 			abort();
 		json_decref(v);
+		/* what build asks when a title or tags are not text */
+		const char *keys[] = { "title", "tags" };
+		for (int k = 0; k < 2; k++) {
+			struct fm_untext u;
+			if (fm_find_untext(text + p.yaml_off, p.yaml_len, p.yaml_line, keys[k], &u) == 0) {
+				if (!u.read_as || !u.text || !u.fix || u.line < p.yaml_line || u.col < 1)
+					abort();
+				fm_untext_free(&u);
+			}
+		}
 	}
 	json_t *whole = fm_parse_yaml(text, size, "site.yml", 1, d);
 	json_decref(whole);

@@ -10,7 +10,7 @@ printf -- '---\ntitle: T\ntemplate: nosuch\n---\nBody\n' > "$S/content/tmpl.md"
 printf -- '---\ntitle: Unclosed\nBody with no closing fence\n' > "$S/content/open.md"
 run "$S" build
 status_is "a site with errors exits 1" "$RC" 1
-contains "broken YAML is reported at its file and line" "$ERR" "content/yaml.md:4:"
+contains "broken YAML is reported at its file and line" "$ERR" "content/yaml.md:3:7: error: the list opened with '[' here is never closed"
 contains "a missing title is reported" "$ERR" "content/notitle.md:1:1: error: front matter has no 'title'"
 contains "an unknown template names the key's line" "$ERR" "content/tmpl.md:3:1: error: unknown template 'nosuch'"
 contains "unterminated front matter is reported" "$ERR" "content/open.md:1:1: error: front matter is not closed"
@@ -232,3 +232,46 @@ contains "a folder in the wrong case, keeping the anchor" "$ERR" "content/hr/l.m
 contains "a link from another folder without .md" "$ERR" "content/top.md:4:1: error: link target 'hr/leave#annual-leave' does not exist: did you mean 'hr/leave.md#annual-leave'?"
 contains "a link to a folder is told of its index" "$ERR" "content/top.md:4:28: error: link target 'hr/' does not exist: did you mean 'hr/index.md'?"
 contains "a heading's text with %20 for its spaces gets the id" "$ERR" "content/top.md:4:37: error: 'content/hr/leave.md' has no heading with the id 'Annual%20Leave': did you mean 'annual-leave'?"
+
+# Front matter mistakes are explained in plain words, at the place to fix.
+site yaml
+fm() { printf -- "---\n$2\n---\nText.\n" > "$S/content/$1.md"; }
+fm colon 'title: Social media: a guide'
+fm quote 'title: "Bad\nsummary: s'
+fm squote "title: 'Bad"
+fm list 'title: T\ntags: [a, b'
+fm hash 'title: #1 rule'
+fm number 'title: 2024'
+fm yesno 'title: true'
+fm upper 'Title: Leave'
+fm nospace 'title:NoSpace'
+fm nospace2 'summary: s\ntitle:NoSpace'
+fm tagnum 'title: T\ntags: [hr, 2024]'
+fm tagblock 'title: T\ntags:\n  - hr\n  - 2024'
+fm at 'title: @home'
+fm tab 'title: T\n\tsummary: s'
+fm indent 'title: T\n  summary: s'
+fm backslash 'title: "C:\\Users"'
+fm after 'title: "Leave" policy'
+fm stray 'title: T\nsome words'
+run "$S" check
+status_is "front matter mistakes fail check" "$RC" 1
+lacks "no message is libyaml's own words" "$ERR" "invalid YAML"
+contains "a value with ': ' is to be quoted" "$ERR" "content/colon.md:2:20: error: the value of 'title' contains ': ', which YAML reads as another key: put the value in double quotes: title: \"Social media: a guide\""
+contains "an unclosed quote is reported where it opens" "$ERR" "content/quote.md:2:8: error: the quote (\") that opens here is never closed: end the value with \""
+contains "so is a single quote" "$ERR" "content/squote.md:2:8: error: the quote (') that opens here is never closed: end the value with '"
+contains "an unclosed list is reported at its [" "$ERR" "content/list.md:3:7: error: the list opened with '[' here is never closed: end it with ']'"
+contains "a value starting with # is explained" "$ERR" "content/hash.md:2:8: error: 'title' is empty: '#' starts a comment, so YAML ignores '#1 rule': put the value in quotes: title: \"#1 rule\""
+contains "a title read as a number is to be quoted" "$ERR" "content/number.md:2:8: error: 'title' must be text, but 2024 is read as a number: put it in quotes: title: \"2024\""
+contains "a title read as yes or no is to be quoted" "$ERR" "content/yesno.md:2:8: error: 'title' must be text, but true is read as yes or no: put it in quotes: title: \"true\""
+contains "a key in capitals is named" "$ERR" "content/upper.md:2:1: error: front matter has no 'title': keys are lower case, so write 'title', not 'Title'"
+contains "a key without a space after its colon" "$ERR" "content/nospace.md:2:6: error: put a space after the colon: title: NoSpace"
+contains "after another key too" "$ERR" "content/nospace2.md:3:6: error: put a space after the colon: title: NoSpace"
+contains "a tag read as a number" "$ERR" "content/tagnum.md:3:12: error: 'tags' must be a list of text, but 2024 is read as a number: put it in quotes: tags: [hr, \"2024\"]"
+contains "in a list of lines too" "$ERR" "content/tagblock.md:5:5: error: 'tags' must be a list of text, but 2024 is read as a number: put it in quotes: - \"2024\""
+contains "a value starting with @ is to be quoted" "$ERR" "content/at.md:2:8: error: a value cannot start with '@': put it in quotes: title: \"@home\""
+contains "a tab is named" "$ERR" "content/tab.md:3:1: error: a tab: indent with spaces"
+contains "an indented key is explained" "$ERR" "content/indent.md:3:3: error: 'summary' is indented, so YAML reads it as more of the value above: start it at the beginning of the line"
+contains "a backslash in double quotes is explained" "$ERR" "content/backslash.md:2:11: error: in double quotes '\\' starts an escape such as \\n: write '\\\\' for a backslash, or use single quotes"
+contains "text after a closing quote is explained" "$ERR" "content/after.md:2:16: error: text after the closing quote: put the whole value inside the quotes"
+contains "a line that is no key: value" "$ERR" "content/stray.md:3:1: error: this line is not 'key: value': add the key and ': ', or move the text below the closing '---'"

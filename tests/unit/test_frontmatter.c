@@ -2,6 +2,8 @@
 #include "frontmatter.h"
 #include "unit.h"
 
+#include <stdlib.h>
+
 static json_t *parse(const char *yaml, struct diag *d)
 {
 	return fm_parse_yaml(yaml, strlen(yaml), "t.md", 2, d);
@@ -102,9 +104,109 @@ static void syntax_errors_point_into_the_file(void)
 	CHECK(parse("title: A\ntags: [a\n", d) == NULL);
 	struct buf b = BUF_INIT;
 	diag_format(d, &b);
-	CHECK(strstr(buf_cstr(&b), "t.md:") != NULL && strstr(buf_cstr(&b), "invalid YAML") != NULL);
+	CHECK(strstr(buf_cstr(&b), "t.md:3:7: error: the list opened with '[' here is never closed") != NULL);
 	buf_free(&b);
 	diag_free(d);
+}
+
+/* The one diagnostic parsing yaml reports, as diag_format writes it
+ * (caller frees). */
+static char *error_of(const char *yaml)
+{
+	struct diag *d = diag_new();
+	json_decref(parse(yaml, d));
+	struct buf b = BUF_INIT;
+	diag_format(d, &b);
+	diag_free(d);
+	return buf_detach(&b);
+}
+
+#define CHECK_ERROR(yaml, want)                                                  \
+	do {                                                                     \
+		char *got_ = error_of(yaml);                                     \
+		if (!strstr(got_, want))                                         \
+			printf("    %s:%d: expected \"%s\"\n      got      \"%s\"\n", \
+			       __FILE__, __LINE__, want, got_);                  \
+		unit_cur_failed |= !strstr(got_, want);                          \
+		free(got_);                                                      \
+	} while (0)
+
+static void a_colon_in_a_value_asks_for_quotes(void)
+{
+	CHECK_ERROR("title: Social media: a guide\n",
+		    "t.md:2:20: error: the value of 'title' contains ': ', which YAML reads as another key: put the "
+		    "value in double quotes: title: \"Social media: a guide\"");
+	CHECK_ERROR("title: Say \"hi\": now\n", "title: \"Say \\\"hi\\\": now\"");
+	CHECK_ERROR("title: Caf\xC3\xA9: guide\r\n", "t.md:2:12: error: the value of 'title'");
+}
+
+static void an_unclosed_quote_is_reported_where_it_opens(void)
+{
+	CHECK_ERROR("title: \"Bad\n", "t.md:2:8: error: the quote (\") that opens here is never closed");
+	CHECK_ERROR("summary: s\ntitle: 'Bad\nweight: 1\n", "t.md:3:8: error: the quote (') that opens here");
+}
+
+static void a_key_without_a_space_is_named(void)
+{
+	CHECK_ERROR("title:NoSpace\n", "t.md:2:6: error: put a space after the colon: title: NoSpace");
+	CHECK_ERROR("title:NoSpace\nsummary: s\n", "t.md:2:6: error: put a space after the colon");
+	CHECK_ERROR("summary: s\ntitle:NoSpace\n", "t.md:3:6: error: put a space after the colon");
+	/* a value may hold one, and so may an indented line of it */
+	struct diag *d = diag_new();
+	json_t *v = parse("title: a:b\nsummary: see\n  x:y\n", d);
+	CHECK(v && diag_errors(d) == 0);
+	json_decref(v);
+	diag_free(d);
+}
+
+static void odd_characters_are_explained(void)
+{
+	CHECK_ERROR("title: @home\n", "t.md:2:8: error: a value cannot start with '@': put it in quotes: title: \"@home\"");
+	CHECK_ERROR("title: T\n\tsummary: s\n", "t.md:3:1: error: a tab: indent with spaces");
+	CHECK_ERROR("title: \"C:\\Users\"\n", "t.md:2:11: error: in double quotes '\\' starts an escape");
+	CHECK_ERROR("title: \"Leave\" policy\n", "t.md:2:16: error: text after the closing quote");
+	CHECK_ERROR("title: T\nsome words\n", "t.md:3:1: error: this line is not 'key: value'");
+	CHECK_ERROR("title: T\n  summary: s\n", "t.md:3:3: error: 'summary' is indented");
+}
+
+static void broken_text_ends_safely(void)
+{
+	/* marks past the end, lines of odd breaks, lone bytes */
+	CHECK_ERROR("title: \"a\xE2\x80\xA8" "b", "the quote");
+	free(error_of("a: [\x85"));
+	CHECK_ERROR("\r\r\rtitle: a: b", "t.md:5:");
+	free(error_of(":"));
+}
+
+static void untext_finds_a_number_where_text_was_wanted(void)
+{
+	const char *y = "title: 2024\ntags: [hr, 2024, true, \"x\"]\nsummary: #1 rule\naliases:\n  - a\n  - 7\n";
+	struct fm_untext u;
+	CHECK(fm_find_untext(y, strlen(y), 2, "title", &u) == 0);
+	CHECK(u.line == 2 && u.col == 8);
+	CHECK_STR(u.read_as, "a number");
+	CHECK_STR(u.fix, "title: \"2024\"");
+	fm_untext_free(&u);
+	CHECK(fm_find_untext(y, strlen(y), 2, "tags", &u) == 0);
+	CHECK(u.line == 3 && u.col == 12);
+	CHECK_STR(u.fix, "tags: [hr, \"2024\", \"true\", \"x\"]");
+	fm_untext_free(&u);
+	CHECK(fm_find_untext(y, strlen(y), 2, "summary", &u) == 0);
+	CHECK_STR(u.read_as, "a comment");
+	CHECK_STR(u.text, "#1 rule");
+	CHECK(u.line == 4 && u.col == 10);
+	fm_untext_free(&u);
+	CHECK(fm_find_untext(y, strlen(y), 2, "aliases", &u) == 0);
+	CHECK(u.line == 7 && u.col == 5);
+	CHECK_STR(u.fix, "- \"7\"");
+	fm_untext_free(&u);
+	CHECK(fm_find_untext(y, strlen(y), 2, "weight", &u) == -1);
+	const char *ok = "title: T\ntags: [a, 'b']\nx: {a: [1]}\nsummary:\n";
+	CHECK(fm_find_untext(ok, strlen(ok), 2, "tags", &u) == -1);
+	CHECK(fm_find_untext(ok, strlen(ok), 2, "summary", &u) == -1);
+	CHECK(fm_find_untext(ok, strlen(ok), 2, "title", &u) == -1);
+	CHECK(fm_find_untext("[1]", 3, 2, "title", &u) == -1);
+	CHECK(fm_find_untext("a: [", 4, 2, "a", &u) == -1);
 }
 
 static void empty_yaml_is_an_empty_object(void)
@@ -134,6 +236,12 @@ int main(void)
 	RUN(duplicate_keys_are_reported_at_their_line);
 	RUN(aliases_are_refused);
 	RUN(syntax_errors_point_into_the_file);
+	RUN(a_colon_in_a_value_asks_for_quotes);
+	RUN(an_unclosed_quote_is_reported_where_it_opens);
+	RUN(a_key_without_a_space_is_named);
+	RUN(odd_characters_are_explained);
+	RUN(broken_text_ends_safely);
+	RUN(untext_finds_a_number_where_text_was_wanted);
 	RUN(empty_yaml_is_an_empty_object);
 	RUN(key_line_finds_the_key);
 	UNIT_END();
