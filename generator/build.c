@@ -894,7 +894,19 @@ static struct cache_key key_a(const struct run *r, const struct page *p)
 	return cache_key_end(&kb);
 }
 
-static void put_a(const struct run *r, const struct page *p, const struct cache_key *k)
+/* Reports the links phase A found written so that they stay text, as
+ * broken links are (warnings with links: warn); a likely one is a
+ * warning. */
+static void report_problems(const struct run *r, const struct page *p, const struct md_problem *v, size_t n)
+{
+	const char *path = p->src ? p->src : p->key;
+	for (size_t i = 0; i < n; i++)
+		diag_report(r->d, v[i].likely || r->site.cfg.links_warn ? DIAG_WARNING : DIAG_ERROR, path, v[i].line,
+			    v[i].col, "%s", v[i].msg);
+}
+
+static void put_a(const struct run *r, const struct page *p, const struct cache_key *k,
+		  const struct md_doc *doc)
 {
 	struct buf b = BUF_INIT;
 	cache_w_u32(&b, (uint32_t)p->nheadings);
@@ -911,12 +923,49 @@ static void put_a(const struct run *r, const struct page *p, const struct cache_
 		cache_w_u32(&b, (uint32_t)p->rawlinks[i].line);
 		cache_w_u32(&b, (uint32_t)p->rawlinks[i].col);
 	}
+	cache_w_u32(&b, (uint32_t)doc->nproblems);
+	for (size_t i = 0; i < doc->nproblems; i++) {
+		cache_w_u32(&b, (uint32_t)doc->problems[i].line);
+		cache_w_u32(&b, (uint32_t)doc->problems[i].col);
+		cache_w_u32(&b, (uint32_t)doc->problems[i].likely);
+		cache_w_str(&b, doc->problems[i].msg);
+	}
 	cache_put(r->cache, k, b.ptr ? b.ptr : "", b.len);
 	buf_free(&b);
 }
 
-/* Fills p's headings and raw links from a cached entry.  Returns 0, or -1
- * (p untouched) when there is none or it does not decode. */
+/* Reads the problems that end a phase A entry into a new array (*n of
+ * them; NULL when none); rd is bad when they do not decode. */
+static struct md_problem *get_problems(struct cache_reader *rd, size_t *n)
+{
+	uint32_t np = cache_r_u32(rd);
+	*n = 0;
+	if (rd->bad || !np || np > rd->len / 16) {
+		rd->bad |= np > rd->len / 16;
+		return NULL;
+	}
+	struct md_problem *v = xcalloc(np, sizeof *v);
+	for (; *n < np && !rd->bad; ++*n) {
+		v[*n].line = (int)cache_r_u32(rd);
+		v[*n].col = (int)cache_r_u32(rd);
+		v[*n].likely = (int)cache_r_u32(rd);
+		v[*n].msg = cache_r_str(rd);
+		if (!v[*n].msg)
+			rd->bad = 1;
+	}
+	return v;
+}
+
+static void free_problems(struct md_problem *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].msg);
+	free(v);
+}
+
+/* Fills p's headings and raw links from a cached entry, and reports the
+ * problems it holds.  Returns 0, or -1 (p untouched, nothing reported)
+ * when there is none or it does not decode. */
 static int get_a(const struct run *r, struct page *p, const struct cache_key *k)
 {
 	char *data;
@@ -955,8 +1004,13 @@ static int get_a(const struct run *r, struct page *p, const struct cache_key *k)
 			break;
 		}
 	}
+	size_t np = 0;
+	struct md_problem *pv = rd.bad ? NULL : get_problems(&rd, &np);
 	int bad = rd.bad || rd.off != len;
 	free(data);
+	if (!bad)
+		report_problems(r, p, pv, np);
+	free_problems(pv, np);
 	if (bad) {
 		md_free_headings(hs, gh);
 		for (size_t i = 0; i < gl; i++)
@@ -1366,10 +1420,11 @@ static void phase_a(void *ctx, size_t i)
 	parse_page(r, p, &doc);
 	md_headings(&doc, &p->headings, &p->nheadings);
 	md_links(&doc, &p->rawlinks, &p->nrawlinks);
+	report_problems(r, p, doc.problems, doc.nproblems);
 	render_early(r, p, &doc);
-	md_free(&doc);
 	if (r->cache_md)
-		put_a(r, p, &k);
+		put_a(r, p, &k, &doc);
+	md_free(&doc);
 }
 
 /* Resolves links for phase B with problems going to a private collector

@@ -479,6 +479,9 @@ void md_free(struct md_doc *doc)
 	for (size_t i = 0; i < doc->ncell_ext; i++)
 		free(doc->cell_ext[i]);
 	free(doc->cell_ext);
+	for (size_t i = 0; i < doc->nproblems; i++)
+		free(doc->problems[i].msg);
+	free(doc->problems);
 	free(doc->src);
 	free(doc->line_at);
 	if (doc->parser)
@@ -878,10 +881,160 @@ static size_t collect_nodes(struct md_doc *doc, cmark_node_type a, cmark_node_ty
 	return n;
 }
 
+/* ---- links written so that they stay text ------------------------------ */
+
+/* Notes a problem at byte off of text's literal (msg taken). */
+static void add_problem(struct md_doc *doc, cmark_node *text, size_t off, const char *expect, int likely,
+			char *msg)
+{
+	int line, col;
+	wiki_where(doc, text, NULL, off, &line, &col);
+	if (strcmp(expect, "[["))
+		col = fix_col(doc, line, col, expect);
+	if (doc->nproblems == doc->capproblems) {
+		doc->capproblems = doc->capproblems ? doc->capproblems * 2 : 4;
+		doc->problems = xrealloc(doc->problems, doc->capproblems * sizeof *doc->problems);
+	}
+	doc->problems[doc->nproblems++] = (struct md_problem){ doc->body_line - 1 + line, col, likely, msg };
+}
+
+static int in_table_cell(cmark_node *n)
+{
+	for (cmark_node *p = cmark_node_parent(n); p; p = cmark_node_parent(p))
+		if (!strcmp(cmark_node_get_type_string(p), "table_cell"))
+			return 1;
+	return 0;
+}
+
+/* The block (paragraph, heading, table cell...) an inline belongs to. */
+static cmark_node *block_of(cmark_node *n)
+{
+	cmark_node *p = cmark_node_parent(n);
+	while (p && (cmark_node_get_type(p) & CMARK_NODE_TYPE_MASK) != CMARK_NODE_TYPE_BLOCK)
+		p = cmark_node_parent(p);
+	return p;
+}
+
+/* What to write instead of the wiki link at line:col of a table row when
+ * its '|' split the cell: the link as written, each '|' escaped (new
+ * string), or NULL when no "]]" on the line closes it.  (Reported rather
+ * than joined back: every other viewer of the Markdown, GitHub's too,
+ * splits that row, and "\|" is GFM's own way to keep a '|' in a cell.) */
+static char *escaped_in_row(struct md_doc *doc, int line, int col)
+{
+	const char *s;
+	size_t n;
+	if (!source_line(doc, line, &s, &n) || col < 1 || (size_t)col + 1 > n || memcmp(s + col - 1, "[[", 2))
+		return NULL;
+	const char *o = s + col - 1, *end = s + n, *c = o + 2;
+	while (c + 1 < end && memcmp(c, "]]", 2) && memcmp(c, "[[", 2))
+		c++;
+	if (c + 1 >= end || c[0] != ']' || !memchr(o, '|', (size_t)(c - o)))
+		return NULL;
+	struct buf b = BUF_INIT;
+	for (const char *q = o; q < c + 2; q++) {
+		if (*q == '|' && q[-1] != '\\')
+			buf_putc(&b, '\\');
+		buf_putc(&b, *q);
+	}
+	return buf_detach(&b);
+}
+
+/* Notes each "[[" of text that no "]]" after it closes, in the literal
+ * or (closed: a later text of the same block has one) after it. */
+static void note_unclosed_wiki(struct md_doc *doc, cmark_node *text, int closed)
+{
+	const char *lit = cmark_node_get_literal(text), *last = NULL;
+	if (closed)
+		return;
+	for (const char *c = strstr(lit, "]]"); c; c = strstr(c + 1, "]]"))
+		last = c;
+	for (const char *o = strstr(last ? last + 2 : lit, "[["); o; o = strstr(o, "[[")) {
+		size_t off = (size_t)(o - lit);
+		char *fix = NULL;
+		int line, col;
+		if (in_table_cell(text)) {
+			wiki_where(doc, text, NULL, off, &line, &col);
+			fix = escaped_in_row(doc, line, col);
+		}
+		if (fix)
+			add_problem(doc, text, off, "[[", 0,
+				    xasprintf("in a table, the '|' of a wiki link ends the cell: write %s", fix));
+		else
+			add_problem(doc, text, off, "[[", 0, xstrdup("the wiki link is not closed: add ']]'"));
+		free(fix);
+		o += 2 + strspn(o + 2, "[");
+	}
+}
+
+/* Notes a "](" of text that no ")" after it closes (in the literal or,
+ * closed, in a later text of the block): an inline link's address not
+ * closed, which cmark leaves text.  Reported at its '[' when the text
+ * holds it, else at the "](". */
+static void note_unclosed_inline(struct md_doc *doc, cmark_node *text, int closed)
+{
+	const char *lit = cmark_node_get_literal(text), *last = NULL;
+	for (const char *o = strstr(lit, "]("); o; o = strstr(o + 1, "]("))
+		last = o;
+	if (!last || closed || strchr(last, ')'))
+		return;
+	const char *at = last, *expect = "](";
+	while (at > lit && at[-1] != '[' && at[-1] != ']')
+		at--;
+	if (at > lit && at[-1] == '[') {
+		at--;
+		expect = "[";
+	} else {
+		at = last;
+	}
+	add_problem(doc, text, (size_t)(at - lit), expect, 1,
+		    xstrdup("this link's address is not closed: add ')' after it"));
+}
+
+static int cmp_problems(const void *a, const void *b)
+{
+	const struct md_problem *x = a, *y = b;
+	return x->line != y->line ? (x->line > y->line) - (x->line < y->line) : (x->col > y->col) - (x->col < y->col);
+}
+
+/* Notes the links of doc written so that they stay text, in document
+ * order.  texts: every text node, in document order.  A block's texts are
+ * walked from its end, so whether a later one closes a "[[" or "](" is
+ * known in one pass. */
+static void find_unclosed(struct md_doc *doc, cmark_node **texts, size_t n)
+{
+	cmark_node *block = NULL;
+	int wiki_closed = 0, inline_closed = 0;
+	for (size_t i = n; i-- > 0;) {
+		const char *lit = cmark_node_get_literal(texts[i]);
+		if (!lit)
+			continue;
+		cmark_node *b = block_of(texts[i]);
+		if (b == block && !strpbrk(lit, "[])"))
+			continue; /* most text: nothing to note, nothing closed */
+		if (b != block) {
+			block = b;
+			wiki_closed = inline_closed = 0;
+		}
+		int wiki = strstr(lit, "[[") != NULL, link = strstr(lit, "](") != NULL;
+		if ((wiki || link) && !in_code_or_link(texts[i])) {
+			if (wiki)
+				note_unclosed_wiki(doc, texts[i], wiki_closed);
+			if (link)
+				note_unclosed_inline(doc, texts[i], inline_closed);
+		}
+		wiki_closed |= strstr(lit, "]]") != NULL;
+		inline_closed |= strchr(lit, ')') != NULL;
+	}
+	if (doc->nproblems > 1)
+		qsort(doc->problems, doc->nproblems, sizeof *doc->problems, cmp_problems);
+}
+
 static void expand_wikilinks_in(struct md_doc *doc)
 {
 	cmark_node **texts;
 	size_t n = collect_nodes(doc, CMARK_NODE_TEXT, 0, &texts);
+	find_unclosed(doc, texts, n);
 	for (size_t i = 0; i < n; i++) {
 		const char *lit = cmark_node_get_literal(texts[i]);
 		/* A node joined into the one before it is buried: no parent. */

@@ -24,6 +24,15 @@
 
 struct arena;
 
+/* A link written so that it stays text: an unclosed [[, a wiki link whose
+ * '|' splits a table cell, an inline link without its ')'.  md_expand_wikilinks
+ * finds them, at file positions; the caller reports them. */
+struct md_problem {
+	int line, col;
+	int likely;  /* 1: most probably a mistake, not certainly (a warning) */
+	char *msg;
+};
+
 struct md_doc {
 	int tables_disabled;    /* a line was too wide: tables are not parsed */
 	const char *id_prefix;  /* put before every heading id (print.html); NULL: none */
@@ -44,6 +53,8 @@ struct md_doc {
 	char **cell_ext;        /* external links in table cells: their escaped
 				   href, for render_doc to mark (see apply_link) */
 	size_t ncell_ext;
+	struct md_problem *problems; /* see struct md_problem */
+	size_t nproblems, capproblems;
 };
 
 /* What a resolver says about one link. */
@@ -89,7 +100,8 @@ int md_parse(struct md_doc *doc, const char *body, size_t len, int body_line,
 void md_free(struct md_doc *doc);
 
 /* Turns [[target]], [[target|text]] and [[target#id]] in text (never in
- * code) into link nodes. */
+ * code) into link nodes, and notes in doc->problems the links written so
+ * that they stay text. */
 void md_expand_wikilinks(struct md_doc *doc);
 
 /* Lists the headings with their unique ids (new arrays; caller frees with

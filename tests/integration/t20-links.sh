@@ -232,6 +232,48 @@ status_is "a broken wrapped wiki link fails the build" "$RC" 1
 contains "it is reported at its [[" "$ERR" "content/b.md:7:3: error: wiki link [[missing- target]] matches no article"
 contains "the second wrapped link on those lines at its own line:col" "$ERR" "content/b.md:8:21: error: wiki link [[x]] matches no article"
 
+# A link written so that it stays text is reported, not rendered as
+# brackets without a word: GFM ends a table cell at a wiki link's '|'
+# (the rest of the row is lost and the target never checked), and an
+# unclosed [[ or inline link leaves text.
+site astext
+page "$S" leave.md "Leave"
+cat > "$S/content/t.md" <<'MD'
+---
+title: T
+---
+| who | read |
+| --- | --- |
+| staff | [[nowhere|text]] |
+| staff | [[leave\|annual leave]] |
+
+See [[leave] and [[leave and more; `[[code` is fine.
+
+Read [the policy](leave.md
+MD
+run "$S" check
+status_is "a wiki link's '|' in a table fails the check" "$RC" 1
+contains "it is reported at its [[ with the form to write" "$ERR" "content/t.md:6:11: error: in a table, the '|' of a wiki link ends the cell: write [[nowhere\|text]]"
+contains "an unclosed [[ is an error at its [[" "$ERR" "content/t.md:9:5: error: the wiki link is not closed: add ']]'"
+contains "a second unclosed [[ on the line at its own column" "$ERR" "content/t.md:9:18: error: the wiki link is not closed: add ']]'"
+lacks "a [[ in a code span is not a link" "$ERR" "t.md:9:3"
+contains "an inline link without its ')' is a warning at its '['" "$ERR" "content/t.md:11:6: warning: this link's address is not closed: add ')' after it"
+grep -c 'error:' "$ERR" | grep -qx 3 && ok "nothing else is reported" || not_ok "nothing else is reported" "$(cat "$ERR")"
+run "$S" build
+run "$S" build
+contains "a rebuild from the cache reports them again" "$ERR" "content/t.md:6:11: error: in a table"
+contains "a rebuild from the cache reports the warning again" "$ERR" "content/t.md:11:6: warning:"
+printf 'title: T\nlinks: warn\n' > "$S/site.yml"
+run "$S" check
+status_is "with links: warn they are warnings" "$RC" 0
+contains "an unclosed [[ is then a warning" "$ERR" "content/t.md:9:5: warning: the wiki link is not closed"
+sed -i 's/\[\[nowhere|text\]\]/[[leave\\|text]]/; s/\[\[leave\] and \[\[leave and more/[[leave]] and more/; s/(leave.md$/(leave.md)/' "$S/content/t.md"
+printf 'title: T\n' > "$S/site.yml"
+run "$S" build
+status_is "written as the messages say, the page builds" "$RC" 0
+contains "the escaped form is a link with its text in the cell" "$S/public/t.html" '<td><a href="leave.html">annual leave</a></td>'
+lacks "and nothing is reported" "$ERR" "warning"
+
 # Tags with no ASCII letter get pages of their own, not one tags/tag.html.
 site cjk
 page "$S" j.md "J"

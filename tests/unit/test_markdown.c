@@ -394,6 +394,41 @@ static void what_only_looks_like_a_break_does_not_hide_one(void)
 	free(s);
 }
 
+/* Links written so that they stay text are noted at their place: an
+ * unclosed [[ (not one in code, nor one a later "]]" of the paragraph
+ * closes), a wiki link whose '|' split a table row's cell, an inline
+ * link without its ')'. */
+static void links_written_as_text_are_noted_where_they_stand(void)
+{
+	static const struct {
+		const char *md, *want;
+	} cases[] = {
+		{ "See [[leave] and [[leave and more.\n",
+		  "3:5:0:the wiki link is not closed: add ']]'\n3:18:0:the wiki link is not closed: add ']]'\n" },
+		{ "| a | b |\n| --- | --- |\n| x | [[leave|annual leave]] |\n",
+		  "5:7:0:in a table, the '|' of a wiki link ends the cell: write [[leave\\|annual leave]]\n" },
+		{ "| a | b |\n| --- | --- |\n| x | [[leave |\n", "5:7:0:the wiki link is not closed: add ']]'\n" },
+		{ "| a |\n| --- |\n| [[leave\\|annual leave]] |\n", "" },
+		{ "`[[code` and\n\n    [[block\n\n[[leave|wrapped\n  text]] and [[a *b* c]]\n", "" },
+		{ "## Heading [[x\n\n> quote\n> [[y\n",
+		  "3:12:0:the wiki link is not closed: add ']]'\n6:3:0:the wiki link is not closed: add ']]'\n" },
+		{ "Read [the policy](leave.md\n", "3:6:1:this link's address is not closed: add ')' after it\n" },
+		{ "[a](b) and [c](d) and (an aside)\n", "" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct md_doc doc;
+		CHECK(md_parse(&doc, cases[i].md, strlen(cases[i].md), 3, 0) == 0);
+		md_expand_wikilinks(&doc);
+		struct buf got = BUF_INIT;
+		for (size_t k = 0; k < doc.nproblems; k++)
+			buf_printf(&got, "%d:%d:%d:%s\n", doc.problems[k].line, doc.problems[k].col,
+				   doc.problems[k].likely, doc.problems[k].msg);
+		CHECK_STR(buf_cstr(&got), cases[i].want);
+		buf_free(&got);
+		md_free(&doc);
+	}
+}
+
 int main(void)
 {
 	RUN(parses_on_several_threads_keep_every_extension);
@@ -408,5 +443,6 @@ int main(void)
 	RUN(paragraphs_of_ordinary_size_pass_however_many);
 	RUN(what_only_looks_like_a_break_does_not_hide_one);
 	RUN(each_row_of_a_table_is_parsed_on_its_own);
+	RUN(links_written_as_text_are_noted_where_they_stand);
 	UNIT_END();
 }
