@@ -260,27 +260,6 @@ static int has_blank(json_t *list)
 	return 0;
 }
 
-/* An alias may not take the place of a page quire writes itself. */
-static void check_aliases(struct run *r, const char *path, json_t *aliases, const char *yaml, size_t ylen,
-			  int yline)
-{
-	size_t i;
-	json_t *a;
-	json_array_foreach(aliases, i, a) {
-		const char *al = json_string_value(a);
-		size_t l = strlen(al);
-		size_t kl = l > 3 && !strcmp(al + l - 3, ".md") ? l - 3 : l > 5 && !strcmp(al + l - 5, ".html") ? l - 5 : l;
-		char *out = xasprintf("%.*s.html", (int)kl, al);
-		const char *mine = site_reserved(out);
-		if (mine) {
-			char *msg = xasprintf("alias '%s' would replace %s (%s)", al, mine, out);
-			field_error(r, path, yaml, ylen, yline, "aliases", msg);
-			free(msg);
-		}
-		free(out);
-	}
-}
-
 /* Checks the keys whose meaning quire fixes; every other key passes
  * through to templates and hooks as params. */
 static int validate_fm(struct run *r, const char *path, json_t *fm, const char *yaml,
@@ -305,11 +284,11 @@ static int validate_fm(struct run *r, const char *path, json_t *fm, const char *
 			   "'tags' must be a list of text, e.g. [privacy, courts]");
 	else if (v && has_blank(v))
 		field_error(r, path, yaml, ylen, yline, "tags", "'tags' holds an empty tag");
+	/* each alias is checked once the hooks have had their say
+	 * (claim_aliases) */
 	if ((v = json_object_get(fm, "aliases")) && !is_string_list(v))
 		text_error(r, path, v, 1, yaml, ylen, yline, "aliases", "'aliases' must be a list of paths",
 			   "'aliases' must be a list of paths");
-	else if (v)
-		check_aliases(r, path, v, yaml, ylen, yline);
 	if ((v = json_object_get(fm, "draft")) && !json_is_boolean(v))
 		field_error(r, path, yaml, ylen, yline, "draft", "'draft' must be true or false");
 	if ((v = json_object_get(fm, "weight")) && !json_is_number(v))
@@ -1701,6 +1680,89 @@ static int run_site_hooks(struct run *r, json_t *claims)
 	return rc;
 }
 
+/* ---- aliases --------------------------------------------------------- */
+
+/* The line of key in the front matter of p's source, or 0 (no source, or
+ * no such key there: a hook set it).  Reads the file again: only an error
+ * needs it. */
+static int source_key_line(const struct run *r, const struct page *p, const char *key)
+{
+	if (!p->src)
+		return 0;
+	char *full = xasprintf("%s/%s", r->site.dir, p->src), *text = NULL;
+	size_t len;
+	struct fm_parts parts;
+	struct diag *quiet = diag_new();
+	int line = 0;
+	if (fs_read_file(full, &text, &len) == 0 && fm_split(text, len, p->src, &parts, quiet) == 0 && parts.has_fm)
+		line = fm_key_line(text + parts.yaml_off, parts.yaml_len, parts.yaml_line, key);
+	diag_free(quiet);
+	free(text);
+	free(full);
+	return line;
+}
+
+/* Reports msg (taken) about an alias of p, at its aliases: line. */
+static void alias_error(struct run *r, const struct page *p, char *msg)
+{
+	int line = source_key_line(r, p, "aliases");
+	diag_error(r->d, p->src ? p->src : p->key, line, line ? 1 : 0, "%s", msg);
+	free(msg);
+}
+
+/* The output file of alias al of p (new string), or NULL after reporting
+ * an alias that cannot have one. */
+static char *alias_out(struct run *r, const struct page *p, const char *al)
+{
+	size_t l = strlen(al);
+	size_t kl = l > 3 && !strcmp(al + l - 3, ".md") ? l - 3 : l > 5 && !strcmp(al + l - 5, ".html") ? l - 5 : l;
+	char *key = xstrndup(al, kl), *out = xasprintf("%s.html", key);
+	const char *mine = site_reserved(out);
+	int t = site_find(&r->site, key);
+	if (strstr(key, "..") || key[0] == '/' || strchr(key, '\\') || !*key) {
+		alias_error(r, p, xasprintf("alias '%s' must be a relative path inside the site", al));
+	} else if (mine) {
+		alias_error(r, p, xasprintf("alias '%s' would replace %s (%s)", al, mine, out));
+	} else if (t >= 0 && !r->site.pages[t]->src && r->site.pages[t]->kind != PAGE_ADDED) {
+		/* a section page quire makes: never claimed */
+		alias_error(r, p, xasprintf("alias '%s' collides with the page quire makes for the folder '%s' (both would write %s)",
+					    al, r->site.pages[t]->dir, out));
+	} else {
+		free(key);
+		return out;
+	}
+	free(key);
+	free(out);
+	return NULL;
+}
+
+/* Claims every page's aliases beside its pages and files, once the hooks
+ * (which may change aliases or add pages) have run: a collision is
+ * reported with every other error of the run, at the aliases: line, not
+ * only once the site renders. */
+static void claim_aliases(struct run *r, json_t *claims)
+{
+	for (size_t i = 0; i < r->site.npages; i++) {
+		const struct page *p = r->site.pages[i];
+		size_t k;
+		json_t *a;
+		json_array_foreach(json_object_get(p->data, "aliases"), k, a) {
+			const char *al = json_string_value(a);
+			char *out = al ? alias_out(r, p, al) : NULL;
+			if (!out)
+				continue;
+			char *low = xstrdup_lower(out);
+			const char *prev = json_string_value(json_object_get(claims, low));
+			if (prev)
+				alias_error(r, p, xasprintf("alias '%s' collides with %s (both would write %s)", al, prev, out));
+			else
+				json_object_set_new(claims, low, json_sprintf("the alias '%s' of %s", al, p->src ? p->src : p->key));
+			free(low);
+			free(out);
+		}
+	}
+}
+
 /* ---- output --------------------------------------------------------- */
 
 static int copy_tree(struct run *r, struct output *out, const char *src_dir, const char *dst_rel)
@@ -2229,6 +2291,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	malloc_trim(0); /* the parse trees are gone; keep the peak low */
 	diag_lap(r.timings, "markdown", &tl);
 	run_site_hooks(&r, claims);
+	claim_aliases(&r, claims);
 	store_sources(&r);
 	/* Two passes over every page's title and headings, one per core. */
 	struct par_task *env_task = r.cache ? par_start(r.jobs, link_env_task, &r) : NULL;

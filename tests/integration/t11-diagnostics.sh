@@ -118,6 +118,24 @@ run "$S" new search
 status_is "quire new refuses a path whose page quire writes itself" "$RC" 1
 contains "saying which page" "$ERR" "its page would replace the search page"
 
+# Aliases are checked with the front matter: a collision comes in the same
+# run as every other error, at the aliases: line (it used to wait until
+# the rest was fixed, being found only while rendering).
+site aliases
+printf -- '---\ntitle: A\naliases: [old/policy]\n---\nx\n' > "$S/content/a.md"
+printf -- '---\ntitle: B\nsummary: s\naliases:\n  - Old/Policy\n  - a\n  - ../up\n---\nx\n' > "$S/content/b.md"
+mkdir -p "$S/content/guide"
+page "$S" guide/g.md "G"
+printf -- '---\ntitle: C\naliases: [guide/index]\n---\nSee [[nowhere]].\n' > "$S/content/c.md"
+run "$S" check
+status_is "aliases that collide fail check" "$RC" 1
+contains "the link error is reported" "$ERR" "content/c.md:5:5: error: wiki link [[nowhere]] matches no article"
+contains "in the same run, a second article's alias (any case) at its aliases: line" "$ERR" "content/b.md:4:1: error: alias 'Old/Policy' collides with the alias 'old/policy' of content/a.md (both would write Old/Policy.html)"
+contains "an alias over an article" "$ERR" "content/b.md:4:1: error: alias 'a' collides with content/a.md (both would write a.html)"
+contains "an alias out of the site, at its line" "$ERR" "content/b.md:4:1: error: alias '../up' must be a relative path inside the site"
+contains "an alias over a section page quire makes" "$ERR" "content/c.md:3:1: error: alias 'guide/index' collides with the page quire makes for the folder 'guide'"
+contains "all five errors at once" "$ERR" "5 errors, 0 warnings"
+
 # Options go before or after the path; one another command takes is refused.
 site opts
 run "$S" new guide/topic --title "A new topic"
