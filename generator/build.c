@@ -307,12 +307,48 @@ static int validate_fm(struct run *r, const char *path, json_t *fm, const char *
 	return diag_errors(r->d) > before ? -1 : 0;
 }
 
+/* The front-matter keys whose meaning quire fixes. */
+static const char *const fm_known[] = { "title", "summary", "tags", "draft", "weight", "aliases", "template", NULL };
+
+/* The known key an unknown key of fm most likely misspells ("tag",
+ * "Title"), when fm lacks that one, or NULL.  An unknown key is a
+ * legal param, so this is for a warning only. */
+static const char *misspelt(json_t *fm, const char *key)
+{
+	const char *near = strcmp(key, "params") ? fm_near_key(key, fm_known) : NULL;
+	return near && !json_object_get(fm, near) ? near : NULL;
+}
+
+/* Warns, at its line, of each key of fm that misspells a known one: the
+ * editor's tags would otherwise vanish into params without a word. */
+static void warn_misspelt(struct run *r, const char *path, json_t *fm, const char *yaml, size_t ylen, int yline)
+{
+	const char *key, *near;
+	json_t *v;
+	json_object_foreach(fm, key, v) {
+		if (!(near = misspelt(fm, key)))
+			continue;
+		int line = fm_key_line(yaml, ylen, yline, key);
+		diag_warning(r->d, path, line ? line : yline, 1,
+			     "'%s' is not a key quire knows: did you mean '%s'? (other keys reach templates as params)", key,
+			     near);
+	}
+}
+
+/* Whether fm has a key warn_misspelt warns of. */
+static int has_misspelt(json_t *fm)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(fm, key, v) if (misspelt(fm, key)) return 1;
+	return 0;
+}
+
 /* Moves front-matter keys quire does not define into params, so templates
  * find site-specific keys in one place (DESIGN.md's data model). */
 static void split_params(json_t *fm)
 {
-	static const char *const known[] = { "title", "summary", "tags", "draft", "weight",
-					     "aliases", "template", NULL };
+	const char *const *known = fm_known;
 	json_t *params = json_object();
 	const char *key;
 	json_t *v;
@@ -432,6 +468,8 @@ static struct page *load_page(struct run *r, const char *rel, const struct scan_
 		goto fail;
 	}
 	fm = fm_parse_yaml(text + parts.yaml_off, parts.yaml_len, path, parts.yaml_line, r->d);
+	if (json_is_object(fm))
+		warn_misspelt(r, path, fm, text + parts.yaml_off, parts.yaml_len, parts.yaml_line);
 	if (!fm || validate_fm(r, path, fm, text + parts.yaml_off, parts.yaml_len, parts.yaml_line) < 0)
 		goto fail;
 	int slow = md_costly_line(text + parts.body_off, len - parts.body_off);
@@ -477,9 +515,11 @@ static int recorded_page(struct run *r, const char *rel, const struct source_rec
 			 char **draft)
 {
 	json_t *fm = sources_fm(sr);
-	/* The one check that depends on more than the file: the theme. */
+	/* The one check that depends on more than the file: the theme.  And
+	 * a misspelt key is warned of at its line, which only the file has. */
 	json_t *t = json_object_get(fm, "template");
-	if (!json_is_object(fm) || (t && (!json_is_string(t) || !r->tmpl || !tmpl_set_has(r->tmpl, json_string_value(t))))) {
+	if (!json_is_object(fm) || (t && (!json_is_string(t) || !r->tmpl || !tmpl_set_has(r->tmpl, json_string_value(t)))) ||
+	    has_misspelt(fm)) {
 		json_decref(fm);
 		return 0;
 	}

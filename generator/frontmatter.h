@@ -54,4 +54,12 @@ struct fm_untext {
 int fm_find_untext(const char *yaml, size_t len, int first_line, const char *key, struct fm_untext *out);
 void fm_untext_free(struct fm_untext *u);
 
+/* The key of known (a NULL-ended list) that key most likely misspells,
+ * or NULL: one equal to it but for case, one or two edits away (a letter
+ * added, dropped, changed, or two swapped; one edit only when either key
+ * has four letters or fewer, so "time" is not "title" nor "lang" "tags"),
+ * or its singular or plural ("tag", "alias").
+ * A key of known itself is no misspelling. */
+const char *fm_near_key(const char *key, const char *const *known);
+
 #endif

@@ -138,6 +138,30 @@ static int nested_key_line(const char *yaml, size_t len, const char *key)
 	return 1;
 }
 
+/* Warns of each key of site.yml (and of its markdown: mapping) that
+ * misspells one quire knows: the setting would otherwise be a param
+ * that nothing reads, without a word. */
+static void cfg_warn_misspelt(json_t *root, const char *yaml, size_t len, struct diag *d)
+{
+	static const char *const known[] = { "title", "base_url", "theme", "language", "markdown", "history", "links", NULL };
+	static const char *const md_known[] = { "unsafe_html", NULL };
+	const char *key, *near;
+	json_t *v, *md = json_object_get(root, "markdown");
+	json_object_foreach(root, key, v) {
+		if ((near = fm_near_key(key, known)) && !json_object_get(root, near))
+			diag_warning(d, "site.yml", fm_key_line(yaml, len, 1, key), 1,
+				     "'%s' is not a key quire knows: did you mean '%s'? (other keys reach templates as site.params)",
+				     key, near);
+	}
+	if (!json_is_object(md))
+		return;
+	json_object_foreach(md, key, v) {
+		if ((near = fm_near_key(key, md_known)) && !json_object_get(md, near))
+			diag_warning(d, "site.yml", nested_key_line(yaml, len, key), 1,
+				     "'markdown.%s' is not a key quire knows: did you mean 'markdown.%s'?", key, near);
+	}
+}
+
 int config_load(struct config *cfg, const char *site_dir, struct diag *d)
 {
 	memset(cfg, 0, sizeof *cfg);
@@ -160,6 +184,7 @@ int config_load(struct config *cfg, const char *site_dir, struct diag *d)
 			diag_error(d, "site.yml", 1, 1, "site.yml must be a mapping of keys to values");
 			goto fail;
 		}
+		cfg_warn_misspelt(root, text, len, d);
 		cfg_check_type(root, "title", JSON_STRING, text, len, d);
 		cfg_check_type(root, "base_url", JSON_STRING, text, len, d);
 		cfg_check_type(root, "theme", JSON_STRING, text, len, d);

@@ -136,6 +136,32 @@ contains "an alias out of the site, at its line" "$ERR" "content/b.md:4:1: error
 contains "an alias over a section page quire makes" "$ERR" "content/c.md:3:1: error: alias 'guide/index' collides with the page quire makes for the folder 'guide'"
 contains "all five errors at once" "$ERR" "5 errors, 0 warnings"
 
+# A key that misspells one quire knows is a warning at its line (an unknown
+# key is a legal param, so not an error): the editor's tags would
+# otherwise vanish without a word.
+site nearkeys
+printf 'titel: T\nbase_ulr: https://x.example/\nmarkdown:\n  unsafe-html: false\ntime: 3\n' > "$S/site.yml"
+printf -- '---\ntitle: A\ntag: [a]\nalias: [x]\nsummery: s\naudience: [hr]\ndate: 2024\n---\nx\n' > "$S/content/a.md"
+printf -- '---\nTitle: B\n---\nx\n' > "$S/content/b.md"
+run "$S" check
+status_is "misspelt keys alone do not fail check (b.md has no title)" "$RC" 1
+contains "tag: is a warning naming tags" "$ERR" "content/a.md:3:1: warning: 'tag' is not a key quire knows: did you mean 'tags'? (other keys reach templates as params)"
+contains "alias: names aliases" "$ERR" "content/a.md:4:1: warning: 'alias' is not a key quire knows: did you mean 'aliases'?"
+contains "summery: names summary" "$ERR" "content/a.md:5:1: warning: 'summery' is not a key quire knows: did you mean 'summary'?"
+contains "Title: names title, beside the error of the missing title" "$ERR" "content/b.md:2:1: warning: 'Title' is not a key quire knows: did you mean 'title'?"
+contains "site.yml's titel: names title" "$ERR" "site.yml:1:1: warning: 'titel' is not a key quire knows: did you mean 'title'? (other keys reach templates as site.params)"
+contains "site.yml's base_ulr: names base_url" "$ERR" "site.yml:2:1: warning: 'base_ulr' is not a key quire knows: did you mean 'base_url'?"
+contains "markdown.unsafe-html names markdown.unsafe_html" "$ERR" "site.yml:4:1: warning: 'markdown.unsafe-html' is not a key quire knows: did you mean 'markdown.unsafe_html'?"
+lacks "a param like audience is not warned of" "$ERR" "'audience'"
+lacks "nor date or time, far from any known key" "$ERR" "'date'"
+contains "and nothing else" "$ERR" "1 error, 7 warnings"
+printf -- '---\ntitle: B\n---\nx\n' > "$S/content/b.md"
+find "$S/content" -type f -exec touch -d '2020-01-01 00:00:00' {} +
+sleep 2.2 # settled: the build records the sources, the next takes them from there
+run "$S" build
+run "$S" build
+contains "a rebuild from recorded sources warns again, at the line" "$ERR" "content/a.md:3:1: warning: 'tag' is not a key quire knows"
+
 # Options go before or after the path; one another command takes is refused.
 site opts
 run "$S" new guide/topic --title "A new topic"

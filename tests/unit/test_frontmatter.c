@@ -225,6 +225,30 @@ static void key_line_finds_the_key(void)
 	CHECK(fm_key_line(y, strlen(y), 2, "nope") == 0);
 }
 
+/* A misspelt key names the known one it most likely means; a key that is
+ * known, or only looks like one from afar, names none. */
+static void near_keys_name_the_key_meant(void)
+{
+	static const char *const known[] = { "title", "summary", "tags", "draft", "weight", "aliases", "template", NULL };
+	static const char *const cases[][2] = {
+		{ "tag", "tags" },        { "alias", "aliases" },   { "Title", "title" },  { "summery", "summary" },
+		{ "TAGS", "tags" },       { "tgas", "tags" },       { "titel", "title" },  { "templates", "template" },
+		{ "tempalte", "template" }, { "weigth", "weight" }, { "title", NULL },     { "tags", NULL },
+		{ "audience", NULL },     { "glossary", NULL },     { "lang", NULL },      { "date", NULL },
+		{ "time", NULL },         { "owner", NULL },        { "type", NULL },      { "params", NULL },
+		{ "a-key-far-longer-than-any-known-key-is", NULL },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		const char *got = fm_near_key(cases[i][0], known);
+		if (cases[i][1])
+			CHECK_STR(got, cases[i][1]);
+		else if (got) {
+			printf("    '%s' is taken for '%s'\n", cases[i][0], got);
+			unit_cur_failed = 1;
+		}
+	}
+}
+
 int main(void)
 {
 	RUN(split_finds_yaml_and_body_lines);
@@ -244,5 +268,6 @@ int main(void)
 	RUN(untext_finds_a_number_where_text_was_wanted);
 	RUN(empty_yaml_is_an_empty_object);
 	RUN(key_line_finds_the_key);
+	RUN(near_keys_name_the_key_meant);
 	UNIT_END();
 }
