@@ -879,6 +879,7 @@ static int run_page_hooks(struct run *r)
 	if (!r->hooks || !hooks_has_page(r->hooks))
 		return 0;
 	int rc = 0;
+	hooks_pages_begin(r->hooks);
 	for (size_t i = 0; i < r->site.npages && !stopped(r); i++) {
 		struct page *p = r->site.pages[i];
 		json_t *j = page_json(p);
@@ -886,6 +887,7 @@ static int run_page_hooks(struct run *r)
 			rc = -1;
 		json_decref(j);
 	}
+	hooks_pages_end(r->hooks, r->d);
 	return rc;
 }
 

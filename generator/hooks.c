@@ -62,6 +62,23 @@ struct script {
 	char *chunkname; /* "@scripts/NAME.lua", as Lua names it */
 };
 
+/* Where and how an on_page handler failed (borrowed strings). */
+struct failure_at {
+	int script, line;        /* script -1: none known */
+	const char *msg, *tail;  /* the message; what follows the page in its context */
+	const char *trace;       /* "" or the traceback, a '\n' before each line */
+};
+
+/* One way on_page handlers failed in a batch: at one script line, with
+ * one message, for count pages (the first few named).  Owns its strings. */
+#define FAILURE_PAGES 3
+struct page_failure {
+	int script, line;
+	char *msg, *tail, *trace;
+	char *pages[FAILURE_PAGES];
+	size_t count;
+};
+
 struct hooks {
 	lua_State *L;
 	volatile sig_atomic_t *stop; /* see hooks_set_stop; NULL: none */
@@ -90,6 +107,11 @@ struct hooks {
 	int last_script, last_line; /* last line the count hook saw */
 	struct buf errmsg;  /* message of the last error, prefix stripped */
 	struct buf scratch; /* conversion messages and plain text */
+
+	/* on_page failures while a batch is open (hooks_pages_begin) */
+	int batch;
+	struct page_failure *failures;
+	size_t nfailures, capfailures;
 
 	/* limits */
 	long long budget_limit;
@@ -1313,6 +1335,21 @@ fail:
 	return NULL;
 }
 
+static void free_failures(struct hooks *h)
+{
+	for (size_t i = 0; i < h->nfailures; i++) {
+		struct page_failure *f = &h->failures[i];
+		free(f->msg);
+		free(f->tail);
+		free(f->trace);
+		for (size_t k = 0; k < FAILURE_PAGES; k++)
+			free(f->pages[k]);
+	}
+	free(h->failures);
+	h->failures = NULL;
+	h->nfailures = h->capfailures = 0;
+}
+
 void hooks_free(struct hooks *h)
 {
 	if (!h)
@@ -1327,6 +1364,7 @@ void hooks_free(struct hooks *h)
 	free(h->filters);
 	buf_free(&h->errmsg);
 	buf_free(&h->scratch);
+	free_failures(h);
 	pthread_mutex_destroy(&h->lock);
 	free(h);
 }
@@ -1442,52 +1480,65 @@ static void put_traceback(struct buf *m, const char *tb)
 	}
 }
 
-/* Reports a failed lua_pcall (error value on top, popped here) at the
- * best script line known: the error's own, the last line run, or the
- * handler's definition. */
-static void report_failure(struct hooks *h, int status, const char *context,
-			   int def_script, int def_line)
+/* The message of a failed lua_pcall (error value on top, popped here)
+ * into msg, and its traceback into trace (a '\n' before each line), at
+ * the best script line known: the error's own, the last line run, or the
+ * handler's definition (*script -1: none). */
+static void failure_text(struct hooks *h, int status, int def_script, int def_line, int *script, int *line,
+			 struct buf *msg, struct buf *trace)
 {
 	lua_State *L = h->L;
-	struct buf m = BUF_INIT;
-	int s = h->err_script, line = h->err_line;
+	int s = h->err_script, l = h->err_line;
 	const char *top = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1)
 							 : NULL;
 	if (h->violation) {
-		violation_text(h, &m);
+		violation_text(h, msg);
 		h->broken = 1;
 		if (s < 0) {
 			s = h->last_script;
-			line = h->last_line;
+			l = h->last_line;
 		}
 	} else if (status == LUA_ERRMEM) {
-		buf_puts(&m, "not enough memory");
+		buf_puts(msg, "not enough memory");
 		s = h->last_script;
-		line = h->last_line;
+		l = h->last_line;
 	} else if (h->errmsg.len) {
-		buf_puts(&m, buf_cstr(&h->errmsg));
+		buf_puts(msg, buf_cstr(&h->errmsg));
 	} else if (top) {
-		buf_puts(&m, strip_location(h, top, &s, &line));
+		buf_puts(msg, strip_location(h, top, &s, &l));
 		top = NULL;
 	} else {
-		buf_puts(&m, "unknown error");
+		buf_puts(msg, "unknown error");
 	}
 	if (s < 0) {
 		s = def_script;
-		line = def_line;
+		l = def_line;
 	}
-	if (context)
-		buf_printf(&m, " (%s)", context);
 	if (top && status == LUA_ERRRUN && h->errmsg.len &&
 	    strncmp(top, "stack traceback:", 16) == 0)
-		put_traceback(&m, top);
+		put_traceback(trace, top);
+	*script = s;
+	*line = s >= 0 && l <= 0 ? 1 : l;
+	lua_pop(L, 1);
+}
+
+/* Reports a failed lua_pcall (see failure_text), context in brackets
+ * after the message. */
+static void report_failure(struct hooks *h, int status, const char *context,
+			   int def_script, int def_line)
+{
+	struct buf m = BUF_INIT, tb = BUF_INIT;
+	int s, line;
+	failure_text(h, status, def_script, def_line, &s, &line, &m, &tb);
+	if (context)
+		buf_printf(&m, " (%s)", context);
+	buf_puts(&m, buf_cstr(&tb));
 	if (s >= 0)
-		diag_error(h->d, h->scripts[s].path, line > 0 ? line : 1, 0,
-			   "%s", buf_cstr(&m));
+		diag_error(h->d, h->scripts[s].path, line, 0, "%s", buf_cstr(&m));
 	else
 		diag_error(h->d, "scripts", 0, 0, "%s", buf_cstr(&m));
 	buf_free(&m);
-	lua_pop(L, 1);
+	buf_free(&tb);
 }
 
 /* Where the function at idx was defined. */
@@ -1802,6 +1853,86 @@ static void leave(struct hooks *h)
 	pthread_mutex_unlock(&h->lock);
 }
 
+/* Notes that an on_page handler failed for the page at ppath as f says:
+ * with the failure of the same place and message when there is one. */
+static void note_failure(struct hooks *h, const struct failure_at *f, const char *ppath)
+{
+	struct page_failure *g = NULL;
+	for (size_t i = 0; i < h->nfailures && !g; i++) {
+		struct page_failure *x = &h->failures[i];
+		if (x->script == f->script && x->line == f->line && !strcmp(x->msg, f->msg) && !strcmp(x->tail, f->tail))
+			g = x;
+	}
+	if (!g) {
+		if (h->nfailures == h->capfailures) {
+			h->capfailures = h->capfailures ? h->capfailures * 2 : 4;
+			h->failures = xrealloc(h->failures, h->capfailures * sizeof *h->failures);
+		}
+		g = &h->failures[h->nfailures++];
+		*g = (struct page_failure){ f->script, f->line, xstrdup(f->msg), xstrdup(f->tail), xstrdup(f->trace),
+					    { NULL }, 0 };
+	}
+	if (g->count < FAILURE_PAGES)
+		g->pages[g->count] = xstrdup(ppath);
+	g->count++;
+}
+
+/* Reports f, a failure of on_page handlers for f->count pages: the
+ * pages' names in its context, the first few of them when many. */
+static void report_page_failure(const struct hooks *h, const struct page_failure *f, struct diag *d)
+{
+	struct buf m = BUF_INIT;
+	buf_puts(&m, f->msg);
+	if (f->count == 1) {
+		buf_printf(&m, " (in on_page for %s%s)", f->pages[0], f->tail);
+	} else {
+		buf_printf(&m, " (in on_page; it failed for %zu pages: ", f->count);
+		for (size_t k = 0; k < FAILURE_PAGES && k < f->count; k++)
+			buf_printf(&m, "%s%s", k ? ", " : "", f->pages[k]);
+		if (f->count > FAILURE_PAGES)
+			buf_printf(&m, " and %zu more", f->count - FAILURE_PAGES);
+		buf_printf(&m, "%s)", f->tail);
+	}
+	buf_puts(&m, f->trace);
+	if (f->script >= 0)
+		diag_error(d, h->scripts[f->script].path, f->line, 0, "%s", buf_cstr(&m));
+	else
+		diag_error(d, "scripts", 0, 0, "%s", buf_cstr(&m));
+	buf_free(&m);
+}
+
+/* An on_page handler failed for the page at ppath as f says: reported
+ * now, or noted while a batch is open (hooks_pages_begin). */
+static void page_failed(struct hooks *h, const struct failure_at *f, const char *ppath)
+{
+	note_failure(h, f, ppath);
+	if (!h->batch) {
+		report_page_failure(h, &h->failures[0], h->d);
+		free_failures(h);
+	}
+}
+
+void hooks_pages_begin(struct hooks *h)
+{
+	if (!h)
+		return;
+	pthread_mutex_lock(&h->lock);
+	h->batch = 1;
+	pthread_mutex_unlock(&h->lock);
+}
+
+void hooks_pages_end(struct hooks *h, struct diag *d)
+{
+	if (!h)
+		return;
+	pthread_mutex_lock(&h->lock);
+	for (size_t i = 0; i < h->nfailures; i++)
+		report_page_failure(h, &h->failures[i], d);
+	free_failures(h);
+	h->batch = 0;
+	pthread_mutex_unlock(&h->lock);
+}
+
 int hooks_run_page(struct hooks *h, json_t **page, struct diag *d)
 {
 	int rc = 0;
@@ -1811,7 +1942,7 @@ int hooks_run_page(struct hooks *h, json_t **page, struct diag *d)
 		return rc;
 	lua_State *L = h->L;
 	const char *ppath = json_string_value(json_object_get(*page, "path"));
-	char *context = xasprintf("in on_page for %s", ppath ? ppath : "a page");
+	char *page_name = xstrdup(ppath ? ppath : "a page");
 	for (lua_Integer i = 1; i <= h->n_page && rc == 0; i++) {
 		int s, line;
 		handler_location(h, &KEY_PAGE, i, &s, &line);
@@ -1823,7 +1954,14 @@ int hooks_run_page(struct hooks *h, json_t **page, struct diag *d)
 		lua_pushlightuserdata(L, &c);
 		int status = lua_pcall(L, 1, 2, base);
 		if (status != LUA_OK) {
-			report_failure(h, status, context, s, line);
+			struct buf m = BUF_INIT, tb = BUF_INIT;
+			struct failure_at f = { .tail = "" };
+			failure_text(h, status, s, line, &f.script, &f.line, &m, &tb);
+			f.msg = buf_cstr(&m);
+			f.trace = buf_cstr(&tb);
+			page_failed(h, &f, page_name);
+			buf_free(&m);
+			buf_free(&tb);
 			rc = -1;
 		} else {
 			int t = lua_type(L, -1);
@@ -1846,15 +1984,14 @@ int hooks_run_page(struct hooks *h, json_t **page, struct diag *d)
 				json_decref(*page);
 				*page = np;
 			} else {
-				diag_error(d, h->scripts[s].path, line, 0,
-					   "%s (%s, handler defined here)",
-					   buf_cstr(&h->scratch), context);
+				struct failure_at f = { s, line, buf_cstr(&h->scratch), ", handler defined here", "" };
+				page_failed(h, &f, page_name);
 				rc = -1;
 			}
 		}
 		lua_settop(L, base - 1);
 	}
-	free(context);
+	free(page_name);
 	leave(h);
 	return rc;
 }
