@@ -2329,10 +2329,14 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	r.drop_bodies = articles > RENDER_PRINT_MAX_ARTICLES;
 	r.a_hit_n = r.site.npages;
 	r.a_hit = xcalloc(r.a_hit_n + 1, 1);
+	/* A Lua filter's bug fails it on every page: reported once (it runs
+	 * again in phase B, where the same report is one diag drops). */
+	hooks_pages_begin(r.hooks);
 	par_for(r.site.npages, r.jobs, phase_a, &r);
 	malloc_trim(0); /* the parse trees are gone; keep the peak low */
 	diag_lap(r.timings, "markdown", &tl);
 	run_site_hooks(&r, claims);
+	hooks_pages_end(r.hooks, d);
 	claim_aliases(&r, claims);
 	store_sources(&r);
 	/* Two passes over every page's title and headings, one per core. */
@@ -2347,7 +2351,9 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		if (r.page_env)
 			b_table_open(&r);
 	}
+	hooks_pages_begin(r.hooks);
 	par_for(r.site.npages, r.jobs, phase_b, &r);
+	hooks_pages_end(r.hooks, d);
 	put_b_entries(&r);
 	b_table_close(&r);
 	if (!r.drop_bodies)

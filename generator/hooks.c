@@ -62,22 +62,27 @@ struct script {
 	char *chunkname; /* "@scripts/NAME.lua", as Lua names it */
 };
 
-/* Where and how an on_page handler failed (borrowed strings). */
+/* Where and how a hook failed for one page (borrowed strings): the
+ * context reads "in IN SEP PAGE TAIL" ("in on_page for content/a.md",
+ * "in filter 'text' on content/a.md"). */
 struct failure_at {
-	int script, line;        /* script -1: none known */
-	const char *msg, *tail;  /* the message; what follows the page in its context */
-	const char *trace;       /* "" or the traceback, a '\n' before each line */
+	int script, line;          /* script -1: none known */
+	const char *msg;
+	const char *in, *sep, *tail;
+	const char *trace;         /* "" or the traceback, a '\n' before each line */
 };
 
-/* One way on_page handlers failed in a batch: at one script line, with
- * one message, for count pages (the first few named).  Owns its strings. */
-#define FAILURE_PAGES 3
+/* One way a hook failed in a batch (hooks_pages_begin): at one script
+ * line, with one message, for the pages listed.  Owns its strings. */
 struct page_failure {
 	int script, line;
-	char *msg, *tail, *trace;
-	char *pages[FAILURE_PAGES];
-	size_t count;
+	char *msg, *in, *sep, *tail, *trace;
+	char **pages;
+	size_t npages, cap;
 };
+
+/* How many of a failure's pages its report names. */
+#define FAILURE_PAGES 3
 
 struct hooks {
 	lua_State *L;
@@ -1340,10 +1345,13 @@ static void free_failures(struct hooks *h)
 	for (size_t i = 0; i < h->nfailures; i++) {
 		struct page_failure *f = &h->failures[i];
 		free(f->msg);
+		free(f->in);
+		free(f->sep);
 		free(f->tail);
 		free(f->trace);
-		for (size_t k = 0; k < FAILURE_PAGES; k++)
+		for (size_t k = 0; k < f->npages; k++)
 			free(f->pages[k]);
+		free(f->pages);
 	}
 	free(h->failures);
 	h->failures = NULL;
@@ -1853,14 +1861,15 @@ static void leave(struct hooks *h)
 	pthread_mutex_unlock(&h->lock);
 }
 
-/* Notes that an on_page handler failed for the page at ppath as f says:
- * with the failure of the same place and message when there is one. */
+/* Notes that a hook failed for the page at ppath as f says: with the
+ * failure of the same place and message when there is one. */
 static void note_failure(struct hooks *h, const struct failure_at *f, const char *ppath)
 {
 	struct page_failure *g = NULL;
 	for (size_t i = 0; i < h->nfailures && !g; i++) {
 		struct page_failure *x = &h->failures[i];
-		if (x->script == f->script && x->line == f->line && !strcmp(x->msg, f->msg) && !strcmp(x->tail, f->tail))
+		if (x->script == f->script && x->line == f->line && !strcmp(x->msg, f->msg) && !strcmp(x->in, f->in) &&
+		    !strcmp(x->tail, f->tail))
 			g = x;
 	}
 	if (!g) {
@@ -1869,28 +1878,44 @@ static void note_failure(struct hooks *h, const struct failure_at *f, const char
 			h->failures = xrealloc(h->failures, h->capfailures * sizeof *h->failures);
 		}
 		g = &h->failures[h->nfailures++];
-		*g = (struct page_failure){ f->script, f->line, xstrdup(f->msg), xstrdup(f->tail), xstrdup(f->trace),
-					    { NULL }, 0 };
+		*g = (struct page_failure){ f->script, f->line, xstrdup(f->msg), xstrdup(f->in), xstrdup(f->sep),
+					    xstrdup(f->tail), xstrdup(f->trace), NULL, 0, 0 };
 	}
-	if (g->count < FAILURE_PAGES)
-		g->pages[g->count] = xstrdup(ppath);
-	g->count++;
+	if (g->npages == g->cap) {
+		g->cap = g->cap ? g->cap * 2 : 4;
+		g->pages = xrealloc(g->pages, g->cap * sizeof *g->pages);
+	}
+	g->pages[g->npages++] = xstrdup(ppath);
 }
 
-/* Reports f, a failure of on_page handlers for f->count pages: the
- * pages' names in its context, the first few of them when many. */
-static void report_page_failure(const struct hooks *h, const struct page_failure *f, struct diag *d)
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Reports f once: for one page as it always was, for many with how many
+ * and the first few of them by name (sorted: filters run on several
+ * threads, in no fixed order; a page seen twice counts once). */
+static void report_page_failure(const struct hooks *h, struct page_failure *f, struct diag *d)
 {
 	struct buf m = BUF_INIT;
+	size_t n = 0;
+	qsort(f->pages, f->npages, sizeof *f->pages, cmp_str);
+	for (size_t k = 0; k < f->npages; k++)
+		if (!n || strcmp(f->pages[n - 1], f->pages[k]))
+			f->pages[n++] = f->pages[k];
+		else
+			free(f->pages[k]);
+	f->npages = n;
 	buf_puts(&m, f->msg);
-	if (f->count == 1) {
-		buf_printf(&m, " (in on_page for %s%s)", f->pages[0], f->tail);
+	if (n == 1) {
+		buf_printf(&m, " (in %s%s%s%s)", f->in, f->sep, f->pages[0], f->tail);
 	} else {
-		buf_printf(&m, " (in on_page; it failed for %zu pages: ", f->count);
-		for (size_t k = 0; k < FAILURE_PAGES && k < f->count; k++)
+		buf_printf(&m, " (in %s; it failed for %zu pages: ", f->in, n);
+		for (size_t k = 0; k < FAILURE_PAGES && k < n; k++)
 			buf_printf(&m, "%s%s", k ? ", " : "", f->pages[k]);
-		if (f->count > FAILURE_PAGES)
-			buf_printf(&m, " and %zu more", f->count - FAILURE_PAGES);
+		if (n > FAILURE_PAGES)
+			buf_printf(&m, " and %zu more", n - FAILURE_PAGES);
 		buf_printf(&m, "%s)", f->tail);
 	}
 	buf_puts(&m, f->trace);
@@ -1901,8 +1926,8 @@ static void report_page_failure(const struct hooks *h, const struct page_failure
 	buf_free(&m);
 }
 
-/* An on_page handler failed for the page at ppath as f says: reported
- * now, or noted while a batch is open (hooks_pages_begin). */
+/* A hook failed for the page at ppath as f says: reported now, or noted
+ * while a batch is open. */
 static void page_failed(struct hooks *h, const struct failure_at *f, const char *ppath)
 {
 	note_failure(h, f, ppath);
@@ -1910,6 +1935,21 @@ static void page_failed(struct hooks *h, const struct failure_at *f, const char 
 		report_page_failure(h, &h->failures[0], h->d);
 		free_failures(h);
 	}
+}
+
+/* A failed lua_pcall of a hook for the page at ppath (see failure_text):
+ * reported now, or noted while a batch is open. */
+static void call_failed(struct hooks *h, int status, int def_script, int def_line, const char *in,
+			const char *sep, const char *ppath)
+{
+	struct buf m = BUF_INIT, tb = BUF_INIT;
+	struct failure_at f = { .in = in, .sep = sep, .tail = "" };
+	failure_text(h, status, def_script, def_line, &f.script, &f.line, &m, &tb);
+	f.msg = buf_cstr(&m);
+	f.trace = buf_cstr(&tb);
+	page_failed(h, &f, ppath);
+	buf_free(&m);
+	buf_free(&tb);
 }
 
 void hooks_pages_begin(struct hooks *h)
@@ -1954,14 +1994,7 @@ int hooks_run_page(struct hooks *h, json_t **page, struct diag *d)
 		lua_pushlightuserdata(L, &c);
 		int status = lua_pcall(L, 1, 2, base);
 		if (status != LUA_OK) {
-			struct buf m = BUF_INIT, tb = BUF_INIT;
-			struct failure_at f = { .tail = "" };
-			failure_text(h, status, s, line, &f.script, &f.line, &m, &tb);
-			f.msg = buf_cstr(&m);
-			f.trace = buf_cstr(&tb);
-			page_failed(h, &f, page_name);
-			buf_free(&m);
-			buf_free(&tb);
+			call_failed(h, status, s, line, "on_page", " for ", page_name);
 			rc = -1;
 		} else {
 			int t = lua_type(L, -1);
@@ -1984,7 +2017,8 @@ int hooks_run_page(struct hooks *h, json_t **page, struct diag *d)
 				json_decref(*page);
 				*page = np;
 			} else {
-				struct failure_at f = { s, line, buf_cstr(&h->scratch), ", handler defined here", "" };
+				struct failure_at f = { s, line, buf_cstr(&h->scratch), "on_page", " for ",
+							", handler defined here", "" };
 				page_failed(h, &f, page_name);
 				rc = -1;
 			}
@@ -2428,11 +2462,9 @@ int hooks_filter_doc(struct hooks *h, cmark_node *doc, const char *page_path,
 			lua_pushlightuserdata(L, &c);
 			int status = lua_pcall(L, 1, 0, base);
 			if (status != LUA_OK) {
-				char *ctx = xasprintf("in filter '%s' on %s",
-						      type, page_path ? page_path
-								      : "a page");
-				report_failure(h, status, ctx, s, line);
-				free(ctx);
+				char *in = xasprintf("filter '%s'", type);
+				call_failed(h, status, s, line, in, " on ", page_path ? page_path : "a page");
+				free(in);
 				rc = -1;
 			}
 			lua_settop(L, base - 1);

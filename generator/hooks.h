@@ -76,11 +76,11 @@ int hooks_has_filter(const struct hooks *h);
  * reporting (*page is then unchanged).  Thread-safe. */
 int hooks_run_page(struct hooks *h, json_t **page, struct diag *d);
 
-/* Between these, hooks_run_page reports no failure of its own: a bug in a
- * handler fails it for every page alike, and one error a page buried the
- * rest.  hooks_pages_end reports each failure once (one per script line
- * and message) to d, with how many pages it failed for and the first
- * few of them. */
+/* Between these, hooks_run_page and hooks_filter_doc report no failure
+ * of their own: a bug in a handler or filter fails it for every page
+ * alike, and one error a page buried the rest.  hooks_pages_end reports
+ * each failure once (one per script line and message) to d, with how
+ * many pages it failed for and the first few of them by name. */
 void hooks_pages_begin(struct hooks *h);
 void hooks_pages_end(struct hooks *h, struct diag *d);
 

@@ -315,6 +315,11 @@ printf -- 'quire.on_page(function(page)\n  if page.path:find("m[12]") then error
 run "$S" check
 contains "a message naming its page is reported for that page" "$ERR" "scripts/50-bad.lua:2:1: error: content/many/m1.md has no owner (in on_page for content/many/m1.md)"
 contains "and the other page's too" "$ERR" "content/many/m2.md has no owner (in on_page for content/many/m2.md)"
+# and so is a Lua filter's, which runs on every page (on several threads)
+printf -- 'quire.filter{ text = function(node, path)\n  return node.x.y\nend }\n' > "$S/scripts/50-bad.lua"
+run "$S" check
+contains "a filter failing on every page is reported once, its pages sorted" "$ERR" "scripts/50-bad.lua:2:1: error: attempt to index a nil value (field 'x') (in filter 'text'; it failed for 8 pages: content/a.md, content/b.md, content/many/m1.md and 5 more)"
+contains "as one error" "$ERR" "1 error, 0 warnings"
 rm -rf "$S/scripts/50-bad.lua" "$S/content/many"
 
 # ---- the real site's scripts --------------------------------------------
