@@ -941,7 +941,9 @@ static char *escaped_in_row(struct md_doc *doc, int line, int col)
 }
 
 /* Notes each "[[" of text that no "]]" after it closes, in the literal
- * or (closed: a later text of the same block has one) after it. */
+ * or (closed: a later text of the same block has one) after it.  Only a
+ * "[[" with a target after it opens a link: a run of brackets alone (at
+ * the end of the text, or before a blank) is text. */
 static void note_unclosed_wiki(struct md_doc *doc, cmark_node *text, int closed)
 {
 	const char *lit = cmark_node_get_literal(text), *last = NULL;
@@ -949,8 +951,11 @@ static void note_unclosed_wiki(struct md_doc *doc, cmark_node *text, int closed)
 		return;
 	for (const char *c = strstr(lit, "]]"); c; c = strstr(c + 1, "]]"))
 		last = c;
-	for (const char *o = strstr(last ? last + 2 : lit, "[["); o; o = strstr(o, "[[")) {
+	for (const char *o = strstr(last ? last + 2 : lit, "[["), *after; o; o = strstr(after, "[[")) {
 		size_t off = (size_t)(o - lit);
+		after = o + 2 + strspn(o + 2, "[");
+		if (!*after || *after == ' ' || *after == '\t')
+			continue;
 		char *fix = NULL;
 		int line, col;
 		if (in_table_cell(text)) {
@@ -963,7 +968,6 @@ static void note_unclosed_wiki(struct md_doc *doc, cmark_node *text, int closed)
 		else
 			add_problem(doc, text, off, "[[", 0, xstrdup("the wiki link is not closed: add ']]'"));
 		free(fix);
-		o += 2 + strspn(o + 2, "[");
 	}
 }
 

@@ -414,6 +414,8 @@ static void links_written_as_text_are_noted_where_they_stand(void)
 		  "3:12:0:the wiki link is not closed: add ']]'\n6:3:0:the wiki link is not closed: add ']]'\n" },
 		{ "Read [the policy](leave.md\n", "3:6:1:this link's address is not closed: add ')' after it\n" },
 		{ "[a](b) and [c](d) and (an aside)\n", "" },
+		{ "Brackets alone [[ are text, as is a run of them: [[[[[\n", "" },
+		{ "[[[leave\n", "3:1:0:the wiki link is not closed: add ']]'\n" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		struct md_doc doc;
