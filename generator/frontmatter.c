@@ -803,6 +803,11 @@ const char *fm_near_key(const char *key, const char *const *known)
 {
 	char low[NEAR_MAX + 1];
 	size_t n = strlen(key);
+	/* (most keys are known ones: every source's are looked at on every
+	 * build, so those take no edit distance) */
+	for (size_t k = 0; known[k]; k++)
+		if (!strcmp(key, known[k]))
+			return NULL;
 	if (n > NEAR_MAX)
 		return NULL;
 	for (size_t i = 0; i <= n; i++)
