@@ -708,22 +708,64 @@ static int join_wrapped(struct md_doc *doc, cmark_node *text, struct wrap *w)
 	return 1;
 }
 
+/* The "[["s in s[0, n), each counted once ("[[[" is one). */
+static size_t opens_in(const char *s, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i + 1 < n; i++)
+		if (s[i] == '[' && s[i + 1] == '[') {
+			k++;
+			i++;
+		}
+	return k;
+}
+
+/* The column of the nth (0-based) "[[" of line line from column col on,
+ * counted as opens_in does, or 0. */
+static int nth_open(struct md_doc *doc, int line, int col, size_t nth)
+{
+	const char *s;
+	size_t n;
+	if (col < 1 || !source_line(doc, line, &s, &n))
+		return 0;
+	for (size_t i = (size_t)col - 1; i + 1 < n; i++)
+		if (s[i] == '[' && s[i + 1] == '[') {
+			if (nth-- == 0)
+				return (int)i + 1;
+			i++;
+		}
+	return 0;
+}
+
 /* The source position of byte off of text's literal (w: its joined
- * lines, or NULL). */
+ * lines, or NULL).  An entity or escape before it on its line makes the
+ * literal shorter than the source ("&mdash;" is 3 bytes): a "[[" not
+ * found at the column is found as the same "[[" of the line. */
 static void wiki_where(struct md_doc *doc, cmark_node *text, const struct wrap *w, size_t off, int *line,
 		       int *col)
 {
 	cmark_node *pos = positioned(text);
+	size_t seg = 0;
 	*line = pos ? cmark_node_get_start_line(pos) : 1;
 	/* Inside a table cell only the row's position is known. */
-	*col = pos == text ? cmark_node_get_start_column(text) + (int)off : 1;
+	int seg_col = pos == text ? cmark_node_get_start_column(text) : 1;
 	for (size_t k = 0; w && k < w->n; k++)
 		if (w->off[k] <= off) {
 			*line = w->line[k];
-			*col = w->col[k] + (int)(off - w->off[k]);
+			seg_col = w->col[k];
+			seg = w->off[k];
 		}
-	if (pos == text)
-		*col = fix_col(doc, *line, *col, "[[");
+	*col = seg_col + (int)(off - seg);
+	if (pos != text)
+		return;
+	int c = fix_col(doc, *line, *col, "[[");
+	const char *s, *lit = cmark_node_get_literal(text);
+	size_t n;
+	if (lit && source_line(doc, *line, &s, &n) && !((size_t)c + 1 <= n && !memcmp(s + c - 1, "[[", 2))) {
+		int at = nth_open(doc, *line, seg_col, opens_in(lit + seg, off - seg));
+		c = at ? at : c;
+	}
+	*col = c;
 }
 
 /* The target of a wiki link that wrapped: its line break and the spaces

@@ -295,3 +295,12 @@ check "the tag Ærø has the page tags/aero.html" test -f "$S/public/tags/aero.h
 contains "a PDF's ligatures are the letters they join" "$S/public/h.html" '<h2 id="the-financial-effect">'
 check "the tag ﬁnance has the page tags/finance.html" test -f "$S/public/tags/finance.html"
 contains "decomposed text (e and U+0301) has the id precomposed text has" "$S/public/h.html" '<h2 id="resume-writing">'
+
+# A wiki link's column is where its [[ stands even after an entity or an
+# escape earlier on its line (the parsed text is shorter than the source).
+site wcol
+printf -- '---\ntitle: A\n---\nPay &mdash; see [[nowhere]] and [[other]].\n\nEsc \\* and \\[x] then [[gone]].\n' > "$S/content/a.md"
+run "$S" check
+contains "after an entity" "$ERR" "content/a.md:4:17: error: wiki link [[nowhere]] matches no article"
+contains "the next link on that line too" "$ERR" "content/a.md:4:33: error: wiki link [[other]] matches no article"
+contains "after escapes" "$ERR" "content/a.md:6:22: error: wiki link [[gone]] matches no article"
