@@ -761,7 +761,8 @@ static void wiki_where(struct md_doc *doc, cmark_node *text, const struct wrap *
 	int c = fix_col(doc, *line, *col, "[[");
 	const char *s, *lit = cmark_node_get_literal(text);
 	size_t n;
-	if (lit && source_line(doc, *line, &s, &n) && !((size_t)c + 1 <= n && !memcmp(s + c - 1, "[[", 2))) {
+	if (lit && off >= seg && source_line(doc, *line, &s, &n) &&
+	    !(c >= 1 && (size_t)c + 1 <= n && !memcmp(s + c - 1, "[[", 2))) {
 		int at = nth_open(doc, *line, seg_col, opens_in(lit + seg, off - seg));
 		c = at ? at : c;
 	}
