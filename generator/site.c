@@ -162,6 +162,20 @@ static void cfg_warn_misspelt(json_t *root, const char *yaml, size_t len, struct
 	}
 }
 
+/* http:// or https://, a host, and nothing a URL cannot hold (a space, a
+ * quote, an angle bracket): what sitemap.xml and the Atom feed start
+ * every address with. */
+static int absolute_url(const char *u)
+{
+	size_t scheme = !strncmp(u, "https://", 8) ? 8 : !strncmp(u, "http://", 7) ? 7 : 0;
+	if (!scheme || !u[scheme] || u[scheme] == '/')
+		return 0;
+	for (const char *p = u; *p; p++)
+		if ((unsigned char)*p <= ' ' || strchr("\"'<>\\`{}|^", *p))
+			return 0;
+	return 1;
+}
+
 int config_load(struct config *cfg, const char *site_dir, struct diag *d)
 {
 	memset(cfg, 0, sizeof *cfg);
@@ -202,6 +216,10 @@ int config_load(struct config *cfg, const char *site_dir, struct diag *d)
 	size_t bl = strlen(cfg->base_url);
 	while (bl && cfg->base_url[bl - 1] == '/')
 		cfg->base_url[--bl] = '\0';
+	if (*cfg->base_url && !absolute_url(cfg->base_url))
+		diag_error(d, "site.yml", fm_key_line(text, len, 1, "base_url"), 1,
+			   "'base_url' must be the site's full address, such as https://intranet.example.org/guidance "
+			   "(the sitemap and the feed need one), not '%s'", cfg->base_url);
 	cfg->theme = cfg_string(root, "theme", "default");
 	cfg->language = cfg_string(root, "language", "en-GB");
 	cfg->unsafe_html = cfg_bool(json_object_get(root, "markdown"), "unsafe_html", 0);

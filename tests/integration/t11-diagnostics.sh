@@ -35,6 +35,13 @@ contains "that says check takes the whole site" "$TMP/err" "quire check: unexpec
 "$QUIRE" build -s "$TMP/nowhere" >/dev/null 2>&1; status_is "a missing site folder is an environment fault (2)" "$?" 2
 "$QUIRE" --version | grep -q '^quire ' && ok "--version prints the version" || not_ok "--version prints the version"
 
+site bu
+page "$S" a.md "A"
+printf 'title: T\nbase_url: example.com\n' > "$S/site.yml"
+run "$S" check
+status_is "a base_url that is not a full address is an error" "$RC" 1
+contains "at its line, with an example of one" "$ERR" "site.yml:2:1: error: 'base_url' must be the site's full address, such as https://"
+
 site tpl
 page "$S" a.md "A"
 printf '{{#open}}\n' >> "$S/themes/default/templates/page.mustache"
