@@ -619,23 +619,38 @@ static int fix_col(struct md_doc *doc, int line, int col, const char *expect)
 	return col;
 }
 
+/* cmark-gfm 0.29 places a link or image that wraps onto later lines at
+ * the start of its last line; its first child (the text after "[")
+ * still says where it begins.  That child, when it begins on an earlier
+ * line, else NULL. */
+static cmark_node *wrapped_start(cmark_node *n)
+{
+	cmark_node_type t = cmark_node_get_type(n);
+	cmark_node *c = t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE ? cmark_node_first_child(n) : NULL;
+	int line = c ? cmark_node_get_start_line(c) : 0;
+	return line > 0 && line < cmark_node_get_start_line(n) ? c : NULL;
+}
+
 static int node_line(cmark_node *n)
 {
 	struct wikipos *w = wiki_of(n);
-	cmark_node *p = positioned(n);
-	return w ? w->line : p ? cmark_node_get_start_line(p) : 1;
+	cmark_node *p = positioned(n), *c = p == n ? wrapped_start(n) : NULL;
+	return w ? w->line : c ? cmark_node_get_start_line(c) : p ? cmark_node_get_start_line(p) : 1;
 }
 
 static int node_col(struct md_doc *doc, cmark_node *n)
 {
 	struct wikipos *w = wiki_of(n);
-	cmark_node *p = positioned(n);
+	cmark_node *p = positioned(n), *c;
+	int image = cmark_node_get_type(n) == CMARK_NODE_IMAGE;
 	if (w)
 		return w->col;
 	if (p != n)
 		return p ? cmark_node_get_start_column(p) : 1;
-	return fix_col(doc, cmark_node_get_start_line(n), cmark_node_get_start_column(n),
-		       cmark_node_get_type(n) == CMARK_NODE_IMAGE ? "![" : "[");
+	if ((c = wrapped_start(n)))
+		return fix_col(doc, cmark_node_get_start_line(c), cmark_node_get_start_column(c) - (image ? 2 : 1),
+			       image ? "![" : "[");
+	return fix_col(doc, cmark_node_get_start_line(n), cmark_node_get_start_column(n), image ? "![" : "[");
 }
 
 /* A wiki link may wrap onto the next line: "[[a|some" SOFTBREAK

@@ -304,3 +304,13 @@ run "$S" check
 contains "after an entity" "$ERR" "content/a.md:4:17: error: wiki link [[nowhere]] matches no article"
 contains "the next link on that line too" "$ERR" "content/a.md:4:33: error: wiki link [[other]] matches no article"
 contains "after escapes" "$ERR" "content/a.md:6:22: error: wiki link [[gone]] matches no article"
+
+# A Markdown link or image that wraps is reported where it begins (cmark
+# places it at the start of its last line).
+site wrapl
+printf -- '---\ntitle: A\n---\nSee the\n[policy on\nannual leave](gone.md) and\n  [x\ny](gone2.md), ![a\npicture](none.png) and [one](line.md).\n' > "$S/content/a.md"
+run "$S" check
+contains "a wrapped link at its first line" "$ERR" "content/a.md:5:1: error: link target 'gone.md' does not exist"
+contains "an indented one at its [" "$ERR" "content/a.md:7:3: error: link target 'gone2.md' does not exist"
+contains "a wrapped image at its ![" "$ERR" "content/a.md:8:15: error: link target 'none.png' does not exist"
+contains "a link on one line where it stands" "$ERR" "content/a.md:9:24: error: link target 'line.md' does not exist"
