@@ -118,28 +118,6 @@ static int theme_links(struct run *r)
 	return n ? -1 : 0;
 }
 
-/* Whether some template of the theme outputs extra_head, through which
- * quire serve adds its reload script: without it, pages never reload. */
-static int theme_has_extra_head(const char *tdir)
-{
-	char **files = NULL;
-	size_t n = 0;
-	int found = 0;
-	fs_list_files(tdir, &files, &n);
-	for (size_t i = 0; i < n; i++) {
-		char *path = xasprintf("%s/%s", tdir, files[i]);
-		char *data = NULL;
-		size_t len = 0;
-		if (!found && fs_read_file(path, &data, &len) == 0 && memmem(data, len, "extra_head", 10))
-			found = 1;
-		free(data);
-		free(path);
-		free(files[i]);
-	}
-	free(files);
-	return found;
-}
-
 static int load_theme(struct run *r)
 {
 	r->theme_rel = xasprintf("themes/%s", r->site.cfg.theme);
@@ -166,9 +144,6 @@ static int load_theme(struct run *r)
 		tmpl_set_check_partials(r->tmpl, r->d);
 		tmpl_set_seal(r->tmpl);
 	}
-	if (fs_is_dir(tdir) && !theme_has_extra_head(tdir))
-		diag_warning(r->d, trel, 0, 0, "no template outputs {{{extra_head}}} in <head>: "
-			     "quire serve cannot reload the pages in the browser");
 	free(tdir);
 	free(trel);
 	return rc;
@@ -1878,23 +1853,9 @@ static void mark_assets(const struct site *s, const char *dir, const struct rawl
 	for (size_t k = 0; k < n; k++) {
 		if (names && !may_name(l[k].url, names, nnames))
 			continue;
-		char *a = links_asset_of(s, dir, l[k].url, l[k].wiki);
-		if (!a)
-			continue;
-		size_t lo = 0, hi = s->nassets;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			int c = strcmp(s->assets[mid], a);
-			if (!c) {
-				mark[mid] |= (char)bit;
-				break;
-			}
-			if (c < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		free(a);
+		long a = links_asset_of(s, dir, l[k].url, l[k].wiki);
+		if (a >= 0)
+			mark[a] |= (char)bit;
 	}
 }
 
@@ -2005,14 +1966,15 @@ static void fnv_json(uint64_t *h, json_t *v)
 	buf_free(&d);
 }
 
-/* A hash of the theme's files (names and bytes); *uses_build_id tells
- * whether a template mentions build_id. */
-static uint64_t theme_digest(const struct run *r, int *uses_build_id)
+/* The theme's files hashed, read once, with what a build asks of its
+ * templates' text: whether one mentions build_id (then it is part of
+ * fingerprints) and whether one outputs extra_head. */
+static uint64_t theme_digest(const struct run *r, int *uses_build_id, int *has_extra_head)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 	char **files = NULL;
 	size_t n = 0;
-	*uses_build_id = 0;
+	*uses_build_id = *has_extra_head = 0;
 	fs_list_files(r->theme_dir, &files, &n);
 	for (size_t i = 0; i < n; i++) {
 		char *path = xasprintf("%s/%s", r->theme_dir, files[i]);
@@ -2021,8 +1983,10 @@ static uint64_t theme_digest(const struct run *r, int *uses_build_id)
 		fnv_str(&h, files[i]);
 		if (fs_read_file(path, &data, &len) == 0) {
 			fnv(&h, data, len);
-			if (!strncmp(files[i], "templates/", 10) && memmem(data, len, "build_id", 8))
-				*uses_build_id = 1;
+			if (!strncmp(files[i], "templates/", 10)) {
+				*uses_build_id |= memmem(data, len, "build_id", 8) != NULL;
+				*has_extra_head |= memmem(data, len, "extra_head", 10) != NULL;
+			}
 		}
 		free(data);
 		free(path);
@@ -2384,8 +2348,15 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		}
 	}
 	struct cache_key mkey = oj.mkey, rkey = { { 0, 0 } };
-	int uses_bid = 1;
-	uint64_t theme = theme_digest(&r, &uses_bid);
+	int uses_bid = 1, extra_head = 1;
+	uint64_t theme = theme_digest(&r, &uses_bid, &extra_head);
+	/* (serve adds its reload script through extra_head) */
+	if (!extra_head && fs_is_dir(r.theme_dir)) {
+		char *trel = xasprintf("%s/templates", r.theme_rel);
+		diag_warning(d, trel, 0, 0, "no template outputs {{{extra_head}}} in <head>: "
+			     "quire serve cannot reload the pages in the browser");
+		free(trel);
+	}
 	if (out_open && r.cache)
 		rkey = render_key(&r);
 	char *bid = build_id(&r, theme);

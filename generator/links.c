@@ -601,20 +601,26 @@ static char *normalise(const char *dir, const char *path, size_t n)
 	return buf_detach(&out);
 }
 
-static int is_asset(const struct site *s, const char *rel)
+/* rel's place in the site's assets (sorted), or -1. */
+static long asset_index(const struct site *s, const char *rel)
 {
 	size_t lo = 0, hi = s->nassets;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 		int c = strcmp(s->assets[mid], rel);
 		if (!c)
-			return 1;
+			return (long)mid;
 		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return 0;
+	return -1;
+}
+
+static int is_asset(const struct site *s, const char *rel)
+{
+	return asset_index(s, rel) >= 0;
 }
 
 static void link_to_page(struct links_ctx *c, int t, const char *anchor, int line, int col,
@@ -774,15 +780,14 @@ static char *target_hint(const struct links_ctx *c, const char *url, const char 
 	return asset ? suggest(c, asset, "", rest, case_note, "") : NULL;
 }
 
-char *links_asset_of(const struct site *s, const char *dir, const char *url, int wiki)
+long links_asset_of(const struct site *s, const char *dir, const char *url, int wiki)
 {
 	if (wiki || !*url || url[0] == '#' || url[0] == '/' || has_scheme(url))
-		return NULL;
+		return -1;
 	char *target = normalise(dir, url, strcspn(url, "?#"));
-	if (target && *target && is_asset(s, target))
-		return target;
+	long i = target && *target ? asset_index(s, target) : -1;
 	free(target);
-	return NULL;
+	return i;
 }
 
 int links_is_external(const char *url, int is_image)

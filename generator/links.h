@@ -114,10 +114,9 @@ struct links_ctx {
  * its URL alone. */
 int links_is_external(const char *url, int is_image);
 
-/* The attachment (an asset, relative to content/) that a Markdown link
- * to url written in folder dir names, or NULL; wiki links name pages.
- * A new string. */
-char *links_asset_of(const struct site *s, const char *dir, const char *url, int wiki);
+/* The attachment that a Markdown link to url written in folder dir names:
+ * its place in the site's assets, or -1; wiki links name pages. */
+long links_asset_of(const struct site *s, const char *dir, const char *url, int wiki);
 
 void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 		   int line, int col, struct md_link_result *res);
