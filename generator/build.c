@@ -2000,7 +2000,8 @@ static uint64_t theme_digest(const struct run *r, int *uses_build_id, int *has_e
 static struct cache_key manifest_key(const struct run *r, const char *out)
 {
 	struct cache_keybuf kb;
-	char *real = realpath(out, NULL);
+	/* the same key before OUT exists (the first build) as after */
+	char *real = fs_resolve(out);
 	cache_key_begin(r->cache, &kb, "output-manifest");
 	cache_key_str(&kb, real ? real : out);
 	free(real);

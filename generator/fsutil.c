@@ -300,6 +300,27 @@ int fs_rm_rf(const char *path)
 	return c.failed ? -1 : 0;
 }
 
+char *fs_resolve(const char *path)
+{
+	char *r = realpath(path, NULL);
+	if (r)
+		return r;
+	size_t n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		n--; /* "public/" names public */
+	char *p = xstrndup(path, n);
+	const char *slash = strrchr(p, '/');
+	char *parent = slash ? xstrndup(p, slash == p ? 1 : (size_t)(slash - p)) : xstrdup(".");
+	char *rp = realpath(parent, NULL);
+	char *full = NULL;
+	if (rp)
+		full = xasprintf("%s%s%s", rp, strcmp(rp, "/") ? "/" : "", slash ? slash + 1 : p);
+	free(parent);
+	free(rp);
+	free(p);
+	return full;
+}
+
 int fs_is_dir(const char *path)
 {
 	struct stat st;

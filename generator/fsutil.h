@@ -33,6 +33,11 @@ int fs_rm_rf(const char *path);
 int fs_list_files(const char *dir, char ***out, size_t *n);
 /* The same for the symbolic links below dir (not followed). */
 int fs_list_links(const char *dir, char ***out, size_t *n);
+/* realpath for a path whose last component may not exist yet (OUT before
+ * the first build): its folder is resolved and the name appended, so the
+ * answer is the same before and after it is made.  NULL when the folder
+ * cannot be resolved.  Caller frees. */
+char *fs_resolve(const char *path);
 int fs_is_dir(const char *path);
 int fs_exists(const char *path);
 

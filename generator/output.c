@@ -27,23 +27,6 @@
 #include "fsutil.h"
 #include "par.h"
 
-/* realpath for a path that may not exist yet: resolve the parent. */
-static char *resolve(const char *path)
-{
-	char *r = realpath(path, NULL);
-	if (r)
-		return r;
-	const char *slash = strrchr(path, '/');
-	char *parent = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
-	char *rp = realpath(parent, NULL);
-	free(parent);
-	if (!rp)
-		return NULL;
-	char *full = xasprintf("%s/%s", rp, slash ? slash + 1 : path);
-	free(rp);
-	return full;
-}
-
 static int within(const char *a, const char *b)
 {
 	size_t n = strlen(b);
@@ -383,8 +366,8 @@ static int recycle(struct output *o, const char *out_real, const char *staging, 
 int output_check_bundle(const char *site_dir, const char *out_dir, const char *zip, struct diag *d)
 {
 	char *site_real = realpath(site_dir, NULL);
-	char *out_real = resolve(out_dir);
-	char *zip_real = resolve(zip);
+	char *out_real = fs_resolve(out_dir);
+	char *zip_real = fs_resolve(zip);
 	int rc = 0;
 	if (!zip_real) {
 		diag_error(d, NULL, 0, 0, "--bundle: the folder of '%s' does not exist", zip);
@@ -412,7 +395,7 @@ int output_begin(struct output *o, const char *site_dir, const char *out_dir,
 	o->prev_fd = -1;
 	o->staging_fd = -1;
 	char *site_real = realpath(site_dir, NULL);
-	char *out_real = resolve(out_dir);
+	char *out_real = fs_resolve(out_dir);
 	char *content = site_real ? xasprintf("%s/content", site_real) : NULL;
 	char *lock = NULL;
 	if (!site_real || !out_real) {

@@ -57,6 +57,24 @@ same "a first build with history matches a clean build"
 check "the cache lives in the git dir" sh -c "ls '$C'/*/seg-*.qcs"
 same "a rebuild with nothing changed matches a clean build"
 
+# The second build links every page the first made, also when OUT was
+# named by a relative path (or by default) and did not exist yet: the
+# first build's record of its files must be found under the same name.
+rendered_again() {
+	(cd "$1" && QUIRE_TIMINGS=1 "$QUIRE" build $2 2>&1 >/dev/null) | sed -n 's/^pages: \([0-9]*\) rendered.*/\1/p'
+}
+for how in "-o rel-out" "-o rel-out/" ""; do
+	rm -rf "$S/public" "$S/rel-out" "$S/.public.back" "$S/.rel-out.back"
+	rendered_again "$S" "$how" >/dev/null
+	n=$(rendered_again "$S" "$how")
+	if [ "$n" = 0 ]; then
+		ok "the second build (quire build ${how:-with no -o}, OUT new before the first) renders no page again"
+	else
+		not_ok "the second build (quire build ${how:-with no -o}, OUT new before the first) renders no page again" "rendered: ${n:-?}"
+	fi
+done
+rm -rf "$S/public" "$S/rel-out" "$S/.public.back" "$S/.rel-out.back"
+
 # Unchanged pages are linked from the previous build by fingerprint, without
 # being rendered or read: a file edited by hand in the output is noticed by
 # its inode, size and time, and made again.

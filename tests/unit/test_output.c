@@ -309,6 +309,34 @@ static void a_rebuild_leaves_a_delta_the_next_one_reads(void)
 	diag_free(d);
 }
 
+/* The manifest is kept under OUT's resolved name, so that name must be
+ * the same before OUT is first made as after. */
+static void an_output_folder_resolves_alike_before_and_after_it_exists(void)
+{
+	fresh();
+	char *abs = xasprintf("%s/public", site), *rel = NULL;
+	char *before = fs_resolve(abs), *slash = fs_resolve(site), *trail = xasprintf("%s/public//", site);
+	char *before_trail = fs_resolve(trail);
+	CHECK(before != NULL);
+	CHECK(fs_mkdir_p(abs) == 0);
+	char *after = fs_resolve(abs), *after_trail = fs_resolve(trail);
+	CHECK_STR(before, after);
+	CHECK_STR(before_trail, after);
+	CHECK_STR(after_trail, after);
+	CHECK(slash && !strcmp(slash + strlen(slash) - 4, "site")); /* no stray slash */
+	char cwd[4096];
+	CHECK(getcwd(cwd, sizeof cwd) != NULL);
+	if (chdir(site) == 0) {
+		rel = fs_resolve("new-folder");
+		char *want = xasprintf("%s/new-folder", slash);
+		CHECK_STR(rel, want);
+		free(want);
+		CHECK(chdir(cwd) == 0);
+	}
+	CHECK(fs_resolve("/no/such/folder/here") == NULL);
+	free(abs), free(rel), free(before), free(slash), free(trail), free(before_trail), free(after), free(after_trail);
+}
+
 int main(void)
 {
 	RUN(a_file_with_the_same_fingerprint_is_the_previous_builds_file);
@@ -318,6 +346,7 @@ int main(void)
 	RUN(a_file_replaced_by_a_symlink_is_not_linked);
 	RUN(a_damaged_manifest_only_means_writing_again);
 	RUN(a_rebuild_leaves_a_delta_the_next_one_reads);
+	RUN(an_output_folder_resolves_alike_before_and_after_it_exists);
 	fs_rm_rf(root);
 	free(root);
 	free(site);
