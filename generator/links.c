@@ -652,6 +652,33 @@ static void link_to_page(struct links_ctx *c, int t, const char *anchor, int lin
 		push_int(&c->sig->pages, t);
 }
 
+static int find_key_nocase(const struct links_ctx *c, const char *key);
+
+/* [[hr/leave]]: a wiki link naming its article by its path in content/
+ * (any case, without .md; a section by its folder), which is how an
+ * editor picks one of two articles sharing a name.  -1 if it names none. */
+static int wiki_path(struct links_ctx *c, const char *name)
+{
+	if (!strchr(name, '/'))
+		return -1;
+	name += strspn(name, "/"); /* [[/leave]]: content/leave.md */
+	const char *slash = strrchr(name, '/'), *base = slash ? slash + 1 : name;
+	if (!*base)
+		return -1;
+	if (c->sig) { /* the answer changes with a page of that name */
+		char *low = xstrdup_lower(base);
+		sig_name(c->sig, str_hash(low, strlen(low)));
+		free(low);
+	}
+	int t = find_key_nocase(c, name);
+	if (t < 0) {
+		char *idx = xasprintf("%s/index", name);
+		t = find_key_nocase(c, idx);
+		free(idx);
+	}
+	return t;
+}
+
 static void resolve_wiki(struct links_ctx *c, const char *url, int line, int col,
 			 struct md_link_result *res)
 {
@@ -672,10 +699,16 @@ static void resolve_wiki(struct links_ctx *c, const char *url, int line, int col
 	const struct name_slot *hits = index_get(&c->ix->by_name, key);
 	if (!hits)
 		hits = index_get(&c->ix->by_title, key);
-	if (!hits) {
+	int at = hits ? -1 : wiki_path(c, b);
+	if (at >= 0) {
+		link_to_page(c, at, hash ? hash + 1 : NULL, line, col, res);
+	} else if (!hits) {
 		char *what = xasprintf("wiki link [[%s]]", b);
-		if (!linked_left_out(c, line, col, what, "name:", key, "title:"))
-			problem(c, line, col, "%s matches no article (by file name or title)%s", what, NULL);
+		const char *path = b + strspn(b, "/");
+		if (!linked_left_out(c, line, col, what, "name:", key, "title:") &&
+		    !(strchr(path, '/') && linked_left_out(c, line, col, what, "key:", path, NULL)))
+			problem(c, line, col, "%s matches no article (by file name or title)%s", what,
+				strchr(b, '/') ? ", nor an article at that path in content/" : NULL);
 		free(what);
 		if (c->past)
 			res->unlink = 1;
@@ -685,7 +718,14 @@ static void resolve_wiki(struct links_ctx *c, const char *url, int line, int col
 			const struct page *p = c->site->pages[hits->pages[i]];
 			buf_printf(&list, "%s%s", i ? ", " : "", p->src ? p->src : p->key);
 		}
-		problem(c, line, col, "wiki link [[%s]] is ambiguous: it matches %s", b, list.ptr);
+		/* a section by its folder: "hr", not "hr/index" */
+		const char *k0 = c->site->pages[hits->pages[0]]->key;
+		size_t kl = strlen(k0);
+		int sec = kl > 6 && !strcmp(k0 + kl - 6, "/index");
+		char *msg = xasprintf("wiki link [[%s]] is ambiguous: it matches %s; name one by its path in "
+				      "content/, e.g. [[%.*s]]", b, list.ptr, (int)(sec ? kl - 6 : kl), k0);
+		problem(c, line, col, "%s%s", msg, NULL);
+		free(msg);
 		buf_free(&list);
 		if (c->past)
 			res->unlink = 1;

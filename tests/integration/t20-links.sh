@@ -138,6 +138,24 @@ page "$S" z.md "Z" "[[policy]]"
 run "$S" build
 status_is "an ambiguous wiki link fails" "$RC" 1
 contains "the ambiguity lists both candidates" "$ERR" "matches content/x/policy.md, content/y/policy.md"
+contains "and says how to pick one" "$ERR" "name one by its path in content/, e.g. [[x/policy]]"
+# A path picks one of the two; any case, .md or not, a section by its folder.
+printf -- '---\ntitle: X section\n---\n# Start\n' > "$S/content/x/index.md"
+printf -- '---\ntitle: Secret\ndraft: true\n---\nNot yet.\n' > "$S/content/y/secret.md"
+page "$S" z.md "Z" "[[x/policy]], [[Y/Policy.md|the other one]], [[y/policy#intro]], [[/x]]."
+page "$S" y/policy.md "Policy two" "## Intro\n\nText."
+run "$S" build
+status_is "wiki links naming an article by its path build" "$RC" 0
+contains "[[x/policy]] leads to that article, with its title" "$S/public/z.html" '<a href="x/policy.html">Policy one</a>'
+contains "[[Y/Policy.md|text]] leads to the other, in any case and with .md" "$S/public/z.html" '<a href="y/policy.html">the other one</a>'
+contains "[[y/policy#intro]] keeps its anchor" "$S/public/z.html" 'href="y/policy.html#intro"'
+contains "[[/x]] names the section" "$S/public/z.html" '<a href="x/index.html">X section</a>'
+page "$S" z.md "Z" "[[x/nothing]] and [[y/policy#nowhere]] and [[y/secret]]."
+run "$S" build
+status_is "a wiki link to a path with no article fails" "$RC" 1
+contains "it says no article is at that path" "$ERR" "content/z.md:4:1: error: wiki link [[x/nothing]] matches no article (by file name or title), nor an article at that path in content/"
+contains "a path's anchor is checked" "$ERR" "'content/y/policy.md' has no heading with the id 'nowhere'"
+contains "a path naming a draft says it is a draft" "$ERR" "wiki link [[y/secret]]: content/y/secret.md is a draft"
 site col
 page "$S" Guide.md "Upper"
 page "$S" guide.md "Lower"
