@@ -431,7 +431,7 @@ static struct page *load_page(struct run *r, const char *rel, const struct scan_
 		diag_error(r->d, path, 0, 0, "the file is larger than the limit of %u MiB", FS_MAX_FILE >> 20);
 		goto fail;
 	} else if (rc < 0) {
-		diag_error(r->d, path, 0, 0, "cannot read the file: %s", strerror(errno));
+		diag_fault(r->d, path, 0, 0, "cannot read the file: %s", strerror(errno));
 		goto fail;
 	}
 	if (check_utf8(r, path, text, len) < 0)
@@ -1788,7 +1788,7 @@ static int copy_tree(struct run *r, struct output *out, const char *src_dir, con
 	size_t n = 0;
 	int rc = 0;
 	if (fs_list_files(src_dir, &files, &n) < 0) {
-		diag_error(r->d, r->theme_rel, 0, 0, "cannot read the theme's assets folder");
+		diag_fault(r->d, r->theme_rel, 0, 0, "cannot read the theme's assets folder: %s", strerror(errno));
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -2421,7 +2421,7 @@ done:
 	if (out_open)
 		output_abort(&out);
 	if (!status && diag_errors(d))
-		status = stopped(&r) ? 2 : 1;
+		status = stopped(&r) || diag_faults(d) ? 2 : 1;
 	/* Entries are right whatever the build's outcome; only a build that
 	 * rendered everything knows which old ones are no longer needed. */
 	cache_close(r.cache, rendered);

@@ -18,7 +18,7 @@ struct diag {
 	pthread_mutex_t lock;
 	struct entry *v;
 	size_t n, cap;
-	int errors, warnings;
+	int errors, warnings, faults;
 };
 
 struct diag *diag_new(void)
@@ -35,7 +35,7 @@ void diag_clear(struct diag *d)
 		free(d->v[i].msg);
 	}
 	d->n = 0;
-	d->errors = d->warnings = 0;
+	d->errors = d->warnings = d->faults = 0;
 }
 
 void diag_free(struct diag *d)
@@ -65,10 +65,11 @@ static void vreport(struct diag *d, enum diag_level lvl, const char *path,
 	e->col = col;
 	e->seq = d->n++;
 	e->msg = buf_detach(&msg);
-	if (lvl == DIAG_ERROR)
-		d->errors++;
-	else
+	if (lvl == DIAG_WARNING)
 		d->warnings++;
+	else
+		d->errors++;
+	d->faults += lvl == DIAG_FAULT;
 	pthread_mutex_unlock(&d->lock);
 }
 
@@ -98,6 +99,15 @@ void diag_error(struct diag *d, const char *path, int line, int col,
 	va_end(ap);
 }
 
+void diag_fault(struct diag *d, const char *path, int line, int col,
+		const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport(d, DIAG_FAULT, path, line, col, fmt, ap);
+	va_end(ap);
+}
+
 void diag_warning(struct diag *d, const char *path, int line, int col,
 		  const char *fmt, ...)
 {
@@ -115,6 +125,11 @@ int diag_errors(const struct diag *d)
 const char *diag_s(long n)
 {
 	return n == 1 ? "" : "s";
+}
+
+int diag_faults(const struct diag *d)
+{
+	return d->faults;
 }
 
 int diag_warnings(const struct diag *d)
@@ -153,7 +168,8 @@ void diag_format(const struct diag *d, struct buf *out)
 		struct entry *e = &m->v[i], *k = kept ? &m->v[kept - 1] : NULL;
 		if (k && k->lvl == e->lvl && k->line == e->line && k->col == e->col && !strcmp(k->msg, e->msg) &&
 		    !strcmp(k->path ? k->path : "", e->path ? e->path : "") && (!k->path) == (!e->path)) {
-			*(e->lvl == DIAG_ERROR ? &m->errors : &m->warnings) -= 1;
+			*(e->lvl == DIAG_WARNING ? &m->warnings : &m->errors) -= 1;
+			m->faults -= e->lvl == DIAG_FAULT;
 			free(e->path);
 			free(e->msg);
 			continue;
@@ -163,7 +179,7 @@ void diag_format(const struct diag *d, struct buf *out)
 	m->n = kept;
 	for (size_t i = 0; i < m->n; i++) {
 		const struct entry *e = &m->v[i];
-		const char *lvl = e->lvl == DIAG_ERROR ? "error" : "warning";
+		const char *lvl = e->lvl == DIAG_WARNING ? "warning" : "error";
 		if (!e->path)
 			buf_printf(out, "quire: %s: %s\n", lvl, e->msg);
 		else if (e->line <= 0)

@@ -8,7 +8,9 @@
 
 #include "buf.h"
 
-enum diag_level { DIAG_WARNING, DIAG_ERROR };
+/* A fault is an error of the system, not of the site (a file quire may
+ * not read): reported like an error, it makes the exit status 2. */
+enum diag_level { DIAG_WARNING, DIAG_ERROR, DIAG_FAULT };
 
 struct diag;
 
@@ -26,7 +28,12 @@ void diag_error(struct diag *d, const char *path, int line, int col,
 void diag_warning(struct diag *d, const char *path, int line, int col,
 		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+void diag_fault(struct diag *d, const char *path, int line, int col,
+		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* errors counts faults too */
 int diag_errors(const struct diag *d);
+int diag_faults(const struct diag *d);
 int diag_warnings(const struct diag *d);
 /* "s" unless n is 1: "1 error", "2 errors". */
 const char *diag_s(long n);

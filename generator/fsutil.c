@@ -77,6 +77,18 @@ int fs_mkdir_p(const char *dir)
 	return rc;
 }
 
+int fs_read_buf(const char *path, struct buf *out)
+{
+	char *text;
+	size_t len;
+	int rc = fs_read_file(path, &text, &len);
+	if (rc == 0) {
+		buf_free(out);
+		*out = (struct buf){ text, len, len + 1 };
+	}
+	return rc;
+}
+
 int fs_mkdirs_for(const char *path)
 {
 	const char *slash = strrchr(path, '/');

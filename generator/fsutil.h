@@ -11,6 +11,9 @@
  * frees).  Returns 0; -2 when it does not exist; -3 when larger than
  * FS_MAX_FILE; -1 on any other error (errno set). */
 int fs_read_file(const char *path, char **out, size_t *len);
+/* The same into out (empty), for a caller that keeps a struct buf. */
+struct buf;
+int fs_read_buf(const char *path, struct buf *out);
 /* Creates every missing folder of path (not the last component unless
  * it ends in '/').  Returns 0 or -1. */
 int fs_mkdirs_for(const char *path);

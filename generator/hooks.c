@@ -23,9 +23,9 @@
 #include <lualib.h>
 
 #include "buf.h"
+#include "fsutil.h"
 #include "luapattern.h"
 #include "markdown.h"
-#include "site.h"
 #include "site.h"
 #include "slug.h"
 
@@ -1579,29 +1579,19 @@ static int run_chunk(lua_State *L)
 	return 0;
 }
 
-static int read_file(const char *path, struct buf *out)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_put(out, chunk, n);
-	int err = ferror(f);
-	fclose(f);
-	return err ? -1 : 0;
-}
-
 static int load_script(struct hooks *h, size_t i, const char *site_dir)
 {
 	lua_State *L = h->L;
 	struct buf src = BUF_INIT;
 	char *file = xasprintf("%s/%s", site_dir, h->scripts[i].path);
 	int rc = -1;
-	if (read_file(file, &src) < 0) {
-		diag_error(h->d, h->scripts[i].path, 0, 0, "cannot read: %s",
-			   strerror(errno));
+	int got = fs_read_buf(file, &src);
+	if (got == -3) {
+		diag_error(h->d, h->scripts[i].path, 0, 0, "the file is larger than the limit of %u MiB",
+			   FS_MAX_FILE >> 20);
+		goto fail;
+	} else if (got < 0) {
+		diag_fault(h->d, h->scripts[i].path, 0, 0, "cannot read: %s", strerror(errno));
 		goto fail;
 	}
 	const char *text = buf_cstr(&src);
@@ -1651,7 +1641,7 @@ struct hooks *hooks_load(const char *site_dir, hooks_markdown_fn md,
 	DIR *dp = opendir(dir);
 	if (!dp) {
 		if (errno != ENOENT) {
-			diag_error(d, "scripts", 0, 0, "cannot open folder: %s",
+			diag_fault(d, "scripts", 0, 0, "cannot open folder: %s",
 				   strerror(errno));
 			*failed = 1;
 		}

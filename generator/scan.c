@@ -99,7 +99,7 @@ static void walk_dir(struct walk *w, const char *abs, const char *rel, int depth
 	}
 	DIR *dir = opendir(abs);
 	if (!dir) {
-		diag_error(w->d, shown, 0, 0, "cannot read folder: %s", strerror(errno));
+		diag_fault(w->d, shown, 0, 0, "cannot read folder: %s", strerror(errno));
 		w->failed = 1;
 		free(shown);
 		return;

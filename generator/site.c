@@ -1,6 +1,7 @@
 /* site: the model and the site configuration. */
 #include "site.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -187,8 +188,11 @@ int config_load(struct config *cfg, const char *site_dir, struct diag *d)
 	int errors = diag_errors(d);
 	if (rc == -2) {
 		root = json_object();
+	} else if (rc == -3) {
+		diag_error(d, "site.yml", 0, 0, "the file is larger than the limit of %u MiB", FS_MAX_FILE >> 20);
+		goto fail;
 	} else if (rc < 0) {
-		diag_error(d, "site.yml", 0, 0, "cannot read the file");
+		diag_fault(d, "site.yml", 0, 0, "cannot read the file: %s", strerror(errno));
 		goto fail;
 	} else {
 		root = fm_parse_yaml(text, len, "site.yml", 1, d);

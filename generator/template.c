@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fsutil.h"
+
 #define PARTIAL_DEPTH_MAX 64
 #define NEST_DEPTH_MAX 512
 #define DEFAULT_MAX_NODES ((size_t)100 * 1000 * 1000)
@@ -596,25 +598,6 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* Reads a whole file into out; returns 0 or -1 with errno set. */
-static int read_file(const char *path, struct buf *out)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[8192];
-	size_t got;
-
-	if (!f)
-		return -1;
-	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_put(out, chunk, got);
-	int bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		errno = EIO;
-		return -1;
-	}
-	return 0;
-}
-
 int tmpl_set_load_dir(struct tmpl_set *s, const char *dir, const char *relpath,
 		      struct diag *d)
 {
@@ -627,7 +610,7 @@ int tmpl_set_load_dir(struct tmpl_set *s, const char *dir, const char *relpath,
 	DIR *dh = opendir(dir);
 
 	if (!dh) {
-		diag_error(d, relpath, 0, 0, "cannot open template folder: %s",
+		diag_fault(d, relpath, 0, 0, "cannot open template folder: %s",
 			   strerror(errno));
 		return -1;
 	}
@@ -654,9 +637,14 @@ int tmpl_set_load_dir(struct tmpl_set *s, const char *dir, const char *relpath,
 
 		if (stat(full, &st) == 0 && !S_ISREG(st.st_mode))
 			goto next;
-		if (read_file(full, &src) < 0) {
-			diag_error(d, shown, 0, 0, "cannot read template: %s",
-				   strerror(errno));
+		int got = fs_read_buf(full, &src);
+		if (got == -3) {
+			diag_error(d, shown, 0, 0, "the file is larger than the limit of %u MiB",
+				   FS_MAX_FILE >> 20);
+			rc = -1;
+			goto next;
+		} else if (got < 0) {
+			diag_fault(d, shown, 0, 0, "cannot read template: %s", strerror(errno));
 			rc = -1;
 			goto next;
 		}

@@ -43,3 +43,36 @@ check "after SIGTERM no staging folder remains" sh -c "! ls -a '$S' | grep -q st
 wait $a; ra=$?; wait $b; rb=$?
 [ "$ra" = 0 ] && [ "$rb" = 0 ] && ok "two simultaneous builds both succeed" || not_ok "two simultaneous builds both succeed" "$ra $rb"
 check "after two simultaneous builds OUT is whole" diff -r "$TMP/good" "$S/public"
+
+# An article quire may not read is a fault of the system, not of the site:
+# exit status 2, with every other error still reported.  (root reads any
+# file: run as nobody where possible.)
+site r
+page "$S" a.md "A" "[[missing]]"
+page "$S" b.md "B"
+chmod 000 "$S/content/b.md"
+as=
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 && chmod 755 "$TMP" &&
+	setpriv --reuid=nobody --regid=nogroup --clear-groups "$QUIRE" --version >/dev/null 2>&1; then
+	chown -R nobody "$S"
+	as="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+fi
+if [ "$(id -u)" != 0 ] || [ -n "$as" ]; then
+	for cmd in build check; do
+		$as "$QUIRE" $cmd -s "$S" >/dev/null 2>"$TMP/err"; rc=$?
+		status_is "quire $cmd with an unreadable article exits 2 (an environment fault)" "$rc" 2
+		contains "quire $cmd names the file" "$TMP/err" "content/b.md: error: cannot read the file: Permission denied"
+		contains "quire $cmd still reports the site's own errors" "$TMP/err" "content/a.md:4:1: error: wiki link [[missing]]"
+	done
+	chmod 644 "$S/content/b.md"
+	page "$S" a.md "A"
+	mkdir -p "$S/scripts"
+	printf 'x = 1\n' > "$S/scripts/hook.lua"
+	chmod 000 "$S/scripts/hook.lua" "$S/themes/default/templates/tag.mustache"
+	[ -n "$as" ] && chown -R nobody "$S"
+	$as "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/err"; rc=$?
+	status_is "an unreadable hook script or template exits 2 too" "$rc" 2
+	contains "the script is named" "$TMP/err" "scripts/hook.lua: error: cannot read: Permission denied"
+	contains "the template is named" "$TMP/err" "themes/default/templates/tag.mustache: error: cannot read template: Permission denied"
+fi
+chmod -R u+rw "$S"
