@@ -949,8 +949,18 @@ static int filter_merge(struct walk *w, const struct node *n)
 			if (has_content &&
 			    (present = tree_find_path(w, &cid, w->names.ptr + c->path, &blob)) < 0)
 				return present;
-			if (c->has_new ? present && git_oid_equal(&blob, &c->new) : !present)
-				c->dropped = 1;
+			if (!(c->has_new ? present && git_oid_equal(&blob, &c->new) : !present))
+				continue;
+			if (c->pair && has_content) {
+				/* a rename is taken whole or not at all: the old
+				 * path must be gone in that parent too */
+				int old = tree_find_path(w, &cid, w->names.ptr + w->ch[c->pair - 1].path, &blob);
+				if (old < 0)
+					return old;
+				if (old)
+					continue;
+			}
+			c->dropped = 1;
 		}
 	}
 	return 0;
@@ -1365,9 +1375,12 @@ static int process_commit(struct walk *w, const struct plan *pl, size_t seq)
 	take_changes(w, pl, seq);
 	if (!w->nch)
 		return 0;
+	/* Renames first: a merge that took a rename from one side and an
+	 * edit of the old path from the other made a renamed, edited file,
+	 * not a new one (its deletion alone was the other side's). */
+	find_renames(w);
 	if (n->np > 1 && (rc = filter_merge(w, n)) < 0)
 		return rc;
-	find_renames(w);
 	for (size_t i = 0; i < w->nch; i++) {
 		const struct change *c = &w->ch[i];
 		if (c->dropped)

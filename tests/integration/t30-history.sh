@@ -329,6 +329,33 @@ entry "main<" | grep -q '<del>two</del>' && ! entry "main<" | grep -q 'ONE' && o
 entry "Merge branch" | grep -q '<ins>ONE</ins>' && ok "the merge shows what it brought in over its first parent" ||
 	not_ok "the merge shows what it brought in over its first parent" "$(entry "Merge branch")"
 
+# An article renamed on a branch while the main line edited it: after the
+# merge its history keeps the main line's edit, and the merge is no new
+# article (git merged the rename and the edit).
+site renamed-on-branch
+git -C "$S" init -q -b main
+page "$S" leave.md "Leave" "Staff get 25 days.\n\nAsk your manager.\n\nDays do not carry over."
+commit "2026-01-01T10:00:00+00:00" "Ann Editor" "Add leave policy"
+git -C "$S" checkout -q -b tidy
+git -C "$S" mv content/leave.md content/annual-leave.md
+commit "2026-01-02T10:00:00+00:00" "Tom Editor" "Rename to annual-leave"
+git -C "$S" checkout -q main
+page "$S" leave.md "Leave" "Staff get 28 days.\n\nAsk your manager.\n\nDays do not carry over."
+commit "2026-01-03T10:00:00+00:00" "Hana Editor" "Raise leave to 28 days"
+GIT_AUTHOR_DATE="2026-01-04T10:00:00+00:00" GIT_COMMITTER_DATE="2026-01-04T10:00:00+00:00" \
+	git -C "$S" -c user.name=Mo -c user.email=m@x merge -q --no-edit tidy >/dev/null 2>&1
+run "$S" build
+status_is "a rename merged over an edit builds" "$RC" 0
+H=$S/public/annual-leave.history.html
+contains "the main line's edit of the old name is in the renamed article's history" "$H" "Raise leave to 28 days"
+entry "Raise leave" | grep -q '<ins>28</ins>' && ok "with its change (25 → 28)" || not_ok "with its change (25 → 28)" "$(entry "Raise leave")"
+if entry "Merge branch" | grep -q 'Title added\|<ins>Ask your manager'; then
+	not_ok "the merge is not shown as creating the article" "$(entry "Merge branch")"
+else
+	ok "the merge is not shown as creating the article"
+fi
+check "the old name redirects" test -f "$S/public/leave.html"
+
 # A commit message in another encoding is converted as the commit declares
 # it; bytes that are not UTF-8 anyway show as U+FFFD, and the feed stays
 # well-formed XML.
