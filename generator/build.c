@@ -708,7 +708,7 @@ static void note_left_out(json_t *map, const char *rel, const char *title)
 	char *key = xstrndup(rel, n > 3 ? n - 3 : n);
 	const char *slash = strrchr(key, '/');
 	/* names and titles are looked up in lower case, keys as they are */
-	char *name = xstrdup_lower(slash ? slash + 1 : key), *low = xstrdup_lower(title ? title : "");
+	char *name = links_fold(slash ? slash + 1 : key), *low = links_fold(title ? title : "");
 	char *k[3] = { xasprintf("key:%s", key), xasprintf("name:%s", name),
 		       *low ? xasprintf("title:%s", low) : NULL };
 	free(name);

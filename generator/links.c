@@ -54,9 +54,42 @@ static void name_grow(struct name_map *m)
 	free(old.slots);
 }
 
+char *links_fold(const char *s)
+{
+	static const struct { const char *from, *to; } smart[] = {
+		{ "\xE2\x80\x98", "'" }, { "\xE2\x80\x99", "'" }, { "\xE2\x80\x9C", "\"" },
+		{ "\xE2\x80\x9D", "\"" }, { "\xE2\x80\x93", "--" }, { "\xE2\x80\x94", "---" },
+		{ "\xE2\x80\xA6", "..." },
+	};
+	if (!strstr(s, "\xE2\x80"))
+		return xstrdup_lower(s);
+	struct buf b = BUF_INIT;
+	while (*s) {
+		size_t k = 0, n = sizeof smart / sizeof *smart;
+		while (k < n && strncmp(s, smart[k].from, 3))
+			k++;
+		if (k < n) {
+			buf_puts(&b, smart[k].to);
+			s += 3;
+		} else {
+			buf_putc(&b, *s >= 'A' && *s <= 'Z' ? (char)(*s - 'A' + 'a') : *s);
+			s++;
+		}
+	}
+	return buf_detach(&b);
+}
+
+static uint64_t fold_hash(const char *s)
+{
+	char *f = links_fold(s);
+	uint64_t h = str_hash(f, strlen(f));
+	free(f);
+	return h;
+}
+
 static void index_add(struct name_map *m, const char *key, int i)
 {
-	char *k = xstrdup_lower(key);
+	char *k = links_fold(key);
 	uint64_t h = str_hash(k, strlen(k));
 	if (4 * (m->len + 1) > 3 * m->cap)
 		name_grow(m);
@@ -141,8 +174,8 @@ void links_page_env(const struct page *p, struct links_page_env *out)
 	struct cache_key k = cache_key_end(&kb);
 	out->all[0] = k.h[0];
 	out->all[1] = k.h[1];
-	out->title = str_hash_lower(page_title(p) ? page_title(p) : "");
-	out->name = str_hash_lower(p->name ? p->name : "");
+	out->title = fold_hash(page_title(p) ? page_title(p) : "");
+	out->name = fold_hash(p->name ? p->name : "");
 }
 
 static void sig_name(struct links_sig *s, uint64_t h)
@@ -666,7 +699,7 @@ static int wiki_path(struct links_ctx *c, const char *name)
 	if (!*base)
 		return -1;
 	if (c->sig) { /* the answer changes with a page of that name */
-		char *low = xstrdup_lower(base);
+		char *low = links_fold(base);
 		sig_name(c->sig, str_hash(low, strlen(low)));
 		free(low);
 	}
@@ -693,7 +726,7 @@ static void resolve_wiki(struct links_ctx *c, const char *url, int line, int col
 	size_t blen = strlen(b);
 	if (blen > 3 && !strcmp(b + blen - 3, ".md"))
 		b[blen - 3] = '\0';
-	char *key = xstrdup_lower(b);
+	char *key = links_fold(b);
 	if (c->sig)
 		sig_name(c->sig, str_hash(key, strlen(key)));
 	const struct name_slot *hits = index_get(&c->ix->by_name, key);
@@ -751,7 +784,7 @@ static int find_key_nocase(const struct links_ctx *c, const char *key)
 			up--;
 		name = xstrndup(up, (size_t)(slash - up));
 	}
-	char *low = xstrdup_lower(name ? name : base);
+	char *low = links_fold(name ? name : base);
 	const struct name_slot *hits = index_get(&c->ix->by_name, low);
 	int found = -1;
 	for (size_t i = 0; hits && i < hits->n && found < 0; i++)

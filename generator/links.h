@@ -17,6 +17,11 @@ struct links_index;
 /* Builds the name and title lookup for wiki links over every page of s (on up to jobs threads).
  * Call after all pages are added. */
 struct links_index *links_index_new(const struct site *s, int jobs);
+/* A name or title as wiki links look it up: lower case, and the curly
+ * quotes, dashes and ellipsis Markdown's smart punctuation makes of a
+ * link's text put back as typed (' " -- --- ...), so [[Employer's duties]]
+ * finds that title whichever quote either was written with.  New string. */
+char *links_fold(const char *s);
 void links_index_free(struct links_index *ix);
 
 /* What links_resolve reads about one page, in hashes: all of it (key,

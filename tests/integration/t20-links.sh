@@ -130,6 +130,21 @@ run "$S" build
 status_is "links: warn builds despite broken links" "$RC" 0
 contains "links: warn still lists each problem with line:col" "$ERR" "content/a.md:5:1: warning: link target 'gone.md' does not exist"
 
+# Markdown's smart punctuation curls a wiki link's quotes and dashes; the
+# title is found whichever way either was typed.
+site smart
+page "$S" index.md "Home" "See [[Employer's duties]], [[\"Quoted\" rules]], [[Rock -- roll]] and [[Manager’s list]]."
+page "$S" hr/duties.md "Employer's duties"
+printf -- '---\ntitle: "\\"Quoted\\" rules"\n---\nBody.\n' > "$S/content/hr/quoted.md"
+page "$S" hr/rock.md "Rock -- roll"
+page "$S" hr/list.md "Manager's list"
+run "$S" build
+status_is "wiki links to titles with quotes and dashes build" "$RC" 0
+contains "[[Employer's duties]] finds its title" "$S/public/index.html" 'href="hr/duties.html"'
+contains "[[\"Quoted\" rules]] finds its title" "$S/public/index.html" 'href="hr/quoted.html"'
+contains "[[Rock -- roll]] finds its title" "$S/public/index.html" 'href="hr/rock.html"'
+contains "a curly apostrophe typed in the link finds a straight one in the title" "$S/public/index.html" 'href="hr/list.html"'
+
 # Ambiguity and collisions.
 site amb
 page "$S" x/policy.md "Policy one"
