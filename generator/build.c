@@ -2,6 +2,7 @@
 #include "build.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <malloc.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -1604,9 +1605,10 @@ static json_t *site_json(const struct run *r)
 			const struct hist_file *hf = hist_lookup(r->hist, p->src);
 			json_t *h = json_object();
 			json_object_set_new(h, "revisions", json_integer(hf ? (json_int_t)hf->n : 0));
-			if (hf && hf->n) {
-				json_object_set_new(h, "updated", json_integer(hf->revs[0].time));
-				json_object_set_new(h, "author", json_string(hf->revs[0].author));
+			const struct hist_rev *last = hist_last_change(hf);
+			if (last) { /* not a shallow clone's boundary, which changed nothing we know */
+				json_object_set_new(h, "updated", json_integer(last->time));
+				json_object_set_new(h, "author", json_string(last->author));
 			}
 			json_object_set_new(j, "history", h);
 		}
@@ -2098,6 +2100,32 @@ static void run_free(struct run *r)
 	free(r->a_hit);
 }
 
+/* A shallow clone (CI's usual checkout) has no history before its oldest
+ * commits: the publisher is told, as the site cannot say who last changed
+ * an article older than that, nor list its changes. */
+static void warn_shallow(const struct history *h, struct diag *d)
+{
+	size_t n;
+	const struct hist_file *f = hist_files(h, &n);
+	long long at = LLONG_MIN;
+	for (size_t i = 0; i < n; i++)
+		if (f[i].boundary && f[i].revs[f[i].n - 1].time > at)
+			at = f[i].revs[f[i].n - 1].time;
+	if (at == LLONG_MIN)
+		return;
+	time_t t = (time_t)at;
+	struct tm tm;
+	char day[32] = "its oldest commit";
+	if (gmtime_r(&t, &tm))
+		strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	diag_warning(d, NULL, 0, 0,
+		     "the repository is a shallow clone: its history before %s is missing, so for an article "
+		     "unchanged since then it cannot say who last changed it or when, and histories and the recent "
+		     "changes begin there; "
+		     "build from a full clone (git fetch --unshallow; in CI, e.g. fetch-depth: 0)",
+		     day);
+}
+
 /* OUT is checked, locked and its staging folder prepared (with the
  * previous build's manifest read) while the sources load: it depends on
  * none of them.  Its diagnostics wait in d until the build knows it will
@@ -2264,6 +2292,8 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		r.hist = o->cache->hist = hist_reload(o->cache->hist, o->site_dir, d);
 	else if (r.site.cfg.history && !r.hist)
 		r.hist = hist_load_ex(o->site_dir, !o->check_only, r.jobs, d);
+	if (r.hist)
+		warn_shallow(r.hist, d);
 	if (r.hist) {
 		size_t asked;
 		hist_settle_state(r.hist, sc.md, sc.mdst, sc.nmd, r.start_ns, !o->check_only, &asked, d);

@@ -1673,7 +1673,8 @@ static void finish(struct walk *w)
 	smap_reserve(&h->byfinal, w->nrecs);
 	for (size_t i = 0; i < w->nrecs; i++) {
 		h->files[i] = (struct hist_file){ w->recs[i].path, w->recs[i].revs, w->recs[i].n,
-						  w->recs[i].truncated, { w->recs[i].fp[0], w->recs[i].fp[1] } };
+						  w->recs[i].truncated, { w->recs[i].fp[0], w->recs[i].fp[1] },
+						  w->recs[i].truncated };
 		if (!w->recs[i].has_fp)
 			file_fp(&h->files[i]);
 		smap_put(&h->byfinal, w->recs[i].path, i);

@@ -84,6 +84,10 @@ struct hist_file {
 	size_t n;
 	int truncated;
 	uint64_t fp[2];
+	/* revs[n - 1] is the shallow clone's boundary commit, which holds the
+	 * file with no parent to compare: it shows the text then, not a change
+	 * its author made, nor when the text was last changed */
+	int boundary;
 };
 
 struct history;
@@ -119,6 +123,17 @@ struct history *hist_empty(void);
 /* Borrowed; NULL when the path (relative to SITE, "content/a/b.md") has no
  * committed history.  O(1). */
 const struct hist_file *hist_lookup(const struct history *h, const char *site_path);
+/* Whether revision k is the shallow clone's boundary (see hist_file). */
+static inline int hist_is_boundary(const struct hist_file *hf, size_t k)
+{
+	return hf->boundary && k + 1 == hf->n;
+}
+/* The newest revision that is a change someone made (not the boundary),
+ * or NULL. */
+static inline const struct hist_rev *hist_last_change(const struct hist_file *hf)
+{
+	return hf && hf->n && !hist_is_boundary(hf, 0) ? &hf->revs[0] : NULL;
+}
 /* Every file with history, live or deleted, sorted by path; borrowed. */
 const struct hist_file *hist_files(const struct history *h, size_t *n);
 enum hist_state hist_state(const struct history *h, const char *site_path);

@@ -722,12 +722,18 @@ static json_t *message_paragraphs(const char *body)
 	return a;
 }
 
-static json_t *rev_json(const struct page *p, const struct hist_rev *rv, const char *from)
+/* boundary: the shallow clone's first commit, which changed nothing we
+ * know of: it has no author and no "added". */
+static json_t *rev_json(const struct page *p, const struct hist_rev *rv, const char *from, int boundary)
 {
 	json_t *o = json_object();
 	set_str(o, "id", rv->id);
 	set_own(o, "short_id", short_id(rv->id));
-	set_str(o, "author", rv->author);
+	if (boundary) /* false, not missing: a section must not find another author up the stack */
+		json_object_set_new(o, "author", json_false());
+	else
+		set_str(o, "author", rv->author);
+	json_object_set_new(o, "boundary", json_boolean(boundary));
 	set_own(o, "date", date_human(rv->time, rv->tz_minutes));
 	set_own(o, "iso", date_iso(rv->time, rv->tz_minutes));
 	set_str(o, "subject", rv->subject);
@@ -741,10 +747,22 @@ static json_t *rev_json(const struct page *p, const struct hist_rev *rv, const c
 		free(ro);
 	}
 	json_object_set_new(o, "deleted", json_boolean(rv->change == HIST_DELETED));
-	json_object_set_new(o, "added", json_boolean(rv->change == HIST_ADDED));
+	json_object_set_new(o, "added", json_boolean(rv->change == HIST_ADDED && !boundary));
 	if (rv->change == HIST_RENAMED && rv->old_path)
 		set_str(o, "moved_from", rv->old_path);
 	return o;
+}
+
+/* {date, iso, author}: when a revision was made, and (with_author) who
+ * made it. */
+static json_t *when_by(const struct hist_rev *rv, int with_author)
+{
+	json_t *u = json_object();
+	set_own(u, "date", date_human(rv->time, rv->tz_minutes));
+	set_own(u, "iso", date_iso(rv->time, rv->tz_minutes));
+	if (with_author)
+		set_str(u, "author", rv->author);
+	return u;
 }
 
 static const struct hist_file *page_history(const struct render_env *e, size_t i)
@@ -758,21 +776,18 @@ static void add_history(const struct render_env *e, json_t *c, size_t i, const c
 	const struct hist_file *hf = page_history(e, i);
 	json_t *list = json_array();
 	for (size_t i = 0; hf && i < hf->n; i++)
-		json_array_append_new(list, rev_json(p, &hf->revs[i], from));
+		json_array_append_new(list, rev_json(p, &hf->revs[i], from, hist_is_boundary(hf, i)));
 	json_object_set_new(c, "history", list);
 	json_object_set_new(c, "revisions", json_integer(hf ? (json_int_t)hf->n : 0));
 	json_object_set_new(c, "revisions_plural", json_boolean(!hf || hf->n != 1));
+	const struct hist_rev *last = hist_last_change(hf);
+	json_object_set_new(c, "updated", last ? when_by(last, 1) : json_false());
+	/* a shallow clone: the text was last changed on or before then */
+	json_object_set_new(c, "updated_before", hf && hf->n && !last ? when_by(&hf->revs[0], 0) : json_false());
 	if (hf && hf->n) {
-		json_t *u = json_object();
-		set_own(u, "date", date_human(hf->revs[0].time, hf->revs[0].tz_minutes));
-		set_own(u, "iso", date_iso(hf->revs[0].time, hf->revs[0].tz_minutes));
-		set_str(u, "author", hf->revs[0].author);
-		json_object_set_new(c, "updated", u);
 		char *ho = history_out(p);
 		set_own(c, "history_url", site_rel_url(from, ho));
 		free(ho);
-	} else {
-		json_object_set_new(c, "updated", json_false());
 	}
 	if (e->hist && p->src) {
 		enum hist_state st = (enum hist_state)e->state_of[i];
@@ -1594,7 +1609,10 @@ static void render_revision(struct render_env *e, int i, const struct hist_file 
 	json_t *banner = json_object();
 	set_own(banner, "date", date_human(rv->time, rv->tz_minutes));
 	set_own(banner, "iso", date_iso(rv->time, rv->tz_minutes));
-	set_str(banner, "author", rv->author);
+	if (hist_is_boundary(hf, k))
+		json_object_set_new(banner, "author", json_false());
+	else
+		set_str(banner, "author", rv->author);
 	set_own(banner, "short_id", short_id(rv->id));
 	set_own(banner, "current_url", site_rel_url(out, p->out));
 	char *ho = history_out(p);
@@ -1713,13 +1731,16 @@ static json_t *revision_entry(struct render_env *e, const struct page *p, const 
 			      struct version **vs)
 {
 	const struct hist_rev *rv = &hf->revs[k];
-	json_t *r = made ? json_copy(json_array_get(made, k)) : rev_json(p, rv, out);
+	json_t *r = made ? json_copy(json_array_get(made, k)) : rev_json(p, rv, out, hist_is_boundary(hf, k));
 	char *md[2] = { NULL, NULL };
 	uint32_t flag;
 	struct cache_key dk;
 	if (e->cache)
 		dk = key_diff(hk, k);
-	if (get_strs(e, &dk, &flag, md, 2) < 0) {
+	if (hist_is_boundary(hf, k)) {
+		md[0] = xstrdup(""); /* nothing to compare it with */
+		md[1] = xstrdup("");
+	} else if (get_strs(e, &dk, &flag, md, 2) < 0) {
 		versions(e, hf, vs);
 		/* What the commit changed: the file as its first parent had it,
 		 * most often the revision listed below (not so on a branch). */
@@ -1978,6 +1999,8 @@ static size_t recent_changes(const struct render_env *e, struct change **out)
 	for (size_t i = 0; i < e->site->npages; i++) {
 		const struct hist_file *hf = page_history(e, i);
 		for (size_t k = 0; hf && k < hf->n; k++) {
+			if (hist_is_boundary(hf, k))
+				continue; /* no change anyone made then */
 			struct change c = { hf->revs[k].time, hf->revs[k].tz_minutes, (int)i, &hf->revs[k] };
 			if (n == RECENT_CHANGES && cmp_change(&c, &v[n - 1]) >= 0)
 				continue;
@@ -2020,7 +2043,7 @@ static void render_changes(struct render_env *e)
 			cur = xstrdup(d);
 		}
 		free(d);
-		json_t *r = rev_json(p, ch[k].rv, out);
+		json_t *r = rev_json(p, ch[k].rv, out, 0);
 		set_str(r, "title", page_title(p));
 		char *ho = history_out(p);
 		char *url = xasprintf("%s#%s", ho, ch[k].rv->id);
@@ -2602,13 +2625,9 @@ static json_t *print_article(struct render_env *e, int i)
 	}
 	set_str(r, "content", html ? html : p->html_in ? p->html_in : "");
 	free(html);
-	const struct hist_file *hf = page_history(e, (size_t)i);
-	if (hf && hf->n) {
-		json_t *u = json_object();
-		set_own(u, "date", date_human(hf->revs[0].time, hf->revs[0].tz_minutes));
-		set_str(u, "author", hf->revs[0].author);
-		json_object_set_new(r, "updated", u);
-	}
+	const struct hist_rev *last = hist_last_change(page_history(e, (size_t)i));
+	if (last)
+		json_object_set_new(r, "updated", when_by(last, 1));
 	return r;
 }
 

@@ -153,6 +153,39 @@ run "$TMP/shallow" build -o "$TMP/shallow-out"
 status_is "a shallow clone builds" "$RC" 0
 contains "a shallow clone marks history as partial" "$TMP/shallow-out/guide/monitoring.history.html" "Only part of the history"
 
+# The oldest commit of a shallow clone (CI's usual checkout) has no parent
+# to compare with: it is not taken for a change its author made to every
+# article.  The publisher is warned.
+S0=$S
+site shallow2
+git -C "$S" init -q -b main
+page "$S" leave.md "Leave" "Leave text."
+page "$S" pay.md "Pay" "Pay text."
+commit "2020-05-01T10:00:00+00:00" "Ann Old" "Add leave and pay"
+page "$S" pay.md "Pay" "Pay text, typo."
+commit "2025-03-01T10:00:00+00:00" "Bob Boundary" "Pay typo"
+page "$S" pay.md "Pay" "Pay text, fixed."
+commit "2026-03-01T10:00:00+00:00" "Cat Tip" "Fix a typo in pay"
+git clone -q --depth 2 "file://$S" "$TMP/shallow2-ci" 2>/dev/null
+run "$TMP/shallow2-ci" build -o "$TMP/shallow2-out"
+status_is "a clone of depth 2 builds" "$RC" 0
+contains "the publisher is warned that history is missing" "$ERR" "quire: warning: the repository is a shallow clone: its history before 2025-03-01 is missing"
+O=$TMP/shallow2-out
+lacks "an article unchanged since the oldest commit is not credited to its author" "$O/leave.html" "Bob Boundary"
+contains "it says it was last changed on or before that commit" "$O/leave.html" "Last changed on or before <time datetime=\"2025-03-01T10:00:00+00:00\">1 March 2025</time>"
+contains "an article changed since is credited to that change" "$O/pay.html" "by Cat Tip"
+contains "the oldest entry of a history says what it is" "$O/pay.history.html" "the oldest version in this copy"
+lacks "without the oldest commit's author" "$O/pay.history.html" "Bob Boundary"
+lacks "or its subject" "$O/pay.history.html" "Pay typo"
+lacks "or the whole text shown as added" "$O/pay.history.html" "<ins>Pay text"
+lacks "the recent changes leave the oldest commit out" "$O/changes.html" "Pay typo"
+lacks "so does the feed" "$O/changes.xml" "Pay typo"
+contains "which lists the real change" "$O/changes.xml" "Fix a typo in pay"
+R=$O/leave.rev-$(git -C "$TMP/shallow2-ci" rev-parse --short=10 HEAD~1).html
+check "the oldest version has its page" test -f "$R"
+lacks "which names no author" "$R" "Bob Boundary"
+S=$S0
+
 # Outside a repository, and with history off.
 site plain
 page "$S" a.md "A" "text"
