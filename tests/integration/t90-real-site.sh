@@ -5,7 +5,9 @@
 Q=${QUIRE_RELEASE:-$QUIRE}
 "$Q" build -s "$REPO" -o "$TMP/out" >"$TMP/log" 2>&1
 status_is "the real site builds with no errors" "$?" 0
-if grep -q "warning" "$TMP/log"; then not_ok "the real site builds with no warnings" "$(cat "$TMP/log")"; else ok "the real site builds with no warnings"; fi
+# (a CI checkout may be a shallow clone: that warning is about the clone,
+# not the content)
+if grep -v "warning: the repository is a shallow clone" "$TMP/log" | grep -q "warning"; then not_ok "the real site builds with no warnings" "$(cat "$TMP/log")"; else ok "the real site builds with no warnings"; fi
 if python3 "$REPO/tests/tools/linkcheck.py" "$TMP/out" >"$TMP/links" 2>&1; then
 	ok "every internal link and anchor in the output resolves ($(tail -n 1 "$TMP/links"))"
 else
