@@ -868,6 +868,39 @@ int links_is_external(const char *url, int is_image)
 	return !is_image && url[0] != '#' && has_scheme(url) && safe_external(url);
 }
 
+/* The page an article moved away from target (inside content/, .md or
+ * .html) is now, or -1. */
+static int moved_page(const struct links_ctx *c, const char *target)
+{
+	size_t tl = strlen(target), cut = tl > 3 && !strcmp(target + tl - 3, ".md") ? 3 :
+					  tl > 5 && !strcmp(target + tl - 5, ".html") ? 5 : 0;
+	if (!cut || !c->nmoved)
+		return -1;
+	char *from = xasprintf("content/%.*s.md", (int)(tl - cut), target);
+	size_t lo = 0, hi = c->nmoved;
+	int t = -1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(c->moved_from[mid], from);
+		if (!cmp) {
+			const char *to = c->moved_to[mid];
+			size_t n = strlen(to);
+			if (!strncmp(to, "content/", 8) && n > 11) {
+				char *key = xstrndup(to + 8, n - 11);
+				t = site_find(c->site, key);
+				free(key);
+			}
+			break;
+		}
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	free(from);
+	return t;
+}
+
 void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 		   int line, int col, struct md_link_result *res)
 {
@@ -917,6 +950,8 @@ void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 		t = site_find(c->site, key);
 		free(key);
 	}
+	if (t < 0 && c->past)
+		t = moved_page(c, target);
 	if (t >= 0) {
 		link_to_page(c, t, anchor, line, col, res);
 	} else if (*target && is_asset(c->site, target)) {

@@ -113,6 +113,11 @@ struct links_ctx {
 	int *targets;          /* pages linked to (filled in) */
 	size_t ntargets, cap;
 	struct links_sig *sig; /* NULL, or what the lookups made are noted in */
+	/* a past version: the paths articles were moved away from, sorted,
+	 * and where each is now (hist_moves), so a link to an old name leads
+	 * to the article under its new one */
+	const char *const *moved_from, *const *moved_to;
+	size_t nmoved;
 };
 
 /* Whether links_resolve makes a (non-wiki) link external: that depends on

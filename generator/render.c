@@ -1264,6 +1264,8 @@ static void note_begin(struct render_env *e, struct page *p, const struct hist_r
 {
 	pn->lc = (struct links_ctx){ .site = e->site, .ix = e->ix, .page = p, .out_path = rel, .past = 1,
 				     .sig = sig };
+	if (e->hist)
+		pn->lc.nmoved = hist_moves(e->hist, &pn->lc.moved_from, &pn->lc.moved_to);
 	cache_key_begin(e->cache, &pn->kb, "past-fine-1");
 	cache_key_str(&pn->kb, rv->blob);
 	cache_key_int(&pn->kb, e->site->cfg.unsafe_html);
@@ -1377,6 +1379,17 @@ static struct cache_key fines_table_key(const struct render_env *e)
 	struct cache_keybuf kb;
 	cache_key_begin(e->cache, &kb, "past-fines-4");
 	cache_key_int(&kb, e->site->cfg.unsafe_html);
+	/* a link to an old name leads where the article went: a new move
+	 * changes answers no title or heading edit explains */
+	if (e->hist) {
+		const char *const *from, *const *to;
+		size_t n = hist_moves(e->hist, &from, &to);
+		cache_key_int(&kb, (long long)n);
+		for (size_t k = 0; k < n; k++) {
+			cache_key_str(&kb, from[k]);
+			cache_key_str(&kb, to[k]);
+		}
+	}
 	return cache_key_end(&kb);
 }
 

@@ -249,6 +249,24 @@ contains "(the article marks a missing target as a broken link)" "$S/public/c.ht
 lacks "a missing target in the newest version is text there" "$R" 'nowhere</a>'
 contains "next to its resolved links" "$R" 'href="b.html"'
 
+# A past version's link to an article since moved leads to it under its new
+# name (the article still exists; the old address only redirects) — also
+# when the move was built before it was committed.
+site movedlink
+git -C "$S" init -q -b main
+page "$S" grievance.md "Grievances" "Read [the policy](leave.md) first."
+page "$S" leave.md "Leave" "Text."
+commit "2026-01-01T00:00:00Z" "X Y" "first"
+old=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+page "$S" grievance.md "Grievances" "Ask HR first."
+commit "2026-01-02T00:00:00Z" "X Y" "second"
+run "$S" build
+git -C "$S" mv content/leave.md content/annual-leave.md
+run "$S" build
+commit "2026-01-03T00:00:00Z" "X Y" "move"
+run "$S" build
+contains "a past version's link to a moved article leads to its new name" "$S/public/grievance.rev-$old.html" '<a href="annual-leave.html">the policy</a>'
+
 # Each past version shows its own title, however often the title changed
 # back and forth (front matter read once is shared with the next revision
 # only when it reads the same).
