@@ -288,10 +288,12 @@ struct walk {
 	struct diag *d;          /* for commits read as raw objects (raw_commit) */
 };
 
+/* A git fault (a repository git will not read, a corrupt object) is the
+ * environment's, not the site's: exit status 2. */
 static void report_git(struct diag *d, const char *what)
 {
 	const git_error *e = git_error_last();
-	diag_error(d, NULL, 0, 0, "history: %s: %s", what,
+	diag_fault(d, NULL, 0, 0, "history: %s: %s", what,
 		   e && e->message ? e->message : "unknown libgit2 error");
 }
 
@@ -2408,7 +2410,7 @@ struct history *hist_load_ex(const char *site_dir, int save_cache, int jobs, str
 	rc = git_repository_open_ext(&h->repo, site_dir, 0, NULL);
 	if (rc == GIT_EOWNER || (rc == GIT_ENOTFOUND && is_owner_error())) {
 		char *top = find_worktree(site_dir);
-		diag_error(d, NULL, 0, 0,
+		diag_fault(d, NULL, 0, 0,
 			   "history: the git repository at %s is owned by another user, so git "
 			   "refuses to read it; if you trust it, run: git config --global --add "
 			   "safe.directory %s",

@@ -76,3 +76,16 @@ if [ "$(id -u)" != 0 ] || [ -n "$as" ]; then
 	contains "the template is named" "$TMP/err" "themes/default/templates/tag.mustache: error: cannot read template: Permission denied"
 fi
 chmod -R u+rw "$S"
+
+# A repository git will not read (owned by another user, as in many CI
+# containers) is an environment fault too: exit 2, with git's remedy.
+if [ "$(id -u)" = 0 ] && getent passwd nobody >/dev/null 2>&1; then
+	site own
+	page "$S" a.md "A"
+	git -C "$S" init -q && git -C "$S" add -A && git -C "$S" -c user.name=A -c user.email=a@x commit -qm init
+	chown -R nobody "$S"
+	HOME=$TMP "$QUIRE" build -s "$S" -o "$TMP/own-out" >/dev/null 2>"$TMP/err"; rc=$?
+	status_is "a repository owned by another user exits 2 (an environment fault)" "$rc" 2
+	contains "and says how to trust it" "$TMP/err" "safe.directory"
+	chown -R root "$S"
+fi
