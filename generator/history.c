@@ -238,6 +238,7 @@ struct node {
 	git_oid id, tree;
 	long long ctime;
 	uint32_t pfirst, np, pending;
+	uint32_t order; /* its place in the walk, counted from the oldest */
 	unsigned char loaded, missing, boundary;
 };
 
@@ -286,6 +287,9 @@ struct walk {
 	int ci_tz;
 	uint32_t ci_order;
 	struct diag *d;          /* for commits read as raw objects (raw_commit) */
+	struct smap head;        /* site path at HEAD → index + 1 in head_blob */
+	git_oid *head_blob;
+	size_t nhead;
 };
 
 /* A git fault (a repository git will not read, a corrupt object) is the
@@ -1372,6 +1376,7 @@ static int credit(struct walk *w, const struct node *n, const struct change *c, 
 static int process_commit(struct walk *w, const struct plan *pl, size_t seq)
 {
 	w->ci_order = (uint32_t)(pl->norder - seq);
+	w->nodes[pl->order[seq]].order = w->ci_order;
 	const struct node *n = &w->nodes[pl->order[seq]];
 	int rc;
 	take_changes(w, pl, seq);
@@ -1547,6 +1552,91 @@ static void walk_order(struct walk *w, struct plan *pl)
 	free(heap);
 }
 
+/* ---- merges that kept one side ---- */
+
+/* The file rel (under content/) in commit i: 1 and its blob, 0 when it has
+ * none, negative on a read error. */
+static int blob_at(struct walk *w, uint32_t i, const char *rel, git_oid *out)
+{
+	git_oid cid;
+	int rc = content_id(w, &w->nodes[i].tree, &cid);
+	return rc <= 0 ? rc : tree_find_path(w, &cid, rel, out);
+}
+
+/* The merge on HEAD's first-parent line, newer than the commit that gave
+ * that line the file's text at HEAD (head), that kept head over another
+ * parent's text: the newest of its sides' revisions may be that other
+ * text.  Returns its node, -1 when there is none, -2 on a read error. */
+static long settling_merge(struct walk *w, const char *rel, const git_oid *head)
+{
+	for (uint32_t i = 0; w->nodes[i].loaded;) {
+		const struct node *n = &w->nodes[i];
+		int differs = 0;
+		uint32_t first = n->np ? w->parents[n->pfirst] : 0;
+		for (uint32_t k = 0; k < n->np && !differs; k++) {
+			git_oid b;
+			int rc = blob_at(w, w->parents[n->pfirst + k], rel, &b);
+			if (rc < 0)
+				return -2;
+			differs = !rc || !git_oid_equal(&b, head);
+			if (k == 0 && differs && n->np == 1)
+				return -1; /* the commit that made the text: no merge since */
+		}
+		if (differs && n->np > 1)
+			return (long)i;
+		if (!n->np)
+			return -1;
+		i = first;
+	}
+	return -1;
+}
+
+/* A merge whose result is one parent's file is not a revision (see
+ * history.h), so when the other side's edit is newer, it heads the list
+ * though its text was not kept: the history would call it current.  For
+ * each file whose newest revision is not its text at HEAD, the merge that
+ * kept that text is listed first, showing what it changed from the
+ * revision below it. */
+static int settle_merges(struct walk *w)
+{
+	for (size_t ri = 0; ri < w->nrecs; ri++) {
+		struct record *r = &w->recs[ri];
+		struct smap_slot *hs = r->n ? smap_get(&w->head, r->path) : NULL;
+		char hex[GIT_OID_HEXSZ + 1];
+		if (!hs)
+			continue;
+		const git_oid *head = &w->head_blob[hs->val - 1];
+		git_oid_tostr(hex, sizeof hex, head);
+		if (!strcmp(r->revs[0].blob, hex))
+			continue;
+		long m = settling_merge(w, r->path + strlen("content/"), head);
+		if (m == -2)
+			return -1;
+		if (m < 0)
+			continue;
+		const struct node *n = &w->nodes[m];
+		if (load_commit_info(w, n) < 0)
+			return -1;
+		if (r->n == r->cap) {
+			r->cap = r->cap ? r->cap * 2 : 4;
+			r->revs = xrealloc(r->revs, r->cap * sizeof(*r->revs));
+		}
+		memmove(&r->revs[1], &r->revs[0], r->n++ * sizeof *r->revs);
+		struct hist_rev *v = &r->revs[0];
+		*v = (struct hist_rev){ .author = (char *)w->ci_author, .email = (char *)w->ci_email,
+					.subject = (char *)w->ci_subject, .body = (char *)w->ci_body,
+					.time = w->ci_time, .tz_minutes = w->ci_tz, .order = n->order,
+					.path = (char *)r->path, .change = HIST_MODIFIED };
+		git_oid_tostr(v->id, sizeof v->id, &n->id);
+		memcpy(v->blob, hex, sizeof v->blob);
+		if (r->revs[1].change != HIST_DELETED)
+			memcpy(v->base, r->revs[1].blob, sizeof v->base);
+		else
+			v->change = HIST_ADDED; /* kept over a deletion */
+	}
+	return 0;
+}
+
 static int walk_commits(struct walk *w)
 {
 	struct plan pl = { 0 };
@@ -1604,7 +1694,12 @@ static int collect_live(struct walk *w, const git_oid *id, struct buf *dir)
 			if (collect_live(w, rent_oid(&e), dir) < 0)
 				return -1;
 		} else if (rent_is_md(&e)) {
-			smap_put(&w->h->live, arena_strdup(&w->h->arena, dir->ptr), 1);
+			const char *path = arena_strdup(&w->h->arena, dir->ptr);
+			smap_put(&w->h->live, path, 1);
+			if ((w->nhead & (w->nhead - 1)) == 0)
+				w->head_blob = xrealloc(w->head_blob, (w->nhead ? 2 * w->nhead : 1) * sizeof *w->head_blob);
+			git_oid_cpy(&w->head_blob[w->nhead++], rent_oid(&e));
+			smap_put(&w->head, path, w->nhead);
 		}
 		buf_truncate(dir, len);
 	}
@@ -1732,6 +1827,8 @@ static void walk_free(struct walk *w)
 		free(w->comps[i]);
 	free(w->comps);
 	free(w->ch);
+	smap_free(&w->head, 0);
+	free(w->head_blob);
 	buf_free(&w->names);
 	buf_free(&w->tmp);
 	smap_free(&w->cur, 0);
@@ -2494,7 +2591,7 @@ struct history *hist_load_ex(const char *site_dir, int save_cache, int jobs, str
 	}
 	if ((rc = load_live(&w, &w.nodes[0].tree)) < 0)
 		goto fail;
-	if ((rc = walk_commits(&w)) < 0)
+	if ((rc = walk_commits(&w)) < 0 || (rc = settle_merges(&w)) < 0)
 		goto fail;
 	finish(&w);
 	walk_free(&w);

@@ -380,6 +380,45 @@ entry "main<" | grep -q '<del>two</del>' && ! entry "main<" | grep -q 'ONE' && o
 entry "Merge branch" | grep -q '<ins>ONE</ins>' && ok "the merge shows what it brought in over its first parent" ||
 	not_ok "the merge shows what it brought in over its first parent" "$(entry "Merge branch")"
 
+# A conflict settled by keeping one side's text: whichever side's edit is
+# newer, the version called current is the article's text, and the merge
+# that kept it is listed first with what it changed from the entry below.
+for keep in ours theirs; do
+	site "kept-$keep"
+	git -C "$S" init -q -b main
+	page "$S" leave.md "Leave" "Staff get 25 days."
+	commit "2026-01-01T10:00:00+00:00" "Ann Editor" "Add leave policy"
+	git -C "$S" checkout -q -b proposal
+	page "$S" leave.md "Leave" "Staff get 30 days."
+	[ $keep = ours ] && d1=03 d2=02 || d1=02 d2=03
+	commit "2026-01-${d1}T10:00:00+00:00" "Pat Proposer" "Propose 30 days"
+	git -C "$S" checkout -q main
+	page "$S" leave.md "Leave" "Staff get 26 days."
+	commit "2026-01-${d2}T10:00:00+00:00" "Ann Editor" "Raise to 26 days"
+	GIT_AUTHOR_DATE="2026-01-04T10:00:00+00:00" GIT_COMMITTER_DATE="2026-01-04T10:00:00+00:00" \
+		git -C "$S" -c user.name=Mo -c user.email=m@x merge -q proposal >/dev/null 2>&1
+	git -C "$S" checkout -q --$keep content/leave.md
+	git -C "$S" add content/leave.md
+	GIT_AUTHOR_DATE="2026-01-04T10:00:00+00:00" GIT_COMMITTER_DATE="2026-01-04T10:00:00+00:00" \
+		git -C "$S" -c user.name=Mo -c user.email=m@x commit -q --no-edit
+	[ $keep = ours ] && text=26 || text=30
+	run "$S" build
+	status_is "a conflict settled with $keep builds" "$RC" 0
+	H=$S/public/leave.history.html
+	cur=$(grep -l "This is the current version" "$S"/public/leave.rev-*.html)
+	if [ "$(echo "$cur" | wc -w)" = 1 ] && grep -q "Staff get $text days" "$cur"; then
+		ok "kept $keep: the version called current is the article's text ($text days)"
+	else
+		not_ok "kept $keep: the version called current is the article's text ($text days)" "$cur"
+	fi
+	contains "kept $keep: the article was last updated by the merge" "$S/public/leave.html" "2026-01-04T10:00:00+00:00\">4 January 2026</time> by Mo"
+	first=$(tr '\n' ' ' < "$H" | sed 's/<li class="revision"/\n&/g' | sed -n 2p)
+	case $first in
+	*"Merge branch"*"<ins>$text</ins>"*) ok "kept $keep: the merge heads the history, showing the text it kept" ;;
+	*) not_ok "kept $keep: the merge heads the history, showing the text it kept" "$first" ;;
+	esac
+done
+
 # An article renamed on a branch while the main line edited it: after the
 # merge its history keeps the main line's edit, and the merge is no new
 # article (git merged the rename and the edit).
