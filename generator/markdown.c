@@ -1295,7 +1295,7 @@ static void apply_link(struct md_doc *doc, cmark_node *link, struct md_link_resu
 		cmark_node_set_literal(t, res->title && *res->title ? res->title : url);
 		cmark_node_append_child(link, t);
 	}
-	if (res->unlink && !is_image) {
+	if (res->unlink) { /* a link or an image gone: its text or alt text stays */
 		cmark_node *c;
 		int moved = 1;
 		while (moved && (c = cmark_node_first_child(link))) {

@@ -267,6 +267,21 @@ commit "2026-01-03T00:00:00Z" "X Y" "move"
 run "$S" build
 contains "a past version's link to a moved article leads to its new name" "$S/public/grievance.rev-$old.html" '<a href="annual-leave.html">the policy</a>'
 
+# An image since deleted from content/ is its alt text in a past version,
+# as a link to a deleted file is its text: not a broken image.
+site goneimage
+git -C "$S" init -q -b main
+page "$S" pay.md "Pay" "See ![pay bands](bands.png) and [the form](form.pdf)."
+printf 'PNG' > "$S/content/bands.png"
+printf 'PDF' > "$S/content/form.pdf"
+commit "2026-01-01T00:00:00Z" "X Y" "first"
+old=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+page "$S" pay.md "Pay" "Bands are in the handbook."
+git -C "$S" rm -q content/bands.png content/form.pdf
+commit "2026-01-02T00:00:00Z" "X Y" "drop attachments"
+run "$S" build
+contains "a deleted image is its alt text in a past version" "$S/public/pay.rev-$old.html" "<p>See pay bands and the form.</p>"
+
 # Each past version shows its own title, however often the title changed
 # back and forth (front matter read once is shared with the next revision
 # only when it reads the same).
