@@ -2826,10 +2826,11 @@ static void render_page_and_history(void *ctx, size_t i)
 	struct arena json = ARENA_INIT(64 * 1024);
 	json.limit = PAGE_JSON_MAX;
 	page_json = &json;
-	if (e->hist)
+	int hist = e->hist && (e->out || (long)i == e->history_sample);
+	if (hist)
 		publish_read(e, i, &vs);
-	render_one(e, i, e->hist && p->src ? &art : NULL);
-	if (e->hist)
+	render_one(e, i, hist && p->src ? &art : NULL);
+	if (hist)
 		render_history(e, i, art, vs);
 	else
 		json_decref(art);
@@ -2910,6 +2911,10 @@ int render_site(struct render_env *e)
 		e->drafts_learnt = xcalloc(n, sizeof *e->drafts_learnt);
 	}
 	par_for(e->site->npages, e->jobs, memo_page, e);
+	e->history_sample = -1;
+	for (size_t i = 0; !e->out && i < e->site->npages && e->history_sample < 0; i++)
+		if (e->hist_of[i] && e->hist_of[i]->n)
+			e->history_sample = (long)i;
 	e->shape = shape_new(e->site, e->jobs, e->cache);
 	e->page_fp = xcalloc(e->site->npages + 1, sizeof *e->page_fp);
 	if (e->cache && e->hist && e->page_env) {

@@ -64,6 +64,11 @@ struct render_env {
 	void (*load_html)(void *ctx, struct page *p);
 	void *load_ctx;
 	int html_plain;         /* page HTML is Markdown rendered as is (no Lua filter) */
+	/* With no output (quire check): the one page whose history pages are
+	 * made, to try the theme's history templates (render_site).  Past
+	 * versions report nothing (their links are history), and making them
+	 * all was most of a check of a large site. */
+	long history_sample;
 };
 
 /* Larger sites get no single-file handbook (print.html): it would be tens

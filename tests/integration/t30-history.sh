@@ -668,3 +668,12 @@ status_is "a site with moves made while drafting builds" "$RC" 0
 check "no redirect from a name only a draft had" test ! -e "$S/public/dismissal-of-jane-roe.html"
 lacks "nor does the history name it" "$S/public/dismissal.history.html" "jane-roe"
 contains "an old address with a draft at it still redirects" "$S/public/old.html" 'url=new.html'
+
+# quire check makes the history pages of one article only (past versions
+# report nothing), so a theme's history templates are still tried: one
+# that cannot render fails the check as it fails the build.
+printf '{{> head}}{{#revisions}}{{> revision}}{{/revisions}}{{> foot}}\n' > "$S/themes/default/templates/history.mustache"
+printf '{{> revision}}\n' > "$S/themes/default/templates/revision.mustache"
+run "$S" check
+status_is "a history template that cannot render fails quire check" "$RC" 1
+contains "naming the template" "$ERR" "themes/default/templates/history.mustache"
