@@ -1230,7 +1230,9 @@ fail:
 	free(s.live.errors);
 	pthread_cond_destroy(&s.live.cond);
 	pthread_mutex_destroy(&s.live.lock);
-	if (s.api.lib)
-		dlclose(s.api.lib);
+	/* libmicrohttpd stays loaded until the process ends, as a linked
+	 * library would: unloaded here, LeakSanitizer's exit check crashed
+	 * on its stale thread-local storage in about half of the runs
+	 * ("Tracer caught signal 11"), failing the serve tests at random. */
 	return status;
 }
