@@ -182,6 +182,21 @@ void buf_puts_html(struct buf *b, const char *s)
 	buf_put_html(b, s, strlen(s));
 }
 
+void buf_puts_url_path(struct buf *b, const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("-._~/", *p)) {
+			buf_putc(b, (char)*p);
+			continue;
+		}
+		buf_putc(b, '%');
+		buf_putc(b, hex[*p >> 4]);
+		buf_putc(b, hex[*p & 15]);
+	}
+}
+
 void buf_reset(struct buf *b)
 {
 	buf_truncate(b, 0);

@@ -83,6 +83,11 @@ char *utf8_valid_dup(const char *s, size_t n);
 
 void buf_put_html(struct buf *b, const char *s, size_t n);
 void buf_puts_html(struct buf *b, const char *s);
+/* Appends path (a file's path in OUT, UTF-8) as the path of a URL, RFC
+ * 3986: each byte but '/' and the unreserved letters, digits and - . _ ~
+ * as %XX ("my section/café.html" gives "my%20section/caf%C3%A9.html").
+ * What it writes needs no escaping in XML or HTML. */
+void buf_puts_url_path(struct buf *b, const char *path);
 /* Keeps the allocation, forgets the contents. */
 void buf_reset(struct buf *b);
 void buf_truncate(struct buf *b, size_t len);

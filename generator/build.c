@@ -88,17 +88,6 @@ static int stopped(const struct run *r)
 	return r->o->stop && *r->o->stop;
 }
 
-/* A folder with neither site.yml nor content/ is no site: nothing (not
- * even the output's lock file) is made in it. */
-static int site_looks_like_site(const char *dir)
-{
-	char *yml = xasprintf("%s/site.yml", dir), *content = xasprintf("%s/content", dir);
-	int yes = fs_exists(yml) || fs_exists(content);
-	free(yml);
-	free(content);
-	return yes;
-}
-
 /* ---- theme ---------------------------------------------------------- */
 
 /* A theme's templates and assets go into every page: a symbolic link
@@ -2248,19 +2237,13 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	hj.jobs = r.jobs;
 	site_init(&r.site, o->site_dir);
 
-	if (!fs_is_dir(o->site_dir)) {
-		diag_error(d, NULL, 0, 0, "site folder '%s' does not exist", o->site_dir);
+	/* Nothing (not even the output's lock file) is made in a folder that
+	 * is no site. */
+	if (site_check_dir(o->site_dir, d) < 0) {
 		status = 2;
 		goto done;
 	}
 	if (o->bundle && !o->check_only && output_check_bundle(o->site_dir, out_path, o->bundle, d) < 0) {
-		status = 2;
-		goto done;
-	}
-	if (!site_looks_like_site(o->site_dir)) {
-		diag_error(d, NULL, 0, 0,
-			   "'%s' is not a quire site: it has neither site.yml nor content/ (run quire in the site's "
-			   "folder, or give it with -s SITE)", o->site_dir);
 		status = 2;
 		goto done;
 	}

@@ -1,4 +1,6 @@
-/* feeds: sitemap and Atom, written directly as XML. */
+/* feeds: sitemap and Atom, written directly as XML.  A page's address in
+ * them is percent-encoded (buf_puts_url_path): a file name may hold a space
+ * or a letter outside ASCII, which a URL or an Atom id may not. */
 #include "feeds.h"
 
 #include <string.h>
@@ -24,7 +26,7 @@ void feeds_sitemap(const struct site *s, struct output *out, struct diag *d)
 		buf_puts(&b, "  <url><loc>");
 		xml_text(&b, s->cfg.base_url);
 		buf_putc(&b, '/');
-		xml_text(&b, s->pages[i]->out);
+		buf_puts_url_path(&b, s->pages[i]->out);
 		buf_puts(&b, "</loc></url>\n");
 	}
 	buf_puts(&b, "</urlset>\n");
@@ -72,7 +74,7 @@ void feeds_atom(const struct site *s, struct output *out, struct diag *d,
 		buf_puts(&b, "</title>\n    <id>urn:quire:");
 		xml_text(&b, ch[k].rv->id);
 		buf_putc(&b, ':');
-		xml_text(&b, p->key);
+		buf_puts_url_path(&b, p->key);
 		buf_puts(&b, "</id>\n    <updated>");
 		iso_utc(&b, ch[k].time);
 		buf_puts(&b, "</updated>\n    <author><name>");
@@ -84,7 +86,7 @@ void feeds_atom(const struct site *s, struct output *out, struct diag *d,
 			xml_text(&b, base);
 			buf_putc(&b, '/');
 		}
-		xml_text(&b, p->key);
+		buf_puts_url_path(&b, p->key);
 		buf_puts(&b, ".history.html#");
 		xml_text(&b, ch[k].rv->id);
 		buf_puts(&b, "\"/>\n    <summary>");

@@ -384,9 +384,12 @@ int main(int argc, char **argv)
 {
 	tune_malloc();
 	/* serve installs its own handlers; for build and check a signal asks
-	 * the pipeline to stop at the next page and clean up staging. */
+	 * the pipeline to stop at the next page and clean up staging.  A
+	 * hangup (the terminal closed) is one too, unless nohup ignores it. */
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	if (signal(SIGHUP, on_signal) == SIG_IGN)
+		signal(SIGHUP, SIG_IGN);
 	render_json_install(); /* before any JSON value exists */
 	return run(argc, argv);
 }

@@ -254,11 +254,11 @@ int newpage_create(const char *site_dir, const char *path, const char *title, st
 	} else {
 		title = made_title = title_from_path(rel);
 	}
+	/* Run from content/SECTION/, the article would land in
+	 * content/SECTION/content/ and be published there. */
 	status = 2;
-	if (!fs_is_dir(site_dir)) {
-		diag_error(d, NULL, 0, 0, "site folder '%s' does not exist", site_dir);
+	if (site_check_dir(site_dir, d) < 0)
 		goto fail;
-	}
 	shown = xasprintf("content/%s", rel);
 	full = xasprintf("%s/%s", site_dir, shown);
 	if (!folder_inside_content(site_dir, full)) {

@@ -13,7 +13,8 @@
  * by a placeholder body.  Never overwrites.  Prints "created
  * content/PATH.md" on stdout.  Returns 0; 1 when PATH is unsafe (absolute,
  * "..", ".", backslash, hidden, empty) or the file exists; 2 on an
- * environment fault.  Every problem is reported to d. */
+ * environment fault, SITE not being a site among them (site_check_dir).
+ * Every problem is reported to d. */
 int newpage_create(const char *site_dir, const char *path, const char *title, struct diag *d);
 
 #endif

@@ -263,6 +263,32 @@ void config_free(struct config *cfg)
 	memset(cfg, 0, sizeof *cfg);
 }
 
+/* A folder with neither site.yml nor content/ is no site: most often the
+ * editor is in content/ or a folder below it. */
+static int looks_like_site(const char *dir)
+{
+	char *yml = xasprintf("%s/site.yml", dir), *content = xasprintf("%s/content", dir);
+	int yes = fs_exists(yml) || fs_exists(content);
+	free(yml);
+	free(content);
+	return yes;
+}
+
+int site_check_dir(const char *dir, struct diag *d)
+{
+	if (!fs_is_dir(dir)) {
+		diag_error(d, NULL, 0, 0, "site folder '%s' does not exist", dir);
+		return -1;
+	}
+	if (!looks_like_site(dir)) {
+		diag_error(d, NULL, 0, 0,
+			   "'%s' is not a quire site: it has neither site.yml nor content/ (run quire in the site's "
+			   "folder, or give it with -s SITE)", dir);
+		return -1;
+	}
+	return 0;
+}
+
 char *site_root_prefix(const char *out_path)
 {
 	struct buf b = BUF_INIT;

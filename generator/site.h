@@ -118,6 +118,11 @@ void page_free(struct page *p);
 int config_load(struct config *cfg, const char *site_dir, struct diag *d);
 void config_free(struct config *cfg);
 
+/* Whether SITE is a folder with site.yml or content/ in it, as build,
+ * check and new require.  Returns 0, or -1 after reporting why not (an
+ * environment fault: exit status 2). */
+int site_check_dir(const char *dir, struct diag *d);
+
 /* The relative prefix from an output file to the site root: "" for
  * "index.html", "../" for "a/b.html".  Caller frees. */
 char *site_root_prefix(const char *out_path);

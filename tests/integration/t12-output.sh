@@ -250,3 +250,29 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 && chmod 755 "$TMP" 
 	contains "and writes the new page" "$S/public/sec/deep/p2.html" "a new page in the read-only folder"
 	chmod -R u+rwx "$S" 2>/dev/null
 fi
+
+# A file name may hold a space or a letter outside ASCII; sitemap.xml and
+# the Atom feed give such a page's address percent-encoded (RFC 3986, as
+# the sitemap protocol asks), never raw.
+site urls
+printf 'title: T\nbase_url: https://kb.example.org/\n' > "$S/site.yml"
+page "$S" index.md "Home"
+page "$S" "my section/two words.md" "Two words"
+page "$S" "my section/café.md" "Café"
+git -C "$S" init -q -b main
+git -C "$S" add -A
+git -C "$S" -c user.name=A -c user.email=a@example.org commit -q -m "Add the pages"
+run "$S" build
+status_is "a site with spaces and accents in its file names builds" "$RC" 0
+contains "the sitemap percent-encodes a space" "$S/public/sitemap.xml" "<loc>https://kb.example.org/my%20section/two%20words.html</loc>"
+contains "and a letter outside ASCII, byte by byte" "$S/public/sitemap.xml" "<loc>https://kb.example.org/my%20section/caf%C3%A9.html</loc>"
+contains "the feed's link to a history page is percent-encoded" "$S/public/changes.xml" 'href="https://kb.example.org/my%20section/caf%C3%A9.history.html#'
+contains "and so is the key in an entry's id" "$S/public/changes.xml" ':my%20section/two%20words</id>'
+check "no address in the sitemap or the feed holds a space or a byte outside ASCII" python3 -c '
+import re, sys
+for f in sys.argv[1:]:
+    for m in re.findall(r"<loc>([^<]*)</loc>|href=\"([^\"]*)\"|<id>([^<]*)</id>", open(f, encoding="utf-8").read()):
+        u = "".join(m)
+        if re.search(r"[\s\x80-\U0010ffff]", u): sys.exit(f + ": " + u)
+' "$S/public/sitemap.xml" "$S/public/changes.xml"
+check "the pages themselves keep their names" test -f "$S/public/my section/café.html"

@@ -243,6 +243,33 @@ check "SIGTERM stops serve with status 0" [ "$rc" = 0 ]
 check "the private folder is removed at exit" [ -z "$(ls -A "$T/tmp")" ]
 check "serve never writes SITE/public" [ ! -e "$SITE/public" ]
 
+# A hangup (the terminal closed, an SSH session dropped) stops serve as
+# SIGTERM does, private folder and all; under nohup it is ignored.
+TMPDIR=$T/tmp "$QUIRE" serve -s "$SITE" --port 0 >"$T/serve9.out" 2>"$T/serve9.err" &
+PID=$!
+wait_for "$T/serve9.out" '^Serving' 30
+URL=http://127.0.0.1:$(sed -n 's|^Serving .* at http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$T/serve9.out")
+s=$(get /guide/alpha.html)
+check "serve builds into a private folder" sh -c "[ '$s' = 200 ] && [ -n \"\$(ls -A '$T/tmp')\" ]"
+kill -HUP "$PID"
+wait "$PID"
+rc=$?
+PID=
+check "SIGHUP stops serve with status 0 (got $rc)" [ "$rc" = 0 ]
+check "and removes the private folder" [ -z "$(ls -A "$T/tmp")" ]
+TMPDIR=$T/tmp nohup "$QUIRE" serve -s "$SITE" --port 0 >"$T/serve9.out" 2>"$T/serve9.err" &
+PID=$!
+wait_for "$T/serve9.out" '^Serving' 30
+kill -HUP "$PID"
+sleep 0.5
+check "under nohup a hangup leaves serve running" kill -0 "$PID"
+kill -TERM "$PID"
+wait "$PID"
+rc=$?
+PID=
+check "and SIGTERM then stops it with status 0 (got $rc)" [ "$rc" = 0 ]
+check "and removes the private folder" [ -z "$(ls -A "$T/tmp")" ]
+
 # ---- a non-loopback address warns ----
 "$QUIRE" serve -s "$SITE" -o "$T/out3" --bind 0.0.0.0 --port 0 >"$T/serve3.out" 2>"$T/serve3.err" &
 PID=$!

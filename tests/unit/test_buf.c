@@ -221,6 +221,21 @@ static void kept_strings_take_their_length_only(void)
 	free(s);
 }
 
+/* sitemap.xml and the Atom feed: a page's path as a URL's path. */
+static void url_paths_percent_encode_all_but_unreserved_and_slash(void)
+{
+	struct buf b = BUF_INIT;
+	buf_puts_url_path(&b, "my section/caf\xc3\xa9.html");
+	CHECK_STR(buf_cstr(&b), "my%20section/caf%C3%A9.html");
+	buf_reset(&b);
+	buf_puts_url_path(&b, "A-z_0.9~/50%&<\"'>?#:+");
+	CHECK_STR(buf_cstr(&b), "A-z_0.9~/50%25%26%3C%22%27%3E%3F%23%3A%2B");
+	buf_reset(&b);
+	buf_puts_url_path(&b, "");
+	CHECK_STR(buf_cstr(&b), "");
+	buf_free(&b);
+}
+
 int main(void)
 {
 	RUN(utf8_valid_dup_replaces_each_bad_byte);
@@ -233,5 +248,6 @@ int main(void)
 	RUN(printf_appends_what_snprintf_gives_at_every_length);
 	RUN(utf8_check_agrees_with_jansson_on_every_short_sequence);
 	RUN(utf8_check_finds_a_bad_byte_deep_in_ascii);
+	RUN(url_paths_percent_encode_all_but_unreserved_and_slash);
 	UNIT_END();
 }

@@ -129,15 +129,34 @@ static void missing_folders_are_created(void)
 	free(text);
 }
 
+/* A site of site.yml alone gets its content/ with its first article. */
 static void content_folder_is_created_when_missing(void)
+{
+	fresh_site();
+	char *content = xasprintf("%s/content", site), *yml = xasprintf("%s/site.yml", site);
+	rmdir(content);
+	CHECK(fs_write_file(yml, "title: T\n", 9) == 0);
+	free(content);
+	free(yml);
+	CHECK(create("first", "First") == 0);
+	char *text = read_rel("content/first.md");
+	CHECK(text != NULL);
+	free(text);
+}
+
+/* quire new run in content/SECTION/ or any folder that is no site. */
+static void folder_that_is_no_site_is_refused(void)
 {
 	fresh_site();
 	char *content = xasprintf("%s/content", site);
 	rmdir(content);
 	free(content);
-	CHECK(create("first", "First") == 0);
+	struct diag *d = diag_new();
+	CHECK(newpage_create(site, "first", "First", d) == 2);
+	CHECK(diag_errors(d) == 1);
+	diag_free(d);
 	char *text = read_rel("content/first.md");
-	CHECK(text != NULL);
+	CHECK(text == NULL);
 	free(text);
 }
 
@@ -274,6 +293,7 @@ int main(void)
 	RUN(leading_content_folder_is_accepted);
 	RUN(missing_folders_are_created);
 	RUN(content_folder_is_created_when_missing);
+	RUN(folder_that_is_no_site_is_refused);
 	RUN(todays_date_is_in_a_comment);
 	RUN(body_has_a_placeholder_with_a_heading);
 	RUN(existing_file_is_never_overwritten);
