@@ -2259,9 +2259,10 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		status = 2;
 		goto done;
 	}
-	/* quire check writes nothing, not even a cache. */
+	/* quire check writes nothing, not even a cache, but reads what the
+	 * last builds left: an unchanged source is not parsed again. */
 	git_ready(o);
-	r.cache = o->check_only ? NULL : cache_open(o->site_dir);
+	r.cache = o->check_only ? cache_open_readonly(o->site_dir) : cache_open(o->site_dir);
 	if (!o->check_only)
 		out_task = par_start(r.jobs, open_output, &oj);
 	load_pages(&r, &sc, claims);

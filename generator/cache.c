@@ -85,6 +85,7 @@ struct cache {
 	size_t nsegs;
 	pthread_mutex_t lock;
 	struct writer w; /* new entries; fd -1 until the first put */
+	int readonly;    /* cache_open_readonly: the folder is never written */
 };
 
 /* ---- hashing (xxHash64) ------------------------------------------------ */
@@ -561,6 +562,7 @@ static int seg_cmp(const void *a, const void *b)
 
 static void open_segments(struct cache *c)
 {
+	/* (read-only: what is stale or damaged is skipped, not removed) */
 	DIR *d = opendir(c->dir);
 	if (!d)
 		return;
@@ -569,6 +571,8 @@ static void open_segments(struct cache *c)
 	while ((e = readdir(d))) {
 		char *path = xasprintf("%s/%s", c->dir, e->d_name);
 		if (!strncmp(e->d_name, "tmp-", 4)) {
+			if (c->readonly)
+				goto next;
 			/* Left behind by a build that crashed. */
 			struct stat st;
 			if (lstat(path, &st) == 0 && st.st_mtime < now - 3600)
@@ -584,14 +588,37 @@ static void open_segments(struct cache *c)
 			} else if (fd >= 0) {
 				close(fd);
 				/* Not ours to keep: a damaged segment only wastes space. */
-				unlink(path);
+				if (!c->readonly)
+					unlink(path);
 			}
 		}
+next:
 		free(path);
 	}
 	closedir(d);
 	if (c->nsegs)
 		qsort(c->segs, c->nsegs, sizeof *c->segs, seg_cmp);
+}
+
+struct cache *cache_open_readonly(const char *site_dir)
+{
+	uint64_t salt[2];
+	if (exe_hash(salt) < 0)
+		return NULL;
+	char *dir = cache_dir(site_dir);
+	if (!fs_is_dir(dir)) {
+		free(dir);
+		return NULL;
+	}
+	struct cache *c = xcalloc(1, sizeof *c);
+	c->dir = dir;
+	c->salt[0] = salt[0];
+	c->salt[1] = salt[1];
+	c->w.fd = -1;
+	c->readonly = 1;
+	pthread_mutex_init(&c->lock, NULL);
+	open_segments(c);
+	return c;
 }
 
 struct cache *cache_open(const char *site_dir)
@@ -807,9 +834,19 @@ static int writer_open(struct cache *c, struct writer *w)
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	memset(w, 0, sizeof *w);
-	w->tmp = xasprintf("%s/tmp-%ld-%lld-%ld-%p.part", c->dir, (long)getpid(), (long long)ts.tv_sec,
-			   ts.tv_nsec, (void *)w);
-	w->fd = open(w->tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	if (c->readonly) {
+		/* this run's entries live in a file of no name, gone with it */
+		const char *t = getenv("TMPDIR");
+		char *name = xasprintf("%s/quire-XXXXXX", t && *t ? t : "/tmp");
+		w->fd = mkostemp(name, O_CLOEXEC);
+		if (w->fd >= 0)
+			unlink(name);
+		free(name);
+	} else {
+		w->tmp = xasprintf("%s/tmp-%ld-%lld-%ld-%p.part", c->dir, (long)getpid(), (long long)ts.tv_sec,
+				   ts.tv_nsec, (void *)w);
+		w->fd = open(w->tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	}
 	if (w->fd < 0 || fs_write_all(w->fd, SEG_MAGIC, 8) < 0) {
 		w->failed = 1;
 		return -1;
@@ -1064,6 +1101,14 @@ void cache_close(struct cache *c, int complete)
 {
 	if (!c)
 		return;
+	if (c->readonly) {
+		if (c->w.fd >= 0)
+			close(c->w.fd);
+		free(c->w.tab);
+		free(c->w.ix);
+		c->w = (struct writer){ .fd = -1 };
+		goto free_all;
+	}
 	if (complete)
 		drop_unused(c);
 	size_t from = merge_from(c, complete);
@@ -1100,6 +1145,7 @@ void cache_close(struct cache *c, int complete)
 	} else if (c->w.n || c->w.tmp) {
 		writer_finish(c, &c->w);
 	}
+free_all:
 	for (size_t i = 0; i < c->nsegs; i++)
 		seg_free(&c->segs[i]);
 	free(c->segs);

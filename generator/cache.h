@@ -57,6 +57,12 @@ struct cache_key cache_key_derive(const struct cache_key *k, uint64_t n);
  * place for one (nothing is reported: a build without a cache is only
  * slower).  Caller closes with cache_close. */
 struct cache *cache_open(const char *site_dir);
+/* The same for a run that must leave the repository as it found it
+ * (quire check): the last builds' entries are read, but nothing in the
+ * cache's folder is written or removed; what the run puts lives in an
+ * unnamed temporary file until cache_close.  NULL when there is no
+ * cache yet. */
+struct cache *cache_open_readonly(const char *site_dir);
 
 /* Looks k up.  Returns 1 and a new buffer in *data (caller frees; one
  * extra NUL byte follows the *len bytes) on a hit, 0 on a miss.

@@ -382,6 +382,23 @@ sleep 2.2
 run "$S" build -o "$TMP/inc"
 sources "0 read, 4 unchanged" "once settled, the edited file is recorded by the next build"
 
+# quire check reads what the builds recorded (the pre-commit hook runs it
+# on every commit) but writes nothing, and still finds a new mistake.
+before=$(find "$C" -type f -printf '%p %s %T@\n' | sort)
+n=$(QUIRE_TIMINGS=1 "$QUIRE" check -s "$S" 2>&1 | grep '^sources:')
+if [ "$n" = "sources: 0 read, 4 unchanged since the last build" ]; then ok "quire check reads no unchanged source"; else not_ok "quire check reads no unchanged source" "$n"; fi
+after=$(find "$C" -type f -printf '%p %s %T@\n' | sort)
+if [ "$before" = "$after" ] && [ -n "$before" ]; then ok "and leaves the cache as it was"; else not_ok "and leaves the cache as it was" "$(printf '%s\n---\n%s' "$before" "$after")"; fi
+cp "$S/content/a.md" "$TMP/a-saved.md"
+printf -- '---\ntitle: Alpha\n---\nSee [[b]], [[c]] and [[nowhere]].\n' > "$S/content/a.md"
+run "$S" check
+status_is "quire check with the cache finds a new broken link" "$RC" 1
+contains "at its place" "$ERR" "error: wiki link [[nowhere]] matches no article"
+cp "$TMP/a-saved.md" "$S/content/a.md"
+touch -d '2020-01-01 00:00:00' "$S/content/a.md"
+sleep 2.2
+run "$S" build -o "$TMP/inc"
+
 # A page hook is shown every page's body, a recorded source's too.
 mkdir -p "$S/scripts"
 printf 'quire.on_page(function(page)\n  if page.kind == "article" and page.body:find("of its own", 1, true) then page.title = page.title .. " (hooked)" end\nend)\n' > "$S/scripts/10-body.lua"

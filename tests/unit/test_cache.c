@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "cache.h"
 #include "fsutil.h"
 #include "unit.h"
@@ -683,6 +685,63 @@ static void entries_put_together_are_found_one_by_one(void)
 	free(site);
 }
 
+/* Every file of the cache folder with its size and time, one per line. */
+static char *listing(const char *site)
+{
+	char *dir = xasprintf("%s/.quire-cache/build-cache-v1", site);
+	struct buf b = BUF_INIT;
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		struct stat st;
+		char *path = xasprintf("%s/%s", dir, e->d_name);
+		if (e->d_name[0] != '.' && stat(path, &st) == 0)
+			buf_printf(&b, "%s %lld %lld.%09ld\n", e->d_name, (long long)st.st_size,
+				   (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+		free(path);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+	return buf_detach(&b);
+}
+
+/* quire check reads the builds' entries and writes nothing: what it puts
+ * is found while it runs and gone after, even after a complete close. */
+static void a_read_only_cache_reads_and_leaves_the_folder_alone(void)
+{
+	char *site = new_site();
+	CHECK(cache_open_readonly(site) == NULL); /* no cache yet */
+	struct cache *c = cache_open(site);
+	put_str(c, "page", "<p>built</p>");
+	cache_close(c, 1);
+	char *before = listing(site);
+	c = cache_open_readonly(site);
+	CHECK(c != NULL);
+	char *v = NULL;
+	CHECK(get_str(c, "page", &v) == 1);
+	CHECK_STR(v, "<p>built</p>");
+	free(v);
+	v = NULL;
+	put_str(c, "checked", "<p>checked</p>");
+	CHECK(get_str(c, "checked", &v) == 1);
+	CHECK_STR(v, "<p>checked</p>");
+	free(v);
+	v = NULL;
+	cache_close(c, 1);
+	char *after = listing(site);
+	CHECK_STR(after, before);
+	c = cache_open(site);
+	CHECK(get_str(c, "checked", &v) == 0);
+	CHECK(get_str(c, "page", &v) == 1);
+	free(v);
+	cache_close(c, 1);
+	free(before);
+	free(after);
+	fs_rm_rf(site);
+	free(site);
+}
+
 int main(void)
 {
 	RUN(an_entry_put_in_one_build_is_found_by_the_next);
@@ -702,5 +761,6 @@ int main(void)
 	RUN(a_key_put_again_by_a_later_build_reads_its_newest_value);
 	RUN(a_large_entry_is_viewed_in_place);
 	RUN(entries_put_together_are_found_one_by_one);
+	RUN(a_read_only_cache_reads_and_leaves_the_folder_alone);
 	UNIT_END();
 }
