@@ -34,3 +34,26 @@ git -C "$S" add -A
 QUIRE=$QUIRE QUIRE_SITE=no-such-folder git -C "$S" commit -qm "x" >/dev/null 2>"$TMP/hook"; rc=$?
 [ "$rc" -ne 0 ] && ok "a check that cannot run blocks the commit" || not_ok "a check that cannot run blocks the commit"
 contains "and says it could not check the site" "$TMP/hook" "quire check could not check the site (exit status 2"
+
+# A file the commit leaves out (untracked) must not make a staged link to
+# it look fine, as the working folder would.
+page "$S" c.md "C" "See [[untracked-target]]."
+page "$S" untracked-target.md "Untracked target" "Not staged."
+git -C "$S" add content/c.md
+QUIRE=$QUIRE git -C "$S" commit -qm "c" >/dev/null 2>"$TMP/hook"; rc=$?
+[ "$rc" -ne 0 ] && ok "a staged link to an untracked article is blocked" || not_ok "a staged link to an untracked article is blocked"
+contains "as the link names no committed article" "$TMP/hook" "wiki link [[untracked-target]] matches no article"
+git -C "$S" add -A
+QUIRE=$QUIRE git -C "$S" commit -qm "c and its target" >/dev/null 2>&1
+status_is "staged with its target, the commit goes through" "$?" 0
+
+# When what the check reads is exactly what is staged, the site is checked
+# where it is, reading what the last build recorded.
+"$QUIRE" build -s "$S" >/dev/null 2>&1
+sleep 2.2
+"$QUIRE" build -s "$S" >/dev/null 2>&1
+page "$S" d.md "D" "See [[c]]."
+git -C "$S" add -A
+QUIRE=$QUIRE QUIRE_TIMINGS=1 git -C "$S" commit -qm "d" >/dev/null 2>"$TMP/hook"
+status_is "a fully staged commit goes through" "$?" 0
+contains "its check reads the sources the last build recorded" "$TMP/hook" "sources: 1 read, 3 unchanged since the last build"
