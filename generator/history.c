@@ -239,6 +239,10 @@ struct node {
 	long long ctime;
 	uint32_t pfirst, np, pending;
 	uint32_t order; /* its place in the walk, counted from the oldest */
+	/* where the site's content/ is in this commit ("docs/kb/content"),
+	 * when the site's folder was moved since; NULL: where it is now */
+	const char *cpath;
+	unsigned char cpath_set;
 	unsigned char loaded, missing, boundary;
 };
 
@@ -451,6 +455,83 @@ static int content_id(struct walk *w, const git_oid *root, git_oid *out)
 			return -1;
 	}
 	return 0;
+}
+
+/* The tree at path ("a/b/content") under root: 1 and its id, 0 when there
+ * is none, negative on a read error. */
+static int tree_at_path(struct walk *w, const git_oid *root, const char *path, git_oid *out)
+{
+	struct rtree t;
+	struct rent e;
+	git_oid at = *root;
+	for (;;) {
+		if (tree_get(w, &at, &t) < 0)
+			return -1;
+		const char *slash = strchr(path, '/');
+		size_t n = slash ? (size_t)(slash - path) : strlen(path);
+		int rc = tree_find(&t, path, n, &e);
+		if (rc < 0)
+			return malformed();
+		if (!rc || !rent_is_tree(&e))
+			return 0;
+		git_oid_cpy(&at, rent_oid(&e));
+		if (!slash) {
+			*out = at;
+			return 1;
+		}
+		path = slash + 1;
+	}
+}
+
+/* The content/ folder of commit n (see node.cpath). */
+static int node_content(struct walk *w, const struct node *n, git_oid *out)
+{
+	return n->cpath ? tree_at_path(w, &n->tree, n->cpath, out) : content_id(w, &n->tree, out);
+}
+
+#define MOVED_SEARCH_MAX 200000 /* tree entries looked at for a moved site folder */
+
+/* Where under tree the folder want is (its path appended to path): 1,
+ * 0 when it is not within *budget entries, negative on a read error. */
+static int find_tree(struct walk *w, const git_oid *tree, const git_oid *want, struct buf *path, size_t *budget)
+{
+	struct rtree t;
+	struct rent e;
+	if (tree_get(w, tree, &t) < 0)
+		return -1;
+	for (const unsigned char *p = t.p; p < t.end; p += e.len) {
+		if (!*budget || rent_parse(p, t.end, &e) < 0)
+			return *budget ? malformed() : 0;
+		(*budget)--;
+		if (!rent_is_tree(&e))
+			continue;
+		size_t len = path->len;
+		if (len)
+			buf_putc(path, '/');
+		buf_put(path, e.name, e.namelen);
+		if (git_oid_equal(rent_oid(&e), want))
+			return 1;
+		int rc = find_tree(w, rent_oid(&e), want, path, budget);
+		if (rc)
+			return rc;
+		buf_truncate(path, len);
+	}
+	return 0;
+}
+
+/* A commit whose parent p has no content/ where the site now keeps it:
+ * when p holds the very same folder elsewhere, the site's folder was
+ * moved (git mv docs/kb kb), and p and its ancestors are read there, so
+ * the articles keep their history.  Returns 1 when found. */
+static int follow_moved_site(struct walk *w, struct node *p, const git_oid *content)
+{
+	struct buf path = BUF_INIT;
+	size_t budget = MOVED_SEARCH_MAX;
+	int rc = find_tree(w, &p->tree, content, &path, &budget);
+	if (rc > 0)
+		p->cpath = arena_strdup(&w->h->arena, buf_cstr(&path));
+	buf_free(&path);
+	return rc;
 }
 
 /* The .md blob at rel ("a/b.md") under a tree: 1 and its id, 0 when there
@@ -799,9 +880,21 @@ static int plan_diff(struct walk *w, struct plan *pl, int jobs)
 	for (size_t seq = 0; seq < pl->norder; seq++) {
 		const struct node *n = &w->nodes[pl->order[seq]];
 		git_oid cnew, cold;
-		int has_new = content_id(w, &n->tree, &cnew), has_old = 0;
-		if (has_new >= 0 && n->np)
-			has_old = content_id(w, &w->nodes[w->parents[n->pfirst]].tree, &cold);
+		/* parents are read where their newest child reads (see cpath) */
+		for (uint32_t k = 0; k < n->np; k++) {
+			struct node *p = &w->nodes[w->parents[n->pfirst + k]];
+			if (!p->cpath_set) {
+				p->cpath = n->cpath;
+				p->cpath_set = 1;
+			}
+		}
+		int has_new = node_content(w, n, &cnew), has_old = 0;
+		if (has_new >= 0 && n->np) {
+			struct node *p = &w->nodes[w->parents[n->pfirst]];
+			has_old = node_content(w, p, &cold);
+			if (has_old == 0 && has_new > 0 && (has_old = follow_moved_site(w, p, &cnew)) > 0)
+				cold = cnew;
+		}
 		tree_rotate(w);
 		if (has_new < 0 || has_old < 0) {
 			rc = -1;
@@ -944,7 +1037,7 @@ static int filter_merge(struct walk *w, const struct node *n)
 	for (uint32_t k = 1; k < n->np; k++) {
 		const struct node *p = &w->nodes[w->parents[n->pfirst + k]];
 		git_oid cid, blob;
-		int has_content = content_id(w, &p->tree, &cid);
+		int has_content = node_content(w, p, &cid);
 		if (has_content < 0)
 			return has_content;
 		for (size_t i = 0; i < w->nch; i++) {
@@ -1559,7 +1652,7 @@ static void walk_order(struct walk *w, struct plan *pl)
 static int blob_at(struct walk *w, uint32_t i, const char *rel, git_oid *out)
 {
 	git_oid cid;
-	int rc = content_id(w, &w->nodes[i].tree, &cid);
+	int rc = node_content(w, &w->nodes[i], &cid);
 	return rc <= 0 ? rc : tree_find_path(w, &cid, rel, out);
 }
 

@@ -677,3 +677,24 @@ printf '{{> revision}}\n' > "$S/themes/default/templates/revision.mustache"
 run "$S" check
 status_is "a history template that cannot render fails quire check" "$RC" 1
 contains "naming the template" "$ERR" "themes/default/templates/history.mustache"
+
+# A site kept in a folder of a larger repository keeps its articles'
+# history when that folder is moved (git mv docs/kb kb).
+R=$TMP/mono
+mkdir -p "$R/docs/kb/content"
+git -C "$R" init -q -b main
+cp -r "$REPO/themes" "$R/docs/kb/"
+printf 'title: KB\n' > "$R/docs/kb/site.yml"
+printf -- '---\ntitle: Leave\n---\nVersion one.\n' > "$R/docs/kb/content/leave.md"
+echo code > "$R/main.c"
+S=$R
+commit "2026-01-01T10:00:00+00:00" "Alice Writer" "Write the leave policy"
+printf -- '---\ntitle: Leave\n---\nVersion two.\n' > "$R/docs/kb/content/leave.md"
+commit "2026-01-02T10:00:00+00:00" "Bob Writer" "Leave policy v2"
+git -C "$R" mv docs/kb kb
+commit "2026-01-03T10:00:00+00:00" "Carol Mover" "Move the knowledge base to the top"
+run "$R/kb" build -o "$TMP/mono-out"
+status_is "a moved site folder builds" "$RC" 0
+contains "its articles keep their history" "$TMP/mono-out/leave.history.html" "Alice Writer"
+contains "and were last updated by their last edit, not by the move" "$TMP/mono-out/leave.html" "by Bob Writer"
+lacks "the move is no revision of theirs" "$TMP/mono-out/leave.history.html" "Carol Mover"
