@@ -324,6 +324,8 @@ struct rent {
 
 #define MODE_TREE 0040000u
 #define MODE_BLOB 0100644u
+#define MODE_LINK 0120000u
+#define MODE_GITLINK 0160000u
 #define MODE_EXEC 0100755u
 
 static int rent_parse(const unsigned char *p, const unsigned char *end, struct rent *e)
@@ -1786,6 +1788,13 @@ static int collect_live(struct walk *w, const git_oid *id, struct buf *dir)
 			buf_putc(dir, '/');
 			if (collect_live(w, rent_oid(&e), dir) < 0)
 				return -1;
+		} else if (e.mode == MODE_LINK || e.mode == MODE_GITLINK) {
+			/* committed, though its history is not followed: a
+			 * symlinked article, or a submodule's folder ("dir/") */
+			if (e.mode == MODE_GITLINK)
+				buf_putc(dir, '/');
+			if (e.mode == MODE_GITLINK || (e.namelen > 3 && !memcmp(e.name + e.namelen - 3, ".md", 3)))
+				smap_put(&w->h->live, arena_strdup(&w->h->arena, dir->ptr), 2);
 		} else if (rent_is_md(&e)) {
 			const char *path = arena_strdup(&w->h->arena, dir->ptr);
 			smap_put(&w->h->live, path, 1);
@@ -2885,12 +2894,27 @@ const struct hist_file *hist_files(const struct history *h, size_t *n)
 	return h->files;
 }
 
+/* Whether site_path lies in a submodule HEAD has under content/ (see
+ * collect_live): committed there, not here. */
+static int in_submodule(const struct history *h, const char *site_path)
+{
+	char *dir = xstrdup(site_path);
+	int found = 0;
+	for (char *slash = strrchr(dir, '/'); slash && !found; slash = strrchr(dir, '/')) {
+		slash[1] = '\0';
+		found = smap_get(&h->live, dir) != NULL;
+		*slash = '\0';
+	}
+	free(dir);
+	return found;
+}
+
 enum hist_state hist_state(const struct history *h, const char *site_path)
 {
 	if (!h->repo)
 		return HIST_NOT_IN_REPO;
 	if (!smap_get(&h->live, site_path))
-		return HIST_UNTRACKED;
+		return in_submodule(h, site_path) ? HIST_CLEAN : HIST_UNTRACKED;
 	return smap_get(&h->dirty, site_path) ? HIST_UNCOMMITTED : HIST_CLEAN;
 }
 

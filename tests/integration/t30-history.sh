@@ -698,3 +698,27 @@ status_is "a moved site folder builds" "$RC" 0
 contains "its articles keep their history" "$TMP/mono-out/leave.history.html" "Alice Writer"
 contains "and were last updated by their last edit, not by the move" "$TMP/mono-out/leave.html" "by Bob Writer"
 lacks "the move is no revision of theirs" "$TMP/mono-out/leave.history.html" "Carol Mover"
+
+# An article git has committed in a way history does not follow (a
+# symlink to another article, a file in a submodule) is not said to be
+# "not yet committed".
+M=$TMP/sub-shared
+mkdir -p "$M"
+git -C "$M" init -q -b main
+printf -- '---\ntitle: Shared policy\n---\nShared text.\n' > "$M/shared.md"
+git -C "$M" add -A
+git -C "$M" -c user.name=A -c user.email=a@b commit -q -m shared
+site linked
+git -C "$S" init -q -b main
+page "$S" leave.md "Leave" "Leave."
+ln -s leave.md "$S/content/holiday.md"
+git -C "$S" -c protocol.file.allow=always submodule add -q "file://$M" content/shared >/dev/null 2>&1
+commit "2026-01-01T10:00:00+00:00" "A B" "init"
+run "$S" build
+status_is "a site with a symlinked article and a submodule builds" "$RC" 0
+lacks "a committed symlinked article is not called uncommitted" "$S/public/holiday.html" "not yet committed"
+check "the submodule's article is built" test -f "$S/public/shared/shared.html"
+lacks "nor is an article in a submodule" "$S/public/shared/shared.html" "not yet committed"
+page "$S" new.md "New" "Not committed."
+run "$S" build
+contains "(a new file still is)" "$S/public/new.html" "not yet committed"
