@@ -1771,6 +1771,34 @@ static void claim_aliases(struct run *r, json_t *claims)
 	}
 }
 
+/* Two articles with one title look alike in search results, the A-Z
+ * list and navigation, and [[that title]] is an error only once some page
+ * writes it: the editor is told while it is one edit to fix.  Titles are
+ * compared as wiki links compare them. */
+static void warn_same_titles(struct run *r)
+{
+	json_t *seen = json_object();
+	for (size_t i = 0; i < r->site.npages; i++) {
+		const struct page *p = r->site.pages[i];
+		const char *t = page_title(p);
+		if (!p->src || !t || !*t)
+			continue;
+		char *key = links_fold(t);
+		const char *first = json_string_value(json_object_get(seen, key));
+		if (first) {
+			int line = source_key_line(r, p, "title");
+			diag_warning(r->d, p->src, line, line ? 1 : 0,
+				     "%s has the title '%s' too: readers cannot tell the two apart in search and "
+				     "the A-Z list, and [[%s]] would be ambiguous; give one a more specific title",
+				     first, t, t);
+		} else if (utf8_is_valid(key, strlen(key))) {
+			json_object_set_new(seen, key, json_string(p->src));
+		}
+		free(key);
+	}
+	json_decref(seen);
+}
+
 /* ---- output --------------------------------------------------------- */
 
 static int copy_tree(struct run *r, struct output *out, const char *src_dir, const char *dst_rel)
@@ -2317,6 +2345,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	run_site_hooks(&r, claims);
 	hooks_pages_end(r.hooks, d);
 	claim_aliases(&r, claims);
+	warn_same_titles(&r);
 	store_sources(&r);
 	/* Two passes over every page's title and headings, one per core. */
 	struct par_task *env_task = r.cache ? par_start(r.jobs, link_env_task, &r) : NULL;

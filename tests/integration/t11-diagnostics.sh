@@ -343,3 +343,14 @@ contains "an indented key is explained" "$ERR" "content/indent.md:3:3: error: 's
 contains "a backslash in double quotes is explained" "$ERR" "content/backslash.md:2:11: error: in double quotes '\\' starts an escape such as \\n: write '\\\\' for a backslash, or use single quotes"
 contains "text after a closing quote is explained" "$ERR" "content/after.md:2:16: error: text after the closing quote: put the whole value inside the quotes"
 contains "a line that is no key: value" "$ERR" "content/stray.md:3:1: error: this line is not 'key: value': add the key and ': ', or move the text below the closing '---'"
+
+# Two articles with one title (as wiki links compare titles) get a warning
+# at the second's title line, before any link names it.
+site sametitle
+page "$S" hr/leave.md "Annual leave"
+mkdir -p "$S/content/pay"; printf -- '---\nsummary: Days off\ntitle: annual LEAVE\n---\nText.\n' > "$S/content/pay/leave.md"
+page "$S" other.md "Annual leave policy"
+run "$S" check
+status_is "two articles with one title only warn" "$RC" 0
+contains "the second is warned at its title line, naming the first" "$ERR" "content/pay/leave.md:3:1: warning: content/hr/leave.md has the title 'annual LEAVE' too"
+lacks "a title that only starts alike is no duplicate" "$ERR" "other.md"
