@@ -1773,30 +1773,27 @@ static void claim_aliases(struct run *r, json_t *claims)
 
 /* Two articles with one title look alike in search results, the A-Z
  * list and navigation, and [[that title]] is an error only once some page
- * writes it: the editor is told while it is one edit to fix.  Titles are
- * compared as wiki links compare them. */
-static void warn_same_titles(struct run *r)
+ * writes it: the editor is told while it is one edit to fix (each later
+ * one, at its title line, naming the first). */
+static void same_title(void *ctx, const int *pages, size_t n)
 {
-	json_t *seen = json_object();
-	for (size_t i = 0; i < r->site.npages; i++) {
-		const struct page *p = r->site.pages[i];
-		const char *t = page_title(p);
-		if (!p->src || !t || !*t)
+	struct run *r = ctx;
+	const struct page *first = NULL;
+	for (size_t k = 0; k < n; k++) {
+		const struct page *p = r->site.pages[pages[k]];
+		if (!p->src)
+			continue; /* a page quire or a hook made */
+		if (!first) {
+			first = p;
 			continue;
-		char *key = links_fold(t);
-		const char *first = json_string_value(json_object_get(seen, key));
-		if (first) {
-			int line = source_key_line(r, p, "title");
-			diag_warning(r->d, p->src, line, line ? 1 : 0,
-				     "%s has the title '%s' too: readers cannot tell the two apart in search and "
-				     "the A-Z list, and [[%s]] would be ambiguous; give one a more specific title",
-				     first, t, t);
-		} else if (utf8_is_valid(key, strlen(key))) {
-			json_object_set_new(seen, key, json_string(p->src));
 		}
-		free(key);
+		int line = source_key_line(r, p, "title");
+		const char *t = page_title(p);
+		diag_warning(r->d, p->src, line, line ? 1 : 0,
+			     "%s has the title '%s' too: readers cannot tell the two apart in search and the A-Z "
+			     "list, and [[%s]] would be ambiguous; give one a more specific title",
+			     first->src, t, t);
 	}
-	json_decref(seen);
 }
 
 /* ---- output --------------------------------------------------------- */
@@ -2345,11 +2342,11 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	run_site_hooks(&r, claims);
 	hooks_pages_end(r.hooks, d);
 	claim_aliases(&r, claims);
-	warn_same_titles(&r);
 	store_sources(&r);
 	/* Two passes over every page's title and headings, one per core. */
 	struct par_task *env_task = r.cache ? par_start(r.jobs, link_env_task, &r) : NULL;
 	r.ix = links_index_new(&r.site, r.jobs);
+	links_same_titles(r.ix, same_title, &r);
 	par_join(env_task);
 	if (r.cache_md) {
 		r.b_entry = xcalloc(r.site.npages + 1, sizeof *r.b_entry);

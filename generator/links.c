@@ -149,6 +149,15 @@ struct links_index *links_index_new(const struct site *s, int jobs)
 	return ix;
 }
 
+void links_same_titles(const struct links_index *ix, void (*fn)(void *ctx, const int *pages, size_t n), void *ctx)
+{
+	for (size_t i = 0; i < ix->by_title.cap; i++) {
+		const struct name_slot *s = &ix->by_title.slots[i];
+		if (s->key && s->n > 1)
+			fn(ctx, s->pages, s->n);
+	}
+}
+
 void links_index_free(struct links_index *ix)
 {
 	if (!ix)

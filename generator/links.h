@@ -22,6 +22,9 @@ struct links_index *links_index_new(const struct site *s, int jobs);
  * link's text put back as typed (' " -- --- ...), so [[Employer's duties]]
  * finds that title whichever quote either was written with.  New string. */
 char *links_fold(const char *s);
+/* Calls fn with each set of pages (by index, in site order) sharing a
+ * title as wiki links compare titles. */
+void links_same_titles(const struct links_index *ix, void (*fn)(void *ctx, const int *pages, size_t n), void *ctx);
 void links_index_free(struct links_index *ix);
 
 /* What links_resolve reads about one page, in hashes: all of it (key,
