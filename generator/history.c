@@ -1662,7 +1662,7 @@ static int blob_at(struct walk *w, uint32_t i, const char *rel, git_oid *out)
  * that line the file's text at HEAD (head), that kept head over another
  * parent's text: the newest of its sides' revisions may be that other
  * text.  Returns its node, -1 when there is none, -2 on a read error. */
-static long settling_merge(struct walk *w, const char *rel, const git_oid *head)
+static long settling_merge(struct walk *w, const char *rel, const git_oid *head, size_t *budget)
 {
 	for (uint32_t i = 0; w->nodes[i].loaded;) {
 		const struct node *n = &w->nodes[i];
@@ -1670,6 +1670,9 @@ static long settling_merge(struct walk *w, const char *rel, const git_oid *head)
 		uint32_t first = n->np ? w->parents[n->pfirst] : 0;
 		for (uint32_t k = 0; k < n->np && !differs; k++) {
 			git_oid b;
+			if (!*budget)
+				return -1; /* a long line of commits: left as it is */
+			(*budget)--;
 			int rc = blob_at(w, w->parents[n->pfirst + k], rel, &b);
 			if (rc < 0)
 				return -2;
@@ -1692,8 +1695,11 @@ static long settling_merge(struct walk *w, const char *rel, const git_oid *head)
  * each file whose newest revision is not its text at HEAD, the merge that
  * kept that text is listed first, showing what it changed from the
  * revision below it. */
+#define SETTLE_LOOKUPS_MAX 100000 /* files looked up along HEAD's line, in all */
+
 static int settle_merges(struct walk *w)
 {
+	size_t budget = SETTLE_LOOKUPS_MAX;
 	for (size_t ri = 0; ri < w->nrecs; ri++) {
 		struct record *r = &w->recs[ri];
 		struct smap_slot *hs = r->n ? smap_get(&w->head, r->path) : NULL;
@@ -1704,7 +1710,7 @@ static int settle_merges(struct walk *w)
 		git_oid_tostr(hex, sizeof hex, head);
 		if (!strcmp(r->revs[0].blob, hex))
 			continue;
-		long m = settling_merge(w, r->path + strlen("content/"), head);
+		long m = settling_merge(w, r->path + strlen("content/"), head, &budget);
 		if (m == -2)
 			return -1;
 		if (m < 0)
