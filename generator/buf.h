@@ -68,7 +68,6 @@ static inline void buf_putc(struct buf *b, char c)
 }
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
-/* Appends s with & < > " ' escaped for HTML text and attribute values. */
 /* 1 when s (n bytes) is UTF-8 as JSON strings need it: no overlong forms,
  * surrogates or code points past U+10FFFF (jansson's rule); runs of ASCII
  * are checked eight bytes at a time. */
@@ -81,6 +80,7 @@ size_t utf8_seq(const unsigned char *p, size_t n);
  * (git history) made safe to show.  Caller frees. */
 char *utf8_valid_dup(const char *s, size_t n);
 
+/* Appends s with & < > " ' escaped for HTML text and attribute values. */
 void buf_put_html(struct buf *b, const char *s, size_t n);
 void buf_puts_html(struct buf *b, const char *s);
 /* Appends path (a file's path in OUT, UTF-8) as the path of a URL, RFC
