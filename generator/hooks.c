@@ -747,6 +747,24 @@ static int sb_setmetatable(lua_State *L)
 }
 
 /* string.rep with a cap on the result, checked before allocating. */
+/* table.move moves at most this many elements in one call: it loops in C,
+ * where the time limit's instruction count cannot stop it (an empty range
+ * of 2^62 keys ran for ever). */
+#define HOOKS_TABLE_MOVE_MAX ((lua_Integer)1 << 24)
+
+/* table.move, refusing a range longer than HOOKS_TABLE_MOVE_MAX (the
+ * library's own is upvalue 1). */
+static int sb_move(lua_State *L)
+{
+	lua_Integer f = luaL_checkinteger(L, 2), e = luaL_checkinteger(L, 3);
+	if (e >= f && (lua_Unsigned)e - (lua_Unsigned)f >= (lua_Unsigned)HOOKS_TABLE_MOVE_MAX)
+		return luaL_error(L, "table.move: more than %d elements", (int)HOOKS_TABLE_MOVE_MAX);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, 1);
+	return 1;
+}
+
 static int sb_rep(lua_State *L)
 {
 	size_t l, lsep;
@@ -1264,6 +1282,9 @@ static int setup_sandbox(lua_State *L)
 	lua_pop(L, 1);
 
 	open_lib(L, LUA_TABLIBNAME, luaopen_table);
+	lua_getfield(L, -1, "move");
+	lua_pushcclosure(L, sb_move, 1);
+	lua_setfield(L, -2, "move");
 	push_readonly(L, -1);
 	lua_setfield(L, G, "table");
 	lua_pop(L, 1);

@@ -236,6 +236,7 @@ violation "an endless loop inside xpcall at load time" 3 'xpcall(function() whil
 violation "a memory bomb of tables" 3 'local t = {} for i = 1, 1e9 do t[i] = { i } end' "memory limit exceeded"
 violation "a memory bomb of doubled strings" 3 'local s = "x" for i = 1, 40 do s = s .. s end' "memory limit exceeded"
 violation "string.rep beyond its cap" 3 'local s = string.rep("x", 1e9)' "string.rep"
+violation "table.move over a huge empty range (a loop in C the time limit cannot stop)" 3 'table.move({}, 1, math.maxinteger - 1, 1, {})' "table.move: more than"
 violation "deep recursion" 3 'local function f(n) return 1 + f(n + 1) end f(1)' "stack overflow"
 violation "changing a library table" 3 'string.upper = function() return "pwned" end' "read-only"
 violation "rawset on a library table" 3 'rawset(string, "upper", print)' "read-only"
