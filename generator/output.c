@@ -427,7 +427,12 @@ int output_begin(struct output *o, const char *site_dir, const char *out_dir,
 		}
 	}
 	lock = sibling(out_real, ".lock");
-	o->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	/* never through a symlink (a repository may commit one there) */
+	o->lock_fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+	if (o->lock_fd < 0 && errno == ELOOP) {
+		diag_error(d, NULL, 0, 0, "'%s' is a symbolic link, not quire's lock file: remove it", lock);
+		goto fail;
+	}
 	if (o->lock_fd < 0 || flock(o->lock_fd, LOCK_EX) < 0) {
 		diag_error(d, NULL, 0, 0, "cannot lock '%s': %s", lock, strerror(errno));
 		goto fail;

@@ -166,6 +166,16 @@ check "that symlink is not followed" sh -c "[ -z \"\$(ls -A '$TMP/outside2')\" ]
 check "and its folder is written as a real folder" test -f "$S/public/links/deeper/d.html" -a ! -L "$S/public/links/deeper"
 run "$S" build -o "$TMP/r-clean"
 check "a build into the recycled folder is byte-identical to a clean build" diff -r "$TMP/r-clean" "$S/public"
+
+# The lock file beside OUT is never opened through a symlink a repository
+# may commit there (it created a file wherever the link pointed).
+rm -f "$S/.public.lock"
+ln -s "$TMP/lock-target" "$S/.public.lock"
+run "$S" build
+status_is "a symlink where the lock file goes stops the build (exit 2)" "$RC" 2
+contains "saying what it is" "$ERR" ".public.lock' is a symbolic link, not quire's lock file: remove it"
+check "nothing is created where it points" test ! -e "$TMP/lock-target"
+rm -f "$S/.public.lock"
 page "$S" b.md "B" "[broken](nowhere.md)"
 cp -r "$S/public" "$TMP/r-before"
 run "$S" build
