@@ -2268,6 +2268,10 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		status = 2;
 		goto done;
 	}
+	if (site_check_links(o->site_dir, d) < 0) {
+		status = 1; /* the site's own files, as a link out of content/ is */
+		goto done;
+	}
 	if (o->bundle && !o->check_only && output_check_bundle(o->site_dir, out_path, o->bundle, d) < 0) {
 		status = 2;
 		goto done;

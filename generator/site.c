@@ -1,10 +1,12 @@
 /* site: the model and the site configuration. */
 #include "site.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "buf.h"
 #include "cache.h"
@@ -274,6 +276,61 @@ static int looks_like_site(const char *dir)
 	return yes;
 }
 
+#define LINK_WALK_DEPTH 32
+
+/* Whether rel (under dir, resolved root) is a symlink leading out of the
+ * site: then it is reported.  With walk, what a folder holds is looked at
+ * too, down to LINK_WALK_DEPTH from depth: every script is read (the
+ * links inside a theme are refused where the theme is read). */
+static int escapes(const char *dir, const char *root, const char *rel, int walk, int depth, struct diag *d)
+{
+	char *path = xasprintf("%s/%s", dir, rel);
+	struct stat st;
+	int bad = 0;
+	if (lstat(path, &st) < 0) {
+		free(path);
+		return 0;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		char *real = realpath(path, NULL);
+		size_t n = strlen(root);
+		if (real && !(strncmp(real, root, n) == 0 && (real[n] == '/' || !real[n]))) {
+			diag_error(d, rel, 0, 0, "symbolic link to '%s', outside the site folder: quire reads only "
+						"what is inside it (copy what you need into the site)", real);
+			bad = 1;
+		}
+		free(real);
+	} else if (walk && S_ISDIR(st.st_mode) && depth < LINK_WALK_DEPTH) {
+		DIR *dh = opendir(path);
+		struct dirent *e;
+		while (dh && (e = readdir(dh))) {
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+				continue;
+			char *sub = xasprintf("%s/%s", rel, e->d_name);
+			bad |= escapes(dir, root, sub, 1, depth + 1, d);
+			free(sub);
+		}
+		if (dh)
+			closedir(dh);
+	}
+	free(path);
+	return bad;
+}
+
+/* content/ (whose own links scan.c checks), themes/, scripts/ and site.yml
+ * are read as the site's own: a symlink among them leading out of the
+ * site folder would publish whatever it points at, or hand it to hooks. */
+static int stays_inside(const char *dir, struct diag *d)
+{
+	char *root = realpath(dir, NULL);
+	if (!root)
+		return 0;
+	int bad = escapes(dir, root, "content", 0, 0, d) | escapes(dir, root, "site.yml", 0, 0, d) |
+		  escapes(dir, root, "themes", 1, LINK_WALK_DEPTH - 1, d) | escapes(dir, root, "scripts", 1, 0, d);
+	free(root);
+	return bad;
+}
+
 int site_check_dir(const char *dir, struct diag *d)
 {
 	if (!fs_is_dir(dir)) {
@@ -287,6 +344,11 @@ int site_check_dir(const char *dir, struct diag *d)
 		return -1;
 	}
 	return 0;
+}
+
+int site_check_links(const char *dir, struct diag *d)
+{
+	return stays_inside(dir, d) ? -1 : 0;
 }
 
 char *site_root_prefix(const char *out_path)

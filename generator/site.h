@@ -122,6 +122,11 @@ void config_free(struct config *cfg);
  * check and new require.  Returns 0, or -1 after reporting why not (an
  * environment fault: exit status 2). */
 int site_check_dir(const char *dir, struct diag *d);
+/* content/, site.yml, themes/ (and each theme's folder) and scripts/ are
+ * read as the site's own: -1 after reporting each symlink among them that
+ * leads out of the site folder, whose target would be published or handed
+ * to hooks. */
+int site_check_links(const char *dir, struct diag *d);
 
 /* The relative prefix from an output file to the site root: "" for
  * "index.html", "../" for "a/b.html".  Caller frees. */

@@ -77,6 +77,31 @@ contains "a linked asset is named" "$TMP/err" "themes/default/assets/leak.txt: e
 check "and no page was written from them" test ! -e "$S/public/assets/leak.txt"
 rm "$S/themes/default/templates/leak.mustache" "$S/themes/default/assets/leak.txt"
 
+# The site's own folders and site.yml are read as the site's: a committed
+# symlink among them leading out of the site would publish what it points
+# at, or hand a CI runner's secrets to hooks.
+site outlinks
+page "$S" a.md "A"
+mkdir -p "$TMP/elsewhere/content" "$TMP/elsewhere/scripts"
+echo 'SECRET=1' > "$TMP/elsewhere/content/credentials.txt"
+printf 'title: Secret\ntoken: abc\n' > "$TMP/elsewhere/hosts.yml"
+printf 'x = 1\n' > "$TMP/elsewhere/scripts/x.lua"
+mv "$S/content" "$S/content-real"
+ln -s "$TMP/elsewhere/content" "$S/content"
+rm "$S/site.yml"; ln -s "$TMP/elsewhere/hosts.yml" "$S/site.yml"
+mkdir -p "$S/scripts"; ln -s "$TMP/elsewhere/scripts/x.lua" "$S/scripts/x.lua"
+limit "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/err"; rc=$?
+status_is "symlinks out of the site among its own folders fail the build" "$rc" 1
+contains "a linked content/ is named" "$TMP/err" "content: error: symbolic link to '$TMP/elsewhere/content', outside the site folder"
+contains "a linked site.yml is named" "$TMP/err" "site.yml: error: symbolic link to '$TMP/elsewhere/hosts.yml', outside the site folder"
+contains "a linked hook script is named" "$TMP/err" "scripts/x.lua: error: symbolic link to '$TMP/elsewhere/scripts/x.lua', outside the site folder"
+check "nothing was published" test ! -e "$S/public"
+rm "$S/content" "$S/site.yml" "$S/scripts/x.lua"
+mv "$S/content-real" "$S/content"
+ln -s content "$S/content-link" && printf 'title: T\n' > "$S/real.yml" && ln -s real.yml "$S/site.yml"
+limit "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/err"; rc=$?
+status_is "a symlink that stays inside the site is fine" "$rc" 0
+
 # The same in a folder of a hundred articles, whose entries are looked at
 # on every core.
 site manylinks
