@@ -259,6 +259,10 @@ int newpage_create(const char *site_dir, const char *path, const char *title, st
 	status = 2;
 	if (site_check_dir(site_dir, d) < 0)
 		goto fail;
+	status = 1;
+	if (site_check_links(site_dir, d) < 0)
+		goto fail; /* content/ linked out of the site: never written through */
+	status = 2;
 	shown = xasprintf("content/%s", rel);
 	full = xasprintf("%s/%s", site_dir, shown);
 	if (!folder_inside_content(site_dir, full)) {

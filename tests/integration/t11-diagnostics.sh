@@ -231,6 +231,13 @@ check "and makes no content/ inside the section" test ! -e "$S/content/hr/conten
 (cd "$S" && "$QUIRE" new hr/sick-pay --title "Sick pay" >"$TMP/stdout" 2>"$TMP/stderr"); RC=$?
 status_is "from the site's folder it works" "$RC" 0
 check "creating content/hr/sick-pay.md" test -f "$S/content/hr/sick-pay.md"
+# nor through a content/ linked out of the site
+site newlinked
+mkdir -p "$TMP/newlinked-out"
+rm -rf "$S/content" && ln -s "$TMP/newlinked-out" "$S/content"
+run "$S" new leak
+status_is "quire new refuses a content/ linked out of the site" "$RC" 1
+check "and writes nothing there" test -z "$(ls -A "$TMP/newlinked-out")"
 
 # A file in content/ is named by its path in the site, as every other is.
 site clash
