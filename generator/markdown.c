@@ -723,41 +723,71 @@ static int join_wrapped(struct md_doc *doc, cmark_node *text, struct wrap *w)
 	return 1;
 }
 
-/* The "[["s in s[0, n), each counted once ("[[[" is one). */
-static size_t opens_in(const char *s, size_t n)
+/* Where the scans of one text's "[["s stopped, so that locating its
+ * links one after another reads the text and its source line once, not
+ * once per link (a paragraph of 80,000 links took seconds).  Zeroed per
+ * text node; positions only grow. */
+struct open_scan {
+	size_t seg, i, k;         /* literal: from seg, scanned to i, k "[["s */
+	int line, col;            /* source: line line from column col ... */
+	size_t at, nth;           /* ... scanned to at, nth "[["s found */
+};
+
+/* The "[["s in s[0, n), each counted once ("[[[" is one), resuming sc
+ * when it scanned the same s. */
+static size_t opens_in(const char *s, size_t n, struct open_scan *sc, size_t seg)
 {
-	size_t k = 0;
-	for (size_t i = 0; i + 1 < n; i++)
+	size_t i = 0, k = 0;
+	if (sc && sc->seg == seg && sc->i <= n) {
+		i = sc->i;
+		k = sc->k;
+	}
+	for (; i + 1 < n; i++)
 		if (s[i] == '[' && s[i + 1] == '[') {
 			k++;
 			i++;
 		}
+	if (sc)
+		*sc = (struct open_scan){ seg, i, k, sc->line, sc->col, sc->at, sc->nth };
 	return k;
 }
 
 /* The column of the nth (0-based) "[[" of line line from column col on,
- * counted as opens_in does, or 0. */
-static int nth_open(struct md_doc *doc, int line, int col, size_t nth)
+ * counted as opens_in does, or 0; resumes sc's scan of the same line. */
+static int nth_open(struct md_doc *doc, int line, int col, size_t nth, struct open_scan *sc)
 {
 	const char *s;
 	size_t n;
 	if (col < 1 || !source_line(doc, line, &s, &n))
 		return 0;
-	for (size_t i = (size_t)col - 1; i + 1 < n; i++)
+	size_t i = (size_t)col - 1, found = 0;
+	if (sc && sc->line == line && sc->col == col && sc->nth <= nth && sc->at) {
+		i = sc->at;
+		found = sc->nth;
+	}
+	for (; i + 1 < n; i++)
 		if (s[i] == '[' && s[i + 1] == '[') {
-			if (nth-- == 0)
+			if (found++ == nth) {
+				if (sc) {
+					sc->line = line;
+					sc->col = col;
+					sc->at = i + 2;
+					sc->nth = found;
+				}
 				return (int)i + 1;
+			}
 			i++;
 		}
 	return 0;
 }
 
 /* The source position of byte off of text's literal (w: its joined
- * lines, or NULL).  An entity or escape before it on its line makes the
- * literal shorter than the source ("&mdash;" is 3 bytes): a "[[" not
- * found at the column is found as the same "[[" of the line. */
+ * lines, or NULL; sc: the scans of text's earlier offsets, or NULL).  An
+ * entity or escape before it on its line makes the literal shorter than
+ * the source ("&mdash;" is 3 bytes): a "[[" not found at the column is
+ * found as the same "[[" of the line. */
 static void wiki_where(struct md_doc *doc, cmark_node *text, const struct wrap *w, size_t off, int *line,
-		       int *col)
+		       int *col, struct open_scan *sc)
 {
 	cmark_node *pos = positioned(text);
 	size_t seg = 0;
@@ -778,7 +808,7 @@ static void wiki_where(struct md_doc *doc, cmark_node *text, const struct wrap *
 	size_t n;
 	if (lit && off >= seg && source_line(doc, *line, &s, &n) &&
 	    !(c >= 1 && (size_t)c + 1 <= n && !memcmp(s + c - 1, "[[", 2))) {
-		int at = nth_open(doc, *line, seg_col, opens_in(lit + seg, off - seg));
+		int at = nth_open(doc, *line, seg_col, opens_in(lit + seg, off - seg, sc, seg), sc);
 		c = at ? at : c;
 	}
 	*col = c;
@@ -812,6 +842,7 @@ static void split_wikilinks(struct md_doc *doc, cmark_node *text, const struct w
 	const char *p = lit;
 	cmark_node *anchor = text;
 	int changed = 0;
+	struct open_scan sc = { 0 };
 	while ((open = strstr(p, "[["))) {
 		const char *close = strstr(open + 2, "]]");
 		if (!close)
@@ -837,7 +868,7 @@ static void split_wikilinks(struct md_doc *doc, cmark_node *text, const struct w
 		cmark_node_set_url(link, target);
 		/* The link's position is where "[[" stands in the source. */
 		int line, col;
-		wiki_where(doc, text, w, (size_t)(open - lit), &line, &col);
+		wiki_where(doc, text, w, (size_t)(open - lit), &line, &col, &sc);
 		cmark_node_set_user_data(link, new_wikipos(doc, line, col));
 		if (bar && close > bar + 1) {
 			cmark_node *t = md_node_new(CMARK_NODE_TEXT);
@@ -892,23 +923,27 @@ static int theme_id(const char *id)
 
 /* Ids follow DESIGN.md: the slug of the text, "-2", "-3" for repeats
  * (the theme's own ids count as taken). */
-static char *unique_id(const char *text, struct heading *prev, size_t n)
+/* An id for a heading no earlier heading (in taken) nor the theme uses:
+ * its slug, else the slug with -2, -3, ... (the first free, as GitHub
+ * numbers them).  next remembers, per slug, the first suffix not yet
+ * tried: ids are only ever added, so every one below it is taken, and
+ * thousands of headings alike cost a lookup each, not a scan each. */
+static char *unique_id(const char *text, json_t *taken, json_t *next)
 {
 	char *base = slug_make(text);
-	if (!*base) {
+	if (!*base || !utf8_is_valid(base, strlen(base))) {
 		free(base);
 		base = xstrdup("section");
 	}
 	char *id = xstrdup(base);
-	for (int k = 2;; k++) {
-		int taken = theme_id(id);
-		for (size_t i = 0; i < n && !taken; i++)
-			taken = !strcmp(prev[i].id, id);
-		if (!taken)
-			break;
+	json_int_t k = json_integer_value(json_object_get(next, base));
+	for (k = k ? k : 2; theme_id(id) || json_object_get(taken, id); k++) {
 		free(id);
-		id = xasprintf("%s-%d", base, k);
+		id = xasprintf("%s-%lld", base, (long long)k);
 	}
+	if (strcmp(id, base))
+		json_object_set_new(next, base, json_integer(k));
+	json_object_set_new(taken, id, json_true());
 	free(base);
 	return id;
 }
@@ -943,10 +978,10 @@ static size_t collect_nodes(struct md_doc *doc, cmark_node_type a, cmark_node_ty
 
 /* Notes a problem at byte off of text's literal (msg taken). */
 static void add_problem(struct md_doc *doc, cmark_node *text, size_t off, const char *expect, int likely,
-			char *msg)
+			char *msg, struct open_scan *sc)
 {
 	int line, col;
-	wiki_where(doc, text, NULL, off, &line, &col);
+	wiki_where(doc, text, NULL, off, &line, &col, sc);
 	if (strcmp(expect, "[["))
 		col = fix_col(doc, line, col, expect);
 	if (doc->nproblems == doc->capproblems) {
@@ -1009,6 +1044,7 @@ static void note_unclosed_wiki(struct md_doc *doc, cmark_node *text, int closed)
 		return;
 	for (const char *c = strstr(lit, "]]"); c; c = strstr(c + 1, "]]"))
 		last = c;
+	struct open_scan sc = { 0 };
 	for (const char *o = strstr(last ? last + 2 : lit, "[["), *after; o; o = strstr(after, "[[")) {
 		size_t off = (size_t)(o - lit);
 		after = o + 2 + strspn(o + 2, "[");
@@ -1017,14 +1053,14 @@ static void note_unclosed_wiki(struct md_doc *doc, cmark_node *text, int closed)
 		char *fix = NULL;
 		int line, col;
 		if (in_table_cell(text)) {
-			wiki_where(doc, text, NULL, off, &line, &col);
+			wiki_where(doc, text, NULL, off, &line, &col, &sc);
 			fix = escaped_in_row(doc, line, col);
 		}
 		if (fix)
 			add_problem(doc, text, off, "[[", 0,
-				    xasprintf("in a table, the '|' of a wiki link ends the cell: write %s", fix));
+				    xasprintf("in a table, the '|' of a wiki link ends the cell: write %s", fix), &sc);
 		else
-			add_problem(doc, text, off, "[[", 0, xstrdup("the wiki link is not closed: add ']]'"));
+			add_problem(doc, text, off, "[[", 0, xstrdup("the wiki link is not closed: add ']]'"), &sc);
 		free(fix);
 	}
 }
@@ -1050,7 +1086,7 @@ static void note_unclosed_inline(struct md_doc *doc, cmark_node *text, int close
 		at = last;
 	}
 	add_problem(doc, text, (size_t)(at - lit), expect, 1,
-		    xstrdup("this link's address is not closed: add ')' after it"));
+		    xstrdup("this link's address is not closed: add ')' after it"), NULL);
 }
 
 static int cmp_problems(const void *a, const void *b)
@@ -1122,11 +1158,14 @@ static void headings_in(struct md_doc *doc, struct heading **out, size_t *count)
 	cmark_node **nodes;
 	size_t n = collect_heading_nodes(doc, &nodes);
 	struct heading *h = xcalloc(n ? n : 1, sizeof *h);
+	json_t *taken = json_object(), *next = json_object();
 	for (size_t i = 0; i < n; i++) {
 		h[i].level = cmark_node_get_heading_level(nodes[i]);
 		h[i].text = md_node_text(nodes[i]);
-		h[i].id = unique_id(h[i].text, h, i);
+		h[i].id = unique_id(h[i].text, taken, next);
 	}
+	json_decref(taken);
+	json_decref(next);
 	free(nodes);
 	*out = h;
 	*count = n;

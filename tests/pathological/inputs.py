@@ -37,6 +37,9 @@ def cases(n):
     yield "entity-like", "&#" * n
     yield "wiki-link-openers", "[[a" * n
     yield "wiki-link-closers", "a]]" * n
+    # quire's own passes (a security review found both slow)
+    yield "same-headings", "# a\n\n" * n
+    yield "escaped-bracket-wiki-links", "\\[[a]] " * n
 
 def main():
     site, n = sys.argv[1], int(sys.argv[2])
