@@ -1082,7 +1082,11 @@ static void fprint_make(struct walk *w, const git_oid *id, struct fprint *f)
 {
 	git_blob *blob = NULL;
 	memset(f, 0, sizeof(*f));
-	if (git_blob_lookup(&blob, w->repo, id) < 0)
+	size_t size;
+	git_object_t type;
+	/* a blob past the limit on an article is never inflated */
+	if (git_odb_read_header(&size, &type, w->odb, id) < 0 || size > FS_MAX_FILE ||
+	    git_blob_lookup(&blob, w->repo, id) < 0)
 		return;
 	const char *s = git_blob_rawcontent(blob);
 	size_t len = (size_t)git_blob_rawsize(blob), cap = 16;
@@ -2969,13 +2973,25 @@ char *hist_read_blob(struct history *h, const char *blob_hex, size_t *len)
 	pthread_mutex_unlock(&h->lock);
 	if (r < 0)
 		return NULL;
-	if (git_blob_lookup(&blob, h->readers[r], &id) == 0) {
+	if (len)
+		*len = 0;
+	/* the size first, from the object's header: a blob past the limit
+	 * is not inflated (a 500 MB one compresses to kilobytes) */
+	git_odb *odb = NULL;
+	size_t size = 0;
+	git_object_t type;
+	if (git_repository_odb(&odb, h->readers[r]) == 0 && git_odb_read_header(&size, &type, odb, &id) == 0 &&
+	    size > FS_MAX_FILE) {
+		if (len)
+			*len = size;
+	} else if (git_blob_lookup(&blob, h->readers[r], &id) == 0) {
 		size_t n = (size_t)git_blob_rawsize(blob);
 		out = xstrndup(git_blob_rawcontent(blob), n);
 		if (len)
 			*len = n;
 		git_blob_free(blob);
 	}
+	git_odb_free(odb);
 	pthread_mutex_lock(&h->lock);
 	h->busy[r] = 0;
 	pthread_cond_signal(&h->freed);

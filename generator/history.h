@@ -158,7 +158,8 @@ size_t hist_moves(const struct history *h, const char *const **from, const char 
 
 /* The content of a blob (e.g. an article at a past revision), NUL-
  * terminated, its length in *len (may be NULL); caller frees.  NULL if
- * unreadable or no repository.  Thread-safe: up to 16 threads read in
+ * unreadable or no repository (*len 0), or larger than FS_MAX_FILE, the
+ * limit on an article (*len its size: it is not read).  Thread-safe: up to 16 threads read in
  * parallel, each on its own repository handle (a fast-import pack that was
  * never repacked has long forward delta chains and reads slowly). */
 char *hist_read_blob(struct history *h, const char *blob_hex, size_t *len);

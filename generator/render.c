@@ -10,6 +10,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "fsutil.h"
 #include "feeds.h"
 #include "feeds_change.h"
 #include "frontmatter.h"
@@ -1091,6 +1092,13 @@ static void version_load(struct render_env *e, const struct hist_rev *rv, struct
 		return;
 	size_t len;
 	char *text = hist_read_blob(e->hist, rv->blob, &len);
+	if (!text && len > FS_MAX_FILE) {
+		/* a build would have refused it, so it was never published
+		 * (fm_ok 0 hides it); --drafts shows what it was */
+		v->body = xasprintf("*This version is %zu MiB, larger than the %u MiB limit on an article: "
+				    "it is not shown.*\n", len >> 20, FS_MAX_FILE >> 20);
+		return;
+	}
 	if (!text) {
 		v->failed = 1;
 		return;

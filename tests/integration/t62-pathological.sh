@@ -33,3 +33,20 @@ secs=$(( $(date +%s) - start ))
 status_is "a history holding such a version builds (in ${secs}s; bound 60s)" "$rc" 0
 old=$(git -C "$S" rev-parse --short=10 HEAD~1)
 contains "and the version is shown as its text" "$S/public/slow.rev-$old.html" "<pre><code>Intro."
+
+# A past version past the 8 MiB limit on an article (a 50 MB blob packs
+# to kilobytes) is never read whole: a build would have refused it, so it
+# was never published, and memory stays bounded.
+site bigpast
+printf 'title: B\n' > "$S/site.yml"
+git -C "$S" init -q -b main
+python3 -c "open('$S/content/p.md','w').write('---\ntitle: P\n---\n' + ('word ' * 20 + '\n\n') * 500000)"
+git -C "$S" add -A && git -C "$S" -c user.name=A -c user.email=a@b commit -qm "huge version"
+printf -- '---\ntitle: P\n---\nSmall.\n' > "$S/content/p.md"
+git -C "$S" add -A && git -C "$S" -c user.name=A -c user.email=a@b commit -qm "small"
+git -C "$S" gc -q
+Q=${QUIRE_RELEASE:-$QUIRE}
+(ulimit -v 1000000; timeout 60 "$Q" build -s "$S" >/dev/null 2>"$TMP/err"); rc=$?
+status_is "a history with a 50 MB version builds in 1 GB of address space" "$rc" 0
+check "the huge version has no page" test -z "$(find "$S/public" -name 'p.rev-*' -size +1M)"
+lacks "and is no entry of the history" "$S/public/p.history.html" "huge version"
