@@ -1396,7 +1396,8 @@ static void phase_a(void *ctx, size_t i)
 	if (r->cache_md) {
 		k = key_a(r, p);
 		if (get_a(r, p, &k) == 0) {
-			r->a_hit[i] = 1;
+			if (i < r->a_hit_n) /* (not for a page a site hook adds) */
+				r->a_hit[i] = 1;
 			return;
 		}
 	}
@@ -1661,6 +1662,10 @@ static int run_site_hooks(struct run *r, json_t *claims)
 	int rc = hooks_run_site(r->hooks, site, added, r->d);
 	size_t i;
 	json_t *spec;
+	/* a failed hook fails the build: what it added is not made (nor put
+	 * in the cache, as a failed build writes nothing in the site) */
+	if (rc < 0)
+		json_array_clear(added);
 	json_array_foreach(added, i, spec) {
 		struct page *p = added_page(r, spec);
 		if (!p)

@@ -104,6 +104,7 @@ struct hooks {
 	int depth;  /* > 0 while a hook runs (re-entry guard) */
 	int broken; /* a limit was hit: later calls fail at once */
 	json_t *added;
+	size_t added_bytes; /* markdown and html of the pages added, in all */
 	enum violation violation;
 	long long budget; /* shared by VM instructions and matcher steps */
 	struct timespec deadline;
@@ -1139,6 +1140,17 @@ static int q_add_page(lua_State *L)
 	if (lua_isnil(L, F_MD) == lua_isnil(L, F_HTML))
 		return luaL_error(L, "quire.add_page: give exactly one of "
 				     "markdown and html");
+	/* What is copied out of Lua is not counted by its memory limit:
+	 * each page is held to an article's limit, and all of them to the
+	 * Lua state's (one 15 MB string added 60 times took gigabytes). */
+	size_t body = lua_rawlen(L, lua_isnil(L, F_MD) ? F_HTML : F_MD);
+	if (body > FS_MAX_FILE)
+		return luaL_error(L, "quire.add_page: %s is larger than the %d MiB limit on an article",
+				  lua_isnil(L, F_MD) ? "html" : "markdown", (int)(FS_MAX_FILE >> 20));
+	if (body > HOOKS_MEMORY_LIMIT - h->added_bytes)
+		return luaL_error(L, "quire.add_page: the pages added come to more than %d MB",
+				  (int)(HOOKS_MEMORY_LIMIT >> 20));
+	h->added_bytes += body;
 	int script = -1, line = 0;
 	caller_location(L, 1, &script, &line);
 
@@ -2051,6 +2063,7 @@ int hooks_run_site(struct hooks *h, json_t *site, json_t *added,
 		return rc;
 	lua_State *L = h->L;
 	h->added = added;
+	h->added_bytes = 0;
 	for (lua_Integer i = 1; i <= h->n_site && rc == 0; i++) {
 		int s, line;
 		handler_location(h, &KEY_SITE, i, &s, &line);

@@ -77,6 +77,20 @@ contains "quire.slug makes a heading-style slug" "$O/extra/raw.html" '<p id="slu
 contains "articles can link to an added page by name ([[listing]])" "$O/rights/privacy.html" 'href="../extra/listing.html"'
 contains "added pages are in the search index" "$O/search-index.js" "All the pages"
 
+# Pages added with one text: the second on is found in the build cache as
+# the first is made (a write past the end of a per-page table, caught by
+# AddressSanitizer).
+site same
+page "$S" a.md "A" "Text."
+script "$S" 10-same 'quire.on_site(function(site)
+  for i = 1, 8 do quire.add_page{ path = "same/p" .. i, title = "Same " .. i, markdown = "One text." } end
+end)'
+run "$S" build
+status_is "a hook adding pages with one text builds" "$RC" 0
+contains "each of them" "$S/public/same/p8.html" "One text."
+run "$S" build
+status_is "and builds again from the cache" "$RC" 0
+
 site br
 page "$S" rights/speech.md "Free speech" "Body."
 script "$S" 20-site '-- line 1
@@ -236,6 +250,13 @@ violation "an endless loop inside xpcall at load time" 3 'xpcall(function() whil
 violation "a memory bomb of tables" 3 'local t = {} for i = 1, 1e9 do t[i] = { i } end' "memory limit exceeded"
 violation "a memory bomb of doubled strings" 3 'local s = "x" for i = 1, 40 do s = s .. s end' "memory limit exceeded"
 violation "string.rep beyond its cap" 3 'local s = string.rep("x", 1e9)' "string.rep"
+violation "add_page with markdown past an article's limit" 4 'quire.on_site(function(site)
+  quire.add_page{ path = "big", title = "Big", markdown = string.rep("word ", 2 * 1024 * 1024) }
+end)' "markdown is larger than the 8 MiB limit on an article"
+violation "add_page called until its copies pass the Lua memory limit" 5 'local s = string.rep("word ", 1400 * 1024)
+quire.on_site(function(site)
+  for i = 1, 60 do quire.add_page{ path = "p" .. i, title = "p" .. i, markdown = s } end
+end)' "the pages added come to more than 256 MB"
 violation "table.move over a huge empty range (a loop in C the time limit cannot stop)" 3 'table.move({}, 1, math.maxinteger - 1, 1, {})' "table.move: more than"
 violation "deep recursion" 3 'local function f(n) return 1 + f(n + 1) end f(1)' "stack overflow"
 violation "changing a library table" 3 'string.upper = function() return "pwned" end' "read-only"
