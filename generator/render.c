@@ -2406,9 +2406,11 @@ static void render_redirects(struct render_env *e)
 			int t = site_find(s, nkey);
 			char *out = xasprintf("%s.html", okey);
 			/* not over a page of quire's own, nor at a name no URL can
-			 * reach (a name the build now refuses), nor from a name
-			 * only a draft had */
-			if (t >= 0 && !site_reserved(out) && !strpbrk(okey, "\\%\"'<>?#") && !taken_has(taken, out) &&
+			 * reach (a name the build now refuses; a ".." git itself
+			 * would not check out, which made every build fail), nor
+			 * from a name only a draft had */
+			if (t >= 0 && !site_reserved(out) && !strpbrk(okey, "\\%\"'<>?#") && !strstr(okey, "..") &&
+			    okey[0] != '/' && !taken_has(taken, out) &&
 			    published_at(e, (size_t)t, from[k])) {
 				taken_add(taken, out);
 				render_redirect(e, out, s->pages[t]->out, page_title(s->pages[t]));
