@@ -839,7 +839,7 @@ static void split_wikilinks(struct md_doc *doc, cmark_node *text, const struct w
 	const char *open = lit ? strstr(lit, "[[") : NULL;
 	if (!open)
 		return;
-	const char *p = lit;
+	const char *p = lit, *from = lit; /* p: where to look on; from: text not yet placed */
 	cmark_node *anchor = text;
 	int changed = 0;
 	struct open_scan sc = { 0 };
@@ -853,9 +853,9 @@ static void split_wikilinks(struct md_doc *doc, cmark_node *text, const struct w
 			p = open + 1;
 			continue;
 		}
-		if (open > p) {
+		if (open > from) {
 			cmark_node *t = md_node_new(CMARK_NODE_TEXT);
-			char *s = xstrndup(p, (size_t)(open - p));
+			char *s = xstrndup(from, (size_t)(open - from));
 			cmark_node_set_literal(t, s);
 			free(s);
 			cmark_node_insert_after(anchor, t);
@@ -880,14 +880,14 @@ static void split_wikilinks(struct md_doc *doc, cmark_node *text, const struct w
 		free(target);
 		cmark_node_insert_after(anchor, link);
 		anchor = link;
-		p = close + 2;
+		p = from = close + 2;
 		changed = 1;
 	}
 	if (!changed)
 		return;
-	if (*p) {
+	if (*from) {
 		cmark_node *t = md_node_new(CMARK_NODE_TEXT);
-		cmark_node_set_literal(t, p);
+		cmark_node_set_literal(t, from);
 		cmark_node_insert_after(anchor, t);
 	}
 	bury(doc, text);

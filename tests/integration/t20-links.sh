@@ -145,6 +145,14 @@ contains "[[\"Quoted\" rules]] finds its title" "$S/public/index.html" 'href="hr
 contains "[[Rock -- roll]] finds its title" "$S/public/index.html" 'href="hr/rock.html"'
 contains "a curly apostrophe typed in the link finds a straight one in the title" "$S/public/index.html" 'href="hr/list.html"'
 
+# Brackets that open no wiki link ("[[]]", a "[" inside) stay text, and so
+# does everything before them (it was dropped when a link followed).
+site keeptext
+printf 'title: T\nlinks: warn\n' > "$S/site.yml"
+page "$S" x.md "X" "Hello a [[]] b [[x]] end. And c [[y[z]] d [[x]]."
+run "$S" build
+contains "the text around brackets that are no link is kept" "$S/public/x.html" '<p>Hello a [[]] b <a href="x.html">X</a> end. And c [[y[z]] d <a href="x.html">X</a>.</p>'
+
 # Ambiguity and collisions.
 site amb
 page "$S" x/policy.md "Policy one"
