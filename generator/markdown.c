@@ -833,6 +833,19 @@ static char *wiki_target(const char *s, size_t n)
 	return buf_detach(&b);
 }
 
+/* Whether the "[[" at line:col is written "\\[[" (an odd run of
+ * backslashes before it): Markdown's escape, so text, not a link. */
+static int escaped_open(struct md_doc *doc, int line, int col)
+{
+	const char *s;
+	size_t n, k = 0;
+	if (col < 2 || !source_line(doc, line, &s, &n) || (size_t)col - 1 > n)
+		return 0;
+	while (k + 1 < (size_t)col && s[col - 2 - k] == '\\')
+		k++;
+	return k % 2 == 1;
+}
+
 static void split_wikilinks(struct md_doc *doc, cmark_node *text, const struct wrap *w)
 {
 	const char *lit = cmark_node_get_literal(text);
@@ -853,6 +866,13 @@ static void split_wikilinks(struct md_doc *doc, cmark_node *text, const struct w
 			p = open + 1;
 			continue;
 		}
+		/* The link's position is where "[[" stands in the source. */
+		int line, col;
+		wiki_where(doc, text, w, (size_t)(open - lit), &line, &col, &sc);
+		if (escaped_open(doc, line, col)) {
+			p = open + 2;
+			continue;
+		}
 		if (open > from) {
 			cmark_node *t = md_node_new(CMARK_NODE_TEXT);
 			char *s = xstrndup(from, (size_t)(open - from));
@@ -866,9 +886,6 @@ static void split_wikilinks(struct md_doc *doc, cmark_node *text, const struct w
 		char *target = memchr(inner, '\n', tlen) ? wiki_target(inner, tlen) : xstrndup(inner, tlen);
 		cmark_node *link = md_node_new(CMARK_NODE_LINK);
 		cmark_node_set_url(link, target);
-		/* The link's position is where "[[" stands in the source. */
-		int line, col;
-		wiki_where(doc, text, w, (size_t)(open - lit), &line, &col, &sc);
 		cmark_node_set_user_data(link, new_wikipos(doc, line, col));
 		if (bar && close > bar + 1) {
 			cmark_node *t = md_node_new(CMARK_NODE_TEXT);
@@ -977,18 +994,23 @@ static size_t collect_nodes(struct md_doc *doc, cmark_node_type a, cmark_node_ty
 /* ---- links written so that they stay text ------------------------------ */
 
 /* Notes a problem at byte off of text's literal (msg taken). */
-static void add_problem(struct md_doc *doc, cmark_node *text, size_t off, const char *expect, int likely,
-			char *msg, struct open_scan *sc)
+static void problem_at(struct md_doc *doc, int line, int col, int likely, char *msg)
 {
-	int line, col;
-	wiki_where(doc, text, NULL, off, &line, &col, sc);
-	if (strcmp(expect, "[["))
-		col = fix_col(doc, line, col, expect);
 	if (doc->nproblems == doc->capproblems) {
 		doc->capproblems = doc->capproblems ? doc->capproblems * 2 : 4;
 		doc->problems = xrealloc(doc->problems, doc->capproblems * sizeof *doc->problems);
 	}
 	doc->problems[doc->nproblems++] = (struct md_problem){ doc->body_line - 1 + line, col, likely, msg };
+}
+
+static void add_problem(struct md_doc *doc, cmark_node *text, size_t off, const char *expect, int likely,
+			char *msg)
+{
+	int line, col;
+	wiki_where(doc, text, NULL, off, &line, &col, NULL);
+	if (strcmp(expect, "[["))
+		col = fix_col(doc, line, col, expect);
+	problem_at(doc, line, col, likely, msg);
 }
 
 static int in_table_cell(cmark_node *n)
@@ -1052,15 +1074,16 @@ static void note_unclosed_wiki(struct md_doc *doc, cmark_node *text, int closed)
 			continue;
 		char *fix = NULL;
 		int line, col;
-		if (in_table_cell(text)) {
-			wiki_where(doc, text, NULL, off, &line, &col, &sc);
+		wiki_where(doc, text, NULL, off, &line, &col, &sc);
+		if (escaped_open(doc, line, col))
+			continue; /* "\\[[" is text */
+		if (in_table_cell(text))
 			fix = escaped_in_row(doc, line, col);
-		}
 		if (fix)
-			add_problem(doc, text, off, "[[", 0,
-				    xasprintf("in a table, the '|' of a wiki link ends the cell: write %s", fix), &sc);
+			problem_at(doc, line, col, 0,
+				   xasprintf("in a table, the '|' of a wiki link ends the cell: write %s", fix));
 		else
-			add_problem(doc, text, off, "[[", 0, xstrdup("the wiki link is not closed: add ']]'"), &sc);
+			problem_at(doc, line, col, 0, xstrdup("the wiki link is not closed: add ']]'"));
 		free(fix);
 	}
 }
@@ -1086,7 +1109,7 @@ static void note_unclosed_inline(struct md_doc *doc, cmark_node *text, int close
 		at = last;
 	}
 	add_problem(doc, text, (size_t)(at - lit), expect, 1,
-		    xstrdup("this link's address is not closed: add ')' after it"), NULL);
+		    xstrdup("this link's address is not closed: add ')' after it"));
 }
 
 static int cmp_problems(const void *a, const void *b)

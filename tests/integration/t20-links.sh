@@ -152,6 +152,11 @@ printf 'title: T\nlinks: warn\n' > "$S/site.yml"
 page "$S" x.md "X" "Hello a [[]] b [[x]] end. And c [[y[z]] d [[x]]."
 run "$S" build
 contains "the text around brackets that are no link is kept" "$S/public/x.html" '<p>Hello a [[]] b <a href="x.html">X</a> end. And c [[y[z]] d <a href="x.html">X</a>.</p>'
+# Markdown's escape makes "\[[" text, as a code span does.
+page "$S" y.md "Y" 'Show \\[[x]] as text, but [[x]] is a link; \\\\[[x]] too; \\[[open alone.'
+run "$S" build
+contains "an escaped [[ is text, and an escaped backslash before [[ is not" "$S/public/y.html" '<p>Show [[x]] as text, but <a href="x.html">X</a> is a link; \<a href="x.html">X</a> too; [[open alone.</p>'
+lacks "an escaped [[ with no ]] is no unclosed link" "$ERR" "y.md"
 
 # Ambiguity and collisions.
 site amb
