@@ -600,36 +600,21 @@ next:
 		qsort(c->segs, c->nsegs, sizeof *c->segs, seg_cmp);
 }
 
-struct cache *cache_open_readonly(const char *site_dir)
+/* The cache of site_dir (readonly: see cache_open_readonly), or NULL. */
+static struct cache *open_cache(const char *site_dir, int readonly)
 {
 	uint64_t salt[2];
 	if (exe_hash(salt) < 0)
 		return NULL;
 	char *dir = cache_dir(site_dir);
-	if (!fs_is_dir(dir)) {
-		free(dir);
-		return NULL;
+	int ok;
+	if (readonly) {
+		ok = fs_is_dir(dir);
+	} else {
+		char *probe = xasprintf("%s/x", dir);
+		ok = fs_mkdirs_for(probe) == 0 && access(dir, W_OK | X_OK) == 0;
+		free(probe);
 	}
-	struct cache *c = xcalloc(1, sizeof *c);
-	c->dir = dir;
-	c->salt[0] = salt[0];
-	c->salt[1] = salt[1];
-	c->w.fd = -1;
-	c->readonly = 1;
-	pthread_mutex_init(&c->lock, NULL);
-	open_segments(c);
-	return c;
-}
-
-struct cache *cache_open(const char *site_dir)
-{
-	uint64_t salt[2];
-	if (exe_hash(salt) < 0)
-		return NULL;
-	char *dir = cache_dir(site_dir);
-	char *probe = xasprintf("%s/x", dir);
-	int ok = fs_mkdirs_for(probe) == 0 && access(dir, W_OK | X_OK) == 0;
-	free(probe);
 	if (!ok) {
 		free(dir);
 		return NULL;
@@ -639,9 +624,20 @@ struct cache *cache_open(const char *site_dir)
 	c->salt[0] = salt[0];
 	c->salt[1] = salt[1];
 	c->w.fd = -1;
+	c->readonly = readonly;
 	pthread_mutex_init(&c->lock, NULL);
 	open_segments(c);
 	return c;
+}
+
+struct cache *cache_open_readonly(const char *site_dir)
+{
+	return open_cache(site_dir, 1);
+}
+
+struct cache *cache_open(const char *site_dir)
+{
+	return open_cache(site_dir, 0);
 }
 
 /* The slot of key k in w's index: its entry's, or the empty one where
