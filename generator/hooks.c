@@ -763,6 +763,20 @@ static int sb_move(lua_State *L)
 	lua_pushvalue(L, lua_upvalueindex(1));
 	lua_insert(L, 1);
 	lua_call(L, lua_gettop(L) - 1, 1);
+	/* each element moved counts as an instruction, and the clock is
+	 * looked at, as the count hook would (a loop of large moves ran for
+	 * many seconds between two of its checks) */
+	struct hooks *h = hooks_of(L);
+	if (e >= f)
+		h->budget -= (long long)((lua_Unsigned)e - (lua_Unsigned)f) + 1;
+	if (!h->violation && h->budget <= 0)
+		h->violation = V_BUDGET;
+	else if (!h->violation && past_deadline(&h->deadline))
+		h->violation = V_TIME;
+	if (h->violation) {
+		h->broken = 1;
+		raise_violation(L, h);
+	}
 	return 1;
 }
 
@@ -1098,6 +1112,16 @@ static const char *const page_fields[] = {
 	"path", "title", "template", "markdown", "html", "data",
 };
 
+/* Counts n more bytes copied out of Lua by quire.add_page: -1 past
+ * HOOKS_MEMORY_LIMIT in all. */
+static int add_bytes(struct hooks *h, size_t n)
+{
+	if (n > HOOKS_MEMORY_LIMIT - h->added_bytes)
+		return -1;
+	h->added_bytes += n;
+	return 0;
+}
+
 static int q_add_page(lua_State *L)
 {
 	struct hooks *h = hooks_of(L);
@@ -1143,14 +1167,17 @@ static int q_add_page(lua_State *L)
 	/* What is copied out of Lua is not counted by its memory limit:
 	 * each page is held to an article's limit, and all of them to the
 	 * Lua state's (one 15 MB string added 60 times took gigabytes). */
-	size_t body = lua_rawlen(L, lua_isnil(L, F_MD) ? F_HTML : F_MD);
-	if (body > FS_MAX_FILE)
-		return luaL_error(L, "quire.add_page: %s is larger than the %d MiB limit on an article",
-				  lua_isnil(L, F_MD) ? "html" : "markdown", (int)(FS_MAX_FILE >> 20));
-	if (body > HOOKS_MEMORY_LIMIT - h->added_bytes)
+	size_t body = 0;
+	for (int i = F_TITLE; i <= F_HTML; i++) {
+		size_t len = lua_isnil(L, i) ? 0 : lua_rawlen(L, i);
+		if (len > FS_MAX_FILE)
+			return luaL_error(L, "quire.add_page: %s is larger than the %d MiB limit on an article",
+					  page_fields[i - F_PATH], (int)(FS_MAX_FILE >> 20));
+		body += len;
+	}
+	if (add_bytes(h, body) < 0)
 		return luaL_error(L, "quire.add_page: the pages added come to more than %d MB",
 				  (int)(HOOKS_MEMORY_LIMIT >> 20));
-	h->added_bytes += body;
 	int script = -1, line = 0;
 	caller_location(L, 1, &script, &line);
 
@@ -1168,6 +1195,12 @@ static int q_add_page(lua_State *L)
 	json_t *data = NULL;
 	if (!lua_isnil(L, F_DATA)) {
 		data = lua_to_json(h, F_DATA, "data");
+		if (data && add_bytes(h, json_dumpb(data, NULL, 0, JSON_COMPACT)) < 0) {
+			json_decref(data);
+			buf_free(&path);
+			return luaL_error(L, "quire.add_page: the pages added come to more than %d MB",
+					  (int)(HOOKS_MEMORY_LIMIT >> 20));
+		}
 		if (data && !json_is_object(data)) {
 			json_decref(data);
 			data = NULL;

@@ -253,10 +253,14 @@ violation "string.rep beyond its cap" 3 'local s = string.rep("x", 1e9)' "string
 violation "add_page with markdown past an article's limit" 4 'quire.on_site(function(site)
   quire.add_page{ path = "big", title = "Big", markdown = string.rep("word ", 2 * 1024 * 1024) }
 end)' "markdown is larger than the 8 MiB limit on an article"
+violation "add_page with a title past an article's limit" 4 'quire.on_site(function(site)
+  quire.add_page{ path = "big", title = string.rep("x", 9 * 1024 * 1024), markdown = "small" }
+end)' "title is larger than the 8 MiB limit on an article"
 violation "add_page called until its copies pass the Lua memory limit" 5 'local s = string.rep("word ", 1400 * 1024)
 quire.on_site(function(site)
   for i = 1, 60 do quire.add_page{ path = "p" .. i, title = "p" .. i, markdown = s } end
 end)' "the pages added come to more than 256 MB"
+violation "a loop of the largest table.moves (each counted, element by element)" 3 'local a, b = {}, {} while true do table.move(a, 1, (1 << 24) - 1, 1, b) end' "instruction budget exceeded"
 violation "table.move over a huge empty range (a loop in C the time limit cannot stop)" 3 'table.move({}, 1, math.maxinteger - 1, 1, {})' "table.move: more than"
 violation "deep recursion" 3 'local function f(n) return 1 + f(n + 1) end f(1)' "stack overflow"
 violation "changing a library table" 3 'string.upper = function() return "pwned" end' "read-only"
