@@ -57,3 +57,21 @@ git -C "$S" add -A
 QUIRE=$QUIRE QUIRE_TIMINGS=1 git -C "$S" commit -qm "d" >/dev/null 2>"$TMP/hook"
 status_is "a fully staged commit goes through" "$?" 0
 contains "its check reads the sources the last build recorded" "$TMP/hook" "sources: 1 read, 3 unchanged since the last build"
+
+# content/ as a symbolic link inside the site: git status sees the link,
+# not an unstaged article behind it, so the check is made from a copy.
+site gl
+git -C "$S" init -q -b main
+git -C "$S" config user.name Editor; git -C "$S" config user.email e@example.org
+mkdir -p "$S/src" && mv "$S/content" "$S/src/content" && ln -s src/content "$S/content"
+page "$S" ok.md "Ok" "fine"
+mkdir -p "$S/scripts"; cp "$REPO/scripts/pre-commit" "$S/scripts/pre-commit"
+ln -s ../../scripts/pre-commit "$S/.git/hooks/pre-commit"
+git -C "$S" add -A
+QUIRE=$QUIRE git -C "$S" commit -qm "first" >/dev/null 2>&1
+page "$S" ok.md "Ok" "See [[new-article]]."
+git -C "$S" add src/content/ok.md
+page "$S" new-article.md "New article" "Not staged."
+QUIRE=$QUIRE git -C "$S" commit -qm "link" >/dev/null 2>"$TMP/hook"; rc=$?
+[ "$rc" -ne 0 ] && ok "with content/ a symbolic link, a staged link to an unstaged article is blocked" ||
+	not_ok "with content/ a symbolic link, a staged link to an unstaged article is blocked"
