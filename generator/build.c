@@ -1595,7 +1595,7 @@ static json_t *site_json(const struct run *r)
 			const struct hist_file *hf = hist_lookup(r->hist, p->src);
 			json_t *h = json_object();
 			json_object_set_new(h, "revisions", json_integer(hf ? (json_int_t)hf->n : 0));
-			const struct hist_rev *last = hist_last_change(hf);
+			const struct hist_rev *last = hist_last_change(r->hist, hf);
 			if (last) { /* not a shallow clone's boundary, which changed nothing we know */
 				json_object_set_new(h, "updated", json_integer(last->time));
 				json_object_set_new(h, "author", json_string(last->author));
@@ -2128,8 +2128,9 @@ static void warn_shallow(const struct history *h, struct diag *d)
 	const struct hist_file *f = hist_files(h, &n);
 	long long at = LLONG_MIN;
 	for (size_t i = 0; i < n; i++)
-		if (f[i].boundary && f[i].revs[f[i].n - 1].time > at)
-			at = f[i].revs[f[i].n - 1].time;
+		for (size_t k = 0; f[i].truncated && k < f[i].n; k++)
+			if (hist_is_boundary(h, &f[i].revs[k]) && f[i].revs[k].time > at)
+				at = f[i].revs[k].time;
 	if (at == LLONG_MIN)
 		return;
 	time_t t = (time_t)at;

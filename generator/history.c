@@ -216,6 +216,8 @@ struct history {
 	size_t nfiles;
 	struct smap byfinal;    /* newest path → index in files */
 	struct smap live;       /* .md paths at HEAD (arena keys) */
+	char (*bounds)[41];     /* a shallow clone's boundary commits, sorted */
+	size_t nbounds;
 	struct smap dirty;      /* paths with uncommitted changes (malloc'd keys) */
 	struct status_index index; /* git's index file when the state was read */
 	struct status_memo *memo;  /* the last build's state, until settled */
@@ -1712,7 +1714,8 @@ static int settle_merges(struct walk *w)
 			continue;
 		const git_oid *head = &w->head_blob[hs->val - 1];
 		git_oid_tostr(hex, sizeof hex, head);
-		if (!strcmp(r->revs[0].blob, hex))
+		/* (a shallow clone's boundary is no edit to be newer than) */
+		if (!strcmp(r->revs[0].blob, hex) || hist_is_boundary(w->h, &r->revs[0]))
 			continue;
 		long m = settling_merge(w, r->path + strlen("content/"), head, &budget);
 		if (m == -2)
@@ -1760,6 +1763,36 @@ done:
 }
 
 /* ---- loading ---- */
+
+static int hex_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* The commits .git/shallow lists, sorted (see hist_is_boundary). */
+static void read_bounds(struct history *h)
+{
+	char *path = xasprintf("%sshallow", git_repository_commondir(h->repo));
+	FILE *f = fopen(path, "r");
+	free(path);
+	if (!f)
+		return;
+	char line[128];
+	size_t cap = 0;
+	while (fgets(line, sizeof line, f)) {
+		if (strspn(line, "0123456789abcdef") != GIT_OID_HEXSZ)
+			continue;
+		if (h->nbounds == cap) {
+			cap = cap ? 2 * cap : 8;
+			h->bounds = xrealloc(h->bounds, cap * sizeof *h->bounds);
+		}
+		memcpy(h->bounds[h->nbounds], line, GIT_OID_HEXSZ);
+		h->bounds[h->nbounds++][GIT_OID_HEXSZ] = '\0';
+	}
+	fclose(f);
+	if (h->nbounds)
+		qsort(h->bounds, h->nbounds, sizeof *h->bounds, hex_cmp);
+}
 
 static void read_shallow(struct walk *w)
 {
@@ -1882,8 +1915,7 @@ static void finish(struct walk *w)
 	smap_reserve(&h->byfinal, w->nrecs);
 	for (size_t i = 0; i < w->nrecs; i++) {
 		h->files[i] = (struct hist_file){ w->recs[i].path, w->recs[i].revs, w->recs[i].n,
-						  w->recs[i].truncated, { w->recs[i].fp[0], w->recs[i].fp[1] },
-						  w->recs[i].truncated };
+						  w->recs[i].truncated, { w->recs[i].fp[0], w->recs[i].fp[1] } };
 		if (!w->recs[i].has_fp)
 			file_fp(&h->files[i]);
 		smap_put(&h->byfinal, w->recs[i].path, i);
@@ -2644,6 +2676,8 @@ struct history *hist_load_ex(const char *site_dir, int save_cache, int jobs, str
 		return h;
 	}
 	h->shallow = git_repository_is_shallow(h->repo) == 1;
+	if (h->shallow)
+		read_bounds(h);
 	int unborn = git_repository_head_unborn(h->repo) == 1 ||
 		     git_reference_name_to_id(&head, h->repo, "HEAD") < 0;
 	/* Taken before git reads the state: an index changed meanwhile is
@@ -3025,6 +3059,17 @@ int hist_is_shallow(const struct history *h)
 	return h->shallow;
 }
 
+int hist_is_boundary(const struct history *h, const struct hist_rev *rv)
+{
+	return h && h->nbounds && bsearch(rv->id, h->bounds, h->nbounds, sizeof *h->bounds, hex_cmp);
+}
+
+const struct hist_rev *hist_last_change(const struct history *h, const struct hist_file *hf)
+{
+	return hf && hf->n && !hist_is_boundary(h, &hf->revs[0]) ? &hf->revs[0] : NULL;
+}
+
+
 const char *hist_head(const struct history *h)
 {
 	return h->head;
@@ -3036,6 +3081,7 @@ void hist_free(struct history *h)
 		return;
 	history_clear_files(h);
 	smap_free(&h->live, 0);
+	free(h->bounds);
 	smap_free(&h->dirty, 1);
 	status_memo_free(h->memo);
 	git_repository_free(h->repo);

@@ -84,10 +84,6 @@ struct hist_file {
 	size_t n;
 	int truncated;
 	uint64_t fp[2];
-	/* revs[n - 1] is the shallow clone's boundary commit, which holds the
-	 * file with no parent to compare: it shows the text then, not a change
-	 * its author made, nor when the text was last changed */
-	int boundary;
 };
 
 struct history;
@@ -123,18 +119,14 @@ struct history *hist_empty(void);
 /* Borrowed; NULL when the path (relative to SITE, "content/a/b.md") has no
  * committed history.  O(1). */
 const struct hist_file *hist_lookup(const struct history *h, const char *site_path);
-/* Whether revision k is the shallow clone's boundary (see hist_file). */
-static inline int hist_is_boundary(const struct hist_file *hf, size_t k)
-{
-	return hf->boundary && k + 1 == hf->n;
-}
-/* The newest revision that is a change someone made (not the boundary),
- * or NULL. */
-static inline const struct hist_rev *hist_last_change(const struct hist_file *hf)
-{
-	return hf && hf->n && !hist_is_boundary(hf, 0) ? &hf->revs[0] : NULL;
-}
-/* Every file with history, live or deleted, sorted by path; borrowed. */
+/* Whether rv was made by a commit of a shallow clone's boundary (listed
+ * in .git/shallow): it holds its files with no parent to compare, so it
+ * shows their text then, not a change its author made, nor when the text
+ * was last changed.  A clone of some depth past a merge has several. */
+int hist_is_boundary(const struct history *h, const struct hist_rev *rv);
+/* The newest revision of hf when it is a change someone made (not a
+ * boundary), else NULL. */
+const struct hist_rev *hist_last_change(const struct history *h, const struct hist_file *hf);/* Every file with history, live or deleted, sorted by path; borrowed. */
 const struct hist_file *hist_files(const struct history *h, size_t *n);
 enum hist_state hist_state(const struct history *h, const char *site_path);
 /* Re-reads the working tree's state (git status) without walking history

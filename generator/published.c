@@ -331,8 +331,7 @@ int hist_published(const struct hist_file *hf, draft_query is_draft, void *ctx, 
 	}
 	struct cache_key fp = cache_key_end(&kb);
 	struct hist_file *f = xmalloc(sizeof *f);
-	*f = (struct hist_file){ hf->path, revs, m, hf->truncated, { fp.h[0], fp.h[1] },
-				 hf->boundary && m && orig[m - 1] == hf->n - 1 };
+	*f = (struct hist_file){ hf->path, revs, m, hf->truncated, { fp.h[0], fp.h[1] } };
 	*out = f;
 	return 0;
 }

@@ -777,11 +777,11 @@ static void add_history(const struct render_env *e, json_t *c, size_t i, const c
 	const struct hist_file *hf = page_history(e, i);
 	json_t *list = json_array();
 	for (size_t i = 0; hf && i < hf->n; i++)
-		json_array_append_new(list, rev_json(p, &hf->revs[i], from, hist_is_boundary(hf, i)));
+		json_array_append_new(list, rev_json(p, &hf->revs[i], from, hist_is_boundary(e->hist, &hf->revs[i])));
 	json_object_set_new(c, "history", list);
 	json_object_set_new(c, "revisions", json_integer(hf ? (json_int_t)hf->n : 0));
 	json_object_set_new(c, "revisions_plural", json_boolean(!hf || hf->n != 1));
-	const struct hist_rev *last = hist_last_change(hf);
+	const struct hist_rev *last = hist_last_change(e->hist, hf);
 	json_object_set_new(c, "updated", last ? when_by(last, 1) : json_false());
 	/* a shallow clone: the text was last changed on or before then */
 	json_object_set_new(c, "updated_before", hf && hf->n && !last ? when_by(&hf->revs[0], 0) : json_false());
@@ -1630,7 +1630,7 @@ static void render_revision(struct render_env *e, int i, const struct hist_file 
 	json_t *banner = json_object();
 	set_own(banner, "date", date_human(rv->time, rv->tz_minutes));
 	set_own(banner, "iso", date_iso(rv->time, rv->tz_minutes));
-	if (hist_is_boundary(hf, k))
+	if (hist_is_boundary(e->hist, &hf->revs[k]))
 		json_object_set_new(banner, "author", json_false());
 	else
 		set_str(banner, "author", rv->author);
@@ -1752,13 +1752,13 @@ static json_t *revision_entry(struct render_env *e, const struct page *p, const 
 			      struct version **vs)
 {
 	const struct hist_rev *rv = &hf->revs[k];
-	json_t *r = made ? json_copy(json_array_get(made, k)) : rev_json(p, rv, out, hist_is_boundary(hf, k));
+	json_t *r = made ? json_copy(json_array_get(made, k)) : rev_json(p, rv, out, hist_is_boundary(e->hist, &hf->revs[k]));
 	char *md[2] = { NULL, NULL };
 	uint32_t flag;
 	struct cache_key dk;
 	if (e->cache)
 		dk = key_diff(hk, k);
-	if (hist_is_boundary(hf, k)) {
+	if (hist_is_boundary(e->hist, &hf->revs[k])) {
 		md[0] = xstrdup(""); /* nothing to compare it with */
 		md[1] = xstrdup("");
 	} else if (get_strs(e, &dk, &flag, md, 2) < 0) {
@@ -2020,7 +2020,7 @@ static size_t recent_changes(const struct render_env *e, struct change **out)
 	for (size_t i = 0; i < e->site->npages; i++) {
 		const struct hist_file *hf = page_history(e, i);
 		for (size_t k = 0; hf && k < hf->n; k++) {
-			if (hist_is_boundary(hf, k))
+			if (hist_is_boundary(e->hist, &hf->revs[k]))
 				continue; /* no change anyone made then */
 			struct change c = { hf->revs[k].time, hf->revs[k].tz_minutes, (int)i, &hf->revs[k] };
 			if (n == RECENT_CHANGES && cmp_change(&c, &v[n - 1]) >= 0)
@@ -2648,7 +2648,7 @@ static json_t *print_article(struct render_env *e, int i)
 	}
 	set_str(r, "content", html ? html : p->html_in ? p->html_in : "");
 	free(html);
-	const struct hist_rev *last = hist_last_change(page_history(e, (size_t)i));
+	const struct hist_rev *last = hist_last_change(e->hist, page_history(e, (size_t)i));
 	if (last)
 		json_object_set_new(r, "updated", when_by(last, 1));
 	return r;

@@ -184,6 +184,32 @@ contains "which lists the real change" "$O/changes.xml" "Fix a typo in pay"
 R=$O/leave.rev-$(git -C "$TMP/shallow2-ci" rev-parse --short=10 HEAD~1).html
 check "the oldest version has its page" test -f "$R"
 lacks "which names no author" "$R" "Bob Boundary"
+# A clone deep enough to reach past a merge has several boundary commits:
+# none of them is taken for a change to every article.
+site shallowmerge
+git -C "$S" init -q -b main
+page "$S" a.md "A" "alpha"
+page "$S" b.md "B" "bee"
+page "$S" c.md "C" "sea"
+commit "2026-01-01T10:00:00+00:00" "Alice Old" "init"
+page "$S" a.md "A" "alpha 2"
+commit "2026-01-02T10:00:00+00:00" "Alice Old" "a2"
+git -C "$S" checkout -q -b side
+page "$S" b.md "B" "bee side"
+commit "2026-01-03T10:00:00+00:00" "Bob Side" "b side"
+git -C "$S" checkout -q main
+page "$S" c.md "C" "sea 2"
+commit "2026-01-04T10:00:00+00:00" "Carol Main" "c only"
+GIT_AUTHOR_DATE="2026-01-05T10:00:00+00:00" GIT_COMMITTER_DATE="2026-01-05T10:00:00+00:00" \
+	git -C "$S" -c user.name="Dave Merger" -c user.email=d@x merge -q --no-ff -m "merge side" side >/dev/null 2>&1
+git clone -q --depth 2 "file://$S" "$TMP/shallowmerge-ci" 2>/dev/null
+run "$TMP/shallowmerge-ci" build -o "$TMP/shallowmerge-out"
+status_is "a clone of depth 2 past a merge builds" "$RC" 0
+O=$TMP/shallowmerge-out
+lacks "an article neither side changed names no author" "$O/a.html" "Last updated"
+contains "but when it was last changed at the latest" "$O/a.html" "Last changed on or before"
+lacks "no boundary commit shows as adding it" "$O/a.history.html" "Title added"
+lacks "and the merge that changed nothing is no revision" "$O/b.history.html" "By Dave Merger"
 S=$S0
 
 # Outside a repository, and with history off.

@@ -48,7 +48,7 @@ static void drafting_and_withdrawn_revisions_are_left_out(void)
 		rev(HIST_MODIFIED, "p3", "d3"), rev(HIST_MODIFIED, "d3", "p2"), rev(HIST_MODIFIED, "p2", "p1"),
 		rev(HIST_MODIFIED, "p1", "d2"), rev(HIST_MODIFIED, "d2", "d1"), rev(HIST_ADDED, "d1", NULL),
 	};
-	struct hist_file hf = { "content/a.md", revs, 6, 0, { 1, 2 }, 0 };
+	struct hist_file hf = { "content/a.md", revs, 6, 0, { 1, 2 } };
 	struct hist_file *f = NULL;
 	size_t orig[6];
 	CHECK(hist_published(&hf, is_draft, NULL, &f, orig) == 0);
@@ -71,7 +71,7 @@ static void drafting_and_withdrawn_revisions_are_left_out(void)
 static void a_history_without_drafts_is_used_as_it_is(void)
 {
 	struct hist_rev revs[] = { rev(HIST_MODIFIED, "p2", "p1"), rev(HIST_ADDED, "p1", NULL) };
-	struct hist_file hf = { "content/a.md", revs, 2, 0, { 1, 2 }, 0 };
+	struct hist_file hf = { "content/a.md", revs, 2, 0, { 1, 2 } };
 	struct hist_file *f = (struct hist_file *)&hf;
 	size_t orig[2];
 	CHECK(hist_published(&hf, is_draft, NULL, &f, orig) == 0);
@@ -81,7 +81,7 @@ static void a_history_without_drafts_is_used_as_it_is(void)
 static void a_version_not_known_stops_the_filter(void)
 {
 	struct hist_rev revs[] = { rev(HIST_ADDED, "p1", NULL) };
-	struct hist_file hf = { "content/a.md", revs, 1, 0, { 1, 2 }, 0 };
+	struct hist_file hf = { "content/a.md", revs, 1, 0, { 1, 2 } };
 	struct hist_file *f;
 	size_t orig[1];
 	CHECK(hist_published(&hf, knows_nothing, NULL, &f, orig) == -1);
@@ -95,7 +95,7 @@ static void deleting_a_draft_is_hidden_and_deleting_guidance_is_not(void)
 		rev(HIST_ADDED, "p2", NULL), rev(HIST_DELETED, NULL, "d1"), rev(HIST_ADDED, "d1", NULL),
 		rev(HIST_DELETED, NULL, "p1"), rev(HIST_ADDED, "p1", NULL),
 	};
-	struct hist_file hf = { "content/a.md", revs, 5, 0, { 1, 2 }, 0 };
+	struct hist_file hf = { "content/a.md", revs, 5, 0, { 1, 2 } };
 	struct hist_file *f = NULL;
 	size_t orig[5];
 	CHECK(hist_published(&hf, is_draft, NULL, &f, orig) == 0);
@@ -112,7 +112,7 @@ static void a_move_made_while_drafting_publishes_as_new(void)
 {
 	struct hist_rev revs[] = { rev(HIST_RENAMED, "p1", "d1"), rev(HIST_ADDED, "d1", NULL) };
 	revs[0].old_path = "content/old.md";
-	struct hist_file hf = { "content/a.md", revs, 2, 0, { 1, 2 }, 0 };
+	struct hist_file hf = { "content/a.md", revs, 2, 0, { 1, 2 } };
 	struct hist_file *f = NULL;
 	size_t orig[2];
 	CHECK(hist_published(&hf, is_draft, NULL, &f, orig) == 0);
@@ -132,7 +132,7 @@ static void a_version_published_on_a_branch_is_shown_against_its_own_start(void)
 		rev(HIST_MODIFIED, "p4", "p2"), rev(HIST_MODIFIED, "p3", "d1"), rev(HIST_MODIFIED, "p2", "p1"),
 		rev(HIST_MODIFIED, "d1", "p1"), rev(HIST_ADDED, "p1", NULL),
 	};
-	struct hist_file hf = { "content/a.md", revs, 5, 0, { 1, 2 }, 0 };
+	struct hist_file hf = { "content/a.md", revs, 5, 0, { 1, 2 } };
 	struct hist_file *f = NULL;
 	size_t orig[5];
 	char p1[41];
@@ -159,7 +159,7 @@ static void moves_made_while_drafting_are_shown_as_one_move(void)
 	revs[1].path = "content/secret-name.md";
 	revs[1].old_path = "content/guide.md";
 	revs[2].path = revs[3].path = "content/guide.md";
-	struct hist_file hf = { "content/pay.md", revs, 4, 0, { 1, 2 }, 0 };
+	struct hist_file hf = { "content/pay.md", revs, 4, 0, { 1, 2 } };
 	struct hist_file *f = NULL;
 	size_t orig[4];
 	char p1[41];
@@ -177,7 +177,7 @@ static void moves_made_while_drafting_are_shown_as_one_move(void)
 static void an_article_that_is_all_drafts_has_no_published_history(void)
 {
 	struct hist_rev revs[] = { rev(HIST_MODIFIED, "d2", "d1"), rev(HIST_ADDED, "d1", NULL) };
-	struct hist_file hf = { "content/a.md", revs, 2, 0, { 1, 2 }, 0 };
+	struct hist_file hf = { "content/a.md", revs, 2, 0, { 1, 2 } };
 	struct hist_file *f = NULL;
 	size_t orig[2];
 	CHECK(hist_published(&hf, is_draft, NULL, &f, orig) == 0);
@@ -235,32 +235,6 @@ static void what_one_build_learns_the_next_knows(void)
 	fs_rm_rf(site);
 }
 
-/* A shallow clone's boundary stays the last revision's mark only while
- * that revision is shown: when it was a draft, the oldest shown is a real
- * change. */
-static void the_shallow_boundary_mark_follows_its_revision(void)
-{
-	struct hist_rev kept[] = { rev(HIST_MODIFIED, "d3", "p2"), rev(HIST_MODIFIED, "p2", "p1"),
-				   rev(HIST_ADDED, "p1", NULL) };
-	struct hist_file hf = { "content/a.md", kept, 3, 1, { 1, 2 }, 1 };
-	struct hist_file *f = NULL;
-	size_t orig[3];
-	CHECK(hist_published(&hf, is_draft, NULL, &f, orig) == 0);
-	CHECK(f && f->n == 2 && f->boundary && hist_is_boundary(f, 1) && !hist_is_boundary(f, 0));
-	CHECK(f && hist_last_change(f) == &f->revs[0]);
-	hist_published_free(f);
-	struct hist_rev dropped[] = { rev(HIST_MODIFIED, "p2", "d1"), rev(HIST_ADDED, "d1", NULL) };
-	struct hist_file hd = { "content/a.md", dropped, 2, 1, { 1, 2 }, 1 };
-	f = NULL;
-	CHECK(hist_published(&hd, is_draft, NULL, &f, orig) == 0);
-	CHECK(f && f->n == 1 && !f->boundary && f->truncated);
-	CHECK(f && hist_last_change(f) == &f->revs[0]);
-	hist_published_free(f);
-	struct hist_rev only[] = { rev(HIST_ADDED, "p1", NULL) };
-	struct hist_file ho = { "content/a.md", only, 1, 1, { 1, 2 }, 1 };
-	CHECK(hist_last_change(&ho) == NULL); /* nothing anyone is known to have changed */
-}
-
 int main(void)
 {
 	RUN(drafting_and_withdrawn_revisions_are_left_out);
@@ -272,6 +246,5 @@ int main(void)
 	RUN(moves_made_while_drafting_are_shown_as_one_move);
 	RUN(an_article_that_is_all_drafts_has_no_published_history);
 	RUN(what_one_build_learns_the_next_knows);
-	RUN(the_shallow_boundary_mark_follows_its_revision);
 	UNIT_END();
 }
