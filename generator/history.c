@@ -1664,35 +1664,56 @@ static int blob_at(struct walk *w, uint32_t i, const char *rel, git_oid *out)
 	return rc <= 0 ? rc : tree_find_path(w, &cid, rel, out);
 }
 
-/* The merge on HEAD's first-parent line, newer than the commit that gave
- * that line the file's text at HEAD (head), that kept head over another
- * parent's text: the newest of its sides' revisions may be that other
- * text.  Returns its node, -1 when there is none, -2 on a read error. */
-static long settling_merge(struct walk *w, const char *rel, const git_oid *head, size_t *budget)
+/* The merge that kept the file's text at HEAD (head) over another
+ * parent's: the newest (in the walk) among HEAD's ancestors that still
+ * hold head, found by following the parents that hold it too (so a
+ * conflict settled on a branch, by merging main into it, is found as well
+ * as one settled on main).  Only one newer than order counts: the newest
+ * of its sides' revisions may be that other text.  Returns its node, -1
+ * when there is none (or the lookups run out), -2 on a read error. */
+static long settling_merge(struct walk *w, const char *rel, const git_oid *head, uint32_t order,
+			   size_t *budget, uint32_t *seen, uint32_t stamp)
 {
-	for (uint32_t i = 0; w->nodes[i].loaded;) {
-		const struct node *n = &w->nodes[i];
+	uint32_t *stack = xmalloc(sizeof *stack);
+	size_t n = 0, cap = 1;
+	long best = -1;
+	stack[n++] = 0;
+	seen[0] = stamp;
+	while (n) {
+		const struct node *c = &w->nodes[stack[--n]];
+		long self = (long)(c - w->nodes);
+		if (!c->loaded)
+			continue;
 		int differs = 0;
-		uint32_t first = n->np ? w->parents[n->pfirst] : 0;
-		for (uint32_t k = 0; k < n->np && !differs; k++) {
+		for (uint32_t k = 0; k < c->np; k++) {
+			uint32_t p = w->parents[c->pfirst + k];
 			git_oid b;
-			if (!*budget)
+			if (!*budget) {
+				free(stack);
 				return -1; /* a long line of commits: left as it is */
+			}
 			(*budget)--;
-			int rc = blob_at(w, w->parents[n->pfirst + k], rel, &b);
-			if (rc < 0)
+			int rc = blob_at(w, p, rel, &b);
+			if (rc < 0) {
+				free(stack);
 				return -2;
-			differs = !rc || !git_oid_equal(&b, head);
-			if (k == 0 && differs && n->np == 1)
-				return -1; /* the commit that made the text: no merge since */
+			}
+			if (!rc || !git_oid_equal(&b, head)) {
+				differs = 1;
+				continue;
+			}
+			if (seen[p] == stamp)
+				continue;
+			seen[p] = stamp;
+			if (n == cap)
+				stack = xrealloc(stack, (cap *= 2) * sizeof *stack);
+			stack[n++] = p;
 		}
-		if (differs && n->np > 1)
-			return (long)i;
-		if (!n->np)
-			return -1;
-		i = first;
+		if (differs && c->np > 1 && c->order > order && (best < 0 || c->order > w->nodes[best].order))
+			best = self;
 	}
-	return -1;
+	free(stack);
+	return best;
 }
 
 /* A merge whose result is one parent's file is not a revision (see
@@ -1706,7 +1727,9 @@ static long settling_merge(struct walk *w, const char *rel, const git_oid *head,
 static int settle_merges(struct walk *w)
 {
 	size_t budget = SETTLE_LOOKUPS_MAX;
-	for (size_t ri = 0; ri < w->nrecs; ri++) {
+	uint32_t *seen = xcalloc(w->nnodes + 1, sizeof *seen); /* stamped per file */
+	int rc = 0;
+	for (size_t ri = 0; ri < w->nrecs && rc == 0; ri++) {
 		struct record *r = &w->recs[ri];
 		struct smap_slot *hs = r->n ? smap_get(&w->head, r->path) : NULL;
 		char hex[GIT_OID_HEXSZ + 1];
@@ -1717,14 +1740,17 @@ static int settle_merges(struct walk *w)
 		/* (a shallow clone's boundary is no edit to be newer than) */
 		if (!strcmp(r->revs[0].blob, hex) || hist_is_boundary(w->h, &r->revs[0]))
 			continue;
-		long m = settling_merge(w, r->path + strlen("content/"), head, &budget);
+		long m = settling_merge(w, r->path + strlen("content/"), head, r->revs[0].order, &budget, seen,
+					(uint32_t)ri + 1);
 		if (m == -2)
-			return -1;
+			rc = -1;
 		if (m < 0)
 			continue;
 		const struct node *n = &w->nodes[m];
-		if (load_commit_info(w, n) < 0)
-			return -1;
+		if (load_commit_info(w, n) < 0) {
+			rc = -1;
+			continue;
+		}
 		if (r->n == r->cap) {
 			r->cap = r->cap ? r->cap * 2 : 4;
 			r->revs = xrealloc(r->revs, r->cap * sizeof(*r->revs));
@@ -1742,7 +1768,8 @@ static int settle_merges(struct walk *w)
 		else
 			v->change = HIST_ADDED; /* kept over a deletion */
 	}
-	return 0;
+	free(seen);
+	return rc;
 }
 
 static int walk_commits(struct walk *w)

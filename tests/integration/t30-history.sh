@@ -460,6 +460,39 @@ for keep in ours theirs; do
 	esac
 done
 
+# The same settled on the branch, by merging main into it and keeping
+# main's text, before the branch is merged (a pull request's usual flow).
+site kept-on-branch
+git -C "$S" init -q -b main
+page "$S" a.md "A" "base text"
+commit "2026-01-01T10:00:00+00:00" "Alice Editor" "init"
+git -C "$S" branch feat
+page "$S" a.md "A" "main text"
+commit "2026-01-02T10:00:00+00:00" "Mia Editor" "main edit"
+git -C "$S" checkout -q feat
+page "$S" a.md "A" "feature text"
+commit "2026-01-03T10:00:00+00:00" "Fred Editor" "feature edit"
+GIT_AUTHOR_DATE="2026-01-04T10:00:00+00:00" GIT_COMMITTER_DATE="2026-01-04T10:00:00+00:00" \
+	git -C "$S" -c user.name="Fred Editor" -c user.email=f@x merge -q main >/dev/null 2>&1
+git -C "$S" checkout -q --theirs content/a.md
+commit "2026-01-04T10:00:00+00:00" "Fred Editor" "Merge branch main into feat"
+git -C "$S" checkout -q main
+GIT_AUTHOR_DATE="2026-01-05T10:00:00+00:00" GIT_COMMITTER_DATE="2026-01-05T10:00:00+00:00" \
+	git -C "$S" -c user.name="Gina Merger" -c user.email=g@x merge -q --no-ff -m "Merge pull request" feat >/dev/null 2>&1
+run "$S" build
+status_is "a conflict settled on the branch builds" "$RC" 0
+cur=$(grep -l "This is the current version" "$S"/public/a.rev-*.html)
+if [ "$(echo "$cur" | wc -w)" = 1 ] && grep -q "main text" "$cur"; then
+	ok "settled on the branch: the version called current is the article's text"
+else
+	not_ok "settled on the branch: the version called current is the article's text" "$cur"
+fi
+first=$(tr '\n' ' ' < "$S/public/a.history.html" | sed 's/<li class="revision"/\n&/g' | sed -n 2p)
+case $first in
+*"Merge branch main into feat"*"<ins>main</ins>"*) ok "the merge that settled it heads the history" ;;
+*) not_ok "the merge that settled it heads the history" "$first" ;;
+esac
+
 # An article renamed on a branch while the main line edited it: after the
 # merge its history keeps the main line's edit, and the merge is no new
 # article (git merged the rename and the edit).
