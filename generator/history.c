@@ -523,17 +523,25 @@ static int find_tree(struct walk *w, const git_oid *tree, const git_oid *want, s
 	return 0;
 }
 
-/* A commit whose parent p has no content/ where the site now keeps it:
- * when p holds the very same folder elsewhere, the site's folder was
- * moved (git mv docs/kb kb), and p and its ancestors are read there, so
- * the articles keep their history.  Returns 1 when found. */
-static int follow_moved_site(struct walk *w, struct node *p, const git_oid *content)
+/* A commit (child) whose parent p has no content/ where the site now
+ * keeps it: when p holds the very same folder elsewhere, and the child no
+ * longer does, the site's folder was moved (git mv docs/kb kb), and p and
+ * its ancestors are read there, so the articles keep their history.
+ * Returns 1 when found, negative on a read error. */
+static int follow_moved_site(struct walk *w, const struct node *child, struct node *p, const git_oid *content)
 {
 	struct buf path = BUF_INIT;
 	size_t budget = MOVED_SEARCH_MAX;
+	git_oid still;
 	int rc = find_tree(w, &p->tree, content, &path, &budget);
-	if (rc > 0)
+	/* moved, not copied: the old place is gone in the child (a site
+	 * copied to start another keeps no history of the first) */
+	if (rc > 0 && (rc = tree_at_path(w, &child->tree, buf_cstr(&path), &still)) == 0) {
 		p->cpath = arena_strdup(&w->h->arena, buf_cstr(&path));
+		rc = 1;
+	} else if (rc > 0) {
+		rc = 0;
+	}
 	buf_free(&path);
 	return rc;
 }
@@ -896,7 +904,7 @@ static int plan_diff(struct walk *w, struct plan *pl, int jobs)
 		if (has_new >= 0 && n->np) {
 			struct node *p = &w->nodes[w->parents[n->pfirst]];
 			has_old = node_content(w, p, &cold);
-			if (has_old == 0 && has_new > 0 && (has_old = follow_moved_site(w, p, &cnew)) > 0)
+			if (has_old == 0 && has_new > 0 && (has_old = follow_moved_site(w, n, p, &cnew)) > 0)
 				cold = cnew;
 		}
 		tree_rotate(w);

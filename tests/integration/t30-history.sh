@@ -757,6 +757,15 @@ status_is "a moved site folder builds" "$RC" 0
 contains "its articles keep their history" "$TMP/mono-out/leave.history.html" "Alice Writer"
 contains "and were last updated by their last edit, not by the move" "$TMP/mono-out/leave.html" "by Bob Writer"
 lacks "the move is no revision of theirs" "$TMP/mono-out/leave.history.html" "Carol Mover"
+# A site copied to start another (the first stays) keeps no history of
+# the first: its articles begin at the copy.
+S=$R
+cp -r "$R/kb" "$R/kb-ie"
+commit "2026-01-04T10:00:00+00:00" "Dan Copier" "Start the Irish knowledge base from the UK one"
+run "$R/kb-ie" build -o "$TMP/copy-out"
+status_is "a copied site folder builds" "$RC" 0
+lacks "its articles do not take the first site's history" "$TMP/copy-out/leave.history.html" "Alice Writer"
+contains "they begin at the copy" "$TMP/copy-out/leave.html" "by Dan Copier"
 
 # An article git has committed in a way history does not follow (a
 # symlink to another article, a file in a submodule) is not said to be
