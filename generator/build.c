@@ -2,6 +2,7 @@
 #include "build.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <malloc.h>
 #include <stdatomic.h>
@@ -1961,6 +1962,40 @@ static int write_assets(struct run *r, struct output *out)
 	return rc;
 }
 
+/* quire check copies nothing, but says what a build could not copy: a
+ * file of the site it may not read (the environment's fault: exit 2). */
+static void check_readable(struct run *r, const char *rel)
+{
+	char *full = xasprintf("%s/%s", r->site.dir, rel);
+	int fd = open(full, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd >= 0)
+		close(fd);
+	else if (errno != ENOENT)
+		diag_fault(r->d, rel, 0, 0, "cannot read the file: %s", strerror(errno));
+	free(full);
+}
+
+static void check_assets(struct run *r)
+{
+	for (size_t i = 0; i < r->site.nassets; i++) {
+		char *rel = xasprintf("content/%s", r->site.assets[i]);
+		check_readable(r, rel);
+		free(rel);
+	}
+	char *adir = xasprintf("%s/assets", r->theme_dir);
+	char **files = NULL;
+	size_t n = 0;
+	if (fs_list_files(adir, &files, &n) == 0)
+		for (size_t i = 0; i < n; i++) {
+			char *rel = xasprintf("%s/assets/%s", r->theme_rel, files[i]);
+			check_readable(r, rel);
+			free(rel);
+			free(files[i]);
+		}
+	free(files);
+	free(adir);
+}
+
 /* ---- build id ---------------------------------------------------------- */
 
 static void fnv(uint64_t *h, const void *data, size_t n)
@@ -2425,9 +2460,12 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		rendered = !stopped(&r);
 	}
 	diag_lap(r.timings, "render", &tl);
-	if (out_open && !diag_errors(d))
+	if (out_open && !diag_errors(d)) {
 		if (write_assets(&r, &out) == 0)
 			write_service_worker(&r, &out, bid);
+	} else if (o->check_only) {
+		check_assets(&r);
+	}
 	if (stopped(&r))
 		diag_error(d, NULL, 0, 0, "build interrupted");
 	if (out_open) {

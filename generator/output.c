@@ -454,6 +454,7 @@ int output_begin(struct output *o, const char *site_dir, const char *out_dir,
 	}
 	o->staging_fd = open(o->staging, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	o->out_dir = out_real;
+	o->site_dir = xstrdup(site_dir);
 	free(site_real);
 	free(content);
 	free(lock);
@@ -1043,8 +1044,12 @@ int output_write(struct output *o, const char *rel, const char *data,
 }
 
 /* src as the site names it ("content/a/x.pdf"), for messages. */
-static const char *src_rel(const char *src)
+/* src as the site names it ("content/form.pdf", "themes/default/...") */
+static const char *src_rel(const struct output *o, const char *src)
 {
+	size_t n = o->site_dir ? strlen(o->site_dir) : 0;
+	if (n && !strncmp(src, o->site_dir, n) && src[n] == '/')
+		return src + n + 1;
 	const char *c = strstr(src, "/content/");
 	return c ? c + 1 : src;
 }
@@ -1064,7 +1069,7 @@ int output_copy(struct output *o, const char *rel, const char *src, struct diag 
 	if (in < 0 && errno == ENOENT) {
 		/* gone since the folder was read (an editor's temporary file,
 		 * `sed -i`'s): nothing to publish, and the next build sees it */
-		diag_warning(d, NULL, 0, 0, "'%s' went away while the site was being built; skipped", src_rel(src));
+		diag_warning(d, NULL, 0, 0, "'%s' went away while the site was being built; skipped", src_rel(o, src));
 		free(path);
 		return 0;
 	}
@@ -1095,8 +1100,10 @@ int output_copy(struct output *o, const char *rel, const char *src, struct diag 
 fail:
 	if (out >= 0)
 		rc = finish(out, rc);
+	/* a file quire may not read, or an output it cannot write: the
+	 * environment's fault, not the site's (exit 2) */
 	if (rc < 0)
-		diag_error(d, NULL, 0, 0, "cannot copy '%s' to '%s': %s", src_rel(src), rel, strerror(errno));
+		diag_fault(d, src_rel(o, src), 0, 0, "cannot copy it to '%s': %s", rel, strerror(errno));
 	else
 		record(o, rel, NULL, NULL);
 	if (in >= 0)
@@ -1135,7 +1142,8 @@ static void release(struct output *o)
 	o->nrecs = o->nprev = 0;
 	free(o->staging);
 	free(o->out_dir);
-	o->staging = o->out_dir = NULL;
+	free(o->site_dir);
+	o->staging = o->out_dir = o->site_dir = NULL;
 }
 
 /* Removes what the site of two builds ago had and this build did not make,

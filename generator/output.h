@@ -28,6 +28,7 @@ struct output_index {
 
 struct output {
 	char *out_dir;  /* OUT as given */
+	char *site_dir; /* SITE as given: files copied are named relative to it */
 	char *staging;  /* the folder being written */
 	int lock_fd;    /* held while building: two builds never interleave */
 	int prev_fd;    /* the previous OUT (O_PATH), or -1: source of links */

@@ -74,6 +74,17 @@ if [ "$(id -u)" != 0 ] || [ -n "$as" ]; then
 	status_is "an unreadable hook script or template exits 2 too" "$rc" 2
 	contains "the script is named" "$TMP/err" "scripts/hook.lua: error: cannot read: Permission denied"
 	contains "the template is named" "$TMP/err" "themes/default/templates/tag.mustache: error: cannot read template: Permission denied"
+	chmod 644 "$S/scripts/hook.lua" "$S/themes/default/templates/tag.mustache"
+	rm -rf "$S/scripts"
+	printf 'PDF' > "$S/content/form.pdf"
+	chmod 000 "$S/content/form.pdf" "$S/themes/default/assets/style.css"
+	[ -n "$as" ] && chown -R nobody "$S"
+	for cmd in build check; do
+		$as "$QUIRE" $cmd -s "$S" >/dev/null 2>"$TMP/err"; rc=$?
+		status_is "quire $cmd with an unreadable attachment and theme asset exits 2" "$rc" 2
+		contains "quire $cmd names the attachment by its path in the site" "$TMP/err" "content/form.pdf: error:"
+		contains "quire $cmd names the theme asset by its path in the site" "$TMP/err" "themes/default/assets/style.css: error:"
+	done
 fi
 chmod -R u+rw "$S"
 
