@@ -1,6 +1,7 @@
 /* markdown: cmark-gfm parsing, tree rewrites and rendering. */
 #include "markdown.h"
 
+#include <ctype.h>
 #include <cmark-gfm-core-extensions.h>
 #include <dlfcn.h>
 #include <malloc.h>
@@ -752,8 +753,20 @@ static size_t opens_in(const char *s, size_t n, struct open_scan *sc, size_t seg
 	return k;
 }
 
+/* The character the source at s[*i] puts in a text's literal, moving *i
+ * past it: an escaped punctuation mark ("\\[") is the mark alone. */
+static char literal_char(const char *s, size_t n, size_t *i)
+{
+	char c = s[*i];
+	if (c == '\\' && *i + 1 < n && ispunct((unsigned char)s[*i + 1]))
+		c = s[++*i];
+	++*i;
+	return c;
+}
+
 /* The column of the nth (0-based) "[[" of line line from column col on,
- * counted as opens_in does, or 0; resumes sc's scan of the same line. */
+ * counted as opens_in counts them in the literal (so "\\[\\[" is one,
+ * as the literal has it), or 0; resumes sc's scan of the same line. */
 static int nth_open(struct md_doc *doc, int line, int col, size_t nth, struct open_scan *sc)
 {
 	const char *s;
@@ -765,27 +778,32 @@ static int nth_open(struct md_doc *doc, int line, int col, size_t nth, struct op
 		i = sc->at;
 		found = sc->nth;
 	}
-	for (; i + 1 < n; i++)
-		if (s[i] == '[' && s[i + 1] == '[') {
-			if (found++ == nth) {
-				if (sc) {
-					sc->line = line;
-					sc->col = col;
-					sc->at = i + 2;
-					sc->nth = found;
-				}
-				return (int)i + 1;
+	while (i < n) {
+		if (literal_char(s, n, &i) != '[' || i >= n)
+			continue;
+		size_t at = i - 1; /* the '[' itself, after a backslash too */
+		size_t j = i;
+		if (literal_char(s, n, &j) != '[')
+			continue;
+		i = j;
+		if (found++ == nth) {
+			if (sc) {
+				sc->line = line;
+				sc->col = col;
+				sc->at = i;
+				sc->nth = found;
 			}
-			i++;
+			return (int)at + 1;
 		}
+	}
 	return 0;
 }
 
 /* The source position of byte off of text's literal (w: its joined
  * lines, or NULL; sc: the scans of text's earlier offsets, or NULL).  An
  * entity or escape before it on its line makes the literal shorter than
- * the source ("&mdash;" is 3 bytes): a "[[" not found at the column is
- * found as the same "[[" of the line. */
+ * the source ("&mdash;" is 3 bytes): the "[[" is found as the same "[[" of
+ * the line, by count. */
 static void wiki_where(struct md_doc *doc, cmark_node *text, const struct wrap *w, size_t off, int *line,
 		       int *col, struct open_scan *sc)
 {
@@ -803,15 +821,11 @@ static void wiki_where(struct md_doc *doc, cmark_node *text, const struct wrap *
 	*col = seg_col + (int)(off - seg);
 	if (pos != text)
 		return;
-	int c = fix_col(doc, *line, *col, "[[");
-	const char *s, *lit = cmark_node_get_literal(text);
-	size_t n;
-	if (lit && off >= seg && source_line(doc, *line, &s, &n) &&
-	    !(c >= 1 && (size_t)c + 1 <= n && !memcmp(s + c - 1, "[[", 2))) {
-		int at = nth_open(doc, *line, seg_col, opens_in(lit + seg, off - seg, sc, seg), sc);
-		c = at ? at : c;
-	}
-	*col = c;
+	/* Counted, not measured: an entity or escape anywhere before it may
+	 * shift the column onto another "[[" of the line. */
+	const char *lit = cmark_node_get_literal(text);
+	int at = lit && off >= seg ? nth_open(doc, *line, seg_col, opens_in(lit + seg, off - seg, sc, seg), sc) : 0;
+	*col = at ? at : fix_col(doc, *line, *col, "[[");
 }
 
 /* The target of a wiki link that wrapped: its line break and the spaces

@@ -350,6 +350,12 @@ run "$S" check
 contains "after an entity" "$ERR" "content/a.md:4:17: error: wiki link [[nowhere]] matches no article"
 contains "the next link on that line too" "$ERR" "content/a.md:4:33: error: wiki link [[other]] matches no article"
 contains "after escapes" "$ERR" "content/a.md:6:22: error: wiki link [[gone]] matches no article"
+# escaped brackets make "[[" in the text the source line does not have, and
+# an entity can shift the column onto another link's "[["
+printf -- '---\ntitle: A\n---\n\\[\\[ [[n4]] &#x41; [[other]] [[n5]]\n' > "$S/content/b.md"
+run "$S" check
+contains "after escaped brackets" "$ERR" "content/b.md:4:6: error: wiki link [[n4]] matches no article"
+contains "after an entity that shifts onto another link" "$ERR" "content/b.md:4:30: error: wiki link [[n5]] matches no article"
 
 # A Markdown link or image that wraps is reported where it begins (cmark
 # places it at the start of its last line).
