@@ -219,6 +219,9 @@ struct history {
 	char (*bounds)[41];     /* a shallow clone's boundary commits, sorted */
 	size_t nbounds;
 	struct smap dirty;      /* paths with uncommitted changes (malloc'd keys) */
+	/* renames staged but not committed: the new site path, then after its
+	 * NUL the old one (one malloc'd key) */
+	struct smap renamed;
 	struct status_index index; /* git's index file when the state was read */
 	struct status_memo *memo;  /* the last build's state, until settled */
 	const char **move_from, **move_to;
@@ -2818,6 +2821,7 @@ struct history *hist_reload(struct history *old, const char *site_dir, struct di
 int hist_refresh_state(struct history *h, struct diag *d)
 {
 	smap_free(&h->dirty, 1);
+	smap_free(&h->renamed, 1);
 	return h->repo ? read_state(h, h->repo, d) : 0;
 }
 
@@ -2856,7 +2860,8 @@ static int read_state(struct history *h, git_repository *repo, struct diag *d)
 	spec = xasprintf("%scontent", h->prefix);
 	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 	/* literal: a site folder may be called "docs [v2]" */
-	opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES | GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH;
+	opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES | GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH |
+		     GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX;
 	opts.pathspec.strings = &spec;
 	opts.pathspec.count = 1;
 	rc = git_status_list_new(&list, repo, &opts);
@@ -2882,6 +2887,20 @@ static int read_state(struct history *h, git_repository *repo, struct diag *d)
 			continue;
 		if (!smap_get(&h->dirty, p + plen))
 			smap_put(&h->dirty, xstrdup(p + plen), 1);
+		const char *to = dd->new_file.path;
+		if (dd == e->head_to_index && dd->status == GIT_DELTA_RENAMED && to && !strncmp(to, h->prefix, plen)) {
+			/* git mv, not yet committed: the article keeps its
+			 * history in a preview */
+			if (!smap_get(&h->dirty, to + plen))
+				smap_put(&h->dirty, xstrdup(to + plen), 1);
+			if (!smap_get(&h->renamed, to + plen)) {
+				size_t tl = strlen(to + plen);
+				char *key = xmalloc(tl + 1 + strlen(p + plen) + 1);
+				memcpy(key, to + plen, tl + 1);
+				strcpy(key + tl + 1, p + plen);
+				smap_put(&h->renamed, key, 1);
+			}
+		}
 	}
 fail:
 	git_status_list_free(list);
@@ -2919,6 +2938,21 @@ static int state_of_changed(struct history *h, char *const *rel, const size_t *c
 	return 0;
 }
 
+/* Whether a source (rel: relative to content/) is not in HEAD's tree. */
+static int has_stranger(const struct history *h, char *const *rel, size_t n)
+{
+	struct buf b = BUF_INIT;
+	int found = 0;
+	for (size_t i = 0; i < n && !found; i++) {
+		buf_reset(&b);
+		buf_puts(&b, "content/");
+		buf_puts(&b, rel[i]);
+		found = !smap_get(&h->live, b.ptr);
+	}
+	buf_free(&b);
+	return found;
+}
+
 int hist_settle_state(struct history *h, char *const *rel, const struct scan_stat *st, size_t n,
 		      int64_t start_ns, int save, size_t *asked, struct diag *d)
 {
@@ -2930,6 +2964,13 @@ int hist_settle_state(struct history *h, char *const *rel, const struct scan_sta
 		return 0;
 	}
 	unsigned char *dirty = xcalloc(n + 1, 1);
+	if (h->memo && has_stranger(h, rel, n)) {
+		/* a source HEAD lacks may be a rename staged, which only git's
+		 * whole state tells */
+		status_memo_free(h->memo);
+		h->memo = NULL;
+		rc = hist_refresh_state(h, d);
+	}
 	if (h->memo) {
 		size_t *changed;
 		size_t nch = status_memo_apply(h->memo, rel, st, n, dirty, &changed);
@@ -2964,6 +3005,11 @@ int hist_settle_state(struct history *h, char *const *rel, const struct scan_sta
 const struct hist_file *hist_lookup(const struct history *h, const char *site_path)
 {
 	const struct smap_slot *s = smap_get(&h->byfinal, site_path);
+	if (!s || !h->files[s->val].n) {
+		/* a rename staged, not committed: the old name's history */
+		const struct smap_slot *r = smap_get(&h->renamed, site_path);
+		s = r ? smap_get(&h->byfinal, r->key + strlen(r->key) + 1) : NULL;
+	}
 	return s && h->files[s->val].n ? &h->files[s->val] : NULL;
 }
 
@@ -2993,7 +3039,8 @@ enum hist_state hist_state(const struct history *h, const char *site_path)
 	if (!h->repo)
 		return HIST_NOT_IN_REPO;
 	if (!smap_get(&h->live, site_path))
-		return in_submodule(h, site_path) ? HIST_CLEAN : HIST_UNTRACKED;
+		return in_submodule(h, site_path) ? HIST_CLEAN
+		       : smap_get(&h->renamed, site_path) ? HIST_UNCOMMITTED : HIST_UNTRACKED;
 	return smap_get(&h->dirty, site_path) ? HIST_UNCOMMITTED : HIST_CLEAN;
 }
 
@@ -3118,6 +3165,7 @@ void hist_free(struct history *h)
 	smap_free(&h->live, 0);
 	free(h->bounds);
 	smap_free(&h->dirty, 1);
+	smap_free(&h->renamed, 1);
 	status_memo_free(h->memo);
 	git_repository_free(h->repo);
 	free(h->prefix);

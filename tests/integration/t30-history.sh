@@ -790,3 +790,25 @@ lacks "nor is an article in a submodule" "$S/public/shared/shared.html" "not yet
 page "$S" new.md "New" "Not committed."
 run "$S" build
 contains "(a new file still is)" "$S/public/new.html" "not yet committed"
+
+# A rename staged but not yet committed (git mv) previews the article with
+# its history, and the note that it has uncommitted changes; once
+# committed, a rebuild matches a clean build.
+site stagedmv
+git -C "$S" init -q -b main
+page "$S" leave.md "Leave" "Text."
+commit "2026-01-01T10:00:00+00:00" "Ann Editor" "init"
+run "$S" build
+git -C "$S" mv content/leave.md content/annual-leave.md
+run "$S" build
+status_is "a staged rename builds" "$RC" 0
+contains "the renamed article keeps its history" "$S/public/annual-leave.html" "by Ann Editor"
+contains "and says it has uncommitted changes" "$S/public/annual-leave.html" "changes that are not committed yet"
+lacks "it is not called new" "$S/public/annual-leave.html" "not yet committed, so it has no history"
+check "its history page is made" test -f "$S/public/annual-leave.history.html"
+commit "2026-01-02T10:00:00+00:00" "Bo Mover" "Rename leave"
+run "$S" build
+mv "$S/.git/quire" "$TMP/stagedmv-cache"
+run "$S" build -o "$TMP/stagedmv-clean"
+mv "$TMP/stagedmv-cache" "$S/.git/quire"
+check "after the commit a rebuild matches a clean build" diff -r "$S/public" "$TMP/stagedmv-clean"
