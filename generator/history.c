@@ -539,11 +539,11 @@ static int follow_moved_site(struct walk *w, const struct node *child, struct no
 	int rc = find_tree(w, &p->tree, content, &path, &budget);
 	/* moved, not copied: the old place is gone in the child (a site
 	 * copied to start another keeps no history of the first) */
-	if (rc > 0 && (rc = tree_at_path(w, &child->tree, buf_cstr(&path), &still)) == 0) {
-		p->cpath = arena_strdup(&w->h->arena, buf_cstr(&path));
-		rc = 1;
-	} else if (rc > 0) {
-		rc = 0;
+	if (rc > 0) {
+		int kept = tree_at_path(w, &child->tree, buf_cstr(&path), &still);
+		if (kept == 0)
+			p->cpath = arena_strdup(&w->h->arena, buf_cstr(&path));
+		rc = kept < 0 ? kept : !kept;
 	}
 	buf_free(&path);
 	return rc;
@@ -1432,6 +1432,18 @@ static int raw_commit_info(struct walk *w, const struct node *n)
 	return 0;
 }
 
+/* A new, zeroed revision at the end of r's list (the oldest so far). */
+static struct hist_rev *rev_push(struct record *r)
+{
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 4;
+		r->revs = xrealloc(r->revs, r->cap * sizeof(*r->revs));
+	}
+	struct hist_rev *v = &r->revs[r->n++];
+	memset(v, 0, sizeof(*v));
+	return v;
+}
+
 static int credit(struct walk *w, const struct node *n, const struct change *c, const struct change *from)
 {
 	if (load_commit_info(w, n) < 0)
@@ -1449,12 +1461,7 @@ static int credit(struct walk *w, const struct node *n, const struct change *c, 
 	}
 	size_t ri = s->val - 1;
 	struct record *r = &w->recs[ri];
-	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 4;
-		r->revs = xrealloc(r->revs, r->cap * sizeof(*r->revs));
-	}
-	struct hist_rev *v = &r->revs[r->n++];
-	memset(v, 0, sizeof(*v));
+	struct hist_rev *v = rev_push(r);
 	git_oid_tostr(v->id, sizeof(v->id), &n->id);
 	v->author = (char *)w->ci_author;
 	v->email = (char *)w->ci_email;
@@ -1733,7 +1740,7 @@ static long settling_merge(struct walk *w, const char *rel, const git_oid *head,
  * each file whose newest revision is not its text at HEAD, the merge that
  * kept that text is listed first, showing what it changed from the
  * revision below it. */
-#define SETTLE_LOOKUPS_MAX 100000 /* files looked up along HEAD's line, in all */
+#define SETTLE_LOOKUPS_MAX 100000 /* files looked up in HEAD's ancestors, in all */
 
 static int settle_merges(struct walk *w)
 {
@@ -1762,11 +1769,8 @@ static int settle_merges(struct walk *w)
 			rc = -1;
 			continue;
 		}
-		if (r->n == r->cap) {
-			r->cap = r->cap ? r->cap * 2 : 4;
-			r->revs = xrealloc(r->revs, r->cap * sizeof(*r->revs));
-		}
-		memmove(&r->revs[1], &r->revs[0], r->n++ * sizeof *r->revs);
+		rev_push(r); /* then the list moves down one: the merge goes first */
+		memmove(&r->revs[1], &r->revs[0], (r->n - 1) * sizeof *r->revs);
 		struct hist_rev *v = &r->revs[0];
 		*v = (struct hist_rev){ .author = (char *)w->ci_author, .email = (char *)w->ci_email,
 					.subject = (char *)w->ci_subject, .body = (char *)w->ci_body,
@@ -1832,20 +1836,14 @@ static void read_bounds(struct history *h)
 		qsort(h->bounds, h->nbounds, sizeof *h->bounds, hex_cmp);
 }
 
+/* The boundary commits read_bounds found, for the walk to look up. */
 static void read_shallow(struct walk *w)
 {
-	char *path = xasprintf("%sshallow", git_repository_commondir(w->repo));
-	FILE *f = fopen(path, "r");
-	free(path);
-	if (!f)
-		return;
-	char line[128];
-	while (fgets(line, sizeof(line), f)) {
+	for (size_t i = 0; i < w->h->nbounds; i++) {
 		git_oid id;
-		if (strlen(line) >= GIT_OID_HEXSZ && git_oid_fromstrn(&id, line, GIT_OID_HEXSZ) == 0)
+		if (git_oid_fromstr(&id, w->h->bounds[i]) == 0)
 			omap_put(&w->shallow, &id, (void *)1);
 	}
-	fclose(f);
 }
 
 static int path_cmp(const void *a, const void *b)
@@ -3150,7 +3148,6 @@ const struct hist_rev *hist_last_change(const struct history *h, const struct hi
 {
 	return hf && hf->n && !hist_is_boundary(h, &hf->revs[0]) ? &hf->revs[0] : NULL;
 }
-
 
 const char *hist_head(const struct history *h)
 {
