@@ -333,6 +333,12 @@ char *fs_resolve(const char *path)
 	return full;
 }
 
+int fs_within(const char *path, const char *root)
+{
+	size_t n = strlen(root);
+	return !strncmp(path, root, n) && (path[n] == '/' || path[n] == '\0' || (n == 1 && root[0] == '/'));
+}
+
 int fs_is_dir(const char *path)
 {
 	struct stat st;

@@ -41,6 +41,9 @@ int fs_list_links(const char *dir, char ***out, size_t *n);
  * answer is the same before and after it is made.  NULL when the folder
  * cannot be resolved.  Caller frees. */
 char *fs_resolve(const char *path);
+/* Whether path is root or lies below it (both resolved, no trailing
+ * slash; root may be "/"). */
+int fs_within(const char *path, const char *root);
 int fs_is_dir(const char *path);
 int fs_exists(const char *path);
 

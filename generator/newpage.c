@@ -220,12 +220,10 @@ static int folder_inside_content(const char *site_dir, const char *full)
 		c = s ? xasprintf("%s/content", s) : NULL;
 		free(s);
 	}
-	size_t n = c ? strlen(c) : 0;
 	size_t rn = r ? strlen(r) : 0;
 	/* inside content/, or above a content/ that does not exist yet (the
 	 * folders below are then made, not followed) */
-	int in = c && r && ((!strncmp(r, c, n) && (r[n] == '/' || r[n] == '\0')) ||
-			    (!strncmp(c, r, rn) && c[rn] == '/'));
+	int in = c && r && (fs_within(r, c) || (!strncmp(c, r, rn) && c[rn] == '/'));
 	free(content);
 	free(dir);
 	free(c);

@@ -27,12 +27,6 @@
 #include "fsutil.h"
 #include "par.h"
 
-static int within(const char *a, const char *b)
-{
-	size_t n = strlen(b);
-	return !strncmp(a, b, n) && (a[n] == '/' || a[n] == '\0' || (n == 1 && b[0] == '/'));
-}
-
 /* OUT may sit in SITE (SITE/public is the default) but never in a folder
  * the site is made of. */
 static int inside_sources(const char *out_real, const char *site_real)
@@ -40,7 +34,7 @@ static int inside_sources(const char *out_real, const char *site_real)
 	static const char *const sources[] = { "content", "themes", "scripts", ".git" };
 	for (size_t i = 0; i < sizeof sources / sizeof *sources; i++) {
 		char *p = xasprintf("%s/%s", site_real, sources[i]);
-		int in = within(out_real, p);
+		int in = fs_within(out_real, p);
 		free(p);
 		if (in)
 			return 1;
@@ -372,7 +366,7 @@ int output_check_bundle(const char *site_dir, const char *out_dir, const char *z
 	if (!zip_real) {
 		diag_error(d, NULL, 0, 0, "--bundle: the folder of '%s' does not exist", zip);
 		rc = -2;
-	} else if (out_real && within(zip_real, out_real)) {
+	} else if (out_real && fs_within(zip_real, out_real)) {
 		diag_error(d, NULL, 0, 0, "--bundle: '%s' is inside the output folder, which every build replaces", zip);
 		rc = -2;
 	} else if (site_real && inside_sources(zip_real, site_real)) {
@@ -402,11 +396,11 @@ int output_begin(struct output *o, const char *site_dir, const char *out_dir,
 		diag_error(d, NULL, 0, 0, "output folder '%s' is not reachable (its parent folder must exist)", out_dir);
 		goto fail;
 	}
-	if (within(site_real, out_real)) {
+	if (fs_within(site_real, out_real)) {
 		diag_error(d, NULL, 0, 0, "refusing to build into '%s': it contains the site itself", out_dir);
 		goto fail;
 	}
-	if (within(out_real, content) || inside_sources(out_real, site_real)) {
+	if (fs_within(out_real, content) || inside_sources(out_real, site_real)) {
 		diag_error(d, NULL, 0, 0, "refusing to build into '%s': it is inside the site's sources", out_dir);
 		goto fail;
 	}

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "fsutil.h"
 
 #define SCAN_MAX_DEPTH 32
 
@@ -71,12 +72,6 @@ int scan_bad_name(const char *name)
 		if (*p < 0x20 || *p == 0x7f || strchr("\\%\"<>?#:", *p))
 			return 1;
 	return 0;
-}
-
-static int inside(const char *real, const char *root)
-{
-	size_t n = strlen(root);
-	return !strncmp(real, root, n) && (real[n] == '/' || real[n] == '\0');
 }
 
 /* An entry's path as diagnostics show it, made the first time one does. */
@@ -144,7 +139,7 @@ static void walk_dir(struct walk *w, const char *abs, const char *rel, int depth
 			}
 			/* not even elsewhere in the site: .git/config or site.yml
 			 * would be published */
-			int ok = inside(real, w->content_real);
+			int ok = fs_within(real, w->content_real);
 			free(real);
 			if (!ok) {
 				diag_error(w->d, shown_path(&shown_entry, relpath.ptr), 0, 0,
