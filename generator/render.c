@@ -723,17 +723,24 @@ static json_t *message_paragraphs(const char *body)
 	return a;
 }
 
-/* boundary: the shallow clone's first commit, which changed nothing we
- * know of: it has no author and no "added". */
+/* A revision's author, false for a shallow clone's boundary commit (which
+ * changed nothing we know of): false, not missing, so that a section
+ * does not find another author up the context stack. */
+static void set_author(json_t *o, const struct hist_rev *rv, int boundary)
+{
+	if (boundary)
+		json_object_set_new(o, "author", json_false());
+	else
+		set_str(o, "author", rv->author);
+}
+
+/* boundary: see set_author; such a revision has no "added" either. */
 static json_t *rev_json(const struct page *p, const struct hist_rev *rv, const char *from, int boundary)
 {
 	json_t *o = json_object();
 	set_str(o, "id", rv->id);
 	set_own(o, "short_id", short_id(rv->id));
-	if (boundary) /* false, not missing: a section must not find another author up the stack */
-		json_object_set_new(o, "author", json_false());
-	else
-		set_str(o, "author", rv->author);
+	set_author(o, rv, boundary);
 	json_object_set_new(o, "boundary", json_boolean(boundary));
 	set_own(o, "date", date_human(rv->time, rv->tz_minutes));
 	set_own(o, "iso", date_iso(rv->time, rv->tz_minutes));
@@ -1630,10 +1637,7 @@ static void render_revision(struct render_env *e, int i, const struct hist_file 
 	json_t *banner = json_object();
 	set_own(banner, "date", date_human(rv->time, rv->tz_minutes));
 	set_own(banner, "iso", date_iso(rv->time, rv->tz_minutes));
-	if (hist_is_boundary(e->hist, &hf->revs[k]))
-		json_object_set_new(banner, "author", json_false());
-	else
-		set_str(banner, "author", rv->author);
+	set_author(banner, rv, hist_is_boundary(e->hist, rv));
 	set_own(banner, "short_id", short_id(rv->id));
 	set_own(banner, "current_url", site_rel_url(out, p->out));
 	char *ho = history_out(p);
