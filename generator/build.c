@@ -2491,6 +2491,9 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	if (r.timings)
 		fprintf(stderr, "pages: %d rendered, %d linked from the last build\n", env.pages_rendered,
 			env.pages_written - env.pages_rendered);
+	if (r.timings && env.print_articles)
+		fprintf(stderr, "print.html: %d of %d articles rendered from Markdown\n", env.print_parsed,
+			env.print_articles);
 	free(bid);
 	for (size_t i = 0; i < r.site.npages; i++)
 		st->articles += r.site.pages[i]->kind == PAGE_ARTICLE;

@@ -2628,63 +2628,139 @@ static void render_search(struct render_env *e)
 	search_free(ix);
 }
 
-static json_t *print_article(struct render_env *e, int i)
+/* An article's HTML in print.html: its Markdown rendered again, with
+ * heading ids made unique in the handbook and links from the site's root.
+ * Without Lua filters that is a function of the page's own inputs and of
+ * its HTML (html_fp): a link leads from print.html where it leads from
+ * the page, and two targets cannot share the page's relative URL.  So it
+ * is kept in the build cache under those, and a rebuild after one edit
+ * renders one article here, not every one. */
+static int print_key(const struct render_env *e, const struct page *p, struct cache_key *k)
 {
+	if (!e->cache || !e->html_plain)
+		return 0;
+	struct cache_keybuf kb;
+	cache_key_begin(e->cache, &kb, "print-article-1");
+	cache_key_int(&kb, e->site->cfg.unsafe_html);
+	cache_key_int(&kb, p->body_line);
+	cache_key_bytes(&kb, p->body_fp, sizeof p->body_fp);
+	cache_key_str(&kb, p->key);
+	cache_key_str(&kb, p->out);
+	cache_key_bytes(&kb, p->html_fp, sizeof p->html_fp);
+	*k = cache_key_end(&kb);
+	return 1;
+}
+
+static char *print_html_of(struct render_env *e, const struct page *p)
+{
+	struct cache_key k;
+	int keyed = print_key(e, p, &k);
+	char *html = NULL;
+	size_t len;
+	if (keyed && cache_get(e->cache, &k, &html, &len))
+		return html;
+	char *sl = slug_make(p->key);
+	char *prefix = xasprintf("%s--", sl);
+	struct md_doc doc;
+	md_parse(&doc, p->body, strlen(p->body), p->body_line, e->site->cfg.unsafe_html);
+	doc.id_prefix = prefix;
+	md_expand_wikilinks(&doc);
+	struct links_ctx lc = { .site = e->site, .ix = e->ix, .page = p, .out_path = "print.html",
+				.anchor_prefix = prefix };
+	md_render(&doc, links_resolve, &lc, &html, NULL);
+	free(lc.targets);
+	md_free(&doc);
+	free(prefix);
+	free(sl);
+	atomic_fetch_add((atomic_int *)&e->print_parsed, 1);
+	if (keyed && html)
+		cache_put(e->cache, &k, html, strlen(html));
+	return html;
+}
+
+/* The articles print.html holds, in reading order. */
+struct print_job {
+	struct render_env *e;
+	struct { int *v; size_t n, cap; } order;
+	char **html; /* per entry of order */
+	size_t next; /* entries taken by print_article so far */
+};
+
+static void print_collect(struct print_job *j, int sec)
+{
+	const struct shape *sh = j->e->shape;
+	for (size_t k = 0; k < sh->kids[sec].n; k++) {
+		if (j->order.n == j->order.cap) {
+			j->order.cap = j->order.cap ? 2 * j->order.cap : 64;
+			j->order.v = xrealloc(j->order.v, j->order.cap * sizeof *j->order.v);
+		}
+		j->order.v[j->order.n++] = sh->kids[sec].v[k];
+	}
+	for (size_t k = 0; k < sh->subs[sec].n; k++)
+		print_collect(j, sh->subs[sec].v[k]);
+}
+
+static void print_html_job(void *ctx, size_t k)
+{
+	struct print_job *j = ctx;
+	const struct page *p = j->e->site->pages[j->order.v[k]];
+	if (p->body)
+		j->html[k] = print_html_of(j->e, p);
+}
+
+static json_t *print_article(struct print_job *j, int i)
+{
+	struct render_env *e = j->e;
 	const struct page *p = e->site->pages[i];
 	json_t *r = page_ref(e->site, "print.html", i);
 	/* Ids are the page's output path, unique in the handbook. */
 	set_str(r, "url", p->out);
-	char *html = NULL;
-	if (p->body) {
-		char *sl = slug_make(p->key);
-		char *prefix = xasprintf("%s--", sl);
-		struct md_doc doc;
-		md_parse(&doc, p->body, strlen(p->body), p->body_line, e->site->cfg.unsafe_html);
-		doc.id_prefix = prefix;
-		md_expand_wikilinks(&doc);
-		struct links_ctx lc = { .site = e->site, .ix = e->ix, .page = p, .out_path = "print.html",
-					.anchor_prefix = prefix };
-		md_render(&doc, links_resolve, &lc, &html, NULL);
-		free(lc.targets);
-		md_free(&doc);
-		free(prefix);
-		free(sl);
-	}
+	const char *html = j->html[j->next++];
 	set_str(r, "content", html ? html : p->html_in ? p->html_in : "");
-	free(html);
 	const struct hist_rev *last = hist_last_change(e->hist, page_history(e, (size_t)i));
 	if (last)
 		json_object_set_new(r, "updated", when_by(last, 1));
 	return r;
 }
 
-static void print_section(struct render_env *e, int sec, json_t *out)
+/* print_collect's walk again, the articles' HTML made. */
+static void print_section(struct print_job *j, int sec, json_t *out)
 {
-	const struct shape *sh = e->shape;
+	const struct shape *sh = j->e->shape;
 	if (sh->kids[sec].n) {
-		json_t *so = page_ref(e->site, "print.html", sec);
-		set_str(so, "url", e->site->pages[sec]->out);
+		json_t *so = page_ref(j->e->site, "print.html", sec);
+		set_str(so, "url", j->e->site->pages[sec]->out);
 		json_t *pages = json_array();
 		for (size_t k = 0; k < sh->kids[sec].n; k++)
-			json_array_append_new(pages, print_article(e, sh->kids[sec].v[k]));
+			json_array_append_new(pages, print_article(j, sh->kids[sec].v[k]));
 		json_object_set_new(so, "pages", pages);
 		json_array_append_new(out, so);
 	}
 	for (size_t k = 0; k < sh->subs[sec].n; k++)
-		print_section(e, sh->subs[sec].v[k], out);
+		print_section(j, sh->subs[sec].v[k], out);
 }
 
-/* print.html: the whole site in reading order, for a printed handbook. */
+/* print.html: the whole site in reading order, for a printed handbook.
+ * The articles' HTML is made on every core first. */
 static void render_print(struct render_env *e)
 {
 	if (!e->out || !e->shape->print)
 		return;
+	struct print_job j = { .e = e };
+	print_collect(&j, e->shape->home);
+	j.html = xcalloc(j.order.n + 1, sizeof *j.html);
+	e->print_articles = (int)j.order.n;
+	par_for(j.order.n, e->jobs, print_html_job, &j);
 	json_t *c = base_ctx(e, "print.html", "Handbook: every article");
 	json_t *sections = json_array();
-	print_section(e, e->shape->home, sections);
+	print_section(&j, e->shape->home, sections);
 	json_object_set_new(c, "sections", sections);
 	emit(e, "print.html", "print", c);
 	json_decref(c);
+	for (size_t k = 0; k < j.order.n; k++)
+		free(j.html[k]);
+	free(j.html);
+	free(j.order.v);
 }
 
 /* The contexts of a page and its history pages (thousands of small JSON

@@ -39,6 +39,8 @@ struct render_env {
 	struct cache_key env_pages;
 	int pages_written;
 	int pages_rendered;     /* of them, made from their templates (not linked) */
+	int print_articles;     /* articles print.html holds */
+	int print_parsed;       /* of them, rendered from Markdown (not cached) */
 	int timings;            /* QUIRE_TIMINGS: print each step's time; 2
 				   (QUIRE_TIMINGS=pages): and each file rendered */
 	struct cache_key render_key; /* theme and site.yml (see output_reuse) */

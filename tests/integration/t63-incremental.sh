@@ -92,7 +92,16 @@ printf '\nOne more sentence, not committed.\n' >> "$S/content/rights/speech.md"
 same "after editing one article's body, the rebuild matches a clean build"
 contains "the edit is in the rebuilt page" "$TMP/inc/rights/speech.html" "One more sentence"
 printf '\nAnd another.\n' >> "$S/content/rights/speech.md"
-n=$(QUIRE_TIMINGS=1 "$QUIRE" build -s "$S" -o "$TMP/inc" 2>&1 | sed -n 's/^pages: \([0-9]*\) rendered.*/\1/p')
+QUIRE_TIMINGS=1 "$QUIRE" build -s "$S" -o "$TMP/inc" >/dev/null 2>"$TMP/timings"
+n=$(sed -n 's/^pages: \([0-9]*\) rendered.*/\1/p' "$TMP/timings")
+# print.html shows every article, each rendered from the site's root: the
+# others' come from the build cache
+if grep -qx 'print.html: 1 of 4 articles rendered from Markdown' "$TMP/timings"; then
+	ok "an edit of one article's body renders only that article again for print.html"
+else
+	not_ok "an edit of one article's body renders only that article again for print.html" \
+		"$(grep '^print.html' "$TMP/timings" || echo "no such line")"
+fi
 # its page, history page and past versions (each made from the article's
 # fingerprint), and print.html, which shows every body
 want=$(ls "$TMP/inc/rights/" | grep -c '^speech\.')
@@ -120,6 +129,13 @@ if grep -qx 'rendered rights/privacy.html' "$TMP/rendered" && ! grep -qx 'render
 else
 	not_ok "a title edit renders the pages that show the title again, not pages whose HTML stays the same" \
 		"$(grep -c '^rendered ' "$TMP/rendered") rendered: $(grep '^rendered' "$TMP/rendered" | tr '\n' ' ')"
+fi
+# (of those two, print.html holds privacy: index is the home page)
+if grep -qx 'print.html: 1 of 4 articles rendered from Markdown' "$TMP/rendered"; then
+	ok "a title edit renders again for print.html only the article whose links show it"
+else
+	not_ok "a title edit renders again for print.html only the article whose links show it" \
+		"$(grep '^print.html' "$TMP/rendered" || echo "no such line")"
 fi
 if grep -qx 'markdown bodies: 2 rendered, [0-9]* from the cache' "$TMP/rendered"; then
 	ok "a title edit renders again only the Markdown of the two articles whose links show it"
