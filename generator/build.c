@@ -118,7 +118,8 @@ static int load_theme(struct run *r)
 	r->tmpl = tmpl_set_new();
 	int rc = 0;
 	if (!fs_is_dir(r->theme_dir)) {
-		diag_error(r->d, "site.yml", 0, 0, "theme '%s' not found: there is no folder %s",
+		int line = r->site.cfg.theme_line;
+		diag_error(r->d, "site.yml", line, line ? 1 : 0, "theme '%s' not found: there is no folder %s",
 			   r->site.cfg.theme, r->theme_rel);
 		rc = -1;
 	} else if (theme_links(r) < 0) {
@@ -259,6 +260,11 @@ static int validate_fm(struct run *r, const char *path, json_t *fm, const char *
 		field_error(r, path, yaml, ylen, yline, "draft", "'draft' must be true or false");
 	if ((v = json_object_get(fm, "weight")) && !json_is_number(v))
 		field_error(r, path, yaml, ylen, yline, "weight", "'weight' must be a number");
+	/* split_params makes params of the other keys: one written here
+	 * would be lost */
+	if (json_object_get(fm, "params"))
+		field_error(r, path, yaml, ylen, yline, "params",
+			    "'params' is made from the other keys: write 'KEY: value' at the top for params.KEY");
 	if ((v = json_object_get(fm, "template"))) {
 		if (!json_is_string(v))
 			text_error(r, path, v, 0, yaml, ylen, yline, "template",
@@ -569,6 +575,27 @@ static int claim(struct run *r, json_t *claims, const char *out, const char *who
 	}
 	free(k);
 	return rc;
+}
+
+/* The theme's assets are written to OUT/assets/ over whatever else is
+ * there: a file of the site's own there is an error at that file, not
+ * silently replaced. */
+static void claim_theme_assets(struct run *r, json_t *claims)
+{
+	char *adir = xasprintf("%s/assets", r->theme_dir);
+	char **files = NULL;
+	size_t n = 0;
+	if (fs_is_dir(adir) && fs_list_files(adir, &files, &n) == 0)
+		for (size_t i = 0; i < n; i++) {
+			char *out = xasprintf("assets/%s", files[i]);
+			char *k = xstrdup_lower(out);
+			json_object_set_new(claims, k, json_sprintf("%s/%s", r->theme_rel, out));
+			free(k);
+			free(out);
+			free(files[i]);
+		}
+	free(files);
+	free(adir);
 }
 
 static struct page *generated_section(const char *dir)
@@ -2335,6 +2362,8 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	r.cache = o->check_only ? cache_open_readonly(o->site_dir) : cache_open(o->site_dir);
 	if (!o->check_only)
 		out_task = par_start(r.jobs, open_output, &oj);
+	if (r.theme_dir)
+		claim_theme_assets(&r, claims);
 	load_pages(&r, &sc, claims);
 	diag_lap(r.timings, "load", &tl);
 	if (hist_task) {

@@ -32,8 +32,9 @@ static const char usage_text[] =
 	"  build [-s SITE] [-o OUT] [-j N] [--drafts] [--force] [--bundle FILE.zip]\n"
 	"                     render SITE (default .) into OUT (default SITE/public);\n"
 	"                     --bundle also writes the whole site as one zip\n"
-	"  check [-s SITE]    validate everything build validates; write nothing\n"
-	"  serve [-s SITE] [-o OUT] [--bind ADDR] [--port N]\n"
+	"  check [-s SITE] [-j N] [--drafts]\n"
+	"                     validate everything build validates; write nothing\n"
+	"  serve [-s SITE] [-o OUT] [--bind ADDR] [--port N] [-j N] [--drafts] [--force]\n"
 	"                     build, serve on 127.0.0.1:8080, rebuild and reload on change\n"
 	"  new PATH [--title TITLE] [-s SITE]\n"
 	"                     create content/PATH.md with valid front matter\n"
@@ -68,7 +69,7 @@ static const char *const command_help[][2] = {
 	  "  -j, --jobs N       check on N threads (default: one per core)\n"
 	  "  --drafts           include articles marked draft: true\n" },
 	{ "serve",
-	  "usage: quire serve [-s SITE] [-o OUT] [--bind ADDR] [--port N] [-j N] [--drafts]\n"
+	  "usage: quire serve [-s SITE] [-o OUT] [--bind ADDR] [--port N] [-j N] [--drafts] [--force]\n"
 	  "\n"
 	  "Builds, serves the site and rebuilds on every save, reloading the browser.\n"
 	  "  -s, --site SITE    the site's folder (default .)\n"
@@ -85,6 +86,14 @@ static const char *const command_help[][2] = {
 	  "  --title TITLE      the article's title (default: from PATH)\n"
 	  "  -s, --site SITE    the site's folder (default .)\n" },
 };
+
+static int is_command(const char *cmd)
+{
+	for (size_t k = 0; k < sizeof command_help / sizeof *command_help; k++)
+		if (!strcmp(cmd, command_help[k][0]))
+			return 1;
+	return 0;
+}
 
 /* quire help COMMAND, quire COMMAND --help. */
 static int help(FILE *f, const char *cmd, int status)
@@ -341,6 +350,13 @@ static int run(int argc, char **argv)
 		return help(stdout, argc > 2 ? argv[2] : NULL, 0);
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h"))
 		return usage(stdout, 0);
+	if (!is_command(cmd)) {
+		if (cmd[0] == '-')
+			fprintf(stderr, "quire: the command comes first, then its options (quire build %s ...)\n", cmd);
+		else
+			fprintf(stderr, "quire: unknown command '%s'\n", cmd);
+		return usage(stderr, 2);
+	}
 	struct args a;
 	int rc = parse_args(cmd, argc - 1, argv + 1, &a);
 	if (rc == 3)
@@ -359,10 +375,7 @@ static int run(int argc, char **argv)
 		return cmd_build(&a, 1);
 	if (!strcmp(cmd, "new"))
 		return cmd_new(&a);
-	if (!strcmp(cmd, "serve"))
-		return cmd_serve(&a);
-	fprintf(stderr, "quire: unknown command '%s'\n", cmd);
-	return usage(stderr, 2);
+	return cmd_serve(&a);
 }
 
 /* glibc's allocator gives memory back to the system whenever the top of a

@@ -176,8 +176,7 @@ static void put_skeleton(struct buf *b, const char *title)
 	put_yaml_quoted(b, title);
 	buf_puts(b, "\n"
 		    "summary: \"\"  # TODO: one sentence on what the reader will learn (shown in lists and search)\n"
-		    "tags: []\n"
-		    "audience: []\n");
+		    "tags: []\n");
 	buf_printf(b, "# created %s\n", date);
 	buf_puts(b, "---\n"
 		    "\n"

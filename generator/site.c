@@ -227,11 +227,15 @@ int config_load(struct config *cfg, const char *site_dir, struct diag *d)
 			   "'base_url' must be the site's full address, such as https://intranet.example.org/guidance "
 			   "(the sitemap and the feed need one), not '%s'", cfg->base_url);
 	cfg->theme = cfg_string(root, "theme", "default");
+	cfg->theme_line = json_object_get(root, "theme") ? fm_key_line(text, len, 1, "theme") : 0;
 	cfg->language = cfg_string(root, "language", "en-GB");
 	cfg->unsafe_html = cfg_bool(json_object_get(root, "markdown"), "unsafe_html", 0);
 	cfg->history = cfg_bool(root, "history", 1);
-	const char *links = json_string_value(json_object_get(root, "links"));
-	if (links && strcmp(links, "warn") && strcmp(links, "error"))
+	json_t *lv = json_object_get(root, "links");
+	const char *links = json_string_value(lv);
+	if (lv && !links)
+		diag_error(d, "site.yml", fm_key_line(text, len, 1, "links"), 1, "'links' must be 'error' or 'warn'");
+	else if (links && strcmp(links, "warn") && strcmp(links, "error"))
 		diag_error(d, "site.yml", fm_key_line(text, len, 1, "links"), 1,
 			   "'links' must be 'error' or 'warn', not '%s'", links);
 	cfg->links_warn = links && !strcmp(links, "warn");

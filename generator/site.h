@@ -35,6 +35,7 @@ struct config {
 	char *title;
 	char *base_url;   /* "" when unset; no trailing slash */
 	char *theme;
+	int theme_line;   /* its line in site.yml, 0: not set there */
 	char *language;
 	int unsafe_html;
 	int history;

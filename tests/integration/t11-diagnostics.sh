@@ -30,6 +30,10 @@ check "check still writes nothing" test ! -e "$S/public"
 
 "$QUIRE" build --bogus >/dev/null 2>&1; status_is "an unknown option is a usage error (2)" "$?" 2
 "$QUIRE" frobnicate >/dev/null 2>&1; status_is "an unknown command is a usage error (2)" "$?" 2
+"$QUIRE" -s . build >/dev/null 2>"$TMP/stderr"; status_is "an option before the command is a usage error (2)" "$?" 2
+contains "that says the command comes first" "$TMP/stderr" "quire: the command comes first"
+"$QUIRE" frobnicate --help >/dev/null 2>"$TMP/stderr"; status_is "an unknown command with --help is a usage error (2)" "$?" 2
+contains "naming the command, not quire help" "$TMP/stderr" "quire: unknown command 'frobnicate'"
 "$QUIRE" check content/a.md >/dev/null 2>"$TMP/err"; status_is "quire check FILE is a usage error (2)" "$?" 2
 contains "that says check takes the whole site" "$TMP/err" "quire check: unexpected argument 'content/a.md': check takes no file name; it checks the whole site"
 "$QUIRE" build -s "$TMP/nowhere" >/dev/null 2>&1; status_is "a missing site folder is an environment fault (2)" "$?" 2
@@ -189,6 +193,14 @@ status_is "a switch given as yes or maybe fails" "$RC" 1
 contains "markdown.unsafe_html: yes is reported at its line" "$ERR" "site.yml:3:1: error: 'markdown.unsafe_html' must be true or false"
 contains "history: maybe is reported at its line" "$ERR" "site.yml:4:1: error: 'history' must be true or false"
 contains "one error is counted as one error, not '1 errors'" "$ERR" "2 errors, 0 warnings"
+printf -- '---\ntitle: P\nparams: {a: 1}\n---\nx\n' > "$S/content/p.md"
+run "$S" check
+contains "a params: key of an article's own (which would be lost) is an error at its line" "$ERR" "content/p.md:3:1: error: 'params' is made from the other keys"
+rm "$S/content/p.md"
+printf 'title: T\nlinks: 3\ntheme: nothere\n' > "$S/site.yml"
+run "$S" check
+contains "links: 3 is an error at its line, not taken for 'error'" "$ERR" "site.yml:2:1: error: 'links' must be 'error' or 'warn'"
+contains "a theme that is not there is reported at its line" "$ERR" "site.yml:3:1: error: theme 'nothere' not found"
 site one
 page "$S" a.md "A" "[[nobody]]"
 run "$S" check
@@ -248,6 +260,16 @@ contains "an HTML file beside its article is named with content/" "$ERR" "conten
 printf 'x' > "$S/content/search.html"
 run "$S" check
 contains "so is one at a name quire keeps for itself" "$ERR" "content/search.html: error: cannot be written to 'search.html'"
+rm "$S/content/a.html" "$S/content/search.html"
+# the theme's assets are copied over OUT/assets/: a file of the site's own
+# there would be lost without a word
+mkdir -p "$S/content/assets"
+printf '<svg/>' > "$S/content/assets/favicon.svg"
+printf 'png' > "$S/content/assets/photo.png"
+run "$S" build -o "$TMP/clash-out"
+status_is "a site file where the theme has an asset fails the build" "$RC" 1
+contains "it is named with the theme's file" "$ERR" "content/assets/favicon.svg: error: writes the same output file 'assets/favicon.svg' as themes/default/assets/favicon.svg"
+lacks "a picture of another name in assets/ is fine" "$ERR" "photo.png"
 
 # quire check says how many drafts it left out, so "checked 0 articles" on
 # a site of drafts does not read as a site with nothing in it.
