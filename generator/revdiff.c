@@ -31,6 +31,7 @@ struct tok {
 	const char *s;
 	size_t len, wslen;
 	uint64_t h;
+	int heading; /* a block that is a heading (shown as one) */
 };
 
 struct toks {
@@ -73,7 +74,7 @@ static void toks_push(struct toks *t, const char *s, size_t len, size_t wslen)
 		t->cap = t->cap ? t->cap * 2 : 16;
 		t->v = xrealloc(t->v, t->cap * sizeof *t->v);
 	}
-	t->v[t->n++] = (struct tok){ s, len, wslen, hash_bytes(s, len) };
+	t->v[t->n++] = (struct tok){ s, len, wslen, hash_bytes(s, len), 0 };
 }
 
 /* Blanks that do not end a line; trailing ones are ignored everywhere. */
@@ -275,6 +276,303 @@ static void split_words(const char *s, size_t n, struct toks *out, size_t *lead)
 		while (i < n && is_space(s[i]))
 			i++;
 		toks_push(out, s + w, ws - w, i - ws);
+	}
+}
+
+/* ---- readable text ----------------------------------------------------- */
+
+/* A history page's readers read the guidance, not its Markdown: a block is
+ * shown, and compared, as it reads.  Link addresses, emphasis marks,
+ * heading and quote marks and table rules are left out, so "**25 days**"
+ * becoming "**28 days**" reads "<del>25</del> <ins>28</ins> days", not a
+ * cut through the marks.  Fenced code stays as written.  Every pass is
+ * linear: a block may be megabytes long. */
+
+static int is_word_byte(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+static int is_punct(unsigned char c)
+{
+	return c > 0x20 && c < 0x7f && !is_word_byte(c);
+}
+
+/* A table's rule line: only |, :, - and blanks, with a - and a |. */
+static int table_rule(const char *s, const char *e)
+{
+	int dash = 0, bar = 0;
+	for (; s < e; s++) {
+		if (*s == '-')
+			dash = 1;
+		else if (*s == '|')
+			bar = 1;
+		else if (*s != ':' && !is_blank(*s))
+			return 0;
+	}
+	return dash && bar;
+}
+
+/* Line marks: quote marks, heading marks, list bullets (as "• "), table
+ * rules and a table row's outer bars. */
+static void readable_lines(const char *s, size_t n, struct buf *out)
+{
+	const char *end = s + n, *nl = memchr(s, '\n', n);
+	const char *second = nl ? nl + 1 : end, *second_end = memchr(second, '\n', (size_t)(end - second));
+	int table = nl && memchr(s, '|', (size_t)(nl - s)) && table_rule(second, second_end ? second_end : end);
+	int first = 1;
+	for (const char *p = s;; p++) {
+		const char *e = memchr(p, '\n', (size_t)(end - p)), *stop;
+		stop = e ? e : end;
+		const char *q = p + skip_blanks(p, stop);
+		while (q < stop && *q == '>') {
+			q++;
+			q += skip_blanks(q, stop);
+		}
+		int skip = table && table_rule(q, stop);
+		if (!skip && atx_heading(q, stop)) {
+			while (q < stop && *q == '#')
+				q++;
+			q += skip_blanks(q, stop);
+			const char *t = stop; /* a closing run of #s */
+			while (t > q && t[-1] == '#')
+				t--;
+			if (t == q || is_blank(t[-1]))
+				stop = t;
+		} else if (!skip && list_item(q, stop) && (*q == '-' || *q == '*' || *q == '+')) {
+			buf_puts(out, first ? "" : "\n");
+			buf_puts(out, "\xE2\x80\xA2 ");
+			first = 1; /* the line break is out */
+			q++;
+			q += skip_blanks(q, stop);
+		} else if (!skip && table) {
+			if (q < stop && *q == '|')
+				q++;
+			if (stop > q && stop[-1] == '|' && (stop - 1 == q || stop[-2] != '\\'))
+				stop--;
+			q += skip_blanks(q, stop);
+		}
+		while (stop > q && is_blank(stop[-1]))
+			stop--;
+		if (!skip) {
+			if (!first)
+				buf_putc(out, '\n');
+			buf_put(out, q, (size_t)(stop - q));
+			first = 0;
+		}
+		if (!e)
+			break;
+		p = e;
+	}
+}
+
+enum { KEEP = 0, DROP = 1, LITERAL = 2 };
+
+/* Code spans and backslash escapes: their bytes are text as written.  A
+ * backtick run closes at the next run of its length (found from a table
+ * of each run's next run of the same length, made from the right). */
+static void mark_literals(const char *s, size_t n, unsigned char *m)
+{
+	enum { RUNS = 16 };
+	size_t *next = xmalloc((n + 1) * sizeof *next), last[RUNS + 1];
+	for (size_t k = 0; k <= RUNS; k++)
+		last[k] = SIZE_MAX;
+	for (size_t i = n; i-- > 0;) {
+		next[i] = SIZE_MAX;
+		if (s[i] != '`' || (i + 1 < n && s[i + 1] == '`'))
+			continue;
+		size_t b = i; /* i ends a run: find its start */
+		while (b > 0 && s[b - 1] == '`')
+			b--;
+		size_t k = i - b + 1;
+		if (k <= RUNS) {
+			next[b] = last[k];
+			last[k] = b;
+		}
+		i = b;
+		if (i == 0)
+			break;
+	}
+	for (size_t i = 0; i < n;) {
+		if (s[i] == '\\' && i + 1 < n && is_punct((unsigned char)s[i + 1])) {
+			m[i] = DROP;
+			m[i + 1] = LITERAL;
+			i += 2;
+		} else if (s[i] == '`') {
+			size_t k = 0;
+			while (i + k < n && s[i + k] == '`')
+				k++;
+			size_t j = k <= RUNS ? next[i] : SIZE_MAX;
+			if (j == SIZE_MAX) {
+				i += k;
+				continue;
+			}
+			memset(m + i, DROP, k);
+			memset(m + i + k, LITERAL, j - i - k);
+			memset(m + j, DROP, k);
+			i = j + k;
+		} else {
+			i++;
+		}
+	}
+	free(next);
+}
+
+/* close[i]: where the bracket or parenthesis opened at i closes, or
+ * SIZE_MAX; one stack per kind. */
+static void match_pairs(const char *s, size_t n, const unsigned char *m, size_t *close)
+{
+	size_t *sq = xmalloc((n + 1) * sizeof *sq), *pa = xmalloc((n + 1) * sizeof *pa);
+	size_t nsq = 0, npa = 0;
+	for (size_t i = 0; i < n; i++) {
+		close[i] = SIZE_MAX;
+		if (m[i] != KEEP)
+			continue;
+		if (s[i] == '[')
+			sq[nsq++] = i;
+		else if (s[i] == ']' && nsq)
+			close[sq[--nsq]] = i;
+		else if (s[i] == '(')
+			pa[npa++] = i;
+		else if (s[i] == ')' && npa)
+			close[pa[--npa]] = i;
+	}
+	free(sq);
+	free(pa);
+}
+
+static void drop_range(unsigned char *m, size_t from, size_t to)
+{
+	for (size_t k = from; k < to; k++)
+		if (m[k] == KEEP)
+			m[k] = DROP;
+}
+
+/* [[target|text]] shows text, [[target#part]] target, [[#part]] part. */
+static size_t wiki_marks(const char *s, size_t i, size_t j, unsigned char *m)
+{
+	const char *bar = memchr(s + i + 2, '|', j - i - 2);
+	const char *hash = bar ? NULL : memchr(s + i + 2, '#', j - i - 2);
+	if (bar)
+		drop_range(m, i, (size_t)(bar - s) + 1);
+	else
+		drop_range(m, i, i + 2);
+	if (hash == s + i + 2)
+		drop_range(m, i + 2, i + 3);
+	else if (hash)
+		drop_range(m, (size_t)(hash - s), j);
+	drop_range(m, j, j + 2);
+	return j + 2;
+}
+
+static void readable_inline(const char *s, size_t n, struct buf *out)
+{
+	unsigned char *m = xcalloc(n + 1, 1);
+	size_t *close = xmalloc((n + 1) * sizeof *close);
+	mark_literals(s, n, m);
+	match_pairs(s, n, m, close);
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		if (m[i] != KEEP) {
+			i++;
+			continue;
+		}
+		size_t j = close[i];
+		if (c == '[' && i + 1 < n && s[i + 1] == '[' && close[i + 1] != SIZE_MAX &&
+		    j == close[i + 1] + 1) {
+			i = wiki_marks(s, i, close[i + 1], m);
+		} else if (c == '[' && j != SIZE_MAX && j + 1 < n && (s[j + 1] == '(' || s[j + 1] == '[') &&
+			   close[j + 1] != SIZE_MAX && !(i + 1 < n && s[i + 1] == '^')) {
+			/* [text](address), [text][label], ![alt](picture) */
+			if (i > 0 && s[i - 1] == '!' && m[i - 1] == KEEP)
+				m[i - 1] = DROP;
+			m[i] = DROP;
+			drop_range(m, j, close[j + 1] + 1);
+			i++;
+		} else if (c == '<') {
+			size_t k = i + 1;
+			while (k < n && s[k] != '>' && s[k] != '<' && !is_space(s[k]))
+				k++;
+			if (k < n && s[k] == '>' && k > i + 1 && is_word_byte((unsigned char)s[i + 1]) &&
+			    (memchr(s + i, ':', k - i) || memchr(s + i, '@', k - i))) {
+				m[i] = m[k] = DROP;
+				i = k + 1;
+			} else {
+				i = k;
+			}
+		} else if (c == '*' || c == '_' || c == '~') {
+			size_t k = i;
+			while (k < n && s[k] == (char)c && m[k] == KEEP)
+				k++;
+			int before = i > 0 && is_word_byte((unsigned char)s[i - 1]);
+			int after = k < n && is_word_byte((unsigned char)s[k]);
+			int lone = (i == 0 || is_space(s[i - 1])) && (k == n || is_space(s[k]));
+			/* a_b and 2 * 3 stay; so does a single ~ */
+			if (!lone && !(c == '_' && before && after) && !(c == '~' && k - i == 1))
+				drop_range(m, i, k);
+			i = k;
+		} else {
+			i++;
+		}
+	}
+	size_t run = 0;
+	for (size_t i = 0; i < n; i++)
+		if (m[i] == DROP) {
+			buf_put(out, s + run, i - run);
+			run = i + 1;
+		}
+	buf_put(out, s + run, n - run);
+	free(close);
+	free(m);
+}
+
+/* The readable text of each block of src into text, as tokens in out. */
+static void readable_blocks(const struct toks *src, struct buf *text, struct toks *out)
+{
+	struct buf line = BUF_INIT;
+	size_t *at = xmalloc((src->n + 1) * sizeof *at);
+	for (size_t k = 0; k < src->n; k++) {
+		const struct tok *b = &src->v[k];
+		const char *nl = memchr(b->s, '\n', b->len);
+		char ch;
+		at[k] = text->len;
+		if (fence_open(b->s, nl ? nl : b->s + b->len, &ch)) {
+			buf_put(text, b->s, b->len);
+			continue;
+		}
+		buf_reset(&line);
+		readable_lines(b->s, b->len, &line);
+		readable_inline(buf_cstr(&line), line.len, text);
+	}
+	at[src->n] = text->len;
+	/* (pointers last: the text grows until here) */
+	for (size_t k = 0; k < src->n; k++) {
+		const struct tok *b = &src->v[k];
+		toks_push(out, buf_cstr(text) + at[k], at[k + 1] - at[k], 0);
+		out->v[out->n - 1].heading = atx_heading(b->s, b->s + b->len);
+	}
+	free(at);
+	buf_free(&line);
+}
+
+/* Whether two blocks hold the same words, spacing aside. */
+static int same_words(const struct tok *a, const struct tok *b)
+{
+	size_t i = 0, j = 0;
+	for (;;) {
+		while (i < a->len && is_space(a->s[i]))
+			i++;
+		while (j < b->len && is_space(b->s[j]))
+			j++;
+		if (i == a->len || j == b->len)
+			return i == a->len && j == b->len;
+		if (a->s[i] != b->s[j])
+			return 0;
+		/* a word's end must come at once in both */
+		i++, j++;
+		int ea = i == a->len || is_space(a->s[i]), eb = j == b->len || is_space(b->s[j]);
+		if (ea != eb)
+			return 0;
 	}
 }
 
@@ -841,13 +1139,26 @@ static void flush_skip(struct buf *out, size_t *pending)
 	*pending = 0;
 }
 
+/* <div class="diff-block CLS"> (a heading's with diff-heading, so it
+ * reads as one without its # marks) */
+static void open_block(struct buf *out, const struct tok *blk, const char *cls)
+{
+	/* (appended piece by piece: a diff has many, and printf is slow) */
+	buf_puts(out, "<div class=\"diff-block");
+	if (blk->heading)
+		buf_puts(out, " diff-heading");
+	if (*cls) {
+		buf_putc(out, ' ');
+		buf_puts(out, cls);
+	}
+	buf_puts(out, "\">");
+}
+
 static void put_whole(struct buf *out, const char *cls, const char *tag,
 		      const struct tok *blk)
 {
-	/* (appended piece by piece: a diff has many, and printf is slow) */
-	buf_puts(out, "<div class=\"diff-block ");
-	buf_puts(out, cls);
-	buf_puts(out, "\"><");
+	open_block(out, blk, cls);
+	buf_puts(out, "<");
 	buf_puts(out, tag);
 	buf_putc(out, '>');
 	put_text(out, blk->s, blk->len);
@@ -858,8 +1169,8 @@ static void put_whole(struct buf *out, const char *cls, const char *tag,
 
 void revdiff_body(const char *old_md, const char *new_md, struct buf *out)
 {
-	struct buf na = BUF_INIT, nb = BUF_INIT, tmp = BUF_INIT;
-	struct toks A = { 0 }, B = { 0 };
+	struct buf na = BUF_INIT, nb = BUF_INIT, tmp = BUF_INIT, da = BUF_INIT, db = BUF_INIT;
+	struct toks A = { 0 }, B = { 0 }, As = { 0 }, Bs = { 0 };
 	struct items it = { 0 };
 	struct ctx c = { NULL, 0, WORK_BUDGET };
 	unsigned char *ka = NULL, *kb = NULL;
@@ -872,8 +1183,10 @@ void revdiff_body(const char *old_md, const char *new_md, struct buf *out)
 		buf_puts(out, "<p class=\"diff-none\">No change to the text.</p>\n");
 		goto done;
 	}
-	split_blocks(buf_cstr(&na), na.len, &A);
-	split_blocks(buf_cstr(&nb), nb.len, &B);
+	split_blocks(buf_cstr(&na), na.len, &As);
+	split_blocks(buf_cstr(&nb), nb.len, &Bs);
+	readable_blocks(&As, &da, &A);
+	readable_blocks(&Bs, &db, &B);
 	ka = xcalloc(A.n + 1, 1);
 	kb = xcalloc(B.n + 1, 1);
 	lcs(&c, A.v, A.n, B.v, B.n, ka, kb);
@@ -901,8 +1214,17 @@ void revdiff_body(const char *old_md, const char *new_md, struct buf *out)
 		const struct item *x = &it.v[k];
 		switch (x->kind) {
 		case IT_SAME:
-			pending++;
-			continue;
+			if (same_words(&As.v[x->a], &Bs.v[x->b])) {
+				pending++;
+				continue;
+			}
+			/* the same reading, but a link's address or the marks changed */
+			flush_skip(out, &pending);
+			open_block(out, &B.v[x->b], "diff-format");
+			buf_puts(out, "<p class=\"diff-note\">A link or the formatting changed here.</p>");
+			put_text(out, B.v[x->b].s, B.v[x->b].len);
+			buf_puts(out, "</div>\n");
+			break;
 		case IT_EDIT:
 			buf_reset(&tmp);
 			if (!word_diff(&c, &A.v[x->a], &B.v[x->b], &tmp)) {
@@ -910,7 +1232,7 @@ void revdiff_body(const char *old_md, const char *new_md, struct buf *out)
 				continue;
 			}
 			flush_skip(out, &pending);
-			buf_puts(out, "<div class=\"diff-block\">");
+			open_block(out, &B.v[x->b], "");
 			buf_put(out, buf_cstr(&tmp), tmp.len);
 			buf_puts(out, "</div>\n");
 			break;
@@ -931,7 +1253,8 @@ void revdiff_body(const char *old_md, const char *new_md, struct buf *out)
 			break;
 		case IT_MOVED_TO:
 			flush_skip(out, &pending);
-			buf_printf(out, "<div class=\"diff-block diff-moved\"><p class=\"diff-note\">Moved here from further %s.</p>",
+			open_block(out, &B.v[x->b], "diff-moved");
+			buf_printf(out, "<p class=\"diff-note\">Moved here from further %s.</p>",
 				   x->partner < k ? "up" : "down");
 			put_text(out, B.v[x->b].s, B.v[x->b].len);
 			buf_puts(out, "</div>\n");
@@ -948,8 +1271,12 @@ done:
 	buf_free(&tmp);
 	buf_free(&na);
 	buf_free(&nb);
+	buf_free(&da);
+	buf_free(&db);
 	free(A.v);
 	free(B.v);
+	free(As.v);
+	free(Bs.v);
 	free(it.v);
 	free(ka);
 	free(kb);

@@ -28,9 +28,13 @@
  *   <div class="diff-block diff-moved-from"><p class="diff-note">…</p></div> where it was
  *   <p class="diff-none">No change to the text.</p>       nothing changed
  *   <p class="diff-none">Only spacing or line breaks changed.</p>
- * Block text is the Markdown source, HTML-escaped (invalid UTF-8 and control
- * characters become U+FFFD), newlines kept: style .diff-block with
- * white-space: pre-wrap.  Deterministic.  Work is bounded (Myers diff with
+ *   <div class="diff-block diff-format"><p class="diff-note">A link or the
+ *     formatting changed here.</p>…</div>   the same reading, other Markdown
+ * A heading's block has the class diff-heading too.  Block text is the
+ * text as it reads (link addresses, emphasis, heading and quote marks and
+ * table rules left out, "• " for a bullet; fenced code and code spans as
+ * written), HTML-escaped (invalid UTF-8 and control characters become
+ * U+FFFD), newlines kept: style .diff-block with white-space: pre-wrap.  Deterministic.  Work is bounded (Myers diff with
  * an edit-distance cap and a step budget per call); past the budget an
  * edited region is shown as one deletion followed by one insertion. */
 void revdiff_body(const char *old_md, const char *new_md, struct buf *out);

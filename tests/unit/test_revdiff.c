@@ -138,7 +138,7 @@ static void script_and_quotes_in_old_text_are_escaped(void)
 static void new_article_shows_every_block_inserted(void)
 {
 	char *s = body(NULL, "# Leave\n\nYou get 25 days.\n");
-	CHECK_STR(s, "<div class=\"diff-block diff-added\"><ins># Leave</ins></div>\n"
+	CHECK_STR(s, "<div class=\"diff-block diff-heading diff-added\"><ins>Leave</ins></div>\n"
 		     "<div class=\"diff-block diff-added\"><ins>You get 25 days.</ins></div>\n");
 	free(s);
 }
@@ -167,16 +167,16 @@ static void list_items_are_separate_blocks(void)
 		       "- bring ID\n- bring two payslips\n- sign form\n");
 	CHECK(strstr(s, "bring ID") == NULL);
 	CHECK(strstr(s, "sign form") == NULL);
-	CHECK(strstr(s, "<div class=\"diff-block\">- bring <ins>two</ins> <del>payslip</del>") == NULL);
-	CHECK(strstr(s, "- bring <del>payslip</del> <ins>two payslips</ins>") != NULL);
+	CHECK(strstr(s, "<div class=\"diff-block\">\xE2\x80\xA2 bring <ins>two</ins> <del>payslip</del>") == NULL);
+	CHECK(strstr(s, "\xE2\x80\xA2 bring <del>payslip</del> <ins>two payslips</ins>") != NULL);
 	free(s);
 }
 
 static void edited_heading_is_shown_as_one_edited_block(void)
 {
-	char *s = body("## Costs\nText.\n", "## Legal costs\nText.\n");
-	CHECK(strstr(s, "<div class=\"diff-block\">## <ins>Legal</ins> <del>Costs</del>") == NULL);
-	CHECK(strstr(s, "<div class=\"diff-block\">## <del>Costs</del> <ins>Legal costs</ins></div>") != NULL);
+	char *s = body("## Costs of a claim\nText.\n", "## Legal costs of a claim\nText.\n");
+	CHECK(strstr(s, "<ins>Legal</ins> <del>Costs</del>") == NULL);
+	CHECK(strstr(s, "<div class=\"diff-block diff-heading\"><del>Costs</del> <ins>Legal costs</ins> of a claim</div>") != NULL);
 	CHECK(strstr(s, "Text.") == NULL);
 	free(s);
 }
@@ -358,6 +358,78 @@ static void front_matter_html_is_escaped(void)
 	free(s);
 }
 
+
+/* Readers see the text as it reads, not its Markdown. */
+static void emphasis_marks_are_not_shown_or_cut(void)
+{
+	char *s = body("You get **25 days** of leave.\n", "You get **28 days** of leave.\n");
+	CHECK_STR(s, "<div class=\"diff-block\">You get <del>25</del> <ins>28</ins> days of leave.</div>\n");
+	free(s);
+	s = body("Use _care_ with file_name and 2 * 3.\n", "Use _great care_ with file_name and 2 * 3.\n");
+	CHECK(strstr(s, "Use <ins>great</ins> care with file_name and 2 * 3.") != NULL);
+	free(s);
+}
+
+static void links_show_their_text(void)
+{
+	char *s = body("See [the Act](https://example.org/a) and [[data-protection|data protection]].\n",
+		       "See [the new Act](https://example.org/a) and [[data-protection|data protection]].\n");
+	CHECK_STR(s, "<div class=\"diff-block\">See the <ins>new</ins> Act and data protection.</div>\n");
+	free(s);
+	s = body("Read [[hr/leave#costs]], ![a chart](c.png) and <https://example.org>.\n\nx\n",
+		 "Read [[hr/leave#costs]], ![a chart](c.png) and <https://example.org>.\n\ny\n");
+	CHECK(strstr(s, "Read hr/leave, a chart and https://example.org.") == NULL); /* unchanged: skipped */
+	free(s);
+	s = body("x\n", "Read [[hr/leave#costs]], ![a chart](c.png), [ref][1] and <https://example.org>.\n");
+	CHECK(strstr(s, "<ins>Read hr/leave, a chart, ref and https://example.org.</ins>") != NULL);
+	free(s);
+}
+
+static void a_changed_link_address_is_noted(void)
+{
+	char *s = body("Read [the law](https://example.org/old).\n", "Read [the law](https://example.org/new).\n");
+	CHECK_STR(s, "<div class=\"diff-block diff-format\"><p class=\"diff-note\">A link or the formatting changed "
+		     "here.</p>Read the law.</div>\n");
+	free(s);
+	s = body("Same  words\nhere.\n", "Same words here.\n");
+	CHECK_STR(s, "<p class=\"diff-none\">Only spacing or line breaks changed.</p>\n");
+	free(s);
+}
+
+static void code_and_escapes_stay_as_written(void)
+{
+	char *s = body("x\n", "Type `**bold**` or \\*stars\\* and `a``b`.\n");
+	CHECK(strstr(s, "<ins>Type **bold** or *stars* and a``b.</ins>") != NULL);
+	free(s);
+	s = body("x\n", "```\n**kept** [as](written)\n```\n");
+	CHECK(strstr(s, "<ins>```\n**kept** [as](written)\n```</ins>") != NULL);
+	free(s);
+}
+
+static void tables_lose_their_rules_and_quotes_their_marks(void)
+{
+	char *s = body("x\n", "| Who | When |\n|---|:---:|\n| HR | 5 days |\n");
+	CHECK(strstr(s, "<ins>Who | When\nHR | 5 days</ins>") != NULL);
+	free(s);
+	s = body("x\n", "> Quoted **advice**\n> here.\n");
+	CHECK(strstr(s, "<ins>Quoted advice\nhere.</ins>") != NULL);
+	free(s);
+}
+
+/* Every pass over a block is linear: a megabyte of openers is quick. */
+static void many_unclosed_marks_are_handled(void)
+{
+	size_t n = 1 << 20;
+	char *big = malloc(n + 1);
+	for (size_t i = 0; i < n; i++)
+		big[i] = "[`(*_<!"[i % 7];
+	big[n] = 0;
+	char *s = body("x\n", big);
+	CHECK(strstr(s, "<ins>[") != NULL);
+	free(s);
+	free(big);
+}
+
 int main(void)
 {
 	RUN(one_changed_word_is_the_only_deletion_and_insertion);
@@ -371,6 +443,12 @@ int main(void)
 	RUN(one_letter_edit_counts_as_changed);
 	RUN(script_in_new_text_is_escaped);
 	RUN(script_and_quotes_in_old_text_are_escaped);
+	RUN(emphasis_marks_are_not_shown_or_cut);
+	RUN(links_show_their_text);
+	RUN(a_changed_link_address_is_noted);
+	RUN(code_and_escapes_stay_as_written);
+	RUN(tables_lose_their_rules_and_quotes_their_marks);
+	RUN(many_unclosed_marks_are_handled);
 	RUN(new_article_shows_every_block_inserted);
 	RUN(deleted_article_shows_every_block_deleted);
 	RUN(fenced_code_block_with_blank_lines_is_one_block);
