@@ -756,8 +756,13 @@ static json_t *rev_json(const struct page *p, const struct hist_rev *rv, const c
 	}
 	json_object_set_new(o, "deleted", json_boolean(rv->change == HIST_DELETED));
 	json_object_set_new(o, "added", json_boolean(rv->change == HIST_ADDED && !boundary));
-	if (rv->change == HIST_RENAMED && rv->old_path)
+	if (rv->change == HIST_RENAMED && rv->old_path) {
 		set_str(o, "moved_from", rv->old_path);
+		/* the address readers knew it by: content/a/b.md was a/b.html */
+		size_t n = strlen(rv->old_path);
+		if (!strncmp(rv->old_path, "content/", 8) && n > 11 && !strcmp(rv->old_path + n - 3, ".md"))
+			set_own(o, "moved_from_address", xasprintf("%.*s.html", (int)(n - 11), rv->old_path + 8));
+	}
 	return o;
 }
 

@@ -1335,6 +1335,18 @@ static int is_short(const json_t *v)
 
 /* A title or summary: always shown in full, it is what readers know the
  * article by. */
+/* A note ends with a full stop, unless the text quoted last ends it: no
+ * 'Summary added: "How much leave you get.".' */
+static void end_note(struct buf *out, const json_t *last)
+{
+	const char *t = json_string_value(last);
+	size_t n = t ? strlen(t) : 0;
+	if (n && (t[n - 1] == '.' || t[n - 1] == '!' || t[n - 1] == '?'))
+		buf_puts(out, "</li>\n");
+	else
+		buf_puts(out, ".</li>\n");
+}
+
 static void note_text_key(struct buf *out, const char *name, json_t *o,
 			  json_t *n)
 {
@@ -1354,9 +1366,10 @@ static void note_text_key(struct buf *out, const char *name, json_t *o,
 	} else {
 		buf_puts(out, "removed (was ");
 		put_value(out, o, LQ, RQ);
-		buf_putc(out, ')');
+		buf_puts(out, ").</li>\n");
+		return;
 	}
-	buf_puts(out, ".</li>\n");
+	end_note(out, n);
 }
 
 /* Items of a list value: an array of scalars, a lone scalar as a list of
@@ -1466,12 +1479,16 @@ static void note_other(struct buf *out, const char *key, json_t *o, json_t *n)
 			put_value(out, o, LQ, RQ);
 			buf_puts(out, " to ");
 			put_value(out, n, LQ, RQ);
+			end_note(out, n);
+			return;
 		}
 	} else if (n) {
 		buf_puts(out, " added");
 		if (is_short(n)) {
 			buf_puts(out, ": ");
 			put_value(out, n, LQ, RQ);
+			end_note(out, n);
+			return;
 		}
 	} else {
 		buf_puts(out, " removed");
@@ -1518,8 +1535,12 @@ void revdiff_meta(json_t *old_fm, json_t *new_fm, struct buf *out)
 				keys[nk++] = key;
 	qsort(keys, nk, sizeof *keys, cmp_str);
 	for (size_t i = 0; i < nk; i++) {
+		/* how the site files it, not what it says: weight (the order
+		 * in its section), template, aliases (old addresses), draft
+		 * (a published version is never one) */
 		if (!strcmp(keys[i], "title") || !strcmp(keys[i], "summary") ||
-		    !strcmp(keys[i], "tags"))
+		    !strcmp(keys[i], "tags") || !strcmp(keys[i], "weight") || !strcmp(keys[i], "template") ||
+		    !strcmp(keys[i], "aliases") || !strcmp(keys[i], "draft"))
 			continue;
 		note_other(&notes, keys[i], json_object_get(o, keys[i]),
 			   json_object_get(n, keys[i]));

@@ -61,7 +61,7 @@ commit "2026-05-01T12:00:00+00:00" "Sam Okafor" "Rename privacy guidance to moni
 run "$S" build
 status_is "the renamed site builds" "$RC" 0
 contains "history survives a rename (3 revisions)" "$S/public/guide/monitoring.html" "3 revisions"
-contains "the history page shows the move" "$S/public/guide/monitoring.history.html" "moved from"
+contains "the history page shows the move, by the address readers knew" "$S/public/guide/monitoring.history.html" "moved here from the address <code>guide/privacy.html</code>"
 check "the old address gets a redirect page" test -f "$S/public/guide/privacy.html"
 contains "the redirect points at the new page" "$S/public/guide/privacy.html" 'url=monitoring.html'
 

@@ -307,7 +307,11 @@ static void tags_added_and_removed_are_noted_one_by_one(void)
 static void summary_added_and_removed_are_noted(void)
 {
 	char *s = meta("{\"title\":\"T\"}", "{\"title\":\"T\",\"summary\":\"How to claim.\"}");
-	CHECK(strstr(s, "<li>Summary added: " LQ "How to claim." RQ ".</li>") != NULL);
+	/* the quoted sentence's own full stop ends the note */
+	CHECK(strstr(s, "<li>Summary added: " LQ "How to claim." RQ "</li>") != NULL);
+	free(s);
+	s = meta("{\"title\":\"T\"}", "{\"title\":\"T\",\"summary\":\"How to claim\"}");
+	CHECK(strstr(s, "<li>Summary added: " LQ "How to claim" RQ ".</li>") != NULL);
 	free(s);
 	s = meta("{\"summary\":\"Old.\"}", "{}");
 	CHECK(strstr(s, "<li>Summary removed (was " LQ "Old." RQ ").</li>") != NULL);
@@ -319,13 +323,13 @@ static void other_keys_show_short_values_and_name_long_ones(void)
 	char *s = meta("{\"audience\":\"managers\",\"weight\":3,\"draft\":true,\"owner\":{\"team\":\"HR\"}}",
 		       "{\"audience\":\"all staff\",\"weight\":5,\"owner\":{\"team\":\"Legal\"},\"region\":\"UK\"}");
 	CHECK(strstr(s, "<li>" LS "audience" RS " changed from " LQ "managers" RQ " to " LQ "all staff" RQ ".</li>") != NULL);
-	CHECK(strstr(s, "<li>" LS "weight" RS " changed from 3 to 5.</li>") != NULL);
-	CHECK(strstr(s, "<li>" LS "draft" RS " removed (was true).</li>") != NULL);
+	/* how the site files the article is not news to its readers */
+	CHECK(strstr(s, "weight") == NULL);
+	CHECK(strstr(s, "draft") == NULL);
 	CHECK(strstr(s, "<li>" LS "owner" RS " changed.</li>") != NULL);
 	CHECK(strstr(s, "<li>" LS "region" RS " added: " LQ "UK" RQ ".</li>") != NULL);
 	/* keys in byte order, so the page is the same on every build */
-	CHECK(strstr(s, "audience") < strstr(s, "draft") && strstr(s, "draft") < strstr(s, "owner") &&
-	      strstr(s, "owner") < strstr(s, "region") && strstr(s, "region") < strstr(s, "weight"));
+	CHECK(strstr(s, "audience") < strstr(s, "owner") && strstr(s, "owner") < strstr(s, "region"));
 	free(s);
 }
 
