@@ -38,6 +38,9 @@ struct run {
 	const struct build_opts *o;
 	struct site site;
 	struct diag *d;
+	/* where link problems go: d, or (after a site hook failed, so the
+	 * pages it would have added are missing) a diag nobody reads */
+	struct diag *link_d;
 	struct tmpl_set *tmpl;
 	struct history *hist;
 	struct hooks *hooks;
@@ -215,15 +218,19 @@ static int is_string_list(json_t *v)
 }
 
 /* 1 when a list of text holds one that is empty or only spaces. */
+/* Text of nothing but spaces, tabs and line ends. */
+static int blank_text(const char *s)
+{
+	return !s[strspn(s, " \t\r\n")];
+}
+
 static int has_blank(json_t *list)
 {
 	size_t i;
 	json_t *x;
-	json_array_foreach(list, i, x) {
-		const char *s = json_string_value(x);
-		if (!s[strspn(s, " \t")])
+	json_array_foreach(list, i, x)
+		if (blank_text(json_string_value(x)))
 			return 1;
-	}
 	return 0;
 }
 
@@ -241,7 +248,7 @@ static int validate_fm(struct run *r, const char *path, json_t *fm, const char *
 	v = json_object_get(fm, "title");
 	if (!v)
 		no_title(r, path, fm, yaml, ylen, yline);
-	else if (!json_is_string(v) || !*json_string_value(v))
+	else if (!json_is_string(v) || blank_text(json_string_value(v)))
 		text_error(r, path, v, 0, yaml, ylen, yline, "title", "'title' must be text",
 			   "'title' must be non-empty text");
 	if ((v = json_object_get(fm, "summary")) && !json_is_string(v))
@@ -1539,7 +1546,7 @@ static void render_markdown(struct run *r, struct page *p, size_t i)
 			     MD_MAX_TABLE_COLUMNS);
 	struct cache_keybuf fkb;
 	struct b_ctx b = { .lc = { .site = &r->site, .ix = r->ix, .page = p, .out_path = p->out, .sig = &sig },
-			   .real = r->d, .quiet = diag_new(), .fine = r->cache_md ? &fkb : NULL };
+			   .real = r->link_d, .quiet = diag_new(), .fine = r->cache_md ? &fkb : NULL };
 	if (b.fine)
 		fine_b_begin(r, p, b.fine);
 	b.lc.d = b.quiet;
@@ -2413,7 +2420,9 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	par_for(r.site.npages, r.jobs, phase_a, &r);
 	malloc_trim(0); /* the parse trees are gone; keep the peak low */
 	diag_lap(r.timings, "markdown", &tl);
-	run_site_hooks(&r, claims);
+	r.link_d = d;
+	if (run_site_hooks(&r, claims) < 0 && diag_errors(d))
+		r.link_d = diag_new(); /* its errors would blame content for the hook */
 	hooks_pages_end(r.hooks, d);
 	claim_aliases(&r, claims);
 	store_sources(&r);
@@ -2546,6 +2555,9 @@ done:
 	 * rendered everything knows which old ones are no longer needed. */
 	cache_close(r.cache, rendered);
 	diag_lap(r.timings, "cache", &tl);
+	if (r.link_d != d)
+		diag_free(r.link_d);
+	r.link_d = NULL;
 	st->ms = diag_clock_ms() - t0;
 	free(out_path);
 	r.claims = claims;

@@ -65,7 +65,7 @@ static void vreport(struct diag *d, enum diag_level lvl, const char *path,
 	e->col = col;
 	e->seq = d->n++;
 	e->msg = buf_detach(&msg);
-	if (lvl == DIAG_WARNING)
+	if (lvl == DIAG_WARNING || lvl == DIAG_LOG)
 		d->warnings++;
 	else
 		d->errors++;
@@ -145,6 +145,11 @@ static int cmp_entry(const void *a, const void *b)
 	int c = strcmp(x->path ? x->path : "", y->path ? y->path : "");
 	if (c)
 		return c;
+	int xl = x->lvl == DIAG_LOG, yl = y->lvl == DIAG_LOG;
+	if (xl != yl)
+		return xl - yl;
+	if (xl)
+		return x->seq < y->seq ? -1 : x->seq > y->seq;
 	if (x->line != y->line)
 		return x->line < y->line ? -1 : 1;
 	if (x->col != y->col)
@@ -166,9 +171,9 @@ void diag_format(const struct diag *d, struct buf *out)
 	size_t kept = 0;
 	for (size_t i = 0; i < m->n; i++) {
 		struct entry *e = &m->v[i], *k = kept ? &m->v[kept - 1] : NULL;
-		if (k && k->lvl == e->lvl && k->line == e->line && k->col == e->col && !strcmp(k->msg, e->msg) &&
+		if (k && k->lvl == e->lvl && e->lvl != DIAG_LOG && k->line == e->line && k->col == e->col && !strcmp(k->msg, e->msg) &&
 		    !strcmp(k->path ? k->path : "", e->path ? e->path : "") && (!k->path) == (!e->path)) {
-			*(e->lvl == DIAG_WARNING ? &m->warnings : &m->errors) -= 1;
+			*(e->lvl == DIAG_WARNING ? &m->warnings : &m->errors) -= 1; /* (never a log) */
 			m->faults -= e->lvl == DIAG_FAULT;
 			free(e->path);
 			free(e->msg);
@@ -179,7 +184,7 @@ void diag_format(const struct diag *d, struct buf *out)
 	m->n = kept;
 	for (size_t i = 0; i < m->n; i++) {
 		const struct entry *e = &m->v[i];
-		const char *lvl = e->lvl == DIAG_WARNING ? "warning" : "error";
+		const char *lvl = e->lvl == DIAG_WARNING || e->lvl == DIAG_LOG ? "warning" : "error";
 		if (!e->path)
 			buf_printf(out, "quire: %s: %s\n", lvl, e->msg);
 		else if (e->line <= 0)

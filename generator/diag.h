@@ -10,7 +10,10 @@
 
 /* A fault is an error of the system, not of the site (a file quire may
  * not read): reported like an error, it makes the exit status 2. */
-enum diag_level { DIAG_WARNING, DIAG_ERROR, DIAG_FAULT };
+/* A log is a warning a hook script asked for (print, quire.log): a
+ * file's logs come after its other messages, in the order they were
+ * made, and none is merged with an equal one. */
+enum diag_level { DIAG_WARNING, DIAG_ERROR, DIAG_FAULT, DIAG_LOG };
 
 struct diag;
 

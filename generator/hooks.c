@@ -105,6 +105,7 @@ struct hooks {
 	int broken; /* a limit was hit: later calls fail at once */
 	json_t *added;
 	size_t added_bytes; /* markdown and html of the pages added, in all */
+	size_t filter_bytes; /* text the filters put into the page being filtered */
 	enum violation violation;
 	long long budget; /* shared by VM instructions and matcher steps */
 	struct timespec deadline;
@@ -753,6 +754,63 @@ static int sb_setmetatable(lua_State *L)
  * of 2^62 keys ran for ever). */
 #define HOOKS_TABLE_MOVE_MAX ((lua_Integer)1 << 24)
 
+/* Counts steps a library function took in C, where the count hook never
+ * runs, against the budget, and looks at the clock, as the count hook
+ * would: a loop of large sorts or moves ran for minutes between two of
+ * its checks. */
+static void charge(lua_State *L, lua_Unsigned steps)
+{
+	struct hooks *h = hooks_of(L);
+	h->budget -= steps > (lua_Unsigned)LLONG_MAX ? LLONG_MAX : (long long)steps;
+	if (!h->violation && h->budget <= 0)
+		h->violation = V_BUDGET;
+	else if (!h->violation && past_deadline(&h->deadline))
+		h->violation = V_TIME;
+	if (h->violation) {
+		h->broken = 1;
+		raise_violation(L, h);
+	}
+}
+
+/* How a wrapped library function's work grows with its first argument. */
+enum cost { COST_SORT, COST_SHIFT, COST_BYTES };
+
+/* A library function that loops in C (upvalue 1: a C function using no
+ * upvalues of its own), charged for the work its first argument makes
+ * (upvalue 2: an enum cost). */
+static int sb_timed(lua_State *L)
+{
+	lua_Unsigned n = lua_type(L, 1) == LUA_TTABLE || lua_type(L, 1) == LUA_TSTRING ? lua_rawlen(L, 1) : 0;
+	lua_Unsigned steps = 1;
+	switch ((enum cost)lua_tointeger(L, lua_upvalueindex(2))) {
+	case COST_SORT:
+		for (lua_Unsigned k = n; k > 1; k >>= 1)
+			steps += n;
+		break;
+	case COST_SHIFT:
+		steps += n;
+		break;
+	case COST_BYTES:
+		steps += n / 8;
+		break;
+	}
+	/* called in this frame, not through lua_call, so its errors name
+	 * the function as the script called it ("bad argument #1 to 'sort'") */
+	lua_CFunction f = lua_tocfunction(L, lua_upvalueindex(1));
+	int results = f(L);
+	charge(L, steps);
+	return results;
+}
+
+/* Replaces field name of the table at the top with sb_timed over it. */
+static void time_field(lua_State *L, const char *name, enum cost cost)
+{
+	lua_getfield(L, -1, name);
+	lua_pushinteger(L, cost);
+	lua_pushcclosure(L, sb_timed, 2);
+	lua_setfield(L, -2, name);
+}
+
 /* table.move, refusing a range longer than HOOKS_TABLE_MOVE_MAX (the
  * library's own is upvalue 1). */
 static int sb_move(lua_State *L)
@@ -763,20 +821,8 @@ static int sb_move(lua_State *L)
 	lua_pushvalue(L, lua_upvalueindex(1));
 	lua_insert(L, 1);
 	lua_call(L, lua_gettop(L) - 1, 1);
-	/* each element moved counts as an instruction, and the clock is
-	 * looked at, as the count hook would (a loop of large moves ran for
-	 * many seconds between two of its checks) */
-	struct hooks *h = hooks_of(L);
-	if (e >= f)
-		h->budget -= (long long)((lua_Unsigned)e - (lua_Unsigned)f) + 1;
-	if (!h->violation && h->budget <= 0)
-		h->violation = V_BUDGET;
-	else if (!h->violation && past_deadline(&h->deadline))
-		h->violation = V_TIME;
-	if (h->violation) {
-		h->broken = 1;
-		raise_violation(L, h);
-	}
+	/* each element moved counts as an instruction */
+	charge(L, e >= f ? (lua_Unsigned)e - (lua_Unsigned)f + 1 : 1);
 	return 1;
 }
 
@@ -838,9 +884,9 @@ static void log_here(lua_State *L, const char *msg)
 	if (!h->d)
 		return;
 	if (caller_location(L, 1, &s, &line) == 0)
-		diag_warning(h->d, h->scripts[s].path, line, 0, "%s", msg);
+		diag_report(h->d, DIAG_LOG, h->scripts[s].path, line, 0, "%s", msg);
 	else
-		diag_warning(h->d, "scripts", 0, 0, "%s", msg);
+		diag_report(h->d, DIAG_LOG, "scripts", 0, 0, "%s", msg);
 }
 
 #define PRINT_MAX 4096 /* bytes of one print() shown */
@@ -871,21 +917,123 @@ static int sb_print(lua_State *L)
 	return 0;
 }
 
-/* Read-only view of a library table: reads go to the real table, writes
- * raise, pairs() iterates without handing out the real table. */
-static int ro_next(lua_State *L)
+/* ---- pairs in a fixed order ---------------------------------------- */
+
+/* Lua's own order of a table's keys follows string hashes seeded afresh
+ * in every process: a hook listing pairs(page.params.glossary) wrote its
+ * terms in another order on every build.  pairs() goes through the keys
+ * sorted: numbers, then strings (byte order), then false and true, then
+ * any other key in the order the table held it. */
+struct pkey {
+	int rank;
+	lua_Number num;
+	const char *s;
+	size_t len, at;
+};
+
+static int cmp_pkey(const void *a, const void *b)
 {
-	lua_settop(L, 2);
-	if (lua_next(L, lua_upvalueindex(1)))
-		return 2;
-	lua_pushnil(L);
-	return 1;
+	const struct pkey *x = a, *y = b;
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	if (x->rank == 0 && x->num != y->num)
+		return x->num < y->num ? -1 : 1;
+	if (x->rank == 1) {
+		int c = memcmp(x->s, y->s, x->len < y->len ? x->len : y->len);
+		if (c || x->len != y->len)
+			return c ? c : x->len < y->len ? -1 : 1;
+	}
+	if (x->rank == 2 && x->num != y->num)
+		return x->num < y->num ? -1 : 1;
+	return x->at < y->at ? -1 : x->at > y->at;
 }
 
+/* The iterator: upvalue 1 the keys in order, 2 the table, 3 the place.
+ * A key whose value was set to nil meanwhile is passed over, as next
+ * would. */
+static int sorted_next(lua_State *L)
+{
+	lua_Integer i = lua_tointeger(L, lua_upvalueindex(3));
+	for (;;) {
+		if (lua_rawgeti(L, lua_upvalueindex(1), ++i) == LUA_TNIL) {
+			lua_pushinteger(L, i - 1);
+			lua_replace(L, lua_upvalueindex(3));
+			return 1;
+		}
+		lua_pushvalue(L, -1);
+		if (lua_rawget(L, lua_upvalueindex(2)) != LUA_TNIL) {
+			lua_pushinteger(L, i);
+			lua_replace(L, lua_upvalueindex(3));
+			return 2;
+		}
+		lua_pop(L, 2);
+	}
+}
+
+/* Pushes the iterator over the table at idx, its keys sorted. */
+static void push_sorted_iter(lua_State *L, int idx)
+{
+	idx = lua_absindex(L, idx);
+	lua_Integer n = 0;
+	lua_newtable(L); /* the keys as found */
+	int found = lua_gettop(L);
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		lua_pop(L, 1);
+		lua_pushvalue(L, -1);
+		lua_rawseti(L, found, ++n);
+	}
+	struct pkey *v = lua_newuserdatauv(L, (size_t)n * sizeof *v + 1, 0);
+	for (lua_Integer i = 0; i < n; i++) {
+		struct pkey *k = &v[i];
+		memset(k, 0, sizeof *k);
+		k->at = (size_t)i;
+		switch (lua_rawgeti(L, found, i + 1)) {
+		case LUA_TNUMBER: k->rank = 0; k->num = lua_tonumber(L, -1); break;
+		case LUA_TSTRING: k->rank = 1; k->s = lua_tolstring(L, -1, &k->len); break;
+		case LUA_TBOOLEAN: k->rank = 2; k->num = lua_toboolean(L, -1); break;
+		default: k->rank = 3; break;
+		}
+		lua_pop(L, 1); /* (the string lives on in found) */
+	}
+	qsort(v, (size_t)n, sizeof *v, cmp_pkey);
+	lua_createtable(L, (int)(n < INT_MAX ? n : INT_MAX), 0);
+	for (lua_Integer i = 0; i < n; i++) {
+		lua_rawgeti(L, found, (lua_Integer)v[i].at + 1);
+		lua_rawseti(L, -2, i + 1);
+	}
+	lua_replace(L, found);
+	lua_pop(L, 1); /* the userdata */
+	lua_pushvalue(L, idx);
+	lua_pushinteger(L, 0);
+	lua_pushcclosure(L, sorted_next, 3);
+	lua_Unsigned steps = 1;
+	for (lua_Unsigned k = (lua_Unsigned)n; k > 1; k >>= 1)
+		steps += (lua_Unsigned)n;
+	charge(L, steps);
+}
+
+/* pairs(t): t's __pairs if it has one, else the sorted keys. */
+static int sb_pairs(lua_State *L)
+{
+	luaL_checkany(L, 1);
+	if (luaL_getmetafield(L, 1, "__pairs") != LUA_TNIL) {
+		lua_pushvalue(L, 1);
+		lua_call(L, 1, 3);
+		return 3;
+	}
+	luaL_checktype(L, 1, LUA_TTABLE);
+	push_sorted_iter(L, 1);
+	lua_pushvalue(L, 1);
+	lua_pushnil(L);
+	return 3;
+}
+
+/* Read-only view of a library table: reads go to the real table, writes
+ * raise, pairs() iterates (in order) without handing out the real table. */
 static int ro_pairs(lua_State *L)
 {
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_pushcclosure(L, ro_next, 1);
+	push_sorted_iter(L, lua_upvalueindex(1));
 	lua_pushnil(L);
 	lua_pushnil(L);
 	return 3;
@@ -974,6 +1122,10 @@ static int q_markdown(lua_State *L)
 	struct hooks *h = hooks_of(L);
 	size_t n;
 	const char *s = luaL_checklstring(L, 1, &n);
+	/* its parse tree is outside the scripts' memory: an article's limit */
+	if (n > FS_MAX_FILE)
+		return luaL_error(L, "quire.markdown: the text is longer than %d MiB, an article's limit",
+				  (int)(FS_MAX_FILE >> 20));
 	char *html = h->md ? h->md(s, h->md_ctx)
 			   : cmark_markdown_to_html(s, n, CMARK_OPT_DEFAULT);
 	if (!html)
@@ -1295,7 +1447,8 @@ static int setup_sandbox(lua_State *L)
 	static const luaL_Reg replaced[] = {
 		{ "pcall", sb_pcall },   { "xpcall", sb_xpcall },
 		{ "rawset", sb_rawset }, { "setmetatable", sb_setmetatable },
-		{ "print", sb_print },   { NULL, NULL },
+		{ "print", sb_print },   { "pairs", sb_pairs },
+		{ NULL, NULL },
 	};
 	lua_pushvalue(L, G);
 	luaL_setfuncs(L, replaced, 0);
@@ -1330,11 +1483,19 @@ static int setup_sandbox(lua_State *L)
 	lua_getfield(L, -1, "move");
 	lua_pushcclosure(L, sb_move, 1);
 	lua_setfield(L, -2, "move");
+	time_field(L, "sort", COST_SORT);
+	time_field(L, "insert", COST_SHIFT);
+	time_field(L, "remove", COST_SHIFT);
+	time_field(L, "concat", COST_SHIFT);
+	time_field(L, "unpack", COST_SHIFT);
 	push_readonly(L, -1);
 	lua_setfield(L, G, "table");
 	lua_pop(L, 1);
 
 	open_lib(L, LUA_UTF8LIBNAME, luaopen_utf8);
+	time_field(L, "len", COST_BYTES);
+	time_field(L, "codepoint", COST_BYTES);
+	time_field(L, "offset", COST_BYTES);
 	push_readonly(L, -1);
 	lua_setfield(L, G, "utf8");
 	lua_pop(L, 1);
@@ -1543,10 +1704,22 @@ static void begin_call(struct hooks *h, int def_script, int def_line)
 /* Appends the traceback without the frames of our own C runners. */
 static void put_traceback(struct buf *m, const char *tb)
 {
+	/* "stack traceback:" only above a line of it: an error raised after
+	 * a filter returned has none */
+	const char *head = "stack traceback:";
+	size_t hl = strlen(head);
+	int held = !strncmp(tb, head, hl) && (tb[hl] == '\n' || !tb[hl]);
+	if (held)
+		tb += hl + (tb[hl] == '\n');
 	while (*tb) {
 		const char *nl = strchr(tb, '\n');
 		size_t n = nl ? (size_t)(nl - tb) : strlen(tb);
 		if (!(n == 10 && memcmp(tb, "\t[C]: in ?", 10) == 0)) {
+			if (held) {
+				buf_putc(m, '\n');
+				buf_puts(m, head);
+				held = 0;
+			}
 			buf_putc(m, '\n');
 			buf_put(m, tb, n);
 		}
@@ -1787,6 +1960,7 @@ static int run_handler(lua_State *L)
 	lua_pushvalue(L, -1);
 	lua_rotate(L, -3, 1); /* list, arg, fn, arg */
 	lua_call(L, 1, 1);
+	charge(L, 0); /* the time limit holds to the handler's last step */
 	return 2;
 }
 
@@ -1830,7 +2004,7 @@ static int check_page(const json_t *old, const json_t *p, struct buf *b)
 		return -1;
 	}
 	const json_t *t = json_object_get(p, "title");
-	if (json_is_string(t) && !json_string_value(t)[strspn(json_string_value(t), " \t")]) {
+	if (json_is_string(t) && !json_string_value(t)[strspn(json_string_value(t), " \t\r\n")]) {
 		buf_puts(b, "page.title must not be empty");
 		return -1;
 	}
@@ -2336,6 +2510,18 @@ static const char *replace_html(cmark_node *node, const char *html)
 	return NULL;
 }
 
+/* Counts text a filter puts into the page: the Markdown it returns is
+ * parsed outside the scripts' memory, so a filter returning megabytes for
+ * every word took gigabytes.  A page gets what an article may hold. */
+static void count_filter_text(lua_State *L, size_t n)
+{
+	struct hooks *h = hooks_of(L);
+	if (n > FS_MAX_FILE - h->filter_bytes)
+		luaL_error(L, "filter results: more than %d MiB of text put into one page, an article's limit",
+			   (int)(FS_MAX_FILE >> 20));
+	h->filter_bytes += n;
+}
+
 /* Reads field k of the result table (at 1) as an optional string. */
 static const char *opt_field(lua_State *L, int res, const char *k)
 {
@@ -2345,7 +2531,10 @@ static const char *opt_field(lua_State *L, int res, const char *k)
 	if (t != LUA_TSTRING)
 		luaL_error(L, "filter result: %s must be a string, got %s", k,
 			   luaL_typename(L, -1));
-	return lua_tostring(L, -1);
+	size_t n;
+	const char *v = lua_tolstring(L, -1, &n);
+	count_filter_text(L, n);
+	return v;
 }
 
 static int differs(const char *now, const char *want)
@@ -2381,6 +2570,7 @@ static int run_filter(lua_State *L)
 	case LUA_TSTRING: {
 		size_t len;
 		const char *md = lua_tolstring(L, res, &len);
+		count_filter_text(L, len);
 		err = replace_markdown(n, md, len);
 		break;
 	}
@@ -2478,6 +2668,7 @@ int hooks_filter_doc(struct hooks *h, cmark_node *doc, const char *page_path,
 		return 0;
 	if (!enter(h, d, &rc))
 		return rc;
+	h->filter_bytes = 0;
 	lua_State *L = h->L;
 	cmark_node **nodes = NULL;
 	size_t cap = 0;

@@ -77,6 +77,21 @@ contains "quire.slug makes a heading-style slug" "$O/extra/raw.html" '<p id="slu
 contains "articles can link to an added page by name ([[listing]])" "$O/rights/privacy.html" 'href="../extra/listing.html"'
 contains "added pages are in the search index" "$O/search-index.js" "All the pages"
 
+# A broken on_site hook is the one error: the pages it would have added are
+# missing, but the articles linking to them are not at fault.
+cat > "$S/scripts/30-broken.lua" <<'EOF'
+quire.on_site(function(site)
+  local x = nil
+  return x.field
+end)
+EOF
+run "$S" build
+status_is "a failing on_site hook fails the build" "$RC" 1
+contains "it is reported at its line" "$ERR" "scripts/30-broken.lua:3:"
+lacks "an article linking to a page the hooks add is not blamed" "$ERR" "content/rights/privacy.md"
+contains "one error in all" "$ERR" "1 error"
+rm "$S/scripts/30-broken.lua"
+
 # Pages added with one text: the second on is found in the build cache as
 # the first is made (a write past the end of a per-page table, caught by
 # AddressSanitizer).

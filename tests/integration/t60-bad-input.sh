@@ -22,6 +22,7 @@ expect_error "a duplicate key is an error at its line" '---\ntitle: T\ntitle: U\
 expect_error "YAML aliases (alias bombs) are refused" '---\ntitle: T\na: &a [x, x]\nb: [*a, *a]\n---\n' "YAML aliases (*name) are not supported"
 expect_error "custom YAML tags are refused" '---\ntitle: !!python/object:os.system x\n---\n' "custom YAML tags are not allowed"
 expect_error "a title of the wrong type is an error" '---\ntitle: [a, b]\n---\n' "content/bad.md:2:1: error: 'title' must be non-empty text"
+expect_error "a title of nothing but spaces is an error at its line, not a hook's" '---\ntitle: "   "\n---\n' "content/bad.md:2:1: error: 'title' must be non-empty text"
 expect_error "front matter that is a list is an error" '---\n- a\n- b\n---\n' "front matter must be a mapping"
 deep=$(python3 -c "print('a: ' + '['*200 + ']'*200)")
 expect_error "deeply nested YAML is refused" "---\ntitle: T\n$deep\n---\n" "YAML nested too deeply"

@@ -191,6 +191,36 @@ static void on_page_changes_the_title_and_adds_a_tag(void)
 	rm_site(dir);
 }
 
+/* A page a hook builds from pairs() must be the same on every build:
+ * Lua's own order follows string hashes seeded anew in each process. */
+static void pairs_goes_through_keys_in_a_fixed_order(void)
+{
+	const char *src = "quire.on_page(function(page)\n"
+			  "  local t = { zebra = 1, apple = 2, [3] = 'c', [1] = 'a', mango = 3, [true] = 't',\n"
+			  "              Banana = 4, [2.5] = 'x', apricot = 5, ['apple pie'] = 6 }\n"
+			  "  local out = {}\n"
+			  "  for k in pairs(t) do out[#out + 1] = tostring(k) end\n"
+			  "  local lib = 0\n"
+			  "  for k in pairs(string) do lib = lib + 1 end\n"
+			  "  page.title = table.concat(out, ' ') .. ' / ' .. lib\n"
+			  "end)\n";
+	for (int run = 0; run < 2; run++) {
+		char *dir = site_new();
+		site_script(dir, "10-order.lua", src);
+		struct diag *d = diag_new();
+		int failed;
+		struct hooks *h = hooks_load(dir, NULL, NULL, d, &failed);
+		json_t *page = sample_page();
+		CHECK(hooks_run_page(h, &page, d) == 0);
+		CHECK_STR(json_string_value(json_object_get(page, "title")),
+			  "1 2.5 3 Banana apple apple pie apricot mango zebra true / 16");
+		json_decref(page);
+		hooks_free(h);
+		diag_free(d);
+		rm_site(dir);
+	}
+}
+
 static void on_site_sees_every_page_and_adds_a_page(void)
 {
 	char *dir = site_new();
@@ -378,6 +408,38 @@ static void filters_rewrite_links_and_replace_text_nodes(void)
 	hooks_free(h);
 	diag_free(d);
 	rm_site(dir);
+}
+
+/* What filters put into a page is parsed outside the scripts' memory: a
+ * megabyte for every word of a page is stopped at an article's limit,
+ * and quire.markdown takes no more than an article either. */
+static void filters_and_markdown_are_held_to_an_articles_size(void)
+{
+	char *dir = site_new();
+	site_script(dir, "big.lua", "local big = ('*x* '):rep(256 * 1024)\n"
+				    "quire.filter{\n  text = function(t)\n"
+				    "    return big\n  end }\n");
+	struct diag *d = diag_new();
+	int failed;
+	struct hooks *h = hooks_load(dir, NULL, NULL, d, &failed);
+	struct buf md = BUF_INIT;
+	for (int i = 0; i < 40; i++)
+		buf_puts(&md, "word\n\n");
+	cmark_node *doc = parse(buf_cstr(&md));
+	CHECK(hooks_filter_doc(h, doc, "content/a.md", d) == -1);
+	char *out = diag_text(d);
+	CHECK(strstr(out, "scripts/big.lua:3:") != NULL);
+	CHECK(strstr(out, "stack traceback:") == NULL); /* (nothing under it) */
+	CHECK(strstr(out, "more than 8 MiB of text put into one page") != NULL);
+	free(out);
+	cmark_node_free(doc);
+	buf_free(&md);
+	hooks_free(h);
+	diag_free(d);
+	rm_site(dir);
+	expect_failure("md.lua", 2, "quire.on_page(function(p)\n"
+				    "  p.title = quire.markdown(('x'):rep(9 * 1024 * 1024))\nend)\n",
+		       "quire.markdown: the text is longer than 8 MiB");
 }
 
 static void a_filter_error_names_its_line_and_the_page(void)
@@ -735,6 +797,17 @@ static void slow_c_calls_meet_the_wall_clock_limit(void)
 		       300, NULL, "scripts/slow.lua:2:", "time limit exceeded", 1);
 }
 
+/* table.sort loops in C, some 3 instructions a call: 1,000 of them came
+ * between two looks at the clock, minutes past the limit. */
+static void slow_sorts_meet_the_wall_clock_limit(void)
+{
+	expect_stopped("quire.on_page(function(p)\n"
+		       "  local t = {} for i = 1, 3e5 do t[i] = i end\n"
+		       "  for k = 1, 1e9 do table.sort(t) end\n"
+		       "end)\n",
+		       500, NULL, "scripts/slow.lua:3:", "time limit exceeded", 1);
+}
+
 /* Ctrl-C during a slow hook stops it at once, like a broken limit; the
  * flag is set before the call here, as a signal would set it during. */
 static void an_interrupt_stops_a_slow_hook(void)
@@ -967,6 +1040,9 @@ int main(void)
 	RUN(handlers_register_only_while_loading);
 	RUN(backtracking_patterns_fail_the_call_at_their_line);
 	RUN(a_slow_pattern_meets_the_wall_clock_limit);
+	RUN(slow_sorts_meet_the_wall_clock_limit);
+	RUN(pairs_goes_through_keys_in_a_fixed_order);
+	RUN(filters_and_markdown_are_held_to_an_articles_size);
 	RUN(pattern_functions_behave_like_stock_lua);
 	UNIT_END();
 }
