@@ -73,7 +73,8 @@ static void new_page_has_front_matter_that_parses(void)
 	CHECK_STR(json_string_value(json_object_get(fm, "title")), "Court orders and costs");
 	CHECK_STR(json_string_value(json_object_get(fm, "summary")), "");
 	CHECK(json_is_array(json_object_get(fm, "tags")) && json_array_size(json_object_get(fm, "tags")) == 0);
-	CHECK(json_is_array(json_object_get(fm, "audience")));
+	/* no key of one site's hooks (this repository's audience) */
+	CHECK(json_object_get(fm, "audience") == NULL);
 	json_decref(fm);
 }
 
