@@ -416,6 +416,31 @@ static struct page *source_page(const char *rel, json_t *fm)
 	return p;
 }
 
+/* The line of a merge conflict git left in text (a "<<<<<<<" line, then
+ * "=======" and ">>>>>>>" lines after it), or 0.  Published, its marks
+ * would show and its "=======" turn the line above into a heading. */
+static int conflict_line(const char *text, size_t len)
+{
+	const char *end = text + len;
+	int line = 1, open = 0, mid = 0;
+	for (const char *p = text; p < end; line++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (n && p[n - 1] == '\r')
+			n--;
+		if (n >= 7 && !memcmp(p, "<<<<<<<", 7) && (n == 7 || p[7] == ' ') && !open)
+			open = line;
+		else if (open && n == 7 && !memcmp(p, "=======", 7))
+			mid = 1;
+		else if (open && mid && n >= 7 && !memcmp(p, ">>>>>>>", 7) && (n == 7 || p[7] == ' '))
+			return open;
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return 0;
+}
+
 /* Reads and parses content/rel.  When the file is settled (see
  * sources.h), appends what the next build may take instead to rec.  NULL
  * for a draft left out (its title in *draft) or a file with errors (its
@@ -440,6 +465,13 @@ static struct page *load_page(struct run *r, const char *rel, const struct scan_
 	}
 	if (check_utf8(r, path, text, len) < 0)
 		goto fail;
+	int conflict = memmem(text, len, "<<<<<<<", 7) ? conflict_line(text, len) : 0;
+	if (conflict) {
+		diag_error(r->d, path, conflict, 1,
+			   "an unresolved merge conflict: keep the text you want and delete the <<<<<<<, ======= and "
+			   ">>>>>>> lines (to show such lines as an example, indent them by four spaces)");
+		goto fail;
+	}
 	if (fm_split(text, len, path, &parts, r->d) < 0)
 		goto fail;
 	if (!parts.has_fm) {

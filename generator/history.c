@@ -2697,6 +2697,20 @@ struct history *hist_load_ex(const char *site_dir, int save_cache, int jobs, str
 		return h;
 	}
 	if (rc == GIT_ENOTFOUND) {
+		/* A .git file whose folder is gone (a worktree pruned, a
+		 * submodule moved) is a repository git cannot read, not a site
+		 * without one: building on would publish no history at all. */
+		char *top = find_worktree(site_dir);
+		char *g = xasprintf("%s/.git", top);
+		struct stat st;
+		if (lstat(g, &st) == 0 && S_ISREG(st.st_mode))
+			diag_fault(d, NULL, 0, 0,
+				   "history: %s names a git folder that is not there (a worktree removed, or a "
+				   "repository moved?), so the history cannot be read; repair it (git worktree "
+				   "repair) or set history: false in site.yml",
+				   g);
+		free(g);
+		free(top);
 		h->repo = NULL;
 		return h;
 	}

@@ -88,6 +88,19 @@ if [ "$(id -u)" != 0 ] || [ -n "$as" ]; then
 fi
 chmod -R u+rw "$S"
 
+# A .git file naming a git folder that is gone (a pruned worktree) is a
+# repository git cannot read, not a site without history: building on
+# would publish no history at all.
+site gone
+page "$S" a.md "A"
+printf 'gitdir: %s/no-such-worktree\n' "$TMP" > "$S/.git"
+run "$S" build -o "$TMP/gone-out"
+status_is "a .git file naming a missing folder exits 2 (an environment fault)" "$RC" 2
+contains "it is named, with a remedy" "$ERR" "$S/.git names a git folder that is not there"
+printf 'title: T\nhistory: false\n' > "$S/site.yml"
+run "$S" build -o "$TMP/gone-out"
+status_is "with history: false the site builds" "$RC" 0
+
 # A repository git will not read (owned by another user, as in many CI
 # containers) is an environment fault too: exit 2, with git's remedy.
 if [ "$(id -u)" = 0 ] && getent passwd nobody >/dev/null 2>&1; then
