@@ -29,6 +29,7 @@
 
 #include "buf.h"
 #include "fsutil.h"
+#include "loose.h"
 #include "status.h"
 #include "arena.h"
 #include "cache.h"
@@ -2725,6 +2726,19 @@ struct history *hist_load_ex(const char *site_dir, int save_cache, int jobs, str
 		h->repo = NULL;
 		return h;
 	}
+	char *bad = NULL, *objects = xasprintf("%sobjects", git_repository_commondir(h->repo));
+	if (loose_check(git_repository_commondir(h->repo), objects, save_cache, &bad) < 0) {
+		diag_fault(d, NULL, 0, 0,
+			   "history: the git object %s is damaged (cut short or altered), so the history "
+			   "cannot be read; run git fsck, and fetch or restore the object",
+			   bad);
+		free(bad);
+		free(objects);
+		git_repository_free(h->repo);
+		h->repo = NULL;
+		return h;
+	}
+	free(objects);
 	h->shallow = git_repository_is_shallow(h->repo) == 1;
 	if (h->shallow)
 		read_bounds(h);
