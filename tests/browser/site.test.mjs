@@ -229,6 +229,85 @@ describe('the built site, opened from file:// in Chromium', { concurrency: false
     await closePage(page);
   });
 
+  it('a search whose index file fails to load says so, not "No results", and trying again loads it', STEP, async () => {
+    // Its own context: the failed load is the point here, not a problem.
+    const context = await browser.newContext({ viewport: DESKTOP });
+    const page = await context.newPage();
+    const blocked = [];
+    await page.route(/\/search-\d+\.js$/, (route) => {
+      if (blocked.length) return route.continue();
+      blocked.push(route.request().url());
+      return route.abort();
+    });
+    await page.goto(siteUrl('search.html', `?q=${QUERY}`));
+    const status = page.locator('#search-results .search-status');
+    await page.waitForFunction(() => document.querySelector('#search-results .search-status').textContent);
+    const said = await status.innerText();
+    assert.equal(blocked.length, 1, 'a shard of the index was blocked');
+    assert.match(said, /could not load part of its index/, 'the page says the index did not load');
+    assert.match(said, /offline/, 'and suggests why');
+    assert.doesNotMatch(said, /No results/, 'it does not say there are no results');
+    await page.getByRole('button', { name: 'Try again' }).click();
+    const results = page.locator('#search-results ol a');
+    await results.first().waitFor();
+    assert.match(await status.innerText(), /^\d+ results? for/, 'trying again finds results');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'search-input', 'focus is back in the search box');
+    await context.close();
+  });
+
+  it('a search with a word no page has lists the pages with the other words and names it; one with none offers the A to Z and Topics', STEP, async () => {
+    const page = await openPage();
+    await page.goto(siteUrl('search.html', '?q=' + encodeURIComponent('can I be zorblaxed for a facebook post')));
+    const results = page.locator('#search-results ol a');
+    await results.first().waitFor();
+    const status = page.locator('#search-results .search-status');
+    assert.match(await status.innerText(), /^No page mentions “zorblaxed”; showing \d+ results? with the other words\.$/);
+    await page.goto(siteUrl('search.html', '?q=zorblaxed'));
+    await page.waitForFunction(() => document.querySelector('#search-results .search-status').textContent);
+    assert.match(await status.innerText(), /^No results for “zorblaxed”\./);
+    const links = await status.locator('a').evaluateAll((as) => as.map((a) => [a.textContent, a.href]));
+    assert.deepEqual(links, [['A to Z', siteUrl('a-z.html')], ['Topics', siteUrl('tags/index.html')]],
+      'it links the A to Z and the Topics');
+    await Promise.all([page.waitForURL(/a-z\.html$/), status.locator('a').first().click()]);
+    assert.ok(await page.locator('.letters a').count() > 0, 'the A to Z opens');
+    await closePage(page);
+  });
+
+  it('a screen reader hears the status line of a search, not every result', STEP, async () => {
+    const page = await openPage();
+    await page.goto(siteUrl('search.html', `?q=${QUERY}`));
+    await page.locator('#search-results ol a').first().waitFor();
+    const live = await page.evaluate(() => Array.from(document.querySelectorAll(
+      '[aria-live]:not([aria-live="off"]), [role="status"], [role="alert"], [role="log"]'), (e) => e.textContent.trim()));
+    assert.equal(live.length, 1, `one live region: ${JSON.stringify(live)}`);
+    assert.match(live[0], new RegExp(`^\\d+ results? for “${QUERY}”$`), 'it holds the status line alone');
+    await closePage(page);
+  });
+
+  it('on search.html ArrowUp from the first result returns to the box typed in, and both boxes show the query', STEP, async () => {
+    assert.ok(article, 'an article was reached through search');
+    const page = await openPage();
+    await page.goto(siteUrl('search.html'));
+    const header = page.locator('header input[name="q"]');
+    const own = page.locator('main input[name="q"]');
+    const first = page.locator('#search-results ol a').first();
+    const status = page.locator('#search-results .search-status');
+    for (const [box, id, query] of [[own, 'search-input', QUERY], [header, 'site-search', article.title]]) {
+      await box.fill(query);
+      await page.waitForFunction((q) => document.querySelector('#search-results .search-status').textContent.includes(`“${q}”`), query);
+      await first.waitFor();
+      assert.deepEqual([await header.inputValue(), await own.inputValue()], [query, query],
+        `typing in #${id} shows the query in both boxes`);
+      await box.press('ArrowDown');
+      assert.equal(await page.evaluate(() => document.activeElement.getAttribute('href')), await first.getAttribute('href'),
+        'ArrowDown moves to the first result');
+      await page.keyboard.press('ArrowUp');
+      assert.equal(await page.evaluate(() => document.activeElement.id), id, `ArrowUp returns to #${id}, where the query was typed`);
+    }
+    assert.match(await status.innerText(), /results? for/);
+    await closePage(page);
+  });
+
   it('made no request to any origin but file:// and logged no console errors', () => {
     assert.deepEqual([...problems], []);
   });
