@@ -167,6 +167,12 @@ test('an index that fails to load fails the search, and the next search loads it
   assert.deepEqual(loaded, ['search-index.js', 'search-index.js', 'search-00.js']);
 });
 
+test('the whole index is every shard and every snippet file', async () => {
+  const { Q } = engine();
+  await Q.query('leave ');
+  assert.deepEqual(Array.from(Q.files()).sort(), fs.readdirSync(out).filter((f) => /^search-.*\.js$/.test(f)).sort());
+});
+
 test('the last word matches as a prefix while typing, not after a space', async () => {
   const { Q } = engine();
   assert.deepEqual(urls(await Q.query('holi')), ['people/leave.html']);

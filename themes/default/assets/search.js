@@ -394,6 +394,28 @@
   }
   function count(n) { return n + (n === 1 ? ' result' : ' results'); }
 
+  /* Files of the whole index; loaded ahead of need when the worker keeps
+   * them (offline reading). */
+  Q.files = function () {
+    var files = ['search-index.js'], i;
+    for (i = 0; i < idx.raw.starts.length; i++) files.push('search-' + pad(i) + '.js');
+    for (i = 0; i * idx.chunk < idx.raw.ndocs; i++) files.push('search-text-' + pad(i) + '.js');
+    return files;
+  };
+  /* Served over http(s) with the offline worker (sw.js): has it keep the
+   * whole index, so search works offline after one visit to this page,
+   * not only for the words searched for while online. */
+  function keepIndex() {
+    var sw = W.navigator && W.navigator.serviceWorker;
+    if (!sw || !/^https?:$/.test(W.location.protocol)) return;
+    start().then(function () {
+      var urls = Q.files().map(function (f) { return new URL(Q.root + f, W.location.href).href; });
+      return sw.ready.then(function (reg) {
+        if (reg.active) reg.active.postMessage({ quire: 'keep', urls: urls });
+      });
+    }).catch(function () { /* searching will say what did not load */ });
+  }
+
   function init() {
     var box = D.getElementById('search-results');
     if (!box) return;
@@ -528,6 +550,7 @@
       else if (e.key === 'ArrowUp') (i > 0 ? links[i - 1] : last || links[0]).focus();
     });
     if (q) run(q, false);
+    keepIndex();
   }
   if (D) {
     if (D.readyState === 'loading') D.addEventListener('DOMContentLoaded', init);
