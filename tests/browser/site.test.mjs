@@ -40,7 +40,11 @@ async function openPage(opts = {}) {
   const where = () => page.url().replace(pathToFileURL(site).href, '');
   page.on('console', (m) => { if (m.type() === 'error') problems.add(`console error on ${where()}: ${m.text()}`); });
   page.on('pageerror', (e) => problems.add(`script error on ${where()}: ${e.message}`));
-  page.on('requestfailed', (r) => problems.add(`failed to load ${r.url()} (${r.failure()?.errorText})`));
+  // (a load cut short by the test going to the next page, such as the
+  // favicon's, is no failure: net::ERR_ABORTED)
+  page.on('requestfailed', (r) => {
+    if (r.failure()?.errorText !== 'net::ERR_ABORTED') problems.add(`failed to load ${r.url()} (${r.failure()?.errorText})`);
+  });
   context.on('request', (r) => { if (!r.url().startsWith('file://')) problems.add(`request to another origin: ${r.url()}`); });
   return page;
 }
@@ -305,6 +309,112 @@ describe('the built site, opened from file:// in Chromium', { concurrency: false
       assert.equal(await page.evaluate(() => document.activeElement.id), id, `ArrowUp returns to #${id}, where the query was typed`);
     }
     assert.match(await status.innerText(), /results? for/);
+    await closePage(page);
+  });
+
+  it('a screen reader hears where a change\'s added and removed words start and end; the eye sees no markers', STEP, async () => {
+    assert.ok(article?.history, 'an article and its history were reached');
+    const page = await openPage();
+    await page.goto(article.history);
+    assert.ok(await page.locator('.diff ins').count() > 0, 'the history shows added words');
+    const cdp = await page.context().newCDPSession(page);
+    const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+    const said = nodes.filter((n) => n.role?.value === 'StaticText').map((n) => (n.name?.value || '').trim());
+    for (const marker of ['added:', 'end of added text', 'removed:', 'end of removed text'])
+      assert.ok(said.includes(marker), `the accessibility tree has "${marker}"`);
+    const hidden = await page.locator('.diff ins').first().evaluate((e) => ['::before', '::after'].map((p) => {
+      const s = getComputedStyle(e, p);
+      return s.position === 'absolute' && parseFloat(s.width) <= 1 && parseFloat(s.height) <= 1;
+    }));
+    assert.deepEqual(hidden, [true, true], 'the markers take no room on screen');
+    await closePage(page);
+  });
+
+  it('at 320px wide no page scrolls sideways and the header\'s Search button shows whole (WCAG 1.4.10)', STEP, async () => {
+    assert.ok(article?.history, 'an article and its history were reached');
+    const page = await openPage({ viewport: { width: 320, height: 640 } });
+    const wrong = [];
+    for (const [name, url] of [['home', siteUrl('index.html')], ['article', article.url], ['history', article.history],
+      ['search', siteUrl('search.html', `?q=${QUERY}`)], ['A to Z', siteUrl('a-z.html')]]) {
+      await page.goto(url);
+      const { wide, button } = await page.evaluate(() => ({ wide: document.documentElement.scrollWidth - window.innerWidth,
+        button: document.querySelector('header button').getBoundingClientRect().right - window.innerWidth }));
+      if (wide > 0) wrong.push(`${name} is ${wide}px wider than the screen`);
+      if (button > 0) wrong.push(`${name}: the Search button is ${button}px off the screen`);
+    }
+    assert.deepEqual(wrong, []);
+    await closePage(page);
+  });
+
+  it('in forced colours (Windows High Contrast) a focused link shows a focus outline', STEP, async () => {
+    const page = await openPage();
+    await page.emulateMedia({ forcedColors: 'active' });
+    await page.goto(siteUrl('index.html'));
+    await page.keyboard.press('Tab'); // the skip link
+    await page.keyboard.press('Tab'); // the site's name
+    const link = page.locator('header .site-title');
+    assert.equal(await link.evaluate((a) => a === document.activeElement), true, 'the site\'s name has focus');
+    const b = await link.boundingBox();
+    const clip = { x: b.x - 6, y: b.y - 6, width: b.width + 12, height: b.height + 12 };
+    const focused = await page.screenshot({ clip });
+    await link.evaluate((a) => a.blur());
+    const plain = await page.screenshot({ clip });
+    assert.ok(!focused.equals(plain), 'the focused link looks different from the unfocused one');
+    await closePage(page);
+  });
+
+  it('the A to Z letters are targets big enough to tap (WCAG 2.5.8: 24px)', STEP, async () => {
+    const page = await openPage({ viewport: PHONE });
+    await page.goto(siteUrl('a-z.html'));
+    const sizes = await page.locator('.letters a').evaluateAll((as) => as.map((a) => {
+      const r = a.getBoundingClientRect();
+      return [a.textContent, Math.round(r.width), Math.round(r.height)];
+    }));
+    assert.ok(sizes.length > 0, 'the A to Z has letters');
+    assert.deepEqual(sizes.filter(([, w, h]) => w < 24 || h < 24), []);
+    await closePage(page);
+  });
+
+  it('a table wider than a phone shows a shadow at the side it scrolls to', STEP, async () => {
+    const page = await openPage({ viewport: PHONE });
+    // an article with a table too wide for the phone
+    const files = fs.readdirSync(site, { recursive: true }).filter((f) => /\.html$/.test(f) &&
+      !/(\.rev-[0-9a-f]{10}|\.history|^print)\.html$/.test(f) && fs.readFileSync(path.join(site, f), 'utf8').includes('<table'));
+    let table = null;
+    for (const f of files) {
+      await page.goto(siteUrl(f));
+      const t = page.locator('main table').filter({ has: page.locator('td') });
+      const wide = await t.evaluateAll((ts) => ts.findIndex((e) => e.scrollWidth > e.clientWidth + 40));
+      if (wide >= 0) { table = t.nth(wide); break; }
+    }
+    assert.ok(table, `an article has a table wider than a phone (of ${files.length} with tables)`);
+    // only the shadows: no text, borders or backgrounds in the cells
+    await page.addStyleTag({ content: 'table * { color: transparent !important; border-color: transparent !important; background: none !important; }' });
+    // mean brightness of the 6px at each side of the table, above its scroll bar
+    const edges = async () => {
+      const png = await table.screenshot();
+      return page.evaluate(async (b64) => {
+        const img = new Image();
+        img.src = 'data:image/png;base64,' + b64;
+        await img.decode();
+        const c = document.createElement('canvas');
+        c.width = img.width; c.height = img.height;
+        const g = c.getContext('2d');
+        g.drawImage(img, 0, 0);
+        const mean = (x) => {
+          const d = g.getImageData(x, 0, 6, Math.max(1, img.height - 20)).data;
+          let sum = 0;
+          for (let i = 0; i < d.length; i += 4) sum += d[i] + d[i + 1] + d[i + 2];
+          return sum / (d.length / 4) / 3;
+        };
+        return { left: mean(0), right: mean(img.width - 6) };
+      }, png.toString('base64'));
+    };
+    const start = await edges();
+    assert.ok(start.right < start.left - 4, `at the start, the right edge is shaded: ${JSON.stringify(start)}`);
+    await table.evaluate((t) => { t.scrollLeft = t.scrollWidth; });
+    const end = await edges();
+    assert.ok(end.left < end.right - 4, `scrolled to the end, the left edge is shaded: ${JSON.stringify(end)}`);
     await closePage(page);
   });
 
