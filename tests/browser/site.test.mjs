@@ -312,6 +312,49 @@ describe('the built site, opened from file:// in Chromium', { concurrency: false
     await closePage(page);
   });
 
+  it('a past version says so in its title, and is not indexed, with the current article as canonical', STEP, async () => {
+    assert.ok(article?.history, 'an article and its history were reached');
+    const page = await openPage();
+    await page.goto(article.url);
+    const title = await page.title();
+    assert.ok(title.startsWith(`${article.title} – `), `the article's title: ${title}`);
+    assert.equal(await page.locator('meta[name="robots"]').count(), 0, 'the article is indexed');
+    await page.goto(article.history);
+    // the oldest version: a past one, unless the article has one revision
+    await Promise.all([page.waitForURL(/\.rev-[0-9a-f]{10}\.html$/),
+      page.locator('a', { hasText: 'Read this version' }).last().click()]);
+    const past = await page.title();
+    assert.match(past, /^(Past|Current) version \(\d{1,2} [A-Z][a-z]+ \d{4}\) of /, `a version's title: ${past}`);
+    assert.ok(past.includes(article.title), `and names the article: ${past}`);
+    assert.notEqual(past, title);
+    assert.equal(await page.locator('meta[name="robots"]').getAttribute('content'), 'noindex', 'a version is not indexed');
+    assert.equal(await page.locator('link[rel="canonical"]').evaluate((l) => l.href), article.url,
+      'its canonical page is the current article');
+    await closePage(page);
+  });
+
+  it('the home page\'s title is the site\'s name once', STEP, async () => {
+    const page = await openPage();
+    await page.goto(siteUrl('index.html'));
+    const name = (await page.locator('.site-title').innerText()).trim();
+    assert.equal(await page.title(), name);
+    await closePage(page);
+  });
+
+  it('the home page and a section page say when they were updated and link their history, as an article does', STEP, async () => {
+    const page = await openPage();
+    await page.goto(siteUrl('index.html'));
+    const section = await page.locator('.site-nav a').first().evaluate((a) => a.href);
+    for (const url of [siteUrl('index.html'), section]) {
+      await page.goto(url);
+      assert.match(await page.locator('main .meta').first().innerText(), /Last updated/, `${url} says when it was updated`);
+      await historyHref(page);
+      await Promise.all([page.waitForURL(/\.history\.html$/), page.locator('a', { hasText: 'see what changed' }).click()]);
+      assert.ok(await page.locator('.revision').count() >= 1, `the history of ${url} lists revisions`);
+    }
+    await closePage(page);
+  });
+
   it('a screen reader hears where a change\'s added and removed words start and end; the eye sees no markers', STEP, async () => {
     assert.ok(article?.history, 'an article and its history were reached');
     const page = await openPage();
