@@ -37,22 +37,25 @@ before(() => {
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 // A fresh engine: search-index.js and search.js evaluated in a context
-// with no document; shard files are evaluated when search.js asks.
-function engine() {
+// with no document; shard files are evaluated when search.js asks.  A
+// file put in `failing` fails to load once, as on a dropped connection;
+// with index: false, search-index.js too is loaded when search.js asks.
+function engine({ index = true } = {}) {
   const ctx = { console };
   ctx.window = ctx;
   vm.createContext(ctx);
-  const loaded = [];
+  const loaded = [], failing = new Set();
   ctx.quireSearch = {
     load(file) {
       loaded.push(file);
+      if (failing.delete(file)) return Promise.reject(new Error(`${file} did not load`));
       vm.runInContext(fs.readFileSync(path.join(out, file), 'utf8'), ctx, { filename: file });
       return Promise.resolve();
     },
   };
-  vm.runInContext(fs.readFileSync(path.join(out, 'search-index.js'), 'utf8'), ctx);
+  if (index) vm.runInContext(fs.readFileSync(path.join(out, 'search-index.js'), 'utf8'), ctx);
   vm.runInContext(fs.readFileSync(path.join(repo, 'themes/default/assets/search.js'), 'utf8'), ctx);
-  return { Q: ctx.quireSearch, loaded };
+  return { Q: ctx.quireSearch, loaded, failing };
 }
 
 // Arrays made inside the vm context have its prototypes: copy them out.
@@ -81,9 +84,93 @@ test('verb forms fold together, even forms the site never uses', async () => {
 
 test('every word must match, and stop words are ignored', async () => {
   const { Q } = engine();
-  assert.deepEqual(urls(await Q.query('leave monitoring ')), ['people/leave.html', 'index.html']);
+  const res = await Q.query('leave monitoring ');
+  assert.deepEqual(urls(res), ['people/leave.html', 'index.html']);
+  assert.equal(res.partial, false);
+  assert.deepEqual(Array.from(res.missing), []);
   assert.deepEqual(urls(await Q.query('the leave of monitoring ')), ['people/leave.html', 'index.html']);
-  assert.deepEqual(urls(await Q.query('leave zebra')), []);
+});
+
+test('a word no page has leaves the pages with the other words, the most words first, and is named', async () => {
+  const { Q } = engine();
+  let res = await Q.query('leave zebra');
+  assert.deepEqual(urls(res), ['people/leave.html', 'index.html']);
+  assert.equal(res.partial, true);
+  assert.deepEqual(Array.from(res.missing), ['zebra']);
+  // both pages with "leave" and "monitoring" come before the one with only "monitoring"
+  res = await Q.query('leave monitoring zebra ');
+  assert.deepEqual(urls(res), ['people/leave.html', 'index.html', 'people/monitoring.html']);
+  assert.deepEqual(Array.from(res.results, (r) => r.matched), [2, 2, 1]);
+  assert.deepEqual(Array.from(res.missing), ['zebra']);
+  // the missing word as the reader typed it
+  assert.deepEqual(Array.from((await Q.query('Leave ZEBRA')).missing), ['ZEBRA']);
+  const marked = Array.from(Q.highlight('Leave and zebra', res.stems)).filter((p) => p[1]).map((p) => p[0]);
+  assert.deepEqual(marked, ['Leave']);
+  res = await Q.query('zebra quokka');
+  assert.deepEqual(urls(res), []);
+  assert.deepEqual(Array.from(res.missing), ['zebra', 'quokka']);
+});
+
+test('words no page has together leave the pages with some of them, none missing', async () => {
+  const { Q } = engine();
+  // "holiday" is in leave's summary, "CCTV" a heading of monitoring's: no page has both
+  const res = await Q.query('holiday cctv ');
+  assert.deepEqual(urls(res), ['people/leave.html', 'people/monitoring.html']);
+  assert.equal(res.partial, true);
+  assert.deepEqual(Array.from(res.missing), []);
+});
+
+test('a hyphenated word matches its words or the word written as one', async () => {
+  const { Q } = engine();
+  // the fixture says "email", never "e-mail"; and "Fixed-term", never "fixedterm"
+  for (const q of ['e-mail ', 'E-Mail', 'e\u2010mail ', 'e-ma'])
+    assert.deepEqual(urls(await Q.query(q)), ['people/monitoring.html'], q);
+  assert.deepEqual(urls(await Q.query('fixed-term ')), ['people/contracts.html']);
+  const res = await Q.query('e-mail monitoring ');
+  assert.deepEqual(urls(res), ['people/monitoring.html']);
+  assert.equal(res.partial, false);
+  const marked = Array.from(Q.highlight('Email monitoring', res.stems)).filter((p) => p[1]).map((p) => p[0]);
+  assert.deepEqual(marked, ['Email', 'monitoring']);
+});
+
+test('two words no page has may be one word split ("cc tv" finds "CCTV")', async () => {
+  const { Q } = engine();
+  for (const q of ['cc tv ', 'CC TV', 'haupt strasse ']) {
+    const res = await Q.query(q);
+    assert.equal(res.results.length, 1, q);
+    assert.equal(res.partial, false, q);
+    assert.deepEqual(Array.from(res.missing), [], q);
+  }
+  assert.deepEqual(urls(await Q.query('cc tv')), ['people/monitoring.html']);
+  // words that match on their own are not joined
+  assert.deepEqual(urls(await Q.query('grand chamber ')), ['law/barbulescu.html', 'law/glossary.html']);
+});
+
+test('a file that fails to load fails the search, and the next search loads it again', async () => {
+  const { Q, loaded, failing } = engine();
+  failing.add('search-00.js');
+  await assert.rejects(Q.query('leave '), /search-00\.js did not load/);
+  assert.deepEqual(urls(await Q.query('leave ')), ['people/leave.html', 'index.html']);
+  assert.deepEqual(loaded, ['search-00.js', 'search-00.js']);
+  // snippets too
+  const res = await Q.query('leave ');
+  failing.add('search-text-00.js');
+  await assert.rejects(Q.snippets(res.results));
+  assert.match((await Q.snippets(res.results))[0], /holiday/);
+});
+
+test('an index that fails to load fails the search, and the next search loads it again', async () => {
+  const { Q, loaded, failing } = engine({ index: false });
+  failing.add('search-index.js');
+  await assert.rejects(Q.query('leave '));
+  assert.deepEqual(urls(await Q.query('leave ')), ['people/leave.html', 'index.html']);
+  assert.deepEqual(loaded, ['search-index.js', 'search-index.js', 'search-00.js']);
+});
+
+test('the whole index is every shard and every snippet file', async () => {
+  const { Q } = engine();
+  await Q.query('leave ');
+  assert.deepEqual(Array.from(Q.files()).sort(), fs.readdirSync(out).filter((f) => /^search-.*\.js$/.test(f)).sort());
 });
 
 test('the last word matches as a prefix while typing, not after a space', async () => {

@@ -40,7 +40,11 @@ async function openPage(opts = {}) {
   const where = () => page.url().replace(pathToFileURL(site).href, '');
   page.on('console', (m) => { if (m.type() === 'error') problems.add(`console error on ${where()}: ${m.text()}`); });
   page.on('pageerror', (e) => problems.add(`script error on ${where()}: ${e.message}`));
-  page.on('requestfailed', (r) => problems.add(`failed to load ${r.url()} (${r.failure()?.errorText})`));
+  // (a load cut short by the test going to the next page, such as the
+  // favicon's, is no failure: net::ERR_ABORTED)
+  page.on('requestfailed', (r) => {
+    if (r.failure()?.errorText !== 'net::ERR_ABORTED') problems.add(`failed to load ${r.url()} (${r.failure()?.errorText})`);
+  });
   context.on('request', (r) => { if (!r.url().startsWith('file://')) problems.add(`request to another origin: ${r.url()}`); });
   return page;
 }
@@ -226,6 +230,234 @@ describe('the built site, opened from file:// in Chromium', { concurrency: false
         ({ href: a.getAttribute('href'), after: getComputedStyle(a, '::after').content }));
       assert.ok(after.includes(href), `a printed web link shows its address: ::after is ${after}`);
     }
+    await closePage(page);
+  });
+
+  it('a search whose index file fails to load says so, not "No results", and trying again loads it', STEP, async () => {
+    // Its own context: the failed load is the point here, not a problem.
+    const context = await browser.newContext({ viewport: DESKTOP });
+    const page = await context.newPage();
+    const blocked = [];
+    await page.route(/\/search-\d+\.js$/, (route) => {
+      if (blocked.length) return route.continue();
+      blocked.push(route.request().url());
+      return route.abort();
+    });
+    await page.goto(siteUrl('search.html', `?q=${QUERY}`));
+    const status = page.locator('#search-results .search-status');
+    await page.waitForFunction(() => document.querySelector('#search-results .search-status').textContent);
+    const said = await status.innerText();
+    assert.equal(blocked.length, 1, 'a shard of the index was blocked');
+    assert.match(said, /could not load part of its index/, 'the page says the index did not load');
+    assert.match(said, /offline/, 'and suggests why');
+    assert.doesNotMatch(said, /No results/, 'it does not say there are no results');
+    await page.getByRole('button', { name: 'Try again' }).click();
+    const results = page.locator('#search-results ol a');
+    await results.first().waitFor();
+    assert.match(await status.innerText(), /^\d+ results? for/, 'trying again finds results');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'search-input', 'focus is back in the search box');
+    await context.close();
+  });
+
+  it('a search with a word no page has lists the pages with the other words and names it; one with none offers the A to Z and Topics', STEP, async () => {
+    const page = await openPage();
+    await page.goto(siteUrl('search.html', '?q=' + encodeURIComponent('can I be zorblaxed for a facebook post')));
+    const results = page.locator('#search-results ol a');
+    await results.first().waitFor();
+    const status = page.locator('#search-results .search-status');
+    assert.match(await status.innerText(), /^No page mentions “zorblaxed”; showing \d+ results? with the other words\.$/);
+    await page.goto(siteUrl('search.html', '?q=zorblaxed'));
+    await page.waitForFunction(() => document.querySelector('#search-results .search-status').textContent);
+    assert.match(await status.innerText(), /^No results for “zorblaxed”\./);
+    const links = await status.locator('a').evaluateAll((as) => as.map((a) => [a.textContent, a.href]));
+    assert.deepEqual(links, [['A to Z', siteUrl('a-z.html')], ['Topics', siteUrl('tags/index.html')]],
+      'it links the A to Z and the Topics');
+    await Promise.all([page.waitForURL(/a-z\.html$/), status.locator('a').first().click()]);
+    assert.ok(await page.locator('.letters a').count() > 0, 'the A to Z opens');
+    await closePage(page);
+  });
+
+  it('a screen reader hears the status line of a search, not every result', STEP, async () => {
+    const page = await openPage();
+    await page.goto(siteUrl('search.html', `?q=${QUERY}`));
+    await page.locator('#search-results ol a').first().waitFor();
+    const live = await page.evaluate(() => Array.from(document.querySelectorAll(
+      '[aria-live]:not([aria-live="off"]), [role="status"], [role="alert"], [role="log"]'), (e) => e.textContent.trim()));
+    assert.equal(live.length, 1, `one live region: ${JSON.stringify(live)}`);
+    assert.match(live[0], new RegExp(`^\\d+ results? for “${QUERY}”$`), 'it holds the status line alone');
+    await closePage(page);
+  });
+
+  it('on search.html ArrowUp from the first result returns to the box typed in, and both boxes show the query', STEP, async () => {
+    assert.ok(article, 'an article was reached through search');
+    const page = await openPage();
+    await page.goto(siteUrl('search.html'));
+    const header = page.locator('header input[name="q"]');
+    const own = page.locator('main input[name="q"]');
+    const first = page.locator('#search-results ol a').first();
+    const status = page.locator('#search-results .search-status');
+    for (const [box, id, query] of [[own, 'search-input', QUERY], [header, 'site-search', article.title]]) {
+      await box.fill(query);
+      await page.waitForFunction((q) => document.querySelector('#search-results .search-status').textContent.includes(`“${q}”`), query);
+      await first.waitFor();
+      assert.deepEqual([await header.inputValue(), await own.inputValue()], [query, query],
+        `typing in #${id} shows the query in both boxes`);
+      await box.press('ArrowDown');
+      assert.equal(await page.evaluate(() => document.activeElement.getAttribute('href')), await first.getAttribute('href'),
+        'ArrowDown moves to the first result');
+      await page.keyboard.press('ArrowUp');
+      assert.equal(await page.evaluate(() => document.activeElement.id), id, `ArrowUp returns to #${id}, where the query was typed`);
+    }
+    assert.match(await status.innerText(), /results? for/);
+    await closePage(page);
+  });
+
+  it('a past version says so in its title, and is not indexed, with the current article as canonical', STEP, async () => {
+    assert.ok(article?.history, 'an article and its history were reached');
+    const page = await openPage();
+    await page.goto(article.url);
+    const title = await page.title();
+    assert.ok(title.startsWith(`${article.title} – `), `the article's title: ${title}`);
+    assert.equal(await page.locator('meta[name="robots"]').count(), 0, 'the article is indexed');
+    await page.goto(article.history);
+    // the oldest version: a past one, unless the article has one revision
+    await Promise.all([page.waitForURL(/\.rev-[0-9a-f]{10}\.html$/),
+      page.locator('a', { hasText: 'Read this version' }).last().click()]);
+    const past = await page.title();
+    assert.match(past, /^(Past|Current) version \(\d{1,2} [A-Z][a-z]+ \d{4}\) of /, `a version's title: ${past}`);
+    assert.ok(past.includes(article.title), `and names the article: ${past}`);
+    assert.notEqual(past, title);
+    assert.equal(await page.locator('meta[name="robots"]').getAttribute('content'), 'noindex', 'a version is not indexed');
+    assert.equal(await page.locator('link[rel="canonical"]').evaluate((l) => l.href), article.url,
+      'its canonical page is the current article');
+    await closePage(page);
+  });
+
+  it('the home page\'s title is the site\'s name once', STEP, async () => {
+    const page = await openPage();
+    await page.goto(siteUrl('index.html'));
+    const name = (await page.locator('.site-title').innerText()).trim();
+    assert.equal(await page.title(), name);
+    await closePage(page);
+  });
+
+  it('the home page and a section page say when they were updated and link their history, as an article does', STEP, async () => {
+    const page = await openPage();
+    await page.goto(siteUrl('index.html'));
+    const section = await page.locator('.site-nav a').first().evaluate((a) => a.href);
+    for (const url of [siteUrl('index.html'), section]) {
+      await page.goto(url);
+      assert.match(await page.locator('main .meta').first().innerText(), /Last updated/, `${url} says when it was updated`);
+      await historyHref(page);
+      await Promise.all([page.waitForURL(/\.history\.html$/), page.locator('a', { hasText: 'see what changed' }).click()]);
+      assert.ok(await page.locator('.revision').count() >= 1, `the history of ${url} lists revisions`);
+    }
+    await closePage(page);
+  });
+
+  it('a screen reader hears where a change\'s added and removed words start and end; the eye sees no markers', STEP, async () => {
+    assert.ok(article?.history, 'an article and its history were reached');
+    const page = await openPage();
+    await page.goto(article.history);
+    assert.ok(await page.locator('.diff ins').count() > 0, 'the history shows added words');
+    const cdp = await page.context().newCDPSession(page);
+    const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+    const said = nodes.filter((n) => n.role?.value === 'StaticText').map((n) => (n.name?.value || '').trim());
+    for (const marker of ['added:', 'end of added text', 'removed:', 'end of removed text'])
+      assert.ok(said.includes(marker), `the accessibility tree has "${marker}"`);
+    const hidden = await page.locator('.diff ins').first().evaluate((e) => ['::before', '::after'].map((p) => {
+      const s = getComputedStyle(e, p);
+      return s.position === 'absolute' && parseFloat(s.width) <= 1 && parseFloat(s.height) <= 1;
+    }));
+    assert.deepEqual(hidden, [true, true], 'the markers take no room on screen');
+    await closePage(page);
+  });
+
+  it('at 320px wide no page scrolls sideways and the header\'s Search button shows whole (WCAG 1.4.10)', STEP, async () => {
+    assert.ok(article?.history, 'an article and its history were reached');
+    const page = await openPage({ viewport: { width: 320, height: 640 } });
+    const wrong = [];
+    for (const [name, url] of [['home', siteUrl('index.html')], ['article', article.url], ['history', article.history],
+      ['search', siteUrl('search.html', `?q=${QUERY}`)], ['A to Z', siteUrl('a-z.html')]]) {
+      await page.goto(url);
+      const { wide, button } = await page.evaluate(() => ({ wide: document.documentElement.scrollWidth - window.innerWidth,
+        button: document.querySelector('header button').getBoundingClientRect().right - window.innerWidth }));
+      if (wide > 0) wrong.push(`${name} is ${wide}px wider than the screen`);
+      if (button > 0) wrong.push(`${name}: the Search button is ${button}px off the screen`);
+    }
+    assert.deepEqual(wrong, []);
+    await closePage(page);
+  });
+
+  it('in forced colours (Windows High Contrast) a focused link shows a focus outline', STEP, async () => {
+    const page = await openPage();
+    await page.emulateMedia({ forcedColors: 'active' });
+    await page.goto(siteUrl('index.html'));
+    await page.keyboard.press('Tab'); // the skip link
+    await page.keyboard.press('Tab'); // the site's name
+    const link = page.locator('header .site-title');
+    assert.equal(await link.evaluate((a) => a === document.activeElement), true, 'the site\'s name has focus');
+    const b = await link.boundingBox();
+    const clip = { x: b.x - 6, y: b.y - 6, width: b.width + 12, height: b.height + 12 };
+    const focused = await page.screenshot({ clip });
+    await link.evaluate((a) => a.blur());
+    const plain = await page.screenshot({ clip });
+    assert.ok(!focused.equals(plain), 'the focused link looks different from the unfocused one');
+    await closePage(page);
+  });
+
+  it('the A to Z letters are targets big enough to tap (WCAG 2.5.8: 24px)', STEP, async () => {
+    const page = await openPage({ viewport: PHONE });
+    await page.goto(siteUrl('a-z.html'));
+    const sizes = await page.locator('.letters a').evaluateAll((as) => as.map((a) => {
+      const r = a.getBoundingClientRect();
+      return [a.textContent, Math.round(r.width), Math.round(r.height)];
+    }));
+    assert.ok(sizes.length > 0, 'the A to Z has letters');
+    assert.deepEqual(sizes.filter(([, w, h]) => w < 24 || h < 24), []);
+    await closePage(page);
+  });
+
+  it('a table wider than a phone shows a shadow at the side it scrolls to', STEP, async () => {
+    const page = await openPage({ viewport: PHONE });
+    // an article with a table too wide for the phone
+    const files = fs.readdirSync(site, { recursive: true }).filter((f) => /\.html$/.test(f) &&
+      !/(\.rev-[0-9a-f]{10}|\.history|^print)\.html$/.test(f) && fs.readFileSync(path.join(site, f), 'utf8').includes('<table'));
+    let table = null;
+    for (const f of files) {
+      await page.goto(siteUrl(f));
+      const t = page.locator('main table').filter({ has: page.locator('td') });
+      const wide = await t.evaluateAll((ts) => ts.findIndex((e) => e.scrollWidth > e.clientWidth + 40));
+      if (wide >= 0) { table = t.nth(wide); break; }
+    }
+    assert.ok(table, `an article has a table wider than a phone (of ${files.length} with tables)`);
+    // only the shadows: no text, borders or backgrounds in the cells
+    await page.addStyleTag({ content: 'table * { color: transparent !important; border-color: transparent !important; background: none !important; }' });
+    // mean brightness of the 6px at each side of the table, above its scroll bar
+    const edges = async () => {
+      const png = await table.screenshot();
+      return page.evaluate(async (b64) => {
+        const img = new Image();
+        img.src = 'data:image/png;base64,' + b64;
+        await img.decode();
+        const c = document.createElement('canvas');
+        c.width = img.width; c.height = img.height;
+        const g = c.getContext('2d');
+        g.drawImage(img, 0, 0);
+        const mean = (x) => {
+          const d = g.getImageData(x, 0, 6, Math.max(1, img.height - 20)).data;
+          let sum = 0;
+          for (let i = 0; i < d.length; i += 4) sum += d[i] + d[i + 1] + d[i + 2];
+          return sum / (d.length / 4) / 3;
+        };
+        return { left: mean(0), right: mean(img.width - 6) };
+      }, png.toString('base64'));
+    };
+    const start = await edges();
+    assert.ok(start.right < start.left - 4, `at the start, the right edge is shaded: ${JSON.stringify(start)}`);
+    await table.evaluate((t) => { t.scrollLeft = t.scrollWidth; });
+    const end = await edges();
+    assert.ok(end.left < end.right - 4, `scrolled to the end, the left edge is shaded: ${JSON.stringify(end)}`);
     await closePage(page);
   });
 

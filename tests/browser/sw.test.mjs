@@ -164,6 +164,27 @@ describe('offline reading over http with the service worker', { concurrency: fal
     assert.match(await page.locator('h1').innerText(), /offline/i);
   });
 
+  it('after one visit to the search page, search works offline for any words', STEP, async (t) => {
+    if (!wired) return t.skip('sw.js is not in the build yet');
+    const index = fs.readdirSync(site).filter((f) => /^search-.*\.js$/.test(f)).map((f) => base + f);
+    assert.ok(index.length > 2, `the index has shards: ${index.join(' ')}`);
+    await start();
+    try {
+      await page.goto(base + 'search.html'); // no search run: no shard loaded for one
+      await until(page, 'every file of the index is kept', (urls) =>
+        Promise.all(urls.map((u) => caches.match(u))).then((hits) => hits.every((h) => h)), index);
+    } finally {
+      await stop();
+    }
+    for (const q of ['anonymous', 'whistleblowing']) {
+      await page.goto(`${base}search.html?q=${q}`);
+      await page.locator('#search-results ol a').first().waitFor();
+      assert.match(await page.locator('#search-results .search-status').innerText(), new RegExp(`results? for “${q}”`),
+        `offline, searching for ${q} finds results`);
+      assert.ok(await page.locator('#search-results .search-snippet').count() > 0, 'with their snippets');
+    }
+  });
+
   it('a rebuilt site refreshes the cache and deletes the old one', STEP, async (t) => {
     if (!wired) return t.skip('sw.js is not in the build yet');
     // A rebuild: a new build id in sw.js, a changed article and stylesheet.

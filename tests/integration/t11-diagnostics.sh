@@ -55,7 +55,7 @@ contains "a template error names the template file and line" "$ERR" "themes/defa
 site tpl2
 page "$S" a.md "A"
 sed -i 's|<h1>{{title}}</h1>|<h1>{{title}</h1>|' "$S/themes/default/templates/article.mustache"
-sed -i 's|{{{extra_head}}}||' "$S/themes/default/templates/head.mustache"
+sed -i 's|{{{extra_head}}}||' "$S"/themes/default/templates/*.mustache
 run "$S" build
 contains "a tag without its end is one error, on one line, at the tag" "$ERR" "themes/default/templates/article.mustache:3:7: error: unclosed tag: this '{{' has no '}}' before the next '{{'"
 lacks "with no error after it for the tags that follow" "$ERR" "has no open section"

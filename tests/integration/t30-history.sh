@@ -50,6 +50,14 @@ second=$(git -C "$S" rev-list -n 1 HEAD -- content/guide/privacy.md | cut -c1-10
 contains "the newest version of an article as committed says it is the current one" "$S/public/guide/privacy.rev-$second.html" \
 	"This is the current version, from <time datetime=\"2026-04-20T09:30:00+01:00\">20 April 2026</time>"
 lacks "and does not say it may no longer be correct" "$S/public/guide/privacy.rev-$second.html" "may no longer be correct"
+# A past version in a tab, a bookmark or a search engine is never taken
+# for the current guidance.
+contains "a past version's title says it is one, and of when" "$R" "<title>Past version (3 March 2026) of Privacy at work – Test site</title>"
+contains "a past version asks search engines not to index it" "$R" '<meta name="robots" content="noindex">'
+contains "a past version names the current article as the canonical page" "$R" '<link rel="canonical" href="privacy.html">'
+contains "the newest version as committed is titled the current one" "$S/public/guide/privacy.rev-$second.html" "<title>Current version (20 April 2026) of Privacy at work – Test site</title>"
+contains "the article's own title is unchanged" "$A" "<title>Privacy at work – Test site</title>"
+lacks "and it is indexed" "$A" "noindex"
 contains "recent changes groups by day" "$S/public/changes.html" "<h2>21 April 2026</h2>"
 contains "the Atom feed lists a change" "$S/public/changes.xml" "<title>Privacy at work: Clarify what may be monitored</title>"
 
@@ -812,3 +820,26 @@ mv "$S/.git/quire" "$TMP/stagedmv-cache"
 run "$S" build -o "$TMP/stagedmv-clean"
 mv "$TMP/stagedmv-cache" "$S/.git/quire"
 check "after the commit a rebuild matches a clean build" diff -r "$S/public" "$TMP/stagedmv-clean"
+
+# A section's and the home page's own text has a history too: they say
+# when they were last updated and link it, as an article does.  A section
+# with no index.md (made by quire) has no history and says nothing.
+site sections
+git -C "$S" init -q -b main
+page "$S" index.md "Test site" "Welcome."
+page "$S" guide/index.md "Guide" "About the guide."
+page "$S" guide/a.md "A" "Text."
+page "$S" made/b.md "B" "Text."
+commit "2026-02-02T10:00:00+00:00" "Ann Editor" "init"
+page "$S" guide/index.md "Guide" "All about the guide."
+commit "2026-02-03T10:00:00+00:00" "Bo Editor" "Reword the guide's introduction"
+run "$S" build
+status_is "a site with section pages in git builds" "$RC" 0
+contains "a section page says when it was last updated" "$S/public/guide/index.html" "Last updated <time datetime=\"2026-02-03T10:00:00+00:00\">3 February 2026</time> by Bo Editor"
+contains "and links its history" "$S/public/guide/index.html" '<a href="index.history.html">2 revisions — see what changed</a>'
+check "which exists" test -f "$S/public/guide/index.history.html"
+contains "the home page links its history too" "$S/public/index.html" '<a href="index.history.html">1 revision — see what changed</a>'
+lacks "a section quire made has no history line" "$S/public/made/index.html" "see what changed"
+lacks "nor an empty one" "$S/public/made/index.html" '<p class="meta">'
+contains "the home page's title is the site's name, once" "$S/public/index.html" "<title>Test site</title>"
+contains "a section's title names the site after it" "$S/public/guide/index.html" "<title>Guide – Test site</title>"

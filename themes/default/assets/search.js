@@ -9,6 +9,8 @@
   var Q = W.quireSearch = W.quireSearch || {};
   var WORD = /[\p{L}\p{N}\p{M}]+/gu;  /* the index's words too (search.c's WORD_CP) */
   var SPLIT = /([\p{L}\p{N}\p{M}]+)/u;
+  /* a word, or words joined by hyphens ("e-mail", "up-to-date") */
+  var GROUP = /[\p{L}\p{N}\p{M}]+(?:[-\u00ad\u2010\u2011][\p{L}\p{N}\p{M}]+)*/gu;
   var ALPHA = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_';
   var DIGIT = [];
   var PAGE = 20;          /* results shown at a time */
@@ -31,17 +33,29 @@
   var me = D && D.currentScript;
   Q.root = me ? (me.getAttribute('src') || '').replace(/assets\/search\.js([?#].*)?$/, '') : '';
 
-  /* Loads one index file; replaceable (the node tests evaluate files). */
+  /* Loads one index file; replaceable (the node tests evaluate files).
+   * Rejects when the file does not load (offline, a dropped connection). */
   Q.load = Q.load || function (file) {
-    return new Promise(function (done) {
+    return new Promise(function (done, fail) {
       var s = D.createElement('script');
       s.src = Q.root + file;
-      s.onload = s.onerror = function () { done(); };
+      s.onload = function () { done(); };
+      s.onerror = function () {
+        s.parentNode.removeChild(s);
+        fail(new Error('quire: ' + file + ' did not load'));
+      };
       D.head.appendChild(s);
     });
   };
+  /* Each file is loaded once; one that failed is forgotten, so the next
+   * search tries it again. */
   function load(file) {
-    if (!loading.has(file)) loading.set(file, Q.load(file));
+    if (!loading.has(file)) {
+      loading.set(file, Q.load(file).catch(function (e) {
+        loading.delete(file);
+        throw e;
+      }));
+    }
     return loading.get(file);
   }
 
@@ -84,6 +98,9 @@
       ready = (W.quireSearchIndex ? Promise.resolve() : load('search-index.js')).then(function () {
         if (!W.quireSearchIndex) throw new Error('quire: search-index.js did not load');
         idx = prepare(W.quireSearchIndex);
+      }).catch(function (e) {
+        ready = null; /* the next search tries again */
+        throw e;
       });
     }
     return ready;
@@ -186,62 +203,164 @@
              title: r[4 * d + 2], section: idx.raw.sections[r[4 * d + 3]] };
   };
 
-  /* Resolves to {query, words, stems (Set of matched stems), results:
-   * [{doc, url, title, section, score}]}, best first.  Every word must
-   * match; the last one also matches as a prefix unless q ends in a
-   * space.  Title matches rank first, then the sum of weights. */
+  /* The terms of q: each word but stop words, and each hyphenated
+   * compound ("e-mail"), with the ways it can match (alts): as its words
+   * ("e" and "mail", every one) or as one word ("email").  A term's text
+   * is as the reader typed it, for messages. */
+  function terms(q) {
+    var list = [], groups = lower(fold(q)).match(GROUP) || [], typed = q.match(GROUP) || [];
+    groups.forEach(function (g, i) {
+      var parts = g.match(WORD), words = parts.filter(function (w) { return !idx.stop.has(w); });
+      var alts = words.length ? [words] : [], joined = parts.join('');
+      if (parts.length > 1 && !idx.stop.has(joined)) alts.push([joined]);
+      if (alts.length)
+        list.push({ text: typed.length === groups.length ? typed[i] : g, alts: alts, simple: parts.length === 1 });
+    });
+    return list;
+  }
+  /* The stems of word w, and of every word it starts if prefix. */
+  function stemsOf(w, prefix) {
+    var set = new Set(), st = vocab.get(w);
+    if (st !== undefined) set.add(st);
+    if (prefix)
+      vocab.forEach(function (stem, word) { if (word.startsWith(w)) set.add(stem); });
+    return set;
+  }
+
+  /* Resolves to {query, words (the terms' texts), stems (Set of matched
+   * stems), results: [{doc, url, title, section, score, titles,
+   * matched}], missing (the terms no page has), partial}, best first.
+   * Every term must match; the last one also matches as a prefix unless
+   * q ends in a space.  Title matches rank first, then the sum of
+   * weights.  When no page has every term, the pages with some of them
+   * (partial), the most terms first; two words no page has may match
+   * as one ("whistle blowing" finds "whistleblowing"). */
   Q.query = function (q) {
     return start().then(function () {
-      var words = Q.tokenise(q), last = words.length - 1, need = new Set();
-      var prefix = last >= 0 && /[\p{L}\p{N}\p{M}]$/u.test(q) && Array.from(words[last]).length >= 2;
-      words.forEach(function (w) { var s = shardOf(w); if (s >= 0) need.add(s); });
-      if (prefix) {
-        var ps = prefixShards(words[last]);
-        if (ps.size <= PREFIX_SHARDS) ps.forEach(function (s) { need.add(s); });
-        else prefix = false;
-      }
-      return loadShards(need).then(function () {
-        var sets = words.map(function (w, i) {
-          var set = new Set(), st = vocab.get(w);
-          if (st !== undefined) set.add(st);
-          if (prefix && i === last)
-            vocab.forEach(function (stem, word) { if (word.startsWith(w)) set.add(stem); });
-          return set;
+      var ts = terms(q), need = new Set(), pre = new Set();
+      var typing = /[\p{L}\p{N}\p{M}]$/u.test(q);
+      if (typing && ts.length) {
+        ts[ts.length - 1].alts.forEach(function (alt) {
+          var w = alt[alt.length - 1];
+          if (Array.from(w).length >= 2) pre.add(w);
         });
+      }
+      ts.forEach(function (t) { t.alts.forEach(function (alt) { alt.forEach(function (w) {
+        var s = shardOf(w);
+        if (s >= 0) need.add(s);
+      }); }); });
+      if (pre.size && !addPrefixShards(pre, need)) pre.clear();
+      return loadShards(need).then(function () {
+        ts.forEach(function (t, i) {
+          t.sets = t.alts.map(function (alt) {
+            return alt.map(function (w, j) {
+              return stemsOf(w, i === ts.length - 1 && j === alt.length - 1 && pre.has(w));
+            });
+          });
+        });
+        return joinUnknown(ts, typing);
+      }).then(function () {
         var more = new Set();
-        sets.forEach(function (set) { set.forEach(function (st) { var s = shardOf(st); if (s >= 0) more.add(s); }); });
-        return loadShards(more).then(function () { return rank(q, words, sets); });
+        ts.forEach(function (t) { t.sets.forEach(function (alt) { alt.forEach(function (set) {
+          set.forEach(function (st) { var s = shardOf(st); if (s >= 0) more.add(s); });
+        }); }); });
+        return loadShards(more).then(function () { return rank(q, ts); });
       });
     });
   };
+  /* Adds to need every shard the words of pre start words in, unless
+   * that is more than PREFIX_SHARDS: then 0. */
+  function addPrefixShards(pre, need) {
+    var ps = new Set();
+    pre.forEach(function (w) { prefixShards(w).forEach(function (s) { ps.add(s); }); });
+    if (ps.size > PREFIX_SHARDS) return 0;
+    ps.forEach(function (s) { need.add(s); });
+    return 1;
+  }
+  /* A word no page has, next to another word, may be half of a word
+   * written as one: the two terms become one that matches either way. */
+  function joinUnknown(ts, typing) {
+    function unknown(t) {
+      return t.sets.every(function (alt) { return alt.some(function (set) { return !set.size; }); });
+    }
+    var pairs = [], need = new Set(), pre = new Set();
+    for (var i = 0; i + 1 < ts.length; i++) {
+      if (!ts[i].simple || !ts[i + 1].simple || !(unknown(ts[i]) || unknown(ts[i + 1]))) continue;
+      var w = ts[i].alts[0][0] + ts[i + 1].alts[0][0], s = shardOf(w);
+      pairs.push({ i: i, word: w });
+      if (s >= 0) need.add(s);
+      if (typing && i + 2 === ts.length) pre.add(w);
+    }
+    if (!pairs.length) return Promise.resolve();
+    if (pre.size && !addPrefixShards(pre, need)) pre.clear();
+    return loadShards(need).then(function () {
+      var gone = 0; /* terms joined so far, left to right */
+      pairs.forEach(function (p) {
+        var i = p.i - gone, a = ts[i], b = ts[i + 1], set = stemsOf(p.word, pre.has(p.word));
+        if (!set.size || !a.simple || !b.simple) return;
+        ts.splice(i, 2, { text: a.text + ' ' + b.text, alts: [a.alts[0].concat(b.alts[0]), [p.word]],
+                          sets: [a.sets[0].concat(b.sets[0]), [set]], simple: false });
+        gone++;
+      });
+    });
+  }
 
-  function rank(q, words, sets) {
+  function rank(q, ts) {
     var all = new Set(), results = [];
-    var lists = sets.map(function (set) {
+    /* doc -> {score, titles} for each term: for an alternative of several
+     * words, the page has every one, scored as the weakest, in the title
+     * if all are; the best alternative counts. */
+    var maps = ts.map(function (t) {
       var m = new Map();
-      set.forEach(function (stem) {
-        all.add(stem);
-        decode(stem).forEach(function (w, d) { if (!(m.get(d) >= w)) m.set(d, w); });
+      t.sets.forEach(function (alt) {
+        var lists = alt.map(function (set) {
+          var l = new Map();
+          set.forEach(function (stem) {
+            decode(stem).forEach(function (w, d) { if (!(l.get(d) >= w)) l.set(d, w); });
+          });
+          return l;
+        });
+        if (lists.some(function (l) { return !l.size; })) return;
+        var found = 0;
+        lists[0].forEach(function (w0, d) {
+          var w = w0;
+          for (var i = 1; i < lists.length; i++) {
+            var wi = lists[i].get(d);
+            if (wi === undefined) return;
+            if (wi < w) w = wi;
+          }
+          var titles = w >= 16 ? 1 : 0, o = m.get(d);
+          found = 1;
+          if (!o || titles > o.titles || (titles === o.titles && w > o.score)) m.set(d, { score: w, titles: titles });
+        });
+        if (found) alt.forEach(function (set) { set.forEach(function (stem) { all.add(stem); }); });
       });
       return m;
     });
-    if (lists.length && lists.every(function (m) { return m.size > 0; })) {
-      lists.sort(function (a, b) { return a.size - b.size; });
-      lists[0].forEach(function (w0, d) {
-        var score = 0, titles = 0;
-        for (var i = 0; i < lists.length; i++) {
-          var w = i ? lists[i].get(d) : w0;
-          if (w === undefined) return;
-          score += w;
-          if (w >= 16) titles++;
-        }
-        var r = Q.doc(d);
-        r.score = score; r.titles = titles;
-        results.push(r);
+    var hits = new Map();
+    maps.forEach(function (m) {
+      m.forEach(function (v, d) {
+        var h = hits.get(d);
+        if (!h) hits.set(d, h = { matched: 0, score: 0, titles: 0 });
+        h.matched++;
+        h.score += v.score;
+        h.titles += v.titles;
       });
-      results.sort(function (a, b) { return b.titles - a.titles || b.score - a.score || a.doc - b.doc; });
-    }
-    return { query: q, words: words, stems: all, results: results };
+    });
+    var every = 0;
+    hits.forEach(function (h) { if (h.matched === ts.length) every++; });
+    hits.forEach(function (h, d) {
+      if (every && h.matched < ts.length) return;
+      var r = Q.doc(d);
+      r.score = h.score; r.titles = h.titles; r.matched = h.matched;
+      results.push(r);
+    });
+    results.sort(function (a, b) {
+      return b.matched - a.matched || b.titles - a.titles || b.score - a.score || a.doc - b.doc;
+    });
+    return { query: q, words: ts.map(function (t) { return t.text; }), stems: all, results: results,
+             missing: ts.filter(function (t, i) { return !maps[i].size; }).map(function (t) { return t.text; }),
+             partial: !every && results.length > 0 };
   }
 
   /* Loads the snippets of results; resolves to them in the same order. */
@@ -267,42 +386,116 @@
     if (text !== undefined) e.textContent = text;
     return e;
   }
+  function quoted(s) { return '\u201c' + s + '\u201d'; }
+  /* "a", "a" or "b", "a", "b" or "c" */
+  function either(list) {
+    var q = list.map(quoted);
+    return q.length > 1 ? q.slice(0, -1).join(', ') + ' or ' + q[q.length - 1] : q[0];
+  }
+  function count(n) { return n + (n === 1 ? ' result' : ' results'); }
+
+  /* Files of the whole index; loaded ahead of need when the worker keeps
+   * them (offline reading). */
+  Q.files = function () {
+    var files = ['search-index.js'], i;
+    for (i = 0; i < idx.raw.starts.length; i++) files.push('search-' + pad(i) + '.js');
+    for (i = 0; i * idx.chunk < idx.raw.ndocs; i++) files.push('search-text-' + pad(i) + '.js');
+    return files;
+  };
+  /* Served over http(s) with the offline worker (sw.js): has it keep the
+   * whole index, so search works offline after one visit to this page,
+   * not only for the words searched for while online. */
+  function keepIndex() {
+    var sw = W.navigator && W.navigator.serviceWorker;
+    if (!sw || !/^https?:$/.test(W.location.protocol)) return;
+    start().then(function () {
+      var urls = Q.files().map(function (f) { return new URL(Q.root + f, W.location.href).href; });
+      return sw.ready.then(function (reg) {
+        if (reg.active) reg.active.postMessage({ quire: 'keep', urls: urls });
+      });
+    }).catch(function () { /* searching will say what did not load */ });
+  }
+
   function init() {
     var box = D.getElementById('search-results');
     if (!box) return;
+    /* Only the status line is live: a screen reader hears "12 results
+     * for ...", not every result, on each keystroke. */
+    var status = box.querySelector('.search-status');
+    if (!status) box.insertBefore(status = el('p', 'search-status'), box.firstChild);
+    status.setAttribute('role', 'status');
+    var azUrl = box.getAttribute('data-az-url') || Q.root + 'a-z.html';
+    var tagsUrl = box.getAttribute('data-tags-url') || Q.root + 'tags/index.html';
     var inputs = Array.prototype.slice.call(D.querySelectorAll('form.search-form input[name="q"]'));
+    /* the box last typed in, where ArrowUp from the first result goes */
+    var last = D.getElementById('search-input') || inputs[inputs.length - 1];
     var seq = 0, timer = 0;
     var q = new URLSearchParams(W.location.search).get('q') || '';
     inputs.forEach(function (i) { i.value = q; });
 
+    /* Empties the results, and says parts (text or nodes) in the status. */
+    function say() {
+      while (status.nextSibling) box.removeChild(status.nextSibling);
+      status.textContent = '';
+      for (var i = 0; i < arguments.length; i++)
+        status.appendChild(typeof arguments[i] === 'string' ? D.createTextNode(arguments[i]) : arguments[i]);
+    }
+    function link(href, text) {
+      var a = el('a', null, text);
+      a.href = href;
+      return a;
+    }
     function run(q, remember) {
       var my = ++seq;
       if (remember) {
         try { W.history.replaceState(null, '', '?' + new URLSearchParams({ q: q })); } catch (e) { /* file:// may refuse */ }
       }
-      if (!q.trim()) { box.textContent = ''; return; }
-      Q.query(q).then(function (res) { if (my === seq) show(res, my); });
+      if (!q.trim()) { say(); return; }
+      Q.query(q).then(function (res) {
+        if (my === seq) show(res, my);
+      }, function () {
+        if (my === seq) failed(q);
+      });
+    }
+    /* A file of the index did not load: no result is not "no results". */
+    function failed(q) {
+      say('Search could not load part of its index, so it cannot show results for ' + quoted(q.trim()) +
+          '. You may be offline: check your connection, then try again.');
+      var again = el('button', 'search-retry', 'Try again');
+      again.type = 'button';
+      again.addEventListener('click', function () {
+        if (last) last.focus();
+        run(last ? last.value : q, false);
+      });
+      box.appendChild(again);
     }
     function show(res, my) {
       var shown = 0, list = el('ol', 'search-results-list');
       var more = el('button', 'search-more', 'Show more results');
-      var status = el('p', 'search-status');
-      var n = res.results.length;
-      box.textContent = '';
-      box.appendChild(status);
-      if (!n && !res.words.length && res.query.trim()) {
-        status.textContent = '\u201c' + res.query.trim() + '\u201d has only words too common to search for (such as \u201cthe\u201d or \u201cand\u201d): add a more specific one.';
+      var n = res.results.length, q = res.query.trim();
+      if (!n && !res.words.length && q) {
+        say(quoted(q) + ' has only words too common to search for (such as \u201cthe\u201d or \u201cand\u201d): add a more specific one.');
         return;
       }
-      if (!n) { status.textContent = 'No results for \u201c' + res.query.trim() + '\u201d.'; return; }
-      status.textContent = n + (n === 1 ? ' result' : ' results') + ' for \u201c' + res.query.trim() + '\u201d';
+      if (!n) {
+        say('No results for ' + quoted(q) + '. Check the spelling or try other words, or browse the ',
+            link(azUrl, 'A to Z'), ' or the ', link(tagsUrl, 'Topics'), '.');
+        return;
+      }
+      if (res.partial && res.missing.length)
+        say('No page mentions ' + either(res.missing) + '; showing ' + count(n) + ' with the other words.');
+      else if (res.partial)
+        say('No page has all the words of ' + quoted(q) + '; showing ' + count(n) + ' with some of them.');
+      else
+        say(count(n) + ' for ' + quoted(q));
       box.appendChild(list);
       more.type = 'button';
       more.hidden = true;
       box.appendChild(more);
       function page() {
         var slice = res.results.slice(shown, shown + PAGE);
-        Q.snippets(slice).then(function (snips) {
+        /* results without snippets rather than none */
+        Q.snippets(slice).catch(function () { return slice.map(function () { return ''; }); }).then(function (snips) {
           if (my !== seq) return;
           slice.forEach(function (r, i) {
             var li = el('li'), a = el('a', null, r.title), p = el('p', 'search-snippet');
@@ -329,17 +522,21 @@
 
     inputs.forEach(function (input) {
       input.addEventListener('input', function () {
+        last = input;
+        /* the header's box and the page's show the same query */
+        inputs.forEach(function (other) { if (other !== input) other.value = input.value; });
         clearTimeout(timer);
         timer = setTimeout(function () { run(input.value, true); }, 120);
       });
       input.form.addEventListener('submit', function (e) {
         e.preventDefault();
         clearTimeout(timer);
+        last = input;
         run(input.value, true);
       });
       input.addEventListener('keydown', function (e) {
         var a = box.querySelector('ol a');
-        if (e.key === 'ArrowDown' && a) { e.preventDefault(); a.focus(); }
+        if (e.key === 'ArrowDown' && a) { e.preventDefault(); last = input; a.focus(); }
       });
     });
     /* Up and Down move between result links; Enter follows the link. */
@@ -350,9 +547,10 @@
       if (i < 0) return;
       e.preventDefault();
       if (e.key === 'ArrowDown' && i + 1 < links.length) links[i + 1].focus();
-      else if (e.key === 'ArrowUp') (i > 0 ? links[i - 1] : inputs[0] || links[0]).focus();
+      else if (e.key === 'ArrowUp') (i > 0 ? links[i - 1] : last || links[0]).focus();
     });
     if (q) run(q, false);
+    keepIndex();
   }
   if (D) {
     if (D.readyState === 'loading') D.addEventListener('DOMContentLoaded', init);
