@@ -15,7 +15,6 @@
 #include <time.h>
 
 #include "buf.h"
-#include "bundle.h"
 #include "cache.h"
 #include "frontmatter.h"
 #include "fsutil.h"
@@ -2266,7 +2265,10 @@ struct output_job {
 static void begin_output(void *ctx)
 {
 	struct output_job *j = ctx;
-	j->rc = output_begin(j->out, j->r->o->site_dir, j->out_path, j->r->o->force, j->r->jobs, j->d);
+	const struct build_opts *o = j->r->o;
+	j->rc = output_begin(j->out, o->site_dir, j->out_path,
+			     (o->force ? OUTPUT_FORCE : 0) | (o->out_dir ? 0 : OUTPUT_DEFAULT_OUT), j->r->jobs, o->stop,
+			     j->d);
 }
 
 /* The delta the last build left, and the base it names (seen in place
@@ -2543,14 +2545,11 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		out.preview = o->drafts;
 		if (diag_errors(d) || stopped(&r)) {
 			output_abort(&out);
-		} else if (output_commit(&out, r.cache ? &manifest : NULL, d) < 0) {
+		} else if (output_commit(&out, r.cache ? &manifest : NULL, o->bundle, d) < 0) {
 			status = 2;
-		} else {
+		} else if (r.cache) {
 			/* the next build links what it would render the same */
-			if (r.cache)
-				store_manifest(&r, &mkey, &manifest);
-			if (o->bundle && bundle_write_zip(out_path, o->bundle, d) < 0)
-				status = 2;
+			store_manifest(&r, &mkey, &manifest);
 		}
 		buf_free(&manifest.base);
 		buf_free(&manifest.delta);

@@ -146,9 +146,9 @@ static int write_all(FILE *f, const void *p, size_t n)
 	return n == 0 || fwrite(p, 1, n, f) == n ? 0 : -1;
 }
 
-int bundle_write_zip(const char *dir, const char *zip_path, struct diag *d)
+int bundle_pack(const char *dir, const char *zip_path, char **tmp_out, struct diag *d)
 {
-	char *tmp = xasprintf("%s.tmp", zip_path);
+	char *tmp = NULL;
 	char **files = NULL;
 	size_t nfiles = 0, nentries = 0;
 	struct entry *entries = NULL;
@@ -166,8 +166,12 @@ int bundle_write_zip(const char *dir, const char *zip_path, struct diag *d)
 	}
 	if (stat(zip_path, &avoid[navoid]) == 0)
 		navoid++;
-	if (fs_mkdirs_for(zip_path) < 0 || !(f = fopen(tmp, "wb"))) {
-		diag_error(d, NULL, 0, 0, "bundle: cannot create %s: %s", tmp, strerror(errno));
+	/* A name of its own: two builds (into two OUTs) may write one zip. */
+	int fd = fs_mkdirs_for(zip_path) < 0 ? -1 : fs_create_temp(zip_path, &tmp);
+	if (fd < 0 || !(f = fdopen(fd, "wb"))) {
+		diag_fault(d, NULL, 0, 0, "bundle: cannot create a file beside %s: %s", zip_path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		goto fail;
 	}
 	if (fstat(fileno(f), &avoid[navoid]) == 0)
@@ -233,7 +237,7 @@ int bundle_write_zip(const char *dir, const char *zip_path, struct diag *d)
 			goto fail;
 		}
 		if (write_all(f, hdr.ptr, hdr.len) < 0 || write_all(f, body, clen) < 0) {
-			diag_error(d, NULL, 0, 0, "bundle: cannot write %s: %s", tmp, strerror(errno));
+			diag_fault(d, NULL, 0, 0, "bundle: cannot write %s: %s", tmp, strerror(errno));
 			goto fail;
 		}
 		free(data);
@@ -269,25 +273,23 @@ int bundle_write_zip(const char *dir, const char *zip_path, struct diag *d)
 	put32(&cd, (uint32_t)off);
 	put16(&cd, 0); /* comment length */
 	if (write_all(f, cd.ptr, cd.len) < 0 || fflush(f) != 0 || fsync(fileno(f)) < 0) {
-		diag_error(d, NULL, 0, 0, "bundle: cannot write %s: %s", tmp, strerror(errno));
+		diag_fault(d, NULL, 0, 0, "bundle: cannot write %s: %s", tmp, strerror(errno));
 		goto fail;
 	}
 	int closed = fclose(f);
 	f = NULL;
 	if (closed != 0) {
-		diag_error(d, NULL, 0, 0, "bundle: cannot write %s: %s", tmp, strerror(errno));
+		diag_fault(d, NULL, 0, 0, "bundle: cannot write %s: %s", tmp, strerror(errno));
 		goto fail;
 	}
-	if (rename(tmp, zip_path) < 0) {
-		diag_error(d, NULL, 0, 0, "bundle: cannot rename %s to %s: %s", tmp, zip_path, strerror(errno));
-		goto fail;
-	}
+	*tmp_out = tmp;
+	tmp = NULL;
 	rc = 0;
 fail:
 	if (f) {
 		fclose(f);
 	}
-	if (rc < 0)
+	if (rc < 0 && tmp)
 		unlink(tmp);
 	free(data);
 	free(packed);
@@ -297,6 +299,25 @@ fail:
 	free(entries);
 	buf_free(&hdr);
 	buf_free(&cd);
+	free(tmp);
+	return rc;
+}
+
+int bundle_place(const char *tmp, const char *zip_path, struct diag *d)
+{
+	if (rename(tmp, zip_path) == 0)
+		return 0;
+	diag_fault(d, NULL, 0, 0, "bundle: cannot rename %s to %s: %s", tmp, zip_path, strerror(errno));
+	unlink(tmp);
+	return -1;
+}
+
+int bundle_write_zip(const char *dir, const char *zip_path, struct diag *d)
+{
+	char *tmp;
+	if (bundle_pack(dir, zip_path, &tmp, d) < 0)
+		return -1;
+	int rc = bundle_place(tmp, zip_path, d);
 	free(tmp);
 	return rc;
 }

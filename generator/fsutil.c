@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,6 +157,29 @@ done:
 	free(dir);
 	free(tmp);
 	return rc;
+}
+
+int fs_create_temp(const char *path, char **tmp)
+{
+	static atomic_uint count;
+	const char *slash = strrchr(path, '/');
+	size_t dir = slash ? (size_t)(slash - path) + 1 : 0;
+	/* The process id and a count: unique among live processes; a name
+	 * left by a dead one that had this id is passed over (O_EXCL). */
+	for (int tries = 0; tries < 1000; tries++) {
+		*tmp = xasprintf("%.*s.%s.tmp-%ld-%u", (int)dir, path, path + dir, (long)getpid(),
+				 atomic_fetch_add(&count, 1));
+		int fd = open(*tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+		if (fd >= 0)
+			return fd;
+		int e = errno;
+		free(*tmp);
+		*tmp = NULL;
+		errno = e;
+		if (e != EEXIST)
+			return -1;
+	}
+	return -1;
 }
 
 int fs_copy_file(const char *from, const char *to)
@@ -322,11 +346,15 @@ char *fs_resolve(const char *path)
 		n--; /* "public/" names public */
 	char *p = xstrndup(path, n);
 	const char *slash = strrchr(p, '/');
+	const char *name = slash ? slash + 1 : p;
 	char *parent = slash ? xstrndup(p, slash == p ? 1 : (size_t)(slash - p)) : xstrdup(".");
-	char *rp = realpath(parent, NULL);
+	/* "" or a name that climbs ("a/.." where a is missing) names no
+	 * folder of its own: the answer would end in "/" or "/.." and pass
+	 * for a folder beside its parent */
+	char *rp = !*name || !strcmp(name, ".") || !strcmp(name, "..") ? NULL : realpath(parent, NULL);
 	char *full = NULL;
 	if (rp)
-		full = xasprintf("%s%s%s", rp, strcmp(rp, "/") ? "/" : "", slash ? slash + 1 : p);
+		full = xasprintf("%s%s%s", rp, strcmp(rp, "/") ? "/" : "", name);
 	free(parent);
 	free(rp);
 	free(p);

@@ -27,6 +27,12 @@ int fs_write_file(const char *path, const char *data, size_t len);
  * and renames it over path: a reader sees the old file or the new one,
  * whole.  Returns 0 or -1 (nothing left behind). */
 int fs_replace_file(const char *path, const char *data, size_t len);
+/* Creates a new, empty file beside path, named ".NAME.tmp-PID-N" after
+ * path's NAME, for writing (mode 0666 less the umask, as a file made in
+ * its place would have) and returns its fd, with its path in *tmp (caller
+ * frees).  A name of its own: two processes replacing one file never
+ * write the same temporary file.  -1 (errno set, *tmp NULL) on failure. */
+int fs_create_temp(const char *path, char **tmp);
 int fs_copy_file(const char *from, const char *to);
 /* Removes a tree without following symlinks.  Returns 0 or -1. */
 int fs_rm_rf(const char *path);
@@ -38,8 +44,9 @@ int fs_list_files(const char *dir, char ***out, size_t *n);
 int fs_list_links(const char *dir, char ***out, size_t *n);
 /* realpath for a path whose last component may not exist yet (OUT before
  * the first build): its folder is resolved and the name appended, so the
- * answer is the same before and after it is made.  NULL when the folder
- * cannot be resolved.  Caller frees. */
+ * answer is the same before and after it is made.  Never ends in '/'
+ * (but for "/" itself).  NULL when the folder cannot be resolved, or the
+ * path is "" or ends in "." or ".." that does not exist.  Caller frees. */
 char *fs_resolve(const char *path);
 /* Whether path is root or lies below it (both resolved, no trailing
  * slash; root may be "/"). */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "build.h"
 #include "diag.h"
@@ -20,10 +21,44 @@
 
 static volatile sig_atomic_t stop_flag;
 
+/* The first signal asks the build to stop at the next page and clean up
+ * (OUT stays as it was).  A build stuck inside a library call (libgit2
+ * spinning on a damaged object, an open of a FIFO planted as .git/config)
+ * never looks at the flag, so a second Ctrl-C or SIGTERM ends the process
+ * at once; the staging folder it leaves is removed by the next build.
+ * Only async-signal-safe calls here: write(2) and _exit. */
 static void on_signal(int sig)
 {
-	(void)sig;
+	static const char first[] = "\nquire: stopping (press Ctrl-C again to quit at once)\n";
+	static const char again[] = "\nquire: quit at once; the next build removes what this one left\n";
+	if (stop_flag && sig != SIGHUP) {
+		(void)!write(STDERR_FILENO, again, sizeof again - 1);
+		_exit(128 + sig);
+	}
 	stop_flag = 1;
+	if (sig == SIGINT)
+		(void)!write(STDERR_FILENO, first, sizeof first - 1);
+}
+
+/* SA_RESTART, as signal() gave: the handler only sets the flag, and no
+ * system call needs breaking off for the build to see it (the wait for
+ * the output's lock polls it), while libraries that do not retry on
+ * EINTR would fail a read instead. */
+static void catch_signal(int sig)
+{
+	struct sigaction sa, old;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	/* a second signal waits until the first's handler has set the flag */
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	sigaddset(&sa.sa_mask, SIGHUP);
+	/* a hang-up ignored by nohup stays ignored */
+	if (sig == SIGHUP && sigaction(SIGHUP, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+		return;
+	sigaction(sig, &sa, NULL);
 }
 
 static const char usage_text[] =
@@ -41,7 +76,8 @@ static const char usage_text[] =
 	"  help [COMMAND]     show this help, or a command's options\n"
 	"  --version          print the version\n"
 	"\n"
-	"Exit status: 0 success, 1 the site has errors, 2 bad usage or environment fault.\n";
+	"Exit status: 0 success, 1 the site has errors, 2 bad usage, environment fault or\n"
+	"interrupted build (a second Ctrl-C quits at once: 130).\n";
 
 static int usage(FILE *f, int status)
 {
@@ -205,6 +241,17 @@ static int parse_args(const char *cmd, int argc, char **argv, struct args *a)
 			return usage(stderr, 2);
 		}
 	}
+	/* -o "" named the working folder ("CWD/"), which passed for a folder
+	 * beside the site: the build ran, then left a "..lock" behind. */
+	const struct { const char *v, *opt, *what; } named[] = {
+		{ a->out, "-o", "an output folder" }, { a->bundle, "--bundle", "a zip file" },
+		{ a->site, "-s", "the site's folder" },
+	};
+	for (size_t k = 0; k < sizeof named / sizeof *named; k++)
+		if (named[k].v && !*named[k].v) {
+			fprintf(stderr, "quire %s: %s needs %s, not an empty name\n", cmd, named[k].opt, named[k].what);
+			return 2;
+		}
 	if (optind < argc)
 		a->path = argv[optind++];
 	if (optind < argc) {
@@ -399,10 +446,9 @@ int main(int argc, char **argv)
 	/* serve installs its own handlers; for build and check a signal asks
 	 * the pipeline to stop at the next page and clean up staging.  A
 	 * hangup (the terminal closed) is one too, unless nohup ignores it. */
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	if (signal(SIGHUP, on_signal) == SIG_IGN)
-		signal(SIGHUP, SIG_IGN);
+	catch_signal(SIGINT);
+	catch_signal(SIGTERM);
+	catch_signal(SIGHUP);
 	render_json_install(); /* before any JSON value exists */
 	return run(argc, argv);
 }

@@ -21,9 +21,11 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
+#include "bundle.h"
 #include "fsutil.h"
 #include "par.h"
 
@@ -67,6 +69,16 @@ static char *sibling(const char *out_real, const char *suffix)
 	return p;
 }
 
+/* Gives the owner of quire's own folder dir (a staging folder, ".OUT.back")
+ * back the rights to empty it: it has OUT's mode (see take_mode), which
+ * may be read-only, and a folder that cannot be emptied is left behind. */
+static void own_again(const char *dir)
+{
+	struct stat st;
+	if (lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & S_IRWXU) != S_IRWXU)
+		(void)!chmod(dir, (st.st_mode | S_IRWXU) & 07777);
+}
+
 /* Staging folders left by a killed build are removed once we hold the
  * lock: no live build can own them then. */
 static void remove_stale(const char *out_real)
@@ -80,6 +92,7 @@ static void remove_stale(const char *out_real)
 		if (strncmp(e->d_name, prefix, strlen(prefix)))
 			continue;
 		char *p = xasprintf("%s/%s", dir, e->d_name);
+		own_again(p);
 		fs_rm_rf(p);
 		free(p);
 	}
@@ -87,6 +100,34 @@ static void remove_stale(const char *out_real)
 		closedir(d);
 	free(dir);
 	free(prefix);
+}
+
+/* Errors every other file would meet too: the disk or the process is out
+ * of something, or the disk is failing. */
+static int ends_writing(int e)
+{
+	return e == ENOSPC || e == EDQUOT || e == EFBIG || e == EMFILE || e == ENFILE || e == EROFS || e == EIO;
+}
+
+/* Whether the writing has ended (see write_failed): then the build fails
+ * and nothing more is written. */
+static int given_up(struct output *o)
+{
+	return atomic_load_explicit(&o->failed, memory_order_relaxed) != 0;
+}
+
+/* Reports that rel could not be written to staging (errno e).  An error
+ * every other file would meet too is reported once, for OUT as a whole,
+ * and ends the writing: a full disk gave a line per page (4,913 of them).
+ * Either is the environment's fault, not the site's (exit 2). */
+static void write_failed(struct output *o, const char *rel, int e, struct diag *d)
+{
+	int none = 0;
+	if (!ends_writing(e))
+		diag_fault(d, NULL, 0, 0, "cannot write '%s': %s", rel, strerror(e));
+	else if (atomic_compare_exchange_strong(&o->failed, &none, e))
+		diag_fault(d, NULL, 0, 0, "cannot write the site into '%s' (stopped at '%s'): %s", o->out_dir, rel,
+			   strerror(e));
 }
 
 /* ---- the folder kept from the build before last ---- */
@@ -346,6 +387,7 @@ static int recycle(struct output *o, const char *out_real, const char *staging, 
 	int rc = -1;
 	if (lstat(back, &st) == 0 && S_ISDIR(st.st_mode) && lstat(marker, &st) == 0 &&
 	    S_ISREG(st.st_mode) && rename(back, staging) == 0) {
+		own_again(staging);
 		int fd = open(staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		rc = fd >= 0 && access(staging, W_OK | X_OK) == 0 && sweep_staging(o, fd, jobs) == 0 ? 0 : -1;
 		/* What cannot be removed is set aside again, out of the way. */
@@ -379,8 +421,90 @@ int output_check_bundle(const char *site_dir, const char *out_dir, const char *z
 	return rc;
 }
 
+/* Whether the folder path (st: its lstat) is a mount point: a build
+ * swaps OUT with a folder beside it (rename), which the kernel refuses
+ * for a mount point (EBUSY), so it is found before anything is rendered.
+ * The kernel says so where it can (a bind mount of a folder of the same
+ * file system has its parent's st_dev); else st_dev tells. */
+static int is_mount_point(const char *path, const struct stat *st)
+{
+#ifdef STATX_ATTR_MOUNT_ROOT
+	struct statx sx;
+	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &sx) == 0 &&
+	    (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
+		return (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+#endif
+	const char *slash = strrchr(path, '/');
+	char *parent = xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
+	struct stat pst;
+	int mp = stat(parent, &pst) == 0 && pst.st_dev != st->st_dev;
+	free(parent);
+	return mp;
+}
+
+/* Takes the lock on fd for OUT (out_dir as the user named it), waiting
+ * for the build that holds it.  It polls rather than block in flock:
+ * signals restart a blocked flock (SA_RESTART), so Ctrl-C did nothing
+ * until the other build ended.  0; 1 when *stop was set while waiting;
+ * -1 (errno) when the lock cannot be taken at all. */
+static int take_lock(int fd, const char *out_dir, const char *lock, volatile sig_atomic_t *stop)
+{
+	int told = 0;
+	for (;;) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK)
+			return -1;
+		if (stop && *stop)
+			return 1;
+		if (!told) {
+			fprintf(stderr, "waiting for another quire build of %s to finish (lock %s)\n", out_dir, lock);
+			told = 1;
+		}
+		/* the flag is seen within a tenth of a second (the signal may
+		 * well go to another thread than this one, sleeping) */
+		nanosleep(&(struct timespec){ 0, 100 * 1000 * 1000 }, NULL);
+	}
+}
+
+/* OUT's mode (setgid included), owner and group, set on the staging
+ * folder: OUT and ".OUT.back" swap places on every build, so a
+ * publisher's `chgrp www-data public; chmod 2750 public` held only every
+ * other build.  Done when staging is made (what the build creates in it
+ * inherits a setgid folder's group, as it would in OUT), with the bits in
+ * also (the owner's rwx: the build must write there whatever OUT's mode),
+ * and exactly before the swap.  A user who may not give the folder away
+ * (not root) keeps it, and the group when it is one of theirs; the mode
+ * is copied only when the group is OUT's, else it could let the wrong
+ * group in or keep the right one out. */
+static void take_mode(const struct output *o, mode_t also, struct diag *d)
+{
+	struct stat want, cur;
+	if (o->prev_fd < 0 || !o->staging || fstat(o->prev_fd, &want) < 0)
+		return;
+	int fd = open(o->staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	mode_t mode = (want.st_mode | also) & 07777;
+	if (fstat(fd, &cur) == 0 && (cur.st_uid != want.st_uid || cur.st_gid != want.st_gid) &&
+	    fchown(fd, want.st_uid, want.st_gid) < 0 && errno == EPERM && cur.st_gid != want.st_gid)
+		(void)!fchown(fd, (uid_t)-1, want.st_gid);
+	if (fstat(fd, &cur) == 0 && cur.st_gid == want.st_gid && (cur.st_mode & 07777) != mode)
+		(void)!fchmod(fd, mode);
+	/* (said once, before the swap, that a publisher may put it right) */
+	if (d && fstat(fd, &cur) == 0 && cur.st_gid != want.st_gid)
+		diag_warning(d, NULL, 0, 0,
+			     "the new '%s' cannot have the old one's group (gid %u) and mode %04o: this user may not "
+			     "give a folder that group; it has gid %u and mode %04o",
+			     o->out_dir, (unsigned)want.st_gid, (unsigned)(want.st_mode & 07777), (unsigned)cur.st_gid,
+			     (unsigned)(cur.st_mode & 07777));
+	close(fd);
+}
+
 int output_begin(struct output *o, const char *site_dir, const char *out_dir,
-		 int force, int jobs, struct diag *d)
+		 int flags, int jobs, volatile sig_atomic_t *stop, struct diag *d)
 {
 	memset(o, 0, sizeof *o);
 	o->jobs = jobs;
@@ -389,11 +513,23 @@ int output_begin(struct output *o, const char *site_dir, const char *out_dir,
 	o->prev_fd = -1;
 	o->staging_fd = -1;
 	char *site_real = realpath(site_dir, NULL);
-	char *out_real = fs_resolve(out_dir);
+	char *out_real = *out_dir ? fs_resolve(out_dir) : NULL;
 	char *content = site_real ? xasprintf("%s/content", site_real) : NULL;
 	char *lock = NULL;
+	struct stat st;
 	if (!site_real || !out_real) {
 		diag_error(d, NULL, 0, 0, "output folder '%s' is not reachable (its parent folder must exist)", out_dir);
+		goto fail;
+	}
+	/* A repository may commit "public" as a link to a folder outside
+	 * the site (another site's output): a plain `quire build` must not
+	 * replace that.  Named with -o, a link is the user's choice: the
+	 * folder it leads to is OUT (its lock and ".back" sit beside it). */
+	if ((flags & OUTPUT_DEFAULT_OUT) && lstat(out_dir, &st) == 0 && S_ISLNK(st.st_mode)) {
+		diag_error(d, NULL, 0, 0,
+			   "refusing to build into '%s': it is a symbolic link (to '%s') and a build would replace "
+			   "the folder it leads to; to build there, name it with -o",
+			   out_dir, out_real);
 		goto fail;
 	}
 	if (fs_within(site_real, out_real)) {
@@ -404,16 +540,27 @@ int output_begin(struct output *o, const char *site_dir, const char *out_dir,
 		diag_error(d, NULL, 0, 0, "refusing to build into '%s': it is inside the site's sources", out_dir);
 		goto fail;
 	}
-	struct stat st;
 	if (lstat(out_real, &st) == 0) {
+		if (S_ISLNK(st.st_mode)) { /* (one to a folder is resolved) */
+			diag_error(d, NULL, 0, 0, "output '%s' is a symbolic link that leads to no folder", out_dir);
+			goto fail;
+		}
 		if (!S_ISDIR(st.st_mode)) {
 			diag_error(d, NULL, 0, 0, "output '%s' exists and is not a folder", out_dir);
+			goto fail;
+		}
+		if (is_mount_point(out_real, &st)) {
+			diag_error(d, NULL, 0, 0,
+				   "cannot build into '%s': it is a mount point, and quire replaces OUT by swapping it "
+				   "with a folder beside it, which a mount point cannot be; mount the folder above it "
+				   "instead and build into a folder inside that",
+				   out_dir);
 			goto fail;
 		}
 		char *marker = xasprintf("%s/%s", out_real, OUTPUT_MARKER);
 		int ours = fs_exists(marker);
 		free(marker);
-		if (!ours && !dir_is_empty(out_real) && !force) {
+		if (!ours && !dir_is_empty(out_real) && !(flags & OUTPUT_FORCE)) {
 			diag_error(d, NULL, 0, 0,
 				   "refusing to replace '%s': it is not empty and quire did not create it (use --force to replace it)",
 				   out_dir);
@@ -427,7 +574,12 @@ int output_begin(struct output *o, const char *site_dir, const char *out_dir,
 		diag_error(d, NULL, 0, 0, "'%s' is a symbolic link, not quire's lock file: remove it", lock);
 		goto fail;
 	}
-	if (o->lock_fd < 0 || flock(o->lock_fd, LOCK_EX) < 0) {
+	int locked = o->lock_fd < 0 ? -1 : take_lock(o->lock_fd, out_dir, lock, stop);
+	if (locked > 0) {
+		diag_error(d, NULL, 0, 0, "build interrupted");
+		goto fail;
+	}
+	if (locked < 0) {
 		diag_error(d, NULL, 0, 0, "cannot lock '%s': %s", lock, strerror(errno));
 		goto fail;
 	}
@@ -446,6 +598,7 @@ int output_begin(struct output *o, const char *site_dir, const char *out_dir,
 		o->staging = NULL;
 		goto fail;
 	}
+	take_mode(o, S_IRWXU, NULL);
 	o->staging_fd = open(o->staging, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	o->out_dir = out_real;
 	o->site_dir = xstrdup(site_dir);
@@ -896,6 +1049,8 @@ static int same_file(const struct output_rec *r, const struct stat *st)
 
 int output_reuse(struct output *o, const char *rel, const uint64_t fp[2])
 {
+	if (given_up(o))
+		return 1; /* the build has failed: making the file is wasted */
 	long j = o->prev_fd < 0 || !o->nprev ? -1 : index_at(&o->prev_ix, o->prev, rel);
 	struct output_rec *r = j < 0 ? NULL : &o->prev[j];
 	if (!r || r->fp[0] != fp[0] || r->fp[1] != fp[1] || !safe_rel(rel))
@@ -1014,6 +1169,8 @@ int output_write_fp(struct output *o, const char *rel, const char *data,
 		diag_error(d, NULL, 0, 0, "refusing to write '%s': not a path inside the output folder", rel);
 		return -1;
 	}
+	if (given_up(o))
+		return -1;
 	char *path = xasprintf("%s/%s", o->staging, rel);
 	int rc = 0;
 	if (!reuse_prev(o, rel, path, data ? data : "", len, -1)) {
@@ -1022,7 +1179,7 @@ int output_write_fp(struct output *o, const char *rel, const char *data,
 	}
 	struct stat st;
 	if (rc < 0)
-		diag_error(d, NULL, 0, 0, "cannot write '%s': %s", rel, strerror(errno));
+		write_failed(o, rel, errno, d);
 	else if (!fp)
 		record(o, rel, NULL, NULL);
 	else if (lstat(path, &st) == 0)
@@ -1054,9 +1211,12 @@ int output_copy(struct output *o, const char *rel, const char *src, struct diag 
 		diag_error(d, NULL, 0, 0, "refusing to write '%s': not a path inside the output folder", rel);
 		return -1;
 	}
+	if (given_up(o))
+		return -1;
 	char *path = xasprintf("%s/%s", o->staging, rel);
 	char *chunk = NULL;
 	int rc = -1, out = -1;
+	int writing = 0; /* a failure is staging's, not the source's */
 	/* O_NONBLOCK: a FIFO among the assets must not hang the build. */
 	int in = open(src, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
@@ -1077,14 +1237,19 @@ int output_copy(struct output *o, const char *rel, const char *src, struct diag 
 		rc = 0;
 		goto fail;
 	}
+	writing = 1;
 	out = create_new(o, path);
 	if (out < 0)
 		goto fail;
 	/* Assets may be larger than sources: copy in chunks, no size cap. */
 	chunk = xmalloc(CHUNK);
 	for (off_t off = 0;;) {
+		writing = 0;
 		ssize_t n = read_at(in, chunk, CHUNK, off);
-		if (n < 0 || (n > 0 && fs_write_all(out, chunk, (size_t)n) < 0))
+		if (n < 0)
+			goto fail;
+		writing = 1;
+		if (n > 0 && fs_write_all(out, chunk, (size_t)n) < 0)
 			goto fail;
 		if ((size_t)n < CHUNK)
 			break;
@@ -1092,11 +1257,15 @@ int output_copy(struct output *o, const char *rel, const char *src, struct diag 
 	}
 	rc = 0;
 fail:
-	if (out >= 0)
-		rc = finish(out, rc);
+	if (out >= 0 && finish(out, rc) < 0 && rc == 0) {
+		rc = -1;
+		writing = 1;
+	}
 	/* a file quire may not read, or an output it cannot write: the
 	 * environment's fault, not the site's (exit 2) */
-	if (rc < 0)
+	if (rc < 0 && writing)
+		write_failed(o, rel, errno, d);
+	else if (rc < 0)
 		diag_fault(d, src_rel(o, src), 0, 0, "cannot copy it to '%s': %s", rel, strerror(errno));
 	else
 		record(o, rel, NULL, NULL);
@@ -1212,15 +1381,17 @@ static int was_preview(const char *dir)
 static void keep_back(const struct output *o)
 {
 	char *back = sibling(o->out_dir, ".back");
+	own_again(o->staging);
 	if ((!o->preview && was_preview(o->staging)) || rename(o->staging, back) < 0)
 		fs_rm_rf(o->staging);
 	free(back);
 }
 
-int output_commit(struct output *o, struct output_manifest *manifest, struct diag *d)
+int output_commit(struct output *o, struct output_manifest *manifest, const char *zip, struct diag *d)
 {
+	char *zip_tmp = NULL;
 	const char *marker = o->preview ? PREVIEW_TEXT : MARKER_TEXT;
-	if (output_write(o, OUTPUT_MARKER, marker, strlen(marker), d) < 0)
+	if (given_up(o) || output_write(o, OUTPUT_MARKER, marker, strlen(marker), d) < 0)
 		goto fail;
 	gather(o);
 	/* The manifest is written out while what the build no longer makes
@@ -1231,6 +1402,11 @@ int output_commit(struct output *o, struct output_manifest *manifest, struct dia
 	par_join(t);
 	if (!pruned)
 		goto fail_errno;
+	take_mode(o, 0, d);
+	/* staging is the new site, whole: the zip is made of it before the
+	 * swap, so that a zip that cannot be written fails the build. */
+	if (zip && bundle_pack(o->staging, zip, &zip_tmp, d) < 0)
+		goto fail;
 	if (renameat2(AT_FDCWD, o->staging, AT_FDCWD, o->out_dir, RENAME_EXCHANGE) == 0) {
 		/* staging now holds the previous site. */
 		keep_back(o);
@@ -1240,11 +1416,17 @@ int output_commit(struct output *o, struct output_manifest *manifest, struct dia
 	} else {
 		goto fail_errno;
 	}
+	/* in place while the lock is held: the next build's zip comes after */
+	int rc = zip_tmp && bundle_place(zip_tmp, zip, d) < 0 ? -2 : 0;
+	free(zip_tmp);
 	release(o);
-	return 0;
+	return rc;
 fail_errno:
-	diag_error(d, NULL, 0, 0, "cannot replace the output folder: %s", strerror(errno));
+	diag_fault(d, NULL, 0, 0, "cannot replace the output folder: %s", strerror(errno));
 fail:
+	if (zip_tmp)
+		unlink(zip_tmp);
+	free(zip_tmp);
 	output_abort(o);
 	return -2;
 }
@@ -1252,8 +1434,10 @@ fail:
 void output_abort(struct output *o)
 {
 	/* A recycled folder is kept: the next build trusts none of its files
-	 * that are not still the ones OUT's manifest recorded. */
-	if (o->staging && o->recycled)
+	 * that are not still the ones OUT's manifest recorded.  Not on a full
+	 * disk, though: what this build wrote in it is what filled it. */
+	int full = atomic_load(&o->failed) == ENOSPC || atomic_load(&o->failed) == EDQUOT;
+	if (o->staging && o->recycled && !full)
 		keep_back(o);
 	else if (o->staging)
 		fs_rm_rf(o->staging);

@@ -7,6 +7,7 @@
 #ifndef QUIRE_OUTPUT_H
 #define QUIRE_OUTPUT_H
 
+#include <signal.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -57,21 +58,33 @@ struct output {
 	struct output_index prev_ix;    /* prev by path */
 	struct found *found;            /* what a recycled staging held (see prune) */
 	size_t nfound;
+	/* The errno that ended the writing (a full disk, no file descriptors
+	 * left), or 0: reported once, then every write refused quietly. */
+	atomic_int failed;
 };
 
-/* Checks OUT and prepares the staging folder (on up to jobs threads).
- * Returns 0, or -2 after reporting an environment fault (unsafe or
- * unwritable OUT). */
 /* Checks where --bundle would write its zip: its folder must exist, and
  * it must not lie in OUT (the next build would delete it) or in the
  * site's sources (it would become content).  0, or -2 after an error. */
 int output_check_bundle(const char *site_dir, const char *out_dir, const char *zip, struct diag *d);
 
+/* output_begin's flags */
+#define OUTPUT_FORCE 1       /* replace a non-empty OUT that quire did not make */
+#define OUTPUT_DEFAULT_OUT 2 /* OUT is SITE/public, not named by the user (-o) */
+
+/* Checks OUT and prepares the staging folder (on up to jobs threads),
+ * once it holds the lock beside OUT.  While another build holds that, it
+ * says so on stderr and waits, until *stop (may be NULL) is set.  Returns
+ * 0, or -2 after reporting an environment fault (unsafe or unwritable
+ * OUT, or the wait interrupted). */
 int output_begin(struct output *o, const char *site_dir, const char *out_dir,
-		 int force, int jobs, struct diag *d);
+		 int flags, int jobs, volatile sig_atomic_t *stop, struct diag *d);
 /* Writes rel (relative to OUT; never absolute or containing "..") into
  * staging as a new file (or a hard link to the previous OUT's identical
- * file).  Thread-safe.  Returns 0 or -1 after reporting. */
+ * file).  Thread-safe.  Returns 0 or -1 after reporting.  An error every
+ * other file would meet too (a full disk, no file descriptors left) is
+ * reported once, for OUT, and ends the writing: each call after it
+ * returns -1 and reports nothing. */
 int output_write(struct output *o, const char *rel, const char *data,
 		 size_t len, struct diag *d);
 /* Fingerprints: a file written with output_write_fp is recorded with fp (a
@@ -101,7 +114,9 @@ struct output_manifest {
 int output_delta_base(const char *delta, size_t len, uint64_t id[2]);
 /* Names the base m->delta belongs to. */
 void output_name_base(struct output_manifest *m, const uint64_t id[2]);
-/* 1: rel was linked from the previous OUT (and recorded); 0: write it. */
+/* 1: rel was linked from the previous OUT (and recorded); 0: write it.
+ * Also 1 once the writing has ended (a full disk): the build fails, and
+ * rendering the rest of the site would only delay the news. */
 int output_reuse(struct output *o, const char *rel, const uint64_t fp[2]);
 int output_write_fp(struct output *o, const char *rel, const char *data,
 		    size_t len, const uint64_t fp[2], struct diag *d);
@@ -112,8 +127,11 @@ int output_copy(struct output *o, const char *rel, const char *src,
 		struct diag *d);
 /* Swaps staging in as OUT and removes the previous tree; with manifest
  * non-NULL, also appends this build's manifest to it, for the next build
- * (output_set_manifest).  Returns 0 or -2 after reporting. */
-int output_commit(struct output *o, struct output_manifest *manifest, struct diag *d);
+ * (output_set_manifest).  With zip non-NULL, also writes the new site as
+ * that zip (bundle_pack), before the swap and under the lock: a zip that
+ * cannot be written leaves OUT as it was, and two builds never write one
+ * zip at once.  Returns 0 or -2 after reporting. */
+int output_commit(struct output *o, struct output_manifest *manifest, const char *zip, struct diag *d);
 /* Removes staging and releases the lock (after a failed build). */
 void output_abort(struct output *o);
 /* The staging path, for stages that write big trees themselves. */

@@ -65,6 +65,108 @@ run "$S" build --bundle "$TMP/no/such/folder/site.zip"
 status_is "a zip in a folder that does not exist is refused" "$RC" 2
 check "and no folder is made for it" test ! -e "$TMP/no"
 
+# Two builds with --bundle into one OUT take turns for the zip too: each
+# makes it of its own new site, under OUT's lock, in a file of its own
+# renamed into place (both wrote ZIP.tmp, after the lock was released).
+# A big file that does not compress makes each zip slow to write.
+site bz
+page "$S" a.md "A" "zip me"
+head -c 6000000 /dev/urandom > "$S/content/big.bin"
+run "$S" build --bundle "$TMP/bz.zip"
+status_is "a bundle of a site with a big file builds" "$RC" 0
+for i in 1 2 3; do
+	"$QUIRE" build -s "$S" --bundle "$TMP/bz.zip" >/dev/null 2>"$TMP/bz1" & a=$!
+	"$QUIRE" build -s "$S" --bundle "$TMP/bz.zip" >/dev/null 2>"$TMP/bz2" & b=$!
+	wait $a; ra=$?; wait $b; rb=$?
+	[ "$ra" = 0 ] && [ "$rb" = 0 ] && ok "two builds --bundle into one OUT at once both succeed ($i)" ||
+		not_ok "two builds --bundle into one OUT at once both succeed ($i)" "status $ra and $rb: $(cat "$TMP/bz1" "$TMP/bz2")"
+	check "and the zip they leave is whole ($i)" unzip -tq "$TMP/bz.zip"
+done
+check "no temporary zip is left beside it" sh -c "! ls -a '$TMP' | grep -q 'bz[.]zip[.]'"
+rm -f "$TMP/bz.zip"
+rm -rf "$S"
+
+# An empty -o named the working folder ("CWD/"): the build rendered
+# everything, then failed, leaving a file "..lock" where it was run.
+site eo
+page "$S" a.md "A"
+(cd "$S" && "$QUIRE" build -o "" >/dev/null 2>"$TMP/err"); rc=$?
+status_is "an empty -o is a usage error (exit 2)" "$rc" 2
+contains "saying so" "$TMP/err" "-o needs an output folder, not an empty name"
+check "and nothing is made in the working folder" sh -c "! ls -a '$S' | grep -q lock"
+mkdir -p "$TMP/eo-cwd"
+(cd "$TMP/eo-cwd" && "$QUIRE" build -s "$S" -o "" --force >/dev/null 2>&1)
+check "nor in another working folder, with --force" sh -c "[ -z \"\$(ls -A '$TMP/eo-cwd')\" ]"
+run "$S" build --bundle ""
+status_is "an empty --bundle is a usage error too" "$RC" 2
+(cd "$TMP/eo-cwd" && "$QUIRE" build -s "$S" -o "out//" >/dev/null 2>&1); rc=$?
+status_is "-o with trailing slashes builds" "$rc" 0
+check "into the folder named, its lock beside it" test -f "$TMP/eo-cwd/out/a.html" -a -f "$TMP/eo-cwd/.out.lock"
+
+# A repository may commit "public" as a symbolic link to a folder outside
+# the site (another site's output there): a plain build must not replace
+# that folder.  Named with -o, a link is the user's choice.
+site other
+page "$S" b.md "B" "the other site"
+mkdir -p "$TMP/www"
+run "$S" build -o "$TMP/www/other"
+cp -r "$TMP/www/other" "$TMP/other-before"
+site sl
+page "$S" a.md "A" "this site"
+ln -s ../www/other "$S/public"
+run "$S" build
+status_is "a default OUT that is a symbolic link is refused (exit 2)" "$RC" 2
+contains "saying to name it with -o to build there" "$ERR" "it is a symbolic link (to '$(cd "$TMP/www/other" && pwd -P)') and a build would replace the folder it leads to; to build there, name it with -o"
+check "the folder it leads to is untouched" diff -r "$TMP/other-before" "$TMP/www/other"
+check "and nothing is made beside it" test ! -e "$TMP/www/.other.back" -a ! -e "$TMP/.public.lock"
+run "$S" build -o "$S/public"
+status_is "named with -o, a link to a folder quire made is built into" "$RC" 0
+contains "the folder it leads to has the site" "$TMP/www/other/a.html" "this site"
+check "and the link stays a link" test -L "$S/public"
+ln -s "$TMP/www/nowhere" "$S/dangling"
+run "$S" build -o "$S/dangling"
+status_is "a link to no folder is refused" "$RC" 2
+contains "saying so" "$ERR" "output '$S/dangling' is a symbolic link that leads to no folder"
+check "and nothing is made where it points" test ! -e "$TMP/www/nowhere"
+
+# OUT and .OUT.back swap places on every build: a publisher's
+# `chgrp www-data public; chmod 2750 public` held every other build.
+site md
+page "$S" a.md "A" "one"
+run "$S" build
+chmod 2750 "$S/public"
+[ "$(id -u)" = 0 ] && chown 4242:4243 "$S/public"
+want=$(stat -c '%a %u %g' "$S/public")
+for i in 1 2 3; do
+	page "$S" a.md "A" "edit $i"
+	run "$S" build
+	got=$(stat -c '%a %u %g' "$S/public")
+	[ "$RC" = 0 ] && [ "$got" = "$want" ] && ok "OUT keeps its mode, owner and group over build $i ($want)" ||
+		not_ok "OUT keeps its mode, owner and group over build $i" "expected $want, got $got (status $RC)"
+done
+[ "$(stat -c %g "$S/public/a.html")" = "$(stat -c %g "$S/public")" ] &&
+	ok "a page written anew takes a setgid OUT's group" || not_ok "a page written anew takes a setgid OUT's group"
+
+# OUT cannot be a mount point (a Docker volume): the swap with a folder
+# beside it fails (EBUSY).  It is refused before anything is rendered.
+# (An existing mount point; without --force, an older quire refused it
+# only as a folder it did not make.)
+mp=
+for m in /proc /sys /dev/shm /dev /run; do
+	[ -d "$m" ] && [ "$(stat -c %d "$m")" != "$(stat -c %d "$m/..")" ] && { mp=$m; break; }
+done
+if [ -z "$mp" ]; then
+	not_ok "a mount point to build into is found" "none of /proc /sys /dev/shm /dev /run is one here"
+else
+	site mp
+	page "$S" a.md "A"
+	run "$S" build -o "$mp"
+	status_is "a mount point as OUT is refused (exit 2; $mp)" "$RC" 2
+	contains "saying why" "$ERR" "it is a mount point, and quire replaces OUT by swapping it with a folder beside it"
+	contains "and what to do instead" "$ERR" "mount the folder above it instead"
+	check "no lock file is made beside it" test ! -e "$(dirname "$mp")/.$(basename "$mp").lock"
+fi
+
 # A rebuild hard-links unchanged files from the previous OUT instead of
 # writing them again; what changed is a new file, and no write ever goes
 # through a link into the previous build's files.
@@ -258,6 +360,31 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 && chmod 755 "$TMP" 
 	as_nobody "$QUIRE" build -s "$S" >"$TMP/stdout" 2>"$TMP/stderr"
 	status_is "a build beside a .public.back with a read-only folder still succeeds" "$?" 0
 	contains "and writes the new page" "$S/public/sec/deep/p2.html" "a new page in the read-only folder"
+	chmod -R u+rwx "$S" 2>/dev/null
+	# OUT's mode is kept even when it is read-only, and the folders
+	# swapped out with that mode are still removed or reused; a group
+	# the user may not give a folder is said, not silently lost.
+	site um
+	page "$S" a.md "A" "one"
+	chown -R nobody "$S"
+	as_nobody "$QUIRE" build -s "$S" >/dev/null 2>&1
+	chmod 555 "$S/public"
+	for i in 1 2 3; do
+		page "$S" a.md "A" "edit $i"
+		chown -R nobody "$S/content"
+		as_nobody "$QUIRE" build -s "$S" >"$TMP/stdout" 2>"$TMP/stderr"
+		status_is "a build as a user into a read-only OUT succeeds ($i)" "$?" 0
+	done
+	[ "$(stat -c %a "$S/public")" = 555 ] && ok "and OUT stays read-only" || not_ok "and OUT stays read-only"
+	contains "with the new page" "$S/public/a.html" "edit 3"
+	check "no staging folder is left behind" sh -c "! ls -a '$S' | grep -q staging"
+	chmod 2750 "$S/public"
+	chgrp 4243 "$S/public"
+	page "$S" a.md "A" "edit 4"
+	chown -R nobody "$S/content"
+	as_nobody "$QUIRE" build -s "$S" >"$TMP/stdout" 2>"$TMP/stderr"
+	status_is "a build into an OUT of a group the user is not in succeeds" "$?" 0
+	contains "saying OUT could not keep its group and mode" "$TMP/stderr" "cannot have the old one's group (gid 4243) and mode 2750"
 	chmod -R u+rwx "$S" 2>/dev/null
 fi
 

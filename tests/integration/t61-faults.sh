@@ -15,8 +15,12 @@ for f in "$S"/content/*/*.md; do printf '\nEdited.\n' >>"$f"; done
 (trap '' XFSZ; ulimit -f 8; "$QUIRE" build -s "$S" -o "$S/public" >/dev/null 2>"$TMP/err"); rc=$?
 rm -rf "$S/content"
 cp -r "$TMP/content-saved" "$S/content"
-[ "$rc" -ne 0 ] && ok "a full disk fails the build (status $rc)" || not_ok "a full disk fails the build"
-contains "the message says a file could not be written" "$TMP/err" "cannot write"
+# (ulimit -f gives EFBIG where a full disk gives ENOSPC: both are
+# the environment's, and every other file would meet them too.)
+status_is "a full disk fails the build as an environment fault (exit 2)" "$rc" 2
+contains "one message names OUT and the reason" "$TMP/err" "error: cannot write the site into '$(cd "$S" && pwd -P)/public' (stopped at '"
+n=$(grep -c 'error:' "$TMP/err")
+[ "$n" = 1 ] && ok "and it is the only one (not a line per page)" || not_ok "and it is the only one (not a line per page)" "$n errors: $(head -5 "$TMP/err")"
 check "after a full disk OUT is unchanged" diff -r "$TMP/good" "$S/public"
 check "the staging folder is cleaned up" sh -c "! ls -a '$S' | grep -q staging"
 
@@ -36,6 +40,73 @@ sleep 0.2; kill -TERM $pid 2>/dev/null; wait $pid; rc=$?
 [ "$rc" = 2 ] || [ "$rc" = 0 ] && ok "SIGTERM ends the build with status 2 (or it had finished: $rc)" || not_ok "SIGTERM status" "got $rc"
 check "after SIGTERM OUT is whole" diff -r "$TMP/good" "$S/public"
 check "after SIGTERM no staging folder remains" sh -c "! ls -a '$S' | grep -q staging"
+
+# A build waiting for another's lock says so, and Ctrl-C ends the wait
+# (it blocked in flock, which a signal only restarted).
+run "$S" build
+cp -r "$S/public" "$TMP/good-lock"
+(exec 9>>"$S/.public.lock"; flock 9 && exec sleep 30) & holder=$!
+i=0; while [ $i -lt 50 ] && flock -n "$S/.public.lock" true; do sleep 0.1; i=$((i + 1)); done
+"$QUIRE" build -s "$S" >/dev/null 2>"$TMP/wait" & pid=$!
+i=0; while [ $i -lt 100 ] && ! grep -q "waiting for" "$TMP/wait"; do sleep 0.1; i=$((i + 1)); done
+contains "a build that must wait for the lock says so" "$TMP/wait" \
+	"waiting for another quire build of $S/public to finish (lock $(cd "$S" && pwd -P)/.public.lock)"
+kill -INT $pid
+i=0; while [ $i -lt 30 ] && kill -0 $pid 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+if kill -0 $pid 2>/dev/null; then
+	not_ok "Ctrl-C ends a build waiting for the lock" "still running 3 s later"
+	kill -9 $pid
+else
+	ok "Ctrl-C ends a build waiting for the lock"
+fi
+wait $pid; rc=$?
+kill $holder; wait $holder 2>/dev/null
+status_is "with status 2, as any interrupted build" "$rc" 2
+contains "saying it was interrupted" "$TMP/wait" "error: build interrupted"
+[ "$(grep -c 'waiting for' "$TMP/wait")" = 1 ] && ok "the wait is told once" || not_ok "the wait is told once"
+check "OUT is as it was" diff -r "$TMP/good-lock" "$S/public"
+check "and no staging folder is left" sh -c "! ls -a '$S' | grep -q staging"
+
+# A build stuck inside a library call never looks at the stop flag (here
+# libgit2 opening a FIFO planted as .git/config; a truncated object once
+# made it spin): a second Ctrl-C ends it at once, and the next build
+# removes the staging folder it left.
+site fq
+page "$S" a.md "A"
+git -C "$S" init -q && git -C "$S" add -A && git -C "$S" -c user.name=A -c user.email=a@x commit -qm init
+run "$S" build
+cp -r "$S/public" "$TMP/good-fq"
+mv "$S/.git/config" "$TMP/fq-config"
+mkfifo "$S/.git/config"
+"$QUIRE" build -s "$S" >/dev/null 2>"$TMP/fq.err" & pid=$!
+sleep 1
+kill -INT $pid
+sleep 0.5
+if kill -0 $pid 2>/dev/null; then
+	ok "a build stuck in a library call outlives the first Ctrl-C (the fixture holds)"
+else
+	not_ok "a build stuck in a library call outlives the first Ctrl-C (the fixture holds)" \
+		"it ended: libgit2 no longer blocks on a FIFO as .git/config; find another stall"
+fi
+contains "the first Ctrl-C says a second quits at once" "$TMP/fq.err" "quire: stopping (press Ctrl-C again to quit at once)"
+kill -INT $pid
+i=0; while [ $i -lt 30 ] && kill -0 $pid 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+if kill -0 $pid 2>/dev/null; then
+	not_ok "a second Ctrl-C ends it at once" "still running 3 s later"
+	kill -9 $pid
+else
+	ok "a second Ctrl-C ends it at once"
+fi
+wait $pid; rc=$?
+status_is "with status 130 (128 + SIGINT)" "$rc" 130
+contains "saying so" "$TMP/fq.err" "quire: quit at once; the next build removes what this one left"
+rm "$S/.git/config"
+mv "$TMP/fq-config" "$S/.git/config"
+check "OUT is as it was" diff -r "$TMP/good-fq" "$S/public"
+run "$S" build
+status_is "the next build succeeds" "$RC" 0
+check "and removes what the quit build left" sh -c "! ls -a '$S' | grep -q staging"
+S=$TMP/f
 
 # Two builds into one OUT at once take turns.
 "$QUIRE" build -s "$S" >/dev/null 2>&1 & a=$!

@@ -2,9 +2,13 @@
  * made from the same fingerprint is linked from the previous build, but
  * only while it is still the very file recorded; a damaged manifest only
  * means files are written again. */
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -53,7 +57,7 @@ static char *copy_of(const char *p, size_t n)
 /* Starts a build into out with the manifest of the last one. */
 static int begin(struct output *o, struct diag *d)
 {
-	if (output_begin(o, site, out, 0, 2, d) < 0)
+	if (output_begin(o, site, out, 0, 2, NULL, d) < 0)
 		return -1;
 	if (manifest.len)
 		output_load_manifest(o, copy_of(manifest.ptr, manifest.len), manifest.len, 1,
@@ -67,7 +71,7 @@ static uint64_t bases;
 static void commit(struct output *o, struct diag *d)
 {
 	struct output_manifest m = { BUF_INIT, BUF_INIT };
-	output_commit(o, &m, d);
+	output_commit(o, &m, NULL, d);
 	if (m.base.len) {
 		uint64_t id[2] = { ++bases, 0 };
 		output_name_base(&m, id);
@@ -221,7 +225,7 @@ static void a_damaged_manifest_only_means_writing_again(void)
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		struct output o;
-		CHECK(output_begin(&o, site, out, 0, 2, d) == 0);
+		CHECK(output_begin(&o, site, out, 0, 2, NULL, d) == 0);
 		output_set_manifest(&o, xstrdup(bad[i]), strlen(bad[i]));
 		CHECK(output_reuse(&o, "a/page.html", FP_A) == 0);
 		output_abort(&o);
@@ -238,7 +242,7 @@ static void a_damaged_manifest_only_means_writing_again(void)
 		if (cut > real.len)
 			img[cut - real.len - 1] ^= 0x41;
 		struct output o;
-		CHECK(output_begin(&o, site, out, 0, 2, d) == 0);
+		CHECK(output_begin(&o, site, out, 0, 2, NULL, d) == 0);
 		output_set_manifest(&o, img, n);
 		if (output_reuse(&o, "a/page.html", FP_A)) {
 			char *p = xasprintf("%s/a/page.html", output_staging(&o)), *got = NULL;
@@ -260,7 +264,7 @@ static void a_damaged_manifest_only_means_writing_again(void)
 			junk[i] = (char)(rand() % 3 == 0 ? '\n' : rand() % 3 == 0 ? ' ' : "0123456789abcdef/."[rand() % 18]);
 		junk[n] = 0;
 		struct output o;
-		CHECK(output_begin(&o, site, out, 0, 2, d) == 0);
+		CHECK(output_begin(&o, site, out, 0, 2, NULL, d) == 0);
 		output_set_manifest(&o, junk, n);
 		CHECK(output_reuse(&o, "a/page.html", FP_A) == 0);
 		output_abort(&o);
@@ -337,6 +341,87 @@ static void an_output_folder_resolves_alike_before_and_after_it_exists(void)
 	free(abs), free(rel), free(before), free(slash), free(trail), free(before_trail), free(after), free(after_trail);
 }
 
+/* Out of file descriptors (or disk): every file would fail alike, so one
+ * fault names OUT and the writing ends; the old OUT stays, and no staging
+ * folder is left. */
+static void running_out_of_descriptors_is_one_fault_and_ends_the_writing(void)
+{
+	fresh();
+	struct diag *d = diag_new();
+	first_build(d);
+	struct output o;
+	CHECK(begin(&o, d) == 0);
+	CHECK(output_write(&o, "before.html", "x", 1, d) == 0);
+	struct rlimit was, low;
+	CHECK(getrlimit(RLIMIT_NOFILE, &was) == 0);
+	low = was;
+	low.rlim_cur = 64;
+	CHECK(setrlimit(RLIMIT_NOFILE, &low) == 0);
+	int fds[64], n = 0;
+	while (n < 64 && (fds[n] = dup(0)) >= 0)
+		n++;
+	CHECK(n < 64 && errno == EMFILE);
+	for (int i = 0; i < 20; i++) {
+		char *rel = xasprintf("p/%02d.html", i);
+		CHECK(output_write_fp(&o, rel, "<p>two</p>", 10, FP_B, d) == -1);
+		free(rel);
+	}
+	CHECK(output_copy(&o, "copied.txt", "/etc/hostname", d) == -1);
+	while (n > 0)
+		close(fds[--n]);
+	setrlimit(RLIMIT_NOFILE, &was);
+	/* descriptors again, but the build has failed: nothing more */
+	CHECK(output_write(&o, "after.html", "x", 1, d) == -1);
+	CHECK(output_reuse(&o, "a/page.html", FP_B) == 1); /* (nothing to make) */
+	CHECK(diag_errors(d) == 1 && diag_faults(d) == 1);
+	struct buf msg = BUF_INIT;
+	diag_format(d, &msg);
+	char *want = xasprintf("cannot write the site into '%s' (stopped at 'p/00.html'): %s", out, strerror(EMFILE));
+	CHECK(msg.ptr && strstr(msg.ptr, want));
+	free(want);
+	buf_free(&msg);
+	output_abort(&o);
+	char *page = read_out("a/page.html");
+	CHECK_STR(page, "<p>one</p>");
+	free(page);
+	char *cmd = xasprintf("ls -a '%s' | grep -q staging", root);
+	CHECK(system(cmd) != 0);
+	free(cmd);
+	diag_free(d);
+}
+
+/* A build waiting for another's lock stops waiting when asked to stop. */
+static void a_wait_for_the_lock_ends_when_the_build_is_stopped(void)
+{
+	fresh();
+	struct diag *d = diag_new();
+	struct output held, o;
+	CHECK(output_begin(&held, site, out, 0, 2, NULL, d) == 0);
+	volatile sig_atomic_t stop = 1;
+	CHECK(output_begin(&o, site, out, 0, 2, &stop, d) == -2);
+	struct buf msg = BUF_INIT;
+	diag_format(d, &msg);
+	CHECK(msg.ptr && strstr(msg.ptr, "build interrupted"));
+	buf_free(&msg);
+	output_abort(&held);
+	stop = 0;
+	diag_clear(d);
+	CHECK(output_begin(&o, site, out, 0, 2, &stop, d) == 0);
+	output_abort(&o);
+	CHECK(diag_errors(d) == 0);
+	diag_free(d);
+}
+
+/* "" is no folder: it resolved to the working folder with a slash after
+ * it, which passed for a folder beside the site. */
+static void an_empty_path_resolves_to_nothing(void)
+{
+	CHECK(fs_resolve("") == NULL);
+	char *root_dir = fs_resolve("/");
+	CHECK_STR(root_dir, "/");
+	free(root_dir);
+}
+
 int main(void)
 {
 	RUN(a_file_with_the_same_fingerprint_is_the_previous_builds_file);
@@ -347,6 +432,9 @@ int main(void)
 	RUN(a_damaged_manifest_only_means_writing_again);
 	RUN(a_rebuild_leaves_a_delta_the_next_one_reads);
 	RUN(an_output_folder_resolves_alike_before_and_after_it_exists);
+	RUN(running_out_of_descriptors_is_one_fault_and_ends_the_writing);
+	RUN(a_wait_for_the_lock_ends_when_the_build_is_stopped);
+	RUN(an_empty_path_resolves_to_nothing);
 	fs_rm_rf(root);
 	free(root);
 	free(site);
