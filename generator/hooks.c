@@ -780,9 +780,20 @@ enum cost { COST_SORT, COST_SHIFT, COST_BYTES };
  * (upvalue 2: an enum cost). */
 static int sb_timed(lua_State *L)
 {
-	lua_Unsigned n = lua_type(L, 1) == LUA_TTABLE || lua_type(L, 1) == LUA_TSTRING ? lua_rawlen(L, 1) : 0;
+	enum cost cost = (enum cost)lua_tointeger(L, lua_upvalueindex(2));
+	lua_Unsigned n = lua_type(L, 1) == LUA_TSTRING ? lua_rawlen(L, 1) : 0;
+	if (cost != COST_BYTES && lua_type(L, 1) == LUA_TTABLE) {
+		/* the length the function will loop to, __len and all: a
+		 * table claiming 2^40 elements looped for hours; no real one
+		 * that long fits in the scripts' memory */
+		lua_Integer len = luaL_len(L, 1);
+		if (len > HOOKS_TABLE_MOVE_MAX)
+			return luaL_error(L, "a table of more than %d elements (its length says %I)",
+					  (int)HOOKS_TABLE_MOVE_MAX, len);
+		n = len > 0 ? (lua_Unsigned)len : 0;
+	}
 	lua_Unsigned steps = 1;
-	switch ((enum cost)lua_tointeger(L, lua_upvalueindex(2))) {
+	switch (cost) {
 	case COST_SORT:
 		for (lua_Unsigned k = n; k > 1; k >>= 1)
 			steps += n;

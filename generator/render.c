@@ -2635,14 +2635,17 @@ static void render_search(struct render_env *e)
 
 /* An article's HTML in print.html: its Markdown rendered again, with
  * heading ids made unique in the handbook and links from the site's root.
- * Without Lua filters that is a function of the page's own inputs and of
- * its HTML (html_fp): a link leads from print.html where it leads from
- * the page, and two targets cannot share the page's relative URL.  So it
+ * Without Lua filters, and with every link resolved, that is a function
+ * of the page's own inputs and of its HTML (html_fp): a link leads from
+ * print.html where it leads from the page, and two targets cannot share
+ * the page's relative URL.  So it
  * is kept in the build cache under those, and a rebuild after one edit
  * renders one article here, not every one. */
 static int print_key(const struct render_env *e, const struct page *p, struct cache_key *k)
 {
-	if (!e->cache || !e->html_plain)
+	/* (a link with a problem keeps its address as written, from any
+	 * page: the page's HTML no longer says where it leads) */
+	if (!e->cache || !e->html_plain || p->links_noisy)
 		return 0;
 	struct cache_keybuf kb;
 	cache_key_begin(e->cache, &kb, "print-article-1");

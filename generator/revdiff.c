@@ -377,8 +377,10 @@ static void mark_literals(const char *s, size_t n, unsigned char *m)
 	size_t *next = xmalloc((n + 1) * sizeof *next), last[RUNS + 1];
 	for (size_t k = 0; k <= RUNS; k++)
 		last[k] = SIZE_MAX;
-	for (size_t i = n; i-- > 0;) {
+	/* (every place: an escape may start a run's scan inside a run) */
+	for (size_t i = 0; i <= n; i++)
 		next[i] = SIZE_MAX;
+	for (size_t i = n; i-- > 0;) {
 		if (s[i] != '`' || (i + 1 < n && s[i + 1] == '`'))
 			continue;
 		size_t b = i; /* i ends a run: find its start */
@@ -465,14 +467,25 @@ static size_t wiki_marks(const char *s, size_t i, size_t j, unsigned char *m)
 	return j + 2;
 }
 
+/* A link's address, from its "](" to its ")", is left out whole, and the
+ * scan goes on after it: links nest, and marking each address as it was
+ * met marked the innermost bytes once per level.  The addresses are
+ * counted in cover (+1 where one starts, -1 after it ends) and left out
+ * at the end, in one pass. */
 static void readable_inline(const char *s, size_t n, struct buf *out)
 {
 	unsigned char *m = xcalloc(n + 1, 1);
 	size_t *close = xmalloc((n + 1) * sizeof *close);
+	size_t *jump = xcalloc(n + 1, sizeof *jump); /* 0, or where the scan goes on */
+	long *cover = xcalloc(n + 2, sizeof *cover);
 	mark_literals(s, n, m);
 	match_pairs(s, n, m, close);
 	for (size_t i = 0; i < n;) {
 		unsigned char c = (unsigned char)s[i];
+		if (jump[i]) {
+			i = jump[i];
+			continue;
+		}
 		if (m[i] != KEEP) {
 			i++;
 			continue;
@@ -487,7 +500,9 @@ static void readable_inline(const char *s, size_t n, struct buf *out)
 			if (i > 0 && s[i - 1] == '!' && m[i - 1] == KEEP)
 				m[i - 1] = DROP;
 			m[i] = DROP;
-			drop_range(m, j, close[j + 1] + 1);
+			cover[j]++;
+			cover[close[j + 1] + 1]--;
+			jump[j] = close[j + 1] + 1;
 			i++;
 		} else if (c == '<') {
 			size_t k = i + 1;
@@ -515,6 +530,12 @@ static void readable_inline(const char *s, size_t n, struct buf *out)
 			i++;
 		}
 	}
+	long depth = 0;
+	for (size_t i = 0; i < n; i++) {
+		depth += cover[i];
+		if (depth > 0)
+			m[i] = DROP;
+	}
 	size_t run = 0;
 	for (size_t i = 0; i < n; i++)
 		if (m[i] == DROP) {
@@ -522,6 +543,8 @@ static void readable_inline(const char *s, size_t n, struct buf *out)
 			run = i + 1;
 		}
 	buf_put(out, s + run, n - run);
+	free(cover);
+	free(jump);
 	free(close);
 	free(m);
 }

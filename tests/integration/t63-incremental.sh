@@ -297,6 +297,15 @@ contains "with links: warn, the broken link is a warning" "$ERR" "warning:"
 run "$S" build -o "$TMP/inc"
 contains "and the warning is repeated on a rebuild" "$ERR" "warning:"
 same "a site with warnings rebuilds to match a clean build"
+# A broken link keeps its address as written, which is also what the
+# page's HTML says once a file of that name arrives: print.html (which
+# links from the site's root) must not take the other state's HTML.
+printf '\nFill in [the form](leave-form.pdf).\n' >> "$S/content/rights/speech.md"
+same "with a link to a file not there yet, the rebuild matches (print.html included)"
+printf 'PDF' > "$S/content/rights/leave-form.pdf"
+same "once the file arrives, the rebuild matches (print.html links it from the root)"
+rm "$S/content/rights/leave-form.pdf"
+same "and once it is gone again, the rebuild matches"
 
 # A site in no repository keeps its cache in SITE/.quire-cache.
 site plain

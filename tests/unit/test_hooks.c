@@ -191,6 +191,16 @@ static void on_page_changes_the_title_and_adds_a_tag(void)
 	rm_site(dir);
 }
 
+/* table.insert loops in C to the table's length, which __len may give
+ * as anything: 2^40 ran for hours without a look at the clock. */
+static void a_table_claiming_a_huge_length_is_refused(void)
+{
+	expect_failure("len.lua", 3, "quire.on_page(function(p)\n"
+				     "  local t = setmetatable({}, { __len = function() return 1 << 40 end })\n"
+				     "  table.insert(t, 1, 'x')\nend)\n",
+		       "a table of more than 16777216 elements");
+}
+
 /* A page a hook builds from pairs() must be the same on every build:
  * Lua's own order follows string hashes seeded anew in each process. */
 static void pairs_goes_through_keys_in_a_fixed_order(void)
@@ -1042,6 +1052,7 @@ int main(void)
 	RUN(a_slow_pattern_meets_the_wall_clock_limit);
 	RUN(slow_sorts_meet_the_wall_clock_limit);
 	RUN(pairs_goes_through_keys_in_a_fixed_order);
+	RUN(a_table_claiming_a_huge_length_is_refused);
 	RUN(filters_and_markdown_are_held_to_an_articles_size);
 	RUN(pattern_functions_behave_like_stock_lua);
 	UNIT_END();

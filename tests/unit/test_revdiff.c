@@ -420,6 +420,34 @@ static void tables_lose_their_rules_and_quotes_their_marks(void)
 	free(s);
 }
 
+/* An escaped backtick before more backticks starts the scan inside a
+ * run (an unset slot once sent it writing anywhere). */
+static void an_escape_before_a_backtick_run_is_text(void)
+{
+	char *s = body("x\n", "Type \\```text`` to start a block.\n");
+	CHECK(strstr(s, "<ins>Type `") != NULL);
+	free(s);
+}
+
+/* Links nested a hundred thousand deep: each address is left out once,
+ * not once per level (that took 30 s for a megabyte). */
+static void deeply_nested_links_are_linear(void)
+{
+	struct buf b = BUF_INIT;
+	size_t n = 40000;
+	for (size_t i = 0; i < n; i++)
+		buf_puts(&b, "[a ");
+	for (size_t i = 0; i < n; i++)
+		buf_puts(&b, "](https://e.org ");
+	for (size_t i = 0; i < n; i++)
+		buf_puts(&b, ") ");
+	char *s = body("x\n", buf_cstr(&b));
+	CHECK(strstr(s, "<ins>a a a") != NULL);
+	CHECK(strstr(s, "e.org") == NULL);
+	free(s);
+	buf_free(&b);
+}
+
 /* Every pass over a block is linear: a megabyte of openers is quick. */
 static void many_unclosed_marks_are_handled(void)
 {
@@ -453,6 +481,8 @@ int main(void)
 	RUN(code_and_escapes_stay_as_written);
 	RUN(tables_lose_their_rules_and_quotes_their_marks);
 	RUN(many_unclosed_marks_are_handled);
+	RUN(an_escape_before_a_backtick_run_is_text);
+	RUN(deeply_nested_links_are_linear);
 	RUN(new_article_shows_every_block_inserted);
 	RUN(deleted_article_shows_every_block_deleted);
 	RUN(fenced_code_block_with_blank_lines_is_one_block);
