@@ -422,12 +422,24 @@ static int conflict_line(const char *text, size_t len)
 {
 	const char *end = text + len;
 	int line = 1, open = 0, mid = 0;
+	char fence = 0; /* inside a fenced block: ` or ~ (an example of one) */
+	size_t fence_len = 0;
 	for (const char *p = text; p < end; line++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		if (n && p[n - 1] == '\r')
 			n--;
-		if (n >= 7 && !memcmp(p, "<<<<<<<", 7) && (n == 7 || p[7] == ' ') && !open)
+		size_t ind = 0, run = 0;
+		while (ind < 3 && ind < n && p[ind] == ' ')
+			ind++;
+		while (ind + run < n && (p[ind] == '`' || p[ind] == '~') && p[ind + run] == p[ind])
+			run++;
+		if (run >= 3 && (!fence || (p[ind] == fence && run >= fence_len))) {
+			fence = fence ? 0 : p[ind];
+			fence_len = run;
+		} else if (fence) {
+			;
+		} else if (n >= 7 && !memcmp(p, "<<<<<<<", 7) && (n == 7 || p[7] == ' ') && !open)
 			open = line;
 		else if (open && n == 7 && !memcmp(p, "=======", 7))
 			mid = 1;
@@ -468,7 +480,7 @@ static struct page *load_page(struct run *r, const char *rel, const struct scan_
 	if (conflict) {
 		diag_error(r->d, path, conflict, 1,
 			   "an unresolved merge conflict: keep the text you want and delete the <<<<<<<, ======= and "
-			   ">>>>>>> lines (to show such lines as an example, indent them by four spaces)");
+			   ">>>>>>> lines (to show such lines as an example, put them in a fenced code block)");
 		goto fail;
 	}
 	if (fm_split(text, len, path, &parts, r->d) < 0)

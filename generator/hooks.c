@@ -106,6 +106,7 @@ struct hooks {
 	json_t *added;
 	size_t added_bytes; /* markdown and html of the pages added, in all */
 	size_t filter_bytes; /* text the filters put into the page being filtered */
+	int filtering; /* a filter runs: pages are filtered on every core */
 	enum violation violation;
 	long long budget; /* shared by VM instructions and matcher steps */
 	struct timespec deadline;
@@ -894,10 +895,13 @@ static void log_here(lua_State *L, const char *msg)
 	int s, line;
 	if (!h->d)
 		return;
+	/* in the order made, but from a filter, which runs on pages on
+	 * every core (and twice on some), as a warning: sorted, once */
+	enum diag_level lvl = h->filtering ? DIAG_WARNING : DIAG_LOG;
 	if (caller_location(L, 1, &s, &line) == 0)
-		diag_report(h->d, DIAG_LOG, h->scripts[s].path, line, 0, "%s", msg);
+		diag_report(h->d, lvl, h->scripts[s].path, line, 0, "%s", msg);
 	else
-		diag_report(h->d, DIAG_LOG, "scripts", 0, 0, "%s", msg);
+		diag_report(h->d, lvl, "scripts", 0, 0, "%s", msg);
 }
 
 #define PRINT_MAX 4096 /* bytes of one print() shown */
@@ -2680,6 +2684,7 @@ int hooks_filter_doc(struct hooks *h, cmark_node *doc, const char *page_path,
 	if (!enter(h, d, &rc))
 		return rc;
 	h->filter_bytes = 0;
+	h->filtering = 1;
 	lua_State *L = h->L;
 	cmark_node **nodes = NULL;
 	size_t cap = 0;
@@ -2730,6 +2735,7 @@ int hooks_filter_doc(struct hooks *h, cmark_node *doc, const char *page_path,
 		}
 	}
 	free(nodes);
+	h->filtering = 0;
 	leave(h);
 	return rc;
 }

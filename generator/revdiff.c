@@ -467,6 +467,66 @@ static size_t wiki_marks(const char *s, size_t i, size_t j, unsigned char *m)
 	return j + 2;
 }
 
+/* Emphasis and strike marks: a run is left out only when another of the
+ * same kind closes it, as Markdown reads them ("12*2" keeps its star,
+ * "a *b* c" loses both). */
+struct mark {
+	size_t at, len;
+	char c;
+	int open, close;
+};
+
+struct marks {
+	struct mark *v;
+	size_t n, cap;
+};
+
+static void add_mark(struct marks *ms, const char *s, size_t n, size_t i, size_t k)
+{
+	char c = s[i];
+	int prev_space = i == 0 || is_space(s[i - 1]), next_space = k == n || is_space(s[k]);
+	int prev_word = i > 0 && is_word_byte((unsigned char)s[i - 1]);
+	int next_word = k < n && is_word_byte((unsigned char)s[k]);
+	struct mark x = { i, k - i, c, !next_space, !prev_space };
+	if (c == '_') { /* never inside a word: file_name */
+		x.open = x.open && !prev_word;
+		x.close = x.close && !next_word;
+	}
+	if (c == '~' && k - i == 1) /* a single ~ is text */
+		return;
+	if (!x.open && !x.close)
+		return;
+	if (ms->n == ms->cap) {
+		ms->cap = ms->cap ? 2 * ms->cap : 16;
+		ms->v = xrealloc(ms->v, ms->cap * sizeof *ms->v);
+	}
+	ms->v[ms->n++] = x;
+}
+
+/* Pairs each closing run with the nearest open one of its kind before
+ * it (a stack per kind), and leaves both out. */
+static void pair_marks(struct marks *ms, unsigned char *m)
+{
+	static const char kinds[] = "*_~";
+	size_t *stack = xmalloc((ms->n + 1) * sizeof *stack);
+	for (int t = 0; t < 3; t++) {
+		size_t top = 0;
+		for (size_t i = 0; i < ms->n; i++) {
+			const struct mark *x = &ms->v[i];
+			if (x->c != kinds[t])
+				continue;
+			if (x->close && top) {
+				const struct mark *o = &ms->v[stack[--top]];
+				drop_range(m, o->at, o->at + o->len);
+				drop_range(m, x->at, x->at + x->len);
+			} else if (x->open) {
+				stack[top++] = i;
+			}
+		}
+	}
+	free(stack);
+}
+
 /* A link's address, from its "](" to its ")", is left out whole, and the
  * scan goes on after it: links nest, and marking each address as it was
  * met marked the innermost bytes once per level.  The addresses are
@@ -478,6 +538,7 @@ static void readable_inline(const char *s, size_t n, struct buf *out)
 	size_t *close = xmalloc((n + 1) * sizeof *close);
 	size_t *jump = xcalloc(n + 1, sizeof *jump); /* 0, or where the scan goes on */
 	long *cover = xcalloc(n + 2, sizeof *cover);
+	struct marks marks = { 0 };
 	mark_literals(s, n, m);
 	match_pairs(s, n, m, close);
 	for (size_t i = 0; i < n;) {
@@ -494,9 +555,10 @@ static void readable_inline(const char *s, size_t n, struct buf *out)
 		if (c == '[' && i + 1 < n && s[i + 1] == '[' && close[i + 1] != SIZE_MAX &&
 		    j == close[i + 1] + 1) {
 			i = wiki_marks(s, i, close[i + 1], m);
-		} else if (c == '[' && j != SIZE_MAX && j + 1 < n && (s[j + 1] == '(' || s[j + 1] == '[') &&
+		} else if (c == '[' && j != SIZE_MAX && j + 1 < n && s[j + 1] == '(' &&
 			   close[j + 1] != SIZE_MAX && !(i + 1 < n && s[i + 1] == '^')) {
-			/* [text](address), [text][label], ![alt](picture) */
+			/* [text](address), ![alt](picture); not [a][b], which is
+			 * as often "clauses [3][4]" as a link by label */
 			if (i > 0 && s[i - 1] == '!' && m[i - 1] == KEEP)
 				m[i - 1] = DROP;
 			m[i] = DROP;
@@ -519,17 +581,13 @@ static void readable_inline(const char *s, size_t n, struct buf *out)
 			size_t k = i;
 			while (k < n && s[k] == (char)c && m[k] == KEEP)
 				k++;
-			int before = i > 0 && is_word_byte((unsigned char)s[i - 1]);
-			int after = k < n && is_word_byte((unsigned char)s[k]);
-			int lone = (i == 0 || is_space(s[i - 1])) && (k == n || is_space(s[k]));
-			/* a_b and 2 * 3 stay; so does a single ~ */
-			if (!lone && !(c == '_' && before && after) && !(c == '~' && k - i == 1))
-				drop_range(m, i, k);
+			add_mark(&marks, s, n, i, k);
 			i = k;
 		} else {
 			i++;
 		}
 	}
+	pair_marks(&marks, m);
 	long depth = 0;
 	for (size_t i = 0; i < n; i++) {
 		depth += cover[i];
@@ -543,6 +601,7 @@ static void readable_inline(const char *s, size_t n, struct buf *out)
 			run = i + 1;
 		}
 	buf_put(out, s + run, n - run);
+	free(marks.v);
 	free(cover);
 	free(jump);
 	free(close);

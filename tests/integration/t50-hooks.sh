@@ -92,6 +92,18 @@ lacks "an article linking to a page the hooks add is not blamed" "$ERR" "content
 contains "one error in all" "$ERR" "1 error"
 rm "$S/scripts/30-broken.lua"
 
+# print() in a filter (run on pages on every core, and again for pages
+# whose links are resolved late) gives the same messages on every build,
+# each once.
+site flog
+for i in 1 2 3 4 5 6 7 8 9 10 11 12; do page "$S" "p$i.md" "P$i" "Text $i."; done
+script "$S" 10-f 'quire.filter{ paragraph = function(n, page_path) print("para in " .. page_path) end }'
+"$QUIRE" build -j 2 -s "$S" -o "$TMP/flog-out" 2>&1 | grep -v '^built' > "$TMP/flog1"
+"$QUIRE" build -j 2 -s "$S" -o "$TMP/flog-out" --force 2>&1 | grep -v '^built' > "$TMP/flog2"
+check "a filter's prints come in the same order on every build" cmp "$TMP/flog1" "$TMP/flog2"
+n=$(grep -c 'para in content/p7.md' "$TMP/flog1")
+[ "$n" = 1 ] && ok "and each once" || not_ok "and each once" "seen $n times"
+
 # Pages added with one text: the second on is found in the build cache as
 # the first is made (a write past the end of a per-page table, caught by
 # AddressSanitizer).

@@ -24,6 +24,10 @@ expect_error "custom YAML tags are refused" '---\ntitle: !!python/object:os.syst
 expect_error "a title of the wrong type is an error" '---\ntitle: [a, b]\n---\n' "content/bad.md:2:1: error: 'title' must be non-empty text"
 expect_error "a title of nothing but spaces is an error at its line, not a hook's" '---\ntitle: "   "\n---\n' "content/bad.md:2:1: error: 'title' must be non-empty text"
 expect_error "a merge conflict git left in an article is an error at its first mark" '---\ntitle: T\n---\nIntro.\n\n<<<<<<< HEAD\nOurs.\n=======\nTheirs.\n>>>>>>> other\n' "content/bad.md:6:1: error: an unresolved merge conflict"
+site fenced
+printf -- '---\ntitle: Git help\n---\nA conflict looks like this:\n\n```\n<<<<<<< HEAD\nours\n=======\ntheirs\n>>>>>>> other\n```\n' > "$S/content/git-help.md"
+run "$S" check
+status_is "conflict marks shown in a fenced code block are an example, not a conflict" "$RC" 0
 expect_error "front matter that is a list is an error" '---\n- a\n- b\n---\n' "front matter must be a mapping"
 deep=$(python3 -c "print('a: ' + '['*200 + ']'*200)")
 expect_error "deeply nested YAML is refused" "---\ntitle: T\n$deep\n---\n" "YAML nested too deeply"

@@ -372,6 +372,13 @@ static void emphasis_marks_are_not_shown_or_cut(void)
 	s = body("Use _care_ with file_name and 2 * 3.\n", "Use _great care_ with file_name and 2 * 3.\n");
 	CHECK(strstr(s, "Use <ins>great</ins> care with file_name and 2 * 3.") != NULL);
 	free(s);
+	/* a star nothing closes is text */
+	s = body("The rate is 12*2 a day.\n", "The rate is 12*3 a day.\n");
+	CHECK(strstr(s, "<del>12*2</del> <ins>12*3</ins>") != NULL);
+	free(s);
+	s = body("x\n", "A *b* c and **d** and ~~e~~ and a*b*c.\n");
+	CHECK(strstr(s, "<ins>A b c and d and e and abc.</ins>") != NULL);
+	free(s);
 }
 
 static void links_show_their_text(void)
@@ -385,7 +392,11 @@ static void links_show_their_text(void)
 	CHECK(strstr(s, "Read hr/leave, a chart and https://example.org.") == NULL); /* unchanged: skipped */
 	free(s);
 	s = body("x\n", "Read [[hr/leave#costs]], ![a chart](c.png), [ref][1] and <https://example.org>.\n");
-	CHECK(strstr(s, "<ins>Read hr/leave, a chart, ref and https://example.org.</ins>") != NULL);
+	/* [a][b] stays as written: as often "clauses [3][4]" as a link by label */
+	CHECK(strstr(s, "<ins>Read hr/leave, a chart, [ref][1] and https://example.org.</ins>") != NULL);
+	free(s);
+	s = body("See clauses [3][4].\n", "See clauses [3][5].\n");
+	CHECK(strstr(s, "<del>[3][4].</del> <ins>[3][5].</ins>") != NULL);
 	free(s);
 }
 
