@@ -78,12 +78,12 @@ static void toks_push(struct toks *t, const char *s, size_t len, size_t wslen)
 }
 
 /* Blanks that do not end a line; trailing ones are ignored everywhere. */
-static int is_blank(char c)
+static inline int is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\v' || c == '\f';
 }
 
-static int is_space(char c)
+static inline int is_space(char c)
 {
 	return is_blank(c) || c == '\n' || c == '\r';
 }
@@ -534,16 +534,33 @@ static void pair_marks(struct marks *ms, unsigned char *m)
  * at the end, in one pass. */
 static void readable_inline(const char *s, size_t n, struct buf *out)
 {
+	/* Most paragraphs have no mark at all, and most of the rest no link
+	 * or code: each pass runs only when its marks are there (a history's
+	 * diffs read every paragraph of every revision twice). */
+	int any = 0, brackets = 0, literals = 0;
+	for (size_t i = 0; i < n; i++)
+		switch (s[i]) {
+		case '[': brackets = 1; any = 1; break;
+		case '`': case '\\': literals = 1; any = 1; break;
+		case '*': case '_': case '~': case '<': any = 1; break;
+		default: break;
+		}
+	if (!any) {
+		buf_put(out, s, n);
+		return;
+	}
 	unsigned char *m = xcalloc(n + 1, 1);
-	size_t *close = xmalloc((n + 1) * sizeof *close);
-	size_t *jump = xcalloc(n + 1, sizeof *jump); /* 0, or where the scan goes on */
-	long *cover = xcalloc(n + 2, sizeof *cover);
+	size_t *close = brackets ? xmalloc((n + 1) * sizeof *close) : NULL;
+	size_t *jump = brackets ? xcalloc(n + 1, sizeof *jump) : NULL; /* 0, or where the scan goes on */
+	long *cover = brackets ? xcalloc(n + 2, sizeof *cover) : NULL;
 	struct marks marks = { 0 };
-	mark_literals(s, n, m);
-	match_pairs(s, n, m, close);
+	if (literals)
+		mark_literals(s, n, m);
+	if (brackets)
+		match_pairs(s, n, m, close);
 	for (size_t i = 0; i < n;) {
 		unsigned char c = (unsigned char)s[i];
-		if (jump[i]) {
+		if (jump && jump[i]) {
 			i = jump[i];
 			continue;
 		}
@@ -551,7 +568,7 @@ static void readable_inline(const char *s, size_t n, struct buf *out)
 			i++;
 			continue;
 		}
-		size_t j = close[i];
+		size_t j = c == '[' ? close[i] : SIZE_MAX;
 		if (c == '[' && i + 1 < n && s[i + 1] == '[' && close[i + 1] != SIZE_MAX &&
 		    j == close[i + 1] + 1) {
 			i = wiki_marks(s, i, close[i + 1], m);
@@ -589,18 +606,18 @@ static void readable_inline(const char *s, size_t n, struct buf *out)
 	}
 	pair_marks(&marks, m);
 	long depth = 0;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; cover && i < n; i++) {
 		depth += cover[i];
 		if (depth > 0)
 			m[i] = DROP;
 	}
-	size_t run = 0;
+	buf_grow(out, n);
+	char *dst = out->ptr + out->len;
 	for (size_t i = 0; i < n; i++)
-		if (m[i] == DROP) {
-			buf_put(out, s + run, i - run);
-			run = i + 1;
-		}
-	buf_put(out, s + run, n - run);
+		if (m[i] != DROP)
+			*dst++ = s[i];
+	out->len = (size_t)(dst - out->ptr);
+	out->ptr[out->len] = '\0';
 	free(marks.v);
 	free(cover);
 	free(jump);
@@ -608,16 +625,56 @@ static void readable_inline(const char *s, size_t n, struct buf *out)
 	free(m);
 }
 
-/* The readable text of each block of src into text, as tokens in out. */
-static void readable_blocks(const struct toks *src, struct buf *text, struct toks *out)
+/* Where block b of the other side, if given (its blocks osrc, their
+ * readable text odisp), has the very same Markdown: most blocks of two
+ * revisions do, and need reading only once.  SIZE_MAX if none. */
+struct same_index {
+	size_t *slot; /* 1 + block index, 0 empty */
+	size_t mask;
+};
+
+static void same_index_build(struct same_index *ix, const struct toks *osrc)
+{
+	size_t cap = 16;
+	while (cap < 2 * osrc->n + 1)
+		cap *= 2;
+	ix->slot = xcalloc(cap, sizeof *ix->slot);
+	ix->mask = cap - 1;
+	for (size_t k = 0; k < osrc->n; k++) {
+		size_t i = (size_t)osrc->v[k].h & ix->mask;
+		while (ix->slot[i])
+			i = (i + 1) & ix->mask;
+		ix->slot[i] = k + 1;
+	}
+}
+
+static size_t same_index_find(const struct same_index *ix, const struct toks *osrc, const struct tok *b)
+{
+	for (size_t i = (size_t)b->h & ix->mask; ix->slot[i]; i = (i + 1) & ix->mask)
+		if (tok_eq(&osrc->v[ix->slot[i] - 1], b))
+			return ix->slot[i] - 1;
+	return SIZE_MAX;
+}
+
+/* The readable text of each block of src into text, as tokens in out;
+ * a block the other side (osrc, read as odisp) has too is taken from
+ * there. */
+static void readable_blocks(const struct toks *src, struct buf *text, struct toks *out,
+			    const struct toks *osrc, const struct toks *odisp)
 {
 	struct buf line = BUF_INIT;
-	size_t *at = xmalloc((src->n + 1) * sizeof *at);
+	struct same_index ix = { 0 };
+	size_t *at = xmalloc((src->n + 1) * sizeof *at), *other = xmalloc((src->n + 1) * sizeof *other);
+	if (osrc)
+		same_index_build(&ix, osrc);
 	for (size_t k = 0; k < src->n; k++) {
 		const struct tok *b = &src->v[k];
 		const char *nl = memchr(b->s, '\n', b->len);
 		char ch;
 		at[k] = text->len;
+		other[k] = osrc ? same_index_find(&ix, osrc, b) : SIZE_MAX;
+		if (other[k] != SIZE_MAX)
+			continue;
 		if (fence_open(b->s, nl ? nl : b->s + b->len, &ch)) {
 			buf_put(text, b->s, b->len);
 			continue;
@@ -630,9 +687,16 @@ static void readable_blocks(const struct toks *src, struct buf *text, struct tok
 	/* (pointers last: the text grows until here) */
 	for (size_t k = 0; k < src->n; k++) {
 		const struct tok *b = &src->v[k];
-		toks_push(out, buf_cstr(text) + at[k], at[k + 1] - at[k], 0);
+		if (other[k] != SIZE_MAX) {
+			const struct tok *o = &odisp->v[other[k]];
+			toks_push(out, o->s, o->len, 0);
+		} else {
+			toks_push(out, buf_cstr(text) + at[k], at[k + 1] - at[k], 0);
+		}
 		out->v[out->n - 1].heading = atx_heading(b->s, b->s + b->len);
 	}
+	free(ix.slot);
+	free(other);
 	free(at);
 	buf_free(&line);
 }
@@ -1267,8 +1331,8 @@ void revdiff_body(const char *old_md, const char *new_md, struct buf *out)
 	}
 	split_blocks(buf_cstr(&na), na.len, &As);
 	split_blocks(buf_cstr(&nb), nb.len, &Bs);
-	readable_blocks(&As, &da, &A);
-	readable_blocks(&Bs, &db, &B);
+	readable_blocks(&As, &da, &A, NULL, NULL);
+	readable_blocks(&Bs, &db, &B, &As, &A);
 	ka = xcalloc(A.n + 1, 1);
 	kb = xcalloc(B.n + 1, 1);
 	lcs(&c, A.v, A.n, B.v, B.n, ka, kb);
@@ -1296,7 +1360,8 @@ void revdiff_body(const char *old_md, const char *new_md, struct buf *out)
 		const struct item *x = &it.v[k];
 		switch (x->kind) {
 		case IT_SAME:
-			if (same_words(&As.v[x->a], &Bs.v[x->b])) {
+			/* (most are the very same Markdown: no need to look) */
+			if (tok_eq(&As.v[x->a], &Bs.v[x->b]) || same_words(&As.v[x->a], &Bs.v[x->b])) {
 				pending++;
 				continue;
 			}
