@@ -889,19 +889,37 @@ static int caller_location(lua_State *L, int level, int *script, int *line)
 	return -1;
 }
 
-static void log_here(lua_State *L, const char *msg)
+/* A message as a diagnostic line shows it: a NUL as \0 (it would end
+ * the text there), and each line after the first indented, so no line
+ * of it reads as a diagnostic of its own. */
+static void log_text(struct buf *b, const char *msg, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (msg[i] == '\0')
+			buf_puts(b, "\\0");
+		else if (msg[i] == '\n')
+			buf_puts(b, "\n    ");
+		else
+			buf_putc(b, msg[i]);
+	}
+}
+
+static void log_here(lua_State *L, const char *msg, size_t n)
 {
 	struct hooks *h = hooks_of(L);
 	int s, line;
 	if (!h->d)
 		return;
+	struct buf b = BUF_INIT;
+	log_text(&b, msg, n);
 	/* in the order made, but from a filter, which runs on pages on
 	 * every core (and twice on some), as a warning: sorted, once */
 	enum diag_level lvl = h->filtering ? DIAG_WARNING : DIAG_LOG;
 	if (caller_location(L, 1, &s, &line) == 0)
-		diag_report(h->d, lvl, h->scripts[s].path, line, 0, "%s", msg);
+		diag_report(h->d, lvl, h->scripts[s].path, line, 0, "%s", buf_cstr(&b));
 	else
-		diag_report(h->d, lvl, "scripts", 0, 0, "%s", msg);
+		diag_report(h->d, lvl, "scripts", 0, 0, "%s", buf_cstr(&b));
+	buf_free(&b);
 }
 
 #define PRINT_MAX 4096 /* bytes of one print() shown */
@@ -925,10 +943,15 @@ static int sb_print(lua_State *L)
 		size_t cut = PRINT_MAX;
 		while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
 			cut--;
-		lua_pushfstring(L, "%s… (%I more bytes)", lua_pushlstring(L, s, cut), (lua_Integer)(len - cut));
-		s = lua_tostring(L, -1);
+		luaL_Buffer c;
+		luaL_buffinit(L, &c);
+		luaL_addlstring(&c, s, cut);
+		lua_pushfstring(L, "… (%I more bytes)", (lua_Integer)(len - cut));
+		luaL_addvalue(&c);
+		luaL_pushresult(&c);
+		s = lua_tolstring(L, -1, &len);
 	}
-	log_here(L, s);
+	log_here(L, s, len);
 	return 0;
 }
 
@@ -1128,7 +1151,9 @@ static int q_relpath(lua_State *L)
 
 static int q_log(lua_State *L)
 {
-	log_here(L, luaL_tolstring(L, 1, NULL));
+	size_t n;
+	const char *msg = luaL_tolstring(L, 1, &n);
+	log_here(L, msg, n);
 	return 0;
 }
 

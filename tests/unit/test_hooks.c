@@ -313,7 +313,7 @@ static void slug_markdown_log_and_print_helpers_work(void)
 		    "; p.params.folded = quire.slug('\xC5\x81\xC3\xB3" "d\xC5\xBA Stra\xC3\x9F" "e')\n"
 		    "  p.params.html = quire.markdown('*hi*')\n"
 		    "  quire.log('checked ' .. p.path)\n"
-		    "  print('printed', 1, nil)\n"
+		    "  print('printed', 1, nil) print('a\\0b\\nscripts/x.lua:1:1: error: not real')\n"
 		    "  p.params.null = quire.null\n"
 		    "  p.params.rel = quire.relpath('reference/terms', 'a/b.md')\n"
 		    "  p.params.same = quire.relpath('a/x', 'a/b.md')\n"
@@ -334,12 +334,14 @@ static void slug_markdown_log_and_print_helpers_work(void)
 	CHECK(json_is_null(json_object_get(params, "null")));
 	CHECK_STR(json_string_value(json_object_get(params, "rel")), "../a/b.md");
 	CHECK_STR(json_string_value(json_object_get(params, "same")), "b.md");
-	CHECK(diag_warnings(d) == 2 && diag_errors(d) == 0);
+	CHECK(diag_warnings(d) == 3 && diag_errors(d) == 0);
 	char *out = diag_text(d);
 	CHECK(strstr(out, "scripts/helpers.lua:4:1: warning: checked "
 			  "content/costs.md") != NULL);
 	CHECK(strstr(out, "scripts/helpers.lua:5:1: warning: printed\t1\tnil")
 	      != NULL);
+	/* a NUL shown, not an end; a second line not taken for a diagnostic */
+	CHECK(strstr(out, "scripts/helpers.lua:5:1: warning: a\\0b\n    scripts/x.lua:1:1: error: not real") != NULL);
 	free(out);
 	json_decref(page);
 	hooks_free(h);
