@@ -1707,6 +1707,9 @@ static struct page *added_page(struct run *r, json_t *spec)
 	struct page *p = xcalloc(1, sizeof *p);
 	p->kind = PAGE_ADDED;
 	p->key = xstrdup(path);
+	const char *script = json_string_value(json_object_get(spec, "script"));
+	if (script)
+		p->origin = xasprintf("%s:%d", script, (int)json_integer_value(json_object_get(spec, "line")));
 	p->out = xasprintf("%s.html", path);
 	p->dir = dirname_of(path);
 	p->name = basename_of(path);

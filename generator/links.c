@@ -478,10 +478,13 @@ static void problem(struct links_ctx *c, int line, int col, const char *fmt, con
 		return;
 	char *msg = xasprintf(fmt, a, b ? b : "");
 	const char *path = c->page->src ? c->page->src : c->page->key;
+	/* a hook's page has no file to open: name the line that made it */
+	const char *at = c->page->origin ? " (in the page added at " : "", *end = c->page->origin ? ")" : "";
+	const char *origin = c->page->origin ? c->page->origin : "";
 	if (c->site->cfg.links_warn)
-		diag_warning(c->d, path, line, col, "%s", msg);
+		diag_warning(c->d, path, line, col, "%s%s%s%s", msg, at, origin, end);
 	else
-		diag_error(c->d, path, line, col, "%s", msg);
+		diag_error(c->d, path, line, col, "%s%s%s%s", msg, at, origin, end);
 	free(msg);
 }
 

@@ -34,6 +34,7 @@ void page_free(struct page *p)
 	json_decref(p->data);
 	free(p->body);
 	free(p->html_in);
+	free(p->origin);
 	for (size_t i = 0; i < p->nheadings; i++) {
 		free(p->headings[i].text);
 		free(p->headings[i].id);

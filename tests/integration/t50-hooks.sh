@@ -128,6 +128,7 @@ run "$S" build
 status_is "a broken link in an added page fails the build" "$RC" 1
 contains "the diagnostic names the added page and the link" "$ERR" "extra/broken:1:"
 contains "the diagnostic says the target does not exist" "$ERR" "'../rights/nowhere.md' does not exist"
+contains "and names the script line that added the page" "$ERR" "(in the page added at scripts/20-site.lua:3)"
 contains "it is the only error" "$ERR" "1 error, "
 
 script "$S" 20-site '-- line 1
