@@ -773,6 +773,15 @@ static void charge(lua_State *L, lua_Unsigned steps)
 	}
 }
 
+/* Steps of sorting n things: n log2 n, counted as the sort would. */
+static lua_Unsigned sort_steps(lua_Unsigned n)
+{
+	lua_Unsigned steps = 1;
+	for (lua_Unsigned k = n; k > 1; k >>= 1)
+		steps += n;
+	return steps;
+}
+
 /* How a wrapped library function's work grows with its first argument. */
 enum cost { COST_SORT, COST_SHIFT, COST_BYTES };
 
@@ -796,8 +805,7 @@ static int sb_timed(lua_State *L)
 	lua_Unsigned steps = 1;
 	switch (cost) {
 	case COST_SORT:
-		for (lua_Unsigned k = n; k > 1; k >>= 1)
-			steps += n;
+		steps = sort_steps(n);
 		break;
 	case COST_SHIFT:
 		steps += n;
@@ -1045,10 +1053,7 @@ static void push_sorted_iter(lua_State *L, int idx)
 	lua_pushvalue(L, idx);
 	lua_pushinteger(L, 0);
 	lua_pushcclosure(L, sorted_next, 3);
-	lua_Unsigned steps = 1;
-	for (lua_Unsigned k = (lua_Unsigned)n; k > 1; k >>= 1)
-		steps += (lua_Unsigned)n;
-	charge(L, steps);
+	charge(L, sort_steps((lua_Unsigned)n));
 }
 
 /* pairs(t): t's __pairs if it has one, else the sorted keys. */

@@ -329,7 +329,7 @@ static void readable_lines(const char *s, size_t n, struct buf *out)
 			q++;
 			q += skip_blanks(q, stop);
 		}
-		int skip = table && table_rule(q, stop);
+		int skip = table && table_rule(q, stop), bullet = 0;
 		if (!skip && atx_heading(q, stop)) {
 			while (q < stop && *q == '#')
 				q++;
@@ -340,9 +340,7 @@ static void readable_lines(const char *s, size_t n, struct buf *out)
 			if (t == q || is_blank(t[-1]))
 				stop = t;
 		} else if (!skip && list_item(q, stop) && (*q == '-' || *q == '*' || *q == '+')) {
-			buf_puts(out, first ? "" : "\n");
-			buf_puts(out, "\xE2\x80\xA2 ");
-			first = 1; /* the line break is out */
+			bullet = 1;
 			q++;
 			q += skip_blanks(q, stop);
 		} else if (!skip && table) {
@@ -357,6 +355,8 @@ static void readable_lines(const char *s, size_t n, struct buf *out)
 		if (!skip) {
 			if (!first)
 				buf_putc(out, '\n');
+			if (bullet)
+				buf_puts(out, "\xE2\x80\xA2 ");
 			buf_put(out, q, (size_t)(stop - q));
 			first = 0;
 		}
