@@ -87,6 +87,42 @@ static char *date_human(long long t, int tz)
 	return xstrndup(s, (size_t)(p - s));
 }
 
+/* "21:59", or with seconds "21:59:46": shown beside the date only where
+ * it tells two revisions apart (see shares_date). */
+static char *time_hm(long long t, int tz, int seconds)
+{
+	struct tm tm = when(t, tz);
+	char s[12], *p = s;
+	p = put_digits(p, tm.tm_hour, 2);
+	*p++ = ':';
+	p = put_digits(p, tm.tm_min, 2);
+	if (seconds) {
+		*p++ = ':';
+		p = put_digits(p, tm.tm_sec, 2);
+	}
+	return xstrndup(s, (size_t)(p - s));
+}
+
+/* 0: a and b were made on different days (each in its own time zone);
+ * 1: on the same day; 2: in the same minute. */
+static int closeness(const struct hist_rev *a, const struct hist_rev *b)
+{
+	struct tm x = when(a->time, a->tz_minutes), y = when(b->time, b->tz_minutes);
+	if (x.tm_year != y.tm_year || x.tm_yday != y.tm_yday)
+		return 0;
+	return x.tm_hour == y.tm_hour && x.tm_min == y.tm_min ? 2 : 1;
+}
+
+/* How close revision k of hf (newest first) is to the one before or after
+ * it.  Headings that differ only by their subject would read as one day's
+ * entry twice, so those carry the time (to the second within a minute). */
+static int shares_date(const struct hist_file *hf, size_t k)
+{
+	int a = k > 0 ? closeness(&hf->revs[k - 1], &hf->revs[k]) : 0;
+	int b = k + 1 < hf->n ? closeness(&hf->revs[k + 1], &hf->revs[k]) : 0;
+	return a > b ? a : b;
+}
+
 static char *date_iso(long long t, int tz)
 {
 	struct tm tm = when(t, tz);
@@ -122,6 +158,19 @@ static void set_own(json_t *o, const char *k, char *v)
 {
 	json_object_set_new(o, k, jstr(v));
 	free(v);
+}
+
+/* {date, iso, time}: time is false unless close (what shares_date
+ * says; false, not missing, so that a section does not find a time up
+ * the context stack). */
+static void set_when(json_t *o, const struct hist_rev *rv, int close)
+{
+	set_own(o, "date", date_human(rv->time, rv->tz_minutes));
+	set_own(o, "iso", date_iso(rv->time, rv->tz_minutes));
+	if (close)
+		set_own(o, "time", time_hm(rv->time, rv->tz_minutes, close == 2));
+	else
+		json_object_set_new(o, "time", json_false());
 }
 
 /* Text quire made valid UTF-8 itself, so not checked again: most of the
@@ -735,15 +784,15 @@ static void set_author(json_t *o, const struct hist_rev *rv, int boundary)
 }
 
 /* boundary: see set_author; such a revision has no "added" either. */
-static json_t *rev_json(const struct page *p, const struct hist_rev *rv, const char *from, int boundary)
+static json_t *rev_json(const struct page *p, const struct hist_rev *rv, const char *from, int boundary,
+			int close)
 {
 	json_t *o = json_object();
 	set_str(o, "id", rv->id);
 	set_own(o, "short_id", short_id(rv->id));
 	set_author(o, rv, boundary);
 	json_object_set_new(o, "boundary", json_boolean(boundary));
-	set_own(o, "date", date_human(rv->time, rv->tz_minutes));
-	set_own(o, "iso", date_iso(rv->time, rv->tz_minutes));
+	set_when(o, rv, close);
 	set_str(o, "subject", rv->subject);
 	set_str(o, "body", rv->body);
 	json_object_set_new(o, "body_paragraphs", message_paragraphs(rv->body));
@@ -789,7 +838,8 @@ static void add_history(const struct render_env *e, json_t *c, size_t i, const c
 	const struct hist_file *hf = page_history(e, i);
 	json_t *list = json_array();
 	for (size_t i = 0; hf && i < hf->n; i++)
-		json_array_append_new(list, rev_json(p, &hf->revs[i], from, hist_is_boundary(e->hist, &hf->revs[i])));
+		json_array_append_new(list, rev_json(p, &hf->revs[i], from, hist_is_boundary(e->hist, &hf->revs[i]),
+							  shares_date(hf, i)));
 	json_object_set_new(c, "history", list);
 	json_object_set_new(c, "revisions", json_integer(hf ? (json_int_t)hf->n : 0));
 	json_object_set_new(c, "revisions_plural", json_boolean(!hf || hf->n != 1));
@@ -1640,8 +1690,7 @@ static void render_revision(struct render_env *e, int i, const struct hist_file 
 		set_str(c, "title", past->title);
 	json_object_set_new(c, "toc", toc_decode(past->toc));
 	json_t *banner = json_object();
-	set_own(banner, "date", date_human(rv->time, rv->tz_minutes));
-	set_own(banner, "iso", date_iso(rv->time, rv->tz_minutes));
+	set_when(banner, rv, shares_date(hf, k));
 	set_author(banner, rv, hist_is_boundary(e->hist, rv));
 	set_own(banner, "short_id", short_id(rv->id));
 	set_own(banner, "current_url", site_rel_url(out, p->out));
@@ -1761,7 +1810,8 @@ static json_t *revision_entry(struct render_env *e, const struct page *p, const 
 			      struct version **vs)
 {
 	const struct hist_rev *rv = &hf->revs[k];
-	json_t *r = made ? json_copy(json_array_get(made, k)) : rev_json(p, rv, out, hist_is_boundary(e->hist, &hf->revs[k]));
+	json_t *r = made ? json_copy(json_array_get(made, k)) : rev_json(p, rv, out, hist_is_boundary(e->hist, &hf->revs[k]),
+									    shares_date(hf, k));
 	char *md[2] = { NULL, NULL };
 	uint32_t flag;
 	struct cache_key dk;
@@ -2073,7 +2123,7 @@ static void render_changes(struct render_env *e)
 			cur = xstrdup(d);
 		}
 		free(d);
-		json_t *r = rev_json(p, ch[k].rv, out, 0);
+		json_t *r = rev_json(p, ch[k].rv, out, 0, 0);
 		set_str(r, "title", page_title(p));
 		char *ho = history_out(p);
 		char *url = xasprintf("%s#%s", ho, ch[k].rv->id);

@@ -595,7 +595,7 @@ id=$(raw_commit "No Email 1767398400 +0000" "no email")
 run "$S" build
 status_is "a history with commits libgit2 cannot parse builds" "$RC" 0
 contains "each is named in a warning" "$ERR" "warning: history: commit $(echo "$id" | cut -c1-10) has a header git's library cannot read"
-contains "the pre-1970 commit is listed with its date" "$S/public/a.history.html" "1 January 1970</time> — before the epoch"
+contains "the pre-1970 commit is listed with its date" "$S/public/a.history.html" "1 January 1970, 00:00:00</time> — before the epoch"
 contains "the one without an email is listed by its author" "$S/public/a.history.html" "By No Email"
 
 # Commits made in one second are listed in the order git made them.
@@ -843,3 +843,29 @@ lacks "a section quire made has no history line" "$S/public/made/index.html" "se
 lacks "nor an empty one" "$S/public/made/index.html" '<p class="meta">'
 contains "the home page's title is the site's name, once" "$S/public/index.html" "<title>Test site</title>"
 contains "a section's title names the site after it" "$S/public/guide/index.html" "<title>Guide – Test site</title>"
+
+# Three edits on one day read as three different entries: each heading
+# gives the time, to the second where two fall in one minute; an edit
+# alone on its day shows the date only.
+site sameday
+git -C "$S" init -q -b main
+page "$S" leave.md "Leave" "Staff get 25 days."
+commit "2026-05-01T16:00:00+00:00" "Cara Counsel" "Add leave"
+page "$S" leave.md "Leave" "Staff get 26 days."
+commit "2026-05-04T09:05:00+01:00" "Dev Patel" "Raise leave"
+page "$S" leave.md "Leave" "Staff get 27 days."
+commit "2026-05-04T14:30:10+01:00" "Dev Patel" "Raise leave again"
+page "$S" leave.md "Leave" "Staff get 28 days."
+commit "2026-05-04T14:30:50+01:00" "Dev Patel" "Raise leave once more"
+run "$S" build
+H=$S/public/leave.history.html
+contains "an edit alone on its day shows the date only" "$H" '">1 May 2026</time> — Add leave'
+contains "an edit sharing its day shows the time" "$H" '">4 May 2026, 09:05</time> — Raise leave<'
+contains "edits in one minute show the second" "$H" '">4 May 2026, 14:30:10</time> — Raise leave again'
+contains "and so does the other" "$H" '">4 May 2026, 14:30:50</time> — Raise leave once more'
+third=$(git -C "$S" rev-list -n 1 HEAD~1 | cut -c1-10)
+contains "a past version sharing its day gives the time in its title" "$S/public/leave.rev-$third.html" \
+	"<title>Past version (4 May 2026, 14:30:10) of Leave – Test site</title>"
+contains "and in its banner" "$S/public/leave.rev-$third.html" '">4 May 2026, 14:30:10</time></strong>'
+first=$(git -C "$S" rev-list --reverse HEAD | head -n 1 | cut -c1-10)
+contains "a past version alone on its day does not" "$S/public/leave.rev-$first.html" "<title>Past version (1 May 2026) of Leave – Test site</title>"
