@@ -53,6 +53,9 @@ struct run {
 	struct links_page_env *page_env; /* each page's part of it (render reads it too) */
 	struct cache_key env_pages; /* the pages' keys and the assets, in order */
 	int timings;            /* QUIRE_TIMINGS: print stage times */
+	/* The errno (too many open files, no memory) that stopped sources
+	 * being read, or 0: reported once, then the build stops. */
+	atomic_int starved;
 	int drop_bodies;        /* no print.html: free Markdown after phase B */
 	int64_t start_ns;       /* when the build began (CLOCK_REALTIME) */
 	struct sources snap;    /* the previous build's sources */
@@ -89,6 +92,31 @@ struct run {
 static int stopped(const struct run *r)
 {
 	return r->o->stop && *r->o->stop;
+}
+
+/* A source could not be read.  When the machine is out of something (file
+ * descriptors, memory) every other read fails too: one message, not one per
+ * file, and the build stops (see starved) rather than report the pages it
+ * lost as broken links. */
+static void unreadable(struct run *r, const char *path, int e)
+{
+	int none = 0;
+	if (e != EMFILE && e != ENFILE && e != ENOMEM) {
+		diag_fault(r->d, path, 0, 0, "cannot read the file: %s", strerror(e));
+		return;
+	}
+	if (!atomic_compare_exchange_strong(&r->starved, &none, e))
+		return;
+	if (e == ENOMEM)
+		diag_fault(r->d, path, 0, 0, "cannot read the file: %s", strerror(e));
+	else
+		diag_fault(r->d, path, 0, 0, "cannot read the file: %s (lower -j, or raise the limit with ulimit -n)",
+			   strerror(e));
+}
+
+static int starved(struct run *r)
+{
+	return atomic_load(&r->starved) != 0;
 }
 
 /* ---- theme ---------------------------------------------------------- */
@@ -471,7 +499,7 @@ static struct page *load_page(struct run *r, const char *rel, const struct scan_
 		diag_error(r->d, path, 0, 0, "the file is larger than the limit of %u MiB", FS_MAX_FILE >> 20);
 		goto fail;
 	} else if (rc < 0) {
-		diag_fault(r->d, path, 0, 0, "cannot read the file: %s", strerror(errno));
+		unreadable(r, path, errno);
 		goto fail;
 	}
 	if (check_utf8(r, path, text, len) < 0)
@@ -570,7 +598,15 @@ static int need_body(struct run *r, struct page *p)
 	char *full = xasprintf("%s/%s", r->site.dir, p->src);
 	char *text = NULL;
 	size_t len = 0;
-	if (fs_read_file(full, &text, &len) == 0 && len >= p->body_off) {
+	int rc = fs_read_file(full, &text, &len);
+	if (rc == -1) {
+		/* not "changed": that would send the editor looking for an
+		 * edit nobody made */
+		unreadable(r, p->src, errno);
+		free(full);
+		return -1;
+	}
+	if (rc == 0 && len >= p->body_off) {
 		char *body = xstrndup(text + p->body_off, len - p->body_off);
 		uint64_t fp[2];
 		site_body_fp(body, fp);
@@ -2051,7 +2087,7 @@ static void check_readable(struct run *r, const char *rel)
 	if (fd >= 0)
 		close(fd);
 	else if (errno != ENOENT)
-		diag_fault(r->d, rel, 0, 0, "cannot read the file: %s", strerror(errno));
+		unreadable(r, rel, errno);
 	free(full);
 }
 
@@ -2422,6 +2458,10 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		claim_theme_assets(&r, claims);
 	load_pages(&r, &sc, claims);
 	diag_lap(r.timings, "load", &tl);
+	if (starved(&r)) {
+		status = 2;
+		goto done;
+	}
 	if (hist_task) {
 		par_join(hist_task);
 		hist_task = NULL;
@@ -2455,6 +2495,10 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	r.cache_md = r.cache && !(r.hooks && hooks_has_filter(r.hooks));
 	if (r.hooks && hooks_has_page(r.hooks))
 		need_bodies(&r); /* a page hook is shown each page's body */
+	if (starved(&r)) {
+		status = 2;
+		goto done;
+	}
 	run_page_hooks(&r);
 	diag_lap(r.timings, "hooks", &tl);
 	size_t articles = 0;
@@ -2495,6 +2539,10 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	b_table_close(&r);
 	if (!r.drop_bodies)
 		need_bodies(&r); /* print.html shows every body */
+	if (starved(&r)) {
+		status = 2;
+		goto done;
+	}
 	malloc_trim(0);
 	diag_lap(r.timings, "links", &tl);
 	if (r.timings)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "build.h"
@@ -440,9 +441,26 @@ static void tune_malloc(void)
 	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 }
 
+/* Every rendering thread holds files open, and libgit2 keeps its pack
+ * files open: a soft limit below the hard one (a container's, or one a
+ * service manager set low) fails builds on many cores that the hard limit
+ * would allow.  Raised as far as the hard limit lets, up to 65,536. */
+static void raise_file_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return;
+	rlim_t want = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > 65536 ? 65536 : rl.rlim_max;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+		rl.rlim_cur = want;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	tune_malloc();
+	raise_file_limit();
 	/* serve installs its own handlers; for build and check a signal asks
 	 * the pipeline to stop at the next page and clean up staging.  A
 	 * hangup (the terminal closed) is one too, unless nohup ignores it. */

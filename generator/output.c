@@ -126,8 +126,8 @@ static void write_failed(struct output *o, const char *rel, int e, struct diag *
 	if (!ends_writing(e))
 		diag_fault(d, NULL, 0, 0, "cannot write '%s': %s", rel, strerror(e));
 	else if (atomic_compare_exchange_strong(&o->failed, &none, e))
-		diag_fault(d, NULL, 0, 0, "cannot write the site into '%s' (stopped at '%s'): %s", o->out_dir, rel,
-			   strerror(e));
+		diag_fault(d, NULL, 0, 0, "cannot write the site into '%s' (stopped at '%s'): %s%s", o->out_dir, rel,
+			   strerror(e), e == EMFILE || e == ENFILE ? " (lower -j, or raise the limit with ulimit -n)" : "");
 }
 
 /* ---- the folder kept from the build before last ---- */

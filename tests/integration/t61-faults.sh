@@ -212,3 +212,23 @@ if [ "$(id -u)" = 0 ] && getent passwd nobody >/dev/null 2>&1; then
 	contains "and says how to trust it" "$TMP/err" "safe.directory"
 	chown -R root "$S"
 fi
+
+# Too few file descriptors.  A soft limit below the hard one is raised: the
+# build goes through.  A hard limit too low fails with exit 2, naming the
+# cause (not "the file changed", nor link errors for the pages it could not
+# read), and leaves OUT alone.  (Where it fails depends on the descriptors
+# the process starts with; reading sources says it once, not per file.)
+if command -v prlimit >/dev/null 2>&1; then
+	site fds
+	for i in $(seq 1 60); do page "$S" "a/p$i.md" "Page $i" "See [[Page 1]]."; done
+	prlimit --nofile=6:4096 "$QUIRE" build -s "$S" -j 8 >/dev/null 2>"$TMP/err" </dev/null; rc=$?
+	status_is "a low soft limit on open files is raised: the build succeeds" "$rc" 0
+	cp -r "$S/public" "$TMP/fds-good"
+	for f in "$S"/content/a/*.md; do printf '\nEdited.\n' >>"$f"; done
+	prlimit --nofile=6 "$QUIRE" build -s "$S" -j 8 >/dev/null 2>"$TMP/err" </dev/null; rc=$?
+	status_is "too low a hard limit is an environment fault (exit 2)" "$rc" 2
+	contains "the message says why" "$TMP/err" "Too many open files"
+	lacks "no page is blamed for a link to a page that could not be read" "$TMP/err" "link"
+	lacks "nothing is said to have changed while building" "$TMP/err" "changed while"
+	check "OUT is unchanged" diff -r "$TMP/fds-good" "$S/public"
+fi
