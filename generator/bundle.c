@@ -166,7 +166,9 @@ int bundle_pack(const char *dir, const char *zip_path, char **tmp_out, struct di
 	}
 	if (stat(zip_path, &avoid[navoid]) == 0)
 		navoid++;
-	/* A name of its own: two builds (into two OUTs) may write one zip. */
+	/* A name of its own: two builds (into two OUTs) may write one zip.
+	 * One a killed build left would lie there for good. */
+	fs_sweep_temps(zip_path);
 	int fd = fs_mkdirs_for(zip_path) < 0 ? -1 : fs_create_temp(zip_path, &tmp);
 	if (fd < 0 || !(f = fdopen(fd, "wb"))) {
 		diag_fault(d, NULL, 0, 0, "bundle: cannot create a file beside %s: %s", zip_path, strerror(errno));

@@ -4,11 +4,13 @@
 #include <errno.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -180,6 +182,46 @@ int fs_create_temp(const char *path, char **tmp)
 			return -1;
 	}
 	return -1;
+}
+
+/* Whether name is a temporary file fs_create_temp made for base (its
+ * process id in *pid). */
+static int temp_of(const char *name, const char *base, long *pid)
+{
+	size_t n = strlen(base);
+	if (name[0] != '.' || strncmp(name + 1, base, n) || strncmp(name + 1 + n, ".tmp-", 5))
+		return 0;
+	char *end;
+	*pid = strtol(name + n + 6, &end, 10);
+	return *pid > 0 && *end == '-';
+}
+
+int fs_sweep_temps(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? xstrndup(path, (size_t)(slash - path) + 1) : xstrdup(".");
+	const char *base = slash ? slash + 1 : path;
+	DIR *d = opendir(dir);
+	int removed = 0;
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		long pid;
+		struct stat st;
+		if (!temp_of(de->d_name, base, &pid) || (pid_t)pid == getpid())
+			continue;
+		char *full = xasprintf("%s%s%s", dir, slash ? "" : "/", de->d_name);
+		/* a live process of that id (or one we may not signal) may be
+		 * writing it: only a dead one's, and not a recent file, since a
+		 * process in another PID namespace is not seen */
+		if (kill((pid_t)pid, 0) < 0 && errno == ESRCH && lstat(full, &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_uid == geteuid() && st.st_mtime < time(NULL) - 3600 && unlink(full) == 0)
+			removed++;
+		free(full);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+	return removed;
 }
 
 int fs_copy_file(const char *from, const char *to)

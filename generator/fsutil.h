@@ -33,6 +33,10 @@ int fs_replace_file(const char *path, const char *data, size_t len);
  * frees).  A name of its own: two processes replacing one file never
  * write the same temporary file.  -1 (errno set, *tmp NULL) on failure. */
 int fs_create_temp(const char *path, char **tmp);
+/* Removes the temporary files fs_create_temp made for path that a process
+ * killed before it could rename or remove them left (of a process that is
+ * gone, an hour old or more).  Returns how many. */
+int fs_sweep_temps(const char *path);
 int fs_copy_file(const char *from, const char *to);
 /* Removes a tree without following symlinks.  Returns 0 or -1. */
 int fs_rm_rf(const char *path);

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -138,6 +139,7 @@ struct server {
 	const struct serve_opts *o;
 	char *out_dir;          /* OUT being served */
 	char *tmp_root;         /* our private folder holding OUT, or NULL */
+	int tmp_lock;           /* held on tmp_root's LOCK_NAME while we live, or -1 */
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
 	char *bind;             /* the address as a literal, without brackets */
@@ -1050,17 +1052,77 @@ static char *url_host(const struct server *s)
 	return in->sin_addr.s_addr == htonl(INADDR_ANY) ? xstrdup("127.0.0.1") : xstrdup(s->bind);
 }
 
+/* In our private folder: held locked (flock) for as long as serve runs,
+ * so a later serve can tell a folder whose serve was killed (kill -9, the
+ * OOM killer) from a live one, in any PID namespace. */
+#define LOCK_NAME ".serve-lock"
+#define TMP_PREFIX "quire-serve-"
+
+/* Removes the private folders in tmp that serves which ended without
+ * cleaning up left: each would keep a copy of its site until a reboot.
+ * Only ours: a folder of this user, named like ours, whose lock file is
+ * there and not held.  (A folder without one is a serve's that is still
+ * starting, or an older quire's: left alone.) */
+static void sweep_stale(const char *tmp)
+{
+	DIR *dir = opendir(tmp);
+	if (!dir)
+		return;
+	struct dirent *de;
+	while ((de = readdir(dir))) {
+		if (strncmp(de->d_name, TMP_PREFIX, strlen(TMP_PREFIX)))
+			continue;
+		char *path = xasprintf("%s/%s", tmp, de->d_name);
+		char *lock = xasprintf("%s/" LOCK_NAME, path);
+		struct stat st;
+		int fd = lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid()
+				 ? open(lock, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+				 : -1;
+		if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0 && fs_rm_rf(path) == 0)
+			fprintf(stderr, "quire serve: removed %s, left by a serve that was stopped without cleaning up\n",
+				path);
+		if (fd >= 0)
+			close(fd);
+		free(lock);
+		free(path);
+	}
+	closedir(dir);
+}
+
+/* Takes the lock in our new folder root.  It is made under another name
+ * and locked before it is renamed into place: a sweeping serve never sees
+ * it unlocked.  0, or -1 after saying why. */
+static int lock_private_out(struct server *s)
+{
+	char *tmp = xasprintf("%s/.serve-lock-new", s->tmp_root), *lock = xasprintf("%s/" LOCK_NAME, s->tmp_root);
+	int rc = -1;
+	s->tmp_lock = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (s->tmp_lock < 0 || flock(s->tmp_lock, LOCK_EX) < 0 || rename(tmp, lock) < 0) {
+		fprintf(stderr, "quire serve: cannot lock the temporary folder %s: %s\n", s->tmp_root, strerror(errno));
+		goto done;
+	}
+	rc = 0;
+done:
+	free(tmp);
+	free(lock);
+	return rc;
+}
+
 static int make_private_out(struct server *s)
 {
 	const char *tmp = getenv("TMPDIR");
-	char *tmpl = xasprintf("%s/quire-serve-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!tmp || !*tmp)
+		tmp = "/tmp";
+	sweep_stale(tmp);
+	char *tmpl = xasprintf("%s/" TMP_PREFIX "XXXXXX", tmp);
 	if (!mkdtemp(tmpl)) {
-		fprintf(stderr, "quire serve: cannot create a temporary folder in %s: %s\n",
-			tmp && *tmp ? tmp : "/tmp", strerror(errno));
+		fprintf(stderr, "quire serve: cannot create a temporary folder in %s: %s\n", tmp, strerror(errno));
 		free(tmpl);
 		return -1;
 	}
 	s->tmp_root = tmpl;
+	if (lock_private_out(s) < 0)
+		return -1;
 	/* OUT is a subfolder: the build puts its lock and staging folder
 	 * beside OUT, which keeps them inside our folder too. */
 	s->out_dir = xasprintf("%s/site", tmpl);
@@ -1114,6 +1176,7 @@ int serve_run(const struct serve_opts *o)
 	memset(&s, 0, sizeof s);
 	s.o = o;
 	s.wake[0] = s.wake[1] = -1;
+	s.tmp_lock = -1;
 	pthread_mutex_init(&s.live.lock, NULL);
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
@@ -1225,6 +1288,8 @@ fail:
 		watcher_close(&w);
 	if (s.tmp_root)
 		fs_rm_rf(s.tmp_root);
+	if (s.tmp_lock >= 0)
+		close(s.tmp_lock);
 	if (s.wake[0] >= 0)
 		close(s.wake[0]);
 	if (s.wake[1] >= 0)

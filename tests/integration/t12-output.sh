@@ -51,6 +51,20 @@ contains "the zip holds the pages" "$TMP/zl" "a.html"
 contains "the zip holds the theme assets" "$TMP/zl" "assets/style.css"
 run "$S" build --bundle "$TMP/site2.zip"
 check "two bundles of one site are byte-identical" cmp "$TMP/site.zip" "$TMP/site2.zip"
+# A build killed while writing its zip leaves its temporary file; the next
+# bundling build removes it, if its process is gone and it is old (a live
+# process, or a process in another PID namespace, may still be writing).
+sh -c 'exit 0' & dead=$!; wait $dead
+printf x > "$TMP/.site2.zip.tmp-$dead-0"; touch -d '2 hours ago' "$TMP/.site2.zip.tmp-$dead-0"
+printf x > "$TMP/.site2.zip.tmp-$dead-1"
+printf x > "$TMP/.site2.zip.tmp-$$-0"; touch -d '2 hours ago' "$TMP/.site2.zip.tmp-$$-0"
+printf x > "$TMP/.other.zip.tmp-$dead-0"; touch -d '2 hours ago' "$TMP/.other.zip.tmp-$dead-0"
+run "$S" build --bundle "$TMP/site2.zip"
+check "a killed build's old temporary zip is removed" test ! -e "$TMP/.site2.zip.tmp-$dead-0"
+check "a recent one is kept" test -e "$TMP/.site2.zip.tmp-$dead-1"
+check "so is a live process's" test -e "$TMP/.site2.zip.tmp-$$-0"
+check "and another zip's" test -e "$TMP/.other.zip.tmp-$dead-0"
+rm -f "$TMP"/.*.zip.tmp-*
 page "$S" a.md "A" "[broken](no.md)"
 run "$S" build --bundle "$TMP/site3.zip"
 check "a failing build writes no zip" test ! -e "$TMP/site3.zip"

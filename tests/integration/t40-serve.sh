@@ -270,6 +270,31 @@ PID=
 check "and SIGTERM then stops it with status 0 (got $rc)" [ "$rc" = 0 ]
 check "and removes the private folder" [ -z "$(ls -A "$T/tmp")" ]
 
+# A serve killed outright (kill -9, the OOM killer) cannot clean up: the
+# next serve removes its folder, and never a live serve's.
+TMPDIR=$T/tmp "$QUIRE" serve -s "$SITE" --port 0 >"$T/serveK.out" 2>"$T/serveK.err" &
+PID=$!
+wait_for "$T/serveK.out" '^Serving' 30
+killed=$(ls -A "$T/tmp")
+kill -9 "$PID"; wait "$PID" 2>/dev/null; PID=
+check "a serve killed with -9 leaves its folder" [ -n "$killed" ] && [ -d "$T/tmp/$killed" ]
+mkdir "$T/tmp/quire-serve-other"
+TMPDIR=$T/tmp "$QUIRE" serve -s "$SITE" --port 0 >"$T/serveL.out" 2>"$T/serveL.err" &
+PID=$!
+wait_for "$T/serveL.out" '^Serving' 30
+check "the next serve removes it" [ ! -e "$T/tmp/$killed" ]
+check "and says so" grep -qF "removed $T/tmp/$killed, left by a serve that was stopped without cleaning up" "$T/serveL.err"
+check "a folder that is not a serve's (no lock file) is left alone" [ -d "$T/tmp/quire-serve-other" ]
+live=$(ls -A "$T/tmp" | grep -v other)
+TMPDIR=$T/tmp "$QUIRE" serve -s "$SITE" --port 0 >"$T/serveM.out" 2>"$T/serveM.err" &
+PID2=$!
+wait_for "$T/serveM.out" '^Serving' 30
+check "a live serve's folder is left alone by another serve" [ -d "$T/tmp/$live" ]
+kill -TERM "$PID2"; wait "$PID2"
+kill -TERM "$PID"; wait "$PID"; PID=
+rmdir "$T/tmp/quire-serve-other"
+check "both remove their own folders at exit" [ -z "$(ls -A "$T/tmp")" ]
+
 # ---- a non-loopback address warns ----
 "$QUIRE" serve -s "$SITE" -o "$T/out3" --bind 0.0.0.0 --port 0 >"$T/serve3.out" 2>"$T/serve3.err" &
 PID=$!
