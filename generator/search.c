@@ -14,12 +14,12 @@
  *                      inflected forms
  *   search-text-NN.js  quireSearch.text(NN, [snippet, ...]) for documents
  *                      NN*32 .. NN*32+31: each one's opening text
- *   search-body-NN.js  quireSearch.body(NN, [text]) for document NN: its
- *                      text (blocks ended by "\n"), where the page finds
- *                      a passage around the words a query matched;
- *                      loaded only for the results shown, so a search
- *                      loads the texts of twenty pages at most, however
- *                      large the site
+ *   search-body-NN.js  quireSearch.body(NN, [text, ...]) for documents
+ *                      NN*8 .. NN*8+7: each one's text (blocks ended by
+ *                      "\n"), where the page finds a passage around the
+ *                      words a query matched; loaded only for the results
+ *                      shown, so a search loads twenty of them at most,
+ *                      however large the site
  * Postings: per document, v = (doc - previous doc - 1) * 32 + weight,
  * written as base-32 digits least significant first, a digit from the
  * upper half of ALPHABET meaning "more digits follow". */
@@ -48,7 +48,11 @@ enum { F_TITLE, F_HEAD, F_SUMMARY, F_BODY };
 #define SNIPPET_MAX 240   /* bytes of plain text kept per document */
 #define TEXT_CHUNK 32     /* documents per search-text-NN.js */
 #define BODY_MAX (16 * 1024) /* bytes of a page's text kept for passages */
-#define BODY_CHUNK 1      /* documents per search-body-NN.js: a result loads its own */
+/* Documents per search-body-NN.js.  A file each doubled the files a
+ * build with history off writes (10,000 more at 10,000 articles); eight
+ * a file add an eighth, and the 20 results a search shows load 20 files
+ * of some 30 KB at most. */
+#define BODY_CHUNK 8
 #define SHARD_TARGET (64 * 1024) /* bytes; shards are packed up to this */
 #define MAX_KEY 8         /* longest shard key, in code points */
 #define FIRST_KEY 2       /* shard keys start as two-letter prefixes */

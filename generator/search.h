@@ -68,8 +68,8 @@ int search_batch_valid(const char *data, size_t len);
  * directory), out_dir/search-NN.js (vocabulary and postings, keyed by word
  * prefix), out_dir/search-text-NN.js (each page's opening text, 32
  * documents a file) and out_dir/search-body-NN.js (each page's text, for a
- * passage around the words matched: a file a document, loaded only for
- * the results shown).
+ * passage around the words matched: eight documents a file, loaded only
+ * for the results shown).
  * out_dir must exist.  Output bytes depend only on the pages added and
  * their order.  Returns 0, or -1 after reporting an I/O error to d. */
 int search_write(struct search_index *s, const char *out_dir, struct diag *d);
