@@ -754,33 +754,56 @@ static int put_clipped(struct buf *b, const char *text, size_t max)
  * takes passages from it: white space runs made one space, empty blocks
  * left out, and at most max bytes, cut at a block or a word when one
  * ends in the last half. */
+static int is_space_byte(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 static void put_body(struct buf *b, const char *text, size_t max)
 {
 	size_t start = b->len;
-	int gap = 0; /* before the next character: 1 a space, 2 a new block */
+	const char *p = text, *span;
 
-	for (; *text; text++) {
-		unsigned char c = (unsigned char)*text;
-		if (c == '\n') {
-			gap = 2;
+	/* A run of one space or one new line stands as it is, copied with
+	 * the words around it: this is every page's whole text. */
+	while (is_space_byte((unsigned char)*p))
+		p++;
+	span = p;
+	for (;;) {
+		while (*p && !is_space_byte((unsigned char)*p))
+			p++;
+		if (!*p || b->len - start + (size_t)(p - span) > 2 * max + 64)
+			break;
+		const char *ws = p;
+		int nl = 0;
+		while (is_space_byte((unsigned char)*p))
+			nl |= *p++ == '\n';
+		if (!*p) {
+			p = ws;
+			break;
+		}
+		if (p - ws == 1 && (*ws == ' ' || *ws == '\n'))
 			continue;
-		}
-		if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
-			gap = gap ? gap : 1;
-			continue;
-		}
-		if (gap && b->len > start)
-			buf_putc(b, gap == 2 ? '\n' : ' ');
-		gap = 0;
-		if (b->len - start >= max && (c & 0xC0) != 0x80) {
-			size_t cut = b->len;
-			while (cut > start + max / 2 && b->ptr[cut - 1] != ' ' && b->ptr[cut - 1] != '\n')
-				cut--;
-			buf_truncate(b, cut > start + max / 2 ? cut - 1 : b->len);
-			return;
-		}
-		buf_putc(b, (char)c);
+		buf_put(b, span, (size_t)(ws - span));
+		buf_putc(b, nl ? '\n' : ' ');
+		span = p;
 	}
+	buf_put(b, span, (size_t)(p - span));
+	if (b->len - start <= max)
+		return;
+	/* Cut at the first character that starts at max or after (a
+	 * character begun before it goes in whole), then back to the end of
+	 * a word or block when one ends in the last half. */
+	size_t q = start + max;
+	while (q < b->len && (((unsigned char)b->ptr[q] & 0xC0) == 0x80 || b->ptr[q] == ' ' || b->ptr[q] == '\n'))
+		q++;
+	if (q == b->len)
+		return;
+	buf_truncate(b, q);
+	size_t cut = q;
+	while (cut > start + max / 2 && b->ptr[cut - 1] != ' ' && b->ptr[cut - 1] != '\n')
+		cut--;
+	buf_truncate(b, cut > start + max / 2 ? cut - 1 : q);
 }
 
 struct search_page *search_page_new(const char *title, const char *summary,
