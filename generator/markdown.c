@@ -1441,7 +1441,7 @@ static void plain_text(cmark_node *root, struct buf *b)
 			const char *lit = cmark_node_get_literal(n);
 			if (lit)
 				buf_puts(b, lit);
-		} else if ((ev == CMARK_EVENT_EXIT && (cmark_node_get_type(n) & CMARK_NODE_TYPE_BLOCK)) ||
+		} else if ((ev == CMARK_EVENT_EXIT && (t & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK) ||
 			   t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK) {
 			if (b->len && b->ptr[b->len - 1] != ' ' && b->ptr[b->len - 1] != '\n')
 				buf_putc(b, ev == CMARK_EVENT_EXIT ? '\n' : ' ');

@@ -2527,7 +2527,7 @@ static void search_key(void *ctx, size_t i)
 	struct search_job *j = ctx;
 	const struct page *p = j->e->site->pages[i];
 	struct cache_keybuf kb;
-	cache_key_begin(j->e->cache, &kb, "search-page-4");
+	cache_key_begin(j->e->cache, &kb, "search-page-5");
 	cache_key_bytes(&kb, p->data_fp, sizeof p->data_fp);
 	cache_key_bytes(&kb, p->html_fp, sizeof p->html_fp);
 	key_headings(&kb, j->e, p);
@@ -2563,6 +2563,14 @@ static struct search_page *search_page_of(const struct render_env *e, struct pag
 	return pg;
 }
 
+/* Only an article, written as one, ranks as one: a section or the home
+ * page lists pages, and a page a hook added is made of other pages (an
+ * A-Z of terms, the guidance by audience). */
+static enum search_kind search_kind_of(const struct page *p)
+{
+	return p->kind == PAGE_ARTICLE ? SEARCH_ARTICLE : SEARCH_LIST;
+}
+
 /* The index of the n pages from at, encoded: from the cache when none of
  * them changed (unless cached is 0), else made from their words. */
 static char *search_batch_of(const struct render_env *e, const struct cache_key *keys, size_t at,
@@ -2570,7 +2578,7 @@ static char *search_batch_of(const struct render_env *e, const struct cache_key 
 {
 	const struct site *s = e->site;
 	struct cache_keybuf kb;
-	cache_key_begin(e->cache, &kb, "search-batch-4");
+	cache_key_begin(e->cache, &kb, "search-batch-5");
 	cache_key_int(&kb, (long long)n);
 	for (size_t k = at; k < at + n; k++) {
 		/* the page's title is in its key; its section's, in that
@@ -2578,6 +2586,7 @@ static char *search_batch_of(const struct render_env *e, const struct cache_key 
 		int sec = e->shape->section[k];
 		cache_key_bytes(&kb, keys[k].h, sizeof keys[k].h);
 		cache_key_str(&kb, s->pages[k]->out);
+		cache_key_int(&kb, s->pages[k]->kind);
 		cache_key_int(&kb, sec);
 		if (sec >= 0)
 			cache_key_bytes(&kb, s->pages[sec]->data_fp, sizeof s->pages[sec]->data_fp);
@@ -2591,7 +2600,7 @@ static char *search_batch_of(const struct render_env *e, const struct cache_key 
 		struct page *p = s->pages[k];
 		int sec = e->shape->section[k];
 		search_add_page(bx, p->out, page_title(p), sec >= 0 ? page_title(s->pages[sec]) : "",
-				search_page_of(e, p, &keys[k]));
+				search_kind_of(p), search_page_of(e, p, &keys[k]));
 	}
 	struct buf enc = BUF_INIT;
 	search_encode(bx, &enc);

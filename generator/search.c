@@ -4,7 +4,8 @@
  *
  * Files written (all into OUT):
  *   search-index.js    window.quireSearchIndex = {stop words, documents
- *                      (url, title, section), shard directory}
+ *                      (url, title, section), the documents that are
+ *                      lists, shard directory}
  *   search-NN.js       quireSearch.add(NN, {stem: ",suf,-suf|mask|postings"},
  *                      {word: stem}) for the words whose prefix the
  *                      directory maps to shard NN; a word is its stem
@@ -12,7 +13,13 @@
  *                      the optional mask (a varint, see form_of) adds
  *                      inflected forms
  *   search-text-NN.js  quireSearch.text(NN, [snippet, ...]) for documents
- *                      NN*32 .. NN*32+31
+ *                      NN*32 .. NN*32+31: each one's opening text
+ *   search-body-NN.js  quireSearch.body(NN, [text, ...]) for documents
+ *                      NN*8 .. NN*8+7: each one's text (blocks ended by
+ *                      "\n"), where the page finds a passage around the
+ *                      words a query matched; loaded only for the results
+ *                      shown, so a search loads twenty of them at most,
+ *                      however large the site
  * Postings: per document, v = (doc - previous doc - 1) * 32 + weight,
  * written as base-32 digits least significant first, a digit from the
  * upper half of ALPHABET meaning "more digits follow". */
@@ -40,6 +47,12 @@ enum { F_TITLE, F_HEAD, F_SUMMARY, F_BODY };
 #define MAX_WORD_BYTES 64 /* longer "words" are hashes, URLs, noise */
 #define SNIPPET_MAX 240   /* bytes of plain text kept per document */
 #define TEXT_CHUNK 32     /* documents per search-text-NN.js */
+#define BODY_MAX (16 * 1024) /* bytes of a page's text kept for passages */
+/* Documents per search-body-NN.js.  A file each doubled the files a
+ * build with history off writes (10,000 more at 10,000 articles); eight
+ * a file add an eighth, and the 20 results a search shows load 20 files
+ * of some 30 KB at most. */
+#define BODY_CHUNK 8
 #define SHARD_TARGET (64 * 1024) /* bytes; shards are packed up to this */
 #define MAX_KEY 8         /* longest shard key, in code points */
 #define FIRST_KEY 2       /* shard keys start as two-letter prefixes */
@@ -355,6 +368,8 @@ static void put_js_chars(struct buf *b, const char *s, size_t n)
 		if (c == '"' || c == '\\') {
 			buf_putc(b, '\\');
 			buf_putc(b, (char)c);
+		} else if (c == '\n') {
+			buf_puts(b, "\\n"); /* a page's text has one per block */
 		} else if (c < 0x20 || c == 0x7F || c == '<' || c == '>' ||
 			   c == '&' || c == 0x2028 || c == 0x2029) {
 			buf_printf(b, "\\u%04x", (unsigned)c);
@@ -492,9 +507,11 @@ struct postings {
 
 struct doc {
 	uint32_t dir, section;
+	enum search_kind kind;
 	char *file;    /* url minus its directory */
 	char *title;
 	char *snippet; /* plain text, at most SNIPPET_MAX bytes + "…" */
+	char *body;    /* its text, at most BODY_MAX bytes (put_body) */
 };
 
 struct search_index {
@@ -572,13 +589,13 @@ static uint32_t add_word(struct search_index *s, const char *w, size_t n, uint32
 
 /* A page's words, made on any thread (no stemmer, no shared table): each
  * word once, in order of first appearance, with the fields it is in and
- * how often the body has it; and the page's snippet. */
+ * how often the body has it; and the page's snippet and text. */
 struct search_page {
 	struct arena arena;
 	struct strtab words;   /* in arena */
 	uint8_t *flags, *body; /* per word id */
 	size_t cap;
-	char *snippet;
+	char *snippet, *text;
 	char *blob;            /* a decoded page's words point into it */
 };
 
@@ -621,12 +638,35 @@ static const unsigned char word_byte[256] = {
 };
 #undef LETTER
 
-/* Splits text into lower-cased words (tok: scratch) and records each
- * under field. */
-static void index_text(struct search_page *pg, struct buf *tok, const char *text, int field)
+/* 1 when the text at p starts with a word character. */
+static int starts_word(const unsigned char *p)
+{
+	uint32_t c;
+	if (word_byte[*p])
+		return 1;
+	if (*p < 0x80)
+		return 0;
+	utf8_decode(p, strnlen((const char *)p, 4), &c);
+	return is_word_cp(c);
+}
+
+/* The hyphens that join words into one ("e-mail"), as the page's script
+ * has them: ASCII's, the soft hyphen, U+2010 and the non-breaking U+2011. */
+static int is_hyphen(uint32_t c)
+{
+	return c == '-' || c == 0xAD || c == 0x2010 || c == 0x2011;
+}
+
+/* Splits text into lower-cased words (tok, join: scratch) and records each
+ * under field.  Words joined by hyphens are recorded as one word as well
+ * ("e-mail" as "e", "mail" and "email"), as the page's script joins a
+ * query's: so "email" finds a page that says "e-mail", as "e-mail" finds
+ * one that says "email". */
+static void index_text(struct search_page *pg, struct buf *tok, struct buf *join, const char *text,
+		       int field)
 {
 	const unsigned char *p = (const unsigned char *)text;
-	uint32_t c;
+	uint32_t c = 0;
 
 	/* ASCII is most text: a letter or digit goes straight into tok, which
 	 * has room for the longest word kept (a longer one is cut one byte
@@ -634,6 +674,7 @@ static void index_text(struct search_page *pg, struct buf *tok, const char *text
 	 * the loop: a store through tok->ptr could change them, as far as
 	 * the compiler knows. */
 	buf_reset(tok);
+	buf_reset(join);
 	buf_grow(tok, MAX_WORD_BYTES + 1);
 	char *w = tok->ptr;
 	size_t n = 0;
@@ -644,6 +685,7 @@ static void index_text(struct search_page *pg, struct buf *tok, const char *text
 				w[n++] = (char)lc;
 			continue;
 		}
+		c = a;
 		if (a >= 0x80) {
 			p--;
 			p += utf8_decode(p, strnlen((const char *)p, 4), &c);
@@ -658,6 +700,16 @@ static void index_text(struct search_page *pg, struct buf *tok, const char *text
 		if (n) {
 			tok->len = n;
 			page_word(pg, tok, field);
+			/* words a hyphen joins go into join, and the last
+			 * of them records it (past 64 bytes it is dropped) */
+			if (join->len || (is_hyphen(c) && starts_word(p))) {
+				if (join->len <= MAX_WORD_BYTES)
+					buf_put(join, w, n);
+				if (!is_hyphen(c) || !starts_word(p)) {
+					page_word(pg, join, field);
+					buf_reset(join);
+				}
+			}
 			n = 0;
 		}
 		if (!a)
@@ -698,6 +750,62 @@ static int put_clipped(struct buf *b, const char *text, size_t max)
 	return 0;
 }
 
+/* Appends a page's text (blocks ended by '\n') as the page's script
+ * takes passages from it: white space runs made one space, empty blocks
+ * left out, and at most max bytes, cut at a block or a word when one
+ * ends in the last half. */
+static int is_space_byte(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static void put_body(struct buf *b, const char *text, size_t max)
+{
+	size_t start = b->len;
+	const char *p = text, *span;
+
+	/* A run of one space or one new line stands as it is, copied with
+	 * the words around it: this is every page's whole text. */
+	while (is_space_byte((unsigned char)*p))
+		p++;
+	span = p;
+	for (;;) {
+		while (*p && !is_space_byte((unsigned char)*p))
+			p++;
+		if (!*p || b->len - start + (size_t)(p - span) > 2 * max + 64)
+			break;
+		const char *ws = p;
+		int nl = 0;
+		while (is_space_byte((unsigned char)*p))
+			nl |= *p++ == '\n';
+		if (!*p) {
+			p = ws;
+			break;
+		}
+		if (p - ws == 1 && (*ws == ' ' || *ws == '\n'))
+			continue;
+		buf_put(b, span, (size_t)(ws - span));
+		buf_putc(b, nl ? '\n' : ' ');
+		span = p;
+	}
+	buf_put(b, span, (size_t)(p - span));
+	if (b->len - start <= max)
+		return;
+	/* Cut at the first character that starts at max or after (a
+	 * character begun before it goes in whole), then back to the end of
+	 * a word or block when one ends in the last half. */
+	size_t q = start + max;
+	while (q < b->len && (((unsigned char)b->ptr[q] & 0xC0) == 0x80 || b->ptr[q] == ' ' || b->ptr[q] == '\n'))
+		q++;
+	if (q == b->len)
+		return;
+	buf_truncate(b, q);
+	size_t cut = q;
+	while (cut > start + max / 2 && b->ptr[cut - 1] != ' ' && b->ptr[cut - 1] != '\n')
+		cut--;
+	buf_truncate(b, cut > start + max / 2 ? cut - 1 : q);
+}
+
 struct search_page *search_page_new(const char *title, const char *summary,
 				    const char *headings, const char *body)
 {
@@ -721,13 +829,17 @@ struct search_page *search_page_new(const char *title, const char *summary,
 			buf_truncate(&snip, keep);
 	}
 	pg->snippet = buf_detach(&snip);
+	struct buf text = BUF_INIT;
+	put_body(&text, body, BODY_MAX);
+	pg->text = buf_detach_fit(&text);
 
-	struct buf tok = BUF_INIT;
-	index_text(pg, &tok, title, F_TITLE);
-	index_text(pg, &tok, headings, F_HEAD);
-	index_text(pg, &tok, summary, F_SUMMARY);
-	index_text(pg, &tok, body, F_BODY);
+	struct buf tok = BUF_INIT, join = BUF_INIT;
+	index_text(pg, &tok, &join, title, F_TITLE);
+	index_text(pg, &tok, &join, headings, F_HEAD);
+	index_text(pg, &tok, &join, summary, F_SUMMARY);
+	index_text(pg, &tok, &join, body, F_BODY);
 	buf_free(&tok);
+	buf_free(&join);
 	return pg;
 }
 
@@ -738,14 +850,15 @@ void search_page_drop(struct search_page *pg)
 	free(pg->flags);
 	free(pg->body);
 	free(pg->snippet);
+	free(pg->text);
 	free(pg->blob);
 	free(pg);
 }
 
-/* The encoding: u32 snippet length, the snippet, u32 word count, a flags
- * byte and a body count byte per word, then the words, each followed by
- * a NUL, in id order (so a decoded page adds to the index exactly as the
- * page it was encoded from). */
+/* The encoding: u32 snippet length, the snippet, u32 text length, the
+ * text, u32 word count, a flags byte and a body count byte per word, then
+ * the words, each followed by a NUL, in id order (so a decoded page adds
+ * to the index exactly as the page it was encoded from). */
 static void put_u32(struct buf *b, uint32_t v)
 {
 	unsigned char x[4] = { (unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
@@ -765,9 +878,11 @@ static int get_u32(const char *p, size_t len, size_t *off, uint32_t *v)
 
 void search_page_encode(const struct search_page *pg, struct buf *b)
 {
-	size_t sn = strlen(pg->snippet);
+	size_t sn = strlen(pg->snippet), tn = strlen(pg->text);
 	put_u32(b, (uint32_t)sn);
 	buf_put(b, pg->snippet, sn);
+	put_u32(b, (uint32_t)tn);
+	buf_put(b, pg->text, tn);
 	put_u32(b, (uint32_t)pg->words.n);
 	for (size_t id = 0; id < pg->words.n; id++) {
 		buf_putc(b, (char)pg->flags[id]);
@@ -780,11 +895,15 @@ void search_page_encode(const struct search_page *pg, struct buf *b)
 struct search_page *search_page_decode(char *data, size_t len)
 {
 	size_t off = 0;
-	uint32_t sn, n;
-	if (get_u32(data, len, &off, &sn) < 0 || len - off < sn)
+	uint32_t sn, tn, n;
+	if (get_u32(data, len, &off, &sn) < 0 || len - off < sn || memchr(data + off, '\0', sn))
 		return NULL;
 	size_t snip_at = off;
 	off += sn;
+	if (get_u32(data, len, &off, &tn) < 0 || len - off < tn || memchr(data + off, '\0', tn))
+		return NULL;
+	size_t text_at = off;
+	off += tn;
 	if (get_u32(data, len, &off, &n) < 0 || (len - off) / 4 < n)
 		return NULL;
 	struct search_page *pg = xcalloc(1, sizeof *pg);
@@ -818,6 +937,7 @@ struct search_page *search_page_decode(char *data, size_t len)
 		return NULL;
 	}
 	pg->snippet = xstrndup(data + snip_at, sn);
+	pg->text = xstrndup(data + text_at, tn);
 	pg->blob = data;
 	return pg;
 }
@@ -921,9 +1041,9 @@ static void add_word_of(struct search_index *s, const struct search_page *pg, si
 	pl->body = pl->body + pg->body[id] > 255 ? 255 : (uint8_t)(pl->body + pg->body[id]);
 }
 
-/* Appends a document (its snippet still NULL). */
+/* Appends a document (its snippet and text still NULL). */
 static struct doc *add_doc(struct search_index *s, const char *dir, size_t ndir, const char *file,
-			   const char *section, size_t nsection, const char *title)
+			   const char *section, size_t nsection, const char *title, enum search_kind kind)
 {
 	int added;
 	if (s->ndocs == s->docs_cap) {
@@ -935,12 +1055,13 @@ static struct doc *add_doc(struct search_index *s, const char *dir, size_t ndir,
 	d->file = xstrdup(file);
 	d->section = strtab_intern(&s->sections, section, nsection, &added);
 	d->title = xstrdup(title);
-	d->snippet = NULL;
+	d->kind = kind;
+	d->snippet = d->body = NULL;
 	return d;
 }
 
 void search_add_page(struct search_index *s, const char *url, const char *title,
-		     const char *section_title, struct search_page *pg)
+		     const char *section_title, enum search_kind kind, struct search_page *pg)
 {
 	struct doc *d;
 	const char *slash;
@@ -951,25 +1072,27 @@ void search_add_page(struct search_index *s, const char *url, const char *title,
 
 	slash = strrchr(url, '/');
 	slash = slash ? slash + 1 : url;
-	d = add_doc(s, url, (size_t)(slash - url), slash, section_title, strlen(section_title), title);
+	d = add_doc(s, url, (size_t)(slash - url), slash, section_title, strlen(section_title), title, kind);
 	d->snippet = pg->snippet;
-	pg->snippet = NULL;
+	d->body = pg->text;
+	pg->snippet = pg->text = NULL;
 	for (size_t id = 0; id < pg->words.n; id++)
 		add_word_of(s, pg, id);
 	search_page_drop(pg);
 }
 
 void search_add(struct search_index *s, const char *url, const char *title,
-		const char *section_title, const char *summary,
+		const char *section_title, enum search_kind kind, const char *summary,
 		const char *headings, const char *body)
 {
-	search_add_page(s, url, title, section_title, search_page_new(title, summary, headings, body));
+	search_add_page(s, url, title, section_title, kind, search_page_new(title, summary, headings, body));
 }
 
 /* ---- batches ---- */
 
 /* A batch's encoding, in the order merging needs it: u32 ndocs, then per
- * document its dir, file, section title, title and snippet; u32 nstems
+ * document its dir, file, section title, title, snippet and text, and u32
+ * its kind; u32 nstems
  * and the stems; u32 nwords and per word its text and stem number; then
  * per stem u32 n, u32 end (its last document + 1; 0 when n is 0) and its
  * n postings as search-NN.js writes them (the first counted from document
@@ -991,6 +1114,8 @@ void search_encode(const struct search_index *s, struct buf *b)
 		put_str(b, sec, strlen(sec));
 		put_str(b, d->title, strlen(d->title));
 		put_str(b, d->snippet, strlen(d->snippet));
+		put_str(b, d->body, strlen(d->body));
+		put_u32(b, (uint32_t)d->kind);
 	}
 	put_u32(b, (uint32_t)s->stems.n);
 	for (size_t i = 0; i < s->stems.n; i++)
@@ -1117,10 +1242,14 @@ static int batch_check(const char *p, size_t len, struct batch_parts *bp)
 	if (get_u32(p, len, &off, &bp->ndocs) < 0)
 		return -1;
 	bp->docs = off;
-	for (uint32_t i = 0; i < bp->ndocs; i++)
-		for (int f = 0; f < 5; f++)
+	for (uint32_t i = 0; i < bp->ndocs; i++) {
+		uint32_t kind;
+		for (int f = 0; f < 6; f++)
 			if (get_str(p, len, &off, &sp) < 0)
 				return -1;
+		if (get_u32(p, len, &off, &kind) < 0 || kind > SEARCH_LIST)
+			return -1;
+	}
 	if (get_u32(p, len, &off, &bp->nstems) < 0)
 		return -1;
 	bp->stems = off;
@@ -1156,14 +1285,17 @@ static void merge_names(struct search_index *s, const char *p, size_t len, const
 {
 	size_t off = bp->docs;
 	for (uint32_t i = 0; i < bp->ndocs; i++) {
-		struct span f[5];
-		for (int k = 0; k < 5; k++)
+		struct span f[6];
+		uint32_t kind = 0;
+		for (int k = 0; k < 6; k++)
 			get_str(p, len, &off, &f[k]);
+		get_u32(p, len, &off, &kind);
 		char *file = xstrndup(f[1].p, f[1].n), *title = xstrndup(f[3].p, f[3].n);
-		struct doc *d = add_doc(s, f[0].p, f[0].n, file, f[2].p, f[2].n, title);
+		struct doc *d = add_doc(s, f[0].p, f[0].n, file, f[2].p, f[2].n, title, (enum search_kind)kind);
 		free(file);
 		free(title);
 		d->snippet = xstrndup(f[4].p, f[4].n);
+		d->body = xstrndup(f[5].p, f[5].n);
 	}
 	struct span *stems = xcalloc(bp->nstems + 1, sizeof *stems);
 	off = bp->stems;
@@ -1517,11 +1649,13 @@ static void write_shard(void *ctx, size_t i)
 	free(name);
 }
 
-/* The snippets, TEXT_CHUNK documents a file, on every core. */
+/* The snippets, TEXT_CHUNK documents a file, or (body) the pages'
+ * texts, BODY_CHUNK a file, on every core. */
 struct text_writing {
 	struct search_index *s;
 	const char *out_dir;
 	struct diag *d;
+	int body;
 	atomic_int failed;
 };
 
@@ -1529,12 +1663,13 @@ static void write_text(void *ctx, size_t i)
 {
 	struct text_writing *w = ctx;
 	const struct search_index *s = w->s;
-	char *name = xasprintf("search-text-%02zu.js", i);
+	size_t chunk = w->body ? BODY_CHUNK : TEXT_CHUNK;
+	char *name = xasprintf(w->body ? "search-body-%02zu.js" : "search-text-%02zu.js", i);
 	struct buf b = BUF_INIT;
-	buf_printf(&b, "quireSearch.text(%zu,[", i);
-	for (size_t j = i * TEXT_CHUNK; j < s->ndocs && j < (i + 1) * TEXT_CHUNK; j++) {
-		buf_puts(&b, j > i * TEXT_CHUNK ? ",\n" : "\n");
-		put_js_cstr(&b, s->docs[j].snippet);
+	buf_printf(&b, w->body ? "quireSearch.body(%zu,[" : "quireSearch.text(%zu,[", i);
+	for (size_t j = i * chunk; j < s->ndocs && j < (i + 1) * chunk; j++) {
+		buf_puts(&b, j > i * chunk ? ",\n" : "\n");
+		put_js_cstr(&b, w->body ? s->docs[j].body : s->docs[j].snippet);
 	}
 	buf_puts(&b, "]);\n");
 	if (write_file(w->s, w->out_dir, name, &b, w->d))
@@ -1546,7 +1681,7 @@ static void write_text(void *ctx, size_t i)
 int search_write(struct search_index *s, const char *out_dir, struct diag *d)
 {
 	size_t nstems = s->stems.n, nwords = s->words.n, i, nitems = 0;
-	size_t nshards = 0, shard_size = 0;
+	size_t nshards = 0, shard_size = 0, nlists;
 	struct buf *sufs = xcalloc(nstems + 1, sizeof *sufs);
 	struct item *items = xmalloc((nstems + nwords + 1) * sizeof *items);
 	uint32_t *stem_bucket = xmalloc((nstems + 1) * sizeof *stem_bucket);
@@ -1684,8 +1819,12 @@ int search_write(struct search_index *s, const char *out_dir, struct diag *d)
 	if (atomic_load(&sw.failed))
 		goto fail;
 
-	struct text_writing tw = { s, out_dir, d, 0 };
+	struct text_writing tw = { s, out_dir, d, 0, 0 };
 	par_for((s->ndocs + TEXT_CHUNK - 1) / TEXT_CHUNK, s->jobs, write_text, &tw);
+	if (atomic_load(&tw.failed))
+		goto fail;
+	tw.body = 1;
+	par_for((s->ndocs + BODY_CHUNK - 1) / BODY_CHUNK, s->jobs, write_text, &tw);
 	if (atomic_load(&tw.failed))
 		goto fail;
 
@@ -1693,8 +1832,8 @@ int search_write(struct search_index *s, const char *out_dir, struct diag *d)
 	buf_reset(&b);
 	buf_puts(&b, "/* quire search index (generated). Read by assets/search.js. */\n"
 		     "window.quireSearchIndex={\"version\":1,");
-	buf_printf(&b, "\"chunk\":%d,\"maxkey\":%d,\"ndocs\":%zu,\n\"stop\":\"",
-		   TEXT_CHUNK, MAX_KEY, s->ndocs);
+	buf_printf(&b, "\"chunk\":%d,\"bodychunk\":%d,\"maxkey\":%d,\"ndocs\":%zu,\n\"stop\":\"",
+		   TEXT_CHUNK, BODY_CHUNK, MAX_KEY, s->ndocs);
 	for (i = 0; i < N_STOP; i++) {
 		if (i)
 			buf_putc(&b, ' ');
@@ -1720,6 +1859,15 @@ int search_write(struct search_index *s, const char *out_dir, struct diag *d)
 		if (i)
 			buf_putc(&b, ',');
 		put_js_cstr(&b, s->sections.str[i]);
+	}
+	/* the documents that are lists, in order: a few of the site's */
+	buf_puts(&b, "],\n\"lists\":[");
+	for (i = 0, nlists = 0; i < s->ndocs; i++) {
+		if (s->docs[i].kind != SEARCH_LIST)
+			continue;
+		if (nlists++)
+			buf_putc(&b, ',');
+		buf_put_dec(&b, i);
 	}
 	buf_puts(&b, "],\n\"dirs\":[");
 	for (i = 0; i < s->dirs.n; i++) {
@@ -1796,6 +1944,7 @@ void search_free(struct search_index *s)
 		free(s->docs[i].file);
 		free(s->docs[i].title);
 		free(s->docs[i].snippet);
+		free(s->docs[i].body);
 	}
 	for (i = 0; i < s->stems.n; i++)
 		buf_free(&s->post[i].enc);

@@ -16,24 +16,30 @@ struct search_index;
  * when libstemmer has no English stemmer. */
 struct search_index *search_new(void);
 
+/* What a page is to the ranking: an article, or a page that lists
+ * others (a section, the home page, a page a hook added), which ranks
+ * after the articles that match a query as well. */
+enum search_kind { SEARCH_ARTICLE, SEARCH_LIST };
+
 /* Adds one page.  url is relative to OUT ("a/b.html"); section_title may be
  * ""; headings are the page's headings joined by '\n'; body is plain text
- * (no HTML).  Any argument may be NULL (treated as "").  All strings are
- * borrowed.  Call once per page in a deterministic order, from one thread:
- * the index owns one stemmer, which is not thread-safe. */
+ * (no HTML), its blocks ended by '\n'.  Any string may be NULL (treated
+ * as "").  All strings are borrowed.  Call once per page in a
+ * deterministic order, from one thread: the index owns one stemmer, which
+ * is not thread-safe. */
 void search_add(struct search_index *s, const char *url, const char *title,
-		const char *section_title, const char *summary,
+		const char *section_title, enum search_kind kind, const char *summary,
 		const char *headings, const char *body);
 
 /* The same in two steps, so pages can be prepared on many threads:
  * search_page_new (thread-safe; arguments as for search_add, borrowed)
- * splits a page into its words and snippet; search_add_page adds it, in
- * order, from one thread, and frees it. */
+ * splits a page into its words, snippet and text; search_add_page adds
+ * it, in order, from one thread, and frees it. */
 struct search_page;
 struct search_page *search_page_new(const char *title, const char *summary,
 				    const char *headings, const char *body);
 void search_add_page(struct search_index *s, const char *url, const char *title,
-		     const char *section_title, struct search_page *pg);
+		     const char *section_title, enum search_kind kind, struct search_page *pg);
 
 /* A page's words in bytes, for a cache: search_page_decode(data) gives a
  * page that adds to an index exactly as the encoded one.  Decoding takes
@@ -60,7 +66,10 @@ int search_batch_valid(const char *data, size_t len);
 
 /* Writes out_dir/search-index.js (documents table, stop words, shard
  * directory), out_dir/search-NN.js (vocabulary and postings, keyed by word
- * prefix) and out_dir/search-text-NN.js (snippets, 32 documents a file).
+ * prefix), out_dir/search-text-NN.js (each page's opening text, 32
+ * documents a file) and out_dir/search-body-NN.js (each page's text, for a
+ * passage around the words matched: eight documents a file, loaded only
+ * for the results shown).
  * out_dir must exist.  Output bytes depend only on the pages added and
  * their order.  Returns 0, or -1 after reporting an I/O error to d. */
 int search_write(struct search_index *s, const char *out_dir, struct diag *d);

@@ -64,7 +64,8 @@ const urls = (res) => Array.from(res.results, (r) => r.url);
 test('a plural finds every form of the word, title matches first', async () => {
   const { Q } = engine();
   const res = await Q.query('employees ');
-  assert.deepEqual(urls(res), ['people/monitoring.html', 'people/leave.html', 'index.html', 'people/contracts.html']);
+  assert.deepEqual(urls(res), ['people/monitoring.html', 'people/leave.html', 'people/contracts.html',
+    'people/index.html', 'index.html']);
   assert.equal(res.results[0].title, 'Monitoring employees at work');
   assert.equal(res.results[0].section, 'People');
 });
@@ -85,22 +86,22 @@ test('verb forms fold together, even forms the site never uses', async () => {
 test('every word must match, and stop words are ignored', async () => {
   const { Q } = engine();
   const res = await Q.query('leave monitoring ');
-  assert.deepEqual(urls(res), ['people/leave.html', 'index.html']);
+  assert.deepEqual(urls(res), ['people/leave.html', 'people/index.html', 'index.html']);
   assert.equal(res.partial, false);
   assert.deepEqual(Array.from(res.missing), []);
-  assert.deepEqual(urls(await Q.query('the leave of monitoring ')), ['people/leave.html', 'index.html']);
+  assert.deepEqual(urls(await Q.query('the leave of monitoring ')), ['people/leave.html', 'people/index.html', 'index.html']);
 });
 
 test('a word no page has leaves the pages with the other words, the most words first, and is named', async () => {
   const { Q } = engine();
   let res = await Q.query('leave zebra');
-  assert.deepEqual(urls(res), ['people/leave.html', 'index.html']);
+  assert.deepEqual(urls(res), ['people/leave.html', 'index.html', 'people/index.html']);
   assert.equal(res.partial, true);
   assert.deepEqual(Array.from(res.missing), ['zebra']);
-  // both pages with "leave" and "monitoring" come before the one with only "monitoring"
+  // the pages with "leave" and "monitoring" come before the one with only "monitoring"
   res = await Q.query('leave monitoring zebra ');
-  assert.deepEqual(urls(res), ['people/leave.html', 'index.html', 'people/monitoring.html']);
-  assert.deepEqual(Array.from(res.results, (r) => r.matched), [2, 2, 1]);
+  assert.deepEqual(urls(res), ['people/leave.html', 'people/index.html', 'index.html', 'people/monitoring.html']);
+  assert.deepEqual(Array.from(res.results, (r) => r.matched), [2, 2, 2, 1]);
   assert.deepEqual(Array.from(res.missing), ['zebra']);
   // the missing word as the reader typed it
   assert.deepEqual(Array.from((await Q.query('Leave ZEBRA')).missing), ['ZEBRA']);
@@ -115,22 +116,44 @@ test('words no page has together leave the pages with some of them, none missing
   const { Q } = engine();
   // "holiday" is in leave's summary, "CCTV" a heading of monitoring's: no page has both
   const res = await Q.query('holiday cctv ');
-  assert.deepEqual(urls(res), ['people/leave.html', 'people/monitoring.html']);
+  assert.deepEqual(urls(res), ['people/leave.html', 'people/monitoring.html', 'people/index.html']);
   assert.equal(res.partial, true);
   assert.deepEqual(Array.from(res.missing), []);
 });
 
-test('a hyphenated word matches its words or the word written as one', async () => {
+test('a hyphenated word and the word written as one find each other, either way round', async () => {
   const { Q } = engine();
-  // the fixture says "email", never "e-mail"; and "Fixed-term", never "fixedterm"
-  for (const q of ['e-mail ', 'E-Mail', 'e\u2010mail ', 'e-ma'])
-    assert.deepEqual(urls(await Q.query(q)), ['people/monitoring.html'], q);
-  assert.deepEqual(urls(await Q.query('fixed-term ')), ['people/contracts.html']);
+  // monitoring says "email"; acceptable-use "e-mail", and "E\u2011mail" with
+  // a non-breaking hyphen; the section repeats monitoring's summary
+  const both = ['people/monitoring.html', 'it/acceptable-use.html', 'people/index.html'];
+  for (const q of ['e-mail ', 'E-Mail', 'e\u2010mail ', 'e\u2011mail ', 'e-ma', 'email ', 'EMAIL', 'ema'])
+    assert.deepEqual(urls(await Q.query(q)), both, q);
+  // contracts says "Fixed-term", never "fixedterm"; acceptable-use
+  // "up-to-date", "anti-virus" and "well\u00adbeing" (a soft hyphen)
+  for (const q of ['fixed-term ', 'fixedterm ', 'Fixed\u2010Term'])
+    assert.deepEqual(urls(await Q.query(q)), ['people/contracts.html'], q);
+  for (const q of ['up-to-date ', 'uptodate ', 'antivirus ', 'anti-virus ', 'wellbeing ', 'well-being '])
+    assert.deepEqual(urls(await Q.query(q)), ['it/acceptable-use.html'], q);
   const res = await Q.query('e-mail monitoring ');
-  assert.deepEqual(urls(res), ['people/monitoring.html']);
+  assert.deepEqual(urls(res), ['people/monitoring.html', 'people/index.html']);
   assert.equal(res.partial, false);
   const marked = Array.from(Q.highlight('Email monitoring', res.stems)).filter((p) => p[1]).map((p) => p[0]);
   assert.deepEqual(marked, ['Email', 'monitoring']);
+  // a hyphenated word is marked whole where the word as one was searched for
+  const email = await Q.query('email ');
+  const parts = Array.from(Q.highlight('Work E\u2011mail, e-mail and email; e mail.', email.stems));
+  assert.deepEqual(parts.filter((p) => p[1]).map((p) => p[0]), ['E\u2011mail', 'e-mail', 'email']);
+});
+
+test('a hyphenated word\'s words apart are looked for only when no page has it as one', async () => {
+  const { Q } = engine();
+  // grievance says "as well as", but "well-being" is a word of acceptable-use
+  assert.deepEqual(urls(await Q.query('well-being ')), ['it/acceptable-use.html']);
+  assert.ok(urls(await Q.query('well ')).includes('people/grievance.html'));
+  // no page has "leavemonitoring": the pages with both words
+  const res = await Q.query('leave-monitoring ');
+  assert.deepEqual(urls(res), ['people/leave.html', 'index.html', 'people/index.html']);
+  assert.equal(res.partial, false);
 });
 
 test('two words no page has may be one word split ("cc tv" finds "CCTV")', async () => {
@@ -150,7 +173,7 @@ test('a file that fails to load fails the search, and the next search loads it a
   const { Q, loaded, failing } = engine();
   failing.add('search-00.js');
   await assert.rejects(Q.query('leave '), /search-00\.js did not load/);
-  assert.deepEqual(urls(await Q.query('leave ')), ['people/leave.html', 'index.html']);
+  assert.deepEqual(urls(await Q.query('leave ')), ['people/leave.html', 'index.html', 'people/index.html']);
   assert.deepEqual(loaded, ['search-00.js', 'search-00.js']);
   // snippets too
   const res = await Q.query('leave ');
@@ -163,19 +186,24 @@ test('an index that fails to load fails the search, and the next search loads it
   const { Q, loaded, failing } = engine({ index: false });
   failing.add('search-index.js');
   await assert.rejects(Q.query('leave '));
-  assert.deepEqual(urls(await Q.query('leave ')), ['people/leave.html', 'index.html']);
+  assert.deepEqual(urls(await Q.query('leave ')), ['people/leave.html', 'index.html', 'people/index.html']);
   assert.deepEqual(loaded, ['search-index.js', 'search-index.js', 'search-00.js']);
 });
 
-test('the whole index is every shard and every snippet file', async () => {
+test('the whole index the worker keeps is every file but the pages\' texts, eight pages a file', async () => {
   const { Q } = engine();
   await Q.query('leave ');
-  assert.deepEqual(Array.from(Q.files()).sort(), fs.readdirSync(out).filter((f) => /^search-.*\.js$/.test(f)).sort());
+  const files = fs.readdirSync(out).filter((f) => /^search-.*\.js$/.test(f));
+  const texts = files.filter((f) => f.startsWith('search-body-')).sort();
+  assert.deepEqual(Array.from(Q.files()).sort(), files.filter((f) => !texts.includes(f)).sort());
+  const ndocs = Number(fs.readFileSync(path.join(out, 'search-index.js'), 'utf8').match(/"ndocs":(\d+)/)[1]);
+  assert.ok(ndocs >= 14);
+  assert.deepEqual(texts, Array.from({ length: Math.ceil(ndocs / 8) }, (_, i) => `search-body-${String(i).padStart(2, '0')}.js`));
 });
 
 test('the last word matches as a prefix while typing, not after a space', async () => {
   const { Q } = engine();
-  assert.deepEqual(urls(await Q.query('holi')), ['people/leave.html']);
+  assert.deepEqual(urls(await Q.query('holi')), ['people/leave.html', 'people/index.html']);
   assert.deepEqual(urls(await Q.query('holi ')), []);
   assert.deepEqual(urls(await Q.query('contra')), ['people/contracts.html']);
   assert.deepEqual(urls(await Q.query('contr')), ['people/contracts.html', 'policy/xss.html']);
@@ -304,8 +332,10 @@ test('the page splits, lower-cases and folds every character as the index does, 
     compared++;
     const probe = c + ' x' + c + 'y x' + c;
     const page = Array.from(Q.words(probe));
-    // a slug is the page's words with all but a-z and 0-9 made one '-'
-    const pageSlug = page.map((w) => w.replace(/[^a-z0-9]+/g, '-')).join('-').replace(/-+/g, '-').replace(/^-|-$/g, '');
+    // a slug is the page's words (not those a hyphen joins as one) with
+    // all but a-z and 0-9 made one '-'
+    const pageSlug = Array.from(Q.groups(probe)).flatMap((g) => Array.from(g))
+      .map((w) => w.replace(/[^a-z0-9]+/g, '-')).join('-').replace(/-+/g, '-').replace(/^-|-$/g, '');
     if ([...new Set(page)].join(' ') !== words)
       differ.push('U+' + hex + ': page [' + page.join(' ') + '], index [' + words + ']');
     if (pageSlug !== slug)
@@ -349,10 +379,82 @@ test('snippets load on demand and mark the matched words', async () => {
   assert.deepEqual(marked, ['employees', 'employee']);
 });
 
+test('articles rank before lists that match as well; a list comes first where it matches best', async () => {
+  const { Q } = engine();
+  // the section and the home page repeat "employees" from the articles'
+  // titles and summaries, and score higher than contracts' one mention in
+  // its body: still after it, as after every article that has no more of
+  // the words in its title
+  let res = await Q.query('employees ');
+  assert.deepEqual(Array.from(res.results, (r) => [r.url, r.list]), [['people/monitoring.html', false],
+    ['people/leave.html', false], ['people/contracts.html', false], ['people/index.html', true], ['index.html', true]]);
+  assert.ok(res.results[3].score > res.results[2].score);
+  // "people" is the section's title and a word of grievance's body: the
+  // section comes first
+  res = await Q.query('people ');
+  assert.deepEqual(urls(res), ['people/index.html', 'people/grievance.html']);
+  // an article with the word in its title before a list with it there too
+  assert.deepEqual(urls(await Q.query('annual leave ')), ['people/leave.html', 'people/index.html']);
+});
+
+// The pieces Q.passages gives for the results of q, as text with the
+// marked words in [brackets].
+async function shown(Q, q) {
+  const res = await Q.query(q);
+  const got = await Q.passages(res.results, res.stems);
+  return Array.from(got, (pieces) => Array.from(pieces, (p) => (p[1] ? `[${p[0]}]` : p[0])).join(''));
+}
+
+test('a result shows the passage of its page where the words matched, marked', async () => {
+  const { Q, loaded } = engine();
+  // grievance's one "ombudsman" is in its last paragraph, far from the
+  // opening: the passage starts at its sentence
+  assert.deepEqual(await shown(Q, 'ombudsman'), ['If you are still unhappy after the appeal, you can take the matter ' +
+    'to the independent [ombudsman], who looks at how the case was handled.']);
+  assert.ok(loaded.includes('search-body-01.js')); // document 13's, with 8 to 15
+  // the passage with the most of the words near each other
+  assert.deepEqual(await shown(Q, 'unhappy appeal '), ['If you are still [unhappy] after the [appeal], you can take the ' +
+    'matter to the independent ombudsman, who looks at how the case was handled.']);
+  // a heading goes on with the text after it, and a long passage is cut
+  const hr = (await shown(Q, 'hr '))[0];
+  assert.match(hr, /^Write to \[HR\] \u2014 If talking does not settle it, write to \[HR\]\. Say what happened/);
+  assert.match(hr, / as well as\u2026$/);
+});
+
+test('a result whose words are only in its title or opening shows its opening, without loading its text', async () => {
+  const { Q, loaded } = engine();
+  // "annual" is only in leave's title (and the section's list)
+  assert.deepEqual(await shown(Q, 'annual '), ['How much holiday employees get. Every employee gets 25 days of leave. ' +
+    'Monitoring of leave is done by managers.', 'Guidance for the people who work here. Monitoring employees at work ' +
+    'When and how the company monitors staff email. [Annual] leave How much holiday employees get.']);
+  // grievance's summary has "concern": no text is loaded for it
+  assert.match((await shown(Q, 'concern '))[0], /^How to raise a \[concern\] about your work\./);
+  assert.ok(!loaded.some((f) => f.startsWith('search-body-')), loaded.join(' '));
+});
+
+test('a page\'s text that does not load leaves its opening, and loads on the next search', async () => {
+  const { Q, failing } = engine();
+  failing.add('search-body-01.js');
+  const opening = await shown(Q, 'ombudsman');
+  assert.equal(opening.length, 1);
+  assert.match(opening[0], /^How to raise a concern about your work\. Most concerns are settled by talking them through\./);
+  assert.doesNotMatch(opening[0], /ombudsman/);
+  assert.match((await shown(Q, 'ombudsman'))[0], /independent \[ombudsman\]/);
+});
+
+test('a passage is the page\'s text as text, markup and all', async () => {
+  const { Q } = engine();
+  const got = await Q.query('separator ');
+  const pieces = Array.from((await Q.passages(got.results, got.stems))[0], (p) => Array.from(p));
+  assert.ok(pieces.every((p) => typeof p[0] === 'string'));
+  assert.match(pieces.map((p) => p[0]).join(''), /Body with <\/script> and a/);
+  assert.deepEqual(pieces.filter((p) => p[1]).map((p) => p[0]), ['separator']);
+});
+
 test('result links start from the root the script was loaded from', async () => {
   const { Q } = engine();
   Q.root = '../';
-  assert.deepEqual(urls(await Q.query('annual')), ['../people/leave.html']);
+  assert.deepEqual(urls(await Q.query('annual')), ['../people/leave.html', '../people/index.html']);
 });
 
 test('only the shards a query needs are loaded', async () => {

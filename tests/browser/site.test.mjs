@@ -277,6 +277,70 @@ describe('the built site, opened from file:// in Chromium', { concurrency: false
     await closePage(page);
   });
 
+  it('a result shows the passage of its article where the words are, marked, not only the opening', STEP, async () => {
+    const page = await openPage();
+    // "Putterill" is a case the article cites far below its summary
+    await page.goto(siteUrl('search.html', '?q=Putterill'));
+    const snippet = page.locator('#search-results .search-snippet').first();
+    await snippet.waitFor();
+    const text = await snippet.innerText();
+    assert.match(text, /Initial Services Ltd v Putterill \[1968\]/, `the passage around the word: ${text}`);
+    assert.deepEqual(await snippet.locator('mark').allInnerTexts(), ['Putterill']);
+    await page.locator('#search-results ol a').first().click();
+    await page.waitForLoadState('load');
+    const opening = (await page.locator('main p').first().innerText()).trim().slice(0, 40);
+    assert.ok(!text.includes(opening), `not the article's opening (${opening})`);
+    await closePage(page);
+  });
+
+  it('a section ranks after the articles that match as well, and before those that match less', STEP, async () => {
+    const page = await openPage();
+    await page.goto(siteUrl('search.html', '?q=whistleblowing'));
+    const results = page.locator('#search-results ol a');
+    await results.first().waitFor();
+    const titles = (await results.allInnerTexts()).map((t) => t.trim());
+    const at = (t) => { assert.ok(titles.includes(t), `${t} is a result: ${JSON.stringify(titles)}`); return titles.indexOf(t); };
+    // the section "Whistleblowing and defamation" has the word in its title,
+    // as two of its articles do; "Where to get help" has it in its summary
+    assert.ok(at('Whistleblowing and defamation') > at('Whistleblowing: the Public Interest Disclosure Act 1998'));
+    assert.ok(at('Whistleblowing and defamation') > at('Where whistleblowing meets confidentiality'));
+    assert.ok(at('Whistleblowing and defamation') < at('Where to get help'));
+    await closePage(page);
+  });
+
+  it('"e-mail" and "email" find the same pages', STEP, async () => {
+    const page = await openPage();
+    const found = {};
+    for (const q of ['e-mail', 'email']) {
+      await page.goto(siteUrl('search.html', `?q=${q}`));
+      await page.locator('#search-results ol a').first().waitFor();
+      found[q] = await page.locator('#search-results ol a').evaluateAll((as) => as.map((a) => a.href));
+      assert.ok(await page.locator('#search-results mark', { hasText: /^email$/i }).count() > 0, `${q}: "email" is marked`);
+    }
+    assert.deepEqual(found['e-mail'], found.email);
+    await closePage(page);
+  });
+
+  it('a passage shows markup in a page\'s text as text: never an element, never run', STEP, async () => {
+    const src = path.join(tmp, 'markup'), out = path.join(tmp, 'markup-out');
+    fs.mkdirSync(path.join(src, 'content'), { recursive: true });
+    fs.writeFileSync(path.join(src, 'site.yml'), 'title: Markup\nhistory: false\n');
+    fs.cpSync(path.join(repo, 'themes'), path.join(src, 'themes'), { recursive: true });
+    fs.writeFileSync(path.join(src, 'content', 'page.md'), '---\ntitle: Markup in text\nsummary: A page that shows markup.\n---\n\n' +
+      'A sentence to fill the opening. '.repeat(12) + '\n\nWrite `<img src=x onerror="document.title=\'run\'">` or ' +
+      '`<b>bold</b>` to bold the zebrafish.\n');
+    execFileSync(quire, ['build', '-s', src, '-o', out], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const page = await openPage();
+    await page.goto(pathToFileURL(path.join(out, 'search.html')).href + '?q=zebrafish');
+    const snippet = page.locator('#search-results .search-snippet').first();
+    await snippet.waitFor();
+    assert.match(await snippet.innerText(), /Write <img src=x onerror="document\.title='run'"> or <b>bold<\/b> to bold the zebrafish\./);
+    assert.equal(await page.locator('#search-results img, #search-results b').count(), 0, 'no element made of the text');
+    assert.deepEqual(await snippet.locator('mark').allInnerTexts(), ['zebrafish']);
+    assert.notEqual(await page.title(), 'run');
+    await closePage(page);
+  });
+
   it('a screen reader hears the status line of a search, not every result', STEP, async () => {
     const page = await openPage();
     await page.goto(siteUrl('search.html', `?q=${QUERY}`));

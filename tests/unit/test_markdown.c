@@ -431,6 +431,25 @@ static void links_written_as_text_are_noted_where_they_stand(void)
 	}
 }
 
+/* A page's text (what search indexes and shows passages of) breaks
+ * where a block ends, not where emphasis, a link or code ends: a case
+ * name in italics stays in its sentence, "**e**mail" is one word. */
+static void a_pages_text_breaks_only_between_blocks(void)
+{
+	const char *md = "In *Author v Times* [2009] EWHC and **e**mail, see [the guide](g.md) `now`.\n\n"
+			 "# Heading\n\n- one\n- two\n\n| a | b |\n|---|---|\n| c | d |\n";
+	struct md_doc doc;
+	char *html, *text;
+	md_parse(&doc, md, strlen(md), 1, 0);
+	md_expand_wikilinks(&doc);
+	md_render(&doc, resolve_ext, NULL, &html, &text);
+	CHECK_STR(text, "In Author v Times [2009] EWHC and email, see the guide now.\nHeading\none\ntwo\n"
+			"a\nb\nc\nd\n");
+	md_free(&doc);
+	free(html);
+	free(text);
+}
+
 int main(void)
 {
 	RUN(parses_on_several_threads_keep_every_extension);
@@ -446,5 +465,6 @@ int main(void)
 	RUN(what_only_looks_like_a_break_does_not_hide_one);
 	RUN(each_row_of_a_table_is_parsed_on_its_own);
 	RUN(links_written_as_text_are_noted_where_they_stand);
+	RUN(a_pages_text_breaks_only_between_blocks);
 	UNIT_END();
 }

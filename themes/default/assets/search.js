@@ -1,16 +1,18 @@
 /* quire search: queries the index that generator/search.c writes
- * (search-index.js, then search-NN.js and search-text-NN.js shards loaded
- * on demand with <script>, so it works from file://).  quireSearch.query(q)
- * needs no DOM; on a page with #search-results it also runs the box. */
+ * (search-index.js, then search-NN.js, search-text-NN.js and
+ * search-body-NN.js shards loaded on demand with <script>, so it works
+ * from file://).  quireSearch.query(q) needs no DOM; on a page with
+ * #search-results it also runs the box. */
 (function () {
   'use strict';
   var W = typeof window !== 'undefined' ? window : globalThis;
   var D = typeof document !== 'undefined' ? document : null;
   var Q = W.quireSearch = W.quireSearch || {};
   var WORD = /[\p{L}\p{N}\p{M}]+/gu;  /* the index's words too (search.c's WORD_CP) */
-  var SPLIT = /([\p{L}\p{N}\p{M}]+)/u;
-  /* a word, or words joined by hyphens ("e-mail", "up-to-date") */
+  /* a word, or words joined by hyphens ("e-mail", "up-to-date"), which the
+   * index holds as one word too (search.c's is_hyphen) */
   var GROUP = /[\p{L}\p{N}\p{M}]+(?:[-\u00ad\u2010\u2011][\p{L}\p{N}\p{M}]+)*/gu;
+  var HYPHEN = /[-\u00ad\u2010\u2011]/;
   var ALPHA = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_';
   var DIGIT = [];
   var PAGE = 20;          /* results shown at a time */
@@ -19,7 +21,7 @@
   var vocab = new Map();  /* surface word -> stem */
   var postings = new Map(); /* stem -> encoded postings */
   var decoded = new Map();  /* stem -> Map(doc -> weight) */
-  var texts = [];
+  var texts = [], bodies = [];
   var loading = new Map();
   var SUF = ['', 'e', 's', 'es', 'ed', 'd', 'ing', 'er', 'ers', 'y', 'ies', 'ied', 'ly'];
   var DBL = ['ed', 'ing', 'er'];
@@ -83,6 +85,10 @@
   Q.text = function (n, list) {
     for (var i = 0; i < list.length; i++) texts[n * idx.chunk + i] = list[i];
   };
+  /* Called by search-body-NN.js with the texts of 'bodychunk' documents. */
+  Q.body = function (n, list) {
+    for (var i = 0; i < list.length; i++) bodies[n * idx.bodychunk + i] = list[i];
+  };
 
   function prepare(raw) {
     var keys = raw.keys ? raw.keys.split(' ') : [], shard = new Map();
@@ -90,8 +96,8 @@
       var end = s + 1 < raw.starts.length ? raw.starts[s + 1] : keys.length;
       for (var k = start; k < end; k++) shard.set(keys[k], s);
     });
-    return { raw: raw, keys: keys, shard: shard, chunk: raw.chunk, maxkey: raw.maxkey,
-             stop: new Set(raw.stop.split(' ')) };
+    return { raw: raw, keys: keys, shard: shard, chunk: raw.chunk, bodychunk: raw.bodychunk,
+             maxkey: raw.maxkey, stop: new Set(raw.stop.split(' ')), lists: new Set(raw.lists) };
   }
   function start() {
     if (!ready) {
@@ -189,9 +195,20 @@
   function lower(s) {
     return s.toLowerCase().replace(/\u03c2/g, '\u03c3');
   }
-  /* The words of s as the index has them: folded and lower-cased. */
+  /* The words of s as the index has them, folded and lower-cased, by the
+   * hyphens that join them: "E-mail policy" is [["e", "mail"], ["policy"]]. */
+  Q.groups = function (s) {
+    return (lower(fold(s)).match(GROUP) || []).map(function (g) { return g.match(WORD); });
+  };
+  /* The words the index takes from s: each word, and after them the
+   * words a hyphen joins, as one ("e-mail" is "e", "mail", "email"). */
   Q.words = function (s) {
-    return lower(fold(s)).match(WORD) || [];
+    var out = [];
+    Q.groups(s).forEach(function (g) {
+      out.push.apply(out, g);
+      if (g.length > 1) out.push(g.join(''));
+    });
+    return out;
   };
   /* Lower-cased words of s minus stop words. */
   Q.tokenise = function (s) {
@@ -200,13 +217,14 @@
   Q.doc = function (d) {
     var r = idx.raw.docs, f = r[4 * d + 1];
     return { doc: d, url: Q.root + idx.raw.dirs[r[4 * d]] + (f.charAt(0) === '!' ? f.slice(1) : f + '.html'),
-             title: r[4 * d + 2], section: idx.raw.sections[r[4 * d + 3]] };
+             title: r[4 * d + 2], section: idx.raw.sections[r[4 * d + 3]], list: idx.lists.has(d) };
   };
 
   /* The terms of q: each word but stop words, and each hyphenated
    * compound ("e-mail"), with the ways it can match (alts): as its words
-   * ("e" and "mail", every one) or as one word ("email").  A term's text
-   * is as the reader typed it, for messages. */
+   * ("e" and "mail", every one) or, last, as one word ("email", which the
+   * index has for a page's "e-mail" too; rank tries it first).  A term's
+   * text is as the reader typed it, for messages. */
   function terms(q) {
     var list = [], groups = lower(fold(q)).match(GROUP) || [], typed = q.match(GROUP) || [];
     groups.forEach(function (g, i) {
@@ -228,10 +246,11 @@
   }
 
   /* Resolves to {query, words (the terms' texts), stems (Set of matched
-   * stems), results: [{doc, url, title, section, score, titles,
+   * stems), results: [{doc, url, title, section, list, score, titles,
    * matched}], missing (the terms no page has), partial}, best first.
    * Every term must match; the last one also matches as a prefix unless
-   * q ends in a space.  Title matches rank first, then the sum of
+   * q ends in a space.  Title matches rank first, then articles before
+   * lists (sections, pages a hook made of others), then the sum of
    * weights.  When no page has every term, the pages with some of them
    * (partial), the most terms first; two words no page has may match
    * as one ("whistle blowing" finds "whistleblowing"). */
@@ -307,34 +326,42 @@
 
   function rank(q, ts) {
     var all = new Set(), results = [];
-    /* doc -> {score, titles} for each term: for an alternative of several
-     * words, the page has every one, scored as the weakest, in the title
-     * if all are; the best alternative counts. */
-    var maps = ts.map(function (t) {
-      var m = new Map();
-      t.sets.forEach(function (alt) {
-        var lists = alt.map(function (set) {
-          var l = new Map();
-          set.forEach(function (stem) {
-            decode(stem).forEach(function (w, d) { if (!(l.get(d) >= w)) l.set(d, w); });
-          });
-          return l;
+    /* Adds to m (doc -> {score, titles}) the pages with alternative alt
+     * of a term: for one of several words, the page has every one, scored
+     * as the weakest, in the title if all are; the best alternative
+     * counts.  Returns 1 when a page has it. */
+    function matchAlt(alt, m) {
+      var lists = alt.map(function (set) {
+        var l = new Map();
+        set.forEach(function (stem) {
+          decode(stem).forEach(function (w, d) { if (!(l.get(d) >= w)) l.set(d, w); });
         });
-        if (lists.some(function (l) { return !l.size; })) return;
-        var found = 0;
-        lists[0].forEach(function (w0, d) {
-          var w = w0;
-          for (var i = 1; i < lists.length; i++) {
-            var wi = lists[i].get(d);
-            if (wi === undefined) return;
-            if (wi < w) w = wi;
-          }
-          var titles = w >= 16 ? 1 : 0, o = m.get(d);
-          found = 1;
-          if (!o || titles > o.titles || (titles === o.titles && w > o.score)) m.set(d, { score: w, titles: titles });
-        });
-        if (found) alt.forEach(function (set) { set.forEach(function (stem) { all.add(stem); }); });
+        return l;
       });
+      if (lists.some(function (l) { return !l.size; })) return 0;
+      var found = 0;
+      lists[0].forEach(function (w0, d) {
+        var w = w0;
+        for (var i = 1; i < lists.length; i++) {
+          var wi = lists[i].get(d);
+          if (wi === undefined) return;
+          if (wi < w) w = wi;
+        }
+        var titles = w >= 16 ? 1 : 0, o = m.get(d);
+        found = 1;
+        if (!o || titles > o.titles || (titles === o.titles && w > o.score)) m.set(d, { score: w, titles: titles });
+      });
+      if (found) alt.forEach(function (set) { set.forEach(function (stem) { all.add(stem); }); });
+      return found;
+    }
+    /* A term of several words ("e-mail", "whistle blowing") has the word
+     * written as one last ("email", which the index has for "e-mail" too):
+     * when a page has that, the words apart are not looked for ("well-being"
+     * finds "wellbeing", not every page with "well"). */
+    var maps = ts.map(function (t) {
+      var m = new Map(), n = t.sets.length;
+      if (!(n > 1 && matchAlt(t.sets[n - 1], m)))
+        t.sets.forEach(function (alt) { matchAlt(alt, m); });
       return m;
     });
     var hits = new Map();
@@ -355,15 +382,20 @@
       r.score = h.score; r.titles = h.titles; r.matched = h.matched;
       results.push(r);
     });
+    /* A list repeats its pages' titles and summaries: it matches what
+     * they match, so it comes after the articles that match as well (in
+     * as many titles), and first only where it matches better. */
     results.sort(function (a, b) {
-      return b.matched - a.matched || b.titles - a.titles || b.score - a.score || a.doc - b.doc;
+      return b.matched - a.matched || b.titles - a.titles || a.list - b.list || b.score - a.score ||
+        a.doc - b.doc;
     });
     return { query: q, words: ts.map(function (t) { return t.text; }), stems: all, results: results,
              missing: ts.filter(function (t, i) { return !maps[i].size; }).map(function (t) { return t.text; }),
              partial: !every && results.length > 0 };
   }
 
-  /* Loads the snippets of results; resolves to them in the same order. */
+  /* Loads the snippets (each page's opening text) of results; resolves
+   * to them in the same order. */
   Q.snippets = function (results) {
     var files = new Set();
     results.forEach(function (r) { files.add('search-text-' + pad(Math.floor(r.doc / idx.chunk)) + '.js'); });
@@ -371,11 +403,122 @@
       return results.map(function (r) { return texts[r.doc] || ''; });
     });
   };
-  /* Splits text into [[piece, matched], ...]: matched pieces are words
-   * whose stem is in stems. */
+
+  /* The stem of word w when a query matched it (stems), else undefined. */
+  function matchedStem(w, stems) {
+    var st = vocab.get(lower(fold(w)));
+    return st !== undefined && stems.has(st) ? st : undefined;
+  }
+  /* The words of text a query matched, in order, as [start, end, stem]:
+   * each word whose stem is in stems, or words joined by hyphens as one
+   * when their joined form's is ("e-mail" when "email" was searched for,
+   * as the index joins them). */
+  function marks(text, stems) {
+    var out = [], re = new RegExp(GROUP.source, 'gu'), m;
+    while ((m = re.exec(text))) {
+      var parts = m[0].split(HYPHEN), st = parts.length > 1 ? matchedStem(parts.join(''), stems) : undefined;
+      if (st !== undefined) {
+        out.push([m.index, m.index + m[0].length, st]);
+        continue;
+      }
+      for (var i = 0, at = m.index; i < parts.length; at += parts[i++].length + 1) {
+        st = matchedStem(parts[i], stems);
+        if (st !== undefined) out.push([at, at + parts[i].length, st]);
+      }
+    }
+    return out;
+  }
+  /* Splits text into [[piece, matched], ...]: matched pieces are the
+   * words a query matched (stems). */
   Q.highlight = function (text, stems) {
-    return text.split(SPLIT).filter(function (p) { return p; }).map(function (p) {
-      return [p, SPLIT.test(p) && stems.has(vocab.get(lower(fold(p))))];
+    var parts = [], at = 0;
+    marks(text, stems).forEach(function (m) {
+      if (m[0] > at) parts.push([text.slice(at, m[0]), false]);
+      parts.push([text.slice(m[0], m[1]), true]);
+      at = m[1];
+    });
+    if (at < text.length) parts.push([text.slice(at), false]);
+    return parts;
+  };
+
+  var NEAR = 100;     /* matched words this close count as one passage's */
+  var LEAD = 100;     /* a passage starts at its sentence's start if that is this close */
+  var BEFORE = 40;    /* else at a word this close before the first match */
+  var PASSAGE = 220;  /* a passage's length, about */
+  /* The place in blocks (a page's text) with the most of the matched
+   * words (stems) near each other, the first such: {count (of different
+   * stems), block (its number), at}, or null when it has none. */
+  function bestPlace(blocks, stems) {
+    var best = null;
+    blocks.forEach(function (block, b) {
+      var ms = marks(block, stems);
+      for (var i = 0; i < ms.length; i++) {
+        var seen = new Set();
+        for (var j = i; j < ms.length && ms[j][1] - ms[i][0] <= NEAR; j++) seen.add(ms[j][2]);
+        if (!best || seen.size > best.count) best = { count: seen.size, block: b, at: ms[i][0] };
+      }
+    });
+    return best;
+  }
+  /* A low surrogate: the second half of a character, never cut before. */
+  function half(s, i) { var c = s.charCodeAt(i); return c >= 0xdc00 && c <= 0xdfff; }
+  /* About PASSAGE characters of blocks from shortly before at in block
+   * b: from the start of at's sentence when that is near, else from a
+   * word; a short one (a heading, a list item, a term) goes on with the
+   * blocks after it, after a dash; "…" where the text is cut. */
+  function around(blocks, b, at) {
+    var block = blocks[b], start = 0;
+    if (at > LEAD) {
+      var sentence = block.slice(at - LEAD, at).match(/^[\s\S]*[.!?:;]\s+/);
+      var space = block.indexOf(' ', at - BEFORE);
+      start = sentence ? at - LEAD + sentence[0].length : space >= 0 && space < at ? space + 1 : at;
+    }
+    var text = block.slice(start), at2 = at - start, end;
+    for (var k = b + 1; text.length < PASSAGE / 2 && k < blocks.length; k++) text += ' \u2014 ' + blocks[k];
+    end = text.length;
+    if (end > PASSAGE) {
+      var cut = text.lastIndexOf(' ', PASSAGE);
+      end = cut > at2 ? cut : PASSAGE;
+      while (end > at2 && half(text, end)) end--;
+    }
+    return (start > 0 ? '\u2026' : '') + text.slice(0, end).replace(/ \u2014$/, '') +
+      (end < text.length ? '\u2026' : '');
+  }
+  /* What a result shows of its page, as Q.highlight's pieces: the passage
+   * of its text (body) with the most of the words matched (stems), or
+   * its opening text when that has as many (or the words are only in
+   * its title). */
+  Q.passage = function (opening, body, stems) {
+    var inOpening = new Set(marks(opening, stems).map(function (m) { return m[2]; })).size;
+    var blocks = (body || '').split('\n'), best = bestPlace(blocks, stems);
+    return Q.highlight(best && best.count > inOpening ? around(blocks, best.block, best.at) : opening, stems);
+  };
+  /* Whether doc's text (a heading or the body: weight % 8) has a word
+   * matched (stems) that its opening text does not show: only then is
+   * its text loaded. */
+  function needsText(doc, opening, stems) {
+    var shown = new Set(marks(opening, stems).map(function (m) { return m[2]; })), need = false;
+    stems.forEach(function (st) {
+      if (decode(st).get(doc) % 8 && !shown.has(st)) need = true;
+    });
+    return need;
+  }
+  /* Loads the opening texts of results, and the texts of those whose
+   * opening does not show every word matched (stems); resolves to what
+   * each shows (Q.passage), in the same order.  A text that does not
+   * load (offline, not kept by the worker) leaves the opening text. */
+  Q.passages = function (results, stems) {
+    return Q.snippets(results).then(function (openings) {
+      var files = new Set();
+      results.forEach(function (r, i) {
+        if (needsText(r.doc, openings[i], stems))
+          files.add('search-body-' + pad(Math.floor(r.doc / idx.bodychunk)) + '.js');
+      });
+      return Promise.all(Array.from(files).map(function (f) {
+        return load(f).catch(function () { return null; });
+      })).then(function () {
+        return results.map(function (r, i) { return Q.passage(openings[i], bodies[r.doc], stems); });
+      });
     });
   };
 
@@ -394,8 +537,10 @@
   }
   function count(n) { return n + (n === 1 ? ' result' : ' results'); }
 
-  /* Files of the whole index; loaded ahead of need when the worker keeps
-   * them (offline reading). */
+  /* Files of the whole index but the pages' texts (search-body-NN.js, the
+   * largest part, for passages); loaded ahead of need when the worker
+   * keeps them (offline reading).  A text is kept once a search has shown
+   * it; offline, a result whose text was not kept shows its opening. */
   Q.files = function () {
     var files = ['search-index.js'], i;
     for (i = 0; i < idx.raw.starts.length; i++) files.push('search-' + pad(i) + '.js');
@@ -495,17 +640,18 @@
       function page() {
         var slice = res.results.slice(shown, shown + PAGE);
         /* results without snippets rather than none */
-        Q.snippets(slice).catch(function () { return slice.map(function () { return ''; }); }).then(function (snips) {
+        Q.passages(slice, res.stems).catch(function () { return slice.map(function () { return []; }); }).then(function (snips) {
           if (my !== seq) return;
           slice.forEach(function (r, i) {
             var li = el('li'), a = el('a', null, r.title), p = el('p', 'search-snippet');
             a.href = r.url;
             li.appendChild(a);
             if (r.section) li.appendChild(el('span', 'search-section', r.section));
-            Q.highlight(snips[i], res.stems).forEach(function (part) {
+            /* the page's text as text nodes, never as HTML */
+            snips[i].forEach(function (part) {
               p.appendChild(part[1] ? el('mark', null, part[0]) : D.createTextNode(part[0]));
             });
-            if (snips[i]) li.appendChild(p);
+            if (snips[i].length) li.appendChild(p);
             list.appendChild(li);
           });
           shown += slice.length;
