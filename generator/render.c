@@ -46,73 +46,6 @@ static json_t *jstr(const char *s)
 	return v ? v : json_string("");
 }
 
-static const char *const months[] = { "January", "February", "March", "April", "May", "June", "July",
-				      "August", "September", "October", "November", "December" };
-
-/* Dates print in the author's own offset, never the builder's TZ, so
- * output is the same on every machine. */
-static struct tm when(long long t, int tz_minutes)
-{
-	time_t s = (time_t)(t + (long long)tz_minutes * 60);
-	struct tm tm;
-	gmtime_r(&s, &tm);
-	return tm;
-}
-
-/* Dates are formatted for every revision of every article: digit by
- * digit, as printf's general machinery costs some 4,000 instructions a
- * date.  Years outside 0-9999 (clamped history dates never are) take
- * printf. */
-static char *put_digits(char *p, int v, int width)
-{
-	for (int i = width - 1; i >= 0; i--, v /= 10)
-		p[i] = (char)('0' + v % 10);
-	return p + width;
-}
-
-static char *date_human(long long t, int tz)
-{
-	struct tm tm = when(t, tz);
-	int year = tm.tm_year + 1900;
-	if (year < 0 || year > 9999)
-		return xasprintf("%d %s %d", tm.tm_mday, months[tm.tm_mon], year);
-	char s[32], *p = s;
-	p = put_digits(p, tm.tm_mday, tm.tm_mday < 10 ? 1 : 2);
-	*p++ = ' ';
-	size_t ml = strlen(months[tm.tm_mon]);
-	memcpy(p, months[tm.tm_mon], ml);
-	p += ml;
-	*p++ = ' ';
-	p = put_digits(p, year, year >= 1000 ? 4 : year >= 100 ? 3 : year >= 10 ? 2 : 1);
-	return xstrndup(s, (size_t)(p - s));
-}
-
-static char *date_iso(long long t, int tz)
-{
-	struct tm tm = when(t, tz);
-	int a = tz < 0 ? -tz : tz, year = tm.tm_year + 1900;
-	if (year < 0 || year > 9999 || a / 60 > 99)
-		return xasprintf("%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", year, tm.tm_mon + 1, tm.tm_mday,
-				 tm.tm_hour, tm.tm_min, tm.tm_sec, tz < 0 ? '-' : '+', a / 60, a % 60);
-	char s[32], *p = s;
-	p = put_digits(p, year, 4);
-	*p++ = '-';
-	p = put_digits(p, tm.tm_mon + 1, 2);
-	*p++ = '-';
-	p = put_digits(p, tm.tm_mday, 2);
-	*p++ = 'T';
-	p = put_digits(p, tm.tm_hour, 2);
-	*p++ = ':';
-	p = put_digits(p, tm.tm_min, 2);
-	*p++ = ':';
-	p = put_digits(p, tm.tm_sec, 2);
-	*p++ = tz < 0 ? '-' : '+';
-	p = put_digits(p, a / 60, 2);
-	*p++ = ':';
-	p = put_digits(p, a % 60, 2);
-	return xstrndup(s, (size_t)(p - s));
-}
-
 static void set_str(json_t *o, const char *k, const char *v)
 {
 	json_object_set_new(o, k, jstr(v));
@@ -742,8 +675,8 @@ static json_t *rev_json(const struct page *p, const struct hist_rev *rv, const c
 	set_own(o, "short_id", short_id(rv->id));
 	set_author(o, rv, boundary);
 	json_object_set_new(o, "boundary", json_boolean(boundary));
-	set_own(o, "date", date_human(rv->time, rv->tz_minutes));
-	set_own(o, "iso", date_iso(rv->time, rv->tz_minutes));
+	set_own(o, "date", hist_date_human(rv->time, rv->tz_minutes));
+	set_own(o, "iso", hist_date_iso(rv->time, rv->tz_minutes));
 	set_str(o, "subject", rv->subject);
 	set_str(o, "body", rv->body);
 	json_object_set_new(o, "body_paragraphs", message_paragraphs(rv->body));
@@ -771,8 +704,8 @@ static json_t *rev_json(const struct page *p, const struct hist_rev *rv, const c
 static json_t *when_by(const struct hist_rev *rv, int with_author)
 {
 	json_t *u = json_object();
-	set_own(u, "date", date_human(rv->time, rv->tz_minutes));
-	set_own(u, "iso", date_iso(rv->time, rv->tz_minutes));
+	set_own(u, "date", hist_date_human(rv->time, rv->tz_minutes));
+	set_own(u, "iso", hist_date_iso(rv->time, rv->tz_minutes));
 	if (with_author)
 		set_str(u, "author", rv->author);
 	return u;
@@ -1075,8 +1008,8 @@ struct version {
 	json_t *fm;  /* front matter (new ref) or NULL */
 	char *body;  /* Markdown body or NULL */
 	int failed;  /* the blob could not be read: nothing made from it is cached */
-	int fm_ok;   /* front matter a build accepts: a mapping, without
-			errors, with a title */
+	int published; /* front matter of a version a build would have
+			  published (published_version) */
 };
 
 /* The front matter last parsed among an article's revisions, and what it
@@ -1086,12 +1019,6 @@ struct fm_memo {
 	json_t *fm;
 	int ok;
 };
-
-static int fm_acceptable(const json_t *fm, const struct diag *quiet)
-{
-	const char *t = json_string_value(json_object_get(fm, "title"));
-	return json_is_object(fm) && !diag_errors(quiet) && t && *t;
-}
 
 /* Front matter seldom changes from one revision to the next, and libyaml
  * is a build's dearest way to read a few lines: a revision whose front
@@ -1106,7 +1033,7 @@ static void version_load(struct render_env *e, const struct hist_rev *rv, struct
 	char *text = hist_read_blob(e->hist, rv->blob, &len);
 	if (!text && len > FS_MAX_FILE) {
 		/* a build would have refused it, so it was never published
-		 * (fm_ok 0 hides it); --drafts shows what it was */
+		 * (published 0 hides it); --drafts shows what it was */
 		v->body = xasprintf("*This version is %zu MiB, larger than the %u MiB limit on an article: "
 				    "it is not shown.*\n", len >> 20, FS_MAX_FILE >> 20);
 		return;
@@ -1122,10 +1049,10 @@ static void version_load(struct render_env *e, const struct hist_rev *rv, struct
 		if (parts.has_fm && memo->fm && memo->yaml.len == parts.yaml_len &&
 		    !memcmp(memo->yaml.ptr, yaml, parts.yaml_len)) {
 			v->fm = json_incref(memo->fm);
-			v->fm_ok = memo->ok;
+			v->published = memo->ok;
 		} else if (parts.has_fm) {
 			v->fm = memo->fm = fm_parse_yaml(yaml, parts.yaml_len, rv->path, parts.yaml_line, quiet);
-			v->fm_ok = memo->ok = fm_acceptable(v->fm, quiet);
+			v->published = memo->ok = published_version(v->fm, diag_errors(quiet));
 			buf_reset(&memo->yaml);
 			buf_put(&memo->yaml, yaml, parts.yaml_len);
 		}
@@ -1640,8 +1567,8 @@ static void render_revision(struct render_env *e, int i, const struct hist_file 
 		set_str(c, "title", past->title);
 	json_object_set_new(c, "toc", toc_decode(past->toc));
 	json_t *banner = json_object();
-	set_own(banner, "date", date_human(rv->time, rv->tz_minutes));
-	set_own(banner, "iso", date_iso(rv->time, rv->tz_minutes));
+	set_own(banner, "date", hist_date_human(rv->time, rv->tz_minutes));
+	set_own(banner, "iso", hist_date_iso(rv->time, rv->tz_minutes));
 	set_author(banner, rv, hist_is_boundary(e->hist, rv));
 	set_own(banner, "short_id", short_id(rv->id));
 	set_own(banner, "current_url", site_rel_url(out, p->out));
@@ -2063,7 +1990,7 @@ static void render_changes(struct render_env *e)
 	char *cur = NULL;
 	for (size_t k = 0; k < n; k++) {
 		const struct page *p = e->site->pages[ch[k].page];
-		char *d = date_human(ch[k].time, ch[k].tz);
+		char *d = hist_date_human(ch[k].time, ch[k].tz);
 		if (!cur || strcmp(cur, d)) {
 			day = json_object();
 			set_str(day, "date", d);
@@ -2825,8 +2752,7 @@ struct draft_reader {
  * that was is better than showing a draft. */
 static int unpublished(const struct version *v)
 {
-	const json_t *d = json_object_get(v->fm, "draft");
-	return v->failed || !v->fm_ok || (d && !json_is_false(d));
+	return v->failed || !v->published;
 }
 
 static int draft_read(void *ctx, const char *blob)
