@@ -24,6 +24,7 @@
 #include "markdown.h"
 #include "output.h"
 #include "par.h"
+#include "published.h"
 #include "render.h"
 #include "scan.h"
 #include "site.h"
@@ -84,6 +85,9 @@ struct run {
 	atomic_int b_rendered;   /* bodies phase B rendered (QUIRE_TIMINGS) */
 	atomic_int b_cached;     /* ...and took from the cache */
 	int drafts_left;         /* drafts left out of this build */
+	/* what earlier builds learnt of past versions, for page.history
+	 * (loaded when a hook first reads one) */
+	struct draft_blobs *hook_drafts;
 };
 
 static int stopped(const struct run *r)
@@ -864,6 +868,113 @@ static char *hook_markdown(const char *markdown, void *ctx)
 	return md_to_html(markdown, r->site.cfg.unsafe_html);
 }
 
+/* Text from git (a name, a subject) as JSON: it may be in no encoding
+ * at all.  A new reference. */
+static json_t *git_text(const char *s)
+{
+	char *v = utf8_valid_dup(s, strlen(s));
+	json_t *j = json_string(v);
+	free(v);
+	return j;
+}
+
+static json_t *own_string(char *s)
+{
+	json_t *j = json_string(s);
+	free(s);
+	return j;
+}
+
+/* A revision as hooks see it: when, by whom and why, not what changed.
+ * A shallow clone's boundary commit holds the text then, not a change
+ * anyone made: it has no author or subject. */
+static json_t *hook_revision(const struct history *h, const struct hist_rev *rv)
+{
+	int boundary = hist_is_boundary(h, rv);
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_string(rv->id));
+	json_object_set_new(o, "short_id", json_stringn(rv->id, 10));
+	json_object_set_new(o, "time", json_integer(rv->time));
+	json_object_set_new(o, "date", own_string(hist_date_human(rv->time, rv->tz_minutes)));
+	json_object_set_new(o, "iso", own_string(hist_date_iso(rv->time, rv->tz_minutes)));
+	json_object_set_new(o, "boundary", json_boolean(boundary));
+	if (!boundary) {
+		json_object_set_new(o, "author", git_text(rv->author));
+		json_object_set_new(o, "subject", git_text(rv->subject));
+	}
+	return o;
+}
+
+/* page.history: f's revisions newest first, their number, who made them
+ * (each once, the latest first), and when the newest and the oldest
+ * were made (not for a boundary commit).  A new reference. */
+static json_t *history_json(const struct history *h, const struct hist_file *f)
+{
+	json_t *j = json_object(), *list = json_array(), *authors = json_array(), *seen = json_object();
+	for (size_t k = 0; k < f->n; k++) {
+		json_t *rv = hook_revision(h, &f->revs[k]);
+		const char *a = json_string_value(json_object_get(rv, "author"));
+		if (a && !json_object_get(seen, a)) {
+			json_object_set_new(seen, a, json_true());
+			json_array_append_new(authors, json_string(a));
+		}
+		json_array_append_new(list, rv);
+	}
+	json_decref(seen);
+	json_object_set_new(j, "revisions", json_integer((json_int_t)f->n));
+	const struct hist_rev *last = hist_last_change(h, f), *first = &f->revs[f->n - 1];
+	if (last) {
+		json_object_set_new(j, "updated", json_integer(last->time));
+		json_object_set_new(j, "author", git_text(last->author));
+	}
+	if (!hist_is_boundary(h, first))
+		json_object_set_new(j, "created", json_integer(first->time));
+	json_object_set_new(j, "authors", authors);
+	json_object_set_new(j, "list", list);
+	return j;
+}
+
+/* page.history for the page at page_path: its history as the page shows
+ * it, so without the revisions made while it was a draft, unless the
+ * build shows drafts.  NULL when it has none (not committed, or made by
+ * quire). */
+static json_t *hook_history(const char *page_path, void *ctx)
+{
+	struct run *r = ctx;
+	const struct hist_file *hf = hist_lookup(r->hist, page_path);
+	struct hist_file *pub = NULL;
+	if (hf && !r->o->drafts) {
+		if (!r->hook_drafts)
+			r->hook_drafts = draft_blobs_load(r->cache);
+		hist_published_read(r->hist, r->hook_drafts, hf, &pub);
+	}
+	const struct hist_file *f = pub ? pub : hf;
+	json_t *j = f && f->n ? history_json(r->hist, f) : NULL;
+	hist_published_free(pub);
+	return j;
+}
+
+/* quire.head: the commit the site is built from.  A hook that asks how
+ * old an article is takes its date for "now", not the clock's: the
+ * same commit then builds the same pages on any day, on any machine,
+ * and a rebuild matches a clean build.  NULL without history. */
+static json_t *hook_head(void *ctx)
+{
+	struct run *r = ctx;
+	long long t;
+	int tz;
+	if (!r->hist || hist_head_time(r->hist, &t, &tz) < 0)
+		return NULL;
+	const char *id = hist_head(r->hist);
+	json_t *j = json_object();
+	json_object_set_new(j, "id", json_string(id));
+	json_object_set_new(j, "short_id", json_stringn(id, 10));
+	json_object_set_new(j, "time", json_integer(t));
+	json_object_set_new(j, "date", own_string(hist_date_human(t, tz)));
+	json_object_set_new(j, "iso", own_string(hist_date_iso(t, tz)));
+	return j;
+}
+
 static json_t *page_json(const struct page *p)
 {
 	json_t *j = json_deep_copy(p->data);
@@ -877,6 +988,9 @@ static json_t *page_json(const struct page *p)
 	 * is not read back. */
 	if (p->body)
 		json_object_set_new(j, "body", json_string(p->body));
+	/* page.history is the page's own, made when a hook reads it (a
+	 * front-matter key of that name is still params.history) */
+	json_object_del(j, "history");
 	return j;
 }
 
@@ -1669,18 +1783,7 @@ static json_t *site_json(const struct run *r)
 		for (size_t k = 0; k < p->nrawlinks; k++)
 			json_array_append_new(ls, json_string(p->rawlinks[k].url));
 		json_object_set_new(j, "links", ls);
-		if (r->hist && p->src) {
-			const struct hist_file *hf = hist_lookup(r->hist, p->src);
-			json_t *h = json_object();
-			json_object_set_new(h, "revisions", json_integer(hf ? (json_int_t)hf->n : 0));
-			const struct hist_rev *last = hist_last_change(r->hist, hf);
-			if (last) { /* not a shallow clone's boundary, which changed nothing we know */
-				json_object_set_new(h, "updated", json_integer(last->time));
-				json_object_set_new(h, "author", json_string(last->author));
-			}
-			json_object_set_new(j, "history", h);
-		}
-		json_array_append_new(pages, j);
+		json_array_append_new(pages, j); /* (history: see hook_history) */
 	}
 	json_object_set_new(site, "pages", pages);
 	return site;
@@ -2232,6 +2335,7 @@ static void run_free(struct run *r)
 	json_decref(r->claims);
 	scan_free(&r->scan);
 	free(r->a_hit);
+	draft_blobs_free(r->hook_drafts);
 }
 
 /* A shallow clone (CI's usual checkout) has no history before its oldest
@@ -2448,7 +2552,13 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		malloc_trim(0);
 	if (r.hist)
 		diag_lap(r.timings, hist_from_cache(r.hist) ? "history (from cache)" : "history", &tl);
-	r.hooks = hooks_load(o->site_dir, hook_markdown, &r, d, &hook_failed);
+	struct hooks_env henv = { .markdown = hook_markdown, .markdown_ctx = &r };
+	if (r.hist) {
+		henv.history = hook_history;
+		henv.history_ctx = henv.head_ctx = &r;
+		henv.head = hook_head;
+	}
+	r.hooks = hooks_load_env(o->site_dir, &henv, d, &hook_failed);
 	hooks_set_stop(r.hooks, o->stop);
 	hooks_set_templates(r.hooks, theme_has, r.tmpl);
 	/* Lua filters may rewrite any document: no cached Markdown then. */
@@ -2473,6 +2583,8 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	if (run_site_hooks(&r, claims) < 0 && diag_errors(d))
 		r.link_d = diag_new(); /* its errors would blame content for the hook */
 	hooks_pages_end(r.hooks, d);
+	draft_blobs_free(r.hook_drafts);
+	r.hook_drafts = NULL;
 	claim_aliases(&r, claims);
 	store_sources(&r);
 	/* Two passes over every page's title and headings, one per core. */
