@@ -1031,20 +1031,110 @@ static int theme_has(void *tmpl, const char *name)
 	return tmpl && tmpl_set_has(tmpl, name);
 }
 
-static int run_page_hooks(struct run *r)
+/* A page an on_page handler set draft on is left out as a draft is,
+ * unless the build shows drafts.  A page quire makes itself (a folder's
+ * section page, a home page without index.md) has no front matter to
+ * say so, and goes when its folder has no page left: on one, draft is
+ * ignored. */
+static int hidden_by_hook(const struct run *r, const struct page *p)
+{
+	return !r->o->drafts && p->src && json_is_true(json_object_get(p->data, "draft"));
+}
+
+/* Runs the on_page handlers over pages from..to-1, marking in gone
+ * those they hide, noted as drafts under their title before and after
+ * the handlers (a link may name either).  0, or -1 after reporting. */
+static int page_hooks_over(struct run *r, size_t from, size_t to, char *gone)
+{
+	int rc = 0;
+	for (size_t i = from; i < to && !stopped(r); i++) {
+		struct page *p = r->site.pages[i];
+		json_t *j = page_json(p);
+		json_t *title0 = json_incref(json_object_get(p->data, "title"));
+		if (hooks_run_page(r->hooks, &j, r->d) < 0 || apply_page_json(r, p, j) < 0) {
+			rc = -1;
+		} else if (hidden_by_hook(r, p)) {
+			const char *t0 = json_string_value(title0), *t = page_title(p);
+			note_left_out(r->site.drafts, p->src + 8, t);
+			if (t0 && strcmp(t0, t))
+				note_left_out(r->site.drafts, p->src + 8, t0);
+			r->drafts_left++;
+			gone[i] = 1;
+		}
+		json_decref(title0);
+		json_decref(j);
+	}
+	return rc;
+}
+
+/* Takes pages a hook hid out of the site and gives their output files
+ * back (a page added later may use the name, as it may a draft's). */
+static void drop_hidden(struct run *r, json_t *claims, const char *gone)
+{
+	for (size_t i = 0; i < r->site.npages; i++)
+		if (gone[i]) {
+			char *k = xstrdup_lower(r->site.pages[i]->out);
+			json_object_del(claims, k);
+			free(k);
+		}
+	site_drop_pages(&r->site, gone);
+}
+
+/* After pages were hidden: the section pages quire made for folders
+ * left with no page go, as a folder of drafts gets none (the home page
+ * stays). */
+static void prune_sections(struct run *r)
+{
+	json_t *used = json_object();
+	for (size_t i = 0; i < r->site.npages; i++) {
+		const struct page *p = r->site.pages[i];
+		if (!p->src)
+			continue;
+		char *dir = xstrdup(p->dir), *slash;
+		json_object_set_new(used, dir, json_true());
+		while ((slash = strrchr(dir, '/'))) {
+			*slash = '\0';
+			json_object_set_new(used, dir, json_true());
+		}
+		free(dir);
+	}
+	char *gone = xcalloc(r->site.npages + 1, 1);
+	for (size_t i = 0; i < r->site.npages; i++) {
+		const struct page *p = r->site.pages[i];
+		gone[i] = !p->src && p->kind == PAGE_SECTION && !json_object_get(used, p->dir);
+	}
+	site_drop_pages(&r->site, gone);
+	free(gone);
+	json_decref(used);
+}
+
+/* Leaves out the pages marked in gone as drafts are left out.  A folder
+ * whose index.md was hidden gets the page quire makes for a folder
+ * without one, and handlers see that page as they would for a draft
+ * index.md (they cannot hide it).  0, or -1 after reporting. */
+static int leave_out_hidden(struct run *r, json_t *claims, char *gone)
+{
+	drop_hidden(r, claims, gone);
+	size_t n = r->site.npages;
+	memset(gone, 0, n);
+	add_sections(r);
+	int rc = page_hooks_over(r, n, r->site.npages, gone);
+	prune_sections(r);
+	return rc;
+}
+
+static int run_page_hooks(struct run *r, json_t *claims)
 {
 	if (!r->hooks || !hooks_has_page(r->hooks))
 		return 0;
-	int rc = 0;
+	size_t n = r->site.npages;
+	char *gone = xcalloc(n + 1, 1);
 	hooks_pages_begin(r->hooks);
-	for (size_t i = 0; i < r->site.npages && !stopped(r); i++) {
-		struct page *p = r->site.pages[i];
-		json_t *j = page_json(p);
-		if (hooks_run_page(r->hooks, &j, r->d) < 0 || apply_page_json(r, p, j) < 0)
-			rc = -1;
-		json_decref(j);
-	}
+	int rc = page_hooks_over(r, 0, n, gone);
+	if (memchr(gone, 1, n) && leave_out_hidden(r, claims, gone) < 0)
+		rc = -1;
 	hooks_pages_end(r->hooks, r->d);
+	free(gone);
 	return rc;
 }
 
@@ -2565,7 +2655,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	r.cache_md = r.cache && !(r.hooks && hooks_has_filter(r.hooks));
 	if (r.hooks && hooks_has_page(r.hooks))
 		need_bodies(&r); /* a page hook is shown each page's body */
-	run_page_hooks(&r);
+	run_page_hooks(&r, claims);
 	diag_lap(r.timings, "hooks", &tl);
 	size_t articles = 0;
 	for (size_t i = 0; i < r.site.npages; i++)
