@@ -24,6 +24,7 @@
 #include "markdown.h"
 #include "output.h"
 #include "par.h"
+#include "published.h"
 #include "render.h"
 #include "scan.h"
 #include "site.h"
@@ -87,6 +88,9 @@ struct run {
 	atomic_int b_rendered;   /* bodies phase B rendered (QUIRE_TIMINGS) */
 	atomic_int b_cached;     /* ...and took from the cache */
 	int drafts_left;         /* drafts left out of this build */
+	/* what earlier builds learnt of past versions, for page.history
+	 * (loaded when a hook first reads one) */
+	struct draft_blobs *hook_drafts;
 };
 
 static int stopped(const struct run *r)
@@ -900,6 +904,113 @@ static char *hook_markdown(const char *markdown, void *ctx)
 	return md_to_html(markdown, r->site.cfg.unsafe_html);
 }
 
+/* Text from git (a name, a subject) as JSON: it may be in no encoding
+ * at all.  A new reference. */
+static json_t *git_text(const char *s)
+{
+	char *v = utf8_valid_dup(s, strlen(s));
+	json_t *j = json_string(v);
+	free(v);
+	return j;
+}
+
+static json_t *own_string(char *s)
+{
+	json_t *j = json_string(s);
+	free(s);
+	return j;
+}
+
+/* A revision as hooks see it: when, by whom and why, not what changed.
+ * A shallow clone's boundary commit holds the text then, not a change
+ * anyone made: it has no author or subject. */
+static json_t *hook_revision(const struct history *h, const struct hist_rev *rv)
+{
+	int boundary = hist_is_boundary(h, rv);
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_string(rv->id));
+	json_object_set_new(o, "short_id", json_stringn(rv->id, 10));
+	json_object_set_new(o, "time", json_integer(rv->time));
+	json_object_set_new(o, "date", own_string(hist_date_human(rv->time, rv->tz_minutes)));
+	json_object_set_new(o, "iso", own_string(hist_date_iso(rv->time, rv->tz_minutes)));
+	json_object_set_new(o, "boundary", json_boolean(boundary));
+	if (!boundary) {
+		json_object_set_new(o, "author", git_text(rv->author));
+		json_object_set_new(o, "subject", git_text(rv->subject));
+	}
+	return o;
+}
+
+/* page.history: f's revisions newest first, their number, who made them
+ * (each once, the latest first), and when the newest and the oldest
+ * were made (not for a boundary commit).  A new reference. */
+static json_t *history_json(const struct history *h, const struct hist_file *f)
+{
+	json_t *j = json_object(), *list = json_array(), *authors = json_array(), *seen = json_object();
+	for (size_t k = 0; k < f->n; k++) {
+		json_t *rv = hook_revision(h, &f->revs[k]);
+		const char *a = json_string_value(json_object_get(rv, "author"));
+		if (a && !json_object_get(seen, a)) {
+			json_object_set_new(seen, a, json_true());
+			json_array_append_new(authors, json_string(a));
+		}
+		json_array_append_new(list, rv);
+	}
+	json_decref(seen);
+	json_object_set_new(j, "revisions", json_integer((json_int_t)f->n));
+	const struct hist_rev *last = hist_last_change(h, f), *first = &f->revs[f->n - 1];
+	if (last) {
+		json_object_set_new(j, "updated", json_integer(last->time));
+		json_object_set_new(j, "author", git_text(last->author));
+	}
+	if (!hist_is_boundary(h, first))
+		json_object_set_new(j, "created", json_integer(first->time));
+	json_object_set_new(j, "authors", authors);
+	json_object_set_new(j, "list", list);
+	return j;
+}
+
+/* page.history for the page at page_path: its history as the page shows
+ * it, so without the revisions made while it was a draft, unless the
+ * build shows drafts.  NULL when it has none (not committed, or made by
+ * quire). */
+static json_t *hook_history(const char *page_path, void *ctx)
+{
+	struct run *r = ctx;
+	const struct hist_file *hf = hist_lookup(r->hist, page_path);
+	struct hist_file *pub = NULL;
+	if (hf && !r->o->drafts) {
+		if (!r->hook_drafts)
+			r->hook_drafts = draft_blobs_load(r->cache);
+		hist_published_read(r->hist, r->hook_drafts, hf, &pub);
+	}
+	const struct hist_file *f = pub ? pub : hf;
+	json_t *j = f && f->n ? history_json(r->hist, f) : NULL;
+	hist_published_free(pub);
+	return j;
+}
+
+/* quire.head: the commit the site is built from.  A hook that asks how
+ * old an article is takes its date for "now", not the clock's: the
+ * same commit then builds the same pages on any day, on any machine,
+ * and a rebuild matches a clean build.  NULL without history. */
+static json_t *hook_head(void *ctx)
+{
+	struct run *r = ctx;
+	long long t;
+	int tz;
+	if (!r->hist || hist_head_time(r->hist, &t, &tz) < 0)
+		return NULL;
+	const char *id = hist_head(r->hist);
+	json_t *j = json_object();
+	json_object_set_new(j, "id", json_string(id));
+	json_object_set_new(j, "short_id", json_stringn(id, 10));
+	json_object_set_new(j, "time", json_integer(t));
+	json_object_set_new(j, "date", own_string(hist_date_human(t, tz)));
+	json_object_set_new(j, "iso", own_string(hist_date_iso(t, tz)));
+	return j;
+}
+
 static json_t *page_json(const struct page *p)
 {
 	json_t *j = json_deep_copy(p->data);
@@ -913,6 +1024,9 @@ static json_t *page_json(const struct page *p)
 	 * is not read back. */
 	if (p->body)
 		json_object_set_new(j, "body", json_string(p->body));
+	/* page.history is the page's own, made when a hook reads it (a
+	 * front-matter key of that name is still params.history) */
+	json_object_del(j, "history");
 	return j;
 }
 
@@ -953,20 +1067,110 @@ static int theme_has(void *tmpl, const char *name)
 	return tmpl && tmpl_set_has(tmpl, name);
 }
 
-static int run_page_hooks(struct run *r)
+/* A page an on_page handler set draft on is left out as a draft is,
+ * unless the build shows drafts.  A page quire makes itself (a folder's
+ * section page, a home page without index.md) has no front matter to
+ * say so, and goes when its folder has no page left: on one, draft is
+ * ignored. */
+static int hidden_by_hook(const struct run *r, const struct page *p)
+{
+	return !r->o->drafts && p->src && json_is_true(json_object_get(p->data, "draft"));
+}
+
+/* Runs the on_page handlers over pages from..to-1, marking in gone
+ * those they hide, noted as drafts under their title before and after
+ * the handlers (a link may name either).  0, or -1 after reporting. */
+static int page_hooks_over(struct run *r, size_t from, size_t to, char *gone)
+{
+	int rc = 0;
+	for (size_t i = from; i < to && !stopped(r); i++) {
+		struct page *p = r->site.pages[i];
+		json_t *j = page_json(p);
+		json_t *title0 = json_incref(json_object_get(p->data, "title"));
+		if (hooks_run_page(r->hooks, &j, r->d) < 0 || apply_page_json(r, p, j) < 0) {
+			rc = -1;
+		} else if (hidden_by_hook(r, p)) {
+			const char *t0 = json_string_value(title0), *t = page_title(p);
+			note_left_out(r->site.drafts, p->src + 8, t);
+			if (t0 && strcmp(t0, t))
+				note_left_out(r->site.drafts, p->src + 8, t0);
+			r->drafts_left++;
+			gone[i] = 1;
+		}
+		json_decref(title0);
+		json_decref(j);
+	}
+	return rc;
+}
+
+/* Takes pages a hook hid out of the site and gives their output files
+ * back (a page added later may use the name, as it may a draft's). */
+static void drop_hidden(struct run *r, json_t *claims, const char *gone)
+{
+	for (size_t i = 0; i < r->site.npages; i++)
+		if (gone[i]) {
+			char *k = xstrdup_lower(r->site.pages[i]->out);
+			json_object_del(claims, k);
+			free(k);
+		}
+	site_drop_pages(&r->site, gone);
+}
+
+/* After pages were hidden: the section pages quire made for folders
+ * left with no page go, as a folder of drafts gets none (the home page
+ * stays). */
+static void prune_sections(struct run *r)
+{
+	json_t *used = json_object();
+	for (size_t i = 0; i < r->site.npages; i++) {
+		const struct page *p = r->site.pages[i];
+		if (!p->src)
+			continue;
+		char *dir = xstrdup(p->dir), *slash;
+		json_object_set_new(used, dir, json_true());
+		while ((slash = strrchr(dir, '/'))) {
+			*slash = '\0';
+			json_object_set_new(used, dir, json_true());
+		}
+		free(dir);
+	}
+	char *gone = xcalloc(r->site.npages + 1, 1);
+	for (size_t i = 0; i < r->site.npages; i++) {
+		const struct page *p = r->site.pages[i];
+		gone[i] = !p->src && p->kind == PAGE_SECTION && !json_object_get(used, p->dir);
+	}
+	site_drop_pages(&r->site, gone);
+	free(gone);
+	json_decref(used);
+}
+
+/* Leaves out the pages marked in gone as drafts are left out.  A folder
+ * whose index.md was hidden gets the page quire makes for a folder
+ * without one, and handlers see that page as they would for a draft
+ * index.md (they cannot hide it).  0, or -1 after reporting. */
+static int leave_out_hidden(struct run *r, json_t *claims, char *gone)
+{
+	drop_hidden(r, claims, gone);
+	size_t n = r->site.npages;
+	memset(gone, 0, n);
+	add_sections(r);
+	int rc = page_hooks_over(r, n, r->site.npages, gone);
+	prune_sections(r);
+	return rc;
+}
+
+static int run_page_hooks(struct run *r, json_t *claims)
 {
 	if (!r->hooks || !hooks_has_page(r->hooks))
 		return 0;
-	int rc = 0;
+	size_t n = r->site.npages;
+	char *gone = xcalloc(n + 1, 1);
 	hooks_pages_begin(r->hooks);
-	for (size_t i = 0; i < r->site.npages && !stopped(r); i++) {
-		struct page *p = r->site.pages[i];
-		json_t *j = page_json(p);
-		if (hooks_run_page(r->hooks, &j, r->d) < 0 || apply_page_json(r, p, j) < 0)
-			rc = -1;
-		json_decref(j);
-	}
+	int rc = page_hooks_over(r, 0, n, gone);
+	if (memchr(gone, 1, n) && leave_out_hidden(r, claims, gone) < 0)
+		rc = -1;
 	hooks_pages_end(r->hooks, r->d);
+	free(gone);
 	return rc;
 }
 
@@ -1705,18 +1909,7 @@ static json_t *site_json(const struct run *r)
 		for (size_t k = 0; k < p->nrawlinks; k++)
 			json_array_append_new(ls, json_string(p->rawlinks[k].url));
 		json_object_set_new(j, "links", ls);
-		if (r->hist && p->src) {
-			const struct hist_file *hf = hist_lookup(r->hist, p->src);
-			json_t *h = json_object();
-			json_object_set_new(h, "revisions", json_integer(hf ? (json_int_t)hf->n : 0));
-			const struct hist_rev *last = hist_last_change(r->hist, hf);
-			if (last) { /* not a shallow clone's boundary, which changed nothing we know */
-				json_object_set_new(h, "updated", json_integer(last->time));
-				json_object_set_new(h, "author", json_string(last->author));
-			}
-			json_object_set_new(j, "history", h);
-		}
-		json_array_append_new(pages, j);
+		json_array_append_new(pages, j); /* (history: see hook_history) */
 	}
 	json_object_set_new(site, "pages", pages);
 	return site;
@@ -2268,6 +2461,7 @@ static void run_free(struct run *r)
 	json_decref(r->claims);
 	scan_free(&r->scan);
 	free(r->a_hit);
+	draft_blobs_free(r->hook_drafts);
 }
 
 /* A shallow clone (CI's usual checkout) has no history before its oldest
@@ -2488,7 +2682,13 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		malloc_trim(0);
 	if (r.hist)
 		diag_lap(r.timings, hist_from_cache(r.hist) ? "history (from cache)" : "history", &tl);
-	r.hooks = hooks_load(o->site_dir, hook_markdown, &r, d, &hook_failed);
+	struct hooks_env henv = { .markdown = hook_markdown, .markdown_ctx = &r };
+	if (r.hist) {
+		henv.history = hook_history;
+		henv.history_ctx = henv.head_ctx = &r;
+		henv.head = hook_head;
+	}
+	r.hooks = hooks_load_env(o->site_dir, &henv, d, &hook_failed);
 	hooks_set_stop(r.hooks, o->stop);
 	hooks_set_templates(r.hooks, theme_has, r.tmpl);
 	/* Lua filters may rewrite any document: no cached Markdown then. */
@@ -2499,7 +2699,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		status = 2;
 		goto done;
 	}
-	run_page_hooks(&r);
+	run_page_hooks(&r, claims);
 	diag_lap(r.timings, "hooks", &tl);
 	size_t articles = 0;
 	for (size_t i = 0; i < r.site.npages; i++)
@@ -2517,6 +2717,8 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	if (run_site_hooks(&r, claims) < 0 && diag_errors(d))
 		r.link_d = diag_new(); /* its errors would blame content for the hook */
 	hooks_pages_end(r.hooks, d);
+	draft_blobs_free(r.hook_drafts);
+	r.hook_drafts = NULL;
 	claim_aliases(&r, claims);
 	store_sources(&r);
 	/* Two passes over every page's title and headings, one per core. */

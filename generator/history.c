@@ -23,6 +23,7 @@
 #include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <git2.h>
@@ -208,6 +209,10 @@ struct history {
 	unsigned char busy[BLOB_READERS];
 	size_t nreaders;
 	char head[41];
+	/* HEAD's committer date (hist_head_time), once read */
+	int head_read, head_dated;
+	long long head_time;
+	int head_tz;
 	git_oid key;            /* the cache key besides HEAD (cache_key) */
 	int shallow;
 	int from_cache;         /* the revisions came from the on-disk cache */
@@ -3175,6 +3180,146 @@ int hist_is_boundary(const struct history *h, const struct hist_rev *rv)
 const struct hist_rev *hist_last_change(const struct history *h, const struct hist_file *hf)
 {
 	return hf && hf->n && !hist_is_boundary(h, &hf->revs[0]) ? &hf->revs[0] : NULL;
+}
+
+static const char *const months[] = { "January", "February", "March", "April", "May", "June", "July",
+				      "August", "September", "October", "November", "December" };
+
+/* Dates print in the author's own offset, never the builder's TZ, so
+ * output is the same on every machine. */
+static struct tm when(long long t, int tz_minutes)
+{
+	time_t s = (time_t)(t + (long long)tz_minutes * 60);
+	struct tm tm;
+	gmtime_r(&s, &tm);
+	return tm;
+}
+
+/* Dates are formatted for every revision of every article: digit by
+ * digit, as printf's general machinery costs some 4,000 instructions a
+ * date.  Years outside 0-9999 (clamped history dates never are) take
+ * printf. */
+static char *put_digits(char *p, int v, int width)
+{
+	for (int i = width - 1; i >= 0; i--, v /= 10)
+		p[i] = (char)('0' + v % 10);
+	return p + width;
+}
+
+char *hist_date_human(long long t, int tz)
+{
+	struct tm tm = when(t, tz);
+	int year = tm.tm_year + 1900;
+	if (year < 0 || year > 9999)
+		return xasprintf("%d %s %d", tm.tm_mday, months[tm.tm_mon], year);
+	char s[32], *p = s;
+	p = put_digits(p, tm.tm_mday, tm.tm_mday < 10 ? 1 : 2);
+	*p++ = ' ';
+	size_t ml = strlen(months[tm.tm_mon]);
+	memcpy(p, months[tm.tm_mon], ml);
+	p += ml;
+	*p++ = ' ';
+	p = put_digits(p, year, year >= 1000 ? 4 : year >= 100 ? 3 : year >= 10 ? 2 : 1);
+	return xstrndup(s, (size_t)(p - s));
+}
+
+char *hist_date_iso(long long t, int tz)
+{
+	struct tm tm = when(t, tz);
+	int a = tz < 0 ? -tz : tz, year = tm.tm_year + 1900;
+	if (year < 0 || year > 9999 || a / 60 > 99)
+		return xasprintf("%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", year, tm.tm_mon + 1, tm.tm_mday,
+				 tm.tm_hour, tm.tm_min, tm.tm_sec, tz < 0 ? '-' : '+', a / 60, a % 60);
+	char s[32], *p = s;
+	p = put_digits(p, year, 4);
+	*p++ = '-';
+	p = put_digits(p, tm.tm_mon + 1, 2);
+	*p++ = '-';
+	p = put_digits(p, tm.tm_mday, 2);
+	*p++ = 'T';
+	p = put_digits(p, tm.tm_hour, 2);
+	*p++ = ':';
+	p = put_digits(p, tm.tm_min, 2);
+	*p++ = ':';
+	p = put_digits(p, tm.tm_sec, 2);
+	*p++ = tz < 0 ? '-' : '+';
+	p = put_digits(p, a / 60, 2);
+	*p++ = ':';
+	p = put_digits(p, a % 60, 2);
+	return xstrndup(s, (size_t)(p - s));
+}
+
+char *hist_time_hm(long long t, int tz, int seconds)
+{
+	struct tm tm = when(t, tz);
+	char s[12], *p = s;
+	p = put_digits(p, tm.tm_hour, 2);
+	*p++ = ':';
+	p = put_digits(p, tm.tm_min, 2);
+	if (seconds) {
+		*p++ = ':';
+		p = put_digits(p, tm.tm_sec, 2);
+	}
+	return xstrndup(s, (size_t)(p - s));
+}
+
+int hist_closeness(const struct hist_rev *a, const struct hist_rev *b)
+{
+	struct tm x = when(a->time, a->tz_minutes), y = when(b->time, b->tz_minutes);
+	if (x.tm_year != y.tm_year || x.tm_yday != y.tm_yday)
+		return 0;
+	return x.tm_hour == y.tm_hour && x.tm_min == y.tm_min ? 2 : 1;
+}
+
+
+/* The committer date in a commit object's header, read as the walk
+ * reads a header libgit2 cannot parse.  1 when there is one. */
+static int committer_date(git_odb_object *obj, long long *time, int *tz)
+{
+	const char *p = git_odb_object_data(obj), *end = p + git_odb_object_size(obj);
+	while (p < end && *p != '\n') {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (n > 10 && !strncmp(p, "committer ", 10)) {
+			char *name, *email;
+			raw_sig(p + 10, n - 10, &name, &email, time, tz);
+			free(name);
+			free(email);
+			return 1;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return 0;
+}
+
+/* Read once, on a reader's handle: a build asks only when a hook runs. */
+int hist_head_time(struct history *h, long long *time, int *tz)
+{
+	git_oid id;
+	if (!h->repo || !h->head[0] || git_oid_fromstr(&id, h->head) < 0)
+		return -1;
+	pthread_mutex_lock(&h->lock);
+	int r = h->head_read ? -1 : reader_take(h);
+	pthread_mutex_unlock(&h->lock);
+	if (r >= 0) {
+		git_odb *odb = NULL;
+		git_odb_object *obj = NULL;
+		if (git_repository_odb(&odb, h->readers[r]) == 0 && git_odb_read(&obj, odb, &id) == 0 &&
+		    git_odb_object_type(obj) == GIT_OBJECT_COMMIT)
+			h->head_dated = committer_date(obj, &h->head_time, &h->head_tz);
+		git_odb_object_free(obj);
+		git_odb_free(odb);
+		pthread_mutex_lock(&h->lock);
+		h->head_read = 1;
+		h->busy[r] = 0;
+		pthread_cond_signal(&h->freed);
+		pthread_mutex_unlock(&h->lock);
+	}
+	if (!h->head_dated)
+		return -1;
+	*time = h->head_time;
+	*tz = h->head_tz;
+	return 0;
 }
 
 const char *hist_head(const struct history *h)

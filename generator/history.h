@@ -170,6 +170,23 @@ int hist_from_cache(const struct history *h);
 int hist_cache_parse(struct history *h, const void *data, size_t len);
 /* HEAD commit hex, or "" — the key for caching.  Borrowed. */
 const char *hist_head(const struct history *h);
+/* When HEAD was committed (its committer date: seconds since the epoch,
+ * and the committer's UTC offset in minutes), read the first time it is
+ * asked for.  0, or -1 when there is no HEAD or it cannot be read.  Not
+ * thread-safe: call it from one thread at a time. */
+int hist_head_time(struct history *h, long long *time, int *tz_minutes);
+
+/* A date as pages show it, "20 April 2026", and as ISO 8601,
+ * "2026-04-20T09:30:00+01:00", both in the offset given (the author's,
+ * never the builder's time zone: the same on every machine).  Caller
+ * frees. */
+char *hist_date_human(long long t, int tz_minutes);
+char *hist_date_iso(long long t, int tz_minutes);
+/* "21:59", or with seconds "21:59:46", in the same offset. */
+char *hist_time_hm(long long t, int tz_minutes, int seconds);
+/* 0: a and b were made on different days (each in its own offset);
+ * 1: on the same day; 2: in the same minute. */
+int hist_closeness(const struct hist_rev *a, const struct hist_rev *b);
 void hist_free(struct history *h);
 
 #endif

@@ -40,6 +40,7 @@ static const char KEY_ENVMT = 'e';
 static const char KEY_PAGE = 'p';
 static const char KEY_SITE = 's';
 static const char KEY_FILTER = 'f';
+static const char KEY_QUIRE = 'q';
 
 enum violation { V_NONE, V_BUDGET, V_PATTERN, V_TIME, V_MEMORY, V_STOPPED };
 enum phase { PH_IDLE, PH_LOAD, PH_RUN };
@@ -92,6 +93,8 @@ struct hooks {
 	pthread_mutex_t lock; /* recursive: quire.markdown may re-enter */
 	hooks_markdown_fn md;
 	void *md_ctx;
+	hooks_history_fn history; /* page.history (see page_index); NULL: none */
+	void *history_ctx;
 	struct script *scripts;
 	size_t nscripts;
 	int n_page, n_site;
@@ -1557,6 +1560,8 @@ static int setup_sandbox(lua_State *L)
 	lua_pushvalue(L, -1);
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_NULL);
 	lua_setfield(L, -2, "null");
+	lua_pushvalue(L, -1); /* where quire.head goes (set_head) */
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_QUIRE);
 	push_readonly(L, -1);
 	lua_setfield(L, G, "quire");
 	lua_pop(L, 1);
@@ -1913,8 +1918,43 @@ fail:
 	return rc;
 }
 
+/* Protected: sets quire.head to a read-only copy of the json_t at
+ * index 1 (borrowed). */
+static int set_head(lua_State *L)
+{
+	json_t *head = lua_touserdata(L, 1);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_QUIRE);
+	push_json(L, head, 0);
+	push_readonly(L, -1);
+	lua_setfield(L, -3, "head");
+	return 0;
+}
+
+/* quire.head, before any script runs: scripts may read it at load. */
+static int load_head(struct hooks *h, const struct hooks_env *env)
+{
+	json_t *head = env && env->head ? env->head(env->head_ctx) : NULL;
+	if (!head)
+		return 0;
+	lua_pushcfunction(h->L, set_head);
+	lua_pushlightuserdata(h->L, head);
+	int status = lua_pcall(h->L, 1, 0, 0);
+	json_decref(head);
+	if (status != LUA_OK) {
+		lua_pop(h->L, 1);
+		return -1;
+	}
+	return 0;
+}
+
 struct hooks *hooks_load(const char *site_dir, hooks_markdown_fn md,
 			 void *md_ctx, struct diag *d, int *failed)
+{
+	struct hooks_env env = { .markdown = md, .markdown_ctx = md_ctx };
+	return hooks_load_env(site_dir, &env, d, failed);
+}
+
+struct hooks *hooks_load_env(const char *site_dir, const struct hooks_env *env, struct diag *d, int *failed)
 {
 	char *dir = xasprintf("%s/scripts", site_dir);
 	char **names = NULL;
@@ -1955,13 +1995,19 @@ struct hooks *hooks_load(const char *site_dir, hooks_markdown_fn md,
 	qsort(names, n, sizeof *names, cmp_names);
 
 	h = hooks_new();
-	if (!h) {
+	if (!h || load_head(h, env) < 0) {
 		diag_error(d, "scripts", 0, 0, "cannot create the Lua state");
+		hooks_free(h);
+		h = NULL;
 		*failed = 1;
 		goto done;
 	}
-	h->md = md;
-	h->md_ctx = md_ctx;
+	if (env) {
+		h->md = env->markdown;
+		h->md_ctx = env->markdown_ctx;
+		h->history = env->history;
+		h->history_ctx = env->history_ctx;
+	}
 	h->d = d;
 	h->scripts = xcalloc(n, sizeof *h->scripts);
 	for (size_t i = 0; i < n; i++) {
@@ -1992,7 +2038,73 @@ struct call {
 	const void *key; /* registry list of handlers */
 	lua_Integer index;
 	json_t *value;   /* borrowed */
+	int pages;       /* value is a page (1), or value.pages lists pages (2) */
 };
+
+/* Protected: pushes a Lua copy of the json_t at index 1 (borrowed). */
+static int push_json_arg(lua_State *L)
+{
+	push_json(L, lua_touserdata(L, 1), 0);
+	return 1;
+}
+
+/* __index of a page table: page.history, asked of the build the first
+ * time a handler reads it (the revisions of a large site's every page,
+ * carried into Lua for hooks that never look, would be most of their
+ * cost).  Upvalue 1 is page.path as the build gave it (a handler may
+ * change the field; the history stays the page's), upvalue 2 the table
+ * once made, or false when the page has none. */
+static int page_index(lua_State *L)
+{
+	if (lua_type(L, 2) != LUA_TSTRING || strcmp(lua_tostring(L, 2), "history") != 0)
+		return 0;
+	if (lua_isnil(L, lua_upvalueindex(2))) {
+		struct hooks *h = hooks_of(L);
+		json_t *j = h->history(lua_tostring(L, lua_upvalueindex(1)), h->history_ctx);
+		if (!j) {
+			lua_pushboolean(L, 0);
+		} else {
+			lua_pushcfunction(L, push_json_arg);
+			lua_pushlightuserdata(L, j);
+			int status = lua_pcall(L, 1, 1, 0);
+			json_decref(j);
+			if (status != LUA_OK)
+				return lua_error(L); /* a broken limit stays broken */
+		}
+		lua_copy(L, -1, lua_upvalueindex(2));
+	}
+	lua_pushvalue(L, lua_upvalueindex(2));
+	return lua_toboolean(L, -1); /* false: no result, so nil */
+}
+
+/* Gives the page table at idx its page.history (see page_index). */
+static void lazy_history(lua_State *L, int idx)
+{
+	idx = lua_absindex(L, idx);
+	if (lua_getfield(L, idx, "path") != LUA_TSTRING) {
+		lua_pop(L, 1);
+		return;
+	}
+	lua_pushnil(L);
+	lua_pushcclosure(L, page_index, 2);
+	lua_createtable(L, 0, 1);
+	lua_insert(L, -2);
+	lua_setfield(L, -2, "__index");
+	lua_setmetatable(L, idx);
+}
+
+/* The same for every page in the on_site table at idx. */
+static void lazy_histories(lua_State *L, int idx)
+{
+	if (lua_getfield(L, idx, "pages") == LUA_TTABLE) {
+		for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TTABLE; i++) {
+			lazy_history(L, -1);
+			lua_pop(L, 1);
+		}
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+}
 
 /* Protected: converts the value and calls handler key[index] with it.
  * Returns the argument table and the handler's result. */
@@ -2002,6 +2114,10 @@ static int run_handler(lua_State *L)
 	lua_rawgetp(L, LUA_REGISTRYINDEX, c->key);
 	lua_rawgeti(L, -1, c->index);
 	push_json(L, c->value, 0);
+	if (c->pages == 1 && hooks_of(L)->history)
+		lazy_history(L, -1);
+	else if (c->pages == 2 && hooks_of(L)->history)
+		lazy_histories(L, lua_gettop(L));
 	lua_pushvalue(L, -1);
 	lua_rotate(L, -3, 1); /* list, arg, fn, arg */
 	lua_call(L, 1, 1);
@@ -2261,7 +2377,7 @@ int hooks_run_page(struct hooks *h, json_t **page, struct diag *d)
 	for (lua_Integer i = 1; i <= h->n_page && rc == 0; i++) {
 		int s, line;
 		handler_location(h, &KEY_PAGE, i, &s, &line);
-		struct call c = { &KEY_PAGE, i, *page };
+		struct call c = { &KEY_PAGE, i, *page, 1 };
 		begin_call(h, s, line);
 		lua_pushcfunction(L, msgh);
 		int base = lua_gettop(L);
@@ -2283,6 +2399,9 @@ int hooks_run_page(struct hooks *h, json_t **page, struct diag *d)
 				buf_printf(&h->scratch, "the on_page handler "
 					   "must return a table or nil, got %s",
 					   luaL_typename(L, -1));
+			/* page.history is the build's (page_index): what a handler
+			 * puts there reaches neither later handlers nor the page */
+			json_object_del(np, "history");
 			if (np && (check_page(*page, np, &h->scratch) < 0 ||
 				   check_template(h, *page, np, &h->scratch) < 0)) {
 				json_decref(np);
@@ -2319,7 +2438,7 @@ int hooks_run_site(struct hooks *h, json_t *site, json_t *added,
 	for (lua_Integer i = 1; i <= h->n_site && rc == 0; i++) {
 		int s, line;
 		handler_location(h, &KEY_SITE, i, &s, &line);
-		struct call c = { &KEY_SITE, i, site };
+		struct call c = { &KEY_SITE, i, site, 2 };
 		begin_call(h, s, line);
 		lua_pushcfunction(L, msgh);
 		int base = lua_gettop(L);

@@ -1,8 +1,9 @@
 /* hooks: runs every scripts/NAME.lua of a site in one sandboxed Lua 5.4
  * state per build and exposes their handlers to the build: on_page
- * (reshape a page's data), on_site (see every page, add pages) and document
- * filters (rewrite nodes of an article's cmark tree).  Values cross as
- * json_t both ways.
+ * (reshape a page's data, hide a page), on_site (see every page, add
+ * pages) and document filters (rewrite nodes of an article's cmark tree).
+ * Values cross as json_t both ways; a page's history and the commit built
+ * (quire.head) are asked of the build only when a script reads them.
  *
  * Lua <-> JSON: objects are tables with string keys, arrays are sequences
  * 1..n, JSON null is the sentinel quire.null (Lua nil cannot sit in a
@@ -49,6 +50,26 @@ struct hooks;
  * does; returns a new string (caller frees). */
 typedef char *(*hooks_markdown_fn)(const char *markdown, void *ctx);
 
+/* Called for page.history, the first time a handler reads it: the
+ * history of the page whose page.path the build gave as page_path, a new
+ * reference, or NULL when it has none (page.history is then nil). */
+typedef json_t *(*hooks_history_fn)(const char *page_path, void *ctx);
+
+/* Called once, when there are scripts, before the first one runs: the
+ * value of quire.head (a new reference), or NULL to leave it nil. */
+typedef json_t *(*hooks_head_fn)(void *ctx);
+
+/* What a build offers scripts besides the pages; any member may be
+ * NULL. */
+struct hooks_env {
+	hooks_markdown_fn markdown; /* quire.markdown; NULL: plain cmark-gfm */
+	void *markdown_ctx;
+	hooks_history_fn history;   /* page.history; NULL: always nil */
+	void *history_ctx;
+	hooks_head_fn head;         /* quire.head; NULL: nil */
+	void *head_ctx;
+};
+
 /* Loads and runs every site_dir/scripts/NAME.lua (sorted by name) in a fresh
  * sandboxed state.  Returns NULL with *failed = 0 when there is no
  * scripts/ folder or no .lua file; returns NULL with *failed = 1 after
@@ -57,6 +78,11 @@ typedef char *(*hooks_markdown_fn)(const char *markdown, void *ctx);
  * (CMARK_OPT_DEFAULT, no raw HTML).  The caller frees with hooks_free. */
 struct hooks *hooks_load(const char *site_dir, hooks_markdown_fn md,
 			 void *md_ctx, struct diag *d, int *failed);
+/* hooks_load with everything env offers (env may be NULL).  Every page
+ * table a handler gets (on_page's page, each of on_site's site.pages)
+ * reads page.history through env->history; quire.head is a read-only
+ * copy of env->head's value. */
+struct hooks *hooks_load_env(const char *site_dir, const struct hooks_env *env, struct diag *d, int *failed);
 
 /* Changes the limits for later calls (0 keeps a limit as it is).  For tests
  * and for sites that need more room. */
@@ -72,8 +98,11 @@ int hooks_has_filter(const struct hooks *h);
  * may change the table in place or return a replacement table; the result
  * replaces *page (the old value is json_decref'd; *page is a new reference
  * owned by the caller).  title must stay a string, summary a string, tags
- * and aliases arrays of strings, params an object.  Returns 0, or -1 after
- * reporting (*page is then unchanged).  Thread-safe. */
+ * and aliases arrays of strings, params an object, draft a boolean.  A
+ * "history" member is dropped from what a handler hands back: handlers
+ * read page.history from the build (hooks_env), and its copy is theirs.
+ * Returns 0, or -1 after reporting (*page is then unchanged).
+ * Thread-safe. */
 int hooks_run_page(struct hooks *h, json_t **page, struct diag *d);
 
 /* Between these, hooks_run_page and hooks_filter_doc report no failure

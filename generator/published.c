@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "frontmatter.h"
+
 /* The table: a blob's 20-byte id and 1 for a draft or 0, for every
  * version read; and the fingerprints (hist_file.fp, 16 bytes) of the
  * histories that hide nothing, so most articles are settled by one
@@ -342,4 +344,54 @@ void hist_published_free(struct hist_file *f)
 		return;
 	free((void *)f->revs);
 	free(f);
+}
+
+/* ---- telling a draft by reading it ---- */
+
+int published_version(const json_t *fm, int fm_errors)
+{
+	const char *t = json_string_value(json_object_get(fm, "title"));
+	const json_t *d = json_object_get(fm, "draft");
+	return json_is_object(fm) && !fm_errors && t && *t && (!d || json_is_false(d));
+}
+
+struct reading {
+	struct history *h;
+	const struct draft_blobs *t;
+	const char *path; /* names the file in messages nobody reads */
+};
+
+/* A draft_query that never answers "not known". */
+static int read_query(void *ctx, const char *blob_hex)
+{
+	struct reading *q = ctx;
+	int d = draft_blobs_get(q->t, blob_hex);
+	if (d >= 0)
+		return d;
+	size_t len;
+	char *text = hist_read_blob(q->h, blob_hex, &len);
+	if (!text)
+		return 1; /* past an article's size limit, or unreadable */
+	struct diag *quiet = diag_new();
+	struct fm_parts parts;
+	json_t *fm = NULL;
+	if (fm_split(text, len, q->path, &parts, quiet) == 0 && parts.has_fm)
+		fm = fm_parse_yaml(text + parts.yaml_off, parts.yaml_len, q->path, parts.yaml_line, quiet);
+	d = !published_version(fm, diag_errors(quiet));
+	json_decref(fm);
+	diag_free(quiet);
+	free(text);
+	return d;
+}
+
+void hist_published_read(struct history *h, const struct draft_blobs *t, const struct hist_file *hf,
+			 struct hist_file **out)
+{
+	*out = NULL;
+	if (!hf->n || draft_blobs_clean(t, hf->fp))
+		return;
+	size_t *orig = xmalloc(hf->n * sizeof *orig);
+	struct reading q = { h, t, hf->path };
+	hist_published(hf, read_query, &q, out, orig);
+	free(orig);
 }

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "buf.h"
 #include "cache.h"
 #include "history.h"
@@ -50,5 +52,19 @@ typedef int (*draft_query)(void *ctx, const char *blob_hex);
 int hist_published(const struct hist_file *hf, draft_query is_draft, void *ctx, struct hist_file **out,
 		   size_t *orig);
 void hist_published_free(struct hist_file *f);
+
+/* Whether a version whose front matter parsed to fm (NULL: it has none,
+ * or it does not parse), with parse errors (fm_errors) or without, is one
+ * a build would have published: a mapping with a non-empty title whose
+ * `draft` is missing or false.  The one rule for a past version. */
+int published_version(const json_t *fm, int fm_errors);
+
+/* hf as published, as hist_published gives it (*out NULL when it hides
+ * nothing), deciding each version from t where t knows it and otherwise
+ * by reading it from h's repository (a version git cannot read counts
+ * as never published).  What it reads is not noted in t: the pages stage
+ * learns it again.  For the hooks, which run before that stage. */
+void hist_published_read(struct history *h, const struct draft_blobs *t, const struct hist_file *hf,
+			 struct hist_file **out);
 
 #endif

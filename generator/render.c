@@ -46,107 +46,15 @@ static json_t *jstr(const char *s)
 	return v ? v : json_string("");
 }
 
-static const char *const months[] = { "January", "February", "March", "April", "May", "June", "July",
-				      "August", "September", "October", "November", "December" };
-
-/* Dates print in the author's own offset, never the builder's TZ, so
- * output is the same on every machine. */
-static struct tm when(long long t, int tz_minutes)
-{
-	time_t s = (time_t)(t + (long long)tz_minutes * 60);
-	struct tm tm;
-	gmtime_r(&s, &tm);
-	return tm;
-}
-
-/* Dates are formatted for every revision of every article: digit by
- * digit, as printf's general machinery costs some 4,000 instructions a
- * date.  Years outside 0-9999 (clamped history dates never are) take
- * printf. */
-static char *put_digits(char *p, int v, int width)
-{
-	for (int i = width - 1; i >= 0; i--, v /= 10)
-		p[i] = (char)('0' + v % 10);
-	return p + width;
-}
-
-static char *date_human(long long t, int tz)
-{
-	struct tm tm = when(t, tz);
-	int year = tm.tm_year + 1900;
-	if (year < 0 || year > 9999)
-		return xasprintf("%d %s %d", tm.tm_mday, months[tm.tm_mon], year);
-	char s[32], *p = s;
-	p = put_digits(p, tm.tm_mday, tm.tm_mday < 10 ? 1 : 2);
-	*p++ = ' ';
-	size_t ml = strlen(months[tm.tm_mon]);
-	memcpy(p, months[tm.tm_mon], ml);
-	p += ml;
-	*p++ = ' ';
-	p = put_digits(p, year, year >= 1000 ? 4 : year >= 100 ? 3 : year >= 10 ? 2 : 1);
-	return xstrndup(s, (size_t)(p - s));
-}
-
-/* "21:59", or with seconds "21:59:46": shown beside the date only where
- * it tells two revisions apart (see shares_date). */
-static char *time_hm(long long t, int tz, int seconds)
-{
-	struct tm tm = when(t, tz);
-	char s[12], *p = s;
-	p = put_digits(p, tm.tm_hour, 2);
-	*p++ = ':';
-	p = put_digits(p, tm.tm_min, 2);
-	if (seconds) {
-		*p++ = ':';
-		p = put_digits(p, tm.tm_sec, 2);
-	}
-	return xstrndup(s, (size_t)(p - s));
-}
-
-/* 0: a and b were made on different days (each in its own time zone);
- * 1: on the same day; 2: in the same minute. */
-static int closeness(const struct hist_rev *a, const struct hist_rev *b)
-{
-	struct tm x = when(a->time, a->tz_minutes), y = when(b->time, b->tz_minutes);
-	if (x.tm_year != y.tm_year || x.tm_yday != y.tm_yday)
-		return 0;
-	return x.tm_hour == y.tm_hour && x.tm_min == y.tm_min ? 2 : 1;
-}
-
 /* How close revision k of hf (newest first) is to the one before or after
- * it.  Headings that differ only by their subject would read as one day's
- * entry twice, so those carry the time (to the second within a minute). */
+ * it (hist_closeness).  Headings that differ only by their subject would
+ * read as one day's entry twice, so those carry the time (to the second
+ * within a minute). */
 static int shares_date(const struct hist_file *hf, size_t k)
 {
-	int a = k > 0 ? closeness(&hf->revs[k - 1], &hf->revs[k]) : 0;
-	int b = k + 1 < hf->n ? closeness(&hf->revs[k + 1], &hf->revs[k]) : 0;
+	int a = k > 0 ? hist_closeness(&hf->revs[k - 1], &hf->revs[k]) : 0;
+	int b = k + 1 < hf->n ? hist_closeness(&hf->revs[k + 1], &hf->revs[k]) : 0;
 	return a > b ? a : b;
-}
-
-static char *date_iso(long long t, int tz)
-{
-	struct tm tm = when(t, tz);
-	int a = tz < 0 ? -tz : tz, year = tm.tm_year + 1900;
-	if (year < 0 || year > 9999 || a / 60 > 99)
-		return xasprintf("%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", year, tm.tm_mon + 1, tm.tm_mday,
-				 tm.tm_hour, tm.tm_min, tm.tm_sec, tz < 0 ? '-' : '+', a / 60, a % 60);
-	char s[32], *p = s;
-	p = put_digits(p, year, 4);
-	*p++ = '-';
-	p = put_digits(p, tm.tm_mon + 1, 2);
-	*p++ = '-';
-	p = put_digits(p, tm.tm_mday, 2);
-	*p++ = 'T';
-	p = put_digits(p, tm.tm_hour, 2);
-	*p++ = ':';
-	p = put_digits(p, tm.tm_min, 2);
-	*p++ = ':';
-	p = put_digits(p, tm.tm_sec, 2);
-	*p++ = tz < 0 ? '-' : '+';
-	p = put_digits(p, a / 60, 2);
-	*p++ = ':';
-	p = put_digits(p, a % 60, 2);
-	return xstrndup(s, (size_t)(p - s));
 }
 
 static void set_str(json_t *o, const char *k, const char *v)
@@ -160,17 +68,17 @@ static void set_own(json_t *o, const char *k, char *v)
 	free(v);
 }
 
-/* {date, iso, time}: time is false unless close (what shares_date
- * says; false, not missing, so that a section does not find a time up
+/* {date, iso, time_of_day}: time_of_day is false unless close (what shares_date
+ * says; false, not missing, so that a section does not find one up
  * the context stack). */
 static void set_when(json_t *o, const struct hist_rev *rv, int close)
 {
-	set_own(o, "date", date_human(rv->time, rv->tz_minutes));
-	set_own(o, "iso", date_iso(rv->time, rv->tz_minutes));
+	set_own(o, "date", hist_date_human(rv->time, rv->tz_minutes));
+	set_own(o, "iso", hist_date_iso(rv->time, rv->tz_minutes));
 	if (close)
-		set_own(o, "time", time_hm(rv->time, rv->tz_minutes, close == 2));
+		set_own(o, "time_of_day", hist_time_hm(rv->time, rv->tz_minutes, close == 2));
 	else
-		json_object_set_new(o, "time", json_false());
+		json_object_set_new(o, "time_of_day", json_false());
 }
 
 /* Text quire made valid UTF-8 itself, so not checked again: most of the
@@ -820,8 +728,8 @@ static json_t *rev_json(const struct page *p, const struct hist_rev *rv, const c
 static json_t *when_by(const struct hist_rev *rv, int with_author)
 {
 	json_t *u = json_object();
-	set_own(u, "date", date_human(rv->time, rv->tz_minutes));
-	set_own(u, "iso", date_iso(rv->time, rv->tz_minutes));
+	set_own(u, "date", hist_date_human(rv->time, rv->tz_minutes));
+	set_own(u, "iso", hist_date_iso(rv->time, rv->tz_minutes));
 	if (with_author)
 		set_str(u, "author", rv->author);
 	return u;
@@ -1125,8 +1033,8 @@ struct version {
 	json_t *fm;  /* front matter (new ref) or NULL */
 	char *body;  /* Markdown body or NULL */
 	int failed;  /* the blob could not be read: nothing made from it is cached */
-	int fm_ok;   /* front matter a build accepts: a mapping, without
-			errors, with a title */
+	int published; /* front matter of a version a build would have
+			  published (published_version) */
 };
 
 /* The front matter last parsed among an article's revisions, and what it
@@ -1136,12 +1044,6 @@ struct fm_memo {
 	json_t *fm;
 	int ok;
 };
-
-static int fm_acceptable(const json_t *fm, const struct diag *quiet)
-{
-	const char *t = json_string_value(json_object_get(fm, "title"));
-	return json_is_object(fm) && !diag_errors(quiet) && t && *t;
-}
 
 /* Front matter seldom changes from one revision to the next, and libyaml
  * is a build's dearest way to read a few lines: a revision whose front
@@ -1156,7 +1058,7 @@ static void version_load(struct render_env *e, const struct hist_rev *rv, struct
 	char *text = hist_read_blob(e->hist, rv->blob, &len);
 	if (!text && len > FS_MAX_FILE) {
 		/* a build would have refused it, so it was never published
-		 * (fm_ok 0 hides it); --drafts shows what it was */
+		 * (published 0 hides it); --drafts shows what it was */
 		v->body = xasprintf("*This version is %zu MiB, larger than the %u MiB limit on an article: "
 				    "it is not shown.*\n", len >> 20, FS_MAX_FILE >> 20);
 		return;
@@ -1172,10 +1074,10 @@ static void version_load(struct render_env *e, const struct hist_rev *rv, struct
 		if (parts.has_fm && memo->fm && memo->yaml.len == parts.yaml_len &&
 		    !memcmp(memo->yaml.ptr, yaml, parts.yaml_len)) {
 			v->fm = json_incref(memo->fm);
-			v->fm_ok = memo->ok;
+			v->published = memo->ok;
 		} else if (parts.has_fm) {
 			v->fm = memo->fm = fm_parse_yaml(yaml, parts.yaml_len, rv->path, parts.yaml_line, quiet);
-			v->fm_ok = memo->ok = fm_acceptable(v->fm, quiet);
+			v->published = memo->ok = published_version(v->fm, diag_errors(quiet));
 			buf_reset(&memo->yaml);
 			buf_put(&memo->yaml, yaml, parts.yaml_len);
 		}
@@ -2113,7 +2015,7 @@ static void render_changes(struct render_env *e)
 	char *cur = NULL;
 	for (size_t k = 0; k < n; k++) {
 		const struct page *p = e->site->pages[ch[k].page];
-		char *d = date_human(ch[k].time, ch[k].tz);
+		char *d = hist_date_human(ch[k].time, ch[k].tz);
 		if (!cur || strcmp(cur, d)) {
 			day = json_object();
 			set_str(day, "date", d);
@@ -2884,8 +2786,7 @@ struct draft_reader {
  * that was is better than showing a draft. */
 static int unpublished(const struct version *v)
 {
-	const json_t *d = json_object_get(v->fm, "draft");
-	return v->failed || !v->fm_ok || (d && !json_is_false(d));
+	return v->failed || !v->published;
 }
 
 static int draft_read(void *ctx, const char *blob)

@@ -78,6 +78,22 @@ int site_add_page(struct site *s, struct page *p)
 	return (int)s->npages++;
 }
 
+void site_drop_pages(struct site *s, const char *gone)
+{
+	size_t k = 0;
+	json_object_clear(s->by_key);
+	for (size_t i = 0; i < s->npages; i++) {
+		if (gone[i]) {
+			page_free(s->pages[i]);
+			continue;
+		}
+		s->pages[k] = s->pages[i];
+		json_object_set_new(s->by_key, s->pages[k]->key, json_integer((json_int_t)k));
+		k++;
+	}
+	s->npages = k;
+}
+
 int site_find(const struct site *s, const char *key)
 {
 	json_t *v = json_object_get(s->by_key, key);

@@ -107,6 +107,10 @@ void site_free(struct site *s);
 /* Takes ownership of p; returns its index.  -1 if the key is taken (the
  * caller reports the collision). */
 int site_add_page(struct site *s, struct page *p);
+/* Frees the pages i for which gone[i] is set, keeping the others in
+ * their order (renumbered).  Only before anything holds a page's
+ * index. */
+void site_drop_pages(struct site *s, const char *gone);
 int site_find(const struct site *s, const char *key);
 /* The hash a page's body_fp holds, of any Markdown body: a past version
  * whose body has the page's hash is the page's own Markdown. */

@@ -458,3 +458,53 @@ run "$S" build --drafts -o "$TMP/inc"
 check "with --drafts, the draft is built" test -f "$TMP/inc/d.html"
 same "without --drafts, the recorded draft is left out again"
 check "so the draft's page is gone" test ! -f "$TMP/inc/d.html"
+
+# Hooks that read the history and quire.head, and hide pages: what they
+# read changes with a commit, so the pages they change must too.
+site hh
+C=$S/.git/quire/build-cache-v1
+git -C "$S" init -q -b main
+sed -i 's|<h1>{{title}}</h1>|<h1>{{title}}</h1><p id="note">{{params.note}}</p>|' "$S/themes/default/templates/article.mustache"
+page "$S" a/fresh.md "Fresh" "Changed often. See [[Stale]]."
+page "$S" a/stale.md "Stale" "Changed once."
+page "$S" b/index.md "B" "The B section."
+page "$S" b/one.md "One" "Text."
+commit 2024-01-01T10:00:00Z "First version"
+mkdir -p "$S/scripts"
+cat > "$S/scripts/10-history.lua" <<'EOF'
+quire.on_page(function(page)
+  local h = page.history
+  if page.params.hide then page.draft = true end
+  if not h then page.params.note = "none"; return end
+  local old = quire.head.time - h.updated > 365 * 24 * 3600
+  page.params.note = ("%d by %s on %s%s"):format(h.revisions, h.author, h.list[1].date, old and " (stale)" or "")
+end)
+EOF
+commit 2024-01-02T10:00:00Z "Add the history script"
+same "a site whose hooks read the history matches a clean build"
+contains "(the hook's note is on the page)" "$TMP/inc/a/fresh.html" "1 by Ann Editor on 1 January 2024"
+printf '\nMore.\n' >> "$S/content/a/fresh.md"
+commit 2024-06-01T10:00:00Z "Edit fresh"
+same "after a commit a hook reads in page.history, the rebuild matches a clean build"
+contains "(the note counts the new revision)" "$TMP/inc/a/fresh.html" "2 by Ann Editor on 1 June 2024"
+lacks "(no article is a year old yet)" "$TMP/inc/a/stale.html" "(stale)"
+printf '/* a new look */\n' >> "$S/themes/default/assets/style.css"
+commit 2025-03-01T10:00:00Z "Only the stylesheet"
+same "after a commit that changes no article but moves quire.head, the rebuild matches a clean build"
+contains "(quire.head moved: the article not changed for a year is now stale)" "$TMP/inc/a/stale.html" "(stale)"
+lacks "(the one changed since is not)" "$TMP/inc/a/fresh.html" "(stale)"
+printf -- '---\ntitle: Fresh\ndraft: true\n---\nDrafting a rewrite.\n' > "$S/content/a/fresh.md"
+commit 2025-06-03T10:00:00Z "Draft a rewrite"
+page "$S" a/fresh.md "Fresh" "Rewritten. See [[Stale]]."
+commit 2025-06-04T10:00:00Z "Publish the rewrite"
+same "after a draft revision and its publication, the rebuild matches a clean build"
+contains "(the draft's revision is not counted)" "$TMP/inc/a/fresh.html" "3 by Ann Editor on 4 June 2025"
+printf -- '---\ntitle: One\nhide: true\n---\nText.\n' > "$S/content/b/one.md"
+same "after a hook hides a page, the rebuild matches a clean build"
+check "(the hidden page is gone)" test ! -f "$TMP/inc/b/one.html"
+printf -- '---\ntitle: B\nhide: true\n---\nThe B section.\n' > "$S/content/b/index.md"
+same "after a hook hides a section's index.md too, the rebuild matches a clean build"
+check "(the folder has no section page left)" test ! -f "$TMP/inc/b/index.html"
+page "$S" b/one.md "One" "Text."
+same "after the page is shown again, the rebuild matches a clean build"
+contains "(and the section page quire makes stands in for the hidden index.md)" "$TMP/inc/b/index.html" "<h1>B</h1>"

@@ -1018,6 +1018,167 @@ static void pattern_functions_behave_like_stock_lua(void)
 	buf_free(&src);
 }
 
+/* ---- page.history and quire.head ------------------------------------- */
+
+/* A history callback that counts its calls and knows one page. */
+static int history_calls;
+
+static json_t *fake_history(const char *path, void *ctx)
+{
+	(void)ctx;
+	history_calls++;
+	if (strcmp(path, "content/costs.md") != 0)
+		return NULL;
+	return json_pack("{s:i, s:i, s:s, s:[s], s:[{s:s, s:s}]}", "revisions", 1, "updated", 1700000000,
+			 "author", "Ann", "authors", "Ann", "list", "date", "14 November 2023", "subject", "Fix costs");
+}
+
+static json_t *fake_head(void *ctx)
+{
+	(void)ctx;
+	return json_pack("{s:s, s:i, s:s}", "short_id", "0123456789", "time", 1800000000, "date", "15 January 2027");
+}
+
+static struct hooks *load_with_history(const char *dir, struct diag *d)
+{
+	struct hooks_env env = { .history = fake_history, .head = fake_head };
+	int failed;
+	return hooks_load_env(dir, &env, d, &failed);
+}
+
+/* History is made only for a handler that reads it (a large site's
+ * every page would otherwise carry its revisions into Lua), once per
+ * handler, and is not among the fields handed back. */
+static void page_history_is_made_only_when_a_handler_reads_it(void)
+{
+	char *dir = site_new();
+	site_script(dir, "10-title.lua", "quire.on_page(function(page) page.title = page.title .. '.' end)\n");
+	struct diag *d = diag_new();
+	struct hooks *h = load_with_history(dir, d);
+	json_t *page = sample_page();
+	history_calls = 0;
+	CHECK(hooks_run_page(h, &page, d) == 0);
+	CHECK(history_calls == 0);
+	hooks_free(h);
+	json_decref(page);
+	site_script(dir, "20-history.lua",
+		    "quire.on_page(function(page)\n"
+		    "  local h = page.history\n"
+		    "  local n = 0\n"
+		    "  for k in pairs(page) do if k == 'history' then n = n + 1 end end\n"
+		    "  page.params.line = ('%d by %s on %s: %s (listed %d)'):format(h.revisions,\n"
+		    "    page.history.author, h.list[1].date, h.list[1].subject, n)\n"
+		    "end)\n");
+	h = load_with_history(dir, d);
+	page = sample_page();
+	history_calls = 0;
+	CHECK(hooks_run_page(h, &page, d) == 0);
+	CHECK(history_calls == 1);
+	CHECK_STR(json_string_value(json_object_get(json_object_get(page, "params"), "line")),
+		  "1 by Ann on 14 November 2023: Fix costs (listed 0)");
+	CHECK(json_object_get(page, "history") == NULL);
+	char *out = diag_text(d);
+	CHECK_STR(out, "");
+	free(out);
+	json_decref(page);
+	hooks_free(h);
+	diag_free(d);
+	rm_site(dir);
+}
+
+/* page.history is the page's own even after a handler moved page.path,
+ * nil for a page with none, and nil for every page when the build gives
+ * no history (history: false). */
+static void page_history_belongs_to_the_page_and_is_nil_without_one(void)
+{
+	char *dir = site_new();
+	site_script(dir, "10.lua",
+		    "quire.on_page(function(page)\n"
+		    "  page.path = 'content/other.md'\n"
+		    "  page.params.got = page.history and page.history.revisions or 'none'\n"
+		    "end)\n");
+	struct diag *d = diag_new();
+	struct hooks *h = load_with_history(dir, d);
+	json_t *page = sample_page();
+	CHECK(hooks_run_page(h, &page, d) == 0);
+	CHECK(json_integer_value(json_object_get(json_object_get(page, "params"), "got")) == 1);
+	json_decref(page);
+	page = sample_page();
+	json_object_set_new(page, "path", json_string("content/new.md"));
+	CHECK(hooks_run_page(h, &page, d) == 0);
+	CHECK_STR(json_string_value(json_object_get(json_object_get(page, "params"), "got")), "none");
+	json_decref(page);
+	hooks_free(h);
+	int failed;
+	h = hooks_load(dir, NULL, NULL, d, &failed);
+	page = sample_page();
+	history_calls = 0;
+	CHECK(hooks_run_page(h, &page, d) == 0);
+	CHECK_STR(json_string_value(json_object_get(json_object_get(page, "params"), "got")), "none");
+	CHECK(history_calls == 0);
+	json_decref(page);
+	hooks_free(h);
+	CHECK(diag_errors(d) == 0);
+	diag_free(d);
+	rm_site(dir);
+}
+
+static void on_site_pages_have_their_own_history(void)
+{
+	char *dir = site_new();
+	site_script(dir, "10.lua",
+		    "quire.on_site(function(site)\n"
+		    "  local out = {}\n"
+		    "  for _, p in ipairs(site.pages) do\n"
+		    "    out[#out + 1] = p.path .. '=' .. (p.history and p.history.authors[1] or 'none')\n"
+		    "  end\n"
+		    "  quire.add_page{ path = 'list', title = 'List', markdown = table.concat(out, ' ') }\n"
+		    "end)\n");
+	struct diag *d = diag_new();
+	struct hooks *h = load_with_history(dir, d);
+	json_t *site = json_pack("{s:{}, s:[{s:s},{s:s}]}", "site", "pages", "path", "content/costs.md", "path",
+				 "content/new.md");
+	json_t *added = json_array();
+	history_calls = 0;
+	CHECK(hooks_run_site(h, site, added, d) == 0);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(added, 0), "markdown")),
+		  "content/costs.md=Ann content/new.md=none");
+	CHECK(history_calls == 2);
+	json_decref(site);
+	json_decref(added);
+	hooks_free(h);
+	diag_free(d);
+	rm_site(dir);
+}
+
+/* quire.head is there while scripts load and when handlers run, and no
+ * script can change what a later one sees of it. */
+static void quire_head_is_there_from_the_start_and_read_only(void)
+{
+	char *dir = site_new();
+	site_script(dir, "10.lua",
+		    "local at_load = quire.head.date\n"
+		    "local ok = pcall(function() quire.head.time = 0 end)\n"
+		    "local ok2 = pcall(function() quire.head = {} end)\n"
+		    "quire.on_page(function(page)\n"
+		    "  page.params.head = ('%s %s %d %s %s'):format(at_load, quire.head.short_id,\n"
+		    "    quire.head.time, tostring(ok), tostring(ok2))\n"
+		    "end)\n");
+	site_script(dir, "20.lua", "quire.on_page(function(page) page.params.later = quire.head.time end)\n");
+	struct diag *d = diag_new();
+	struct hooks *h = load_with_history(dir, d);
+	CHECK(h != NULL);
+	json_t *page = sample_page();
+	CHECK(hooks_run_page(h, &page, d) == 0);
+	json_t *params = json_object_get(page, "params");
+	CHECK_STR(json_string_value(json_object_get(params, "head")), "15 January 2027 0123456789 1800000000 false false");
+	CHECK(json_integer_value(json_object_get(params, "later")) == 1800000000);
+	json_decref(page);
+	hooks_free(h);
+	diag_free(d);
+	rm_site(dir);
+}
+
 int main(void)
 {
 	RUN(a_site_without_scripts_has_no_hooks_and_no_failure);
@@ -1057,5 +1218,9 @@ int main(void)
 	RUN(a_table_claiming_a_huge_length_is_refused);
 	RUN(filters_and_markdown_are_held_to_an_articles_size);
 	RUN(pattern_functions_behave_like_stock_lua);
+	RUN(page_history_is_made_only_when_a_handler_reads_it);
+	RUN(page_history_belongs_to_the_page_and_is_nil_without_one);
+	RUN(on_site_pages_have_their_own_history);
+	RUN(quire_head_is_there_from_the_start_and_read_only);
 	UNIT_END();
 }

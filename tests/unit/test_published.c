@@ -235,6 +235,30 @@ static void what_one_build_learns_the_next_knows(void)
 	fs_rm_rf(site);
 }
 
+/* The one rule render and the hooks' page.history both judge a past
+ * version by. */
+static void a_version_was_published_when_its_front_matter_says_so(void)
+{
+	const char *cases[][2] = {
+		{ "{\"title\": \"Costs\"}", "1" },
+		{ "{\"title\": \"Costs\", \"draft\": false}", "1" },
+		{ "{\"title\": \"Costs\", \"draft\": true}", "0" },
+		{ "{\"title\": \"Costs\", \"draft\": \"yes\"}", "0" }, /* a build refuses it */
+		{ "{\"title\": \"\"}", "0" },
+		{ "{\"summary\": \"no title\"}", "0" },
+		{ "[\"not a mapping\"]", "0" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		json_t *fm = json_loads(cases[i][0], 0, NULL);
+		CHECK(published_version(fm, 0) == (cases[i][1][0] == '1'));
+		json_decref(fm);
+	}
+	json_t *fm = json_pack("{s:s}", "title", "Costs");
+	CHECK(!published_version(fm, 1)); /* front matter with errors */
+	json_decref(fm);
+	CHECK(!published_version(NULL, 0)); /* none at all */
+}
+
 int main(void)
 {
 	RUN(drafting_and_withdrawn_revisions_are_left_out);
@@ -246,5 +270,6 @@ int main(void)
 	RUN(moves_made_while_drafting_are_shown_as_one_move);
 	RUN(an_article_that_is_all_drafts_has_no_published_history);
 	RUN(what_one_build_learns_the_next_knows);
+	RUN(a_version_was_published_when_its_front_matter_says_so);
 	UNIT_END();
 }
