@@ -45,6 +45,7 @@ enum { W_TITLE = 16, W_SUMMARY = 8, W_HEAD = 4 };
 enum { F_TITLE, F_HEAD, F_SUMMARY, F_BODY };
 
 #define MAX_WORD_BYTES 64 /* longer "words" are hashes, URLs, noise */
+#define MAX_JOINED 8      /* words a hyphen joins taken together, at most */
 #define SNIPPET_MAX 240   /* bytes of plain text kept per document */
 #define TEXT_CHUNK 32     /* documents per search-text-NN.js */
 #define BODY_MAX (16 * 1024) /* bytes of a page's text kept for passages */
@@ -657,11 +658,26 @@ static int is_hyphen(uint32_t c)
 	return c == '-' || c == 0xAD || c == 0x2010 || c == 0x2011;
 }
 
+/* Records every run of two or more of the nparts words in join (each
+ * starting at part[i]) as one word: "anti-money-laundering" gives
+ * "antimoney", "antimoneylaundering" and "moneylaundering", so a search
+ * for "money-laundering" finds it. */
+static void record_joins(struct search_page *pg, const struct buf *join, const size_t *part, size_t nparts,
+			 int field)
+{
+	for (size_t i = 0; i + 1 < nparts; i++)
+		for (size_t j = i + 2; j <= nparts; j++) {
+			size_t end = j < nparts ? part[j] : join->len;
+			struct buf run = { join->ptr + part[i], end - part[i], 0 };
+			page_word(pg, &run, field);
+		}
+}
+
 /* Splits text into lower-cased words (tok, join: scratch) and records each
  * under field.  Words joined by hyphens are recorded as one word as well
- * ("e-mail" as "e", "mail" and "email"), as the page's script joins a
- * query's: so "email" finds a page that says "e-mail", as "e-mail" finds
- * one that says "email". */
+ * ("e-mail" as "e", "mail" and "email"; of more, every run: see
+ * record_joins), as the page's script joins a query's: so "email" finds a
+ * page that says "e-mail", as "e-mail" finds one that says "email". */
 static void index_text(struct search_page *pg, struct buf *tok, struct buf *join, const char *text,
 		       int field)
 {
@@ -673,6 +689,7 @@ static void index_text(struct search_page *pg, struct buf *tok, struct buf *join
 	 * past that, and page_word drops it).  Locals, not tok's fields, in
 	 * the loop: a store through tok->ptr could change them, as far as
 	 * the compiler knows. */
+	size_t part[MAX_JOINED], nparts = 0; /* where each joined word starts in join */
 	buf_reset(tok);
 	buf_reset(join);
 	buf_grow(tok, MAX_WORD_BYTES + 1);
@@ -701,13 +718,17 @@ static void index_text(struct search_page *pg, struct buf *tok, struct buf *join
 			tok->len = n;
 			page_word(pg, tok, field);
 			/* words a hyphen joins go into join, and the last
-			 * of them records it (past 64 bytes it is dropped) */
+			 * of them records its runs (past 64 bytes no more
+			 * words go in) */
 			if (join->len || (is_hyphen(c) && starts_word(p))) {
-				if (join->len <= MAX_WORD_BYTES)
+				if (join->len <= MAX_WORD_BYTES && nparts < MAX_JOINED) {
+					part[nparts++] = join->len;
 					buf_put(join, w, n);
+				}
 				if (!is_hyphen(c) || !starts_word(p)) {
-					page_word(pg, join, field);
+					record_joins(pg, join, part, nparts, field);
 					buf_reset(join);
+					nparts = 0;
 				}
 			}
 			n = 0;

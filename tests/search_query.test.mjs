@@ -145,6 +145,18 @@ test('a hyphenated word and the word written as one find each other, either way 
   assert.deepEqual(parts.filter((p) => p[1]).map((p) => p[0]), ['E\u2011mail', 'e-mail', 'email']);
 });
 
+test('a hyphenated word is found inside a longer one, and marked there', async () => {
+  const { Q } = engine();
+  // acceptable-use says "up-to-date": "to-date" finds it as one word
+  const res = await Q.query('to-date ');
+  assert.deepEqual(urls(res), ['it/acceptable-use.html']);
+  const parts = Array.from(Q.highlight('Keep anti-virus up-to-date, up to date.', res.stems));
+  assert.deepEqual(parts.filter((p) => p[1]).map((p) => p[0]), ['to-date']);
+  // the page's words are every run of the words a hyphen joins, as the index's
+  assert.deepEqual(Array.from(Q.words('anti-money-laundering')),
+    ['anti', 'money', 'laundering', 'antimoney', 'antimoneylaundering', 'moneylaundering']);
+});
+
 test('a hyphenated word\'s words apart are looked for only when no page has it as one', async () => {
   const { Q } = engine();
   // grievance says "as well as", but "well-being" is a word of acceptable-use

@@ -262,8 +262,9 @@ static void words_are_lowercased_runs_and_overlong_ones_are_dropped(void)
 	buf_free(&got);
 }
 
-/* Words a hyphen joins are a word of their own too, after their parts
- * (so "email" finds "e-mail", as "e-mail" finds "email"): joined by
+/* Words a hyphen joins are a word of their own too, after their parts,
+ * and so is every run of them (so "email" finds "e-mail", as "e-mail"
+ * finds "email", and "to-date" finds "up-to-date"): joined by
  * ASCII's hyphen, U+2010, the non-breaking U+2011 or a soft hyphen, as
  * the page's script joins a query's; a hyphen with no word after it
  * joins nothing, and a joined word past 64 bytes is left out as any. */
@@ -273,8 +274,17 @@ static void words_joined_by_hyphens_are_indexed_as_one_word_too(void)
 	page_words("E-mail, e\xE2\x80\x91mail; up-to-date anti- virus co--operate well\xC2\xAD" "being "
 		   "x\xE2\x80\x90y x- "
 		   "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", &got);
-	CHECK_STR(got.ptr, "e mail email up to date uptodate anti virus co operate well being wellbeing "
+	CHECK_STR(got.ptr, "e mail email up to date upto uptodate todate anti virus co operate well being wellbeing "
 			   "x y xy aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb ");
+	buf_free(&got);
+
+	/* every run of the words, so "money-laundering" finds "anti-money-
+	 * laundering"; of the first eight words only */
+	got = (struct buf)BUF_INIT;
+	page_words("anti-money-laundering a-b-c-d-e-f-g-h-i", &got);
+	CHECK_STR(got.ptr, "anti money laundering antimoney antimoneylaundering moneylaundering "
+			   "a b c d e f g h i ab abc abcd abcde abcdef abcdefg abcdefgh bc bcd bcde bcdef bcdefg "
+			   "bcdefgh cd cde cdef cdefg cdefgh de def defg defgh ef efg efgh fg fgh gh ");
 	buf_free(&got);
 
 	/* the fixture's "e-mail" page is filed under the stem of "email" */

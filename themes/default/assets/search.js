@@ -200,13 +200,18 @@
   Q.groups = function (s) {
     return (lower(fold(s)).match(GROUP) || []).map(function (g) { return g.match(WORD); });
   };
-  /* The words the index takes from s: each word, and after them the
-   * words a hyphen joins, as one ("e-mail" is "e", "mail", "email"). */
+  var MAX_JOINED = 8; /* words a hyphen joins taken together, at most (search.c) */
+  /* The words the index takes from s: each word, and after them every run
+   * of two or more of the words a hyphen joins, as one ("e-mail" is "e",
+   * "mail", "email"; "anti-money-laundering" gives "antimoney",
+   * "antimoneylaundering" and "moneylaundering" too). */
   Q.words = function (s) {
     var out = [];
     Q.groups(s).forEach(function (g) {
       out.push.apply(out, g);
-      if (g.length > 1) out.push(g.join(''));
+      var p = g.slice(0, MAX_JOINED);
+      for (var i = 0; i + 1 < p.length; i++)
+        for (var j = i + 2; j <= p.length; j++) out.push(p.slice(i, j).join(''));
     });
     return out;
   };
@@ -416,14 +421,17 @@
   function marks(text, stems) {
     var out = [], re = new RegExp(GROUP.source, 'gu'), m;
     while ((m = re.exec(text))) {
-      var parts = m[0].split(HYPHEN), st = parts.length > 1 ? matchedStem(parts.join(''), stems) : undefined;
-      if (st !== undefined) {
-        out.push([m.index, m.index + m[0].length, st]);
-        continue;
-      }
-      for (var i = 0, at = m.index; i < parts.length; at += parts[i++].length + 1) {
-        st = matchedStem(parts[i], stems);
-        if (st !== undefined) out.push([at, at + parts[i].length, st]);
+      var parts = m[0].split(HYPHEN), at = [m.index];
+      for (var k = 1; k < parts.length; k++) at.push(at[k - 1] + parts[k - 1].length + 1);
+      /* from each word, the longest run of words that matched as one
+       * ("money-laundering" in "anti-money-laundering"), else the word */
+      for (var i = 0; i < parts.length;) {
+        var st, j = Math.min(parts.length, i + MAX_JOINED);
+        for (; j > i + 1; j--)
+          if ((st = matchedStem(parts.slice(i, j).join(''), stems)) !== undefined) break;
+        if (j === i + 1) st = matchedStem(parts[i], stems);
+        if (st !== undefined) out.push([at[i], at[j - 1] + parts[j - 1].length, st]);
+        i = j;
       }
     }
     return out;
