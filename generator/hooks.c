@@ -2400,8 +2400,19 @@ int hooks_run_page(struct hooks *h, json_t **page, struct diag *d)
 					   "must return a table or nil, got %s",
 					   luaL_typename(L, -1));
 			/* page.history is the build's (page_index): what a handler
-			 * puts there reaches neither later handlers nor the page */
+			 * puts there reaches neither later handlers nor the page;
+			 * nor do path and url, which the build decides (a later
+			 * handler's page.history is looked up by path) */
 			json_object_del(np, "history");
+			if (np && json_is_object(np))
+				for (int k = 0; k < 2; k++) {
+					const char *f = k ? "url" : "path";
+					json_t *v = json_object_get(*page, f);
+					if (v)
+						json_object_set(np, f, v);
+					else
+						json_object_del(np, f);
+				}
 			if (np && (check_page(*page, np, &h->scratch) < 0 ||
 				   check_template(h, *page, np, &h->scratch) < 0)) {
 				json_decref(np);

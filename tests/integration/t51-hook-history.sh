@@ -238,3 +238,18 @@ script "$S" 50-bad 'quire.on_page(function(page) page.draft = "yes" end)'
 run "$S" build
 status_is "page.draft must be a boolean" "$RC" 1
 contains "the error names the handler's line and what is wrong" "$ERR" "scripts/50-bad.lua:1:1: error: page.draft must be a boolean"
+
+# page.path is the build's: a handler that changes it changes neither the
+# page nor the history a later handler reads.
+site pathfix
+git -C "$S" init -q -b main
+file "$S" a.md '---\ntitle: A\n---\na\n'
+commit "2026-04-20T09:30:00+01:00" "Ann Editor" "add a"
+file "$S" b.md '---\ntitle: B\n---\nb\n'
+commit "2026-04-21T09:30:00+01:00" "Ann Editor" "add b"
+script "$S" 10-move 'quire.on_page(function(page) if page.path == "content/a.md" then page.path = "content/b.md" end end)'
+script "$S" 20-read 'quire.on_page(function(page) if page.history then quire.log(page.url .. " " .. page.path .. " " .. page.history.list[1].subject) end end)'
+run "$S" build
+status_is "a handler changing page.path builds" "$RC" 0
+contains "a later handler sees the page's own path" "$ERR" "a.html content/a.md add a"
+contains "and its own history" "$ERR" "b.html content/b.md add b"
