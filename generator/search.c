@@ -52,7 +52,8 @@ enum { F_TITLE, F_HEAD, F_SUMMARY, F_BODY };
 /* Documents per search-body-NN.js.  A file each doubled the files a
  * build with history off writes (10,000 more at 10,000 articles); eight
  * a file add an eighth, and the 20 results a search shows load 20 files
- * of some 30 KB at most. */
+ * at most: some 30-60 KB each for articles of 4-8 KB, and no more than
+ * 8 * BODY_MAX (128 KiB) however long the pages. */
 #define BODY_CHUNK 8
 #define SHARD_TARGET (64 * 1024) /* bytes; shards are packed up to this */
 #define MAX_KEY 8         /* longest shard key, in code points */
