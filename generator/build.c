@@ -1092,6 +1092,7 @@ static int page_hooks_over(struct run *r, size_t from, size_t to, char *gone)
 		} else if (hidden_by_hook(r, p)) {
 			const char *t0 = json_string_value(title0), *t = page_title(p);
 			note_left_out(r->site.drafts, p->src + 8, t);
+			json_object_set_new(r->site.hook_hidden, p->src, json_true());
 			if (t0 && strcmp(t0, t))
 				note_left_out(r->site.drafts, p->src + 8, t0);
 			r->drafts_left++;

@@ -505,6 +505,10 @@ static int linked_left_out(struct links_ctx *c, int line, int col, const char *w
 		diag_warning(c->d, c->page->src ? c->page->src : c->page->key, line, col,
 			     "%s: %s has errors of its own (reported under its name); the link itself is fine",
 			     what, broken);
+	else if (json_object_get(c->site->hook_hidden, draft))
+		problem(c, line, col, "%s: %s is hidden by a script's on_page hook (page.draft = true) and will "
+				      "not be published: remove the link; quire build --drafts includes it in a preview",
+			what, draft);
 	else
 		problem(c, line, col, "%s: %s is a draft and will not be published: remove the link, or "
 				      "publish the draft (draft: false); quire build --drafts includes drafts in a preview",

@@ -19,6 +19,7 @@ void site_init(struct site *s, const char *dir)
 	s->dir = xstrdup(dir);
 	s->by_key = json_object();
 	s->drafts = json_object();
+	s->hook_hidden = json_object();
 	s->broken = json_object();
 }
 
@@ -56,6 +57,7 @@ void site_free(struct site *s)
 	free(s->pages);
 	json_decref(s->by_key);
 	json_decref(s->drafts);
+	json_decref(s->hook_hidden);
 	json_decref(s->broken);
 	for (size_t i = 0; i < s->nassets; i++)
 		free(s->assets[i]);

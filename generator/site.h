@@ -95,6 +95,7 @@ struct site {
 	json_t *by_key;   /* key → index (json integer): a hash map */
 	json_t *drafts;   /* drafts left out of this build, by "key:K", "name:N" and
 			     "title:T" (lower case) → their file, to say so when linked */
+	json_t *hook_hidden; /* of those, the files an on_page hook hid → true */
 	json_t *broken;   /* articles left out for errors of their own, by the
 			     same keys (title when known): a link to one is not
 			     at fault */

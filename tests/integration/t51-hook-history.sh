@@ -193,14 +193,15 @@ contains "and sees the section page standing in for it" "$O/seen.html" "team/ind
 run "$S" check
 contains "quire check counts hidden pages as drafts not checked" "$ERR" "checked 3 articles (3 drafts not checked: use --drafts)"
 
-# A link to a hidden page is a link to a draft.
+# A link to a hidden page is an error as a link to a draft is, saying why.
 cp -r "$O" "$TMP/hide-before"
 page "$S" open/links.md "Links" "See [[Staff only]] and [staff](staff.md)."
 run "$S" build
 status_is "a link to a page a hook hid fails the build" "$RC" 1
 contains "as a link to a draft does, at its line, by title" "$ERR" \
-	"content/open/links.md:4:5: error: wiki link [[Staff only]]: content/open/staff.md is a draft and will not be published"
-contains "and by path" "$ERR" "content/open/links.md:4:24: error: link to 'staff.md': content/open/staff.md is a draft and will not be published"
+	"content/open/links.md:4:5: error: wiki link [[Staff only]]: content/open/staff.md is hidden by a script's on_page hook (page.draft = true) and will not be published"
+contains "and by path" "$ERR" "content/open/links.md:4:24: error: link to 'staff.md': content/open/staff.md is hidden by a script's on_page hook (page.draft = true) and will not be published"
+lacks "without advising draft: false, which would not publish it" "$ERR" "draft: false"
 lacks "the hook is not blamed" "$ERR" "scripts/"
 check "the failed build leaves the output as it was" diff -r "$O" "$TMP/hide-before"
 
@@ -208,8 +209,8 @@ check "the failed build leaves the output as it was" diff -r "$O" "$TMP/hide-bef
 script "$S" 20-rename 'quire.on_page(function(page) if page.params.internal then page.title = "Renamed " .. page.title end end)'
 page "$S" open/links.md "Links" "See [[Staff only]] and [[Renamed Staff only]]."
 run "$S" build
-contains "a link by the title before the hook ran is a link to a draft" "$ERR" "[[Staff only]]: content/open/staff.md is a draft"
-contains "and so is one by the title the hook gave" "$ERR" "[[Renamed Staff only]]: content/open/staff.md is a draft"
+contains "a link by the title before the hook ran is a link to a draft" "$ERR" "[[Staff only]]: content/open/staff.md is hidden by a script's on_page hook"
+contains "and so is one by the title the hook gave" "$ERR" "[[Renamed Staff only]]: content/open/staff.md is hidden by a script's on_page hook"
 rm "$S/content/open/links.md" "$S/scripts/20-rename.lua"
 
 # An added page may take a hidden page's address, as it may a draft's.
