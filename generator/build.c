@@ -2353,6 +2353,11 @@ static uint64_t theme_digest(const struct run *r, int *uses_build_id, int *has_e
 				*uses_build_id |= memmem(data, len, "build_id", 8) != NULL;
 				*has_extra_head |= memmem(data, len, "extra_head", 10) != NULL;
 			}
+		} else {
+			/* unread (no descriptor left, say): assume it holds both,
+			 * which costs renders, not a false warning or a stale page */
+			fnv_str(&h, "\x01unread");
+			*uses_build_id = *has_extra_head = 1;
 		}
 		free(data);
 		free(path);
