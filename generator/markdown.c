@@ -527,16 +527,6 @@ char *md_node_text(cmark_node *node)
 	return buf_detach(&b);
 }
 
-static int in_code_or_link(cmark_node *n)
-{
-	for (cmark_node *p = cmark_node_parent(n); p; p = cmark_node_parent(p)) {
-		cmark_node_type t = cmark_node_get_type(p);
-		if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE)
-			return 1;
-	}
-	return 0;
-}
-
 /* A wiki link carries its source position as user data: cmark has no
  * setter for positions, and the marker also tells md_render that the link
  * was a wiki link. */
@@ -1006,6 +996,47 @@ static size_t collect_nodes(struct md_doc *doc, cmark_node_type a, cmark_node_ty
 }
 
 /* ---- links written so that they stay text ------------------------------ */
+/* A text node with what the walk that finds it knows for free: its block
+ * and whether a link holds it.  Asked of the node (walking up its
+ * parents), that was a walk as deep as its emphasis per text: some
+ * 80,000 nested "*a **a" took minutes. */
+struct text_at {
+	cmark_node *node;
+	cmark_node *block; /* the leaf block (paragraph, heading, cell) holding it */
+	int in_link;       /* inside a link or an image */
+};
+
+static size_t collect_texts(struct md_doc *doc, struct text_at **out)
+{
+	struct text_at *v = NULL;
+	size_t n = 0, cap = 0, links = 0;
+	cmark_node *block = NULL;
+	cmark_iter *it = cmark_iter_new(doc->root);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(node);
+		if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) {
+			links += ev == CMARK_EVENT_ENTER ? 1 : ev == CMARK_EVENT_EXIT ? (size_t)-1 : 0;
+			continue;
+		}
+		/* text lies only in leaf blocks, which hold no block: the
+		 * last block entered is the one holding it */
+		if (ev == CMARK_EVENT_ENTER && (t & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK)
+			block = node;
+		if (ev != CMARK_EVENT_ENTER || t != CMARK_NODE_TEXT)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = xrealloc(v, cap * sizeof *v);
+		}
+		v[n++] = (struct text_at){ node, block, links > 0 };
+	}
+	cmark_iter_free(it);
+	*out = v;
+	return n;
+}
+
 
 /* Notes a problem at byte off of text's literal (msg taken). */
 static void problem_at(struct md_doc *doc, int line, int col, int likely, char *msg)
@@ -1033,15 +1064,6 @@ static int in_table_cell(cmark_node *n)
 		if (!strcmp(cmark_node_get_type_string(p), "table_cell"))
 			return 1;
 	return 0;
-}
-
-/* The block (paragraph, heading, table cell...) an inline belongs to. */
-static cmark_node *block_of(cmark_node *n)
-{
-	cmark_node *p = cmark_node_parent(n);
-	while (p && (cmark_node_get_type(p) & CMARK_NODE_TYPE_MASK) != CMARK_NODE_TYPE_BLOCK)
-		p = cmark_node_parent(p);
-	return p;
 }
 
 /* What to write instead of the wiki link at line:col of a table row when
@@ -1136,15 +1158,15 @@ static int cmp_problems(const void *a, const void *b)
  * order.  texts: every text node, in document order.  A block's texts are
  * walked from its end, so whether a later one closes a "[[" or "](" is
  * known in one pass. */
-static void find_unclosed(struct md_doc *doc, cmark_node **texts, size_t n)
+static void find_unclosed(struct md_doc *doc, const struct text_at *texts, size_t n)
 {
 	cmark_node *block = NULL;
 	int wiki_closed = 0, inline_closed = 0;
 	for (size_t i = n; i-- > 0;) {
-		const char *lit = cmark_node_get_literal(texts[i]);
+		const char *lit = cmark_node_get_literal(texts[i].node);
 		if (!lit)
 			continue;
-		cmark_node *b = block_of(texts[i]);
+		cmark_node *b = texts[i].block;
 		if (b == block && !strpbrk(lit, "[])"))
 			continue; /* most text: nothing to note, nothing closed */
 		if (b != block) {
@@ -1152,11 +1174,11 @@ static void find_unclosed(struct md_doc *doc, cmark_node **texts, size_t n)
 			wiki_closed = inline_closed = 0;
 		}
 		int wiki = strstr(lit, "[[") != NULL, link = strstr(lit, "](") != NULL;
-		if ((wiki || link) && !in_code_or_link(texts[i])) {
+		if ((wiki || link) && !texts[i].in_link) {
 			if (wiki)
-				note_unclosed_wiki(doc, texts[i], wiki_closed);
+				note_unclosed_wiki(doc, texts[i].node, wiki_closed);
 			if (link)
-				note_unclosed_inline(doc, texts[i], inline_closed);
+				note_unclosed_inline(doc, texts[i].node, inline_closed);
 		}
 		wiki_closed |= strstr(lit, "]]") != NULL;
 		inline_closed |= strchr(lit, ')') != NULL;
@@ -1167,20 +1189,22 @@ static void find_unclosed(struct md_doc *doc, cmark_node **texts, size_t n)
 
 static void expand_wikilinks_in(struct md_doc *doc)
 {
-	cmark_node **texts;
-	size_t n = collect_nodes(doc, CMARK_NODE_TEXT, 0, &texts);
+	struct text_at *texts;
+	size_t n = collect_texts(doc, &texts);
 	find_unclosed(doc, texts, n);
 	for (size_t i = 0; i < n; i++) {
-		const char *lit = cmark_node_get_literal(texts[i]);
-		/* A node joined into the one before it is buried: no parent. */
-		if (!lit || !strstr(lit, "[[") || !cmark_node_parent(texts[i]) || in_code_or_link(texts[i]))
+		cmark_node *t = texts[i].node;
+		const char *lit = cmark_node_get_literal(t);
+		/* A node joined into the one before it is buried: no parent.
+		 * (Joining and splitting change no other text's ancestors.) */
+		if (!lit || !strstr(lit, "[[") || !cmark_node_parent(t) || texts[i].in_link)
 			continue;
 		struct wrap w = { 0 };
 		int joined = 0;
-		while (joined < WRAP_JOINS && strlen(cmark_node_get_literal(texts[i])) < WRAP_BYTES &&
-		       unclosed_wiki(cmark_node_get_literal(texts[i])) && join_wrapped(doc, texts[i], &w))
+		while (joined < WRAP_JOINS && strlen(cmark_node_get_literal(t)) < WRAP_BYTES &&
+		       unclosed_wiki(cmark_node_get_literal(t)) && join_wrapped(doc, t, &w))
 			joined++;
-		split_wikilinks(doc, texts[i], joined ? &w : NULL);
+		split_wikilinks(doc, t, joined ? &w : NULL);
 	}
 	free(texts);
 }

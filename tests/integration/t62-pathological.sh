@@ -12,6 +12,17 @@ status_is "every pathological input builds (in ${secs}s; bound 120s)" "$rc" 0
 contains "a table too wide to parse is reported and shown as text" "$TMP/err" "content/table-many-columns.md: warning: a line has more than 256 '|' characters"
 check "the deep nesting inputs produced pages" test -f "$S/public/nested-block-quotes.html" -a -f "$S/public/deep-lists.html"
 
+# 80,000 nested emphasis marks around a word: finding links written so
+# that they stay text walked up every text's parents (as deep as the
+# emphasis) and took nine minutes.
+site nested
+printf 'title: N\nhistory: false\n' > "$S/site.yml"
+python3 -c "print('---\ntitle: Nested\n---\n' + '*a **a ' * 80000 + 'b' + ' a** a*' * 80000)" > "$S/content/nested.md"
+start=$(date +%s)
+timeout -k 5 60 "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/err"; rc=$?
+secs=$(( $(date +%s) - start ))
+status_is "80,000 nested emphasis marks build (in ${secs}s; bound 60s)" "$rc" 0
+
 # cmark-gfm 0.29.0.gfm.6 is quadratic in a paragraph's emphasis marks times
 # its links (80,000 of each took minutes): such a paragraph is an error at
 # its line, and a past version holding one is shown as text, at once.
