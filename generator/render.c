@@ -2400,6 +2400,23 @@ static int write_search_file(void *ctx, const char *name, const char *data, size
 	return output_write_fp(e->out, name, data, len, fp.h, e->d);
 }
 
+/* A file of the pages' texts, under a fingerprint of the texts: kept
+ * from the previous build without encoding it again (see
+ * search_set_texts_writer). */
+static int write_search_texts(void *ctx, const char *name, const char *const *texts, size_t n,
+			      const char *data, size_t len)
+{
+	struct render_env *e = ctx;
+	struct cache_keybuf kb;
+	cache_key_begin(e->cache, &kb, "search-texts-1");
+	for (size_t i = 0; i < n; i++)
+		cache_key_str(&kb, texts[i]);
+	struct cache_key fp = cache_key_end(&kb);
+	if (!data)
+		return output_reuse(e->out, name, fp.h);
+	return output_write_fp(e->out, name, data, len, fp.h, e->d);
+}
+
 #define SEARCH_BATCH 256
 
 static char *headings_text(const struct page *p)
@@ -2588,6 +2605,7 @@ static void render_search(struct render_env *e)
 	double t = diag_clock_ms();
 	diag_lap(e->timings, "    search index", &t0);
 	search_set_writer(ix, write_search_file, e);
+	search_set_texts_writer(ix, write_search_texts);
 	search_set_jobs(ix, e->jobs);
 	search_write(ix, output_staging(e->out), e->d);
 	diag_lap(e->timings, "    search files", &t);

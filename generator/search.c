@@ -529,6 +529,7 @@ struct search_index {
 	int jobs; /* threads search_write may use */
 	search_writer_fn writer; /* NULL: files go into out_dir */
 	void *writer_ctx;
+	search_texts_fn texts_writer; /* NULL: the pages' texts go through writer */
 };
 
 struct search_index *search_new(void)
@@ -1603,6 +1604,11 @@ void search_set_writer(struct search_index *s, search_writer_fn fn, void *ctx)
 	s->writer_ctx = ctx;
 }
 
+void search_set_texts_writer(struct search_index *s, search_texts_fn fn)
+{
+	s->texts_writer = fn;
+}
+
 static int write_file(struct search_index *s, const char *dir, const char *name,
 		      const struct buf *b, struct diag *d)
 {
@@ -1688,14 +1694,31 @@ static void write_text(void *ctx, size_t i)
 	size_t chunk = w->body ? BODY_CHUNK : TEXT_CHUNK;
 	char *name = xasprintf(w->body ? "search-body-%02zu.js" : "search-text-%02zu.js", i);
 	struct buf b = BUF_INIT;
+	const char *texts[BODY_CHUNK];
+	size_t ntexts = 0;
+	search_texts_fn keyed = w->body && s->writer ? s->texts_writer : NULL;
+	/* a rebuild keeps all but a few: their texts say so, unencoded */
+	for (size_t j = i * chunk; keyed && j < s->ndocs && j < (i + 1) * chunk; j++)
+		texts[ntexts++] = s->docs[j].body;
+	if (keyed && keyed(s->writer_ctx, name, texts, ntexts, NULL, 0) == 1) {
+		atomic_fetch_add(&w->s->files_written, 1);
+		free(name);
+		return;
+	}
 	buf_printf(&b, w->body ? "quireSearch.body(%zu,[" : "quireSearch.text(%zu,[", i);
 	for (size_t j = i * chunk; j < s->ndocs && j < (i + 1) * chunk; j++) {
 		buf_puts(&b, j > i * chunk ? ",\n" : "\n");
 		put_js_cstr(&b, w->body ? s->docs[j].body : s->docs[j].snippet);
 	}
 	buf_puts(&b, "]);\n");
-	if (write_file(w->s, w->out_dir, name, &b, w->d))
+	if (keyed) {
+		if (keyed(s->writer_ctx, name, texts, ntexts, b.ptr, b.len) < 0)
+			atomic_store(&w->failed, 1);
+		atomic_fetch_add(&w->s->bytes_written, b.len);
+		atomic_fetch_add(&w->s->files_written, 1);
+	} else if (write_file(w->s, w->out_dir, name, &b, w->d)) {
 		atomic_store(&w->failed, 1);
+	}
 	buf_free(&b);
 	free(name);
 }

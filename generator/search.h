@@ -79,6 +79,15 @@ int search_write(struct search_index *s, const char *out_dir, struct diag *d);
  * and returns 0 or -1. */
 typedef int (*search_writer_fn)(void *ctx, const char *name, const char *data, size_t len);
 void search_set_writer(struct search_index *s, search_writer_fn fn, void *ctx);
+/* Optional, for the files of the pages' texts (search-body-NN.js), which
+ * hold most of the index's bytes: fn(ctx, name, texts, n, NULL, 0), with
+ * the texts the file holds, answers 1 when the file the previous build
+ * made of the same texts was kept (nothing to encode or write); else
+ * fn(ctx, name, texts, n, data, len) writes it (0, or -1 after
+ * reporting).  ctx is the writer's. */
+typedef int (*search_texts_fn)(void *ctx, const char *name, const char *const *texts, size_t n,
+			       const char *data, size_t len);
+void search_set_texts_writer(struct search_index *s, search_texts_fn fn);
 /* search_write makes and writes the shards on up to jobs threads (the
  * writer must then be thread-safe); 1 by default. */
 void search_set_jobs(struct search_index *s, int jobs);
