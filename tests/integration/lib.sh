@@ -39,3 +39,10 @@ run() {
 	RC=$?
 	ERR=$TMP/stderr
 }
+
+# commit DATE AUTHOR MESSAGE: commits all of $S as AUTHOR at DATE
+commit() {
+	git -C "$S" add -A >/dev/null
+	GIT_AUTHOR_DATE="$1" GIT_COMMITTER_DATE="$1" GIT_AUTHOR_NAME="$2" GIT_AUTHOR_EMAIL="$(echo "$2" | tr -d ' ')@example.org" \
+	GIT_COMMITTER_NAME="$2" GIT_COMMITTER_EMAIL="x@example.org" git -C "$S" commit -q -m "$3" >/dev/null
+}

@@ -2,12 +2,6 @@
 # t30: every article's change history, read from git.
 . "$(dirname "$0")/lib.sh"
 
-commit() { # DATE AUTHOR MESSAGE
-	git -C "$S" add -A >/dev/null
-	GIT_AUTHOR_DATE="$1" GIT_COMMITTER_DATE="$1" GIT_AUTHOR_NAME="$2" GIT_AUTHOR_EMAIL="$(echo "$2" | tr -d ' ')@example.org" \
-	GIT_COMMITTER_NAME="$2" GIT_COMMITTER_EMAIL="x@example.org" git -C "$S" commit -q -m "$3" >/dev/null
-}
-
 # raw_commit AUTHOR_LINE MESSAGE: commits what is staged as the bytes given
 # (git itself would re-encode or refuse them); prints the commit's id.
 raw_commit() {

@@ -5,12 +5,6 @@
 # leaves it out exactly as front matter's `draft: true` does.
 . "$(dirname "$0")/lib.sh"
 
-commit() { # DATE AUTHOR MESSAGE
-	git -C "$S" add -A >/dev/null
-	GIT_AUTHOR_DATE="$1" GIT_COMMITTER_DATE="$1" GIT_AUTHOR_NAME="$2" GIT_AUTHOR_EMAIL="$(echo "$2" | tr -d ' ')@example.org" \
-	GIT_COMMITTER_NAME="$2" GIT_COMMITTER_EMAIL="x@example.org" git -C "$S" commit -q -m "$3" >/dev/null
-}
-
 # script SITE NAME CODE: writes SITE/scripts/NAME.lua
 script() {
 	mkdir -p "$1/scripts"
