@@ -2388,9 +2388,18 @@ static void render_redirects(struct render_env *e)
 /* Search files go through the output like pages, fingerprinted by their
  * bytes: an unchanged shard is linked from the previous build without
  * its old copy being read. */
+/* What search_write's callbacks write with: the render and, for the
+ * files of the pages' texts, the pages' search keys and which files the
+ * batches wrote this build. */
+struct search_out {
+	struct render_env *e;
+	const struct cache_key *keys;
+	const unsigned char *written;
+};
+
 static int write_search_file(void *ctx, const char *name, const char *data, size_t len)
 {
-	struct render_env *e = ctx;
+	struct render_env *e = ((struct search_out *)ctx)->e;
 	struct cache_keybuf kb;
 	cache_key_begin(e->cache, &kb, "search-file");
 	cache_key_bytes(&kb, data, len);
@@ -2400,21 +2409,78 @@ static int write_search_file(void *ctx, const char *name, const char *data, size
 	return output_write_fp(e->out, name, data, len, fp.h, e->d);
 }
 
-/* A file of the pages' texts, under a fingerprint of the texts: kept
- * from the previous build without encoding it again (see
- * search_set_texts_writer). */
-static int write_search_texts(void *ctx, const char *name, const char *const *texts, size_t n,
-			      const char *data, size_t len)
+/* A file of the pages' texts is a function of its pages' search keys
+ * (which cover the text each is made of). */
+static struct cache_key texts_key(const struct render_env *e, const struct cache_key *keys, size_t first, size_t n)
 {
-	struct render_env *e = ctx;
 	struct cache_keybuf kb;
-	cache_key_begin(e->cache, &kb, "search-texts-1");
-	for (size_t i = 0; i < n; i++)
-		cache_key_str(&kb, texts[i]);
-	struct cache_key fp = cache_key_end(&kb);
-	if (!data)
-		return output_reuse(e->out, name, fp.h);
-	return output_write_fp(e->out, name, data, len, fp.h, e->d);
+	cache_key_begin(e->cache, &kb, "search-texts-2");
+	cache_key_int(&kb, (long long)n);
+	for (size_t k = first; k < first + n; k++)
+		cache_key_bytes(&kb, keys[k].h, sizeof keys[k].h);
+	return cache_key_end(&kb);
+}
+
+static int put_texts_file(const struct render_env *e, size_t chunk, const char *const *texts, size_t n,
+			  const struct cache_key *key)
+{
+	char *name = xasprintf("search-body-%02zu.js", chunk);
+	struct buf b = BUF_INIT;
+	search_put_texts(&b, chunk, texts, n);
+	int rc = output_write_fp(e->out, name, b.ptr, b.len, key->h, e->d);
+	buf_free(&b);
+	free(name);
+	return rc;
+}
+
+/* The files of the texts of pages at .. at+n-1, whose batch index bx was
+ * just made (a batch holds whole files): kept from the last build or
+ * written from bx, and noted in written. */
+static void write_batch_texts(const struct render_env *e, const struct cache_key *keys, size_t at, size_t n,
+			      const struct search_index *bx, unsigned char *written)
+{
+	const size_t per = SEARCH_TEXTS_PER_FILE;
+	for (size_t c = at / per; c * per < at + n; c++) {
+		size_t first = c * per, m = at + n - first < per ? at + n - first : per;
+		struct cache_key key = texts_key(e, keys, first, m);
+		char *name = xasprintf("search-body-%02zu.js", c);
+		int kept = output_reuse(e->out, name, key.h);
+		free(name);
+		if (!kept) {
+			const char *texts[SEARCH_TEXTS_PER_FILE];
+			for (size_t k = 0; k < m; k++)
+				texts[k] = search_doc_text(bx, first - at + k);
+			put_texts_file(e, c, texts, m, &key);
+		}
+		written[c] = 1;
+	}
+}
+
+static struct search_page *search_page_of(const struct render_env *e, struct page *p,
+					  const struct cache_key *key);
+
+/* search_write's callback for the files of the pages' texts: done by the
+ * batch that was made this build, else kept from the last build, else
+ * (the file gone or changed since) made from the pages' search words. */
+static int write_search_texts(void *ctx, const char *name, size_t chunk, size_t first, size_t n)
+{
+	const struct search_out *so = ctx;
+	struct render_env *e = so->e;
+	if (so->written[chunk])
+		return 0;
+	struct cache_key key = texts_key(e, so->keys, first, n);
+	if (output_reuse(e->out, name, key.h))
+		return 0;
+	struct search_page *pg[SEARCH_TEXTS_PER_FILE];
+	const char *texts[SEARCH_TEXTS_PER_FILE];
+	for (size_t k = 0; k < n; k++) {
+		pg[k] = search_page_of(e, e->site->pages[first + k], &so->keys[first + k]);
+		texts[k] = search_page_text(pg[k]);
+	}
+	int rc = put_texts_file(e, chunk, texts, n, &key);
+	for (size_t k = 0; k < n; k++)
+		search_page_drop(pg[k]);
+	return rc;
 }
 
 #define SEARCH_BATCH 256
@@ -2435,6 +2501,7 @@ struct search_job {
 	size_t first;           /* first batch of this round */
 	char **enc;             /* per batch of the round: its encoding */
 	size_t *len;
+	unsigned char *written; /* per file of texts: made by its batch (write_batch_texts) */
 };
 
 /* What a page's words are made of: its title and summary (data_fp
@@ -2493,11 +2560,11 @@ static enum search_kind search_kind_of(const struct page *p)
 /* The index of the n pages from at, encoded: from the cache when none of
  * them changed (unless cached is 0), else made from their words. */
 static char *search_batch_of(const struct render_env *e, const struct cache_key *keys, size_t at,
-			     size_t n, size_t *len, int cached)
+			     size_t n, size_t *len, int cached, unsigned char *written)
 {
 	const struct site *s = e->site;
 	struct cache_keybuf kb;
-	cache_key_begin(e->cache, &kb, "search-batch-5");
+	cache_key_begin(e->cache, &kb, "search-batch-6");
 	cache_key_int(&kb, (long long)n);
 	for (size_t k = at; k < at + n; k++) {
 		/* the page's title is in its key; its section's, in that
@@ -2521,8 +2588,11 @@ static char *search_batch_of(const struct render_env *e, const struct cache_key 
 		search_add_page(bx, p->out, page_title(p), sec >= 0 ? page_title(s->pages[sec]) : "",
 				search_kind_of(p), search_page_of(e, p, &keys[k]));
 	}
+	/* the pages' texts go to their files now, not through the cache
+	 * with the batch: a rebuild would copy and decode them all */
+	write_batch_texts(e, keys, at, n, bx, written);
 	struct buf enc = BUF_INIT;
-	search_encode(bx, &enc);
+	search_encode_lean(bx, &enc);
 	search_free(bx);
 	if (e->cache)
 		cache_put(e->cache, &key, enc.ptr ? enc.ptr : "", enc.len);
@@ -2541,7 +2611,7 @@ static void search_batch_job(void *ctx, size_t w)
 	struct search_job *j = ctx;
 	size_t b = j->first + w;
 	j->enc[w] = search_batch_of(j->e, j->keys, b * SEARCH_BATCH, batch_size(j->e->site->npages, b),
-				    &j->len[w], 1);
+				    &j->len[w], 1, j->written);
 }
 
 /* A round with a batch that is not what this quire encodes: each such
@@ -2554,7 +2624,7 @@ static size_t merge_checked(struct render_env *e, struct search_job *j, struct s
 		size_t b = j->first + w, n = batch_size(e->site->npages, b);
 		if (!search_batch_valid(j->enc[w], j->len[w])) {
 			free(j->enc[w]);
-			j->enc[w] = search_batch_of(e, j->keys, b * SEARCH_BATCH, n, &j->len[w], 0);
+			j->enc[w] = search_batch_of(e, j->keys, b * SEARCH_BATCH, n, &j->len[w], 0, j->written);
 		}
 		if (search_batch_valid(j->enc[w], j->len[w])) {
 			j->enc[good] = j->enc[w];
@@ -2589,7 +2659,8 @@ static void render_search(struct render_env *e)
 	 * splits one page and merges the rest whole. */
 	size_t nb = (s->npages + SEARCH_BATCH - 1) / SEARCH_BATCH, round = e->jobs > 0 ? (size_t)e->jobs : 1;
 	struct search_job j = { .e = e, .keys = xcalloc(s->npages + 1, sizeof *j.keys),
-				.enc = xcalloc(round, sizeof *j.enc), .len = xcalloc(round, sizeof *j.len) };
+				.enc = xcalloc(round, sizeof *j.enc), .len = xcalloc(round, sizeof *j.len),
+				.written = xcalloc(s->npages / SEARCH_TEXTS_PER_FILE + 1, 1) };
 	par_for(s->npages, e->jobs, search_key, &j);
 	for (j.first = 0; j.first < nb; j.first += round) {
 		size_t m = nb - j.first < round ? nb - j.first : round;
@@ -2599,17 +2670,20 @@ static void render_search(struct render_env *e)
 		for (size_t w = 0; w < m; w++)
 			free(j.enc[w]);
 	}
-	free(j.keys);
 	free(j.enc);
 	free(j.len);
 	double t = diag_clock_ms();
 	diag_lap(e->timings, "    search index", &t0);
-	search_set_writer(ix, write_search_file, e);
+	/* a document is a page, in order: search_batch_of adds every one */
+	struct search_out so = { e, j.keys, j.written };
+	search_set_writer(ix, write_search_file, &so);
 	search_set_texts_writer(ix, write_search_texts);
 	search_set_jobs(ix, e->jobs);
 	search_write(ix, output_staging(e->out), e->d);
 	diag_lap(e->timings, "    search files", &t);
 	search_free(ix);
+	free(j.keys);
+	free(j.written);
 }
 
 /* An article's HTML in print.html: its Markdown rendered again, with

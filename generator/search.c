@@ -54,7 +54,7 @@ enum { F_TITLE, F_HEAD, F_SUMMARY, F_BODY };
  * a file add an eighth, and the 20 results a search shows load 20 files
  * at most: some 30-60 KB each for articles of 4-8 KB, and no more than
  * 8 * BODY_MAX (128 KiB) however long the pages. */
-#define BODY_CHUNK 8
+#define BODY_CHUNK SEARCH_TEXTS_PER_FILE
 #define SHARD_TARGET (64 * 1024) /* bytes; shards are packed up to this */
 #define MAX_KEY 8         /* longest shard key, in code points */
 #define FIRST_KEY 2       /* shard keys start as two-letter prefixes */
@@ -1126,7 +1126,29 @@ static void put_str(struct buf *b, const char *str, size_t n)
 	buf_put(b, str, n);
 }
 
+static void encode(const struct search_index *s, struct buf *b, int texts);
+
 void search_encode(const struct search_index *s, struct buf *b)
+{
+	encode(s, b, 1);
+}
+
+void search_encode_lean(const struct search_index *s, struct buf *b)
+{
+	encode(s, b, 0);
+}
+
+const char *search_doc_text(const struct search_index *s, size_t doc)
+{
+	return doc < s->ndocs && s->docs[doc].body ? s->docs[doc].body : "";
+}
+
+const char *search_page_text(const struct search_page *pg)
+{
+	return pg->text ? pg->text : "";
+}
+
+static void encode(const struct search_index *s, struct buf *b, int texts)
 {
 	put_u32(b, (uint32_t)s->ndocs);
 	for (size_t i = 0; i < s->ndocs; i++) {
@@ -1137,7 +1159,7 @@ void search_encode(const struct search_index *s, struct buf *b)
 		put_str(b, sec, strlen(sec));
 		put_str(b, d->title, strlen(d->title));
 		put_str(b, d->snippet, strlen(d->snippet));
-		put_str(b, d->body, strlen(d->body));
+		put_str(b, d->body, texts ? strlen(d->body) : 0);
 		put_u32(b, (uint32_t)d->kind);
 	}
 	put_u32(b, (uint32_t)s->stems.n);
@@ -1687,38 +1709,43 @@ struct text_writing {
 	atomic_int failed;
 };
 
+void search_put_texts(struct buf *b, size_t chunk, const char *const *texts, size_t n)
+{
+	buf_printf(b, "quireSearch.body(%zu,[", chunk);
+	for (size_t j = 0; j < n; j++) {
+		buf_puts(b, j ? ",\n" : "\n");
+		put_js_cstr(b, texts[j]);
+	}
+	buf_puts(b, "]);\n");
+}
+
 static void write_text(void *ctx, size_t i)
 {
 	struct text_writing *w = ctx;
 	const struct search_index *s = w->s;
-	size_t chunk = w->body ? BODY_CHUNK : TEXT_CHUNK;
+	size_t chunk = w->body ? BODY_CHUNK : TEXT_CHUNK, first = i * chunk;
+	size_t n = s->ndocs - first < chunk ? s->ndocs - first : chunk;
 	char *name = xasprintf(w->body ? "search-body-%02zu.js" : "search-text-%02zu.js", i);
 	struct buf b = BUF_INIT;
-	const char *texts[BODY_CHUNK];
-	size_t ntexts = 0;
-	search_texts_fn keyed = w->body && s->writer ? s->texts_writer : NULL;
-	/* a rebuild keeps all but a few: their texts say so, unencoded */
-	for (size_t j = i * chunk; keyed && j < s->ndocs && j < (i + 1) * chunk; j++)
-		texts[ntexts++] = s->docs[j].body;
-	if (keyed && keyed(s->writer_ctx, name, texts, ntexts, NULL, 0) == 1) {
-		atomic_fetch_add(&w->s->files_written, 1);
-		free(name);
-		return;
-	}
-	buf_printf(&b, w->body ? "quireSearch.body(%zu,[" : "quireSearch.text(%zu,[", i);
-	for (size_t j = i * chunk; j < s->ndocs && j < (i + 1) * chunk; j++) {
-		buf_puts(&b, j > i * chunk ? ",\n" : "\n");
-		put_js_cstr(&b, w->body ? s->docs[j].body : s->docs[j].snippet);
-	}
-	buf_puts(&b, "]);\n");
-	if (keyed) {
-		if (keyed(s->writer_ctx, name, texts, ntexts, b.ptr, b.len) < 0)
+	if (w->body && s->writer && s->texts_writer) {
+		if (s->texts_writer(s->writer_ctx, name, i, first, n) < 0)
 			atomic_store(&w->failed, 1);
-		atomic_fetch_add(&w->s->bytes_written, b.len);
 		atomic_fetch_add(&w->s->files_written, 1);
-	} else if (write_file(w->s, w->out_dir, name, &b, w->d)) {
-		atomic_store(&w->failed, 1);
+	} else if (w->body) {
+		const char *texts[BODY_CHUNK];
+		for (size_t j = 0; j < n; j++)
+			texts[j] = s->docs[first + j].body;
+		search_put_texts(&b, i, texts, n);
+	} else {
+		buf_printf(&b, "quireSearch.text(%zu,[", i);
+		for (size_t j = 0; j < n; j++) {
+			buf_puts(&b, j ? ",\n" : "\n");
+			put_js_cstr(&b, s->docs[first + j].snippet);
+		}
+		buf_puts(&b, "]);\n");
 	}
+	if (b.len && write_file(w->s, w->out_dir, name, &b, w->d))
+		atomic_store(&w->failed, 1);
 	buf_free(&b);
 	free(name);
 }

@@ -56,6 +56,9 @@ void search_page_drop(struct search_page *pg);
  * the same result as adding its pages to s one by one.  Returns 0, or -1
  * (s unchanged) when the bytes are not an encoding. */
 void search_encode(const struct search_index *s, struct buf *b);
+/* The same without the pages' texts (each ""): for a caller that keeps
+ * them itself (see search_set_texts_writer). */
+void search_encode_lean(const struct search_index *s, struct buf *b);
 int search_merge_encoded(struct search_index *s, const char *data, size_t len);
 /* The same for n batches in order, their postings appended on up to jobs
  * threads; -1 (s unchanged) when any is not an encoding. */
@@ -79,15 +82,23 @@ int search_write(struct search_index *s, const char *out_dir, struct diag *d);
  * and returns 0 or -1. */
 typedef int (*search_writer_fn)(void *ctx, const char *name, const char *data, size_t len);
 void search_set_writer(struct search_index *s, search_writer_fn fn, void *ctx);
-/* Optional, for the files of the pages' texts (search-body-NN.js), which
- * hold most of the index's bytes: fn(ctx, name, texts, n, NULL, 0), with
- * the texts the file holds, answers 1 when the file the previous build
- * made of the same texts was kept (nothing to encode or write); else
- * fn(ctx, name, texts, n, data, len) writes it (0, or -1 after
- * reporting).  ctx is the writer's. */
-typedef int (*search_texts_fn)(void *ctx, const char *name, const char *const *texts, size_t n,
-			       const char *data, size_t len);
+/* Optional, for the files of the pages' texts (search-body-NN.js,
+ * SEARCH_TEXTS_PER_FILE documents each), which hold most of the index's
+ * bytes: search_write leaves file chunk (documents first .. first+n-1) to
+ * fn(ctx, name, chunk, first, n), which keeps or writes it (0, or -1
+ * after reporting), with the texts from wherever it keeps them (a caller
+ * that does may encode its indexes without them: search_encode_lean).
+ * ctx is the writer's. */
+#define SEARCH_TEXTS_PER_FILE 8
+typedef int (*search_texts_fn)(void *ctx, const char *name, size_t chunk, size_t first, size_t n);
 void search_set_texts_writer(struct search_index *s, search_texts_fn fn);
+/* Appends file chunk of the pages' texts, as search_write would write it. */
+void search_put_texts(struct buf *b, size_t chunk, const char *const *texts, size_t n);
+/* Document doc's text (blocks ended by '\n'; "" when an encoding without
+ * texts made it). */
+const char *search_doc_text(const struct search_index *s, size_t doc);
+/* A page's text, as search_add_page would keep it. */
+const char *search_page_text(const struct search_page *pg);
 /* search_write makes and writes the shards on up to jobs threads (the
  * writer must then be thread-safe); 1 by default. */
 void search_set_jobs(struct search_index *s, int jobs);

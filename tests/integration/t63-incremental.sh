@@ -221,6 +221,12 @@ same "after renaming a heading no page links to, the rebuild (search index inclu
 # a word of the shards (search-NN.js), not only of the page's text (search-body-N.js)
 grep -q '"zebrafish":' "$TMP/inc"/search-[0-9]*.js && ok "the renamed heading's words are in the search index" ||
 	not_ok "the renamed heading's words are in the search index"
+grep -q 'zebrafish' "$TMP/inc"/search-body-00.js && ok "and in the page's text, for passages" ||
+	not_ok "and in the page's text, for passages"
+# A file of the pages' texts gone from OUT (deleted by hand) while its
+# pages' search batch comes from the cache is made again from the pages.
+rm "$TMP/inc/search-body-00.js"
+same "a file of the pages' texts deleted from OUT is made again"
 
 page "$S" rights/new.md "Brand new" "Links to [[leaf]] and [[privacy#costs]]."
 same "after adding an article, the rebuild matches a clean build"
