@@ -2106,6 +2106,20 @@ static void lazy_histories(lua_State *L, int idx)
 	lua_pop(L, 1);
 }
 
+/* Puts back in page, a handler's result, the fields the build decides
+ * (from was the page before the handler). */
+static void keep_fields(json_t *page, const json_t *from)
+{
+	static const char *const fixed[] = { "path", "url" };
+	for (size_t k = 0; json_is_object(page) && k < sizeof fixed / sizeof *fixed; k++) {
+		json_t *v = json_object_get(from, fixed[k]);
+		if (v)
+			json_object_set(page, fixed[k], v);
+		else
+			json_object_del(page, fixed[k]);
+	}
+}
+
 /* Protected: converts the value and calls handler key[index] with it.
  * Returns the argument table and the handler's result. */
 static int run_handler(lua_State *L)
@@ -2404,15 +2418,7 @@ int hooks_run_page(struct hooks *h, json_t **page, struct diag *d)
 			 * nor do path and url, which the build decides (a later
 			 * handler's page.history is looked up by path) */
 			json_object_del(np, "history");
-			if (np && json_is_object(np))
-				for (int k = 0; k < 2; k++) {
-					const char *f = k ? "url" : "path";
-					json_t *v = json_object_get(*page, f);
-					if (v)
-						json_object_set(np, f, v);
-					else
-						json_object_del(np, f);
-				}
+			keep_fields(np, *page);
 			if (np && (check_page(*page, np, &h->scratch) < 0 ||
 				   check_template(h, *page, np, &h->scratch) < 0)) {
 				json_decref(np);

@@ -2,6 +2,19 @@
 # t61: faults during a build — OUT is always wholly old or wholly new.
 . "$(dirname "$0")/lib.sh"
 
+# interrupt_ends DESCRIPTION PID: sends PID a SIGINT and checks it ends
+# within 3 s (else kills it)
+interrupt_ends() {
+	kill -INT "$2"
+	i=0; while [ $i -lt 30 ] && kill -0 "$2" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+	if kill -0 "$2" 2>/dev/null; then
+		not_ok "$1" "still running 3 s later"
+		kill -9 "$2"
+	else
+		ok "$1"
+	fi
+}
+
 site f
 for i in $(seq 1 60); do page "$S" "s$((i % 5))/p$i.md" "Page $i" "$(printf 'Para %s.\\n\\n' $(seq 1 40))"; done
 run "$S" build
@@ -51,14 +64,7 @@ i=0; while [ $i -lt 50 ] && flock -n "$S/.public.lock" true; do sleep 0.1; i=$((
 i=0; while [ $i -lt 100 ] && ! grep -q "waiting for" "$TMP/wait"; do sleep 0.1; i=$((i + 1)); done
 contains "a build that must wait for the lock says so" "$TMP/wait" \
 	"waiting for another quire build of $S/public to finish (lock $(cd "$S" && pwd -P)/.public.lock)"
-kill -INT $pid
-i=0; while [ $i -lt 30 ] && kill -0 $pid 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
-if kill -0 $pid 2>/dev/null; then
-	not_ok "Ctrl-C ends a build waiting for the lock" "still running 3 s later"
-	kill -9 $pid
-else
-	ok "Ctrl-C ends a build waiting for the lock"
-fi
+interrupt_ends "Ctrl-C ends a build waiting for the lock" $pid
 wait $pid; rc=$?
 kill $holder; wait $holder 2>/dev/null
 status_is "with status 2, as any interrupted build" "$rc" 2
@@ -89,14 +95,7 @@ else
 		"it ended: libgit2 no longer blocks on a FIFO as .git/config; find another stall"
 fi
 contains "the first Ctrl-C says a second quits at once" "$TMP/fq.err" "quire: stopping (press Ctrl-C again to quit at once)"
-kill -INT $pid
-i=0; while [ $i -lt 30 ] && kill -0 $pid 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
-if kill -0 $pid 2>/dev/null; then
-	not_ok "a second Ctrl-C ends it at once" "still running 3 s later"
-	kill -9 $pid
-else
-	ok "a second Ctrl-C ends it at once"
-fi
+interrupt_ends "a second Ctrl-C ends it at once" $pid
 wait $pid; rc=$?
 status_is "with status 130 (128 + SIGINT)" "$rc" 130
 contains "saying so" "$TMP/fq.err" "quire: quit at once; the next build removes what this one left"
