@@ -2511,6 +2511,7 @@ struct output_job {
 	int rc;
 	struct cache_key mkey;
 	struct par_task *begin;
+	atomic_int stop_prelink; /* set before the task is joined */
 };
 
 static void begin_output(void *ctx)
@@ -2571,6 +2572,7 @@ static void open_output(void *ctx)
 	if (j->rc == 0 && j->r->cache) {
 		j->mkey = manifest_key(j->r, j->out_path);
 		load_manifest(j);
+		output_prelink(j->out, &j->stop_prelink);
 	}
 }
 
@@ -2616,7 +2618,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	json_t *claims = json_object();
 	int status = 0, hook_failed = 0, out_open = 0, rendered = 0;
 	char *out_path = o->out_dir ? xstrdup(o->out_dir) : xasprintf("%s/public", o->site_dir);
-	struct output_job oj = { &r, &out, out_path, NULL, -1, { { 0, 0 } }, NULL };
+	struct output_job oj = { &r, &out, out_path, NULL, -1, { { 0, 0 } }, NULL, 0 };
 	memset(st, 0, sizeof *st);
 	r.jobs = o->jobs > 0 ? o->jobs : par_default_jobs();
 	hj.jobs = r.jobs;
@@ -2763,6 +2765,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	}
 
 	if (out_task) {
+		atomic_store(&oj.stop_prelink, 1);
 		par_join(out_task);
 		out_task = NULL;
 		if (!diag_errors(d)) {
@@ -2772,6 +2775,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 				goto done;
 			}
 			out_open = 1;
+			output_prelink_finish(&out);
 		} else if (oj.rc == 0) {
 			output_abort(&out);
 		}
@@ -2840,6 +2844,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	st->drafts = r.drafts_left;
 done:
 	if (out_task || oj.begin) {
+		atomic_store(&oj.stop_prelink, 1);
 		par_join(out_task ? out_task : oj.begin);
 		if (oj.rc == 0)
 			output_abort(&out);

@@ -5,7 +5,9 @@
  * a file both builds left alone is already there (the same inode as
  * OUT's), a file only it holds is rewritten in place, and what the build
  * does not make is pruned before the swap.  A rebuild thus neither links
- * nor unlinks the whole site. */
+ * nor unlinks the whole site.  The first rebuild into OUT has no such
+ * folder: it links OUT's files into a new one while the sources load
+ * (output_prelink), then goes on as a recycled build would. */
 #include "output.h"
 
 #include <dirent.h>
@@ -717,7 +719,7 @@ static void clear_way(const struct output *o, const char *path)
  * clears the way when that is what stopped it.  1: try once more. */
 static int cleared(const struct output *o, const char *path)
 {
-	if (!o->recycled || (errno != ENOTDIR && errno != EEXIST && errno != EISDIR))
+	if ((!o->recycled && !o->prelinked) || (errno != ENOTDIR && errno != EEXIST && errno != EISDIR))
 		return 0;
 	clear_way(o, path);
 	return fs_mkdirs_for(path) == 0;
@@ -762,7 +764,7 @@ static int create_new(const struct output *o, const char *path)
 static int already_linked(const struct output *o, const char *rel, const char *path)
 {
 	struct stat a, b;
-	return o->recycled && lstat(path, &a) == 0 && S_ISREG(a.st_mode) &&
+	return (o->recycled || o->prelinked) && lstat(path, &a) == 0 && S_ISREG(a.st_mode) &&
 	       fstatat(o->prev_fd, rel, &b, AT_SYMLINK_NOFOLLOW) == 0 && a.st_dev == b.st_dev &&
 	       a.st_ino == b.st_ino;
 }
@@ -978,6 +980,84 @@ void output_load_manifest(struct output *o, const char *base, size_t blen, int o
 		o->made0 = o->nprev + o->nprev / 8 + 1024;
 }
 
+static int same_file(const struct output_rec *r, const struct stat *st)
+{
+	return S_ISREG(st->st_mode) && r->ino == (unsigned long long)st->st_ino && r->size == (long long)st->st_size &&
+	       r->mtime_s == (long long)st->st_mtim.tv_sec && r->mtime_ns == (long long)st->st_mtim.tv_nsec;
+}
+
+/* Makes the folders of rel inside the folder dfd.  0 or -1. */
+static int mkdirs_at(int dfd, const char *rel)
+{
+	char *p = xstrdup(rel);
+	int rc = 0;
+	for (char *slash = strchr(p, '/'); slash && rc == 0; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		if (mkdirat(dfd, p, 0777) < 0 && errno != EEXIST)
+			rc = -1;
+		*slash = '/';
+	}
+	free(p);
+	return rc;
+}
+
+/* Links the previous record r into staging when OUT's file is still the
+ * one recorded: then it is staged, as a recycled folder's would be. */
+static void prelink_one(struct output *o, struct output_rec *r)
+{
+	if (!safe_rel(r->rel))
+		return;
+	int rc = linkat(o->prev_fd, r->rel, o->staging_fd, r->rel, 0);
+	if (rc < 0 && errno == ENOENT && mkdirs_at(o->staging_fd, r->rel) == 0)
+		rc = linkat(o->prev_fd, r->rel, o->staging_fd, r->rel, 0);
+	if (rc < 0)
+		return;
+	struct stat st;
+	if (fstatat(o->staging_fd, r->rel, &st, AT_SYMLINK_NOFOLLOW) == 0 && same_file(r, &st))
+		r->staged = 1;
+	else
+		unlinkat(o->staging_fd, r->rel, 0);
+}
+
+/* Records are linked 64 at a time: a chunk of neighbours shares few
+ * folders, and threads on different chunks rarely wait on one folder's
+ * lock. */
+#define PRELINK_CHUNK 64
+
+static size_t prelink_chunks(const struct output *o)
+{
+	return (o->nprev + PRELINK_CHUNK - 1) / PRELINK_CHUNK;
+}
+
+static void prelink_chunk(void *ctx, size_t c)
+{
+	struct output *o = ctx;
+	c += o->prelink_next;
+	size_t end = (c + 1) * PRELINK_CHUNK < o->nprev ? (c + 1) * PRELINK_CHUNK : o->nprev;
+	for (size_t i = c * PRELINK_CHUNK; i < end; i++)
+		prelink_one(o, &o->prev[i]);
+}
+
+void output_prelink(struct output *o, const atomic_int *stop)
+{
+	if (o->recycled || o->prev_fd < 0 || o->staging_fd < 0 || !o->nprev || atomic_load(stop))
+		return;
+	o->prelinked = 1;
+	size_t n = prelink_chunks(o);
+	while (o->prelink_next < n && !atomic_load_explicit(stop, memory_order_relaxed)) {
+		prelink_chunk(o, 0);
+		o->prelink_next++;
+	}
+}
+
+void output_prelink_finish(struct output *o)
+{
+	size_t n = prelink_chunks(o);
+	if (o->prelinked && o->prelink_next < n)
+		par_for_spread(n - o->prelink_next, o->jobs, prelink_chunk, o);
+	o->prelink_next = n;
+}
+
 void output_set_manifest(struct output *o, char *image, size_t len)
 {
 	output_load_manifest(o, image, len, 1, NULL, 0);
@@ -1008,7 +1088,7 @@ static struct output_rec *rec_slot(struct output *o, size_t i)
  * recorded here: its previous record is marked kept.) */
 static void record(struct output *o, const char *rel, const uint64_t fp[2], const struct stat *st)
 {
-	if (!fp && !o->recycled)
+	if (!fp && !o->recycled && !o->prelinked)
 		return; /* nothing to prune, nothing for the manifest */
 	struct output_rec r = { .rel = xstrdup(rel), .has_fp = fp != NULL };
 	if (fp)
@@ -1039,12 +1119,6 @@ static void gather(struct output *o)
 	}
 	o->nrecs = n;
 	atomic_store(&o->nmade, 0);
-}
-
-static int same_file(const struct output_rec *r, const struct stat *st)
-{
-	return S_ISREG(st->st_mode) && r->ino == (unsigned long long)st->st_ino && r->size == (long long)st->st_size &&
-	       r->mtime_s == (long long)st->st_mtim.tv_sec && r->mtime_ns == (long long)st->st_mtim.tv_nsec;
 }
 
 int output_reuse(struct output *o, const char *rel, const uint64_t fp[2])
@@ -1357,6 +1431,35 @@ static int prune(struct output *o)
 	return atomic_load(&pr.failed) ? -1 : 0;
 }
 
+/* Removes from a prelinked staging folder the files of the last build
+ * this one did not make, and the folders that leaves empty. */
+static int prune_prelinked(struct output *o)
+{
+	struct output_index ix = { NULL, 0 };
+	index_build(&ix, o->recs, o->nrecs);
+	int rc = 0;
+	for (size_t i = 0; i < o->nprev && rc == 0; i++) {
+		struct output_rec *r = &o->prev[i];
+		if (!r->staged || r->kept || index_at(&ix, o->recs, r->rel) >= 0)
+			continue;
+		if (unlinkat(o->staging_fd, r->rel, 0) < 0) {
+			/* a folder the build made in its place stays */
+			if (errno != ENOENT && errno != EISDIR && errno != ENOTDIR)
+				rc = -1;
+			continue;
+		}
+		char *dir = xstrdup(r->rel);
+		for (char *slash = strrchr(dir, '/'); slash; slash = strrchr(dir, '/')) {
+			*slash = '\0';
+			if (unlinkat(o->staging_fd, dir, AT_REMOVEDIR) < 0)
+				break; /* not empty: the build wrote there */
+		}
+		free(dir);
+	}
+	free(ix.slot);
+	return rc;
+}
+
 static const char MARKER_TEXT[] = "quire output folder: replaced on every build\n";
 static const char PREVIEW_TEXT[] = "quire output folder (a preview with drafts): replaced on every build\n";
 
@@ -1398,7 +1501,7 @@ int output_commit(struct output *o, struct output_manifest *manifest, const char
 	 * is pruned: both only read the records. */
 	struct manifest_job mj = { o, manifest };
 	struct par_task *t = manifest ? par_start(o->jobs, format_manifest, &mj) : NULL;
-	int pruned = !o->recycled || prune(o) == 0;
+	int pruned = o->recycled ? prune(o) == 0 : !o->prelinked || prune_prelinked(o) == 0;
 	par_join(t);
 	if (!pruned)
 		goto fail_errno;

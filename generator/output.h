@@ -35,6 +35,8 @@ struct output {
 	int prev_fd;    /* the previous OUT (O_PATH), or -1: source of links */
 	int staging_fd; /* staging (O_PATH), or -1 */
 	int recycled;   /* staging is ".OUT.back", the site two builds ago */
+	int prelinked;  /* staging is filled with links to OUT (output_prelink) */
+	size_t prelink_next; /* the first chunk of records not yet linked */
 	int preview;    /* a --drafts build: its marker says so (see keep_back) */
 	int jobs;       /* threads for sweeping staging */
 	/* fingerprints (see output_reuse) */
@@ -94,6 +96,14 @@ int output_write(struct output *o, const char *rel, const char *data,
  * same, without the caller rendering it or quire reading it, as long as the
  * file is still the one recorded (same inode, size and modification time:
  * a hand-edited output is made again). */
+/* The first rebuild into OUT has no ".OUT.back" to recycle: every file
+ * it keeps must be linked from OUT.  output_prelink links the last
+ * build's files (once its manifest is loaded) while the sources load, on
+ * a core that would be idle then, until *stop is set; the caller sets it
+ * and waits for it to return, then links the rest on every core with
+ * output_prelink_finish before anything is written. */
+void output_prelink(struct output *o, const atomic_int *stop);
+void output_prelink_finish(struct output *o);
 void output_set_manifest(struct output *o, char *image, size_t len); /* takes image */
 /* A manifest as output_commit leaves it: a base image (taken when owned,
  * else kept by the caller until output_commit or output_abort) and a

@@ -514,3 +514,48 @@ check "(the folder has no section page left)" test ! -f "$TMP/inc/b/index.html"
 page "$S" b/one.md "One" "Text."
 same "after the page is shown again, the rebuild matches a clean build"
 contains "(and the section page quire makes stands in for the hidden index.md)" "$TMP/inc/b/index.html" "<h1>B</h1>"
+
+# The first rebuild into OUT has no ".OUT.back" to recycle: the last
+# build's files are linked into the staging folder while the sources load
+# (output_prelink), and what this build no longer makes is taken out again.
+first() {
+	rm -rf "$TMP/.inc.back"
+	same "$1"
+}
+site fr
+C=$S/.git/quire/build-cache-v1
+git -C "$S" init -q -b main
+page "$S" index.md "Home" "See [[Kept]]."
+page "$S" a/kept.md "Kept" "Stays as it is."
+page "$S" a/edited.md "Edited" "First text."
+page "$S" gone/only.md "Only" "The one page of its folder."
+printf 'PDF' > "$S/content/a/form.pdf"
+commit 2026-02-01T10:00:00Z "First version"
+rm -rf "$TMP/inc" "$TMP/.inc.back"
+run "$S" build -o "$TMP/inc"
+i1=$(stat -c %i "$TMP/inc/a/kept.html")
+printf '\nSecond text.\n' >> "$S/content/a/edited.md"
+first "a first rebuild after one edit matches a clean build"
+i2=$(stat -c %i "$TMP/inc/a/kept.html")
+if [ -n "$i1" ] && [ "$i1" = "$i2" ]; then ok "(its unchanged pages are the first build's files)"; else not_ok "(its unchanged pages are the first build's files)" "inode $i1 then $i2"; fi
+contains "(the edit is in its page)" "$TMP/inc/a/edited.html" "Second text"
+git -C "$S" rm -q -r content/gone
+commit 2026-02-02T10:00:00Z "Remove the gone folder"
+first "a first rebuild after a folder's only article is removed matches a clean build"
+check "(the folder is gone from OUT, not left empty)" test ! -e "$TMP/inc/gone"
+printf 'hand edit' >> "$TMP/inc/a/kept.html"
+first "a first rebuild after an output file was edited by hand matches a clean build"
+lacks "(the hand edit is gone)" "$TMP/inc/a/kept.html" "hand edit"
+git -C "$S" mv content/a/form.pdf content/a/form-2026.pdf
+sed -i 's/^title: Kept$/title: Kept on/' "$S/content/a/kept.md"
+commit 2026-02-03T10:00:00Z "Rename the form, retitle a page"
+first "a first rebuild after a rename and a title edit matches a clean build"
+check "(the old name's file is gone)" test ! -e "$TMP/inc/a/form.pdf"
+# A failed first rebuild: OUT stays as it was, and nothing is left beside it.
+cp -r "$TMP/inc" "$TMP/inc-before"
+printf -- '---\ntitle: [unclosed\n---\nBad.\n' > "$S/content/a/bad.md"
+run "$S" build -o "$TMP/inc"
+status_is "a first rebuild with a broken source fails" "$RC" 1
+if d=$(diff -r "$TMP/inc-before" "$TMP/inc" 2>&1); then ok "(and leaves OUT as it was)"; else not_ok "(and leaves OUT as it was)" "$(printf '%s\n' "$d" | head -n 5)"; fi
+check "(with no staging folder left beside it)" sh -c "! ls -a '$TMP' | grep -q '^\.inc\.staging'"
+rm -f "$S/content/a/bad.md"
