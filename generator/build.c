@@ -2367,13 +2367,14 @@ static uint64_t theme_digest(const struct run *r, int *uses_build_id, int *has_e
 	return h;
 }
 
-/* Where the manifest of the files written into out lives in the cache. */
-static struct cache_key manifest_key(const struct run *r, const char *out)
+/* Where what the cache keeps of kind for the files written into out lives
+ * (their manifest, the look they were made with). */
+static struct cache_key out_key(const struct run *r, const char *out, const char *kind)
 {
 	struct cache_keybuf kb;
 	/* the same key before OUT exists (the first build) as after */
 	char *real = fs_resolve(out);
-	cache_key_begin(r->cache, &kb, "output-manifest");
+	cache_key_begin(r->cache, &kb, kind);
 	cache_key_str(&kb, real ? real : out);
 	free(real);
 	return cache_key_end(&kb);
@@ -2512,6 +2513,10 @@ struct output_job {
 	struct cache_key mkey;
 	struct par_task *begin;
 	atomic_int stop_prelink; /* set before the task is joined */
+	int theme_read;          /* theme_digest's answers, read by the task: */
+	int uses_bid, extra_head;
+	uint64_t theme;
+	struct cache_key lkey, look; /* the look, and where the cache keeps it */
 };
 
 static void begin_output(void *ctx)
@@ -2564,15 +2569,62 @@ static void store_manifest(struct run *r, const struct cache_key *mkey, struct o
 	cache_put(r->cache, mkey, m->delta.ptr, m->delta.len);
 }
 
+/* What every page's look depends on: the theme, site.yml and
+ * --extra-head (render_key) and the scripts. */
+static struct cache_key look_of(const struct run *r, uint64_t theme)
+{
+	struct cache_keybuf kb;
+	struct cache_key rk = render_key(r);
+	char *dir = xasprintf("%s/scripts", r->site.dir), **files = NULL;
+	size_t n = 0;
+	cache_key_begin(r->cache, &kb, "look");
+	cache_key_bytes(&kb, &theme, sizeof theme);
+	cache_key_bytes(&kb, rk.h, sizeof rk.h);
+	fs_list_files(dir, &files, &n);
+	for (size_t i = 0; i < n; i++) {
+		char *path = xasprintf("%s/%s", dir, files[i]), *data = NULL;
+		size_t len = 0;
+		cache_key_str(&kb, files[i]);
+		if (fs_read_file(path, &data, &len) == 0)
+			cache_key_bytes(&kb, data, len);
+		free(data);
+		free(path);
+		free(files[i]);
+	}
+	free(files);
+	free(dir);
+	return cache_key_end(&kb);
+}
+
+/* Whether the last build into OUT had this look: then most of its files
+ * will be kept, and linking them all ahead pays (output_prelink).  After
+ * a change of template, linking them would be wasted, and so would
+ * unlinking each to write its new page. */
+static int same_look(struct output_job *j)
+{
+	char *last;
+	size_t len;
+	j->lkey = out_key(j->r, j->out_path, "output-look");
+	j->look = look_of(j->r, j->theme);
+	if (!cache_get(j->r->cache, &j->lkey, &last, &len))
+		return 0;
+	int same = len == sizeof j->look.h && !memcmp(last, j->look.h, len);
+	free(last);
+	return same;
+}
+
 static void open_output(void *ctx)
 {
 	struct output_job *j = ctx;
 	par_join(j->begin);
 	j->begin = NULL;
 	if (j->rc == 0 && j->r->cache) {
-		j->mkey = manifest_key(j->r, j->out_path);
+		j->mkey = out_key(j->r, j->out_path, "output-manifest");
 		load_manifest(j);
-		output_prelink(j->out, &j->stop_prelink);
+		j->theme = theme_digest(j->r, &j->uses_bid, &j->extra_head);
+		j->theme_read = 1;
+		if (same_look(j))
+			output_prelink(j->out, &j->stop_prelink);
 	}
 }
 
@@ -2618,7 +2670,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	json_t *claims = json_object();
 	int status = 0, hook_failed = 0, out_open = 0, rendered = 0;
 	char *out_path = o->out_dir ? xstrdup(o->out_dir) : xasprintf("%s/public", o->site_dir);
-	struct output_job oj = { &r, &out, out_path, NULL, -1, { { 0, 0 } }, NULL, 0 };
+	struct output_job oj = { .r = &r, .out = &out, .out_path = out_path, .rc = -1 };
 	memset(st, 0, sizeof *st);
 	r.jobs = o->jobs > 0 ? o->jobs : par_default_jobs();
 	hj.jobs = r.jobs;
@@ -2775,14 +2827,16 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 				goto done;
 			}
 			out_open = 1;
-			output_prelink_finish(&out);
+			size_t ahead = output_prelink_finish(&out);
+			if (r.timings && ahead)
+				fprintf(stderr, "first rebuild into OUT: %zu files linked ahead from the last build\n", ahead);
 		} else if (oj.rc == 0) {
 			output_abort(&out);
 		}
 	}
 	struct cache_key mkey = oj.mkey, rkey = { { 0, 0 } };
-	int uses_bid = 1, extra_head = 1;
-	uint64_t theme = theme_digest(&r, &uses_bid, &extra_head);
+	int uses_bid = oj.uses_bid, extra_head = oj.extra_head;
+	uint64_t theme = oj.theme_read ? oj.theme : theme_digest(&r, &uses_bid, &extra_head);
 	/* (serve adds its reload script through extra_head) */
 	if (!extra_head && fs_is_dir(r.theme_dir)) {
 		char *trel = xasprintf("%s/templates", r.theme_rel);
@@ -2825,6 +2879,8 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		} else if (r.cache) {
 			/* the next build links what it would render the same */
 			store_manifest(&r, &mkey, &manifest);
+			if (oj.theme_read)
+				cache_put(r.cache, &oj.lkey, oj.look.h, sizeof oj.look.h);
 		}
 		buf_free(&manifest.base);
 		buf_free(&manifest.delta);

@@ -1050,12 +1050,17 @@ void output_prelink(struct output *o, const atomic_int *stop)
 	}
 }
 
-void output_prelink_finish(struct output *o)
+size_t output_prelink_finish(struct output *o)
 {
-	size_t n = prelink_chunks(o);
-	if (o->prelinked && o->prelink_next < n)
+	size_t n = prelink_chunks(o), linked = 0;
+	if (!o->prelinked)
+		return 0;
+	if (o->prelink_next < n)
 		par_for_spread(n - o->prelink_next, o->jobs, prelink_chunk, o);
 	o->prelink_next = n;
+	for (size_t i = 0; i < o->nprev; i++)
+		linked += o->prev[i].staged;
+	return linked;
 }
 
 void output_set_manifest(struct output *o, char *image, size_t len)

@@ -103,7 +103,8 @@ int output_write(struct output *o, const char *rel, const char *data,
  * and waits for it to return, then links the rest on every core with
  * output_prelink_finish before anything is written. */
 void output_prelink(struct output *o, const atomic_int *stop);
-void output_prelink_finish(struct output *o);
+/* Returns how many files it linked (0 when output_prelink did not begin). */
+size_t output_prelink_finish(struct output *o);
 void output_set_manifest(struct output *o, char *image, size_t len); /* takes image */
 /* A manifest as output_commit leaves it: a base image (taken when owned,
  * else kept by the caller until output_commit or output_abort) and a

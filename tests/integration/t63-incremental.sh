@@ -518,9 +518,21 @@ contains "(and the section page quire makes stands in for the hidden index.md)" 
 # The first rebuild into OUT has no ".OUT.back" to recycle: the last
 # build's files are linked into the staging folder while the sources load
 # (output_prelink), and what this build no longer makes is taken out again.
+# first DESCRIPTION [no]: same, for a first rebuild; checks the last
+# build's files were linked ahead (or, with "no", that none were).
 first() {
 	rm -rf "$TMP/.inc.back"
+	export QUIRE_TIMINGS=1
 	same "$1"
+	unset QUIRE_TIMINGS
+	ahead=$(sed -n 's/^first rebuild into OUT: \([0-9]*\) files linked ahead.*/\1/p' "$TMP/err-inc")
+	if [ "${2:-}" = no ] && [ -z "$ahead" ]; then
+		ok "(no file was linked ahead)"
+	elif [ "${2:-}" != no ] && [ "${ahead:-0}" -gt 0 ]; then
+		ok "(the last build's files were linked ahead: $ahead)"
+	else
+		not_ok "(files linked ahead: ${ahead:-none}, expected ${2:-some})" "$(grep -i 'linked\|^pages' "$TMP/err-inc")"
+	fi
 }
 site fr
 C=$S/.git/quire/build-cache-v1
@@ -551,6 +563,13 @@ sed -i 's/^title: Kept$/title: Kept on/' "$S/content/a/kept.md"
 commit 2026-02-03T10:00:00Z "Rename the form, retitle a page"
 first "a first rebuild after a rename and a title edit matches a clean build"
 check "(the old name's file is gone)" test ! -e "$TMP/inc/a/form.pdf"
+# A template change renders every page again: linking them all ahead
+# would be wasted, so it is not done.
+printf '<!-- a new footer -->\n' >> "$S/themes/default/templates/foot.mustache"
+first "a first rebuild after a template edit matches a clean build" no
+contains "(with the new footer)" "$TMP/inc/a/kept.html" "a new footer"
+printf '\nThird text.\n' >> "$S/content/a/edited.md"
+first "then a first rebuild after one edit links ahead again, and matches a clean build"
 # A failed first rebuild: OUT stays as it was, and nothing is left beside it.
 cp -r "$TMP/inc" "$TMP/inc-before"
 printf -- '---\ntitle: [unclosed\n---\nBad.\n' > "$S/content/a/bad.md"
