@@ -28,6 +28,7 @@
 #include "render.h"
 #include "scan.h"
 #include "site.h"
+#include "slug.h"
 #include "sources.h"
 #include "template.h"
 
@@ -1684,6 +1685,45 @@ static void resolve_early(void *ctx, const char *url, int wiki, int is_image, in
 	res->external = !wiki && links_is_external(url, is_image);
 }
 
+/* The prefix of an article's heading ids in print.html. */
+static char *print_prefix(const struct page *p)
+{
+	char *sl = slug_make(p->key), *prefix = xasprintf("%s--", sl);
+	free(sl);
+	return prefix;
+}
+
+/* Whether p is in print.html (its articles and the pages hooks add). */
+static int in_print(const struct run *r, const struct page *p)
+{
+	return !r->drop_bodies && (p->kind == PAGE_ARTICLE || p->kind == PAGE_ADDED);
+}
+
+/* doc rendered with its links left open (md_render_pre), its part of
+ * print.html too when it has one; NULL: render it whole. */
+static struct md_pre *render_pre(const struct run *r, const struct page *p, struct md_doc *doc)
+{
+	char *prefix = in_print(r, p) ? print_prefix(p) : NULL;
+	struct md_pre *pre = md_render_pre(doc, resolve_early, NULL, prefix);
+	free(prefix);
+	return pre;
+}
+
+/* An article's part of print.html, its links resolved from there, out of
+ * the tree phase A rendered (a handbook's articles are not parsed twice). */
+static void finish_print(struct run *r, struct page *p)
+{
+	if (!p->pre->print_html)
+		return;
+	char *prefix = print_prefix(p);
+	struct links_ctx lc = { .site = &r->site, .ix = r->ix, .page = p, .out_path = "print.html",
+				.anchor_prefix = prefix };
+	free(p->print_html);
+	p->print_html = md_finish_print(p->pre, links_resolve, &lc);
+	free(lc.targets);
+	free(prefix);
+}
+
 /* The tree phase A parsed is the one phase B would render (unless Lua
  * filters run on each parse): render it now, links left open, and the
  * body is not needed again on a site too large for print.html. */
@@ -1691,7 +1731,9 @@ static void render_early(struct run *r, struct page *p, struct md_doc *doc)
 {
 	if (r->hooks && hooks_has_filter(r->hooks))
 		return;
-	p->pre = md_render_pre(doc, resolve_early, NULL);
+	/* An article's part of print.html is the same tree rendered again
+	 * (see print_html_of) */
+	p->pre = render_pre(r, p, doc);
 	if (!p->pre)
 		return;
 	/* (site hooks are shown the bodies) */
@@ -1828,6 +1870,15 @@ static void render_markdown(struct run *r, struct page *p, size_t i)
 		diag_warning(r->d, p->src ? p->src : p->key, 0, 0,
 			     "a line has more than %d '|' characters: tables in this article are shown as text",
 			     MD_MAX_TABLE_COLUMNS);
+	/* Lua filters run on this parse, not phase A's: print.html's part
+	 * is made from it too, as the page shows it */
+	if (!p->pre && in_print(r, p)) {
+		p->pre = render_pre(r, p, &doc);
+		if (p->pre) {
+			md_free(&doc);
+			doc.tables_disabled = p->pre->tables_disabled;
+		}
+	}
 	struct cache_keybuf fkb;
 	struct b_ctx b = { .lc = { .site = &r->site, .ix = r->ix, .page = p, .out_path = p->out, .sig = &sig },
 			   .real = r->link_d, .quiet = diag_new(), .fine = r->cache_md ? &fkb : NULL };
@@ -1836,6 +1887,7 @@ static void render_markdown(struct run *r, struct page *p, size_t i)
 	b.lc.d = b.quiet;
 	if (p->pre) {
 		md_finish(p->pre, resolve_noting, &b, &p->html, &p->text);
+		finish_print(r, p);
 		drop_pre(p);
 	} else {
 		md_render(&doc, resolve_noting, &b, &p->html, &p->text);

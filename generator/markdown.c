@@ -1255,12 +1255,10 @@ static void put_attr(struct buf *b, const char *s)
 	buf_puts_html(b, s);
 }
 
-/* A heading becomes a custom block so it can carry its id and a
- * permalink; its inline children move across unchanged. */
-static void rewrite_heading(struct md_doc *doc, cmark_node *h, const char *bare_id)
+/* A heading's markup: its id (prefix, then bare_id) and a permalink. */
+static void heading_markup(cmark_node *cb, int level, const char *prefix, const char *bare_id)
 {
-	int level = cmark_node_get_heading_level(h);
-	char *id = xstrcat(doc->id_prefix ? doc->id_prefix : "", bare_id);
+	char *id = xstrcat(prefix ? prefix : "", bare_id);
 	struct buf open = BUF_INIT, close = BUF_INIT;
 	buf_puts(&open, "<h");
 	buf_put_dec(&open, (unsigned long long)level);
@@ -1274,9 +1272,20 @@ static void rewrite_heading(struct md_doc *doc, cmark_node *h, const char *bare_
 	buf_puts(&close, "\" aria-hidden=\"true\" tabindex=\"-1\" title=\"Link to this section\">#</a></h");
 	buf_put_dec(&close, (unsigned long long)level);
 	buf_putc(&close, '>');
-	cmark_node *cb = md_node_new(CMARK_NODE_CUSTOM_BLOCK);
 	cmark_node_set_on_enter(cb, open.ptr);
 	cmark_node_set_on_exit(cb, close.ptr);
+	buf_free(&open);
+	buf_free(&close);
+	free(id);
+}
+
+/* A heading becomes a custom block so it can carry its id and a
+ * permalink; its inline children move across unchanged.  Returns the
+ * block. */
+static cmark_node *rewrite_heading(struct md_doc *doc, cmark_node *h, const char *bare_id)
+{
+	cmark_node *cb = md_node_new(CMARK_NODE_CUSTOM_BLOCK);
+	heading_markup(cb, cmark_node_get_heading_level(h), doc->id_prefix, bare_id);
 	cmark_node *c;
 	while ((c = cmark_node_first_child(h))) {
 		cmark_node_unlink(c);
@@ -1284,9 +1293,7 @@ static void rewrite_heading(struct md_doc *doc, cmark_node *h, const char *bare_
 	}
 	cmark_node_insert_before(h, cb);
 	bury(doc, h);
-	buf_free(&open);
-	buf_free(&close);
-	free(id);
+	return cb;
 }
 
 /* cmark-gfm writes task-list boxes without a label; screen readers then
@@ -1476,14 +1483,29 @@ static void plain_text(cmark_node *root, struct buf *b)
 
 /* Puts ids and permalinks on the headings (hs: md_headings of doc before
  * its links were rewritten, taken) and renders doc. */
-static void render_doc(struct md_doc *doc, struct heading *hs, size_t nh, char **html, char **text)
+static char *html_of(const struct md_doc *doc)
+{
+	return str_fit(finish_cell_links(doc, finish_boxes_and_tables(render_html(doc->root, parse_options(doc->unsafe_html),
+										      cmark_parser_get_syntax_extensions(doc->parser)))));
+}
+
+/* Renders doc, its headings given the ids hs.  With print_html, renders
+ * it once more with each id after print_prefix, as print.html shows it
+ * among every article (the tree is parsed, and its links resolved or left
+ * open, once for both). */
+static void render_doc(struct md_doc *doc, struct heading *hs, size_t nh, char **html, char **text,
+		       const char *print_prefix, char **print_html)
 {
 	cmark_node **nodes;
 	size_t n = collect_heading_nodes(doc, &nodes);
-	for (size_t i = 0; i < n && i < nh; i++)
-		rewrite_heading(doc, nodes[i], hs[i].id);
-	free(nodes);
-	md_free_headings(hs, nh);
+	if (n > nh)
+		n = nh;
+	int *level = print_html ? xcalloc(n + 1, sizeof *level) : NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (level)
+			level[i] = cmark_node_get_heading_level(nodes[i]);
+		nodes[i] = rewrite_heading(doc, nodes[i], hs[i].id);
+	}
 
 	/* A large site's pages wait with their HTML and text (a build's
 	 * largest memory) for the next phase: in blocks of their length. */
@@ -1492,8 +1514,15 @@ static void render_doc(struct md_doc *doc, struct heading *hs, size_t nh, char *
 		plain_text(doc->root, &b);
 		*text = buf_detach_fit(&b);
 	}
-	*html = str_fit(finish_cell_links(doc, finish_boxes_and_tables(render_html(doc->root, parse_options(doc->unsafe_html),
-									      cmark_parser_get_syntax_extensions(doc->parser)))));
+	*html = html_of(doc);
+	if (print_html) {
+		for (size_t i = 0; i < n; i++)
+			heading_markup(nodes[i], level[i], print_prefix, hs[i].id);
+		*print_html = html_of(doc);
+	}
+	free(level);
+	free(nodes);
+	md_free_headings(hs, nh);
 }
 
 /* A heading's id comes from its text as written, as the table of
@@ -1510,7 +1539,7 @@ static void render_in(struct md_doc *doc, md_link_fn fn, void *ctx, char **html,
 		if (fn)
 			rewrite_link(doc, nodes[i], fn, ctx);
 	free(nodes);
-	render_doc(doc, hs, nh, html, text);
+	render_doc(doc, hs, nh, html, text, NULL, NULL);
 }
 
 /* ---- rendering before the links are known ------------------------------ */
@@ -1588,16 +1617,29 @@ static int placeholders_exact(const struct md_pre *pre)
 	return ok;
 }
 
+/* Whether b holds the placeholders a holds (the same HTML but for the
+ * headings' ids, which could read as one). */
+static int same_placeholders(const char *a, const char *b, size_t n)
+{
+	unsigned *x = xcalloc(2 * n + 1, sizeof *x), *y = xcalloc(2 * n + 1, sizeof *y);
+	int ok = count_placeholders(a, n, x) == 0 && count_placeholders(b, n, y) == 0 &&
+		 !memcmp(x, y, 2 * n * sizeof *x);
+	free(x);
+	free(y);
+	return ok;
+}
+
 void md_pre_free(struct md_pre *pre)
 {
 	if (!pre)
 		return;
 	free(pre->html);
 	free(pre->text);
+	free(pre->print_html);
 	free(pre); /* and its links and their URLs, in the same block */
 }
 
-static struct md_pre *render_pre_in(struct md_doc *doc, md_link_fn fn, void *ctx)
+static struct md_pre *render_pre_in(struct md_doc *doc, md_link_fn fn, void *ctx, const char *print_prefix)
 {
 	struct heading *hs;
 	size_t nh;
@@ -1654,7 +1696,11 @@ static struct md_pre *render_pre_in(struct md_doc *doc, md_link_fn fn, void *ctx
 	}
 	free(nodes);
 	buf_free(&ph);
-	render_doc(doc, hs, nh, &out->html, &out->text);
+	render_doc(doc, hs, nh, &out->html, &out->text, print_prefix, print_prefix ? &out->print_html : NULL);
+	if (out->print_html && !same_placeholders(out->html, out->print_html, n)) {
+		free(out->print_html); /* print.html parses the article again */
+		out->print_html = NULL;
+	}
 	if (placeholders_exact(out))
 		return out;
 	md_pre_free(out);
@@ -1731,11 +1777,18 @@ static void fill(char **s, char *const *url, char *const *text)
 	}
 }
 
-void md_finish(struct md_pre *pre, md_link_fn fn, void *ctx, char **html, char **text)
+/* Each deferred link's final URL and missing text, as fn resolves them,
+ * escaped (see escape_finals); free with drop_finals. */
+struct finals {
+	char **url, **esc, **title;
+};
+
+static struct finals resolve_finals(const struct md_pre *pre, md_link_fn fn, void *ctx)
 {
 	size_t n = pre->n;
-	char **final = xcalloc(n + 1, sizeof *final), **title = xcalloc(n + 1, sizeof *title);
-	char **url = xcalloc(n + 1, sizeof *url), **esc = xcalloc(n + 1, sizeof *esc);
+	char **final = xcalloc(n + 1, sizeof *final);
+	struct finals f = { xcalloc(n + 1, sizeof *f.url), xcalloc(n + 1, sizeof *f.esc),
+			    xcalloc(n + 1, sizeof *f.title) };
 	for (size_t i = 0; i < n; i++) {
 		const struct md_deferred *l = &pre->links[i];
 		struct md_link_result res = { 0 };
@@ -1743,30 +1796,54 @@ void md_finish(struct md_pre *pre, md_link_fn fn, void *ctx, char **html, char *
 		if (!l->ready) {
 			final[i] = xstrdup(res.href ? res.href : l->url);
 			if (l->textless)
-				title[i] = xstrdup(res.title && *res.title ? res.title : l->url);
+				f.title[i] = xstrdup(res.title && *res.title ? res.title : l->url);
 		}
 		free(res.href);
 		free(res.title);
 	}
-	escape_finals(pre, final, title, url, esc);
-	fill(&pre->html, url, esc);
-	fill(&pre->text, url, title);
+	escape_finals(pre, final, f.title, f.url, f.esc);
+	for (size_t i = 0; i < n; i++)
+		free(final[i]);
+	free(final);
+	return f;
+}
+
+static void drop_finals(struct finals *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(f->url[i]);
+		free(f->esc[i]);
+		free(f->title[i]);
+	}
+	free(f->url);
+	free(f->esc);
+	free(f->title);
+}
+
+void md_finish(struct md_pre *pre, md_link_fn fn, void *ctx, char **html, char **text)
+{
+	struct finals f = resolve_finals(pre, fn, ctx);
+	fill(&pre->html, f.url, f.esc);
+	fill(&pre->text, f.url, f.title);
 	*html = pre->html;
 	pre->html = NULL;
 	if (text) {
 		*text = pre->text;
 		pre->text = NULL;
 	}
-	for (size_t i = 0; i < n; i++) {
-		free(final[i]);
-		free(title[i]);
-		free(url[i]);
-		free(esc[i]);
-	}
-	free(final);
-	free(title);
-	free(url);
-	free(esc);
+	drop_finals(&f, pre->n);
+}
+
+char *md_finish_print(struct md_pre *pre, md_link_fn fn, void *ctx)
+{
+	if (!pre->print_html)
+		return NULL;
+	struct finals f = resolve_finals(pre, fn, ctx);
+	fill(&pre->print_html, f.url, f.esc);
+	char *html = pre->print_html;
+	pre->print_html = NULL;
+	drop_finals(&f, pre->n);
+	return html;
 }
 
 char *md_to_html(const char *markdown, int unsafe_html)
@@ -1810,10 +1887,10 @@ void md_render(struct md_doc *doc, md_link_fn fn, void *ctx, char **html, char *
 	current_arena = outer;
 }
 
-struct md_pre *md_render_pre(struct md_doc *doc, md_link_fn fn, void *ctx)
+struct md_pre *md_render_pre(struct md_doc *doc, md_link_fn fn, void *ctx, const char *print_prefix)
 {
 	struct arena *outer = doc_enter(doc);
-	struct md_pre *pre = render_pre_in(doc, fn, ctx);
+	struct md_pre *pre = render_pre_in(doc, fn, ctx, print_prefix);
 	current_arena = outer;
 	return pre;
 }

@@ -129,6 +129,7 @@ struct md_deferred {
 };
 struct md_pre {
 	char *html, *text;
+	char *print_html; /* as print.html shows it (see md_render_pre), or NULL */
 	struct md_deferred *links; /* every link and image, in document order */
 	size_t n;
 	int unsafe_html, tables_disabled;
@@ -137,12 +138,17 @@ struct md_pre {
  * about each link first; the external links it names are rendered now
  * (so it must answer for them as md_finish's fn will).  Returns a new
  * md_pre (free with md_pre_free), or NULL when the placeholders could be
- * mistaken for the document's own text: render with md_render then. */
-struct md_pre *md_render_pre(struct md_doc *doc, md_link_fn fn, void *ctx);
+ * mistaken for the document's own text: render with md_render then.
+ * With print_prefix, print_html is rendered too, each heading's id after
+ * the prefix, as doc->id_prefix would make it (it may stay NULL). */
+struct md_pre *md_render_pre(struct md_doc *doc, md_link_fn fn, void *ctx, const char *print_prefix);
 /* Resolves pre's links through fn, each in document order as md_render
  * does, and makes the final *html and *text (text may be NULL) out of
  * pre's own, which it takes.  fn never unlinks here. */
 void md_finish(struct md_pre *pre, md_link_fn fn, void *ctx, char **html, char **text);
+/* The same for pre's print_html, with fn resolving links as print.html
+ * has them: a new string (NULL when pre has none). */
+char *md_finish_print(struct md_pre *pre, md_link_fn fn, void *ctx);
 void md_pre_free(struct md_pre *pre);
 /* Renders a Markdown fragment (for hooks' quire.markdown) with the site's
  * safety settings and no link rewriting.  Caller frees. */

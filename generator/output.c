@@ -1040,8 +1040,10 @@ static void prelink_chunk(void *ctx, size_t c)
 
 void output_prelink(struct output *o, const atomic_int *stop)
 {
-	if (o->recycled || o->prev_fd < 0 || o->staging_fd < 0 || !o->nprev || atomic_load(stop))
+	if (o->recycled || o->prev_fd < 0 || o->staging_fd < 0 || !o->nprev)
 		return;
+	/* (when the caller is waiting already, output_prelink_finish links
+	 * them all on every core) */
 	o->prelinked = 1;
 	size_t n = prelink_chunks(o);
 	while (o->prelink_next < n && !atomic_load_explicit(stop, memory_order_relaxed)) {

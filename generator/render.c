@@ -2712,12 +2712,21 @@ static int print_key(const struct render_env *e, const struct page *p, struct ca
 	return 1;
 }
 
-static char *print_html_of(struct render_env *e, const struct page *p)
+static char *print_html_of(struct render_env *e, struct page *p)
 {
 	struct cache_key k;
 	int keyed = print_key(e, p, &k);
 	char *html = NULL;
 	size_t len;
+	if (p->print_html) {
+		/* made from the page's own parse (build.c, finish_print) */
+		html = p->print_html;
+		p->print_html = NULL;
+		atomic_fetch_add((atomic_int *)&e->print_parsed, 1);
+		if (keyed)
+			cache_put(e->cache, &k, html, strlen(html));
+		return html;
+	}
 	if (keyed && cache_get(e->cache, &k, &html, &len))
 		return html;
 	char *sl = slug_make(p->key);
@@ -2764,8 +2773,8 @@ static void print_collect(struct print_job *j, int sec)
 static void print_html_job(void *ctx, size_t k)
 {
 	struct print_job *j = ctx;
-	const struct page *p = j->e->site->pages[j->order.v[k]];
-	if (p->body)
+	struct page *p = j->e->site->pages[j->order.v[k]];
+	if (p->body || p->print_html)
 		j->html[k] = print_html_of(j->e, p);
 }
 

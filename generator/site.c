@@ -47,6 +47,7 @@ void page_free(struct page *p)
 	free(p->links_to);
 	free(p->html);
 	free(p->text);
+	free(p->print_html);
 	free(p);
 }
 

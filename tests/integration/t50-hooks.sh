@@ -160,6 +160,10 @@ run "$S" build
 status_is "a site with a document filter builds" "$RC" 0
 contains "a link filter can set a link's title" "$S/public/rights/speech.html" 'title="Human Rights Act 1998"'
 contains "a text filter can change text" "$S/public/rights/speech.html" "Text with"
+# print.html shows each article as its page does, filters and all
+contains "print.html shows the filter's link title" "$S/public/print.html" 'title="Human Rights Act 1998"'
+contains "and its changed text" "$S/public/print.html" "Text with"
+lacks "not the text as written" "$S/public/print.html" "Body with"
 
 # A text node replaced by Markdown keeps the blanks at its ends: they part
 # it from the link or emphasis beside it (docs/hooks.md's glossary example).
@@ -178,6 +182,8 @@ run "$S" build
 status_is "a filter that returns text as Markdown builds" "$RC" 0
 contains "the words around a link stay apart" "$S/public/rights/words.html" '<p>One two <a href="https://e.org"'
 contains "and after it" "$S/public/rights/words.html" '</a> three <em>em</em> four, and a <a href="../reference/glossary-terms.html#norwich-pharmacal-order">Norwich Pharmacal order</a> here.</p>'
+contains "in print.html, a filter's link is resolved from the site's root" "$S/public/print.html" \
+	'four, and a <a href="reference/glossary-terms.html#norwich-pharmacal-order">Norwich Pharmacal order</a> here.</p>'
 rm "$S/content/rights/words.md" "$S/content/reference/glossary-terms.md"
 
 script "$S" 20-filter '-- a filter that creates a broken link
