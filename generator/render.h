@@ -17,6 +17,7 @@
 #include <signal.h>
 
 struct shape;
+struct past_judge;
 
 struct render_env {
 	struct shape *shape;    /* filled in by render_site */
@@ -57,6 +58,9 @@ struct render_env {
 	 * its own history when that hides revisions, whether a version must
 	 * be read to tell, and what was learnt (all render_site's) */
 	int hide_drafts;
+	/* the site's on_page handlers, judging past versions as well (NULL:
+	 * there are none) */
+	const struct past_judge *judge;
 	struct draft_blobs *drafts;
 	struct hist_file **published;
 	char *drafts_unread;

@@ -44,6 +44,7 @@ site s
 git -C "$S" init -q -b main
 script "$S" 05-internal "$HIDE"
 page "$S" other.md "Other" "Ordinary guidance."
+commit "2026-01-01T10:00:00+00:00" "Ann Editor" "Start"
 file "$S" pay.md "---\ntitle: Pay review\naudience: internal\n---\n$SECRET.\n"
 commit "2026-01-05T10:00:00+00:00" "Ann Editor" "Draft the internal pay note"
 file "$S" pay.md "---\ntitle: Pay review\naudience: internal\n---\n$SECRET, still.\n"
@@ -109,7 +110,7 @@ check "the hidden versions stay hidden after a new commit" test ! -e "$O/pay.rev
 # A handler that fails on old versions hides them, with a warning naming
 # the file and the revision; the build succeeds.
 script "$S" 20-legacy 'quire.on_page(function(page)
-  if page.params.legacy then error("legacy field: " .. page.params.legacy.x) end
+  if page.params.legacy then error("cannot read the legacy field " .. page.params.legacy) end
 end)'
 file "$S" leave.md '---\ntitle: Leave\nlegacy: old\n---\nOld leave text.\n'
 commit "2026-03-01T10:00:00+00:00" "Ann Editor" "Leave, old style"
@@ -121,7 +122,7 @@ run "$S" build
 status_is "a handler failing on an old version is no build error" "$RC" 0
 contains "it is a warning naming the file" "$ERR" "content/leave.md"
 contains "and the revision's short id" "$ERR" "$L1"
-contains "and the handler's message" "$ERR" "attempt to index"
+contains "and the handler's message, at its line" "$ERR" "scripts/20-legacy.lua:2: cannot read the legacy field old"
 check "the version it failed on is hidden" test ! -e "$O/leave.rev-$L1.html"
 check "the others are shown" test -f "$O/leave.rev-$L2.html"
 lacks "its text is not in the history" "$O/leave.history.html" "Old leave"
