@@ -3017,7 +3017,7 @@ static void publish_known(struct render_env *e, size_t i)
 static void publish_read(struct render_env *e, size_t i, struct version **vs)
 {
 	const struct hist_file *hf = e->hist_of[i];
-	if (!e->drafts_unread || !e->drafts_unread[i])
+	if (!e->drafts_unread || e->drafts_unread[i] != 1)
 		return;
 	size_t *orig = xmalloc(hf->n * sizeof *orig);
 	struct version *all = NULL;

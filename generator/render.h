@@ -63,7 +63,9 @@ struct render_env {
 	const struct past_judge *judge;
 	struct draft_blobs *drafts;
 	struct hist_file **published;
-	char *drafts_unread;
+	char *drafts_unread; /* 1: to read; 2: settled, but not to be kept as
+				hiding nothing (a version unread, or a verdict
+				that read quire.head); 0: settled */
 	struct buf *drafts_learnt;
 	/* Reads (or makes again) the html and text of a page with html_lazy
 	 * set; called from one thread per page at a time. */

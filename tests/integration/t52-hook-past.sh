@@ -131,6 +131,23 @@ contains "a rebuild warns again" "$ERR" "$L1"
 same "and equals a clean build" "$O"
 rm "$S/scripts/20-legacy.lua"
 
+# A handler that breaks a limit on an old version: that version is
+# hidden, and the limit stops nothing else (the page itself is built).
+script "$S" 25-loop 'quire.on_page(function(page)
+  if page.params.spin then while true do end end
+end)'
+file "$S" spin.md '---\ntitle: Spin\nspin: true\n---\nSpinning text.\n'
+commit "2026-03-10T10:00:00+00:00" "Ann Editor" "Spin, old style"
+S1=$(short HEAD)
+page "$S" spin.md "Spin" "Still text."
+commit "2026-03-11T10:00:00+00:00" "Ann Editor" "Spin, new style"
+run "$S" build
+status_is "an endless loop on an old version is no build error" "$RC" 0
+contains "it is a warning with the revision and the limit" "$ERR" "revision $S1 is left out (as a draft would be): an on_page handler failed on it: scripts/25-loop.lua:2: instruction budget exceeded"
+check "that version is hidden" test ! -e "$O/spin.rev-$S1.html"
+check "the page is built" test -f "$O/spin.html"
+rm "$S/scripts/25-loop.lua"
+
 # A handler reading quire.head while judging: an embargo that ends.
 script "$S" 30-embargo 'quire.on_page(function(page)
   local e = page.params.embargo_until
@@ -144,6 +161,9 @@ commit "2026-04-02T10:00:00+00:00" "Ann Editor" "Public notice"
 run "$S" build
 check "a version a handler hides by quire.head is hidden while the head is before the embargo" \
 	test ! -e "$O/notice.rev-$E1.html"
+run "$S" build
+check "and stays hidden at a rebuild of the same head (the verdict from the cache)" test ! -e "$O/notice.rev-$E1.html"
+same "that rebuild equals a clean build" "$O"
 page "$S" other.md "Other" "Ordinary guidance, edited after the embargo."
 commit "2026-06-01T10:00:00+00:00" "Ann Editor" "After the embargo"
 run "$S" build
