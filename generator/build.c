@@ -92,6 +92,10 @@ struct run {
 	/* what earlier builds learnt of past versions, for page.history
 	 * (loaded when a hook first reads one) */
 	struct draft_blobs *hook_drafts;
+	/* the on_page handlers as judges of past versions (judging: NULL
+	 * when there are none, or with --drafts) */
+	struct past_judge judge;
+	const struct past_judge *judging;
 };
 
 static int stopped(const struct run *r)
@@ -982,8 +986,8 @@ static json_t *hook_history(const char *page_path, void *ctx)
 	struct hist_file *pub = NULL;
 	if (hf && !r->o->drafts) {
 		if (!r->hook_drafts)
-			r->hook_drafts = draft_blobs_load(r->cache);
-		hist_published_read(r->hist, r->hook_drafts, hf, &pub);
+			r->hook_drafts = draft_blobs_load(r->cache, r->judging);
+		hist_published_read(r->hist, r->hook_drafts, r->judging, hf, &pub);
 	}
 	const struct hist_file *f = pub ? pub : hf;
 	json_t *j = f && f->n ? history_json(r->hist, f) : NULL;
@@ -1029,6 +1033,46 @@ static json_t *page_json(const struct page *p)
 	 * front-matter key of that name is still params.history) */
 	json_object_del(j, "history");
 	return j;
+}
+
+/* A past_judge: whether the on_page handlers hide a past version.  They
+ * see it as they see a page (page_json): its own front matter and body,
+ * with the path, url, section and kind of the file where it was then,
+ * and no page.history. */
+static int judge_past(void *ctx, const char *path, const json_t *fm, const char *body, int *by_head,
+		      struct buf *why)
+{
+	struct run *r = ctx;
+	*by_head = 0;
+	if (strncmp(path, "content/", 8) || strlen(path) < 11 || strcmp(path + strlen(path) - 3, ".md"))
+		return 0; /* (history holds only content/'s articles) */
+	struct page *p = source_page(path + 8, json_deep_copy(fm));
+	split_params(p->data);
+	p->body = xstrdup(body);
+	json_t *j = page_json(p);
+	int d = hooks_judge_past(r->hooks, j, by_head, why);
+	json_decref(j);
+	page_free(p);
+	return d;
+}
+
+/* Past versions are judged by the on_page handlers too, unless there are
+ * none or the build shows drafts.  A verdict depends on the scripts and
+ * on what quire.markdown renders (markdown.unsafe_html), and on HEAD
+ * when it read quire.head. */
+static void set_judge(struct run *r)
+{
+	if (!r->hooks || !hooks_has_page(r->hooks) || r->o->drafts || !r->hist)
+		return;
+	struct cache_keybuf kb;
+	uint64_t scripts[2];
+	hooks_digest(r->hooks, scripts);
+	cache_key_begin(NULL, &kb, "past-judge-1");
+	cache_key_bytes(&kb, scripts, sizeof scripts);
+	cache_key_int(&kb, r->site.cfg.unsafe_html);
+	struct cache_key k = cache_key_end(&kb);
+	r->judge = (struct past_judge){ judge_past, r, { k.h[0], k.h[1] }, hist_head(r->hist) };
+	r->judging = &r->judge;
 }
 
 /* Copies back what a hook may change; the page's identity (path, url)
@@ -2807,6 +2851,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	r.cache_md = r.cache && !(r.hooks && hooks_has_filter(r.hooks));
 	if (r.hooks && hooks_has_page(r.hooks))
 		need_bodies(&r); /* a page hook is shown each page's body */
+	set_judge(&r);
 	if (starved(&r)) {
 		status = 2;
 		goto done;
@@ -2906,7 +2951,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 				  .out = out_open ? &out : NULL, .d = d, .jobs = r.jobs,
 				  .extra_head = o->extra_head, .root_url = o->root_url, .stop = o->stop,
 				  .timings = r.timings, .render_key = rkey, .fp_build_id = uses_bid,
-				  .load_html = load_html, .load_ctx = &r, .hide_drafts = !o->drafts,
+				  .load_html = load_html, .load_ctx = &r, .hide_drafts = !o->drafts, .judge = r.judging,
 				  .html_plain = !(r.hooks && hooks_has_filter(r.hooks)) };
 	if (!diag_errors(d)) {
 		render_site(&env);

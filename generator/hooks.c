@@ -23,6 +23,7 @@
 #include <lualib.h>
 
 #include "buf.h"
+#include "cache.h"
 #include "fsutil.h"
 #include "luapattern.h"
 #include "markdown.h"
@@ -41,6 +42,7 @@ static const char KEY_PAGE = 'p';
 static const char KEY_SITE = 's';
 static const char KEY_FILTER = 'f';
 static const char KEY_QUIRE = 'q';
+static const char KEY_HEAD = 'H';
 
 enum violation { V_NONE, V_BUDGET, V_PATTERN, V_TIME, V_MEMORY, V_STOPPED };
 enum phase { PH_IDLE, PH_LOAD, PH_RUN };
@@ -97,6 +99,9 @@ struct hooks {
 	void *history_ctx;
 	struct script *scripts;
 	size_t nscripts;
+	struct cache_keybuf digest; /* of every script's name and text, as loaded */
+	int head_at_load;  /* a script read quire.head while loading */
+	int head_read;     /* ... or while judging the past version at hand */
 	int n_page, n_site;
 	uint32_t *filters; /* one type mask per quire.filter table */
 	size_t n_filter;
@@ -1889,6 +1894,8 @@ static int load_script(struct hooks *h, size_t i, const char *site_dir)
 		text += 3;
 		len -= 3;
 	}
+	cache_key_str(&h->digest, h->scripts[i].path);
+	cache_key_bytes(&h->digest, text, len);
 	begin_call(h, (int)i, 1);
 	lua_pushcfunction(L, msgh);
 	int base = lua_gettop(L);
@@ -1918,15 +1925,33 @@ fail:
 	return rc;
 }
 
+/* __index of the quire table: quire.head, noting that a script read it
+ * (a past version's verdict that read it holds only for this head). */
+static int quire_index(lua_State *L)
+{
+	struct hooks *h = hooks_of(L);
+	if (lua_type(L, 2) != LUA_TSTRING || strcmp(lua_tostring(L, 2), "head") != 0)
+		return 0;
+	if (h->phase == PH_LOAD)
+		h->head_at_load = 1;
+	h->head_read = 1;
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_HEAD);
+	return 1;
+}
+
 /* Protected: sets quire.head to a read-only copy of the json_t at
- * index 1 (borrowed). */
+ * index 1 (borrowed), read through quire_index. */
 static int set_head(lua_State *L)
 {
 	json_t *head = lua_touserdata(L, 1);
-	lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_QUIRE);
 	push_json(L, head, 0);
 	push_readonly(L, -1);
-	lua_setfield(L, -3, "head");
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_HEAD);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_QUIRE);
+	lua_createtable(L, 0, 1);
+	lua_pushcfunction(L, quire_index);
+	lua_setfield(L, -2, "__index");
+	lua_setmetatable(L, -2);
 	return 0;
 }
 
@@ -2009,6 +2034,7 @@ struct hooks *hooks_load_env(const char *site_dir, const struct hooks_env *env, 
 		h->history_ctx = env->history_ctx;
 	}
 	h->d = d;
+	cache_key_begin(NULL, &h->digest, "scripts-1");
 	h->scripts = xcalloc(n, sizeof *h->scripts);
 	for (size_t i = 0; i < n; i++) {
 		h->scripts[i].path = xasprintf("scripts/%s", names[i]);
@@ -2439,6 +2465,166 @@ int hooks_run_page(struct hooks *h, json_t **page, struct diag *d)
 	free(page_name);
 	leave(h);
 	return rc;
+}
+
+/* ---- judging a past version ------------------------------------------ */
+
+/* What a call in progress keeps while a past version is judged inside it
+ * (a handler reading page.history): its budget, clock and error. */
+struct outer_call {
+	struct diag *d;
+	enum phase phase;
+	enum violation violation;
+	int broken, filtering, head_read;
+	long long budget;
+	struct timespec deadline, began;
+	int err_script, err_line, last_script, last_line;
+	struct buf errmsg;
+};
+
+static void outer_save(struct hooks *h, struct outer_call *o)
+{
+	*o = (struct outer_call){ h->d, h->phase, h->violation, h->broken, h->filtering, h->head_read, h->budget,
+				  h->deadline, { 0, 0 }, h->err_script, h->err_line, h->last_script, h->last_line,
+				  h->errmsg };
+	clock_gettime(CLOCK_MONOTONIC, &o->began);
+	h->errmsg = (struct buf)BUF_INIT;
+}
+
+/* Gives the call back what it had; the time the judging took is not
+ * counted against its limit. */
+static void outer_restore(struct hooks *h, struct outer_call *o)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	long long ns = (now.tv_sec - o->began.tv_sec) * 1000000000LL + (now.tv_nsec - o->began.tv_nsec);
+	o->deadline.tv_sec += (time_t)(ns / 1000000000LL);
+	o->deadline.tv_nsec += (long)(ns % 1000000000LL);
+	if (o->deadline.tv_nsec >= 1000000000L) {
+		o->deadline.tv_sec++;
+		o->deadline.tv_nsec -= 1000000000L;
+	}
+	buf_free(&h->errmsg);
+	h->d = o->d;
+	h->phase = o->phase;
+	h->violation = o->violation;
+	h->broken = o->broken;
+	h->filtering = o->filtering;
+	h->head_read = o->head_read;
+	h->budget = o->budget;
+	h->deadline = o->deadline;
+	h->err_script = o->err_script;
+	h->err_line = o->err_line;
+	h->last_script = o->last_script;
+	h->last_line = o->last_line;
+	h->errmsg = o->errmsg;
+}
+
+/* Handler i over *page, as hooks_run_page calls it, with no page.history.
+ * 0 with *page replaced by the result, or -1 with the failure in why. */
+static int judge_with(struct hooks *h, lua_Integer i, json_t **page, struct buf *why)
+{
+	lua_State *L = h->L;
+	int s, line, rc = -1;
+	handler_location(h, &KEY_PAGE, i, &s, &line);
+	struct call c = { &KEY_PAGE, i, *page, 0 };
+	begin_call(h, s, line);
+	lua_pushcfunction(L, msgh);
+	int base = lua_gettop(L);
+	lua_pushcfunction(L, run_handler);
+	lua_pushlightuserdata(L, &c);
+	int status = lua_pcall(L, 1, 2, base);
+	struct buf tb = BUF_INIT;
+	if (status != LUA_OK) {
+		failure_text(h, status, s, line, &s, &line, why, &tb);
+	} else {
+		int t = lua_type(L, -1);
+		json_t *np = NULL;
+		buf_reset(&h->scratch);
+		if (t == LUA_TNIL || t == LUA_TTABLE)
+			np = lua_to_json(h, t == LUA_TNIL ? -2 : -1, "page");
+		else
+			buf_printf(&h->scratch, "the on_page handler must return a table or nil, got %s",
+				   luaL_typename(L, -1));
+		json_object_del(np, "history");
+		keep_fields(np, *page);
+		if (np && check_page(*page, np, &h->scratch) < 0) {
+			json_decref(np);
+			np = NULL;
+		}
+		if (np) {
+			json_decref(*page);
+			*page = np;
+			rc = 0;
+		} else {
+			buf_puts(why, buf_cstr(&h->scratch));
+		}
+	}
+	if (rc < 0 && s >= 0) { /* "scripts/NAME.lua:LINE: message" */
+		struct buf m = BUF_INIT;
+		buf_printf(&m, "%s:%d: %s", h->scripts[s].path, line, buf_cstr(why));
+		buf_reset(why);
+		buf_puts(why, buf_cstr(&m));
+		buf_free(&m);
+	}
+	buf_free(&tb);
+	lua_settop(L, base - 1);
+	return rc;
+}
+
+int hooks_judge_past(struct hooks *h, const json_t *page, int *read_head, struct buf *why)
+{
+	*read_head = 0;
+	if (!h || !h->n_page)
+		return 0;
+	pthread_mutex_lock(&h->lock);
+	struct outer_call o;
+	int nested = h->depth > 0, rc = 0;
+	if (nested)
+		outer_save(h, &o);
+	else if (h->broken) {
+		buf_puts(why, "a limit was hit earlier in this build: no more hooks run");
+		pthread_mutex_unlock(&h->lock);
+		return -1;
+	}
+	/* what handlers print about a past version is not shown: they run
+	 * over every version, on every core, and not at all for a version
+	 * an earlier build judged */
+	h->d = NULL;
+	h->phase = PH_RUN;
+	h->filtering = 0;
+	h->head_read = 0;
+	h->depth++;
+	json_t *p = json_deep_copy(page);
+	for (lua_Integer i = 1; i <= h->n_page && rc == 0; i++)
+		rc = judge_with(h, i, &p, why);
+	if (rc == 0)
+		rc = json_is_true(json_object_get(p, "draft"));
+	json_decref(p);
+	*read_head = h->head_read || h->head_at_load;
+	if (h->violation == V_MEMORY)
+		lua_gc(h->L, LUA_GCCOLLECT);
+	h->depth--;
+	if (nested) {
+		outer_restore(h, &o);
+	} else {
+		/* a broken limit stops this version, not the rest: a version
+		 * is judged alone (its verdict hides it) */
+		h->broken = 0;
+		h->violation = V_NONE;
+		h->phase = PH_IDLE;
+		h->d = NULL;
+	}
+	pthread_mutex_unlock(&h->lock);
+	return rc;
+}
+
+void hooks_digest(const struct hooks *h, uint64_t out[2])
+{
+	struct cache_keybuf kb = h->digest;
+	struct cache_key k = cache_key_end(&kb);
+	out[0] = k.h[0];
+	out[1] = k.h[1];
 }
 
 int hooks_run_site(struct hooks *h, json_t *site, json_t *added,

@@ -27,10 +27,12 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <cmark-gfm.h>
 #include <jansson.h>
 
+#include "buf.h"
 #include "diag.h"
 
 /* Default limits (per hook call, and for the whole state).  Pattern
@@ -104,6 +106,25 @@ int hooks_has_filter(const struct hooks *h);
  * Returns 0, or -1 after reporting (*page is then unchanged).
  * Thread-safe. */
 int hooks_run_page(struct hooks *h, json_t **page, struct diag *d);
+
+/* Runs the on_page handlers over a past version of a page, to tell
+ * whether they hide it: page (borrowed, not changed) is built as for
+ * hooks_run_page from the version's own front matter and body, with the
+ * path, url, section and kind of the file as it was then; page.history is
+ * nil.  Only page.draft is read from what they hand back.  Returns 1
+ * when they hide it (page.draft = true), 0 when not, -1 when a handler
+ * fails (a Lua error, a bad value, a broken limit), with the failure in
+ * why, "scripts/NAME.lua:LINE: message"; such a failure is no error of
+ * the build, and a broken limit stops only this call.  What handlers
+ * print is dropped.  *read_head: 1 when the verdict may depend on
+ * quire.head (a handler read it, or a script did while loading).
+ * Thread-safe, and may be called while a handler runs (from page.history):
+ * that handler's budget and time limit are left as they were. */
+int hooks_judge_past(struct hooks *h, const json_t *page, int *read_head, struct buf *why);
+
+/* A digest of the scripts (their names and texts), 16 bytes: what a
+ * verdict of hooks_judge_past depends on besides the page. */
+void hooks_digest(const struct hooks *h, uint64_t out[2]);
 
 /* Between these, hooks_run_page and hooks_filter_doc report no failure
  * of their own: a bug in a handler or filter fails it for every page

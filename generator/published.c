@@ -27,14 +27,21 @@ struct rec_set {
 struct draft_blobs {
 	struct rec_set blobs, clean;
 	char *own; /* the records' storage, when copied from the cache */
+	const struct past_judge *judge; /* NULL: front matter alone decides */
 };
 
 /* With quire's own fingerprint: a version this quire judges as another
- * did is judged again. */
-static struct cache_key table_key(const struct cache *c)
+ * did is judged again.  Where on_page handlers judge versions too, one
+ * table per set of scripts: a record then stands for a version at a
+ * path (see verdict_id), hidden by its front matter or by a handler. */
+static struct cache_key table_key(const struct cache *c, const struct past_judge *j)
 {
 	struct cache_keybuf kb;
 	cache_key_begin(c, &kb, "draft-blobs-3");
+	if (j) {
+		cache_key_str(&kb, "judged by hooks");
+		cache_key_bytes(&kb, j->scripts, sizeof j->scripts);
+	}
 	return cache_key_end(&kb);
 }
 
@@ -60,6 +67,25 @@ static void fp_bytes(const uint64_t fp[2], unsigned char out[FP])
 {
 	for (int i = 0; i < FP; i++)
 		out[i] = (unsigned char)(fp[i / 8] >> (56 - 8 * (i % 8)));
+}
+
+/* A record's id where handlers judge: a hash of the version's blob and
+ * path (handlers see the path), and for a verdict that read quire.head,
+ * of the head too (head NULL: not), so a new commit judges it again.
+ * 0, or -1 when blob_hex is not a blob id. */
+static int verdict_id(const char *blob_hex, const char *path, const char *head, unsigned char id[ID])
+{
+	if (unhex(blob_hex, id) < 0)
+		return -1;
+	struct cache_keybuf kb;
+	cache_key_begin(NULL, &kb, "past-verdict-1");
+	cache_key_str(&kb, blob_hex);
+	cache_key_str(&kb, path);
+	cache_key_str(&kb, head);
+	struct cache_key k = cache_key_end(&kb);
+	fp_bytes(k.h, id);
+	memset(id + FP, 0, ID - FP);
+	return 0;
 }
 
 static unsigned prefix(const unsigned char *r)
@@ -110,10 +136,11 @@ static int adopt(struct draft_blobs *t, const char *data, size_t len)
 	return 0;
 }
 
-struct draft_blobs *draft_blobs_load(struct cache *c)
+struct draft_blobs *draft_blobs_load(struct cache *c, const struct past_judge *judge)
 {
 	struct draft_blobs *t = xcalloc(1, sizeof *t);
-	struct cache_key k = table_key(c);
+	t->judge = judge;
+	struct cache_key k = table_key(c, judge);
 	const char *data;
 	size_t len;
 	if (!c)
@@ -128,16 +155,27 @@ struct draft_blobs *draft_blobs_load(struct cache *c)
 		free(t->clean.first);
 		free(t->own);
 		memset(t, 0, sizeof *t);
+		t->judge = judge;
 	}
 	return t;
 }
 
-int draft_blobs_get(const struct draft_blobs *t, const char *blob_hex)
+int draft_blobs_get(const struct draft_blobs *t, const char *blob_hex, const char *path, int *by_head)
 {
 	unsigned char id[ID];
-	if (unhex(blob_hex, id) < 0)
+	const unsigned char *r = NULL;
+	if (by_head)
+		*by_head = 0;
+	if (!t->judge) {
+		if (unhex(blob_hex, id) == 0)
+			r = set_find(&t->blobs, id, ID);
+		return r ? r[ID] : -1;
+	}
+	if (verdict_id(blob_hex, path, NULL, id) < 0)
 		return -1;
-	const unsigned char *r = set_find(&t->blobs, id, ID);
+	if (!(r = set_find(&t->blobs, id, ID)) && t->judge->head && verdict_id(blob_hex, path, t->judge->head, id) == 0 &&
+	    (r = set_find(&t->blobs, id, ID)) && by_head)
+		*by_head = 1;
 	return r ? r[ID] : -1;
 }
 
@@ -148,10 +186,11 @@ int draft_blobs_clean(const struct draft_blobs *t, const uint64_t fp[2])
 	return set_find(&t->clean, k, FP) != NULL;
 }
 
-void draft_blobs_note(struct buf *learnt, const char *blob_hex, int draft)
+void draft_blobs_note(const struct draft_blobs *t, struct buf *learnt, const char *blob_hex, const char *path,
+		      int draft, int by_head)
 {
 	unsigned char r[REC];
-	if (unhex(blob_hex, r) < 0)
+	if (t->judge ? verdict_id(blob_hex, path, by_head ? t->judge->head : NULL, r) < 0 : unhex(blob_hex, r) < 0)
 		return;
 	r[ID] = (unsigned char)!!draft;
 	buf_put(learnt, (const char *)r, REC);
@@ -212,7 +251,7 @@ void draft_blobs_save(const struct draft_blobs *t, struct cache *c, const struct
 	cache_w_u32(&out, (uint32_t)m);
 	buf_put(&out, blobs.ptr, blobs.len);
 	buf_put(&out, (const char *)fps, m * FP);
-	struct cache_key k = table_key(c);
+	struct cache_key k = table_key(c, t->judge);
 	cache_put(c, &k, out.ptr, out.len);
 	free(fps);
 	buf_free(&out);
@@ -237,8 +276,8 @@ void draft_blobs_free(struct draft_blobs *t)
 static int hidden(const struct hist_rev *rv, draft_query is_draft, void *ctx)
 {
 	if (rv->change != HIST_DELETED)
-		return *rv->blob ? is_draft(ctx, rv->blob) : 0;
-	return *rv->base ? is_draft(ctx, rv->base) : 0;
+		return *rv->blob ? is_draft(ctx, rv->blob, rv->path) : 0;
+	return *rv->base ? is_draft(ctx, rv->base, rv->old_path ? rv->old_path : rv->path) : 0;
 }
 
 static const char *version_of(const struct hist_rev *rv)
@@ -268,7 +307,7 @@ static int rebase(struct hist_rev *r, const struct hist_file *hf, size_t k, cons
 		  draft_query is_draft, void *ctx)
 {
 	const char *base = r->base, *from = r->old_path ? r->old_path : r->path;
-	int d = *base ? is_draft(ctx, base) : 0;
+	int d = *base ? is_draft(ctx, base, from) : 0;
 	for (size_t steps = 0; d > 0 && steps < hf->n; steps++) {
 		const struct hist_rev *v = version_at(hf, &k, base);
 		if (!v) {
@@ -279,7 +318,7 @@ static int rebase(struct hist_rev *r, const struct hist_file *hf, size_t k, cons
 		}
 		base = v->base;
 		from = v->old_path ? v->old_path : v->path;
-		d = *base ? is_draft(ctx, base) : 0;
+		d = *base ? is_draft(ctx, base, from) : 0;
 	}
 	if (d < 0)
 		return -1;
@@ -358,14 +397,16 @@ int published_version(const json_t *fm, int fm_errors)
 struct reading {
 	struct history *h;
 	const struct draft_blobs *t;
-	const char *path; /* names the file in messages nobody reads */
+	const struct past_judge *judge;
 };
 
-/* A draft_query that never answers "not known". */
-static int read_query(void *ctx, const char *blob_hex)
+/* A draft_query that never answers "not known".  A handler that fails
+ * hides the version here without a word: the pages stage judges it
+ * again and says so. */
+static int read_query(void *ctx, const char *blob_hex, const char *path)
 {
 	struct reading *q = ctx;
-	int d = draft_blobs_get(q->t, blob_hex);
+	int d = draft_blobs_get(q->t, blob_hex, path, NULL);
 	if (d >= 0)
 		return d;
 	size_t len;
@@ -375,23 +416,32 @@ static int read_query(void *ctx, const char *blob_hex)
 	struct diag *quiet = diag_new();
 	struct fm_parts parts;
 	json_t *fm = NULL;
-	if (fm_split(text, len, q->path, &parts, quiet) == 0 && parts.has_fm)
-		fm = fm_parse_yaml(text + parts.yaml_off, parts.yaml_len, q->path, parts.yaml_line, quiet);
+	int split = fm_split(text, len, path, &parts, quiet);
+	if (split == 0 && parts.has_fm)
+		fm = fm_parse_yaml(text + parts.yaml_off, parts.yaml_len, path, parts.yaml_line, quiet);
 	d = !published_version(fm, diag_errors(quiet));
+	if (!d && q->judge) {
+		char *body = utf8_valid_dup(text + parts.body_off, len - parts.body_off);
+		struct buf why = BUF_INIT;
+		int by_head;
+		d = q->judge->judge(q->judge->ctx, path, fm, body, &by_head, &why) != 0;
+		buf_free(&why);
+		free(body);
+	}
 	json_decref(fm);
 	diag_free(quiet);
 	free(text);
 	return d;
 }
 
-void hist_published_read(struct history *h, const struct draft_blobs *t, const struct hist_file *hf,
-			 struct hist_file **out)
+void hist_published_read(struct history *h, const struct draft_blobs *t, const struct past_judge *judge,
+			 const struct hist_file *hf, struct hist_file **out)
 {
 	*out = NULL;
 	if (!hf->n || draft_blobs_clean(t, hf->fp))
 		return;
 	size_t *orig = xmalloc(hf->n * sizeof *orig);
-	struct reading q = { h, t, hf->path };
+	struct reading q = { h, t, judge };
 	hist_published(hf, read_query, &q, out, orig);
 	free(orig);
 }

@@ -6,8 +6,13 @@
  * recent changes.  A revision that was published is then shown against
  * the version published before it, or as new when none was.
  *
+ * A site's on_page handlers judge each version too (past_judge): one
+ * they hide (page.draft = true), or fail on, is left out the same way.
+ *
  * Whether a version was a draft is known only by reading it, so what
- * builds learn is kept in the build cache (blob id -> draft or not): a
+ * builds learn is kept in the build cache (blob id -> draft or not; where
+ * handlers judge, a table per set of scripts, blob id and path -> hidden
+ * or not, and for a verdict that read quire.head, the head too): a
  * rebuild reads no past version for it. */
 #ifndef QUIRE_PUBLISHED_H
 #define QUIRE_PUBLISHED_H
@@ -21,19 +26,39 @@
 #include "cache.h"
 #include "history.h"
 
+/* How a build's on_page handlers judge a past version.  judge: 1 when
+ * they hide the version of the file at path (relative to SITE, as it was
+ * then) whose front matter parsed to fm (borrowed) and whose Markdown
+ * body is body; 0 when not; -1 when a handler failed on it (what failed
+ * in why; the version is hidden all the same).  *by_head: the verdict
+ * may depend on quire.head.  Called from any thread. */
+struct past_judge {
+	int (*judge)(void *ctx, const char *path, const json_t *fm, const char *body, int *by_head,
+		     struct buf *why);
+	void *ctx;
+	uint64_t scripts[2]; /* what every verdict depends on (the scripts) */
+	const char *head;    /* HEAD's id, for the verdicts that read quire.head */
+};
+
 /* What earlier builds learnt; read-only once loaded (any thread). */
 struct draft_blobs;
 
-/* The cache's table, or an empty one (c may be NULL).  Never NULL. */
-struct draft_blobs *draft_blobs_load(struct cache *c);
-/* 1: blob_hex (40 hex digits) was a draft; 0: it was not; -1: not known. */
-int draft_blobs_get(const struct draft_blobs *t, const char *blob_hex);
+/* The cache's table, or an empty one (c may be NULL), for versions
+ * judged by their front matter and, when judge is not NULL (borrowed: it
+ * must outlive the table), by judge.  Never NULL. */
+struct draft_blobs *draft_blobs_load(struct cache *c, const struct past_judge *judge);
+/* 1: blob_hex (40 hex digits) at path was a draft or hidden; 0: it was
+ * not; -1: not known.  *by_head (may be NULL): the answer holds for this
+ * head only. */
+int draft_blobs_get(const struct draft_blobs *t, const char *blob_hex, const char *path, int *by_head);
 /* 1 when the history of fingerprint fp (hist_file.fp) was found to hide
  * nothing: most are, and this is one lookup, not one per revision. */
 int draft_blobs_clean(const struct draft_blobs *t, const uint64_t fp[2]);
-/* Appends what was learnt of blob_hex to learnt (a buffer per thread or
- * page; draft_blobs_save merges them). */
-void draft_blobs_note(struct buf *learnt, const char *blob_hex, int draft);
+/* Appends what was learnt of blob_hex at path to learnt (a buffer per
+ * thread or page; draft_blobs_save merges them); by_head: the verdict
+ * read quire.head. */
+void draft_blobs_note(const struct draft_blobs *t, struct buf *learnt, const char *blob_hex, const char *path,
+		      int draft, int by_head);
 /* Stores the table with the n buffers of notes merged in and, as its
  * histories that hide nothing, the nclean fingerprints clean (the
  * build's: those of histories gone are dropped), unless it would store
@@ -42,8 +67,9 @@ void draft_blobs_save(const struct draft_blobs *t, struct cache *c, const struct
 		      const uint64_t (*clean)[2], size_t nclean);
 void draft_blobs_free(struct draft_blobs *t);
 
-/* Answers whether blob_hex was a draft: 1, 0, or -1 when it cannot tell. */
-typedef int (*draft_query)(void *ctx, const char *blob_hex);
+/* Answers whether blob_hex, the file at path (relative to SITE) then,
+ * was a draft (or hidden): 1, 0, or -1 when it cannot tell. */
+typedef int (*draft_query)(void *ctx, const char *blob_hex, const char *path);
 
 /* hf as published.  Returns 0 with *out NULL when hf hides nothing, or a
  * new file (free with hist_published_free; its strings are hf's) and, in
@@ -62,9 +88,10 @@ int published_version(const json_t *fm, int fm_errors);
 /* hf as published, as hist_published gives it (*out NULL when it hides
  * nothing), deciding each version from t where t knows it and otherwise
  * by reading it from h's repository (a version git cannot read counts
- * as never published).  What it reads is not noted in t: the pages stage
- * learns it again.  For the hooks, which run before that stage. */
-void hist_published_read(struct history *h, const struct draft_blobs *t, const struct hist_file *hf,
-			 struct hist_file **out);
+ * as never published) and asking judge (may be NULL).  What it reads is
+ * not noted in t: the pages stage learns it again.  For the hooks, which
+ * run before that stage. */
+void hist_published_read(struct history *h, const struct draft_blobs *t, const struct past_judge *judge,
+			 const struct hist_file *hf, struct hist_file **out);
 
 #endif

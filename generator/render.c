@@ -2864,9 +2864,19 @@ static void search_task(void *ctx)
 
 /* ---- histories as published ---- */
 
-static int draft_known(void *ctx, const char *blob)
+/* What earlier builds learnt, and whether an answer holds for this
+ * head only (then the history is not marked as hiding nothing). */
+struct known_query {
+	const struct draft_blobs *t;
+	int by_head;
+};
+
+static int draft_known(void *ctx, const char *blob, const char *path)
 {
-	return draft_blobs_get(ctx, blob);
+	struct known_query *q = ctx;
+	int by_head, d = draft_blobs_get(q->t, blob, path, &by_head);
+	q->by_head |= by_head;
+	return d;
 }
 
 /* Tells a draft by reading the version: the history's own when it has
@@ -2878,6 +2888,8 @@ struct draft_reader {
 	struct buf *learnt;
 	int failed;       /* versions that could not be read */
 	struct buf unread; /* their blob ids, each once */
+	int by_head;      /* a verdict read quire.head (see known_query) */
+	json_t *judged;   /* "BLOB PATH" -> the handlers' verdict, each asked once */
 };
 
 /* Whether a version was never published: a draft, or what a build would
@@ -2890,17 +2902,77 @@ static int unpublished(const struct version *v)
 	return v->failed || !v->published;
 }
 
-static int draft_read(void *ctx, const char *blob)
+/* The newest revision that made version blob of the file at path (or,
+ * failing that, at any path), or NULL: a version from another branch. */
+static const struct hist_rev *made_by(const struct hist_file *hf, const char *blob, const char *path, size_t *at)
+{
+	const struct hist_rev *rv = NULL;
+	for (size_t k = 0; k < hf->n; k++) {
+		const struct hist_rev *r = &hf->revs[k];
+		if (r->change == HIST_DELETED || strcmp(r->blob, blob) || (rv && strcmp(r->path, path)))
+			continue;
+		rv = r;
+		*at = k;
+		if (!strcmp(r->path, path))
+			break;
+	}
+	return rv;
+}
+
+/* Whether the site's on_page handlers hide version v (made by rv, or
+ * NULL), the file at path then: 1 or 0.  A handler that fails on it
+ * hides it, and says so: the revision cannot be mended, so it is no
+ * error, and it is judged again (and said again) at the next build.
+ * *keep: the verdict may be kept for later builds. */
+static int judged(struct draft_reader *q, const struct version *v, const struct hist_rev *rv, const char *blob,
+		  const char *path, int *keep, int *by_head)
+{
+	const struct past_judge *j = q->e->judge;
+	struct buf why = BUF_INIT;
+	*by_head = 0;
+	int d = j->judge(j->ctx, path, v->fm, v->body ? v->body : "", by_head, &why);
+	*keep = d >= 0;
+	if (d < 0) {
+		struct buf at = BUF_INIT;
+		if (rv)
+			buf_printf(&at, "revision %.10s", rv->id);
+		else
+			buf_printf(&at, "a version (blob %.10s)", blob);
+		if (strcmp(path, q->hf->path))
+			buf_printf(&at, ", then %s,", path);
+		diag_warning(q->e->d, q->hf->path, 0, 0,
+			     "history: %s is left out (as a draft would be): an on_page handler failed on it: %s",
+			     buf_cstr(&at), buf_cstr(&why));
+		buf_free(&at);
+		d = 1;
+	}
+	buf_free(&why);
+	return d;
+}
+
+static int draft_read(void *ctx, const char *blob, const char *path)
 {
 	struct draft_reader *q = ctx;
-	int d = draft_blobs_get(q->e->drafts, blob);
-	if (d >= 0)
+	int by_head, d = draft_blobs_get(q->e->drafts, blob, path, &by_head);
+	if (d >= 0) {
+		q->by_head |= by_head;
 		return d;
+	}
+	char *memo_key = NULL;
+	if (q->e->judge) {
+		memo_key = xasprintf("%s %s", blob, path);
+		json_t *m = json_object_get(q->judged, memo_key);
+		if (m) {
+			free(memo_key);
+			return (int)json_integer_value(m);
+		}
+	}
 	struct version own = { 0 };
 	const struct version *v = NULL;
-	for (size_t k = 0; !v && k < q->hf->n; k++)
-		if (q->hf->revs[k].change != HIST_DELETED && !strcmp(q->hf->revs[k].blob, blob))
-			v = &versions(q->e, q->hf, q->vs)[k];
+	size_t at = 0;
+	const struct hist_rev *rv = made_by(q->hf, blob, path, &at);
+	if (rv)
+		v = &versions(q->e, q->hf, q->vs)[at];
 	if (!v) {
 		struct hist_rev b = { .change = HIST_MODIFIED, .path = (char *)q->hf->path };
 		memcpy(b.blob, blob, sizeof b.blob);
@@ -2910,8 +2982,16 @@ static int draft_read(void *ctx, const char *blob)
 		v = &own;
 	}
 	d = unpublished(v);
-	if (!v->failed)
-		draft_blobs_note(q->learnt, blob, d);
+	int keep = !v->failed;
+	by_head = 0;
+	if (!d && q->e->judge)
+		d = judged(q, v, rv, blob, path, &keep, &by_head);
+	q->by_head |= by_head;
+	if (keep)
+		draft_blobs_note(q->e->drafts, q->learnt, blob, path, d, by_head);
+	if (memo_key)
+		json_object_set_new(q->judged, memo_key, json_integer(d));
+	free(memo_key);
 	if (v->failed && !strstr(buf_cstr(&q->unread), blob)) {
 		buf_puts(&q->unread, blob);
 		buf_putc(&q->unread, ' ');
@@ -2930,10 +3010,13 @@ static void publish_known(struct render_env *e, size_t i)
 		return;
 	size_t *orig = xmalloc(hf->n * sizeof *orig);
 	struct hist_file *f;
-	if (hist_published(hf, draft_known, e->drafts, &f, orig) < 0)
+	struct known_query q = { e->drafts, 0 };
+	if (hist_published(hf, draft_known, &q, &f, orig) < 0)
 		e->drafts_unread[i] = 1;
 	else if (f)
 		e->hist_of[i] = e->published[i] = f;
+	if (e->drafts_unread[i] != 1 && q.by_head)
+		e->drafts_unread[i] = 2; /* not to be marked as hiding nothing */
 	free(orig);
 }
 
@@ -2943,15 +3026,16 @@ static void publish_known(struct render_env *e, size_t i)
 static void publish_read(struct render_env *e, size_t i, struct version **vs)
 {
 	const struct hist_file *hf = e->hist_of[i];
-	if (!e->drafts_unread || !e->drafts_unread[i])
+	if (!e->drafts_unread || e->drafts_unread[i] != 1)
 		return;
 	size_t *orig = xmalloc(hf->n * sizeof *orig);
 	struct version *all = NULL;
-	struct draft_reader q = { e, hf, &all, &e->drafts_learnt[i], 0, BUF_INIT };
+	struct draft_reader q = { e, hf, &all, &e->drafts_learnt[i], 0, BUF_INIT, 0, json_object() };
 	struct hist_file *f;
 	hist_published(hf, draft_read, &q, &f, orig);
 	buf_free(&q.unread);
-	e->drafts_unread[i] = q.failed ? 2 : 0;
+	json_decref(q.judged);
+	e->drafts_unread[i] = q.failed || q.by_head ? 2 : 0;
 	if (q.failed)
 		diag_warning(e->d, e->site->pages[i]->src, 0, 0,
 			     "history: %d past version%s could not be read from git (a partial or damaged "
@@ -3064,7 +3148,7 @@ int render_site(struct render_env *e)
 	e->state_of = xcalloc(e->site->npages + 1, sizeof *e->state_of);
 	if (e->hist && e->hide_drafts) {
 		size_t n = e->site->npages + 1;
-		e->drafts = draft_blobs_load(e->cache);
+		e->drafts = draft_blobs_load(e->cache, e->judge);
 		e->published = xcalloc(n, sizeof *e->published);
 		e->drafts_unread = xcalloc(n, 1);
 		e->drafts_learnt = xcalloc(n, sizeof *e->drafts_learnt);

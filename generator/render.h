@@ -17,6 +17,7 @@
 #include <signal.h>
 
 struct shape;
+struct past_judge;
 
 struct render_env {
 	struct shape *shape;    /* filled in by render_site */
@@ -57,9 +58,14 @@ struct render_env {
 	 * its own history when that hides revisions, whether a version must
 	 * be read to tell, and what was learnt (all render_site's) */
 	int hide_drafts;
+	/* the site's on_page handlers, judging past versions as well (NULL:
+	 * there are none) */
+	const struct past_judge *judge;
 	struct draft_blobs *drafts;
 	struct hist_file **published;
-	char *drafts_unread;
+	char *drafts_unread; /* 1: to read; 2: settled, but not to be kept as
+				hiding nothing (a version unread, or a verdict
+				that read quire.head); 0: settled */
 	struct buf *drafts_learnt;
 	/* Reads (or makes again) the html and text of a page with html_lazy
 	 * set; called from one thread per page at a time. */

@@ -1151,6 +1151,131 @@ static void on_site_pages_have_their_own_history(void)
 	rm_site(dir);
 }
 
+/* ---- judging past versions ------------------------------------------ */
+
+static json_t *past_page(const char *params)
+{
+	json_t *p = sample_page();
+	json_t *pp = json_loads(params, 0, NULL);
+	json_object_set_new(pp, "past", json_true());
+	json_object_set_new(p, "params", pp);
+	return p;
+}
+
+static const char JUDGE_SCRIPT[] =
+	"quire.on_page(function(page)\n"
+	"  if page.params.past and page.history then error('a past version has no history') end\n"
+	"  print('judging ' .. page.title)\n"
+	"  if page.params.bad then error('bad ' .. page.params.bad) end\n"
+	"  if page.params.spin then while true do end end\n"
+	"  if page.params.embargo and quire.head.time < page.params.embargo then page.draft = true end\n"
+	"  if page.params.audience == 'internal' then page.draft = true end\n"
+	"end)\n";
+
+/* A past version is judged by the handlers' page.draft, without
+ * page.history; a failure (an error, a broken limit) is a verdict of
+ * its own, with the script's line, and stops nothing else; what they
+ * print is dropped; a verdict that read quire.head says so. */
+static void a_past_version_is_judged_by_page_draft_and_a_failure_is_no_error(void)
+{
+	char *dir = site_new();
+	site_script(dir, "10.lua", JUDGE_SCRIPT);
+	struct diag *d = diag_new();
+	struct hooks *h = load_with_history(dir, d);
+	struct buf why = BUF_INIT;
+	int by_head = -1;
+	json_t *p = past_page("{\"audience\": \"internal\"}");
+	history_calls = 0;
+	CHECK(hooks_judge_past(h, p, &by_head, &why) == 1 && by_head == 0);
+	CHECK(history_calls == 0);
+	CHECK(json_object_get(p, "draft") == NULL); /* the page given is not changed */
+	json_decref(p);
+	p = past_page("{\"audience\": \"staff\"}");
+	CHECK(hooks_judge_past(h, p, &by_head, &why) == 0 && by_head == 0);
+	json_decref(p);
+	p = past_page("{\"embargo\": 1900000000}");
+	CHECK(hooks_judge_past(h, p, &by_head, &why) == 1 && by_head == 1);
+	json_decref(p);
+	p = past_page("{\"bad\": \"field\"}");
+	CHECK(hooks_judge_past(h, p, &by_head, &why) == -1);
+	CHECK(strstr(buf_cstr(&why), "scripts/10.lua:4: bad field") != NULL);
+	json_decref(p);
+	hooks_set_limits(h, 100000, 0, 0);
+	buf_reset(&why);
+	p = past_page("{\"spin\": true}");
+	CHECK(hooks_judge_past(h, p, &by_head, &why) == -1);
+	CHECK(strstr(buf_cstr(&why), "scripts/10.lua:5: instruction budget exceeded") != NULL);
+	json_decref(p);
+	p = past_page("{\"audience\": \"internal\"}");
+	CHECK(hooks_judge_past(h, p, &by_head, &why) == 1); /* the limit stopped that call only */
+	json_decref(p);
+	p = sample_page();
+	CHECK(hooks_run_page(h, &p, d) == 0);
+	json_decref(p);
+	char *out = diag_text(d);
+	/* the page's own print, once: the judged versions' are dropped */
+	const char *first = strstr(out, "judging Costs");
+	CHECK(first != NULL && strstr(first + 1, "judging") == NULL);
+	CHECK(diag_errors(d) == 0);
+	free(out);
+	buf_free(&why);
+	hooks_free(h);
+	diag_free(d);
+	rm_site(dir);
+}
+
+/* A handler reading page.history has the versions judged inside its own
+ * call: the verdicts are right, and a limit one of them broke leaves the
+ * handler to go on with its own budget. */
+static struct hooks *nested_hooks;
+static int nested_verdict[2];
+
+static json_t *judging_history(const char *path, void *ctx)
+{
+	(void)path;
+	(void)ctx;
+	static const char *const versions[] = { "{\"spin\": true}", "{\"audience\": \"internal\"}" };
+	for (int i = 0; i < 2; i++) {
+		json_t *p = past_page(versions[i]);
+		struct buf why = BUF_INIT;
+		int by_head;
+		nested_verdict[i] = hooks_judge_past(nested_hooks, p, &by_head, &why);
+		buf_free(&why);
+		json_decref(p);
+	}
+	return json_pack("{s:i}", "revisions", 7);
+}
+
+static void past_versions_are_judged_inside_a_handler_reading_page_history(void)
+{
+	char *dir = site_new();
+	site_script(dir, "10.lua",
+		    "quire.on_page(function(page)\n"
+		    "  if page.params.spin then while true do end end\n"
+		    "  if page.params.audience == 'internal' then page.draft = true; return end\n"
+		    "  local n = 0\n"
+		    "  for i = 1, 50000 do n = n + 1 end\n"
+		    "  page.params.got = page.history.revisions + n\n"
+		    "  for i = 1, 50000 do n = n + 1 end\n"
+		    "end)\n");
+	struct diag *d = diag_new();
+	struct hooks_env env = { .history = judging_history };
+	int failed;
+	nested_hooks = hooks_load_env(dir, &env, d, &failed);
+	hooks_set_limits(nested_hooks, 1000000, 0, 0);
+	json_t *page = sample_page();
+	CHECK(hooks_run_page(nested_hooks, &page, d) == 0);
+	CHECK(nested_verdict[0] == -1); /* its limit broke, and stopped only it */
+	CHECK(nested_verdict[1] == 1);
+	CHECK(json_integer_value(json_object_get(json_object_get(page, "params"), "got")) == 50007);
+	CHECK(diag_errors(d) == 0);
+	json_decref(page);
+	hooks_free(nested_hooks);
+	nested_hooks = NULL;
+	diag_free(d);
+	rm_site(dir);
+}
+
 /* quire.head is there while scripts load and when handlers run, and no
  * script can change what a later one sees of it. */
 static void quire_head_is_there_from_the_start_and_read_only(void)
@@ -1222,5 +1347,7 @@ int main(void)
 	RUN(page_history_belongs_to_the_page_and_is_nil_without_one);
 	RUN(on_site_pages_have_their_own_history);
 	RUN(quire_head_is_there_from_the_start_and_read_only);
+	RUN(a_past_version_is_judged_by_page_draft_and_a_failure_is_no_error);
+	RUN(past_versions_are_judged_inside_a_handler_reading_page_history);
 	UNIT_END();
 }

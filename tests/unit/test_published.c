@@ -17,16 +17,18 @@ static void blob(char out[41], const char *name)
 	out[40] = '\0';
 }
 
-static int is_draft(void *ctx, const char *hex)
+static int is_draft(void *ctx, const char *hex, const char *path)
 {
 	(void)ctx;
+	(void)path;
 	return hex[0] == 'd';
 }
 
-static int knows_nothing(void *ctx, const char *hex)
+static int knows_nothing(void *ctx, const char *hex, const char *path)
 {
 	(void)ctx;
 	(void)hex;
+	(void)path;
 	return -1;
 }
 
@@ -191,16 +193,16 @@ static void what_one_build_learns_the_next_knows(void)
 	char *site = mkdtemp(tmpl);
 	CHECK(site != NULL);
 	struct cache *c = cache_open(site);
-	struct draft_blobs *t = draft_blobs_load(c);
+	struct draft_blobs *t = draft_blobs_load(c, NULL);
 	char d1[41], p1[41], p2[41];
 	blob(d1, "d1");
 	blob(p1, "p1");
 	blob(p2, "p2");
-	CHECK(draft_blobs_get(t, d1) == -1);
+	CHECK(draft_blobs_get(t, d1, "content/a.md", NULL) == -1);
 	struct buf learnt[2] = { BUF_INIT, BUF_INIT };
-	draft_blobs_note(&learnt[0], d1, 1);
-	draft_blobs_note(&learnt[1], p1, 0);
-	draft_blobs_note(&learnt[1], d1, 1); /* two threads learnt one */
+	draft_blobs_note(t, &learnt[0], d1, "content/a.md", 1, 0);
+	draft_blobs_note(t, &learnt[1], p1, "content/a.md", 0, 0);
+	draft_blobs_note(t, &learnt[1], d1, "content/a.md", 1, 0); /* two threads learnt one */
 	uint64_t clean[2][2] = { { 1, 2 }, { 3, 4 } };
 	draft_blobs_save(t, c, learnt, 2, (const uint64_t (*)[2])clean, 2);
 	draft_blobs_free(t);
@@ -209,27 +211,77 @@ static void what_one_build_learns_the_next_knows(void)
 	buf_free(&learnt[1]);
 
 	c = cache_open(site);
-	t = draft_blobs_load(c);
-	CHECK(draft_blobs_get(t, d1) == 1);
-	CHECK(draft_blobs_get(t, p1) == 0);
-	CHECK(draft_blobs_get(t, p2) == -1);
-	CHECK(draft_blobs_get(t, "not a blob id") == -1);
+	t = draft_blobs_load(c, NULL);
+	CHECK(draft_blobs_get(t, d1, "content/a.md", NULL) == 1);
+	CHECK(draft_blobs_get(t, p1, "content/a.md", NULL) == 0);
+	CHECK(draft_blobs_get(t, p2, "content/a.md", NULL) == -1);
+	CHECK(draft_blobs_get(t, "not a blob id", "content/a.md", NULL) == -1);
 	CHECK(draft_blobs_clean(t, clean[0]) && draft_blobs_clean(t, clean[1]));
 	uint64_t other[2] = { 1, 3 };
 	CHECK(!draft_blobs_clean(t, other));
 	struct buf more = BUF_INIT;
-	draft_blobs_note(&more, p2, 0);
+	draft_blobs_note(t, &more, p2, "content/a.md", 0, 0);
 	draft_blobs_save(t, c, &more, 1, (const uint64_t (*)[2])clean, 1);
 	draft_blobs_free(t);
 	cache_close(c, 1);
 	buf_free(&more);
 
 	c = cache_open(site);
-	t = draft_blobs_load(c);
-	CHECK(draft_blobs_get(t, d1) == 1); /* kept beside what was learnt later */
-	CHECK(draft_blobs_get(t, p2) == 0);
+	t = draft_blobs_load(c, NULL);
+	CHECK(draft_blobs_get(t, d1, "content/a.md", NULL) == 1); /* kept beside what was learnt later */
+	CHECK(draft_blobs_get(t, p2, "content/a.md", NULL) == 0);
 	CHECK(draft_blobs_clean(t, clean[0]));
 	CHECK(!draft_blobs_clean(t, clean[1])); /* a history the last build did not have */
+	draft_blobs_free(t);
+	cache_close(c, 1);
+	fs_rm_rf(site);
+}
+
+/* Where on_page handlers judge versions, a verdict holds for one set of
+ * scripts and one path (handlers see it), and one that read quire.head
+ * for that head alone; the front matter's table is another. */
+static void hooks_verdicts_are_kept_per_scripts_path_and_head(void)
+{
+	char tmpl[] = "/tmp/quire-published-test.XXXXXX";
+	char *site = mkdtemp(tmpl);
+	CHECK(site != NULL);
+	char head1[41], head2[41], p1[41], p2[41];
+	memset(head1, '1', 40);
+	memset(head2, '2', 40);
+	head1[40] = head2[40] = '\0';
+	blob(p1, "p1");
+	blob(p2, "p2");
+	struct past_judge j = { NULL, NULL, { 7, 8 }, head1 };
+	struct cache *c = cache_open(site);
+	struct draft_blobs *t = draft_blobs_load(c, &j);
+	struct buf learnt = BUF_INIT;
+	draft_blobs_note(t, &learnt, p1, "content/internal/a.md", 1, 0);
+	draft_blobs_note(t, &learnt, p1, "content/a.md", 0, 0);
+	draft_blobs_note(t, &learnt, p2, "content/a.md", 1, 1); /* read quire.head */
+	draft_blobs_save(t, c, &learnt, 1, NULL, 0);
+	draft_blobs_free(t);
+	cache_close(c, 1);
+	buf_free(&learnt);
+
+	c = cache_open(site);
+	t = draft_blobs_load(c, &j);
+	int by_head = -1;
+	CHECK(draft_blobs_get(t, p1, "content/internal/a.md", &by_head) == 1 && by_head == 0);
+	CHECK(draft_blobs_get(t, p1, "content/a.md", NULL) == 0);
+	CHECK(draft_blobs_get(t, p1, "content/b.md", NULL) == -1);
+	CHECK(draft_blobs_get(t, p2, "content/a.md", &by_head) == 1 && by_head == 1);
+	draft_blobs_free(t);
+	j.head = head2; /* a new commit */
+	t = draft_blobs_load(c, &j);
+	CHECK(draft_blobs_get(t, p2, "content/a.md", NULL) == -1);
+	CHECK(draft_blobs_get(t, p1, "content/a.md", NULL) == 0);
+	draft_blobs_free(t);
+	j.scripts[0] = 9; /* another script */
+	t = draft_blobs_load(c, &j);
+	CHECK(draft_blobs_get(t, p1, "content/a.md", NULL) == -1);
+	draft_blobs_free(t);
+	t = draft_blobs_load(c, NULL); /* no hooks */
+	CHECK(draft_blobs_get(t, p1, "content/a.md", NULL) == -1);
 	draft_blobs_free(t);
 	cache_close(c, 1);
 	fs_rm_rf(site);
@@ -270,6 +322,7 @@ int main(void)
 	RUN(moves_made_while_drafting_are_shown_as_one_move);
 	RUN(an_article_that_is_all_drafts_has_no_published_history);
 	RUN(what_one_build_learns_the_next_knows);
+	RUN(hooks_verdicts_are_kept_per_scripts_path_and_head);
 	RUN(a_version_was_published_when_its_front_matter_says_so);
 	UNIT_END();
 }
