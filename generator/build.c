@@ -939,6 +939,10 @@ static json_t *hook_revision(const struct history *h, const struct hist_rev *rv)
 	json_object_set_new(o, "date", own_string(hist_date_human(rv->time, rv->tz_minutes)));
 	json_object_set_new(o, "iso", own_string(hist_date_iso(rv->time, rv->tz_minutes)));
 	json_object_set_new(o, "boundary", json_boolean(boundary));
+	/* where the file was then, and whether this revision deleted it (a
+	 * page made again later lists its deletion) */
+	json_object_set_new(o, "path", json_string(rv->path));
+	json_object_set_new(o, "deleted", json_boolean(rv->change == HIST_DELETED));
 	if (!boundary) {
 		json_object_set_new(o, "author", git_text(rv->author));
 		json_object_set_new(o, "subject", git_text(rv->subject));

@@ -248,3 +248,27 @@ run "$S" build
 status_is "a handler changing page.path builds" "$RC" 0
 contains "a later handler sees the page's own path" "$ERR" "a.html content/a.md add a"
 contains "and its own history" "$ERR" "b.html content/b.md add b"
+
+# Each revision says where the file was then, and whether it deleted it:
+# a page moved, and a page deleted and made again.
+site moves
+git -C "$S" init -q -b main
+file "$S" internal/policy.md '---\ntitle: Policy\n---\nFirst.\n'
+file "$S" gone.md '---\ntitle: Gone\n---\nOnce.\n'
+commit "2026-01-01T10:00:00+00:00" "Ann Editor" "add both"
+git -C "$S" mv content/internal/policy.md content/policy.md
+commit "2026-01-02T10:00:00+00:00" "Ann Editor" "move the policy"
+git -C "$S" rm -q content/gone.md
+commit "2026-01-03T10:00:00+00:00" "Ann Editor" "delete gone"
+file "$S" gone.md '---\ntitle: Gone\n---\nBack again.\n'
+commit "2026-01-04T10:00:00+00:00" "Ann Editor" "make gone again"
+script "$S" 10-paths 'quire.on_page(function(page)
+  if not page.history then return end
+  local s = {}
+  for _, r in ipairs(page.history.list) do s[#s + 1] = r.subject .. "@" .. r.path .. (r.deleted and " (deleted)" or "") end
+  quire.log(page.path .. ": " .. table.concat(s, "; "))
+end)'
+run "$S" build
+status_is "a site with a moved and a re-made page builds" "$RC" 0
+contains "a revision says where the file was then" "$ERR" "content/policy.md: move the policy@content/policy.md; add both@content/internal/policy.md"
+contains "and a deletion says so" "$ERR" "content/gone.md: make gone again@content/gone.md; delete gone@content/gone.md (deleted); add both@content/gone.md"
