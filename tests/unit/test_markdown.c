@@ -143,37 +143,59 @@ static void resolve_ext(void *ctx, const char *url, int wiki, int is_image, int 
 	res->external = !wiki && is_ext(url, is_image);
 }
 
+/* md parsed and rendered after resolving, its heading ids after prefix
+ * (NULL: none), as print.html had each article before it shared the
+ * page's parse. */
+static void render_after(const char *md, int unsafe, const char *prefix, struct buf *calls, char **html, char **text)
+{
+	struct md_doc a;
+	md_parse(&a, md, strlen(md), 3, unsafe);
+	a.id_prefix = prefix;
+	md_expand_wikilinks(&a);
+	md_render(&a, resolve_all, calls, html, text);
+	md_free(&a);
+}
+
 /* Renders md both ways; 1 when the early way was taken (and checked to
- * match), 0 when it declined, -1 when the two differ. */
+ * match, and its second rendering for print.html to match a render with
+ * prefixed ids), 0 when it declined, -1 when they differ. */
 static int both_ways(const char *md, int unsafe)
 {
-	struct md_doc a, b;
-	struct buf calls_a = BUF_INIT, calls_b = BUF_INIT;
-	char *html_a, *text_a, *html_b = NULL, *text_b = NULL;
-	md_parse(&a, md, strlen(md), 3, unsafe);
-	md_expand_wikilinks(&a);
-	md_render(&a, resolve_all, &calls_a, &html_a, &text_a);
+	struct md_doc b;
+	struct buf calls_a = BUF_INIT, calls_b = BUF_INIT, calls_p = BUF_INIT, calls_q = BUF_INIT;
+	char *html_a, *text_a, *html_p, *html_b = NULL, *text_b = NULL, *html_q = NULL;
+	render_after(md, unsafe, NULL, &calls_a, &html_a, &text_a);
+	render_after(md, unsafe, "p--", &calls_p, &html_p, NULL);
 	md_parse(&b, md, strlen(md), 3, unsafe);
 	md_expand_wikilinks(&b);
-	struct md_pre *pre = md_render_pre(&b, resolve_ext, NULL);
+	struct md_pre *pre = md_render_pre(&b, resolve_ext, NULL, "p--");
 	int rc = pre != NULL;
 	md_free(&b);
 	if (rc) {
 		md_finish(pre, resolve_all, &calls_b, &html_b, &text_b);
+		html_q = md_finish_print(pre, resolve_all, &calls_q);
 		md_pre_free(pre);
 		if (strcmp(html_a, html_b) || strcmp(text_a, text_b) || strcmp(buf_cstr(&calls_a), buf_cstr(&calls_b))) {
 			printf("    %s\n    md_render:\n%s%s    early:\n%s%s", md, html_a, buf_cstr(&calls_a), html_b,
 			       buf_cstr(&calls_b));
 			rc = -1;
 		}
+		if (!html_q || strcmp(html_p, html_q) || strcmp(buf_cstr(&calls_p), buf_cstr(&calls_q))) {
+			printf("    %s\n    md_render, ids prefixed:\n%s    early, for print:\n%s", md, html_p,
+			       html_q ? html_q : "(none)\n");
+			rc = -1;
+		}
 	}
-	md_free(&a);
 	free(html_a);
 	free(text_a);
+	free(html_p);
 	free(html_b);
 	free(text_b);
+	free(html_q);
 	buf_free(&calls_a);
 	buf_free(&calls_b);
+	buf_free(&calls_p);
+	buf_free(&calls_q);
 	return rc;
 }
 
@@ -266,7 +288,7 @@ static void links_as_written_are_what_a_render_asks(void)
 		CHECK(md_parse(&doc, docs[i], strlen(docs[i]), 1, 0) == 0);
 		md_expand_wikilinks(&doc);
 		struct asked early = { BUF_INIT }, late = { BUF_INIT };
-		struct md_pre *pre = md_render_pre(&doc, record_call, &early);
+		struct md_pre *pre = md_render_pre(&doc, record_call, &early, NULL);
 		md_free(&doc);
 		if (pre) {
 			md_finish(pre, record_call, &late, &html, &text);
