@@ -2707,6 +2707,27 @@ static struct cache_key list_key(const struct render_env *e)
 	return cache_key_end(&kb);
 }
 
+/* The first (at most LIST_SHOWN) of a tag's n pages v in reading order,
+ * into first; returns how many.  A selection, not a sort of them all:
+ * the result shows a few titles of a tag's hundreds of pages. */
+#define LIST_SHOWN 8
+static size_t first_read(const int *rank, const int *v, size_t n, int *first)
+{
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t at = m;
+		while (at > 0 && rank[first[at - 1]] > rank[v[i]])
+			at--;
+		if (at == LIST_SHOWN)
+			continue;
+		if (m < LIST_SHOWN)
+			m++;
+		memmove(first + at + 1, first + at, (m - 1 - at) * sizeof *first);
+		first[at] = v[i];
+	}
+	return m;
+}
+
 /* The pages search finds by their titles alone, after the site's pages:
  * the A to Z, the topics, and each tag's page, whose title words are the
  * tag's (not "Guidance tagged"), and which shows how many pages it lists
@@ -2723,20 +2744,21 @@ static void search_add_lists(const struct render_env *e, struct search_index *ix
 	struct buf b = BUF_INIT;
 	for (size_t k = 0; k < tl->n; k++) {
 		const struct tag *t = &tl->tags[k];
-		int *v = tag_pages(e, t, tl->page);
+		int first[LIST_SHOWN];
+		size_t m = first_read(e->shape->reading, tl->page + t->at, t->n, first);
 		buf_reset(&b);
 		buf_printf(&b, "%zu %s: ", t->n, t->n == 1 ? "page" : "pages");
-		/* a result shows some 240 bytes of it */
-		for (size_t i = 0; i < t->n && b.len < 320; i++) {
+		for (size_t i = 0; i < m; i++) {
 			if (i)
 				buf_puts(&b, ", ");
-			buf_puts(&b, page_title(s->pages[v[i]]));
+			buf_puts(&b, page_title(s->pages[first[i]]));
 		}
+		if (m < t->n)
+			buf_puts(&b, ", \xE2\x80\xA6"); /* … */
 		char *out = tag_out(t->name), *title = tag_title(t->name);
 		search_add_page(ix, out, title, TOPICS_TITLE, SEARCH_LIST, search_page_titled(t->name, buf_cstr(&b)));
 		free(out);
 		free(title);
-		free(v);
 	}
 	buf_free(&b);
 }
