@@ -2433,9 +2433,6 @@ struct search_out {
 	const unsigned char *written;
 };
 
-/* Documents from the site's pages on are the lists search finds by their
- * titles alone (search_add_lists), which have no text. */
-
 static int write_search_file(void *ctx, const char *name, const char *data, size_t len)
 {
 	struct render_env *e = ((struct search_out *)ctx)->e;
@@ -2555,7 +2552,7 @@ static char *tags_text(const struct page *p)
 
 struct search_job {
 	const struct render_env *e;
-	struct cache_key *keys; /* per document: a page's search_key, a list's LIST_KEY */
+	struct cache_key *keys; /* per document: a page's search_key, a list's list_key */
 	size_t ndocs;           /* the pages and the lists after them */
 	size_t first;           /* first batch of this round */
 	char **enc;             /* per batch of the round: its encoding */
@@ -2728,12 +2725,17 @@ static size_t first_read(const int *rank, const int *v, size_t n, int *first)
 	return m;
 }
 
-/* The pages search finds by their titles alone, after the site's pages:
- * the A to Z, the topics, and each tag's page, whose title words are the
- * tag's (not "Guidance tagged"), and which shows how many pages it lists
- * and the first of them.  Their words are not kept in the cache: there
- * are a few dozen, and most are words of the pages' tags already. */
-#define SEARCH_LISTS(tl) (2 + (tl)->n)
+/* The pages search finds by their titles alone, after the site's pages
+ * (search_lists of them): the A to Z, the topics, and each tag's page,
+ * whose title words are the tag's (not "Guidance tagged"), and which
+ * shows how many pages it lists and the first of them.  Their words are
+ * not kept in the cache: there are a few dozen, and most are words of the
+ * pages' tags already; nor their texts, which are empty. */
+static size_t search_lists(const struct tag_list *tl)
+{
+	return 2 + tl->n;
+}
+
 static void search_add_lists(const struct render_env *e, struct search_index *ix, const struct tag_list *tl)
 {
 	const struct site *s = e->site;
@@ -2782,13 +2784,14 @@ static void render_search(struct render_env *e, const struct tag_list *tl)
 	 * and merged into the site's in page order: a rebuild after one edit
 	 * splits one page and merges the rest whole. */
 	size_t nb = (s->npages + SEARCH_BATCH - 1) / SEARCH_BATCH, round = e->jobs > 0 ? (size_t)e->jobs : 1;
-	size_t ndocs = s->npages + SEARCH_LISTS(tl);
+	size_t ndocs = s->npages + search_lists(tl);
 	struct search_job j = { .e = e, .keys = xcalloc(ndocs, sizeof *j.keys), .ndocs = ndocs,
 				.enc = xcalloc(round, sizeof *j.enc), .len = xcalloc(round, sizeof *j.len),
 				.written = xcalloc(ndocs / SEARCH_TEXTS_PER_FILE + 1, 1) };
 	par_for(s->npages, e->jobs, search_key, &j);
+	struct cache_key none = list_key(e);
 	for (size_t k = s->npages; k < ndocs; k++)
-		j.keys[k] = list_key(e);
+		j.keys[k] = none;
 	for (j.first = 0; j.first < nb; j.first += round) {
 		size_t m = nb - j.first < round ? nb - j.first : round;
 		par_for(m, e->jobs, search_batch_job, &j);
