@@ -2084,18 +2084,35 @@ static int reuse_refs(struct render_env *e, const char *out, const char *tmpl, j
 	return 1;
 }
 
+/* What a tag's page is called. Caller frees. */
+static char *tag_title(const char *name)
+{
+	return xasprintf("Guidance tagged “%s”", name);
+}
+
+static const char AZ_TITLE[] = "A to Z of guidance";
+static const char TOPICS_TITLE[] = "All topics";
+
+/* Tag k's pages in reading order, the order its page lists them.  Caller
+ * frees. */
+static int *tag_pages(const struct render_env *e, const struct tag *t, const int *page)
+{
+	int *v = xcalloc(t->n ? t->n : 1, sizeof *v);
+	memcpy(v, page + t->at, t->n * sizeof *v);
+	if (t->n)
+		qsort_r(v, t->n, sizeof *v, cmp_rank, e->shape->reading);
+	return v;
+}
+
 static void render_tag(void *ctx, size_t k)
 {
 	const struct tag_job *tj = ctx;
 	const struct site *s = tj->e->site;
 	const struct tag *t = &tj->tags[k];
 	size_t m = t->n;
-	int *v = xcalloc(m ? m : 1, sizeof *v);
-	memcpy(v, tj->page + t->at, m * sizeof *v);
-	if (m)
-		qsort_r(v, m, sizeof *v, cmp_rank, tj->e->shape->reading);
+	int *v = tag_pages(tj->e, t, tj->page);
 	char *out = tag_out(t->name);
-	char *title = xasprintf("Guidance tagged “%s”", t->name);
+	char *title = tag_title(t->name);
 	json_t *c = base_ctx(tj->e, out, title);
 	free(title);
 	set_str(c, "tag", t->name);
@@ -2150,9 +2167,17 @@ static uint32_t tag_intern(struct tag_table *tt, struct tag **tags, size_t *n, c
 	return (uint32_t)(*n)++;
 }
 
-static void render_tags(struct render_env *e)
+/* The site's tags, in the order the topics page lists them; tag k's pages
+ * are page[tags[k].at ..], in page order.  Made once, before the tag
+ * pages and the search index (which lists them too) are. */
+struct tag_list {
+	struct tag *tags;
+	int *page;
+	size_t n;
+};
+
+static void tags_collect(const struct site *s, struct tag_list *tl)
 {
-	const struct site *s = e->site;
 	struct tag *tags = NULL;
 	struct tag_table tt = { NULL, 0 };
 	uint32_t *of = NULL; /* per use: its tag */
@@ -2192,6 +2217,19 @@ static void render_tags(struct render_env *e)
 	free(user);
 	if (n)
 		qsort(tags, n, sizeof *tags, cmp_tag);
+	*tl = (struct tag_list){ tags, page, n };
+}
+
+static void tags_free(struct tag_list *tl)
+{
+	free(tl->tags);
+	free(tl->page);
+}
+
+static void render_tags(struct render_env *e, const struct tag_list *tl)
+{
+	const struct tag *tags = tl->tags;
+	size_t n = tl->n;
 	json_t *all = json_array();
 	json_t *claims = json_object();
 	for (size_t k = 0; k < n; k++) {
@@ -2208,15 +2246,13 @@ static void render_tags(struct render_env *e)
 		json_array_append_new(all, t);
 		free(out);
 	}
-	struct tag_job tj = { e, page, tags };
+	struct tag_job tj = { e, tl->page, tags };
 	par_for(n, e->jobs, render_tag, &tj);
-	json_t *c = base_ctx(e, "tags/index.html", "All topics");
+	json_t *c = base_ctx(e, "tags/index.html", TOPICS_TITLE);
 	json_object_set_new(c, "tags", all);
 	emit(e, "tags/index.html", "tags", c);
 	json_decref(c);
 	json_decref(claims);
-	free(tags);
-	free(page);
 }
 
 /* A title as an index files it: "The policing example" under P, "A
@@ -2250,7 +2286,7 @@ static void render_az(struct render_env *e)
 	if (n)
 		qsort_r(v, n, sizeof *v, cmp_title, &ord);
 	const char *out = "a-z.html";
-	json_t *c = base_ctx(e, out, "A to Z of guidance");
+	json_t *c = base_ctx(e, out, AZ_TITLE);
 	struct cache_key fp;
 	if (reuse_refs(e, out, "az", c, v, n, &fp)) {
 		json_decref(c);
@@ -2434,14 +2470,15 @@ static int put_texts_file(const struct render_env *e, size_t chunk, const char *
 }
 
 /* The files of the texts of pages at .. at+n-1, whose batch index bx was
- * just made (a batch holds whole files): kept from the last build or
- * written from bx, and noted in written. */
+ * just made (a batch holds whole files; the last batch's last file also
+ * holds the documents after the pages, ndocs in all, which have no text):
+ * kept from the last build or written from bx, and noted in written. */
 static void write_batch_texts(const struct render_env *e, const struct cache_key *keys, size_t at, size_t n,
-			      const struct search_index *bx, unsigned char *written)
+			      size_t ndocs, const struct search_index *bx, unsigned char *written)
 {
 	const size_t per = SEARCH_TEXTS_PER_FILE;
 	for (size_t c = at / per; c * per < at + n; c++) {
-		size_t first = c * per, m = at + n - first < per ? at + n - first : per;
+		size_t first = c * per, m = ndocs - first < per ? ndocs - first : per;
 		struct cache_key key = texts_key(e, keys, first, m);
 		char *name = xasprintf("search-body-%02zu.js", c);
 		int kept = output_reuse(e->out, name, key.h);
@@ -2449,7 +2486,7 @@ static void write_batch_texts(const struct render_env *e, const struct cache_key
 		if (!kept) {
 			const char *texts[SEARCH_TEXTS_PER_FILE];
 			for (size_t k = 0; k < m; k++)
-				texts[k] = search_doc_text(bx, first - at + k);
+				texts[k] = first + k < at + n ? search_doc_text(bx, first - at + k) : "";
 			put_texts_file(e, c, texts, m, &key);
 		}
 		written[c] = 1;
@@ -2471,15 +2508,17 @@ static int write_search_texts(void *ctx, const char *name, size_t chunk, size_t 
 	struct cache_key key = texts_key(e, so->keys, first, n);
 	if (output_reuse(e->out, name, key.h))
 		return 0;
-	struct search_page *pg[SEARCH_TEXTS_PER_FILE];
+	struct search_page *pg[SEARCH_TEXTS_PER_FILE] = { NULL };
 	const char *texts[SEARCH_TEXTS_PER_FILE];
 	for (size_t k = 0; k < n; k++) {
-		pg[k] = search_page_of(e, e->site->pages[first + k], &so->keys[first + k]);
-		texts[k] = search_page_text(pg[k]);
+		if (first + k < e->site->npages)
+			pg[k] = search_page_of(e, e->site->pages[first + k], &so->keys[first + k]);
+		texts[k] = pg[k] ? search_page_text(pg[k]) : "";
 	}
 	int rc = put_texts_file(e, chunk, texts, n, &key);
 	for (size_t k = 0; k < n; k++)
-		search_page_drop(pg[k]);
+		if (pg[k])
+			search_page_drop(pg[k]);
 	return rc;
 }
 
@@ -2495,16 +2534,33 @@ static char *headings_text(const struct page *p)
 	return buf_detach(&hs);
 }
 
+/* A page's tags, each ended by '\n' (as search_page_new takes them).
+ * Caller frees. */
+static char *tags_text(const struct page *p)
+{
+	struct buf ts = BUF_INIT;
+	size_t k;
+	json_t *t;
+	json_array_foreach(json_object_get(p->data, "tags"), k, t) {
+		if (json_is_string(t)) {
+			buf_puts(&ts, json_string_value(t));
+			buf_putc(&ts, '\n');
+		}
+	}
+	return buf_detach(&ts);
+}
+
 struct search_job {
 	const struct render_env *e;
-	struct cache_key *keys; /* per page (search_key) */
+	struct cache_key *keys; /* per document: a page's search_key, a list's list_key */
+	size_t ndocs;           /* the pages and the lists after them */
 	size_t first;           /* first batch of this round */
 	char **enc;             /* per batch of the round: its encoding */
 	size_t *len;
 	unsigned char *written; /* per file of texts: made by its batch (write_batch_texts) */
 };
 
-/* What a page's words are made of: its title and summary (data_fp
+/* What a page's words are made of: its title, summary and tags (data_fp
  * stands for them, as for all its data), its text and its headings
  * (html_fp stands for those: see key_headings).  Hashes, not strings: a
  * rebuild makes this key for every page. */
@@ -2513,7 +2569,7 @@ static void search_key(void *ctx, size_t i)
 	struct search_job *j = ctx;
 	const struct page *p = j->e->site->pages[i];
 	struct cache_keybuf kb;
-	cache_key_begin(j->e->cache, &kb, "search-page-5");
+	cache_key_begin(j->e->cache, &kb, "search-page-6");
 	cache_key_bytes(&kb, p->data_fp, sizeof p->data_fp);
 	cache_key_bytes(&kb, p->html_fp, sizeof p->html_fp);
 	key_headings(&kb, j->e, p);
@@ -2536,10 +2592,11 @@ static struct search_page *search_page_of(const struct render_env *e, struct pag
 	}
 	if (p->html_lazy)
 		e->load_html(e->load_ctx, p);
-	char *hs = headings_text(p);
-	struct search_page *pg = search_page_new(page_title(p), page_summary(p), hs,
+	char *hs = headings_text(p), *ts = tags_text(p);
+	struct search_page *pg = search_page_new(page_title(p), page_summary(p), hs, ts,
 						 p->text ? p->text : "");
 	free(hs);
+	free(ts);
 	if (e->cache) {
 		struct buf b = BUF_INIT;
 		search_page_encode(pg, &b);
@@ -2559,7 +2616,7 @@ static enum search_kind search_kind_of(const struct page *p)
 
 /* The index of the n pages from at, encoded: from the cache when none of
  * them changed (unless cached is 0), else made from their words. */
-static char *search_batch_of(const struct render_env *e, const struct cache_key *keys, size_t at,
+static char *search_batch_of(const struct render_env *e, const struct cache_key *keys, size_t ndocs, size_t at,
 			     size_t n, size_t *len, int cached, unsigned char *written)
 {
 	const struct site *s = e->site;
@@ -2590,7 +2647,7 @@ static char *search_batch_of(const struct render_env *e, const struct cache_key 
 	}
 	/* the pages' texts go to their files now, not through the cache
 	 * with the batch: a rebuild would copy and decode them all */
-	write_batch_texts(e, keys, at, n, bx, written);
+	write_batch_texts(e, keys, at, n, ndocs, bx, written);
 	struct buf enc = BUF_INIT;
 	search_encode_lean(bx, &enc);
 	search_free(bx);
@@ -2610,7 +2667,7 @@ static void search_batch_job(void *ctx, size_t w)
 {
 	struct search_job *j = ctx;
 	size_t b = j->first + w;
-	j->enc[w] = search_batch_of(j->e, j->keys, b * SEARCH_BATCH, batch_size(j->e->site->npages, b),
+	j->enc[w] = search_batch_of(j->e, j->keys, j->ndocs, b * SEARCH_BATCH, batch_size(j->e->site->npages, b),
 				    &j->len[w], 1, j->written);
 }
 
@@ -2624,7 +2681,7 @@ static size_t merge_checked(struct render_env *e, struct search_job *j, struct s
 		size_t b = j->first + w, n = batch_size(e->site->npages, b);
 		if (!search_batch_valid(j->enc[w], j->len[w])) {
 			free(j->enc[w]);
-			j->enc[w] = search_batch_of(e, j->keys, b * SEARCH_BATCH, n, &j->len[w], 0, j->written);
+			j->enc[w] = search_batch_of(e, j->keys, j->ndocs, b * SEARCH_BATCH, n, &j->len[w], 0, j->written);
 		}
 		if (search_batch_valid(j->enc[w], j->len[w])) {
 			j->enc[good] = j->enc[w];
@@ -2639,7 +2696,76 @@ static size_t merge_checked(struct render_env *e, struct search_job *j, struct s
 	return good;
 }
 
-static void render_search(struct render_env *e)
+/* A list's text key: it has none (search_page_titled). */
+static struct cache_key list_key(const struct render_env *e)
+{
+	struct cache_keybuf kb;
+	cache_key_begin(e->cache, &kb, "search-list-1");
+	return cache_key_end(&kb);
+}
+
+/* The first (at most LIST_SHOWN) of a tag's n pages v in reading order,
+ * into first; returns how many.  A selection, not a sort of them all:
+ * the result shows a few titles of a tag's hundreds of pages. */
+#define LIST_SHOWN 8
+static size_t first_read(const int *rank, const int *v, size_t n, int *first)
+{
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t at = m;
+		while (at > 0 && rank[first[at - 1]] > rank[v[i]])
+			at--;
+		if (at == LIST_SHOWN)
+			continue;
+		if (m < LIST_SHOWN)
+			m++;
+		memmove(first + at + 1, first + at, (m - 1 - at) * sizeof *first);
+		first[at] = v[i];
+	}
+	return m;
+}
+
+/* The pages search finds by their titles alone, after the site's pages
+ * (search_lists of them): the A to Z, the topics, and each tag's page,
+ * whose title words are the tag's (not "Guidance tagged"), and which
+ * shows how many pages it lists and the first of them.  Their words are
+ * not kept in the cache: there are a few dozen, and most are words of the
+ * pages' tags already; nor their texts, which are empty. */
+static size_t search_lists(const struct tag_list *tl)
+{
+	return 2 + tl->n;
+}
+
+static void search_add_lists(const struct render_env *e, struct search_index *ix, const struct tag_list *tl)
+{
+	const struct site *s = e->site;
+	search_add_page(ix, "a-z.html", AZ_TITLE, "", SEARCH_LIST,
+			search_page_titled(AZ_TITLE, "Every page of the guidance by title, from A to Z."));
+	search_add_page(ix, "tags/index.html", TOPICS_TITLE, "", SEARCH_LIST,
+			search_page_titled(TOPICS_TITLE, "Every topic of the guidance, with the pages on each."));
+	struct buf b = BUF_INIT;
+	for (size_t k = 0; k < tl->n; k++) {
+		const struct tag *t = &tl->tags[k];
+		int first[LIST_SHOWN];
+		size_t m = first_read(e->shape->reading, tl->page + t->at, t->n, first);
+		buf_reset(&b);
+		buf_printf(&b, "%zu %s: ", t->n, t->n == 1 ? "page" : "pages");
+		for (size_t i = 0; i < m; i++) {
+			if (i)
+				buf_puts(&b, ", ");
+			buf_puts(&b, page_title(s->pages[first[i]]));
+		}
+		if (m < t->n)
+			buf_puts(&b, ", \xE2\x80\xA6"); /* … */
+		char *out = tag_out(t->name), *title = tag_title(t->name);
+		search_add_page(ix, out, title, TOPICS_TITLE, SEARCH_LIST, search_page_titled(t->name, buf_cstr(&b)));
+		free(out);
+		free(title);
+	}
+	buf_free(&b);
+}
+
+static void render_search(struct render_env *e, const struct tag_list *tl)
 {
 	const struct site *s = e->site;
 	json_t *c = base_ctx(e, "search.html", "Search");
@@ -2658,10 +2784,14 @@ static void render_search(struct render_env *e)
 	 * and merged into the site's in page order: a rebuild after one edit
 	 * splits one page and merges the rest whole. */
 	size_t nb = (s->npages + SEARCH_BATCH - 1) / SEARCH_BATCH, round = e->jobs > 0 ? (size_t)e->jobs : 1;
-	struct search_job j = { .e = e, .keys = xcalloc(s->npages + 1, sizeof *j.keys),
+	size_t ndocs = s->npages + search_lists(tl);
+	struct search_job j = { .e = e, .keys = xcalloc(ndocs, sizeof *j.keys), .ndocs = ndocs,
 				.enc = xcalloc(round, sizeof *j.enc), .len = xcalloc(round, sizeof *j.len),
-				.written = xcalloc(s->npages / SEARCH_TEXTS_PER_FILE + 1, 1) };
+				.written = xcalloc(ndocs / SEARCH_TEXTS_PER_FILE + 1, 1) };
 	par_for(s->npages, e->jobs, search_key, &j);
+	struct cache_key none = list_key(e);
+	for (size_t k = s->npages; k < ndocs; k++)
+		j.keys[k] = none;
 	for (j.first = 0; j.first < nb; j.first += round) {
 		size_t m = nb - j.first < round ? nb - j.first : round;
 		par_for(m, e->jobs, search_batch_job, &j);
@@ -2672,9 +2802,11 @@ static void render_search(struct render_env *e)
 	}
 	free(j.enc);
 	free(j.len);
+	search_add_lists(e, ix, tl);
 	double t = diag_clock_ms();
 	diag_lap(e->timings, "    search index", &t0);
-	/* a document is a page, in order: search_batch_of adds every one */
+	/* a document is a page, in order (search_batch_of adds every one),
+	 * then a list search_add_lists adds */
 	struct search_out so = { e, j.keys, j.written };
 	search_set_writer(ix, write_search_file, &so);
 	search_set_texts_writer(ix, write_search_texts);
@@ -2857,9 +2989,16 @@ void render_json_install(void)
 	json_set_alloc_funcs(json_piece, arena_piece_free);
 }
 
+/* The search index is made on a core of its own, beside the lists. */
+struct search_task_ctx {
+	struct render_env *e;
+	const struct tag_list *tags;
+};
+
 static void search_task(void *ctx)
 {
-	render_search(ctx);
+	const struct search_task_ctx *sc = ctx;
+	render_search(sc->e, sc->tags);
 }
 
 /* ---- histories as published ---- */
@@ -3178,9 +3317,12 @@ int render_site(struct render_env *e)
 	/* The search index is made beside the lists, print page and feeds:
 	 * both have long stretches on one core (merging the index's names,
 	 * sorting a list), and neither reads what the other makes. */
-	struct par_task *search = par_start(e->jobs, search_task, e);
+	struct tag_list tags;
+	tags_collect(e->site, &tags);
+	struct search_task_ctx sc = { e, &tags };
+	struct par_task *search = par_start(e->jobs, search_task, &sc);
 	render_changes(e);
-	render_tags(e);
+	render_tags(e, &tags);
 	render_az(e);
 	render_redirects(e);
 	diag_lap(e->timings, "  lists (beside the search index)", &t);
@@ -3189,6 +3331,7 @@ int render_site(struct render_env *e)
 		feeds_sitemap(e->site, e->out, e->d);
 	diag_lap(e->timings, "  print and feeds (beside it)", &t);
 	par_join(search);
+	tags_free(&tags);
 	diag_lap(e->timings, "  search (what was left of it)", &t);
 	shape_free(e->shape, e->site->npages);
 	e->shape = NULL;

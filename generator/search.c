@@ -40,9 +40,16 @@
 /* Weights: any title hit outranks any summary hit (the editor's words for
  * what the whole page is about), which outranks a heading (one section's
  * subject: a glossary has a heading per term), which outranks body text
- * (body counts 1..3 by frequency). */
+ * (body counts 1..3 by frequency).  A page's tags say what the whole page
+ * is about too: a tag's word weighs W_TITLE, a title's W_TITLE and
+ * W_SUMMARY (a title is its page's summary in a few words), so a page
+ * with the word in its title ranks a little above one with it in its
+ * tags alone.  The page's script counts any weight from W_TITLE on as a
+ * title's, and ranks a list (a section, a tag's own page) after the
+ * articles with as many of the words there: a tag's page comes after the
+ * pages tagged. */
 enum { W_TITLE = 16, W_SUMMARY = 8, W_HEAD = 4 };
-enum { F_TITLE, F_HEAD, F_SUMMARY, F_BODY };
+enum { F_TITLE, F_TAG, F_HEAD, F_SUMMARY, F_BODY };
 
 #define MAX_WORD_BYTES 64 /* longer "words" are hashes, URLs, noise */
 #define MAX_JOINED 8      /* words a hyphen joins taken together, at most */
@@ -620,6 +627,8 @@ static void page_word(struct search_page *pg, const struct buf *tok, int field)
 		pg->flags[id] = pg->body[id] = 0;
 	}
 	if (field == F_TITLE)
+		pg->flags[id] |= W_TITLE | W_SUMMARY;
+	else if (field == F_TAG)
 		pg->flags[id] |= W_TITLE;
 	else if (field == F_HEAD)
 		pg->flags[id] |= W_HEAD;
@@ -679,7 +688,11 @@ static void record_joins(struct search_page *pg, const struct buf *join, const s
  * under field.  Words joined by hyphens are recorded as one word as well
  * ("e-mail" as "e", "mail" and "email"; of more, every run: see
  * record_joins), as the page's script joins a query's: so "email" finds a
- * page that says "e-mail", as "e-mail" finds one that says "email". */
+ * page that says "e-mail", as "e-mail" finds one that says "email".  But
+ * not in a tag: tags are written as slugs, their hyphens spaces
+ * ("social-media"), and a query's words apart are looked for only when no
+ * page has them as one, so "social-media" would find the tagged pages
+ * alone, not every page about social media. */
 static void index_text(struct search_page *pg, struct buf *tok, struct buf *join, const char *text,
 		       int field)
 {
@@ -722,7 +735,7 @@ static void index_text(struct search_page *pg, struct buf *tok, struct buf *join
 			/* words a hyphen joins go into join, and the last
 			 * of them records its runs (past 64 bytes no more
 			 * words go in) */
-			if (join->len || (is_hyphen(c) && starts_word(p))) {
+			if (field != F_TAG && (join->len || (is_hyphen(c) && starts_word(p)))) {
 				if (join->len <= MAX_WORD_BYTES && nparts < MAX_JOINED) {
 					part[nparts++] = join->len;
 					buf_put(join, w, n);
@@ -830,7 +843,7 @@ static void put_body(struct buf *b, const char *text, size_t max)
 }
 
 struct search_page *search_page_new(const char *title, const char *summary,
-				    const char *headings, const char *body)
+				    const char *headings, const char *tags, const char *body)
 {
 	struct search_page *pg = xcalloc(1, sizeof *pg);
 	struct buf snip = BUF_INIT;
@@ -840,6 +853,7 @@ struct search_page *search_page_new(const char *title, const char *summary,
 	title = title ? title : "";
 	summary = summary ? summary : "";
 	headings = headings ? headings : "";
+	tags = tags ? tags : "";
 	body = body ? body : "";
 
 	/* The summary, topped up with the start of the body when short. */
@@ -858,9 +872,27 @@ struct search_page *search_page_new(const char *title, const char *summary,
 
 	struct buf tok = BUF_INIT, join = BUF_INIT;
 	index_text(pg, &tok, &join, title, F_TITLE);
+	index_text(pg, &tok, &join, tags, F_TAG);
 	index_text(pg, &tok, &join, headings, F_HEAD);
 	index_text(pg, &tok, &join, summary, F_SUMMARY);
 	index_text(pg, &tok, &join, body, F_BODY);
+	buf_free(&tok);
+	buf_free(&join);
+	return pg;
+}
+
+struct search_page *search_page_titled(const char *title, const char *opening)
+{
+	struct search_page *pg = xcalloc(1, sizeof *pg);
+	struct buf snip = BUF_INIT, tok = BUF_INIT, join = BUF_INIT;
+
+	pg->arena.chunk_size = 1024; /* a title's words */
+	pg->words.arena = &pg->arena;
+	put_clipped(&snip, opening ? opening : "", SNIPPET_MAX);
+	pg->snippet = buf_detach(&snip);
+	pg->text = xstrdup("");
+	/* a tag's page is found by the tag's words as the pages tagged are */
+	index_text(pg, &tok, &join, title ? title : "", F_TAG);
 	buf_free(&tok);
 	buf_free(&join);
 	return pg;
@@ -1106,9 +1138,9 @@ void search_add_page(struct search_index *s, const char *url, const char *title,
 
 void search_add(struct search_index *s, const char *url, const char *title,
 		const char *section_title, enum search_kind kind, const char *summary,
-		const char *headings, const char *body)
+		const char *headings, const char *tags, const char *body)
 {
-	search_add_page(s, url, title, section_title, kind, search_page_new(title, summary, headings, body));
+	search_add_page(s, url, title, section_title, kind, search_page_new(title, summary, headings, tags, body));
 }
 
 /* ---- batches ---- */

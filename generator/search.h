@@ -22,14 +22,15 @@ struct search_index *search_new(void);
 enum search_kind { SEARCH_ARTICLE, SEARCH_LIST };
 
 /* Adds one page.  url is relative to OUT ("a/b.html"); section_title may be
- * ""; headings are the page's headings joined by '\n'; body is plain text
- * (no HTML), its blocks ended by '\n'.  Any string may be NULL (treated
- * as "").  All strings are borrowed.  Call once per page in a
- * deterministic order, from one thread: the index owns one stemmer, which
- * is not thread-safe. */
+ * ""; headings are the page's headings joined by '\n', tags its tags
+ * joined by '\n' (an editor's words for what the whole page is about,
+ * they rank it almost as its title's do; a hyphen in a tag is a space);
+ * body is plain text (no HTML), its blocks ended by '\n'.  Any string may be NULL (treated as "").  All strings are
+ * borrowed.  Call once per page in a deterministic order, from one
+ * thread: the index owns one stemmer, which is not thread-safe. */
 void search_add(struct search_index *s, const char *url, const char *title,
 		const char *section_title, enum search_kind kind, const char *summary,
-		const char *headings, const char *body);
+		const char *headings, const char *tags, const char *body);
 
 /* The same in two steps, so pages can be prepared on many threads:
  * search_page_new (thread-safe; arguments as for search_add, borrowed)
@@ -37,7 +38,13 @@ void search_add(struct search_index *s, const char *url, const char *title,
  * it, in order, from one thread, and frees it. */
 struct search_page;
 struct search_page *search_page_new(const char *title, const char *summary,
-				    const char *headings, const char *body);
+				    const char *headings, const char *tags, const char *body);
+/* A page found by the words of title alone, weighed and split as a
+ * page's tags are (a tag's page, the A to Z: a list of other pages, whose
+ * words would find it for theirs), with no text; results show opening
+ * under it (clipped as a summary is; not searched).  Borrows both;
+ * thread-safe, as search_page_new. */
+struct search_page *search_page_titled(const char *title, const char *opening);
 void search_add_page(struct search_index *s, const char *url, const char *title,
 		     const char *section_title, enum search_kind kind, struct search_page *pg);
 

@@ -475,3 +475,41 @@ test('only the shards a query needs are loaded', async () => {
   await Q.query('leave ');
   assert.deepEqual(loaded, ['search-00.js']);
 });
+
+test('a word of a page\'s tags alone finds it, a little after a page with the word in its title', async () => {
+  const { Q } = engine();
+  // speaking-up is tagged "whistleblowing" and never says it; the law page
+  // has it in its title; the tag's page is a list, after both
+  const res = await Q.query('whistleblowing ');
+  assert.deepEqual(Array.from(res.results, (r) => [r.url, r.list]), [['law/whistleblowing.html', false],
+    ['people/speaking-up.html', false], ['tags/whistleblowing.html', true]]);
+  assert.deepEqual(Array.from(res.results, (r) => r.titles), [1, 1, 1]);
+  assert.ok(res.results[0].score > res.results[1].score);
+  assert.deepEqual(urls(await Q.query('whistleblo')), urls(res));
+  assert.deepEqual(urls(await Q.query('Whistleblowers ')), urls(res));
+});
+
+test('a tag\'s page is found by the tag\'s words alone, after the pages tagged, and shows what it lists', async () => {
+  const { Q, loaded } = engine();
+  const res = await Q.query('whistleblowing ');
+  const tag = res.results[2];
+  assert.equal(tag.title, 'Guidance tagged \u201cwhistleblowing\u201d');
+  assert.equal(tag.section, 'All topics');
+  // "guidance" and "tagged" are words of its title shown, not searched
+  assert.deepEqual(urls(await Q.query('guidance tagged ')).filter((u) => u.startsWith('tags/')), []);
+  // what a result whose word is only in its tags shows: its opening, not
+  // an empty passage, and no text is loaded for it
+  assert.deepEqual(await shown(Q, 'whistleblowing '), ['What the law protects. Protected disclosures explained.',
+    'Who to tell when something at work is wrong. Tell someone you trust first. The law protects a report of ' +
+    'wrongdoing made in the public interest.', '1 page: Speaking up']);
+  assert.ok(!loaded.some((f) => f.startsWith('search-body-')), loaded.join(' '));
+});
+
+test('a tag\'s hyphen is a space: "social-media" finds the page tagged so, as "social media" does', async () => {
+  const { Q } = engine();
+  for (const q of ['social-media ', 'social media ', 'Social-Media', 'social med'])
+    assert.deepEqual(urls(await Q.query(q)), ['people/speaking-up.html'], q);
+  // the tag is not one word "socialmedia", which would leave out every
+  // page that says "social media" but is not tagged so
+  assert.deepEqual(urls(await Q.query('socialmedia ')), []);
+});

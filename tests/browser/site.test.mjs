@@ -301,10 +301,30 @@ describe('the built site, opened from file:// in Chromium', { concurrency: false
     const titles = (await results.allInnerTexts()).map((t) => t.trim());
     const at = (t) => { assert.ok(titles.includes(t), `${t} is a result: ${JSON.stringify(titles)}`); return titles.indexOf(t); };
     // the section "Whistleblowing and defamation" has the word in its title,
-    // as two of its articles do; "Where to get help" has it in its summary
+    // as two of its articles do; "Disciplinary action ..." only in its text
     assert.ok(at('Whistleblowing and defamation') > at('Whistleblowing: the Public Interest Disclosure Act 1998'));
     assert.ok(at('Whistleblowing and defamation') > at('Where whistleblowing meets confidentiality'));
-    assert.ok(at('Whistleblowing and defamation') < at('Where to get help'));
+    assert.ok(at('Whistleblowing and defamation') < at('Disciplinary action and the Acas Code of Practice'));
+    await closePage(page);
+  });
+
+  it('a tag finds the articles tagged with it, then its own page, which leads to the tagged articles', STEP, async () => {
+    const page = await openPage();
+    await page.goto(siteUrl('search.html', '?q=whistleblowing'));
+    const results = page.locator('#search-results ol a');
+    await results.first().waitFor();
+    const titles = (await results.allInnerTexts()).map((t) => t.trim());
+    const at = (t) => { assert.ok(titles.includes(t), `${t} is a result: ${JSON.stringify(titles)}`); return titles.indexOf(t); };
+    // "Where to get help" is tagged "whistleblowing" (and has the word in
+    // its summary); the tag's page is a list, after the articles tagged
+    const tag = 'Guidance tagged \u201cwhistleblowing\u201d';
+    assert.ok(at(tag) > at('Where to get help'));
+    assert.ok(at(tag) < at('Disciplinary action and the Acas Code of Practice'));
+    const snippet = page.locator('#search-results li').nth(at(tag)).locator('.search-snippet');
+    assert.match(await snippet.innerText(), /^\d+ pages: /, 'the tag\'s page shows what it lists');
+    await results.nth(at(tag)).click();
+    await page.waitForLoadState('load');
+    assert.equal((await page.locator('main h1').innerText()).trim(), tag, 'the result leads to the tag\'s page');
     await closePage(page);
   });
 

@@ -192,6 +192,14 @@ same "after retitling a section, the rebuild matches"
 contains "the navigation elsewhere shows the new section title" "$TMP/inc/other/leaf.html" "Rights at work"
 printf -- '---\ntitle: Tagged\ntags: [courts, employment]\n---\nSee [[leaf]].\n' > "$S/content/other/tagged.md"
 same "after changing a page's tags, the rebuild matches"
+# Tags are search words of the page and make pages of their own in the
+# search index: a change of tags alone must reach both.
+printf -- '---\ntitle: Tagged\ntags: [courts, zanzibar]\n---\nSee [[leaf]].\n' > "$S/content/other/tagged.md"
+same "after changing only an article's tags, the rebuild (search index included) matches a clean build"
+grep -q '"zanzibar":' "$TMP/inc"/search-[0-9]*.js && ok "the new tag's word is in the search index" ||
+	not_ok "the new tag's word is in the search index"
+contains "and the new tag's page" "$TMP/inc/search-index.js" '"zanzibar","Guidance tagged'
+lacks "but not the page of the tag it lost" "$TMP/inc/search-index.js" '"employment","Guidance tagged'
 # Related pages come from shared tags, and are kept in the cache while no
 # page's kind, title or tags change: a page taking a tag another has, then
 # a retitled one, change them.

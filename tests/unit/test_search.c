@@ -98,8 +98,10 @@ static char *all_files(const char *dir, size_t *count)
 }
 
 /* The small HR site the node query test also uses: url, title, section,
- * summary, headings, body. */
-static const char *const FIXTURE[][6] = {
+ * summary, headings, body, tags (joined by '\n'), and for a page found by
+ * its title's words alone (a tag's page: search_page_titled) those words,
+ * its summary then the opening results show. */
+static const char *const FIXTURE[][8] = {
 	{ "index.html", "Staff handbook", "", "How we work.",
 	  "", "Start here for policies on employees, leave and monitoring." },
 	{ "people/monitoring.html", "Monitoring employees at work",
@@ -158,21 +160,39 @@ static const char *const FIXTURE[][6] = {
 	  "bring a colleague as well as your notes.\n"
 	  "If you are still unhappy after the appeal, you can take the matter to the independent ombudsman, "
 	  "who looks at how the case was handled.\n" },
+	/* tags: "whistleblowing" is a word of this page's tags alone, and
+	 * "social-media" two words, not one */
+	{ "people/speaking-up.html", "Speaking up", "People", "Who to tell when something at work is wrong.", "",
+	  "Tell someone you trust first. The law protects a report of wrongdoing made in the public interest.",
+	  "whistleblowing\nsocial-media" },
+	/* the word in a title: a little above it in tags */
+	{ "law/whistleblowing.html", "Whistleblowing law", "Law", "What the law protects.", "",
+	  "Protected disclosures explained." },
+	/* a tag's page, found by the tag's words alone, after the pages tagged */
+	{ "tags/whistleblowing.html", "Guidance tagged \xE2\x80\x9Cwhistleblowing\xE2\x80\x9D", "All topics",
+	  "1 page: Speaking up", "", "", NULL, "whistleblowing" },
 };
 #define NFIXTURE (sizeof FIXTURE / sizeof FIXTURE[0])
 
-/* A fixture page is a list when it is a section or the home page. */
+/* A fixture page is a list when it is a section, the home page or a
+ * tag's page. */
 static enum search_kind fixture_kind(size_t i)
 {
 	const char *url = FIXTURE[i][0], *slash = strrchr(url, '/');
-	return strcmp(slash ? slash + 1 : url, "index.html") == 0 ? SEARCH_LIST : SEARCH_ARTICLE;
+	return strcmp(slash ? slash + 1 : url, "index.html") == 0 || FIXTURE[i][7] ? SEARCH_LIST : SEARCH_ARTICLE;
+}
+
+/* Fixture page i's words (new: search_add_page takes them). */
+static struct search_page *fixture_page(size_t i)
+{
+	const char *const *f = FIXTURE[i];
+	return f[7] ? search_page_titled(f[7], f[3]) : search_page_new(f[1], f[3], f[4], f[6], f[5]);
 }
 
 static void add_fixture(struct search_index *s)
 {
 	for (size_t i = 0; i < NFIXTURE; i++)
-		search_add(s, FIXTURE[i][0], FIXTURE[i][1], FIXTURE[i][2], fixture_kind(i), FIXTURE[i][3],
-			   FIXTURE[i][4], FIXTURE[i][5]);
+		search_add_page(s, FIXTURE[i][0], FIXTURE[i][1], FIXTURE[i][2], fixture_kind(i), fixture_page(i));
 }
 
 static char *write_fixture(struct search_index **out)
@@ -223,7 +243,7 @@ static void latin_accents_are_folded_away(void)
  * search_page_encode (NUL-terminated words after the flags). */
 static void page_words(const char *body, struct buf *out)
 {
-	struct search_page *pg = search_page_new("", "", "", body);
+	struct search_page *pg = search_page_new("", "", "", NULL, body);
 	struct buf b = BUF_INIT;
 	search_page_encode(pg, &b);
 	uint32_t sn, tn, n;
@@ -312,7 +332,7 @@ static void a_pages_text_is_kept_in_blocks_up_to_a_limit(void)
 	struct search_index *s = search_new();
 	struct diag *d = diag_new();
 	char *dir = make_tmpdir();
-	search_add(s, "long.html", "Long", "", SEARCH_ARTICLE, "", "", buf_cstr(&body));
+	search_add(s, "long.html", "Long", "", SEARCH_ARTICLE, "", "", NULL, buf_cstr(&body));
 	CHECK(search_write(s, dir, d) == 0);
 	size_t len;
 	char *f = read_in(dir, "search-body-00.js", &len);
@@ -469,10 +489,14 @@ static void index_files_are_written_with_the_expected_names(void)
 		before += *q == '\n';
 	CHECK(g && before == 6); /* the call's line and five texts before it */
 	CHECK(body && strstr(body, "\\nTalk to your manager\\nSay what") != NULL);
-	CHECK(body && strstr(body, "independent ombudsman, who looks at how the case was handled.\"]);\n") != NULL);
+	CHECK(body && strstr(body, "independent ombudsman, who looks at how the case was handled.\",\n") != NULL);
 	free(body);
-	/* the lists are named: the home page and the section */
-	CHECK(idx && strstr(idx, "\"lists\":[0,11],") != NULL);
+	/* a page found by its title alone (document 16) has no text */
+	body = read_in(dir, "search-body-02.js", NULL);
+	CHECK_STR(body ? body : "", "quireSearch.body(2,[\n\"\"]);\n");
+	free(body);
+	/* the lists are named: the home page, the section and the tag's page */
+	CHECK(idx && strstr(idx, "\"lists\":[0,11,16],") != NULL);
 	/* a small site fits in one shard and one text chunk, and has a file
 	 * of texts per eight pages */
 	size_t nbody = (NFIXTURE + 7) / 8;
@@ -537,8 +561,7 @@ struct prep { size_t i; struct search_page *pg; };
 static void *prepare(void *arg)
 {
 	struct prep *p = arg;
-	const char *const *f = FIXTURE[p->i];
-	p->pg = search_page_new(f[1], f[3], f[4], f[5]);
+	p->pg = fixture_page(p->i);
 	return NULL;
 }
 
@@ -585,7 +608,7 @@ static void pages_decoded_from_the_cache_write_the_same_bytes(void)
 	char *d1 = write_fixture(&s1), *d2 = make_tmpdir();
 	for (size_t i = 0; i < NFIXTURE; i++) {
 		const char *const *f = FIXTURE[i];
-		struct search_page *pg = search_page_new(f[1], f[3], f[4], f[5]);
+		struct search_page *pg = fixture_page(i);
 		struct buf b = BUF_INIT;
 		search_page_encode(pg, &b);
 		search_page_drop(pg);
@@ -602,8 +625,7 @@ static char *encode_batch(size_t from, size_t to, size_t *len)
 {
 	struct search_index *bx = search_new();
 	for (size_t i = from; i < to; i++)
-		search_add(bx, FIXTURE[i][0], FIXTURE[i][1], FIXTURE[i][2], fixture_kind(i), FIXTURE[i][3],
-			   FIXTURE[i][4], FIXTURE[i][5]);
+		search_add_page(bx, FIXTURE[i][0], FIXTURE[i][1], FIXTURE[i][2], fixture_kind(i), fixture_page(i));
 	struct buf b = BUF_INIT;
 	search_encode(bx, &b);
 	search_free(bx);
@@ -748,7 +770,7 @@ static void every_byte_of_long_postings_is_checked(void)
 		snprintf(url, sizeof url, "p%03d.html", i);
 		snprintf(body, sizeof body, "%s number%c%c.", i % 2 ? "Other" : "Handbook", 'a' + i % 26,
 			 'a' + i / 26);
-		search_add(bx, url, "", "", SEARCH_ARTICLE, "", "", body);
+		search_add(bx, url, "", "", SEARCH_ARTICLE, "", "", NULL, body);
 	}
 	struct buf b = BUF_INIT;
 	search_encode(bx, &b);
@@ -784,8 +806,7 @@ static void every_byte_of_long_postings_is_checked(void)
  * decode to nothing, never to a page that reads past them. */
 static void a_truncated_or_damaged_encoding_is_refused(void)
 {
-	const char *const *f = FIXTURE[1];
-	struct search_page *pg = search_page_new(f[1], f[3], f[4], f[5]);
+	struct search_page *pg = fixture_page(1);
 	struct buf b = BUF_INIT;
 	search_page_encode(pg, &b);
 	search_page_drop(pg);
@@ -997,7 +1018,7 @@ static void large_site_index_fits_the_first_search_budget(void)
 		url = xasprintf("section-%zu/%s-%s-%zu.html", i % 25, topic[0], topic[1], i);
 		t0 = now();
 		search_add(s, url, buf_cstr(&title), "Section title", SEARCH_ARTICLE, buf_cstr(&summary),
-			   buf_cstr(&heads), buf_cstr(&body));
+			   buf_cstr(&heads), NULL, buf_cstr(&body));
 		t_add += now() - t0;
 		text_bytes += title.len + summary.len + heads.len + body.len;
 		free(url);

@@ -254,9 +254,9 @@
    * stems), results: [{doc, url, title, section, list, score, titles,
    * matched}], missing (the terms no page has), partial}, best first.
    * Every term must match; the last one also matches as a prefix unless
-   * q ends in a space.  Title matches rank first, then articles before
-   * lists (sections, pages a hook made of others), then the sum of
-   * weights.  When no page has every term, the pages with some of them
+   * q ends in a space.  Title (or tag) matches rank first, then
+   * articles before lists (sections, pages a hook made of others, tag
+   * pages), then the sum of weights.  When no page has every term, the pages with some of them
    * (partial), the most terms first; two words no page has may match
    * as one ("whistle blowing" finds "whistleblowing"). */
   Q.query = function (q) {
@@ -352,6 +352,7 @@
           if (wi === undefined) return;
           if (wi < w) w = wi;
         }
+        /* from 16 on, a title's word, or a tag's (search.c's W_TITLE) */
         var titles = w >= 16 ? 1 : 0, o = m.get(d);
         found = 1;
         if (!o || titles > o.titles || (titles === o.titles && w > o.score)) m.set(d, { score: w, titles: titles });
