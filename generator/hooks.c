@@ -2404,6 +2404,50 @@ void hooks_pages_end(struct hooks *h, struct diag *d)
 	pthread_mutex_unlock(&h->lock);
 }
 
+/* Calls on_page handler i on page (with page.history to read, or not),
+ * where the handler was defined (*s, *line).  Returns lua_pcall's status,
+ * the handler's results on the stack above *base (its error, if it
+ * failed); the caller pops them. */
+static int call_page_handler(struct hooks *h, lua_Integer i, json_t *page, int history, int *s, int *line,
+			     int *base)
+{
+	lua_State *L = h->L;
+	handler_location(h, &KEY_PAGE, i, s, line);
+	struct call c = { &KEY_PAGE, i, page, history };
+	begin_call(h, *s, *line);
+	lua_pushcfunction(L, msgh);
+	*base = lua_gettop(L);
+	lua_pushcfunction(L, run_handler);
+	lua_pushlightuserdata(L, &c);
+	return lua_pcall(L, 1, 2, *base);
+}
+
+/* The page a handler that returned left (the table it returned, or the
+ * one it changed), checked against page; NULL with the reason in
+ * h->scratch. */
+static json_t *page_result(struct hooks *h, json_t *page)
+{
+	lua_State *L = h->L;
+	int t = lua_type(L, -1);
+	json_t *np = NULL;
+	buf_reset(&h->scratch);
+	if (t == LUA_TNIL || t == LUA_TTABLE)
+		np = lua_to_json(h, t == LUA_TNIL ? -2 : -1, "page");
+	else
+		buf_printf(&h->scratch, "the on_page handler must return a table or nil, got %s", luaL_typename(L, -1));
+	/* page.history is the build's (page_index): what a handler puts
+	 * there reaches neither later handlers nor the page; nor do path and
+	 * url, which the build decides (a later handler's page.history is
+	 * looked up by path) */
+	json_object_del(np, "history");
+	keep_fields(np, page);
+	if (np && check_page(page, np, &h->scratch) < 0) {
+		json_decref(np);
+		np = NULL;
+	}
+	return np;
+}
+
 int hooks_run_page(struct hooks *h, json_t **page, struct diag *d)
 {
 	int rc = 0;
@@ -2415,38 +2459,14 @@ int hooks_run_page(struct hooks *h, json_t **page, struct diag *d)
 	const char *ppath = json_string_value(json_object_get(*page, "path"));
 	char *page_name = xstrdup(ppath ? ppath : "a page");
 	for (lua_Integer i = 1; i <= h->n_page && rc == 0; i++) {
-		int s, line;
-		handler_location(h, &KEY_PAGE, i, &s, &line);
-		struct call c = { &KEY_PAGE, i, *page, 1 };
-		begin_call(h, s, line);
-		lua_pushcfunction(L, msgh);
-		int base = lua_gettop(L);
-		lua_pushcfunction(L, run_handler);
-		lua_pushlightuserdata(L, &c);
-		int status = lua_pcall(L, 1, 2, base);
+		int s, line, base;
+		int status = call_page_handler(h, i, *page, 1, &s, &line, &base);
 		if (status != LUA_OK) {
 			call_failed(h, status, s, line, "on_page", " for ", page_name);
 			rc = -1;
 		} else {
-			int t = lua_type(L, -1);
-			json_t *np = NULL;
-			buf_reset(&h->scratch);
-			if (t == LUA_TNIL)
-				np = lua_to_json(h, -2, "page");
-			else if (t == LUA_TTABLE)
-				np = lua_to_json(h, -1, "page");
-			else
-				buf_printf(&h->scratch, "the on_page handler "
-					   "must return a table or nil, got %s",
-					   luaL_typename(L, -1));
-			/* page.history is the build's (page_index): what a handler
-			 * puts there reaches neither later handlers nor the page;
-			 * nor do path and url, which the build decides (a later
-			 * handler's page.history is looked up by path) */
-			json_object_del(np, "history");
-			keep_fields(np, *page);
-			if (np && (check_page(*page, np, &h->scratch) < 0 ||
-				   check_template(h, *page, np, &h->scratch) < 0)) {
+			json_t *np = page_result(h, *page);
+			if (np && check_template(h, *page, np, &h->scratch) < 0) {
 				json_decref(np);
 				np = NULL;
 			}
@@ -2524,34 +2544,13 @@ static void outer_restore(struct hooks *h, struct outer_call *o)
  * 0 with *page replaced by the result, or -1 with the failure in why. */
 static int judge_with(struct hooks *h, lua_Integer i, json_t **page, struct buf *why)
 {
-	lua_State *L = h->L;
-	int s, line, rc = -1;
-	handler_location(h, &KEY_PAGE, i, &s, &line);
-	struct call c = { &KEY_PAGE, i, *page, 0 };
-	begin_call(h, s, line);
-	lua_pushcfunction(L, msgh);
-	int base = lua_gettop(L);
-	lua_pushcfunction(L, run_handler);
-	lua_pushlightuserdata(L, &c);
-	int status = lua_pcall(L, 1, 2, base);
+	int s, line, base, rc = -1;
+	int status = call_page_handler(h, i, *page, 0, &s, &line, &base);
 	struct buf tb = BUF_INIT;
 	if (status != LUA_OK) {
 		failure_text(h, status, s, line, &s, &line, why, &tb);
 	} else {
-		int t = lua_type(L, -1);
-		json_t *np = NULL;
-		buf_reset(&h->scratch);
-		if (t == LUA_TNIL || t == LUA_TTABLE)
-			np = lua_to_json(h, t == LUA_TNIL ? -2 : -1, "page");
-		else
-			buf_printf(&h->scratch, "the on_page handler must return a table or nil, got %s",
-				   luaL_typename(L, -1));
-		json_object_del(np, "history");
-		keep_fields(np, *page);
-		if (np && check_page(*page, np, &h->scratch) < 0) {
-			json_decref(np);
-			np = NULL;
-		}
+		json_t *np = page_result(h, *page);
 		if (np) {
 			json_decref(*page);
 			*page = np;
@@ -2568,7 +2567,7 @@ static int judge_with(struct hooks *h, lua_Integer i, json_t **page, struct buf 
 		buf_free(&m);
 	}
 	buf_free(&tb);
-	lua_settop(L, base - 1);
+	lua_settop(h->L, base - 1);
 	return rc;
 }
 
