@@ -32,6 +32,18 @@ page() {
 	printf -- '---\ntitle: %s\n---\n%b\n' "$3" "${4:-Some text.}" > "$1/content/$2"
 }
 
+# file SITE PATH TEXT: writes content/PATH as TEXT (printf escapes)
+file() {
+	mkdir -p "$(dirname "$1/content/$2")"
+	printf -- "$3" > "$1/content/$2"
+}
+
+# script SITE NAME CODE: writes SITE/scripts/NAME.lua
+script() {
+	mkdir -p "$1/scripts"
+	printf '%s\n' "$3" > "$1/scripts/$2.lua"
+}
+
 # run SITE ARGS...: runs quire, keeping stderr in $ERR and status in $RC
 run() {
 	s=$1; shift

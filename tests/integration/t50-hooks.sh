@@ -5,12 +5,6 @@
 # alone, and that the real site's scripts produce their pages.
 . "$(dirname "$0")/lib.sh"
 
-# script SITE NAME CODE: writes SITE/scripts/NAME.lua
-script() {
-	mkdir -p "$1/scripts"
-	printf '%s\n' "$3" > "$1/scripts/$2.lua"
-}
-
 # ---- on_page -----------------------------------------------------------
 site pg
 page "$S" rights/privacy.md "Privacy at work" "## First\n\nBody with MARKER and [speech](speech.md)."

@@ -5,18 +5,6 @@
 # leaves it out exactly as front matter's `draft: true` does.
 . "$(dirname "$0")/lib.sh"
 
-# script SITE NAME CODE: writes SITE/scripts/NAME.lua
-script() {
-	mkdir -p "$1/scripts"
-	printf '%s\n' "$3" > "$1/scripts/$2.lua"
-}
-
-# file SITE PATH TEXT: writes content/PATH as TEXT (printf escapes)
-file() {
-	mkdir -p "$(dirname "$1/content/$2")"
-	printf -- "$3" > "$1/content/$2"
-}
-
 # note_template SITE: articles and sections show params.note
 note_template() {
 	for t in article section home; do

@@ -9,17 +9,6 @@
 # clean build.
 . "$(dirname "$0")/lib.sh"
 
-script() {
-	mkdir -p "$1/scripts"
-	printf '%s\n' "$3" > "$1/scripts/$2.lua"
-}
-
-# file SITE PATH TEXT: writes content/PATH as TEXT (printf escapes)
-file() {
-	mkdir -p "$(dirname "$1/content/$2")"
-	printf -- "$3" > "$1/content/$2"
-}
-
 # short REV: the first 10 hex digits of a revision of $S
 short() { git -C "$S" rev-parse "$1" | cut -c1-10; }
 
