@@ -2811,7 +2811,23 @@ static void render_search(struct render_env *e, const struct tag_list *tl)
 	search_set_writer(ix, write_search_file, &so);
 	search_set_texts_writer(ix, write_search_texts);
 	search_set_jobs(ix, e->jobs);
+	struct cache_key mk = { { 0, 0 } };
+	if (e->cache) {
+		struct cache_keybuf kb;
+		char *masks;
+		size_t mlen;
+		cache_key_begin(e->cache, &kb, "search-form-masks-1");
+		mk = cache_key_end(&kb);
+		if (cache_get(e->cache, &mk, &masks, &mlen)) {
+			search_masks_load(ix, masks, mlen);
+			free(masks);
+		}
+	}
 	search_write(ix, output_staging(e->out), e->d);
+	struct buf masks = BUF_INIT;
+	if (e->cache && search_masks_save(ix, &masks))
+		cache_put(e->cache, &mk, masks.ptr, masks.len);
+	buf_free(&masks);
 	diag_lap(e->timings, "    search files", &t);
 	search_free(ix);
 	free(j.keys);

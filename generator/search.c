@@ -537,6 +537,12 @@ struct search_index {
 	search_writer_fn writer; /* NULL: files go into out_dir */
 	void *writer_ctx;
 	search_texts_fn texts_writer; /* NULL: the pages' texts go through writer */
+	/* form masks: the last build's (search_masks_load), and this one's,
+	 * per stem id, as form_mask gives them (search_write) */
+	struct strtab known;
+	uint32_t *known_mask;
+	uint32_t *masks;
+	int masks_new; /* search_write worked out a mask the table lacked */
 };
 
 struct search_index *search_new(void)
@@ -1803,8 +1809,18 @@ int search_write(struct search_index *s, const char *out_dir, struct diag *d)
 	atomic_store(&s->files_written, 0);
 
 	/* Size every entry, then cut the sorted keys into buckets. */
+	free(s->masks);
+	s->masks = xcalloc(nstems + 1, sizeof *s->masks);
+	s->masks_new = 0;
 	for (i = 0; i < nstems; i++) {
-		mask[i] = form_mask(s->stemmer, s->stems.str[i], &form, &val);
+		long k = s->known.n ? strtab_find(&s->known, s->stems.str[i], s->stems.len[i]) : -1;
+		if (k >= 0) {
+			mask[i] = s->known_mask[k];
+		} else {
+			mask[i] = form_mask(s->stemmer, s->stems.str[i], &form, &val);
+			s->masks_new = 1;
+		}
+		s->masks[i] = mask[i];
 		for (bit = 0; bit < 32; bit++) {
 			if (!(mask[i] >> bit & 1))
 				continue;
@@ -2038,6 +2054,35 @@ size_t search_files_written(const struct search_index *s)
 	return s->files_written;
 }
 
+void search_masks_load(struct search_index *s, const char *data, size_t len)
+{
+	size_t cap = 0;
+	for (const char *p = data, *end = data + len; end - p > 4;) {
+		const char *stem = p + 4, *nul = memchr(stem, '\0', (size_t)(end - stem));
+		if (!nul || nul == stem)
+			break;
+		int added;
+		uint32_t id = strtab_intern(&s->known, stem, (size_t)(nul - stem), &added);
+		if (id >= cap) {
+			cap = cap ? 2 * cap : 1024;
+			s->known_mask = xrealloc(s->known_mask, cap * sizeof *s->known_mask);
+		}
+		s->known_mask[id] = get_u32le((const unsigned char *)p);
+		p = nul + 1;
+	}
+}
+
+int search_masks_save(const struct search_index *s, struct buf *out)
+{
+	if (!s->masks_new)
+		return 0;
+	for (size_t i = 0; i < s->stems.n; i++) {
+		buf_put_u32le(out, s->masks[i]);
+		buf_put(out, s->stems.str[i], (size_t)s->stems.len[i] + 1);
+	}
+	return 1;
+}
+
 void search_free(struct search_index *s)
 {
 	size_t i;
@@ -2059,6 +2104,9 @@ void search_free(struct search_index *s)
 	strtab_free(&s->stems);
 	strtab_free(&s->dirs);
 	strtab_free(&s->sections);
+	strtab_free(&s->known);
+	free(s->known_mask);
+	free(s->masks);
 	sb_stemmer_delete(s->stemmer);
 	free(s);
 }

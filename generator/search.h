@@ -106,6 +106,17 @@ void search_put_texts(struct buf *b, size_t chunk, const char *const *texts, siz
 const char *search_doc_text(const struct search_index *s, size_t doc);
 /* A page's text, as search_add_page would keep it. */
 const char *search_page_text(const struct search_page *pg);
+/* The forms each stem folds (see search_write) are found by stemming
+ * every form of every stem, some 30 stemmer calls a stem: on a site of
+ * varied words, a quarter of a rebuild's instructions.  search_write
+ * takes the masks it finds in a table search_masks_save made (a build
+ * keeps it for the next) and works out only the others; a table that
+ * does not parse is taken as far as it does. */
+void search_masks_load(struct search_index *s, const char *data, size_t len);
+/* After search_write: the masks of this index's stems, into out (empty).
+ * 0 when search_write worked out none (the table loaded has them all). */
+int search_masks_save(const struct search_index *s, struct buf *out);
+
 /* search_write makes and writes the shards on up to jobs threads (the
  * writer must then be thread-safe); 1 by default. */
 void search_set_jobs(struct search_index *s, int jobs);

@@ -621,6 +621,41 @@ static void pages_decoded_from_the_cache_write_the_same_bytes(void)
 	writes_the_same_files(s1, d1, s2, d2);
 }
 
+/* A rebuild takes each stem's mask of word forms from the table the last
+ * build saved: the files are the same bytes, and nothing is new to save.
+ * A table cut short is taken as far as it goes, the rest worked out. */
+static void form_masks_from_the_last_build_write_the_same_bytes(void)
+{
+	struct search_index *s1;
+	char *d1 = write_fixture(&s1);
+	struct buf saved = BUF_INIT;
+	CHECK(search_masks_save(s1, &saved) == 1 && saved.len > 0);
+	for (int cut = 0; cut < 2; cut++) {
+		struct search_index *s2, *s3;
+		char *d2 = make_tmpdir(), *d3 = write_fixture(&s3);
+		s2 = search_new();
+		for (size_t i = 0; i < NFIXTURE; i++)
+			search_add_page(s2, FIXTURE[i][0], FIXTURE[i][1], FIXTURE[i][2], fixture_kind(i), fixture_page(i));
+		search_masks_load(s2, saved.ptr, cut ? saved.len / 2 : saved.len);
+		struct diag *d = diag_new();
+		CHECK(search_write(s2, d2, d) == 0);
+		diag_free(d);
+		struct buf again = BUF_INIT;
+		/* whole, nothing was worked out again; cut, the rest was */
+		CHECK(search_masks_save(s2, &again) == cut);
+		buf_free(&again);
+		search_free(s2);
+		struct search_index *s4 = search_new();
+		for (size_t i = 0; i < NFIXTURE; i++)
+			search_add_page(s4, FIXTURE[i][0], FIXTURE[i][1], FIXTURE[i][2], fixture_kind(i), fixture_page(i));
+		search_masks_load(s4, saved.ptr, cut ? saved.len / 2 : saved.len);
+		writes_the_same_files(s3, d3, s4, d2);
+	}
+	buf_free(&saved);
+	search_free(s1);
+	remove_dir(d1);
+}
+
 static char *encode_batch(size_t from, size_t to, size_t *len)
 {
 	struct search_index *bx = search_new();
@@ -1193,6 +1228,7 @@ int main(int argc, char **argv)
 	RUN(two_builds_write_identical_bytes);
 	RUN(pages_prepared_on_threads_write_the_same_bytes);
 	RUN(pages_decoded_from_the_cache_write_the_same_bytes);
+	RUN(form_masks_from_the_last_build_write_the_same_bytes);
 	RUN(a_truncated_or_damaged_encoding_is_refused);
 	RUN(batches_merged_in_order_write_the_same_bytes);
 	RUN(batches_merged_at_once_on_threads_write_the_same_bytes);
