@@ -973,6 +973,28 @@ static const struct {
 	  "t[#t + 1] = '[' .. w .. ']' end return table.concat(t) end)()",
 	  "[][][][]" },
 	{ "select(2, ('word '):rep(200000):gsub('%s+', ' '))", "200000" },
+	/* a pattern led by one plain character skips ahead to it (lead_byte);
+	 * these answers are stock Lua 5.4's */
+	{ "string.gsub('a]b](c)d', '%]%b()', ']')", "a]b]d,1" },
+	{ "string.gsub('x<y>z<w', '<[^>]*>', ' ')", "x z<w,1" },
+	{ "string.find('abcabc', 'c', 4)", "6,6" },
+	{ "string.find('aaa', 'b*')", "1,0" },
+	{ "string.gsub('banana', 'an', 'AN', 1)", "bANana,1" },
+	{ "string.gsub('b', 'a?b', '[%0]')", "[b],1" },
+	{ "string.gsub('\xc3\xa9 \xc3\xa9', '\\195\\169', 'e')", "e e,2" },
+	{ "string.find('xy', 'y$')", "2,2" },
+	{ "string.find('x$', '$')", "3,2" },
+	{ "string.gsub('ab^c', '^c', 'C')", "ab^c,0" },
+	{ "(function() local t = {} for w in string.gmatch('a1 b22 c3', 'b%d+') do "
+	  "t[#t + 1] = w end return table.concat(t, ' ') end)()",
+	  "b22" },
+	{ "(function() local t = {} for w in string.gmatch('x^y^', '^') do "
+	  "t[#t + 1] = w end return #t end)()",
+	  "2" },
+	{ "string.gsub('aXbXc', 'X+', '-')", "a-b-c,2" },
+	{ "string.gsub('a-b--c', '%-+', '_')", "a_b_c,2" },
+	{ "string.match('say hi there', 'h(%a+)')", "i" },
+	{ "string.find('abc', 'c', 10)", "nil" },
 };
 
 static void pattern_functions_behave_like_stock_lua(void)
