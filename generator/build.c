@@ -941,7 +941,7 @@ static json_t *hook_revision(const struct history *h, const struct hist_rev *rv)
 	json_object_set_new(o, "boundary", json_boolean(boundary));
 	/* where the file was then, and whether this revision deleted it (a
 	 * page made again later lists its deletion) */
-	json_object_set_new(o, "path", json_string(rv->path));
+	json_object_set_new(o, "path", git_text(rv->path));
 	json_object_set_new(o, "deleted", json_boolean(rv->change == HIST_DELETED));
 	if (!boundary) {
 		json_object_set_new(o, "author", git_text(rv->author));
@@ -1741,10 +1741,13 @@ static char *print_prefix(const struct page *p)
 	return prefix;
 }
 
-/* Whether p is in print.html (its articles and the pages hooks add). */
+/* Whether p is in print.html (its articles and the pages hooks add),
+ * when the build writes one (not quire check; a theme may have no print
+ * template). */
 static int in_print(const struct run *r, const struct page *p)
 {
-	return !r->drop_bodies && (p->kind == PAGE_ARTICLE || p->kind == PAGE_ADDED);
+	return !r->drop_bodies && !r->o->check_only && (p->kind == PAGE_ARTICLE || p->kind == PAGE_ADDED) &&
+	       r->tmpl && tmpl_set_has(r->tmpl, "print");
 }
 
 /* doc rendered with its links left open (md_render_pre), its part of
@@ -1782,6 +1785,7 @@ static void render_early(struct run *r, struct page *p, struct md_doc *doc)
 	/* An article's part of print.html is the same tree rendered again
 	 * (see print_html_of) */
 	p->pre = render_pre(r, p, doc);
+	p->pre_declined = !p->pre;
 	if (!p->pre)
 		return;
 	/* (site hooks are shown the bodies) */
@@ -1920,12 +1924,13 @@ static void render_markdown(struct run *r, struct page *p, size_t i)
 			     MD_MAX_TABLE_COLUMNS);
 	/* Lua filters run on this parse, not phase A's: print.html's part
 	 * is made from it too, as the page shows it */
-	if (!p->pre && in_print(r, p)) {
+	if (!p->pre && !p->pre_declined && in_print(r, p)) {
 		p->pre = render_pre(r, p, &doc);
-		if (p->pre) {
-			md_free(&doc);
+		md_free(&doc);
+		if (p->pre)
 			doc.tables_disabled = p->pre->tables_disabled;
-		}
+		else
+			parse_page(r, p, &doc); /* the declined try rewrote the tree */
 	}
 	struct cache_keybuf fkb;
 	struct b_ctx b = { .lc = { .site = &r->site, .ix = r->ix, .page = p, .out_path = p->out, .sig = &sig },

@@ -138,7 +138,8 @@ struct md_pre {
  * about each link first; the external links it names are rendered now
  * (so it must answer for them as md_finish's fn will).  Returns a new
  * md_pre (free with md_pre_free), or NULL when the placeholders could be
- * mistaken for the document's own text: render with md_render then.
+ * mistaken for the document's own text: then doc has been rewritten, and
+ * must be parsed again for md_render.
  * With print_prefix, print_html is rendered too, each heading's id after
  * the prefix, as doc->id_prefix would make it (it may stay NULL). */
 struct md_pre *md_render_pre(struct md_doc *doc, md_link_fn fn, void *ctx, const char *print_prefix);

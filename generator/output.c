@@ -1439,7 +1439,8 @@ static int prune(struct output *o)
 }
 
 /* Removes from a prelinked staging folder the files of the last build
- * this one did not make, and the folders that leaves empty. */
+ * this one did not make, and the folders that leaves empty (or that were
+ * made for a link that did not hold). */
 static int prune_prelinked(struct output *o)
 {
 	struct output_index ix = { NULL, 0 };
@@ -1447,9 +1448,9 @@ static int prune_prelinked(struct output *o)
 	int rc = 0;
 	for (size_t i = 0; i < o->nprev && rc == 0; i++) {
 		struct output_rec *r = &o->prev[i];
-		if (!r->staged || r->kept || index_at(&ix, o->recs, r->rel) >= 0)
+		if (r->kept || !safe_rel(r->rel) || index_at(&ix, o->recs, r->rel) >= 0)
 			continue;
-		if (unlinkat(o->staging_fd, r->rel, 0) < 0) {
+		if (r->staged && unlinkat(o->staging_fd, r->rel, 0) < 0) {
 			/* a folder the build made in its place stays */
 			if (errno != ENOENT && errno != EISDIR && errno != ENOTDIR)
 				rc = -1;

@@ -85,6 +85,7 @@ struct page {
 	const char *title_memo, *summary_memo;
 	struct md_pre *pre; /* HTML with its links still open (phase A to B), or NULL */
 	char *print_html;   /* its part of print.html, made from the same parse (phase B), or NULL */
+	int pre_declined;   /* phase A could not render it with its links left open */
 	char *origin;       /* a hook's page: "scripts/x.lua:12", where it was added; else NULL */
 };
 

@@ -366,3 +366,20 @@ contains "a wrapped link at its first line" "$ERR" "content/a.md:5:1: error: lin
 contains "an indented one at its [" "$ERR" "content/a.md:7:3: error: link target 'gone2.md' does not exist"
 contains "a wrapped image at its ![" "$ERR" "content/a.md:8:15: error: link target 'none.png' does not exist"
 contains "a link on one line where it stands" "$ERR" "content/a.md:9:24: error: link target 'line.md' does not exist"
+
+# A link inside an image's alt text never shows its address: the page is
+# rendered after its links are resolved, not with them left open, and no
+# placeholder of quire's reaches the output, with or without Lua filters.
+site alt
+page "$S" sec/a.md "A" '## Costs\n\n![alt with [a link](b.md) inside](pic.png)\n\nSee [[B]] and [costs](#costs).'
+page "$S" sec/b.md "B" "b."
+printf 'PNG' > "$S/content/sec/pic.png"
+run "$S" build
+status_is "an image whose alt text holds a link builds" "$RC" 0
+check "and no placeholder reaches a page or print.html" sh -c "! grep -rl '%01' '$S/public'"
+contains "(print.html has the article)" "$S/public/print.html" 'alt="alt with a link inside"'
+mkdir -p "$S/scripts"
+printf 'quire.filter{ text = function(t) return t end }\n' > "$S/scripts/10-noop.lua"
+run "$S" build
+status_is "so it does with a Lua filter" "$RC" 0
+check "and no placeholder reaches a page or print.html then" sh -c "! grep -rl '%01' '$S/public'"

@@ -563,6 +563,14 @@ git -C "$S" rm -q -r content/gone
 commit 2026-02-02T10:00:00Z "Remove the gone folder"
 first "a first rebuild after a folder's only article is removed matches a clean build"
 check "(the folder is gone from OUT, not left empty)" test ! -e "$TMP/inc/gone"
+page "$S" old/x.md "X" "A folder of its own."
+commit 2026-02-02T11:00:00Z "Add the old folder"
+run "$S" build -o "$TMP/inc"
+rm -f "$TMP"/inc/old/*
+git -C "$S" rm -q -r content/old
+commit 2026-02-02T12:00:00Z "Remove the old folder"
+first "a first rebuild after a folder whose output files were deleted by hand is removed matches a clean build"
+check "(no empty folder is left for it)" test ! -e "$TMP/inc/old"
 printf 'hand edit' >> "$TMP/inc/a/kept.html"
 first "a first rebuild after an output file was edited by hand matches a clean build"
 lacks "(the hand edit is gone)" "$TMP/inc/a/kept.html" "hand edit"
