@@ -1483,6 +1483,41 @@ static void plain_text(cmark_node *root, struct buf *b)
 
 /* Puts ids and permalinks on the headings (hs: md_headings of doc before
  * its links were rewritten, taken) and renders doc. */
+/* cmark-gfm names footnotes "fn-LABEL" and their references
+ * "fnref-LABEL", with no way to set a prefix: where heading ids get one
+ * (print.html holds every article), so do these, after rendering.  Text
+ * cannot hold the markup looked for (its quotes are escaped); raw HTML an
+ * opted-in site writes could, and is then prefixed as cmark's is.  Takes
+ * html. */
+static char *prefix_footnotes(char *html, const char *prefix)
+{
+	static const char *const at[] = { "id=\"fn-", "href=\"#fn-", "id=\"fnref-", "href=\"#fnref-" };
+	static const size_t name_at[] = { 4, 7, 4, 7 }; /* after id=" or href="# */
+	if (!prefix || !strstr(html, "data-footnote"))
+		return html;
+	struct buf b = BUF_INIT;
+	const char *r = html;
+	for (;;) {
+		const char *best = NULL;
+		size_t keep = 0;
+		for (size_t k = 0; k < sizeof at / sizeof *at; k++) {
+			const char *q = strstr(r, at[k]);
+			if (q && (!best || q < best)) {
+				best = q;
+				keep = name_at[k];
+			}
+		}
+		if (!best)
+			break;
+		buf_put(&b, r, (size_t)(best - r) + keep);
+		buf_puts(&b, prefix);
+		r = best + keep;
+	}
+	buf_puts(&b, r);
+	free(html);
+	return buf_detach(&b);
+}
+
 static char *html_of(const struct md_doc *doc)
 {
 	return str_fit(finish_cell_links(doc, finish_boxes_and_tables(render_html(doc->root, parse_options(doc->unsafe_html),
@@ -1514,11 +1549,11 @@ static void render_doc(struct md_doc *doc, struct heading *hs, size_t nh, char *
 		plain_text(doc->root, &b);
 		*text = buf_detach_fit(&b);
 	}
-	*html = html_of(doc);
+	*html = prefix_footnotes(html_of(doc), doc->id_prefix);
 	if (print_html) {
 		for (size_t i = 0; i < n; i++)
 			heading_markup(nodes[i], level[i], print_prefix, hs[i].id);
-		*print_html = html_of(doc);
+		*print_html = prefix_footnotes(html_of(doc), print_prefix);
 	}
 	free(level);
 	free(nodes);

@@ -383,3 +383,18 @@ printf 'quire.filter{ text = function(t) return t end }\n' > "$S/scripts/10-noop
 run "$S" build
 status_is "so it does with a Lua filter" "$RC" 0
 check "and no placeholder reaches a page or print.html then" sh -c "! grep -rl '%01' '$S/public'"
+
+# Footnotes: print.html holds every article, so each article's footnotes
+# are named after it there (its [^1] would otherwise lead to the first
+# article's); the article's own page keeps cmark's names.
+site fn
+page "$S" a/one.md "One" 'Text[^1] and [the note](#fn-1).\n\n[^1]: Note one.'
+page "$S" a/two.md "Two" 'Other[^1].\n\n[^1]: Note two.'
+run "$S" build
+status_is "a site with footnotes in two articles builds" "$RC" 0
+contains "print.html names the first article's footnote after it" "$S/public/print.html" 'id="a-one--fn-1"'
+contains "and the second's after it" "$S/public/print.html" 'id="a-two--fn-1"'
+contains "its reference leads to its own note" "$S/public/print.html" 'href="#a-two--fn-1" id="a-two--fnref-1"'
+contains "as does a link written to the note" "$S/public/print.html" '<a href="#a-one--fn-1">the note</a>'
+lacks "no footnote keeps cmark's bare name there" "$S/public/print.html" 'id="fn-1"'
+contains "the article's page keeps cmark's names" "$S/public/a/one.html" 'id="fn-1"'
