@@ -1033,16 +1033,18 @@ static json_t *page_json(const struct page *p)
 	 * is not read back. */
 	if (p->body)
 		json_object_set_new(j, "body", json_string(p->body));
-	/* page.history is the page's own, made when a hook reads it (a
-	 * front-matter key of that name is still params.history) */
+	/* page.history is the page's own, made when a hook reads it, and
+	 * page.past is set only on a past version being judged (front-matter
+	 * keys of those names are still params.history and params.past) */
 	json_object_del(j, "history");
+	json_object_del(j, "past");
 	return j;
 }
 
 /* A past_judge: whether the on_page handlers hide a past version.  They
  * see it as they see a page (page_json): its own front matter and body,
  * with the path, url, section and kind of the file where it was then,
- * and no page.history. */
+ * no page.history, and page.past = true. */
 static int judge_past(void *ctx, const char *path, const json_t *fm, const char *body, int *by_head,
 		      struct buf *why)
 {
@@ -1054,6 +1056,7 @@ static int judge_past(void *ctx, const char *path, const json_t *fm, const char 
 	split_params(p->data);
 	p->body = xstrdup(body);
 	json_t *j = page_json(p);
+	json_object_set_new(j, "past", json_true());
 	int d = hooks_judge_past(r->hooks, j, by_head, why);
 	json_decref(j);
 	page_free(p);

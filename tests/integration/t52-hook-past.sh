@@ -164,3 +164,43 @@ rm "$S/scripts/30-embargo.lua"
 run "$S" build -j 1 -o "$TMP/j1"
 run "$S" build -j 4 -o "$TMP/j4"
 check "-j 1 and -j 4 write the same bytes" diff -r "$TMP/j1" "$TMP/j4"
+
+# page.past tells a past version from the page as it is now: a handler
+# that hides the pages not committed yet (no history) leaves the past
+# versions of the others alone when it checks it; without it, every past
+# version has no history either, and is hidden.
+site pastflag
+git -C "$S" init -q -b main
+file "$S" kept.md '---\ntitle: Kept\npast: a front-matter key\n---\nFirst text.\n'
+commit "2026-01-01T10:00:00+00:00" "Ann Editor" "Add kept"
+K1=$(short HEAD)
+file "$S" kept.md '---\ntitle: Kept\npast: a front-matter key\n---\nSecond text.\n'
+commit "2026-01-02T10:00:00+00:00" "Ann Editor" "Edit kept"
+file "$S" new.md '---\ntitle: New\n---\nNot committed.\n'
+script "$S" 10-committed 'quire.on_page(function(page)
+  if page.past then return end
+  if not page.history then page.draft = true end
+end)'
+run "$S" build
+O=$S/public
+status_is "a handler checking page.past builds" "$RC" 0
+check "it hides the page not committed yet" test ! -e "$O/new.html"
+check "and leaves the committed page's past versions alone" test -f "$O/kept.rev-$K1.html"
+script "$S" 10-committed 'quire.on_page(function(page)
+  if page.past then quire.log("past " .. page.path .. " " .. tostring(page.params.past)) return end
+  quire.log("now " .. page.path .. " " .. tostring(page.past))
+  if not page.history then page.draft = true end
+end)'
+run "$S" build
+contains "page.past is nil on the page as it is now (a front-matter past: is params.past)" "$ERR" "now content/kept.md nil"
+script "$S" 10-committed 'quire.on_page(function(page)
+  if page.past == true and page.params.past == "a front-matter key" then page.draft = true end
+end)'
+run "$S" build
+check "and true on a past version, whose own front-matter past: is params.past" test ! -e "$O/kept.rev-$K1.html"
+script "$S" 10-committed 'quire.on_page(function(page)
+  if not page.history then page.draft = true end
+end)'
+run "$S" build
+check "without the check, the past versions are hidden too (page.history is nil on them)" \
+	test ! -e "$O/kept.rev-$K1.html"
