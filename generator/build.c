@@ -66,6 +66,11 @@ struct run {
 	 * output paths claimed and the sources scanned, tens of thousands of
 	 * blocks whose freeing was a rebuild's last few milliseconds. */
 	json_t *claims;
+	/* pages whose output name another page claimed first: where on_page
+	 * handlers run, the clash waits for them (settle_clashes), as one of
+	 * the two may be hidden; their keys */
+	char **clashes;
+	size_t nclashes;
 	struct scan_result scan;
 	/* Phase B's entries, per page, put together when the phase ends:
 	 * then they lie one after another in the cache, and the next build
@@ -839,6 +844,25 @@ static void note_left_out(json_t *map, const char *rel, const char *title)
  * from the previous build's record of an unchanged file); they are
  * claimed and added in source order, so the result never depends on
  * which thread finished first. */
+/* Claims p's output name.  A name another page has (in another case)
+ * is an error, but an on_page handler may hide one of the two: the page
+ * stays for the handlers to see and its claim waits for settle_clashes
+ * (the scripts are loaded after the pages). */
+static int page_claim(struct run *r, json_t *claims, const struct page *p)
+{
+	if (!site_reserved(p->out)) {
+		char *k = xstrdup_lower(p->out);
+		const char *prev = json_string_value(json_object_get(claims, k));
+		free(k);
+		if (prev && !strncmp(prev, "content/", 8)) {
+			r->clashes = xrealloc(r->clashes, (r->nclashes + 1) * sizeof *r->clashes);
+			r->clashes[r->nclashes++] = xstrdup(p->key);
+			return 0;
+		}
+	}
+	return claim(r, claims, p->out, p->src);
+}
+
 static int load_pages(struct run *r, const struct scan_result *sc, json_t *claims)
 {
 	size_t n = sc->nmd ? sc->nmd : 1;
@@ -875,7 +899,7 @@ static int load_pages(struct run *r, const struct scan_result *sc, json_t *claim
 		struct page *p = l.pages[i];
 		if (!p)
 			continue;
-		if (stopped(r) || claim(r, claims, p->out, p->src) < 0) {
+		if (stopped(r) || page_claim(r, claims, p) < 0) {
 			note_left_out(r->site.broken, sc->md[i], page_title(p));
 			page_free(p);
 			continue;
@@ -1162,8 +1186,12 @@ static void drop_hidden(struct run *r, json_t *claims, const char *gone)
 {
 	for (size_t i = 0; i < r->site.npages; i++)
 		if (gone[i]) {
-			char *k = xstrdup_lower(r->site.pages[i]->out);
-			json_object_del(claims, k);
+			/* (a page whose claim waits, see page_claim, holds none) */
+			const struct page *p = r->site.pages[i];
+			char *k = xstrdup_lower(p->out);
+			const char *who = json_string_value(json_object_get(claims, k));
+			if (who && !strcmp(who, p->src ? p->src : p->key))
+				json_object_del(claims, k);
 			free(k);
 		}
 	site_drop_pages(&r->site, gone);
@@ -1210,6 +1238,34 @@ static int leave_out_hidden(struct run *r, json_t *claims, char *gone)
 	int rc = page_hooks_over(r, n, r->site.npages, gone);
 	prune_sections(r);
 	return rc;
+}
+
+/* After the on_page handlers: each page whose claim waited claims its
+ * name now, which the other page gave back if a handler hid it; if
+ * neither was hidden, it is the error it would have been, and the page
+ * is left out as a page with errors is. */
+static void settle_clashes(struct run *r, json_t *claims)
+{
+	char *gone = xcalloc(r->site.npages + 1, 1);
+	int any = 0;
+	for (size_t c = 0; c < r->nclashes; c++) {
+		int i = site_find(&r->site, r->clashes[c]);
+		struct page *p = i < 0 ? NULL : r->site.pages[i];
+		if (p && claim(r, claims, p->out, p->src) < 0) {
+			note_left_out(r->site.broken, p->src + strlen("content/"), page_title(p));
+			gone[i] = 1;
+			any = 1;
+		}
+		free(r->clashes[c]);
+	}
+	free(r->clashes);
+	r->clashes = NULL;
+	r->nclashes = 0;
+	if (any) {
+		site_drop_pages(&r->site, gone);
+		prune_sections(r);
+	}
+	free(gone);
 }
 
 static int run_page_hooks(struct run *r, json_t *claims)
@@ -2574,6 +2630,9 @@ static void run_free(struct run *r)
 	sources_free(&r->snap);
 	buf_free(&r->new_sources);
 	json_decref(r->claims);
+	for (size_t i = 0; i < r->nclashes; i++)
+		free(r->clashes[i]);
+	free(r->clashes);
 	scan_free(&r->scan);
 	free(r->a_hit);
 	draft_blobs_free(r->hook_drafts);
@@ -2869,6 +2928,7 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 		goto done;
 	}
 	run_page_hooks(&r, claims);
+	settle_clashes(&r, claims);
 	diag_lap(r.timings, "hooks", &tl);
 	size_t articles = 0;
 	for (size_t i = 0; i < r.site.npages; i++)

@@ -260,3 +260,28 @@ run "$S" build
 status_is "a site with a moved and a re-made page builds" "$RC" 0
 contains "a revision says where the file was then" "$ERR" "content/policy.md: move the policy@content/policy.md; add both@content/internal/policy.md"
 contains "and a deletion says so" "$ERR" "content/gone.md: make gone again@content/gone.md; delete gone@content/gone.md (deleted); add both@content/gone.md"
+
+# Two pages whose output names differ only in case clash (a case-blind
+# disk would get one file), unless an on_page handler hides one of them.
+site caseclash
+file "$S" Leave.md '---\ntitle: Leave (staff only)\naudience: internal\n---\nInternal text.\n'
+file "$S" leave.md '---\ntitle: Leave\n---\nPublic text.\n'
+script "$S" 10-internal 'quire.on_page(function(page)
+  if page.params.audience == "internal" then page.draft = true end
+end)'
+run "$S" build
+status_is "a page hidden by a hook does not clash with the page it shares a name with" "$RC" 0
+contains "the public page is built" "$S/public/leave.html" "Public text."
+check "the hidden one is not" test ! -e "$S/public/Leave.html"
+file "$S" Leave.md '---\ntitle: Leave (staff)\n---\nStaff text.\n'
+file "$S" leave.md '---\ntitle: Leave\naudience: internal\n---\nInternal text.\n'
+run "$S" build
+status_is "nor when the hidden one comes second" "$RC" 0
+contains "(the other is built)" "$S/public/Leave.html" "Staff text."
+file "$S" leave.md '---\ntitle: Leave\n---\nPublic text.\n'
+run "$S" build
+status_is "with neither hidden, the two clash" "$RC" 1
+contains "as they would without hooks" "$ERR" "writes the same output file 'leave.html' as content/Leave.md"
+rm "$S/scripts/10-internal.lua"
+run "$S" build
+contains "(without hooks, the same error)" "$ERR" "writes the same output file 'leave.html' as content/Leave.md"
