@@ -293,13 +293,20 @@ describe('the built site, opened from file:// in Chromium', { concurrency: false
     await closePage(page);
   });
 
-  it('a section ranks after the articles that match as well, and before those that match less', STEP, async () => {
+  // The search page for q, its results' titles in order, and at(title):
+  // a result's place (asserting it is one).
+  async function searchResults(q) {
     const page = await openPage();
-    await page.goto(siteUrl('search.html', '?q=whistleblowing'));
+    await page.goto(siteUrl('search.html', `?q=${q}`));
     const results = page.locator('#search-results ol a');
     await results.first().waitFor();
     const titles = (await results.allInnerTexts()).map((t) => t.trim());
     const at = (t) => { assert.ok(titles.includes(t), `${t} is a result: ${JSON.stringify(titles)}`); return titles.indexOf(t); };
+    return { page, results, titles, at };
+  }
+
+  it('a section ranks after the articles that match as well, and before those that match less', STEP, async () => {
+    const { page, at } = await searchResults('whistleblowing');
     // the section "Whistleblowing and defamation" has the word in its title,
     // as two of its articles do; "Disciplinary action ..." only in its text
     assert.ok(at('Whistleblowing and defamation') > at('Whistleblowing: the Public Interest Disclosure Act 1998'));
@@ -309,12 +316,7 @@ describe('the built site, opened from file:// in Chromium', { concurrency: false
   });
 
   it('a tag finds the articles tagged with it, then its own page, which leads to the tagged articles', STEP, async () => {
-    const page = await openPage();
-    await page.goto(siteUrl('search.html', '?q=whistleblowing'));
-    const results = page.locator('#search-results ol a');
-    await results.first().waitFor();
-    const titles = (await results.allInnerTexts()).map((t) => t.trim());
-    const at = (t) => { assert.ok(titles.includes(t), `${t} is a result: ${JSON.stringify(titles)}`); return titles.indexOf(t); };
+    const { page, results, at } = await searchResults('whistleblowing');
     // "Where to get help" is tagged "whistleblowing" (and has the word in
     // its summary); the tag's page is a list, after the articles tagged
     const tag = 'Guidance tagged \u201cwhistleblowing\u201d';
