@@ -457,43 +457,6 @@ static struct page *source_page(const char *rel, json_t *fm)
 	return p;
 }
 
-/* The line of a merge conflict git left in text (a "<<<<<<<" line, then
- * "=======" and ">>>>>>>" lines after it), or 0.  Published, its marks
- * would show and its "=======" turn the line above into a heading. */
-static int conflict_line(const char *text, size_t len)
-{
-	const char *end = text + len;
-	int line = 1, open = 0, mid = 0;
-	char fence = 0; /* inside a fenced block: ` or ~ (an example of one) */
-	size_t fence_len = 0;
-	for (const char *p = text; p < end; line++) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		if (n && p[n - 1] == '\r')
-			n--;
-		size_t ind = 0, run = 0;
-		while (ind < 3 && ind < n && p[ind] == ' ')
-			ind++;
-		while (ind + run < n && (p[ind] == '`' || p[ind] == '~') && p[ind + run] == p[ind])
-			run++;
-		if (run >= 3 && (!fence || (p[ind] == fence && run >= fence_len))) {
-			fence = fence ? 0 : p[ind];
-			fence_len = run;
-		} else if (fence) {
-			;
-		} else if (n >= 7 && !memcmp(p, "<<<<<<<", 7) && (n == 7 || p[7] == ' ') && !open)
-			open = line;
-		else if (open && n == 7 && !memcmp(p, "=======", 7))
-			mid = 1;
-		else if (open && mid && n >= 7 && !memcmp(p, ">>>>>>>", 7) && (n == 7 || p[7] == ' '))
-			return open;
-		if (!nl)
-			break;
-		p = nl + 1;
-	}
-	return 0;
-}
-
 /* Reads and parses content/rel.  When the file is settled (see
  * sources.h), appends what the next build may take instead to rec.  NULL
  * for a draft left out (its title in *draft) or a file with errors (its
@@ -518,7 +481,7 @@ static struct page *load_page(struct run *r, const char *rel, const struct scan_
 	}
 	if (check_utf8(r, path, text, len) < 0)
 		goto fail;
-	int conflict = memmem(text, len, "<<<<<<<", 7) ? conflict_line(text, len) : 0;
+	int conflict = fm_conflict_line(text, len);
 	if (conflict) {
 		diag_error(r->d, path, conflict, 1,
 			   "an unresolved merge conflict: keep the text you want and delete the <<<<<<<, ======= and "

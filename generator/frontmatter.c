@@ -826,3 +826,42 @@ const char *fm_near_key(const char *key, const char *const *known)
 	}
 	return best;
 }
+
+/* The line of a merge conflict git left in text (a "<<<<<<<" line, then
+ * "=======" and ">>>>>>>" lines after it), or 0.  Published, its marks
+ * would show and its "=======" turn the line above into a heading. */
+int fm_conflict_line(const char *text, size_t len)
+{
+	if (!memmem(text, len, "<<<<<<<", 7))
+		return 0;
+	const char *end = text + len;
+	int line = 1, open = 0, mid = 0;
+	char fence = 0; /* inside a fenced block: ` or ~ (an example of one) */
+	size_t fence_len = 0;
+	for (const char *p = text; p < end; line++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (n && p[n - 1] == '\r')
+			n--;
+		size_t ind = 0, run = 0;
+		while (ind < 3 && ind < n && p[ind] == ' ')
+			ind++;
+		while (ind + run < n && (p[ind] == '`' || p[ind] == '~') && p[ind + run] == p[ind])
+			run++;
+		if (run >= 3 && (!fence || (p[ind] == fence && run >= fence_len))) {
+			fence = fence ? 0 : p[ind];
+			fence_len = run;
+		} else if (fence) {
+			;
+		} else if (n >= 7 && !memcmp(p, "<<<<<<<", 7) && (n == 7 || p[7] == ' ') && !open)
+			open = line;
+		else if (open && n == 7 && !memcmp(p, "=======", 7))
+			mid = 1;
+		else if (open && mid && n >= 7 && !memcmp(p, ">>>>>>>", 7) && (n == 7 || p[7] == ' '))
+			return open;
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return 0;
+}

@@ -36,6 +36,12 @@ json_t *fm_parse_yaml(const char *yaml, size_t len, const char *path,
  * a value (e.g. "title must be a string").  0 when unknown. */
 int fm_key_line(const char *yaml, size_t len, int first_line, const char *key);
 
+/* The line of a merge conflict git left in a source's text (a "<<<<<<<"
+ * line, then "=======" and ">>>>>>>" lines, outside fenced code), or 0.
+ * A build refuses such a file; a past version holding one was never
+ * published. */
+int fm_conflict_line(const char *text, size_t len);
+
 /* Where text was wanted under the top-level key, the first plain value
  * YAML read as something else: 2024 a number, true yes or no, a value
  * starting with '#' a comment (so nothing).  How to write it as text is

@@ -419,7 +419,7 @@ static int read_query(void *ctx, const char *blob_hex, const char *path)
 	int split = fm_split(text, len, path, &parts, quiet);
 	if (split == 0 && parts.has_fm)
 		fm = fm_parse_yaml(text + parts.yaml_off, parts.yaml_len, path, parts.yaml_line, quiet);
-	d = !published_version(fm, diag_errors(quiet));
+	d = !published_version(fm, diag_errors(quiet)) || fm_conflict_line(text, len);
 	if (!d && q->judge) {
 		char *body = utf8_valid_dup(text + parts.body_off, len - parts.body_off);
 		struct buf why = BUF_INIT;

@@ -82,7 +82,9 @@ void hist_published_free(struct hist_file *f);
 /* Whether a version whose front matter parsed to fm (NULL: it has none,
  * or it does not parse), with parse errors (fm_errors) or without, is one
  * a build would have published: a mapping with a non-empty title whose
- * `draft` is missing or false.  The one rule for a past version. */
+ * `draft` is missing or false.  The rule for a past version's front
+ * matter; its text must also hold no merge conflict (fm_conflict_line),
+ * which both callers check. */
 int published_version(const json_t *fm, int fm_errors);
 
 /* hf as published, as hist_published gives it (*out NULL when it hides

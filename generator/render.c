@@ -1085,6 +1085,10 @@ static void version_load(struct render_env *e, const struct hist_rev *rv, struct
 	} else {
 		v->body = utf8_valid_dup(text, len);
 	}
+	/* a version git committed with a merge conflict in it: a build would
+	 * have refused it, so it was never published */
+	if (v->published && fm_conflict_line(text, len))
+		v->published = 0;
 	diag_free(quiet);
 	free(text);
 }

@@ -863,3 +863,23 @@ contains "a past version sharing its day gives the time in its title" "$S/public
 contains "and in its banner" "$S/public/leave.rev-$third.html" '">4 May 2026, 14:30:10</time></strong>'
 first=$(git -C "$S" rev-list --reverse HEAD | head -n 1 | cut -c1-10)
 contains "a past version alone on its day does not" "$S/public/leave.rev-$first.html" "<title>Past version (1 May 2026) of Leave – Test site</title>"
+
+# A version committed with a merge conflict in it (the pre-commit hook
+# skipped) would have failed any build: it was never published, so it is
+# not a past version, as a draft's is not; --drafts shows what it was.
+site conflicted
+git -C "$S" init -q -b main
+page "$S" pay.md "Pay" "Pay is reviewed each April."
+commit "2026-03-01T10:00:00+00:00" "Ann Editor" "Add pay"
+printf -- '---\ntitle: Pay\n---\n<<<<<<< HEAD\nPay is reviewed each April.\n=======\nPay is reviewed each May.\n>>>>>>> other\n' > "$S/content/pay.md"
+commit "2026-03-02T10:00:00+00:00" "Bo Merger" "Merge the May change"
+BAD=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+page "$S" pay.md "Pay" "Pay is reviewed each May."
+commit "2026-03-03T10:00:00+00:00" "Ann Editor" "Settle the conflict"
+run "$S" build
+status_is "a history with a conflicted version builds" "$RC" 0
+check "the conflicted version has no page" test ! -e "$S/public/pay.rev-$BAD.html"
+lacks "nor a line in the history" "$S/public/pay.history.html" "Merge the May change"
+check "no page shows its conflict marks" sh -c "! grep -rl '&lt;&lt;&lt;&lt;&lt;&lt;&lt; HEAD' '$S/public'"
+run "$S" build --drafts -o "$TMP/conflicted-drafts"
+check "--drafts shows it" test -f "$TMP/conflicted-drafts/pay.rev-$BAD.html"
