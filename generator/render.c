@@ -2562,6 +2562,7 @@ struct search_job {
 	char **enc;             /* per batch of the round: its encoding */
 	size_t *len;
 	unsigned char *written; /* per file of texts: made by its batch (write_batch_texts) */
+	uint64_t stems[2];      /* search_stemmer_fp */
 };
 
 /* What a page's words are made of: its title, summary and tags (data_fp
@@ -2574,6 +2575,7 @@ static void search_key(void *ctx, size_t i)
 	const struct page *p = j->e->site->pages[i];
 	struct cache_keybuf kb;
 	cache_key_begin(j->e->cache, &kb, "search-page-6");
+	cache_key_bytes(&kb, j->stems, sizeof j->stems);
 	cache_key_bytes(&kb, p->data_fp, sizeof p->data_fp);
 	cache_key_bytes(&kb, p->html_fp, sizeof p->html_fp);
 	key_headings(&kb, j->e, p);
@@ -2792,6 +2794,7 @@ static void render_search(struct render_env *e, const struct tag_list *tl)
 	struct search_job j = { .e = e, .keys = xcalloc(ndocs, sizeof *j.keys), .ndocs = ndocs,
 				.enc = xcalloc(round, sizeof *j.enc), .len = xcalloc(round, sizeof *j.len),
 				.written = xcalloc(ndocs / SEARCH_TEXTS_PER_FILE + 1, 1) };
+	search_stemmer_fp(j.stems);
 	par_for(s->npages, e->jobs, search_key, &j);
 	struct cache_key none = list_key(e);
 	for (size_t k = s->npages; k < ndocs; k++)
@@ -2821,6 +2824,7 @@ static void render_search(struct render_env *e, const struct tag_list *tl)
 		char *masks;
 		size_t mlen;
 		cache_key_begin(e->cache, &kb, "search-form-masks-1");
+		cache_key_bytes(&kb, j.stems, sizeof j.stems);
 		mk = cache_key_end(&kb);
 		if (cache_get(e->cache, &mk, &masks, &mlen)) {
 			search_masks_load(ix, masks, mlen);

@@ -541,6 +541,7 @@ struct search_index {
 	 * per stem id, as form_mask gives them (search_write) */
 	struct strtab known;
 	uint32_t *known_mask;
+	size_t known_cap; /* room in known_mask */
 	uint32_t *masks;
 	int masks_new; /* search_write worked out a mask the table lacked */
 };
@@ -1547,6 +1548,16 @@ static int form_of(const char *stem, int bit, struct buf *out)
 	return 1;
 }
 
+/* The forms the rules can make of stem (form_of), whatever they stem to. */
+static uint32_t possible_forms(const char *stem, struct buf *tmp)
+{
+	uint32_t mask = 0;
+	for (int bit = 0; bit < 32; bit++)
+		if (form_of(stem, bit, tmp))
+			mask |= (uint32_t)1 << bit;
+	return mask;
+}
+
 /* The mask of forms that stem folds: not stop words, stemmed back to it. */
 static uint32_t form_mask(struct sb_stemmer *st, const char *stem, struct buf *tmp,
 			  struct buf *out)
@@ -1815,7 +1826,8 @@ int search_write(struct search_index *s, const char *out_dir, struct diag *d)
 	for (i = 0; i < nstems; i++) {
 		long k = s->known.n ? strtab_find(&s->known, s->stems.str[i], s->stems.len[i]) : -1;
 		if (k >= 0) {
-			mask[i] = s->known_mask[k];
+			/* (a damaged table cannot claim a form there is not) */
+			mask[i] = s->known_mask[k] & possible_forms(s->stems.str[i], &form);
 		} else {
 			mask[i] = form_mask(s->stemmer, s->stems.str[i], &form, &val);
 			s->masks_new = 1;
@@ -2056,7 +2068,7 @@ size_t search_files_written(const struct search_index *s)
 
 void search_masks_load(struct search_index *s, const char *data, size_t len)
 {
-	size_t cap = 0;
+	size_t cap = s->known_cap;
 	for (const char *p = data, *end = data + len; end - p > 4;) {
 		const char *stem = p + 4, *nul = memchr(stem, '\0', (size_t)(end - stem));
 		if (!nul || nul == stem)
@@ -2070,6 +2082,7 @@ void search_masks_load(struct search_index *s, const char *data, size_t len)
 		s->known_mask[id] = get_u32le((const unsigned char *)p);
 		p = nul + 1;
 	}
+	s->known_cap = cap;
 }
 
 int search_masks_save(const struct search_index *s, struct buf *out)
@@ -2109,6 +2122,33 @@ void search_free(struct search_index *s)
 	free(s->masks);
 	sb_stemmer_delete(s->stemmer);
 	free(s);
+}
+
+void search_stemmer_fp(uint64_t fp[2])
+{
+	/* words each of whose stems goes through a different Snowball rule */
+	static const char *const probes[] = {
+		"caresses", "ponies", "cats", "agreed", "disabled", "matting", "messing", "meeting",
+		"happiness", "relational", "conditional", "generalization", "generously", "triplicate",
+		"formative", "electrical", "adjustable", "controlling", "effective", "employment",
+		"dependent", "adoption", "homologous", "communism", "activate", "angularity",
+		"discriminating", "allowances", "monitoring", "sky", "dying", "news", "proceeded",
+	};
+	struct sb_stemmer *st = sb_stemmer_new("english", NULL);
+	struct buf all = BUF_INIT;
+	if (!st) {
+		fprintf(stderr, "quire: libstemmer has no English stemmer\n");
+		abort();
+	}
+	for (size_t i = 0; i < sizeof probes / sizeof *probes; i++) {
+		stem_into(st, probes[i], strlen(probes[i]), &all);
+		buf_putc(&all, '\0');
+	}
+	sb_stemmer_delete(st);
+	uint32_t h = hash_bytes(all.ptr, all.len);
+	fp[0] = h;
+	fp[1] = all.len;
+	buf_free(&all);
 }
 
 char *search_stem(const char *word)

@@ -132,6 +132,9 @@ void search_free(struct search_index *s);
 /* Test hook: the stem of a word as the index stores it (lower-cased, then
  * stemmed; the stop-word list is not applied).  Caller frees. */
 char *search_stem(const char *word);
+/* A fingerprint of how the system's libstemmer stems (a library upgrade
+ * may change it): what a build keeps of stems goes by it. */
+void search_stemmer_fp(uint64_t fp[2]);
 
 /* Returns 1 when word (already lower case) is on the stop-word list that
  * both the index and the page's query parser drop. */
