@@ -455,36 +455,74 @@ static int has_specials(const char *p, size_t lp)
 	return 0;
 }
 
-/* The byte every match of p (unanchored) must start with, when its first
- * item is one plain character that cannot repeat zero times; else -1.
- * A search skips ahead to that byte (memchr) instead of trying to match
- * at every position before it: the same answer, without the steps. */
-static int lead_byte(const char *p, const char *pat_end)
+/* Where a set's item ends ('[' at p), as class_end finds it, or NULL
+ * where class_end would raise: the lead is found before any matching, and
+ * must not raise an error sooner than the matcher would. */
+static const char *set_end_quiet(const char *p, const char *pat_end)
 {
-	if (p == pat_end)
-		return -1;
-	int c = (unsigned char)*p;
-	size_t len = 1;
-	if (c == ESC) {
-		if (p + 1 == pat_end || isalnum((unsigned char)p[1]))
-			return -1; /* a class, %b, %f or a back-reference */
-		c = (unsigned char)p[1];
-		len = 2;
-	} else if (c == '(' || c == ')' || c == '.' || c == '[' || (c == '$' && p + 1 == pat_end)) {
-		return -1;
+	if (++p < pat_end && *p == '^')
+		p++;
+	for (;;) { /* the first character is never the closing ']' */
+		if (p >= pat_end)
+			return NULL;
+		if (*p++ == ESC && p < pat_end)
+			p++;
+		if (p < pat_end && *p == ']')
+			return p + 1;
 	}
-	if (p + len < pat_end && strchr("*?-", p[len]))
-		return -1;
-	return c;
 }
 
-/* The first place at or after s where a match may start (lead: see
- * lead_byte), or NULL when there is none before the end. */
-static const char *skip_to(const struct mstate *ms, const char *s, int lead)
+/* What every match of a pattern (unanchored) must start with, when its
+ * first item is one character, a class or a set that cannot repeat zero
+ * times: a search skips ahead to where it matches (memchr for a plain
+ * byte) instead of trying the whole pattern at every position before it.
+ * The same answers, without the steps. */
+struct lead {
+	int byte;          /* a plain character, or -1 */
+	const char *p, *ep; /* else a class or set (single_match), or NULL */
+};
+
+static struct lead lead_of(const char *p, const char *pat_end)
 {
-	if (lead < 0)
+	struct lead none = { -1, NULL, NULL }, l = none;
+	if (p == pat_end)
+		return none;
+	const char *ep = p + 1;
+	if (*p == ESC) {
+		if (p + 1 == pat_end)
+			return none;
+		ep = p + 2;
+		if (strchr("acdglpsuwxzACDGLPSUWXZ", p[1]) && p[1])
+			l = (struct lead){ -1, p, ep };
+		else if (isalnum((unsigned char)p[1]))
+			return none; /* %b, %f, a back-reference */
+		else
+			l.byte = (unsigned char)p[1];
+	} else if (*p == '[') {
+		if (!(ep = set_end_quiet(p, pat_end)))
+			return none;
+		l = (struct lead){ -1, p, ep };
+	} else if (*p == '(' || *p == ')' || *p == '.' || (*p == '$' && p + 1 == pat_end)) {
+		return none;
+	} else {
+		l.byte = (unsigned char)*p;
+	}
+	if (ep < pat_end && strchr("*?-", *ep))
+		return none;
+	return l;
+}
+
+/* The first place at or after s where a match may start (see lead_of),
+ * or NULL when there is none before the end. */
+static const char *skip_to(struct mstate *ms, const char *s, const struct lead *l)
+{
+	if (l->byte >= 0)
+		return s < ms->src_end ? memchr(s, l->byte, (size_t)(ms->src_end - s)) : NULL;
+	if (!l->p)
 		return s;
-	return s < ms->src_end ? memchr(s, lead, (size_t)(ms->src_end - s)) : NULL;
+	while (s < ms->src_end && !single_match(ms, s, l->p, l->ep))
+		s++;
+	return s < ms->src_end ? s : NULL;
 }
 
 static struct luapat_guard *guard_of(lua_State *L)
@@ -520,9 +558,9 @@ static int find_aux(lua_State *L, int find)
 		lp--;
 	}
 	prepare(&ms, L, guard_of(L), s, ls, p, lp);
-	int lead = anchor ? -1 : lead_byte(p, ms.pat_end);
+	struct lead lead = anchor ? (struct lead){ -1, NULL, NULL } : lead_of(p, ms.pat_end);
 	do {
-		if (!(s1 = skip_to(&ms, s1, lead)))
+		if (!(s1 = skip_to(&ms, s1, &lead)))
 			break;
 		ms.level = 0;
 		const char *e = match(&ms, s1, p);
@@ -553,7 +591,7 @@ static int pat_match(lua_State *L)
 struct gmatch {
 	const char *src;       /* where the next search starts */
 	const char *p;
-	int lead;              /* see lead_byte */
+	struct lead lead;      /* see lead_of */
 	const char *lastmatch; /* end of the last match: no empty match there */
 	struct mstate ms;
 };
@@ -563,7 +601,7 @@ static int gmatch_next(lua_State *L)
 	struct gmatch *gm = lua_touserdata(L, lua_upvalueindex(3));
 	gm->ms.L = L;
 	for (const char *src = gm->src; src <= gm->ms.src_end; src++) {
-		if (!(src = skip_to(&gm->ms, src, gm->lead)))
+		if (!(src = skip_to(&gm->ms, src, &gm->lead)))
 			break;
 		gm->ms.level = 0;
 		gm->ms.depth_left = MAX_DEPTH; /* an error may have left it low */
@@ -590,7 +628,7 @@ static int pat_gmatch(lua_State *L)
 	prepare(&gm->ms, L, g, s, ls, p, lp);
 	gm->src = s + init;
 	gm->p = p;
-	gm->lead = lead_byte(p, gm->ms.pat_end);
+	gm->lead = lead_of(p, gm->ms.pat_end);
 	gm->lastmatch = NULL;
 	lua_pushcclosure(L, gmatch_next, 3);
 	return 1;
@@ -679,9 +717,9 @@ static int pat_gsub(lua_State *L)
 		lp--;
 	}
 	prepare(&ms, L, guard_of(L), src, ls, p, lp);
-	int lead = anchor ? -1 : lead_byte(p, ms.pat_end);
+	struct lead lead = anchor ? (struct lead){ -1, NULL, NULL } : lead_of(p, ms.pat_end);
 	while (n < max_n) {
-		const char *at = skip_to(&ms, src, lead);
+		const char *at = skip_to(&ms, src, &lead);
 		if (!at)
 			break;
 		luaL_addlstring(&b, src, (size_t)(at - src));

@@ -1548,16 +1548,6 @@ static int form_of(const char *stem, int bit, struct buf *out)
 	return 1;
 }
 
-/* The forms the rules can make of stem (form_of), whatever they stem to. */
-static uint32_t possible_forms(const char *stem, struct buf *tmp)
-{
-	uint32_t mask = 0;
-	for (int bit = 0; bit < 32; bit++)
-		if (form_of(stem, bit, tmp))
-			mask |= (uint32_t)1 << bit;
-	return mask;
-}
-
 /* The mask of forms that stem folds: not stop words, stemmed back to it. */
 static uint32_t form_mask(struct sb_stemmer *st, const char *stem, struct buf *tmp,
 			  struct buf *out)
@@ -1826,21 +1816,24 @@ int search_write(struct search_index *s, const char *out_dir, struct diag *d)
 	for (i = 0; i < nstems; i++) {
 		long k = s->known.n ? strtab_find(&s->known, s->stems.str[i], s->stems.len[i]) : -1;
 		if (k >= 0) {
-			/* (a damaged table cannot claim a form there is not) */
-			mask[i] = s->known_mask[k] & possible_forms(s->stems.str[i], &form);
+			mask[i] = s->known_mask[k];
 		} else {
 			mask[i] = form_mask(s->stemmer, s->stems.str[i], &form, &val);
 			s->masks_new = 1;
 		}
-		s->masks[i] = mask[i];
 		for (bit = 0; bit < 32; bit++) {
 			if (!(mask[i] >> bit & 1))
 				continue;
-			form_of(s->stems.str[i], bit, &form);
+			if (!form_of(s->stems.str[i], bit, &form)) {
+				/* (a damaged table cannot claim a form there is not) */
+				mask[i] &= ~((uint32_t)1 << bit);
+				continue;
+			}
 			wid = strtab_find(&s->words, form.ptr, form.len);
 			if (wid >= 0)
 				covered[wid] = 1;
 		}
+		s->masks[i] = mask[i];
 	}
 	for (i = 0; i < nstems; i++) {
 		post_close(&s->post[i]);

@@ -995,6 +995,20 @@ static const struct {
 	{ "string.gsub('a-b--c', '%-+', '_')", "a_b_c,2" },
 	{ "string.match('say hi there', 'h(%a+)')", "i" },
 	{ "string.find('abc', 'c', 10)", "nil" },
+	/* led by a class or a set, it skips to where that matches */
+	{ "string.gsub('a1 b22 c', '%d+', '#')", "a# b# c,2" },
+	{ "string.find('  x', '%a')", "3,3" },
+	{ "string.gsub('ab  cd', '[%s]+', '_')", "ab_cd,1" },
+	{ "(function() local n = 0 for _ in string.gmatch('one, two; three', '%w[%w%-]*') do "
+	  "n = n + 1 end return n end)()",
+	  "3" },
+	{ "string.match('x=[1]', '[%[]')", "[" },
+	{ "string.gsub('AbC', '%u', '.')", ".b.,2" },
+	{ "string.find('abc', '[^a]')", "2,2" },
+	{ "string.find('', '%a')", "nil" },
+	{ "string.gsub('a.b', '%W', '!')", "a!b,1" },
+	{ "type(string.gmatch('x', '[a'))", "function" },
+	{ "string.find('aXb', '%Z', 2)", "2,2" },
 };
 
 static void pattern_functions_behave_like_stock_lua(void)
