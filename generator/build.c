@@ -66,9 +66,9 @@ struct run {
 	 * output paths claimed and the sources scanned, tens of thousands of
 	 * blocks whose freeing was a rebuild's last few milliseconds. */
 	json_t *claims;
-	/* pages whose output name another page claimed first: where on_page
-	 * handlers run, the clash waits for them (settle_clashes), as one of
-	 * the two may be hidden; their keys */
+	/* the keys of pages whose output name another page claimed first:
+	 * the clash waits for the on_page handlers, which may hide one of
+	 * the two (settle_clashes) */
 	char **clashes;
 	size_t nclashes;
 	struct scan_result scan;
@@ -1209,22 +1209,21 @@ static int leave_out_hidden(struct run *r, json_t *claims, char *gone)
  * is left out as a page with errors is. */
 static void settle_clashes(struct run *r, json_t *claims)
 {
-	char *gone = xcalloc(r->site.npages + 1, 1);
-	int any = 0;
+	size_t n = r->site.npages;
+	char *gone = xcalloc(n + 1, 1);
 	for (size_t c = 0; c < r->nclashes; c++) {
 		int i = site_find(&r->site, r->clashes[c]);
 		struct page *p = i < 0 ? NULL : r->site.pages[i];
 		if (p && claim(r, claims, p->out, p->src) < 0) {
 			note_left_out(r->site.broken, p->src + strlen("content/"), page_title(p));
 			gone[i] = 1;
-			any = 1;
 		}
 		free(r->clashes[c]);
 	}
 	free(r->clashes);
 	r->clashes = NULL;
 	r->nclashes = 0;
-	if (any) {
+	if (memchr(gone, 1, n)) {
 		site_drop_pages(&r->site, gone);
 		prune_sections(r);
 	}

@@ -1481,8 +1481,6 @@ static void plain_text(cmark_node *root, struct buf *b)
 	cmark_iter_free(it);
 }
 
-/* Puts ids and permalinks on the headings (hs: md_headings of doc before
- * its links were rewritten, taken) and renders doc. */
 /* cmark-gfm names footnotes "fn-LABEL" and their references
  * "fnref-LABEL", with no way to set a prefix: where heading ids get one
  * (print.html holds every article), so do these, after rendering.  Text
@@ -1491,27 +1489,18 @@ static void plain_text(cmark_node *root, struct buf *b)
  * html. */
 static char *prefix_footnotes(char *html, const char *prefix)
 {
-	static const char *const at[] = { "id=\"fn-", "href=\"#fn-", "id=\"fnref-", "href=\"#fnref-" };
-	static const size_t name_at[] = { 4, 7, 4, 7 }; /* after id=" or href="# */
 	if (!prefix || !strstr(html, "data-footnote"))
 		return html;
 	struct buf b = BUF_INIT;
 	const char *r = html;
-	for (;;) {
-		const char *best = NULL;
-		size_t keep = 0;
-		for (size_t k = 0; k < sizeof at / sizeof *at; k++) {
-			const char *q = strstr(r, at[k]);
-			if (q && (!best || q < best)) {
-				best = q;
-				keep = name_at[k];
-			}
+	for (const char *q = html; (q = strstr(q, "fn")); q += 2) {
+		int named = (q - html >= 4 && !memcmp(q - 4, "id=\"", 4)) ||
+			    (q - html >= 7 && !memcmp(q - 7, "href=\"#", 7));
+		if (named && (q[2] == '-' || !strncmp(q + 2, "ref-", 4))) {
+			buf_put(&b, r, (size_t)(q - r));
+			buf_puts(&b, prefix);
+			r = q;
 		}
-		if (!best)
-			break;
-		buf_put(&b, r, (size_t)(best - r) + keep);
-		buf_puts(&b, prefix);
-		r = best + keep;
 	}
 	buf_puts(&b, r);
 	free(html);
@@ -1524,7 +1513,8 @@ static char *html_of(const struct md_doc *doc)
 										      cmark_parser_get_syntax_extensions(doc->parser)))));
 }
 
-/* Renders doc, its headings given the ids hs.  With print_html, renders
+/* Renders doc, its headings given the ids hs (md_headings of doc before
+ * its links were rewritten, taken).  With print_html, renders
  * it once more with each id after print_prefix, as print.html shows it
  * among every article (the tree is parsed, and its links resolved or left
  * open, once for both). */
@@ -1634,34 +1624,27 @@ static int count_placeholders(const char *s, size_t n, unsigned *seen)
 	return 0;
 }
 
-/* Whether the placeholders of pre came out once each, where expected
- * (a link inside an image's text shows no URL, and text that happens to
- * read as a placeholder would be taken for one). */
-static int placeholders_exact(const struct md_pre *pre)
+/* Whether s holds pre's placeholders once each, where expected (a link
+ * inside an image's text shows no URL, and text that happens to read as
+ * a placeholder would be taken for one): in the HTML (text 0), a link's
+ * URL unless it is ready and a text-less wiki link's text; in the text,
+ * that text alone. */
+static int placeholders_in(const struct md_pre *pre, const char *s, int text)
 {
 	size_t n = pre->n;
-	unsigned *h = xcalloc(2 * n + 1, sizeof *h), *t = xcalloc(2 * n + 1, sizeof *t);
-	int ok = count_placeholders(pre->html, n, h) == 0 && count_placeholders(pre->text, n, t) == 0;
+	unsigned *c = xcalloc(2 * n + 1, sizeof *c);
+	int ok = count_placeholders(s, n, c) == 0;
 	for (size_t i = 0; ok && i < n; i++) {
 		const struct md_deferred *l = &pre->links[i];
-		ok = h[2 * i] == !l->ready && h[2 * i + 1] == (!l->ready && l->textless) && t[2 * i] == 0 &&
-		     t[2 * i + 1] == (!l->ready && l->textless);
+		ok = c[2 * i] == (!text && !l->ready) && c[2 * i + 1] == (!l->ready && l->textless);
 	}
-	free(h);
-	free(t);
+	free(c);
 	return ok;
 }
 
-/* Whether b holds the placeholders a holds (the same HTML but for the
- * headings' ids, which could read as one). */
-static int same_placeholders(const char *a, const char *b, size_t n)
+static int placeholders_exact(const struct md_pre *pre)
 {
-	unsigned *x = xcalloc(2 * n + 1, sizeof *x), *y = xcalloc(2 * n + 1, sizeof *y);
-	int ok = count_placeholders(a, n, x) == 0 && count_placeholders(b, n, y) == 0 &&
-		 !memcmp(x, y, 2 * n * sizeof *x);
-	free(x);
-	free(y);
-	return ok;
+	return placeholders_in(pre, pre->html, 0) && placeholders_in(pre, pre->text, 1);
 }
 
 void md_pre_free(struct md_pre *pre)
@@ -1732,7 +1715,7 @@ static struct md_pre *render_pre_in(struct md_doc *doc, md_link_fn fn, void *ctx
 	free(nodes);
 	buf_free(&ph);
 	render_doc(doc, hs, nh, &out->html, &out->text, print_prefix, print_prefix ? &out->print_html : NULL);
-	if (out->print_html && !same_placeholders(out->html, out->print_html, n)) {
+	if (out->print_html && !placeholders_in(out, out->print_html, 0)) {
 		free(out->print_html); /* print.html parses the article again */
 		out->print_html = NULL;
 	}

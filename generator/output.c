@@ -986,21 +986,6 @@ static int same_file(const struct output_rec *r, const struct stat *st)
 	       r->mtime_s == (long long)st->st_mtim.tv_sec && r->mtime_ns == (long long)st->st_mtim.tv_nsec;
 }
 
-/* Makes the folders of rel inside the folder dfd.  0 or -1. */
-static int mkdirs_at(int dfd, const char *rel)
-{
-	char *p = xstrdup(rel);
-	int rc = 0;
-	for (char *slash = strchr(p, '/'); slash && rc == 0; slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		if (mkdirat(dfd, p, 0777) < 0 && errno != EEXIST)
-			rc = -1;
-		*slash = '/';
-	}
-	free(p);
-	return rc;
-}
-
 /* Links the previous record r into staging when OUT's file is still the
  * one recorded: then it is staged, as a recycled folder's would be. */
 static void prelink_one(struct output *o, struct output_rec *r)
@@ -1008,8 +993,12 @@ static void prelink_one(struct output *o, struct output_rec *r)
 	if (!safe_rel(r->rel))
 		return;
 	int rc = linkat(o->prev_fd, r->rel, o->staging_fd, r->rel, 0);
-	if (rc < 0 && errno == ENOENT && mkdirs_at(o->staging_fd, r->rel) == 0)
-		rc = linkat(o->prev_fd, r->rel, o->staging_fd, r->rel, 0);
+	if (rc < 0 && errno == ENOENT) { /* its folder's first file */
+		char *path = xasprintf("%s/%s", o->staging, r->rel);
+		if (fs_mkdirs_for(path) == 0)
+			rc = linkat(o->prev_fd, r->rel, o->staging_fd, r->rel, 0);
+		free(path);
+	}
 	if (rc < 0)
 		return;
 	struct stat st;

@@ -96,15 +96,6 @@ int output_write(struct output *o, const char *rel, const char *data,
  * same, without the caller rendering it or quire reading it, as long as the
  * file is still the one recorded (same inode, size and modification time:
  * a hand-edited output is made again). */
-/* The first rebuild into OUT has no ".OUT.back" to recycle: every file
- * it keeps must be linked from OUT.  output_prelink links the last
- * build's files (once its manifest is loaded) while the sources load, on
- * a core that would be idle then, until *stop is set; the caller sets it
- * and waits for it to return, then links the rest on every core with
- * output_prelink_finish before anything is written. */
-void output_prelink(struct output *o, const atomic_int *stop);
-/* Returns how many files it linked (0 when output_prelink did not begin). */
-size_t output_prelink_finish(struct output *o);
 void output_set_manifest(struct output *o, char *image, size_t len); /* takes image */
 /* A manifest as output_commit leaves it: a base image (taken when owned,
  * else kept by the caller until output_commit or output_abort) and a
@@ -129,6 +120,15 @@ void output_name_base(struct output_manifest *m, const uint64_t id[2]);
  * Also 1 once the writing has ended (a full disk): the build fails, and
  * rendering the rest of the site would only delay the news. */
 int output_reuse(struct output *o, const char *rel, const uint64_t fp[2]);
+/* The first rebuild into OUT has no ".OUT.back" to recycle: every file
+ * it keeps must be linked from OUT.  output_prelink links the last
+ * build's files (once its manifest is loaded) while the sources load, on
+ * a core that would be idle then, until *stop is set; the caller sets it
+ * and waits for it to return, then links the rest on every core with
+ * output_prelink_finish before anything is written. */
+void output_prelink(struct output *o, const atomic_int *stop);
+/* Returns how many files it linked (0 when output_prelink did not begin). */
+size_t output_prelink_finish(struct output *o);
 int output_write_fp(struct output *o, const char *rel, const char *data,
 		    size_t len, const uint64_t fp[2], struct diag *d);
 
