@@ -50,7 +50,13 @@ struct run {
 	char *theme_rel;
 	int jobs;
 	struct cache *cache;    /* NULL: no on-disk cache */
-	int cache_md;           /* phases A and B may use it (no Lua filters) */
+	int cache_md;           /* phases A and B may use it (see filter_cache_open) */
+	/* a site with Lua filters: the state they read in the phase at hand
+	 * (hooks_filter_state), and whether phase B's is phase A's, so that
+	 * both parse a page to the same tree */
+	int filters;
+	struct cache_key fstate;
+	int fstate_same;
 	struct cache_key env;   /* the link environment, for phase B */
 	struct links_page_env *page_env; /* each page's part of it (render reads it too) */
 	struct cache_key env_pages; /* the pages' keys and the assets, in order */
@@ -1247,12 +1253,78 @@ static int run_page_hooks(struct run *r, json_t *claims)
 
 /* ---- markdown: phase A (headings, links) and phase B (HTML) ----------- */
 
-static void parse_page(struct run *r, struct page *p, struct md_doc *doc)
+/* The page path Lua filters are given. */
+static const char *filter_path(const struct page *p)
 {
+	return p->src ? p->src : p->key;
+}
+
+/* Returns 1 when what the parse made may be cached: no filter failed,
+ * logged or read quire.head on it. */
+static int parse_page(struct run *r, struct page *p, struct md_doc *doc)
+{
+	int rc = 0;
 	md_parse(doc, p->body, strlen(p->body), p->body_line, r->site.cfg.unsafe_html);
-	if (r->hooks && hooks_has_filter(r->hooks))
-		hooks_filter_doc(r->hooks, doc->root, p->src ? p->src : p->key, r->d);
+	if (r->filters)
+		rc = hooks_filter_doc(r->hooks, doc->root, filter_path(p), r->d);
 	md_expand_wikilinks(doc);
+	return rc == 0;
+}
+
+/* On a site with Lua filters, the key of a page's parse names the state
+ * they read and the page path they are given. */
+static void key_filters(const struct run *r, const struct page *p, struct cache_keybuf *kb)
+{
+	if (!r->filters)
+		return;
+	cache_key_bytes(kb, r->fstate.h, sizeof r->fstate.h);
+	cache_key_str(kb, filter_path(p));
+}
+
+/* The same for render (render_env.key_filters and .parse). */
+static void render_key_filters(void *ctx, const struct page *p, struct cache_keybuf *kb)
+{
+	key_filters(ctx, p, kb);
+}
+
+static void render_parse(void *ctx, struct page *p, struct md_doc *doc)
+{
+	parse_page(ctx, p, doc);
+}
+
+/* The entry that says filters changed their state while they ran in a
+ * phase that began with state st. */
+static struct cache_key moved_key(const struct run *r, const char *phase, const struct cache_key *st)
+{
+	struct cache_keybuf kb;
+	cache_key_begin(r->cache, &kb, "filter-state-moved-1");
+	cache_key_str(&kb, phase);
+	cache_key_bytes(&kb, st->h, sizeof st->h);
+	return cache_key_end(&kb);
+}
+
+/* Whether a phase on a site with Lua filters may use the cache: what
+ * the filters made is a function of the page and their state, unless
+ * they change that state as they run (a counter, a table of what they
+ * saw), which a build that began in the same state found (*st is it). */
+static int filter_cache_open(struct run *r, const char *phase, struct cache_key *st)
+{
+	if (!r->cache || hooks_filter_state(r->hooks, st) < 0)
+		return 0;
+	struct cache_key mk = moved_key(r, phase, st);
+	return !cache_touch(r->cache, &mk);
+}
+
+/* After the phase: when the state moved, each page's result depended on
+ * the pages filtered before it, and what was made from st is not to be
+ * used again. */
+static void filter_cache_close(struct run *r, const char *phase, const struct cache_key *st)
+{
+	struct cache_key now;
+	if (hooks_filter_state(r->hooks, &now) == 0 && now.h[0] == st->h[0] && now.h[1] == st->h[1])
+		return;
+	struct cache_key mk = moved_key(r, phase, st);
+	cache_put(r->cache, &mk, "1", 1);
 }
 
 /* ---- the on-disk cache of phases A and B ----------------------------- */
@@ -1266,6 +1338,7 @@ static struct cache_key key_a(const struct run *r, const struct page *p)
 	cache_key_int(&kb, r->site.cfg.unsafe_html);
 	cache_key_int(&kb, p->body_line);
 	cache_key_bytes(&kb, p->body_fp, sizeof p->body_fp);
+	key_filters(r, p, &kb);
 	return cache_key_end(&kb);
 }
 
@@ -1455,6 +1528,7 @@ static struct cache_key key_b(const struct run *r, const struct page *p)
 	cache_key_int(&kb, p->kind);
 	cache_key_int(&kb, (long long)r->env.h[0]);
 	cache_key_int(&kb, (long long)r->env.h[1]);
+	key_filters(r, p, &kb);
 	return cache_key_end(&kb);
 }
 
@@ -1470,6 +1544,7 @@ static void fine_b_begin(const struct run *r, const struct page *p, struct cache
 	cache_key_bytes(kb, p->body_fp, sizeof p->body_fp);
 	cache_key_str(kb, p->key);
 	cache_key_int(kb, p->kind);
+	key_filters(r, p, kb);
 }
 
 /* The fine key of a page whose links as written came from an earlier
@@ -1479,7 +1554,8 @@ static void fine_b_begin(const struct run *r, const struct page *p, struct cache
 static int fine_key_b(const struct run *r, const struct page *p, size_t i, struct cache_key *k,
 		      struct links_sig *sig)
 {
-	if (i >= r->a_hit_n || !r->a_hit[i])
+	/* (phase A's links are phase B's when the filters' state is the same) */
+	if (i >= r->a_hit_n || !r->a_hit[i] || (r->filters && !r->fstate_same))
 		return 0;
 	struct cache_keybuf kb;
 	fine_b_begin(r, p, &kb);
@@ -1801,7 +1877,7 @@ static void finish_print(struct run *r, struct page *p)
  * body is not needed again on a site too large for print.html. */
 static void render_early(struct run *r, struct page *p, struct md_doc *doc)
 {
-	if (r->hooks && hooks_has_filter(r->hooks))
+	if (r->filters)
 		return;
 	/* An article's part of print.html is the same tree rendered again
 	 * (see print_html_of) */
@@ -1838,12 +1914,12 @@ static void phase_a(void *ctx, size_t i)
 	if (need_body(r, p) < 0)
 		return;
 	struct md_doc doc;
-	parse_page(r, p, &doc);
+	int clean = parse_page(r, p, &doc);
 	md_headings(&doc, &p->headings, &p->nheadings);
 	md_links(&doc, &p->rawlinks, &p->nrawlinks);
 	report_problems(r, p, doc.problems, doc.nproblems);
 	render_early(r, p, &doc);
-	if (r->cache_md)
+	if (r->cache_md && clean)
 		put_a(r, p, &k, &doc);
 	md_free(&doc);
 }
@@ -1933,12 +2009,13 @@ static void render_markdown(struct run *r, struct page *p, size_t i)
 	}
 	atomic_fetch_add(&r->b_rendered, 1);
 	struct md_doc doc = { 0 };
+	int clean = 1;
 	if (p->pre)
 		doc.tables_disabled = p->pre->tables_disabled;
 	else if (need_body(r, p) < 0)
 		return;
 	else
-		parse_page(r, p, &doc);
+		clean = parse_page(r, p, &doc);
 	if (doc.tables_disabled)
 		diag_warning(r->d, p->src ? p->src : p->key, 0, 0,
 			     "a line has more than %d '|' characters: tables in this article are shown as text",
@@ -1951,7 +2028,7 @@ static void render_markdown(struct run *r, struct page *p, size_t i)
 		if (p->pre)
 			doc.tables_disabled = p->pre->tables_disabled;
 		else
-			parse_page(r, p, &doc); /* the declined try rewrote the tree */
+			clean &= parse_page(r, p, &doc); /* the declined try rewrote the tree */
 	}
 	struct cache_keybuf fkb;
 	struct b_ctx b = { .lc = { .site = &r->site, .ix = r->ix, .page = p, .out_path = p->out, .sig = &sig },
@@ -1972,7 +2049,7 @@ static void render_markdown(struct run *r, struct page *p, size_t i)
 	/* what the page's fingerprint and its cached HTML go by */
 	hash_html(r, p);
 	p->links_noisy = b.noisy;
-	if (r->cache_md && !b.noisy && !doc.tables_disabled) {
+	if (r->cache_md && clean && !b.noisy && !doc.tables_disabled) {
 		/* as links_digest ends */
 		cache_key_int(&fkb, (long long)b.noted);
 		fk = cache_key_end(&fkb);
@@ -2880,8 +2957,8 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	r.hooks = hooks_load_env(o->site_dir, &henv, d, &hook_failed);
 	hooks_set_stop(r.hooks, o->stop);
 	hooks_set_templates(r.hooks, theme_has, r.tmpl);
-	/* Lua filters may rewrite any document: no cached Markdown then. */
-	r.cache_md = r.cache && !(r.hooks && hooks_has_filter(r.hooks));
+	r.filters = hooks_has_filter(r.hooks);
+	r.cache_md = r.cache != NULL;
 	if (r.hooks && hooks_has_page(r.hooks))
 		need_bodies(&r); /* a page hook is shown each page's body */
 	set_judge(&r);
@@ -2901,7 +2978,11 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	/* A Lua filter's bug fails it on every page: reported once (it runs
 	 * again in phase B, where the same report is one diag drops). */
 	hooks_pages_begin(r.hooks);
+	if (r.filters)
+		r.cache_md = filter_cache_open(&r, "a", &r.fstate);
 	par_for(r.site.npages, r.jobs, phase_a, &r);
+	if (r.filters && r.cache_md)
+		filter_cache_close(&r, "a", &r.fstate);
 	malloc_trim(0); /* the parse trees are gone; keep the peak low */
 	diag_lap(r.timings, "markdown", &tl);
 	r.link_d = d;
@@ -2917,6 +2998,11 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	r.ix = links_index_new(&r.site, r.jobs);
 	links_same_titles(r.ix, same_title, &r);
 	par_join(env_task);
+	struct cache_key fstate_a = r.fstate;
+	if (r.filters) {
+		r.cache_md = filter_cache_open(&r, "b", &r.fstate);
+		r.fstate_same = !memcmp(&fstate_a, &r.fstate, sizeof fstate_a);
+	}
 	if (r.cache_md) {
 		r.b_entry = xcalloc(r.site.npages + 1, sizeof *r.b_entry);
 		r.b_key = xcalloc(r.site.npages + 1, sizeof *r.b_key);
@@ -2927,6 +3013,8 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	}
 	hooks_pages_begin(r.hooks);
 	par_for(r.site.npages, r.jobs, phase_b, &r);
+	if (r.filters && r.cache_md)
+		filter_cache_close(&r, "b", &r.fstate);
 	hooks_pages_end(r.hooks, d);
 	put_b_entries(&r);
 	b_table_close(&r);
@@ -2986,7 +3074,8 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 				  .extra_head = o->extra_head, .root_url = o->root_url, .stop = o->stop,
 				  .timings = r.timings, .render_key = rkey, .fp_build_id = uses_bid,
 				  .load_html = load_html, .load_ctx = &r, .hide_drafts = !o->drafts, .judge = r.judging,
-				  .html_plain = !(r.hooks && hooks_has_filter(r.hooks)) };
+				  .html_plain = !r.filters, .parse = r.filters ? render_parse : NULL,
+				  .key_filters = r.filters && r.cache_md ? render_key_filters : NULL };
 	if (!diag_errors(d)) {
 		render_site(&env);
 		rendered = !stopped(&r);

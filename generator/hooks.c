@@ -25,6 +25,7 @@
 #include "buf.h"
 #include "cache.h"
 #include "fsutil.h"
+#include "luadigest.h"
 #include "luapattern.h"
 #include "markdown.h"
 #include "site.h"
@@ -115,6 +116,7 @@ struct hooks {
 	size_t added_bytes; /* markdown and html of the pages added, in all */
 	size_t filter_bytes; /* text the filters put into the page being filtered */
 	int filtering; /* a filter runs: pages are filtered on every core */
+	int filter_tainted; /* ... and logged or read quire.head: see hooks_filter_doc */
 	enum violation violation;
 	long long budget; /* shared by VM instructions and matcher steps */
 	struct timespec deadline;
@@ -931,6 +933,7 @@ static void log_here(lua_State *L, const char *msg, size_t n)
 	/* in the order made, but from a filter, which runs on pages on
 	 * every core (and twice on some), as a warning: sorted, once */
 	enum diag_level lvl = h->filtering ? DIAG_WARNING : DIAG_LOG;
+	h->filter_tainted |= h->filtering;
 	if (caller_location(L, 1, &s, &line) == 0)
 		diag_report(h->d, lvl, h->scripts[s].path, line, 0, "%s", buf_cstr(&b));
 	else
@@ -1556,6 +1559,7 @@ static int setup_sandbox(lua_State *L)
 	lua_newtable(L);
 	luaL_setfuncs(L, quire_funcs, 0);
 	h->null_ud = lua_newuserdatauv(L, 1, 0);
+	memset(h->null_ud, 0, 1); /* its byte is part of the filters' state (luadigest) */
 	lua_createtable(L, 0, 2);
 	lua_pushcfunction(L, null_tostring);
 	lua_setfield(L, -2, "__tostring");
@@ -1687,6 +1691,25 @@ int hooks_has_site(const struct hooks *h)
 int hooks_has_filter(const struct hooks *h)
 {
 	return h && h->n_filter > 0;
+}
+
+int hooks_filter_state(struct hooks *h, struct cache_key *out)
+{
+	if (!h || !h->n_filter)
+		return -1;
+	pthread_mutex_lock(&h->lock);
+	struct cache_keybuf kb;
+	cache_key_begin(NULL, &kb, "filter-state-1");
+	lua_State *L = h->L;
+	int rc = -1;
+	if (h->depth == 0 && !h->broken && lua_checkstack(L, 1)) {
+		lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_FILTER);
+		rc = luadigest(L, -1, &kb);
+		lua_pop(L, 1);
+	}
+	pthread_mutex_unlock(&h->lock);
+	*out = cache_key_end(&kb);
+	return rc;
 }
 
 /* ---- calling into Lua and reporting ------------------------------------ */
@@ -1935,6 +1958,7 @@ static int quire_index(lua_State *L)
 	if (h->phase == PH_LOAD)
 		h->head_at_load = 1;
 	h->head_read = 1;
+	h->filter_tainted |= h->filtering;
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_HEAD);
 	return 1;
 }
@@ -3036,6 +3060,7 @@ int hooks_filter_doc(struct hooks *h, cmark_node *doc, const char *page_path,
 		return rc;
 	h->filter_bytes = 0;
 	h->filtering = 1;
+	h->filter_tainted = 0;
 	lua_State *L = h->L;
 	cmark_node **nodes = NULL;
 	size_t cap = 0;
@@ -3087,6 +3112,8 @@ int hooks_filter_doc(struct hooks *h, cmark_node *doc, const char *page_path,
 	}
 	free(nodes);
 	h->filtering = 0;
+	if (rc == 0 && h->filter_tainted)
+		rc = 1;
 	leave(h);
 	return rc;
 }

@@ -35,6 +35,8 @@
 #include "buf.h"
 #include "diag.h"
 
+struct cache_key;
+
 /* Default limits (per hook call, and for the whole state).  Pattern
  * matching spends the instruction budget too, one unit per matcher step. */
 #define HOOKS_INSTRUCTION_BUDGET 100000000LL
@@ -153,11 +155,22 @@ int hooks_run_site(struct hooks *h, json_t *site, json_t *added,
  * level/info/literal, a table { markdown = "..." } or { html = "..." } or a
  * Markdown string to replace the node.  Markdown replacing an inline node
  * must be one paragraph.  page_path names the page in diagnostics.
- * Returns 0, or -1 after reporting.  Thread-safe (calls are serialised).
+ * Returns 0; 1 when a filter logged or read quire.head, so that what it
+ * made is not to be cached (the log would be missing, the head may
+ * change); or -1 after reporting.  Thread-safe (calls are serialised).
  * doc must be made with md_mem (an md_doc is): the nodes a filter puts in
  * are, and cmark frees a tree with its root's allocator. */
 int hooks_filter_doc(struct hooks *h, cmark_node *doc, const char *page_path,
 		     struct diag *d);
+
+/* A digest of all the filters can read besides their arguments: their
+ * code and everything they reach (upvalues, their scripts' globals, the
+ * libraries, math.random's state), taken between hook calls.  A filter
+ * is a function of its node, its page path and this: what it made for
+ * an unchanged article may be reused while the digest is the same.
+ * Returns 0 and *out, or -1 when there is none (no filters, a state too
+ * large or holding a coroutine). */
+int hooks_filter_state(struct hooks *h, struct cache_key *out);
 
 void hooks_free(struct hooks *h);
 

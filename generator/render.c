@@ -2844,20 +2844,22 @@ static void render_search(struct render_env *e, const struct tag_list *tl)
 
 /* An article's HTML in print.html: its Markdown rendered again, with
  * heading ids made unique in the handbook and links from the site's root.
- * Without Lua filters, and with every link resolved, that is a function
- * of the page's own inputs and of its HTML (html_fp): a link leads from
- * print.html where it leads from the page, and two targets cannot share
- * the page's relative URL.  So it
- * is kept in the build cache under those, and a rebuild after one edit
- * renders one article here, not every one. */
+ * With every link resolved, that is a function of the page's own inputs,
+ * of what Lua filters read (key_filters) and of its HTML (html_fp): a
+ * link leads from print.html where it leads from the page, and two
+ * targets cannot share the page's relative URL.  So it is kept in the
+ * build cache under those, and a rebuild after one edit renders one
+ * article here, not every one. */
 static int print_key(const struct render_env *e, const struct page *p, struct cache_key *k)
 {
 	/* (a link with a problem keeps its address as written, from any
 	 * page: the page's HTML no longer says where it leads) */
-	if (!e->cache || !e->html_plain || p->links_noisy)
+	if (!e->cache || (!e->html_plain && !e->key_filters) || p->links_noisy)
 		return 0;
 	struct cache_keybuf kb;
 	cache_key_begin(e->cache, &kb, "print-article-1");
+	if (e->key_filters)
+		e->key_filters(e->load_ctx, p, &kb);
 	cache_key_int(&kb, e->site->cfg.unsafe_html);
 	cache_key_int(&kb, p->body_line);
 	cache_key_bytes(&kb, p->body_fp, sizeof p->body_fp);
@@ -2888,9 +2890,13 @@ static char *print_html_of(struct render_env *e, struct page *p)
 	char *sl = slug_make(p->key);
 	char *prefix = xasprintf("%s--", sl);
 	struct md_doc doc;
-	md_parse(&doc, p->body, strlen(p->body), p->body_line, e->site->cfg.unsafe_html);
+	if (e->parse) {
+		e->parse(e->load_ctx, p, &doc);
+	} else {
+		md_parse(&doc, p->body, strlen(p->body), p->body_line, e->site->cfg.unsafe_html);
+		md_expand_wikilinks(&doc);
+	}
 	doc.id_prefix = prefix;
-	md_expand_wikilinks(&doc);
 	struct links_ctx lc = { .site = e->site, .ix = e->ix, .page = p, .out_path = "print.html",
 				.anchor_prefix = prefix };
 	md_render(&doc, links_resolve, &lc, &html, NULL);

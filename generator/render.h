@@ -16,6 +16,8 @@
 
 #include <signal.h>
 
+struct md_doc;
+
 struct shape;
 struct past_judge;
 
@@ -72,6 +74,11 @@ struct render_env {
 	void (*load_html)(void *ctx, struct page *p);
 	void *load_ctx;
 	int html_plain;         /* page HTML is Markdown rendered as is (no Lua filter) */
+	/* With Lua filters: parses a page's Markdown as its page was parsed
+	 * (filters and all), and adds to a key what the filters' work on the
+	 * page depends on besides its Markdown (NULL: that cannot be keyed) */
+	void (*parse)(void *ctx, struct page *p, struct md_doc *doc);
+	void (*key_filters)(void *ctx, const struct page *p, struct cache_keybuf *kb);
 	/* With no output (quire check): the one page whose history pages are
 	 * made, to try the theme's history templates (render_site).  Past
 	 * versions report nothing (their links are history), and making them

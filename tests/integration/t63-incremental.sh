@@ -9,23 +9,26 @@ commit() {
 		GIT_COMMITTER_NAME="Ann Editor" GIT_COMMITTER_EMAIL="ann@example.org" git -C "$S" commit -q -m "$2" >/dev/null
 }
 
-# same DESCRIPTION: builds into $TMP/inc with the cache, then into a fresh
-# folder with no cache, and compares the two trees byte for byte.
+# same DESCRIPTION [OPTION...]: builds into $TMP/inc with the cache, then
+# into a fresh folder with no cache, and compares the two trees byte for
+# byte.
 same() {
-	run "$S" build -o "$TMP/inc"
+	desc=$1
+	shift
+	run "$S" build "$@" -o "$TMP/inc"
 	rc_inc=$RC
 	cp "$ERR" "$TMP/err-inc"
 	rm -rf "$TMP/aside" "$TMP/clean"
 	[ -d "$C" ] && mv "$C" "$TMP/aside"
-	run "$S" build -o "$TMP/clean"
+	run "$S" build "$@" -o "$TMP/clean"
 	rm -rf "$C"
 	[ -d "$TMP/aside" ] && mv "$TMP/aside" "$C"
 	if [ "$rc_inc" != 0 ] || [ "$RC" != 0 ]; then
-		not_ok "$1" "builds failed: incremental $rc_inc, clean $RC: $(cat "$TMP/err-inc" "$ERR")"
+		not_ok "$desc" "builds failed: incremental $rc_inc, clean $RC: $(cat "$TMP/err-inc" "$ERR")"
 	elif d=$(diff -r "$TMP/inc" "$TMP/clean" 2>&1); then
-		ok "$1"
+		ok "$desc"
 	else
-		not_ok "$1" "$(printf '%s\n' "$d" | head -n 20)"
+		not_ok "$desc" "$(printf '%s\n' "$d" | head -n 20)"
 	fi
 }
 
@@ -355,6 +358,89 @@ if [ "$RC" = 0 ]; then
 else
 	ok "# skipped: this build has no quire.filter ($(head -n 1 "$ERR"))"
 fi
+
+# What Lua filters make is cached under a digest of everything they can
+# read besides the page (their code, upvalues, globals), so a rebuild
+# after one edit parses that article alone; a change to what they read,
+# here a global an on_site handler sets from a page's front matter,
+# parses every page again.
+site filt
+C=$S/.quire-cache
+mkdir -p "$S/scripts"
+page "$S" a.md "Alpha" "Alpha says TERM."
+page "$S" b.md "Beta" "Beta says TERM."
+printf -- '---\ntitle: Terms\nterm: first word\n---\nThe glossary.\n' > "$S/content/terms.md"
+cat > "$S/scripts/terms.lua" <<'EOF'
+term = "?"
+quire.on_site(function(site)
+  for _, p in ipairs(site.pages) do
+    if p.params.term then term = p.params.term end
+  end
+end)
+quire.filter{ text = function(t)
+  if t.literal:find("TERM", 1, true) then return { literal = (t.literal:gsub("TERM", term)) } end
+end }
+EOF
+# bodies OPTION...: how many Markdown bodies a build into $TMP/inc parsed
+bodies() {
+	QUIRE_TIMINGS=1 "$QUIRE" build "$@" -s "$S" -o "$TMP/inc" 2>&1 >/dev/null |
+		sed -n 's/^markdown bodies: \([0-9]*\) rendered.*/\1/p'
+}
+same "a site whose filter reads what on_site found builds to match a clean build"
+contains "the filter used it" "$TMP/inc/b.html" "Beta says first word."
+n=$(bodies)
+if [ "$n" = 0 ]; then ok "with a Lua filter, a rebuild of an unchanged site parses no article"
+else not_ok "with a Lua filter, a rebuild of an unchanged site parses no article" "parsed: ${n:-?}"; fi
+printf 'More.\n' >> "$S/content/a.md"
+n=$(bodies)
+if [ "$n" = 1 ]; then ok "with a Lua filter, a rebuild after editing one article parses that one"
+else not_ok "with a Lua filter, a rebuild after editing one article parses that one" "parsed: ${n:-?}"; fi
+same "and it matches a clean build"
+sed -i 's/^term: first word$/term: second word/' "$S/content/terms.md"
+same "a change to what the filter reads rebuilds every page it filters, to match a clean build"
+contains "with the new word" "$TMP/inc/b.html" "Beta says second word."
+
+# A filter that changes its own state as it runs (a counter) makes each
+# page depend on the pages filtered before it: once a build sees that, no
+# page filtered from that state comes from the cache.  (-j 1: in order.)
+cat > "$S/scripts/count.lua" <<'EOF'
+local n = 0
+quire.filter{ text = function(t)
+  n = n + 1
+  if t.literal:find("COUNT", 1, true) then return { literal = (t.literal:gsub("COUNT", tostring(n))) } end
+end }
+EOF
+printf 'Seen COUNT.\n' >> "$S/content/b.md"
+same "a filter that counts builds to match a clean build" -j 1
+printf 'Even more.\n' >> "$S/content/terms.md"
+same "after an edit, a filter that counts still matches a clean build" -j 1
+rm "$S/scripts/count.lua"
+
+# A filter that logs (the log would be missing) or reads quire.head (the
+# next commit changes it) makes nothing to cache.
+printf 'quire.filter{ text = function(t) if t.literal:find("LOGME", 1, true) then quire.log("filtered LOGME") end end }\n' > "$S/scripts/log.lua"
+printf 'Please LOGME.\n' >> "$S/content/a.md"
+run "$S" build -o "$TMP/inc"
+run "$S" build -o "$TMP/inc"
+contains "a filter's log is there on every rebuild" "$ERR" "filtered LOGME"
+rm "$S/scripts/log.lua" "$S/scripts/terms.lua"
+printf 'quire.filter{ text = function(t) if t.literal:find("BOOM", 1, true) then error("boom") end end }\n' > "$S/scripts/boom.lua"
+printf 'It goes BOOM.\n' > "$S/content/boom.md"
+run "$S" build -o "$TMP/inc"
+run "$S" build -o "$TMP/inc"
+status_is "a filter that fails on a page fails the rebuild too" "$RC" 1
+contains "naming the page" "$ERR" "content/boom.md"
+rm "$S/scripts/boom.lua" "$S/content/boom.md"
+git -C "$S" init -q -b main
+C=$S/.git/quire/build-cache-v1
+printf 'quire.filter{ text = function(t) if t.literal == "HEADTIME" then return { literal = tostring(quire.head.time) } end end }\n' > "$S/scripts/head.lua"
+page "$S" h.md "Head" "HEADTIME"
+commit 2026-02-01T10:00:00Z "First"
+same "a filter that reads quire.head builds to match a clean build"
+page "$S" other.md "Other" "Text."
+commit 2026-03-01T10:00:00Z "Second"
+same "after the next commit, it still matches a clean build"
+lacks "the page shows the new head's time" "$TMP/inc/h.html" "$(date -d 2026-02-01T10:00:00Z +%s)"
 
 # A site of more than 1,000 articles drops each Markdown body once its
 # HTML is made (no print.html): a page whose HTML stayed in the cache keeps
