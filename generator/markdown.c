@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "arena.h"
 #include "buf.h"
@@ -942,14 +943,84 @@ static int theme_id(const char *id)
 	return 0;
 }
 
+/* The footnotes of a document: cmark-gfm gives each definition a
+ * reference leads to the id "fn-LABEL", its first reference "fnref-LABEL"
+ * and the next ones "fnref-LABEL-2", "-3", ... (no more than the document
+ * has references).  cmark-gfm does not tell a footnote's label, so every
+ * "[^LABEL]" in the source counts, definitions and references alike. */
+struct footnotes {
+	struct { const char *p; size_t len; } *labels;
+	size_t n, refs;
+};
+
+static void footnotes_of(const struct md_doc *doc, struct footnotes *fn)
+{
+	size_t cap = 0;
+	memset(fn, 0, sizeof *fn);
+	if (!doc->src || !memmem(doc->src, doc->src_len, "[^", 2))
+		return;
+	cmark_iter *it = cmark_iter_new(doc->root);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE)
+		fn->refs += ev == CMARK_EVENT_ENTER &&
+			    cmark_node_get_type(cmark_iter_get_node(it)) == CMARK_NODE_FOOTNOTE_REFERENCE;
+	cmark_iter_free(it);
+	if (!fn->refs)
+		return;
+	const char *end = doc->src + doc->src_len;
+	for (const char *q = doc->src; (q = memmem(q, (size_t)(end - q), "[^", 2)); q += 2) {
+		size_t len = 0;
+		while (q + 2 + len < end && !memchr("]\n", q[2 + len], 3))
+			len++;
+		if (q + 2 + len >= end || q[2 + len] != ']' || !len)
+			continue;
+		if (fn->n == cap) {
+			cap = cap ? 2 * cap : 8;
+			fn->labels = xrealloc(fn->labels, cap * sizeof *fn->labels);
+		}
+		fn->labels[fn->n].p = q + 2;
+		fn->labels[fn->n++].len = len;
+	}
+}
+
+/* Whether id is one of the footnotes' (a heading "Fn 1" beside [^1]). */
+static int footnote_id(const struct footnotes *fn, const char *id)
+{
+	const char *rest;
+	int ref = 0;
+	if (!fn->n || strncmp(id, "fn", 2))
+		return 0;
+	if (!strncmp(id, "fn-", 3))
+		rest = id + 3;
+	else if (!strncmp(id, "fnref-", 6))
+		rest = id + 6, ref = 1;
+	else
+		return 0;
+	for (size_t i = 0; i < fn->n; i++) {
+		size_t len = fn->labels[i].len;
+		if (strncasecmp(rest, fn->labels[i].p, len)) /* (labels hold no NUL) */
+			continue;
+		const char *tail = rest + len;
+		if (!*tail)
+			return 1;
+		if (!ref || tail[0] != '-' || tail[1] < '2' || tail[1] > '9')
+			continue;
+		char *stop;
+		unsigned long k = strtoul(tail + 1, &stop, 10);
+		if (!*stop && k <= fn->refs)
+			return 1;
+	}
+	return 0;
+}
+
 /* Ids follow DESIGN.md: the slug of the text, "-2", "-3" for repeats
- * (the theme's own ids count as taken). */
+ * (the theme's own ids and the footnotes' count as taken). */
 /* An id for a heading no earlier heading (in taken) nor the theme uses:
  * its slug, else the slug with -2, -3, ... (the first free, as GitHub
  * numbers them).  next remembers, per slug, the first suffix not yet
  * tried: ids are only ever added, so every one below it is taken, and
  * thousands of headings alike cost a lookup each, not a scan each. */
-static char *unique_id(const char *text, json_t *taken, json_t *next)
+static char *unique_id(const char *text, json_t *taken, json_t *next, const struct footnotes *fn)
 {
 	char *base = slug_make(text);
 	if (!*base || !utf8_is_valid(base, strlen(base))) {
@@ -958,7 +1029,7 @@ static char *unique_id(const char *text, json_t *taken, json_t *next)
 	}
 	char *id = xstrdup(base);
 	json_int_t k = json_integer_value(json_object_get(next, base));
-	for (k = k ? k : 2; theme_id(id) || json_object_get(taken, id); k++) {
+	for (k = k ? k : 2; theme_id(id) || json_object_get(taken, id) || footnote_id(fn, id); k++) {
 		free(id);
 		id = xasprintf("%s-%lld", base, (long long)k);
 	}
@@ -1220,11 +1291,14 @@ static void headings_in(struct md_doc *doc, struct heading **out, size_t *count)
 	size_t n = collect_heading_nodes(doc, &nodes);
 	struct heading *h = xcalloc(n ? n : 1, sizeof *h);
 	json_t *taken = json_object(), *next = json_object();
+	struct footnotes fn;
+	footnotes_of(doc, &fn);
 	for (size_t i = 0; i < n; i++) {
 		h[i].level = cmark_node_get_heading_level(nodes[i]);
 		h[i].text = md_node_text(nodes[i]);
-		h[i].id = unique_id(h[i].text, taken, next);
+		h[i].id = unique_id(h[i].text, taken, next, &fn);
 	}
+	free(fn.labels);
 	json_decref(taken);
 	json_decref(next);
 	free(nodes);

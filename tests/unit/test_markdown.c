@@ -472,6 +472,39 @@ static void a_pages_text_breaks_only_between_blocks(void)
 	free(text);
 }
 
+/* 1 when no two id="..." in html are alike. */
+static int ids_distinct(const char *html)
+{
+	const char *ids[64];
+	size_t lens[64], n = 0;
+	for (const char *q = html; (q = strstr(q, "id=\"")) && n < 64; q++) {
+		ids[n] = q + 4;
+		lens[n] = strcspn(q + 4, "\"");
+		for (size_t k = 0; k < n; k++)
+			if (lens[k] == lens[n] && !memcmp(ids[k], ids[n], lens[n]))
+				return 0;
+		n++;
+	}
+	return 1;
+}
+
+static void a_heading_never_takes_a_footnotes_id(void)
+{
+	const char *md = "## Fn 1\n\nText[^1] and again[^1].\n\n## Fnref 1 2\n\n## FN NOTE\n\nSee[^Note].\n\n"
+			 "[^1]: The note.\n[^note]: Another.\n";
+	for (int print = 0; print < 2; print++) {
+		char *html, *text;
+		struct buf calls = BUF_INIT;
+		render_after(md, 0, print ? "p--" : NULL, &calls, &html, &text);
+		buf_free(&calls);
+		CHECK(ids_distinct(html));
+		CHECK(strstr(html, print ? "id=\"p--fn-1-2\"" : "id=\"fn-1-2\"") != NULL);
+		CHECK(strstr(html, print ? "id=\"p--fn-note-2\"" : "id=\"fn-note-2\"") != NULL);
+		free(html);
+		free(text);
+	}
+}
+
 int main(void)
 {
 	RUN(parses_on_several_threads_keep_every_extension);
@@ -488,5 +521,6 @@ int main(void)
 	RUN(each_row_of_a_table_is_parsed_on_its_own);
 	RUN(links_written_as_text_are_noted_where_they_stand);
 	RUN(a_pages_text_breaks_only_between_blocks);
+	RUN(a_heading_never_takes_a_footnotes_id);
 	UNIT_END();
 }
