@@ -880,7 +880,17 @@ static int load_pages(struct run *r, const struct scan_result *sc, json_t *claim
 	free(l.fresh);
 	free(l.draft);
 	free(l.broken);
+	size_t before = r->site.npages;
 	add_sections(r);
+	/* The pages quire makes for folders claim their names too: two
+	 * folders whose names differ only in case ("Docs", "docs") write one
+	 * index.html where case is ignored (Windows, macOS). */
+	for (size_t i = before; i < r->site.npages; i++) {
+		const struct page *p = r->site.pages[i];
+		char *who = xasprintf("content/%s%s", p->dir, *p->dir ? "/" : "");
+		claim(r, claims, p->out, who);
+		free(who);
+	}
 	for (size_t i = 0; i < sc->nassets; i++) {
 		/* named as every other file is, by its path in the site */
 		char *who = xstrcat("content/", sc->assets[i]);
@@ -2184,7 +2194,12 @@ static int run_site_hooks(struct run *r, json_t *claims)
 		struct page *p = added_page(r, spec);
 		if (!p)
 			continue;
-		if (claim(r, claims, p->out, p->key) < 0) {
+		/* (the page quire makes for a folder claimed the name: below,
+		 * that is the clearer error) */
+		int at = site_find(&r->site, p->key);
+		const struct page *had = at >= 0 ? r->site.pages[at] : NULL;
+		int made = had && !had->src && (had->kind == PAGE_SECTION || had->kind == PAGE_HOME);
+		if (!made && claim(r, claims, p->out, p->key) < 0) {
 			page_free(p);
 			rc = -1;
 			continue;

@@ -271,6 +271,21 @@ status_is "a site file where the theme has an asset fails the build" "$RC" 1
 contains "it is named with the theme's file" "$ERR" "content/assets/favicon.svg: error: writes the same output file 'assets/favicon.svg' as themes/default/assets/favicon.svg"
 lacks "a picture of another name in assets/ is fine" "$ERR" "photo.png"
 
+# Two folders whose names differ only in case share one folder where case
+# is ignored (Windows, macOS): the pages quire makes for them clash there.
+site caseclash
+page "$S" Docs/a.md "A"
+page "$S" docs/b.md "B"
+run "$S" build -o "$TMP/caseclash-out"
+status_is "folders whose names differ only in case fail the build" "$RC" 1
+contains "naming both folders" "$ERR" "content/docs/: error: writes the same output file 'docs/index.html' as content/Docs/"
+page "$S" docs/index.md "Docs"
+run "$S" build -o "$TMP/caseclash-out"
+contains "(with an index.md in one, the same)" "$ERR" "content/Docs/: error: writes the same output file 'Docs/index.html' as content/docs/index.md"
+rm -r "$S/content/Docs"
+run "$S" build -o "$TMP/caseclash-out"
+status_is "one folder of that name builds" "$RC" 0
+
 # quire check says how many drafts it left out, so "checked 0 articles" on
 # a site of drafts does not read as a site with nothing in it.
 site drafted
