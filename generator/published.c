@@ -9,10 +9,13 @@
 #include "frontmatter.h"
 
 /* The table: a blob's 20-byte id and 1 for a draft or 0, for every
- * version read; and the fingerprints (hist_file.fp, 16 bytes) of the
+ * version read; the fingerprints (hist_file.fp, 16 bytes) of the
  * histories that hide nothing, so most articles are settled by one
- * lookup rather than one per revision.  The entry is u32 blob records,
- * u32 fingerprints, then each set sorted. */
+ * lookup rather than one per revision; and the verdicts that read
+ * quire.head, for the one head they hold for (the next commit's build
+ * drops them: kept, they would pile up a set per commit).  The entry is
+ * u32 blob records, u32 fingerprints, u32 head records, the head (20
+ * bytes, zeros for none), then each set sorted. */
 enum { ID = 20, REC = ID + 1, FP = 16, PREFIXES = 1 << 16 };
 
 /* A sorted set of fixed-size records whose first two bytes are spread
@@ -26,6 +29,7 @@ struct rec_set {
 
 struct draft_blobs {
 	struct rec_set blobs, clean;
+	struct rec_set headed; /* for the judge's head; empty for another */
 	char *own; /* the records' storage, when copied from the cache */
 	const struct past_judge *judge; /* NULL: front matter alone decides */
 };
@@ -37,7 +41,7 @@ struct draft_blobs {
 static struct cache_key table_key(const struct cache *c, const struct past_judge *j)
 {
 	struct cache_keybuf kb;
-	cache_key_begin(c, &kb, "draft-blobs-3");
+	cache_key_begin(c, &kb, "draft-blobs-4");
 	if (j) {
 		cache_key_str(&kb, "judged by hooks");
 		cache_key_bytes(&kb, j->scripts, sizeof j->scripts);
@@ -124,14 +128,28 @@ static const unsigned char *set_find(const struct rec_set *s, const unsigned cha
 	return NULL;
 }
 
+/* The judge's head as 20 bytes (zeros: none, or not a commit id). */
+static void head_bytes(const struct past_judge *j, unsigned char out[ID])
+{
+	if (!j || !j->head || unhex(j->head, out) < 0)
+		memset(out, 0, ID);
+}
+
 static int adopt(struct draft_blobs *t, const char *data, size_t len)
 {
 	struct cache_reader rd = { .p = data, .len = len };
-	size_t nb = cache_r_u32(&rd), nc = cache_r_u32(&rd);
-	if (rd.bad || (len - rd.off) / REC < nb || len - rd.off - nb * REC != nc * FP)
+	size_t nb = cache_r_u32(&rd), nc = cache_r_u32(&rd), nh = cache_r_u32(&rd);
+	if (rd.bad || len - rd.off < ID)
 		return -1;
-	const unsigned char *r = (const unsigned char *)data + rd.off;
+	const unsigned char *head = (const unsigned char *)data + rd.off, *r = head + ID;
+	size_t left = len - rd.off - ID;
+	if (left / REC < nb || (left - nb * REC) / FP < nc || left - nb * REC - nc * FP != nh * REC)
+		return -1;
 	if (set_adopt(&t->blobs, r, nb, REC, ID) < 0 || set_adopt(&t->clean, r + nb * REC, nc, FP, FP) < 0)
+		return -1;
+	unsigned char now[ID];
+	head_bytes(t->judge, now);
+	if (nh && !memcmp(head, now, ID) && set_adopt(&t->headed, r + nb * REC + nc * FP, nh, REC, ID) < 0)
 		return -1;
 	return 0;
 }
@@ -153,6 +171,7 @@ struct draft_blobs *draft_blobs_load(struct cache *c, const struct past_judge *j
 	if (adopt(t, data, len) < 0) {
 		free(t->blobs.first);
 		free(t->clean.first);
+		free(t->headed.first);
 		free(t->own);
 		memset(t, 0, sizeof *t);
 		t->judge = judge;
@@ -174,7 +193,7 @@ int draft_blobs_get(const struct draft_blobs *t, const char *blob_hex, const cha
 	if (verdict_id(blob_hex, path, NULL, id) < 0)
 		return -1;
 	if (!(r = set_find(&t->blobs, id, ID)) && t->judge->head && verdict_id(blob_hex, path, t->judge->head, id) == 0 &&
-	    (r = set_find(&t->blobs, id, ID)) && by_head)
+	    (r = set_find(&t->headed, id, ID)) && by_head)
 		*by_head = 1;
 	return r ? r[ID] : -1;
 }
@@ -192,7 +211,8 @@ void draft_blobs_note(const struct draft_blobs *t, struct buf *learnt, const cha
 	unsigned char r[REC];
 	if (t->judge ? verdict_id(blob_hex, path, by_head ? t->judge->head : NULL, r) < 0 : unhex(blob_hex, r) < 0)
 		return;
-	r[ID] = (unsigned char)!!draft;
+	/* (2: for this head alone, see draft_blobs_save) */
+	r[ID] = (unsigned char)((draft ? 1 : 0) | (by_head && t->judge && t->judge->head ? 2 : 0));
 	buf_put(learnt, (const char *)r, REC);
 }
 
@@ -210,7 +230,8 @@ static int cmp_fp(const void *a, const void *b)
 static void merge_blobs(const struct rec_set *old, struct buf *add, struct buf *out)
 {
 	size_t na = add->len / REC;
-	qsort(add->ptr, na, REC, cmp_rec);
+	if (na)
+		qsort(add->ptr, na, REC, cmp_rec);
 	const unsigned char *a = (const unsigned char *)add->ptr;
 	size_t i = 0, j = 0;
 	while (i < old->n || j < na) {
@@ -237,8 +258,19 @@ void draft_blobs_save(const struct draft_blobs *t, struct cache *c, const struct
 		buf_free(&add);
 		return;
 	}
-	struct buf blobs = BUF_INIT, out = BUF_INIT;
-	merge_blobs(&t->blobs, &add, &blobs);
+	/* the verdicts that read quire.head apart, unmarked */
+	struct buf free_add = BUF_INIT, head_add = BUF_INIT;
+	for (size_t i = 0; i + REC <= add.len; i += REC) {
+		unsigned char *r = (unsigned char *)add.ptr + i;
+		struct buf *to = r[ID] & 2 ? &head_add : &free_add;
+		r[ID] &= 1;
+		buf_put(to, (const char *)r, REC);
+	}
+	struct buf blobs = BUF_INIT, headed = BUF_INIT, out = BUF_INIT;
+	merge_blobs(&t->blobs, &free_add, &blobs);
+	merge_blobs(&t->headed, &head_add, &headed);
+	unsigned char head[ID];
+	head_bytes(t->judge, head);
 	unsigned char *fps = xmalloc(nclean * FP + 1);
 	for (size_t i = 0; i < nclean; i++)
 		fp_bytes(clean[i], fps + i * FP);
@@ -249,13 +281,19 @@ void draft_blobs_save(const struct draft_blobs *t, struct cache *c, const struct
 			memmove(fps + m++ * FP, fps + i * FP, FP);
 	cache_w_u32(&out, (uint32_t)(blobs.len / REC));
 	cache_w_u32(&out, (uint32_t)m);
+	cache_w_u32(&out, (uint32_t)(headed.len / REC));
+	buf_put(&out, (const char *)head, ID);
 	buf_put(&out, blobs.ptr, blobs.len);
 	buf_put(&out, (const char *)fps, m * FP);
+	buf_put(&out, headed.ptr, headed.len);
 	struct cache_key k = table_key(c, t->judge);
 	cache_put(c, &k, out.ptr, out.len);
 	free(fps);
 	buf_free(&out);
 	buf_free(&blobs);
+	buf_free(&headed);
+	buf_free(&free_add);
+	buf_free(&head_add);
 	buf_free(&add);
 }
 
@@ -265,6 +303,7 @@ void draft_blobs_free(struct draft_blobs *t)
 		return;
 	free(t->blobs.first);
 	free(t->clean.first);
+	free(t->headed.first);
 	free(t->own);
 	free(t);
 }

@@ -276,6 +276,24 @@ static void hooks_verdicts_are_kept_per_scripts_path_and_head(void)
 	CHECK(draft_blobs_get(t, p2, "content/a.md", NULL) == -1);
 	CHECK(draft_blobs_get(t, p1, "content/a.md", NULL) == 0);
 	draft_blobs_free(t);
+	/* the next commit's build learns its own: the first head's go */
+	struct buf learnt2 = BUF_INIT;
+	t = draft_blobs_load(c, &j);
+	draft_blobs_note(t, &learnt2, p2, "content/b.md", 0, 1);
+	draft_blobs_save(t, c, &learnt2, 1, NULL, 0);
+	draft_blobs_free(t);
+	buf_free(&learnt2);
+	cache_close(c, 1);
+	c = cache_open(site);
+	t = draft_blobs_load(c, &j);
+	CHECK(draft_blobs_get(t, p2, "content/b.md", &by_head) == 0 && by_head == 1);
+	CHECK(draft_blobs_get(t, p1, "content/internal/a.md", NULL) == 1);
+	draft_blobs_free(t);
+	j.head = head1; /* (back at the first head: forgotten, judged again) */
+	t = draft_blobs_load(c, &j);
+	CHECK(draft_blobs_get(t, p2, "content/a.md", NULL) == -1);
+	CHECK(draft_blobs_get(t, p1, "content/a.md", NULL) == 0);
+	draft_blobs_free(t);
 	j.scripts[0] = 9; /* another script */
 	t = draft_blobs_load(c, &j);
 	CHECK(draft_blobs_get(t, p1, "content/a.md", NULL) == -1);
