@@ -6,7 +6,8 @@
 # CPU and peak RSS from /usr/bin/time):
 #   quire build with history: false, quire build with full history, an incremental rebuild
 #   (one article edited in the working tree, then quire build again into the existing output),
-#   the same after a title edit (which every link resolves against),
+#   the same after a title edit (which every link resolves against), the same one-line edit again
+#   with a Lua document filter in scripts/ (what filters make is cached too),
 #   Hugo without and with --enableGitInfo (with the minimal layout in bench/hugo, and again with
 #   a layout like quire's theme in bench/hugo-equiv), and the floors: cmark-gfm's CLI over every article
 #   file concatenated into one invocation, `git log --name-only --format=%H` over the repository,
@@ -67,8 +68,10 @@ fi
 
 TMP=$(mktemp -d /tmp/quire-bench.XXXXXX)
 restore=""
+made=""
 cleanup() {
 	for f in $restore; do git -C "${f%%:*}" checkout -q -- "${f#*:}" 2>/dev/null || true; done
+	for f in $made; do rm -f "$f"; rmdir "$(dirname "$f")" 2>/dev/null || true; done
 	rm -rf "$TMP"
 	# the next run waits until these deletions no longer slow file creation (below)
 	date +%s >"$DATA/.last-cleanup" 2>/dev/null || true
@@ -187,6 +190,29 @@ for n in $SIZES; do
 		git -C "$site" show "HEAD:$art" >"$TMP/article"
 		measure "$n" quire-title "cp '$TMP/article' '$site/$art'; sed -i \"0,/^title: /s/^title: .*/title: Retitled for the benchmark at \$(date +%s%N)/\" '$site/$art'; sync" \
 			env QUIRE_TIMINGS=1 "$QUIRE" build -s "$site" -o "$out/q-full" $JOBS
+		# The one-line edit again on the site with a Lua document filter (a title for every
+		# external link, as this repository's scripts/40-legislation.lua gives links to
+		# legislation.gov.uk). The build that brings the filter in filters every page; it is
+		# not timed.
+		filter=$site/scripts/bench-link-title.lua
+		[ -e "$filter" ] || made="$made $filter"
+		mkdir -p "$site/scripts"
+		cat >"$filter" <<'LUA'
+quire.filter{
+  link = function(link)
+    if link.title ~= "" or not link.url:find("^https?://") then
+      return nil
+    end
+    link.title = "External: " .. link.url:match("^https?://([^/]+)")
+    return link
+  end,
+}
+LUA
+		"$QUIRE" build -s "$site" -o "$out/q-full" $JOBS >/dev/null 2>&1 || true
+		measure "$n" quire-filter "printf '\nEdited for the benchmark at %s.\n' \"\$(date +%s%N)\" >>'$site/$art'; sync" \
+			env QUIRE_TIMINGS=1 "$QUIRE" build -s "$site" -o "$out/q-full" $JOBS
+		rm -f "$filter"
+		rmdir "$site/scripts" 2>/dev/null || true
 		runs=$runs_full
 	fi
 	git -C "$site" checkout -q -- "$art" site.yml
@@ -226,6 +252,7 @@ CASES = [  # key, label, Hugo variant it compares with
     ("quire-full", "quire, full history", "hugo-git"),
     ("quire-incr", "quire, incremental (1 article edited, full history)", "hugo-git"),
     ("quire-title", "quire, incremental (1 article's title edited, full history)", "hugo-git"),
+    ("quire-filter", "quire, incremental (1 article edited, full history, a Lua link filter)", "hugo-git"),
     ("hugo", "Hugo", "hugo"),
     ("hugo-git", "Hugo --enableGitInfo", "hugo-git"),
     ("hugo-eq", "Hugo, layout like quire's theme", "hugo"),
@@ -235,7 +262,8 @@ CASES = [  # key, label, Hugo variant it compares with
     ("cp", "floor: cp -r of quire's full-history output", "hugo"),
 ]
 SKIPPED = {"quire-incr": "skipped: the full build did not finish",
-           "quire-title": "skipped: the full build did not finish"}
+           "quire-title": "skipped: the full build did not finish",
+           "quire-filter": "skipped: the full build did not finish"}
 
 def load(size, key):
     path = os.path.join(tmp, "%s.%s" % (size, key))
@@ -339,6 +367,9 @@ for size in sizes:
     if ok("quire-title", "quire-full"):
         v = rows["quire-title"]["wall"] / rows["quire-full"]["wall"]
         targets.append(("rebuild after one title edit ≤ 5% of the full build", "%.2f%%" % (100 * v), v <= 0.05))
+    if ok("quire-filter", "quire-full"):
+        v = rows["quire-filter"]["wall"] / rows["quire-full"]["wall"]
+        targets.append(("the same one-line edit with a Lua filter (≤ 5%)", "%.2f%%" % (100 * v), v <= 0.05))
     for key, what, limit, refs in (("quire-off", "history off", 0.15, ("hugo", "hugo-eq")),
                                    ("quire-full", "full history", 0.5, ("hugo-git", "hugo-eq-git"))):
         for ref, layout in zip(refs, ("minimal layout", "layout like quire's")):

@@ -947,15 +947,15 @@ static int theme_id(const char *id)
  * reference leads to the id "fn-LABEL", its first reference "fnref-LABEL"
  * and the next ones "fnref-LABEL-2", "-3", ... (no more than the document
  * has references).  cmark-gfm does not tell a footnote's label, so every
- * "[^LABEL]" in the source counts, definitions and references alike. */
+ * "[^LABEL]" in the source counts, definitions and references alike, in
+ * lower case (as ids are; a set: a lookup per id tried). */
 struct footnotes {
-	struct { const char *p; size_t len; } *labels;
-	size_t n, refs;
+	json_t *labels; /* NULL: none */
+	size_t refs;
 };
 
 static void footnotes_of(const struct md_doc *doc, struct footnotes *fn)
 {
-	size_t cap = 0;
 	memset(fn, 0, sizeof *fn);
 	if (!doc->src || !memmem(doc->src, doc->src_len, "[^", 2))
 		return;
@@ -967,50 +967,42 @@ static void footnotes_of(const struct md_doc *doc, struct footnotes *fn)
 	cmark_iter_free(it);
 	if (!fn->refs)
 		return;
+	fn->labels = json_object();
 	const char *end = doc->src + doc->src_len;
+	struct buf low = BUF_INIT;
 	for (const char *q = doc->src; (q = memmem(q, (size_t)(end - q), "[^", 2)); q += 2) {
 		size_t len = 0;
 		while (q + 2 + len < end && !memchr("]\n", q[2 + len], 3))
 			len++;
 		if (q + 2 + len >= end || q[2 + len] != ']' || !len)
 			continue;
-		if (fn->n == cap) {
-			cap = cap ? 2 * cap : 8;
-			fn->labels = xrealloc(fn->labels, cap * sizeof *fn->labels);
-		}
-		fn->labels[fn->n].p = q + 2;
-		fn->labels[fn->n++].len = len;
+		buf_reset(&low);
+		for (size_t k = 0; k < len; k++)
+			buf_putc(&low, (char)tolower((unsigned char)q[2 + k]));
+		json_object_setn_new_nocheck(fn->labels, low.ptr, low.len, json_true());
 	}
+	buf_free(&low);
 }
 
 /* Whether id is one of the footnotes' (a heading "Fn 1" beside [^1]). */
 static int footnote_id(const struct footnotes *fn, const char *id)
 {
-	const char *rest;
-	int ref = 0;
-	if (!fn->n || strncmp(id, "fn", 2))
+	if (!fn->labels || strncmp(id, "fn", 2))
 		return 0;
 	if (!strncmp(id, "fn-", 3))
-		rest = id + 3;
-	else if (!strncmp(id, "fnref-", 6))
-		rest = id + 6, ref = 1;
-	else
+		return json_object_get(fn->labels, id + 3) != NULL;
+	if (strncmp(id, "fnref-", 6))
 		return 0;
-	for (size_t i = 0; i < fn->n; i++) {
-		size_t len = fn->labels[i].len;
-		if (strncasecmp(rest, fn->labels[i].p, len)) /* (labels hold no NUL) */
-			continue;
-		const char *tail = rest + len;
-		if (!*tail)
-			return 1;
-		if (!ref || tail[0] != '-' || tail[1] < '2' || tail[1] > '9')
-			continue;
-		char *stop;
-		unsigned long k = strtoul(tail + 1, &stop, 10);
-		if (!*stop && k <= fn->refs)
-			return 1;
-	}
-	return 0;
+	const char *rest = id + 6;
+	if (json_object_get(fn->labels, rest))
+		return 1;
+	/* "fnref-LABEL-K", K from 2 to the number of references */
+	const char *dash = strrchr(rest, '-');
+	if (!dash || dash == rest || dash[1] < '2' || dash[1] > '9')
+		return 0;
+	char *stop;
+	unsigned long k = strtoul(dash + 1, &stop, 10);
+	return !*stop && k <= fn->refs && json_object_getn(fn->labels, rest, (size_t)(dash - rest)) != NULL;
 }
 
 /* Ids follow DESIGN.md: the slug of the text, "-2", "-3" for repeats
@@ -1298,7 +1290,7 @@ static void headings_in(struct md_doc *doc, struct heading **out, size_t *count)
 		h[i].text = md_node_text(nodes[i]);
 		h[i].id = unique_id(h[i].text, taken, next, &fn);
 	}
-	free(fn.labels);
+	json_decref(fn.labels);
 	json_decref(taken);
 	json_decref(next);
 	free(nodes);

@@ -31,6 +31,9 @@ def cases(n):
     yield "autolink-many-at", "a@" * n
     yield "strikethrough-tildes", "~" * n + "a" + "~" * n
     yield "footnote-refs", "".join(f"[^{i}]" for i in range(n)) + "\n\n" + "".join(f"[^{i}]: x\n" for i in range(n))
+    # headings whose ids would be the footnotes' (each one is checked against them)
+    yield "headings-like-footnotes", "".join(f"## Fn {i}\n\n[^{i}]\n\n" for i in range(n // 4)) + \
+        "".join(f"[^{i}]: x\n" for i in range(n // 4))
     yield "emph-underscores-in-words", "a_b_" * n
     yield "html-comment-openers", "<!--" * n
     yield "cdata-openers", "<![CDATA[" * n
