@@ -57,6 +57,9 @@ struct run {
 	int filters;
 	struct cache_key fstate;
 	int fstate_same;
+	int fcheck;          /* each page's filtering is checked against fstate */
+	atomic_int fmoved;   /* ... and one moved it */
+	atomic_int a_cached; /* pages whose phase A came from the cache */
 	struct cache_key env;   /* the link environment, for phase B */
 	struct links_page_env *page_env; /* each page's part of it (render reads it too) */
 	struct cache_key env_pages; /* the pages' keys and the assets, in order */
@@ -1276,7 +1279,9 @@ static int parse_page(struct run *r, struct page *p, struct md_doc *doc)
 	int rc = 0;
 	md_parse(doc, p->body, strlen(p->body), p->body_line, r->site.cfg.unsafe_html);
 	if (r->filters)
-		rc = hooks_filter_doc(r->hooks, doc->root, filter_path(p), r->d);
+		rc = hooks_filter_doc(r->hooks, doc->root, filter_path(p), r->fcheck ? &r->fstate : NULL, r->d);
+	if (rc > 0 && (rc & HOOKS_FILTER_MOVED))
+		atomic_store(&r->fmoved, 1);
 	md_expand_wikilinks(doc);
 	return rc == 0;
 }
@@ -1316,25 +1321,31 @@ static struct cache_key moved_key(const struct run *r, const char *phase, const 
 /* Whether a phase on a site with Lua filters may use the cache: what
  * the filters made is a function of the page and their state, unless
  * they change that state as they run (a counter, a table of what they
- * saw), which a build that began in the same state found (*st is it). */
+ * saw), which a build that began in the same state found (*st is it).
+ * Each page filtered is then checked to leave the state as it was. */
 static int filter_cache_open(struct run *r, const char *phase, struct cache_key *st)
 {
+	r->fcheck = 0;
+	atomic_store(&r->fmoved, 0);
 	if (!r->cache || hooks_filter_state(r->hooks, st) < 0)
 		return 0;
 	struct cache_key mk = moved_key(r, phase, st);
-	return !cache_touch(r->cache, &mk);
+	r->fcheck = !cache_touch(r->cache, &mk);
+	return r->fcheck;
 }
 
-/* After the phase: when the state moved, each page's result depended on
- * the pages filtered before it, and what was made from st is not to be
- * used again. */
-static void filter_cache_close(struct run *r, const char *phase, const struct cache_key *st)
+/* After the phase: when a page's filtering moved the state, each page's
+ * result depended on the pages filtered before it, and nothing is to be
+ * made from st again.  1 when this phase took some (hits) from the cache
+ * all the same: the build is to be made again. */
+static int filter_cache_close(struct run *r, const char *phase, const struct cache_key *st, int hits)
 {
-	struct cache_key now;
-	if (hooks_filter_state(r->hooks, &now) == 0 && now.h[0] == st->h[0] && now.h[1] == st->h[1])
-		return;
+	r->fcheck = 0;
+	if (!atomic_load(&r->fmoved))
+		return 0;
 	struct cache_key mk = moved_key(r, phase, st);
 	cache_put(r->cache, &mk, "1", 1);
+	return hits > 0;
 }
 
 /* ---- the on-disk cache of phases A and B ----------------------------- */
@@ -1918,6 +1929,7 @@ static void phase_a(void *ctx, size_t i)
 		if (get_a(r, p, &k) == 0) {
 			if (i < r->a_hit_n) /* (not for a page a site hook adds) */
 				r->a_hit[i] = 1;
+			atomic_fetch_add(&r->a_cached, 1);
 			return;
 		}
 	}
@@ -2876,9 +2888,13 @@ static void load_history(void *ctx)
 		j->h = hist_load_ex(j->site_dir, j->save_cache, j->jobs, j->d);
 }
 
-int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st)
+/* One try at the build.  *again: Lua filters moved their state while
+ * some pages' work came from the cache (filter_cache_close), and the
+ * build is to be made again, nothing of this try kept. */
+static int build_once(const struct build_opts *o, struct diag *d, struct build_stats *st, int *again_out)
 {
 	double t0 = diag_clock_ms(), tl = t0;
+	int again = 0;
 	const char *tv = getenv("QUIRE_TIMINGS");
 	struct run r = { .o = o, .d = d, .timings = !tv ? 0 : !strcmp(tv, "pages") ? 2 : 1 };
 	struct timespec now;
@@ -2996,8 +3012,10 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	if (r.filters)
 		r.cache_md = filter_cache_open(&r, "a", &r.fstate);
 	par_for(r.site.npages, r.jobs, phase_a, &r);
-	if (r.filters && r.cache_md)
-		filter_cache_close(&r, "a", &r.fstate);
+	if (r.fcheck && filter_cache_close(&r, "a", &r.fstate, atomic_load(&r.a_cached))) {
+		again = 1;
+		goto done;
+	}
 	malloc_trim(0); /* the parse trees are gone; keep the peak low */
 	diag_lap(r.timings, "markdown", &tl);
 	r.link_d = d;
@@ -3028,8 +3046,10 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 	}
 	hooks_pages_begin(r.hooks);
 	par_for(r.site.npages, r.jobs, phase_b, &r);
-	if (r.filters && r.cache_md)
-		filter_cache_close(&r, "b", &r.fstate);
+	if (r.fcheck && filter_cache_close(&r, "b", &r.fstate, atomic_load(&r.b_cached))) {
+		again = 1;
+		goto done;
+	}
 	hooks_pages_end(r.hooks, d);
 	put_b_entries(&r);
 	b_table_close(&r);
@@ -3160,12 +3180,30 @@ done:
 	free(out_path);
 	r.claims = claims;
 	r.scan = sc;
-	if (o->keep) {
+	if (o->keep && !again) {
 		struct run *k = xmalloc(sizeof *k);
 		*k = r;
 		*o->keep = k;
 	} else {
 		run_free(&r);
 	}
+	*again_out = again;
+	return status;
+}
+
+int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st)
+{
+	struct diag *first = diag_new();
+	int again = 0;
+	int status = build_once(o, first, st, &again);
+	if (again) {
+		if (getenv("QUIRE_TIMINGS"))
+			fprintf(stderr, "Lua filters changed their state as they ran: building again, "
+					"with none of their work from the cache\n");
+		diag_free(first);
+		return build_once(o, d, st, &again);
+	}
+	diag_merge(d, first);
+	diag_free(first);
 	return status;
 }

@@ -44,6 +44,8 @@ static const char KEY_SITE = 's';
 static const char KEY_FILTER = 'f';
 static const char KEY_QUIRE = 'q';
 static const char KEY_HEAD = 'H';
+static const char KEY_RANDOM = 'r'; /* math.random's state */
+static const char KEY_CODES = 'c';  /* see luadigest_opts.code_key */
 
 enum violation { V_NONE, V_BUDGET, V_PATTERN, V_TIME, V_MEMORY, V_STOPPED };
 enum phase { PH_IDLE, PH_LOAD, PH_RUN };
@@ -136,6 +138,8 @@ struct hooks {
 	size_t mem, mem_limit;
 	long time_limit_ms;
 	void *null_ud; /* identity of quire.null */
+	void *random_ud; /* math.random's state */
+	const void *globals; /* the read-only global table */
 };
 
 static struct hooks *hooks_of(lua_State *L)
@@ -1492,9 +1496,12 @@ static int setup_sandbox(lua_State *L)
 	lua_pop(L, 1);
 	lua_pushglobaltable(L);
 	int G = lua_gettop(L);
+	h->globals = lua_topointer(L, G);
+	/* (_G too: a script that cleared its own _G would read the shared
+	 * table through its globals' __index, and could write there) */
 	static const char *const removed[] = {
 		"load", "loadfile", "dofile", "collectgarbage", "warn",
-		"require",
+		"require", "_G",
 	};
 	for (size_t i = 0; i < sizeof removed / sizeof removed[0]; i++) {
 		lua_pushnil(L);
@@ -1531,6 +1538,16 @@ static int setup_sandbox(lua_State *L)
 	lua_getfield(L, -1, "randomseed"); /* reproducible builds */
 	lua_pushinteger(L, 0);
 	lua_call(L, 1, 0);
+	lua_getfield(L, -1, "random"); /* its state, which filters may read */
+	if (lua_getupvalue(L, -1, 1)) {
+		if (lua_type(L, -1) == LUA_TUSERDATA) {
+			h->random_ud = lua_touserdata(L, -1);
+			lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_RANDOM);
+		} else {
+			lua_pop(L, 1);
+		}
+	}
+	lua_pop(L, 1);
 	push_readonly(L, -1);
 	lua_setfield(L, G, "math");
 	lua_pop(L, 1);
@@ -1693,22 +1710,34 @@ int hooks_has_filter(const struct hooks *h)
 	return h && h->n_filter > 0;
 }
 
+/* hooks_filter_state, the lock held. */
+static int state_digest(struct hooks *h, struct cache_key *out)
+{
+	struct cache_keybuf kb;
+	cache_key_begin(NULL, &kb, "filter-state-1");
+	lua_State *L = h->L;
+	int rc = -1;
+	/* the global table is read-only (every script writes its own), and
+	 * so are the libraries in it: one value, but for math.random's state */
+	const void *plain[] = { h->null_ud, h->random_ud };
+	struct luadigest_opts o = { h->globals, plain, h->random_ud ? 2 : 1, &KEY_CODES };
+	if (lua_checkstack(L, 2)) {
+		lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_FILTER);
+		lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_RANDOM);
+		rc = luadigest(L, 2, &o, &kb);
+		lua_pop(L, 2);
+	}
+	*out = cache_key_end(&kb);
+	return rc;
+}
+
 int hooks_filter_state(struct hooks *h, struct cache_key *out)
 {
 	if (!h || !h->n_filter)
 		return -1;
 	pthread_mutex_lock(&h->lock);
-	struct cache_keybuf kb;
-	cache_key_begin(NULL, &kb, "filter-state-1");
-	lua_State *L = h->L;
-	int rc = -1;
-	if (h->depth == 0 && !h->broken && lua_checkstack(L, 1)) {
-		lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_FILTER);
-		rc = luadigest(L, -1, &kb);
-		lua_pop(L, 1);
-	}
+	int rc = h->depth == 0 && !h->broken ? state_digest(h, out) : -1;
 	pthread_mutex_unlock(&h->lock);
-	*out = cache_key_end(&kb);
 	return rc;
 }
 
@@ -3051,7 +3080,7 @@ static int leaf_type(cmark_node *n)
 }
 
 int hooks_filter_doc(struct hooks *h, cmark_node *doc, const char *page_path,
-		     struct diag *d)
+		     const struct cache_key *state, struct diag *d)
 {
 	int rc = 0;
 	if (!h || !h->n_filter)
@@ -3113,7 +3142,13 @@ int hooks_filter_doc(struct hooks *h, cmark_node *doc, const char *page_path,
 	free(nodes);
 	h->filtering = 0;
 	if (rc == 0 && h->filter_tainted)
-		rc = 1;
+		rc |= HOOKS_FILTER_TAINTED;
+	/* (checked before another page's filters run: a change one page
+	 * made and the next undid would be missed after both) */
+	struct cache_key now;
+	h->phase = PH_IDLE; /* (the digest's memory is not a hook's) */
+	if (rc >= 0 && state && (state_digest(h, &now) < 0 || memcmp(&now, state, sizeof now)))
+		rc |= HOOKS_FILTER_MOVED;
 	leave(h);
 	return rc;
 }

@@ -155,17 +155,22 @@ int hooks_run_site(struct hooks *h, json_t *site, json_t *added,
  * level/info/literal, a table { markdown = "..." } or { html = "..." } or a
  * Markdown string to replace the node.  Markdown replacing an inline node
  * must be one paragraph.  page_path names the page in diagnostics.
- * Returns 0; 1 when a filter logged or read quire.head, so that what it
- * made is not to be cached (the log would be missing, the head may
- * change); or -1 after reporting.  Thread-safe (calls are serialised).
+ * Returns -1 after reporting, or flags: HOOKS_FILTER_TAINTED when a
+ * filter logged or read quire.head, so that what it made is not to be
+ * cached (the log would be missing, the head may change);
+ * HOOKS_FILTER_MOVED when state is not NULL and the filters left their
+ * state (hooks_filter_state) other than state says, checked before any
+ * other page is filtered.  Thread-safe (calls are serialised).
  * doc must be made with md_mem (an md_doc is): the nodes a filter puts in
  * are, and cmark frees a tree with its root's allocator. */
+enum { HOOKS_FILTER_TAINTED = 1, HOOKS_FILTER_MOVED = 2 };
 int hooks_filter_doc(struct hooks *h, cmark_node *doc, const char *page_path,
-		     struct diag *d);
+		     const struct cache_key *state, struct diag *d);
 
 /* A digest of all the filters can read besides their arguments: their
- * code and everything they reach (upvalues, their scripts' globals, the
- * libraries, math.random's state), taken between hook calls.  A filter
+ * code and everything they reach (upvalues, their scripts' globals and
+ * what those hold, math.random's state; the read-only libraries count as
+ * one value), taken between hook calls.  A filter
  * is a function of its node, its page path and this: what it made for
  * an unchanged article may be reused while the digest is the same.
  * Returns 0 and *out, or -1 when there is none (no filters, a state too

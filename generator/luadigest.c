@@ -1,128 +1,130 @@
 /* luadigest: see luadigest.h. */
 #include <dlfcn.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 #include "luadigest.h"
 
-struct memo_slot {
-	const void *p; /* NULL: empty */
-	struct cache_key h;
-};
+/* What the stream says before each value: its Lua type, or one of these. */
+enum { D_SEEN = 100, D_CONSTANT, D_UPVALUE, D_UPVALUE_SEEN, D_NO_METATABLE };
 
 struct walk {
 	lua_State *L;
-	const void *path[LUADIGEST_MAX_DEPTH]; /* the objects being walked */
-	int depth;
+	const struct luadigest_opts *o;
+	struct cache_keybuf *kb;
+	int seen;  /* stack index: object (or upvalue id) -> its number */
+	int codes; /* stack index: Lua function -> its code's digest; 0: none */
+	lua_Integer next;
 	size_t visits;
-	struct memo_slot *memo; /* digests that do not depend on the path */
-	size_t cap, n;
+	int depth;
 };
 
-static int value(struct walk *w, int idx, struct cache_key *out, int *ref);
+static int visit(struct walk *w, int idx);
 
-static size_t slot_of(const struct walk *w, const void *p)
-{
-	uint64_t x = (uint64_t)(uintptr_t)p;
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	return (size_t)x & (w->cap - 1);
-}
-
-static int memo_get(const struct walk *w, const void *p, struct cache_key *out)
-{
-	if (!w->cap)
-		return 0;
-	for (size_t i = slot_of(w, p); w->memo[i].p; i = (i + 1) & (w->cap - 1)) {
-		if (w->memo[i].p == p) {
-			*out = w->memo[i].h;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-static void memo_put(struct walk *w, const void *p, const struct cache_key *h)
-{
-	if (2 * (w->n + 1) > w->cap) {
-		struct memo_slot *old = w->memo;
-		size_t ocap = w->cap;
-		w->cap = ocap ? 2 * ocap : 64;
-		w->memo = xcalloc(w->cap, sizeof *w->memo);
-		w->n = 0;
-		for (size_t i = 0; i < ocap; i++)
-			if (old[i].p)
-				memo_put(w, old[i].p, &old[i].h);
-		free(old);
-	}
-	size_t i = slot_of(w, p);
-	while (w->memo[i].p)
-		i = (i + 1) & (w->cap - 1);
-	w->memo[i].p = p;
-	w->memo[i].h = *h;
-	w->n++;
-}
+/* A table key, as sorted: type, then value. */
+struct key {
+	int type, integer;
+	lua_Integer i;
+	lua_Number x;
+	const char *s;
+	size_t len;
+	int slot; /* where the key is kept (keys table) */
+};
 
 static int cmp_key(const void *a, const void *b)
 {
-	const struct cache_key *x = a, *y = b;
-	if (x->h[0] != y->h[0])
-		return x->h[0] < y->h[0] ? -1 : 1;
-	if (x->h[1] != y->h[1])
-		return x->h[1] < y->h[1] ? -1 : 1;
-	return 0;
+	const struct key *x = a, *y = b;
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	if (x->type == LUA_TSTRING) {
+		if (x->len != y->len)
+			return x->len < y->len ? -1 : 1;
+		return memcmp(x->s, y->s, x->len);
+	}
+	if (x->integer != y->integer)
+		return x->integer ? -1 : 1;
+	if (x->integer || x->type == LUA_TBOOLEAN)
+		return x->i < y->i ? -1 : x->i > y->i;
+	return x->x < y->x ? -1 : x->x > y->x;
 }
 
-static void put_key(struct cache_keybuf *kb, const struct cache_key *k)
+/* The key on top of the stack into k; -1 for a key that cannot be
+ * sorted the same in every run (a table, a function, ...). */
+static int key_of(lua_State *L, struct key *k)
 {
-	cache_key_bytes(kb, k->h, sizeof k->h);
+	memset(k, 0, sizeof *k);
+	k->type = lua_type(L, -1);
+	switch (k->type) {
+	case LUA_TBOOLEAN:
+		k->i = lua_toboolean(L, -1);
+		return 0;
+	case LUA_TNUMBER:
+		k->integer = lua_isinteger(L, -1);
+		if (k->integer)
+			k->i = lua_tointeger(L, -1);
+		else
+			k->x = lua_tonumber(L, -1);
+		return 0;
+	case LUA_TSTRING:
+		k->s = lua_tolstring(L, -1, &k->len);
+		return 0;
+	default:
+		return -1;
+	}
 }
 
-/* The table's entries as a set (Lua's order of them differs from run
- * to run), then its metatable. */
-static int table(struct walk *w, int idx, struct cache_keybuf *kb, int *ref)
+/* Its length (a border: which one depends on how it was filled), its
+ * entries in key order, then its metatable. */
+static int table(struct walk *w, int idx)
 {
 	lua_State *L = w->L;
-	struct cache_key *pairs = NULL;
+	struct key *keys = NULL;
 	size_t n = 0, cap = 0;
+	int rc = 0;
+	lua_newtable(L); /* the keys, to push each again in order */
+	int kt = lua_gettop(L);
 	lua_pushnil(L);
 	while (lua_next(L, idx)) {
-		struct cache_key k, v;
-		int top = lua_gettop(L);
-		if (value(w, top - 1, &k, ref) < 0 || value(w, top, &v, ref) < 0) {
-			lua_pop(L, 2);
-			free(pairs);
-			return -1;
-		}
 		lua_pop(L, 1);
 		if (n == cap) {
 			cap = cap ? 2 * cap : 16;
-			pairs = xrealloc(pairs, cap * sizeof *pairs);
+			keys = xrealloc(keys, cap * sizeof *keys);
 		}
-		struct cache_keybuf pb;
-		cache_key_begin(NULL, &pb, "entry");
-		put_key(&pb, &k);
-		put_key(&pb, &v);
-		pairs[n++] = cache_key_end(&pb);
+		if (key_of(L, &keys[n]) < 0) {
+			lua_pop(L, 1);
+			rc = -1;
+			break;
+		}
+		keys[n].slot = (int)n + 1;
+		lua_pushvalue(L, -1);
+		lua_rawseti(L, kt, (lua_Integer)n + 1);
+		n++;
 	}
-	if (n)
-		qsort(pairs, n, sizeof *pairs, cmp_key);
-	cache_key_int(kb, (long long)n);
-	for (size_t i = 0; i < n; i++)
-		put_key(kb, &pairs[i]);
-	free(pairs);
+	if (rc == 0) {
+		if (n)
+			qsort(keys, n, sizeof *keys, cmp_key);
+		cache_key_int(w->kb, (long long)lua_rawlen(L, idx));
+		cache_key_int(w->kb, (long long)n);
+	}
+	for (size_t k = 0; rc == 0 && k < n; k++) {
+		lua_rawgeti(L, kt, keys[k].slot);
+		rc = visit(w, lua_gettop(L));
+		lua_rawget(L, idx);
+		if (rc == 0)
+			rc = visit(w, lua_gettop(L));
+		lua_pop(L, 1);
+	}
+	free(keys);
+	lua_pop(L, 1);
+	if (rc < 0)
+		return -1;
 	if (!lua_getmetatable(L, idx)) {
-		cache_key_int(kb, 0);
+		cache_key_int(w->kb, D_NO_METATABLE);
 		return 0;
 	}
-	struct cache_key m;
-	int rc = value(w, lua_gettop(L), &m, ref);
+	rc = visit(w, lua_gettop(L));
 	lua_pop(L, 1);
-	if (rc == 0)
-		put_key(kb, &m);
 	return rc;
 }
 
@@ -133,172 +135,223 @@ static int dump_writer(lua_State *L, const void *p, size_t sz, void *ud)
 	return 0;
 }
 
+/* A Lua function's code, with its debug information (error messages
+ * quote lines): its digest is kept by function between walks. */
+static int lua_code(struct walk *w, int idx)
+{
+	lua_State *L = w->L;
+	if (w->codes) {
+		lua_pushvalue(L, idx);
+		lua_rawget(L, w->codes);
+		if (lua_type(L, -1) == LUA_TSTRING) {
+			size_t len;
+			const char *s = lua_tolstring(L, -1, &len);
+			cache_key_bytes(w->kb, s, len);
+			lua_pop(L, 1);
+			return 0;
+		}
+		lua_pop(L, 1);
+	}
+	struct cache_keybuf cb;
+	cache_key_begin(NULL, &cb, "lua code");
+	lua_pushvalue(L, idx);
+	int rc = lua_dump(L, dump_writer, &cb, 0);
+	lua_pop(L, 1);
+	if (rc != 0)
+		return -1;
+	struct cache_key k = cache_key_end(&cb);
+	cache_key_bytes(w->kb, k.h, sizeof k.h);
+	if (w->codes) {
+		lua_pushvalue(L, idx);
+		lua_pushlstring(L, (const char *)k.h, sizeof k.h);
+		lua_rawset(L, w->codes);
+	}
+	return 0;
+}
+
 /* A C function by its library and its place in it: the same in every
  * run of the same binaries, where its address is not. */
-static int c_function(lua_State *L, int idx, struct cache_keybuf *kb)
+static int c_code(struct walk *w, int idx)
 {
-	lua_CFunction f = lua_tocfunction(L, idx);
+	lua_CFunction f = lua_tocfunction(w->L, idx);
 	void *addr;
 	Dl_info info;
 	memcpy(&addr, &f, sizeof addr);
-	if (!dladdr(addr, &info) || !info.dli_fname)
+	if (!addr || !dladdr(addr, &info) || !info.dli_fname)
 		return -1;
 	const char *base = strrchr(info.dli_fname, '/');
-	cache_key_str(kb, base ? base + 1 : info.dli_fname);
-	cache_key_int(kb, (long long)((const char *)addr - (const char *)info.dli_fbase));
+	cache_key_str(w->kb, base ? base + 1 : info.dli_fname);
+	cache_key_int(w->kb, (long long)((const char *)addr - (const char *)info.dli_fbase));
 	return 0;
 }
 
-/* A Lua function by its code (with its debug information: error
- * messages quote lines), then its upvalues. */
-static int function(struct walk *w, int idx, struct cache_keybuf *kb, int *ref)
+/* Its code, then its upvalues: each numbered when first met, so that
+ * two functions sharing one (a local both close over) say so. */
+static int function(struct walk *w, int idx)
 {
 	lua_State *L = w->L;
-	if (lua_iscfunction(L, idx)) {
-		if (c_function(L, idx, kb) < 0)
-			return -1;
-	} else {
-		lua_pushvalue(L, idx);
-		int rc = lua_dump(L, dump_writer, kb, 0);
-		lua_pop(L, 1);
-		if (rc != 0)
-			return -1;
-	}
+	if ((lua_iscfunction(L, idx) ? c_code(w, idx) : lua_code(w, idx)) < 0)
+		return -1;
 	for (int i = 1; lua_getupvalue(L, idx, i); i++) {
-		struct cache_key u;
-		int rc = value(w, lua_gettop(L), &u, ref);
+		lua_pushlightuserdata(L, lua_upvalueid(L, idx, i));
+		lua_rawget(L, w->seen);
+		if (lua_isinteger(L, -1)) {
+			cache_key_int(w->kb, D_UPVALUE_SEEN);
+			cache_key_int(w->kb, (long long)lua_tointeger(L, -1));
+			lua_pop(L, 2);
+			continue;
+		}
+		lua_pop(L, 1);
+		lua_pushlightuserdata(L, lua_upvalueid(L, idx, i));
+		lua_pushinteger(L, ++w->next);
+		lua_rawset(L, w->seen);
+		cache_key_int(w->kb, D_UPVALUE);
+		int rc = visit(w, lua_gettop(L));
 		lua_pop(L, 1);
 		if (rc < 0)
 			return -1;
-		put_key(kb, &u);
 	}
 	return 0;
 }
 
-static int userdata(struct walk *w, int idx, struct cache_keybuf *kb, int *ref)
+static int userdata(struct walk *w, int idx)
 {
 	lua_State *L = w->L;
-	cache_key_bytes(kb, lua_touserdata(L, idx), lua_rawlen(L, idx));
-	struct cache_key u;
+	const void *p = lua_touserdata(L, idx);
+	size_t k = 0;
+	while (k < w->o->nplain_ud && w->o->plain_ud[k] != p)
+		k++;
+	if (k == w->o->nplain_ud)
+		return -1;
+	cache_key_bytes(w->kb, p, lua_rawlen(L, idx));
 	for (int i = 1; lua_getiuservalue(L, idx, i) != LUA_TNONE; i++) {
-		int rc = value(w, lua_gettop(L), &u, ref);
+		int rc = visit(w, lua_gettop(L));
 		lua_pop(L, 1);
 		if (rc < 0)
 			return -1;
-		put_key(kb, &u);
 	}
 	lua_pop(L, 1);
 	if (!lua_getmetatable(L, idx)) {
-		cache_key_int(kb, 0);
+		cache_key_int(w->kb, D_NO_METATABLE);
 		return 0;
 	}
-	int rc = value(w, lua_gettop(L), &u, ref);
+	int rc = visit(w, lua_gettop(L));
 	lua_pop(L, 1);
-	if (rc == 0)
-		put_key(kb, &u);
 	return rc;
 }
 
-/* A table, function or userdata.  One being walked (a cycle) is named by
- * how many levels up it is; *ref becomes the highest level such a name
- * reached.  An object none of whose names reach above it has a digest
- * of its own, kept for when it is met again. */
-static int object(struct walk *w, int idx, int type, struct cache_keybuf *kb, int *ref)
+/* A table, function or userdata: its number if met before, else it is
+ * numbered and walked. */
+static int object(struct walk *w, int idx, int type)
 {
-	const void *p = lua_topointer(w->L, idx);
-	for (int d = w->depth - 1; d >= 0; d--) {
-		if (w->path[d] == p) {
-			cache_key_int(kb, -1);
-			cache_key_int(kb, w->depth - d);
-			if (d < *ref)
-				*ref = d;
-			return 0;
-		}
-	}
-	struct cache_key h;
-	if (memo_get(w, p, &h)) {
-		put_key(kb, &h);
+	lua_State *L = w->L;
+	if (w->o->constant && lua_topointer(L, idx) == w->o->constant) {
+		cache_key_int(w->kb, D_CONSTANT);
 		return 0;
 	}
-	if (w->depth >= LUADIGEST_MAX_DEPTH || !lua_checkstack(w->L, 8))
+	lua_pushvalue(L, idx);
+	lua_rawget(L, w->seen);
+	if (lua_isinteger(L, -1)) {
+		cache_key_int(w->kb, D_SEEN);
+		cache_key_int(w->kb, (long long)lua_tointeger(L, -1));
+		lua_pop(L, 1);
+		return 0;
+	}
+	lua_pop(L, 1);
+	if (w->depth >= LUADIGEST_MAX_DEPTH || !lua_checkstack(L, 8))
 		return -1;
-	int level = w->depth;
-	w->path[w->depth++] = p;
-	int mine = INT_MAX, rc;
-	struct cache_keybuf ob;
-	cache_key_begin(NULL, &ob, "object");
-	cache_key_int(&ob, type);
-	if (type == LUA_TTABLE)
-		rc = table(w, idx, &ob, &mine);
-	else if (type == LUA_TFUNCTION)
-		rc = function(w, idx, &ob, &mine);
-	else
-		rc = userdata(w, idx, &ob, &mine);
+	lua_pushvalue(L, idx);
+	lua_pushinteger(L, ++w->next);
+	lua_rawset(L, w->seen);
+	cache_key_int(w->kb, type);
+	w->depth++;
+	int rc = type == LUA_TTABLE ? table(w, idx) : type == LUA_TFUNCTION ? function(w, idx) : userdata(w, idx);
 	w->depth--;
-	if (rc < 0)
-		return -1;
-	h = cache_key_end(&ob);
-	put_key(kb, &h);
-	if (mine >= level)
-		memo_put(w, p, &h);
-	else if (mine < *ref)
-		*ref = mine;
-	return 0;
+	return rc;
 }
 
-static int value(struct walk *w, int idx, struct cache_key *out, int *ref)
+static int visit(struct walk *w, int idx)
 {
 	lua_State *L = w->L;
 	if (++w->visits > LUADIGEST_MAX_VISITS)
 		return -1;
-	struct cache_keybuf kb;
-	cache_key_begin(NULL, &kb, "value");
 	int type = lua_type(L, idx);
-	cache_key_int(&kb, type);
 	switch (type) {
 	case LUA_TNIL:
 	case LUA_TLIGHTUSERDATA: /* a pointer: differs from run to run */
-		break;
+		cache_key_int(w->kb, type);
+		return 0;
 	case LUA_TBOOLEAN:
-		cache_key_int(&kb, lua_toboolean(L, idx));
-		break;
+		cache_key_int(w->kb, type);
+		cache_key_int(w->kb, lua_toboolean(L, idx));
+		return 0;
 	case LUA_TNUMBER:
 		if (lua_isinteger(L, idx)) {
-			cache_key_int(&kb, 1);
-			cache_key_int(&kb, (long long)lua_tointeger(L, idx));
+			cache_key_int(w->kb, type);
+			cache_key_int(w->kb, (long long)lua_tointeger(L, idx));
 		} else {
 			lua_Number x = lua_tonumber(L, idx);
-			cache_key_int(&kb, 2);
-			cache_key_bytes(&kb, &x, sizeof x);
+			cache_key_int(w->kb, -type);
+			cache_key_bytes(w->kb, &x, sizeof x);
 		}
-		break;
+		return 0;
 	case LUA_TSTRING: {
 		size_t n;
 		const char *s = lua_tolstring(L, idx, &n);
-		cache_key_bytes(&kb, s, n);
-		break;
+		cache_key_int(w->kb, type);
+		cache_key_bytes(w->kb, s, n);
+		return 0;
 	}
 	case LUA_TTABLE:
 	case LUA_TFUNCTION:
 	case LUA_TUSERDATA:
-		if (object(w, idx, type, &kb, ref) < 0)
-			return -1;
-		break;
+		return object(w, idx, type);
 	default: /* a coroutine: where it stopped is not to be had */
 		return -1;
 	}
-	*out = cache_key_end(&kb);
-	return 0;
 }
 
-int luadigest(lua_State *L, int idx, struct cache_keybuf *kb)
+/* Protected: the walk allocates (its tables of what it met), and an
+ * allocation may fail. */
+static int walk_all(lua_State *L)
 {
-	struct walk w = { .L = L };
-	struct cache_key h;
-	int ref = INT_MAX;
-	int rc = value(&w, lua_absindex(L, idx), &h, &ref);
-	free(w.memo);
-	if (rc == 0)
-		put_key(kb, &h);
-	return rc;
+	struct walk *w = lua_touserdata(L, lua_gettop(L));
+	int n = lua_gettop(L) - 1, rc = 0;
+	w->L = L;
+	lua_newtable(L);
+	w->seen = lua_gettop(L);
+	if (w->o->code_key) {
+		if (lua_rawgetp(L, LUA_REGISTRYINDEX, w->o->code_key) != LUA_TTABLE) {
+			lua_pop(L, 1);
+			lua_newtable(L);
+			lua_pushvalue(L, -1);
+			lua_rawsetp(L, LUA_REGISTRYINDEX, w->o->code_key);
+		}
+		w->codes = lua_gettop(L);
+	}
+	for (int i = 1; rc == 0 && i <= n; i++)
+		rc = visit(w, i);
+	lua_pushboolean(L, rc == 0);
+	return 1;
+}
+
+int luadigest(lua_State *L, int n, const struct luadigest_opts *o, struct cache_keybuf *kb)
+{
+	if (!lua_checkstack(L, n + 3))
+		return -1;
+	struct walk w = { .L = L, .o = o, .kb = kb };
+	int base = lua_gettop(L) - n + 1;
+	/* no collection while walking: a finalizer would run Lua code, and
+	 * change what is being digested */
+	int running = lua_gc(L, LUA_GCISRUNNING);
+	lua_gc(L, LUA_GCSTOP);
+	lua_pushcfunction(L, walk_all);
+	for (int i = 0; i < n; i++)
+		lua_pushvalue(L, base + i);
+	lua_pushlightuserdata(L, &w);
+	int ok = lua_pcall(L, n + 1, 1, 0) == LUA_OK && lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	if (running)
+		lua_gc(L, LUA_GCRESTART);
+	return ok ? 0 : -1;
 }

@@ -335,7 +335,11 @@ check "no page escaped OUT" test ! -e "$TMP/escape.html" -a ! -e /tmp/escape.htm
 script "$S" 20-tamper '-- tries to leak into later scripts
 shared = "from 20"
 pcall(function() string.len = function() return 0 end end)
-pcall(function() getmetatable("").__index = {} end)'
+pcall(function() getmetatable("").__index = {} end)
+-- with its own _G gone, _G must not lead to the table every script reads through
+_G = nil
+pcall(function() _G.shared = "through _G" end)
+pcall(function() _G.string.len = function() return 0 end end)'
 script "$S" 30-victim '-- must see clean globals and a working string library
 if shared ~= nil then error("saw a global of another script") end
 if ("abc"):upper() ~= "ABC" or #"abc" ~= 3 or string.len("abc") ~= 3 then

@@ -416,6 +416,49 @@ printf 'Even more.\n' >> "$S/content/terms.md"
 same "after an edit, a filter that counts still matches a clean build" -j 1
 rm "$S/scripts/count.lua"
 
+# A filter that starts changing its state only when an edit brings the
+# input for it: the build that sees it first already has pages from the
+# cache, filtered from the state before, and is made again without them.
+# (In the second pass alone, after on_site: the first pass's text is not
+# what pages show.)
+cat > "$S/scripts/late.lua" <<'EOF'
+seen, pass = false, 1
+quire.on_site(function(site) pass = 2 end)
+quire.filter{ text = function(t)
+  if pass == 2 and t.literal:find("TRIGGER", 1, true) then seen = true end
+  if t.literal:find("MARK", 1, true) then return { literal = t.literal .. (seen and " after" or " before") } end
+end }
+EOF
+page "$S" m1.md "M one" "MARK one"
+page "$S" m2.md "M two" "plain"
+page "$S" m3.md "M three" "MARK three"
+same "a filter that changes its state only on some input builds to match a clean build" -j 1
+same "(and rebuilds so, its work now in the cache)" -j 1
+page "$S" m2.md "M two" "TRIGGER here"
+same "once an edit brings that input, the rebuild still matches a clean build" -j 1
+rm "$S/scripts/late.lua" "$S/content/m1.md" "$S/content/m2.md" "$S/content/m3.md"
+
+# A filter that tells tables apart by identity (a sentinel) sees an equal
+# but other table as other: the digest numbers shared tables.
+cat > "$S/scripts/sentinel.lua" <<'EOF'
+local UNSET = {}
+cfg = UNSET
+quire.on_site(function(site)
+  cfg = UNSET
+  for _, p in ipairs(site.pages) do if p.params.cfg then cfg = p.params.cfg end end
+end)
+quire.filter{ text = function(t)
+  if t.literal == "MODE" then return { literal = cfg == UNSET and "default mode" or "custom mode" } end
+end }
+EOF
+page "$S" mode.md "Mode" "MODE"
+printf -- '---\ntitle: Conf\n---\nConfiguration.\n' > "$S/content/conf.md"
+same "a filter comparing with a sentinel builds to match a clean build"
+printf -- '---\ntitle: Conf\ncfg: {}\n---\nConfiguration.\n' > "$S/content/conf.md"
+same "an equal table in its place rebuilds to match a clean build"
+contains "(the filter saw the other table)" "$TMP/inc/mode.html" "custom mode"
+rm "$S/scripts/sentinel.lua" "$S/content/mode.md" "$S/content/conf.md"
+
 # A filter that logs (the log would be missing) or reads quire.head (the
 # next commit changes it) makes nothing to cache.
 printf 'quire.filter{ text = function(t) if t.literal:find("LOGME", 1, true) then quire.log("filtered LOGME") end end }\n' > "$S/scripts/log.lua"

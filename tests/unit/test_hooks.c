@@ -405,7 +405,7 @@ static void filters_rewrite_links_and_replace_text_nodes(void)
 	cmark_node *doc = parse(
 		"# Costs *now*\n\nSee [the Act](https://www.legislation.gov.uk/"
 		"ukpga/1996/18) and [x](y.md).\n\nACAS\n\nraw\n\n```lua\nx\n```\n");
-	CHECK(hooks_filter_doc(h, doc, "content/costs.md", d) == 0);
+	CHECK(hooks_filter_doc(h, doc, "content/costs.md", NULL, d) == 0);
 	char *html = render(doc);
 	CHECK(strstr(html, "<h2>COSTS NOW</h2>") != NULL);
 	CHECK(strstr(html, "href=\"https://www.legislation.gov.uk/ukpga/1996/18"
@@ -438,7 +438,7 @@ static void filters_and_markdown_are_held_to_an_articles_size(void)
 	for (int i = 0; i < 40; i++)
 		buf_puts(&md, "word\n\n");
 	cmark_node *doc = parse(buf_cstr(&md));
-	CHECK(hooks_filter_doc(h, doc, "content/a.md", d) == -1);
+	CHECK(hooks_filter_doc(h, doc, "content/a.md", NULL, d) == -1);
 	char *out = diag_text(d);
 	CHECK(strstr(out, "scripts/big.lua:3:") != NULL);
 	CHECK(strstr(out, "stack traceback:") == NULL); /* (nothing under it) */
@@ -463,7 +463,7 @@ static void a_filter_error_names_its_line_and_the_page(void)
 	int failed;
 	struct hooks *h = hooks_load(dir, NULL, NULL, d, &failed);
 	cmark_node *doc = parse("hello\n");
-	CHECK(hooks_filter_doc(h, doc, "content/a.md", d) == -1);
+	CHECK(hooks_filter_doc(h, doc, "content/a.md", NULL, d) == -1);
 	char *out = diag_text(d);
 	CHECK(strstr(out, "scripts/f.lua:3:") != NULL);
 	CHECK(strstr(out, "content/a.md") != NULL);
@@ -487,7 +487,7 @@ static void *filter_many(void *arg)
 	for (int i = 0; i < 50; i++) {
 		cmark_node *doc = parse("[a](old.md) and [b](old.md)\n");
 		char *html = NULL;
-		if (hooks_filter_doc(j->h, doc, "content/t.md", j->d) == 0) {
+		if (hooks_filter_doc(j->h, doc, "content/t.md", NULL, j->d) == 0) {
 			html = render(doc);
 			if (strstr(html, "new.md\">a") && strstr(html, "new.md\">b"))
 				j->ok++;
