@@ -1101,6 +1101,7 @@ struct related_job {
 	const size_t *nmytags;
 	const struct links_list *bytag;
 	const int *rank;
+	const struct site *site;
 	struct links_list *related; /* out, per page */
 };
 
@@ -1150,7 +1151,8 @@ static void related_chunk(void *ctx, size_t c)
  * a record per page: an edit that changes none of that, the usual one,
  * finds them all; a title edit works out again only the pages that share
  * a tag with a retitled page (it moved in their candidates' order, and in
- * no other page's); any other change, every page. */
+ * no other page's) and whose lists it is in or would now enter
+ * (retitled_reach); any other change, every page. */
 struct related_rec {
 	uint64_t key, shape, title; /* hashes: its key; kind and tags; title */
 };
@@ -1243,24 +1245,65 @@ static void related_put(struct cache *c, const struct cache_key *k, const struct
 	buf_free(&b);
 }
 
-/* The pages to work out again after the pages marked in retitled got new
- * titles: those, and each page sharing a tag with one (a new array). */
-static int *retitled_reach(const struct related_job *rj, const unsigned char *retitled, size_t ntags,
-			   size_t *nonly)
+/* How many tags pages a and b share. */
+static int shared_tags(const struct related_job *rj, int a, int b)
 {
-	size_t n = rj->n, m = 0;
+	int n = 0;
+	for (size_t x = 0; x < rj->nmytags[a]; x++)
+		for (size_t y = 0; y < rj->nmytags[b]; y++)
+			n += rj->mytags[a][x] == rj->mytags[b][y];
+	return n;
+}
+
+/* Whether page i's related pages (its cached list l) may change now that
+ * page t has a new title: only if t is among them, or would now beat
+ * the last of a full list (with the same tags shared, by title).  The
+ * order of the other candidates, all titled as before, stays. */
+static int retitle_reaches(const struct related_job *rj, int i, int t, const struct links_list *l)
+{
+	if (!rj->max)
+		return 0;
+	for (size_t k = 0; k < l->n; k++)
+		if (l->v[k] == t)
+			return 1;
+	if (l->n < rj->max)
+		return 1; /* (t would be in it already: it was worked out otherwise) */
+	int last = l->v[l->n - 1];
+	struct scored cand = { t, shared_tags(rj, i, t), rj->rank[t] };
+	struct scored was = { last, shared_tags(rj, i, last), rj->rank[last] };
+	return cmp_scored(&cand, &was) < 0;
+}
+
+/* The pages to work out again after the pages marked in retitled got new
+ * titles: of the pages sharing a tag with one (its candidates), those
+ * whose related pages it may now enter, leave or move in (a new array).
+ * The retitled page's own list does not change: its candidates' titles
+ * did not. */
+static int *retitled_reach(const struct related_job *rj, const unsigned char *retitled, size_t ntags,
+			   const struct links_list *cached, size_t *nonly)
+{
+	size_t n = rj->n, m = 0, nr = 0;
 	unsigned char *mark = xcalloc(ntags + 1, 1);
+	int *r = xmalloc((n + 1) * sizeof *r);
 	for (size_t i = 0; i < n; i++)
-		for (size_t q = 0; retitled[i] && q < rj->nmytags[i]; q++)
-			mark[rj->mytags[i][q]] = 1;
+		if (retitled[i])
+			r[nr++] = (int)i;
+	for (size_t k = 0; k < nr; k++)
+		for (size_t q = 0; q < rj->nmytags[r[k]]; q++)
+			mark[rj->mytags[r[k]][q]] = 1;
 	int *only = xmalloc((n + 1) * sizeof *only);
 	for (size_t i = 0; i < n; i++) {
-		int hit = retitled[i];
-		for (size_t q = 0; !hit && q < rj->nmytags[i]; q++)
-			hit = mark[rj->mytags[i][q]];
+		int near = 0, hit = 0;
+		for (size_t q = 0; !near && q < rj->nmytags[i]; q++)
+			near = mark[rj->mytags[i][q]];
+		/* (a candidate shares a tag and is an article: see bytag) */
+		for (size_t k = 0; near && !hit && k < nr; k++)
+			hit = r[k] != (int)i && rj->site->pages[r[k]]->kind == PAGE_ARTICLE && shared_tags(rj, (int)i, r[k]) &&
+			      retitle_reaches(rj, (int)i, r[k], &cached[i]);
 		if (hit)
 			only[m++] = (int)i;
 	}
+	free(r);
 	free(mark);
 	*nonly = m;
 	return only;
@@ -1329,11 +1372,11 @@ struct links_graph *links_graph_new(const struct site *s, size_t max_related, in
 		}
 	}
 	int *rank = title_ranks(s);
-	struct related_job rj = { .n = n, .max = max_related, .mytags = mytags,
-				  .nmytags = nmytags, .bytag = bytag, .rank = rank, .related = g->related };
+	struct related_job rj = { .n = n, .max = max_related, .mytags = mytags, .nmytags = nmytags,
+				  .bytag = bytag, .rank = rank, .site = s, .related = g->related };
 	int *only = NULL;
 	if (got > 0) {
-		only = retitled_reach(&rj, retitled, ntags, &rj.nonly);
+		only = retitled_reach(&rj, retitled, ntags, g->related, &rj.nonly);
 		rj.only = only;
 		for (size_t k = 0; k < rj.nonly; k++) {
 			struct links_list *l = &g->related[only[k]];

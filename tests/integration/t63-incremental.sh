@@ -215,6 +215,22 @@ same "after a third page takes that tag too, the rebuild matches"
 printf -- '---\ntitle: Zulu tagged\ntags: [courts]\n---\nWords.\n' > "$S/content/rights/also.md"
 same "after retitling a related page (related pages of equal weight go by title), the rebuild matches"
 rm "$S/content/rights/also.md" "$S/content/rights/middle.md"
+# More pages of one tag than a related list holds (5): a retitled page
+# enters the others' lists, leaves them, or changes nothing.
+for t in Bravo Charlie Delta Echo Foxtrot Golf Hotel India; do
+	printf -- '---\ntitle: %s\ntags: [many]\n---\nWords.\n' "$t" > "$S/content/rights/m-$t.md"
+done
+same "with eight pages of one tag, the rebuild matches"
+sed -i 's/^title: India$/title: Alpha/' "$S/content/rights/m-India.md"
+same "after the last of them by title is retitled to come first, the rebuild matches"
+contains "(it is now in the related pages of the first)" "$TMP/inc/rights/m-Bravo.html" "Alpha"
+sed -i 's/^title: Alpha$/title: Zulu/' "$S/content/rights/m-India.md"
+same "after it is retitled to come last again, the rebuild matches"
+sed -i 's/^title: Charlie$/title: Yankee/' "$S/content/rights/m-Charlie.md"
+same "after one in the lists is retitled out of them, the rebuild matches"
+sed -i 's/^title: Golf$/title: Golfer/' "$S/content/rights/m-Golf.md"
+same "after one outside the lists is retitled and stays outside, the rebuild matches"
+rm "$S"/content/rights/m-*.md
 mkdir -p "$S/content/moved"; mv "$S/content/other/leaf.md" "$S/content/moved/leaf.md"
 same "after moving an article to another section (its URL and neighbours change), the rebuild matches"
 mv "$S/content/moved/leaf.md" "$S/content/other/leaf.md"; rmdir "$S/content/moved"
