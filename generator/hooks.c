@@ -3092,7 +3092,7 @@ int hooks_filter_doc(struct hooks *h, cmark_node *doc, const char *page_path,
 	h->filter_tainted = 0;
 	lua_State *L = h->L;
 	cmark_node **nodes = NULL;
-	size_t cap = 0;
+	size_t cap = 0, called = 0; /* (no call, no change to the state) */
 	for (size_t f = 0; f < h->n_filter && rc == 0; f++) {
 		/* Collect first, children before parents: a replaced node's
 		 * descendants are then already done, and the iterator never
@@ -3114,6 +3114,7 @@ int hooks_filter_doc(struct hooks *h, cmark_node *doc, const char *page_path,
 			nodes[count++] = n;
 		}
 		cmark_iter_free(it);
+		called += count;
 		for (size_t i = 0; i < count && rc == 0; i++) {
 			const char *type = cmark_node_get_type_string(nodes[i]);
 			int s, line;
@@ -3147,7 +3148,7 @@ int hooks_filter_doc(struct hooks *h, cmark_node *doc, const char *page_path,
 	 * made and the next undid would be missed after both) */
 	struct cache_key now;
 	h->phase = PH_IDLE; /* (the digest's memory is not a hook's) */
-	if (rc >= 0 && state && (state_digest(h, &now) < 0 || memcmp(&now, state, sizeof now)))
+	if (rc >= 0 && state && called && (state_digest(h, &now) < 0 || memcmp(&now, state, sizeof now)))
 		rc |= HOOKS_FILTER_MOVED;
 	leave(h);
 	return rc;
