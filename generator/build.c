@@ -3046,13 +3046,12 @@ static int build_once(const struct build_opts *o, struct diag *d, struct build_s
 	}
 	hooks_pages_begin(r.hooks);
 	par_for(r.site.npages, r.jobs, phase_b, &r);
-	if (r.fcheck && filter_cache_close(&r, "b", &r.fstate, atomic_load(&r.b_cached))) {
-		again = 1;
-		goto done;
-	}
+	again = r.fcheck && filter_cache_close(&r, "b", &r.fstate, atomic_load(&r.b_cached));
 	hooks_pages_end(r.hooks, d);
-	put_b_entries(&r);
+	put_b_entries(&r); /* (after a move, under a state never looked up again) */
 	b_table_close(&r);
+	if (again)
+		goto done;
 	if (!r.drop_bodies)
 		need_bodies(&r); /* print.html shows every body */
 	if (starved(&r)) {
