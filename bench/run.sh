@@ -211,8 +211,7 @@ LUA
 		"$QUIRE" build -s "$site" -o "$out/q-full" $JOBS >/dev/null 2>&1 || true
 		measure "$n" quire-filter "printf '\nEdited for the benchmark at %s.\n' \"\$(date +%s%N)\" >>'$site/$art'; sync" \
 			env QUIRE_TIMINGS=1 "$QUIRE" build -s "$site" -o "$out/q-full" $JOBS
-		rm -f "$filter"
-		rmdir "$site/scripts" 2>/dev/null || true
+		case " $made " in *" $filter "*) rm -f "$filter"; rmdir "$site/scripts" 2>/dev/null || true ;; esac
 		runs=$runs_full
 	fi
 	git -C "$site" checkout -q -- "$art" site.yml

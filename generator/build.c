@@ -58,6 +58,8 @@ struct run {
 	struct cache_key fstate;
 	int fstate_same;
 	int fcheck;          /* each page's filtering is checked against fstate */
+	int fend;            /* ... or, a state too large to walk per page, the phase's end */
+	int no_fcache;       /* the build made again: none of the filters' work cached */
 	atomic_int fmoved;   /* ... and one moved it */
 	atomic_int a_cached; /* pages whose phase A came from the cache */
 	struct cache_key env;   /* the link environment, for phase B */
@@ -883,17 +885,7 @@ static int load_pages(struct run *r, const struct scan_result *sc, json_t *claim
 	free(l.fresh);
 	free(l.draft);
 	free(l.broken);
-	size_t before = r->site.npages;
 	add_sections(r);
-	/* The pages quire makes for folders claim their names too: two
-	 * folders whose names differ only in case ("Docs", "docs") write one
-	 * index.html where case is ignored (Windows, macOS). */
-	for (size_t i = before; i < r->site.npages; i++) {
-		const struct page *p = r->site.pages[i];
-		char *who = xasprintf("content/%s%s", p->dir, *p->dir ? "/" : "");
-		claim(r, claims, p->out, who);
-		free(who);
-	}
 	for (size_t i = 0; i < sc->nassets; i++) {
 		/* named as every other file is, by its path in the site */
 		char *who = xstrcat("content/", sc->assets[i]);
@@ -1249,6 +1241,23 @@ static void settle_clashes(struct run *r, json_t *claims)
 	free(gone);
 }
 
+/* The pages quire makes for folders claim their names too, once the
+ * on_page handlers have hidden what they hide (a folder of hidden pages
+ * has none): two folders whose names differ only in case ("Docs",
+ * "docs") would write one index.html where case is ignored (Windows,
+ * macOS). */
+static void claim_sections(struct run *r, json_t *claims)
+{
+	for (size_t i = 0; i < r->site.npages; i++) {
+		const struct page *p = r->site.pages[i];
+		if (p->src || (p->kind != PAGE_SECTION && p->kind != PAGE_HOME))
+			continue;
+		char *who = xasprintf("content/%s%s", p->dir, *p->dir ? "/" : "");
+		claim(r, claims, p->out, who);
+		free(who);
+	}
+}
+
 static int run_page_hooks(struct run *r, json_t *claims)
 {
 	if (!r->hooks || !hooks_has_page(r->hooks))
@@ -1318,6 +1327,10 @@ static struct cache_key moved_key(const struct run *r, const char *phase, const 
 	return cache_key_end(&kb);
 }
 
+/* The most values a filters' state may hold to be walked after every
+ * page (about 0.15 µs each). */
+#define FILTER_CHECK_VISITS 400
+
 /* Whether a phase on a site with Lua filters may use the cache: what
  * the filters made is a function of the page and their state, unless
  * they change that state as they run (a counter, a table of what they
@@ -1325,13 +1338,21 @@ static struct cache_key moved_key(const struct run *r, const char *phase, const 
  * Each page filtered is then checked to leave the state as it was. */
 static int filter_cache_open(struct run *r, const char *phase, struct cache_key *st)
 {
-	r->fcheck = 0;
+	r->fcheck = r->fend = 0;
 	atomic_store(&r->fmoved, 0);
-	if (!r->cache || hooks_filter_state(r->hooks, st) < 0)
+	long visits = r->cache && !r->no_fcache ? hooks_filter_state(r->hooks, st) : -1;
+	if (visits < 0)
 		return 0;
 	struct cache_key mk = moved_key(r, phase, st);
-	r->fcheck = !cache_touch(r->cache, &mk);
-	return r->fcheck;
+	if (cache_touch(r->cache, &mk))
+		return 0;
+	/* A state of a few hundred values costs microseconds to walk after
+	 * each page; a large one (a table of every page's title) is walked
+	 * at the phase's end alone, where a change some page made and a
+	 * later one undid goes unseen. */
+	r->fcheck = visits <= FILTER_CHECK_VISITS;
+	r->fend = !r->fcheck;
+	return 1;
 }
 
 /* After the phase: when a page's filtering moved the state, each page's
@@ -1340,7 +1361,10 @@ static int filter_cache_open(struct run *r, const char *phase, struct cache_key 
  * all the same: the build is to be made again. */
 static int filter_cache_close(struct run *r, const char *phase, const struct cache_key *st, int hits)
 {
-	r->fcheck = 0;
+	struct cache_key now;
+	if (r->fend && (hooks_filter_state(r->hooks, &now) < 0 || memcmp(&now, st, sizeof now)))
+		atomic_store(&r->fmoved, 1);
+	r->fcheck = r->fend = 0;
 	if (!atomic_load(&r->fmoved))
 		return 0;
 	struct cache_key mk = moved_key(r, phase, st);
@@ -2894,9 +2918,9 @@ static void load_history(void *ctx)
 static int build_once(const struct build_opts *o, struct diag *d, struct build_stats *st, int *again_out)
 {
 	double t0 = diag_clock_ms(), tl = t0;
-	int again = 0;
+	int again = 0, no_fcache = *again_out;
 	const char *tv = getenv("QUIRE_TIMINGS");
-	struct run r = { .o = o, .d = d, .timings = !tv ? 0 : !strcmp(tv, "pages") ? 2 : 1 };
+	struct run r = { .o = o, .d = d, .timings = !tv ? 0 : !strcmp(tv, "pages") ? 2 : 1, .no_fcache = no_fcache };
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
 	r.start_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
@@ -2999,6 +3023,7 @@ static int build_once(const struct build_opts *o, struct diag *d, struct build_s
 	}
 	run_page_hooks(&r, claims);
 	settle_clashes(&r, claims);
+	claim_sections(&r, claims);
 	diag_lap(r.timings, "hooks", &tl);
 	size_t articles = 0;
 	for (size_t i = 0; i < r.site.npages; i++)
@@ -3012,7 +3037,7 @@ static int build_once(const struct build_opts *o, struct diag *d, struct build_s
 	if (r.filters)
 		r.cache_md = filter_cache_open(&r, "a", &r.fstate);
 	par_for(r.site.npages, r.jobs, phase_a, &r);
-	if (r.fcheck && filter_cache_close(&r, "a", &r.fstate, atomic_load(&r.a_cached))) {
+	if ((r.fcheck || r.fend) && filter_cache_close(&r, "a", &r.fstate, atomic_load(&r.a_cached))) {
 		again = 1;
 		goto done;
 	}
@@ -3046,7 +3071,7 @@ static int build_once(const struct build_opts *o, struct diag *d, struct build_s
 	}
 	hooks_pages_begin(r.hooks);
 	par_for(r.site.npages, r.jobs, phase_b, &r);
-	again = r.fcheck && filter_cache_close(&r, "b", &r.fstate, atomic_load(&r.b_cached));
+	again = (r.fcheck || r.fend) && filter_cache_close(&r, "b", &r.fstate, atomic_load(&r.b_cached));
 	hooks_pages_end(r.hooks, d);
 	put_b_entries(&r); /* (after a move, under a state never looked up again) */
 	b_table_close(&r);
@@ -3200,6 +3225,8 @@ int build_run(const struct build_opts *o, struct diag *d, struct build_stats *st
 			fprintf(stderr, "Lua filters changed their state as they ran: building again, "
 					"with none of their work from the cache\n");
 		diag_free(first);
+		/* (again = 1 in: the filters' cache is off, so it cannot come
+		 * out 1 again) */
 		return build_once(o, d, st, &again);
 	}
 	diag_merge(d, first);

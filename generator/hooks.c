@@ -1711,12 +1711,12 @@ int hooks_has_filter(const struct hooks *h)
 }
 
 /* hooks_filter_state, the lock held. */
-static int state_digest(struct hooks *h, struct cache_key *out)
+static long state_digest(struct hooks *h, struct cache_key *out)
 {
 	struct cache_keybuf kb;
 	cache_key_begin(NULL, &kb, "filter-state-1");
 	lua_State *L = h->L;
-	int rc = -1;
+	long rc = -1;
 	/* the global table is read-only (every script writes its own), and
 	 * so are the libraries in it: one value, but for math.random's state */
 	const void *plain[] = { h->null_ud, h->random_ud };
@@ -1731,12 +1731,12 @@ static int state_digest(struct hooks *h, struct cache_key *out)
 	return rc;
 }
 
-int hooks_filter_state(struct hooks *h, struct cache_key *out)
+long hooks_filter_state(struct hooks *h, struct cache_key *out)
 {
 	if (!h || !h->n_filter)
 		return -1;
 	pthread_mutex_lock(&h->lock);
-	int rc = h->depth == 0 && !h->broken ? state_digest(h, out) : -1;
+	long rc = h->depth == 0 && !h->broken ? state_digest(h, out) : -1;
 	pthread_mutex_unlock(&h->lock);
 	return rc;
 }

@@ -324,6 +324,12 @@ static int walk_all(lua_State *L)
 		if (lua_rawgetp(L, LUA_REGISTRYINDEX, w->o->code_key) != LUA_TTABLE) {
 			lua_pop(L, 1);
 			lua_newtable(L);
+			/* weak keys: a digest kept must not keep its function
+			 * (and all its upvalues hold) from being collected */
+			lua_createtable(L, 0, 1);
+			lua_pushliteral(L, "k");
+			lua_setfield(L, -2, "__mode");
+			lua_setmetatable(L, -2);
 			lua_pushvalue(L, -1);
 			lua_rawsetp(L, LUA_REGISTRYINDEX, w->o->code_key);
 		}
@@ -335,7 +341,7 @@ static int walk_all(lua_State *L)
 	return 1;
 }
 
-int luadigest(lua_State *L, int n, const struct luadigest_opts *o, struct cache_keybuf *kb)
+long luadigest(lua_State *L, int n, const struct luadigest_opts *o, struct cache_keybuf *kb)
 {
 	if (!lua_checkstack(L, n + 3))
 		return -1;
@@ -353,5 +359,5 @@ int luadigest(lua_State *L, int n, const struct luadigest_opts *o, struct cache_
 	lua_pop(L, 1);
 	if (running)
 		lua_gc(L, LUA_GCRESTART);
-	return ok ? 0 : -1;
+	return ok ? (long)w.visits : -1;
 }

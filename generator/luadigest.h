@@ -31,17 +31,17 @@ struct luadigest_opts {
 	 * pointers, as a pattern iterator's are) */
 	const void *const *plain_ud;
 	size_t nplain_ud;
-	/* a table (by its lua_topointer, kept in the registry under this
-	 * key with lua_rawsetp) that keeps each Lua function's code digest
-	 * between walks; NULL: none */
+	/* where a table that keeps each Lua function's code digest between
+	 * walks lies in the registry (lua_rawsetp; weak keys); NULL: none */
 	const void *code_key;
 };
 
 /* Feeds kb the digest of the n values at the top of the stack (left
- * there), walked together.  Returns 0, or -1 when they have none (a
+ * there), walked together.  Returns how many values it met, or -1 when
+ * they have none (a
  * coroutine, a table or function used as a table key, other userdata, a
  * walk past the limits, no memory for it): then kb holds no meaningful
  * digest.  Runs no Lua code; errors are caught. */
-int luadigest(lua_State *L, int n, const struct luadigest_opts *o, struct cache_keybuf *kb);
+long luadigest(lua_State *L, int n, const struct luadigest_opts *o, struct cache_keybuf *kb);
 
 #endif

@@ -998,11 +998,11 @@ static int footnote_id(const struct footnotes *fn, const char *id)
 		return 1;
 	/* "fnref-LABEL-K", K from 2 to the number of references */
 	const char *dash = strrchr(rest, '-');
-	if (!dash || dash == rest || dash[1] < '2' || dash[1] > '9')
+	if (!dash || dash == rest || dash[1] < '1' || dash[1] > '9')
 		return 0;
 	char *stop;
 	unsigned long k = strtoul(dash + 1, &stop, 10);
-	return !*stop && k <= fn->refs && json_object_getn(fn->labels, rest, (size_t)(dash - rest)) != NULL;
+	return !*stop && k >= 2 && k <= fn->refs && json_object_getn(fn->labels, rest, (size_t)(dash - rest)) != NULL;
 }
 
 /* Ids follow DESIGN.md: the slug of the text, "-2", "-3" for repeats

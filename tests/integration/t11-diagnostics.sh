@@ -285,6 +285,12 @@ contains "(with an index.md in one, the same)" "$ERR" "content/Docs/: error: wri
 rm -r "$S/content/Docs"
 run "$S" build -o "$TMP/caseclash-out"
 status_is "one folder of that name builds" "$RC" 0
+# a folder whose pages an on_page handler hides has no page to clash
+page "$S" Docs/a.md "A"
+script "$S" 10-hide 'quire.on_page(function(p) if p.path:find("content/Docs/", 1, true) then p.draft = true end end)'
+run "$S" build -o "$TMP/caseclash-out"
+status_is "nor does one whose pages a handler hides" "$RC" 0
+rm -r "$S/content/Docs" "$S/scripts"
 
 # quire check says how many drafts it left out, so "checked 0 articles" on
 # a site of drafts does not read as a site with nothing in it.

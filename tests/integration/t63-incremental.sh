@@ -456,6 +456,42 @@ contains "once an edit brings that input, the build is made again without the ca
 same "and matches a clean build" -j 1
 rm "$S/scripts/late.lua" "$S/content/m1.md" "$S/content/m2.md" "$S/content/m3.md"
 
+# A filter whose state moves in the first pass, which on_site puts back:
+# the second pass then starts where the last build's did, and moves again
+# (the build made again has none of the filters' work from the cache).
+cat > "$S/scripts/reset.lua" <<'EOF'
+seen = false
+quire.on_site(function(site) seen = false end)
+quire.filter{ text = function(t)
+  if t.literal:find("TRIGGER", 1, true) then seen = true end
+  if t.literal:find("MARK", 1, true) then return { literal = t.literal .. (seen and " after" or " before") } end
+end }
+EOF
+page "$S" r1.md "R one" "MARK one"
+page "$S" r2.md "R two" "plain"
+page "$S" r3.md "R three" "MARK three"
+same "a filter whose state on_site puts back builds to match a clean build" -j 1
+same "(and rebuilds so)" -j 1
+page "$S" r2.md "R two" "TRIGGER here"
+same "once an edit moves it in both passes, the rebuild still matches a clean build" -j 1
+contains "(the page after the edit shows it)" "$TMP/inc/r3.html" "MARK three after"
+rm "$S/scripts/reset.lua" "$S"/content/r[123].md
+
+# The digests of filter functions the state walks are kept between walks,
+# not the functions: a filter keeping its last result in a closure leaves
+# the garbage it replaces collectable (the scripts' memory limit is 256 MB).
+cat > "$S/scripts/keep.lua" <<'EOF'
+local last
+quire.filter{ text = function(t, path)
+  local big = (t.literal .. path):rep(400000)
+  last = function() return big end
+end }
+EOF
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25; do page "$S" "k/k$i.md" "K $i" "word $i"; done
+run "$S" build -j 1 -o "$TMP/inc"
+status_is "a filter replacing a large closure on every page builds" "$RC" 0
+rm -r "$S/scripts/keep.lua" "$S/content/k"
+
 # A filter that tells tables apart by identity (a sentinel) sees an equal
 # but other table as other: the digest numbers shared tables.
 cat > "$S/scripts/sentinel.lua" <<'EOF'

@@ -475,9 +475,9 @@ static void a_pages_text_breaks_only_between_blocks(void)
 /* 1 when no two id="..." in html are alike. */
 static int ids_distinct(const char *html)
 {
-	const char *ids[64];
-	size_t lens[64], n = 0;
-	for (const char *q = html; (q = strstr(q, "id=\"")) && n < 64; q++) {
+	const char *ids[128];
+	size_t lens[128], n = 0;
+	for (const char *q = html; (q = strstr(q, "id=\"")) && n < 128; q++) {
 		ids[n] = q + 4;
 		lens[n] = strcspn(q + 4, "\"");
 		for (size_t k = 0; k < n; k++)
@@ -490,6 +490,22 @@ static int ids_distinct(const char *html)
 
 static void a_heading_never_takes_a_footnotes_id(void)
 {
+	/* the tenth reference to one note is fnref-1-10 */
+	struct buf many = BUF_INIT;
+	buf_puts(&many, "## Fnref 1 10\n\n");
+	for (int i = 0; i < 12; i++)
+		buf_puts(&many, "See[^1]. ");
+	buf_puts(&many, "\n\n[^1]: Note.\n");
+	char *mh, *mt;
+	struct buf mc = BUF_INIT;
+	render_after(buf_cstr(&many), 0, NULL, &mc, &mh, &mt);
+	CHECK(strstr(mh, "id=\"fnref-1-10\"") != NULL);
+	CHECK(ids_distinct(mh));
+	free(mh);
+	free(mt);
+	buf_free(&mc);
+	buf_free(&many);
+
 	const char *md = "## Fn 1\n\nText[^1] and again[^1].\n\n## Fnref 1 2\n\n## FN NOTE\n\nSee[^Note].\n\n"
 			 "[^1]: The note.\n[^note]: Another.\n";
 	for (int print = 0; print < 2; print++) {
