@@ -195,7 +195,8 @@ for n in $SIZES; do
 		# legislation.gov.uk). The build that brings the filter in filters every page; it is
 		# not timed.
 		filter=$site/scripts/bench-link-title.lua
-		[ -e "$filter" ] || made="$made $filter"
+		[ -e "$filter" ] && cp "$filter" "$TMP/filter.keep"
+		made="$made $filter"
 		mkdir -p "$site/scripts"
 		cat >"$filter" <<'LUA'
 quire.filter{
@@ -211,7 +212,10 @@ LUA
 		"$QUIRE" build -s "$site" -o "$out/q-full" $JOBS >/dev/null 2>&1 || true
 		measure "$n" quire-filter "printf '\nEdited for the benchmark at %s.\n' \"\$(date +%s%N)\" >>'$site/$art'; sync" \
 			env QUIRE_TIMINGS=1 "$QUIRE" build -s "$site" -o "$out/q-full" $JOBS
-		case " $made " in *" $filter "*) rm -f "$filter"; rmdir "$site/scripts" 2>/dev/null || true ;; esac
+		rm -f "$filter"
+		rmdir "$site/scripts" 2>/dev/null || true
+		made=${made% $filter}
+		[ -e "$TMP/filter.keep" ] && mv "$TMP/filter.keep" "$filter"
 		runs=$runs_full
 	fi
 	git -C "$site" checkout -q -- "$art" site.yml

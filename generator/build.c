@@ -58,7 +58,6 @@ struct run {
 	struct cache_key fstate;
 	int fstate_same;
 	int fcheck;          /* each page's filtering is checked against fstate */
-	int fend;            /* ... or, a state too large to walk per page, the phase's end */
 	int no_fcache;       /* the build made again: none of the filters' work cached */
 	atomic_int fmoved;   /* ... and one moved it */
 	atomic_int a_cached; /* pages whose phase A came from the cache */
@@ -1253,7 +1252,17 @@ static void claim_sections(struct run *r, json_t *claims)
 		if (p->src || (p->kind != PAGE_SECTION && p->kind != PAGE_HOME))
 			continue;
 		char *who = xasprintf("content/%s%s", p->dir, *p->dir ? "/" : "");
-		claim(r, claims, p->out, who);
+		char *k = xstrdup_lower(p->out);
+		const char *prev = json_string_value(json_object_get(claims, k));
+		size_t pl = prev ? strlen(prev) : 0;
+		/* a file of the site's own there (assets claimed first) is the
+		 * one to rename: the error is at it */
+		if (prev && !strncmp(prev, "content/", 8) && pl > 8 && prev[pl - 1] != '/' &&
+		    (pl < 3 || strcmp(prev + pl - 3, ".md")))
+			diag_error(r->d, prev, 0, 0, "writes the same output file '%s' as %s", prev + 8, who);
+		else
+			claim(r, claims, p->out, who);
+		free(k);
 		free(who);
 	}
 }
@@ -1288,7 +1297,9 @@ static int parse_page(struct run *r, struct page *p, struct md_doc *doc)
 	int rc = 0;
 	md_parse(doc, p->body, strlen(p->body), p->body_line, r->site.cfg.unsafe_html);
 	if (r->filters)
-		rc = hooks_filter_doc(r->hooks, doc->root, filter_path(p), r->fcheck ? &r->fstate : NULL, r->d);
+		/* (once the state moved, the phase's outcome is known) */
+		rc = hooks_filter_doc(r->hooks, doc->root, filter_path(p),
+				      r->fcheck && !atomic_load(&r->fmoved) ? &r->fstate : NULL, r->d);
 	if (rc > 0 && (rc & HOOKS_FILTER_MOVED))
 		atomic_store(&r->fmoved, 1);
 	md_expand_wikilinks(doc);
@@ -1328,8 +1339,9 @@ static struct cache_key moved_key(const struct run *r, const char *phase, const 
 }
 
 /* The most values a filters' state may hold to be walked after every
- * page (about 0.15 µs each). */
-#define FILTER_CHECK_VISITS 400
+ * page (about 0.15 µs each): the filters' work on a larger state is not
+ * cached. */
+#define FILTER_CHECK_VISITS HOOKS_FILTER_STATE_MAX
 
 /* Whether a phase on a site with Lua filters may use the cache: what
  * the filters made is a function of the page and their state, unless
@@ -1338,21 +1350,17 @@ static struct cache_key moved_key(const struct run *r, const char *phase, const 
  * Each page filtered is then checked to leave the state as it was. */
 static int filter_cache_open(struct run *r, const char *phase, struct cache_key *st)
 {
-	r->fcheck = r->fend = 0;
+	r->fcheck = 0;
 	atomic_store(&r->fmoved, 0);
-	long visits = r->cache && !r->no_fcache ? hooks_filter_state(r->hooks, st) : -1;
-	if (visits < 0)
+	/* (a state too large to walk after every page: see hooks_filter_state) */
+	if (!r->cache || hooks_filter_state(r->hooks, st) < 0)
 		return 0;
 	struct cache_key mk = moved_key(r, phase, st);
 	if (cache_touch(r->cache, &mk))
 		return 0;
-	/* A state of a few hundred values costs microseconds to walk after
-	 * each page; a large one (a table of every page's title) is walked
-	 * at the phase's end alone, where a change some page made and a
-	 * later one undid goes unseen. */
-	r->fcheck = visits <= FILTER_CHECK_VISITS;
-	r->fend = !r->fcheck;
-	return 1;
+	/* The build made again still checks, so that the next one knows. */
+	r->fcheck = 1;
+	return !r->no_fcache;
 }
 
 /* After the phase: when a page's filtering moved the state, each page's
@@ -1361,10 +1369,7 @@ static int filter_cache_open(struct run *r, const char *phase, struct cache_key 
  * all the same: the build is to be made again. */
 static int filter_cache_close(struct run *r, const char *phase, const struct cache_key *st, int hits)
 {
-	struct cache_key now;
-	if (r->fend && (hooks_filter_state(r->hooks, &now) < 0 || memcmp(&now, st, sizeof now)))
-		atomic_store(&r->fmoved, 1);
-	r->fcheck = r->fend = 0;
+	r->fcheck = 0;
 	if (!atomic_load(&r->fmoved))
 		return 0;
 	struct cache_key mk = moved_key(r, phase, st);
@@ -3037,7 +3042,7 @@ static int build_once(const struct build_opts *o, struct diag *d, struct build_s
 	if (r.filters)
 		r.cache_md = filter_cache_open(&r, "a", &r.fstate);
 	par_for(r.site.npages, r.jobs, phase_a, &r);
-	if ((r.fcheck || r.fend) && filter_cache_close(&r, "a", &r.fstate, atomic_load(&r.a_cached))) {
+	if (r.fcheck && filter_cache_close(&r, "a", &r.fstate, atomic_load(&r.a_cached))) {
 		again = 1;
 		goto done;
 	}
@@ -3071,7 +3076,7 @@ static int build_once(const struct build_opts *o, struct diag *d, struct build_s
 	}
 	hooks_pages_begin(r.hooks);
 	par_for(r.site.npages, r.jobs, phase_b, &r);
-	again = (r.fcheck || r.fend) && filter_cache_close(&r, "b", &r.fstate, atomic_load(&r.b_cached));
+	again = r.fcheck && filter_cache_close(&r, "b", &r.fstate, atomic_load(&r.b_cached));
 	hooks_pages_end(r.hooks, d);
 	put_b_entries(&r); /* (after a move, under a state never looked up again) */
 	b_table_close(&r);

@@ -1720,7 +1720,7 @@ static long state_digest(struct hooks *h, struct cache_key *out)
 	/* the global table is read-only (every script writes its own), and
 	 * so are the libraries in it: one value, but for math.random's state */
 	const void *plain[] = { h->null_ud, h->random_ud };
-	struct luadigest_opts o = { h->globals, plain, h->random_ud ? 2 : 1, &KEY_CODES };
+	struct luadigest_opts o = { h->globals, plain, h->random_ud ? 2 : 1, HOOKS_FILTER_STATE_MAX, &KEY_CODES };
 	if (lua_checkstack(L, 2)) {
 		lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_FILTER);
 		lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_RANDOM);

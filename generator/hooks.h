@@ -167,6 +167,10 @@ enum { HOOKS_FILTER_TAINTED = 1, HOOKS_FILTER_MOVED = 2 };
 int hooks_filter_doc(struct hooks *h, cmark_node *doc, const char *page_path,
 		     const struct cache_key *state, struct diag *d);
 
+/* The most values a filters' state may hold to have a digest: it is
+ * walked after every page filtered (about 0.15 µs a value). */
+#define HOOKS_FILTER_STATE_MAX 400
+
 /* A digest of all the filters can read besides their arguments: their
  * code and everything they reach (upvalues, their scripts' globals and
  * what those hold, math.random's state; the read-only libraries count as
@@ -174,7 +178,8 @@ int hooks_filter_doc(struct hooks *h, cmark_node *doc, const char *page_path,
  * is a function of its node, its page path and this: what it made for
  * an unchanged article may be reused while the digest is the same.
  * Returns how many values it walked and *out, or -1 when there is none
- * (no filters, a state too large or holding a coroutine). */
+ * (no filters, a state of more than HOOKS_FILTER_STATE_MAX values or
+ * holding a coroutine). */
 long hooks_filter_state(struct hooks *h, struct cache_key *out);
 
 void hooks_free(struct hooks *h);

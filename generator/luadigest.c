@@ -273,7 +273,7 @@ static int object(struct walk *w, int idx, int type)
 static int visit(struct walk *w, int idx)
 {
 	lua_State *L = w->L;
-	if (++w->visits > LUADIGEST_MAX_VISITS)
+	if (++w->visits > (w->o->max_visits ? w->o->max_visits : LUADIGEST_MAX_VISITS))
 		return -1;
 	int type = lua_type(L, idx);
 	switch (type) {

@@ -31,6 +31,8 @@ struct luadigest_opts {
 	 * pointers, as a pattern iterator's are) */
 	const void *const *plain_ud;
 	size_t nplain_ud;
+	/* the most values to walk (0: LUADIGEST_MAX_VISITS) */
+	size_t max_visits;
 	/* where a table that keeps each Lua function's code digest between
 	 * walks lies in the registry (lua_rawsetp; weak keys); NULL: none */
 	const void *code_key;

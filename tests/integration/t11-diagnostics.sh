@@ -291,6 +291,11 @@ script "$S" 10-hide 'quire.on_page(function(p) if p.path:find("content/Docs/", 1
 run "$S" build -o "$TMP/caseclash-out"
 status_is "nor does one whose pages a handler hides" "$RC" 0
 rm -r "$S/content/Docs" "$S/scripts"
+# a file of the site's own where quire makes a folder's page is the one named
+printf 'x' > "$S/content/docs/index.html"
+run "$S" build -o "$TMP/caseclash-out"
+contains "an index.html in a folder without index.md is named" "$ERR" "content/docs/index.html: error: writes the same output file 'docs/index.html' as content/docs/"
+rm "$S/content/docs/index.html"
 
 # quire check says how many drafts it left out, so "checked 0 articles" on
 # a site of drafts does not read as a site with nothing in it.
