@@ -1736,6 +1736,9 @@ long hooks_filter_state(struct hooks *h, struct cache_key *out)
 	if (!h || !h->n_filter)
 		return -1;
 	pthread_mutex_lock(&h->lock);
+	/* (collected first, as before on_site: weak tables hold the same) */
+	if (h->depth == 0 && !h->broken)
+		lua_gc(h->L, LUA_GCCOLLECT);
 	long rc = h->depth == 0 && !h->broken ? state_digest(h, out) : -1;
 	pthread_mutex_unlock(&h->lock);
 	return rc;
@@ -2688,6 +2691,10 @@ int hooks_run_site(struct hooks *h, json_t *site, json_t *added,
 	if (!enter(h, d, &rc))
 		return rc;
 	lua_State *L = h->L;
+	/* What weak tables still hold is state too, and it must not depend on
+	 * how many pages' filters ran (the rest came from the cache): the
+	 * handlers see a collected state in every build. */
+	lua_gc(L, LUA_GCCOLLECT);
 	h->added = added;
 	h->added_bytes = 0;
 	for (lua_Integer i = 1; i <= h->n_site && rc == 0; i++) {
