@@ -624,9 +624,20 @@ static void need_bodies(struct run *r)
 
 /* Two sources must never write one file; on a case-insensitive disk
  * "A.md" and "a.md" would, so keys are compared without case. */
+/* The key output names are claimed under: two names a disk that ignores
+ * case (Windows, macOS) takes for one, "Ärger.html" and "ärger.html"
+ * too, are one. */
+static char *claim_key(const char *out)
+{
+	for (const char *c = out; *c; c++)
+		if ((unsigned char)*c >= 0x80)
+			return search_lower_dup(out);
+	return xstrdup_lower(out);
+}
+
 static int claim(struct run *r, json_t *claims, const char *out, const char *who)
 {
-	char *k = xstrdup_lower(out);
+	char *k = claim_key(out);
 	json_t *prev = json_object_get(claims, k);
 	int rc = 0;
 	size_t kl = strlen(k), wl = strlen(who);
@@ -661,7 +672,7 @@ static void claim_theme_assets(struct run *r, json_t *claims)
 	if (fs_is_dir(adir) && fs_list_files(adir, &files, &n) == 0)
 		for (size_t i = 0; i < n; i++) {
 			char *out = xasprintf("assets/%s", files[i]);
-			char *k = xstrdup_lower(out);
+			char *k = claim_key(out);
 			json_object_set_new(claims, k, json_sprintf("%s/%s", r->theme_rel, out));
 			free(k);
 			free(out);
@@ -824,7 +835,7 @@ static void note_left_out(json_t *map, const char *rel, const char *title)
 static int page_claim(struct run *r, json_t *claims, const struct page *p)
 {
 	if (!site_reserved(p->out)) {
-		char *k = xstrdup_lower(p->out);
+		char *k = claim_key(p->out);
 		const char *prev = json_string_value(json_object_get(claims, k));
 		free(k);
 		if (prev && !strncmp(prev, "content/", 8)) {
@@ -1161,7 +1172,7 @@ static void drop_hidden(struct run *r, json_t *claims, const char *gone)
 		if (gone[i]) {
 			/* (a page whose claim waits, see page_claim, holds none) */
 			const struct page *p = r->site.pages[i];
-			char *k = xstrdup_lower(p->out);
+			char *k = claim_key(p->out);
 			const char *who = json_string_value(json_object_get(claims, k));
 			if (who && !strcmp(who, p->src ? p->src : p->key))
 				json_object_del(claims, k);
@@ -1252,7 +1263,7 @@ static void claim_sections(struct run *r, json_t *claims)
 		if (p->src || (p->kind != PAGE_SECTION && p->kind != PAGE_HOME))
 			continue;
 		char *who = xasprintf("content/%s%s", p->dir, *p->dir ? "/" : "");
-		char *k = xstrdup_lower(p->out);
+		char *k = claim_key(p->out);
 		const char *prev = json_string_value(json_object_get(claims, k));
 		size_t pl = prev ? strlen(prev) : 0;
 		/* a file of the site's own there (assets claimed first) is the
@@ -2334,7 +2345,7 @@ static void claim_aliases(struct run *r, json_t *claims)
 			char *out = al ? alias_out(r, p, al) : NULL;
 			if (!out)
 				continue;
-			char *low = xstrdup_lower(out);
+			char *low = claim_key(out);
 			const char *prev = json_string_value(json_object_get(claims, low));
 			if (prev)
 				alias_error(r, p, xasprintf("alias '%s' collides with %s (both would write %s)", al, prev, out));

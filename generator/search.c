@@ -313,6 +313,23 @@ static uint32_t lower_cp(uint32_t c)
 	return (uint32_t)((int32_t)c + LOWER[lo].delta);
 }
 
+char *search_lower_dup(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0;
+	struct buf b = BUF_INIT;
+	while (i < n) {
+		uint32_t c;
+		size_t k = p[i] < 0x80 ? (c = p[i], 1) : utf8_decode(p + i, n - i, &c);
+		if (c == 0xFFFD && k == 1) /* not UTF-8: the byte as it is */
+			buf_put(&b, s + i, 1);
+		else
+			utf8_encode(&b, lower_cp(c));
+		i += k;
+	}
+	return buf_detach(&b);
+}
+
 /* Appends code point c of a word to tok, lower-cased and folded ("Ł" is
  * "l", "ß" "ss", "ﬃ" "ffi": a fold may be up to three letters); a
  * combining mark after an ASCII letter is dropped (text that came

@@ -129,6 +129,11 @@ size_t search_files_written(const struct search_index *s);
 
 void search_free(struct search_index *s);
 
+/* A copy of s with every letter in lower case, in any script, as search
+ * lowers words (Unicode's one-to-one mappings; bytes that are not UTF-8
+ * kept as they are): how a disk that ignores case sees a file name. */
+char *search_lower_dup(const char *s);
+
 /* Test hook: the stem of a word as the index stores it (lower-cased, then
  * stemmed; the stop-word list is not applied).  Caller frees. */
 char *search_stem(const char *word);

@@ -291,6 +291,12 @@ script "$S" 10-hide 'quire.on_page(function(p) if p.path:find("content/Docs/", 1
 run "$S" build -o "$TMP/caseclash-out"
 status_is "nor does one whose pages a handler hides" "$RC" 0
 rm -r "$S/content/Docs" "$S/scripts"
+# case in any script, as such a disk ignores it
+page "$S" Über.md "Ü upper"
+page "$S" über.md "ü lower"
+run "$S" build -o "$TMP/caseclash-out"
+contains "two pages whose names differ only in a letter's case outside ASCII clash" "$ERR" "content/über.md: error: writes the same output file 'über.html' as content/Über.md"
+rm "$S/content/Über.md" "$S/content/über.md"
 # a file of the site's own where quire makes a folder's page is the one named
 printf 'x' > "$S/content/docs/index.html"
 run "$S" build -o "$TMP/caseclash-out"
