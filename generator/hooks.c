@@ -1711,12 +1711,12 @@ int hooks_has_filter(const struct hooks *h)
 }
 
 /* hooks_filter_state, the lock held. */
-static long state_digest(struct hooks *h, struct cache_key *out)
+static int state_digest(struct hooks *h, struct cache_key *out)
 {
 	struct cache_keybuf kb;
 	cache_key_begin(NULL, &kb, "filter-state-1");
 	lua_State *L = h->L;
-	long rc = -1;
+	int rc = -1;
 	/* the global table is read-only (every script writes its own), and
 	 * so are the libraries in it: one value, but for math.random's state */
 	const void *plain[] = { h->null_ud, h->random_ud };
@@ -1731,15 +1731,17 @@ static long state_digest(struct hooks *h, struct cache_key *out)
 	return rc;
 }
 
-long hooks_filter_state(struct hooks *h, struct cache_key *out)
+int hooks_filter_state(struct hooks *h, struct cache_key *out)
 {
+	int rc = -1;
 	if (!h || !h->n_filter)
 		return -1;
 	pthread_mutex_lock(&h->lock);
-	/* (collected first, as before on_site: weak tables hold the same) */
-	if (h->depth == 0 && !h->broken)
+	if (h->depth == 0 && !h->broken) {
+		/* (collected first, as before on_site: weak tables hold the same) */
 		lua_gc(h->L, LUA_GCCOLLECT);
-	long rc = h->depth == 0 && !h->broken ? state_digest(h, out) : -1;
+		rc = state_digest(h, out);
+	}
 	pthread_mutex_unlock(&h->lock);
 	return rc;
 }

@@ -177,10 +177,9 @@ int hooks_filter_doc(struct hooks *h, cmark_node *doc, const char *page_path,
  * one value), taken between hook calls.  A filter
  * is a function of its node, its page path and this: what it made for
  * an unchanged article may be reused while the digest is the same.
- * Returns how many values it walked and *out, or -1 when there is none
- * (no filters, a state of more than HOOKS_FILTER_STATE_MAX values or
- * holding a coroutine). */
-long hooks_filter_state(struct hooks *h, struct cache_key *out);
+ * Returns 0 and *out, or -1 when there is none (no filters, a state of
+ * more than HOOKS_FILTER_STATE_MAX values or holding a coroutine). */
+int hooks_filter_state(struct hooks *h, struct cache_key *out);
 
 void hooks_free(struct hooks *h);
 

@@ -341,7 +341,7 @@ static int walk_all(lua_State *L)
 	return 1;
 }
 
-long luadigest(lua_State *L, int n, const struct luadigest_opts *o, struct cache_keybuf *kb)
+int luadigest(lua_State *L, int n, const struct luadigest_opts *o, struct cache_keybuf *kb)
 {
 	if (!lua_checkstack(L, n + 3))
 		return -1;
@@ -359,5 +359,5 @@ long luadigest(lua_State *L, int n, const struct luadigest_opts *o, struct cache
 	lua_pop(L, 1);
 	if (running)
 		lua_gc(L, LUA_GCRESTART);
-	return ok ? (long)w.visits : -1;
+	return ok ? 0 : -1;
 }

@@ -39,11 +39,10 @@ struct luadigest_opts {
 };
 
 /* Feeds kb the digest of the n values at the top of the stack (left
- * there), walked together.  Returns how many values it met, or -1 when
- * they have none (a
+ * there), walked together.  Returns 0, or -1 when they have none (a
  * coroutine, a table or function used as a table key, other userdata, a
  * walk past the limits, no memory for it): then kb holds no meaningful
  * digest.  Runs no Lua code; errors are caught. */
-long luadigest(lua_State *L, int n, const struct luadigest_opts *o, struct cache_keybuf *kb);
+int luadigest(lua_State *L, int n, const struct luadigest_opts *o, struct cache_keybuf *kb);
 
 #endif

@@ -29,10 +29,10 @@ static int digest_of(const char *src, int pad, struct cache_key *k)
 	struct cache_keybuf kb;
 	struct luadigest_opts o = { 0 };
 	cache_key_begin(NULL, &kb, "t");
-	long rc = luadigest(L, 1, &o, &kb);
+	int rc = luadigest(L, 1, &o, &kb);
 	*k = cache_key_end(&kb);
 	lua_close(L);
-	return rc < 0 ? -1 : 0;
+	return rc;
 }
 
 static int same(const char *a, const char *b)
