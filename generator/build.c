@@ -60,6 +60,10 @@ struct run {
 	int fcheck;          /* each page's filtering is checked against fstate */
 	int no_fcache;       /* the build made again: none of the filters' work cached */
 	atomic_int fmoved;   /* ... and one moved it */
+	/* phases A and B with filters on several threads: pages are filtered
+	 * in their order, as on one, so that a filter that counts or
+	 * collects makes the same pages whatever -j (par_turns) */
+	struct par_turns *turns;
 	atomic_int a_cached; /* pages whose phase A came from the cache */
 	struct cache_key env;   /* the link environment, for phase B */
 	struct links_page_env *page_env; /* each page's part of it (render reads it too) */
@@ -1301,12 +1305,18 @@ static const char *filter_path(const struct page *p)
 	return p->src ? p->src : p->key;
 }
 
+/* parse_page's turn for a page parsed outside phases A and B */
+#define NO_TURN SIZE_MAX
+
 /* Returns 1 when what the parse made may be cached: no filter failed,
- * logged or read quire.head on it. */
-static int parse_page(struct run *r, struct page *p, struct md_doc *doc)
+ * logged or read quire.head on it.  turn: the page's index in phase A
+ * or B (its filters wait for the pages before it), or NO_TURN. */
+static int parse_page(struct run *r, struct page *p, struct md_doc *doc, size_t turn)
 {
 	int rc = 0;
 	md_parse(doc, p->body, strlen(p->body), p->body_line, r->site.cfg.unsafe_html);
+	if (r->filters && turn != NO_TURN)
+		par_turn_take(r->turns, turn);
 	if (r->filters)
 		/* (once the state moved, the phase's outcome is known) */
 		rc = hooks_filter_doc(r->hooks, doc->root, filter_path(p),
@@ -1335,7 +1345,7 @@ static void render_key_filters(void *ctx, const struct page *p, struct cache_key
 
 static void render_parse(void *ctx, struct page *p, struct md_doc *doc)
 {
-	parse_page(ctx, p, doc);
+	parse_page(ctx, p, doc, NO_TURN);
 }
 
 /* The entry that says filters changed their state while they ran in a
@@ -1386,6 +1396,12 @@ static int filter_cache_close(struct run *r, const char *phase, const struct cac
 	struct cache_key mk = moved_key(r, phase, st);
 	cache_put(r->cache, &mk, "1", 1);
 	return hits > 0;
+}
+
+/* The turns of phase A or B: with Lua filters on more than one thread. */
+static struct par_turns *turns_new(const struct run *r)
+{
+	return r->filters && r->jobs > 1 ? par_turns_new(r->site.npages) : NULL;
 }
 
 /* ---- the on-disk cache of phases A and B ----------------------------- */
@@ -1872,7 +1888,7 @@ static void load_html(void *ctx, struct page *p)
 		return;
 	if (get_html(r, p) < 0 && need_body(r, p) == 0) {
 		struct md_doc doc;
-		parse_page(r, p, &doc);
+		parse_page(r, p, &doc, NO_TURN);
 		struct links_ctx lc = { .site = &r->site, .ix = r->ix, .page = p, .out_path = p->out,
 					.d = diag_new() };
 		md_render(&doc, links_resolve, &lc, &p->html, &p->text);
@@ -1955,7 +1971,7 @@ static void render_early(struct run *r, struct page *p, struct md_doc *doc)
 }
 
 /* Phase A: headings and links as written, for every page. */
-static void phase_a(void *ctx, size_t i)
+static void phase_a_page(void *ctx, size_t i)
 {
 	struct run *r = ctx;
 	if (stopped(r))
@@ -1976,7 +1992,8 @@ static void phase_a(void *ctx, size_t i)
 	if (need_body(r, p) < 0)
 		return;
 	struct md_doc doc;
-	int clean = parse_page(r, p, &doc);
+	int clean = parse_page(r, p, &doc, i);
+	par_turn_pass(r->turns, i);
 	md_headings(&doc, &p->headings, &p->nheadings);
 	md_links(&doc, &p->rawlinks, &p->nrawlinks);
 	report_problems(r, p, doc.problems, doc.nproblems);
@@ -1984,6 +2001,13 @@ static void phase_a(void *ctx, size_t i)
 	if (r->cache_md && clean)
 		put_a(r, p, &k, &doc);
 	md_free(&doc);
+}
+
+static void phase_a(void *ctx, size_t i)
+{
+	struct run *r = ctx;
+	phase_a_page(r, i);
+	par_turn_pass(r->turns, i); /* (a page with nothing to filter) */
 }
 
 /* Resolves links for phase B with problems going to a private collector
@@ -2077,7 +2101,7 @@ static void render_markdown(struct run *r, struct page *p, size_t i)
 	else if (need_body(r, p) < 0)
 		return;
 	else
-		clean = parse_page(r, p, &doc);
+		clean = parse_page(r, p, &doc, i);
 	if (doc.tables_disabled)
 		diag_warning(r->d, p->src ? p->src : p->key, 0, 0,
 			     "a line has more than %d '|' characters: tables in this article are shown as text",
@@ -2090,8 +2114,9 @@ static void render_markdown(struct run *r, struct page *p, size_t i)
 		if (p->pre)
 			doc.tables_disabled = p->pre->tables_disabled;
 		else
-			clean &= parse_page(r, p, &doc); /* the declined try rewrote the tree */
+			clean &= parse_page(r, p, &doc, i); /* the declined try rewrote the tree */
 	}
+	par_turn_pass(r->turns, i);
 	struct cache_keybuf fkb;
 	struct b_ctx b = { .lc = { .site = &r->site, .ix = r->ix, .page = p, .out_path = p->out, .sig = &sig },
 			   .real = r->link_d, .quiet = diag_new(), .fine = r->cache_md ? &fkb : NULL };
@@ -2135,6 +2160,7 @@ static void phase_b(void *ctx, size_t i)
 		return;
 	struct page *p = r->site.pages[i];
 	render_markdown(r, p, i);
+	par_turn_pass(r->turns, i);
 	/* Hooks are done with the page's data: its hash serves the build id
 	 * and every fingerprint of the page. */
 	struct cache_keybuf kb;
@@ -3052,7 +3078,10 @@ static int build_once(const struct build_opts *o, struct diag *d, struct build_s
 	hooks_pages_begin(r.hooks);
 	if (r.filters)
 		r.cache_md = filter_cache_open(&r, "a", &r.fstate);
+	r.turns = turns_new(&r);
 	par_for(r.site.npages, r.jobs, phase_a, &r);
+	par_turns_free(r.turns);
+	r.turns = NULL;
 	if (r.fcheck && filter_cache_close(&r, "a", &r.fstate, atomic_load(&r.a_cached))) {
 		again = 1;
 		goto done;
@@ -3086,7 +3115,10 @@ static int build_once(const struct build_opts *o, struct diag *d, struct build_s
 			b_table_open(&r);
 	}
 	hooks_pages_begin(r.hooks);
+	r.turns = turns_new(&r);
 	par_for(r.site.npages, r.jobs, phase_b, &r);
+	par_turns_free(r.turns);
+	r.turns = NULL;
 	again = r.fcheck && filter_cache_close(&r, "b", &r.fstate, atomic_load(&r.b_cached));
 	hooks_pages_end(r.hooks, d);
 	put_b_entries(&r); /* (after a move, under a state never looked up again) */

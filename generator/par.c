@@ -73,6 +73,58 @@ void par_for_spread(size_t n, int jobs, par_fn fn, void *ctx)
 	run(n, jobs, fn, ctx, 1);
 }
 
+struct par_turns {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	size_t next; /* every item below has passed */
+	size_t n;
+	unsigned char *passed;
+};
+
+struct par_turns *par_turns_new(size_t n)
+{
+	struct par_turns *t = xcalloc(1, sizeof *t);
+	pthread_mutex_init(&t->mu, NULL);
+	pthread_cond_init(&t->cv, NULL);
+	t->n = n;
+	t->passed = xcalloc(n + 1, 1);
+	return t;
+}
+
+void par_turn_take(struct par_turns *t, size_t i)
+{
+	if (!t)
+		return;
+	pthread_mutex_lock(&t->mu);
+	while (t->next < i)
+		pthread_cond_wait(&t->cv, &t->mu);
+	pthread_mutex_unlock(&t->mu);
+}
+
+void par_turn_pass(struct par_turns *t, size_t i)
+{
+	if (!t || i >= t->n)
+		return;
+	pthread_mutex_lock(&t->mu);
+	t->passed[i] = 1;
+	size_t was = t->next;
+	while (t->next < t->n && t->passed[t->next])
+		t->next++;
+	if (t->next != was)
+		pthread_cond_broadcast(&t->cv);
+	pthread_mutex_unlock(&t->mu);
+}
+
+void par_turns_free(struct par_turns *t)
+{
+	if (!t)
+		return;
+	pthread_mutex_destroy(&t->mu);
+	pthread_cond_destroy(&t->cv);
+	free(t->passed);
+	free(t);
+}
+
 struct par_task {
 	pthread_t thread;
 	void (*fn)(void *ctx);

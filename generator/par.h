@@ -19,6 +19,18 @@ void par_for_spread(size_t n, int jobs, par_fn fn, void *ctx);
 /* The index par_for_spread runs as its i-th item, for n items in blocks
  * blocks (i < blocks * (n / blocks)). */
 size_t par_spread_index(size_t i, size_t n, size_t blocks);
+/* Turns: a step of each item of a par_for taken in index order, as with
+ * one thread (a Lua filter whose state moves as it runs sees the pages
+ * in the same order whatever the thread count).  par_turn_take(t, i)
+ * waits until every item below i has passed its turn; par_turn_pass(t,
+ * i) passes i's, and may be called again, or without taking it first
+ * (an item with no step passes at once).  par_for hands out indices in
+ * order, so the lowest item not passed never waits.  NULL t: no-ops. */
+struct par_turns;
+struct par_turns *par_turns_new(size_t n);
+void par_turn_take(struct par_turns *t, size_t i);
+void par_turn_pass(struct par_turns *t, size_t i);
+void par_turns_free(struct par_turns *t);
 /* A task on a thread of its own while the caller goes on: for a stage
  * that keeps one core busy beside another that does the same.  With jobs
  * below 2, or when no thread can be made, fn runs at once in the caller.
