@@ -71,8 +71,50 @@ static void a_task_runs_once_by_its_join(void)
 	}
 }
 
+struct ordered {
+	struct par_turns *t;
+	size_t *log; /* the items whose step ran, in the order they ran */
+	size_t nlog;
+};
+
+/* Every third item has no step (passes without taking its turn); the
+ * rest log themselves in their turn, after some work of their own. */
+static void step(void *ctx, size_t i)
+{
+	struct ordered *o = ctx;
+	volatile unsigned spin = 0;
+	for (unsigned k = 0; k < (unsigned)(i * 7919 % 2000); k++)
+		spin += k;
+	if (i % 3 != 2) {
+		par_turn_take(o->t, i);
+		o->log[o->nlog++] = i; /* safe: the turn is ours alone */
+	}
+	par_turn_pass(o->t, i);
+	par_turn_pass(o->t, i); /* (again: a no-op) */
+}
+
+/* Steps taken in turns run in index order whatever the thread count. */
+static void turns_run_steps_in_index_order(void)
+{
+	const size_t n = 3000;
+	for (int jobs = 1; jobs <= 4; jobs++) {
+		struct ordered o = { par_turns_new(n), calloc(n, sizeof(size_t)), 0 };
+		par_for(n, jobs, step, &o);
+		size_t want = 0, ok = 1;
+		for (size_t i = 0; i < n; i++)
+			if (i % 3 != 2)
+				ok &= o.nlog > want && o.log[want++] == i;
+		CHECK(ok && o.nlog == want);
+		par_turns_free(o.t);
+		free(o.log);
+	}
+	par_turn_take(NULL, 5); /* no turns: no-ops */
+	par_turn_pass(NULL, 5);
+}
+
 int main(void)
 {
+	RUN(turns_run_steps_in_index_order);
 	RUN(a_task_runs_once_by_its_join);
 	RUN(every_index_runs_exactly_once);
 	RUN(spread_takes_turns_between_blocks);
