@@ -559,6 +559,29 @@ static int hexval(int c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
+/* The heading of p to which GitHub (or, with collapse, GitLab) gives the
+ * id anchor, counting repeats as they do ("a", "a-1", "a-2"), or -1. */
+static long github_heading(const struct page *p, const char *anchor, int collapse)
+{
+	json_t *seen = json_object(); /* the ids given so far */
+	long found = -1;
+	for (size_t i = 0; i < p->nheadings && found < 0; i++) {
+		char *base = slug_github(p->headings[i].text, collapse);
+		char *id = xstrdup(base);
+		for (long k = 1; json_object_get(seen, id); k++) {
+			free(id);
+			id = xasprintf("%s-%ld", base, k);
+		}
+		json_object_set_new(seen, id, json_true());
+		if (!strcmp(id, anchor))
+			found = (long)i;
+		free(id);
+		free(base);
+	}
+	json_decref(seen);
+	return found;
+}
+
 /* ": did you mean 'annual-leave'? ..." when the anchor as a heading id
  * would be (written with capitals or spaces: "Annual Leave", or
  * "Annual%20Leave" in a Markdown link) is one of p's ids; else "".  A new
@@ -575,12 +598,17 @@ static char *anchor_hint(const struct page *p, const char *anchor)
 		}
 	}
 	char *id = slug_make(buf_cstr(&text));
+	char *hint = NULL;
+	long gh;
+	if (*id && strcmp(id, anchor) && has_heading(p, id))
+		hint = xasprintf(": did you mean '%s'? (ids are lower case, with '-' between words)", id);
+	else if ((gh = github_heading(p, buf_cstr(&text), 0)) >= 0 || (gh = github_heading(p, buf_cstr(&text), 1)) >= 0)
+		hint = xasprintf(": did you mean '%s'? (GitHub and GitLab give that heading this id; quire's "
+				 "are lower case, with '-' between words)",
+				 p->headings[gh].id);
 	buf_free(&text);
-	char *hint = *id && strcmp(id, anchor) && has_heading(p, id)
-			     ? xasprintf(": did you mean '%s'? (ids are lower case, with '-' between words)", id)
-			     : xstrdup("");
 	free(id);
-	return hint;
+	return hint ? hint : xstrdup("");
 }
 
 /* Decodes %XX and normalises "." and ".." against the folder dir (inside

@@ -1,6 +1,8 @@
 /* slug: text to URL/id fragment. */
 #include "slug.h"
 
+#include <string.h>
+
 #include "buf.h"
 
 /* Latin letters are folded to ASCII as readers type them: "é" is
@@ -228,4 +230,53 @@ char *slug_make(const char *text)
 	while (text[n])
 		n++;
 	return slug_maken(text, n);
+}
+
+/* Punctuation and symbols github-slugger drops beyond ASCII: Latin-1's
+ * (not its letters and numbers), general punctuation (quotes, dashes, no-
+ * break and other spaces), arrows to dingbats, CJK punctuation. */
+static int github_drops(uint32_t cp)
+{
+	if (cp >= 0xA0 && cp <= 0xBF)
+		return !(cp == 0xAA || cp == 0xB5 || cp == 0xBA || cp == 0xB2 || cp == 0xB3 || cp == 0xB9 ||
+			 cp >= 0xBC);
+	return cp == 0xD7 || cp == 0xF7 || (cp >= 0x2000 && cp <= 0x206F) || (cp >= 0x2190 && cp <= 0x27BF) ||
+	       (cp >= 0x3000 && cp <= 0x303F);
+}
+
+static void put_dash(struct buf *b, int collapse)
+{
+	if (!collapse || !b->len || b->ptr[b->len - 1] != '-')
+		buf_putc(b, '-');
+}
+
+char *slug_github(const char *text, int collapse)
+{
+	struct buf b = BUF_INIT;
+	size_t n = strlen(text);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c < 0x80) {
+			if (c >= 'A' && c <= 'Z')
+				buf_putc(&b, (char)(c - 'A' + 'a'));
+			else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')
+				buf_putc(&b, (char)c);
+			else if (c == ' ' || c == '-')
+				put_dash(&b, collapse);
+			continue;
+		}
+		uint32_t cp;
+		size_t len = utf8_bmp((const unsigned char *)text + i, n - i, &cp);
+		if (!len) {
+			buf_putc(&b, (char)c); /* (a 4-byte sequence's bytes, kept) */
+			continue;
+		}
+		if (!github_drops(cp)) {
+			buf_put(&b, text + i, len);
+			if (cp >= 0xC0 && cp <= 0xDE) /* Latin-1's capitals: C3 80-9E */
+				b.ptr[b.len - 1] = (char)(b.ptr[b.len - 1] + 0x20);
+		}
+		i += len - 1;
+	}
+	return buf_detach(&b);
 }

@@ -26,6 +26,30 @@ static void slugs_are_lower_case_ascii_joined_by_dashes_and_fold_accents(void)
 	check_slug("日本", "");
 }
 
+static void check_github(const char *in, int collapse, const char *want)
+{
+	char *s = slug_github(in, collapse);
+	CHECK_STR(s, want);
+	free(s);
+}
+
+/* quire check's hints know the ids GitHub and GitLab give headings. */
+static void github_ids_keep_letters_digits_dashes_and_underscores(void)
+{
+	check_github("Building Node.js", 0, "building-nodejs");
+	check_github("Unix/macOS", 0, "unixmacos");
+	check_github("ERR_NO_TITLE", 0, "err_no_title");
+	check_github("A - B", 0, "a---b");
+	check_github("A - B", 1, "a-b");
+	check_github("Section 10(2): what it says", 0, "section-102-what-it-says");
+	/* curly quotes, dashes and no-break spaces dropped; letters beyond
+	 * ASCII kept, Latin-1's lower-cased */
+	check_github("Employer\u2019s duty \u2014 \u00a7 10\u00a0", 0, "employers-duty---10");
+	check_github("\u00dcber Caf\u00c9 \u00d7 2", 0, "\u00fcber-caf\u00e9--2");
+	check_github("\u65e5\u672c", 0, "\u65e5\u672c");
+	check_github("", 0, "");
+}
+
 /* Ł, Ø, Æ, ß have no decomposition to strip an accent from: they fold to
  * the ASCII people write for them, one letter or two, not to nothing. */
 static void letters_without_a_decomposition_fold_as_people_write_them(void)
@@ -176,6 +200,7 @@ static void raw_html_is_omitted_unless_allowed(void)
 int main(void)
 {
 	RUN(slugs_are_lower_case_ascii_joined_by_dashes_and_fold_accents);
+	RUN(github_ids_keep_letters_digits_dashes_and_underscores);
 	RUN(letters_without_a_decomposition_fold_as_people_write_them);
 	RUN(ligatures_fold_to_the_letters_they_join);
 	RUN(combining_marks_are_left_out_as_search_leaves_them);
