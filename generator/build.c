@@ -1550,7 +1550,7 @@ static int get_a(const struct run *r, struct page *p, const struct cache_key *k)
 	return 0;
 }
 
-/* What links_resolve reads about page i (key, names, title, heading ids). */
+/* What links_resolve reads about page i (key, names, title, headings). */
 static void page_env(void *ctx, size_t i)
 {
 	struct run *r = ctx;
@@ -1578,6 +1578,14 @@ static struct cache_key link_env(struct run *r)
 		cache_key_bytes(&kb, &r->page_env[i], sizeof r->page_env[i]);
 		cache_key_str(&pk, r->site.pages[i]->key);
 	}
+	/* (a link to an article left out says why: a problem's message,
+	 * which phase B's entry keeps) */
+	json_t *left[] = { r->site.drafts, r->site.hook_hidden, r->site.broken };
+	for (size_t i = 0; i < sizeof left / sizeof *left; i++)
+		if (left[i])
+			cache_key_json(&kb, left[i]);
+		else
+			cache_key_str(&kb, NULL);
 	cache_key_int(&kb, (long long)r->site.nassets);
 	cache_key_int(&pk, (long long)r->site.nassets);
 	for (size_t i = 0; i < r->site.nassets; i++) {
@@ -1605,6 +1613,7 @@ static struct cache_key key_b(const struct run *r, const struct page *p)
 	cache_key_int(&kb, p->kind);
 	cache_key_int(&kb, (long long)r->env.h[0]);
 	cache_key_int(&kb, (long long)r->env.h[1]);
+	cache_key_str(&kb, p->origin); /* (named in its problems' messages) */
 	key_filters(r, p, &kb);
 	return cache_key_end(&kb);
 }
@@ -1737,8 +1746,10 @@ static struct cache_key html_key(const uint64_t fp[2])
  * which lists every page in order, and the fine key each index with the
  * URL it gave, so an entry is found only by a build whose indices name
  * the same pages. */
+/* An entry of phase B: the pages p links to, its HTML's fingerprint, its
+ * fine key (when it has one) and the problems its links had. */
 static void put_b(const struct run *r, const struct page *p, size_t i, const struct cache_key *k,
-		  const struct cache_key *fine, int fine_put)
+		  const struct cache_key *fine, int fine_put, const struct diag *problems)
 {
 	if (fine) {
 		r->b_fine[i] = *fine;
@@ -1755,6 +1766,19 @@ static void put_b(const struct run *r, const struct page *p, size_t i, const str
 	if (fine) {
 		cache_w_u64(e, fine->h[0]);
 		cache_w_u64(e, fine->h[1]);
+	}
+	size_t np = problems ? diag_count(problems) : 0;
+	cache_w_u32(e, (uint32_t)np);
+	for (size_t j = 0; j < np; j++) {
+		enum diag_level lvl;
+		const char *path, *msg;
+		int line, col;
+		diag_at(problems, j, &lvl, &path, &line, &col, &msg);
+		cache_w_u32(e, (uint32_t)lvl);
+		cache_w_u32(e, (uint32_t)line);
+		cache_w_u32(e, (uint32_t)col);
+		cache_w_str(e, path);
+		cache_w_str(e, msg);
 	}
 	r->b_key[i] = *k;
 	struct buf b = BUF_INIT;
@@ -1807,6 +1831,28 @@ static void put_b_entries(struct run *r)
 	free(len);
 }
 
+/* The problems that end a phase B entry, in a new collector (NULL when
+ * none); rd is bad when they do not decode. */
+static struct diag *get_problems_b(struct cache_reader *rd)
+{
+	uint32_t np = cache_r_u32(rd);
+	if (rd->bad || !np || np > rd->len / 20) {
+		rd->bad |= np > rd->len / 20;
+		return NULL;
+	}
+	struct diag *d = diag_new();
+	for (uint32_t j = 0; j < np && !rd->bad; j++) {
+		uint32_t lvl = cache_r_u32(rd), line = cache_r_u32(rd), col = cache_r_u32(rd);
+		char *path = cache_r_str(rd), *msg = cache_r_str(rd);
+		rd->bad |= !path || !msg || lvl > DIAG_FAULT || line > INT_MAX || col > INT_MAX;
+		if (!rd->bad)
+			diag_report(d, (enum diag_level)lvl, *path ? path : NULL, (int)line, (int)col, "%s", msg);
+		free(path);
+		free(msg);
+	}
+	return d;
+}
+
 /* Takes the page's links from the cache; its HTML stays there until
  * something shows it (see load_html). */
 static int get_b(const struct run *r, struct page *p, size_t i, const struct cache_key *k)
@@ -1836,11 +1882,18 @@ static int get_b(const struct run *r, struct page *p, size_t i, const struct cac
 		fine.h[0] = cache_r_u64(&rd);
 		fine.h[1] = cache_r_u64(&rd);
 	}
+	struct diag *problems = get_problems_b(&rd);
 	free(data);
 	if (rd.bad || rd.off != len) {
 		free(to);
+		diag_free(problems);
 		return -1;
 	}
+	/* reported again, as the build that cached them did */
+	p->links_noisy = problems != NULL;
+	if (problems)
+		diag_merge(r->link_d, problems);
+	diag_free(problems);
 	free(p->links_to);
 	p->links_to = to;
 	p->nlinks_to = n;
@@ -2012,10 +2065,11 @@ static void phase_a(void *ctx, size_t i)
 
 /* Resolves links for phase B with problems going to a private collector
  * first: a link with a problem is resolved again to report it for real,
- * and the page is marked noisy, never cached, so every build reports it. */
+ * into the page's own (mine), and the page is marked noisy.  Its entry
+ * keeps those reports, for every build that takes it to make again. */
 struct b_ctx {
 	struct links_ctx lc;
-	struct diag *real, *quiet;
+	struct diag *quiet, *mine;
 	int noisy;
 	struct cache_keybuf *fine; /* each answer noted (links_note), or NULL */
 	size_t noted;
@@ -2039,7 +2093,9 @@ static void resolve_noting(void *ctx, const char *url, int wiki, int is_image, i
 	free(res->href);
 	free(res->title);
 	memset(res, 0, sizeof *res);
-	b->lc.d = b->real;
+	if (!b->mine)
+		b->mine = diag_new();
+	b->lc.d = b->mine;
 	links_resolve(&b->lc, url, wiki, is_image, line, col, res);
 	b->lc.d = b->quiet;
 }
@@ -2086,7 +2142,7 @@ static void render_markdown(struct run *r, struct page *p, size_t i)
 		}
 		links_sig_free(&sig);
 		if (fine)
-			put_b(r, p, i, &k, &fk, 0); /* found under key_b by the next build */
+			put_b(r, p, i, &k, &fk, 0, NULL); /* found under key_b by the next build */
 		if (hit) {
 			atomic_fetch_add(&r->b_cached, 1);
 			drop_pre(p);
@@ -2119,7 +2175,7 @@ static void render_markdown(struct run *r, struct page *p, size_t i)
 	par_turn_pass(r->turns, i);
 	struct cache_keybuf fkb;
 	struct b_ctx b = { .lc = { .site = &r->site, .ix = r->ix, .page = p, .out_path = p->out, .sig = &sig },
-			   .real = r->link_d, .quiet = diag_new(), .fine = r->cache_md ? &fkb : NULL };
+			   .quiet = diag_new(), .fine = r->cache_md ? &fkb : NULL };
 	if (b.fine)
 		fine_b_begin(r, p, b.fine);
 	b.lc.d = b.quiet;
@@ -2133,15 +2189,23 @@ static void render_markdown(struct run *r, struct page *p, size_t i)
 	}
 	links_finish(&b.lc, p);
 	diag_free(b.quiet);
+	if (b.mine)
+		diag_merge(r->link_d, b.mine);
 	/* what the page's fingerprint and its cached HTML go by */
 	hash_html(r, p);
 	p->links_noisy = b.noisy;
-	if (r->cache_md && clean && !b.noisy && !doc.tables_disabled) {
+	if (r->cache_md && clean && !doc.tables_disabled) {
 		/* as links_digest ends */
 		cache_key_int(&fkb, (long long)b.noted);
 		fk = cache_key_end(&fkb);
-		put_b(r, p, i, &k, &fk, 1);
-		b_table_note(r, p, i, &fk, &sig);
+		/* A problem's hint may name any page or file (did you mean
+		 * 'leave.md'?): only key_b, which covers them all, finds a
+		 * noisy page's entry. */
+		put_b(r, p, i, &k, b.noisy ? NULL : &fk, 1, b.mine);
+		if (!b.noisy)
+			b_table_note(r, p, i, &fk, &sig);
+		diag_free(b.mine);
+		b.mine = NULL;
 		/* The HTML and text wait in the cache until the page is
 		 * rendered (load_html): every page's at once was a large
 		 * site's peak memory. */
@@ -2150,6 +2214,7 @@ static void render_markdown(struct run *r, struct page *p, size_t i)
 		p->html = p->text = NULL;
 		p->html_lazy = 1;
 	}
+	diag_free(b.mine);
 	links_sig_free(&sig);
 }
 

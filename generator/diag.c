@@ -81,6 +81,22 @@ void diag_merge(struct diag *dst, const struct diag *src)
 	}
 }
 
+size_t diag_count(const struct diag *d)
+{
+	return d->n;
+}
+
+void diag_at(const struct diag *d, size_t i, enum diag_level *lvl, const char **path, int *line, int *col,
+	     const char **msg)
+{
+	const struct entry *e = &d->v[i];
+	*lvl = e->lvl;
+	*path = e->path;
+	*line = e->line;
+	*col = e->col;
+	*msg = e->msg;
+}
+
 void diag_report(struct diag *d, enum diag_level lvl, const char *path,
 		 int line, int col, const char *fmt, ...)
 {

@@ -51,6 +51,12 @@ double diag_clock_ms(void);
  * time since *since) on stderr; always moves *since to now. */
 void diag_lap(int on, const char *stage, double *since);
 
+/* The i-th diagnostic recorded (i < diag_count(d)), in the order they
+ * were made: strings owned by d (path NULL for a site-wide one).  Not
+ * while other threads report to d. */
+size_t diag_count(const struct diag *d);
+void diag_at(const struct diag *d, size_t i, enum diag_level *lvl, const char **path, int *line, int *col,
+	     const char **msg);
 /* Records every diagnostic of src in dst as well, in src's order. */
 void diag_merge(struct diag *dst, const struct diag *src);
 /* Forgets every diagnostic (serve reuses one collector per rebuild). */

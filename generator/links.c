@@ -178,8 +178,10 @@ void links_page_env(const struct page *p, struct links_page_env *out)
 	cache_key_str(&kb, page_title(p));
 	cache_key_int(&kb, p->kind);
 	cache_key_int(&kb, (long long)p->nheadings);
-	for (size_t k = 0; k < p->nheadings; k++)
+	for (size_t k = 0; k < p->nheadings; k++) {
 		cache_key_str(&kb, p->headings[k].id);
+		cache_key_str(&kb, p->headings[k].text); /* (anchor_hint reads it) */
+	}
 	struct cache_key k = cache_key_end(&kb);
 	out->all[0] = k.h[0];
 	out->all[1] = k.h[1];

@@ -2852,12 +2852,15 @@ static void render_search(struct render_env *e, const struct tag_list *tl)
  * article here, not every one. */
 static int print_key(const struct render_env *e, const struct page *p, struct cache_key *k)
 {
-	/* (a link with a problem keeps its address as written, from any
-	 * page: the page's HTML no longer says where it leads) */
-	if (!e->cache || (!e->html_plain && !e->key_filters) || p->links_noisy)
+	if (!e->cache || (!e->html_plain && !e->key_filters))
 		return 0;
 	struct cache_keybuf kb;
 	cache_key_begin(e->cache, &kb, "print-article-1");
+	/* A link with a problem keeps its address as written, from any
+	 * page: the page's HTML no longer says where it leads, and what
+	 * every page's title, headings and path are stands in for it. */
+	if (p->links_noisy)
+		cache_key_bytes(&kb, e->link_env.h, sizeof e->link_env.h);
 	if (e->key_filters)
 		e->key_filters(e->load_ctx, p, &kb);
 	cache_key_int(&kb, e->site->cfg.unsafe_html);

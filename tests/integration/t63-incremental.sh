@@ -833,3 +833,46 @@ status_is "a first rebuild with a broken source fails" "$RC" 1
 if d=$(diff -r "$TMP/inc-before" "$TMP/inc" 2>&1); then ok "(and leaves OUT as it was)"; else not_ok "(and leaves OUT as it was)" "$(printf '%s\n' "$d" | head -n 5)"; fi
 check "(with no staging folder left beside it)" sh -c "! ls -a '$TMP' | grep -q '^\.inc\.staging'"
 rm -f "$S/content/a/bad.md"
+
+# A page whose links have problems (here warnings, links: warn) is taken
+# from the build cache like any other, and its problems are reported again
+# as they were; a change to what they say (the article linked to turned
+# draft, then deleted; a heading's text; the script line that added a
+# page) says it anew.
+site noisy
+printf 'title: Noisy\nlinks: warn\n' > "$S/site.yml"
+page "$S" a.md "A" '[x](missing.md) [y](b.md) [z](c.md#unixmacos)'
+page "$S" b.md "B" 'Bee.'
+page "$S" c.md "C" '## Unix/macOS\n\nSee.'
+script "$S" 20-add '-- line 1
+quire.on_site(function(site)
+  quire.add_page{ path = "added", title = "Added", markdown = "A [bad](nowhere.md).\n" }
+end)'
+run "$S" build -o "$TMP/noisy"
+cp "$ERR" "$TMP/noisy1.err"
+contains "a broken link is a warning with links: warn" "$ERR" "content/a.md:4:1: warning: link target 'missing.md' does not exist"
+contains "(with GitHub's id, the hint)" "$ERR" "content/a.md:4:27: warning: 'content/c.md' has no heading with the id 'unixmacos': did you mean 'unix-macos'?"
+QUIRE_TIMINGS=1 "$QUIRE" build -s "$S" -o "$TMP/noisy" >/dev/null 2>"$TMP/noisy2.err"
+contains "a rebuild takes those pages from the cache" "$TMP/noisy2.err" "markdown bodies: 0 rendered, 4 from the cache"
+grep -v '^ *[a-z.A-Z\x27 ]*: [0-9]' "$TMP/noisy2.err" | grep -v '^\(sources\|working-tree\|markdown bodies\|past versions\|pages\|print\.html\|history\)' > "$TMP/noisy2.msgs"
+check "and reports their problems as the first build did" cmp "$TMP/noisy1.err" "$TMP/noisy2.msgs"
+page "$S" b.md "B" 'Bee.' && sed -i 's/^title: B$/title: B\ndraft: true/' "$S/content/b.md"
+run "$S" build -o "$TMP/noisy"
+contains "an article linked to turns draft: the link says so" "$ERR" "content/a.md:4:17: warning: link to 'b.md': content/b.md is a draft"
+rm "$S/content/b.md"
+run "$S" build -o "$TMP/noisy"
+contains "then it is deleted: the link says that" "$ERR" "content/a.md:4:17: warning: link target 'b.md' does not exist"
+lacks "(and no longer that it is a draft)" "$ERR" "is a draft"
+page "$S" c.md "C" '## Unix macOS\n\nSee.'
+run "$S" build -o "$TMP/noisy"
+contains "a heading's text changes, its id kept" "$ERR" "content/a.md:4:27: warning: 'content/c.md' has no heading with the id 'unixmacos'"
+lacks "(GitHub's id for it is no longer the anchor: no hint)" "$ERR" "did you mean 'unix-macos'"
+contains "(the added page's problem, from the script's line 3)" "$ERR" "(in the page added at scripts/20-add.lua:3)"
+script "$S" 20-add '-- line 1
+
+quire.on_site(function(site)
+  quire.add_page{ path = "added", title = "Added", markdown = "A [bad](nowhere.md).\n" }
+end)'
+run "$S" build -o "$TMP/noisy"
+contains "the script's line moves: the message names the new one" "$ERR" "(in the page added at scripts/20-add.lua:4)"
+same "and the output matches a clean build"
