@@ -366,7 +366,7 @@ contains "a heading's text with %20 for its spaces gets the id" "$ERR" "content/
 # from a wiki, or previewed there) is told quire's id for that heading,
 # repeats counted as they count them ("-1" is quire's "-2").
 site ghids
-printf -- '---\ntitle: Build\n---\n## Unix/macOS\n\n## Unix/macOS\n\n## ERR_NO_TITLE\n\n## Employer\xe2\x80\x99s duty \xe2\x80\x94 s.10(2)\n\nx\n' > "$S/content/build.md"
+printf -- '---\ntitle: Build\n---\n## Unix/macOS\n\n## Unix/macOS\n\n## ERR_NO_TITLE\n\n## Employer\342\200\231s duty \342\200\224 s.10(2)\n\nx\n' > "$S/content/build.md"
 page "$S" from.md "From" '[a](build.md#unixmacos) [b](build.md#unixmacos-1)\n\n[c](build.md#err_no_title) [d](build.md#employers-duty--s102) [e](build.md#employers-duty-s102)'
 page "$S" self.md "Self" '[f](#unixmacos-1)\n\n## Unix/macOS\n\n## Unix/macOS'
 run "$S" check
