@@ -2218,9 +2218,8 @@ static void render_markdown(struct run *r, struct page *p, size_t i)
 	links_sig_free(&sig);
 }
 
-static void phase_b(void *ctx, size_t i)
+static void phase_b_page(struct run *r, size_t i)
 {
-	struct run *r = ctx;
 	if (stopped(r))
 		return;
 	struct page *p = r->site.pages[i];
@@ -2244,6 +2243,13 @@ static void phase_b(void *ctx, size_t i)
 		p->body = NULL;
 		p->body_lazy = p->src != NULL;
 	}
+}
+
+static void phase_b(void *ctx, size_t i)
+{
+	struct run *r = ctx;
+	phase_b_page(r, i);
+	par_turn_pass(r->turns, i); /* (a build stopped: the pages after wait) */
 }
 
 /* ---- hooks (site) --------------------------------------------------- */

@@ -562,19 +562,23 @@ static int hexval(int c)
 }
 
 /* The heading of p to which GitHub (or, with collapse, GitLab) gives the
- * id anchor, counting repeats as they do ("a", "a-1", "a-2"), or -1. */
+ * id anchor, counting repeats as github-slugger does ("a", "a-1", "a-2"),
+ * or -1. */
 static long github_heading(const struct page *p, const char *anchor, int collapse)
 {
-	json_t *seen = json_object(); /* the ids given so far */
+	json_t *seen = json_object(); /* each id given → the repeats of it counted */
 	long found = -1;
 	for (size_t i = 0; i < p->nheadings && found < 0; i++) {
 		char *base = slug_github(p->headings[i].text, collapse);
 		char *id = xstrdup(base);
-		for (long k = 1; json_object_get(seen, id); k++) {
+		json_t *count = json_object_get(seen, base);
+		while (json_object_get(seen, id)) {
+			json_int_t k = json_integer_value(count) + 1;
+			json_integer_set(count, k);
 			free(id);
-			id = xasprintf("%s-%ld", base, k);
+			id = xasprintf("%s-%lld", base, (long long)k);
 		}
-		json_object_set_new(seen, id, json_true());
+		json_object_set_new(seen, id, json_integer(0));
 		if (!strcmp(id, anchor))
 			found = (long)i;
 		free(id);
@@ -604,9 +608,13 @@ static char *anchor_hint(const struct page *p, const char *anchor)
 	long gh;
 	if (*id && strcmp(id, anchor) && has_heading(p, id))
 		hint = xasprintf(": did you mean '%s'? (ids are lower case, with '-' between words)", id);
-	else if ((gh = github_heading(p, buf_cstr(&text), 0)) >= 0 || (gh = github_heading(p, buf_cstr(&text), 1)) >= 0)
-		hint = xasprintf(": did you mean '%s'? (GitHub and GitLab give that heading this id; quire's "
-				 "are lower case, with '-' between words)",
+	else if ((gh = github_heading(p, buf_cstr(&text), 0)) >= 0)
+		hint = xasprintf(": did you mean '%s'? (GitHub gives that heading this id; quire's are lower case, "
+				 "with '-' between words)",
+				 p->headings[gh].id);
+	else if ((gh = github_heading(p, buf_cstr(&text), 1)) >= 0)
+		hint = xasprintf(": did you mean '%s'? (GitLab gives that heading this id; quire's are lower case, "
+				 "with '-' between words)",
 				 p->headings[gh].id);
 	buf_free(&text);
 	free(id);

@@ -2985,7 +2985,11 @@ static void render_print(struct render_env *e)
 	print_collect(&j, e->shape->home);
 	j.html = xcalloc(j.order.n + 1, sizeof *j.html);
 	e->print_articles = (int)j.order.n;
-	par_for(j.order.n, e->jobs, print_html_job, &j);
+	/* With Lua filters, a page phase B left no part (its text looks like
+	 * a placeholder) is filtered again here: in page order, on one
+	 * thread, so that a filter that counts gives the same whatever -j
+	 * (the other parts are the cache's or phase B's, a copy each). */
+	par_for(j.order.n, e->parse ? 1 : e->jobs, print_html_job, &j);
 	json_t *c = base_ctx(e, "print.html", "Handbook: every article");
 	json_t *sections = json_array();
 	print_section(&j, e->shape->home, sections);

@@ -232,16 +232,66 @@ char *slug_make(const char *text)
 	return slug_maken(text, n);
 }
 
-/* Punctuation and symbols github-slugger drops beyond ASCII: Latin-1's
- * (not its letters and numbers), general punctuation (quotes, dashes, no-
- * break and other spaces), arrows to dingbats, CJK punctuation. */
+/* Punctuation, symbols and numbers other than digits that github-
+ * slugger drops beyond ASCII: Latin-1's (not its letters ª µ º), general
+ * punctuation (quotes, dashes, no-break and other spaces), currency,
+ * arrows to dingbats and more arrows, CJK punctuation, emoji. */
 static int github_drops(uint32_t cp)
 {
 	if (cp >= 0xA0 && cp <= 0xBF)
-		return !(cp == 0xAA || cp == 0xB5 || cp == 0xBA || cp == 0xB2 || cp == 0xB3 || cp == 0xB9 ||
-			 cp >= 0xBC);
-	return cp == 0xD7 || cp == 0xF7 || (cp >= 0x2000 && cp <= 0x206F) || (cp >= 0x2190 && cp <= 0x27BF) ||
-	       (cp >= 0x3000 && cp <= 0x303F);
+		return !(cp == 0xAA || cp == 0xB5 || cp == 0xBA);
+	return cp == 0xD7 || cp == 0xF7 || (cp >= 0x2000 && cp <= 0x206F) || (cp >= 0x20A0 && cp <= 0x20CF) ||
+	       (cp >= 0x2190 && cp <= 0x27BF) || (cp >= 0x2B00 && cp <= 0x2BFF) || (cp >= 0x3000 && cp <= 0x303F) ||
+	       (cp >= 0x1F000 && cp <= 0x1FAFF);
+}
+
+/* The lower case of the capitals JavaScript's toLowerCase changes that
+ * headings may well hold: Latin-1, Latin Extended-A, Greek, Cyrillic. */
+static uint32_t github_lower(uint32_t cp)
+{
+	if ((cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) || (cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2) ||
+	    (cp >= 0x410 && cp <= 0x42F))
+		return cp + 0x20;
+	if (cp >= 0x400 && cp <= 0x40F)
+		return cp + 0x50;
+	if (cp == 0x178)
+		return 0xFF;
+	if (((cp >= 0x100 && cp <= 0x12F) || (cp >= 0x132 && cp <= 0x137) || (cp >= 0x14A && cp <= 0x177)) && !(cp & 1))
+		return cp + 1;
+	if (((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E)) && (cp & 1))
+		return cp + 1;
+	return cp;
+}
+
+/* The code point of the UTF-8 sequence at s (n bytes left) and its
+ * length, 0 when it is none (malformed, overlong, a surrogate). */
+static size_t utf8_cp(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	size_t len = utf8_bmp(s, n, cp);
+	if (len)
+		return (*cp >= 0xD800 && *cp <= 0xDFFF) ? 0 : len;
+	if (n >= 4 && (s[0] & 0xF8) == 0xF0 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80 &&
+	    (s[3] & 0xC0) == 0x80) {
+		*cp = (uint32_t)(s[0] & 0x07) << 18 | (uint32_t)(s[1] & 0x3F) << 12 | (uint32_t)(s[2] & 0x3F) << 6 |
+		      (s[3] & 0x3F);
+		return *cp >= 0x10000 && *cp <= 0x10FFFF ? 4 : 0;
+	}
+	return 0;
+}
+
+static void put_utf8(struct buf *b, uint32_t cp)
+{
+	if (cp < 0x800) {
+		buf_putc(b, (char)(0xC0 | cp >> 6));
+	} else if (cp < 0x10000) {
+		buf_putc(b, (char)(0xE0 | cp >> 12));
+		buf_putc(b, (char)(0x80 | (cp >> 6 & 0x3F)));
+	} else {
+		buf_putc(b, (char)(0xF0 | cp >> 18));
+		buf_putc(b, (char)(0x80 | (cp >> 12 & 0x3F)));
+		buf_putc(b, (char)(0x80 | (cp >> 6 & 0x3F)));
+	}
+	buf_putc(b, (char)(0x80 | (cp & 0x3F)));
 }
 
 static void put_dash(struct buf *b, int collapse)
@@ -266,16 +316,11 @@ char *slug_github(const char *text, int collapse)
 			continue;
 		}
 		uint32_t cp;
-		size_t len = utf8_bmp((const unsigned char *)text + i, n - i, &cp);
-		if (!len) {
-			buf_putc(&b, (char)c); /* (a 4-byte sequence's bytes, kept) */
-			continue;
-		}
-		if (!github_drops(cp)) {
-			buf_put(&b, text + i, len);
-			if (cp >= 0xC0 && cp <= 0xDE) /* Latin-1's capitals: C3 80-9E */
-				b.ptr[b.len - 1] = (char)(b.ptr[b.len - 1] + 0x20);
-		}
+		size_t len = utf8_cp((const unsigned char *)text + i, n - i, &cp);
+		if (!len)
+			continue; /* (not UTF-8: quire has refused such text before) */
+		if (!github_drops(cp))
+			put_utf8(&b, github_lower(cp));
 		i += len - 1;
 	}
 	return buf_detach(&b);

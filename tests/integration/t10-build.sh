@@ -70,6 +70,9 @@ check "output does not depend on LC_ALL" diff -r "$TMP/j1" "$TMP/lc"
 # on any number of threads, so each page shows the count -j 1 gives it.
 site parcount
 for i in $(seq 1 150); do page "$S" "p$i.md" "Page $i" "Paragraph one of $i.\n\nParagraph two of $i."; done
+# (a page whose text looks like phase B's link placeholders is filtered
+# again for print.html, at render time)
+for i in $(seq 1 40); do page "$S" "q$i.md" "Q $i" "Para $i.\n\nCode %01u0%01 here."; done
 script "$S" count 'local n = 0
 quire.filter{ paragraph = function(node) n = n + 1; node.text = node.text .. " #" .. n; return node end }'
 rm -rf "$S/.quire-cache"; "$QUIRE" build -s "$S" -o "$TMP/c1" -j 1 2>/dev/null
@@ -78,6 +81,7 @@ rm -rf "$S/.quire-cache"; "$QUIRE" build -s "$S" -o "$TMP/c2" -j 2 2>/dev/null
 contains "(the filter numbered the paragraphs)" "$TMP/c1/p1.html" "Paragraph two of 1. #"
 check "a filter that counts gives byte-identical output with -j 1 and -j 4" diff -r "$TMP/c1" "$TMP/c4"
 check "and with -j 2" diff -r "$TMP/c1" "$TMP/c2"
+contains "(print.html shows the count on each page too)" "$TMP/c4/print.html" "Code %01u0%01 here. #"
 
 # cmark-gfm 0.29 switches extensions on and off in a process-wide table:
 # parallel parses must not lose strikethrough or autolinks.

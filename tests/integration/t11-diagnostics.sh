@@ -370,11 +370,11 @@ printf -- '---\ntitle: Build\n---\n## Unix/macOS\n\n## Unix/macOS\n\n## ERR_NO_T
 page "$S" from.md "From" '[a](build.md#unixmacos) [b](build.md#unixmacos-1)\n\n[c](build.md#err_no_title) [d](build.md#employers-duty--s102) [e](build.md#employers-duty-s102)'
 page "$S" self.md "Self" '[f](#unixmacos-1)\n\n## Unix/macOS\n\n## Unix/macOS'
 run "$S" check
-contains "GitHub's id for a heading gets quire's" "$ERR" "content/from.md:4:1: error: 'content/build.md' has no heading with the id 'unixmacos': did you mean 'unix-macos'? (GitHub and GitLab give that heading this id; quire's are lower case, with '-' between words)"
+contains "GitHub's id for a heading gets quire's" "$ERR" "content/from.md:4:1: error: 'content/build.md' has no heading with the id 'unixmacos': did you mean 'unix-macos'? (GitHub gives that heading this id; quire's are lower case, with '-' between words)"
 contains "their second of two headings is '-1', quire's '-2'" "$ERR" "content/from.md:4:25: error: 'content/build.md' has no heading with the id 'unixmacos-1': did you mean 'unix-macos-2'?"
 contains "GitHub keeps '_'" "$ERR" "content/from.md:6:1: error: 'content/build.md' has no heading with the id 'err_no_title': did you mean 'err-no-title'?"
 contains "and drops curly quotes and dashes, keeping each space" "$ERR" "has no heading with the id 'employers-duty--s102': did you mean 'employer-s-duty-s-10-2'?"
-contains "GitLab's runs of '-' as one" "$ERR" "has no heading with the id 'employers-duty-s102': did you mean 'employer-s-duty-s-10-2'?"
+contains "GitLab's runs of '-' as one" "$ERR" "has no heading with the id 'employers-duty-s102': did you mean 'employer-s-duty-s-10-2'? (GitLab gives that heading this id"
 contains "on the same page too" "$ERR" "content/self.md:4:1: error: this page has no heading with the id 'unixmacos-1': did you mean 'unix-macos-2'?"
 
 # Front matter mistakes are explained in plain words, at the place to fix.

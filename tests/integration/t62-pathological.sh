@@ -23,6 +23,19 @@ timeout -k 5 60 "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/err"; rc=$?
 secs=$(( $(date +%s) - start ))
 status_is "80,000 nested emphasis marks build (in ${secs}s; bound 60s)" "$rc" 0
 
+# 5,000 headings of one text and 50 links to ids none has: each link's
+# hint numbers the headings' GitHub ids as github-slugger does, a counter
+# per id (trying "-1", "-2"... afresh for each heading took minutes).
+site repeats
+printf 'title: R\nhistory: false\nlinks: warn\n' > "$S/site.yml"
+python3 -c "print('---\ntitle: Big\n---\n' + '## Example\n\nText.\n\n' * 5000)" > "$S/content/big.md"
+python3 -c "print('---\ntitle: L\n---\n' + ' '.join('[x](big.md#nope-%d)' % i for i in range(50)) + ' [y](big.md#example-1)')" > "$S/content/l.md"
+start=$(date +%s)
+timeout -k 5 60 "$QUIRE" check -s "$S" >/dev/null 2>"$TMP/err"; rc=$?
+secs=$(( $(date +%s) - start ))
+status_is "links to missing ids among 5,000 equal headings are checked (in ${secs}s; bound 60s)" "$rc" 0
+contains "(GitHub's second is quire's second)" "$TMP/err" "has no heading with the id 'example-1': did you mean 'example-2'? (GitHub gives"
+
 # cmark-gfm 0.29.0.gfm.6 is quadratic in a paragraph's emphasis marks times
 # its links (80,000 of each took minutes): such a paragraph is an error at
 # its line, and a past version holding one is shown as text, at once.

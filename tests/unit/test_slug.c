@@ -47,6 +47,13 @@ static void github_ids_keep_letters_digits_dashes_and_underscores(void)
 	check_github("Employer\u2019s duty \u2014 \u00a7 10\u00a0", 0, "employers-duty---10");
 	check_github("\u00dcber Caf\u00c9 \u00d7 2", 0, "\u00fcber-caf\u00e9--2");
 	check_github("\u65e5\u672c", 0, "\u65e5\u672c");
+	/* numbers that are not digits, currency, emoji: dropped, as
+	 * github-slugger drops them; Greek and Cyrillic lower-cased */
+	check_github("Area m\u00b2 \u00bd", 0, "area-m-");
+	check_github("Price \u20ac5 \U0001F680 Launch", 0, "price-5--launch");
+	check_github("\u0141\u00d3D\u0179 \u03a3\u0391 \u041f\u0440\u0418\u0412\u0415\u0422 \u0401", 0,
+		     "\u0142\u00f3d\u017a-\u03c3\u03b1-\u043f\u0440\u0438\u0432\u0435\u0442-\u0451");
+	check_github("bad \xff\xc3 utf-8", 0, "bad--utf-8");
 	check_github("", 0, "");
 }
 
