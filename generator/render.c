@@ -787,7 +787,11 @@ static void key_refs(struct cache_keybuf *kb, const struct shape *sh, const int 
  * navigation, its history), taken without building the context: when it
  * equals the previous build's, the page is linked and no context is made.
  * Whatever page_ctx comes to read must be added here; t63 compares
- * rebuilds with clean builds after each kind of edit. */
+ * rebuilds with clean builds after each kind of edit.  Without own_html,
+ * what its history page and past versions take of it: all that but its
+ * HTML and headings (each version shows its own; the history page none),
+ * so an edit to an article's text, or to the title of a page it links
+ * to, leaves them as they were. */
 /* A page's headings, unless html_fp stands for them: without Lua filters
  * they come from the very document (the same Markdown, options and
  * links) html_fp is the key of.  A filter may rewrite a document each
@@ -804,7 +808,7 @@ static void key_headings(struct cache_keybuf *kb, const struct render_env *e, co
 	}
 }
 
-static struct cache_key page_inputs(const struct render_env *e, int i, const char *tmpl)
+static struct cache_key page_inputs(const struct render_env *e, int i, const char *tmpl, int own_html)
 {
 	const struct site *s = e->site;
 	const struct page *p = s->pages[i];
@@ -822,8 +826,11 @@ static struct cache_key page_inputs(const struct render_env *e, int i, const cha
 	cache_key_int(&kb, sh->print);
 	cache_key_bytes(&kb, sh->nav_fp[i].h, sizeof sh->nav_fp[i].h);
 	cache_key_bytes(&kb, p->data_fp, sizeof p->data_fp);
-	cache_key_bytes(&kb, p->html_fp, sizeof p->html_fp);
-	key_headings(&kb, e, p);
+	cache_key_int(&kb, own_html);
+	if (own_html) {
+		cache_key_bytes(&kb, p->html_fp, sizeof p->html_fp);
+		key_headings(&kb, e, p);
+	}
 	for (int k = sh->section[i]; k >= 0; k = sh->section[k]) {
 		key_ref(&kb, sh, k);
 		cache_key_int(&kb, k == sh->home);
@@ -838,6 +845,9 @@ static struct cache_key page_inputs(const struct render_env *e, int i, const cha
 	if (sh->next[i] >= 0)
 		key_ref(&kb, sh, sh->next[i]);
 	if (p->kind == PAGE_SECTION || p->kind == PAGE_HOME) {
+		/* (which its HTML stands for, when it counts) */
+		if (!own_html)
+			cache_key_int(&kb, links_every(p, sh->kids[i].v, sh->kids[i].n));
 		key_refs(&kb, sh, sh->kids[i].v, sh->kids[i].n);
 		cache_key_int(&kb, (long long)sh->subs[i].n);
 		for (size_t k = 0; k < sh->subs[i].n; k++) {
@@ -1012,7 +1022,7 @@ static void render_one(struct render_env *e, size_t i, json_t **art)
 	const char *tmpl = template_of(p);
 	struct cache_key in = { { 0, 0 } };
 	if (fingerprinting(e)) {
-		in = e->page_fp[i] = page_inputs(e, (int)i, tmpl);
+		in = page_inputs(e, (int)i, tmpl, 1);
 		if (output_reuse(e->out, p->out, in.h)) {
 			atomic_fetch_add((atomic_int *)&e->pages_written, 1);
 			return;
@@ -1646,8 +1656,8 @@ static struct version *versions(struct render_env *e, const struct hist_file *hf
 }
 
 /* What an article's history page and past versions are made from: the
- * article's own page (its fingerprint covers its title, place, links and
- * history list, and a past version's context is the article's with
+ * article's context but its HTML (page_inputs: its title, place, links
+ * and history list; a past version's context is the article's with
  * other content) and each revision, with the cache keys its diff and past
  * HTML are functions of. */
 static struct cache_key history_fp(struct render_env *e, int i, const struct hist_file *hf,
@@ -1655,7 +1665,8 @@ static struct cache_key history_fp(struct render_env *e, int i, const struct his
 {
 	struct cache_keybuf kb;
 	cache_key_begin(e->cache, &kb, "history-outputs-3");
-	cache_key_bytes(&kb, e->page_fp[i].h, sizeof e->page_fp[i].h);
+	struct cache_key in = page_inputs(e, i, template_of(e->site->pages[i]), 0);
+	cache_key_bytes(&kb, in.h, sizeof in.h);
 	cache_key_int(&kb, (long long)tmpl_digest(e->tmpl, "history"));
 	cache_key_int(&kb, (long long)tmpl_digest(e->tmpl, "revision"));
 	cache_key_int(&kb, hf->truncated);
@@ -3335,7 +3346,6 @@ int render_site(struct render_env *e)
 		if (e->hist_of[i] && e->hist_of[i]->n)
 			e->history_sample = (long)i;
 	e->shape = shape_new(e->site, e->jobs, e->cache);
-	e->page_fp = xcalloc(e->site->npages + 1, sizeof *e->page_fp);
 	if (e->cache && e->hist && e->page_env) {
 		e->notes = xcalloc(e->site->npages + 1, sizeof *e->notes);
 		e->fines = fines_table_load(e);
@@ -3372,8 +3382,6 @@ int render_site(struct render_env *e)
 	diag_lap(e->timings, "  search (what was left of it)", &t);
 	shape_free(e->shape, e->site->npages);
 	e->shape = NULL;
-	free(e->page_fp);
-	e->page_fp = NULL;
 	forget_memos(e);
 	return diag_errors(e->d) > before ? -1 : 0;
 }

@@ -48,7 +48,6 @@ struct render_env {
 				   (QUIRE_TIMINGS=pages): and each file rendered */
 	struct cache_key render_key; /* theme and site.yml (see output_reuse) */
 	int fp_build_id;        /* a template mentions build_id: it is part of fingerprints */
-	struct cache_key *page_fp; /* per page: its output's fingerprint (render_site) */
 	struct hist_notes *notes;  /* per page: entries put together (render_site) */
 	struct fines_table *fines; /* past versions' fine keys (render_site) */
 	/* per page, looked up once (render_site): its history (NULL: none)
