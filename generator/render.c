@@ -787,11 +787,11 @@ static void key_refs(struct cache_keybuf *kb, const struct shape *sh, const int 
  * navigation, its history), taken without building the context: when it
  * equals the previous build's, the page is linked and no context is made.
  * Whatever page_ctx comes to read must be added here; t63 compares
- * rebuilds with clean builds after each kind of edit.  Without own_html,
- * what its history page and past versions take of it: all that but its
- * HTML and headings (each version shows its own; the history page none),
- * so an edit to an article's text, or to the title of a page it links
- * to, leaves them as they were. */
+ * rebuilds with clean builds after each kind of edit (*own).  *hist: what
+ * its history page and past versions take of it, all that but its HTML
+ * and headings (each version shows its own; the history page none), so
+ * an edit to an article's text, or to the title of a page it links to,
+ * leaves them as they were. */
 /* A page's headings, unless html_fp stands for them: without Lua filters
  * they come from the very document (the same Markdown, options and
  * links) html_fp is the key of.  A filter may rewrite a document each
@@ -808,7 +808,8 @@ static void key_headings(struct cache_keybuf *kb, const struct render_env *e, co
 	}
 }
 
-static struct cache_key page_inputs(const struct render_env *e, int i, const char *tmpl, int own_html)
+static void page_inputs(const struct render_env *e, int i, const char *tmpl, struct cache_key *own,
+			struct cache_key *hist)
 {
 	const struct site *s = e->site;
 	const struct page *p = s->pages[i];
@@ -826,11 +827,6 @@ static struct cache_key page_inputs(const struct render_env *e, int i, const cha
 	cache_key_int(&kb, sh->print);
 	cache_key_bytes(&kb, sh->nav_fp[i].h, sizeof sh->nav_fp[i].h);
 	cache_key_bytes(&kb, p->data_fp, sizeof p->data_fp);
-	cache_key_int(&kb, own_html);
-	if (own_html) {
-		cache_key_bytes(&kb, p->html_fp, sizeof p->html_fp);
-		key_headings(&kb, e, p);
-	}
 	for (int k = sh->section[i]; k >= 0; k = sh->section[k]) {
 		key_ref(&kb, sh, k);
 		cache_key_int(&kb, k == sh->home);
@@ -845,9 +841,6 @@ static struct cache_key page_inputs(const struct render_env *e, int i, const cha
 	if (sh->next[i] >= 0)
 		key_ref(&kb, sh, sh->next[i]);
 	if (p->kind == PAGE_SECTION || p->kind == PAGE_HOME) {
-		/* (which its HTML stands for, when it counts) */
-		if (!own_html)
-			cache_key_int(&kb, links_every(p, sh->kids[i].v, sh->kids[i].n));
 		key_refs(&kb, sh, sh->kids[i].v, sh->kids[i].n);
 		cache_key_int(&kb, (long long)sh->subs[i].n);
 		for (size_t k = 0; k < sh->subs[i].n; k++) {
@@ -861,7 +854,15 @@ static struct cache_key page_inputs(const struct render_env *e, int i, const cha
 	if (hf)
 		cache_key_bytes(&kb, hf->fp, sizeof hf->fp);
 	cache_key_int(&kb, e->hist && p->src ? (long long)e->state_of[i] : -1);
-	return cache_key_end(&kb);
+	/* (the two keys part here: the history's takes of the HTML only what
+	 * a section's page shows of it) */
+	struct cache_keybuf hk = kb;
+	if (p->kind == PAGE_SECTION || p->kind == PAGE_HOME)
+		cache_key_int(&hk, links_every(p, sh->kids[i].v, sh->kids[i].n));
+	*hist = cache_key_end(&hk);
+	cache_key_bytes(&kb, p->html_fp, sizeof p->html_fp);
+	key_headings(&kb, e, p);
+	*own = cache_key_end(&kb);
 }
 
 /* The context of an article, section, home or added page; `from` is the
@@ -1013,8 +1014,9 @@ static const char *template_of(const struct page *p)
 
 /* Renders page i.  *art (when art is not NULL and the page is rendered)
  * gets a shallow copy of its context, made before the page's own flags
- * are added, for its past versions. */
-static void render_one(struct render_env *e, size_t i, json_t **art)
+ * are added, for its past versions; *hist_in, when fingerprinting, what
+ * they and the history page take of it (page_inputs). */
+static void render_one(struct render_env *e, size_t i, json_t **art, struct cache_key *hist_in)
 {
 	if (stopping(e))
 		return;
@@ -1022,7 +1024,7 @@ static void render_one(struct render_env *e, size_t i, json_t **art)
 	const char *tmpl = template_of(p);
 	struct cache_key in = { { 0, 0 } };
 	if (fingerprinting(e)) {
-		in = page_inputs(e, (int)i, tmpl, 1);
+		page_inputs(e, (int)i, tmpl, &in, hist_in);
 		if (output_reuse(e->out, p->out, in.h)) {
 			atomic_fetch_add((atomic_int *)&e->pages_written, 1);
 			return;
@@ -1660,13 +1662,12 @@ static struct version *versions(struct render_env *e, const struct hist_file *hf
  * and history list; a past version's context is the article's with
  * other content) and each revision, with the cache keys its diff and past
  * HTML are functions of. */
-static struct cache_key history_fp(struct render_env *e, int i, const struct hist_file *hf,
+static struct cache_key history_fp(struct render_env *e, const struct cache_key *in, const struct hist_file *hf,
 				   const struct hist_keys *hk, const struct cache_key *pf)
 {
 	struct cache_keybuf kb;
 	cache_key_begin(e->cache, &kb, "history-outputs-3");
-	struct cache_key in = page_inputs(e, i, template_of(e->site->pages[i]), 0);
-	cache_key_bytes(&kb, in.h, sizeof in.h);
+	cache_key_bytes(&kb, in->h, sizeof in->h);
 	cache_key_int(&kb, (long long)tmpl_digest(e->tmpl, "history"));
 	cache_key_int(&kb, (long long)tmpl_digest(e->tmpl, "revision"));
 	cache_key_int(&kb, hf->truncated);
@@ -1880,7 +1881,8 @@ static void versions_free(struct version *vs, size_t n)
  * keys of its past versions known, whatever the previous build made from
  * the same is linked, not made; without, each version is made and its
  * key noted, and the pages are fingerprinted once all are. */
-static void render_history(struct render_env *e, size_t i, json_t *art, struct version *vs)
+static void render_history(struct render_env *e, size_t i, json_t *art, struct version *vs,
+			   const struct cache_key *in)
 {
 	struct page *p = e->site->pages[i];
 	const struct hist_file *hf = page_history(e, i);
@@ -1895,7 +1897,7 @@ static void render_history(struct render_env *e, size_t i, json_t *art, struct v
 	char *done = xcalloc(hf->n, 1);
 	struct cache_key *pf = e->cache ? past_fines(e, i, hf, &hk) : NULL;
 	if (fp && pf) {
-		hfp = history_fp(e, (int)i, hf, &hk, pf);
+		hfp = history_fp(e, in, hf, &hk, pf);
 		if (reuse_history(e, p, hf, &hfp, &hist_done, done)) {
 			versions_free(vs, hf->n);
 			free(pf);
@@ -1937,7 +1939,7 @@ static void render_history(struct render_env *e, size_t i, json_t *art, struct v
 		free(noted.ncalls);
 		pf = noted.keys;
 		if (fp)
-			hfp = history_fp(e, (int)i, hf, &hk, pf);
+			hfp = history_fp(e, in, hf, &hk, pf);
 	}
 	for (size_t k = 0; k < hf->n; k++) {
 		if (done[k])
@@ -3259,9 +3261,10 @@ static void render_page_and_history(void *ctx, size_t i)
 	int hist = e->hist && (e->out || (long)i == e->history_sample);
 	if (hist)
 		publish_read(e, i, &vs);
-	render_one(e, i, hist && p->src ? &art : NULL);
+	struct cache_key hist_in = { { 0, 0 } };
+	render_one(e, i, hist && p->src ? &art : NULL, &hist_in);
 	if (hist)
-		render_history(e, i, art, vs);
+		render_history(e, i, art, vs, &hist_in);
 	else
 		json_decref(art);
 	page_json = NULL;
