@@ -561,24 +561,30 @@ static int hexval(int c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* The heading of p to which GitHub (or, with collapse, GitLab) gives the
- * id anchor, counting repeats as github-slugger does ("a", "a-1", "a-2"),
- * or -1. */
-static long github_heading(const struct page *p, const char *anchor, int collapse)
+/* The heading of p to which GitHub (or, with gitlab, GitLab) gives the id
+ * anchor, or -1.  Both number a text's repeats "a", "a-1", "a-2";
+ * github-slugger also skips a number some heading's own text took
+ * ("a-1" written out), GitLab does not. */
+static long github_heading(const struct page *p, const char *anchor, int gitlab)
 {
-	json_t *seen = json_object(); /* each id given → the repeats of it counted */
+	/* each id given (GitLab: each text's) → the repeats of it counted */
+	json_t *seen = json_object();
 	long found = -1;
 	for (size_t i = 0; i < p->nheadings && found < 0; i++) {
-		char *base = slug_github(p->headings[i].text, collapse);
+		char *base = slug_github(p->headings[i].text, gitlab);
 		char *id = xstrdup(base);
 		json_t *count = json_object_get(seen, base);
-		while (json_object_get(seen, id)) {
+		/* (GitLab counts by the text's id alone) */
+		while (count && (gitlab || json_object_get(seen, id))) {
 			json_int_t k = json_integer_value(count) + 1;
 			json_integer_set(count, k);
 			free(id);
 			id = xasprintf("%s-%lld", base, (long long)k);
+			if (gitlab)
+				break;
 		}
-		json_object_set_new(seen, id, json_integer(0));
+		if (!count || !gitlab)
+			json_object_set_new(seen, gitlab ? base : id, json_integer(0));
 		if (!strcmp(id, anchor))
 			found = (long)i;
 		free(id);
