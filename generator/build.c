@@ -1742,12 +1742,12 @@ static struct cache_key html_key(const uint64_t fp[2])
 	return k;
 }
 
-/* links_to is stored as page indices: key_b covers the link environment,
- * which lists every page in order, and the fine key each index with the
- * URL it gave, so an entry is found only by a build whose indices name
- * the same pages. */
 /* An entry of phase B: the pages p links to, its HTML's fingerprint, its
- * fine key (when it has one) and the problems its links had. */
+ * fine key (when it has one) and the problems its links had.  links_to is
+ * stored as page indices: key_b covers the link environment, which lists
+ * every page in order, and the fine key each index with the URL it gave,
+ * so an entry is found only by a build whose indices name the same
+ * pages. */
 static void put_b(const struct run *r, const struct page *p, size_t i, const struct cache_key *k,
 		  const struct cache_key *fine, int fine_put, const struct diag *problems)
 {
