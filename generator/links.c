@@ -572,6 +572,10 @@ static long github_heading(const struct page *p, const char *anchor, int gitlab)
 	long found = -1;
 	for (size_t i = 0; i < p->nheadings && found < 0; i++) {
 		char *base = slug_github(p->headings[i].text, gitlab);
+		if (!base) { /* (a text whose id quire cannot tell: the numbering after it neither) */
+			found = -1;
+			break;
+		}
 		char *id = xstrdup(base);
 		json_t *count = json_object_get(seen, base);
 		/* (GitLab counts by the text's id alone) */

@@ -232,35 +232,79 @@ char *slug_make(const char *text)
 	return slug_maken(text, n);
 }
 
-/* Punctuation, symbols and numbers other than digits that github-
- * slugger drops beyond ASCII: Latin-1's (not its letters ª µ º), general
- * punctuation (quotes, dashes, no-break and other spaces), currency,
- * arrows to dingbats and more arrows, CJK punctuation, emoji. */
-static int github_drops(uint32_t cp)
-{
-	if (cp >= 0xA0 && cp <= 0xBF)
-		return !(cp == 0xAA || cp == 0xB5 || cp == 0xBA);
-	return cp == 0xD7 || cp == 0xF7 || (cp >= 0x2000 && cp <= 0x206F) || (cp >= 0x20A0 && cp <= 0x20CF) ||
-	       (cp >= 0x2190 && cp <= 0x27BF) || (cp >= 0x2B00 && cp <= 0x2BFF) || (cp >= 0x3000 && cp <= 0x303F) ||
-	       (cp >= 0x1F000 && cp <= 0x1FAFF);
-}
+/* What github-slugger does with code point c beyond ASCII, where quire
+ * knows it exactly (tests/unit/github_slugs.tsv is github-slugger's own
+ * answers): GH_DROP (punctuation, symbols, numbers other than digits,
+ * spaces other than ' ', format characters), GH_KEEP (letters, digits
+ * and marks, written in lower case as JavaScript's toLowerCase writes
+ * them: *lower), or GH_UNKNOWN (scripts and blocks not modelled here). */
+enum { GH_UNKNOWN, GH_DROP, GH_KEEP };
 
-/* The lower case of the capitals JavaScript's toLowerCase changes that
- * headings may well hold: Latin-1, Latin Extended-A, Greek, Cyrillic. */
-static uint32_t github_lower(uint32_t cp)
+static int github_class(uint32_t c, uint32_t *lower)
 {
-	if ((cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) || (cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2) ||
-	    (cp >= 0x410 && cp <= 0x42F))
-		return cp + 0x20;
-	if (cp >= 0x400 && cp <= 0x40F)
-		return cp + 0x50;
-	if (cp == 0x178)
-		return 0xFF;
-	if (((cp >= 0x100 && cp <= 0x12F) || (cp >= 0x132 && cp <= 0x137) || (cp >= 0x14A && cp <= 0x177)) && !(cp & 1))
-		return cp + 1;
-	if (((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E)) && (cp & 1))
-		return cp + 1;
-	return cp;
+	*lower = c;
+	if (c <= 0xFF) { /* Latin-1: its letters ª µ º and À-ÿ, not × ÷ */
+		if (c < 0xC0)
+			return c == 0xAA || c == 0xB5 || c == 0xBA ? GH_KEEP : GH_DROP;
+		if (c == 0xD7 || c == 0xF7)
+			return GH_DROP;
+		if (c <= 0xDE)
+			*lower = c + 0x20;
+		return GH_KEEP;
+	}
+	if (c <= 0x17F) { /* Latin Extended-A: capital, small, in pairs */
+		if (c == 0x130 || c == 0x149 || c == 0x17F)
+			return GH_UNKNOWN; /* (İ lower-cases to two code points) */
+		if (c == 0x178)
+			*lower = 0xFF;
+		else if ((c < 0x138 && !(c & 1) && c != 0x130) || (c > 0x149 && c < 0x178 && !(c & 1)) ||
+			 (((c > 0x138 && c < 0x149) || c > 0x178) && (c & 1)))
+			*lower = c + 1;
+		return GH_KEEP;
+	}
+	if (c >= 0x300 && c <= 0x36F)
+		return GH_KEEP; /* combining marks */
+	if (c >= 0x386 && c <= 0x3CE && c != 0x38B && c != 0x38D && c != 0x3A2) { /* Greek */
+		if (c == 0x387)
+			return GH_DROP;
+		if (c == 0x386)
+			*lower = 0x3AC;
+		else if (c <= 0x38A)
+			*lower = c + 0x25;
+		else if (c == 0x38C)
+			*lower = 0x3CC;
+		else if (c <= 0x38F)
+			*lower = c + 0x3F;
+		else if (c == 0x3A3)
+			return GH_UNKNOWN; /* (Σ ends a word as ς) */
+		else if (c >= 0x391 && c <= 0x3AB)
+			*lower = c + 0x20;
+		return GH_KEEP;
+	}
+	if (c >= 0x400 && c <= 0x45F) { /* Cyrillic */
+		if (c <= 0x40F)
+			*lower = c + 0x50;
+		else if (c <= 0x42F)
+			*lower = c + 0x20;
+		return GH_KEEP;
+	}
+	if (c == 0x203F || c == 0x2040 || c == 0x2054)
+		return GH_KEEP; /* connector punctuation, as '_' */
+	if (c >= 0x24B6 && c <= 0x24E9) { /* circled letters count as letters */
+		if (c <= 0x24CF)
+			*lower = c + 0x1A;
+		return GH_KEEP;
+	}
+	if ((c >= 0x2000 && c <= 0x206F) || (c >= 0x20A0 && c <= 0x20CF) || (c >= 0x2190 && c <= 0x27BF) ||
+	    (c >= 0x2B00 && c <= 0x2BFF) || (c >= 0x1F300 && c <= 0x1F5FF) || (c >= 0x1F600 && c <= 0x1F64F) ||
+	    (c >= 0x1F680 && c <= 0x1F6FF) || (c >= 0x1F900 && c <= 0x1F9FF))
+		return GH_DROP; /* punctuation, currency, arrows to dingbats, emoji */
+	if ((c >= 0x3000 && c <= 0x3004) || (c >= 0x3008 && c <= 0x3020))
+		return GH_DROP; /* CJK punctuation */
+	if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0x3041 && c <= 0x3096) ||
+	    (c >= 0x30A1 && c <= 0x30FA))
+		return GH_KEEP; /* CJK ideographs, Hangul, kana */
+	return GH_UNKNOWN;
 }
 
 /* The code point of the UTF-8 sequence at s (n bytes left) and its
@@ -315,12 +359,15 @@ char *slug_github(const char *text, int collapse)
 				put_dash(&b, collapse);
 			continue;
 		}
-		uint32_t cp;
+		uint32_t cp, lower;
 		size_t len = utf8_cp((const unsigned char *)text + i, n - i, &cp);
-		if (!len)
-			continue; /* (not UTF-8: quire has refused such text before) */
-		if (!github_drops(cp))
-			put_utf8(&b, github_lower(cp));
+		int class = len ? github_class(cp, &lower) : GH_UNKNOWN;
+		if (class == GH_UNKNOWN) {
+			buf_free(&b);
+			return NULL;
+		}
+		if (class == GH_KEEP)
+			put_utf8(&b, lower);
 		i += len - 1;
 	}
 	return buf_detach(&b);

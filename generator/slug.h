@@ -18,11 +18,13 @@ char *slug_maken(const char *text, size_t n);
 
 /* Returns a new string: the id GitHub gives a heading with this text
  * (github-slugger, before it adds "-1", "-2" to repeats): lower case,
- * each space a '-', letters, digits, '-' and '_' kept, other ASCII and
- * the common punctuation, symbols and emoji beyond it dropped
- * ("Unix/macOS" is "unixmacos", "ERR_FOO" "err_foo"), Latin, Greek and
- * Cyrillic capitals lower-cased.  With collapse, each run of '-' is
- * one, as GitLab writes it.  For quire check's hints, not quire's ids. */
+ * each space a '-', letters, digits, marks, '-' and '_' kept, the rest
+ * dropped ("Unix/macOS" is "unixmacos", "ERR_FOO" "err_foo").  With
+ * collapse, each run of '-' is one, as GitLab writes it.  NULL when the
+ * text holds a character quire does not know github-slugger's answer for
+ * (beyond Latin, Greek, Cyrillic, CJK and the common punctuation and
+ * symbols): a hint is better missing than wrong.  For quire check's hints,
+ * not quire's ids. */
 char *slug_github(const char *text, int collapse);
 
 /* The lower-case ASCII the code point c folds to, one to three letters

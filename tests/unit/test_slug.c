@@ -1,6 +1,8 @@
 /* Unit tests for slugs (generator/slug.c), heading ids and link positions
  * (generator/markdown.c), and relative URLs (generator/site.c). */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "markdown.h"
 #include "site.h"
@@ -51,10 +53,50 @@ static void github_ids_keep_letters_digits_dashes_and_underscores(void)
 	 * github-slugger drops them; Greek and Cyrillic lower-cased */
 	check_github("Area m\u00b2 \u00bd", 0, "area-m-");
 	check_github("Price \u20ac5 \U0001F680 Launch", 0, "price-5--launch");
-	check_github("\u0141\u00d3D\u0179 \u03a3\u0391 \u041f\u0440\u0418\u0412\u0415\u0422 \u0401", 0,
-		     "\u0142\u00f3d\u017a-\u03c3\u03b1-\u043f\u0440\u0438\u0432\u0435\u0442-\u0451");
-	check_github("bad \xff\xc3 utf-8", 0, "bad--utf-8");
+	check_github("\u0141\u00d3D\u0179 \u0394\u0391 \u041f\u0440\u0418\u0412\u0415\u0422 \u0401", 0,
+		     "\u0142\u00f3d\u017a-\u03b4\u03b1-\u043f\u0440\u0438\u0432\u0435\u0442-\u0451");
+	char *bad = slug_github("bad \xff\xc3 utf-8", 0); /* (never a heading's text) */
+	CHECK(bad == NULL);
+	free(bad);
 	check_github("", 0, "");
+}
+
+/* github-slugger's own answers (tests/tools/github_slugs.mjs wrote them):
+ * every code point slug_github claims to know, between two letters, and
+ * random headings.  An answer slug_github gives is github-slugger's; it
+ * gives none (NULL) only for text beyond what it knows. */
+static void github_ids_are_github_sluggers(void)
+{
+	FILE *f = fopen("tests/unit/github_slugs.tsv", "r");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	char line[4096];
+	long n = 0, known = 0, wrong = 0;
+	while (fgets(line, sizeof line, f)) {
+		char *tab = strchr(line, '\t');
+		if (!tab)
+			continue;
+		*tab = '\0';
+		char *want = tab + 1;
+		want[strcspn(want, "\n")] = '\0';
+		char *got = slug_github(line, 0);
+		n++;
+		if (got) {
+			known++;
+			if (strcmp(got, want)) {
+				if (wrong++ < 5)
+					printf("#   '%s': github-slugger '%s', slug_github '%s'\n", line, want, got);
+			}
+		}
+		free(got);
+	}
+	fclose(f);
+	CHECK(wrong == 0);
+	CHECK(n > 5000 && known > n * 9 / 10);
+	char *s = slug_github("I\xc4\xb0 \xce\xa3 \xe3\x80\x85", 0); /* İ Σ 々: not known */
+	CHECK(s == NULL);
+	free(s);
 }
 
 /* Ł, Ø, Æ, ß have no decomposition to strip an accent from: they fold to
@@ -208,6 +250,7 @@ int main(void)
 {
 	RUN(slugs_are_lower_case_ascii_joined_by_dashes_and_fold_accents);
 	RUN(github_ids_keep_letters_digits_dashes_and_underscores);
+	RUN(github_ids_are_github_sluggers);
 	RUN(letters_without_a_decomposition_fold_as_people_write_them);
 	RUN(ligatures_fold_to_the_letters_they_join);
 	RUN(combining_marks_are_left_out_as_search_leaves_them);
