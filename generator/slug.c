@@ -301,7 +301,7 @@ static int github_class(uint32_t c, uint32_t *lower)
 		return GH_DROP; /* punctuation, currency, arrows to dingbats, emoji */
 	if ((c >= 0x3000 && c <= 0x3004) || (c >= 0x3008 && c <= 0x3020))
 		return GH_DROP; /* CJK punctuation */
-	if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0x3041 && c <= 0x3096) ||
+	if ((c >= 0x4E00 && c <= 0x9FFC) || (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0x3041 && c <= 0x3096) ||
 	    (c >= 0x30A1 && c <= 0x30FA))
 		return GH_KEEP; /* CJK ideographs, Hangul, kana */
 	return GH_UNKNOWN;
