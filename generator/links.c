@@ -917,6 +917,50 @@ static char *target_hint(const struct links_ctx *c, const char *url, const char 
 	return asset ? suggest(c, asset, "", rest, case_note, "") : NULL;
 }
 
+/* The page a path inside content/ names (its .md or .html file), or -1;
+ * *ext (when not NULL) is that extension. */
+static int page_of_file(const struct site *s, const char *target, const char **ext)
+{
+	size_t tl = strlen(target), cut = tl > 3 && !strcmp(target + tl - 3, ".md")     ? 3
+					  : tl > 5 && !strcmp(target + tl - 5, ".html") ? 5
+											 : 0;
+	if (!cut)
+		return -1;
+	char *key = xstrndup(target, tl - cut);
+	int t = site_find(s, key);
+	free(key);
+	if (ext)
+		*ext = target + tl - cut;
+	return t;
+}
+
+/* ": did you mean '../x.md'?" for a link written from the site's root
+ * ("/x.md", or "/content/x.md" as GitHub reads a link in a repository)
+ * when that names a page or file, or one but for case or .md; else "". */
+static char *root_hint(const struct links_ctx *c, const char *url)
+{
+	size_t plen = strcspn(url, "?#");
+	const char *p = url + 1;
+	size_t n = plen - 1;
+	if (n > 8 && !strncmp(p, "content/", 8)) {
+		p += 8;
+		n -= 8;
+	}
+	char *target = normalise("", p, n), *hint = NULL;
+	if (target && *target) {
+		const char *ext;
+		int t = page_of_file(c->site, target, &ext);
+		if (t >= 0)
+			hint = suggest(c, c->site->pages[t]->key, ext, url + plen, "", "");
+		else if (is_asset(c->site, target))
+			hint = suggest(c, target, "", url + plen, "", "");
+		else
+			hint = target_hint(c, url, target, url + plen);
+	}
+	free(target);
+	return hint ? hint : xstrdup("");
+}
+
 long links_asset_of(const struct site *s, const char *dir, const char *url, int wiki)
 {
 	if (wiki || !*url || url[0] == '#' || url[0] == '/' || has_scheme(url))
@@ -989,7 +1033,9 @@ void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 		return;
 	}
 	if (url[0] == '/') {
-		problem(c, line, col, "link '%s' starts with '/': write it relative to this file so the site works from any folder%s", url, NULL);
+		char *hint = c->d && !c->past ? root_hint(c, url) : NULL;
+		problem(c, line, col, "link '%s' starts with '/': write it relative to this file so the site works from any folder%s", url, hint);
+		free(hint);
 		if (c->past)
 			res->unlink = 1;
 		return;
@@ -1003,17 +1049,7 @@ void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 			res->unlink = 1;
 		return;
 	}
-	size_t tl = strlen(target);
-	int t = -1;
-	if (tl > 3 && !strcmp(target + tl - 3, ".md")) {
-		char *key = xstrndup(target, tl - 3);
-		t = site_find(c->site, key);
-		free(key);
-	} else if (tl > 5 && !strcmp(target + tl - 5, ".html")) {
-		char *key = xstrndup(target, tl - 5);
-		t = site_find(c->site, key);
-		free(key);
-	}
+	int t = page_of_file(c->site, target, NULL);
 	if (t < 0 && c->past)
 		t = moved_page(c, target);
 	if (t >= 0) {

@@ -362,6 +362,17 @@ contains "a link from another folder without .md" "$ERR" "content/top.md:4:1: er
 contains "a link to a folder is told of its index" "$ERR" "content/top.md:4:28: error: link target 'hr/' does not exist: did you mean 'hr/index.md'?"
 contains "a heading's text with %20 for its spaces gets the id" "$ERR" "content/top.md:4:37: error: 'content/hr/leave.md' has no heading with the id 'Annual%20Leave': did you mean 'annual-leave'?"
 
+# A link written from the site's root names the file it means as a link
+# from this page: from content/ ("/hr/leave.md"), or from the repository
+# as GitHub reads it ("/content/hr/leave.md"), keeping the anchor.
+page "$S" hr/deep/d.md "D" '[k](/hr/leave.md#annual-leave) [l](/content/hr/form.pdf) [m](/HR/Leave.md) [n](/nowhere.md)'
+run "$S" check
+contains "a link from the site's root names the relative one" "$ERR" "content/hr/deep/d.md:4:1: error: link '/hr/leave.md#annual-leave' starts with '/': write it relative to this file so the site works from any folder: did you mean '../leave.md#annual-leave'?"
+contains "so does one from the repository's root, to a file" "$ERR" "content/hr/deep/d.md:4:32: error: link '/content/hr/form.pdf' starts with '/': write it relative to this file so the site works from any folder: did you mean '../form.pdf'?"
+contains "and one in the wrong case" "$ERR" "link '/HR/Leave.md' starts with '/': write it relative to this file so the site works from any folder: names are case-sensitive; did you mean '../leave.md'?"
+check "a root link to nothing has no hint" grep -qx "content/hr/deep/d.md:4:76: error: link '/nowhere.md' starts with '/': write it relative to this file so the site works from any folder" "$ERR"
+rm "$S/content/hr/deep/d.md"
+
 # An anchor written as GitHub or GitLab would have it (an article moved
 # from a wiki, or previewed there) is told quire's id for that heading,
 # repeats counted as they count them ("-1" is quire's "-2").
