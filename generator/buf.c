@@ -316,6 +316,11 @@ char *utf8_valid_dup(const char *s, size_t n)
 	return buf_detach(&b);
 }
 
+int str_cmp_sort(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 uint64_t str_hash(const char *s, size_t n)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;

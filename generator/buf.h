@@ -47,6 +47,8 @@ uint64_t get_u64le(const unsigned char *p);
 /* FNV-1a: for tables of strings in memory (never stored; keys that
  * persist are cache keys). */
 uint64_t str_hash(const char *s, size_t n);
+/* qsort's comparison for an array of strings (char *), in strcmp order. */
+int str_cmp_sort(const void *a, const void *b);
 /* str_hash of s in lower case (ASCII), without a copy. */
 uint64_t str_hash_lower(const char *s);
 /* Returns a new string formatted like printf; caller frees. */

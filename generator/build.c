@@ -1440,6 +1440,8 @@ static void put_a(const struct run *r, const struct page *p, const struct cache_
 		cache_w_str(&b, p->headings[i].text);
 		cache_w_str(&b, p->headings[i].id);
 	}
+	cache_w_str(&b, p->fnlabels);
+	cache_w_u32(&b, (uint32_t)p->fnrefs);
 	cache_w_u32(&b, (uint32_t)p->nrawlinks);
 	for (size_t i = 0; i < p->nrawlinks; i++) {
 		cache_w_str(&b, p->rawlinks[i].url);
@@ -1514,6 +1516,8 @@ static int get_a(const struct run *r, struct page *p, const struct cache_key *k)
 			break;
 		}
 	}
+	char *fnlabels = rd.bad ? NULL : cache_r_str(&rd);
+	uint32_t fnrefs = cache_r_u32(&rd);
 	uint32_t nl = cache_r_u32(&rd);
 	if (nl > len / 20)
 		rd.bad = 1;
@@ -1541,10 +1545,18 @@ static int get_a(const struct run *r, struct page *p, const struct cache_key *k)
 		for (size_t i = 0; i < gl; i++)
 			free(ls[i].url);
 		free(ls);
+		free(fnlabels);
 		return -1;
 	}
 	p->headings = hs;
 	p->nheadings = nh;
+	/* (stored as "" when there are none) */
+	if (fnlabels && !*fnlabels) {
+		free(fnlabels);
+		fnlabels = NULL;
+	}
+	p->fnlabels = fnlabels;
+	p->fnrefs = fnrefs;
 	p->rawlinks = ls;
 	p->nrawlinks = nl;
 	return 0;
@@ -2048,6 +2060,7 @@ static void phase_a_page(void *ctx, size_t i)
 	int clean = parse_page(r, p, &doc, i);
 	par_turn_pass(r->turns, i);
 	md_headings(&doc, &p->headings, &p->nheadings);
+	p->fnlabels = md_footnotes(&doc, &p->fnrefs);
 	md_links(&doc, &p->rawlinks, &p->nrawlinks);
 	report_problems(r, p, doc.problems, doc.nproblems);
 	render_early(r, p, &doc);

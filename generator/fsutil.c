@@ -421,11 +421,6 @@ int fs_exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Lists below dir the regular files, or (links) the symbolic links. */
 static int list_into(const char *dir, const char *rel, char ***v, size_t *n, size_t *cap, int depth, int links)
 {
@@ -468,7 +463,7 @@ int fs_list_files(const char *dir, char ***out, size_t *n)
 	*n = 0;
 	int rc = list_into(dir, "", out, n, &cap, 0, 0);
 	if (*n)
-		qsort(*out, *n, sizeof **out, cmp_str);
+		qsort(*out, *n, sizeof **out, str_cmp_sort);
 	return rc;
 }
 
@@ -479,6 +474,6 @@ int fs_list_links(const char *dir, char ***out, size_t *n)
 	*n = 0;
 	int rc = list_into(dir, "", out, n, &cap, 0, 1);
 	if (*n)
-		qsort(*out, *n, sizeof **out, cmp_str);
+		qsort(*out, *n, sizeof **out, str_cmp_sort);
 	return rc;
 }

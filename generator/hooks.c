@@ -2377,11 +2377,6 @@ static void note_failure(struct hooks *h, const struct failure_at *f, const char
 	g->pages[g->npages++] = xstrdup(ppath);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Reports f once: for one page as it always was, for many with how many
  * and the first few of them by name (sorted: filters run on several
  * threads, in no fixed order; a page seen twice counts once). */
@@ -2389,7 +2384,7 @@ static void report_page_failure(const struct hooks *h, struct page_failure *f, s
 {
 	struct buf m = BUF_INIT;
 	size_t n = 0;
-	qsort(f->pages, f->npages, sizeof *f->pages, cmp_str);
+	qsort(f->pages, f->npages, sizeof *f->pages, str_cmp_sort);
 	for (size_t k = 0; k < f->npages; k++)
 		if (!n || strcmp(f->pages[n - 1], f->pages[k]))
 			f->pages[n++] = f->pages[k];

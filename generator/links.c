@@ -182,6 +182,8 @@ void links_page_env(const struct page *p, struct links_page_env *out)
 		cache_key_str(&kb, p->headings[k].id);
 		cache_key_str(&kb, p->headings[k].text); /* (anchor_hint reads it) */
 	}
+	cache_key_str(&kb, p->fnlabels);
+	cache_key_int(&kb, (long long)p->fnrefs);
 	struct cache_key k = cache_key_end(&kb);
 	out->all[0] = k.h[0];
 	out->all[1] = k.h[1];
@@ -532,8 +534,8 @@ static int has_heading(const struct page *p, const char *id)
 	for (size_t i = 0; i < p->nheadings; i++)
 		if (!strcmp(p->headings[i].id, id))
 			return 1;
-	/* Footnote targets are ids cmark-gfm writes itself. */
-	return !strncmp(id, "fn-", 3) || !strncmp(id, "fnref-", 6);
+	/* footnotes' ids, which cmark-gfm writes itself */
+	return md_footnote_target(p->fnlabels, p->fnrefs, id);
 }
 
 /* Returns 1 for a URL with a scheme ("https:", "mailto:"). */

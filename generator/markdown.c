@@ -995,17 +995,19 @@ static void footnotes_of(const struct md_doc *doc, struct footnotes *fn)
 	buf_free(&low);
 }
 
-/* Whether id is one of the footnotes' (a heading "Fn 1" beside [^1]). */
-static int footnote_id(const struct footnotes *fn, const char *id)
+/* Whether id is one of the footnotes' ids, the labels looked up by has
+ * in set; refs references in all. */
+static int footnote_id_in(int (*has)(const void *set, const char *label, size_t len), const void *set,
+			  size_t refs, const char *id)
 {
-	if (!fn->labels || strncmp(id, "fn", 2))
+	if (!refs || strncmp(id, "fn", 2))
 		return 0;
 	if (!strncmp(id, "fn-", 3))
-		return json_object_get(fn->labels, id + 3) != NULL;
+		return has(set, id + 3, strlen(id + 3));
 	if (strncmp(id, "fnref-", 6))
 		return 0;
 	const char *rest = id + 6;
-	if (json_object_get(fn->labels, rest))
+	if (has(set, rest, strlen(rest)))
 		return 1;
 	/* "fnref-LABEL-K", K from 2 to the number of references */
 	const char *dash = strrchr(rest, '-');
@@ -1013,7 +1015,61 @@ static int footnote_id(const struct footnotes *fn, const char *id)
 		return 0;
 	char *stop;
 	unsigned long k = strtoul(dash + 1, &stop, 10);
-	return !*stop && k >= 2 && k <= fn->refs && json_object_getn(fn->labels, rest, (size_t)(dash - rest)) != NULL;
+	return !*stop && k >= 2 && k <= refs && has(set, rest, (size_t)(dash - rest));
+}
+
+static int json_has(const void *set, const char *label, size_t len)
+{
+	return json_object_getn(set, label, len) != NULL;
+}
+
+/* Whether id is one of the footnotes' (a heading "Fn 1" beside [^1]). */
+static int footnote_id(const struct footnotes *fn, const char *id)
+{
+	return fn->labels && footnote_id_in(json_has, fn->labels, fn->refs, id);
+}
+
+/* labels as md_footnotes lists them: "\nA\nB\n" */
+static int list_has(const void *set, const char *label, size_t len)
+{
+	const char *s = set;
+	for (const char *q = s; (q = strstr(q, "\n")) && q[1]; q++)
+		if (!strncmp(q + 1, label, len) && q[1 + len] == '\n')
+			return 1;
+	return 0;
+}
+
+int md_footnote_target(const char *labels, size_t refs, const char *id)
+{
+	return labels && footnote_id_in(list_has, labels, refs, id);
+}
+
+char *md_footnotes(struct md_doc *doc, size_t *refs)
+{
+	struct arena *outer = doc_enter(doc);
+	struct footnotes fn;
+	footnotes_of(doc, &fn);
+	current_arena = outer;
+	*refs = fn.refs;
+	if (!fn.labels)
+		return NULL;
+	/* (sorted: the same page, the same list, for the link environment) */
+	size_t n = json_object_size(fn.labels), k = 0;
+	const char **v = xcalloc(n + 1, sizeof *v);
+	const char *key;
+	json_t *x;
+	json_object_foreach(fn.labels, key, x)
+		v[k++] = key;
+	qsort(v, n, sizeof *v, str_cmp_sort);
+	struct buf b = BUF_INIT;
+	buf_putc(&b, '\n');
+	for (k = 0; k < n; k++) {
+		buf_puts(&b, v[k]);
+		buf_putc(&b, '\n');
+	}
+	free(v);
+	json_decref(fn.labels);
+	return buf_detach(&b);
 }
 
 /* Ids follow DESIGN.md: the slug of the text, "-2", "-3" for repeats

@@ -109,6 +109,14 @@ void md_expand_wikilinks(struct md_doc *doc);
 void md_headings(struct md_doc *doc, struct heading **out, size_t *n);
 void md_free_headings(struct heading *h, size_t n);
 
+/* The labels of doc's footnotes, whose ids are "fn-LABEL", "fnref-LABEL"
+ * and "fnref-LABEL-K": a new string "\nA\nB\n" (lower case, sorted; every
+ * "[^LABEL]" in the source, so a few more than there are), or NULL when
+ * it has no footnote reference.  *refs: how many references it has. */
+char *md_footnotes(struct md_doc *doc, size_t *refs);
+/* Whether id is one of those footnotes' ids (labels: md_footnotes's). */
+int md_footnote_target(const char *labels, size_t refs, const char *id);
+
 /* Lists every link and image as written, with file positions. */
 void md_links(struct md_doc *doc, struct rawlink **out, size_t *n);
 

@@ -1648,11 +1648,6 @@ static void note_other(struct buf *out, const char *key, json_t *o, json_t *n)
 	buf_puts(out, ".</li>\n");
 }
 
-static int cmp_str(const void *x, const void *y)
-{
-	return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
 void revdiff_meta(json_t *old_fm, json_t *new_fm, struct buf *out)
 {
 	struct buf notes = BUF_INIT;
@@ -1680,7 +1675,7 @@ void revdiff_meta(json_t *old_fm, json_t *new_fm, struct buf *out)
 		json_object_foreach(n, key, v)
 			if (!json_object_get(o, key))
 				keys[nk++] = key;
-	qsort(keys, nk, sizeof *keys, cmp_str);
+	qsort(keys, nk, sizeof *keys, str_cmp_sort);
 	for (size_t i = 0; i < nk; i++) {
 		/* how the site files it, not what it says: weight (the order
 		 * in its section), template, aliases (old addresses), draft

@@ -31,11 +31,6 @@ static void push(char ***v, size_t *n, size_t *cap, char *s)
 	(*v)[(*n)++] = s;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
@@ -109,7 +104,7 @@ static void walk_dir(struct walk *w, const char *abs, const char *rel, int depth
 	 * a site's thousands of files are a thousand deep paths otherwise. */
 	int dfd = dirfd(dir);
 	if (n)
-		qsort(names, n, sizeof *names, cmp_str);
+		qsort(names, n, sizeof *names, str_cmp_sort);
 	for (size_t i = 0; i < n; i++) {
 		buf_reset(&path);
 		buf_puts(&path, abs);
@@ -222,7 +217,7 @@ int scan_content(const char *site_dir, struct scan_result *out, struct diag *d)
 	walk_dir(&w, content, "", 0);
 	sort_md(out);
 	if (out->nassets)
-		qsort(out->assets, out->nassets, sizeof *out->assets, cmp_str);
+		qsort(out->assets, out->nassets, sizeof *out->assets, str_cmp_sort);
 	free(content);
 	free(content_real);
 	return w.failed ? -1 : 0;

@@ -66,6 +66,10 @@ struct page {
 
 	struct heading *headings;
 	size_t nheadings;
+	/* its footnotes' labels and references, which links may lead to as
+	 * "#fn-LABEL" (md_footnotes; NULL: none) */
+	char *fnlabels;
+	size_t fnrefs;
 	struct rawlink *rawlinks;
 	size_t nrawlinks;
 

@@ -592,11 +592,6 @@ int tmpl_set_add(struct tmpl_set *s, const char *name, const char *src,
 	return t->broken ? -1 : 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Reads a whole file into out; returns 0 or -1 with errno set. */
 int tmpl_set_load_dir(struct tmpl_set *s, const char *dir, const char *relpath,
 		      struct diag *d)
@@ -625,7 +620,7 @@ int tmpl_set_load_dir(struct tmpl_set *s, const char *dir, const char *relpath,
 		names[n++] = xstrdup(e->d_name);
 	}
 	closedir(dh);
-	qsort(names, n, sizeof *names, cmp_str);
+	qsort(names, n, sizeof *names, str_cmp_sort);
 
 	for (size_t i = 0; i < n; i++) {
 		char *full = xasprintf("%s/%s", dir, names[i]);

@@ -398,3 +398,13 @@ contains "its reference leads to its own note" "$S/public/print.html" 'href="#a-
 contains "as does a link written to the note" "$S/public/print.html" '<a href="#a-one--fn-1">the note</a>'
 lacks "no footnote keeps cmark's bare name there" "$S/public/print.html" 'id="fn-1"'
 contains "the article's page keeps cmark's names" "$S/public/a/one.html" 'id="fn-1"'
+
+# A link to a footnote is checked like one to a heading: the note, or a
+# reference to it (the second is "fnref-1-2"), must be there.
+page "$S" a/two.md "Two" 'Other[^1] and again[^1].\n\n[^1]: Note two.'
+page "$S" a/links.md "Links" '[a](two.md#fn-1) [b](two.md#fnref-1-2) [c](two.md#fn-2) [d](two.md#fnref-1-3) [e](one.md#fn-1)\n\n[f](#fn-1)'
+run "$S" check
+contains "a link to a note that is not there is an error" "$ERR" "content/a/links.md:4:40: error: 'content/a/two.md' has no heading with the id 'fn-2'"
+contains "nor a third reference to a note referred to twice" "$ERR" "content/a/links.md:4:57: error: 'content/a/two.md' has no heading with the id 'fnref-1-3'"
+contains "nor a note on a page with none" "$ERR" "content/a/links.md:6:1: error: this page has no heading with the id 'fn-1'"
+contains "the rest lead where they should (three errors in all)" "$ERR" "3 errors"

@@ -901,3 +901,10 @@ end)'
 run "$S" build -o "$TMP/noisy"
 contains "the script's line moves: the message names the new one" "$ERR" "(in the page added at scripts/20-add.lua:4)"
 same "and the output matches a clean build"
+page "$S" n.md "N" '[note](c.md#fn-x)'
+run "$S" build -o "$TMP/noisy"
+contains "a link to a footnote a page lacks is a problem" "$ERR" "content/n.md:4:1: warning: 'content/c.md' has no heading with the id 'fn-x'"
+page "$S" c.md "C" '## Unix macOS\n\nSee[^x].\n\n[^x]: The note.'
+run "$S" build -o "$TMP/noisy"
+lacks "the footnote added, the link is fine" "$ERR" "fn-x"
+same "(and the rebuild matches a clean build)"
