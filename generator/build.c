@@ -1440,8 +1440,7 @@ static void put_a(const struct run *r, const struct page *p, const struct cache_
 		cache_w_str(&b, p->headings[i].text);
 		cache_w_str(&b, p->headings[i].id);
 	}
-	cache_w_str(&b, p->fnlabels);
-	cache_w_u32(&b, (uint32_t)p->fnrefs);
+	cache_w_str(&b, p->fnids);
 	cache_w_u32(&b, (uint32_t)p->nrawlinks);
 	for (size_t i = 0; i < p->nrawlinks; i++) {
 		cache_w_str(&b, p->rawlinks[i].url);
@@ -1516,8 +1515,7 @@ static int get_a(const struct run *r, struct page *p, const struct cache_key *k)
 			break;
 		}
 	}
-	char *fnlabels = rd.bad ? NULL : cache_r_str(&rd);
-	uint32_t fnrefs = cache_r_u32(&rd);
+	char *fnids = rd.bad ? NULL : cache_r_str(&rd);
 	uint32_t nl = cache_r_u32(&rd);
 	if (nl > len / 20)
 		rd.bad = 1;
@@ -1545,18 +1543,17 @@ static int get_a(const struct run *r, struct page *p, const struct cache_key *k)
 		for (size_t i = 0; i < gl; i++)
 			free(ls[i].url);
 		free(ls);
-		free(fnlabels);
+		free(fnids);
 		return -1;
 	}
 	p->headings = hs;
 	p->nheadings = nh;
 	/* (stored as "" when there are none) */
-	if (fnlabels && !*fnlabels) {
-		free(fnlabels);
-		fnlabels = NULL;
+	if (fnids && !*fnids) {
+		free(fnids);
+		fnids = NULL;
 	}
-	p->fnlabels = fnlabels;
-	p->fnrefs = fnrefs;
+	p->fnids = fnids;
 	p->rawlinks = ls;
 	p->nrawlinks = nl;
 	return 0;
@@ -2060,7 +2057,7 @@ static void phase_a_page(void *ctx, size_t i)
 	int clean = parse_page(r, p, &doc, i);
 	par_turn_pass(r->turns, i);
 	md_headings(&doc, &p->headings, &p->nheadings);
-	p->fnlabels = md_footnotes(&doc, &p->fnrefs);
+	p->fnids = md_footnotes(&doc);
 	md_links(&doc, &p->rawlinks, &p->nrawlinks);
 	report_problems(r, p, doc.problems, doc.nproblems);
 	render_early(r, p, &doc);

@@ -182,8 +182,7 @@ void links_page_env(const struct page *p, struct links_page_env *out)
 		cache_key_str(&kb, p->headings[k].id);
 		cache_key_str(&kb, p->headings[k].text); /* (anchor_hint reads it) */
 	}
-	cache_key_str(&kb, p->fnlabels);
-	cache_key_int(&kb, (long long)p->fnrefs);
+	cache_key_str(&kb, p->fnids);
 	struct cache_key k = cache_key_end(&kb);
 	out->all[0] = k.h[0];
 	out->all[1] = k.h[1];
@@ -535,7 +534,7 @@ static int has_heading(const struct page *p, const char *id)
 		if (!strcmp(p->headings[i].id, id))
 			return 1;
 	/* footnotes' ids, which cmark-gfm writes itself */
-	return md_footnote_target(p->fnlabels, p->fnrefs, id);
+	return md_footnote_target(p->fnids, id);
 }
 
 /* Returns 1 for a URL with a scheme ("https:", "mailto:"). */
@@ -944,6 +943,8 @@ static char *root_hint(const struct links_ctx *c, const char *url)
 	size_t plen = strcspn(url, "?#");
 	const char *p = url + 1;
 	size_t n = plen - 1;
+	if (*p == '/')
+		return xstrdup(""); /* ("//host/x" names another site) */
 	if (n > 8 && !strncmp(p, "content/", 8)) {
 		p += 8;
 		n -= 8;

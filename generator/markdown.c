@@ -995,19 +995,17 @@ static void footnotes_of(const struct md_doc *doc, struct footnotes *fn)
 	buf_free(&low);
 }
 
-/* Whether id is one of the footnotes' ids, the labels looked up by has
- * in set; refs references in all. */
-static int footnote_id_in(int (*has)(const void *set, const char *label, size_t len), const void *set,
-			  size_t refs, const char *id)
+/* Whether id is one of the footnotes' (a heading "Fn 1" beside [^1]). */
+static int footnote_id(const struct footnotes *fn, const char *id)
 {
-	if (!refs || strncmp(id, "fn", 2))
+	if (!fn->labels || strncmp(id, "fn", 2))
 		return 0;
 	if (!strncmp(id, "fn-", 3))
-		return has(set, id + 3, strlen(id + 3));
+		return json_object_get(fn->labels, id + 3) != NULL;
 	if (strncmp(id, "fnref-", 6))
 		return 0;
 	const char *rest = id + 6;
-	if (has(set, rest, strlen(rest)))
+	if (json_object_get(fn->labels, rest))
 		return 1;
 	/* "fnref-LABEL-K", K from 2 to the number of references */
 	const char *dash = strrchr(rest, '-');
@@ -1015,61 +1013,89 @@ static int footnote_id_in(int (*has)(const void *set, const char *label, size_t 
 		return 0;
 	char *stop;
 	unsigned long k = strtoul(dash + 1, &stop, 10);
-	return !*stop && k >= 2 && k <= refs && has(set, rest, (size_t)(dash - rest));
+	return !*stop && k >= 2 && k <= fn->refs && json_object_getn(fn->labels, rest, (size_t)(dash - rest)) != NULL;
 }
 
-static int json_has(const void *set, const char *label, size_t len)
+/* Appends "ID\n" for the ids in a footnote's html as cmark-gfm writes
+ * it: the note's (its label as the definition spells it, escaped for a
+ * URL) and its references', which its back-links lead to. */
+static void ids_in(const char *html, struct buf *out)
 {
-	return json_object_getn(set, label, len) != NULL;
+	static const char *const marks[] = { "<li id=\"", " href=\"#fnref-" };
+	for (size_t m = 0; m < 2; m++)
+		for (const char *q = html; (q = strstr(q, marks[m])); ) {
+			q += strlen(marks[m]) - (m ? strlen("fnref-") : 0);
+			const char *end = strchr(q, '"');
+			if (!end)
+				break;
+			/* (the attribute's value: '&' and '\'' are its only entities) */
+			for (const char *s = q; s < end; s++) {
+				if (!strncmp(s, "&amp;", 5) || !strncmp(s, "&#x27;", 6)) {
+					buf_putc(out, s[1] == 'a' ? '&' : '\'');
+					s += s[1] == 'a' ? 4 : 5;
+				} else {
+					buf_putc(out, *s);
+				}
+			}
+			buf_putc(out, '\n');
+			q = end;
+		}
 }
 
-/* Whether id is one of the footnotes' (a heading "Fn 1" beside [^1]). */
-static int footnote_id(const struct footnotes *fn, const char *id)
+char *md_footnotes(struct md_doc *doc)
 {
-	return fn->labels && footnote_id_in(json_has, fn->labels, fn->refs, id);
+	if (!doc->src || !next_caret(doc->src, doc->src + doc->src_len))
+		return NULL;
+	struct arena *outer = doc_enter(doc);
+	struct buf ids = BUF_INIT;
+	cmark_iter *it = cmark_iter_new(doc->root);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_FOOTNOTE_DEFINITION)
+			continue;
+		/* cmark-gfm tells no label: the definition, rendered alone,
+		 * says its id and its references' */
+		char *html = render_html(n, CMARK_OPT_FOOTNOTES, NULL);
+		if (!ids.len)
+			buf_putc(&ids, '\n');
+		ids_in(html, &ids);
+		free(html);
+	}
+	cmark_iter_free(it);
+	current_arena = outer;
+	if (!ids.len)
+		return NULL;
+	return buf_detach(&ids);
 }
 
-/* labels as md_footnotes lists them: "\nA\nB\n" */
-static int list_has(const void *set, const char *label, size_t len)
+static int in_list(const char *ids, const char *id, size_t len)
 {
-	const char *s = set;
-	for (const char *q = s; (q = strstr(q, "\n")) && q[1]; q++)
-		if (!strncmp(q + 1, label, len) && q[1 + len] == '\n')
+	for (const char *q = ids; (q = strchr(q, '\n')) && q[1]; q++)
+		if (!strncmp(q + 1, id, len) && q[1 + len] == '\n')
 			return 1;
 	return 0;
 }
 
-int md_footnote_target(const char *labels, size_t refs, const char *id)
+int md_footnote_target(const char *ids, const char *id)
 {
-	return labels && footnote_id_in(list_has, labels, refs, id);
-}
-
-char *md_footnotes(struct md_doc *doc, size_t *refs)
-{
-	struct arena *outer = doc_enter(doc);
-	struct footnotes fn;
-	footnotes_of(doc, &fn);
-	current_arena = outer;
-	*refs = fn.refs;
-	if (!fn.labels)
-		return NULL;
-	/* (sorted: the same page, the same list, for the link environment) */
-	size_t n = json_object_size(fn.labels), k = 0;
-	const char **v = xcalloc(n + 1, sizeof *v);
-	const char *key;
-	json_t *x;
-	json_object_foreach(fn.labels, key, x)
-		v[k++] = key;
-	qsort(v, n, sizeof *v, str_cmp_sort);
-	struct buf b = BUF_INIT;
-	buf_putc(&b, '\n');
-	for (k = 0; k < n; k++) {
-		buf_puts(&b, v[k]);
-		buf_putc(&b, '\n');
+	if (!ids || strncmp(id, "fn", 2))
+		return 0;
+	if (in_list(ids, id, strlen(id)))
+		return 1;
+	/* written as a reader's browser would take it, "#fn-café" for the id
+	 * cmark-gfm escapes as a URL ("fn-caf%C3%A9": houdini_escape_href
+	 * keeps letters, digits and -_.+!*'(),%#@?=;:/&$~) */
+	struct buf esc = BUF_INIT;
+	for (const unsigned char *s = (const unsigned char *)id; *s; s++) {
+		if (isalnum(*s) || strchr("-_.+!*'(),%#@?=;:/&$~", *s))
+			buf_putc(&esc, (char)*s);
+		else
+			buf_printf(&esc, "%%%02X", *s);
 	}
-	free(v);
-	json_decref(fn.labels);
-	return buf_detach(&b);
+	int found = strcmp(buf_cstr(&esc), id) && in_list(ids, esc.ptr, esc.len);
+	buf_free(&esc);
+	return found;
 }
 
 /* Ids follow DESIGN.md: the slug of the text, "-2", "-3" for repeats

@@ -109,13 +109,13 @@ void md_expand_wikilinks(struct md_doc *doc);
 void md_headings(struct md_doc *doc, struct heading **out, size_t *n);
 void md_free_headings(struct heading *h, size_t n);
 
-/* The labels of doc's footnotes, whose ids are "fn-LABEL", "fnref-LABEL"
- * and "fnref-LABEL-K": a new string "\nA\nB\n" (lower case, sorted; every
- * "[^LABEL]" in the source, so a few more than there are), or NULL when
- * it has no footnote reference.  *refs: how many references it has. */
-char *md_footnotes(struct md_doc *doc, size_t *refs);
-/* Whether id is one of those footnotes' ids (labels: md_footnotes's). */
-int md_footnote_target(const char *labels, size_t refs, const char *id);
+/* The ids of doc's footnotes and of the references to them, as cmark-gfm
+ * writes them ("fn-Note", "fnref-Note", "fnref-Note-2": the label as its
+ * definition spells it, escaped for a URL): a new string "\nID\nID\n", or
+ * NULL when it has none. */
+char *md_footnotes(struct md_doc *doc);
+/* Whether id is one of those (ids: md_footnotes's). */
+int md_footnote_target(const char *ids, const char *id);
 
 /* Lists every link and image as written, with file positions. */
 void md_links(struct md_doc *doc, struct rawlink **out, size_t *n);

@@ -41,7 +41,7 @@ void page_free(struct page *p)
 		free(p->headings[i].id);
 	}
 	free(p->headings);
-	free(p->fnlabels);
+	free(p->fnids);
 	for (size_t i = 0; i < p->nrawlinks; i++)
 		free(p->rawlinks[i].url);
 	free(p->rawlinks);

@@ -66,10 +66,9 @@ struct page {
 
 	struct heading *headings;
 	size_t nheadings;
-	/* its footnotes' labels and references, which links may lead to as
-	 * "#fn-LABEL" (md_footnotes; NULL: none) */
-	char *fnlabels;
-	size_t fnrefs;
+	/* the ids of its footnotes and their references, which links may
+	 * lead to ("fn-1"; md_footnotes; NULL: none) */
+	char *fnids;
 	struct rawlink *rawlinks;
 	size_t nrawlinks;
 

@@ -365,12 +365,13 @@ contains "a heading's text with %20 for its spaces gets the id" "$ERR" "content/
 # A link written from the site's root names the file it means as a link
 # from this page: from content/ ("/hr/leave.md"), or from the repository
 # as GitHub reads it ("/content/hr/leave.md"), keeping the anchor.
-page "$S" hr/deep/d.md "D" '[k](/hr/leave.md#annual-leave) [l](/content/hr/form.pdf) [m](/HR/Leave.md) [n](/nowhere.md)'
+page "$S" hr/deep/d.md "D" '[k](/hr/leave.md#annual-leave) [l](/content/hr/form.pdf) [m](/HR/Leave.md) [n](/nowhere.md)\n\n[o](//hr/leave.md)'
 run "$S" check
 contains "a link from the site's root names the relative one" "$ERR" "content/hr/deep/d.md:4:1: error: link '/hr/leave.md#annual-leave' starts with '/': write it relative to this file so the site works from any folder: did you mean '../leave.md#annual-leave'?"
 contains "so does one from the repository's root, to a file" "$ERR" "content/hr/deep/d.md:4:32: error: link '/content/hr/form.pdf' starts with '/': write it relative to this file so the site works from any folder: did you mean '../form.pdf'?"
 contains "and one in the wrong case" "$ERR" "link '/HR/Leave.md' starts with '/': write it relative to this file so the site works from any folder: names are case-sensitive; did you mean '../leave.md'?"
 check "a root link to nothing has no hint" grep -qx "content/hr/deep/d.md:4:76: error: link '/nowhere.md' starts with '/': write it relative to this file so the site works from any folder" "$ERR"
+check "a link to another site's root ('//host/x') has none" grep -qx "content/hr/deep/d.md:6:1: error: link '//hr/leave.md' starts with '/': write it relative to this file so the site works from any folder" "$ERR"
 rm "$S/content/hr/deep/d.md"
 
 # An anchor written as GitHub or GitLab would have it (an article moved

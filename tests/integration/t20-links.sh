@@ -408,3 +408,14 @@ contains "a link to a note that is not there is an error" "$ERR" "content/a/link
 contains "nor a third reference to a note referred to twice" "$ERR" "content/a/links.md:4:57: error: 'content/a/two.md' has no heading with the id 'fnref-1-3'"
 contains "nor a note on a page with none" "$ERR" "content/a/links.md:6:1: error: this page has no heading with the id 'fn-1'"
 contains "the rest lead where they should (three errors in all)" "$ERR" "3 errors"
+# The ids are cmark-gfm's own: the label as its definition spells it,
+# escaped for a URL (a link may write it either way), and only for notes
+# that are referred to, and references that are there.
+page "$S" a/three.md "Three" 'One[^Note], two[^caf\303\251], three[^once].\n\n`[^code]`\n\n[^Note]: A.\n[^caf\303\251]: B.\n[^once]: C.\n[^unused]: D.'
+page "$S" a/links.md "Links" '[a](three.md#fn-Note) [b](three.md#fn-caf%C3%A9) [c](three.md#fn-caf\303\251) [d](three.md#fnref-once)\n\n[e](three.md#fn-note) [f](three.md#fnref-once-2) [g](three.md#fn-unused) [h](three.md#fn-code)'
+run "$S" check
+contains "a note's id keeps its label's case: the other case is an error" "$ERR" "content/a/links.md:6:1: error: 'content/a/three.md' has no heading with the id 'fn-note'"
+contains "a second reference to a note referred to once is an error" "$ERR" "has no heading with the id 'fnref-once-2'"
+contains "a note no reference refers to has no id" "$ERR" "has no heading with the id 'fn-unused'"
+contains "nor a '[^code]' in code" "$ERR" "has no heading with the id 'fn-code'"
+contains "the note in its case, escaped or not, and its reference lead there (four errors in all)" "$ERR" "4 errors"
