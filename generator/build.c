@@ -1554,6 +1554,7 @@ static int get_a(const struct run *r, struct page *p, const struct cache_key *k)
 		fnids = NULL;
 	}
 	p->fnids = fnids;
+	p->fnset = md_footnote_set(fnids);
 	p->rawlinks = ls;
 	p->nrawlinks = nl;
 	return 0;
@@ -2058,6 +2059,7 @@ static void phase_a_page(void *ctx, size_t i)
 	par_turn_pass(r->turns, i);
 	md_headings(&doc, &p->headings, &p->nheadings);
 	p->fnids = md_footnotes(&doc);
+	p->fnset = md_footnote_set(p->fnids);
 	md_links(&doc, &p->rawlinks, &p->nrawlinks);
 	report_problems(r, p, doc.problems, doc.nproblems);
 	render_early(r, p, &doc);

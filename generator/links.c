@@ -534,7 +534,7 @@ static int has_heading(const struct page *p, const char *id)
 		if (!strcmp(p->headings[i].id, id))
 			return 1;
 	/* footnotes' ids, which cmark-gfm writes itself */
-	return md_footnote_target(p->fnids, id);
+	return md_footnote_target(p->fnset, id);
 }
 
 /* Returns 1 for a URL with a scheme ("https:", "mailto:"). */

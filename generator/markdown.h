@@ -114,8 +114,10 @@ void md_free_headings(struct heading *h, size_t n);
  * definition spells it, escaped for a URL): a new string "\nID\nID\n", or
  * NULL when it has none. */
 char *md_footnotes(struct md_doc *doc);
-/* Whether id is one of those (ids: md_footnotes's). */
-int md_footnote_target(const char *ids, const char *id);
+/* Those ids as a set (a new object; NULL for NULL), and whether id is
+ * one of them. */
+json_t *md_footnote_set(const char *ids);
+int md_footnote_target(const json_t *set, const char *id);
 
 /* Lists every link and image as written, with file positions. */
 void md_links(struct md_doc *doc, struct rawlink **out, size_t *n);

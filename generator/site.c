@@ -42,6 +42,7 @@ void page_free(struct page *p)
 	}
 	free(p->headings);
 	free(p->fnids);
+	json_decref(p->fnset);
 	for (size_t i = 0; i < p->nrawlinks; i++)
 		free(p->rawlinks[i].url);
 	free(p->rawlinks);

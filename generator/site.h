@@ -69,6 +69,7 @@ struct page {
 	/* the ids of its footnotes and their references, which links may
 	 * lead to ("fn-1"; md_footnotes; NULL: none) */
 	char *fnids;
+	json_t *fnset; /* the same, to look them up (md_footnote_set) */
 	struct rawlink *rawlinks;
 	size_t nrawlinks;
 
