@@ -2,13 +2,21 @@
 # t62: cmark's pathological inputs and those of the cmark-gfm security
 # advisories build quickly (a smoke check; make bench measures growth).
 . "$(dirname "$0")/lib.sh"
+
+# bounded SECONDS STATUS DESCRIPTION ARGS...: runs quire with ARGS (stderr
+# in $TMP/err), stopped after SECONDS, and checks it ended with STATUS.
+bounded() {
+	bound=$1 want=$2 desc=$3
+	shift 3
+	start=$(date +%s)
+	timeout -k 5 "$bound" "$QUIRE" "$@" >/dev/null 2>"$TMP/err"
+	rc=$?
+	status_is "$desc (in $(( $(date +%s) - start ))s; bound ${bound}s)" "$rc" "$want"
+}
 site p
 printf 'title: P\nhistory: false\nlinks: warn\n' > "$S/site.yml"
 python3 "$REPO/tests/pathological/inputs.py" "$S" 10000
-start=$(date +%s)
-timeout 120 "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/err"; rc=$?
-secs=$(( $(date +%s) - start ))
-status_is "every pathological input builds (in ${secs}s; bound 120s)" "$rc" 0
+bounded 120 0 "every pathological input builds" build -s "$S"
 contains "a table too wide to parse is reported and shown as text" "$TMP/err" "content/table-many-columns.md: warning: a line has more than 256 '|' characters"
 check "the deep nesting inputs produced pages" test -f "$S/public/nested-block-quotes.html" -a -f "$S/public/deep-lists.html"
 
@@ -18,10 +26,7 @@ check "the deep nesting inputs produced pages" test -f "$S/public/nested-block-q
 site nested
 printf 'title: N\nhistory: false\n' > "$S/site.yml"
 python3 -c "print('---\ntitle: Nested\n---\n' + '*a **a ' * 80000 + 'b' + ' a** a*' * 80000)" > "$S/content/nested.md"
-start=$(date +%s)
-timeout -k 5 60 "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/err"; rc=$?
-secs=$(( $(date +%s) - start ))
-status_is "80,000 nested emphasis marks build (in ${secs}s; bound 60s)" "$rc" 0
+bounded 60 0 "80,000 nested emphasis marks build" build -s "$S"
 
 # 5,000 headings of one text and 50 links to ids none has: each link's
 # hint numbers the headings' GitHub ids as github-slugger does, a counter
@@ -30,10 +35,7 @@ site repeats
 printf 'title: R\nhistory: false\nlinks: warn\n' > "$S/site.yml"
 python3 -c "print('---\ntitle: Big\n---\n' + '## Example\n\nText.\n\n' * 5000)" > "$S/content/big.md"
 python3 -c "print('---\ntitle: L\n---\n' + ' '.join('[x](big.md#nope-%d)' % i for i in range(50)) + ' [y](big.md#example-1)')" > "$S/content/l.md"
-start=$(date +%s)
-timeout -k 5 60 "$QUIRE" check -s "$S" >/dev/null 2>"$TMP/err"; rc=$?
-secs=$(( $(date +%s) - start ))
-status_is "links to missing ids among 5,000 equal headings are checked (in ${secs}s; bound 60s)" "$rc" 0
+bounded 60 0 "links to missing ids among 5,000 equal headings are checked" check -s "$S"
 contains "(GitHub's second is quire's second)" "$TMP/err" "has no heading with the id 'example-1': did you mean 'example-2'? (GitHub gives"
 
 # 30,000 footnotes, each with a link to it: every link's target is looked
@@ -43,10 +45,7 @@ contains "(GitHub's second is quire's second)" "$TMP/err" "has no heading with t
 site notes
 printf 'title: N\nhistory: false\n' > "$S/site.yml"
 python3 -c "n = 30000; print('---\ntitle: Notes\n---\n' + ' '.join('t[^n%d] [l](#fn-n%d)' % (i, i) for i in range(n)) + ' [x](#fn-none)\n\n' + '\n'.join('[^n%d]: Note %d.' % (i, i) for i in range(n)))" > "$S/content/notes.md"
-start=$(date +%s)
-timeout -k 5 60 "$QUIRE" check -s "$S" >/dev/null 2>"$TMP/err"; rc=$?
-secs=$(( $(date +%s) - start ))
-status_is "30,000 footnotes and links to them are checked (in ${secs}s; bound 60s)" "$rc" 1
+bounded 60 1 "30,000 footnotes and links to them are checked" check -s "$S"
 contains "(the one link to a note that is not there is the one error)" "$TMP/err" "1 error"
 
 # cmark-gfm 0.29.0.gfm.6 is quadratic in a paragraph's emphasis marks times
@@ -56,18 +55,12 @@ site slow
 printf 'title: S\n' > "$S/site.yml"
 git -C "$S" init -q -b main
 python3 -c "print('---\ntitle: Slow\n---\nIntro.\n\n' + '*e* [l](u) ' * 80000)" > "$S/content/slow.md"
-start=$(date +%s)
-timeout 60 "$QUIRE" check -s "$S" >/dev/null 2>"$TMP/err"; rc=$?
-secs=$(( $(date +%s) - start ))
-status_is "a paragraph too costly to parse is an error (in ${secs}s; bound 60s)" "$rc" 1
+bounded 60 1 "a paragraph too costly to parse is an error" check -s "$S"
 contains "at the line where it begins" "$TMP/err" "content/slow.md:6:1: error: this paragraph has so many links and emphasis marks"
 git -C "$S" add -A && git -C "$S" -c user.name=A -c user.email=a@b commit -qm "slow version"
 printf -- '---\ntitle: Slow\n---\nFixed.\n' > "$S/content/slow.md"
 git -C "$S" add -A && git -C "$S" -c user.name=A -c user.email=a@b commit -qm "fixed"
-start=$(date +%s)
-timeout 60 "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/err"; rc=$?
-secs=$(( $(date +%s) - start ))
-status_is "a history holding such a version builds (in ${secs}s; bound 60s)" "$rc" 0
+bounded 60 0 "a history holding such a version builds" build -s "$S"
 old=$(git -C "$S" rev-parse --short=10 HEAD~1)
 contains "and the version is shown as its text" "$S/public/slow.rev-$old.html" "<pre><code>Intro."
 
