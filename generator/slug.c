@@ -299,11 +299,25 @@ static int github_class(uint32_t c, uint32_t *lower)
 	    (c >= 0x2B00 && c <= 0x2BFF) || (c >= 0x1F300 && c <= 0x1F5FF) || (c >= 0x1F600 && c <= 0x1F64F) ||
 	    (c >= 0x1F680 && c <= 0x1F6FF) || (c >= 0x1F900 && c <= 0x1F9FF))
 		return GH_DROP; /* punctuation, currency, arrows to dingbats, emoji */
-	if ((c >= 0x3000 && c <= 0x3004) || (c >= 0x3008 && c <= 0x3020))
-		return GH_DROP; /* CJK punctuation */
-	if ((c >= 0x4E00 && c <= 0x9FFC) || (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0x3041 && c <= 0x3096) ||
-	    (c >= 0x30A1 && c <= 0x30FA))
-		return GH_KEEP; /* CJK ideographs, Hangul, kana */
+	if (c >= 0x3000 && c <= 0x30FF) { /* CJK punctuation, kana: their letters and marks */
+		static const uint16_t kept[][2] = { { 0x3005, 0x3007 }, { 0x3021, 0x302F }, { 0x3031, 0x3035 },
+						    { 0x3038, 0x303C }, { 0x3041, 0x3096 }, { 0x3099, 0x309A },
+						    { 0x309D, 0x309F }, { 0x30A1, 0x30FA }, { 0x30FC, 0x30FF } };
+		for (size_t k = 0; k < sizeof kept / sizeof *kept; k++)
+			if (c >= kept[k][0] && c <= kept[k][1])
+				return GH_KEEP;
+		return GH_DROP;
+	}
+	if (c >= 0xFF01 && c <= 0xFF5E) { /* full-width ASCII */
+		if (c >= 0xFF21 && c <= 0xFF3A)
+			*lower = c + 0x20;
+		return (c >= 0xFF10 && c <= 0xFF19) || (c >= 0xFF21 && c <= 0xFF3A) || c == 0xFF3F ||
+				       (c >= 0xFF41 && c <= 0xFF5A)
+			       ? GH_KEEP
+			       : GH_DROP;
+	}
+	if ((c >= 0x4E00 && c <= 0x9FFC) || (c >= 0xAC00 && c <= 0xD7A3))
+		return GH_KEEP; /* CJK ideographs, Hangul */
 	return GH_UNKNOWN;
 }
 
