@@ -573,10 +573,8 @@ static long github_heading(const struct page *p, const char *anchor, int gitlab)
 	long found = -1;
 	for (size_t i = 0; i < p->nheadings && found < 0; i++) {
 		char *base = slug_github(p->headings[i].text, gitlab);
-		if (!base) { /* (a text whose id quire cannot tell: the numbering after it neither) */
-			found = -1;
-			break;
-		}
+		if (!base)
+			break; /* (a text whose id quire cannot tell: the numbering after it neither) */
 		char *id = xstrdup(base);
 		json_t *count = json_object_get(seen, base);
 		/* (GitLab counts by the text's id alone) */
@@ -619,14 +617,12 @@ static char *anchor_hint(const struct page *p, const char *anchor)
 	long gh;
 	if (*id && strcmp(id, anchor) && has_heading(p, id))
 		hint = xasprintf(": did you mean '%s'? (ids are lower case, with '-' between words)", id);
-	else if ((gh = github_heading(p, buf_cstr(&text), 0)) >= 0)
-		hint = xasprintf(": did you mean '%s'? (GitHub gives that heading this id; quire's are lower case, "
-				 "with '-' between words)",
-				 p->headings[gh].id);
-	else if ((gh = github_heading(p, buf_cstr(&text), 1)) >= 0)
-		hint = xasprintf(": did you mean '%s'? (GitLab gives that heading this id; quire's are lower case, "
-				 "with '-' between words)",
-				 p->headings[gh].id);
+	else
+		for (int gitlab = 0; gitlab < 2 && !hint; gitlab++)
+			if ((gh = github_heading(p, buf_cstr(&text), gitlab)) >= 0)
+				hint = xasprintf(": did you mean '%s'? (%s gives that heading this id; quire's are "
+						 "lower case, with '-' between words)",
+						 p->headings[gh].id, gitlab ? "GitLab" : "GitHub");
 	buf_free(&text);
 	free(id);
 	return hint ? hint : xstrdup("");
@@ -884,6 +880,14 @@ static char *suggest(const struct links_ctx *c, const char *to, const char *ext,
 	return hint;
 }
 
+/* The length of the page extension target ends with (".md" or ".html"),
+ * or 0. */
+static size_t page_ext(const char *target)
+{
+	size_t tl = strlen(target);
+	return tl > 3 && !strcmp(target + tl - 3, ".md") ? 3 : tl > 5 && !strcmp(target + tl - 5, ".html") ? 5 : 0;
+}
+
 /* What a link that finds nothing was probably meant to be, as the end of
  * its message, or NULL: a web address without https://, a name in the
  * wrong case (the web server tells cases apart, the editor's laptop may
@@ -894,12 +898,8 @@ static char *target_hint(const struct links_ctx *c, const char *url, const char 
 	static const char case_note[] = "names are case-sensitive; ";
 	if (!strncasecmp(url, "www.", 4))
 		return xasprintf(": a link to a website starts with https://, e.g. 'https://%s'", url);
-	size_t tl = strlen(target);
-	const char *ext = NULL;
-	if (tl > 3 && !strcmp(target + tl - 3, ".md"))
-		ext = ".md";
-	else if (tl > 5 && !strcmp(target + tl - 5, ".html"))
-		ext = ".html";
+	size_t tl = strlen(target), cut = page_ext(target);
+	const char *ext = cut ? target + tl - cut : NULL;
 	if (ext) {
 		char *key = xstrndup(target, tl - strlen(ext));
 		int t = find_key_nocase(c, key);
@@ -922,9 +922,7 @@ static char *target_hint(const struct links_ctx *c, const char *url, const char 
  * *ext (when not NULL) is that extension. */
 static int page_of_file(const struct site *s, const char *target, const char **ext)
 {
-	size_t tl = strlen(target), cut = tl > 3 && !strcmp(target + tl - 3, ".md")     ? 3
-					  : tl > 5 && !strcmp(target + tl - 5, ".html") ? 5
-											 : 0;
+	size_t tl = strlen(target), cut = page_ext(target);
 	if (!cut)
 		return -1;
 	char *key = xstrndup(target, tl - cut);
@@ -983,8 +981,7 @@ int links_is_external(const char *url, int is_image)
  * .html) is now, or -1. */
 static int moved_page(const struct links_ctx *c, const char *target)
 {
-	size_t tl = strlen(target), cut = tl > 3 && !strcmp(target + tl - 3, ".md") ? 3 :
-					  tl > 5 && !strcmp(target + tl - 5, ".html") ? 5 : 0;
+	size_t tl = strlen(target), cut = page_ext(target);
 	if (!cut || !c->nmoved)
 		return -1;
 	char *from = xasprintf("content/%.*s.md", (int)(tl - cut), target);

@@ -946,8 +946,10 @@ static int theme_id(const char *id)
 /* needle's first place in [p, end), or NULL: as strstr, but with the
  * end known, so a scan that calls it at each match is linear (ASan's
  * strstr measures the whole rest of the haystack at every call: a page
- * of 10,000 footnotes took 11 s to check). */
-static const char *find_in(const char *p, const char *end, const char *needle)
+ * of 10,000 footnotes took 11 s to check), and memchr finding the
+ * needle's first byte a vector at a time (glibc's memmem looked at every
+ * byte: 7% of a cold full-history build's instructions for "[^" alone). */
+static inline const char *find_in(const char *p, const char *end, const char *needle)
 {
 	size_t nl = strlen(needle);
 	for (; p < end && (p = memchr(p, needle[0], (size_t)(end - p))); p++)
@@ -967,21 +969,10 @@ struct footnotes {
 	size_t refs;
 };
 
-/* The next "[^" from q (before end), or NULL: memchr finds each '[' a
- * vector at a time, where glibc's memmem looked at every byte (7% of a
- * cold full-history build's instructions, on every page and version). */
-static const char *next_caret(const char *q, const char *end)
-{
-	for (; (q = memchr(q, '[', (size_t)(end - q))); q++)
-		if (q + 1 < end && q[1] == '^')
-			return q;
-	return NULL;
-}
-
 static void footnotes_of(const struct md_doc *doc, struct footnotes *fn)
 {
 	memset(fn, 0, sizeof *fn);
-	if (!doc->src || !next_caret(doc->src, doc->src + doc->src_len))
+	if (!doc->src || !find_in(doc->src, doc->src + doc->src_len, "[^"))
 		return;
 	cmark_iter *it = cmark_iter_new(doc->root);
 	cmark_event_type ev;
@@ -994,7 +985,7 @@ static void footnotes_of(const struct md_doc *doc, struct footnotes *fn)
 	fn->labels = json_object();
 	const char *end = doc->src + doc->src_len;
 	struct buf low = BUF_INIT;
-	for (const char *q = doc->src; (q = next_caret(q, end)); q += 2) {
+	for (const char *q = doc->src; (q = find_in(q, end, "[^")); q += 2) {
 		size_t len = 0;
 		while (q + 2 + len < end && !memchr("]\n", q[2 + len], 3))
 			len++;
@@ -1057,7 +1048,7 @@ static void ids_in(const char *html, struct buf *out)
 
 char *md_footnotes(struct md_doc *doc)
 {
-	if (!doc->src || !next_caret(doc->src, doc->src + doc->src_len))
+	if (!doc->src || !find_in(doc->src, doc->src + doc->src_len, "[^"))
 		return NULL;
 	struct arena *outer = doc_enter(doc);
 	struct buf ids = BUF_INIT;
