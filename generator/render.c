@@ -340,6 +340,45 @@ static void shape_free(struct shape *sh, size_t n)
 	free(sh);
 }
 
+/* The contexts of a page and its history pages (thousands of small JSON
+ * values a page, each built, rendered once and freed) come from an arena
+ * per page, dropped whole when the page is done: jansson's malloc and free
+ * of each were some 5% of a full build's instructions.  The lists' pages
+ * (a tag's, the A to Z: a value per page listed) do the same.  jansson's
+ * allocator has no context, so it serves the calling thread's page_json
+ * while one is set (render_page_and_history), else the heap; no value
+ * made there outlives the page.  An arena past PAGE_JSON_MAX grows no
+ * more (the rest come from the heap): a history of thousands of
+ * revisions stays within bounds.
+ * page_json is the one global here, per thread, for the same reason as
+ * markdown.c's current_arena. */
+#define PAGE_JSON_MAX (8u << 20)
+static _Thread_local struct arena *page_json;
+
+static void *json_piece(size_t n)
+{
+	return arena_piece_new(page_json, n);
+}
+
+void render_json_install(void)
+{
+	json_set_alloc_funcs(json_piece, arena_piece_free);
+}
+
+/* The JSON values this thread makes until json_scope_end come from a. */
+static void json_scope_begin(struct arena *a)
+{
+	*a = (struct arena)ARENA_INIT(64 * 1024);
+	a->limit = PAGE_JSON_MAX;
+	page_json = a;
+}
+
+static void json_scope_end(struct arena *a)
+{
+	page_json = NULL;
+	arena_free(a);
+}
+
 /* ---- contexts -------------------------------------------------------- */
 
 /* Sets k to the page's own string value of that name, shared, not
@@ -2127,6 +2166,8 @@ static void render_tag(void *ctx, size_t k)
 	const struct site *s = tj->e->site;
 	const struct tag *t = &tj->tags[k];
 	size_t m = t->n;
+	struct arena json;
+	json_scope_begin(&json);
 	int *v = tag_pages(tj->e, t, tj->page);
 	char *out = tag_out(t->name);
 	char *title = tag_title(t->name);
@@ -2139,6 +2180,7 @@ static void render_tag(void *ctx, size_t k)
 		emit_fp(tj->e, out, "tag", c, fingerprinting(tj->e) ? &fp : NULL);
 	}
 	json_decref(c);
+	json_scope_end(&json);
 	free(v);
 	free(out);
 }
@@ -2303,14 +2345,12 @@ static void render_az(struct render_env *e)
 	if (n)
 		qsort_r(v, n, sizeof *v, cmp_title, &ord);
 	const char *out = "a-z.html";
+	struct arena json;
+	json_scope_begin(&json);
 	json_t *c = base_ctx(e, out, AZ_TITLE);
 	struct cache_key fp;
-	if (reuse_refs(e, out, "az", c, v, n, &fp)) {
-		json_decref(c);
-		free(v);
-		free(filing);
-		return;
-	}
+	if (reuse_refs(e, out, "az", c, v, n, &fp))
+		goto done;
 	json_t *letters = json_array();
 	json_t *cur = NULL;
 	char last = 0;
@@ -2330,7 +2370,9 @@ static void render_az(struct render_env *e)
 	}
 	json_object_set_new(c, "letters", letters);
 	emit_fp(e, out, "az", c, fingerprinting(e) ? &fp : NULL);
+done:
 	json_decref(c);
+	json_scope_end(&json);
 	free(v);
 	free(filing);
 }
@@ -3015,30 +3057,6 @@ static void render_print(struct render_env *e)
 	free(j.order.v);
 }
 
-/* The contexts of a page and its history pages (thousands of small JSON
- * values a page, each built, rendered once and freed) come from an arena
- * per page, dropped whole when the page is done: jansson's malloc and free
- * of each were some 5% of a full build's instructions.  jansson's
- * allocator has no context, so it serves the calling thread's page_json
- * while one is set (render_page_and_history), else the heap; no value
- * made there outlives the page.  An arena past PAGE_JSON_MAX grows no
- * more (the rest come from the heap): a history of thousands of
- * revisions stays within bounds.
- * page_json is the one global here, per thread, for the same reason as
- * markdown.c's current_arena. */
-#define PAGE_JSON_MAX (8u << 20)
-static _Thread_local struct arena *page_json;
-
-static void *json_piece(size_t n)
-{
-	return arena_piece_new(page_json, n);
-}
-
-void render_json_install(void)
-{
-	json_set_alloc_funcs(json_piece, arena_piece_free);
-}
-
 /* The search index is made on a core of its own, beside the lists. */
 struct search_task_ctx {
 	struct render_env *e;
@@ -3255,9 +3273,8 @@ static void render_page_and_history(void *ctx, size_t i)
 	struct page *p = e->site->pages[i];
 	json_t *art = NULL;
 	struct version *vs = NULL;
-	struct arena json = ARENA_INIT(64 * 1024);
-	json.limit = PAGE_JSON_MAX;
-	page_json = &json;
+	struct arena json;
+	json_scope_begin(&json);
 	int hist = e->hist && (e->out || (long)i == e->history_sample);
 	if (hist)
 		publish_read(e, i, &vs);
@@ -3267,8 +3284,7 @@ static void render_page_and_history(void *ctx, size_t i)
 		render_history(e, i, art, vs, &hist_in);
 	else
 		json_decref(art);
-	page_json = NULL;
-	arena_free(&json);
+	json_scope_end(&json);
 	free(p->html);
 	p->html = NULL;
 }
