@@ -90,6 +90,23 @@ struct page_failure {
 /* How many of a failure's pages its report names. */
 #define FAILURE_PAGES 3
 
+/* The state of the hook call in progress: a past version judged inside
+ * a call (a handler reading page.history) saves it whole and gives it
+ * back (see outer_save). */
+struct call_state {
+	struct diag *d;
+	enum phase phase;
+	int broken;    /* a limit was hit: later calls fail at once */
+	int filtering; /* a filter runs: pages are filtered on every core */
+	int head_read; /* quire.head was read while judging the past version at hand */
+	enum violation violation;
+	long long budget; /* shared by VM instructions and matcher steps */
+	struct timespec deadline;
+	int err_script, err_line;   /* location of the last error (msgh) */
+	int last_script, last_line; /* last line the count hook saw */
+	struct buf errmsg;          /* message of the last error, prefix stripped */
+};
+
 struct hooks {
 	lua_State *L;
 	volatile sig_atomic_t *stop; /* see hooks_set_stop; NULL: none */
@@ -104,28 +121,18 @@ struct hooks {
 	size_t nscripts;
 	struct cache_keybuf digest; /* of every script's name and text, as loaded */
 	int head_at_load;  /* a script read quire.head while loading */
-	int head_read;     /* ... or while judging the past version at hand */
 	int n_page, n_site;
 	uint32_t *filters; /* one type mask per quire.filter table */
 	size_t n_filter;
 
 	/* per call */
-	struct diag *d;
-	enum phase phase;
+	struct call_state call;
 	int depth;  /* > 0 while a hook runs (re-entry guard) */
-	int broken; /* a limit was hit: later calls fail at once */
 	json_t *added;
 	size_t added_bytes; /* markdown and html of the pages added, in all */
 	size_t filter_bytes; /* text the filters put into the page being filtered */
-	int filtering; /* a filter runs: pages are filtered on every core */
-	int filter_tainted; /* ... and logged or read quire.head: see hooks_filter_doc */
-	enum violation violation;
-	long long budget; /* shared by VM instructions and matcher steps */
-	struct timespec deadline;
+	int filter_tainted; /* a filter logged or read quire.head: see hooks_filter_doc */
 	struct luapat_guard pattern; /* string.find & co. report steps here */
-	int err_script, err_line; /* location of the last error (msgh) */
-	int last_script, last_line; /* last line the count hook saw */
-	struct buf errmsg;  /* message of the last error, prefix stripped */
 	struct buf scratch; /* conversion messages and plain text */
 
 	/* on_page failures while a batch is open (hooks_pages_begin) */
@@ -165,8 +172,8 @@ static void note_line(struct hooks *h)
 			continue;
 		int s = script_index(h, ar.source);
 		if (s >= 0) {
-			h->last_script = s;
-			h->last_line = ar.currentline;
+			h->call.last_script = s;
+			h->call.last_line = ar.currentline;
 			return;
 		}
 	}
@@ -190,15 +197,15 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		h->mem -= osize;
 		return NULL;
 	}
-	if (nsize > osize && (h->phase == PH_RUN || h->phase == PH_LOAD)) {
+	if (nsize > osize && (h->call.phase == PH_RUN || h->call.phase == PH_LOAD)) {
 		enum violation v = V_NONE;
 		if (h->mem + (nsize - osize) > h->mem_limit)
 			v = V_MEMORY;
-		else if (nsize >= BIG_ALLOC && past_deadline(&h->deadline))
+		else if (nsize >= BIG_ALLOC && past_deadline(&h->call.deadline))
 			v = V_TIME;
 		if (v != V_NONE) {
-			if (h->violation == V_NONE) {
-				h->violation = v;
+			if (h->call.violation == V_NONE) {
+				h->call.violation = v;
 				note_line(h);
 			}
 			return NULL;
@@ -231,7 +238,7 @@ static int script_index(const struct hooks *h, const char *source)
 
 static void violation_text(const struct hooks *h, struct buf *b)
 {
-	switch (h->violation) {
+	switch (h->call.violation) {
 	case V_BUDGET:
 		buf_printf(b, "instruction budget exceeded (%lld instructions "
 			   "in one hook call: an endless loop?)", h->budget_limit);
@@ -264,9 +271,9 @@ static int raise_violation(lua_State *L, struct hooks *h)
 {
 	struct buf *b = &h->scratch;
 	buf_reset(b);
-	if (h->last_script >= 0)
-		buf_printf(b, "%s:%d: ", h->scripts[h->last_script].path,
-			   h->last_line);
+	if (h->call.last_script >= 0)
+		buf_printf(b, "%s:%d: ", h->scripts[h->call.last_script].path,
+			   h->call.last_line);
 	violation_text(h, b);
 	lua_pushstring(L, buf_cstr(b));
 	return lua_error(L);
@@ -279,24 +286,24 @@ static int raise_violation(lua_State *L, struct hooks *h)
 static void count_hook(lua_State *L, lua_Debug *ar)
 {
 	struct hooks *h = hooks_of(L);
-	if (!h->violation) {
+	if (!h->call.violation) {
 		if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0) {
 			int s = script_index(h, ar->source);
 			if (s >= 0) {
-				h->last_script = s;
-				h->last_line = ar->currentline;
+				h->call.last_script = s;
+				h->call.last_line = ar->currentline;
 			}
 		}
-		h->budget -= HOOK_INTERVAL;
-		if (h->budget <= 0)
-			h->violation = V_BUDGET;
-		else if (past_deadline(&h->deadline))
-			h->violation = V_TIME;
+		h->call.budget -= HOOK_INTERVAL;
+		if (h->call.budget <= 0)
+			h->call.violation = V_BUDGET;
+		else if (past_deadline(&h->call.deadline))
+			h->call.violation = V_TIME;
 		else if (h->stop && *h->stop)
-			h->violation = V_STOPPED;
-		if (!h->violation)
+			h->call.violation = V_STOPPED;
+		if (!h->call.violation)
 			return;
-		h->broken = 1;
+		h->call.broken = 1;
 	}
 	raise_violation(L, h);
 }
@@ -333,15 +340,15 @@ static int check_template(const struct hooks *h, const json_t *old, const json_t
 static void pattern_tick(lua_State *L, void *ctx, unsigned steps)
 {
 	struct hooks *h = ctx;
-	if (!h->violation) {
-		h->budget -= steps;
-		if (h->budget <= 0)
-			h->violation = V_PATTERN;
-		else if (past_deadline(&h->deadline))
-			h->violation = V_TIME;
-		if (!h->violation)
+	if (!h->call.violation) {
+		h->call.budget -= steps;
+		if (h->call.budget <= 0)
+			h->call.violation = V_PATTERN;
+		else if (past_deadline(&h->call.deadline))
+			h->call.violation = V_TIME;
+		if (!h->call.violation)
 			return;
-		h->broken = 1;
+		h->call.broken = 1;
 		note_line(h);
 	}
 	raise_violation(L, h);
@@ -670,7 +677,7 @@ static int sb_pcall(lua_State *L)
 	lua_insert(L, 1);
 	int status = lua_pcall(L, lua_gettop(L) - 2, LUA_MULTRET, 0);
 	if (status != LUA_OK) {
-		if (hooks_of(L)->violation)
+		if (hooks_of(L)->call.violation)
 			return lua_error(L);
 		lua_pushboolean(L, 0);
 		lua_pushvalue(L, -2);
@@ -685,7 +692,7 @@ static int sb_pcall(lua_State *L)
  * without any budget. */
 static int xpcall_msgh(lua_State *L)
 {
-	if (hooks_of(L)->violation)
+	if (hooks_of(L)->call.violation)
 		return 1;
 	lua_pushvalue(L, lua_upvalueindex(1));
 	lua_insert(L, 1);
@@ -705,7 +712,7 @@ static int sb_xpcall(lua_State *L)
 	lua_rotate(L, 3, 2); /* f, handler, true, f, args... */
 	int status = lua_pcall(L, n - 2, LUA_MULTRET, 2);
 	if (status != LUA_OK) {
-		if (hooks_of(L)->violation)
+		if (hooks_of(L)->call.violation)
 			return lua_error(L);
 		lua_pushboolean(L, 0);
 		lua_pushvalue(L, -2);
@@ -776,13 +783,13 @@ static int sb_setmetatable(lua_State *L)
 static void charge(lua_State *L, lua_Unsigned steps)
 {
 	struct hooks *h = hooks_of(L);
-	h->budget -= steps > (lua_Unsigned)LLONG_MAX ? LLONG_MAX : (long long)steps;
-	if (!h->violation && h->budget <= 0)
-		h->violation = V_BUDGET;
-	else if (!h->violation && past_deadline(&h->deadline))
-		h->violation = V_TIME;
-	if (h->violation) {
-		h->broken = 1;
+	h->call.budget -= steps > (lua_Unsigned)LLONG_MAX ? LLONG_MAX : (long long)steps;
+	if (!h->call.violation && h->call.budget <= 0)
+		h->call.violation = V_BUDGET;
+	else if (!h->call.violation && past_deadline(&h->call.deadline))
+		h->call.violation = V_TIME;
+	if (h->call.violation) {
+		h->call.broken = 1;
 		raise_violation(L, h);
 	}
 }
@@ -930,18 +937,18 @@ static void log_here(lua_State *L, const char *msg, size_t n)
 {
 	struct hooks *h = hooks_of(L);
 	int s, line;
-	if (!h->d)
+	if (!h->call.d)
 		return;
 	struct buf b = BUF_INIT;
 	log_text(&b, msg, n);
 	/* in the order made, but from a filter, which runs on pages on
 	 * every core (and twice on some), as a warning: sorted, once */
-	enum diag_level lvl = h->filtering ? DIAG_WARNING : DIAG_LOG;
-	h->filter_tainted |= h->filtering;
+	enum diag_level lvl = h->call.filtering ? DIAG_WARNING : DIAG_LOG;
+	h->filter_tainted |= h->call.filtering;
 	if (caller_location(L, 1, &s, &line) == 0)
-		diag_report(h->d, lvl, h->scripts[s].path, line, 0, "%s", buf_cstr(&b));
+		diag_report(h->call.d, lvl, h->scripts[s].path, line, 0, "%s", buf_cstr(&b));
 	else
-		diag_report(h->d, lvl, "scripts", 0, 0, "%s", buf_cstr(&b));
+		diag_report(h->call.d, lvl, "scripts", 0, 0, "%s", buf_cstr(&b));
 	buf_free(&b);
 }
 
@@ -1204,7 +1211,7 @@ static int q_array(lua_State *L)
 
 static void check_loading(lua_State *L, const char *fn)
 {
-	if (hooks_of(L)->phase != PH_LOAD)
+	if (hooks_of(L)->call.phase != PH_LOAD)
 		luaL_error(L, "%s can only be called while the script loads, "
 			      "not from inside a hook", fn);
 }
@@ -1217,24 +1224,25 @@ static void append_handler(lua_State *L, const void *key)
 	lua_pop(L, 1);
 }
 
-static int q_on_page(lua_State *L)
+/* quire.on_page(fn) and quire.on_site(fn): fn joins the list at key. */
+static int on_hook(lua_State *L, const char *name, const void *key, int *count)
 {
-	check_loading(L, "quire.on_page");
+	check_loading(L, name);
 	luaL_checktype(L, 1, LUA_TFUNCTION);
 	lua_settop(L, 1);
-	append_handler(L, &KEY_PAGE);
-	hooks_of(L)->n_page++;
+	append_handler(L, key);
+	(*count)++;
 	return 0;
+}
+
+static int q_on_page(lua_State *L)
+{
+	return on_hook(L, "quire.on_page", &KEY_PAGE, &hooks_of(L)->n_page);
 }
 
 static int q_on_site(lua_State *L)
 {
-	check_loading(L, "quire.on_site");
-	luaL_checktype(L, 1, LUA_TFUNCTION);
-	lua_settop(L, 1);
-	append_handler(L, &KEY_SITE);
-	hooks_of(L)->n_site++;
-	return 0;
+	return on_hook(L, "quire.on_site", &KEY_SITE, &hooks_of(L)->n_site);
 }
 
 static int q_filter(lua_State *L)
@@ -1628,7 +1636,7 @@ static struct hooks *hooks_new(void)
 	h->budget_limit = HOOKS_INSTRUCTION_BUDGET;
 	h->mem_limit = HOOKS_MEMORY_LIMIT;
 	h->time_limit_ms = HOOKS_TIME_LIMIT_MS;
-	h->err_script = h->last_script = -1;
+	h->call.err_script = h->call.last_script = -1;
 	cmark_gfm_core_extensions_ensure_registered();
 	h->L = lua_newstate(sb_alloc, h);
 	if (!h->L)
@@ -1673,7 +1681,7 @@ void hooks_free(struct hooks *h)
 	}
 	free(h->scripts);
 	free(h->filters);
-	buf_free(&h->errmsg);
+	buf_free(&h->call.errmsg);
 	buf_free(&h->scratch);
 	free_failures(h);
 	pthread_mutex_destroy(&h->lock);
@@ -1737,7 +1745,7 @@ int hooks_filter_state(struct hooks *h, struct cache_key *out)
 	if (!h || !h->n_filter)
 		return -1;
 	pthread_mutex_lock(&h->lock);
-	if (h->depth == 0 && !h->broken) {
+	if (h->depth == 0 && !h->call.broken) {
 		/* (collected first, as before on_site: weak tables hold the same) */
 		lua_gc(h->L, LUA_GCCOLLECT);
 		rc = state_digest(h, out);
@@ -1787,30 +1795,30 @@ static int msgh(lua_State *L)
 	msg = strip_location(h, msg, &s, &line);
 	if (s < 0)
 		caller_location(L, 1, &s, &line);
-	h->err_script = s;
-	h->err_line = line;
-	buf_reset(&h->errmsg);
-	buf_puts(&h->errmsg, msg);
+	h->call.err_script = s;
+	h->call.err_line = line;
+	buf_reset(&h->call.errmsg);
+	buf_puts(&h->call.errmsg, msg);
 	luaL_traceback(L, L, NULL, 1);
 	return 1;
 }
 
 static void begin_call(struct hooks *h, int def_script, int def_line)
 {
-	h->violation = V_NONE;
-	h->budget = h->budget_limit;
-	clock_gettime(CLOCK_MONOTONIC, &h->deadline);
-	h->deadline.tv_sec += h->time_limit_ms / 1000;
-	h->deadline.tv_nsec += (h->time_limit_ms % 1000) * 1000000L;
-	if (h->deadline.tv_nsec >= 1000000000L) {
-		h->deadline.tv_sec++;
-		h->deadline.tv_nsec -= 1000000000L;
+	h->call.violation = V_NONE;
+	h->call.budget = h->budget_limit;
+	clock_gettime(CLOCK_MONOTONIC, &h->call.deadline);
+	h->call.deadline.tv_sec += h->time_limit_ms / 1000;
+	h->call.deadline.tv_nsec += (h->time_limit_ms % 1000) * 1000000L;
+	if (h->call.deadline.tv_nsec >= 1000000000L) {
+		h->call.deadline.tv_sec++;
+		h->call.deadline.tv_nsec -= 1000000000L;
 	}
-	h->err_script = -1;
-	h->err_line = 0;
-	buf_reset(&h->errmsg);
-	h->last_script = def_script;
-	h->last_line = def_line;
+	h->call.err_script = -1;
+	h->call.err_line = 0;
+	buf_reset(&h->call.errmsg);
+	h->call.last_script = def_script;
+	h->call.last_line = def_line;
 }
 
 /* Appends the traceback without the frames of our own C runners. */
@@ -1847,22 +1855,22 @@ static void failure_text(struct hooks *h, int status, int def_script, int def_li
 			 struct buf *msg, struct buf *trace)
 {
 	lua_State *L = h->L;
-	int s = h->err_script, l = h->err_line;
+	int s = h->call.err_script, l = h->call.err_line;
 	const char *top = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1)
 							 : NULL;
-	if (h->violation) {
+	if (h->call.violation) {
 		violation_text(h, msg);
-		h->broken = 1;
+		h->call.broken = 1;
 		if (s < 0) {
-			s = h->last_script;
-			l = h->last_line;
+			s = h->call.last_script;
+			l = h->call.last_line;
 		}
 	} else if (status == LUA_ERRMEM) {
 		buf_puts(msg, "not enough memory");
-		s = h->last_script;
-		l = h->last_line;
-	} else if (h->errmsg.len) {
-		buf_puts(msg, buf_cstr(&h->errmsg));
+		s = h->call.last_script;
+		l = h->call.last_line;
+	} else if (h->call.errmsg.len) {
+		buf_puts(msg, buf_cstr(&h->call.errmsg));
 	} else if (top) {
 		buf_puts(msg, strip_location(h, top, &s, &l));
 		top = NULL;
@@ -1873,7 +1881,7 @@ static void failure_text(struct hooks *h, int status, int def_script, int def_li
 		s = def_script;
 		l = def_line;
 	}
-	if (top && status == LUA_ERRRUN && h->errmsg.len &&
+	if (top && status == LUA_ERRRUN && h->call.errmsg.len &&
 	    strncmp(top, "stack traceback:", 16) == 0)
 		put_traceback(trace, top);
 	*script = s;
@@ -1893,9 +1901,9 @@ static void report_failure(struct hooks *h, int status, const char *context,
 		buf_printf(&m, " (%s)", context);
 	buf_puts(&m, buf_cstr(&tb));
 	if (s >= 0)
-		diag_error(h->d, h->scripts[s].path, line, 0, "%s", buf_cstr(&m));
+		diag_error(h->call.d, h->scripts[s].path, line, 0, "%s", buf_cstr(&m));
 	else
-		diag_error(h->d, "scripts", 0, 0, "%s", buf_cstr(&m));
+		diag_error(h->call.d, "scripts", 0, 0, "%s", buf_cstr(&m));
 	buf_free(&m);
 	buf_free(&tb);
 }
@@ -1938,11 +1946,11 @@ static int load_script(struct hooks *h, size_t i, const char *site_dir)
 	int rc = -1;
 	int got = fs_read_buf(file, &src);
 	if (got == -3) {
-		diag_error(h->d, h->scripts[i].path, 0, 0, "the file is larger than the limit of %u MiB",
+		diag_error(h->call.d, h->scripts[i].path, 0, 0, "the file is larger than the limit of %u MiB",
 			   FS_MAX_FILE >> 20);
 		goto fail;
 	} else if (got < 0) {
-		diag_fault(h->d, h->scripts[i].path, 0, 0, "cannot read: %s", strerror(errno));
+		diag_fault(h->call.d, h->scripts[i].path, 0, 0, "cannot read: %s", strerror(errno));
 		goto fail;
 	}
 	const char *text = buf_cstr(&src);
@@ -1964,11 +1972,11 @@ static int load_script(struct hooks *h, size_t i, const char *site_dir)
 		lua_settop(L, base - 1);
 		goto fail;
 	}
-	h->phase = PH_LOAD;
+	h->call.phase = PH_LOAD;
 	h->depth++;
 	status = lua_pcall(L, 1, 0, base);
 	h->depth--;
-	h->phase = PH_IDLE;
+	h->call.phase = PH_IDLE;
 	if (status != LUA_OK) {
 		report_failure(h, status, NULL, (int)i, 1);
 		lua_settop(L, base - 1);
@@ -1989,10 +1997,10 @@ static int quire_index(lua_State *L)
 	struct hooks *h = hooks_of(L);
 	if (lua_type(L, 2) != LUA_TSTRING || strcmp(lua_tostring(L, 2), "head") != 0)
 		return 0;
-	if (h->phase == PH_LOAD)
+	if (h->call.phase == PH_LOAD)
 		h->head_at_load = 1;
-	h->head_read = 1;
-	h->filter_tainted |= h->filtering;
+	h->call.head_read = 1;
+	h->filter_tainted |= h->call.filtering;
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_HEAD);
 	return 1;
 }
@@ -2091,7 +2099,7 @@ struct hooks *hooks_load_env(const char *site_dir, const struct hooks_env *env, 
 		h->history = env->history;
 		h->history_ctx = env->history_ctx;
 	}
-	h->d = d;
+	h->call.d = d;
 	cache_key_begin(NULL, &h->digest, "scripts-1");
 	h->scripts = xcalloc(n, sizeof *h->scripts);
 	for (size_t i = 0; i < n; i++) {
@@ -2102,7 +2110,7 @@ struct hooks *hooks_load_env(const char *site_dir, const struct hooks_env *env, 
 	for (size_t i = 0; i < n; i++)
 		if (load_script(h, i, site_dir) < 0)
 			errors++;
-	h->d = NULL;
+	h->call.d = NULL;
 	if (errors) {
 		hooks_free(h);
 		h = NULL;
@@ -2330,13 +2338,13 @@ static int enter(struct hooks *h, struct diag *d, int *rc)
 		*rc = 0;
 		return 0;
 	}
-	if (h->broken) {
+	if (h->call.broken) {
 		pthread_mutex_unlock(&h->lock);
 		*rc = -1;
 		return 0;
 	}
-	h->d = d;
-	h->phase = PH_RUN;
+	h->call.d = d;
+	h->call.phase = PH_RUN;
 	h->depth++;
 	return 1;
 }
@@ -2344,8 +2352,8 @@ static int enter(struct hooks *h, struct diag *d, int *rc)
 static void leave(struct hooks *h)
 {
 	h->depth--;
-	h->phase = PH_IDLE;
-	h->d = NULL;
+	h->call.phase = PH_IDLE;
+	h->call.d = NULL;
 	h->added = NULL;
 	pthread_mutex_unlock(&h->lock);
 }
@@ -2416,7 +2424,7 @@ static void page_failed(struct hooks *h, const struct failure_at *f, const char 
 {
 	note_failure(h, f, ppath);
 	if (!h->batch) {
-		report_page_failure(h, &h->failures[0], h->d);
+		report_page_failure(h, &h->failures[0], h->call.d);
 		free_failures(h);
 	}
 }
@@ -2545,52 +2553,32 @@ int hooks_run_page(struct hooks *h, json_t **page, struct diag *d)
 /* What a call in progress keeps while a past version is judged inside it
  * (a handler reading page.history): its budget, clock and error. */
 struct outer_call {
-	struct diag *d;
-	enum phase phase;
-	enum violation violation;
-	int broken, filtering, head_read;
-	long long budget;
-	struct timespec deadline, began;
-	int err_script, err_line, last_script, last_line;
-	struct buf errmsg;
+	struct call_state saved;
+	struct timespec began;
 };
 
 static void outer_save(struct hooks *h, struct outer_call *o)
 {
-	*o = (struct outer_call){ h->d, h->phase, h->violation, h->broken, h->filtering, h->head_read, h->budget,
-				  h->deadline, { 0, 0 }, h->err_script, h->err_line, h->last_script, h->last_line,
-				  h->errmsg };
+	o->saved = h->call;
 	clock_gettime(CLOCK_MONOTONIC, &o->began);
-	h->errmsg = (struct buf)BUF_INIT;
+	h->call.errmsg = (struct buf)BUF_INIT;
 }
 
 /* Gives the call back what it had; the time the judging took is not
  * counted against its limit. */
 static void outer_restore(struct hooks *h, struct outer_call *o)
 {
-	struct timespec now;
+	struct timespec now, *dl = &o->saved.deadline;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	long long ns = (now.tv_sec - o->began.tv_sec) * 1000000000LL + (now.tv_nsec - o->began.tv_nsec);
-	o->deadline.tv_sec += (time_t)(ns / 1000000000LL);
-	o->deadline.tv_nsec += (long)(ns % 1000000000LL);
-	if (o->deadline.tv_nsec >= 1000000000L) {
-		o->deadline.tv_sec++;
-		o->deadline.tv_nsec -= 1000000000L;
+	dl->tv_sec += (time_t)(ns / 1000000000LL);
+	dl->tv_nsec += (long)(ns % 1000000000LL);
+	if (dl->tv_nsec >= 1000000000L) {
+		dl->tv_sec++;
+		dl->tv_nsec -= 1000000000L;
 	}
-	buf_free(&h->errmsg);
-	h->d = o->d;
-	h->phase = o->phase;
-	h->violation = o->violation;
-	h->broken = o->broken;
-	h->filtering = o->filtering;
-	h->head_read = o->head_read;
-	h->budget = o->budget;
-	h->deadline = o->deadline;
-	h->err_script = o->err_script;
-	h->err_line = o->err_line;
-	h->last_script = o->last_script;
-	h->last_line = o->last_line;
-	h->errmsg = o->errmsg;
+	buf_free(&h->call.errmsg);
+	h->call = o->saved;
 }
 
 /* Handler i over *page, as hooks_run_page calls it, with no page.history.
@@ -2634,7 +2622,7 @@ int hooks_judge_past(struct hooks *h, const json_t *page, int *read_head, struct
 	int nested = h->depth > 0, rc = 0;
 	if (nested)
 		outer_save(h, &o);
-	else if (h->broken) {
+	else if (h->call.broken) {
 		buf_puts(why, "a limit was hit earlier in this build: no more hooks run");
 		pthread_mutex_unlock(&h->lock);
 		return -1;
@@ -2642,10 +2630,10 @@ int hooks_judge_past(struct hooks *h, const json_t *page, int *read_head, struct
 	/* what handlers print about a past version is not shown: they run
 	 * over every version, on every core, and not at all for a version
 	 * an earlier build judged */
-	h->d = NULL;
-	h->phase = PH_RUN;
-	h->filtering = 0;
-	h->head_read = 0;
+	h->call.d = NULL;
+	h->call.phase = PH_RUN;
+	h->call.filtering = 0;
+	h->call.head_read = 0;
 	h->depth++;
 	json_t *p = json_deep_copy(page);
 	for (lua_Integer i = 1; i <= h->n_page && rc == 0; i++)
@@ -2653,8 +2641,8 @@ int hooks_judge_past(struct hooks *h, const json_t *page, int *read_head, struct
 	if (rc == 0)
 		rc = json_is_true(json_object_get(p, "draft"));
 	json_decref(p);
-	*read_head = h->head_read || h->head_at_load;
-	if (h->violation == V_MEMORY)
+	*read_head = h->call.head_read || h->head_at_load;
+	if (h->call.violation == V_MEMORY)
 		lua_gc(h->L, LUA_GCCOLLECT);
 	h->depth--;
 	if (nested) {
@@ -2662,10 +2650,10 @@ int hooks_judge_past(struct hooks *h, const json_t *page, int *read_head, struct
 	} else {
 		/* a broken limit stops this version, not the rest: a version
 		 * is judged alone (its verdict hides it) */
-		h->broken = 0;
-		h->violation = V_NONE;
-		h->phase = PH_IDLE;
-		h->d = NULL;
+		h->call.broken = 0;
+		h->call.violation = V_NONE;
+		h->call.phase = PH_IDLE;
+		h->call.d = NULL;
 	}
 	pthread_mutex_unlock(&h->lock);
 	return rc;
@@ -3092,7 +3080,7 @@ int hooks_filter_doc(struct hooks *h, cmark_node *doc, const char *page_path,
 	if (!enter(h, d, &rc))
 		return rc;
 	h->filter_bytes = 0;
-	h->filtering = 1;
+	h->call.filtering = 1;
 	h->filter_tainted = 0;
 	lua_State *L = h->L;
 	cmark_node **nodes = NULL;
@@ -3145,13 +3133,13 @@ int hooks_filter_doc(struct hooks *h, cmark_node *doc, const char *page_path,
 		}
 	}
 	free(nodes);
-	h->filtering = 0;
+	h->call.filtering = 0;
 	if (rc == 0 && h->filter_tainted)
 		rc |= HOOKS_FILTER_TAINTED;
 	/* (checked before another page's filters run: a change one page
 	 * made and the next undid would be missed after both) */
 	struct cache_key now;
-	h->phase = PH_IDLE; /* (the digest's memory is not a hook's) */
+	h->call.phase = PH_IDLE; /* (the digest's memory is not a hook's) */
 	if (rc >= 0 && state && called && (state_digest(h, &now) < 0 || memcmp(&now, state, sizeof now)))
 		rc |= HOOKS_FILTER_MOVED;
 	leave(h);
