@@ -11,6 +11,7 @@
 #include <yaml.h>
 
 #include "buf.h"
+#include "near.h"
 
 #define FM_MAX_DEPTH 32
 
@@ -767,30 +768,6 @@ void fm_untext_free(struct fm_untext *u)
 
 #define NEAR_MAX 32 /* longer keys are nobody's misspelling of ours */
 
-/* The edit distance of a and b (lower-case, at most NEAR_MAX bytes), a
- * swap of two neighbours counting as one edit. */
-static int edit_distance(const char *a, size_t n, const char *b, size_t m)
-{
-	int d[NEAR_MAX + 1][NEAR_MAX + 1];
-	for (size_t i = 0; i <= n; i++)
-		d[i][0] = (int)i;
-	for (size_t j = 0; j <= m; j++)
-		d[0][j] = (int)j;
-	for (size_t i = 1; i <= n; i++) {
-		for (size_t j = 1; j <= m; j++) {
-			int best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-			if (d[i - 1][j] + 1 < best)
-				best = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < best)
-				best = d[i][j - 1] + 1;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
-				best = d[i - 2][j - 2] + 1;
-			d[i][j] = best;
-		}
-	}
-	return d[n][m];
-}
-
 /* Whether one of a and b is the other with "s" or "es" added. */
 static int plural_of(const char *a, size_t n, const char *b, size_t m)
 {
@@ -818,7 +795,7 @@ const char *fm_near_key(const char *key, const char *const *known)
 		size_t m = strlen(known[k]);
 		if (!strcmp(key, known[k]))
 			return NULL;
-		int dist = plural_of(low, n, known[k], m) ? 1 : edit_distance(low, n, known[k], m);
+		int dist = plural_of(low, n, known[k], m) ? 1 : near_distance(low, known[k], 2);
 		if (dist < best_d && dist <= (m <= 4 || n <= 4 ? 1 : 2)) {
 			best = known[k];
 			best_d = dist;

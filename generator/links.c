@@ -2,6 +2,7 @@
 #include "links.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -10,6 +11,7 @@
 #include "buf.h"
 #include "cache.h"
 #include "diag.h"
+#include "near.h"
 #include "slug.h"
 
 /* Lower-case names to the pages that have them, in page order: a table
@@ -30,6 +32,13 @@ struct name_map {
 struct links_index {
 	struct name_map by_name;  /* lower-case file name → pages */
 	struct name_map by_title; /* lower-case title → pages */
+	/* For "did you mean" hints, made the first time a link finds nothing
+	 * (most builds never need them): the names and titles one edit from a
+	 * wiki link's (ids: page * 2, + 1 for its title), and the paths one
+	 * edit from a link's target (ids: pages, then npages + asset). */
+	const struct site *site;
+	pthread_mutex_t near_lock;
+	struct near_index *near_names, *near_paths;
 };
 
 static struct name_slot *name_find(const struct name_map *m, const char *key, uint64_t h)
@@ -141,6 +150,8 @@ static void index_fill(void *ctx)
 struct links_index *links_index_new(const struct site *s, int jobs)
 {
 	struct links_index *ix = xcalloc(1, sizeof *ix);
+	ix->site = s;
+	pthread_mutex_init(&ix->near_lock, NULL);
 	/* The two maps are made side by side. */
 	struct index_job names = { s, &ix->by_name, 0 }, titles = { s, &ix->by_title, 1 };
 	struct par_task *t = par_start(jobs, index_fill, &titles);
@@ -164,7 +175,126 @@ void links_index_free(struct links_index *ix)
 		return;
 	name_map_free(&ix->by_name);
 	name_map_free(&ix->by_title);
+	near_free(ix->near_names);
+	near_free(ix->near_paths);
+	pthread_mutex_destroy(&ix->near_lock);
 	free(ix);
+}
+
+/* ---- "did you mean": names one edit away ---- */
+
+/* The hint index of names and titles (paths: of paths), made on first
+ * use by whichever thread needs it first: a memo behind the lock, the
+ * maps themselves stay read-only. */
+static const struct near_index *near_ready(const struct links_index *cix, int paths)
+{
+	struct links_index *ix = (struct links_index *)cix;
+	const struct site *s = ix->site;
+	pthread_mutex_lock(&ix->near_lock);
+	struct near_index **slot = paths ? &ix->near_paths : &ix->near_names;
+	if (!*slot) {
+		struct near_index *near = near_new();
+		for (size_t i = 0; i < s->npages; i++) {
+			const struct page *p = s->pages[i];
+			const char *own[2] = { p->name, page_title(p) };
+			for (int t = 0; t < 2 && !paths; t++) {
+				if (!own[t] || !*own[t])
+					continue;
+				char *k = links_fold(own[t]);
+				near_add(near, k, (int)(2 * i) + t);
+				free(k);
+			}
+			if (paths)
+				near_add(near, p->key, (int)i);
+		}
+		for (size_t a = 0; a < s->nassets && paths; a++)
+			near_add(near, s->assets[a], (int)(s->npages + a));
+		near_seal(near);
+		*slot = near;
+	}
+	pthread_mutex_unlock(&ix->near_lock);
+	return *slot;
+}
+
+/* Up to three suggestions as ": did you mean A, B or C?" (each already
+ * quoted or bracketed); "" for none.  Frees them. */
+static char *did_you_mean(char **v, size_t n)
+{
+	struct buf b = BUF_INIT;
+	for (size_t k = 0; k < n; k++) {
+		buf_puts(&b, k == 0 ? ": did you mean " : k + 1 == n ? " or " : ", ");
+		buf_puts(&b, v[k]);
+		free(v[k]);
+	}
+	if (n)
+		buf_putc(&b, '?');
+	return buf_detach(&b);
+}
+
+#define NEAR_SHOWN 3
+
+/* How a wiki link names page i by its file name (title: 0) or title (1):
+ * by its path in content/ when another page has the same one. */
+static const char *wiki_name_of(const struct links_index *ix, int i, int title)
+{
+	const struct page *p = ix->site->pages[i];
+	const char *own = title ? page_title(p) : p->name;
+	char *k = links_fold(own);
+	const struct name_slot *hits = index_get(title ? &ix->by_title : &ix->by_name, k);
+	free(k);
+	return hits && hits->n == 1 ? own : p->key;
+}
+
+/* ": did you mean [[leave]]?" for a wiki link (key: its name, folded, or
+ * path) one edit from an article's file name, title or path; else "". */
+static char *wiki_near_hint(const struct links_ctx *c, const char *key, const char *path, const char *anchor)
+{
+	int ids[2 * NEAR_SHOWN], pages[NEAR_SHOWN];
+	int by_path = strchr(path, '/') != NULL;
+	size_t n = near_find(near_ready(c->ix, by_path), by_path ? path : key, ids, 2 * NEAR_SHOWN);
+	char *v[NEAR_SHOWN];
+	size_t m = 0;
+	for (size_t k = 0; k < n && m < NEAR_SHOWN; k++) {
+		int page = by_path ? ids[k] : ids[k] / 2, seen = 0;
+		if (page >= (int)c->site->npages)
+			continue; /* an attachment: a wiki link names pages */
+		for (size_t q = 0; q < m; q++)
+			seen |= pages[q] == page;
+		if (seen)
+			continue;
+		pages[m] = page;
+		const char *name = by_path ? c->site->pages[page]->key : wiki_name_of(c->ix, page, ids[k] % 2);
+		v[m++] = xasprintf("[[%s%s%s]]", name, anchor ? "#" : "", anchor ? anchor : "");
+	}
+	return did_you_mean(v, m);
+}
+
+/* ": did you mean 'leave.md'?" for a link whose target (inside content/,
+ * with ext ".md", ".html" or "" for an attachment) is one edit from a
+ * page's or an attachment's path; else NULL. */
+static char *path_near_hint(const struct links_ctx *c, const char *target, size_t ext, const char *rest)
+{
+	char *key = xstrndup(target, strlen(target) - ext);
+	int ids[NEAR_SHOWN];
+	size_t n = near_find(near_ready(c->ix, 1), key, ids, NEAR_SHOWN), m = 0;
+	free(key);
+	char *v[NEAR_SHOWN];
+	for (size_t k = 0; k < n; k++) {
+		int page = ids[k] < (int)c->site->npages;
+		if (page != (ext > 0))
+			continue;
+		char *from = xasprintf("%s.md", c->page->key);
+		char *file = page ? xasprintf("%s%s", c->site->pages[ids[k]]->key, target + strlen(target) - ext)
+				  : xstrdup(c->site->assets[ids[k] - c->site->npages]);
+		char *rel = site_rel_url(from, file);
+		v[m++] = xasprintf("'%s%s'", rel, rest);
+		free(rel);
+		free(file);
+		free(from);
+	}
+	if (!m)
+		return NULL;
+	return did_you_mean(v, m);
 }
 
 void links_page_env(const struct page *p, struct links_page_env *out)
@@ -491,6 +621,13 @@ static void problem(struct links_ctx *c, int line, int col, const char *fmt, con
 	free(msg);
 }
 
+/* Whether problems are told (not for a past version): their hints are
+ * worked out only then. */
+static int reports(const struct links_ctx *c)
+{
+	return c->d && !c->past;
+}
+
 /* Whether a link (what: "wiki link [[x]]", "link to 'x.md'") that finds
  * no page asks (as kind1 or kind2, e.g. "name:" and "title:") for an
  * article left out of this build, and says so if it does: a draft is an
@@ -597,6 +734,27 @@ static long github_heading(const struct page *p, const char *anchor, int gitlab)
 	return found;
 }
 
+/* ": did you mean 'annual-leave'?" when one of p's ids is one edit from
+ * the anchor (two, for an anchor of ten characters or more), and no
+ * other is as close; else NULL. */
+static char *near_heading(const struct page *p, const char *anchor)
+{
+	int max = strlen(anchor) >= 10 ? 2 : 1, best = max + 1;
+	long at = -1;
+	for (size_t i = 0; i < p->nheadings; i++) {
+		int d = near_distance(anchor, p->headings[i].id, best);
+		if (d < best) {
+			best = d;
+			at = (long)i;
+		} else if (d == best && at >= 0 && strcmp(p->headings[at].id, p->headings[i].id)) {
+			at = -2; /* two as close: no hint */
+		}
+	}
+	if (at == -2 || best > max || at < 0)
+		return NULL;
+	return xasprintf(": did you mean '%s'?", p->headings[at].id);
+}
+
 /* ": did you mean 'annual-leave'? ..." when the anchor as a heading id
  * would be (written with capitals or spaces: "Annual Leave", or
  * "Annual%20Leave" in a Markdown link) is one of p's ids; else "".  A new
@@ -623,6 +781,8 @@ static char *anchor_hint(const struct page *p, const char *anchor)
 				hint = xasprintf(": did you mean '%s'? (%s gives that heading this id; quire's are "
 						 "lower case, with '-' between words)",
 						 p->headings[gh].id, gitlab ? "GitLab" : "GitHub");
+	if (!hint)
+		hint = near_heading(p, anchor);
 	buf_free(&text);
 	free(id);
 	return hint ? hint : xstrdup("");
@@ -722,7 +882,7 @@ static void link_to_page(struct links_ctx *c, int t, const char *anchor, int lin
 {
 	const struct page *tp = c->site->pages[t];
 	if (anchor && *anchor && !has_heading(tp, anchor)) {
-		char *hint = anchor_hint(tp, anchor);
+		char *hint = reports(c) ? anchor_hint(tp, anchor) : xstrdup("");
 		char *msg = xasprintf("'%s' has no heading with the id '%s'%s", tp->src ? tp->src : tp->key,
 				      anchor, hint);
 		problem(c, line, col, "%s%s", msg, NULL);
@@ -799,10 +959,15 @@ static void resolve_wiki(struct links_ctx *c, const char *url, int line, int col
 	} else if (!hits) {
 		char *what = xasprintf("wiki link [[%s]]", b);
 		const char *path = b + strspn(b, "/");
-		if (!linked_left_out(c, line, col, what, "name:", key, "title:") &&
-		    !(strchr(path, '/') && linked_left_out(c, line, col, what, "key:", path, NULL)))
-			problem(c, line, col, "%s matches no article (by file name or title)%s", what,
-				strchr(b, '/') ? ", nor an article at that path in content/" : NULL);
+		if (reports(c) && !linked_left_out(c, line, col, what, "name:", key, "title:") &&
+		    !(strchr(path, '/') && linked_left_out(c, line, col, what, "key:", path, NULL))) {
+			char *hint = wiki_near_hint(c, key, path, hash ? hash + 1 : NULL);
+			char *tail = xasprintf("%s%s", strchr(b, '/') ? ", nor an article at that path in content/" : "",
+					       hint);
+			problem(c, line, col, "%s matches no article (by file name or title)%s", what, tail);
+			free(tail);
+			free(hint);
+		}
 		free(what);
 		if (c->past)
 			res->unlink = 1;
@@ -904,7 +1069,8 @@ static char *target_hint(const struct links_ctx *c, const char *url, const char 
 		char *key = xstrndup(target, tl - strlen(ext));
 		int t = find_key_nocase(c, key);
 		free(key);
-		return t < 0 ? NULL : suggest(c, c->site->pages[t]->key, ext, rest, case_note, "");
+		return t < 0 ? path_near_hint(c, target, strlen(ext), rest)
+			     : suggest(c, c->site->pages[t]->key, ext, rest, case_note, "");
 	}
 	int t = find_key_nocase(c, target);
 	if (t < 0) {
@@ -915,7 +1081,7 @@ static char *target_hint(const struct links_ctx *c, const char *url, const char 
 	if (t >= 0)
 		return suggest(c, c->site->pages[t]->key, ".md", rest, "", " (a link names the article's file, with .md)");
 	const char *asset = find_asset_nocase(c->site, target);
-	return asset ? suggest(c, asset, "", rest, case_note, "") : NULL;
+	return asset ? suggest(c, asset, "", rest, case_note, "") : path_near_hint(c, target, 0, rest);
 }
 
 /* The page a path inside content/ names (its .md or .html file), or -1;
@@ -1021,7 +1187,7 @@ void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 		return;
 	if (url[0] == '#') {
 		if (!has_heading(c->page, url + 1)) {
-			char *hint = anchor_hint(c->page, url + 1);
+			char *hint = reports(c) ? anchor_hint(c->page, url + 1) : xstrdup("");
 			problem(c, line, col, "this page has no heading with the id '%s'%s", url + 1, hint);
 			free(hint);
 		} else if (c->anchor_prefix)

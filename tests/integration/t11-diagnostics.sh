@@ -374,6 +374,27 @@ check "a root link to nothing has no hint" grep -qx "content/hr/deep/d.md:4:76: 
 check "a link to another site's root ('//host/x') has none" grep -qx "content/hr/deep/d.md:6:1: error: link '//hr/leave.md' starts with '/': write it relative to this file so the site works from any folder" "$ERR"
 rm "$S/content/hr/deep/d.md"
 
+# A name, title, path or heading id one typing slip away from one that
+# exists is named (two slips for a long id); several as near are all
+# named; one further away, or two ids as near, are not guessed at.
+printf -- '---\ntitle: Annual leave rules\n---\n## Carrying over\n\n## How to book leave\n' > "$S/content/hr/annual.md"
+printf -- '---\ntitle: Leaves\n---\nx\n' > "$S/content/hr/leaves.md"
+printf '<svg xmlns="http://www.w3.org/2000/svg"/>' > "$S/content/hr/chart.svg"
+page "$S" hr/typo.md "Typo" '[[anual]] [[Anual leave rules#carrying-over]] [[hr/anual]] [[leavs]]\n\n[a](anual.md#carrying-over) ![b](chrat.svg) [c](annual.md#carying-over) [d](annual.md#how-to-bok-leav)\n\n[[annnual-x]] [e](annual.md#carrying-overs-x) [f](nowhere.md)'
+run "$S" check
+contains "a wiki link's file name one slip away" "$ERR" "content/hr/typo.md:4:1: error: wiki link [[anual]] matches no article (by file name or title): did you mean [[annual]]?"
+contains "a title one slip away, keeping the anchor" "$ERR" "content/hr/typo.md:4:11: error: wiki link [[Anual leave rules]] matches no article (by file name or title): did you mean [[Annual leave rules#carrying-over]]?"
+contains "a path one slip away" "$ERR" "content/hr/typo.md:4:47: error: wiki link [[hr/anual]] matches no article (by file name or title), nor an article at that path in content/: did you mean [[hr/annual]]?"
+contains "two names as near are both named" "$ERR" "content/hr/typo.md:4:60: error: wiki link [[leavs]] matches no article (by file name or title): did you mean [[leave]] or [[leaves]]?"
+contains "a link's file one slip away, keeping the anchor" "$ERR" "content/hr/typo.md:6:1: error: link target 'anual.md#carrying-over' does not exist: did you mean 'annual.md#carrying-over'?"
+contains "an attachment with two letters swapped" "$ERR" "content/hr/typo.md:6:29: error: link target 'chrat.svg' does not exist: did you mean 'chart.svg'?"
+contains "a heading id one slip away" "$ERR" "content/hr/typo.md:6:45: error: 'content/hr/annual.md' has no heading with the id 'carying-over': did you mean 'carrying-over'?"
+contains "a long id two slips away" "$ERR" "content/hr/typo.md:6:73: error: 'content/hr/annual.md' has no heading with the id 'how-to-bok-leav': did you mean 'how-to-book-leave'?"
+check "a name two slips away is no guess" grep -qx "content/hr/typo.md:8:1: error: wiki link \[\[annnual-x\]\] matches no article (by file name or title)" "$ERR"
+check "nor an id further away" grep -qx "content/hr/typo.md:8:15: error: 'content/hr/annual.md' has no heading with the id 'carrying-overs-x'" "$ERR"
+check "nor a file like none" grep -qx "content/hr/typo.md:8:47: error: link target 'nowhere.md' does not exist" "$ERR"
+rm "$S/content/hr/typo.md" "$S/content/hr/annual.md" "$S/content/hr/leaves.md" "$S/content/hr/chart.svg"
+
 # An anchor written as GitHub or GitLab would have it (an article moved
 # from a wiki, or previewed there) is told quire's id for that heading,
 # repeats counted as they count them ("-1" is quire's "-2").

@@ -891,7 +891,7 @@ lacks "(and no longer that it is a draft)" "$ERR" "is a draft"
 page "$S" c.md "C" '## Unix macOS\n\nSee.'
 run "$S" build -o "$TMP/noisy"
 contains "a heading's text changes, its id kept" "$ERR" "content/a.md:4:27: warning: 'content/c.md' has no heading with the id 'unixmacos'"
-lacks "(GitHub's id for it is no longer the anchor: no hint)" "$ERR" "did you mean 'unix-macos'"
+lacks "(GitHub's id for it is no longer the anchor: no GitHub hint)" "$ERR" "GitHub gives that heading"
 contains "(the added page's problem, from the script's line 3)" "$ERR" "(in the page added at scripts/20-add.lua:3)"
 script "$S" 20-add '-- line 1
 

@@ -1,0 +1,276 @@
+/* near: names one edit away (see near.h).
+ *
+ * Every name goes into one sorted table under the hash of its text and
+ * under the hash of each text it gives with one character dropped.  A
+ * name one edit from the query then shares an entry with it: the query
+ * with a character dropped is the name (an extra character), the name
+ * with one dropped is the query (a missing one), or both with one dropped
+ * are the same (a changed character, two swapped).  What the table finds
+ * is checked with near_distance, since two texts that agree once each has
+ * lost a character may be two edits apart ("xabc", "abcy"). */
+#include "near.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+/* Longer names are not indexed: a mistyped title is shorter. */
+#define NEAR_MAX_NAME 200
+/* Candidates checked per query at most, so that thousands of names alike
+ * ("part-1" … "part-999") cannot make one hint slow. */
+#define NEAR_MAX_CHECKED 256
+
+struct entry {
+	uint64_t hash;
+	uint32_t name;
+};
+
+struct near_index {
+	char **names;
+	int *ids;
+	size_t n, cap;
+	struct entry *e;
+	size_t ne, cape;
+};
+
+struct near_index *near_new(void)
+{
+	return xcalloc(1, sizeof(struct near_index));
+}
+
+void near_free(struct near_index *ix)
+{
+	if (!ix)
+		return;
+	for (size_t i = 0; i < ix->n; i++)
+		free(ix->names[i]);
+	free(ix->names);
+	free(ix->ids);
+	free(ix->e);
+	free(ix);
+}
+
+/* The length in bytes of the character at s (n > 0 bytes left): a byte
+ * that starts no UTF-8 sequence counts as one. */
+static size_t char_len(const char *s, size_t n)
+{
+	size_t k = utf8_seq((const unsigned char *)s, n);
+	return k ? k : 1;
+}
+
+/* A text's hash is polynomial, so that of the text with any one character
+ * dropped comes from its prefix hashes in a few operations: at 10,000
+ * articles the index holds a million such texts. */
+#define MUL 0x100000001b3ULL
+
+struct hashes {
+	uint64_t pre[NEAR_MAX_NAME + 1], pw[NEAR_MAX_NAME + 1];
+	size_t n;
+};
+
+static void hashes_of(struct hashes *h, const char *s, size_t n)
+{
+	h->n = n;
+	h->pre[0] = 0;
+	h->pw[0] = 1;
+	for (size_t k = 0; k < n; k++) {
+		h->pre[k + 1] = h->pre[k] * MUL + (unsigned char)s[k] + 1;
+		h->pw[k + 1] = h->pw[k] * MUL;
+	}
+}
+
+/* Spreads the polynomial's bits (its low bits alone are weak). */
+static uint64_t mix(uint64_t x, size_t n)
+{
+	x ^= (uint64_t)n * 0x9E3779B97F4A7C15ULL;
+	x ^= x >> 30;
+	x *= 0xBF58476D1CE4E5B9ULL;
+	x ^= x >> 27;
+	x *= 0x94D049BB133111EBULL;
+	return x ^ (x >> 31);
+}
+
+/* The hash of the text without its bytes [a, b) ([0, 0): the whole). */
+static uint64_t hash_without(const struct hashes *h, size_t a, size_t b)
+{
+	uint64_t tail = h->pre[h->n] - h->pre[b] * h->pw[h->n - b];
+	return mix(h->pre[a] * h->pw[h->n - b] + tail, h->n - (b - a));
+}
+
+static void put_entry(struct near_index *ix, uint64_t hash, size_t name)
+{
+	if (ix->ne == ix->cape) {
+		ix->cape = ix->cape ? ix->cape * 2 : 1024;
+		ix->e = xrealloc(ix->e, ix->cape * sizeof *ix->e);
+	}
+	ix->e[ix->ne++] = (struct entry){ hash, (uint32_t)name };
+}
+
+void near_add(struct near_index *ix, const char *name, int id)
+{
+	size_t n = strlen(name);
+	if (!n || n > NEAR_MAX_NAME || ix->n >= UINT32_MAX)
+		return;
+	if (ix->n == ix->cap) {
+		ix->cap = ix->cap ? ix->cap * 2 : 64;
+		ix->names = xrealloc(ix->names, ix->cap * sizeof *ix->names);
+		ix->ids = xrealloc(ix->ids, ix->cap * sizeof *ix->ids);
+	}
+	size_t k = ix->n++;
+	ix->names[k] = xstrdup(name);
+	ix->ids[k] = id;
+	struct hashes h;
+	hashes_of(&h, name, n);
+	put_entry(ix, hash_without(&h, 0, 0), k);
+	for (size_t at = 0, len; at < n; at += len) {
+		len = char_len(name + at, n - at);
+		put_entry(ix, hash_without(&h, at, at + len), k);
+	}
+}
+
+/* By hash, a radix sort of 16 bits a pass: stable, so the entries of one
+ * hash stay in the order their names were added. */
+void near_seal(struct near_index *ix)
+{
+	struct entry *tmp = xmalloc((ix->ne ? ix->ne : 1) * sizeof *tmp), *from = ix->e, *to = tmp;
+	size_t *count = xmalloc(65536 * sizeof *count);
+	for (int shift = 0; shift < 64; shift += 16) {
+		memset(count, 0, 65536 * sizeof *count);
+		for (size_t i = 0; i < ix->ne; i++)
+			count[(from[i].hash >> shift) & 0xFFFF]++;
+		size_t sum = 0;
+		for (size_t d = 0; d < 65536; d++) {
+			size_t c = count[d];
+			count[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < ix->ne; i++)
+			to[count[(from[i].hash >> shift) & 0xFFFF]++] = from[i];
+		struct entry *t = from;
+		from = to;
+		to = t;
+	}
+	free(count);
+	free(to); /* (four passes: the sorted entries are back in ix->e) */
+}
+
+struct found {
+	uint32_t v[NEAR_MAX_CHECKED];
+	size_t n;
+};
+
+/* Adds the names filed under hash h to f (until it is full). */
+static void lookup(const struct near_index *ix, uint64_t h, struct found *f)
+{
+	size_t lo = 0, hi = ix->ne;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ix->e[mid].hash < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < ix->ne && ix->e[lo].hash == h && f->n < NEAR_MAX_CHECKED; lo++)
+		f->v[f->n++] = ix->e[lo].name;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+size_t near_find(const struct near_index *ix, const char *name, int *ids, size_t max)
+{
+	size_t n = strlen(name);
+	if (!ix || !n || n > NEAR_MAX_NAME)
+		return 0;
+	struct found *f = xmalloc(sizeof *f);
+	struct hashes *h = xmalloc(sizeof *h);
+	f->n = 0;
+	hashes_of(h, name, n);
+	lookup(ix, hash_without(h, 0, 0), f);
+	for (size_t at = 0, len; at < n; at += len) {
+		len = char_len(name + at, n - at);
+		lookup(ix, hash_without(h, at, at + len), f);
+	}
+	free(h);
+	qsort(f->v, f->n, sizeof *f->v, cmp_u32);
+	size_t got = 0;
+	for (size_t i = 0; i < f->n && got < max; i++) {
+		if (i && f->v[i] == f->v[i - 1])
+			continue;
+		int id = ix->ids[f->v[i]], seen = 0;
+		for (size_t k = 0; k < got; k++)
+			seen |= ids[k] == id;
+		if (!seen && near_distance(name, ix->names[f->v[i]], 1) == 1)
+			ids[got++] = id;
+	}
+	free(f);
+	return got;
+}
+
+/* s's characters as numbers (a character's bytes, packed), into *out
+ * (caller frees); returns how many. */
+static size_t chars_of(const char *s, uint32_t **out)
+{
+	size_t n = strlen(s), m = 0;
+	uint32_t *v = xmalloc((n + 1) * sizeof *v);
+	for (size_t at = 0, len; at < n; at += len) {
+		len = char_len(s + at, n - at);
+		uint32_t c = 0;
+		for (size_t k = 0; k < len; k++)
+			c = c << 8 | (unsigned char)s[at + k];
+		v[m++] = c;
+	}
+	*out = v;
+	return m;
+}
+
+static size_t min3(size_t a, size_t b, size_t c)
+{
+	size_t m = a < b ? a : b;
+	return m < c ? m : c;
+}
+
+/* Optimal string alignment, a row at a time (rows i - 2, i - 1, i),
+ * stopping once a whole row is past max. */
+int near_distance(const char *a, const char *b, int max)
+{
+	uint32_t *x, *y;
+	size_t la = chars_of(a, &x), lb = chars_of(b, &y), lim = max > 0 ? (size_t)max : 0;
+	int result = max + 1;
+	if ((la > lb ? la - lb : lb - la) > lim)
+		goto done;
+	size_t *rows = xcalloc(3 * (lb + 1), sizeof *rows);
+	size_t *r0 = rows, *r1 = rows + lb + 1, *r2 = rows + 2 * (lb + 1);
+	for (size_t j = 0; j <= lb; j++)
+		r1[j] = j;
+	int past = 0;
+	for (size_t i = 1; i <= la && !past; i++) {
+		r2[0] = i;
+		size_t least = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t cost = x[i - 1] != y[j - 1];
+			r2[j] = min3(r1[j] + 1, r2[j - 1] + 1, r1[j - 1] + cost);
+			if (i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1] && r0[j - 2] + 1 < r2[j])
+				r2[j] = r0[j - 2] + 1;
+			if (r2[j] < least)
+				least = r2[j];
+		}
+		size_t *t = r0;
+		r0 = r1;
+		r1 = r2;
+		r2 = t;
+		past = least > lim;
+	}
+	if (!past && r1[lb] <= lim)
+		result = (int)r1[lb];
+	free(rows);
+done:
+	free(x);
+	free(y);
+	return result;
+}
