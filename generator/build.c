@@ -2390,19 +2390,7 @@ static int run_site_hooks(struct run *r, json_t *claims)
  * needs it. */
 static int source_key_line(const struct run *r, const struct page *p, const char *key)
 {
-	if (!p->src)
-		return 0;
-	char *full = xasprintf("%s/%s", r->site.dir, p->src), *text = NULL;
-	size_t len;
-	struct fm_parts parts;
-	struct diag *quiet = diag_new();
-	int line = 0;
-	if (fs_read_file(full, &text, &len) == 0 && fm_split(text, len, p->src, &parts, quiet) == 0 && parts.has_fm)
-		line = fm_key_line(text + parts.yaml_off, parts.yaml_len, parts.yaml_line, key);
-	diag_free(quiet);
-	free(text);
-	free(full);
-	return line;
+	return p->src ? fm_file_key_line(r->site.dir, p->src, key) : 0;
 }
 
 /* Reports msg (taken) about an alias of p, at its aliases: line. */

@@ -11,6 +11,7 @@
 #include <yaml.h>
 
 #include "buf.h"
+#include "fsutil.h"
 #include "near.h"
 
 #define FM_MAX_DEPTH 32
@@ -595,6 +596,21 @@ int fm_key_line(const char *yaml, size_t len, int first_line, const char *key)
 		line++;
 	}
 	return 0;
+}
+
+int fm_file_key_line(const char *site_dir, const char *src, const char *key)
+{
+	char *full = xasprintf("%s/%s", site_dir, src), *text = NULL;
+	size_t len;
+	struct fm_parts parts;
+	struct diag *quiet = diag_new();
+	int line = 0;
+	if (fs_read_file(full, &text, &len) == 0 && fm_split(text, len, src, &parts, quiet) == 0 && parts.has_fm)
+		line = fm_key_line(text + parts.yaml_off, parts.yaml_len, parts.yaml_line, key);
+	diag_free(quiet);
+	free(text);
+	free(full);
+	return line;
 }
 
 /* ---- values YAML did not read as text -------------------------------- */

@@ -35,6 +35,9 @@ json_t *fm_parse_yaml(const char *yaml, size_t len, const char *path,
 /* Convenience: the key's line in the front matter, for diagnostics about
  * a value (e.g. "title must be a string").  0 when unknown. */
 int fm_key_line(const char *yaml, size_t len, int first_line, const char *key);
+/* The same, read from the file src of the site in site_dir: for a message
+ * about a page made long after its source was read.  0 when unknown. */
+int fm_file_key_line(const char *site_dir, const char *src, const char *key);
 
 /* The line of a merge conflict git left in a source's text (a "<<<<<<<"
  * line, then "=======" and ">>>>>>>" lines, outside fenced code), or 0.

@@ -15,6 +15,7 @@
 #include "feeds_change.h"
 #include "frontmatter.h"
 #include "markdown.h"
+#include "near.h"
 #include "par.h"
 #include "published.h"
 #include "revdiff.h"
@@ -2279,6 +2280,46 @@ static void tags_collect(const struct site *s, struct tag_list *tl)
 	*tl = (struct tag_list){ tags, page, n };
 }
 
+/* A tag on one article alone, one typing slip from a tag other articles
+ * share ("data-protecton" beside "data-protection"), keeps the article off
+ * that tag's page without a word: the editor is told, at its tags: line.
+ * Short tags ("hr", "pr") are alike by nature: none under five
+ * characters is judged.  A site with no such tag makes no index. */
+#define TAG_SLIP_MIN 5
+
+static void warn_tag_slips(struct render_env *e, const struct tag_list *tl)
+{
+	struct near_index *near = NULL;
+	char **slugs = xcalloc(tl->n + 1, sizeof *slugs);
+	for (size_t k = 0; k < tl->n; k++)
+		slugs[k] = slug_make(tl->tags[k].name);
+	for (size_t k = 0; k < tl->n; k++) {
+		const struct tag *t = &tl->tags[k];
+		const struct page *p = e->site->pages[tl->page[t->at]];
+		if (t->n != 1 || strlen(slugs[k]) < TAG_SLIP_MIN || !p->src)
+			continue;
+		if (!near) {
+			near = near_new();
+			for (size_t q = 0; q < tl->n; q++)
+				if (tl->tags[q].n > 1)
+					near_add(near, slugs[q], (int)q);
+			near_seal(near);
+		}
+		int o;
+		if (near_find(near, slugs[k], &o, 1) != 1)
+			continue;
+		int line = fm_file_key_line(e->site->dir, p->src, "tags");
+		diag_warning(e->d, p->src, line, line ? 1 : 0,
+			     "tag '%s' is on no other article: did you mean '%s' (on %zu)? A slip keeps this article "
+			     "off that tag's page",
+			     t->name, tl->tags[o].name, tl->tags[o].n);
+	}
+	near_free(near);
+	for (size_t k = 0; k < tl->n; k++)
+		free(slugs[k]);
+	free(slugs);
+}
+
 static void tags_free(struct tag_list *tl)
 {
 	free(tl->tags);
@@ -3385,6 +3426,7 @@ int render_site(struct render_env *e)
 	 * sorting a list), and neither reads what the other makes. */
 	struct tag_list tags;
 	tags_collect(e->site, &tags);
+	warn_tag_slips(e, &tags);
 	struct search_task_ctx sc = { e, &tags };
 	struct par_task *search = par_start(e->jobs, search_task, &sc);
 	render_changes(e);

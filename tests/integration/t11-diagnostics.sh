@@ -395,6 +395,19 @@ check "nor an id further away" grep -qx "content/hr/typo.md:8:15: error: 'conten
 check "nor a file like none" grep -qx "content/hr/typo.md:8:47: error: link target 'nowhere.md' does not exist" "$ERR"
 rm "$S/content/hr/typo.md" "$S/content/hr/annual.md" "$S/content/hr/leaves.md" "$S/content/hr/chart.svg"
 
+# A tag on one article alone, one slip from a tag others share, is told
+# at its tags: line; a tag on one article like no other, or a short one,
+# is not.
+site tagslips
+printf -- '---\ntitle: A\ntags: [leave-policy, hr]\n---\nx\n' > "$S/content/a.md"
+printf -- '---\ntitle: B\ntags: [leave-policy, hr]\n---\nx\n' > "$S/content/b.md"
+printf -- '---\ntitle: C\nsummary: s\ntags:\n  - leave-polcy\n  - pr\n  - overtime\n---\nx\n' > "$S/content/c.md"
+run "$S" check
+status_is "a slip in a tag is a warning, not an error" "$RC" 0
+contains "a tag one slip from a shared one is named, at its tags: line" "$ERR" "content/c.md:4:1: warning: tag 'leave-polcy' is on no other article: did you mean 'leave-policy' (on 2)? A slip keeps this article off that tag's page"
+lacks "a short tag is not judged" "$ERR" "tag 'pr'"
+lacks "nor a tag like no other" "$ERR" "tag 'overtime'"
+
 # An anchor written as GitHub or GitLab would have it (an article moved
 # from a wiki, or previewed there) is told quire's id for that heading,
 # repeats counted as they count them ("-1" is quire's "-2").
