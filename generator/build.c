@@ -2894,7 +2894,9 @@ static void begin_output(void *ctx)
 	struct output_job *j = ctx;
 	const struct build_opts *o = j->r->o;
 	j->rc = output_begin(j->out, o->site_dir, j->out_path,
-			     (o->force ? OUTPUT_FORCE : 0) | (o->out_dir ? 0 : OUTPUT_DEFAULT_OUT), j->r->jobs, o->stop,
+			     (o->force ? OUTPUT_FORCE : 0) | (o->out_dir ? 0 : OUTPUT_DEFAULT_OUT) |
+				     (o->new_files ? OUTPUT_NEW_FILES : 0),
+			     j->r->jobs, o->stop,
 			     j->d);
 }
 

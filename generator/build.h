@@ -27,6 +27,7 @@ struct build_opts {
 	const char *extra_head;/* HTML added to every page's <head> (serve) */
 	const char *root_url;  /* where the site's root is served, for the 404
 				  page (serve: "/"); NULL: base_url's path */
+	int new_files;         /* write no file in place (serve: see OUTPUT_NEW_FILES) */
 	volatile sig_atomic_t *stop; /* set by a signal handler: abandon the build */
 	struct build_cache *cache;   /* NULL, or kept by the caller across builds */
 	void **keep;           /* non-NULL: the run's memory is handed over here,

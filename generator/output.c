@@ -514,6 +514,7 @@ int output_begin(struct output *o, const char *site_dir, const char *out_dir,
 	o->lock_fd = -1;
 	o->prev_fd = -1;
 	o->staging_fd = -1;
+	o->new_files = !!(flags & OUTPUT_NEW_FILES);
 	char *site_real = realpath(site_dir, NULL);
 	char *out_real = *out_dir ? fs_resolve(out_dir) : NULL;
 	char *content = site_real ? xasprintf("%s/content", site_real) : NULL;
@@ -745,7 +746,7 @@ static int rewrite_own(const char *path)
  * write ever goes through a hard link into the previous OUT. */
 static int create_new(const struct output *o, const char *path)
 {
-	int fd = o->recycled ? rewrite_own(path) : -1;
+	int fd = o->recycled && !o->new_files ? rewrite_own(path) : -1;
 	if (fd >= 0)
 		return fd;
 	int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;

@@ -38,6 +38,7 @@ struct output {
 	int prelinked;  /* staging is filled with links to OUT (output_prelink) */
 	size_t prelink_next; /* the first chunk of records not yet linked */
 	int preview;    /* a --drafts build: its marker says so (see keep_back) */
+	int new_files;  /* OUTPUT_NEW_FILES */
 	int jobs;       /* threads for sweeping staging */
 	/* fingerprints (see output_reuse) */
 	const char *prev_image;         /* the previous build's manifest (its base) */
@@ -73,6 +74,10 @@ int output_check_bundle(const char *site_dir, const char *out_dir, const char *z
 /* output_begin's flags */
 #define OUTPUT_FORCE 1       /* replace a non-empty OUT that quire did not make */
 #define OUTPUT_DEFAULT_OUT 2 /* OUT is SITE/public, not named by the user (-o) */
+#define OUTPUT_NEW_FILES 4   /* every file written is a new inode: none of the
+				recycled folder's is rewritten in place, so a
+				reader holding one open (quire serve sending it)
+				keeps the bytes it opened */
 
 /* Checks OUT and prepares the staging folder (on up to jobs threads),
  * once it holds the lock beside OUT.  While another build holds that, it

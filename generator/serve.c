@@ -320,7 +320,20 @@ static const char *mime_type(const char *rel)
 		{ "ico", "image/x-icon" },
 		{ "woff", "font/woff" },
 		{ "woff2", "font/woff2" },
+		{ "ttf", "font/ttf" },
+		{ "otf", "font/otf" },
 		{ "zip", "application/zip" },
+		{ "csv", "text/csv; charset=utf-8" },
+		{ "mp4", "video/mp4" },
+		{ "webm", "video/webm" },
+		{ "mp3", "audio/mpeg" },
+		{ "ogg", "audio/ogg" },
+		{ "wav", "audio/wav" },
+		{ "wasm", "application/wasm" },
+		{ "webmanifest", "application/manifest+json" },
+		{ "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
+		{ "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" },
+		{ "odt", "application/vnd.oasis.opendocument.text" },
 	};
 	const char *base = strrchr(rel, '/');
 	const char *dot = strrchr(base ? base : rel, '.');
@@ -812,6 +825,46 @@ static void watch_all(struct watcher *w)
 	}
 }
 
+/* Watches the branches in dir and every folder below it: a branch named
+ * "feature/x" is a file in refs/heads/feature/. */
+static void watch_refs(struct watcher *w, const char *dir)
+{
+	watch_add(w, dir, 3, 1);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *sub = xasprintf("%s/%s", dir, e->d_name);
+		struct stat st;
+		if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))
+			watch_refs(w, sub);
+		free(sub);
+	}
+	if (d)
+		closedir(d);
+}
+
+/* The folder the branches and packed-refs of the repository at gitdir
+ * (ending in '/') are in: gitdir itself, or for a worktree
+ * (.git/worktrees/NAME/) the one its "commondir" file names.  Caller
+ * frees. */
+static char *common_dir(const char *gitdir)
+{
+	char *file = xasprintf("%scommondir", gitdir), *text = NULL, *dir;
+	size_t len;
+	if (fs_read_file(file, &text, &len) == 0 && len) {
+		while (len && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+			text[--len] = '\0';
+		dir = text[0] == '/' ? xasprintf("%s/", text) : xasprintf("%s%s/", gitdir, text);
+	} else {
+		dir = xstrdup(gitdir);
+	}
+	free(text);
+	free(file);
+	return dir;
+}
+
 static int watcher_open(struct watcher *w, const char *site)
 {
 	memset(w, 0, sizeof *w);
@@ -824,10 +877,12 @@ static int watcher_open(struct watcher *w, const char *site)
 	 * branch it names moves. */
 	git_buf gd = { 0 };
 	if (git_repository_discover(&gd, site, 0, NULL) == 0) {
-		char *refs = xasprintf("%srefs/heads", gd.ptr);
+		char *common = common_dir(gd.ptr), *refs = xasprintf("%srefs/heads", common);
 		watch_add(w, gd.ptr, 2, 1);
-		watch_add(w, refs, 3, 1);
+		watch_add(w, common, 2, 1); /* (packed-refs; gd.ptr again outside a worktree) */
+		watch_refs(w, refs);
 		free(refs);
+		free(common);
 		git_buf_dispose(&gd);
 	}
 	return 0;
@@ -885,6 +940,11 @@ static int watcher_drain(struct watcher *w)
 				if (wt->is_root == 3 ? nl < 5 || strcmp(ev->name + nl - 5, ".lock")
 						     : !strcmp(ev->name, "HEAD") || !strcmp(ev->name, "packed-refs"))
 					relevant = 1;
+				if (wt->is_root == 3 && (ev->mask & IN_ISDIR) && (ev->mask & (IN_CREATE | IN_MOVED_TO))) {
+					char *sub = xasprintf("%s/%s", wt->path, ev->name);
+					watch_refs(w, sub);
+					free(sub);
+				}
 				continue;
 			}
 			if (wt->is_root ? !strcmp(ev->name, "site.yml") || is_watched_dir(ev->name)
@@ -920,6 +980,7 @@ static int rebuild(struct server *s)
 	struct build_opts bo = {
 		.site_dir = s->o->site_dir, .out_dir = s->out_dir, .jobs = s->o->jobs,
 		.drafts = s->o->drafts, .force = s->o->force, .extra_head = SCRIPT_TAG, .root_url = "/",
+		.new_files = 1, /* a response still being sent keeps its file's bytes */
 		.stop = &s->stop,
 		.cache = &s->cache,
 	};
@@ -1002,6 +1063,33 @@ static void *signal_main(void *arg)
 }
 
 /* ---- setup ---- */
+
+/* Why the server could not listen at addr, found by binding a socket
+ * there as it would (libmicrohttpd does not say). */
+static const char *listen_problem(const struct sockaddr_storage *addr)
+{
+	int fd = socket(addr->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0), e = 0, on = 1;
+	socklen_t len = addr->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	if (fd < 0)
+		e = errno;
+	else if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) < 0 ||
+		 bind(fd, (const struct sockaddr *)addr, len) < 0)
+		e = errno;
+	if (fd >= 0)
+		close(fd);
+	switch (e) {
+	case EADDRINUSE:
+		return "another server is using it: choose another with --port";
+	case EADDRNOTAVAIL:
+		return "no network interface of this machine has that address";
+	case EACCES:
+		return "ports below 1024 need root: choose another with --port";
+	case 0:
+		return "is another server using it? choose another with --port";
+	default:
+		return strerror(e);
+	}
+}
 
 static int parse_bind(struct server *s, const char *bind, int port)
 {
@@ -1231,8 +1319,7 @@ int serve_run(const struct serve_opts *o)
 				 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 				 MHD_OPTION_END);
 	if (!s.mhd) {
-		fprintf(stderr, "quire serve: cannot listen on %s port %d (is another server using it? "
-				"choose another with --port)\n", bind, o->port);
+		fprintf(stderr, "quire serve: cannot listen on %s port %d (%s)\n", bind, o->port, listen_problem(&s.addr));
 		goto fail_mask;
 	}
 	const union MHD_DaemonInfo *di = s.api.get_daemon_info(s.mhd, MHD_DAEMON_INFO_BIND_PORT);

@@ -75,6 +75,8 @@ Alpha says version one.
 Some text.
 EOF
 printf '\211PNG\r\n\032\nnot really a picture' >"$SITE/content/guide/pic.png"
+printf 'name,days\nannual,25\n' >"$SITE/content/guide/leave.csv"
+printf 'not really a film' >"$SITE/content/guide/intro.mp4"
 
 # ---- start ----
 "$QUIRE" serve -s "$SITE" -o "$OUT" --port 0 >"$T/serve.out" 2>"$T/serve.err" &
@@ -113,6 +115,10 @@ s=$(get /assets/style.css)
 check "stylesheet is served as text/css" sh -c "[ '$s' = 200 ] && [ \"\$(tr -d '\r' <'$T/head' | sed -n 's/^content-type: //Ip' | cut -d';' -f1)\" = text/css ]"
 s=$(get /guide/pic.png)
 check "picture is served as image/png" sh -c "[ '$s' = 200 ] && tr -d '\r' <'$T/head' | grep -qi '^content-type: image/png'"
+s=$(get /guide/leave.csv)
+check "a table of figures is served as text/csv" sh -c "[ '$s' = 200 ] && tr -d '\r' <'$T/head' | grep -qi '^content-type: text/csv'"
+s=$(get /guide/intro.mp4)
+check "a film as video/mp4, so the browser plays it" sh -c "[ '$s' = 200 ] && tr -d '\r' <'$T/head' | grep -qi '^content-type: video/mp4'"
 s=$(get /__quire/reload.js)
 check "reload script is JavaScript that writes errors as text" sh -c "[ '$s' = 200 ] && tr -d '\r' <'$T/head' | grep -qi '^content-type: text/javascript' && grep -q textContent '$T/body'"
 
@@ -331,6 +337,39 @@ for i in $(seq 1 50); do
 done
 check "after a commit serve rebuilds: the article no longer says it has uncommitted changes" [ -n "$seen" ]
 check "and its history counts the commit" grep -q "2 revisions" "$T/body"
+# page_until PATH PATTERN [!]: fetches PATH until its body has PATTERN
+# (or, with "!", has it no more); 0 once it does.
+page_until() {
+	for i in $(seq 1 60); do
+		s=$(get "$1")
+		if [ "$s" = 200 ]; then
+			if [ "$3" = "!" ]; then grep -q "$2" "$T/body" || return 0; else grep -q "$2" "$T/body" && return 0; fi
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+# A file still being sent when two rebuilds pass keeps its bytes: serve
+# writes each file anew, never into the one of two builds back in place
+# (a slow download would end with the newer build's bytes).
+exec 3<"$T/out5/guide/alpha.html"
+for k in 1 2; do
+	echo "Edit $k for the open file." >>"$SITE/content/guide/alpha.md"
+	page_until /guide/alpha.html "Edit $k for the open file"
+done
+check "a page served twice rebuilt since shows the edits" grep -q "Edit 2 for the open file" "$T/body"
+check "while a file held open through both rebuilds keeps the bytes it had" sh -c "! grep -q 'Edit 1 for the open file' <&3"
+exec 3<&-
+git -C "$SITE" -c user.name=T -c user.email=t@example.org commit -qam "Commit the edits" >/dev/null
+page_until /guide/alpha.html 'changes that are not committed' !
+# A commit on a branch whose name has a '/' moves a file in a folder of
+# refs/heads: serve watches those folders too.
+git -C "$SITE" checkout -q -b feature/slash
+echo "A line on the branch." >>"$SITE/content/guide/alpha.md"
+page_until /guide/alpha.html 'changes that are not committed'
+git -C "$SITE" -c user.name=T -c user.email=t@example.org commit -qam "Commit on feature/slash" >/dev/null
+check "a commit on a branch named feature/slash is noticed" page_until /guide/alpha.html 'changes that are not committed' !
+check "and counted" grep -q "4 revisions" "$T/body"
 # A page fetched before that rebuild, whose event stream opens only now,
 # is told to reload at once; one fetched after it is not.
 before=$(( $(date +%s) * 1000 - 60000 ))
@@ -339,6 +378,20 @@ check "a stream opened after a build its page missed announces a reload at once"
 after=$(( $(date +%s) * 1000 + 60000 ))
 curl -s -N --max-time 1 "$URL/__quire/events?since=$after" >"$T/late" 2>/dev/null
 check "a stream whose page is newer than the build does not" sh -c "! grep -q '^event: reload' '$T/late'"
+kill -INT "$PID"
+wait "$PID"
+PID=
+
+# ---- a site in a git worktree: its branch is in the main repository ----
+git -C "$SITE" worktree add -q "$T/wt" -b wtbranch
+"$QUIRE" serve -s "$T/wt" -o "$T/out6" --port 0 >"$T/serve6.out" 2>"$T/serve6.err" &
+PID=$!
+wait_for "$T/serve6.out" '^Serving' 30
+URL=http://127.0.0.1:$(sed -n 's|^Serving .* at http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$T/serve6.out")
+echo "A line in the worktree." >>"$T/wt/content/guide/alpha.md"
+page_until /guide/alpha.html 'changes that are not committed'
+git -C "$T/wt" -c user.name=T -c user.email=t@example.org commit -qam "Commit in the worktree" >/dev/null
+check "a commit in a git worktree is noticed" page_until /guide/alpha.html 'changes that are not committed' !
 kill -INT "$PID"
 wait "$PID"
 PID=
