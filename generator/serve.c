@@ -935,6 +935,14 @@ static int watcher_drain(struct watcher *w)
 				relevant = 1;
 				continue;
 			}
+			/* A folder moved out of the site keeps its watch (it
+			 * follows the folder), under the path it had: what
+			 * happens there is no longer the site's. */
+			struct stat st;
+			if (!wt->is_root && (lstat(wt->path, &st) < 0 || !S_ISDIR(st.st_mode))) {
+				inotify_rm_watch(w->fd, wt->wd);
+				continue;
+			}
 			size_t nl = strlen(ev->name);
 			if (wt->is_root == 2 || wt->is_root == 3) {
 				if (wt->is_root == 3 ? nl < 5 || strcmp(ev->name + nl - 5, ".lock")

@@ -392,6 +392,20 @@ echo "A line in the worktree." >>"$T/wt/content/guide/alpha.md"
 page_until /guide/alpha.html 'changes that are not committed'
 git -C "$T/wt" -c user.name=T -c user.email=t@example.org commit -qam "Commit in the worktree" >/dev/null
 check "a commit in a git worktree is noticed" page_until /guide/alpha.html 'changes that are not committed' !
+# A folder moved out of the site is no longer the site's: edits there
+# make no rebuild.
+mkdir -p "$T/wt/content/scratch"
+printf -- '---\ntitle: Scratch note\n---\nx\n' >"$T/wt/content/scratch/note.md"
+page_until /scratch/note.html 'Scratch note'
+mv "$T/wt/content/scratch" "$T/scratch-out"
+for i in $(seq 1 60); do [ "$(get /scratch/note.html)" = 404 ] && break; sleep 0.1; done
+sleep 0.5
+n=$(grep -c '^built ' "$T/serve6.err")
+echo "y" >>"$T/scratch-out/note.md"
+sleep 0.3
+echo "z" >>"$T/scratch-out/note.md"
+sleep 1.2
+check "a folder moved out of the site makes no rebuild when edited" [ "$(grep -c '^built ' "$T/serve6.err")" = "$n" ]
 kill -INT "$PID"
 wait "$PID"
 PID=
