@@ -153,11 +153,32 @@ int diag_warnings(const struct diag *d)
 	return d->warnings;
 }
 
-/* Site-wide messages (no path) come first, then by file and position; the
- * message text breaks ties so parallel builds print identically. */
+/* Where a file's messages go: what the whole site reads (site.yml, the
+ * scripts, the theme) before the articles, since a fault there is often
+ * the cause of errors in them (a script that fails adds no page, and the
+ * links to it break). */
+static int rank(const char *path)
+{
+	if (!path)
+		return 0;
+	if (!strcmp(path, "site.yml"))
+		return 1;
+	if (!strncmp(path, "scripts", 7) && (path[7] == '/' || !path[7]))
+		return 2;
+	if (!strncmp(path, "themes", 6) && (path[6] == '/' || !path[6]))
+		return 3;
+	return 4;
+}
+
+/* Site-wide messages (no path) come first, then the site's settings,
+ * scripts and theme, then by file and position; the message text breaks
+ * ties so parallel builds print identically. */
 static int cmp_entry(const void *a, const void *b)
 {
 	const struct entry *x = a, *y = b;
+	int rx = rank(x->path), ry = rank(y->path);
+	if (rx != ry)
+		return rx - ry;
 	int c = strcmp(x->path ? x->path : "", y->path ? y->path : "");
 	if (c)
 		return c;

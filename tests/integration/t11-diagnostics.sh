@@ -476,3 +476,15 @@ run "$S" check
 status_is "two articles with one title only warn" "$RC" 0
 contains "the second is warned at its title line, naming the first" "$ERR" "content/pay/leave.md:3:1: warning: content/hr/leave.md has the title 'annual LEAVE' too"
 lacks "a title that only starts alike is no duplicate" "$ERR" "other.md"
+
+# What the whole site reads is reported before the articles: a script
+# that does not load adds no page, and the links to it break after it.
+site rootcause
+script "$S" 10-add 'quire.on_site(function(site)
+  quire.add_page{ path = "glossary", title = "Glossary", markdown = "Terms." }
+end'
+page "$S" a.md "A" '[[glossary]]'
+run "$S" check
+status_is "a script that does not load fails the check" "$RC" 1
+contains "(the link to the page it would add is reported)" "$ERR" "content/a.md:4:1: error: wiki link [[glossary]]"
+check "after the script's error, which comes first" sh -c "grep 'error' '$ERR' | head -n 1 | grep -q '^scripts/10-add.lua:'"
