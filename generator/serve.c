@@ -50,7 +50,9 @@
 
 /* The live-reload script.  Build errors arrive as `event: error` (a
  * MessageEvent with data, unlike the EventSource's own connection error)
- * and show in a panel; text goes in through textContent only. */
+ * and show in a panel; a build's warnings as `event: warnings`, shown as
+ * a small button that opens them (until hidden, for that text, in this
+ * tab).  Text goes in through textContent only. */
 static const char reload_js[] =
 	"(function () {\n"
 	"  if (!window.EventSource) return;\n"
@@ -60,6 +62,8 @@ static const char reload_js[] =
 	"      document.addEventListener('DOMContentLoaded', function () { show(text); });\n"
 	"      return;\n"
 	"    }\n"
+	"    var old = document.getElementById('quire-build-warnings');\n"
+	"    if (old) old.parentNode.removeChild(old);\n"
 	"    if (!panel) {\n"
 	"      panel = document.createElement('div');\n"
 	"      panel.id = 'quire-build-errors';\n"
@@ -93,6 +97,47 @@ static const char reload_js[] =
 	"  es.addEventListener('error', function (e) {\n"
 	"    if (typeof e.data === 'string') show(e.data);\n"
 	"  });\n"
+	"  function warn(text) {\n"
+	"    if (!document.body) {\n"
+	"      document.addEventListener('DOMContentLoaded', function () { warn(text); });\n"
+	"      return;\n"
+	"    }\n"
+	"    try { if (sessionStorage.getItem('quire-warnings-hidden') === text) return; } catch (x) {}\n"
+	"    var n = text.split('\\n').filter(function (l) { return l.indexOf(': warning: ') > 0; }).length;\n"
+	"    var box = document.createElement('div');\n"
+	"    box.id = 'quire-build-warnings';\n"
+	"    box.style.cssText = 'position:fixed;right:1em;bottom:1em;z-index:2147483646;max-width:min(48em,90vw);'\n"
+	"      + 'max-height:50vh;overflow:auto;background:#fff;color:#0b0c0c;border-left:6px solid #f47738;'\n"
+	"      + 'box-shadow:0 2px 8px rgba(0,0,0,.3);font:16px/1.4 sans-serif;text-align:left;padding:.5em .75em';\n"
+	"    var open = document.createElement('button');\n"
+	"    open.type = 'button';\n"
+	"    open.setAttribute('aria-expanded', 'false');\n"
+	"    open.textContent = 'This build has ' + n + (n === 1 ? ' warning' : ' warnings');\n"
+	"    open.style.cssText = 'font:inherit';\n"
+	"    var hide = document.createElement('button');\n"
+	"    hide.type = 'button';\n"
+	"    hide.textContent = 'Hide';\n"
+	"    hide.style.cssText = 'font:inherit;margin-left:.5em';\n"
+	"    var list = document.createElement('pre');\n"
+	"    list.style.cssText = 'display:none;white-space:pre-wrap;font:14px/1.5 monospace;margin:.75em 0 0';\n"
+	"    list.textContent = text;\n"
+	"    open.onclick = function () {\n"
+	"      var shown = list.style.display !== 'none';\n"
+	"      list.style.display = shown ? 'none' : 'block';\n"
+	"      open.setAttribute('aria-expanded', shown ? 'false' : 'true');\n"
+	"    };\n"
+	"    hide.onclick = function () {\n"
+	"      try { sessionStorage.setItem('quire-warnings-hidden', text); } catch (x) {}\n"
+	"      box.parentNode.removeChild(box);\n"
+	"    };\n"
+	"    box.appendChild(open);\n"
+	"    box.appendChild(hide);\n"
+	"    box.appendChild(list);\n"
+	"    document.body.appendChild(box);\n"
+	"  }\n"
+	"  es.addEventListener('warnings', function (e) {\n"
+	"    if (typeof e.data === 'string' && !document.getElementById('quire-build-warnings')) warn(e.data);\n"
+	"  });\n"
 	"})();\n";
 
 /* Served for every page until a first build succeeds; the script shows why. */
@@ -111,6 +156,7 @@ struct live {
 	int built;          /* some build succeeded: OUT can be served */
 	int failed;         /* the latest build failed */
 	char *errors;       /* its diagnostics, owned; NULL after a success */
+	char *warnings;     /* a success's warnings, owned; NULL when it had none */
 	int stopping;
 	long long built_ms;         /* wall clock (ms) when the latest build finished */
 	unsigned long streams_made; /* event streams opened so far */
@@ -609,6 +655,8 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
 			 * this stream opened, would go unannounced */
 			else if (st->since > 0 && lv->built_ms > st->since)
 				sse_event(&st->pending, "reload", "built");
+			else if (lv->warnings)
+				sse_event(&st->pending, "warnings", lv->warnings);
 		} else {
 			struct timespec until;
 			clock_gettime(CLOCK_MONOTONIC, &until);
@@ -1007,6 +1055,7 @@ static int rebuild(struct server *s)
 		fprintf(stderr, "%d error%s, %d warning%s%s\n", diag_errors(d), diag_s(diag_errors(d)),
 			diag_warnings(d), diag_s(diag_warnings(d)),
 			s->live.built ? " (still serving the last good build)" : "");
+	int warned = diag_warnings(d) > 0;
 	diag_free(d);
 
 	struct timespec now;
@@ -1017,6 +1066,10 @@ static int rebuild(struct server *s)
 	s->live.failed = rc != 0;
 	free(s->live.errors);
 	s->live.errors = rc ? buf_detach(&text) : NULL;
+	if (rc == 0) {
+		free(s->live.warnings);
+		s->live.warnings = warned ? buf_detach(&text) : NULL;
+	}
 	if (rc == 0)
 		s->live.built = 1;
 	pthread_cond_broadcast(&s->live.cond);
@@ -1394,6 +1447,7 @@ fail:
 	free(s.out_dir);
 	free(s.bind);
 	free(s.live.errors);
+	free(s.live.warnings);
 	pthread_cond_destroy(&s.live.cond);
 	pthread_mutex_destroy(&s.live.lock);
 	/* libmicrohttpd stays loaded until the process ends, as a linked

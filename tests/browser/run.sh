@@ -2,7 +2,8 @@
 # Browser tests: installs what is missing (Debian's chromium and node, and
 # playwright-core + axe-core from package-lock.json; never a downloaded
 # browser), then runs site.test.mjs (file://), sw.test.mjs (service worker
-# over http) and print.test.mjs (print.html) against $QUIRE_RELEASE
+# over http), print.test.mjs (print.html) and serve.test.mjs (quire serve's
+# reload, error panel and warnings) against $QUIRE_RELEASE
 # (default ./quire).
 # Ends with the line "N passed, N failed"; exits non-zero on any failure.
 # Usage, from the repository root: sh tests/browser/run.sh
@@ -37,7 +38,7 @@ fi
 # spec for people, tap into a file for the counts (a test cancelled because
 # the set-up failed counts as failed).
 timeout 120 node --test --test-reporter=spec --test-reporter-destination=stdout \
-	--test-reporter=tap --test-reporter-destination="$tap" site.test.mjs sw.test.mjs print.test.mjs
+	--test-reporter=tap --test-reporter-destination="$tap" site.test.mjs sw.test.mjs print.test.mjs serve.test.mjs
 status=$?
 pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$tap" | tail -n 1)
 failed=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$tap" | tail -n 1)
