@@ -11,6 +11,7 @@ local PATH = "reference/legislation-cited"
 -- derived from its URL ("Act 2019 c. 12"): add it here for a proper name.
 local NAMES = {
   ["ukpga/1980/58"] = "Limitation Act 1980",
+  ["ukpga/1981/49"] = "Contempt of Court Act 1981",
   ["ukpga/1988/27"] = "Malicious Communications Act 1988",
   ["ukpga/1989/42"] = "Local Government and Housing Act 1989",
   ["ukpga/1990/18"] = "Computer Misuse Act 1990",
@@ -33,6 +34,7 @@ local NAMES = {
   ["ukpga/2024/21"] = "Victims and Prisoners Act 2024",
   ["ukpga/2025/18"] = "Data (Use and Access) Act 2025",
   ["ukpga/2025/36"] = "Employment Rights Act 2025",
+  ["uksi/1990/851"] = "Local Government Officers (Political Restrictions) Regulations 1990",
   ["uksi/2003/527"] = "Police Regulations 2003",
   ["uksi/2004/3426"] = "Information and Consultation of Employees Regulations 2004",
   ["uksi/2013/3028"] = "Defamation (Operators of Websites) Regulations 2013",
