@@ -1656,7 +1656,7 @@ static int fine_key_b(const struct run *r, const struct page *p, size_t i, struc
 	struct cache_keybuf kb;
 	fine_b_begin(r, p, &kb);
 	struct links_ctx lc = { .site = &r->site, .ix = r->ix, .page = p, .out_path = p->out,
-				.d = diag_new(), .sig = sig };
+				.d = diag_new(), .no_hints = 1, .sig = sig };
 	int rc = links_digest(&lc, p->rawlinks, p->nrawlinks, 1, &kb);
 	diag_free(lc.d);
 	if (rc < 0)
@@ -1953,7 +1953,7 @@ static void load_html(void *ctx, struct page *p)
 		struct md_doc doc;
 		parse_page(r, p, &doc, NO_TURN);
 		struct links_ctx lc = { .site = &r->site, .ix = r->ix, .page = p, .out_path = p->out,
-					.d = diag_new() };
+					.d = diag_new(), .no_hints = 1 };
 		md_render(&doc, links_resolve, &lc, &p->html, &p->text);
 		free(lc.targets);
 		diag_free(lc.d);
@@ -2108,8 +2108,10 @@ static void resolve_noting(void *ctx, const char *url, int wiki, int is_image, i
 	if (!b->mine)
 		b->mine = diag_new();
 	b->lc.d = b->mine;
+	b->lc.no_hints = 0;
 	links_resolve(&b->lc, url, wiki, is_image, line, col, res);
 	b->lc.d = b->quiet;
+	b->lc.no_hints = 1;
 }
 
 /* The fingerprint of HTML and text that no cache key names. */
@@ -2191,6 +2193,7 @@ static void render_markdown(struct run *r, struct page *p, size_t i)
 	if (b.fine)
 		fine_b_begin(r, p, b.fine);
 	b.lc.d = b.quiet;
+	b.lc.no_hints = 1; /* (the problems are told again into mine) */
 	if (p->pre) {
 		md_finish(p->pre, resolve_noting, &b, &p->html, &p->text);
 		finish_print(r, p);

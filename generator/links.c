@@ -234,30 +234,36 @@ static char *did_you_mean(char **v, size_t n)
 #define NEAR_SHOWN 3
 
 /* How a wiki link names page i by its file name (title: 0) or title (1):
- * by its path in content/ when another page has the same one. */
+ * by its path in content/ when that name would not lead there (another
+ * page has it; a title that is some page's file name, as file names win;
+ * a title with a character a wiki link reads as its end or anchor). */
 static const char *wiki_name_of(const struct links_index *ix, int i, int title)
 {
 	const struct page *p = ix->site->pages[i];
 	const char *own = title ? page_title(p) : p->name;
 	char *k = links_fold(own);
 	const struct name_slot *hits = index_get(title ? &ix->by_title : &ix->by_name, k);
+	int leads = hits && hits->n == 1 && !(title && (index_get(&ix->by_name, k) || strpbrk(own, "#|[]")));
 	free(k);
-	return hits && hits->n == 1 ? own : p->key;
+	return leads ? own : p->key;
 }
 
-/* ": did you mean [[leave]]?" for a wiki link (key: its name, folded, or
- * path) one edit from an article's file name, title or path; else "". */
-static char *wiki_near_hint(const struct links_ctx *c, const char *key, const char *path, const char *anchor)
+/* ": did you mean [[leave]]?" for a wiki link (path: its name or path,
+ * without a leading '/') one edit from another article's file name, title
+ * or path; else "". */
+static char *wiki_near_hint(const struct links_ctx *c, const char *path, const char *anchor)
 {
 	int ids[2 * NEAR_SHOWN], pages[NEAR_SHOWN];
 	int by_path = strchr(path, '/') != NULL;
+	char *key = links_fold(path);
 	size_t n = near_find(near_ready(c->ix, by_path), by_path ? path : key, ids, 2 * NEAR_SHOWN);
+	free(key);
 	char *v[NEAR_SHOWN];
 	size_t m = 0;
 	for (size_t k = 0; k < n && m < NEAR_SHOWN; k++) {
 		int page = by_path ? ids[k] : ids[k] / 2, seen = 0;
-		if (page >= (int)c->site->npages)
-			continue; /* an attachment: a wiki link names pages */
+		if (page >= (int)c->site->npages || c->site->pages[page] == c->page)
+			continue; /* an attachment (a wiki link names pages), or this page */
 		for (size_t q = 0; q < m; q++)
 			seen |= pages[q] == page;
 		if (seen)
@@ -281,10 +287,10 @@ static char *path_near_hint(const struct links_ctx *c, const char *target, size_
 	char *v[NEAR_SHOWN];
 	for (size_t k = 0; k < n; k++) {
 		int page = ids[k] < (int)c->site->npages;
-		if (page != (ext > 0))
-			continue;
+		if (!page && ext)
+			continue; /* (an attachment has its extension in its path) */
 		char *from = xasprintf("%s.md", c->page->key);
-		char *file = page ? xasprintf("%s%s", c->site->pages[ids[k]]->key, target + strlen(target) - ext)
+		char *file = page ? xasprintf("%s%s", c->site->pages[ids[k]]->key, ext ? target + strlen(target) - ext : ".md")
 				  : xstrdup(c->site->assets[ids[k] - c->site->npages]);
 		char *rel = site_rel_url(from, file);
 		v[m++] = xasprintf("'%s%s'", rel, rest);
@@ -628,6 +634,12 @@ static int reports(const struct links_ctx *c)
 	return c->d && !c->past;
 }
 
+/* Whether a problem's message is kept, so its hint is worth working out. */
+static int hints(const struct links_ctx *c)
+{
+	return reports(c) && !c->no_hints;
+}
+
 /* Whether a link (what: "wiki link [[x]]", "link to 'x.md'") that finds
  * no page asks (as kind1 or kind2, e.g. "name:" and "title:") for an
  * article left out of this build, and says so if it does: a draft is an
@@ -782,7 +794,7 @@ static char *anchor_hint(const struct page *p, const char *anchor)
 						 "lower case, with '-' between words)",
 						 p->headings[gh].id, gitlab ? "GitLab" : "GitHub");
 	if (!hint)
-		hint = near_heading(p, anchor);
+		hint = near_heading(p, *id ? id : anchor);
 	buf_free(&text);
 	free(id);
 	return hint ? hint : xstrdup("");
@@ -882,7 +894,7 @@ static void link_to_page(struct links_ctx *c, int t, const char *anchor, int lin
 {
 	const struct page *tp = c->site->pages[t];
 	if (anchor && *anchor && !has_heading(tp, anchor)) {
-		char *hint = reports(c) ? anchor_hint(tp, anchor) : xstrdup("");
+		char *hint = hints(c) ? anchor_hint(tp, anchor) : xstrdup("");
 		char *msg = xasprintf("'%s' has no heading with the id '%s'%s", tp->src ? tp->src : tp->key,
 				      anchor, hint);
 		problem(c, line, col, "%s%s", msg, NULL);
@@ -961,7 +973,7 @@ static void resolve_wiki(struct links_ctx *c, const char *url, int line, int col
 		const char *path = b + strspn(b, "/");
 		if (reports(c) && !linked_left_out(c, line, col, what, "name:", key, "title:") &&
 		    !(strchr(path, '/') && linked_left_out(c, line, col, what, "key:", path, NULL))) {
-			char *hint = wiki_near_hint(c, key, path, hash ? hash + 1 : NULL);
+			char *hint = hints(c) ? wiki_near_hint(c, path, hash ? hash + 1 : NULL) : xstrdup("");
 			char *tail = xasprintf("%s%s", strchr(b, '/') ? ", nor an article at that path in content/" : "",
 					       hint);
 			problem(c, line, col, "%s matches no article (by file name or title)%s", what, tail);
@@ -1187,7 +1199,7 @@ void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 		return;
 	if (url[0] == '#') {
 		if (!has_heading(c->page, url + 1)) {
-			char *hint = reports(c) ? anchor_hint(c->page, url + 1) : xstrdup("");
+			char *hint = hints(c) ? anchor_hint(c->page, url + 1) : xstrdup("");
 			problem(c, line, col, "this page has no heading with the id '%s'%s", url + 1, hint);
 			free(hint);
 		} else if (c->anchor_prefix)
@@ -1199,7 +1211,7 @@ void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 		return;
 	}
 	if (url[0] == '/') {
-		char *hint = c->d && !c->past ? root_hint(c, url) : NULL;
+		char *hint = hints(c) ? root_hint(c, url) : NULL;
 		problem(c, line, col, "link '%s' starts with '/': write it relative to this file so the site works from any folder%s", url, hint);
 		free(hint);
 		if (c->past)
@@ -1231,7 +1243,7 @@ void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 		char *key = xstrndup(target, tl2 > 3 && !strcmp(target + tl2 - 3, ".md") ? tl2 - 3 : tl2);
 		char *what = xasprintf("link to '%s'", url);
 		if (!linked_left_out(c, line, col, what, "key:", key, NULL)) {
-			char *hint = c->d && !c->past ? target_hint(c, url, target, url + plen) : NULL;
+			char *hint = hints(c) ? target_hint(c, url, target, url + plen) : NULL;
 			problem(c, line, col, "link target '%s' does not exist%s", url, hint);
 			free(hint);
 		}

@@ -111,6 +111,8 @@ struct links_ctx {
 	const struct page *page;
 	const char *out_path;  /* the file being written (a past version differs) */
 	struct diag *d;        /* NULL: report nothing */
+	int no_hints;          /* problems are only counted (their messages are
+				  dropped): no "did you mean" is worked out */
 	int past;              /* a past version: missing targets become text */
 	const char *anchor_prefix; /* same-page #anchors get this (print.html) */
 	int *targets;          /* pages linked to (filled in) */

@@ -212,12 +212,14 @@ size_t near_find(const struct near_index *ix, const char *name, int *ids, size_t
 	return got;
 }
 
-/* s's characters as numbers (a character's bytes, packed), into *out
- * (caller frees); returns how many. */
-static size_t chars_of(const char *s, uint32_t **out)
+/* Texts longer than this (in bytes) are no one's slip of another. */
+#define NEAR_MAX_TEXT 256
+
+/* s's characters as numbers (a character's bytes, packed) into v (room
+ * for NEAR_MAX_TEXT); returns how many. */
+static size_t chars_of(const char *s, size_t n, uint32_t *v)
 {
-	size_t n = strlen(s), m = 0;
-	uint32_t *v = xmalloc((n + 1) * sizeof *v);
+	size_t m = 0;
 	for (size_t at = 0, len; at < n; at += len) {
 		len = char_len(s + at, n - at);
 		uint32_t c = 0;
@@ -225,52 +227,55 @@ static size_t chars_of(const char *s, uint32_t **out)
 			c = c << 8 | (unsigned char)s[at + k];
 		v[m++] = c;
 	}
-	*out = v;
 	return m;
 }
 
-static size_t min3(size_t a, size_t b, size_t c)
-{
-	size_t m = a < b ? a : b;
-	return m < c ? m : c;
-}
-
-/* Optimal string alignment, a row at a time (rows i - 2, i - 1, i),
- * stopping once a whole row is past max. */
+/* Optimal string alignment in a band: only the cells within max of the
+ * diagonal can end at max or less, so a pair costs its length times
+ * 2 max + 1, and a row whose every cell is past max ends it. */
 int near_distance(const char *a, const char *b, int max)
 {
-	uint32_t *x, *y;
-	size_t la = chars_of(a, &x), lb = chars_of(b, &y), lim = max > 0 ? (size_t)max : 0;
-	int result = max + 1;
+	size_t na = strlen(a), nb = strlen(b);
+	if (max < 0)
+		return max + 1;
+	size_t lim = (size_t)max, big = lim + 1;
+	/* (a character is at most 4 bytes: a byte count this far apart is
+	 * a character count too far apart) */
+	if (na > NEAR_MAX_TEXT || nb > NEAR_MAX_TEXT || (na > nb ? na - nb : nb - na) > 4 * lim)
+		return max + 1;
+	uint32_t x[NEAR_MAX_TEXT], y[NEAR_MAX_TEXT];
+	size_t la = chars_of(a, na, x), lb = chars_of(b, nb, y);
 	if ((la > lb ? la - lb : lb - la) > lim)
-		goto done;
-	size_t *rows = xcalloc(3 * (lb + 1), sizeof *rows);
-	size_t *r0 = rows, *r1 = rows + lb + 1, *r2 = rows + 2 * (lb + 1);
+		return max + 1;
+	size_t rows[3][NEAR_MAX_TEXT + 1];
+	size_t *r0 = rows[0], *r1 = rows[1], *r2 = rows[2];
 	for (size_t j = 0; j <= lb; j++)
-		r1[j] = j;
-	int past = 0;
-	for (size_t i = 1; i <= la && !past; i++) {
-		r2[0] = i;
-		size_t least = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t cost = x[i - 1] != y[j - 1];
-			r2[j] = min3(r1[j] + 1, r2[j - 1] + 1, r1[j - 1] + cost);
-			if (i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1] && r0[j - 2] + 1 < r2[j])
-				r2[j] = r0[j - 2] + 1;
+		r1[j] = j <= lim ? j : big;
+	for (size_t i = 1; i <= la; i++) {
+		size_t lo = i > lim ? i - lim : 1, hi = i + lim < lb ? i + lim : lb, least = big;
+		r2[0] = i <= lim ? i : big;
+		if (lo > 1)
+			r2[lo - 1] = big;
+		for (size_t j = lo; j <= hi; j++) {
+			size_t v = r1[j - 1] + (x[i - 1] != y[j - 1]);
+			if (r1[j] + 1 < v)
+				v = r1[j] + 1;
+			if (r2[j - 1] + 1 < v)
+				v = r2[j - 1] + 1;
+			if (i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1] && r0[j - 2] + 1 < v)
+				v = r0[j - 2] + 1;
+			r2[j] = v < big ? v : big;
 			if (r2[j] < least)
 				least = r2[j];
 		}
+		if (hi < lb)
+			r2[hi + 1] = big;
+		if (least > lim && (i > lim || r2[0] > lim))
+			return max + 1;
 		size_t *t = r0;
 		r0 = r1;
 		r1 = r2;
 		r2 = t;
-		past = least > lim;
 	}
-	if (!past && r1[lb] <= lim)
-		result = (int)r1[lb];
-	free(rows);
-done:
-	free(x);
-	free(y);
-	return result;
+	return r1[lb] <= lim ? (int)r1[lb] : max + 1;
 }

@@ -2287,6 +2287,23 @@ static void tags_collect(const struct site *s, struct tag_list *tl)
  * characters is judged.  A site with no such tag makes no index. */
 #define TAG_SLIP_MIN 5
 
+/* Whether a and b differ only in digits ("phase-1", "phase-2";
+ * "budget-2023", "budget-2024"): a series, not a slip. */
+static int only_digits_differ(const char *a, const char *b)
+{
+	for (; *a || *b; a++, b++) {
+		while (*a >= '0' && *a <= '9')
+			a++;
+		while (*b >= '0' && *b <= '9')
+			b++;
+		if (*a != *b)
+			return 0;
+		if (!*a)
+			break;
+	}
+	return 1;
+}
+
 static void warn_tag_slips(struct render_env *e, const struct tag_list *tl)
 {
 	struct near_index *near = NULL;
@@ -2306,7 +2323,7 @@ static void warn_tag_slips(struct render_env *e, const struct tag_list *tl)
 			near_seal(near);
 		}
 		int o;
-		if (near_find(near, slugs[k], &o, 1) != 1)
+		if (near_find(near, slugs[k], &o, 1) != 1 || only_digits_differ(slugs[k], slugs[o]))
 			continue;
 		int line = fm_file_key_line(e->site->dir, p->src, "tags");
 		diag_warning(e->d, p->src, line, line ? 1 : 0,

@@ -102,7 +102,10 @@ static const char reload_js[] =
 	"      document.addEventListener('DOMContentLoaded', function () { warn(text); });\n"
 	"      return;\n"
 	"    }\n"
-	"    try { if (sessionStorage.getItem('quire-warnings-hidden') === text) return; } catch (x) {}\n"
+	"    var h = 0;\n"
+	"    for (var i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) | 0;\n"
+	"    var key = text.length + ':' + h;\n"
+	"    try { if (sessionStorage.getItem('quire-warnings-hidden') === key) return; } catch (x) {}\n"
 	"    var n = text.split('\\n').filter(function (l) { return l.indexOf(': warning: ') > 0; }).length;\n"
 	"    var box = document.createElement('div');\n"
 	"    box.id = 'quire-build-warnings';\n"
@@ -127,7 +130,7 @@ static const char reload_js[] =
 	"      open.setAttribute('aria-expanded', shown ? 'false' : 'true');\n"
 	"    };\n"
 	"    hide.onclick = function () {\n"
-	"      try { sessionStorage.setItem('quire-warnings-hidden', text); } catch (x) {}\n"
+	"      try { sessionStorage.setItem('quire-warnings-hidden', key); } catch (x) {}\n"
 	"      box.parentNode.removeChild(box);\n"
 	"    };\n"
 	"    box.appendChild(open);\n"
@@ -987,7 +990,7 @@ static int watcher_drain(struct watcher *w)
 			 * follows the folder), under the path it had: what
 			 * happens there is no longer the site's. */
 			struct stat st;
-			if (!wt->is_root && (lstat(wt->path, &st) < 0 || !S_ISDIR(st.st_mode))) {
+			if (!wt->is_root && (stat(wt->path, &st) < 0 || !S_ISDIR(st.st_mode))) {
 				inotify_rm_watch(w->fd, wt->wd);
 				continue;
 			}
@@ -1022,6 +1025,25 @@ static int watcher_drain(struct watcher *w)
 }
 
 /* ---- building ---- */
+
+/* A build's first n lines of messages (each page load is sent them: a
+ * site imported with `links: warn` may have thousands), and how many
+ * more there are.  Caller frees. */
+#define WARNINGS_SHOWN 200
+static char *first_lines(const char *text, size_t n)
+{
+	const char *p = text;
+	for (size_t k = 0; k < n && *p; k++) {
+		const char *nl = strchr(p, '\n');
+		p = nl ? nl + 1 : p + strlen(p);
+	}
+	size_t more = 0;
+	for (const char *q = p; *q; q++)
+		more += *q == '\n';
+	if (!more)
+		return xstrdup(text);
+	return xasprintf("%.*s… and %zu more lines in the terminal\n", (int)(p - text), text, more);
+}
 
 /* Runs one build and tells the event streams.  Returns build_run's
  * status. */
@@ -1068,7 +1090,7 @@ static int rebuild(struct server *s)
 	s->live.errors = rc ? buf_detach(&text) : NULL;
 	if (rc == 0) {
 		free(s->live.warnings);
-		s->live.warnings = warned ? buf_detach(&text) : NULL;
+		s->live.warnings = warned ? first_lines(buf_cstr(&text), WARNINGS_SHOWN) : NULL;
 	}
 	if (rc == 0)
 		s->live.built = 1;

@@ -395,6 +395,23 @@ check "nor an id further away" grep -qx "content/hr/typo.md:8:15: error: 'conten
 check "nor a file like none" grep -qx "content/hr/typo.md:8:47: error: link target 'nowhere.md' does not exist" "$ERR"
 rm "$S/content/hr/typo.md" "$S/content/hr/annual.md" "$S/content/hr/leaves.md" "$S/content/hr/chart.svg"
 
+# A hint names a page as a link would reach it: by its path when its title
+# is another page's file name (file names win) or has a '#' (a wiki link
+# reads it as an anchor); never the page the link is on; a link without
+# .md gets the page's file; an anchor written %-escaped gets the id.
+site hintnames
+printf -- '---\ntitle: Sick\n---\nx\n' > "$S/content/leave.md"
+printf -- '---\ntitle: Other\n---\nx\n' > "$S/content/sick.md"
+printf -- '---\ntitle: C# guide\n---\nx\n' > "$S/content/csharp.md"
+printf -- '---\ntitle: Über uns\n---\n## Über uns\n\nx\n' > "$S/content/about.md"
+page "$S" pa.md "Pa" '[[sik]] [[C guide]] [[pax]]\n\n[x](leav) [y](about.md#%C3%BCber-un)'
+run "$S" check
+contains "a title that is another's file name is named by path" "$ERR" "content/pa.md:4:1: error: wiki link [[sik]] matches no article (by file name or title): did you mean [[leave]] or [[sick]]?"
+contains "so is a title with a '#'" "$ERR" "content/pa.md:4:9: error: wiki link [[C guide]] matches no article (by file name or title): did you mean [[csharp]]?"
+check "the page a link is on is never suggested" grep -qx "content/pa.md:4:21: error: wiki link \[\[pax\]\] matches no article (by file name or title)" "$ERR"
+contains "a link without .md one slip from a page's file" "$ERR" "content/pa.md:6:1: error: link target 'leav' does not exist: did you mean 'leave.md'?"
+contains "an anchor written %-escaped gets the id" "$ERR" "content/pa.md:6:11: error: 'content/about.md' has no heading with the id '%C3%BCber-un': did you mean 'uber-uns'?"
+
 # A tag on one article alone, one slip from a tag others share, is told
 # at its tags: line; a tag on one article like no other, or a short one,
 # is not.
@@ -407,6 +424,11 @@ status_is "a slip in a tag is a warning, not an error" "$RC" 0
 contains "a tag one slip from a shared one is named, at its tags: line" "$ERR" "content/c.md:4:1: warning: tag 'leave-polcy' is on no other article: did you mean 'leave-policy' (on 2)? A slip keeps this article off that tag's page"
 lacks "a short tag is not judged" "$ERR" "tag 'pr'"
 lacks "nor a tag like no other" "$ERR" "tag 'overtime'"
+printf -- '---\ntitle: D\ntags: [phase-1, budget-2023]\n---\nx\n' > "$S/content/d.md"
+printf -- '---\ntitle: E\ntags: [phase-1, budget-2023]\n---\nx\n' > "$S/content/e.md"
+printf -- '---\ntitle: F\ntags: [phase-2, budget-2024]\n---\nx\n' > "$S/content/f.md"
+run "$S" check
+lacks "tags of a series (differing only in digits) are no slip" "$ERR" "content/f.md"
 
 # An anchor written as GitHub or GitLab would have it (an article moved
 # from a wiki, or previewed there) is told quire's id for that heading,

@@ -410,6 +410,25 @@ kill -INT "$PID"
 wait "$PID"
 PID=
 
+# ---- content/ as a symbolic link to a folder in the site ----
+mkdir -p "$T/sym/realcontent" "$T/sym/themes"
+cp -r "$ROOT/themes/default" "$T/sym/themes/default"
+printf 'title: Symlinked content\nhistory: false\n' >"$T/sym/site.yml"
+printf -- '---\ntitle: Sym\n---\nFirst words.\n' >"$T/sym/realcontent/a.md"
+ln -s realcontent "$T/sym/content"
+"$QUIRE" serve -s "$T/sym" -o "$T/out7" --port 0 >"$T/serve7.out" 2>"$T/serve7.err" &
+PID=$!
+wait_for "$T/serve7.out" '^Serving' 30
+URL=http://127.0.0.1:$(sed -n 's|^Serving .* at http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$T/serve7.out")
+page_until /a.html 'First words'
+printf -- '---\ntitle: Sym\n---\nSecond words.\n' >"$T/sym/content/a.md"
+check "an edit through a content/ that is a symbolic link rebuilds" page_until /a.html 'Second words'
+printf -- '---\ntitle: New\n---\nNew page.\n' >"$T/sym/content/new.md"
+check "and so does a new article there" page_until /new.html 'New page'
+kill -INT "$PID"
+wait "$PID"
+PID=
+
 # Event streams left by closed tabs never keep pages from loading: only the
 # newest streams are held, an older one is ended (its tab reconnects).
 "$QUIRE" serve -s "$SITE" -o "$T/out7" --port 0 >"$T/serve7.out" 2>"$T/serve7.err" &

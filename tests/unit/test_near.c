@@ -35,6 +35,74 @@ static void distance_counts_characters_not_bytes(void)
 	CHECK(near_distance("日本語", "日本", 2) == 1);
 }
 
+/* The whole table, for comparison: optimal string alignment over bytes
+ * (the texts below are ASCII). */
+static int full_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	int d[40][40];
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = (int)i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = (int)j;
+	for (size_t i = 1; i <= la; i++)
+		for (size_t j = 1; j <= lb; j++) {
+			int v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < v)
+				v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	return d[la][lb];
+}
+
+/* Up to 11 letters of "abc" into s. */
+static void random_text(char *s, unsigned long long *seed)
+{
+	*seed = *seed * 6364136223846793005ULL + 1442695040888963407ULL;
+	size_t n = (*seed >> 33) % 12;
+	for (size_t i = 0; i < n; i++) {
+		*seed = *seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		s[i] = "abc"[(*seed >> 33) % 3];
+	}
+	s[n] = 0;
+}
+
+/* The banded table agrees with the whole one on 200,000 random pairs of
+ * texts over three letters (many near pairs), for every limit 0 to 3. */
+static void distance_agrees_with_the_whole_table(void)
+{
+	unsigned long long seed = 42;
+	int bad = 0;
+	for (int k = 0; k < 200000 && bad < 5; k++) {
+		char a[32], b[32];
+		random_text(a, &seed);
+		random_text(b, &seed);
+		int want = full_distance(a, b), max = k % 4;
+		int got = near_distance(a, b, max), expect = want <= max ? want : max + 1;
+		if (got != expect) {
+			printf("    '%s' '%s' max %d: %d, want %d\n", a, b, max, got, expect);
+			bad++;
+		}
+	}
+	CHECK(bad == 0);
+}
+
+/* A very long text is no one's slip (the hint is not worth its cost). */
+static void distance_gives_up_on_very_long_texts(void)
+{
+	char a[400], b[400];
+	memset(a, 'x', 399);
+	a[399] = 0;
+	memcpy(b, a, sizeof b);
+	b[0] = 'y';
+	CHECK(near_distance(a, b, 2) == 3);
+	CHECK(near_distance(a + 200, b + 199, 2) == 1); /* 199 and 200 characters: fine */
+}
+
 static struct near_index *index_of(const char *const *names)
 {
 	struct near_index *ix = near_new();
@@ -126,6 +194,8 @@ int main(void)
 	RUN(distance_counts_each_kind_of_edit_once);
 	RUN(distance_stops_past_its_limit);
 	RUN(distance_counts_characters_not_bytes);
+	RUN(distance_agrees_with_the_whole_table);
+	RUN(distance_gives_up_on_very_long_texts);
 	RUN(find_gives_the_names_one_edit_away);
 	RUN(find_gives_nothing_for_names_further_away_or_exact);
 	RUN(find_gives_each_id_once);
