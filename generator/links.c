@@ -38,7 +38,7 @@ struct links_index {
 	 * edit from a link's target (ids: pages, then npages + asset). */
 	const struct site *site;
 	pthread_mutex_t near_lock;
-	struct near_index *near_names, *near_paths;
+	struct near_index *near[3]; /* by enum near_kind */
 };
 
 static struct name_slot *name_find(const struct name_map *m, const char *key, uint64_t h)
@@ -175,45 +175,55 @@ void links_index_free(struct links_index *ix)
 		return;
 	name_map_free(&ix->by_name);
 	name_map_free(&ix->by_title);
-	near_free(ix->near_names);
-	near_free(ix->near_paths);
+	for (int k = 0; k < 3; k++)
+		near_free(ix->near[k]);
 	pthread_mutex_destroy(&ix->near_lock);
 	free(ix);
 }
 
 /* ---- "did you mean": names one edit away ---- */
 
-/* The hint index of names and titles (paths: of paths), made on first
- * use by whichever thread needs it first: a memo behind the lock, the
- * maps themselves stay read-only. */
-static const struct near_index *near_ready(const struct links_index *cix, int paths)
+/* The hint indexes: of the pages' file names and titles, folded (ids:
+ * page * 2, + 1 for a title); of their paths in content/ and the
+ * attachments' (ids: pages, then npages + attachment); and of the pages'
+ * paths folded, as a wiki link names them. */
+enum near_kind { NEAR_NAMES, NEAR_PATHS, NEAR_WIKI_PATHS };
+
+/* Index kind, made on first use by whichever thread needs it first: a
+ * memo behind the lock, the maps themselves stay read-only. */
+static const struct near_index *near_ready(const struct links_index *cix, enum near_kind kind)
 {
 	struct links_index *ix = (struct links_index *)cix;
 	const struct site *s = ix->site;
 	pthread_mutex_lock(&ix->near_lock);
-	struct near_index **slot = paths ? &ix->near_paths : &ix->near_names;
-	if (!*slot) {
+	if (!ix->near[kind]) {
 		struct near_index *near = near_new();
 		for (size_t i = 0; i < s->npages; i++) {
 			const struct page *p = s->pages[i];
+			if (kind == NEAR_PATHS) {
+				near_add(near, p->key, (int)i);
+				continue;
+			}
 			const char *own[2] = { p->name, page_title(p) };
-			for (int t = 0; t < 2 && !paths; t++) {
+			for (int t = 0; t < 2; t++) {
+				if (kind == NEAR_WIKI_PATHS && t == 0)
+					own[t] = p->key;
+				else if (kind == NEAR_WIKI_PATHS)
+					break;
 				if (!own[t] || !*own[t])
 					continue;
 				char *k = links_fold(own[t]);
-				near_add(near, k, (int)(2 * i) + t);
+				near_add(near, k, kind == NEAR_NAMES ? (int)(2 * i) + t : (int)i);
 				free(k);
 			}
-			if (paths)
-				near_add(near, p->key, (int)i);
 		}
-		for (size_t a = 0; a < s->nassets && paths; a++)
+		for (size_t a = 0; a < s->nassets && kind == NEAR_PATHS; a++)
 			near_add(near, s->assets[a], (int)(s->npages + a));
 		near_seal(near);
-		*slot = near;
+		ix->near[kind] = near;
 	}
 	pthread_mutex_unlock(&ix->near_lock);
-	return *slot;
+	return ix->near[kind];
 }
 
 /* Up to three suggestions as ": did you mean A, B or C?" (each already
@@ -256,7 +266,7 @@ static char *wiki_near_hint(const struct links_ctx *c, const char *path, const c
 	int ids[2 * NEAR_SHOWN], pages[NEAR_SHOWN];
 	int by_path = strchr(path, '/') != NULL;
 	char *key = links_fold(path);
-	size_t n = near_find(near_ready(c->ix, by_path), by_path ? path : key, ids, 2 * NEAR_SHOWN);
+	size_t n = near_find(near_ready(c->ix, by_path ? NEAR_WIKI_PATHS : NEAR_NAMES), key, ids, 2 * NEAR_SHOWN);
 	free(key);
 	char *v[NEAR_SHOWN];
 	size_t m = 0;
@@ -282,7 +292,7 @@ static char *path_near_hint(const struct links_ctx *c, const char *target, size_
 {
 	char *key = xstrndup(target, strlen(target) - ext);
 	int ids[NEAR_SHOWN];
-	size_t n = near_find(near_ready(c->ix, 1), key, ids, NEAR_SHOWN), m = 0;
+	size_t n = near_find(near_ready(c->ix, NEAR_PATHS), key, ids, NEAR_SHOWN), m = 0;
 	free(key);
 	char *v[NEAR_SHOWN];
 	for (size_t k = 0; k < n; k++) {

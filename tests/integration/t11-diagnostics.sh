@@ -411,6 +411,11 @@ contains "so is a title with a '#'" "$ERR" "content/pa.md:4:9: error: wiki link 
 check "the page a link is on is never suggested" grep -qx "content/pa.md:4:21: error: wiki link \[\[pax\]\] matches no article (by file name or title)" "$ERR"
 contains "a link without .md one slip from a page's file" "$ERR" "content/pa.md:6:1: error: link target 'leav' does not exist: did you mean 'leave.md'?"
 contains "an anchor written %-escaped gets the id" "$ERR" "content/pa.md:6:11: error: 'content/about.md' has no heading with the id '%C3%BCber-un': did you mean 'uber-uns'?"
+page "$S" sub/q.md "Q"
+page "$S" pb.md "Pb" '[[SUB/Qx]] [[/leav]]'
+run "$S" check
+contains "a wiki path in another case, one slip away" "$ERR" "content/pb.md:4:1: error: wiki link [[SUB/Qx]] matches no article (by file name or title), nor an article at that path in content/: did you mean [[sub/q]]?"
+contains "a name written with a leading '/'" "$ERR" "did you mean [[leave]]?"
 
 # A tag on one article alone, one slip from a tag others share, is told
 # at its tags: line; a tag on one article like no other, or a short one,
