@@ -33,6 +33,11 @@ struct near_index {
 	size_t n, cap;
 	struct entry *e;
 	size_t ne, cape;
+	/* where the entries whose hash starts with each value of its top
+	 * bits begin (sealed): a lookup reads one run, not a binary search
+	 * of a million entries */
+	uint32_t *start;
+	int bits;
 };
 
 struct near_index *near_new(void)
@@ -49,6 +54,7 @@ void near_free(struct near_index *ix)
 	free(ix->names);
 	free(ix->ids);
 	free(ix->e);
+	free(ix->start);
 	free(ix);
 }
 
@@ -154,6 +160,18 @@ void near_seal(struct near_index *ix)
 	}
 	free(count);
 	free(to); /* (four passes: the sorted entries are back in ix->e) */
+	ix->bits = 4;
+	while (ix->bits < 24 && ((size_t)4 << ix->bits) < ix->ne) /* about four a run */
+		ix->bits++;
+	size_t nb = (size_t)1 << ix->bits;
+	ix->start = xmalloc((nb + 1) * sizeof *ix->start);
+	size_t i = 0;
+	for (size_t b = 0; b < nb; b++) {
+		ix->start[b] = (uint32_t)i;
+		while (i < ix->ne && (ix->e[i].hash >> (64 - ix->bits)) == b)
+			i++;
+	}
+	ix->start[nb] = (uint32_t)i;
 }
 
 struct found {
@@ -164,16 +182,12 @@ struct found {
 /* Adds the names filed under hash h to f (until it is full). */
 static void lookup(const struct near_index *ix, uint64_t h, struct found *f)
 {
-	size_t lo = 0, hi = ix->ne;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (ix->e[mid].hash < h)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < ix->ne && ix->e[lo].hash == h && f->n < NEAR_MAX_CHECKED; lo++)
-		f->v[f->n++] = ix->e[lo].name;
+	if (!ix->start)
+		return;
+	size_t b = h >> (64 - ix->bits), end = ix->start[b + 1];
+	for (size_t i = ix->start[b]; i < end && ix->e[i].hash <= h && f->n < NEAR_MAX_CHECKED; i++)
+		if (ix->e[i].hash == h)
+			f->v[f->n++] = ix->e[i].name;
 }
 
 static int cmp_u32(const void *a, const void *b)
