@@ -32,10 +32,8 @@ struct name_map {
 struct links_index {
 	struct name_map by_name;  /* lower-case file name → pages */
 	struct name_map by_title; /* lower-case title → pages */
-	/* For "did you mean" hints, made the first time a link finds nothing
-	 * (most builds never need them): the names and titles one edit from a
-	 * wiki link's (ids: page * 2, + 1 for its title), and the paths one
-	 * edit from a link's target (ids: pages, then npages + asset). */
+	/* For "did you mean" hints, each made the first time a link needs it
+	 * (most builds never do): see enum near_kind. */
 	const struct site *site;
 	pthread_mutex_t near_lock;
 	struct near_index *near[3]; /* by enum near_kind */
@@ -189,6 +187,15 @@ void links_index_free(struct links_index *ix)
  * paths folded, as a wiki link names them. */
 enum near_kind { NEAR_NAMES, NEAR_PATHS, NEAR_WIKI_PATHS };
 
+static void near_add_folded(struct near_index *near, const char *name, int id)
+{
+	if (!name || !*name)
+		return;
+	char *k = links_fold(name);
+	near_add(near, k, id);
+	free(k);
+}
+
 /* Index kind, made on first use by whichever thread needs it first: a
  * memo behind the lock, the maps themselves stay read-only. */
 static const struct near_index *near_ready(const struct links_index *cix, enum near_kind kind)
@@ -202,19 +209,11 @@ static const struct near_index *near_ready(const struct links_index *cix, enum n
 			const struct page *p = s->pages[i];
 			if (kind == NEAR_PATHS) {
 				near_add(near, p->key, (int)i);
-				continue;
-			}
-			const char *own[2] = { p->name, page_title(p) };
-			for (int t = 0; t < 2; t++) {
-				if (kind == NEAR_WIKI_PATHS && t == 0)
-					own[t] = p->key;
-				else if (kind == NEAR_WIKI_PATHS)
-					break;
-				if (!own[t] || !*own[t])
-					continue;
-				char *k = links_fold(own[t]);
-				near_add(near, k, kind == NEAR_NAMES ? (int)(2 * i) + t : (int)i);
-				free(k);
+			} else if (kind == NEAR_WIKI_PATHS) {
+				near_add_folded(near, p->key, (int)i);
+			} else {
+				near_add_folded(near, p->name, (int)(2 * i));
+				near_add_folded(near, page_title(p), (int)(2 * i + 1));
 			}
 		}
 		for (size_t a = 0; a < s->nassets && kind == NEAR_PATHS; a++)
@@ -286,8 +285,9 @@ static char *wiki_near_hint(const struct links_ctx *c, const char *path, const c
 }
 
 /* ": did you mean 'leave.md'?" for a link whose target (inside content/,
- * with ext ".md", ".html" or "" for an attachment) is one edit from a
- * page's or an attachment's path; else NULL. */
+ * ending in ext bytes of ".md" or ".html", or in none: an attachment, or a
+ * page named without .md) is one edit from a page's or an attachment's
+ * path; else NULL. */
 static char *path_near_hint(const struct links_ctx *c, const char *target, size_t ext, const char *rest)
 {
 	char *key = xstrndup(target, strlen(target) - ext);
