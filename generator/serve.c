@@ -16,6 +16,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,6 +144,14 @@ static const char reload_js[] =
 	"  });\n"
 	"})();\n";
 
+/* Served while the site is built again because its folder was removed. */
+static const char rebuilding_html[] =
+	"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	"<title>The site is being built again</title>" SCRIPT_TAG "</head>\n"
+	"<body><h1>The site is being built again</h1>\n"
+	"<p>Its output folder was removed. This page reloads by itself once it is back.</p>"
+	"</body></html>\n";
+
 /* Served for every page until a first build succeeds; the script shows why. */
 static const char unbuilt_html[] =
 	"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -195,7 +204,9 @@ struct server {
 	int port;
 	struct live live;
 	volatile sig_atomic_t stop;  /* set by the signal thread */
-	int wake[2];            /* the signal thread writes here to end poll */
+	int wake[2];            /* the signal thread writes here to end poll, a
+				   request that finds OUT gone to have it built */
+	atomic_int out_gone;    /* that request asked; cleared after the build */
 	sigset_t sigs;
 	struct MHD_Daemon *mhd;
 	struct mhd api;
@@ -528,6 +539,20 @@ static int etag_matches(const char *header, const char *etag)
 	return 0;
 }
 
+/* 1 when OUT itself is gone (someone removed it while serving): the
+ * watch loop is asked, once, to build it again (no source changed, so
+ * nothing else would). */
+static int out_was_removed(struct server *s)
+{
+	struct stat st;
+	if (stat(s->out_dir, &st) == 0 || errno != ENOENT)
+		return 0;
+	if (!atomic_exchange(&s->out_gone, 1) && write(s->wake[1], "r", 1) < 0) {
+		/* the pipe is never full: poll only needs one byte */
+	}
+	return 1;
+}
+
 /* Serves the site's 404.html with status 404, or a plain text. */
 static enum MHD_Result reply_not_found(struct server *s, struct MHD_Connection *c)
 {
@@ -562,7 +587,12 @@ static enum MHD_Result reply_file(struct server *s, struct MHD_Connection *c, co
 	struct stat st;
 	int fd = open_beneath(s->out_dir, rel, &st);
 	enum MHD_Result ret;
-	if (fd < 0) {
+	if (fd < 0 && out_was_removed(s)) {
+		ret = queue(s, c, 503, s->api.create_response_from_buffer(strlen(rebuilding_html),
+									  (void *)rebuilding_html,
+									  MHD_RESPMEM_PERSISTENT),
+			    "text/html; charset=utf-8");
+	} else if (fd < 0) {
 		/* ELOOP (a symlink) is answered like a missing file. */
 		ret = reply_not_found(s, c);
 	} else if (S_ISDIR(st.st_mode)) {
@@ -1110,13 +1140,23 @@ static void watch_loop(struct server *s, struct watcher *w)
 			break;
 		if (s->stop)
 			break;
+		if (fds[1].revents & POLLIN) {
+			char byte[16];
+			while (read(s->wake[0], byte, sizeof byte) > 0)
+				;
+			if (atomic_load(&s->out_gone)) {
+				rebuild(s);
+				atomic_store(&s->out_gone, 0);
+				continue;
+			}
+		}
 		if (!(fds[0].revents & POLLIN) || !watcher_drain(w))
 			continue;
 		double first = diag_clock_ms();
 		while (!s->stop && diag_clock_ms() - first < DEBOUNCE_MAX_MS) {
 			int rc = poll(fds, 2, DEBOUNCE_MS);
-			if (rc == 0)
-				break;
+			if (rc == 0 || (rc > 0 && (fds[1].revents & POLLIN)))
+				break; /* (quiet now; or stopping, or OUT was removed) */
 			if (rc > 0 && (fds[0].revents & POLLIN))
 				watcher_drain(w);
 		}

@@ -425,6 +425,13 @@ printf -- '---\ntitle: Sym\n---\nSecond words.\n' >"$T/sym/content/a.md"
 check "an edit through a content/ that is a symbolic link rebuilds" page_until /a.html 'Second words'
 printf -- '---\ntitle: New\n---\nNew page.\n' >"$T/sym/content/new.md"
 check "and so does a new article there" page_until /new.html 'New page'
+# Its output folder removed while serving: the next request is told the
+# site is being built again, and it is, with no source changed.
+rm -rf "$T/out7"
+s=$(get /a.html)
+check "a page asked for after OUT was removed says the site is being built again (503)" \
+	sh -c "[ '$s' = 503 ] && grep -q 'being built again' '$T/body'"
+check "and the site is built again by itself" page_until /a.html 'Second words'
 kill -INT "$PID"
 wait "$PID"
 PID=
