@@ -1174,10 +1174,44 @@ struct text_at {
 	int in_link;       /* inside a link or an image */
 };
 
+static void problem_at(struct md_doc *doc, int line, int col, int likely, char *msg);
+
+/* A link or image being walked: whether it shows any text (an image
+ * inside a link is its content, judged on its own). */
+struct open_link {
+	cmark_node *node;
+	int text, image;
+};
+
+/* Notes an image without alt text or a link without text, which screen
+ * readers announce by their address, if at all (WCAG 1.1.1 and 2.4.4). */
+static void note_textless(struct md_doc *doc, const struct open_link *l)
+{
+	int image = cmark_node_get_type(l->node) == CMARK_NODE_IMAGE;
+	if (l->text || (!image && l->image))
+		return;
+	const char *url = cmark_node_get_url(l->node);
+	url = url ? url : "";
+	char *msg = image ? xasprintf("image '%s' has no alt text: say what it shows between the brackets, "
+				      "![like this](%s), for readers who cannot see it", url, url)
+			  : xasprintf("link to '%s' has no text: a screen reader would read out its address; "
+				      "write what it leads to between the brackets, [like this](%s)", url, url);
+	problem_at(doc, node_line(l->node), node_col(doc, l->node), 1, msg);
+}
+
+static int has_visible(const char *s)
+{
+	for (; s && *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			return 1;
+	return 0;
+}
+
 static size_t collect_texts(struct md_doc *doc, struct text_at **out)
 {
 	struct text_at *v = NULL;
 	size_t n = 0, cap = 0, links = 0;
+	struct open_link open[8]; /* (links hold no links: two deep at most) */
 	cmark_node *block = NULL;
 	cmark_iter *it = cmark_iter_new(doc->root);
 	cmark_event_type ev;
@@ -1185,9 +1219,23 @@ static size_t collect_texts(struct md_doc *doc, struct text_at **out)
 		cmark_node *node = cmark_iter_get_node(it);
 		cmark_node_type t = cmark_node_get_type(node);
 		if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) {
-			links += ev == CMARK_EVENT_ENTER ? 1 : ev == CMARK_EVENT_EXIT ? (size_t)-1 : 0;
+			if (ev == CMARK_EVENT_ENTER) {
+				if (links < 8)
+					open[links] = (struct open_link){ node, 0, 0 };
+				if (links > 0 && links <= 8 && t == CMARK_NODE_IMAGE)
+					open[links - 1].image = 1;
+				links++;
+			} else if (ev == CMARK_EVENT_EXIT) {
+				links--;
+				if (links < 8)
+					note_textless(doc, &open[links]);
+			}
 			continue;
 		}
+		if (links && ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE) &&
+		    has_visible(cmark_node_get_literal(node)))
+			for (size_t k = 0; k < links && k < 8; k++)
+				open[k].text = 1;
 		/* text lies only in leaf blocks, which hold no block: the
 		 * last block entered is the one holding it */
 		if (ev == CMARK_EVENT_ENTER && (t & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK)

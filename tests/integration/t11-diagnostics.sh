@@ -515,3 +515,18 @@ run "$S" check
 status_is "a script that does not load fails the check" "$RC" 1
 contains "(the link to the page it would add is reported)" "$ERR" "content/a.md:4:1: error: wiki link [[glossary]]"
 check "after the script's error, which comes first" sh -c "grep 'error' '$ERR' | head -n 1 | grep -q '^scripts/10-add.lua:'"
+
+# An image without alt text or a link without text is a warning (screen
+# readers would announce an address, or nothing); on a rebuild too, from
+# the cache.
+site a11y
+printf '<svg xmlns="http://www.w3.org/2000/svg"/>' > "$S/content/chart.svg"
+page "$S" b.md "B"
+page "$S" a.md "A" '![](chart.svg) ![Leave taken by month](chart.svg)\n\n[](b.md) [Leave](b.md) [`code`](b.md) [![Chart](chart.svg)](b.md) [![](chart.svg)](b.md) [[b]] <https://example.org/>'
+run "$S" build
+status_is "missing alt text and link text only warn" "$RC" 0
+contains "an image without alt text is named" "$ERR" "content/a.md:4:1: warning: image 'chart.svg' has no alt text: say what it shows between the brackets, ![like this](chart.svg), for readers who cannot see it"
+contains "so is a link without text" "$ERR" "content/a.md:6:1: warning: link to 'b.md' has no text: a screen reader would read out its address"
+check "a link whose content is an image is judged by the image alone (three warnings in all)" [ "$(grep -c 'warning: \(image\|link to\)' "$ERR")" = 3 ]
+run "$S" build
+contains "a rebuild from the cache warns again" "$ERR" "content/a.md:4:1: warning: image 'chart.svg' has no alt text"
