@@ -1182,6 +1182,7 @@ struct open_link {
 	cmark_node *node;
 	int text, image;
 };
+#define OPEN_LINKS 8 /* kept open at most (links hold no links: two deep) */
 
 /* Notes an image without alt text or a link without text, which screen
  * readers announce by their address, if at all (WCAG 1.1.1 and 2.4.4). */
@@ -1211,7 +1212,7 @@ static size_t collect_texts(struct md_doc *doc, struct text_at **out)
 {
 	struct text_at *v = NULL;
 	size_t n = 0, cap = 0, links = 0;
-	struct open_link open[8]; /* (links hold no links: two deep at most) */
+	struct open_link open[OPEN_LINKS];
 	cmark_node *block = NULL;
 	cmark_iter *it = cmark_iter_new(doc->root);
 	cmark_event_type ev;
@@ -1220,21 +1221,21 @@ static size_t collect_texts(struct md_doc *doc, struct text_at **out)
 		cmark_node_type t = cmark_node_get_type(node);
 		if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) {
 			if (ev == CMARK_EVENT_ENTER) {
-				if (links < 8)
+				if (links < OPEN_LINKS)
 					open[links] = (struct open_link){ node, 0, 0 };
-				if (links > 0 && links <= 8 && t == CMARK_NODE_IMAGE)
+				if (links > 0 && links <= OPEN_LINKS && t == CMARK_NODE_IMAGE)
 					open[links - 1].image = 1;
 				links++;
 			} else if (ev == CMARK_EVENT_EXIT) {
 				links--;
-				if (links < 8)
+				if (links < OPEN_LINKS)
 					note_textless(doc, &open[links]);
 			}
 			continue;
 		}
 		if (links && ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE) &&
 		    has_visible(cmark_node_get_literal(node)))
-			for (size_t k = 0; k < links && k < 8; k++)
+			for (size_t k = 0; k < links && k < OPEN_LINKS; k++)
 				open[k].text = 1;
 		/* text lies only in leaf blocks, which hold no block: the
 		 * last block entered is the one holding it */

@@ -874,19 +874,21 @@ static void watch_add(struct watcher *w, const char *path, int is_root, int foll
 }
 
 /* Watches dir and every folder below it (not through symlinks, as scan
- * does not follow them either). */
-static void watch_tree(struct watcher *w, const char *dir, int follow)
+ * does not follow them either), each as a watch of kind (0: a folder of
+ * sources, whose editors' files are skipped; 3: of branches, where a
+ * branch "feature/x" is a file in refs/heads/feature/). */
+static void watch_tree(struct watcher *w, const char *dir, int kind, int follow)
 {
-	watch_add(w, dir, 0, follow);
+	watch_add(w, dir, kind, follow);
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	while (d && (e = readdir(d))) {
-		if (ignorable(e->d_name))
+		if (kind == 3 ? e->d_name[0] == '.' : ignorable(e->d_name))
 			continue;
 		char *sub = xasprintf("%s/%s", dir, e->d_name);
 		struct stat st;
 		if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))
-			watch_tree(w, sub, 0);
+			watch_tree(w, sub, kind, 0);
 		free(sub);
 	}
 	if (d)
@@ -901,29 +903,9 @@ static void watch_all(struct watcher *w)
 	for (size_t i = 0; i < sizeof watched_dirs / sizeof *watched_dirs; i++) {
 		char *p = xasprintf("%s/%s", w->site, watched_dirs[i]);
 		if (fs_is_dir(p))
-			watch_tree(w, p, 1);
+			watch_tree(w, p, 0, 1);
 		free(p);
 	}
-}
-
-/* Watches the branches in dir and every folder below it: a branch named
- * "feature/x" is a file in refs/heads/feature/. */
-static void watch_refs(struct watcher *w, const char *dir)
-{
-	watch_add(w, dir, 3, 1);
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	while (d && (e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		char *sub = xasprintf("%s/%s", dir, e->d_name);
-		struct stat st;
-		if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))
-			watch_refs(w, sub);
-		free(sub);
-	}
-	if (d)
-		closedir(d);
 }
 
 /* The folder the branches and packed-refs of the repository at gitdir
@@ -961,7 +943,7 @@ static int watcher_open(struct watcher *w, const char *site)
 		char *common = common_dir(gd.ptr), *refs = xasprintf("%srefs/heads", common);
 		watch_add(w, gd.ptr, 2, 1);
 		watch_add(w, common, 2, 1); /* (packed-refs; gd.ptr again outside a worktree) */
-		watch_refs(w, refs);
+		watch_tree(w, refs, 3, 1);
 		free(refs);
 		free(common);
 		git_buf_dispose(&gd);
@@ -1031,7 +1013,7 @@ static int watcher_drain(struct watcher *w)
 					relevant = 1;
 				if (wt->is_root == 3 && (ev->mask & IN_ISDIR) && (ev->mask & (IN_CREATE | IN_MOVED_TO))) {
 					char *sub = xasprintf("%s/%s", wt->path, ev->name);
-					watch_refs(w, sub);
+					watch_tree(w, sub, 3, 0);
 					free(sub);
 				}
 				continue;
@@ -1044,7 +1026,7 @@ static int watcher_drain(struct watcher *w)
 			if ((ev->mask & IN_ISDIR) && (ev->mask & (IN_CREATE | IN_MOVED_TO)) &&
 			    (!wt->is_root || is_watched_dir(ev->name))) {
 				char *sub = xasprintf("%s/%s", wt->path, ev->name);
-				watch_tree(w, sub, wt->is_root);
+				watch_tree(w, sub, 0, wt->is_root);
 				free(sub);
 			}
 		}
