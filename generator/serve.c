@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <git2.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -187,6 +188,7 @@ struct mhd {
 	__typeof__(&MHD_lookup_connection_value) lookup_connection_value;
 	__typeof__(&MHD_create_response_from_buffer) create_response_from_buffer;
 	__typeof__(&MHD_create_response_from_fd) create_response_from_fd;
+	__typeof__(&MHD_create_response_from_fd_at_offset64) create_response_from_fd_at_offset64;
 	__typeof__(&MHD_create_response_from_callback) create_response_from_callback;
 	__typeof__(&MHD_add_response_header) add_response_header;
 	__typeof__(&MHD_queue_response) queue_response;
@@ -566,6 +568,108 @@ static enum MHD_Result reply_not_found(struct server *s, struct MHD_Connection *
 	return reply_status(s, c, 404);
 }
 
+/* Digits to a number, saturating (a range past any file is still one);
+ * NULL when there is no digit. */
+static const char *range_number(const char *p, unsigned long long *v)
+{
+	if (*p < '0' || *p > '9')
+		return NULL;
+	*v = 0;
+	for (; *p >= '0' && *p <= '9'; p++)
+		*v = *v > (ULLONG_MAX - 9) / 10 ? ULLONG_MAX : *v * 10 + (unsigned)(*p - '0');
+	return p;
+}
+
+int serve_parse_range(const char *h, unsigned long long size, unsigned long long *off,
+		      unsigned long long *len)
+{
+	unsigned long long first, last = ULLONG_MAX;
+	if (!h || strncasecmp(h, "bytes=", 6))
+		return 0;
+	const char *p = h + 6;
+	p += strspn(p, " \t");
+	if (*p == '-') {
+		if (!(p = range_number(p + 1, &last)))
+			return 0;
+		p += strspn(p, " \t");
+		if (*p)
+			return 0;
+		if (last == 0 || size == 0)
+			return -1;
+		*off = last < size ? size - last : 0;
+		*len = size - *off;
+		return 1;
+	}
+	if (!(p = range_number(p, &first)) || *p++ != '-')
+		return 0;
+	if (*p >= '0' && *p <= '9')
+		p = range_number(p, &last);
+	p += strspn(p, " \t");
+	if (*p || last < first)
+		return 0;
+	if (first >= size)
+		return -1;
+	*off = first;
+	*len = (last < size ? last + 1 : size) - first;
+	return 1;
+}
+
+/* The Range a request asks of a file with this tag, as serve_parse_range
+ * reads it; 0 (the whole file) when If-Range names another version: the
+ * browser's copy is stale, so its missing part alone would not do. */
+static int wanted_range(const struct server *s, struct MHD_Connection *c, const char *etag,
+			unsigned long long size, unsigned long long *off, unsigned long long *len)
+{
+	const char *range = s->api.lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE);
+	const char *if_range = s->api.lookup_connection_value(c, MHD_HEADER_KIND,
+							   MHD_HTTP_HEADER_IF_RANGE);
+	if (!range || (if_range && strcmp(if_range, etag)))
+		return 0;
+	return serve_parse_range(range, size, off, len);
+}
+
+/* A file's bytes (all, or the range asked for) with its tag; a 304 when
+ * the browser has this version already. Takes fd. */
+static enum MHD_Result reply_regular(const struct server *s, struct MHD_Connection *c,
+				     const char *rel, int fd, const struct stat *st)
+{
+	struct buf etag = BUF_INIT, span = BUF_INIT;
+	make_etag(st, &etag);
+	const char *inm = s->api.lookup_connection_value(c, MHD_HEADER_KIND,
+						      MHD_HTTP_HEADER_IF_NONE_MATCH);
+	unsigned long long size = (unsigned long long)st->st_size, off = 0, len = size;
+	struct MHD_Response *r;
+	unsigned code = 200;
+	int range = 0;
+	if (inm && etag_matches(inm, buf_cstr(&etag))) {
+		close(fd);
+		r = s->api.create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+		code = 304;
+	} else if ((range = wanted_range(s, c, buf_cstr(&etag), size, &off, &len)) < 0) {
+		close(fd);
+		r = s->api.create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+		code = 416;
+		buf_printf(&span, "bytes */%llu", size);
+	} else {
+		if (range > 0) {
+			code = 206;
+			buf_printf(&span, "bytes %llu-%llu/%llu", off, off + len - 1, size);
+		}
+		r = s->api.create_response_from_fd_at_offset64(len, fd, off);
+		if (!r)
+			close(fd);
+	}
+	if (r) {
+		s->api.add_response_header(r, MHD_HTTP_HEADER_ETAG, buf_cstr(&etag));
+		s->api.add_response_header(r, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
+		if (span.len)
+			s->api.add_response_header(r, MHD_HTTP_HEADER_CONTENT_RANGE, buf_cstr(&span));
+	}
+	buf_free(&etag);
+	buf_free(&span);
+	return queue(s, c, code, r, code == 304 || code == 416 ? NULL : mime_type(rel));
+}
+
 static enum MHD_Result reply_file(struct server *s, struct MHD_Connection *c, const char *url)
 {
 	char *rel = NULL;
@@ -611,25 +715,7 @@ static enum MHD_Result reply_file(struct server *s, struct MHD_Connection *c, co
 		close(fd);
 		ret = reply_not_found(s, c);
 	} else {
-		struct buf etag = BUF_INIT;
-		make_etag(&st, &etag);
-		const char *inm = s->api.lookup_connection_value(c, MHD_HEADER_KIND,
-							      MHD_HTTP_HEADER_IF_NONE_MATCH);
-		struct MHD_Response *r;
-		unsigned code = 200;
-		if (inm && etag_matches(inm, buf_cstr(&etag))) {
-			close(fd);
-			r = s->api.create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-			code = 304;
-		} else {
-			r = s->api.create_response_from_fd((size_t)st.st_size, fd);
-			if (!r)
-				close(fd);
-		}
-		if (r)
-			s->api.add_response_header(r, MHD_HTTP_HEADER_ETAG, buf_cstr(&etag));
-		buf_free(&etag);
-		ret = queue(s, c, code, r, code == 304 ? NULL : mime_type(rel));
+		ret = reply_regular(s, c, rel, fd, &st);
 	}
 	free(rel);
 	return ret;
@@ -1345,6 +1431,8 @@ static int mhd_load(struct mhd *m)
 		{ "MHD_lookup_connection_value", (void **)&m->lookup_connection_value },
 		{ "MHD_create_response_from_buffer", (void **)&m->create_response_from_buffer },
 		{ "MHD_create_response_from_fd", (void **)&m->create_response_from_fd },
+		{ "MHD_create_response_from_fd_at_offset64",
+		  (void **)&m->create_response_from_fd_at_offset64 },
 		{ "MHD_create_response_from_callback", (void **)&m->create_response_from_callback },
 		{ "MHD_add_response_header", (void **)&m->add_response_header },
 		{ "MHD_queue_response", (void **)&m->queue_response },

@@ -34,4 +34,13 @@ int serve_run(const struct serve_opts *o);
  * 404 for hidden files (a segment starting with '.'). */
 int serve_map_path(const char *url_path, char **rel);
 
+/* Reads a Range header for a file of size bytes (RFC 9110 14.2): one
+ * range, "bytes=FIRST-", "bytes=FIRST-LAST" or "bytes=-SUFFIX".  Returns 1
+ * and sets *off and *len for a range to send (206); -1 when it cannot be
+ * satisfied (416: it starts at or past the end, or asks for an empty
+ * suffix); 0 when the whole file is sent (200): no header, another unit,
+ * several ranges, or a malformed one, which RFC 9110 says to ignore. */
+int serve_parse_range(const char *header, unsigned long long size, unsigned long long *off,
+		      unsigned long long *len);
+
 #endif

@@ -119,6 +119,22 @@ s=$(get /guide/leave.csv)
 check "a table of figures is served as text/csv" sh -c "[ '$s' = 200 ] && tr -d '\r' <'$T/head' | grep -qi '^content-type: text/csv'"
 s=$(get /guide/intro.mp4)
 check "a film as video/mp4, so the browser plays it" sh -c "[ '$s' = 200 ] && tr -d '\r' <'$T/head' | grep -qi '^content-type: video/mp4'"
+check "and says it may be asked for in parts (Accept-Ranges)" sh -c "tr -d '\r' <'$T/head' | grep -qi '^accept-ranges: bytes'"
+FILM_TAG=$(header etag)
+# A video's seek bar asks for the part it needs (Range); without it a
+# preview's film cannot be sought.
+s=$(get /guide/intro.mp4 -H 'Range: bytes=4-9')
+check "a Range gives 206 and those bytes" sh -c "[ '$s' = 206 ] && [ \"\$(cat '$T/body')\" = really ]"
+check "with Content-Range naming them and the size" sh -c "tr -d '\r' <'$T/head' | grep -qi '^content-range: bytes 4-9/17\$'"
+check "and the film's own type" sh -c "tr -d '\r' <'$T/head' | grep -qi '^content-type: video/mp4'"
+s=$(get /guide/intro.mp4 -H 'Range: bytes=-4')
+check "a suffix Range gives the last bytes" sh -c "[ '$s' = 206 ] && [ \"\$(cat '$T/body')\" = film ]"
+s=$(get /guide/intro.mp4 -H 'Range: bytes=17-')
+check "a Range past the end gives 416 with the size" sh -c "[ '$s' = 416 ] && tr -d '\r' <'$T/head' | grep -qi '^content-range: bytes \*/17\$'"
+s=$(get /guide/intro.mp4 -H 'Range: bytes=0-3' -H "If-Range: $FILM_TAG")
+check "If-Range naming this version gives the part" sh -c "[ '$s' = 206 ] && [ \"\$(cat '$T/body')\" = 'not ' ]"
+s=$(get /guide/intro.mp4 -H 'Range: bytes=0-3' -H 'If-Range: "an-older-version"')
+check "If-Range naming another version gives the whole file" sh -c "[ '$s' = 200 ] && [ \"\$(cat '$T/body')\" = 'not really a film' ]"
 s=$(get /__quire/reload.js)
 check "reload script is JavaScript that writes errors as text" sh -c "[ '$s' = 200 ] && tr -d '\r' <'$T/head' | grep -qi '^content-type: text/javascript' && grep -q textContent '$T/body'"
 

@@ -1,6 +1,7 @@
-/* Tests for serve_map_path: the one gate between a request URL and a file
+/* Tests for serve_map_path, the one gate between a request URL and a file
  * under OUT.  Normal paths map to the file a browser expects; every way of
- * spelling "go up a folder" or smuggling a separator is refused. */
+ * spelling "go up a folder" or smuggling a separator is refused.  Then
+ * serve_parse_range: which bytes of a file a Range header asks for. */
 #include <stdlib.h>
 
 #include "serve.h"
@@ -184,6 +185,65 @@ static void hidden_files_are_not_found(void)
 	CHECK(map("/%2equire-output") == 404);
 }
 
+/* serve_parse_range: what a video's seek or a resumed download asks for. */
+static unsigned long long roff, rlen;
+
+static int range(const char *h, unsigned long long size)
+{
+	roff = rlen = 12345;
+	return serve_parse_range(h, size, &roff, &rlen);
+}
+
+static void a_closed_range_is_sent_with_both_ends(void)
+{
+	CHECK(range("bytes=0-9", 100) == 1 && roff == 0 && rlen == 10);
+	CHECK(range("bytes=10-10", 100) == 1 && roff == 10 && rlen == 1);
+	CHECK(range("BYTES=5-14", 100) == 1 && roff == 5 && rlen == 10);
+}
+
+static void an_open_range_runs_to_the_end(void)
+{
+	CHECK(range("bytes=0-", 100) == 1 && roff == 0 && rlen == 100);
+	CHECK(range("bytes=99-", 100) == 1 && roff == 99 && rlen == 1);
+}
+
+static void a_last_byte_past_the_end_is_cut_to_the_file(void)
+{
+	CHECK(range("bytes=90-199", 100) == 1 && roff == 90 && rlen == 10);
+	CHECK(range("bytes=0-99999999999999999999999", 100) == 1 && roff == 0 && rlen == 100);
+}
+
+static void a_suffix_range_is_the_files_last_bytes(void)
+{
+	CHECK(range("bytes=-10", 100) == 1 && roff == 90 && rlen == 10);
+	CHECK(range("bytes=-500", 100) == 1 && roff == 0 && rlen == 100);
+}
+
+static void a_range_past_the_end_cannot_be_satisfied(void)
+{
+	CHECK(range("bytes=100-", 100) == -1);
+	CHECK(range("bytes=100-200", 100) == -1);
+	CHECK(range("bytes=99999999999999999999999-", 100) == -1);
+	CHECK(range("bytes=-0", 100) == -1);
+	CHECK(range("bytes=0-", 0) == -1);
+	CHECK(range("bytes=-5", 0) == -1);
+}
+
+static void other_ranges_get_the_whole_file(void)
+{
+	CHECK(range(NULL, 100) == 0);
+	CHECK(range("", 100) == 0);
+	CHECK(range("items=0-9", 100) == 0);
+	CHECK(range("bytes=", 100) == 0);
+	CHECK(range("bytes=-", 100) == 0);
+	CHECK(range("bytes=9-0", 100) == 0);       /* last before first */
+	CHECK(range("bytes=0-9,20-29", 100) == 0); /* several: whole file */
+	CHECK(range("bytes=a-9", 100) == 0);
+	CHECK(range("bytes=0-9x", 100) == 0);
+	CHECK(range("bytes=--5", 100) == 0);
+	CHECK(rlen == 12345);                      /* untouched when 0 */
+}
+
 int main(void)
 {
 	RUN(root_maps_to_the_home_page);
@@ -206,6 +266,12 @@ int main(void)
 	RUN(paths_that_are_not_absolute_url_paths_are_refused);
 	RUN(absolute_paths_after_decoding_and_empty_segments_are_refused);
 	RUN(hidden_files_are_not_found);
+	RUN(a_closed_range_is_sent_with_both_ends);
+	RUN(an_open_range_runs_to_the_end);
+	RUN(a_last_byte_past_the_end_is_cut_to_the_file);
+	RUN(a_suffix_range_is_the_files_last_bytes);
+	RUN(a_range_past_the_end_cannot_be_satisfied);
+	RUN(other_ranges_get_the_whole_file);
 	free(last);
 	UNIT_END();
 }
