@@ -1,7 +1,8 @@
 /* libFuzzer harness for serve_map_path (generator/serve.c): whatever the
  * request path, a mapped file path stays inside OUT — relative, no "." or
  * ".." segment, no empty segment, no backslash, no control character —
- * and a refusal is 400, 403 or 404 with no path handed back. */
+ * and a refusal is 400, 403 or 404 with no path handed back.  The same
+ * bytes read as a Range header give a span inside the file or none. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -41,6 +42,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if ((status != 400 && status != 403 && status != 404) || rel != NULL) {
 		abort();
 	}
+	/* The size comes from the input too, so empty and tiny files are tried. */
+	unsigned long long fsize = size ? data[0] % 64 : 0, off = 0, len = 0;
+	int r = serve_parse_range(url, fsize, &off, &len);
+	if (r < -1 || r > 1 || (r == 1 && (len == 0 || off >= fsize || len > fsize - off)))
+		abort();
 	free(url);
 	return 0;
 }
