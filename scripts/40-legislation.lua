@@ -34,6 +34,7 @@ local NAMES = {
   ["ukpga/2024/21"] = "Victims and Prisoners Act 2024",
   ["ukpga/2025/18"] = "Data (Use and Access) Act 2025",
   ["ukpga/2025/36"] = "Employment Rights Act 2025",
+  ["ukpga/2026/19"] = "Victims and Courts Act 2026",
   ["uksi/1990/851"] = "Local Government Officers (Political Restrictions) Regulations 1990",
   ["uksi/2003/527"] = "Police Regulations 2003",
   ["uksi/2004/3426"] = "Information and Consultation of Employees Regulations 2004",
