@@ -2173,8 +2173,8 @@ static void render_markdown(struct run *r, struct page *p, size_t i)
 	else
 		clean = parse_page(r, p, &doc, i);
 	if (doc.tables_disabled)
-		diag_warning(r->d, p->src ? p->src : p->key, 0, 0,
-			     "a line has more than %d '|' characters: tables in this article are shown as text",
+		diag_warning(r->d, p->src ? p->src : p->key, p->src ? doc.tables_disabled : 0, p->src ? 1 : 0,
+			     "this line has more than %d '|' characters: tables in this article are shown as text",
 			     MD_MAX_TABLE_COLUMNS);
 	/* Lua filters run on this parse, not phase A's: print.html's part
 	 * is made from it too, as the page shows it */

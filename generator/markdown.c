@@ -198,7 +198,8 @@ static int word_is_plain(uint64_t x)
 
 /* Copies body with each control character but tab, CR and LF made a
  * space (they have no place in HTML, and quire uses none as markers), and
- * sets *too_wide when a line has more than MD_MAX_TABLE_COLUMNS pipes:
+ * sets *too_wide to the (body) line of the first line with more than
+ * MD_MAX_TABLE_COLUMNS pipes, 0 when none has:
  * cmark-gfm 0.29's table extension pads every row to the header's width,
  * so a header with tens of thousands of columns makes a build take minutes
  * (time grows with columns × rows), and such articles are parsed without
@@ -207,6 +208,7 @@ static char *clean_input(const char *body, size_t len, int *too_wide)
 {
 	char *s = xmalloc(len + 1);
 	size_t i = 0, pipes = 0;
+	int line = 1;
 	*too_wide = 0;
 	while (i < len) {
 		uint64_t x;
@@ -217,9 +219,9 @@ static char *clean_input(const char *body, size_t len, int *too_wide)
 		}
 		unsigned char c = (unsigned char)body[i];
 		if (c == '\n')
-			pipes = 0;
-		else if (c == '|' && ++pipes > MD_MAX_TABLE_COLUMNS)
-			*too_wide = 1;
+			pipes = 0, line++;
+		else if (c == '|' && ++pipes > MD_MAX_TABLE_COLUMNS && !*too_wide)
+			*too_wide = line;
 		s[i++] = (c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7f ? ' ' : (char)c;
 	}
 	s[len] = '\0';
@@ -429,6 +431,8 @@ int md_parse(struct md_doc *doc, const char *body, size_t len, int body_line,
 	struct arena *outer = doc_enter(doc);
 	doc->parser = cmark_parser_new_with_mem(parse_options(unsafe_html), &doc_mem);
 	char *clean = clean_input(body, len, &doc->tables_disabled);
+	if (doc->tables_disabled)
+		doc->tables_disabled += body_line - 1;
 	for (size_t i = 0; i < sizeof extensions / sizeof *extensions; i++) {
 		if (doc->tables_disabled && !strcmp(extensions[i], "table"))
 			continue;

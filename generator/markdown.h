@@ -34,7 +34,8 @@ struct md_problem {
 };
 
 struct md_doc {
-	int tables_disabled;    /* a line was too wide: tables are not parsed */
+	int tables_disabled;    /* the file line of a line too wide, so tables
+				   are not parsed; 0: none */
 	const char *id_prefix;  /* put before every heading id (print.html); NULL: none */
 	struct arena *arena;    /* the parse tree's memory (see markdown.c) */
 	cmark_parser *parser;
@@ -142,7 +143,7 @@ struct md_pre {
 	char *print_html; /* as print.html shows it (see md_render_pre), or NULL */
 	struct md_deferred *links; /* every link and image, in document order */
 	size_t n;
-	int unsafe_html, tables_disabled;
+	int unsafe_html, tables_disabled; /* as md_doc's */
 };
 /* Renders doc as md_render would, with links left open.  fn is asked
  * about each link first; the external links it names are rendered now

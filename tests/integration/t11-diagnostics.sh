@@ -516,6 +516,16 @@ status_is "a script that does not load fails the check" "$RC" 1
 contains "(the link to the page it would add is reported)" "$ERR" "content/a.md:4:1: error: wiki link [[glossary]]"
 check "after the script's error, which comes first" sh -c "grep 'error' '$ERR' | head -n 1 | grep -q '^scripts/10-add.lua:'"
 
+# A line with too many '|' to parse tables is named by its line: the
+# editor must find it in a long article.
+site pipes
+page "$S" a.md "A" "Intro.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nx $(printf '%0300d' 0 | tr 0 '|')\n\nEnd."
+run "$S" build
+status_is "a line too wide for tables only warns" "$RC" 0
+contains "and is named by its line" "$ERR" "content/a.md:10:1: warning: this line has more than 256 '|' characters: tables in this article are shown as text"
+run "$S" build
+contains "on a rebuild too" "$ERR" "content/a.md:10:1: warning: this line has more than 256 '|' characters"
+
 # An image without alt text or a link without text is a warning (screen
 # readers would announce an address, or nothing); on a rebuild too, from
 # the cache.

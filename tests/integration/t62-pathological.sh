@@ -17,7 +17,7 @@ site p
 printf 'title: P\nhistory: false\nlinks: warn\n' > "$S/site.yml"
 python3 "$REPO/tests/pathological/inputs.py" "$S" 10000
 bounded 120 0 "every pathological input builds" build -s "$S"
-contains "a table too wide to parse is reported and shown as text" "$TMP/err" "content/table-many-columns.md: warning: a line has more than 256 '|' characters"
+contains "a table too wide to parse is reported and shown as text" "$TMP/err" "content/table-many-columns.md:4:1: warning: this line has more than 256 '|' characters"
 check "the deep nesting inputs produced pages" test -f "$S/public/nested-block-quotes.html" -a -f "$S/public/deep-lists.html"
 
 # 80,000 nested emphasis marks around a word: finding links written so
