@@ -110,6 +110,23 @@ static void tables_are_off_only_past_the_widest_line(void)
 		}
 }
 
+/* The warning names the first line too wide, as the file numbers it. */
+static void tables_off_names_the_first_wide_line(void)
+{
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "Intro.\n\n");
+	for (int line = 0; line < 2; line++) {
+		for (int i = 0; i <= MD_MAX_TABLE_COLUMNS; i++)
+			buf_putc(&b, '|');
+		buf_putc(&b, '\n');
+	}
+	struct md_doc doc;
+	CHECK(md_parse(&doc, b.ptr, b.len, 5, 0) == 0);
+	CHECK(doc.tables_disabled == 7);
+	md_free(&doc);
+	buf_free(&b);
+}
+
 /* ---- rendering with the links left open (md_render_pre, md_finish) ---- */
 
 /* A resolver like links.c's in what it can do: rewrite a URL (with
@@ -528,6 +545,7 @@ int main(void)
 	RUN(a_pipe_outside_tables_stays_text);
 	RUN(control_characters_become_spaces_at_any_offset);
 	RUN(tables_are_off_only_past_the_widest_line);
+	RUN(tables_off_names_the_first_wide_line);
 	RUN(early_rendering_matches_rendering_after_resolving);
 	RUN(early_rendering_declines_what_it_cannot_tell_apart);
 	RUN(links_as_written_are_what_a_render_asks);
