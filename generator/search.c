@@ -37,18 +37,19 @@
 #include "par.h"
 #include "slug.h"
 
-/* Weights: any title hit outranks any summary hit (the editor's words for
- * what the whole page is about), which outranks a heading (one section's
- * subject: a glossary has a heading per term), which outranks body text
- * (body counts 1..3 by frequency).  A page's tags say what the whole page
- * is about too: a tag's word weighs W_TITLE, a title's W_TITLE and
- * W_SUMMARY (a title is its page's summary in a few words), so a page
- * with the word in its title ranks a little above one with it in its
- * tags alone.  The page's script counts any weight from W_TITLE on as a
- * title's, and ranks a list (a section, a tag's own page) after the
- * articles with as many of the words there: a tag's page comes after the
- * pages tagged. */
-enum { W_TITLE = 16, W_SUMMARY = 8, W_HEAD = 4 };
+/* Weights (0..31, see weight_of): any title hit outranks any summary hit
+ * (the editor's words for what the whole page is about), which outranks
+ * a heading (one section's subject: a glossary has a heading per term),
+ * which outranks body text (body counts 1..3 by frequency).  A page's
+ * tags say what the whole page is about too: a tag's word weighs from
+ * W_TITLE on, as a title's does, but a title's word (W_OWN) outranks a
+ * tag's with the word in the summary, headings and body as well: "Where
+ * to get help", tagged and summed up as about whistleblowing, comes after
+ * "Whistleblowing: the law".  The page's script counts any weight from
+ * W_TITLE on as a title's, and ranks a list (a section, a tag's own
+ * page) after the articles with as many of the words there: a tag's page
+ * comes after the pages tagged. */
+enum { W_TITLE = 16, W_SUMMARY = 8, W_HEAD = 4, W_OWN = 32 };
 enum { F_TITLE, F_TAG, F_HEAD, F_SUMMARY, F_BODY };
 
 #define MAX_WORD_BYTES 64 /* longer "words" are hashes, URLs, noise */
@@ -527,7 +528,7 @@ struct postings {
 	uint32_t next;     /* the document after enc's last (0: enc is empty) */
 	uint32_t n;        /* postings, the open one included */
 	uint32_t open_doc; /* the open posting's document + 1; 0: none open */
-	uint8_t flags;     /* W_TITLE | W_HEAD | W_SUMMARY, of the open one */
+	uint8_t flags;     /* W_OWN | W_TITLE | W_HEAD | W_SUMMARY, of the open one */
 	uint8_t body;      /* its body occurrences, saturating */
 };
 
@@ -651,7 +652,7 @@ static void page_word(struct search_page *pg, const struct buf *tok, int field)
 		pg->flags[id] = pg->body[id] = 0;
 	}
 	if (field == F_TITLE)
-		pg->flags[id] |= W_TITLE | W_SUMMARY;
+		pg->flags[id] |= W_OWN | W_TITLE;
 	else if (field == F_TAG)
 		pg->flags[id] |= W_TITLE;
 	else if (field == F_HEAD)
@@ -1042,9 +1043,20 @@ static size_t posting_digits(char *o, uint32_t skipped, uint32_t weight)
 	return digits_of(o, skipped << 5 | weight);
 }
 
+/* A title's word 28..31 (28 + body); a tag's 16..27 (16 + summary 6 +
+ * heading 3 + body 0..2); a summary's, a heading's and the body's below
+ * 16 (summary 8 + heading 4 + body 0..3): each class above the next
+ * whatever the body adds, and the page's script can tell from a weight
+ * whether the page's text has the word (search.js's inText), but for a
+ * title's word in a heading alone. */
 static uint32_t weight_of(uint8_t flags, uint8_t body)
 {
-	return flags + (body == 0 ? 0 : body == 1 ? 1 : body <= 3 ? 2 : 3);
+	uint32_t b = body == 0 ? 0 : body == 1 ? 1 : body <= 3 ? 2 : 3;
+	if (flags & W_OWN)
+		return 28 + b;
+	if (flags & W_TITLE)
+		return W_TITLE + (flags & W_SUMMARY ? 6 : 0) + (flags & W_HEAD ? 3 : 0) + (b < 2 ? b : 2);
+	return (flags & W_SUMMARY) + (flags & W_HEAD) + b;
 }
 
 /* The open posting's digits (none when none is open). */

@@ -171,6 +171,12 @@ static const char *const FIXTURE[][8] = {
 	/* a tag's page, found by the tag's words alone, after the pages tagged */
 	{ "tags/whistleblowing.html", "Guidance tagged \xE2\x80\x9Cwhistleblowing\xE2\x80\x9D", "All topics",
 	  "1 page: Speaking up", "", "", NULL, "whistleblowing" },
+	/* tagged, summed up and headed as about whistleblowing, yet not
+	 * titled so: after the page whose title says it; and "social-media"
+	 * as one word in its text */
+	{ "people/help.html", "Where to get help", "People", "Who to ask about whistleblowing.",
+	  "Whistleblowing", "Call the whistleblowing line. Our social-media investigation guide is separate.",
+	  "whistleblowing" },
 };
 #define NFIXTURE (sizeof FIXTURE / sizeof FIXTURE[0])
 
@@ -491,9 +497,11 @@ static void index_files_are_written_with_the_expected_names(void)
 	CHECK(body && strstr(body, "\\nTalk to your manager\\nSay what") != NULL);
 	CHECK(body && strstr(body, "independent ombudsman, who looks at how the case was handled.\",\n") != NULL);
 	free(body);
-	/* a page found by its title alone (document 16) has no text */
+	/* a page found by its title alone (document 16) has no text; the
+	 * page after it has its own */
 	body = read_in(dir, "search-body-02.js", NULL);
-	CHECK_STR(body ? body : "", "quireSearch.body(2,[\n\"\"]);\n");
+	CHECK_STR(body ? body : "", "quireSearch.body(2,[\n\"\",\n"
+		  "\"Call the whistleblowing line. Our social-media investigation guide is separate.\"]);\n");
 	free(body);
 	/* the lists are named: the home page, the section and the tag's page */
 	CHECK(idx && strstr(idx, "\"lists\":[0,11,16],") != NULL);

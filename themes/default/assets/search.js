@@ -266,7 +266,8 @@
       if (typing && ts.length) {
         ts[ts.length - 1].alts.forEach(function (alt) {
           var w = alt[alt.length - 1];
-          if (Array.from(w).length >= 2) pre.add(w);
+          /* two letters start too many words: "AI" is not "airport" */
+          if (Array.from(w).length >= 3) pre.add(w);
         });
       }
       ts.forEach(function (t) { t.alts.forEach(function (alt) { alt.forEach(function (w) {
@@ -335,7 +336,7 @@
      * of a term: for one of several words, the page has every one, scored
      * as the weakest, in the title if all are; the best alternative
      * counts.  Returns 1 when a page has it. */
-    function matchAlt(alt, m) {
+    function matchAlt(alt, m, titlesOnly) {
       var lists = alt.map(function (set) {
         var l = new Map();
         set.forEach(function (stem) {
@@ -354,6 +355,7 @@
         }
         /* from 16 on, a title's word, or a tag's (search.c's W_TITLE) */
         var titles = w >= 16 ? 1 : 0, o = m.get(d);
+        if (titlesOnly && !titles) return;
         found = 1;
         if (!o || titles > o.titles || (titles === o.titles && w > o.score)) m.set(d, { score: w, titles: titles });
       });
@@ -362,12 +364,14 @@
     }
     /* A term of several words ("e-mail", "whistle blowing") has the word
      * written as one last ("email", which the index has for "e-mail" too):
-     * when a page has that, the words apart are not looked for ("well-being"
-     * finds "wellbeing", not every page with "well"). */
+     * when a page has that, the words apart count only in a title or tags
+     * ("well-being" finds "wellbeing", not every page with "well"; yet
+     * "social-media" finds the pages tagged so when one page says
+     * "social-media investigation"). */
     var maps = ts.map(function (t) {
       var m = new Map(), n = t.sets.length;
-      if (!(n > 1 && matchAlt(t.sets[n - 1], m)))
-        t.sets.forEach(function (alt) { matchAlt(alt, m); });
+      var joined = n > 1 && matchAlt(t.sets[n - 1], m);
+      t.sets.slice(0, joined ? n - 1 : n).forEach(function (alt) { matchAlt(alt, m, joined); });
       return m;
     });
     var hits = new Map();
@@ -502,13 +506,21 @@
     var blocks = (body || '').split('\n'), best = bestPlace(blocks, stems);
     return Q.highlight(best && best.count > inOpening ? around(blocks, best.block, best.at) : opening, stems);
   };
-  /* Whether doc's text (a heading or the body: weight % 8) has a word
-   * matched (stems) that its opening text does not show: only then is
-   * its text loaded. */
+  /* Whether a word's weight says its page's text (a heading or the body)
+   * has it: search.c's weight_of, a title's 28 + body, a tag's 16 +
+   * summary 6 + heading 3 + body (0..2), else summary 8 + heading 4 +
+   * body (0..3).  A title's word in a heading alone is not told: its
+   * result shows the opening. */
+  function inText(w) {
+    return w >= 28 ? w > 28 : w >= 16 ? (w - 16) % 6 > 0 : w % 8 > 0;
+  }
+  /* Whether doc's text has a word matched (stems) that its opening text
+   * does not show: only then is its text loaded. */
   function needsText(doc, opening, stems) {
     var shown = new Set(marks(opening, stems).map(function (m) { return m[2]; })), need = false;
     stems.forEach(function (st) {
-      if (decode(st).get(doc) % 8 && !shown.has(st)) need = true;
+      var w = decode(st).get(doc);
+      if (w !== undefined && inText(w) && !shown.has(st)) need = true;
     });
     return need;
   }
