@@ -665,6 +665,12 @@ static int claim(struct run *r, json_t *claims, const char *out, const char *who
 	return rc;
 }
 
+/* The theme's assets/sw.js, which is written to OUT/sw.js only. */
+static int is_worker_source(const char *dst_rel, const char *file)
+{
+	return !strcmp(dst_rel, "assets") && !strcmp(file, "sw.js");
+}
+
 /* The theme's assets are written to OUT/assets/ over whatever else is
  * there: a file of the site's own there is an error at that file, not
  * silently replaced. */
@@ -675,6 +681,10 @@ static void claim_theme_assets(struct run *r, json_t *claims)
 	size_t n = 0;
 	if (fs_is_dir(adir) && fs_list_files(adir, &files, &n) == 0)
 		for (size_t i = 0; i < n; i++) {
+			if (is_worker_source("assets", files[i])) {
+				free(files[i]);
+				continue;
+			}
 			char *out = xasprintf("assets/%s", files[i]);
 			char *k = claim_key(out);
 			json_object_set_new(claims, k, json_sprintf("%s/%s", r->theme_rel, out));
@@ -2494,6 +2504,10 @@ static int copy_tree(struct run *r, struct output *out, const char *src_dir, con
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
+		if (is_worker_source(dst_rel, files[i])) {
+			free(files[i]);
+			continue;
+		}
 		char *src = xasprintf("%s/%s", src_dir, files[i]);
 		char *dst = xasprintf("%s/%s", dst_rel, files[i]);
 		if (output_copy(out, dst, src, r->d) < 0)
@@ -2506,9 +2520,51 @@ static int copy_tree(struct run *r, struct output *out, const char *src_dir, con
 	return rc;
 }
 
+/* Appends text with each @MARK@ of marks[] replaced by its value. */
+static void put_marked(struct buf *b, const char *text, size_t len, const char *const marks[][2],
+		       size_t nmarks)
+{
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *at = memchr(p, '@', (size_t)(end - p));
+		size_t i = 0;
+		if (!at) {
+			buf_put(b, p, (size_t)(end - p));
+			break;
+		}
+		buf_put(b, p, (size_t)(at - p));
+		for (; i < nmarks; i++) {
+			size_t ml = strlen(marks[i][0]);
+			if ((size_t)(end - at) >= ml && !memcmp(at, marks[i][0], ml))
+				break;
+		}
+		if (i < nmarks) {
+			buf_puts(b, marks[i][1]);
+			p = at + strlen(marks[i][0]);
+		} else {
+			buf_putc(b, '@');
+			p = at + 1;
+		}
+	}
+}
+
+/* A language tag as BCP 47 writes one (letters, digits, '-'), so it can
+ * go into the worker's script as it is; else NULL. */
+static const char *plain_language(const char *lang)
+{
+	if (!lang || !*lang)
+		return NULL;
+	for (const char *p = lang; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-'))
+			return NULL;
+	return lang;
+}
+
 /* The service worker must sit at the root for its scope to be the whole
  * site, and it carries the build id (pages do not, so a rebuild leaves
- * unchanged pages byte-identical). */
+ * unchanged pages byte-identical) and the site's language (its offline
+ * page's).  The theme's assets/sw.js is its source, not an asset: it is
+ * not copied to OUT/assets/ (is_worker_source). */
 static int write_service_worker(struct run *r, struct output *out, const char *bid)
 {
 	char *path = xasprintf("%s/assets/sw.js", r->theme_dir);
@@ -2517,15 +2573,10 @@ static int write_service_worker(struct run *r, struct output *out, const char *b
 	int rc = 0;
 	if (fs_read_file(path, &text, &len) == 0) {
 		struct buf b = BUF_INIT;
-		const char *mark = "@QUIRE_BUILD@";
-		const char *at = strstr(text, mark);
-		if (at) {
-			buf_put(&b, text, (size_t)(at - text));
-			buf_puts(&b, bid);
-			buf_puts(&b, at + strlen(mark));
-		} else {
-			buf_put(&b, text, len);
-		}
+		const char *lang = plain_language(r->site.cfg.language);
+		const char *const marks[][2] = { { "@QUIRE_BUILD@", bid },
+						 { "@QUIRE_LANG@", lang ? lang : "@QUIRE_LANG@" } };
+		put_marked(&b, text, len, marks, 2);
 		rc = output_write(out, "sw.js", buf_cstr(&b), b.len, r->d);
 		buf_free(&b);
 	}

@@ -121,6 +121,8 @@ describe('offline reading over http with the service worker', { concurrency: fal
     const home = fs.readFileSync(path.join(site, 'index.html'), 'utf8');
     assert.ok(fs.existsSync(path.join(site, 'sw.js')), 'OUT/sw.js exists (copied from the theme\'s assets/sw.js)');
     assert.match(fs.readFileSync(path.join(site, 'sw.js'), 'utf8'), /var BUILD = '[0-9a-f]{16}'/, 'OUT/sw.js carries the build id');
+    assert.match(fs.readFileSync(path.join(site, 'sw.js'), 'utf8'), /var LANG = 'en-GB'/, 'and the site\'s language');
+    assert.ok(!fs.existsSync(path.join(site, 'assets', 'sw.js')), 'the worker\'s source is not copied to OUT/assets/ as well');
     assert.doesNotMatch(home, /quire-build/, 'pages carry no build id, so unchanged pages stay byte-identical');
     assert.match(home, /<script[^>]+src="[^"]*assets\/sw-register\.js"/, 'pages load assets/sw-register.js');
   });
@@ -159,9 +161,20 @@ describe('offline reading over http with the service worker', { concurrency: fal
     assert.ok(await page.locator('.guide-section').count() > 0, 'the home page opens from the cache');
     const bg = await page.locator('.site-header').evaluate((e) => getComputedStyle(e).backgroundColor);
     assert.notEqual(bg, 'rgba(0, 0, 0, 0)', 'the stylesheet comes from the cache too');
+    // the site links its home page as index.html; a reader may have come by
+    // its folder's address: either opens the page kept
+    await page.goto(base);
+    assert.ok(await page.locator('.guide-section').count() > 0, 'the home page opens by its folder\'s address too');
     const res = await page.goto(base + 'changes.html');
     assert.equal(res.status(), 503, 'a page never opened gets the offline notice');
     assert.match(await page.locator('h1').innerText(), /offline/i);
+    assert.equal(await page.locator('html').getAttribute('lang'), 'en-GB', 'in the site\'s language');
+    assert.ok(await page.evaluate(() => document.styleSheets.length === 1 && document.styleSheets[0].cssRules.length > 10),
+      'styled by the site\'s stylesheet, kept');
+    const kept = await page.locator('main li a').evaluateAll((as) => as.map((a) => [a.textContent, a.href]));
+    assert.ok(kept.some(([t, h]) => h === articleUrl && t.startsWith(articleTitle)),
+      `it lists the pages that can be read, the article among them: ${JSON.stringify(kept)}`);
+    assert.ok(kept.length >= 2 && kept.every(([, h]) => h.startsWith(base)), 'every one of them in the site');
   });
 
   it('after one visit to the search page, search works offline for any words', STEP, async (t) => {

@@ -1,7 +1,8 @@
 /* quire offline reading: a service worker at the site root (registered by
  * assets/sw-register.js) keeps every page a reader opens.  quire writes the
  * build id into this file (BUILD below), so pages stay byte-identical across
- * rebuilds and the browser's own update check sees a new worker.
+ * rebuilds and the browser's own update check sees a new worker, and the
+ * site's language (LANG, for the offline page).
  * Pages: network first, the kept copy when offline.  Assets: kept copy
  * first.  The cache is named by scope and build, so a rebuilt site gets a
  * new worker that re-fetches everything kept into a fresh cache and then
@@ -10,6 +11,7 @@
 var SCOPE = self.registration.scope;
 var PREFIX = 'quire ' + SCOPE + ' ';
 var BUILD = '@QUIRE_BUILD@';
+var LANG = '@QUIRE_LANG@';
 var CACHE = PREFIX + (BUILD.charAt(0) === '@' ? 'unversioned' : BUILD);
 
 function keepable(res) {
@@ -64,12 +66,58 @@ self.addEventListener('message', function (event) {
   }));
 });
 
-function offline() {
-  return new Response('<!DOCTYPE html><html lang="en"><meta charset="utf-8">' +
-    '<meta name="viewport" content="width=device-width, initial-scale=1"><title>Offline</title>' +
-    '<main><h1>You are offline</h1><p>This page was not saved for offline reading. ' +
-    'Pages you have opened before are still available: <a href="' + SCOPE + '">go to the home page</a>.</p></main>',
-  { status: 503, headers: { 'Content-Type': 'text/html; charset=utf-8' } });
+function esc(s) {
+  return s.replace(/[&<>"]/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]; });
+}
+function isPage(url) { return /(\.html|\/)$/.test(new URL(url).pathname); }
+
+/* A folder's page is both ROOT/a/ and ROOT/a/index.html: the site links
+ * the one, a reader may have opened the other. */
+function sameFolderPage(url) {
+  var u = new URL(url);
+  if (/\/$/.test(u.pathname)) u.pathname += 'index.html';
+  else if (/\/index\.html$/.test(u.pathname)) u.pathname = u.pathname.slice(0, -10);
+  else return null;
+  return u.href;
+}
+
+/* The pages kept, as [title, url], by title; at most MAX_LISTED of them. */
+var MAX_LISTED = 200;
+function keptPages(cache) {
+  return cache.keys().then(function (reqs) {
+    var seen = new Set();
+    var pages = reqs.filter(function (r) {
+      var key = r.url.split('?')[0].replace(/\/index\.html$/, '/');
+      if (!isPage(r.url) || seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    }).slice(0, MAX_LISTED);
+    return Promise.all(pages.map(function (r) {
+      return cache.match(r).then(function (res) { return res ? res.text() : ''; }).then(function (html) {
+        var m = /<title>([^<]*)<\/title>/.exec(html);
+        return [m ? m[1] : esc(r.url), r.url];
+      });
+    }));
+  }).then(function (list) {
+    return list.sort(function (a, b) { return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0; });
+  }).catch(function () { return []; });
+}
+
+/* The page shown for a page not kept: the site's style (kept with the
+ * first page), and the pages that can be read. */
+function offline(cache) {
+  return keptPages(cache).then(function (pages) {
+    var list = pages.map(function (p) {
+      return '<li><a href="' + esc(p[1]) + '">' + p[0] + '</a></li>';
+    }).join('');
+    return new Response('<!DOCTYPE html><html lang="' + (LANG.charAt(0) === '@' ? 'en' : LANG) + '">' +
+      '<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
+      '<title>Offline</title><link rel="stylesheet" href="' + SCOPE + 'assets/style.css">' +
+      '<main id="main"><h1>You are offline</h1><p>This page was not saved for offline reading. ' +
+      (list ? 'These pages were, and can be read now:</p><ul>' + list + '</ul>'
+            : '<a href="' + SCOPE + '">Go to the home page</a>.</p>') + '</main>',
+    { status: 503, headers: { 'Content-Type': 'text/html; charset=utf-8' } });
+  });
 }
 
 self.addEventListener('fetch', function (event) {
@@ -77,7 +125,7 @@ self.addEventListener('fetch', function (event) {
   if (req.method !== 'GET' || req.url.indexOf(SCOPE) !== 0) return;
   /* quire serve's live reload (script and event stream) is never kept. */
   if (req.url.indexOf('/__quire/') >= 0 || (req.headers.get('Accept') || '').indexOf('text/event-stream') >= 0) return;
-  var page = req.mode === 'navigate' || /(\.html|\/)$/.test(new URL(req.url).pathname);
+  var page = req.mode === 'navigate' || isPage(req.url);
   event.respondWith(caches.open(CACHE).then(function (cache) {
     function fetchAndKeep() {
       return fetch(req).then(function (res) {
@@ -90,9 +138,12 @@ self.addEventListener('fetch', function (event) {
     }
     return fetchAndKeep().catch(function () {
       /* search.html?q=other still works offline: its query runs in the page. */
+      var other = sameFolderPage(req.url.split('?')[0]);
       return cache.match(req, { ignoreVary: true }).then(function (hit) {
         return hit || cache.match(req, { ignoreVary: true, ignoreSearch: true });
-      }).then(function (hit) { return hit || offline(); });
+      }).then(function (hit) {
+        return hit || (other ? cache.match(other, { ignoreVary: true }) : null);
+      }).then(function (hit) { return hit || offline(cache); });
     });
   }));
 });
