@@ -549,6 +549,23 @@ describe('the built site, opened from file:// in Chromium', { concurrency: false
     await closePage(page);
   });
 
+  it('an old address with a #section lands on that section of the article it moved to', STEP, async () => {
+    const small = path.join(tmp, 'moved');
+    fs.mkdirSync(path.join(small, 'content'), { recursive: true });
+    fs.cpSync(path.join(repo, 'themes'), path.join(small, 'themes'), { recursive: true });
+    fs.writeFileSync(path.join(small, 'site.yml'), 'title: Moved\nhistory: false\n');
+    fs.writeFileSync(path.join(small, 'content', 'leave.md'), '---\ntitle: Leave\naliases: [old/holiday]\n---\n\n' +
+      'Intro.\n\n' + 'Filler paragraph.\n\n'.repeat(80) + '## Carrying over\n\nUp to five days.\n');
+    const out = path.join(small, 'public');
+    execFileSync(quire, ['build', '-s', small], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const page = await openPage({ viewport: PHONE });
+    await page.goto(pathToFileURL(path.join(out, 'old', 'holiday.html')).href + '#carrying-over');
+    await page.waitForURL(/leave\.html#carrying-over$/);
+    await page.waitForLoadState('load');
+    assert.ok(await page.evaluate(() => window.scrollY > 0), 'scrolled to the section, not left at the top');
+    await closePage(page);
+  });
+
   it('made no request to any origin but file:// and logged no console errors', () => {
     assert.deepEqual([...problems], []);
   });
