@@ -105,6 +105,11 @@ describe('the built site, opened from file:// in Chromium', { concurrency: false
     assert.ok(titles.slice(0, 3).includes(title),
       `searching for its title "${title}" puts that article in the top 3: got ${JSON.stringify(titles.slice(0, 5))}`);
     assert.ok(await page.locator('#search-results mark').count() > 0, 'snippets highlight the matched words');
+    assert.ok((await page.title()).startsWith(`\u201c${title}\u201d \u2013 `), `the tab's title names the search: ${await page.title()}`);
+    // the keyboard starts at the results: ArrowDown reaches the first
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.evaluate(() => document.activeElement.getAttribute('href')),
+      await results.first().getAttribute('href'), 'after Enter in the header box, ArrowDown focuses the first result');
     await results.filter({ hasText: title }).first().click();
     await page.waitForLoadState('load');
     assert.equal((await page.locator('main h1').innerText()).trim(), title, 'the result leads to its article');

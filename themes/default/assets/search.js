@@ -595,7 +595,7 @@
     var inputs = Array.prototype.slice.call(D.querySelectorAll('form.search-form input[name="q"]'));
     /* the box last typed in, where ArrowUp from the first result goes */
     var last = D.getElementById('search-input') || inputs[inputs.length - 1];
-    var seq = 0, timer = 0;
+    var seq = 0, timer = 0, title = D.title;
     var q = new URLSearchParams(W.location.search).get('q') || '';
     inputs.forEach(function (i) { i.value = q; });
 
@@ -616,6 +616,8 @@
       if (remember) {
         try { W.history.replaceState(null, '', '?' + new URLSearchParams({ q: q })); } catch (e) { /* file:// may refuse */ }
       }
+      /* the browser's history and tabs tell one search from another */
+      D.title = q.trim() ? quoted(q.trim()) + ' \u2013 ' + title : title;
       if (!q.trim()) { say(); return; }
       Q.query(q).then(function (res) {
         if (my === seq) show(res, my);
@@ -706,17 +708,30 @@
         if (e.key === 'ArrowDown' && a) { e.preventDefault(); last = input; a.focus(); }
       });
     });
-    /* Up and Down move between result links; Enter follows the link. */
+    /* Up and Down move between result links (Down from the status line
+     * to the first); Enter follows the link. */
     box.addEventListener('keydown', function (e) {
       if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
       var links = Array.prototype.slice.call(box.querySelectorAll('ol a'));
       var i = links.indexOf(D.activeElement);
+      if (D.activeElement === status && e.key === 'ArrowDown' && links.length) {
+        e.preventDefault();
+        links[0].focus();
+        return;
+      }
       if (i < 0) return;
       e.preventDefault();
       if (e.key === 'ArrowDown' && i + 1 < links.length) links[i + 1].focus();
       else if (e.key === 'ArrowUp') (i > 0 ? links[i - 1] : last || links[0]).focus();
     });
-    if (q) run(q, false);
+    /* Arrived from another page's search box: the keyboard starts at the
+     * results (the status line, which says how many), not at the top of
+     * the page; a phone's keyboard stays closed. */
+    if (q) {
+      run(q, false);
+      status.tabIndex = -1;
+      status.focus({ preventScroll: true });
+    }
     keepIndex();
   }
   if (D) {
