@@ -190,15 +190,20 @@ static void cfg_warn_misspelt(json_t *root, const char *yaml, size_t len, struct
 /* http:// or https://, a host, and nothing a URL cannot hold (a space, a
  * quote, an angle bracket): what sitemap.xml and the Atom feed start
  * every address with. */
+/* The first character of u an address may not hold as it is (a space, a
+ * quote, '<'…), or NULL. */
+static const char *unescaped_char(const char *u)
+{
+	for (const char *p = u; *p; p++)
+		if ((unsigned char)*p <= ' ' || strchr("\"'<>\\`{}|^", *p))
+			return p;
+	return NULL;
+}
+
 static int absolute_url(const char *u)
 {
 	size_t scheme = !strncmp(u, "https://", 8) ? 8 : !strncmp(u, "http://", 7) ? 7 : 0;
-	if (!scheme || !u[scheme] || u[scheme] == '/')
-		return 0;
-	for (const char *p = u; *p; p++)
-		if ((unsigned char)*p <= ' ' || strchr("\"'<>\\`{}|^", *p))
-			return 0;
-	return 1;
+	return scheme && u[scheme] && u[scheme] != '/' && !unescaped_char(u);
 }
 
 int config_load(struct config *cfg, const char *site_dir, struct diag *d)
@@ -244,7 +249,19 @@ int config_load(struct config *cfg, const char *site_dir, struct diag *d)
 	size_t bl = strlen(cfg->base_url);
 	while (bl && cfg->base_url[bl - 1] == '/')
 		cfg->base_url[--bl] = '\0';
-	if (*cfg->base_url && !absolute_url(cfg->base_url))
+	const char *bad = unescaped_char(cfg->base_url);
+	if (*cfg->base_url && bad) {
+		char what[24];
+		if (*bad == ' ')
+			snprintf(what, sizeof what, "a space");
+		else if ((unsigned char)*bad < ' ')
+			snprintf(what, sizeof what, "a control character");
+		else
+			snprintf(what, sizeof what, "'%c'", *bad);
+		diag_error(d, "site.yml", fm_key_line(text, len, 1, "base_url"), 1,
+			   "'base_url' cannot hold %s as it is: write it percent-encoded (%%%02X), as in "
+			   "https://intranet.example.org/staff%%20guidance", what, (unsigned char)*bad);
+	} else if (*cfg->base_url && !absolute_url(cfg->base_url))
 		diag_error(d, "site.yml", fm_key_line(text, len, 1, "base_url"), 1,
 			   "'base_url' must be the site's full address, such as https://intranet.example.org/guidance "
 			   "(the sitemap and the feed need one), not '%s'", cfg->base_url);

@@ -45,6 +45,10 @@ printf 'title: T\nbase_url: example.com\n' > "$S/site.yml"
 run "$S" check
 status_is "a base_url that is not a full address is an error" "$RC" 1
 contains "at its line, with an example of one" "$ERR" "site.yml:2:1: error: 'base_url' must be the site's full address, such as https://"
+printf 'title: T\nbase_url: https://intranet.example.org/staff guidance\n' > "$S/site.yml"
+run "$S" check
+status_is "a base_url with a space is an error" "$RC" 1
+contains "which says how to write the space" "$ERR" "site.yml:2:1: error: 'base_url' cannot hold a space as it is: write it percent-encoded (%20)"
 
 site tpl
 page "$S" a.md "A"
