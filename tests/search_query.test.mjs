@@ -523,3 +523,25 @@ test('a tag\'s hyphen is a space: "social-media" finds the page tagged so, as "s
   // page that says "social media" but is not tagged so
   assert.deepEqual(urls(await Q.query('socialmedia ')), ['people/help.html']);
 });
+
+test('a word no page has is offered the word one slip away that pages have ("did you mean")', async () => {
+  const { Q } = engine();
+  const plain = (x) => JSON.parse(JSON.stringify(x)); // arrays of the engine's realm
+  const res = await Q.query('ombudsmn ');
+  assert.deepEqual(urls(res), []);
+  assert.deepEqual(plain(res.suggestions), [['ombudsmn', 'ombudsman']]);
+  // swapped letters are one slip; two in a word of eight letters or more
+  assert.deepEqual(plain((await Q.query('grievnace ')).suggestions), [['grievnace', 'grievance']]);
+  assert.deepEqual(plain((await Q.query('whistlblowng ')).suggestions), [['whistlblowng', 'whistleblowing']]);
+  // with other words that match, the slip is named too
+  const partial = await Q.query('leave ombudsmn ');
+  assert.ok(partial.partial && partial.results.length > 0);
+  assert.deepEqual(plain(partial.suggestions), [['ombudsmn', 'ombudsman']]);
+  // as typed (capitals), so the page can put the right word in its place
+  assert.deepEqual(plain((await Q.query('Ombudsmn ')).suggestions), [['Ombudsmn', 'ombudsman']]);
+  // nothing near, or too short to judge
+  assert.deepEqual(plain((await Q.query('xyzzy ')).suggestions), []);
+  assert.deepEqual(plain((await Q.query('lve ')).suggestions), []);
+  // a word some page has needs none
+  assert.deepEqual(plain((await Q.query('ombudsman ')).suggestions), []);
+});

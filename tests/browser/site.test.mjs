@@ -282,6 +282,24 @@ describe('the built site, opened from file:// in Chromium', { concurrency: false
     await closePage(page);
   });
 
+  it('a misspelt word is offered the word pages have, and the offer runs that search', STEP, async () => {
+    const page = await openPage();
+    await page.goto(siteUrl('search.html', '?q=confidentialty'));
+    const status = page.locator('#search-results .search-status');
+    await page.waitForFunction(() => document.querySelector('#search-results .search-status').textContent);
+    assert.match(await status.innerText(), /^No results for “confidentialty”\. Did you mean “confidentiality”\? Or browse the A to Z or the Topics\.$/);
+    await status.locator('a.search-suggestion').click();
+    await page.locator('#search-results ol a').first().waitFor();
+    assert.match(await status.innerText(), /^\d+ results for “confidentiality”$/, 'the offer runs the search');
+    assert.equal(await page.locator('main input[name="q"]').inputValue(), 'confidentiality', 'and puts it in the box');
+    assert.match(page.url(), /[?]q=confidentiality$/);
+    // with other words that match, the slip is named and put right in place
+    await page.goto(siteUrl('search.html', '?q=' + encodeURIComponent('Norwhich Pharmacal')));
+    await page.locator('#search-results ol a').first().waitFor();
+    assert.match(await status.innerText(), /^No page mentions “Norwhich”; showing \d+ results? with the other words\. Did you mean “Norwich Pharmacal”\?$/);
+    await closePage(page);
+  });
+
   it('a result shows the passage of its article where the words are, marked, not only the opening', STEP, async () => {
     const page = await openPage();
     // "Putterill" is a case the article cites far below its summary

@@ -19,6 +19,8 @@
   var PREFIX_SHARDS = 4;  /* more than this and a short prefix matches exactly */
   var idx = null, ready = null;
   var vocab = new Map();  /* surface word -> stem */
+  var written = new Map(); /* the words pages have as written -> stem (vocab
+                              also has forms a stem stands for) */
   var postings = new Map(); /* stem -> encoded postings */
   var decoded = new Map();  /* stem -> Map(doc -> weight) */
   var texts = [], bodies = [];
@@ -70,7 +72,9 @@
       v[0].split(',').slice(1).forEach(function (suf) {
         var k = 0;
         while (suf.charAt(k) === '-') k++;
-        vocab.set(stem.slice(0, sl - k) + suf.slice(k), stem);
+        var w = stem.slice(0, sl - k) + suf.slice(k);
+        vocab.set(w, stem);
+        written.set(w, stem);
       });
       /* inflected forms: bit r*16+k, as form_of() in generator/search.c */
       for (var mask = v.length > 2 ? varint(v[1]) : 0, bit = 0; mask; bit++, mask = Math.floor(mask / 2)) {
@@ -79,7 +83,7 @@
         vocab.set(k < 13 ? root + SUF[k] : root + stem.charAt(sl - 1) + DBL[k - 13], stem);
       }
     });
-    Object.keys(words).forEach(function (w) { vocab.set(w, words[w]); });
+    Object.keys(words).forEach(function (w) { vocab.set(w, words[w]); written.set(w, words[w]); });
   };
   /* Called by search-text-NN.js with the snippets of 'chunk' documents. */
   Q.text = function (n, list) {
@@ -330,6 +334,51 @@
     });
   }
 
+  /* The edit distance of a and b (a letter added, dropped or changed, or
+   * two next to each other swapped), or max + 1 as soon as it must be more
+   * than max. */
+  function distance(a, b, max) {
+    a = Array.from(a); b = Array.from(b);
+    if (Math.abs(a.length - b.length) > max) return max + 1;
+    var before = null, prev = [], cur, i, j;
+    for (j = 0; j <= b.length; j++) prev[j] = j;
+    for (i = 1; i <= a.length; i++) {
+      cur = [i];
+      var low = i;
+      for (j = 1; j <= b.length; j++) {
+        var v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, before[j - 2] + 1);
+        cur[j] = v;
+        if (v < low) low = v;
+      }
+      if (low > max) return max + 1;
+      before = prev;
+      prev = cur;
+    }
+    return prev[b.length];
+  }
+  /* The word pages have (of the shards loaded: a slip after the first
+   * letters keeps a word in its shard) nearest w, a word no page has: one
+   * slip away, or two in a word of eight letters or more; of those as
+   * near, the one on the most pages.  null when there is none, or w is
+   * shorter than four letters (too many words are one slip from those). */
+  Q.suggest = function (w) {
+    var n = Array.from(w).length, max = n >= 8 ? 2 : 1, best = null, bestD = max + 1, bestN = 0;
+    function consider(stem, word) {
+      var d = word === w ? 0 : distance(w, word, max);
+      if (!d || d > max) return;
+      var pages = decode(stem).size;
+      if (pages && (d < bestD || (d === bestD && (pages > bestN || (pages === bestN && word < best))))) {
+        best = word; bestD = d; bestN = pages;
+      }
+    }
+    if (n < 4) return null;
+    written.forEach(consider);
+    /* a word that is its own stem ("norwich") is among the forms alone */
+    if (!best) vocab.forEach(consider);
+    return best;
+  };
+
   function rank(q, ts) {
     var all = new Set(), results = [];
     /* Adds to m (doc -> {score, titles}) the pages with alternative alt
@@ -399,8 +448,13 @@
       return b.matched - a.matched || b.titles - a.titles || a.list - b.list || b.score - a.score ||
         a.doc - b.doc;
     });
+    var missing = ts.filter(function (t, i) { return !maps[i].size; });
     return { query: q, words: ts.map(function (t) { return t.text; }), stems: all, results: results,
-             missing: ts.filter(function (t, i) { return !maps[i].size; }).map(function (t) { return t.text; }),
+             missing: missing.map(function (t) { return t.text; }),
+             /* [typed, a word of the index it may be a slip for] */
+             suggestions: missing.filter(function (t) { return t.simple; }).map(function (t) {
+               return [t.text, Q.suggest(t.alts[0][0])];
+             }).filter(function (s) { return s[1]; }),
              partial: !every && results.length > 0 };
   }
 
@@ -590,6 +644,7 @@
     var status = box.querySelector('.search-status');
     if (!status) box.insertBefore(status = el('p', 'search-status'), box.firstChild);
     status.setAttribute('role', 'status');
+    status.tabIndex = -1; /* where the keyboard starts after a search sent here */
     var azUrl = box.getAttribute('data-az-url') || Q.root + 'a-z.html';
     var tagsUrl = box.getAttribute('data-tags-url') || Q.root + 'tags/index.html';
     var inputs = Array.prototype.slice.call(D.querySelectorAll('form.search-form input[name="q"]'));
@@ -637,6 +692,29 @@
       });
       box.appendChild(again);
     }
+    /* "Did you mean “confidentiality”?" after the status, a link that
+     * runs the query with each slip put right; 0 when there is none. */
+    function didYouMean(res) {
+      if (!res.suggestions.length) return 0;
+      var fixed = res.query.trim();
+      res.suggestions.forEach(function (s) {
+        /* "Norwhich" is put right as "Norwich", as the reader wrote it */
+        var w = s[0].charAt(0) !== s[0].charAt(0).toLowerCase() ? s[1].charAt(0).toUpperCase() + s[1].slice(1) : s[1];
+        fixed = fixed.split(s[0]).join(w);
+      });
+      var a = link('?' + new URLSearchParams({ q: fixed }), fixed);
+      a.className = 'search-suggestion';
+      a.addEventListener('click', function (e) {
+        e.preventDefault();
+        inputs.forEach(function (i) { i.value = fixed; });
+        run(fixed, true);
+        status.focus({ preventScroll: true });
+      });
+      status.appendChild(D.createTextNode('Did you mean \u201c'));
+      status.appendChild(a);
+      status.appendChild(D.createTextNode('\u201d?'));
+      return 1;
+    }
     function show(res, my) {
       var shown = 0, list = el('ol', 'search-results-list');
       var more = el('button', 'search-more', 'Show more results');
@@ -646,12 +724,22 @@
         return;
       }
       if (!n) {
-        say('No results for ' + quoted(q) + '. Check the spelling or try other words, or browse the ',
-            link(azUrl, 'A to Z'), ' or the ', link(tagsUrl, 'Topics'), '.');
+        say('No results for ' + quoted(q) + '. ');
+        if (!didYouMean(res))
+          status.appendChild(D.createTextNode('Check the spelling or try other words, or browse the '));
+        else
+          status.appendChild(D.createTextNode(' Or browse the '));
+        status.appendChild(link(azUrl, 'A to Z'));
+        status.appendChild(D.createTextNode(' or the '));
+        status.appendChild(link(tagsUrl, 'Topics'));
+        status.appendChild(D.createTextNode('.'));
         return;
       }
-      if (res.partial && res.missing.length)
+      if (res.partial && res.missing.length) {
         say('No page mentions ' + either(res.missing) + '; showing ' + count(n) + ' with the other words.');
+        if (res.suggestions.length) status.appendChild(D.createTextNode(' '));
+        didYouMean(res);
+      }
       else if (res.partial)
         say('No page has all the words of ' + quoted(q) + '; showing ' + count(n) + ' with some of them.');
       else
@@ -729,7 +817,6 @@
      * the page; a phone's keyboard stays closed. */
     if (q) {
       run(q, false);
-      status.tabIndex = -1;
       status.focus({ preventScroll: true });
     }
     keepIndex();
