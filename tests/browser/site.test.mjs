@@ -188,6 +188,23 @@ describe('the built site, opened from file:// in Chromium', { concurrency: false
     assert.deepEqual(failures, []);
   });
 
+  it('on a phone the sections bar shows the current section, wherever it is in the row', STEP, async () => {
+    const page = await openPage({ viewport: { width: 320, height: 700 } });
+    // the last section of the row: off screen unless the bar is scrolled to it
+    await page.goto(siteUrl('index.html'));
+    const last = await page.locator('.site-nav a').last().getAttribute('href');
+    await page.goto(siteUrl(last));
+    await page.waitForLoadState('load');
+    const box = await page.evaluate(() => {
+      const a = document.querySelector('.site-nav [aria-current]'), bar = a.closest('ul');
+      const r = a.getBoundingClientRect(), b = bar.getBoundingClientRect();
+      return { scrolled: bar.scrollLeft, inside: r.left >= b.left && r.right <= b.right, wide: bar.scrollWidth > bar.clientWidth };
+    });
+    assert.ok(box.wide, 'at 320px the row of sections is wider than the screen');
+    assert.ok(box.scrolled > 0 && box.inside, `the current section is scrolled into view: ${JSON.stringify(box)}`);
+    await closePage(page);
+  });
+
   it('fits a phone screen without sideways scrolling, and saves screenshots', STEP, async () => {
     assert.ok(article?.history, 'an article and its history were reached');
     fs.rmSync(shots, { recursive: true, force: true });
