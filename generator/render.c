@@ -2068,7 +2068,7 @@ static void render_changes(struct render_env *e)
 	const char *out = "changes.html";
 	json_t *c = base_ctx(e, out, "Recent changes");
 	json_t *days = json_array();
-	json_t *day = NULL;
+	json_t *day = NULL, *commit = NULL;
 	char *cur = NULL;
 	for (size_t k = 0; k < n; k++) {
 		const struct page *p = e->site->pages[ch[k].page];
@@ -2077,9 +2077,11 @@ static void render_changes(struct render_env *e)
 			day = json_object();
 			set_str(day, "date", d);
 			json_object_set_new(day, "changes", json_array());
+			json_object_set_new(day, "commits", json_array());
 			json_array_append_new(days, day);
 			free(cur);
 			cur = xstrdup(d);
+			commit = NULL;
 		}
 		free(d);
 		json_t *r = rev_json(p, ch[k].rv, out, 0, 0);
@@ -2089,6 +2091,23 @@ static void render_changes(struct render_env *e)
 		set_own(r, "history_url", site_rel_url(out, url));
 		free(url);
 		free(ho);
+		/* One commit's pages together (cmp_change keeps them next to
+		 * each other): a change to twenty articles is one entry, its
+		 * message once, not twenty times. */
+		if (!commit || strcmp(ch[k].rv->id, ch[k - 1].rv->id)) {
+			commit = json_deep_copy(r);
+			json_object_del(commit, "title");
+			json_object_del(commit, "history_url");
+			json_object_del(commit, "url");
+			json_object_set_new(commit, "pages", json_array());
+			json_array_append_new(json_object_get(day, "commits"), commit);
+		}
+		json_t *pg = json_object(), *pages = json_object_get(commit, "pages");
+		if (json_array_size(pages))
+			set_str(pg, "sep", ", "); /* before each page but the first */
+		set_str(pg, "title", page_title(p));
+		json_object_set(pg, "history_url", json_object_get(r, "history_url"));
+		json_array_append_new(pages, pg);
 		json_array_append_new(json_object_get(day, "changes"), r);
 	}
 	free(cur);

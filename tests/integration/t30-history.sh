@@ -616,7 +616,19 @@ GIT_AUTHOR_DATE="2026-01-01T00:00:00+00:00" GIT_COMMITTER_DATE="2026-01-01T00:00
 	git -C "$S" -c user.name=A -c user.email=a@b commit -q --allow-empty-message -m "" >/dev/null 2>&1
 run "$S" build
 contains "the history says there was no message" "$S/public/a.history.html" "1 January 2026</time> — (no message)</h2>"
-contains "so do the recent changes" "$S/public/changes.html" "</a>: (no message) <span"
+contains "so do the recent changes" "$S/public/changes.html" "<li>(no message) <span"
+# One commit that changed several articles is one entry of the recent
+# changes: its message once, then the articles it changed.
+page "$S" b.md "Bee" "b"
+page "$S" c.md "Sea" "c"
+git -C "$S" add -A
+GIT_AUTHOR_DATE="2026-01-02T00:00:00+00:00" GIT_COMMITTER_DATE="2026-01-02T00:00:00+00:00" \
+	git -C "$S" -c user.name=A -c user.email=a@b commit -q -m "Add two short pages" >/dev/null 2>&1
+run "$S" build
+check "a commit of two articles is one entry of the recent changes" [ "$(grep -o 'Add two short pages' "$S/public/changes.html" | wc -l)" = 1 ]
+contains "naming both articles" "$S/public/changes.html" '<li>Add two short pages <span class="meta">by A</span>: <a href="b.history.html#'
+contains "(the second after a comma)" "$S/public/changes.html" '">Bee</a>, <a href="c.history.html#'
+contains "the feed keeps an entry for each" "$S/public/changes.xml" "<title>Sea: Add two short pages</title>"
 
 # Revisions made while an article was a draft were never published: its
 # history, past versions and the recent changes leave them out, and the
