@@ -1071,10 +1071,12 @@ done:
 
 /* ---- the body diff ---------------------------------------------------- */
 
-enum item_kind { IT_SAME, IT_DEL, IT_INS, IT_EDIT, IT_MOVED_FROM, IT_MOVED_TO };
+enum item_kind { IT_SAME, IT_DEL, IT_INS, IT_EDIT, IT_MOVED_FROM, IT_MOVED_TO, IT_SPLIT, IT_JOIN };
 
 /* One line of the account, in reading order; a and b index the old and
- * new blocks, partner the other end of a move. */
+ * new blocks, partner the other end of a move, or for a split (one old
+ * block, the new blocks b..) or a join (the old blocks a.., one new
+ * block) how many blocks it became or was made of. */
 struct item {
 	enum item_kind kind;
 	size_t a, b, partner;
@@ -1165,6 +1167,54 @@ done:
 	free(dels);
 }
 
+/* Whether the words of blocks x[0..nx) read as those of y[0..ny), one
+ * after another (spacing and line breaks aside). */
+static int same_words_joined(const struct tok *x, size_t nx, const struct tok *y, size_t ny)
+{
+	struct toks a = { 0 }, b = { 0 };
+	size_t lead;
+	for (size_t i = 0; i < nx; i++)
+		split_words(x[i].s, x[i].len, &a, &lead);
+	for (size_t i = 0; i < ny; i++)
+		split_words(y[i].s, y[i].len, &b, &lead);
+	int same = a.n == b.n && a.n > 0;
+	for (size_t i = 0; same && i < a.n; i++)
+		same = tok_eq(&a.v[i], &b.v[i]);
+	free(a.v);
+	free(b.v);
+	return same;
+}
+
+/* A hunk that only divides a paragraph (one block removed, the blocks
+ * added reading as it did) or joins paragraphs (the other way round) is
+ * one item, not a paragraph deleted and others added: an editor who
+ * broke a long paragraph in two changed no word of it. */
+static void find_splits(struct items *it, const struct tok *ob, const struct tok *nb)
+{
+	struct items res = { 0 };
+	for (size_t h = 0; h < it->n;) {
+		size_t mid = h, end;
+		while (mid < it->n && it->v[mid].kind == IT_DEL)
+			mid++;
+		end = mid;
+		while (end < it->n && it->v[end].kind == IT_INS)
+			end++;
+		size_t a = mid - h, b = end - mid;
+		if (a == 0 || b == 0 || (a > 1 && b > 1) || a + b < 3 ||
+		    !same_words_joined(&ob[it->v[h].a], a, &nb[it->v[mid].b], b)) {
+			items_push(&res, it->v[h].kind, it->v[h].a, it->v[h].b);
+			res.v[res.n - 1].partner = it->v[h].partner;
+			h++;
+			continue;
+		}
+		items_push(&res, a == 1 ? IT_SPLIT : IT_JOIN, it->v[h].a, it->v[mid].b);
+		res.v[res.n - 1].partner = a == 1 ? b : a;
+		h = end;
+	}
+	free(it->v);
+	*it = res;
+}
+
 /* Within each hunk (removed blocks followed by added ones), turns removed
  * and added blocks that are edits of each other into one edited block at
  * the place of the added one, keeping moves' partners pointing right. */
@@ -1180,9 +1230,11 @@ static void pair_hunks(struct ctx *c, struct items *it, const struct tok *ob,
 	long *pair = xmalloc((it->n + 1) * sizeof *pair);
 
 	for (size_t h = 0; h < it->n;) {
-		if (it->v[h].kind == IT_SAME) {
+		enum item_kind kind = it->v[h].kind;
+		if (kind == IT_SAME || kind == IT_SPLIT || kind == IT_JOIN) {
 			newpos[h] = res.n;
-			items_push(&res, IT_SAME, it->v[h].a, it->v[h].b);
+			items_push(&res, kind, it->v[h].a, it->v[h].b);
+			res.v[res.n - 1].partner = it->v[h].partner;
 			h++;
 			continue;
 		}
@@ -1353,6 +1405,7 @@ void revdiff_body(const char *old_md, const char *new_md, struct buf *out)
 		for (size_t k = j0; k < j; k++)
 			items_push(&it, IT_INS, 0, k);
 	}
+	find_splits(&it, A.v, B.v);
 	find_moves(&it, A.v, B.v);
 	pair_hunks(&c, &it, A.v, B.v);
 
@@ -1397,6 +1450,26 @@ void revdiff_body(const char *old_md, const char *new_md, struct buf *out)
 			put_excerpt(out, &A.v[x->a]);
 			buf_printf(out, " moved from here to further %s.</p></div>\n",
 				   x->partner > k ? "down" : "up");
+			break;
+		case IT_SPLIT:
+			flush_skip(out, &pending);
+			open_block(out, &B.v[x->b], "diff-split");
+			buf_printf(out, "<p class=\"diff-note\">A paragraph was divided into %zu here; "
+				   "no word of it changed.</p>", x->partner);
+			for (size_t j = 0; j < x->partner; j++) {
+				buf_puts(out, "<p>");
+				put_text(out, B.v[x->b + j].s, B.v[x->b + j].len);
+				buf_puts(out, "</p>");
+			}
+			buf_puts(out, "</div>\n");
+			break;
+		case IT_JOIN:
+			flush_skip(out, &pending);
+			open_block(out, &B.v[x->b], "diff-join");
+			buf_printf(out, "<p class=\"diff-note\">%zu paragraphs were joined into one here; "
+				   "no word of them changed.</p>", x->partner);
+			put_text(out, B.v[x->b].s, B.v[x->b].len);
+			buf_puts(out, "</div>\n");
 			break;
 		case IT_MOVED_TO:
 			flush_skip(out, &pending);

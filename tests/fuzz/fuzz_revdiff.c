@@ -13,7 +13,7 @@
 
 static const char *const allowed[] = {
 	"<del>", "</del>", "<ins>", "</ins>", "<div class=\"diff-block",
-	"</div>", "<p class=\"diff-", "</p>",
+	"</div>", "<p class=\"diff-", "<p>", "</p>",
 };
 
 static int tags_ok(const char *s)

@@ -191,6 +191,39 @@ static void moved_paragraph_is_reported_as_moved_not_rewritten(void)
 	free(s);
 }
 
+static void paragraph_divided_in_two_is_one_note_not_a_rewrite(void)
+{
+	char *s = body("Intro.\n\nThe court may order disclosure. It rarely does so quickly.\n\nEnd.\n",
+		       "Intro.\n\nThe court may order disclosure.\n\nIt rarely does so quickly.\n\nEnd.\n");
+	CHECK(strstr(s, "<div class=\"diff-block diff-split\"><p class=\"diff-note\">A paragraph was divided into 2 here; "
+			"no word of it changed.</p><p>The court may order disclosure.</p><p>It rarely does so quickly.</p></div>") != NULL);
+	CHECK(count(s, "<del>") == 0 && count(s, "<ins>") == 0);
+	CHECK(count(s, "unchanged paragraph") == 2); /* the intro and the end */
+	free(s);
+	/* into three */
+	s = body("A b. C d. E f.\n", "A b.\n\nC d.\n\nE f.\n");
+	CHECK(strstr(s, "A paragraph was divided into 3 here") != NULL);
+	free(s);
+}
+
+static void paragraphs_joined_into_one_are_one_note(void)
+{
+	char *s = body("The court may order disclosure.\n\nIt rarely does so quickly.\n",
+		       "The court may order disclosure. It rarely does so quickly.\n");
+	CHECK_STR(s, "<div class=\"diff-block diff-join\"><p class=\"diff-note\">2 paragraphs were joined into one here; "
+		     "no word of them changed.</p>The court may order disclosure. It rarely does so quickly.</div>\n");
+	free(s);
+}
+
+static void a_divided_paragraph_with_a_word_changed_is_shown_as_edited(void)
+{
+	char *s = body("The court may order disclosure. It rarely does so quickly.\n",
+		       "The court may order disclosure.\n\nIt seldom does so quickly.\n");
+	CHECK(strstr(s, "divided") == NULL);
+	CHECK(count(s, "<del>") + count(s, "<ins>") > 0);
+	free(s);
+}
+
 static void reflowed_paragraph_reports_only_spacing(void)
 {
 	char *s = body("One two three\nfour five.", "One two\nthree four five.");
@@ -500,6 +533,9 @@ int main(void)
 	RUN(list_items_are_separate_blocks);
 	RUN(edited_heading_is_shown_as_one_edited_block);
 	RUN(moved_paragraph_is_reported_as_moved_not_rewritten);
+	RUN(paragraph_divided_in_two_is_one_note_not_a_rewrite);
+	RUN(paragraphs_joined_into_one_are_one_note);
+	RUN(a_divided_paragraph_with_a_word_changed_is_shown_as_edited);
 	RUN(reflowed_paragraph_reports_only_spacing);
 	RUN(accented_and_curly_quoted_words_are_never_split);
 	RUN(invalid_utf8_and_control_bytes_become_replacement_characters);
