@@ -161,6 +161,10 @@ describe('the built site, opened from file:// in Chromium', { concurrency: false
     const status = page.locator('#search-results .search-status');
     await status.waitFor();
     assert.match(await status.innerText(), /too common to search for/);
+    // no word at all is not a common word
+    await page.goto(siteUrl('search.html', '?q=' + encodeURIComponent('???')));
+    await page.waitForFunction(() => document.querySelector('#search-results .search-status').textContent);
+    assert.equal(await status.innerText(), '\u201c???\u201d has no word to search for: type a word or two.');
     await page.goto(siteUrl('search.html', '?q=Barbulescu'));
     const first = page.locator('#search-results ol a').first();
     await first.waitFor();

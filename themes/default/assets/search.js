@@ -719,6 +719,10 @@
       var shown = 0, list = el('ol', 'search-results-list');
       var more = el('button', 'search-more', 'Show more results');
       var n = res.results.length, q = res.query.trim();
+      if (!n && !res.words.length && q && !/[\p{L}\p{N}]/u.test(q)) {
+        say(quoted(q) + ' has no word to search for: type a word or two.');
+        return;
+      }
       if (!n && !res.words.length && q) {
         say(quoted(q) + ' has only words too common to search for (such as \u201cthe\u201d or \u201cand\u201d): add a more specific one.');
         return;
