@@ -3158,13 +3158,13 @@ static int build_once(const struct build_opts *o, struct diag *d, struct build_s
 	if (r.hist)
 		warn_shallow(r.hist, d);
 	if (r.hist) {
-		size_t asked;
-		hist_settle_state(r.hist, sc.md, sc.mdst, sc.nmd, r.start_ns, !o->check_only, &asked, d);
+		size_t asked, by_blob;
+		hist_settle_state(r.hist, sc.md, sc.mdst, sc.nmd, r.start_ns, !o->check_only, &asked, &by_blob, d);
 		if (r.timings && hist_head(r.hist)[0] && asked == SIZE_MAX)
 			fprintf(stderr, "working-tree state: read whole from git\n");
 		else if (r.timings && hist_head(r.hist)[0])
-			fprintf(stderr, "working-tree state: %zu of %zu sources asked, the rest as the last build saw them\n",
-				asked, sc.nmd);
+			fprintf(stderr, "working-tree state: %zu of %zu sources asked (%zu told by their blob alone), "
+				"the rest as the last build saw them\n", asked, sc.nmd, by_blob);
 	}
 	/* The walk frees far more than it keeps: give it back before the
 	 * pages take their share (peak memory is measured, see bench). */

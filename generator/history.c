@@ -2754,14 +2754,10 @@ struct history *hist_load_ex(const char *site_dir, int save_cache, int jobs, str
 	status_index_of(h->repo, &h->index);
 	if (!unborn)
 		h->memo = status_memo_load(h->repo, h->prefix, &head, &h->index);
-	if (h->memo) {
-		/* The sources that changed since are asked about one by one once
-		 * they are known (hist_settle_state); the index they are compared
-		 * with is read now, beside the sources. */
-		git_index *ix;
-		if (git_repository_index(&ix, h->repo) == 0)
-			git_index_free(ix);
-	} else if (unborn && hist_refresh_state(h, d) < 0) {
+	/* With a memo, the sources that changed since are asked about one by
+	 * one once they are known (hist_settle_state): most by their blob
+	 * alone, without git's index (differs_from_head). */
+	if (!h->memo && unborn && hist_refresh_state(h, d) < 0) {
 		return h;
 	}
 	if (unborn)
@@ -2951,16 +2947,40 @@ static void mark_dirty(struct history *h, const char *rel)
 		free(key);
 }
 
+/* 1 when the source at site_path, as git would store it now, is not the
+ * blob HEAD has: it has changes against HEAD, staged or not, and git's
+ * index need not be read to say so (status_plain_blob).  0 when it cannot
+ * tell: not in HEAD, a filter may apply, or the same bytes (a change
+ * staged and then undone in the working tree is still a change: git must
+ * say). */
+static int differs_from_head(struct history *h, const char *site_path)
+{
+	const struct hist_file *hf = smap_get(&h->live, site_path) ? hist_lookup(h, site_path) : NULL;
+	if (!hf || !hf->n || hf->revs[0].change == HIST_DELETED || !hf->revs[0].blob[0])
+		return 0;
+	git_oid now;
+	char hex[GIT_OID_HEXSZ + 1];
+	char *path = xasprintf("%s%s", h->prefix, site_path);
+	int plain = status_plain_blob(h->repo, path, &now);
+	free(path);
+	if (!plain)
+		return 0;
+	git_oid_tostr(hex, sizeof hex, &now);
+	return strcmp(hex, hf->revs[0].blob) != 0;
+}
+
 /* The state of the sources the memo does not vouch for, from git; 0, or
  * -1 when git could not tell one (or there were many). */
 static int state_of_changed(struct history *h, char *const *rel, const size_t *changed, size_t nch,
-			    unsigned char *dirty)
+			    unsigned char *dirty, size_t *by_blob)
 {
 	if (nch > STATE_ONE_BY_ONE)
 		return -1;
 	for (size_t k = 0; k < nch; k++) {
 		char *site_path = xasprintf("content/%s", rel[changed[k]]);
-		int st = status_of_file(h->repo, h->prefix, site_path);
+		int blob = differs_from_head(h, site_path);
+		int st = blob ? 1 : status_of_file(h->repo, h->prefix, site_path);
+		*by_blob += (size_t)blob;
 		free(site_path);
 		if (st < 0)
 			return -1;
@@ -2985,10 +3005,11 @@ static int has_stranger(const struct history *h, char *const *rel, size_t n)
 }
 
 int hist_settle_state(struct history *h, char *const *rel, const struct scan_stat *st, size_t n,
-		      int64_t start_ns, int save, size_t *asked, struct diag *d)
+		      int64_t start_ns, int save, size_t *asked, size_t *by_blob, struct diag *d)
 {
 	int rc = 0, known = 0, filled = 0;
 	*asked = SIZE_MAX;
+	*by_blob = 0;
 	if (!h->repo || !h->head[0]) {
 		status_memo_free(h->memo);
 		h->memo = NULL;
@@ -3007,7 +3028,7 @@ int hist_settle_state(struct history *h, char *const *rel, const struct scan_sta
 		size_t nch = status_memo_apply(h->memo, rel, st, n, dirty, &changed);
 		status_memo_free(h->memo);
 		h->memo = NULL;
-		if (state_of_changed(h, rel, changed, nch, dirty) == 0) {
+		if (state_of_changed(h, rel, changed, nch, dirty, by_blob) == 0) {
 			*asked = nch;
 			for (size_t i = 0; i < n; i++)
 				if (dirty[i])

@@ -108,10 +108,11 @@ int hist_cache_current(const char *site_dir);
  * hist_load may have taken the last build's state (status.h) and left the
  * sources changed since to this.  With save, keeps the state for the next
  * build.  *asked: how many sources git was asked about one by one
- * (SIZE_MAX: git read the whole state).  Call before hist_state; 0, or -1
- * after reporting a git fault. */
+ * (SIZE_MAX: git read the whole state), *by_blob how many of them were
+ * told by their blob alone, without git's index.  Call before hist_state;
+ * 0, or -1 after reporting a git fault. */
 int hist_settle_state(struct history *h, char *const *rel, const struct scan_stat *st, size_t n,
-		      int64_t start_ns, int save, size_t *asked, struct diag *d);
+		      int64_t start_ns, int save, size_t *asked, size_t *by_blob, struct diag *d);
 /* An empty history, as for a site in no repository (for `history: false`).
  * Caller frees with hist_free. */
 struct history *hist_empty(void);

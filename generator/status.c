@@ -186,6 +186,72 @@ size_t status_memo_apply(const struct status_memo *m, char *const *rel, const st
 	return nch;
 }
 
+static int exists(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0 || errno != ENOENT;
+}
+
+/* Whether some attributes file could give path (relative to the work
+ * tree wd, which ends in '/') a filter: a .gitattributes in a folder
+ * above it, the git dir's info/attributes, core.attributesFile, the
+ * global (XDG) or system one.  Anything unsure counts as one. */
+static int attributes_may_apply(git_repository *repo, const char *wd, const char *path)
+{
+	struct buf b = BUF_INIT;
+	int found = 0;
+	buf_puts(&b, wd);
+	for (const char *p = path, *slash; !found; p = slash + 1) {
+		size_t at = b.len;
+		buf_puts(&b, ".gitattributes");
+		found = exists(buf_cstr(&b));
+		b.len = at;
+		if (!(slash = strchr(p, '/')))
+			break;
+		buf_put(&b, p, (size_t)(slash - p + 1));
+	}
+	buf_reset(&b);
+	buf_printf(&b, "%sinfo/attributes", git_repository_path(repo));
+	found = found || exists(buf_cstr(&b));
+	git_config *cfg = NULL;
+	git_buf val = { 0 };
+	if (git_repository_config_snapshot(&cfg, repo) < 0) {
+		found = 1;
+		git_error_clear();
+	} else if (git_config_get_string_buf(&val, cfg, "core.attributesfile") == 0) {
+		found = 1;
+	} else {
+		git_error_clear();
+	}
+	git_buf_dispose(&val);
+	git_config_free(cfg);
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	buf_reset(&b);
+	if (xdg && *xdg)
+		buf_printf(&b, "%s/git/attributes", xdg);
+	else if (home && *home)
+		buf_printf(&b, "%s/.config/git/attributes", home);
+	found = found || (b.len && exists(buf_cstr(&b))) || exists("/etc/gitattributes");
+	buf_free(&b);
+	return found;
+}
+
+int status_plain_blob(git_repository *repo, const char *path, git_oid *out)
+{
+	const char *wd = git_repository_workdir(repo);
+	char *text = NULL, *full;
+	size_t len = 0;
+	int ok = 0;
+	if (!wd || attributes_may_apply(repo, wd, path))
+		return 0;
+	full = xasprintf("%s%s", wd, path);
+	if (fs_read_file(full, &text, &len) == 0 && !memchr(text, '\r', len))
+		ok = git_odb_hash(out, text, len, GIT_OBJECT_BLOB) == 0;
+	free(text);
+	free(full);
+	return ok;
+}
+
 int status_of_file(git_repository *repo, const char *prefix, const char *site_path)
 {
 	unsigned int flags = 0;

@@ -42,6 +42,14 @@ struct status_memo *status_memo_load(git_repository *repo, const char *prefix, c
 size_t status_memo_apply(const struct status_memo *m, char *const *rel, const struct scan_stat *st, size_t n,
 			 unsigned char *dirty, size_t **changed);
 
+/* The blob id git would store for the file at path (relative to the work
+ * tree) as it is now, hashed from its bytes when no attributes file can
+ * apply a filter to it (none in the work tree above it, in the git dir,
+ * nor a global or system one) and it has no CR (which core.autocrlf may
+ * change): 1 and *out; else 0, and git must be asked, as git's filters
+ * read its index (5% of a rebuild's instructions at 10,000 articles). */
+int status_plain_blob(git_repository *repo, const char *path, git_oid *out);
+
 /* git's answer for one source (site_path: relative to the site folder): 1
  * with uncommitted changes, 0 without, -1 when git cannot tell. */
 int status_of_file(git_repository *repo, const char *prefix, const char *site_path);
