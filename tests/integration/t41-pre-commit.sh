@@ -7,7 +7,10 @@ git -C "$S" init -q -b main
 git -C "$S" config user.name Editor; git -C "$S" config user.email e@example.org
 page "$S" a.md "A" "fine"
 mkdir -p "$S/scripts"; cp "$REPO/scripts/pre-commit" "$S/scripts/pre-commit"
-ln -s ../../scripts/pre-commit "$S/.git/hooks/pre-commit"
+# installed as the README says, in a repository with no hooks folder yet
+rm -rf "$S/.git/hooks"
+(cd "$S" && h=$(git rev-parse --git-path hooks) && mkdir -p "$h" && ln -sf "$PWD/scripts/pre-commit" "$h/pre-commit")
+check "the README's install line makes the hook" test -x "$S/.git/hooks/pre-commit"
 git -C "$S" add -A
 QUIRE=$QUIRE git -C "$S" commit -qm "first" >/dev/null 2>"$TMP/hook"
 status_is "a clean commit goes through the hook" "$?" 0
@@ -66,7 +69,10 @@ git -C "$S" config user.name Editor; git -C "$S" config user.email e@example.org
 mkdir -p "$S/src" && mv "$S/content" "$S/src/content" && ln -s src/content "$S/content"
 page "$S" ok.md "Ok" "fine"
 mkdir -p "$S/scripts"; cp "$REPO/scripts/pre-commit" "$S/scripts/pre-commit"
-ln -s ../../scripts/pre-commit "$S/.git/hooks/pre-commit"
+# installed as the README says, in a repository with no hooks folder yet
+rm -rf "$S/.git/hooks"
+(cd "$S" && h=$(git rev-parse --git-path hooks) && mkdir -p "$h" && ln -sf "$PWD/scripts/pre-commit" "$h/pre-commit")
+check "the README's install line makes the hook" test -x "$S/.git/hooks/pre-commit"
 git -C "$S" add -A
 QUIRE=$QUIRE git -C "$S" commit -qm "first" >/dev/null 2>&1
 page "$S" ok.md "Ok" "See [[new-article]]."
