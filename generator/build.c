@@ -3216,8 +3216,11 @@ static int build_once(const struct build_opts *o, struct diag *d, struct build_s
 	malloc_trim(0); /* the parse trees are gone; keep the peak low */
 	diag_lap(r.timings, "markdown", &tl);
 	r.link_d = d;
-	if (run_site_hooks(&r, claims) < 0 && diag_errors(d))
-		r.link_d = diag_new(); /* its errors would blame content for the hook */
+	/* A script that did not load, or an on_site handler that failed, adds
+	 * no page: link errors would blame content for the script. */
+	int site_failed = run_site_hooks(&r, claims) < 0;
+	if ((hook_failed || site_failed) && diag_errors(d))
+		r.link_d = diag_new();
 	hooks_pages_end(r.hooks, d);
 	draft_blobs_free(r.hook_drafts);
 	r.hook_drafts = NULL;

@@ -85,6 +85,15 @@ contains "it is reported at its line" "$ERR" "scripts/30-broken.lua:3:"
 lacks "an article linking to a page the hooks add is not blamed" "$ERR" "content/rights/privacy.md"
 contains "one error in all" "$ERR" "1 error"
 rm "$S/scripts/30-broken.lua"
+# So is a script that does not load: the scripts add no page, and the
+# articles linking to their pages are not blamed for it.
+printf 'quire.on_site(function(site)\n  if then end\nend)\n' > "$S/scripts/30-broken.lua"
+run "$S" build
+status_is "a script that does not load fails the build" "$RC" 1
+contains "it is reported at its line" "$ERR" "scripts/30-broken.lua:2:"
+lacks "an article linking to a page the other scripts add is not blamed" "$ERR" "content/rights/privacy.md"
+contains "one error in all" "$ERR" "1 error"
+rm "$S/scripts/30-broken.lua"
 
 # print() in a filter (run on pages on every core, and again for pages
 # whose links are resolved late) gives the same messages on every build,
