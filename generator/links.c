@@ -1075,6 +1075,64 @@ static size_t page_ext(const char *target)
 	return tl > 3 && !strcmp(target + tl - 3, ".md") ? 3 : tl > 5 && !strcmp(target + tl - 5, ".html") ? 5 : 0;
 }
 
+/* ": did you mean '../reference/leave.md'?" when the file name the link
+ * ends with is one page's alone (or one attachment's), in another folder:
+ * a link is relative to the file it is in, and "reference/leave.md" from
+ * content/policy/ names content/policy/reference/leave.md.  NULL when no
+ * page or several have that name. */
+static char *name_hint(const struct links_ctx *c, const char *target, const char *rest)
+{
+	const char *slash = strrchr(target, '/'), *base = slash ? slash + 1 : target;
+	size_t bl = strlen(base), cut = page_ext(base);
+	if (!bl)
+		return NULL;
+	if (cut) {
+		char *name = xstrndup(base, bl - cut), *low = links_fold(name);
+		const struct name_slot *hits = index_get(&c->ix->by_name, low);
+		free(low);
+		free(name);
+		if (!hits || hits->n != 1 || !c->site->pages[hits->pages[0]]->src)
+			return NULL;
+		return suggest(c, c->site->pages[hits->pages[0]]->key, base + bl - cut, rest, "",
+			       " (a link is relative to the folder of the file it is in)");
+	}
+	const char *found = NULL;
+	for (size_t a = 0; a < c->site->nassets; a++) {
+		const char *as = strrchr(c->site->assets[a], '/');
+		if (strcmp(as ? as + 1 : c->site->assets[a], base))
+			continue;
+		if (found)
+			return NULL;
+		found = c->site->assets[a];
+	}
+	return found ? suggest(c, found, "", rest, "", " (a link is relative to the folder of the file it is in)")
+		     : NULL;
+}
+
+static int page_of_file(const struct site *s, const char *target, const char **ext);
+
+/* ": did you mean '../reference/leave.md'?" for a link that leaves
+ * content/ to come back into it ("../../content/reference/leave.md", as
+ * GitHub reads the repository): what follows its last "content/", when
+ * that names a page or an attachment.  NULL otherwise. */
+static char *outside_hint(const struct links_ctx *c, const char *url, size_t plen)
+{
+	const char *in = NULL;
+	for (const char *p = url; (p = strstr(p, "content/")) && p < url + plen; p++)
+		if (p == url || p[-1] == '/')
+			in = p + 8;
+	if (!in)
+		return NULL;
+	char *path = xstrndup(in, (size_t)(url + plen - in));
+	const char *ext = NULL;
+	int t = page_of_file(c->site, path, &ext);
+	char *hint = t >= 0 ? suggest(c, c->site->pages[t]->key, ext, url + plen, "", " (a link is relative to this file, inside content/)")
+		   : is_asset(c->site, path) ? suggest(c, path, "", url + plen, "", " (a link is relative to this file, inside content/)")
+		   : NULL;
+	free(path);
+	return hint;
+}
+
 /* What a link that finds nothing was probably meant to be, as the end of
  * its message, or NULL: a web address without https://, a name in the
  * wrong case (the web server tells cases apart, the editor's laptop may
@@ -1091,8 +1149,10 @@ static char *target_hint(const struct links_ctx *c, const char *url, const char 
 		char *key = xstrndup(target, tl - strlen(ext));
 		int t = find_key_nocase(c, key);
 		free(key);
-		return t < 0 ? path_near_hint(c, target, strlen(ext), rest)
-			     : suggest(c, c->site->pages[t]->key, ext, rest, case_note, "");
+		if (t >= 0)
+			return suggest(c, c->site->pages[t]->key, ext, rest, case_note, "");
+		char *near = path_near_hint(c, target, strlen(ext), rest);
+		return near ? near : name_hint(c, target, rest);
 	}
 	int t = find_key_nocase(c, target);
 	if (t < 0) {
@@ -1103,7 +1163,10 @@ static char *target_hint(const struct links_ctx *c, const char *url, const char 
 	if (t >= 0)
 		return suggest(c, c->site->pages[t]->key, ".md", rest, "", " (a link names the article's file, with .md)");
 	const char *asset = find_asset_nocase(c->site, target);
-	return asset ? suggest(c, asset, "", rest, case_note, "") : path_near_hint(c, target, 0, rest);
+	if (asset)
+		return suggest(c, asset, "", rest, case_note, "");
+	char *near = path_near_hint(c, target, 0, rest);
+	return near ? near : name_hint(c, target, rest);
 }
 
 /* The page a path inside content/ names (its .md or .html file), or -1;
@@ -1232,7 +1295,9 @@ void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 	const char *anchor = url[plen] == '#' ? url + plen + 1 : (strchr(url, '#') ? strchr(url, '#') + 1 : NULL);
 	char *target = normalise(c->page->dir, url, plen);
 	if (!target) {
-		problem(c, line, col, "link '%s' points outside content/%s", url, NULL);
+		char *hint = hints(c) ? outside_hint(c, url, plen) : NULL;
+		problem(c, line, col, "link '%s' points outside content/%s", url, hint);
+		free(hint);
 		if (c->past)
 			res->unlink = 1;
 		return;

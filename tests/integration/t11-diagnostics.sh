@@ -421,6 +421,23 @@ run "$S" check
 contains "a wiki path in another case, one slip away" "$ERR" "content/pb.md:4:1: error: wiki link [[SUB/Qx]] matches no article (by file name or title), nor an article at that path in content/: did you mean [[sub/q]]?"
 contains "a name written with a leading '/'" "$ERR" "did you mean [[leave]]?"
 
+# A link written from the wrong folder (the other folder left out, the
+# file name alone, or through the repository as GitHub reads it) is
+# offered the one page or attachment of that file name.
+site relhint
+mkdir -p "$S/content/policy" "$S/content/reference"
+printf -- '---\ntitle: Help\n---\nx\n' > "$S/content/reference/where-to-get-help.md"
+printf 'pdf' > "$S/content/reference/form.pdf"
+page "$S" policy/p.md "P" '[a](reference/where-to-get-help.md) [b](where-to-get-help.md#x) [c](form.pdf) [d](../../content/reference/where-to-get-help.md)'
+run "$S" check
+contains "a folder left out is put in" "$ERR" "content/policy/p.md:4:1: error: link target 'reference/where-to-get-help.md' does not exist: did you mean '../reference/where-to-get-help.md'? (a link is relative to the folder of the file it is in)"
+contains "a file name alone finds the one page of that name, anchor kept" "$ERR" "link target 'where-to-get-help.md#x' does not exist: did you mean '../reference/where-to-get-help.md#x'?"
+contains "so does an attachment's" "$ERR" "link target 'form.pdf' does not exist: did you mean '../reference/form.pdf'?"
+contains "a path through the repository is put inside content/" "$ERR" "link '../../content/reference/where-to-get-help.md' points outside content/: did you mean '../reference/where-to-get-help.md'? (a link is relative to this file, inside content/)"
+page "$S" other/where-to-get-help.md "Two"
+run "$S" check
+lacks "two pages of that name: no guess" "$ERR" "did you mean '../reference/where-to-get-help.md#x'"
+
 # A tag on one article alone, one slip from a tag others share, is told
 # at its tags: line; a tag on one article like no other, or a short one,
 # is not.
@@ -508,16 +525,18 @@ status_is "two articles with one title only warn" "$RC" 0
 contains "the second is warned at its title line, naming the first" "$ERR" "content/pay/leave.md:3:1: warning: content/hr/leave.md has the title 'annual LEAVE' too"
 lacks "a title that only starts alike is no duplicate" "$ERR" "other.md"
 
-# What the whole site reads is reported before the articles: a script
-# that does not load adds no page, and the links to it break after it.
+# What the whole site reads is reported before the articles; a script
+# that does not load adds no page, and the links to it are not blamed.
 site rootcause
 script "$S" 10-add 'quire.on_site(function(site)
   quire.add_page{ path = "glossary", title = "Glossary", markdown = "Terms." }
 end'
 page "$S" a.md "A" '[[glossary]]'
+printf -- '---\ntitle: B\nsummary: [unclosed\n---\nx\n' > "$S/content/b.md"
 run "$S" check
 status_is "a script that does not load fails the check" "$RC" 1
-contains "(the link to the page it would add is reported)" "$ERR" "content/a.md:4:1: error: wiki link [[glossary]]"
+lacks "the link to the page it would add is not blamed" "$ERR" "content/a.md:4:1: error: wiki link [[glossary]]"
+contains "an article's own error is reported" "$ERR" "content/b.md:3:"
 check "after the script's error, which comes first" sh -c "grep 'error' '$ERR' | head -n 1 | grep -q '^scripts/10-add.lua:'"
 
 # A line with too many '|' to parse tables is named by its line: the
