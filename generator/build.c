@@ -1612,6 +1612,14 @@ static struct cache_key link_env(struct run *r)
 		cache_key_str(&kb, r->site.assets[i]);
 		cache_key_str(&pk, r->site.assets[i]);
 	}
+	/* (a broken link's hint names where git shows its article moved) */
+	const char *const *from = NULL, *const *to = NULL;
+	size_t nmoved = r->hist ? hist_moves(r->hist, &from, &to) : 0;
+	cache_key_int(&kb, (long long)nmoved);
+	for (size_t i = 0; i < nmoved; i++) {
+		cache_key_str(&kb, from[i]);
+		cache_key_str(&kb, to[i]);
+	}
 	r->env_pages = cache_key_end(&pk);
 	return cache_key_end(&kb);
 }
@@ -2200,6 +2208,9 @@ static void render_markdown(struct run *r, struct page *p, size_t i)
 	struct cache_keybuf fkb;
 	struct b_ctx b = { .lc = { .site = &r->site, .ix = r->ix, .page = p, .out_path = p->out, .sig = &sig },
 			   .quiet = diag_new(), .fine = r->cache_md ? &fkb : NULL };
+	/* (for hints only: a page being built never links to an old name) */
+	if (r->hist)
+		b.lc.nmoved = hist_moves(r->hist, &b.lc.moved_from, &b.lc.moved_to);
 	if (b.fine)
 		fine_b_begin(r, p, b.fine);
 	b.lc.d = b.quiet;

@@ -181,6 +181,8 @@ void links_index_free(struct links_index *ix)
 
 /* ---- "did you mean": names one edit away ---- */
 
+static int moved_by_name(const struct links_ctx *c, const char *name);
+
 /* The hint indexes: of the pages' file names and titles, folded (ids:
  * page * 2, + 1 for a title); of their paths in content/ and the
  * attachments' (ids: pages, then npages + attachment); and of the pages'
@@ -983,7 +985,10 @@ static void resolve_wiki(struct links_ctx *c, const char *url, int line, int col
 		const char *path = b + strspn(b, "/");
 		if (reports(c) && !linked_left_out(c, line, col, what, "name:", key, "title:") &&
 		    !(strchr(path, '/') && linked_left_out(c, line, col, what, "key:", path, NULL))) {
-			char *hint = hints(c) ? wiki_near_hint(c, path, hash ? hash + 1 : NULL) : xstrdup("");
+			int moved = hints(c) ? moved_by_name(c, path) : -1;
+			char *hint = moved >= 0 ? xasprintf(": did you mean [[%s%s%s]]? (git shows the article was moved there)",
+							    wiki_name_of(c->ix, moved, 0), hash ? "#" : "", hash ? hash + 1 : "")
+				   : hints(c) ? wiki_near_hint(c, path, hash ? hash + 1 : NULL) : xstrdup("");
 			char *tail = xasprintf("%s%s", strchr(b, '/') ? ", nor an article at that path in content/" : "",
 					       hint);
 			problem(c, line, col, "%s matches no article (by file name or title)%s", what, tail);
@@ -1073,6 +1078,35 @@ static size_t page_ext(const char *target)
 {
 	size_t tl = strlen(target);
 	return tl > 3 && !strcmp(target + tl - 3, ".md") ? 3 : tl > 5 && !strcmp(target + tl - 5, ".html") ? 5 : 0;
+}
+
+static int moved_page(const struct links_ctx *c, const char *target);
+
+/* The page now at the path an article named name (a wiki link's file
+ * name, or its path in content/ with a '/') was moved away from, as git
+ * shows; -1 when none was, or several were. */
+static int moved_by_name(const struct links_ctx *c, const char *name)
+{
+	int found = -1;
+	size_t nl = strlen(name);
+	for (size_t k = 0; k < c->nmoved; k++) {
+		const char *from = c->moved_from[k], *to = c->moved_to[k];
+		size_t fl = strlen(from), tl = strlen(to);
+		if (fl < 11 || tl < 11 || strncmp(from, "content/", 8) || strncmp(to, "content/", 8))
+			continue;
+		/* content/KEY.md: its KEY for a path, its file name for a name */
+		const char *key = from + 8, *slash = memrchr(key, '/', fl - 11);
+		const char *cmp = strchr(name, '/') || !slash ? key : slash + 1;
+		if ((size_t)(from + fl - 3 - cmp) != nl || strncasecmp(cmp, name, nl))
+			continue;
+		char *now = xstrndup(to + 8, tl - 11);
+		int t = site_find(c->site, now);
+		free(now);
+		if (t < 0 || (found >= 0 && found != t))
+			return -1;
+		found = t;
+	}
+	return found;
 }
 
 /* ": did you mean '../reference/leave.md'?" when the file name the link
@@ -1318,7 +1352,11 @@ void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 		char *key = xstrndup(target, tl2 > 3 && !strcmp(target + tl2 - 3, ".md") ? tl2 - 3 : tl2);
 		char *what = xasprintf("link to '%s'", url);
 		if (!linked_left_out(c, line, col, what, "key:", key, NULL)) {
-			char *hint = hints(c) ? target_hint(c, url, target, url + plen) : NULL;
+			int moved = hints(c) ? moved_page(c, target) : -1;
+			const char *ext = target + tl2 - page_ext(target);
+			char *hint = moved >= 0 ? suggest(c, c->site->pages[moved]->key, ext, url + plen, "",
+							  " (git shows the article was moved there)")
+				   : hints(c) ? target_hint(c, url, target, url + plen) : NULL;
 			problem(c, line, col, "link target '%s' does not exist%s", url, hint);
 			free(hint);
 		}

@@ -66,6 +66,13 @@ contains "history survives a rename (3 revisions)" "$S/public/guide/monitoring.h
 contains "the history page shows the move, by the address readers knew" "$S/public/guide/monitoring.history.html" "moved here from the address <code>guide/privacy.html</code>"
 check "the old address gets a redirect page" test -f "$S/public/guide/privacy.html"
 contains "the redirect points at the new page" "$S/public/guide/privacy.html" 'url=monitoring.html'
+# A link still naming the old file is told where git shows it went.
+cp "$S/content/guide/other.md" "$TMP/other.md.kept"
+printf '\n[[privacy]] [old](privacy.md#x)\n' >> "$S/content/guide/other.md"
+run "$S" check
+contains "a wiki link to the old name is told the new one" "$ERR" "wiki link [[privacy]] matches no article (by file name or title): did you mean [[monitoring]]? (git shows the article was moved there)"
+contains "so is a link to the old file, anchor kept" "$ERR" "link target 'privacy.md#x' does not exist: did you mean 'monitoring.md#x'? (git shows the article was moved there)"
+cp "$TMP/other.md.kept" "$S/content/guide/other.md"
 
 # Uncommitted and untracked work while previewing.
 echo "More text." >> "$S/content/guide/monitoring.md"
