@@ -634,6 +634,31 @@ static int node_line(cmark_node *n)
 	return w ? w->line : c ? cmark_node_get_start_line(c) : p ? cmark_node_get_start_line(p) : 1;
 }
 
+/* The column editors count (characters: a UTF-8 letter is one, as the
+ * front matter's are) of byte column col of body line line: cmark's
+ * columns are bytes, so "Congé été [[x]]" put the link at 14, not 11. */
+static int char_col(struct md_doc *doc, int line, int col)
+{
+	const char *s;
+	size_t n;
+	if (col <= 1 || !source_line(doc, line, &s, &n))
+		return col;
+	size_t end = (size_t)col - 1 < n ? (size_t)col - 1 : n;
+	int chars = 1;
+	for (size_t i = 0; i < end; i++)
+		chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return chars + (int)((size_t)col - 1 - end);
+}
+
+static int node_col(struct md_doc *doc, cmark_node *n);
+
+/* Where a link is reported: its line in the file and its column as
+ * editors count it. */
+static int report_col(struct md_doc *doc, cmark_node *n)
+{
+	return char_col(doc, node_line(n), node_col(doc, n));
+}
+
 static int node_col(struct md_doc *doc, cmark_node *n)
 {
 	struct wikipos *w = wiki_of(n);
@@ -1266,7 +1291,8 @@ static void problem_at(struct md_doc *doc, int line, int col, int likely, char *
 		doc->capproblems = doc->capproblems ? doc->capproblems * 2 : 4;
 		doc->problems = xrealloc(doc->problems, doc->capproblems * sizeof *doc->problems);
 	}
-	doc->problems[doc->nproblems++] = (struct md_problem){ doc->body_line - 1 + line, col, likely, msg };
+	doc->problems[doc->nproblems++] = (struct md_problem){ doc->body_line - 1 + line, char_col(doc, line, col),
+							       likely, msg };
 }
 
 static void add_problem(struct md_doc *doc, cmark_node *text, size_t off, const char *expect, int likely,
@@ -1467,7 +1493,7 @@ static void links_in(struct md_doc *doc, struct rawlink **out, size_t *count)
 		v[i].wiki = wiki_kind(nodes[i]);
 		v[i].is_image = cmark_node_get_type(nodes[i]) == CMARK_NODE_IMAGE;
 		v[i].line = doc->body_line - 1 + node_line(nodes[i]);
-		v[i].col = node_col(doc, nodes[i]);
+		v[i].col = report_col(doc, nodes[i]);
 	}
 	free(nodes);
 	*out = v;
@@ -1682,7 +1708,7 @@ static void rewrite_link(struct md_doc *doc, cmark_node *link, md_link_fn fn, vo
 	const char *url = cmark_node_get_url(link);
 	struct md_link_result res = { 0 };
 	fn(ctx, url ? url : "", wiki_kind(link), cmark_node_get_type(link) == CMARK_NODE_IMAGE,
-	   doc->body_line - 1 + node_line(link), node_col(doc, link), &res);
+	   doc->body_line - 1 + node_line(link), report_col(doc, link), &res);
 	apply_link(doc, link, &res);
 }
 
@@ -1916,7 +1942,7 @@ static struct md_pre *render_pre_in(struct md_doc *doc, md_link_fn fn, void *ctx
 		l->wiki = wiki_kind(link);
 		l->is_image = cmark_node_get_type(link) == CMARK_NODE_IMAGE;
 		l->line = doc->body_line - 1 + node_line(link);
-		l->col = node_col(doc, link);
+		l->col = report_col(doc, link);
 		l->textless = l->wiki && !cmark_node_first_child(link);
 		struct md_link_result res = { 0 };
 		fn(ctx, l->url, l->wiki, l->is_image, l->line, l->col, &res);

@@ -79,30 +79,34 @@ struct parser {
 	size_t nopen, capopen;
 	struct diag *d;
 	int errors;
-	size_t lc_off, lc_ls;      /* linecol's resume point */
+	size_t lc_off;             /* linecol's resume point */
+	int lc_chars;              /* characters from its line's start to lc_off */
 	const char *eq_miss_ctag;  /* no '=' + this ctag at or after eq_miss */
 	size_t eq_miss;
 	int lc_line;
 };
 
-/* Line and byte column (1-based) of offset off.  Tags are met in order, so
- * the scan resumes where the previous call stopped: compiling stays linear. */
+/* Line and column (1-based, in characters, as editors and the articles'
+ * messages count them) of offset off.  Tags are met in order, so the scan
+ * resumes where the previous call stopped: compiling stays linear. */
 static void linecol(struct parser *p, size_t off, int *line, int *col)
 {
 	if (off < p->lc_off) {
 		p->lc_off = 0;
 		p->lc_line = 1;
-		p->lc_ls = 0;
+		p->lc_chars = 0;
 	}
 	for (size_t i = p->lc_off; i < off; i++) {
 		if (p->src[i] == '\n') {
 			p->lc_line++;
-			p->lc_ls = i + 1;
+			p->lc_chars = 0;
+		} else {
+			p->lc_chars += ((unsigned char)p->src[i] & 0xC0) != 0x80;
 		}
 	}
 	p->lc_off = off;
 	*line = p->lc_line;
-	*col = (int)(off - p->lc_ls) + 1;
+	*col = p->lc_chars + 1;
 }
 
 static void perr(struct parser *p, size_t off, const char *fmt, ...)

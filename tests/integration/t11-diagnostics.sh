@@ -421,6 +421,18 @@ run "$S" check
 contains "a wiki path in another case, one slip away" "$ERR" "content/pb.md:4:1: error: wiki link [[SUB/Qx]] matches no article (by file name or title), nor an article at that path in content/: did you mean [[sub/q]]?"
 contains "a name written with a leading '/'" "$ERR" "did you mean [[leave]]?"
 
+# Columns count characters, as editors do (and the front matter's
+# messages): an accent before a link is one column, not two bytes.
+site cols
+page "$S" a.md "A" 'Congé été [[nosuch]]\n\nÉtape: [x](nosuch.md) “quoted” ![](p.png)'
+run "$S" check
+contains "a wiki link after accents is at its character column" "$ERR" "content/a.md:4:11: error: wiki link [[nosuch]]"
+contains "so is a link" "$ERR" "content/a.md:6:8: error: link target 'nosuch.md' does not exist"
+contains "and a warning after curly quotes" "$ERR" "content/a.md:6:32: warning: image 'p.png' has no alt text"
+printf '<p>Été</p>{{#x}}\n' >> "$S/themes/default/templates/article.mustache"
+run "$S" check
+contains "a template's column too" "$ERR" "themes/default/templates/article.mustache:$(wc -l < "$S/themes/default/templates/article.mustache"):11: error: unclosed section 'x'"
+
 # A link written from the wrong folder (the other folder left out, the
 # file name alone, or through the repository as GitHub reads it) is
 # offered the one page or attachment of that file name.
