@@ -1237,17 +1237,79 @@ static int has_visible(const char *s)
 	return 0;
 }
 
+/* The cells of a table row as written on its line: cells are what
+ * unescaped '|' separate, a leading and a trailing one optional. */
+static size_t written_cells(const char *s, size_t n)
+{
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		n--;
+	size_t i = strspn(s, " \t"), pipes = 0;
+	int lead = i < n && s[i] == '|', trail = 0;
+	for (; i < n; i++) {
+		if (s[i] == '\\' && i + 1 < n) {
+			i++;
+			continue;
+		}
+		if (s[i] == '|')
+			pipes++, trail = i == n - 1;
+	}
+	return pipes + 1 - (size_t)lead - (size_t)(trail && pipes > (size_t)lead);
+}
+
+/* A table row with more cells than its header: cmark-gfm drops the
+ * cells past the header's, and their text with them. */
+static void check_row(struct md_doc *doc, cmark_node *row)
+{
+	cmark_node *table = cmark_node_parent(row);
+	const char *s;
+	size_t n;
+	int line = cmark_node_get_start_line(row);
+	if (!table || cmark_gfm_extensions_get_table_row_is_header(row) || !source_line(doc, line, &s, &n) ||
+	    memmem(s, n, "[[", 2))
+		return; /* (a wiki link's '|' in a row is an error of its own) */
+	size_t cols = cmark_gfm_extensions_get_table_columns(table), cells = written_cells(s, n);
+	if (cells > cols)
+		problem_at(doc, line, 1, 1,
+			   cells - cols == 1
+				   ? xasprintf("this table row has %zu cells and its header %zu: the last is not shown "
+					       "(add a column to the header, or write a '|' in a cell as '\\|')", cells, cols)
+				   : xasprintf("this table row has %zu cells and its header %zu: the last %zu are not shown "
+					       "(add columns to the header, or write a '|' in a cell as '\\|')",
+					       cells, cols, cells - cols));
+}
+
+/* Raw HTML the site filters out (markdown.unsafe_html: false) is not
+ * shown at all: said once a page, at the first, with how many more.  A
+ * comment is hidden anyway, as its writer meant. */
+static void note_raw_html(struct md_doc *doc, cmark_node *node, int *seen, int *line, int *col)
+{
+	const char *lit = cmark_node_get_literal(node);
+	if (doc->unsafe_html || !lit || !strncmp(lit + strspn(lit, " \t\n"), "<!--", 4))
+		return;
+	if (!(*seen)++) {
+		*line = cmark_node_get_start_line(node);
+		*col = cmark_node_get_start_column(node);
+	}
+}
+
 static size_t collect_texts(struct md_doc *doc, struct text_at **out)
 {
 	struct text_at *v = NULL;
 	size_t n = 0, cap = 0, links = 0;
 	struct open_link open[OPEN_LINKS];
 	cmark_node *block = NULL;
+	int html = 0, html_line = 0, html_col = 0;
 	cmark_iter *it = cmark_iter_new(doc->root);
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *node = cmark_iter_get_node(it);
 		cmark_node_type t = cmark_node_get_type(node);
+		if (t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE) {
+			note_raw_html(doc, node, &html, &html_line, &html_col);
+			continue;
+		}
+		if (ev == CMARK_EVENT_ENTER && !strcmp(cmark_node_get_type_string(node), "table_row"))
+			check_row(doc, node); /* (a header row is "table_header") */
 		if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) {
 			if (ev == CMARK_EVENT_ENTER) {
 				if (links < OPEN_LINKS)
@@ -1279,6 +1341,12 @@ static size_t collect_texts(struct md_doc *doc, struct text_at **out)
 		v[n++] = (struct text_at){ node, block, links > 0 };
 	}
 	cmark_iter_free(it);
+	if (html)
+		problem_at(doc, html_line, html_col, 1,
+			   html > 1 ? xasprintf("raw HTML is not shown (this and %d more on this page): the site leaves it "
+						"out (markdown.unsafe_html: false in site.yml); write it in Markdown", html - 1)
+				    : xstrdup("raw HTML is not shown: the site leaves it out (markdown.unsafe_html: false "
+					      "in site.yml); write it in Markdown"));
 	*out = v;
 	return n;
 }

@@ -433,6 +433,25 @@ printf '<p>Été</p>{{#x}}\n' >> "$S/themes/default/templates/article.mustache"
 run "$S" check
 contains "a template's column too" "$ERR" "themes/default/templates/article.mustache:$(wc -l < "$S/themes/default/templates/article.mustache"):11: error: unclosed section 'x'"
 
+# What the editor wrote and readers would not see is a warning: a table
+# row's cells past its header's, raw HTML the site leaves out (not a
+# comment, which is hidden by intent).
+site unseen
+page "$S" a.md "A" '| Leave | Days |\n|---|---|\n| Annual | 25 | with bank holidays |\n| Sick | 10 |\n| `a|b` | c | d |\n\n<div class="warning">Do not share passwords.</div>\n\nSee <b>this</b>. <!-- a note for editors -->'
+run "$S" check
+status_is "what readers would not see only warns" "$RC" 0
+contains "a row with a cell past the header's is named" "$ERR" "content/a.md:6:1: warning: this table row has 3 cells and its header 2: the last is not shown (add a column to the header, or write a '|' in a cell as '\\|')"
+contains "a '|' in code splits a cell too, as GitHub has it" "$ERR" "content/a.md:8:1: warning: this table row has 4 cells and its header 2: the last 2 are not shown"
+lacks "a row as wide as its header is fine" "$ERR" "content/a.md:7:"
+contains "raw HTML is named once, at the first, with how many more" "$ERR" "content/a.md:10:1: warning: raw HTML is not shown (this and 2 more on this page): the site leaves it out (markdown.unsafe_html: false in site.yml); write it in Markdown"
+printf 'title: T\nmarkdown:\n  unsafe_html: true\n' > "$S/site.yml"
+run "$S" check
+lacks "a site that lets raw HTML through is not told" "$ERR" "raw HTML"
+page "$S" b.md "B" 'Text.\n\n<!-- only a note -->'
+printf 'title: T\n' > "$S/site.yml"
+run "$S" check
+lacks "a comment alone is no raw HTML to warn of" "$ERR" "content/b.md"
+
 # A link written from the wrong folder (the other folder left out, the
 # file name alone, or through the repository as GitHub reads it) is
 # offered the one page or attachment of that file name.
