@@ -2362,6 +2362,25 @@ static void tags_free(struct tag_list *tl)
 	free(tl->page);
 }
 
+/* Two tags that make one page's name ("privacy" and "Privacy"): told at
+ * the tags: line of the first article with the one fewer articles have,
+ * which is the one to write as the other. */
+static void tag_clash(struct render_env *e, const struct tag_list *tl, size_t a, size_t b, const char *out)
+{
+	const struct tag *keep = &tl->tags[a], *odd = &tl->tags[b];
+	if (odd->n > keep->n) {
+		const struct tag *t = keep;
+		keep = odd;
+		odd = t;
+	}
+	const struct page *p = e->site->pages[tl->page[odd->at]];
+	int line = p->src ? fm_file_key_line(e->site->dir, p->src, "tags") : 0;
+	diag_error(e->d, p->src ? p->src : p->key, line, line ? 1 : 0,
+		   "tag '%s' and the tag '%s' (on %zu article%s) would both write %s: write this one '%s' too "
+		   "(tags differing only in case or accents are one topic)",
+		   odd->name, keep->name, keep->n, keep->n == 1 ? "" : "s", out, keep->name);
+}
+
 static void render_tags(struct render_env *e, const struct tag_list *tl)
 {
 	const struct tag *tags = tl->tags;
@@ -2372,9 +2391,9 @@ static void render_tags(struct render_env *e, const struct tag_list *tl)
 		char *out = tag_out(tags[k].name);
 		json_t *prev = json_object_get(claims, out);
 		if (prev)
-			diag_error(e->d, NULL, 0, 0, "tags '%s' and '%s' would both write %s; rename one",
-				   json_string_value(prev), tags[k].name, out);
-		json_object_set_new(claims, out, json_string(tags[k].name));
+			tag_clash(e, tl, (size_t)json_integer_value(prev), k, out);
+		else
+			json_object_set_new(claims, out, json_integer((json_int_t)k));
 		json_t *t = json_object();
 		set_str(t, "name", tags[k].name);
 		set_own(t, "url", site_rel_url("tags/index.html", out));

@@ -194,6 +194,11 @@ site tagcol
 printf -- '---\ntitle: A\ntags: [Data Protection, data-protection]\n---\n' > "$S/content/a.md"
 run "$S" build
 contains "tags with one slug collide" "$ERR" "would both write tags/data-protection.html"
+printf -- '---\ntitle: B\ntags: [privacy]\n---\n' > "$S/content/b.md"
+printf -- '---\ntitle: C\ntags: [privacy]\n---\n' > "$S/content/c.md"
+printf -- '---\ntitle: D\nsummary: One capital.\ntags: [hr, Privacy]\n---\n' > "$S/content/d.md"
+run "$S" build
+contains "the tag fewer articles have is told at its tags: line, with the one to write" "$ERR" "content/d.md:4:1: error: tag 'Privacy' and the tag 'privacy' (on 2 articles) would both write tags/privacy.html: write this one 'privacy' too"
 
 # The topics page: case-blind order; a tag named twice by one page counts it once.
 site tagorder
