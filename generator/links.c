@@ -957,6 +957,42 @@ static int wiki_path(struct links_ctx *c, const char *name)
 	return t;
 }
 
+/* The text of p's heading with this id, or NULL. */
+static const char *heading_text(const struct page *p, const char *id)
+{
+	for (size_t i = 0; i < p->nheadings; i++)
+		if (!strcmp(p->headings[i].id, id))
+			return p->headings[i].text;
+	return NULL;
+}
+
+/* [[#steps]]: a heading of this page, shown by its text; [[]] names
+ * nothing. */
+static void resolve_wiki_here(struct links_ctx *c, const char *anchor, int line, int col,
+			      struct md_link_result *res)
+{
+	if (!anchor || !*anchor) {
+		problem(c, line, col, "wiki link [[%s]] names no article: write an article's file name or title "
+			"between the brackets%s", anchor ? "#" : "", NULL);
+		if (c->past)
+			res->unlink = 1;
+		return;
+	}
+	if (!has_heading(c->page, anchor)) {
+		char *hint = hints(c) ? anchor_hint(c->page, anchor) : xstrdup("");
+		char *what = xasprintf("#%s", anchor);
+		problem(c, line, col, "wiki link [[%s]]: this page has no heading with that id%s", what, hint);
+		free(what);
+		free(hint);
+		if (c->past)
+			res->unlink = 1;
+		return;
+	}
+	res->href = xasprintf("#%s%s", c->anchor_prefix ? c->anchor_prefix : "", anchor);
+	const char *text = heading_text(c->page, anchor);
+	res->title = xstrdup(text ? text : anchor);
+}
+
 static void resolve_wiki(struct links_ctx *c, const char *url, int line, int col,
 			 struct md_link_result *res)
 {
@@ -971,6 +1007,11 @@ static void resolve_wiki(struct links_ctx *c, const char *url, int line, int col
 	size_t blen = strlen(b);
 	if (blen > 3 && !strcmp(b + blen - 3, ".md"))
 		b[blen - 3] = '\0';
+	if (!*b) {
+		resolve_wiki_here(c, hash ? hash + 1 : NULL, line, col, res);
+		free(name);
+		return;
+	}
 	char *key = links_fold(b);
 	if (c->sig)
 		sig_name(c->sig, str_hash(key, strlen(key)));

@@ -424,3 +424,17 @@ contains "a second reference to a note referred to once is an error" "$ERR" "has
 contains "a note no reference refers to has no id" "$ERR" "has no heading with the id 'fn-unused'"
 contains "nor a '[^code]' in code" "$ERR" "has no heading with the id 'fn-code'"
 contains "the note in its case, escaped or not, and its reference lead there (four errors in all)" "$ERR" "4 errors"
+
+# [[#id]] is a heading of the page it is on, shown by its text; [[ ]]
+# names nothing.
+site here
+page "$S" a.md "A" '## Steps to take\n\nSee [[#steps-to-take]], [[#steps-to-take|the steps]] and [[#nosuch]] [[ ]].'
+run "$S" build
+contains "a missing heading of this page is an error at its place" "$ERR" "content/a.md:6:58: error: wiki link [[#nosuch]]: this page has no heading with that id"
+contains "an empty wiki link names nothing" "$ERR" "content/a.md:6:70: error: wiki link [[]] names no article"
+page "$S" a.md "A" '## Steps to take\n\nSee [[#steps-to-take]] and [[#steps-to-take|the steps]].'
+run "$S" build
+status_is "a link to a heading of this page builds" "$RC" 0
+contains "shown by the heading's text" "$S/public/a.html" '<a href="#steps-to-take">Steps to take</a>'
+contains "or the text written" "$S/public/a.html" '<a href="#steps-to-take">the steps</a>'
+
