@@ -639,6 +639,35 @@ static char *claim_key(const char *out)
 	return xstrdup_lower(out);
 }
 
+/* Whether sources a and b (a folder's "content/D/" the same as its
+ * "content/D/index.md") are one name but for letter case: their pages
+ * are then one file only where case is ignored, which the message must
+ * say, as on this disk both names exist. */
+static int case_only(const char *a, const char *b)
+{
+	char *n[2], *k[2];
+	const char *s[2] = { a, b };
+	for (int i = 0; i < 2; i++) {
+		size_t l = strlen(s[i]);
+		int index = l >= 9 && !strcmp(s[i] + l - 9, "/index.md");
+		n[i] = xstrndup(s[i], index ? l - 8 : l);
+		k[i] = claim_key(n[i]);
+	}
+	int yes = strcmp(n[0], n[1]) && !strcmp(k[0], k[1]);
+	for (int i = 0; i < 2; i++) {
+		free(n[i]);
+		free(k[i]);
+	}
+	return yes;
+}
+
+static void clash_error(struct run *r, const char *who, const char *out, const char *prev)
+{
+	diag_error(r->d, who, 0, 0, "writes the same output file '%s' as %s%s", out, prev,
+		   case_only(who, prev) ? ": the names differ only in letter case, which Windows, macOS and many web "
+					  "servers take for one name; rename one" : "");
+}
+
 static int claim(struct run *r, json_t *claims, const char *out, const char *who)
 {
 	char *k = claim_key(out);
@@ -652,7 +681,7 @@ static int claim(struct run *r, json_t *claims, const char *out, const char *who
 		diag_error(r->d, who, in_file, in_file, "cannot be written to '%s': that is %s; rename it", out, mine);
 		rc = -1;
 	} else if (prev) {
-		diag_error(r->d, who, 0, 0, "writes the same output file '%s' as %s", out, json_string_value(prev));
+		clash_error(r, who, out, json_string_value(prev));
 		rc = -1;
 	} else if (utf8_is_valid(k, kl) && utf8_is_valid(who, wl)) {
 		/* checked once here, not again by jansson: a site claims
@@ -1284,7 +1313,7 @@ static void claim_sections(struct run *r, json_t *claims)
 		 * one to rename: the error is at it */
 		if (prev && !strncmp(prev, "content/", 8) && pl > 8 && prev[pl - 1] != '/' &&
 		    (pl < 3 || strcmp(prev + pl - 3, ".md")))
-			diag_error(r->d, prev, 0, 0, "writes the same output file '%s' as %s", prev + 8, who);
+			clash_error(r, prev, prev + 8, who);
 		else
 			claim(r, claims, p->out, who);
 		free(k);

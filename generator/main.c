@@ -166,7 +166,7 @@ static const struct option long_opts[] = {
 struct args {
 	const char *site, *out, *bind, *title, *path, *bundle;
 	int jobs, port, drafts, force;
-	int port_given, bind_given;
+	int port_given, bind_given, site_given;
 };
 
 static int parse_number(const char *s, int lo, int hi, int *out)
@@ -216,7 +216,7 @@ static int parse_args(const char *cmd, int argc, char **argv, struct args *a)
 	/* Options may come after the path too (quire new PATH --title T). */
 	while ((c = getopt_long(argc, argv, "s:o:j:h", long_opts, NULL)) != -1) {
 		switch (c) {
-		case 's': a->site = optarg; break;
+		case 's': a->site = optarg; a->site_given = 1; break;
 		case 'o': a->out = optarg; break;
 		case 'j':
 			if (parse_number(optarg, 1, 256, &a->jobs) < 0) {
@@ -365,9 +365,15 @@ static int cmd_new(const struct args *a)
 		return 2;
 	}
 	struct diag *d = diag_new();
-	int status = newpage_create(a->site, a->path, a->title, d);
+	char *site = NULL, *here = NULL;
+	/* without -s, from inside the site (content/SECTION/ most often) */
+	int status = a->site_given ? 0 : newpage_find_site(&site, &here, d);
+	if (!status)
+		status = newpage_create(site ? site : a->site, here, a->path, a->title, d);
 	diag_print(d, stderr);
 	diag_free(d);
+	free(site);
+	free(here);
 	return status;
 }
 
