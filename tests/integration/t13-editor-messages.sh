@@ -77,3 +77,32 @@ site ti
 contains "a leading '-' gives no leading space" "$S/content/-draft.md" 'title: "Draft"'
 "$QUIRE" new -s "$S" leave--policy_ >/dev/null 2>&1
 contains "a run of separators is one space" "$S/content/leave--policy_.md" 'title: "Leave policy"'
+
+# An unknown option: that command's option it was meant for, status 2.
+site opt
+"$QUIRE" new x --titel T -s "$S" >/dev/null 2>"$TMP/stderr"; RC=$?
+status_is "an unknown option is a usage error (2)" "$RC" 2
+contains "naming the option meant" "$TMP/stderr" "quire new: unknown option '--titel': did you mean '--title'?"
+lacks "without every command's usage" "$TMP/stderr" "usage: quire <command>"
+check "and nothing is made" test ! -e "$S/content/x.md"
+"$QUIRE" build --drafs -s "$S" >/dev/null 2>"$TMP/stderr"
+contains "build's options too" "$TMP/stderr" "quire build: unknown option '--drafs': did you mean '--drafts'?"
+"$QUIRE" check --jbos 2 -s "$S" >/dev/null 2>"$TMP/stderr"
+contains "check's" "$TMP/stderr" "quire check: unknown option '--jbos': did you mean '--jobs'?"
+"$QUIRE" serve --prot 0 -s "$S" >/dev/null 2>"$TMP/stderr"; RC=$?
+contains "serve's" "$TMP/stderr" "quire serve: unknown option '--prot': did you mean '--port'?"
+status_is "(serve stops there, status 2)" "$RC" 2
+"$QUIRE" new x -title T -s "$S" >/dev/null 2>"$TMP/stderr"
+contains "a long option written with one dash" "$TMP/stderr" "quire new: unknown option '-title': did you mean '--title'?"
+"$QUIRE" build --titel T -s "$S" >/dev/null 2>"$TMP/stderr"; RC=$?
+status_is "an option of no command near is a usage error too" "$RC" 2
+contains "named as written" "$TMP/stderr" "quire build: unknown option '--titel'"
+lacks "with no guess from another command's options" "$TMP/stderr" "did you mean"
+contains "but that command's usage line" "$TMP/stderr" "usage: quire build [-s SITE]"
+"$QUIRE" new x -dash -s "$S" >/dev/null 2>"$TMP/stderr"
+contains "an unknown word after the path is named, not the path" "$TMP/stderr" "quire new: unknown option '-dash'"
+"$QUIRE" build -s "$S" -o >/dev/null 2>"$TMP/stderr"; RC=$?
+status_is "an option without its value is a usage error" "$RC" 2
+contains "saying it needs one" "$TMP/stderr" "quire build: option '-o' needs a value"
+"$QUIRE" build --drafts=yes -s "$S" >/dev/null 2>"$TMP/stderr"
+contains "an option given a value it takes none of" "$TMP/stderr" "quire build: option '--drafts' takes no value"
