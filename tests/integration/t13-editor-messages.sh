@@ -106,3 +106,14 @@ status_is "an option without its value is a usage error" "$RC" 2
 contains "saying it needs one" "$TMP/stderr" "quire build: option '-o' needs a value"
 "$QUIRE" build --drafts=yes -s "$S" >/dev/null 2>"$TMP/stderr"
 contains "an option given a value it takes none of" "$TMP/stderr" "quire build: option '--drafts' takes no value"
+
+# Front matter: a quote inside its own quotes, with the line written right.
+site fm
+printf -- "---\ntitle: 'It's here'\n---\nBody\n" > "$S/content/apos.md"
+run "$S" check
+status_is "an apostrophe inside single quotes is an error" "$RC" 1
+contains "saying how YAML writes one, with the line written right" "$ERR" "content/apos.md:2:11: error: this apostrophe ends the value in single quotes: write it twice inside them, title: 'It''s here', or use double quotes, title: \"It's here\""
+lacks "not that the value goes inside the quotes (it is)" "$ERR" "put the whole value inside the quotes"
+printf -- "---\ntitle: 'It''s here'\n---\nBody\n" > "$S/content/apos.md"
+run "$S" check
+status_is "the line as it says checks clean" "$RC" 0
