@@ -117,3 +117,22 @@ lacks "not that the value goes inside the quotes (it is)" "$ERR" "put the whole 
 printf -- "---\ntitle: 'It''s here'\n---\nBody\n" > "$S/content/apos.md"
 run "$S" check
 status_is "the line as it says checks clean" "$RC" 0
+
+# Values of the wrong kind: what YAML read them as, and the line written right.
+site kinds
+printf -- '---\ntitle: [Draft]\n---\nBody\n' > "$S/content/list.md"
+printf -- '---\ntitle: D\ndraft: "false"\n---\nBody\n' > "$S/content/draft.md"
+printf -- '---\ntitle: O\ntags: hr\n---\nBody\n' > "$S/content/one.md"
+printf -- '---\ntitle: T\ntags: hr, 2024\n---\nBody\n' > "$S/content/two.md"
+run "$S" check
+status_is "each is an error" "$RC" 1
+contains "a title in brackets is named a list" "$ERR" "content/list.md:2:1: error: 'title' must be text, not a list: to keep the brackets, put the whole value in quotes"
+contains "a quoted false is text, as the quotes make it" "$ERR" "content/draft.md:3:1: error: 'draft' must be true or false, and the quotes make \"false\" text: write draft: false"
+contains "one tag without brackets gets them" "$ERR" "content/one.md:3:1: error: 'tags' must be a list, in brackets even for one: tags: [hr]"
+contains "tags written as text become a list, quoted where need be" "$ERR" "content/two.md:3:1: error: 'tags' must be a list, in brackets even for one: tags: [hr, \"2024\"]"
+site notags
+printf -- '---\ntitle: N\ntags:\naliases:\n---\nBody\n' > "$S/content/n.md"
+run "$S" check
+status_is "an empty tags: (or aliases:) means none" "$RC" 0
+run "$S" build
+check "and the page is built" test -f "$S/public/n.html"
