@@ -127,8 +127,9 @@ static const char *const command_help[][3] = {
 	  "usage: quire new PATH [--title TITLE] [-s SITE]\n"
 	  "\n"
 	  "Creates content/PATH.md with valid front matter to fill in; never overwrites.\n"
+	  "Inside content/, PATH is taken from the current folder.\n"
 	  "  --title TITLE      the article's title (default: from PATH)\n"
-	  "  -s, --site SITE    the site's folder (default .)\n",
+	  "  -s, --site SITE    the site's folder (default: the one this folder is in)\n",
 	  "title site help" },
 };
 
