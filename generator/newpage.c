@@ -101,7 +101,7 @@ static char *clean_path(const char *path, const char *here, struct diag *d)
 	/* "Leave.MD" names the article too: the build reads only ".md" */
 	if (n > 3 && !strcasecmp(path + n - 3, ".md"))
 		n -= 3;
-	char *rel = here && *here && n ? xasprintf("%s/%.*s", here, (int)n, path) : xstrndup(path, n);
+	char *rel = here && *here && n && path[0] != '/' ? xasprintf("%s/%.*s", here, (int)n, path) : xstrndup(path, n);
 	if (!*rel)
 		why = "it is empty";
 	else if (rel[0] == '/')
@@ -146,8 +146,9 @@ static char *clean_path(const char *path, const char *here, struct diag *d)
 }
 
 /* "court-orders" → "Court orders": the file name with each run of '-'
- * and '_' as one space (none at its ends) and a capital first letter.  An index page takes its folder's
- * name.  Returns a new string; caller frees. */
+ * and '_' as one space (none at its ends) and a capital first letter.
+ * An index page takes its folder's name.  Returns a new string; caller
+ * frees. */
 static char *title_from_path(const char *rel)
 {
 	char *copy = xstrndup(rel, strlen(rel) - 3); /* without ".md" */

@@ -188,6 +188,7 @@ static void path_is_taken_from_the_folder_the_editor_is_in(void)
 	CHECK(newpage_create(site, "", "top", NULL, d) == 0);
 	CHECK(newpage_create(site, "policy", "content/hr/leave", NULL, d) == 0);
 	CHECK(newpage_create(site, "policy", "../escape", NULL, d) == 1);
+	CHECK(newpage_create(site, "policy", "/tmp/escape", NULL, d) == 1);
 	diag_free(d);
 	char *a = read_rel("content/policy/remote-work.md"), *b = read_rel("content/top.md"),
 	     *c = read_rel("content/hr/leave.md");
