@@ -1,6 +1,7 @@
 /* build: the pipeline from a site folder to an output folder. */
 #include "build.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -289,6 +290,114 @@ static int has_blank(json_t *list)
 	return 0;
 }
 
+/* "'title' must be text, not a list": for a value of the wrong shape,
+ * which quotes would not mend (but to keep the brackets of "[Draft]");
+ * else otherwise.  New string. */
+static char *shape_msg(const char *key, json_t *v, const char *otherwise)
+{
+	if (json_is_array(v))
+		return xasprintf("'%s' must be text, not a list: to keep the brackets, put the whole value in quotes", key);
+	if (json_is_object(v))
+		return xasprintf("'%s' must be text, not keys with values", key);
+	return xstrdup(otherwise);
+}
+
+/* An item YAML reads as text written plain in a [list]: words of
+ * letters, digits, '-', '_', '.' and '/', not one YAML takes for yes,
+ * no or nothing. */
+static int plain_item(const char *s, size_t n)
+{
+	static const char *const taken[] = { "true", "false", "null", "yes", "no", "on", "off" };
+	for (size_t k = 0; k < sizeof taken / sizeof *taken; k++)
+		if (strlen(taken[k]) == n && !strncasecmp(s, taken[k], n))
+			return 0;
+	if (!((s[0] | 0x20) >= 'a' && (s[0] | 0x20) <= 'z') && (unsigned char)s[0] < 0x80)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x80 && !isalnum((unsigned char)s[i]) && !strchr(" -_./", s[i]))
+			return 0;
+	return 1;
+}
+
+/* "tags: hr, pay" → "tags: [hr, pay]": text (or a whole number) where a
+ * list was wanted, as the list it most likely means, an item in quotes
+ * where YAML would not read it as text plain.  NULL when it holds no
+ * item.  New string. */
+static char *list_fix(const char *key, json_t *v)
+{
+	char num[32];
+	const char *s = json_string_value(v);
+	if (json_is_integer(v)) {
+		snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		s = num;
+	}
+	struct buf b = BUF_INIT;
+	int items = 0;
+	buf_printf(&b, "%s: [", key);
+	for (const char *p = s; p && *p; p += *p == ',') {
+		size_t n = strcspn(p, ",");
+		const char *t = p + strspn(p, " \t");
+		size_t tn = (size_t)(p + n - t);
+		while (tn && (t[tn - 1] == ' ' || t[tn - 1] == '\t'))
+			tn--;
+		p += n;
+		if (!tn)
+			continue;
+		buf_puts(&b, items++ ? ", " : "");
+		int plain = plain_item(t, tn);
+		buf_puts(&b, plain ? "" : "\"");
+		for (size_t i = 0; i < tn; i++) {
+			if (!plain && (t[i] == '"' || t[i] == '\\'))
+				buf_putc(&b, '\\');
+			buf_putc(&b, t[i]);
+		}
+		buf_puts(&b, plain ? "" : "\"");
+	}
+	buf_putc(&b, ']');
+	if (!items) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
+}
+
+/* A list key (tags, aliases) given one value, not a list: the list
+ * written right.  1 after reporting, else 0. */
+static int one_value_error(struct run *r, const char *path, json_t *v, const char *yaml, size_t ylen, int yline,
+			   const char *key)
+{
+	char *fix = list_fix(key, v);
+	if (!fix)
+		return 0;
+	char *msg = xasprintf("'%s' must be a list, in brackets even for one: %s", key, fix);
+	field_error(r, path, yaml, ylen, yline, key, msg);
+	free(msg);
+	free(fix);
+	return 1;
+}
+
+/* draft: "false" is text, as the quotes make it. */
+static void draft_error(struct run *r, const char *path, json_t *v, const char *yaml, size_t ylen, int yline)
+{
+	const char *s = json_string_value(v);
+	char *msg = s && (!strcasecmp(s, "true") || !strcasecmp(s, "false"))
+			    ? xasprintf("'draft' must be true or false, and the quotes make \"%s\" text: write draft: %s", s,
+					(s[0] | 0x20) == 't' ? "true" : "false")
+			    : xstrdup("'draft' must be true or false");
+	field_error(r, path, yaml, ylen, yline, "draft", msg);
+	free(msg);
+}
+
+/* An empty "tags:" or "aliases:" (nothing to YAML) means none, as an
+ * editor who emptied the list expects: the key is dropped. */
+static void drop_empty_lists(json_t *fm)
+{
+	static const char *const lists[] = { "tags", "aliases" };
+	for (size_t k = 0; k < sizeof lists / sizeof *lists; k++)
+		if (json_is_null(json_object_get(fm, lists[k])))
+			json_object_del(fm, lists[k]);
+}
+
 /* Checks the keys whose meaning quire fixes; every other key passes
  * through to templates and hooks as params. */
 static int validate_fm(struct run *r, const char *path, json_t *fm, const char *yaml,
@@ -303,23 +412,30 @@ static int validate_fm(struct run *r, const char *path, json_t *fm, const char *
 	v = json_object_get(fm, "title");
 	if (!v)
 		no_title(r, path, fm, yaml, ylen, yline);
-	else if (!json_is_string(v) || blank_text(json_string_value(v)))
-		text_error(r, path, v, 0, yaml, ylen, yline, "title", "'title' must be text",
-			   "'title' must be non-empty text");
-	if ((v = json_object_get(fm, "summary")) && !json_is_string(v))
-		text_error(r, path, v, 0, yaml, ylen, yline, "summary", "'summary' must be text", "'summary' must be text");
-	if ((v = json_object_get(fm, "tags")) && !is_string_list(v))
+	else if (!json_is_string(v) || blank_text(json_string_value(v))) {
+		char *msg = shape_msg("title", v, "'title' must be non-empty text");
+		text_error(r, path, v, 0, yaml, ylen, yline, "title", "'title' must be text", msg);
+		free(msg);
+	}
+	if ((v = json_object_get(fm, "summary")) && !json_is_string(v)) {
+		char *msg = shape_msg("summary", v, "'summary' must be text");
+		text_error(r, path, v, 0, yaml, ylen, yline, "summary", "'summary' must be text", msg);
+		free(msg);
+	}
+	if ((v = json_object_get(fm, "tags")) && !is_string_list(v) &&
+	    !one_value_error(r, path, v, yaml, ylen, yline, "tags"))
 		text_error(r, path, v, 1, yaml, ylen, yline, "tags", "'tags' must be a list of text",
 			   "'tags' must be a list of text, e.g. [privacy, courts]");
-	else if (v && has_blank(v))
+	else if (v && is_string_list(v) && has_blank(v))
 		field_error(r, path, yaml, ylen, yline, "tags", "'tags' holds an empty tag");
 	/* each alias is checked once the hooks have had their say
 	 * (claim_aliases) */
-	if ((v = json_object_get(fm, "aliases")) && !is_string_list(v))
+	if ((v = json_object_get(fm, "aliases")) && !is_string_list(v) &&
+	    !one_value_error(r, path, v, yaml, ylen, yline, "aliases"))
 		text_error(r, path, v, 1, yaml, ylen, yline, "aliases", "'aliases' must be a list of paths",
 			   "'aliases' must be a list of paths");
 	if ((v = json_object_get(fm, "draft")) && !json_is_boolean(v))
-		field_error(r, path, yaml, ylen, yline, "draft", "'draft' must be true or false");
+		draft_error(r, path, v, yaml, ylen, yline);
 	if ((v = json_object_get(fm, "weight")) && !json_is_number(v))
 		field_error(r, path, yaml, ylen, yline, "weight", "'weight' must be a number");
 	/* split_params makes params of the other keys: one written here
@@ -509,8 +625,10 @@ static struct page *load_page(struct run *r, const char *rel, const struct scan_
 		goto fail;
 	}
 	fm = fm_parse_yaml(text + parts.yaml_off, parts.yaml_len, path, parts.yaml_line, r->d);
-	if (json_is_object(fm))
+	if (json_is_object(fm)) {
 		warn_misspelt(r, path, fm, text + parts.yaml_off, parts.yaml_len, parts.yaml_line);
+		drop_empty_lists(fm);
+	}
 	if (!fm || validate_fm(r, path, fm, text + parts.yaml_off, parts.yaml_len, parts.yaml_line) < 0)
 		goto fail;
 	int slow = md_costly_line(text + parts.body_off, len - parts.body_off);
@@ -639,6 +757,35 @@ static char *claim_key(const char *out)
 	return xstrdup_lower(out);
 }
 
+/* Whether sources a and b (a folder's "content/D/" the same as its
+ * "content/D/index.md") are one name but for letter case: their pages
+ * are then one file only where case is ignored, which the message must
+ * say, as on this disk both names exist. */
+static int case_only(const char *a, const char *b)
+{
+	char *n[2], *k[2];
+	const char *s[2] = { a, b };
+	for (int i = 0; i < 2; i++) {
+		size_t l = strlen(s[i]);
+		int index = l >= 9 && !strcmp(s[i] + l - 9, "/index.md");
+		n[i] = xstrndup(s[i], index ? l - 8 : l);
+		k[i] = claim_key(n[i]);
+	}
+	int yes = strcmp(n[0], n[1]) && !strcmp(k[0], k[1]);
+	for (int i = 0; i < 2; i++) {
+		free(n[i]);
+		free(k[i]);
+	}
+	return yes;
+}
+
+static void clash_error(struct run *r, const char *who, const char *out, const char *prev)
+{
+	diag_error(r->d, who, 0, 0, "writes the same output file '%s' as %s%s", out, prev,
+		   case_only(who, prev) ? ": the names differ only in letter case, which Windows, macOS and many web "
+					  "servers take for one name; rename one" : "");
+}
+
 static int claim(struct run *r, json_t *claims, const char *out, const char *who)
 {
 	char *k = claim_key(out);
@@ -652,7 +799,7 @@ static int claim(struct run *r, json_t *claims, const char *out, const char *who
 		diag_error(r->d, who, in_file, in_file, "cannot be written to '%s': that is %s; rename it", out, mine);
 		rc = -1;
 	} else if (prev) {
-		diag_error(r->d, who, 0, 0, "writes the same output file '%s' as %s", out, json_string_value(prev));
+		clash_error(r, who, out, json_string_value(prev));
 		rc = -1;
 	} else if (utf8_is_valid(k, kl) && utf8_is_valid(who, wl)) {
 		/* checked once here, not again by jansson: a site claims
@@ -1284,7 +1431,7 @@ static void claim_sections(struct run *r, json_t *claims)
 		 * one to rename: the error is at it */
 		if (prev && !strncmp(prev, "content/", 8) && pl > 8 && prev[pl - 1] != '/' &&
 		    (pl < 3 || strcmp(prev + pl - 3, ".md")))
-			diag_error(r->d, prev, 0, 0, "writes the same output file '%s' as %s", prev + 8, who);
+			clash_error(r, prev, prev + 8, who);
 		else
 			claim(r, claims, p->out, who);
 		free(k);

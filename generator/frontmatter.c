@@ -320,6 +320,88 @@ static int explain_char(struct yp *y, const char *problem, const char *context)
 	return 0;
 }
 
+/* A "key: 'value'" line whose value holds the quote it is in: the
+ * parts around the value, and the value between its quotes. */
+struct quoted_parts {
+	struct line key;   /* up to and with the colon */
+	struct line inner; /* between the opening and the real closing quote */
+	char quote;
+};
+
+/* l as quoted_parts, its value cut short by the quote at q ('It's here';
+ * a comment may follow): 0, or -1 when the line is not so. */
+static int split_quoted(struct line l, size_t q, struct quoted_parts *out)
+{
+	size_t indent = strspn(l.s, " "), colon = key_colon(l, indent < l.n ? indent : l.n, q), end = l.n;
+	if (colon == SIZE_MAX)
+		return -1;
+	struct line v = trimmed(l.s + colon + 1, q - colon - 1);
+	char c = l.s[q];
+	for (size_t k = q + 1; k + 1 < l.n; k++)
+		if ((l.s[k] == ' ' || l.s[k] == '\t') && l.s[k + 1] == '#') {
+			end = k;
+			break;
+		}
+	struct line rest = trimmed(l.s + q, end - q);
+	if (!v.n || v.s[0] != c || rest.n < 2 || rest.s[rest.n - 1] != c)
+		return -1;
+	const char *e = rest.s + rest.n - 1;
+	*out = (struct quoted_parts){ { l.s, colon + 1 }, { v.s + 1, (size_t)(e - v.s - 1) }, c };
+	return 0;
+}
+
+/* The line with the value in its own quotes as YAML wants it: in single
+ * quotes each apostrophe twice, in double quotes '"' as \".  With
+ * other, in double quotes instead (for single quotes only).  New string. */
+static char *quoted_fix(const struct quoted_parts *p, int other)
+{
+	struct buf b = BUF_INIT, text = BUF_INIT;
+	const char *s = p->inner.s, *e = s + p->inner.n;
+	char c = p->quote;
+	for (; s < e; s++) {
+		int pair = s + 1 < e && ((c == '\'' && *s == '\'' && s[1] == '\'') || (c == '"' && *s == '\\'));
+		if (pair && other)
+			buf_putc(&text, *s++); /* '' is one apostrophe */
+		else if (pair)
+			buf_put(&text, s++, 2); /* written right already */
+		else if (*s == c && !other)
+			buf_puts(&text, c == '"' ? "\\\"" : "''");
+		else
+			buf_putc(&text, *s);
+	}
+	buf_put(&b, p->key.s, p->key.n);
+	buf_putc(&b, ' ');
+	if (other) {
+		put_quoted(&b, text.ptr, text.len);
+	} else {
+		buf_putc(&b, c);
+		buf_put(&b, text.ptr, text.len);
+		buf_putc(&b, c);
+	}
+	buf_free(&text);
+	return buf_detach(&b);
+}
+
+/* "title: 'It's here'": the apostrophe closed the value, which the rest
+ * of the line then follows.  1 after saying how to write it, else 0. */
+static int explain_inner_quote(struct yp *y, struct line l, size_t q)
+{
+	struct quoted_parts p;
+	if (split_quoted(l, q, &p) < 0)
+		return 0;
+	yaml_mark_t at = y->parser.problem_mark;
+	char *fix = quoted_fix(&p, 0), *other = p.quote == '\'' ? quoted_fix(&p, 1) : NULL;
+	if (other)
+		yp_say(y, at.line, (size_t)col_of(l, q), "this apostrophe ends the value in single quotes: write it twice "
+							 "inside them, %s, or use double quotes, %s", fix, other);
+	else
+		yp_say(y, at.line, (size_t)col_of(l, q), "this '\"' ends the value in double quotes: write it as \\\" "
+							 "inside them: %s", fix);
+	free(fix);
+	free(other);
+	return 1;
+}
+
 /* Text after a closing quote or bracket, or a line that is no key or
  * does not line up with the lines above. */
 static int explain_stray(struct yp *y, const char *problem, const char *context)
@@ -340,8 +422,14 @@ static int explain_stray(struct yp *y, const char *problem, const char *context)
 	while (i > 0 && l.s[i - 1] == ' ')
 		i--;
 	char c = i > 0 ? l.s[i - 1] : 0;
+	if ((c == '"' || c == '\'') && block && explain_inner_quote(y, l, i - 1))
+		return 1;
+	size_t colon = block ? key_colon(l, strspn(l.s, " "), i) : SIZE_MAX;
+	char *fix = colon != SIZE_MAX ? quoted_line(l, colon, colon + 1) : NULL;
+	int said = 1;
 	if (c == '"' || c == '\'')
-		yp_say(y, at.line, at.column, "text after the closing quote: put the whole value inside the quotes");
+		yp_say(y, at.line, at.column, "text after the closing quote: put the whole value inside the quotes%s%s",
+		       fix ? ": " : "", fix ? fix : "");
 	else if (block && (c == ']' || c == '}'))
 		yp_say(y, at.line, at.column, "text after the closing '%c': put it inside, or put the whole value in "
 					      "quotes", c);
@@ -350,8 +438,9 @@ static int explain_stray(struct yp *y, const char *problem, const char *context)
 					      "the beginning of a line, and a list's items under their key all as "
 					      "far in");
 	else
-		return 0;
-	return 1;
+		said = 0;
+	free(fix);
+	return said;
 }
 
 /* Reports why libyaml stopped, in words an editor can act on, at the

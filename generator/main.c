@@ -12,8 +12,10 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "build.h"
 #include "diag.h"
+#include "near.h"
 #include "newpage.h"
 #include "render.h"
 #include "serve.h"
@@ -86,7 +88,9 @@ static int usage(FILE *f, int status)
 	return status;
 }
 
-static const char *const command_help[][2] = {
+/* Each command's name, help, and long options (the names of long_opts
+ * it takes, for "did you mean"). */
+static const char *const command_help[][3] = {
 	{ "build",
 	  "usage: quire build [-s SITE] [-o OUT] [-j N] [--drafts] [--force] [--bundle FILE.zip]\n"
 	  "\n"
@@ -96,7 +100,8 @@ static const char *const command_help[][2] = {
 	  "  -j, --jobs N       render on N threads (default: one per core)\n"
 	  "  --drafts           include articles marked draft: true\n"
 	  "  --force            replace a non-empty OUT that quire did not create\n"
-	  "  --bundle FILE.zip  also write the whole site as one zip, for offline reading\n" },
+	  "  --bundle FILE.zip  also write the whole site as one zip, for offline reading\n",
+	  "site out jobs drafts force bundle help" },
 	{ "check",
 	  "usage: quire check [-s SITE] [-j N] [--drafts]\n"
 	  "\n"
@@ -104,7 +109,8 @@ static const char *const command_help[][2] = {
 	  "hooks) and writes nothing.  Errors come as FILE:LINE:COL: error: MESSAGE.\n"
 	  "  -s, --site SITE    the site's folder (default .)\n"
 	  "  -j, --jobs N       check on N threads (default: one per core)\n"
-	  "  --drafts           include articles marked draft: true\n" },
+	  "  --drafts           include articles marked draft: true\n",
+	  "site jobs drafts help" },
 	{ "serve",
 	  "usage: quire serve [-s SITE] [-o OUT] [--bind ADDR] [--port N] [-j N] [--drafts] [--force]\n"
 	  "\n"
@@ -115,13 +121,16 @@ static const char *const command_help[][2] = {
 	  "  --port N           the port (default 8080; 0 picks a free one)\n"
 	  "  -j, --jobs N       render on N threads (default: one per core)\n"
 	  "  --drafts           include articles marked draft: true\n"
-	  "  --force            build into a non-empty OUT that quire did not create\n" },
+	  "  --force            build into a non-empty OUT that quire did not create\n",
+	  "site out bind port jobs drafts force help" },
 	{ "new",
 	  "usage: quire new PATH [--title TITLE] [-s SITE]\n"
 	  "\n"
 	  "Creates content/PATH.md with valid front matter to fill in; never overwrites.\n"
+	  "Inside content/, PATH is taken from the current folder.\n"
 	  "  --title TITLE      the article's title (default: from PATH)\n"
-	  "  -s, --site SITE    the site's folder (default .)\n" },
+	  "  -s, --site SITE    the site's folder (default: the one this folder is in)\n",
+	  "title site help" },
 };
 
 static int is_command(const char *cmd)
@@ -166,7 +175,7 @@ static const struct option long_opts[] = {
 struct args {
 	const char *site, *out, *bind, *title, *path, *bundle;
 	int jobs, port, drafts, force;
-	int port_given, bind_given;
+	int port_given, bind_given, site_given;
 };
 
 static int parse_number(const char *s, int lo, int hi, int *out)
@@ -203,6 +212,62 @@ static int options_fit(const char *cmd, const struct args *a)
 	return 0;
 }
 
+/* The option of cmd that the long name (n bytes: "titel") was most
+ * likely meant for, or NULL: the one it begins, or one an edit or two
+ * away (one for a name of four letters or fewer). */
+static const char *near_option(const char *cmd, const char *name, size_t n, char *best, size_t size)
+{
+	const char *opts = NULL;
+	for (size_t k = 0; k < sizeof command_help / sizeof *command_help; k++)
+		if (!strcmp(cmd, command_help[k][0]))
+			opts = command_help[k][2];
+	char *want = xstrndup(name, n);
+	int best_d = 3, prefixes = 0;
+	for (const char *p = opts; p && *p; p += strspn(p, " ")) {
+		size_t m = strcspn(p, " ");
+		char *o = xstrndup(p, m);
+		int d = !strncmp(o, want, n) ? 0 : near_distance(want, o, 2);
+		prefixes += !strncmp(o, want, n);
+		if (d < best_d && d <= (m <= 4 || n <= 4 ? 1 : 2) && m < size) {
+			best_d = d;
+			memcpy(best, o, m + 1);
+		}
+		free(o);
+		p += m;
+	}
+	free(want);
+	/* "--b" begins both --bind and --bundle: no guess */
+	return best_d < 3 && prefixes < 2 ? best : NULL;
+}
+
+/* Reports an option word of argv that getopt_long refused, as written:
+ * unknown (with the option of cmd it was likely meant for), missing its
+ * value, or given one it takes none of.  Returns 2. */
+static int bad_option(const char *cmd, const char *word, int missing)
+{
+	const char *name = word + 1 + (word[1] == '-');
+	size_t n = strcspn(name, "=");
+	char near[32];
+	const struct option *o = long_opts;
+	while (o->name && (strlen(o->name) != n || strncmp(o->name, name, n)))
+		o++;
+	if (missing) {
+		fprintf(stderr, "quire %s: option '%s' needs a value\n", cmd, word);
+	} else if (word[1] == '-' && name[n] == '=' && o->name && o->has_arg == no_argument) {
+		fprintf(stderr, "quire %s: option '--%s' takes no value\n", cmd, o->name);
+	} else if (n > 1 && near_option(cmd, name, n, near, sizeof near)) {
+		fprintf(stderr, "quire %s: unknown option '%s': did you mean '--%s'?\n", cmd, word, near);
+		return 2;
+	} else {
+		fprintf(stderr, "quire %s: unknown option '%s'\n", cmd, word);
+	}
+	/* that command's usage line, not every command's */
+	for (size_t k = 0; k < sizeof command_help / sizeof *command_help; k++)
+		if (!strcmp(cmd, command_help[k][0]))
+			fprintf(stderr, "%.*s", (int)strcspn(command_help[k][1], "\n") + 1, command_help[k][1]);
+	return 2;
+}
+
 /* Returns 0, or 2 after printing what was wrong. */
 static int parse_args(const char *cmd, int argc, char **argv, struct args *a)
 {
@@ -212,11 +277,23 @@ static int parse_args(const char *cmd, int argc, char **argv, struct args *a)
 	a->bind = "127.0.0.1";
 	optind = 1;
 	opterr = 0;
-	int c;
-	/* Options may come after the path too (quire new PATH --title T). */
-	while ((c = getopt_long(argc, argv, "s:o:j:h", long_opts, NULL)) != -1) {
+	const char *extra = NULL;
+	/* Options may come after the path too (quire new PATH --title T).
+	 * getopt_long stops at each word that is no option ("+"), taken
+	 * here, so the word it was reading (at) is known when it refuses
+	 * one: with "-dash" it would only say 'd'. */
+	for (int rest = 0, at; (at = optind) < argc;) {
+		if (rest || argv[at][0] != '-' || !argv[at][1]) {
+			if (a->path && !extra)
+				extra = argv[at];
+			a->path = a->path ? a->path : argv[at];
+			optind++;
+			continue;
+		}
+		int c = getopt_long(argc, argv, "+:s:o:j:h", long_opts, NULL);
 		switch (c) {
-		case 's': a->site = optarg; break;
+		case -1: rest = 1; break; /* "--": the rest are no options */
+		case 's': a->site = optarg; a->site_given = 1; break;
 		case 'o': a->out = optarg; break;
 		case 'j':
 			if (parse_number(optarg, 1, 256, &a->jobs) < 0) {
@@ -237,9 +314,7 @@ static int parse_args(const char *cmd, int argc, char **argv, struct args *a)
 		case OPT_TITLE: a->title = optarg; break;
 		case OPT_BUNDLE: a->bundle = optarg; break;
 		case 'h': return help(stdout, cmd, 0) ? 2 : 3;
-		default:
-			fprintf(stderr, "quire %s: unknown or incomplete option '%s'\n", cmd, argv[optind - 1]);
-			return usage(stderr, 2);
+		default: return bad_option(cmd, argv[at], c == ':');
 		}
 	}
 	/* -o "" named the working folder ("CWD/"), which passed for a folder
@@ -253,10 +328,8 @@ static int parse_args(const char *cmd, int argc, char **argv, struct args *a)
 			fprintf(stderr, "quire %s: %s needs %s, not an empty name\n", cmd, named[k].opt, named[k].what);
 			return 2;
 		}
-	if (optind < argc)
-		a->path = argv[optind++];
-	if (optind < argc) {
-		fprintf(stderr, "quire %s: unexpected argument '%s'\n", cmd, argv[optind]);
+	if (extra) {
+		fprintf(stderr, "quire %s: unexpected argument '%s'\n", cmd, extra);
 		return 2;
 	}
 	return options_fit(cmd, a);
@@ -365,9 +438,15 @@ static int cmd_new(const struct args *a)
 		return 2;
 	}
 	struct diag *d = diag_new();
-	int status = newpage_create(a->site, a->path, a->title, d);
+	char *site = NULL, *here = NULL;
+	/* without -s, from inside the site (content/SECTION/ most often) */
+	int status = a->site_given ? 0 : newpage_find_site(&site, &here, d);
+	if (!status)
+		status = newpage_create(site ? site : a->site, here, a->path, a->title, d);
 	diag_print(d, stderr);
 	diag_free(d);
+	free(site);
+	free(here);
 	return status;
 }
 

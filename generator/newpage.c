@@ -2,17 +2,20 @@
  * it writes is what build validates, so a fresh page builds at once. */
 #include "newpage.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "fsutil.h"
+#include "search.h"
 #include "site.h"
 
 /* Decodes one UTF-8 sequence at s (n bytes left) into *cp.  Returns its
@@ -85,16 +88,20 @@ static void put_yaml_quoted(struct buf *b, const char *s)
 }
 
 /* Checks PATH and returns it relative to content/ with ".md" added (new
- * string, caller frees), or NULL after reporting why it is refused. */
-static char *clean_path(const char *path, struct diag *d)
+ * string, caller frees), or NULL after reporting why it is refused.  PATH
+ * is taken from the folder here under content/ (NULL: from content/); a
+ * PATH starting "content/" is always from the site's folder, as nobody
+ * means a content/ inside content/ (which would pass for a site). */
+static char *clean_path(const char *path, const char *here, struct diag *d)
 {
 	const char *why = NULL;
 	if (!strncmp(path, "content/", 8))
-		path += 8;
+		path += 8, here = NULL;
 	size_t n = strlen(path);
-	if (n > 3 && !strcmp(path + n - 3, ".md"))
+	/* "Leave.MD" names the article too: the build reads only ".md" */
+	if (n > 3 && !strcasecmp(path + n - 3, ".md"))
 		n -= 3;
-	char *rel = xstrndup(path, n);
+	char *rel = here && *here && n && path[0] != '/' ? xasprintf("%s/%.*s", here, (int)n, path) : xstrndup(path, n);
 	if (!*rel)
 		why = "it is empty";
 	else if (rel[0] == '/')
@@ -138,9 +145,10 @@ static char *clean_path(const char *path, struct diag *d)
 	return with_ext;
 }
 
-/* "court-orders" → "Court orders": the file name with '-' and '_' as
- * spaces and a capital first letter.  An index page takes its folder's
- * name.  Returns a new string; caller frees. */
+/* "court-orders" → "Court orders": the file name with each run of '-'
+ * and '_' as one space (none at its ends) and a capital first letter.
+ * An index page takes its folder's name.  Returns a new string; caller
+ * frees. */
 static char *title_from_path(const char *rel)
 {
 	char *copy = xstrndup(rel, strlen(rel) - 3); /* without ".md" */
@@ -155,11 +163,21 @@ static char *title_from_path(const char *rel)
 		base = strrchr(copy, '/');
 		name = base ? base + 1 : copy;
 	}
-	char *t = xstrdup(name);
+	char *t = xstrdup(name), *out = t;
+	/* "-draft", "a--b": one space between words, none around them */
+	for (const char *p = name; *p; p++)
+		if (*p != '-' && *p != '_' && *p != ' ') {
+			if (out > t && strchr("-_ ", p[-1]))
+				*out++ = ' ';
+			*out++ = *p;
+		}
+	*out = '\0';
+	if (!*t) {
+		/* a name of nothing but dashes keeps them: a title is needed */
+		free(t);
+		t = xstrdup(name);
+	}
 	free(copy);
-	for (char *p = t; *p; p++)
-		if (*p == '-' || *p == '_')
-			*p = ' ';
 	if (t[0] >= 'a' && t[0] <= 'z')
 		t[0] = (char)(t[0] - 'a' + 'A');
 	return t;
@@ -230,13 +248,106 @@ static int folder_inside_content(const char *site_dir, const char *full)
 	return in;
 }
 
-int newpage_create(const char *site_dir, const char *path, const char *title, struct diag *d)
+/* The name in dir that is name but for letter case, as a disk that
+ * ignores case compares them (search_lower_dup, as the build claims
+ * output names), or NULL: a folder when folder, else an article.  A new
+ * string. */
+static char *case_twin(const char *dir, const char *name, int folder)
+{
+	DIR *dp = opendir(dir);
+	if (!dp)
+		return NULL;
+	char *want = search_lower_dup(name), *twin = NULL;
+	struct dirent *e;
+	while (!twin && (e = readdir(dp))) {
+		size_t n = strlen(e->d_name);
+		if (!strcmp(e->d_name, name) || (!folder && (n < 3 || strcmp(e->d_name + n - 3, ".md"))))
+			continue;
+		char *low = search_lower_dup(e->d_name), *full = xasprintf("%s/%s", dir, e->d_name);
+		if (!strcmp(low, want) && (!folder || fs_is_dir(full)))
+			twin = xstrdup(e->d_name);
+		free(low);
+		free(full);
+	}
+	closedir(dp);
+	free(want);
+	return twin;
+}
+
+/* Refuses rel (under content/) when a folder on its way or its own name
+ * is one that exists but for letter case: where case is ignored (Windows,
+ * macOS, many web servers) the two write one page, and the build stops
+ * at the clash.  0, or 1 after reporting. */
+static int case_clash(const char *site_dir, const char *rel, const char *shown, struct diag *d)
+{
+	struct buf dir = BUF_INIT;
+	buf_printf(&dir, "%s/content", site_dir);
+	int rc = 0;
+	for (const char *p = rel; *p && !rc;) {
+		size_t len = strcspn(p, "/");
+		int folder = p[len] == '/';
+		char *name = xstrndup(p, len), *twin = case_twin(buf_cstr(&dir), name, folder);
+		if (twin && folder)
+			diag_error(d, shown, 0, 0, "content/%.*s%s/ exists, and names that differ only in letter case would "
+				   "write one page; write the folder as '%s'", (int)(p - rel), rel, twin, twin);
+		else if (twin)
+			diag_error(d, shown, 0, 0, "content/%.*s%s exists, and names that differ only in letter case would "
+				   "write one page; edit that article, or give another name", (int)(p - rel), rel, twin);
+		rc = twin != NULL;
+		buf_printf(&dir, "/%s", name);
+		free(name);
+		free(twin);
+		/* below a folder still to be made, nothing can clash */
+		if (!rc && folder && !fs_is_dir(buf_cstr(&dir)))
+			break;
+		p += len + folder;
+	}
+	buf_free(&dir);
+	return rc;
+}
+
+int newpage_find_site(char **site, char **here, struct diag *d)
+{
+	*site = *here = NULL;
+	char *cwd = getcwd(NULL, 0);
+	if (!cwd) {
+		diag_error(d, NULL, 0, 0, "cannot read the working folder: %s", strerror(errno));
+		return 2;
+	}
+	/* cwd[0, end) is the folder looked at ("" for "/"), up the folders
+	 * climbed: ".", "..", "../.." */
+	size_t end = strcmp(cwd, "/") ? strlen(cwd) : 0, climbed = end;
+	struct buf up = BUF_INIT;
+	buf_puts(&up, ".");
+	int found;
+	while (!(found = site_looks_like(buf_cstr(&up))) && end > 0) {
+		while (cwd[--end] != '/')
+			;
+		climbed = end + 1;
+		buf_puts(&up, up.len == 1 ? "." : "/..");
+	}
+	if (!found) {
+		diag_error(d, NULL, 0, 0, "neither '.' nor a folder above it is a quire site (one with site.yml or "
+			   "content/): run quire in the site's folder, or give it with -s SITE");
+		free(cwd);
+		buf_free(&up);
+		return 2;
+	}
+	const char *c = cwd + climbed;
+	if (!strcmp(c, "content") || !strncmp(c, "content/", 8))
+		*here = xstrdup(c[7] ? c + 8 : "");
+	*site = buf_detach(&up);
+	free(cwd);
+	return 0;
+}
+
+int newpage_create(const char *site_dir, const char *here, const char *path, const char *title, struct diag *d)
 {
 	struct buf text = BUF_INIT;
 	char *rel = NULL, *shown = NULL, *full = NULL, *made_title = NULL;
 	int status = 1, fd = -1;
 
-	if (!path || !(rel = clean_path(path, d)))
+	if (!path || !(rel = clean_path(path, here, d)))
 		goto fail;
 	if (title) {
 		const char *p = title + strspn(title, " \t\r\n");
@@ -259,8 +370,10 @@ int newpage_create(const char *site_dir, const char *path, const char *title, st
 	status = 1;
 	if (site_check_links(site_dir, d) < 0)
 		goto fail; /* content/ linked out of the site: never written through */
-	status = 2;
 	shown = xasprintf("content/%s", rel);
+	if (case_clash(site_dir, rel, shown, d))
+		goto fail;
+	status = 2;
 	full = xasprintf("%s/%s", site_dir, shown);
 	if (!folder_inside_content(site_dir, full)) {
 		status = 1;

@@ -5,16 +5,27 @@
 
 #include "diag.h"
 
-/* Creates SITE/content/PATH.md (".md" added unless PATH has it; a leading
- * "content/" is accepted and dropped; missing folders are created) with
- * front matter: title (title, or when NULL one made from the file name:
- * "court-orders" gives "Court orders"), an empty summary marked TODO,
- * empty tags and audience lists and today's date in a comment, followed
- * by a placeholder body.  Never overwrites.  Prints "created
- * content/PATH.md" on stdout.  Returns 0; 1 when PATH is unsafe (absolute,
- * "..", ".", backslash, hidden, empty) or the file exists; 2 on an
- * environment fault, SITE not being a site among them (site_check_dir).
- * Every problem is reported to d. */
-int newpage_create(const char *site_dir, const char *path, const char *title, struct diag *d);
+/* Creates SITE/content/PATH.md (".md", in any case, replaced by ".md";
+ * missing folders are created) with front matter: title (title, or when
+ * NULL one made from the file name: "court-orders" gives "Court orders"),
+ * an empty summary marked TODO, empty tags and audience lists and today's
+ * date in a comment, followed by a placeholder body.  PATH is taken from
+ * the folder here under content/ ("" for content/ itself), or from
+ * content/ when here is NULL; a PATH starting "content/" is always from
+ * SITE.  Never overwrites.  Prints "created content/PATH.md" on stdout.
+ * Returns 0; 1 when PATH is unsafe (absolute, "..", ".", backslash,
+ * hidden, empty), the file exists, or it or a folder on its way is an
+ * existing one's name but for letter case; 2 on an environment fault,
+ * SITE not being a site among them (site_check_dir).  Every problem is
+ * reported to d. */
+int newpage_create(const char *site_dir, const char *here, const char *path, const char *title, struct diag *d);
+
+/* The site quire new works in when no -s is given, found as git finds
+ * its repository: the nearest of the working folder and the folders
+ * above it that has site.yml or content/.  *site is "." or "..", "../.."
+ * and so on; *here the working folder's path under that site's content/
+ * ("" for content/ itself), or NULL when it is not inside content/.
+ * Both new strings.  Returns 0, or 2 after reporting that there is none. */
+int newpage_find_site(char **site, char **here, struct diag *d);
 
 #endif

@@ -310,7 +310,7 @@ void config_free(struct config *cfg)
 
 /* A folder with neither site.yml nor content/ is no site: most often the
  * editor is in content/ or a folder below it. */
-static int looks_like_site(const char *dir)
+int site_looks_like(const char *dir)
 {
 	char *yml = xasprintf("%s/site.yml", dir), *content = xasprintf("%s/content", dir);
 	int yes = fs_exists(yml) || fs_exists(content);
@@ -365,7 +365,7 @@ int site_check_dir(const char *dir, struct diag *d)
 		diag_error(d, NULL, 0, 0, "site folder '%s' does not exist", dir);
 		return -1;
 	}
-	if (!looks_like_site(dir)) {
+	if (!site_looks_like(dir)) {
 		diag_error(d, NULL, 0, 0,
 			   "'%s' is not a quire site: it has neither site.yml nor content/ (run quire in the site's "
 			   "folder, or give it with -s SITE)", dir);

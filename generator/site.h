@@ -135,6 +135,8 @@ void config_free(struct config *cfg);
  * check and new require.  Returns 0, or -1 after reporting why not (an
  * environment fault: exit status 2). */
 int site_check_dir(const char *dir, struct diag *d);
+/* The same test, without a word: 1 when dir has site.yml or content/. */
+int site_looks_like(const char *dir);
 /* content/, site.yml, themes/ (and each theme's folder) and scripts/ are
  * read as the site's own: -1 after reporting each symlink among them that
  * leads out of the site folder, whose target would be published or handed

@@ -231,9 +231,10 @@ status_is "building a folder that is no site is an environment error" "$RC" 2
 contains "saying it is not a quire site" "$ERR" "is not a quire site: it has neither site.yml nor content/"
 check "and leaves nothing in it (no lock file)" test -z "$(ls -A "$TMP/nosite")"
 
-# quire new refuses such a folder as build and check do: run from inside
-# content/SECTION (where an editor works) it would otherwise make
-# content/SECTION/content/PATH.md, published at SECTION/content/PATH.html.
+# quire new -s refuses such a folder as build and check do: it would
+# otherwise make SITE/content/PATH.md where SITE is content/SECTION.
+# Without -s, run from inside content/SECTION (where an editor works), it
+# finds the site above instead, and never makes content/SECTION/content/.
 run "$TMP/nosite" new foo
 status_is "quire new in a folder that is no site is an environment error" "$RC" 2
 contains "saying so as build does" "$ERR" "'$TMP/nosite' is not a quire site: it has neither site.yml nor content/"
@@ -241,12 +242,11 @@ check "and makes no content/ there" test -z "$(ls -A "$TMP/nosite")"
 site newin
 mkdir -p "$S/content/hr"
 (cd "$S/content/hr" && "$QUIRE" new sick-pay --title "Sick pay" >"$TMP/stdout" 2>"$TMP/stderr"); RC=$?
-status_is "quire new run from content/SECTION/ is refused" "$RC" 2
-contains "with build's message" "$TMP/stderr" "'.' is not a quire site: it has neither site.yml nor content/"
+status_is "quire new run from content/SECTION/ finds the site above (t13)" "$RC" 0
 check "and makes no content/ inside the section" test ! -e "$S/content/hr/content"
-(cd "$S" && "$QUIRE" new hr/sick-pay --title "Sick pay" >"$TMP/stdout" 2>"$TMP/stderr"); RC=$?
+(cd "$S" && "$QUIRE" new hr/notice --title "Notice" >"$TMP/stdout" 2>"$TMP/stderr"); RC=$?
 status_is "from the site's folder it works" "$RC" 0
-check "creating content/hr/sick-pay.md" test -f "$S/content/hr/sick-pay.md"
+check "creating content/hr/notice.md" test -f "$S/content/hr/notice.md"
 # nor through a content/ linked out of the site
 site newlinked
 mkdir -p "$TMP/newlinked-out"

@@ -21,7 +21,7 @@ expect_error "tabs for YAML indentation are an error at their line" '---\ntitle:
 expect_error "a duplicate key is an error at its line" '---\ntitle: T\ntitle: U\n---\n' "content/bad.md:3:1: error: duplicate key: title"
 expect_error "YAML aliases (alias bombs) are refused" '---\ntitle: T\na: &a [x, x]\nb: [*a, *a]\n---\n' "YAML aliases (*name) are not supported"
 expect_error "custom YAML tags are refused" '---\ntitle: !!python/object:os.system x\n---\n' "custom YAML tags are not allowed"
-expect_error "a title of the wrong type is an error" '---\ntitle: [a, b]\n---\n' "content/bad.md:2:1: error: 'title' must be non-empty text"
+expect_error "a title of the wrong type is an error" '---\ntitle: [a, b]\n---\n' "content/bad.md:2:1: error: 'title' must be text, not a list"
 expect_error "a title of nothing but spaces is an error at its line, not a hook's" '---\ntitle: "   "\n---\n' "content/bad.md:2:1: error: 'title' must be non-empty text"
 expect_error "a merge conflict git left in an article is an error at its first mark" '---\ntitle: T\n---\nIntro.\n\n<<<<<<< HEAD\nOurs.\n=======\nTheirs.\n>>>>>>> other\n' "content/bad.md:6:1: error: an unresolved merge conflict"
 site fenced

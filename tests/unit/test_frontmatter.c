@@ -169,6 +169,24 @@ static void odd_characters_are_explained(void)
 	CHECK_ERROR("title: T\n  summary: s\n", "t.md:3:3: error: 'summary' is indented");
 }
 
+/* YAML writes an apostrophe in single quotes twice: "put the whole
+ * value inside the quotes" would not mend 'It's here'. */
+static void a_quote_inside_its_own_quotes_is_explained(void)
+{
+	CHECK_ERROR("title: 'It's here'\n",
+		    "t.md:2:11: error: this apostrophe ends the value in single quotes: write it twice inside them, "
+		    "title: 'It''s here', or use double quotes, title: \"It's here\"");
+	/* one written right already stays so; a comment after is no part */
+	CHECK_ERROR("summary: s\ntitle: 'It''s Bob's'  # x\n", "t.md:3:18: error: this apostrophe ends the value in "
+		    "single quotes: write it twice inside them, title: 'It''s Bob''s', or use double quotes, title: "
+		    "\"It's Bob's\"");
+	CHECK_ERROR("title: \"Say \"hi\" now\"\n", "t.md:2:13: error: this '\"' ends the value in double quotes: "
+		    "write it as \\\" inside them: title: \"Say \\\"hi\\\" now\"");
+	/* text after a value whose quotes are whole is another mistake */
+	CHECK_ERROR("title: 'Leave' policy\n", "text after the closing quote: put the whole value inside the quotes: "
+		    "title: \"'Leave' policy\"");
+}
+
 static void broken_text_ends_safely(void)
 {
 	/* marks past the end, lines of odd breaks, lone bytes */
@@ -264,6 +282,7 @@ int main(void)
 	RUN(an_unclosed_quote_is_reported_where_it_opens);
 	RUN(a_key_without_a_space_is_named);
 	RUN(odd_characters_are_explained);
+	RUN(a_quote_inside_its_own_quotes_is_explained);
 	RUN(broken_text_ends_safely);
 	RUN(untext_finds_a_number_where_text_was_wanted);
 	RUN(empty_yaml_is_an_empty_object);

@@ -2,6 +2,7 @@
  * asked, its front matter parses back to what was given, and nothing is
  * ever overwritten or written outside content/. */
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -59,7 +60,7 @@ static json_t *front_matter(const char *rel)
 static int create(const char *path, const char *title)
 {
 	struct diag *d = diag_new();
-	int rc = newpage_create(site, path, title, d);
+	int rc = newpage_create(site, NULL, path, title, d);
 	diag_free(d);
 	return rc;
 }
@@ -112,6 +113,127 @@ static void md_extension_is_optional(void)
 	free(text);
 }
 
+/* "Leave.MD" names the article: the build reads only ".md" files. */
+static void md_extension_in_any_case_names_the_file(void)
+{
+	fresh_site();
+	CHECK(create("z.MD", NULL) == 0);
+	CHECK(create("y.Md", NULL) == 0);
+	char *z = read_rel("content/z.md"), *y = read_rel("content/y.md"), *zz = read_rel("content/z.MD.md");
+	CHECK(z != NULL && y != NULL && zz == NULL);
+	free(z);
+	free(y);
+	free(zz);
+	json_t *fm = front_matter("content/z.md");
+	CHECK_STR(json_string_value(json_object_get(fm, "title")), "Z");
+	json_decref(fm);
+}
+
+static void made_titles_have_one_space_between_words(void)
+{
+	static const char *const cases[][2] = {
+		{ "-dash", "Dash" }, { "a--b", "A b" }, { "_x_-_y_", "X y" }, { "leave--policy-", "Leave policy" },
+		{ "---", "---" },
+	};
+	fresh_site();
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *path = xasprintf("d%zu/%s", i, cases[i][0]), *rel = xasprintf("content/%s.md", path);
+		CHECK(create(path, NULL) == 0);
+		json_t *fm = front_matter(rel);
+		CHECK_STR(json_string_value(json_object_get(fm, "title")), cases[i][1]);
+		json_decref(fm);
+		free(path);
+		free(rel);
+	}
+}
+
+/* Where case is ignored the two would be one page, and the build would
+ * stop at the clash: refused, naming the one that exists. */
+static void a_name_that_differs_only_in_case_is_refused(void)
+{
+	fresh_site();
+	CHECK(create("policy/remote-work", "RW") == 0);
+	static const char *const paths[][2] = {
+		{ "Policy/Remote-Work", "content/policy/ exists" },
+		{ "Policy/other", "content/policy/ exists" },
+		{ "policy/Remote-work", "content/policy/remote-work.md exists" },
+		{ "POLICY/new", "differ only in letter case" },
+	};
+	for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+		struct diag *d = diag_new();
+		CHECK(newpage_create(site, NULL, paths[i][0], NULL, d) == 1);
+		struct buf msg = BUF_INIT;
+		diag_format(d, &msg);
+		CHECK(strstr(buf_cstr(&msg), paths[i][1]) != NULL);
+		buf_free(&msg);
+		diag_free(d);
+	}
+	char *p = xasprintf("%s/content/Policy", site);
+	CHECK(!fs_exists(p));
+	free(p);
+	/* the other way round, and outside ASCII */
+	CHECK(create("Guide/\xc3\x9c" "ber", "U") == 0);
+	CHECK(create("guide/x", "X") == 1);
+	CHECK(create("Guide/\xc3\xbc" "ber", "u") == 1);
+	CHECK(create("policy/remote-work-2", "RW2") == 0);
+}
+
+/* quire new run in content/policy: PATH is from there, but one starting
+ * "content/" is from the site's folder. */
+static void path_is_taken_from_the_folder_the_editor_is_in(void)
+{
+	fresh_site();
+	struct diag *d = diag_new();
+	CHECK(newpage_create(site, "policy", "remote-work", NULL, d) == 0);
+	CHECK(newpage_create(site, "", "top", NULL, d) == 0);
+	CHECK(newpage_create(site, "policy", "content/hr/leave", NULL, d) == 0);
+	CHECK(newpage_create(site, "policy", "../escape", NULL, d) == 1);
+	CHECK(newpage_create(site, "policy", "/tmp/escape", NULL, d) == 1);
+	diag_free(d);
+	char *a = read_rel("content/policy/remote-work.md"), *b = read_rel("content/top.md"),
+	     *c = read_rel("content/hr/leave.md");
+	CHECK(a && b && c);
+	free(a);
+	free(b);
+	free(c);
+}
+
+/* As git finds its repository: the nearest folder up with site.yml or
+ * content/, and where the working folder is under its content/. */
+static void site_is_found_above_the_working_folder(void)
+{
+	fresh_site();
+	char *old = getcwd(NULL, 0), *deep = xasprintf("%s/content/policy/rules", site);
+	fs_mkdir_p(deep);
+	char *found = NULL, *here = NULL;
+	struct diag *d = diag_new();
+	CHECK(chdir(deep) == 0);
+	CHECK(newpage_find_site(&found, &here, d) == 0);
+	CHECK_STR(found, "../../..");
+	CHECK_STR(here, "policy/rules");
+	free(found);
+	free(here);
+	CHECK(chdir(site) == 0);
+	CHECK(newpage_find_site(&found, &here, d) == 0);
+	CHECK_STR(found, ".");
+	CHECK(here == NULL);
+	free(found);
+	free(here);
+	char *content = xasprintf("%s/content", site);
+	CHECK(chdir(content) == 0);
+	CHECK(newpage_find_site(&found, &here, d) == 0);
+	CHECK_STR(found, "..");
+	CHECK_STR(here, "");
+	free(found);
+	free(here);
+	free(content);
+	CHECK(diag_errors(d) == 0);
+	diag_free(d);
+	CHECK(chdir(old) == 0);
+	free(old);
+	free(deep);
+}
+
 static void leading_content_folder_is_accepted(void)
 {
 	fresh_site();
@@ -153,7 +275,7 @@ static void folder_that_is_no_site_is_refused(void)
 	rmdir(content);
 	free(content);
 	struct diag *d = diag_new();
-	CHECK(newpage_create(site, "first", "First", d) == 2);
+	CHECK(newpage_create(site, NULL, "first", "First", d) == 2);
 	CHECK(diag_errors(d) == 1);
 	diag_free(d);
 	char *text = read_rel("content/first.md");
@@ -193,7 +315,7 @@ static void existing_file_is_never_overwritten(void)
 	char *path = xasprintf("%s/content/mine.md", site);
 	fs_write_file(path, "my words\n", 9);
 	struct diag *d = diag_new();
-	CHECK(newpage_create(site, "mine", "Mine", d) == 1);
+	CHECK(newpage_create(site, NULL, "mine", "Mine", d) == 1);
 	struct buf msg = BUF_INIT;
 	diag_format(d, &msg);
 	CHECK(strstr(buf_cstr(&msg), "content/mine.md") != NULL);
@@ -280,7 +402,7 @@ static void empty_or_invalid_titles_are_refused(void)
 static void missing_site_folder_is_an_environment_fault(void)
 {
 	struct diag *d = diag_new();
-	CHECK(newpage_create("/nonexistent/quire-site", "a", "A", d) == 2);
+	CHECK(newpage_create("/nonexistent/quire-site", NULL, "a", "A", d) == 2);
 	CHECK(diag_errors(d) == 1);
 	diag_free(d);
 }
@@ -291,6 +413,11 @@ int main(void)
 	RUN(title_is_made_from_the_file_name_when_not_given);
 	RUN(index_page_takes_its_folder_name);
 	RUN(md_extension_is_optional);
+	RUN(md_extension_in_any_case_names_the_file);
+	RUN(made_titles_have_one_space_between_words);
+	RUN(a_name_that_differs_only_in_case_is_refused);
+	RUN(path_is_taken_from_the_folder_the_editor_is_in);
+	RUN(site_is_found_above_the_working_folder);
 	RUN(leading_content_folder_is_accepted);
 	RUN(missing_folders_are_created);
 	RUN(content_folder_is_created_when_missing);

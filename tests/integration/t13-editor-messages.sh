@@ -1,0 +1,138 @@
+#!/bin/sh
+# t13: what quire new and quire check tell an editor: names that clash but
+# for letter case, paths from inside content/, titles made from file names,
+# unknown options, and front-matter values written almost right.
+. "$(dirname "$0")/lib.sh"
+
+# quire new PATH where a folder or article of another letter case exists:
+# where case is ignored the two would be one page, and the build would stop.
+site cs
+page "$S" policy/remote-work.md "Remote work"
+run "$S" new Policy/Remote-Work
+status_is "quire new refuses a folder that exists in another letter case" "$RC" 1
+contains "naming the folder that exists and why" "$ERR" "content/Policy/Remote-Work.md: error: content/policy/ exists, and names that differ only in letter case would write one page; write the folder as 'policy'"
+check "and makes nothing" test ! -e "$S/content/Policy"
+run "$S" new policy/Remote-Work.md
+status_is "it refuses an article that exists in another letter case" "$RC" 1
+contains "naming the article" "$ERR" "content/policy/Remote-Work.md: error: content/policy/remote-work.md exists, and names that differ only in letter case would write one page; edit that article, or give another name"
+check "and makes nothing" test ! -e "$S/content/policy/Remote-Work.md"
+page "$S" Guide/Leave.md "Leave"
+run "$S" new guide/leave
+status_is "and the other way round" "$RC" 1
+contains "naming the one that exists" "$ERR" "content/Guide/ exists"
+run "$S" new policy/other
+status_is "a name of its own is fine" "$RC" 0
+# the build's own clash message says why the two are one
+mkdir -p "$S/content/Policy"
+page "$S" Policy/Remote-Work.md "Remote work, again"
+run "$S" check
+status_is "two articles whose names differ only in case fail the check" "$RC" 1
+contains "saying the names differ only in letter case" "$ERR" "content/policy/remote-work.md: error: writes the same output file 'policy/remote-work.html' as content/Policy/Remote-Work.md: the names differ only in letter case, which Windows, macOS and many web servers take for one name; rename one"
+contains "(so do their folders)" "$ERR" "content/policy/: error: writes the same output file 'policy/index.html' as content/Policy/: the names differ only in letter case"
+site cs2
+page "$S" a.md "A"
+file "$S" a.html "<p>a</p>"
+run "$S" check
+contains "a clash not of case is reported as before" "$ERR" "content/a.html: error: writes the same output file 'a.html' as content/a.md"
+lacks "without the word on case" "$ERR" "letter case"
+
+# A PATH ending in .md in any case names the article's file.
+site ext
+run "$S" new Leave.MD
+status_is "quire new Leave.MD works" "$RC" 0
+check "creating content/Leave.md" test -f "$S/content/Leave.md"
+check "not content/Leave.MD.md" test ! -e "$S/content/Leave.MD.md"
+contains "and says so" "$TMP/stdout" "created content/Leave.md"
+
+# Without -s, quire new finds the site above, as git does its repository;
+# inside content/, PATH is from the folder the editor is in.
+site up
+mkdir -p "$S/content/policy" "$S/content/hr"
+(cd "$S/content/policy" && "$QUIRE" new remote-work >"$TMP/stdout" 2>"$TMP/stderr"); RC=$?
+status_is "quire new run in content/policy/ works" "$RC" 0
+check "creating content/policy/remote-work.md" test -f "$S/content/policy/remote-work.md"
+contains "named from the site's folder" "$TMP/stdout" "created content/policy/remote-work.md"
+check "with no content/ inside the section" test ! -e "$S/content/policy/content"
+(cd "$S/content" && "$QUIRE" new hr/leave >"$TMP/stdout" 2>"$TMP/stderr"); RC=$?
+status_is "run in content/ it works" "$RC" 0
+check "creating content/hr/leave.md" test -f "$S/content/hr/leave.md"
+(cd "$S/content/policy" && "$QUIRE" new content/hr/pay >"$TMP/stdout" 2>"$TMP/stderr"); RC=$?
+check "a PATH starting content/ is from the site's folder" test -f "$S/content/hr/pay.md"
+(cd "$S/themes" && "$QUIRE" new top >"$TMP/stdout" 2>"$TMP/stderr"); RC=$?
+check "run elsewhere in the site, PATH is from content/" test -f "$S/content/top.md"
+run "$S" check
+status_is "what it made checks clean" "$RC" 0
+"$QUIRE" new x -s "$S/content/policy" >/dev/null 2>"$TMP/stderr"; RC=$?
+status_is "-s is still taken as it is given" "$RC" 2
+contains "(a section is no site)" "$TMP/stderr" "is not a quire site"
+mkdir -p "$TMP/nosite/deep"
+(cd "$TMP/nosite/deep" && "$QUIRE" new x >"$TMP/stdout" 2>"$TMP/stderr"); RC=$?
+status_is "in no site at all it is an environment error" "$RC" 2
+contains "saying none was found above" "$TMP/stderr" "neither '.' nor a folder above it is a quire site"
+check "and makes nothing" test -z "$(ls -A "$TMP/nosite/deep")"
+
+# Titles made from the file name: one space between words, none around.
+site ti
+"$QUIRE" new -s "$S" -- -draft >/dev/null 2>&1
+contains "a leading '-' gives no leading space" "$S/content/-draft.md" 'title: "Draft"'
+"$QUIRE" new -s "$S" leave--policy_ >/dev/null 2>&1
+contains "a run of separators is one space" "$S/content/leave--policy_.md" 'title: "Leave policy"'
+
+# An unknown option: that command's option it was meant for, status 2.
+site opt
+"$QUIRE" new x --titel T -s "$S" >/dev/null 2>"$TMP/stderr"; RC=$?
+status_is "an unknown option is a usage error (2)" "$RC" 2
+contains "naming the option meant" "$TMP/stderr" "quire new: unknown option '--titel': did you mean '--title'?"
+lacks "without every command's usage" "$TMP/stderr" "usage: quire <command>"
+check "and nothing is made" test ! -e "$S/content/x.md"
+"$QUIRE" build --drafs -s "$S" >/dev/null 2>"$TMP/stderr"
+contains "build's options too" "$TMP/stderr" "quire build: unknown option '--drafs': did you mean '--drafts'?"
+"$QUIRE" check --jbos 2 -s "$S" >/dev/null 2>"$TMP/stderr"
+contains "check's" "$TMP/stderr" "quire check: unknown option '--jbos': did you mean '--jobs'?"
+"$QUIRE" serve --prot 0 -s "$S" >/dev/null 2>"$TMP/stderr"; RC=$?
+contains "serve's" "$TMP/stderr" "quire serve: unknown option '--prot': did you mean '--port'?"
+status_is "(serve stops there, status 2)" "$RC" 2
+"$QUIRE" new x -title T -s "$S" >/dev/null 2>"$TMP/stderr"
+contains "a long option written with one dash" "$TMP/stderr" "quire new: unknown option '-title': did you mean '--title'?"
+"$QUIRE" build --titel T -s "$S" >/dev/null 2>"$TMP/stderr"; RC=$?
+status_is "an option of no command near is a usage error too" "$RC" 2
+contains "named as written" "$TMP/stderr" "quire build: unknown option '--titel'"
+lacks "with no guess from another command's options" "$TMP/stderr" "did you mean"
+contains "but that command's usage line" "$TMP/stderr" "usage: quire build [-s SITE]"
+"$QUIRE" new x -dash -s "$S" >/dev/null 2>"$TMP/stderr"
+contains "an unknown word after the path is named, not the path" "$TMP/stderr" "quire new: unknown option '-dash'"
+"$QUIRE" build -s "$S" -o >/dev/null 2>"$TMP/stderr"; RC=$?
+status_is "an option without its value is a usage error" "$RC" 2
+contains "saying it needs one" "$TMP/stderr" "quire build: option '-o' needs a value"
+"$QUIRE" build --drafts=yes -s "$S" >/dev/null 2>"$TMP/stderr"
+contains "an option given a value it takes none of" "$TMP/stderr" "quire build: option '--drafts' takes no value"
+
+# Front matter: a quote inside its own quotes, with the line written right.
+site fm
+printf -- "---\ntitle: 'It's here'\n---\nBody\n" > "$S/content/apos.md"
+run "$S" check
+status_is "an apostrophe inside single quotes is an error" "$RC" 1
+contains "saying how YAML writes one, with the line written right" "$ERR" "content/apos.md:2:11: error: this apostrophe ends the value in single quotes: write it twice inside them, title: 'It''s here', or use double quotes, title: \"It's here\""
+lacks "not that the value goes inside the quotes (it is)" "$ERR" "put the whole value inside the quotes"
+printf -- "---\ntitle: 'It''s here'\n---\nBody\n" > "$S/content/apos.md"
+run "$S" check
+status_is "the line as it says checks clean" "$RC" 0
+
+# Values of the wrong kind: what YAML read them as, and the line written right.
+site kinds
+printf -- '---\ntitle: [Draft]\n---\nBody\n' > "$S/content/list.md"
+printf -- '---\ntitle: D\ndraft: "false"\n---\nBody\n' > "$S/content/draft.md"
+printf -- '---\ntitle: O\ntags: hr\n---\nBody\n' > "$S/content/one.md"
+printf -- '---\ntitle: T\ntags: hr, 2024\n---\nBody\n' > "$S/content/two.md"
+run "$S" check
+status_is "each is an error" "$RC" 1
+contains "a title in brackets is named a list" "$ERR" "content/list.md:2:1: error: 'title' must be text, not a list: to keep the brackets, put the whole value in quotes"
+contains "a quoted false is text, as the quotes make it" "$ERR" "content/draft.md:3:1: error: 'draft' must be true or false, and the quotes make \"false\" text: write draft: false"
+contains "one tag without brackets gets them" "$ERR" "content/one.md:3:1: error: 'tags' must be a list, in brackets even for one: tags: [hr]"
+contains "tags written as text become a list, quoted where need be" "$ERR" "content/two.md:3:1: error: 'tags' must be a list, in brackets even for one: tags: [hr, \"2024\"]"
+site notags
+printf -- '---\ntitle: N\ntags:\naliases:\n---\nBody\n' > "$S/content/n.md"
+run "$S" check
+status_is "an empty tags: (or aliases:) means none" "$RC" 0
+run "$S" build
+check "and the page is built" test -f "$S/public/n.html"
