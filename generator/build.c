@@ -2678,6 +2678,31 @@ static int copy_tree(struct run *r, struct output *out, const char *src_dir, con
 	return rc;
 }
 
+#define WIP_NAMED 10
+
+/* A build to publish (not serve's preview) of articles with work not
+ * committed: their pages say they are work in progress, which readers
+ * would see.  Named up to WIP_NAMED, then counted. */
+static void warn_work_in_progress(struct run *r, struct diag *d)
+{
+	size_t more = 0, named = 0;
+	for (size_t i = 0; r->hist && i < r->site.npages; i++) {
+		const struct page *p = r->site.pages[i];
+		enum hist_state st = p->src ? hist_state(r->hist, p->src) : HIST_CLEAN;
+		if (st != HIST_UNCOMMITTED && st != HIST_UNTRACKED)
+			continue;
+		if (named++ >= WIP_NAMED) {
+			more++;
+			continue;
+		}
+		diag_warning(d, p->src, 0, 0, "%s: its page says it is work in progress, as readers will see "
+			     "(commit it before publishing; quire serve previews without this warning)",
+			     st == HIST_UNTRACKED ? "not committed yet" : "has changes that are not committed");
+	}
+	if (more)
+		diag_warning(d, NULL, 0, 0, "%zu more articles have work not committed, and their pages say so", more);
+}
+
 /* Appends text with each @MARK@ of marks[] replaced by its value. */
 static void put_marked(struct buf *b, const char *text, size_t len, const char *const marks[][2],
 		       size_t nmarks)
@@ -3474,6 +3499,8 @@ static int build_once(const struct build_opts *o, struct diag *d, struct build_s
 	if (!diag_errors(d)) {
 		render_site(&env);
 		rendered = !stopped(&r);
+		if (!o->check_only && !o->extra_head)
+			warn_work_in_progress(&r, d);
 	}
 	diag_lap(r.timings, "render", &tl);
 	if (out_open && !diag_errors(d)) {

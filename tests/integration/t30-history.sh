@@ -79,6 +79,10 @@ echo "More text." >> "$S/content/guide/monitoring.md"
 page "$S" guide/fresh.md "Fresh" "Not committed."
 run "$S" build
 contains "an article with uncommitted changes says so" "$S/public/guide/monitoring.html" "changes that are not committed"
+contains "and the build to publish warns that readers will see it" "$ERR" "content/guide/monitoring.md: warning: has changes that are not committed: its page says it is work in progress"
+contains "as it warns of an article not committed yet" "$ERR" "content/guide/fresh.md: warning: not committed yet: its page says it is work in progress"
+"$QUIRE" check -s "$S" 2>"$TMP/wip-check"
+lacks "quire check does not warn of work in progress" "$TMP/wip-check" "work in progress"
 contains "a new untracked article builds without history" "$S/public/guide/fresh.html" "not yet committed"
 newest=$(git -C "$S" rev-list -n 1 HEAD -- content/guide/monitoring.md | cut -c1-10)
 contains "with uncommitted changes the newest committed version is a past one again" "$S/public/guide/monitoring.rev-$newest.html" "This is a past version from"
