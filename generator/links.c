@@ -709,6 +709,32 @@ static int has_scheme(const char *url)
 	return *p == ':';
 }
 
+/* A link with a scheme that readers would find broken, or that is left
+ * out: told as a warning (the address is the editor's to check, and an
+ * import may hold many).  "https:/x" or "https:" without a host, a slip
+ * in "https" ("htps:", "hhtps:"), or "javascript:", which the site
+ * removes, as it would run code. */
+static void scheme_warning(struct links_ctx *c, const char *url, int line, int col)
+{
+	size_t sl = strcspn(url, ":");
+	char *scheme = xstrndup(url, sl);
+	const char *rest = url + sl + 1, *path = c->page->src ? c->page->src : c->page->key;
+	for (char *q = scheme; *q; q++)
+		*q = (char)tolower((unsigned char)*q);
+	int web = !strcmp(scheme, "https") || !strcmp(scheme, "http");
+	if (web && (strncmp(rest, "//", 2) || !rest[2] || rest[2] == '/'))
+		diag_warning(c->d, path, line, col, "the web address '%s' is not whole: write it as "
+			     "%s://host/path, e.g. 'https://www.acas.org.uk/'", url, scheme);
+	else if (!web && (near_distance(scheme, "https", 2) <= 1 || near_distance(scheme, "http", 1) <= 1) &&
+		 strcmp(scheme, "ftp"))
+		diag_warning(c->d, path, line, col, "the address '%s' starts with '%s:': did you mean 'https:%s'?",
+			     url, scheme, rest);
+	else if (!strcmp(scheme, "javascript") && !c->site->cfg.unsafe_html)
+		diag_warning(c->d, path, line, col, "a 'javascript:' link would run code, so the site removes it "
+			     "and shows its text alone: link to a page or a web address instead");
+	free(scheme);
+}
+
 static int safe_external(const char *url)
 {
 	return !strncasecmp(url, "http://", 7) || !strncasecmp(url, "https://", 8) ||
@@ -1150,6 +1176,28 @@ static int moved_by_name(const struct links_ctx *c, const char *name)
 	return found;
 }
 
+/* Whether url (a link with no scheme that finds nothing) reads as a web
+ * site's name: "acas.org.uk", "gov.uk/acas-code": its first segment is
+ * dotted names ending in a top-level domain people write. */
+static int looks_like_host(const char *url)
+{
+	static const char *const tlds[] = { "com", "org", "net", "uk", "gov", "eu", "io", "info", "edu", "int" };
+	size_t n = strcspn(url, "/?#");
+	const char *dot = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (url[i] == '.')
+			dot = url + i;
+		else if (!isalnum((unsigned char)url[i]) && url[i] != '-')
+			return 0;
+	}
+	if (!dot || dot == url || dot + 1 == url + n)
+		return 0;
+	for (size_t k = 0; k < sizeof tlds / sizeof *tlds; k++)
+		if ((size_t)(url + n - dot - 1) == strlen(tlds[k]) && !strncasecmp(dot + 1, tlds[k], strlen(tlds[k])))
+			return 1;
+	return 0;
+}
+
 /* ": did you mean '../reference/leave.md'?" when the file name the link
  * ends with is one page's alone (or one attachment's), in another folder:
  * a link is relative to the file it is in, and "reference/leave.md" from
@@ -1216,8 +1264,14 @@ static char *outside_hint(const struct links_ctx *c, const char *url, size_t ple
 static char *target_hint(const struct links_ctx *c, const char *url, const char *target, const char *rest)
 {
 	static const char case_note[] = "names are case-sensitive; ";
-	if (!strncasecmp(url, "www.", 4))
+	if (!strncasecmp(url, "www.", 4) || looks_like_host(url))
 		return xasprintf(": a link to a website starts with https://, e.g. 'https://%s'", url);
+	if (!strncasecmp(url, "https//", 7) || !strncasecmp(url, "http//", 6)) {
+		size_t sl = strcspn(url, "/");
+		return xasprintf(": did you mean '%.*s:%s'?", (int)sl, url, url + sl);
+	}
+	if (strchr(url, '@') && !strchr(url, '/'))
+		return xasprintf(": an e-mail address is written 'mailto:%s'", url);
 	size_t tl = strlen(target), cut = page_ext(target);
 	const char *ext = cut ? target + tl - cut : NULL;
 	if (ext) {
@@ -1356,6 +1410,8 @@ void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 	}
 	if (has_scheme(url)) {
 		res->external = links_is_external(url, is_image);
+		if (reports(c))
+			scheme_warning(c, url, line, col);
 		return;
 	}
 	if (url[0] == '/') {

@@ -452,6 +452,21 @@ printf 'title: T\n' > "$S/site.yml"
 run "$S" check
 lacks "a comment alone is no raw HTML to warn of" "$ERR" "content/b.md"
 
+# A web or e-mail address mistyped is told how to write it: a slip in
+# https (a warning: external addresses are the editor's to check), one
+# not whole, one without its ':' or without https:// at all, an e-mail
+# address without mailto:, and a javascript: link, which is removed.
+site addr
+page "$S" a.md "A" '[a](htps://acas.org.uk) [b](https:/acas.org.uk) [c](https//acas.org.uk) [d](acas.org.uk/x) [e](hr@example.org) [f](javascript:alert(1)) [g](mailto:hr@example.org) [h](https://www.gov.uk/x) [i](ftp://x.org/f)'
+run "$S" check
+contains "a slip in https is named" "$ERR" "content/a.md:4:1: warning: the address 'htps://acas.org.uk' starts with 'htps:': did you mean 'https://acas.org.uk'?"
+contains "an address not whole is named" "$ERR" "content/a.md:4:25: warning: the web address 'https:/acas.org.uk' is not whole"
+contains "one without its ':' is mended" "$ERR" "link target 'https//acas.org.uk' does not exist: did you mean 'https://acas.org.uk'?"
+contains "a site's name is told https://" "$ERR" "link target 'acas.org.uk/x' does not exist: a link to a website starts with https://, e.g. 'https://acas.org.uk/x'"
+contains "an e-mail address is told mailto:" "$ERR" "link target 'hr@example.org' does not exist: an e-mail address is written 'mailto:hr@example.org'"
+contains "a javascript: link is said to be removed" "$ERR" "warning: a 'javascript:' link would run code, so the site removes it"
+check "good addresses are not named (three errors, three warnings in all)" grep -q "^3 errors, 3 warnings" "$ERR"
+
 # A link written from the wrong folder (the other folder left out, the
 # file name alone, or through the repository as GitHub reads it) is
 # offered the one page or attachment of that file name.
