@@ -3501,6 +3501,8 @@ static int build_once(const struct build_opts *o, struct diag *d, struct build_s
 		rendered = !stopped(&r);
 		if (!o->check_only && !o->extra_head)
 			warn_work_in_progress(&r, d);
+	} else if (!stopped(&r)) {
+		render_tag_problems(&r.site, d);
 	}
 	diag_lap(r.timings, "render", &tl);
 	if (out_open && !diag_errors(d)) {

@@ -2323,7 +2323,7 @@ static int only_digits_differ(const char *a, const char *b)
 	return 1;
 }
 
-static void warn_tag_slips(struct render_env *e, const struct tag_list *tl)
+static void warn_tag_slips(const struct site *site, struct diag *d, const struct tag_list *tl)
 {
 	struct near_index *near = NULL;
 	char **slugs = xcalloc(tl->n + 1, sizeof *slugs);
@@ -2331,7 +2331,7 @@ static void warn_tag_slips(struct render_env *e, const struct tag_list *tl)
 		slugs[k] = slug_make(tl->tags[k].name);
 	for (size_t k = 0; k < tl->n; k++) {
 		const struct tag *t = &tl->tags[k];
-		const struct page *p = e->site->pages[tl->page[t->at]];
+		const struct page *p = site->pages[tl->page[t->at]];
 		if (t->n != 1 || strlen(slugs[k]) < TAG_SLIP_MIN || !p->src)
 			continue;
 		if (!near) {
@@ -2344,8 +2344,8 @@ static void warn_tag_slips(struct render_env *e, const struct tag_list *tl)
 		int o;
 		if (near_find(near, slugs[k], &o, 1) != 1 || only_digits_differ(slugs[k], slugs[o]))
 			continue;
-		int line = fm_file_key_line(e->site->dir, p->src, "tags");
-		diag_warning(e->d, p->src, line, line ? 1 : 0,
+		int line = fm_file_key_line(site->dir, p->src, "tags");
+		diag_warning(d, p->src, line, line ? 1 : 0,
 			     "tag '%s' is on no other article: did you mean '%s' (on %zu)? A slip keeps this article "
 			     "off that tag's page",
 			     t->name, tl->tags[o].name, tl->tags[o].n);
@@ -2365,7 +2365,8 @@ static void tags_free(struct tag_list *tl)
 /* Two tags that make one page's name ("privacy" and "Privacy"): told at
  * the tags: line of the first article with the one fewer articles have,
  * which is the one to write as the other. */
-static void tag_clash(struct render_env *e, const struct tag_list *tl, size_t a, size_t b, const char *out)
+static void tag_clash(const struct site *site, struct diag *d, const struct tag_list *tl, size_t a, size_t b,
+		      const char *out)
 {
 	const struct tag *keep = &tl->tags[a], *odd = &tl->tags[b];
 	if (odd->n > keep->n) {
@@ -2373,12 +2374,28 @@ static void tag_clash(struct render_env *e, const struct tag_list *tl, size_t a,
 		keep = odd;
 		odd = t;
 	}
-	const struct page *p = e->site->pages[tl->page[odd->at]];
-	int line = p->src ? fm_file_key_line(e->site->dir, p->src, "tags") : 0;
-	diag_error(e->d, p->src ? p->src : p->key, line, line ? 1 : 0,
+	const struct page *p = site->pages[tl->page[odd->at]];
+	int line = p->src ? fm_file_key_line(site->dir, p->src, "tags") : 0;
+	diag_error(d, p->src ? p->src : p->key, line, line ? 1 : 0,
 		   "tag '%s' and the tag '%s' (on %zu article%s) would both write %s: write this one '%s' too "
 		   "(tags differing only in case or accents are one topic)",
 		   odd->name, keep->name, keep->n, keep->n == 1 ? "" : "s", out, keep->name);
+}
+
+/* Two tags that would write one page (tag_clash). */
+static void check_tag_names(const struct site *s, struct diag *d, const struct tag_list *tl)
+{
+	json_t *claims = json_object();
+	for (size_t k = 0; k < tl->n; k++) {
+		char *out = tag_out(tl->tags[k].name);
+		json_t *prev = json_object_get(claims, out);
+		if (prev)
+			tag_clash(s, d, tl, (size_t)json_integer_value(prev), k, out);
+		else
+			json_object_set_new(claims, out, json_integer((json_int_t)k));
+		free(out);
+	}
+	json_decref(claims);
 }
 
 static void render_tags(struct render_env *e, const struct tag_list *tl)
@@ -2386,14 +2403,9 @@ static void render_tags(struct render_env *e, const struct tag_list *tl)
 	const struct tag *tags = tl->tags;
 	size_t n = tl->n;
 	json_t *all = json_array();
-	json_t *claims = json_object();
+	check_tag_names(e->site, e->d, tl);
 	for (size_t k = 0; k < n; k++) {
 		char *out = tag_out(tags[k].name);
-		json_t *prev = json_object_get(claims, out);
-		if (prev)
-			tag_clash(e, tl, (size_t)json_integer_value(prev), k, out);
-		else
-			json_object_set_new(claims, out, json_integer((json_int_t)k));
 		json_t *t = json_object();
 		set_str(t, "name", tags[k].name);
 		set_own(t, "url", site_rel_url("tags/index.html", out));
@@ -2407,7 +2419,15 @@ static void render_tags(struct render_env *e, const struct tag_list *tl)
 	json_object_set_new(c, "tags", all);
 	emit(e, "tags/index.html", "tags", c);
 	json_decref(c);
-	json_decref(claims);
+}
+
+void render_tag_problems(const struct site *s, struct diag *d)
+{
+	struct tag_list tl;
+	tags_collect(s, &tl);
+	check_tag_names(s, d, &tl);
+	warn_tag_slips(s, d, &tl);
+	tags_free(&tl);
 }
 
 /* A title as an index files it: "The policing example" under P, "A
@@ -3481,7 +3501,7 @@ int render_site(struct render_env *e)
 	 * sorting a list), and neither reads what the other makes. */
 	struct tag_list tags;
 	tags_collect(e->site, &tags);
-	warn_tag_slips(e, &tags);
+	warn_tag_slips(e->site, e->d, &tags);
 	struct search_task_ctx sc = { e, &tags };
 	struct par_task *search = par_start(e->jobs, search_task, &sc);
 	render_changes(e);

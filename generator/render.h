@@ -95,6 +95,11 @@ extern const char *const render_required_templates[];
 /* Renders and writes everything.  Returns 0 or -1 after reporting. */
 int render_site(struct render_env *env);
 
+/* What render_site says of the tags (two that would write one page, one
+ * a slip from another), for a build that has errors and renders nothing:
+ * every problem is told, not only those found first. */
+void render_tag_problems(const struct site *s, struct diag *d);
+
 /* Routes jansson's allocations through render's page arenas (render.c).
  * main calls it once, before any JSON value exists: one made before could
  * not be freed after. */

@@ -501,6 +501,12 @@ printf -- '---\ntitle: E\ntags: [phase-1, budget-2023]\n---\nx\n' > "$S/content/
 printf -- '---\ntitle: F\ntags: [phase-2, budget-2024]\n---\nx\n' > "$S/content/f.md"
 run "$S" check
 lacks "tags of a series (differing only in digits) are no slip" "$ERR" "content/f.md"
+page "$S" g.md "G" '[[nosuch]]'
+run "$S" check
+contains "with an error elsewhere, the slip is still named" "$ERR" "content/c.md:4:1: warning: tag 'leave-polcy' is on no other article"
+printf -- '---\ntitle: H\ntags: [Leave-Policy]\n---\nx\n' > "$S/content/h.md"
+run "$S" check
+contains "and two tags of one page name are an error beside the other" "$ERR" "content/h.md:3:1: error: tag 'Leave-Policy' and the tag 'leave-policy'"
 
 # An anchor written as GitHub or GitLab would have it (an article moved
 # from a wiki, or previewed there) is told quire's id for that heading,
