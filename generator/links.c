@@ -735,10 +735,13 @@ static void scheme_warning(struct links_ctx *c, const char *url, int line, int c
 	free(scheme);
 }
 
-static int safe_external(const char *url)
+/* A link that leaves the site for another (marked, and opened with
+ * rel="noopener"): a web address.  An e-mail address or a telephone
+ * number opens the reader's own program, which "(external link)" and an
+ * arrow would not describe. */
+static int web_address(const char *url)
 {
-	return !strncasecmp(url, "http://", 7) || !strncasecmp(url, "https://", 8) ||
-	       !strncasecmp(url, "mailto:", 7) || !strncasecmp(url, "tel:", 4);
+	return !strncasecmp(url, "http://", 7) || !strncasecmp(url, "https://", 8);
 }
 
 static int hexval(int c)
@@ -1354,7 +1357,7 @@ long links_asset_of(const struct site *s, const char *dir, const char *url, int 
 
 int links_is_external(const char *url, int is_image)
 {
-	return !is_image && url[0] != '#' && has_scheme(url) && safe_external(url);
+	return !is_image && url[0] != '#' && has_scheme(url) && web_address(url);
 }
 
 /* The page an article moved away from target (inside content/, .md or

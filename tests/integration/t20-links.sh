@@ -438,3 +438,12 @@ status_is "a link to a heading of this page builds" "$RC" 0
 contains "shown by the heading's text" "$S/public/a.html" '<a href="#steps-to-take">Steps to take</a>'
 contains "or the text written" "$S/public/a.html" '<a href="#steps-to-take">the steps</a>'
 
+
+# An e-mail address or a phone number is no external site: no arrow, no
+# "(external link)" for a screen reader.
+site mail
+page "$S" a.md "A" '[HR](mailto:hr@example.org), [call](tel:+441234567890), [Acas](https://www.acas.org.uk/).'
+run "$S" build
+contains "a mailto: link is a plain link" "$S/public/a.html" '<a href="mailto:hr@example.org">HR</a>'
+contains "so is a tel: link" "$S/public/a.html" '<a href="tel:+441234567890">call</a>'
+contains "a web address is marked external" "$S/public/a.html" 'class="external"'
