@@ -1185,11 +1185,31 @@ static int same_words_joined(const struct tok *x, size_t nx, const struct tok *y
 	return same;
 }
 
+/* A paragraph divided in more blocks than this is no longer one. */
+#define SPLIT_MAX 8
+
+/* Whether the source blocks v[0..n) are plain paragraphs: a heading, a
+ * list item, a quote, a table or code divided or joined changes what it
+ * is, not only where a paragraph breaks. */
+static int plain_paragraphs(const struct tok *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *s = v[i].s, *e = s + v[i].len;
+		s += skip_blanks(s, e);
+		if (v[i].heading || s == e || strchr("#>-*+|`~<", *s) || list_item(s, e))
+			return 0;
+	}
+	return 1;
+}
+
 /* A hunk that only divides a paragraph (one block removed, the blocks
  * added reading as it did) or joins paragraphs (the other way round) is
  * one item, not a paragraph deleted and others added: an editor who
- * broke a long paragraph in two changed no word of it. */
-static void find_splits(struct items *it, const struct tok *ob, const struct tok *nb)
+ * broke a long paragraph in two changed no word of it.  os and ns are
+ * the source blocks, for what kind each is.  Each hunk is looked at once,
+ * and only a small one: the test reads its words. */
+static void find_splits(struct items *it, const struct tok *ob, const struct tok *nb, const struct tok *os,
+			const struct tok *ns)
 {
 	struct items res = { 0 };
 	for (size_t h = 0; h < it->n;) {
@@ -1200,11 +1220,19 @@ static void find_splits(struct items *it, const struct tok *ob, const struct tok
 		while (end < it->n && it->v[end].kind == IT_INS)
 			end++;
 		size_t a = mid - h, b = end - mid;
-		if (a == 0 || b == 0 || (a > 1 && b > 1) || a + b < 3 ||
-		    !same_words_joined(&ob[it->v[h].a], a, &nb[it->v[mid].b], b)) {
+		if (end == h) {
 			items_push(&res, it->v[h].kind, it->v[h].a, it->v[h].b);
 			res.v[res.n - 1].partner = it->v[h].partner;
 			h++;
+			continue;
+		}
+		if (a == 0 || b == 0 || (a > 1 && b > 1) || a + b < 3 || a + b > SPLIT_MAX + 1 ||
+		    !plain_paragraphs(&os[it->v[h].a], a) || !plain_paragraphs(&ns[it->v[mid].b], b) ||
+		    !same_words_joined(&ob[it->v[h].a], a, &nb[it->v[mid].b], b)) {
+			for (; h < end; h++) {
+				items_push(&res, it->v[h].kind, it->v[h].a, it->v[h].b);
+				res.v[res.n - 1].partner = it->v[h].partner;
+			}
 			continue;
 		}
 		items_push(&res, a == 1 ? IT_SPLIT : IT_JOIN, it->v[h].a, it->v[mid].b);
@@ -1405,7 +1433,7 @@ void revdiff_body(const char *old_md, const char *new_md, struct buf *out)
 		for (size_t k = j0; k < j; k++)
 			items_push(&it, IT_INS, 0, k);
 	}
-	find_splits(&it, A.v, B.v);
+	find_splits(&it, A.v, B.v, As.v, Bs.v);
 	find_moves(&it, A.v, B.v);
 	pair_hunks(&c, &it, A.v, B.v);
 

@@ -224,6 +224,29 @@ static void a_divided_paragraph_with_a_word_changed_is_shown_as_edited(void)
 	free(s);
 }
 
+static void a_heading_divided_is_no_paragraph_divided(void)
+{
+	/* the heading's text, and its id, changed */
+	char *s = body("## Steps to take now\n\nText.\n", "## Steps to\n\ntake now\n\nText.\n");
+	CHECK(strstr(s, "divided") == NULL);
+	free(s);
+	s = body("- one two\n", "- one\n\ntwo\n");
+	CHECK(strstr(s, "divided") == NULL);
+	free(s);
+}
+
+static void thousands_of_paragraphs_replaced_by_one_finish(void)
+{
+	struct buf a = BUF_INIT;
+	for (int i = 0; i < 16000; i++)
+		buf_printf(&a, "Paragraph %d of the old text.\n\n", i);
+	/* (looking for a join hunk by hunk from each removed block took 33 s) */
+	char *s = body(buf_cstr(&a), "One new paragraph.\n");
+	CHECK(strstr(s, "One new paragraph.") != NULL);
+	free(s);
+	buf_free(&a);
+}
+
 static void reflowed_paragraph_reports_only_spacing(void)
 {
 	char *s = body("One two three\nfour five.", "One two\nthree four five.");
@@ -536,6 +559,8 @@ int main(void)
 	RUN(paragraph_divided_in_two_is_one_note_not_a_rewrite);
 	RUN(paragraphs_joined_into_one_are_one_note);
 	RUN(a_divided_paragraph_with_a_word_changed_is_shown_as_edited);
+	RUN(a_heading_divided_is_no_paragraph_divided);
+	RUN(thousands_of_paragraphs_replaced_by_one_finish);
 	RUN(reflowed_paragraph_reports_only_spacing);
 	RUN(accented_and_curly_quoted_words_are_never_split);
 	RUN(invalid_utf8_and_control_bytes_become_replacement_characters);
