@@ -542,6 +542,8 @@ test('a word no page has is offered the word one slip away that pages have ("did
   // nothing near, or too short to judge
   assert.deepEqual(plain((await Q.query('xyzzy ')).suggestions), []);
   assert.deepEqual(plain((await Q.query('lve ')).suggestions), []);
+  // of two as near, the one that ends as typed
+  assert.deepEqual(plain((await Q.query('employr ')).suggestions), [['employr', 'employer']]);
   // a word some page has needs none
   assert.deepEqual(plain((await Q.query('ombudsman ')).suggestions), []);
 });

@@ -318,6 +318,10 @@ describe('the built site, opened from file:// in Chromium', { concurrency: false
     await page.goto(siteUrl('search.html', '?q=' + encodeURIComponent('Norwhich Pharmacal')));
     await page.locator('#search-results ol a').first().waitFor();
     assert.match(await status.innerText(), /^No page mentions “Norwhich”; showing \d+ results? with the other words\. Did you mean “Norwich Pharmacal”\?$/);
+    // a slip is put right as a whole word, not inside a longer one
+    await page.goto(siteUrl('search.html', '?q=' + encodeURIComponent('holida holidays')));
+    await page.locator('#search-results ol a').first().waitFor();
+    assert.match(await status.innerText(), /Did you mean “holiday holidays”\?$/);
     await closePage(page);
   });
 

@@ -363,13 +363,17 @@
    * near, the one on the most pages.  null when there is none, or w is
    * shorter than four letters (too many words are one slip from those). */
   Q.suggest = function (w) {
-    var n = Array.from(w).length, max = n >= 8 ? 2 : 1, best = null, bestD = max + 1, bestN = 0;
+    var n = Array.from(w).length, max = n >= 8 ? 2 : 1, best = null, bestD = max + 1, bestN = 0, bestE = 0;
+    var last = w.charAt(w.length - 1);
     function consider(stem, word) {
       var d = word === w ? 0 : distance(w, word, max);
       if (!d || d > max) return;
-      var pages = decode(stem).size;
-      if (pages && (d < bestD || (d === bestD && (pages > bestN || (pages === bestN && word < best))))) {
-        best = word; bestD = d; bestN = pages;
+      /* of those as near, one that ends as typed ("employr": "employer",
+       * not "employ"), then the most pages, then the first in order */
+      var pages = decode(stem).size, ends = word.charAt(word.length - 1) === last ? 1 : 0;
+      if (pages && (d < bestD || (d === bestD && (ends > bestE || (ends === bestE &&
+          (pages > bestN || (pages === bestN && word < best))))))) {
+        best = word; bestD = d; bestN = pages; bestE = ends;
       }
     }
     if (n < 4) return null;
@@ -700,7 +704,10 @@
       res.suggestions.forEach(function (s) {
         /* "Norwhich" is put right as "Norwich", as the reader wrote it */
         var w = s[0].charAt(0) !== s[0].charAt(0).toLowerCase() ? s[1].charAt(0).toUpperCase() + s[1].slice(1) : s[1];
-        fixed = fixed.split(s[0]).join(w);
+        /* the word as typed, whole: "holida" in "holida holidays" */
+        var re = new RegExp('(^|[^\\p{L}\\p{N}\\p{M}])' + s[0].replace(/[.*+?^${}()|[\]\\]/g, '\\$&') +
+                            '(?![\\p{L}\\p{N}\\p{M}])', 'gu');
+        fixed = fixed.replace(re, function (m, before) { return before + w; });
       });
       var a = link('?' + new URLSearchParams({ q: fixed }), fixed);
       a.className = 'search-suggestion';
