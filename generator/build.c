@@ -2681,26 +2681,27 @@ static int copy_tree(struct run *r, struct output *out, const char *src_dir, con
 #define WIP_NAMED 10
 
 /* A build to publish (not serve's preview) of articles with work not
- * committed: their pages say they are work in progress, which readers
+ * committed: the default theme's article page says so, which readers
  * would see.  Named up to WIP_NAMED, then counted. */
 static void warn_work_in_progress(struct run *r, struct diag *d)
 {
 	size_t more = 0, named = 0;
 	for (size_t i = 0; r->hist && i < r->site.npages; i++) {
 		const struct page *p = r->site.pages[i];
-		enum hist_state st = p->src ? hist_state(r->hist, p->src) : HIST_CLEAN;
+		enum hist_state st = p->src && p->kind == PAGE_ARTICLE ? hist_state(r->hist, p->src) : HIST_CLEAN;
 		if (st != HIST_UNCOMMITTED && st != HIST_UNTRACKED)
 			continue;
 		if (named++ >= WIP_NAMED) {
 			more++;
 			continue;
 		}
-		diag_warning(d, p->src, 0, 0, "%s: its page says it is work in progress, as readers will see "
-			     "(commit it before publishing; quire serve previews without this warning)",
+		diag_warning(d, p->src, 0, 0, "%s: its page tells readers so (commit it before publishing; "
+			     "quire serve previews without this warning)",
 			     st == HIST_UNTRACKED ? "not committed yet" : "has changes that are not committed");
 	}
 	if (more)
-		diag_warning(d, NULL, 0, 0, "%zu more articles have work not committed, and their pages say so", more);
+		diag_warning(d, NULL, 0, 0, "%zu more articles have work not committed, and their pages tell readers so",
+			     more);
 }
 
 /* Appends text with each @MARK@ of marks[] replaced by its value. */

@@ -210,8 +210,12 @@ static int attributes_may_apply(git_repository *repo, const char *wd, const char
 			break;
 		buf_put(&b, p, (size_t)(slash - p + 1));
 	}
+	/* (a worktree's git dir has none of its own: git reads the common one) */
 	buf_reset(&b);
 	buf_printf(&b, "%sinfo/attributes", git_repository_path(repo));
+	found = found || exists(buf_cstr(&b));
+	buf_reset(&b);
+	buf_printf(&b, "%sinfo/attributes", git_repository_commondir(repo));
 	found = found || exists(buf_cstr(&b));
 	git_config *cfg = NULL;
 	git_buf val = { 0 };

@@ -79,10 +79,10 @@ echo "More text." >> "$S/content/guide/monitoring.md"
 page "$S" guide/fresh.md "Fresh" "Not committed."
 run "$S" build
 contains "an article with uncommitted changes says so" "$S/public/guide/monitoring.html" "changes that are not committed"
-contains "and the build to publish warns that readers will see it" "$ERR" "content/guide/monitoring.md: warning: has changes that are not committed: its page says it is work in progress"
-contains "as it warns of an article not committed yet" "$ERR" "content/guide/fresh.md: warning: not committed yet: its page says it is work in progress"
+contains "and the build to publish warns that readers will see it" "$ERR" "content/guide/monitoring.md: warning: has changes that are not committed: its page tells readers so"
+contains "as it warns of an article not committed yet" "$ERR" "content/guide/fresh.md: warning: not committed yet: its page tells readers so"
 "$QUIRE" check -s "$S" 2>"$TMP/wip-check"
-lacks "quire check does not warn of work in progress" "$TMP/wip-check" "work in progress"
+lacks "quire check does not warn of it" "$TMP/wip-check" "tells readers so"
 contains "a new untracked article builds without history" "$S/public/guide/fresh.html" "not yet committed"
 newest=$(git -C "$S" rev-list -n 1 HEAD -- content/guide/monitoring.md | cut -c1-10)
 contains "with uncommitted changes the newest committed version is a past one again" "$S/public/guide/monitoring.rev-$newest.html" "This is a past version from"
@@ -137,6 +137,17 @@ n=$(XDG_CONFIG_HOME="$TMP/xdg" QUIRE_TIMINGS=1 "$QUIRE" build -s "$S" 2>&1 | gre
 case "$n" in *"(0 told by their blob alone)"*) ok "so is one under the user's global attributes file" ;; *) not_ok "so is one under the user's global attributes file" "$n" ;; esac
 git -C "$S" show HEAD:content/guide/monitoring.md > "$S/content/guide/monitoring.md"
 run "$S" build
+# A worktree reads the main git dir's info/attributes, as git does.
+git -C "$S" worktree add -q "$TMP/wt" 2>/dev/null
+mkdir -p "$S/.git/info" && printf '*.md ident\n' > "$S/.git/info/attributes"
+XDG_CONFIG_HOME="$TMP/no-xdg" "$QUIRE" build -s "$TMP/wt" >/dev/null 2>&1
+sleep 2.2
+XDG_CONFIG_HOME="$TMP/no-xdg" "$QUIRE" build -s "$TMP/wt" >/dev/null 2>&1
+echo "Words in a worktree." >> "$TMP/wt/content/guide/monitoring.md"
+n=$(XDG_CONFIG_HOME="$TMP/no-xdg" QUIRE_TIMINGS=1 "$QUIRE" build -s "$TMP/wt" 2>&1 | grep '^working-tree state:')
+case "$n" in *"(0 told by their blob alone)"*) ok "in a worktree, the main git dir's info/attributes has git asked" ;; *) not_ok "in a worktree, the main git dir's info/attributes has git asked" "$n" ;; esac
+rm -f "$S/.git/info/attributes"
+git -C "$S" worktree remove --force "$TMP/wt"
 # A change staged, then undone in the working tree, is still a change:
 # the blob is HEAD's, so git's index is asked.
 cp "$S/content/guide/monitoring.md" "$TMP/monitoring.md.kept"
