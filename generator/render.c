@@ -2362,40 +2362,46 @@ static void tags_free(struct tag_list *tl)
 	free(tl->page);
 }
 
-/* Two tags that make one page's name ("privacy" and "Privacy"): told at
- * the tags: line of the first article with the one fewer articles have,
- * which is the one to write as the other. */
-static void tag_clash(const struct site *site, struct diag *d, const struct tag_list *tl, size_t a, size_t b,
-		      const char *out)
+/* A tag (odd) that would write the page another (keep, which more
+ * articles have) writes: told at the tags: line of odd's first article,
+ * the one to change. */
+static void tag_clash(const struct site *site, struct diag *d, const struct tag *keep, const struct tag *odd,
+		      const int *pages, const char *out)
 {
-	const struct tag *keep = &tl->tags[a], *odd = &tl->tags[b];
-	if (odd->n > keep->n) {
-		const struct tag *t = keep;
-		keep = odd;
-		odd = t;
-	}
-	const struct page *p = site->pages[tl->page[odd->at]];
+	const struct page *p = site->pages[pages[odd->at]];
 	int line = p->src ? fm_file_key_line(site->dir, p->src, "tags") : 0;
-	diag_error(d, p->src ? p->src : p->key, line, line ? 1 : 0,
-		   "tag '%s' and the tag '%s' (on %zu article%s) would both write %s: write this one '%s' too "
-		   "(tags differing only in case or accents are one topic)",
-		   odd->name, keep->name, keep->n, keep->n == 1 ? "" : "s", out, keep->name);
+	if (!strcasecmp(keep->name, odd->name))
+		diag_error(d, p->src ? p->src : p->key, line, line ? 1 : 0,
+			   "tag '%s' and the tag '%s' (on %zu article%s) would both write %s: write this one '%s' too "
+			   "(the two differ only in letter case)",
+			   odd->name, keep->name, keep->n, keep->n == 1 ? "" : "s", out, keep->name);
+	else
+		diag_error(d, p->src ? p->src : p->key, line, line ? 1 : 0,
+			   "tag '%s' and the tag '%s' (on %zu article%s) would both write %s: rename one, or write "
+			   "this one '%s' if they are one topic",
+			   odd->name, keep->name, keep->n, keep->n == 1 ? "" : "s", out, keep->name);
 }
 
-/* Two tags that would write one page (tag_clash). */
+/* Tags that would write one page (tag_clash): each told against the
+ * spelling most articles use, once. */
 static void check_tag_names(const struct site *s, struct diag *d, const struct tag_list *tl)
 {
-	json_t *claims = json_object();
+	json_t *best = json_object();
+	char **outs = xcalloc(tl->n + 1, sizeof *outs);
 	for (size_t k = 0; k < tl->n; k++) {
-		char *out = tag_out(tl->tags[k].name);
-		json_t *prev = json_object_get(claims, out);
-		if (prev)
-			tag_clash(s, d, tl, (size_t)json_integer_value(prev), k, out);
-		else
-			json_object_set_new(claims, out, json_integer((json_int_t)k));
-		free(out);
+		outs[k] = tag_out(tl->tags[k].name);
+		json_t *b = json_object_get(best, outs[k]);
+		if (!b || tl->tags[json_integer_value(b)].n < tl->tags[k].n)
+			json_object_set_new(best, outs[k], json_integer((json_int_t)k));
 	}
-	json_decref(claims);
+	for (size_t k = 0; k < tl->n; k++) {
+		size_t b = (size_t)json_integer_value(json_object_get(best, outs[k]));
+		if (b != k)
+			tag_clash(s, d, &tl->tags[b], &tl->tags[k], tl->page, outs[k]);
+		free(outs[k]);
+	}
+	free(outs);
+	json_decref(best);
 }
 
 static void render_tags(struct render_env *e, const struct tag_list *tl)

@@ -199,6 +199,12 @@ printf -- '---\ntitle: C\ntags: [privacy]\n---\n' > "$S/content/c.md"
 printf -- '---\ntitle: D\nsummary: One capital.\ntags: [hr, Privacy]\n---\n' > "$S/content/d.md"
 run "$S" build
 contains "the tag fewer articles have is told at its tags: line, with the one to write" "$ERR" "content/d.md:4:1: error: tag 'Privacy' and the tag 'privacy' (on 2 articles) would both write tags/privacy.html: write this one 'privacy' too"
+printf -- '---\ntitle: E\ntags: [PRIVACY]\n---\n' > "$S/content/e.md"
+printf -- '---\ntitle: F\ntags: [C++]\n---\n' > "$S/content/f.md"
+printf -- '---\ntitle: G\ntags: [C#]\n---\n' > "$S/content/g.md"
+run "$S" build
+check "three spellings: each other one is told once, against the most used" sh -c "[ \$(grep -c \"and the tag 'privacy' (on 2 articles)\" '$ERR') = 2 ] && ! grep -q \"the tag 'Privacy'\" '$ERR'"
+contains "tags that differ in more than case are not called one topic" "$ERR" "would both write tags/c.html: rename one, or write this one"
 
 # The topics page: case-blind order; a tag named twice by one page counts it once.
 site tagorder
