@@ -1267,9 +1267,13 @@ static void check_row(struct md_doc *doc, cmark_node *row)
 	if (!table || cmark_gfm_extensions_get_table_row_is_header(row) || !source_line(doc, line, &s, &n) ||
 	    memmem(s, n, "[[", 2))
 		return; /* (a wiki link's '|' in a row is an error of its own) */
-	size_t cols = cmark_gfm_extensions_get_table_columns(table), cells = written_cells(s, n);
+	/* (the row starts at its column: "> " of a quote is not a cell) */
+	size_t from = (size_t)cmark_node_get_start_column(row) - 1;
+	if (from > n)
+		return;
+	size_t cols = cmark_gfm_extensions_get_table_columns(table), cells = written_cells(s + from, n - from);
 	if (cells > cols)
-		problem_at(doc, line, 1, 1,
+		problem_at(doc, line, (int)from + 1, 1,
 			   cells - cols == 1
 				   ? xasprintf("this table row has %zu cells and its header %zu: the last is not shown "
 					       "(add a column to the header, or write a '|' in a cell as '\\|')", cells, cols)
@@ -1288,7 +1292,7 @@ static void note_raw_html(struct md_doc *doc, cmark_node *node, int *seen, int *
 		return;
 	if (!(*seen)++) {
 		*line = cmark_node_get_start_line(node);
-		*col = cmark_node_get_start_column(node);
+		*col = fix_col(doc, *line, cmark_node_get_start_column(node), "<");
 	}
 }
 

@@ -444,6 +444,12 @@ contains "a row with a cell past the header's is named" "$ERR" "content/a.md:6:1
 contains "a '|' in code splits a cell too, as GitHub has it" "$ERR" "content/a.md:8:1: warning: this table row has 4 cells and its header 2: the last 2 are not shown"
 lacks "a row as wide as its header is fine" "$ERR" "content/a.md:7:"
 contains "raw HTML is named once, at the first, with how many more" "$ERR" "content/a.md:10:1: warning: raw HTML is not shown (this and 2 more on this page): the site leaves it out (markdown.unsafe_html: false in site.yml); write it in Markdown"
+page "$S" q.md "Q" '> | a | b |\n> |---|---|\n> | 1 | 2 |\n\n- item\n\n  | a | b |\n  |---|---|\n  | 1 | 2 | 3 |\n\nText\n    more <b>x</b>'
+run "$S" check
+lacks "a table in a quote: its '>' is no cell" "$ERR" "content/q.md:6:"
+contains "a row in a list is named at its column" "$ERR" "content/q.md:12:3: warning: this table row has 3 cells and its header 2"
+contains "raw HTML on a continuation line is named at its '<'" "$ERR" "content/q.md:15:10: warning: raw HTML is not shown"
+rm "$S/content/q.md"
 printf 'title: T\nmarkdown:\n  unsafe_html: true\n' > "$S/site.yml"
 run "$S" check
 lacks "a site that lets raw HTML through is not told" "$ERR" "raw HTML"
