@@ -2127,12 +2127,15 @@ static void load_html(void *ctx, struct page *p)
 	p->html_lazy = 0;
 }
 
-/* Phase A's answer for a link: external or not is all it can know. */
+/* Phase A's answer for a link: external or not, or dropped (the site's
+ * raw-HTML setting in ctx), is all it can know. */
 static void resolve_early(void *ctx, const char *url, int wiki, int is_image, int line, int col,
 			  struct md_link_result *res)
 {
-	(void)ctx, (void)line, (void)col;
+	const struct run *r = ctx;
+	(void)line, (void)col;
 	res->external = !wiki && links_is_external(url, is_image);
+	res->unlink = !wiki && links_is_dropped(url, is_image, r->site.cfg.unsafe_html);
 }
 
 /* The prefix of an article's heading ids in print.html. */
@@ -2157,7 +2160,7 @@ static int in_print(const struct run *r, const struct page *p)
 static struct md_pre *render_pre(const struct run *r, const struct page *p, struct md_doc *doc)
 {
 	char *prefix = in_print(r, p) ? print_prefix(p) : NULL;
-	struct md_pre *pre = md_render_pre(doc, resolve_early, NULL, prefix);
+	struct md_pre *pre = md_render_pre(doc, resolve_early, (void *)r, prefix);
 	free(prefix);
 	return pre;
 }

@@ -709,6 +709,22 @@ static int has_scheme(const char *url)
 	return *p == ':';
 }
 
+int links_is_dropped(const char *url, int is_image, int unsafe_html)
+{
+	static const char *const unsafe[] = { "javascript:", "vbscript:", "file:", "data:" };
+	if (unsafe_html || is_image)
+		return 0;
+	for (size_t k = 0; k < sizeof unsafe / sizeof *unsafe; k++)
+		if (!strncasecmp(url, unsafe[k], strlen(unsafe[k])))
+			return 1;
+	return 0;
+}
+
+static int dropped_scheme(const struct links_ctx *c, const char *url)
+{
+	return links_is_dropped(url, 0, c->site->cfg.unsafe_html);
+}
+
 /* A link with a scheme that readers would find broken, or that is left
  * out: told as a warning (the address is the editor's to check, and an
  * import may hold many).  "https:/x" or "https:" without a host, a slip
@@ -729,9 +745,9 @@ static void scheme_warning(struct links_ctx *c, const char *url, int line, int c
 		 strcmp(scheme, "ftp"))
 		diag_warning(c->d, path, line, col, "the address '%s' starts with '%s:': did you mean 'https:%s'?",
 			     url, scheme, rest);
-	else if (!strcmp(scheme, "javascript") && !c->site->cfg.unsafe_html)
-		diag_warning(c->d, path, line, col, "a 'javascript:' link would run code, so the site removes it "
-			     "and shows its text alone: link to a page or a web address instead");
+	else if (dropped_scheme(c, url))
+		diag_warning(c->d, path, line, col, "a '%s:' link is not safe to follow, so the site shows its text "
+			     "alone: link to a page or a web address instead", scheme);
 	free(scheme);
 }
 
@@ -1184,7 +1200,7 @@ static int moved_by_name(const struct links_ctx *c, const char *name)
  * dotted names ending in a top-level domain people write. */
 static int looks_like_host(const char *url)
 {
-	static const char *const tlds[] = { "com", "org", "net", "uk", "gov", "eu", "io", "info", "edu", "int" };
+	static const char *const tlds[] = { "com", "org", "net", "uk", "gov", "eu", "edu" };
 	size_t n = strcspn(url, "/?#");
 	const char *dot = NULL;
 	for (size_t i = 0; i < n; i++) {
@@ -1259,22 +1275,40 @@ static char *outside_hint(const struct links_ctx *c, const char *url, size_t ple
 	return hint;
 }
 
+/* target is the path resolved inside content/, rest the query and anchor
+ * after it. */
+static char *file_hint(const struct links_ctx *c, const char *target, const char *rest);
+
 /* What a link that finds nothing was probably meant to be, as the end of
- * its message, or NULL: a web address without https://, a name in the
- * wrong case (the web server tells cases apart, the editor's laptop may
- * not), an article without .md, a folder for its index.  target is the
- * path resolved inside content/, rest the query and anchor after it. */
-static char *target_hint(const struct links_ctx *c, const char *url, const char *target, const char *rest)
+ * its message, or NULL: a file or page of the site (file_hint) first,
+ * then a web or e-mail address written without its scheme (not for an
+ * image: "logo@2x.png" is a file). */
+static char *target_hint(const struct links_ctx *c, const char *url, const char *target, const char *rest,
+			 int is_image)
 {
-	static const char case_note[] = "names are case-sensitive; ";
-	if (!strncasecmp(url, "www.", 4) || looks_like_host(url))
+	if (!strncasecmp(url, "www.", 4))
 		return xasprintf(": a link to a website starts with https://, e.g. 'https://%s'", url);
+	char *h = file_hint(c, target, rest);
+	if (h)
+		return h;
 	if (!strncasecmp(url, "https//", 7) || !strncasecmp(url, "http//", 6)) {
 		size_t sl = strcspn(url, "/");
 		return xasprintf(": did you mean '%.*s:%s'?", (int)sl, url, url + sl);
 	}
-	if (strchr(url, '@') && !strchr(url, '/'))
+	if (!is_image && strchr(url, '@') && !strchr(url, '/'))
 		return xasprintf(": an e-mail address is written 'mailto:%s'", url);
+	if (!is_image && looks_like_host(url))
+		return xasprintf(": a link to a website starts with https://, e.g. 'https://%s'", url);
+	return NULL;
+}
+
+/* A page or file of the site the link was probably meant to name: a name
+ * in the wrong case (the web server tells cases apart, the editor's
+ * laptop may not), an article without .md, a folder for its index, a
+ * name one slip away, the file in another folder; NULL when none. */
+static char *file_hint(const struct links_ctx *c, const char *target, const char *rest)
+{
+	static const char case_note[] = "names are case-sensitive; ";
 	size_t tl = strlen(target), cut = page_ext(target);
 	const char *ext = cut ? target + tl - cut : NULL;
 	if (ext) {
@@ -1339,7 +1373,7 @@ static char *root_hint(const struct links_ctx *c, const char *url)
 		else if (is_asset(c->site, target))
 			hint = suggest(c, target, "", url + plen, "", "");
 		else
-			hint = target_hint(c, url, target, url + plen);
+			hint = target_hint(c, url, target, url + plen, 0);
 	}
 	free(target);
 	return hint ? hint : xstrdup("");
@@ -1413,8 +1447,10 @@ void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 	}
 	if (has_scheme(url)) {
 		res->external = links_is_external(url, is_image);
-		if (reports(c))
+		if (reports(c) && !is_image)
 			scheme_warning(c, url, line, col);
+		if (!is_image && dropped_scheme(c, url))
+			res->unlink = 1; /* (not an empty link to click) */
 		return;
 	}
 	if (url[0] == '/') {
@@ -1456,7 +1492,7 @@ void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 			const char *ext = target + tl2 - page_ext(target);
 			char *hint = moved >= 0 ? suggest(c, c->site->pages[moved]->key, ext, url + plen, "",
 							  " (git shows the article was moved there)")
-				   : hints(c) ? target_hint(c, url, target, url + plen) : NULL;
+				   : hints(c) ? target_hint(c, url, target, url + plen, is_image) : NULL;
 			problem(c, line, col, "link target '%s' does not exist%s", url, hint);
 			free(hint);
 		}

@@ -128,6 +128,10 @@ struct links_ctx {
 /* Whether links_resolve makes a (non-wiki) link external: that depends on
  * its URL alone. */
 int links_is_external(const char *url, int is_image);
+/* Whether links_resolve replaces a (non-wiki) link by its text: an
+ * address cmark-gfm's safe mode would empty (javascript:, vbscript:,
+ * file:, data:), unless the site lets raw HTML through. */
+int links_is_dropped(const char *url, int is_image, int unsafe_html);
 
 /* The attachment that a Markdown link to url written in folder dir names:
  * its place in the site's assets, or -1; wiki links name pages. */

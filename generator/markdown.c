@@ -2018,7 +2018,9 @@ static struct md_pre *render_pre_in(struct md_doc *doc, md_link_fn fn, void *ctx
 		l->textless = l->wiki && !cmark_node_first_child(link);
 		struct md_link_result res = { 0 };
 		fn(ctx, l->url, l->wiki, l->is_image, l->line, l->col, &res);
-		if (res.external && !l->is_image) {
+		/* (an external link's result, or an unsafe one's, is its URL's
+		 * alone: made now) */
+		if ((res.external || res.unlink) && !l->is_image) {
 			l->ready = 1;
 			apply_link(doc, link, &res);
 			continue;

@@ -470,8 +470,12 @@ contains "an address not whole is named" "$ERR" "content/a.md:4:25: warning: the
 contains "one without its ':' is mended" "$ERR" "link target 'https//acas.org.uk' does not exist: did you mean 'https://acas.org.uk'?"
 contains "a site's name is told https://" "$ERR" "link target 'acas.org.uk/x' does not exist: a link to a website starts with https://, e.g. 'https://acas.org.uk/x'"
 contains "an e-mail address is told mailto:" "$ERR" "link target 'hr@example.org' does not exist: an e-mail address is written 'mailto:hr@example.org'"
-contains "a javascript: link is said to be removed" "$ERR" "warning: a 'javascript:' link would run code, so the site removes it"
+contains "a javascript: link is said to be shown as text" "$ERR" "warning: a 'javascript:' link is not safe to follow, so the site shows its text alone"
 check "good addresses are not named (three errors, three warnings in all)" grep -q "^3 errors, 3 warnings" "$ERR"
+site addr2
+page "$S" a.md "A" 'See [f](javascript:alert(1)) and [g](mailto:hr@example.org).'
+run "$S" build
+contains "and it is: its text, no empty link" "$S/public/a.html" "See f and <a href=\"mailto:hr@example.org\">g</a>."
 
 # A link written from the wrong folder (the other folder left out, the
 # file name alone, or through the repository as GitHub reads it) is
