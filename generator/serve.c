@@ -584,7 +584,8 @@ int serve_parse_range(const char *h, unsigned long long size, unsigned long long
 		      unsigned long long *len)
 {
 	unsigned long long first, last = ULLONG_MAX;
-	if (!h || strncasecmp(h, "bytes=", 6))
+	/* (an empty file has no part to send: RFC 9110 lets it go whole) */
+	if (!h || strncasecmp(h, "bytes=", 6) || size == 0)
 		return 0;
 	const char *p = h + 6;
 	p += strspn(p, " \t");
@@ -594,7 +595,7 @@ int serve_parse_range(const char *h, unsigned long long size, unsigned long long
 		p += strspn(p, " \t");
 		if (*p)
 			return 0;
-		if (last == 0 || size == 0)
+		if (last == 0)
 			return -1;
 		*off = last < size ? size - last : 0;
 		*len = size - *off;
@@ -631,7 +632,7 @@ static int wanted_range(const struct server *s, struct MHD_Connection *c, const 
 /* A file's bytes (all, or the range asked for) with its tag; a 304 when
  * the browser has this version already. Takes fd. */
 static enum MHD_Result reply_regular(const struct server *s, struct MHD_Connection *c,
-				     const char *rel, int fd, const struct stat *st)
+				     const char *rel, int fd, const struct stat *st, int get)
 {
 	struct buf etag = BUF_INIT, span = BUF_INIT;
 	make_etag(st, &etag);
@@ -645,7 +646,7 @@ static enum MHD_Result reply_regular(const struct server *s, struct MHD_Connecti
 		close(fd);
 		r = s->api.create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
 		code = 304;
-	} else if ((range = wanted_range(s, c, buf_cstr(&etag), size, &off, &len)) < 0) {
+	} else if (get && (range = wanted_range(s, c, buf_cstr(&etag), size, &off, &len)) < 0) {
 		close(fd);
 		r = s->api.create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
 		code = 416;
@@ -670,7 +671,8 @@ static enum MHD_Result reply_regular(const struct server *s, struct MHD_Connecti
 	return queue(s, c, code, r, code == 304 || code == 416 ? NULL : mime_type(rel));
 }
 
-static enum MHD_Result reply_file(struct server *s, struct MHD_Connection *c, const char *url)
+/* get: a GET (a HEAD ignores Range, RFC 9110 14.2). */
+static enum MHD_Result reply_file(struct server *s, struct MHD_Connection *c, const char *url, int get)
 {
 	char *rel = NULL;
 	int status = serve_map_path(url, &rel);
@@ -715,7 +717,7 @@ static enum MHD_Result reply_file(struct server *s, struct MHD_Connection *c, co
 		close(fd);
 		ret = reply_not_found(s, c);
 	} else {
-		ret = reply_regular(s, c, rel, fd, &st);
+		ret = reply_regular(s, c, rel, fd, &st, get);
 	}
 	free(rel);
 	return ret;
@@ -885,7 +887,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			     "text/javascript; charset=utf-8");
 	if (!strncmp(url, "/__quire/", 9))
 		return reply_status(s, c, 404);
-	return reply_file(s, c, url);
+	return reply_file(s, c, url, !strcmp(method, MHD_HTTP_METHOD_GET));
 }
 
 /* The URL reaches on_request still percent-encoded: serve_map_path must see

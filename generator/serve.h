@@ -39,7 +39,8 @@ int serve_map_path(const char *url_path, char **rel);
  * and sets *off and *len for a range to send (206); -1 when it cannot be
  * satisfied (416: it starts at or past the end, or asks for an empty
  * suffix); 0 when the whole file is sent (200): no header, another unit,
- * several ranges, or a malformed one, which RFC 9110 says to ignore. */
+ * several ranges, a malformed one, which RFC 9110 says to ignore, or an
+ * empty file. */
 int serve_parse_range(const char *header, unsigned long long size, unsigned long long *off,
 		      unsigned long long *len);
 

@@ -127,6 +127,8 @@ s=$(get /guide/intro.mp4 -H 'Range: bytes=4-9')
 check "a Range gives 206 and those bytes" sh -c "[ '$s' = 206 ] && [ \"\$(cat '$T/body')\" = really ]"
 check "with Content-Range naming them and the size" sh -c "tr -d '\r' <'$T/head' | grep -qi '^content-range: bytes 4-9/17\$'"
 check "and the film's own type" sh -c "tr -d '\r' <'$T/head' | grep -qi '^content-type: video/mp4'"
+s=$(get /guide/intro.mp4 -I -H 'Range: bytes=4-9')
+check "a HEAD ignores Range (200, the whole length)" sh -c "[ '$s' = 200 ] && tr -d '\r' <'$T/head' | grep -qi '^content-length: 17\$'"
 s=$(get /guide/intro.mp4 -H 'Range: bytes=-4')
 check "a suffix Range gives the last bytes" sh -c "[ '$s' = 206 ] && [ \"\$(cat '$T/body')\" = film ]"
 s=$(get /guide/intro.mp4 -H 'Range: bytes=17-')

@@ -225,8 +225,12 @@ static void a_range_past_the_end_cannot_be_satisfied(void)
 	CHECK(range("bytes=100-200", 100) == -1);
 	CHECK(range("bytes=99999999999999999999999-", 100) == -1);
 	CHECK(range("bytes=-0", 100) == -1);
-	CHECK(range("bytes=0-", 0) == -1);
-	CHECK(range("bytes=-5", 0) == -1);
+}
+
+static void an_empty_file_goes_whole(void)
+{
+	CHECK(range("bytes=0-", 0) == 0);
+	CHECK(range("bytes=-5", 0) == 0);
 }
 
 static void other_ranges_get_the_whole_file(void)
@@ -272,6 +276,7 @@ int main(void)
 	RUN(a_suffix_range_is_the_files_last_bytes);
 	RUN(a_range_past_the_end_cannot_be_satisfied);
 	RUN(other_ranges_get_the_whole_file);
+	RUN(an_empty_file_goes_whole);
 	free(last);
 	UNIT_END();
 }
