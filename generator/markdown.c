@@ -643,10 +643,17 @@ static int char_col(struct md_doc *doc, int line, int col)
 	size_t n;
 	if (col <= 1 || !source_line(doc, line, &s, &n))
 		return col;
-	size_t end = (size_t)col - 1 < n ? (size_t)col - 1 : n;
+	size_t end = (size_t)col - 1 < n ? (size_t)col - 1 : n, i = 0;
 	int chars = 1;
-	for (size_t i = 0; i < end; i++)
+	if (doc->cc_line == line && doc->cc_byte <= end) {
+		i = doc->cc_byte;
+		chars = doc->cc_chars;
+	}
+	for (; i < end; i++)
 		chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+	doc->cc_line = line;
+	doc->cc_byte = end;
+	doc->cc_chars = chars;
 	return chars + (int)((size_t)col - 1 - end);
 }
 

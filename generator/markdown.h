@@ -51,6 +51,11 @@ struct md_doc {
 	size_t src_len;
 	size_t *line_at;        /* where each line of src starts; made when needed */
 	size_t nlines;
+	/* char_col's place: on line cc_line, byte cc_byte is character
+	 * cc_chars (a line's problems and links are met left to right, so
+	 * each is counted from the last, not from the line's start) */
+	int cc_line, cc_chars;
+	size_t cc_byte;
 	char **cell_ext;        /* external links in table cells: their escaped
 				   href, for render_doc to mark (see apply_link) */
 	size_t ncell_ext;
