@@ -1998,6 +1998,8 @@ static void render_history(struct render_env *e, size_t i, json_t *art, struct v
 		json_t *c = base_ctx(e, out, page_title(p));
 		char *title = xasprintf("History of %s", page_title(p));
 		set_own(c, "title", title);
+		set_own(c, "description", xasprintf("Every change to %s: who made it, when, and what it changed.",
+						    page_title(p)));
 		json_object_set_new(c, "article", page_ref(e->site, out, (int)i));
 		json_object_set_new(c, "breadcrumbs", breadcrumbs(e, out, (int)i));
 		json_object_set_new(c, "truncated", json_boolean(hf->truncated));
@@ -2067,6 +2069,7 @@ static void render_changes(struct render_env *e)
 	size_t n = recent_changes(e, &ch);
 	const char *out = "changes.html";
 	json_t *c = base_ctx(e, out, "Recent changes");
+	set_str(c, "description", "The latest changes to the guidance, newest first.");
 	json_t *days = json_array();
 	json_t *day = NULL, *commit = NULL;
 	char *cur = NULL;
@@ -2194,6 +2197,7 @@ static void render_tag(void *ctx, size_t k)
 	json_t *c = base_ctx(tj->e, out, title);
 	free(title);
 	set_str(c, "tag", t->name);
+	set_own(c, "description", xasprintf("Guidance on %s: %zu article%s.", t->name, m, m == 1 ? "" : "s"));
 	struct cache_key fp;
 	if (!reuse_refs(tj->e, out, "tag", c, v, m, &fp)) {
 		json_object_set_new(c, "pages", refs(s, out, v, m));
@@ -2422,6 +2426,7 @@ static void render_tags(struct render_env *e, const struct tag_list *tl)
 	struct tag_job tj = { e, tl->page, tags };
 	par_for(n, e->jobs, render_tag, &tj);
 	json_t *c = base_ctx(e, "tags/index.html", TOPICS_TITLE);
+	set_str(c, "description", "Every topic of the guidance, with the articles on it.");
 	json_object_set_new(c, "tags", all);
 	emit(e, "tags/index.html", "tags", c);
 	json_decref(c);
@@ -2470,6 +2475,7 @@ static void render_az(struct render_env *e)
 	struct arena json;
 	json_scope_begin(&json);
 	json_t *c = base_ctx(e, out, AZ_TITLE);
+	set_str(c, "description", "Every article of the guidance, from A to Z.");
 	struct cache_key fp;
 	if (reuse_refs(e, out, "az", c, v, n, &fp))
 		goto done;
@@ -2952,6 +2958,7 @@ static void render_search(struct render_env *e, const struct tag_list *tl)
 {
 	const struct site *s = e->site;
 	json_t *c = base_ctx(e, "search.html", "Search");
+	set_str(c, "description", "Search the guidance.");
 	emit(e, "search.html", "search", c);
 	json_decref(c);
 	c = base_ctx(e, "404.html", "Page not found");
@@ -3168,6 +3175,7 @@ static void render_print(struct render_env *e)
 	 * (the other parts are the cache's or phase B's, a copy each). */
 	par_for(j.order.n, e->parse ? 1 : e->jobs, print_html_job, &j);
 	json_t *c = base_ctx(e, "print.html", "Handbook: every article");
+	set_str(c, "description", "Every article of the guidance on one page, to print.");
 	json_t *sections = json_array();
 	print_section(&j, e->shape->home, sections);
 	json_object_set_new(c, "sections", sections);

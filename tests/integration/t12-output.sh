@@ -427,3 +427,15 @@ for f in sys.argv[1:]:
         if re.search(r"[\s\x80-\U0010ffff]", u): sys.exit(f + ": " + u)
 ' "$S/public/sitemap.xml" "$S/public/changes.xml"
 check "the pages themselves keep their names" test -f "$S/public/my section/café.html"
+
+# Pages quire makes say what they are in a meta description too (a link
+# shared in a chat shows it), as articles do with their summaries.
+site desc
+printf -- '---\ntitle: Leave\nsummary: How leave works.\ntags: [leave]\n---\nx\n' > "$S/content/a.md"
+run "$S" build
+contains "an article's is its summary" "$S/public/a.html" '<meta name="description" content="How leave works.">'
+contains "a tag's page says what it lists" "$S/public/tags/leave.html" '<meta name="description" content="Guidance on leave: 1 article.">'
+contains "so does the A to Z" "$S/public/a-z.html" '<meta name="description" content="Every article of the guidance, from A to Z.">'
+contains "and the recent changes" "$S/public/changes.html" '<meta name="description" content="The latest changes to the guidance, newest first.">'
+contains "and the topics" "$S/public/tags/index.html" '<meta name="description" content="Every topic of the guidance'
+contains "and search" "$S/public/search.html" '<meta name="description" content="Search the guidance.">'
