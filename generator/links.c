@@ -1168,6 +1168,10 @@ static size_t page_ext(const char *target)
 
 static int moved_page(const struct links_ctx *c, const char *target);
 
+/* What name_hint's and outside_hint's suggestions add. */
+static const char OTHER_FOLDER[] = " (a link is relative to the folder of the file it is in)";
+static const char INSIDE_CONTENT[] = " (a link is relative to this file, inside content/)";
+
 /* The page now at the path an article named name (a wiki link's file
  * name, or its path in content/ with a '/') was moved away from, as git
  * shows; -1 when none was, or several were. */
@@ -1236,7 +1240,7 @@ static char *name_hint(const struct links_ctx *c, const char *target, const char
 		if (!hits || hits->n != 1 || !c->site->pages[hits->pages[0]]->src)
 			return NULL;
 		return suggest(c, c->site->pages[hits->pages[0]]->key, base + bl - cut, rest, "",
-			       " (a link is relative to the folder of the file it is in)");
+			       OTHER_FOLDER);
 	}
 	const char *found = NULL;
 	for (size_t a = 0; a < c->site->nassets; a++) {
@@ -1247,7 +1251,7 @@ static char *name_hint(const struct links_ctx *c, const char *target, const char
 			return NULL;
 		found = c->site->assets[a];
 	}
-	return found ? suggest(c, found, "", rest, "", " (a link is relative to the folder of the file it is in)")
+	return found ? suggest(c, found, "", rest, "", OTHER_FOLDER)
 		     : NULL;
 }
 
@@ -1268,8 +1272,8 @@ static char *outside_hint(const struct links_ctx *c, const char *url, size_t ple
 	char *path = xstrndup(in, (size_t)(url + plen - in));
 	const char *ext = NULL;
 	int t = page_of_file(c->site, path, &ext);
-	char *hint = t >= 0 ? suggest(c, c->site->pages[t]->key, ext, url + plen, "", " (a link is relative to this file, inside content/)")
-		   : is_asset(c->site, path) ? suggest(c, path, "", url + plen, "", " (a link is relative to this file, inside content/)")
+	char *hint = t >= 0 ? suggest(c, c->site->pages[t]->key, ext, url + plen, "", INSIDE_CONTENT)
+		   : is_asset(c->site, path) ? suggest(c, path, "", url + plen, "", INSIDE_CONTENT)
 		   : NULL;
 	free(path);
 	return hint;

@@ -2374,16 +2374,12 @@ static void tag_clash(const struct site *site, struct diag *d, const struct tag 
 {
 	const struct page *p = site->pages[pages[odd->at]];
 	int line = p->src ? fm_file_key_line(site->dir, p->src, "tags") : 0;
-	if (!strcasecmp(keep->name, odd->name))
-		diag_error(d, p->src ? p->src : p->key, line, line ? 1 : 0,
-			   "tag '%s' and the tag '%s' (on %zu article%s) would both write %s: write this one '%s' too "
-			   "(the two differ only in letter case)",
-			   odd->name, keep->name, keep->n, keep->n == 1 ? "" : "s", out, keep->name);
-	else
-		diag_error(d, p->src ? p->src : p->key, line, line ? 1 : 0,
-			   "tag '%s' and the tag '%s' (on %zu article%s) would both write %s: rename one, or write "
-			   "this one '%s' if they are one topic",
-			   odd->name, keep->name, keep->n, keep->n == 1 ? "" : "s", out, keep->name);
+	int case_only = !strcasecmp(keep->name, odd->name);
+	diag_error(d, p->src ? p->src : p->key, line, line ? 1 : 0,
+		   "tag '%s' and the tag '%s' (on %zu article%s) would both write %s: %s'%s'%s", odd->name,
+		   keep->name, keep->n, keep->n == 1 ? "" : "s", out,
+		   case_only ? "write this one " : "rename one, or write this one ", keep->name,
+		   case_only ? " too (the two differ only in letter case)" : " if they are one topic");
 }
 
 /* Tags that would write one page (tag_clash): each told against the
