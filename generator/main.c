@@ -17,6 +17,7 @@
 #include "diag.h"
 #include "near.h"
 #include "newpage.h"
+#include "site.h"
 #include "render.h"
 #include "serve.h"
 
@@ -68,7 +69,7 @@ static const char usage_text[] =
 	"usage: quire <command> [options]\n"
 	"\n"
 	"  build [-s SITE] [-o OUT] [-j N] [--drafts] [--force] [--bundle FILE.zip]\n"
-	"                     render SITE (default .) into OUT (default SITE/public);\n"
+	"                     render SITE into OUT (default SITE/public);\n"
 	"                     --bundle also writes the whole site as one zip\n"
 	"  check [-s SITE] [-j N] [--drafts]\n"
 	"                     validate everything build validates; write nothing\n"
@@ -78,6 +79,9 @@ static const char usage_text[] =
 	"                     create content/PATH.md with valid front matter\n"
 	"  help [COMMAND]     show this help, or a command's options\n"
 	"  --version          print the version\n"
+	"\n"
+	"SITE defaults to the site the current folder is in (the nearest folder up with\n"
+	"site.yml or content/).\n"
 	"\n"
 	"Exit status: 0 success, 1 the site has errors, 2 bad usage, environment fault or\n"
 	"interrupted build (a second Ctrl-C quits at once: 130).\n";
@@ -95,7 +99,7 @@ static const char *const command_help[][3] = {
 	  "usage: quire build [-s SITE] [-o OUT] [-j N] [--drafts] [--force] [--bundle FILE.zip]\n"
 	  "\n"
 	  "Renders SITE into OUT; the previous OUT stays as it was until the new one is whole.\n"
-	  "  -s, --site SITE    the site's folder (default .)\n"
+	  "  -s, --site SITE    the site's folder (default: the one this folder is in)\n"
 	  "  -o, --out OUT      the output folder (default SITE/public)\n"
 	  "  -j, --jobs N       render on N threads (default: one per core)\n"
 	  "  --drafts           include articles marked draft: true\n"
@@ -107,7 +111,7 @@ static const char *const command_help[][3] = {
 	  "\n"
 	  "Validates everything a build does (front matter, links, anchors, templates,\n"
 	  "hooks) and writes nothing.  Errors come as FILE:LINE:COL: error: MESSAGE.\n"
-	  "  -s, --site SITE    the site's folder (default .)\n"
+	  "  -s, --site SITE    the site's folder (default: the one this folder is in)\n"
 	  "  -j, --jobs N       check on N threads (default: one per core)\n"
 	  "  --drafts           include articles marked draft: true\n",
 	  "site jobs drafts help" },
@@ -115,7 +119,7 @@ static const char *const command_help[][3] = {
 	  "usage: quire serve [-s SITE] [-o OUT] [--bind ADDR] [--port N] [-j N] [--drafts] [--force]\n"
 	  "\n"
 	  "Builds, serves the site and rebuilds on every save, reloading the browser.\n"
-	  "  -s, --site SITE    the site's folder (default .)\n"
+	  "  -s, --site SITE    the site's folder (default: the one this folder is in)\n"
 	  "  -o, --out OUT      build into OUT (default: a temporary folder)\n"
 	  "  --bind ADDR        the address to listen on (default 127.0.0.1)\n"
 	  "  --port N           the port (default 8080; 0 picks a free one)\n"
@@ -440,7 +444,7 @@ static int cmd_new(const struct args *a)
 	struct diag *d = diag_new();
 	char *site = NULL, *here = NULL;
 	/* without -s, from inside the site (content/SECTION/ most often) */
-	int status = a->site_given ? 0 : newpage_find_site(&site, &here, d);
+	int status = a->site_given ? 0 : site_locate(&site, &here, d);
 	if (!status)
 		status = newpage_create(site ? site : a->site, here, a->path, a->title, d);
 	diag_print(d, stderr);
@@ -458,6 +462,20 @@ static int cmd_serve(const struct args *a)
 	int status = serve_run(&o);
 	git_libgit2_shutdown();
 	return status;
+}
+
+/* The site above the working folder (site_find), or NULL. */
+static char *found_site(void)
+{
+	struct diag *d = diag_new();
+	char *site = NULL, *here = NULL;
+	if (site_locate(&site, &here, d) != 0) {
+		free(site);
+		site = NULL;
+	}
+	free(here);
+	diag_free(d);
+	return site;
 }
 
 static int run(int argc, char **argv)
@@ -493,16 +511,24 @@ static int run(int argc, char **argv)
 	if ((!strcmp(cmd, "build") || !strcmp(cmd, "check")) && a.path) {
 		/* "quire check content/a.md": an editor's guess at checking one file */
 		fprintf(stderr, "quire %s: unexpected argument '%s': %s takes no file name; it %s the whole "
-			"site (-s SITE, default .)\n", cmd, a.path, cmd, strcmp(cmd, "check") ? "builds" : "checks");
+			"site (-s SITE, default: the one this folder is in)\n", cmd, a.path, cmd, strcmp(cmd, "check") ? "builds" : "checks");
 		return 2;
 	}
-	if (!strcmp(cmd, "build"))
-		return cmd_build(&a, 0);
-	if (!strcmp(cmd, "check"))
-		return cmd_build(&a, 1);
 	if (!strcmp(cmd, "new"))
 		return cmd_new(&a);
-	return cmd_serve(&a);
+	/* From content/SECTION/, as quire new works there.  No site above:
+	 * "." stays, for the usual message. */
+	char *found = a.site_given ? NULL : found_site();
+	if (found)
+		a.site = found;
+	if (!strcmp(cmd, "build"))
+		rc = cmd_build(&a, 0);
+	else if (!strcmp(cmd, "check"))
+		rc = cmd_build(&a, 1);
+	else
+		rc = cmd_serve(&a);
+	free(found);
+	return rc;
 }
 
 /* glibc's allocator gives memory back to the system whenever the top of a

@@ -306,41 +306,6 @@ static int case_clash(const char *site_dir, const char *rel, const char *shown, 
 	return rc;
 }
 
-int newpage_find_site(char **site, char **here, struct diag *d)
-{
-	*site = *here = NULL;
-	char *cwd = getcwd(NULL, 0);
-	if (!cwd) {
-		diag_error(d, NULL, 0, 0, "cannot read the working folder: %s", strerror(errno));
-		return 2;
-	}
-	/* cwd[0, end) is the folder looked at ("" for "/"), up the folders
-	 * climbed: ".", "..", "../.." */
-	size_t end = strcmp(cwd, "/") ? strlen(cwd) : 0, climbed = end;
-	struct buf up = BUF_INIT;
-	buf_puts(&up, ".");
-	int found;
-	while (!(found = site_looks_like(buf_cstr(&up))) && end > 0) {
-		while (cwd[--end] != '/')
-			;
-		climbed = end + 1;
-		buf_puts(&up, up.len == 1 ? "." : "/..");
-	}
-	if (!found) {
-		diag_error(d, NULL, 0, 0, "neither '.' nor a folder above it is a quire site (one with site.yml or "
-			   "content/): run quire in the site's folder, or give it with -s SITE");
-		free(cwd);
-		buf_free(&up);
-		return 2;
-	}
-	const char *c = cwd + climbed;
-	if (!strcmp(c, "content") || !strncmp(c, "content/", 8))
-		*here = xstrdup(c[7] ? c + 8 : "");
-	*site = buf_detach(&up);
-	free(cwd);
-	return 0;
-}
-
 int newpage_create(const char *site_dir, const char *here, const char *path, const char *title, struct diag *d)
 {
 	struct buf text = BUF_INIT;

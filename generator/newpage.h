@@ -20,12 +20,4 @@
  * reported to d. */
 int newpage_create(const char *site_dir, const char *here, const char *path, const char *title, struct diag *d);
 
-/* The site quire new works in when no -s is given, found as git finds
- * its repository: the nearest of the working folder and the folders
- * above it that has site.yml or content/.  *site is "." or "..", "../.."
- * and so on; *here the working folder's path under that site's content/
- * ("" for content/ itself), or NULL when it is not inside content/.
- * Both new strings.  Returns 0, or 2 after reporting that there is none. */
-int newpage_find_site(char **site, char **here, struct diag *d);
-
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "cache.h"
@@ -357,6 +358,53 @@ static int escapes(const char *dir, const char *root, const char *rel, int walk,
 	}
 	free(path);
 	return bad;
+}
+
+/* A folder with .git in it (a folder, or a worktree's file) tops a
+ * repository. */
+static int repo_top(const char *dir)
+{
+	char *git = xasprintf("%s/.git", dir);
+	int yes = fs_exists(git);
+	free(git);
+	return yes;
+}
+
+int site_locate(char **site, char **here, struct diag *d)
+{
+	*site = *here = NULL;
+	char *cwd = getcwd(NULL, 0);
+	if (!cwd) {
+		diag_error(d, NULL, 0, 0, "cannot read the working folder: %s", strerror(errno));
+		return 2;
+	}
+	/* cwd[0, end) is the folder looked at ("" for "/"), up the folders
+	 * climbed: ".", "..", "../.." */
+	size_t end = strcmp(cwd, "/") ? strlen(cwd) : 0, climbed = end;
+	struct buf up = BUF_INIT;
+	buf_puts(&up, ".");
+	int found;
+	/* not past the top of the repository the working folder is in: a
+	 * clone inside a site's folder is not that site */
+	while (!(found = site_looks_like(buf_cstr(&up))) && !repo_top(buf_cstr(&up)) && end > 0) {
+		while (cwd[--end] != '/')
+			;
+		climbed = end + 1;
+		buf_puts(&up, up.len == 1 ? "." : "/..");
+	}
+	if (!found) {
+		diag_error(d, NULL, 0, 0, "neither '.' nor a folder above it is a quire site (one with site.yml or "
+			   "content/): run quire in the site's folder, or give it with -s SITE");
+		free(cwd);
+		buf_free(&up);
+		return 2;
+	}
+	const char *c = cwd + climbed;
+	if (!strcmp(c, "content") || !strncmp(c, "content/", 8))
+		*here = xstrdup(c[7] ? c + 8 : "");
+	*site = buf_detach(&up);
+	free(cwd);
+	return 0;
 }
 
 int site_check_dir(const char *dir, struct diag *d)

@@ -137,6 +137,14 @@ void config_free(struct config *cfg);
 int site_check_dir(const char *dir, struct diag *d);
 /* The same test, without a word: 1 when dir has site.yml or content/. */
 int site_looks_like(const char *dir);
+/* The site a command works in when no -s is given, found as git finds
+ * its repository: the nearest of the working folder and the folders
+ * above it that has site.yml or content/, not past the top of the
+ * repository the working folder is in.  *site is "." or "..", "../.."
+ * and so on; *here the working folder's path under that site's content/
+ * ("" for content/ itself), or NULL when it is not inside content/.
+ * Both new strings.  Returns 0, or 2 after reporting that there is none. */
+int site_locate(char **site, char **here, struct diag *d);
 /* content/, site.yml, themes/ (and each theme's folder) and scripts/ are
  * read as the site's own: -1 after reporting each symlink among them that
  * leads out of the site folder, whose target would be published or handed

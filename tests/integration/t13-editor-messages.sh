@@ -71,6 +71,29 @@ status_is "in no site at all it is an environment error" "$RC" 2
 contains "saying none was found above" "$TMP/stderr" "neither '.' nor a folder above it is a quire site"
 check "and makes nothing" test -z "$(ls -A "$TMP/nosite/deep")"
 
+# quire check, build and serve find the site above too: an editor in
+# content/policy/ checks the whole site, named from its folder as ever.
+site upb
+page "$S" policy/leave.md "Leave" "See [[Pay]]."
+(cd "$S/content/policy" && "$QUIRE" check >"$TMP/stdout" 2>"$TMP/stderr"); RC=$?
+status_is "quire check run in content/policy/ checks the site" "$RC" 1
+contains "naming the file from the site's folder" "$TMP/stderr" "content/policy/leave.md:4:5: error: wiki link [[Pay]] matches no article"
+page "$S" policy/pay.md "Pay"
+(cd "$S/content/policy" && "$QUIRE" check >"$TMP/stdout" 2>"$TMP/stderr"); RC=$?
+status_is "and passes once the page is there" "$RC" 0
+contains "counting every article" "$TMP/stderr" "checked 2 articles: 0 errors"
+(cd "$S/content/policy" && "$QUIRE" build >"$TMP/stdout" 2>"$TMP/stderr"); RC=$?
+status_is "quire build run there builds the site" "$RC" 0
+check "into the site's public/" test -f "$S/public/policy/leave.html"
+check "not into the editor's folder" test ! -e "$S/content/policy/public"
+# not past the top of the repository the editor is in: a clone kept in a
+# site's folder is not that site
+mkdir -p "$S/vendor/other"
+git init -q "$S/vendor/other"
+(cd "$S/vendor/other" && "$QUIRE" check >"$TMP/stdout" 2>"$TMP/stderr"); RC=$?
+status_is "a repository inside the site is not taken for it" "$RC" 2
+contains "saying '.' is no site" "$TMP/stderr" "'.' is not a quire site"
+
 # Titles made from the file name: one space between words, none around.
 site ti
 "$QUIRE" new -s "$S" -- -draft >/dev/null 2>&1

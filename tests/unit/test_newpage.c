@@ -12,6 +12,7 @@
 #include "frontmatter.h"
 #include "fsutil.h"
 #include "newpage.h"
+#include "site.h"
 #include "unit.h"
 
 static char *site; /* a fresh site folder per test */
@@ -208,20 +209,20 @@ static void site_is_found_above_the_working_folder(void)
 	char *found = NULL, *here = NULL;
 	struct diag *d = diag_new();
 	CHECK(chdir(deep) == 0);
-	CHECK(newpage_find_site(&found, &here, d) == 0);
+	CHECK(site_locate(&found, &here, d) == 0);
 	CHECK_STR(found, "../../..");
 	CHECK_STR(here, "policy/rules");
 	free(found);
 	free(here);
 	CHECK(chdir(site) == 0);
-	CHECK(newpage_find_site(&found, &here, d) == 0);
+	CHECK(site_locate(&found, &here, d) == 0);
 	CHECK_STR(found, ".");
 	CHECK(here == NULL);
 	free(found);
 	free(here);
 	char *content = xasprintf("%s/content", site);
 	CHECK(chdir(content) == 0);
-	CHECK(newpage_find_site(&found, &here, d) == 0);
+	CHECK(site_locate(&found, &here, d) == 0);
 	CHECK_STR(found, "..");
 	CHECK_STR(here, "");
 	free(found);
