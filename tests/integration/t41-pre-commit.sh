@@ -24,8 +24,11 @@ contains "the hook prints the error with file:line:col" "$TMP/hook" "content/a.m
 
 # What counts is the staged file, not the working folder.
 page "$S" a.md "A" "fixed but not staged"
-QUIRE=$QUIRE git -C "$S" commit -qm "still broken" >/dev/null 2>&1; rc=$?
+QUIRE=$QUIRE git -C "$S" commit -qm "still broken" >/dev/null 2>"$TMP/hook"; rc=$?
 [ "$rc" -ne 0 ] && ok "an unstaged fix does not let the broken staged file through" || not_ok "an unstaged fix does not let the broken staged file through"
+contains "the hook says a fix may not be staged" "$TMP/hook" "have changes that are not staged (the check read them as staged); if an error above is fixed in your folder, git add the file:"
+contains "naming the file" "$TMP/hook" "    content/a.md"
+lacks "and no untracked file" "$TMP/hook" "not in the commit"
 git -C "$S" add -A
 QUIRE=$QUIRE git -C "$S" commit -qm "fixed" >/dev/null 2>&1
 status_is "once the fix is staged the commit goes through" "$?" 0
@@ -46,6 +49,8 @@ git -C "$S" add content/c.md
 QUIRE=$QUIRE git -C "$S" commit -qm "c" >/dev/null 2>"$TMP/hook"; rc=$?
 [ "$rc" -ne 0 ] && ok "a staged link to an untracked article is blocked" || not_ok "a staged link to an untracked article is blocked"
 contains "as the link names no committed article" "$TMP/hook" "wiki link [[untracked-target]] matches no article"
+contains "saying which files the commit leaves out" "$TMP/hook" "in your folder but not in the commit, so the check did not see them; if an error above is about one of them, git add it:"
+contains "naming the article" "$TMP/hook" "    content/untracked-target.md"
 git -C "$S" add -A
 QUIRE=$QUIRE git -C "$S" commit -qm "c and its target" >/dev/null 2>&1
 status_is "staged with its target, the commit goes through" "$?" 0
