@@ -547,3 +547,58 @@ test('a word no page has is offered the word one slip away that pages have ("did
   // a word some page has needs none
   assert.deepEqual(plain((await Q.query('ombudsman ')).suggestions), []);
 });
+
+// A phrase in quotes keeps the pages with its words in a row, stop words
+// and all: "monitoring of leave" is in the leave page's text alone, while
+// the section and the home page have "monitoring" and "leave" apart.
+test('a quoted phrase keeps the pages that have its words in a row', async () => {
+  const { Q, loaded } = engine();
+  assert.deepEqual(urls(await Q.query('monitoring leave')), ['people/leave.html', 'people/index.html', 'index.html']);
+  let res = await Q.query('"monitoring of leave"');
+  assert.deepEqual(urls(res), ['people/leave.html']);
+  assert.deepEqual(Array.from(res.phrases), ['monitoring of leave']);
+  assert.ok(!res.apart);
+  assert.ok(loaded.some((f) => f.startsWith('search-body-')), 'the texts were read to tell');
+  // curly quotes, capitals and accents as the index folds them
+  assert.deepEqual(urls(await Q.query('\u201cMonitoring OF Leave\u201d')), ['people/leave.html']);
+  assert.deepEqual(urls(await Q.query('"barbulescu v romania"')), ['law/barbulescu.html']);
+  // in a title ("Annual leave") and in a section's list of titles
+  assert.deepEqual(urls(await Q.query('"annual leave"')), ['people/leave.html', 'people/index.html']);
+  // a phrase beside other words: both must hold
+  assert.deepEqual(urls(await Q.query('"monitoring of leave" managers')), ['people/leave.html']);
+  // a form of a word stands for it, as everywhere in search ("leaves"
+  // for "leave"); a stop word must be as written ("monitoring to leave")
+  assert.deepEqual(urls(await Q.query('"monitored of leaves"')), ['people/leave.html']);
+  assert.equal((await Q.query('"monitoring to leave"')).apart, true);
+  // a hyphen joins words as a space does: "e-mail" is "e mail"
+  assert.deepEqual(urls(await Q.query('"forward work e-mail"')), ['it/acceptable-use.html']);
+});
+
+test('a phrase no page has keeps the pages with its words apart, and says so', async () => {
+  const { Q } = engine();
+  const res = await Q.query('"managers leave"');
+  assert.equal(res.apart, true);
+  assert.deepEqual(urls(res), ['people/leave.html']);
+  assert.deepEqual(Array.from(res.phrases), ['managers leave']);
+  // one quoted word is a word: nothing to put in a row
+  const one = await Q.query('"leave"');
+  assert.deepEqual(Array.from(one.phrases), []);
+  assert.ok(!one.apart);
+});
+
+test('an unclosed quote is a phrase to the end, its last word begun while typing', async () => {
+  const { Q } = engine();
+  assert.deepEqual(urls(await Q.query('"monitoring of lea')), ['people/leave.html']);
+  assert.deepEqual(urls(await Q.query('"monitoring of leave')), ['people/leave.html']);
+  // not begun once the reader has gone on: "lea" is not "leave"
+  assert.equal((await Q.query('"monitoring of lea" ')).apart, true);
+});
+
+test('a phrase whose page text did not load keeps that page, after the pages that have it', async () => {
+  const { Q, failing } = engine();
+  failing.add('search-body-00.js');
+  const res = await Q.query('"monitoring of leave"');
+  // unsure: every page with the words, as none could be read to tell
+  assert.ok(urls(res).includes('people/leave.html'));
+  assert.ok(!res.apart);
+});

@@ -325,6 +325,23 @@ describe('the built site, opened from file:// in Chromium', { concurrency: false
     await closePage(page);
   });
 
+  it('a phrase in quotes finds its words in a row, and says when no page has them so', STEP, async () => {
+    const page = await openPage();
+    const status = page.locator('#search-results .search-status');
+    const count = async (q) => {
+      await page.goto(siteUrl('search.html', '?q=' + encodeURIComponent(q)));
+      await page.locator('#search-results ol a').first().waitFor();
+      return Number((await status.innerText()).match(/(\d+) results?/)[1]);
+    };
+    const apart = await count('duty of confidentiality');
+    const together = await count('"duty of confidentiality"');
+    assert.ok(together > 0 && together < apart, `fewer pages have the phrase (${together}) than its words (${apart})`);
+    assert.match(await status.innerText(), /^\d+ results for “duty of confidentiality”$/, 'in one pair of quotes');
+    assert.ok(await count('"pharmacal norwich"') > 0, 'no page has the words so: the pages with them apart');
+    assert.match(await status.innerText(), /^No page has “pharmacal norwich” as written; showing \d+ results? with its words apart\.$/);
+    await closePage(page);
+  });
+
   it('a result shows the passage of its article where the words are, marked, not only the opening', STEP, async () => {
     const page = await openPage();
     // "Putterill" is a case the article cites far below its summary

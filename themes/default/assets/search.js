@@ -254,6 +254,72 @@
     return set;
   }
 
+  var QUOTE = /["\u201c\u201d\u201e]/;
+  /* The phrases of q: each part in double quotes ("..." or \u201c...\u201d;
+   * an unclosed one runs to the end) of two words or more, as {text,
+   * words (all of them, stop words too), prefix (its last word may be
+   * begun: the reader is still typing it)}. */
+  Q.phrases = function (q) {
+    var out = [], parts = q.split(QUOTE);
+    for (var i = 1; i < parts.length; i += 2) {
+      var words = [];
+      Q.groups(parts[i]).forEach(function (g) { words.push.apply(words, g); });
+      if (words.length > 1)
+        out.push({ text: parts[i].trim(), words: words,
+                   prefix: i === parts.length - 1 && /[\p{L}\p{N}\p{M}]$/u.test(q) });
+    }
+    return out;
+  };
+  /* Whether word w stands for phrase p's j-th word: the same, or a form
+   * of its stem ("secret recordings" has "secret recording"). */
+  function sameWord(w, p, j) {
+    return w === p.words[j] || (p.stems[j] !== undefined && vocab.get(w) === p.stems[j]);
+  }
+  /* Whether the words of a text have phrase p's words in a row. */
+  function hasPhrase(words, p) {
+    var k = p.words.length, last = p.words[k - 1];
+    for (var i = 0; i + k <= words.length; i++) {
+      var j = 0;
+      while (j < k - 1 && sameWord(words[i + j], p, j)) j++;
+      if (j === k - 1 && (sameWord(words[i + j], p, j) || (p.prefix && words[i + j].startsWith(last))))
+        return true;
+    }
+    return false;
+  }
+  var LONG_TEXT = 15000; /* a text this long may have been cut (search.c's BODY_MAX) */
+  /* Keeps, of res's results, those whose title, opening or text has every
+   * phrase (its words or their forms, in a row), loading their texts.  A result whose text did not load
+   * (offline, not kept) or was cut comes after them, as unsure.  When
+   * none has the phrases, res stays as it is, marked apart. */
+  function withPhrases(res, phrases) {
+    res.phrases = phrases.map(function (p) { return p.text; });
+    if (!phrases.length || !res.results.length) return res;
+    /* (stop words have none: they must be as written) */
+    phrases.forEach(function (p) { p.stems = p.words.map(function (w) { return vocab.get(w); }); });
+    return Q.snippets(res.results).then(function (openings) {
+      var files = new Set();
+      res.results.forEach(function (r) {
+        files.add('search-body-' + pad(Math.floor(r.doc / idx.bodychunk)) + '.js');
+      });
+      return Promise.all(Array.from(files).map(function (f) {
+        return load(f).catch(function () { return null; });
+      })).then(function () {
+        var sure = [], unsure = [];
+        res.results.forEach(function (r, i) {
+          var body = bodies[r.doc], words = [];
+          Q.groups(r.title + '\n' + openings[i] + '\n' + (body || '')).forEach(function (g) {
+            words.push.apply(words, g);
+          });
+          if (phrases.every(function (p) { return hasPhrase(words, p); })) sure.push(r);
+          else if (body === undefined || body.length >= LONG_TEXT) unsure.push(r);
+        });
+        if (!sure.length) res.apart = true;
+        else res.results = sure.concat(unsure);
+        return res;
+      });
+    });
+  }
+
   /* Resolves to {query, words (the terms' texts), stems (Set of matched
    * stems), results: [{doc, url, title, section, list, score, titles,
    * matched}], missing (the terms no page has), partial}, best first.
@@ -262,7 +328,10 @@
    * articles before lists (sections, pages a hook made of others, tag
    * pages), then the sum of weights.  When no page has every term, the pages with some of them
    * (partial), the most terms first; two words no page has may match
-   * as one ("whistle blowing" finds "whistleblowing"). */
+   * as one ("whistle blowing" finds "whistleblowing").  A phrase in
+   * quotes ("monitoring of leave") keeps the pages that have its words in
+   * a row (phrases: their texts); when none has, the pages with its words
+   * apart are kept, and apart is true. */
   Q.query = function (q) {
     return start().then(function () {
       var ts = terms(q), need = new Set(), pre = new Set();
@@ -293,7 +362,7 @@
         ts.forEach(function (t) { t.sets.forEach(function (alt) { alt.forEach(function (set) {
           set.forEach(function (st) { var s = shardOf(st); if (s >= 0) more.add(s); });
         }); }); });
-        return loadShards(more).then(function () { return rank(q, ts); });
+        return loadShards(more).then(function () { return withPhrases(rank(q, ts), Q.phrases(q)); });
       });
     });
   };
@@ -725,7 +794,8 @@
     function show(res, my) {
       var shown = 0, list = el('ol', 'search-results-list');
       var more = el('button', 'search-more', 'Show more results');
-      var n = res.results.length, q = res.query.trim();
+      /* a query that is one phrase is shown in one pair of quotes */
+      var n = res.results.length, q = res.query.trim().replace(/^["\u201c\u201e]([^"\u201c\u201d\u201e]*)["\u201d]$/, '$1');
       if (!n && !res.words.length && q && !/[\p{L}\p{N}]/u.test(q)) {
         say(quoted(q) + ' has no word to search for: type a word or two.');
         return;
@@ -753,6 +823,9 @@
       }
       else if (res.partial)
         say('No page has all the words of ' + quoted(q) + '; showing ' + count(n) + ' with some of them.');
+      else if (res.apart)
+        say('No page has ' + either(res.phrases) + ' as written; showing ' + count(n) + ' with ' +
+            (res.phrases.length > 1 ? 'their' : 'its') + ' words apart.');
       else
         say(count(n) + ' for ' + quoted(q));
       box.appendChild(list);
