@@ -287,8 +287,10 @@
     return false;
   }
   var LONG_TEXT = 15000; /* a text this long may have been cut (search.c's BODY_MAX) */
-  /* Keeps, of res's results, those whose title, opening or text has every
-   * phrase (its words or their forms, in a row), loading their texts.  A result whose text did not load
+  var PHRASE_READ = 500;  /* results whose texts a phrase reads, at most (the best) */
+  /* Keeps, of res's best PHRASE_READ results, those whose title, opening
+   * or text has every phrase (its words or their forms, in a row), loading
+   * their texts.  A result whose text did not load
    * (offline, not kept) or was cut comes after them, as unsure.  When
    * none has the phrases, res stays as it is, marked apart. */
   function withPhrases(res, phrases) {
@@ -296,6 +298,9 @@
     if (!phrases.length || !res.results.length) return res;
     /* (stop words have none: they must be as written) */
     phrases.forEach(function (p) { p.stems = p.words.map(function (w) { return vocab.get(w); }); });
+    /* on a large site, a phrase of common words would read every text */
+    var all = res.results;
+    res.results = all.slice(0, PHRASE_READ);
     return Q.snippets(res.results).then(function (openings) {
       var files = new Set();
       res.results.forEach(function (r) {
@@ -313,7 +318,7 @@
           if (phrases.every(function (p) { return hasPhrase(words, p); })) sure.push(r);
           else if (body === undefined || body.length >= LONG_TEXT) unsure.push(r);
         });
-        if (!sure.length) res.apart = true;
+        if (!sure.length) { res.apart = true; res.results = all; }
         else res.results = sure.concat(unsure);
         return res;
       });
