@@ -209,6 +209,55 @@ describe('the built site, opened from file:// in Chromium', { concurrency: false
     await closePage(page);
   });
 
+  it('what a screen reader hears: external links, headings in a diff; the search box legible in the dark', STEP, async () => {
+    const page = await openPage({ colorScheme: 'dark' });
+    await page.goto(siteUrl('policy/managers-checklist.html'));
+    // the arrow is drawn, not spoken: the name ends with the hidden words
+    const external = page.locator('a.external').first();
+    const name = await external.evaluate((a) => a.textContent);
+    assert.match(name, /\(external link\)$/);
+    assert.equal(await page.getByRole('link', { name, exact: true }).count() > 0, true,
+      `the link's accessible name is its text, with no arrow: “${name}”`);
+    // the header box's placeholder, its only visible label: 4.5:1 at least
+    const ratio = await page.evaluate(() => {
+      const rgb = (c) => c.match(/[\d.]+/g).slice(0, 3).map(Number);
+      const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+        .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+      const box = document.querySelector('#site-search');
+      const a = lum(rgb(getComputedStyle(box, '::placeholder').color)), b = lum(rgb(getComputedStyle(box).backgroundColor));
+      return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    });
+    assert.ok(ratio >= 4.5, `the placeholder's contrast in the dark scheme is ${ratio.toFixed(2)}:1`);
+    // a heading's block in a diff says it is a heading, as ins and del say what they are
+    await page.goto(siteUrl('confidentiality/after-you-leave.history.html'));
+    assert.ok(await page.locator('.diff-heading').count() > 0, 'the history shows a heading');
+    const cdp = await page.context().newCDPSession(page);
+    const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+    assert.ok(nodes.some((n) => n.role?.value === 'StaticText' && (n.name?.value || '').trim() === 'heading:'),
+      'the accessibility tree has "heading:"');
+    const size = await page.locator('.diff-heading').first().evaluate((el) => parseFloat(getComputedStyle(el, '::before').width));
+    assert.ok(size <= 1, 'and it takes no room on screen');
+    await closePage(page);
+  });
+
+  it('on a phone, a section Tab reaches in the bar is on screen, clear of the fade', STEP, async () => {
+    const page = await openPage({ viewport: { width: 320, height: 700 } });
+    await page.goto(siteUrl('policy/managers-checklist.html'));
+    const n = await page.locator('.site-nav a').count();
+    await page.locator('.search-form button').first().focus();
+    for (let i = 0; i < n; i++) {
+      await page.keyboard.press('Tab');
+      const at = await page.evaluate(() => {
+        const a = document.activeElement, r = a.getBoundingClientRect();
+        const fade = parseFloat(getComputedStyle(a.closest('ul')).maskImage === 'none' ? '0' : '40');
+        return { text: a.textContent, nav: !!a.closest('.site-nav'), left: r.left, right: r.right, limit: innerWidth - fade };
+      });
+      assert.ok(at.nav, `Tab ${i + 1} is in the sections bar`);
+      assert.ok(at.left >= 0 && at.right <= at.limit, `“${at.text}” is on screen and clear of the fade: ${JSON.stringify(at)}`);
+    }
+    await closePage(page);
+  });
+
   it('fits a phone screen without sideways scrolling, and saves screenshots', STEP, async () => {
     assert.ok(article?.history, 'an article and its history were reached');
     fs.rmSync(shots, { recursive: true, force: true });
@@ -322,6 +371,42 @@ describe('the built site, opened from file:// in Chromium', { concurrency: false
     await page.goto(siteUrl('search.html', '?q=' + encodeURIComponent('holida holidays')));
     await page.locator('#search-results ol a').first().waitFor();
     assert.match(await status.innerText(), /Did you mean “holiday holidays”\?$/);
+    await closePage(page);
+  });
+
+  it('"Show more results" takes the keyboard to the first result it adds, however slowly the passages load', STEP, async () => {
+    const page = await openPage();
+    // the pages' texts (for the passages) load 400 ms late, as on a slow
+    // connection: the focus must wait for the results, not a timer
+    await page.addInitScript(() => {
+      window.quireSearch = { load(file) {
+        const Q = window.quireSearch;
+        return new Promise((done, fail) => {
+          const go = () => {
+            const s = document.createElement('script');
+            s.src = Q.root + file;
+            s.onload = () => done();
+            s.onerror = () => fail(new Error(file));
+            document.head.appendChild(s);
+          };
+          if (file.startsWith('search-body-')) setTimeout(go, 400); else go();
+        });
+      } };
+    });
+    await page.goto(siteUrl('search.html', '?q=confidential'));
+    const links = page.locator('#search-results ol a');
+    await links.first().waitFor();
+    const total = Number((await page.locator('#search-results .search-status').innerText()).match(/^(\d+) results/)[1]);
+    assert.ok(total > 20, `a search with more than a page of results (${total})`);
+    const focused = () => page.evaluate(() => Array.from(document.querySelectorAll('#search-results ol a')).indexOf(document.activeElement));
+    for (let shown = 20; shown < total; shown += 20) {
+      await page.locator('button.search-more').focus();
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.activeElement && document.activeElement.closest('#search-results ol'), null, { timeout: 5000 });
+      assert.equal(await focused(), shown, `the focus is on result ${shown + 1}, the first added`);
+    }
+    assert.equal(await links.count(), total, 'every result is shown');
+    assert.equal(await page.locator('button.search-more').isHidden(), true, 'the button is gone after the last');
     await closePage(page);
   });
 

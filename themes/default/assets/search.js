@@ -837,10 +837,11 @@
       more.type = 'button';
       more.hidden = true;
       box.appendChild(more);
+      /* Shows the next PAGE results; resolves when they are in the list. */
       function page() {
         var slice = res.results.slice(shown, shown + PAGE);
         /* results without snippets rather than none */
-        Q.passages(slice, res.stems).catch(function () { return slice.map(function () { return []; }); }).then(function (snips) {
+        return Q.passages(slice, res.stems).catch(function () { return slice.map(function () { return []; }); }).then(function (snips) {
           if (my !== seq) return;
           slice.forEach(function (r, i) {
             var li = el('li'), a = el('a', null, r.title), p = el('p', 'search-snippet');
@@ -858,10 +859,19 @@
           more.hidden = shown >= n;
         });
       }
+      /* The keyboard goes on at the first result added, once it is there
+       * (the passages may take a while to load), and the button, hidden
+       * after the last, never keeps it. */
+      var busy = false; /* (not disabled: a disabled button drops the focus) */
       more.addEventListener('click', function () {
+        if (busy) return;
         var next = shown;
-        page();
-        setTimeout(function () { var a = list.querySelectorAll('a')[next]; if (a) a.focus(); }, 50);
+        busy = true;
+        page().then(function () {
+          busy = false;
+          var a = list.querySelectorAll('a')[next];
+          if (a && my === seq) a.focus();
+        });
       });
       page();
     }
