@@ -623,6 +623,12 @@ describe('the built site, opened from file:// in Chromium', { concurrency: false
       if (wide > 0) wrong.push(`${name} is ${wide}px wider than the screen`);
       if (button > 0) wrong.push(`${name}: the Search button is ${button}px off the screen`);
     }
+    // with WCAG 1.4.12's text spacing too, on the page with the longest
+    // address in its text ("reportharmfulcontent.com")
+    await page.goto(siteUrl('speaking-up/harassment-and-threats.html'));
+    await page.addStyleTag({ content: '* { line-height: 1.5 !important; letter-spacing: .12em !important; word-spacing: .16em !important; } p { margin-bottom: 2em !important; }' });
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    if (wide > 0) wrong.push(`with text spacing, harassment-and-threats is ${wide}px wider than the screen`);
     assert.deepEqual(wrong, []);
     await closePage(page);
   });
