@@ -1585,6 +1585,14 @@ static void put_attr(struct buf *b, const char *s)
 }
 
 /* A heading's markup: its id (prefix, then bare_id) and a permalink. */
+/* In print.html the handbook is the h1, a section's title an h2 and an
+ * article's an h3: an article's own headings go two levels down, so a
+ * screen reader's list of headings keeps the handbook's outline. */
+static int print_level(int level)
+{
+	return level + 2 > 6 ? 6 : level + 2;
+}
+
 static void heading_markup(cmark_node *cb, int level, const char *prefix, const char *bare_id)
 {
 	char *id = xstrcat(prefix ? prefix : "", bare_id);
@@ -1614,7 +1622,9 @@ static void heading_markup(cmark_node *cb, int level, const char *prefix, const 
 static cmark_node *rewrite_heading(struct md_doc *doc, cmark_node *h, const char *bare_id)
 {
 	cmark_node *cb = md_node_new(CMARK_NODE_CUSTOM_BLOCK);
-	heading_markup(cb, cmark_node_get_heading_level(h), doc->id_prefix, bare_id);
+	int level = cmark_node_get_heading_level(h);
+	/* (an id prefix: the article is rendered for print.html) */
+	heading_markup(cb, doc->id_prefix ? print_level(level) : level, doc->id_prefix, bare_id);
 	cmark_node *c;
 	while ((c = cmark_node_first_child(h))) {
 		cmark_node_unlink(c);
@@ -1872,7 +1882,7 @@ static void render_doc(struct md_doc *doc, struct heading *hs, size_t nh, char *
 	*html = prefix_footnotes(html_of(doc), doc->id_prefix);
 	if (print_html) {
 		for (size_t i = 0; i < n; i++)
-			heading_markup(nodes[i], level[i], print_prefix, hs[i].id);
+			heading_markup(nodes[i], print_level(level[i]), print_prefix, hs[i].id);
 		*print_html = prefix_footnotes(html_of(doc), print_prefix);
 	}
 	free(level);

@@ -60,7 +60,7 @@ describe('the print handbook, print.html', { concurrency: false }, () => {
     await home.context().close();
     const page = await open('print.html');
     const ids = await page.locator('.handbook-article').evaluateAll((els) => els.map((e) => e.id));
-    const titles = await page.locator('.handbook-article > h1').allInnerTexts();
+    const titles = await page.locator('.handbook-article > h3').allInnerTexts();
     assert.ok(listed.length > 0, 'the home page lists articles');
     const missing = listed.filter((u) => !ids.includes(u));
     assert.deepEqual(missing, [], 'every article of the home page is in the handbook');
@@ -69,6 +69,26 @@ describe('the print handbook, print.html', { concurrency: false }, () => {
     assert.equal(titles.length, ids.length, 'each article has its title');
     const toc = await page.locator('.handbook-toc a').evaluateAll((as) => as.map((a) => a.getAttribute('href').slice(1)));
     for (const id of ids) assert.ok(toc.includes(id), `the contents list ${id}`);
+    await page.context().close();
+  });
+
+  it('its headings are an outline: one h1, a section an h2, an article an h3, its own headings below', STEP, async (t) => {
+    if (!built) return t.skip('print.html is not in the build yet');
+    const page = await open('print.html');
+    const found = await page.evaluate(() => {
+      const levels = (sel) => Array.from(document.querySelectorAll(sel), (h) => Number(h.tagName[1]));
+      return { h1: levels('main h1').length, sections: levels('.handbook-section > h2, .handbook-section > .handbook-section-title'),
+        articles: levels('.handbook-article > .handbook-article-title'),
+        inside: levels('.handbook-article .content h1, .handbook-article .content h2, .handbook-article .content h3, .handbook-article .content h4, .handbook-article .content h5, .handbook-article .content h6') };
+    });
+    assert.equal(found.h1, 1, 'the handbook\'s title is the one h1');
+    assert.ok(found.sections.length > 0 && found.sections.every((l) => l === 2), 'each section\'s title is an h2');
+    assert.ok(found.articles.length > 0 && found.articles.every((l) => l === 3), 'each article\'s title is an h3');
+    assert.ok(found.inside.length > 0 && found.inside.every((l) => l >= 4), `an article's own headings are h4 or below: ${[...new Set(found.inside)]}`);
+    // and they still look like headings of their size, not like body text
+    const size = await page.locator('.handbook-article .content h4').first().evaluate((h) => parseFloat(getComputedStyle(h).fontSize));
+    const body = await page.locator('.handbook-article .content p').first().evaluate((p) => parseFloat(getComputedStyle(p).fontSize));
+    assert.ok(size >= body * 1.2, `an article's h2, now an h4, is larger than its text (${size}px, ${body}px)`);
     await page.context().close();
   });
 
