@@ -1847,6 +1847,55 @@ static char *prefix_footnotes(char *html, const char *prefix)
 	return buf_detach(&b);
 }
 
+/* Names cmark-gfm's footnotes for screen readers (WCAG 2.4.4, 2.4.6):
+ * a reference's link is "Footnote 2", not "2"; a note's way back is "Back
+ * to reference 2", not "Back to content" (the same for every note); and
+ * the notes get a heading no one sees ("Footnotes"), at level (4 in
+ * print.html), so they can be found by heading. */
+static char *name_footnotes(char *html, int level)
+{
+	static const char SECTION[] = "<section class=\"footnotes\" data-footnotes>\n";
+	static const char REF[] = " data-footnote-ref>", BACK[] = "aria-label=\"Back to content\"", ITEM[] = "<li id=\"";
+	const char *sec = strstr(html, SECTION);
+	if (!sec)
+		return html;
+	struct buf b = BUF_INIT;
+	const char *r = html, *end = html + strlen(html);
+	for (const char *q = html; (q = find_in(q, sec, REF)); q += sizeof REF - 1) {
+		const char *num = q + sizeof REF - 1;
+		size_t n = strspn(num, "0123456789");
+		if (!n || strncmp(num + n, "</a>", 4))
+			continue;
+		buf_put(&b, r, (size_t)(q - r));
+		buf_printf(&b, " data-footnote-ref aria-label=\"Footnote %.*s\">", (int)n, num);
+		r = num;
+	}
+	sec += sizeof SECTION - 1;
+	buf_put(&b, r, (size_t)(sec - r));
+	buf_printf(&b, "<h%d class=\"visually-hidden\">Footnotes</h%d>\n", level, level);
+	r = sec;
+	/* the notes are in order, one <li> each; a note's links back are in
+	 * it, before the next */
+	int note = 0, back = 0;
+	const char *next_item = find_in(sec, end, ITEM);
+	for (const char *q = sec; (q = find_in(q, end, BACK)); q += sizeof BACK - 1) {
+		while (next_item && next_item < q) {
+			note++, back = 0;
+			next_item = find_in(next_item + 1, end, ITEM);
+		}
+		buf_put(&b, r, (size_t)(q - r));
+		/* a note referred to twice has a way back to each: "1 (2)" */
+		if (++back > 1)
+			buf_printf(&b, "aria-label=\"Back to reference %d (%d)\"", note, back);
+		else
+			buf_printf(&b, "aria-label=\"Back to reference %d\"", note);
+		r = q + sizeof BACK - 1;
+	}
+	buf_put(&b, r, (size_t)(end - r));
+	free(html);
+	return buf_detach(&b);
+}
+
 static char *html_of(const struct md_doc *doc)
 {
 	return str_fit(finish_cell_links(doc, finish_boxes_and_tables(render_html(doc->root, parse_options(doc->unsafe_html),
@@ -1879,11 +1928,11 @@ static void render_doc(struct md_doc *doc, struct heading *hs, size_t nh, char *
 		plain_text(doc->root, &b);
 		*text = buf_detach_fit(&b);
 	}
-	*html = prefix_footnotes(html_of(doc), doc->id_prefix);
+	*html = prefix_footnotes(name_footnotes(html_of(doc), doc->id_prefix ? 4 : 2), doc->id_prefix);
 	if (print_html) {
 		for (size_t i = 0; i < n; i++)
 			heading_markup(nodes[i], print_level(level[i]), print_prefix, hs[i].id);
-		*print_html = prefix_footnotes(html_of(doc), print_prefix);
+		*print_html = prefix_footnotes(name_footnotes(html_of(doc), 4), print_prefix);
 	}
 	free(level);
 	free(nodes);

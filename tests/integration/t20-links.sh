@@ -409,6 +409,17 @@ contains "its reference leads to its own note" "$S/public/print.html" 'href="#a-
 contains "as does a link written to the note" "$S/public/print.html" '<a href="#a-one--fn-1">the note</a>'
 lacks "no footnote keeps cmark's bare name there" "$S/public/print.html" 'id="fn-1"'
 contains "the article's page keeps cmark's names" "$S/public/a/one.html" 'id="fn-1"'
+# what a screen reader hears of them: numbered links, and a heading
+contains "a reference's link is named 'Footnote 1', not '1'" "$S/public/a/one.html" 'data-footnote-ref aria-label="Footnote 1">1</a>'
+contains "a note's way back names its reference" "$S/public/a/one.html" 'aria-label="Back to reference 1">'
+lacks "not 'Back to content' for every note" "$S/public/a/one.html" 'Back to content'
+contains "the notes have a heading no one sees" "$S/public/a/one.html" '<h2 class="visually-hidden">Footnotes</h2>'
+contains "in print.html two levels down, as its headings are" "$S/public/print.html" '<h4 class="visually-hidden">Footnotes</h4>'
+page "$S" a/three.md "Three" 'A[^x], b[^y] and a[^x].\n\n[^x]: X.\n[^y]: Y.'
+run "$S" build
+contains "the second note's way back is 'Back to reference 2'" "$S/public/a/three.html" 'href="#fnref-y" class="footnote-backref" data-footnote-backref aria-label="Back to reference 2"'
+contains "and a note referred to twice has '1 (2)' for its second" "$S/public/a/three.html" 'href="#fnref-x-2" class="footnote-backref" data-footnote-backref aria-label="Back to reference 1 (2)"'
+rm "$S/content/a/three.md"
 
 # A link to a footnote is checked like one to a heading: the note, or a
 # reference to it (the second is "fnref-1-2"), must be there.
