@@ -10,7 +10,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core');
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
@@ -115,6 +118,18 @@ describe('quire serve in the browser', { concurrency: false }, () => {
     await page.goto(base + 'pay.html');
     await new Promise((r) => setTimeout(r, 1000));
     assert.equal(await page.$('#quire-build-warnings'), null, 'not shown again for the same warnings');
+  });
+
+  it('a page that is not there gets the site\'s 404 page, styled, with no serious axe-core violations', STEP, async () => {
+    const res = await page.goto(base + 'no/such/page.html');
+    assert.equal(res.status(), 404);
+    assert.match(await page.textContent('h1'), /not found/i);
+    assert.notEqual(await page.evaluate(() => getComputedStyle(document.querySelector('.site-header')).backgroundColor), 'rgba(0, 0, 0, 0)',
+      'its stylesheet loaded from the site\'s root');
+    await page.addScriptTag({ path: AXE });
+    const res2 = await page.evaluate(() => axe.run(document));
+    const bad = res2.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
+    assert.deepEqual(bad, []);
   });
 
   it('a build without warnings shows none', STEP, async () => {

@@ -174,18 +174,37 @@ describe('the built site, opened from file:// in Chromium', { concurrency: false
     await closePage(page);
   });
 
-  it('has no serious or critical axe-core violations (dark mode: contrast only)', { timeout: 60000 }, async () => {
+  it('has no serious or critical axe-core violations on any kind of page: light, dark and forced colours, desktop and phone', { timeout: 120000 }, async () => {
     assert.ok(article?.history, 'an article and its history were reached');
     const hist = article.history;
+    // a past version, a tag's page: the first the history and the topics link to
+    const first = async (url, sel) => {
+      const page = await openPage();
+      await page.goto(url);
+      const href = await page.locator(sel).first().evaluate((a) => a.href);
+      await closePage(page);
+      return href;
+    };
     const pages = [['home', siteUrl('index.html')], ['article', article.url],
-      ['search results', siteUrl('search.html', `?q=${QUERY}`)], ['history', hist]];
+      ['search results', siteUrl('search.html', `?q=${QUERY}`)], ['search, no results', siteUrl('search.html', '?q=zorblaxed')],
+      ['history', hist], ['past version', await first(hist, 'a[href*=".rev-"]')],
+      ['section', siteUrl('confidentiality/index.html')], ['A to Z', siteUrl('a-z.html')],
+      ['topics', siteUrl('tags/index.html')], ['a topic', await first(siteUrl('tags/index.html'), 'main a[href$=".html"]')],
+      ['recent changes', siteUrl('changes.html')]];
+    // (404.html's links start at the server's root: serve.test.mjs checks it)
     const failures = [];
-    for (const scheme of ['light', 'dark']) {
-      const page = await openPage({ colorScheme: scheme });
+    // dark, forced colours and phone: every rule but those a scheme
+    // cannot change are run in light on a desktop
+    for (const [mode, opts, only] of [['light', {}, null], ['dark', { colorScheme: 'dark' }, ['color-contrast']],
+      ['forced colours', { forced: true }, ['color-contrast', 'link-in-text-block']],
+      ['phone', { viewport: { width: 320, height: 640 } }, null]]) {
+      const page = await openPage(opts);
+      if (opts.forced) await page.emulateMedia({ forcedColors: 'active' });
       for (const [label, url] of pages) {
         await page.goto(url);
         if (label === 'search results') await page.locator('#search-results ol a').first().waitFor();
-        try { await axeCheck(page, `${label} (${scheme})`, scheme === 'dark' ? ['color-contrast'] : null); } catch (e) { failures.push(e.message); }
+        if (label === 'search, no results') await page.waitForFunction(() => document.querySelector('#search-results .search-status').textContent);
+        try { await axeCheck(page, `${label} (${mode})`, only); } catch (e) { failures.push(e.message); }
       }
       await closePage(page);
     }
