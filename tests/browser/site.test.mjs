@@ -247,6 +247,17 @@ describe('the built site, opened from file:// in Chromium', { concurrency: false
       return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
     });
     assert.ok(ratio >= 4.5, `the placeholder's contrast in the dark scheme is ${ratio.toFixed(2)}:1`);
+    // a list drawn without bullets still says it is a list (VoiceOver
+    // in Safari drops the role with list-style: none)
+    const bare = [];
+    for (const url of [siteUrl('index.html'), siteUrl('policy/managers-checklist.html'), siteUrl('a-z.html'),
+      siteUrl('confidentiality/after-you-leave.history.html')]) {
+      await page.goto(url);
+      bare.push(...await page.evaluate(() => Array.from(document.querySelectorAll('ul, ol'))
+        .filter((l) => getComputedStyle(l).listStyleType === 'none' && l.getAttribute('role') !== 'list')
+        .map((l) => `${location.pathname.split('/').pop()}: <${l.tagName.toLowerCase()} class="${l.className}">`)));
+    }
+    assert.deepEqual(bare, [], 'every list without bullets has role="list"');
     // a heading's block in a diff says it is a heading, as ins and del say what they are
     await page.goto(siteUrl('confidentiality/after-you-leave.history.html'));
     assert.ok(await page.locator('.diff-heading').count() > 0, 'the history shows a heading');
