@@ -531,19 +531,20 @@ static void pair_marks(struct marks *ms, unsigned char *m)
  * scan goes on after it: links nest, and marking each address as it was
  * met marked the innermost bytes once per level.  The addresses are
  * counted in cover (+1 where one starts, -1 after it ends) and left out
- * at the end, in one pass. */
+ * at the end, in one pass.  s[n] is a NUL. */
 static void readable_inline(const char *s, size_t n, struct buf *out)
 {
 	/* Most paragraphs have no mark at all, and most of the rest no link
 	 * or code: each pass runs only when its marks are there (a history's
 	 * diffs read every paragraph of every revision twice). */
 	int any = 0, brackets = 0, literals = 0;
-	for (size_t i = 0; i < n; i++)
+	/* (s ends in a NUL: strcspn skips 16 bytes a step) */
+	for (size_t i = strcspn(s, "[`\\*_~<"); i < n && !(brackets && literals); i += 1 + strcspn(s + i + 1, "[`\\*_~<"))
 		switch (s[i]) {
 		case '[': brackets = 1; any = 1; break;
 		case '`': case '\\': literals = 1; any = 1; break;
-		case '*': case '_': case '~': case '<': any = 1; break;
-		default: break;
+		case '\0': break; /* a NUL inside: go on past it */
+		default: any = 1; break;
 		}
 	if (!any) {
 		buf_put(out, s, n);
