@@ -464,7 +464,7 @@ static int cmd_serve(const struct args *a)
 	return status;
 }
 
-/* The site above the working folder (site_find), or NULL. */
+/* The site above the working folder (site_locate), or NULL. */
 static char *found_site(void)
 {
 	struct diag *d = diag_new();
@@ -475,6 +475,13 @@ static char *found_site(void)
 	}
 	free(here);
 	diag_free(d);
+	/* one found above is named: a build never works on a folder unsaid */
+	if (site && strcmp(site, ".")) {
+		char *real = realpath(site, NULL);
+		fprintf(stderr, "quire: the site is '%s' (the nearest folder up with site.yml or content/)\n",
+			real ? real : site);
+		free(real);
+	}
 	return site;
 }
 

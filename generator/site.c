@@ -314,7 +314,7 @@ void config_free(struct config *cfg)
 int site_looks_like(const char *dir)
 {
 	char *yml = xasprintf("%s/site.yml", dir), *content = xasprintf("%s/content", dir);
-	int yes = fs_exists(yml) || fs_exists(content);
+	int yes = fs_exists(yml) || fs_is_dir(content);
 	free(yml);
 	free(content);
 	return yes;
@@ -370,6 +370,44 @@ static int repo_top(const char *dir)
 	return yes;
 }
 
+/* The length of the prefix of cwd (an absolute path) that is the top of
+ * the git repository it is in (a folder with .git), or SIZE_MAX. */
+static size_t repo_top_of(const char *cwd)
+{
+	for (size_t e = strcmp(cwd, "/") ? strlen(cwd) : 0;;) {
+		char *dir = xstrndup(cwd, e ? e : 1);
+		int top = repo_top(dir);
+		free(dir);
+		if (top)
+			return e;
+		if (e == 0)
+			return SIZE_MAX;
+		while (cwd[--e] != '/')
+			;
+	}
+}
+
+/* Whether the climb may go on from cwd[0, end) to the folder above, up:
+ * not past "/" nor the user's home folder; and out of the working
+ * folder's repository (rtop: its top's length), or where there is none,
+ * not into a folder someone else owns (anyone may make /tmp/content, as
+ * git's safe.directory warns of repositories). */
+static int may_climb(const char *cwd, size_t end, const char *up, size_t rtop)
+{
+	if (end == 0)
+		return 0;
+	const char *home = getenv("HOME");
+	size_t hl = home ? strlen(home) : 0;
+	while (hl > 1 && home[hl - 1] == '/')
+		hl--;
+	if (hl > 1 && end == hl && !strncmp(cwd, home, hl))
+		return 0;
+	if (rtop != SIZE_MAX && end > rtop)
+		return 1; /* still inside the repository */
+	struct stat st;
+	return stat(up, &st) == 0 && (st.st_uid == geteuid() || geteuid() == 0);
+}
+
 int site_locate(char **site, char **here, struct diag *d)
 {
 	*site = *here = NULL;
@@ -380,18 +418,30 @@ int site_locate(char **site, char **here, struct diag *d)
 	}
 	/* cwd[0, end) is the folder looked at ("" for "/"), up the folders
 	 * climbed: ".", "..", "../.." */
-	size_t end = strcmp(cwd, "/") ? strlen(cwd) : 0, climbed = end;
-	struct buf up = BUF_INIT;
+	size_t end = strcmp(cwd, "/") ? strlen(cwd) : 0, climbed = end, rtop = repo_top_of(cwd);
+	struct buf up = BUF_INIT, above = BUF_INIT;
 	buf_puts(&up, ".");
-	int found;
-	/* not past the top of the repository the working folder is in: a
-	 * clone inside a site's folder is not that site */
-	while (!(found = site_looks_like(buf_cstr(&up))) && !repo_top(buf_cstr(&up)) && end > 0) {
+	int found = 0;
+	for (;;) {
+		if (site_looks_like(buf_cstr(&up))) {
+			/* above the repository's top, only a site whose content/
+			 * holds the working folder (content/ kept as a repository
+			 * of its own, a submodule): a clone kept in a site's
+			 * folder is not that site */
+			const char *c = cwd + climbed;
+			found = rtop == SIZE_MAX || end >= rtop || !strcmp(c, "content") || !strncmp(c, "content/", 8);
+			break;
+		}
+		buf_reset(&above);
+		buf_printf(&above, "%s/..", buf_cstr(&up));
+		if (!may_climb(cwd, end, buf_cstr(&above), rtop))
+			break;
 		while (cwd[--end] != '/')
 			;
 		climbed = end + 1;
 		buf_puts(&up, up.len == 1 ? "." : "/..");
 	}
+	buf_free(&above);
 	if (!found) {
 		diag_error(d, NULL, 0, 0, "neither '.' nor a folder above it is a quire site (one with site.yml or "
 			   "content/): run quire in the site's folder, or give it with -s SITE");

@@ -93,6 +93,27 @@ git init -q "$S/vendor/other"
 (cd "$S/vendor/other" && "$QUIRE" check >"$TMP/stdout" 2>"$TMP/stderr"); RC=$?
 status_is "a repository inside the site is not taken for it" "$RC" 2
 contains "saying '.' is no site" "$TMP/stderr" "'.' is not a quire site"
+(cd "$S/content/policy" && "$QUIRE" check >"$TMP/stdout" 2>"$TMP/stderr")
+contains "a site found above is named" "$TMP/stderr" "quire: the site is '$(cd "$S" && pwd -P)' (the nearest folder up with site.yml or content/)"
+# ...but content/ kept as a repository of its own (a submodule) is the
+# site's: its repository's top is no wall for the site that holds it
+git init -q "$S/content"
+(cd "$S/content/policy" && "$QUIRE" check >"$TMP/stdout" 2>"$TMP/stderr"); RC=$?
+status_is "with content/ a repository of its own, quire check in content/policy/ checks the site" "$RC" 0
+(cd "$S/content/policy" && "$QUIRE" new sub-page >"$TMP/stdout" 2>"$TMP/stderr"); RC=$?
+status_is "and quire new works there" "$RC" 0
+check "writing content/policy/sub-page.md" test -f "$S/content/policy/sub-page.md"
+rm -rf "$S/content/.git"
+# not above the home folder, where anyone's content/ may lie
+mkdir -p "$TMP/hometop/content" "$TMP/hometop/me/notes"
+(cd "$TMP/hometop/me/notes" && HOME="$TMP/hometop/me" "$QUIRE" check >"$TMP/stdout" 2>"$TMP/stderr"); RC=$?
+status_is "no site is looked for above the home folder" "$RC" 2
+(cd "$TMP/hometop/me/notes" && HOME=/nonexistent "$QUIRE" check >"$TMP/stdout" 2>"$TMP/stderr")
+contains "(with another home, the folder above is found)" "$TMP/stderr" "quire: the site is '$(cd "$TMP/hometop" && pwd -P)'"
+# a file named content is no site
+mkdir -p "$TMP/filec/deep" && : >"$TMP/filec/content"
+(cd "$TMP/filec/deep" && HOME=/nonexistent "$QUIRE" check >"$TMP/stdout" 2>"$TMP/stderr"); RC=$?
+status_is "a file named content does not make a site" "$RC" 2
 
 # Titles made from the file name: one space between words, none around.
 site ti
