@@ -1847,49 +1847,63 @@ static char *prefix_footnotes(char *html, const char *prefix)
 	return buf_detach(&b);
 }
 
+/* The first of a and b that is not NULL, or NULL. */
+static const char *first_of(const char *a, const char *b)
+{
+	return !a ? b : !b ? a : a < b ? a : b;
+}
+
 /* Names cmark-gfm's footnotes for screen readers (WCAG 2.4.4, 2.4.6):
  * a reference's link is "Footnote 2", not "2"; a note's way back is "Back
  * to reference 2", not "Back to content" (the same for every note); and
  * the notes get a heading no one sees ("Footnotes"), at level (4 in
- * print.html), so they can be found by heading. */
+ * print.html), so they can be found by heading.  cmark-gfm writes the
+ * notes last: the last such section is theirs (raw HTML before it may
+ * look the same, where a site lets it through). */
 static char *name_footnotes(char *html, int level)
 {
 	static const char SECTION[] = "<section class=\"footnotes\" data-footnotes>\n";
-	static const char REF[] = " data-footnote-ref>", BACK[] = "aria-label=\"Back to content\"", ITEM[] = "<li id=\"";
-	const char *sec = strstr(html, SECTION);
+	static const char REF[] = " data-footnote-ref>", BACK[] = "aria-label=\"Back to content\"",
+			  ITEM[] = "<li id=\"fn-";
+	const char *sec = NULL;
+	for (const char *q = html; (q = strstr(q, SECTION)); q++)
+		sec = q;
 	if (!sec)
 		return html;
+	const char *end = html + strlen(html), *notes = sec + sizeof SECTION - 1, *r = html;
+	const char *item = find_in(notes, end, ITEM), *heading = notes;
 	struct buf b = BUF_INIT;
-	const char *r = html, *end = html + strlen(html);
-	for (const char *q = html; (q = find_in(q, sec, REF)); q += sizeof REF - 1) {
-		const char *num = q + sizeof REF - 1;
-		size_t n = strspn(num, "0123456789");
-		if (!n || strncmp(num + n, "</a>", 4))
-			continue;
-		buf_put(&b, r, (size_t)(q - r));
-		buf_printf(&b, " data-footnote-ref aria-label=\"Footnote %.*s\">", (int)n, num);
-		r = num;
-	}
-	sec += sizeof SECTION - 1;
-	buf_put(&b, r, (size_t)(sec - r));
-	buf_printf(&b, "<h%d class=\"visually-hidden\">Footnotes</h%d>\n", level, level);
-	r = sec;
-	/* the notes are in order, one <li> each; a note's links back are in
-	 * it, before the next */
 	int note = 0, back = 0;
-	const char *next_item = find_in(sec, end, ITEM);
-	for (const char *q = sec; (q = find_in(q, end, BACK)); q += sizeof BACK - 1) {
-		while (next_item && next_item < q) {
-			note++, back = 0;
-			next_item = find_in(next_item + 1, end, ITEM);
+	/* references (in the text and in notes), the heading, the ways back
+	 * (in the notes), in the order they come */
+	for (const char *q = html;;) {
+		const char *ref = find_in(q, end, REF), *bk = find_in(q > notes ? q : notes, end, BACK);
+		const char *at = first_of(first_of(ref, heading), bk);
+		if (!at)
+			break;
+		buf_put(&b, r, (size_t)(at - r));
+		if (at == heading) {
+			buf_printf(&b, "<h%d class=\"visually-hidden\">Footnotes</h%d>\n", level, level);
+			r = q = heading;
+			heading = NULL;
+		} else if (at == ref) {
+			const char *num = ref + sizeof REF - 1;
+			size_t n = strspn(num, "0123456789");
+			if (n && !strncmp(num + n, "</a>", 4))
+				buf_printf(&b, " data-footnote-ref aria-label=\"Footnote %.*s\">", (int)n, num);
+			else
+				buf_put(&b, ref, sizeof REF - 1);
+			r = q = num;
+		} else {
+			for (; item && item < bk; item = find_in(item + 1, end, ITEM))
+				note++, back = 0;
+			/* a note referred to twice has a way back to each: "1 (2)" */
+			if (++back > 1)
+				buf_printf(&b, "aria-label=\"Back to reference %d (%d)\"", note, back);
+			else
+				buf_printf(&b, "aria-label=\"Back to reference %d\"", note);
+			r = q = bk + sizeof BACK - 1;
 		}
-		buf_put(&b, r, (size_t)(q - r));
-		/* a note referred to twice has a way back to each: "1 (2)" */
-		if (++back > 1)
-			buf_printf(&b, "aria-label=\"Back to reference %d (%d)\"", note, back);
-		else
-			buf_printf(&b, "aria-label=\"Back to reference %d\"", note);
-		r = q + sizeof BACK - 1;
 	}
 	buf_put(&b, r, (size_t)(end - r));
 	free(html);

@@ -865,6 +865,9 @@ static void put_body(struct buf *b, const char *text, size_t max)
 	while (cut > start + max / 2 && b->ptr[cut - 1] != ' ' && b->ptr[cut - 1] != '\n')
 		cut--;
 	buf_truncate(b, cut > start + max / 2 ? cut - 1 : q);
+	/* a text cut short says so: the page's script then cannot tell a
+	 * phrase is not in the page (search.js, withPhrases) */
+	buf_puts(b, "\xE2\x80\xA6");
 }
 
 struct search_page *search_page_new(const char *title, const char *summary,

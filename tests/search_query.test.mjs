@@ -39,8 +39,9 @@ after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 // A fresh engine: search-index.js and search.js evaluated in a context
 // with no document; shard files are evaluated when search.js asks.  A
 // file put in `failing` fails to load once, as on a dropped connection;
-// with index: false, search-index.js too is loaded when search.js asks.
-function engine({ index = true } = {}) {
+// with index: false, search-index.js too is loaded when search.js asks;
+// edit[file], a function, changes a file's text as it is loaded.
+function engine({ index = true, edit = {} } = {}) {
   const ctx = { console };
   ctx.window = ctx;
   vm.createContext(ctx);
@@ -49,7 +50,8 @@ function engine({ index = true } = {}) {
     load(file) {
       loaded.push(file);
       if (failing.delete(file)) return Promise.reject(new Error(`${file} did not load`));
-      vm.runInContext(fs.readFileSync(path.join(out, file), 'utf8'), ctx, { filename: file });
+      const text = fs.readFileSync(path.join(out, file), 'utf8');
+      vm.runInContext(edit[file] ? edit[file](text) : text, ctx, { filename: file });
       return Promise.resolve();
     },
   };
@@ -601,4 +603,32 @@ test('a phrase whose page text did not load keeps that page, after the pages tha
   // unsure: every page with the words, as none could be read to tell
   assert.ok(urls(res).includes('people/leave.html'));
   assert.ok(!res.apart);
+});
+
+test('a quote inside a word opens no phrase', async () => {
+  const { Q } = engine();
+  assert.deepEqual(Array.from(Q.phrases('12" screen "monitoring of leave"'), (p) => p.text), ['monitoring of leave']);
+  assert.deepEqual(Array.from(Q.phrases('O"Brien "monitoring of leave"'), (p) => p.text), ['monitoring of leave']);
+  assert.deepEqual(Array.from(Q.phrases('""')), []);
+});
+
+test('a phrase is not found across a page\'s title and text, and a hyphen joins words either way', async () => {
+  const { Q } = engine();
+  // the leave page's title ends "leave", its summary starts "How much":
+  // the section's list has "Annual leave\nHow much" in its own text
+  assert.deepEqual(urls(await Q.query('"leave how much"')), ['people/index.html']);
+  // "e-mail" in the text, "email" in the phrase, and the other way round
+  assert.deepEqual(urls(await Q.query('"email and the intranet"')), ['it/acceptable-use.html']);
+  assert.deepEqual(urls(await Q.query('"monitors staff e-mail"')), ['people/monitoring.html', 'people/index.html']);
+});
+
+test('a page whose text was cut short for size stays, unsure, when the phrase is not in what is left', async () => {
+  // (the file writes a new line as \n)
+  const cut = (text) => text.replace(/\\nIf you are still unhappy[^"]*"/, '\\nIf you are\u2026"');
+  const lost = (text) => text.replace(/\\nIf you are still unhappy[^"]*"/, '\\nIf you are"');
+  let res = await engine({ edit: { 'search-body-01.js': cut } }).Q.query('"independent ombudsman"');
+  assert.deepEqual(urls(res), ['people/grievance.html']);
+  assert.ok(!res.apart, 'kept as the phrase may be in what was cut');
+  res = await engine({ edit: { 'search-body-01.js': lost } }).Q.query('"independent ombudsman"');
+  assert.equal(res.apart, true, 'a whole text without the phrase does not have it');
 });

@@ -419,7 +419,23 @@ page "$S" a/three.md "Three" 'A[^x], b[^y] and a[^x].\n\n[^x]: X.\n[^y]: Y.'
 run "$S" build
 contains "the second note's way back is 'Back to reference 2'" "$S/public/a/three.html" 'href="#fnref-y" class="footnote-backref" data-footnote-backref aria-label="Back to reference 2"'
 contains "and a note referred to twice has '1 (2)' for its second" "$S/public/a/three.html" 'href="#fnref-x-2" class="footnote-backref" data-footnote-backref aria-label="Back to reference 1 (2)"'
+# a note that refers to another: its reference is named too
+page "$S" a/three.md "Three" 'A[^x].\n\n[^x]: X, see[^y].\n[^y]: Y.'
+run "$S" build
+contains "a reference inside a note is named" "$S/public/a/three.html" 'id="fnref-y" data-footnote-ref aria-label="Footnote 2">2</a>'
 rm "$S/content/a/three.md"
+# where raw HTML is let through, a copy of the notes' markup before them
+# is not taken for them
+fnsite=$S
+site fnraw
+printf 'title: Raw\nmarkdown:\n  unsafe_html: true\n' >"$S/site.yml"
+page "$S" r.md "Raw" '<section class="footnotes" data-footnotes>\n<p>not the notes</p>\n</section>\n\nText[^1].\n\n[^1]: One.'
+run "$S" build
+contains "the real reference is named" "$S/public/r.html" 'data-footnote-ref aria-label="Footnote 1">1</a>'
+contains "the real note's way back is 1" "$S/public/r.html" 'aria-label="Back to reference 1"'
+check "the hidden heading is in the real notes, once" test "$(grep -c 'class="visually-hidden">Footnotes' "$S/public/r.html")" = 1
+check "not in the copy" test "$(grep -B1 'not the notes' "$S/public/r.html" | head -n 1)" = '<section class="footnotes" data-footnotes>'
+S=$fnsite
 
 # A link to a footnote is checked like one to a heading: the note, or a
 # reference to it (the second is "fnref-1-2"), must be there.

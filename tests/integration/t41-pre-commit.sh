@@ -51,6 +51,14 @@ QUIRE=$QUIRE git -C "$S" commit -qm "c" >/dev/null 2>"$TMP/hook"; rc=$?
 contains "as the link names no committed article" "$TMP/hook" "wiki link [[untracked-target]] matches no article"
 contains "saying which files the commit leaves out" "$TMP/hook" "in your folder but not in the commit, so the check did not see them; if an error above is about one of them, git add it:"
 contains "naming the article" "$TMP/hook" "    content/untracked-target.md"
+# a name beyond ASCII as it is written, to copy into git add; a long list cut
+cafe=$(printf 'caf\303\251.md')
+page "$S" "$cafe" "Cafe" "Not staged."
+for i in 1 2 3 4 5 6 7 8 9 10 11 12; do page "$S" "extra-$i.md" "Extra $i" "Not staged."; done
+QUIRE=$QUIRE git -C "$S" commit -qm "c" >/dev/null 2>"$TMP/hook"
+contains "a name is shown as written" "$TMP/hook" "    content/$cafe"
+contains "a long list says how many more" "$TMP/hook" "    (and 4 more)"
+rm -f "$S/content/$cafe" "$S"/content/extra-*.md
 git -C "$S" add -A
 QUIRE=$QUIRE git -C "$S" commit -qm "c and its target" >/dev/null 2>&1
 status_is "staged with its target, the commit goes through" "$?" 0

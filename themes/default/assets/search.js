@@ -254,74 +254,115 @@
     return set;
   }
 
-  var QUOTE = /["\u201c\u201d\u201e]/;
-  /* The phrases of q: each part in double quotes ("..." or \u201c...\u201d;
-   * an unclosed one runs to the end) of two words or more, as {text,
-   * words (all of them, stop words too), prefix (its last word may be
-   * begun: the reader is still typing it)}. */
+  /* A phrase: a double quote ("..." or \u201c...\u201d) that opens at a
+   * word's start and closes at a word's end or the query's (12" and
+   * O"Brien open none). */
+  var PHRASE = /(^|[^\p{L}\p{N}\p{M}])["\u201c\u201e]([^"\u201c\u201d\u201e]*)(["\u201d](?![\p{L}\p{N}\p{M}])|$)/gu;
+  /* The words of s as {w, g}: g numbers the groups of words a hyphen
+   * joins ("e-mail" is two words of one group). */
+  function toks(s, out) {
+    /* (after a null, any number above the last group's: its index) */
+    var last = out[out.length - 1], g = last ? last.g + 1 : out.length;
+    Q.groups(s).forEach(function (parts) {
+      parts.forEach(function (w) { out.push({ w: w, g: g }); });
+      g++;
+    });
+    return out;
+  }
+  /* The phrases of q of two words or more, as {text, toks (every word,
+   * stop words too), prefix (unclosed, with its last word still being
+   * typed: that word may be begun)}. */
   Q.phrases = function (q) {
-    var out = [], parts = q.split(QUOTE);
-    for (var i = 1; i < parts.length; i += 2) {
-      var words = [];
-      Q.groups(parts[i]).forEach(function (g) { words.push.apply(words, g); });
-      if (words.length > 1)
-        out.push({ text: parts[i].trim(), words: words,
-                   prefix: i === parts.length - 1 && /[\p{L}\p{N}\p{M}]$/u.test(q) });
+    var out = [], m;
+    PHRASE.lastIndex = 0;
+    while ((m = PHRASE.exec(q))) {
+      var t = toks(m[2], []);
+      if (t.length > 1)
+        out.push({ text: m[2].trim(), toks: t, prefix: !m[3] && /[\p{L}\p{N}\p{M}]$/u.test(q) });
     }
     return out;
   };
-  /* Whether word w stands for phrase p's j-th word: the same, or a form
-   * of its stem ("secret recordings" has "secret recording"). */
+  /* Whether word w stands for phrase p's word j: the same, or a form of
+   * its stem ("secret recordings" has "secret recording"), or, the last
+   * being typed, begun by it. */
   function sameWord(w, p, j) {
-    return w === p.words[j] || (p.stems[j] !== undefined && vocab.get(w) === p.stems[j]);
+    var pw = p.toks[j].w;
+    return w === pw || (p.stems[j] !== undefined && vocab.get(w) === p.stems[j]) ||
+      (p.prefix && j === p.toks.length - 1 && w.startsWith(pw));
   }
-  /* Whether the words of a text have phrase p's words in a row. */
-  function hasPhrase(words, p) {
-    var k = p.words.length, last = p.words[k - 1];
-    for (var i = 0; i + k <= words.length; i++) {
-      var j = 0;
-      while (j < k - 1 && sameWord(words[i + j], p, j)) j++;
-      if (j === k - 1 && (sameWord(words[i + j], p, j) || (p.prefix && words[i + j].startsWith(last))))
-        return true;
+  /* Whether text t (toks; null parts between a page's title, opening and
+   * text) has phrase p's words in a row from i: word for word, or the
+   * words a hyphen joins on one side written as one on the other
+   * ("e-mail policy" and "email policy", as search has them). */
+  function phraseAt(t, i, p) {
+    for (var j = 0, k; j < p.toks.length;) {
+      if (i >= t.length || !t[i]) return false;
+      if (sameWord(t[i].w, p, j)) { i++; j++; continue; }
+      var w = t[i].w, pw = p.toks[j].w, done = false;
+      for (k = i + 1; !done && k < t.length && t[k] && t[k].g === t[i].g && k - i < MAX_JOINED; k++)
+        if (sameWord(w += t[k].w, p, j)) { i = k + 1; j++; done = true; }
+      for (k = j + 1; !done && k < p.toks.length && p.toks[k].g === p.toks[j].g && k - j < MAX_JOINED; k++)
+        if (t[i].w === (pw += p.toks[k].w) || (vocab.get(pw) !== undefined && vocab.get(t[i].w) === vocab.get(pw))) {
+          i++; j = k + 1; done = true;
+        }
+      if (!done) return false;
     }
+    return true;
+  }
+  function hasPhrase(t, p) {
+    for (var i = 0; i < t.length; i++)
+      if (phraseAt(t, i, p)) return true;
     return false;
   }
-  var LONG_TEXT = 15000; /* a text this long may have been cut (search.c's BODY_MAX) */
-  var PHRASE_READ = 500;  /* results whose texts a phrase reads, at most (the best) */
+  var PHRASE_READ = 500;   /* results whose texts a phrase reads, at most (the best) */
+  var words_of = new Map(); /* doc -> its toks (title, opening, text), once read */
+  /* The words of result r's title, opening and text (null between them),
+   * as far as they are here (a file not loaded: offline, not kept); kept
+   * once whole. */
+  function pageToks(r) {
+    var t = words_of.get(r.doc);
+    if (t) return t;
+    var opening = texts[r.doc], body = bodies[r.doc];
+    t = toks(r.title, []);
+    t.push(null);
+    if (opening !== undefined) toks(opening, t).push(null);
+    if (body !== undefined) toks(body, t);
+    if (opening !== undefined && body !== undefined) words_of.set(r.doc, t);
+    return t;
+  }
   /* Keeps, of res's best PHRASE_READ results, those whose title, opening
-   * or text has every phrase (its words or their forms, in a row), loading
-   * their texts.  A result whose text did not load
-   * (offline, not kept) or was cut comes after them, as unsure.  When
-   * none has the phrases, res stays as it is, marked apart. */
+   * or text has every phrase (its words or their forms, in a row),
+   * loading their texts.  One whose text did not load (offline, not
+   * kept) or was cut short for size (search.c's BODY_MAX: it ends with
+   * "\u2026") comes after them, as unsure.  When none has the phrases
+   * (and none is unsure), res stays as it is, marked apart; else capped
+   * says results past PHRASE_READ were not read. */
   function withPhrases(res, phrases) {
     res.phrases = phrases.map(function (p) { return p.text; });
     if (!phrases.length || !res.results.length) return res;
     /* (stop words have none: they must be as written) */
-    phrases.forEach(function (p) { p.stems = p.words.map(function (w) { return vocab.get(w); }); });
-    /* on a large site, a phrase of common words would read every text */
-    var all = res.results;
-    res.results = all.slice(0, PHRASE_READ);
-    return Q.snippets(res.results).then(function (openings) {
-      var files = new Set();
-      res.results.forEach(function (r) {
-        files.add('search-body-' + pad(Math.floor(r.doc / idx.bodychunk)) + '.js');
+    phrases.forEach(function (p) { p.stems = p.toks.map(function (t) { return vocab.get(t.w); }); });
+    var all = res.results, read = all.slice(0, PHRASE_READ), files = new Set();
+    read.forEach(function (r) {
+      files.add('search-text-' + pad(Math.floor(r.doc / idx.chunk)) + '.js');
+      files.add('search-body-' + pad(Math.floor(r.doc / idx.bodychunk)) + '.js');
+    });
+    return Promise.all(Array.from(files).map(function (f) {
+      return load(f).catch(function () { return null; });
+    })).then(function () {
+      var sure = [], unsure = [];
+      read.forEach(function (r) {
+        var t = pageToks(r), body = bodies[r.doc];
+        if (phrases.every(function (p) { return hasPhrase(t, p); })) sure.push(r);
+        else if (texts[r.doc] === undefined || body === undefined || body.charAt(body.length - 1) === '\u2026') unsure.push(r);
       });
-      return Promise.all(Array.from(files).map(function (f) {
-        return load(f).catch(function () { return null; });
-      })).then(function () {
-        var sure = [], unsure = [];
-        res.results.forEach(function (r, i) {
-          var body = bodies[r.doc], words = [];
-          Q.groups(r.title + '\n' + openings[i] + '\n' + (body || '')).forEach(function (g) {
-            words.push.apply(words, g);
-          });
-          if (phrases.every(function (p) { return hasPhrase(words, p); })) sure.push(r);
-          else if (body === undefined || body.length >= LONG_TEXT) unsure.push(r);
-        });
-        if (!sure.length) { res.apart = true; res.results = all; }
-        else res.results = sure.concat(unsure);
-        return res;
-      });
+      if (!sure.length && !unsure.length) {
+        res.apart = true;
+      } else {
+        res.results = sure.concat(unsure);
+        res.capped = all.length > PHRASE_READ;
+      }
+      return res;
     });
   }
 
@@ -800,7 +841,8 @@
       var shown = 0, list = el('ol', 'search-results-list');
       var more = el('button', 'search-more', 'Show more results');
       /* a query that is one phrase is shown in one pair of quotes */
-      var n = res.results.length, q = res.query.trim().replace(/^["\u201c\u201e]([^"\u201c\u201d\u201e]*)["\u201d]$/, '$1');
+      var n = res.results.length, typed = res.query.trim();
+      var q = typed.replace(/^["\u201c\u201e]([^"\u201c\u201d\u201e]*)["\u201d]$/, '$1') || typed;
       if (!n && !res.words.length && q && !/[\p{L}\p{N}]/u.test(q)) {
         say(quoted(q) + ' has no word to search for: type a word or two.');
         return;
@@ -831,6 +873,9 @@
       else if (res.apart)
         say('No page has ' + either(res.phrases) + ' as written; showing ' + count(n) + ' with ' +
             (res.phrases.length > 1 ? 'their' : 'its') + ' words apart.');
+      else if (res.capped)
+        say(count(n) + ' for ' + quoted(q) + ' (the phrase was looked for in the ' + PHRASE_READ +
+            ' best matches of its words)');
       else
         say(count(n) + ' for ' + quoted(q));
       box.appendChild(list);
