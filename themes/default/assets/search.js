@@ -334,9 +334,9 @@
    * or text has every phrase (its words or their forms, in a row),
    * loading their texts.  One whose text did not load (offline, not
    * kept) or was cut short for size (search.c's BODY_MAX: it ends with
-   * "\u2026") comes after them, as unsure.  When none has the phrases
-   * (and none is unsure), res stays as it is, marked apart; else capped
-   * says results past PHRASE_READ were not read. */
+   * "\u2026") comes after them, as unsure.  When none has the phrases,
+   * res stays as it is, marked apart; else capped says results past
+   * PHRASE_READ were not read. */
   function withPhrases(res, phrases) {
     res.phrases = phrases.map(function (p) { return p.text; });
     if (!phrases.length || !res.results.length) return res;
@@ -356,7 +356,7 @@
         if (phrases.every(function (p) { return hasPhrase(t, p); })) sure.push(r);
         else if (texts[r.doc] === undefined || body === undefined || body.charAt(body.length - 1) === '\u2026') unsure.push(r);
       });
-      if (!sure.length && !unsure.length) {
+      if (!sure.length) {
         res.apart = true;
       } else {
         res.results = sure.concat(unsure);
