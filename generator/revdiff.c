@@ -527,11 +527,90 @@ static void pair_marks(struct marks *ms, unsigned char *m)
 	free(stack);
 }
 
+/* Link addresses met ahead of the scan, [a, b): a min-heap by a, so the
+ * scan finds the next it reaches in O(log n), with no per-byte table to
+ * clear for every paragraph. */
+struct spans {
+	struct { size_t a, b; } *v;
+	size_t n, cap;
+	size_t *heap; /* indexes into v */
+	size_t nh;
+};
+
+static void spans_add(struct spans *sp, size_t a, size_t b)
+{
+	if (sp->n == sp->cap) {
+		sp->cap = sp->cap ? 2 * sp->cap : 8;
+		sp->v = xrealloc(sp->v, sp->cap * sizeof *sp->v);
+		sp->heap = xrealloc(sp->heap, sp->cap * sizeof *sp->heap);
+	}
+	sp->v[sp->n].a = a;
+	sp->v[sp->n].b = b;
+	size_t k = sp->nh++;
+	for (; k && sp->v[sp->heap[(k - 1) / 2]].a > a; k = (k - 1) / 2)
+		sp->heap[k] = sp->heap[(k - 1) / 2];
+	sp->heap[k] = sp->n++;
+}
+
+static void spans_pop(struct spans *sp)
+{
+	size_t last = sp->heap[--sp->nh], k = 0;
+	for (;;) {
+		size_t c = 2 * k + 1;
+		if (c >= sp->nh)
+			break;
+		if (c + 1 < sp->nh && sp->v[sp->heap[c + 1]].a < sp->v[sp->heap[c]].a)
+			c++;
+		if (sp->v[sp->heap[c]].a >= sp->v[last].a)
+			break;
+		sp->heap[k] = sp->heap[c];
+		k = c;
+	}
+	sp->heap[k] = last;
+}
+
+/* Where the scan at i goes on: past the address that starts at i, or i.
+ * Addresses the scan passed over (inside a run it skipped) are dropped
+ * from the heap, as they were from the scan. */
+static size_t spans_at(struct spans *sp, size_t i)
+{
+	while (sp->nh && sp->v[sp->heap[0]].a < i)
+		spans_pop(sp);
+	if (!sp->nh || sp->v[sp->heap[0]].a != i)
+		return i;
+	size_t b = sp->v[sp->heap[0]].b;
+	spans_pop(sp);
+	return b;
+}
+
+static int span_cmp(const void *x, const void *y)
+{
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* Marks every address DROP: in order of their starts, each byte once
+ * even where addresses overlap (a scan that skipped over an address's
+ * start may meet addresses inside it). */
+static void spans_drop(struct spans *sp, unsigned char *m)
+{
+	if (!sp->n)
+		return;
+	qsort(sp->v, sp->n, sizeof *sp->v, span_cmp);
+	size_t reach = 0;
+	for (size_t k = 0; k < sp->n; k++) {
+		size_t a = sp->v[k].a > reach ? sp->v[k].a : reach, b = sp->v[k].b;
+		if (b > a) {
+			memset(m + a, DROP, b - a);
+			reach = b;
+		}
+	}
+}
+
 /* A link's address, from its "](" to its ")", is left out whole, and the
  * scan goes on after it: links nest, and marking each address as it was
  * met marked the innermost bytes once per level.  The addresses are
- * counted in cover (+1 where one starts, -1 after it ends) and left out
- * at the end, in one pass.  s[n] is a NUL. */
+ * kept (spans) and left out at the end, each byte once.  s[n] is a NUL. */
 static void readable_inline(const char *s, size_t n, struct buf *out)
 {
 	/* Most paragraphs have no mark at all, and most of the rest no link
@@ -552,8 +631,7 @@ static void readable_inline(const char *s, size_t n, struct buf *out)
 	}
 	unsigned char *m = xcalloc(n + 1, 1);
 	size_t *close = brackets ? xmalloc((n + 1) * sizeof *close) : NULL;
-	size_t *jump = brackets ? xcalloc(n + 1, sizeof *jump) : NULL; /* 0, or where the scan goes on */
-	long *cover = brackets ? xcalloc(n + 2, sizeof *cover) : NULL;
+	struct spans addr = { 0 }; /* the addresses, left out and skipped */
 	struct marks marks = { 0 };
 	if (literals)
 		mark_literals(s, n, m);
@@ -561,9 +639,12 @@ static void readable_inline(const char *s, size_t n, struct buf *out)
 		match_pairs(s, n, m, close);
 	for (size_t i = 0; i < n;) {
 		unsigned char c = (unsigned char)s[i];
-		if (jump && jump[i]) {
-			i = jump[i];
-			continue;
+		if (addr.nh) {
+			size_t past = spans_at(&addr, i);
+			if (past != i) {
+				i = past;
+				continue;
+			}
 		}
 		if (m[i] != KEEP) {
 			i++;
@@ -580,9 +661,7 @@ static void readable_inline(const char *s, size_t n, struct buf *out)
 			if (i > 0 && s[i - 1] == '!' && m[i - 1] == KEEP)
 				m[i - 1] = DROP;
 			m[i] = DROP;
-			cover[j]++;
-			cover[close[j + 1] + 1]--;
-			jump[j] = close[j + 1] + 1;
+			spans_add(&addr, j, close[j + 1] + 1);
 			i++;
 		} else if (c == '<') {
 			size_t k = i + 1;
@@ -606,12 +685,7 @@ static void readable_inline(const char *s, size_t n, struct buf *out)
 		}
 	}
 	pair_marks(&marks, m);
-	long depth = 0;
-	for (size_t i = 0; cover && i < n; i++) {
-		depth += cover[i];
-		if (depth > 0)
-			m[i] = DROP;
-	}
+	spans_drop(&addr, m);
 	buf_grow(out, n);
 	char *dst = out->ptr + out->len;
 	for (size_t i = 0; i < n; i++)
@@ -620,8 +694,8 @@ static void readable_inline(const char *s, size_t n, struct buf *out)
 	out->len = (size_t)(dst - out->ptr);
 	out->ptr[out->len] = '\0';
 	free(marks.v);
-	free(cover);
-	free(jump);
+	free(addr.v);
+	free(addr.heap);
 	free(close);
 	free(m);
 }
