@@ -9,9 +9,22 @@
 #include "buf.h"
 #include "feeds_change.h"
 
+/* Text escaped for XML.  The control characters XML 1.0 forbids (a
+ * commit message may hold an ESC from a terminal's colours) become
+ * U+FFFD: one would make the whole feed unreadable. */
 static void xml_text(struct buf *b, const char *s)
 {
-	buf_puts_html(b, s ? s : "");
+	s = s ? s : "";
+	for (const char *r = s;; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c && (c >= 0x20 || c == '\t' || c == '\n' || c == '\r'))
+			continue;
+		buf_put_html(b, r, (size_t)(s - r));
+		if (!c)
+			return;
+		buf_puts(b, "\xEF\xBF\xBD");
+		r = s + 1;
+	}
 }
 
 void feeds_sitemap(const struct site *s, struct output *out, struct diag *d)
@@ -38,7 +51,11 @@ static void iso_utc(struct buf *b, long long t)
 {
 	time_t s = (time_t)t;
 	struct tm tm;
-	gmtime_r(&s, &tm);
+	if (!gmtime_r(&s, &tm)) { /* (history.c keeps dates in years 1 to 9999) */
+		memset(&tm, 0, sizeof tm);
+		tm.tm_mday = 1;
+		tm.tm_year = 70;
+	}
 	buf_printf(b, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
 		   tm.tm_hour, tm.tm_min, tm.tm_sec);
 }

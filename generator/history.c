@@ -1318,6 +1318,20 @@ static void raw_free(struct raw_commit *rc)
 }
 
 /* "Name <email> 1234567890 +0100" (any part may be missing or wrong). */
+/* A commit's date as quire keeps it: years 1 to 9999, else 0 (1970).
+ * Anyone who can push a commit chooses its date, and one out of range
+ * overflowed the arithmetic that prints it. */
+static long long sane_time(long long t)
+{
+	return t < -62135596800LL || t > 253402300799LL ? 0 : t;
+}
+
+/* An offset east of Greenwich in minutes, within 14 hours, else 0. */
+static int sane_tz(long long minutes)
+{
+	return minutes >= -14 * 60 && minutes <= 14 * 60 ? (int)minutes : 0;
+}
+
 static void raw_sig(const char *s, size_t n, char **name, char **email, long long *time, int *tz)
 {
 	const char *lt = memchr(s, '<', n);
@@ -1332,9 +1346,7 @@ static void raw_sig(const char *s, size_t n, char **name, char **email, long lon
 	const char *digits = rest + strspn(rest, " ");
 	/* git writes a date before 1970 east of Greenwich as the unsigned
 	 * wrap-around of a negative number */
-	*time = *digits == '-' ? strtoll(digits, &end, 10) : (long long)strtoull(digits, &end, 10);
-	if (*time < -62135596800LL || *time > 253402300799LL) /* years 1 to 9999 */
-		*time = 0;
+	*time = sane_time(*digits == '-' ? strtoll(digits, &end, 10) : (long long)strtoull(digits, &end, 10));
 	long off = strtol(end, NULL, 10);
 	*tz = off >= -1400 && off <= 1400 ? (int)(off / 100 * 60 + off % 100) : 0;
 	free(rest);
@@ -1403,8 +1415,8 @@ static int load_commit_info(struct walk *w, const struct node *n)
 	const char *subject = git_commit_summary(c), *body = git_commit_body(c);
 	w->ci_subject = commit_text(a, subject, enc);
 	w->ci_body = commit_text(a, body, enc);
-	w->ci_time = sig->when.time;
-	w->ci_tz = sig->when.offset;
+	w->ci_time = sane_time(sig->when.time);
+	w->ci_tz = sane_tz(sig->when.offset);
 	w->ci_node = n;
 	git_commit_free(c);
 	return 0;
@@ -3210,9 +3222,13 @@ static const char *const months[] = { "January", "February", "March", "April", "
  * output is the same on every machine. */
 static struct tm when(long long t, int tz_minutes)
 {
-	time_t s = (time_t)(t + (long long)tz_minutes * 60);
+	time_t s = (time_t)(sane_time(t) + (long long)sane_tz(tz_minutes) * 60);
 	struct tm tm;
-	gmtime_r(&s, &tm);
+	if (!gmtime_r(&s, &tm)) {
+		memset(&tm, 0, sizeof tm);
+		tm.tm_mday = 1;
+		tm.tm_year = 70;
+	}
 	return tm;
 }
 

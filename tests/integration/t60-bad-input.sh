@@ -180,3 +180,27 @@ check "an Emacs lock file (#a.md#) is not published" test ! -e "$S/public/#a.md#
 check "vim's 4913 probe is not published" test ! -e "$S/public/4913"
 check "sed -i's temporary file is not published" test ! -e "$S/public/sedAb12Cd"
 check "a file that only looks like one is" test -e "$S/public/sediments"
+
+# Commits whose dates are out of range (anyone who can push chooses them):
+# the build neither crashes nor prints memory; such a date reads as 1970.
+site dates
+page "$S" a.md "A" "text"
+git -C "$S" init -q
+git -C "$S" add -A
+T=$(git -C "$S" write-tree)
+C=$(printf 'tree %s\nauthor A <a@b> 99999999999999999 +0000\ncommitter C <c@d> 99999999999999999 +9999\n\nhuge\n' "$T" |
+	git -C "$S" hash-object -t commit -w --literally --stdin)
+git -C "$S" update-ref HEAD "$C"
+printf 'history: true\nbase_url: https://d.example\n' >>"$S/site.yml"
+limit "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/err"; rc=$?
+status_is "a commit dated past the year 9999 builds" "$rc" 0
+contains "its date reads as 1970" "$S/public/a.history.html" 'datetime="1970-01-01T00:00:00+00:00">1 January 1970'
+check "the feed is well-formed XML" python3 -c "import xml.dom.minidom as m; m.parse('$S/public/changes.xml')"
+# a control character in a commit message (an ESC from a terminal's
+# colours) cannot make the feed unreadable (YAML refuses one in a title)
+page "$S" a.md "A" "more text"
+git -C "$S" add -A
+GIT_AUTHOR_DATE=@1700000000 GIT_COMMITTER_DATE=@1700000000 git -C "$S" -c user.name=E -c user.email=e@x commit -qm "$(printf 'fix \033[31m colours')"
+limit "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/err"; rc=$?
+status_is "a commit message with an ESC builds" "$rc" 0
+check "and the feed is still well-formed XML" python3 -c "import xml.dom.minidom as m; m.parse('$S/public/changes.xml')"
