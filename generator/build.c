@@ -2880,6 +2880,92 @@ static int write_assets(struct run *r, struct output *out)
 	return rc;
 }
 
+/* ---- attachments that would run script ------------------------------- */
+
+static int ends_with_ci(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && !strcasecmp(s + n - m, suffix);
+}
+
+/* Where data (an SVG or XML file) holds what a browser runs when the
+ * file is opened on its own: a script element (also with a prefix,
+ * "html:script"), a javascript: or vbscript: address, an on...= event
+ * attribute, a foreignObject (HTML inside), an entity definition or a
+ * numeric character reference (which can spell either), or a style
+ * sheet processing instruction (XSLT).  Returns the offset, or -1; *what
+ * names it. */
+static long active_markup(const char *data, size_t len, const char **what)
+{
+	static const char *const words[] = { "<script", ":script", "javascript:", "vbscript:", "<foreignobject",
+					     "<!entity", "&#", "<?xml-stylesheet" };
+	for (size_t i = 0; i < len; i++) {
+		for (size_t k = 0; k < sizeof words / sizeof *words; k++) {
+			size_t wl = strlen(words[k]);
+			if (i + wl <= len && !strncasecmp(data + i, words[k], wl)) {
+				*what = words[k];
+				return (long)i;
+			}
+		}
+		/* an attribute on...= after white space */
+		if ((data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') && i + 3 < len &&
+		    (data[i + 1] | 0x20) == 'o' && (data[i + 2] | 0x20) == 'n') {
+			size_t j = i + 3;
+			while (j < len && isalpha((unsigned char)data[j]))
+				j++;
+			size_t k = j;
+			while (k < len && isspace((unsigned char)data[k]))
+				k++;
+			if (j > i + 3 && k < len && data[k] == '=') {
+				*what = "an on...= event attribute";
+				return (long)i + 1;
+			}
+		}
+	}
+	return -1;
+}
+
+/* Raw HTML is off unless the site says so (markdown.unsafe_html): then
+ * no attachment in content/ may run script on the site's pages either.
+ * An HTML file is raw HTML whole; an SVG or XML file only when it holds
+ * script (active_markup), as a browser opening it runs that on the
+ * site's address. */
+static void refuse_active_assets(struct run *r)
+{
+	if (r->site.cfg.unsafe_html)
+		return;
+	static const char *const html[] = { ".html", ".htm", ".xhtml", ".xht", ".shtml", ".svgz" };
+	for (size_t i = 0; i < r->site.nassets; i++) {
+		const char *a = r->site.assets[i];
+		char *rel = xasprintf("content/%s", a);
+		int is_html = 0;
+		for (size_t k = 0; k < sizeof html / sizeof *html; k++)
+			is_html |= ends_with_ci(a, html[k]);
+		if (is_html) {
+			diag_error(r->d, rel, 0, 0, "%s file is published as it is, with any script in it, and raw HTML is off: "
+				   "write it as Markdown, or set markdown.unsafe_html: true in site.yml to publish it",
+				   ends_with_ci(a, ".svgz") ? "a compressed SVG (which quire cannot look into)" : "an HTML");
+		} else if (ends_with_ci(a, ".svg") || ends_with_ci(a, ".xml")) {
+			char *full = xasprintf("%s/%s", r->site.dir, rel), *data = NULL;
+			size_t len = 0;
+			const char *what = NULL;
+			long at = fs_read_file(full, &data, &len) == 0 ? active_markup(data, len, &what) : -1;
+			if (at >= 0) {
+				int line = 1, col = 1;
+				for (long k = 0; k < at; k++)
+					data[k] == '\n' ? (line++, col = 1) : col++;
+				diag_error(r->d, rel, line, col, "%s would run on the site's pages when the file is opened "
+					   "(it has %s%s%s), and raw HTML is off: remove it, or set markdown.unsafe_html: true in site.yml",
+					   ends_with_ci(a, ".svg") ? "this SVG's script" : "this XML file's script",
+					   what[0] == 'a' ? "" : "'", what, what[0] == 'a' ? "" : "'");
+			}
+			free(data);
+			free(full);
+		}
+		free(rel);
+	}
+}
+
 /* quire check copies nothing, but says what a build could not copy: a
  * file of the site it may not read (the environment's fault: exit 2). */
 static void check_readable(struct run *r, const char *rel)
@@ -3500,6 +3586,7 @@ static int build_once(const struct build_opts *o, struct diag *d, struct build_s
 				  .load_html = load_html, .load_ctx = &r, .hide_drafts = !o->drafts, .judge = r.judging,
 				  .html_plain = !r.filters, .parse = r.filters ? render_parse : NULL,
 				  .key_filters = r.filters && r.cache_md ? render_key_filters : NULL };
+	refuse_active_assets(&r);
 	if (!diag_errors(d)) {
 		render_site(&env);
 		rendered = !stopped(&r);

@@ -204,3 +204,29 @@ GIT_AUTHOR_DATE=@1700000000 GIT_COMMITTER_DATE=@1700000000 git -C "$S" -c user.n
 limit "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/err"; rc=$?
 status_is "a commit message with an ESC builds" "$rc" 0
 check "and the feed is still well-formed XML" python3 -c "import xml.dom.minidom as m; m.parse('$S/public/changes.xml')"
+
+# With raw HTML off, no attachment may run script on the site's pages when
+# opened: an HTML file is refused, an SVG or XML file with script in it too.
+site active
+page "$S" a.md "A" 'A picture: ![d](d.svg)'
+printf '<svg xmlns="http://www.w3.org/2000/svg"><rect width="3" height="2"/></svg>' >"$S/content/d.svg"
+mkdir -p "$S/content/x"
+printf '<p>hi</p><script>alert(1)</script>' >"$S/content/x/page.html"
+printf '<svg xmlns="http://www.w3.org/2000/svg">\n<circle r="4"/>\n  <SCRIPT>alert(1)</SCRIPT></svg>' >"$S/content/x/s.svg"
+printf '<svg xmlns="http://www.w3.org/2000/svg"><rect onload = "alert(1)"/></svg>' >"$S/content/x/o.svg"
+printf '<svg xmlns="http://www.w3.org/2000/svg"><a href="jav&#x61;script:alert(1)">x</a></svg>' >"$S/content/x/e.svg"
+printf '<?xml version="1.0"?><x:html xmlns:x="http://www.w3.org/1999/xhtml"><x:script>alert(1)</x:script></x:html>' >"$S/content/x/d.xml"
+run "$S" build
+status_is "a site with attachments that would run script fails" "$RC" 1
+contains "an HTML file is raw HTML" "$ERR" "content/x/page.html: error: an HTML file is published as it is, with any script in it, and raw HTML is off"
+contains "an SVG's script element, at its line" "$ERR" "content/x/s.svg:3:3: error: this SVG's script would run on the site's pages when the file is opened (it has '<script')"
+contains "an event attribute" "$ERR" "content/x/o.svg:1:47: error: this SVG's script would run on the site's pages when the file is opened (it has an on...= event attribute)"
+contains "a character reference that may spell an address" "$ERR" "content/x/e.svg:1:53: error: this SVG's script"
+contains "an XML file with a script in another namespace" "$ERR" "content/x/d.xml:1:"
+lacks "a plain SVG is fine" "$ERR" "d.svg"
+check "and nothing was published" test ! -e "$S/public"
+printf 'markdown:\n  unsafe_html: true\n' >>"$S/site.yml"
+run "$S" build
+status_is "with raw HTML on, they are published as they are" "$RC" 0
+check "(the HTML file)" test -f "$S/public/x/page.html"
+check "(the SVG)" test -f "$S/public/x/s.svg"
