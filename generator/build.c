@@ -2888,41 +2888,89 @@ static int ends_with_ci(const char *s, const char *suffix)
 	return n >= m && !strcasecmp(s + n - m, suffix);
 }
 
+/* Whether word (lower case) is at s[i] in any case, with tabs and line
+ * breaks inside it skipped when gaps is set (a browser drops them from an
+ * address: "java&#9;script:" is "javascript:").  Returns the end or 0. */
+static size_t word_at(const char *s, size_t len, size_t i, const char *word, int gaps)
+{
+	for (; *word; i++) {
+		if (i >= len)
+			return 0;
+		if (gaps && (s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+			continue;
+		if (tolower((unsigned char)s[i]) != *word++)
+			return 0;
+	}
+	return i;
+}
+
+/* data with the numeric character references of ASCII characters
+ * spelled out ("&#x61;" is "a": in an attribute they spell an address);
+ * at[k] is where byte k came from. */
+static char *spell_refs(const char *data, size_t len, size_t **at, size_t *n)
+{
+	char *out = xmalloc(len + 1);
+	*at = xmalloc((len + 1) * sizeof **at);
+	size_t k = 0;
+	for (size_t i = 0; i < len; k++) {
+		(*at)[k] = i;
+		unsigned long v = 0;
+		size_t j = i + 2;
+		int hex = j < len && (data[j] | 0x20) == 'x';
+		if (data[i] == '&' && i + 1 < len && data[i + 1] == '#') {
+			j += (size_t)hex;
+			size_t d0 = j;
+			while (j < len && (hex ? isxdigit((unsigned char)data[j]) : isdigit((unsigned char)data[j])) && v < 128)
+				v = v * (hex ? 16 : 10) + (unsigned long)(isdigit((unsigned char)data[j]) ? data[j] - '0' : (data[j] | 0x20) - 'a' + 10), j++;
+			if (j > d0 && v < 128) {
+				out[k] = (char)v;
+				i = j < len && data[j] == ';' ? j + 1 : j;
+				continue;
+			}
+		}
+		out[k] = data[i++];
+	}
+	out[k] = '\0';
+	*n = k;
+	return out;
+}
+
 /* Where data (an SVG or XML file) holds what a browser runs when the
  * file is opened on its own: a script element (also with a prefix,
- * "html:script"), a javascript: or vbscript: address, an on...= event
- * attribute, a foreignObject (HTML inside), an entity definition or a
- * numeric character reference (which can spell either), or a style
- * sheet processing instruction (XSLT).  Returns the offset, or -1; *what
- * names it. */
+ * "html:script"), a javascript: or vbscript: address (spelled with
+ * character references or tabs too), an on...= event attribute, a
+ * foreignObject (HTML inside), an entity definition or a style sheet
+ * processing instruction (XSLT).  Returns the offset in data, or -1;
+ * *what names it. */
 static long active_markup(const char *data, size_t len, const char **what)
 {
-	static const char *const words[] = { "<script", ":script", "javascript:", "vbscript:", "<foreignobject",
-					     "<!entity", "&#", "<?xml-stylesheet" };
-	for (size_t i = 0; i < len; i++) {
-		for (size_t k = 0; k < sizeof words / sizeof *words; k++) {
-			size_t wl = strlen(words[k]);
-			if (i + wl <= len && !strncasecmp(data + i, words[k], wl)) {
-				*what = words[k];
-				return (long)i;
-			}
-		}
+	static const char *const tags[] = { "<script", ":script", "<foreignobject", "<!entity", "<?xml-stylesheet" };
+	static const char *const addresses[] = { "javascript:", "vbscript:" };
+	size_t n, *at;
+	char *s = spell_refs(data, len, &at, &n);
+	long found = -1;
+	for (size_t i = 0; i < n && found < 0; i++) {
+		for (size_t k = 0; k < sizeof tags / sizeof *tags && found < 0; k++)
+			if (word_at(s, n, i, tags[k], 0))
+				*what = tags[k], found = (long)at[i];
+		for (size_t k = 0; k < sizeof addresses / sizeof *addresses && found < 0; k++)
+			if (word_at(s, n, i, addresses[k], 1))
+				*what = addresses[k], found = (long)at[i];
 		/* an attribute on...= after white space */
-		if ((data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') && i + 3 < len &&
-		    (data[i + 1] | 0x20) == 'o' && (data[i + 2] | 0x20) == 'n') {
+		if (found < 0 && isspace((unsigned char)s[i]) && i + 3 < n && word_at(s, n, i + 1, "on", 0)) {
 			size_t j = i + 3;
-			while (j < len && isalpha((unsigned char)data[j]))
+			while (j < n && isalpha((unsigned char)s[j]))
 				j++;
 			size_t k = j;
-			while (k < len && isspace((unsigned char)data[k]))
+			while (k < n && isspace((unsigned char)s[k]))
 				k++;
-			if (j > i + 3 && k < len && data[k] == '=') {
-				*what = "an on...= event attribute";
-				return (long)i + 1;
-			}
+			if (j > i + 3 && k < n && s[k] == '=')
+				*what = "an on...= event attribute", found = (long)at[i + 1];
 		}
 	}
-	return -1;
+	free(s);
+	free(at);
+	return found;
 }
 
 /* Raw HTML is off unless the site says so (markdown.unsafe_html): then
