@@ -2579,14 +2579,15 @@ static void alias_error(struct run *r, const struct page *p, char *msg)
  * an alias that cannot have one. */
 static char *alias_out(struct run *r, const struct page *p, const char *al)
 {
-	size_t l = strlen(al);
-	size_t kl = l > 3 && !strcmp(al + l - 3, ".md") ? l - 3 : l > 5 && !strcmp(al + l - 5, ".html") ? l - 5 : l;
-	char *key = xstrndup(al, kl), *out = xasprintf("%s.html", key);
+	char *key = site_alias_key(al);
+	if (!key) {
+		alias_error(r, p, xasprintf("alias '%s' must be a relative path inside the site", al));
+		return NULL;
+	}
+	char *out = xasprintf("%s.html", key);
 	const char *mine = site_reserved(out);
 	int t = site_find(&r->site, key);
-	if (strstr(key, "..") || key[0] == '/' || strchr(key, '\\') || !*key) {
-		alias_error(r, p, xasprintf("alias '%s' must be a relative path inside the site", al));
-	} else if (mine) {
+	if (mine) {
 		alias_error(r, p, xasprintf("alias '%s' would replace %s (%s)", al, mine, out));
 	} else if (t >= 0 && !r->site.pages[t]->src && r->site.pages[t]->kind != PAGE_ADDED) {
 		/* a section page quire makes: never claimed */

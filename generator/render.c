@@ -2548,16 +2548,14 @@ static void render_redirects(struct render_env *e)
 		size_t k;
 		json_t *a;
 		json_array_foreach(json_object_get(p->data, "aliases"), k, a) {
-			const char *al = json_string_value(a);
-			size_t l = strlen(al);
-			char *key = xstrndup(al, l > 3 && !strcmp(al + l - 3, ".md") ? l - 3 :
-						 l > 5 && !strcmp(al + l - 5, ".html") ? l - 5 : l);
+			char *key = site_alias_key(json_string_value(a));
+			if (!key)
+				continue; /* (claim_aliases reported it; a site with errors is not rendered) */
 			char *out = xasprintf("%s.html", key);
 			/* the build checked every alias (claim_aliases) and
 			 * renders only a site without errors: these are its
 			 * safeguard, not its diagnostics */
-			int bad = strstr(key, "..") || key[0] == '/' || strchr(key, '\\') || !*key;
-			if (!bad && !site_reserved(out) && site_find(s, key) < 0 && !json_object_get(done, out)) {
+			if (!site_reserved(out) && site_find(s, key) < 0 && !json_object_get(done, out)) {
 				json_object_set_new(done, out, json_true());
 				render_redirect(e, out, p->out, page_title(p));
 			}

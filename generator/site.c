@@ -457,6 +457,24 @@ int site_locate(char **site, char **here, struct diag *d)
 	return 0;
 }
 
+char *site_alias_key(const char *al)
+{
+	if (!al)
+		return NULL;
+	/* an address as another generator writes it: "/hr/leave/" is the
+	 * site's hr/leave/, served as hr/leave/index.html */
+	while (al[0] == '/' && al[1] && al[1] != '/')
+		al++;
+	size_t l = strlen(al);
+	char *key = l && al[l - 1] == '/' ? xasprintf("%sindex", al)
+		    : xstrndup(al, l > 3 && !strcmp(al + l - 3, ".md") ? l - 3 : l > 5 && !strcmp(al + l - 5, ".html") ? l - 5 : l);
+	if (strstr(key, "..") || key[0] == '/' || strchr(key, '\\') || !*key) {
+		free(key);
+		return NULL;
+	}
+	return key;
+}
+
 int site_check_dir(const char *dir, struct diag *d)
 {
 	if (!fs_is_dir(dir)) {

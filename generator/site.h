@@ -137,6 +137,11 @@ void config_free(struct config *cfg);
 int site_check_dir(const char *dir, struct diag *d);
 /* The same test, without a word: 1 when dir has site.yml or content/. */
 int site_looks_like(const char *dir);
+/* The page key alias al names (new string): ".md" or ".html" dropped, a
+ * leading "/" (the site's root, as other generators write addresses)
+ * too, a trailing "/" (a folder) made its index.  NULL for one that is
+ * no path inside the site ("..", "//host", "\\", empty). */
+char *site_alias_key(const char *al);
 /* The site a command works in when no -s is given, found as git finds
  * its repository: the nearest of the working folder and the folders
  * above it that has site.yml or content/, not past the top of the

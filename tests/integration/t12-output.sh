@@ -439,3 +439,20 @@ contains "so does the A to Z" "$S/public/a-z.html" '<meta name="description" con
 contains "and the recent changes" "$S/public/changes.html" '<meta name="description" content="The latest changes to the guidance, newest first.">'
 contains "and the topics" "$S/public/tags/index.html" '<meta name="description" content="Every topic of the guidance'
 contains "and search" "$S/public/search.html" '<meta name="description" content="Search the guidance.">'
+
+# Aliases written as other generators write addresses: a leading "/" is
+# the site's root, a trailing "/" a folder served by its index.html.
+site aliasfolders
+mkdir -p "$S/content/posts"
+printf -- '---\ntitle: Leave\naliases: [/hr/annual-leave/, old/b/, /x.html]\n---\ntext\n' > "$S/content/posts/leave.md"
+run "$S" build
+status_is "aliases with a leading or trailing slash build" "$RC" 0
+check "/hr/annual-leave/ redirects from hr/annual-leave/index.html" test -f "$S/public/hr/annual-leave/index.html"
+contains "to the article, from where that page is" "$S/public/hr/annual-leave/index.html" 'url=../../posts/leave.html'
+check "old/b/ from old/b/index.html" test -f "$S/public/old/b/index.html"
+check "not a hidden old/b/.html no server would serve" test ! -e "$S/public/old/b/.html"
+check "/x.html from x.html" test -f "$S/public/x.html"
+printf -- '---\ntitle: Leave\naliases: ["//evil.example/x", /]\n---\ntext\n' > "$S/content/posts/leave.md"
+run "$S" check
+contains "an address of another host is refused" "$ERR" "alias '//evil.example/x' must be a relative path inside the site"
+contains "and the root alone" "$ERR" "alias '/' must be a relative path inside the site"
