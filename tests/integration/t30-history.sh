@@ -716,7 +716,7 @@ status_is "a site whose article was once a draft builds" "$RC" 0
 H=$S/public/advice.history.html
 check "no draft text or message is published anywhere" sh -c "! grep -rl 'DRAFTWORDS\|DRAFTSUBJECT' '$S/public'"
 contains "the article counts only its published revisions" "$S/public/advice.html" "3 revisions"
-contains "the history says drafts are not shown" "$H" "Changes made while the article was a draft are not shown"
+contains "the history says drafts are not shown" "$H" "Some earlier versions are not shown: drafts, which were never published"
 contains "the history lists the publishing revision" "$H" "Publish the advice"
 contains "which shows the text as new" "$H" '<div class="diff-block diff-added"><ins>Checked advice.</ins></div>'
 contains "republishing is shown against the version published before" "$H" "Checked advice, <del>edited.</del> <ins>edited again.</ins>"
