@@ -2549,9 +2549,7 @@ static void render_redirects(struct render_env *e)
 		json_t *a;
 		json_array_foreach(json_object_get(p->data, "aliases"), k, a) {
 			const char *al = json_string_value(a);
-			size_t l = strlen(al);
-			char *key = xstrndup(al, l > 3 && !strcmp(al + l - 3, ".md") ? l - 3 :
-						 l > 5 && !strcmp(al + l - 5, ".html") ? l - 5 : l);
+			char *key = site_alias_key(al);
 			char *out = xasprintf("%s.html", key);
 			/* the build checked every alias (claim_aliases) and
 			 * renders only a site without errors: these are its

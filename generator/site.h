@@ -164,4 +164,16 @@ char *site_rel_url(const char *from, const char *to);
  * file of the site's may be written there. */
 const char *site_reserved(const char *out);
 
+/* The page key an alias writes its redirect for (the output is KEY.html):
+ * the alias without ".md" or ".html"; one ending '/' (an old address
+ * such as Hugo's "old/leave/") its folder's "index", so a web server
+ * serves old/leave/index.html there.  Caller frees. */
+char *site_alias_key(const char *alias);
+
+/* A title made from a file or folder name, for a page that has none of
+ * its own: "court-orders" → "Court orders", "_posts" → "Posts" (each run
+ * of '-', '_' and ' ' one space, none at the ends, a capital first).  A
+ * name of nothing but those keeps them.  Caller frees. */
+char *site_title_from_name(const char *name);
+
 #endif
