@@ -361,6 +361,35 @@ static char *list_fix(const char *key, json_t *v)
 	return buf_detach(&b);
 }
 
+/* "tags: intro hr" (Jekyll's way) → "[intro, hr]": words with no comma
+ * between them, each as a tag (how many in *items_out), or NULL when s
+ * is not two words or more of plain text.  New string. */
+static char *words_fix(const char *s, int *items_out)
+{
+	if (!s || strchr(s, ','))
+		return NULL;
+	struct buf b = BUF_INIT;
+	int items = 0;
+	buf_putc(&b, '[');
+	for (const char *p = s + strspn(s, " \t"); *p; p += strspn(p, " \t")) {
+		size_t n = strcspn(p, " \t");
+		if (!plain_item(p, n)) {
+			buf_free(&b);
+			return NULL;
+		}
+		buf_puts(&b, items++ ? ", " : "");
+		buf_put(&b, p, n);
+		p += n;
+	}
+	buf_putc(&b, ']');
+	if (items < 2) {
+		buf_free(&b);
+		return NULL;
+	}
+	*items_out = items;
+	return buf_detach(&b);
+}
+
 /* A list key (tags, aliases) given one value, not a list: the list
  * written right.  1 after reporting, else 0. */
 static int one_value_error(struct run *r, const char *path, json_t *v, const char *yaml, size_t ylen, int yline,
@@ -369,9 +398,15 @@ static int one_value_error(struct run *r, const char *path, json_t *v, const cha
 	char *fix = list_fix(key, v);
 	if (!fix)
 		return 0;
-	char *msg = xasprintf("'%s' must be a list, in brackets even for one: %s", key, fix);
+	static const char *const counts[] = { "two", "three", "four", "five" };
+	int n = 0;
+	char *words = strcmp(key, "tags") ? NULL : words_fix(json_string_value(v), &n);
+	char *more = words ? xasprintf("; for %s tags write %s", n <= 5 ? counts[n - 2] : "separate", words) : NULL;
+	char *msg = xasprintf("'%s' must be a list, in brackets even for one: %s%s", key, fix, more ? more : "");
+	free(more);
 	field_error(r, path, yaml, ylen, yline, key, msg);
 	free(msg);
+	free(words);
 	free(fix);
 	return 1;
 }
@@ -469,19 +504,35 @@ static const char *misspelt(json_t *fm, const char *key)
 	return near && !json_object_get(fm, near) ? near : NULL;
 }
 
-/* Warns, at its line, of each key of fm that misspells a known one: the
- * editor's tags would otherwise vanish into params without a word. */
+/* What quire does for a key of fm another site generator uses
+ * ("description": quire's is 'summary'), unless fm has quire's key
+ * too (the other may be meant for a hook), or NULL. */
+static const char *foreign(json_t *fm, const char *key)
+{
+	const char *ours, *advice = fm_foreign_key(key, &ours);
+	return advice && !(ours && json_object_get(fm, ours)) ? advice : NULL;
+}
+
+/* Warns, at its line, of each key of fm that misspells a known one or is
+ * another generator's: the editor's tags would otherwise vanish into
+ * params without a word. */
 static void warn_misspelt(struct run *r, const char *path, json_t *fm, const char *yaml, size_t ylen, int yline)
 {
-	const char *key, *near;
+	const char *key, *near, *advice;
 	json_t *v;
 	json_object_foreach(fm, key, v) {
-		if (!(near = misspelt(fm, key)))
+		advice = foreign(fm, key);
+		near = advice ? NULL : misspelt(fm, key);
+		if (!advice && !near)
 			continue;
 		int line = fm_key_line(yaml, ylen, yline, key);
-		diag_warning(r->d, path, line ? line : yline, 1,
-			     "'%s' is not a key quire knows: did you mean '%s'? (other keys reach templates as params)", key,
-			     near);
+		if (advice)
+			diag_warning(r->d, path, line ? line : yline, 1,
+				     "'%s' is not a key quire knows: %s (other keys reach templates as params)", key, advice);
+		else
+			diag_warning(r->d, path, line ? line : yline, 1,
+				     "'%s' is not a key quire knows: did you mean '%s'? (other keys reach templates as params)",
+				     key, near);
 	}
 }
 
@@ -490,7 +541,7 @@ static int has_misspelt(json_t *fm)
 {
 	const char *key;
 	json_t *v;
-	json_object_foreach(fm, key, v) if (misspelt(fm, key)) return 1;
+	json_object_foreach(fm, key, v) if (foreign(fm, key) || misspelt(fm, key)) return 1;
 	return 0;
 }
 
@@ -621,7 +672,9 @@ static struct page *load_page(struct run *r, const char *rel, const struct scan_
 	if (fm_split(text, len, path, &parts, r->d) < 0)
 		goto fail;
 	if (!parts.has_fm) {
-		diag_error(r->d, path, 1, 1, "the file has no front matter: start it with a '---' line, 'title: ...', and '---'");
+		char *msg = fm_missing_msg(text, len);
+		diag_error(r->d, path, 1, 1, "%s", msg);
+		free(msg);
 		goto fail;
 	}
 	fm = fm_parse_yaml(text + parts.yaml_off, parts.yaml_len, path, parts.yaml_line, r->d);
@@ -853,15 +906,11 @@ static struct page *generated_section(const char *dir)
 	p->out = xasprintf("%s.html", p->key);
 	p->data = json_object();
 	/* A folder's name stands in for a title: "identifying-posters" →
-	 * "Identifying posters". */
-	struct buf t = BUF_INIT;
-	for (const char *c = p->name; *c; c++)
-		buf_putc(&t, *c == '-' || *c == '_' ? ' ' : *c);
-	if (t.len && t.ptr[0] >= 'a' && t.ptr[0] <= 'z')
-		t.ptr[0] = (char)(t.ptr[0] - 'a' + 'A');
-	json_object_set_new(p->data, "title", json_string(*dir ? buf_cstr(&t) : "Home"));
+	 * "Identifying posters", "_posts" → "Posts". */
+	char *t = *dir ? site_title_from_name(p->name) : xstrdup("Home");
+	json_object_set_new(p->data, "title", json_string(t));
 	json_object_set_new(p->data, "params", json_object());
-	buf_free(&t);
+	free(t);
 	return p;
 }
 

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <yaml.h>
 
 #include "buf.h"
@@ -946,4 +947,109 @@ int fm_conflict_line(const char *text, size_t len)
 		p = nl + 1;
 	}
 	return 0;
+}
+
+/* ---- keys and front matter from other site generators ------------------ */
+
+struct foreign {
+	const char *key, *ours, *advice;
+};
+
+#define AT_PATH                                                                                              \
+	"quire publishes a page at its file's path (content/a/b.md is a/b.html): rename the file to move it; "   \
+	"aliases: [old/address/] keeps an old address working"
+#define FROM_GIT "quire dates a page from its git history, the commits that changed its file"
+
+/* Keys Hugo, Jekyll (Just the Docs' nav_order too) and Docusaurus give
+ * a page, with what quire does instead: a migrated page would otherwise
+ * lose them without a word. */
+static const struct foreign foreign_keys[] = {
+	{ "description", "summary", "quire's is 'summary'" },
+	{ "excerpt", "summary", "quire's is 'summary'" },
+	{ "sidebar_position", "weight", "quire's is 'weight'" },
+	{ "nav_order", "weight", "quire's is 'weight'" },
+	{ "layout", "template", "quire's is 'template' (a template of the theme)" },
+	{ "categories", "tags", "quire's is 'tags'" },
+	{ "permalink", NULL, AT_PATH },
+	{ "url", NULL, AT_PATH },
+	{ "slug", NULL, AT_PATH },
+	{ "date", NULL, FROM_GIT },
+	{ "lastmod", NULL, FROM_GIT },
+};
+
+const char *fm_foreign_key(const char *key, const char **ours)
+{
+	for (size_t k = 0; k < sizeof foreign_keys / sizeof *foreign_keys; k++)
+		if (!strcmp(key, foreign_keys[k].key)) {
+			*ours = foreign_keys[k].ours;
+			return foreign_keys[k].advice;
+		}
+	*ours = NULL;
+	return NULL;
+}
+
+/* Whether YAML would read the plain value s (n bytes) as anything but
+ * that text: a number, yes or no, nothing, a list, a comment, a key. */
+static int needs_quotes(const char *s, size_t n)
+{
+	static const char *const words[] = { "true", "false", "null", "yes", "no", "on", "off", "~" };
+	if (!n || strchr("[]{}#&*!|>'\"%@`,?:-", s[0]) || s[n - 1] == ':' || memmem(s, n, ": ", 2) ||
+	    memmem(s, n, " #", 2))
+		return 1;
+	for (size_t k = 0; k < sizeof words / sizeof *words; k++)
+		if (strlen(words[k]) == n && !strncasecmp(s, words[k], n))
+			return 1;
+	return strspn(s, "0123456789.+-eE_") >= n;
+}
+
+/* The text of the "# Heading" that the first line of text with anything
+ * on it is, without the marks around it; n 0 when it is no such line. */
+static struct line opening_heading(const char *text, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t e = nl ? (size_t)(nl - text) : len;
+		struct line l = trimmed(text + i, e - i);
+		while (l.n && l.s[l.n - 1] == '\r')
+			l = trimmed(l.s, l.n - 1);
+		if (l.n) {
+			if (l.n < 3 || l.s[0] != '#' || (l.s[1] != ' ' && l.s[1] != '\t') || l.s - (text + i) > 3)
+				return (struct line){ NULL, 0 };
+			struct line h = trimmed(l.s + 1, l.n - 1);
+			/* a closing "##" goes, if a space comes before it */
+			size_t k = h.n;
+			while (k && h.s[k - 1] == '#')
+				k--;
+			if (k < h.n && (!k || h.s[k - 1] == ' ' || h.s[k - 1] == '\t'))
+				h = trimmed(h.s, k);
+			return h;
+		}
+		i = e + 1;
+	}
+	return (struct line){ NULL, 0 };
+}
+
+char *fm_missing_msg(const char *text, size_t len)
+{
+	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
+		text += 3, len -= 3;
+	const char *nl = memchr(text, '\n', len);
+	struct line first = trimmed(text, nl ? (size_t)(nl - text) : len);
+	while (first.n && first.s[first.n - 1] == '\r')
+		first = trimmed(first.s, first.n - 1);
+	if (first.n == 3 && !memcmp(first.s, "+++", 3))
+		return xstrdup("TOML front matter (+++) is not supported: write it as YAML between --- lines");
+	struct line h = opening_heading(text, len);
+	if (!h.n)
+		return xstrdup("the file has no front matter: start it with a '---' line, 'title: ...', and '---'");
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "the file has no front matter: start it with three lines: ---, title: ");
+	if (needs_quotes(h.s, h.n))
+		put_quoted(&b, h.s, h.n);
+	else
+		buf_put(&b, h.s, h.n);
+	buf_printf(&b, ", --- (and remove the heading '# %.*s': the page shows its title as its heading)", (int)h.n,
+		   h.s);
+	return buf_detach(&b);
 }

@@ -71,4 +71,17 @@ void fm_untext_free(struct fm_untext *u);
  * A key of known itself is no misspelling. */
 const char *fm_near_key(const char *key, const char *const *known);
 
+/* What quire has for a front-matter key another site generator uses and
+ * quire does not (Hugo's "description", Jekyll's "permalink",
+ * Docusaurus's "sidebar_position"), or NULL for any other key.  *ours is
+ * the key of quire's that does its job ("summary"), or NULL when quire
+ * has none (the advice says what it does instead).  Both static. */
+const char *fm_foreign_key(const char *key, const char **ours);
+
+/* The error for a file without front matter (text, len bytes, is the
+ * whole file): TOML front matter (+++) named as such, else the lines to
+ * start the file with, its title taken from a "# Heading" the body opens
+ * with when it has one.  New string. */
+char *fm_missing_msg(const char *text, size_t len);
+
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "par.h"
 #include "buf.h"
@@ -1430,6 +1431,25 @@ static int moved_page(const struct links_ctx *c, const char *target)
 	return t;
 }
 
+/* The hidden folder or file (its name starting with '.') in target, a
+ * path in content/, that holds the file there: the scan skips those, so
+ * the file is never published.  Its length in *n, or NULL (no such part,
+ * or no such file). */
+static const char *hidden_part(const struct links_ctx *c, const char *target, size_t *n)
+{
+	const char *p = target;
+	while (*p && *p != '.')
+		p = strchr(p, '/') ? strchr(p, '/') + 1 : p + strlen(p);
+	if (!*p)
+		return NULL;
+	struct stat st;
+	char *full = xasprintf("%s/content/%s", c->site->dir, target);
+	int there = stat(full, &st) == 0 && S_ISREG(st.st_mode);
+	free(full);
+	*n = strcspn(p, "/");
+	return there ? p : NULL;
+}
+
 void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 		   int line, int col, struct md_link_result *res)
 {
@@ -1491,7 +1511,19 @@ void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 		size_t tl2 = strlen(target);
 		char *key = xstrndup(target, tl2 > 3 && !strcmp(target + tl2 - 3, ".md") ? tl2 - 3 : tl2);
 		char *what = xasprintf("link to '%s'", url);
-		if (!linked_left_out(c, line, col, what, "key:", key, NULL)) {
+		size_t hn;
+		int left_out = linked_left_out(c, line, col, what, "key:", key, NULL);
+		const char *hidden = left_out || !reports(c) ? NULL : hidden_part(c, target, &hn);
+		if (hidden && hidden[hn]) {
+			char *folder = xstrndup(hidden, hn);
+			problem(c, line, col, "link target '%s' is in a hidden folder ('%s'), which quire does not "
+					      "publish: move the file to a folder whose name does not start with '.'",
+				url, folder);
+			free(folder);
+		} else if (hidden) {
+			problem(c, line, col, "link target '%s' is a hidden file, which quire does not publish: rename "
+					      "it without the leading '.'%s", url, NULL);
+		} else if (!left_out) {
 			int moved = hints(c) ? moved_page(c, target) : -1;
 			const char *ext = target + tl2 - page_ext(target);
 			char *hint = moved >= 0 ? suggest(c, c->site->pages[moved]->key, ext, url + plen, "",

@@ -1513,9 +1513,24 @@ static void find_unclosed(struct md_doc *doc, const struct text_at *texts, size_
 		qsort(doc->problems, doc->nproblems, sizeof *doc->problems, cmp_problems);
 }
 
+/* A level-1 heading that opens the body, as pages from other tools have
+ * (MkDocs and GitBook take their titles from it): the theme shows the
+ * title as the page's heading, so the page would show two. */
+static void note_title_heading(struct md_doc *doc)
+{
+	cmark_node *first = cmark_node_first_child(doc->root);
+	if (!first || cmark_node_get_type(first) != CMARK_NODE_HEADING || cmark_node_get_heading_level(first) != 1 ||
+	    cmark_node_get_start_line(first) < 1)
+		return;
+	problem_at(doc, cmark_node_get_start_line(first), 1, 1,
+		   xstrdup("the page already shows its title as its heading: remove this level-1 heading (if its "
+			   "text is the better title, put it in 'title:')"));
+}
+
 static void expand_wikilinks_in(struct md_doc *doc)
 {
 	struct text_at *texts;
+	note_title_heading(doc);
 	size_t n = collect_texts(doc, &texts);
 	find_unclosed(doc, texts, n);
 	for (size_t i = 0; i < n; i++) {

@@ -163,23 +163,8 @@ static char *title_from_path(const char *rel)
 		base = strrchr(copy, '/');
 		name = base ? base + 1 : copy;
 	}
-	char *t = xstrdup(name), *out = t;
-	/* "-draft", "a--b": one space between words, none around them */
-	for (const char *p = name; *p; p++)
-		if (*p != '-' && *p != '_' && *p != ' ') {
-			if (out > t && strchr("-_ ", p[-1]))
-				*out++ = ' ';
-			*out++ = *p;
-		}
-	*out = '\0';
-	if (!*t) {
-		/* a name of nothing but dashes keeps them: a title is needed */
-		free(t);
-		t = xstrdup(name);
-	}
+	char *t = site_title_from_name(name);
 	free(copy);
-	if (t[0] >= 'a' && t[0] <= 'z')
-		t[0] = (char)(t[0] - 'a' + 'A');
 	return t;
 }
 

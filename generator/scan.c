@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "buf.h"
@@ -69,6 +70,43 @@ int scan_bad_name(const char *name)
 	return 0;
 }
 
+/* For a file another tool took for Markdown ("x.markdown", "X.MD"):
+ * its name as quire's articles are named, "x.md" (new string); else
+ * NULL.  Only ".md" makes an article: such a file would be published as
+ * it is, its text unread, without a word. */
+static char *md_name_for(const char *name)
+{
+	static const char *const exts[] = { ".md", ".markdown", ".mdown", ".mkd" };
+	size_t n = strlen(name);
+	for (size_t k = 0; k < sizeof exts / sizeof *exts; k++) {
+		size_t m = strlen(exts[k]);
+		if (n > m && !strcasecmp(name + n - m, exts[k]) && strcmp(name + n - m, ".md"))
+			return xasprintf("%.*s.md", (int)(n - m), name);
+	}
+	return NULL;
+}
+
+/* Warns of a folder's introduction written another tool's way: Hugo's
+ * "_index.md", a README.md for GitHub, in a folder without "index.md"
+ * (names: its sorted entries).  Each is published as an article of its
+ * own, and the folder gets a generated page. */
+static void warn_intro_names(struct walk *w, const char *rel, char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], "index.md"))
+			return;
+	for (size_t i = 0; i < n; i++) {
+		int readme = strlen(names[i]) == 9 && !strncasecmp(names[i], "readme", 6) && !strcmp(names[i] + 6, ".md");
+		if (strcmp(names[i], "_index.md") && !readme)
+			continue;
+		char *shown = xasprintf("content/%s%s%s", rel, *rel ? "/" : "", names[i]);
+		diag_warning(w->d, shown, 0, 0,
+			     "quire takes a folder's introduction from index.md, so this is published as an article of "
+			     "its own: rename it to index.md");
+		free(shown);
+	}
+}
+
 /* An entry's path as diagnostics show it, made the first time one does. */
 static const char *shown_path(char **made, const char *rel)
 {
@@ -105,6 +143,7 @@ static void walk_dir(struct walk *w, const char *abs, const char *rel, int depth
 	int dfd = dirfd(dir);
 	if (n)
 		qsort(names, n, sizeof *names, str_cmp_sort);
+	warn_intro_names(w, rel, names, n);
 	for (size_t i = 0; i < n; i++) {
 		buf_reset(&path);
 		buf_puts(&path, abs);
@@ -162,6 +201,12 @@ static void walk_dir(struct walk *w, const char *abs, const char *rel, int depth
 				(int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec };
 			push(&w->r->md, &w->r->nmd, &w->cap_md, xstrdup(relpath.ptr));
 		} else {
+			char *md = md_name_for(names[i]);
+			if (md)
+				diag_warning(w->d, shown_path(&shown_entry, relpath.ptr), 0, 0,
+					     "published as it is, not as an article: quire reads articles only from "
+					     "files ending .md; rename it to %s", md);
+			free(md);
 			push(&w->r->assets, &w->r->nassets, &w->cap_assets, xstrdup(relpath.ptr));
 		}
 next:

@@ -511,6 +511,27 @@ char *site_root_prefix(const char *out_path)
 	return buf_detach(&b);
 }
 
+char *site_title_from_name(const char *name)
+{
+	char *t = xstrdup(name), *out = t;
+	/* "-draft", "a--b": one space between words, none around them */
+	for (const char *p = name; *p; p++)
+		if (*p != '-' && *p != '_' && *p != ' ') {
+			if (out > t && strchr("-_ ", p[-1]))
+				*out++ = ' ';
+			*out++ = *p;
+		}
+	*out = '\0';
+	if (!*t) {
+		/* a name of nothing but dashes keeps them: a title is needed */
+		free(t);
+		t = xstrdup(name);
+	}
+	if (t[0] >= 'a' && t[0] <= 'z')
+		t[0] = (char)(t[0] - 'a' + 'A');
+	return t;
+}
+
 const char *site_reserved(const char *out)
 {
 	static const char *const own[][2] = {

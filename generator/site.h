@@ -169,4 +169,10 @@ char *site_rel_url(const char *from, const char *to);
  * file of the site's may be written there. */
 const char *site_reserved(const char *out);
 
+/* A title made from a file or folder name, for a page that has none of
+ * its own: "court-orders" → "Court orders", "_posts" → "Posts" (each run
+ * of '-', '_' and ' ' one space, none at the ends, a capital first).  A
+ * name of nothing but those keeps them.  Caller frees. */
+char *site_title_from_name(const char *name);
+
 #endif

@@ -180,3 +180,118 @@ run "$S" check
 status_is "an empty tags: (or aliases:) means none" "$RC" 0
 run "$S" build
 check "and the page is built" test -f "$S/public/n.html"
+
+# Pages moved from another site generator: keys quire does not know but
+# Hugo, Jekyll or Docusaurus use are warnings at their line, naming what
+# quire does instead; the build still succeeds.
+site foreign
+printf -- '---\ntitle: Leave\ndescription: How leave works.\nsidebar_position: 2\nlayout: post\ncategories: [hr]\npermalink: /hr/leave/\nurl: /x/\nslug: leave\ndate: 2024-01-02\nlastmod: 2024-02-01\nexcerpt: E\n---\nBody\n' > "$S/content/a.md"
+printf -- '---\ntitle: Pay\nsummary: Pay.\ndescription: For a hook.\ntags: [pay]\ncategories: [hr]\n---\nBody\n' > "$S/content/b.md"
+printf -- '---\ntitle: Sick\nnav_order: 3\n---\nBody\n' > "$S/content/c.md"
+run "$S" check
+status_is "another generator's keys do not fail the check" "$RC" 0
+contains "description: names summary" "$ERR" "content/a.md:3:1: warning: 'description' is not a key quire knows: quire's is 'summary'"
+contains "sidebar_position: names weight" "$ERR" "content/a.md:4:1: warning: 'sidebar_position' is not a key quire knows: quire's is 'weight'"
+contains "layout: names template" "$ERR" "content/a.md:5:1: warning: 'layout' is not a key quire knows: quire's is 'template'"
+contains "categories: names tags" "$ERR" "content/a.md:6:1: warning: 'categories' is not a key quire knows: quire's is 'tags'"
+contains "permalink: says a page is at its file's path, and aliases keep old addresses" "$ERR" "content/a.md:7:1: warning: 'permalink' is not a key quire knows: quire publishes a page at its file's path (content/a/b.md is a/b.html): rename the file to move it; aliases: [old/address/] keeps an old address working"
+contains "url: the same" "$ERR" "content/a.md:8:1: warning: 'url' is not a key quire knows: quire publishes a page at its file's path"
+contains "slug: the same" "$ERR" "content/a.md:9:1: warning: 'slug' is not a key quire knows: quire publishes a page at its file's path"
+contains "date: quire dates pages from git" "$ERR" "content/a.md:10:1: warning: 'date' is not a key quire knows: quire dates a page from its git history"
+contains "lastmod: the same" "$ERR" "content/a.md:11:1: warning: 'lastmod' is not a key quire knows: quire dates a page from its git history"
+contains "excerpt: names summary" "$ERR" "content/a.md:12:1: warning: 'excerpt' is not a key quire knows: quire's is 'summary'"
+contains "nav_order (Just the Docs) names weight" "$ERR" "content/c.md:3:1: warning: 'nav_order' is not a key quire knows: quire's is 'weight'"
+lacks "a page with quire's key too keeps the other for a hook" "$ERR" "content/b.md"
+contains "one message a key, nothing else" "$ERR" "0 errors, 11 warnings"
+find "$S/content" -type f -exec touch -d '2020-01-01 00:00:00' {} +
+sleep 2.2 # settled: the build records the sources, the next takes them from there
+run "$S" build
+run "$S" build
+status_is "the build succeeds" "$RC" 0
+contains "a rebuild from recorded sources warns again" "$ERR" "content/a.md:7:1: warning: 'permalink' is not a key quire knows"
+
+# An old address ending '/' (Hugo's, Jekyll's) redirects from its
+# folder's index.html, which a web server serves there.
+site slash
+printf -- '---\ntitle: Leave\naliases: [old/leave/]\n---\nBody\n' > "$S/content/leave.md"
+run "$S" build
+status_is "an alias ending '/' builds" "$RC" 0
+contains "redirecting from old/leave/index.html" "$S/public/old/leave/index.html" "../../leave.html"
+check "not from a file named .html" test ! -e "$S/public/old/leave/.html"
+
+# Files without YAML front matter: TOML named as such; a page opening
+# with a heading is shown the lines to add, with that heading's text.
+site nofm
+printf -- '+++\ntitle = "Sick pay"\n+++\nText\n' > "$S/content/toml.md"
+printf -- '# Getting started\n\nText\n' > "$S/content/gs.md"
+printf -- '\n# Social media: a guide #\n\nText\n' > "$S/content/colon.md"
+printf -- 'Just text\n' > "$S/content/plain.md"
+run "$S" check
+status_is "each is an error" "$RC" 1
+contains "TOML front matter is named" "$ERR" "content/toml.md:1:1: error: TOML front matter (+++) is not supported: write it as YAML between --- lines"
+contains "a page opening with a heading gets the lines to add" "$ERR" "content/gs.md:1:1: error: the file has no front matter: start it with three lines: ---, title: Getting started, ---"
+contains "quoted where YAML needs it" "$ERR" "content/colon.md:1:1: error: the file has no front matter: start it with three lines: ---, title: \"Social media: a guide\", ---"
+contains "other text gets the message as before" "$ERR" "content/plain.md:1:1: error: the file has no front matter: start it with a '---' line, 'title: ...', and '---'"
+
+# Markdown under another extension, and a folder's introduction under
+# another tool's name, are warned of; what is published does not change.
+site exts
+page "$S" index.md "Home"
+for n in a.markdown b.mdown c.mkd D.MD; do printf 'text\n' > "$S/content/$n"; done
+page "$S" hugo/_index.md "Hugo section"
+page "$S" gh/README.md "GitHub section"
+page "$S" both/index.md "Both"
+page "$S" both/README.md "Read me"
+run "$S" build
+status_is "the build succeeds" "$RC" 0
+contains ".markdown is named" "$ERR" "content/a.markdown: warning: published as it is, not as an article: quire reads articles only from files ending .md; rename it to a.md"
+contains ".mdown" "$ERR" "content/b.mdown: warning: published as it is, not as an article"
+contains ".mkd" "$ERR" "content/c.mkd: warning: published as it is, not as an article: quire reads articles only from files ending .md; rename it to c.md"
+contains ".MD, .md in another case" "$ERR" "content/D.MD: warning: published as it is, not as an article: quire reads articles only from files ending .md; rename it to D.md"
+check "and it is still published as it is" test -f "$S/public/a.markdown"
+contains "Hugo's _index.md is named" "$ERR" "content/hugo/_index.md: warning: quire takes a folder's introduction from index.md, so this is published as an article of its own: rename it to index.md"
+contains "and README.md" "$ERR" "content/gh/README.md: warning: quire takes a folder's introduction from index.md"
+lacks "not beside an index.md" "$ERR" "content/both/README.md"
+check "and README.md is still an article" test -f "$S/public/gh/README.html"
+
+# tags written as words with spaces (Jekyll's way): one tag, or several.
+site words
+printf -- '---\ntitle: W\ntags: intro hr\n---\nBody\n' > "$S/content/w.md"
+run "$S" check
+contains "space-separated tags also get the list of each" "$ERR" "content/w.md:3:1: error: 'tags' must be a list, in brackets even for one: tags: [intro hr]; for two tags write [intro, hr]"
+
+# A section title made from a folder's name loses the marks around it.
+site posts
+page "$S" _posts/welcome.md "Welcome"
+page "$S" -drafts-/x.md "X"
+run "$S" build
+status_is "a site with _posts/ builds" "$RC" 0
+contains "its section is titled Posts" "$S/public/_posts/index.html" "<h1>Posts</h1>"
+contains "in the page's title" "$S/public/_posts/index.html" "<title>Posts"
+lacks "never ' posts'" "$S/public/index.html" "> posts<"
+contains "-drafts- is Drafts" "$S/public/-drafts-/index.html" "<h1>Drafts</h1>"
+
+# A body opening with a level-1 heading shows the title twice.
+site twice
+page "$S" a.md "Leave" "# Leave\\n\\nText."
+page "$S" b.md "Pay" "\\n# Salaries\\n\\nText."
+page "$S" c.md "Sick" "Intro.\\n\\n# Later\\n\\nText."
+page "$S" d.md "Notes" "## Notes\\n\\nText."
+run "$S" check
+status_is "a heading that repeats the title is a warning" "$RC" 0
+contains "at its line" "$ERR" "content/a.md:4:1: warning: the page already shows its title as its heading: remove this level-1 heading"
+contains "whatever its text" "$ERR" "content/b.md:5:1: warning: the page already shows its title as its heading"
+lacks "not one after text" "$ERR" "content/c.md"
+lacks "nor a level-2 heading" "$ERR" "content/d.md"
+
+# A link into a hidden folder (GitBook's .gitbook/assets) is not "missing".
+site hidden
+page "$S" book/setup.md "Setup" "![Shot](.gitbook/assets/shot.png) [notes](.notes.txt) [gone](.gitbook/none.png)"
+mkdir -p "$S/content/book/.gitbook/assets"
+printf 'png' > "$S/content/book/.gitbook/assets/shot.png"
+printf 'n' > "$S/content/book/.notes.txt"
+run "$S" check
+status_is "it is an error" "$RC" 1
+contains "saying the folder is hidden and not published" "$ERR" "content/book/setup.md:4:1: error: link target '.gitbook/assets/shot.png' is in a hidden folder ('.gitbook'), which quire does not publish: move the file to a folder whose name does not start with '.'"
+contains "a hidden file likewise" "$ERR" "error: link target '.notes.txt' is a hidden file, which quire does not publish: rename it without the leading '.'"
+contains "a file that is not there does not exist" "$ERR" "error: link target '.gitbook/none.png' does not exist"
