@@ -1527,10 +1527,81 @@ static void note_title_heading(struct md_doc *doc)
 			   "text is the better title, put it in 'title:')"));
 }
 
+/* Markup of other tools, which cmark shows as text (or not at all): a
+ * page moved from Hugo, Jekyll, MkDocs, Docusaurus, GitBook, Obsidian or
+ * GitHub would publish it as it is.  at_start: only first on a line (after
+ * spaces, and "> " for an alert). */
+static const struct foreign {
+	const char *mark;
+	int at_start;
+	const char *msg;
+} FOREIGN[] = {
+	{ "{{<", 0, "'{{<' is a Hugo shortcode, which quire shows as text: write a link as [text](file.md), "
+		    "a picture as ![text](file.png)" },
+	{ "{{%", 0, "'{{%' is a Hugo shortcode, which quire shows as text: write it in Markdown (a note as a "
+		    "quote, > **Note:** ...)" },
+	{ "{% ", 0, "'{%' is a Liquid or GitBook tag, which quire shows as text: write a link as [text](file.md), "
+		    "a hint as a quote (> **Note:** ...)" },
+	{ "!!! ", 1, "'!!!' is a MkDocs admonition, which quire shows as text: write it as a quote (> **Note:** ...)" },
+	{ ":::", 1, "':::' is a Docusaurus admonition, which quire shows as text: write it as a quote "
+		    "(> **Note:** ...)" },
+	{ "![[", 0, "'![[' is an Obsidian embed, which quire does not show: write a picture as ![text](file.png)" },
+	{ "%%", 0, "'%%' marks an Obsidian comment, which quire publishes as text: remove it (an HTML comment, "
+		   "<!-- ... -->, is never published)" },
+	{ "[!", 2, "'[!' opens a GitHub alert, which quire shows as a quote with the word in brackets: write "
+		   "> **Note:** ..." },
+};
+
+/* Whether s[0, n) opens or closes a fenced code block. */
+static int fence_line(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && i < 3 && s[i] == ' ')
+		i++;
+	return n - i >= 3 && (!strncmp(s + i, "```", 3) || !strncmp(s + i, "~~~", 3));
+}
+
+/* Names each kind of FOREIGN markup once a page, at its first place
+ * outside code (fenced, indented or in backticks). */
+static void note_foreign_markup(struct md_doc *doc)
+{
+	const char *s = doc->src, *end = s ? s + doc->src_len : NULL;
+	unsigned seen = 0;
+	int in_fence = 0;
+	for (int line = 1; s && s < end; line++) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s)), *e = nl ? nl : end;
+		size_t n = (size_t)(e - s), lead = strspn(s, " ");
+		if (fence_line(s, n))
+			in_fence = !in_fence;
+		else if (!in_fence && lead < 4 && s[0] != '\t')
+			for (size_t k = 0; k < sizeof FOREIGN / sizeof *FOREIGN; k++) {
+				const struct foreign *f = &FOREIGN[k];
+				size_t ml = strlen(f->mark), from = lead;
+				if (seen & (1u << k))
+					continue;
+				if (f->at_start == 2 && from < n && s[from] == '>')
+					from += 1 + strspn(s + from + 1, " ");
+				const char *at = f->at_start ? (n - from >= ml && !strncmp(s + from, f->mark, ml) ? s + from : NULL)
+							     : find_in(s, e, f->mark);
+				if (!at)
+					continue;
+				size_t ticks = 0;
+				for (const char *q = s; q < at; q++)
+					ticks += *q == '`';
+				if (ticks % 2)
+					continue; /* inside `code` */
+				seen |= 1u << k;
+				problem_at(doc, line, (int)(at - s) + 1, 1, xstrdup(f->msg));
+			}
+		s = nl ? nl + 1 : end;
+	}
+}
+
 static void expand_wikilinks_in(struct md_doc *doc)
 {
 	struct text_at *texts;
 	note_title_heading(doc);
+	note_foreign_markup(doc);
 	size_t n = collect_texts(doc, &texts);
 	find_unclosed(doc, texts, n);
 	for (size_t i = 0; i < n; i++) {

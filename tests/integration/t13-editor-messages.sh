@@ -295,3 +295,43 @@ status_is "it is an error" "$RC" 1
 contains "saying the folder is hidden and not published" "$ERR" "content/book/setup.md:4:1: error: link target '.gitbook/assets/shot.png' is in a hidden folder ('.gitbook'), which quire does not publish: move the file to a folder whose name does not start with '.'"
 contains "a hidden file likewise" "$ERR" "error: link target '.notes.txt' is a hidden file, which quire does not publish: rename it without the leading '.'"
 contains "a file that is not there does not exist" "$ERR" "error: link target '.gitbook/none.png' does not exist"
+
+# Markup of other tools, which would be published as text, is a warning
+# once a page per kind at its first place, with quire's way; never in code.
+site foreign
+cat >"$S/content/a.md" <<'MD'
+---
+title: A
+---
+See {{< ref "b.md" >}} and `{{< ref >}}` in code, and {{< ref "c.md" >}} again.
+
+!!! note
+    Indented note.
+
+::: tip
+Hi
+:::
+
+{% include x.html %}
+
+%% private %%
+
+> [!NOTE]
+> Alert.
+
+```
+{{% inside a fence %}}
+```
+
+    {{% indented code %}}
+MD
+run "$S" check
+status_is "markup of other tools alone does not fail check" "$RC" 0
+contains "a Hugo shortcode, at its place" "$ERR" "content/a.md:4:5: warning: '{{<' is a Hugo shortcode, which quire shows as text: write a link as [text](file.md)"
+check "once a page" test "$(grep -c "Hugo shortcode" "$ERR")" = 1
+contains "a MkDocs admonition" "$ERR" "content/a.md:6:1: warning: '!!!' is a MkDocs admonition"
+contains "a Docusaurus admonition" "$ERR" "content/a.md:9:1: warning: ':::' is a Docusaurus admonition"
+contains "a Liquid tag" "$ERR" "content/a.md:13:1: warning: '{%' is a Liquid or GitBook tag"
+contains "an Obsidian comment" "$ERR" "content/a.md:15:1: warning: '%%' marks an Obsidian comment, which quire publishes as text"
+contains "a GitHub alert" "$ERR" "content/a.md:17:3: warning: '[!' opens a GitHub alert"
+lacks "not in a fence or indented code" "$ERR" "'{{%'"
