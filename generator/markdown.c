@@ -1561,14 +1561,28 @@ static int fence_line(const char *s, size_t n)
 	return n - i >= 3 && (!strncmp(s + i, "```", 3) || !strncmp(s + i, "~~~", 3));
 }
 
+/* Whether s (n bytes and a NUL) holds a FOREIGN mark anywhere: one pass
+ * that skips to the bytes a mark starts with, as most pages have none. */
+static int any_foreign(const char *s, size_t n)
+{
+	static const char starts[] = "{!:%[";
+	for (size_t i = strcspn(s, starts); i < n; i += 1 + strcspn(s + i + 1, starts))
+		for (size_t k = 0; k < sizeof FOREIGN / sizeof *FOREIGN; k++)
+			if (s[i] == FOREIGN[k].mark[0] && !strncmp(s + i, FOREIGN[k].mark, strlen(FOREIGN[k].mark)))
+				return 1;
+	return 0;
+}
+
 /* Names each kind of FOREIGN markup once a page, at its first place
  * outside code (fenced, indented or in backticks). */
 static void note_foreign_markup(struct md_doc *doc)
 {
-	const char *s = doc->src, *end = s ? s + doc->src_len : NULL;
+	if (!doc->src || !any_foreign(doc->src, doc->src_len))
+		return;
+	const char *s = doc->src, *end = s + doc->src_len;
 	unsigned seen = 0;
 	int in_fence = 0;
-	for (int line = 1; s && s < end; line++) {
+	for (int line = 1; s < end; line++) {
 		const char *nl = memchr(s, '\n', (size_t)(end - s)), *e = nl ? nl : end;
 		size_t n = (size_t)(e - s), lead = strspn(s, " ");
 		if (fence_line(s, n))
