@@ -1611,11 +1611,52 @@ static void note_foreign_markup(struct md_doc *doc)
 	}
 }
 
+/* A link whose address has a space ("[Code](Code of Conduct.md)", as
+ * GitHub wikis and file names with spaces give) is no link in Markdown:
+ * the page shows it as typed.  A warning at the first on a page, outside
+ * code, with the two ways to write it.  An address with a quoted title or
+ * in <...> is a link, and not looked at. */
+static void note_spaced_links(struct md_doc *doc)
+{
+	const char *s = doc->src, *end = s ? s + doc->src_len : NULL;
+	if (!s || !find_in(s, end, "]("))
+		return;
+	int in_fence = 0;
+	for (int line = 1; s < end; line++) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s)), *e = nl ? nl : end;
+		if (fence_line(s, (size_t)(e - s)))
+			in_fence = !in_fence;
+		else if (!in_fence && strspn(s, " ") < 4 && s[0] != '\t')
+			for (const char *at = s; (at = find_in(at, e, "](")); at += 2) {
+				const char *a = at + 2, *close = memchr(a, ')', (size_t)(e - a));
+				size_t ticks = 0;
+				for (const char *q = s; q < at; q++)
+					ticks += *q == '`';
+				if (!close || ticks % 2 || *a == '<' || !memchr(a, ' ', (size_t)(close - a)) ||
+				    memchr(a, '"', (size_t)(close - a)) || memchr(a, '\'', (size_t)(close - a)) ||
+				    memchr(a, '(', (size_t)(close - a)) || *a == ' ')
+					continue;
+				char *addr = xstrndup(a, (size_t)(close - a));
+				struct buf esc = BUF_INIT;
+				for (const char *q = addr; *q; q++)
+					*q == ' ' ? buf_puts(&esc, "%20") : buf_putc(&esc, *q);
+				problem_at(doc, line, (int)(a - s) + 1, 1,
+					   xasprintf("'%s' has a space, so this is no link and shows as typed: write it <%s> "
+						     "or %s", addr, addr, buf_cstr(&esc)));
+				buf_free(&esc);
+				free(addr);
+				return;
+			}
+		s = nl ? nl + 1 : end;
+	}
+}
+
 static void expand_wikilinks_in(struct md_doc *doc)
 {
 	struct text_at *texts;
 	note_title_heading(doc);
 	note_foreign_markup(doc);
+	note_spaced_links(doc);
 	size_t n = collect_texts(doc, &texts);
 	find_unclosed(doc, texts, n);
 	for (size_t i = 0; i < n; i++) {

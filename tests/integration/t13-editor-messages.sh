@@ -335,3 +335,11 @@ contains "a Liquid tag" "$ERR" "content/a.md:13:1: warning: '{%' is a Liquid or 
 contains "an Obsidian comment" "$ERR" "content/a.md:15:1: warning: '%%' marks an Obsidian comment, which quire publishes as text"
 contains "a GitHub alert" "$ERR" "content/a.md:17:3: warning: '[!' opens a GitHub alert"
 lacks "not in a fence or indented code" "$ERR" "'{{%'"
+
+# A link address with a space is no link in Markdown: shown as typed.
+site spaced
+page "$S" b.md "B"
+page "$S" a.md "A" 'See [the code](Code of Conduct.md), [ok](b.md "A title here") and `[x](a b.md)`.'
+run "$S" check
+contains "a warning at the address, with both ways to write it" "$ERR" "content/a.md:4:16: warning: 'Code of Conduct.md' has a space, so this is no link and shows as typed: write it <Code of Conduct.md> or Code%20of%20Conduct.md"
+check "and only that one (a title, code)" test "$(grep -c 'has a space' "$ERR")" = 1
