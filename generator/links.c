@@ -183,6 +183,8 @@ void links_index_free(struct links_index *ix)
 /* ---- "did you mean": names one edit away ---- */
 
 static int moved_by_name(const struct links_ctx *c, const char *name);
+static int hyphened_name(const struct links_ctx *c, const char *name);
+static int alias_named(const struct links_ctx *c, const char *name);
 
 /* The hint indexes: of the pages' file names and titles, folded (ids:
  * page * 2, + 1 for a title); of their paths in content/ and the
@@ -1073,8 +1075,16 @@ static void resolve_wiki(struct links_ctx *c, const char *url, int line, int col
 		if (reports(c) && !linked_left_out(c, line, col, what, "name:", key, "title:") &&
 		    !(strchr(path, '/') && linked_left_out(c, line, col, what, "key:", path, NULL))) {
 			int moved = hints(c) ? moved_by_name(c, path) : -1;
+			int hyphened = moved < 0 && hints(c) ? hyphened_name(c, path) : -1;
+			int aliased = moved < 0 && hyphened < 0 && hints(c) ? alias_named(c, path) : -1;
+			const char *tag = hash ? "#" : "", *anchor = hash ? hash + 1 : "";
 			char *hint = moved >= 0 ? xasprintf(": did you mean [[%s%s%s]]? (git shows the article was moved there)",
-							    wiki_name_of(c->ix, moved, 0), hash ? "#" : "", hash ? hash + 1 : "")
+							    wiki_name_of(c->ix, moved, 0), tag, anchor)
+				   : hyphened >= 0 ? xasprintf(": did you mean [[%s%s%s]]? (a file name is written as it is, "
+							       "hyphens and all)", wiki_name_of(c->ix, hyphened, 0), tag, anchor)
+				   : aliased >= 0 ? xasprintf(": did you mean [[%s%s%s]]? ('%s' is one of its aliases: old "
+							      "addresses that lead to it, not names to link by)",
+							      wiki_name_of(c->ix, aliased, 0), tag, anchor, path)
 				   : hints(c) ? wiki_near_hint(c, path, hash ? hash + 1 : NULL) : xstrdup("");
 			char *tail = xasprintf("%s%s", strchr(b, '/') ? ", nor an article at that path in content/" : "",
 					       hint);
@@ -1176,6 +1186,43 @@ static const char INSIDE_CONTENT[] = " (a link is relative to this file, inside 
 /* The page now at the path an article named name (a wiki link's file
  * name, or its path in content/ with a '/') was moved away from, as git
  * shows; -1 when none was, or several were. */
+/* The one page whose file name is name with its spaces as hyphens
+ * ([[Code of Conduct]] for Code-of-Conduct.md, as GitHub wikis link), or
+ * -1. */
+static int hyphened_name(const struct links_ctx *c, const char *name)
+{
+	if (!strchr(name, ' ') || strchr(name, '/'))
+		return -1;
+	char *h = xstrdup(name);
+	for (char *q = h; (q = strchr(q, ' ')); q++)
+		*q = '-';
+	char *key = links_fold(h);
+	const struct name_slot *hits = index_get(&c->ix->by_name, key);
+	free(key);
+	free(h);
+	return hits && hits->n == 1 ? hits->pages[0] : -1;
+}
+
+/* The one page that lists name among its aliases (any case), or -1: in
+ * Obsidian an alias is another name to link by. */
+static int alias_named(const struct links_ctx *c, const char *name)
+{
+	int found = -1;
+	for (size_t i = 0; i < c->site->npages; i++) {
+		size_t k;
+		json_t *a;
+		json_array_foreach(json_object_get(c->site->pages[i]->data, "aliases"), k, a) {
+			const char *al = json_string_value(a);
+			if (!al || strcasecmp(al, name))
+				continue;
+			if (found >= 0 && found != (int)i)
+				return -1;
+			found = (int)i;
+		}
+	}
+	return found;
+}
+
 static int moved_by_name(const struct links_ctx *c, const char *name)
 {
 	int found = -1;

@@ -343,3 +343,13 @@ page "$S" a.md "A" 'See [the code](Code of Conduct.md), [ok](b.md "A title here"
 run "$S" check
 contains "a warning at the address, with both ways to write it" "$ERR" "content/a.md:4:16: warning: 'Code of Conduct.md' has a space, so this is no link and shows as typed: write it <Code of Conduct.md> or Code%20of%20Conduct.md"
 check "and only that one (a title, code)" test "$(grep -c 'has a space' "$ERR")" = 1
+
+# Wiki links as other tools write them: a GitHub wiki's spaces for a file
+# name's hyphens, an Obsidian alias as a name.
+site wikis
+printf -- '---\ntitle: Our code\n---\nc\n' >"$S/content/Code-of-Conduct.md"
+printf -- '---\ntitle: Annual leave\naliases: [PTO]\n---\nl\n' >"$S/content/annual-leave.md"
+page "$S" a.md "A" 'See [[Code of Conduct]] and [[pto#x]].'
+run "$S" check
+contains "spaces for hyphens: the file named" "$ERR" "content/a.md:4:5: error: wiki link [[Code of Conduct]] matches no article (by file name or title): did you mean [[Code-of-Conduct]]? (a file name is written as it is, hyphens and all)"
+contains "an alias: the page that has it, the anchor kept" "$ERR" "content/a.md:4:29: error: wiki link [[pto]] matches no article (by file name or title): did you mean [[annual-leave#x]]? ('pto' is one of its aliases: old addresses that lead to it, not names to link by)"
