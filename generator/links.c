@@ -334,6 +334,10 @@ void links_page_env(const struct page *p, struct links_page_env *out)
 		cache_key_str(&kb, p->headings[k].text); /* (anchor_hint reads it) */
 	}
 	cache_key_str(&kb, p->fnids);
+	/* (a broken wiki link's hint names the page that has it as an alias) */
+	json_t *aliases = json_object_get(p->data, "aliases");
+	if (aliases)
+		cache_key_json(&kb, aliases);
 	struct cache_key k = cache_key_end(&kb);
 	out->all[0] = k.h[0];
 	out->all[1] = k.h[1];

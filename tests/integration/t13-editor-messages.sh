@@ -353,3 +353,7 @@ page "$S" a.md "A" 'See [[Code of Conduct]] and [[pto#x]].'
 run "$S" check
 contains "spaces for hyphens: the file named" "$ERR" "content/a.md:4:5: error: wiki link [[Code of Conduct]] matches no article (by file name or title): did you mean [[Code-of-Conduct]]? (a file name is written as it is, hyphens and all)"
 contains "an alias: the page that has it, the anchor kept" "$ERR" "content/a.md:4:29: error: wiki link [[pto]] matches no article (by file name or title): did you mean [[annual-leave#x]]? ('pto' is one of its aliases: old addresses that lead to it, not names to link by)"
+run "$S" build
+printf -- '---\ntitle: Annual leave\n---\nl\n' >"$S/content/annual-leave.md"
+run "$S" build
+lacks "once the alias is gone, the hint is too (not kept from the last build)" "$ERR" "is one of its aliases"
