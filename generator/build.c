@@ -591,11 +591,27 @@ static size_t utf8_bad_at(const char *s, size_t n)
 	return n;
 }
 
+/* Whether s[0, n) is ASCII alone: a file's first letter beyond it then
+ * tells its encoding. */
+static int ascii_before(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
 static int check_utf8(struct run *r, const char *path, const char *s, size_t n)
 {
 	size_t bad = utf8_bad_at(s, n);
 	if (bad == n)
 		return 0;
+	/* a file saved as UTF-16 starts with its byte-order mark */
+	if (n >= 2 && (((unsigned char)s[0] == 0xFF && (unsigned char)s[1] == 0xFE) ||
+		       ((unsigned char)s[0] == 0xFE && (unsigned char)s[1] == 0xFF))) {
+		diag_error(r->d, path, 1, 1, "the file is UTF-16 (its first bytes say so): save it as UTF-8");
+		return -1;
+	}
 	/* the position is worked out only for the message */
 	int line = 1, col = 1;
 	for (size_t i = 0; i < bad; i++) {
@@ -609,7 +625,10 @@ static int check_utf8(struct run *r, const char *path, const char *s, size_t n)
 	if (s[bad] == '\0')
 		diag_error(r->d, path, line, col, "the file contains a NUL byte");
 	else
-		diag_error(r->d, path, line, col, "the file is not valid UTF-8 (save it as UTF-8)");
+		diag_error(r->d, path, line, col, "the file is not valid UTF-8 (save it as UTF-8%s)",
+			   ascii_before(s, bad) && (unsigned char)s[bad] >= 0xA0
+				   ? "; its first letter beyond ASCII is in Windows-1252 or Latin-1, which "
+				     "iconv -f windows-1252 -t utf-8 converts" : "");
 	return -1;
 }
 

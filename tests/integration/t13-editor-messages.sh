@@ -357,3 +357,11 @@ run "$S" build
 printf -- '---\ntitle: Annual leave\n---\nl\n' >"$S/content/annual-leave.md"
 run "$S" build
 lacks "once the alias is gone, the hint is too (not kept from the last build)" "$ERR" "is one of its aliases"
+
+# Files from other tools in other encodings say which, and how to convert.
+site enc
+printf '\377\376-\000-\000-\000' >"$S/content/u16.md"
+printf -- '---\ntitle: Caf\351\n---\nx\n' >"$S/content/latin.md"
+run "$S" check
+contains "UTF-16 is named" "$ERR" "content/u16.md:1:1: error: the file is UTF-16 (its first bytes say so): save it as UTF-8"
+contains "Windows-1252 is suggested, with the command" "$ERR" "content/latin.md:2:11: error: the file is not valid UTF-8 (save it as UTF-8; its first letter beyond ASCII is in Windows-1252 or Latin-1, which iconv -f windows-1252 -t utf-8 converts)"
