@@ -1624,14 +1624,16 @@ static void note_spaced_links(struct md_doc *doc)
 	int in_fence = 0;
 	for (int line = 1; s < end; line++) {
 		const char *nl = memchr(s, '\n', (size_t)(end - s)), *e = nl ? nl : end;
+		size_t ticks = 0;
 		if (fence_line(s, (size_t)(e - s)))
 			in_fence = !in_fence;
 		else if (!in_fence && strspn(s, " ") < 4 && s[0] != '\t')
-			for (const char *at = s; (at = find_in(at, e, "](")); at += 2) {
+			/* (backticks counted as the scan goes: from the line's
+			 * start for each "](" was quadratic in a long line) */
+			for (const char *at = s, *counted = s; (at = find_in(at, e, "](")); at += 2) {
 				const char *a = at + 2, *close = memchr(a, ')', (size_t)(e - a));
-				size_t ticks = 0;
-				for (const char *q = s; q < at; q++)
-					ticks += *q == '`';
+				for (; counted < at; counted++)
+					ticks += *counted == '`';
 				if (!close || ticks % 2 || *a == '<' || !memchr(a, ' ', (size_t)(close - a)) ||
 				    memchr(a, '"', (size_t)(close - a)) || memchr(a, '\'', (size_t)(close - a)) ||
 				    memchr(a, '(', (size_t)(close - a)) || *a == ' ')
@@ -2016,9 +2018,14 @@ static char *name_footnotes(char *html, int level)
 	struct buf b = BUF_INIT;
 	int note = 0, back = 0;
 	/* references (in the text and in notes), the heading, the ways back
-	 * (in the notes), in the order they come */
+	 * (in the notes), in the order they come; the next of each is found
+	 * again only once passed (from every place, it was quadratic) */
+	const char *ref = find_in(html, end, REF), *bk = find_in(notes, end, BACK);
 	for (const char *q = html;;) {
-		const char *ref = find_in(q, end, REF), *bk = find_in(q > notes ? q : notes, end, BACK);
+		if (ref && ref < q)
+			ref = find_in(q, end, REF);
+		if (bk && bk < q)
+			bk = find_in(q, end, BACK);
 		const char *at = first_of(first_of(ref, heading), bk);
 		if (!at)
 			break;
