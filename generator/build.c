@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "active.h"
 #include "buf.h"
 #include "cache.h"
 #include "frontmatter.h"
@@ -2951,97 +2952,6 @@ static int write_assets(struct run *r, struct output *out)
 
 /* ---- attachments that would run script ------------------------------- */
 
-static int ends_with_ci(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-	return n >= m && !strcasecmp(s + n - m, suffix);
-}
-
-/* Whether word (lower case) is at s[i] in any case, with tabs and line
- * breaks inside it skipped when gaps is set (a browser drops them from an
- * address: "java&#9;script:" is "javascript:").  Returns the end or 0. */
-static size_t word_at(const char *s, size_t len, size_t i, const char *word, int gaps)
-{
-	for (; *word; i++) {
-		if (i >= len)
-			return 0;
-		if (gaps && (s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
-			continue;
-		if (tolower((unsigned char)s[i]) != *word++)
-			return 0;
-	}
-	return i;
-}
-
-/* data with the numeric character references of ASCII characters
- * spelled out ("&#x61;" is "a": in an attribute they spell an address);
- * at[k] is where byte k came from. */
-static char *spell_refs(const char *data, size_t len, size_t **at, size_t *n)
-{
-	char *out = xmalloc(len + 1);
-	*at = xmalloc((len + 1) * sizeof **at);
-	size_t k = 0;
-	for (size_t i = 0; i < len; k++) {
-		(*at)[k] = i;
-		unsigned long v = 0;
-		size_t j = i + 2;
-		int hex = j < len && (data[j] | 0x20) == 'x';
-		if (data[i] == '&' && i + 1 < len && data[i + 1] == '#') {
-			j += (size_t)hex;
-			size_t d0 = j;
-			while (j < len && (hex ? isxdigit((unsigned char)data[j]) : isdigit((unsigned char)data[j])) && v < 128)
-				v = v * (hex ? 16 : 10) + (unsigned long)(isdigit((unsigned char)data[j]) ? data[j] - '0' : (data[j] | 0x20) - 'a' + 10), j++;
-			if (j > d0 && v < 128) {
-				out[k] = (char)v;
-				i = j < len && data[j] == ';' ? j + 1 : j;
-				continue;
-			}
-		}
-		out[k] = data[i++];
-	}
-	out[k] = '\0';
-	*n = k;
-	return out;
-}
-
-/* Where data (an SVG or XML file) holds what a browser runs when the
- * file is opened on its own: a script element (also with a prefix,
- * "html:script"), a javascript: or vbscript: address (spelled with
- * character references or tabs too), an on...= event attribute, a
- * foreignObject (HTML inside), an entity definition or a style sheet
- * processing instruction (XSLT).  Returns the offset in data, or -1;
- * *what names it. */
-static long active_markup(const char *data, size_t len, const char **what)
-{
-	static const char *const tags[] = { "<script", ":script", "<foreignobject", "<!entity", "<?xml-stylesheet" };
-	static const char *const addresses[] = { "javascript:", "vbscript:" };
-	size_t n, *at;
-	char *s = spell_refs(data, len, &at, &n);
-	long found = -1;
-	for (size_t i = 0; i < n && found < 0; i++) {
-		for (size_t k = 0; k < sizeof tags / sizeof *tags && found < 0; k++)
-			if (word_at(s, n, i, tags[k], 0))
-				*what = tags[k], found = (long)at[i];
-		for (size_t k = 0; k < sizeof addresses / sizeof *addresses && found < 0; k++)
-			if (word_at(s, n, i, addresses[k], 1))
-				*what = addresses[k], found = (long)at[i];
-		/* an attribute on...= after white space */
-		if (found < 0 && isspace((unsigned char)s[i]) && i + 3 < n && word_at(s, n, i + 1, "on", 0)) {
-			size_t j = i + 3;
-			while (j < n && isalpha((unsigned char)s[j]))
-				j++;
-			size_t k = j;
-			while (k < n && isspace((unsigned char)s[k]))
-				k++;
-			if (j > i + 3 && k < n && s[k] == '=')
-				*what = "an on...= event attribute", found = (long)at[i + 1];
-		}
-	}
-	free(s);
-	free(at);
-	return found;
-}
-
 /* Raw HTML is off unless the site says so (markdown.unsafe_html): then
  * no attachment in content/ may run script on the site's pages either.
  * An HTML file is raw HTML whole; an SVG or XML file only when it holds
@@ -3051,34 +2961,35 @@ static void refuse_active_assets(struct run *r)
 {
 	if (r->site.cfg.unsafe_html)
 		return;
-	static const char *const html[] = { ".html", ".htm", ".xhtml", ".xht", ".shtml", ".svgz" };
 	for (size_t i = 0; i < r->site.nassets; i++) {
 		const char *a = r->site.assets[i];
+		enum active_kind kind = active_kind_of(a);
+		if (kind == ACTIVE_NONE)
+			continue;
 		char *rel = xasprintf("content/%s", a);
-		int is_html = 0;
-		for (size_t k = 0; k < sizeof html / sizeof *html; k++)
-			is_html |= ends_with_ci(a, html[k]);
-		if (is_html) {
+		if (kind == ACTIVE_HTML) {
 			diag_error(r->d, rel, 0, 0, "%s file is published as it is, with any script in it, and raw HTML is off: "
 				   "write it as Markdown, or set markdown.unsafe_html: true in site.yml to publish it",
-				   ends_with_ci(a, ".svgz") ? "a compressed SVG (which quire cannot look into)" : "an HTML");
-		} else if (ends_with_ci(a, ".svg") || ends_with_ci(a, ".xml")) {
-			char *full = xasprintf("%s/%s", r->site.dir, rel), *data = NULL;
-			size_t len = 0;
-			const char *what = NULL;
-			long at = fs_read_file(full, &data, &len) == 0 ? active_markup(data, len, &what) : -1;
-			if (at >= 0) {
-				int line = 1, col = 1;
-				for (long k = 0; k < at; k++)
-					data[k] == '\n' ? (line++, col = 1) : col++;
-				diag_error(r->d, rel, line, col, "%s would run on the site's pages when the file is opened "
-					   "(it has %s%s%s), and raw HTML is off: remove it, or set markdown.unsafe_html: true in site.yml",
-					   ends_with_ci(a, ".svg") ? "this SVG's script" : "this XML file's script",
-					   what[0] == 'a' ? "" : "'", what, what[0] == 'a' ? "" : "'");
-			}
-			free(data);
-			free(full);
+				   strlen(a) > 5 && !strcasecmp(a + strlen(a) - 5, ".svgz") ? "a compressed SVG (which quire cannot look into)" : "an HTML");
+			free(rel);
+			continue;
 		}
+		char *full = xasprintf("%s/%s", r->site.dir, rel), *data = NULL;
+		size_t len = 0, at = 0;
+		const char *why = NULL;
+		if (fs_read_file(full, &data, &len) == 0)
+			why = kind == ACTIVE_XML ? active_markup(data, len, active_is_svg(a), &at)
+			      : active_looks_html(data, len) ? "no extension and the start of an HTML page (a server may "
+							       "send it as one)" : NULL;
+		if (why) {
+			int line = 1, col = 1;
+			for (size_t k = 0; k < at; k++)
+				data[k] == '\n' ? (line++, col = 1) : col++;
+			diag_error(r->d, rel, line, col, "this file would run script on the site's pages when opened (it has "
+				   "%s), and raw HTML is off: remove it, or set markdown.unsafe_html: true in site.yml", why);
+		}
+		free(data);
+		free(full);
 		free(rel);
 	}
 }

@@ -405,7 +405,20 @@ static int may_climb(const char *cwd, size_t end, const char *up, size_t rtop)
 	if (rtop != SIZE_MAX && end > rtop)
 		return 1; /* still inside the repository */
 	struct stat st;
-	return stat(up, &st) == 0 && (st.st_uid == geteuid() || geteuid() == 0);
+	return stat(up, &st) == 0 && st.st_uid == geteuid();
+}
+
+/* Whether dir's site.yml, or else its content/, is the user's own: a site
+ * found outside the working folder's repository must be (root too: /tmp
+ * is root's, and anyone may make /tmp/site.yml). */
+static int own_site(const char *dir)
+{
+	char *yml = xasprintf("%s/site.yml", dir), *content = xasprintf("%s/content", dir);
+	struct stat st;
+	int own = (lstat(yml, &st) == 0 || lstat(content, &st) == 0) && st.st_uid == geteuid();
+	free(yml);
+	free(content);
+	return own;
 }
 
 int site_locate(char **site, char **here, struct diag *d)
@@ -429,7 +442,9 @@ int site_locate(char **site, char **here, struct diag *d)
 			 * of its own, a submodule): a clone kept in a site's
 			 * folder is not that site */
 			const char *c = cwd + climbed;
-			found = rtop == SIZE_MAX || end >= rtop || !strcmp(c, "content") || !strncmp(c, "content/", 8);
+			int inside = rtop != SIZE_MAX && end >= rtop;
+			found = (inside || !strcmp(c, "content") || !strncmp(c, "content/", 8) || rtop == SIZE_MAX) &&
+				(inside || up.len == 1 || own_site(buf_cstr(&up)));
 			break;
 		}
 		buf_reset(&above);

@@ -365,3 +365,17 @@ printf -- '---\ntitle: Caf\351\n---\nx\n' >"$S/content/latin.md"
 run "$S" check
 contains "UTF-16 is named" "$ERR" "content/u16.md:1:1: error: the file is UTF-16 (its first bytes say so): save it as UTF-8"
 contains "Windows-1252 is suggested, with the command" "$ERR" "content/latin.md:2:11: error: the file is not valid UTF-8 (save it as UTF-8; its first letter beyond ASCII is in Windows-1252 or Latin-1, which iconv -f windows-1252 -t utf-8 converts)"
+
+# Outside any repository, a site found above must be the user's own (root
+# too: anyone may write site.yml into /tmp, which is root's).
+mkdir -p "$TMP/planted/sub"
+printf 'title: Planted\n' >"$TMP/planted/site.yml"
+mkdir -p "$TMP/planted/content"
+if [ "$(id -u)" = 0 ] && chown nobody "$TMP/planted/site.yml" "$TMP/planted/content" 2>/dev/null; then
+	(cd "$TMP/planted/sub" && HOME=/nonexistent "$QUIRE" check >"$TMP/stdout" 2>"$TMP/stderr"); RC=$?
+	status_is "a site another user planted above is not taken (as root)" "$RC" 2
+	lacks "(not named as the site)" "$TMP/stderr" "quire: the site is"
+	chown root "$TMP/planted/site.yml" "$TMP/planted/content"
+	(cd "$TMP/planted/sub" && HOME=/nonexistent "$QUIRE" check >"$TMP/stdout" 2>"$TMP/stderr"); RC=$?
+	contains "one of the user's own is" "$TMP/stderr" "quire: the site is '$(cd "$TMP/planted" && pwd -P)'"
+fi # (only root can give a file to another user: CI runs these as root)

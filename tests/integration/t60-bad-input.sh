@@ -206,28 +206,51 @@ status_is "a commit message with an ESC builds" "$rc" 0
 check "and the feed is still well-formed XML" python3 -c "import xml.dom.minidom as m; m.parse('$S/public/changes.xml')"
 
 # With raw HTML off, no attachment may run script on the site's pages when
-# opened: an HTML file is refused, an SVG or XML file with script in it too.
+# opened: an HTML file is refused, an SVG or XML file with script in it too,
+# read as markup (references and entities spelled out), never as words.
 site active
 page "$S" a.md "A" 'A picture: ![d](d.svg)'
 printf '<svg xmlns="http://www.w3.org/2000/svg"><rect width="3" height="2"/></svg>' >"$S/content/d.svg"
-mkdir -p "$S/content/x"
+mkdir -p "$S/content/x" "$S/content/ok"
 printf '<p>hi</p><script>alert(1)</script>' >"$S/content/x/page.html"
 printf '<svg xmlns="http://www.w3.org/2000/svg">\n<circle r="4"/>\n  <SCRIPT>alert(1)</SCRIPT></svg>' >"$S/content/x/s.svg"
 printf '<svg xmlns="http://www.w3.org/2000/svg"><rect onload = "alert(1)"/></svg>' >"$S/content/x/o.svg"
 printf '<svg xmlns="http://www.w3.org/2000/svg"><a href="jav&#x61;script:alert(1)">x</a></svg>' >"$S/content/x/e.svg"
 printf '<svg xmlns="http://www.w3.org/2000/svg"><a href="java&#9;script&#58;alert(1)">x</a></svg>' >"$S/content/x/t.svg"
-printf '<svg xmlns="http://www.w3.org/2000/svg"><text>It&#x2019;s &#160; fine &amp; good</text></svg>' >"$S/content/x/ok.svg"
+printf '<!DOCTYPE svg [<!ENTITY j "javascript:alert(1)">]><svg xmlns="http://www.w3.org/2000/svg"><a href="&j;">x</a></svg>' >"$S/content/x/ent.svg"
+printf '<svg xmlns="http://www.w3.org/2000/svg"><iframe xmlns="http://www.w3.org/1999/xhtml" srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"/></svg>' >"$S/content/x/srcdoc.svg"
+printf '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>' | iconv -t UTF-16 >"$S/content/x/u16.svg"
+printf '<?xml version="1.0" encoding="ISO-2022-JP"?><svg xmlns="http://www.w3.org/2000/svg"><scr\033(Bipt>alert(1)</scr\033(Bipt></svg>' >"$S/content/x/jis.svg"
 printf '<?xml version="1.0"?><x:html xmlns:x="http://www.w3.org/1999/xhtml"><x:script>alert(1)</x:script></x:html>' >"$S/content/x/d.xml"
+printf '<html xmlns="http://www.w3.org/1999/xhtml"><script>alert(1)</script></html>' >"$S/content/x/s.xsl"
+printf '<html><script>alert(1)</script></html>' >"$S/content/x/noext"
+# what real files hold, and runs nothing
+cat >"$S/content/ok/illustrator.svg" <<'SVG'
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd" [
+	<!ENTITY ns_extend "http://ns.adobe.com/Extensibility/1.0/">
+]>
+<svg xmlns:x="&ns_extend;" xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect style="fill:#fff" width="10" height="10"/></svg>
+SVG
+printf '<?xml-stylesheet type="text/css" href="s.css"?>\n<svg xmlns="http://www.w3.org/2000/svg"><text>JavaScript: 62%%, once = twice, It&#x2019;s &#160; fine</text><a href="http://example.com/">x</a></svg>' >"$S/content/ok/chart.svg"
+printf '<project name="x"><target name="t"><script language="javascript">print(1)</script></target></project>\n' >"$S/content/ok/build.xml"
+printf 'Plain notes, no extension.\n' >"$S/content/ok/NOTES"
 run "$S" build
 status_is "a site with attachments that would run script fails" "$RC" 1
 contains "an HTML file is raw HTML" "$ERR" "content/x/page.html: error: an HTML file is published as it is, with any script in it, and raw HTML is off"
-contains "an SVG's script element, at its line" "$ERR" "content/x/s.svg:3:3: error: this SVG's script would run on the site's pages when the file is opened (it has '<script')"
-contains "an event attribute" "$ERR" "content/x/o.svg:1:47: error: this SVG's script would run on the site's pages when the file is opened (it has an on...= event attribute)"
-contains "an address spelled with a character reference" "$ERR" "content/x/e.svg:1:50: error: this SVG's script would run on the site's pages when the file is opened (it has 'javascript:')"
-contains "or with a tab in it" "$ERR" "content/x/t.svg:1:50: error: this SVG's script"
-lacks "text with character references is fine" "$ERR" "ok.svg"
-contains "an XML file with a script in another namespace" "$ERR" "content/x/d.xml:1:"
+contains "an SVG's script element, at its tag" "$ERR" "content/x/s.svg:3:3: error: this file would run script on the site's pages when opened (it has a script, iframe, foreignObject, embed or object element), and raw HTML is off: remove it, or set markdown.unsafe_html: true in site.yml"
+contains "an event attribute, at its name" "$ERR" "content/x/o.svg:1:47: error: this file would run script on the site's pages when opened (it has an on... event attribute)"
+contains "an address spelled with a character reference" "$ERR" "content/x/e.svg:1:44: error: this file would run script on the site's pages when opened (it has a javascript: or vbscript: address)"
+contains "or with a tab in it" "$ERR" "content/x/t.svg:1:44: error: this file would run script"
+contains "or with an entity the file declares" "$ERR" "content/x/ent.svg:1:"
+contains "a page in an iframe's srcdoc, its script written with &lt;" "$ERR" "content/x/srcdoc.svg:1:49: error: this file would run script on the site's pages when opened (it has the XHTML namespace"
+contains "UTF-16, which cannot be read for script" "$ERR" "content/x/u16.svg:1:1: error: this file would run script on the site's pages when opened (it has a UTF-16 encoding"
+contains "another declared encoding" "$ERR" "content/x/jis.svg:1:1: error: this file would run script on the site's pages when opened (it has an encoding other than UTF-8"
+contains "an XML file with HTML in it" "$ERR" "content/x/d.xml:1:"
+contains "an XSL file too" "$ERR" "content/x/s.xsl:1:"
+contains "a file with no extension that starts as an HTML page" "$ERR" "content/x/noext:1:1: error: this file would run script on the site's pages when opened (it has no extension and the start of an HTML page"
 lacks "a plain SVG is fine" "$ERR" "d.svg"
+lacks "and so are what real files hold (Illustrator entities, a CSS sheet, words in text, an Ant script, notes)" "$ERR" "content/ok/"
 check "and nothing was published" test ! -e "$S/public"
 printf 'markdown:\n  unsafe_html: true\n' >>"$S/site.yml"
 run "$S" build

@@ -1,0 +1,41 @@
+/* active: attachments in content/ that would run script on the site's
+ * address when a browser opens them.  With raw HTML off
+ * (markdown.unsafe_html: false) the build refuses them (build.c,
+ * refuse_active_assets), as it filters raw HTML out of Markdown. */
+#ifndef QUIRE_ACTIVE_H
+#define QUIRE_ACTIVE_H
+
+#include <stddef.h>
+
+/* What kind of file name is for this check: */
+enum active_kind {
+	ACTIVE_NONE,   /* not looked at (a picture, a PDF, ...) */
+	ACTIVE_HTML,   /* HTML whole (.html, .htm, .xhtml, .mht, ...): refused */
+	ACTIVE_XML,    /* SVG or another XML type: refused when active_markup finds script */
+	ACTIVE_SNIFF,  /* no extension: refused when it starts as HTML does (a server
+			  may send it with no type, and the browser then sniffs it) */
+};
+enum active_kind active_kind_of(const char *name);
+
+/* Where data (an ACTIVE_XML file of len bytes) holds what a browser
+ * runs when it opens the file on its own: returns a description (static
+ * text) and sets *at to its byte offset, or NULL when there is none.
+ * It looks at markup, not text: element names (a script, iframe,
+ * foreignObject, embed or object, in any namespace), attribute names (on...
+ * event handlers, srcdoc), attribute values (a javascript: or vbscript:
+ * address, also spelled with character references, declared entities or
+ * tabs), the XHTML namespace, entity declarations holding markup or
+ * naming outside files, an XSLT style sheet, and an encoding other than
+ * UTF-8 (in which none of this can be read).  Elements and attributes
+ * count where the SVG namespace is in force: from the start when svg is
+ * set (an .svg file), else from the tag that declares it; XHTML's is
+ * refused wherever it is named. */
+const char *active_markup(const char *data, size_t len, int svg, size_t *at);
+
+/* Whether name is an SVG file's (.svg, any case). */
+int active_is_svg(const char *name);
+
+/* Whether data (an ACTIVE_SNIFF file) starts as an HTML page does. */
+int active_looks_html(const char *data, size_t len);
+
+#endif
