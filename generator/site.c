@@ -391,7 +391,8 @@ static size_t repo_top_of(const char *cwd)
  * not past "/" nor the user's home folder; and out of the working
  * folder's repository (rtop: its top's length), or where there is none,
  * not into a folder someone else owns (anyone may make /tmp/content, as
- * git's safe.directory warns of repositories). */
+ * git's safe.directory warns of repositories; own_site checks the site
+ * found). */
 static int may_climb(const char *cwd, size_t end, const char *up, size_t rtop)
 {
 	if (end == 0)
