@@ -627,9 +627,14 @@ test('a page whose text was cut short for size stays, after the pages with the p
   // the home page's have its words apart.  The section's text, ended with
   // the ellipsis search.c puts where it cuts a long text, may have it in
   // what was cut; the home page's is whole.
-  const cut = (text) => text.replace('How much holiday employees get."', 'How much holiday employees get\u2026"');
+  const long = 'How much holiday employees get. ' + 'More words. '.repeat(800);
+  const cut = (text) => text.replace('How much holiday employees get."', long + '\u2026"');
   let res = await engine({ edit: { 'search-body-00.js': cut, 'search-body-01.js': cut } }).Q.query('"monitoring of leave"');
   assert.deepEqual(urls(res), ['people/leave.html', 'people/index.html'], 'the cut page comes after the page with the phrase');
   res = await engine().Q.query('"monitoring of leave"');
   assert.deepEqual(urls(res), ['people/leave.html'], 'whole texts without the phrase do not have it');
+  // a short text that ends with an ellipsis of its own was not cut
+  const own = (text) => text.replace('How much holiday employees get."', 'How much holiday employees get\u2026"');
+  res = await engine({ edit: { 'search-body-00.js': own, 'search-body-01.js': own } }).Q.query('"monitoring of leave"');
+  assert.deepEqual(urls(res), ['people/leave.html'], 'a short page ending in an ellipsis is whole');
 });

@@ -315,6 +315,20 @@
     return false;
   }
   var PHRASE_READ = 500;   /* results whose texts a phrase reads, at most (the best) */
+  var CUT_AT = 8192;       /* a cut text keeps at least this many bytes (search.c's BODY_MAX / 2) */
+  /* Whether search.c cut text short for size: it ends a cut text with
+   * "\u2026" and keeps half its limit at least, so a short page of its
+   * own ending so is not taken for one. */
+  function wasCut(text) {
+    if (text.charAt(text.length - 1) !== '\u2026' || text.length * 3 < CUT_AT) return false;
+    var bytes = 0;
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charCodeAt(i);
+      if (c >= 0xd800 && c < 0xdc00) { bytes += 4; i++; } /* a pair: one letter of four bytes */
+      else bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+    }
+    return bytes >= CUT_AT;
+  }
   var words_of = new Map(); /* doc -> its toks (title, opening, text), once read */
   /* The words of result r's title, opening and text (null between them),
    * as far as they are here (a file not loaded: offline, not kept); kept
@@ -354,7 +368,7 @@
       read.forEach(function (r) {
         var t = pageToks(r), body = bodies[r.doc];
         if (phrases.every(function (p) { return hasPhrase(t, p); })) sure.push(r);
-        else if (texts[r.doc] === undefined || body === undefined || body.charAt(body.length - 1) === '\u2026') unsure.push(r);
+        else if (texts[r.doc] === undefined || body === undefined || wasCut(body)) unsure.push(r);
       });
       if (!sure.length) {
         res.apart = true;
