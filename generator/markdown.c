@@ -1632,9 +1632,11 @@ static void note_spaced_links(struct md_doc *doc)
 			 * start for each "](" was quadratic in a long line) */
 			for (const char *at = s, *counted = s; (at = find_in(at, e, "](")); at += 2) {
 				const char *a = at + 2, *close = memchr(a, ')', (size_t)(e - a));
+				if (!close)
+					break; /* nor for any later "](" on this line */
 				for (; counted < at; counted++)
 					ticks += *counted == '`';
-				if (!close || ticks % 2 || *a == '<' || !memchr(a, ' ', (size_t)(close - a)) ||
+				if (ticks % 2 || *a == '<' || !memchr(a, ' ', (size_t)(close - a)) ||
 				    memchr(a, '"', (size_t)(close - a)) || memchr(a, '\'', (size_t)(close - a)) ||
 				    memchr(a, '(', (size_t)(close - a)) || *a == ' ')
 					continue;
