@@ -171,15 +171,16 @@ static int utf8_declared(const char *d, size_t n)
 }
 
 /* The tag at d (n bytes left, d[0] '<', a start tag): why it would run
- * script, or NULL.  *svg: the SVG namespace is in force (set here when
- * the tag declares it): without it, or XHTML's (refused wherever it is
- * named), a browser runs no script in XML, whatever its elements are
- * called (an Ant build.xml's <script>).  *len is the tag's length, *at
- * where the reason is. */
+ * script, or NULL.  *svg: the SVG or XHTML namespace is in force (set
+ * here when the tag declares one): without either a browser runs no
+ * script in XML, whatever its elements are called (an Ant build.xml's
+ * <script>).  HTML inside an SVG (a diagram's labels in a foreignObject,
+ * as draw.io writes them) is read by the same rules.  *len is the tag's
+ * length, *at where the reason is. */
 static const char *tag(const char *d, size_t n, const struct ents *e, int *svg, size_t *len, size_t *at)
 {
-	static const char *const elements[] = { "script", "iframe", "frame", "foreignobject", "embed", "object",
-						"applet", "handler", "listener" };
+	static const char *const elements[] = { "script", "iframe", "frame", "embed", "object", "applet", "handler",
+						"listener" };
 	static const char xhtml[] = "http://www.w3.org/1999/xhtml", svgns[] = "http://www.w3.org/2000/svg";
 	size_t i = 1, name = 1;
 	while (i < n && name_char(d[i]))
@@ -190,7 +191,7 @@ static const char *tag(const char *d, size_t n, const struct ents *e, int *svg, 
 	size_t attr_at = 0;
 	for (size_t k = 0; k < sizeof elements / sizeof *elements; k++)
 		if (strlen(elements[k]) == llen && !strncasecmp(local, elements[k], llen))
-			el = "a script, iframe, foreignObject, embed or object element";
+			el = "a script, iframe, embed or object element";
 	struct buf v = BUF_INIT;
 	while (i < n && d[i] != '>' && !why) {
 		if (isspace((unsigned char)d[i]) || d[i] == '/') {
@@ -230,9 +231,7 @@ static const char *tag(const char *d, size_t n, const struct ents *e, int *svg, 
 		}
 		buf_reset(&v);
 		spell(d + vs, ve - vs, e, &v);
-		if (v.len && memmem(v.ptr, v.len, xhtml, sizeof xhtml - 1))
-			why = "the XHTML namespace (HTML inside, which may run script)", *at = an;
-		else if (v.len && memmem(v.ptr, v.len, svgns, sizeof svgns - 1))
+		if (v.len && (memmem(v.ptr, v.len, xhtml, sizeof xhtml - 1) || memmem(v.ptr, v.len, svgns, sizeof svgns - 1)))
 			*svg = 1;
 		else if (!attr && runs(v.ptr ? v.ptr : "", v.len))
 			attr = "a javascript: or vbscript: address", attr_at = an;

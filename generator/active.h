@@ -20,16 +20,15 @@ enum active_kind active_kind_of(const char *name);
 /* Where data (an ACTIVE_XML file of len bytes) holds what a browser
  * runs when it opens the file on its own: returns a description (static
  * text) and sets *at to its byte offset, or NULL when there is none.
- * It looks at markup, not text: element names (a script, iframe,
- * foreignObject, embed or object, in any namespace), attribute names (on...
- * event handlers, srcdoc), attribute values (a javascript: or vbscript:
- * address, also spelled with character references, declared entities or
- * tabs), the XHTML namespace, entity declarations holding markup or
- * naming outside files, an XSLT style sheet, and an encoding other than
- * UTF-8 (in which none of this can be read).  Elements and attributes
- * count where the SVG namespace is in force: from the start when svg is
- * set (an .svg file), else from the tag that declares it; XHTML's is
- * refused wherever it is named. */
+ * It looks at markup, not text: element names (a script, iframe, embed
+ * or object, with any prefix), attribute names (on... event handlers,
+ * srcdoc), attribute values (a javascript: or vbscript: address, also
+ * spelled with character references, declared entities or tabs), entity
+ * declarations holding markup or naming outside files, an XSLT style
+ * sheet, and an encoding other than UTF-8 (in which none of this can be
+ * read).  Elements and attributes count where the SVG or XHTML namespace
+ * is in force: from the start when svg is set (an .svg file), else from
+ * the tag that declares one. */
 const char *active_markup(const char *data, size_t len, int svg, size_t *at);
 
 /* Whether name is an SVG file's (.svg, any case). */
