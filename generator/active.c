@@ -19,8 +19,10 @@ static int ends_ci(const char *s, const char *suffix)
 
 enum active_kind active_kind_of(const char *name)
 {
-	static const char *const html[] = { ".html", ".htm", ".xhtml", ".xht", ".shtml", ".mht", ".mhtml", ".svgz" };
-	static const char *const xml[] = { ".svg", ".xml", ".xsl", ".xslt", ".rss", ".atom", ".rdf", ".xsd", ".kml" };
+	static const char *const html[] = { ".html", ".htm", ".xhtml", ".xhtm", ".xht", ".shtml", ".mht", ".mhtml",
+					    ".svgz" };
+	static const char *const xml[] = { ".svg", ".xml", ".xsl", ".xslt", ".rss", ".atom", ".rdf", ".xsd", ".kml",
+					   ".mml", ".rng", ".xspf", ".xul" };
 	for (size_t k = 0; k < sizeof html / sizeof *html; k++)
 		if (ends_ci(name, html[k]))
 			return ACTIVE_HTML;
@@ -67,8 +69,11 @@ struct ents {
 static void spell(const char *s, size_t n, const struct ents *e, struct buf *out)
 {
 	static const char *const pre[][2] = { { "lt", "<" }, { "gt", ">" }, { "amp", "&" }, { "quot", "\"" }, { "apos", "'" } };
+	int semis = 1; /* a ';' may follow (once none does, none will) */
 	for (size_t i = 0; i < n;) {
-		const char *semi = s[i] == '&' ? memchr(s + i, ';', n - i) : NULL;
+		const char *semi = semis && s[i] == '&' ? memchr(s + i, ';', n - i) : NULL;
+		if (s[i] == '&' && !semi)
+			semis = 0;
 		if (!semi) {
 			buf_putc(out, s[i++]);
 			continue;
@@ -145,7 +150,9 @@ static const char *entity(const char *d, size_t n, struct ents *e, size_t *len)
 	size_t vlen = (size_t)(q - val);
 	if (memchr(val, '<', vlen) || memchr(val, '&', vlen))
 		return "an entity holding markup or references";
-	if (e->n < ENTS_MAX) {
+	if (e->n == ENTS_MAX)
+		return "more entity declarations than quire reads";
+	{
 		e->v[e->n].name = d + name;
 		e->v[e->n].nlen = nlen;
 		e->v[e->n].val = val;
@@ -166,8 +173,13 @@ static int utf8_declared(const char *d, size_t n)
 	const char *v = d + at + 8;
 	while (v < d + end && (*v == ' ' || *v == '=' || *v == '"' || *v == '\''))
 		v++;
-	return starts_ci(v, (size_t)(d + end - v), "utf-8") || starts_ci(v, (size_t)(d + end - v), "utf8") ||
-	       starts_ci(v, (size_t)(d + end - v), "us-ascii") || starts_ci(v, (size_t)(d + end - v), "ascii");
+	/* (these write '<', quotes and every other ASCII letter as ASCII does) */
+	static const char *const fine[] = { "utf-8", "utf8", "us-ascii", "ascii", "iso-8859-", "latin1",
+					    "windows-125", "cp125" };
+	for (size_t k = 0; k < sizeof fine / sizeof *fine; k++)
+		if (starts_ci(v, (size_t)(d + end - v), fine[k]))
+			return 1;
+	return 0;
 }
 
 /* The tag at d (n bytes left, d[0] '<', a start tag): why it would run
@@ -181,7 +193,8 @@ static const char *tag(const char *d, size_t n, const struct ents *e, int *svg, 
 {
 	static const char *const elements[] = { "script", "iframe", "frame", "embed", "object", "applet", "handler",
 						"listener" };
-	static const char xhtml[] = "http://www.w3.org/1999/xhtml", svgns[] = "http://www.w3.org/2000/svg";
+	static const char xhtml[] = "http://www.w3.org/1999/xhtml", svgns[] = "http://www.w3.org/2000/svg",
+			  mathml[] = "http://www.w3.org/1998/Math/MathML";
 	size_t i = 1, name = 1;
 	while (i < n && name_char(d[i]))
 		i++;
@@ -231,7 +244,8 @@ static const char *tag(const char *d, size_t n, const struct ents *e, int *svg, 
 		}
 		buf_reset(&v);
 		spell(d + vs, ve - vs, e, &v);
-		if (v.len && (memmem(v.ptr, v.len, xhtml, sizeof xhtml - 1) || memmem(v.ptr, v.len, svgns, sizeof svgns - 1)))
+		if (v.len && (memmem(v.ptr, v.len, xhtml, sizeof xhtml - 1) || memmem(v.ptr, v.len, svgns, sizeof svgns - 1) ||
+			      memmem(v.ptr, v.len, mathml, sizeof mathml - 1)))
 			*svg = 1;
 		else if (!attr && runs(v.ptr ? v.ptr : "", v.len))
 			attr = "a javascript: or vbscript: address", attr_at = an;
@@ -243,6 +257,38 @@ static const char *tag(const char *d, size_t n, const struct ents *e, int *svg, 
 	else if (!why && *svg && attr)
 		why = attr, *at = attr_at;
 	return why;
+}
+
+/* The length of the declaration at d ("<!ELEMENT ...>"): to its '>',
+ * which a quoted literal inside does not end. */
+static size_t declaration_end(const char *d, size_t n)
+{
+	for (size_t i = 2; i < n; i++) {
+		if (d[i] == '"' || d[i] == '\'') {
+			const char *q = memchr(d + i + 1, d[i], n - i - 1);
+			if (!q)
+				return n;
+			i = (size_t)(q - d);
+		} else if (d[i] == '>') {
+			return i + 1;
+		}
+	}
+	return n;
+}
+
+/* Whether the <?xml-stylesheet ...?> at d (n bytes) names a CSS sheet:
+ * type="text/css" exactly. */
+static int css_sheet(const char *d, size_t n)
+{
+	size_t at = find(d, n, "type");
+	if (at == n)
+		return 0;
+	const char *v = d + at + 4;
+	while (v < d + n && (*v == ' ' || *v == '='))
+		v++;
+	if (v >= d + n || (*v != '"' && *v != '\''))
+		return 0;
+	return starts_ci(v + 1, (size_t)(d + n - v - 1), "text/css") && v + 9 < d + n && v[9] == *v;
 }
 
 const char *active_markup(const char *d, size_t n, int svg, size_t *at)
@@ -275,12 +321,14 @@ const char *active_markup(const char *d, size_t n, int svg, size_t *at)
 			why = entity(s, left, e, &len);
 		} else if (starts_ci(s, left, "<!DOCTYPE")) {
 			len = 9; /* (its internal subset's declarations are read one by one) */
+		} else if (starts_ci(s, left, "<!ATTLIST")) {
+			why = "an attribute list declaration (which may add attributes or a namespace to elements)";
 		} else if (starts_ci(s, left, "<!")) {
-			len = find(s, left, ">") + 1;
+			len = declaration_end(s, left);
 		} else if (starts_ci(s, left, "<?")) {
 			len = find(s, left, "?>") + 2;
-			if (starts_ci(s, left, "<?xml-stylesheet") && memmem(s, len < left ? len : left, "xsl", 3))
-				why = "an XSLT style sheet (which may write script)";
+			if (starts_ci(s, left, "<?xml-stylesheet") && !css_sheet(s, len < left ? len : left))
+				why = "a style sheet that is not CSS (a browser runs one of another type as XSLT, which may write script)";
 		} else if (left > 1 && s[1] != '/') {
 			why = tag(s, left, e, &svg, &len, &where);
 		} else {
@@ -294,6 +342,14 @@ const char *active_markup(const char *d, size_t n, int svg, size_t *at)
 	}
 	free(e);
 	return why;
+}
+
+int active_looks_xml(const char *d, size_t n)
+{
+	size_t i = n >= 3 && !memcmp(d, "\xEF\xBB\xBF", 3) ? 3 : 0;
+	while (i < n && isspace((unsigned char)d[i]))
+		i++;
+	return starts_ci(d + i, n - i, "<?xml");
 }
 
 int active_looks_html(const char *d, size_t n)

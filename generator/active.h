@@ -34,6 +34,10 @@ const char *active_markup(const char *data, size_t len, int svg, size_t *at);
 /* Whether name is an SVG file's (.svg, any case). */
 int active_is_svg(const char *name);
 
+/* Whether data (an ACTIVE_SNIFF file) starts as an XML file does: a
+ * server's sniffing sends it as XML, to be read by active_markup. */
+int active_looks_xml(const char *data, size_t len);
+
 /* Whether data (an ACTIVE_SNIFF file) starts as an HTML page does. */
 int active_looks_html(const char *data, size_t len);
 

@@ -2980,7 +2980,8 @@ static void refuse_active_assets(struct run *r)
 		if (fs_read_file(full, &data, &len) == 0)
 			why = kind == ACTIVE_XML ? active_markup(data, len, active_is_svg(a), &at)
 			      : active_looks_html(data, len) ? "no extension and the start of an HTML page (a server may "
-							       "send it as one)" : NULL;
+							       "send it as one)"
+			      : active_looks_xml(data, len) ? active_markup(data, len, 0, &at) : NULL;
 		if (why) {
 			int line = 1, col = 1;
 			for (size_t k = 0; k < at; k++)

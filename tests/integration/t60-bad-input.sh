@@ -225,6 +225,12 @@ printf '<?xml version="1.0" encoding="ISO-2022-JP"?><svg xmlns="http://www.w3.or
 printf '<?xml version="1.0"?><x:html xmlns:x="http://www.w3.org/1999/xhtml"><x:script>alert(1)</x:script></x:html>' >"$S/content/x/d.xml"
 printf '<html xmlns="http://www.w3.org/1999/xhtml"><script>alert(1)</script></html>' >"$S/content/x/s.xsl"
 printf '<html><script>alert(1)</script></html>' >"$S/content/x/noext"
+printf '<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><script>alert(1)</script></html>' >"$S/content/x/noextxml"
+printf '<!DOCTYPE svg [<!ATTLIST svg onload CDATA "alert(1)">]><svg xmlns="http://www.w3.org/2000/svg"/>' >"$S/content/x/attlist.svg"
+{ printf '<!DOCTYPE x ['; i=0; while [ $i -lt 300 ]; do printf '<!ENTITY e%d "v">' $i; i=$((i + 1)); done; printf ']><x/>'; } >"$S/content/x/many.xml"
+printf '<?xml-stylesheet type="text/xml" href="t.xml"?><x/>' >"$S/content/x/xslt.xml"
+printf '<math xmlns="http://www.w3.org/1998/Math/MathML"><mi onanimationstart="alert(1)">x</mi></math>' >"$S/content/x/m.xml"
+printf '<html xmlns="http://www.w3.org/1999/xhtml"><script>alert(1)</script></html>' >"$S/content/x/p.xhtm"
 # what real files hold, and runs nothing
 cat >"$S/content/ok/illustrator.svg" <<'SVG'
 <?xml version="1.0" encoding="utf-8"?>
@@ -237,6 +243,8 @@ printf '<?xml-stylesheet type="text/css" href="s.css"?>\n<svg xmlns="http://www.
 printf '<project name="x"><target name="t"><script language="javascript">print(1)</script></target></project>\n' >"$S/content/ok/build.xml"
 printf '<svg xmlns="http://www.w3.org/2000/svg"><foreignObject width="80" height="20"><div xmlns="http://www.w3.org/1999/xhtml" style="font-size:12px">A label, as draw.io writes it</div></foreignObject></svg>' >"$S/content/ok/drawio.svg"
 printf 'Plain notes, no extension.\n' >"$S/content/ok/NOTES"
+printf '<?xml version="1.0" encoding="ISO-8859-1"?>\n<gpx><name>Caf\351</name></gpx>\n' >"$S/content/ok/track.xml"
+printf '<svg xmlns="http://www.w3.org/2000/svg"><foreignObject requiredExtensions="http://ns.adobe.com/AdobeIllustrator/10.0/"><i:pgfRef xmlns:i="http://ns.adobe.com/AdobeIllustrator/10.0/" xlink:href="#x"/></foreignObject><?xml-stylesheet type="text/css" href="s.css"?></svg>' >"$S/content/ok/ai.svg"
 run "$S" build
 status_is "a site with attachments that would run script fails" "$RC" 1
 contains "an HTML file is raw HTML" "$ERR" "content/x/page.html: error: an HTML file is published as it is, with any script in it, and raw HTML is off"
@@ -252,6 +260,12 @@ contains "another declared encoding" "$ERR" "content/x/jis.svg:1:1: error: this 
 contains "an XML file with HTML in it" "$ERR" "content/x/d.xml:1:"
 contains "an XSL file too" "$ERR" "content/x/s.xsl:1:"
 contains "a file with no extension that starts as an HTML page" "$ERR" "content/x/noext:1:1: error: this file would run script on the site's pages when opened (it has no extension and the start of an HTML page"
+contains "or as an XML file with script" "$ERR" "content/x/noextxml:2:"
+contains "an attribute list declaration (it may add an event handler)" "$ERR" "content/x/attlist.svg:1:16: error: this file would run script on the site's pages when opened (it has an attribute list declaration"
+contains "more entity declarations than are read" "$ERR" "content/x/many.xml:1:"
+contains "a style sheet of another type than CSS (run as XSLT)" "$ERR" "content/x/xslt.xml:1:1: error: this file would run script on the site's pages when opened (it has a style sheet that is not CSS"
+contains "MathML's event attributes" "$ERR" "content/x/m.xml:1:"
+contains ".xhtm is HTML" "$ERR" "content/x/p.xhtm: error: an HTML file is published as it is"
 lacks "a plain SVG is fine" "$ERR" "d.svg"
 lacks "and so are what real files hold (Illustrator entities, a CSS sheet, words in text, an Ant script, draw.io's HTML labels, notes)" "$ERR" "content/ok/"
 check "and nothing was published" test ! -e "$S/public"
