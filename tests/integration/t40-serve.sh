@@ -75,6 +75,7 @@ Alpha says version one.
 Some text.
 EOF
 printf '\211PNG\r\n\032\nnot really a picture' >"$SITE/content/guide/pic.png"
+printf '<svg xmlns="http://www.w3.org/2000/svg"><rect width="3" height="2"/></svg>' >"$SITE/content/guide/chart.svg"
 printf 'name,days\nannual,25\n' >"$SITE/content/guide/leave.csv"
 printf 'not really a film' >"$SITE/content/guide/intro.mp4"
 
@@ -115,6 +116,10 @@ s=$(get /assets/style.css)
 check "stylesheet is served as text/css" sh -c "[ '$s' = 200 ] && [ \"\$(tr -d '\r' <'$T/head' | sed -n 's/^content-type: //Ip' | cut -d';' -f1)\" = text/css ]"
 s=$(get /guide/pic.png)
 check "picture is served as image/png" sh -c "[ '$s' = 200 ] && tr -d '\r' <'$T/head' | grep -qi '^content-type: image/png'"
+check "and is not sandboxed (it runs nothing)" sh -c "! tr -d '\r' <'$T/head' | grep -qi '^content-security-policy'"
+s=$(get /guide/chart.svg)
+check "an SVG is served as image/svg+xml" sh -c "[ '$s' = 200 ] && tr -d '\r' <'$T/head' | grep -qi '^content-type: image/svg+xml'"
+check "sandboxed, so opened on its own it runs no script" sh -c "tr -d '\r' <'$T/head' | grep -qi '^content-security-policy: sandbox'"
 s=$(get /guide/leave.csv)
 check "a table of figures is served as text/csv" sh -c "[ '$s' = 200 ] && tr -d '\r' <'$T/head' | grep -qi '^content-type: text/csv'"
 s=$(get /guide/intro.mp4)
