@@ -40,6 +40,9 @@
 #define LLVMFuzzerTestOneInput fuzz_linkstable
 #include "fuzz_linkstable.c"
 #undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_active
+#include "fuzz_active.c"
+#undef LLVMFuzzerTestOneInput
 
 struct harness {
 	const char *name;
@@ -57,6 +60,7 @@ static const struct harness harnesses[] = {
 	{ "markdown", fuzz_markdown },
 	{ "page", fuzz_page },
 	{ "linkstable", fuzz_linkstable },
+	{ "active", fuzz_active },
 };
 
 int main(int argc, char **argv)
