@@ -65,9 +65,12 @@ struct ents {
 };
 
 /* Appends s[0, n) to out with character references, the five predefined
- * entities and declared ones spelled out ("jav&#x61;script:"). */
-static void spell(const char *s, size_t n, const struct ents *e, struct buf *out)
+ * entities and declared ones spelled out ("jav&#x61;script:").  Returns 0,
+ * or -1 for a reference to an entity the file does not declare: under an
+ * XHTML document type a browser spells HTML's (&colon; is ':'). */
+static int spell(const char *s, size_t n, const struct ents *e, struct buf *out)
 {
+	int unknown = 0;
 	static const char *const pre[][2] = { { "lt", "<" }, { "gt", ">" }, { "amp", "&" }, { "quot", "\"" }, { "apos", "'" } };
 	int semis = 1; /* a ';' may follow (once none does, none will) */
 	for (size_t i = 0; i < n;) {
@@ -102,7 +105,10 @@ static void spell(const char *s, size_t n, const struct ents *e, struct buf *out
 				break;
 		if (k < e->n)
 			buf_put(out, e->v[k].val, e->v[k].vlen);
+		else
+			unknown = 1;
 	}
+	return unknown ? -1 : 0;
 }
 
 /* Whether a spelled attribute value is an address a browser runs: its
@@ -182,24 +188,66 @@ static int utf8_declared(const char *d, size_t n)
 	return 0;
 }
 
+/* The namespaces in which a browser runs script: SVG's, XHTML's and
+ * MathML's.  An element counts where its prefix (or, with none, the
+ * default namespace) has been bound to one of them anywhere before or on
+ * it: bindings are not scoped, which can only count more. */
+#define PREFIXES_MAX 32
+struct scope {
+	int dflt;           /* the default namespace has been one */
+	int all;            /* more prefixes than kept: every one counts */
+	char pre[PREFIXES_MAX][32];
+	size_t npre;
+};
+
+static int scripting_ns(const char *v, size_t n)
+{
+	static const char *const ns[] = { "http://www.w3.org/1999/xhtml", "http://www.w3.org/2000/svg",
+					  "http://www.w3.org/1998/Math/MathML" };
+	for (size_t k = 0; k < sizeof ns / sizeof *ns; k++)
+		if (n && memmem(v, n, ns[k], strlen(ns[k])))
+			return 1;
+	return 0;
+}
+
+static void scope_bind(struct scope *sc, const char *prefix, size_t plen)
+{
+	if (!plen)
+		sc->dflt = 1;
+	else if (plen >= sizeof sc->pre[0] || sc->npre == PREFIXES_MAX)
+		sc->all = 1;
+	else
+		memcpy(sc->pre[sc->npre], prefix, plen), sc->pre[sc->npre++][plen] = '\0';
+}
+
+static int scope_has(const struct scope *sc, const char *prefix, size_t plen)
+{
+	if (!plen)
+		return sc->dflt;
+	if (sc->all)
+		return 1;
+	for (size_t k = 0; k < sc->npre; k++)
+		if (strlen(sc->pre[k]) == plen && !strncmp(sc->pre[k], prefix, plen))
+			return 1;
+	return 0;
+}
+
 /* The tag at d (n bytes left, d[0] '<', a start tag): why it would run
- * script, or NULL.  *svg: the SVG or XHTML namespace is in force (set
- * here when the tag declares one): without either a browser runs no
- * script in XML, whatever its elements are called (an Ant build.xml's
- * <script>).  HTML inside an SVG (a diagram's labels in a foreignObject,
- * as draw.io writes them) is read by the same rules.  *len is the tag's
- * length, *at where the reason is. */
-static const char *tag(const char *d, size_t n, const struct ents *e, int *svg, size_t *len, size_t *at)
+ * script, or NULL.  Its elements and attributes count where a scripting
+ * namespace is in force (sc): without one a browser runs no script in
+ * XML, whatever its elements are called (an Ant build.xml's <script>).
+ * HTML inside an SVG (a diagram's labels in a foreignObject, as draw.io
+ * writes them) is read by the same rules.  *len is the tag's length, *at
+ * where the reason is. */
+static const char *tag(const char *d, size_t n, const struct ents *e, struct scope *sc, size_t *len, size_t *at)
 {
 	static const char *const elements[] = { "script", "iframe", "frame", "embed", "object", "applet", "handler",
 						"listener" };
-	static const char xhtml[] = "http://www.w3.org/1999/xhtml", svgns[] = "http://www.w3.org/2000/svg",
-			  mathml[] = "http://www.w3.org/1998/Math/MathML";
 	size_t i = 1, name = 1;
 	while (i < n && name_char(d[i]))
 		i++;
-	const char *colon = memrchr(d + name, ':', i - name), *local = colon ? colon + 1 : d + name;
-	size_t llen = (size_t)(d + i - local);
+	const char *colon = memchr(d + name, ':', i - name), *local = colon ? colon + 1 : d + name;
+	size_t plen = colon ? (size_t)(colon - d - name) : 0, llen = (size_t)(d + i - local);
 	const char *el = NULL, *attr = NULL, *why = NULL;
 	size_t attr_at = 0;
 	for (size_t k = 0; k < sizeof elements / sizeof *elements; k++)
@@ -218,7 +266,8 @@ static const char *tag(const char *d, size_t n, const struct ents *e, int *svg, 
 			i++;
 			continue;
 		}
-		const char *ac = memrchr(d + an, ':', i - an), *al = ac ? ac + 1 : d + an;
+		size_t anl = i - an;
+		const char *ac = memchr(d + an, ':', anl), *al = ac ? ac + 1 : d + an;
 		size_t alen = (size_t)(d + i - al);
 		if (!attr && alen > 2 && !strncasecmp(al, "on", 2))
 			attr = "an on... event attribute", attr_at = an;
@@ -243,18 +292,23 @@ static const char *tag(const char *d, size_t n, const struct ents *e, int *svg, 
 			ve = i;
 		}
 		buf_reset(&v);
-		spell(d + vs, ve - vs, e, &v);
-		if (v.len && (memmem(v.ptr, v.len, xhtml, sizeof xhtml - 1) || memmem(v.ptr, v.len, svgns, sizeof svgns - 1) ||
-			      memmem(v.ptr, v.len, mathml, sizeof mathml - 1)))
-			*svg = 1;
-		else if (!attr && runs(v.ptr ? v.ptr : "", v.len))
+		if (spell(d + vs, ve - vs, e, &v) < 0) {
+			why = "a reference to an entity the file does not declare (a browser may spell it as HTML does)";
+			*at = an;
+			break;
+		}
+		int xmlns = anl >= 5 && !strncmp(d + an, "xmlns", 5) && (anl == 5 || d[an + 5] == ':');
+		if (xmlns && scripting_ns(v.ptr, v.len))
+			scope_bind(sc, anl == 5 ? "" : d + an + 6, anl == 5 ? 0 : anl - 6);
+		else if (!xmlns && !attr && runs(v.ptr ? v.ptr : "", v.len))
 			attr = "a javascript: or vbscript: address", attr_at = an;
 	}
 	buf_free(&v);
 	*len = i < n ? i + 1 : n;
-	if (!why && *svg && el)
+	int counts = scope_has(sc, d + name, plen);
+	if (!why && counts && el)
 		why = el, *at = 0;
-	else if (!why && *svg && attr)
+	else if (!why && counts && attr)
 		why = attr, *at = attr_at;
 	return why;
 }
@@ -276,23 +330,59 @@ static size_t declaration_end(const char *d, size_t n)
 	return n;
 }
 
+/* The length of a document type declaration's head at d: to the '[' of
+ * its internal subset, or its '>', past quoted literals (a '<' in one is
+ * not markup). */
+static size_t doctype_head(const char *d, size_t n)
+{
+	for (size_t i = 9; i < n; i++) {
+		if (d[i] == '"' || d[i] == '\'') {
+			const char *q = memchr(d + i + 1, d[i], n - i - 1);
+			if (!q)
+				return n;
+			i = (size_t)(q - d);
+		} else if (d[i] == '[' || d[i] == '>') {
+			return i + 1;
+		}
+	}
+	return n;
+}
+
 /* Whether the <?xml-stylesheet ...?> at d (n bytes) names a CSS sheet:
  * type="text/css" exactly. */
 static int css_sheet(const char *d, size_t n)
 {
-	size_t at = find(d, n, "type");
-	if (at == n)
-		return 0;
-	const char *v = d + at + 4;
-	while (v < d + n && (*v == ' ' || *v == '='))
-		v++;
-	if (v >= d + n || (*v != '"' && *v != '\''))
-		return 0;
-	return starts_ci(v + 1, (size_t)(d + n - v - 1), "text/css") && v + 9 < d + n && v[9] == *v;
+	/* its pseudo-attributes, name="value", one by one: a "type" inside
+	 * another's value or name is not the type */
+	for (size_t i = 16; i < n;) { /* (after "<?xml-stylesheet") */
+		while (i < n && (isspace((unsigned char)d[i])))
+			i++;
+		size_t name = i;
+		while (i < n && name_char(d[i]))
+			i++;
+		size_t nlen = i - name;
+		while (i < n && isspace((unsigned char)d[i]))
+			i++;
+		if (!nlen || i >= n || d[i] != '=')
+			return 0;
+		i++;
+		while (i < n && isspace((unsigned char)d[i]))
+			i++;
+		if (i >= n || (d[i] != '"' && d[i] != '\''))
+			return 0;
+		const char *q = memchr(d + i + 1, d[i], n - i - 1);
+		if (!q)
+			return 0;
+		if (nlen == 4 && !strncmp(d + name, "type", 4))
+			return (size_t)(q - d) - i - 1 == 8 && !strncasecmp(d + i + 1, "text/css", 8);
+		i = (size_t)(q - d) + 1;
+	}
+	return 0;
 }
 
 const char *active_markup(const char *d, size_t n, int svg, size_t *at)
 {
+	struct scope sc = { .dflt = svg };
 	const unsigned char *u = (const unsigned char *)d;
 	*at = 0;
 	if (n >= 2 && ((u[0] == 0xFE && u[1] == 0xFF) || (u[0] == 0xFF && u[1] == 0xFE)))
@@ -320,7 +410,7 @@ const char *active_markup(const char *d, size_t n, int svg, size_t *at)
 		} else if (starts_ci(s, left, "<!ENTITY")) {
 			why = entity(s, left, e, &len);
 		} else if (starts_ci(s, left, "<!DOCTYPE")) {
-			len = 9; /* (its internal subset's declarations are read one by one) */
+			len = doctype_head(s, left); /* (its internal subset's declarations are read one by one) */
 		} else if (starts_ci(s, left, "<!ATTLIST")) {
 			why = "an attribute list declaration (which may add attributes or a namespace to elements)";
 		} else if (starts_ci(s, left, "<!")) {
@@ -330,7 +420,7 @@ const char *active_markup(const char *d, size_t n, int svg, size_t *at)
 			if (starts_ci(s, left, "<?xml-stylesheet") && !css_sheet(s, len < left ? len : left))
 				why = "a style sheet that is not CSS (a browser runs one of another type as XSLT, which may write script)";
 		} else if (left > 1 && s[1] != '/') {
-			why = tag(s, left, e, &svg, &len, &where);
+			why = tag(s, left, e, &sc, &len, &where);
 		} else {
 			len = find(s, left, ">") + 1;
 		}

@@ -2977,7 +2977,11 @@ static void refuse_active_assets(struct run *r)
 		char *full = xasprintf("%s/%s", r->site.dir, rel), *data = NULL;
 		size_t len = 0, at = 0;
 		const char *why = NULL;
-		if (fs_read_file(full, &data, &len) == 0)
+		int read = fs_read_file(full, &data, &len);
+		/* one that cannot be read whole cannot be said to run nothing */
+		if (read != 0 && kind == ACTIVE_XML)
+			why = read == -3 ? "more than quire reads to check (8 MiB)" : "nothing quire could read to check";
+		else if (read == 0)
 			why = kind == ACTIVE_XML ? active_markup(data, len, active_is_svg(a), &at)
 			      : active_looks_html(data, len) ? "no extension and the start of an HTML page (a server may "
 							       "send it as one)"

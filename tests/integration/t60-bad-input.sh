@@ -231,6 +231,9 @@ printf '<!DOCTYPE svg [<!ATTLIST svg onload CDATA "alert(1)">]><svg xmlns="http:
 printf '<?xml-stylesheet type="text/xml" href="t.xml"?><x/>' >"$S/content/x/xslt.xml"
 printf '<math xmlns="http://www.w3.org/1998/Math/MathML"><mi onanimationstart="alert(1)">x</mi></math>' >"$S/content/x/m.xml"
 printf '<html xmlns="http://www.w3.org/1999/xhtml"><script>alert(1)</script></html>' >"$S/content/x/p.xhtm"
+printf '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "x"><html xmlns="http&colon;//www.w3.org/1999/xhtml"><script>alert(1)</script></html>' >"$S/content/x/colon.xml"
+printf '<?xml-stylesheet href="s.xsl" xtype="text/css" type="text/xsl"?><x/>' >"$S/content/x/pitype.xml"
+{ printf '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script><desc>'; head -c 9000000 /dev/zero | tr '\0' 'x'; printf '</desc></svg>'; } >"$S/content/x/big.svg"
 # what real files hold, and runs nothing
 cat >"$S/content/ok/illustrator.svg" <<'SVG'
 <?xml version="1.0" encoding="utf-8"?>
@@ -244,6 +247,7 @@ printf '<project name="x"><target name="t"><script language="javascript">print(1
 printf '<svg xmlns="http://www.w3.org/2000/svg"><foreignObject width="80" height="20"><div xmlns="http://www.w3.org/1999/xhtml" style="font-size:12px">A label, as draw.io writes it</div></foreignObject></svg>' >"$S/content/ok/drawio.svg"
 printf 'Plain notes, no extension.\n' >"$S/content/ok/NOTES"
 printf '<?xml version="1.0" encoding="ISO-8859-1"?>\n<gpx><name>Caf\351</name></gpx>\n' >"$S/content/ok/track.xml"
+printf '<rss xmlns:media="http://search.yahoo.com/mrss/" xmlns:xhtml="http://www.w3.org/1999/xhtml"><channel><item><media:embed url="http://example.com/v"/><description>&lt;script&gt; as text</description></item></channel></rss>' >"$S/content/ok/feed.rss"
 printf '<svg xmlns="http://www.w3.org/2000/svg"><foreignObject requiredExtensions="http://ns.adobe.com/AdobeIllustrator/10.0/"><i:pgfRef xmlns:i="http://ns.adobe.com/AdobeIllustrator/10.0/" xlink:href="#x"/></foreignObject><?xml-stylesheet type="text/css" href="s.css"?></svg>' >"$S/content/ok/ai.svg"
 run "$S" build
 status_is "a site with attachments that would run script fails" "$RC" 1
@@ -266,8 +270,11 @@ contains "more entity declarations than are read" "$ERR" "content/x/many.xml:1:"
 contains "a style sheet of another type than CSS (run as XSLT)" "$ERR" "content/x/xslt.xml:1:1: error: this file would run script on the site's pages when opened (it has a style sheet that is not CSS"
 contains "MathML's event attributes" "$ERR" "content/x/m.xml:1:"
 contains ".xhtm is HTML" "$ERR" "content/x/p.xhtm: error: an HTML file is published as it is"
+contains "an entity the file does not declare (an XHTML document type spells HTML's: &colon;)" "$ERR" "content/x/colon.xml:1:68: error: this file would run script on the site's pages when opened (it has a reference to an entity the file does not declare"
+contains "a style sheet's type is its own pseudo-attribute, not text/css in another" "$ERR" "content/x/pitype.xml:1:1: error: this file would run script on the site's pages when opened (it has a style sheet that is not CSS"
+contains "a file too large to read is not taken as harmless" "$ERR" "content/x/big.svg:1:1: error: this file would run script on the site's pages when opened (it has more than quire reads to check (8 MiB))"
 lacks "a plain SVG is fine" "$ERR" "d.svg"
-lacks "and so are what real files hold (Illustrator entities, a CSS sheet, words in text, an Ant script, draw.io's HTML labels, notes)" "$ERR" "content/ok/"
+lacks "and so are what real files hold (Illustrator entities, a CSS sheet, words in text, an Ant script, draw.io's HTML labels, a Media RSS feed, notes)" "$ERR" "content/ok/"
 check "and nothing was published" test ! -e "$S/public"
 printf 'markdown:\n  unsafe_html: true\n' >>"$S/site.yml"
 run "$S" build
