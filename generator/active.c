@@ -313,35 +313,18 @@ static const char *tag(const char *d, size_t n, const struct ents *e, struct sco
 	return why;
 }
 
-/* The length of the declaration at d ("<!ELEMENT ...>"): to its '>',
- * which a quoted literal inside does not end. */
-static size_t declaration_end(const char *d, size_t n)
+/* The length of the markup declaration at d, from its byte from: to the
+ * first of stops outside a quoted literal (a '>' or '<' in one is not
+ * markup), or n. */
+static size_t declaration_end(const char *d, size_t n, size_t from, const char *stops)
 {
-	for (size_t i = 2; i < n; i++) {
+	for (size_t i = from; i < n; i++) {
 		if (d[i] == '"' || d[i] == '\'') {
 			const char *q = memchr(d + i + 1, d[i], n - i - 1);
 			if (!q)
 				return n;
 			i = (size_t)(q - d);
-		} else if (d[i] == '>') {
-			return i + 1;
-		}
-	}
-	return n;
-}
-
-/* The length of a document type declaration's head at d: to the '[' of
- * its internal subset, or its '>', past quoted literals (a '<' in one is
- * not markup). */
-static size_t doctype_head(const char *d, size_t n)
-{
-	for (size_t i = 9; i < n; i++) {
-		if (d[i] == '"' || d[i] == '\'') {
-			const char *q = memchr(d + i + 1, d[i], n - i - 1);
-			if (!q)
-				return n;
-			i = (size_t)(q - d);
-		} else if (d[i] == '[' || d[i] == '>') {
+		} else if (strchr(stops, d[i])) {
 			return i + 1;
 		}
 	}
@@ -410,11 +393,12 @@ const char *active_markup(const char *d, size_t n, int svg, size_t *at)
 		} else if (starts_ci(s, left, "<!ENTITY")) {
 			why = entity(s, left, e, &len);
 		} else if (starts_ci(s, left, "<!DOCTYPE")) {
-			len = doctype_head(s, left); /* (its internal subset's declarations are read one by one) */
+			/* to its internal subset, whose declarations are read one by one */
+			len = declaration_end(s, left, 9, "[>");
 		} else if (starts_ci(s, left, "<!ATTLIST")) {
 			why = "an attribute list declaration (which may add attributes or a namespace to elements)";
 		} else if (starts_ci(s, left, "<!")) {
-			len = declaration_end(s, left);
+			len = declaration_end(s, left, 2, ">");
 		} else if (starts_ci(s, left, "<?")) {
 			len = find(s, left, "?>") + 2;
 			if (starts_ci(s, left, "<?xml-stylesheet") && !css_sheet(s, len < left ? len : left))
