@@ -129,22 +129,52 @@ static int name_char(char c)
 	return isalnum((unsigned char)c) || c == ':' || c == '-' || c == '_' || c == '.' || (unsigned char)c >= 0x80;
 }
 
+/* The length of the markup declaration at d, from its byte from: to the
+ * first of stops outside a quoted literal (a '>' or '<' in one is not
+ * markup), or n. */
+static size_t declaration_end(const char *d, size_t n, size_t from, const char *stops)
+{
+	for (size_t i = from; i < n; i++) {
+		if (d[i] == '"' || d[i] == '\'') {
+			const char *q = memchr(d + i + 1, d[i], n - i - 1);
+			if (!q)
+				return n;
+			i = (size_t)(q - d);
+		} else if (strchr(stops, d[i])) {
+			return i + 1;
+		}
+	}
+	return n;
+}
+
+/* Where the white space from d[i] ends. */
+static size_t past_space(const char *d, size_t n, size_t i)
+{
+	while (i < n && isspace((unsigned char)d[i]))
+		i++;
+	return i;
+}
+
+/* Where the name from d[i] ends. */
+static size_t past_name(const char *d, size_t n, size_t i)
+{
+	while (i < n && name_char(d[i]))
+		i++;
+	return i;
+}
+
 /* An <!ENTITY ...> declaration at d (n bytes left): records it, or
  * returns why it is refused. *len is its length. */
 static const char *entity(const char *d, size_t n, struct ents *e, size_t *len)
 {
-	size_t i = 8; /* "<!ENTITY" */
-	*len = find(d, n, ">") + 1;
-	while (i < n && isspace((unsigned char)d[i]))
-		i++;
+	*len = declaration_end(d, n, 2, ">");
+	size_t i = past_space(d, n, 8); /* (after "<!ENTITY") */
 	if (i < n && d[i] == '%')
 		return "a parameter entity (which may declare others)";
 	size_t name = i;
-	while (i < n && name_char(d[i]))
-		i++;
+	i = past_name(d, n, i);
 	size_t nlen = i - name;
-	while (i < n && isspace((unsigned char)d[i]))
-		i++;
+	i = past_space(d, n, i);
 	if (starts_ci(d + i, n - i, "SYSTEM") || starts_ci(d + i, n - i, "PUBLIC"))
 		return "an entity naming an outside file";
 	if (i >= n || (d[i] != '"' && d[i] != '\''))
@@ -243,9 +273,7 @@ static const char *tag(const char *d, size_t n, const struct ents *e, struct sco
 {
 	static const char *const elements[] = { "script", "iframe", "frame", "embed", "object", "applet", "handler",
 						"listener" };
-	size_t i = 1, name = 1;
-	while (i < n && name_char(d[i]))
-		i++;
+	size_t name = 1, i = past_name(d, n, name);
 	const char *colon = memchr(d + name, ':', i - name), *local = colon ? colon + 1 : d + name;
 	size_t plen = colon ? (size_t)(colon - d - name) : 0, llen = (size_t)(d + i - local);
 	const char *el = NULL, *attr = NULL, *why = NULL;
@@ -260,8 +288,7 @@ static const char *tag(const char *d, size_t n, const struct ents *e, struct sco
 			continue;
 		}
 		size_t an = i;
-		while (i < n && name_char(d[i]))
-			i++;
+		i = past_name(d, n, i);
 		if (i == an) {
 			i++;
 			continue;
@@ -273,13 +300,10 @@ static const char *tag(const char *d, size_t n, const struct ents *e, struct sco
 			attr = "an on... event attribute", attr_at = an;
 		else if (!attr && alen == 6 && !strncasecmp(al, "srcdoc", 6))
 			attr = "a srcdoc attribute (a page inside)", attr_at = an;
-		while (i < n && isspace((unsigned char)d[i]))
-			i++;
+		i = past_space(d, n, i);
 		if (i >= n || d[i] != '=')
 			continue;
-		i++;
-		while (i < n && isspace((unsigned char)d[i]))
-			i++;
+		i = past_space(d, n, i + 1);
 		size_t vs = i, ve;
 		if (i < n && (d[i] == '"' || d[i] == '\'')) {
 			const char *q = memchr(d + i + 1, d[i], n - i - 1);
@@ -313,24 +337,6 @@ static const char *tag(const char *d, size_t n, const struct ents *e, struct sco
 	return why;
 }
 
-/* The length of the markup declaration at d, from its byte from: to the
- * first of stops outside a quoted literal (a '>' or '<' in one is not
- * markup), or n. */
-static size_t declaration_end(const char *d, size_t n, size_t from, const char *stops)
-{
-	for (size_t i = from; i < n; i++) {
-		if (d[i] == '"' || d[i] == '\'') {
-			const char *q = memchr(d + i + 1, d[i], n - i - 1);
-			if (!q)
-				return n;
-			i = (size_t)(q - d);
-		} else if (strchr(stops, d[i])) {
-			return i + 1;
-		}
-	}
-	return n;
-}
-
 /* Whether the <?xml-stylesheet ...?> at d (n bytes) names a CSS sheet:
  * type="text/css" exactly. */
 static int css_sheet(const char *d, size_t n)
@@ -338,19 +344,13 @@ static int css_sheet(const char *d, size_t n)
 	/* its pseudo-attributes, name="value", one by one: a "type" inside
 	 * another's value or name is not the type */
 	for (size_t i = 16; i < n;) { /* (after "<?xml-stylesheet") */
-		while (i < n && (isspace((unsigned char)d[i])))
-			i++;
-		size_t name = i;
-		while (i < n && name_char(d[i]))
-			i++;
+		size_t name = past_space(d, n, i);
+		i = past_name(d, n, name);
 		size_t nlen = i - name;
-		while (i < n && isspace((unsigned char)d[i]))
-			i++;
+		i = past_space(d, n, i);
 		if (!nlen || i >= n || d[i] != '=')
 			return 0;
-		i++;
-		while (i < n && isspace((unsigned char)d[i]))
-			i++;
+		i = past_space(d, n, i + 1);
 		if (i >= n || (d[i] != '"' && d[i] != '\''))
 			return 0;
 		const char *q = memchr(d + i + 1, d[i], n - i - 1);

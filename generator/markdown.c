@@ -1573,41 +1573,61 @@ static int any_foreign(const char *s, size_t n)
 	return 0;
 }
 
+/* The lines of a body outside fenced and indented code, in turn. */
+struct prose {
+	const char *s, *end;
+	int line, in_fence;
+};
+
+/* The next line outside code, [*b, *e), its number in *line; 0 at the
+ * body's end. */
+static int next_prose(struct prose *p, const char **b, const char **e, int *line)
+{
+	while (p->s && p->s < p->end) {
+		const char *s = p->s, *nl = memchr(s, '\n', (size_t)(p->end - s)), *le = nl ? nl : p->end;
+		p->s = nl ? nl + 1 : p->end;
+		p->line++;
+		if (fence_line(s, (size_t)(le - s)))
+			p->in_fence = !p->in_fence;
+		else if (!p->in_fence && strspn(s, " ") < 4 && s[0] != '\t') {
+			*b = s, *e = le, *line = p->line;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* Names each kind of FOREIGN markup once a page, at its first place
  * outside code (fenced, indented or in backticks). */
 static void note_foreign_markup(struct md_doc *doc)
 {
 	if (!doc->src || !any_foreign(doc->src, doc->src_len))
 		return;
-	const char *s = doc->src, *end = s + doc->src_len;
+	struct prose p = { doc->src, doc->src + doc->src_len, 0, 0 };
 	unsigned seen = 0;
-	int in_fence = 0;
-	for (int line = 1; s < end; line++) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s)), *e = nl ? nl : end;
+	const char *s, *e;
+	int line;
+	while (next_prose(&p, &s, &e, &line)) {
 		size_t n = (size_t)(e - s), lead = strspn(s, " ");
-		if (fence_line(s, n))
-			in_fence = !in_fence;
-		else if (!in_fence && lead < 4 && s[0] != '\t')
-			for (size_t k = 0; k < sizeof FOREIGN / sizeof *FOREIGN; k++) {
-				const struct foreign *f = &FOREIGN[k];
-				size_t ml = strlen(f->mark), from = lead;
-				if (seen & (1u << k))
-					continue;
-				if (f->at_start == 2 && from < n && s[from] == '>')
-					from += 1 + strspn(s + from + 1, " ");
-				const char *at = f->at_start ? (n - from >= ml && !strncmp(s + from, f->mark, ml) ? s + from : NULL)
-							     : find_in(s, e, f->mark);
-				if (!at)
-					continue;
-				size_t ticks = 0;
-				for (const char *q = s; q < at; q++)
-					ticks += *q == '`';
-				if (ticks % 2)
-					continue; /* inside `code` */
-				seen |= 1u << k;
-				problem_at(doc, line, (int)(at - s) + 1, 1, xstrdup(f->msg));
-			}
-		s = nl ? nl + 1 : end;
+		for (size_t k = 0; k < sizeof FOREIGN / sizeof *FOREIGN; k++) {
+			const struct foreign *f = &FOREIGN[k];
+			size_t ml = strlen(f->mark), from = lead;
+			if (seen & (1u << k))
+				continue;
+			if (f->at_start == 2 && from < n && s[from] == '>')
+				from += 1 + strspn(s + from + 1, " ");
+			const char *at = f->at_start ? (n - from >= ml && !strncmp(s + from, f->mark, ml) ? s + from : NULL)
+						     : find_in(s, e, f->mark);
+			if (!at)
+				continue;
+			size_t ticks = 0;
+			for (const char *q = s; q < at; q++)
+				ticks += *q == '`';
+			if (ticks % 2)
+				continue; /* inside `code` */
+			seen |= 1u << k;
+			problem_at(doc, line, (int)(at - s) + 1, 1, xstrdup(f->msg));
+		}
 	}
 }
 
@@ -1618,40 +1638,36 @@ static void note_foreign_markup(struct md_doc *doc)
  * in <...> is a link, and not looked at. */
 static void note_spaced_links(struct md_doc *doc)
 {
-	const char *s = doc->src, *end = s ? s + doc->src_len : NULL;
-	if (!s || !find_in(s, end, "]("))
+	if (!doc->src || !find_in(doc->src, doc->src + doc->src_len, "]("))
 		return;
-	int in_fence = 0;
-	for (int line = 1; s < end; line++) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s)), *e = nl ? nl : end;
+	struct prose p = { doc->src, doc->src + doc->src_len, 0, 0 };
+	const char *s, *e;
+	int line;
+	while (next_prose(&p, &s, &e, &line)) {
 		size_t ticks = 0;
-		if (fence_line(s, (size_t)(e - s)))
-			in_fence = !in_fence;
-		else if (!in_fence && strspn(s, " ") < 4 && s[0] != '\t')
-			/* (backticks counted as the scan goes: from the line's
-			 * start for each "](" was quadratic in a long line) */
-			for (const char *at = s, *counted = s; (at = find_in(at, e, "](")); at += 2) {
-				const char *a = at + 2, *close = memchr(a, ')', (size_t)(e - a));
-				if (!close)
-					break; /* nor for any later "](" on this line */
-				for (; counted < at; counted++)
-					ticks += *counted == '`';
-				if (ticks % 2 || *a == '<' || !memchr(a, ' ', (size_t)(close - a)) ||
-				    memchr(a, '"', (size_t)(close - a)) || memchr(a, '\'', (size_t)(close - a)) ||
-				    memchr(a, '(', (size_t)(close - a)) || *a == ' ')
-					continue;
-				char *addr = xstrndup(a, (size_t)(close - a));
-				struct buf esc = BUF_INIT;
-				for (const char *q = addr; *q; q++)
-					*q == ' ' ? buf_puts(&esc, "%20") : buf_putc(&esc, *q);
-				problem_at(doc, line, (int)(a - s) + 1, 1,
-					   xasprintf("'%s' has a space, so this is no link and shows as typed: write it <%s> "
-						     "or %s", addr, addr, buf_cstr(&esc)));
-				buf_free(&esc);
-				free(addr);
-				return;
-			}
-		s = nl ? nl + 1 : end;
+		/* (backticks counted as the scan goes: from the line's
+		 * start for each "](" was quadratic in a long line) */
+		for (const char *at = s, *counted = s; (at = find_in(at, e, "](")); at += 2) {
+			const char *a = at + 2, *close = memchr(a, ')', (size_t)(e - a));
+			if (!close)
+				break; /* nor for any later "](" on this line */
+			for (; counted < at; counted++)
+				ticks += *counted == '`';
+			if (ticks % 2 || *a == '<' || !memchr(a, ' ', (size_t)(close - a)) ||
+			    memchr(a, '"', (size_t)(close - a)) || memchr(a, '\'', (size_t)(close - a)) ||
+			    memchr(a, '(', (size_t)(close - a)) || *a == ' ')
+				continue;
+			char *addr = xstrndup(a, (size_t)(close - a));
+			struct buf esc = BUF_INIT;
+			for (const char *q = addr; *q; q++)
+				*q == ' ' ? buf_puts(&esc, "%20") : buf_putc(&esc, *q);
+			problem_at(doc, line, (int)(a - s) + 1, 1,
+				   xasprintf("'%s' has a space, so this is no link and shows as typed: write it <%s> "
+					     "or %s", addr, addr, buf_cstr(&esc)));
+			buf_free(&esc);
+			free(addr);
+			return;
+		}
 	}
 }
 
