@@ -264,6 +264,10 @@ struct change {
 	int has_old, has_new;
 	int pair;      /* for an added path: index of the deleted path it was renamed from + 1 */
 	int dropped;
+	/* ext: path is the file's place in the repository, outside the site's
+	 * content/ (a file that moved in; see follow_moved_in); cand: such a
+	 * file's deletion, only a rename's possible source */
+	unsigned char ext, cand;
 };
 
 /* Line fingerprint of a blob for rename similarity. */
@@ -305,6 +309,14 @@ struct walk {
 	struct smap head;        /* site path at HEAD → index + 1 in head_blob */
 	git_oid *head_blob;
 	size_t nhead;
+	/* files that moved into content/ from elsewhere in the repository:
+	 * their paths there, sorted, compared in every commit walked after
+	 * the move (see follow_moved_in); tracked holds the same keys */
+	char **ext;
+	size_t next, capext;
+	struct smap tracked;
+	char *content_path;      /* "docs/kb/content": comps joined */
+	size_t outside_left;     /* what OUTSIDE_SEARCH_TOTAL leaves */
 };
 
 /* A git fault (a repository git will not read, a corrupt object) is the
@@ -365,6 +377,11 @@ static int rent_parse(const unsigned char *p, const unsigned char *end, struct r
 static int rent_is_tree(const struct rent *e)
 {
 	return (e->mode & 0170000u) == MODE_TREE;
+}
+
+static int rent_is_file(const struct rent *e)
+{
+	return e->mode == MODE_BLOB || e->mode == MODE_EXEC;
 }
 
 static int rent_is_md(const struct rent *e)
@@ -555,9 +572,9 @@ static int follow_moved_site(struct walk *w, const struct node *child, struct no
 	return rc;
 }
 
-/* The .md blob at rel ("a/b.md") under a tree: 1 and its id, 0 when there
- * is none, negative on a read error. */
-static int tree_find_path(struct walk *w, const git_oid *tree, const char *rel, git_oid *out)
+/* The .md blob (with any, any file's) at rel ("a/b.md") under a tree: 1
+ * and its id, 0 when there is none, negative on a read error. */
+static int tree_find_file(struct walk *w, const git_oid *tree, const char *rel, int any, git_oid *out)
 {
 	struct rtree t;
 	struct rent e;
@@ -572,7 +589,7 @@ static int tree_find_path(struct walk *w, const git_oid *tree, const char *rel, 
 		if (!rc)
 			return 0;
 		if (!slash) {
-			if (!rent_is_md(&e))
+			if (!(any ? rent_is_file(&e) : rent_is_md(&e)))
 				return 0;
 			git_oid_cpy(out, rent_oid(&e));
 			return 1;
@@ -583,6 +600,20 @@ static int tree_find_path(struct walk *w, const git_oid *tree, const char *rel, 
 			return -1;
 		rel = slash + 1;
 	}
+}
+
+static int tree_find_path(struct walk *w, const git_oid *tree, const char *rel, git_oid *out)
+{
+	return tree_find_file(w, tree, rel, 0, out);
+}
+
+/* The file rel (under content/) in commit n: 1 and its blob, 0 when it has
+ * none, negative on a read error. */
+static int blob_at(struct walk *w, const struct node *n, const char *rel, git_oid *out)
+{
+	git_oid cid;
+	int rc = node_content(w, n, &cid);
+	return rc <= 0 ? rc : tree_find_path(w, &cid, rel, out);
 }
 
 /* ---- comparing trees ---- */
@@ -1026,6 +1057,26 @@ static void plan_free(struct plan *pl)
 	free(pl->order);
 }
 
+/* Adds a change of path (NULL old or new: absent on that side). */
+static struct change *change_push(struct walk *w, const char *path, size_t len, const git_oid *old,
+				  const git_oid *new)
+{
+	if (w->nch == w->capch) {
+		w->capch = w->capch ? w->capch * 2 : 16;
+		w->ch = xrealloc(w->ch, w->capch * sizeof(*w->ch));
+	}
+	struct change *c = &w->ch[w->nch++];
+	memset(c, 0, sizeof(*c));
+	c->path = w->names.len;
+	buf_put(&w->names, path, len);
+	buf_putc(&w->names, '\0');
+	if ((c->has_old = old != NULL))
+		c->old = *old;
+	if ((c->has_new = new != NULL))
+		c->new = *new;
+	return c;
+}
+
 /* Copies commit seq's planned changes into w->ch, ready for crediting. */
 static void take_changes(struct walk *w, const struct plan *pl, size_t seq)
 {
@@ -1033,19 +1084,7 @@ static void take_changes(struct walk *w, const struct plan *pl, size_t seq)
 	buf_reset(&w->names);
 	for (size_t i = pl->first[seq]; i < pl->first[seq + 1]; i++) {
 		const struct pchange *p = &pl->ch[i];
-		if (w->nch == w->capch) {
-			w->capch = w->capch ? w->capch * 2 : 16;
-			w->ch = xrealloc(w->ch, w->capch * sizeof(*w->ch));
-		}
-		struct change *c = &w->ch[w->nch++];
-		memset(c, 0, sizeof(*c));
-		c->path = w->names.len;
-		buf_puts(&w->names, p->path);
-		buf_putc(&w->names, '\0');
-		c->old = p->old;
-		c->new = p->new;
-		c->has_old = p->has_old;
-		c->has_new = p->has_new;
+		change_push(w, p->path, strlen(p->path), p->has_old ? &p->old : NULL, p->has_new ? &p->new : NULL);
 	}
 }
 
@@ -1053,28 +1092,32 @@ static void take_changes(struct walk *w, const struct plan *pl, size_t seq)
 
 /* Drops changes that a merge took unchanged from one of its other parents
  * (see history.h).  Returns 0 or negative on a read error. */
+/* The blob of change c's path in commit p: 1 and its id, 0 when p has
+ * none, negative on a read error. */
+static int change_blob(struct walk *w, const struct node *p, const struct change *c, git_oid *out)
+{
+	const char *path = w->names.ptr + c->path;
+	return c->ext ? tree_find_file(w, &p->tree, path, 1, out) : blob_at(w, p, path, out);
+}
+
 static int filter_merge(struct walk *w, const struct node *n)
 {
 	for (uint32_t k = 1; k < n->np; k++) {
 		const struct node *p = &w->nodes[w->parents[n->pfirst + k]];
-		git_oid cid, blob;
-		int has_content = node_content(w, p, &cid);
-		if (has_content < 0)
-			return has_content;
+		git_oid blob;
 		for (size_t i = 0; i < w->nch; i++) {
 			struct change *c = &w->ch[i];
-			int present = 0;
 			if (c->dropped)
 				continue;
-			if (has_content &&
-			    (present = tree_find_path(w, &cid, w->names.ptr + c->path, &blob)) < 0)
+			int present = change_blob(w, p, c, &blob);
+			if (present < 0)
 				return present;
 			if (!(c->has_new ? present && git_oid_equal(&blob, &c->new) : !present))
 				continue;
-			if (c->pair && has_content) {
+			if (c->pair) {
 				/* a rename is taken whole or not at all: the old
 				 * path must be gone in that parent too */
-				int old = tree_find_path(w, &cid, w->names.ptr + w->ch[c->pair - 1].path, &blob);
+				int old = change_blob(w, p, &w->ch[c->pair - 1], &blob);
 				if (old < 0)
 					return old;
 				if (old)
@@ -1088,7 +1131,7 @@ static int filter_merge(struct walk *w, const struct node *n)
 
 /* ---- renames ---- */
 
-#define RENAME_MAX_SIDE 100  /* similarity is tried for at most this many adds and deletes */
+#define RENAME_MAX_SIDE 1000 /* similarity is tried for at most this many adds and deletes (git's diff.renameLimit) */
 #define RENAME_MIN_SCORE 50  /* percent */
 
 static int u64_cmp(const void *a, const void *b)
@@ -1176,7 +1219,7 @@ static void find_renames(struct walk *w)
 	size_t ndel = 0, nadd = 0;
 	for (size_t i = 0; i < w->nch; i++) {
 		const struct change *c = &w->ch[i];
-		if (c->dropped)
+		if (c->dropped || c->pair)
 			continue;
 		ndel += c->has_old && !c->has_new;
 		nadd += c->has_new && !c->has_old;
@@ -1188,7 +1231,7 @@ static void find_renames(struct walk *w)
 	ndel = nadd = 0;
 	for (size_t i = 0; i < w->nch; i++) {
 		const struct change *c = &w->ch[i];
-		if (c->dropped)
+		if (c->dropped || c->pair)
 			continue;
 		if (c->has_old && !c->has_new)
 			del[ndel++] = i;
@@ -1211,8 +1254,8 @@ static void find_renames(struct walk *w)
 			del[rd++] = del[d];
 	if (ra && rd && ra <= RENAME_MAX_SIDE && rd <= RENAME_MAX_SIDE) {
 		struct fprint *fa = xcalloc(ra, sizeof(*fa)), *fd = xcalloc(rd, sizeof(*fd));
-		struct cand *cands = xmalloc(ra * rd * sizeof(*cands));
-		size_t nc = 0;
+		struct cand *cands = NULL;
+		size_t nc = 0, capc = 0;
 		for (size_t a = 0; a < ra; a++)
 			fprint_make(w, &w->ch[add[a]].new, &fa[a]);
 		for (size_t d = 0; d < rd; d++)
@@ -1220,8 +1263,11 @@ static void find_renames(struct walk *w)
 		for (size_t a = 0; a < ra; a++)
 			for (size_t d = 0; d < rd; d++) {
 				int s = fprint_score(&fa[a], &fd[d]);
-				if (s >= RENAME_MIN_SCORE)
-					cands[nc++] = (struct cand){ s, add[a], del[d] };
+				if (s < RENAME_MIN_SCORE)
+					continue;
+				if (nc == capc)
+					cands = xrealloc(cands, (capc = capc ? capc * 2 : 16) * sizeof(*cands));
+				cands[nc++] = (struct cand){ s, add[a], del[d] };
 			}
 		if (nc)
 			qsort(cands, nc, sizeof(*cands), cand_cmp);
@@ -1247,13 +1293,194 @@ static void find_renames(struct walk *w)
 	free(add);
 }
 
+/* ---- files that moved into content/ ----
+ *
+ * A file moved into content/ from elsewhere in the repository (git mv
+ * wiki/leave.md content/hr/leave.md, or a whole wiki/ moved with edits)
+ * keeps its history: when a commit adds an article that no deletion in
+ * content/ explains, the files it deleted outside content/ are its
+ * possible sources (paired as renames are), and from then on the source's
+ * path is compared in every older commit, where it is renamed, edited
+ * and added as an article's path is.  Only deletions count: a file
+ * copied in, the original kept, starts its history at the copy. */
+
+#define OUTSIDE_SEARCH_MAX 200000 /* tree entries looked at per commit for sources, */
+#define OUTSIDE_SEARCH_TOTAL 20000000 /* and in the whole walk (a second or two at most) */
+
+/* Whether a file named name could have been an article before it moved
+ * in: Markdown, or plain text. */
+static int md_like(const char *name, size_t n)
+{
+	static const char *const ext[] = { ".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdx", ".txt" };
+	for (size_t i = 0; i < sizeof ext / sizeof *ext; i++) {
+		size_t el = strlen(ext[i]);
+		if (n > el && !strncasecmp(name + n - el, ext[i], el))
+			return 1;
+	}
+	return 0;
+}
+
+/* From now on, path (outside content/) is compared in every commit. */
+static void ext_track(struct walk *w, const char *path)
+{
+	if (smap_get(&w->tracked, path))
+		return;
+	if (w->next == w->capext)
+		w->ext = xrealloc(w->ext, (w->capext = w->capext ? w->capext * 2 : 8) * sizeof(*w->ext));
+	size_t at = w->next;
+	while (at && strcmp(w->ext[at - 1], path) > 0)
+		at--;
+	memmove(&w->ext[at + 1], &w->ext[at], (w->next - at) * sizeof(*w->ext));
+	w->ext[at] = xstrdup(path);
+	w->next++;
+	smap_put(&w->tracked, w->ext[at], 1);
+}
+
+/* Adds to w->ch what commit n changed, against its first parent, in the
+ * files being followed outside content/.  Their folders are compared
+ * first: most commits leave them alone.  0 or negative on a read error. */
+static int ext_changes(struct walk *w, const struct node *n)
+{
+	const git_oid *pt = n->np ? &w->nodes[w->parents[n->pfirst]].tree : NULL;
+	struct buf dir = BUF_INIT;
+	git_oid da, db;
+	int ha = 0, hb = 0, rc = 0;
+	const char *last = NULL;
+	size_t lastlen = 0;
+	for (size_t i = 0; i < w->next && rc == 0; i++) {
+		const char *path = w->ext[i], *slash = strrchr(path, '/');
+		size_t dl = slash ? (size_t)(slash - path) : 0;
+		if (!last || dl != lastlen || memcmp(path, last, dl)) {
+			last = path, lastlen = dl;
+			buf_reset(&dir);
+			buf_put(&dir, path, dl);
+			ha = dl ? tree_at_path(w, &n->tree, buf_cstr(&dir), &da) : (da = n->tree, 1);
+			hb = !pt ? 0 : dl ? tree_at_path(w, pt, buf_cstr(&dir), &db) : (db = *pt, 1);
+			if (ha < 0 || hb < 0) {
+				rc = -1;
+				break;
+			}
+		}
+		if (ha == hb && (!ha || git_oid_equal(&da, &db)))
+			continue;
+		const char *name = slash ? slash + 1 : path;
+		git_oid a, b;
+		int fa = ha ? tree_find_file(w, &da, name, 1, &a) : 0;
+		int fb = hb ? tree_find_file(w, &db, name, 1, &b) : 0;
+		if (fa < 0 || fb < 0)
+			rc = -1;
+		else if (fa != fb || (fa && !git_oid_equal(&a, &b)))
+			change_push(w, path, strlen(path), fb ? &b : NULL, fa ? &a : NULL)->ext = 1;
+	}
+	buf_free(&dir);
+	return rc;
+}
+
+/* Adds to w->ch, as possible sources of a move, the Markdown or text files
+ * under folder dir that the parent's folder b holds and the commit's
+ * folder a (NULL: none) does not, leaving out the site's content/ (skip)
+ * and the files already followed.  Trees are merge-joined, so a folder
+ * both sides share is passed over with one comparison.  0 or negative on
+ * a read error; stops quietly when *budget runs out. */
+static int outside_gone(struct walk *w, const git_oid *a, const git_oid *b, struct buf *dir, const char *skip,
+			size_t *budget)
+{
+	struct rtree ta = { NULL, NULL }, tb;
+	struct rent ea, eb;
+	if ((a && tree_get(w, a, &ta) < 0) || tree_get(w, b, &tb) < 0)
+		return -1;
+	const unsigned char *pa = ta.p;
+	for (const unsigned char *pb = tb.p; pb < tb.end; pb += eb.len) {
+		if (!*budget)
+			return 0;
+		(*budget)--;
+		if (rent_parse(pb, tb.end, &eb) < 0)
+			return malformed();
+		int cmp = 1; /* the commit's entry past this one, or none */
+		while (pa < ta.end) {
+			if (rent_parse(pa, ta.end, &ea) < 0)
+				return malformed();
+			if ((cmp = rent_cmp(&ea, &eb)) >= 0)
+				break;
+			pa += ea.len;
+		}
+		if (pa == ta.end)
+			cmp = 1;
+		if (cmp == 0 && ea.mode == eb.mode && git_oid_equal(rent_oid(&ea), rent_oid(&eb)))
+			continue;
+		size_t len = dir->len;
+		buf_put(dir, eb.name, eb.namelen);
+		int rc = 0;
+		if (rent_is_tree(&eb)) {
+			if (strcmp(buf_cstr(dir), skip)) {
+				buf_putc(dir, '/');
+				rc = outside_gone(w, cmp == 0 ? rent_oid(&ea) : NULL, rent_oid(&eb), dir, skip, budget);
+			}
+		} else if (cmp != 0 && rent_is_file(&eb) && md_like(eb.name, eb.namelen) &&
+			   !smap_get(&w->tracked, buf_cstr(dir))) {
+			change_push(w, dir->ptr, dir->len, rent_oid(&eb), NULL)->cand = 1;
+			w->ch[w->nch - 1].ext = 1;
+		}
+		buf_truncate(dir, len);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Whether some added path of this commit is not yet explained by a
+ * rename. */
+static int unexplained_add(const struct walk *w)
+{
+	for (size_t i = 0; i < w->nch; i++) {
+		const struct change *c = &w->ch[i];
+		if (!c->dropped && !c->pair && c->has_new && !c->has_old)
+			return 1;
+	}
+	return 0;
+}
+
+/* Pairs the articles commit n added with no source in content/ with files
+ * it deleted elsewhere (see above); the deletions left unpaired are no
+ * concern of the history.  0 or negative on a read error. */
+static int follow_moved_in(struct walk *w, const struct node *n)
+{
+	if (!n->np || !unexplained_add(w))
+		return 0;
+	const struct node *p = &w->nodes[w->parents[n->pfirst]];
+	struct buf dir = BUF_INIT;
+	size_t budget = w->outside_left < OUTSIDE_SEARCH_MAX ? w->outside_left : OUTSIDE_SEARCH_MAX, before = w->nch;
+	size_t start = budget;
+	int rc = outside_gone(w, &n->tree, &p->tree, &dir, n->cpath ? n->cpath : w->content_path, &budget);
+	w->outside_left -= start - budget;
+	buf_free(&dir);
+	if (rc < 0 || w->nch == before)
+		return rc;
+	find_renames(w);
+	for (size_t i = before; i < w->nch; i++)
+		w->ch[i].dropped = 1; /* (paired or not: a source is never credited itself) */
+	return 0;
+}
+
 /* ---- crediting ---- */
 
-/* Returns the arena copy of "content/" + rel, creating its cur entry. */
-static struct smap_slot *path_slot(struct walk *w, const char *rel)
+/* The site path of change c (relative to the site folder: "content/a.md",
+ * or for a file outside content/ "wiki/a.md", or "../wiki/a.md" when the
+ * site is in a folder of the repository) in an arena copy, with its cur
+ * entry (created if need be). */
+static struct smap_slot *path_slot(struct walk *w, const struct change *c)
 {
+	const char *rel = w->names.ptr + c->path, *prefix = w->h->prefix;
+	size_t pl = strlen(prefix);
 	buf_reset(&w->tmp);
-	buf_puts(&w->tmp, "content/");
+	if (!c->ext) {
+		buf_puts(&w->tmp, "content/");
+	} else if (!strncmp(rel, prefix, pl)) {
+		rel += pl;
+	} else {
+		for (const char *q = prefix; (q = strchr(q, '/')); q++)
+			buf_puts(&w->tmp, "../");
+	}
 	buf_puts(&w->tmp, rel);
 	struct smap_slot *s = smap_get(&w->cur, w->tmp.ptr);
 	if (!s)
@@ -1466,7 +1693,7 @@ static int credit(struct walk *w, const struct node *n, const struct change *c, 
 {
 	if (load_commit_info(w, n) < 0)
 		return -1;
-	struct smap_slot *s = path_slot(w, w->names.ptr + c->path);
+	struct smap_slot *s = path_slot(w, c);
 	const char *path = s->key;
 	if (!s->val) {
 		if (w->nrecs == w->caprecs) {
@@ -1502,9 +1729,11 @@ static int credit(struct walk *w, const struct node *n, const struct change *c, 
 		r->truncated = 1;
 	if (from) {
 		/* older commits name this file by its old path */
-		struct smap_slot *o = path_slot(w, w->names.ptr + from->path);
+		struct smap_slot *o = path_slot(w, from);
 		v->old_path = (char *)o->key;
 		o->val = ri + 1;
+		if (from->ext)
+			ext_track(w, w->names.ptr + from->path);
 	}
 	return 0;
 }
@@ -1517,12 +1746,16 @@ static int process_commit(struct walk *w, const struct plan *pl, size_t seq)
 	const struct node *n = &w->nodes[pl->order[seq]];
 	int rc;
 	take_changes(w, pl, seq);
+	if (w->next && (rc = ext_changes(w, n)) < 0)
+		return rc;
 	if (!w->nch)
 		return 0;
 	/* Renames first: a merge that took a rename from one side and an
 	 * edit of the old path from the other made a renamed, edited file,
 	 * not a new one (its deletion alone was the other side's). */
 	find_renames(w);
+	if ((rc = follow_moved_in(w, n)) < 0)
+		return rc;
 	if (n->np > 1 && (rc = filter_merge(w, n)) < 0)
 		return rc;
 	for (size_t i = 0; i < w->nch; i++) {
@@ -1691,15 +1924,6 @@ static void walk_order(struct walk *w, struct plan *pl)
 
 /* ---- merges that kept one side ---- */
 
-/* The file rel (under content/) in commit i: 1 and its blob, 0 when it has
- * none, negative on a read error. */
-static int blob_at(struct walk *w, uint32_t i, const char *rel, git_oid *out)
-{
-	git_oid cid;
-	int rc = node_content(w, &w->nodes[i], &cid);
-	return rc <= 0 ? rc : tree_find_path(w, &cid, rel, out);
-}
-
 /* The merge that kept the file's text at HEAD (head) over another
  * parent's: the newest (in the walk) among HEAD's ancestors that still
  * hold head, found by following the parents that hold it too (so a
@@ -1729,7 +1953,7 @@ static long settling_merge(struct walk *w, const char *rel, const git_oid *head,
 				return -1; /* a long line of commits: left as it is */
 			}
 			(*budget)--;
-			int rc = blob_at(w, p, rel, &b);
+			int rc = blob_at(w, &w->nodes[p], rel, &b);
 			if (rc < 0) {
 				free(stack);
 				return -2;
@@ -1985,7 +2209,9 @@ static void finish(struct walk *w)
 			/* (a path that is a source again keeps its move: the
 			 * source may be a draft, and the redirect is left out
 			 * where a page is made) */
-			if (f->revs[k].change != HIST_RENAMED || !strcmp(from, f->path))
+			/* (a file that moved in from outside content/ had no
+			 * address to keep) */
+			if (f->revs[k].change != HIST_RENAMED || !strcmp(from, f->path) || strncmp(from, "content/", 8))
 				continue;
 			if (nmv == cap) {
 				cap = cap ? cap * 2 : 16;
@@ -2030,6 +2256,11 @@ static void walk_free(struct walk *w)
 	buf_free(&w->names);
 	buf_free(&w->tmp);
 	smap_free(&w->cur, 0);
+	smap_free(&w->tracked, 0);
+	for (size_t i = 0; i < w->next; i++)
+		free(w->ext[i]);
+	free(w->ext);
+	free(w->content_path);
 	git_mailmap_free(w->mailmap);
 	git_odb_free(w->odb);
 }
@@ -2133,7 +2364,7 @@ static void history_clear_files(struct history *h)
  * The reader trusts nothing: every count is bounded by the bytes left,
  * every offset and index is checked, and any fault means "no cache". */
 
-#define CACHE_VERSION 5
+#define CACHE_VERSION 6
 #define CACHE_NONE 0xFFFFFFFFu
 #define CACHE_MAX_SIZE ((size_t)1 << 30)
 #define CACHE_COMMIT_SIZE (20 + 4 * 4 + 8 + 4 + 4)
@@ -2803,6 +3034,8 @@ struct history *hist_load_ex(const char *site_dir, int save_cache, int jobs, str
 	}
 	w.comps = xrealloc(w.comps, (w.ncomps + 1) * sizeof(char *));
 	w.comps[w.ncomps++] = xstrdup("content");
+	w.content_path = xasprintf("%scontent", h->prefix);
+	w.outside_left = OUTSIDE_SEARCH_TOTAL;
 	if (h->shallow)
 		read_shallow(&w);
 

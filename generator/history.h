@@ -19,6 +19,12 @@
  *    of the bytes of the larger file are in lines the two share.  The
  *    renamed file's history continues under its new path; the old path is
  *    reported by hist_moves().
+ *  - Moves into content/: an added .md path that no deletion in content/
+ *    explains is paired the same way with the Markdown or text files the
+ *    commit deleted elsewhere in the repository; the file's path there is
+ *    then followed in older commits (through renames there too), its
+ *    revisions' paths relative to the site folder ("wiki/a.md",
+ *    "../wiki/a.md").  A copy, its original kept, is not followed.
  *  - History follows paths: a file deleted and later added again at the
  *    same path keeps one history (added, deleted, added).
  *  - Authors go through .mailmap.  Only blob content counts: a mode change
@@ -64,7 +70,8 @@ struct hist_rev {
 	long long time;       /* author time, seconds since the epoch */
 	int tz_minutes;       /* author's UTC offset */
 	char *subject, *body; /* commit message split at the first blank line; body may be "" */
-	char *path;           /* the file's path at this revision, relative to the SITE folder ("content/a/b.md") */
+	char *path;           /* the file's path at this revision, relative to the SITE folder ("content/a/b.md";
+				 before it moved into content/, where it was: "wiki/b.md", "../wiki/b.md") */
 	char *old_path;       /* for HIST_RENAMED: the path before this commit; else NULL */
 	enum hist_change change;
 	char blob[41];        /* the file's blob id at this revision ("" for HIST_DELETED) */

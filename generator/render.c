@@ -752,6 +752,10 @@ static json_t *rev_json(const struct page *p, const struct hist_rev *rv, const c
 		free(ro);
 	}
 	json_object_set_new(o, "deleted", json_boolean(rv->change == HIST_DELETED));
+	/* before it moved into content/, where the file was (relative to the
+	 * site folder, as moved_from) */
+	if (strncmp(rv->path, "content/", 8))
+		set_str(o, "outside_path", rv->path);
 	json_object_set_new(o, "added", json_boolean(rv->change == HIST_ADDED && !boundary));
 	if (rv->change == HIST_RENAMED && rv->old_path) {
 		set_str(o, "moved_from", rv->old_path);
@@ -759,6 +763,8 @@ static json_t *rev_json(const struct page *p, const struct hist_rev *rv, const c
 		size_t n = strlen(rv->old_path);
 		if (!strncmp(rv->old_path, "content/", 8) && n > 11 && !strcmp(rv->old_path + n - 3, ".md"))
 			set_own(o, "moved_from_address", xasprintf("%.*s.html", (int)(n - 11), rv->old_path + 8));
+		else if (strncmp(rv->old_path, "content/", 8) && !strncmp(rv->path, "content/", 8))
+			set_str(o, "moved_in_from", rv->old_path); /* a file that moved into content/ */
 	}
 	return o;
 }

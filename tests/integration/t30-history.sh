@@ -954,3 +954,109 @@ lacks "nor a line in the history" "$S/public/pay.history.html" "Merge the May ch
 check "no page shows its conflict marks" sh -c "! grep -rl '&lt;&lt;&lt;&lt;&lt;&lt;&lt; HEAD' '$S/public'"
 run "$S" build --drafts -o "$TMP/conflicted-drafts"
 check "--drafts shows it" test -f "$TMP/conflicted-drafts/pay.rev-$BAD.html"
+
+# A file moved into content/ from a folder that stays (git mv wiki/leave.md
+# content/) keeps the history it had there: its earlier revisions, what
+# each changed, and where it was then.
+R=$TMP/movein
+mkdir -p "$R/content" "$R/wiki"
+git -C "$R" init -q -b main
+cp -r "$REPO/themes" "$R/"
+printf 'title: KB\n' > "$R/site.yml"
+printf -- '---\ntitle: Home\n---\nHi.\n' > "$R/content/index.md"
+para="Staff may take their leave at any time of year, with notice.\n\nCarry-over is allowed for five days.\n"
+printf -- "---\ntitle: Leave\n---\nVersion one.\n\n$para" > "$R/wiki/leave.md"
+echo "The wiki's front page." > "$R/wiki/Home.md"
+S=$R
+commit "2026-01-01T10:00:00+00:00" "Alice Wiki" "Wiki: write the leave page"
+printf -- "---\ntitle: Leave\n---\nVersion two.\n\n$para" > "$R/wiki/leave.md"
+commit "2026-01-02T10:00:00+00:00" "Bob Wiki" "Wiki: leave v2"
+git -C "$R" mv wiki/leave.md content/leave.md
+commit "2026-01-03T10:00:00+00:00" "Carol Mover" "Move the leave page into the site"
+printf -- "---\ntitle: Leave\n---\nVersion three.\n\n$para" > "$R/content/leave.md"
+commit "2026-01-04T10:00:00+00:00" "Dan Editor" "Leave v3"
+run "$R" build -o "$TMP/movein-out"
+status_is "a site with an article moved in from a folder that stays builds" "$RC" 0
+H=$TMP/movein-out/leave.history.html
+contains "the article keeps the revisions made before the move" "$H" "Alice Wiki"
+contains "every one of them" "$H" "Wiki: leave v2"
+contains "the move says where the file came from" "$H" "moved into the site from <code>wiki/leave.md</code>"
+contains "a revision from before says where the file was then" "$H" "made before the file moved into the site, at <code>wiki/leave.md</code>"
+contains "a revision from before shows what it changed" "$H" "<del>one.</del>"
+BOB=$(git -C "$R" rev-parse HEAD~2 | cut -c1-10)
+contains "its past version reads as it did then" "$TMP/movein-out/leave.rev-$BOB.html" "Version two."
+check "the old place gets no redirect page" sh -c "! find '$TMP/movein-out' -path '*wiki*' | grep -q ."
+run "$R" build -o "$TMP/movein-again"
+check "a rebuild with the history from its cache is the same" diff -r "$TMP/movein-out" "$TMP/movein-again"
+
+# Moved with its front matter added in the same commit (a wiki page has
+# none): the move is found by its text.  Versions without front matter
+# were never articles of this site, so they are not published; --drafts
+# shows them.
+printf -- "Wiki page on pay. Pay is reviewed each April by the committee.\n\nArrears are paid in the next month.\n" > "$R/wiki/Pay.md"
+commit "2026-01-05T10:00:00+00:00" "Alice Wiki" "Wiki: pay page"
+git -C "$R" rm -q wiki/Pay.md
+printf -- "---\ntitle: Pay\n---\nWiki page on pay. Pay is reviewed each April by the committee.\n\nArrears are paid in the next month.\n" > "$R/content/pay.md"
+commit "2026-01-06T10:00:00+00:00" "Carol Mover" "Move pay into the site, with front matter"
+run "$R" build -o "$TMP/movein-out"
+H=$TMP/movein-out/pay.history.html
+contains "a version without front matter is not shown" "$H" "Some earlier versions are not shown"
+lacks "nor who made it" "$H" "Alice Wiki"
+run "$R" build --drafts -o "$TMP/movein-drafts"
+contains "--drafts shows the page's history before the move, found by its text" "$TMP/movein-drafts/pay.history.html" "Alice Wiki"
+contains "and names where it was" "$TMP/movein-drafts/pay.history.html" "moved into the site from <code>wiki/Pay.md</code>"
+
+# A file copied in, its original kept, starts its history at the copy.
+printf -- "---\ntitle: Sick pay\n---\nSick pay follows the statutory scheme.\n" > "$R/wiki/sick.md"
+commit "2026-01-07T10:00:00+00:00" "Alice Wiki" "Wiki: sick pay"
+cp "$R/wiki/sick.md" "$R/content/sick.md"
+commit "2026-01-08T10:00:00+00:00" "Erin Copier" "Copy sick pay into the site"
+run "$R" build -o "$TMP/movein-out"
+lacks "a copy does not take the original's history" "$TMP/movein-out/sick.history.html" "Alice Wiki"
+contains "it begins at the copy" "$TMP/movein-out/sick.history.html" "Erin Copier"
+
+# A site in a folder of the repository: the file is followed from the
+# repository's top, through a rename there, and named relative to the site.
+R=$TMP/movein-mono
+mkdir -p "$R/docs/kb/content" "$R/wiki"
+git -C "$R" init -q -b main
+cp -r "$REPO/themes" "$R/docs/kb/"
+printf 'title: KB\n' > "$R/docs/kb/site.yml"
+printf -- '---\ntitle: Home\n---\nHi.\n' > "$R/docs/kb/content/index.md"
+printf -- "---\ntitle: Leave\n---\n$para" > "$R/wiki/holiday.md"
+S=$R
+commit "2026-01-01T10:00:00+00:00" "Alice Wiki" "Wiki: holiday page"
+git -C "$R" mv wiki/holiday.md wiki/leave.md
+commit "2026-01-02T10:00:00+00:00" "Bob Wiki" "Rename holiday to leave"
+git -C "$R" mv wiki/leave.md docs/kb/content/leave.md
+commit "2026-01-03T10:00:00+00:00" "Carol Mover" "Move leave into the knowledge base"
+run "$R/docs/kb" build -o "$TMP/movein-mono-out"
+H=$TMP/movein-mono-out/leave.history.html
+contains "a site in a folder follows a file from the repository's top" "$H" "moved into the site from <code>../../wiki/leave.md</code>"
+contains "through a rename made there" "$H" "Alice Wiki"
+contains "naming where it was before that" "$H" "at <code>../../wiki/holiday.md</code>"
+
+# The move made on a branch and merged: listed once, by the branch's commit.
+R=$TMP/movein-merge
+mkdir -p "$R/content" "$R/wiki"
+git -C "$R" init -q -b main
+cp -r "$REPO/themes" "$R/"
+printf 'title: KB\n' > "$R/site.yml"
+printf -- "---\ntitle: Leave\n---\n$para" > "$R/wiki/leave.md"
+echo "The wiki's front page." > "$R/wiki/Home.md"
+S=$R
+commit "2026-01-01T10:00:00+00:00" "Alice Wiki" "Wiki: leave page"
+git -C "$R" checkout -q -b move
+git -C "$R" mv wiki/leave.md content/leave.md
+commit "2026-01-02T10:00:00+00:00" "Carol Mover" "Move leave into the site"
+git -C "$R" checkout -q main
+mkdir -p "$R/content"
+printf -- '---\ntitle: Home\n---\nHi.\n' > "$R/content/index.md"
+commit "2026-01-03T10:00:00+00:00" "Dan Editor" "Add a home page"
+GIT_AUTHOR_DATE="2026-01-04T10:00:00+00:00" GIT_COMMITTER_DATE="2026-01-04T10:00:00+00:00" \
+	git -C "$R" -c user.name="Mel Merger" -c user.email=m@example.org merge -q --no-ff move -m "Merge the move" >/dev/null
+run "$R" build -o "$TMP/movein-merge-out"
+H=$TMP/movein-merge-out/leave.history.html
+contains "a move merged from a branch keeps the history" "$H" "Alice Wiki"
+contains "credited to the branch's commit" "$H" "Carol Mover"
+lacks "not to the merge" "$H" "Mel Merger"
