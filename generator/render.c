@@ -1181,7 +1181,8 @@ static struct hist_keys hist_keys_of(const struct render_env *e, const struct pa
 {
 	struct hist_keys hk;
 	struct cache_keybuf kb;
-	cache_key_begin(e->cache, &kb, "revdiffs-2");
+	cache_key_begin(e->cache, &kb, "revdiffs-3");
+	cache_key_int(&kb, e->site->cfg.unsafe_html);
 	cache_key_int(&kb, (long long)hf->n);
 	for (size_t k = 0; k < hf->n; k++) {
 		cache_key_str(&kb, blob_of(&hf->revs[k]));
@@ -1804,7 +1805,7 @@ static json_t *revision_entry(struct render_env *e, const struct page *p, const 
 		}
 		struct buf mb = BUF_INIT, db = BUF_INIT;
 		revdiff_meta(older ? older->fm : NULL, (*vs)[k].fm, &mb);
-		revdiff_body(older ? older->body : NULL, (*vs)[k].body, &db);
+		revdiff_body(older ? older->body : NULL, (*vs)[k].body, e->site->cfg.unsafe_html, &db);
 		md[0] = xstrdup(buf_cstr(&mb));
 		md[1] = xstrdup(buf_cstr(&db));
 		buf_free(&mb);

@@ -217,6 +217,254 @@ static int list_item(const char *s, const char *e)
 	return s == e || is_blank(*s);
 }
 
+/* ---- raw HTML ------------------------------------------------------------
+ *
+ * What readers never see is no change of theirs, and may be what an
+ * editor meant to keep out of sight: an HTML comment ("<!-- approved by
+ * counsel -->"), and, with raw HTML off (the default), a whole HTML block,
+ * which the page leaves out.  Such blocks are taken out before the text is
+ * split, found as CommonMark finds them: at a line's start, outside code
+ * and outside lists and quotes (whose lines start with their marks).
+ * Comments and tags inside a paragraph are left out as it is read
+ * (readable_inline). */
+
+/* CommonMark's block-level tag names (start condition 6), sorted. */
+static const char *const block_tags[] = {
+	"address", "article", "aside", "base", "basefont", "blockquote", "body", "caption", "center", "col",
+	"colgroup", "dd", "details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure",
+	"footer", "form", "frame", "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hr",
+	"html", "iframe", "legend", "li", "link", "main", "menu", "menuitem", "nav", "noframes", "ol",
+	"optgroup", "option", "p", "param", "search", "section", "source", "summary", "table", "tbody", "td",
+	"tfoot", "th", "thead", "title", "tr", "track", "ul",
+};
+
+static int is_alpha(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int is_alnum(unsigned char c)
+{
+	return is_alpha(c) || (c >= '0' && c <= '9');
+}
+
+/* Whether [s,e) starts with word w (ASCII, any case) that ends there or
+ * before a blank, '>' or "/>" (close_ok: or a '/' at all). */
+static int tag_word(const char *s, const char *e, const char *w)
+{
+	size_t n = strlen(w);
+	if ((size_t)(e - s) < n || strncasecmp(s, w, n))
+		return 0;
+	s += n;
+	return s == e || is_blank(*s) || *s == '>' || (*s == '/' && s + 1 < e && s[1] == '>');
+}
+
+/* Where the searches for an end that is not there stopped: past them, the
+ * next search for the same end fails at once (no quadratic rescans). */
+struct html_ends {
+	size_t no_comment, no_pi, no_cdata, no_gt;
+};
+
+static size_t find_end(const char *s, size_t from, size_t n, const char *pat, size_t *none)
+{
+	size_t pl = strlen(pat);
+	if (from >= *none)
+		return 0;
+	const char *f = from < n ? memmem(s + from, n - from, pat, pl) : NULL;
+	if (!f) {
+		*none = from;
+		return 0;
+	}
+	return (size_t)(f - s) + pl;
+}
+
+/* If raw HTML starts at s[i] (a tag, a closing tag, a comment, a
+ * processing instruction, a declaration or CDATA, as CommonMark's inline
+ * HTML), where it ends (past its last byte); 0 if it does not. */
+static size_t html_inline_end(const char *s, size_t i, size_t n, struct html_ends *he)
+{
+	if (i + 2 > n)
+		return 0;
+	if (s[i + 1] == '!') {
+		if (n - i >= 4 && !memcmp(s + i, "<!--", 4)) {
+			if (n - i >= 5 && s[i + 4] == '>')
+				return i + 5;
+			if (n - i >= 6 && !memcmp(s + i + 4, "->", 2))
+				return i + 6;
+			return find_end(s, i + 4, n, "-->", &he->no_comment);
+		}
+		if (n - i >= 9 && !memcmp(s + i, "<![CDATA[", 9))
+			return find_end(s, i + 9, n, "]]>", &he->no_cdata);
+		if (n - i >= 3 && is_alpha((unsigned char)s[i + 2]))
+			return find_end(s, i + 2, n, ">", &he->no_gt);
+		return 0;
+	}
+	if (s[i + 1] == '?')
+		return find_end(s, i + 2, n, "?>", &he->no_pi);
+	size_t k = i + 1;
+	int closing = s[k] == '/';
+	k += closing;
+	if (k >= n || !is_alpha((unsigned char)s[k]))
+		return 0;
+	while (k < n && (is_alnum((unsigned char)s[k]) || s[k] == '-'))
+		k++;
+	if (closing) {
+		while (k < n && is_space(s[k]))
+			k++;
+		return k < n && s[k] == '>' ? k + 1 : 0;
+	}
+	for (;;) {
+		size_t ws = k;
+		while (k < n && is_space(s[k]))
+			k++;
+		if (k < n && s[k] == '>')
+			return k + 1;
+		if (k + 1 < n && s[k] == '/' && s[k + 1] == '>')
+			return k + 2;
+		/* an attribute: after white space, a name, then maybe = value */
+		if (k == ws || k >= n || !(is_alpha((unsigned char)s[k]) || s[k] == '_' || s[k] == ':'))
+			return 0;
+		while (k < n && (is_alnum((unsigned char)s[k]) || s[k] == '_' || s[k] == '.' || s[k] == ':' ||
+				 s[k] == '-'))
+			k++;
+		size_t v = k;
+		while (v < n && is_space(s[v]))
+			v++;
+		if (v >= n || s[v] != '=')
+			continue;
+		v++;
+		while (v < n && is_space(s[v]))
+			v++;
+		if (v < n && (s[v] == '"' || s[v] == '\'')) {
+			const char *q = memchr(s + v + 1, s[v], n - v - 1);
+			if (!q)
+				return 0;
+			k = (size_t)(q - s) + 1;
+		} else {
+			size_t u = v;
+			while (u < n && !is_space(s[u]) && !strchr("\"'=<>`", s[u]))
+				u++;
+			if (u == v)
+				return 0;
+			k = u;
+		}
+	}
+}
+
+/* The kind of HTML block line [s,e) starts (CommonMark's start conditions
+ * 1 to 7), 0 for none; in_para: the line would continue a paragraph,
+ * which kind 7 cannot interrupt. */
+static int html_block_start(const char *s, const char *e, int in_para)
+{
+	size_t ind = 0;
+	while (ind < 3 && s + ind < e && s[ind] == ' ')
+		ind++;
+	s += ind;
+	if (s + 1 >= e || *s != '<')
+		return 0;
+	static const char *const raw[] = { "script", "pre", "style", "textarea" };
+	for (size_t k = 0; k < sizeof raw / sizeof *raw; k++)
+		if (tag_word(s + 1, e, raw[k]))
+			return 1;
+	if (e - s >= 4 && !memcmp(s, "<!--", 4))
+		return 2;
+	if (s[1] == '?')
+		return 3;
+	if (e - s >= 9 && !memcmp(s, "<![CDATA[", 9))
+		return 5;
+	if (s[1] == '!' && e - s >= 3 && is_alpha((unsigned char)s[2]))
+		return 4;
+	const char *t = s + 1 + (s[1] == '/');
+	for (size_t k = 0; k < sizeof block_tags / sizeof *block_tags; k++)
+		if (tag_word(t, e, block_tags[k]))
+			return 6;
+	if (in_para)
+		return 0;
+	struct html_ends he = { SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX };
+	size_t end = html_inline_end(s, 0, (size_t)(e - s), &he);
+	if (!end || s[1] == '!' || s[1] == '?')
+		return 0;
+	return skip_blanks(s + end, e) == (size_t)(e - s - end) ? 7 : 0;
+}
+
+/* Whether line [s,e) ends an HTML block of kind 1 to 5. */
+static int html_block_ends(const char *s, const char *e, int kind)
+{
+	size_t n = (size_t)(e - s);
+	switch (kind) {
+	case 1:
+		for (const char *p = s; (p = memchr(p, '<', (size_t)(e - p))) != NULL; p++)
+			if (e - p >= 2 && p[1] == '/' &&
+			    (tag_word(p + 2, e, "script") || tag_word(p + 2, e, "pre") || tag_word(p + 2, e, "style") ||
+			     tag_word(p + 2, e, "textarea")))
+				return 1;
+		return 0;
+	case 2: return memmem(s, n, "-->", 3) != NULL;
+	case 3: return memmem(s, n, "?>", 2) != NULL;
+	case 4: return memchr(s, '>', n) != NULL;
+	default: return memmem(s, n, "]]>", 3) != NULL;
+	}
+}
+
+/* Copies normalised text to out without the HTML blocks readers do not
+ * see (see above); raw_html: the site shows raw HTML. */
+static void hide_html(const char *text, size_t len, int raw_html, struct buf *out)
+{
+	const char *p = text, *end = text + len;
+	char fch = 0;
+	size_t flen = 0;
+	int in_para = 0, hiding = 0, kind = 0;
+	while (p < end) {
+		const char *e = memchr(p, '\n', (size_t)(end - p));
+		e = e ? e : end;
+		int blank = skip_blanks(p, e) == (size_t)(e - p), keep = 1;
+		if (kind) {
+			/* inside an HTML block: 6 and 7 end before a blank line */
+			if (kind >= 6 && blank)
+				kind = 0;
+			else {
+				keep = !hiding;
+				if (kind <= 5 && html_block_ends(p, e, kind))
+					kind = -kind; /* this line is its last */
+			}
+		} else if (flen) {
+			if (fence_close(p, e, fch, flen))
+				flen = 0;
+		} else if (blank) {
+			in_para = 0;
+		} else if (!in_para && skip_blanks(p, e) >= 4) {
+			/* indented code */
+		} else if ((flen = fence_open(p, e, &fch)) != 0) {
+			in_para = 0;
+		} else if ((kind = html_block_start(p, e, in_para)) != 0) {
+			const char *lt = p + skip_blanks(p, e);
+			/* (a script or style block shows nothing either way) */
+			hiding = !raw_html || (kind >= 2 && kind <= 5) ||
+				 (kind == 1 && (tag_word(lt + 1, e, "script") || tag_word(lt + 1, e, "style")));
+			keep = !hiding;
+			in_para = 0;
+			if (kind <= 5 && html_block_ends(lt + 2, e, kind))
+				kind = -kind;
+		} else {
+			in_para = !atx_heading(p, e);
+		}
+		if (kind < 0)
+			kind = 0;
+		if (keep) {
+			buf_put(out, p, (size_t)(e - p));
+			if (e < end)
+				buf_putc(out, '\n');
+		} else if (out->len && !(out->len >= 2 && !memcmp(out->ptr + out->len - 2, "\n\n", 2))) {
+			buf_putc(out, '\n'); /* a blank line: what came before ends there */
+		}
+		p = e + 1;
+	}
+	while (out->len && out->ptr[out->len - 1] == '\n')
+		out->len--;
+	if (out->ptr)
+		out->ptr[out->len] = '\0';
+}
+
 /* Splits normalised text into blocks (borrowing from text). */
 static void split_blocks(const char *text, size_t n, struct toks *out)
 {
@@ -633,6 +881,7 @@ static void readable_inline(const char *s, size_t n, struct buf *out)
 	size_t *close = brackets ? xmalloc((n + 1) * sizeof *close) : NULL;
 	struct spans addr = { 0 }; /* the addresses, left out and skipped */
 	struct marks marks = { 0 };
+	struct html_ends he = { SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX };
 	if (literals)
 		mark_literals(s, n, m);
 	if (brackets)
@@ -664,13 +913,17 @@ static void readable_inline(const char *s, size_t n, struct buf *out)
 			spans_add(&addr, j, close[j + 1] + 1);
 			i++;
 		} else if (c == '<') {
-			size_t k = i + 1;
+			size_t k = i + 1, t;
 			while (k < n && s[k] != '>' && s[k] != '<' && !is_space(s[k]))
 				k++;
 			if (k < n && s[k] == '>' && k > i + 1 && is_word_byte((unsigned char)s[i + 1]) &&
 			    (memchr(s + i, ':', k - i) || memchr(s + i, '@', k - i))) {
 				m[i] = m[k] = DROP;
 				i = k + 1;
+			} else if ((t = html_inline_end(s, i, n, &he)) != 0) {
+				/* raw HTML: its tags are no text, a comment none a reader sees */
+				memset(m + i, DROP, t - i);
+				i = t;
 			} else {
 				i = k;
 			}
@@ -1468,7 +1721,7 @@ static void put_whole(struct buf *out, const char *cls, const char *tag,
 	buf_puts(out, "></div>\n");
 }
 
-void revdiff_body(const char *old_md, const char *new_md, struct buf *out)
+void revdiff_body(const char *old_md, const char *new_md, int raw_html, struct buf *out)
 {
 	struct buf na = BUF_INIT, nb = BUF_INIT, tmp = BUF_INIT, da = BUF_INIT, db = BUF_INIT;
 	struct toks A = { 0 }, B = { 0 }, As = { 0 }, Bs = { 0 };
@@ -1478,8 +1731,12 @@ void revdiff_body(const char *old_md, const char *new_md, struct buf *out)
 	size_t pending = 0;
 	int shown = 0;
 
-	normalize(old_md, &na);
-	normalize(new_md, &nb);
+	normalize(old_md, &tmp);
+	hide_html(buf_cstr(&tmp), tmp.len, raw_html, &na);
+	buf_reset(&tmp);
+	normalize(new_md, &tmp);
+	hide_html(buf_cstr(&tmp), tmp.len, raw_html, &nb);
+	buf_reset(&tmp);
 	if (na.len == nb.len && memcmp(buf_cstr(&na), buf_cstr(&nb), na.len) == 0) {
 		buf_puts(out, "<p class=\"diff-none\">No change to the text.</p>\n");
 		goto done;

@@ -15,7 +15,10 @@
  * borrowed.
  *
  * Bodies are compared after normalisation (BOM dropped, CRLF/CR -> LF,
- * trailing blanks of each line and trailing blank lines ignored) and split
+ * trailing blanks of each line and trailing blank lines ignored), without
+ * the raw HTML a reader does not see (HTML comments; with raw_html 0, the
+ * site's default, whole HTML blocks, which pages leave out; inline tags
+ * are no text either way), and split
  * into blocks: paragraphs separated by blank lines, a fenced code block as
  * one block, each list item and each ATX heading as its own block.
  * Output, in order of the new text:
@@ -37,7 +40,7 @@
  * U+FFFD), newlines kept: style .diff-block with white-space: pre-wrap.  Deterministic.  Work is bounded (Myers diff with
  * an edit-distance cap and a step budget per call); past the budget an
  * edited region is shown as one deletion followed by one insertion. */
-void revdiff_body(const char *old_md, const char *new_md, struct buf *out);
+void revdiff_body(const char *old_md, const char *new_md, int raw_html, struct buf *out);
 
 /* Appends a <ul class="diff-meta"> of <li> notes in plain English for the
  * front-matter keys that differ between old_fm and new_fm (borrowed json

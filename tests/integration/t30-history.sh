@@ -1060,3 +1060,22 @@ H=$TMP/movein-merge-out/leave.history.html
 contains "a move merged from a branch keeps the history" "$H" "Alice Wiki"
 contains "credited to the branch's commit" "$H" "Carol Mover"
 lacks "not to the merge" "$H" "Mel Merger"
+
+# What the page never shows is not published in its history either: an
+# editor's HTML comment, and (raw HTML off, the default) an HTML block.
+site hiddenhtml
+git -C "$S" init -q -b main
+page "$S" pol.md "Policy" "Public text."
+commit "2026-03-01T10:00:00+00:00" "Ann Editor" "v1"
+printf -- '\n<!-- internal: approved by X, privileged -->\n\n<div class="note">PRIVILEGED: counsel advice on case 42</div>\n\nSee <span title="x">INLINE</span> here.\n' >> "$S/content/pol.md"
+commit "2026-03-02T10:00:00+00:00" "Bo Editor" "v2"
+run "$S" build
+H=$S/public/pol.history.html
+lacks "an HTML comment is not in the history" "$H" "privileged"
+lacks "nor an HTML block the page leaves out" "$H" "PRIVILEGED"
+lacks "nor a tag's markup" "$H" "title=&quot;x"
+contains "the text a reader sees is" "$H" "See INLINE here."
+printf 'title: Test site\nmarkdown:\n  unsafe_html: true\n' > "$S/site.yml"
+run "$S" build
+contains "with raw HTML on, the block's text is shown as the page shows it" "$H" "PRIVILEGED: counsel advice on case 42"
+lacks "the comment still is not" "$H" "privileged"

@@ -17,7 +17,7 @@
 static char *body(const char *old_md, const char *new_md)
 {
 	struct buf b = BUF_INIT;
-	revdiff_body(old_md, new_md, &b);
+	revdiff_body(old_md, new_md, 0, &b);
 	return buf_detach(&b);
 }
 
@@ -121,18 +121,92 @@ static void one_letter_edit_counts_as_changed(void)
 
 static void script_in_new_text_is_escaped(void)
 {
-	char *s = body("Hello world.", "Hello <script>alert(\"x\")</script> world.");
+	char *s = body("Hello world.", "Hello <script>alert(\"x\")</script> world, 5 < 6 & \"q\" > 'p'.");
 	CHECK(strstr(s, "<script") == NULL);
-	CHECK(strstr(s, "<ins>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</ins>") != NULL);
+	CHECK(strstr(s, "&lt;script") == NULL); /* a tag is no text */
+	CHECK(strstr(s, "Hello alert(&quot;x&quot;) world,") != NULL);
+	CHECK(strstr(s, "5 &lt; 6 &amp; &quot;q&quot; &gt; &#39;p&#39;.") != NULL);
 	free(s);
 }
 
 static void script_and_quotes_in_old_text_are_escaped(void)
 {
-	char *s = body("It's <img src=x onerror=\"boom()\">\n\nKept.\n", "Kept.\n");
+	char *s = body("It's <img src=x onerror=\"boom()\"> \"a\" < b\n\nKept.\n", "Kept.\n");
 	CHECK(strstr(s, "<img") == NULL);
-	CHECK(strstr(s, "<del>It&#39;s &lt;img src=x onerror=&quot;boom()&quot;&gt;</del>") != NULL);
+	CHECK(strstr(s, "onerror") == NULL);
+	CHECK(strstr(s, "<del>It&#39;s  &quot;a&quot; &lt; b</del>") != NULL);
 	free(s);
+}
+
+static char *body_raw(const char *old_md, const char *new_md)
+{
+	struct buf b = BUF_INIT;
+	revdiff_body(old_md, new_md, 1, &b);
+	return buf_detach(&b);
+}
+
+/* What the page never shows is not in its history: an editor's comment,
+ * and an HTML block while raw HTML is off (pages leave it out). */
+static void hidden_html_is_not_shown(void)
+{
+	const char *old = "Public text.\n";
+	const char *new = "Public text.\n\n<!-- internal: approved by X,\n\nprivileged -->\n\n"
+			  "<div class=\"note\">PRIVILEGED: counsel advice</div>\n\n"
+			  "See <span title=\"x\">INLINE</span> here <!-- a note -->.\n";
+	char *s = body(old, new);
+	CHECK(strstr(s, "privileged") == NULL);
+	CHECK(strstr(s, "approved") == NULL);
+	CHECK(strstr(s, "PRIVILEGED") == NULL);
+	CHECK(strstr(s, "a note") == NULL);
+	CHECK(strstr(s, "span") == NULL);
+	CHECK(strstr(s, "<ins>See INLINE here .</ins>") != NULL);
+	free(s);
+	/* with raw HTML on, the block's text is shown, its tags and the comments are not */
+	s = body_raw(old, new);
+	CHECK(strstr(s, "PRIVILEGED: counsel advice") != NULL);
+	CHECK(strstr(s, "&quot;note") == NULL && strstr(s, "&lt;div") == NULL);
+	CHECK(strstr(s, "approved") == NULL);
+	CHECK(strstr(s, "a note") == NULL);
+	free(s);
+	/* a script or style block shows nothing either way */
+	s = body_raw(old, "Public text.\n\n<script>\nvar secret = 1;\n\nmore();\n</script>\n\nAfter.\n");
+	CHECK(strstr(s, "secret") == NULL && strstr(s, "more") == NULL);
+	CHECK(strstr(s, "<ins>After.</ins>") != NULL);
+	free(s);
+	/* a change to a comment alone is no change to the text */
+	s = body("Text.\n\n<!-- draft one -->\n", "Text.\n\n<!-- draft two -->\n");
+	CHECK(strcmp(s, "<p class=\"diff-none\">No change to the text.</p>\n") == 0);
+	free(s);
+	/* an HTML block ends at a blank line; the paragraph after it is text */
+	s = body("A.\n", "A.\n<div>\nhidden\n</div>\n\nShown.\n");
+	CHECK(strstr(s, "hidden") == NULL);
+	CHECK(strstr(s, "<ins>Shown.</ins>") != NULL);
+	free(s);
+}
+
+/* Code shows HTML as written: in a fence or in a code span. */
+static void html_in_code_is_text(void)
+{
+	char *s = body("A.\n", "A.\n\n```\n<!-- in a fence -->\n<div>x</div>\n```\n\n"
+				"Use `<!-- span -->` and `<b>`.\n");
+	CHECK(strstr(s, "&lt;!-- in a fence --&gt;") != NULL);
+	CHECK(strstr(s, "&lt;div&gt;x&lt;/div&gt;") != NULL);
+	CHECK(strstr(s, "Use &lt;!-- span --&gt; and &lt;b&gt;.") != NULL);
+	free(s);
+}
+
+/* Many openings with no end: each is looked for once, not once per opening. */
+static void unclosed_html_is_linear(void)
+{
+	size_t n = 200000;
+	char *a = malloc(n * 5 + 1), *p = a;
+	for (size_t i = 0; i < n; i++, p += 5)
+		memcpy(p, i % 2 ? "x<!--" : "x<?a ", 5);
+	*p = '\0';
+	char *s = body("x", a);
+	CHECK(strstr(s, "&lt;!--") != NULL);
+	free(s);
+	free(a);
 }
 
 static void new_article_shows_every_block_inserted(void)
@@ -542,6 +616,9 @@ int main(void)
 	RUN(one_letter_edit_counts_as_changed);
 	RUN(script_in_new_text_is_escaped);
 	RUN(script_and_quotes_in_old_text_are_escaped);
+	RUN(hidden_html_is_not_shown);
+	RUN(html_in_code_is_text);
+	RUN(unclosed_html_is_linear);
 	RUN(emphasis_marks_are_not_shown_or_cut);
 	RUN(links_show_their_text);
 	RUN(a_changed_link_address_is_noted);
