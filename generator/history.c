@@ -1924,21 +1924,24 @@ static void walk_order(struct walk *w, struct plan *pl)
 
 /* ---- merges that kept one side ---- */
 
-/* The merge that kept the file's text at HEAD (head) over another
- * parent's: the newest (in the walk) among HEAD's ancestors that still
- * hold head, found by following the parents that hold it too (so a
- * conflict settled on a branch, by merging main into it, is found as well
- * as one settled on main).  Only one newer than order counts: the newest
- * of its sides' revisions may be that other text.  Returns its node, -1
- * when there is none (or the lookups run out), -2 on a read error. */
-static long settling_merge(struct walk *w, const char *rel, const git_oid *head, uint32_t order,
-			   size_t *budget, uint32_t *seen, uint32_t stamp)
+/* The merge that kept text (a file's blob at rel) over another parent's:
+ * the newest (in the walk) among the ancestors of commit from that still
+ * hold text (from itself too when self_ok; HEAD holds its own text, a
+ * revision's commit only its base), found by following the parents that
+ * hold it (so a conflict settled on a branch, by merging main into it, is
+ * found as well as one settled on main).  Only one newer than order
+ * counts, so no commit at or below it is looked into: the walk order puts
+ * children first, so their ancestors cannot count either.  Returns its
+ * node, -1 when there is none (or the lookups run out), -2 on a read
+ * error. */
+static long settling_merge(struct walk *w, uint32_t from, int self_ok, const char *rel, const git_oid *text,
+			   uint32_t order, size_t *budget, uint32_t *seen, uint32_t stamp)
 {
 	uint32_t *stack = xmalloc(sizeof *stack);
 	size_t n = 0, cap = 1;
 	long best = -1;
-	stack[n++] = 0;
-	seen[0] = stamp;
+	stack[n++] = from;
+	seen[from] = stamp;
 	while (n) {
 		const struct node *c = &w->nodes[stack[--n]];
 		long self = (long)(c - w->nodes);
@@ -1958,72 +1961,103 @@ static long settling_merge(struct walk *w, const char *rel, const git_oid *head,
 				free(stack);
 				return -2;
 			}
-			if (!rc || !git_oid_equal(&b, head)) {
+			if (!rc || !git_oid_equal(&b, text)) {
 				differs = 1;
 				continue;
 			}
-			if (seen[p] == stamp)
+			if (seen[p] == stamp || w->nodes[p].order <= order)
 				continue;
 			seen[p] = stamp;
 			if (n == cap)
 				stack = xrealloc(stack, (cap *= 2) * sizeof *stack);
 			stack[n++] = p;
 		}
-		if (differs && c->np > 1 && c->order > order && (best < 0 || c->order > w->nodes[best].order))
+		if (differs && c->np > 1 && c->order > order && (self_ok || self != (long)from) &&
+		    (best < 0 || c->order > w->nodes[best].order))
 			best = self;
 	}
 	free(stack);
 	return best;
 }
 
+/* Lists merge m in r at place at, as the revision that made text (hex) at
+ * path from the revision listed below it. */
+static int list_merge(struct walk *w, struct record *r, size_t at, long m, const char *hex, const char *path)
+{
+	const struct node *n = &w->nodes[m];
+	if (load_commit_info(w, n) < 0)
+		return -1;
+	rev_push(r); /* then the list from at moves down one */
+	memmove(&r->revs[at + 1], &r->revs[at], (r->n - 1 - at) * sizeof *r->revs);
+	struct hist_rev *v = &r->revs[at];
+	const struct hist_rev *below = &r->revs[at + 1];
+	*v = (struct hist_rev){ .author = (char *)w->ci_author, .email = (char *)w->ci_email,
+				.subject = (char *)w->ci_subject, .body = (char *)w->ci_body,
+				.time = w->ci_time, .tz_minutes = w->ci_tz, .order = n->order,
+				.path = (char *)path, .change = HIST_MODIFIED };
+	git_oid_tostr(v->id, sizeof v->id, &n->id);
+	memcpy(v->blob, hex, sizeof v->blob);
+	if (below->change == HIST_DELETED) {
+		v->change = HIST_ADDED; /* kept over a deletion */
+	} else {
+		memcpy(v->base, below->blob, sizeof v->base);
+		if (strcmp(below->path, path)) {
+			v->change = HIST_RENAMED;
+			v->old_path = below->path;
+		}
+	}
+	return 0;
+}
+
 /* A merge whose result is one parent's file is not a revision (see
- * history.h), so when the other side's edit is newer, it heads the list
- * though its text was not kept: the history would call it current.  For
- * each file whose newest revision is not its text at HEAD, the merge that
- * kept that text is listed first, showing what it changed from the
- * revision below it. */
-#define SETTLE_LOOKUPS_MAX 100000 /* files looked up in HEAD's ancestors, in all */
+ * history.h), so when the other side's edit is newer it is listed above
+ * the older edit whose text the merge kept, and reads as the text that
+ * followed: as the current text when nothing came after, or, once an
+ * edit follows, as what that edit started from, the merge gone from
+ * the record.  Wherever a revision's starting text (HEAD's text, for the
+ * newest) is not the text of the revision listed below it, the merge
+ * that kept it is looked for among the commits between the two, and
+ * listed there, showing what it changed from the revision below it.  (On
+ * a branch, a revision may well start from a text other than the one
+ * listed below it: then no merge is found.) */
+#define SETTLE_LOOKUPS_MAX 100000 /* files looked up in ancestors, in all */
 
 static int settle_merges(struct walk *w)
 {
 	size_t budget = SETTLE_LOOKUPS_MAX;
-	uint32_t *seen = xcalloc(w->nnodes + 1, sizeof *seen); /* stamped per file */
+	uint32_t *seen = xcalloc(w->nnodes + 1, sizeof *seen), stamp = 0; /* stamped per search */
 	int rc = 0;
 	for (size_t ri = 0; ri < w->nrecs && rc == 0; ri++) {
 		struct record *r = &w->recs[ri];
 		struct smap_slot *hs = r->n ? smap_get(&w->head, r->path) : NULL;
 		char hex[GIT_OID_HEXSZ + 1];
-		if (!hs)
-			continue;
-		const git_oid *head = &w->head_blob[hs->val - 1];
-		git_oid_tostr(hex, sizeof hex, head);
 		/* (a shallow clone's boundary is no edit to be newer than) */
-		if (!strcmp(r->revs[0].blob, hex) || hist_is_boundary(w->h, &r->revs[0]))
-			continue;
-		long m = settling_merge(w, r->path + strlen("content/"), head, r->revs[0].order, &budget, seen,
-					(uint32_t)ri + 1);
-		if (m == -2)
-			rc = -1;
-		if (m < 0)
-			continue;
-		const struct node *n = &w->nodes[m];
-		if (load_commit_info(w, n) < 0) {
-			rc = -1;
-			continue;
+		if (hs && !hist_is_boundary(w->h, &r->revs[0])) {
+			git_oid_tostr(hex, sizeof hex, &w->head_blob[hs->val - 1]);
+			long m = strcmp(r->revs[0].blob, hex)
+					 ? settling_merge(w, 0, 1, r->path + strlen("content/"), &w->head_blob[hs->val - 1],
+							  r->revs[0].order, &budget, seen, ++stamp)
+					 : -1;
+			if (m == -2 || (m >= 0 && list_merge(w, r, 0, m, hex, r->path) < 0))
+				rc = -1;
 		}
-		rev_push(r); /* then the list moves down one: the merge goes first */
-		memmove(&r->revs[1], &r->revs[0], (r->n - 1) * sizeof *r->revs);
-		struct hist_rev *v = &r->revs[0];
-		*v = (struct hist_rev){ .author = (char *)w->ci_author, .email = (char *)w->ci_email,
-					.subject = (char *)w->ci_subject, .body = (char *)w->ci_body,
-					.time = w->ci_time, .tz_minutes = w->ci_tz, .order = n->order,
-					.path = (char *)r->path, .change = HIST_MODIFIED };
-		git_oid_tostr(v->id, sizeof v->id, &n->id);
-		memcpy(v->blob, hex, sizeof v->blob);
-		if (r->revs[1].change != HIST_DELETED)
-			memcpy(v->base, r->revs[1].blob, sizeof v->base);
-		else
-			v->change = HIST_ADDED; /* kept over a deletion */
+		for (size_t i = 0; i + 1 < r->n && rc == 0; i++) {
+			const struct hist_rev *v = &r->revs[i], *below = &r->revs[i + 1];
+			const char *path = v->old_path ? v->old_path : v->path;
+			git_oid base, id;
+			struct omap_slot *at;
+			if (!*v->base || (below->change != HIST_DELETED && !strcmp(v->base, below->blob)))
+				continue;
+			if (hist_is_boundary(w->h, below) || strncmp(path, "content/", 8) ||
+			    git_oid_fromstr(&base, v->base) < 0 || git_oid_fromstr(&id, v->id) < 0 ||
+			    !(at = omap_find(&w->index, &id)))
+				continue;
+			memcpy(hex, v->base, sizeof hex);
+			long m = settling_merge(w, (uint32_t)(uintptr_t)at->val - 1, 0, path + strlen("content/"), &base,
+						below->order, &budget, seen, ++stamp);
+			if (m == -2 || (m >= 0 && list_merge(w, r, i + 1, m, hex, path) < 0))
+				rc = -1;
+		}
 	}
 	free(seen);
 	return rc;
@@ -2364,7 +2398,7 @@ static void history_clear_files(struct history *h)
  * The reader trusts nothing: every count is bounded by the bytes left,
  * every offset and index is checked, and any fault means "no cache". */
 
-#define CACHE_VERSION 6
+#define CACHE_VERSION 7
 #define CACHE_NONE 0xFFFFFFFFu
 #define CACHE_MAX_SIZE ((size_t)1 << 30)
 #define CACHE_COMMIT_SIZE (20 + 4 * 4 + 8 + 4 + 4)

@@ -14,6 +14,10 @@
  *    already carry that change and its author.  So a merge adds a revision
  *    only when it made the file differ from every parent (a conflict
  *    resolution or an edit inside the merge) — git's "TREESAME" rule.
+ *    But a merge that kept one side's text while the other side's edit is
+ *    newer is listed (above that edit), wherever a revision's starting
+ *    text, or HEAD's text, is not that of the revision listed below it
+ *    (settle_merges), so the record says who set the text aside.
  *  - Renames: in a commit that deletes one .md path and adds another, the
  *    pair is a rename when the blobs are identical, else when at least half
  *    of the bytes of the larger file are in lines the two share.  The

@@ -521,6 +521,27 @@ for keep in ours theirs; do
 	esac
 done
 
+# Once an edit follows such a merge, the merge stays in the record, with
+# its past version: it is what made the text the later edit started from.
+S=$TMP/kept-ours
+MERGE=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+page "$S" leave.md "Leave" "Staff get 26 days.\n\nCarry-over is five days."
+commit "2026-01-05T10:00:00+00:00" "Ann Editor" "Add carry-over"
+run "$S" build
+H=$S/public/leave.history.html
+second=$(tr '\n' ' ' < "$H" | sed 's/<li class="revision"/\n&/g' | sed -n 3p)
+case $second in
+*"Merge branch"*"<del>30</del>"*"<ins>26</ins>"*) ok "after a later edit, the merge that kept a side is still listed, below it" ;;
+*) not_ok "after a later edit, the merge that kept a side is still listed, below it" "$second" ;;
+esac
+check "and its past version is still published" test -f "$S/public/leave.rev-$MERGE.html"
+first=$(tr '\n' ' ' < "$H" | sed 's/<li class="revision"/\n&/g' | sed -n 2p)
+case $first in
+*"Add carry-over"*"<del>"*) not_ok "the later edit shows only its own change" "$first" ;;
+*"Add carry-over"*) ok "the later edit shows only its own change" ;;
+*) not_ok "the later edit shows only its own change" "$first" ;;
+esac
+
 # The same settled on the branch, by merging main into it and keeping
 # main's text, before the branch is merged (a pull request's usual flow).
 site kept-on-branch
