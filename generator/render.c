@@ -1189,7 +1189,7 @@ static struct hist_keys hist_keys_of(const struct render_env *e, const struct pa
 		cache_key_str(&kb, hf->revs[k].base);
 	}
 	hk.diffs = cache_key_end(&kb);
-	cache_key_begin(e->cache, &kb, "past-versions-3");
+	cache_key_begin(e->cache, &kb, "past-versions-4");
 	cache_key_bytes(&kb, hk.diffs.h, sizeof hk.diffs.h);
 	cache_key_int(&kb, e->site->cfg.unsafe_html);
 	cache_key_str(&kb, p->key);
@@ -1237,9 +1237,10 @@ static void put_strs(struct render_env *e, const struct cache_key *k, uint32_t f
 }
 
 /* A past version as its revision page shows it: its own title (NULL:
- * none), HTML and table of contents (toc_encode), all new strings. */
+ * none), summary and tags (one per line; NULL or "": none), HTML and
+ * table of contents (toc_encode), all new strings. */
 struct past {
-	char *title, *html, *toc;
+	char *title, *html, *toc, *summary, *tags;
 };
 
 static void past_free(struct past *v)
@@ -1247,6 +1248,8 @@ static void past_free(struct past *v)
 	free(v->title);
 	free(v->html);
 	free(v->toc);
+	free(v->summary);
+	free(v->tags);
 }
 
 /* A version whose Markdown is the article's own (body fingerprint fp)
@@ -1613,6 +1616,16 @@ static int past_make(struct render_env *e, struct page *p, const struct version 
 {
 	const char *t = json_string_value(json_object_get(v->fm, "title"));
 	out->title = t ? xstrdup(t) : NULL;
+	t = json_string_value(json_object_get(v->fm, "summary"));
+	out->summary = xstrdup(t ? t : "");
+	struct buf tags = BUF_INIT;
+	size_t ti;
+	json_t *tv;
+	json_array_foreach(json_object_get(v->fm, "tags"), ti, tv)
+		if (json_is_string(tv) && !strchr(json_string_value(tv), '\n'))
+			buf_printf(&tags, "%s%s", tags.len ? "\n" : "", json_string_value(tv));
+	out->tags = xstrdup(buf_cstr(&tags));
+	buf_free(&tags);
 	if (past_is_current(e, p, v, out, cur_fp)) {
 		/* the same body: the same links */
 		struct answers *a = xmalloc(sizeof *a);
@@ -1653,6 +1666,24 @@ static void render_revision(struct render_env *e, int i, const struct hist_file 
 	set_html(e, c, past->html ? past->html : "");
 	if (past->title)
 		set_str(c, "title", past->title);
+	/* that version's summary and tags, not today's (the tags as names:
+	 * a topic of then may have no page now) */
+	if (past->summary && *past->summary) {
+		set_str(c, "summary", past->summary);
+		set_str(c, "description", past->summary);
+	} else {
+		json_object_del(c, "summary");
+		json_object_del(c, "description");
+	}
+	json_t *tags = json_array();
+	for (const char *t = past->tags ? past->tags : ""; *t;) {
+		size_t n = strcspn(t, "\n");
+		json_t *o = json_object();
+		json_object_set_new(o, "name", json_stringn(t, n));
+		json_array_append_new(tags, o);
+		t += n + (t[n] == '\n');
+	}
+	json_object_set_new(c, "tags", tags);
 	json_object_set_new(c, "toc", toc_decode(past->toc));
 	json_t *banner = json_object();
 	set_when(banner, rv, shares_date(hf, k));
@@ -1850,14 +1881,14 @@ static void fp_hex(const uint64_t fp[2], char out[33])
 static int past_get(struct render_env *e, struct page *p, const struct cache_key *k, struct past *past)
 {
 	uint32_t flag;
-	char *f[3];
-	if (get_strs(e, k, &flag, f, 3) < 0)
+	char *f[5];
+	if (get_strs(e, k, &flag, f, 5) < 0)
 		return -1;
 	char *title = flag & PAST_TITLE ? f[0] : NULL;
 	if (title != f[0])
 		free(f[0]);
 	if (!(flag & PAST_PAGE)) {
-		*past = (struct past){ title, f[1], f[2] };
+		*past = (struct past){ title, f[1], f[2], f[3], f[4] };
 		return 0;
 	}
 	char have[33];
@@ -1869,9 +1900,13 @@ static int past_get(struct render_env *e, struct page *p, const struct cache_key
 	 * for this version) */
 	if (!same || !page_html_as_past(e, p, p->body_fp, past)) {
 		free(title);
+		free(f[3]);
+		free(f[4]);
 		return -1;
 	}
 	past->title = title;
+	past->summary = f[3];
+	past->tags = f[4];
 	return 0;
 }
 
@@ -1882,8 +1917,8 @@ static void past_put(struct render_env *e, const struct cache_key *k, const stru
 	uint32_t flag = (past->title ? PAST_TITLE : 0) | (page ? PAST_PAGE : 0);
 	if (page)
 		fp_hex(fp, hex);
-	char *g[3] = { past->title, page ? hex : past->html, page ? "" : past->toc };
-	put_strs(e, k, flag, g, 3);
+	char *g[5] = { past->title, page ? hex : past->html, page ? "" : past->toc, past->summary, past->tags };
+	put_strs(e, k, flag, g, 5);
 }
 
 /* Past version k, from the cache under its fine key pf[k] or made (and

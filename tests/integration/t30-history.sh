@@ -1100,3 +1100,24 @@ printf 'title: Test site\nmarkdown:\n  unsafe_html: true\n' > "$S/site.yml"
 run "$S" build
 contains "with raw HTML on, the block's text is shown as the page shows it" "$H" "PRIVILEGED: counsel advice on case 42"
 lacks "the comment still is not" "$H" "privileged"
+
+# A past version shows that version's summary and tags, and describes
+# itself with its own summary, not today's.
+site pastmeta
+git -C "$S" init -q -b main
+printf -- '---\ntitle: Pay\nsummary: Applies to all staff.\ntags: [pay, everyone]\n---\nPay is reviewed in April.\n' > "$S/content/pay.md"
+commit "2026-03-01T10:00:00+00:00" "Ann Editor" "v1"
+V1=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+printf -- '---\ntitle: Pay\nsummary: Applies to managers only.\ntags: [pay, managers]\n---\nPay is reviewed in May.\n' > "$S/content/pay.md"
+commit "2026-03-02T10:00:00+00:00" "Bo Editor" "v2"
+run "$S" build
+P=$S/public/pay.rev-$V1.html
+contains "a past version shows its own summary" "$P" '<p class="lede">Applies to all staff.</p>'
+contains "and describes itself with it" "$P" '<meta name="description" content="Applies to all staff.">'
+lacks "not today's" "$P" "managers only"
+contains "it lists its own tags" "$P" "<li>everyone</li>"
+lacks "not today's tags" "$P" ">managers<"
+run "$S" build -o "$TMP/pastmeta-again"
+rm -rf "$S/.git/quire"
+run "$S" build -o "$TMP/pastmeta-clean"
+check "made from the build cache, it is the same as made afresh" diff -r "$TMP/pastmeta-again" "$TMP/pastmeta-clean"
