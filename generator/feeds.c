@@ -60,6 +60,20 @@ static void iso_utc(struct buf *b, long long t)
 		   tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
+/* An entry's id names the article by its address when the revision was
+ * made: a move since does not make every old entry new to feed readers. */
+static void put_entry_key(struct buf *b, const struct page *p, const struct hist_rev *rv)
+{
+	size_t n = strlen(rv->path);
+	if (strncmp(rv->path, "content/", 8) || n <= 11 || strcmp(rv->path + n - 3, ".md")) {
+		buf_puts_url_path(b, p->key);
+		return;
+	}
+	char *key = xstrndup(rv->path + 8, n - 11);
+	buf_puts_url_path(b, key);
+	free(key);
+}
+
 void feeds_atom(const struct site *s, struct output *out, struct diag *d,
 		const struct change *ch, size_t n)
 {
@@ -91,7 +105,7 @@ void feeds_atom(const struct site *s, struct output *out, struct diag *d,
 		buf_puts(&b, "</title>\n    <id>urn:quire:");
 		xml_text(&b, ch[k].rv->id);
 		buf_putc(&b, ':');
-		buf_puts_url_path(&b, p->key);
+		put_entry_key(&b, p, ch[k].rv);
 		buf_puts(&b, "</id>\n    <updated>");
 		iso_utc(&b, ch[k].time);
 		buf_puts(&b, "</updated>\n    <author><name>");

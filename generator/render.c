@@ -2581,6 +2581,41 @@ static int published_at(const struct render_env *e, size_t i, const char *path)
 	return 0;
 }
 
+/* A moved article's history page, and the pages of the past versions
+ * made while it was at path (named after the address it had), keep their
+ * old addresses too: a revision's address quoted in a memo still leads
+ * to it. */
+static void move_history_redirects(struct render_env *e, json_t *taken, const char *okey, const char *path,
+				   size_t t)
+{
+	const struct page *p = e->site->pages[t];
+	const struct hist_file *hf = e->hist_of ? e->hist_of[t] : NULL;
+	if (!hf || !hf->n)
+		return;
+	/* (names only quire's own pages have: okey is no article now, the
+	 * caller saw to that, so none of its pages are there) */
+	char *out = xasprintf("%s.history.html", okey), *to = history_out(p);
+	if (!taken_has(taken, out)) {
+		taken_add(taken, out);
+		render_redirect(e, out, to, page_title(p));
+	}
+	free(out);
+	free(to);
+	for (size_t k = 0; k < hf->n; k++) {
+		const struct hist_rev *rv = &hf->revs[k];
+		if (rv->change == HIST_DELETED || strcmp(rv->path, path))
+			continue;
+		out = xasprintf("%s.rev-%.10s.html", okey, rv->id);
+		to = rev_out(p, rv->id);
+		if (!taken_has(taken, out)) {
+			taken_add(taken, out);
+			render_redirect(e, out, to, page_title(p));
+		}
+		free(out);
+		free(to);
+	}
+}
+
 static void render_redirects(struct render_env *e)
 {
 	const struct site *s = e->site;
@@ -2634,6 +2669,7 @@ static void render_redirects(struct render_env *e)
 			    published_at(e, (size_t)t, from[k])) {
 				taken_add(taken, out);
 				render_redirect(e, out, s->pages[t]->out, page_title(s->pages[t]));
+				move_history_redirects(e, taken, okey, from[k], (size_t)t);
 			}
 			free(out);
 			free(okey);

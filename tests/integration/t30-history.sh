@@ -1121,3 +1121,24 @@ run "$S" build -o "$TMP/pastmeta-again"
 rm -rf "$S/.git/quire"
 run "$S" build -o "$TMP/pastmeta-clean"
 check "made from the build cache, it is the same as made afresh" diff -r "$TMP/pastmeta-again" "$TMP/pastmeta-clean"
+
+# A moved article keeps its history's and past versions' addresses (each
+# leads to the page now), and its feed entries keep their ids.
+site movedrev
+git -C "$S" init -q -b main
+page "$S" hr/conduct.md "Conduct" "Be honest in all dealings with clients.\n\nKeep client information confidential."
+commit "2026-04-01T09:00:00+00:00" "Ann Editor" "v1"
+V1=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+V1FULL=$(git -C "$S" rev-parse HEAD)
+run "$S" build -o "$TMP/movedrev-before"
+contains "(before the move, the feed names the article where it is)" "$TMP/movedrev-before/changes.xml" "<id>urn:quire:$V1FULL:hr/conduct</id>"
+mkdir -p "$S/content/legal"
+git -C "$S" mv content/hr/conduct.md content/legal/conduct.md
+commit "2026-04-02T09:00:00+00:00" "Bo Mover" "Move to legal"
+run "$S" build
+contains "the old history address leads to the history now" "$S/public/hr/conduct.history.html" "url=../legal/conduct.history.html"
+contains "a past version's old address leads to it now" "$S/public/hr/conduct.rev-$V1.html" "url=../legal/conduct.rev-$V1.html"
+check "the past version is there" test -f "$S/public/legal/conduct.rev-$V1.html"
+M=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+check "no old address for a version made after the move" test ! -e "$S/public/hr/conduct.rev-$M.html"
+contains "an entry's feed id is the one it had before the move" "$S/public/changes.xml" "<id>urn:quire:$V1FULL:hr/conduct</id>"
