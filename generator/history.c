@@ -3556,13 +3556,26 @@ char *hist_date_iso(long long t, int tz)
 char *hist_time_hm(long long t, int tz, int seconds)
 {
 	struct tm tm = when(t, tz);
-	char s[12], *p = s;
+	char s[32], *p = s;
 	p = put_digits(p, tm.tm_hour, 2);
 	*p++ = ':';
 	p = put_digits(p, tm.tm_min, 2);
 	if (seconds) {
 		*p++ = ':';
 		p = put_digits(p, tm.tm_sec, 2);
+	}
+	/* the zone it is told in: two edits of one day made in different
+	 * zones otherwise read out of order ("UTC", "UTC+9", "UTC-3:30") */
+	memcpy(p, " UTC", 4);
+	p += 4;
+	if (tz) {
+		int a = tz < 0 ? -tz : tz;
+		*p++ = tz < 0 ? '-' : '+';
+		p = put_digits(p, a / 60, a / 60 >= 100 ? 3 : a / 60 >= 10 ? 2 : 1);
+		if (a % 60) {
+			*p++ = ':';
+			p = put_digits(p, a % 60, 2);
+		}
 	}
 	return xstrndup(s, (size_t)(p - s));
 }

@@ -194,7 +194,8 @@ int hist_head_time(struct history *h, long long *time, int *tz_minutes);
  * frees. */
 char *hist_date_human(long long t, int tz_minutes);
 char *hist_date_iso(long long t, int tz_minutes);
-/* "21:59", or with seconds "21:59:46", in the same offset. */
+/* "21:59 UTC+1", or with seconds "21:59:46 UTC+1", in the same offset,
+ * which it names ("UTC", "UTC+5:30", "UTC-3"). */
 char *hist_time_hm(long long t, int tz_minutes, int seconds);
 /* 0: a and b were made on different days (each in its own offset);
  * 1: on the same day; 2: in the same minute. */

@@ -51,10 +51,28 @@ static json_t *jstr(const char *s)
  * it (hist_closeness).  Headings that differ only by their subject would
  * read as one day's entry twice, so those carry the time (to the second
  * within a minute). */
+/* The day t was in, in the offset tz (minutes), counted from the epoch. */
+static long long day_of(long long t, int tz)
+{
+	t += (long long)tz * 60;
+	return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+}
+
+/* A revision listed above another (newer) whose own date is earlier: made
+ * later, further west.  Both give the time then, with its zone. */
+static int dates_reversed(const struct hist_rev *newer, const struct hist_rev *older)
+{
+	return day_of(newer->time, newer->tz_minutes) < day_of(older->time, older->tz_minutes);
+}
+
 static int shares_date(const struct hist_file *hf, size_t k)
 {
 	int a = k > 0 ? hist_closeness(&hf->revs[k - 1], &hf->revs[k]) : 0;
 	int b = k + 1 < hf->n ? hist_closeness(&hf->revs[k + 1], &hf->revs[k]) : 0;
+	if (!a && k > 0 && dates_reversed(&hf->revs[k - 1], &hf->revs[k]))
+		a = 1;
+	if (!b && k + 1 < hf->n && dates_reversed(&hf->revs[k], &hf->revs[k + 1]))
+		b = 1;
 	return a > b ? a : b;
 }
 
@@ -2059,9 +2077,21 @@ static void render_history(struct render_env *e, size_t i, json_t *art, struct v
 
 /* ---- site-wide pages --------------------------------------------------- */
 
+/* The day a change was made on, where it was made (its author's offset),
+ * counted from the epoch. */
+static long long local_day(const struct change *c)
+{
+	return day_of(c->time, c->tz);
+}
+
+/* How the recent changes are listed: by the day each was made on, where
+ * it was made (the headings), newest first; within a day, by the moment. */
 static int cmp_change(const void *a, const void *b)
 {
 	const struct change *x = a, *y = b;
+	long long dx = local_day(x), dy = local_day(y);
+	if (dx != dy)
+		return dx > dy ? -1 : 1;
 	if (x->time != y->time)
 		return x->time > y->time ? -1 : 1;
 	/* commits of one second in the order git made them, newest first */
@@ -2071,10 +2101,23 @@ static int cmp_change(const void *a, const void *b)
 	return c ? c : x->page - y->page;
 }
 
+/* Which changes are recent: the newest commits in git's order (the walk
+ * puts a commit before the ones it was made on), not by the dates they
+ * carry, which a rebase or a cherry-pick keeps from when the change was
+ * first written: the commit that landed last is listed, whatever its date. */
+static int cmp_recent(const struct change *x, const struct change *y)
+{
+	if (x->rv->order != y->rv->order)
+		return x->rv->order > y->rv->order ? -1 : 1;
+	int c = strcmp(x->rv->id, y->rv->id);
+	return c ? c : x->page - y->page;
+}
+
 #define RECENT_CHANGES 100
 
-/* The newest RECENT_CHANGES revisions of every page, kept in order as
- * they are met: a site's tens of thousands are not sorted for a hundred. */
+/* The newest RECENT_CHANGES revisions of every page (cmp_recent), kept in
+ * order as they are met: a site's tens of thousands are not sorted for a
+ * hundred; then sorted as they are listed (cmp_change). */
 static size_t recent_changes(const struct render_env *e, struct change **out)
 {
 	struct change *v = xmalloc(RECENT_CHANGES * sizeof *v);
@@ -2085,12 +2128,12 @@ static size_t recent_changes(const struct render_env *e, struct change **out)
 			if (hist_is_boundary(e->hist, &hf->revs[k]))
 				continue; /* no change anyone made then */
 			struct change c = { hf->revs[k].time, hf->revs[k].tz_minutes, (int)i, &hf->revs[k] };
-			if (n == RECENT_CHANGES && cmp_change(&c, &v[n - 1]) >= 0)
+			if (n == RECENT_CHANGES && cmp_recent(&c, &v[n - 1]) >= 0)
 				continue;
 			size_t lo = 0, hi = n;
 			while (lo < hi) {
 				size_t mid = lo + (hi - lo) / 2;
-				if (cmp_change(&v[mid], &c) < 0)
+				if (cmp_recent(&v[mid], &c) < 0)
 					lo = mid + 1;
 				else
 					hi = mid;
@@ -2101,6 +2144,8 @@ static size_t recent_changes(const struct render_env *e, struct change **out)
 			v[lo] = c;
 		}
 	}
+	if (n)
+		qsort(v, n, sizeof *v, cmp_change);
 	*out = v;
 	return n;
 }

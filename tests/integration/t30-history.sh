@@ -669,7 +669,7 @@ id=$(raw_commit "No Email 1767398400 +0000" "no email")
 run "$S" build
 status_is "a history with commits libgit2 cannot parse builds" "$RC" 0
 contains "each is named in a warning" "$ERR" "warning: history: commit $(echo "$id" | cut -c1-10) has a header git's library cannot read"
-contains "the pre-1970 commit is listed with its date" "$S/public/a.history.html" "1 January 1970, 00:00:00</time> — before the epoch"
+contains "the pre-1970 commit is listed with its date" "$S/public/a.history.html" "1 January 1970, 00:00:00 UTC+1</time> — before the epoch"
 contains "the one without an email is listed by its author" "$S/public/a.history.html" "By No Email"
 
 # Commits made in one second are listed in the order git made them.
@@ -946,13 +946,13 @@ commit "2026-05-04T14:30:50+01:00" "Dev Patel" "Raise leave once more"
 run "$S" build
 H=$S/public/leave.history.html
 contains "an edit alone on its day shows the date only" "$H" '">1 May 2026</time> — Add leave'
-contains "an edit sharing its day shows the time" "$H" '">4 May 2026, 09:05</time> — Raise leave<'
-contains "edits in one minute show the second" "$H" '">4 May 2026, 14:30:10</time> — Raise leave again'
-contains "and so does the other" "$H" '">4 May 2026, 14:30:50</time> — Raise leave once more'
+contains "an edit sharing its day shows the time" "$H" '">4 May 2026, 09:05 UTC+1</time> — Raise leave<'
+contains "edits in one minute show the second" "$H" '">4 May 2026, 14:30:10 UTC+1</time> — Raise leave again'
+contains "and so does the other" "$H" '">4 May 2026, 14:30:50 UTC+1</time> — Raise leave once more'
 third=$(git -C "$S" rev-list -n 1 HEAD~1 | cut -c1-10)
 contains "a past version sharing its day gives the time in its title" "$S/public/leave.rev-$third.html" \
-	"<title>Past version (4 May 2026, 14:30:10) of Leave – Test site</title>"
-contains "and in its banner" "$S/public/leave.rev-$third.html" '">4 May 2026, 14:30:10</time></strong>'
+	"<title>Past version (4 May 2026, 14:30:10 UTC+1) of Leave – Test site</title>"
+contains "and in its banner" "$S/public/leave.rev-$third.html" '">4 May 2026, 14:30:10 UTC+1</time></strong>'
 first=$(git -C "$S" rev-list --reverse HEAD | head -n 1 | cut -c1-10)
 contains "a past version alone on its day does not" "$S/public/leave.rev-$first.html" "<title>Past version (1 May 2026) of Leave – Test site</title>"
 
@@ -1142,3 +1142,41 @@ check "the past version is there" test -f "$S/public/legal/conduct.rev-$V1.html"
 M=$(git -C "$S" rev-parse HEAD | cut -c1-10)
 check "no old address for a version made after the move" test ! -e "$S/public/hr/conduct.rev-$M.html"
 contains "an entry's feed id is the one it had before the move" "$S/public/changes.xml" "<id>urn:quire:$V1FULL:hr/conduct</id>"
+
+# Times say their zone: two edits of one day made in different zones read
+# in order.  Recent changes are headed by day, in order, and list the
+# commits that landed last, whatever dates they carry (a rebase keeps the
+# date a change was written).
+site zones
+git -C "$S" init -q -b main
+page "$S" pol.md "Policy" "Limit is 10."
+commit "2026-03-03T09:00:00+09:00" "Tokyo Editor" "Tokyo edit"
+page "$S" pol.md "Policy" "Limit is 20."
+commit "2026-03-03T08:00:00+00:00" "London Editor" "London edit"
+page "$S" pol.md "Policy" "Limit is 30."
+commit "2026-03-05T00:10:00+01:00" "Paris Editor" "Paris edit"
+page "$S" pol.md "Policy" "Limit is 40."
+commit "2026-03-04T20:00:00-03:30" "StJohns Editor" "St John's edit"
+run "$S" build
+H=$S/public/pol.history.html
+contains "a time names its zone" "$H" "3 March 2026, 09:00 UTC+9</time> — Tokyo edit"
+contains "and UTC is named too" "$H" "3 March 2026, 08:00 UTC</time> — London edit"
+contains "an edit listed above one dated later (made later, further west) gives its time" "$H" "4 March 2026, 20:00 UTC-3:30</time> — St John"
+contains "and so does that one" "$H" "5 March 2026, 00:10 UTC+1</time> — Paris edit"
+order=$(grep -o '<h2>[^<]*</h2>' "$S/public/changes.html" | sed 's/<[^>]*>//g' | tr '\n' '|')
+case $order in
+"5 March 2026|4 March 2026|3 March 2026|") ok "recent changes' days are in order" ;;
+*) not_ok "recent changes' days are in order" "$order" ;;
+esac
+for i in $(seq 1 101); do
+	page "$S" pol.md "Policy" "Limit is $((100 + i))."
+	commit "2026-04-01T$(printf '%02d' $((i / 60))):$(printf '%02d' $((i % 60))):00+00:00" "Ann Editor" "edit $i"
+done
+page "$S" gifts.md "Gifts" "No gifts over 10 GBP."
+git -C "$S" add -A
+GIT_AUTHOR_DATE=2026-01-05T09:00:00+00:00 GIT_COMMITTER_DATE=2026-05-01T09:00:00+00:00 \
+	git -C "$S" -c user.name="Bob Rebaser" -c user.email=b@x commit -q -m "Add gifts rule (rebased)"
+run "$S" build
+contains "the commit that landed last is in the recent changes, though dated earlier" "$S/public/changes.html" "Add gifts rule (rebased)"
+contains "and in the feed" "$S/public/changes.xml" "Add gifts rule (rebased)"
+lacks "the oldest of the newer edits is not (100 are listed)" "$S/public/changes.html" "edit 2<"
