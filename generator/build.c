@@ -2753,12 +2753,42 @@ static int copy_tree(struct run *r, struct output *out, const char *src_dir, con
 
 #define WIP_NAMED 10
 
+/* An article committed at HEAD and deleted in the working tree, the
+ * deletion not committed: the site published lacks what git says it
+ * holds, and no page says so.  (The scan found the sources: sc->md, sorted.) */
+static int rel_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, *(char *const *)elem);
+}
+
+static void warn_uncommitted_deletions(struct run *r, const struct scan_result *sc, struct diag *d)
+{
+	const char **live;
+	size_t n = hist_live_paths(r->hist, &live), named = 0, more = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (strncmp(live[i], "content/", 8) ||
+		    bsearch(live[i] + 8, sc->md, sc->nmd, sizeof *sc->md, rel_cmp))
+			continue;
+		if (named++ >= WIP_NAMED)
+			more++;
+		else
+			diag_warning(d, live[i], 0, 0, "deleted, but the deletion is not committed: its page is left "
+				     "out of this build though git still holds it (commit the deletion before publishing, "
+				     "or restore the file)");
+	}
+	if (more)
+		diag_warning(d, NULL, 0, 0, "%zu more articles are deleted without the deletion committed", more);
+	free(live);
+}
+
 /* A build to publish (not serve's preview) of articles with work not
  * committed: the default theme's article page says so, which readers
  * would see.  Named up to WIP_NAMED, then counted. */
-static void warn_work_in_progress(struct run *r, struct diag *d)
+static void warn_work_in_progress(struct run *r, const struct scan_result *sc, struct diag *d)
 {
 	size_t more = 0, named = 0;
+	if (!r->hist)
+		return;
 	for (size_t i = 0; r->hist && i < r->site.npages; i++) {
 		const struct page *p = r->site.pages[i];
 		enum hist_state st = p->src && p->kind == PAGE_ARTICLE ? hist_state(r->hist, p->src) : HIST_CLEAN;
@@ -2775,6 +2805,7 @@ static void warn_work_in_progress(struct run *r, struct diag *d)
 	if (more)
 		diag_warning(d, NULL, 0, 0, "%zu more articles have work not committed, and their pages tell readers so",
 			     more);
+	warn_uncommitted_deletions(r, sc, d);
 }
 
 /* Appends text with each @MARK@ of marks[] replaced by its value. */
@@ -3624,7 +3655,7 @@ static int build_once(const struct build_opts *o, struct diag *d, struct build_s
 		render_site(&env);
 		rendered = !stopped(&r);
 		if (!o->check_only && !o->extra_head)
-			warn_work_in_progress(&r, d);
+			warn_work_in_progress(&r, &sc, d);
 	} else if (!stopped(&r)) {
 		render_tag_problems(&r.site, d);
 	}

@@ -3344,6 +3344,23 @@ const struct hist_file *hist_lookup(const struct history *h, const char *site_pa
 	return s && h->files[s->val].n ? &h->files[s->val] : NULL;
 }
 
+static int str_ptr_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+size_t hist_live_paths(const struct history *h, const char ***out)
+{
+	size_t n = 0;
+	*out = xmalloc((h->live.len + 1) * sizeof **out);
+	for (size_t i = 0; i < h->live.cap; i++)
+		if (h->live.slots[i].key && h->live.slots[i].val == 1)
+			(*out)[n++] = h->live.slots[i].key;
+	if (n)
+		qsort(*out, n, sizeof **out, str_ptr_cmp);
+	return n;
+}
+
 const struct hist_file *hist_files(const struct history *h, size_t *n)
 {
 	*n = h->nfiles;

@@ -141,6 +141,9 @@ int hist_is_boundary(const struct history *h, const struct hist_rev *rv);
 const struct hist_rev *hist_last_change(const struct history *h, const struct hist_file *hf);/* Every file with history, live or deleted, sorted by path; borrowed. */
 const struct hist_file *hist_files(const struct history *h, size_t *n);
 enum hist_state hist_state(const struct history *h, const char *site_path);
+/* The articles committed at HEAD ("content/a.md", relative to SITE),
+ * sorted; *out is a new array of borrowed strings (caller frees the array). */
+size_t hist_live_paths(const struct history *h, const char ***out);
 /* Re-reads the working tree's state (git status) without walking history
  * again, for a rebuild whose HEAD did not change.  0 or negative on error
  * (reported to d; states then read as clean).  Not thread-safe: call it

@@ -88,6 +88,15 @@ newest=$(git -C "$S" rev-list -n 1 HEAD -- content/guide/monitoring.md | cut -c1
 contains "with uncommitted changes the newest committed version is a past one again" "$S/public/guide/monitoring.rev-$newest.html" "This is a past version from"
 check "an untracked article has no history page" test ! -f "$S/public/guide/fresh.history.html"
 git -C "$S" checkout -q -- . ; rm -f "$S/content/guide/fresh.md"
+# An article deleted but the deletion not committed: the build to publish
+# warns that the site lacks what git holds.
+rm "$S/content/guide/other.md"
+run "$S" build
+contains "a deletion not committed is warned of" "$ERR" "content/guide/other.md: warning: deleted, but the deletion is not committed"
+lacks "no other article is said to be deleted" "$ERR" "monitoring.md: warning: deleted"
+git -C "$S" checkout -q -- .
+run "$S" build
+lacks "restored, it is not" "$ERR" "deleted, but"
 
 # The working tree's state is remembered between builds: a rebuild asks
 # git only about the sources changed since, and the answer is still git's.
