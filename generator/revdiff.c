@@ -859,7 +859,30 @@ static void spans_drop(struct spans *sp, unsigned char *m)
  * scan goes on after it: links nest, and marking each address as it was
  * met marked the innermost bytes once per level.  The addresses are
  * kept (spans) and left out at the end, each byte once.  s[n] is a NUL. */
-static void readable_inline(const char *s, size_t n, struct buf *out)
+/* Appends link address [a,b) ("url", "<url>" or "url \"title\"": the
+ * url) to addrs, NUL-ended. */
+static void note_address(struct buf *addrs, const char *s, size_t a, size_t b)
+{
+	while (a < b && is_space(s[a]))
+		a++;
+	size_t e = a;
+	if (a < b && s[a] == '<') {
+		a++;
+		e = a;
+		while (e < b && s[e] != '>')
+			e++;
+	} else {
+		while (e < b && !is_space(s[e]))
+			e++;
+	}
+	buf_put(addrs, s + a, e - a);
+	buf_putc(addrs, '\0');
+}
+
+/* The text of a block as it reads; with addrs, its links' addresses too
+ * (each NUL-ended: an inline link's, a wiki link's target where the link
+ * shows other text). */
+static void readable_inline(const char *s, size_t n, struct buf *out, struct buf *addrs)
 {
 	/* Most paragraphs have no mark at all, and most of the rest no link
 	 * or code: each pass runs only when its marks are there (a history's
@@ -902,6 +925,9 @@ static void readable_inline(const char *s, size_t n, struct buf *out)
 		size_t j = c == '[' ? close[i] : SIZE_MAX;
 		if (c == '[' && i + 1 < n && s[i + 1] == '[' && close[i + 1] != SIZE_MAX &&
 		    j == close[i + 1] + 1) {
+			const char *bar = memchr(s + i + 2, '|', close[i + 1] - i - 2);
+			if (addrs && bar)
+				note_address(addrs, s, i + 2, (size_t)(bar - s));
 			i = wiki_marks(s, i, close[i + 1], m);
 		} else if (c == '[' && j != SIZE_MAX && j + 1 < n && s[j + 1] == '(' &&
 			   close[j + 1] != SIZE_MAX && !(i + 1 < n && s[i + 1] == '^')) {
@@ -910,6 +936,8 @@ static void readable_inline(const char *s, size_t n, struct buf *out)
 			if (i > 0 && s[i - 1] == '!' && m[i - 1] == KEEP)
 				m[i - 1] = DROP;
 			m[i] = DROP;
+			if (addrs)
+				note_address(addrs, s, j + 2, close[j + 1]);
 			spans_add(&addr, j, close[j + 1] + 1);
 			i++;
 		} else if (c == '<') {
@@ -1009,7 +1037,7 @@ static void readable_blocks(const struct toks *src, struct buf *text, struct tok
 		}
 		buf_reset(&line);
 		readable_lines(b->s, b->len, &line);
-		readable_inline(buf_cstr(&line), line.len, text);
+		readable_inline(buf_cstr(&line), line.len, text, NULL);
 	}
 	at[src->n] = text->len;
 	/* (pointers last: the text grows until here) */
@@ -1679,6 +1707,50 @@ static void put_excerpt(struct buf *out, const struct tok *blk)
 	buf_puts(out, "\xE2\x80\x9D");
 }
 
+/* Block b's links' addresses (see readable_inline); *n their number. */
+static void block_addresses(const struct tok *b, struct buf *addrs, size_t *n)
+{
+	struct buf line = BUF_INIT, text = BUF_INIT;
+	readable_lines(b->s, b->len, &line);
+	readable_inline(buf_cstr(&line), line.len, &text, addrs);
+	*n = 0;
+	for (size_t i = 0; i < addrs->len; i++)
+		*n += addrs->ptr[i] == '\0';
+	buf_free(&line);
+	buf_free(&text);
+}
+
+/* What changed in a block that reads the same: which link now leads
+ * elsewhere ("from <code>old</code> to <code>new</code>"), else that a
+ * link came or went, else the formatting. */
+static void note_format(struct buf *out, const struct tok *ob, const struct tok *nb)
+{
+	struct buf oa = BUF_INIT, na = BUF_INIT;
+	size_t on, nn;
+	block_addresses(ob, &oa, &on);
+	block_addresses(nb, &na, &nn);
+	buf_puts(out, "<p class=\"diff-note\">");
+	if (on != nn) {
+		buf_puts(out, nn > on ? "A link was added here." : "A link was taken out here.");
+	} else {
+		size_t changed = 0;
+		for (const char *a = buf_cstr(&oa), *b = buf_cstr(&na), *end = a + oa.len; a < end;
+		     a += strlen(a) + 1, b += strlen(b) + 1) {
+			if (!strcmp(a, b))
+				continue;
+			buf_puts(out, changed++ ? "; from <code>" : "A link\xE2\x80\x99s address changed here: from <code>");
+			put_text(out, a, strlen(a));
+			buf_puts(out, "</code> to <code>");
+			put_text(out, b, strlen(b));
+			buf_puts(out, "</code>");
+		}
+		buf_puts(out, changed ? "." : "The formatting changed here.");
+	}
+	buf_puts(out, "</p>");
+	buf_free(&oa);
+	buf_free(&na);
+}
+
 static void flush_skip(struct buf *out, size_t *pending)
 {
 	if (*pending == 0)
@@ -1781,7 +1853,7 @@ void revdiff_body(const char *old_md, const char *new_md, int raw_html, struct b
 			/* the same reading, but a link's address or the marks changed */
 			flush_skip(out, &pending);
 			open_block(out, &B.v[x->b], "diff-format");
-			buf_puts(out, "<p class=\"diff-note\">A link or the formatting changed here.</p>");
+			note_format(out, &As.v[x->a], &Bs.v[x->b]);
 			put_text(out, B.v[x->b].s, B.v[x->b].len);
 			buf_puts(out, "</div>\n");
 			break;

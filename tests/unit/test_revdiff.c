@@ -533,8 +533,21 @@ static void links_show_their_text(void)
 static void a_changed_link_address_is_noted(void)
 {
 	char *s = body("Read [the law](https://example.org/old).\n", "Read [the law](https://example.org/new).\n");
-	CHECK_STR(s, "<div class=\"diff-block diff-format\"><p class=\"diff-note\">A link or the formatting changed "
-		     "here.</p>Read the law.</div>\n");
+	CHECK_STR(s, "<div class=\"diff-block diff-format\"><p class=\"diff-note\">A link" RS "s address changed "
+		     "here: from <code>https://example.org/old</code> to <code>https://example.org/new</code>.</p>"
+		     "Read the law.</div>\n");
+	free(s);
+	/* a wiki link's target, another link of the block unchanged, a title aside */
+	s = body("See [[reg-2019|the regulations]] and [x](a.md \"t\").\n",
+		 "See [[reg-2024|the regulations]] and [x](a.md \"u\").\n");
+	CHECK(strstr(s, "from <code>reg-2019</code> to <code>reg-2024</code>.</p>") != NULL);
+	CHECK(strstr(s, "a.md") == NULL);
+	free(s);
+	s = body("Read the law.\n", "Read [the law](x.md).\n");
+	CHECK(strstr(s, "A link was added here.") != NULL);
+	free(s);
+	s = body("Read *the* law.\n", "Read **the** law.\n");
+	CHECK(strstr(s, "The formatting changed here.") != NULL);
 	free(s);
 	s = body("Same  words\nhere.\n", "Same words here.\n");
 	CHECK_STR(s, "<p class=\"diff-none\">Only spacing or line breaks changed.</p>\n");
