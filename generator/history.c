@@ -255,6 +255,10 @@ struct node {
 	const char *cpath;
 	unsigned char cpath_set;
 	unsigned char loaded, missing, boundary;
+	/* 1 + the main-line merge that brought it onto HEAD's first-parent
+	 * line; 0 on that line (see mark_branches) */
+	uint32_t merged_by;
+	unsigned char on_main;
 };
 
 /* One .md path a commit changed, relative to content/ (offset in names). */
@@ -2063,6 +2067,75 @@ static int settle_merges(struct walk *w)
 	return rc;
 }
 
+/* ---- branches ---- */
+
+/* Which commits were made on a branch, and which main-line merge brought
+ * each in: HEAD's first parents are the main line; a main-line merge's
+ * other parents, and their ancestors not already on the main line or
+ * brought in by an older merge, came in with it.  The merges are taken
+ * oldest first, so each commit goes to the first that included it. */
+static void mark_branches(struct walk *w)
+{
+	uint32_t *line = NULL, *stack = NULL;
+	size_t nline = 0, capline = 0, nstack = 0, capstack = 0;
+	for (uint32_t i = 0;;) {
+		struct node *n = &w->nodes[i];
+		if (nline == capline)
+			line = xrealloc(line, (capline = capline ? 2 * capline : 64) * sizeof *line);
+		line[nline++] = i;
+		n->on_main = 1;
+		if (!n->loaded || !n->np || w->nodes[w->parents[n->pfirst]].on_main)
+			break;
+		i = w->parents[n->pfirst];
+	}
+	for (size_t c = nline; c-- > 0;) {
+		const struct node *m = &w->nodes[line[c]];
+		for (uint32_t k = 1; m->loaded && k < m->np; k++) {
+			nstack = 0;
+			if (nstack == capstack)
+				stack = xrealloc(stack, (capstack = capstack ? 2 * capstack : 64) * sizeof *stack);
+			stack[nstack++] = w->parents[m->pfirst + k];
+			while (nstack) {
+				struct node *x = &w->nodes[stack[--nstack]];
+				if (x->on_main || x->merged_by)
+					continue;
+				x->merged_by = line[c] + 1;
+				for (uint32_t j = 0; x->loaded && j < x->np; j++) {
+					if (nstack == capstack)
+						stack = xrealloc(stack, (capstack = capstack ? 2 * capstack : 64) * sizeof *stack);
+					stack[nstack++] = w->parents[x->pfirst + j];
+				}
+			}
+		}
+	}
+	free(line);
+	free(stack);
+}
+
+/* Tells each revision made on a branch which merge brought it in, and
+ * when (the merge's author date, as every revision's). */
+static int note_merged(struct walk *w)
+{
+	for (size_t ri = 0; ri < w->nrecs; ri++)
+		for (size_t k = 0; k < w->recs[ri].n; k++) {
+			struct hist_rev *v = &w->recs[ri].revs[k];
+			git_oid id;
+			struct omap_slot *at;
+			if (git_oid_fromstr(&id, v->id) < 0 || !(at = omap_find(&w->index, &id)))
+				continue;
+			uint32_t m = w->nodes[(uintptr_t)at->val - 1].merged_by;
+			if (!m)
+				continue;
+			const struct node *mn = &w->nodes[m - 1];
+			if (load_commit_info(w, mn) < 0)
+				return -1;
+			git_oid_tostr(v->merged, sizeof v->merged, &mn->id);
+			v->merged_time = w->ci_time;
+			v->merged_tz = w->ci_tz;
+		}
+	return 0;
+}
+
 static int walk_commits(struct walk *w)
 {
 	struct plan pl = { 0 };
@@ -2209,6 +2282,9 @@ static void file_fp(struct hist_file *f)
 		cache_key_int(&kb, rv->time);
 		cache_key_int(&kb, rv->tz_minutes);
 		cache_key_int(&kb, rv->change);
+		cache_key_str(&kb, rv->merged);
+		cache_key_int(&kb, rv->merged_time);
+		cache_key_int(&kb, rv->merged_tz);
 	}
 	cache_key_int(&kb, f->truncated);
 	struct cache_key k = cache_key_end(&kb);
@@ -2388,7 +2464,8 @@ static void history_clear_files(struct history *h)
  *   "quireHC\0", u32 version, u32 flags (1: shallow), head[20], key[20],
  *   u32 length + strings (each NUL-terminated, so the last byte is NUL),
  *   u32 count + commits: id[20], author, email, subject, body (str),
- *       u64 time, u32 tz, u32 order,
+ *       u64 time, u32 tz, u32 order, u8 has_merged, merged[20] (the
+ *       main-line merge that brought it in), u64 its time, u32 its tz,
  *   u32 count + live paths (str),
  *   u32 count + files sorted by path: path (str), u32 truncated,
  *       u32 count of revs, u64 fp[2] (hist_file.fp), the revs: u32 commit,
@@ -2398,10 +2475,10 @@ static void history_clear_files(struct history *h)
  * The reader trusts nothing: every count is bounded by the bytes left,
  * every offset and index is checked, and any fault means "no cache". */
 
-#define CACHE_VERSION 7
+#define CACHE_VERSION 8
 #define CACHE_NONE 0xFFFFFFFFu
 #define CACHE_MAX_SIZE ((size_t)1 << 30)
-#define CACHE_COMMIT_SIZE (20 + 4 * 4 + 8 + 4 + 4)
+#define CACHE_COMMIT_SIZE (20 + 4 * 4 + 8 + 4 + 4 + 1 + 20 + 8 + 4)
 #define CACHE_FILE_SIZE (3 * 4 + 16)
 #define CACHE_REV_SIZE (3 * 4 + 2 + 20 + 1 + 20)
 static const char cache_magic[8] = "quireHC";
@@ -2488,6 +2565,10 @@ static int cache_image(const struct history *h, struct buf *out)
 				buf_put_u64le(&commits, (uint64_t)v->time);
 				buf_put_u32le(&commits, (uint32_t)v->tz_minutes);
 				buf_put_u32le(&commits, v->order);
+				buf_putc(&commits, v->merged[0] ? 1 : 0);
+				put_oid_hex(&commits, v->merged[0] ? v->merged : "");
+				buf_put_u64le(&commits, (uint64_t)v->merged_time);
+				buf_put_u32le(&commits, (uint32_t)v->merged_tz);
 			}
 			buf_put_u32le(&rest, (uint32_t)c->val);
 			buf_put_u32le(&rest, cw_str(&cw, v->path));
@@ -2615,6 +2696,9 @@ struct cache_commit {
 	long long time;
 	int tz;
 	uint32_t order;
+	char merged[41];
+	long long merged_time;
+	int merged_tz;
 };
 
 /* Fills the empty h from a cache image, checking its structure but not its
@@ -2662,9 +2746,16 @@ static int cache_parse(struct history *h, const unsigned char *data, size_t len,
 		cs[i].time = (long long)cr_u64(&r);
 		cs[i].tz = (int)cr_u32(&r);
 		cs[i].order = cr_u32(&r);
+		const unsigned char *hm = cr_take(&r, 1);
+		cr_hex(&r, cs[i].merged);
+		cs[i].merged_time = (long long)cr_u64(&r);
+		cs[i].merged_tz = (int)cr_u32(&r);
+		if (hm && !hm[0])
+			cs[i].merged[0] = '\0';
 		/* keeps the date arithmetic of later stages from overflowing */
 		if (cs[i].time < -(1LL << 46) || cs[i].time > (1LL << 46) || cs[i].tz < -6000 ||
-		    cs[i].tz > 6000)
+		    cs[i].tz > 6000 || !hm || hm[0] > 1 || cs[i].merged_time < -(1LL << 46) ||
+		    cs[i].merged_time > (1LL << 46) || cs[i].merged_tz < -6000 || cs[i].merged_tz > 6000)
 			r.bad = 1;
 	}
 	nlive = cr_count(&r, 4);
@@ -2717,6 +2808,9 @@ static int cache_parse(struct history *h, const unsigned char *data, size_t len,
 			v->time = c->time;
 			v->tz_minutes = c->tz;
 			v->order = c->order;
+			memcpy(v->merged, c->merged, sizeof v->merged);
+			v->merged_time = c->merged_time;
+			v->merged_tz = c->merged_tz;
 			v->change = (enum hist_change)ch[0];
 			if (!ch[1])
 				v->blob[0] = '\0';
@@ -3081,7 +3175,8 @@ struct history *hist_load_ex(const char *site_dir, int save_cache, int jobs, str
 	}
 	if ((rc = load_live(&w, &w.nodes[0].tree)) < 0)
 		goto fail;
-	if ((rc = walk_commits(&w)) < 0 || (rc = settle_merges(&w)) < 0)
+	mark_branches(&w);
+	if ((rc = walk_commits(&w)) < 0 || (rc = settle_merges(&w)) < 0 || (rc = note_merged(&w)) < 0)
 		goto fail;
 	finish(&w);
 	walk_free(&w);

@@ -83,6 +83,11 @@ struct hist_rev {
 				 for a rename): what this revision changed ("": none) */
 	uint32_t order;       /* the commit's place in the walk, counted from the
 				 oldest: orders commits made in one second */
+	/* made on a branch: the merge that brought it onto HEAD's first-parent
+	 * line (hex; "" when made on that line), and that merge's author date */
+	char merged[41];
+	long long merged_time;
+	int merged_tz;
 };
 
 /* path: the file's newest path (relative to SITE); revs newest first;

@@ -98,6 +98,17 @@ static void set_when(json_t *o, const struct hist_rev *rv, int close)
 		set_own(o, "time_of_day", hist_time_hm(rv->time, rv->tz_minutes, close == 2));
 	else
 		json_object_set_new(o, "time_of_day", json_false());
+	/* made on a branch: when it joined the main line (false, not
+	 * missing, for the same reason) */
+	if (rv->merged[0]) {
+		json_t *m = json_object();
+		set_own(m, "date", hist_date_human(rv->merged_time, rv->merged_tz));
+		set_own(m, "iso", hist_date_iso(rv->merged_time, rv->merged_tz));
+		set_own(m, "short_id", xstrndup(rv->merged, 10));
+		json_object_set_new(o, "merged", m);
+	} else {
+		json_object_set_new(o, "merged", json_false());
+	}
 }
 
 /* Text quire made valid UTF-8 itself, so not checked again: most of the

@@ -1189,3 +1189,40 @@ run "$S" build
 contains "the commit that landed last is in the recent changes, though dated earlier" "$S/public/changes.html" "Add gifts rule (rebased)"
 contains "and in the feed" "$S/public/changes.xml" "Add gifts rule (rebased)"
 lacks "the oldest of the newer edits is not (100 are listed)" "$S/public/changes.html" "edit 2<"
+
+# An edit made on a branch says so, and from when it was part of the
+# guidance: the merge that brought it onto the main line.  Main-line
+# edits do not.
+site branchnote
+git -C "$S" init -q -b main
+page "$S" pol.md "Policy" "Alpha one.\n\nBeta one.\n\nGamma one."
+commit "2026-03-01T09:00:00+00:00" "Ann Editor" "v1"
+git -C "$S" checkout -q -b br
+page "$S" pol.md "Policy" "Alpha one.\n\nBeta one.\n\nGamma two."
+commit "2026-03-02T09:00:00+00:00" "Eve Brancher" "branch: gamma two"
+EVE=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+git -C "$S" checkout -q main
+page "$S" pol.md "Policy" "Alpha two.\n\nBeta one.\n\nGamma one."
+commit "2026-03-03T09:00:00+00:00" "Frank Main" "main: alpha two"
+FRANK=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+GIT_AUTHOR_DATE=2026-03-10T09:00:00+00:00 GIT_COMMITTER_DATE=2026-03-10T09:00:00+00:00 \
+	git -C "$S" -c user.name="Mel Merger" -c user.email=m@x merge -q --no-ff br -m "Merge br" >/dev/null 2>&1
+MERGE=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+run "$S" build
+H=$S/public/pol.history.html
+entry() { tr '\n' ' ' < "$H" | sed 's/<li class="revision"/\n&/g' | grep -F "$1"; }
+case $(entry "branch: gamma two") in
+*"made on a branch, and part of the guidance from the merge of <time datetime=\"2026-03-10T09:00:00+00:00\">10 March 2026</time> (revision <code>$MERGE</code>)"*)
+	ok "a branch's edit says when it joined the guidance" ;;
+*) not_ok "a branch's edit says when it joined the guidance" "$(entry "branch: gamma two")" ;;
+esac
+case $(entry "main: alpha two") in
+*"made on a branch"*) not_ok "a main-line edit does not say so" ;;
+*) ok "a main-line edit does not say so" ;;
+esac
+contains "its past version says the guidance did not read so before the merge" "$S/public/pol.rev-$EVE.html" "It was made on a branch: the guidance did not read like this before the merge of"
+lacks "a main-line past version does not" "$S/public/pol.rev-$FRANK.html" "made on a branch"
+rm -rf "$S/.git/quire"
+run "$S" build -o "$TMP/branchnote-clean"
+run "$S" build -o "$TMP/branchnote-cached"
+check "read from the history cache, the same" diff -r "$TMP/branchnote-clean" "$TMP/branchnote-cached"
