@@ -591,7 +591,7 @@ describe('the built site, opened from file:// in Chromium', { concurrency: false
       page.locator('a', { hasText: 'Read this version' }).last().click()]);
     const past = await page.title();
     // (the time too when another revision shares its day)
-    assert.match(past, /^(Past|Current) version \(\d{1,2} [A-Z][a-z]+ \d{4}(, \d\d:\d\d(:\d\d)?)?\) of /,
+    assert.match(past, /^(Past|Current) version \(\d{1,2} [A-Z][a-z]+ \d{4}(, \d\d:\d\d(:\d\d)? UTC([+-]\d{1,3}(:\d\d)?)?)?\) of /,
       `a version's title: ${past}`);
     assert.ok(past.includes(article.title), `and names the article: ${past}`);
     assert.notEqual(past, title);
