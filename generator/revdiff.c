@@ -125,7 +125,8 @@ static void put_cstr(struct buf *out, const char *s)
 /* ---- normalisation and blocks ------------------------------------------ */
 
 /* Writes text to out with the BOM dropped, CRLF and CR turned into LF,
- * trailing blanks of each line and trailing blank lines removed. */
+ * trailing blanks of each line and trailing blank lines removed, but for
+ * a hard line break's two spaces (a line break readers see). */
 static void normalize(const char *text, struct buf *out)
 {
 	const char *p = text ? text : "";
@@ -145,6 +146,8 @@ static void normalize(const char *text, struct buf *out)
 		buf_put(out, p, (size_t)(t - p));
 		if (!*e)
 			break;
+		if (e - t >= 2 && t > p && e[-1] == ' ' && e[-2] == ' ')
+			buf_puts(out, "  ");
 		buf_putc(out, '\n');
 		const char *next = e + (e[0] == '\r' && e[1] == '\n' ? 2 : 1);
 		left -= (size_t)(next - p);
@@ -1707,6 +1710,15 @@ static void put_excerpt(struct buf *out, const struct tok *blk)
 	buf_puts(out, "\xE2\x80\x9D");
 }
 
+/* Whether block b is indented code (its first line indented four spaces
+ * or a tab, and no list item): re-indenting a paragraph makes it one. */
+static int indented_code(const struct tok *b)
+{
+	const char *e = memchr(b->s, '\n', b->len);
+	e = e ? e : b->s + b->len;
+	return (b->len >= 4 && !memcmp(b->s, "    ", 4)) || (b->len && b->s[0] == '\t') ? !list_item(b->s, e) : 0;
+}
+
 /* Block b's links' addresses (see readable_inline); *n their number. */
 static void block_addresses(const struct tok *b, struct buf *addrs, size_t *n)
 {
@@ -1846,7 +1858,9 @@ void revdiff_body(const char *old_md, const char *new_md, int raw_html, struct b
 		switch (x->kind) {
 		case IT_SAME:
 			/* (most are the very same Markdown: no need to look) */
-			if (tok_eq(&As.v[x->a], &Bs.v[x->b]) || same_words(&As.v[x->a], &Bs.v[x->b])) {
+			if (tok_eq(&As.v[x->a], &Bs.v[x->b]) ||
+			    (same_words(&As.v[x->a], &Bs.v[x->b]) &&
+			     indented_code(&As.v[x->a]) == indented_code(&Bs.v[x->b]))) {
 				pending++;
 				continue;
 			}

@@ -101,7 +101,7 @@ static void identical_bodies_say_no_change(void)
 
 static void crlf_and_trailing_spaces_count_as_unchanged(void)
 {
-	const char *crlf = "\xEF\xBB\xBFLine one  \r\nLine two\r\n\r\nPara two\t\r\n\r\n";
+	const char *crlf = "\xEF\xBB\xBFLine one \r\nLine two\r\n\r\nPara two\t\r\n\r\n";
 	const char *lf = "Line one\nLine two\n\nPara two";
 	char *s = body(crlf, lf);
 	CHECK_STR(s, "<p class=\"diff-none\">No change to the text.</p>\n");
@@ -109,6 +109,14 @@ static void crlf_and_trailing_spaces_count_as_unchanged(void)
 	/* a lone CR ends a line too, and text after a NUL-free last line counts */
 	CHECK(revdiff_changed("Line one\rLine two \r\rPara two", lf) == 0);
 	CHECK(revdiff_changed("Line one\rLine two\r\rPara tw", lf) == 1);
+	free(s);
+	/* two spaces at a line's end are a line break readers see */
+	s = body("Line one  \nLine two\n", "Line one\nLine two\n");
+	CHECK_STR(s, "<p class=\"diff-none\">Only spacing or line breaks changed.</p>\n");
+	free(s);
+	/* a paragraph indented into a code block reads the same, shown otherwise */
+	s = body("A.\n\nSome code here.\n", "A.\n\n    Some code here.\n");
+	CHECK(strstr(s, "The formatting changed here.") != NULL);
 	free(s);
 }
 
