@@ -1538,7 +1538,7 @@ void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 	}
 	size_t plen = strcspn(url, "?#");
 	const char *anchor = url[plen] == '#' ? url + plen + 1 : (strchr(url, '#') ? strchr(url, '#') + 1 : NULL);
-	char *target = normalise(c->page->dir, url, plen);
+	char *target = normalise(c->dir ? c->dir : c->page->dir, url, plen);
 	if (!target) {
 		char *hint = hints(c) ? outside_hint(c, url, plen) : NULL;
 		problem(c, line, col, "link '%s' points outside content/%s", url, hint);

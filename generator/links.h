@@ -110,6 +110,9 @@ struct links_ctx {
 	const struct links_index *ix;
 	const struct page *page;
 	const char *out_path;  /* the file being written (a past version differs) */
+	const char *dir;       /* the folder inside content/ its links were written
+				  in (a past version's, where it was then; NULL:
+				  the page's) */
 	struct diag *d;        /* NULL: report nothing */
 	int no_hints;          /* problems are only counted (their messages are
 				  dropped): no "did you mean" is worked out */

@@ -1324,19 +1324,34 @@ struct past_note {
 	struct cache_keybuf kb;
 	struct buf calls; /* the links as written: url, wiki, is_image */
 	size_t n;
+	char *dir;        /* version_dir (lc.dir) */
 };
+
+/* The folder inside content/ a version's links were written in: where
+ * the file was then ("a" for content/a/b.md), a new string; NULL for a
+ * file outside content/ then (its links are read from the page's). */
+static char *version_dir(const struct hist_rev *rv)
+{
+	size_t n = strlen(rv->path);
+	if (strncmp(rv->path, "content/", 8) || n < 11 || strcmp(rv->path + n - 3, ".md"))
+		return NULL;
+	const char *slash = memrchr(rv->path + 8, '/', n - 8);
+	return xstrndup(rv->path + 8, slash ? (size_t)(slash - rv->path - 8) : 0);
+}
 
 static void note_begin(struct render_env *e, struct page *p, const struct hist_rev *rv,
 		       struct past_note *pn, char *rel, struct links_sig *sig)
 {
+	pn->dir = version_dir(rv);
 	pn->lc = (struct links_ctx){ .site = e->site, .ix = e->ix, .page = p, .out_path = rel, .past = 1,
-				     .sig = sig };
+				     .sig = sig, .dir = pn->dir };
 	if (e->hist)
 		pn->lc.nmoved = hist_moves(e->hist, &pn->lc.moved_from, &pn->lc.moved_to);
 	cache_key_begin(e->cache, &pn->kb, "past-fine-1");
 	cache_key_str(&pn->kb, rv->blob);
 	cache_key_int(&pn->kb, e->site->cfg.unsafe_html);
 	cache_key_str(&pn->kb, p->key);
+	cache_key_str(&pn->kb, pn->dir ? pn->dir : p->dir);
 	pn->calls = (struct buf)BUF_INIT;
 	pn->n = 0;
 }
@@ -1358,7 +1373,7 @@ static void note_call(struct past_note *pn, const char *url, int wiki, int is_im
 
 struct answers {
 	struct answer {
-		char *url;
+		char *url, *dir; /* dir: the folder it was asked from */
 		int wiki, is_image;
 		struct md_link_result res;
 	} v[ANSWERS_MAX];
@@ -1369,6 +1384,7 @@ static void answers_free(struct answers *a)
 {
 	for (size_t k = 0; k < a->n; k++) {
 		free(a->v[k].url);
+		free(a->v[k].dir);
 		free(a->v[k].res.href);
 		free(a->v[k].res.title);
 	}
@@ -1379,8 +1395,10 @@ static void answers_free(struct answers *a)
  * a) only to be noted. */
 static void note_link(struct past_note *pn, struct answers *a, const char *url, int wiki, int is_image)
 {
+	const char *dir = pn->dir ? pn->dir : pn->lc.page->dir;
 	for (size_t k = 0; k < a->n; k++)
-		if (a->v[k].wiki == wiki && a->v[k].is_image == is_image && !strcmp(a->v[k].url, url)) {
+		if (a->v[k].wiki == wiki && a->v[k].is_image == is_image && !strcmp(a->v[k].url, url) &&
+		    !strcmp(a->v[k].dir, dir)) {
 			note_call(pn, url, wiki, is_image, &a->v[k].res);
 			return;
 		}
@@ -1388,7 +1406,7 @@ static void note_link(struct past_note *pn, struct answers *a, const char *url, 
 	links_resolve(&pn->lc, url, wiki, is_image, 0, 0, &res);
 	note_call(pn, url, wiki, is_image, &res);
 	if (a->n < ANSWERS_MAX) {
-		a->v[a->n++] = (struct answer){ xstrdup(url), wiki, is_image, res };
+		a->v[a->n++] = (struct answer){ xstrdup(url), xstrdup(dir), wiki, is_image, res };
 		return;
 	}
 	free(res.href);
@@ -1407,6 +1425,8 @@ static struct cache_key note_end(struct past_note *pn)
 {
 	free(pn->lc.targets);
 	pn->lc.targets = NULL;
+	free(pn->dir);
+	pn->dir = NULL;
 	cache_key_int(&pn->kb, (long long)pn->n);
 	return cache_key_end(&pn->kb);
 }
@@ -1655,7 +1675,9 @@ static int past_make(struct render_env *e, struct page *p, const struct version 
 			buf_printf(&tags, "%s%s", tags.len ? "\n" : "", json_string_value(tv));
 	out->tags = xstrdup(buf_cstr(&tags));
 	buf_free(&tags);
-	if (past_is_current(e, p, v, out, cur_fp)) {
+	/* (the page's HTML stands for the same Markdown written in the same
+	 * folder only: moved, its links meant other files) */
+	if ((!pn->dir || !strcmp(pn->dir, p->dir)) && past_is_current(e, p, v, out, cur_fp)) {
 		/* the same body: the same links */
 		struct answers *a = xmalloc(sizeof *a);
 		a->n = 0;

@@ -1226,3 +1226,27 @@ rm -rf "$S/.git/quire"
 run "$S" build -o "$TMP/branchnote-clean"
 run "$S" build -o "$TMP/branchnote-cached"
 check "read from the history cache, the same" diff -r "$TMP/branchnote-clean" "$TMP/branchnote-cached"
+
+# A moved article's past versions read their links from the folder they
+# were written in: a picture and an article beside the old place still show.
+site movedlinks
+git -C "$S" init -q -b main
+mkdir -p "$S/content/hr" "$S/content/legal"
+page "$S" hr/conduct.md "Conduct" "Be nice. ![Org chart](chart.png) See [pay](pay.md)."
+page "$S" hr/pay.md "Pay" "Pay."
+printf 'PNG-1' > "$S/content/hr/chart.png"
+commit "2026-04-01T09:00:00+00:00" "Ann Editor" "v1"
+V1=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+git -C "$S" mv content/hr/conduct.md content/legal/conduct.md
+commit "2026-04-02T09:00:00+00:00" "Bo Mover" "Move to legal, links unchanged"
+MV=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+page "$S" legal/conduct.md "Conduct" "Be nice. ![Org chart](../hr/chart.png) See [pay](../hr/pay.md)."
+commit "2026-04-03T09:00:00+00:00" "Bo Mover" "Mend the links"
+run "$S" build
+contains "a version written in the old folder shows its picture" "$S/public/legal/conduct.rev-$V1.html" '<img src="../hr/chart.png" alt="Org chart" />'
+contains "and links the article beside it then" "$S/public/legal/conduct.rev-$V1.html" '<a href="../hr/pay.html">pay</a>'
+lacks "the version moved with its links unmended reads them from its new folder" "$S/public/legal/conduct.rev-$MV.html" "../hr/chart.png"
+run "$S" build -o "$TMP/movedlinks-again"
+rm -rf "$S/.git/quire"
+run "$S" build -o "$TMP/movedlinks-clean"
+check "from the cache, the same as afresh" diff -r "$TMP/movedlinks-again" "$TMP/movedlinks-clean"
