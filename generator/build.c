@@ -2761,12 +2761,30 @@ static int rel_cmp(const void *key, const void *elem)
 	return strcmp(key, *(char *const *)elem);
 }
 
+/* Whether the scan passes over rel (a name in it that scan_ignored
+ * skips: ".drafts/x.md", "x.md~"): such a file is no source, deleted or not. */
+static int scan_skips(const char *rel)
+{
+	char name[256];
+	for (const char *p = rel; *p;) {
+		size_t n = strcspn(p, "/");
+		if (n < sizeof name) {
+			memcpy(name, p, n);
+			name[n] = '\0';
+			if (scan_ignored(name))
+				return 1;
+		}
+		p += n + (p[n] == '/');
+	}
+	return 0;
+}
+
 static void warn_uncommitted_deletions(struct run *r, const struct scan_result *sc, struct diag *d)
 {
 	const char **live;
 	size_t n = hist_live_paths(r->hist, &live), named = 0, more = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (strncmp(live[i], "content/", 8) ||
+		if (strncmp(live[i], "content/", 8) || scan_skips(live[i] + 8) ||
 		    bsearch(live[i] + 8, sc->md, sc->nmd, sizeof *sc->md, rel_cmp))
 			continue;
 		if (named++ >= WIP_NAMED)

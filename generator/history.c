@@ -2466,7 +2466,8 @@ static void history_clear_files(struct history *h)
  *   u32 count + commits: id[20], author, email, subject, body (str),
  *       u64 time, u32 tz, u32 order, u8 has_merged, merged[20] (the
  *       main-line merge that brought it in), u64 its time, u32 its tz,
- *   u32 count + live paths (str),
+ *   u32 count + live paths (str, u8 1: an article, 2: a symlink or a
+ *       submodule's folder, committed but not followed),
  *   u32 count + files sorted by path: path (str), u32 truncated,
  *       u32 count of revs, u64 fp[2] (hist_file.fp), the revs: u32 commit,
  *       path (str), old_path (str or ~0),
@@ -2475,7 +2476,7 @@ static void history_clear_files(struct history *h)
  * The reader trusts nothing: every count is bounded by the bytes left,
  * every offset and index is checked, and any fault means "no cache". */
 
-#define CACHE_VERSION 8
+#define CACHE_VERSION 9
 #define CACHE_NONE 0xFFFFFFFFu
 #define CACHE_MAX_SIZE ((size_t)1 << 30)
 #define CACHE_COMMIT_SIZE (20 + 4 * 4 + 8 + 4 + 4 + 1 + 20 + 8 + 4)
@@ -2585,6 +2586,7 @@ static int cache_image(const struct history *h, struct buf *out)
 	for (size_t i = 0; i < h->live.cap; i++)
 		if (h->live.slots[i].key) {
 			buf_put_u32le(&live, cw_str(&cw, h->live.slots[i].key));
+			buf_putc(&live, (char)h->live.slots[i].val);
 			nlive++;
 		}
 	if (cw.toobig || h->nfiles >= CACHE_NONE || cw.ncommits >= CACHE_NONE ||
@@ -2712,6 +2714,7 @@ static int cache_parse(struct history *h, const unsigned char *data, size_t len,
 	char *strings;
 	struct cache_commit *cs = NULL;
 	const char **live = NULL;
+	unsigned char *livek = NULL;
 	struct walk w = { 0 };
 	size_t ncs = 0, nlive = 0;
 
@@ -2758,10 +2761,17 @@ static int cache_parse(struct history *h, const unsigned char *data, size_t len,
 		    cs[i].merged_time > (1LL << 46) || cs[i].merged_tz < -6000 || cs[i].merged_tz > 6000)
 			r.bad = 1;
 	}
-	nlive = cr_count(&r, 4);
+	nlive = cr_count(&r, 5);
 	live = xcalloc(nlive, sizeof(*live));
-	for (size_t i = 0; i < nlive && !r.bad; i++)
+	livek = xcalloc(nlive + 1, 1);
+	for (size_t i = 0; i < nlive && !r.bad; i++) {
 		live[i] = cr_str(&r, 0);
+		const unsigned char *k = cr_take(&r, 1);
+		if (!k || k[0] < 1 || k[0] > 2)
+			r.bad = 1;
+		else
+			livek[i] = k[0];
+	}
 
 	size_t nfiles = cr_count(&r, CACHE_FILE_SIZE);
 	w.recs = xcalloc(nfiles, sizeof(*w.recs));
@@ -2823,7 +2833,7 @@ static int cache_parse(struct history *h, const unsigned char *data, size_t len,
 
 	smap_reserve(&h->live, nlive);
 	for (size_t i = 0; i < nlive; i++)
-		smap_put(&h->live, live[i], 1);
+		smap_put(&h->live, live[i], livek[i]);
 	w.h = h;
 	finish(&w);
 	h->shallow = (int)flags;
@@ -2833,6 +2843,7 @@ static int cache_parse(struct history *h, const unsigned char *data, size_t len,
 	git_oid_fromraw(&h->key, key);
 	free(cs);
 	free(live);
+	free(livek);
 	return 0;
 fail:
 	for (size_t i = 0; i < w.nrecs; i++)
@@ -2840,6 +2851,7 @@ fail:
 	free(w.recs);
 	free(cs);
 	free(live);
+	free(livek);
 	return -1;
 }
 

@@ -97,6 +97,19 @@ lacks "no other article is said to be deleted" "$ERR" "monitoring.md: warning: d
 git -C "$S" checkout -q -- .
 run "$S" build
 lacks "restored, it is not" "$ERR" "deleted, but"
+# Files the scan passes over (a dot-folder's templates), and a committed
+# submodule's folder, are no deleted articles, fresh or from the cache.
+mkdir -p "$S/content/.templates"
+printf -- '---\ntitle: Skeleton\n---\nx\n' > "$S/content/.templates/skeleton.md"
+mkdir -p "$S/content/sub"
+git -C "$S" add -A && git -C "$S" update-index --add --cacheinfo 160000,1111111111111111111111111111111111111111,content/sub
+git -C "$S" -c user.name=Sam -c user.email=s@x commit -q -m "Templates and a submodule"
+run "$S" build
+lacks "a committed file the scan skips is not called deleted" "$ERR" "deleted, but"
+run "$S" build
+lacks "nor, from the history cache, a submodule's folder" "$ERR" "deleted, but"
+git -C "$S" rm -q --cached content/sub && rm -rf "$S/content/.templates" "$S/content/sub"
+commit "2026-05-02T12:30:00+00:00" "Sam Okafor" "Remove them"
 
 # The working tree's state is remembered between builds: a rebuild asks
 # git only about the sources changed since, and the answer is still git's.
