@@ -321,6 +321,8 @@ struct walk {
 	struct smap tracked;
 	char *content_path;      /* "docs/kb/content": comps joined */
 	size_t outside_left;     /* what OUTSIDE_SEARCH_TOTAL leaves */
+	size_t ext_left;         /* what EXT_COMPARE_TOTAL leaves */
+	size_t rename_left;      /* what RENAME_WORK_TOTAL leaves */
 };
 
 /* A git fault (a repository git will not read, a corrupt object) is the
@@ -1137,6 +1139,13 @@ static int filter_merge(struct walk *w, const struct node *n)
 
 #define RENAME_MAX_SIDE 1000 /* similarity is tried for at most this many adds and deletes (git's diff.renameLimit) */
 #define RENAME_MIN_SCORE 50  /* percent */
+/* What similarity may cost: the blobs of one commit's candidates read at
+ * most (their fingerprints take 8 bytes a line), the lines compared per
+ * commit, and in the whole walk (about a second each); past them only
+ * identical files pair. */
+#define RENAME_BYTES_MAX ((size_t)8 << 20)
+#define RENAME_WORK_MAX ((size_t)100000000)
+#define RENAME_WORK_TOTAL ((size_t)1000000000)
 
 static int u64_cmp(const void *a, const void *b)
 {
@@ -1216,6 +1225,22 @@ static int cand_cmp(const void *pa, const void *pb)
 	return a->del < b->del ? -1 : a->del > b->del;
 }
 
+/* Whether the candidates' blobs are small enough to compare by lines
+ * (RENAME_BYTES_MAX), by their sizes in the object database. */
+static int similarity_affordable(struct walk *w, const size_t *add, size_t ra, const size_t *del, size_t rd)
+{
+	size_t total = 0, size;
+	git_object_t type;
+	for (size_t k = 0; k < ra + rd; k++) {
+		const struct change *c = &w->ch[k < ra ? add[k] : del[k - ra]];
+		if (git_odb_read_header(&size, &type, w->odb, k < ra ? &c->new : &c->old) < 0)
+			continue; /* (fprint_make will find it unreadable too) */
+		if ((total += size) > RENAME_BYTES_MAX)
+			return 0;
+	}
+	return 1;
+}
+
 /* Pairs deleted with added paths: identical blobs first, then by line
  * similarity.  Sets pair on the added change. */
 static void find_renames(struct walk *w)
@@ -1256,16 +1281,27 @@ static void find_renames(struct walk *w)
 	for (size_t d = 0; d < ndel; d++)
 		if (!taken[del[d]])
 			del[rd++] = del[d];
-	if (ra && rd && ra <= RENAME_MAX_SIDE && rd <= RENAME_MAX_SIDE) {
+	if (ra && rd && ra <= RENAME_MAX_SIDE && rd <= RENAME_MAX_SIDE && similarity_affordable(w, add, ra, del, rd)) {
 		struct fprint *fa = xcalloc(ra, sizeof(*fa)), *fd = xcalloc(rd, sizeof(*fd));
 		struct cand *cands = NULL;
 		size_t nc = 0, capc = 0;
+		size_t la = 0, ld = 0;
 		for (size_t a = 0; a < ra; a++)
-			fprint_make(w, &w->ch[add[a]].new, &fa[a]);
+			fprint_make(w, &w->ch[add[a]].new, &fa[a]), la += fa[a].n;
 		for (size_t d = 0; d < rd; d++)
-			fprint_make(w, &w->ch[del[d]].old, &fd[d]);
-		for (size_t a = 0; a < ra; a++)
+			fprint_make(w, &w->ch[del[d]].old, &fd[d]), ld += fd[d].n;
+		/* each pair's comparison walks both files' lines */
+		size_t work = rd * la + ra * ld;
+		int afford = work <= RENAME_WORK_MAX && work <= w->rename_left;
+		if (afford)
+			w->rename_left -= work;
+		for (size_t a = 0; afford && a < ra; a++)
 			for (size_t d = 0; d < rd; d++) {
+				/* (the smaller file's lines are all it can share) */
+				size_t lo = fa[a].size < fd[d].size ? fa[a].size : fd[d].size;
+				size_t hi = fa[a].size < fd[d].size ? fd[d].size : fa[a].size;
+				if (lo * 100 < hi * RENAME_MIN_SCORE)
+					continue;
 				int s = fprint_score(&fa[a], &fd[d]);
 				if (s < RENAME_MIN_SCORE)
 					continue;
@@ -1340,42 +1376,91 @@ static void ext_track(struct walk *w, const char *path)
 	smap_put(&w->tracked, w->ext[at], 1);
 }
 
+/* Whether a followed path is path (n bytes), or (under) lies in the
+ * folder path: a binary search of the sorted w->ext for path, or for
+ * "path/" as a prefix. */
+static int ext_has(const struct walk *w, const char *path, size_t n, int under)
+{
+	char *key = xmalloc(n + 2);
+	memcpy(key, path, n);
+	key[n] = '/';
+	key[n + under] = '\0';
+	size_t kl = n + (size_t)under, lo = 0, hi = w->next;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(w->ext[mid], key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	int found = lo < w->next && (under ? !strncmp(w->ext[lo], key, kl) : !strcmp(w->ext[lo], key));
+	free(key);
+	return found;
+}
+
+/* Merge-joins the commit's folder a with its parent's b (either NULL:
+ * absent) under dir ("" or "a/b/"), adding the changes of the followed
+ * files there and going down only into folders that differ and hold one.
+ * 0 or negative on a read error; stops quietly when *budget runs out. */
+static int ext_diff(struct walk *w, const git_oid *a, const git_oid *b, struct buf *dir, size_t *budget)
+{
+	struct rtree ta = { NULL, NULL }, tb = { NULL, NULL };
+	struct rent ea, eb;
+	if ((a && tree_get(w, a, &ta) < 0) || (b && tree_get(w, b, &tb) < 0))
+		return -1;
+	const unsigned char *pa = ta.p, *pb = tb.p;
+	while (pa < ta.end || pb < tb.end) {
+		if (!*budget)
+			return 0;
+		(*budget)--;
+		if (pa < ta.end && rent_parse(pa, ta.end, &ea) < 0)
+			return malformed();
+		if (pa < ta.end && pb < tb.end && (size_t)(tb.end - pb) >= ea.len && memcmp(pa, pb, ea.len) == 0) {
+			pa += ea.len, pb += ea.len; /* the same entry on both sides */
+			continue;
+		}
+		if (pb < tb.end && rent_parse(pb, tb.end, &eb) < 0)
+			return malformed();
+		int cmp = pa == ta.end ? 1 : pb == tb.end ? -1 : rent_cmp(&ea, &eb);
+		const struct rent *e = cmp <= 0 ? &ea : &eb;
+		const struct rent *na = cmp <= 0 ? &ea : NULL, *nb = cmp >= 0 ? &eb : NULL;
+		size_t len = dir->len;
+		buf_put(dir, e->name, e->namelen);
+		int rc = 0;
+		if (rent_is_tree(e)) {
+			if (ext_has(w, dir->ptr, dir->len, 1)) {
+				buf_putc(dir, '/');
+				rc = ext_diff(w, na ? rent_oid(na) : NULL, nb ? rent_oid(nb) : NULL, dir, budget);
+			}
+		} else if (ext_has(w, dir->ptr, dir->len, 0)) {
+			int fa = na && rent_is_file(na), fb = nb && rent_is_file(nb);
+			if (fa != fb || (fa && !git_oid_equal(rent_oid(na), rent_oid(nb))))
+				change_push(w, dir->ptr, dir->len, fb ? rent_oid(nb) : NULL, fa ? rent_oid(na) : NULL)->ext = 1;
+		}
+		buf_truncate(dir, len);
+		if (rc < 0)
+			return rc;
+		if (cmp <= 0)
+			pa += ea.len;
+		if (cmp >= 0)
+			pb += eb.len;
+	}
+	return 0;
+}
+
+#define EXT_COMPARE_TOTAL 50000000 /* tree entries compared for followed files in a walk */
+
 /* Adds to w->ch what commit n changed, against its first parent, in the
- * files being followed outside content/.  Their folders are compared
- * first: most commits leave them alone.  0 or negative on a read error. */
+ * files being followed outside content/: the two trees are compared only
+ * where they differ and hold such a file.  0 or negative on a read
+ * error. */
 static int ext_changes(struct walk *w, const struct node *n)
 {
 	const git_oid *pt = n->np ? &w->nodes[w->parents[n->pfirst]].tree : NULL;
+	if (pt && git_oid_equal(pt, &n->tree))
+		return 0;
 	struct buf dir = BUF_INIT;
-	git_oid da, db;
-	int ha = 0, hb = 0, rc = 0;
-	const char *last = NULL;
-	size_t lastlen = 0;
-	for (size_t i = 0; i < w->next && rc == 0; i++) {
-		const char *path = w->ext[i], *slash = strrchr(path, '/');
-		size_t dl = slash ? (size_t)(slash - path) : 0;
-		if (!last || dl != lastlen || memcmp(path, last, dl)) {
-			last = path, lastlen = dl;
-			buf_reset(&dir);
-			buf_put(&dir, path, dl);
-			ha = dl ? tree_at_path(w, &n->tree, buf_cstr(&dir), &da) : (da = n->tree, 1);
-			hb = !pt ? 0 : dl ? tree_at_path(w, pt, buf_cstr(&dir), &db) : (db = *pt, 1);
-			if (ha < 0 || hb < 0) {
-				rc = -1;
-				break;
-			}
-		}
-		if (ha == hb && (!ha || git_oid_equal(&da, &db)))
-			continue;
-		const char *name = slash ? slash + 1 : path;
-		git_oid a, b;
-		int fa = ha ? tree_find_file(w, &da, name, 1, &a) : 0;
-		int fb = hb ? tree_find_file(w, &db, name, 1, &b) : 0;
-		if (fa < 0 || fb < 0)
-			rc = -1;
-		else if (fa != fb || (fa && !git_oid_equal(&a, &b)))
-			change_push(w, path, strlen(path), fb ? &b : NULL, fa ? &a : NULL)->ext = 1;
-	}
+	int rc = ext_diff(w, &n->tree, pt, &dir, &w->ext_left);
 	buf_free(&dir);
 	return rc;
 }
@@ -3176,6 +3261,8 @@ struct history *hist_load_ex(const char *site_dir, int save_cache, int jobs, str
 	w.comps[w.ncomps++] = xstrdup("content");
 	w.content_path = xasprintf("%scontent", h->prefix);
 	w.outside_left = OUTSIDE_SEARCH_TOTAL;
+	w.ext_left = EXT_COMPARE_TOTAL;
+	w.rename_left = RENAME_WORK_TOTAL;
 	if (h->shallow)
 		read_shallow(&w);
 

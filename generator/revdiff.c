@@ -290,11 +290,12 @@ static size_t html_inline_end(const char *s, size_t i, size_t n, struct html_end
 		return 0;
 	if (s[i + 1] == '!') {
 		if (n - i >= 4 && !memcmp(s + i, "<!--", 4)) {
-			if (n - i >= 5 && s[i + 4] == '>')
-				return i + 5;
-			if (n - i >= 6 && !memcmp(s + i + 4, "->", 2))
-				return i + 6;
-			return find_end(s, i + 4, n, "-->", &he->no_comment);
+			/* cmark-gfm 0.29's comment: its text neither starts with
+			 * ">" or "->" nor holds "--" (so neither ends with "-") */
+			if ((n - i >= 5 && s[i + 4] == '>') || (n - i >= 6 && !memcmp(s + i + 4, "->", 2)))
+				return 0;
+			size_t dd = find_end(s, i + 4, n, "--", &he->no_comment);
+			return dd && dd < n && s[dd] == '>' ? dd + 1 : 0;
 		}
 		if (n - i >= 9 && !memcmp(s + i, "<![CDATA[", 9))
 			return find_end(s, i + 9, n, "]]>", &he->no_cdata);
@@ -365,17 +366,21 @@ static int html_block_start(const char *s, const char *e, int in_para)
 	s += ind;
 	if (s + 1 >= e || *s != '<')
 		return 0;
+	/* Kinds 1 to 5 run until their end marker, across blank lines: only
+	 * one at the line's very start is taken (indented, it may be inside
+	 * a list item, whose end this scan cannot see, and would hide the
+	 * text after it); a comment inside a block is left out as it is read. */
 	static const char *const raw[] = { "script", "pre", "style", "textarea" };
-	for (size_t k = 0; k < sizeof raw / sizeof *raw; k++)
+	for (size_t k = 0; !ind && k < sizeof raw / sizeof *raw; k++)
 		if (tag_word(s + 1, e, raw[k]))
 			return 1;
-	if (e - s >= 4 && !memcmp(s, "<!--", 4))
+	if (!ind && e - s >= 4 && !memcmp(s, "<!--", 4))
 		return 2;
-	if (s[1] == '?')
+	if (!ind && s[1] == '?')
 		return 3;
-	if (e - s >= 9 && !memcmp(s, "<![CDATA[", 9))
+	if (!ind && e - s >= 9 && !memcmp(s, "<![CDATA[", 9))
 		return 5;
-	if (s[1] == '!' && e - s >= 3 && is_alpha((unsigned char)s[2]))
+	if (!ind && s[1] == '!' && e - s >= 3 && is_alpha((unsigned char)s[2]))
 		return 4;
 	const char *t = s + 1 + (s[1] == '/');
 	for (size_t k = 0; k < sizeof block_tags / sizeof *block_tags; k++)
@@ -409,6 +414,41 @@ static int html_block_ends(const char *s, const char *e, int kind)
 	}
 }
 
+/* Where a line's content starts inside its containers: past quote marks
+ * and one list item's marker (a fence may open there: "- ```html"). */
+static const char *container_content(const char *s, const char *e)
+{
+	const char *q = s + skip_blanks(s, e);
+	while (q < e && *q == '>') {
+		q++;
+		q += skip_blanks(q, e);
+	}
+	if (list_item(q, e)) {
+		while (q < e && !is_blank(*q))
+			q++;
+		q += skip_blanks(q, e);
+	}
+	return q;
+}
+
+/* A setext heading's underline or a thematic break: only '=' or only
+ * one of '-', '*', '_', spaces aside. */
+static int rule_line(const char *s, const char *e)
+{
+	s += skip_blanks(s, e);
+	if (s == e || (*s != '=' && *s != '-' && *s != '*' && *s != '_'))
+		return 0;
+	char c = *s;
+	size_t n = 0;
+	for (; s < e; s++) {
+		if (*s == c)
+			n++;
+		else if (!is_blank(*s))
+			return 0;
+	}
+	return c == '=' || c == '-' || n >= 3;
+}
+
 /* Copies normalised text to out without the HTML blocks readers do not
  * see (see above); raw_html: the site shows raw HTML. */
 static void hide_html(const char *text, size_t len, int raw_html, struct buf *out)
@@ -431,13 +471,13 @@ static void hide_html(const char *text, size_t len, int raw_html, struct buf *ou
 					kind = -kind; /* this line is its last */
 			}
 		} else if (flen) {
-			if (fence_close(p, e, fch, flen))
+			if (fence_close(container_content(p, e), e, fch, flen))
 				flen = 0;
 		} else if (blank) {
 			in_para = 0;
 		} else if (!in_para && skip_blanks(p, e) >= 4) {
 			/* indented code */
-		} else if ((flen = fence_open(p, e, &fch)) != 0) {
+		} else if ((flen = fence_open(container_content(p, e), e, &fch)) != 0) {
 			in_para = 0;
 		} else if ((kind = html_block_start(p, e, in_para)) != 0) {
 			const char *lt = p + skip_blanks(p, e);
@@ -446,10 +486,12 @@ static void hide_html(const char *text, size_t len, int raw_html, struct buf *ou
 				 (kind == 1 && (tag_word(lt + 1, e, "script") || tag_word(lt + 1, e, "style")));
 			keep = !hiding;
 			in_para = 0;
-			if (kind <= 5 && html_block_ends(lt + 2, e, kind))
+			if (kind <= 5 && html_block_ends(lt + 1, e, kind))
 				kind = -kind;
 		} else {
-			in_para = !atx_heading(p, e);
+			/* a heading, a setext heading's rule or a thematic break
+			 * ends what came before: an HTML block of kind 7 may follow */
+			in_para = !atx_heading(p, e) && !rule_line(p, e);
 		}
 		if (kind < 0)
 			kind = 0;
@@ -528,6 +570,26 @@ static void split_words(const char *s, size_t n, struct toks *out, size_t *lead)
 			i++;
 		toks_push(out, s + w, ws - w, i - ws);
 	}
+}
+
+/* Whether block k of src is indented code: its first line indented four
+ * spaces or a tab, no list item, and not after a list item or another
+ * indented block (then it is more likely the list item's own text). */
+static int indented_code(const struct toks *src, size_t k)
+{
+	const struct tok *b = &src->v[k];
+	const char *e = memchr(b->s, '\n', b->len);
+	e = e ? e : b->s + b->len;
+	if (!((b->len >= 4 && !memcmp(b->s, "    ", 4)) || (b->len && b->s[0] == '\t')) || list_item(b->s, e))
+		return 0;
+	if (k > 0) {
+		const struct tok *p = &src->v[k - 1];
+		const char *pe = memchr(p->s, '\n', p->len);
+		pe = pe ? pe : p->s + p->len;
+		if (list_item(p->s, pe) || skip_blanks(p->s, pe) >= 2)
+			return 0;
+	}
+	return 1;
 }
 
 /* ---- readable text ----------------------------------------------------- */
@@ -1034,7 +1096,7 @@ static void readable_blocks(const struct toks *src, struct buf *text, struct tok
 		other[k] = osrc ? same_index_find(&ix, osrc, b) : SIZE_MAX;
 		if (other[k] != SIZE_MAX)
 			continue;
-		if (fence_open(b->s, nl ? nl : b->s + b->len, &ch)) {
+		if (fence_open(b->s, nl ? nl : b->s + b->len, &ch) || indented_code(src, k)) {
 			buf_put(text, b->s, b->len);
 			continue;
 		}
@@ -1710,13 +1772,36 @@ static void put_excerpt(struct buf *out, const struct tok *blk)
 	buf_puts(out, "\xE2\x80\x9D");
 }
 
-/* Whether block b is indented code (its first line indented four spaces
- * or a tab, and no list item): re-indenting a paragraph makes it one. */
-static int indented_code(const struct tok *b)
+/* Block b's Markdown without its HTML comments (in a quote, a list item,
+ * a block of raw HTML), as a token of out's text. */
+static struct tok without_comments(const struct tok *b, struct buf *out)
 {
-	const char *e = memchr(b->s, '\n', b->len);
-	e = e ? e : b->s + b->len;
-	return (b->len >= 4 && !memcmp(b->s, "    ", 4)) || (b->len && b->s[0] == '\t') ? !list_item(b->s, e) : 0;
+	struct html_ends he = { SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX };
+	size_t from = 0, t;
+	buf_reset(out);
+	for (size_t i = 0; i < b->len; i++)
+		if (b->s[i] == '<' && i + 3 < b->len && !memcmp(b->s + i, "<!--", 4) &&
+		    (t = html_inline_end(b->s, i, b->len, &he)) != 0) {
+			buf_put(out, b->s + from, i - from);
+			from = t;
+			i = t - 1;
+		}
+	buf_put(out, b->s + from, b->len - from);
+	return (struct tok){ .s = buf_cstr(out), .len = out->len };
+}
+
+/* Whether two blocks differ only in their HTML comments, which readers
+ * do not see (spacing aside). */
+static int same_but_comments(const struct tok *a, const struct tok *b)
+{
+	if (!memmem(a->s, a->len, "<!--", 4) && !memmem(b->s, b->len, "<!--", 4))
+		return 0;
+	struct buf x = BUF_INIT, y = BUF_INIT;
+	struct tok ta = without_comments(a, &x), tb = without_comments(b, &y);
+	int same = same_words(&ta, &tb);
+	buf_free(&x);
+	buf_free(&y);
+	return same;
 }
 
 /* Block b's links' addresses (see readable_inline); *n their number. */
@@ -1860,7 +1945,8 @@ void revdiff_body(const char *old_md, const char *new_md, int raw_html, struct b
 			/* (most are the very same Markdown: no need to look) */
 			if (tok_eq(&As.v[x->a], &Bs.v[x->b]) ||
 			    (same_words(&As.v[x->a], &Bs.v[x->b]) &&
-			     indented_code(&As.v[x->a]) == indented_code(&Bs.v[x->b]))) {
+			     indented_code(&As, x->a) == indented_code(&Bs, x->b)) ||
+			    same_but_comments(&As.v[x->a], &Bs.v[x->b])) {
 				pending++;
 				continue;
 			}
@@ -1874,8 +1960,17 @@ void revdiff_body(const char *old_md, const char *new_md, int raw_html, struct b
 		case IT_EDIT:
 			buf_reset(&tmp);
 			if (!word_diff(&c, &A.v[x->a], &B.v[x->b], &tmp)) {
-				pending++;
-				continue;
+				if (indented_code(&As, x->a) == indented_code(&Bs, x->b)) {
+					pending++;
+					continue;
+				}
+				/* the same words, now shown as code, or no longer */
+				flush_skip(out, &pending);
+				open_block(out, &B.v[x->b], "diff-format");
+				buf_puts(out, "<p class=\"diff-note\">The formatting changed here.</p>");
+				put_text(out, B.v[x->b].s, B.v[x->b].len);
+				buf_puts(out, "</div>\n");
+				break;
 			}
 			flush_skip(out, &pending);
 			open_block(out, &B.v[x->b], "");

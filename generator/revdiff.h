@@ -52,9 +52,10 @@ void revdiff_body(const char *old_md, const char *new_md, int raw_html, struct b
 void revdiff_meta(json_t *old_fm, json_t *new_fm, struct buf *out);
 
 /* Returns 1 if the two bodies differ in text at all, 0 if not, ignoring a
- * BOM, CRLF vs LF and trailing whitespace (the normalisation revdiff_body
- * uses, so revdiff_body writes "No change to the text." exactly when this
- * returns 0).  NULL counts as empty. */
+ * BOM, CRLF vs LF and trailing whitespace but a hard break's (the
+ * normalisation revdiff_body uses, so revdiff_body writes "No change to
+ * the text." whenever this returns 0, and also when only raw HTML a
+ * reader does not see differs).  NULL counts as empty. */
 int revdiff_changed(const char *old_md, const char *new_md);
 
 #endif

@@ -192,6 +192,44 @@ static void hidden_html_is_not_shown(void)
 	free(s);
 }
 
+/* Cases where HTML was taken for hidden and a real edit went unrecorded,
+ * or hidden text published (the review of the session's code). */
+static void html_edges_follow_cmark(void)
+{
+	/* a fence opened on a list item's line: the comment inside is code,
+	 * and the paragraph after it is text */
+	char *s = body("- ```html\n  <!-- start of template\n  ```\n\nPay is monthly.\n",
+		       "- ```html\n  <!-- start of template\n  ```\n\nPay is weekly.\n");
+	CHECK(strstr(s, "<del>monthly.</del>") != NULL && strstr(s, "<ins>weekly.</ins>") != NULL);
+	free(s);
+	/* an HTML block after a setext heading or a thematic break is hidden */
+	s = body("Title\n=====\n<span class=\"x\">\nSecret one\n", "Title\n=====\n<span class=\"x\">\nSecret two\n");
+	CHECK(strstr(s, "Secret") == NULL);
+	free(s);
+	s = body("A\n\n***\n<span class=\"x\">\nSecret one\n", "A\n\n***\n<span class=\"x\">\nSecret two\n");
+	CHECK(strstr(s, "Secret") == NULL);
+	free(s);
+	/* a processing instruction on one line ends there */
+	s = body("<?>\nshown one\n", "<?>\nshown two\n");
+	CHECK(strstr(s, "<ins>two</ins>") != NULL);
+	free(s);
+	/* indented code shows a comment as written */
+	s = body("Use this:\n\n    <!-- keep: old value -->\n", "Use this:\n\n    <!-- keep: new value -->\n");
+	CHECK(strstr(s, "<ins>new</ins>") != NULL);
+	free(s);
+	/* a comment changed in a quote or a list item is no change either */
+	s = body("> Quoted.\n> <!-- secret one -->\n", "> Quoted.\n> <!-- secret two -->\n");
+	CHECK(strstr(s, "secret") == NULL && strstr(s, "formatting") == NULL);
+	free(s);
+	s = body("1.  Item\n\n    <!-- secret one -->\n", "1.  Item\n\n    <!-- secret two -->\n");
+	CHECK(strstr(s, "secret") == NULL);
+	free(s);
+	/* cmark-gfm 0.29 reads "<!-- a -- b -->" as text, not a comment */
+	s = body("Type <!-- old -- text --> to start.\n", "Type <!-- new -- text --> to start.\n");
+	CHECK(strstr(s, "<ins>new</ins>") != NULL);
+	free(s);
+}
+
 /* Code shows HTML as written: in a fence or in a code span. */
 static void html_in_code_is_text(void)
 {
@@ -639,6 +677,7 @@ int main(void)
 	RUN(script_and_quotes_in_old_text_are_escaped);
 	RUN(hidden_html_is_not_shown);
 	RUN(html_in_code_is_text);
+	RUN(html_edges_follow_cmark);
 	RUN(unclosed_html_is_linear);
 	RUN(emphasis_marks_are_not_shown_or_cut);
 	RUN(links_show_their_text);
