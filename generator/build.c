@@ -1349,6 +1349,8 @@ static int apply_page_json(struct run *r, struct page *p, json_t *j)
 	p->data = json_incref(j);
 	if (!params)
 		json_object_set_new(p->data, "params", json_object());
+	/* the reading order follows a weight a hook set */
+	p->weight = json_number_value(json_object_get(p->data, "weight"));
 	return 0;
 }
 
@@ -2566,6 +2568,7 @@ static struct page *added_page(struct run *r, json_t *spec)
 		json_object_set_new(p->data, "template", json_string(tmpl));
 	/* Other keys reach templates under params, as front matter's do,
 	 * beside what data.params already holds. */
+	p->weight = json_number_value(json_object_get(p->data, "weight"));
 	json_t *given = json_incref(json_object_get(p->data, "params"));
 	split_params(p->data);
 	if (json_is_object(given))

@@ -415,3 +415,23 @@ contains "the legislation filter titles links to legislation.gov.uk" "$TMP/real/
 contains "the reference section links the added pages" "$R/index.html" 'href="guidance-by-audience.html"'
 "$Q" build -s "$REPO" -o "$TMP/real2" -j 1 >/dev/null 2>&1
 check "the scripts' pages are byte-identical from build to build (no table-order leaks)" diff -r "$TMP/real" "$TMP/real2"
+
+# A weight a hook sets, on a page or on a page it adds, sets the reading
+# order as front matter's does.
+site weights
+page "$S" a/first.md "First" "One."
+page "$S" a/second.md "Second" "Two."
+script "$S" 10-w 'quire.on_page(function(page)
+  if page.path == "content/a/first.md" then page.weight = 99 end
+end)
+quire.on_site(function(site)
+  quire.add_page{ path = "a/added", title = "Added", markdown = "Added text.", data = { weight = 50 } }
+end)'
+run "$S" build
+status_is "a site whose hooks set weights builds" "$RC" 0
+contains "a weight set by on_page moves the article after the other" "$S/public/a/second.html" '<a class="next" href="first.html"'
+order=$(grep -o 'handbook-article-title">[A-Za-z]*' "$S/public/print.html" | sed 's/.*>//' | tr '\n' ' ')
+case $order in
+*"Second Added First"*) ok "the handbook follows the weights, an added page's too" ;;
+*) not_ok "the handbook follows the weights, an added page's too" "$order" ;;
+esac
