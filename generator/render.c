@@ -242,16 +242,17 @@ struct ref_job {
 	struct cache_key *ref;
 };
 
-/* What other pages show of page i: its title, path and summary. */
+/* What other pages show of page i: its title, path, summary and params. */
 static void ref_of(void *ctx, size_t i)
 {
 	struct ref_job *j = ctx;
 	const struct page *p = j->s->pages[i];
 	struct cache_keybuf kb;
-	cache_key_begin(NULL, &kb, "ref");
+	cache_key_begin(NULL, &kb, "ref-2");
 	cache_key_str(&kb, page_title(p));
 	cache_key_str(&kb, p->out);
 	cache_key_str(&kb, page_summary(p));
+	cache_key_json(&kb, json_object_get(p->data, "params"));
 	j->ref[i] = cache_key_end(&kb);
 }
 
@@ -426,6 +427,10 @@ static json_t *page_ref(const struct site *s, const char *from, int i)
 	set_field(o, "title", p);
 	set_own(o, "url", site_rel_url(from, p->out));
 	set_field(o, "summary", p);
+	/* its own params, shared: else a list's {{params.x}} would find the
+	 * listing page's up the context stack */
+	json_t *params = json_object_get(p->data, "params");
+	json_object_set_new(o, "params", params ? json_incref(params) : json_object());
 	return o;
 }
 

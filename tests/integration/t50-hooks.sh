@@ -435,3 +435,20 @@ case $order in
 *"Second Added First"*) ok "the handbook follows the weights, an added page's too" ;;
 *) not_ok "the handbook follows the weights, an added page's too" "$order" ;;
 esac
+
+# A list of pages gives each its own params (front matter's, or a hook's):
+# a theme's {{params.x}} in the list is the listed page's, never the
+# listing page's found up the context stack.
+site listparams
+mkdir -p "$S/content/s"
+printf -- '---\ntitle: Sec\nowner: Section Owner\n---\nA section.\n' > "$S/content/s/index.md"
+printf -- '---\ntitle: Owned\nowner: Ann Owner\n---\nx\n' > "$S/content/s/owned.md"
+page "$S" s/other.md "Other" "y"
+script "$S" 10-r 'quire.on_page(function(page) if page.title == "Other" then page.params.minutes = 3 end end)'
+sed -i 's|{{#pages}}<li>|{{#pages}}<li>[{{title}}:{{params.owner}}:{{params.minutes}}]|' "$S/themes/default/templates/section.mustache"
+run "$S" build
+contains "a listed page's own param is shown" "$S/public/s/index.html" "[Owned:Ann Owner:]"
+contains "a page without it shows none, and a hook's param is there" "$S/public/s/index.html" "[Other::3]"
+printf -- '---\ntitle: Owned\nowner: Bo Owner\n---\nx\n' > "$S/content/s/owned.md"
+run "$S" build
+contains "a rebuild after the param changes shows the new one" "$S/public/s/index.html" "[Owned:Bo Owner:]"
