@@ -1877,6 +1877,27 @@ static void open_block(struct buf *out, const struct tok *blk, const char *cls)
 	buf_puts(out, "\">");
 }
 
+/* How many columns block b has as a table (by its rule line, the second),
+ * 0 when it is no table. */
+static size_t table_columns(const struct tok *b)
+{
+	const char *end = b->s + b->len, *nl = memchr(b->s, '\n', b->len);
+	if (!nl || !memchr(b->s, '|', (size_t)(nl - b->s)))
+		return 0;
+	const char *r = nl + 1, *re = memchr(r, '\n', (size_t)(end - r));
+	re = re ? re : end;
+	if (!table_rule(r, re))
+		return 0;
+	r += skip_blanks(r, re);
+	while (re > r && is_blank(re[-1]))
+		re--;
+	size_t bars = 0;
+	for (const char *q = r; q < re; q++)
+		bars += *q == '|';
+	/* "| a | b |" has three bars and two columns, "a | b" one bar */
+	return bars + 1 - (*r == '|') - (re > r && re[-1] == '|');
+}
+
 static void put_whole(struct buf *out, const char *cls, const char *tag,
 		      const struct tok *blk)
 {
@@ -1958,6 +1979,14 @@ void revdiff_body(const char *old_md, const char *new_md, int raw_html, struct b
 			buf_puts(out, "</div>\n");
 			break;
 		case IT_EDIT:
+			if (table_columns(&As.v[x->a]) != table_columns(&Bs.v[x->b])) {
+				/* a column added or taken out changes every row: the
+				 * words of one table against the other do not read */
+				flush_skip(out, &pending);
+				put_whole(out, "diff-removed", "del", &A.v[x->a]);
+				put_whole(out, "diff-added", "ins", &B.v[x->b]);
+				break;
+			}
 			buf_reset(&tmp);
 			if (!word_diff(&c, &A.v[x->a], &B.v[x->b], &tmp)) {
 				if (indented_code(&As, x->a) == indented_code(&Bs, x->b)) {

@@ -230,6 +230,21 @@ static void html_edges_follow_cmark(void)
 	free(s);
 }
 
+/* A column added to a table shows the table before and after whole, not
+ * the words of every row against each other. */
+static void a_new_column_shows_both_tables(void)
+{
+	char *s = body("| Grade | Days |\n| --- | --- |\n| A | 25 |\n| B | 27 |\n",
+		       "| Grade | Days | Notes |\n| --- | --- | --- |\n| A | 25 | none |\n| B | 27 | none |\n");
+	CHECK(strstr(s, "<div class=\"diff-block diff-removed\"><del>Grade | Days\nA | 25\nB | 27</del></div>") != NULL);
+	CHECK(strstr(s, "<div class=\"diff-block diff-added\"><ins>Grade | Days | Notes\nA | 25 | none\nB | 27 | none</ins></div>") != NULL);
+	free(s);
+	/* a cell changed keeps its word diff */
+	s = body("| Grade | Days |\n| --- | --- |\n| A | 25 |\n", "| Grade | Days |\n| --- | --- |\n| A | 28 |\n");
+	CHECK(strstr(s, "<del>25</del>") != NULL && strstr(s, "<ins>28</ins>") != NULL);
+	free(s);
+}
+
 /* Code shows HTML as written: in a fence or in a code span. */
 static void html_in_code_is_text(void)
 {
@@ -677,6 +692,7 @@ int main(void)
 	RUN(script_and_quotes_in_old_text_are_escaped);
 	RUN(hidden_html_is_not_shown);
 	RUN(html_in_code_is_text);
+	RUN(a_new_column_shows_both_tables);
 	RUN(html_edges_follow_cmark);
 	RUN(unclosed_html_is_linear);
 	RUN(emphasis_marks_are_not_shown_or_cut);
