@@ -2624,6 +2624,13 @@ static int run_site_hooks(struct run *r, json_t *claims)
 		}
 		phase_a(r, r->site.npages - 1);
 	}
+	/* a folder that only added pages are in gets the page quire makes for
+	 * a folder, as one of articles does: a section listing them */
+	size_t had = r->site.npages;
+	if (rc == 0)
+		add_sections(r);
+	for (size_t i = had; i < r->site.npages; i++)
+		phase_a(r, i);
 	json_decref(added);
 	json_decref(site);
 	return rc;

@@ -452,3 +452,16 @@ contains "a page without it shows none, and a hook's param is there" "$S/public/
 printf -- '---\ntitle: Owned\nowner: Bo Owner\n---\nx\n' > "$S/content/s/owned.md"
 run "$S" build
 contains "a rebuild after the param changes shows the new one" "$S/public/s/index.html" "[Owned:Bo Owner:]"
+
+# A folder that only pages a hook added are in gets a section page, as a
+# folder of articles does: it lists them, and they have breadcrumbs.
+site hookfolder
+script "$S" 10-o 'quire.on_site(function(site)
+  quire.add_page{ path = "owners/jane", title = "Jane policies", markdown = "Jane owns these." }
+  quire.add_page{ path = "owners/bo", title = "Bo policies", markdown = "Bo owns those." }
+end)'
+run "$S" build
+status_is "a site whose hook adds a folder of pages builds" "$RC" 0
+contains "the folder has a section page listing them" "$S/public/owners/index.html" '<a href="jane.html">Jane policies</a>'
+contains "which the top navigation names" "$S/public/index.html" 'href="owners/index.html"'
+contains "and the pages have breadcrumbs to it" "$S/public/owners/bo.html" 'href="index.html">Owners'
