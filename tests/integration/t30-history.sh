@@ -1263,3 +1263,27 @@ run "$S" build -o "$TMP/movedlinks-again"
 rm -rf "$S/.git/quire"
 run "$S" build -o "$TMP/movedlinks-clean"
 check "from the cache, the same as afresh" diff -r "$TMP/movedlinks-again" "$TMP/movedlinks-clean"
+
+# A whole wiki moved in at once, each page given front matter in the same
+# commit (120 pages: past the 100 a side git's old rename limit allowed),
+# keeps each page's history.
+R=$TMP/movein-many
+mkdir -p "$R/content" "$R/wiki"
+git -C "$R" init -q -b main
+cp -r "$REPO/themes" "$R/"
+printf 'title: KB\n' > "$R/site.yml"
+printf -- '---\ntitle: Home\n---\nHi.\n' > "$R/content/index.md"
+for i in $(seq 1 120); do
+	printf -- "---\ntitle: Page $i\n---\nPage $i says what staff on grade $i may do.\n\nIt was written for the wiki, page $i.\n\nA third paragraph for page $i.\n" > "$R/wiki/p$i.md"
+done
+echo keep > "$R/wiki/Home.txt"
+S=$R
+commit "2026-01-01T10:00:00+00:00" "Alice Wiki" "Wiki pages"
+for i in $(seq 1 120); do
+	git -C "$R" rm -q "wiki/p$i.md"
+	printf -- "---\ntitle: Page $i\nsummary: Grade $i.\n---\nPage $i says what staff on grade $i may do.\n\nIt was written for the wiki, page $i.\n\nA third paragraph for page $i.\n" > "$R/content/p$i.md"
+done
+commit "2026-01-02T10:00:00+00:00" "Carol Mover" "Move the wiki in, with summaries"
+run "$R" build -o "$TMP/movein-many-out"
+contains "the 120th page moved in with an edit keeps its history" "$TMP/movein-many-out/p120.history.html" "Alice Wiki"
+contains "and says where it came from" "$TMP/movein-many-out/p7.history.html" "moved into the site from <code>wiki/p7.md</code>"
