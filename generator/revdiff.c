@@ -431,6 +431,28 @@ static const char *container_content(const char *s, const char *e)
 	return q;
 }
 
+/* Where a quoted line's content starts, past its quote marks (and the
+ * space after each); NULL for a line that is no quote's. */
+static const char *quote_content(const char *s, const char *e)
+{
+	const char *q = s;
+	while (q < e && q - s < 3 && *q == ' ')
+		q++;
+	if (q == e || *q != '>')
+		return NULL;
+	while (q < e && *q == '>') {
+		q++;
+		if (q < e && *q == ' ')
+			q++;
+		const char *r = q;
+		while (r < e && (*r == ' ' || *r == '\t'))
+			r++;
+		if (r < e && *r == '>')
+			q = r;
+	}
+	return q;
+}
+
 /* A setext heading's underline or a thematic break: only '=' or only
  * one of '-', '*', '_', spaces aside. */
 static int rule_line(const char *s, const char *e)
@@ -456,20 +478,26 @@ static void hide_html(const char *text, size_t len, int raw_html, struct buf *ou
 	const char *p = text, *end = text + len;
 	char fch = 0;
 	size_t flen = 0;
-	int in_para = 0, hiding = 0, kind = 0;
+	int in_para = 0, hiding = 0, kind = 0, quoted = 0, inside = 0;
 	while (p < end) {
-		const char *e = memchr(p, '\n', (size_t)(end - p));
+		const char *e = memchr(p, '\n', (size_t)(end - p)), *q;
 		e = e ? e : end;
 		int blank = skip_blanks(p, e) == (size_t)(e - p), keep = 1;
 		if (kind) {
-			/* inside an HTML block: 6 and 7 end before a blank line */
-			if (kind >= 6 && blank)
-				kind = 0;
-			else {
+			/* inside an HTML block: 6 and 7 end before a blank line,
+			 * one in a quote where the quote has no more of it */
+			q = quoted ? quote_content(p, e) : p;
+			if ((kind >= 6 && blank) || (quoted && (!q || skip_blanks(q, e) == (size_t)(e - q)))) {
+				kind = 0; /* (this line is no part of it) */
+			} else {
+				inside = 1;
 				keep = !hiding;
-				if (kind <= 5 && html_block_ends(p, e, kind))
+				if (kind <= 5 && html_block_ends(q, e, kind))
 					kind = -kind; /* this line is its last */
 			}
+		}
+		if (inside) {
+			inside = 0;
 		} else if (flen) {
 			if (fence_close(container_content(p, e), e, fch, flen))
 				flen = 0;
@@ -479,11 +507,14 @@ static void hide_html(const char *text, size_t len, int raw_html, struct buf *ou
 			/* indented code */
 		} else if ((flen = fence_open(container_content(p, e), e, &fch)) != 0) {
 			in_para = 0;
-		} else if ((kind = html_block_start(p, e, in_para)) != 0) {
-			const char *lt = p + skip_blanks(p, e);
-			/* (a script or style block shows nothing either way) */
-			hiding = !raw_html || (kind >= 2 && kind <= 5) ||
-				 (kind == 1 && (tag_word(lt + 1, e, "script") || tag_word(lt + 1, e, "style")));
+		} else if ((kind = html_block_start(p, e, in_para)) != 0 ||
+			   ((q = quote_content(p, e)) && (kind = html_block_start(q, e, in_para)) != 0)) {
+			quoted = kind && html_block_start(p, e, in_para) == 0;
+			const char *lt = quoted ? quote_content(p, e) : p + skip_blanks(p, e);
+			/* (with raw HTML on, GFM's tagfilter shows a script or
+			 * style block as text, tags and all: only comments,
+			 * declarations and the like are never seen) */
+			hiding = !raw_html || (kind >= 2 && kind <= 5);
 			keep = !hiding;
 			in_para = 0;
 			if (kind <= 5 && html_block_ends(lt + 1, e, kind))
