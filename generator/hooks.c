@@ -3071,6 +3071,89 @@ static int leaf_type(cmark_node *n)
 	}
 }
 
+/* The length of the wiki link ("[[name|text]]", on one line) that s
+ * starts with, or 0. */
+static size_t wiki_link_at(const char *s)
+{
+	if (s[0] != '[' || s[1] != '[')
+		return 0;
+	for (size_t i = 2; s[i] && s[i] != '\n'; i++) {
+		if (s[i] == '[')
+			return 0;
+		if (s[i] == ']')
+			return s[i + 1] == ']' && i > 2 ? i + 2 : 0;
+	}
+	return 0;
+}
+
+/* Whether a text node is one wiki link split off by isolate_wikilinks. */
+static int is_wiki_text(cmark_node *n)
+{
+	const char *lit = cmark_node_get_literal(n);
+	size_t k = lit ? wiki_link_at(lit) : 0;
+	return k && !lit[k];
+}
+
+static int in_link(cmark_node *n)
+{
+	for (cmark_node *p = cmark_node_parent(n); p; p = cmark_node_parent(p))
+		if (cmark_node_get_type(p) == CMARK_NODE_LINK || cmark_node_get_type(p) == CMARK_NODE_IMAGE)
+			return 1;
+	return 0;
+}
+
+/* Wiki links are resolved after the filters, so a text filter would see
+ * one as text and could put a link inside it ("[[leave|[the policy](…)]]"),
+ * which broke it without a word.  Each wiki link written on one line in
+ * a text node is split off into a text node of its own, which text
+ * filters are not given (is_wiki_text). */
+static void isolate_wikilinks(cmark_node *doc)
+{
+	cmark_node **texts = NULL;
+	size_t n = 0, cap = 0;
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *t = cmark_iter_get_node(it);
+		const char *lit;
+		if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(t) != CMARK_NODE_TEXT ||
+		    !(lit = cmark_node_get_literal(t)) || !strstr(lit, "[[") || in_link(t))
+			continue;
+		if (n == cap)
+			texts = xrealloc(texts, (cap = cap ? 2 * cap : 16) * sizeof *texts);
+		texts[n++] = t;
+	}
+	cmark_iter_free(it);
+	for (size_t i = 0; i < n; i++) {
+		char *lit = xstrdup(cmark_node_get_literal(texts[i]));
+		const char *rest = lit;
+		for (const char *p = lit; (p = strstr(p, "[[")) != NULL;) {
+			size_t k = wiki_link_at(p);
+			if (!k) {
+				p += 1;
+				continue;
+			}
+			const char *parts[2] = { rest, p };
+			size_t lens[2] = { (size_t)(p - rest), k };
+			for (int j = 0; j < 2; j++) {
+				if (!lens[j])
+					continue;
+				char *piece = xstrndup(parts[j], lens[j]);
+				cmark_node *pn = md_node_new(CMARK_NODE_TEXT);
+				cmark_node_set_literal(pn, piece);
+				free(piece);
+				if (!cmark_node_insert_before(texts[i], pn))
+					cmark_node_free(pn);
+			}
+			rest = p += k;
+		}
+		if (rest != lit)
+			cmark_node_set_literal(texts[i], rest);
+		free(lit);
+	}
+	free(texts);
+}
+
 int hooks_filter_doc(struct hooks *h, cmark_node *doc, const char *page_path,
 		     const struct cache_key *state, struct diag *d)
 {
@@ -3085,6 +3168,12 @@ int hooks_filter_doc(struct hooks *h, cmark_node *doc, const char *page_path,
 	lua_State *L = h->L;
 	cmark_node **nodes = NULL;
 	size_t cap = 0, called = 0; /* (no call, no change to the state) */
+	int text = type_index("text");
+	for (size_t f = 0; f < h->n_filter; f++)
+		if (h->filters[f] & ((uint32_t)1 << text)) {
+			isolate_wikilinks(doc);
+			break;
+		}
 	for (size_t f = 0; f < h->n_filter && rc == 0; f++) {
 		/* Collect first, children before parents: a replaced node's
 		 * descendants are then already done, and the iterator never
@@ -3097,7 +3186,7 @@ int hooks_filter_doc(struct hooks *h, cmark_node *doc, const char *page_path,
 			if (n == doc || (ev == CMARK_EVENT_ENTER && !leaf_type(n)))
 				continue;
 			int t = type_index(cmark_node_get_type_string(n));
-			if (t < 0 || !(h->filters[f] & ((uint32_t)1 << t)))
+			if (t < 0 || !(h->filters[f] & ((uint32_t)1 << t)) || (t == text && is_wiki_text(n)))
 				continue;
 			if (count == cap) {
 				cap = cap ? 2 * cap : 64;

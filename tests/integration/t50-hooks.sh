@@ -465,3 +465,21 @@ status_is "a site whose hook adds a folder of pages builds" "$RC" 0
 contains "the folder has a section page listing them" "$S/public/owners/index.html" '<a href="jane.html">Jane policies</a>'
 contains "which the top navigation names" "$S/public/index.html" 'href="owners/index.html"'
 contains "and the pages have breadcrumbs to it" "$S/public/owners/bo.html" 'href="index.html">Owners'
+
+# A text filter is not given a wiki link: the hooks guide's glossary
+# example put a link inside one and broke it without a word.
+site wikifilter
+page "$S" a/norwich-pharmacal-orders.md "NPO" "Orders."
+page "$S" a/glossary-terms.md "Gloss" "## Norwich Pharmacal order\n\nx"
+page "$S" a/keep.md "Keep" "Ask about [[norwich-pharmacal-orders|a Norwich Pharmacal order]] early. A Norwich Pharmacal order is costly."
+script "$S" 92-gloss 'quire.filter{
+  text = function(node, page_path)
+    if node.literal:find("Norwich Pharmacal order", 1, true) then
+      return (node.literal:gsub("Norwich Pharmacal order", "[%0](glossary-terms.md#norwich-pharmacal-order)", 1))
+    end
+  end,
+}'
+run "$S" build
+status_is "a text filter beside a wiki link builds" "$RC" 0
+contains "the wiki link is whole" "$S/public/a/keep.html" '<a href="norwich-pharmacal-orders.html">a Norwich Pharmacal order</a> early.'
+contains "and the filter still works on the text after it" "$S/public/a/keep.html" 'A <a href="glossary-terms.html#norwich-pharmacal-order">Norwich Pharmacal order</a> is costly.'
