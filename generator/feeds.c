@@ -64,13 +64,8 @@ static void iso_utc(struct buf *b, long long t)
  * made: a move since does not make every old entry new to feed readers. */
 static void put_entry_key(struct buf *b, const struct page *p, const struct hist_rev *rv)
 {
-	size_t n = strlen(rv->path);
-	if (strncmp(rv->path, "content/", 8) || n <= 11 || strcmp(rv->path + n - 3, ".md")) {
-		buf_puts_url_path(b, p->key);
-		return;
-	}
-	char *key = xstrndup(rv->path + 8, n - 11);
-	buf_puts_url_path(b, key);
+	char *key = site_source_key(rv->path);
+	buf_puts_url_path(b, key ? key : p->key);
 	free(key);
 }
 

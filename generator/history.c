@@ -1398,11 +1398,19 @@ static int ext_has(const struct walk *w, const char *path, size_t n, int under)
 	return found;
 }
 
+/* What a comparison of a commit's tree with its parent's does with an
+ * entry that differs: ea and eb are the commit's and the parent's (either
+ * NULL: absent there), path its path.  1: go down into it (a folder), 0:
+ * not, negative: stop (a read error). */
+typedef int (*diff_visit)(struct walk *w, const struct rent *ea, const struct rent *eb, const struct buf *path,
+			  const void *ctx);
+
 /* Merge-joins the commit's folder a with its parent's b (either NULL:
- * absent) under dir ("" or "a/b/"), adding the changes of the followed
- * files there and going down only into folders that differ and hold one.
+ * absent) under dir ("" or "a/b/"), calling visit on each entry that
+ * differs: a folder both sides share is passed over with one comparison.
  * 0 or negative on a read error; stops quietly when *budget runs out. */
-static int ext_diff(struct walk *w, const git_oid *a, const git_oid *b, struct buf *dir, size_t *budget)
+static int tree_diff(struct walk *w, const git_oid *a, const git_oid *b, struct buf *dir, size_t *budget,
+		     diff_visit visit, const void *ctx)
 {
 	struct rtree ta = { NULL, NULL }, tb = { NULL, NULL };
 	struct rent ea, eb;
@@ -1426,16 +1434,11 @@ static int ext_diff(struct walk *w, const git_oid *a, const git_oid *b, struct b
 		const struct rent *na = cmp <= 0 ? &ea : NULL, *nb = cmp >= 0 ? &eb : NULL;
 		size_t len = dir->len;
 		buf_put(dir, e->name, e->namelen);
-		int rc = 0;
-		if (rent_is_tree(e)) {
-			if (ext_has(w, dir->ptr, dir->len, 1)) {
-				buf_putc(dir, '/');
-				rc = ext_diff(w, na ? rent_oid(na) : NULL, nb ? rent_oid(nb) : NULL, dir, budget);
-			}
-		} else if (ext_has(w, dir->ptr, dir->len, 0)) {
-			int fa = na && rent_is_file(na), fb = nb && rent_is_file(nb);
-			if (fa != fb || (fa && !git_oid_equal(rent_oid(na), rent_oid(nb))))
-				change_push(w, dir->ptr, dir->len, fb ? rent_oid(nb) : NULL, fa ? rent_oid(na) : NULL)->ext = 1;
+		int rc = visit(w, na, nb, dir, ctx);
+		if (rc > 0 && rent_is_tree(e)) {
+			/* (equal names are both folders or neither: rent_cmp) */
+			buf_putc(dir, '/');
+			rc = tree_diff(w, na ? rent_oid(na) : NULL, nb ? rent_oid(nb) : NULL, dir, budget, visit, ctx);
 		}
 		buf_truncate(dir, len);
 		if (rc < 0)
@@ -1445,6 +1448,22 @@ static int ext_diff(struct walk *w, const git_oid *a, const git_oid *b, struct b
 		if (cmp >= 0)
 			pb += eb.len;
 	}
+	return 0;
+}
+
+/* tree_diff's visit for the followed files: goes down only into folders
+ * that hold one, and adds their changes. */
+static int visit_followed(struct walk *w, const struct rent *ea, const struct rent *eb, const struct buf *path,
+			  const void *ctx)
+{
+	(void)ctx;
+	if (rent_is_tree(ea ? ea : eb))
+		return ext_has(w, path->ptr, path->len, 1);
+	if (!ext_has(w, path->ptr, path->len, 0))
+		return 0;
+	int fa = ea && rent_is_file(ea), fb = eb && rent_is_file(eb);
+	if (fa != fb || (fa && !git_oid_equal(rent_oid(ea), rent_oid(eb))))
+		change_push(w, path->ptr, path->len, fb ? rent_oid(eb) : NULL, fa ? rent_oid(ea) : NULL)->ext = 1;
 	return 0;
 }
 
@@ -1460,59 +1479,25 @@ static int ext_changes(struct walk *w, const struct node *n)
 	if (pt && git_oid_equal(pt, &n->tree))
 		return 0;
 	struct buf dir = BUF_INIT;
-	int rc = ext_diff(w, &n->tree, pt, &dir, &w->ext_left);
+	int rc = tree_diff(w, &n->tree, pt, &dir, &w->ext_left, visit_followed, NULL);
 	buf_free(&dir);
 	return rc;
 }
 
-/* Adds to w->ch, as possible sources of a move, the Markdown or text files
- * under folder dir that the parent's folder b holds and the commit's
- * folder a (NULL: none) does not, leaving out the site's content/ (skip)
- * and the files already followed.  Trees are merge-joined, so a folder
- * both sides share is passed over with one comparison.  0 or negative on
- * a read error; stops quietly when *budget runs out. */
-static int outside_gone(struct walk *w, const git_oid *a, const git_oid *b, struct buf *dir, const char *skip,
-			size_t *budget)
+/* tree_diff's visit for the sources of a move (ctx: the site's content/
+ * path in this commit, left out): each Markdown or text file the parent
+ * held and the commit does not, not already followed, is added to w->ch
+ * as one. */
+static int visit_gone(struct walk *w, const struct rent *ea, const struct rent *eb, const struct buf *path,
+		      const void *ctx)
 {
-	struct rtree ta = { NULL, NULL }, tb;
-	struct rent ea, eb;
-	if ((a && tree_get(w, a, &ta) < 0) || tree_get(w, b, &tb) < 0)
-		return -1;
-	const unsigned char *pa = ta.p;
-	for (const unsigned char *pb = tb.p; pb < tb.end; pb += eb.len) {
-		if (!*budget)
-			return 0;
-		(*budget)--;
-		if (rent_parse(pb, tb.end, &eb) < 0)
-			return malformed();
-		int cmp = 1; /* the commit's entry past this one, or none */
-		while (pa < ta.end) {
-			if (rent_parse(pa, ta.end, &ea) < 0)
-				return malformed();
-			if ((cmp = rent_cmp(&ea, &eb)) >= 0)
-				break;
-			pa += ea.len;
-		}
-		if (pa == ta.end)
-			cmp = 1;
-		if (cmp == 0 && ea.mode == eb.mode && git_oid_equal(rent_oid(&ea), rent_oid(&eb)))
-			continue;
-		size_t len = dir->len;
-		buf_put(dir, eb.name, eb.namelen);
-		int rc = 0;
-		if (rent_is_tree(&eb)) {
-			if (strcmp(buf_cstr(dir), skip)) {
-				buf_putc(dir, '/');
-				rc = outside_gone(w, cmp == 0 ? rent_oid(&ea) : NULL, rent_oid(&eb), dir, skip, budget);
-			}
-		} else if (cmp != 0 && rent_is_file(&eb) && md_like(eb.name, eb.namelen) &&
-			   !smap_get(&w->tracked, buf_cstr(dir))) {
-			change_push(w, dir->ptr, dir->len, rent_oid(&eb), NULL)->cand = 1;
-			w->ch[w->nch - 1].ext = 1;
-		}
-		buf_truncate(dir, len);
-		if (rc < 0)
-			return rc;
+	if (!eb)
+		return 0; /* (only in the commit: nothing went) */
+	if (rent_is_tree(eb))
+		return strcmp(buf_cstr(path), ctx) != 0;
+	if (!ea && rent_is_file(eb) && md_like(eb->name, eb->namelen) && !smap_get(&w->tracked, buf_cstr(path))) {
+		struct change *c = change_push(w, path->ptr, path->len, rent_oid(eb), NULL);
+		c->cand = c->ext = 1;
 	}
 	return 0;
 }
@@ -1540,7 +1525,7 @@ static int follow_moved_in(struct walk *w, const struct node *n)
 	struct buf dir = BUF_INIT;
 	size_t budget = w->outside_left < OUTSIDE_SEARCH_MAX ? w->outside_left : OUTSIDE_SEARCH_MAX, before = w->nch;
 	size_t start = budget;
-	int rc = outside_gone(w, &n->tree, &p->tree, &dir, n->cpath ? n->cpath : w->content_path, &budget);
+	int rc = tree_diff(w, &n->tree, &p->tree, &dir, &budget, visit_gone, n->cpath ? n->cpath : w->content_path);
 	w->outside_left -= start - budget;
 	buf_free(&dir);
 	if (rc < 0 || w->nch == before)

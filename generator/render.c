@@ -794,11 +794,12 @@ static json_t *rev_json(const struct page *p, const struct hist_rev *rv, const c
 	if (rv->change == HIST_RENAMED && rv->old_path) {
 		set_str(o, "moved_from", rv->old_path);
 		/* the address readers knew it by: content/a/b.md was a/b.html */
-		size_t n = strlen(rv->old_path);
-		if (!strncmp(rv->old_path, "content/", 8) && n > 11 && !strcmp(rv->old_path + n - 3, ".md"))
-			set_own(o, "moved_from_address", xasprintf("%.*s.html", (int)(n - 11), rv->old_path + 8));
+		char *was = site_source_key(rv->old_path);
+		if (was)
+			set_own(o, "moved_from_address", xasprintf("%s.html", was));
 		else if (strncmp(rv->old_path, "content/", 8) && !strncmp(rv->path, "content/", 8))
 			set_str(o, "moved_in_from", rv->old_path); /* a file that moved into content/ */
+		free(was);
 	}
 	return o;
 }
@@ -1337,11 +1338,10 @@ struct past_note {
  * file outside content/ then (its links are read from the page's). */
 static char *version_dir(const struct hist_rev *rv)
 {
-	size_t n = strlen(rv->path);
-	if (strncmp(rv->path, "content/", 8) || n < 11 || strcmp(rv->path + n - 3, ".md"))
-		return NULL;
-	const char *slash = memrchr(rv->path + 8, '/', n - 8);
-	return xstrndup(rv->path + 8, slash ? (size_t)(slash - rv->path - 8) : 0);
+	char *key = site_source_key(rv->path), *slash = key ? strrchr(key, '/') : NULL;
+	if (key)
+		*(slash ? slash : key) = '\0';
+	return key;
 }
 
 static void note_begin(struct render_env *e, struct page *p, const struct hist_rev *rv,

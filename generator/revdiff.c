@@ -414,23 +414,6 @@ static int html_block_ends(const char *s, const char *e, int kind)
 	}
 }
 
-/* Where a line's content starts inside its containers: past quote marks
- * and one list item's marker (a fence may open there: "- ```html"). */
-static const char *container_content(const char *s, const char *e)
-{
-	const char *q = s + skip_blanks(s, e);
-	while (q < e && *q == '>') {
-		q++;
-		q += skip_blanks(q, e);
-	}
-	if (list_item(q, e)) {
-		while (q < e && !is_blank(*q))
-			q++;
-		q += skip_blanks(q, e);
-	}
-	return q;
-}
-
 /* Where a quoted line's content starts, past its quote marks (and the
  * space after each); NULL for a line that is no quote's. */
 static const char *quote_content(const char *s, const char *e)
@@ -449,6 +432,21 @@ static const char *quote_content(const char *s, const char *e)
 			r++;
 		if (r < e && *r == '>')
 			q = r;
+	}
+	return q;
+}
+
+/* Where a line's content starts inside its containers: past quote marks
+ * and one list item's marker (a fence may open there: "- ```html"). */
+static const char *container_content(const char *s, const char *e)
+{
+	const char *q = quote_content(s, e);
+	q = q ? q : s;
+	q += skip_blanks(q, e);
+	if (list_item(q, e)) {
+		while (q < e && !is_blank(*q))
+			q++;
+		q += skip_blanks(q, e);
 	}
 	return q;
 }

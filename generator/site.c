@@ -473,6 +473,14 @@ int site_locate(char **site, char **here, struct diag *d)
 	return 0;
 }
 
+char *site_source_key(const char *path)
+{
+	size_t n = strlen(path);
+	if (strncmp(path, "content/", 8) || n <= 11 || strcmp(path + n - 3, ".md"))
+		return NULL;
+	return xstrndup(path + 8, n - 11);
+}
+
 char *site_alias_key(const char *al)
 {
 	if (!al)

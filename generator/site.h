@@ -142,6 +142,10 @@ int site_looks_like(const char *dir);
  * too, a trailing "/" (a folder) made its index.  NULL for one that is
  * no path inside the site ("..", "//host", "\\", empty). */
 char *site_alias_key(const char *al);
+/* The page key of an article's path relative to the site ("content/a/b.md"
+ * is "a/b"), a new string; NULL for a path that is no article's (outside
+ * content/, as history's paths from before a file moved in are). */
+char *site_source_key(const char *path);
 /* The site a command works in when no -s is given, found as git finds
  * its repository: the nearest of the working folder and the folders
  * above it that has site.yml or content/, not past the top of the
