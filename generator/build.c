@@ -2789,6 +2789,124 @@ static int scan_skips(const char *rel)
 	return 0;
 }
 
+/* ---- withdrawn guidance -------------------------------------------- */
+
+/* The title and summary of the version of an article a withdrawal took
+ * away (blob, the file at path then): the notice names what was
+ * withdrawn.  A new object; its title from the file's name when the
+ * version has none (a build showing drafts). */
+static json_t *withdrawn_data(struct run *r, const char *blob, const char *path, const char *name)
+{
+	json_t *data = json_object(), *fm = NULL;
+	size_t len = 0;
+	char *text = *blob ? hist_read_blob(r->hist, blob, &len) : NULL;
+	struct diag *quiet = diag_new();
+	struct fm_parts parts;
+	if (text && fm_split(text, len, path, &parts, quiet) == 0 && parts.has_fm)
+		fm = fm_parse_yaml(text + parts.yaml_off, parts.yaml_len, path, parts.yaml_line, quiet);
+	const char *keys[] = { "title", "summary" };
+	for (size_t k = 0; k < 2; k++) {
+		const char *v = json_string_value(json_object_get(fm, keys[k]));
+		if (v && *v)
+			json_object_set_new(data, keys[k], json_string(v));
+	}
+	if (!json_object_get(data, "title"))
+		json_object_set_new(data, "title", own_string(site_title_from_name(name)));
+	json_object_set_new(data, "params", json_object());
+	json_decref(fm);
+	diag_free(quiet);
+	free(text);
+	return data;
+}
+
+/* Whether the article at site path (content/a/b.md), whose history hf
+ * ends in its deletion, was published when deleted: its history as
+ * staff read it (without drafts, nor what hooks hide) ends in that
+ * deletion.  *blob: the version it took away. */
+static int withdrawn_while_published(struct run *r, struct draft_blobs *t, const struct hist_file *hf,
+				     char blob[41])
+{
+	struct hist_file *pub = NULL;
+	if (!r->o->drafts)
+		hist_published_read(r->hist, t, r->judging, hf, &pub);
+	const struct hist_file *f = pub ? pub : hf;
+	int yes = f->n >= 2 && f->revs[0].change == HIST_DELETED && !hist_is_boundary(r->hist, &f->revs[0]);
+	if (yes)
+		memcpy(blob, f->revs[0].base, 41);
+	hist_published_free(pub);
+	return yes;
+}
+
+/* What render reads of the pages' link environment covers withdrawn
+ * pages too (their past versions' links are noted by page), and which
+ * pages there are says so. */
+static void with_env(struct run *r, const struct page *p)
+{
+	if (!r->page_env)
+		return;
+	size_t n = r->site.npages;
+	r->page_env = xrealloc(r->page_env, (n + 1) * sizeof *r->page_env);
+	links_page_env(p, &r->page_env[n - 1]);
+	struct cache_keybuf kb;
+	cache_key_begin(r->cache, &kb, "link-env-pages-withdrawn");
+	cache_key_bytes(&kb, r->env_pages.h, sizeof r->env_pages.h);
+	cache_key_str(&kb, p->key);
+	r->env_pages = cache_key_end(&kb);
+}
+
+/* An article deleted in git while published keeps its address: a notice
+ * that it was withdrawn, when and by whom, with its history and past
+ * versions (withdrawn: false in site.yml leaves them out, as a theme
+ * without a withdrawn template does).  Not where any other page, alias
+ * or file is written, nor at a name the scan would pass over, and only
+ * once every link is resolved: a link to withdrawn guidance stays an
+ * error. */
+static void add_withdrawn(struct run *r, json_t *claims)
+{
+	if (!r->hist || !r->site.cfg.withdrawn || !r->tmpl || !tmpl_set_has(r->tmpl, "withdrawn"))
+		return;
+	size_t n;
+	const struct hist_file *f = hist_files(r->hist, &n);
+	struct draft_blobs *t = NULL;
+	for (size_t i = 0; i < n; i++) {
+		const struct hist_file *hf = &f[i];
+		char *key = hf->n >= 2 && hf->revs[0].change == HIST_DELETED ? site_source_key(hf->path) : NULL;
+		if (!key)
+			continue;
+		char *out = xasprintf("%s.html", key), *low = claim_key(out);
+		char blob[41];
+		if (!scan_skips(key) && !strpbrk(key, "\\%\"'<>?#") && !strstr(key, "..") && key[0] != '/' &&
+		    !site_reserved(out) && site_find(&r->site, key) < 0 && !json_object_get(claims, low)) {
+			if (!t && !r->o->drafts)
+				t = draft_blobs_load(r->cache, r->judging);
+			if (withdrawn_while_published(r, t, hf, blob)) {
+				struct page *p = xcalloc(1, sizeof *p);
+				p->kind = PAGE_WITHDRAWN;
+				p->src = xstrdup(hf->path);
+				p->dir = dirname_of(key);
+				p->name = basename_of(key);
+				p->key = key;
+				p->out = out;
+				p->data = withdrawn_data(r, blob, hf->path, p->name);
+				p->template_name = "withdrawn";
+				struct cache_keybuf kb;
+				cache_key_begin(NULL, &kb, "withdrawn-data");
+				cache_key_json(&kb, p->data);
+				struct cache_key dk = cache_key_end(&kb);
+				memcpy(p->data_fp, dk.h, sizeof p->data_fp);
+				site_add_page(&r->site, p);
+				r->site.nwithdrawn++;
+				with_env(r, p);
+				key = out = NULL;
+			}
+		}
+		free(low);
+		free(out);
+		free(key);
+	}
+	draft_blobs_free(t);
+}
+
 static void warn_uncommitted_deletions(struct run *r, const struct scan_result *sc, struct diag *d)
 {
 	const char **live;
@@ -3636,6 +3754,8 @@ static int build_once(const struct build_opts *o, struct diag *d, struct build_s
 		status = 2;
 		goto done;
 	}
+	if (!diag_errors(d))
+		add_withdrawn(&r, claims);
 
 	if (out_task) {
 		atomic_store(&oj.stop_prelink, 1);

@@ -35,7 +35,7 @@ void feeds_sitemap(const struct site *s, struct output *out, struct diag *d)
 	struct buf b = BUF_INIT;
 	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		     "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-	for (size_t i = 0; i < s->npages; i++) {
+	for (size_t i = 0; i < s->npages - s->nwithdrawn; i++) {
 		buf_puts(&b, "  <url><loc>");
 		xml_text(&b, s->cfg.base_url);
 		buf_putc(&b, '/');
@@ -95,7 +95,7 @@ void feeds_atom(const struct site *s, struct output *out, struct diag *d,
 		const struct page *p = s->pages[ch[k].page];
 		buf_puts(&b, "  <entry>\n    <title>");
 		xml_text(&b, page_title(p));
-		buf_puts(&b, ": ");
+		buf_puts(&b, ch[k].rv->change == HIST_DELETED ? " (withdrawn): " : ": ");
 		xml_text(&b, ch[k].rv->subject);
 		buf_puts(&b, "</title>\n    <id>urn:quire:");
 		xml_text(&b, ch[k].rv->id);

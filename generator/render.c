@@ -145,6 +145,20 @@ static int section_key(const struct site *s, const struct page *p)
 	}
 	int i = site_find(s, key);
 	free(key);
+	/* withdrawn guidance whose folder went with it: the nearest folder
+	 * above that is still a section */
+	if (p->kind == PAGE_WITHDRAWN && i < 0 && *p->dir) {
+		char *dir = xstrdup(p->dir), *slash;
+		while (i < 0 && (slash = strrchr(dir, '/'))) {
+			*slash = '\0';
+			key = xasprintf("%s/index", dir);
+			i = site_find(s, key);
+			free(key);
+		}
+		free(dir);
+		if (i < 0)
+			i = site_find(s, "index");
+	}
 	/* A page added at "x/index" is found for its own folder: its section
 	 * is the folder above, as a section page's is. */
 	if (i >= 0 && s->pages[i] == p) {
@@ -841,7 +855,7 @@ static void add_history(const struct render_env *e, json_t *c, size_t i, const c
 		set_own(c, "history_url", site_rel_url(from, ho));
 		free(ho);
 	}
-	if (e->hist && p->src) {
+	if (e->hist && p->src && p->kind != PAGE_WITHDRAWN) {
 		enum hist_state st = (enum hist_state)e->state_of[i];
 		json_object_set_new(c, "uncommitted", json_boolean(st == HIST_UNCOMMITTED));
 		json_object_set_new(c, "untracked", json_boolean(st == HIST_UNTRACKED));
@@ -946,6 +960,33 @@ static void page_inputs(const struct render_env *e, int i, const char *tmpl, str
 	*own = cache_key_end(&kb);
 }
 
+/* For withdrawn guidance (or NULL): when it was withdrawn, by whom and
+ * why (its history's newest revision, as in `history`), where the
+ * history lists that, and the version it took away. */
+static json_t *withdrawn_json(const struct render_env *e, size_t i, const char *from)
+{
+	const struct page *p = e->site->pages[i];
+	const struct hist_file *hf = page_history(e, i);
+	if (p->kind != PAGE_WITHDRAWN || !hf || !hf->n)
+		return json_false();
+	json_t *o = rev_json(p, &hf->revs[0], from, 0, 0);
+	char *ho = history_out(p), *at = xasprintf("%s#%s", ho, hf->revs[0].id);
+	set_own(o, "history_url", site_rel_url(from, at));
+	free(at);
+	free(ho);
+	for (size_t k = 1; k < hf->n; k++)
+		if (hf->revs[k].change != HIST_DELETED) {
+			json_t *last = json_object();
+			char *ro = rev_out(p, hf->revs[k].id);
+			set_own(last, "url", site_rel_url(from, ro));
+			free(ro);
+			set_when(last, &hf->revs[k], 0);
+			json_object_set_new(o, "last", last);
+			break;
+		}
+	return o;
+}
+
 /* The context of an article, section, home or added page; `from` is the
  * file being written (a past version passes its own). */
 static json_t *page_ctx(const struct render_env *e, int i, const char *from, const char *html)
@@ -984,6 +1025,10 @@ static json_t *page_ctx(const struct render_env *e, int i, const char *from, con
 		json_object_set_new(c, "sections", sa);
 	}
 	add_history(e, c, (size_t)i, from);
+	if (p->kind == PAGE_WITHDRAWN) {
+		json_object_set_new(c, "withdrawn", withdrawn_json(e, (size_t)i, from));
+		json_object_set_new(c, "is_withdrawn", json_true());
+	}
 	return c;
 }
 
@@ -1088,6 +1133,8 @@ static const char *template_of(const struct page *p)
 		return "home";
 	case PAGE_ADDED:
 		return "page";
+	case PAGE_WITHDRAWN:
+		return "withdrawn";
 	default:
 		return "article";
 	}
@@ -2102,6 +2149,7 @@ static void render_history(struct render_env *e, size_t i, json_t *art, struct v
 		json_object_set_new(c, "breadcrumbs", breadcrumbs(e, out, (int)i));
 		json_object_set_new(c, "truncated", json_boolean(hf->truncated));
 		json_object_set_new(c, "drafts_hidden", json_boolean(e->published && e->published[i]));
+		json_object_set_new(c, "withdrawn", withdrawn_json(e, i, out));
 		json_object_set_new(c, "revisions", list);
 		if (fp)
 			kfp = sub_fp(&hfp, -1);
@@ -2235,6 +2283,7 @@ static void render_changes(struct render_env *e)
 			set_str(pg, "sep", ", "); /* before each page but the first */
 		set_str(pg, "title", page_title(p));
 		json_object_set(pg, "history_url", json_object_get(r, "history_url"));
+		json_object_set(pg, "deleted", json_object_get(r, "deleted"));
 		json_array_append_new(pages, pg);
 		json_array_append_new(json_object_get(day, "changes"), r);
 	}
@@ -2763,6 +2812,13 @@ static void render_redirects(struct render_env *e)
 	json_decref(done);
 }
 
+/* The pages search finds: all but withdrawn guidance, which site->pages
+ * holds last. */
+static size_t listed(const struct site *s)
+{
+	return s->npages - s->nwithdrawn;
+}
+
 /* Search files go through the output like pages, fingerprinted by their
  * bytes: an unchanged shard is linked from the previous build without
  * its old copy being read. */
@@ -2853,7 +2909,7 @@ static int write_search_texts(void *ctx, const char *name, size_t chunk, size_t 
 	struct search_page *pg[SEARCH_TEXTS_PER_FILE] = { NULL };
 	const char *texts[SEARCH_TEXTS_PER_FILE];
 	for (size_t k = 0; k < n; k++) {
-		if (first + k < e->site->npages)
+		if (first + k < listed(e->site))
 			pg[k] = search_page_of(e, e->site->pages[first + k], &so->keys[first + k]);
 		texts[k] = pg[k] ? search_page_text(pg[k]) : "";
 	}
@@ -3011,7 +3067,7 @@ static void search_batch_job(void *ctx, size_t w)
 {
 	struct search_job *j = ctx;
 	size_t b = j->first + w;
-	j->enc[w] = search_batch_of(j->e, j->keys, j->ndocs, b * SEARCH_BATCH, batch_size(j->e->site->npages, b),
+	j->enc[w] = search_batch_of(j->e, j->keys, j->ndocs, b * SEARCH_BATCH, batch_size(listed(j->e->site), b),
 				    &j->len[w], 1, j->written);
 }
 
@@ -3022,7 +3078,7 @@ static size_t merge_checked(struct render_env *e, struct search_job *j, struct s
 {
 	size_t good = 0;
 	for (size_t w = 0; w < m; w++) {
-		size_t b = j->first + w, n = batch_size(e->site->npages, b);
+		size_t b = j->first + w, n = batch_size(listed(e->site), b);
 		if (!search_batch_valid(j->enc[w], j->len[w])) {
 			free(j->enc[w]);
 			j->enc[w] = search_batch_of(e, j->keys, j->ndocs, b * SEARCH_BATCH, n, &j->len[w], 0, j->written);
@@ -3128,15 +3184,15 @@ static void render_search(struct render_env *e, const struct tag_list *tl)
 	 * cache), made on every core a round at a time (to keep memory flat)
 	 * and merged into the site's in page order: a rebuild after one edit
 	 * splits one page and merges the rest whole. */
-	size_t nb = (s->npages + SEARCH_BATCH - 1) / SEARCH_BATCH, round = e->jobs > 0 ? (size_t)e->jobs : 1;
-	size_t ndocs = s->npages + search_lists(tl);
+	size_t nb = (listed(s) + SEARCH_BATCH - 1) / SEARCH_BATCH, round = e->jobs > 0 ? (size_t)e->jobs : 1;
+	size_t ndocs = listed(s) + search_lists(tl);
 	struct search_job j = { .e = e, .keys = xcalloc(ndocs, sizeof *j.keys), .ndocs = ndocs,
 				.enc = xcalloc(round, sizeof *j.enc), .len = xcalloc(round, sizeof *j.len),
 				.written = xcalloc(ndocs / SEARCH_TEXTS_PER_FILE + 1, 1) };
 	search_stemmer_fp(j.stems);
-	par_for(s->npages, e->jobs, search_key, &j);
+	par_for(listed(s), e->jobs, search_key, &j);
 	struct cache_key none = list_key(e);
-	for (size_t k = s->npages; k < ndocs; k++)
+	for (size_t k = listed(s); k < ndocs; k++)
 		j.keys[k] = none;
 	for (j.first = 0; j.first < nb; j.first += round) {
 		size_t m = nb - j.first < round ? nb - j.first : round;

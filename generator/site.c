@@ -169,7 +169,8 @@ static int nested_key_line(const char *yaml, size_t len, const char *key)
  * that nothing reads, without a word. */
 static void cfg_warn_misspelt(json_t *root, const char *yaml, size_t len, struct diag *d)
 {
-	static const char *const known[] = { "title", "base_url", "theme", "language", "markdown", "history", "links", NULL };
+	static const char *const known[] = { "title", "base_url", "theme", "language", "markdown", "history", "links",
+					      "withdrawn", NULL };
 	static const char *const md_known[] = { "unsafe_html", NULL };
 	const char *key, *near;
 	json_t *v, *md = json_object_get(root, "markdown");
@@ -239,6 +240,7 @@ int config_load(struct config *cfg, const char *site_dir, struct diag *d)
 		cfg_check_type(root, "language", JSON_STRING, text, len, d);
 		cfg_check_type(root, "markdown", JSON_OBJECT, text, len, d);
 		cfg_check_type(root, "history", JSON_TRUE, text, len, d);
+		cfg_check_type(root, "withdrawn", JSON_TRUE, text, len, d);
 		json_t *md = json_object_get(root, "markdown");
 		json_t *unsafe = json_object_get(md, "unsafe_html");
 		if (unsafe && !json_is_boolean(unsafe))
@@ -271,6 +273,7 @@ int config_load(struct config *cfg, const char *site_dir, struct diag *d)
 	cfg->language = cfg_string(root, "language", "en-GB");
 	cfg->unsafe_html = cfg_bool(json_object_get(root, "markdown"), "unsafe_html", 0);
 	cfg->history = cfg_bool(root, "history", 1);
+	cfg->withdrawn = cfg_bool(root, "withdrawn", 1);
 	json_t *lv = json_object_get(root, "links");
 	const char *links = json_string_value(lv);
 	if (lv && !links)

@@ -15,7 +15,10 @@ enum page_kind {
 	PAGE_ARTICLE, /* content/A/B.md */
 	PAGE_SECTION, /* content/A/index.md, or generated for a folder */
 	PAGE_HOME,    /* content/index.md, or generated */
-	PAGE_ADDED    /* added by a Lua hook (quire.add_page) */
+	PAGE_ADDED,   /* added by a Lua hook (quire.add_page) */
+	PAGE_WITHDRAWN /* content/A/B.md deleted in git while published: its
+			  notice, history and past versions stay (after every
+			  other page, listed nowhere but in the recent changes) */
 };
 
 struct heading {
@@ -40,6 +43,7 @@ struct config {
 	int unsafe_html;
 	int history;
 	int links_warn;   /* links: warn */
+	int withdrawn;    /* withdrawn: an article deleted keeps a notice (default 1) */
 	json_t *params;   /* every other key of site.yml (new ref) */
 };
 
@@ -107,6 +111,7 @@ struct site {
 			     at fault */
 	char **assets;    /* files under content/ that are not Markdown, relative to content/ */
 	size_t nassets;
+	size_t nwithdrawn; /* the last pages are these many PAGE_WITHDRAWN */
 };
 
 void site_init(struct site *s, const char *dir);

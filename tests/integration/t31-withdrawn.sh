@@ -1,0 +1,120 @@
+#!/bin/sh
+# t31: guidance withdrawn (deleted in git while published) keeps its
+# address: a notice saying when, by whom and why, with its history and the
+# version withdrawn; it is listed nowhere but in the recent changes and the
+# feed, and what never was published (a draft, a page a hook hides) leaves
+# no notice.
+. "$(dirname "$0")/lib.sh"
+
+site w
+git -C "$S" init -q -b main
+page "$S" index.md "Home" "Welcome."
+page "$S" hr/pay.md "Pay" "Pay day is the 25th."
+file "$S" hr/leave.md '---\ntitle: Old leave policy\nsummary: How leave used to be booked.\ntags: [leave]\n---\n# Booking\n\nAsk your manager by email.\n'
+file "$S" hr/notes.md '---\ntitle: Draft notes\ndraft: true\n---\nNot checked yet.\n'
+page "$S" legal/retired.md "Retired folder article" "The only article of its folder."
+commit 2026-01-10T09:00:00Z "Ann Archer" "First guidance"
+printf '\nOr use the form.\n' >> "$S/content/hr/leave.md"
+commit 2026-01-20T09:00:00Z "Ann Archer" "Mention the form"
+git -C "$S" rm -q content/hr/leave.md content/hr/notes.md content/legal/retired.md
+git -C "$S" add -A
+GIT_AUTHOR_DATE=2026-02-03T10:00:00Z GIT_COMMITTER_DATE=2026-02-03T10:00:00Z GIT_AUTHOR_NAME="Bob Baker" \
+GIT_AUTHOR_EMAIL=bob@example.org GIT_COMMITTER_NAME=Bob GIT_COMMITTER_EMAIL=bob@example.org \
+	git -C "$S" commit -q -m "Withdraw the old leave policy" -m "The statutory guidance replaces it."
+run "$S" build
+status_is "a site with withdrawn guidance builds" "$RC" 0
+W=$S/public/hr/leave.html
+contains "its address is a notice, not 'not found'" "$W" "This guidance was withdrawn on <time datetime=\"2026-02-03T10:00:00+00:00\">3 February 2026</time>"
+contains "the notice names who withdrew it" "$W" "by Bob Baker"
+contains "and the reason recorded with the change" "$W" "Withdraw the old leave policy"
+contains "and the message's body" "$W" "The statutory guidance replaces it."
+contains "it has the title of the version withdrawn" "$W" "<h1>Old leave policy</h1>"
+contains "and its summary" "$W" "How leave used to be booked."
+contains "the tab's title says it is withdrawn" "$W" "<title>Withdrawn: Old leave policy"
+rev=$(git -C "$S" rev-parse HEAD~1 | cut -c1-10)
+del=$(git -C "$S" rev-parse HEAD)
+contains "it links to the version withdrawn" "$W" "href=\"leave.rev-$rev.html\">Read it as it stood when withdrawn"
+contains "and to its history, at the withdrawal" "$W" "href=\"leave.history.html#$del\""
+lacks "the notice holds none of the withdrawn text" "$W" "Ask your manager"
+R=$S/public/hr/leave.rev-$rev.html
+contains "the version withdrawn is kept, whole" "$R" "Or use the form."
+contains "its banner says the guidance was withdrawn" "$R" "The guidance was withdrawn on"
+contains "and leads to the notice" "$R" "href=\"leave.html\">see the notice"
+lacks "not to 'the current guidance'" "$R" "Read the current guidance"
+H=$S/public/hr/leave.history.html
+contains "the history page says it was withdrawn" "$H" "This guidance was withdrawn on"
+contains "and lists the withdrawal" "$H" "the article was withdrawn"
+contains "and what it took away" "$H" "<del>Ask your manager by email.</del>"
+contains "the recent changes list the withdrawal" "$S/public/changes.html" "Old leave policy</a> (withdrawn)"
+contains "and the feed" "$S/public/changes.xml" "<title>Old leave policy (withdrawn): Withdraw the old leave policy</title>"
+lacks "the section no longer lists it" "$S/public/hr/index.html" "Old leave policy"
+lacks "nor does the A to Z" "$S/public/a-z.html" "Old leave policy"
+lacks "nor the home page" "$S/public/index.html" "Old leave policy"
+lacks "nor its old topic" "$S/public/tags/leave.html" "Old leave policy" 2>/dev/null
+lacks "search does not find it" "$S/public/search-index.js" "Old leave policy"
+check "(its old topic has no page: it had no other article)" test ! -e "$S/public/tags/leave.html"
+# a draft deleted was never published: no notice, history or version
+check "a draft deleted leaves no notice" test ! -e "$S/public/hr/notes.html"
+check "(nor a history page)" test ! -e "$S/public/hr/notes.history.html"
+lacks "(nor an entry in the recent changes)" "$S/public/changes.html" "Draft notes"
+# a folder deleted whole: the notice's breadcrumbs lead to the home page
+contains "an article whose folder went too has a notice" "$S/public/legal/retired.html" "This guidance was withdrawn"
+contains "(its breadcrumbs lead home)" "$S/public/legal/retired.html" "href=\"../index.html\""
+
+# withdrawn: false in site.yml leaves withdrawn guidance out, as before
+printf 'withdrawn: false\n' >> "$S/site.yml"
+run "$S" build -o "$TMP/off"
+check "withdrawn: false writes no notice" test ! -e "$TMP/off/hr/leave.html"
+check "(nor its history)" test ! -e "$TMP/off/hr/leave.history.html"
+lacks "(nor lists the withdrawal)" "$TMP/off/changes.html" "(withdrawn)"
+sed -i '/^withdrawn:/d' "$S/site.yml"
+
+# A link to withdrawn guidance stays an error: the editor is to mend it.
+page "$S" hr/pay.md "Pay" "See [the old policy](leave.md)."
+run "$S" check
+status_is "a link to withdrawn guidance is an error" "$RC" 1
+contains "(at the link)" "$ERR" "content/hr/pay.md:4:"
+page "$S" hr/pay.md "Pay" "Pay day is the 25th."
+
+# --drafts shows the deleted draft too, as it shows drafts
+run "$S" build --drafts -o "$TMP/drafts"
+contains "with --drafts a draft deleted has its notice" "$TMP/drafts/hr/notes.html" "This guidance was withdrawn"
+
+# An alias of a live article claims the old address: the redirect wins.
+page "$S" hr/holiday.md "Holiday" "Book holiday in the HR system."
+sed -i 's/^title: Holiday$/title: Holiday\naliases: [hr\/leave]/' "$S/content/hr/holiday.md"
+commit 2026-02-04T10:00:00Z "Ann Archer" "Holiday replaces leave"
+run "$S" build
+status_is "an alias at a withdrawn address builds" "$RC" 0
+contains "the alias's redirect is written there" "$S/public/hr/leave.html" "This guidance has moved to"
+check "(the withdrawn article's own pages are left out with it)" test ! -e "$S/public/hr/leave.history.html"
+
+# An article added again at the address is the article, its history whole.
+page "$S" legal/retired.md "Retired, back" "Back again."
+commit 2026-02-05T10:00:00Z "Ann Archer" "Bring it back"
+run "$S" build
+lacks "an article added again is no notice" "$S/public/legal/retired.html" "This guidance was withdrawn"
+contains "(its history keeps the withdrawal)" "$S/public/legal/retired.history.html" "the article was withdrawn"
+
+
+# A page a hook hides was never published: deleted, it leaves no notice.
+site k
+git -C "$S" init -q -b main
+page "$S" index.md "Home" "Welcome."
+page "$S" internal.md "Internal memo" "For the board."
+page "$S" open.md "Open memo" "For everyone."
+script "$S" hide 'quire.on_page(function(page) if page.title == "Internal memo" then page.draft = true end end)'
+commit 2026-03-01T09:00:00Z "Ann Archer" "Memos"
+git -C "$S" rm -q content/internal.md content/open.md
+commit 2026-03-02T09:00:00Z "Ann Archer" "Remove the memos"
+run "$S" build
+status_is "a site whose hook hid a withdrawn page builds" "$RC" 0
+check "a page a hook hid leaves no notice when deleted" test ! -e "$S/public/internal.html"
+lacks "(nor is its title in the recent changes)" "$S/public/changes.html" "Internal memo"
+contains "the one it did not hide has its notice" "$S/public/open.html" "This guidance was withdrawn"
+
+# A theme without a withdrawn template: no notices, as before.
+rm "$S/themes/default/templates/withdrawn.mustache"
+run "$S" build
+status_is "a theme without the withdrawn template builds" "$RC" 0
+check "(and writes no notice)" test ! -e "$S/public/open.html"
