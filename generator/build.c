@@ -70,6 +70,10 @@ struct run {
 	struct cache_key env;   /* the link environment, for phase B */
 	struct links_page_env *page_env; /* each page's part of it (render reads it too) */
 	struct cache_key env_pages; /* the pages' keys and the assets, in order */
+	/* the articles whose history ends in their deletion, sorted, and
+	 * what git says of each (links_ctx.gone) */
+	char **gone, **gone_note;
+	size_t ngone;
 	int timings;            /* QUIRE_TIMINGS: print stage times */
 	/* The errno (too many open files, no memory) that stopped sources
 	 * being read, or 0: reported once, then the build stops. */
@@ -1830,6 +1834,11 @@ static struct cache_key link_env(struct run *r)
 		cache_key_str(&kb, r->site.assets[i]);
 		cache_key_str(&pk, r->site.assets[i]);
 	}
+	cache_key_int(&kb, (long long)r->ngone);
+	for (size_t i = 0; i < r->ngone; i++) {
+		cache_key_str(&kb, r->gone[i]);
+		cache_key_str(&kb, r->gone_note[i]);
+	}
 	/* (a broken link's hint names where git shows its article moved) */
 	const char *const *from = NULL, *const *to = NULL;
 	size_t nmoved = r->hist ? hist_moves(r->hist, &from, &to) : 0;
@@ -2432,6 +2441,9 @@ static void render_markdown(struct run *r, struct page *p, size_t i)
 	/* (for hints only: a page being built never links to an old name) */
 	if (r->hist)
 		b.lc.nmoved = hist_moves(r->hist, &b.lc.moved_from, &b.lc.moved_to);
+	b.lc.gone = (const char *const *)r->gone;
+	b.lc.gone_note = (const char *const *)r->gone_note;
+	b.lc.ngone = r->ngone;
 	if (b.fine)
 		fine_b_begin(r, p, b.fine);
 	b.lc.d = b.quiet;
@@ -2790,6 +2802,29 @@ static int scan_skips(const char *rel)
 }
 
 /* ---- withdrawn guidance -------------------------------------------- */
+
+/* The articles whose history ends in their deletion, for the hint of a
+ * link to one: when, by whom and why git says it went.  A withdrawal the
+ * site does not show (a draft's) is named too: the editor sees drafts. */
+static void note_gone(struct run *r)
+{
+	size_t n;
+	const struct hist_file *f = hist_files(r->hist, &n);
+	r->gone = xmalloc((n + 1) * sizeof *r->gone);
+	r->gone_note = xmalloc((n + 1) * sizeof *r->gone_note);
+	for (size_t i = 0; i < n; i++) {
+		const struct hist_rev *rv = f[i].n ? &f[i].revs[0] : NULL;
+		char *key = rv && rv->change == HIST_DELETED ? site_source_key(f[i].path) : NULL;
+		if (!key)
+			continue;
+		free(key);
+		char *day = hist_date_human(rv->time, rv->tz_minutes);
+		r->gone[r->ngone] = xstrdup(f[i].path);
+		r->gone_note[r->ngone++] = xasprintf("deleted on %s by %s (%.10s: %s)", day, rv->author, rv->id,
+						     rv->subject);
+		free(day);
+	}
+}
 
 /* The title and summary of the version of an article a withdrawal took
  * away (blob, the file at path then): the notice names what was
@@ -3373,6 +3408,12 @@ static void run_free(struct run *r)
 	for (size_t i = 0; i < r->nclashes; i++)
 		free(r->clashes[i]);
 	free(r->clashes);
+	for (size_t i = 0; i < r->ngone; i++) {
+		free(r->gone[i]);
+		free(r->gone_note[i]);
+	}
+	free(r->gone);
+	free(r->gone_note);
 	scan_free(&r->scan);
 	free(r->a_hit);
 	draft_blobs_free(r->hook_drafts);
@@ -3649,6 +3690,8 @@ static int build_once(const struct build_opts *o, struct diag *d, struct build_s
 			fprintf(stderr, "working-tree state: %zu of %zu sources asked (%zu told by their blob alone), "
 				"the rest as the last build saw them\n", asked, sc.nmd, by_blob);
 	}
+	if (r.hist)
+		note_gone(&r);
 	/* The walk frees far more than it keeps: give it back before the
 	 * pages take their share (peak memory is measured, see bench). */
 	if (r.hist && !hist_from_cache(r.hist))

@@ -659,6 +659,27 @@ static int hints(const struct links_ctx *c)
 	return reports(c) && !c->no_hints;
 }
 
+/* What git says of the article at content/KEY.md deleted (key: a path in
+ * content/ without ".md", or with a '/' nowhere, a file name), or NULL:
+ * a link to guidance withdrawn is mended by removing it, not by a
+ * near name. */
+static const char *gone_note(const struct links_ctx *c, const char *key, size_t kl, int by_name)
+{
+	const char *found = NULL;
+	for (size_t k = 0; k < c->ngone; k++) {
+		const char *path = c->gone[k] + 8;
+		size_t pl = strlen(path) - 3;
+		const char *slash = by_name ? memrchr(path, '/', pl) : NULL;
+		const char *cmp = slash ? slash + 1 : path;
+		if ((size_t)(path + pl - cmp) != kl || (by_name ? strncasecmp(cmp, key, kl) : strncmp(cmp, key, kl)))
+			continue;
+		if (found)
+			return NULL; /* two of that name: which one is not known */
+		found = c->gone_note[k];
+	}
+	return found;
+}
+
 /* Whether a link (what: "wiki link [[x]]", "link to 'x.md'") that finds
  * no page asks (as kind1 or kind2, e.g. "name:" and "title:") for an
  * article left out of this build, and says so if it does: a draft is an
@@ -1079,11 +1100,14 @@ static void resolve_wiki(struct links_ctx *c, const char *url, int line, int col
 		if (reports(c) && !linked_left_out(c, line, col, what, "name:", key, "title:") &&
 		    !(strchr(path, '/') && linked_left_out(c, line, col, what, "key:", path, NULL))) {
 			int moved = hints(c) ? moved_by_name(c, path) : -1;
-			int hyphened = moved < 0 && hints(c) ? hyphened_name(c, path) : -1;
+			const char *gone = moved < 0 && hints(c) ? gone_note(c, path, strlen(path), !strchr(path, '/')) : NULL;
+			int hyphened = moved < 0 && !gone && hints(c) ? hyphened_name(c, path) : -1;
 			int aliased = moved < 0 && hyphened < 0 && hints(c) ? alias_named(c, path) : -1;
 			const char *tag = hash ? "#" : "", *anchor = hash ? hash + 1 : "";
 			char *hint = moved >= 0 ? xasprintf(": did you mean [[%s%s%s]]? (git shows the article was moved there)",
 							    wiki_name_of(c->ix, moved, 0), tag, anchor)
+				   : gone ? xasprintf(": git shows the article was %s; remove the link, or point it at the "
+						      "guidance that replaces it", gone)
 				   : hyphened >= 0 ? xasprintf(": did you mean [[%s%s%s]]? (a file name is written as it is, "
 							       "hyphens and all)", wiki_name_of(c->ix, hyphened, 0), tag, anchor)
 				   : aliased >= 0 ? xasprintf(": did you mean [[%s%s%s]]? ('%s' is one of its aliases: old "
@@ -1577,8 +1601,12 @@ void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 		} else if (!left_out) {
 			int moved = hints(c) ? moved_page(c, target) : -1;
 			const char *ext = target + tl2 - page_ext(target);
+			size_t cut = page_ext(target);
+			const char *gone = moved < 0 && cut && hints(c) ? gone_note(c, target, tl2 - cut, 0) : NULL;
 			char *hint = moved >= 0 ? suggest(c, c->site->pages[moved]->key, ext, url + plen, "",
 							  " (git shows the article was moved there)")
+				   : gone ? xasprintf(": git shows the article was %s; remove the link, or point it at "
+						      "the guidance that replaces it", gone)
 				   : hints(c) ? target_hint(c, url, target, url + plen, is_image) : NULL;
 			problem(c, line, col, "link target '%s' does not exist%s", url, hint);
 			free(hint);

@@ -126,6 +126,11 @@ struct links_ctx {
 	 * to the article under its new one */
 	const char *const *moved_from, *const *moved_to;
 	size_t nmoved;
+	/* for hints: the articles whose history ends in their deletion
+	 * ("content/a.md", sorted) and what git says of each ("deleted on
+	 * 3 February 2026 by Bob Baker (b44c0d10c8: …)") */
+	const char *const *gone, *const *gone_note;
+	size_t ngone;
 };
 
 /* Whether links_resolve makes a (non-wiki) link external: that depends on

@@ -74,6 +74,11 @@ page "$S" hr/pay.md "Pay" "See [the old policy](leave.md)."
 run "$S" check
 status_is "a link to withdrawn guidance is an error" "$RC" 1
 contains "(at the link)" "$ERR" "content/hr/pay.md:4:"
+contains "the error says when and by whom it was withdrawn" "$ERR" "link target 'leave.md' does not exist: git shows the article was deleted on 3 February 2026 by Bob Baker ($(echo $del | cut -c1-10): Withdraw the old leave policy); remove the link, or point it at the guidance that replaces it"
+page "$S" hr/pay.md "Pay" "See [[leave]] and [[notes]]."
+run "$S" check
+contains "so does a wiki link's, by file name" "$ERR" "wiki link [[leave]] matches no article (by file name or title): git shows the article was deleted on 3 February 2026"
+contains "(a draft's deletion is named to the editor too)" "$ERR" "wiki link [[notes]] matches no article (by file name or title): git shows the article was deleted on 3 February 2026"
 page "$S" hr/pay.md "Pay" "Pay day is the 25th."
 
 # --drafts shows the deleted draft too, as it shows drafts
