@@ -3698,7 +3698,7 @@ static int build_once(const struct build_opts *o, struct diag *d, struct build_s
 		malloc_trim(0);
 	if (r.hist)
 		diag_lap(r.timings, hist_from_cache(r.hist) ? "history (from cache)" : "history", &tl);
-	struct hooks_env henv = { .markdown = hook_markdown, .markdown_ctx = &r };
+	struct hooks_env henv = { .markdown = hook_markdown, .markdown_ctx = &r, .site = r.site.cfg.params };
 	if (r.hist) {
 		henv.history = hook_history;
 		henv.history_ctx = henv.head_ctx = &r;

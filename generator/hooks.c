@@ -119,7 +119,8 @@ struct hooks {
 	void *history_ctx;
 	struct script *scripts;
 	size_t nscripts;
-	struct cache_keybuf digest; /* of every script's name and text, as loaded */
+	struct cache_keybuf digest; /* of every script's name and text, as loaded, and quire.site */
+	struct cache_key site_fp;   /* quire.site's digest (filters may read it) */
 	int head_at_load;  /* a script read quire.head while loading */
 	int n_page, n_site;
 	uint32_t *filters; /* one type mask per quire.filter table */
@@ -1104,11 +1105,20 @@ static int ro_pairs(lua_State *L)
 	return 3;
 }
 
+static int ro_len(lua_State *L)
+{
+	lua_pushinteger(L, (lua_Integer)lua_rawlen(L, lua_upvalueindex(1)));
+	return 1;
+}
+
 static void push_readonly(lua_State *L, int idx)
 {
 	idx = lua_absindex(L, idx);
 	lua_newtable(L);
-	lua_createtable(L, 0, 4);
+	lua_createtable(L, 0, 5);
+	lua_pushvalue(L, idx);
+	lua_pushcclosure(L, ro_len, 1);
+	lua_setfield(L, -2, "__len");
 	lua_pushvalue(L, idx);
 	lua_setfield(L, -2, "__index");
 	lua_pushcfunction(L, ro_newindex);
@@ -1723,6 +1733,7 @@ static int state_digest(struct hooks *h, struct cache_key *out)
 {
 	struct cache_keybuf kb;
 	cache_key_begin(NULL, &kb, "filter-state-1");
+	cache_key_bytes(&kb, h->site_fp.h, sizeof h->site_fp.h);
 	lua_State *L = h->L;
 	int rc = -1;
 	/* the global table is read-only (every script writes its own), and
@@ -2021,6 +2032,69 @@ static int set_head(lua_State *L)
 	return 0;
 }
 
+/* Pushes a read-only copy of v (borrowed), read-only all the way down:
+ * what every handler and filter shares must stay what they were cached
+ * under.  Raises a Lua error as push_json does. */
+static void push_json_frozen(lua_State *L, json_t *v, int depth)
+{
+	if (depth > HOOKS_MAX_DEPTH || !lua_checkstack(L, 4))
+		luaL_error(L, "data nested too deeply to pass to Lua");
+	if (!json_is_object(v) && !json_is_array(v)) {
+		push_json(L, v, depth);
+		return;
+	}
+	size_t n = json_is_array(v) ? json_array_size(v) : 0;
+	lua_createtable(L, n < INT_MAX ? (int)n : 0, json_is_object(v) ? (int)json_object_size(v) : 0);
+	if (json_is_array(v)) {
+		for (size_t i = 0; i < n; i++) {
+			push_json_frozen(L, json_array_get(v, i), depth + 1);
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+		}
+	} else {
+		for (void *it = json_object_iter(v); it; it = json_object_iter_next(v, it)) {
+			lua_pushlstring(L, json_object_iter_key(it), json_object_iter_key_len(it));
+			push_json_frozen(L, json_object_iter_value(it), depth + 1);
+			lua_rawset(L, -3);
+		}
+	}
+	push_readonly(L, -1);
+	lua_remove(L, -2);
+}
+
+/* Protected: quire.site, a read-only copy of the json_t at index 1
+ * (borrowed). */
+static int set_site(lua_State *L)
+{
+	json_t *site = lua_touserdata(L, 1);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_QUIRE);
+	lua_pushliteral(L, "site");
+	push_json_frozen(L, site, 0);
+	lua_rawset(L, -3);
+	return 0;
+}
+
+/* quire.site, before any script runs: a script may read a setting of its
+ * own from site.yml when it loads, or in any handler.  What it holds is
+ * part of what the filters' work and past versions' verdicts are cached
+ * under. */
+static int load_site(struct hooks *h, const struct hooks_env *env)
+{
+	struct cache_keybuf kb;
+	cache_key_begin(NULL, &kb, "quire.site");
+	if (env && env->site)
+		cache_key_json(&kb, env->site);
+	h->site_fp = cache_key_end(&kb);
+	if (!env || !env->site)
+		return 0;
+	lua_pushcfunction(h->L, set_site);
+	lua_pushlightuserdata(h->L, env->site);
+	if (lua_pcall(h->L, 1, 0, 0) != LUA_OK) {
+		lua_pop(h->L, 1);
+		return -1;
+	}
+	return 0;
+}
+
 /* quire.head, before any script runs: scripts may read it at load. */
 static int load_head(struct hooks *h, const struct hooks_env *env)
 {
@@ -2086,7 +2160,7 @@ struct hooks *hooks_load_env(const char *site_dir, const struct hooks_env *env, 
 	qsort(names, n, sizeof *names, cmp_names);
 
 	h = hooks_new();
-	if (!h || load_head(h, env) < 0) {
+	if (!h || load_head(h, env) < 0 || load_site(h, env) < 0) {
 		diag_error(d, "scripts", 0, 0, "cannot create the Lua state");
 		hooks_free(h);
 		h = NULL;
@@ -2101,6 +2175,7 @@ struct hooks *hooks_load_env(const char *site_dir, const struct hooks_env *env, 
 	}
 	h->call.d = d;
 	cache_key_begin(NULL, &h->digest, "scripts-1");
+	cache_key_bytes(&h->digest, h->site_fp.h, sizeof h->site_fp.h);
 	h->scripts = xcalloc(n, sizeof *h->scripts);
 	for (size_t i = 0; i < n; i++) {
 		h->scripts[i].path = xasprintf("scripts/%s", names[i]);

@@ -72,6 +72,7 @@ struct hooks_env {
 	void *history_ctx;
 	hooks_head_fn head;         /* quire.head; NULL: nil */
 	void *head_ctx;
+	json_t *site;               /* quire.site: site.yml's keys (borrowed); NULL: nil */
 };
 
 /* Loads and runs every site_dir/scripts/NAME.lua (sorted by name) in a fresh
@@ -85,7 +86,8 @@ struct hooks *hooks_load(const char *site_dir, hooks_markdown_fn md,
 /* hooks_load with everything env offers (env may be NULL).  Every page
  * table a handler gets (on_page's page, each of on_site's site.pages)
  * reads page.history through env->history; quire.head is a read-only
- * copy of env->head's value. */
+ * copy of env->head's value, quire.site of env->site (which the scripts'
+ * digest and the filters' state then cover). */
 struct hooks *hooks_load_env(const char *site_dir, const struct hooks_env *env, struct diag *d, int *failed);
 
 /* Changes the limits for later calls (0 keeps a limit as it is).  For tests

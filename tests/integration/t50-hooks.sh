@@ -483,3 +483,30 @@ run "$S" build
 status_is "a text filter beside a wiki link builds" "$RC" 0
 contains "the wiki link is whole" "$S/public/a/keep.html" '<a href="norwich-pharmacal-orders.html">a Norwich Pharmacal order</a> early.'
 contains "and the filter still works on the text after it" "$S/public/a/keep.html" 'A <a href="glossary-terms.html#norwich-pharmacal-order">Norwich Pharmacal order</a> is costly.'
+
+# quire.site: site.yml's keys, for a script's own settings, read-only all
+# the way down, at load and in every handler.
+site siteyml
+printf 'reading_speed: 100\nteam:\n  names: [Ann, Bo]\n' >> "$S/site.yml"
+page "$S" a.md "A" "one two three four five six seven eight nine ten"
+sed -i 's|<h1>{{title}}</h1>|<h1>{{title}}</h1><p id="note">{{params.note}}</p>|' "$S/themes/default/templates/article.mustache"
+script "$S" 10-speed 'local speed = quire.site.reading_speed
+quire.on_page(function(page)
+  if page.kind ~= "article" then return end
+  local wrote = pcall(function() quire.site.team.names[1] = "Eve" end)
+  local wrote2 = pcall(function() quire.site.title = "Mine" end)
+  page.params.note = ("%d per minute; %s; team %d, first %s; write %s %s"):format(
+    speed, quire.site.title, #quire.site.team.names, quire.site.team.names[1], tostring(wrote), tostring(wrote2))
+end)'
+run "$S" build
+status_is "a script reading quire.site builds" "$RC" 0
+contains "it reads a key of its own at load, and site.yml's title, lists and all" "$S/public/a.html" '<p id="note">100 per minute; Test site; team 2, first Ann; write false false</p>'
+# a filter reading quire.site: its cached work follows site.yml
+script "$S" 10-speed 'quire.filter{ text = function(t)
+  if t.literal:find("one", 1, true) then return { literal = t.literal:gsub("one", quire.site.team.names[2]) } end
+end }'
+run "$S" build
+contains "a filter reads quire.site too" "$S/public/a.html" "Bo two three"
+sed -i 's/names: \[Ann, Bo\]/names: [Ann, Cy]/' "$S/site.yml"
+run "$S" build
+contains "and its cached work is redone when site.yml changes" "$S/public/a.html" "Cy two three"
