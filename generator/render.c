@@ -2236,6 +2236,35 @@ static size_t recent_changes(const struct render_env *e, struct change **out)
 	return n;
 }
 
+/* Every withdrawn article, the last withdrawn first: the recent changes
+ * keep a withdrawal only until a hundred changes follow it, and the
+ * record of what no longer applies should not scroll away. */
+static json_t *withdrawn_list(const struct render_env *e, const char *from)
+{
+	const struct site *s = e->site;
+	size_t n = 0, first = s->npages - s->nwithdrawn;
+	struct change *v = xmalloc((s->nwithdrawn + 1) * sizeof *v);
+	for (size_t i = first; i < s->npages; i++) {
+		const struct hist_file *hf = page_history(e, i);
+		if (hf && hf->n && hf->revs[0].change == HIST_DELETED)
+			v[n++] = (struct change){ hf->revs[0].time, hf->revs[0].tz_minutes, (int)i, &hf->revs[0] };
+	}
+	if (n)
+		qsort(v, n, sizeof *v, cmp_change);
+	json_t *a = json_array();
+	for (size_t k = 0; k < n; k++) {
+		const struct page *p = s->pages[v[k].page];
+		json_t *o = json_object();
+		set_str(o, "title", page_title(p));
+		set_own(o, "url", site_rel_url(from, p->out));
+		set_own(o, "date", hist_date_human(v[k].time, v[k].tz));
+		set_own(o, "iso", hist_date_iso(v[k].time, v[k].tz));
+		json_array_append_new(a, o);
+	}
+	free(v);
+	return a;
+}
+
 static void render_changes(struct render_env *e)
 {
 	struct change *ch;
@@ -2289,6 +2318,7 @@ static void render_changes(struct render_env *e)
 	}
 	free(cur);
 	json_object_set_new(c, "days", days);
+	json_object_set_new(c, "withdrawn", withdrawn_list(e, out));
 	emit(e, out, "changes", c);
 	json_decref(c);
 	if (e->out)

@@ -47,6 +47,8 @@ contains "and lists the withdrawal" "$H" "the article was withdrawn"
 contains "and what it took away" "$H" "<del>Ask your manager by email.</del>"
 contains "the recent changes list the withdrawal" "$S/public/changes.html" "Old leave policy</a> (withdrawn)"
 contains "and the feed" "$S/public/changes.xml" "<title>Old leave policy (withdrawn): Withdraw the old leave policy</title>"
+contains "the recent changes keep a list of all withdrawn guidance" "$S/public/changes.html" '<a href="hr/leave.html">Old leave policy</a> <span class="meta">withdrawn <time datetime="2026-02-03T10:00:00+00:00">3 February 2026</time>'
+contains "(every one)" "$S/public/changes.html" '<a href="legal/retired.html">Retired folder article</a> <span class="meta">withdrawn'
 lacks "the section no longer lists it" "$S/public/hr/index.html" "Old leave policy"
 lacks "nor does the A to Z" "$S/public/a-z.html" "Old leave policy"
 lacks "nor the home page" "$S/public/index.html" "Old leave policy"
@@ -67,6 +69,7 @@ run "$S" build -o "$TMP/off"
 check "withdrawn: false writes no notice" test ! -e "$TMP/off/hr/leave.html"
 check "(nor its history)" test ! -e "$TMP/off/hr/leave.history.html"
 lacks "(nor lists the withdrawal)" "$TMP/off/changes.html" "(withdrawn)"
+lacks "(nor has a list of withdrawn guidance)" "$TMP/off/changes.html" "Withdrawn guidance"
 sed -i '/^withdrawn:/d' "$S/site.yml"
 
 # A link to withdrawn guidance stays an error: the editor is to mend it.
