@@ -523,6 +523,40 @@ describe('the built site, opened from file:// in Chromium', { concurrency: false
     await closePage(page);
   });
 
+  it('withdrawn guidance, opened from file://: the notice leads to the version withdrawn and back, with no axe-core violation', { timeout: 60000 }, async () => {
+    const src = path.join(tmp, 'withdrawn'), out = path.join(tmp, 'withdrawn-out');
+    fs.mkdirSync(path.join(src, 'content', 'hr'), { recursive: true });
+    fs.writeFileSync(path.join(src, 'site.yml'), 'title: Withdrawn\n');
+    fs.cpSync(path.join(repo, 'themes'), path.join(src, 'themes'), { recursive: true });
+    fs.writeFileSync(path.join(src, 'content', 'index.md'), '---\ntitle: Home\n---\nWelcome.\n');
+    fs.writeFileSync(path.join(src, 'content', 'hr', 'leave.md'), '---\ntitle: Old leave policy\nsummary: How leave was booked.\n---\nAsk your manager by email.\n');
+    const git = (...args) => execFileSync('git', ['-C', src, ...args], { stdio: 'ignore',
+      env: { ...process.env, GIT_AUTHOR_NAME: 'Ann', GIT_AUTHOR_EMAIL: 'a@example.org', GIT_COMMITTER_NAME: 'Ann',
+        GIT_COMMITTER_EMAIL: 'a@example.org', GIT_AUTHOR_DATE: '2026-01-10T09:00:00Z', GIT_COMMITTER_DATE: '2026-01-10T09:00:00Z' } });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'First guidance');
+    git('rm', '-q', 'content/hr/leave.md');
+    git('commit', '-q', '-m', 'Withdraw the old leave policy');
+    execFileSync(quire, ['build', '-s', src, '-o', out], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const page = await openPage();
+    await page.goto(pathToFileURL(path.join(out, 'hr', 'leave.html')).href);
+    assert.match(await page.title(), /^Withdrawn: Old leave policy/);
+    await axeCheck(page, 'withdrawn notice');
+    await page.getByRole('link', { name: 'Read it as it stood when withdrawn' }).click();
+    await page.waitForURL(/leave\.rev-[0-9a-f]{10}\.html$/);
+    assert.match(await page.locator('main').innerText(), /Ask your manager by email\./);
+    await page.getByRole('link', { name: 'see the notice' }).click();
+    await page.waitForURL(/hr\/leave\.html$/);
+    await page.getByRole('link', { name: 'All changes' }).click();
+    await page.waitForURL(/leave\.history\.html#[0-9a-f]{40}$/);
+    await axeCheck(page, 'withdrawn history');
+    await page.goto(pathToFileURL(path.join(out, 'changes.html')).href);
+    await page.locator('#withdrawn + p + ul a', { hasText: 'Old leave policy' }).click();
+    await page.waitForURL(/hr\/leave\.html$/);
+    await closePage(page);
+  });
+
   it('a passage shows markup in a page\'s text as text: never an element, never run', STEP, async () => {
     const src = path.join(tmp, 'markup'), out = path.join(tmp, 'markup-out');
     fs.mkdirSync(path.join(src, 'content'), { recursive: true });
