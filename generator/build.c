@@ -2854,10 +2854,11 @@ static json_t *withdrawn_data(struct run *r, const char *blob, const char *path,
 	return data;
 }
 
-/* Whether the article at site path (content/a/b.md), whose history hf
- * ends in its deletion, was published when deleted: its history as
- * staff read it (without drafts, nor what hooks hide) ends in that
- * deletion.  *blob: the version it took away. */
+/* Whether the article whose history is hf was published, and then
+ * withdrawn: its history as staff read it (without drafts, nor what
+ * hooks hide) ends in a deletion that took it off the main line, where it
+ * had been (hist_withdrawal; not an article a branch added and deleted
+ * again before it was merged).  *blob: the version it took away. */
 static int withdrawn_while_published(struct run *r, struct draft_blobs *t, const struct hist_file *hf,
 				     char blob[41])
 {
@@ -2865,11 +2866,23 @@ static int withdrawn_while_published(struct run *r, struct draft_blobs *t, const
 	if (!r->o->drafts)
 		hist_published_read(r->hist, t, r->judging, hf, &pub);
 	const struct hist_file *f = pub ? pub : hf;
-	int yes = f->n >= 2 && f->revs[0].change == HIST_DELETED && !hist_is_boundary(r->hist, &f->revs[0]);
+	size_t del, last;
+	int yes = hist_withdrawal(f, &del, &last) && !hist_is_boundary(r->hist, &f->revs[del]);
 	if (yes)
-		memcpy(blob, f->revs[0].base, 41);
+		memcpy(blob, f->revs[last].blob, 41);
 	hist_published_free(pub);
 	return yes;
+}
+
+/* Whether hf has a deletion to look at (the published history is read
+ * only for those): a draft committed since at the same place leaves the
+ * withdrawal the last thing staff saw. */
+static int has_deletion(const struct hist_file *hf)
+{
+	for (size_t k = 0; k < hf->n; k++)
+		if (hf->revs[k].change == HIST_DELETED)
+			return 1;
+	return 0;
 }
 
 /* What render reads of the pages' link environment covers withdrawn
@@ -2905,7 +2918,7 @@ static void add_withdrawn(struct run *r, json_t *claims)
 	struct draft_blobs *t = NULL;
 	for (size_t i = 0; i < n; i++) {
 		const struct hist_file *hf = &f[i];
-		char *key = hf->n >= 2 && hf->revs[0].change == HIST_DELETED ? site_source_key(hf->path) : NULL;
+		char *key = hf->n >= 2 && has_deletion(hf) ? site_source_key(hf->path) : NULL;
 		if (!key)
 			continue;
 		char *out = xasprintf("%s.html", key), *low = claim_key(out);

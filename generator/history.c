@@ -1998,7 +1998,7 @@ static void walk_order(struct walk *w, struct plan *pl)
 
 /* ---- merges that kept one side ---- */
 
-/* The merge that kept text (a file's blob at rel) over another parent's:
+/* The merge that kept text (a file's blob at rel; NULL: its absence) over another parent's:
  * the newest (in the walk) among the ancestors of commit from that still
  * hold text (from itself too when self_ok; HEAD holds its own text, a
  * revision's commit only its base), found by following the parents that
@@ -2035,7 +2035,7 @@ static long settling_merge(struct walk *w, uint32_t from, int self_ok, const cha
 				free(stack);
 				return -2;
 			}
-			if (!rc || !git_oid_equal(&b, text)) {
+			if (text ? !rc || !git_oid_equal(&b, text) : rc > 0) {
 				differs = 1;
 				continue;
 			}
@@ -2054,8 +2054,8 @@ static long settling_merge(struct walk *w, uint32_t from, int self_ok, const cha
 	return best;
 }
 
-/* Lists merge m in r at place at, as the revision that made text (hex) at
- * path from the revision listed below it. */
+/* Lists merge m in r at place at, as the revision that made text (hex; NULL:
+ * deleted the file) at path from the revision listed below it. */
 static int list_merge(struct walk *w, struct record *r, size_t at, long m, const char *hex, const char *path)
 {
 	const struct node *n = &w->nodes[m];
@@ -2070,6 +2070,12 @@ static int list_merge(struct walk *w, struct record *r, size_t at, long m, const
 				.time = w->ci_time, .tz_minutes = w->ci_tz, .order = n->order,
 				.path = (char *)path, .change = HIST_MODIFIED };
 	git_oid_tostr(v->id, sizeof v->id, &n->id);
+	if (!hex) {
+		v->change = HIST_DELETED;
+		v->path = below->path;
+		memcpy(v->base, below->blob, sizeof v->base);
+		return 0;
+	}
 	memcpy(v->blob, hex, sizeof v->blob);
 	if (below->change == HIST_DELETED) {
 		v->change = HIST_ADDED; /* kept over a deletion */
@@ -2113,6 +2119,14 @@ static int settle_merges(struct walk *w)
 							  r->revs[0].order, &budget, seen, ++stamp)
 					 : -1;
 			if (m == -2 || (m >= 0 && list_merge(w, r, 0, m, hex, r->path) < 0))
+				rc = -1;
+		} else if (!hs && r->n && r->revs[0].change != HIST_DELETED && !hist_is_boundary(w->h, &r->revs[0]) &&
+			   !strncmp(r->path, "content/", 8)) {
+			/* gone at HEAD, though its newest revision left it there:
+			 * a merge kept one side's deletion over the other's edit */
+			long m = settling_merge(w, 0, 1, r->path + strlen("content/"), NULL, r->revs[0].order, &budget,
+						seen, ++stamp);
+			if (m == -2 || (m >= 0 && list_merge(w, r, 0, m, NULL, r->revs[0].path) < 0))
 				rc = -1;
 		}
 		for (size_t i = 0; i + 1 < r->n && rc == 0; i++) {
@@ -2202,6 +2216,7 @@ static int note_merged(struct walk *w)
 			git_oid_tostr(v->merged, sizeof v->merged, &mn->id);
 			v->merged_time = w->ci_time;
 			v->merged_tz = w->ci_tz;
+			v->merged_order = mn->order;
 		}
 	return 0;
 }
@@ -2355,6 +2370,7 @@ static void file_fp(struct hist_file *f)
 		cache_key_str(&kb, rv->merged);
 		cache_key_int(&kb, rv->merged_time);
 		cache_key_int(&kb, rv->merged_tz);
+		cache_key_int(&kb, rv->merged_order);
 	}
 	cache_key_int(&kb, f->truncated);
 	struct cache_key k = cache_key_end(&kb);
@@ -2546,10 +2562,10 @@ static void history_clear_files(struct history *h)
  * The reader trusts nothing: every count is bounded by the bytes left,
  * every offset and index is checked, and any fault means "no cache". */
 
-#define CACHE_VERSION 9
+#define CACHE_VERSION 10
 #define CACHE_NONE 0xFFFFFFFFu
 #define CACHE_MAX_SIZE ((size_t)1 << 30)
-#define CACHE_COMMIT_SIZE (20 + 4 * 4 + 8 + 4 + 4 + 1 + 20 + 8 + 4)
+#define CACHE_COMMIT_SIZE (20 + 4 * 4 + 8 + 4 + 4 + 1 + 20 + 8 + 4 + 4)
 #define CACHE_FILE_SIZE (3 * 4 + 16)
 #define CACHE_REV_SIZE (3 * 4 + 2 + 20 + 1 + 20)
 static const char cache_magic[8] = "quireHC";
@@ -2640,6 +2656,7 @@ static int cache_image(const struct history *h, struct buf *out)
 				put_oid_hex(&commits, v->merged[0] ? v->merged : "");
 				buf_put_u64le(&commits, (uint64_t)v->merged_time);
 				buf_put_u32le(&commits, (uint32_t)v->merged_tz);
+				buf_put_u32le(&commits, v->merged_order);
 			}
 			buf_put_u32le(&rest, (uint32_t)c->val);
 			buf_put_u32le(&rest, cw_str(&cw, v->path));
@@ -2771,6 +2788,7 @@ struct cache_commit {
 	char merged[41];
 	long long merged_time;
 	int merged_tz;
+	uint32_t merged_order;
 };
 
 /* Fills the empty h from a cache image, checking its structure but not its
@@ -2823,6 +2841,7 @@ static int cache_parse(struct history *h, const unsigned char *data, size_t len,
 		cr_hex(&r, cs[i].merged);
 		cs[i].merged_time = (long long)cr_u64(&r);
 		cs[i].merged_tz = (int)cr_u32(&r);
+		cs[i].merged_order = cr_u32(&r);
 		if (hm && !hm[0])
 			cs[i].merged[0] = '\0';
 		/* keeps the date arithmetic of later stages from overflowing */
@@ -2891,6 +2910,7 @@ static int cache_parse(struct history *h, const unsigned char *data, size_t len,
 			memcpy(v->merged, c->merged, sizeof v->merged);
 			v->merged_time = c->merged_time;
 			v->merged_tz = c->merged_tz;
+			v->merged_order = c->merged_order;
 			v->change = (enum hist_change)ch[0];
 			if (!ch[1])
 				v->blob[0] = '\0';
@@ -3558,6 +3578,52 @@ static int in_submodule(const struct history *h, const char *site_path)
 		*slash = '\0';
 	}
 	free(dir);
+	return found;
+}
+
+void hist_effective_time(const struct hist_rev *rv, long long *time, int *tz_minutes)
+{
+	*time = rv->merged[0] ? rv->merged_time : rv->time;
+	*tz_minutes = rv->merged[0] ? rv->merged_tz : rv->tz_minutes;
+}
+
+/* Where a revision took effect on the main line: the walk places a
+ * commit of the first-parent line after (newer than) its ancestors, so
+ * these order the main line's commits as its history does. */
+static uint32_t effective_order(const struct hist_rev *rv)
+{
+	return rv->merged[0] ? rv->merged_order : rv->order;
+}
+
+int hist_withdrawal(const struct hist_file *f, size_t *del, size_t *last)
+{
+	/* the file's state after each main-line commit that changed it: the
+	 * newest revision (first listed) of those it brought */
+	size_t *state = xmalloc((f->n + 1) * sizeof *state), n = 0;
+	for (size_t k = 0; k < f->n; k++) {
+		size_t j = 0;
+		while (j < n && effective_order(&f->revs[state[j]]) != effective_order(&f->revs[k]))
+			j++;
+		if (j == n)
+			state[n++] = k;
+	}
+	/* in main-line order, newest first (insertion sort: a few dozen) */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && effective_order(&f->revs[state[j]]) > effective_order(&f->revs[state[j - 1]]);
+		     j--) {
+			size_t t = state[j];
+			state[j] = state[j - 1];
+			state[j - 1] = t;
+		}
+	int found = 0;
+	if (n && f->revs[state[0]].change == HIST_DELETED)
+		for (size_t j = 1; j < n && !found; j++)
+			if (f->revs[state[j]].change != HIST_DELETED) {
+				*del = state[j - 1];
+				*last = state[j];
+				found = 1;
+			}
+	free(state);
 	return found;
 }
 

@@ -88,6 +88,7 @@ struct hist_rev {
 	char merged[41];
 	long long merged_time;
 	int merged_tz;
+	uint32_t merged_order; /* that merge's place in the walk (see order) */
 };
 
 /* path: the file's newest path (relative to SITE); revs newest first;
@@ -132,6 +133,20 @@ int hist_settle_state(struct history *h, char *const *rel, const struct scan_sta
 /* An empty history, as for a site in no repository (for `history: false`).
  * Caller frees with hist_free. */
 struct history *hist_empty(void);
+
+/* A history that ends in the file's deletion (f: as published, newest
+ * first), read as the main line saw it: each revision counts from the
+ * commit that brought it onto HEAD's first-parent line (its own, or the
+ * merge of its branch), and the file's state after such a commit is the
+ * newest revision it brought.  When the file was there on the main line
+ * and is gone at its end, *del is the revision that took it away (the
+ * deletion that ended its last stay there) and *last the one whose text
+ * it took away: returns 1.  0 when it never was there (added and deleted
+ * on a branch), or is there at the end. */
+int hist_withdrawal(const struct hist_file *f, size_t *del, size_t *last);
+/* When a revision took effect on the main line: its merge's date when it
+ * was made on a branch, else its own. */
+void hist_effective_time(const struct hist_rev *rv, long long *time, int *tz_minutes);
 
 /* Borrowed; NULL when the path (relative to SITE, "content/a/b.md") has no
  * committed history.  O(1). */

@@ -967,23 +967,28 @@ static json_t *withdrawn_json(const struct render_env *e, size_t i, const char *
 {
 	const struct page *p = e->site->pages[i];
 	const struct hist_file *hf = page_history(e, i);
-	if (p->kind != PAGE_WITHDRAWN || !hf || !hf->n)
+	size_t del, k;
+	if (p->kind != PAGE_WITHDRAWN || !hf || !hist_withdrawal(hf, &del, &k))
 		return json_false();
-	json_t *o = rev_json(p, &hf->revs[0], from, 0, 0);
-	char *ho = history_out(p), *at = xasprintf("%s#%s", ho, hf->revs[0].id);
+	const struct hist_rev *rv = &hf->revs[del];
+	json_t *o = rev_json(p, rv, from, 0, 0);
+	/* withdrawn when the deletion reached the main line (a branch's, at
+	 * its merge) */
+	long long t;
+	int tz;
+	hist_effective_time(rv, &t, &tz);
+	set_own(o, "date", hist_date_human(t, tz));
+	set_own(o, "iso", hist_date_iso(t, tz));
+	char *ho = history_out(p), *at = xasprintf("%s#%s", ho, rv->id);
 	set_own(o, "history_url", site_rel_url(from, at));
 	free(at);
 	free(ho);
-	for (size_t k = 1; k < hf->n; k++)
-		if (hf->revs[k].change != HIST_DELETED) {
-			json_t *last = json_object();
-			char *ro = rev_out(p, hf->revs[k].id);
-			set_own(last, "url", site_rel_url(from, ro));
-			free(ro);
-			set_when(last, &hf->revs[k], 0);
-			json_object_set_new(o, "last", last);
-			break;
-		}
+	json_t *last = json_object();
+	char *ro = rev_out(p, hf->revs[k].id);
+	set_own(last, "url", site_rel_url(from, ro));
+	free(ro);
+	set_when(last, &hf->revs[k], 0);
+	json_object_set_new(o, "last", last);
 	return o;
 }
 
@@ -2246,8 +2251,12 @@ static json_t *withdrawn_list(const struct render_env *e, const char *from)
 	struct change *v = xmalloc((s->nwithdrawn + 1) * sizeof *v);
 	for (size_t i = first; i < s->npages; i++) {
 		const struct hist_file *hf = page_history(e, i);
-		if (hf && hf->n && hf->revs[0].change == HIST_DELETED)
-			v[n++] = (struct change){ hf->revs[0].time, hf->revs[0].tz_minutes, (int)i, &hf->revs[0] };
+		size_t del, last;
+		if (hf && hist_withdrawal(hf, &del, &last)) {
+			v[n] = (struct change){ 0, 0, (int)i, &hf->revs[del] };
+			hist_effective_time(v[n].rv, &v[n].time, &v[n].tz);
+			n++;
+		}
 	}
 	if (n)
 		qsort(v, n, sizeof *v, cmp_change);

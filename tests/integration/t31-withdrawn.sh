@@ -126,3 +126,74 @@ rm "$S/themes/default/templates/withdrawn.mustache"
 run "$S" build
 status_is "a theme without the withdrawn template builds" "$RC" 0
 check "(and writes no notice)" test ! -e "$S/public/open.html"
+
+# Branches: what counts is what the main line (HEAD's first parents) had.
+# gitc DATE ARGS...: git with the author and committer at DATE
+gitc() { d=$1; shift; GIT_AUTHOR_DATE="$d" GIT_COMMITTER_DATE="$d" GIT_AUTHOR_NAME="Ann Archer" \
+	GIT_AUTHOR_EMAIL=ann@example.org GIT_COMMITTER_NAME=Ann GIT_COMMITTER_EMAIL=ann@example.org git -C "$S" "$@"; }
+site br
+git -C "$S" init -q -b main
+page "$S" index.md "Home" "Welcome."
+page "$S" alpha.md "Alpha" "Alpha as published."
+commit 2026-01-10T09:00:00Z "Ann Archer" "First"
+git -C "$S" checkout -q -b feature
+page "$S" tmp.md "Temp" "Text that never reached main."
+commit 2026-01-11T09:00:00Z "Ann Archer" "Add temp on the branch"
+git -C "$S" rm -q content/tmp.md
+commit 2026-01-11T10:00:00Z "Ann Archer" "Remove temp on the branch"
+page "$S" alpha.md "Alpha" "Alpha rewritten on the branch, never published."
+commit 2026-01-12T09:00:00Z "Ann Archer" "Rewrite alpha on the branch"
+git -C "$S" rm -q content/alpha.md
+commit 2026-01-12T10:00:00Z "Bob Baker" "Withdraw alpha on the branch"
+git -C "$S" checkout -q main
+page "$S" index.md "Home" "Welcome again."
+commit 2026-01-13T09:00:00Z "Ann Archer" "Main edit"
+gitc 2026-01-15T09:00:00Z merge -q --no-ff feature -m "Merge feature"
+run "$S" build
+status_is "a site with branches merged builds" "$RC" 0
+check "an article a branch added and deleted before its merge leaves no notice" test ! -e "$S/public/tmp.html"
+lacks "(nor is it among the withdrawn)" "$S/public/changes.html" ">Temp</a> <span class=\"meta\">withdrawn"
+contains "a branch's withdrawal is dated from its merge, when it took effect" "$S/public/alpha.html" 'withdrawn on <time datetime="2026-01-15T09:00:00+00:00">15 January 2026</time>'
+contains "(by who withdrew it, with their message)" "$S/public/alpha.html" "Withdraw alpha on the branch"
+first=$(git -C "$S" log --format=%H --reverse | head -1 | cut -c1-10)
+contains "the version it took away is the one published, not the branch's rewrite" "$S/public/alpha.html" "href=\"alpha.rev-$first.html\">Read it as it stood"
+
+# A merge that settled a conflict by keeping one side's deletion over the
+# other side's later edit: the record says who withdrew it, and when.
+site md
+git -C "$S" init -q -b main
+page "$S" index.md "Home" "Welcome."
+page "$S" a.md "Alpha" "Alpha text."
+commit 2026-01-10T09:00:00Z "Ann Archer" "First"
+git -C "$S" checkout -q -b feature
+git -C "$S" rm -q content/a.md
+commit 2026-01-12T09:00:00Z "Bob Baker" "Remove alpha on the branch"
+git -C "$S" checkout -q main
+page "$S" a.md "Alpha" "Alpha text edited on main."
+commit 2026-01-13T09:00:00Z "Dan Dee" "Edit alpha on main"
+gitc 2026-01-15T09:00:00Z merge -q --no-ff feature -m "Merge feature" >/dev/null 2>&1
+git -C "$S" rm -q content/a.md
+gitc 2026-01-15T09:00:00Z commit -q -m "Merge feature, keeping the removal"
+run "$S" build
+contains "a merge that kept a deletion over a newer edit withdraws the article" "$S/public/a.html" 'withdrawn on <time datetime="2026-01-15T09:00:00+00:00">15 January 2026</time>'
+contains "(the merge is the withdrawal, with its message)" "$S/public/a.html" "Merge feature, keeping the removal"
+contains "(its history lists the merge)" "$S/public/a.history.html" "Merge feature, keeping the removal"
+edit=$(git -C "$S" log --format=%H -1 --grep "Edit alpha on main" | cut -c1-10)
+contains "(what it took away is main's edit)" "$S/public/a.html" "href=\"a.rev-$edit.html\">Read it as it stood"
+contains "(and the recent changes list it)" "$S/public/changes.html" '<a href="a.html">Alpha</a> <span class="meta">withdrawn'
+
+# A draft committed where withdrawn guidance was keeps the notice: the
+# draft is not published, the withdrawal is the last thing staff saw.
+site dr
+git -C "$S" init -q -b main
+page "$S" index.md "Home" "Welcome."
+page "$S" hr/leave.md "Leave" "Old rules."
+commit 2026-01-10T09:00:00Z "Ann Archer" "First"
+git -C "$S" rm -q content/hr/leave.md
+commit 2026-01-11T09:00:00Z "Bob Baker" "Withdraw leave"
+file "$S" hr/leave.md '---\ntitle: New leave\ndraft: true\n---\nWork in progress.\n'
+commit 2026-01-12T09:00:00Z "Ann Archer" "Start a new leave draft"
+run "$S" build
+contains "a draft committed at a withdrawn address leaves the notice" "$S/public/hr/leave.html" "This guidance was withdrawn on"
+lacks "(the draft is not on it)" "$S/public/hr/leave.html" "Work in progress"
+lacks "(nor in the history)" "$S/public/hr/leave.history.html" "Work in progress"
