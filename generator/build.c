@@ -2803,6 +2803,24 @@ static int scan_skips(const char *rel)
 
 /* ---- withdrawn guidance -------------------------------------------- */
 
+/* Whether rel (in content/) is a name the scan reads as a source: no
+ * part of it one the scan skips or refuses (scan_bad_name). */
+static int source_name_ok(const char *rel)
+{
+	char name[256];
+	for (const char *p = rel; *p;) {
+		size_t n = strcspn(p, "/");
+		if (!n || n >= sizeof name)
+			return 0;
+		memcpy(name, p, n);
+		name[n] = '\0';
+		if (scan_ignored(name) || scan_bad_name(name))
+			return 0;
+		p += n + (p[n] == '/');
+	}
+	return 1;
+}
+
 /* The articles whose history ends in their deletion, for the hint of a
  * link to one: when, by whom and why git says it went.  A withdrawal the
  * site does not show (a draft's) is named too: the editor sees drafts. */
@@ -2830,7 +2848,27 @@ static void note_gone(struct run *r)
  * away (blob, the file at path then): the notice names what was
  * withdrawn.  A new object; its title from the file's name when the
  * version has none (a build showing drafts). */
-static json_t *withdrawn_data(struct run *r, const char *blob, const char *path, const char *name)
+/* The aliases of withdrawn guidance that are still free (as claimed,
+ * not to be claimed again): its old addresses lead to the notice. */
+static json_t *free_aliases(json_t *claims, json_t *aliases, const char *who)
+{
+	json_t *keep = json_array(), *a;
+	size_t k;
+	json_array_foreach(aliases, k, a) {
+		char *key = site_alias_key(json_string_value(a));
+		char *out = key ? xasprintf("%s.html", key) : NULL, *low = out ? claim_key(out) : NULL;
+		if (low && !site_reserved(out) && !json_object_get(claims, low)) {
+			json_object_set_new(claims, low, json_sprintf("the alias '%s' of %s", json_string_value(a), who));
+			json_array_append(keep, a);
+		}
+		free(low);
+		free(out);
+		free(key);
+	}
+	return keep;
+}
+
+static json_t *withdrawn_data(struct run *r, json_t *claims, const char *blob, const char *path, const char *name)
 {
 	json_t *data = json_object(), *fm = NULL;
 	size_t len = 0;
@@ -2847,6 +2885,9 @@ static json_t *withdrawn_data(struct run *r, const char *blob, const char *path,
 	}
 	if (!json_object_get(data, "title"))
 		json_object_set_new(data, "title", own_string(site_title_from_name(name)));
+	json_t *aliases = json_object_get(fm, "aliases");
+	if (json_is_array(aliases))
+		json_object_set_new(data, "aliases", free_aliases(claims, aliases, path));
 	json_object_set_new(data, "params", json_object());
 	json_decref(fm);
 	diag_free(quiet);
@@ -2923,8 +2964,8 @@ static void add_withdrawn(struct run *r, json_t *claims)
 			continue;
 		char *out = xasprintf("%s.html", key), *low = claim_key(out);
 		char blob[41];
-		if (!scan_skips(key) && !strpbrk(key, "\\%\"'<>?#") && !strstr(key, "..") && key[0] != '/' &&
-		    !site_reserved(out) && site_find(&r->site, key) < 0 && !json_object_get(claims, low)) {
+		if (source_name_ok(hf->path + 8) && !site_reserved(out) && site_find(&r->site, key) < 0 &&
+		    !json_object_get(claims, low)) {
 			if (!t && !r->o->drafts)
 				t = draft_blobs_load(r->cache, r->judging);
 			if (withdrawn_while_published(r, t, hf, blob)) {
@@ -2935,7 +2976,8 @@ static void add_withdrawn(struct run *r, json_t *claims)
 				p->name = basename_of(key);
 				p->key = key;
 				p->out = out;
-				p->data = withdrawn_data(r, blob, hf->path, p->name);
+				json_object_set_new(claims, low, json_string(hf->path));
+				p->data = withdrawn_data(r, claims, blob, hf->path, p->name);
 				p->template_name = "withdrawn";
 				struct cache_keybuf kb;
 				cache_key_begin(NULL, &kb, "withdrawn-data");

@@ -146,17 +146,18 @@ static int section_key(const struct site *s, const struct page *p)
 	int i = site_find(s, key);
 	free(key);
 	/* withdrawn guidance whose folder went with it: the nearest folder
-	 * above that is still a section */
-	if (p->kind == PAGE_WITHDRAWN && i < 0 && *p->dir) {
+	 * above that is still a section (a withdrawn index.md is no section) */
+	int gone = i >= 0 && s->pages[i]->kind == PAGE_WITHDRAWN && s->pages[i] != p;
+	if (((p->kind == PAGE_WITHDRAWN && i < 0) || gone) && *p->dir) {
 		char *dir = xstrdup(p->dir), *slash;
-		while (i < 0 && (slash = strrchr(dir, '/'))) {
+		for (i = -1; (i < 0 || s->pages[i]->kind == PAGE_WITHDRAWN) && (slash = strrchr(dir, '/'));) {
 			*slash = '\0';
 			key = xasprintf("%s/index", dir);
 			i = site_find(s, key);
 			free(key);
 		}
 		free(dir);
-		if (i < 0)
+		if (i < 0 || s->pages[i]->kind == PAGE_WITHDRAWN)
 			i = site_find(s, "index");
 	}
 	/* A page added at "x/index" is found for its own folder: its section
@@ -2787,6 +2788,23 @@ static void move_history_redirects(struct render_env *e, json_t *taken, const ch
 	}
 }
 
+/* The redirects of an article moved from path (its page key then okey)
+ * to page t: the old address, and its history's (move_history_redirects);
+ * not over a page of quire's own, nor at a name no URL can reach (a name
+ * the build now refuses; a ".." git itself would not check out, which
+ * made every build fail), nor where something is written already. */
+static void move_redirects(struct render_env *e, json_t *taken, const char *okey, const char *path, size_t t)
+{
+	char *out = xasprintf("%s.html", okey);
+	if (!site_reserved(out) && !strpbrk(okey, "\\%\"'<>?#") && !strstr(okey, "..") && okey[0] != '/' &&
+	    !taken_has(taken, out)) {
+		taken_add(taken, out);
+		render_redirect(e, out, e->site->pages[t]->out, page_title(e->site->pages[t]));
+		move_history_redirects(e, taken, okey, path, t);
+	}
+	free(out);
+}
+
 static void render_redirects(struct render_env *e)
 {
 	const struct site *s = e->site;
@@ -2817,7 +2835,7 @@ static void render_redirects(struct render_env *e)
 		/* What is written already, without case: on a disk that ignores
 		 * case, Case.html and case.html are one file. */
 		json_t *taken = json_object();
-		for (size_t i = 0; n && i < s->npages; i++)
+		for (size_t i = 0; (n || s->nwithdrawn) && i < s->npages; i++)
 			taken_add(taken, s->pages[i]->out);
 		const char *key;
 		json_t *v;
@@ -2830,21 +2848,23 @@ static void render_redirects(struct render_env *e)
 			char *okey = xstrndup(from[k] + 8, strlen(from[k] + 8) - 3);
 			char *nkey = xstrndup(to[k] + 8, strlen(to[k] + 8) - 3);
 			int t = site_find(s, nkey);
-			char *out = xasprintf("%s.html", okey);
-			/* not over a page of quire's own, nor at a name no URL can
-			 * reach (a name the build now refuses; a ".." git itself
-			 * would not check out, which made every build fail), nor
-			 * from a name only a draft had */
-			if (t >= 0 && !site_reserved(out) && !strpbrk(okey, "\\%\"'<>?#") && !strstr(okey, "..") &&
-			    okey[0] != '/' && !taken_has(taken, out) &&
-			    published_at(e, (size_t)t, from[k])) {
-				taken_add(taken, out);
-				render_redirect(e, out, s->pages[t]->out, page_title(s->pages[t]));
-				move_history_redirects(e, taken, okey, from[k], (size_t)t);
-			}
-			free(out);
+			/* (not from a name only a draft had) */
+			if (t >= 0 && published_at(e, (size_t)t, from[k]))
+				move_redirects(e, taken, okey, from[k], (size_t)t);
 			free(okey);
 			free(nkey);
+		}
+		/* withdrawn guidance moved before: its old addresses lead to
+		 * the notice, as they led to the article */
+		for (size_t t = s->npages - s->nwithdrawn; t < s->npages; t++) {
+			const struct hist_file *hf = e->hist_of ? e->hist_of[t] : NULL;
+			for (size_t k = 0; hf && k < hf->n; k++) {
+				const struct hist_rev *rv = &hf->revs[k];
+				char *okey = rv->change == HIST_RENAMED && rv->old_path ? site_source_key(rv->old_path) : NULL;
+				if (okey)
+					move_redirects(e, taken, okey, rv->old_path, t);
+				free(okey);
+			}
 		}
 		json_decref(taken);
 	}

@@ -197,3 +197,47 @@ run "$S" build
 contains "a draft committed at a withdrawn address leaves the notice" "$S/public/hr/leave.html" "This guidance was withdrawn on"
 lacks "(the draft is not on it)" "$S/public/hr/leave.html" "Work in progress"
 lacks "(nor in the history)" "$S/public/hr/leave.history.html" "Work in progress"
+
+# Old addresses: an article moved, and one with aliases, then withdrawn:
+# its old addresses lead to the notice, as they led to the article.
+site mv
+git -C "$S" init -q -b main
+page "$S" index.md "Home" "Welcome."
+file "$S" hr/old-name.md '---\ntitle: Leave\naliases: [hr/holiday]\n---\nLeave text.\n'
+commit 2026-01-10T09:00:00Z "Ann Archer" "First"
+git -C "$S" mv content/hr/old-name.md content/hr/new-name.md
+commit 2026-01-15T09:00:00Z "Ann Archer" "Rename"
+git -C "$S" rm -q content/hr/new-name.md
+commit 2026-01-20T09:00:00Z "Bob Baker" "Withdraw"
+run "$S" build
+contains "a withdrawn article's old name leads to its notice" "$S/public/hr/old-name.html" 'href="new-name.html"'
+check "(as do its history's and past versions' old addresses)" test -e "$S/public/hr/old-name.history.html"
+contains "its alias leads to the notice too" "$S/public/hr/holiday.html" 'href="new-name.html"'
+
+# Names: a notice where the scan would read a source, none where it would
+# not; two names one disk that ignores case takes for one get one notice.
+site nm
+git -C "$S" init -q -b main
+page "$S" index.md "Home" "Welcome."
+page "$S" "forms/it's.md" "Apostrophe" "x"
+page "$S" forms/4913.md "Form 4913" "x"
+page "$S" legal/index.md "Legal" "Legal intro."
+page "$S" legal/x.md "X" "X text."
+commit 2026-01-10T09:00:00Z "Ann Archer" "First"
+git -C "$S" rm -q "content/forms/it's.md" content/forms/4913.md
+git -C "$S" rm -q -r content/legal
+commit 2026-01-11T09:00:00Z "Bob Baker" "Remove"
+page "$S" hr/Policy.md "Policy" "Upper."
+commit 2026-01-12T09:00:00Z "Ann Archer" "Upper"
+git -C "$S" rm -q content/hr/Policy.md
+page "$S" hr/policy.md "policy" "Lower."
+commit 2026-01-13T09:00:00Z "Ann Archer" "Lower"
+git -C "$S" rm -q content/hr/policy.md
+commit 2026-01-14T09:00:00Z "Ann Archer" "Neither"
+run "$S" build
+contains "a name with an apostrophe, published, has its notice" "$S/public/forms/it's.html" "This guidance was withdrawn"
+contains "(so does 4913.md, which only a bare '4913' would be a temporary file)" "$S/public/forms/4913.html" "This guidance was withdrawn"
+n=$(ls "$S/public/hr" | grep -ci '^policy\.html$')
+if [ "$n" = 1 ]; then ok "two withdrawn names that differ only in case write one notice"; else not_ok "two withdrawn names that differ only in case write one notice" "$(ls "$S/public/hr")"; fi
+contains "a folder withdrawn whole: its article's breadcrumbs skip the folder's own notice" "$S/public/legal/x.html" '<li><a href="../index.html">Home</a></li><li aria-current="page">X</li>'
+contains "a notice asks search engines not to index it" "$S/public/legal/x.html" '<meta name="robots" content="noindex">'
