@@ -2803,23 +2803,6 @@ static int scan_skips(const char *rel)
 
 /* ---- withdrawn guidance -------------------------------------------- */
 
-/* Whether rel (in content/) is a name the scan reads as a source: no
- * part of it one the scan skips or refuses (scan_bad_name). */
-static int source_name_ok(const char *rel)
-{
-	char name[256];
-	for (const char *p = rel; *p;) {
-		size_t n = strcspn(p, "/");
-		if (!n || n >= sizeof name)
-			return 0;
-		memcpy(name, p, n);
-		name[n] = '\0';
-		if (scan_ignored(name) || scan_bad_name(name))
-			return 0;
-		p += n + (p[n] == '/');
-	}
-	return 1;
-}
 
 /* The articles whose history ends in their deletion, for the hint of a
  * link to one: when, by whom and why git says it went.  A withdrawal the
@@ -2901,25 +2884,31 @@ static json_t *withdrawn_data(struct run *r, json_t *claims, const char *blob, c
  * had been (hist_withdrawal; not an article a branch added and deleted
  * again before it was merged).  *blob: the version it took away. */
 static int withdrawn_while_published(struct run *r, struct draft_blobs *t, const struct hist_file *hf,
-				     char blob[41])
+				     char blob[41], char **key)
 {
 	struct hist_file *pub = NULL;
 	if (!r->o->drafts)
 		hist_published_read(r->hist, t, r->judging, hf, &pub);
 	const struct hist_file *f = pub ? pub : hf;
 	size_t del, last;
-	int yes = hist_withdrawal(f, &del, &last) && !hist_is_boundary(r->hist, &f->revs[del]);
+	int yes = hist_withdrawal(f, &del, &last) && !hist_is_boundary(r->hist, &f->revs[del]) &&
+		  (*key = site_source_key(f->revs[del].path)) != NULL;
 	if (yes)
 		memcpy(blob, f->revs[last].blob, 41);
 	hist_published_free(pub);
 	return yes;
 }
 
-/* Whether hf has a deletion to look at (the published history is read
- * only for those): a draft committed since at the same place leaves the
- * withdrawal the last thing staff saw. */
-static int has_deletion(const struct hist_file *hf)
+/* Whether hf may end in a withdrawal (the published history is read
+ * only for those): it has a deletion (a draft committed since at the
+ * same place leaves the withdrawal the last thing staff saw), or it lies
+ * where the site reads no source (moved to ".archive/"). */
+static int may_be_withdrawn(const struct hist_file *hf)
 {
+	if (hf->n < 2 || strncmp(hf->path, "content/", 8))
+		return 0;
+	if (!scan_source_path(hf->path + 8))
+		return 1;
 	for (size_t k = 0; k < hf->n; k++)
 		if (hf->revs[k].change == HIST_DELETED)
 			return 1;
@@ -2950,51 +2939,73 @@ static void with_env(struct run *r, const struct page *p)
  * or file is written, nor at a name the scan would pass over, and only
  * once every link is resolved: a link to withdrawn guidance stays an
  * error. */
+/* The page of withdrawn guidance at key (taken), hf its history and
+ * blob the version withdrawn. */
+static void withdrawn_page(struct run *r, json_t *claims, const struct hist_file *hf, char *key, const char *blob)
+{
+	struct page *p = xcalloc(1, sizeof *p);
+	p->kind = PAGE_WITHDRAWN;
+	p->src = xstrdup(hf->path);
+	p->dir = dirname_of(key);
+	p->name = basename_of(key);
+	p->key = key;
+	p->out = xasprintf("%s.html", key);
+	char *low = claim_key(p->out);
+	json_object_set_new(claims, low, json_string(hf->path));
+	free(low);
+	p->data = withdrawn_data(r, claims, blob, hf->path, p->name);
+	p->template_name = "withdrawn";
+	struct cache_keybuf kb;
+	cache_key_begin(NULL, &kb, "withdrawn-data");
+	cache_key_json(&kb, p->data);
+	struct cache_key dk = cache_key_end(&kb);
+	memcpy(p->data_fp, dk.h, sizeof p->data_fp);
+	site_add_page(&r->site, p);
+	r->site.nwithdrawn++;
+	with_env(r, p);
+}
+
 static void add_withdrawn(struct run *r, json_t *claims)
 {
-	if (!r->hist || !r->site.cfg.withdrawn || !r->tmpl || !tmpl_set_has(r->tmpl, "withdrawn"))
+	if (!r->hist || !r->site.cfg.withdrawn || !r->tmpl)
 		return;
-	size_t n;
+	/* a theme made before quire wrote notices: said, not guessed at */
+	int theme = tmpl_set_has(r->tmpl, "withdrawn");
+	size_t n, without = 0;
 	const struct hist_file *f = hist_files(r->hist, &n);
 	struct draft_blobs *t = NULL;
 	for (size_t i = 0; i < n; i++) {
 		const struct hist_file *hf = &f[i];
-		char *key = hf->n >= 2 && has_deletion(hf) ? site_source_key(hf->path) : NULL;
-		if (!key)
+		char *key = NULL, blob[41];
+		if (!may_be_withdrawn(hf))
 			continue;
-		char *out = xasprintf("%s.html", key), *low = claim_key(out);
-		char blob[41];
-		if (source_name_ok(hf->path + 8) && !site_reserved(out) && site_find(&r->site, key) < 0 &&
+		if (!t && !r->o->drafts)
+			t = draft_blobs_load(r->cache, r->judging);
+		if (!withdrawn_while_published(r, t, hf, blob, &key))
+			continue;
+		char *out = xasprintf("%s.html", key), *low = claim_key(out), *rel = xasprintf("%s.md", key);
+		if (scan_source_path(rel) && !site_reserved(out) && site_find(&r->site, key) < 0 &&
 		    !json_object_get(claims, low)) {
-			if (!t && !r->o->drafts)
-				t = draft_blobs_load(r->cache, r->judging);
-			if (withdrawn_while_published(r, t, hf, blob)) {
-				struct page *p = xcalloc(1, sizeof *p);
-				p->kind = PAGE_WITHDRAWN;
-				p->src = xstrdup(hf->path);
-				p->dir = dirname_of(key);
-				p->name = basename_of(key);
-				p->key = key;
-				p->out = out;
-				json_object_set_new(claims, low, json_string(hf->path));
-				p->data = withdrawn_data(r, claims, blob, hf->path, p->name);
-				p->template_name = "withdrawn";
-				struct cache_keybuf kb;
-				cache_key_begin(NULL, &kb, "withdrawn-data");
-				cache_key_json(&kb, p->data);
-				struct cache_key dk = cache_key_end(&kb);
-				memcpy(p->data_fp, dk.h, sizeof p->data_fp);
-				site_add_page(&r->site, p);
-				r->site.nwithdrawn++;
-				with_env(r, p);
-				key = out = NULL;
-			}
+			if (theme)
+				withdrawn_page(r, claims, hf, key, blob);
+			else
+				without++;
+			key = theme ? NULL : key;
 		}
+		free(rel);
 		free(low);
 		free(out);
 		free(key);
 	}
 	draft_blobs_free(t);
+	if (without) {
+		char *trel = xasprintf("%s/templates", r->theme_rel);
+		diag_warning(r->d, trel, 0, 0, "the theme has no template 'withdrawn.mustache', so %zu withdrawn "
+			     "article%s (deleted in git while published) %s no notice at %s address: copy the template "
+			     "from quire's default theme, or set 'withdrawn: false' in site.yml", without,
+			     without == 1 ? "" : "s", without == 1 ? "has" : "have", without == 1 ? "its" : "their");
+		free(trel);
+	}
 }
 
 static void warn_uncommitted_deletions(struct run *r, const struct scan_result *sc, struct diag *d)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "frontmatter.h"
+#include "scan.h"
 
 /* The table: a blob's 20-byte id and 1 for a draft or 0, for every
  * version read; the fingerprints (hist_file.fp, 16 bytes) of the
@@ -310,10 +311,28 @@ void draft_blobs_free(struct draft_blobs *t)
 
 /* ---- the history as published ---- */
 
+/* Whether the file at path (relative to SITE) was where the site reads no
+ * source: in a folder the scan skips (".drafts/"), so never published. */
+static int unlisted(const char *path)
+{
+	return path && !strncmp(path, "content/", 8) && !scan_source_path(path + 8);
+}
+
+/* A move into such a place: to staff, the article went (a deletion). */
+static int moved_out_of_sight(const struct hist_rev *rv)
+{
+	return rv->change == HIST_RENAMED && unlisted(rv->path) && rv->old_path && !unlisted(rv->old_path);
+}
+
 /* Whether revision rv was left unpublished: a version that was a draft,
- * or the deletion of one.  1, 0 or -1 (not known). */
+ * or lay where the site reads no source, or the deletion of one.  1, 0 or
+ * -1 (not known). */
 static int hidden(const struct hist_rev *rv, draft_query is_draft, void *ctx)
 {
+	if (moved_out_of_sight(rv))
+		return *rv->base ? is_draft(ctx, rv->base, rv->old_path) : 0;
+	if (unlisted(rv->path))
+		return 1;
 	if (rv->change != HIST_DELETED)
 		return *rv->blob ? is_draft(ctx, rv->blob, rv->path) : 0;
 	return *rv->base ? is_draft(ctx, rv->base, rv->old_path ? rv->old_path : rv->path) : 0;
@@ -386,14 +405,16 @@ int hist_published(const struct hist_file *hf, draft_query is_draft, void *ctx, 
 {
 	*out = NULL;
 	size_t m = 0;
+	int moved = 0;
 	for (size_t k = 0; k < hf->n; k++) {
 		int h = hidden(&hf->revs[k], is_draft, ctx);
 		if (h < 0)
 			return -1;
 		if (!h)
 			orig[m++] = k;
+		moved |= !h && moved_out_of_sight(&hf->revs[k]);
 	}
-	if (m == hf->n)
+	if (m == hf->n && !moved)
 		return 0;
 	struct hist_rev *revs = xcalloc(m + 1, sizeof *revs);
 	struct cache_keybuf kb;
@@ -401,6 +422,12 @@ int hist_published(const struct hist_file *hf, draft_query is_draft, void *ctx, 
 	cache_key_bytes(&kb, hf->fp, sizeof hf->fp);
 	for (size_t j = 0; j < m; j++) {
 		revs[j] = hf->revs[orig[j]];
+		if (moved_out_of_sight(&revs[j])) {
+			revs[j].change = HIST_DELETED;
+			revs[j].path = revs[j].old_path;
+			revs[j].old_path = NULL;
+			revs[j].blob[0] = '\0';
+		}
 		if (rebase(&revs[j], hf, orig[j], j + 1 < m ? &hf->revs[orig[j + 1]] : NULL, is_draft, ctx) < 0) {
 			free(revs);
 			return -1;

@@ -1,6 +1,8 @@
 /* published: an article's history as staff may read it.  A revision made
- * while the article's front matter said `draft: true` was never
- * published, and a draft may hold advice nobody has checked yet: unless a
+ * while the article's front matter said `draft: true`, or while it lay
+ * where the site reads no source (a hidden folder such as ".drafts/"), was
+ * never published, and a draft may hold advice nobody has checked yet (a
+ * move into such a folder reads as the article's deletion): unless a
  * build includes drafts (--drafts), such revisions are left out of the
  * article's history page, its past versions, its revision count and the
  * recent changes.  A revision that was published is then shown against

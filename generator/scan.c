@@ -70,6 +70,22 @@ int scan_bad_name(const char *name)
 	return 0;
 }
 
+int scan_source_path(const char *rel)
+{
+	char name[256];
+	for (const char *p = rel; *p;) {
+		size_t n = strcspn(p, "/");
+		if (!n || n >= sizeof name)
+			return 0;
+		memcpy(name, p, n);
+		name[n] = '\0';
+		if (scan_ignored(name) || scan_bad_name(name))
+			return 0;
+		p += n + (p[n] == '/');
+	}
+	return *rel != '\0';
+}
+
 /* For a file another tool took for Markdown ("x.markdown", "X.MD"):
  * its name as quire's articles are named, "x.md" (new string); else
  * NULL.  Only ".md" makes an article: such a file would be published as

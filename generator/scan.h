@@ -38,4 +38,9 @@ int scan_ignored(const char *name);
  * is (\\ % " < > ? # : or a control character). */
 int scan_bad_name(const char *name);
 
+/* 1 when rel (a path inside content/) is one the scan would read: no part
+ * of it a name the scan skips (scan_ignored: a hidden folder such as
+ * ".drafts/") or refuses (scan_bad_name). */
+int scan_source_path(const char *rel);
+
 #endif

@@ -126,6 +126,10 @@ rm "$S/themes/default/templates/withdrawn.mustache"
 run "$S" build
 status_is "a theme without the withdrawn template builds" "$RC" 0
 check "(and writes no notice)" test ! -e "$S/public/open.html"
+contains "(but says so, and how to have them)" "$ERR" "themes/default/templates: warning: the theme has no template 'withdrawn.mustache', so 1 withdrawn article (deleted in git while published) has no notice at its address: copy the template from quire's default theme, or set 'withdrawn: false' in site.yml"
+printf 'withdrawn: false\n' >> "$S/site.yml"
+run "$S" build
+lacks "(withdrawn: false says nothing)" "$ERR" "withdrawn.mustache"
 
 # Branches: what counts is what the main line (HEAD's first parents) had.
 # gitc DATE ARGS...: git with the author and committer at DATE
@@ -241,3 +245,29 @@ n=$(ls "$S/public/hr" | grep -ci '^policy\.html$')
 if [ "$n" = 1 ]; then ok "two withdrawn names that differ only in case write one notice"; else not_ok "two withdrawn names that differ only in case write one notice" "$(ls "$S/public/hr")"; fi
 contains "a folder withdrawn whole: its article's breadcrumbs skip the folder's own notice" "$S/public/legal/x.html" '<li><a href="../index.html">Home</a></li><li aria-current="page">X</li>'
 contains "a notice asks search engines not to index it" "$S/public/legal/x.html" '<meta name="robots" content="noindex">'
+
+# A hidden folder is no place the site reads: an article moved into
+# ".archive/" is withdrawn, and one written in ".drafts/" before it was
+# moved into place was never published there.
+site hid
+git -C "$S" init -q -b main
+page "$S" index.md "Home" "Welcome."
+page "$S" hr/b.md "B" "B text."
+page "$S" .drafts/x.md "X" "Secret early draft.\n\nA second paragraph that stays the same in every version of the draft, long enough to keep the file similar when it moves."
+commit 2026-01-10T09:00:00Z "Ann Archer" "First"
+page "$S" .drafts/x.md "X" "Checked text.\n\nA second paragraph that stays the same in every version of the draft, long enough to keep the file similar when it moves."
+commit 2026-01-11T09:00:00Z "Ann Archer" "Check the draft"
+mkdir -p "$S/content/.archive"
+git -C "$S" mv content/hr/b.md content/.archive/b.md
+git -C "$S" mv content/.drafts/x.md content/x.md
+commit 2026-01-12T09:00:00Z "Bob Baker" "Archive b, publish x"
+run "$S" build
+contains "an article moved into a hidden folder is withdrawn" "$S/public/hr/b.html" "This guidance was withdrawn on"
+contains "(its history ends in the withdrawal)" "$S/public/hr/b.history.html" "the article was withdrawn"
+if leaked=$(grep -l "Secret early draft" "$S"/public/x.* "$S"/public/*.html); then
+	not_ok "a version written in .drafts/ is published nowhere" "$leaked"
+else
+	ok "a version written in .drafts/ is published nowhere"
+fi
+contains "(the article's history starts where it was published)" "$S/public/x.history.html" "Archive b, publish x"
+lacks "(without the revisions made in .drafts/)" "$S/public/x.history.html" "Check the draft"
