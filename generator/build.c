@@ -70,8 +70,8 @@ struct run {
 	struct cache_key env;   /* the link environment, for phase B */
 	struct links_page_env *page_env; /* each page's part of it (render reads it too) */
 	struct cache_key env_pages; /* the pages' keys and the assets, in order */
-	/* the articles whose history ends in their deletion, sorted, and
-	 * what git says of each (links_ctx.gone) */
+	/* the articles whose history ends in their deletion, and what git
+	 * says of each (links_ctx.gone) */
 	char **gone, **gone_note;
 	size_t ngone;
 	int timings;            /* QUIRE_TIMINGS: print stage times */
@@ -2815,15 +2815,25 @@ static void note_gone(struct run *r)
 	r->gone_note = xmalloc((n + 1) * sizeof *r->gone_note);
 	for (size_t i = 0; i < n; i++) {
 		const struct hist_rev *rv = f[i].n ? &f[i].revs[0] : NULL;
-		char *key = rv && rv->change == HIST_DELETED ? site_source_key(f[i].path) : NULL;
-		if (!key)
-			continue;
+		const char *path = rv && rv->change == HIST_DELETED ? f[i].path : NULL;
+		char *how = NULL;
+		/* moved into a folder the site does not read (".archive/") */
+		if (rv && rv->change == HIST_RENAMED && rv->old_path && !strncmp(f[i].path, "content/", 8) &&
+		    !scan_source_path(f[i].path + 8) && !strncmp(rv->old_path, "content/", 8) &&
+		    scan_source_path(rv->old_path + 8)) {
+			path = rv->old_path;
+			how = xasprintf("moved to %s (a folder the site does not read)", f[i].path);
+		}
+		char *key = path ? site_source_key(path) : NULL;
+		if (key) {
+			char *day = hist_date_human(rv->time, rv->tz_minutes);
+			r->gone[r->ngone] = xstrdup(path);
+			r->gone_note[r->ngone++] = xasprintf("%s on %s by %s (%.10s: %s)", how ? how : "deleted", day,
+							     rv->author, rv->id, rv->subject);
+			free(day);
+		}
 		free(key);
-		char *day = hist_date_human(rv->time, rv->tz_minutes);
-		r->gone[r->ngone] = xstrdup(f[i].path);
-		r->gone_note[r->ngone++] = xasprintf("deleted on %s by %s (%.10s: %s)", day, rv->author, rv->id,
-						     rv->subject);
-		free(day);
+		free(how);
 	}
 }
 

@@ -126,9 +126,10 @@ struct links_ctx {
 	 * to the article under its new one */
 	const char *const *moved_from, *const *moved_to;
 	size_t nmoved;
-	/* for hints: the articles whose history ends in their deletion
-	 * ("content/a.md", sorted) and what git says of each ("deleted on
-	 * 3 February 2026 by Bob Baker (b44c0d10c8: …)") */
+	/* for hints: the articles whose history ends in their deletion, or
+	 * a move into a folder the site does not read ("content/a.md"), and
+	 * what git says of each ("deleted on 3 February 2026 by Bob Baker
+	 * (b44c0d10c8: …)") */
 	const char *const *gone, *const *gone_note;
 	size_t ngone;
 };

@@ -271,3 +271,6 @@ else
 fi
 contains "(the article's history starts where it was published)" "$S/public/x.history.html" "Archive b, publish x"
 lacks "(without the revisions made in .drafts/)" "$S/public/x.history.html" "Check the draft"
+page "$S" x.md "X" "See [b](hr/b.md)."
+run "$S" check
+contains "a link to it says where git shows it went" "$ERR" "link target 'hr/b.md' does not exist: git shows the article was moved to content/.archive/b.md (a folder the site does not read) on 12 January 2026 by Bob Baker"
