@@ -83,7 +83,7 @@ int scan_source_path(const char *rel)
 			return 0;
 		p += n + (p[n] == '/');
 	}
-	return *rel != '\0';
+	return *rel != '\0' && utf8_is_valid(rel, strlen(rel));
 }
 
 /* For a file another tool took for Markdown ("x.markdown", "X.MD"):
@@ -172,6 +172,18 @@ static void walk_dir(struct walk *w, const char *abs, const char *rel, int depth
 		buf_puts(&relpath, names[i]);
 		char *shown_entry = NULL;
 		struct stat st;
+		if (!utf8_is_valid(names[i], strlen(names[i]))) {
+			/* (shown with U+FFFD for the bytes: a terminal shows
+			 * nothing useful of the raw ones) */
+			char *readable = utf8_valid_dup(relpath.ptr, relpath.len);
+			char *at = xasprintf("content/%s", readable);
+			diag_error(w->d, at, 0, 0, "the file name is not valid UTF-8 (often a name from a Windows zip, "
+						    "its accented letters in Windows-1252): rename it");
+			free(at);
+			free(readable);
+			w->failed = 1;
+			goto next;
+		}
 		if (scan_bad_name(names[i])) {
 			diag_error(w->d, shown_path(&shown_entry, relpath.ptr), 0, 0,
 				   "file name contains a character that cannot be used in a URL (\\, %%, quotes, <, >, ?, #, : or a control character)");

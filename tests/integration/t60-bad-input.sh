@@ -137,6 +137,12 @@ printf -- '---\ntitle: E\n---\n' > "$S/content/x/con:tent.md"
 limit "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/err"
 contains "a ? or # in a file name is refused (its links would break)" "$TMP/err" "content/x/q?x#y.md: error: file name contains a character"
 contains "a : in a file name is refused (its links would read as a URL scheme)" "$TMP/err" "content/x/con:tent.md: error: file name contains a character"
+# a name from a Windows zip: Latin-1 bytes, no UTF-8 (a section list
+# linked it as "caf?.html", a query string; hooks saw no path)
+printf -- '---\ntitle: F\n---\n' > "$S/content/x/caf$(printf '\351').md"
+limit "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/err"
+contains "a file name that is not UTF-8 is refused, at the file" "$TMP/err" "content/x/caf$(printf '\357\277\275').md: error: the file name is not valid UTF-8 (often a name from a Windows zip, its accented letters in Windows-1252): rename it"
+rm "$S/content/x/caf$(printf '\351').md"
 run "$S" new "guide/q?x"
 contains "quire new refuses the same characters" "$ERR" "it contains a character a link cannot carry"
 mkdir -p "$TMP/elsewhere" && ln -s "$TMP/elsewhere" "$S/content/away"
