@@ -86,6 +86,7 @@ struct run {
 	 * output paths claimed and the sources scanned, tens of thousands of
 	 * blocks whose freeing was a rebuild's last few milliseconds. */
 	json_t *claims;
+	json_t *aliased; /* the output names aliases claimed (claim_key) -> true */
 	/* the keys of pages whose output name another page claimed first:
 	 * the clash waits for the on_page handlers, which may hide one of
 	 * the two (settle_clashes) */
@@ -2714,6 +2715,8 @@ static void claim_aliases(struct run *r, json_t *claims)
 				alias_error(r, p, xasprintf("alias '%s' collides with %s (both would write %s)", al, prev, out));
 			else
 				json_object_set_new(claims, low, json_sprintf("the alias '%s' of %s", al, p->src ? p->src : p->key));
+			if (!prev)
+				json_object_set_new(r->aliased, low, json_true());
 			free(low);
 			free(out);
 		}
@@ -2861,7 +2864,7 @@ static json_t *free_aliases(json_t *claims, json_t *aliases, const char *who)
 	return keep;
 }
 
-static json_t *withdrawn_data(struct run *r, json_t *claims, const char *blob, const char *path, const char *name)
+static json_t *withdrawn_data(struct run *r, const char *blob, const char *path, const char *name)
 {
 	json_t *data = json_object(), *fm = NULL;
 	size_t len = 0;
@@ -2880,7 +2883,7 @@ static json_t *withdrawn_data(struct run *r, json_t *claims, const char *blob, c
 		json_object_set_new(data, "title", own_string(site_title_from_name(name)));
 	json_t *aliases = json_object_get(fm, "aliases");
 	if (json_is_array(aliases))
-		json_object_set_new(data, "aliases", free_aliases(claims, aliases, path));
+		json_object_set(data, "aliases", aliases); /* (free_aliases keeps those still free) */
 	json_object_set_new(data, "params", json_object());
 	json_decref(fm);
 	diag_free(quiet);
@@ -2950,29 +2953,46 @@ static void with_env(struct run *r, const struct page *p)
  * once every link is resolved: a link to withdrawn guidance stays an
  * error. */
 /* The page of withdrawn guidance at key (taken), hf its history and
- * blob the version withdrawn. */
-static void withdrawn_page(struct run *r, json_t *claims, const struct hist_file *hf, char *key, const char *blob)
+ * blob the version withdrawn; shadowed: its address is another's (see
+ * page.shadowed). */
+static void withdrawn_page(struct run *r, json_t *claims, const struct hist_file *hf, char *key, const char *blob,
+			   int shadowed)
 {
 	struct page *p = xcalloc(1, sizeof *p);
 	p->kind = PAGE_WITHDRAWN;
+	p->shadowed = shadowed;
 	p->src = xstrdup(hf->path);
 	p->dir = dirname_of(key);
 	p->name = basename_of(key);
 	p->key = key;
 	p->out = xasprintf("%s.html", key);
 	char *low = claim_key(p->out);
-	json_object_set_new(claims, low, json_string(hf->path));
+	if (!shadowed)
+		json_object_set_new(claims, low, json_string(hf->path));
 	free(low);
-	p->data = withdrawn_data(r, claims, blob, hf->path, p->name);
+	p->data = withdrawn_data(r, blob, hf->path, p->name);
 	p->template_name = "withdrawn";
-	struct cache_keybuf kb;
-	cache_key_begin(NULL, &kb, "withdrawn-data");
-	cache_key_json(&kb, p->data);
-	struct cache_key dk = cache_key_end(&kb);
-	memcpy(p->data_fp, dk.h, sizeof p->data_fp);
-	site_add_page(&r->site, p);
+	if (shadowed)
+		site_append_page(&r->site, p);
+	else
+		site_add_page(&r->site, p);
 	r->site.nwithdrawn++;
 	with_env(r, p);
+}
+
+/* Whether the address of withdrawn guidance at key (its output out,
+ * claimed as low) is free (1), taken by an alias or by the section page
+ * quire makes for a folder, which keep it while the guidance keeps its
+ * history (2), or taken otherwise (0). */
+static int withdrawn_address(const struct run *r, json_t *claims, const char *key, const char *low)
+{
+	int t = site_find(&r->site, key);
+	if (t < 0 && !json_object_get(claims, low))
+		return 1;
+	if (t < 0)
+		return json_object_get(r->aliased, low) ? 2 : 0;
+	const struct page *p = r->site.pages[t];
+	return !p->src && (p->kind == PAGE_SECTION || p->kind == PAGE_HOME) ? 2 : 0;
 }
 
 static void add_withdrawn(struct run *r, json_t *claims)
@@ -2994,10 +3014,10 @@ static void add_withdrawn(struct run *r, json_t *claims)
 		if (!withdrawn_while_published(r, t, hf, blob, &key))
 			continue;
 		char *out = xasprintf("%s.html", key), *low = claim_key(out), *rel = xasprintf("%s.md", key);
-		if (scan_source_path(rel) && !site_reserved(out) && site_find(&r->site, key) < 0 &&
-		    !json_object_get(claims, low)) {
+		int at = scan_source_path(rel) && !site_reserved(out) ? withdrawn_address(r, claims, key, low) : 0;
+		if (at) {
 			if (theme)
-				withdrawn_page(r, claims, hf, key, blob);
+				withdrawn_page(r, claims, hf, key, blob, at == 2);
 			else
 				without++;
 			key = theme ? NULL : key;
@@ -3008,6 +3028,19 @@ static void add_withdrawn(struct run *r, json_t *claims)
 		free(key);
 	}
 	draft_blobs_free(t);
+	/* their aliases once every withdrawn address is claimed: an alias
+	 * does not take another withdrawn article's address */
+	for (size_t i = r->site.npages - r->site.nwithdrawn; i < r->site.npages; i++) {
+		struct page *p = r->site.pages[i];
+		json_t *al = json_object_get(p->data, "aliases");
+		if (al)
+			json_object_set_new(p->data, "aliases", free_aliases(claims, al, p->src));
+		struct cache_keybuf kb;
+		cache_key_begin(NULL, &kb, "withdrawn-data");
+		cache_key_json(&kb, p->data);
+		struct cache_key dk = cache_key_end(&kb);
+		memcpy(p->data_fp, dk.h, sizeof p->data_fp);
+	}
 	if (without) {
 		char *trel = xasprintf("%s/templates", r->theme_rel);
 		diag_warning(r->d, trel, 0, 0, "the theme has no template 'withdrawn.mustache', so %zu withdrawn "
@@ -3481,6 +3514,7 @@ static void run_free(struct run *r)
 	sources_free(&r->snap);
 	buf_free(&r->new_sources);
 	json_decref(r->claims);
+	json_decref(r->aliased);
 	for (size_t i = 0; i < r->nclashes; i++)
 		free(r->clashes[i]);
 	free(r->clashes);
@@ -3698,6 +3732,7 @@ static int build_once(const struct build_opts *o, struct diag *d, struct build_s
 	struct history_job hj = { o, o->site_dir, !o->check_only, 1, d, NULL };
 	struct par_task *hist_task = NULL, *out_task = NULL;
 	json_t *claims = json_object();
+	r.aliased = json_object();
 	int status = 0, hook_failed = 0, out_open = 0, rendered = 0;
 	char *out_path = o->out_dir ? xstrdup(o->out_dir) : xasprintf("%s/public", o->site_dir);
 	struct output_job oj = { .r = &r, .out = &out, .out_path = out_path, .rc = -1 };

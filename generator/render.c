@@ -973,6 +973,8 @@ static json_t *withdrawn_json(const struct render_env *e, size_t i, const char *
 		return json_false();
 	const struct hist_rev *rv = &hf->revs[del];
 	json_t *o = rev_json(p, rv, from, 0, 0);
+	/* its address leads to what replaced it (an alias, a section) */
+	json_object_set_new(o, "replaced", json_boolean(p->shadowed));
 	/* withdrawn when the deletion reached the main line (a branch's, at
 	 * its merge) */
 	long long t;
@@ -1159,11 +1161,13 @@ static void render_one(struct render_env *e, size_t i, json_t **art, struct cach
 	struct cache_key in = { { 0, 0 } };
 	if (fingerprinting(e)) {
 		page_inputs(e, (int)i, tmpl, &in, hist_in);
-		if (output_reuse(e->out, p->out, in.h)) {
+		if (!p->shadowed && output_reuse(e->out, p->out, in.h)) {
 			atomic_fetch_add((atomic_int *)&e->pages_written, 1);
 			return;
 		}
 	}
+	if (p->shadowed)
+		return; /* (its address is another page's) */
 	if (p->html_lazy)
 		e->load_html(e->load_ctx, p);
 	json_t *c = page_ctx(e, (int)i, p->out, NULL);
@@ -2266,7 +2270,10 @@ static json_t *withdrawn_list(const struct render_env *e, const char *from)
 		const struct page *p = s->pages[v[k].page];
 		json_t *o = json_object();
 		set_str(o, "title", page_title(p));
-		set_own(o, "url", site_rel_url(from, p->out));
+		/* (one whose address another page took: its history) */
+		char *ho = history_out(p);
+		set_own(o, "url", site_rel_url(from, p->shadowed ? ho : p->out));
+		free(ho);
 		set_own(o, "date", hist_date_human(v[k].time, v[k].tz));
 		set_own(o, "iso", hist_date_iso(v[k].time, v[k].tz));
 		json_array_append_new(a, o);

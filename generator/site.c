@@ -71,17 +71,22 @@ void site_free(struct site *s)
 	memset(s, 0, sizeof *s);
 }
 
-int site_add_page(struct site *s, struct page *p)
+int site_append_page(struct site *s, struct page *p)
 {
-	if (json_object_get(s->by_key, p->key))
-		return -1;
 	if (s->npages == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 64;
 		s->pages = xrealloc(s->pages, s->cap * sizeof *s->pages);
 	}
 	s->pages[s->npages] = p;
-	json_object_set_new(s->by_key, p->key, json_integer((json_int_t)s->npages));
 	return (int)s->npages++;
+}
+
+int site_add_page(struct site *s, struct page *p)
+{
+	if (json_object_get(s->by_key, p->key))
+		return -1;
+	json_object_set_new(s->by_key, p->key, json_integer((json_int_t)s->npages));
+	return site_append_page(s, p);
 }
 
 void site_drop_pages(struct site *s, const char *gone)

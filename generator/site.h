@@ -95,6 +95,10 @@ struct page {
 	char *print_html;   /* its part of print.html, made from the same parse (phase B), or NULL */
 	int pre_declined;   /* phase A could not render it with its links left open */
 	char *origin;       /* a hook's page: "scripts/x.lua:12", where it was added; else NULL */
+	/* withdrawn guidance whose address an alias or a folder's section
+	 * page took over: only its history and past versions are written,
+	 * and site_find does not find it */
+	int shadowed;
 };
 
 struct site {
@@ -119,6 +123,8 @@ void site_free(struct site *s);
 /* Takes ownership of p; returns its index.  -1 if the key is taken (the
  * caller reports the collision). */
 int site_add_page(struct site *s, struct page *p);
+/* The same for a page site_find is not to find (page.shadowed). */
+int site_append_page(struct site *s, struct page *p);
 /* Frees the pages i for which gone[i] is set, keeping the others in
  * their order (renumbered).  Only before anything holds a page's
  * index. */

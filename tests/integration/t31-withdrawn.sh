@@ -95,7 +95,11 @@ commit 2026-02-04T10:00:00Z "Ann Archer" "Holiday replaces leave"
 run "$S" build
 status_is "an alias at a withdrawn address builds" "$RC" 0
 contains "the alias's redirect is written there" "$S/public/hr/leave.html" "This guidance has moved to"
-check "(the withdrawn article's own pages are left out with it)" test ! -e "$S/public/hr/leave.history.html"
+contains "the withdrawn article keeps its history" "$S/public/hr/leave.history.html" "the article was withdrawn"
+contains "(and its withdrawal stays in the recent changes)" "$S/public/changes.html" "Old leave policy</a> (withdrawn)"
+contains "(the list of withdrawn guidance leads to that history)" "$S/public/changes.html" '<a href="hr/leave.history.html">Old leave policy</a> <span class="meta">withdrawn'
+R=$(ls "$S"/public/hr/leave.rev-*.html | head -1)
+contains "(its past versions lead to what replaces it)" "$R" '<a href="leave.html">see what replaces it</a>'
 
 # An article added again at the address is the article, its history whole.
 page "$S" legal/retired.md "Retired, back" "Back again."
@@ -274,3 +278,22 @@ lacks "(without the revisions made in .drafts/)" "$S/public/x.history.html" "Che
 page "$S" x.md "X" "See [b](hr/b.md)."
 run "$S" check
 contains "a link to it says where git shows it went" "$ERR" "link target 'hr/b.md' does not exist: git shows the article was moved to content/.archive/b.md (a folder the site does not read) on 12 January 2026 by Bob Baker"
+
+# A folder withdrawn whole, its index.md too, then a new article in it:
+# the section page quire makes takes the address, the old section's
+# history stays.
+site sec
+git -C "$S" init -q -b main
+page "$S" index.md "Home" "Welcome."
+page "$S" pensions/index.md "Pensions" "All about pensions."
+page "$S" pensions/old.md "Old scheme" "Closed."
+commit 2026-01-10T09:00:00Z "Ann Archer" "First"
+git -C "$S" rm -q -r content/pensions
+commit 2026-01-11T09:00:00Z "Bob Baker" "Withdraw pensions"
+page "$S" pensions/auto-enrolment.md "Auto-enrolment" "New."
+commit 2026-01-12T09:00:00Z "Ann Archer" "New pensions guidance"
+run "$S" build
+status_is "a withdrawn folder written to again builds" "$RC" 0
+contains "the folder's section page is quire's, listing the new article" "$S/public/pensions/index.html" "Auto-enrolment"
+contains "the withdrawn section keeps its history" "$S/public/pensions/index.history.html" "the article was withdrawn"
+contains "(listed among the withdrawn, at its history)" "$S/public/changes.html" '<a href="pensions/index.history.html">Pensions</a> <span class="meta">withdrawn'
