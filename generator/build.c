@@ -74,6 +74,13 @@ struct run {
 	 * says of each (links_ctx.gone) */
 	char **gone, **gone_note;
 	size_t ngone;
+	/* renames staged with git mv, not committed (sorted by from), and
+	 * those with every committed move (hist_moves), for links' hints;
+	 * the arrays are the run's, their strings the history's */
+	const char **staged_from, **staged_to;
+	size_t nstaged;
+	const char **moves_from, **moves_to;
+	size_t nmoves;
 	int timings;            /* QUIRE_TIMINGS: print stage times */
 	/* The errno (too many open files, no memory) that stopped sources
 	 * being read, or 0: reported once, then the build stops. */
@@ -1841,12 +1848,10 @@ static struct cache_key link_env(struct run *r)
 		cache_key_str(&kb, r->gone_note[i]);
 	}
 	/* (a broken link's hint names where git shows its article moved) */
-	const char *const *from = NULL, *const *to = NULL;
-	size_t nmoved = r->hist ? hist_moves(r->hist, &from, &to) : 0;
-	cache_key_int(&kb, (long long)nmoved);
-	for (size_t i = 0; i < nmoved; i++) {
-		cache_key_str(&kb, from[i]);
-		cache_key_str(&kb, to[i]);
+	cache_key_int(&kb, (long long)r->nmoves);
+	for (size_t i = 0; i < r->nmoves; i++) {
+		cache_key_str(&kb, r->moves_from[i]);
+		cache_key_str(&kb, r->moves_to[i]);
 	}
 	r->env_pages = cache_key_end(&pk);
 	return cache_key_end(&kb);
@@ -2440,8 +2445,9 @@ static void render_markdown(struct run *r, struct page *p, size_t i)
 	struct b_ctx b = { .lc = { .site = &r->site, .ix = r->ix, .page = p, .out_path = p->out, .sig = &sig },
 			   .quiet = diag_new(), .fine = r->cache_md ? &fkb : NULL };
 	/* (for hints only: a page being built never links to an old name) */
-	if (r->hist)
-		b.lc.nmoved = hist_moves(r->hist, &b.lc.moved_from, &b.lc.moved_to);
+	b.lc.moved_from = r->moves_from;
+	b.lc.moved_to = r->moves_to;
+	b.lc.nmoved = r->nmoves;
 	b.lc.gone = (const char *const *)r->gone;
 	b.lc.gone_note = (const char *const *)r->gone_note;
 	b.lc.ngone = r->ngone;
@@ -2810,7 +2816,42 @@ static int scan_skips(const char *rel)
 /* The articles whose history ends in their deletion, for the hint of a
  * link to one: when, by whom and why git says it went.  A withdrawal the
  * site does not show (a draft's) is named too: the editor sees drafts. */
-static void note_gone(struct run *r)
+#define GONE_ADVICE "remove the link, or point it at the guidance that replaces it"
+
+/* Whether path is the old name of a rename staged. */
+static int moved_now(const struct run *r, const char *path)
+{
+	for (size_t i = 0; i < r->nstaged; i++)
+		if (!strcmp(r->staged_from[i], path))
+			return 1;
+	return 0;
+}
+
+/* Every move a broken link's hint may name: those committed, and those
+ * staged (git mv) and not committed yet, which a pre-commit check meets
+ * first; a name moved twice goes where it went last. */
+static void note_moves(struct run *r)
+{
+	const char *const *from, *const *to;
+	size_t n = hist_moves(r->hist, &from, &to), k = 0, m = 0;
+	r->nstaged = hist_staged_moves(r->hist, &r->staged_from, &r->staged_to);
+	r->moves_from = xmalloc((n + r->nstaged + 1) * sizeof *r->moves_from);
+	r->moves_to = xmalloc((n + r->nstaged + 1) * sizeof *r->moves_to);
+	for (size_t i = 0; i < n || k < r->nstaged;) {
+		int c = i == n ? 1 : k == r->nstaged ? -1 : strcmp(from[i], r->staged_from[k]);
+		if (c < 0) {
+			r->moves_from[m] = from[i];
+			r->moves_to[m++] = to[i++];
+		} else {
+			i += c == 0;
+			r->moves_from[m] = r->staged_from[k];
+			r->moves_to[m++] = r->staged_to[k++];
+		}
+	}
+	r->nmoves = m;
+}
+
+static void note_gone(struct run *r, const struct scan_result *sc)
 {
 	size_t n;
 	const struct hist_file *f = hist_files(r->hist, &n);
@@ -2831,13 +2872,27 @@ static void note_gone(struct run *r)
 		if (key) {
 			char *day = hist_date_human(rv->time, rv->tz_minutes);
 			r->gone[r->ngone] = xstrdup(path);
-			r->gone_note[r->ngone++] = xasprintf("%s on %s by %s (%.10s: %s)", how ? how : "deleted", day,
-							     rv->author, rv->id, rv->subject);
+			r->gone_note[r->ngone++] = xasprintf("git shows the article was %s on %s by %s (%.10s: %s); %s",
+							     how ? how : "deleted", day, rv->author, rv->id,
+							     rv->subject, GONE_ADVICE);
 			free(day);
 		}
 		free(key);
 		free(how);
 	}
+	/* deleted and not yet committed: a pre-commit check's usual case */
+	const char **live;
+	size_t nl = hist_live_paths(r->hist, &live);
+	r->gone = xrealloc(r->gone, (r->ngone + nl + 1) * sizeof *r->gone);
+	r->gone_note = xrealloc(r->gone_note, (r->ngone + nl + 1) * sizeof *r->gone_note);
+	for (size_t i = 0; i < nl; i++)
+		if (!strncmp(live[i], "content/", 8) && !scan_skips(live[i] + 8) &&
+		    !bsearch(live[i] + 8, sc->md, sc->nmd, sizeof *sc->md, rel_cmp) && !moved_now(r, live[i])) {
+			r->gone[r->ngone] = xstrdup(live[i]);
+			r->gone_note[r->ngone++] = xasprintf("the article is deleted in the working tree (not yet "
+							     "committed); %s", GONE_ADVICE);
+		}
+	free(live);
 }
 
 /* The title and summary of the version of an article a withdrawal took
@@ -3524,6 +3579,10 @@ static void run_free(struct run *r)
 	}
 	free(r->gone);
 	free(r->gone_note);
+	free(r->staged_from);
+	free(r->staged_to);
+	free(r->moves_from);
+	free(r->moves_to);
 	scan_free(&r->scan);
 	free(r->a_hit);
 	draft_blobs_free(r->hook_drafts);
@@ -3801,8 +3860,10 @@ static int build_once(const struct build_opts *o, struct diag *d, struct build_s
 			fprintf(stderr, "working-tree state: %zu of %zu sources asked (%zu told by their blob alone), "
 				"the rest as the last build saw them\n", asked, sc.nmd, by_blob);
 	}
-	if (r.hist)
-		note_gone(&r);
+	if (r.hist) {
+		note_moves(&r);
+		note_gone(&r, &sc);
+	}
 	/* The walk frees far more than it keeps: give it back before the
 	 * pages take their share (peak memory is measured, see bench). */
 	if (r.hist && !hist_from_cache(r.hist))

@@ -3548,6 +3548,28 @@ static int str_ptr_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+static int staged_cmp(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	return strcmp(x + strlen(x) + 1, y + strlen(y) + 1);
+}
+
+size_t hist_staged_moves(const struct history *h, const char ***from, const char ***to)
+{
+	size_t n = 0;
+	const char **keys = xmalloc((h->renamed.len + 1) * sizeof *keys);
+	for (size_t i = 0; i < h->renamed.cap; i++)
+		if (h->renamed.slots[i].key)
+			keys[n++] = h->renamed.slots[i].key; /* "to\0from" */
+	if (n)
+		qsort(keys, n, sizeof *keys, staged_cmp);
+	*from = xmalloc((n + 1) * sizeof **from);
+	*to = keys;
+	for (size_t i = 0; i < n; i++)
+		(*from)[i] = keys[i] + strlen(keys[i]) + 1;
+	return n;
+}
+
 size_t hist_live_paths(const struct history *h, const char ***out)
 {
 	size_t n = 0;

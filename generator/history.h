@@ -183,6 +183,13 @@ struct history *hist_reload(struct history *old, const char *site_dir, struct di
  * it makes a page.  Returns the count; *from and *to are borrowed arrays. */
 size_t hist_moves(const struct history *h, const char *const **from, const char *const **to);
 
+/* Renames staged with `git mv` and not committed (relative to SITE),
+ * sorted by from; *from and *to are new arrays of borrowed strings
+ * (caller frees the arrays).  Known once the working tree's state was
+ * read whole (hist_settle_state reads it so when a source is new to HEAD,
+ * as a rename's new name is). */
+size_t hist_staged_moves(const struct history *h, const char ***from, const char ***to);
+
 /* The content of a blob (e.g. an article at a past revision), NUL-
  * terminated, its length in *len (may be NULL); caller frees.  NULL if
  * unreadable or no repository (*len 0), or larger than FS_MAX_FILE, the

@@ -1106,8 +1106,7 @@ static void resolve_wiki(struct links_ctx *c, const char *url, int line, int col
 			const char *tag = hash ? "#" : "", *anchor = hash ? hash + 1 : "";
 			char *hint = moved >= 0 ? xasprintf(": did you mean [[%s%s%s]]? (git shows the article was moved there)",
 							    wiki_name_of(c->ix, moved, 0), tag, anchor)
-				   : gone ? xasprintf(": git shows the article was %s; remove the link, or point it at the "
-						      "guidance that replaces it", gone)
+				   : gone ? xasprintf(": %s", gone)
 				   : hyphened >= 0 ? xasprintf(": did you mean [[%s%s%s]]? (a file name is written as it is, "
 							       "hyphens and all)", wiki_name_of(c->ix, hyphened, 0), tag, anchor)
 				   : aliased >= 0 ? xasprintf(": did you mean [[%s%s%s]]? ('%s' is one of its aliases: old "
@@ -1605,8 +1604,7 @@ void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 			const char *gone = moved < 0 && cut && hints(c) ? gone_note(c, target, tl2 - cut, 0) : NULL;
 			char *hint = moved >= 0 ? suggest(c, c->site->pages[moved]->key, ext, url + plen, "",
 							  " (git shows the article was moved there)")
-				   : gone ? xasprintf(": git shows the article was %s; remove the link, or point it at "
-						      "the guidance that replaces it", gone)
+				   : gone ? xasprintf(": %s", gone)
 				   : hints(c) ? target_hint(c, url, target, url + plen, is_image) : NULL;
 			problem(c, line, col, "link target '%s' does not exist%s", url, hint);
 			free(hint);

@@ -127,9 +127,9 @@ struct links_ctx {
 	const char *const *moved_from, *const *moved_to;
 	size_t nmoved;
 	/* for hints: the articles whose history ends in their deletion, or
-	 * a move into a folder the site does not read ("content/a.md"), and
-	 * what git says of each ("deleted on 3 February 2026 by Bob Baker
-	 * (b44c0d10c8: …)") */
+	 * a move into a folder the site does not read, or deleted in the
+	 * working tree ("content/a.md"), and the hint for a link to each
+	 * ("git shows the article was deleted on 3 February 2026 by …") */
 	const char *const *gone, *const *gone_note;
 	size_t ngone;
 };

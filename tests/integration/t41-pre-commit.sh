@@ -94,3 +94,22 @@ page "$S" new-article.md "New article" "Not staged."
 QUIRE=$QUIRE git -C "$S" commit -qm "link" >/dev/null 2>"$TMP/hook"; rc=$?
 [ "$rc" -ne 0 ] && ok "with content/ a symbolic link, a staged link to an unstaged article is blocked" ||
 	not_ok "with content/ a symbolic link, a staged link to an unstaged article is blocked"
+
+# A move or a deletion staged and not committed: the hook's check is the
+# first to meet the links it broke, and says what git says of them.
+site gm
+git -C "$S" init -q -b main
+git -C "$S" config user.name Editor; git -C "$S" config user.email e@example.org
+page "$S" a.md "A" "See [[keeping-evidence]] and [the old one](old.md)."
+page "$S" keeping-evidence.md "Keeping evidence" "K."
+page "$S" old.md "Old" "O."
+mkdir -p "$S/scripts"; cp "$REPO/scripts/pre-commit" "$S/scripts/pre-commit"
+(cd "$S" && h=$(git rev-parse --git-path hooks) && mkdir -p "$h" && ln -sf "$PWD/scripts/pre-commit" "$h/pre-commit")
+git -C "$S" add -A
+QUIRE=$QUIRE git -C "$S" commit -qm "first" >/dev/null 2>&1
+git -C "$S" mv content/keeping-evidence.md content/evidence.md
+git -C "$S" rm -q content/old.md
+QUIRE=$QUIRE git -C "$S" commit -qm "move and remove" >/dev/null 2>"$TMP/hook"; rc=$?
+[ "$rc" -ne 0 ] && ok "a commit that breaks links by a move and a deletion is blocked" || not_ok "a commit that breaks links by a move and a deletion is blocked"
+contains "the link to the article moved names where it goes" "$TMP/hook" "wiki link [[keeping-evidence]] matches no article (by file name or title): did you mean [[evidence]]? (git shows the article was moved there)"
+contains "the link to the article deleted says so" "$TMP/hook" "link target 'old.md' does not exist: the article is deleted in the working tree (not yet committed); remove the link, or point it at the guidance that replaces it"
