@@ -999,7 +999,10 @@ static int needs_quotes(const char *s, size_t n)
 	for (size_t k = 0; k < sizeof words / sizeof *words; k++)
 		if (strlen(words[k]) == n && !strncasecmp(s, words[k], n))
 			return 1;
-	return strspn(s, "0123456789.+-eE_") >= n;
+	size_t k = 0; /* (s is not NUL-terminated at n) */
+	while (k < n && strchr("0123456789.+-eE_", s[k]) && s[k])
+		k++;
+	return k == n;
 }
 
 /* The text of the "# Heading" that the first line of text with anything
@@ -1030,6 +1033,47 @@ static struct line opening_heading(const char *text, size_t len)
 	return (struct line){ NULL, 0 };
 }
 
+/* What keeps a file that was meant to have front matter (first: its
+ * first line, trimmed) from starting with it, or NULL: the "---" not on
+ * the first line, a line of dashes that is not three hyphens, keys with
+ * no "---" above them, lines ending in CR alone. */
+static char *fm_near_start(const char *text, size_t len, struct line first)
+{
+	if (memchr(text, '\r', len) && !memchr(text, '\n', len))
+		return xstrdup("the file's lines end in a carriage return alone (old Mac line endings), so it reads as one "
+			       "line: save it with LF (or CRLF) line endings");
+	size_t i = 0;
+	struct line l = { NULL, 0 };
+	while (i < len && !l.n) { /* the first line with anything on it */
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t e = nl ? (size_t)(nl - text) : len;
+		l = trimmed(text + i, e - i);
+		while (l.n && l.s[l.n - 1] == '\r')
+			l = trimmed(l.s, l.n - 1);
+		i = e + 1;
+	}
+	if (l.n == 3 && !memcmp(l.s, "---", 3))
+		return xstrdup(l.s == text ? "the front matter's '---' must be alone on the file's first line"
+					   : "the front matter's '---' must be the very first line of the file: remove the "
+					     "blank lines or spaces before it");
+	size_t dashes = 0;
+	while (dashes < first.n && first.s[dashes] == '-')
+		dashes++;
+	if (first.n && dashes == first.n && first.n != 3)
+		return xasprintf("the front matter must start with a line of exactly three hyphens, '---' (this one has "
+				 "%zu)", first.n);
+	if (first.n >= 3 && (!memcmp(first.s, "\xE2\x80\x94", 3) || !memcmp(first.s, "\xE2\x80\x93", 3)))
+		return xstrdup("the front matter must start with a line of three hyphens, '---', not a dash a word "
+			       "processor made ('\xE2\x80\x94' or '\xE2\x80\x93'): type three hyphens");
+	size_t key = 0;
+	while (key < first.n && (isalpha((unsigned char)first.s[key]) || first.s[key] == '_'))
+		key++;
+	if (key && key < first.n && first.s[key] == ':' && (key + 1 == first.n || first.s[key + 1] == ' '))
+		return xasprintf("the front matter must be between two '---' lines: add a line '---' before '%.*s:' "
+				 "and another after the last key", (int)key, first.s);
+	return NULL;
+}
+
 char *fm_missing_msg(const char *text, size_t len)
 {
 	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
@@ -1040,6 +1084,9 @@ char *fm_missing_msg(const char *text, size_t len)
 		first = trimmed(first.s, first.n - 1);
 	if (first.n == 3 && !memcmp(first.s, "+++", 3))
 		return xstrdup("TOML front matter (+++) is not supported: write it as YAML between --- lines");
+	char *near = fm_near_start(text, len, first);
+	if (near)
+		return near;
 	struct line h = opening_heading(text, len);
 	if (!h.n)
 		return xstrdup("the file has no front matter: start it with a '---' line, 'title: ...', and '---'");

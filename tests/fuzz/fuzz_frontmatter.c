@@ -10,7 +10,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct diag *d = diag_new();
 	struct fm_parts p;
 	const char *text = (const char *)data;
-	if (fm_split(text, size, "f.md", &p, d) == 0 && p.has_fm) {
+	int split = fm_split(text, size, "f.md", &p, d);
+	if (split == 0 && !p.has_fm)
+		free(fm_missing_msg(text, size)); /* what an article without any is told */
+	if (split == 0 && p.has_fm) {
 		json_t *v = fm_parse_yaml(text + p.yaml_off, p.yaml_len, "f.md", p.yaml_line, d);
 		if (v && !json_is_object(v) && !json_is_array(v) && !json_is_string(v) &&
 		    !json_is_number(v) && !json_is_boolean(v) && !json_is_null(v))

@@ -232,6 +232,20 @@ contains "TOML front matter is named" "$ERR" "content/toml.md:1:1: error: TOML f
 contains "a page opening with a heading gets the lines to add" "$ERR" "content/gs.md:1:1: error: the file has no front matter: start it with three lines: ---, title: Getting started, ---"
 contains "quoted where YAML needs it" "$ERR" "content/colon.md:1:1: error: the file has no front matter: start it with three lines: ---, title: \"Social media: a guide\", ---"
 contains "other text gets the message as before" "$ERR" "content/plain.md:1:1: error: the file has no front matter: start it with a '---' line, 'title: ...', and '---'"
+# Front matter nearly there (the editor's review: each of these was
+# told the file had none, though it is plainly there)
+printf -- '\n---\ntitle: A\n---\nx\n' > "$S/content/blank.md"
+printf -- '----\ntitle: C\n----\nx\n' > "$S/content/four.md"
+printf -- '\342\200\224\ntitle: D\n\342\200\224\nx\n' > "$S/content/emdash.md"
+printf -- 'title: E\n\nx\n' > "$S/content/bare.md"
+printf -- '---\rtitle: F\r---\rx\r' > "$S/content/cr.md"
+run "$S" check
+contains "a blank line before the '---' is named" "$ERR" "content/blank.md:1:1: error: the front matter's '---' must be the very first line of the file: remove the blank lines or spaces before it"
+contains "four hyphens are counted" "$ERR" "content/four.md:1:1: error: the front matter must start with a line of exactly three hyphens, '---' (this one has 4)"
+contains "a word processor's dash is named" "$ERR" "content/emdash.md:1:1: error: the front matter must start with a line of three hyphens, '---', not a dash a word processor made"
+contains "keys with no '---' get the lines to add" "$ERR" "content/bare.md:1:1: error: the front matter must be between two '---' lines: add a line '---' before 'title:' and another after the last key"
+contains "old Mac line endings are named" "$ERR" "content/cr.md:1:1: error: the file's lines end in a carriage return alone (old Mac line endings)"
+rm "$S"/content/blank.md "$S"/content/four.md "$S"/content/emdash.md "$S"/content/bare.md "$S"/content/cr.md
 
 # Markdown under another extension, and a folder's introduction under
 # another tool's name, are warned of; what is published does not change.
