@@ -145,6 +145,20 @@ static int is_command(const char *cmd)
 	return 0;
 }
 
+/* The command cmd was likely meant for ("chek": check), or NULL: one
+ * slip away (two for a word of six letters or more), and only one so. */
+static const char *near_command(const char *cmd)
+{
+	const char *best = NULL;
+	int max = strlen(cmd) >= 6 ? 2 : 1, found = 0;
+	for (size_t k = 0; k < sizeof command_help / sizeof *command_help; k++)
+		if (near_distance(cmd, command_help[k][0], max) <= max) {
+			best = command_help[k][0];
+			found++;
+		}
+	return found == 1 ? best : NULL;
+}
+
 /* quire help COMMAND, quire COMMAND --help. */
 static int help(FILE *f, const char *cmd, int status)
 {
@@ -505,6 +519,8 @@ static int run(int argc, char **argv)
 	if (!is_command(cmd)) {
 		if (cmd[0] == '-')
 			fprintf(stderr, "quire: the command comes first, then its options (quire build %s ...)\n", cmd);
+		else if (near_command(cmd))
+			fprintf(stderr, "quire: unknown command '%s': did you mean 'quire %s'?\n", cmd, near_command(cmd));
 		else
 			fprintf(stderr, "quire: unknown command '%s'\n", cmd);
 		return usage(stderr, 2);

@@ -34,6 +34,8 @@ check "check still writes nothing" test ! -e "$S/public"
 contains "that says the command comes first" "$TMP/stderr" "quire: the command comes first"
 "$QUIRE" frobnicate --help >/dev/null 2>"$TMP/stderr"; status_is "an unknown command with --help is a usage error (2)" "$?" 2
 contains "naming the command, not quire help" "$TMP/stderr" "quire: unknown command 'frobnicate'"
+"$QUIRE" chek >/dev/null 2>"$TMP/stderr"; status_is "a mistyped command is a usage error (2)" "$?" 2
+contains "naming the command it was likely meant for" "$TMP/stderr" "quire: unknown command 'chek': did you mean 'quire check'?"
 "$QUIRE" check content/a.md >/dev/null 2>"$TMP/err"; status_is "quire check FILE is a usage error (2)" "$?" 2
 contains "that says check takes the whole site" "$TMP/err" "quire check: unexpected argument 'content/a.md': check takes no file name; it checks the whole site"
 "$QUIRE" build -s "$TMP/nowhere" >/dev/null 2>&1; status_is "a missing site folder is an environment fault (2)" "$?" 2
