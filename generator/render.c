@@ -2722,10 +2722,15 @@ done:
 	free(filing);
 }
 
-static void render_redirect(struct render_env *e, const char *from_out, const char *to_out, const char *title)
+/* A redirect from from_out to to_out, a file of page p (its own page,
+ * or its history's). */
+static void render_redirect(struct render_env *e, const char *from_out, const char *to_out, const struct page *p)
 {
-	json_t *c = base_ctx(e, from_out, title);
+	json_t *c = base_ctx(e, from_out, page_title(p));
 	set_own(c, "target", site_rel_url(from_out, to_out));
+	/* (to a notice: the guidance did not move, it went) */
+	json_object_set_new(c, "withdrawn", json_boolean(p->kind == PAGE_WITHDRAWN && !p->shadowed &&
+							 !strcmp(to_out, p->out)));
 	emit(e, from_out, "redirect", c);
 	json_decref(c);
 }
@@ -2776,7 +2781,7 @@ static void move_history_redirects(struct render_env *e, json_t *taken, const ch
 	char *out = xasprintf("%s.history.html", okey), *to = history_out(p);
 	if (!taken_has(taken, out)) {
 		taken_add(taken, out);
-		render_redirect(e, out, to, page_title(p));
+		render_redirect(e, out, to, p);
 	}
 	free(out);
 	free(to);
@@ -2788,7 +2793,7 @@ static void move_history_redirects(struct render_env *e, json_t *taken, const ch
 		to = rev_out(p, rv->id);
 		if (!taken_has(taken, out)) {
 			taken_add(taken, out);
-			render_redirect(e, out, to, page_title(p));
+			render_redirect(e, out, to, p);
 		}
 		free(out);
 		free(to);
@@ -2806,7 +2811,7 @@ static void move_redirects(struct render_env *e, json_t *taken, const char *okey
 	if (!site_reserved(out) && !strpbrk(okey, "\\%\"'<>?#") && !strstr(okey, "..") && okey[0] != '/' &&
 	    !taken_has(taken, out)) {
 		taken_add(taken, out);
-		render_redirect(e, out, e->site->pages[t]->out, page_title(e->site->pages[t]));
+		render_redirect(e, out, e->site->pages[t]->out, e->site->pages[t]);
 		move_history_redirects(e, taken, okey, path, t);
 	}
 	free(out);
@@ -2830,7 +2835,7 @@ static void render_redirects(struct render_env *e)
 			 * safeguard, not its diagnostics */
 			if (!site_reserved(out) && site_find(s, key) < 0 && !json_object_get(done, out)) {
 				json_object_set_new(done, out, json_true());
-				render_redirect(e, out, p->out, page_title(p));
+				render_redirect(e, out, p->out, p);
 			}
 			free(out);
 			free(key);

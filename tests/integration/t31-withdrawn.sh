@@ -221,6 +221,7 @@ run "$S" build
 contains "a withdrawn article's old name leads to its notice" "$S/public/hr/old-name.html" 'href="new-name.html"'
 check "(as do its history's and past versions' old addresses)" test -e "$S/public/hr/old-name.history.html"
 contains "its alias leads to the notice too" "$S/public/hr/holiday.html" 'href="new-name.html"'
+contains "(saying it was withdrawn, not moved)" "$S/public/hr/holiday.html" '<p>This guidance was withdrawn: <a href="new-name.html">see the notice for Leave</a>.</p>'
 
 # Names: a notice where the scan would read a source, none where it would
 # not; two names one disk that ignores case takes for one get one notice.
