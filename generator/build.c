@@ -24,6 +24,7 @@
 #include "hooks.h"
 #include "links.h"
 #include "markdown.h"
+#include "newpage.h"
 #include "output.h"
 #include "par.h"
 #include "published.h"
@@ -469,6 +470,10 @@ static int validate_fm(struct run *r, const char *path, json_t *fm, const char *
 		char *msg = shape_msg("summary", v, "'summary' must be text");
 		text_error(r, path, v, 0, yaml, ylen, yline, "summary", "'summary' must be text", msg);
 		free(msg);
+	} else if (v && !*json_string_value(v) && memmem(yaml, ylen, NEWPAGE_SUMMARY_TODO, strlen(NEWPAGE_SUMMARY_TODO))) {
+		int line = fm_key_line(yaml, ylen, yline, "summary");
+		diag_warning(r->d, path, line, 1, "the summary 'quire new' left empty is still empty: write one sentence "
+			     "on what the reader will learn (lists and search results show it)");
 	}
 	if ((v = json_object_get(fm, "tags")) && !is_string_list(v) &&
 	    !one_value_error(r, path, v, yaml, ylen, yline, "tags"))
@@ -760,10 +765,11 @@ static int recorded_page(struct run *r, const char *rel, const struct source_rec
 {
 	json_t *fm = sources_fm(sr);
 	/* The one check that depends on more than the file: the theme.  And
-	 * a misspelt key is warned of at its line, which only the file has. */
-	json_t *t = json_object_get(fm, "template");
+	 * a misspelt key is warned of at its line, which only the file has,
+	 * as is an empty summary 'quire new' marked (its comment). */
+	json_t *t = json_object_get(fm, "template"), *sum = json_object_get(fm, "summary");
 	if (!json_is_object(fm) || (t && (!json_is_string(t) || !r->tmpl || !tmpl_set_has(r->tmpl, json_string_value(t)))) ||
-	    has_misspelt(fm)) {
+	    has_misspelt(fm) || (json_is_string(sum) && !json_string_length(sum))) {
 		json_decref(fm);
 		return 0;
 	}

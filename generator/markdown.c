@@ -16,6 +16,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "newpage.h"
 #include "slug.h"
 
 static const char *const extensions[] = {
@@ -1671,10 +1672,32 @@ static void note_spaced_links(struct md_doc *doc)
 	}
 }
 
+/* A paragraph `quire new` wrote for the editor to replace, still there:
+ * published, it would read as the guidance. */
+static void note_placeholders(struct md_doc *doc)
+{
+	struct buf b = BUF_INIT;
+	for (cmark_node *n = cmark_node_first_child(doc->root); n; n = cmark_node_next(n)) {
+		if (cmark_node_get_type(n) != CMARK_NODE_PARAGRAPH || cmark_node_get_start_line(n) < 1)
+			continue;
+		buf_reset(&b);
+		for (cmark_node *t = cmark_node_first_child(n); t; t = cmark_node_next(t))
+			if (cmark_node_get_type(t) == CMARK_NODE_TEXT)
+				buf_puts(&b, cmark_node_get_literal(t));
+		/* (as parsed, with smart punctuation: "reader’s") */
+		if (!strcmp(buf_cstr(&b), NEWPAGE_OPENING_SMART) || !strcmp(buf_cstr(&b), NEWPAGE_STEPS))
+			problem_at(doc, cmark_node_get_start_line(n), 1, 1,
+				   xstrdup("this is the placeholder 'quire new' wrote: replace it with the article's own "
+					   "text before publishing"));
+	}
+	buf_free(&b);
+}
+
 static void expand_wikilinks_in(struct md_doc *doc)
 {
 	struct text_at *texts;
 	note_title_heading(doc);
+	note_placeholders(doc);
 	note_foreign_markup(doc);
 	note_spaced_links(doc);
 	size_t n = collect_texts(doc, &texts);

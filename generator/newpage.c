@@ -178,16 +178,16 @@ static void put_skeleton(struct buf *b, const char *title)
 	buf_puts(b, "---\ntitle: ");
 	put_yaml_quoted(b, title);
 	buf_puts(b, "\n"
-		    "summary: \"\"  # TODO: one sentence on what the reader will learn (shown in lists and search)\n"
+		    "summary: \"\"  " NEWPAGE_SUMMARY_TODO " (shown in lists and search)\n"
 		    "tags: []\n");
 	buf_printf(b, "# created %s\n", date);
 	buf_puts(b, "---\n"
 		    "\n"
-		    "Start with a sentence or two that answers the reader's question.\n"
+		    NEWPAGE_OPENING "\n"
 		    "\n"
 		    "## What to do\n"
 		    "\n"
-		    "Explain the steps here, in plain language.\n");
+		    NEWPAGE_STEPS "\n");
 }
 
 static int write_all(int fd, const char *s, size_t n)

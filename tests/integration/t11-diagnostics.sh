@@ -185,6 +185,19 @@ site opts
 run "$S" new guide/topic --title "A new topic"
 status_is "quire new PATH --title TITLE works (the README's example)" "$RC" 0
 contains "with that title" "$S/content/guide/topic.md" 'title: "A new topic"'
+# what quire new leaves for the editor to write is a warning until it is
+# written: published, a placeholder reads as the guidance
+run "$S" check
+contains "its empty summary is a warning, at its line" "$ERR" "content/guide/topic.md:3:1: warning: the summary 'quire new' left empty is still empty"
+contains "so is its opening placeholder" "$ERR" "content/guide/topic.md:8:1: warning: this is the placeholder 'quire new' wrote: replace it"
+contains "and its steps placeholder" "$ERR" "content/guide/topic.md:12:1: warning: this is the placeholder 'quire new' wrote"
+touch -d '-5 seconds' "$S/content/guide/topic.md"
+run "$S" build
+run "$S" build
+contains "(a rebuild from recorded sources warns of the summary again)" "$ERR" "content/guide/topic.md:3:1: warning: the summary 'quire new' left empty"
+sed -i 's/^summary: "".*/summary: "What a topic is."/; s/^Start with.*/A topic is a subject./; s/^Explain the steps.*/Pick one./' "$S/content/guide/topic.md"
+run "$S" check
+lacks "written, no warning is left" "$ERR" "quire new"
 run "$S" check --bundle x.zip
 status_is "quire check --bundle is a usage error" "$RC" 2
 contains "naming the command it goes with" "$ERR" "quire check: --bundle does not go with quire check (it is for: build)"
