@@ -429,10 +429,19 @@ static int one_value_error(struct run *r, const char *path, json_t *v, const cha
 static void draft_error(struct run *r, const char *path, json_t *v, const char *yaml, size_t ylen, int yline)
 {
 	const char *s = json_string_value(v);
+	static const char *const yes[] = { "yes", "y", "on", "1" }, *const no[] = { "no", "n", "off", "0" };
+	const char *meant = NULL;
+	char num[32] = "";
+	if (json_is_integer(v))
+		snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	const char *word = s ? s : num;
+	for (size_t k = 0; k < sizeof yes / sizeof *yes; k++)
+		meant = !strcasecmp(word, yes[k]) ? "true" : !strcasecmp(word, no[k]) ? "false" : meant;
 	char *msg = s && (!strcasecmp(s, "true") || !strcasecmp(s, "false"))
 			    ? xasprintf("'draft' must be true or false, and the quotes make \"%s\" text: write draft: %s", s,
 					(s[0] | 0x20) == 't' ? "true" : "false")
-			    : xstrdup("'draft' must be true or false");
+		    : meant ? xasprintf("'draft' must be true or false, not %s: write draft: %s", word, meant)
+			    : xstrdup("'draft' must be true or false (draft: true keeps the page unpublished)");
 	field_error(r, path, yaml, ylen, yline, "draft", msg);
 	free(msg);
 }
@@ -490,7 +499,8 @@ static int validate_fm(struct run *r, const char *path, json_t *fm, const char *
 	if ((v = json_object_get(fm, "draft")) && !json_is_boolean(v))
 		draft_error(r, path, v, yaml, ylen, yline);
 	if ((v = json_object_get(fm, "weight")) && !json_is_number(v))
-		field_error(r, path, yaml, ylen, yline, "weight", "'weight' must be a number");
+		field_error(r, path, yaml, ylen, yline, "weight",
+			    "'weight' must be a number, such as weight: 10 (a section lists lower weights first)");
 	/* split_params makes params of the other keys: one written here
 	 * would be lost */
 	if (json_object_get(fm, "params"))

@@ -537,12 +537,14 @@ fail:
 static json_t *parse_map(struct yp *y, int depth)
 {
 	json_t *obj = json_object();
+	json_t *lines = json_object(); /* key -> its line, for a duplicate's message */
 	for (;;) {
 		yaml_event_t kev;
 		if (next_event(y, &kev) < 0)
 			goto fail;
 		if (kev.type == YAML_MAPPING_END_EVENT) {
 			yaml_event_delete(&kev);
+			json_decref(lines);
 			return obj;
 		}
 		if (kev.type != YAML_SCALAR_EVENT) {
@@ -569,15 +571,20 @@ static json_t *parse_map(struct yp *y, int depth)
 			goto fail;
 		}
 		if (json_object_get(obj, key)) {
-			yp_error_at(y, kmark, "duplicate key", key);
+			char *first = xasprintf("'%s' is set on line %d already; keep one of the two",
+						key, (int)json_integer_value(json_object_get(lines, key)));
+			yp_error_at(y, kmark, "duplicate key", first);
+			free(first);
 			json_decref(v);
 			free(key);
 			continue;
 		}
 		json_object_set_new(obj, key, v);
+		json_object_set_new(lines, key, json_integer((json_int_t)kmark.line + y->line0));
 		free(key);
 	}
 fail:
+	json_decref(lines);
 	json_decref(obj);
 	return NULL;
 }

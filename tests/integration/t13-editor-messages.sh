@@ -172,6 +172,9 @@ run "$S" check
 status_is "each is an error" "$RC" 1
 contains "a title in brackets is named a list" "$ERR" "content/list.md:2:1: error: 'title' must be text, not a list: to keep the brackets, put the whole value in quotes"
 contains "a quoted false is text, as the quotes make it" "$ERR" "content/draft.md:3:1: error: 'draft' must be true or false, and the quotes make \"false\" text: write draft: false"
+printf -- '---\ntitle: Draft yes\ndraft: yes\n---\nx\n' > "$S/content/draft.md"
+run "$S" check
+contains "draft: yes is told the word to write" "$ERR" "content/draft.md:3:1: error: 'draft' must be true or false, not yes: write draft: true"
 contains "one tag without brackets gets them" "$ERR" "content/one.md:3:1: error: 'tags' must be a list, in brackets even for one: tags: [hr]"
 contains "tags written as text become a list, quoted where need be" "$ERR" "content/two.md:3:1: error: 'tags' must be a list, in brackets even for one: tags: [hr, \"2024\"]"
 site notags

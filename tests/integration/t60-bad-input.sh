@@ -18,7 +18,7 @@ expect_error "a NUL byte after a long ASCII run is found at its column" '---\nti
 expect_error "a stray continuation byte after a long ASCII run is found at its column" '---\ntitle: T\n---\nOne two three four five six seven\n\303\251abcdefghijklmnop\251x\n' "content/bad.md:5:18: error: the file is not valid UTF-8"
 expect_error "an empty file has no front matter" '' "content/bad.md:1:1: error: the file has no front matter"
 expect_error "tabs for YAML indentation are an error at their line" '---\ntitle: T\ntags:\n\t- a\n---\n' "content/bad.md:4:"
-expect_error "a duplicate key is an error at its line" '---\ntitle: T\ntitle: U\n---\n' "content/bad.md:3:1: error: duplicate key: title"
+expect_error "a duplicate key is an error at its line" '---\ntitle: T\ntitle: U\n---\n' "content/bad.md:3:1: error: duplicate key: 'title' is set on line 2 already; keep one of the two"
 expect_error "YAML aliases (alias bombs) are refused" '---\ntitle: T\na: &a [x, x]\nb: [*a, *a]\n---\n' "YAML aliases (*name) are not supported"
 expect_error "custom YAML tags are refused" '---\ntitle: !!python/object:os.system x\n---\n' "custom YAML tags are not allowed"
 expect_error "a title of the wrong type is an error" '---\ntitle: [a, b]\n---\n' "content/bad.md:2:1: error: 'title' must be text, not a list"

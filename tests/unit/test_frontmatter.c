@@ -85,7 +85,7 @@ static void duplicate_keys_are_reported_at_their_line(void)
 	CHECK(v == NULL);
 	struct buf b = BUF_INIT;
 	diag_format(d, &b);
-	CHECK(strstr(buf_cstr(&b), "t.md:4:1: error: duplicate key: title") != NULL);
+	CHECK(strstr(buf_cstr(&b), "t.md:4:1: error: duplicate key: 'title' is set on line 2 already; keep one of the two") != NULL);
 	buf_free(&b);
 	diag_free(d);
 }
