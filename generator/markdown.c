@@ -1637,13 +1637,15 @@ static void note_foreign_markup(struct md_doc *doc)
  * the page shows it as typed.  A warning at the first on a page, outside
  * code, with the two ways to write it.  An address with a quoted title or
  * in <...> is a link, and not looked at. */
+#define SPACED_LINKS_TOLD 10 /* each at its place; past these, counted */
+
 static void note_spaced_links(struct md_doc *doc)
 {
 	if (!doc->src || !find_in(doc->src, doc->src + doc->src_len, "]("))
 		return;
 	struct prose p = { doc->src, doc->src + doc->src_len, 0, 0 };
 	const char *s, *e;
-	int line;
+	int line, told = 0, more = 0, last_line = 0;
 	while (next_prose(&p, &s, &e, &line)) {
 		size_t ticks = 0;
 		/* (backticks counted as the scan goes: from the line's
@@ -1658,6 +1660,13 @@ static void note_spaced_links(struct md_doc *doc)
 			    memchr(a, '"', (size_t)(close - a)) || memchr(a, '\'', (size_t)(close - a)) ||
 			    memchr(a, '(', (size_t)(close - a)) || *a == ' ')
 				continue;
+			at = close - 1; /* (the next "](" after this one) */
+			if (told == SPACED_LINKS_TOLD) {
+				more++;
+				last_line = line;
+				continue;
+			}
+			told++;
 			char *addr = xstrndup(a, (size_t)(close - a));
 			struct buf esc = BUF_INIT;
 			for (const char *q = addr; *q; q++)
@@ -1667,9 +1676,12 @@ static void note_spaced_links(struct md_doc *doc)
 					     "or %s", addr, addr, buf_cstr(&esc)));
 			buf_free(&esc);
 			free(addr);
-			return;
 		}
 	}
+	if (more)
+		problem_at(doc, last_line, 1, 1,
+			   xasprintf("%d more links on this page have a space in their address, and show as typed "
+				     "(the last here)", more));
 }
 
 /* A paragraph `quire new` wrote for the editor to replace, still there:

@@ -360,6 +360,13 @@ page "$S" a.md "A" 'See [the code](Code of Conduct.md), [ok](b.md "A title here"
 run "$S" check
 contains "a warning at the address, with both ways to write it" "$ERR" "content/a.md:4:16: warning: 'Code of Conduct.md' has a space, so this is no link and shows as typed: write it <Code of Conduct.md> or Code%20of%20Conduct.md"
 check "and only that one (a title, code)" test "$(grep -c 'has a space' "$ERR")" = 1
+# every one, not only a page's first (the editor's review): ten at their
+# places, the rest counted
+{ printf -- '---\ntitle: Many\n---\n'; for i in 1 2 3 4 5 6 7 8 9 10 11 12; do printf 'See [x](my file %s.md).\n\n' $i; done; } > "$S/content/many.md"
+run "$S" check
+contains "the second spaced link on a page is warned of too" "$ERR" "content/many.md:6:9: warning: 'my file 2.md' has a space"
+contains "(the tenth as well)" "$ERR" "content/many.md:22:9: warning: 'my file 10.md' has a space"
+contains "past ten, counted" "$ERR" "content/many.md:26:1: warning: 2 more links on this page have a space in their address"
 
 # Wiki links as other tools write them: a GitHub wiki's spaces for a file
 # name's hyphens, an Obsidian alias as a name.
