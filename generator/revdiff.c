@@ -1034,6 +1034,11 @@ static void readable_inline(const char *s, size_t n, struct buf *out, struct buf
 				note_address(addrs, s, j + 2, close[j + 1]);
 			spans_add(&addr, j, close[j + 1] + 1);
 			i++;
+		} else if (c == '[' && j != SIZE_MAX && j > i + 2 && s[i + 1] == '^' && !memchr(s + i, ' ', j - i)) {
+			/* a footnote's mark, [^1], reads [1] (the page shows its
+			 * number), and so does its definition's */
+			m[i + 1] = DROP;
+			i += 2;
 		} else if (c == '<') {
 			size_t k = i + 1, t;
 			while (k < n && s[k] != '>' && s[k] != '<' && !is_space(s[k]))

@@ -51,6 +51,15 @@ static void one_changed_word_is_the_only_deletion_and_insertion(void)
 	free(s);
 }
 
+static void a_footnote_mark_reads_as_its_number(void)
+{
+	char *s = body("Leave is 28 days.[^1]\n\n[^1]: Working Time Regulations 1998.\n",
+		       "Leave is 28 days.[^1]\n\n[^1]: Working Time Regulations 1998, reg 13.\n");
+	CHECK(strstr(s, "[^") == NULL); /* no Markdown shows */
+	CHECK(strstr(s, "[1]: Working Time Regulations <del>1998.</del> <ins>1998, reg 13.</ins>") != NULL);
+	free(s);
+}
+
 static void word_removed_at_the_end_keeps_the_space_before_it(void)
 {
 	char *s = body("Staff may appeal in writing", "Staff may appeal");
@@ -832,5 +841,6 @@ int main(void)
 	RUN(unchanged_front_matter_appends_nothing);
 	RUN(new_article_front_matter_notes_title_added);
 	RUN(front_matter_html_is_escaped);
+	RUN(a_footnote_mark_reads_as_its_number);
 	UNIT_END();
 }
