@@ -3415,7 +3415,7 @@ static json_t *print_article(struct print_job *j, int i)
 	const struct page *p = e->site->pages[i];
 	json_t *r = page_ref(e->site, "print.html", i);
 	/* Ids are the page's output path, unique in the handbook. */
-	set_str(r, "url", p->out);
+	set_own(r, "url", site_rel_url("print.html", p->out)); /* (an id: a space as %20) */
 	const char *html = j->html[j->next++];
 	set_str(r, "content", html ? html : p->html_in ? p->html_in : "");
 	const struct hist_rev *last = hist_last_change(e->hist, page_history(e, (size_t)i));
@@ -3430,7 +3430,7 @@ static void print_section(struct print_job *j, int sec, json_t *out)
 	const struct shape *sh = j->e->shape;
 	if (sh->kids[sec].n) {
 		json_t *so = page_ref(j->e->site, "print.html", sec);
-		set_str(so, "url", j->e->site->pages[sec]->out);
+		set_own(so, "url", site_rel_url("print.html", j->e->site->pages[sec]->out));
 		json_t *pages = json_array();
 		for (size_t k = 0; k < sh->kids[sec].n; k++)
 			json_array_append_new(pages, print_article(j, sh->kids[sec].v[k]));

@@ -603,13 +603,28 @@ char *site_rel_url(const char *from, const char *to)
 		if (from[i] == '/')
 			common = i + 1;
 	/* One block of the exact size: pages ask for thousands of these. */
-	size_t ups = 0, rest = strlen(to + common);
+	size_t ups = 0, rest = strlen(to + common), spaces = 0;
 	for (const char *p = from + common; *p; p++)
 		ups += *p == '/';
-	char *out = xmalloc(3 * ups + rest + 1), *q = out;
+	for (const char *p = to + common; *p; p++)
+		spaces += *p == ' ';
+	char *out = xmalloc(3 * ups + rest + 2 * spaces + 1), *q = out;
 	for (size_t i = 0; i < ups; i++, q += 3)
 		memcpy(q, "../", 3);
-	memcpy(q, to + common, rest + 1);
+	if (!spaces) {
+		memcpy(q, to + common, rest + 1);
+		return out;
+	}
+	/* a space is no character of a URL (an HTML checker says so; the
+	 * article's own links have it as %20 too) */
+	for (const char *p = to + common; *p; p++)
+		if (*p == ' ') {
+			memcpy(q, "%20", 3);
+			q += 3;
+		} else {
+			*q++ = *p;
+		}
+	*q = '\0';
 	return out;
 }
 

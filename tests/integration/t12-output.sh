@@ -427,6 +427,9 @@ for f in sys.argv[1:]:
         if re.search(r"[\s\x80-\U0010ffff]", u): sys.exit(f + ": " + u)
 ' "$S/public/sitemap.xml" "$S/public/changes.xml"
 check "the pages themselves keep their names" test -f "$S/public/my section/café.html"
+contains "a section's list writes a space in an address as %20 (an HTML checker flags a raw one)" "$S/public/my section/index.html" 'href="two%20words.html"'
+contains "and so does the A to Z" "$S/public/a-z.html" 'href="my%20section/two%20words.html"'
+check "no href in a page holds a raw space" sh -c '! grep -rho --include=*.html "href=\"[^\"]* [^\"]*\"" "$1"' _ "$S/public"
 
 # Pages quire makes say what they are in a meta description too (a link
 # shared in a chat shows it), as articles do with their summaries.
