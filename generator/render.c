@@ -2800,7 +2800,8 @@ static void move_history_redirects(struct render_env *e, json_t *taken, const ch
 	}
 }
 
-/* The redirects of an article moved from path (its page key then okey)
+/* The redirects of an article moved from path (its page key then okey;
+ * NULL for a folder's section page quire made)
  * to page t: the old address, and its history's (move_history_redirects);
  * not over a page of quire's own, nor at a name no URL can reach (a name
  * the build now refuses; a ".." git itself would not check out, which
@@ -2812,9 +2813,49 @@ static void move_redirects(struct render_env *e, json_t *taken, const char *okey
 	    !taken_has(taken, out)) {
 		taken_add(taken, out);
 		render_redirect(e, out, e->site->pages[t]->out, e->site->pages[t]);
-		move_history_redirects(e, taken, okey, path, t);
+		if (path) /* (NULL: a folder's section page, which had no file) */
+			move_history_redirects(e, taken, okey, path, t);
 	}
 	free(out);
+}
+
+/* Notes that the folder of okey went where nkey's is (a folder moved
+ * whole, git mv hr-leave leave): each folder above too, as long as their
+ * names go on alike ("hr-leave/forms" to "leave/forms": "hr-leave" to
+ * "leave").  A folder whose pages went to two places is marked "". */
+static void note_folder_move(json_t *dirs, const char *okey, const char *nkey)
+{
+	char *od = xstrdup(okey), *nd = xstrdup(nkey), *os, *ns;
+	while ((os = strrchr(od, '/')) && (ns = strrchr(nd, '/'))) {
+		*os = *ns = '\0';
+		if (!strcmp(od, nd))
+			break;
+		const char *was = json_string_value(json_object_get(dirs, od));
+		json_object_set_new(dirs, od, json_string(was && strcmp(was, nd) ? "" : nd));
+		char *ol = strrchr(od, '/'), *nl = strrchr(nd, '/');
+		if (strcmp(ol ? ol + 1 : od, nl ? nl + 1 : nd))
+			break;
+	}
+	free(od);
+	free(nd);
+}
+
+/* The section page of a folder moved whole, gone from its old address:
+ * the old one leads to the new (a bookmark of a section, like one of an
+ * article, still works). */
+static void render_folder_redirects(struct render_env *e, json_t *taken, json_t *dirs)
+{
+	const char *od;
+	json_t *v;
+	json_object_foreach(dirs, od, v) {
+		const char *nd = json_string_value(v);
+		char *okey = xasprintf("%s/index", od), *nkey = xasprintf("%s/index", nd);
+		int t = *nd && site_find(e->site, okey) < 0 ? site_find(e->site, nkey) : -1;
+		if (t >= 0)
+			move_redirects(e, taken, okey, NULL, (size_t)t);
+		free(okey);
+		free(nkey);
+	}
 }
 
 static void render_redirects(struct render_env *e)
@@ -2846,7 +2887,7 @@ static void render_redirects(struct render_env *e)
 		size_t n = hist_moves(e->hist, &from, &to);
 		/* What is written already, without case: on a disk that ignores
 		 * case, Case.html and case.html are one file. */
-		json_t *taken = json_object();
+		json_t *taken = json_object(), *dirs = json_object();
 		for (size_t i = 0; (n || s->nwithdrawn) && i < s->npages; i++)
 			taken_add(taken, s->pages[i]->out);
 		const char *key;
@@ -2861,11 +2902,14 @@ static void render_redirects(struct render_env *e)
 			char *nkey = xstrndup(to[k] + 8, strlen(to[k] + 8) - 3);
 			int t = site_find(s, nkey);
 			/* (not from a name only a draft had) */
-			if (t >= 0 && published_at(e, (size_t)t, from[k]))
+			if (t >= 0 && published_at(e, (size_t)t, from[k])) {
 				move_redirects(e, taken, okey, from[k], (size_t)t);
+				note_folder_move(dirs, okey, nkey);
+			}
 			free(okey);
 			free(nkey);
 		}
+		render_folder_redirects(e, taken, dirs);
 		/* withdrawn guidance moved before: its old addresses lead to
 		 * the notice, as they led to the article */
 		for (size_t t = s->npages - s->nwithdrawn; t < s->npages; t++) {
@@ -2879,6 +2923,7 @@ static void render_redirects(struct render_env *e)
 			}
 		}
 		json_decref(taken);
+		json_decref(dirs);
 	}
 	json_decref(done);
 }

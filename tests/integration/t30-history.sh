@@ -1287,3 +1287,18 @@ commit "2026-01-02T10:00:00+00:00" "Carol Mover" "Move the wiki in, with summari
 run "$R" build -o "$TMP/movein-many-out"
 contains "the 120th page moved in with an edit keeps its history" "$TMP/movein-many-out/p120.history.html" "Alice Wiki"
 contains "and says where it came from" "$TMP/movein-many-out/p7.history.html" "moved into the site from <code>wiki/p7.md</code>"
+
+# A folder moved whole: its section page's old address leads to the new
+# folder's, nested folders too (a section is bookmarked as an article is).
+site fmove
+git -C "$S" init -q -b main
+page "$S" index.md "Home" "Welcome."
+page "$S" hr-leave/a.md "A" "A."
+page "$S" hr-leave/forms/f.md "F" "F."
+commit "2026-01-10T09:00:00+00:00" "Ann Archer" "First"
+git -C "$S" mv content/hr-leave content/leave
+commit "2026-01-11T09:00:00+00:00" "Ann Archer" "Rename the folder"
+run "$S" build
+contains "a folder moved whole: its old section address leads to the new one" "$S/public/hr-leave/index.html" 'url=../leave/index.html'
+contains "(a folder inside it too)" "$S/public/hr-leave/forms/index.html" 'url=../../leave/forms/index.html'
+contains "(its articles' old addresses as before)" "$S/public/hr-leave/a.html" 'url=../leave/a.html'
