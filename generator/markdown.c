@@ -1293,11 +1293,12 @@ static void check_row(struct md_doc *doc, cmark_node *row)
 /* Raw HTML the site filters out (markdown.unsafe_html: false) is not
  * shown at all: said once a page, at the first, with how many more.  A
  * comment is hidden anyway, as its writer meant. */
-static void note_raw_html(struct md_doc *doc, cmark_node *node, int *seen, int *line, int *col)
+static void note_raw_html(struct md_doc *doc, cmark_node *node, int *seen, int *line, int *col, int *br)
 {
 	const char *lit = cmark_node_get_literal(node);
 	if (doc->unsafe_html || !lit || !strncmp(lit + strspn(lit, " \t\n"), "<!--", 4))
 		return;
+	*br |= !strncasecmp(lit, "<br", 3) && (lit[3] == '>' || lit[3] == '/' || lit[3] == ' ');
 	if (!(*seen)++) {
 		*line = cmark_node_get_start_line(node);
 		*col = fix_col(doc, *line, cmark_node_get_start_column(node), "<");
@@ -1310,14 +1311,14 @@ static size_t collect_texts(struct md_doc *doc, struct text_at **out)
 	size_t n = 0, cap = 0, links = 0;
 	struct open_link open[OPEN_LINKS];
 	cmark_node *block = NULL;
-	int html = 0, html_line = 0, html_col = 0;
+	int html = 0, html_line = 0, html_col = 0, br = 0;
 	cmark_iter *it = cmark_iter_new(doc->root);
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *node = cmark_iter_get_node(it);
 		cmark_node_type t = cmark_node_get_type(node);
 		if (t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE) {
-			note_raw_html(doc, node, &html, &html_line, &html_col);
+			note_raw_html(doc, node, &html, &html_line, &html_col, &br);
 			continue;
 		}
 		if (ev == CMARK_EVENT_ENTER && !strcmp(cmark_node_get_type_string(node), "table_row"))
@@ -1353,12 +1354,14 @@ static size_t collect_texts(struct md_doc *doc, struct text_at **out)
 		v[n++] = (struct text_at){ node, block, links > 0 };
 	}
 	cmark_iter_free(it);
-	if (html)
+	if (html) {
+		char *more = html > 1 ? xasprintf(" (this and %d more on this page)", html - 1) : xstrdup("");
 		problem_at(doc, html_line, html_col, 1,
-			   html > 1 ? xasprintf("raw HTML is not shown (this and %d more on this page): the site leaves it "
-						"out (markdown.unsafe_html: false in site.yml); write it in Markdown", html - 1)
-				    : xstrdup("raw HTML is not shown: the site leaves it out (markdown.unsafe_html: false "
-					      "in site.yml); write it in Markdown"));
+			   xasprintf("raw HTML is not shown%s: the site leaves it out (markdown.unsafe_html: false in "
+				     "site.yml); write it in Markdown%s", more,
+				     br ? " (a line break, <br>, is a backslash at the end of the line)" : ""));
+		free(more);
+	}
 	*out = v;
 	return n;
 }

@@ -465,6 +465,10 @@ run "$S" check
 lacks "a table in a quote: its '>' is no cell" "$ERR" "content/q.md:6:"
 contains "a row in a list is named at its column" "$ERR" "content/q.md:12:3: warning: this table row has 3 cells and its header 2"
 contains "raw HTML on a continuation line is named at its '<'" "$ERR" "content/q.md:15:10: warning: raw HTML is not shown"
+printf -- '---\ntitle: Br\n---\nLine one<br>line two\n' > "$S/content/br.md"
+run "$S" check
+contains "a <br> is told the Markdown for a line break" "$ERR" "content/br.md:4:9: warning: raw HTML is not shown: the site leaves it out (markdown.unsafe_html: false in site.yml); write it in Markdown (a line break, <br>, is a backslash at the end of the line)"
+rm "$S/content/br.md"
 rm "$S/content/q.md"
 printf 'title: T\nmarkdown:\n  unsafe_html: true\n' > "$S/site.yml"
 run "$S" check
