@@ -3016,13 +3016,6 @@ static void with_env(struct run *r, const struct page *p)
 	r->env_pages = cache_key_end(&kb);
 }
 
-/* An article deleted in git while published keeps its address: a notice
- * that it was withdrawn, when and by whom, with its history and past
- * versions (withdrawn: false in site.yml leaves them out, as a theme
- * without a withdrawn template does).  Not where any other page, alias
- * or file is written, nor at a name the scan would pass over, and only
- * once every link is resolved: a link to withdrawn guidance stays an
- * error. */
 /* The page of withdrawn guidance at key (taken), hf its history and
  * blob the version withdrawn; shadowed: its address is another's (see
  * page.shadowed). */
@@ -3051,8 +3044,8 @@ static void withdrawn_page(struct run *r, json_t *claims, const struct hist_file
 	with_env(r, p);
 }
 
-/* Whether the address of withdrawn guidance at key (its output out,
- * claimed as low) is free (1), taken by an alias or by the section page
+/* Whether the address of withdrawn guidance at key (its output claimed
+ * as low) is free (1), taken by an alias or by the section page
  * quire makes for a folder, which keep it while the guidance keeps its
  * history (2), or taken otherwise (0). */
 static int withdrawn_address(const struct run *r, json_t *claims, const char *key, const char *low)
@@ -3066,6 +3059,31 @@ static int withdrawn_address(const struct run *r, json_t *claims, const char *ke
 	return !p->src && (p->kind == PAGE_SECTION || p->kind == PAGE_HOME) ? 2 : 0;
 }
 
+/* The aliases of the withdrawn pages, once every withdrawn address is
+ * claimed (an alias does not take another withdrawn article's), and
+ * their data's fingerprints, which the aliases are part of. */
+static void settle_withdrawn(struct run *r, json_t *claims)
+{
+	for (size_t i = r->site.npages - r->site.nwithdrawn; i < r->site.npages; i++) {
+		struct page *p = r->site.pages[i];
+		json_t *al = json_object_get(p->data, "aliases");
+		if (al)
+			json_object_set_new(p->data, "aliases", free_aliases(claims, al, p->src));
+		struct cache_keybuf kb;
+		cache_key_begin(NULL, &kb, "withdrawn-data");
+		cache_key_json(&kb, p->data);
+		struct cache_key dk = cache_key_end(&kb);
+		memcpy(p->data_fp, dk.h, sizeof p->data_fp);
+	}
+}
+
+/* An article deleted in git while published keeps its address: a notice
+ * that it was withdrawn, when and by whom, with its history and past
+ * versions (withdrawn: false in site.yml leaves them out, as a theme
+ * without a withdrawn template does).  Not where any other page, alias
+ * or file is written, nor at a name the scan would pass over, and only
+ * once every link is resolved: a link to withdrawn guidance stays an
+ * error. */
 static void add_withdrawn(struct run *r, json_t *claims)
 {
 	if (!r->hist || !r->site.cfg.withdrawn || !r->tmpl)
@@ -3099,19 +3117,7 @@ static void add_withdrawn(struct run *r, json_t *claims)
 		free(key);
 	}
 	draft_blobs_free(t);
-	/* their aliases once every withdrawn address is claimed: an alias
-	 * does not take another withdrawn article's address */
-	for (size_t i = r->site.npages - r->site.nwithdrawn; i < r->site.npages; i++) {
-		struct page *p = r->site.pages[i];
-		json_t *al = json_object_get(p->data, "aliases");
-		if (al)
-			json_object_set_new(p->data, "aliases", free_aliases(claims, al, p->src));
-		struct cache_keybuf kb;
-		cache_key_begin(NULL, &kb, "withdrawn-data");
-		cache_key_json(&kb, p->data);
-		struct cache_key dk = cache_key_end(&kb);
-		memcpy(p->data_fp, dk.h, sizeof p->data_fp);
-	}
+	settle_withdrawn(r, claims);
 	if (without) {
 		char *trel = xasprintf("%s/templates", r->theme_rel);
 		diag_warning(r->d, trel, 0, 0, "the theme has no template 'withdrawn.mustache', so %zu withdrawn "
