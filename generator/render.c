@@ -918,6 +918,7 @@ static void page_inputs(const struct render_env *e, int i, const char *tmpl, str
 	cache_key_str(&kb, p->out);
 	cache_key_str(&kb, p->key);
 	cache_key_int(&kb, p->kind);
+	cache_key_int(&kb, p->shadowed);
 	cache_key_str(&kb, e->extra_head);
 	cache_key_str(&kb, e->fp_build_id ? e->build_id : NULL);
 	cache_key_int(&kb, sh->print);

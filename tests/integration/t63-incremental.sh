@@ -770,6 +770,10 @@ sed -i 's/ See \[\[Stale\]\]\.//' "$S/content/a/fresh.md"
 commit 2025-07-01T10:00:00Z "Withdraw stale"
 same "after an article is withdrawn, the rebuild matches a clean build"
 contains "(its address is a notice)" "$TMP/inc/a/stale.html" "This guidance was withdrawn"
+printf -- '---\ntitle: Fresh\naliases: [a/stale]\n---\nRewritten.\n' > "$S/content/a/fresh.md"
+same "after an alias takes a withdrawn address, the rebuild matches a clean build"
+contains "(the past versions' banners lead to what replaces it)" "$(ls "$TMP"/inc/a/stale.rev-*.html | head -1)" "see what replaces it"
+git -C "$S" checkout -q content/a/fresh.md
 printf -- '---\ntitle: One\nhide: true\n---\nText.\n' > "$S/content/b/one.md"
 commit 2025-07-02T10:00:00Z "Hide one"
 git -C "$S" rm -q content/b/one.md
