@@ -1693,7 +1693,11 @@ static void note_placeholders(struct md_doc *doc)
 {
 	struct buf b = BUF_INIT;
 	for (cmark_node *n = cmark_node_first_child(doc->root); n; n = cmark_node_next(n)) {
-		if (cmark_node_get_type(n) != CMARK_NODE_PARAGRAPH || cmark_node_get_start_line(n) < 1)
+		cmark_node *first = cmark_node_first_child(n);
+		const char *lit = first ? cmark_node_get_literal(first) : NULL;
+		/* (most paragraphs differ at their first word: copied no further) */
+		if (cmark_node_get_type(n) != CMARK_NODE_PARAGRAPH || cmark_node_get_start_line(n) < 1 || !lit ||
+		    (strncmp(lit, NEWPAGE_OPENING, 10) && strncmp(lit, NEWPAGE_STEPS, 10)))
 			continue;
 		buf_reset(&b);
 		for (cmark_node *t = cmark_node_first_child(n); t; t = cmark_node_next(t))

@@ -606,8 +606,8 @@ char *site_rel_url(const char *from, const char *to)
 	size_t ups = 0, rest = strlen(to + common), spaces = 0;
 	for (const char *p = from + common; *p; p++)
 		ups += *p == '/';
-	for (const char *p = to + common; *p; p++)
-		spaces += *p == ' ';
+	for (const char *p = to + common; (p = memchr(p, ' ', rest - (size_t)(p - (to + common)))); p++)
+		spaces++;
 	char *out = xmalloc(3 * ups + rest + 2 * spaces + 1), *q = out;
 	for (size_t i = 0; i < ups; i++, q += 3)
 		memcpy(q, "../", 3);
