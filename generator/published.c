@@ -354,6 +354,17 @@ static const struct hist_rev *version_at(const struct hist_file *hf, size_t *k, 
 	return NULL;
 }
 
+/* Whether a revision's starting version (blob base, the file at from)
+ * was unpublished: a draft, or in a folder the site does not read (a
+ * version in .drafts/ is no text to show a diff against, nor a name to
+ * say the article moved from). */
+static int base_hidden(const char *base, const char *from, draft_query is_draft, void *ctx)
+{
+	if (!*base)
+		return 0;
+	return unlisted(from) ? 1 : is_draft(ctx, base, from);
+}
+
 /* Revision r, a copy of hf's revision k, is shown; older is the revision
  * shown below it (NULL: none).  A commit that started from a draft shows
  * what it changed against the last published version it came from: the
@@ -365,7 +376,7 @@ static int rebase(struct hist_rev *r, const struct hist_file *hf, size_t k, cons
 		  draft_query is_draft, void *ctx)
 {
 	const char *base = r->base, *from = r->old_path ? r->old_path : r->path;
-	int d = *base ? is_draft(ctx, base, from) : 0;
+	int d = base_hidden(base, from, is_draft, ctx);
 	for (size_t steps = 0; d > 0 && steps < hf->n; steps++) {
 		const struct hist_rev *v = version_at(hf, &k, base);
 		if (!v) {
@@ -376,7 +387,7 @@ static int rebase(struct hist_rev *r, const struct hist_file *hf, size_t k, cons
 		}
 		base = v->base;
 		from = v->old_path ? v->old_path : v->path;
-		d = *base ? is_draft(ctx, base, from) : 0;
+		d = base_hidden(base, from, is_draft, ctx);
 	}
 	if (d < 0)
 		return -1;

@@ -2809,14 +2809,16 @@ static void move_history_redirects(struct render_env *e, json_t *taken, const ch
  * made every build fail), nor where something is written already. */
 static void move_redirects(struct render_env *e, json_t *taken, const char *okey, const char *path, size_t t)
 {
-	char *out = xasprintf("%s.html", okey);
+	char *out = xasprintf("%s.html", okey), *rel = xasprintf("%s.md", okey);
+	/* (nor from a folder the site does not read: .drafts/) */
 	if (!site_reserved(out) && !strpbrk(okey, "\\%\"'<>?#") && !strstr(okey, "..") && okey[0] != '/' &&
-	    !taken_has(taken, out)) {
+	    scan_source_path(rel) && !taken_has(taken, out)) {
 		taken_add(taken, out);
 		render_redirect(e, out, e->site->pages[t]->out, e->site->pages[t]);
 		if (path) /* (NULL: a folder's section page, which had no file) */
 			move_history_redirects(e, taken, okey, path, t);
 	}
+	free(rel);
 	free(out);
 }
 

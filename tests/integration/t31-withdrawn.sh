@@ -265,6 +265,7 @@ commit 2026-01-11T09:00:00Z "Ann Archer" "Check the draft"
 mkdir -p "$S/content/.archive"
 git -C "$S" mv content/hr/b.md content/.archive/b.md
 git -C "$S" mv content/.drafts/x.md content/x.md
+page "$S" x.md "X" "Published text.\n\nA second paragraph that stays the same in every version of the draft, long enough to keep the file similar when it moves."
 commit 2026-01-12T09:00:00Z "Bob Baker" "Archive b, publish x"
 run "$S" build
 contains "an article moved into a hidden folder is withdrawn" "$S/public/hr/b.html" "This guidance was withdrawn on"
@@ -276,6 +277,9 @@ else
 fi
 contains "(the article's history starts where it was published)" "$S/public/x.history.html" "Archive b, publish x"
 lacks "(without the revisions made in .drafts/)" "$S/public/x.history.html" "Check the draft"
+lacks "(nor a diff against them: it was published as new)" "$S/public/x.history.html" "Checked"
+lacks "(nor a move from there)" "$S/public/x.history.html" "moved here from"
+check "(nor a redirect from .drafts/)" test ! -e "$S/public/.drafts"
 page "$S" x.md "X" "See [b](hr/b.md)."
 run "$S" check
 contains "a link to it says where git shows it went" "$ERR" "link target 'hr/b.md' does not exist: git shows the article was moved to content/.archive/b.md (a folder the site does not read) on 12 January 2026 by Bob Baker"
