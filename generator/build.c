@@ -3013,6 +3013,9 @@ static void with_env(struct run *r, const struct page *p)
 	cache_key_begin(r->cache, &kb, "link-env-pages-withdrawn");
 	cache_key_bytes(&kb, r->env_pages.h, sizeof r->env_pages.h);
 	cache_key_str(&kb, p->key);
+	/* (a shadowed page is one site_find does not find: as if another
+	 * page, for the links that looked for it and found nothing) */
+	cache_key_int(&kb, p->shadowed);
 	r->env_pages = cache_key_end(&kb);
 }
 

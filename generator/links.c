@@ -328,6 +328,7 @@ void links_page_env(const struct page *p, struct links_page_env *out)
 	cache_key_str(&kb, p->out);
 	cache_key_str(&kb, page_title(p));
 	cache_key_int(&kb, p->kind);
+	cache_key_int(&kb, p->shadowed); /* (site_find does not find it) */
 	cache_key_int(&kb, (long long)p->nheadings);
 	for (size_t k = 0; k < p->nheadings; k++) {
 		cache_key_str(&kb, p->headings[k].id);

@@ -932,3 +932,25 @@ page "$S" c.md "C" '## Unix macOS\n\nSee[^x].\n\n[^x]: The note.'
 run "$S" build -o "$TMP/noisy"
 lacks "the footnote added, the link is fine" "$ERR" "fn-x"
 same "(and the rebuild matches a clean build)"
+
+# Past versions of another article that linked withdrawn guidance: the
+# link leads to the notice, and turns to text once an alias takes the
+# address (site_find no longer finds the notice), on a rebuild as on a
+# clean build.
+site wl
+C=$S/.git/quire/build-cache-v1
+git -C "$S" init -q -b main
+page "$S" index.md "Home" "Welcome."
+page "$S" a/stale.md "Stale" "Old advice."
+page "$S" a/fresh.md "Fresh" "See [the old](stale.md)."
+commit 2026-01-10T09:00:00Z "First"
+page "$S" a/fresh.md "Fresh" "Rewritten, no links."
+git -C "$S" rm -q content/a/stale.md
+commit 2026-01-11T09:00:00Z "Withdraw stale"
+same "a past version linking withdrawn guidance matches a clean build"
+printf -- '---\ntitle: Home\naliases: [a/stale]\n---\nWelcome.\n' > "$S/content/index.md"
+commit 2026-01-12T09:00:00Z "An alias takes its address"
+same "after an alias takes that address, the rebuild matches a clean build"
+page "$S" index.md "Home" "Welcome."
+commit 2026-01-13T09:00:00Z "The alias goes"
+same "after the alias goes, the rebuild matches a clean build"
