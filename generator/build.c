@@ -2968,7 +2968,7 @@ static json_t *withdrawn_data(struct run *r, const char *blob, const char *path,
  * had been (hist_withdrawal; not an article a branch added and deleted
  * again before it was merged).  *blob: the version it took away. */
 static int withdrawn_while_published(struct run *r, struct draft_blobs *t, const struct hist_file *hf,
-				     char blob[41], char **key)
+				     char blob[41], char **key, uint32_t *when)
 {
 	struct hist_file *pub = NULL;
 	if (!r->o->drafts)
@@ -2977,8 +2977,10 @@ static int withdrawn_while_published(struct run *r, struct draft_blobs *t, const
 	size_t del, last;
 	int yes = hist_withdrawal(f, &del, &last) && !hist_is_boundary(r->hist, &f->revs[del]) &&
 		  (*key = site_source_key(f->revs[del].path)) != NULL;
-	if (yes)
+	if (yes) {
 		memcpy(blob, f->revs[last].blob, 41);
+		*when = hist_effective_order(&f->revs[del]);
+	}
 	hist_published_free(pub);
 	return yes;
 }
@@ -3080,6 +3082,53 @@ static void settle_withdrawn(struct run *r, json_t *claims)
 	}
 }
 
+/* A withdrawal found: its history, where (key, taken), the version it
+ * took away and when it took effect. */
+struct withdrawal {
+	const struct hist_file *hf;
+	char *key;
+	char blob[41];
+	uint32_t when;
+};
+
+/* Every withdrawal, the newest at each address (an article archived,
+ * then another written there and withdrawn too: the later one is the
+ * address's), in the histories' order.  Returns the count. */
+static size_t find_withdrawals(struct run *r, struct withdrawal **out)
+{
+	size_t n, m = 0;
+	const struct hist_file *f = hist_files(r->hist, &n);
+	struct withdrawal *v = xmalloc((n + 1) * sizeof *v);
+	json_t *at = json_object(); /* claim_key of the address -> its index in v */
+	struct draft_blobs *t = NULL;
+	for (size_t i = 0; i < n; i++) {
+		struct withdrawal w = { &f[i], NULL, "", 0 };
+		if (!may_be_withdrawn(w.hf))
+			continue;
+		if (!t && !r->o->drafts)
+			t = draft_blobs_load(r->cache, r->judging);
+		if (!withdrawn_while_published(r, t, w.hf, w.blob, &w.key, &w.when))
+			continue;
+		char *out = xasprintf("%s.html", w.key), *low = claim_key(out);
+		json_t *had = json_object_get(at, low);
+		if (!had) {
+			json_object_set_new(at, low, json_integer((json_int_t)m));
+			v[m++] = w;
+		} else if (v[json_integer_value(had)].when < w.when) {
+			free(v[json_integer_value(had)].key);
+			v[json_integer_value(had)] = w;
+		} else {
+			free(w.key);
+		}
+		free(low);
+		free(out);
+	}
+	draft_blobs_free(t);
+	json_decref(at);
+	*out = v;
+	return m;
+}
+
 /* An article deleted in git while published keeps its address: a notice
  * that it was withdrawn, when and by whom, with its history and past
  * versions (withdrawn: false in site.yml leaves them out, as a theme
@@ -3093,33 +3142,23 @@ static void add_withdrawn(struct run *r, json_t *claims)
 		return;
 	/* a theme made before quire wrote notices: said, not guessed at */
 	int theme = tmpl_set_has(r->tmpl, "withdrawn");
-	size_t n, without = 0;
-	const struct hist_file *f = hist_files(r->hist, &n);
-	struct draft_blobs *t = NULL;
+	size_t without = 0;
+	struct withdrawal *v;
+	size_t n = find_withdrawals(r, &v);
 	for (size_t i = 0; i < n; i++) {
-		const struct hist_file *hf = &f[i];
-		char *key = NULL, blob[41];
-		if (!may_be_withdrawn(hf))
-			continue;
-		if (!t && !r->o->drafts)
-			t = draft_blobs_load(r->cache, r->judging);
-		if (!withdrawn_while_published(r, t, hf, blob, &key))
-			continue;
-		char *out = xasprintf("%s.html", key), *low = claim_key(out), *rel = xasprintf("%s.md", key);
-		int at = scan_source_path(rel) && !site_reserved(out) ? withdrawn_address(r, claims, key, low) : 0;
-		if (at) {
-			if (theme)
-				withdrawn_page(r, claims, hf, key, blob, at == 2);
-			else
-				without++;
-			key = theme ? NULL : key;
+		char *out = xasprintf("%s.html", v[i].key), *low = claim_key(out), *rel = xasprintf("%s.md", v[i].key);
+		int at = scan_source_path(rel) && !site_reserved(out) ? withdrawn_address(r, claims, v[i].key, low) : 0;
+		if (at && theme) {
+			withdrawn_page(r, claims, v[i].hf, v[i].key, v[i].blob, at == 2);
+			v[i].key = NULL;
 		}
+		without += at && !theme;
 		free(rel);
 		free(low);
 		free(out);
-		free(key);
+		free(v[i].key);
 	}
-	draft_blobs_free(t);
+	free(v);
 	settle_withdrawn(r, claims);
 	if (without) {
 		char *trel = xasprintf("%s/templates", r->theme_rel);

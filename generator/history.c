@@ -3609,10 +3609,10 @@ void hist_effective_time(const struct hist_rev *rv, long long *time, int *tz_min
 	*tz_minutes = rv->merged[0] ? rv->merged_tz : rv->tz_minutes;
 }
 
-/* Where a revision took effect on the main line: the walk places a
- * commit of the first-parent line after (newer than) its ancestors, so
- * these order the main line's commits as its history does. */
-static uint32_t effective_order(const struct hist_rev *rv)
+/* (the walk places a commit of the first-parent line after, newer than,
+ * its ancestors: these order the main line's commits as its history
+ * does) */
+uint32_t hist_effective_order(const struct hist_rev *rv)
 {
 	return rv->merged[0] ? rv->merged_order : rv->order;
 }
@@ -3624,14 +3624,14 @@ int hist_withdrawal(const struct hist_file *f, size_t *del, size_t *last)
 	size_t *state = xmalloc((f->n + 1) * sizeof *state), n = 0;
 	for (size_t k = 0; k < f->n; k++) {
 		size_t j = 0;
-		while (j < n && effective_order(&f->revs[state[j]]) != effective_order(&f->revs[k]))
+		while (j < n && hist_effective_order(&f->revs[state[j]]) != hist_effective_order(&f->revs[k]))
 			j++;
 		if (j == n)
 			state[n++] = k;
 	}
 	/* in main-line order, newest first (insertion sort: a few dozen) */
 	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && effective_order(&f->revs[state[j]]) > effective_order(&f->revs[state[j - 1]]);
+		for (size_t j = i; j > 0 && hist_effective_order(&f->revs[state[j]]) > hist_effective_order(&f->revs[state[j - 1]]);
 		     j--) {
 			size_t t = state[j];
 			state[j] = state[j - 1];

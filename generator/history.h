@@ -147,6 +147,9 @@ int hist_withdrawal(const struct hist_file *f, size_t *del, size_t *last);
 /* When a revision took effect on the main line: its merge's date when it
  * was made on a branch, else its own. */
 void hist_effective_time(const struct hist_rev *rv, long long *time, int *tz_minutes);
+/* Its place on the main line: of two revisions, the one that took effect
+ * later has the greater (the walk's order of that commit). */
+uint32_t hist_effective_order(const struct hist_rev *rv);
 
 /* Borrowed; NULL when the path (relative to SITE, "content/a/b.md") has no
  * committed history.  O(1). */

@@ -302,3 +302,23 @@ status_is "a withdrawn folder written to again builds" "$RC" 0
 contains "the folder's section page is quire's, listing the new article" "$S/public/pensions/index.html" "Auto-enrolment"
 contains "the withdrawn section keeps its history" "$S/public/pensions/index.history.html" "the article was withdrawn"
 contains "(listed among the withdrawn, at its history)" "$S/public/changes.html" '<a href="pensions/index.history.html">Pensions</a> <span class="meta">withdrawn'
+
+# Two withdrawals at one address (an article archived, another written
+# there and withdrawn too): the address is the later one's.
+site two
+git -C "$S" init -q -b main
+page "$S" index.md "Home" "Welcome."
+page "$S" b.md "B one" "The first B."
+commit 2026-01-10T09:00:00Z "Ann Archer" "First"
+mkdir -p "$S/content/.archive"
+git -C "$S" mv content/b.md content/.archive/b.md
+commit 2026-01-11T09:00:00Z "Ann Archer" "Archive B one"
+page "$S" b.md "B two" "The second B, quite different from the first one in every word of it."
+commit 2026-01-12T09:00:00Z "Ann Archer" "Write B two"
+git -C "$S" rm -q content/b.md
+commit 2026-01-13T09:00:00Z "Bob Baker" "Withdraw B two"
+run "$S" build
+contains "two withdrawals at one address: the notice is the later one's" "$S/public/b.html" "<h1>B two</h1>"
+contains "(dated by it)" "$S/public/b.html" "13 January 2026"
+n=$(grep -c 'class="meta">withdrawn' "$S/public/changes.html")
+[ "$n" = 1 ] && ok "(one entry in the list of withdrawn guidance)" || not_ok "(one entry in the list of withdrawn guidance)" "$n entries"
