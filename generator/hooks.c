@@ -606,6 +606,25 @@ fail:
 	return NULL;
 }
 
+static int ro_newindex(lua_State *L);
+
+/* When the table at idx is a read-only view (push_readonly), pushes the
+ * table it shows and returns 1; else pushes nothing and returns 0. */
+static int readonly_target(lua_State *L, int idx)
+{
+	if (!lua_checkstack(L, 3) || !lua_getmetatable(L, idx))
+		return 0;
+	lua_getfield(L, -1, "__newindex");
+	int ro = lua_tocfunction(L, -1) == ro_newindex;
+	lua_pop(L, 1);
+	if (ro && lua_getfield(L, -1, "__index") == LUA_TTABLE) {
+		lua_remove(L, -2);
+		return 1;
+	}
+	lua_pop(L, ro ? 2 : 1);
+	return 0;
+}
+
 /* Returns a new reference to the JSON form of the value at idx, or NULL
  * with c->err and c->path saying what and where. */
 static json_t *to_json(struct conv *c, int idx, int depth)
@@ -635,8 +654,14 @@ static json_t *to_json(struct conv *c, int idx, int depth)
 			buf_puts(c->err, "string is not valid UTF-8");
 		return j;
 	}
-	case LUA_TTABLE:
-		return table_to_json(c, idx, depth);
+	case LUA_TTABLE: {
+		/* a read-only view (quire.site, quire.head): what it shows */
+		int real = readonly_target(L, idx);
+		json_t *j = table_to_json(c, real ? lua_gettop(L) : idx, depth);
+		if (real)
+			lua_pop(L, 1);
+		return j;
+	}
 	case LUA_TUSERDATA:
 		if (lua_touserdata(L, idx) == c->h->null_ud)
 			return json_null();

@@ -497,10 +497,12 @@ quire.on_page(function(page)
   local wrote2 = pcall(function() quire.site.title = "Mine" end)
   page.params.note = ("%d per minute; %s; team %d, first %s; write %s %s"):format(
     speed, quire.site.title, #quire.site.team.names, quire.site.team.names[1], tostring(wrote), tostring(wrote2))
+  page.tags = quire.site.team.names
 end)'
 run "$S" build
 status_is "a script reading quire.site builds" "$RC" 0
 contains "it reads a key of its own at load, and site.yml's title, lists and all" "$S/public/a.html" '<p id="note">100 per minute; Test site; team 2, first Ann; write false false</p>'
+contains "a value of quire.site can be handed back into page data (the page's tags here)" "$S/public/tags/bo.html" 'href="../a.html"'
 # a filter reading quire.site: its cached work follows site.yml
 script "$S" 10-speed 'quire.filter{ text = function(t)
   if t.literal:find("one", 1, true) then return { literal = t.literal:gsub("one", quire.site.team.names[2]) } end
