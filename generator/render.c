@@ -132,6 +132,29 @@ static void set_html(const struct render_env *e, json_t *o, const char *html)
 
 /* ---- the site's shape ------------------------------------------------ */
 
+/* The section page of folder dir ("" for the top: the home page), or of
+ * the nearest folder above it that has one that is no withdrawal notice
+ * (a withdrawn index.md is no section), or -1. */
+static int nearest_section(const struct site *s, const char *dir)
+{
+	char *d = xstrdup(dir);
+	int i = -1;
+	for (;;) {
+		char *key = *d ? xasprintf("%s/index", d) : xstrdup("index");
+		i = site_find(s, key);
+		free(key);
+		char *slash = strrchr(d, '/');
+		if ((i >= 0 && s->pages[i]->kind != PAGE_WITHDRAWN) || !*d)
+			break;
+		if (slash)
+			*slash = '\0';
+		else
+			*d = '\0';
+	}
+	free(d);
+	return i >= 0 && s->pages[i]->kind == PAGE_WITHDRAWN ? -1 : i;
+}
+
 static int section_key(const struct site *s, const struct page *p)
 {
 	if (p->kind == PAGE_HOME)
@@ -145,21 +168,6 @@ static int section_key(const struct site *s, const struct page *p)
 	}
 	int i = site_find(s, key);
 	free(key);
-	/* withdrawn guidance whose folder went with it: the nearest folder
-	 * above that is still a section (a withdrawn index.md is no section) */
-	int gone = i >= 0 && s->pages[i]->kind == PAGE_WITHDRAWN && s->pages[i] != p;
-	if (((p->kind == PAGE_WITHDRAWN && i < 0) || gone) && *p->dir) {
-		char *dir = xstrdup(p->dir), *slash;
-		for (i = -1; (i < 0 || s->pages[i]->kind == PAGE_WITHDRAWN) && (slash = strrchr(dir, '/'));) {
-			*slash = '\0';
-			key = xasprintf("%s/index", dir);
-			i = site_find(s, key);
-			free(key);
-		}
-		free(dir);
-		if (i < 0 || s->pages[i]->kind == PAGE_WITHDRAWN)
-			i = site_find(s, "index");
-	}
 	/* A page added at "x/index" is found for its own folder: its section
 	 * is the folder above, as a section page's is. */
 	if (i >= 0 && s->pages[i] == p) {
@@ -169,6 +177,16 @@ static int section_key(const struct site *s, const struct page *p)
 		free(key);
 		if (i >= 0 && s->pages[i] == p)
 			i = -1;
+	}
+	/* withdrawn guidance whose folder went with it, or a page below a
+	 * withdrawn index.md: the nearest folder above that is a section */
+	if ((i < 0 && p->kind == PAGE_WITHDRAWN && *p->dir) || (i >= 0 && s->pages[i]->kind == PAGE_WITHDRAWN)) {
+		const char *dir = i >= 0 ? s->pages[i]->dir : p->dir;
+		char *up = xstrdup(dir), *slash = strrchr(up, '/');
+		if (i >= 0 || p->kind == PAGE_WITHDRAWN)
+			slash ? (void)(*slash = '\0') : (void)(*up = '\0');
+		i = nearest_section(s, up);
+		free(up);
 	}
 	return i;
 }

@@ -250,6 +250,7 @@ n=$(ls "$S/public/hr" | grep -ci '^policy\.html$')
 if [ "$n" = 1 ]; then ok "two withdrawn names that differ only in case write one notice"; else not_ok "two withdrawn names that differ only in case write one notice" "$(ls "$S/public/hr")"; fi
 contains "a folder withdrawn whole: its article's breadcrumbs skip the folder's own notice" "$S/public/legal/x.html" '<li><a href="../index.html">Home</a></li><li aria-current="page">X</li>'
 contains "a notice asks search engines not to index it" "$S/public/legal/x.html" '<meta name="robots" content="noindex">'
+contains "(the folder's own notice leads home too, not to itself)" "$S/public/legal/index.html" '<li><a href="../index.html">Home</a></li><li aria-current="page">Legal</li>'
 
 # A hidden folder is no place the site reads: an article moved into
 # ".archive/" is withdrawn, and one written in ".drafts/" before it was
@@ -322,3 +323,17 @@ contains "two withdrawals at one address: the notice is the later one's" "$S/pub
 contains "(dated by it)" "$S/public/b.html" "13 January 2026"
 n=$(grep -c 'class="meta">withdrawn' "$S/public/changes.html")
 [ "$n" = 1 ] && ok "(one entry in the list of withdrawn guidance)" || not_ok "(one entry in the list of withdrawn guidance)" "$n entries"
+
+# A folder withdrawn with a folder inside it: each notice's breadcrumbs
+# skip the withdrawn sections above it.
+site nest
+git -C "$S" init -q -b main
+page "$S" index.md "Home" "W."
+page "$S" a/index.md "Section A" "A."
+page "$S" a/b/index.md "Section B" "B."
+page "$S" a/b/k.md "K" "K."
+commit 2026-01-10T09:00:00Z "Ann" "First"
+git -C "$S" rm -q -r content/a
+commit 2026-01-11T09:00:00Z "Ann" "withdraw a"
+run "$S" build
+contains "nested withdrawn section: breadcrumbs skip the withdrawn parent" "$S/public/a/b/index.html" '<li><a href="../../index.html">Home</a></li><li aria-current="page">Section B</li>'
