@@ -2828,10 +2828,6 @@ static int scan_skips(const char *rel)
 
 /* ---- withdrawn guidance -------------------------------------------- */
 
-
-/* The articles whose history ends in their deletion, for the hint of a
- * link to one: when, by whom and why git says it went.  A withdrawal the
- * site does not show (a draft's) is named too: the editor sees drafts. */
 #define GONE_ADVICE "remove the link, or point it at the guidance that replaces it"
 
 /* Whether path is the old name of a rename staged. */
@@ -2867,6 +2863,9 @@ static void note_moves(struct run *r)
 	r->nmoves = m;
 }
 
+/* The articles whose history ends in their deletion, for the hint of a
+ * link to one: when, by whom and why git says it went.  A withdrawal the
+ * site does not show (a draft's) is named too: the editor sees drafts. */
 static void note_gone(struct run *r, const struct scan_result *sc)
 {
 	size_t n;
@@ -2884,8 +2883,8 @@ static void note_gone(struct run *r, const struct scan_result *sc)
 			path = rv->old_path;
 			how = xasprintf("moved to %s (a folder the site does not read)", f[i].path);
 		}
-		char *key = path ? site_source_key(path) : NULL;
-		if (key) {
+		size_t pl = path ? strlen(path) : 0;
+		if (pl > 11 && !strncmp(path, "content/", 8) && !strcmp(path + pl - 3, ".md")) {
 			char *day = hist_date_human(rv->time, rv->tz_minutes);
 			r->gone[r->ngone] = xstrdup(path);
 			r->gone_note[r->ngone++] = xasprintf("git shows the article was %s on %s by %s (%.10s: %s); %s",
@@ -2893,7 +2892,6 @@ static void note_gone(struct run *r, const struct scan_result *sc)
 							     rv->subject, GONE_ADVICE);
 			free(day);
 		}
-		free(key);
 		free(how);
 	}
 	/* deleted and not yet committed: a pre-commit check's usual case */
@@ -2911,10 +2909,6 @@ static void note_gone(struct run *r, const struct scan_result *sc)
 	free(live);
 }
 
-/* The title and summary of the version of an article a withdrawal took
- * away (blob, the file at path then): the notice names what was
- * withdrawn.  A new object; its title from the file's name when the
- * version has none (a build showing drafts). */
 /* The aliases of withdrawn guidance that are still free (as claimed,
  * not to be claimed again): its old addresses lead to the notice. */
 static json_t *free_aliases(json_t *claims, json_t *aliases, const char *who)
@@ -2935,6 +2929,11 @@ static json_t *free_aliases(json_t *claims, json_t *aliases, const char *who)
 	return keep;
 }
 
+/* The title and summary of the version of an article a withdrawal took
+ * away (blob, the file at path then): the notice names what was
+ * withdrawn.  A new object, with its aliases (settle_withdrawn keeps
+ * those still free); its title from the file's name when the
+ * version has none (a build showing drafts). */
 static json_t *withdrawn_data(struct run *r, const char *blob, const char *path, const char *name)
 {
 	json_t *data = json_object(), *fm = NULL;
@@ -3040,7 +3039,6 @@ static void withdrawn_page(struct run *r, json_t *claims, const struct hist_file
 		json_object_set_new(claims, low, json_string(hf->path));
 	free(low);
 	p->data = withdrawn_data(r, blob, hf->path, p->name);
-	p->template_name = "withdrawn";
 	if (shadowed)
 		site_append_page(&r->site, p);
 	else
@@ -3069,7 +3067,7 @@ static int withdrawn_address(const struct run *r, json_t *claims, const char *ke
  * their data's fingerprints, which the aliases are part of. */
 static void settle_withdrawn(struct run *r, json_t *claims)
 {
-	for (size_t i = r->site.npages - r->site.nwithdrawn; i < r->site.npages; i++) {
+	for (size_t i = site_listed(&r->site); i < r->site.npages; i++) {
 		struct page *p = r->site.pages[i];
 		json_t *al = json_object_get(p->data, "aliases");
 		if (al)

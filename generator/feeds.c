@@ -35,7 +35,7 @@ void feeds_sitemap(const struct site *s, struct output *out, struct diag *d)
 	struct buf b = BUF_INIT;
 	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		     "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-	for (size_t i = 0; i < s->npages - s->nwithdrawn; i++) {
+	for (size_t i = 0; i < site_listed(s); i++) {
 		buf_puts(&b, "  <url><loc>");
 		xml_text(&b, s->cfg.base_url);
 		buf_putc(&b, '/');

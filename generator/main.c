@@ -517,10 +517,11 @@ static int run(int argc, char **argv)
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h"))
 		return usage(stdout, 0);
 	if (!is_command(cmd)) {
+		const char *near;
 		if (cmd[0] == '-')
 			fprintf(stderr, "quire: the command comes first, then its options (quire build %s ...)\n", cmd);
-		else if (near_command(cmd))
-			fprintf(stderr, "quire: unknown command '%s': did you mean 'quire %s'?\n", cmd, near_command(cmd));
+		else if ((near = near_command(cmd)))
+			fprintf(stderr, "quire: unknown command '%s': did you mean 'quire %s'?\n", cmd, near);
 		else
 			fprintf(stderr, "quire: unknown command '%s'\n", cmd);
 		return usage(stderr, 2);

@@ -5,6 +5,13 @@
 
 #include "diag.h"
 
+/* The placeholder lines of the body `quire new` writes, and the marker
+ * of its empty summary: the build warns of any still there. */
+#define NEWPAGE_OPENING "Start with a sentence or two that answers the reader's question."
+#define NEWPAGE_OPENING_SMART "Start with a sentence or two that answers the reader\xE2\x80\x99s question."
+#define NEWPAGE_STEPS "Explain the steps here, in plain language."
+#define NEWPAGE_SUMMARY_TODO "# TODO: one sentence on what the reader will learn"
+
 /* Creates SITE/content/PATH.md (".md", in any case, replaced by ".md";
  * missing folders are created) with front matter: title (title, or when
  * NULL one made from the file name: "court-orders" gives "Court orders"),
@@ -18,13 +25,6 @@
  * existing one's name but for letter case; 2 on an environment fault,
  * SITE not being a site among them (site_check_dir).  Every problem is
  * reported to d. */
-/* The placeholder lines of the body `quire new` writes, and the marker
- * of its empty summary: the build warns of any still there. */
-#define NEWPAGE_OPENING "Start with a sentence or two that answers the reader's question."
-#define NEWPAGE_OPENING_SMART "Start with a sentence or two that answers the reader\xE2\x80\x99s question."
-#define NEWPAGE_STEPS "Explain the steps here, in plain language."
-#define NEWPAGE_SUMMARY_TODO "# TODO: one sentence on what the reader will learn"
-
 int newpage_create(const char *site_dir, const char *here, const char *path, const char *title, struct diag *d);
 
 #endif

@@ -968,7 +968,8 @@ static void page_inputs(const struct render_env *e, int i, const char *tmpl, str
 	cache_key_int(&kb, hf ? (long long)hf->n : -1);
 	if (hf)
 		cache_key_bytes(&kb, hf->fp, sizeof hf->fp);
-	cache_key_int(&kb, e->hist && p->src ? (long long)e->state_of[i] : -1);
+	/* (a withdrawn page shows no working-tree state) */
+	cache_key_int(&kb, e->hist && p->src && p->kind != PAGE_WITHDRAWN ? (long long)e->state_of[i] : -1);
 	/* (the two keys part here: the history's takes of the HTML only what
 	 * a section's page shows of it) */
 	struct cache_keybuf hk = kb;
@@ -2271,7 +2272,7 @@ static size_t recent_changes(const struct render_env *e, struct change **out)
 static json_t *withdrawn_list(const struct render_env *e, const char *from)
 {
 	const struct site *s = e->site;
-	size_t n = 0, first = s->npages - s->nwithdrawn;
+	size_t n = 0, first = site_listed(s);
 	struct change *v = xmalloc((s->nwithdrawn + 1) * sizeof *v);
 	for (size_t i = first; i < s->npages; i++) {
 		const struct hist_file *hf = page_history(e, i);
@@ -2879,6 +2880,22 @@ static void render_folder_redirects(struct render_env *e, json_t *taken, json_t 
 	}
 }
 
+/* Withdrawn guidance moved before: its old addresses lead to the
+ * notice, as they led to the article. */
+static void withdrawn_move_redirects(struct render_env *e, json_t *taken)
+{
+	for (size_t t = site_listed(e->site); t < e->site->npages; t++) {
+		const struct hist_file *hf = e->hist_of ? e->hist_of[t] : NULL;
+		for (size_t k = 0; hf && k < hf->n; k++) {
+			const struct hist_rev *rv = &hf->revs[k];
+			char *okey = rv->change == HIST_RENAMED && rv->old_path ? site_source_key(rv->old_path) : NULL;
+			if (okey)
+				move_redirects(e, taken, okey, rv->old_path, t);
+			free(okey);
+		}
+	}
+}
+
 static void render_redirects(struct render_env *e)
 {
 	const struct site *s = e->site;
@@ -2931,29 +2948,11 @@ static void render_redirects(struct render_env *e)
 			free(nkey);
 		}
 		render_folder_redirects(e, taken, dirs);
-		/* withdrawn guidance moved before: its old addresses lead to
-		 * the notice, as they led to the article */
-		for (size_t t = s->npages - s->nwithdrawn; t < s->npages; t++) {
-			const struct hist_file *hf = e->hist_of ? e->hist_of[t] : NULL;
-			for (size_t k = 0; hf && k < hf->n; k++) {
-				const struct hist_rev *rv = &hf->revs[k];
-				char *okey = rv->change == HIST_RENAMED && rv->old_path ? site_source_key(rv->old_path) : NULL;
-				if (okey)
-					move_redirects(e, taken, okey, rv->old_path, t);
-				free(okey);
-			}
-		}
+		withdrawn_move_redirects(e, taken);
 		json_decref(taken);
 		json_decref(dirs);
 	}
 	json_decref(done);
-}
-
-/* The pages search finds: all but withdrawn guidance, which site->pages
- * holds last. */
-static size_t listed(const struct site *s)
-{
-	return s->npages - s->nwithdrawn;
 }
 
 /* Search files go through the output like pages, fingerprinted by their
@@ -3046,7 +3045,7 @@ static int write_search_texts(void *ctx, const char *name, size_t chunk, size_t 
 	struct search_page *pg[SEARCH_TEXTS_PER_FILE] = { NULL };
 	const char *texts[SEARCH_TEXTS_PER_FILE];
 	for (size_t k = 0; k < n; k++) {
-		if (first + k < listed(e->site))
+		if (first + k < site_listed(e->site))
 			pg[k] = search_page_of(e, e->site->pages[first + k], &so->keys[first + k]);
 		texts[k] = pg[k] ? search_page_text(pg[k]) : "";
 	}
@@ -3204,7 +3203,7 @@ static void search_batch_job(void *ctx, size_t w)
 {
 	struct search_job *j = ctx;
 	size_t b = j->first + w;
-	j->enc[w] = search_batch_of(j->e, j->keys, j->ndocs, b * SEARCH_BATCH, batch_size(listed(j->e->site), b),
+	j->enc[w] = search_batch_of(j->e, j->keys, j->ndocs, b * SEARCH_BATCH, batch_size(site_listed(j->e->site), b),
 				    &j->len[w], 1, j->written);
 }
 
@@ -3215,7 +3214,7 @@ static size_t merge_checked(struct render_env *e, struct search_job *j, struct s
 {
 	size_t good = 0;
 	for (size_t w = 0; w < m; w++) {
-		size_t b = j->first + w, n = batch_size(listed(e->site), b);
+		size_t b = j->first + w, n = batch_size(site_listed(e->site), b);
 		if (!search_batch_valid(j->enc[w], j->len[w])) {
 			free(j->enc[w]);
 			j->enc[w] = search_batch_of(e, j->keys, j->ndocs, b * SEARCH_BATCH, n, &j->len[w], 0, j->written);
@@ -3321,15 +3320,15 @@ static void render_search(struct render_env *e, const struct tag_list *tl)
 	 * cache), made on every core a round at a time (to keep memory flat)
 	 * and merged into the site's in page order: a rebuild after one edit
 	 * splits one page and merges the rest whole. */
-	size_t nb = (listed(s) + SEARCH_BATCH - 1) / SEARCH_BATCH, round = e->jobs > 0 ? (size_t)e->jobs : 1;
-	size_t ndocs = listed(s) + search_lists(tl);
+	size_t nb = (site_listed(s) + SEARCH_BATCH - 1) / SEARCH_BATCH, round = e->jobs > 0 ? (size_t)e->jobs : 1;
+	size_t ndocs = site_listed(s) + search_lists(tl);
 	struct search_job j = { .e = e, .keys = xcalloc(ndocs, sizeof *j.keys), .ndocs = ndocs,
 				.enc = xcalloc(round, sizeof *j.enc), .len = xcalloc(round, sizeof *j.len),
 				.written = xcalloc(ndocs / SEARCH_TEXTS_PER_FILE + 1, 1) };
 	search_stemmer_fp(j.stems);
-	par_for(listed(s), e->jobs, search_key, &j);
+	par_for(site_listed(s), e->jobs, search_key, &j);
 	struct cache_key none = list_key(e);
-	for (size_t k = listed(s); k < ndocs; k++)
+	for (size_t k = site_listed(s); k < ndocs; k++)
 		j.keys[k] = none;
 	for (j.first = 0; j.first < nb; j.first += round) {
 		size_t m = nb - j.first < round ? nb - j.first : round;

@@ -105,6 +105,11 @@ void site_drop_pages(struct site *s, const char *gone)
 	s->npages = k;
 }
 
+size_t site_listed(const struct site *s)
+{
+	return s->npages - s->nwithdrawn;
+}
+
 int site_find(const struct site *s, const char *key)
 {
 	json_t *v = json_object_get(s->by_key, key);

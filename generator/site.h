@@ -130,6 +130,9 @@ int site_append_page(struct site *s, struct page *p);
  * index. */
 void site_drop_pages(struct site *s, const char *gone);
 int site_find(const struct site *s, const char *key);
+/* How many pages come before the withdrawn ones: those listed anywhere
+ * (search, the sitemap); the withdrawn are s->pages[site_listed(s)..]. */
+size_t site_listed(const struct site *s);
 /* The hash a page's body_fp holds, of any Markdown body: a past version
  * whose body has the page's hash is the page's own Markdown. */
 void site_body_fp(const char *body, uint64_t fp[2]);
