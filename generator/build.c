@@ -82,6 +82,8 @@ struct run {
 	size_t nstaged;
 	const char **moves_from, **moves_to;
 	size_t nmoves;
+	const char **wt_deleted; /* see wt_deletions; NULL: not looked for yet */
+	size_t nwt_deleted;
 	int timings;            /* QUIRE_TIMINGS: print stage times */
 	/* The errno (too many open files, no memory) that stopped sources
 	 * being read, or 0: reported once, then the build stops. */
@@ -2828,6 +2830,24 @@ static int scan_skips(const char *rel)
 
 /* ---- withdrawn guidance -------------------------------------------- */
 
+/* The articles committed at HEAD and deleted in the working tree, the
+ * deletion not committed (the scan found the sources: sc->md, sorted),
+ * found once a build: r->wt_deleted (sorted), their count returned. */
+static size_t wt_deletions(struct run *r, const struct scan_result *sc)
+{
+	if (r->wt_deleted)
+		return r->nwt_deleted;
+	const char **live;
+	size_t n = hist_live_paths(r->hist, &live), m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(live[i], "content/", 8) && !scan_skips(live[i] + 8) &&
+		    !bsearch(live[i] + 8, sc->md, sc->nmd, sizeof *sc->md, rel_cmp))
+			live[m++] = live[i];
+	r->wt_deleted = live;
+	r->nwt_deleted = m;
+	return m;
+}
+
 #define GONE_ADVICE "remove the link, or point it at the guidance that replaces it"
 
 /* Whether path is the old name of a rename staged. */
@@ -2895,18 +2915,15 @@ static void note_gone(struct run *r, const struct scan_result *sc)
 		free(how);
 	}
 	/* deleted and not yet committed: a pre-commit check's usual case */
-	const char **live;
-	size_t nl = hist_live_paths(r->hist, &live);
-	r->gone = xrealloc(r->gone, (r->ngone + nl + 1) * sizeof *r->gone);
-	r->gone_note = xrealloc(r->gone_note, (r->ngone + nl + 1) * sizeof *r->gone_note);
-	for (size_t i = 0; i < nl; i++)
-		if (!strncmp(live[i], "content/", 8) && !scan_skips(live[i] + 8) &&
-		    !bsearch(live[i] + 8, sc->md, sc->nmd, sizeof *sc->md, rel_cmp) && !moved_now(r, live[i])) {
-			r->gone[r->ngone] = xstrdup(live[i]);
+	size_t nd = wt_deletions(r, sc);
+	r->gone = xrealloc(r->gone, (r->ngone + nd + 1) * sizeof *r->gone);
+	r->gone_note = xrealloc(r->gone_note, (r->ngone + nd + 1) * sizeof *r->gone_note);
+	for (size_t i = 0; i < nd; i++)
+		if (!moved_now(r, r->wt_deleted[i])) {
+			r->gone[r->ngone] = xstrdup(r->wt_deleted[i]);
 			r->gone_note[r->ngone++] = xasprintf("the article is deleted in the working tree (not yet "
 							     "committed); %s", GONE_ADVICE);
 		}
-	free(live);
 }
 
 /* The aliases of withdrawn guidance that are still free (as claimed,
@@ -3170,22 +3187,13 @@ static void add_withdrawn(struct run *r, json_t *claims)
 
 static void warn_uncommitted_deletions(struct run *r, const struct scan_result *sc, struct diag *d)
 {
-	const char **live;
-	size_t n = hist_live_paths(r->hist, &live), named = 0, more = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (strncmp(live[i], "content/", 8) || scan_skips(live[i] + 8) ||
-		    bsearch(live[i] + 8, sc->md, sc->nmd, sizeof *sc->md, rel_cmp))
-			continue;
-		if (named++ >= WIP_NAMED)
-			more++;
-		else
-			diag_warning(d, live[i], 0, 0, "deleted, but the deletion is not committed: its page is left "
-				     "out of this build though git still holds it (commit the deletion before publishing, "
-				     "or restore the file)");
-	}
+	size_t n = wt_deletions(r, sc), more = n > WIP_NAMED ? n - WIP_NAMED : 0;
+	for (size_t i = 0; i < n && i < WIP_NAMED; i++)
+		diag_warning(d, r->wt_deleted[i], 0, 0, "deleted, but the deletion is not committed: its page is left "
+			     "out of this build though git still holds it (commit the deletion before publishing, "
+			     "or restore the file)");
 	if (more)
 		diag_warning(d, NULL, 0, 0, "%zu more articles are deleted without the deletion committed", more);
-	free(live);
 }
 
 /* A build to publish (not serve's preview) of articles with work not
@@ -3645,6 +3653,7 @@ static void run_free(struct run *r)
 	free(r->staged_to);
 	free(r->moves_from);
 	free(r->moves_to);
+	free(r->wt_deleted);
 	scan_free(&r->scan);
 	free(r->a_hit);
 	draft_blobs_free(r->hook_drafts);
