@@ -2350,6 +2350,9 @@ static void render_changes(struct render_env *e)
 		set_str(pg, "title", page_title(p));
 		json_object_set(pg, "history_url", json_object_get(r, "history_url"));
 		json_object_set(pg, "deleted", json_object_get(r, "deleted"));
+		/* (an article added again since: its title is today's) */
+		json_object_set_new(pg, "restored", json_boolean(ch[k].rv->change == HIST_DELETED &&
+								 p->kind != PAGE_WITHDRAWN));
 		json_array_append_new(pages, pg);
 		json_array_append_new(json_object_get(day, "changes"), r);
 	}
