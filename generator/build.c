@@ -73,7 +73,7 @@ struct run {
 	struct cache_key env_pages; /* the pages' keys and the assets, in order */
 	/* the articles whose history ends in their deletion, and what git
 	 * says of each (links_ctx.gone) */
-	char **gone, **gone_note;
+	char **gone, **gone_note, **gone_title;
 	size_t ngone;
 	/* renames staged with git mv, not committed (sorted by from), and
 	 * those with every committed move (hist_moves), for links' hints;
@@ -1864,6 +1864,7 @@ static struct cache_key link_env(struct run *r)
 	for (size_t i = 0; i < r->ngone; i++) {
 		cache_key_str(&kb, r->gone[i]);
 		cache_key_str(&kb, r->gone_note[i]);
+		cache_key_str(&kb, r->gone_title[i]);
 	}
 	/* (a broken link's hint names where git shows its article moved) */
 	cache_key_int(&kb, (long long)r->nmoves);
@@ -2468,6 +2469,7 @@ static void render_markdown(struct run *r, struct page *p, size_t i)
 	b.lc.nmoved = r->nmoves;
 	b.lc.gone = (const char *const *)r->gone;
 	b.lc.gone_note = (const char *const *)r->gone_note;
+	b.lc.gone_title = (const char *const *)r->gone_title;
 	b.lc.ngone = r->ngone;
 	if (b.fine)
 		fine_b_begin(r, p, b.fine);
@@ -2883,6 +2885,42 @@ static void note_moves(struct run *r)
 	r->nmoves = m;
 }
 
+/* The title of the version of an article a deletion took away (blob, the
+ * file at path then), for the hint of a wiki link by that title; NULL
+ * when it has none.  Kept in the build cache by blob: a build reads no
+ * blob for it again.  A new string. */
+static char *gone_title(struct run *r, const char *blob, const char *path)
+{
+	if (!*blob)
+		return NULL;
+	struct cache_keybuf kb;
+	cache_key_begin(r->cache, &kb, "gone-title-1");
+	cache_key_str(&kb, blob);
+	struct cache_key k = cache_key_end(&kb);
+	char *t;
+	size_t len;
+	if (r->cache && cache_get(r->cache, &k, &t, &len)) {
+		char *title = len ? xstrndup(t, len) : NULL;
+		free(t);
+		return title;
+	}
+	char *text = hist_read_blob(r->hist, blob, &len), *title = NULL;
+	struct diag *quiet = diag_new();
+	struct fm_parts parts;
+	json_t *fm = NULL;
+	if (text && fm_split(text, len, path, &parts, quiet) == 0 && parts.has_fm)
+		fm = fm_parse_yaml(text + parts.yaml_off, parts.yaml_len, path, parts.yaml_line, quiet);
+	const char *v = json_string_value(json_object_get(fm, "title"));
+	if (v && *v)
+		title = xstrdup(v);
+	if (r->cache && text && !r->o->check_only)
+		cache_put(r->cache, &k, title ? title : "", title ? strlen(title) : 0);
+	json_decref(fm);
+	diag_free(quiet);
+	free(text);
+	return title;
+}
+
 /* The articles whose history ends in their deletion, for the hint of a
  * link to one: when, by whom and why git says it went.  A withdrawal the
  * site does not show (a draft's) is named too: the editor sees drafts. */
@@ -2892,6 +2930,7 @@ static void note_gone(struct run *r, const struct scan_result *sc)
 	const struct hist_file *f = hist_files(r->hist, &n);
 	r->gone = xmalloc((n + 1) * sizeof *r->gone);
 	r->gone_note = xmalloc((n + 1) * sizeof *r->gone_note);
+	r->gone_title = xmalloc((n + 1) * sizeof *r->gone_title);
 	for (size_t i = 0; i < n; i++) {
 		const struct hist_rev *rv = f[i].n ? &f[i].revs[0] : NULL;
 		const char *path = rv && rv->change == HIST_DELETED ? f[i].path : NULL;
@@ -2907,6 +2946,7 @@ static void note_gone(struct run *r, const struct scan_result *sc)
 		if (pl > 11 && !strncmp(path, "content/", 8) && !strcmp(path + pl - 3, ".md")) {
 			char *day = hist_date_human(rv->time, rv->tz_minutes);
 			r->gone[r->ngone] = xstrdup(path);
+			r->gone_title[r->ngone] = gone_title(r, rv->base, path);
 			r->gone_note[r->ngone++] = xasprintf("git shows the article was %s on %s by %s (%.10s: %s); %s",
 							     how ? how : "deleted", day, rv->author, rv->id,
 							     rv->subject, GONE_ADVICE);
@@ -2918,8 +2958,10 @@ static void note_gone(struct run *r, const struct scan_result *sc)
 	size_t nd = wt_deletions(r, sc);
 	r->gone = xrealloc(r->gone, (r->ngone + nd + 1) * sizeof *r->gone);
 	r->gone_note = xrealloc(r->gone_note, (r->ngone + nd + 1) * sizeof *r->gone_note);
+	r->gone_title = xrealloc(r->gone_title, (r->ngone + nd + 1) * sizeof *r->gone_title);
 	for (size_t i = 0; i < nd; i++)
 		if (!moved_now(r, r->wt_deleted[i])) {
+			r->gone_title[r->ngone] = NULL;
 			r->gone[r->ngone] = xstrdup(r->wt_deleted[i]);
 			r->gone_note[r->ngone++] = xasprintf("the article is deleted in the working tree (not yet "
 							     "committed); %s", GONE_ADVICE);
@@ -3646,9 +3688,11 @@ static void run_free(struct run *r)
 	for (size_t i = 0; i < r->ngone; i++) {
 		free(r->gone[i]);
 		free(r->gone_note[i]);
+		free(r->gone_title[i]);
 	}
 	free(r->gone);
 	free(r->gone_note);
+	free(r->gone_title);
 	free(r->staged_from);
 	free(r->staged_to);
 	free(r->moves_from);

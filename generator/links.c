@@ -681,6 +681,21 @@ static const char *gone_note(const struct links_ctx *c, const char *key, size_t 
 	return found;
 }
 
+/* gone_note for a wiki link that names a deleted article by the title
+ * its last version had (letter case aside), or NULL. */
+static const char *gone_by_title(const struct links_ctx *c, const char *title)
+{
+	const char *found = NULL;
+	for (size_t k = 0; c->gone_title && k < c->ngone; k++) {
+		if (!c->gone_title[k] || strcasecmp(c->gone_title[k], title))
+			continue;
+		if (found)
+			return NULL; /* two of that title */
+		found = c->gone_note[k];
+	}
+	return found;
+}
+
 /* Whether a link (what: "wiki link [[x]]", "link to 'x.md'") that finds
  * no page asks (as kind1 or kind2, e.g. "name:" and "title:") for an
  * article left out of this build, and says so if it does: a draft is an
@@ -1102,6 +1117,8 @@ static void resolve_wiki(struct links_ctx *c, const char *url, int line, int col
 		    !(strchr(path, '/') && linked_left_out(c, line, col, what, "key:", path, NULL))) {
 			int moved = hints(c) ? moved_by_name(c, path) : -1;
 			const char *gone = moved < 0 && hints(c) ? gone_note(c, path, strlen(path), !strchr(path, '/')) : NULL;
+			if (!gone && moved < 0 && hints(c))
+				gone = gone_by_title(c, b);
 			int hyphened = moved < 0 && !gone && hints(c) ? hyphened_name(c, path) : -1;
 			int aliased = moved < 0 && hyphened < 0 && hints(c) ? alias_named(c, path) : -1;
 			const char *tag = hash ? "#" : "", *anchor = hash ? hash + 1 : "";

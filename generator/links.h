@@ -130,7 +130,7 @@ struct links_ctx {
 	 * a move into a folder the site does not read, or deleted in the
 	 * working tree ("content/a.md"), and the hint for a link to each
 	 * ("git shows the article was deleted on 3 February 2026 by …") */
-	const char *const *gone, *const *gone_note;
+	const char *const *gone, *const *gone_note, *const *gone_title; /* (a title may be NULL) */
 	size_t ngone;
 };
 

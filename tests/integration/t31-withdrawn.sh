@@ -82,6 +82,9 @@ page "$S" hr/pay.md "Pay" "See [[leave]] and [[notes]]."
 run "$S" check
 contains "so does a wiki link's, by file name" "$ERR" "wiki link [[leave]] matches no article (by file name or title): git shows the article was deleted on 3 February 2026"
 contains "(a draft's deletion is named to the editor too)" "$ERR" "wiki link [[notes]] matches no article (by file name or title): git shows the article was deleted on 3 February 2026"
+page "$S" hr/pay.md "Pay" "See [[old leave Policy]]."
+run "$S" check
+contains "and one by the title its last version had, in any case" "$ERR" "wiki link [[old leave Policy]] matches no article (by file name or title): git shows the article was deleted on 3 February 2026"
 page "$S" hr/pay.md "Pay" "Pay day is the 25th."
 
 # --drafts shows the deleted draft too, as it shows drafts
