@@ -681,6 +681,24 @@ static const char *gone_note(const struct links_ctx *c, const char *key, size_t 
 	return found;
 }
 
+/* For a past version: the withdrawn page a wiki link names by its file
+ * name or title (letter case aside), as a relative link finds it by its
+ * path, or -1 (none, two, or one whose address another page took).  The
+ * index of names was made before withdrawn pages were added. */
+static int withdrawn_named(const struct links_ctx *c, const char *name)
+{
+	int found = -1;
+	for (size_t i = site_listed(c->site); i < c->site->npages; i++) {
+		const struct page *p = c->site->pages[i];
+		if (p->shadowed || (strcasecmp(p->name, name) && strcasecmp(page_title(p), name)))
+			continue;
+		if (found >= 0)
+			return -1;
+		found = (int)i;
+	}
+	return found;
+}
+
 /* gone_note for a wiki link that names a deleted article by the title
  * its last version had (letter case aside), or NULL. */
 static const char *gone_by_title(const struct links_ctx *c, const char *title)
@@ -1108,6 +1126,8 @@ static void resolve_wiki(struct links_ctx *c, const char *url, int line, int col
 	if (!hits)
 		hits = index_get(&c->ix->by_title, key);
 	int at = hits ? -1 : wiki_path(c, b);
+	if (at < 0 && !hits && c->past)
+		at = withdrawn_named(c, b);
 	if (at >= 0) {
 		link_to_page(c, at, hash ? hash + 1 : NULL, line, col, res);
 	} else if (!hits) {

@@ -942,15 +942,17 @@ C=$S/.git/quire/build-cache-v1
 git -C "$S" init -q -b main
 page "$S" index.md "Home" "Welcome."
 page "$S" a/stale.md "Stale" "Old advice."
-page "$S" a/fresh.md "Fresh" "See [the old](stale.md)."
+page "$S" a/fresh.md "Fresh" "See [the old](stale.md) and [[Stale]]."
 commit 2026-01-10T09:00:00Z "First"
 page "$S" a/fresh.md "Fresh" "Rewritten, no links."
 git -C "$S" rm -q content/a/stale.md
 commit 2026-01-11T09:00:00Z "Withdraw stale"
 same "a past version linking withdrawn guidance matches a clean build"
+contains "(its links, relative and wiki, lead to the notice)" "$(ls "$TMP"/inc/a/fresh.rev-*.html | head -1)" '<p>See <a href="stale.html">the old</a> and <a href="stale.html">Stale</a>.</p>'
 printf -- '---\ntitle: Home\naliases: [a/stale]\n---\nWelcome.\n' > "$S/content/index.md"
 commit 2026-01-12T09:00:00Z "An alias takes its address"
 same "after an alias takes that address, the rebuild matches a clean build"
+contains "(then both are text)" "$(ls "$TMP"/inc/a/fresh.rev-*.html | head -1)" '<p>See the old and Stale.</p>'
 page "$S" index.md "Home" "Welcome."
 commit 2026-01-13T09:00:00Z "The alias goes"
 same "after the alias goes, the rebuild matches a clean build"
