@@ -2885,6 +2885,24 @@ static void note_moves(struct run *r)
 	r->nmoves = m;
 }
 
+/* The front matter of version blob of the file at path (a new
+ * reference), or NULL when it has none that parses; *read: the blob
+ * could be read.  Nothing is reported: the version is history. */
+static json_t *blob_front_matter(struct run *r, const char *blob, const char *path, int *read)
+{
+	size_t len;
+	char *text = hist_read_blob(r->hist, blob, &len);
+	struct diag *quiet = diag_new();
+	struct fm_parts parts;
+	json_t *fm = NULL;
+	if (text && fm_split(text, len, path, &parts, quiet) == 0 && parts.has_fm)
+		fm = fm_parse_yaml(text + parts.yaml_off, parts.yaml_len, path, parts.yaml_line, quiet);
+	*read = text != NULL;
+	diag_free(quiet);
+	free(text);
+	return fm;
+}
+
 /* The title of the version of an article a deletion took away (blob, the
  * file at path then), for the hint of a wiki link by that title; NULL
  * when it has none.  Kept in the build cache by blob: a build reads no
@@ -2904,20 +2922,13 @@ static char *gone_title(struct run *r, const char *blob, const char *path)
 		free(t);
 		return title;
 	}
-	char *text = hist_read_blob(r->hist, blob, &len), *title = NULL;
-	struct diag *quiet = diag_new();
-	struct fm_parts parts;
-	json_t *fm = NULL;
-	if (text && fm_split(text, len, path, &parts, quiet) == 0 && parts.has_fm)
-		fm = fm_parse_yaml(text + parts.yaml_off, parts.yaml_len, path, parts.yaml_line, quiet);
+	int read;
+	json_t *fm = blob_front_matter(r, blob, path, &read);
 	const char *v = json_string_value(json_object_get(fm, "title"));
-	if (v && *v)
-		title = xstrdup(v);
-	if (r->cache && text && !r->o->check_only)
+	char *title = v && *v ? xstrdup(v) : NULL;
+	if (r->cache && read && !r->o->check_only)
 		cache_put(r->cache, &k, title ? title : "", title ? strlen(title) : 0);
 	json_decref(fm);
-	diag_free(quiet);
-	free(text);
 	return title;
 }
 
@@ -2936,9 +2947,7 @@ static void note_gone(struct run *r, const struct scan_result *sc)
 		const char *path = rv && rv->change == HIST_DELETED ? f[i].path : NULL;
 		char *how = NULL;
 		/* moved into a folder the site does not read (".archive/") */
-		if (rv && rv->change == HIST_RENAMED && rv->old_path && !strncmp(f[i].path, "content/", 8) &&
-		    !scan_source_path(f[i].path + 8) && !strncmp(rv->old_path, "content/", 8) &&
-		    scan_source_path(rv->old_path + 8)) {
+		if (rv && hist_moved_out_of_sight(rv)) {
 			path = rv->old_path;
 			how = xasprintf("moved to %s (a folder the site does not read)", f[i].path);
 		}
@@ -2995,13 +3004,8 @@ static json_t *free_aliases(json_t *claims, json_t *aliases, const char *who)
  * version has none (a build showing drafts). */
 static json_t *withdrawn_data(struct run *r, const char *blob, const char *path, const char *name)
 {
-	json_t *data = json_object(), *fm = NULL;
-	size_t len = 0;
-	char *text = *blob ? hist_read_blob(r->hist, blob, &len) : NULL;
-	struct diag *quiet = diag_new();
-	struct fm_parts parts;
-	if (text && fm_split(text, len, path, &parts, quiet) == 0 && parts.has_fm)
-		fm = fm_parse_yaml(text + parts.yaml_off, parts.yaml_len, path, parts.yaml_line, quiet);
+	int read;
+	json_t *data = json_object(), *fm = *blob ? blob_front_matter(r, blob, path, &read) : NULL;
 	const char *keys[] = { "title", "summary" };
 	for (size_t k = 0; k < 2; k++) {
 		const char *v = json_string_value(json_object_get(fm, keys[k]));
@@ -3015,8 +3019,6 @@ static json_t *withdrawn_data(struct run *r, const char *blob, const char *path,
 		json_object_set(data, "aliases", aliases); /* (free_aliases keeps those still free) */
 	json_object_set_new(data, "params", json_object());
 	json_decref(fm);
-	diag_free(quiet);
-	free(text);
 	return data;
 }
 

@@ -318,8 +318,7 @@ static int unlisted(const char *path)
 	return path && !strncmp(path, "content/", 8) && !scan_source_path(path + 8);
 }
 
-/* A move into such a place: to staff, the article went (a deletion). */
-static int moved_out_of_sight(const struct hist_rev *rv)
+int hist_moved_out_of_sight(const struct hist_rev *rv)
 {
 	return rv->change == HIST_RENAMED && unlisted(rv->path) && rv->old_path && !unlisted(rv->old_path);
 }
@@ -329,7 +328,7 @@ static int moved_out_of_sight(const struct hist_rev *rv)
  * -1 (not known). */
 static int hidden(const struct hist_rev *rv, draft_query is_draft, void *ctx)
 {
-	if (moved_out_of_sight(rv))
+	if (hist_moved_out_of_sight(rv))
 		return *rv->base ? is_draft(ctx, rv->base, rv->old_path) : 0;
 	if (unlisted(rv->path))
 		return 1;
@@ -423,7 +422,7 @@ int hist_published(const struct hist_file *hf, draft_query is_draft, void *ctx, 
 			return -1;
 		if (!h)
 			orig[m++] = k;
-		moved |= !h && moved_out_of_sight(&hf->revs[k]);
+		moved |= !h && hist_moved_out_of_sight(&hf->revs[k]);
 	}
 	if (m == hf->n && !moved)
 		return 0;
@@ -433,7 +432,7 @@ int hist_published(const struct hist_file *hf, draft_query is_draft, void *ctx, 
 	cache_key_bytes(&kb, hf->fp, sizeof hf->fp);
 	for (size_t j = 0; j < m; j++) {
 		revs[j] = hf->revs[orig[j]];
-		if (moved_out_of_sight(&revs[j])) {
+		if (hist_moved_out_of_sight(&revs[j])) {
 			revs[j].change = HIST_DELETED;
 			revs[j].path = revs[j].old_path;
 			revs[j].old_path = NULL;

@@ -80,6 +80,10 @@ typedef int (*draft_query)(void *ctx, const char *blob_hex, const char *path);
 int hist_published(const struct hist_file *hf, draft_query is_draft, void *ctx, struct hist_file **out,
 		   size_t *orig);
 void hist_published_free(struct hist_file *f);
+/* Whether rv moved the file into a folder the site does not read
+ * (".archive/") from where it was published: to staff, the article went,
+ * and its published history reads the move as a deletion. */
+int hist_moved_out_of_sight(const struct hist_rev *rv);
 
 /* Whether a version whose front matter parsed to fm (NULL: it has none,
  * or it does not parse), with parse errors (fm_errors) or without, is one
