@@ -445,3 +445,13 @@ int active_looks_html(const char *d, size_t n)
 	}
 	return 0;
 }
+
+const char *active_content(const char *name, enum active_kind kind, const char *data, size_t len, size_t *at)
+{
+	*at = 0;
+	if (kind == ACTIVE_XML)
+		return active_markup(data, len, active_is_svg(name), at);
+	if (active_looks_html(data, len))
+		return "no extension and the start of an HTML page (a server may send it as one)";
+	return active_looks_xml(data, len) ? active_markup(data, len, 0, at) : NULL;
+}

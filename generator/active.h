@@ -31,6 +31,12 @@ enum active_kind active_kind_of(const char *name);
  * the tag that declares one. */
 const char *active_markup(const char *data, size_t len, int svg, size_t *at);
 
+/* What in data (len bytes, the file name's, of kind ACTIVE_XML or
+ * ACTIVE_SNIFF) a browser would run when it opens the file on its own:
+ * active_markup's answer, or for a file with no extension the start of
+ * an HTML page; NULL when nothing. */
+const char *active_content(const char *name, enum active_kind kind, const char *data, size_t len, size_t *at);
+
 /* Whether name is an SVG file's (.svg, any case). */
 int active_is_svg(const char *name);
 

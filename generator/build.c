@@ -27,6 +27,7 @@
 #include "newpage.h"
 #include "output.h"
 #include "par.h"
+#include "pastfiles.h"
 #include "published.h"
 #include "render.h"
 #include "scan.h"
@@ -3472,10 +3473,7 @@ static void refuse_active_assets(struct run *r)
 		if (read != 0 && kind == ACTIVE_XML)
 			why = read == -3 ? "more than quire reads to check (8 MiB)" : "nothing quire could read to check";
 		else if (read == 0)
-			why = kind == ACTIVE_XML ? active_markup(data, len, active_is_svg(a), &at)
-			      : active_looks_html(data, len) ? "no extension and the start of an HTML page (a server may "
-							       "send it as one)"
-			      : active_looks_xml(data, len) ? active_markup(data, len, 0, &at) : NULL;
+			why = active_content(a, kind, data, len, &at);
 		if (why) {
 			int line = 1, col = 1;
 			for (size_t k = 0; k < at; k++)
@@ -4130,6 +4128,8 @@ static int build_once(const struct build_opts *o, struct diag *d, struct build_s
 				  .load_html = load_html, .load_ctx = &r, .hide_drafts = !o->drafts, .judge = r.judging,
 				  .html_plain = !r.filters, .parse = r.filters ? render_parse : NULL,
 				  .key_filters = r.filters && r.cache_md ? render_key_filters : NULL };
+	if (out_open && r.hist)
+		env.past_files = past_files_new(r.hist, r.site.cfg.unsafe_html);
 	refuse_active_assets(&r);
 	if (!diag_errors(d)) {
 		render_site(&env);
@@ -4141,11 +4141,12 @@ static int build_once(const struct build_opts *o, struct diag *d, struct build_s
 	}
 	diag_lap(r.timings, "render", &tl);
 	if (out_open && !diag_errors(d)) {
-		if (write_assets(&r, &out) == 0)
+		if (write_assets(&r, &out) == 0 && (!env.past_files || past_files_write(env.past_files, &out, d) == 0))
 			write_service_worker(&r, &out, bid);
 	} else if (o->check_only) {
 		check_assets(&r);
 	}
+	past_files_free(env.past_files);
 	if (stopped(&r))
 		diag_error(d, NULL, 0, 0, "build interrupted");
 	if (out_open) {

@@ -3689,7 +3689,64 @@ static int reader_take(struct history *h)
 	}
 }
 
+static void reader_give(struct history *h, int r)
+{
+	pthread_mutex_lock(&h->lock);
+	h->busy[r] = 0;
+	pthread_cond_signal(&h->freed);
+	pthread_mutex_unlock(&h->lock);
+}
+
+static int reader_get(struct history *h)
+{
+	pthread_mutex_lock(&h->lock);
+	int r = reader_take(h);
+	pthread_mutex_unlock(&h->lock);
+	return r;
+}
+
+int hist_blob_in_commit(struct history *h, const char *commit_hex, const char *site_path, char blob_hex[41],
+			size_t *size)
+{
+	git_oid id;
+	if (!h->repo || !commit_hex || strlen(commit_hex) != GIT_OID_HEXSZ || git_oid_fromstr(&id, commit_hex) < 0)
+		return 0;
+	int r = reader_get(h);
+	if (r < 0)
+		return 0;
+	git_commit *c = NULL;
+	git_tree *t = NULL;
+	git_tree_entry *e = NULL;
+	git_odb *odb = NULL;
+	git_object_t type;
+	char *path = xstrcat(h->prefix, site_path);
+	int found = 0;
+	/* a file (not a symbolic link, whose text is a path, nor a
+	 * submodule) */
+	if (git_commit_lookup(&c, h->readers[r], &id) == 0 && git_commit_tree(&t, c) == 0 &&
+	    git_tree_entry_bypath(&e, t, path) == 0 &&
+	    (git_tree_entry_filemode(e) == GIT_FILEMODE_BLOB ||
+	     git_tree_entry_filemode(e) == GIT_FILEMODE_BLOB_EXECUTABLE) &&
+	    git_repository_odb(&odb, h->readers[r]) == 0 &&
+	    git_odb_read_header(size, &type, odb, git_tree_entry_id(e)) == 0 && type == GIT_OBJECT_BLOB) {
+		git_oid_tostr(blob_hex, GIT_OID_HEXSZ + 1, git_tree_entry_id(e));
+		found = 1;
+	}
+	free(path);
+	git_odb_free(odb);
+	git_tree_entry_free(e);
+	git_tree_free(t);
+	git_commit_free(c);
+	reader_give(h, r);
+	return found;
+}
+
 char *hist_read_blob(struct history *h, const char *blob_hex, size_t *len)
+{
+	return hist_read_blob_upto(h, blob_hex, FS_MAX_FILE, len);
+}
+
+char *hist_read_blob_upto(struct history *h, const char *blob_hex, size_t max, size_t *len)
 {
 	git_oid id;
 	git_blob *blob = NULL;
@@ -3699,9 +3756,7 @@ char *hist_read_blob(struct history *h, const char *blob_hex, size_t *len)
 	if (!h->repo || !blob_hex || strlen(blob_hex) != GIT_OID_HEXSZ ||
 	    git_oid_fromstr(&id, blob_hex) < 0)
 		return NULL;
-	pthread_mutex_lock(&h->lock);
-	r = reader_take(h);
-	pthread_mutex_unlock(&h->lock);
+	r = reader_get(h);
 	if (r < 0)
 		return NULL;
 	if (len)
@@ -3712,7 +3767,7 @@ char *hist_read_blob(struct history *h, const char *blob_hex, size_t *len)
 	size_t size = 0;
 	git_object_t type;
 	if (git_repository_odb(&odb, h->readers[r]) == 0 && git_odb_read_header(&size, &type, odb, &id) == 0 &&
-	    size > FS_MAX_FILE) {
+	    size > max) {
 		if (len)
 			*len = size;
 	} else if (git_blob_lookup(&blob, h->readers[r], &id) == 0) {
@@ -3723,10 +3778,7 @@ char *hist_read_blob(struct history *h, const char *blob_hex, size_t *len)
 		git_blob_free(blob);
 	}
 	git_odb_free(odb);
-	pthread_mutex_lock(&h->lock);
-	h->busy[r] = 0;
-	pthread_cond_signal(&h->freed);
-	pthread_mutex_unlock(&h->lock);
+	reader_give(h, r);
 	return out;
 }
 

@@ -200,6 +200,14 @@ size_t hist_staged_moves(const struct history *h, const char ***from, const char
  * parallel, each on its own repository handle (a fast-import pack that was
  * never repacked has long forward delta chains and reads slowly). */
 char *hist_read_blob(struct history *h, const char *blob_hex, size_t *len);
+/* hist_read_blob with a limit of max bytes (an attachment's, not an
+ * article's). */
+char *hist_read_blob_upto(struct history *h, const char *blob_hex, size_t max, size_t *len);
+/* Whether commit_hex's tree has a file (not a link or submodule) at
+ * site_path (relative to SITE): 1 with its blob id in blob_hex and its
+ * size in *size, else 0.  Thread-safe, as hist_read_blob. */
+int hist_blob_in_commit(struct history *h, const char *commit_hex, const char *site_path, char blob_hex[41],
+			size_t *size);
 
 /* Closes the blob readers not in use (each maps the pack files): they are
  * opened again on demand. */

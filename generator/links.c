@@ -13,6 +13,8 @@
 #include "cache.h"
 #include "diag.h"
 #include "near.h"
+#include "pastfiles.h"
+#include "scan.h"
 #include "slug.h"
 
 /* Lower-case names to the pages that have them, in page order: a table
@@ -1562,6 +1564,34 @@ static const char *hidden_part(const struct links_ctx *c, const char *target, si
 	return there ? p : NULL;
 }
 
+/* Whether used (output paths and blob ids, each NUL-ended) holds out. */
+static int files_noted(const struct buf *used, const char *out)
+{
+	for (size_t at = 0; at < used->len; at += strlen(used->ptr + at) + 1 + 41)
+		if (!strcmp(used->ptr + at, out))
+			return 1;
+	return 0;
+}
+
+/* A past version's link to an attachment: the file as it was committed
+ * with the version (pastfiles.h), or text when there was none. */
+static void past_attachment(struct links_ctx *c, const char *target, struct md_link_result *res)
+{
+	char blob[41];
+	char *out = past_files_at(c->files, c->rev, target, blob);
+	c->rev_bound = 1;
+	if (!out) {
+		res->unlink = 1;
+		return;
+	}
+	res->href = site_rel_url(c->out_path, out);
+	if (c->files_used && !files_noted(c->files_used, out)) {
+		buf_put(c->files_used, out, strlen(out) + 1);
+		buf_put(c->files_used, blob, 41);
+	}
+	free(out);
+}
+
 void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 		   int line, int col, struct md_link_result *res)
 {
@@ -1613,6 +1643,8 @@ void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 		t = moved_page(c, target);
 	if (t >= 0) {
 		link_to_page(c, t, anchor, line, col, res);
+	} else if (c->files && c->rev && *target && !page_ext(target) && scan_source_path(target)) {
+		past_attachment(c, target, res);
 	} else if (*target && is_asset(c->site, target)) {
 		char *to = xstrdup(target);
 		res->href = site_rel_url(c->out_path, to);

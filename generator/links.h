@@ -13,6 +13,7 @@
 #include "site.h"
 
 struct links_index;
+struct past_files;
 
 /* Builds the name and title lookup for wiki links over every page of s (on up to jobs threads).
  * Call after all pages are added. */
@@ -117,6 +118,13 @@ struct links_ctx {
 	int no_hints;          /* problems are only counted (their messages are
 				  dropped): no "did you mean" is worked out */
 	int past;              /* a past version: missing targets become text */
+	/* a past version's attachments are those of its commit rev (NULL:
+	 * today's), each noted in files_used (NULL: not noted) as its output
+	 * path and blob id; rev_bound is set when an answer came from rev */
+	struct past_files *files;
+	const char *rev;
+	struct buf *files_used;
+	int rev_bound;
 	const char *anchor_prefix; /* same-page #anchors get this (print.html) */
 	int *targets;          /* pages linked to (filled in) */
 	size_t ntargets, cap;

@@ -17,6 +17,7 @@
 #include "markdown.h"
 #include "near.h"
 #include "par.h"
+#include "pastfiles.h"
 #include "published.h"
 #include "revdiff.h"
 #include "slug.h"
@@ -1364,6 +1365,16 @@ static void past_free(struct past *v)
 	free(v->tags);
 }
 
+/* Whether p links an attachment: its version links the file as it was
+ * then (pastfiles.h), not today's. */
+static int links_attachment(const struct render_env *e, const struct page *p)
+{
+	for (size_t k = 0; e->past_files && k < p->nrawlinks; k++)
+		if (links_asset_of(e->site, p->dir, p->rawlinks[k].url, p->rawlinks[k].wiki) >= 0)
+			return 1;
+	return 0;
+}
+
 /* A version whose Markdown is the article's own (body fingerprint fp)
  * renders to the article's HTML: its links resolve from the same folder,
  * and they all resolved (a page with a link problem, or a site whose Lua
@@ -1372,7 +1383,8 @@ static void past_free(struct past *v)
 static int page_html_as_past(struct render_env *e, struct page *p, const uint64_t fp[2],
 			     struct past *out)
 {
-	if (!e->html_plain || p->links_noisy || memcmp(fp, p->body_fp, sizeof p->body_fp))
+	if (!e->html_plain || p->links_noisy || memcmp(fp, p->body_fp, sizeof p->body_fp) ||
+	    links_attachment(e, p))
 		return 0;
 	if (p->html_lazy)
 		e->load_html(e->load_ctx, p);
@@ -1422,11 +1434,12 @@ static char *version_dir(const struct hist_rev *rv)
 }
 
 static void note_begin(struct render_env *e, struct page *p, const struct hist_rev *rv,
-		       struct past_note *pn, char *rel, struct links_sig *sig)
+		       struct past_note *pn, char *rel, struct links_sig *sig, struct buf *files_used)
 {
 	pn->dir = version_dir(rv);
 	pn->lc = (struct links_ctx){ .site = e->site, .ix = e->ix, .page = p, .out_path = rel, .past = 1,
-				     .sig = sig, .dir = pn->dir };
+				     .sig = sig, .dir = pn->dir, .files = e->past_files, .rev = rv->id,
+				     .files_used = files_used };
 	if (e->hist)
 		pn->lc.nmoved = hist_moves(e->hist, &pn->lc.moved_from, &pn->lc.moved_to);
 	cache_key_begin(e->cache, &pn->kb, "past-fine-1");
@@ -1456,6 +1469,7 @@ static void note_call(struct past_note *pn, const char *url, int wiki, int is_im
 struct answers {
 	struct answer {
 		char *url, *dir; /* dir: the folder it was asked from */
+		char *rev;       /* the revision it holds for (an attachment's), or NULL: any */
 		int wiki, is_image;
 		struct md_link_result res;
 	} v[ANSWERS_MAX];
@@ -1467,6 +1481,7 @@ static void answers_free(struct answers *a)
 	for (size_t k = 0; k < a->n; k++) {
 		free(a->v[k].url);
 		free(a->v[k].dir);
+		free(a->v[k].rev);
 		free(a->v[k].res.href);
 		free(a->v[k].res.title);
 	}
@@ -1480,15 +1495,17 @@ static void note_link(struct past_note *pn, struct answers *a, const char *url, 
 	const char *dir = pn->dir ? pn->dir : pn->lc.page->dir;
 	for (size_t k = 0; k < a->n; k++)
 		if (a->v[k].wiki == wiki && a->v[k].is_image == is_image && !strcmp(a->v[k].url, url) &&
-		    !strcmp(a->v[k].dir, dir)) {
+		    !strcmp(a->v[k].dir, dir) && (!a->v[k].rev || !strcmp(a->v[k].rev, pn->lc.rev))) {
 			note_call(pn, url, wiki, is_image, &a->v[k].res);
 			return;
 		}
 	struct md_link_result res = { 0 };
+	pn->lc.rev_bound = 0;
 	links_resolve(&pn->lc, url, wiki, is_image, 0, 0, &res);
 	note_call(pn, url, wiki, is_image, &res);
 	if (a->n < ANSWERS_MAX) {
-		a->v[a->n++] = (struct answer){ xstrdup(url), xstrdup(dir), wiki, is_image, res };
+		a->v[a->n++] = (struct answer){ xstrdup(url), xstrdup(dir), pn->lc.rev_bound ? xstrdup(pn->lc.rev) : NULL,
+						wiki, is_image, res };
 		return;
 	}
 	free(res.href);
@@ -1546,7 +1563,7 @@ struct hist_notes {
 static struct cache_key fines_table_key(const struct render_env *e)
 {
 	struct cache_keybuf kb;
-	cache_key_begin(e->cache, &kb, "past-fines-4");
+	cache_key_begin(e->cache, &kb, "past-fines-5");
 	cache_key_int(&kb, e->site->cfg.unsafe_html);
 	/* a link to an old name leads where the article went: a new move
 	 * changes answers no title or heading edit explains */
@@ -1594,7 +1611,21 @@ static struct cache_key *fines_of(const struct render_env *e, size_t i, const st
 		pf[k].h[0] = cache_r_u64(&rd);
 		pf[k].h[1] = cache_r_u64(&rd);
 	}
-	if (rd.bad || rd.off != len) {
+	/* the attachments its versions link, as they were: this build
+	 * writes them too */
+	uint32_t nfiles = cache_r_u32(&rd);
+	char **files = xcalloc(2 * (size_t)nfiles + 1, sizeof *files);
+	for (uint32_t k = 0; k < 2 * nfiles && !rd.bad; k++)
+		files[k] = cache_r_str(&rd);
+	int good = !rd.bad && rd.off == len;
+	for (uint32_t k = 0; k < nfiles; k++) {
+		if (good && e->past_files)
+			past_files_need(e->past_files, files[2 * k], files[2 * k + 1]);
+		free(files[2 * k]);
+		free(files[2 * k + 1]);
+	}
+	free(files);
+	if (!good) {
 		free(pf);
 		return NULL;
 	}
@@ -1602,7 +1633,7 @@ static struct cache_key *fines_of(const struct render_env *e, size_t i, const st
 }
 
 static void put_fines(struct render_env *e, size_t i, const struct hist_keys *hk,
-		      const struct cache_key *pf, size_t n, struct links_sig *sig)
+		      const struct cache_key *pf, size_t n, struct links_sig *sig, const struct buf *files)
 {
 	struct buf rec = BUF_INIT;
 	cache_w_u32(&rec, (uint32_t)n);
@@ -1612,6 +1643,12 @@ static void put_fines(struct render_env *e, size_t i, const struct hist_keys *hk
 		cache_w_u64(&rec, pf[k].h[0]);
 		cache_w_u64(&rec, pf[k].h[1]);
 	}
+	uint32_t nfiles = 0;
+	for (size_t at = 0; at < files->len; at += strlen(files->ptr + at) + 1)
+		nfiles++;
+	cache_w_u32(&rec, nfiles / 2);
+	for (size_t at = 0; at < files->len; at += strlen(files->ptr + at) + 1)
+		cache_w_str(&rec, files->ptr + at);
 	links_table_record(&e->notes[i].fines, rec.ptr, rec.len, sig);
 	buf_free(&rec);
 	atomic_store(&e->fines->dirty, 1);
@@ -1684,6 +1721,7 @@ static struct cache_key *past_fines(struct render_env *e, size_t i, const struct
 	struct cache_reader rd = { .p = data, .len = len };
 	struct answers *a = xmalloc(sizeof *a);
 	struct links_sig sig = { 0 };
+	struct buf files = BUF_INIT;
 	a->n = 0;
 	pf = xcalloc(hf->n + 1, sizeof *pf);
 	if (cache_r_u32(&rd) != hf->n)
@@ -1696,7 +1734,7 @@ static struct cache_key *past_fines(struct render_env *e, size_t i, const struct
 		}
 		struct past_note pn;
 		char *rel = rev_out(p, hf->revs[k].id);
-		note_begin(e, p, &hf->revs[k], &pn, rel, &sig);
+		note_begin(e, p, &hf->revs[k], &pn, rel, &sig, &files);
 		for (uint32_t j = 0; !rd.bad && j < n; j++) {
 			char *url = cache_r_str(&rd);
 			int wiki = (int)cache_r_u32(&rd), img = (int)cache_r_u32(&rd);
@@ -1712,13 +1750,14 @@ static struct cache_key *past_fines(struct render_env *e, size_t i, const struct
 	free(a);
 	free(data);
 	if (!rd.bad && rd.off == len) {
-		put_fines(e, i, hk, pf, hf->n, &sig);
+		put_fines(e, i, hk, pf, hf->n, &sig, &files);
 		atomic_fetch_add(&e->fines->resolved, 1);
 	} else {
 		free(pf);
 		pf = NULL;
 	}
 	links_sig_free(&sig);
+	buf_free(&files);
 	return pf;
 }
 
@@ -1726,7 +1765,7 @@ static struct cache_key *past_fines(struct render_env *e, size_t i, const struct
  * written (calls[k]) and fine keys. */
 static void put_notes(struct render_env *e, size_t i, const struct hist_file *hf,
 		      const struct hist_keys *hk, const struct cache_key *pf, struct buf *calls,
-		      const size_t *ncalls, struct links_sig *sig)
+		      const size_t *ncalls, struct links_sig *sig, const struct buf *files)
 {
 	struct hist_notes *hn = &e->notes[i];
 	buf_reset(&hn->calls);
@@ -1736,7 +1775,7 @@ static void put_notes(struct render_env *e, size_t i, const struct hist_file *hf
 		buf_put(&hn->calls, calls[k].ptr, calls[k].len);
 	}
 	hn->ck = calls_key(e, hk);
-	put_fines(e, i, hk, pf, hf->n, sig);
+	put_fines(e, i, hk, pf, hf->n, sig, files);
 }
 
 /* Makes past version v, noting its links in pn.  Its links point at
@@ -1994,6 +2033,7 @@ struct pasts_noted {
 	struct buf *calls;
 	size_t *ncalls;
 	struct links_sig sig;
+	struct buf files; /* the attachments they link (links_ctx.files_used) */
 	int failed;
 };
 
@@ -2067,7 +2107,7 @@ static void past_of(struct render_env *e, struct page *p, const struct hist_file
 	struct past_note pn;
 	uint64_t fp[2];
 	char *rel = rev_out(p, rv->id);
-	note_begin(e, p, rv, &pn, rel, made ? &made->sig : NULL);
+	note_begin(e, p, rv, &pn, rel, made ? &made->sig : NULL, made ? &made->files : NULL);
 	int page = past_make(e, p, &(*vs)[k], &pn, past, fp);
 	struct cache_key key = note_end(&pn);
 	free(rel);
@@ -2146,8 +2186,9 @@ static void render_history(struct render_env *e, size_t i, json_t *art, struct v
 	}
 	if (!pf) {
 		if (e->cache && !noted.failed)
-			put_notes(e, i, hf, &hk, noted.keys, noted.calls, noted.ncalls, &noted.sig);
+			put_notes(e, i, hf, &hk, noted.keys, noted.calls, noted.ncalls, &noted.sig, &noted.files);
 		links_sig_free(&noted.sig);
+		buf_free(&noted.files);
 		for (size_t k = 0; k < hf->n; k++)
 			buf_free(&noted.calls[k]);
 		free(noted.calls);

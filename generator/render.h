@@ -83,6 +83,9 @@ struct render_env {
 	 * versions report nothing (their links are history), and making them
 	 * all was most of a check of a large site. */
 	long history_sample;
+	/* the attachments past versions link, as they were (NULL: none are
+	 * written, as in quire check) */
+	struct past_files *past_files;
 };
 
 /* Larger sites get no single-file handbook (print.html): it would be tens

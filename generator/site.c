@@ -589,6 +589,8 @@ const char *site_reserved(const char *out)
 		return "the topic pages' folder (tags/)";
 	if (page && !strncasecmp(out, "assets/", 7))
 		return "the theme's assets folder (assets/)";
+	if (!strncasecmp(out, "_versions/", 10))
+		return "the folder of past versions' attachments (_versions/)";
 	if (!strncasecmp(out, "search-", 7) && n > 10 && !strcasecmp(out + n - 3, ".js"))
 		return "the search index's files (search-*.js)";
 	if (n > 13 && !strcasecmp(out + n - 13, ".history.html"))

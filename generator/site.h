@@ -183,7 +183,7 @@ char *site_rel_url(const char *from, const char *to);
 
 /* What quire itself writes at the output path out (compared without
  * case): one of its own pages or files, or a name kept for history pages,
- * past versions, topic pages or the theme's assets.  NULL when a page or
+ * past versions and their attachments, topic pages or the theme's assets.  NULL when a page or
  * file of the site's may be written there. */
 const char *site_reserved(const char *out);
 

@@ -1,0 +1,137 @@
+#!/bin/sh
+# t32: a past version shows the pictures and files it linked as they were
+# committed with it, not today's.
+. "$(dirname "$0")/lib.sh"
+
+# rev FILE: the first 10 hex of the newest commit that changed content/FILE
+rev() { git -C "$S" rev-list -n 1 HEAD -- "content/$1" | cut -c1-10; }
+# blob REV FILE: the first 10 hex of FILE's blob at commit REV
+blob() { git -C "$S" rev-parse "$1:content/$2" | cut -c1-10; }
+
+site pa
+git -C "$S" init -q -b main
+page "$S" guide/plan.md "Plan" "![The chart](chart.png)\n\nFill in [the form](forms/form.pdf)."
+file "$S" guide/chart.png 'chart as first drawn\n'
+file "$S" guide/forms/form.pdf 'form, first edition\n'
+commit "2026-02-01T09:00:00+00:00" "Ann Archer" "Add the plan"
+r1=$(rev guide/plan.md)
+b_chart1=$(blob HEAD guide/chart.png)
+b_form1=$(blob HEAD guide/forms/form.pdf)
+file "$S" guide/chart.png 'chart redrawn\n'
+page "$S" guide/plan.md "Plan" "![The chart](chart.png)\n\nFill in [the form](forms/form.pdf) by Friday."
+commit "2026-02-02T09:00:00+00:00" "Ann Archer" "Redraw the chart"
+r2=$(rev guide/plan.md)
+b_chart2=$(blob HEAD guide/chart.png)
+git -C "$S" rm -q content/guide/forms/form.pdf
+page "$S" guide/plan.md "Plan" "![The chart](chart.png)\n\nNo form is needed now."
+commit "2026-02-03T09:00:00+00:00" "Ann Archer" "Drop the form"
+r3=$(rev guide/plan.md)
+run "$S" build
+status_is "a site whose past versions link attachments builds" "$RC" 0
+O=$S/public
+contains "the first version shows the chart as it was then" "$O/guide/plan.rev-$r1.html" "src=\"../_versions/$b_chart1/chart.png\""
+check "and that file holds the chart as first committed" grep -qx 'chart as first drawn' "$O/_versions/$b_chart1/chart.png"
+contains "the first version's link to the form leads to the form as it was" "$O/guide/plan.rev-$r1.html" "href=\"../_versions/$b_form1/form.pdf\""
+check "a file deleted since is still there for the versions that linked it" grep -qx 'form, first edition' "$O/_versions/$b_form1/form.pdf"
+check "(and nowhere else: the site no longer publishes it)" test ! -e "$O/guide/forms/form.pdf"
+contains "the second version shows the redrawn chart" "$O/guide/plan.rev-$r2.html" "src=\"../_versions/$b_chart2/chart.png\""
+contains "the article shows today's chart" "$O/guide/plan.html" 'src="chart.png"'
+check "(today's chart is today's file)" grep -qx 'chart redrawn' "$O/guide/chart.png"
+n=$(find "$O/_versions" -type f | wc -l)
+status_is "each blob is written once, however many versions link it" "$n" 3
+lacks "a past version never links today's file for an attachment" "$O/guide/plan.rev-$r1.html" 'src="chart.png"'
+
+# A rebuild with everything cached, and one after an edit elsewhere,
+# write the same files (the versions' links are not looked up again).
+run "$S" build
+check "a rebuild keeps the past versions' files" cmp "$O/_versions/$b_form1/form.pdf" /dev/stdin <<EOF
+form, first edition
+EOF
+page "$S" guide/other.md "Other" "See [[Plan]]."
+commit "2026-02-04T09:00:00+00:00" "Ann Archer" "Add other"
+run "$S" build
+n=$(find "$O/_versions" -type f | wc -l)
+status_is "a rebuild after another article's edit keeps every file" "$n" 3
+mv "$S/.git/quire" "$TMP/pa-cache"
+run "$S" build -o "$TMP/pa-clean"
+check "the incremental build's output equals a clean build's" diff -r "$O" "$TMP/pa-clean"
+
+# Only the picture changed: the article's one version is today's text,
+# but it was committed with the first picture.
+site pic
+git -C "$S" init -q -b main
+page "$S" a.md "A" "![Map](map.png)"
+file "$S" map.png 'map one\n'
+commit "2026-03-01T09:00:00+00:00" "Bo Brown" "Add A"
+ra=$(rev a.md)
+bm=$(blob HEAD map.png)
+file "$S" map.png 'map two\n'
+commit "2026-03-02T09:00:00+00:00" "Bo Brown" "New map"
+run "$S" build
+contains "a version whose text is today's still shows the picture it was committed with" "$S/public/a.rev-$ra.html" "src=\"_versions/$bm/map.png\""
+contains "(the article shows today's)" "$S/public/a.html" 'src="map.png"'
+
+# A version whose picture was not committed yet shows its text: there is
+# nothing to show as it was.
+site late
+git -C "$S" init -q -b main
+page "$S" a.md "A" "![Late map](late.png) and [notes](notes.txt)."
+commit "2026-03-01T09:00:00+00:00" "Bo Brown" "Add A, forgetting the picture"
+ra=$(rev a.md)
+file "$S" late.png 'late\n'
+file "$S" notes.txt 'notes\n'
+commit "2026-03-02T09:00:00+00:00" "Bo Brown" "Add the picture"
+run "$S" build
+status_is "a version linking a file committed later builds" "$RC" 0
+lacks "the version links no picture it did not have" "$S/public/a.rev-$ra.html" 'late.png'
+lacks "nor a file" "$S/public/a.rev-$ra.html" 'notes.txt"'
+contains "its link's text stays" "$S/public/a.rev-$ra.html" 'notes'
+
+# A folder moved: a version written in the old folder links the file
+# where it was then.
+site moved
+git -C "$S" init -q -b main
+page "$S" old/a.md "A" "[Form](form.pdf)"
+file "$S" old/form.pdf 'old form\n'
+commit "2026-03-01T09:00:00+00:00" "Bo Brown" "Add A"
+ra=$(rev old/a.md)
+bf=$(blob HEAD old/form.pdf)
+git -C "$S" mv content/old content/new
+file "$S" new/form.pdf 'new form\n'
+commit "2026-03-02T09:00:00+00:00" "Bo Brown" "Move and revise"
+run "$S" build
+contains "a version written in a folder since moved links its file as it was there" "$S/public/new/a.rev-$ra.html" "href=\"../_versions/$bf/form.pdf\""
+check "(the old form)" grep -qx 'old form' "$S/public/_versions/$bf/form.pdf"
+
+# What the site would refuse today it does not publish from the past
+# either: script in an old SVG while raw HTML is off, and a Git LFS
+# pointer (its picture is not in git).
+site unsafe
+git -C "$S" init -q -b main
+page "$S" a.md "A" "![Logo](logo.svg) ![Photo](photo.jpg)"
+file "$S" logo.svg '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>\n'
+file "$S" photo.jpg 'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n'
+git -C "$S" add -A
+GIT_AUTHOR_DATE="2026-03-01T09:00:00+00:00" GIT_COMMITTER_DATE="2026-03-01T09:00:00+00:00" git -C "$S" -c user.name=B -c user.email=b@x commit -q -m first
+ra=$(rev a.md)
+file "$S" logo.svg '<svg xmlns="http://www.w3.org/2000/svg"><circle r="1"/></svg>\n'
+file "$S" photo.jpg 'the photo itself\n'
+page "$S" a.md "A" "![Logo](logo.svg) ![Photo](photo.jpg) Now clean."
+commit "2026-03-02T09:00:00+00:00" "Bo Brown" "Clean logo"
+run "$S" build
+status_is "a site whose history holds an SVG with script builds" "$RC" 0
+lacks "the old SVG with script is not linked" "$S/public/a.rev-$ra.html" 'logo.svg'
+check "nor published" sh -c "! grep -rl 'alert(1)' '$S/public'"
+lacks "an LFS pointer is not shown as the picture" "$S/public/a.rev-$ra.html" 'photo.jpg'
+contains "the clean SVG of the newer version is shown" "$S/public/a.rev-$(rev a.md).html" 'logo.svg'
+printf 'title: Test site\nmarkdown:\n  unsafe_html: true\n' > "$S/site.yml"
+run "$S" build
+contains "with raw HTML on, the old SVG is published as it was" "$S/public/a.rev-$ra.html" 'logo.svg'
+
+# The folder is quire's: a file of the site's there is an error.
+site reserved
+page "$S" a.md "A"
+file "$S" _versions/x.png 'x'
+run "$S" build
+status_is "a file in content/_versions/ is refused" "$RC" 1
+contains "the error names the folder" "$ERR" "_versions/"
