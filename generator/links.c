@@ -762,6 +762,33 @@ static int has_heading(const struct page *p, const char *id)
 	return md_footnote_target(p->fnset, id);
 }
 
+/* The heading of the document being rendered with id id (a past
+ * version's own, else the page's), or NULL. */
+static const struct heading *own_heading(const struct links_ctx *c, const char *id)
+{
+	const struct heading *h = c->own ? c->own_h : c->page->headings;
+	size_t n = c->own ? c->own_nh : c->page->nheadings;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(h[i].id, id))
+			return &h[i];
+	return NULL;
+}
+
+/* Whether a same-page link to #id leads somewhere in the document. */
+static int here_has(const struct links_ctx *c, const char *id)
+{
+	return own_heading(c, id) || md_footnote_target(c->own ? c->own_fn : c->page->fnset, id);
+}
+
+/* 1 when page t did not exist yet when the past version was committed. */
+static int not_yet(struct links_ctx *c, int t)
+{
+	if (!c->past || !c->born)
+		return 0;
+	c->rev_bound = 1;
+	return c->born[t] > c->rev_order;
+}
+
 /* Returns 1 for a URL with a scheme ("https:", "mailto:"). */
 static int has_scheme(const char *url)
 {
@@ -1014,6 +1041,10 @@ static void link_to_page(struct links_ctx *c, int t, const char *anchor, int lin
 			 struct md_link_result *res)
 {
 	const struct page *tp = c->site->pages[t];
+	if (not_yet(c, t)) {
+		res->unlink = 1;
+		return;
+	}
 	if (anchor && *anchor && !has_heading(tp, anchor)) {
 		char *hint = hints(c) ? anchor_hint(tp, anchor) : xstrdup("");
 		char *msg = xasprintf("'%s' has no heading with the id '%s'%s", tp->src ? tp->src : tp->key,
@@ -1066,15 +1097,6 @@ static int wiki_path(struct links_ctx *c, const char *name)
 	return t;
 }
 
-/* The text of p's heading with this id, or NULL. */
-static const char *heading_text(const struct page *p, const char *id)
-{
-	for (size_t i = 0; i < p->nheadings; i++)
-		if (!strcmp(p->headings[i].id, id))
-			return p->headings[i].text;
-	return NULL;
-}
-
 /* [[#steps]]: a heading of this page, shown by its text; [[]] names
  * nothing. */
 static void resolve_wiki_here(struct links_ctx *c, const char *anchor, int line, int col,
@@ -1087,7 +1109,7 @@ static void resolve_wiki_here(struct links_ctx *c, const char *anchor, int line,
 			res->unlink = 1;
 		return;
 	}
-	if (!has_heading(c->page, anchor)) {
+	if (!here_has(c, anchor)) {
 		char *hint = hints(c) ? anchor_hint(c->page, anchor) : xstrdup("");
 		char *what = xasprintf("#%s", anchor);
 		problem(c, line, col, "wiki link [[%s]]: this page has no heading with that id%s", what, hint);
@@ -1098,8 +1120,8 @@ static void resolve_wiki_here(struct links_ctx *c, const char *anchor, int line,
 		return;
 	}
 	res->href = xasprintf("#%s%s", c->anchor_prefix ? c->anchor_prefix : "", anchor);
-	const char *text = heading_text(c->page, anchor);
-	res->title = xstrdup(text ? text : anchor);
+	const struct heading *h = own_heading(c, anchor);
+	res->title = xstrdup(h && h->text ? h->text : anchor);
 }
 
 static void resolve_wiki(struct links_ctx *c, const char *url, int line, int col,
@@ -1603,7 +1625,7 @@ void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 	if (!*url)
 		return;
 	if (url[0] == '#') {
-		if (!has_heading(c->page, url + 1)) {
+		if (!here_has(c, url + 1)) {
 			char *hint = hints(c) ? anchor_hint(c->page, url + 1) : xstrdup("");
 			problem(c, line, col, "this page has no heading with the id '%s'%s", url + 1, hint);
 			free(hint);
@@ -1639,6 +1661,8 @@ void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 		return;
 	}
 	int t = page_of_file(c->site, target, NULL);
+	if (t >= 0 && not_yet(c, t))
+		t = -1; /* (the article that had the name then may have moved) */
 	if (t < 0 && c->past)
 		t = moved_page(c, target);
 	if (t >= 0) {

@@ -125,6 +125,17 @@ struct links_ctx {
 	const char *rev;
 	struct buf *files_used;
 	int rev_bound;
+	/* a past version's own headings and footnote ids, which its
+	 * same-page links lead to (own: set; else the page's) */
+	int own;
+	const struct heading *own_h;
+	size_t own_nh;
+	const json_t *own_fn;
+	/* a past version made by the commit at rev_order in the history's
+	 * walk: a page whose first revision came after it (born, per page)
+	 * did not exist then, and is not what the link meant (NULL: any) */
+	const uint32_t *born;
+	uint32_t rev_order;
 	const char *anchor_prefix; /* same-page #anchors get this (print.html) */
 	int *targets;          /* pages linked to (filled in) */
 	size_t ntargets, cap;

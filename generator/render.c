@@ -1439,7 +1439,7 @@ static void note_begin(struct render_env *e, struct page *p, const struct hist_r
 	pn->dir = version_dir(rv);
 	pn->lc = (struct links_ctx){ .site = e->site, .ix = e->ix, .page = p, .out_path = rel, .past = 1,
 				     .sig = sig, .dir = pn->dir, .files = e->past_files, .rev = rv->id,
-				     .files_used = files_used };
+				     .files_used = files_used, .born = e->born, .rev_order = rv->order };
 	if (e->hist)
 		pn->lc.nmoved = hist_moves(e->hist, &pn->lc.moved_from, &pn->lc.moved_to);
 	cache_key_begin(e->cache, &pn->kb, "past-fine-1");
@@ -1451,10 +1451,20 @@ static void note_begin(struct render_env *e, struct page *p, const struct hist_r
 	pn->n = 0;
 }
 
+/* Whether a link leads to a heading of its own document: a past
+ * version's are its own, a function of its blob. */
+static int same_page(const char *url, int wiki)
+{
+	return wiki ? url[strspn(url, " ")] == '#' : url[0] == '#';
+}
+
 static void note_call(struct past_note *pn, const char *url, int wiki, int is_image,
 		      const struct md_link_result *res)
 {
-	links_note(&pn->kb, url, wiki, is_image, res, -1);
+	/* (resolved without its document, from its links as written, such a
+	 * link is noted as it is when rendered: by what it says alone) */
+	static const struct md_link_result alone = { 0 };
+	links_note(&pn->kb, url, wiki, is_image, same_page(url, wiki) ? &alone : res, -1);
 	cache_w_str(&pn->calls, url);
 	cache_w_u32(&pn->calls, (uint32_t)wiki);
 	cache_w_u32(&pn->calls, (uint32_t)is_image);
@@ -1815,8 +1825,18 @@ static int past_make(struct render_env *e, struct page *p, const struct version 
 	md_expand_wikilinks(&doc);
 	md_headings(&doc, &hs, &nh);
 	out->toc = toc_encode(hs, nh);
-	md_free_headings(hs, nh);
+	/* its links to its own headings and footnotes find them there */
+	char *fnids = md_footnotes(&doc);
+	json_t *fnset = md_footnote_set(fnids);
+	pn->lc.own = 1;
+	pn->lc.own_h = hs;
+	pn->lc.own_nh = nh;
+	pn->lc.own_fn = fnset;
 	md_render(&doc, resolve_noted, pn, &out->html, NULL);
+	pn->lc.own = 0;
+	json_decref(fnset);
+	free(fnids);
+	md_free_headings(hs, nh);
 	md_free(&doc);
 	return 0;
 }
@@ -3818,8 +3838,14 @@ static void memo_page(void *ctx, size_t i)
 	p->title_memo = page_str(p, "title");
 	p->summary_memo = page_str(p, "summary");
 	if (e->hist && p->src) {
-		e->hist_of[i] = hist_lookup(e->hist, p->src);
+		const struct hist_file *hf = e->hist_of[i] = hist_lookup(e->hist, p->src);
 		e->state_of[i] = (signed char)hist_state(e->hist, p->src);
+		/* a past version's link to an article made since meant another
+		 * (or none): one new to git came after every version */
+		e->born[i] = !hf && e->state_of[i] == HIST_UNTRACKED ? UINT32_MAX : 0;
+		for (size_t k = 0; hf && !hf->truncated && k < hf->n; k++)
+			if (!k || hf->revs[k].order < e->born[i])
+				e->born[i] = hf->revs[k].order;
 		publish_known(e, i);
 	}
 }
@@ -3830,8 +3856,10 @@ static void forget_memos(struct render_env *e)
 		e->site->pages[i]->title_memo = e->site->pages[i]->summary_memo = NULL;
 	free(e->hist_of);
 	free(e->state_of);
+	free(e->born);
 	e->hist_of = NULL;
 	e->state_of = NULL;
+	e->born = NULL;
 	for (size_t i = 0; e->published && i < e->site->npages; i++)
 		hist_published_free(e->published[i]);
 	free(e->published);
@@ -3873,6 +3901,7 @@ int render_site(struct render_env *e)
 	/* Nothing changes a page's data from here on. */
 	e->hist_of = xcalloc(e->site->npages + 1, sizeof *e->hist_of);
 	e->state_of = xcalloc(e->site->npages + 1, sizeof *e->state_of);
+	e->born = xcalloc(e->site->npages + 1, sizeof *e->born);
 	if (e->hist && e->hide_drafts) {
 		size_t n = e->site->npages + 1;
 		e->drafts = draft_blobs_load(e->cache, e->judge);

@@ -54,6 +54,7 @@ struct render_env {
 	 * and working-tree state */
 	const struct hist_file **hist_of;
 	signed char *state_of;
+	uint32_t *born; /* the walk's order of its oldest revision (links_ctx.born) */
 	/* Histories as published (published.h), unless hide_drafts is 0
 	 * (--drafts): what earlier builds learnt of versions, and per page
 	 * its own history when that hides revisions, whether a version must

@@ -1306,3 +1306,53 @@ run "$S" build
 contains "a folder moved whole: its old section address leads to the new one" "$S/public/hr-leave/index.html" 'url=../leave/index.html'
 contains "(a folder inside it too)" "$S/public/hr-leave/forms/index.html" 'url=../../leave/forms/index.html'
 contains "(its articles' old addresses as before)" "$S/public/hr-leave/a.html" 'url=../leave/a.html'
+
+# A past version's links to its own headings and footnotes find them in
+# that version, not in today's text.
+site ownanchors
+git -C "$S" init -q -b main
+page "$S" a.md "A" "## Booking\n\nSee [[#booking]] and [booking](#booking) and a note[^n].\n\n[^n]: The note."
+commit "2026-05-01T09:00:00+00:00" "Ann Archer" "First"
+V1=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+page "$S" a.md "A" "## Booking leave\n\nSee [[#booking-leave]]."
+commit "2026-05-02T09:00:00+00:00" "Ann Archer" "Rename the heading"
+run "$S" build
+R=$S/public/a.rev-$V1.html
+contains "a past version's wiki link to its own heading leads there" "$R" '<a href="#booking">Booking</a>'
+contains "and so does its Markdown link" "$R" '<a href="#booking">booking</a>'
+contains "and its footnote reference" "$R" 'href="#fn-n"'
+run "$S" build -o "$TMP/ownanchors-clean"
+check "(a rebuild from the cache writes the same version)" cmp "$R" "$TMP/ownanchors-clean/a.rev-$V1.html"
+page "$S" other.md "Other" "See [[A]]."
+commit "2026-05-03T09:00:00+00:00" "Ann Archer" "Other"
+page "$S" a.md "Alpha" "## Booking leave\n\nSee [[#booking-leave]]."
+commit "2026-05-04T09:00:00+00:00" "Ann Archer" "Retitle"
+run "$S" build
+contains "(and after another page's title edit)" "$R" '<a href="#booking">Booking</a>'
+
+# An article made after a version was committed is not what its link
+# meant: a link to a name an article had then leads to that article under
+# its new name, and one to an article nobody had written yet is text.
+site notyet
+git -C "$S" init -q -b main
+page "$S" rules.md "Rules 2019" "The old rules."
+page "$S" x.md "X" "Read [the current rules](rules.md) and [[Data policy]] and [[retention]]."
+commit "2026-06-01T09:00:00+00:00" "Ann Archer" "First"
+V1=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+git -C "$S" mv content/rules.md content/rules-2019.md
+commit "2026-06-02T09:00:00+00:00" "Ann Archer" "Keep the 2019 rules under their year"
+page "$S" rules.md "Cookie rules" "Unrelated."
+page "$S" data.md "Data policy" "Written later."
+page "$S" archive/retention.md "Retention archive" "Written later."
+commit "2026-06-03T09:00:00+00:00" "Ann Archer" "New pages"
+page "$S" x.md "X" "Read [the current rules](rules-2019.md) and [[Data policy]] and [[retention]]."
+commit "2026-06-04T09:00:00+00:00" "Ann Archer" "Mend the link"
+run "$S" build
+R=$S/public/x.rev-$V1.html
+contains "a past version's link leads to the article that had the name then" "$R" '<a href="rules-2019.html">the current rules</a>'
+lacks "not to the one given that name since" "$R" 'href="rules.html"'
+lacks "a wiki link to a title first written later is text" "$R" 'href="data.html"'
+lacks "and one to a file name first used later" "$R" 'href="archive/retention.html"'
+contains "(the newest version links all three)" "$S/public/x.html" 'href="data.html"'
+run "$S" build -o "$TMP/notyet-clean"
+check "(a rebuild from the cache writes the same version)" cmp "$R" "$TMP/notyet-clean/x.rev-$V1.html"
