@@ -2196,6 +2196,24 @@ static void mark_branches(struct walk *w)
 	free(stack);
 }
 
+/* Whether merge m left the file at path (relative to SITE) as its
+ * first parent had it: the branch's changes to it were undone on the
+ * branch, or the merge kept the main line's text.  1 or 0 in *dropped;
+ * returns -1 on a read error. */
+static int merge_dropped(struct walk *w, const struct node *m, const char *path, int *dropped)
+{
+	*dropped = 0;
+	if (strncmp(path, "content/", 8) || !m->np)
+		return 0; /* (a file outside content/ then is not compared) */
+	git_oid after, before;
+	int ra = blob_at(w, m, path + 8, &after);
+	int rb = ra < 0 ? ra : blob_at(w, &w->nodes[w->parents[m->pfirst]], path + 8, &before);
+	if (rb < 0)
+		return -1;
+	*dropped = ra == rb && (!ra || git_oid_equal(&after, &before));
+	return 0;
+}
+
 /* Tells each revision made on a branch which merge brought it in, and
  * when (the merge's author date, as every revision's). */
 static int note_merged(struct walk *w)
@@ -2217,6 +2235,14 @@ static int note_merged(struct walk *w)
 			v->merged_time = w->ci_time;
 			v->merged_tz = w->ci_tz;
 			v->merged_order = mn->order;
+			/* the file where the branch left it: its newest revision
+			 * the merge brought in */
+			const struct hist_rev *tip = v;
+			for (size_t j = 0; j < k && tip == v; j++)
+				if (!strcmp(w->recs[ri].revs[j].merged, v->merged))
+					tip = &w->recs[ri].revs[j];
+			if (merge_dropped(w, mn, tip->path, &v->merge_dropped) < 0)
+				return -1;
 		}
 	return 0;
 }
@@ -2371,6 +2397,7 @@ static void file_fp(struct hist_file *f)
 		cache_key_int(&kb, rv->merged_time);
 		cache_key_int(&kb, rv->merged_tz);
 		cache_key_int(&kb, rv->merged_order);
+		cache_key_int(&kb, rv->merge_dropped);
 	}
 	cache_key_int(&kb, f->truncated);
 	struct cache_key k = cache_key_end(&kb);
@@ -2562,12 +2589,12 @@ static void history_clear_files(struct history *h)
  * The reader trusts nothing: every count is bounded by the bytes left,
  * every offset and index is checked, and any fault means "no cache". */
 
-#define CACHE_VERSION 10
+#define CACHE_VERSION 11
 #define CACHE_NONE 0xFFFFFFFFu
 #define CACHE_MAX_SIZE ((size_t)1 << 30)
 #define CACHE_COMMIT_SIZE (20 + 4 * 4 + 8 + 4 + 4 + 1 + 20 + 8 + 4 + 4)
 #define CACHE_FILE_SIZE (3 * 4 + 16)
-#define CACHE_REV_SIZE (3 * 4 + 2 + 20 + 1 + 20)
+#define CACHE_REV_SIZE (3 * 4 + 2 + 20 + 1 + 20 + 1)
 static const char cache_magic[8] = "quireHC";
 
 /* A fast 64-bit checksum: catches a torn or damaged file, not an attack
@@ -2666,6 +2693,7 @@ static int cache_image(const struct history *h, struct buf *out)
 			put_oid_hex(&rest, v->blob[0] ? v->blob : "");
 			buf_putc(&rest, v->base[0] ? 1 : 0);
 			put_oid_hex(&rest, v->base[0] ? v->base : "");
+			buf_putc(&rest, (char)v->merge_dropped);
 		}
 	}
 	struct buf live = BUF_INIT;
@@ -2893,7 +2921,8 @@ static int cache_parse(struct history *h, const unsigned char *data, size_t len,
 			cr_hex(&r, v->blob);
 			const unsigned char *hb = cr_take(&r, 1);
 			cr_hex(&r, v->base);
-			if (r.bad || ci >= ncs || ch[0] > HIST_DELETED || ch[1] > 1 || hb[0] > 1 ||
+			const unsigned char *mo = cr_take(&r, 1);
+			if (r.bad || ci >= ncs || ch[0] > HIST_DELETED || ch[1] > 1 || hb[0] > 1 || mo[0] > 1 ||
 			    (ch[0] == HIST_RENAMED) != (v->old_path != NULL)) {
 				r.bad = 1;
 				break;
@@ -2911,6 +2940,7 @@ static int cache_parse(struct history *h, const unsigned char *data, size_t len,
 			v->merged_time = c->merged_time;
 			v->merged_tz = c->merged_tz;
 			v->merged_order = c->merged_order;
+			v->merge_dropped = mo[0];
 			v->change = (enum hist_change)ch[0];
 			if (!ch[1])
 				v->blob[0] = '\0';

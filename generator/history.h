@@ -89,6 +89,10 @@ struct hist_rev {
 	long long merged_time;
 	int merged_tz;
 	uint32_t merged_order; /* that merge's place in the walk (see order) */
+	/* 1 when that merge left the file as the main line had it (the
+	 * branch's changes to it were undone on the branch, or the merge
+	 * kept the main line's text): the guidance never read as this */
+	int merge_dropped;
 };
 
 /* path: the file's newest path (relative to SITE); revs newest first;

@@ -106,6 +106,7 @@ static void set_when(json_t *o, const struct hist_rev *rv, int close)
 		set_own(m, "date", hist_date_human(rv->merged_time, rv->merged_tz));
 		set_own(m, "iso", hist_date_iso(rv->merged_time, rv->merged_tz));
 		set_own(m, "short_id", xstrndup(rv->merged, 10));
+		json_object_set_new(m, "dropped", json_boolean(rv->merge_dropped));
 		json_object_set_new(o, "merged", m);
 	} else {
 		json_object_set_new(o, "merged", json_false());
@@ -2304,6 +2305,8 @@ static size_t recent_changes(const struct render_env *e, struct change **out)
 		for (size_t k = 0; hf && k < hf->n; k++) {
 			if (hist_is_boundary(e->hist, &hf->revs[k]))
 				continue; /* no change anyone made then */
+			if (hf->revs[k].merge_dropped)
+				continue; /* nor a change to the guidance */
 			struct change c = { hf->revs[k].time, hf->revs[k].tz_minutes, (int)i, &hf->revs[k] };
 			if (n == RECENT_CHANGES && cmp_recent(&c, &v[n - 1]) >= 0)
 				continue;

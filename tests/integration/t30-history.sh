@@ -1356,3 +1356,48 @@ lacks "and one to a file name first used later" "$R" 'href="archive/retention.ht
 contains "(the newest version links all three)" "$S/public/x.html" 'href="data.html"'
 run "$S" build -o "$TMP/notyet-clean"
 check "(a rebuild from the cache writes the same version)" cmp "$R" "$TMP/notyet-clean/x.rev-$V1.html"
+
+# Edits a branch made and undid before its merge, or that a merge left
+# out (git merge -s ours), never were the guidance: their entries say so,
+# and the recent changes and the feed leave them out.
+site dropped
+git -C "$S" init -q -b main
+page "$S" pol.md "Policy" "Leave is two days."
+commit "2026-03-01T09:00:00+00:00" "Ann Editor" "v1"
+git -C "$S" checkout -q -b br
+page "$S" pol.md "Policy" "Leave is five days."
+commit "2026-03-02T09:00:00+00:00" "Eve Brancher" "Try five days"
+FIVE=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+page "$S" pol.md "Policy" "Leave is two days."
+commit "2026-03-03T09:00:00+00:00" "Eve Brancher" "Back to two days"
+git -C "$S" checkout -q main
+GIT_AUTHOR_DATE=2026-03-10T09:00:00+00:00 GIT_COMMITTER_DATE=2026-03-10T09:00:00+00:00 \
+	git -C "$S" -c user.name="Mel Merger" -c user.email=m@x merge -q --no-ff br -m "Merge br" >/dev/null 2>&1
+git -C "$S" checkout -q -b br2
+page "$S" pol.md "Policy" "Leave is two days. REJECTED EDIT."
+commit "2026-03-11T09:00:00+00:00" "Eve Brancher" "A rejected edit"
+REJ=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+git -C "$S" checkout -q main
+GIT_AUTHOR_DATE=2026-03-12T09:00:00+00:00 GIT_COMMITTER_DATE=2026-03-12T09:00:00+00:00 \
+	git -C "$S" -c user.name="Mel Merger" -c user.email=m@x merge -q --no-ff -s ours br2 -m "Merge br2, keeping ours" >/dev/null 2>&1
+run "$S" build
+H=$S/public/pol.history.html
+case $(entry "Try five days") in
+*"made on a branch; its change never reached the guidance: the merge of <time datetime=\"2026-03-10T09:00:00+00:00\">10 March 2026</time>"*"left the article as it was"*)
+	ok "an edit a branch undid before its merge was never the guidance" ;;
+*) not_ok "an edit a branch undid before its merge was never the guidance" "$(entry "Try five days")" ;;
+esac
+case $(entry "A rejected edit") in
+*"its change never reached the guidance"*) ok "nor was an edit the merge left out (-s ours)" ;;
+*) not_ok "nor was an edit the merge left out (-s ours)" "$(entry "A rejected edit")" ;;
+esac
+contains "its past version says the guidance never read like it" "$S/public/pol.rev-$REJ.html" "It was made on a branch, and its change never reached the guidance"
+lacks "and does not say it read so from the merge" "$S/public/pol.rev-$REJ.html" "did not read like this before the merge"
+lacks "the recent changes leave out an edit that never was the guidance" "$S/public/changes.html" "A rejected edit"
+lacks "(nor the undone one)" "$S/public/changes.html" "Try five days"
+lacks "and so does the feed" "$S/public/changes.xml" "A rejected edit"
+contains "(the article's first version is listed)" "$S/public/changes.html" "v1"
+rm -rf "$S/.git/quire"
+run "$S" build -o "$TMP/dropped-clean"
+run "$S" build -o "$TMP/dropped-cached"
+check "read from the history cache, the same" diff -r "$TMP/dropped-clean" "$TMP/dropped-cached"
