@@ -95,8 +95,10 @@ void feeds_atom(const struct site *s, struct output *out, struct diag *d,
 		const struct page *p = s->pages[ch[k].page];
 		buf_puts(&b, "  <entry>\n    <title>");
 		xml_text(&b, page_title(p));
+		int restored = p->kind != PAGE_WITHDRAWN;
 		buf_puts(&b, ch[k].rv->change != HIST_DELETED ? ": "
-			     : p->kind == PAGE_WITHDRAWN ? " (withdrawn): " : " (withdrawn, later restored): ");
+			     : ch[k].rv->taken_down ? (restored ? " (taken off the site, later restored): " : " (taken off the site): ")
+			     : restored ? " (withdrawn, later restored): " : " (withdrawn): ");
 		xml_text(&b, ch[k].rv->subject);
 		buf_puts(&b, "</title>\n    <id>urn:quire:");
 		xml_text(&b, ch[k].rv->id);

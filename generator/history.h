@@ -93,6 +93,9 @@ struct hist_rev {
 	 * branch's changes to it were undone on the branch, or the merge
 	 * kept the main line's text): the guidance never read as this */
 	int merge_dropped;
+	/* in a history as published (published.h): this revision made the
+	 * article a draft, taking it off the site (change HIST_DELETED) */
+	int taken_down;
 };
 
 /* path: the file's newest path (relative to SITE); revs newest first;

@@ -42,7 +42,7 @@ struct draft_blobs {
 static struct cache_key table_key(const struct cache *c, const struct past_judge *j)
 {
 	struct cache_keybuf kb;
-	cache_key_begin(c, &kb, "draft-blobs-4");
+	cache_key_begin(c, &kb, "draft-blobs-5");
 	if (j) {
 		cache_key_str(&kb, "judged by hooks");
 		cache_key_bytes(&kb, j->scripts, sizeof j->scripts);
@@ -180,6 +180,13 @@ struct draft_blobs *draft_blobs_load(struct cache *c, const struct past_judge *j
 	return t;
 }
 
+/* A record's last byte: 1 hidden, 4 (with 1) broken; 2 while learnt,
+ * for this head alone (see draft_blobs_save). */
+static int verdict_of(const unsigned char *r)
+{
+	return !(r[ID] & 1) ? 0 : r[ID] & 4 ? 2 : 1;
+}
+
 int draft_blobs_get(const struct draft_blobs *t, const char *blob_hex, const char *path, int *by_head)
 {
 	unsigned char id[ID];
@@ -189,14 +196,14 @@ int draft_blobs_get(const struct draft_blobs *t, const char *blob_hex, const cha
 	if (!t->judge) {
 		if (unhex(blob_hex, id) == 0)
 			r = set_find(&t->blobs, id, ID);
-		return r ? r[ID] : -1;
+		return r ? verdict_of(r) : -1;
 	}
 	if (verdict_id(blob_hex, path, NULL, id) < 0)
 		return -1;
 	if (!(r = set_find(&t->blobs, id, ID)) && t->judge->head && verdict_id(blob_hex, path, t->judge->head, id) == 0 &&
 	    (r = set_find(&t->headed, id, ID)) && by_head)
 		*by_head = 1;
-	return r ? r[ID] : -1;
+	return r ? verdict_of(r) : -1;
 }
 
 int draft_blobs_clean(const struct draft_blobs *t, const uint64_t fp[2])
@@ -212,8 +219,7 @@ void draft_blobs_note(const struct draft_blobs *t, struct buf *learnt, const cha
 	unsigned char r[REC];
 	if (t->judge ? verdict_id(blob_hex, path, by_head ? t->judge->head : NULL, r) < 0 : unhex(blob_hex, r) < 0)
 		return;
-	/* (2: for this head alone, see draft_blobs_save) */
-	r[ID] = (unsigned char)((draft ? 1 : 0) | (by_head && t->judge && t->judge->head ? 2 : 0));
+	r[ID] = (unsigned char)((draft ? 1 : 0) | (draft == 2 ? 4 : 0) | (by_head && t->judge && t->judge->head ? 2 : 0));
 	buf_put(learnt, (const char *)r, REC);
 }
 
@@ -264,7 +270,7 @@ void draft_blobs_save(const struct draft_blobs *t, struct cache *c, const struct
 	for (size_t i = 0; i + REC <= add.len; i += REC) {
 		unsigned char *r = (unsigned char *)add.ptr + i;
 		struct buf *to = r[ID] & 2 ? &head_add : &free_add;
-		r[ID] &= 1;
+		r[ID] &= 5;
 		buf_put(to, (const char *)r, REC);
 	}
 	struct buf blobs = BUF_INIT, headed = BUF_INIT, out = BUF_INIT;
@@ -410,22 +416,47 @@ static int rebase(struct hist_rev *r, const struct hist_file *hf, size_t k, cons
 	return 0;
 }
 
+/* Whether each revision is hidden (hidden's answer, in h), and which
+ * took the article off the site (1 in h): the first draft after a
+ * version that was published (a broken version changed nothing: the site
+ * stayed as it was).  0, or -1 when a version is not known. */
+static int judge_all(const struct hist_file *hf, draft_query is_draft, void *ctx, signed char *h)
+{
+	int live = 0;
+	for (size_t k = hf->n; k-- > 0;) {
+		const struct hist_rev *rv = &hf->revs[k];
+		int v = hidden(rv, is_draft, ctx);
+		if (v < 0)
+			return -1;
+		h[k] = (signed char)(v ? 2 : 0);
+		if (!v)
+			live = rv->change != HIST_DELETED && !hist_moved_out_of_sight(rv);
+		else if (v == 1 && live && rv->change != HIST_DELETED && !unlisted(rv->path))
+			h[k] = 1, live = 0;
+	}
+	return 0;
+}
+
 int hist_published(const struct hist_file *hf, draft_query is_draft, void *ctx, struct hist_file **out,
 		   size_t *orig)
 {
 	*out = NULL;
 	size_t m = 0;
 	int moved = 0;
-	for (size_t k = 0; k < hf->n; k++) {
-		int h = hidden(&hf->revs[k], is_draft, ctx);
-		if (h < 0)
-			return -1;
-		if (!h)
-			orig[m++] = k;
-		moved |= !h && hist_moved_out_of_sight(&hf->revs[k]);
+	signed char *down = xcalloc(hf->n + 1, 1);
+	if (judge_all(hf, is_draft, ctx, down) < 0) {
+		free(down);
+		return -1;
 	}
-	if (m == hf->n && !moved)
+	for (size_t k = 0; k < hf->n; k++) {
+		if (down[k] != 2)
+			orig[m++] = k;
+		moved |= down[k] == 1 || (!down[k] && hist_moved_out_of_sight(&hf->revs[k]));
+	}
+	if (m == hf->n && !moved) {
+		free(down);
 		return 0;
+	}
 	struct hist_rev *revs = xcalloc(m + 1, sizeof *revs);
 	struct cache_keybuf kb;
 	cache_key_begin(NULL, &kb, "published-1");
@@ -437,15 +468,24 @@ int hist_published(const struct hist_file *hf, draft_query is_draft, void *ctx, 
 			revs[j].path = revs[j].old_path;
 			revs[j].old_path = NULL;
 			revs[j].blob[0] = '\0';
+		} else if (down[orig[j]] == 1) {
+			/* read as the article's deletion: it left the site */
+			revs[j].change = HIST_DELETED;
+			revs[j].old_path = NULL;
+			revs[j].blob[0] = '\0';
+			revs[j].taken_down = 1;
 		}
 		if (rebase(&revs[j], hf, orig[j], j + 1 < m ? &hf->revs[orig[j + 1]] : NULL, is_draft, ctx) < 0) {
 			free(revs);
+			free(down);
 			return -1;
 		}
 		cache_key_int(&kb, (long long)orig[j]);
 		cache_key_str(&kb, revs[j].base);
 		cache_key_int(&kb, revs[j].change);
+		cache_key_int(&kb, revs[j].taken_down);
 	}
+	free(down);
 	struct cache_key fp = cache_key_end(&kb);
 	struct hist_file *f = xmalloc(sizeof *f);
 	*f = (struct hist_file){ hf->path, revs, m, hf->truncated, { fp.h[0], fp.h[1] } };
@@ -463,11 +503,18 @@ void hist_published_free(struct hist_file *f)
 
 /* ---- telling a draft by reading it ---- */
 
-int published_version(const json_t *fm, int fm_errors)
+enum version_verdict version_verdict(const json_t *fm, int fm_errors)
 {
 	const char *t = json_string_value(json_object_get(fm, "title"));
 	const json_t *d = json_object_get(fm, "draft");
-	return json_is_object(fm) && !fm_errors && t && *t && (!d || json_is_false(d));
+	if (!json_is_object(fm) || fm_errors || !t || !*t || (d && !json_is_boolean(d)))
+		return VERSION_BROKEN;
+	return json_is_true(d) ? VERSION_DRAFT : VERSION_PUBLISHED;
+}
+
+int published_version(const json_t *fm, int fm_errors)
+{
+	return version_verdict(fm, fm_errors) == VERSION_PUBLISHED;
 }
 
 struct reading {
@@ -488,19 +535,20 @@ static int read_query(void *ctx, const char *blob_hex, const char *path)
 	size_t len;
 	char *text = hist_read_blob(q->h, blob_hex, &len);
 	if (!text)
-		return 1; /* past an article's size limit, or unreadable */
+		return 2; /* past an article's size limit, or unreadable */
 	struct diag *quiet = diag_new();
 	struct fm_parts parts;
 	json_t *fm = NULL;
 	int split = fm_split(text, len, path, &parts, quiet);
 	if (split == 0 && parts.has_fm)
 		fm = fm_parse_yaml(text + parts.yaml_off, parts.yaml_len, path, parts.yaml_line, quiet);
-	d = !published_version(fm, diag_errors(quiet)) || fm_conflict_line(text, len);
+	d = fm_conflict_line(text, len) ? 2 : (int)version_verdict(fm, diag_errors(quiet));
 	if (!d && q->judge) {
 		char *body = utf8_valid_dup(text + parts.body_off, len - parts.body_off);
 		struct buf why = BUF_INIT;
 		int by_head;
-		d = q->judge->judge(q->judge->ctx, path, fm, body, &by_head, &why) != 0;
+		d = q->judge->judge(q->judge->ctx, path, fm, body, &by_head, &why);
+		d = d < 0 ? 2 : d > 0;
 		buf_free(&why);
 		free(body);
 	}

@@ -49,8 +49,8 @@ struct draft_blobs;
  * judged by their front matter and, when judge is not NULL (borrowed: it
  * must outlive the table), by judge.  Never NULL. */
 struct draft_blobs *draft_blobs_load(struct cache *c, const struct past_judge *judge);
-/* 1: blob_hex (40 hex digits) at path was a draft or hidden; 0: it was
- * not; -1: not known.  *by_head (may be NULL): the answer holds for this
+/* 1: blob_hex (40 hex digits) at path was a draft or hidden; 2: broken
+ * (see draft_query); 0: neither; -1: not known.  *by_head (may be NULL): the answer holds for this
  * head only. */
 int draft_blobs_get(const struct draft_blobs *t, const char *blob_hex, const char *path, int *by_head);
 /* 1 when the history of fingerprint fp (hist_file.fp) was found to hide
@@ -70,7 +70,8 @@ void draft_blobs_save(const struct draft_blobs *t, struct cache *c, const struct
 void draft_blobs_free(struct draft_blobs *t);
 
 /* Answers whether blob_hex, the file at path (relative to SITE) then,
- * was a draft (or hidden): 1, 0, or -1 when it cannot tell. */
+ * was a draft (or hidden by a handler): 1; broken (VERSION_BROKEN, or a
+ * handler failed on it): 2; published: 0; or -1 when it cannot tell. */
 typedef int (*draft_query)(void *ctx, const char *blob_hex, const char *path);
 
 /* hf as published.  Returns 0 with *out NULL when hf hides nothing, or a
@@ -85,10 +86,16 @@ void hist_published_free(struct hist_file *f);
  * and its published history reads the move as a deletion. */
 int hist_moved_out_of_sight(const struct hist_rev *rv);
 
-/* Whether a version whose front matter parsed to fm (NULL: it has none,
- * or it does not parse), with parse errors (fm_errors) or without, is one
- * a build would have published: a mapping with a non-empty title whose
- * `draft` is missing or false.  The rule for a past version's front
+/* What a version whose front matter parsed to fm (NULL: it has none, or
+ * it does not parse), with parse errors (fm_errors) or without, was to a
+ * build: published (a mapping with a non-empty title whose `draft` is
+ * missing or false), a draft (the same with `draft: true`: when it
+ * follows a published version, the article was taken off the site), or
+ * broken (anything else: a build would have failed on it, and the site
+ * stayed as it was). */
+enum version_verdict { VERSION_PUBLISHED, VERSION_DRAFT, VERSION_BROKEN };
+enum version_verdict version_verdict(const json_t *fm, int fm_errors);
+/* Whether version_verdict is VERSION_PUBLISHED.  The rule for a past version's front
  * matter; its text must also hold no merge conflict (fm_conflict_line),
  * which both callers check. */
 int published_version(const json_t *fm, int fm_errors);

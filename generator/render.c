@@ -821,6 +821,7 @@ static json_t *rev_json(const struct page *p, const struct hist_rev *rv, const c
 		free(ro);
 	}
 	json_object_set_new(o, "deleted", json_boolean(rv->change == HIST_DELETED));
+	json_object_set_new(o, "taken_down", json_boolean(rv->taken_down));
 	/* before it moved into content/, where the file was (relative to the
 	 * site folder, as moved_from) */
 	if (strncmp(rv->path, "content/", 8))
@@ -1205,8 +1206,8 @@ struct version {
 	json_t *fm;  /* front matter (new ref) or NULL */
 	char *body;  /* Markdown body or NULL */
 	int failed;  /* the blob could not be read: nothing made from it is cached */
-	int published; /* front matter of a version a build would have
-			  published (published_version) */
+	int verdict;   /* what a build made of it (version_verdict;
+			  VERSION_BROKEN for one with no front matter) */
 };
 
 /* The front matter last parsed among an article's revisions, and what it
@@ -1214,7 +1215,7 @@ struct version {
 struct fm_memo {
 	struct buf yaml;
 	json_t *fm;
-	int ok;
+	int verdict;
 };
 
 /* Front matter seldom changes from one revision to the next, and libyaml
@@ -1224,13 +1225,14 @@ static void version_load(struct render_env *e, const struct hist_rev *rv, struct
 			 struct fm_memo *memo)
 {
 	memset(v, 0, sizeof *v);
+	v->verdict = VERSION_BROKEN;
 	if (rv->change == HIST_DELETED || !*rv->blob)
 		return;
 	size_t len;
 	char *text = hist_read_blob(e->hist, rv->blob, &len);
 	if (!text && len > FS_MAX_FILE) {
 		/* a build would have refused it, so it was never published
-		 * (published 0 hides it); --drafts shows what it was */
+		 * (broken, it is hidden); --drafts shows what it was */
 		v->body = xasprintf("*This version is %zu MiB, larger than the %u MiB limit on an article: "
 				    "it is not shown.*\n", len >> 20, FS_MAX_FILE >> 20);
 		return;
@@ -1246,10 +1248,10 @@ static void version_load(struct render_env *e, const struct hist_rev *rv, struct
 		if (parts.has_fm && memo->fm && memo->yaml.len == parts.yaml_len &&
 		    !memcmp(memo->yaml.ptr, yaml, parts.yaml_len)) {
 			v->fm = json_incref(memo->fm);
-			v->published = memo->ok;
+			v->verdict = memo->verdict;
 		} else if (parts.has_fm) {
 			v->fm = memo->fm = fm_parse_yaml(yaml, parts.yaml_len, rv->path, parts.yaml_line, quiet);
-			v->published = memo->ok = published_version(v->fm, diag_errors(quiet));
+			v->verdict = memo->verdict = (int)version_verdict(v->fm, diag_errors(quiet));
 			buf_reset(&memo->yaml);
 			buf_put(&memo->yaml, yaml, parts.yaml_len);
 		}
@@ -1259,8 +1261,8 @@ static void version_load(struct render_env *e, const struct hist_rev *rv, struct
 	}
 	/* a version git committed with a merge conflict in it: a build would
 	 * have refused it, so it was never published */
-	if (v->published && fm_conflict_line(text, len))
-		v->published = 0;
+	if (fm_conflict_line(text, len))
+		v->verdict = VERSION_BROKEN;
 	diag_free(quiet);
 	free(text);
 }
@@ -2414,6 +2416,7 @@ static void render_changes(struct render_env *e)
 		set_str(pg, "title", page_title(p));
 		json_object_set(pg, "history_url", json_object_get(r, "history_url"));
 		json_object_set(pg, "deleted", json_object_get(r, "deleted"));
+		json_object_set(pg, "taken_down", json_object_get(r, "taken_down"));
 		/* (an article added again since: its title is today's) */
 		json_object_set_new(pg, "restored", json_boolean(ch[k].rv->change == HIST_DELETED &&
 								 p->kind != PAGE_WITHDRAWN));
@@ -3650,7 +3653,7 @@ struct draft_reader {
  * that was is better than showing a draft. */
 static int unpublished(const struct version *v)
 {
-	return v->failed || !v->published;
+	return v->failed ? VERSION_BROKEN : v->verdict;
 }
 
 /* The newest revision that made version blob of the file at path (or,
@@ -3695,7 +3698,7 @@ static int judged(struct draft_reader *q, const struct version *v, const struct 
 			     "history: %s is left out (as a draft would be): an on_page handler failed on it: %s",
 			     buf_cstr(&at), buf_cstr(&why));
 		buf_free(&at);
-		d = 1;
+		d = VERSION_BROKEN;
 	}
 	buf_free(&why);
 	return d;
@@ -3797,8 +3800,14 @@ static void publish_read(struct render_env *e, size_t i, struct version **vs)
 		if (all && f->n) {
 			*vs = xcalloc(f->n, sizeof **vs);
 			for (size_t j = 0; j < f->n; j++) {
-				(*vs)[j] = all[orig[j]];
-				all[orig[j]] = (struct version){ 0 };
+				/* (a revision read as the article's deletion, a
+				 * move out of sight or a draft, has no text) */
+				if (f->revs[j].change != HIST_DELETED || hf->revs[orig[j]].change == HIST_DELETED) {
+					(*vs)[j] = all[orig[j]];
+					all[orig[j]] = (struct version){ 0 };
+				} else {
+					(*vs)[j] = (struct version){ .verdict = VERSION_BROKEN };
+				}
 			}
 		}
 		versions_free(all, hf->n);

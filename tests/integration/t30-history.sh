@@ -754,14 +754,26 @@ commit "2026-02-03T10:00:00+00:00" "Pat Publisher" "Publish the advice"
 page "$S" advice.md "Advice" "Checked advice, edited."
 commit "2026-02-04T10:00:00+00:00" "Pat Publisher" "Edit the advice"
 draft "DRAFTWORDS three: withdrawn for review."
-commit "2026-02-05T10:00:00+00:00" "Dee Drafter" "Withdraw DRAFTSUBJECT"
+commit "2026-02-05T10:00:00+00:00" "Dee Drafter" "Take it down for review"
 page "$S" advice.md "Advice" "Checked advice, edited again."
 commit "2026-02-06T10:00:00+00:00" "Pat Publisher" "Publish again"
 run "$S" build
 status_is "a site whose article was once a draft builds" "$RC" 0
 H=$S/public/advice.history.html
 check "no draft text or message is published anywhere" sh -c "! grep -rl 'DRAFTWORDS\|DRAFTSUBJECT' '$S/public'"
-contains "the article counts only its published revisions" "$S/public/advice.html" "3 revisions"
+contains "the article counts only its published revisions, and its taking down" "$S/public/advice.html" "4 revisions"
+# A draft committed over a published version took the article off the
+# site until the next published one: the record says so, with no text of
+# the draft.
+case $(entry "Take it down for review") in
+*"the article was taken off the site (made a draft)"*) ok "the history says when the article was taken off the site" ;;
+*) not_ok "the history says when the article was taken off the site" "$(entry "Take it down for review")" ;;
+esac
+case $(entry "Take it down for review") in
+*"Read this version"*) not_ok "and has no version to read for it" ;;
+*) ok "and has no version to read for it" ;;
+esac
+contains "the recent changes list it" "$S/public/changes.html" "Take it down for review <span"
 contains "the history says drafts are not shown" "$H" "Some earlier versions are not shown: drafts, which were never published"
 contains "the history lists the publishing revision" "$H" "Publish the advice"
 contains "which shows the text as new" "$H" '<div class="diff-block diff-added"><ins>Checked advice.</ins></div>'
@@ -772,7 +784,9 @@ done
 pub=$(git -C "$S" log --format=%h --abbrev=10 --grep="Publish the advice")
 contains "the publishing revision has its page" "$S/public/advice.rev-$pub.html" "Checked advice."
 lacks "a history without drafts says nothing of them" "$S/public/other.history.html" "was a draft"
-lacks "the recent changes leave the drafts out" "$S/public/changes.html" "Dee Drafter"
+lacks "the recent changes leave the drafts out" "$S/public/changes.html" "DRAFTSUBJECT"
+contains "and label the taking down" "$S/public/changes.html" "(taken off the site, later restored)"
+contains "as the feed does" "$S/public/changes.xml" "<title>Advice (taken off the site, later restored): Take it down for review</title>"
 # A rebuild knows the drafts without reading them and makes the same site.
 cp -r "$S/public" "$TMP/drafts-first"
 run "$S" build
@@ -1401,3 +1415,31 @@ rm -rf "$S/.git/quire"
 run "$S" build -o "$TMP/dropped-clean"
 run "$S" build -o "$TMP/dropped-cached"
 check "read from the history cache, the same" diff -r "$TMP/dropped-clean" "$TMP/dropped-cached"
+
+# A version that broke the build (front matter that does not parse)
+# changed nothing staff saw: it is no taking down.  A draft committed over
+# the published article, then its deletion, withdrew it when the draft
+# took it off the site.
+site takedown
+git -C "$S" init -q -b main
+page "$S" other.md "Other" "Other text."
+page "$S" rule.md "Rule" "Rule one."
+commit "2026-04-01T09:00:00+00:00" "Ann Archer" "Publish the rule"
+printf -- '---\ntitle: [Rule\n---\nRule one, broken.\n' > "$S/content/rule.md"
+commit "2026-04-02T09:00:00+00:00" "Ann Archer" "Break the front matter"
+page "$S" rule.md "Rule" "Rule one, mended."
+commit "2026-04-03T09:00:00+00:00" "Ann Archer" "Mend it"
+printf -- '---\ntitle: Rule\ndraft: true\n---\nRule one, under review.\n' > "$S/content/rule.md"
+commit "2026-04-04T09:00:00+00:00" "Bo Brown" "Take the rule down"
+git -C "$S" rm -q content/rule.md
+commit "2026-04-05T09:00:00+00:00" "Bo Brown" "Delete the rule"
+run "$S" build
+status_is "a site whose article was taken down, then deleted, builds" "$RC" 0
+H=$S/public/rule.history.html
+lacks "a broken version is no taking down" "$H" "Break the front matter"
+contains "the taking down is in the history" "$H" "the article was taken off the site (made a draft)"
+contains "its address says it was withdrawn when it was taken down" "$S/public/rule.html" "withdrawn on <time datetime=\"2026-04-04T09:00:00+00:00\">4 April 2026</time>"
+mended=$(git -C "$S" log --format=%h --abbrev=10 --grep="Mend it")
+contains "and leads to the version staff last read" "$S/public/rule.html" "rule.rev-$mended.html"
+lacks "no text of the draft is published" "$S/public/rule.history.html" "under review"
+check "(nowhere)" sh -c "! grep -rl 'under review' '$S/public'"
