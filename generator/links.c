@@ -1064,7 +1064,12 @@ static void link_to_page(struct links_ctx *c, int t, const char *anchor, int lin
 		res->href = xstrdup(rel);
 	}
 	free(rel);
-	res->title = xstrdup(page_title(tp));
+	char *then = NULL;
+	if (c->past && c->want_title && c->title_then) {
+		c->rev_bound = 1;
+		then = c->title_then(c->title_ctx, t, c->rev_order);
+	}
+	res->title = then ? then : xstrdup(page_title(tp));
 	add_target(c, t);
 	if (c->sig)
 		push_int(&c->sig->pages, t);
@@ -1618,6 +1623,7 @@ void links_resolve(void *ctx, const char *url, int wiki, int is_image,
 		   int line, int col, struct md_link_result *res)
 {
 	struct links_ctx *c = ctx;
+	c->want_title = wiki == MD_WIKI_TITLED;
 	if (wiki) {
 		resolve_wiki(c, url, line, col, res);
 		return;

@@ -136,6 +136,13 @@ struct links_ctx {
 	 * did not exist then, and is not what the link meant (NULL: any) */
 	const uint32_t *born;
 	uint32_t rev_order;
+	/* a past version's wiki link shows its article by the title it had
+	 * then: title_then's answer for that page at rev_order (a new
+	 * string; NULL: today's).  want_title: links_resolve's link shows
+	 * one. */
+	char *(*title_then)(void *ctx, int page, uint32_t order);
+	void *title_ctx;
+	int want_title;
 	const char *anchor_prefix; /* same-page #anchors get this (print.html) */
 	int *targets;          /* pages linked to (filled in) */
 	size_t ntargets, cap;

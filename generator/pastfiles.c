@@ -7,59 +7,7 @@
 #include "active.h"
 #include "buf.h"
 #include "fsutil.h"
-
-/* A table of strings to strings (val NULL: the answer "none"). */
-struct smap_entry {
-	char *key, *val;
-};
-
-struct strmap {
-	struct smap_entry *v;
-	size_t n, cap; /* cap: a power of two, or 0 */
-};
-
-static struct smap_entry *strmap_slot(const struct strmap *m, const char *key, size_t klen)
-{
-	if (!m->cap)
-		return NULL;
-	for (size_t i = str_hash(key, klen) & (m->cap - 1);; i = (i + 1) & (m->cap - 1))
-		if (!m->v[i].key || (!memcmp(m->v[i].key, key, klen) && !m->v[i].key[klen]))
-			return &m->v[i];
-}
-
-static const struct smap_entry *strmap_get(const struct strmap *m, const char *key)
-{
-	const struct smap_entry *e = strmap_slot(m, key, strlen(key));
-	return e && e->key ? e : NULL;
-}
-
-/* Adds key (unless there) with val; both copied. */
-static void strmap_put(struct strmap *m, const char *key, const char *val)
-{
-	if (2 * (m->n + 1) > m->cap) {
-		struct strmap big = { xcalloc(m->cap ? 2 * m->cap : 64, sizeof *big.v), m->n, m->cap ? 2 * m->cap : 64 };
-		for (size_t i = 0; i < m->cap; i++)
-			if (m->v[i].key)
-				*strmap_slot(&big, m->v[i].key, strlen(m->v[i].key)) = m->v[i];
-		free(m->v);
-		*m = big;
-	}
-	struct smap_entry *e = strmap_slot(m, key, strlen(key));
-	if (e->key)
-		return;
-	e->key = xstrdup(key);
-	e->val = val ? xstrdup(val) : NULL;
-	m->n++;
-}
-
-static void strmap_free(struct strmap *m)
-{
-	for (size_t i = 0; i < m->cap; i++) {
-		free(m->v[i].key);
-		free(m->v[i].val);
-	}
-	free(m->v);
-}
+#include "strmap.h"
 
 struct past_files {
 	struct history *h;
@@ -120,7 +68,7 @@ static int publishable(struct past_files *pf, const char *blob, const char *name
  * it), -1 not yet.  Called with the lock held. */
 static int judged(const struct past_files *pf, const char *out, const char *blob)
 {
-	const struct smap_entry *e = strmap_get(&pf->judged, out);
+	const struct strmap_entry *e = strmap_get(&pf->judged, out);
 	return !e ? -1 : e->val && !strcmp(e->val, blob);
 }
 
@@ -158,7 +106,7 @@ char *past_files_at(struct past_files *pf, const char *commit, const char *targe
 {
 	char *key = xasprintf("%s %s", commit, target), *out = NULL;
 	pthread_mutex_lock(&pf->lock);
-	const struct smap_entry *e = strmap_get(&pf->asked, key);
+	const struct strmap_entry *e = strmap_get(&pf->asked, key);
 	int asked = e != NULL;
 	if (e && e->val) {
 		out = xstrdup(e->val);
@@ -186,12 +134,12 @@ void past_files_need(struct past_files *pf, const char *out, const char *blob)
 
 static int entry_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct smap_entry *)a)->key, ((const struct smap_entry *)b)->key);
+	return strcmp(((const struct strmap_entry *)a)->key, ((const struct strmap_entry *)b)->key);
 }
 
 int past_files_write(struct past_files *pf, struct output *o, struct diag *d)
 {
-	struct smap_entry *v = xmalloc((pf->needed.n + 1) * sizeof *v);
+	struct strmap_entry *v = xmalloc((pf->needed.n + 1) * sizeof *v);
 	size_t n = 0;
 	for (size_t i = 0; i < pf->needed.cap; i++)
 		if (pf->needed.v[i].key)

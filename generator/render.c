@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "published.h"
 #include "revdiff.h"
 #include "slug.h"
+#include "strmap.h"
 
 const char *const render_required_templates[] = {
 	"article", "section", "home", "page", "tag", "tags", "az", "search",
@@ -1368,12 +1370,14 @@ static void past_free(struct past *v)
 	free(v->tags);
 }
 
-/* Whether p links an attachment: its version links the file as it was
- * then (pastfiles.h), not today's. */
-static int links_attachment(const struct render_env *e, const struct page *p)
+/* Whether p's text makes links a version of it makes differently: one to
+ * an attachment (a version shows the file as it was then, pastfiles.h),
+ * or a wiki link that shows its article's title (the title it had then). */
+static int links_of_then(const struct render_env *e, const struct page *p)
 {
-	for (size_t k = 0; e->past_files && k < p->nrawlinks; k++)
-		if (links_asset_of(e->site, p->dir, p->rawlinks[k].url, p->rawlinks[k].wiki) >= 0)
+	for (size_t k = 0; k < p->nrawlinks; k++)
+		if ((e->titles && p->rawlinks[k].wiki == MD_WIKI_TITLED) ||
+		    (e->past_files && links_asset_of(e->site, p->dir, p->rawlinks[k].url, p->rawlinks[k].wiki) >= 0))
 			return 1;
 	return 0;
 }
@@ -1387,7 +1391,7 @@ static int page_html_as_past(struct render_env *e, struct page *p, const uint64_
 			     struct past *out)
 {
 	if (!e->html_plain || p->links_noisy || memcmp(fp, p->body_fp, sizeof p->body_fp) ||
-	    links_attachment(e, p))
+	    links_of_then(e, p))
 		return 0;
 	if (p->html_lazy)
 		e->load_html(e->load_ctx, p);
@@ -1436,13 +1440,60 @@ static char *version_dir(const struct hist_rev *rv)
 	return key;
 }
 
+/* The titles articles had, by blob, as past versions' wiki links show
+ * them: read once per build (a rebuild renders few past versions). */
+struct titles_then {
+	pthread_mutex_t lock;
+	struct strmap by_blob;
+};
+
+static char *blob_title(struct render_env *e, const struct hist_rev *rv)
+{
+	struct titles_then *tt = e->titles;
+	pthread_mutex_lock(&tt->lock);
+	const struct strmap_entry *m = strmap_get(&tt->by_blob, rv->blob);
+	int known = m != NULL;
+	char *title = m && m->val ? xstrdup(m->val) : NULL;
+	pthread_mutex_unlock(&tt->lock);
+	if (known)
+		return title;
+	struct version v;
+	struct fm_memo memo = { BUF_INIT, NULL, 0 };
+	version_load(e, rv, &v, &memo);
+	buf_free(&memo.yaml);
+	const char *t = v.verdict == VERSION_PUBLISHED ? json_string_value(json_object_get(v.fm, "title")) : NULL;
+	title = t ? xstrdup(t) : NULL;
+	version_free(&v);
+	pthread_mutex_lock(&tt->lock);
+	strmap_put(&tt->by_blob, rv->blob, title);
+	pthread_mutex_unlock(&tt->lock);
+	return title;
+}
+
+/* links_ctx.title_then: page t's title when the commit at order was
+ * made: its version then, read from git, unless that is today's. */
+static char *title_then(void *ctx, int t, uint32_t order)
+{
+	struct render_env *e = ctx;
+	const struct page *p = e->site->pages[t];
+	const struct hist_file *hf = p->src && e->hist ? hist_lookup(e->hist, p->src) : NULL;
+	const struct hist_rev *in = NULL;
+	for (size_t k = 0; hf && k < hf->n; k++)
+		if (hf->revs[k].order <= order && (!in || hf->revs[k].order > in->order))
+			in = &hf->revs[k];
+	if (!in || in->change == HIST_DELETED || (in == &hf->revs[0] && e->state_of[t] == HIST_CLEAN))
+		return NULL;
+	return blob_title(e, in);
+}
+
 static void note_begin(struct render_env *e, struct page *p, const struct hist_rev *rv,
 		       struct past_note *pn, char *rel, struct links_sig *sig, struct buf *files_used)
 {
 	pn->dir = version_dir(rv);
 	pn->lc = (struct links_ctx){ .site = e->site, .ix = e->ix, .page = p, .out_path = rel, .past = 1,
 				     .sig = sig, .dir = pn->dir, .files = e->past_files, .rev = rv->id,
-				     .files_used = files_used, .born = e->born, .rev_order = rv->order };
+				     .files_used = files_used, .born = e->born, .rev_order = rv->order,
+				     .title_then = e->titles ? title_then : NULL, .title_ctx = e };
 	if (e->hist)
 		pn->lc.nmoved = hist_moves(e->hist, &pn->lc.moved_from, &pn->lc.moved_to);
 	cache_key_begin(e->cache, &pn->kb, "past-fine-1");
@@ -3869,6 +3920,12 @@ static void forget_memos(struct render_env *e)
 	free(e->hist_of);
 	free(e->state_of);
 	free(e->born);
+	if (e->titles) {
+		strmap_free(&e->titles->by_blob);
+		pthread_mutex_destroy(&e->titles->lock);
+		free(e->titles);
+		e->titles = NULL;
+	}
 	e->hist_of = NULL;
 	e->state_of = NULL;
 	e->born = NULL;
@@ -3914,6 +3971,10 @@ int render_site(struct render_env *e)
 	e->hist_of = xcalloc(e->site->npages + 1, sizeof *e->hist_of);
 	e->state_of = xcalloc(e->site->npages + 1, sizeof *e->state_of);
 	e->born = xcalloc(e->site->npages + 1, sizeof *e->born);
+	if (e->hist) {
+		e->titles = xcalloc(1, sizeof *e->titles);
+		pthread_mutex_init(&e->titles->lock, NULL);
+	}
 	if (e->hist && e->hide_drafts) {
 		size_t n = e->site->npages + 1;
 		e->drafts = draft_blobs_load(e->cache, e->judge);

@@ -87,6 +87,8 @@ struct render_env {
 	/* the attachments past versions link, as they were (NULL: none are
 	 * written, as in quire check) */
 	struct past_files *past_files;
+	/* titles past versions' wiki links show: blob -> its title (render.c) */
+	struct titles_then *titles;
 };
 
 /* Larger sites get no single-file handbook (print.html): it would be tens

@@ -1443,3 +1443,32 @@ mended=$(git -C "$S" log --format=%h --abbrev=10 --grep="Mend it")
 contains "and leads to the version staff last read" "$S/public/rule.html" "rule.rev-$mended.html"
 lacks "no text of the draft is published" "$S/public/rule.history.html" "under review"
 check "(nowhere)" sh -c "! grep -rl 'under review' '$S/public'"
+
+# A past version's wiki link shows its article by the title it had when
+# the version was committed: what staff read then.
+site titlethen
+git -C "$S" init -q -b main
+page "$S" leave.md "Leave is 25 days" "Leave."
+page "$S" a.md "A" "Read [[leave]] first, or [[leave|the leave page]]."
+page "$S" b.md "B" "See [[leave]]."
+commit "2026-07-01T09:00:00+00:00" "Ann Archer" "First"
+V1=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+page "$S" leave.md "Leave is 28 days" "Leave."
+commit "2026-07-02T09:00:00+00:00" "Ann Archer" "More leave"
+page "$S" a.md "A" "Read [[leave]] first, or [[leave|the leave page]], today."
+commit "2026-07-03T09:00:00+00:00" "Ann Archer" "Edit A"
+V3=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+run "$S" build
+contains "a past version's wiki link shows the title its article had then" "$S/public/a.rev-$V1.html" '<a href="leave.html">Leave is 25 days</a>'
+contains "(a link with its own text keeps it)" "$S/public/a.rev-$V1.html" '<a href="leave.html">the leave page</a>'
+contains "a newer version shows the newer title" "$S/public/a.rev-$V3.html" '<a href="leave.html">Leave is 28 days</a>'
+contains "a version whose text is today's shows the title of then too" "$S/public/b.rev-$V1.html" '<a href="leave.html">Leave is 25 days</a>'
+contains "(while the article shows today's)" "$S/public/b.html" '<a href="leave.html">Leave is 28 days</a>'
+page "$S" leave.md "Leave is 30 days" "Leave."
+run "$S" build
+contains "an uncommitted title edit leaves the past as it was" "$S/public/a.rev-$V1.html" '<a href="leave.html">Leave is 25 days</a>'
+contains "(and the newest version shows the committed title)" "$S/public/a.rev-$V3.html" '<a href="leave.html">Leave is 28 days</a>'
+contains "(the article shows today's)" "$S/public/a.html" '<a href="leave.html">Leave is 30 days</a>'
+mv "$S/.git/quire" "$TMP/titlethen-cache"
+run "$S" build -o "$TMP/titlethen-clean"
+check "(a rebuild from the cache wrote what a clean build writes)" diff -r "$S/public" "$TMP/titlethen-clean"
