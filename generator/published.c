@@ -416,25 +416,44 @@ static int rebase(struct hist_rev *r, const struct hist_file *hf, size_t k, cons
 	return 0;
 }
 
+/* Orders the revisions' places (into hf->revs, ctx) as they took effect
+ * on the main line, oldest first: a branch's at its merge. */
+static int effect_cmp(const void *a, const void *b, void *ctx)
+{
+	const struct hist_file *hf = ctx;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	uint32_t oi = hist_effective_order(&hf->revs[i]), oj = hist_effective_order(&hf->revs[j]);
+	/* (then as listed: newest first) */
+	return oi != oj ? (oi < oj ? -1 : 1) : (i > j ? -1 : i < j);
+}
+
 /* Whether each revision is hidden (hidden's answer, in h), and which
- * took the article off the site (1 in h): the first draft after a
- * version that was published (a broken version changed nothing: the site
- * stayed as it was).  0, or -1 when a version is not known. */
+ * took the article off the site (1 in h): a draft made on the main line
+ * after a version that was in force (a broken version changed nothing:
+ * the site stayed as it was).  0, or -1 when a version is not known. */
 static int judge_all(const struct hist_file *hf, draft_query is_draft, void *ctx, signed char *h)
 {
-	int live = 0;
-	for (size_t k = hf->n; k-- > 0;) {
+	size_t *at = xmalloc((hf->n + 1) * sizeof *at);
+	for (size_t k = 0; k < hf->n; k++)
+		at[k] = k;
+	qsort_r(at, hf->n, sizeof *at, effect_cmp, (void *)hf);
+	int live = 0, rc = 0;
+	for (size_t i = 0; i < hf->n && !rc; i++) {
+		size_t k = at[i];
 		const struct hist_rev *rv = &hf->revs[k];
 		int v = hidden(rv, is_draft, ctx);
-		if (v < 0)
-			return -1;
+		if (v < 0) {
+			rc = -1;
+			break;
+		}
 		h[k] = (signed char)(v ? 2 : 0);
-		if (!v)
+		if (!v && !rv->merge_dropped)
 			live = rv->change != HIST_DELETED && !hist_moved_out_of_sight(rv);
-		else if (v == 1 && live && rv->change != HIST_DELETED && !unlisted(rv->path))
+		else if (v == 1 && live && !rv->merged[0] && rv->change != HIST_DELETED && !unlisted(rv->path))
 			h[k] = 1, live = 0;
 	}
-	return 0;
+	free(at);
+	return rc;
 }
 
 int hist_published(const struct hist_file *hf, draft_query is_draft, void *ctx, struct hist_file **out,

@@ -177,7 +177,9 @@ sed -i 's/^title: Leaf$/title: Fallen leaf/' "$S/content/other/leaf.md"
 past_links "a retitled page's history and the history of the page whose [[link]] names it resolve their links again, no others" \
 	"3 histories as they were, 2 resolved again"
 same "after retitling a page a past version links to, the rebuild matches"
-contains "that past version shows the new title" "$TMP/inc/other/$(ls "$TMP/inc/other" | grep -m1 '^tagged\.rev-')" "Fallen leaf"
+# (its wiki link shows the title the page had when it was committed)
+lacks "that past version still shows the title of then" "$TMP/inc/other/$(ls "$TMP/inc/other" | grep -m1 '^tagged\.rev-')" "Fallen leaf"
+contains "(which was Leaf)" "$TMP/inc/other/$(ls "$TMP/inc/other" | grep -m1 '^tagged\.rev-')" ">Leaf</a>"
 sed -i 's/^title: Fallen leaf$/title: Leaf/' "$S/content/other/leaf.md"
 same "after retitling it back, the rebuild matches"
 

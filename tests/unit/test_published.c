@@ -8,11 +8,11 @@
 #include "../../generator/published.h"
 #include "unit.h"
 
-/* Blob ids: "d" + digit for drafts, "p" + digit for published versions,
+/* Blob ids: "d" + digit for drafts, "b" + digit for broken versions, "p" + digit for published ones,
  * spelt out to 40 hex digits (d -> 'd', p -> 'a'). */
 static void blob(char out[41], const char *name)
 {
-	memset(out, name[0] == 'd' ? 'd' : 'a', 40);
+	memset(out, name[0] == 'd' ? 'd' : name[0] == 'b' ? 'b' : 'a', 40);
 	out[39] = name[1];
 	out[40] = '\0';
 }
@@ -43,9 +43,10 @@ static struct hist_rev rev(enum hist_change ch, const char *own, const char *bas
 	return r;
 }
 
-static void drafting_and_withdrawn_revisions_are_left_out(void)
+static void drafting_revisions_are_left_out_and_a_taking_down_is_kept(void)
 {
-	/* newest first: published, withdrawn, edited, published, two drafts */
+	/* newest first: published, taken back into draft, edited, published,
+	 * two drafts */
 	struct hist_rev revs[] = {
 		rev(HIST_MODIFIED, "p3", "d3"), rev(HIST_MODIFIED, "d3", "p2"), rev(HIST_MODIFIED, "p2", "p1"),
 		rev(HIST_MODIFIED, "p1", "d2"), rev(HIST_MODIFIED, "d2", "d1"), rev(HIST_ADDED, "d1", NULL),
@@ -57,16 +58,46 @@ static void drafting_and_withdrawn_revisions_are_left_out(void)
 	CHECK(f != NULL);
 	if (!f)
 		return;
-	CHECK(f->n == 3);
-	CHECK(orig[0] == 0 && orig[1] == 2 && orig[2] == 3);
+	CHECK(f->n == 4);
+	CHECK(orig[0] == 0 && orig[1] == 1 && orig[2] == 2 && orig[3] == 3);
 	char p2[41];
 	blob(p2, "p2");
 	CHECK_STR(f->revs[0].base, p2); /* republished: against what was published before */
-	CHECK(f->revs[1].base[0] == 'a');
-	CHECK_STR(f->revs[2].base, ""); /* first published: all new */
-	CHECK(f->revs[2].change == HIST_ADDED);
+	/* the draft over a published version took the article off the site:
+	 * kept, as a deletion with none of the draft's text */
+	CHECK(f->revs[1].change == HIST_DELETED && f->revs[1].taken_down);
+	CHECK_STR(f->revs[1].blob, "");
+	CHECK_STR(f->revs[1].base, p2);
+	CHECK(!f->revs[0].taken_down && !f->revs[2].taken_down);
+	CHECK(f->revs[2].base[0] == 'a');
+	CHECK_STR(f->revs[3].base, ""); /* first published: all new */
+	CHECK(f->revs[3].change == HIST_ADDED);
 	CHECK(memcmp(f->fp, hf.fp, sizeof hf.fp) != 0);
 	CHECK(revs[0].base[0] == 'd'); /* the history itself is unchanged */
+	hist_published_free(f);
+}
+
+/* d…: a draft (1); b…: broken, a build would have failed on it (2) */
+static int is_draft_or_broken(void *ctx, const char *hex, const char *path)
+{
+	(void)ctx;
+	(void)path;
+	return hex[0] == 'd' ? 1 : hex[0] == 'b' ? 2 : 0;
+}
+
+static void a_broken_version_takes_nothing_down(void)
+{
+	struct hist_rev revs[] = { rev(HIST_MODIFIED, "p2", "p1"), rev(HIST_MODIFIED, "p1", "p0"),
+				   rev(HIST_ADDED, "p0", NULL) };
+	memset(revs[1].blob, 'b', 39); /* p1 -> a broken version */
+	memset(revs[0].base, 'b', 39);
+	struct hist_file hf = { "content/a.md", revs, 3, 0, { 1, 2 } };
+	struct hist_file *f = NULL;
+	size_t orig[3];
+	CHECK(hist_published(&hf, is_draft_or_broken, NULL, &f, orig) == 0);
+	CHECK(f && f->n == 2);
+	for (size_t k = 0; f && k < f->n; k++)
+		CHECK(!f->revs[k].taken_down && f->revs[k].change != HIST_DELETED);
 	hist_published_free(f);
 }
 
@@ -134,6 +165,13 @@ static void a_version_published_on_a_branch_is_shown_against_its_own_start(void)
 		rev(HIST_MODIFIED, "p4", "p2"), rev(HIST_MODIFIED, "p3", "d1"), rev(HIST_MODIFIED, "p2", "p1"),
 		rev(HIST_MODIFIED, "d1", "p1"), rev(HIST_ADDED, "p1", NULL),
 	};
+	/* in the walk's order, the branch's two (merged by p4's commit) */
+	for (size_t k = 0; k < 5; k++)
+		revs[k].order = (uint32_t)(5 - k);
+	for (size_t k = 1; k < 5; k += 2) {
+		memset(revs[k].merged, 'e', 40);
+		revs[k].merged_order = 5;
+	}
 	struct hist_file hf = { "content/a.md", revs, 5, 0, { 1, 2 } };
 	struct hist_file *f = NULL;
 	size_t orig[5];
@@ -144,14 +182,17 @@ static void a_version_published_on_a_branch_is_shown_against_its_own_start(void)
 	if (f) {
 		CHECK_STR(f->revs[1].base, p1); /* not p2, which it never saw */
 		CHECK(f->revs[1].change == HIST_MODIFIED);
+		/* a draft on a branch took nothing off the site */
+		for (size_t k = 0; k < f->n; k++)
+			CHECK(!f->revs[k].taken_down);
 	}
 	hist_published_free(f);
 }
 
 static void moves_made_while_drafting_are_shown_as_one_move(void)
 {
-	/* published at guide.md, drafted there, moved to secret-name.md as a
-	 * draft, then moved to pay.md and published */
+	/* published at guide.md, drafted there (taking it down), moved to
+	 * secret-name.md as a draft, then moved to pay.md and published */
 	struct hist_rev revs[] = {
 		rev(HIST_RENAMED, "p2", "d2"), rev(HIST_RENAMED, "d2", "d1"), rev(HIST_MODIFIED, "d1", "p1"),
 		rev(HIST_ADDED, "p1", NULL),
@@ -167,11 +208,13 @@ static void moves_made_while_drafting_are_shown_as_one_move(void)
 	char p1[41];
 	blob(p1, "p1");
 	CHECK(hist_published(&hf, is_draft, NULL, &f, orig) == 0);
-	CHECK(f && f->n == 2);
+	CHECK(f && f->n == 3);
 	if (f) {
 		CHECK(f->revs[0].change == HIST_RENAMED);
 		CHECK_STR(f->revs[0].old_path, "content/guide.md");
 		CHECK_STR(f->revs[0].base, p1);
+		CHECK(f->revs[1].taken_down);
+		CHECK_STR(f->revs[1].path, "content/guide.md");
 	}
 	hist_published_free(f);
 }
@@ -194,13 +237,15 @@ static void what_one_build_learns_the_next_knows(void)
 	CHECK(site != NULL);
 	struct cache *c = cache_open(site);
 	struct draft_blobs *t = draft_blobs_load(c, NULL);
-	char d1[41], p1[41], p2[41];
+	char d1[41], p1[41], p2[41], b1[41];
 	blob(d1, "d1");
 	blob(p1, "p1");
 	blob(p2, "p2");
+	blob(b1, "b1");
 	CHECK(draft_blobs_get(t, d1, "content/a.md", NULL) == -1);
 	struct buf learnt[2] = { BUF_INIT, BUF_INIT };
 	draft_blobs_note(t, &learnt[0], d1, "content/a.md", 1, 0);
+	draft_blobs_note(t, &learnt[0], b1, "content/a.md", 2, 0); /* broken */
 	draft_blobs_note(t, &learnt[1], p1, "content/a.md", 0, 0);
 	draft_blobs_note(t, &learnt[1], d1, "content/a.md", 1, 0); /* two threads learnt one */
 	uint64_t clean[2][2] = { { 1, 2 }, { 3, 4 } };
@@ -213,6 +258,7 @@ static void what_one_build_learns_the_next_knows(void)
 	c = cache_open(site);
 	t = draft_blobs_load(c, NULL);
 	CHECK(draft_blobs_get(t, d1, "content/a.md", NULL) == 1);
+	CHECK(draft_blobs_get(t, b1, "content/a.md", NULL) == 2); /* not taken for a draft */
 	CHECK(draft_blobs_get(t, p1, "content/a.md", NULL) == 0);
 	CHECK(draft_blobs_get(t, p2, "content/a.md", NULL) == -1);
 	CHECK(draft_blobs_get(t, "not a blob id", "content/a.md", NULL) == -1);
@@ -331,7 +377,8 @@ static void a_version_was_published_when_its_front_matter_says_so(void)
 
 int main(void)
 {
-	RUN(drafting_and_withdrawn_revisions_are_left_out);
+	RUN(drafting_revisions_are_left_out_and_a_taking_down_is_kept);
+	RUN(a_broken_version_takes_nothing_down);
 	RUN(a_history_without_drafts_is_used_as_it_is);
 	RUN(a_version_not_known_stops_the_filter);
 	RUN(deleting_a_draft_is_hidden_and_deleting_guidance_is_not);
