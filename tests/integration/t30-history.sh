@@ -1397,15 +1397,15 @@ GIT_AUTHOR_DATE=2026-03-12T09:00:00+00:00 GIT_COMMITTER_DATE=2026-03-12T09:00:00
 run "$S" build
 H=$S/public/pol.history.html
 case $(entry "Try five days") in
-*"made on a branch; its change never reached the guidance: the merge of <time datetime=\"2026-03-10T09:00:00+00:00\">10 March 2026</time>"*"left the article as it was"*)
+*"made on a branch; the merge of <time datetime=\"2026-03-10T09:00:00+00:00\">10 March 2026</time>"*"brought no change to the article"*)
 	ok "an edit a branch undid before its merge was never the guidance" ;;
 *) not_ok "an edit a branch undid before its merge was never the guidance" "$(entry "Try five days")" ;;
 esac
 case $(entry "A rejected edit") in
-*"its change never reached the guidance"*) ok "nor was an edit the merge left out (-s ours)" ;;
+*"brought no change to the article"*) ok "nor was an edit the merge left out (-s ours)" ;;
 *) not_ok "nor was an edit the merge left out (-s ours)" "$(entry "A rejected edit")" ;;
 esac
-contains "its past version says the guidance never read like it" "$S/public/pol.rev-$REJ.html" "It was made on a branch, and its change never reached the guidance"
+contains "its past version says the merge brought no change" "$S/public/pol.rev-$REJ.html" "It was made on a branch, and the merge of"
 lacks "and does not say it read so from the merge" "$S/public/pol.rev-$REJ.html" "did not read like this before the merge"
 lacks "the recent changes leave out an edit that never was the guidance" "$S/public/changes.html" "A rejected edit"
 lacks "(nor the undone one)" "$S/public/changes.html" "Try five days"
@@ -1472,3 +1472,22 @@ contains "(the article shows today's)" "$S/public/a.html" '<a href="leave.html">
 mv "$S/.git/quire" "$TMP/titlethen-cache"
 run "$S" build -o "$TMP/titlethen-clean"
 check "(a rebuild from the cache wrote what a clean build writes)" diff -r "$S/public" "$TMP/titlethen-clean"
+
+# A change cherry-picked onto the main line, then merged with its branch,
+# is listed once in the recent changes (the merge brought no change).
+site cherry
+git -C "$S" init -q -b main
+page "$S" pol.md "Policy" "Rule one.\n\nRule two."
+commit "2026-03-01T09:00:00+00:00" "Ann Editor" "v1"
+git -C "$S" checkout -q -b fix
+page "$S" pol.md "Policy" "Rule one, fixed.\n\nRule two."
+commit "2026-03-05T09:00:00+00:00" "Fay Fixer" "Fix rule one"
+git -C "$S" checkout -q main
+GIT_COMMITTER_DATE=2026-03-08T09:00:00+00:00 git -C "$S" -c user.name=Cy -c user.email=c@x cherry-pick fix >/dev/null 2>&1
+GIT_AUTHOR_DATE=2026-03-15T09:00:00+00:00 GIT_COMMITTER_DATE=2026-03-15T09:00:00+00:00 \
+	git -C "$S" -c user.name="Mel Merger" -c user.email=m@x merge -q --no-ff fix -m "Merge fix" >/dev/null 2>&1
+run "$S" build
+n=$(grep -o "Fix rule one" "$S/public/changes.html" | wc -l)
+status_is "a cherry-picked change is listed once in the recent changes" "$n" 1
+n=$(grep -o "Fix rule one</title>" "$S/public/changes.xml" | wc -l)
+status_is "and once in the feed" "$n" 1
