@@ -306,8 +306,8 @@ struct walk {
 	/* metadata of the commit being credited, loaded on first use */
 	const struct node *ci_node;
 	const char *ci_author, *ci_email, *ci_subject, *ci_body;
-	long long ci_time;
-	int ci_tz;
+	long long ci_time, ci_ctime;
+	int ci_tz, ci_ctz;
 	uint32_t ci_order;
 	struct diag *d;          /* for commits read as raw objects (raw_commit) */
 	struct smap head;        /* site path at HEAD → index + 1 in head_blob */
@@ -1605,7 +1605,7 @@ struct raw_commit {
 	git_oid *parents;
 	unsigned np;
 	long long ctime, atime;
-	int atz;
+	int atz, ctz;
 	char *name, *email, *message;
 };
 
@@ -1676,8 +1676,7 @@ static int raw_commit(struct walk *w, const git_oid *id, struct raw_commit *rc)
 			raw_sig(p + 7, n - 7, &rc->name, &rc->email, &rc->atime, &rc->atz);
 		} else if (!strncmp(p, "committer ", 10)) {
 			char *nm, *em;
-			int tz;
-			raw_sig(p + 10, n - 10, &nm, &em, &rc->ctime, &tz);
+			raw_sig(p + 10, n - 10, &nm, &em, &rc->ctime, &rc->ctz);
 			free(nm);
 			free(em);
 		}
@@ -1718,6 +1717,9 @@ static int load_commit_info(struct walk *w, const struct node *n)
 	w->ci_body = commit_text(a, body, enc);
 	w->ci_time = sane_time(sig->when.time);
 	w->ci_tz = sane_tz(sig->when.offset);
+	const git_signature *cs = git_commit_committer(c);
+	w->ci_ctime = sane_time(cs->when.time);
+	w->ci_ctz = sane_tz(cs->when.offset);
 	w->ci_node = n;
 	git_commit_free(c);
 	return 0;
@@ -1746,6 +1748,8 @@ static int raw_commit_info(struct walk *w, const struct node *n)
 	free(subject);
 	w->ci_time = rc.atime;
 	w->ci_tz = rc.atz;
+	w->ci_ctime = rc.ctime;
+	w->ci_ctz = rc.ctz;
 	w->ci_node = n;
 	raw_free(&rc);
 	return 0;
@@ -1788,6 +1792,8 @@ static int credit(struct walk *w, const struct node *n, const struct change *c, 
 	v->body = (char *)w->ci_body;
 	v->time = w->ci_time;
 	v->tz_minutes = w->ci_tz;
+	v->committed = w->ci_ctime;
+	v->committed_tz = w->ci_ctz;
 	v->order = w->ci_order;
 	v->path = (char *)path;
 	if (c->has_new)
@@ -2067,7 +2073,8 @@ static int list_merge(struct walk *w, struct record *r, size_t at, long m, const
 	const struct hist_rev *below = &r->revs[at + 1];
 	*v = (struct hist_rev){ .author = (char *)w->ci_author, .email = (char *)w->ci_email,
 				.subject = (char *)w->ci_subject, .body = (char *)w->ci_body,
-				.time = w->ci_time, .tz_minutes = w->ci_tz, .order = n->order,
+				.time = w->ci_time, .tz_minutes = w->ci_tz, .committed = w->ci_ctime,
+				.committed_tz = w->ci_ctz, .order = n->order,
 				.path = (char *)path, .change = HIST_MODIFIED };
 	git_oid_tostr(v->id, sizeof v->id, &n->id);
 	if (!hex) {
@@ -2392,6 +2399,8 @@ static void file_fp(struct hist_file *f)
 			cache_key_str(&kb, fields[i]);
 		cache_key_int(&kb, rv->time);
 		cache_key_int(&kb, rv->tz_minutes);
+		cache_key_int(&kb, rv->committed);
+		cache_key_int(&kb, rv->committed_tz);
 		cache_key_int(&kb, rv->change);
 		cache_key_str(&kb, rv->merged);
 		cache_key_int(&kb, rv->merged_time);
@@ -2589,10 +2598,10 @@ static void history_clear_files(struct history *h)
  * The reader trusts nothing: every count is bounded by the bytes left,
  * every offset and index is checked, and any fault means "no cache". */
 
-#define CACHE_VERSION 11
+#define CACHE_VERSION 12
 #define CACHE_NONE 0xFFFFFFFFu
 #define CACHE_MAX_SIZE ((size_t)1 << 30)
-#define CACHE_COMMIT_SIZE (20 + 4 * 4 + 8 + 4 + 4 + 1 + 20 + 8 + 4 + 4)
+#define CACHE_COMMIT_SIZE (20 + 4 * 4 + 8 + 4 + 4 + 1 + 20 + 8 + 4 + 4 + 8 + 4)
 #define CACHE_FILE_SIZE (3 * 4 + 16)
 #define CACHE_REV_SIZE (3 * 4 + 2 + 20 + 1 + 20 + 1)
 static const char cache_magic[8] = "quireHC";
@@ -2684,6 +2693,8 @@ static int cache_image(const struct history *h, struct buf *out)
 				buf_put_u64le(&commits, (uint64_t)v->merged_time);
 				buf_put_u32le(&commits, (uint32_t)v->merged_tz);
 				buf_put_u32le(&commits, v->merged_order);
+				buf_put_u64le(&commits, (uint64_t)v->committed);
+				buf_put_u32le(&commits, (uint32_t)v->committed_tz);
 			}
 			buf_put_u32le(&rest, (uint32_t)c->val);
 			buf_put_u32le(&rest, cw_str(&cw, v->path));
@@ -2817,6 +2828,8 @@ struct cache_commit {
 	long long merged_time;
 	int merged_tz;
 	uint32_t merged_order;
+	long long committed;
+	int committed_tz;
 };
 
 /* Fills the empty h from a cache image, checking its structure but not its
@@ -2870,12 +2883,16 @@ static int cache_parse(struct history *h, const unsigned char *data, size_t len,
 		cs[i].merged_time = (long long)cr_u64(&r);
 		cs[i].merged_tz = (int)cr_u32(&r);
 		cs[i].merged_order = cr_u32(&r);
+		cs[i].committed = (long long)cr_u64(&r);
+		cs[i].committed_tz = (int)cr_u32(&r);
 		if (hm && !hm[0])
 			cs[i].merged[0] = '\0';
 		/* keeps the date arithmetic of later stages from overflowing */
 		if (cs[i].time < -(1LL << 46) || cs[i].time > (1LL << 46) || cs[i].tz < -6000 ||
 		    cs[i].tz > 6000 || !hm || hm[0] > 1 || cs[i].merged_time < -(1LL << 46) ||
-		    cs[i].merged_time > (1LL << 46) || cs[i].merged_tz < -6000 || cs[i].merged_tz > 6000)
+		    cs[i].merged_time > (1LL << 46) || cs[i].merged_tz < -6000 || cs[i].merged_tz > 6000 ||
+		    cs[i].committed < -(1LL << 46) || cs[i].committed > (1LL << 46) || cs[i].committed_tz < -6000 ||
+		    cs[i].committed_tz > 6000)
 			r.bad = 1;
 	}
 	nlive = cr_count(&r, 5);
@@ -2940,6 +2957,8 @@ static int cache_parse(struct history *h, const unsigned char *data, size_t len,
 			v->merged_time = c->merged_time;
 			v->merged_tz = c->merged_tz;
 			v->merged_order = c->merged_order;
+			v->committed = c->committed;
+			v->committed_tz = c->committed_tz;
 			v->merge_dropped = mo[0];
 			v->change = (enum hist_change)ch[0];
 			if (!ch[1])
@@ -3633,10 +3652,24 @@ static int in_submodule(const struct history *h, const char *site_path)
 	return found;
 }
 
+/* The day of t in the zone tz minutes east, counted from the epoch. */
+static long long local_day_of(long long t, int tz)
+{
+	long long s = t + (long long)tz * 60;
+	return s / 86400 - (s % 86400 < 0);
+}
+
+int hist_landed_later(const struct hist_rev *rv)
+{
+	return !rv->merged[0] && rv->committed > rv->time &&
+	       local_day_of(rv->committed, rv->committed_tz) > local_day_of(rv->time, rv->tz_minutes);
+}
+
 void hist_effective_time(const struct hist_rev *rv, long long *time, int *tz_minutes)
 {
-	*time = rv->merged[0] ? rv->merged_time : rv->time;
-	*tz_minutes = rv->merged[0] ? rv->merged_tz : rv->tz_minutes;
+	int later = hist_landed_later(rv);
+	*time = rv->merged[0] ? rv->merged_time : later ? rv->committed : rv->time;
+	*tz_minutes = rv->merged[0] ? rv->merged_tz : later ? rv->committed_tz : rv->tz_minutes;
 }
 
 /* (the walk places a commit of the first-parent line after, newer than,

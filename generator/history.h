@@ -73,6 +73,9 @@ struct hist_rev {
 	char *author, *email; /* after .mailmap */
 	long long time;       /* author time, seconds since the epoch */
 	int tz_minutes;       /* author's UTC offset */
+	long long committed;  /* committer time (a rebase or cherry-pick keeps
+				 the author's, and sets this anew) */
+	int committed_tz;
 	char *subject, *body; /* commit message split at the first blank line; body may be "" */
 	char *path;           /* the file's path at this revision, relative to the SITE folder ("content/a/b.md";
 				 before it moved into content/, where it was: "wiki/b.md", "../wiki/b.md") */
@@ -152,8 +155,13 @@ struct history *hist_empty(void);
  * on a branch), or is there at the end. */
 int hist_withdrawal(const struct hist_file *f, size_t *del, size_t *last);
 /* When a revision took effect on the main line: its merge's date when it
- * was made on a branch, else its own. */
+ * was made on a branch, its commit's when committed on a later day than
+ * written (hist_landed_later), else its own. */
 void hist_effective_time(const struct hist_rev *rv, long long *time, int *tz_minutes);
+/* Whether rv, made on the main line, was committed on a later day than
+ * it was written (a rebase, a cherry-pick, an amend): it took effect when
+ * committed, its effective time. */
+int hist_landed_later(const struct hist_rev *rv);
 /* Its place on the main line: of two revisions, the one that took effect
  * later has the greater (the walk's order of that commit). */
 uint32_t hist_effective_order(const struct hist_rev *rv);

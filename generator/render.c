@@ -113,6 +113,16 @@ static void set_when(json_t *o, const struct hist_rev *rv, int close)
 	} else {
 		json_object_set_new(o, "merged", json_false());
 	}
+	/* written one day, committed (rebased, cherry-picked) a later one:
+	 * when it became the guidance */
+	if (hist_landed_later(rv)) {
+		json_t *l = json_object();
+		set_own(l, "date", hist_date_human(rv->committed, rv->committed_tz));
+		set_own(l, "iso", hist_date_iso(rv->committed, rv->committed_tz));
+		json_object_set_new(o, "landed", l);
+	} else {
+		json_object_set_new(o, "landed", json_false());
+	}
 }
 
 /* Text quire made valid UTF-8 itself, so not checked again: most of the
@@ -844,11 +854,15 @@ static json_t *rev_json(const struct page *p, const struct hist_rev *rv, const c
 
 /* {date, iso, author}: when a revision was made, and (with_author) who
  * made it. */
+/* When rv changed the guidance (hist_effective_time), and by whom. */
 static json_t *when_by(const struct hist_rev *rv, int with_author)
 {
 	json_t *u = json_object();
-	set_own(u, "date", hist_date_human(rv->time, rv->tz_minutes));
-	set_own(u, "iso", hist_date_iso(rv->time, rv->tz_minutes));
+	long long t;
+	int tz;
+	hist_effective_time(rv, &t, &tz);
+	set_own(u, "date", hist_date_human(t, tz));
+	set_own(u, "iso", hist_date_iso(t, tz));
 	if (with_author)
 		set_str(u, "author", rv->author);
 	return u;
@@ -2360,7 +2374,9 @@ static size_t recent_changes(const struct render_env *e, struct change **out)
 				continue; /* no change anyone made then */
 			if (hf->revs[k].merge_dropped)
 				continue; /* nor a change to the guidance */
-			struct change c = { hf->revs[k].time, hf->revs[k].tz_minutes, (int)i, &hf->revs[k] };
+			/* (listed by when it became the guidance) */
+			struct change c = { 0, 0, (int)i, &hf->revs[k] };
+			hist_effective_time(&hf->revs[k], &c.time, &c.tz);
 			if (n == RECENT_CHANGES && cmp_recent(&c, &v[n - 1]) >= 0)
 				continue;
 			size_t lo = 0, hi = n;

@@ -1218,6 +1218,15 @@ GIT_AUTHOR_DATE=2026-01-05T09:00:00+00:00 GIT_COMMITTER_DATE=2026-05-01T09:00:00
 run "$S" build
 contains "the commit that landed last is in the recent changes, though dated earlier" "$S/public/changes.html" "Add gifts rule (rebased)"
 contains "and in the feed" "$S/public/changes.xml" "Add gifts rule (rebased)"
+# Written on 5 January, committed (rebased) on 1 May: it became the
+# guidance on 1 May, and every page dates it so.
+first_day=$(grep -o '<h2>[^<]*</h2>' "$S/public/changes.html" | head -n 1)
+status_is "the recent changes list it under the day it was committed" "$first_day" "<h2>1 May 2026</h2>"
+contains "the article says it was last updated then" "$S/public/gifts.html" 'Last updated <time datetime="2026-05-01T09:00:00+00:00">1 May 2026</time> by Bob Rebaser'
+contains "its history gives the day it was written, and when it was committed" "$S/public/gifts.history.html" \
+	'5 January 2026</time> — Add gifts rule (rebased)'
+contains "(committed)" "$S/public/gifts.history.html" 'committed on <time datetime="2026-05-01T09:00:00+00:00">1 May 2026</time>, when it became part of the guidance'
+lacks "a commit made the day it was written says nothing of it" "$S/public/pol.history.html" "when it became part of the guidance"
 lacks "the oldest of the newer edits is not (100 are listed)" "$S/public/changes.html" "edit 2<"
 
 # An edit made on a branch says so, and from when it was part of the
