@@ -1384,76 +1384,6 @@ static void past_free(struct past *v)
 	free(v->tags);
 }
 
-/* Whether p's text makes links a version of it makes differently: one to
- * an attachment (a version shows the file as it was then, pastfiles.h),
- * or a wiki link that shows its article's title (the title it had then). */
-static int links_of_then(const struct render_env *e, const struct page *p)
-{
-	for (size_t k = 0; k < p->nrawlinks; k++)
-		if ((e->titles && p->rawlinks[k].wiki == MD_WIKI_TITLED) ||
-		    (e->past_files && links_asset_of(e->site, p->dir, p->rawlinks[k].url, p->rawlinks[k].wiki) >= 0))
-			return 1;
-	return 0;
-}
-
-/* A version whose Markdown is the article's own (body fingerprint fp)
- * renders to the article's HTML: its links resolve from the same folder,
- * and they all resolved (a page with a link problem, or a site whose Lua
- * filters rewrite pages, renders its versions afresh).  Returns 1 when
- * out took that HTML and contents. */
-static int page_html_as_past(struct render_env *e, struct page *p, const uint64_t fp[2],
-			     struct past *out)
-{
-	if (!e->html_plain || p->links_noisy || memcmp(fp, p->body_fp, sizeof p->body_fp) ||
-	    links_of_then(e, p))
-		return 0;
-	if (p->html_lazy)
-		e->load_html(e->load_ctx, p);
-	if (!p->html)
-		return 0;
-	out->html = xstrdup(p->html);
-	out->toc = toc_encode(p->headings, p->nheadings);
-	return 1;
-}
-
-static int past_is_current(struct render_env *e, struct page *p, const struct version *v,
-			   struct past *out, uint64_t fp[2])
-{
-	if (!v->body)
-		return 0;
-	site_body_fp(v->body, fp);
-	return page_html_as_past(e, p, fp, out);
-}
-
-/* ---- past versions' fine keys ----------------------------------------- */
-
-/* A past version's HTML is a function of its blob, the page it belongs to
- * (links are relative to it) and how each of its links resolves: its fine
- * key.  A title or heading edit changes the answers of the links that
- * look that title up or lead to that page, and no others: the versions
- * whose links do not stay as they were, and so do their cached HTML and
- * output files.  A history's links as written are one entry (keyed by its
- * blobs) its fine keys are worked out from, when the lookups they made
- * (links_sig) name an edited page. */
-struct past_note {
-	struct links_ctx lc;
-	struct cache_keybuf kb;
-	struct buf calls; /* the links as written: url, wiki, is_image */
-	size_t n;
-	char *dir;        /* version_dir (lc.dir) */
-};
-
-/* The folder inside content/ a version's links were written in: where
- * the file was then ("a" for content/a/b.md), a new string; NULL for a
- * file outside content/ then (its links are read from the page's). */
-static char *version_dir(const struct hist_rev *rv)
-{
-	char *key = site_source_key(rv->path), *slash = key ? strrchr(key, '/') : NULL;
-	if (key)
-		*(slash ? slash : key) = '\0';
-	return key;
-}
-
 /* The titles articles had, by blob, as past versions' wiki links show
  * them: read once per build (a rebuild renders few past versions). */
 struct titles_then {
@@ -1498,6 +1428,86 @@ static char *title_then(void *ctx, int t, uint32_t order)
 	if (!in || in->change == HIST_DELETED || (in == &hf->revs[0] && e->state_of[t] == HIST_CLEAN))
 		return NULL;
 	return blob_title(e, in);
+}
+
+/* Whether p's text, committed at order, made links then that it makes
+ * otherwise today: one to an attachment (a version shows the file as it
+ * was then, pastfiles.h), or to an article not written yet then, or
+ * retitled since (a wiki link may show the title it had then). */
+static int links_of_then(struct render_env *e, const struct page *p, uint32_t order)
+{
+	for (size_t k = 0; e->past_files && k < p->nrawlinks; k++)
+		if (links_asset_of(e->site, p->dir, p->rawlinks[k].url, p->rawlinks[k].wiki) >= 0)
+			return 1;
+	for (size_t k = 0; e->titles && k < p->nlinks_to; k++) {
+		int t = p->links_to[k];
+		if (e->born[t] > order)
+			return 1;
+		char *then = title_then(e, t, order);
+		int other = then && strcmp(then, page_title(e->site->pages[t]));
+		free(then);
+		if (other)
+			return 1;
+	}
+	return 0;
+}
+
+/* A version whose Markdown is the article's own (body fingerprint fp)
+ * renders to the article's HTML: its links resolve from the same folder,
+ * and they all resolved (a page with a link problem, or a site whose Lua
+ * filters rewrite pages, renders its versions afresh).  Returns 1 when
+ * out took that HTML and contents. */
+static int page_html_as_past(struct render_env *e, struct page *p, const uint64_t fp[2], uint32_t order,
+			     struct past *out)
+{
+	if (!e->html_plain || p->links_noisy || memcmp(fp, p->body_fp, sizeof p->body_fp) ||
+	    links_of_then(e, p, order))
+		return 0;
+	if (p->html_lazy)
+		e->load_html(e->load_ctx, p);
+	if (!p->html)
+		return 0;
+	out->html = xstrdup(p->html);
+	out->toc = toc_encode(p->headings, p->nheadings);
+	return 1;
+}
+
+static int past_is_current(struct render_env *e, struct page *p, const struct version *v, uint32_t order,
+			   struct past *out, uint64_t fp[2])
+{
+	if (!v->body)
+		return 0;
+	site_body_fp(v->body, fp);
+	return page_html_as_past(e, p, fp, order, out);
+}
+
+/* ---- past versions' fine keys ----------------------------------------- */
+
+/* A past version's HTML is a function of its blob, the page it belongs to
+ * (links are relative to it) and how each of its links resolves: its fine
+ * key.  A title or heading edit changes the answers of the links that
+ * look that title up or lead to that page, and no others: the versions
+ * whose links do not stay as they were, and so do their cached HTML and
+ * output files.  A history's links as written are one entry (keyed by its
+ * blobs) its fine keys are worked out from, when the lookups they made
+ * (links_sig) name an edited page. */
+struct past_note {
+	struct links_ctx lc;
+	struct cache_keybuf kb;
+	struct buf calls; /* the links as written: url, wiki, is_image */
+	size_t n;
+	char *dir;        /* version_dir (lc.dir) */
+};
+
+/* The folder inside content/ a version's links were written in: where
+ * the file was then ("a" for content/a/b.md), a new string; NULL for a
+ * file outside content/ then (its links are read from the page's). */
+static char *version_dir(const struct hist_rev *rv)
+{
+	char *key = site_source_key(rv->path), *slash = key ? strrchr(key, '/') : NULL;
+	if (key)
+		*(slash ? slash : key) = '\0';
+	return key;
 }
 
 static void note_begin(struct render_env *e, struct page *p, const struct hist_rev *rv,
@@ -1876,7 +1886,7 @@ static int past_make(struct render_env *e, struct page *p, const struct version 
 	buf_free(&tags);
 	/* (the page's HTML stands for the same Markdown written in the same
 	 * folder only: moved, its links meant other files) */
-	if ((!pn->dir || !strcmp(pn->dir, p->dir)) && past_is_current(e, p, v, out, cur_fp)) {
+	if ((!pn->dir || !strcmp(pn->dir, p->dir)) && past_is_current(e, p, v, pn->lc.rev_order, out, cur_fp)) {
 		/* the same body: the same links */
 		struct answers *a = xmalloc(sizeof *a);
 		a->n = 0;
@@ -2139,7 +2149,8 @@ static void fp_hex(const uint64_t fp[2], char out[33])
 }
 
 /* The version cached under k, or -1. */
-static int past_get(struct render_env *e, struct page *p, const struct cache_key *k, struct past *past)
+static int past_get(struct render_env *e, struct page *p, const struct cache_key *k, uint32_t order,
+		    struct past *past)
 {
 	uint32_t flag;
 	char *f[5];
@@ -2159,7 +2170,7 @@ static int past_get(struct render_env *e, struct page *p, const struct cache_key
 	free(f[2]);
 	/* (else the page's body has changed since: its HTML no longer stands
 	 * for this version) */
-	if (!same || !page_html_as_past(e, p, p->body_fp, past)) {
+	if (!same || !page_html_as_past(e, p, p->body_fp, order, past)) {
 		free(title);
 		free(f[3]);
 		free(f[4]);
@@ -2189,7 +2200,7 @@ static void past_of(struct render_env *e, struct page *p, const struct hist_file
 		    struct past *past)
 {
 	const struct hist_rev *rv = &hf->revs[k];
-	if (pf && past_get(e, p, &pf[k], past) == 0)
+	if (pf && past_get(e, p, &pf[k], rv->order, past) == 0)
 		return;
 	versions(e, hf, vs);
 	struct past_note pn;
