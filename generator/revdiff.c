@@ -469,6 +469,22 @@ static int rule_line(const char *s, const char *e)
 	return c == '=' || c == '-' || n >= 3;
 }
 
+/* Whether a and b differ in white space alone. */
+static int same_but_spacing(const char *a, size_t an, const char *b, size_t bn)
+{
+	size_t i = 0, j = 0;
+	for (;;) {
+		while (i < an && is_space(a[i]))
+			i++;
+		while (j < bn && is_space(b[j]))
+			j++;
+		if (i == an || j == bn)
+			return i == an && j == bn;
+		if (a[i++] != b[j++])
+			return 0;
+	}
+}
+
 /* Copies normalised text to out without the HTML blocks readers do not
  * see (see above); raw_html: the site shows raw HTML. */
 static void hide_html(const char *text, size_t len, int raw_html, struct buf *out)
@@ -2088,8 +2104,11 @@ void revdiff_body(const char *old_md, const char *new_md, int raw_html, struct b
 	}
 	if (shown)
 		flush_skip(out, &pending);
-	else
+	else if (same_but_spacing(buf_cstr(&na), na.len, buf_cstr(&nb), nb.len))
 		buf_puts(out, "<p class=\"diff-none\">Only spacing or line breaks changed.</p>\n");
+	else
+		buf_puts(out, "<p class=\"diff-none\">Only what readers do not see changed: an HTML comment, or "
+			      "markup the page leaves out.</p>\n");
 
 done:
 	buf_free(&tmp);

@@ -724,6 +724,12 @@ static void a_changed_link_address_is_noted(void)
 	s = body("Same  words\nhere.\n", "Same words here.\n");
 	CHECK_STR(s, "<p class=\"diff-none\">Only spacing or line breaks changed.</p>\n");
 	free(s);
+	/* a comment inside a paragraph: no word readers see changed, but not
+	 * the spacing alone either */
+	s = body("Pay is monthly. <!-- checked by HR -->\n", "Pay is monthly. <!-- checked by counsel -->\n");
+	CHECK_STR(s, "<p class=\"diff-none\">Only what readers do not see changed: an HTML comment, or markup the "
+		     "page leaves out.</p>\n");
+	free(s);
 }
 
 static void code_and_escapes_stay_as_written(void)
