@@ -9,6 +9,7 @@ struct change {
 	int tz;
 	int page;
 	const struct hist_rev *rv;
+	const char *title; /* the article's title at rv (NULL: today's) */
 };
 
 #endif

@@ -2386,7 +2386,7 @@ static size_t recent_changes(const struct render_env *e, struct change **out)
 			if (hf->revs[k].merge_dropped)
 				continue; /* nor a change to the guidance */
 			/* (listed by when it became the guidance) */
-			struct change c = { 0, 0, (int)i, &hf->revs[k] };
+			struct change c = { 0, 0, (int)i, &hf->revs[k], NULL };
 			hist_effective_time(&hf->revs[k], &c.time, &c.tz);
 			if (n == RECENT_CHANGES && cmp_recent(&c, &v[n - 1]) >= 0)
 				continue;
@@ -2422,7 +2422,7 @@ static json_t *withdrawn_list(const struct render_env *e, const char *from)
 		const struct hist_file *hf = page_history(e, i);
 		size_t del, last;
 		if (hf && hist_withdrawal(hf, &del, &last)) {
-			v[n] = (struct change){ 0, 0, (int)i, &hf->revs[del] };
+			v[n] = (struct change){ 0, 0, (int)i, &hf->revs[del], NULL };
 			hist_effective_time(v[n].rv, &v[n].time, &v[n].tz);
 			n++;
 		}
@@ -2456,8 +2456,16 @@ static void render_changes(struct render_env *e)
 	json_t *days = json_array();
 	json_t *day = NULL, *commit = NULL;
 	char *cur = NULL;
+	/* each entry by the title its article had then: a feed reader keeps
+	 * an entry's first title, and the record reads as it was */
+	char **then = xcalloc(n + 1, sizeof *then);
+	for (size_t k = 0; k < n; k++) {
+		const struct hist_rev *rv = ch[k].rv;
+		ch[k].title = then[k] = e->titles && rv->change != HIST_DELETED && *rv->blob ? blob_title(e, rv) : NULL;
+	}
 	for (size_t k = 0; k < n; k++) {
 		const struct page *p = e->site->pages[ch[k].page];
+		const char *title = ch[k].title ? ch[k].title : page_title(p);
 		char *d = hist_date_human(ch[k].time, ch[k].tz);
 		if (!cur || strcmp(cur, d)) {
 			day = json_object();
@@ -2471,7 +2479,7 @@ static void render_changes(struct render_env *e)
 		}
 		free(d);
 		json_t *r = rev_json(p, ch[k].rv, out, 0, 0);
-		set_str(r, "title", page_title(p));
+		set_str(r, "title", title);
 		char *ho = history_out(p);
 		char *url = xasprintf("%s#%s", ho, ch[k].rv->id);
 		set_own(r, "history_url", site_rel_url(out, url));
@@ -2491,7 +2499,7 @@ static void render_changes(struct render_env *e)
 		json_t *pg = json_object(), *pages = json_object_get(commit, "pages");
 		if (json_array_size(pages))
 			set_str(pg, "sep", ", "); /* before each page but the first */
-		set_str(pg, "title", page_title(p));
+		set_str(pg, "title", title);
 		json_object_set(pg, "history_url", json_object_get(r, "history_url"));
 		json_object_set(pg, "deleted", json_object_get(r, "deleted"));
 		json_object_set(pg, "taken_down", json_object_get(r, "taken_down"));
@@ -2508,6 +2516,9 @@ static void render_changes(struct render_env *e)
 	json_decref(c);
 	if (e->out)
 		feeds_atom(e->site, e->out, e->d, ch, n);
+	for (size_t k = 0; k < n; k++)
+		free(then[k]);
+	free(then);
 	free(ch);
 }
 

@@ -1472,6 +1472,9 @@ contains "a past version's wiki link shows the title its article had then" "$S/p
 contains "(a link with its own text keeps it)" "$S/public/a.rev-$V1.html" '<a href="leave.html">the leave page</a>'
 contains "a newer version shows the newer title" "$S/public/a.rev-$V3.html" '<a href="leave.html">Leave is 28 days</a>'
 contains "a version whose text is today's shows the title of then too" "$S/public/b.rev-$V1.html" '<a href="leave.html">Leave is 25 days</a>'
+contains "the feed titles each entry as its article was titled then" "$S/public/changes.xml" "<title>Leave is 25 days: First</title>"
+contains "(the newer one by the newer title)" "$S/public/changes.xml" "<title>Leave is 28 days: More leave</title>"
+contains "and so do the recent changes" "$S/public/changes.html" ">Leave is 25 days</a>"
 contains "(while the article shows today's)" "$S/public/b.html" '<a href="leave.html">Leave is 28 days</a>'
 page "$S" leave.md "Leave is 30 days" "Leave."
 run "$S" build
