@@ -2446,6 +2446,40 @@ static json_t *withdrawn_list(const struct render_env *e, const char *from)
 	return a;
 }
 
+/* The titles the n changes' articles had then (each NULL: none to
+ * read, or a version with none), also set in ch[k].title: read from git
+ * once, then kept in the cache for as long as the list is the same (a
+ * rebuild after an edit not yet committed reads no blob). */
+static char **change_titles(struct render_env *e, struct change *ch, size_t n)
+{
+	char **then = xcalloc(n + 1, sizeof *then);
+	if (!e->titles)
+		return then;
+	struct cache_keybuf kb;
+	cache_key_begin(e->cache, &kb, "change-titles-1");
+	for (size_t k = 0; k < n; k++)
+		cache_key_str(&kb, ch[k].rv->change != HIST_DELETED ? ch[k].rv->blob : "");
+	struct cache_key key = cache_key_end(&kb);
+	uint32_t flag;
+	if (!e->cache || get_strs(e, &key, &flag, then, n) < 0) {
+		for (size_t k = 0; k < n; k++) {
+			const struct hist_rev *rv = ch[k].rv;
+			char *t = rv->change != HIST_DELETED && *rv->blob ? blob_title(e, rv) : NULL;
+			then[k] = t ? t : xstrdup("");
+		}
+		if (e->cache)
+			put_strs(e, &key, 0, then, n);
+	}
+	for (size_t k = 0; k < n; k++) {
+		if (!*then[k]) {
+			free(then[k]);
+			then[k] = NULL;
+		}
+		ch[k].title = then[k];
+	}
+	return then;
+}
+
 static void render_changes(struct render_env *e)
 {
 	struct change *ch;
@@ -2458,11 +2492,7 @@ static void render_changes(struct render_env *e)
 	char *cur = NULL;
 	/* each entry by the title its article had then: a feed reader keeps
 	 * an entry's first title, and the record reads as it was */
-	char **then = xcalloc(n + 1, sizeof *then);
-	for (size_t k = 0; k < n; k++) {
-		const struct hist_rev *rv = ch[k].rv;
-		ch[k].title = then[k] = e->titles && rv->change != HIST_DELETED && *rv->blob ? blob_title(e, rv) : NULL;
-	}
+	char **then = change_titles(e, ch, n);
 	for (size_t k = 0; k < n; k++) {
 		const struct page *p = e->site->pages[ch[k].page];
 		const char *title = ch[k].title ? ch[k].title : page_title(p);
