@@ -469,6 +469,103 @@ static int rule_line(const char *s, const char *e)
 	return c == '=' || c == '-' || n >= 3;
 }
 
+/* The label of a footnote mark at s[i] ("[^label]": no space or bracket
+ * in it), its length in *n; NULL when there is none. */
+static const char *fn_label(const char *s, size_t i, size_t len, size_t *n)
+{
+	if (i + 3 >= len || s[i] != '[' || s[i + 1] != '^')
+		return NULL;
+	size_t j = i + 2;
+	while (j < len && s[j] != ']' && s[j] != '[' && !is_space(s[j]))
+		j++;
+	if (j == i + 2 || j >= len || s[j] != ']')
+		return NULL;
+	*n = j - i - 2;
+	return s + i + 2;
+}
+
+/* Whether line (of n bytes) opens or closes a fenced code block. */
+static int is_fence(const char *line, size_t n)
+{
+	size_t i = 0;
+	while (i < n && i < 3 && line[i] == ' ')
+		i++;
+	return n - i >= 3 && (!strncmp(line + i, "```", 3) || !strncmp(line + i, "~~~", 3));
+}
+
+/* Footnote labels, in the order first referred to. */
+struct fn_labels {
+	char **v;
+	size_t n;
+};
+
+/* label's number (1, 2, ...), or 0 when it is not listed. */
+static size_t fn_number(const struct fn_labels *fl, const char *label, size_t n)
+{
+	for (size_t k = 0; k < fl->n; k++)
+		if (strlen(fl->v[k]) == n && !memcmp(fl->v[k], label, n))
+			return k + 1;
+	return 0;
+}
+
+/* Calls each footnote mark of text outside code (a fenced block, or a
+ * code span on its line) in order: with out NULL, lists the labels the
+ * marks refer to (a definition, "[^x]:" at a line's start, refers to
+ * none); else copies text to out with each listed label as its number. */
+static void footnote_marks(const char *text, size_t len, struct fn_labels *fl, struct buf *out)
+{
+	int fenced = 0;
+	for (size_t at = 0; at < len;) {
+		const char *e = memchr(text + at, '\n', len - at);
+		size_t end = e ? (size_t)(e - text) : len, ticks = 0;
+		if (is_fence(text + at, end - at))
+			fenced = !fenced;
+		for (size_t i = at; i < end; i++) {
+			size_t n = 0, num;
+			const char *l = fenced || ticks % 2 ? NULL : fn_label(text, i, end, &n);
+			ticks += text[i] == '`';
+			if (l && !out && !(i == at && i + n + 3 < end && text[i + n + 3] == ':') && !fn_number(fl, l, n)) {
+				fl->v = xrealloc(fl->v, (fl->n + 1) * sizeof *fl->v);
+				fl->v[fl->n++] = xstrndup(l, n);
+			} else if (l && out && (num = fn_number(fl, l, n))) {
+				buf_printf(out, "[^%zu]", num);
+				i += n + 2;
+				continue;
+			}
+			if (out)
+				buf_putc(out, text[i]);
+		}
+		if (out && e)
+			buf_putc(out, '\n');
+		at = e ? end + 1 : len;
+	}
+}
+
+/* text with each footnote's label, in its marks and its definition,
+ * replaced by the number readers see: cmark-gfm numbers footnotes in the
+ * order they are first referred to ("[^source]" reads "[1]"). */
+static void number_footnotes(const char *text, size_t len, struct buf *out)
+{
+	struct fn_labels fl = { NULL, 0 };
+	footnote_marks(text, len, &fl, NULL);
+	footnote_marks(text, len, &fl, out);
+	for (size_t k = 0; k < fl.n; k++)
+		free(fl.v[k]);
+	free(fl.v);
+}
+
+/* hide_html's copy of the normalised text in tmp (emptied), with its
+ * footnotes numbered as readers see them. */
+static void hide_html(const char *text, size_t len, int raw_html, struct buf *out);
+static void numbered_html(struct buf *tmp, int raw_html, struct buf *out)
+{
+	struct buf num = BUF_INIT;
+	number_footnotes(buf_cstr(tmp), tmp->len, &num);
+	hide_html(buf_cstr(&num), num.len, raw_html, out);
+	buf_free(&num);
+	buf_reset(tmp);
+}
+
 /* Whether a and b differ in white space alone. */
 static int same_but_spacing(const char *a, size_t an, const char *b, size_t bn)
 {
@@ -1972,11 +2069,9 @@ void revdiff_body(const char *old_md, const char *new_md, int raw_html, struct b
 	int shown = 0;
 
 	normalize(old_md, &tmp);
-	hide_html(buf_cstr(&tmp), tmp.len, raw_html, &na);
-	buf_reset(&tmp);
+	numbered_html(&tmp, raw_html, &na);
 	normalize(new_md, &tmp);
-	hide_html(buf_cstr(&tmp), tmp.len, raw_html, &nb);
-	buf_reset(&tmp);
+	numbered_html(&tmp, raw_html, &nb);
 	if (na.len == nb.len && memcmp(buf_cstr(&na), buf_cstr(&nb), na.len) == 0) {
 		buf_puts(out, "<p class=\"diff-none\">No change to the text.</p>\n");
 		goto done;

@@ -58,6 +58,21 @@ static void a_footnote_mark_reads_as_its_number(void)
 	CHECK(strstr(s, "[^") == NULL); /* no Markdown shows */
 	CHECK(strstr(s, "[1]: Working Time Regulations <del>1998.</del> <ins>1998, reg 13.</ins>") != NULL);
 	free(s);
+	/* a named footnote reads as the number cmark-gfm gives it: the order
+	 * of first reference, not of definition */
+	s = body("Pay[^pay] and leave[^wtr].\n\n[^wtr]: Working Time Regulations.\n\n[^pay]: ERA 1996.\n",
+		 "Pay[^pay] and leave[^wtr] now.\n\n[^wtr]: Working Time Regulations.\n\n[^pay]: ERA 1996.\n");
+	CHECK(strstr(s, "Pay[1] and <del>leave[2].</del> <ins>leave[2] now.</ins>") != NULL);
+	CHECK(strstr(s, "wtr") == NULL && strstr(s, "pay]") == NULL);
+	free(s);
+	s = body("Leave[^wtr].\n\n[^wtr]: The Regulations.\n",
+		 "Leave[^wtr].\n\n[^wtr]: The Regulations, reg 13.\n");
+	CHECK(strstr(s, "[1]: The <del>") != NULL); /* its definition too */
+	free(s);
+	/* in code, a mark is text */
+	s = body("```\nx[^a]\n```\n", "```\nx[^a] y\n```\n");
+	CHECK(strstr(s, "[^a]") != NULL);
+	free(s);
 }
 
 static void word_removed_at_the_end_keeps_the_space_before_it(void)
