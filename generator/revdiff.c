@@ -5,9 +5,12 @@
  * history pages. */
 #include "revdiff.h"
 
+#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "strmap.h"
 
 /* Edit distances past MAX_D are not searched: the V history costs
  * (MAX_D+1)(MAX_D+2)/2 ints (2 MB).  WORK_BUDGET bounds the Myers and
@@ -493,26 +496,25 @@ static int is_fence(const char *line, size_t n)
 	return n - i >= 3 && (!strncmp(line + i, "```", 3) || !strncmp(line + i, "~~~", 3));
 }
 
-/* Footnote labels, in the order first referred to. */
+/* Footnotes as cmark-gfm numbers them: the labels defined (case folded),
+ * and each one's number, in the order first referred to. */
 struct fn_labels {
-	char **v;
+	struct strmap defined, number;
 	size_t n;
 };
 
-/* label's number (1, 2, ...), or 0 when it is not listed. */
-static size_t fn_number(const struct fn_labels *fl, const char *label, size_t n)
+/* Whether the mark at text[i] (label of n bytes) on the line from at is
+ * a definition: "[^x]:" after at most three spaces. */
+static int fn_is_definition(const char *text, size_t at, size_t i, size_t n, size_t end)
 {
-	for (size_t k = 0; k < fl->n; k++)
-		if (strlen(fl->v[k]) == n && !memcmp(fl->v[k], label, n))
-			return k + 1;
-	return 0;
+	return i - at <= 3 && strspn(text + at, " ") >= i - at && i + n + 3 < end && text[i + n + 3] == ':';
 }
 
 /* Calls each footnote mark of text outside code (a fenced block, or a
- * code span on its line) in order: with out NULL, lists the labels the
- * marks refer to (a definition, "[^x]:" at a line's start, refers to
- * none); else copies text to out with each listed label as its number. */
-static void footnote_marks(const char *text, size_t len, struct fn_labels *fl, struct buf *out)
+ * code span on its line) in order, by pass: 0 lists the labels defined,
+ * 1 numbers each defined label at its first reference, 2 copies text to
+ * out with each numbered label as its number. */
+static void footnote_marks(const char *text, size_t len, struct fn_labels *fl, int pass, struct buf *out)
 {
 	int fenced = 0;
 	for (size_t at = 0; at < len;) {
@@ -521,21 +523,32 @@ static void footnote_marks(const char *text, size_t len, struct fn_labels *fl, s
 		if (is_fence(text + at, end - at))
 			fenced = !fenced;
 		for (size_t i = at; i < end; i++) {
-			size_t n = 0, num;
+			size_t n = 0;
 			const char *l = fenced || ticks % 2 ? NULL : fn_label(text, i, end, &n);
 			ticks += text[i] == '`';
-			if (l && !out && !(i == at && i + n + 3 < end && text[i + n + 3] == ':') && !fn_number(fl, l, n)) {
-				fl->v = xrealloc(fl->v, (fl->n + 1) * sizeof *fl->v);
-				fl->v[fl->n++] = xstrndup(l, n);
-			} else if (l && out && (num = fn_number(fl, l, n))) {
-				buf_printf(out, "[^%zu]", num);
+			char *key = l ? xstrndup(l, n) : NULL;
+			for (char *q = key; q && *q; q++)
+				*q = (char)tolower((unsigned char)*q);
+			int def = l && fn_is_definition(text, at, i, n, end);
+			const struct strmap_entry *num = key && pass == 2 ? strmap_get(&fl->number, key) : NULL;
+			if (key && pass == 0 && def) {
+				strmap_put(&fl->defined, key, NULL);
+			} else if (key && pass == 1 && !def && strmap_get(&fl->defined, key) &&
+				   !strmap_get(&fl->number, key)) {
+				char d[24];
+				snprintf(d, sizeof d, "%zu", ++fl->n);
+				strmap_put(&fl->number, key, d);
+			} else if (num) {
+				buf_printf(out, "[^%s]", num->val);
 				i += n + 2;
+				free(key);
 				continue;
 			}
-			if (out)
+			free(key);
+			if (pass == 2)
 				buf_putc(out, text[i]);
 		}
-		if (out && e)
+		if (pass == 2 && e)
 			buf_putc(out, '\n');
 		at = e ? end + 1 : len;
 	}
@@ -543,15 +556,15 @@ static void footnote_marks(const char *text, size_t len, struct fn_labels *fl, s
 
 /* text with each footnote's label, in its marks and its definition,
  * replaced by the number readers see: cmark-gfm numbers footnotes in the
- * order they are first referred to ("[^source]" reads "[1]"). */
+ * order they are first referred to ("[^source]" reads "[1]"); a mark with
+ * no definition is text. */
 static void number_footnotes(const char *text, size_t len, struct buf *out)
 {
-	struct fn_labels fl = { NULL, 0 };
-	footnote_marks(text, len, &fl, NULL);
-	footnote_marks(text, len, &fl, out);
-	for (size_t k = 0; k < fl.n; k++)
-		free(fl.v[k]);
-	free(fl.v);
+	struct fn_labels fl = { STRMAP_INIT, STRMAP_INIT, 0 };
+	for (int pass = 0; pass < 3; pass++)
+		footnote_marks(text, len, &fl, pass, out);
+	strmap_free(&fl.defined);
+	strmap_free(&fl.number);
 }
 
 /* hide_html's copy of the normalised text in tmp (emptied), with its
@@ -1147,8 +1160,10 @@ static void readable_inline(const char *s, size_t n, struct buf *out, struct buf
 				note_address(addrs, s, j + 2, close[j + 1]);
 			spans_add(&addr, j, close[j + 1] + 1);
 			i++;
-		} else if (c == '[' && j != SIZE_MAX && j > i + 2 && s[i + 1] == '^' && !memchr(s + i, ' ', j - i)) {
+		} else if (c == '[' && j != SIZE_MAX && j > i + 2 && s[i + 1] == '^' &&
+			   strspn(s + i + 2, "0123456789") == j - i - 2) {
 			/* a footnote's mark, [^1], reads [1] (the page shows its
+			 * number: number_footnotes gave each defined one its
 			 * number), and so does its definition's */
 			m[i + 1] = DROP;
 			i += 2;

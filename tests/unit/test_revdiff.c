@@ -69,6 +69,12 @@ static void a_footnote_mark_reads_as_its_number(void)
 		 "Leave[^wtr].\n\n[^wtr]: The Regulations, reg 13.\n");
 	CHECK(strstr(s, "[1]: The <del>") != NULL); /* its definition too */
 	free(s);
+	/* labels match without case; a mark with no definition is text, as
+	 * the page shows it; a definition may be indented three spaces */
+	s = body("A[^Src] b[^none].\n\n   [^src]: Source.\n", "A[^Src] b[^none] c.\n\n   [^src]: Source.\n");
+	CHECK(strstr(s, "A[1] <del>b[^none].</del>") != NULL);
+	CHECK(strstr(s, "Src") == NULL);
+	free(s);
 	/* in code, a mark is text */
 	s = body("```\nx[^a]\n```\n", "```\nx[^a] y\n```\n");
 	CHECK(strstr(s, "[^a]") != NULL);
