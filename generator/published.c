@@ -427,9 +427,20 @@ static int effect_cmp(const void *a, const void *b, void *ctx)
 	return oi != oj ? (oi < oj ? -1 : 1) : (i > j ? -1 : i < j);
 }
 
+/* Whether revision k, made on a branch, is the newest the file has from
+ * that branch's merge. */
+static int branch_tip(const struct hist_file *hf, size_t k)
+{
+	for (size_t j = 0; j < k; j++)
+		if (!strcmp(hf->revs[j].merged, hf->revs[k].merged))
+			return 0;
+	return 1;
+}
+
 /* Whether each revision is hidden (hidden's answer, in h), and which
- * took the article off the site (1 in h): a draft made on the main line
- * after a version that was in force (a broken version changed nothing:
+ * took the article off the site (1 in h): a draft that came into force
+ * (made on the main line, or brought in by a merge) after a version that
+ * was in force (a broken version changed nothing:
  * the site stayed as it was).  0, or -1 when a version is not known. */
 static int judge_all(const struct hist_file *hf, draft_query is_draft, void *ctx, signed char *h)
 {
@@ -447,10 +458,16 @@ static int judge_all(const struct hist_file *hf, draft_query is_draft, void *ctx
 			break;
 		}
 		h[k] = (signed char)(v ? 2 : 0);
-		if (!v && !rv->merge_dropped)
+		/* of a branch's revisions, the merge brought in the last one's
+		 * version (none, when it dropped the branch's change) */
+		if (rv->merged[0] && (rv->merge_dropped || !branch_tip(hf, k)))
+			continue;
+		if (!v) {
 			live = rv->change != HIST_DELETED && !hist_moved_out_of_sight(rv);
-		else if (v == 1 && live && !rv->merged[0] && rv->change != HIST_DELETED && !unlisted(rv->path))
-			h[k] = 1, live = 0;
+		} else if (v == 1 && live && rv->change != HIST_DELETED && !unlisted(rv->path)) {
+			h[k] = 1;
+			live = 0;
+		}
 	}
 	free(at);
 	return rc;

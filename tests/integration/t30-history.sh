@@ -1503,3 +1503,27 @@ n=$(grep -o "Fix rule one" "$S/public/changes.html" | wc -l)
 status_is "a cherry-picked change is listed once in the recent changes" "$n" 1
 n=$(grep -o "Fix rule one</title>" "$S/public/changes.xml" | wc -l)
 status_is "and once in the feed" "$n" 1
+
+# A draft made on a branch takes the article off the site when the merge
+# brings it in.
+site mergedraft
+git -C "$S" init -q -b main
+page "$S" other.md "Other" "Other text."
+page "$S" a.md "A" "A one."
+commit "2026-05-01T09:00:00+00:00" "Ann Archer" "Add A"
+git -C "$S" checkout -q -b review
+printf -- '---\ntitle: A\ndraft: true\n---\nA under review.\n' > "$S/content/a.md"
+commit "2026-05-02T09:00:00+00:00" "Bo Brown" "Draft A for review"
+git -C "$S" checkout -q main
+GIT_AUTHOR_DATE=2026-05-04T09:00:00+00:00 GIT_COMMITTER_DATE=2026-05-04T09:00:00+00:00 \
+	git -C "$S" -c user.name="Mel Merger" -c user.email=m@x merge -q --no-ff review -m "Merge review" >/dev/null 2>&1
+page "$S" a.md "A" "A two."
+commit "2026-05-06T09:00:00+00:00" "Ann Archer" "Republish A"
+run "$S" build
+H=$S/public/a.history.html
+case $(entry "Draft A for review") in
+*"the article was taken off the site (made a draft)"*) ok "a draft merged from a branch took the article off the site" ;;
+*) not_ok "a draft merged from a branch took the article off the site" "$(entry "Draft A for review")" ;;
+esac
+lacks "(none of its text)" "$S/public/a.history.html" "under review"
+contains "the recent changes date it from the merge" "$S/public/changes.html" "<h2>4 May 2026</h2>"

@@ -182,7 +182,7 @@ static void a_version_published_on_a_branch_is_shown_against_its_own_start(void)
 	if (f) {
 		CHECK_STR(f->revs[1].base, p1); /* not p2, which it never saw */
 		CHECK(f->revs[1].change == HIST_MODIFIED);
-		/* a draft on a branch took nothing off the site */
+		/* a draft on a branch the merge did not bring took nothing off the site */
 		for (size_t k = 0; k < f->n; k++)
 			CHECK(!f->revs[k].taken_down);
 	}
