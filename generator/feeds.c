@@ -95,7 +95,7 @@ void feeds_atom(const struct site *s, struct output *out, struct diag *d,
 		const struct page *p = s->pages[ch[k].page];
 		buf_puts(&b, "  <entry>\n    <title>");
 		xml_text(&b, ch[k].title ? ch[k].title : page_title(p));
-		int restored = p->kind != PAGE_WITHDRAWN;
+		int restored = ch[k].restored;
 		buf_puts(&b, ch[k].rv->change != HIST_DELETED ? ": "
 			     : ch[k].rv->taken_down ? (restored ? " (taken off the site, later restored): " : " (taken off the site): ")
 			     : restored ? " (withdrawn, later restored): " : " (withdrawn): ");

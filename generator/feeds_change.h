@@ -10,6 +10,8 @@ struct change {
 	int page;
 	const struct hist_rev *rv;
 	const char *title; /* the article's title at rv (NULL: today's) */
+	int restored;      /* rv took the article away, and a later revision
+			      brought it back */
 };
 
 #endif

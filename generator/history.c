@@ -3776,25 +3776,34 @@ int hist_blob_in_commit(struct history *h, const char *commit_hex, const char *s
 		return 0;
 	int r = reader_get(h);
 	if (r < 0)
-		return 0;
+		return -1;
 	git_commit *c = NULL;
 	git_tree *t = NULL;
 	git_tree_entry *e = NULL;
 	git_odb *odb = NULL;
 	git_object_t type;
 	char *path = xstrcat(h->prefix, site_path);
-	int found = 0;
+	int found = -1, rc;
 	/* a file (not a symbolic link, whose text is a path, nor a
-	 * submodule) */
-	if (git_commit_lookup(&c, h->readers[r], &id) == 0 && git_commit_tree(&t, c) == 0 &&
-	    git_tree_entry_bypath(&e, t, path) == 0 &&
-	    (git_tree_entry_filemode(e) == GIT_FILEMODE_BLOB ||
-	     git_tree_entry_filemode(e) == GIT_FILEMODE_BLOB_EXECUTABLE) &&
-	    git_repository_odb(&odb, h->readers[r]) == 0 &&
-	    git_odb_read_header(size, &type, odb, git_tree_entry_id(e)) == 0 && type == GIT_OBJECT_BLOB) {
-		git_oid_tostr(blob_hex, GIT_OID_HEXSZ + 1, git_tree_entry_id(e));
-		found = 1;
+	 * submodule); no entry at the path is an answer, a read that
+	 * fails is none */
+	if (git_commit_lookup(&c, h->readers[r], &id) < 0 || git_commit_tree(&t, c) < 0)
+		goto done;
+	if ((rc = git_tree_entry_bypath(&e, t, path)) < 0) {
+		found = rc == GIT_ENOTFOUND ? 0 : -1;
+		goto done;
 	}
+	found = 0;
+	if (git_tree_entry_filemode(e) != GIT_FILEMODE_BLOB && git_tree_entry_filemode(e) != GIT_FILEMODE_BLOB_EXECUTABLE)
+		goto done;
+	found = -1;
+	if (git_repository_odb(&odb, h->readers[r]) < 0 ||
+	    git_odb_read_header(size, &type, odb, git_tree_entry_id(e)) < 0)
+		goto done;
+	found = type == GIT_OBJECT_BLOB;
+	if (found)
+		git_oid_tostr(blob_hex, GIT_OID_HEXSZ + 1, git_tree_entry_id(e));
+done:
 	free(path);
 	git_odb_free(odb);
 	git_tree_entry_free(e);

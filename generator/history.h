@@ -220,7 +220,8 @@ char *hist_read_blob(struct history *h, const char *blob_hex, size_t *len);
 char *hist_read_blob_upto(struct history *h, const char *blob_hex, size_t max, size_t *len);
 /* Whether commit_hex's tree has a file (not a link or submodule) at
  * site_path (relative to SITE): 1 with its blob id in blob_hex and its
- * size in *size, else 0.  Thread-safe, as hist_read_blob. */
+ * size in *size, else 0; -1 when git could not be read (a damaged or
+ * partial clone).  Thread-safe, as hist_read_blob. */
 int hist_blob_in_commit(struct history *h, const char *commit_hex, const char *site_path, char blob_hex[41],
 			size_t *size);
 

@@ -1,6 +1,7 @@
 #include "pastfiles.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@ struct past_files {
 	struct strmap asked;  /* "commit target" -> out path, or none */
 	struct strmap judged; /* out path -> blob id, or none (refused) */
 	struct strmap needed; /* out path -> blob id: to write */
+	atomic_int failed;    /* a lookup could not read git */
 };
 
 struct past_files *past_files_new(struct history *h, int unsafe_html)
@@ -53,11 +55,15 @@ static int publishable(struct past_files *pf, const char *blob, const char *name
 	enum active_kind kind = pf->unsafe_html ? ACTIVE_NONE : active_kind_of(name);
 	if (kind == ACTIVE_HTML)
 		return 0;
-	/* an LFS pointer is a line or three of text */
-	if (kind == ACTIVE_NONE && size > 200)
+	/* an LFS pointer is a line or three of text; a file with no
+	 * extension past what the build reads to check is published today
+	 * too (build.c) */
+	if ((kind == ACTIVE_NONE && size > 200) || (kind == ACTIVE_SNIFF && size > FS_MAX_FILE))
 		return 1;
 	size_t len = 0, at;
 	char *data = hist_read_blob_upto(pf->h, blob, FS_MAX_FILE, &len);
+	if (!data && len <= FS_MAX_FILE)
+		atomic_store(&pf->failed, 1);
 	int ok = data && !is_lfs_pointer(data, len) && (kind == ACTIVE_NONE || !active_content(name, kind, data, len, &at));
 	free(data);
 	return ok;
@@ -79,7 +85,9 @@ static char *look_up(struct past_files *pf, const char *commit, const char *targ
 	char *path = xstrcat("content/", target);
 	int there = hist_blob_in_commit(pf->h, commit, path, blob, &size);
 	free(path);
-	if (!there)
+	if (there < 0)
+		atomic_store(&pf->failed, 1);
+	if (there <= 0)
 		return NULL;
 	const char *slash = strrchr(target, '/'), *name = slash ? slash + 1 : target;
 	char *out = xasprintf(PASTFILES_DIR "%.10s/%s", blob, name);
@@ -128,6 +136,9 @@ char *past_files_at(struct past_files *pf, const char *commit, const char *targe
 void past_files_need(struct past_files *pf, const char *out, const char *blob)
 {
 	pthread_mutex_lock(&pf->lock);
+	/* (judged too: a blob looked up later under the same name is this
+	 * one, or refused) */
+	strmap_put(&pf->judged, out, blob);
 	strmap_put(&pf->needed, out, blob);
 	pthread_mutex_unlock(&pf->lock);
 }
@@ -137,8 +148,18 @@ static int entry_cmp(const void *a, const void *b)
 	return strcmp(((const struct strmap_entry *)a)->key, ((const struct strmap_entry *)b)->key);
 }
 
+int past_files_failed(const struct past_files *pf)
+{
+	return pf && atomic_load(&pf->failed);
+}
+
 int past_files_write(struct past_files *pf, struct output *o, struct diag *d)
 {
+	/* (as a past version git cannot read is left out with a warning:
+	 * a partial clone still publishes) */
+	if (past_files_failed(pf))
+		diag_warning(d, NULL, 0, 0, "history: some pictures and files past versions link could not be read "
+			     "from git (a damaged or partial clone?): those links show their text");
 	struct strmap_entry *v = xmalloc((pf->needed.n + 1) * sizeof *v);
 	size_t n = 0;
 	for (size_t i = 0; i < pf->needed.cap; i++)
@@ -146,7 +167,7 @@ int past_files_write(struct past_files *pf, struct output *o, struct diag *d)
 			v[n++] = pf->needed.v[i];
 	qsort(v, n, sizeof *v, entry_cmp);
 	int rc = 0;
-	for (size_t i = 0; i < n && !rc; i++) {
+	for (size_t i = 0; i < n; i++) {
 		/* the blob's id is a hash of its bytes: the file's fingerprint */
 		uint64_t fp[2] = { 0, 0 };
 		for (int k = 0; k < 32; k++) {
@@ -161,8 +182,8 @@ int past_files_write(struct past_files *pf, struct output *o, struct diag *d)
 			diag_error(d, NULL, 0, 0, "cannot read blob %s from the git repository, for %s", v[i].val,
 				   v[i].key);
 			rc = -1;
-		} else {
-			rc = output_write_fp(o, v[i].key, data, len, fp, d);
+		} else if (output_write_fp(o, v[i].key, data, len, fp, d) < 0) {
+			rc = -1;
 		}
 		free(data);
 	}

@@ -34,6 +34,12 @@ char *past_files_at(struct past_files *pf, const char *commit, const char *targe
  * links are cached, not looked up again), to be written by this one. */
 void past_files_need(struct past_files *pf, const char *out, const char *blob);
 
+/* 1 when a lookup could not read git (a damaged or partial clone): its
+ * link shows as text, what the links of past versions were made of is
+ * not to be kept (the next build looks again), and past_files_write
+ * warns. */
+int past_files_failed(const struct past_files *pf);
+
 /* Writes every file named or noted.  0, or -1 after reporting. */
 int past_files_write(struct past_files *pf, struct output *o, struct diag *d);
 

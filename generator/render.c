@@ -852,9 +852,8 @@ static json_t *rev_json(const struct page *p, const struct hist_rev *rv, const c
 	return o;
 }
 
-/* {date, iso, author}: when a revision was made, and (with_author) who
- * made it. */
-/* When rv changed the guidance (hist_effective_time), and by whom. */
+/* {date, iso, author}: when rv changed the guidance (hist_effective_time)
+ * and (with_author) who made it. */
 static json_t *when_by(const struct hist_rev *rv, int with_author)
 {
 	json_t *u = json_object();
@@ -1702,6 +1701,10 @@ static struct cache_key *fines_of(const struct render_env *e, size_t i, const st
 	/* the attachments its versions link, as they were: this build
 	 * writes them too */
 	uint32_t nfiles = cache_r_u32(&rd);
+	if (rd.bad || nfiles > (len - rd.off) / 8) { /* (each file two strings, each 4 bytes at least) */
+		free(pf);
+		return NULL;
+	}
 	char **files = xcalloc(2 * (size_t)nfiles + 1, sizeof *files);
 	for (uint32_t k = 0; k < 2 * nfiles && !rd.bad; k++)
 		files[k] = cache_r_str(&rd);
@@ -1759,7 +1762,9 @@ static void put_notes_all(struct render_env *e)
 	if (e->timings)
 		fprintf(stderr, "past versions' links: %d histories as they were, %d resolved again\n",
 			atomic_load(&e->fines->kept), atomic_load(&e->fines->resolved));
-	if (atomic_load(&e->fines->dirty))
+	/* (with a file git could not read, no link is known to stand) */
+	int trusted = !past_files_failed(e->past_files);
+	if (trusted && atomic_load(&e->fines->dirty))
 		put_fines_table(e);
 	size_t n = e->site->npages, m = 0;
 	struct cache_key *k = xmalloc((n + 1) * sizeof *k);
@@ -1767,7 +1772,7 @@ static void put_notes_all(struct render_env *e)
 	size_t *len = xmalloc((n + 1) * sizeof *len);
 	for (size_t i = 0; i < n; i++) {
 		struct hist_notes *hn = &e->notes[i];
-		if (hn->calls.len) {
+		if (trusted && hn->calls.len) {
 			k[m] = hn->ck;
 			data[m] = hn->calls.ptr;
 			len[m++] = hn->calls.len;
@@ -2218,7 +2223,7 @@ static void past_of(struct render_env *e, struct page *p, const struct hist_file
 	} else {
 		buf_free(&pn.calls);
 	}
-	if (e->cache && !(*vs)[k].failed)
+	if (e->cache && !(*vs)[k].failed && !past_files_failed(e->past_files))
 		past_put(e, &key, past, page, fp);
 }
 
@@ -2386,7 +2391,11 @@ static size_t recent_changes(const struct render_env *e, struct change **out)
 			if (hf->revs[k].merge_dropped)
 				continue; /* nor a change to the guidance */
 			/* (listed by when it became the guidance) */
-			struct change c = { 0, 0, (int)i, &hf->revs[k], NULL };
+			struct change c = { 0, 0, (int)i, &hf->revs[k], NULL, 0 };
+			/* (newest first: a later revision that is no deletion
+			 * brought the article back) */
+			for (size_t j = 0; j < k && hf->revs[k].change == HIST_DELETED && !c.restored; j++)
+				c.restored = hf->revs[j].change != HIST_DELETED;
 			hist_effective_time(&hf->revs[k], &c.time, &c.tz);
 			if (n == RECENT_CHANGES && cmp_recent(&c, &v[n - 1]) >= 0)
 				continue;
@@ -2422,7 +2431,7 @@ static json_t *withdrawn_list(const struct render_env *e, const char *from)
 		const struct hist_file *hf = page_history(e, i);
 		size_t del, last;
 		if (hf && hist_withdrawal(hf, &del, &last)) {
-			v[n] = (struct change){ 0, 0, (int)i, &hf->revs[del], NULL };
+			v[n] = (struct change){ 0, 0, (int)i, &hf->revs[del], NULL, 0 };
 			hist_effective_time(v[n].rv, &v[n].time, &v[n].tz);
 			n++;
 		}
@@ -2446,6 +2455,12 @@ static json_t *withdrawn_list(const struct render_env *e, const char *from)
 	return a;
 }
 
+/* The version a change left (a deletion's: the one it took away), or "". */
+static const char *version_taken(const struct hist_rev *rv)
+{
+	return rv->change != HIST_DELETED ? rv->blob : rv->base;
+}
+
 /* The titles the n changes' articles had then (each NULL: none to
  * read, or a version with none), also set in ch[k].title: read from git
  * once, then kept in the cache for as long as the list is the same (a
@@ -2458,13 +2473,16 @@ static char **change_titles(struct render_env *e, struct change *ch, size_t n)
 	struct cache_keybuf kb;
 	cache_key_begin(e->cache, &kb, "change-titles-1");
 	for (size_t k = 0; k < n; k++)
-		cache_key_str(&kb, ch[k].rv->change != HIST_DELETED ? ch[k].rv->blob : "");
+		cache_key_str(&kb, version_taken(ch[k].rv));
 	struct cache_key key = cache_key_end(&kb);
 	uint32_t flag;
 	if (!e->cache || get_strs(e, &key, &flag, then, n) < 0) {
 		for (size_t k = 0; k < n; k++) {
-			const struct hist_rev *rv = ch[k].rv;
-			char *t = rv->change != HIST_DELETED && *rv->blob ? blob_title(e, rv) : NULL;
+			/* (a deletion's: the title of the version it took away) */
+			struct hist_rev v = *ch[k].rv;
+			memmove(v.blob, version_taken(ch[k].rv), sizeof v.blob);
+			v.change = HIST_MODIFIED;
+			char *t = *v.blob ? blob_title(e, &v) : NULL;
 			then[k] = t ? t : xstrdup("");
 		}
 		if (e->cache)
@@ -2533,9 +2551,7 @@ static void render_changes(struct render_env *e)
 		json_object_set(pg, "history_url", json_object_get(r, "history_url"));
 		json_object_set(pg, "deleted", json_object_get(r, "deleted"));
 		json_object_set(pg, "taken_down", json_object_get(r, "taken_down"));
-		/* (an article added again since: its title is today's) */
-		json_object_set_new(pg, "restored", json_boolean(ch[k].rv->change == HIST_DELETED &&
-								 p->kind != PAGE_WITHDRAWN));
+		json_object_set_new(pg, "restored", json_boolean(ch[k].restored));
 		json_array_append_new(pages, pg);
 		json_array_append_new(json_object_get(day, "changes"), r);
 	}

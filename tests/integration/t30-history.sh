@@ -1527,3 +1527,21 @@ case $(entry "Draft A for review") in
 esac
 lacks "(none of its text)" "$S/public/a.history.html" "under review"
 contains "the recent changes date it from the merge" "$S/public/changes.html" "<h2>4 May 2026</h2>"
+
+# In the recent changes, a taking down is named by the title of the
+# version it took away, and says whether the article came back after it.
+site downtitle
+git -C "$S" init -q -b main
+page "$S" other.md "Other" "Other text."
+page "$S" a.md "A one" "Text."
+commit "2026-06-01T09:00:00+00:00" "Ann Archer" "Add A"
+printf -- '---\ntitle: A two\ndraft: true\n---\nDraft.\n' > "$S/content/a.md"
+commit "2026-06-02T09:00:00+00:00" "Ann Archer" "Draft a"
+page "$S" a.md "A three" "Text again."
+commit "2026-06-03T09:00:00+00:00" "Ann Archer" "Republish a"
+git -C "$S" rm -q content/a.md
+commit "2026-06-04T09:00:00+00:00" "Ann Archer" "Delete a"
+run "$S" build
+contains "the taking down is named by the title it took away, and was undone" "$S/public/changes.html" ">A one</a> (taken off the site, later restored)"
+contains "the withdrawal by the title then, and not undone" "$S/public/changes.html" ">A three</a> (withdrawn)"
+contains "(so does the feed)" "$S/public/changes.xml" "<title>A one (taken off the site, later restored): Draft a</title>"

@@ -110,7 +110,7 @@ commit 2026-02-05T10:00:00Z "Ann Archer" "Bring it back"
 run "$S" build
 lacks "an article added again is no notice" "$S/public/legal/retired.html" "This guidance was withdrawn"
 contains "(its history keeps the withdrawal)" "$S/public/legal/retired.history.html" "the article was withdrawn"
-contains "(the recent changes say it was restored since, beside today's title)" "$S/public/changes.html" "Retired, back</a> (withdrawn, later restored)"
+contains "(the recent changes say it was restored since, beside the title it took away)" "$S/public/changes.html" "Retired folder article</a> (withdrawn, later restored)"
 
 
 # A page a hook hides was never published: deleted, it leaves no notice.

@@ -135,3 +135,26 @@ file "$S" _versions/x.png 'x'
 run "$S" build
 status_is "a file in content/_versions/ is refused" "$RC" 1
 contains "the error names the folder" "$ERR" "_versions/"
+
+# A blob git cannot read (a damaged or partial clone): the link shows its
+# text, with a warning, and nothing of it is kept: once git has the blob
+# again, the next build shows the file.
+site damaged
+git -C "$S" init -q -b main
+page "$S" a.md "A" "![Map](map.png)"
+file "$S" map.png 'map one\n'
+commit "2026-03-01T09:00:00+00:00" "Bo Brown" "Add A"
+ra=$(rev a.md)
+bm=$(git -C "$S" rev-parse HEAD:content/map.png)
+file "$S" map.png 'map two\n'
+page "$S" a.md "A" "![Map](map.png) Edited."
+commit "2026-03-02T09:00:00+00:00" "Bo Brown" "New map"
+obj=$S/.git/objects/$(echo "$bm" | cut -c1-2)/$(echo "$bm" | cut -c3-)
+mv "$obj" "$TMP/map-object"
+run "$S" build
+status_is "a build with an attachment's blob missing from git still publishes" "$RC" 0
+contains "and warns" "$ERR" "could not be read from git"
+lacks "the version shows the picture's text" "$S/public/a.rev-$ra.html" "_versions/"
+mv "$TMP/map-object" "$obj"
+run "$S" build
+contains "with the blob back, the next build shows the picture" "$S/public/a.rev-$ra.html" "src=\"_versions/$(echo "$bm" | cut -c1-10)/map.png\""
