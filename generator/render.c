@@ -1420,10 +1420,15 @@ static char *title_then(void *ctx, int t, uint32_t order)
 	struct render_env *e = ctx;
 	const struct page *p = e->site->pages[t];
 	const struct hist_file *hf = p->src && e->hist ? hist_lookup(e->hist, p->src) : NULL;
+	/* the revision in force then: the newest to take effect by then (a
+	 * branch's at its merge, the newest of those it brought), not one a
+	 * merge dropped */
 	const struct hist_rev *in = NULL;
-	for (size_t k = 0; hf && k < hf->n; k++)
-		if (hf->revs[k].order <= order && (!in || hf->revs[k].order > in->order))
+	for (size_t k = 0; hf && k < hf->n; k++) {
+		uint32_t o = hist_effective_order(&hf->revs[k]);
+		if (!hf->revs[k].merge_dropped && o <= order && (!in || o > hist_effective_order(in)))
 			in = &hf->revs[k];
+	}
 	if (!in || in->change == HIST_DELETED || (in == &hf->revs[0] && e->state_of[t] == HIST_CLEAN))
 		return NULL;
 	return blob_title(e, in);
@@ -1515,7 +1520,7 @@ static void note_begin(struct render_env *e, struct page *p, const struct hist_r
 	pn->dir = version_dir(rv);
 	pn->lc = (struct links_ctx){ .site = e->site, .ix = e->ix, .page = p, .out_path = rel, .past = 1,
 				     .sig = sig, .dir = pn->dir, .files = e->past_files, .rev = rv->id,
-				     .files_used = files_used, .born = e->born, .rev_order = rv->order,
+				     .files_used = files_used, .born = e->born, .rev_order = hist_effective_order(rv),
 				     .title_then = e->titles ? title_then : NULL, .title_ctx = e };
 	if (e->hist)
 		pn->lc.nmoved = hist_moves(e->hist, &pn->lc.moved_from, &pn->lc.moved_to);
@@ -2205,7 +2210,7 @@ static void past_of(struct render_env *e, struct page *p, const struct hist_file
 		    struct past *past)
 {
 	const struct hist_rev *rv = &hf->revs[k];
-	if (pf && past_get(e, p, &pf[k], rv->order, past) == 0)
+	if (pf && past_get(e, p, &pf[k], hist_effective_order(rv), past) == 0)
 		return;
 	versions(e, hf, vs);
 	struct past_note pn;
@@ -3989,10 +3994,10 @@ static void memo_page(void *ctx, size_t i)
 		e->state_of[i] = (signed char)hist_state(e->hist, p->src);
 		/* a past version's link to an article made since meant another
 		 * (or none): one new to git came after every version */
-		e->born[i] = !hf && e->state_of[i] == HIST_UNTRACKED ? UINT32_MAX : 0;
+		e->born[i] = (!hf && e->state_of[i] == HIST_UNTRACKED) || (hf && !hf->truncated && hf->n) ? UINT32_MAX : 0;
 		for (size_t k = 0; hf && !hf->truncated && k < hf->n; k++)
-			if (!k || hf->revs[k].order < e->born[i])
-				e->born[i] = hf->revs[k].order;
+			if (!hf->revs[k].merge_dropped && hist_effective_order(&hf->revs[k]) < e->born[i])
+				e->born[i] = hist_effective_order(&hf->revs[k]);
 		publish_known(e, i);
 	}
 }

@@ -1545,3 +1545,27 @@ run "$S" build
 contains "the taking down is named by the title it took away, and was undone" "$S/public/changes.html" ">A one</a> (taken off the site, later restored)"
 contains "the withdrawal by the title then, and not undone" "$S/public/changes.html" ">A three</a> (withdrawn)"
 contains "(so does the feed)" "$S/public/changes.xml" "<title>A one (taken off the site, later restored): Draft a</title>"
+
+# What a version's links meant is judged by what was in force on the main
+# line then: a retitle and a new article made on a branch count from the
+# branch's merge.
+site branchthen
+git -C "$S" init -q -b main
+page "$S" t.md "Old title" "T."
+page "$S" p.md "P" "See [[t]]."
+commit "2026-08-01T09:00:00+00:00" "Ann Archer" "First"
+git -C "$S" checkout -q -b side
+page "$S" t.md "New title" "T."
+page "$S" n.md "Newcomer" "N."
+commit "2026-08-02T09:00:00+00:00" "Bo Brown" "Retitle t, add n"
+git -C "$S" checkout -q main
+page "$S" p.md "P" "See [[t]] and [[Newcomer]]."
+commit "2026-08-03T09:00:00+00:00" "Ann Archer" "Edit p"
+V3=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+GIT_AUTHOR_DATE=2026-08-04T09:00:00+00:00 GIT_COMMITTER_DATE=2026-08-04T09:00:00+00:00 \
+	git -C "$S" -c user.name="Mel Merger" -c user.email=m@x merge -q --no-ff side -m "Merge side" >/dev/null 2>&1
+page "$S" p.md "P" "See [[t]] and [[Newcomer]], today."
+commit "2026-08-05T09:00:00+00:00" "Ann Archer" "Edit p again"
+run "$S" build
+contains "a main-line version shows the title in force then, not a branch's not yet merged" "$S/public/p.rev-$V3.html" '<a href="t.html">Old title</a>'
+lacks "and a link to an article a branch had but the main line had not is text" "$S/public/p.rev-$V3.html" 'href="n.html"'
