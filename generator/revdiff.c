@@ -560,6 +560,14 @@ static void footnote_marks(const char *text, size_t len, struct fn_labels *fl, i
  * no definition is text. */
 static void number_footnotes(const char *text, size_t len, struct buf *out)
 {
+	/* (most articles have no footnote: copied as they are) */
+	const char *b = text, *end = text + len;
+	while ((b = memchr(b, '[', (size_t)(end - b))) && b + 1 < end && b[1] != '^')
+		b++;
+	if (!b || b + 1 >= end) {
+		buf_put(out, text, len);
+		return;
+	}
 	struct fn_labels fl = { STRMAP_INIT, STRMAP_INIT, 0 };
 	for (int pass = 0; pass < 3; pass++)
 		footnote_marks(text, len, &fl, pass, out);
