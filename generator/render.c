@@ -1991,9 +1991,24 @@ static void render_revision(struct render_env *e, int i, const struct hist_file 
 			break;
 		}
 	/* The newest version of an article as committed is today's guidance:
-	 * its banner says so rather than warn (page_fp covers the state). */
-	json_object_set_new(banner, "latest",
-			    json_boolean(newest && e->state_of && e->state_of[i] == HIST_CLEAN));
+	 * its banner says so rather than warn (page_fp covers the state),
+	 * and from when: made on a branch or committed later than written,
+	 * from when it took effect */
+	if (newest && e->state_of && e->state_of[i] == HIST_CLEAN) {
+		json_t *l = json_object();
+		long long t;
+		int tz;
+		hist_effective_time(rv, &t, &tz);
+		set_own(l, "date", hist_date_human(t, tz));
+		set_own(l, "iso", hist_date_iso(t, tz));
+		if (t == rv->time)
+			json_object_set(l, "time_of_day", json_object_get(banner, "time_of_day"));
+		else
+			json_object_set_new(l, "time_of_day", json_false());
+		json_object_set_new(banner, "latest", l);
+	} else {
+		json_object_set_new(banner, "latest", json_false());
+	}
 	json_object_set_new(c, "revision", banner);
 	json_object_set_new(c, "is_revision", json_true());
 	emit_fp(e, out, "revision", c, fp);

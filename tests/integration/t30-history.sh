@@ -1569,3 +1569,22 @@ commit "2026-08-05T09:00:00+00:00" "Ann Archer" "Edit p again"
 run "$S" build
 contains "a main-line version shows the title in force then, not a branch's not yet merged" "$S/public/p.rev-$V3.html" '<a href="t.html">Old title</a>'
 lacks "and a link to an article a branch had but the main line had not is text" "$S/public/p.rev-$V3.html" 'href="n.html"'
+
+# The current version's banner dates it from when it took effect: a
+# branch's from its merge.
+site currentmerge
+git -C "$S" init -q -b main
+page "$S" a.md "A" "A one."
+commit "2026-09-01T09:00:00+00:00" "Ann Archer" "First"
+git -C "$S" checkout -q -b side
+page "$S" a.md "A" "A two."
+commit "2026-09-02T09:00:00+00:00" "Bo Brown" "Edit on a branch"
+V2=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+git -C "$S" checkout -q main
+GIT_AUTHOR_DATE=2026-09-05T09:00:00+00:00 GIT_COMMITTER_DATE=2026-09-05T09:00:00+00:00 \
+	git -C "$S" -c user.name="Mel Merger" -c user.email=m@x merge -q --no-ff side -m "Merge side" >/dev/null 2>&1
+run "$S" build
+contains "the current version made on a branch is current from its merge" "$S/public/a.rev-$V2.html" \
+	'This is the current version, from <time datetime="2026-09-05T09:00:00+00:00">5 September 2026</time>'
+contains "(a main-line one from its own date, as before)" "$TMP/titlethen/public/a.rev-$(git -C "$TMP/titlethen" rev-parse HEAD | cut -c1-10).html" \
+	'This is the current version, from <time datetime="2026-07-03T09:00:00+00:00">3 July 2026</time>'
