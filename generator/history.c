@@ -3652,17 +3652,16 @@ static int in_submodule(const struct history *h, const char *site_path)
 	return found;
 }
 
-/* The day of t in the zone tz minutes east, counted from the epoch. */
-static long long local_day_of(long long t, int tz)
+long long hist_day_of(long long t, int tz_minutes)
 {
-	long long s = t + (long long)tz * 60;
+	long long s = t + (long long)tz_minutes * 60;
 	return s / 86400 - (s % 86400 < 0);
 }
 
 int hist_landed_later(const struct hist_rev *rv)
 {
 	return !rv->merged[0] && rv->committed > rv->time &&
-	       local_day_of(rv->committed, rv->committed_tz) > local_day_of(rv->time, rv->tz_minutes);
+	       hist_day_of(rv->committed, rv->committed_tz) > hist_day_of(rv->time, rv->tz_minutes);
 }
 
 void hist_effective_time(const struct hist_rev *rv, long long *time, int *tz_minutes)

@@ -158,6 +158,9 @@ int hist_withdrawal(const struct hist_file *f, size_t *del, size_t *last);
  * was made on a branch, its commit's when committed on a later day than
  * written (hist_landed_later), else its own. */
 void hist_effective_time(const struct hist_rev *rv, long long *time, int *tz_minutes);
+/* The day t (seconds since the epoch) was in, in the offset tz_minutes
+ * east of UTC, counted from the epoch's. */
+long long hist_day_of(long long t, int tz_minutes);
 /* Whether rv, made on the main line, was committed on a later day than
  * it was written (a rebase, a cherry-pick, an amend): it took effect when
  * committed, its effective time. */

@@ -50,24 +50,17 @@ static json_t *jstr(const char *s)
 	return v ? v : json_string("");
 }
 
-/* How close revision k of hf (newest first) is to the one before or after
- * it (hist_closeness).  Headings that differ only by their subject would
- * read as one day's entry twice, so those carry the time (to the second
- * within a minute). */
-/* The day t was in, in the offset tz (minutes), counted from the epoch. */
-static long long day_of(long long t, int tz)
-{
-	t += (long long)tz * 60;
-	return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-}
-
 /* A revision listed above another (newer) whose own date is earlier: made
  * later, further west.  Both give the time then, with its zone. */
 static int dates_reversed(const struct hist_rev *newer, const struct hist_rev *older)
 {
-	return day_of(newer->time, newer->tz_minutes) < day_of(older->time, older->tz_minutes);
+	return hist_day_of(newer->time, newer->tz_minutes) < hist_day_of(older->time, older->tz_minutes);
 }
 
+/* How close revision k of hf (newest first) is to the one before or after
+ * it (hist_closeness).  Headings that differ only by their subject would
+ * read as one day's entry twice, so those carry the time (to the second
+ * within a minute). */
 static int shares_date(const struct hist_file *hf, size_t k)
 {
 	int a = k > 0 ? hist_closeness(&hf->revs[k - 1], &hf->revs[k]) : 0;
@@ -1995,12 +1988,10 @@ static void render_revision(struct render_env *e, int i, const struct hist_file 
 	 * and from when: made on a branch or committed later than written,
 	 * from when it took effect */
 	if (newest && e->state_of && e->state_of[i] == HIST_CLEAN) {
-		json_t *l = json_object();
+		json_t *l = when_by(rv, 0);
 		long long t;
 		int tz;
 		hist_effective_time(rv, &t, &tz);
-		set_own(l, "date", hist_date_human(t, tz));
-		set_own(l, "iso", hist_date_iso(t, tz));
 		if (t == rv->time)
 			json_object_set(l, "time_of_day", json_object_get(banner, "time_of_day"));
 		else
@@ -2362,7 +2353,7 @@ static void render_history(struct render_env *e, size_t i, json_t *art, struct v
  * counted from the epoch. */
 static long long local_day(const struct change *c)
 {
-	return day_of(c->time, c->tz);
+	return hist_day_of(c->time, c->tz);
 }
 
 /* How the recent changes are listed: by the day each was made on, where

@@ -487,15 +487,6 @@ static const char *fn_label(const char *s, size_t i, size_t len, size_t *n)
 	return s + i + 2;
 }
 
-/* Whether line (of n bytes) opens or closes a fenced code block. */
-static int is_fence(const char *line, size_t n)
-{
-	size_t i = 0;
-	while (i < n && i < 3 && line[i] == ' ')
-		i++;
-	return n - i >= 3 && (!strncmp(line + i, "```", 3) || !strncmp(line + i, "~~~", 3));
-}
-
 /* Footnotes as cmark-gfm numbers them: the labels defined (case folded),
  * and each one's number, in the order first referred to. */
 struct fn_labels {
@@ -516,12 +507,17 @@ static int fn_is_definition(const char *text, size_t at, size_t i, size_t n, siz
  * out with each numbered label as its number. */
 static void footnote_marks(const char *text, size_t len, struct fn_labels *fl, int pass, struct buf *out)
 {
-	int fenced = 0;
+	size_t flen = 0; /* the open fence's length, or 0 */
+	char fch = 0;
 	for (size_t at = 0; at < len;) {
 		const char *e = memchr(text + at, '\n', len - at);
 		size_t end = e ? (size_t)(e - text) : len, ticks = 0;
-		if (is_fence(text + at, end - at))
-			fenced = !fenced;
+		/* (a fence's own line is code too) */
+		int fenced = flen != 0;
+		if (flen && fence_close(text + at, text + end, fch, flen))
+			flen = 0;
+		else if (!flen && (flen = fence_open(text + at, text + end, &fch)) != 0)
+			fenced = 1;
 		for (size_t i = at; i < end; i++) {
 			size_t n = 0;
 			const char *l = fenced || ticks % 2 ? NULL : fn_label(text, i, end, &n);
