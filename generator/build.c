@@ -3046,15 +3046,29 @@ static int withdrawn_while_published(struct run *r, struct draft_blobs *t, const
 	return yes;
 }
 
+/* Whether the source at path (content/K.md) is a draft this build
+ * leaves out. */
+static int left_out_draft(const struct run *r, const char *path)
+{
+	size_t n = strlen(path);
+	if (n < 12 || strcmp(path + n - 3, ".md"))
+		return 0;
+	char *k = xasprintf("key:%.*s", (int)(n - 11), path + 8);
+	const char *src = json_string_value(json_object_get(r->site.drafts, k));
+	free(k);
+	return src && !strcmp(src, path);
+}
+
 /* Whether hf may end in a withdrawal (the published history is read
  * only for those): it has a deletion (a draft committed since at the
- * same place leaves the withdrawal the last thing staff saw), or it lies
- * where the site reads no source (moved to ".archive/"). */
-static int may_be_withdrawn(const struct hist_file *hf)
+ * same place leaves the withdrawal the last thing staff saw), it lies
+ * where the site reads no source (moved to ".archive/"), or it is a
+ * draft today, which may have taken a published article off the site. */
+static int may_be_withdrawn(const struct run *r, const struct hist_file *hf)
 {
 	if (hf->n < 2 || strncmp(hf->path, "content/", 8))
 		return 0;
-	if (!scan_source_path(hf->path + 8))
+	if (!scan_source_path(hf->path + 8) || left_out_draft(r, hf->path))
 		return 1;
 	for (size_t k = 0; k < hf->n; k++)
 		if (hf->revs[k].change == HIST_DELETED)
@@ -3101,6 +3115,8 @@ static void withdrawn_page(struct run *r, json_t *claims, const struct hist_file
 		json_object_set_new(claims, low, json_string(hf->path));
 	free(low);
 	p->data = withdrawn_data(r, blob, hf->path, p->name);
+	/* a draft today: a taking down is its withdrawal (see may_be_withdrawn) */
+	p->draft = left_out_draft(r, hf->path);
 	if (shadowed)
 		site_append_page(&r->site, p);
 	else
@@ -3137,6 +3153,7 @@ static void settle_withdrawn(struct run *r, json_t *claims)
 		struct cache_keybuf kb;
 		cache_key_begin(NULL, &kb, "withdrawn-data");
 		cache_key_json(&kb, p->data);
+		cache_key_int(&kb, p->draft);
 		struct cache_key dk = cache_key_end(&kb);
 		memcpy(p->data_fp, dk.h, sizeof p->data_fp);
 	}
@@ -3163,7 +3180,7 @@ static size_t find_withdrawals(struct run *r, struct withdrawal **out)
 	struct draft_blobs *t = NULL;
 	for (size_t i = 0; i < n; i++) {
 		struct withdrawal w = { &f[i], NULL, "", 0 };
-		if (!may_be_withdrawn(w.hf))
+		if (!may_be_withdrawn(r, w.hf))
 			continue;
 		if (!t && !r->o->drafts)
 			t = draft_blobs_load(r->cache, r->judging);

@@ -992,6 +992,14 @@ static void page_inputs(const struct render_env *e, int i, const char *tmpl, str
 	*own = cache_key_end(&kb);
 }
 
+/* Whether withdrawn page p's withdrawal rv is a taking down (a draft
+ * committed over the article) and the article a draft still: taken off
+ * the site, not deleted. */
+static int draft_now(const struct page *p, const struct hist_rev *rv)
+{
+	return p->draft && rv->taken_down;
+}
+
 /* For withdrawn guidance (or NULL): when it was withdrawn, by whom and
  * why (its history's newest revision, as in `history`), where the
  * history lists that, and the version it took away. */
@@ -1006,6 +1014,7 @@ static json_t *withdrawn_json(const struct render_env *e, size_t i, const char *
 	json_t *o = rev_json(p, rv, from, 0, 0);
 	/* its address leads to what replaced it (an alias, a section) */
 	json_object_set_new(o, "replaced", json_boolean(p->shadowed));
+	json_object_set_new(o, "draft_now", json_boolean(draft_now(p, rv)));
 	/* withdrawn when the deletion reached the main line (a branch's, at
 	 * its merge) */
 	long long t;
@@ -1986,8 +1995,9 @@ static void render_revision(struct render_env *e, int i, const struct hist_file 
 	/* The newest version of an article as committed is today's guidance:
 	 * its banner says so rather than warn (page_fp covers the state),
 	 * and from when: made on a branch or committed later than written,
-	 * from when it took effect */
-	if (newest && e->state_of && e->state_of[i] == HIST_CLEAN) {
+	 * from when it took effect (a draft's source may be clean, but what
+	 * staff read was taken off the site) */
+	if (newest && p->kind != PAGE_WITHDRAWN && e->state_of && e->state_of[i] == HIST_CLEAN) {
 		json_t *l = when_by(rv, 0);
 		long long t;
 		int tz;
@@ -2460,6 +2470,7 @@ static json_t *withdrawn_list(const struct render_env *e, const char *from)
 		free(ho);
 		set_own(o, "date", hist_date_human(v[k].time, v[k].tz));
 		set_own(o, "iso", hist_date_iso(v[k].time, v[k].tz));
+		json_object_set_new(o, "draft_now", json_boolean(draft_now(p, v[k].rv)));
 		json_array_append_new(a, o);
 	}
 	free(v);

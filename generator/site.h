@@ -66,7 +66,7 @@ struct page {
 	char *html_in;   /* raw HTML body of a hook-added page (owned) or NULL */
 	const char *template_name; /* borrowed from data or a constant */
 	double weight;
-	int draft;
+	int draft;        /* a draft (shown with --drafts); withdrawn: its source is a draft today */
 
 	struct heading *headings;
 	size_t nheadings;

@@ -341,3 +341,56 @@ git -C "$S" rm -q -r content/a
 commit 2026-01-11T09:00:00Z "Ann" "withdraw a"
 run "$S" build
 contains "nested withdrawn section: breadcrumbs skip the withdrawn parent" "$S/public/a/b/index.html" '<li><a href="../../index.html">Home</a></li><li aria-current="page">Section B</li>'
+
+# An article taken off the site (a draft committed over it) and still a
+# draft today keeps a notice at its address, as withdrawn guidance does:
+# when, by whom, the version staff last read and the history, with none
+# of the draft's text.  Published again, it is the article once more.
+site td
+git -C "$S" init -q -b main
+page "$S" index.md "Home" "Welcome."
+page "$S" hr/rule.md "Rule" "Rule one."
+commit 2026-05-01T09:00:00Z "Ann Archer" "Publish the rule"
+page "$S" hr/rule.md "Rule" "Rule one, as amended."
+commit 2026-05-02T09:00:00Z "Ann Archer" "Amend the rule"
+LAST=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+run "$S" build
+file "$S" hr/rule.md '---\ntitle: Rule\ndraft: true\n---\nDRAFTWORDS under review.\n'
+commit 2026-05-03T09:00:00Z "Bo Brown" "Take the rule down for review"
+DOWN=$(git -C "$S" rev-parse HEAD)
+file "$S" hr/rule.md '---\ntitle: Rule (new)\ndraft: true\n---\nDRAFTWORDS still under review.\n'
+commit 2026-05-04T09:00:00Z "Bo Brown" "Rework the draft DRAFTSUBJECT"
+run "$S" build
+status_is "a site whose article is taken down and still a draft builds" "$RC" 0
+N=$S/public/hr/rule.html
+contains "its address says it was taken off the site, and when" "$N" "This guidance was taken off the site on <time datetime=\"2026-05-03T09:00:00+00:00\">3 May 2026</time>"
+contains "(and by whom)" "$N" "by Bo Brown"
+contains "(and why)" "$N" "Take the rule down for review"
+contains "it leads to the version staff last read" "$N" "href=\"rule.rev-$LAST.html\">Read it as it stood when taken off the site"
+contains "and to the history, at the taking down" "$N" "href=\"rule.history.html#$DOWN\""
+contains "it has the title staff last read" "$N" "<h1>Rule</h1>"
+contains "the tab's title says it is off the site" "$N" "<title>Off the site: Rule"
+check "no draft text or message is published anywhere" sh -c "! grep -rl 'DRAFTWORDS\|DRAFTSUBJECT\|Rule (new)' '$S/public'"
+contains "the history page says it is off the site" "$S/public/hr/rule.history.html" "This guidance was taken off the site on"
+contains "the version last read says so" "$S/public/hr/rule.rev-$LAST.html" "The guidance was taken off the site on"
+contains "and leads to the notice" "$S/public/hr/rule.rev-$LAST.html" "href=\"rule.html\">see the notice"
+contains "the recent changes list it among guidance no longer in force" "$S/public/changes.html" '<a href="hr/rule.html">Rule</a> <span class="meta">taken off the site <time datetime="2026-05-03T09:00:00+00:00">'
+lacks "search does not find it" "$S/public/search-index.js" "Rule one"
+lacks "the section does not list it" "$S/public/hr/index.html" "rule.html"
+cp -r "$S" "$TMP/td-clean" && rm -rf "$TMP/td-clean/.git/quire" "$TMP/td-clean/public"
+run "$TMP/td-clean" build
+check "(a rebuild over the published article's output writes what a clean build writes)" diff -r "$S/public" "$TMP/td-clean/public"
+run "$S" build --drafts -o "$TMP/td-drafts"
+contains "--drafts shows the draft itself" "$TMP/td-drafts/hr/rule.html" "DRAFTWORDS still under review."
+lacks "(not the notice)" "$TMP/td-drafts/hr/rule.html" "taken off the site on"
+# A link to it is still an error: the editor is to mend it.
+page "$S" hr/pay.md "Pay" "See [the rule](rule.md)."
+run "$S" check
+status_is "a link to an article taken down stays an error" "$RC" 1
+page "$S" hr/pay.md "Pay" "Pay day."
+page "$S" hr/rule.md "Rule" "Rule one, as reviewed."
+commit 2026-05-05T09:00:00Z "Ann Archer" "Publish the reviewed rule"
+run "$S" build
+contains "published again, its address is the article" "$N" "Rule one, as reviewed."
+lacks "(no notice)" "$N" "taken off the site on"
+lacks "(nor in the recent changes' list)" "$S/public/changes.html" '<span class="meta">taken off the site'
