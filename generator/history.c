@@ -305,7 +305,7 @@ struct walk {
 	size_t nrecs, caprecs;
 	/* metadata of the commit being credited, loaded on first use */
 	const struct node *ci_node;
-	const char *ci_author, *ci_email, *ci_subject, *ci_body;
+	const char *ci_author, *ci_email, *ci_subject, *ci_body, *ci_committer;
 	long long ci_time, ci_ctime;
 	int ci_tz, ci_ctz;
 	uint32_t ci_order;
@@ -1606,7 +1606,7 @@ struct raw_commit {
 	unsigned np;
 	long long ctime, atime;
 	int atz, ctz;
-	char *name, *email, *message;
+	char *name, *email, *message, *cname;
 };
 
 static void raw_free(struct raw_commit *rc)
@@ -1615,6 +1615,7 @@ static void raw_free(struct raw_commit *rc)
 	free(rc->name);
 	free(rc->email);
 	free(rc->message);
+	free(rc->cname);
 	memset(rc, 0, sizeof *rc);
 }
 
@@ -1633,16 +1634,45 @@ static int sane_tz(long long minutes)
 	return minutes >= -14 * 60 && minutes <= 14 * 60 ? (int)minutes : 0;
 }
 
+/* Where the word before s + n starts, when it is made of a sign (or
+ * none, unless sign), then digits alone; NULL otherwise. */
+static const char *sig_number(const char *s, const char *e, int sign)
+{
+	const char *w = e;
+	while (w > s && w[-1] >= '0' && w[-1] <= '9')
+		w--;
+	if (w == e)
+		return NULL;
+	if (w > s && (w[-1] == '+' || w[-1] == '-'))
+		w--;
+	else if (sign)
+		return NULL;
+	return w > s && w[-1] != ' ' ? NULL : w;
+}
+
+/* Where the date of a signature with no <email> starts ("Name
+ * 1234567890 +0100"): its last two words, when they are a time and an
+ * offset; s + n when they are not. */
+static const char *sig_bare_date(const char *s, size_t n)
+{
+	const char *tzw = sig_number(s, s + n, 1);
+	if (!tzw || tzw == s)
+		return s + n;
+	const char *tw = sig_number(s, tzw - 1, 0);
+	return tw ? tw : s + n;
+}
+
 static void raw_sig(const char *s, size_t n, char **name, char **email, long long *time, int *tz)
 {
 	const char *lt = memchr(s, '<', n);
 	const char *gt = lt ? memchr(lt, '>', n - (size_t)(lt - s)) : NULL;
-	const char *ne = lt ? lt : s + n;
+	const char *date = gt ? gt + 1 : lt ? s + n : sig_bare_date(s, n);
+	const char *ne = lt ? lt : date;
 	while (ne > s && ne[-1] == ' ')
 		ne--;
 	*name = xstrndup(s, (size_t)(ne - s));
 	*email = lt && gt ? xstrndup(lt + 1, (size_t)(gt - lt - 1)) : xstrdup("");
-	char *rest = gt ? xstrndup(gt + 1, n - (size_t)(gt + 1 - s)) : xstrdup("");
+	char *rest = xstrndup(date, n - (size_t)(date - s));
 	char *end;
 	const char *digits = rest + strspn(rest, " ");
 	/* git writes a date before 1970 east of Greenwich as the unsigned
@@ -1674,10 +1704,9 @@ static int raw_commit(struct walk *w, const git_oid *id, struct raw_commit *rc)
 				rc->np++;
 		} else if (!strncmp(p, "author ", 7) && !rc->name) {
 			raw_sig(p + 7, n - 7, &rc->name, &rc->email, &rc->atime, &rc->atz);
-		} else if (!strncmp(p, "committer ", 10)) {
-			char *nm, *em;
-			raw_sig(p + 10, n - 10, &nm, &em, &rc->ctime, &rc->ctz);
-			free(nm);
+		} else if (!strncmp(p, "committer ", 10) && !rc->cname) {
+			char *em;
+			raw_sig(p + 10, n - 10, &rc->cname, &em, &rc->ctime, &rc->ctz);
 			free(em);
 		}
 		p = nl ? nl + 1 : end;
@@ -1718,6 +1747,10 @@ static int load_commit_info(struct walk *w, const struct node *n)
 	w->ci_time = sane_time(sig->when.time);
 	w->ci_tz = sane_tz(sig->when.offset);
 	const git_signature *cs = git_commit_committer(c);
+	const char *cname = cs->name, *cemail = cs->email;
+	if (w->mailmap)
+		git_mailmap_resolve(&cname, &cemail, w->mailmap, cs->name, cs->email);
+	w->ci_committer = commit_text(a, cname, enc);
 	w->ci_ctime = sane_time(cs->when.time);
 	w->ci_ctz = sane_tz(cs->when.offset);
 	w->ci_node = n;
@@ -1748,6 +1781,7 @@ static int raw_commit_info(struct walk *w, const struct node *n)
 	free(subject);
 	w->ci_time = rc.atime;
 	w->ci_tz = rc.atz;
+	w->ci_committer = commit_text(a, rc.cname, NULL);
 	w->ci_ctime = rc.ctime;
 	w->ci_ctz = rc.ctz;
 	w->ci_node = n;
@@ -1794,6 +1828,7 @@ static int credit(struct walk *w, const struct node *n, const struct change *c, 
 	v->tz_minutes = w->ci_tz;
 	v->committed = w->ci_ctime;
 	v->committed_tz = w->ci_ctz;
+	v->committer = (char *)w->ci_committer;
 	v->order = w->ci_order;
 	v->path = (char *)path;
 	if (c->has_new)
@@ -2074,7 +2109,7 @@ static int list_merge(struct walk *w, struct record *r, size_t at, long m, const
 	*v = (struct hist_rev){ .author = (char *)w->ci_author, .email = (char *)w->ci_email,
 				.subject = (char *)w->ci_subject, .body = (char *)w->ci_body,
 				.time = w->ci_time, .tz_minutes = w->ci_tz, .committed = w->ci_ctime,
-				.committed_tz = w->ci_ctz, .order = n->order,
+				.committed_tz = w->ci_ctz, .committer = (char *)w->ci_committer, .order = n->order,
 				.path = (char *)path, .change = HIST_MODIFIED };
 	git_oid_tostr(v->id, sizeof v->id, &n->id);
 	if (!hex) {
@@ -2242,6 +2277,7 @@ static int note_merged(struct walk *w)
 			v->merged_time = w->ci_time;
 			v->merged_tz = w->ci_tz;
 			v->merged_order = mn->order;
+			v->merger = (char *)w->ci_author;
 			/* the file where the branch left it: its newest revision
 			 * the merge brought in */
 			const struct hist_rev *tip = v;
@@ -2394,7 +2430,7 @@ static void file_fp(struct hist_file *f)
 	for (size_t k = 0; k < f->n; k++) {
 		const struct hist_rev *rv = &f->revs[k];
 		const char *fields[] = { rv->id, rv->author, rv->email, rv->subject, rv->body,
-					 rv->path, rv->old_path, rv->blob, rv->base };
+					 rv->path, rv->old_path, rv->blob, rv->base, rv->committer, rv->merger };
 		for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
 			cache_key_str(&kb, fields[i]);
 		cache_key_int(&kb, rv->time);
@@ -2588,6 +2624,8 @@ static void history_clear_files(struct history *h)
  *   u32 count + commits: id[20], author, email, subject, body (str),
  *       u64 time, u32 tz, u32 order, u8 has_merged, merged[20] (the
  *       main-line merge that brought it in), u64 its time, u32 its tz,
+ *       u32 its order, u64 committed, u32 its tz, committer, merger
+ *       (str or ~0),
  *   u32 count + live paths (str, u8 1: an article, 2: a symlink or a
  *       submodule's folder, committed but not followed),
  *   u32 count + files sorted by path: path (str), u32 truncated,
@@ -2598,10 +2636,10 @@ static void history_clear_files(struct history *h)
  * The reader trusts nothing: every count is bounded by the bytes left,
  * every offset and index is checked, and any fault means "no cache". */
 
-#define CACHE_VERSION 12
+#define CACHE_VERSION 13
 #define CACHE_NONE 0xFFFFFFFFu
 #define CACHE_MAX_SIZE ((size_t)1 << 30)
-#define CACHE_COMMIT_SIZE (20 + 4 * 4 + 8 + 4 + 4 + 1 + 20 + 8 + 4 + 4 + 8 + 4)
+#define CACHE_COMMIT_SIZE (20 + 4 * 4 + 8 + 4 + 4 + 1 + 20 + 8 + 4 + 4 + 8 + 4 + 4 + 4)
 #define CACHE_FILE_SIZE (3 * 4 + 16)
 #define CACHE_REV_SIZE (3 * 4 + 2 + 20 + 1 + 20 + 1)
 static const char cache_magic[8] = "quireHC";
@@ -2695,6 +2733,8 @@ static int cache_image(const struct history *h, struct buf *out)
 				buf_put_u32le(&commits, v->merged_order);
 				buf_put_u64le(&commits, (uint64_t)v->committed);
 				buf_put_u32le(&commits, (uint32_t)v->committed_tz);
+				buf_put_u32le(&commits, cw_str(&cw, v->committer));
+				buf_put_u32le(&commits, cw_str(&cw, v->merger));
 			}
 			buf_put_u32le(&rest, (uint32_t)c->val);
 			buf_put_u32le(&rest, cw_str(&cw, v->path));
@@ -2830,6 +2870,7 @@ struct cache_commit {
 	uint32_t merged_order;
 	long long committed;
 	int committed_tz;
+	const char *committer, *merger;
 };
 
 /* Fills the empty h from a cache image, checking its structure but not its
@@ -2885,6 +2926,8 @@ static int cache_parse(struct history *h, const unsigned char *data, size_t len,
 		cs[i].merged_order = cr_u32(&r);
 		cs[i].committed = (long long)cr_u64(&r);
 		cs[i].committed_tz = (int)cr_u32(&r);
+		cs[i].committer = cr_str(&r, 1);
+		cs[i].merger = cr_str(&r, 1);
 		if (hm && !hm[0])
 			cs[i].merged[0] = '\0';
 		/* keeps the date arithmetic of later stages from overflowing */
@@ -2959,6 +3002,8 @@ static int cache_parse(struct history *h, const unsigned char *data, size_t len,
 			v->merged_order = c->merged_order;
 			v->committed = c->committed;
 			v->committed_tz = c->committed_tz;
+			v->committer = (char *)c->committer;
+			v->merger = (char *)c->merger;
 			v->merge_dropped = mo[0];
 			v->change = (enum hist_change)ch[0];
 			if (!ch[1])

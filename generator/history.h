@@ -76,6 +76,7 @@ struct hist_rev {
 	long long committed;  /* committer time (a rebase or cherry-pick keeps
 				 the author's, and sets this anew) */
 	int committed_tz;
+	char *committer;      /* committer's name, after .mailmap (NULL: unknown) */
 	char *subject, *body; /* commit message split at the first blank line; body may be "" */
 	char *path;           /* the file's path at this revision, relative to the SITE folder ("content/a/b.md";
 				 before it moved into content/, where it was: "wiki/b.md", "../wiki/b.md") */
@@ -92,6 +93,7 @@ struct hist_rev {
 	long long merged_time;
 	int merged_tz;
 	uint32_t merged_order; /* that merge's place in the walk (see order) */
+	char *merger;          /* that merge's author, after .mailmap (NULL: none) */
 	/* 1 when that merge left the file as the main line had it (the
 	 * branch's changes to it were undone on the branch, or the merge
 	 * kept the main line's text): the guidance never read as this */

@@ -83,6 +83,20 @@ static void set_own(json_t *o, const char *k, char *v)
 	free(v);
 }
 
+/* v, or false (not missing, so that a section does not find the key up
+ * the context stack) when v is NULL. */
+static void set_str_or_false(json_t *o, const char *k, const char *v)
+{
+	json_object_set_new(o, k, v ? jstr(v) : json_false());
+}
+
+/* Who committed rv, when not its author (names after .mailmap): NULL
+ * when the same, or not known. */
+static const char *other_committer(const struct hist_rev *rv)
+{
+	return rv->committer && *rv->committer && strcmp(rv->committer, rv->author) ? rv->committer : NULL;
+}
+
 /* {date, iso, time_of_day}: time_of_day is false unless close (what shares_date
  * says; false, not missing, so that a section does not find one up
  * the context stack). */
@@ -101,6 +115,7 @@ static void set_when(json_t *o, const struct hist_rev *rv, int close)
 		set_own(m, "date", hist_date_human(rv->merged_time, rv->merged_tz));
 		set_own(m, "iso", hist_date_iso(rv->merged_time, rv->merged_tz));
 		set_own(m, "short_id", xstrndup(rv->merged, 10));
+		set_str_or_false(m, "by", rv->merger && *rv->merger ? rv->merger : NULL);
 		json_object_set_new(m, "dropped", json_boolean(rv->merge_dropped));
 		json_object_set_new(o, "merged", m);
 	} else {
@@ -112,10 +127,14 @@ static void set_when(json_t *o, const struct hist_rev *rv, int close)
 		json_t *l = json_object();
 		set_own(l, "date", hist_date_human(rv->committed, rv->committed_tz));
 		set_own(l, "iso", hist_date_iso(rv->committed, rv->committed_tz));
+		set_str_or_false(l, "by", other_committer(rv));
 		json_object_set_new(o, "landed", l);
 	} else {
 		json_object_set_new(o, "landed", json_false());
 	}
+	/* who put it in the repository, when not its author (a patch
+	 * applied, a commit amended, a rebase by another) */
+	set_str_or_false(o, "committed_by", other_committer(rv));
 }
 
 /* Text quire made valid UTF-8 itself, so not checked again: most of the

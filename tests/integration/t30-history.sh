@@ -694,8 +694,11 @@ id=$(raw_commit "No Email 1767398400 +0000" "no email")
 run "$S" build
 status_is "a history with commits libgit2 cannot parse builds" "$RC" 0
 contains "each is named in a warning" "$ERR" "warning: history: commit $(echo "$id" | cut -c1-10) has a header git's library cannot read"
-contains "the pre-1970 commit is listed with its date" "$S/public/a.history.html" "1 January 1970, 00:00:00 UTC+1</time> — before the epoch"
+contains "the pre-1970 commit is listed with its date" "$S/public/a.history.html" "1 January 1970, 00:00 UTC+1</time> — before the epoch"
 contains "the one without an email is listed by its author" "$S/public/a.history.html" "By No Email"
+contains "(and its committer, read from the raw header too)" "$S/public/a.history.html" "By No Email, committed by C ·"
+contains "(with its date, though it has no email)" "$S/public/a.history.html" '<time datetime="2026-01-03T00:00:00+00:00">3 January 2026'
+lacks "(and its name without it)" "$S/public/a.history.html" 'By No Email 1767398400'
 
 # Commits made in one second are listed in the order git made them.
 site samesecond
@@ -1119,7 +1122,7 @@ run "$R" build -o "$TMP/movein-merge-out"
 H=$TMP/movein-merge-out/leave.history.html
 contains "a move merged from a branch keeps the history" "$H" "Alice Wiki"
 contains "credited to the branch's commit" "$H" "Carol Mover"
-lacks "not to the merge" "$H" "Mel Merger"
+lacks "not to the merge" "$H" "By Mel Merger"
 
 # What the page never shows is not published in its history either: an
 # editor's HTML comment, and (raw HTML off, the default) an HTML block.
@@ -1251,9 +1254,9 @@ run "$S" build
 H=$S/public/pol.history.html
 entry() { tr '\n' ' ' < "$H" | sed 's/<li class="revision"/\n&/g' | grep -F "$1"; }
 case $(entry "branch: gamma two") in
-*"made on a branch, and part of the guidance from the merge of <time datetime=\"2026-03-10T09:00:00+00:00\">10 March 2026</time> (revision <code>$MERGE</code>)"*)
-	ok "a branch's edit says when it joined the guidance" ;;
-*) not_ok "a branch's edit says when it joined the guidance" "$(entry "branch: gamma two")" ;;
+*"made on a branch, and part of the guidance from the merge of <time datetime=\"2026-03-10T09:00:00+00:00\">10 March 2026</time> by Mel Merger (revision <code>$MERGE</code>)"*)
+	ok "a branch's edit says when it joined the guidance, and who merged it" ;;
+*) not_ok "a branch's edit says when it joined the guidance, and who merged it" "$(entry "branch: gamma two")" ;;
 esac
 case $(entry "main: alpha two") in
 *"made on a branch"*) not_ok "a main-line edit does not say so" ;;
@@ -1588,3 +1591,38 @@ contains "the current version made on a branch is current from its merge" "$S/pu
 	'This is the current version, from <time datetime="2026-09-05T09:00:00+00:00">5 September 2026</time>'
 contains "(a main-line one from its own date, as before)" "$TMP/titlethen/public/a.rev-$(git -C "$TMP/titlethen" rev-parse HEAD | cut -c1-10).html" \
 	'This is the current version, from <time datetime="2026-07-03T09:00:00+00:00">3 July 2026</time>'
+
+# Who put a change in the repository, when not its author, is part of the
+# record: a patch applied by another, a rebase by another on a later day.
+site committers
+git -C "$S" init -q -b main
+printf 'Cyril Committer <cy@x>\n' > "$S/.mailmap"
+page "$S" pol.md "Policy" "Rule one."
+commit "2026-06-01T09:00:00+00:00" "Ann Author" "Ann writes and commits"
+page "$S" pol.md "Policy" "Rule one, patched."
+git -C "$S" add -A
+GIT_AUTHOR_DATE=2026-06-02T09:00:00+00:00 GIT_COMMITTER_DATE=2026-06-02T09:00:00+00:00 \
+	git -C "$S" -c user.name="Cy" -c user.email=cy@x commit -q --author="Pat Patch <p@x>" -m "Patch applied by Cy"
+page "$S" pol.md "Policy" "Rule one, rebased."
+git -C "$S" add -A
+GIT_AUTHOR_DATE=2026-06-03T09:00:00+00:00 GIT_COMMITTER_DATE=2026-06-20T09:00:00+00:00 \
+	git -C "$S" -c user.name="Rita Rebaser" -c user.email=r@x commit -q --author="Pat Patch <p@x>" -m "Edit rebased by Rita"
+run "$S" build
+H=$S/public/pol.history.html
+entry() { tr '\n' ' ' < "$H" | sed 's/<li class="revision"/\n&/g' | grep -F "$1"; }
+case $(entry "Patch applied by Cy") in
+*"By Pat Patch, committed by Cyril Committer ·"*) ok "a change committed by another names both (the committer after .mailmap)" ;;
+*) not_ok "a change committed by another names both (the committer after .mailmap)" "$(entry "Patch applied by Cy")" ;;
+esac
+case $(entry "Edit rebased by Rita") in
+*"By Pat Patch ·"*"committed by Rita Rebaser on <time datetime=\"2026-06-20T09:00:00+00:00\">20 June 2026</time>, when it became part of the guidance"*)
+	ok "one committed on a later day says who committed it, and when" ;;
+*) not_ok "one committed on a later day says who committed it, and when" "$(entry "Edit rebased by Rita")" ;;
+esac
+case $(entry "Ann writes and commits") in
+*"committed by"*) not_ok "one its author committed names nobody else" "$(entry "Ann writes and commits")" ;;
+*) ok "one its author committed names nobody else" ;;
+esac
+rm -rf "$S/.git/quire/build-cache-v1"
+run "$S" build -o "$TMP/committers-cached"
+check "(read from the history cache, the same)" diff -r "$S/public" "$TMP/committers-cached"
