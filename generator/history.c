@@ -2613,8 +2613,8 @@ static void history_clear_files(struct history *h)
  * of the site prefix>.bin (the files of older versions are removed) and
  * reused by the next hist_load whose HEAD and key match, so a rebuild with
  * HEAD unchanged never walks.  The key (cache_key) covers
- * what else the walk reads: the site prefix, the mailmap sources (the work
- * tree's .mailmap, mailmap.file, mailmap.blob) and the shallow boundary.
+ * what else the walk reads: the site prefix and the shallow boundary (the
+ * .mailmap it reads is HEAD's).
  * The working tree's state is kept apart (status.h).  Bump CACHE_VERSION whenever
  * the walk's rules or this format change.
  *
@@ -3064,49 +3064,49 @@ static void key_file(struct buf *b, const char *path)
 }
 
 /* The cache key besides HEAD: a hash of the site prefix and of every input
- * of the walk that can change while HEAD does not (mailmap sources, the
- * shallow boundary), read as libgit2's mailmap loader reads them. */
+ * of the walk that can change while HEAD does not (the shallow boundary;
+ * the mailmap is HEAD's, see head_mailmap). */
 static int cache_key(git_repository *repo, const char *prefix, git_oid *out)
 {
 	struct buf b = BUF_INIT;
-	git_config *cfg = NULL;
-	git_buf val = GIT_BUF_INIT;
-	const char *workdir = git_repository_workdir(repo);
-	char *path;
-	int rc;
-
 	buf_printf(&b, "quire history %d\n%s\n", CACHE_VERSION, prefix);
-	path = xasprintf("%s.mailmap", workdir ? workdir : "");
+	char *path = xasprintf("%sshallow", git_repository_commondir(repo));
 	key_file(&b, path);
 	free(path);
-	if ((rc = git_repository_config_snapshot(&cfg, repo)) < 0)
-		goto fail;
-	if (git_config_get_path(&val, cfg, "mailmap.file") == 0) {
-		path = val.ptr[0] == '/' || !workdir ? xstrdup(val.ptr)
-						      : xasprintf("%s%s", workdir, val.ptr);
-		buf_printf(&b, "file %s\n", path);
-		key_file(&b, path);
-		free(path);
-	}
-	git_buf_dispose(&val);
-	if (git_config_get_string_buf(&val, cfg, "mailmap.blob") == 0) {
-		git_object *obj = NULL;
-		char hex[GIT_OID_HEXSZ + 1] = "-";
-		if (git_revparse_single(&obj, repo, val.ptr) == 0)
-			git_oid_tostr(hex, sizeof(hex), git_object_id(obj));
-		git_object_free(obj);
-		buf_printf(&b, "blob %s %s\n", val.ptr, hex);
-	}
-	git_buf_dispose(&val);
-	path = xasprintf("%sshallow", git_repository_commondir(repo));
-	key_file(&b, path);
-	free(path);
-	rc = git_odb_hash(out, b.ptr, b.len, GIT_OBJECT_BLOB);
-fail:
+	int rc = git_odb_hash(out, b.ptr, b.len, GIT_OBJECT_BLOB);
 	git_error_clear();
-	git_config_free(cfg);
 	buf_free(&b);
 	return rc;
+}
+
+/* The .mailmap committed at HEAD (NULL: none).  Not the working tree's,
+ * nor the builder's own mailmap.file or mailmap.blob, as git's loader
+ * would take: who made a change is part of the record, so every machine
+ * names the same people, and a name is mapped anew only by a commit. */
+static git_mailmap *head_mailmap(git_repository *repo, git_odb *odb, const git_oid *head)
+{
+	git_odb_object *obj = NULL;
+	git_tree *tree = NULL;
+	git_blob *blob = NULL;
+	git_mailmap *mm = NULL;
+	git_oid tid;
+	/* the tree from the raw header: libgit2 cannot parse every commit
+	 * git writes (see raw_commit) */
+	if (git_odb_read(&obj, odb, head) < 0 || git_odb_object_type(obj) != GIT_OBJECT_COMMIT ||
+	    git_odb_object_size(obj) < 45 || strncmp(git_odb_object_data(obj), "tree ", 5) ||
+	    git_oid_fromstrn(&tid, (const char *)git_odb_object_data(obj) + 5, GIT_OID_HEXSZ) < 0 ||
+	    git_tree_lookup(&tree, repo, &tid) < 0)
+		goto done;
+	const git_tree_entry *e = git_tree_entry_byname(tree, ".mailmap");
+	if (e && git_tree_entry_type(e) == GIT_OBJECT_BLOB && git_blob_lookup(&blob, repo, git_tree_entry_id(e)) == 0 &&
+	    git_mailmap_from_buffer(&mm, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob)) < 0)
+		mm = NULL;
+done:
+	git_blob_free(blob);
+	git_tree_free(tree);
+	git_odb_object_free(obj);
+	git_error_clear();
+	return mm;
 }
 
 /* Where the cache (of format version) of the site at prefix lives;
@@ -3350,8 +3350,7 @@ struct history *hist_load_ex(const char *site_dir, int save_cache, int jobs, str
 	w.d = d;
 	if (git_repository_odb(&w.odb, h->repo) < 0)
 		goto fail;
-	if (git_mailmap_from_repository(&w.mailmap, h->repo) < 0)
-		w.mailmap = NULL;
+	w.mailmap = head_mailmap(h->repo, w.odb, &head);
 	for (const char *p = h->prefix, *s; (s = strchr(p, '/')); p = s + 1) {
 		w.comps = xrealloc(w.comps, (w.ncomps + 2) * sizeof(char *));
 		w.comps[w.ncomps++] = xstrndup(p, (size_t)(s - p));

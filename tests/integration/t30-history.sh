@@ -224,11 +224,26 @@ GIT_AUTHOR_DATE=2026-05-04T12:00:00Z GIT_COMMITTER_DATE=2026-05-04T12:00:00Z git
 run "$S" build
 contains "a merged branch's commit is credited to its author" "$S/public/guide/other.history.html" "Branch Author"
 
-# .mailmap
+# .mailmap: the one committed at HEAD, alone.  Who made a change is part
+# of the record: neither a file left uncommitted nor the builder's own git
+# settings may rename anyone.
 printf 'Cara Counsel-Smith <CaraCounsel@example.org>\n' > "$S/.mailmap"
+rm -rf "$S/.git/quire" # (a walk, not the history cache of this HEAD)
 run "$S" build
-contains ".mailmap names are used" "$S/public/guide/third.html" "by Cara Counsel-Smith"
-rm "$S/.mailmap"
+lacks "an uncommitted .mailmap renames nobody" "$S/public/guide/third.html" "Counsel-Smith"
+git -C "$S" add .mailmap
+GIT_AUTHOR_DATE=2026-05-05T12:00:00Z GIT_COMMITTER_DATE=2026-05-05T12:00:00Z git -C "$S" commit -q -m "Add a mailmap"
+run "$S" build
+contains "the committed .mailmap names are used" "$S/public/guide/third.html" "by Cara Counsel-Smith"
+printf 'Someone Else <CaraCounsel@example.org>\n' > "$S/.mailmap"
+mkdir -p "$TMP/home"
+printf 'Mallory <CaraCounsel@example.org>\n' > "$TMP/home/mymailmap"
+printf '[mailmap]\n\tfile = %s/mymailmap\n' "$TMP/home" > "$TMP/home/.gitconfig"
+rm -rf "$S/.git/quire"
+HOME=$TMP/home run "$S" build -o "$TMP/mailmap-home"
+contains "an edit not committed, or the builder's own mailmap.file, changes nothing" "$TMP/mailmap-home/guide/third.html" "by Cara Counsel-Smith"
+lacks "(not Mallory)" "$TMP/mailmap-home/guide/third.history.html" "Mallory"
+git -C "$S" checkout -q -- .mailmap
 
 # A shallow clone builds and says the history is partial.
 git clone -q --depth 1 "file://$S" "$TMP/shallow" 2>/dev/null
