@@ -278,6 +278,7 @@ struct change {
 struct fprint {
 	uint64_t *lines; /* (hash << 20) | min(weight, 2^20-1), sorted */
 	size_t n, size;
+	uint64_t title;  /* hash of its front matter's title line, 0: none */
 	int ok;
 };
 
@@ -1139,6 +1140,11 @@ static int filter_merge(struct walk *w, const struct node *n)
 
 #define RENAME_MAX_SIDE 1000 /* similarity is tried for at most this many adds and deletes (git's diff.renameLimit) */
 #define RENAME_MIN_SCORE 50  /* percent */
+/* An article whose title changed too must share more than the template
+ * two policies written alike share (scope, contacts, review): it is
+ * another article, withdrawn as one is added, unless it is nearly the
+ * same text. */
+#define RENAME_RETITLED_SCORE 80
 /* What similarity may cost: the blobs of one commit's candidates read at
  * most (their fingerprints take 8 bytes a line), the lines compared per
  * commit, and in the whole walk (about a second each); past them only
@@ -1166,6 +1172,8 @@ static void fprint_make(struct walk *w, const git_oid *id, struct fprint *f)
 	const char *s = git_blob_rawcontent(blob);
 	size_t len = (size_t)git_blob_rawsize(blob), cap = 16;
 	f->lines = xmalloc(cap * sizeof(*f->lines));
+	/* 1 while in front matter (the file opens with "---"), 2 after */
+	int fm = 0;
 	for (size_t i = 0; i < len;) {
 		size_t e = i;
 		while (e < len && s[e] != '\n')
@@ -1175,6 +1183,10 @@ static void fprint_make(struct walk *w, const git_oid *id, struct fprint *f)
 		uint64_t h = 14695981039346656037ULL;
 		for (size_t k = i; k < te; k++)
 			h = (h ^ (unsigned char)s[k]) * 1099511628211ULL;
+		int fence = te - i == 3 && !memcmp(s + i, "---", 3);
+		if (fm == 1 && !f->title && te - i > 6 && !memcmp(s + i, "title:", 6))
+			f->title = h | 1;
+		fm = fm == 1 ? (fence ? 2 : 1) : i == 0 && fence ? 1 : 2;
 		if (f->n == cap)
 			f->lines = xrealloc(f->lines, (cap *= 2) * sizeof(*f->lines));
 		if (weight > 0xFFFFF)
@@ -1300,10 +1312,12 @@ static void find_renames(struct walk *w)
 				/* (the smaller file's lines are all it can share) */
 				size_t lo = fa[a].size < fd[d].size ? fa[a].size : fd[d].size;
 				size_t hi = fa[a].size < fd[d].size ? fd[d].size : fa[a].size;
-				if (lo * 100 < hi * RENAME_MIN_SCORE)
+				int min = fa[a].title && fd[d].title && fa[a].title != fd[d].title ? RENAME_RETITLED_SCORE
+												  : RENAME_MIN_SCORE;
+				if (lo * 100 < hi * (size_t)min)
 					continue;
 				int s = fprint_score(&fa[a], &fd[d]);
-				if (s < RENAME_MIN_SCORE)
+				if (s < min)
 					continue;
 				if (nc == capc)
 					cands = xrealloc(cands, (capc = capc ? capc * 2 : 16) * sizeof(*cands));
