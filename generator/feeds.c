@@ -69,6 +69,19 @@ static void put_entry_key(struct buf *b, const struct page *p, const struct hist
 	free(key);
 }
 
+/* The feed's <updated>: the latest date among its entries (RFC 4287's
+ * "most recent instant" the feed changed), not the first entry's: the
+ * entries are in the order they landed, and a rebase or a wrong clock
+ * may date the newest earlier than one below it.  0 with no entries. */
+static long long feed_updated(const struct change *ch, size_t n)
+{
+	long long t = n ? ch[0].time : 0;
+	for (size_t k = 1; k < n; k++)
+		if (ch[k].time > t)
+			t = ch[k].time;
+	return t;
+}
+
 void feeds_atom(const struct site *s, struct output *out, struct diag *d,
 		const struct change *ch, size_t n)
 {
@@ -82,7 +95,7 @@ void feeds_atom(const struct site *s, struct output *out, struct diag *d,
 	else
 		buf_puts(&b, "urn:quire:");
 	buf_puts(&b, "/changes.xml</id>\n  <updated>");
-	iso_utc(&b, n ? ch[0].time : 0);
+	iso_utc(&b, feed_updated(ch, n));
 	buf_puts(&b, "</updated>\n");
 	if (*base) {
 		buf_puts(&b, "  <link rel=\"alternate\" href=\"");

@@ -2378,36 +2378,22 @@ static void render_history(struct render_env *e, size_t i, json_t *art, struct v
 
 /* ---- site-wide pages --------------------------------------------------- */
 
-/* The day a change was made on, where it was made (its author's offset),
- * counted from the epoch. */
-static long long local_day(const struct change *c)
-{
-	return hist_day_of(c->time, c->tz);
-}
-
-/* How the recent changes are listed: by the day each was made on, where
- * it was made (the headings), newest first; within a day, by the moment. */
+/* How the recent changes are listed, and which are recent: newest first
+ * in the order they took effect on the main line (the walk's, which puts
+ * a commit before the ones it was made on; a branch's edit at its merge),
+ * not by the dates they carry: a rebase or a cherry-pick keeps the date a
+ * change was first written, and a wrong clock gives any date at all.  The
+ * commit that landed last is listed first, whatever its date; each still
+ * shows its own, so a day may be headed twice.  A commit's pages stay next
+ * to each other. */
 static int cmp_change(const void *a, const void *b)
 {
 	const struct change *x = a, *y = b;
-	long long dx = local_day(x), dy = local_day(y);
-	if (dx != dy)
-		return dx > dy ? -1 : 1;
-	if (x->time != y->time)
-		return x->time > y->time ? -1 : 1;
-	/* commits of one second in the order git made them, newest first */
-	if (x->rv->order != y->rv->order)
-		return x->rv->order > y->rv->order ? -1 : 1;
-	int c = strcmp(x->rv->id, y->rv->id);
-	return c ? c : x->page - y->page;
-}
-
-/* Which changes are recent: the newest commits in git's order (the walk
- * puts a commit before the ones it was made on), not by the dates they
- * carry, which a rebase or a cherry-pick keeps from when the change was
- * first written: the commit that landed last is listed, whatever its date. */
-static int cmp_recent(const struct change *x, const struct change *y)
-{
+	uint32_t ox = hist_effective_order(x->rv), oy = hist_effective_order(y->rv);
+	if (ox != oy)
+		return ox > oy ? -1 : 1;
+	/* (the edits one merge brought, the branch's newest first; the merge's
+	 * own revision above them) */
 	if (x->rv->order != y->rv->order)
 		return x->rv->order > y->rv->order ? -1 : 1;
 	int c = strcmp(x->rv->id, y->rv->id);
@@ -2416,9 +2402,9 @@ static int cmp_recent(const struct change *x, const struct change *y)
 
 #define RECENT_CHANGES 100
 
-/* The newest RECENT_CHANGES revisions of every page (cmp_recent), kept in
+/* The newest RECENT_CHANGES revisions of every page (cmp_change), kept in
  * order as they are met: a site's tens of thousands are not sorted for a
- * hundred; then sorted as they are listed (cmp_change). */
+ * hundred.  Caller frees *out. */
 static size_t recent_changes(const struct render_env *e, struct change **out)
 {
 	struct change *v = xmalloc(RECENT_CHANGES * sizeof *v);
@@ -2430,19 +2416,19 @@ static size_t recent_changes(const struct render_env *e, struct change **out)
 				continue; /* no change anyone made then */
 			if (hf->revs[k].merge_dropped)
 				continue; /* nor a change to the guidance */
-			/* (listed by when it became the guidance) */
+			/* (dated when it became the guidance) */
 			struct change c = { 0, 0, (int)i, &hf->revs[k], NULL, 0 };
 			/* (newest first: a later revision that is no deletion
 			 * brought the article back) */
 			for (size_t j = 0; j < k && hf->revs[k].change == HIST_DELETED && !c.restored; j++)
 				c.restored = hf->revs[j].change != HIST_DELETED;
 			hist_effective_time(&hf->revs[k], &c.time, &c.tz);
-			if (n == RECENT_CHANGES && cmp_recent(&c, &v[n - 1]) >= 0)
+			if (n == RECENT_CHANGES && cmp_change(&c, &v[n - 1]) >= 0)
 				continue;
 			size_t lo = 0, hi = n;
 			while (lo < hi) {
 				size_t mid = lo + (hi - lo) / 2;
-				if (cmp_recent(&v[mid], &c) < 0)
+				if (cmp_change(&v[mid], &c) < 0)
 					lo = mid + 1;
 				else
 					hi = mid;
@@ -2453,13 +2439,12 @@ static size_t recent_changes(const struct render_env *e, struct change **out)
 			v[lo] = c;
 		}
 	}
-	if (n)
-		qsort(v, n, sizeof *v, cmp_change);
 	*out = v;
 	return n;
 }
 
-/* Every withdrawn article, the last withdrawn first: the recent changes
+/* Every withdrawn article, the last withdrawn first (in git's order, as
+ * the recent changes are listed, cmp_change): the recent changes
  * keep a withdrawal only until a hundred changes follow it, and the
  * record of what no longer applies should not scroll away. */
 static json_t *withdrawn_list(const struct render_env *e, const char *from)
@@ -2556,6 +2541,8 @@ static void render_changes(struct render_env *e)
 		const struct page *p = e->site->pages[ch[k].page];
 		const char *title = ch[k].title ? ch[k].title : page_title(p);
 		char *d = hist_date_human(ch[k].time, ch[k].tz);
+		/* a heading wherever the day differs from the one above: in
+		 * git's order (cmp_change) a day may be headed twice */
 		if (!cur || strcmp(cur, d)) {
 			day = json_object();
 			set_str(day, "date", d);

@@ -1220,10 +1220,12 @@ contains "a time names its zone" "$H" "3 March 2026, 09:00 UTC+9</time> — Toky
 contains "and UTC is named too" "$H" "3 March 2026, 08:00 UTC</time> — London edit"
 contains "an edit listed above one dated later (made later, further west) gives its time" "$H" "4 March 2026, 20:00 UTC-3:30</time> — St John"
 contains "and so does that one" "$H" "5 March 2026, 00:10 UTC+1</time> — Paris edit"
+# St John's edit landed last (after Paris's, dated a day later but made
+# twenty minutes earlier): it is listed first, under its own day.
 order=$(grep -o '<h2>[^<]*</h2>' "$S/public/changes.html" | sed 's/<[^>]*>//g' | tr '\n' '|')
 case $order in
-"5 March 2026|4 March 2026|3 March 2026|") ok "recent changes' days are in order" ;;
-*) not_ok "recent changes' days are in order" "$order" ;;
+"4 March 2026|5 March 2026|3 March 2026|") ok "recent changes are in the order they landed, each under its own day" ;;
+*) not_ok "recent changes are in the order they landed, each under its own day" "$order" ;;
 esac
 for i in $(seq 1 101); do
 	page "$S" pol.md "Policy" "Limit is $((100 + i))."
@@ -1663,3 +1665,76 @@ lacks "(not moved)" "$S/public/hr/leave.html" "has moved to"
 lacks "the new policy's history does not begin with the old one's text" "$S/public/hr/sickness.history.html" "25 days"
 contains "a retitled move of nearly the same text keeps its history" "$S/public/hr/social.history.html" "Add leave and blogging"
 contains "(and its old address leads to it)" "$S/public/hr/blog.html" "social.html"
+
+# The recent changes and the feed list changes in the order they landed
+# (git's), newest first, not by the dates they carry: the dates of edits
+# made in other zones, or on a machine whose clock was wrong, do not
+# reorder them; each keeps its own date, under a heading of its own day.
+# before DESCRIPTION FILE A B: A first occurs in FILE before B does
+before() {
+	a=$(grep -boF -- "$3" "$2" | head -n 1 | cut -d: -f1)
+	b=$(grep -boF -- "$4" "$2" | head -n 1 | cut -d: -f1)
+	if [ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ]; then ok "$1"; else
+		not_ok "$1" "$2: expected '$3' (at ${a:-none}) before '$4' (at ${b:-none})"; fi
+}
+site landed
+printf 'base_url: https://kb.example.org\n' >> "$S/site.yml"
+git -C "$S" init -q -b main
+page "$S" a.md "Alpha" "Leave is 25 days."
+commit "2026-01-01T09:00:00+00:00" "Ann" "Add"
+page "$S" a.md "Alpha" "Leave is 26 days."
+commit "2026-01-02T01:00:00+09:00" "Kenji" "Tokyo edit"
+page "$S" a.md "Alpha" "Leave is 27 days."
+commit "2026-01-01T20:00:00-05:00" "Nora" "New York edit"
+run "$S" build
+C=$S/public/changes.html
+X=$S/public/changes.xml
+before "the change that landed last is listed first, though dated a day earlier where it was made" "$C" "New York edit" "Tokyo edit"
+before "(under its own day)" "$C" "<h2>1 January 2026</h2>" "<h2>2 January 2026</h2>"
+check "the day is headed again below a change of another day" [ "$(grep -c '<h2>1 January 2026</h2>' "$C")" = 2 ]
+before "the feed lists the change that landed last first" "$X" "<title>Alpha: New York edit</title>" "<title>Alpha: Tokyo edit</title>"
+contains "each entry keeps its own date" "$X" "<updated>2026-01-02T01:00:00Z</updated>"
+contains "(the one below it too)" "$X" "<updated>2026-01-01T16:00:00Z</updated>"
+case $(grep -m 1 -o '<updated>[^<]*' "$X") in
+"<updated>2026-01-02T01:00:00Z") ok "the feed is updated as of its latest entry" ;;
+*) not_ok "the feed is updated as of its latest entry" "$(grep -m 1 -o '<updated>[^<]*' "$X")" ;;
+esac
+# A commit made on a machine whose clock was wrong: dated 1 February,
+# made on one dated 1 March.
+page "$S" a.md "Alpha" "Leave is 28 days."
+commit "2026-03-01T09:00:00+00:00" "Ann" "March edit"
+page "$S" a.md "Alpha" "Leave is 29 days."
+commit "2026-02-01T09:00:00+00:00" "Wes Wrongclock" "Edit from a wrong clock"
+run "$S" build
+before "a child dated before its parent is listed above it" "$C" "Edit from a wrong clock" "March edit"
+before "(under the day it carries)" "$C" "<h2>1 February 2026</h2>" "<h2>1 March 2026</h2>"
+before "and so in the feed" "$X" "Alpha: Edit from a wrong clock" "Alpha: March edit"
+case $(grep -m 1 -o '<updated>[^<]*' "$X") in
+"<updated>2026-03-01T09:00:00Z") ok "the feed is updated as of the latest date, not the first entry's" ;;
+*) not_ok "the feed is updated as of the latest date, not the first entry's" "$(grep -m 1 -o '<updated>[^<]*' "$X")" ;;
+esac
+rm -rf "$S/.git/quire/build-cache-v1"
+run "$S" build -o "$TMP/landed-clean"
+check "(a rebuild after it matches a clean build)" diff -r "$S/public" "$TMP/landed-clean"
+# A branch's edit takes effect at its merge: of the 100 changes listed,
+# the latest to land, though the edit is older in the walk than a commit
+# of 100 articles made on the main line meanwhile.
+site landedmerge
+git -C "$S" init -q -b main
+page "$S" old.md "Old" "First."
+commit "2026-05-01T09:00:00+00:00" "Ann" "First landed"
+git -C "$S" checkout -q -b side
+page "$S" z.md "Zed" "Made on a branch."
+commit "2026-05-02T09:00:00+00:00" "Bo" "Branch edit"
+git -C "$S" checkout -q main
+for i in $(seq 100 199); do page "$S" "p$i.md" "P $i" "Page $i."; done
+commit "2026-05-03T09:00:00+00:00" "Cy" "Hundred pages"
+GIT_AUTHOR_DATE=2026-05-04T09:00:00+00:00 GIT_COMMITTER_DATE=2026-05-04T09:00:00+00:00 \
+	git -C "$S" -c user.name="Mel Merger" -c user.email=m@x merge -q --no-ff side -m "Merge side" >/dev/null 2>&1
+run "$S" build
+C=$S/public/changes.html
+contains "the branch's edit merged last is one of the recent changes" "$C" "Branch edit"
+before "listed first" "$C" "Branch edit" "Hundred pages"
+contains "(dated from its merge)" "$C" "<h2>4 May 2026</h2>"
+lacks "the change that landed first is not (100 are listed)" "$C" "First landed"
+contains "the feed has the branch's edit too" "$S/public/changes.xml" "<title>Zed: Branch edit</title>"
