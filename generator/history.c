@@ -1815,12 +1815,20 @@ static struct hist_rev *rev_push(struct record *r)
 	return v;
 }
 
+/* The slot of a path an article was moved to: older changes there were
+ * another article's (one withdrawn before the move took its address),
+ * not this one's, and are not credited to it.  Its history, whose
+ * addresses are this one's, is not published: see credit. */
+#define SLOT_DISPLACED ((size_t)-1)
+
 static int credit(struct walk *w, const struct node *n, const struct change *c, const struct change *from)
 {
 	if (load_commit_info(w, n) < 0)
 		return -1;
 	struct smap_slot *s = path_slot(w, c);
 	const char *path = s->key;
+	if (s->val == SLOT_DISPLACED)
+		return 0;
 	if (!s->val) {
 		if (w->nrecs == w->caprecs) {
 			w->caprecs = w->caprecs ? w->caprecs * 2 : 64;
@@ -1863,6 +1871,8 @@ static int credit(struct walk *w, const struct node *n, const struct change *c, 
 		o->val = ri + 1;
 		if (from->ext)
 			ext_track(w, w->names.ptr + from->path);
+		/* (path_slot may have moved the table: looked up again) */
+		smap_get(&w->cur, path)->val = SLOT_DISPLACED;
 	}
 	return 0;
 }

@@ -394,3 +394,26 @@ run "$S" build
 contains "published again, its address is the article" "$N" "Rule one, as reviewed."
 lacks "(no notice)" "$N" "taken off the site on"
 lacks "(nor in the recent changes' list)" "$S/public/changes.html" '<span class="meta">taken off the site'
+
+# An article moved to the address of one withdrawn before: the history
+# there is the moved article's alone (the withdrawn one's revisions are
+# not its own, nor its text its past version), and nothing says the
+# withdrawn article came back.
+site into
+git -C "$S" init -q -b main
+page "$S" a.md "Alpha leave" "Leave is 25 days.\n\nAlpha second para about pensions."
+page "$S" b.md "Beta sickness" "Sick pay is 10 days.\n\nBeta para about doctors notes."
+commit 2026-01-01T10:00:00Z "Ann" "Add alpha and beta"
+ADD=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+git -C "$S" rm -q content/a.md
+commit 2026-02-01T10:00:00Z "Bob" "Withdraw alpha"
+git -C "$S" mv content/b.md content/a.md
+commit 2026-03-01T10:00:00Z "Cat" "Move beta to a"
+run "$S" build
+H=$S/public/a.history.html
+lacks "the moved article's history has none of the withdrawn one's revisions" "$H" "Withdraw alpha"
+check "(one entry for the commit that added both)" [ "$(grep -c 'Add alpha and beta</h2>' "$H")" = 1 ]
+lacks "(nor the withdrawn one's title)" "$H" "Alpha leave"
+contains "its version of that commit is its own text" "$S/public/a.rev-$ADD.html" "Sick pay is 10 days."
+lacks "the recent changes do not say the withdrawn article was restored" "$S/public/changes.html" "later restored"
+contains "the moved article's old address leads to it" "$S/public/b.html" "a.html"
