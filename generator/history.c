@@ -476,6 +476,10 @@ static int content_id(struct walk *w, const git_oid *root, git_oid *out)
 {
 	struct rtree t;
 	struct rent e;
+	if (!w->ncomps) {
+		git_oid_cpy(out, root); /* content/ is the repository's top */
+		return 1;
+	}
 	if (tree_get(w, root, &t) < 0)
 		return -1;
 	for (size_t i = 0; i < w->ncomps; i++) {
@@ -1533,7 +1537,8 @@ static int unexplained_add(const struct walk *w)
  * concern of the history.  0 or negative on a read error. */
 static int follow_moved_in(struct walk *w, const struct node *n)
 {
-	if (!n->np || !unexplained_add(w))
+	/* (with content/ the repository's top, there is no elsewhere) */
+	if (!n->np || !*w->content_path || !unexplained_add(w))
 		return 0;
 	const struct node *p = &w->nodes[w->parents[n->pfirst]];
 	struct buf dir = BUF_INIT;
@@ -2601,6 +2606,100 @@ static char *site_prefix(const char *site_dir, const char *workdir)
 	return out;
 }
 
+/* h->prefix when content/ is the top of a work tree of its own (a
+ * submodule's checkout, a repository kept inside the site folder): the
+ * site folder is the work tree's parent.  No site_prefix starts with "..",
+ * so what is keyed by the prefix (the history cache, status.c's memo)
+ * never mistakes one layout for the other. */
+#define PREFIX_ABOVE "../"
+
+static int content_is_top(const struct history *h)
+{
+	return h->prefix && !strcmp(h->prefix, PREFIX_ABOVE);
+}
+
+/* Whether site_dir's content/ holds a .git of its own (a folder, or a
+ * submodule's .git file): then the articles' history is that
+ * repository's, not the one the site folder is in. */
+static int content_has_git(const char *site_dir)
+{
+	char *g = xasprintf("%s/content/.git", site_dir);
+	struct stat st;
+	int found = lstat(g, &st) == 0;
+	free(g);
+	return found;
+}
+
+/* Where git is asked for the history (caller frees): content/ when it
+ * has a repository of its own, else the site folder, from which git
+ * searches up as usual. */
+static char *history_dir(const char *site_dir)
+{
+	return content_has_git(site_dir) ? xasprintf("%s/content", site_dir) : xstrdup(site_dir);
+}
+
+/* Opens the repository the history is read from (see history_dir);
+ * libgit2's return code.  content/'s own .git, broken, is not passed
+ * over for the site folder's: that one does not hold the articles. */
+static int history_open(git_repository **out, const char *site_dir)
+{
+	char *dir = history_dir(site_dir);
+	unsigned int flags = content_has_git(site_dir) ? GIT_REPOSITORY_OPEN_NO_SEARCH : 0;
+	int rc = git_repository_open_ext(out, dir, flags, NULL);
+	free(dir);
+	return rc;
+}
+
+/* The prefix of site_dir in repo's work tree: site_prefix's, or
+ * PREFIX_ABOVE when the work tree is site_dir's content/; NULL when the
+ * site is elsewhere, or repo has no work tree.  Caller frees. */
+static char *repo_prefix(const char *site_dir, git_repository *repo)
+{
+	const char *wd = git_repository_workdir(repo);
+	char *out = wd ? site_prefix(site_dir, wd) : NULL;
+	if (wd && !out) {
+		char *content = xasprintf("%s/content", site_dir);
+		char *c = realpath(content, NULL), *w = realpath(wd, NULL);
+		if (c && w && !strcmp(c, w))
+			out = xstrdup(PREFIX_ABOVE);
+		free(content);
+		free(c);
+		free(w);
+	}
+	return out;
+}
+
+/* site_path ("content/a.md") as a path in the repository's work tree;
+ * NULL when it is not in the repository (with content/ its top, only
+ * content/ is).  Caller frees. */
+static char *repo_path(const struct history *h, const char *site_path)
+{
+	if (!content_is_top(h))
+		return xstrcat(h->prefix, site_path);
+	return !strncmp(site_path, "content/", 8) ? xstrdup(site_path + 8) : NULL;
+}
+
+/* The site path of path in the repository's work tree (repo_path's
+ * inverse); NULL when it is outside the site folder.  Caller frees. */
+static char *site_path_of(const struct history *h, const char *path)
+{
+	size_t plen = strlen(h->prefix);
+	if (content_is_top(h))
+		return xstrcat("content/", path);
+	return !strncmp(path, h->prefix, plen) ? xstrdup(path + plen) : NULL;
+}
+
+/* Makes w find content/ as each commit's root tree (content_is_top), not
+ * under the prefix's folders: nothing of the repository is outside it. */
+static void walk_from_top(struct walk *w)
+{
+	for (size_t i = 0; i < w->ncomps; i++)
+		free(w->comps[i]);
+	w->ncomps = 0;
+	free(w->content_path);
+	w->content_path = xstrdup("");
+}
+
 static struct history *history_new(void)
 {
 	struct history *h = xcalloc(1, sizeof(*h));
@@ -3206,7 +3305,7 @@ static void state_task(void *ctx)
 	struct state_job *j = ctx;
 	git_repository *own = NULL;
 	j->rc = 1;
-	if (git_repository_open_ext(&own, j->site_dir, 0, NULL) == 0)
+	if (history_open(&own, j->site_dir) == 0)
 		j->rc = read_state(j->h, own, j->d);
 	git_error_clear();
 	git_repository_free(own);
@@ -3233,7 +3332,7 @@ struct history *hist_load(const char *site_dir, struct diag *d)
 static void reopen(struct history *h, const char *site_dir)
 {
 	git_repository *fresh = NULL;
-	if (git_repository_open_ext(&fresh, site_dir, 0, NULL) == 0) {
+	if (history_open(&fresh, site_dir) == 0) {
 		git_repository_free(h->repo);
 		h->repo = fresh;
 	}
@@ -3247,8 +3346,8 @@ int hist_cache_current(const char *site_dir)
 	unsigned char hdr[sizeof(cache_magic) + 8 + 2 * GIT_OID_RAWSZ];
 	int current = 0, fd = -1;
 	git_libgit2_init();
-	if (git_repository_open_ext(&repo, site_dir, 0, NULL) < 0 || git_repository_is_bare(repo) ||
-	    !(prefix = site_prefix(site_dir, git_repository_workdir(repo))) ||
+	if (history_open(&repo, site_dir) < 0 || git_repository_is_bare(repo) ||
+	    !(prefix = repo_prefix(site_dir, repo)) ||
 	    git_repository_head_unborn(repo) == 1 || git_reference_name_to_id(&head, repo, "HEAD") < 0 ||
 	    cache_key(repo, prefix, &key) < 0)
 		goto done;
@@ -3270,6 +3369,60 @@ done:
 	return current;
 }
 
+/* Opens h->repo, the repository the history is read from (history_dir),
+ * and sets h->prefix; -1 (h->repo NULL) when there is none to read, a
+ * repository git will not read reported. */
+static int open_history(struct history *h, const char *site_dir, struct diag *d)
+{
+	char *dir = history_dir(site_dir);
+	int rc = history_open(&h->repo, site_dir);
+	if (rc == GIT_EOWNER || (rc == GIT_ENOTFOUND && is_owner_error())) {
+		char *top = find_worktree(dir);
+		diag_fault(d, NULL, 0, 0,
+			   "history: the git repository at %s is owned by another user, so git "
+			   "refuses to read it; if you trust it, run: git config --global --add "
+			   "safe.directory %s",
+			   top, top);
+		free(top);
+		goto fail;
+	}
+	if (rc == GIT_ENOTFOUND) {
+		/* A .git file whose folder is gone (a worktree pruned, a
+		 * submodule moved) is a repository git cannot read, not a site
+		 * without one: building on would publish no history at all. */
+		char *top = find_worktree(dir);
+		char *g = xasprintf("%s/.git", top);
+		struct stat st;
+		if (lstat(g, &st) == 0 && S_ISREG(st.st_mode))
+			diag_fault(d, NULL, 0, 0,
+				   "history: %s names a git folder that is not there (a worktree removed, or a "
+				   "repository moved?), so the history cannot be read; repair it (git worktree "
+				   "repair) or set history: false in site.yml",
+				   g);
+		else if (content_has_git(site_dir))
+			diag_fault(d, NULL, 0, 0,
+				   "history: %s is not a git repository git can read, so the history cannot be "
+				   "read; repair it, remove it, or set history: false in site.yml",
+				   g);
+		free(g);
+		free(top);
+		goto fail;
+	}
+	if (rc < 0) {
+		report_git(d, "cannot open the git repository");
+		goto fail;
+	}
+	if (git_repository_is_bare(h->repo) || !(h->prefix = repo_prefix(site_dir, h->repo)))
+		goto fail;
+	free(dir);
+	return 0;
+fail:
+	git_repository_free(h->repo);
+	h->repo = NULL;
+	free(dir);
+	return -1;
+}
+
 struct history *hist_load_ex(const char *site_dir, int save_cache, int jobs, struct diag *d)
 {
 	struct history *h = history_new();
@@ -3281,47 +3434,8 @@ struct history *hist_load_ex(const char *site_dir, int save_cache, int jobs, str
 	/* Reading objects back from our own repository: their hashes need no
 	 * re-checking, and skipping it is a large share of the walk. */
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-	rc = git_repository_open_ext(&h->repo, site_dir, 0, NULL);
-	if (rc == GIT_EOWNER || (rc == GIT_ENOTFOUND && is_owner_error())) {
-		char *top = find_worktree(site_dir);
-		diag_fault(d, NULL, 0, 0,
-			   "history: the git repository at %s is owned by another user, so git "
-			   "refuses to read it; if you trust it, run: git config --global --add "
-			   "safe.directory %s",
-			   top, top);
-		free(top);
-		h->repo = NULL;
+	if (open_history(h, site_dir, d) < 0)
 		return h;
-	}
-	if (rc == GIT_ENOTFOUND) {
-		/* A .git file whose folder is gone (a worktree pruned, a
-		 * submodule moved) is a repository git cannot read, not a site
-		 * without one: building on would publish no history at all. */
-		char *top = find_worktree(site_dir);
-		char *g = xasprintf("%s/.git", top);
-		struct stat st;
-		if (lstat(g, &st) == 0 && S_ISREG(st.st_mode))
-			diag_fault(d, NULL, 0, 0,
-				   "history: %s names a git folder that is not there (a worktree removed, or a "
-				   "repository moved?), so the history cannot be read; repair it (git worktree "
-				   "repair) or set history: false in site.yml",
-				   g);
-		free(g);
-		free(top);
-		h->repo = NULL;
-		return h;
-	}
-	if (rc < 0) {
-		report_git(d, "cannot open the git repository");
-		h->repo = NULL;
-		return h;
-	}
-	if (git_repository_is_bare(h->repo) ||
-	    !(h->prefix = site_prefix(site_dir, git_repository_workdir(h->repo)))) {
-		git_repository_free(h->repo);
-		h->repo = NULL;
-		return h;
-	}
 	char *bad = NULL, *objects = xasprintf("%sobjects", git_repository_commondir(h->repo));
 	if (loose_check(git_repository_commondir(h->repo), objects, save_cache, &bad) < 0) {
 		diag_fault(d, NULL, 0, 0,
@@ -3382,6 +3496,8 @@ struct history *hist_load_ex(const char *site_dir, int save_cache, int jobs, str
 	w.comps = xrealloc(w.comps, (w.ncomps + 1) * sizeof(char *));
 	w.comps[w.ncomps++] = xstrdup("content");
 	w.content_path = xasprintf("%scontent", h->prefix);
+	if (content_is_top(h))
+		walk_from_top(&w);
 	w.outside_left = OUTSIDE_SEARCH_TOTAL;
 	w.ext_left = EXT_COMPARE_TOTAL;
 	w.rename_left = RENAME_WORK_TOTAL;
@@ -3422,9 +3538,9 @@ fail:
 struct history *hist_reload(struct history *old, const char *site_dir, struct diag *d)
 {
 	if (old && old->repo && old->head[0]) {
-		char *prefix = site_prefix(site_dir, git_repository_workdir(old->repo));
+		char *prefix = repo_prefix(site_dir, old->repo);
 		git_oid head, key;
-		int same = prefix && !strcmp(prefix, old->prefix) &&
+		int same = prefix && !strcmp(prefix, old->prefix) && content_has_git(site_dir) == content_is_top(old) &&
 			   git_reference_name_to_id(&head, old->repo, "HEAD") == 0 &&
 			   git_oid_streq(&head, old->head) == 0 &&
 			   cache_key(old->repo, old->prefix, &key) == 0 &&
@@ -3479,13 +3595,15 @@ static int read_state(struct history *h, git_repository *repo, struct diag *d)
 	int rc = 0;
 
 	git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
-	spec = xasprintf("%scontent", h->prefix);
 	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 	/* literal: a site folder may be called "docs [v2]" */
 	opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES | GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH |
 		     GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX;
-	opts.pathspec.strings = &spec;
-	opts.pathspec.count = 1;
+	if (!content_is_top(h)) { /* (else all the repository is content/) */
+		spec = xasprintf("%scontent", h->prefix);
+		opts.pathspec.strings = &spec;
+		opts.pathspec.count = 1;
+	}
 	rc = git_status_list_new(&list, repo, &opts);
 	git_tree *base = NULL;
 	if (rc < 0 && (base = head_tree_raw(repo))) {
@@ -3498,31 +3616,32 @@ static int read_state(struct history *h, git_repository *repo, struct diag *d)
 		report_git(d, "cannot read the working tree's state");
 		goto fail;
 	}
-	size_t plen = strlen(h->prefix);
 	for (size_t i = 0, n = git_status_list_entrycount(list); i < n; i++) {
 		const git_status_entry *e = git_status_byindex(list, i);
 		const git_diff_delta *dd = e->head_to_index ? e->head_to_index : e->index_to_workdir;
 		if (e->status == GIT_STATUS_CURRENT || !dd || !dd->old_file.path)
 			continue;
-		const char *p = dd->old_file.path;
-		if (strncmp(p, h->prefix, plen) != 0)
+		char *p = site_path_of(h, dd->old_file.path), *to = NULL;
+		if (!p)
 			continue;
-		if (!smap_get(&h->dirty, p + plen))
-			smap_put(&h->dirty, xstrdup(p + plen), 1);
-		const char *to = dd->new_file.path;
-		if (dd == e->head_to_index && dd->status == GIT_DELTA_RENAMED && to && !strncmp(to, h->prefix, plen)) {
+		if (!smap_get(&h->dirty, p))
+			smap_put(&h->dirty, xstrdup(p), 1);
+		if (dd == e->head_to_index && dd->status == GIT_DELTA_RENAMED && dd->new_file.path &&
+		    (to = site_path_of(h, dd->new_file.path))) {
 			/* git mv, not yet committed: the article keeps its
 			 * history in a preview */
-			if (!smap_get(&h->dirty, to + plen))
-				smap_put(&h->dirty, xstrdup(to + plen), 1);
-			if (!smap_get(&h->renamed, to + plen)) {
-				size_t tl = strlen(to + plen);
-				char *key = xmalloc(tl + 1 + strlen(p + plen) + 1);
-				memcpy(key, to + plen, tl + 1);
-				strcpy(key + tl + 1, p + plen);
+			if (!smap_get(&h->dirty, to))
+				smap_put(&h->dirty, xstrdup(to), 1);
+			if (!smap_get(&h->renamed, to)) {
+				size_t tl = strlen(to);
+				char *key = xmalloc(tl + 1 + strlen(p) + 1);
+				memcpy(key, to, tl + 1);
+				strcpy(key + tl + 1, p);
 				smap_put(&h->renamed, key, 1);
 			}
 		}
+		free(p);
+		free(to);
 	}
 fail:
 	git_status_list_free(list);
@@ -3555,8 +3674,8 @@ static int differs_from_head(struct history *h, const char *site_path)
 		return 0;
 	git_oid now;
 	char hex[GIT_OID_HEXSZ + 1];
-	char *path = xasprintf("%s%s", h->prefix, site_path);
-	int plain = status_plain_blob(h->repo, path, &now);
+	char *path = repo_path(h, site_path);
+	int plain = path && status_plain_blob(h->repo, path, &now);
 	free(path);
 	if (!plain)
 		return 0;
@@ -3573,10 +3692,12 @@ static int state_of_changed(struct history *h, char *const *rel, const size_t *c
 		return -1;
 	for (size_t k = 0; k < nch; k++) {
 		char *site_path = xasprintf("content/%s", rel[changed[k]]);
+		char *path = repo_path(h, site_path);
 		int blob = differs_from_head(h, site_path);
-		int st = blob ? 1 : status_of_file(h->repo, h->prefix, site_path);
+		int st = blob ? 1 : path ? status_of_file(h->repo, path) : -1;
 		*by_blob += (size_t)blob;
 		free(site_path);
+		free(path);
 		if (st < 0)
 			return -1;
 		dirty[changed[k]] = (unsigned char)st;
@@ -3849,12 +3970,12 @@ int hist_blob_in_commit(struct history *h, const char *commit_hex, const char *s
 	git_tree_entry *e = NULL;
 	git_odb *odb = NULL;
 	git_object_t type;
-	char *path = xstrcat(h->prefix, site_path);
-	int found = -1, rc;
+	char *path = repo_path(h, site_path);
+	int found = path ? -1 : 0, rc; /* (no path: not in the repository) */
 	/* a file (not a symbolic link, whose text is a path, nor a
 	 * submodule); no entry at the path is an answer, a read that
 	 * fails is none */
-	if (git_commit_lookup(&c, h->readers[r], &id) < 0 || git_commit_tree(&t, c) < 0)
+	if (!path || git_commit_lookup(&c, h->readers[r], &id) < 0 || git_commit_tree(&t, c) < 0)
 		goto done;
 	if ((rc = git_tree_entry_bypath(&e, t, path)) < 0) {
 		found = rc == GIT_ENOTFOUND ? 0 : -1;

@@ -256,12 +256,10 @@ int status_plain_blob(git_repository *repo, const char *path, git_oid *out)
 	return ok;
 }
 
-int status_of_file(git_repository *repo, const char *prefix, const char *site_path)
+int status_of_file(git_repository *repo, const char *path)
 {
 	unsigned int flags = 0;
-	char *path = xasprintf("%s%s", prefix, site_path);
 	int rc = git_status_file(&flags, repo, path);
-	free(path);
 	if (rc < 0) {
 		git_error_clear();
 		return -1;

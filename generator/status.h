@@ -50,9 +50,10 @@ size_t status_memo_apply(const struct status_memo *m, char *const *rel, const st
  * read its index (5% of a rebuild's instructions at 10,000 articles). */
 int status_plain_blob(git_repository *repo, const char *path, git_oid *out);
 
-/* git's answer for one source (site_path: relative to the site folder): 1
- * with uncommitted changes, 0 without, -1 when git cannot tell. */
-int status_of_file(git_repository *repo, const char *prefix, const char *site_path);
+/* git's answer for one source (path: in the work tree, as
+ * status_plain_blob's): 1 with uncommitted changes, 0 without, -1 when
+ * git cannot tell. */
+int status_of_file(git_repository *repo, const char *path);
 
 /* Saves the memo for the n sources with their states dirty (silent on
  * failure: a read-only git dir just has none). */

@@ -1738,3 +1738,82 @@ before "listed first" "$C" "Branch edit" "Hundred pages"
 contains "(dated from its merge)" "$C" "<h2>4 May 2026</h2>"
 lacks "the change that landed first is not (100 are listed)" "$C" "First landed"
 contains "the feed has the branch's edit too" "$S/public/changes.xml" "<title>Zed: Branch edit</title>"
+# content/ kept as a repository of its own (a submodule's checkout, or a
+# repository inside a site folder that may be in none) holds the articles'
+# history: it is read from there, its paths relative to content/.  Never
+# "not yet committed" for an article committed there.
+site subup
+U=$S/content
+S=$U
+git -C "$S" init -q -b main
+page "$(dirname "$U")" policy/leave.md "Leave" "Leave is 25 days.\n\n![Chart](chart.png)"
+file "$(dirname "$U")" policy/chart.png 'chart as first drawn\n'
+commit "2026-01-01T10:00:00+00:00" "Ann Archer" "Add leave"
+V1=$(git -C "$U" rev-parse HEAD | cut -c1-10)
+B1=$(git -C "$U" rev-parse HEAD:policy/chart.png | cut -c1-10)
+page "$(dirname "$U")" policy/leave.md "Leave" "Leave is 28 days.\n\n![Chart](chart.png)"
+file "$(dirname "$U")" policy/chart.png 'chart redrawn\n'
+commit "2026-02-01T10:00:00+00:00" "Bo Brown" "Raise leave"
+site submod
+git -C "$S" init -q -b main
+rmdir "$S/content"
+git -C "$S" -c protocol.file.allow=always submodule add -q "file://$U" content >/dev/null 2>&1
+commit "2026-03-01T10:00:00+00:00" "Pat Publisher" "Publish the site"
+run "$S" build
+status_is "a site whose content/ is a submodule builds" "$RC" 0
+lacks "its committed article is not called new" "$S/public/policy/leave.html" "not yet committed"
+lacks "nor warned of as not committed" "$ERR" "not committed yet"
+contains "it has the submodule's history" "$S/public/policy/leave.html" "by Bo Brown"
+contains "every revision of it" "$S/public/policy/leave.history.html" "Add leave"
+lacks "and not the site repository's commits" "$S/public/policy/leave.history.html" "Publish the site"
+check "a past version has its page" test -f "$S/public/policy/leave.rev-$V1.html"
+contains "showing the picture as it was then" "$S/public/policy/leave.rev-$V1.html" "src=\"../_versions/$B1/chart.png\""
+check "(read from the submodule's repository)" grep -qx 'chart as first drawn' "$S/public/_versions/$B1/chart.png"
+check "the history cache is kept in the submodule's git folder" ls "$S/.git/modules/content/quire/"
+# the working tree's state is the submodule's too
+page "$S" policy/leave.md "Leave" "Leave is 30 days."
+page "$S" policy/new.md "New" "Not committed."
+run "$S" build
+contains "an uncommitted edit in the submodule says so" "$S/public/policy/leave.html" "changes that are not committed"
+contains "(a new file there is still new)" "$S/public/policy/new.html" "not yet committed"
+git -C "$S/content" checkout -q -- . && rm "$S/content/policy/new.md"
+git -C "$S/content" mv policy/leave.md policy/annual-leave.md
+run "$S" build
+contains "a rename staged in the submodule keeps the history" "$S/public/policy/annual-leave.html" "by Bo Brown"
+lacks "and is not called new" "$S/public/policy/annual-leave.html" "not yet committed"
+S=$TMP/submod/content
+page "$TMP/submod" policy/annual-leave.md "Leave" "Leave is 28 days a year.\n\n![Chart](chart.png)"
+commit "2026-04-01T10:00:00+00:00" "Cy Cole" "Rename leave"
+S=$TMP/submod
+run "$S" build
+contains "a commit in the submodule is seen by the next build" "$S/public/policy/annual-leave.html" "by Cy Cole"
+run "$S" build
+mv "$S/.git/quire" "$TMP/submod-cache" && mv "$S/.git/modules/content/quire" "$TMP/submod-hcache"
+run "$S" build -o "$TMP/submod-clean"
+check "a rebuild from the caches matches a clean build" diff -r "$S/public" "$TMP/submod-clean"
+mv "$TMP/submod-cache" "$S/.git/quire" && mv "$TMP/submod-hcache" "$S/.git/modules/content/quire"
+# The same content/ as a repository of its own in a site folder in no
+# repository (a clone kept there), and in one that is.
+site nested
+rmdir "$S/content"
+git clone -q "$TMP/submod/content" "$S/content"
+run "$S" build
+status_is "a site whose content/ is a clone of its own builds" "$RC" 0
+check "(its article is built)" test -f "$S/public/policy/annual-leave.html"
+lacks "its article is not called new" "$S/public/policy/annual-leave.html" "not yet committed"
+contains "it has the clone's history" "$S/public/policy/annual-leave.history.html" "Raise leave"
+run "$S" build -o "$TMP/nested-cached"
+check "(from the history cache, the same)" diff -r "$S/public" "$TMP/nested-cached"
+git -C "$S" init -q -b main
+printf 'content/\n' > "$S/.gitignore"
+commit "2026-05-01T10:00:00+00:00" "Pat Publisher" "The site, content/ apart"
+run "$S" build -o "$TMP/nested-in-site"
+contains "with the site folder in a repository too, content/'s own history wins" "$TMP/nested-in-site/policy/annual-leave.history.html" "Raise leave"
+lacks "(the site repository's commits are not the articles')" "$TMP/nested-in-site/policy/annual-leave.history.html" "The site, content/ apart"
+# A content/.git git cannot read is reported, not passed over for the
+# repository above, whose content/ is not the articles'
+printf 'gitdir: ../no-such-folder\n' > "$TMP/nested-bad.git"
+rm -rf "$S/content/.git" && cp "$TMP/nested-bad.git" "$S/content/.git"
+run "$S" build -o "$TMP/nested-bad"
+status_is "a broken content/.git stops the build" "$RC" 2
+contains "naming it" "$ERR" "content/.git names a git folder that is not there"
