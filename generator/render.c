@@ -884,6 +884,31 @@ static const struct hist_file *page_history(const struct render_env *e, size_t i
 	return e->hist_of ? e->hist_of[i] : NULL;
 }
 
+/* Whether an attachment article i links (a form, a chart) is not, at
+ * HEAD, the file committed with its newest revision: the article's text
+ * reads the same today, what it shows does not.  Unknown (git cannot be
+ * read) counts as changed: the banner then claims nothing. */
+static int files_changed(const struct render_env *e, size_t i)
+{
+	const struct page *p = e->site->pages[i];
+	const struct hist_file *hf = page_history(e, i);
+	if (!e->hist || !hf || !hf->n || p->kind != PAGE_ARTICLE || !e->site->nassets)
+		return 0;
+	for (size_t k = 0; k < p->nrawlinks; k++) {
+		long a = links_asset_of(e->site, p->dir, p->rawlinks[k].url, p->rawlinks[k].wiki);
+		if (a < 0)
+			continue;
+		char *path = xasprintf("content/%s", e->site->assets[a]), then[41], now[41];
+		size_t size;
+		int x = hist_blob_in_commit(e->hist, hf->revs[0].id, path, then, &size);
+		int y = x < 0 ? -1 : hist_blob_in_commit(e->hist, hist_head(e->hist), path, now, &size);
+		free(path);
+		if (x < 0 || y < 0 || x != y || (x && strcmp(then, now)))
+			return 1;
+	}
+	return 0;
+}
+
 static void add_history(const struct render_env *e, json_t *c, size_t i, const char *from)
 {
 	const struct page *p = e->site->pages[i];
@@ -1000,6 +1025,7 @@ static void page_inputs(const struct render_env *e, int i, const char *tmpl, str
 		cache_key_bytes(&kb, hf->fp, sizeof hf->fp);
 	/* (a withdrawn page shows no working-tree state) */
 	cache_key_int(&kb, e->hist && p->src && p->kind != PAGE_WITHDRAWN ? (long long)e->state_of[i] : -1);
+	cache_key_int(&kb, files_changed(e, (size_t)i));
 	/* (the two keys part here: the history's takes of the HTML only what
 	 * a section's page shows of it) */
 	struct cache_keybuf hk = kb;
@@ -2025,6 +2051,7 @@ static void render_revision(struct render_env *e, int i, const struct hist_file 
 			json_object_set(l, "time_of_day", json_object_get(banner, "time_of_day"));
 		else
 			json_object_set_new(l, "time_of_day", json_false());
+		json_object_set_new(l, "files_changed", json_boolean(files_changed(e, i)));
 		json_object_set_new(banner, "latest", l);
 	} else {
 		json_object_set_new(banner, "latest", json_false());

@@ -158,3 +158,26 @@ lacks "the version shows the picture's text" "$S/public/a.rev-$ra.html" "_versio
 mv "$TMP/map-object" "$obj"
 run "$S" build
 contains "with the blob back, the next build shows the picture" "$S/public/a.rev-$ra.html" "src=\"_versions/$(echo "$bm" | cut -c1-10)/map.png\""
+
+# A file an article links changed since the article's newest revision:
+# that version's text reads as today's, what it shows does not, and its
+# banner does not say the guidance reads the same today.
+site formchanged
+git -C "$S" init -q -b main
+page "$S" hr/a.md "Expenses" "Fill in [the claim form](form.txt).\n\n![Rates](rates.svg)"
+file "$S" hr/form.txt 'CLAIM FORM v1: mileage 45p\n'
+file "$S" hr/rates.svg '<svg xmlns="http://www.w3.org/2000/svg"><text y="15">45p</text></svg>\n'
+page "$S" hr/b.md "Pay" "Pay day is the 25th."
+commit "2026-01-01T10:00:00+00:00" "Ann Archer" "Add expenses"
+ra=$(rev hr/a.md)
+run "$S" build
+contains "before the form changes, the newest version is today's guidance" "$S/public/hr/a.rev-$ra.html" "the guidance reads the same today"
+file "$S" hr/form.txt 'CLAIM FORM v2: mileage 25p\n'
+commit "2026-02-01T10:00:00+00:00" "Bob Baker" "Cut the mileage rate"
+run "$S" build
+lacks "after, its banner does not say the guidance reads the same" "$S/public/hr/a.rev-$ra.html" "the guidance reads the same today"
+contains "it says a file it links has changed since" "$S/public/hr/a.rev-$ra.html" "but a file it links (a form, a picture) has changed since"
+contains "(an article linking no changed file is today's still)" "$S/public/hr/b.rev-$(rev hr/b.md).html" "the guidance reads the same today"
+cp -r "$S" "$TMP/formchanged-clean" && rm -rf "$TMP/formchanged-clean/.git/quire" "$TMP/formchanged-clean/public"
+run "$TMP/formchanged-clean" build
+check "(the rebuild writes what a clean build writes)" diff -r "$S/public" "$TMP/formchanged-clean/public"
