@@ -1026,6 +1026,7 @@ static void page_inputs(const struct render_env *e, int i, const char *tmpl, str
 	/* (a withdrawn page shows no working-tree state) */
 	cache_key_int(&kb, e->hist && p->src && p->kind != PAGE_WITHDRAWN ? (long long)e->state_of[i] : -1);
 	cache_key_int(&kb, files_changed(e, (size_t)i));
+	cache_key_int(&kb, e->html_plain);
 	/* (the two keys part here: the history's takes of the HTML only what
 	 * a section's page shows of it) */
 	struct cache_keybuf hk = kb;
@@ -2052,6 +2053,9 @@ static void render_revision(struct render_env *e, int i, const struct hist_file 
 		else
 			json_object_set_new(l, "time_of_day", json_false());
 		json_object_set_new(l, "files_changed", json_boolean(files_changed(e, i)));
+		/* a past version is its Markdown as written: Lua filters shape
+		 * only the pages being built (docs/hooks.md) */
+		json_object_set_new(l, "filtered", json_boolean(!e->html_plain));
 		json_object_set_new(banner, "latest", l);
 	} else {
 		json_object_set_new(banner, "latest", json_false());

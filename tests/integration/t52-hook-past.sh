@@ -204,3 +204,23 @@ end)'
 run "$S" build
 check "without the check, the past versions are hidden too (page.history is nil on them)" \
 	test ! -e "$O/kept.rev-$K1.html"
+
+# A past version is its Markdown as written, without the site's filters:
+# the newest one does not claim the guidance reads the same today when a
+# filter shapes the current page.
+site filtered
+git -C "$S" init -q -b main
+printf 'leave_days: 25\n' >> "$S/site.yml"
+page "$S" a.md "Leave" "Annual leave is LEAVE_DAYS days."
+commit "2026-01-01T10:00:00+00:00" "Ann" "Add leave"
+run "$S" build
+contains "without filters, the newest version is today's guidance" "$S/public/a.rev-$(short HEAD).html" "the guidance reads the same today"
+script "$S" 10-vars 'quire.filter{ text = function(node)
+  if node.literal:find("LEAVE_DAYS", 1, true) then
+    return (node.literal:gsub("LEAVE_DAYS", tostring(quire.site.leave_days)))
+  end
+end }'
+run "$S" build
+contains "(the filter shapes the current page)" "$S/public/a.html" "Annual leave is 25 days."
+lacks "with a filter, the newest version does not claim the page reads the same" "$S/public/a.rev-$(short HEAD).html" "the guidance reads the same today"
+contains "it says its text as written does" "$S/public/a.rev-$(short HEAD).html" "its text as written reads the same today, though the site's scripts may change how the current page shows it"
