@@ -3820,6 +3820,12 @@ size_t hist_live_paths(const struct history *h, const char ***out)
 	return n;
 }
 
+int hist_is_link(const struct history *h, const char *site_path)
+{
+	const struct smap_slot *s = smap_get(&h->live, site_path);
+	return s && s->val == 2;
+}
+
 const struct hist_file *hist_files(const struct history *h, size_t *n)
 {
 	*n = h->nfiles;

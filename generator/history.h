@@ -181,12 +181,16 @@ const struct hist_file *hist_lookup(const struct history *h, const char *site_pa
 int hist_is_boundary(const struct history *h, const struct hist_rev *rv);
 /* The newest revision of hf when it is a change someone made (not a
  * boundary), else NULL. */
-const struct hist_rev *hist_last_change(const struct history *h, const struct hist_file *hf);/* Every file with history, live or deleted, sorted by path; borrowed. */
+const struct hist_rev *hist_last_change(const struct history *h, const struct hist_file *hf);
+/* Every file with history, live or deleted, sorted by path; borrowed. */
 const struct hist_file *hist_files(const struct history *h, size_t *n);
 enum hist_state hist_state(const struct history *h, const char *site_path);
 /* The articles committed at HEAD ("content/a.md", relative to SITE),
  * sorted; *out is a new array of borrowed strings (caller frees the array). */
 size_t hist_live_paths(const struct history *h, const char ***out);
+/* 1 when site_path ("content/a.md") is committed at HEAD as a symbolic
+ * link, whose history the walk does not follow. */
+int hist_is_link(const struct history *h, const char *site_path);
 /* Re-reads the working tree's state (git status) without walking history
  * again, for a rebuild whose HEAD did not change.  0 or negative on error
  * (reported to d; states then read as clean).  Not thread-safe: call it

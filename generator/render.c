@@ -933,6 +933,7 @@ static void add_history(const struct render_env *e, json_t *c, size_t i, const c
 		enum hist_state st = (enum hist_state)e->state_of[i];
 		json_object_set_new(c, "uncommitted", json_boolean(st == HIST_UNCOMMITTED));
 		json_object_set_new(c, "untracked", json_boolean(st == HIST_UNTRACKED));
+		json_object_set_new(c, "linked_file", json_boolean(!hf && st == HIST_CLEAN && hist_is_link(e->hist, p->src)));
 	}
 }
 

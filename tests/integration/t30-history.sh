@@ -936,6 +936,8 @@ commit "2026-01-01T10:00:00+00:00" "A B" "init"
 run "$S" build
 status_is "a site with a symlinked article and a submodule builds" "$RC" 0
 lacks "a committed symlinked article is not called uncommitted" "$S/public/holiday.html" "not yet committed"
+contains "it says why it has no history" "$S/public/holiday.html" "Its file is committed as a symbolic link to another, whose changes git does not follow here: it has no history."
+lacks "(an article of its own does not)" "$S/public/leave.html" "symbolic link"
 check "the submodule's article is built" test -f "$S/public/shared/shared.html"
 lacks "nor is an article in a submodule" "$S/public/shared/shared.html" "not yet committed"
 page "$S" new.md "New" "Not committed."
