@@ -3066,7 +3066,9 @@ static int left_out_draft(const struct run *r, const char *path)
  * draft today, which may have taken a published article off the site. */
 static int may_be_withdrawn(const struct run *r, const struct hist_file *hf)
 {
-	if (hf->n < 2 || strncmp(hf->path, "content/", 8))
+	size_t n = strlen(hf->path);
+	/* (the history of a file articles link is no article's) */
+	if (hf->n < 2 || strncmp(hf->path, "content/", 8) || n < 11 || strcmp(hf->path + n - 3, ".md"))
 		return 0;
 	if (!scan_source_path(hf->path + 8) || left_out_draft(r, hf->path))
 		return 1;

@@ -615,7 +615,7 @@ static int tree_find_file(struct walk *w, const git_oid *tree, const char *rel, 
 
 static int tree_find_path(struct walk *w, const git_oid *tree, const char *rel, git_oid *out)
 {
-	return tree_find_file(w, tree, rel, 0, out);
+	return tree_find_file(w, tree, rel, 1, out);
 }
 
 /* The file rel (under content/) in commit n: 1 and its blob, 0 when it has
@@ -834,8 +834,9 @@ static void plan_sub(struct planner *pr, const struct tpair *t, const char *dir,
 	plan_push(pr, t->seq, plan_dir(pr->pl, pr->tmp.ptr), ea ? rent_oid(ea) : NULL, eb ? rent_oid(eb) : NULL);
 }
 
-/* Merge-joins one pair of sorted trees, recording each .md path whose blob
- * differs and queueing each subtree that differs for the next depth. */
+/* Merge-joins one pair of sorted trees, recording each file whose blob
+ * differs (an article, or a file an article may link: a form, a chart)
+ * and queueing each subtree that differs for the next depth. */
 static int plan_compare(struct planner *pr, const struct tpair *t)
 {
 	struct rtree ta = { NULL, NULL }, tb = { NULL, NULL };
@@ -859,13 +860,13 @@ static int plan_compare(struct planner *pr, const struct tpair *t)
 		if (cmp < 0) {
 			if (rent_is_tree(&ea))
 				plan_sub(pr, t, dir, &ea, NULL);
-			else if (rent_is_md(&ea))
+			else if (rent_is_file(&ea))
 				plan_change(pr, t->seq, dir, &ea, rent_oid(&ea), NULL);
 			pa += ea.len;
 		} else if (cmp > 0) {
 			if (rent_is_tree(&eb))
 				plan_sub(pr, t, dir, NULL, &eb);
-			else if (rent_is_md(&eb))
+			else if (rent_is_file(&eb))
 				plan_change(pr, t->seq, dir, &eb, NULL, rent_oid(&eb));
 			pb += eb.len;
 		} else {
@@ -875,10 +876,10 @@ static int plan_compare(struct planner *pr, const struct tpair *t)
 				if (!same)
 					plan_sub(pr, t, dir, &ea, &eb);
 			} else {
-				int ma = rent_is_md(&ea), mb = rent_is_md(&eb);
-				if ((ma || mb) && !(ma && mb && same))
-					plan_change(pr, t->seq, dir, &ea, ma ? rent_oid(&ea) : NULL,
-						    mb ? rent_oid(&eb) : NULL);
+				int fa = rent_is_file(&ea), fb = rent_is_file(&eb);
+				if ((fa || fb) && !(fa && fb && same))
+					plan_change(pr, t->seq, dir, &ea, fa ? rent_oid(&ea) : NULL,
+						    fb ? rent_oid(&eb) : NULL);
 			}
 			pa += ea.len, pb += eb.len;
 		}
@@ -1257,6 +1258,16 @@ static int similarity_affordable(struct walk *w, const size_t *add, size_t ra, c
 	return 1;
 }
 
+/* Whether change c is of an article (a .md file; a file moving in from
+ * outside content/ may be one: see md_like), not of a file articles
+ * link: the two kinds never pair as a move. */
+static int change_is_article(const struct walk *w, const struct change *c)
+{
+	const char *path = w->names.ptr + c->path;
+	size_t n = strlen(path);
+	return c->ext || (n > 3 && !memcmp(path + n - 3, ".md", 3));
+}
+
 /* Pairs deleted with added paths: identical blobs first, then by line
  * similarity.  Sets pair on the added change. */
 static void find_renames(struct walk *w)
@@ -1285,7 +1296,8 @@ static void find_renames(struct walk *w)
 	}
 	for (size_t a = 0; a < nadd; a++)
 		for (size_t d = 0; d < ndel; d++)
-			if (!taken[del[d]] && git_oid_equal(&w->ch[add[a]].new, &w->ch[del[d]].old)) {
+			if (!taken[del[d]] && git_oid_equal(&w->ch[add[a]].new, &w->ch[del[d]].old) &&
+			    change_is_article(w, &w->ch[add[a]]) == change_is_article(w, &w->ch[del[d]])) {
 				w->ch[add[a]].pair = (int)del[d] + 1;
 				taken[del[d]] = 1;
 				break;
@@ -1316,6 +1328,8 @@ static void find_renames(struct walk *w)
 				/* (the smaller file's lines are all it can share) */
 				size_t lo = fa[a].size < fd[d].size ? fa[a].size : fd[d].size;
 				size_t hi = fa[a].size < fd[d].size ? fd[d].size : fa[a].size;
+				if (change_is_article(w, &w->ch[add[a]]) != change_is_article(w, &w->ch[del[d]]))
+					continue;
 				int min = fa[a].title && fd[d].title && fa[a].title != fd[d].title ? RENAME_RETITLED_SCORE
 												  : RENAME_MIN_SCORE;
 				if (lo * 100 < hi * (size_t)min)
@@ -1526,7 +1540,7 @@ static int unexplained_add(const struct walk *w)
 {
 	for (size_t i = 0; i < w->nch; i++) {
 		const struct change *c = &w->ch[i];
-		if (!c->dropped && !c->pair && c->has_new && !c->has_old)
+		if (!c->dropped && !c->pair && c->has_new && !c->has_old && change_is_article(w, c))
 			return 1;
 	}
 	return 0;
@@ -2383,7 +2397,8 @@ static int path_cmp(const void *a, const void *b)
 	return strcmp(((const struct record *)a)->path, ((const struct record *)b)->path);
 }
 
-/* Records the .md files under a tree at HEAD: what counts as committed. */
+/* Records the files under a tree at HEAD: the .md ones are what counts as
+ * committed (live), and each file's blob is HEAD's text (head). */
 static int collect_live(struct walk *w, const git_oid *id, struct buf *dir)
 {
 	struct rtree t;
@@ -2406,9 +2421,12 @@ static int collect_live(struct walk *w, const git_oid *id, struct buf *dir)
 				buf_putc(dir, '/');
 			if (e.mode == MODE_GITLINK || (e.namelen > 3 && !memcmp(e.name + e.namelen - 3, ".md", 3)))
 				smap_put(&w->h->live, arena_strdup(&w->h->arena, dir->ptr), 2);
-		} else if (rent_is_md(&e)) {
+		} else if (rent_is_file(&e)) {
+			/* (a file articles link is no article, though its
+			 * history is followed as theirs is) */
 			const char *path = arena_strdup(&w->h->arena, dir->ptr);
-			smap_put(&w->h->live, path, 1);
+			if (rent_is_md(&e))
+				smap_put(&w->h->live, path, 1);
 			if ((w->nhead & (w->nhead - 1)) == 0)
 				w->head_blob = xrealloc(w->head_blob, (w->nhead ? 2 * w->nhead : 1) * sizeof *w->head_blob);
 			git_oid_cpy(&w->head_blob[w->nhead++], rent_oid(&e));
@@ -2759,7 +2777,7 @@ static void history_clear_files(struct history *h)
  * The reader trusts nothing: every count is bounded by the bytes left,
  * every offset and index is checked, and any fault means "no cache". */
 
-#define CACHE_VERSION 13
+#define CACHE_VERSION 14
 #define CACHE_NONE 0xFFFFFFFFu
 #define CACHE_MAX_SIZE ((size_t)1 << 30)
 #define CACHE_COMMIT_SIZE (20 + 4 * 4 + 8 + 4 + 4 + 1 + 20 + 8 + 4 + 4 + 8 + 4 + 4 + 4)
