@@ -884,6 +884,103 @@ static const struct hist_file *page_history(const struct render_env *e, size_t i
 	return e->hist_of ? e->hist_of[i] : NULL;
 }
 
+/* The histories of the files article i links today (a form, a chart:
+ * files in content/ the walk followed), each once, in the order first
+ * linked; *n of them.  NULL when none. */
+static const struct hist_file **linked_files(const struct render_env *e, size_t i, size_t *n)
+{
+	const struct page *p = e->site->pages[i];
+	const struct hist_file **v = NULL;
+	*n = 0;
+	if (!e->hist || p->kind != PAGE_ARTICLE || !e->site->nassets)
+		return NULL;
+	for (size_t k = 0; k < p->nrawlinks; k++) {
+		long a = links_asset_of(e->site, p->dir, p->rawlinks[k].url, p->rawlinks[k].wiki);
+		if (a < 0)
+			continue;
+		char *path = xasprintf("content/%s", e->site->assets[a]);
+		const struct hist_file *af = hist_lookup(e->hist, path);
+		free(path);
+		size_t j = 0;
+		while (j < *n && v[j] != af)
+			j++;
+		if (!af || j < *n)
+			continue;
+		v = xrealloc(v, (*n + 1) * sizeof *v);
+		v[(*n)++] = af;
+	}
+	return v;
+}
+
+/* Whether revision k of linked file af came after article hf was first
+ * committed: a change to what the article showed. */
+static int file_change_counts(const struct hist_file *hf, const struct hist_file *af, size_t k)
+{
+	return hist_effective_order(&af->revs[k]) > hist_effective_order(&hf->revs[hf->n - 1]);
+}
+
+/* The newest change to a file article i links since it was first
+ * committed (NULL: none), and that file's history in *which. */
+static const struct hist_rev *newest_file_change(const struct render_env *e, size_t i,
+						  const struct hist_file **which)
+{
+	const struct hist_file *hf = page_history(e, i);
+	const struct hist_rev *best = NULL;
+	size_t n;
+	const struct hist_file **v = hf && hf->n ? linked_files(e, i, &n) : NULL;
+	for (size_t j = 0; v && j < n; j++)
+		for (size_t k = 0; k < v[j]->n; k++)
+			if (file_change_counts(hf, v[j], k) && !hist_is_boundary(e->hist, &v[j]->revs[k]) &&
+			    (!best || hist_effective_order(&v[j]->revs[k]) > hist_effective_order(best))) {
+				best = &v[j]->revs[k];
+				*which = v[j];
+			}
+	free(v);
+	return best;
+}
+
+/* The file's name as the history shows it: its path under content/. */
+static const char *file_shown(const struct hist_file *af)
+{
+	return af->path + (strncmp(af->path, "content/", 8) ? 0 : 8);
+}
+
+/* The changes to the files article i links, for its history page: each
+ * file ({name, changes}) with its changes since the article was first
+ * committed, newest first. */
+static json_t *files_json(const struct render_env *e, size_t i)
+{
+	const struct hist_file *hf = page_history(e, i);
+	json_t *a = json_array();
+	size_t n;
+	const struct hist_file **v = hf && hf->n ? linked_files(e, i, &n) : NULL;
+	for (size_t j = 0; v && j < n; j++) {
+		json_t *changes = json_array();
+		for (size_t k = 0; k < v[j]->n; k++) {
+			const struct hist_rev *rv = &v[j]->revs[k];
+			if (!file_change_counts(hf, v[j], k) || hist_is_boundary(e->hist, rv))
+				continue;
+			json_t *o = when_by(rv, 1);
+			set_str_or_false(o, "committed_by", other_committer(rv));
+			set_str(o, "subject", rv->subject);
+			set_own(o, "short_id", short_id(rv->id));
+			json_object_set_new(o, "added", json_boolean(rv->change == HIST_ADDED));
+			json_object_set_new(o, "deleted", json_boolean(rv->change == HIST_DELETED));
+			json_array_append_new(changes, o);
+		}
+		if (!json_array_size(changes)) {
+			json_decref(changes);
+			continue;
+		}
+		json_t *f = json_object();
+		set_str(f, "name", file_shown(v[j]));
+		json_object_set_new(f, "changes", changes);
+		json_array_append_new(a, f);
+	}
+	free(v);
+	return a;
+}
+
 /* Whether an attachment article i links (a form, a chart) is not, at
  * HEAD, the file committed with its newest revision: the article's text
  * reads the same today, what it shows does not.  Unknown (git cannot be
@@ -921,7 +1018,19 @@ static void add_history(const struct render_env *e, json_t *c, size_t i, const c
 	json_object_set_new(c, "revisions", json_integer(hf ? (json_int_t)hf->n : 0));
 	json_object_set_new(c, "revisions_plural", json_boolean(!hf || hf->n != 1));
 	const struct hist_rev *last = hist_last_change(e->hist, hf);
-	json_object_set_new(c, "updated", last ? when_by(last, 1) : json_false());
+	/* a form or chart it links changed later: what it shows changed */
+	const struct hist_file *af = NULL;
+	const struct hist_rev *file = last ? newest_file_change(e, i, &af) : NULL;
+	if (file && hist_effective_order(file) > hist_effective_order(last)) {
+		json_t *u = when_by(file, 1);
+		set_str(u, "file", file_shown(af));
+		json_object_set_new(c, "updated", u);
+	} else {
+		json_t *u = last ? when_by(last, 1) : json_false();
+		if (last)
+			json_object_set_new(u, "file", json_false());
+		json_object_set_new(c, "updated", u);
+	}
 	/* a shallow clone: the text was last changed on or before then */
 	json_object_set_new(c, "updated_before", hf && hf->n && !last ? when_by(&hf->revs[0], 0) : json_false());
 	if (hf && hf->n) {
@@ -1027,6 +1136,13 @@ static void page_inputs(const struct render_env *e, int i, const char *tmpl, str
 	/* (a withdrawn page shows no working-tree state) */
 	cache_key_int(&kb, e->hist && p->src && p->kind != PAGE_WITHDRAWN ? (long long)e->state_of[i] : -1);
 	cache_key_int(&kb, files_changed(e, (size_t)i));
+	size_t nf;
+	const struct hist_file **lf = hf && hf->n ? linked_files(e, (size_t)i, &nf) : NULL;
+	for (size_t j = 0; lf && j < nf; j++) {
+		cache_key_str(&kb, lf[j]->path);
+		cache_key_bytes(&kb, lf[j]->fp, sizeof lf[j]->fp);
+	}
+	free(lf);
 	cache_key_int(&kb, e->html_plain);
 	/* (the two keys part here: the history's takes of the HTML only what
 	 * a section's page shows of it) */
@@ -2398,6 +2514,7 @@ static void render_history(struct render_env *e, size_t i, json_t *art, struct v
 		json_object_set_new(c, "drafts_hidden", json_boolean(e->published && e->published[i]));
 		json_object_set_new(c, "withdrawn", withdrawn_json(e, i, out));
 		json_object_set_new(c, "revisions", list);
+		json_object_set_new(c, "files", files_json(e, i));
 		if (fp)
 			kfp = sub_fp(&hfp, -1);
 		emit_fp(e, out, "history", c, fp ? &kfp : NULL);

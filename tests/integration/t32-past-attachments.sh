@@ -178,6 +178,17 @@ run "$S" build
 lacks "after, its banner does not say the guidance reads the same" "$S/public/hr/a.rev-$ra.html" "the guidance reads the same today"
 contains "it says a file it links has changed since" "$S/public/hr/a.rev-$ra.html" "but a file it links (a form, a picture) has changed since"
 contains "(an article linking no changed file is today's still)" "$S/public/hr/b.rev-$(rev hr/b.md).html" "the guidance reads the same today"
+H=$S/public/hr/a.history.html
+contains "the article's history lists the change to the file it links" "$H" '<h3><code>hr/form.txt</code></h3>'
+contains "(when, what and who)" "$H" '<time datetime="2026-02-01T10:00:00+00:00">1 February 2026</time> — Cut the mileage rate <span class="meta">By Bob Baker'
+lacks "(a file unchanged since is not listed)" "$H" '<code>hr/rates.svg</code>'
+contains "the article was last updated by that change" "$S/public/hr/a.html" 'Last updated <time datetime="2026-02-01T10:00:00+00:00">1 February 2026</time> by Bob Baker (the file <code>hr/form.txt</code>)'
+lacks "an article linking no changed file has no such list" "$S/public/hr/b.history.html" "Files it links"
+file "$S" hr/form.txt 'CLAIM FORM v3: mileage 30p\n'
+commit "2026-03-01T10:00:00+00:00" "Cy Clerk" "Mileage up again"
+run "$S" build
+contains "a rebuild after another change to the file lists it" "$H" "Mileage up again"
+contains "(and the article was last updated by it)" "$S/public/hr/a.html" "by Cy Clerk (the file"
 cp -r "$S" "$TMP/formchanged-clean" && rm -rf "$TMP/formchanged-clean/.git/quire" "$TMP/formchanged-clean/public"
 run "$TMP/formchanged-clean" build
 check "(the rebuild writes what a clean build writes)" diff -r "$S/public" "$TMP/formchanged-clean/public"
