@@ -109,14 +109,28 @@ void feeds_atom(const struct site *s, struct output *out, struct diag *d,
 		buf_puts(&b, "  <entry>\n    <title>");
 		xml_text(&b, ch[k].title ? ch[k].title : page_title(p));
 		int restored = ch[k].restored;
-		buf_puts(&b, ch[k].rv->change != HIST_DELETED ? ": "
-			     : ch[k].rv->taken_down ? (restored ? " (taken off the site, later restored): " : " (taken off the site): ")
-			     : restored ? " (withdrawn, later restored): " : " (withdrawn): ");
+		if (ch[k].file) {
+			buf_puts(&b, " (the file ");
+			xml_text(&b, ch[k].file);
+			buf_puts(&b, ch[k].rv->change == HIST_DELETED ? ", deleted): " : "): ");
+		} else {
+			buf_puts(&b, ch[k].rv->change != HIST_DELETED ? ": "
+				     : ch[k].rv->taken_down ? (restored ? " (taken off the site, later restored): "
+									: " (taken off the site): ")
+				     : restored ? " (withdrawn, later restored): " : " (withdrawn): ");
+		}
 		xml_text(&b, ch[k].rv->subject);
 		buf_puts(&b, "</title>\n    <id>urn:quire:");
 		xml_text(&b, ch[k].rv->id);
 		buf_putc(&b, ':');
-		put_entry_key(&b, p, ch[k].rv);
+		/* (an article's entry is named by its article, a file's by both) */
+		if (ch[k].file) {
+			put_entry_key(&b, p, p->src ? &(struct hist_rev){ .path = p->src } : ch[k].rv);
+			buf_puts(&b, ":file:");
+			xml_text(&b, ch[k].file);
+		} else {
+			put_entry_key(&b, p, ch[k].rv);
+		}
 		buf_puts(&b, "</id>\n    <updated>");
 		iso_utc(&b, ch[k].time);
 		buf_puts(&b, "</updated>\n    <author><name>");
@@ -130,7 +144,7 @@ void feeds_atom(const struct site *s, struct output *out, struct diag *d,
 		}
 		buf_puts_url_path(&b, p->key);
 		buf_puts(&b, ".history.html#");
-		xml_text(&b, ch[k].rv->id);
+		xml_text(&b, ch[k].file ? "files" : ch[k].rv->id);
 		buf_puts(&b, "\"/>\n    <summary>");
 		xml_text(&b, ch[k].rv->body && *ch[k].rv->body ? ch[k].rv->body : ch[k].rv->subject);
 		buf_puts(&b, "</summary>\n  </entry>\n");

@@ -12,6 +12,8 @@ struct change {
 	const char *title; /* the article's title at rv (NULL: today's) */
 	int restored;      /* rv took the article away, and a later revision
 			      brought it back */
+	const char *file;  /* rv is of a file the article links (its path
+			      under content/), not of the article: NULL */
 };
 
 #endif

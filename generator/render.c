@@ -2546,7 +2546,10 @@ static int cmp_change(const void *a, const void *b)
 	if (x->rv->order != y->rv->order)
 		return x->rv->order > y->rv->order ? -1 : 1;
 	int c = strcmp(x->rv->id, y->rv->id);
-	return c ? c : x->page - y->page;
+	if (c || x->page != y->page)
+		return c ? c : x->page - y->page;
+	/* (an article's own revision before the files it links) */
+	return !x->file || !y->file ? !!x->file - !!y->file : strcmp(x->file, y->file);
 }
 
 #define RECENT_CHANGES 100
@@ -2554,6 +2557,57 @@ static int cmp_change(const void *a, const void *b)
 /* The newest RECENT_CHANGES revisions of every page (cmp_change), kept in
  * order as they are met: a site's tens of thousands are not sorted for a
  * hundred.  Caller frees *out. */
+/* Puts c among the n (up to RECENT_CHANGES) in v, in order, if it is
+ * recent enough. */
+static void keep_recent(struct change *v, size_t *n, const struct change *c)
+{
+	if (*n == RECENT_CHANGES && cmp_change(c, &v[*n - 1]) >= 0)
+		return;
+	size_t lo = 0, hi = *n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (cmp_change(&v[mid], c) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (*n < RECENT_CHANGES)
+		(*n)++;
+	memmove(&v[lo + 1], &v[lo], (*n - 1 - lo) * sizeof *v);
+	v[lo] = *c;
+}
+
+/* Whether article hf has a revision made by commit id: a change to a
+ * file it links made in the same commit is told by its history page,
+ * not listed again. */
+static int article_changed_in(const struct hist_file *hf, const char *id)
+{
+	for (size_t k = 0; k < hf->n; k++)
+		if (!strcmp(hf->revs[k].id, id))
+			return 1;
+	return 0;
+}
+
+/* The changes to the files page i links (hf its history), as the recent
+ * changes list them: what the article showed changed. */
+static void keep_file_changes(const struct render_env *e, size_t i, const struct hist_file *hf, struct change *v,
+			      size_t *n)
+{
+	size_t nf;
+	const struct hist_file **lf = hf && hf->n ? linked_files(e, i, &nf) : NULL;
+	for (size_t j = 0; lf && j < nf; j++)
+		for (size_t k = 0; k < lf[j]->n; k++) {
+			const struct hist_rev *rv = &lf[j]->revs[k];
+			if (!file_change_counts(hf, lf[j], k) || hist_is_boundary(e->hist, rv) || rv->merge_dropped ||
+			    article_changed_in(hf, rv->id))
+				continue;
+			struct change c = { 0, 0, (int)i, rv, NULL, 0, file_shown(lf[j]) };
+			hist_effective_time(rv, &c.time, &c.tz);
+			keep_recent(v, n, &c);
+		}
+	free(lf);
+}
+
 static size_t recent_changes(const struct render_env *e, struct change **out)
 {
 	struct change *v = xmalloc(RECENT_CHANGES * sizeof *v);
@@ -2566,27 +2620,15 @@ static size_t recent_changes(const struct render_env *e, struct change **out)
 			if (hf->revs[k].merge_dropped)
 				continue; /* nor a change to the guidance */
 			/* (dated when it became the guidance) */
-			struct change c = { 0, 0, (int)i, &hf->revs[k], NULL, 0 };
+			struct change c = { 0, 0, (int)i, &hf->revs[k], NULL, 0, NULL };
 			/* (newest first: a later revision that is no deletion
 			 * brought the article back) */
 			for (size_t j = 0; j < k && hf->revs[k].change == HIST_DELETED && !c.restored; j++)
 				c.restored = hf->revs[j].change != HIST_DELETED;
 			hist_effective_time(&hf->revs[k], &c.time, &c.tz);
-			if (n == RECENT_CHANGES && cmp_change(&c, &v[n - 1]) >= 0)
-				continue;
-			size_t lo = 0, hi = n;
-			while (lo < hi) {
-				size_t mid = lo + (hi - lo) / 2;
-				if (cmp_change(&v[mid], &c) < 0)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			if (n < RECENT_CHANGES)
-				n++;
-			memmove(&v[lo + 1], &v[lo], (n - 1 - lo) * sizeof *v);
-			v[lo] = c;
+			keep_recent(v, &n, &c);
 		}
+		keep_file_changes(e, i, hf, v, &n);
 	}
 	*out = v;
 	return n;
@@ -2605,7 +2647,7 @@ static json_t *withdrawn_list(const struct render_env *e, const char *from)
 		const struct hist_file *hf = page_history(e, i);
 		size_t del, last;
 		if (hf && hist_withdrawal(hf, &del, &last)) {
-			v[n] = (struct change){ 0, 0, (int)i, &hf->revs[del], NULL, 0 };
+			v[n] = (struct change){ 0, 0, (int)i, &hf->revs[del], NULL, 0, NULL };
 			hist_effective_time(v[n].rv, &v[n].time, &v[n].tz);
 			n++;
 		}
@@ -2646,9 +2688,9 @@ static char **change_titles(struct render_env *e, struct change *ch, size_t n)
 	if (!e->titles)
 		return then;
 	struct cache_keybuf kb;
-	cache_key_begin(e->cache, &kb, "change-titles-1");
+	cache_key_begin(e->cache, &kb, "change-titles-2");
 	for (size_t k = 0; k < n; k++)
-		cache_key_str(&kb, version_taken(ch[k].rv));
+		cache_key_str(&kb, ch[k].file ? "" : version_taken(ch[k].rv));
 	struct cache_key key = cache_key_end(&kb);
 	uint32_t flag;
 	if (!e->cache || get_strs(e, &key, &flag, then, n) < 0) {
@@ -2657,7 +2699,8 @@ static char **change_titles(struct render_env *e, struct change *ch, size_t n)
 			struct hist_rev v = *ch[k].rv;
 			memmove(v.blob, version_taken(ch[k].rv), sizeof v.blob);
 			v.change = HIST_MODIFIED;
-			char *t = *v.blob ? blob_title(e, &v) : NULL;
+			/* (a file it links has no title: the article's today) */
+			char *t = *v.blob && !ch[k].file ? blob_title(e, &v) : NULL;
 			then[k] = t ? t : xstrdup("");
 		}
 		if (e->cache)
@@ -2706,7 +2749,16 @@ static void render_changes(struct render_env *e)
 		json_t *r = rev_json(p, ch[k].rv, out, 0, 0);
 		set_str(r, "title", title);
 		char *ho = history_out(p);
-		char *url = xasprintf("%s#%s", ho, ch[k].rv->id);
+		char *url = ch[k].file ? xasprintf("%s#files", ho) : xasprintf("%s#%s", ho, ch[k].rv->id);
+		set_str_or_false(r, "file", ch[k].file);
+		if (ch[k].file) {
+			/* (no version of the article to read; the file's deletion
+			 * took nothing off the site) */
+			json_object_set_new(r, "url", json_false());
+			json_object_set_new(r, "file_deleted", json_boolean(ch[k].rv->change == HIST_DELETED));
+			json_object_set_new(r, "deleted", json_false());
+			json_object_set_new(r, "taken_down", json_false());
+		}
 		set_own(r, "history_url", site_rel_url(out, url));
 		free(url);
 		free(ho);
@@ -2729,6 +2781,8 @@ static void render_changes(struct render_env *e)
 		json_object_set(pg, "deleted", json_object_get(r, "deleted"));
 		json_object_set(pg, "taken_down", json_object_get(r, "taken_down"));
 		json_object_set_new(pg, "restored", json_boolean(ch[k].restored));
+		json_object_set(pg, "file", json_object_get(r, "file"));
+		json_object_set(pg, "file_deleted", json_object_get(r, "file_deleted"));
 		json_array_append_new(pages, pg);
 		json_array_append_new(json_object_get(day, "changes"), r);
 	}
