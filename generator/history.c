@@ -2281,26 +2281,192 @@ static void mark_branches(struct walk *w)
 	free(stack);
 }
 
-/* Whether merge m left the file at path (relative to SITE) as its
- * first parent had it: the branch's changes to it were undone on the
- * branch, or the merge kept the main line's text.  1 or 0 in *dropped;
- * returns -1 on a read error. */
-static int merge_dropped(struct walk *w, const struct node *m, const char *path, int *dropped)
+/* A version's paragraphs, for telling whether a merge kept a branch's
+ * change: a hash of each run of lines between blank lines, and of each
+ * front-matter line on its own (a title changed on one side and the
+ * summary on the other combine), sorted.  Lines are compared without
+ * their trailing spaces or CR. */
+struct paras {
+	uint64_t *h;
+	size_t n, cap;
+};
+
+static void paras_add(struct paras *p, uint64_t h)
 {
-	*dropped = 0;
-	if (strncmp(path, "content/", 8) || !m->np)
-		return 0; /* (a file outside content/ then is not compared) */
-	git_oid after, before;
-	int ra = blob_at(w, m, path + 8, &after);
-	int rb = ra < 0 ? ra : blob_at(w, &w->nodes[w->parents[m->pfirst]], path + 8, &before);
-	if (rb < 0)
+	if (p->n == p->cap)
+		p->h = xrealloc(p->h, (p->cap = p->cap ? 2 * p->cap : 16) * sizeof *p->h);
+	p->h[p->n++] = h;
+}
+
+#define FNV_BASIS 14695981039346656037ULL
+
+/* h (FNV-1a) carried on over s. */
+static uint64_t fnv_more(uint64_t h, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* Adds the paragraphs of s to p, and sorts them (struct paras).  A front-
+ * matter line's hash is told from a paragraph's of the same text. */
+static void paras_split(struct paras *p, const char *s, size_t len)
+{
+	uint64_t h = FNV_BASIS;
+	int open = 0, fm = 0; /* fm: 1 in the front matter, 2 past it */
+	for (size_t i = 0, e; i < len; i = e + 1) {
+		for (e = i; e < len && s[e] != '\n'; e++)
+			;
+		size_t te = e;
+		while (te > i && (s[te - 1] == ' ' || s[te - 1] == '\t' || s[te - 1] == '\r'))
+			te--;
+		int fence = te - i == 3 && !memcmp(s + i, "---", 3);
+		int in_fm = fm == 1 || (i == 0 && fence);
+		fm = fm == 1 ? (fence ? 2 : 1) : i == 0 && fence ? 1 : 2;
+		if (in_fm || te == i) {
+			if (open)
+				paras_add(p, h);
+			if (in_fm)
+				paras_add(p, fnv_more(FNV_BASIS, s + i, te - i) ^ 1);
+			h = FNV_BASIS;
+			open = 0;
+			continue;
+		}
+		h = fnv_more(open ? fnv_more(h, "\n", 1) : h, s + i, te - i);
+		open = 1;
+	}
+	if (open)
+		paras_add(p, h);
+	if (p->n)
+		qsort(p->h, p->n, sizeof *p->h, u64_cmp);
+}
+
+/* Reads blob id's paragraphs into p (id NULL: no file, none): 0, or -1
+ * when it cannot be read or is past the limit on an article, which is
+ * never inflated.  Caller frees p->h. */
+static int paras_read(struct walk *w, const git_oid *id, struct paras *p)
+{
+	git_blob *blob = NULL;
+	size_t size;
+	git_object_t type;
+	*p = (struct paras){ 0 };
+	if (!id)
+		return 0;
+	if (git_odb_read_header(&size, &type, w->odb, id) < 0 || size > FS_MAX_FILE ||
+	    git_blob_lookup(&blob, w->repo, id) < 0) {
+		git_error_clear();
 		return -1;
-	*dropped = ra == rb && (!ra || git_oid_equal(&after, &before));
+	}
+	paras_split(p, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+	git_blob_free(blob);
 	return 0;
 }
 
-/* Tells each revision made on a branch which merge brought it in, and
- * when (the merge's author date, as every revision's). */
+static int paras_has(const struct paras *p, uint64_t h)
+{
+	return p->n && bsearch(&h, p->h, p->n, sizeof *p->h, u64_cmp) != NULL;
+}
+
+/* Whether merged kept the change from base to tip: every paragraph tip
+ * added reads in it, and none that tip took out. */
+static int paras_kept(const struct paras *base, const struct paras *tip, const struct paras *merged)
+{
+	for (size_t i = 0; i < tip->n; i++)
+		if (!paras_has(base, tip->h[i]) && !paras_has(merged, tip->h[i]))
+			return 0;
+	for (size_t i = 0; i < base->n; i++)
+		if (!paras_has(tip, base->h[i]) && paras_has(merged, base->h[i]))
+			return 0;
+	return 1;
+}
+
+/* Whether merged has a paragraph neither side had: the merger's own. */
+static int paras_own(const struct paras *merged, const struct paras *first, const struct paras *tip)
+{
+	for (size_t i = 0; i < merged->n; i++)
+		if (!paras_has(first, merged->h[i]) && !paras_has(tip, merged->h[i]))
+			return 1;
+	return 0;
+}
+
+/* For a merge (its first parent first) whose text (merged) is neither its
+ * first parent's (main) nor the branch's (at tip: the newest revision of
+ * the file it brought in): whether it kept what the branch changed since
+ * the two sides parted (the merge base of first and tip), whatever the
+ * main line did meanwhile (merge_fate).  Any blob may be NULL: no file.
+ * What cannot be told (no merge base in a shallow clone, a file past the
+ * limit) is left KEPT.  -1 on a read error. */
+static int merge_paras(struct walk *w, const struct node *first, const struct hist_rev *tip, const git_oid *merged,
+		       const git_oid *main, const git_oid *branch, int *fate, int *combined)
+{
+	git_oid tid, bid, at_base;
+	struct omap_slot *bs;
+	if (git_oid_fromstr(&tid, tip->id) < 0)
+		return 0;
+	if (git_merge_base(&bid, w->repo, &first->id, &tid) < 0) {
+		git_error_clear();
+		return 0;
+	}
+	if (!(bs = omap_find(&w->index, &bid)))
+		return 0;
+	int rbase = blob_at(w, &w->nodes[(uintptr_t)bs->val - 1], tip->path + 8, &at_base);
+	if (rbase < 0)
+		return -1;
+	struct paras pb, pt, pm, pf;
+	int ok = paras_read(w, rbase ? &at_base : NULL, &pb) == 0;
+	ok = paras_read(w, branch, &pt) == 0 && ok;
+	ok = paras_read(w, merged, &pm) == 0 && ok;
+	ok = paras_read(w, main, &pf) == 0 && ok;
+	if (ok && !paras_kept(&pb, &pt, &pm))
+		*fate = HIST_MERGE_SETTLED;
+	else if (ok)
+		*combined = paras_own(&pm, &pf, &pt) ? 2 : 1;
+	free(pb.h);
+	free(pt.h);
+	free(pm.h);
+	free(pf.h);
+	return 0;
+}
+
+/* How merge m took the branch's change to the file whose newest revision
+ * it brought in is tip (enum hist_merge_fate, in *fate), and so what the
+ * merge's own revision of the file, if any, is (*combined, as
+ * hist_rev.merge_combined).  Returns -1 on a read error. */
+static int merge_fate(struct walk *w, const struct node *m, const struct hist_rev *tip, int *fate, int *combined)
+{
+	*fate = HIST_MERGE_KEPT;
+	*combined = 0;
+	if (strncmp(tip->path, "content/", 8) || !m->np)
+		return 0; /* (a file outside content/ then is not compared) */
+	const struct node *first = &w->nodes[w->parents[m->pfirst]];
+	git_oid after, before, at_tip;
+	int ra = blob_at(w, m, tip->path + 8, &after);
+	int rb = ra < 0 ? ra : blob_at(w, first, tip->path + 8, &before);
+	if (rb < 0)
+		return -1;
+	if (ra == rb && (!ra || git_oid_equal(&after, &before))) {
+		*fate = HIST_MERGE_UNCHANGED; /* the main line's text */
+		return 0;
+	}
+	int rt = *tip->blob && git_oid_fromstr(&at_tip, tip->blob) == 0;
+	if (ra == rt && (!ra || git_oid_equal(&after, &at_tip)))
+		return 0; /* the branch's, whole */
+	return merge_paras(w, first, tip, ra ? &after : NULL, rb ? &before : NULL, rt ? &at_tip : NULL, fate,
+			   combined);
+}
+
+/* Marks merge (hex)'s own revision in r, if it has one, as combining a
+ * branch's change with the main line's (hist_rev.merge_combined). */
+static void mark_combined(struct record *r, const char *merge, int combined)
+{
+	for (size_t j = 0; j < r->n; j++)
+		if (!strcmp(r->revs[j].id, merge) && r->revs[j].merge_combined < combined)
+			r->revs[j].merge_combined = combined;
+}
+
+/* Tells each revision made on a branch which merge brought it in, when
+ * (the merge's author date, as every revision's), and what the merge
+ * did with the branch's change (merge_fate). */
 static int note_merged(struct walk *w)
 {
 	for (size_t ri = 0; ri < w->nrecs; ri++)
@@ -2322,13 +2488,20 @@ static int note_merged(struct walk *w)
 			v->merged_order = mn->order;
 			v->merger = (char *)w->ci_author;
 			/* the file where the branch left it: its newest revision
-			 * the merge brought in */
+			 * the merge brought in, told above (newest first) */
 			const struct hist_rev *tip = v;
 			for (size_t j = 0; j < k && tip == v; j++)
 				if (!strcmp(w->recs[ri].revs[j].merged, v->merged))
 					tip = &w->recs[ri].revs[j];
-			if (merge_dropped(w, mn, tip->path, &v->merge_dropped) < 0)
+			if (tip != v) {
+				v->merge_dropped = tip->merge_dropped;
+				continue;
+			}
+			int combined;
+			if (merge_fate(w, mn, v, &v->merge_dropped, &combined) < 0)
 				return -1;
+			if (combined)
+				mark_combined(&w->recs[ri], v->merged, combined);
 		}
 	return 0;
 }
@@ -2490,6 +2663,7 @@ static void file_fp(struct hist_file *f)
 		cache_key_int(&kb, rv->merged_tz);
 		cache_key_int(&kb, rv->merged_order);
 		cache_key_int(&kb, rv->merge_dropped);
+		cache_key_int(&kb, rv->merge_combined);
 	}
 	cache_key_int(&kb, f->truncated);
 	struct cache_key k = cache_key_end(&kb);
@@ -2773,16 +2947,17 @@ static void history_clear_files(struct history *h)
  *       u32 count of revs, u64 fp[2] (hist_file.fp), the revs: u32 commit,
  *       path (str), old_path (str or ~0),
  *       u8 change, u8 has_blob, blob[20], u8 has_base, base[20],
+ *       u8 merge_dropped (enum hist_merge_fate), u8 merge_combined (0-2),
  *   u64 cache_sum of every byte before it.
  * The reader trusts nothing: every count is bounded by the bytes left,
  * every offset and index is checked, and any fault means "no cache". */
 
-#define CACHE_VERSION 14
+#define CACHE_VERSION 15
 #define CACHE_NONE 0xFFFFFFFFu
 #define CACHE_MAX_SIZE ((size_t)1 << 30)
 #define CACHE_COMMIT_SIZE (20 + 4 * 4 + 8 + 4 + 4 + 1 + 20 + 8 + 4 + 4 + 8 + 4 + 4 + 4)
 #define CACHE_FILE_SIZE (3 * 4 + 16)
-#define CACHE_REV_SIZE (3 * 4 + 2 + 20 + 1 + 20 + 1)
+#define CACHE_REV_SIZE (3 * 4 + 2 + 20 + 1 + 20 + 2)
 static const char cache_magic[8] = "quireHC";
 
 /* A fast 64-bit checksum: catches a torn or damaged file, not an attack
@@ -2886,6 +3061,7 @@ static int cache_image(const struct history *h, struct buf *out)
 			buf_putc(&rest, v->base[0] ? 1 : 0);
 			put_oid_hex(&rest, v->base[0] ? v->base : "");
 			buf_putc(&rest, (char)v->merge_dropped);
+			buf_putc(&rest, (char)v->merge_combined);
 		}
 	}
 	struct buf live = BUF_INIT;
@@ -3122,8 +3298,9 @@ static int cache_parse(struct history *h, const unsigned char *data, size_t len,
 			cr_hex(&r, v->blob);
 			const unsigned char *hb = cr_take(&r, 1);
 			cr_hex(&r, v->base);
-			const unsigned char *mo = cr_take(&r, 1);
-			if (r.bad || ci >= ncs || ch[0] > HIST_DELETED || ch[1] > 1 || hb[0] > 1 || mo[0] > 1 ||
+			const unsigned char *mo = cr_take(&r, 2);
+			if (r.bad || ci >= ncs || ch[0] > HIST_DELETED || ch[1] > 1 || hb[0] > 1 ||
+			    mo[0] > HIST_MERGE_SETTLED || mo[1] > 2 ||
 			    (ch[0] == HIST_RENAMED) != (v->old_path != NULL)) {
 				r.bad = 1;
 				break;
@@ -3146,6 +3323,7 @@ static int cache_parse(struct history *h, const unsigned char *data, size_t len,
 			v->committer = (char *)c->committer;
 			v->merger = (char *)c->merger;
 			v->merge_dropped = mo[0];
+			v->merge_combined = mo[1];
 			v->change = (enum hist_change)ch[0];
 			if (!ch[1])
 				v->blob[0] = '\0';

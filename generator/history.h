@@ -17,7 +17,10 @@
  *    But a merge that kept one side's text while the other side's edit is
  *    newer is listed (above that edit), wherever a revision's starting
  *    text, or HEAD's text, is not that of the revision listed below it
- *    (settle_merges), so the record says who set the text aside.
+ *    (settle_merges), so the record says who set the text aside.  Each
+ *    branch revision is told what its merge did with the branch's change
+ *    (hist_rev.merge_dropped), and a merge's own revision whether it only
+ *    combined that change with the main line's (merge_combined).
  *  - Renames: in a commit that deletes one .md path and adds another, the
  *    pair is a rename when the blobs are identical, else when at least half
  *    of the bytes of the larger file are in lines the two share.  The
@@ -60,6 +63,16 @@
 
 enum hist_change { HIST_ADDED, HIST_MODIFIED, HIST_RENAMED, HIST_DELETED };
 
+/* What the merge that brought a branch's revisions onto the main line did
+ * with the branch's change to a file.  KEPT: its text is the branch's, or
+ * every paragraph the branch changed (against the merge base) reads in it
+ * as the branch left it; UNCHANGED: the merge left the file as its first
+ * parent had it (the change was undone on the branch, or left out, or
+ * made on the main line as well); SETTLED: neither, as when a conflict was
+ * settled with other text: the merge's own revision carries what became
+ * the guidance. */
+enum hist_merge_fate { HIST_MERGE_KEPT, HIST_MERGE_UNCHANGED, HIST_MERGE_SETTLED };
+
 /* An article's working-tree state.  HIST_UNTRACKED: not committed at HEAD
  * (new, staged-but-never-committed, or ignored); HIST_UNCOMMITTED: committed,
  * with staged or unstaged changes (or deleted); HIST_NOT_IN_REPO: the site is
@@ -94,10 +107,14 @@ struct hist_rev {
 	int merged_tz;
 	uint32_t merged_order; /* that merge's place in the walk (see order) */
 	char *merger;          /* that merge's author, after .mailmap (NULL: none) */
-	/* 1 when that merge left the file as the main line had it (the
-	 * branch's changes to it were undone on the branch, or the merge
-	 * kept the main line's text): the guidance never read as this */
+	/* how that merge took the branch's change to the file
+	 * (enum hist_merge_fate): nonzero, the guidance never read as this */
 	int merge_dropped;
+	/* for a merge's own revision: 1 when its text is its first parent's
+	 * with a branch's change put in, which that branch's revisions carry
+	 * (a clean merge of edits made on both sides: its diff repeats the
+	 * branch's change), 2 when it also changed the text itself; else 0 */
+	int merge_combined;
 	/* in a history as published (published.h): this revision made the
 	 * article a draft, taking it off the site (change HIST_DELETED) */
 	int taken_down;

@@ -116,10 +116,23 @@ static void set_when(json_t *o, const struct hist_rev *rv, int close)
 		set_own(m, "iso", hist_date_iso(rv->merged_time, rv->merged_tz));
 		set_own(m, "short_id", xstrndup(rv->merged, 10));
 		set_str_or_false(m, "by", rv->merger && *rv->merger ? rv->merger : NULL);
+		/* (dropped: never the guidance; settled: because the merge
+		 * settled it with other text, not because it kept the main
+		 * line's) */
 		json_object_set_new(m, "dropped", json_boolean(rv->merge_dropped));
+		json_object_set_new(m, "settled", json_boolean(rv->merge_dropped == HIST_MERGE_SETTLED));
 		json_object_set_new(o, "merged", m);
 	} else {
 		json_object_set_new(o, "merged", json_false());
+	}
+	/* a merge that put a branch's change beside the main line's: its
+	 * diff repeats that change, which the branch's revision carries */
+	if (rv->merge_combined) {
+		json_t *c = json_object();
+		json_object_set_new(c, "own", json_boolean(rv->merge_combined == 2));
+		json_object_set_new(o, "combined", c);
+	} else {
+		json_object_set_new(o, "combined", json_false());
 	}
 	/* written one day, committed (rebased, cherry-picked) a later one:
 	 * when it became the guidance */
@@ -2619,6 +2632,8 @@ static size_t recent_changes(const struct render_env *e, struct change **out)
 				continue; /* no change anyone made then */
 			if (hf->revs[k].merge_dropped)
 				continue; /* nor a change to the guidance */
+			if (hf->revs[k].merge_combined == 1)
+				continue; /* nor one listed already: the branch's and the main line's */
 			/* (dated when it became the guidance) */
 			struct change c = { 0, 0, (int)i, &hf->revs[k], NULL, 0, NULL };
 			/* (newest first: a later revision that is no deletion

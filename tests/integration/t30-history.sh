@@ -1819,3 +1819,86 @@ rm -rf "$S/content/.git" && cp "$TMP/nested-bad.git" "$S/content/.git"
 run "$S" build -o "$TMP/nested-bad"
 status_is "a broken content/.git stops the build" "$RC" 2
 contains "naming it" "$ERR" "content/.git names a git folder that is not there"
+
+# A branch's edit that a merge settled with other text (a conflict
+# resolved by hand) never was the guidance: its entry and past version
+# say so, and the recent changes and the feed leave it out; the merge's
+# own revision carries the text that was published.  A merge that put
+# the branch's change beside the main line's, as git merges edits of
+# other paragraphs, says so: its diff repeats the branch's change, which
+# is listed once.
+# merged_site NAME BRANCH_TEXT MAIN_TEXT [MERGED_TEXT]: the main line and
+# a branch each edit a.md; Dan merges the branch (as MERGED_TEXT, else as
+# git merges it)
+merged_site() {
+	site "$1"
+	git -C "$S" init -q -b main
+	page "$S" a.md "Alpha" "Leave is 25 days.\n\nOther para."
+	commit "2026-01-01T10:00:00+00:00" "Ann" "Add alpha"
+	git -C "$S" checkout -q -b br
+	page "$S" a.md "Alpha" "$2"
+	commit "2026-02-01T10:00:00+00:00" "Bob" "Branch edit"
+	BR=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+	git -C "$S" checkout -q main
+	page "$S" a.md "Alpha" "$3"
+	commit "2026-02-02T10:00:00+00:00" "Cat" "Main edit"
+	git -C "$S" merge -q --no-ff --no-commit br >/dev/null 2>&1
+	[ -n "${4:-}" ] && page "$S" a.md "Alpha" "$4"
+	commit "2026-03-01T10:00:00+00:00" "Dan" "Merge br"
+	MERGE=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+	run "$S" build
+	H=$S/public/a.history.html
+}
+merged_site settled "Leave is 26 days.\n\nOther para." "Leave is 27 days.\n\nOther para." \
+	"Leave is 30 days.\n\nOther para."
+case $(entry "Branch edit") in
+*"made on a branch; the merge of <time datetime=\"2026-03-01T10:00:00+00:00\">1 March 2026</time> by Dan (revision <code>$MERGE</code>) settled it with other text"*)
+	ok "a branch's edit a merge settled with other text says so" ;;
+*) not_ok "a branch's edit a merge settled with other text says so" "$(entry "Branch edit")" ;;
+esac
+case $(entry "Branch edit") in
+*"part of the guidance"*) not_ok "and not that it became part of the guidance" "$(entry "Branch edit")" ;;
+*) ok "and not that it became part of the guidance" ;;
+esac
+contains "its past version says the merge settled it with other text" "$S/public/a.rev-$BR.html" \
+	"It was made on a branch, and the merge of <time datetime=\"2026-03-01T10:00:00+00:00\">1 March 2026</time> (revision $MERGE) settled it with other text: the guidance never read like this."
+lacks "(not that the guidance read like it from the merge)" "$S/public/a.rev-$BR.html" "did not read like this before the merge"
+lacks "the recent changes leave it out" "$S/public/changes.html" "Branch edit"
+lacks "and so does the feed" "$S/public/changes.xml" "Branch edit"
+contains "the merge is listed, with the text it published" "$S/public/changes.html" "Merge br"
+case $(entry "Merge br") in
+*"<del>27</del>"*"<ins>30</ins>"*) ok "(its diff shows what it changed from the main line's text)" ;;
+*) not_ok "(its diff shows what it changed from the main line's text)" "$(entry "Merge br")" ;;
+esac
+rm -rf "$S/.git/quire"
+run "$S" build -o "$TMP/settled-clean"
+run "$S" build -o "$TMP/settled-cached"
+check "(read from the history cache, the same)" diff -r "$TMP/settled-clean" "$TMP/settled-cached"
+
+merged_site combined "Leave is 25 days.\n\nOther para, from the branch." "Leave is 27 days.\n\nOther para."
+case $(entry "Branch edit") in
+*"made on a branch, and part of the guidance from the merge of"*) ok "a branch's edit merged cleanly beside the main line's is part of the guidance" ;;
+*) not_ok "a branch's edit merged cleanly beside the main line's is part of the guidance" "$(entry "Branch edit")" ;;
+esac
+case $(entry "Merge br") in
+*"a merge that combined the change made on a branch (listed below) with the main line's, and made no change of its own"*)
+	ok "the merge says it combined the branch's change with the main line's" ;;
+*) not_ok "the merge says it combined the branch's change with the main line's" "$(entry "Merge br")" ;;
+esac
+contains "the recent changes list the branch's edit" "$S/public/changes.html" "Branch edit"
+contains "(and the main line's)" "$S/public/changes.html" "Main edit"
+lacks "not the merge that only combined them" "$S/public/changes.html" "Merge br"
+lacks "nor does the feed" "$S/public/changes.xml" "Merge br"
+rm -rf "$S/.git/quire"
+run "$S" build -o "$TMP/combined-clean"
+run "$S" build -o "$TMP/combined-cached"
+check "(read from the history cache, the same)" diff -r "$TMP/combined-clean" "$TMP/combined-cached"
+
+merged_site ownedit "Leave is 25 days.\n\nOther para, from the branch." "Leave is 27 days.\n\nOther para." \
+	"Leave is 27 days.\n\nOther para, from the branch.\n\nA paragraph the merger wrote."
+case $(entry "Merge br") in
+*"a merge that combined the change made on a branch (listed below) with the main line's, and changed the text further"*)
+	ok "a merge that also wrote text of its own says so" ;;
+*) not_ok "a merge that also wrote text of its own says so" "$(entry "Merge br")" ;;
+esac
+contains "and is one of the recent changes" "$S/public/changes.html" "Merge br"

@@ -375,6 +375,115 @@ static void merge_that_resolves_a_conflict_is_a_revision(void)
 	rm_rf(r);
 }
 
+/* A repository where a branch (Bob, "Branch") and then the main line
+ * (Cara, "Main") each edited content/a.md, and Dan merged the branch
+ * ("Merge feature"): as git merges it when merged is NULL, else as
+ * merged (a conflict settled, or an edit made in the merge).  Caller
+ * removes it (rm_rf). */
+static char *merged_repo(const char *branch, const char *main_text, const char *merged)
+{
+	char *r = repo_new();
+	put(r, "content/a.md", "---\ntitle: A\n---\n\nOne.\n\nTwo.\n\nThree.\n");
+	commit(r, "Alice", "alice@example.org", "2026-01-01 10:00:00 +0000", "Start\n");
+	sh("cd '%s' && " GIT "checkout -q -b feature", r);
+	put(r, "content/a.md", branch);
+	commit(r, "Bob", "bob@example.org", "2026-01-02 10:00:00 +0000", "Branch\n");
+	sh("cd '%s' && " GIT "checkout -q main", r);
+	put(r, "content/a.md", main_text);
+	commit(r, "Cara", "cara@example.org", "2026-01-03 10:00:00 +0000", "Main\n");
+	sh("cd '%s' && (" GIT "merge -q --no-ff --no-commit feature || true)", r);
+	if (merged)
+		put(r, "content/a.md", merged);
+	commit(r, "Dan", "dan@example.org", "2026-01-04 10:00:00 +0000", "Merge feature\n");
+	char *second = git_out(r, "rev-parse HEAD^2");
+	CHECK(strlen(second) == 40); /* HEAD really is a merge */
+	free(second);
+	return r;
+}
+
+/* The revision of f whose subject is subject, or NULL. */
+static const struct hist_rev *rev_titled(const struct hist_file *f, const char *subject)
+{
+	for (size_t k = 0; f && k < f->n; k++)
+		if (!strcmp(f->revs[k].subject, subject))
+			return &f->revs[k];
+	return NULL;
+}
+
+/* Checks what the merge in r did with Bob's change to a.md (fate), and
+ * what Dan's merge's own revision is (combined; 0 too when it has none:
+ * a merge that kept one side's text is listed only above a newer edit of
+ * the other side). */
+static void check_merge(const char *r, int fate, int combined)
+{
+	struct diag *d = diag_new();
+	struct history *h = hist_load(r, d);
+	CHECK(diag_errors(d) == 0);
+	const struct hist_file *a = hist_lookup(h, "content/a.md");
+	const struct hist_rev *bob = rev_titled(a, "Branch"), *dan = rev_titled(a, "Merge feature");
+	CHECK(bob && bob->merged[0]);
+	if (bob && bob->merge_dropped != fate)
+		printf("    the branch's edit: fate %d, not %d\n", bob->merge_dropped, fate);
+	CHECK(bob && bob->merge_dropped == fate);
+	CHECK(dan ? dan->merge_combined == combined : combined == 0);
+	hist_free(h);
+	diag_free(d);
+}
+
+static void merge_that_settles_a_conflict_with_other_text_keeps_nothing_of_the_branch(void)
+{
+	char *r = merged_repo("---\ntitle: A\n---\n\nOne, 26.\n\nTwo.\n\nThree.\n",
+			      "---\ntitle: A\n---\n\nOne, 27.\n\nTwo.\n\nThree.\n",
+			      "---\ntitle: A\n---\n\nOne, 30.\n\nTwo.\n\nThree.\n");
+	check_merge(r, HIST_MERGE_SETTLED, 0);
+	rm_rf(r);
+}
+
+/* A conflict settled with the branch's text keeps the branch's change;
+ * settled with the main line's, the merge brought no change. */
+static void merge_that_settles_a_conflict_with_one_sides_text_keeps_or_drops_it(void)
+{
+	const char *branch = "---\ntitle: A\n---\n\nOne, 26.\n\nTwo.\n\nThree.\n";
+	const char *main_text = "---\ntitle: A\n---\n\nOne, 27.\n\nTwo.\n\nThree.\n";
+	char *r = merged_repo(branch, main_text, branch);
+	check_merge(r, HIST_MERGE_KEPT, 0);
+	rm_rf(r);
+	r = merged_repo(branch, main_text, main_text);
+	check_merge(r, HIST_MERGE_UNCHANGED, 0);
+	rm_rf(r);
+}
+
+/* Edits to other paragraphs (and the title) merge cleanly: the branch's
+ * change is kept, and the merge's own revision only combines the two. */
+static void clean_merge_of_edits_on_both_sides_combines_them(void)
+{
+	char *r = merged_repo("---\ntitle: A, retitled\n---\n\nOne.\n\nTwo.\n\nThree, branch.\n",
+			      "---\ntitle: A\n---\n\nOne, main.\n\nTwo.\n\nThree.\n", NULL);
+	check_merge(r, HIST_MERGE_KEPT, 1);
+	rm_rf(r);
+}
+
+/* A merge that kept both sides' changes and wrote one of its own. */
+static void merge_that_also_edits_combines_the_sides_and_more(void)
+{
+	char *r = merged_repo("---\ntitle: A\n---\n\nOne.\n\nTwo.\n\nThree, branch.\n",
+			      "---\ntitle: A\n---\n\nOne, main.\n\nTwo.\n\nThree.\n",
+			      "---\ntitle: A\n---\n\nOne, main.\n\nTwo, the merger's.\n\nThree, branch.\n");
+	check_merge(r, HIST_MERGE_KEPT, 2);
+	rm_rf(r);
+}
+
+/* A conflict in one paragraph settled with other text, the branch's
+ * other paragraph kept: the branch's change as a whole was not. */
+static void merge_that_keeps_part_of_the_branchs_change_settled_it(void)
+{
+	char *r = merged_repo("---\ntitle: A\n---\n\nOne, 26.\n\nTwo.\n\nThree, branch.\n",
+			      "---\ntitle: A\n---\n\nOne, 27.\n\nTwo.\n\nThree.\n",
+			      "---\ntitle: A\n---\n\nOne, 30.\n\nTwo.\n\nThree, branch.\n");
+	check_merge(r, HIST_MERGE_SETTLED, 0);
+	rm_rf(r);
+}
+
 static void mailmap_gives_the_canonical_author(void)
 {
 	char *r = repo_new();
@@ -714,7 +823,8 @@ static int same_history(const struct history *a, const struct history *b)
 			    x->tz_minutes != y->tz_minutes || !same_str(x->subject, y->subject) ||
 			    !same_str(x->body, y->body) || !same_str(x->path, y->path) ||
 			    !same_str(x->old_path, y->old_path) || x->change != y->change ||
-			    strcmp(x->blob, y->blob)) {
+			    strcmp(x->blob, y->blob) || x->merge_dropped != y->merge_dropped ||
+			    x->merge_combined != y->merge_combined) {
 				printf("    %s revision %zu differs\n", fa[i].path, k);
 				return 0;
 			}
@@ -1094,6 +1204,11 @@ int main(void)
 	RUN(deleted_and_readded_article_keeps_one_history);
 	RUN(merged_branch_commits_carry_the_credit_not_the_merge);
 	RUN(merge_that_resolves_a_conflict_is_a_revision);
+	RUN(merge_that_settles_a_conflict_with_other_text_keeps_nothing_of_the_branch);
+	RUN(merge_that_settles_a_conflict_with_one_sides_text_keeps_or_drops_it);
+	RUN(clean_merge_of_edits_on_both_sides_combines_them);
+	RUN(merge_that_also_edits_combines_the_sides_and_more);
+	RUN(merge_that_keeps_part_of_the_branchs_change_settled_it);
 	RUN(mailmap_gives_the_canonical_author);
 	RUN(site_in_a_subfolder_of_the_repository_reads_its_own_content);
 	RUN(shallow_clone_is_marked_truncated_without_error);
