@@ -125,7 +125,7 @@ void feeds_atom(const struct site *s, struct output *out, struct diag *d,
 		buf_putc(&b, ':');
 		/* (an article's entry is named by its article, a file's by both) */
 		if (ch[k].file) {
-			put_entry_key(&b, p, p->src ? &(struct hist_rev){ .path = p->src } : ch[k].rv);
+			put_entry_key(&b, p, &(struct hist_rev){ .path = (char *)ch[k].at });
 			buf_puts(&b, ":file:");
 			xml_text(&b, ch[k].file);
 		} else {

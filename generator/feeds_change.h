@@ -14,6 +14,7 @@ struct change {
 			      brought it back */
 	const char *file;  /* rv is of a file the article links (its path
 			      under content/), not of the article: NULL */
+	const char *at;    /* with file: the article's path then ("content/a.md") */
 };
 
 #endif

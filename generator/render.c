@@ -2601,6 +2601,17 @@ static int article_changed_in(const struct hist_file *hf, const char *id)
 	return 0;
 }
 
+/* Where article hf was when file revision rv took effect: the path of
+ * its newest revision before (the feed names an entry by the article's
+ * address then, so a move since does not make it new). */
+static const char *article_path_at(const struct hist_file *hf, const struct hist_rev *rv)
+{
+	for (size_t k = 0; k < hf->n; k++)
+		if (hist_effective_order(&hf->revs[k]) < hist_effective_order(rv))
+			return hf->revs[k].path;
+	return hf->revs[hf->n - 1].path;
+}
+
 /* The changes to the files page i links (hf its history), as the recent
  * changes list them: what the article showed changed. */
 static void keep_file_changes(const struct render_env *e, size_t i, const struct hist_file *hf, struct change *v,
@@ -2614,7 +2625,9 @@ static void keep_file_changes(const struct render_env *e, size_t i, const struct
 			if (!file_change_counts(hf, lf[j], k) || hist_is_boundary(e->hist, rv) || rv->merge_dropped ||
 			    article_changed_in(hf, rv->id))
 				continue;
-			struct change c = { 0, 0, (int)i, rv, NULL, 0, file_shown(lf[j]) };
+			/* (named where the file was then, as the article is) */
+			const char *then = rv->path + (strncmp(rv->path, "content/", 8) ? 0 : 8);
+			struct change c = { 0, 0, (int)i, rv, NULL, 0, then, article_path_at(hf, rv) };
 			hist_effective_time(rv, &c.time, &c.tz);
 			keep_recent(v, n, &c);
 		}
@@ -2635,7 +2648,7 @@ static size_t recent_changes(const struct render_env *e, struct change **out)
 			if (hf->revs[k].merge_combined == 1)
 				continue; /* nor one listed already: the branch's and the main line's */
 			/* (dated when it became the guidance) */
-			struct change c = { 0, 0, (int)i, &hf->revs[k], NULL, 0, NULL };
+			struct change c = { 0, 0, (int)i, &hf->revs[k], NULL, 0, NULL, NULL };
 			/* (newest first: a later revision that is no deletion
 			 * brought the article back) */
 			for (size_t j = 0; j < k && hf->revs[k].change == HIST_DELETED && !c.restored; j++)
@@ -2662,7 +2675,7 @@ static json_t *withdrawn_list(const struct render_env *e, const char *from)
 		const struct hist_file *hf = page_history(e, i);
 		size_t del, last;
 		if (hf && hist_withdrawal(hf, &del, &last)) {
-			v[n] = (struct change){ 0, 0, (int)i, &hf->revs[del], NULL, 0, NULL };
+			v[n] = (struct change){ 0, 0, (int)i, &hf->revs[del], NULL, 0, NULL, NULL };
 			hist_effective_time(v[n].rv, &v[n].time, &v[n].tz);
 			n++;
 		}

@@ -203,3 +203,10 @@ contains "(the history page lists the file's change too)" "$H" "New form and dea
 cp -r "$S" "$TMP/formchanged-clean" && rm -rf "$TMP/formchanged-clean/.git/quire" "$TMP/formchanged-clean/public"
 run "$TMP/formchanged-clean" build
 check "(the rebuild writes what a clean build writes)" diff -r "$S/public" "$TMP/formchanged-clean/public"
+# The feed names a file's change by where the article and the file were
+# then: moving them since does not make the entry new to feed readers.
+id_before=$(grep -o 'urn:quire:[^<]*:file:hr/form.txt' "$S/public/changes.xml" | head -n 1)
+git -C "$S" mv content/hr content/money
+commit "2026-03-03T10:00:00+00:00" "Di Editor" "Rename the folder"
+run "$S" build
+check "a file change's feed entry keeps its id after the article and file move" grep -qF "$id_before<" "$S/public/changes.xml"
