@@ -1764,12 +1764,17 @@ static void headings_in(struct md_doc *doc, struct heading **out, size_t *count)
 	*count = n;
 }
 
-static void links_in(struct md_doc *doc, struct rawlink **out, size_t *count)
+/* texts: NULL, or each link's text too (see md_links_texts). */
+static void links_in(struct md_doc *doc, struct rawlink **out, char ***texts, size_t *count)
 {
 	cmark_node **nodes;
 	size_t n = collect_nodes(doc, CMARK_NODE_LINK, CMARK_NODE_IMAGE, &nodes);
 	struct rawlink *v = xcalloc(n ? n : 1, sizeof *v);
+	if (texts)
+		*texts = xcalloc(n ? n : 1, sizeof **texts);
 	for (size_t i = 0; i < n; i++) {
+		if (texts)
+			(*texts)[i] = md_node_text(nodes[i]);
 		const char *url = cmark_node_get_url(nodes[i]);
 		v[i].url = xstrdup(url ? url : "");
 		v[i].wiki = wiki_kind(nodes[i]);
@@ -2509,7 +2514,14 @@ void md_headings(struct md_doc *doc, struct heading **out, size_t *count)
 void md_links(struct md_doc *doc, struct rawlink **out, size_t *count)
 {
 	struct arena *outer = doc_enter(doc);
-	links_in(doc, out, count);
+	links_in(doc, out, NULL, count);
+	current_arena = outer;
+}
+
+void md_links_texts(struct md_doc *doc, struct rawlink **out, char ***texts, size_t *count)
+{
+	struct arena *outer = doc_enter(doc);
+	links_in(doc, out, texts, count);
 	current_arena = outer;
 }
 

@@ -127,6 +127,10 @@ int md_footnote_target(const json_t *set, const char *id);
 
 /* Lists every link and image as written, with file positions. */
 void md_links(struct md_doc *doc, struct rawlink **out, size_t *n);
+/* md_links, with each link's text as it reads in *texts (new strings;
+ * "" for an image without alt text or a wiki link that shows its
+ * target's title). */
+void md_links_texts(struct md_doc *doc, struct rawlink **out, char ***texts, size_t *n);
 
 /* Resolves every link through fn, puts ids and permalink anchors on the
  * headings, and renders.  *html and *text are new strings. */

@@ -1401,6 +1401,7 @@ struct version {
 	int failed;  /* the blob could not be read: nothing made from it is cached */
 	int verdict;   /* what a build made of it (version_verdict;
 			  VERSION_BROKEN for one with no front matter) */
+	char *links;   /* version_links, once asked for */
 };
 
 /* The front matter last parsed among an article's revisions, and what it
@@ -1464,6 +1465,7 @@ static void version_free(struct version *v)
 {
 	json_decref(v->fm);
 	free(v->body);
+	free(v->links);
 }
 
 /* What a revision's blob stands for in cache keys: a deleted file and a
@@ -2054,10 +2056,244 @@ static void put_notes(struct render_env *e, size_t i, const struct hist_file *hf
 	put_fines(e, i, hk, pf, hf->n, sig, files);
 }
 
+/* ---- links that lead to other guidance -------------------------------- */
+
+/* The links of ls[n] that may lead to an article, one a line as
+ * "<wiki><url>\n" (wiki a digit), each once, in order: images and links
+ * to the page's own headings lead to none.  A new string. */
+static char *links_keys(const struct rawlink *ls, size_t n)
+{
+	struct buf b = BUF_INIT, key = BUF_INIT;
+	struct strmap seen = STRMAP_INIT; /* (a page of links is no square) */
+	for (size_t i = 0; i < n; i++) {
+		const char *url = ls[i].url;
+		if (ls[i].is_image || !*url || url[0] == '#' || strchr(url, '\n'))
+			continue;
+		buf_reset(&key);
+		buf_putc(&key, (char)('0' + ls[i].wiki));
+		buf_puts(&key, url);
+		if (strmap_get(&seen, buf_cstr(&key)))
+			continue;
+		strmap_put(&seen, buf_cstr(&key), NULL);
+		buf_put(&b, key.ptr, key.len);
+		buf_putc(&b, '\n');
+	}
+	char *keys = xstrdup(buf_cstr(&b));
+	strmap_free(&seen);
+	buf_free(&key);
+	buf_free(&b);
+	return keys;
+}
+
+/* links_keys of a parsed document (its wiki links expanded). */
+static char *doc_links(struct md_doc *doc)
+{
+	struct rawlink *ls = NULL;
+	size_t n = 0;
+	md_links(doc, &ls, &n);
+	char *keys = links_keys(ls, n);
+	for (size_t i = 0; i < n; i++)
+		free(ls[i].url);
+	free(ls);
+	return keys;
+}
+
+/* Version v's links_keys, read once: a diff's two versions are each
+ * other diff's too, and past_make notes them as it parses (or finds the
+ * page's own text).  Borrowed from v. */
+static const char *version_links(struct version *v, int unsafe_html)
+{
+	if (v->links)
+		return v->links;
+	/* (no link without a bracket: such a version needs no parse) */
+	if (!v->body || !strchr(v->body, '[')) {
+		v->links = xstrdup("");
+		return v->links;
+	}
+	struct md_doc doc;
+	md_parse(&doc, v->body, strlen(v->body), 1, unsafe_html);
+	md_expand_wikilinks(&doc);
+	v->links = doc_links(&doc);
+	md_free(&doc);
+	return v->links;
+}
+
+/* The links of version now written as old has them too (links_keys'
+ * lines): what a change of folder or of the articles around can send
+ * elsewhere.  A new string, "" for none. */
+static char *links_kept(struct version *old, struct version *now, int unsafe_html)
+{
+	if (!old || !old->body || !now->body || !strchr(old->body, '[') || !strchr(now->body, '['))
+		return xstrdup("");
+	const char *o = version_links(old, unsafe_html), *n = version_links(now, unsafe_html);
+	struct strmap had = STRMAP_INIT;
+	struct buf b = BUF_INIT, key = BUF_INIT;
+	for (const char *at = o; *at; at += strcspn(at, "\n") + 1) {
+		buf_reset(&key);
+		buf_put(&key, at, strcspn(at, "\n"));
+		strmap_put(&had, buf_cstr(&key), NULL);
+	}
+	for (const char *line = n; *line; line += strcspn(line, "\n") + 1) {
+		buf_reset(&key);
+		buf_put(&key, line, strcspn(line, "\n"));
+		if (strmap_get(&had, buf_cstr(&key)))
+			buf_put(&b, line, key.len + 1);
+	}
+	char *kept = xstrdup(buf_cstr(&b));
+	strmap_free(&had);
+	buf_free(&key);
+	buf_free(&b);
+	return kept;
+}
+
+/* The link resolution of revision rv's past version (note_begin's,
+ * without what only shows: attachments, titles), for leads_to. */
+static void then_ctx(struct render_env *e, const struct page *p, const struct hist_rev *rv, char *dir,
+		     struct links_ctx *lc)
+{
+	*lc = (struct links_ctx){ .site = e->site, .ix = e->ix, .page = p, .out_path = p->out, .past = 1,
+				  .dir = dir, .born = e->born, .rev_order = hist_effective_order(rv) };
+	if (e->hist)
+		lc->nmoved = hist_moves(e->hist, &lc->moved_from, &lc->moved_to);
+}
+
+/* The page a link leads to in lc, or -1 (it is text, or no article's). */
+static int leads_to(struct links_ctx *lc, const char *url, int wiki)
+{
+	struct md_link_result res = { 0 };
+	size_t before = lc->ntargets;
+	links_resolve(lc, url, wiki, 0, 0, 0, &res);
+	free(res.href);
+	free(res.title);
+	return lc->ntargets > before ? lc->targets[lc->ntargets - 1] : -1;
+}
+
+/* Page t's title as it was at the walk's order (title_then), a new
+ * string; NULL for t -1. */
+static char *title_at(struct render_env *e, int t, uint32_t order)
+{
+	if (t < 0)
+		return NULL;
+	char *then = e->titles ? title_then(e, t, order) : NULL;
+	return then ? then : xstrdup(page_title(e->site->pages[t]));
+}
+
+/* The revision whose text revision k's commit changed (its base): the
+ * one below it, most often; -1 when it is none listed. */
+static long base_rev(const struct hist_file *hf, size_t k)
+{
+	const struct hist_rev *rv = &hf->revs[k];
+	for (size_t j = k + 1; *rv->base && j < hf->n; j++)
+		if (hf->revs[j].change != HIST_DELETED && !strcmp(hf->revs[j].blob, rv->base))
+			return (long)j;
+	return -1;
+}
+
+/* What the links of revision k's version to url[n] (links_keys' lines)
+ * read: the text of the first link to each (its url when it shows none,
+ * as a wiki link showing its target's title), new strings in text[n].
+ * Read again from git: only a revision with a link note asks. */
+static void link_texts(struct render_env *e, const struct hist_rev *rv, char **url, size_t n, char **text)
+{
+	struct version v;
+	struct fm_memo memo = { BUF_INIT, NULL, 0 };
+	version_load(e, rv, &v, &memo);
+	buf_free(&memo.yaml);
+	struct md_doc doc;
+	struct rawlink *ls = NULL;
+	char **texts = NULL;
+	size_t nl = 0;
+	md_parse(&doc, v.body ? v.body : "", v.body ? strlen(v.body) : 0, 1, e->site->cfg.unsafe_html);
+	md_expand_wikilinks(&doc);
+	md_links_texts(&doc, &ls, &texts, &nl);
+	md_free(&doc);
+	for (size_t i = 0; i < n; i++) {
+		text[i] = NULL;
+		for (size_t k = 0; k < nl && !text[i]; k++)
+			if (!ls[k].is_image && '0' + ls[k].wiki == url[i][0] && !strcmp(ls[k].url, url[i] + 1) &&
+			    *texts[k])
+				text[i] = xstrdup(texts[k]);
+		if (!text[i])
+			text[i] = xstrdup(url[i] + 1);
+	}
+	for (size_t k = 0; k < nl; k++) {
+		free(ls[k].url);
+		free(texts[k]);
+	}
+	free(ls);
+	free(texts);
+	version_free(&v);
+}
+
+/* Revision k's diff body_html, with a note of the links written the same
+ * as in its base (kept: links_kept's lines) that lead to another article
+ * now than they did, each as its past version reads it (from the folder
+ * the article was in then, among the articles of then).  What each led
+ * to is in the versions' fine keys, so the history page's fingerprint
+ * covers the note; the titles are those of then, fixed by git.  A new
+ * string. */
+static char *with_link_note(struct render_env *e, const struct page *p, const struct hist_file *hf, size_t k,
+			    const char *kept, const char *body_html)
+{
+	long j = *kept ? base_rev(hf, k) : -1;
+	if (j < 0)
+		return xstrdup(body_html);
+	const struct hist_rev *was_rv = &hf->revs[j], *now_rv = &hf->revs[k];
+	char *was_dir = version_dir(was_rv), *now_dir = version_dir(now_rv);
+	struct links_ctx was, now;
+	then_ctx(e, p, was_rv, was_dir, &was);
+	then_ctx(e, p, now_rv, now_dir, &now);
+	char **url = NULL;
+	int *from = NULL, *to = NULL;
+	size_t n = 0;
+	for (const char *line = kept; *line; line += strcspn(line, "\n") + 1) {
+		char *key = xstrndup(line, strcspn(line, "\n"));
+		int a = leads_to(&was, key + 1, key[0] - '0'), b = leads_to(&now, key + 1, key[0] - '0');
+		if (a == b) {
+			free(key);
+			continue;
+		}
+		url = xrealloc(url, (n + 1) * sizeof *url);
+		from = xrealloc(from, (n + 1) * sizeof *from);
+		to = xrealloc(to, (n + 1) * sizeof *to);
+		url[n] = key;
+		from[n] = a;
+		to[n++] = b;
+	}
+	/* (the note names the first few) */
+	size_t shown = n < REVDIFF_LINKS_SHOWN ? n : REVDIFF_LINKS_SHOWN;
+	struct revdiff_link *v = xcalloc(n + 1, sizeof *v);
+	char **text = xcalloc(n + 1, sizeof *text);
+	if (n)
+		link_texts(e, now_rv, url, shown, text);
+	for (size_t i = 0; i < shown; i++)
+		v[i] = (struct revdiff_link){ text[i], title_at(e, from[i], was.rev_order),
+					      from[i] >= 0 ? e->site->pages[from[i]]->out : NULL,
+					      title_at(e, to[i], now.rev_order), to[i] >= 0 ? e->site->pages[to[i]]->out : NULL };
+	struct buf out = BUF_INIT;
+	revdiff_links(body_html, v, n, &out);
+	for (size_t i = 0; i < n; i++) {
+		free(url[i]);
+		free(text[i]);
+		free((char *)v[i].was);
+		free((char *)v[i].now);
+	}
+	free(url);
+	free(from);
+	free(to);
+	free(text);
+	free(v);
+	free(was.targets);
+	free(now.targets);
+	free(was_dir);
+	free(now_dir);
+	return buf_detach(&out);
+}
+
 /* Makes past version v, noting its links in pn.  Its links point at
  * today's articles where they exist and become text where not.  1 when
  * it is the page's own HTML (the body's fingerprint in cur_fp). */
-static int past_make(struct render_env *e, struct page *p, const struct version *v,
+static int past_make(struct render_env *e, struct page *p, struct version *v,
 		     struct past_note *pn, struct past *out, uint64_t cur_fp[2])
 {
 	const char *t = json_string_value(json_object_get(v->fm, "title"));
@@ -2082,6 +2318,8 @@ static int past_make(struct render_env *e, struct page *p, const struct version 
 			note_link(pn, a, p->rawlinks[k].url, p->rawlinks[k].wiki, p->rawlinks[k].is_image);
 		answers_free(a);
 		free(a);
+		if (!v->links)
+			v->links = links_keys(p->rawlinks, p->nrawlinks);
 		return 1;
 	}
 	struct md_doc doc;
@@ -2089,6 +2327,9 @@ static int past_make(struct render_env *e, struct page *p, const struct version 
 	size_t nh = 0;
 	md_parse(&doc, v->body ? v->body : "", v->body ? strlen(v->body) : 0, 1, e->site->cfg.unsafe_html);
 	md_expand_wikilinks(&doc);
+	/* (its diffs read its links: this parse serves them too) */
+	if (!v->links)
+		v->links = doc_links(&doc);
 	md_headings(&doc, &hs, &nh);
 	out->toc = toc_encode(hs, nh);
 	/* its links to its own headings and footnotes find them there */
@@ -2220,7 +2461,7 @@ static struct cache_key history_fp(struct render_env *e, const struct cache_key 
 				   const struct hist_keys *hk, const struct cache_key *pf)
 {
 	struct cache_keybuf kb;
-	cache_key_begin(e->cache, &kb, "history-outputs-3");
+	cache_key_begin(e->cache, &kb, "history-outputs-4");
 	cache_key_bytes(&kb, in->h, sizeof in->h);
 	cache_key_int(&kb, (long long)tmpl_digest(e->tmpl, "history"));
 	cache_key_int(&kb, (long long)tmpl_digest(e->tmpl, "revision"));
@@ -2284,7 +2525,7 @@ static json_t *revision_entry(struct render_env *e, const struct page *p, const 
 	const struct hist_rev *rv = &hf->revs[k];
 	json_t *r = made ? json_copy(json_array_get(made, k)) : rev_json(p, rv, out, hist_is_boundary(e->hist, &hf->revs[k]),
 									    shares_date(hf, k));
-	char *md[2] = { NULL, NULL };
+	char *md[3] = { NULL, NULL, NULL };
 	uint32_t flag;
 	struct cache_key dk;
 	if (e->cache)
@@ -2292,12 +2533,13 @@ static json_t *revision_entry(struct render_env *e, const struct page *p, const 
 	if (hist_is_boundary(e->hist, &hf->revs[k])) {
 		md[0] = xstrdup(""); /* nothing to compare it with */
 		md[1] = xstrdup("");
-	} else if (get_strs(e, &dk, &flag, md, 2) < 0) {
+		md[2] = xstrdup("");
+	} else if (get_strs(e, &dk, &flag, md, 3) < 0) {
 		versions(e, hf, vs);
 		/* What the commit changed: the file as its first parent had it,
 		 * most often the revision listed below (not so on a branch). */
 		struct version own = { 0 };
-		const struct version *older = NULL;
+		struct version *older = NULL;
 		if (!*rv->base) {
 			older = NULL;
 		} else if (k + 1 < hf->n && !strcmp(blob_of(&hf->revs[k + 1]), rv->base)) {
@@ -2315,18 +2557,23 @@ static json_t *revision_entry(struct render_env *e, const struct page *p, const 
 		revdiff_body(older ? older->body : NULL, (*vs)[k].body, e->site->cfg.unsafe_html, &db);
 		md[0] = xstrdup(buf_cstr(&mb));
 		md[1] = xstrdup(buf_cstr(&db));
+		md[2] = links_kept(older, &(*vs)[k], e->site->cfg.unsafe_html);
 		buf_free(&mb);
 		buf_free(&db);
 		if (e->cache && !(*vs)[k].failed && !(older && older->failed))
-			put_strs(e, &dk, 0, md, 2);
+			put_strs(e, &dk, 0, md, 3);
 		version_free(&own);
 	}
+	/* (what the links lead to depends on more than the two blobs: it is
+	 * worked out again each time, from what the diff's entry kept) */
+	char *diff = with_link_note(e, p, hf, k, md[2], md[1]);
 	/* revdiff writes bad bytes as U+FFFD */
 	set_valid(r, "meta_html", md[0]);
-	set_valid(r, "diff_html", md[1]);
+	set_valid(r, "diff_html", diff);
 	set_str(r, "anchor", rv->id);
-	free(md[0]);
-	free(md[1]);
+	free(diff);
+	for (size_t i = 0; i < 3; i++)
+		free(md[i]);
 	return r;
 }
 
@@ -2483,12 +2730,13 @@ static void render_history(struct render_env *e, size_t i, json_t *art, struct v
 		noted.ncalls = xcalloc(hf->n, sizeof *noted.ncalls);
 	}
 	struct past *pasts = xcalloc(hf->n, sizeof *pasts);
-	for (size_t k = 0; k < hf->n; k++) {
-		if (!hist_done)
-			json_array_append_new(list, revision_entry(e, p, hf, k, &hk, made, out, &vs));
+	/* (the past versions first: the parse that makes one reads its
+	 * links for the diffs) */
+	for (size_t k = 0; k < hf->n; k++)
 		if (!done[k])
 			past_of(e, p, hf, k, pf, pf ? NULL : &noted, &vs, &pasts[k]);
-	}
+	for (size_t k = 0; k < hf->n && !hist_done; k++)
+		json_array_append_new(list, revision_entry(e, p, hf, k, &hk, made, out, &vs));
 	if (!pf) {
 		if (e->cache && !noted.failed)
 			put_notes(e, i, hf, &hk, noted.keys, noted.calls, noted.ncalls, &noted.sig, &noted.files);

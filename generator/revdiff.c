@@ -2077,6 +2077,8 @@ static void put_whole(struct buf *out, const char *cls, const char *tag,
 	buf_puts(out, "></div>\n");
 }
 
+static const char NO_CHANGE[] = "<p class=\"diff-none\">No change to the text.</p>\n";
+
 void revdiff_body(const char *old_md, const char *new_md, int raw_html, struct buf *out)
 {
 	struct buf na = BUF_INIT, nb = BUF_INIT, tmp = BUF_INIT, da = BUF_INIT, db = BUF_INIT;
@@ -2092,7 +2094,7 @@ void revdiff_body(const char *old_md, const char *new_md, int raw_html, struct b
 	normalize(new_md, &tmp);
 	numbered_html(&tmp, raw_html, &nb);
 	if (na.len == nb.len && memcmp(buf_cstr(&na), buf_cstr(&nb), na.len) == 0) {
-		buf_puts(out, "<p class=\"diff-none\">No change to the text.</p>\n");
+		buf_puts(out, NO_CHANGE);
 		goto done;
 	}
 	split_blocks(buf_cstr(&na), na.len, &As);
@@ -2504,4 +2506,59 @@ void revdiff_meta(json_t *old_fm, json_t *new_fm, struct buf *out)
 	}
 	free(keys);
 	buf_free(&notes);
+}
+
+/* ---- links that lead to other guidance --------------------------------- */
+
+/* "HR policy", or "no article"; with its address when both ends of the
+ * change bear one title (two folders' "Policy"). */
+static void put_end(struct buf *out, const char *title, const char *at, int same)
+{
+	if (!title) {
+		buf_puts(out, "no article");
+		return;
+	}
+	put_cstr(out, title);
+	if (same && at) {
+		buf_puts(out, " (<code>");
+		put_cstr(out, at);
+		buf_puts(out, "</code>)");
+	}
+}
+
+void revdiff_links(const char *body_html, const struct revdiff_link *v, size_t n, struct buf *out)
+{
+	if (!n) {
+		buf_puts(out, body_html);
+		return;
+	}
+	/* the text alone is no longer the whole change */
+	int same_text = !strcmp(body_html, NO_CHANGE);
+	buf_puts(out, "<p class=\"diff-links\">");
+	if (same_text)
+		buf_puts(out, "The text is the same; ");
+	if (n == 1) {
+		buf_puts(out, same_text ? "a link now leads" : "A link now leads");
+	} else {
+		buf_put_dec(out, n);
+		buf_puts(out, " links now lead");
+	}
+	buf_puts(out, " to other guidance: ");
+	for (size_t i = 0; i < n && i < REVDIFF_LINKS_SHOWN; i++) {
+		int same = v[i].was && v[i].now && !strcmp(v[i].was, v[i].now);
+		buf_puts(out, i ? "; " LQ : LQ);
+		put_cstr(out, v[i].text);
+		buf_puts(out, RQ " led to ");
+		put_end(out, v[i].was, v[i].was_at, same);
+		buf_puts(out, ", now to ");
+		put_end(out, v[i].now, v[i].now_at, same);
+	}
+	if (n > REVDIFF_LINKS_SHOWN) {
+		buf_puts(out, "; and ");
+		buf_put_dec(out, n - REVDIFF_LINKS_SHOWN);
+		buf_puts(out, " more");
+	}
+	buf_puts(out, ".</p>\n");
+	if (!same_text)
+		buf_puts(out, body_html);
 }

@@ -58,4 +58,27 @@ void revdiff_meta(json_t *old_fm, json_t *new_fm, struct buf *out);
  * reader does not see differs).  NULL counts as empty. */
 int revdiff_changed(const char *old_md, const char *new_md);
 
+/* How many links revdiff_links names: an article of hundreds of relative
+ * links moved to another folder gets a note of a few lines. */
+#define REVDIFF_LINKS_SHOWN 10
+
+/* A link written the same in two versions that leads to other guidance
+ * in the newer: its text, and the title and address (inside the site)
+ * of the article it led to and leads to (a NULL title: none). */
+struct revdiff_link {
+	const char *text;
+	const char *was, *was_at, *now, *now_at;
+};
+
+/* Appends body_html (revdiff_body's fragment, borrowed) to out, after a
+ * note of the n links of v that now lead to other guidance: "A link now
+ * leads to other guidance: “the policy” led to HR policy, now to Legal
+ * policy." (an address beside each title when both bear the same one;
+ * the first REVDIFF_LINKS_SHOWN by name, then "and 12 more": only those
+ * of v need be filled in).
+ * When revdiff_body found no change to the text, the note says instead
+ * "The text is the same; a link now leads to other guidance: …", which
+ * replaces that fragment.  With n 0, body_html alone.  HTML-escaped. */
+void revdiff_links(const char *body_html, const struct revdiff_link *v, size_t n, struct buf *out);
+
 #endif

@@ -1902,3 +1902,64 @@ case $(entry "Merge br") in
 *) not_ok "a merge that also wrote text of its own says so" "$(entry "Merge br")" ;;
 esac
 contains "and is one of the recent changes" "$S/public/changes.html" "Merge br"
+
+# A link written the same that leads to other guidance than it did: the
+# article moved to another folder, where its relative link names another
+# article, and the history says so rather than "No change to the text".
+site linkmoves
+git -C "$S" init -q -b main
+page "$S" hr/a.md "Conduct" "Follow [the policy](policy.md) at all times.\n\nSee [[hr/policy|the HR policy]] and [the rules](../rules.md)."
+page "$S" hr/policy.md "HR policy" "Be nice."
+page "$S" legal/policy.md "Legal policy" "Sue them."
+page "$S" rules.md "Working rules" "Rules of 2019."
+commit "2026-01-01T10:00:00+00:00" "Ann" "Add"
+git -C "$S" mv content/hr/a.md content/legal/a.md
+commit "2026-02-01T10:00:00+00:00" "Bob" "Move conduct to legal"
+MOVE=$(git -C "$S" rev-parse HEAD)
+run "$S" build
+H=$S/public/legal/a.history.html
+status_is "a site whose article moved folder builds" "$RC" 0
+contains "a move that sends a relative link to another article says so" "$H" \
+	"The text is the same; a link now leads to other guidance: “the policy” led to HR policy, now to Legal policy."
+lacks "and does not say the text did not change" "$H" "No change to the text"
+contains "(as the past versions read it)" "$S/public/legal/a.rev-$(echo "$MOVE" | cut -c1-10).html" '<a href="policy.html">the policy</a>'
+lacks "a wiki link by path and a link up the tree lead where they did: not noted" "$H" "the HR policy”"
+lacks "(nor the rules)" "$H" "the rules”"
+# Without a move: the file a link names was renamed and its name given to
+# new rules; the next edit of the article links the new ones, written the
+# same (the old version's link leads to the renamed article, as its past
+# version does).  Both were titled alike then: their addresses tell them
+# apart.
+git -C "$S" mv content/rules.md content/rules-2019.md
+commit "2026-03-01T10:00:00+00:00" "Cy" "Keep the old rules as rules-2019"
+page "$S" rules.md "Working rules" "Rules of 2026."
+commit "2026-03-01T11:00:00+00:00" "Cy" "New rules"
+page "$S" legal/a.md "Conduct" "Follow [the policy](policy.md) at all times.\n\nSee [[hr/policy|the HR policy]] and [the rules](../rules.md), which changed."
+commit "2026-03-02T10:00:00+00:00" "Dee" "Note the rules changed"
+run "$S" build
+contains "an edit after the name was given to another article notes the link's new target" "$H" \
+	"A link now leads to other guidance: “the rules” led to Working rules (<code>rules-2019.html</code>), now to Working rules (<code>rules.html</code>)."
+before "(above the diff of the text)" "$H" "now to Working rules (<code>rules.html</code>)" "<ins>rules, which changed.</ins>"
+lacks "(the move's entry names only the policy)" "$H" "2 links now lead"
+# An article retitled or moved is the same guidance: no note.
+git -C "$S" mv content/legal/policy.md content/legal/litigation.md
+page "$S" legal/litigation.md "Litigation policy" "Sue them."
+commit "2026-04-01T10:00:00+00:00" "Eve" "Rename the legal policy"
+page "$S" legal/a.md "Conduct" "Follow [the policy](litigation.md) at all times.\n\nSee [[hr/policy|the HR policy]] and [the rules](../rules.md), which changed."
+commit "2026-04-02T10:00:00+00:00" "Eve" "Follow the rename"
+run "$S" build
+check "the retitled, moved article is the same guidance: one note each, as before" [ "$(grep -c 'diff-links' "$H")" = 2 ]
+contains "(its address change is the one noted)" "$H" "A link’s address changed here: from <code>policy.md</code> to <code>litigation.md</code>."
+contains "a note names the title of then" "$H" "now to Legal policy."
+# What the note names can change with no commit to the article: the old
+# rules moved again, their address with them (built before the move was
+# committed too).  A rebuild from the cache writes what a clean build
+# writes.
+git -C "$S" mv content/rules-2019.md content/archive-rules-2019.md
+run "$S" build
+commit "2026-05-01T10:00:00+00:00" "Fay" "Archive the old rules"
+run "$S" build
+contains "a rebuild names the old rules where they are now" "$H" "led to Working rules (<code>archive-rules-2019.html</code>)"
+rm -rf "$S/.git/quire"
+run "$S" build -o "$TMP/linkmoves-clean"
+check "(a rebuild from the cache wrote what a clean build writes)" diff -r "$S/public" "$TMP/linkmoves-clean"

@@ -268,6 +268,35 @@ static void record_call(void *ctx, const char *url, int wiki, int is_image, int 
 	buf_printf(&a->calls, "%s|%d|%d\n", url, wiki, is_image);
 }
 
+/* md_links_texts gives each link's text as it reads, beside md_links'
+ * list: "" for a wiki link that shows its target's title. */
+static void each_link_s_text_reads_as_written(void)
+{
+	const char *md = "Follow [the *HR* policy](policy.md), [[named|with text]] and [[Titled]].\n";
+	struct md_doc doc;
+	CHECK(md_parse(&doc, md, strlen(md), 1, 0) == 0);
+	md_expand_wikilinks(&doc);
+	struct rawlink *ls;
+	char **texts;
+	size_t n;
+	md_links_texts(&doc, &ls, &texts, &n);
+	md_free(&doc);
+	CHECK(n == 3);
+	if (n == 3) {
+		CHECK_STR(ls[0].url, "policy.md");
+		CHECK_STR(texts[0], "the HR policy");
+		CHECK_STR(texts[1], "with text");
+		CHECK_STR(texts[2], "");
+		CHECK(ls[2].wiki == MD_WIKI_TITLED);
+	}
+	for (size_t k = 0; k < n; k++) {
+		free(ls[k].url);
+		free(texts[k]);
+	}
+	free(ls);
+	free(texts);
+}
+
 /* The links as written (md_links) are the calls a render makes to its
  * resolver, in order: a rebuild works out how a page's or a past
  * version's links resolve from them alone, without rendering it. */
@@ -549,6 +578,7 @@ int main(void)
 	RUN(early_rendering_matches_rendering_after_resolving);
 	RUN(early_rendering_declines_what_it_cannot_tell_apart);
 	RUN(links_as_written_are_what_a_render_asks);
+	RUN(each_link_s_text_reads_as_written);
 	RUN(a_paragraph_cmark_would_parse_for_minutes_is_found_at_its_line);
 	RUN(paragraphs_of_ordinary_size_pass_however_many);
 	RUN(what_only_looks_like_a_break_does_not_hide_one);

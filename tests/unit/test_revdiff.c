@@ -815,6 +815,68 @@ static void many_unclosed_marks_are_handled(void)
 	free(big);
 }
 
+/* Returns revdiff_links' fragment for body_html and v[n]; caller frees. */
+static char *links(const char *body_html, const struct revdiff_link *v, size_t n)
+{
+	struct buf b = BUF_INIT;
+	revdiff_links(body_html, v, n, &b);
+	return buf_detach(&b);
+}
+
+static void a_link_to_other_guidance_replaces_no_change_to_the_text(void)
+{
+	char *none = body("Follow [the policy](policy.md).\n", "Follow [the policy](policy.md).\n");
+	struct revdiff_link v = { "the policy", "HR policy", "hr/policy.html", "Legal policy", "legal/policy.html" };
+	char *s = links(none, &v, 1);
+	CHECK_STR(s, "<p class=\"diff-links\">The text is the same; a link now leads to other guidance: " LQ
+		     "the policy" RQ " led to HR policy, now to Legal policy.</p>\n");
+	free(s);
+	free(none);
+}
+
+static void a_link_to_other_guidance_heads_an_edit(void)
+{
+	char *edit = body("Follow [the policy](policy.md).\n", "Always follow [the policy](policy.md).\n");
+	struct revdiff_link v[2] = { { "the policy", "HR policy", "hr/policy.html", NULL, NULL },
+				     { "rules", "Rules", "rules-2019.html", "Rules", "rules.html" } };
+	char *s = links(edit, v, 2);
+	CHECK(!strncmp(s, "<p class=\"diff-links\">2 links now lead to other guidance: " LQ "the policy" RQ
+			  " led to HR policy, now to no article; " LQ "rules" RQ " led to Rules (<code>rules-2019.html"
+			  "</code>), now to Rules (<code>rules.html</code>).</p>\n", strlen(s) - strlen(edit)));
+	CHECK_STR(s + strlen(s) - strlen(edit), edit);
+	free(s);
+	free(edit);
+}
+
+static void no_link_to_other_guidance_leaves_the_diff_as_it_is(void)
+{
+	char *s = links("<p class=\"diff-none\">No change to the text.</p>\n", NULL, 0);
+	CHECK_STR(s, "<p class=\"diff-none\">No change to the text.</p>\n");
+	free(s);
+}
+
+static void a_link_note_names_the_first_few_and_counts_the_rest(void)
+{
+	struct revdiff_link v[REVDIFF_LINKS_SHOWN + 3] = { { 0 } };
+	for (size_t i = 0; i < REVDIFF_LINKS_SHOWN; i++)
+		v[i] = (struct revdiff_link){ "x", "A", NULL, "B", NULL };
+	char *s = links("", v, REVDIFF_LINKS_SHOWN + 3);
+	const char *head = "<p class=\"diff-links\">13 links now lead to other guidance: ";
+	CHECK(!strncmp(s, head, strlen(head)));
+	CHECK(count(s, LQ "x" RQ " led to A, now to B") == REVDIFF_LINKS_SHOWN);
+	CHECK(strstr(s, "now to B; and 3 more.</p>\n") != NULL);
+	free(s);
+}
+
+static void a_link_note_is_escaped(void)
+{
+	struct revdiff_link v = { "<b>x</b>", "A & B", NULL, "<i>", NULL };
+	char *s = links("", &v, 1);
+	CHECK(strstr(s, "<b>") == NULL && strstr(s, "<i>") == NULL);
+	CHECK(strstr(s, LQ "&lt;b&gt;x&lt;/b&gt;" RQ " led to A &amp; B, now to &lt;i&gt;.") != NULL);
+	free(s);
+}
+
 int main(void)
 {
 	RUN(one_changed_word_is_the_only_deletion_and_insertion);
@@ -869,5 +931,10 @@ int main(void)
 	RUN(new_article_front_matter_notes_title_added);
 	RUN(front_matter_html_is_escaped);
 	RUN(a_footnote_mark_reads_as_its_number);
+	RUN(a_link_to_other_guidance_replaces_no_change_to_the_text);
+	RUN(a_link_to_other_guidance_heads_an_edit);
+	RUN(no_link_to_other_guidance_leaves_the_diff_as_it_is);
+	RUN(a_link_note_names_the_first_few_and_counts_the_rest);
+	RUN(a_link_note_is_escaped);
 	UNIT_END();
 }
