@@ -1570,6 +1570,27 @@ struct titles_then {
 	struct strmap by_blob;
 };
 
+/* The title of a published version (NULL: none, or not published). */
+static const char *version_title(const struct version *v)
+{
+	return v->verdict == VERSION_PUBLISHED ? json_string_value(json_object_get(v->fm, "title")) : NULL;
+}
+
+/* Notes the titles of versions read anyway (a page's, for its history):
+ * another page's past versions asking for them (title_then) need not
+ * read the blobs again. */
+static void note_titles(struct render_env *e, const struct hist_file *hf, const struct version *vs)
+{
+	struct titles_then *tt = e->titles;
+	if (!tt)
+		return;
+	pthread_mutex_lock(&tt->lock);
+	for (size_t k = 0; k < hf->n; k++)
+		if (hf->revs[k].change != HIST_DELETED && *hf->revs[k].blob && !vs[k].failed)
+			strmap_put(&tt->by_blob, hf->revs[k].blob, version_title(&vs[k]));
+	pthread_mutex_unlock(&tt->lock);
+}
+
 static char *blob_title(struct render_env *e, const struct hist_rev *rv)
 {
 	struct titles_then *tt = e->titles;
@@ -1584,7 +1605,7 @@ static char *blob_title(struct render_env *e, const struct hist_rev *rv)
 	struct fm_memo memo = { BUF_INIT, NULL, 0 };
 	version_load(e, rv, &v, &memo);
 	buf_free(&memo.yaml);
-	const char *t = v.verdict == VERSION_PUBLISHED ? json_string_value(json_object_get(v.fm, "title")) : NULL;
+	const char *t = version_title(&v);
 	title = t ? xstrdup(t) : NULL;
 	version_free(&v);
 	pthread_mutex_lock(&tt->lock);
@@ -2448,6 +2469,7 @@ static struct version *versions(struct render_env *e, const struct hist_file *hf
 		for (size_t k = 0; k < hf->n; k++)
 			version_load(e, &hf->revs[k], &(*vs)[k], &memo);
 		buf_free(&memo.yaml);
+		note_titles(e, hf, *vs);
 	}
 	return *vs;
 }
