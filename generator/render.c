@@ -926,10 +926,14 @@ static const struct hist_file **linked_files(const struct render_env *e, size_t 
 }
 
 /* Whether revision k of linked file af came after article hf was first
- * committed: a change to what the article showed. */
+ * committed and changed what staff saw, as the recent changes judge an
+ * article's: not a branch's edit its merge left out or settled with other
+ * text, nor a merge that only combined edits listed already. */
 static int file_change_counts(const struct hist_file *hf, const struct hist_file *af, size_t k)
 {
-	return hist_effective_order(&af->revs[k]) > hist_effective_order(&hf->revs[hf->n - 1]);
+	const struct hist_rev *rv = &af->revs[k];
+	return hist_effective_order(rv) > hist_effective_order(&hf->revs[hf->n - 1]) && !rv->merge_dropped &&
+	       rv->merge_combined != 1;
 }
 
 /* The newest change to a file article i links since it was first
@@ -1148,7 +1152,8 @@ static void page_inputs(const struct render_env *e, int i, const char *tmpl, str
 		cache_key_bytes(&kb, hf->fp, sizeof hf->fp);
 	/* (a withdrawn page shows no working-tree state) */
 	cache_key_int(&kb, e->hist && p->src && p->kind != PAGE_WITHDRAWN ? (long long)e->state_of[i] : -1);
-	cache_key_int(&kb, files_changed(e, (size_t)i));
+	/* (what files_changed says is a function of these and the article's
+	 * history: not worked out for every page on every build) */
 	size_t nf;
 	const struct hist_file **lf = hf && hf->n ? linked_files(e, (size_t)i, &nf) : NULL;
 	for (size_t j = 0; lf && j < nf; j++) {
@@ -2892,7 +2897,7 @@ static void keep_file_changes(const struct render_env *e, size_t i, const struct
 	for (size_t j = 0; lf && j < nf; j++)
 		for (size_t k = 0; k < lf[j]->n; k++) {
 			const struct hist_rev *rv = &lf[j]->revs[k];
-			if (!file_change_counts(hf, lf[j], k) || hist_is_boundary(e->hist, rv) || rv->merge_dropped ||
+			if (!file_change_counts(hf, lf[j], k) || hist_is_boundary(e->hist, rv) ||
 			    article_changed_in(hf, rv->id))
 				continue;
 			/* (named where the file was then, as the article is) */

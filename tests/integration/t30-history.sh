@@ -704,6 +704,7 @@ git -C "$S" add -A
 GIT_AUTHOR_DATE="1970-01-01T00:00:00 +0100" GIT_COMMITTER_DATE="2026-01-02T00:00:00+00:00" \
 	git -C "$S" -c user.name=Old -c user.email=o@x commit -q -m "before the epoch" >/dev/null 2>&1
 page "$S" a.md "A" "z"
+printf 'Cee Mapped <c@x>\n' > "$S/.mailmap"
 git -C "$S" add -A
 id=$(raw_commit "No Email 1767398400 +0000" "no email")
 run "$S" build
@@ -711,7 +712,7 @@ status_is "a history with commits libgit2 cannot parse builds" "$RC" 0
 contains "each is named in a warning" "$ERR" "warning: history: commit $(echo "$id" | cut -c1-10) has a header git's library cannot read"
 contains "the pre-1970 commit is listed with its date" "$S/public/a.history.html" "1 January 1970, 00:00 UTC+1</time> — before the epoch"
 contains "the one without an email is listed by its author" "$S/public/a.history.html" "By No Email"
-contains "(and its committer, read from the raw header too)" "$S/public/a.history.html" "By No Email, committed by C ·"
+contains "(and its committer, read from the raw header too, named by HEAD's .mailmap)" "$S/public/a.history.html" "By No Email, committed by Cee Mapped ·"
 contains "(with its date, though it has no email)" "$S/public/a.history.html" '<time datetime="2026-01-03T00:00:00+00:00">3 January 2026'
 lacks "(and its name without it)" "$S/public/a.history.html" 'By No Email 1767398400'
 
@@ -1963,3 +1964,23 @@ contains "a rebuild names the old rules where they are now" "$H" "led to Working
 rm -rf "$S/.git/quire"
 run "$S" build -o "$TMP/linkmoves-clean"
 check "(a rebuild from the cache wrote what a clean build writes)" diff -r "$S/public" "$TMP/linkmoves-clean"
+
+# git merges lines, not paragraphs: a branch's edit to one item of a list
+# and the main line's to another merge cleanly, and the branch's edit is
+# kept, listed in the recent changes and the feed under its author.
+site listmerge
+git -C "$S" init -q -b main
+page "$S" a.md "Leave" "- Item one.\n- Leave is 20 days.\n- Item three.\n- Item four.\n- Item five.\n- Item six.\n- Item seven.\n- Ask your manager."
+commit "2026-01-01T09:00:00+00:00" "Ann" "Add leave"
+git -C "$S" checkout -q -b b1
+page "$S" a.md "Leave" "- Item one.\n- Leave is 25 days.\n- Item three.\n- Item four.\n- Item five.\n- Item six.\n- Item seven.\n- Ask your manager."
+commit "2026-01-02T09:00:00+00:00" "Bea" "Leave is 25 days"
+git -C "$S" checkout -q main
+page "$S" a.md "Leave" "- Item one.\n- Leave is 20 days.\n- Item three.\n- Item four.\n- Item five.\n- Item six.\n- Item seven.\n- Ask HR."
+commit "2026-01-03T09:00:00+00:00" "Cat" "Ask HR"
+GIT_AUTHOR_DATE=2026-01-04T09:00:00+00:00 GIT_COMMITTER_DATE=2026-01-04T09:00:00+00:00 \
+	git -C "$S" -c user.name=Mel -c user.email=m@x merge -q --no-edit b1 >/dev/null 2>&1
+run "$S" build
+lacks "a branch's list edit git merged cleanly is not 'settled with other text'" "$S/public/a.history.html" "settled it with other text"
+contains "(the merge combined the two)" "$S/public/a.history.html" "combined the change made on a branch"
+contains "the feed lists the branch's edit" "$S/public/changes.xml" "<title>Leave: Leave is 25 days</title>"
