@@ -932,8 +932,16 @@ static const struct hist_file **linked_files(const struct render_env *e, size_t 
 static int file_change_counts(const struct hist_file *hf, const struct hist_file *af, size_t k)
 {
 	const struct hist_rev *rv = &af->revs[k];
-	return hist_effective_order(rv) > hist_effective_order(&hf->revs[hf->n - 1]) && !rv->merge_dropped &&
-	       rv->merge_combined != 1;
+	if (hist_effective_order(rv) <= hist_effective_order(&hf->revs[hf->n - 1]) || rv->merge_dropped ||
+	    rv->merge_combined == 1)
+		return 0;
+	/* a merge listed for keeping the main line's file over a branch's
+	 * edit left it as staff saw it: as the revision before it that
+	 * counted (newest first, the next one down) */
+	for (size_t j = k + 1; j < af->n; j++)
+		if (!af->revs[j].merge_dropped)
+			return strcmp(af->revs[j].blob, rv->blob) != 0;
+	return 1;
 }
 
 /* The newest change to a file article i links since it was first

@@ -1984,3 +1984,22 @@ run "$S" build
 lacks "a branch's list edit git merged cleanly is not 'settled with other text'" "$S/public/a.history.html" "settled it with other text"
 contains "(the merge combined the two)" "$S/public/a.history.html" "combined the change made on a branch"
 contains "the feed lists the branch's edit" "$S/public/changes.xml" "<title>Leave: Leave is 25 days</title>"
+
+# A file beside an article does not spend what the article's move may:
+# an edited article moved in the commit that replaces a 9 MB file keeps
+# its history (the file is no candidate for a similar article).
+site bigfile
+git -C "$S" init -q -b main
+body=""; i=0; while [ $i -lt 30 ]; do body="$body\nLine $i of the expenses policy, with enough words to count.\n"; i=$((i+1)); done
+page "$S" hr/expenses.md "Expenses" "$body"
+head -c 9000000 /dev/urandom > "$S/content/hr/form.bin"
+commit "2026-01-01T09:00:00+00:00" "Ann" "Add expenses"
+mkdir -p "$S/content/money"
+git -C "$S" mv content/hr/expenses.md content/money/expenses.md
+git -C "$S" mv content/hr/form.bin content/money/form.bin
+page "$S" money/expenses.md "Expenses" "$body\nOne more line after the move."
+head -c 9000000 /dev/urandom > "$S/content/money/form.bin"
+commit "2026-01-02T09:00:00+00:00" "Ann" "Move expenses to money/, new form"
+run "$S" build
+contains "an edited article moved beside a large file replaced keeps its history" "$S/public/money/expenses.history.html" "moved here from the address <code>hr/expenses.html"
+contains "(its old address leads to it)" "$S/public/hr/expenses.html" "<title>Moved: Expenses"

@@ -210,3 +210,21 @@ git -C "$S" mv content/hr content/money
 commit "2026-03-03T10:00:00+00:00" "Di Editor" "Rename the folder"
 run "$S" build
 check "a file change's feed entry keeps its id after the article and file move" grep -qF "$id_before<" "$S/public/changes.xml"
+
+# A change to a file made on a branch that its merge left out (-s ours)
+# was never what staff saw: not listed, and not the article's last update.
+site formours
+git -C "$S" init -q -b main
+page "$S" a.md "Claims" "Use [the form](form.txt)."
+file "$S" form.txt 'form v1\n'
+commit "2026-01-01T10:00:00+00:00" "Ann" "Add claims"
+git -C "$S" checkout -q -b b1
+file "$S" form.txt 'form UNAPPROVED\n'
+commit "2026-01-02T10:00:00+00:00" "Eve" "Unapproved form"
+git -C "$S" checkout -q main
+GIT_AUTHOR_DATE=2026-01-03T10:00:00+00:00 GIT_COMMITTER_DATE=2026-01-03T10:00:00+00:00 \
+	git -C "$S" -c user.name=Mel -c user.email=m@x merge -q -s ours --no-edit b1 >/dev/null 2>&1
+run "$S" build
+lacks "a file change its merge left out is not in the article's history" "$S/public/a.history.html" "Unapproved form"
+lacks "(nor the recent changes)" "$S/public/changes.html" "Unapproved form"
+lacks "(nor is it the article's last update)" "$S/public/a.html" "(the file"
