@@ -112,7 +112,12 @@ void feeds_atom(const struct site *s, struct output *out, struct diag *d,
 		if (ch[k].file) {
 			buf_puts(&b, " (the file ");
 			xml_text(&b, ch[k].file);
-			buf_puts(&b, ch[k].rv->change == HIST_DELETED ? ", deleted): " : "): ");
+			if (ch[k].rv->change == HIST_DELETED)
+				buf_puts(&b, ", deleted");
+			if (ch[k].others)
+				buf_printf(&b, ", which %d other article%s too", ch[k].others,
+					   ch[k].others == 1 ? " links" : "s link");
+			buf_puts(&b, "): ");
 		} else {
 			buf_puts(&b, ch[k].rv->change != HIST_DELETED ? ": "
 				     : ch[k].rv->taken_down ? (restored ? " (taken off the site, later restored): "

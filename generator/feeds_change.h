@@ -15,6 +15,8 @@ struct change {
 	const char *file;  /* rv is of a file the article links (its path
 			      under content/), not of the article: NULL */
 	const char *at;    /* with file: the article's path then ("content/a.md") */
+	int others;        /* with file: how many other articles link it too
+			      (listed once, under the first) */
 };
 
 #endif

@@ -2898,7 +2898,7 @@ static const char *article_path_at(const struct hist_file *hf, const struct hist
 /* The changes to the files page i links (hf its history), as the recent
  * changes list them: what the article showed changed. */
 static void keep_file_changes(const struct render_env *e, size_t i, const struct hist_file *hf, struct change *v,
-			      size_t *n)
+			      size_t *n, json_t *seen)
 {
 	size_t nf;
 	const struct hist_file **lf = hf && hf->n ? linked_files(e, i, &nf) : NULL;
@@ -2910,9 +2910,19 @@ static void keep_file_changes(const struct render_env *e, size_t i, const struct
 				continue;
 			/* (named where the file was then, as the article is) */
 			const char *then = rv->path + (strncmp(rv->path, "content/", 8) ? 0 : 8);
-			struct change c = { 0, 0, (int)i, rv, NULL, 0, then, article_path_at(hf, rv) };
-			hist_effective_time(rv, &c.time, &c.tz);
-			keep_recent(v, n, &c);
+			/* a logo every article shows, changed once, is one change,
+			 * not a hundred: listed under the first article */
+			char *key = xasprintf("%s\t%s", rv->id, then);
+			json_t *count = json_object_get(seen, key);
+			if (count) {
+				json_integer_set(count, json_integer_value(count) + 1);
+			} else {
+				json_object_set_new(seen, key, json_integer(0));
+				struct change c = { 0, 0, (int)i, rv, NULL, 0, then, article_path_at(hf, rv), 0 };
+				hist_effective_time(rv, &c.time, &c.tz);
+				keep_recent(v, n, &c);
+			}
+			free(key);
 		}
 	free(lf);
 }
@@ -2921,6 +2931,7 @@ static size_t recent_changes(const struct render_env *e, struct change **out)
 {
 	struct change *v = xmalloc(RECENT_CHANGES * sizeof *v);
 	size_t n = 0;
+	json_t *seen = json_object(); /* "commit\tfile" -> articles after the first */
 	for (size_t i = 0; i < e->site->npages; i++) {
 		const struct hist_file *hf = page_history(e, i);
 		for (size_t k = 0; hf && k < hf->n; k++) {
@@ -2931,7 +2942,7 @@ static size_t recent_changes(const struct render_env *e, struct change **out)
 			if (hf->revs[k].merge_combined == 1)
 				continue; /* nor one listed already: the branch's and the main line's */
 			/* (dated when it became the guidance) */
-			struct change c = { 0, 0, (int)i, &hf->revs[k], NULL, 0, NULL, NULL };
+			struct change c = { 0, 0, (int)i, &hf->revs[k], NULL, 0, NULL, NULL, 0 };
 			/* (newest first: a later revision that is no deletion
 			 * brought the article back) */
 			for (size_t j = 0; j < k && hf->revs[k].change == HIST_DELETED && !c.restored; j++)
@@ -2939,8 +2950,15 @@ static size_t recent_changes(const struct render_env *e, struct change **out)
 			hist_effective_time(&hf->revs[k], &c.time, &c.tz);
 			keep_recent(v, &n, &c);
 		}
-		keep_file_changes(e, i, hf, v, &n);
+		keep_file_changes(e, i, hf, v, &n, seen);
 	}
+	for (size_t k = 0; k < n; k++)
+		if (v[k].file) {
+			char *key = xasprintf("%s\t%s", v[k].rv->id, v[k].file);
+			v[k].others = (int)json_integer_value(json_object_get(seen, key));
+			free(key);
+		}
+	json_decref(seen);
 	*out = v;
 	return n;
 }
@@ -2958,7 +2976,7 @@ static json_t *withdrawn_list(const struct render_env *e, const char *from)
 		const struct hist_file *hf = page_history(e, i);
 		size_t del, last;
 		if (hf && hist_withdrawal(hf, &del, &last)) {
-			v[n] = (struct change){ 0, 0, (int)i, &hf->revs[del], NULL, 0, NULL, NULL };
+			v[n] = (struct change){ 0, 0, (int)i, &hf->revs[del], NULL, 0, NULL, NULL, 0 };
 			hist_effective_time(v[n].rv, &v[n].time, &v[n].tz);
 			n++;
 		}
@@ -3067,6 +3085,8 @@ static void render_changes(struct render_env *e)
 			 * took nothing off the site) */
 			json_object_set_new(r, "url", json_false());
 			json_object_set_new(r, "file_deleted", json_boolean(ch[k].rv->change == HIST_DELETED));
+			json_object_set_new(r, "file_others", ch[k].others ? json_integer(ch[k].others) : json_false());
+			json_object_set_new(r, "file_others_one", json_boolean(ch[k].others == 1));
 			json_object_set_new(r, "deleted", json_false());
 			json_object_set_new(r, "taken_down", json_false());
 		}
@@ -3094,6 +3114,8 @@ static void render_changes(struct render_env *e)
 		json_object_set_new(pg, "restored", json_boolean(ch[k].restored));
 		json_object_set(pg, "file", json_object_get(r, "file"));
 		json_object_set(pg, "file_deleted", json_object_get(r, "file_deleted"));
+		json_object_set(pg, "file_others", json_object_get(r, "file_others"));
+		json_object_set(pg, "file_others_one", json_object_get(r, "file_others_one"));
 		json_array_append_new(pages, pg);
 		json_array_append_new(json_object_get(day, "changes"), r);
 	}

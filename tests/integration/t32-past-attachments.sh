@@ -228,3 +228,18 @@ run "$S" build
 lacks "a file change its merge left out is not in the article's history" "$S/public/a.history.html" "Unapproved form"
 lacks "(nor the recent changes)" "$S/public/changes.html" "Unapproved form"
 lacks "(nor is it the article's last update)" "$S/public/a.html" "(the file"
+
+# A file many articles show, changed once, is one change in the recent
+# changes and the feed (under the first article), not one per article.
+site logo
+git -C "$S" init -q -b main
+for n in 1 2 3; do page "$S" a$n.md "Article $n" "![Logo](logo.png) Text $n."; done
+file "$S" logo.png 'logo one\n'
+commit "2026-01-01T10:00:00+00:00" "Ann" "Add articles"
+file "$S" logo.png 'logo two\n'
+commit "2026-01-02T10:00:00+00:00" "Bob" "New logo colour"
+run "$S" build
+check "a file three articles show, changed once, is one entry of the feed" [ "$(grep -c '<title>.*New logo colour' "$S/public/changes.xml")" = 1 ]
+contains "(which says how many other articles link it)" "$S/public/changes.xml" "<title>Article 1 (the file logo.png, which 2 other articles link too): New logo colour</title>"
+contains "(so do the recent changes)" "$S/public/changes.html" "(the file <code>logo.png</code>, which 2 other articles link too)"
+contains "(each article's history lists it)" "$S/public/a3.history.html" "New logo colour"
