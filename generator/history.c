@@ -2921,9 +2921,14 @@ static int content_has_git(const char *site_dir)
 /* Where git is asked for the history (caller frees): content/ when it
  * has a repository of its own, else the site folder, from which git
  * searches up as usual. */
-static char *history_dir(const char *site_dir)
+char *hist_repo_dir(const char *site_dir)
 {
 	return content_has_git(site_dir) ? xasprintf("%s/content", site_dir) : xstrdup(site_dir);
+}
+
+static char *history_dir(const char *site_dir)
+{
+	return hist_repo_dir(site_dir);
 }
 
 /* Opens the repository the history is read from (see history_dir);

@@ -139,6 +139,10 @@ struct history;
  * history.  Reports real faults (a repository owned by another user, a
  * corrupt object) to d as errors.  Caller frees with hist_free. */
 struct history *hist_load(const char *site_dir, struct diag *d);
+/* Where git is asked for site_dir's history (a new string): its content/
+ * when that holds a repository of its own (a submodule, a clone), else
+ * site_dir, from which git searches up as usual. */
+char *hist_repo_dir(const char *site_dir);
 /* hist_load that reads the cache but, with save_cache 0, writes nothing
  * (quire check must leave the repository as it found it), and compares
  * trees on up to jobs threads (hist_load: one per core; the result is the

@@ -3,6 +3,7 @@
  * threads serve OUT and hold the live-reload event streams open; a third
  * thread waits for SIGINT/SIGTERM/SIGHUP.  They share one struct server. */
 #include "serve.h"
+#include "history.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -1031,7 +1032,10 @@ static int watcher_open(struct watcher *w, const char *site)
 	/* A commit changes what every article's history says: HEAD or the
 	 * branch it names moves. */
 	git_buf gd = { 0 };
-	if (git_repository_discover(&gd, site, 0, NULL) == 0) {
+	char *from = hist_repo_dir(site); /* (content/'s own, when it has one) */
+	int found = git_repository_discover(&gd, from, 0, NULL) == 0;
+	free(from);
+	if (found) {
 		char *common = common_dir(gd.ptr), *refs = xasprintf("%srefs/heads", common);
 		watch_add(w, gd.ptr, 2, 1);
 		watch_add(w, common, 2, 1); /* (packed-refs; gd.ptr again outside a worktree) */

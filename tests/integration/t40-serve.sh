@@ -518,5 +518,26 @@ kill -INT "$PID"
 wait "$PID"
 PID=
 
+# ---- content/ as a repository of its own: its commits are watched ----
+mkdir -p "$T/own/content" "$T/own/themes"
+cp -r "$ROOT/themes/default" "$T/own/themes/default"
+printf 'title: Own content repository\n' >"$T/own/site.yml"
+printf -- '---\ntitle: Own\n---\nFirst words.\n' >"$T/own/content/a.md"
+git -C "$T/own/content" init -q -b main
+git -C "$T/own/content" add -A
+git -C "$T/own/content" -c user.name=T -c user.email=t@example.org commit -qm "First" >/dev/null
+"$QUIRE" serve -s "$T/own" -o "$T/out-own" --port 0 >"$T/serve9.out" 2>"$T/serve9.err" &
+PID=$!
+wait_for "$T/serve9.out" '^Serving' 30
+URL=http://127.0.0.1:$(sed -n 's|^Serving .* at http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$T/serve9.out")
+echo "A second line." >>"$T/own/content/a.md"
+page_until /a.html 'changes that are not committed'
+git -C "$T/own/content" -c user.name=T -c user.email=t@example.org commit -qam "Second" >/dev/null
+check "a commit in content/'s own repository is noticed" page_until /a.html 'changes that are not committed' !
+check "(and counted)" grep -q "2 revisions" "$T/body"
+kill -INT "$PID"
+wait "$PID"
+PID=
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
