@@ -929,7 +929,35 @@ static const struct hist_file **linked_files(const struct render_env *e, size_t 
  * committed and changed what staff saw, as the recent changes judge an
  * article's: not a branch's edit its merge left out or settled with other
  * text, nor a merge that only combined edits listed already. */
-static int file_change_counts(const struct hist_file *hf, const struct hist_file *af, size_t k)
+/* Whether the version of article hf in force when file revision rv took
+ * effect (the article's own revision of that commit, if any) names the
+ * file: a file it linked only later changed nothing it said then.  By
+ * the file's name in the version's text, as it was or is now. */
+static int named_then(const struct render_env *e, const struct hist_file *hf, const struct hist_file *af,
+		      const struct hist_rev *rv)
+{
+	const struct hist_rev *in = NULL;
+	for (size_t k = 0; k < hf->n && !in; k++)
+		if (hist_effective_order(&hf->revs[k]) <= hist_effective_order(rv))
+			in = &hf->revs[k];
+	if (!in || in->change == HIST_DELETED || !*in->blob)
+		return 0;
+	size_t len;
+	char *text = hist_read_blob(e->hist, in->blob, &len);
+	if (!text)
+		return 1; /* (unreadable: counted, as before the check) */
+	const char *names[2] = { strrchr(rv->path, '/'), strrchr(af->path, '/') };
+	int named = 0;
+	for (int j = 0; j < 2 && !named; j++) {
+		const char *b = names[j] ? names[j] + 1 : j ? af->path : rv->path;
+		named = *b && memmem(text, len, b, strlen(b)) != NULL;
+	}
+	free(text);
+	return named;
+}
+
+static int file_change_counts(const struct render_env *e, const struct hist_file *hf, const struct hist_file *af,
+			      size_t k)
 {
 	const struct hist_rev *rv = &af->revs[k];
 	if (hist_effective_order(rv) <= hist_effective_order(&hf->revs[hf->n - 1]) || rv->merge_dropped ||
@@ -939,9 +967,12 @@ static int file_change_counts(const struct hist_file *hf, const struct hist_file
 	 * edit left it as staff saw it: as the revision before it that
 	 * counted (newest first, the next one down) */
 	for (size_t j = k + 1; j < af->n; j++)
-		if (!af->revs[j].merge_dropped)
-			return strcmp(af->revs[j].blob, rv->blob) != 0;
-	return 1;
+		if (!af->revs[j].merge_dropped) {
+			if (!strcmp(af->revs[j].blob, rv->blob))
+				return 0;
+			break;
+		}
+	return named_then(e, hf, af, rv);
 }
 
 /* The newest change to a file article i links since it was first
@@ -955,7 +986,7 @@ static const struct hist_rev *newest_file_change(const struct render_env *e, siz
 	const struct hist_file **v = hf && hf->n ? linked_files(e, i, &n) : NULL;
 	for (size_t j = 0; v && j < n; j++)
 		for (size_t k = 0; k < v[j]->n; k++)
-			if (file_change_counts(hf, v[j], k) && !hist_is_boundary(e->hist, &v[j]->revs[k]) &&
+			if (!hist_is_boundary(e->hist, &v[j]->revs[k]) && file_change_counts(e, hf, v[j], k) &&
 			    (!best || hist_effective_order(&v[j]->revs[k]) > hist_effective_order(best))) {
 				best = &v[j]->revs[k];
 				*which = v[j];
@@ -983,7 +1014,7 @@ static json_t *files_json(const struct render_env *e, size_t i)
 		json_t *changes = json_array();
 		for (size_t k = 0; k < v[j]->n; k++) {
 			const struct hist_rev *rv = &v[j]->revs[k];
-			if (!file_change_counts(hf, v[j], k) || hist_is_boundary(e->hist, rv))
+			if (hist_is_boundary(e->hist, rv) || !file_change_counts(e, hf, v[j], k))
 				continue;
 			json_t *o = when_by(rv, 1);
 			set_str_or_false(o, "committed_by", other_committer(rv));
@@ -2905,8 +2936,8 @@ static void keep_file_changes(const struct render_env *e, size_t i, const struct
 	for (size_t j = 0; lf && j < nf; j++)
 		for (size_t k = 0; k < lf[j]->n; k++) {
 			const struct hist_rev *rv = &lf[j]->revs[k];
-			if (!file_change_counts(hf, lf[j], k) || hist_is_boundary(e->hist, rv) ||
-			    article_changed_in(hf, rv->id))
+			if (hist_is_boundary(e->hist, rv) || article_changed_in(hf, rv->id) ||
+			    !file_change_counts(e, hf, lf[j], k))
 				continue;
 			/* (named where the file was then, as the article is) */
 			const char *then = rv->path + (strncmp(rv->path, "content/", 8) ? 0 : 8);

@@ -243,3 +243,20 @@ check "a file three articles show, changed once, is one entry of the feed" [ "$(
 contains "(which says how many other articles link it)" "$S/public/changes.xml" "<title>Article 1 (the file logo.png, which 2 other articles link too): New logo colour</title>"
 contains "(so do the recent changes)" "$S/public/changes.html" "(the file <code>logo.png</code>, which 2 other articles link too)"
 contains "(each article's history lists it)" "$S/public/a3.history.html" "New logo colour"
+
+# A change to a file made before an article linked it is none of that
+# article's record: only the articles that named it then list it.
+site laterlink
+git -C "$S" init -q -b main
+page "$S" claims.md "Claims" "Use [the form](form.txt)."
+page "$S" travel.md "Travel" "Book trains early."
+file "$S" form.txt 'form v1\n'
+commit "2026-01-01T10:00:00+00:00" "Ann" "Add articles"
+file "$S" form.txt 'form v2\n'
+commit "2026-01-02T10:00:00+00:00" "Bob" "Form v2"
+page "$S" travel.md "Travel" "Book trains early. Claim with [the form](form.txt)."
+commit "2026-01-05T10:00:00+00:00" "Cy" "Travel links the form"
+run "$S" build
+contains "the article that linked the file then lists its change" "$S/public/claims.history.html" "Form v2"
+lacks "one that linked it only later does not" "$S/public/travel.history.html" "Form v2"
+lacks "(nor does the feed put it under that article)" "$S/public/changes.xml" "Travel (the file form.txt)"
