@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include <git2.h>
+#include <jansson.h>
 
 #include "buf.h"
 #include "fsutil.h"
@@ -288,6 +289,7 @@ struct walk {
 	git_repository *repo;
 	git_odb *odb;
 	git_mailmap *mailmap;
+	json_t *merge_bases;     /* "a:b" -> their merge base (hex; "": none) */
 	struct node *nodes;
 	size_t nnodes, capnodes;
 	uint32_t *parents;
@@ -2447,6 +2449,29 @@ static int paras_own(const struct paras *merged, const struct paras *first, cons
  * main line did meanwhile (merge_fate).  Any blob may be NULL: no file.
  * What cannot be told (no merge base in a shallow clone, a file past the
  * limit) is left KEPT.  -1 on a read error. */
+/* git_merge_base of a and b, asked once per pair: a branch commit that
+ * touched 2,000 files is one question, not 2,000 walks of the graph.
+ * 0, or -1 when they have none. */
+static int merge_base_of(struct walk *w, const git_oid *a, const git_oid *b, git_oid *out)
+{
+	char key[2 * GIT_OID_HEXSZ + 2];
+	git_oid_tostr(key, GIT_OID_HEXSZ + 1, a);
+	key[GIT_OID_HEXSZ] = ':';
+	git_oid_tostr(key + GIT_OID_HEXSZ + 1, GIT_OID_HEXSZ + 1, b);
+	if (!w->merge_bases)
+		w->merge_bases = json_object();
+	const char *known = json_string_value(json_object_get(w->merge_bases, key));
+	if (known)
+		return *known && git_oid_fromstr(out, known) == 0 ? 0 : -1;
+	int rc = git_merge_base(out, w->repo, a, b);
+	char hex[GIT_OID_HEXSZ + 1] = "";
+	if (rc == 0)
+		git_oid_tostr(hex, sizeof hex, out);
+	git_error_clear();
+	json_object_set_new(w->merge_bases, key, json_string(hex));
+	return rc < 0 ? -1 : 0;
+}
+
 /* A blob (NULL: none, read as empty) as git_merge_file takes it; *blob
  * to free with git_blob_free.  -1 when it cannot be read. */
 static int merge_input(struct walk *w, const git_oid *id, git_merge_file_input *in, git_blob **blob)
@@ -2493,10 +2518,8 @@ static int merge_paras(struct walk *w, const struct node *first, const struct hi
 	struct omap_slot *bs;
 	if (git_oid_fromstr(&tid, tip->id) < 0)
 		return 0;
-	if (git_merge_base(&bid, w->repo, &first->id, &tid) < 0) {
-		git_error_clear();
+	if (merge_base_of(w, &first->id, &tid, &bid) < 0)
 		return 0;
-	}
 	if (!(bs = omap_find(&w->index, &bid)))
 		return 0;
 	int rbase = blob_at(w, &w->nodes[(uintptr_t)bs->val - 1], tip->path + 8, &at_base);
@@ -2825,6 +2848,7 @@ static void finish(struct walk *w)
 static void walk_free(struct walk *w)
 {
 	tree_cache_free(w);
+	json_decref(w->merge_bases);
 	for (size_t i = 0; i < w->nrecs; i++)
 		free(w->recs[i].revs);
 	free(w->recs);
