@@ -1062,6 +1062,21 @@ static int files_changed(const struct render_env *e, size_t i)
 	return 0;
 }
 
+/* When page i last changed (last: its own newest change, or NULL), and
+ * by whom: a form or chart it links changed later changed what it shows,
+ * and names the file; false with no change. */
+static json_t *updated_json(const struct render_env *e, size_t i, const struct hist_rev *last)
+{
+	if (!last)
+		return json_false();
+	const struct hist_file *af = NULL;
+	const struct hist_rev *file = newest_file_change(e, i, &af);
+	int later = file && hist_effective_order(file) > hist_effective_order(last);
+	json_t *u = when_by(later ? file : last, 1);
+	set_str_or_false(u, "file", later ? file_shown(af) : NULL);
+	return u;
+}
+
 static void add_history(const struct render_env *e, json_t *c, size_t i, const char *from)
 {
 	const struct page *p = e->site->pages[i];
@@ -1074,19 +1089,7 @@ static void add_history(const struct render_env *e, json_t *c, size_t i, const c
 	json_object_set_new(c, "revisions", json_integer(hf ? (json_int_t)hf->n : 0));
 	json_object_set_new(c, "revisions_plural", json_boolean(!hf || hf->n != 1));
 	const struct hist_rev *last = hist_last_change(e->hist, hf);
-	/* a form or chart it links changed later: what it shows changed */
-	const struct hist_file *af = NULL;
-	const struct hist_rev *file = last ? newest_file_change(e, i, &af) : NULL;
-	if (file && hist_effective_order(file) > hist_effective_order(last)) {
-		json_t *u = when_by(file, 1);
-		set_str(u, "file", file_shown(af));
-		json_object_set_new(c, "updated", u);
-	} else {
-		json_t *u = last ? when_by(last, 1) : json_false();
-		if (last)
-			json_object_set_new(u, "file", json_false());
-		json_object_set_new(c, "updated", u);
-	}
+	json_object_set_new(c, "updated", updated_json(e, i, last));
 	/* a shallow clone: the text was last changed on or before then */
 	json_object_set_new(c, "updated_before", hf && hf->n && !last ? when_by(&hf->revs[0], 0) : json_false());
 	if (hf && hf->n) {
@@ -4285,7 +4288,7 @@ static json_t *print_article(struct print_job *j, int i)
 	set_str(r, "content", html ? html : p->html_in ? p->html_in : "");
 	const struct hist_rev *last = hist_last_change(e->hist, page_history(e, (size_t)i));
 	if (last)
-		json_object_set_new(r, "updated", when_by(last, 1));
+		json_object_set_new(r, "updated", updated_json(e, (size_t)i, last));
 	return r;
 }
 

@@ -189,6 +189,7 @@ commit "2026-03-01T10:00:00+00:00" "Cy Clerk" "Mileage up again"
 run "$S" build
 contains "a rebuild after another change to the file lists it" "$H" "Mileage up again"
 contains "(and the article was last updated by it)" "$S/public/hr/a.html" "by Cy Clerk (the file"
+contains "(as print.html says too)" "$S/public/print.html" "by Cy Clerk (the file hr/form.txt)"
 contains "the recent changes list a change to a file an article links, under the article" "$S/public/changes.html" \
 	'Mileage up again <span class="meta">by Cy Clerk</span>: <a href="hr/a.history.html#files">Expenses</a> (the file <code>hr/form.txt</code>)'
 contains "and so does the feed" "$S/public/changes.xml" "<title>Expenses (the file hr/form.txt): Mileage up again</title>"
