@@ -1321,6 +1321,39 @@ static void pair_identical(struct walk *w, const size_t *add, size_t nadd, const
 	free(sorted);
 }
 
+/* An article moved over another (git mv -f b.md a.md): a.md changed to
+ * exactly the text b.md, deleted, had.  That is b.md's move, not an edit
+ * of a.md: the article read at a.md from then on is b.md's, its history
+ * follows from b.md (and a.md's older revisions, another article's, are
+ * not credited to it: see SLOT_DISPLACED). */
+static void find_replacements(struct walk *w)
+{
+	size_t nmod = 0, ndel = 0;
+	size_t *mod = xmalloc((w->nch + 1) * sizeof *mod), *del = xmalloc((w->nch + 1) * sizeof *del);
+	for (size_t i = 0; i < w->nch; i++) {
+		const struct change *c = &w->ch[i];
+		if (c->dropped || c->pair || c->ext || !change_is_article(w, c))
+			continue;
+		if (c->has_old && c->has_new && !git_oid_equal(&c->old, &c->new))
+			mod[nmod++] = i;
+		else if (c->has_old && !c->has_new)
+			del[ndel++] = i;
+	}
+	if (nmod && ndel) {
+		char *taken = xcalloc(w->nch, 1);
+		pair_identical(w, mod, nmod, del, ndel, taken);
+		for (size_t k = 0; k < nmod; k++)
+			if (w->ch[mod[k]].pair)
+				w->ch[mod[k]].has_old = 0; /* (its text before was another article's) */
+		for (size_t i = 0; i < w->nch; i++)
+			if (taken[i])
+				w->ch[i].dropped = 1;
+		free(taken);
+	}
+	free(mod);
+	free(del);
+}
+
 /* Pairs deleted with added paths: identical blobs first, then by line
  * similarity.  Sets pair on the added change. */
 static void find_renames(struct walk *w)
@@ -1964,6 +1997,7 @@ static int process_commit(struct walk *w, const struct plan *pl, size_t seq)
 	/* Renames first: a merge that took a rename from one side and an
 	 * edit of the old path from the other made a renamed, edited file,
 	 * not a new one (its deletion alone was the other side's). */
+	find_replacements(w);
 	find_renames(w);
 	if ((rc = follow_moved_in(w, n)) < 0)
 		return rc;
@@ -3077,7 +3111,7 @@ static void history_clear_files(struct history *h)
  * The reader trusts nothing: every count is bounded by the bytes left,
  * every offset and index is checked, and any fault means "no cache". */
 
-#define CACHE_VERSION 15
+#define CACHE_VERSION 16
 #define CACHE_NONE 0xFFFFFFFFu
 #define CACHE_MAX_SIZE ((size_t)1 << 30)
 #define CACHE_COMMIT_SIZE (20 + 4 * 4 + 8 + 4 + 4 + 1 + 20 + 8 + 4 + 4 + 8 + 4 + 4 + 4)

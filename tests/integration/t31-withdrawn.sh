@@ -417,3 +417,22 @@ lacks "(nor the withdrawn one's title)" "$H" "Alpha leave"
 contains "its version of that commit is its own text" "$S/public/a.rev-$ADD.html" "Sick pay is 10 days."
 lacks "the recent changes do not say the withdrawn article was restored" "$S/public/changes.html" "later restored"
 contains "the moved article's old address leads to it" "$S/public/b.html" "a.html"
+
+# An article moved over another in one commit (git mv -f b.md a.md) is a
+# move: its old address leads to it, and its history follows, not a
+# withdrawal of it while its text is live at the other address.
+site over
+git -C "$S" init -q -b main
+page "$S" a.md "Alpha leave" "Leave is 25 days.\n\nAlpha second para about pensions."
+page "$S" b.md "Beta sickness" "Sick pay is 10 days.\n\nBeta para about doctors notes."
+commit 2026-01-01T10:00:00Z "Ann" "Add alpha and beta"
+page "$S" b.md "Beta sickness" "Sick pay is 12 days.\n\nBeta para about doctors notes."
+commit 2026-01-15T10:00:00Z "Ann" "Edit beta"
+git -C "$S" mv -f content/b.md content/a.md
+commit 2026-03-01T10:00:00Z "Cat" "Replace alpha by beta"
+run "$S" build
+lacks "the article moved over another is not withdrawn at its old address" "$S/public/b.html" "This guidance was withdrawn"
+contains "(its old address leads to it)" "$S/public/b.html" "<title>Moved: Beta sickness"
+contains "its history follows it from its old address" "$S/public/a.history.html" "moved here from the address <code>b.html"
+contains "(with its own edits)" "$S/public/a.history.html" "Edit beta"
+lacks "(and not the other article's title as a change of its own)" "$S/public/a.history.html" "Alpha leave"
