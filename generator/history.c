@@ -1321,6 +1321,14 @@ static void pair_identical(struct walk *w, const size_t *add, size_t nadd, const
 	free(sorted);
 }
 
+/* A deleted path paired into a rename (taken) is not also a deletion. */
+static void drop_taken(struct walk *w, const char *taken)
+{
+	for (size_t i = 0; i < w->nch; i++)
+		if (taken[i])
+			w->ch[i].dropped = 1;
+}
+
 /* An article moved over another (git mv -f b.md a.md): a.md changed to
  * exactly the text b.md, deleted, had.  That is b.md's move, not an edit
  * of a.md: the article read at a.md from then on is b.md's, its history
@@ -1345,9 +1353,7 @@ static void find_replacements(struct walk *w)
 		for (size_t k = 0; k < nmod; k++)
 			if (w->ch[mod[k]].pair)
 				w->ch[mod[k]].has_old = 0; /* (its text before was another article's) */
-		for (size_t i = 0; i < w->nch; i++)
-			if (taken[i])
-				w->ch[i].dropped = 1;
+		drop_taken(w, taken);
 		free(taken);
 	}
 	free(mod);
@@ -1437,10 +1443,7 @@ static void find_renames(struct walk *w)
 		free(fd);
 		free(cands);
 	}
-	/* a deleted path paired into a rename is not also a deletion */
-	for (size_t i = 0; i < w->nch; i++)
-		if (taken[i])
-			w->ch[i].dropped = 1;
+	drop_taken(w, taken);
 	free(taken);
 	free(del);
 	free(add);

@@ -929,6 +929,17 @@ static const struct hist_file **linked_files(const struct render_env *e, size_t 
  * committed and changed what staff saw, as the recent changes judge an
  * article's: not a branch's edit its merge left out or settled with other
  * text, nor a merge that only combined edits listed already. */
+/* Article hf's revision in force once rv (another file's) took effect:
+ * the newest to take effect by then, newest first as listed; NULL when
+ * none had. */
+static const struct hist_rev *in_force(const struct hist_file *hf, const struct hist_rev *rv)
+{
+	for (size_t k = 0; k < hf->n; k++)
+		if (hist_effective_order(&hf->revs[k]) <= hist_effective_order(rv))
+			return &hf->revs[k];
+	return NULL;
+}
+
 /* Whether the version of article hf in force when file revision rv took
  * effect (the article's own revision of that commit, if any) names the
  * file: a file it linked only later changed nothing it said then.  By
@@ -936,10 +947,7 @@ static const struct hist_file **linked_files(const struct render_env *e, size_t 
 static int named_then(const struct render_env *e, const struct hist_file *hf, const struct hist_file *af,
 		      const struct hist_rev *rv)
 {
-	const struct hist_rev *in = NULL;
-	for (size_t k = 0; k < hf->n && !in; k++)
-		if (hist_effective_order(&hf->revs[k]) <= hist_effective_order(rv))
-			in = &hf->revs[k];
+	const struct hist_rev *in = in_force(hf, rv);
 	if (!in || in->change == HIST_DELETED || !*in->blob)
 		return 0;
 	size_t len;
@@ -1043,23 +1051,20 @@ static json_t *files_json(const struct render_env *e, size_t i)
  * read) counts as changed: the banner then claims nothing. */
 static int files_changed(const struct render_env *e, size_t i)
 {
-	const struct page *p = e->site->pages[i];
 	const struct hist_file *hf = page_history(e, i);
-	if (!e->hist || !hf || !hf->n || p->kind != PAGE_ARTICLE || !e->site->nassets)
-		return 0;
-	for (size_t k = 0; k < p->nrawlinks; k++) {
-		long a = links_asset_of(e->site, p->dir, p->rawlinks[k].url, p->rawlinks[k].wiki);
-		if (a < 0)
-			continue;
-		char *path = xasprintf("content/%s", e->site->assets[a]), then[41], now[41];
+	size_t n;
+	/* (a file with no history was in neither commit) */
+	const struct hist_file **v = hf && hf->n ? linked_files(e, i, &n) : NULL;
+	int changed = 0;
+	for (size_t j = 0; v && j < n && !changed; j++) {
+		char then[41], now[41];
 		size_t size;
-		int x = hist_blob_in_commit(e->hist, hf->revs[0].id, path, then, &size);
-		int y = x < 0 ? -1 : hist_blob_in_commit(e->hist, hist_head(e->hist), path, now, &size);
-		free(path);
-		if (x < 0 || y < 0 || x != y || (x && strcmp(then, now)))
-			return 1;
+		int x = hist_blob_in_commit(e->hist, hf->revs[0].id, v[j]->path, then, &size);
+		int y = x < 0 ? -1 : hist_blob_in_commit(e->hist, hist_head(e->hist), v[j]->path, now, &size);
+		changed = x < 0 || y < 0 || x != y || (x && strcmp(then, now));
 	}
-	return 0;
+	free(v);
+	return changed;
 }
 
 /* When page i last changed (last: its own newest change, or NULL), and
@@ -2923,10 +2928,8 @@ static int article_changed_in(const struct hist_file *hf, const char *id)
  * address then, so a move since does not make it new). */
 static const char *article_path_at(const struct hist_file *hf, const struct hist_rev *rv)
 {
-	for (size_t k = 0; k < hf->n; k++)
-		if (hist_effective_order(&hf->revs[k]) < hist_effective_order(rv))
-			return hf->revs[k].path;
-	return hf->revs[hf->n - 1].path;
+	const struct hist_rev *in = in_force(hf, rv);
+	return in ? in->path : hf->revs[hf->n - 1].path;
 }
 
 /* The changes to the files page i links (hf its history), as the recent
