@@ -286,6 +286,13 @@ static int bad_option(const char *cmd, const char *word, int missing)
 	return 2;
 }
 
+/* Whether word ("drafts", "site=x") names the option name in full. */
+static int spelled_out(const char *word, const char *name)
+{
+	size_t n = strcspn(word, "=");
+	return n == strlen(name) && !strncmp(word, name, n);
+}
+
 /* Returns 0, or 2 after printing what was wrong. */
 static int parse_args(const char *cmd, int argc, char **argv, struct args *a)
 {
@@ -308,7 +315,11 @@ static int parse_args(const char *cmd, int argc, char **argv, struct args *a)
 			optind++;
 			continue;
 		}
-		int c = getopt_long(argc, argv, "+:s:o:j:h", long_opts, NULL);
+		int idx = -1, c = getopt_long(argc, argv, "+:s:o:j:h", long_opts, &idx);
+		/* getopt_long takes "--d" for --drafts: a slip would publish
+		 * drafts, so a long option is taken only when spelled out */
+		if (idx >= 0 && argv[at][1] == '-' && !spelled_out(argv[at] + 2, long_opts[idx].name))
+			return bad_option(cmd, argv[at], 0);
 		switch (c) {
 		case -1: rest = 1; break; /* "--": the rest are no options */
 		case 's': a->site = optarg; a->site_given = 1; break;

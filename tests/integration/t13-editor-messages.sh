@@ -150,6 +150,24 @@ status_is "an option without its value is a usage error" "$RC" 2
 contains "saying it needs one" "$TMP/stderr" "quire build: option '-o' needs a value"
 "$QUIRE" build --drafts=yes -s "$S" >/dev/null 2>"$TMP/stderr"
 contains "an option given a value it takes none of" "$TMP/stderr" "quire build: option '--drafts' takes no value"
+# getopt_long would take a unique beginning for the whole option: a slip
+# ("--d") published drafts, and "--fo" replaced a folder quire did not make.
+printf -- '---\ntitle: Secret\ndraft: true\n---\nNot yet.\n' > "$S/content/secret.md"
+"$QUIRE" build --d -s "$S" -o "$TMP/opt-out" >/dev/null 2>"$TMP/stderr"; RC=$?
+status_is "an option's beginning is no option: a usage error (2)" "$RC" 2
+contains "named as written" "$TMP/stderr" "quire build: unknown option '--d'"
+check "and no draft is published" test ! -e "$TMP/opt-out/secret.html"
+"$QUIRE" build --dra -s "$S" -o "$TMP/opt-out" >/dev/null 2>"$TMP/stderr"; RC=$?
+status_is "nor is a longer beginning" "$RC" 2
+contains "which is named, with the option it begins" "$TMP/stderr" "quire build: unknown option '--dra': did you mean '--drafts'?"
+mkdir -p "$TMP/foreign" && echo keep > "$TMP/foreign/mine.txt"
+"$QUIRE" build --fo -s "$S" -o "$TMP/foreign" >/dev/null 2>"$TMP/stderr"; RC=$?
+status_is "--fo is not --force" "$RC" 2
+contains "a folder quire did not make is left as it was" "$TMP/foreign/mine.txt" "keep"
+"$QUIRE" check --si="$S" >/dev/null 2>"$TMP/stderr"; RC=$?
+contains "an option with its value after '=' too" "$TMP/stderr" "quire check: unknown option '--si=$S': did you mean '--site'?"
+"$QUIRE" check --site="$S" >/dev/null 2>"$TMP/stderr"; RC=$?
+status_is "spelled out, it is taken" "$RC" 0
 
 # Front matter: a quote inside its own quotes, with the line written right.
 site fm
