@@ -3908,6 +3908,13 @@ static void load_history(void *ctx)
 		j->h = hist_load_ex(j->site_dir, j->save_cache, j->jobs, j->d);
 }
 
+/* --strict: CI publishes nothing a warning is about (a shallow clone's
+ * missing revisions, text not committed, a placeholder left in). */
+static int failed_strict(const struct build_opts *o, const struct diag *d)
+{
+	return o->strict && diag_warnings_of_quire(d) > 0;
+}
+
 /* One try at the build.  *again: Lua filters moved their state while
  * some pages' work came from the cache (filter_cache_close), and the
  * build is to be made again, nothing of this try kept. */
@@ -4171,7 +4178,7 @@ static int build_once(const struct build_opts *o, struct diag *d, struct build_s
 	if (out_open) {
 		struct output_manifest manifest = { BUF_INIT, BUF_INIT };
 		out.preview = o->drafts;
-		if (diag_errors(d) || stopped(&r)) {
+		if (diag_errors(d) || stopped(&r) || failed_strict(o, d)) {
 			output_abort(&out);
 		} else if (output_commit(&out, r.cache ? &manifest : NULL, o->bundle, d) < 0) {
 			status = 2;
@@ -4213,6 +4220,8 @@ done:
 		output_abort(&out);
 	if (!status && diag_errors(d))
 		status = stopped(&r) || diag_faults(d) ? 2 : 1;
+	if (!status && failed_strict(o, d))
+		status = 1;
 	/* Entries are right whatever the build's outcome; only a build that
 	 * rendered everything knows which old ones are no longer needed. */
 	cache_close(r.cache, rendered);

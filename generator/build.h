@@ -23,6 +23,7 @@ struct build_opts {
 	int drafts;            /* include draft: true pages */
 	int check_only;        /* validate everything, write nothing */
 	int force;             /* replace a non-empty OUT quire did not make */
+	int strict;            /* a warning (not a hook's log) fails the build */
 	const char *bundle;    /* also write the site as this zip, or NULL */
 	const char *extra_head;/* HTML added to every page's <head> (serve) */
 	const char *root_url;  /* where the site's root is served, for the 404

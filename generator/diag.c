@@ -18,7 +18,7 @@ struct diag {
 	pthread_mutex_t lock;
 	struct entry *v;
 	size_t n, cap;
-	int errors, warnings, faults;
+	int errors, warnings, faults, logs;
 };
 
 struct diag *diag_new(void)
@@ -35,7 +35,7 @@ void diag_clear(struct diag *d)
 		free(d->v[i].msg);
 	}
 	d->n = 0;
-	d->errors = d->warnings = d->faults = 0;
+	d->errors = d->warnings = d->faults = d->logs = 0;
 }
 
 void diag_free(struct diag *d)
@@ -70,6 +70,7 @@ static void vreport(struct diag *d, enum diag_level lvl, const char *path,
 	else
 		d->errors++;
 	d->faults += lvl == DIAG_FAULT;
+	d->logs += lvl == DIAG_LOG;
 	pthread_mutex_unlock(&d->lock);
 }
 
@@ -151,6 +152,11 @@ int diag_faults(const struct diag *d)
 int diag_warnings(const struct diag *d)
 {
 	return d->warnings;
+}
+
+int diag_warnings_of_quire(const struct diag *d)
+{
+	return d->warnings - d->logs;
 }
 
 /* Where a file's messages go: what the whole site reads (site.yml, the

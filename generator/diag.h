@@ -38,6 +38,8 @@ void diag_fault(struct diag *d, const char *path, int line, int col,
 int diag_errors(const struct diag *d);
 int diag_faults(const struct diag *d);
 int diag_warnings(const struct diag *d);
+/* warnings less the logs hook scripts asked for */
+int diag_warnings_of_quire(const struct diag *d);
 /* "s" unless n is 1: "1 error", "2 errors". */
 const char *diag_s(long n);
 

@@ -68,10 +68,10 @@ static void catch_signal(int sig)
 static const char usage_text[] =
 	"usage: quire <command> [options]\n"
 	"\n"
-	"  build [-s SITE] [-o OUT] [-j N] [--drafts] [--force] [--bundle FILE.zip]\n"
+	"  build [-s SITE] [-o OUT] [-j N] [--drafts] [--strict] [--force] [--bundle FILE.zip]\n"
 	"                     render SITE into OUT (default SITE/public);\n"
 	"                     --bundle also writes the whole site as one zip\n"
-	"  check [-s SITE] [-j N] [--drafts]\n"
+	"  check [-s SITE] [-j N] [--drafts] [--strict]\n"
 	"                     validate everything build validates; write nothing\n"
 	"  serve [-s SITE] [-o OUT] [--bind ADDR] [--port N] [-j N] [--drafts] [--force]\n"
 	"                     build, serve on 127.0.0.1:8080, rebuild and reload on change\n"
@@ -96,25 +96,27 @@ static int usage(FILE *f, int status)
  * it takes, for "did you mean"). */
 static const char *const command_help[][3] = {
 	{ "build",
-	  "usage: quire build [-s SITE] [-o OUT] [-j N] [--drafts] [--force] [--bundle FILE.zip]\n"
+	  "usage: quire build [-s SITE] [-o OUT] [-j N] [--drafts] [--strict] [--force] [--bundle FILE.zip]\n"
 	  "\n"
 	  "Renders SITE into OUT; the previous OUT stays as it was until the new one is whole.\n"
 	  "  -s, --site SITE    the site's folder (default: the one this folder is in)\n"
 	  "  -o, --out OUT      the output folder (default SITE/public)\n"
 	  "  -j, --jobs N       render on N threads (default: one per core)\n"
 	  "  --drafts           include articles marked draft: true\n"
+	  "  --strict           fail on any warning (exit 1), leaving OUT as it was: for CI\n"
 	  "  --force            replace a non-empty OUT that quire did not create\n"
 	  "  --bundle FILE.zip  also write the whole site as one zip, for offline reading\n",
-	  "site out jobs drafts force bundle help" },
+	  "site out jobs drafts strict force bundle help" },
 	{ "check",
-	  "usage: quire check [-s SITE] [-j N] [--drafts]\n"
+	  "usage: quire check [-s SITE] [-j N] [--drafts] [--strict]\n"
 	  "\n"
 	  "Validates everything a build does (front matter, links, anchors, templates,\n"
 	  "hooks) and writes nothing.  Errors come as FILE:LINE:COL: error: MESSAGE.\n"
 	  "  -s, --site SITE    the site's folder (default: the one this folder is in)\n"
 	  "  -j, --jobs N       check on N threads (default: one per core)\n"
-	  "  --drafts           include articles marked draft: true\n",
-	  "site jobs drafts help" },
+	  "  --drafts           include articles marked draft: true\n"
+	  "  --strict           fail on any warning too (exit 1)\n",
+	  "site jobs drafts strict help" },
 	{ "serve",
 	  "usage: quire serve [-s SITE] [-o OUT] [--bind ADDR] [--port N] [-j N] [--drafts] [--force]\n"
 	  "\n"
@@ -174,7 +176,7 @@ static int help(FILE *f, const char *cmd, int status)
 	return usage(f, status);
 }
 
-enum { OPT_DRAFTS = 256, OPT_FORCE, OPT_BIND, OPT_PORT, OPT_TITLE, OPT_BUNDLE };
+enum { OPT_DRAFTS = 256, OPT_FORCE, OPT_BIND, OPT_PORT, OPT_TITLE, OPT_BUNDLE, OPT_STRICT };
 
 static const struct option long_opts[] = {
 	{ "site", required_argument, NULL, 's' },
@@ -186,13 +188,14 @@ static const struct option long_opts[] = {
 	{ "port", required_argument, NULL, OPT_PORT },
 	{ "title", required_argument, NULL, OPT_TITLE },
 	{ "bundle", required_argument, NULL, OPT_BUNDLE },
+	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
 struct args {
 	const char *site, *out, *bind, *title, *path, *bundle;
-	int jobs, port, drafts, force;
+	int jobs, port, drafts, force, strict;
 	int port_given, bind_given, site_given;
 };
 
@@ -218,6 +221,7 @@ static int options_fit(const char *cmd, const struct args *a)
 		{ a->out != NULL, "-o", " build serve " }, { a->force, "--force", " build serve " },
 		{ a->port_given, "--port", " serve " }, { a->bind_given, "--bind", " serve " },
 		{ a->jobs > 0, "-j", " build check serve " }, { a->drafts, "--drafts", " build check serve " },
+		{ a->strict, "--strict", " build check " },
 	};
 	char word[32];
 	snprintf(word, sizeof word, " %s ", cmd);
@@ -332,6 +336,7 @@ static int parse_args(const char *cmd, int argc, char **argv, struct args *a)
 			break;
 		case OPT_DRAFTS: a->drafts = 1; break;
 		case OPT_FORCE: a->force = 1; break;
+		case OPT_STRICT: a->strict = 1; break;
 		case OPT_BIND: a->bind = optarg; a->bind_given = 1; break;
 		case OPT_PORT:
 			a->port_given = 1;
@@ -441,7 +446,8 @@ static int cmd_build(const struct args *a, int check_only)
 	struct diag *d = diag_new();
 	struct build_opts o = {
 		.site_dir = a->site, .out_dir = a->out, .jobs = a->jobs, .drafts = a->drafts,
-		.check_only = check_only, .force = a->force, .stop = &stop_flag, .bundle = a->bundle,
+		.check_only = check_only, .force = a->force, .strict = a->strict, .stop = &stop_flag,
+		.bundle = a->bundle,
 		.keep = &build_leftovers, .git_ready = git_setup_wait, .git_ctx = &git,
 	};
 	struct build_stats st;
@@ -453,8 +459,9 @@ static int cmd_build(const struct args *a, int check_only)
 	else if (status == 0)
 		check_summary(&st, diag_warnings(d));
 	else
-		fprintf(stderr, "%d error%s, %d warning%s\n", diag_errors(d), diag_s(diag_errors(d)),
-			diag_warnings(d), diag_s(diag_warnings(d)));
+		fprintf(stderr, "%d error%s, %d warning%s%s\n", diag_errors(d), diag_s(diag_errors(d)),
+			diag_warnings(d), diag_s(diag_warnings(d)),
+			a->strict && diag_warnings_of_quire(d) ? " (--strict: a warning fails it too)" : "");
 	diag_free(d);
 	git_setup_end(&git);
 	return status;

@@ -645,3 +645,30 @@ contains "so is a link without text" "$ERR" "content/a.md:6:1: warning: link to 
 check "a link whose content is an image is judged by the image alone (three warnings in all)" [ "$(grep -c 'warning: \(image\|link to\)' "$ERR")" = 3 ]
 run "$S" build
 contains "a rebuild from the cache warns again" "$ERR" "content/a.md:4:1: warning: image 'chart.svg' has no alt text"
+
+# --strict (for CI): a warning fails the build as an error would, and the
+# site already published stays as it was; a hook's own log does not.
+site strict
+page "$S" a.md "A" 'Text.'
+run "$S" build --strict
+status_is "a strict build with no warning succeeds" "$RC" 0
+page "$S" a.md "A" 'Text, now with a new line.\n\n![](chart.svg)'
+printf '<svg xmlns="http://www.w3.org/2000/svg"/>' > "$S/content/chart.svg"
+run "$S" build --strict
+status_is "a warning fails a strict build (1)" "$RC" 1
+contains "the warning is told as a warning" "$ERR" "content/a.md:6:1: warning: image 'chart.svg' has no alt text"
+contains "and the summary says why it failed" "$ERR" "0 errors, 1 warning (--strict: a warning fails it too)"
+lacks "the published site is left as it was" "$S/public/a.html" "now with a new line"
+run "$S" check --strict
+status_is "quire check --strict fails on it too" "$RC" 1
+run "$S" build
+status_is "without --strict the same site builds" "$RC" 0
+contains "and is published" "$S/public/a.html" "now with a new line"
+page "$S" a.md "A" 'Text.'
+rm "$S/content/chart.svg"
+script "$S" 10-log 'quire.on_page(function(page) quire.log("seen " .. page.title) end)'
+run "$S" build --strict
+status_is "a hook's log is its own message, not a warning of quire's" "$RC" 0
+contains "and is still shown" "$ERR" "seen A"
+"$QUIRE" serve --strict -s "$S" >/dev/null 2>"$TMP/stderr"; RC=$?
+status_is "serve takes no --strict (a usage error)" "$RC" 2
