@@ -3980,8 +3980,10 @@ static int read_state(struct history *h, git_repository *repo, struct diag *d)
 		if (e->status == GIT_STATUS_CURRENT || !dd || !dd->old_file.path)
 			continue;
 		char *p = site_path_of(h, dd->old_file.path), *to = NULL;
-		if (!p)
+		if (!p || status_mode_only(repo, dd->old_file.path, e->status)) {
+			free(p);
 			continue;
+		}
 		if (!smap_get(&h->dirty, p))
 			smap_put(&h->dirty, xstrdup(p), 1);
 		if (dd == e->head_to_index && dd->status == GIT_DELTA_RENAMED && dd->new_file.path &&

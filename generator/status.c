@@ -256,6 +256,35 @@ int status_plain_blob(git_repository *repo, const char *path, git_oid *out)
 	return ok;
 }
 
+static int regular_mode(uint32_t mode)
+{
+	return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+}
+
+int status_mode_only(git_repository *repo, const char *path, unsigned int flags)
+{
+	const unsigned int modified = GIT_STATUS_INDEX_MODIFIED | GIT_STATUS_WT_MODIFIED;
+	git_index *ix = NULL;
+	git_object *head = NULL;
+	git_tree_entry *te = NULL;
+	git_oid now;
+	int only = 0;
+	if (!flags || (flags & ~modified) || !status_plain_blob(repo, path, &now))
+		return 0;
+	if (git_repository_index(&ix, repo) < 0 || git_revparse_single(&head, repo, "HEAD^{tree}") < 0 ||
+	    git_tree_entry_bypath(&te, (git_tree *)head, path) < 0)
+		goto done;
+	const git_index_entry *ie = git_index_get_bypath(ix, path, 0);
+	only = ie && regular_mode(ie->mode) && regular_mode(git_tree_entry_filemode(te)) &&
+	       git_oid_equal(&ie->id, git_tree_entry_id(te)) && git_oid_equal(&now, &ie->id);
+done:
+	git_error_clear();
+	git_tree_entry_free(te);
+	git_object_free(head);
+	git_index_free(ix);
+	return only;
+}
+
 int status_of_file(git_repository *repo, const char *path)
 {
 	unsigned int flags = 0;
@@ -265,7 +294,8 @@ int status_of_file(git_repository *repo, const char *path)
 		return -1;
 	}
 	/* as a status list without untracked files would list it */
-	return (flags & ~(unsigned int)(GIT_STATUS_WT_NEW | GIT_STATUS_IGNORED)) != 0;
+	flags &= ~(unsigned int)(GIT_STATUS_WT_NEW | GIT_STATUS_IGNORED);
+	return flags != 0 && !status_mode_only(repo, path, flags);
 }
 
 void status_memo_save(git_repository *repo, const char *prefix, const git_oid *head,

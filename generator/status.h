@@ -52,8 +52,15 @@ int status_plain_blob(git_repository *repo, const char *path, git_oid *out);
 
 /* git's answer for one source (path: in the work tree, as
  * status_plain_blob's): 1 with uncommitted changes, 0 without, -1 when
- * git cannot tell. */
+ * git cannot tell.  A change of file mode alone is none (below). */
 int status_of_file(git_repository *repo, const char *path);
+
+/* 1 when git's status flags for path (in the work tree) say modified only
+ * because its mode changed (chmod +x, a checkout onto a disk that keeps
+ * no modes, staged or not): its bytes, and the index's, are HEAD's blob,
+ * so readers see what was committed.  0 otherwise, or when it cannot
+ * tell. */
+int status_mode_only(git_repository *repo, const char *path, unsigned int flags);
 
 /* Saves the memo for the n sources with their states dirty (silent on
  * failure: a read-only git dir just has none). */

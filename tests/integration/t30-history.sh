@@ -88,6 +88,19 @@ newest=$(git -C "$S" rev-list -n 1 HEAD -- content/guide/monitoring.md | cut -c1
 contains "with uncommitted changes the newest committed version is a past one again" "$S/public/guide/monitoring.rev-$newest.html" "This is a past version from"
 check "an untracked article has no history page" test ! -f "$S/public/guide/fresh.history.html"
 git -C "$S" checkout -q -- . ; rm -f "$S/content/guide/fresh.md"
+# A change of file mode alone (chmod +x, a CI checkout onto a disk that
+# keeps no modes) leaves the text as committed: no "work in progress".
+chmod +x "$S/content/guide/monitoring.md"
+run "$S" build
+lacks "a mode change alone is no uncommitted change" "$S/public/guide/monitoring.html" "changes that are not committed"
+lacks "and is not warned of" "$ERR" "monitoring.md: warning: has changes"
+git -C "$S" add content/guide/monitoring.md
+run "$S" build
+lacks "staged, neither" "$S/public/guide/monitoring.html" "changes that are not committed"
+echo "Edited as well." >> "$S/content/guide/monitoring.md"
+run "$S" build
+contains "with the text changed too, it is one" "$S/public/guide/monitoring.html" "changes that are not committed"
+git -C "$S" reset -q; git -C "$S" checkout -q -- .; chmod -x "$S/content/guide/monitoring.md"
 # An article deleted but the deletion not committed: the build to publish
 # warns that the site lacks what git holds.
 rm "$S/content/guide/other.md"
