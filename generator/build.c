@@ -3992,6 +3992,13 @@ static int build_once(const struct build_opts *o, struct diag *d, struct build_s
 		r.hist = hist_load_ex(o->site_dir, !o->check_only, r.jobs, d);
 	if (r.hist)
 		warn_shallow(r.hist, d);
+	/* A site copied without .git (a Docker context, git archive) went
+	 * out with no history, no redirects and no notices, and no word. */
+	if (r.hist && !hist_in_repo(r.hist) && !o->check_only && !o->extra_head && !diag_faults(d))
+		diag_warning(d, NULL, 0, 0,
+			     "history is on, but the site is in no git repository: its pages have no change history, "
+			     "moved articles no redirects and withdrawn ones no notice; build from a clone of the "
+			     "repository, or set history: false in site.yml to publish without it");
 	if (r.hist) {
 		size_t asked, by_blob;
 		hist_settle_state(r.hist, sc.md, sc.mdst, sc.nmd, r.start_ns, !o->check_only, &asked, &by_blob, d);

@@ -4429,6 +4429,11 @@ int hist_from_cache(const struct history *h)
 	return h->from_cache;
 }
 
+int hist_in_repo(const struct history *h)
+{
+	return h->repo != NULL;
+}
+
 int hist_is_shallow(const struct history *h)
 {
 	return h->shallow;

@@ -259,6 +259,8 @@ int hist_blob_in_commit(struct history *h, const char *commit_hex, const char *s
  * opened again on demand. */
 void hist_release_readers(struct history *h);
 int hist_is_shallow(const struct history *h);
+/* 0 when the site is in no git repository (or none git can read). */
+int hist_in_repo(const struct history *h);
 /* 1 when hist_load read the revisions from the cache instead of walking. */
 int hist_from_cache(const struct history *h);
 /* For the fuzzer and tests: fills h, fresh from hist_empty, from a cache

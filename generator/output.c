@@ -582,6 +582,16 @@ int output_begin(struct output *o, const char *site_dir, const char *out_dir,
 		diag_error(d, NULL, 0, 0, "build interrupted");
 		goto fail;
 	}
+	if (locked < 0 && (errno == EACCES || errno == EPERM || errno == EROFS)) {
+		/* /var/www root's, /var/www/guidance the deploy user's */
+		const char *slash = strrchr(out_real, '/');
+		diag_error(d, NULL, 0, 0,
+			   "cannot lock '%s': %s: quire keeps its lock, its staging folder and '.%s.back' beside "
+			   "OUT, in '%.*s', which this user must be able to write; or build into a folder of its own "
+			   "and copy that (rsync -a --delete)",
+			   lock, strerror(errno), slash + 1, slash == out_real ? 1 : (int)(slash - out_real), out_real);
+		goto fail;
+	}
 	if (locked < 0) {
 		diag_error(d, NULL, 0, 0, "cannot lock '%s': %s", lock, strerror(errno));
 		goto fail;
@@ -1488,6 +1498,41 @@ static void keep_back(const struct output *o)
 	free(back);
 }
 
+/* The swap on a file system that cannot exchange two folders at once
+ * (NFS, SMB, many FUSE ones): OUT is moved aside, staging put in its
+ * place, and the previous site made the staging folder, as the exchange
+ * leaves it.  Between the first two steps there is no OUT; a build killed
+ * there leaves the previous site under a staging name, which the next
+ * build removes.  0, or -1 with errno and OUT as it was. */
+static int swap_in_steps(struct output *o)
+{
+	char *suffix = xasprintf(".staging-%ld-old", (long)getpid());
+	char *aside = sibling(o->out_dir, suffix);
+	int rc = -1, e;
+	free(suffix);
+	if (rename(o->out_dir, aside) < 0) {
+		if (errno == ENOENT) /* the first build */
+			rc = rename(o->staging, o->out_dir);
+		goto done;
+	}
+	if (rename(o->staging, o->out_dir) < 0) {
+		e = errno;
+		(void)!rename(aside, o->out_dir);
+		errno = e;
+		goto done;
+	}
+	rc = 0;
+	if (rename(aside, o->staging) == 0) {
+		keep_back(o);
+	} else {
+		own_again(aside);
+		fs_rm_rf(aside);
+	}
+done:
+	free(aside);
+	return rc;
+}
+
 int output_commit(struct output *o, struct output_manifest *manifest, const char *zip, struct diag *d)
 {
 	char *zip_tmp = NULL;
@@ -1513,6 +1558,9 @@ int output_commit(struct output *o, struct output_manifest *manifest, const char
 		keep_back(o);
 	} else if (errno == ENOENT) {
 		if (rename(o->staging, o->out_dir) < 0)
+			goto fail_errno;
+	} else if (errno == EINVAL || errno == ENOTSUP || errno == ENOSYS) {
+		if (swap_in_steps(o) < 0)
 			goto fail_errno;
 	} else {
 		goto fail_errno;

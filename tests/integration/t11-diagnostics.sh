@@ -651,6 +651,10 @@ contains "a rebuild from the cache warns again" "$ERR" "content/a.md:4:1: warnin
 site strict
 page "$S" a.md "A" 'Text.'
 run "$S" build --strict
+status_is "a site in no git repository fails a strict build: it would go out with no history" "$RC" 1
+contains "as the warning says" "$ERR" "quire: warning: history is on, but the site is in no git repository"
+printf 'title: Test site\nhistory: false\n' > "$S/site.yml"
+run "$S" build --strict
 status_is "a strict build with no warning succeeds" "$RC" 0
 page "$S" a.md "A" 'Text, now with a new line.\n\n![](chart.svg)'
 printf '<svg xmlns="http://www.w3.org/2000/svg"/>' > "$S/content/chart.svg"

@@ -3,6 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 
 site l
+printf 'title: Test site\nhistory: false\n' > "$S/site.yml" # (no git here: no warning of it)
 printf -- '---\ntitle: Court orders\nsummary: How courts unmask posters.\ntags: [courts, anonymity]\nweight: 20\n---\n## Costs\n\nText.\n\n## Costs\n\nAgain.\n\n### Timescale\n\nMore.\n' > "$S/content/court-orders.md"
 mkdir -p "$S/content/sec"
 printf -- '---\ntitle: Blogging\ntags: [anonymity]\nweight: 10\n---\nSee [[court-orders]], [[Court Orders|the orders]], [[court-orders#costs-2]] and [costs](../court-orders.md#costs).\n\n`[[not-a-link]]` and\n\n```\n[x](nowhere.md)\n```\n\n[ext](https://www.legislation.gov.uk/ukpga/1998/42)\n' > "$S/content/sec/blogging.md"
@@ -294,6 +295,7 @@ contains "the second wrapped link on those lines at its own line:col" "$ERR" "co
 # (the rest of the row is lost and the target never checked), and an
 # unclosed [[ or inline link leaves text.
 site astext
+printf 'title: T\nhistory: false\n' > "$S/site.yml"
 page "$S" leave.md "Leave"
 cat > "$S/content/t.md" <<'MD'
 ---
@@ -325,7 +327,7 @@ run "$S" check
 status_is "with links: warn they are warnings" "$RC" 0
 contains "an unclosed [[ is then a warning" "$ERR" "content/t.md:9:5: warning: the wiki link is not closed"
 sed -i 's/\[\[nowhere|text\]\]/[[leave\\|text]]/; s/\[\[leave\] and \[\[leave and more/[[leave]] and more/; s/(leave.md$/(leave.md)/' "$S/content/t.md"
-printf 'title: T\n' > "$S/site.yml"
+printf 'title: T\nhistory: false\n' > "$S/site.yml"
 run "$S" build
 status_is "written as the messages say, the page builds" "$RC" 0
 contains "the escaped form is a link with its text in the cell" "$S/public/t.html" '<td><a href="leave.html">annual leave</a></td>'

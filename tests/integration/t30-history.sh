@@ -2016,3 +2016,16 @@ commit "2026-01-02T09:00:00+00:00" "Ann" "Move expenses to money/, new form"
 run "$S" build
 contains "an edited article moved beside a large file replaced keeps its history" "$S/public/money/expenses.history.html" "moved here from the address <code>hr/expenses.html"
 contains "(its old address leads to it)" "$S/public/hr/expenses.html" "<title>Moved: Expenses"
+
+# A site copied without its repository (a Docker context, git archive)
+# would go out with no history: the build to publish says so.
+site nogit
+page "$S" a.md "A"
+run "$S" build
+status_is "a site in no repository builds" "$RC" 0
+contains "and the publisher is told it has no history" "$ERR" "quire: warning: history is on, but the site is in no git repository: its pages have no change history, moved articles no redirects and withdrawn ones no notice"
+run "$S" check
+lacks "quire check does not say it (nothing is published)" "$ERR" "no git repository"
+printf 'title: Test site\nhistory: false\n' > "$S/site.yml"
+run "$S" build
+lacks "with history: false it is meant, and not said" "$ERR" "no git repository"

@@ -144,6 +144,7 @@ contains "the clash is reported" "$ERR" "writes the same output file 'rights/spe
 
 # ---- filters -----------------------------------------------------------
 site fl
+printf 'title: Test site\nhistory: false\n' > "$S/site.yml"
 page "$S" rights/speech.md "Free speech" "Body with [a law](https://www.legislation.gov.uk/ukpga/1998/42/contents)."
 script "$S" 20-filter '-- marks links to legislation.gov.uk and rewrites a word
 quire.filter{

@@ -231,3 +231,29 @@ if command -v prlimit >/dev/null 2>&1; then
 	lacks "nothing is said to have changed while building" "$TMP/err" "changed while"
 	check "OUT is unchanged" diff -r "$TMP/fds-good" "$S/public"
 fi
+
+# A file system that cannot exchange two folders at once (NFS, SMB, many
+# FUSE ones): every build after the first failed with "Invalid argument".
+# OUT is now replaced in steps, and the previous site kept as ever.
+cc -shared -fPIC -o "$TMP/fs_shim.so" "$REPO/tests/tools/fs_shim.c" -ldl
+shimmed() { ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" LD_PRELOAD="$TMP/fs_shim.so" "$@"; }
+site nfs
+printf 'title: Test site\nhistory: false\n' > "$S/site.yml"
+page "$S" a.md "A" "First text."
+shimmed "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/stderr"; RC=$?
+status_is "without the exchange, a first build succeeds" "$RC" 0
+page "$S" a.md "A" "Second text."
+shimmed "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/stderr"; RC=$?
+status_is "and so does the next, replacing OUT" "$RC" 0
+contains "which has the new text" "$S/public/a.html" "Second text."
+contains "the previous site is kept as .public.back, as ever" "$S/.public.back/a.html" "First text."
+check "and no folder is left beside OUT" sh -c "! ls -a '$S' | grep -q staging"
+page "$S" a.md "A" "Third text."
+shimmed "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/stderr"; RC=$?
+contains "a third build, from the recycled folder, too" "$S/public/a.html" "Third text."
+# A folder beside OUT this user may not write (/var/www root's, OUT the
+# deploy user's): the message says why quire writes there.
+SHIM_DENY=.public.lock shimmed "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/stderr"; RC=$?
+status_is "a lock that cannot be made fails the build" "$RC" 2
+contains "saying where quire writes beside OUT and what to do" "$TMP/stderr" "Permission denied: quire keeps its lock, its staging folder and '.public.back' beside OUT, in '$S', which this user must be able to write; or build into a folder of its own and copy that (rsync -a --delete)"
+contains "and OUT is as it was" "$S/public/a.html" "Third text."
