@@ -1578,6 +1578,23 @@ status_is "(the site builds)" "$RC" 0
 contains "a heading renamed on a branch merged after the link was written: the link leads to the main line's version of then" \
 	"$S/public/a.rev-$B3.html" "href=\"leave.rev-$B1.html#booking\""
 
+# Withdrawn guidance: a past version's link to one of its headings leads
+# to its version of then (whose banner leads to the notice), not to the
+# top of the notice; a link without a heading leads to the notice.
+site headsgone
+git -C "$S" init -q -b main
+page "$S" stale.md "Stale" "## Booking\n\nOld advice."
+page "$S" a.md "A" "See [booking](stale.md#booking) and [the rules](stale.md)."
+commit "2026-08-01T09:00:00+00:00" "Ann Archer" "First"
+G1=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+git -C "$S" rm -q content/stale.md
+page "$S" a.md "A" "No link."
+commit "2026-08-02T09:00:00+00:00" "Ann Archer" "Withdraw the rules"
+run "$S" build
+contains "a past version's link to a heading of withdrawn guidance leads to its version of then" "$S/public/a.rev-$G1.html" "href=\"stale.rev-$G1.html#booking\""
+contains "(one without a heading to the notice)" "$S/public/a.rev-$G1.html" 'href="stale.html"'
+contains "(whose banner says it was withdrawn)" "$S/public/stale.rev-$G1.html" "The guidance was withdrawn on"
+
 # A change cherry-picked onto the main line, then merged with its branch,
 # is listed once in the recent changes (the merge brought no change).
 site cherry
