@@ -1595,6 +1595,23 @@ contains "a past version's link to a heading of withdrawn guidance leads to its 
 contains "(one without a heading to the notice)" "$S/public/a.rev-$G1.html" 'href="stale.html"'
 contains "(whose banner says it was withdrawn)" "$S/public/stale.rev-$G1.html" "The guidance was withdrawn on"
 
+# A version an on_page handler hid has no page of its own: a link to the
+# heading it had leads to today's page.
+site headshidden
+git -C "$S" init -q -b main
+printf -- '---\ntitle: Leave\ninternal: true\n---\n## Booking\n\nNot yet.\n' > "$S/content/leave.md"
+page "$S" a.md "A" "See [booking](leave.md#booking)."
+commit "2026-08-01T09:00:00+00:00" "Ann Archer" "First"
+H1=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+page "$S" leave.md "Leave" "## Booking leave\n\nBook early."
+page "$S" a.md "A" "See [booking](leave.md#booking-leave)."
+commit "2026-08-02T09:00:00+00:00" "Ann Archer" "Publish leave"
+script "$S" hide 'quire.on_page(function(page) if page.params.internal then page.draft = true end end)'
+run "$S" build
+status_is "(the site builds)" "$RC" 0
+check "(the hidden version has no page)" test ! -e "$S/public/leave.rev-$H1.html"
+contains "a link to a heading only a hidden version had leads to today's page" "$S/public/a.rev-$H1.html" 'href="leave.html#booking"'
+
 # A change cherry-picked onto the main line, then merged with its branch,
 # is listed once in the recent changes (the merge brought no change).
 site cherry
