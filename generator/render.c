@@ -2106,7 +2106,9 @@ static struct cache_key *fines_of(const struct render_env *e, size_t i, const st
 	uint32_t nthen = cache_r_u32(&rd);
 	int good = !rd.bad;
 	if (good && nthen) {
-		uint64_t scripts[2] = { cache_r_u64(&rd), cache_r_u64(&rd) };
+		uint64_t scripts[2];
+		scripts[0] = cache_r_u64(&rd); /* (in turn: an initializer's order is not fixed) */
+		scripts[1] = cache_r_u64(&rd);
 		good = !memcmp(scripts, e->judge ? e->judge->scripts : (const uint64_t[2]){ 0, 0 }, sizeof scripts);
 	}
 	for (uint32_t k = 0; k < nthen && good; k++) {
