@@ -1045,6 +1045,7 @@ static void link_to_page(struct links_ctx *c, int t, const char *anchor, int lin
 		res->unlink = 1;
 		return;
 	}
+	char *then = NULL;
 	if (anchor && *anchor && !has_heading(tp, anchor)) {
 		char *hint = hints(c) ? anchor_hint(tp, anchor) : xstrdup("");
 		char *msg = xasprintf("'%s' has no heading with the id '%s'%s", tp->src ? tp->src : tp->key,
@@ -1052,8 +1053,16 @@ static void link_to_page(struct links_ctx *c, int t, const char *anchor, int lin
 		problem(c, line, col, "%s%s", msg, NULL);
 		free(msg);
 		free(hint);
+		/* a past version's reader is led where its writer pointed: to
+		 * the article as it read then, when that had the heading */
+		if (c->past && c->heading_then) {
+			c->rev_bound = 1;
+			then = c->heading_then(c->title_ctx, t, c->rev_order, anchor, c->rev, c->heads_used);
+		}
 	}
-	char *rel = site_rel_url(c->out_path, tp->out);
+	char *rel = site_rel_url(c->out_path, then ? then : tp->out);
+	free(then);
+	then = NULL;
 	if (anchor && *anchor) {
 		struct buf h = BUF_INIT;
 		buf_puts(&h, rel);
@@ -1064,7 +1073,6 @@ static void link_to_page(struct links_ctx *c, int t, const char *anchor, int lin
 		res->href = xstrdup(rel);
 	}
 	free(rel);
-	char *then = NULL;
 	if (c->past && c->want_title && c->title_then) {
 		c->rev_bound = 1;
 		then = c->title_then(c->title_ctx, t, c->rev_order);

@@ -143,6 +143,16 @@ struct links_ctx {
 	char *(*title_then)(void *ctx, int page, uint32_t order);
 	void *title_ctx;
 	int want_title;
+	/* a past version's link to a heading (or footnote) id that page no
+	 * longer has: heading_then's answer, the output path of that page's
+	 * revision in force at rev_order when that version was published
+	 * with the id (a new string; NULL: none, the link leads to today's
+	 * page).  Its ctx is title_ctx; what it read of the page's history
+	 * is noted in heads_used (NULL: not noted), for whoever keeps the
+	 * answer to tell when it no longer holds. */
+	char *(*heading_then)(void *ctx, int page, uint32_t order, const char *id, const char *rev,
+			      struct buf *used);
+	struct buf *heads_used;
 	const char *anchor_prefix; /* same-page #anchors get this (print.html) */
 	int *targets;          /* pages linked to (filled in) */
 	size_t ntargets, cap;

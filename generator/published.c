@@ -319,14 +319,14 @@ void draft_blobs_free(struct draft_blobs *t)
 
 /* Whether the file at path (relative to SITE) was where the site reads no
  * source: in a folder the scan skips (".drafts/"), so never published. */
-static int unlisted(const char *path)
+int hist_unlisted(const char *path)
 {
 	return path && !strncmp(path, "content/", 8) && !scan_source_path(path + 8);
 }
 
 int hist_moved_out_of_sight(const struct hist_rev *rv)
 {
-	return rv->change == HIST_RENAMED && unlisted(rv->path) && rv->old_path && !unlisted(rv->old_path);
+	return rv->change == HIST_RENAMED && hist_unlisted(rv->path) && rv->old_path && !hist_unlisted(rv->old_path);
 }
 
 /* Whether revision rv was left unpublished: a version that was a draft,
@@ -336,7 +336,7 @@ static int hidden(const struct hist_rev *rv, draft_query is_draft, void *ctx)
 {
 	if (hist_moved_out_of_sight(rv))
 		return *rv->base ? is_draft(ctx, rv->base, rv->old_path) : 0;
-	if (unlisted(rv->path))
+	if (hist_unlisted(rv->path))
 		return 1;
 	if (rv->change != HIST_DELETED)
 		return *rv->blob ? is_draft(ctx, rv->blob, rv->path) : 0;
@@ -367,7 +367,7 @@ static int base_hidden(const char *base, const char *from, draft_query is_draft,
 {
 	if (!*base)
 		return 0;
-	return unlisted(from) ? 1 : is_draft(ctx, base, from);
+	return hist_unlisted(from) ? 1 : is_draft(ctx, base, from);
 }
 
 /* Revision r, a copy of hf's revision k, is shown; older is the revision
@@ -464,7 +464,7 @@ static int judge_all(const struct hist_file *hf, draft_query is_draft, void *ctx
 			continue;
 		if (!v) {
 			live = rv->change != HIST_DELETED && !hist_moved_out_of_sight(rv);
-		} else if (v == 1 && live && rv->change != HIST_DELETED && !unlisted(rv->path)) {
+		} else if (v == 1 && live && rv->change != HIST_DELETED && !hist_unlisted(rv->path)) {
 			h[k] = 1;
 			live = 0;
 		}

@@ -85,6 +85,9 @@ void hist_published_free(struct hist_file *f);
  * (".archive/") from where it was published: to staff, the article went,
  * and its published history reads the move as a deletion. */
 int hist_moved_out_of_sight(const struct hist_rev *rv);
+/* Whether the file at path (relative to SITE) was where the site reads no
+ * source: in a folder the scan skips (".drafts/"), so never published. */
+int hist_unlisted(const char *path);
 
 /* What a version whose front matter parsed to fm (NULL: it has none, or
  * it does not parse), with parse errors (fm_errors) or without, was to a

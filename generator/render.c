@@ -1620,6 +1620,7 @@ static void past_free(struct past *v)
 struct titles_then {
 	pthread_mutex_t lock;
 	struct strmap by_blob;
+	struct strmap ids_by_version; /* "BLOB PATH" -> version_ids */
 };
 
 /* The title of a published version (NULL: none, or not published). */
@@ -1666,25 +1667,130 @@ static char *blob_title(struct render_env *e, const struct hist_rev *rv)
 	return title;
 }
 
+/* Page t's revision in force when the commit at order was made (in its
+ * history as git has it, *hf): the newest to take effect by then (a
+ * branch's at its merge, the newest of those it brought), not one a
+ * merge dropped.  NULL when none had. */
+static const struct hist_rev *rev_then(const struct render_env *e, int t, uint32_t order,
+				       const struct hist_file **hf)
+{
+	const struct page *p = e->site->pages[t];
+	*hf = p->src && e->hist ? hist_lookup(e->hist, p->src) : NULL;
+	const struct hist_rev *in = NULL;
+	for (size_t k = 0; *hf && k < (*hf)->n; k++) {
+		const struct hist_rev *rv = &(*hf)->revs[k];
+		uint32_t o = hist_effective_order(rv);
+		if (!rv->merge_dropped && o <= order && (!in || o > hist_effective_order(in)))
+			in = rv;
+	}
+	return in;
+}
+
 /* links_ctx.title_then: page t's title when the commit at order was
  * made: its version then, read from git, unless that is today's. */
 static char *title_then(void *ctx, int t, uint32_t order)
 {
 	struct render_env *e = ctx;
-	const struct page *p = e->site->pages[t];
-	const struct hist_file *hf = p->src && e->hist ? hist_lookup(e->hist, p->src) : NULL;
-	/* the revision in force then: the newest to take effect by then (a
-	 * branch's at its merge, the newest of those it brought), not one a
-	 * merge dropped */
-	const struct hist_rev *in = NULL;
-	for (size_t k = 0; hf && k < hf->n; k++) {
-		uint32_t o = hist_effective_order(&hf->revs[k]);
-		if (!hf->revs[k].merge_dropped && o <= order && (!in || o > hist_effective_order(in)))
-			in = &hf->revs[k];
-	}
+	const struct hist_file *hf;
+	const struct hist_rev *in = rev_then(e, t, order, &hf);
 	if (!in || in->change == HIST_DELETED || (in == &hf->revs[0] && e->state_of[t] == HIST_CLEAN))
 		return NULL;
 	return blob_title(e, in);
+}
+
+/* The heading and footnote ids version rv was rendered with, as
+ * "\nID\nID\n", when it has a page of its own (published: no draft, not
+ * where the site reads no source, nor hidden by an on_page handler); NULL
+ * when it has none.  A new string; each version is read once a build. */
+static char *version_ids(struct render_env *e, const struct hist_rev *rv)
+{
+	struct titles_then *tt = e->titles;
+	char *key = xasprintf("%s %s", rv->blob, rv->path);
+	pthread_mutex_lock(&tt->lock);
+	const struct strmap_entry *m = strmap_get(&tt->ids_by_version, key);
+	int known = m != NULL;
+	char *ids = m && m->val ? xstrdup(m->val) : NULL;
+	pthread_mutex_unlock(&tt->lock);
+	if (known) {
+		free(key);
+		return ids;
+	}
+	struct version v;
+	struct fm_memo memo = { BUF_INIT, NULL, 0 };
+	version_load(e, rv, &v, &memo);
+	buf_free(&memo.yaml);
+	int shown = version_title(&v) && !v.failed && !hist_unlisted(rv->path);
+	if (shown && e->judge) {
+		/* (a verdict that read quire.head would hold for this head
+		 * alone: such a version is not linked) */
+		struct buf why = BUF_INIT;
+		int by_head = 0;
+		shown = e->judge->judge(e->judge->ctx, rv->path, v.fm, v.body ? v.body : "", &by_head, &why) == 0 &&
+			!by_head;
+		buf_free(&why);
+	}
+	if (shown) {
+		struct md_doc doc;
+		struct heading *hs = NULL;
+		size_t nh = 0;
+		md_parse(&doc, v.body ? v.body : "", v.body ? strlen(v.body) : 0, 1, e->site->cfg.unsafe_html);
+		md_expand_wikilinks(&doc);
+		md_headings(&doc, &hs, &nh);
+		char *fnids = md_footnotes(&doc);
+		struct buf b = BUF_INIT;
+		buf_putc(&b, '\n');
+		for (size_t k = 0; k < nh; k++)
+			buf_printf(&b, "%s\n", hs[k].id);
+		if (fnids) /* (NULL: none) */
+			buf_puts(&b, fnids + (*fnids == '\n'));
+		ids = buf_detach(&b);
+		free(fnids);
+		md_free_headings(hs, nh);
+		md_free(&doc);
+	}
+	version_free(&v);
+	pthread_mutex_lock(&tt->lock);
+	strmap_put(&tt->ids_by_version, key, ids);
+	pthread_mutex_unlock(&tt->lock);
+	free(key);
+	return ids;
+}
+
+/* What a heading_then answer was read from, as a past version's fine
+ * keys keep it: the revision rev of the linking page (by id), page t, and
+ * t's revision in force then ("-" for none), its blob and path, one line. */
+static void note_then(struct buf *used, const char *rev, int t, const struct hist_rev *in)
+{
+	struct buf line = BUF_INIT;
+	buf_printf(&line, "%s %d %s %s %s", rev, t, in ? in->id : "-", in && *in->blob ? in->blob : "-",
+		   in ? in->path : "-");
+	for (size_t at = 0; at < used->len; at += strlen(used->ptr + at) + 1)
+		if (!strcmp(used->ptr + at, buf_cstr(&line))) {
+			buf_free(&line);
+			return;
+		}
+	buf_put(used, line.ptr, line.len + 1);
+	buf_free(&line);
+}
+
+/* links_ctx.heading_then: where page t, in force when the commit at
+ * order was made, had the heading (or footnote) id: that version's page,
+ * if it has one.  Asked only of a link to an id t has lost since. */
+static char *heading_then(void *ctx, int t, uint32_t order, const char *id, const char *rev, struct buf *used)
+{
+	struct render_env *e = ctx;
+	const struct hist_file *hf;
+	const struct hist_rev *in = rev_then(e, t, order, &hf);
+	if (in && in->change == HIST_DELETED)
+		in = NULL;
+	if (used && rev)
+		note_then(used, rev, t, in);
+	char *ids = in ? version_ids(e, in) : NULL;
+	char *line = xasprintf("\n%s\n", id);
+	int had = ids && strstr(ids, line);
+	free(line);
+	free(ids);
+	return had ? rev_out(e->site->pages[t], in->id) : NULL;
 }
 
 /* Whether p's text, committed at order, made links then that it makes
@@ -1768,13 +1874,15 @@ static char *version_dir(const struct hist_rev *rv)
 }
 
 static void note_begin(struct render_env *e, struct page *p, const struct hist_rev *rv,
-		       struct past_note *pn, char *rel, struct links_sig *sig, struct buf *files_used)
+		       struct past_note *pn, char *rel, struct links_sig *sig, struct buf *files_used,
+		       struct buf *heads_used)
 {
 	pn->dir = version_dir(rv);
 	pn->lc = (struct links_ctx){ .site = e->site, .ix = e->ix, .page = p, .out_path = rel, .past = 1,
 				     .sig = sig, .dir = pn->dir, .files = e->past_files, .rev = rv->id,
 				     .files_used = files_used, .born = e->born, .rev_order = hist_effective_order(rv),
-				     .title_then = e->titles ? title_then : NULL, .title_ctx = e };
+				     .title_then = e->titles ? title_then : NULL, .title_ctx = e,
+				     .heading_then = e->titles ? heading_then : NULL, .heads_used = heads_used };
 	if (e->hist)
 		pn->lc.nmoved = hist_moves(e->hist, &pn->lc.moved_from, &pn->lc.moved_to);
 	cache_key_begin(e->cache, &pn->kb, "past-fine-1");
@@ -1908,7 +2016,7 @@ struct hist_notes {
 static struct cache_key fines_table_key(const struct render_env *e)
 {
 	struct cache_keybuf kb;
-	cache_key_begin(e->cache, &kb, "past-fines-5");
+	cache_key_begin(e->cache, &kb, "past-fines-6");
 	cache_key_int(&kb, e->site->cfg.unsafe_html);
 	/* a link to an old name leads where the article went: a new move
 	 * changes answers no title or heading edit explains */
@@ -1935,9 +2043,36 @@ static struct fines_table *fines_table_load(struct render_env *e)
 	return ft;
 }
 
-/* Page i's fine keys for a history of n revisions keyed hk, or NULL. */
-static struct cache_key *fines_of(const struct render_env *e, size_t i, const struct hist_keys *hk,
-				  size_t n)
+/* Whether what a heading_then answer was read from (note_then's line)
+ * holds still: the linking revision is one of hf's, and the linked page's
+ * revision in force when it took effect is the one noted.  (A history
+ * rewritten, an old commit amended, changes what the answer names with
+ * no change to either page.) */
+static int then_holds(const struct render_env *e, const struct hist_file *hf, const char *line)
+{
+	char rev[41], id[41], blob[41];
+	int t, at = 0;
+	if (sscanf(line, "%40s %d %40s %40s %n", rev, &t, id, blob, &at) != 4 || !at || t < 0 ||
+	    (size_t)t >= e->site->npages)
+		return 0;
+	const struct hist_rev *own = NULL;
+	for (size_t k = 0; k < hf->n && !own; k++)
+		if (!strcmp(hf->revs[k].id, rev))
+			own = &hf->revs[k];
+	if (!own)
+		return 0;
+	const struct hist_file *thf;
+	const struct hist_rev *in = rev_then(e, t, hist_effective_order(own), &thf);
+	if (in && in->change == HIST_DELETED)
+		in = NULL;
+	if (!in)
+		return !strcmp(id, "-");
+	return !strcmp(in->id, id) && !strcmp(*in->blob ? in->blob : "-", blob) && !strcmp(in->path, line + at);
+}
+
+/* Page i's fine keys for history hf (n revisions) keyed hk, or NULL. */
+static struct cache_key *fines_of(const struct render_env *e, size_t i, const struct hist_file *hf,
+				  const struct hist_keys *hk, size_t n)
 {
 	size_t len;
 	const char *rec = e->fines ? links_table_payload(&e->fines->t, i, &len) : NULL;
@@ -1966,7 +2101,22 @@ static struct cache_key *fines_of(const struct render_env *e, size_t i, const st
 	char **files = xcalloc(2 * (size_t)nfiles + 1, sizeof *files);
 	for (uint32_t k = 0; k < 2 * nfiles && !rd.bad; k++)
 		files[k] = cache_r_str(&rd);
-	int good = !rd.bad && rd.off == len;
+	/* what links to headings lost since were answered from (heading_then):
+	 * under the scripts that judged the versions read, if any */
+	uint32_t nthen = cache_r_u32(&rd);
+	int good = !rd.bad;
+	if (good && nthen) {
+		uint64_t scripts[2];
+		scripts[0] = cache_r_u64(&rd); /* (in turn: an initializer's order is not fixed) */
+		scripts[1] = cache_r_u64(&rd);
+		good = !memcmp(scripts, e->judge ? e->judge->scripts : (const uint64_t[2]){ 0, 0 }, sizeof scripts);
+	}
+	for (uint32_t k = 0; k < nthen && good; k++) {
+		char *line = cache_r_str(&rd);
+		good = !rd.bad && then_holds(e, hf, line);
+		free(line);
+	}
+	good &= !rd.bad && rd.off == len;
 	for (uint32_t k = 0; k < nfiles; k++) {
 		if (good && e->past_files)
 			past_files_need(e->past_files, files[2 * k], files[2 * k + 1]);
@@ -1982,7 +2132,8 @@ static struct cache_key *fines_of(const struct render_env *e, size_t i, const st
 }
 
 static void put_fines(struct render_env *e, size_t i, const struct hist_keys *hk,
-		      const struct cache_key *pf, size_t n, struct links_sig *sig, const struct buf *files)
+		      const struct cache_key *pf, size_t n, struct links_sig *sig, const struct buf *files,
+		      const struct buf *heads)
 {
 	struct buf rec = BUF_INIT;
 	cache_w_u32(&rec, (uint32_t)n);
@@ -1998,6 +2149,16 @@ static void put_fines(struct render_env *e, size_t i, const struct hist_keys *hk
 	cache_w_u32(&rec, nfiles / 2);
 	for (size_t at = 0; at < files->len; at += strlen(files->ptr + at) + 1)
 		cache_w_str(&rec, files->ptr + at);
+	uint32_t nthen = 0;
+	for (size_t at = 0; at < heads->len; at += strlen(heads->ptr + at) + 1)
+		nthen++;
+	cache_w_u32(&rec, nthen);
+	if (nthen) {
+		cache_w_u64(&rec, e->judge ? e->judge->scripts[0] : 0);
+		cache_w_u64(&rec, e->judge ? e->judge->scripts[1] : 0);
+	}
+	for (size_t at = 0; at < heads->len; at += strlen(heads->ptr + at) + 1)
+		cache_w_str(&rec, heads->ptr + at);
 	links_table_record(&e->notes[i].fines, rec.ptr, rec.len, sig);
 	buf_free(&rec);
 	atomic_store(&e->fines->dirty, 1);
@@ -2058,7 +2219,7 @@ static struct cache_key *past_fines(struct render_env *e, size_t i, const struct
 				    const struct hist_keys *hk)
 {
 	struct page *p = e->site->pages[i];
-	struct cache_key *pf = fines_of(e, i, hk, hf->n);
+	struct cache_key *pf = fines_of(e, i, hf, hk, hf->n);
 	if (pf) {
 		atomic_fetch_add(&e->fines->kept, 1);
 		return pf;
@@ -2072,7 +2233,7 @@ static struct cache_key *past_fines(struct render_env *e, size_t i, const struct
 	struct cache_reader rd = { .p = data, .len = len };
 	struct answers *a = xmalloc(sizeof *a);
 	struct links_sig sig = { 0 };
-	struct buf files = BUF_INIT;
+	struct buf files = BUF_INIT, heads = BUF_INIT;
 	a->n = 0;
 	pf = xcalloc(hf->n + 1, sizeof *pf);
 	if (cache_r_u32(&rd) != hf->n)
@@ -2085,7 +2246,7 @@ static struct cache_key *past_fines(struct render_env *e, size_t i, const struct
 		}
 		struct past_note pn;
 		char *rel = rev_out(p, hf->revs[k].id);
-		note_begin(e, p, &hf->revs[k], &pn, rel, &sig, &files);
+		note_begin(e, p, &hf->revs[k], &pn, rel, &sig, &files, &heads);
 		for (uint32_t j = 0; !rd.bad && j < n; j++) {
 			char *url = cache_r_str(&rd);
 			int wiki = (int)cache_r_u32(&rd), img = (int)cache_r_u32(&rd);
@@ -2101,7 +2262,7 @@ static struct cache_key *past_fines(struct render_env *e, size_t i, const struct
 	free(a);
 	free(data);
 	if (!rd.bad && rd.off == len) {
-		put_fines(e, i, hk, pf, hf->n, &sig, &files);
+		put_fines(e, i, hk, pf, hf->n, &sig, &files, &heads);
 		atomic_fetch_add(&e->fines->resolved, 1);
 	} else {
 		free(pf);
@@ -2109,6 +2270,7 @@ static struct cache_key *past_fines(struct render_env *e, size_t i, const struct
 	}
 	links_sig_free(&sig);
 	buf_free(&files);
+	buf_free(&heads);
 	return pf;
 }
 
@@ -2116,7 +2278,7 @@ static struct cache_key *past_fines(struct render_env *e, size_t i, const struct
  * written (calls[k]) and fine keys. */
 static void put_notes(struct render_env *e, size_t i, const struct hist_file *hf,
 		      const struct hist_keys *hk, const struct cache_key *pf, struct buf *calls,
-		      const size_t *ncalls, struct links_sig *sig, const struct buf *files)
+		      const size_t *ncalls, struct links_sig *sig, const struct buf *files, const struct buf *heads)
 {
 	struct hist_notes *hn = &e->notes[i];
 	buf_reset(&hn->calls);
@@ -2126,7 +2288,7 @@ static void put_notes(struct render_env *e, size_t i, const struct hist_file *hf
 		buf_put(&hn->calls, calls[k].ptr, calls[k].len);
 	}
 	hn->ck = calls_key(e, hk);
-	put_fines(e, i, hk, pf, hf->n, sig, files);
+	put_fines(e, i, hk, pf, hf->n, sig, files, heads);
 }
 
 /* ---- links that lead to other guidance -------------------------------- */
@@ -2659,6 +2821,7 @@ struct pasts_noted {
 	size_t *ncalls;
 	struct links_sig sig;
 	struct buf files; /* the attachments they link (links_ctx.files_used) */
+	struct buf heads; /* what their links to lost headings read (links_ctx.heads_used) */
 	int failed;
 };
 
@@ -2733,7 +2896,8 @@ static void past_of(struct render_env *e, struct page *p, const struct hist_file
 	struct past_note pn;
 	uint64_t fp[2];
 	char *rel = rev_out(p, rv->id);
-	note_begin(e, p, rv, &pn, rel, made ? &made->sig : NULL, made ? &made->files : NULL);
+	note_begin(e, p, rv, &pn, rel, made ? &made->sig : NULL, made ? &made->files : NULL,
+		   made ? &made->heads : NULL);
 	int page = past_make(e, p, &(*vs)[k], &pn, past, fp);
 	struct cache_key key = note_end(&pn);
 	free(rel);
@@ -2813,9 +2977,11 @@ static void render_history(struct render_env *e, size_t i, json_t *art, struct v
 		json_array_append_new(list, revision_entry(e, p, hf, k, &hk, made, out, &vs));
 	if (!pf) {
 		if (e->cache && !noted.failed)
-			put_notes(e, i, hf, &hk, noted.keys, noted.calls, noted.ncalls, &noted.sig, &noted.files);
+			put_notes(e, i, hf, &hk, noted.keys, noted.calls, noted.ncalls, &noted.sig, &noted.files,
+				  &noted.heads);
 		links_sig_free(&noted.sig);
 		buf_free(&noted.files);
+		buf_free(&noted.heads);
 		for (size_t k = 0; k < hf->n; k++)
 			buf_free(&noted.calls[k]);
 		free(noted.calls);
@@ -4607,6 +4773,7 @@ static void forget_memos(struct render_env *e)
 	free(e->born);
 	if (e->titles) {
 		strmap_free(&e->titles->by_blob);
+		strmap_free(&e->titles->ids_by_version);
 		pthread_mutex_destroy(&e->titles->lock);
 		free(e->titles);
 		e->titles = NULL;

@@ -1521,6 +1521,110 @@ mv "$S/.git/quire" "$TMP/titlethen-cache"
 run "$S" build -o "$TMP/titlethen-clean"
 check "(a rebuild from the cache wrote what a clean build writes)" diff -r "$S/public" "$TMP/titlethen-clean"
 
+# A past version's link to a heading its article has lost since leads to
+# the article as it read then, where the heading was: what the writer
+# pointed at, not the top of today's page.
+site headsthen
+git -C "$S" init -q -b main
+page "$S" leave.md "Leave" "## Booking\n\nBook early.\n\n## Carry over\n\nFive days.[^c]\n\n[^c]: At most."
+printf -- '---\ntitle: Plan\ndraft: true\n---\n## Rota\n\nText.\n' > "$S/content/plan.md"
+page "$S" gone.md "Gone" "## Old rules\n\nText."
+page "$S" a.md "A" "See [booking](leave.md#booking), [[leave#carry-over]], [the note](leave.md#fn-c), [appeals](leave.md#appeals) and [the rota](plan.md#rota)."
+commit "2026-08-01T09:00:00+00:00" "Ann Archer" "First"
+C1=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+page "$S" leave.md "Leave" "## Booking leave\n\nBook early.\n\n## Carry over\n\nFive days."
+page "$S" plan.md "Plan" "## Shifts\n\nText."
+git -C "$S" rm -q content/gone.md
+page "$S" a.md "A" "See [booking](leave.md#booking-leave) and [the old rules](gone.md#old-rules)."
+commit "2026-08-02T09:00:00+00:00" "Ann Archer" "Rename a heading, publish the plan, withdraw the rules"
+C2=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+page "$S" gone.md "Gone" "## New rules\n\nText."
+page "$S" a.md "A" "See [booking](leave.md#booking-leave), [[leave#carry-over]], [[plan#shifts]] and [[gone#new-rules]]."
+commit "2026-08-03T09:00:00+00:00" "Ann Archer" "New rules"
+run "$S" build
+status_is "(the site builds)" "$RC" 0
+R=$S/public/a.rev-$C1.html
+contains "a past version's link to a heading its article has lost leads to the article as it read then" "$R" "href=\"leave.rev-$C1.html#booking\""
+contains "(where the heading is)" "$S/public/leave.rev-$C1.html" 'id="booking"'
+contains "and so does one to a footnote it has lost" "$R" "href=\"leave.rev-$C1.html#fn-c\""
+contains "a heading the article still has is today's" "$R" 'href="leave.html#carry-over"'
+contains "one no version of then had leads to today's page, as before" "$R" 'href="leave.html#appeals"'
+contains "so does one whose article was a draft then (it has no page of that version)" "$R" 'href="plan.html#rota"'
+check "(no draft's version is linked)" sh -c "! grep -q 'plan.rev-' '$R'"
+contains "and one to an article that was not there then (withdrawn, later written again)" "$S/public/a.rev-$C2.html" 'href="gone.html#old-rules"'
+contains "the article itself links today's headings" "$S/public/a.html" 'href="leave.html#booking-leave"'
+mv "$S/.git/quire" "$TMP/headsthen-cache"
+run "$S" build -o "$TMP/headsthen-clean"
+mv "$TMP/headsthen-cache" "$S/.git/quire"
+check "(a rebuild from the cache wrote what a clean build writes)" diff -r "$S/public" "$TMP/headsthen-clean"
+# the current version is today's page: its link to a lost heading stays
+# there (a warning with links: warn), whatever its versions do
+printf 'links: warn\n' >> "$S/site.yml"
+page "$S" a.md "A" "See [booking](leave.md#booking)."
+run "$S" build
+status_is "(links: warn builds)" "$RC" 0
+contains "(and warns of the link)" "$ERR" "has no heading with the id 'booking'"
+contains "the article's own link to a lost heading leads to today's page" "$S/public/a.html" 'href="leave.html#booking"'
+contains "(its past version is as it was)" "$R" "href=\"leave.rev-$C1.html#booking\""
+
+# "Then" is when the version took effect on the main line: a heading
+# renamed on a branch before the link was written, but merged after it,
+# was still there when the link's version was the guidance.
+site headsbranch
+git -C "$S" init -q -b main
+page "$S" leave.md "Leave" "## Booking\n\nBook early."
+page "$S" a.md "A" "Intro."
+commit "2026-09-01T09:00:00+00:00" "Ann Archer" "First"
+B1=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+git -C "$S" checkout -q -b side
+page "$S" leave.md "Leave" "## Booking leave\n\nBook early."
+commit "2026-09-02T09:00:00+00:00" "Bo Brown" "Rename the heading"
+git -C "$S" checkout -q main
+page "$S" a.md "A" "See [booking](leave.md#booking)."
+commit "2026-09-03T09:00:00+00:00" "Ann Archer" "Link booking"
+B3=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+GIT_AUTHOR_DATE=2026-09-04T09:00:00Z GIT_COMMITTER_DATE=2026-09-04T09:00:00Z git -C "$S" merge -q --no-ff --no-edit side >/dev/null 2>&1
+page "$S" a.md "A" "See [booking](leave.md#booking-leave)."
+commit "2026-09-05T09:00:00+00:00" "Ann Archer" "Follow the heading"
+run "$S" build
+status_is "(the site builds)" "$RC" 0
+contains "a heading renamed on a branch merged after the link was written: the link leads to the main line's version of then" \
+	"$S/public/a.rev-$B3.html" "href=\"leave.rev-$B1.html#booking\""
+
+# Withdrawn guidance: a past version's link to one of its headings leads
+# to its version of then (whose banner leads to the notice), not to the
+# top of the notice; a link without a heading leads to the notice.
+site headsgone
+git -C "$S" init -q -b main
+page "$S" stale.md "Stale" "## Booking\n\nOld advice."
+page "$S" a.md "A" "See [booking](stale.md#booking) and [the rules](stale.md)."
+commit "2026-08-01T09:00:00+00:00" "Ann Archer" "First"
+G1=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+git -C "$S" rm -q content/stale.md
+page "$S" a.md "A" "No link."
+commit "2026-08-02T09:00:00+00:00" "Ann Archer" "Withdraw the rules"
+run "$S" build
+contains "a past version's link to a heading of withdrawn guidance leads to its version of then" "$S/public/a.rev-$G1.html" "href=\"stale.rev-$G1.html#booking\""
+contains "(one without a heading to the notice)" "$S/public/a.rev-$G1.html" 'href="stale.html"'
+contains "(whose banner says it was withdrawn)" "$S/public/stale.rev-$G1.html" "The guidance was withdrawn on"
+
+# A version an on_page handler hid has no page of its own: a link to the
+# heading it had leads to today's page.
+site headshidden
+git -C "$S" init -q -b main
+printf -- '---\ntitle: Leave\ninternal: true\n---\n## Booking\n\nNot yet.\n' > "$S/content/leave.md"
+page "$S" a.md "A" "See [booking](leave.md#booking)."
+commit "2026-08-01T09:00:00+00:00" "Ann Archer" "First"
+H1=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+page "$S" leave.md "Leave" "## Booking leave\n\nBook early."
+page "$S" a.md "A" "See [booking](leave.md#booking-leave)."
+commit "2026-08-02T09:00:00+00:00" "Ann Archer" "Publish leave"
+script "$S" hide 'quire.on_page(function(page) if page.params.internal then page.draft = true end end)'
+run "$S" build
+status_is "(the site builds)" "$RC" 0
+check "(the hidden version has no page)" test ! -e "$S/public/leave.rev-$H1.html"
+contains "a link to a heading only a hidden version had leads to today's page" "$S/public/a.rev-$H1.html" 'href="leave.html#booking"'
+
 # A change cherry-picked onto the main line, then merged with its branch,
 # is listed once in the recent changes (the merge brought no change).
 site cherry

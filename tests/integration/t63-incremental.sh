@@ -964,3 +964,37 @@ contains "(then both are text)" "$TMP/inc/a/fresh.rev-$FIRST.html" '<p>See the o
 page "$S" index.md "Home" "Welcome."
 commit 2026-01-13T09:00:00Z "The alias goes"
 same "after the alias goes, the rebuild matches a clean build"
+
+# A past version's link to a heading its article has lost since leads to
+# that article's version of then, an answer read from the article's
+# history: a heading lost in an uncommitted edit, then committed, and a
+# history rewritten (every commit a new id, the texts as they were, so
+# neither page changed) must reach the version's page, on a rebuild as on
+# a clean build.
+site heads
+C=$S/.git/quire/build-cache-v1
+git -C "$S" init -q -b main
+page "$S" leave.md "Leave" "## Booking\n\nBook early.\n\n## Carry over\n\nFive days."
+page "$S" a.md "A" "See [booking](leave.md#booking) and [carry over](leave.md#carry-over)."
+commit 2026-02-01T09:00:00Z "First"
+page "$S" leave.md "Leave" "## Booking leave\n\nBook early.\n\n## Carry over\n\nFive days."
+page "$S" a.md "A" "See [booking](leave.md#booking-leave) and [carry over](leave.md#carry-over)."
+commit 2026-02-02T09:00:00Z "Rename booking"
+FIRST=$(git -C "$S" rev-parse HEAD~1 | cut -c1-10)
+same "a past version linking a heading lost since matches a clean build"
+contains "(it leads to the version of then)" "$TMP/inc/a.rev-$FIRST.html" "href=\"leave.rev-$FIRST.html#booking\""
+page "$S" leave.md "Leave" "## Booking leave\n\nBook early.\n\n## Carrying over\n\nFive days."
+page "$S" a.md "A" "See [booking](leave.md#booking-leave) and [carry over](leave.md#carrying-over)."
+same "after another heading it links is lost (not yet committed), the rebuild matches a clean build"
+contains "(that link leads to the version of then too)" "$TMP/inc/a.rev-$FIRST.html" "href=\"leave.rev-$FIRST.html#carry-over\""
+commit 2026-02-03T09:00:00Z "Rename carry over"
+same "after that edit is committed, the rebuild matches a clean build"
+FILTER_BRANCH_SQUELCH_WARNING=1 git -C "$S" filter-branch -f --msg-filter 'sed "s/^/Reworded: /"' >/dev/null 2>&1
+FIRST=$(git -C "$S" rev-parse HEAD~2 | cut -c1-10)
+same "after the history is rewritten (new commit ids, the same texts), the rebuild matches a clean build"
+contains "(the version of then under its new id)" "$TMP/inc/a.rev-$FIRST.html" "href=\"leave.rev-$FIRST.html#booking\""
+# a script that hides that version (it has no page then): the link leads
+# to today's page
+script "$S" hide 'quire.on_page(function(page) if page.past and page.body:find("## Booking\n", 1, true) then page.draft = true end end)'
+same "after a script hides the version a link led to, the rebuild matches a clean build"
+contains "(the link leads to today's page)" "$TMP/inc/a.rev-$FIRST.html" 'href="leave.html#booking"'
