@@ -401,6 +401,16 @@ static int recycle(struct output *o, const char *out_real, const char *staging, 
 	return rc;
 }
 
+/* Whether path lies in ".OUT.back" or a staging folder ".OUT.staging-…". */
+static int beside_out(const char *path, const char *out_real)
+{
+	char *back = sibling(out_real, ".back"), *staging = sibling(out_real, ".staging-");
+	int in = fs_within(path, back) || !strncmp(path, staging, strlen(staging));
+	free(back);
+	free(staging);
+	return in;
+}
+
 int output_check_bundle(const char *site_dir, const char *out_dir, const char *zip, struct diag *d)
 {
 	char *site_real = realpath(site_dir, NULL);
@@ -415,6 +425,15 @@ int output_check_bundle(const char *site_dir, const char *out_dir, const char *z
 		rc = -2;
 	} else if (site_real && inside_sources(zip_real, site_real)) {
 		diag_error(d, NULL, 0, 0, "--bundle: '%s' is inside the site's sources (content/, themes/, scripts/ or .git/)", zip);
+		rc = -2;
+	} else if (fs_is_dir(zip_real)) {
+		diag_error(d, NULL, 0, 0, "--bundle: '%s' is a folder: name the zip file to write, e.g. '%s/guidance.zip'",
+			   zip, zip);
+		rc = -2;
+	} else if (out_real && beside_out(zip_real, out_real)) {
+		diag_error(d, NULL, 0, 0,
+			   "--bundle: '%s' is inside a folder quire keeps beside the output folder (its staging "
+			   "folder or .back, which a build takes over): write the zip elsewhere", zip);
 		rc = -2;
 	}
 	free(site_real);

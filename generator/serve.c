@@ -210,6 +210,7 @@ struct server {
 	int wake[2];            /* the signal thread writes here to end poll, a
 				   request that finds OUT gone to have it built */
 	atomic_int out_gone;    /* that request asked; cleared after the build */
+	atomic_int told_host;   /* a refused Host: was said on stderr */
 	sigset_t sigs;
 	struct MHD_Daemon *mhd;
 	struct mhd api;
@@ -504,6 +505,26 @@ static enum MHD_Result reply_text(const struct server *s, struct MHD_Connection 
 	struct MHD_Response *r = s->api.create_response_from_buffer(strlen(text), (void *)text,
 								 MHD_RESPMEM_PERSISTENT);
 	return queue(s, c, status, r, "text/plain; charset=utf-8");
+}
+
+/* A request named by a host name (kb.internal, the machine's name): the
+ * Host check that stops DNS rebinding refuses it, so say so, to the
+ * reader and, once, in serve's output. */
+static enum MHD_Result reply_host_refused(struct server *s, struct MHD_Connection *c, const char *host)
+{
+	char *text = xasprintf("quire serve answers only requests addressed to localhost or to an IP address "
+			       "of this machine (so that no web page can reach it through a name it controls: "
+			       "DNS rebinding), not to '%s'. Open http://IP:%d/ with this machine's IP address, "
+			       "or http://localhost:%d/ on it.\n",
+			       host ? host : "", s->port, s->port);
+	int none = 0;
+	if (atomic_compare_exchange_strong(&s->told_host, &none, 1))
+		fprintf(stderr, "quire serve: refused a request addressed to '%s': open the site by IP address "
+				"(http://IP:%d/) or as localhost; other names are refused (DNS rebinding)\n",
+			host ? host : "", s->port);
+	struct MHD_Response *r = s->api.create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_COPY);
+	free(text);
+	return queue(s, c, 403, r, "text/plain; charset=utf-8");
 }
 
 static enum MHD_Result reply_status(const struct server *s, struct MHD_Connection *c, unsigned status)
@@ -874,7 +895,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	const char *host = s->api.lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
 	if (!host || !host_allowed(s, c, host))
-		return reply_status(s, c, 403);
+		return reply_host_refused(s, c, host);
 	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD)) {
 		struct MHD_Response *r = s->api.create_response_from_buffer(
 			strlen("Method not allowed\n"), (void *)"Method not allowed\n",

@@ -218,6 +218,46 @@ static int absolute_url(const char *u)
 	return scheme && u[scheme] && u[scheme] != '/' && !unescaped_char(u);
 }
 
+/* What an absolute base_url may not hold, though a browser would take
+ * it: every address of the sitemap and the feed is base_url + "/" + a
+ * page's, so a query or fragment would end up in the middle of each, a
+ * user name and password would be published in them, and a letter
+ * outside ASCII breaks the sitemap's rule that addresses be escaped. */
+static void check_base_url_parts(const char *u, int line, struct diag *d)
+{
+	const char *host = strstr(u, "://") + 3, *path = host + strcspn(host, "/?#");
+	const char *at = memchr(host, '@', (size_t)(path - host)), *qf = strpbrk(u, "?#");
+	const char *wide = u;
+	while (*wide && (unsigned char)*wide < 0x80)
+		wide++;
+	if (at)
+		diag_error(d, "site.yml", line, 1,
+			   "'base_url' holds a user name or password (before '@'): it would be published in "
+			   "sitemap.xml and changes.xml; give the address without it");
+	else if (qf)
+		diag_error(d, "site.yml", line, 1,
+			   "'base_url' cannot end in a %s ('%s'): every page's address in the sitemap and the feed is "
+			   "base_url followed by the page's path, so give the folder the site is served from",
+			   *qf == '?' ? "query" : "fragment", qf);
+	else if (*wide && wide < path)
+		diag_error(d, "site.yml", line, 1,
+			   "'base_url' has a host name with letters outside ASCII: write it as DNS does (xn--…, "
+			   "its punycode form)");
+	else if (*wide) {
+		struct buf esc = BUF_INIT;
+		size_t n = 1;
+		while (((unsigned char)wide[n] & 0xC0) == 0x80)
+			n++;
+		for (size_t k = 0; k < n; k++)
+			buf_printf(&esc, "%%%02X", (unsigned char)wide[k]);
+		diag_error(d, "site.yml", line, 1,
+			   "'base_url' cannot hold '%.*s' as it is: write it percent-encoded (%s), as the addresses "
+			   "of the sitemap and the feed must be",
+			   (int)n, wide, esc.ptr);
+		buf_free(&esc);
+	}
+}
+
 int config_load(struct config *cfg, const char *site_dir, struct diag *d)
 {
 	memset(cfg, 0, sizeof *cfg);
@@ -274,10 +314,13 @@ int config_load(struct config *cfg, const char *site_dir, struct diag *d)
 		diag_error(d, "site.yml", fm_key_line(text, len, 1, "base_url"), 1,
 			   "'base_url' cannot hold %s as it is: write it percent-encoded (%%%02X), as in "
 			   "https://intranet.example.org/staff%%20guidance", what, (unsigned char)*bad);
-	} else if (*cfg->base_url && !absolute_url(cfg->base_url))
+	} else if (*cfg->base_url && !absolute_url(cfg->base_url)) {
 		diag_error(d, "site.yml", fm_key_line(text, len, 1, "base_url"), 1,
 			   "'base_url' must be the site's full address, such as https://intranet.example.org/guidance "
 			   "(the sitemap and the feed need one), not '%s'", cfg->base_url);
+	} else if (*cfg->base_url) {
+		check_base_url_parts(cfg->base_url, fm_key_line(text, len, 1, "base_url"), d);
+	}
 	cfg->theme = cfg_string(root, "theme", "default");
 	cfg->theme_line = json_object_get(root, "theme") ? fm_key_line(text, len, 1, "theme") : 0;
 	cfg->language = cfg_string(root, "language", "en-GB");

@@ -51,6 +51,25 @@ printf 'title: T\nbase_url: https://intranet.example.org/staff guidance\n' > "$S
 run "$S" check
 status_is "a base_url with a space is an error" "$RC" 1
 contains "which says how to write the space" "$ERR" "site.yml:2:1: error: 'base_url' cannot hold a space as it is: write it percent-encoded (%20)"
+# Every address of the sitemap and the feed is base_url + "/" + a page's:
+# a query or fragment would land mid-address, credentials be published.
+printf 'title: T\nbase_url: https://intranet.example.org/g?x=1\n' > "$S/site.yml"
+run "$S" check
+status_is "a base_url with a query is an error" "$RC" 1
+contains "saying why" "$ERR" "site.yml:2:1: error: 'base_url' cannot end in a query ('?x=1'): every page's address in the sitemap and the feed is base_url followed by the page's path"
+printf 'title: T\nbase_url: https://intranet.example.org/g#top\n' > "$S/site.yml"
+run "$S" check
+contains "so is one with a fragment" "$ERR" "site.yml:2:1: error: 'base_url' cannot end in a fragment ('#top')"
+printf 'title: T\nbase_url: https://deploy:s3cret@intranet.example.org/g\n' > "$S/site.yml"
+run "$S" check
+contains "a user name and password are not published" "$ERR" "site.yml:2:1: error: 'base_url' holds a user name or password (before '@'): it would be published in sitemap.xml and changes.xml"
+lacks "nor echoed" "$ERR" "s3cret"
+printf 'title: T\nbase_url: https://intranet.example.org/caf\303\251\n' > "$S/site.yml"
+run "$S" check
+contains "a letter outside ASCII is written percent-encoded, as the sitemap needs" "$ERR" "site.yml:2:1: error: 'base_url' cannot hold 'é' as it is: write it percent-encoded (%C3%A9)"
+printf 'title: T\nbase_url: https://intranet.example.org/caf%%C3%%A9/g@v2\n' > "$S/site.yml"
+run "$S" check
+status_is "percent-encoded, and an '@' in the path, it is fine" "$RC" 0
 
 site tpl
 page "$S" a.md "A"

@@ -78,6 +78,15 @@ status_is "a zip inside the output folder is refused (the next build deletes it)
 run "$S" build --bundle "$TMP/no/such/folder/site.zip"
 status_is "a zip in a folder that does not exist is refused" "$RC" 2
 check "and no folder is made for it" test ! -e "$TMP/no"
+mkdir -p "$TMP/dist"
+run "$S" build --bundle "$TMP/dist"
+status_is "a folder given as the zip is refused before building" "$RC" 2
+contains "saying to name the file" "$ERR" "--bundle: '$TMP/dist' is a folder: name the zip file to write, e.g. '$TMP/dist/guidance.zip'"
+check "and the folder is left as it was" test -d "$TMP/dist"
+run "$S" build --bundle "$S/.public.back/site.zip"
+status_is "a zip in .public.back (the next build's staging folder) is refused" "$RC" 2
+contains "saying why" "$ERR" "is inside a folder quire keeps beside the output folder"
+check "and is not written" test ! -e "$S/.public.back/site.zip"
 
 # Two builds with --bundle into one OUT take turns for the zip too: each
 # makes it of its own new site, under OUT's lock, in a file of its own

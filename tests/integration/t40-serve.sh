@@ -191,6 +191,15 @@ for h in "evil.example" "evil.example:$PORT" "localhost.evil.example:$PORT" "127
 	s=$(get / -H "Host: $h")
 	check "Host $h is refused" sh -c "[ '$s' = 403 ] && ! grep -q -e 'Welcome' -e '$T' '$T/body'"
 done
+# A colleague who opens serve --bind 0.0.0.0 by the machine's name is
+# told why it is refused and what to open instead; serve's output says it
+# once.
+s=$(get / -H "Host: kb-laptop:$PORT")
+check "a host name is refused (403)" [ "$s" = 403 ]
+check "saying why and what to open" grep -q "quire serve answers only requests addressed to localhost or to an IP address of this machine (so that no web page can reach it through a name it controls: DNS rebinding), not to 'kb-laptop:$PORT'. Open http://IP:$PORT/" "$T/body"
+get / -H "Host: other-name:$PORT" >/dev/null
+check "serve's output names the first refused host" grep -q "quire serve: refused a request addressed to 'evil.example': open the site by IP address (http://IP:$PORT/)" "$T/serve.err"
+check "once, not at every request" [ "$(grep -c 'refused a request addressed to' "$T/serve.err")" = 1 ]
 
 # ---- Origin on the event stream ----
 s=$(curl -s --max-time 1 -o /dev/null -w '%{http_code}' -H 'Origin: http://evil.example' "$URL/__quire/events")
