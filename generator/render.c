@@ -2964,6 +2964,27 @@ static void keep_file_changes(const struct render_env *e, size_t i, const struct
 	free(lf);
 }
 
+/* Whether the article came back after deletion k took it away: the
+ * file is there after a main-line commit that took effect later (its
+ * newest revision of those that commit brought, as hist_withdrawal reads
+ * them).  Not the order listed: the main line's edit below a merge that
+ * kept a branch's deletion over it is listed above the branch's
+ * deletion, yet took effect before it. */
+static int restored_after(const struct hist_file *hf, size_t k)
+{
+	uint32_t at = hist_effective_order(&hf->revs[k]);
+	for (size_t j = 0; j < k; j++) {
+		const struct hist_rev *rv = &hf->revs[j];
+		uint32_t o = hist_effective_order(rv);
+		size_t tip = 0;
+		while (hist_effective_order(&hf->revs[tip]) != o)
+			tip++;
+		if (o > at && tip == j && rv->change != HIST_DELETED && !rv->merge_dropped)
+			return 1;
+	}
+	return 0;
+}
+
 static size_t recent_changes(const struct render_env *e, struct change **out)
 {
 	struct change *v = xmalloc(RECENT_CHANGES * sizeof *v);
@@ -2980,10 +3001,7 @@ static size_t recent_changes(const struct render_env *e, struct change **out)
 				continue; /* nor one listed already: the branch's and the main line's */
 			/* (dated when it became the guidance) */
 			struct change c = { 0, 0, (int)i, &hf->revs[k], NULL, 0, NULL, NULL, 0 };
-			/* (newest first: a later revision that is no deletion
-			 * brought the article back) */
-			for (size_t j = 0; j < k && hf->revs[k].change == HIST_DELETED && !c.restored; j++)
-				c.restored = hf->revs[j].change != HIST_DELETED;
+			c.restored = hf->revs[k].change == HIST_DELETED && restored_after(hf, k);
 			hist_effective_time(&hf->revs[k], &c.time, &c.tz);
 			keep_recent(v, &n, &c);
 		}

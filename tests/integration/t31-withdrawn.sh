@@ -169,6 +169,14 @@ contains "a branch's withdrawal is dated from its merge, when it took effect" "$
 contains "(by who withdrew it, with their message)" "$S/public/alpha.html" "Withdraw alpha on the branch"
 first=$(git -C "$S" log --format=%H --reverse | head -1 | cut -c1-10)
 contains "the version it took away is the one published, not the branch's rewrite" "$S/public/alpha.html" "href=\"alpha.rev-$first.html\">Read it as it stood"
+# the recent changes and the feed date it as the notice does: from the
+# merge (15 January), not from the branch's own commit (12 January)
+lacks "the recent changes list a branch's withdrawal under its merge's day, not its own" "$S/public/changes.html" "<h2>12 January 2026</h2>"
+entry=$(awk '/<entry>/ { e = "" } { e = e $0 } /<\/entry>/ && e ~ /Alpha \(withdrawn\)/ { print e }' "$S/public/changes.xml")
+case $entry in
+*"<updated>2026-01-15T09:00:00Z</updated>"*) ok "(and the feed dates it from the merge)" ;;
+*) not_ok "(and the feed dates it from the merge)" "$entry" ;;
+esac
 
 # A merge that settled a conflict by keeping one side's deletion over the
 # other side's later edit: the record says who withdrew it, and when.
@@ -193,6 +201,7 @@ contains "(its history lists the merge)" "$S/public/a.history.html" "Merge featu
 edit=$(git -C "$S" log --format=%H -1 --grep "Edit alpha on main" | cut -c1-10)
 contains "(what it took away is main's edit)" "$S/public/a.html" "href=\"a.rev-$edit.html\">Read it as it stood"
 contains "(and the recent changes list it)" "$S/public/changes.html" '<a href="a.html">Alpha</a> <span class="meta">withdrawn'
+lacks "(the branch's deletion the merge kept is not said to have been undone since)" "$S/public/changes.html" "later restored"
 
 # A draft committed where withdrawn guidance was keeps the notice: the
 # draft is not published, the withdrawal is the last thing staff saw.
