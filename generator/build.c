@@ -3034,6 +3034,8 @@ static int withdrawn_while_published(struct run *r, struct draft_blobs *t, const
 	struct hist_file *pub = NULL;
 	if (!r->o->drafts)
 		hist_published_read(r->hist, t, r->judging, hf, &pub);
+	else
+		hist_in_sight(hf, &pub); /* (a preview hides no withdrawal) */
 	const struct hist_file *f = pub ? pub : hf;
 	size_t del, last;
 	int yes = hist_withdrawal(f, &del, &last) && !hist_is_boundary(r->hist, &f->revs[del]) &&

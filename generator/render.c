@@ -4613,6 +4613,12 @@ static void memo_page(void *ctx, size_t i)
 			if (!hf->revs[k].merge_dropped && hist_effective_order(&hf->revs[k]) < e->born[i])
 				e->born[i] = hist_effective_order(&hf->revs[k]);
 		publish_known(e, i);
+		if (e->sighted && p->kind == PAGE_WITHDRAWN && hf) {
+			struct hist_file *f;
+			hist_in_sight(hf, &f);
+			if (f)
+				e->hist_of[i] = e->sighted[i] = f;
+		}
 	}
 }
 
@@ -4635,6 +4641,10 @@ static void forget_memos(struct render_env *e)
 	for (size_t i = 0; e->published && i < e->site->npages; i++)
 		hist_published_free(e->published[i]);
 	free(e->published);
+	for (size_t i = 0; e->sighted && i < e->site->npages; i++)
+		hist_published_free(e->sighted[i]);
+	free(e->sighted);
+	e->sighted = NULL;
 	free(e->drafts_unread);
 	draft_blobs_free(e->drafts);
 	e->published = NULL;
@@ -4685,6 +4695,9 @@ int render_site(struct render_env *e)
 		e->drafts_unread = xcalloc(n, 1);
 		e->drafts_learnt = xcalloc(n, sizeof *e->drafts_learnt);
 	}
+	/* (a preview reads a move out of sight as a build does) */
+	if (e->hist && !e->hide_drafts && e->site->nwithdrawn)
+		e->sighted = xcalloc(e->site->npages + 1, sizeof *e->sighted);
 	par_for(e->site->npages, e->jobs, memo_page, e);
 	e->history_sample = -1;
 	for (size_t i = 0; !e->out && i < e->site->npages && e->history_sample < 0; i++)

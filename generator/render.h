@@ -65,6 +65,9 @@ struct render_env {
 	const struct past_judge *judge;
 	struct draft_blobs *drafts;
 	struct hist_file **published;
+	/* with hide_drafts 0, per withdrawn page: its history as such a
+	 * build reads it (hist_in_sight) when that differs, else NULL */
+	struct hist_file **sighted;
 	char *drafts_unread; /* 1: to read; 2: settled, but not to be kept as
 				hiding nothing (a version unread, or a verdict
 				that read quire.head); 0: settled */

@@ -294,6 +294,11 @@ lacks "(without the revisions made in .drafts/)" "$S/public/x.history.html" "Che
 lacks "(nor a diff against them: it was published as new)" "$S/public/x.history.html" "Checked"
 lacks "(nor a move from there)" "$S/public/x.history.html" "moved here from"
 check "(nor a redirect from .drafts/)" test ! -e "$S/public/.drafts"
+# a preview that shows drafts hides no withdrawal: the notice is there too
+run "$S" build --drafts -o "$TMP/hid-drafts"
+contains "with --drafts, an article moved into a hidden folder has its notice too" "$TMP/hid-drafts/hr/b.html" "This guidance was withdrawn on"
+contains "(its history ends in the withdrawal)" "$TMP/hid-drafts/hr/b.history.html" "the article was withdrawn"
+contains "(and the recent changes list it)" "$TMP/hid-drafts/changes.html" '<a href="hr/b.html">B</a> <span class="meta">withdrawn'
 page "$S" x.md "X" "See [b](hr/b.md)."
 run "$S" check
 contains "a link to it says where git shows it went" "$ERR" "link target 'hr/b.md' does not exist: git shows the article was moved to content/.archive/b.md (a folder the site does not read) on 12 January 2026 by Bob Baker"
