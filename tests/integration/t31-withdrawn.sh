@@ -322,6 +322,41 @@ contains "the folder's section page is quire's, listing the new article" "$S/pub
 contains "the withdrawn section keeps its history" "$S/public/pensions/index.history.html" "the article was withdrawn"
 contains "(listed among the withdrawn, at its history)" "$S/public/changes.html" '<a href="pensions/index.history.html">Pensions</a> <span class="meta">withdrawn'
 
+contains "(the section page says the folder had a page of its own, and leads to its history)" "$S/public/pensions/index.html" 'This page had text of its own until <time datetime="2026-01-11T09:00:00+00:00">11 January 2026</time>: <a href="index.history.html">its history</a>'
+
+# A folder's index.md deleted while the folder keeps its guidance: the
+# section page quire makes replaces it, so nothing was withdrawn; its
+# record stays, reached from the section page.  The home page's the same.
+site idx
+git -C "$S" init -q -b main
+page "$S" index.md "Home" "Welcome, as we wrote it."
+page "$S" pensions/index.md "Pensions" "All about pensions, as we wrote it."
+page "$S" pensions/auto.md "Auto-enrolment" "Auto text."
+commit 2026-01-10T09:00:00Z "Ann Archer" "First"
+git -C "$S" rm -q content/pensions/index.md
+commit 2026-01-11T09:00:00Z "Bob Baker" "Let quire list the pensions guidance"
+git -C "$S" rm -q content/index.md
+commit 2026-01-12T09:00:00Z "Bob Baker" "Let quire make the home page"
+run "$S" build
+status_is "a folder whose index.md was deleted builds" "$RC" 0
+C=$S/public/changes.html
+contains "its address is the section page quire makes" "$S/public/pensions/index.html" '<a href="auto.html">Auto-enrolment</a>'
+lacks "a folder's own page removed, the folder staying, is not listed as withdrawn guidance" "$C" '<span class="meta">withdrawn'
+lacks "(no list of withdrawn guidance at all)" "$C" 'id="withdrawn"'
+lacks "(nor is its removal called a withdrawal)" "$C" "Pensions</a> (withdrawn)"
+contains "the recent changes say what became of it" "$C" '>Pensions</a> (replaced by the list of its guidance)'
+contains "(so does the feed)" "$S/public/changes.xml" "<title>Pensions (replaced by the list of its guidance): Let quire list the pensions guidance</title>"
+contains "the section page leads to its former text's history" "$S/public/pensions/index.html" 'This page had text of its own until <time datetime="2026-01-11T09:00:00+00:00">11 January 2026</time>: <a href="index.history.html">its history</a>'
+H=$S/public/pensions/index.history.html
+contains "its history says it was replaced, not withdrawn" "$H" 'This page was removed on <time datetime="2026-01-11T09:00:00+00:00">11 January 2026</time> and replaced by <a href="index.html">the list of its guidance</a>: no guidance was withdrawn.'
+lacks "(not that the guidance no longer applies)" "$H" "it no longer applies"
+contains "(its entry too)" "$H" "the page was removed, replaced by the list of its guidance"
+lacks "(not 'the article was withdrawn')" "$H" "the article was withdrawn"
+R=$(ls "$S"/public/pensions/index.rev-*.html | head -1)
+contains "its past version says so, and leads to the section" "$R" '11 January 2026</time> and replaced by the list of its guidance: <a href="index.html">see it today</a>.'
+contains "the home page's own text removed: the same" "$C" '>Home</a> (replaced by the list of its guidance)'
+contains "(the home page leads to its history)" "$S/public/index.html" '<a href="index.history.html">its history</a>'
+
 # Two withdrawals at one address (an article archived, another written
 # there and withdrawn too): the address is the later one's.
 site two
