@@ -529,7 +529,7 @@ int hist_published(const struct hist_file *hf, draft_query is_draft, void *ctx, 
 	return 0;
 }
 
-/* The draft_query of a build that shows drafts: every version was. */
+/* The draft_query of a build that shows drafts: no version is one. */
 static int shown(void *ctx, const char *blob_hex, const char *path)
 {
 	(void)ctx;

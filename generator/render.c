@@ -3035,10 +3035,12 @@ static int restored_after(const struct hist_file *hf, size_t k)
 	for (size_t j = 0; j < k; j++) {
 		const struct hist_rev *rv = &hf->revs[j];
 		uint32_t o = hist_effective_order(rv);
-		size_t tip = 0;
+		if (o <= at || rv->change == HIST_DELETED || rv->merge_dropped)
+			continue;
+		size_t tip = 0; /* (that commit's newest) */
 		while (hist_effective_order(&hf->revs[tip]) != o)
 			tip++;
-		if (o > at && tip == j && rv->change != HIST_DELETED && !rv->merge_dropped)
+		if (tip == j)
 			return 1;
 	}
 	return 0;
