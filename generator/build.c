@@ -3034,6 +3034,8 @@ static int withdrawn_while_published(struct run *r, struct draft_blobs *t, const
 	struct hist_file *pub = NULL;
 	if (!r->o->drafts)
 		hist_published_read(r->hist, t, r->judging, hf, &pub);
+	else
+		hist_in_sight(hf, &pub); /* (a preview hides no withdrawal) */
 	const struct hist_file *f = pub ? pub : hf;
 	size_t del, last;
 	int yes = hist_withdrawal(f, &del, &last) && !hist_is_boundary(r->hist, &f->revs[del]) &&
@@ -3100,9 +3102,9 @@ static void with_env(struct run *r, const struct page *p)
 
 /* The page of withdrawn guidance at key (taken), hf its history and
  * blob the version withdrawn; shadowed: its address is another's (see
- * page.shadowed). */
-static void withdrawn_page(struct run *r, json_t *claims, const struct hist_file *hf, char *key, const char *blob,
-			   int shadowed)
+ * page.shadowed).  Returns it (the site's). */
+static struct page *withdrawn_page(struct run *r, json_t *claims, const struct hist_file *hf, char *key,
+				   const char *blob, int shadowed)
 {
 	struct page *p = xcalloc(1, sizeof *p);
 	p->kind = PAGE_WITHDRAWN;
@@ -3125,21 +3127,48 @@ static void withdrawn_page(struct run *r, json_t *claims, const struct hist_file
 		site_add_page(&r->site, p);
 	r->site.nwithdrawn++;
 	with_env(r, p);
+	return p;
 }
 
+/* Where withdrawn guidance may go (withdrawn_address). */
+enum { ADDR_TAKEN, ADDR_FREE, ADDR_ALIAS, ADDR_SECTION };
+
 /* Whether the address of withdrawn guidance at key (its output claimed
- * as low) is free (1), taken by an alias or by the section page
- * quire makes for a folder, which keep it while the guidance keeps its
- * history (2), or taken otherwise (0). */
+ * as low) is free, taken by an alias or by the section page quire makes
+ * for a folder, which keep it while the guidance keeps its history, or
+ * taken otherwise. */
 static int withdrawn_address(const struct run *r, json_t *claims, const char *key, const char *low)
 {
 	int t = site_find(&r->site, key);
 	if (t < 0 && !json_object_get(claims, low))
-		return 1;
+		return ADDR_FREE;
 	if (t < 0)
-		return json_object_get(r->aliased, low) ? 2 : 0;
+		return json_object_get(r->aliased, low) ? ADDR_ALIAS : ADDR_TAKEN;
 	const struct page *p = r->site.pages[t];
-	return !p->src && (p->kind == PAGE_SECTION || p->kind == PAGE_HOME) ? 2 : 0;
+	return !p->src && (p->kind == PAGE_SECTION || p->kind == PAGE_HOME) ? ADDR_SECTION : ADDR_TAKEN;
+}
+
+/* Whether the folder of a withdrawn index.md (key "D/index", gone its
+ * history) still held guidance once the deletion took effect (when, its
+ * place on the main line): then the deletion withdrew no guidance, the
+ * section page quire makes took the place of the folder's own.  The home
+ * page always stays.  Read from the histories of every file: asked only
+ * where such a section page has the address. */
+static int folder_stays(const struct run *r, const struct hist_file *gone, const char *key, uint32_t when)
+{
+	size_t n, dl = strlen(key) - strlen("index");
+	if (!dl)
+		return 1;
+	const struct hist_file *f = hist_files(r->hist, &n);
+	for (size_t i = 0; i < n; i++) {
+		const struct hist_rev *rv = &f[i] == gone ? NULL : hist_rev_at(&f[i], when);
+		const char *rel = rv && !strncmp(rv->path, "content/", 8) ? rv->path + 8 : NULL;
+		size_t len = rel ? strlen(rel) : 0;
+		if (rel && rv->change != HIST_DELETED && len > dl + 3 && !strncmp(rel, key, dl) &&
+		    !strcmp(rel + len - 3, ".md") && scan_source_path(rel))
+			return 1;
+	}
+	return 0;
 }
 
 /* The aliases of the withdrawn pages, once every withdrawn address is
@@ -3156,6 +3185,7 @@ static void settle_withdrawn(struct run *r, json_t *claims)
 		cache_key_begin(NULL, &kb, "withdrawn-data");
 		cache_key_json(&kb, p->data);
 		cache_key_int(&kb, p->draft);
+		cache_key_int(&kb, p->section_stays);
 		struct cache_key dk = cache_key_end(&kb);
 		memcpy(p->data_fp, dk.h, sizeof p->data_fp);
 	}
@@ -3226,12 +3256,14 @@ static void add_withdrawn(struct run *r, json_t *claims)
 	size_t n = find_withdrawals(r, &v);
 	for (size_t i = 0; i < n; i++) {
 		char *out = xasprintf("%s.html", v[i].key), *low = claim_key(out), *rel = xasprintf("%s.md", v[i].key);
-		int at = scan_source_path(rel) && !site_reserved(out) ? withdrawn_address(r, claims, v[i].key, low) : 0;
-		if (at && theme) {
-			withdrawn_page(r, claims, v[i].hf, v[i].key, v[i].blob, at == 2);
+		int at = scan_source_path(rel) && !site_reserved(out) ? withdrawn_address(r, claims, v[i].key, low)
+									: ADDR_TAKEN;
+		if (at != ADDR_TAKEN && theme) {
+			struct page *p = withdrawn_page(r, claims, v[i].hf, v[i].key, v[i].blob, at != ADDR_FREE);
+			p->section_stays = at == ADDR_SECTION && folder_stays(r, v[i].hf, v[i].key, v[i].when);
 			v[i].key = NULL;
 		}
-		without += at && !theme;
+		without += at != ADDR_TAKEN && !theme;
 		free(rel);
 		free(low);
 		free(out);

@@ -120,6 +120,7 @@ void feeds_atom(const struct site *s, struct output *out, struct diag *d,
 			buf_puts(&b, "): ");
 		} else {
 			buf_puts(&b, ch[k].rv->change != HIST_DELETED ? ": "
+				     : ch[k].page_removed ? " (replaced by the list of its guidance): "
 				     : ch[k].rv->taken_down ? (restored ? " (taken off the site, later restored): "
 									: " (taken off the site): ")
 				     : restored ? " (withdrawn, later restored): " : " (withdrawn): ");

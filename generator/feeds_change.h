@@ -17,6 +17,8 @@ struct change {
 	const char *at;    /* with file: the article's path then ("content/a.md") */
 	int others;        /* with file: how many other articles link it too
 			      (listed once, under the first) */
+	int page_removed;  /* rv removed a folder's own page (index.md) while
+			      the folder stayed: no withdrawal (page.section_stays) */
 };
 
 #endif

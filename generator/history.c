@@ -4266,6 +4266,20 @@ int hist_withdrawal(const struct hist_file *f, size_t *del, size_t *last)
 	return found;
 }
 
+const struct hist_rev *hist_rev_at(const struct hist_file *f, uint32_t order)
+{
+	const struct hist_rev *at = NULL;
+	for (size_t k = 0; k < f->n; k++) {
+		const struct hist_rev *rv = &f->revs[k];
+		uint32_t o = hist_effective_order(rv);
+		/* (listed newest first: the first met of a commit is its newest) */
+		if (o <= order && !(rv->merged[0] && rv->merge_dropped) &&
+		    (!at || o > hist_effective_order(at)))
+			at = rv;
+	}
+	return at;
+}
+
 enum hist_state hist_state(const struct history *h, const char *site_path)
 {
 	if (!h->repo)

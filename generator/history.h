@@ -177,6 +177,12 @@ struct history *hist_empty(void);
  * it took away: returns 1.  0 when it never was there (added and deleted
  * on a branch), or is there at the end. */
 int hist_withdrawal(const struct hist_file *f, size_t *del, size_t *last);
+/* The revision of f in force once the main-line commit at place order
+ * (hist_effective_order) had taken effect: the newest of those the last
+ * commit up to it brought (a merge that dropped the branch's change
+ * brought none), read as hist_withdrawal reads them.  NULL: the file had
+ * none yet.  Borrowed. */
+const struct hist_rev *hist_rev_at(const struct hist_file *f, uint32_t order);
 /* When a revision took effect on the main line: its merge's date when it
  * was made on a branch, its commit's when committed on a later day than
  * written (hist_landed_later), else its own. */

@@ -529,6 +529,25 @@ int hist_published(const struct hist_file *hf, draft_query is_draft, void *ctx, 
 	return 0;
 }
 
+/* The draft_query of a build that shows drafts: no version is one. */
+static int shown(void *ctx, const char *blob_hex, const char *path)
+{
+	(void)ctx;
+	(void)blob_hex;
+	(void)path;
+	return 0;
+}
+
+void hist_in_sight(const struct hist_file *hf, struct hist_file **out)
+{
+	*out = NULL;
+	if (!hf->n)
+		return;
+	size_t *orig = xmalloc(hf->n * sizeof *orig);
+	hist_published(hf, shown, NULL, out, orig);
+	free(orig);
+}
+
 void hist_published_free(struct hist_file *f)
 {
 	if (!f)

@@ -81,6 +81,13 @@ typedef int (*draft_query)(void *ctx, const char *blob_hex, const char *path);
 int hist_published(const struct hist_file *hf, draft_query is_draft, void *ctx, struct hist_file **out,
 		   size_t *orig);
 void hist_published_free(struct hist_file *f);
+/* hf as a build that shows drafts (--drafts) reads it: a move into a
+ * folder the site does not read (".archive/") still took the article
+ * away, and what was done to the file there since is no revision of the
+ * article; nor is one made in such a folder before it came into place
+ * (".drafts/").  Returns a new file as hist_published does (*out NULL
+ * when hf holds no such revision). */
+void hist_in_sight(const struct hist_file *hf, struct hist_file **out);
 /* Whether rv moved the file into a folder the site does not read
  * (".archive/") from where it was published: to staff, the article went,
  * and its published history reads the move as a deletion. */

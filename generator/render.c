@@ -1082,14 +1082,59 @@ static json_t *updated_json(const struct render_env *e, size_t i, const struct h
 	return u;
 }
 
+/* For a folder's own page removed while the folder stayed
+ * (page.section_stays; hf its history), the place in hf of the revision
+ * that removed it, which withdrew nothing; SIZE_MAX for any other page. */
+static size_t removal_of(const struct page *p, const struct hist_file *hf)
+{
+	size_t del, last;
+	if (!p->section_stays || !hf || !hist_withdrawal(hf, &del, &last))
+		return SIZE_MAX;
+	return del;
+}
+
+/* The withdrawn record a section page quire makes stands in for: the
+ * folder's own page (index.md), deleted, at its address; -1 for none
+ * (see settle_formers). */
+static int former_page(const struct render_env *e, size_t i)
+{
+	return e->former ? e->former[i] : -1;
+}
+
+/* For a section page quire makes where the folder had a page of its own
+ * (former_page): until when, and that page's history, which the
+ * recent changes' list of withdrawn guidance may not lead to (the
+ * folder stayed).  false for any other page. */
+static json_t *former_json(const struct render_env *e, size_t i, const char *from)
+{
+	int w = former_page(e, i);
+	const struct hist_file *hf = w < 0 ? NULL : page_history(e, (size_t)w);
+	size_t del, last;
+	if (!hf || !hist_withdrawal(hf, &del, &last))
+		return json_false();
+	json_t *o = json_object();
+	long long t;
+	int tz;
+	hist_effective_time(&hf->revs[del], &t, &tz);
+	set_own(o, "date", hist_date_human(t, tz));
+	set_own(o, "iso", hist_date_iso(t, tz));
+	char *ho = history_out(e->site->pages[w]);
+	set_own(o, "history_url", site_rel_url(from, ho));
+	free(ho);
+	return o;
+}
+
 static void add_history(const struct render_env *e, json_t *c, size_t i, const char *from)
 {
 	const struct page *p = e->site->pages[i];
 	const struct hist_file *hf = page_history(e, i);
 	json_t *list = json_array();
-	for (size_t i = 0; hf && i < hf->n; i++)
-		json_array_append_new(list, rev_json(p, &hf->revs[i], from, hist_is_boundary(e->hist, &hf->revs[i]),
-							  shares_date(hf, i)));
+	size_t removal = removal_of(p, hf);
+	for (size_t k = 0; hf && k < hf->n; k++) {
+		json_t *r = rev_json(p, &hf->revs[k], from, hist_is_boundary(e->hist, &hf->revs[k]), shares_date(hf, k));
+		json_object_set_new(r, "page_removed", json_boolean(k == removal));
+		json_array_append_new(list, r);
+	}
 	json_object_set_new(c, "history", list);
 	json_object_set_new(c, "revisions", json_integer(hf ? (json_int_t)hf->n : 0));
 	json_object_set_new(c, "revisions_plural", json_boolean(!hf || hf->n != 1));
@@ -1197,6 +1242,12 @@ static void page_inputs(const struct render_env *e, int i, const char *tmpl, str
 	cache_key_int(&kb, hf ? (long long)hf->n : -1);
 	if (hf)
 		cache_key_bytes(&kb, hf->fp, sizeof hf->fp);
+	/* (a section page quire makes names the folder's own page it replaced) */
+	int former = former_page(e, (size_t)i);
+	const struct hist_file *ff = former >= 0 ? page_history(e, (size_t)former) : NULL;
+	cache_key_int(&kb, ff ? (long long)ff->n : -1);
+	if (ff)
+		cache_key_bytes(&kb, ff->fp, sizeof ff->fp);
 	/* (a withdrawn page shows no working-tree state) */
 	cache_key_int(&kb, e->hist && p->src && p->kind != PAGE_WITHDRAWN ? (long long)e->state_of[i] : -1);
 	/* (what files_changed says is a function of these and the article's
@@ -1242,6 +1293,9 @@ static json_t *withdrawn_json(const struct render_env *e, size_t i, const char *
 	json_t *o = rev_json(p, rv, from, 0, 0);
 	/* its address leads to what replaced it (an alias, a section) */
 	json_object_set_new(o, "replaced", json_boolean(p->shadowed));
+	json_object_set_new(o, "section_stays", json_boolean(p->section_stays));
+	if (p->section_stays)
+		set_own(o, "section_url", site_rel_url(from, p->out));
 	json_object_set_new(o, "draft_now", json_boolean(draft_now(p, rv)));
 	/* withdrawn when the deletion reached the main line (a branch's, at
 	 * its merge) */
@@ -1301,6 +1355,8 @@ static json_t *page_ctx(const struct render_env *e, int i, const char *from, con
 		json_object_set_new(c, "sections", sa);
 	}
 	add_history(e, c, (size_t)i, from);
+	if (!p->src && (p->kind == PAGE_SECTION || p->kind == PAGE_HOME))
+		json_object_set_new(c, "former", former_json(e, (size_t)i, from));
 	if (p->kind == PAGE_WITHDRAWN) {
 		json_object_set_new(c, "withdrawn", withdrawn_json(e, (size_t)i, from));
 		json_object_set_new(c, "is_withdrawn", json_true());
@@ -2761,6 +2817,9 @@ static json_t *revision_entry(struct render_env *e, const struct page *p, const 
 	const struct hist_rev *rv = &hf->revs[k];
 	json_t *r = made ? json_copy(json_array_get(made, k)) : rev_json(p, rv, out, hist_is_boundary(e->hist, &hf->revs[k]),
 									    shares_date(hf, k));
+	/* (the page is shadowed, made NULL, where a folder's own page was removed) */
+	if (!made && p->section_stays)
+		json_object_set_new(r, "page_removed", json_boolean(k == removal_of(p, hf)));
 	char *md[3] = { NULL, NULL, NULL };
 	uint32_t flag;
 	struct cache_key dk;
@@ -3121,13 +3180,36 @@ static void keep_file_changes(const struct render_env *e, size_t i, const struct
 				json_integer_set(count, json_integer_value(count) + 1);
 			} else {
 				json_object_set_new(seen, key, json_integer(0));
-				struct change c = { 0, 0, (int)i, rv, NULL, 0, then, article_path_at(hf, rv), 0 };
+				struct change c = { 0, 0, (int)i, rv, NULL, 0, then, article_path_at(hf, rv), 0, 0 };
 				hist_effective_time(rv, &c.time, &c.tz);
 				keep_recent(v, n, &c);
 			}
 			free(key);
 		}
 	free(lf);
+}
+
+/* Whether the article came back after deletion k took it away: the
+ * file is there after a main-line commit that took effect later (its
+ * newest revision of those that commit brought, as hist_withdrawal reads
+ * them).  Not the order listed: the main line's edit below a merge that
+ * kept a branch's deletion over it is listed above the branch's
+ * deletion, yet took effect before it. */
+static int restored_after(const struct hist_file *hf, size_t k)
+{
+	uint32_t at = hist_effective_order(&hf->revs[k]);
+	for (size_t j = 0; j < k; j++) {
+		const struct hist_rev *rv = &hf->revs[j];
+		uint32_t o = hist_effective_order(rv);
+		if (o <= at || rv->change == HIST_DELETED || rv->merge_dropped)
+			continue;
+		size_t tip = 0; /* (that commit's newest) */
+		while (hist_effective_order(&hf->revs[tip]) != o)
+			tip++;
+		if (tip == j)
+			return 1;
+	}
+	return 0;
 }
 
 static size_t recent_changes(const struct render_env *e, struct change **out)
@@ -3137,6 +3219,7 @@ static size_t recent_changes(const struct render_env *e, struct change **out)
 	json_t *seen = json_object(); /* "commit\tfile" -> articles after the first */
 	for (size_t i = 0; i < e->site->npages; i++) {
 		const struct hist_file *hf = page_history(e, i);
+		size_t removal = removal_of(e->site->pages[i], hf);
 		for (size_t k = 0; hf && k < hf->n; k++) {
 			if (hist_is_boundary(e->hist, &hf->revs[k]))
 				continue; /* no change anyone made then */
@@ -3145,11 +3228,9 @@ static size_t recent_changes(const struct render_env *e, struct change **out)
 			if (hf->revs[k].merge_combined == 1)
 				continue; /* nor one listed already: the branch's and the main line's */
 			/* (dated when it became the guidance) */
-			struct change c = { 0, 0, (int)i, &hf->revs[k], NULL, 0, NULL, NULL, 0 };
-			/* (newest first: a later revision that is no deletion
-			 * brought the article back) */
-			for (size_t j = 0; j < k && hf->revs[k].change == HIST_DELETED && !c.restored; j++)
-				c.restored = hf->revs[j].change != HIST_DELETED;
+			struct change c = { 0, 0, (int)i, &hf->revs[k], NULL, 0, NULL, NULL, 0, 0 };
+			c.restored = hf->revs[k].change == HIST_DELETED && restored_after(hf, k);
+			c.page_removed = k == removal;
 			hist_effective_time(&hf->revs[k], &c.time, &c.tz);
 			keep_recent(v, &n, &c);
 		}
@@ -3178,8 +3259,9 @@ static json_t *withdrawn_list(const struct render_env *e, const char *from)
 	for (size_t i = first; i < s->npages; i++) {
 		const struct hist_file *hf = page_history(e, i);
 		size_t del, last;
-		if (hf && hist_withdrawal(hf, &del, &last)) {
-			v[n] = (struct change){ 0, 0, (int)i, &hf->revs[del], NULL, 0, NULL, NULL, 0 };
+		/* (a folder's own page whose section stays withdrew nothing) */
+		if (hf && !s->pages[i]->section_stays && hist_withdrawal(hf, &del, &last)) {
+			v[n] = (struct change){ 0, 0, (int)i, &hf->revs[del], NULL, 0, NULL, NULL, 0, 0 };
 			hist_effective_time(v[n].rv, &v[n].time, &v[n].tz);
 			n++;
 		}
@@ -3315,6 +3397,7 @@ static void render_changes(struct render_env *e)
 		json_object_set(pg, "deleted", json_object_get(r, "deleted"));
 		json_object_set(pg, "taken_down", json_object_get(r, "taken_down"));
 		json_object_set_new(pg, "restored", json_boolean(ch[k].restored));
+		json_object_set_new(pg, "page_removed", json_boolean(ch[k].page_removed));
 		json_object_set(pg, "file", json_object_get(r, "file"));
 		json_object_set(pg, "file_deleted", json_object_get(r, "file_deleted"));
 		json_object_set(pg, "file_others", json_object_get(r, "file_others"));
@@ -4719,6 +4802,32 @@ static void publish_read(struct render_env *e, size_t i, struct version **vs)
 	free(orig);
 }
 
+/* Which section pages quire makes stand in for a folder's own page,
+ * deleted (former_page), and that page's history as published, settled
+ * now: the section page shows when it went, and pages render on many
+ * threads, each settling only its own history.  Only where there is
+ * withdrawn guidance; the versions read are read again when its history
+ * pages are made (a rare page). */
+static void settle_formers(struct render_env *e)
+{
+	const struct site *s = e->site;
+	if (!s->nwithdrawn)
+		return;
+	e->former = xmalloc((s->npages + 1) * sizeof *e->former);
+	for (size_t i = 0; i < s->npages; i++)
+		e->former[i] = -1;
+	for (size_t w = site_listed(s); w < s->npages; w++) {
+		int t = s->pages[w]->shadowed ? site_find(s, s->pages[w]->key) : -1;
+		if (t < 0 || s->pages[t]->src || (s->pages[t]->kind != PAGE_SECTION && s->pages[t]->kind != PAGE_HOME))
+			continue;
+		e->former[t] = (int)w;
+		struct version *vs = NULL;
+		if (e->hist_of[w])
+			publish_read(e, w, &vs);
+		versions_free(vs, vs ? e->hist_of[w]->n : 0);
+	}
+}
+
 /* A page, then its history pages while its HTML is at hand (its newest
  * version usually is that HTML); then the HTML is given back: nothing
  * else shows it, and a large site's peak memory stays down. */
@@ -4761,6 +4870,12 @@ static void memo_page(void *ctx, size_t i)
 			if (!hf->revs[k].merge_dropped && hist_effective_order(&hf->revs[k]) < e->born[i])
 				e->born[i] = hist_effective_order(&hf->revs[k]);
 		publish_known(e, i);
+		if (e->sighted && p->kind == PAGE_WITHDRAWN && hf) {
+			struct hist_file *f;
+			hist_in_sight(hf, &f);
+			if (f)
+				e->hist_of[i] = e->sighted[i] = f;
+		}
 	}
 }
 
@@ -4778,12 +4893,18 @@ static void forget_memos(struct render_env *e)
 		free(e->titles);
 		e->titles = NULL;
 	}
+	free(e->former);
+	e->former = NULL;
 	e->hist_of = NULL;
 	e->state_of = NULL;
 	e->born = NULL;
 	for (size_t i = 0; e->published && i < e->site->npages; i++)
 		hist_published_free(e->published[i]);
 	free(e->published);
+	for (size_t i = 0; e->sighted && i < e->site->npages; i++)
+		hist_published_free(e->sighted[i]);
+	free(e->sighted);
+	e->sighted = NULL;
 	free(e->drafts_unread);
 	draft_blobs_free(e->drafts);
 	e->published = NULL;
@@ -4834,7 +4955,11 @@ int render_site(struct render_env *e)
 		e->drafts_unread = xcalloc(n, 1);
 		e->drafts_learnt = xcalloc(n, sizeof *e->drafts_learnt);
 	}
+	/* (a preview reads a move out of sight as a build does) */
+	if (e->hist && !e->hide_drafts && e->site->nwithdrawn)
+		e->sighted = xcalloc(e->site->npages + 1, sizeof *e->sighted);
 	par_for(e->site->npages, e->jobs, memo_page, e);
+	settle_formers(e);
 	e->history_sample = -1;
 	for (size_t i = 0; !e->out && i < e->site->npages && e->history_sample < 0; i++)
 		if (e->hist_of[i] && e->hist_of[i]->n)

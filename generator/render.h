@@ -65,6 +65,12 @@ struct render_env {
 	const struct past_judge *judge;
 	struct draft_blobs *drafts;
 	struct hist_file **published;
+	/* with hide_drafts 0, per withdrawn page: its history as such a
+	 * build reads it (hist_in_sight) when that differs, else NULL */
+	struct hist_file **sighted;
+	/* per page: for a section page quire makes, the withdrawn record of
+	 * the folder's own page at its address, else -1 (NULL: none at all) */
+	int *former;
 	char *drafts_unread; /* 1: to read; 2: settled, but not to be kept as
 				hiding nothing (a version unread, or a verdict
 				that read quire.head); 0: settled */

@@ -99,6 +99,11 @@ struct page {
 	 * page took over: only its history and past versions are written,
 	 * and site_find does not find it */
 	int shadowed;
+	/* withdrawn guidance that was a folder's index.md, deleted while the
+	 * folder still held guidance (or the home page's): the section page
+	 * quire makes replaced it, so no guidance was withdrawn, and only
+	 * its record is kept (shadowed too) */
+	int section_stays;
 };
 
 struct site {

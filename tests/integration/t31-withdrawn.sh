@@ -169,6 +169,14 @@ contains "a branch's withdrawal is dated from its merge, when it took effect" "$
 contains "(by who withdrew it, with their message)" "$S/public/alpha.html" "Withdraw alpha on the branch"
 first=$(git -C "$S" log --format=%H --reverse | head -1 | cut -c1-10)
 contains "the version it took away is the one published, not the branch's rewrite" "$S/public/alpha.html" "href=\"alpha.rev-$first.html\">Read it as it stood"
+# the recent changes and the feed date it as the notice does: from the
+# merge (15 January), not from the branch's own commit (12 January)
+lacks "the recent changes list a branch's withdrawal under its merge's day, not its own" "$S/public/changes.html" "<h2>12 January 2026</h2>"
+entry=$(awk '/<entry>/ { e = "" } { e = e $0 } /<\/entry>/ && e ~ /Alpha \(withdrawn\)/ { print e }' "$S/public/changes.xml")
+case $entry in
+*"<updated>2026-01-15T09:00:00Z</updated>"*) ok "(and the feed dates it from the merge)" ;;
+*) not_ok "(and the feed dates it from the merge)" "$entry" ;;
+esac
 
 # A merge that settled a conflict by keeping one side's deletion over the
 # other side's later edit: the record says who withdrew it, and when.
@@ -193,6 +201,7 @@ contains "(its history lists the merge)" "$S/public/a.history.html" "Merge featu
 edit=$(git -C "$S" log --format=%H -1 --grep "Edit alpha on main" | cut -c1-10)
 contains "(what it took away is main's edit)" "$S/public/a.html" "href=\"a.rev-$edit.html\">Read it as it stood"
 contains "(and the recent changes list it)" "$S/public/changes.html" '<a href="a.html">Alpha</a> <span class="meta">withdrawn'
+lacks "(the branch's deletion the merge kept is not said to have been undone since)" "$S/public/changes.html" "later restored"
 
 # A draft committed where withdrawn guidance was keeps the notice: the
 # draft is not published, the withdrawal is the last thing staff saw.
@@ -285,6 +294,11 @@ lacks "(without the revisions made in .drafts/)" "$S/public/x.history.html" "Che
 lacks "(nor a diff against them: it was published as new)" "$S/public/x.history.html" "Checked"
 lacks "(nor a move from there)" "$S/public/x.history.html" "moved here from"
 check "(nor a redirect from .drafts/)" test ! -e "$S/public/.drafts"
+# a preview that shows drafts hides no withdrawal: the notice is there too
+run "$S" build --drafts -o "$TMP/hid-drafts"
+contains "with --drafts, an article moved into a hidden folder has its notice too" "$TMP/hid-drafts/hr/b.html" "This guidance was withdrawn on"
+contains "(its history ends in the withdrawal)" "$TMP/hid-drafts/hr/b.history.html" "the article was withdrawn"
+contains "(and the recent changes list it)" "$TMP/hid-drafts/changes.html" '<a href="hr/b.html">B</a> <span class="meta">withdrawn'
 page "$S" x.md "X" "See [b](hr/b.md)."
 run "$S" check
 contains "a link to it says where git shows it went" "$ERR" "link target 'hr/b.md' does not exist: git shows the article was moved to content/.archive/b.md (a folder the site does not read) on 12 January 2026 by Bob Baker"
@@ -307,6 +321,41 @@ status_is "a withdrawn folder written to again builds" "$RC" 0
 contains "the folder's section page is quire's, listing the new article" "$S/public/pensions/index.html" "Auto-enrolment"
 contains "the withdrawn section keeps its history" "$S/public/pensions/index.history.html" "the article was withdrawn"
 contains "(listed among the withdrawn, at its history)" "$S/public/changes.html" '<a href="pensions/index.history.html">Pensions</a> <span class="meta">withdrawn'
+
+contains "(the section page says the folder had a page of its own, and leads to its history)" "$S/public/pensions/index.html" 'This page had text of its own until <time datetime="2026-01-11T09:00:00+00:00">11 January 2026</time>: <a href="index.history.html">its history</a>'
+
+# A folder's index.md deleted while the folder keeps its guidance: the
+# section page quire makes replaces it, so nothing was withdrawn; its
+# record stays, reached from the section page.  The home page's the same.
+site idx
+git -C "$S" init -q -b main
+page "$S" index.md "Home" "Welcome, as we wrote it."
+page "$S" pensions/index.md "Pensions" "All about pensions, as we wrote it."
+page "$S" pensions/auto.md "Auto-enrolment" "Auto text."
+commit 2026-01-10T09:00:00Z "Ann Archer" "First"
+git -C "$S" rm -q content/pensions/index.md
+commit 2026-01-11T09:00:00Z "Bob Baker" "Let quire list the pensions guidance"
+git -C "$S" rm -q content/index.md
+commit 2026-01-12T09:00:00Z "Bob Baker" "Let quire make the home page"
+run "$S" build
+status_is "a folder whose index.md was deleted builds" "$RC" 0
+C=$S/public/changes.html
+contains "its address is the section page quire makes" "$S/public/pensions/index.html" '<a href="auto.html">Auto-enrolment</a>'
+lacks "a folder's own page removed, the folder staying, is not listed as withdrawn guidance" "$C" '<span class="meta">withdrawn'
+lacks "(no list of withdrawn guidance at all)" "$C" 'id="withdrawn"'
+lacks "(nor is its removal called a withdrawal)" "$C" "Pensions</a> (withdrawn)"
+contains "the recent changes say what became of it" "$C" '>Pensions</a> (replaced by the list of its guidance)'
+contains "(so does the feed)" "$S/public/changes.xml" "<title>Pensions (replaced by the list of its guidance): Let quire list the pensions guidance</title>"
+contains "the section page leads to its former text's history" "$S/public/pensions/index.html" 'This page had text of its own until <time datetime="2026-01-11T09:00:00+00:00">11 January 2026</time>: <a href="index.history.html">its history</a>'
+H=$S/public/pensions/index.history.html
+contains "its history says it was replaced, not withdrawn" "$H" 'This page was removed on <time datetime="2026-01-11T09:00:00+00:00">11 January 2026</time> and replaced by <a href="index.html">the list of its guidance</a>: no guidance was withdrawn.'
+lacks "(not that the guidance no longer applies)" "$H" "it no longer applies"
+contains "(its entry too)" "$H" "the page was removed, replaced by the list of its guidance"
+lacks "(not 'the article was withdrawn')" "$H" "the article was withdrawn"
+R=$(ls "$S"/public/pensions/index.rev-*.html | head -1)
+contains "its past version says so, and leads to the section" "$R" '11 January 2026</time> and replaced by the list of its guidance: <a href="index.html">see it today</a>.'
+contains "the home page's own text removed: the same" "$C" '>Home</a> (replaced by the list of its guidance)'
+contains "(the home page leads to its history)" "$S/public/index.html" '<a href="index.history.html">its history</a>'
 
 # Two withdrawals at one address (an article archived, another written
 # there and withdrawn too): the address is the later one's.

@@ -998,3 +998,32 @@ contains "(the version of then under its new id)" "$TMP/inc/a.rev-$FIRST.html" "
 script "$S" hide 'quire.on_page(function(page) if page.past and page.body:find("## Booking\n", 1, true) then page.draft = true end end)'
 same "after a script hides the version a link led to, the rebuild matches a clean build"
 contains "(the link leads to today's page)" "$TMP/inc/a.rev-$FIRST.html" 'href="leave.html#booking"'
+
+# A folder's index.md deleted while the folder keeps its guidance: the
+# section page quire makes takes the address and leads to the old page's
+# history, on a rebuild as on a clean build; and once index.md is back,
+# no longer.
+site ix
+C=$S/.git/quire/build-cache-v1
+git -C "$S" init -q -b main
+page "$S" index.md "Home" "Welcome."
+page "$S" p/index.md "Pensions" "About pensions."
+page "$S" p/auto.md "Auto" "Auto text."
+commit 2026-01-10T09:00:00Z "First"
+run "$S" build -o "$TMP/inc"
+git -C "$S" rm -q content/p/index.md
+commit 2026-01-11T09:00:00Z "Let quire list the folder"
+same "after a folder's index.md is deleted, the rebuild matches a clean build"
+contains "(the section page leads to the old page's history)" "$TMP/inc/p/index.html" '<a href="index.history.html">its history</a>'
+# (between two builds, index.md back and deleted again: the section page
+# is quire's in both, and says when the later deletion was)
+page "$S" p/index.md "Pensions" "About pensions, for a while."
+commit 2026-01-12T09:00:00Z "The folder's page for a while"
+git -C "$S" rm -q content/p/index.md
+commit 2026-01-13T09:00:00Z "Let quire list the folder again"
+same "after it is added and deleted again, the rebuild matches a clean build"
+contains "(the section page gives the later deletion's date)" "$TMP/inc/p/index.html" "13 January 2026</time>: <a href=\"index.history.html\">its history</a>"
+page "$S" p/index.md "Pensions" "About pensions, again."
+commit 2026-01-14T09:00:00Z "Bring the folder's page back"
+same "after it is added again, the rebuild matches a clean build"
+lacks "(the section page is the folder's own again)" "$TMP/inc/p/index.html" "had text of its own until"
