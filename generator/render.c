@@ -1620,6 +1620,12 @@ static void past_free(struct past *v)
 struct titles_then {
 	pthread_mutex_t lock;
 	struct strmap by_blob;
+	/* the titles pages have had (held_make), made behind held_lock */
+	pthread_mutex_t held_lock;
+	int held_made;
+	struct held *held;
+	int *held_pages; /* held[k].page */
+	size_t nheld;
 };
 
 /* The title of a published version (NULL: none, or not published). */
@@ -1666,31 +1672,152 @@ static char *blob_title(struct render_env *e, const struct hist_rev *rv)
 	return title;
 }
 
-/* links_ctx.title_then: page t's title when the commit at order was
- * made: its version then, read from git, unless that is today's. */
-static char *title_then(void *ctx, int t, uint32_t order)
+/* Page t's revision in force when the commit at order was made: the
+ * newest to take effect by then (a branch's at its merge, the newest of
+ * those it brought), not one a merge dropped; NULL: none (or no
+ * history).  today is set when that version is today's text. */
+static const struct hist_rev *in_force_then(const struct render_env *e, int t, uint32_t order, int *today)
 {
-	struct render_env *e = ctx;
 	const struct page *p = e->site->pages[t];
 	const struct hist_file *hf = p->src && e->hist ? hist_lookup(e->hist, p->src) : NULL;
-	/* the revision in force then: the newest to take effect by then (a
-	 * branch's at its merge, the newest of those it brought), not one a
-	 * merge dropped */
 	const struct hist_rev *in = NULL;
 	for (size_t k = 0; hf && k < hf->n; k++) {
 		uint32_t o = hist_effective_order(&hf->revs[k]);
 		if (!hf->revs[k].merge_dropped && o <= order && (!in || o > hist_effective_order(in)))
 			in = &hf->revs[k];
 	}
-	if (!in || in->change == HIST_DELETED || (in == &hf->revs[0] && e->state_of[t] == HIST_CLEAN))
+	*today = in && in == &hf->revs[0] && e->state_of[t] == HIST_CLEAN;
+	return in;
+}
+
+/* links_ctx.title_then: page t's title when the commit at order was
+ * made: its version then, read from git, unless that is today's. */
+static char *title_then(void *ctx, int t, uint32_t order)
+{
+	struct render_env *e = ctx;
+	int today;
+	const struct hist_rev *in = in_force_then(e, t, order, &today);
+	if (!in || in->change == HIST_DELETED || today)
 		return NULL;
 	return blob_title(e, in);
 }
 
+/* links_ctx.held_title: whether page t was published under the title
+ * key (as wiki links fold titles) when the commit at order was made:
+ * written by then, not deleted then, nor a draft. */
+static int held_title(void *ctx, int t, const char *key, uint32_t order)
+{
+	struct render_env *e = ctx;
+	if (e->born[t] > order)
+		return 0;
+	int today;
+	const struct hist_rev *in = in_force_then(e, t, order, &today);
+	if (in && in->change == HIST_DELETED)
+		return 0;
+	/* (no revision in force: a page git does not hold, or one whose
+	 * history is cut short, is taken as titled then as today) */
+	const char *now = page_title(e->site->pages[t]);
+	char *title = in && !today ? blob_title(e, in) : now ? xstrdup(now) : NULL;
+	char *folded = title ? links_fold(title) : NULL;
+	int held = folded && !strcmp(folded, key);
+	free(folded);
+	free(title);
+	return held;
+}
+
+/* The titles each page has had (today's and its published versions'),
+ * folded as wiki links look them up, sorted by title then page: made
+ * the first time a past version's wiki link names a title no page
+ * held then as today (most sites never do), which reads every version
+ * no history page has yet (blob_title). */
+struct held {
+	char *title;
+	int page;
+};
+
+static int held_cmp(const void *a, const void *b)
+{
+	const struct held *x = a, *y = b;
+	int c = strcmp(x->title, y->title);
+	return c ? c : (x->page > y->page) - (x->page < y->page);
+}
+
+static void held_add(struct titles_then *tt, size_t *cap, const char *title, int page)
+{
+	if (!title || !*title)
+		return;
+	if (tt->nheld == *cap) {
+		*cap = *cap ? 2 * *cap : 64;
+		tt->held = xrealloc(tt->held, *cap * sizeof *tt->held);
+		tt->held_pages = xrealloc(tt->held_pages, *cap * sizeof *tt->held_pages);
+	}
+	tt->held[tt->nheld++] = (struct held){ links_fold(title), page };
+}
+
+static void held_make(struct render_env *e)
+{
+	struct titles_then *tt = e->titles;
+	size_t cap = 0;
+	for (size_t i = 0; i < e->site->npages; i++) {
+		const struct page *p = e->site->pages[i];
+		const struct hist_file *hf = e->hist_of[i];
+		if (p->shadowed)
+			continue;
+		held_add(tt, &cap, page_title(p), (int)i);
+		for (size_t k = 0; hf && k < hf->n; k++) {
+			const struct hist_rev *rv = &hf->revs[k];
+			if (rv->merge_dropped || rv->change == HIST_DELETED || !*rv->blob)
+				continue;
+			char *t = blob_title(e, rv);
+			held_add(tt, &cap, t, (int)i);
+			free(t);
+		}
+	}
+	if (tt->nheld)
+		qsort(tt->held, tt->nheld, sizeof *tt->held, held_cmp);
+	size_t n = 0;
+	for (size_t k = 0; k < tt->nheld; k++) {
+		if (n && !held_cmp(&tt->held[n - 1], &tt->held[k])) {
+			free(tt->held[k].title);
+			continue;
+		}
+		tt->held[n] = tt->held[k];
+		tt->held_pages[n++] = tt->held[k].page;
+	}
+	tt->nheld = n;
+	tt->held_made = 1;
+}
+
+/* links_ctx.titled_then: the pages that ever had the title key (folded),
+ * in page order, in *v (borrowed); how many. */
+static size_t titled_then(void *ctx, const char *key, const int **v)
+{
+	struct render_env *e = ctx;
+	struct titles_then *tt = e->titles;
+	pthread_mutex_lock(&tt->held_lock);
+	if (!tt->held_made)
+		held_make(e);
+	pthread_mutex_unlock(&tt->held_lock);
+	size_t lo = 0, hi = tt->nheld;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(tt->held[mid].title, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t end = lo;
+	while (end < tt->nheld && !strcmp(tt->held[end].title, key))
+		end++;
+	*v = tt->held_pages + lo;
+	return end - lo;
+}
+
 /* Whether p's text, committed at order, made links then that it makes
  * otherwise today: one to an attachment (a version shows the file as it
- * was then, pastfiles.h), or to an article not written yet then, or
- * retitled since (a wiki link may show the title it had then). */
+ * was then, pastfiles.h), or to an article not written yet then (or
+ * deleted then), or retitled since (a wiki link may show the title it
+ * had then, or mean the article that had the title then). */
 static int links_of_then(struct render_env *e, const struct page *p, uint32_t order)
 {
 	for (size_t k = 0; e->past_files && k < p->nrawlinks; k++)
@@ -1698,8 +1825,10 @@ static int links_of_then(struct render_env *e, const struct page *p, uint32_t or
 			return 1;
 	for (size_t k = 0; e->titles && k < p->nlinks_to; k++) {
 		int t = p->links_to[k];
-		if (e->born[t] > order)
-			return 1;
+		int today;
+		const struct hist_rev *in = in_force_then(e, t, order, &today);
+		if (e->born[t] > order || (in && in->change == HIST_DELETED))
+			return 1; /* (not there then: its link meant another, or none) */
 		char *then = title_then(e, t, order);
 		int other = then && strcmp(then, page_title(e->site->pages[t]));
 		free(then);
@@ -1774,7 +1903,9 @@ static void note_begin(struct render_env *e, struct page *p, const struct hist_r
 	pn->lc = (struct links_ctx){ .site = e->site, .ix = e->ix, .page = p, .out_path = rel, .past = 1,
 				     .sig = sig, .dir = pn->dir, .files = e->past_files, .rev = rv->id,
 				     .files_used = files_used, .born = e->born, .rev_order = hist_effective_order(rv),
-				     .title_then = e->titles ? title_then : NULL, .title_ctx = e };
+				     .title_then = e->titles ? title_then : NULL, .title_ctx = e,
+				     .titled_then = e->titles ? titled_then : NULL,
+				     .held_title = e->titles ? held_title : NULL };
 	if (e->hist)
 		pn->lc.nmoved = hist_moves(e->hist, &pn->lc.moved_from, &pn->lc.moved_to);
 	cache_key_begin(e->cache, &pn->kb, "past-fine-1");
@@ -2225,7 +2356,9 @@ static void then_ctx(struct render_env *e, const struct page *p, const struct hi
 		     struct links_ctx *lc)
 {
 	*lc = (struct links_ctx){ .site = e->site, .ix = e->ix, .page = p, .out_path = p->out, .past = 1,
-				  .dir = dir, .born = e->born, .rev_order = hist_effective_order(rv) };
+				  .dir = dir, .born = e->born, .rev_order = hist_effective_order(rv), .title_ctx = e,
+				  .titled_then = e->titles ? titled_then : NULL,
+				  .held_title = e->titles ? held_title : NULL };
 	if (e->hist)
 		lc->nmoved = hist_moves(e->hist, &lc->moved_from, &lc->moved_to);
 }
@@ -4608,6 +4741,11 @@ static void forget_memos(struct render_env *e)
 	if (e->titles) {
 		strmap_free(&e->titles->by_blob);
 		pthread_mutex_destroy(&e->titles->lock);
+		for (size_t k = 0; k < e->titles->nheld; k++)
+			free(e->titles->held[k].title);
+		free(e->titles->held);
+		free(e->titles->held_pages);
+		pthread_mutex_destroy(&e->titles->held_lock);
 		free(e->titles);
 		e->titles = NULL;
 	}
@@ -4659,6 +4797,7 @@ int render_site(struct render_env *e)
 	if (e->hist) {
 		e->titles = xcalloc(1, sizeof *e->titles);
 		pthread_mutex_init(&e->titles->lock, NULL);
+		pthread_mutex_init(&e->titles->held_lock, NULL);
 	}
 	if (e->hist && e->hide_drafts) {
 		size_t n = e->site->npages + 1;

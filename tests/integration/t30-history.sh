@@ -1508,6 +1508,49 @@ mv "$S/.git/quire" "$TMP/titlethen-cache"
 run "$S" build -o "$TMP/titlethen-clean"
 check "(a rebuild from the cache wrote what a clean build writes)" diff -r "$S/public" "$TMP/titlethen-clean"
 
+# A past version's wiki link by a title its article has dropped since
+# leads to that article (by the title of then), and one by a title
+# another article took since leads where it led then: the titles held
+# when the version took effect decide, not today's.
+site formertitle
+git -C "$S" init -q -b main
+page "$S" leave.md "Holiday entitlement" "Leave."
+page "$S" guide.md "Staff guide" "Guide."
+page "$S" hand.md "Handbook" "Hand."
+page "$S" wages.md "Pay" "Pay."
+page "$S" f1.md "Forms" "One."
+page "$S" f2.md "Forms" "Two."
+page "$S" z.md "Zed" "Zed."
+page "$S" policy.md "Policy" "See [[Holiday entitlement]], [[holiday entitlement|the leave rules]], [[Staff guide]], [[Pay]], [[Forms]] and [[Data rules]]."
+commit "2026-07-01T09:00:00+00:00" "Ann Archer" "First"
+V1=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+page "$S" leave.md "Annual leave" "Leave."
+page "$S" guide.md "Old staff guide" "Guide."
+page "$S" hand.md "Staff guide" "Hand."
+page "$S" wages.md "Salary" "Pay."
+page "$S" pay-2026.md "Pay" "Pay from 2026."
+page "$S" f1.md "Forms one" "One."
+page "$S" f2.md "Forms two" "Two."
+page "$S" z.md "Data rules" "Zed."
+page "$S" policy.md "Policy" "See [[Annual leave]], [[Old staff guide]], [[Salary]], [[Forms one]] and [[Data rules]]."
+commit "2026-07-02T09:00:00+00:00" "Ann Archer" "Retitle"
+run "$S" build
+status_is "(the site builds)" "$RC" 0
+P=$S/public/policy.rev-$V1.html
+contains "a past version's wiki link by a title its article dropped since leads to it, titled as then" "$P" '<a href="leave.html">Holiday entitlement</a>'
+contains "(a link with its own text too)" "$P" '<a href="leave.html">the leave rules</a>'
+contains "a title another article took since leads to the one that had it then" "$P" '<a href="guide.html">Staff guide</a>'
+lacks "(not to the one that has it now)" "$P" 'href="hand.html"'
+contains "a title an article written since took leads to the one that had it then" "$P" '<a href="wages.html">Pay</a>'
+lacks "(not to the new one)" "$P" 'href="pay-2026.html"'
+lacks "a title two articles had then is text, as today's ambiguity is" "$P" 'href="f1.html"'
+lacks "(either of them)" "$P" 'href="f2.html"'
+lacks "a title first given after the version is not what the link meant" "$P" 'href="z.html"'
+contains "(it reads as written)" "$P" 'Data rules'
+mv "$S/.git/quire" "$TMP/formertitle-cache"
+run "$S" build -o "$TMP/formertitle-clean" -j 1
+check "(a rebuild from the cache wrote what a clean build on one thread writes)" diff -r "$S/public" "$TMP/formertitle-clean"
+
 # A change cherry-picked onto the main line, then merged with its branch,
 # is listed once in the recent changes (the merge brought no change).
 site cherry
