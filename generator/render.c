@@ -1560,11 +1560,6 @@ static struct hist_keys hist_keys_of(const struct render_env *e, const struct pa
 	return hk;
 }
 
-/* Revision k's diff (with the one before it) and past version. */
-static struct cache_key key_diff(const struct hist_keys *hk, size_t k)
-{
-	return cache_key_derive(&hk->diffs, (uint64_t)k);
-}
 
 /* Reads n strings stored under k.  Returns 0, or -1 on a miss. */
 static int get_strs(struct render_env *e, const struct cache_key *k, uint32_t *flag, char **v, size_t n)
@@ -2395,6 +2390,42 @@ static long base_rev(const struct hist_file *hf, size_t k)
 	return -1;
 }
 
+/* Revision k's diff (with the one before it): a function of the two
+ * blobs, and of how each version's wiki links read ([[leave]] shows its
+ * article's title of then), which the versions' fine keys pf stand for:
+ * k's, and its base's when that is a revision listed (one that is not,
+ * on a branch, is read as k is: its links k has too are in k's key). */
+static struct cache_key key_diff(const struct hist_keys *hk, const struct hist_file *hf,
+				 const struct cache_key *pf, size_t k)
+{
+	struct cache_key d = cache_key_derive(&hk->diffs, (uint64_t)k);
+	struct cache_keybuf kb;
+	cache_key_begin(NULL, &kb, "revdiff-read-1");
+	cache_key_bytes(&kb, d.h, sizeof d.h);
+	long j = base_rev(hf, k);
+	if (hf->revs[k].change != HIST_DELETED)
+		cache_key_bytes(&kb, pf[k].h, sizeof pf[k].h);
+	cache_key_int(&kb, j);
+	if (j >= 0)
+		cache_key_bytes(&kb, pf[j].h, sizeof pf[j].h);
+	return cache_key_end(&kb);
+}
+
+/* revdiff_wiki.title: how a wiki link to target reads in the version
+ * whose links ctx (a links_ctx) resolves, as its past version shows it:
+ * the title of then of the article it leads to, or NULL when it is text
+ * there (it reads as written). */
+static char *wiki_title_then(void *ctx, const char *target)
+{
+	struct md_link_result res = { 0 };
+	links_resolve(ctx, target, MD_WIKI_TITLED, 0, 0, 0, &res);
+	char *title = res.href && res.title && *res.title ? res.title : NULL;
+	if (!title)
+		free(res.title);
+	free(res.href);
+	return title;
+}
+
 /* What the links of revision k's version to url[n] (links_keys' lines)
  * read: the text of the first link to each (its url when it shows none,
  * as a wiki link showing its target's title), new strings in text[n].
@@ -2681,7 +2712,7 @@ static struct cache_key history_fp(struct render_env *e, const struct cache_key 
 	size_t nkeep = 0;
 	keep[nkeep++] = calls_key(e, hk);
 	for (size_t k = 0; k < hf->n; k++) {
-		keep[nkeep++] = key_diff(hk, k);
+		keep[nkeep++] = key_diff(hk, hf, pf, k);
 		if (hf->revs[k].change != HIST_DELETED) {
 			keep[nkeep++] = pf[k];
 			cache_key_bytes(&kb, pf[k].h, sizeof pf[k].h);
@@ -2725,9 +2756,51 @@ static int reuse_history(struct render_env *e, const struct page *p, const struc
 
 /* Revision k's entry in the history page's list, with its readable diff
  * (with the revision before it, the next in the newest-first list). */
+/* The older side of a diff: its wiki links read as its past version
+ * shows them (was), but one the newer version (now, its body now_body)
+ * writes the same reads as there: its article retitled between the
+ * two is no change of the revision's, as in a paragraph left alone. */
+struct older_read {
+	struct links_ctx *was, *now;
+	const char *now_body;
+};
+
+static char *older_title(void *ctx, const char *target)
+{
+	struct older_read *o = ctx;
+	char *same = xasprintf("[[%s]]", target);
+	int kept = o->now_body && strstr(o->now_body, same);
+	free(same);
+	return wiki_title_then(kept ? o->now : o->was, target);
+}
+
+/* The body of revision k's diff with older (NULL: none) into db, each
+ * version's wiki links read as its past version shows them: k's by its
+ * own links, older's by its listed revision's (else by k's), but for
+ * those k kept (older_read). */
+static void diff_read(struct render_env *e, const struct page *p, const struct hist_file *hf, size_t k,
+		      const struct version *older, const struct version *now, struct buf *db)
+{
+	const struct hist_rev *rv = &hf->revs[k];
+	long j = base_rev(hf, k);
+	const struct hist_rev *was_rv = j >= 0 ? &hf->revs[j] : rv;
+	char *now_dir = version_dir(rv), *was_dir = version_dir(was_rv);
+	struct links_ctx was_lc, now_lc;
+	then_ctx(e, p, rv, now_dir, &now_lc);
+	then_ctx(e, p, was_rv, was_dir, &was_lc);
+	now_lc.title_then = was_lc.title_then = e->titles ? title_then : NULL;
+	struct older_read o = { &was_lc, &now_lc, now->body };
+	struct revdiff_wiki was = { older_title, &o }, nw = { wiki_title_then, &now_lc };
+	revdiff_body_read(older ? older->body : NULL, now->body, e->site->cfg.unsafe_html, &was, &nw, db);
+	free(was_lc.targets);
+	free(now_lc.targets);
+	free(now_dir);
+	free(was_dir);
+}
+
 static json_t *revision_entry(struct render_env *e, const struct page *p, const struct hist_file *hf,
-			      size_t k, const struct hist_keys *hk, json_t *made, const char *out,
-			      struct version **vs)
+			      size_t k, const struct hist_keys *hk, const struct cache_key *pf, json_t *made,
+			      const char *out, struct version **vs)
 {
 	const struct hist_rev *rv = &hf->revs[k];
 	json_t *r = made ? json_copy(json_array_get(made, k)) : rev_json(p, rv, out, hist_is_boundary(e->hist, &hf->revs[k]),
@@ -2736,7 +2809,7 @@ static json_t *revision_entry(struct render_env *e, const struct page *p, const 
 	uint32_t flag;
 	struct cache_key dk;
 	if (e->cache)
-		dk = key_diff(hk, k);
+		dk = key_diff(hk, hf, pf, k);
 	if (hist_is_boundary(e->hist, &hf->revs[k])) {
 		md[0] = xstrdup(""); /* nothing to compare it with */
 		md[1] = xstrdup("");
@@ -2761,7 +2834,7 @@ static json_t *revision_entry(struct render_env *e, const struct page *p, const 
 		}
 		struct buf mb = BUF_INIT, db = BUF_INIT;
 		revdiff_meta(older ? older->fm : NULL, (*vs)[k].fm, &mb);
-		revdiff_body(older ? older->body : NULL, (*vs)[k].body, e->site->cfg.unsafe_html, &db);
+		diff_read(e, p, hf, k, older, &(*vs)[k], &db);
 		md[0] = xstrdup(buf_cstr(&mb));
 		md[1] = xstrdup(buf_cstr(&db));
 		md[2] = links_kept(older, &(*vs)[k], e->site->cfg.unsafe_html);
@@ -2943,7 +3016,7 @@ static void render_history(struct render_env *e, size_t i, json_t *art, struct v
 		if (!done[k])
 			past_of(e, p, hf, k, pf, pf ? NULL : &noted, &vs, &pasts[k]);
 	for (size_t k = 0; k < hf->n && !hist_done; k++)
-		json_array_append_new(list, revision_entry(e, p, hf, k, &hk, made, out, &vs));
+		json_array_append_new(list, revision_entry(e, p, hf, k, &hk, pf ? pf : noted.keys, made, out, &vs));
 	if (!pf) {
 		if (e->cache && !noted.failed)
 			put_notes(e, i, hf, &hk, noted.keys, noted.calls, noted.ncalls, &noted.sig, &noted.files);

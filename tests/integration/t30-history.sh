@@ -1551,6 +1551,32 @@ mv "$S/.git/quire" "$TMP/formertitle-cache"
 run "$S" build -o "$TMP/formertitle-clean" -j 1
 check "(a rebuild from the cache wrote what a clean build on one thread writes)" diff -r "$S/public" "$TMP/formertitle-clean"
 
+# The history's diffs read a wiki link as its version showed it: by the
+# title of then (one the revision kept, by the newer title: the article
+# retitled is no change of this one's), and again when that changes.
+site difftitles
+git -C "$S" init -q -b main
+page "$S" leave.md "Leave is 25 days" "Leave."
+page "$S" a.md "A" "Read [[leave]] first, or [[leave|the leave page]]."
+commit "2026-07-01T09:00:00+00:00" "Ann Archer" "First"
+page "$S" leave.md "Leave is 28 days" "Leave."
+commit "2026-07-02T09:00:00+00:00" "Ann Archer" "More leave"
+page "$S" a.md "A" "Read [[leave]] first, or [[leave|the leave page]], today."
+commit "2026-07-03T09:00:00+00:00" "Ann Archer" "Edit A"
+page "$S" a.md "A" "Read the leave rules first."
+commit "2026-07-04T09:00:00+00:00" "Ann Archer" "No link"
+run "$S" build
+H=$S/public/a.history.html
+contains "a diff reads a wiki link by the title its version showed" "$H" '<ins>Read Leave is 25 days first, or the leave page.</ins>'
+contains "(a link the revision kept reads by the newer title, not as a change)" "$H" 'Read Leave is 28 days first, or the leave <del>page.</del>'
+git -C "$S" mv content/leave.md content/holiday.md
+commit "2026-07-05T09:00:00+00:00" "Ann Archer" "Rename leave"
+run "$S" build
+contains "a diff reads it again when its version reads it otherwise (a name no article has now: as written)" "$H" '<ins>Read leave first, or the leave page.</ins>'
+mv "$S/.git/quire" "$TMP/difftitles-cache"
+run "$S" build -o "$TMP/difftitles-clean"
+check "(the rebuild's diffs are a clean build's)" diff -r "$S/public" "$TMP/difftitles-clean"
+
 # A change cherry-picked onto the main line, then merged with its branch,
 # is listed once in the recent changes (the merge brought no change).
 site cherry
