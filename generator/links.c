@@ -1137,6 +1137,44 @@ static void resolve_wiki_here(struct links_ctx *c, const char *anchor, int line,
 	res->title = xstrdup(h && h->text ? h->text : anchor);
 }
 
+/* Whether each of the pages today titled key (folded) held that title
+ * when the past version took effect (and so what the link meant); 1
+ * for today's page. */
+static int held_by_all(struct links_ctx *c, const char *key, const struct name_slot *hits)
+{
+	if (!c->past || !c->held_title)
+		return 1;
+	c->rev_bound = 1;
+	for (size_t i = 0; i < hits->n; i++)
+		if (!c->held_title(c->title_ctx, hits->pages[i], key, c->rev_order))
+			return 0;
+	return 1;
+}
+
+/* For a past version: the one page that held the title key (folded)
+ * when the version took effect, though it may have dropped it since, or
+ * -1 (none, or two, which is as ambiguous as two today).  Every page
+ * that ever had the title is among the lookups noted: a change to any
+ * can answer otherwise. */
+static int held_then(struct links_ctx *c, const char *key)
+{
+	if (!c->past || !c->titled_then || !c->held_title)
+		return -1;
+	const int *v;
+	size_t n = c->titled_then(c->title_ctx, key, &v);
+	int found = -1, two = 0;
+	c->rev_bound = 1;
+	for (size_t i = 0; i < n; i++) {
+		if (c->sig)
+			push_int(&c->sig->pages, v[i]);
+		if (two || !c->held_title(c->title_ctx, v[i], key, c->rev_order))
+			continue;
+		two = found >= 0;
+		found = v[i];
+	}
+	return two ? -1 : found;
+}
+
 static void resolve_wiki(struct links_ctx *c, const char *url, int line, int col,
 			 struct md_link_result *res)
 {
@@ -1160,11 +1198,18 @@ static void resolve_wiki(struct links_ctx *c, const char *url, int line, int col
 	if (c->sig)
 		sig_name(c->sig, str_hash(key, strlen(key)));
 	const struct name_slot *hits = index_get(&c->ix->by_name, key);
-	if (!hits)
+	int then = 0; /* today's holders of the title did not all hold it then */
+	if (!hits) {
 		hits = index_get(&c->ix->by_title, key);
-	int at = hits ? -1 : wiki_path(c, b);
-	if (at < 0 && !hits && c->past)
+		then = hits && !held_by_all(c, key, hits);
+		if (then)
+			hits = NULL;
+	}
+	int at = then ? held_then(c, key) : hits ? -1 : wiki_path(c, b);
+	if (at < 0 && !hits && !then && c->past)
 		at = withdrawn_named(c, b);
+	if (at < 0 && !hits && !then && c->past)
+		at = held_then(c, key);
 	if (at >= 0) {
 		link_to_page(c, at, hash ? hash + 1 : NULL, line, col, res);
 	} else if (!hits) {

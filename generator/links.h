@@ -142,6 +142,13 @@ struct links_ctx {
 	 * one. */
 	char *(*title_then)(void *ctx, int page, uint32_t order);
 	void *title_ctx;
+	/* a past version's wiki link by title means the article that held
+	 * the title at rev_order (NULL: the one that holds it today):
+	 * titled_then gives (in v, borrowed) the pages that ever had the
+	 * title key as wiki links fold it, held_title whether page had it
+	 * at order (both with title_ctx) */
+	size_t (*titled_then)(void *ctx, const char *key, const int **v);
+	int (*held_title)(void *ctx, int page, const char *key, uint32_t order);
 	int want_title;
 	/* a past version's link to a heading (or footnote) id that page no
 	 * longer has: heading_then's answer, the output path of that page's

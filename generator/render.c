@@ -1616,11 +1616,6 @@ static struct hist_keys hist_keys_of(const struct render_env *e, const struct pa
 	return hk;
 }
 
-/* Revision k's diff (with the one before it) and past version. */
-static struct cache_key key_diff(const struct hist_keys *hk, size_t k)
-{
-	return cache_key_derive(&hk->diffs, (uint64_t)k);
-}
 
 /* Reads n strings stored under k.  Returns 0, or -1 on a miss. */
 static int get_strs(struct render_env *e, const struct cache_key *k, uint32_t *flag, char **v, size_t n)
@@ -1677,6 +1672,12 @@ struct titles_then {
 	pthread_mutex_t lock;
 	struct strmap by_blob;
 	struct strmap ids_by_version; /* "BLOB PATH" -> version_ids */
+	/* the titles pages have had (held_make), made behind held_lock */
+	pthread_mutex_t held_lock;
+	int held_made;
+	struct held *held;
+	int *held_pages; /* held[k].page */
+	size_t nheld;
 };
 
 /* The title of a published version (NULL: none, or not published). */
@@ -1742,14 +1743,24 @@ static const struct hist_rev *rev_then(const struct render_env *e, int t, uint32
 	return in;
 }
 
+/* Page t's revision in force when the commit at order was made
+ * (rev_then); today is set when that version is today's text. */
+static const struct hist_rev *in_force_then(const struct render_env *e, int t, uint32_t order, int *today)
+{
+	const struct hist_file *hf;
+	const struct hist_rev *in = rev_then(e, t, order, &hf);
+	*today = in && in == &hf->revs[0] && e->state_of[t] == HIST_CLEAN;
+	return in;
+}
+
 /* links_ctx.title_then: page t's title when the commit at order was
  * made: its version then, read from git, unless that is today's. */
 static char *title_then(void *ctx, int t, uint32_t order)
 {
 	struct render_env *e = ctx;
-	const struct hist_file *hf;
-	const struct hist_rev *in = rev_then(e, t, order, &hf);
-	if (!in || in->change == HIST_DELETED || (in == &hf->revs[0] && e->state_of[t] == HIST_CLEAN))
+	int today;
+	const struct hist_rev *in = in_force_then(e, t, order, &today);
+	if (!in || in->change == HIST_DELETED || today)
 		return NULL;
 	return blob_title(e, in);
 }
@@ -1849,10 +1860,122 @@ static char *heading_then(void *ctx, int t, uint32_t order, const char *id, cons
 	return had ? rev_out(e->site->pages[t], in->id) : NULL;
 }
 
+/* links_ctx.held_title: whether page t was published under the title
+ * key (as wiki links fold titles) when the commit at order was made:
+ * written by then, not deleted then, nor a draft. */
+static int held_title(void *ctx, int t, const char *key, uint32_t order)
+{
+	struct render_env *e = ctx;
+	if (e->born[t] > order)
+		return 0;
+	int today;
+	const struct hist_rev *in = in_force_then(e, t, order, &today);
+	if (in && in->change == HIST_DELETED)
+		return 0;
+	/* (no revision in force: a page git does not hold, or one whose
+	 * history is cut short, is taken as titled then as today) */
+	const char *now = page_title(e->site->pages[t]);
+	char *title = in && !today ? blob_title(e, in) : now ? xstrdup(now) : NULL;
+	char *folded = title ? links_fold(title) : NULL;
+	int held = folded && !strcmp(folded, key);
+	free(folded);
+	free(title);
+	return held;
+}
+
+/* The titles each page has had (today's and its published versions'),
+ * folded as wiki links look them up, sorted by title then page: made
+ * the first time a past version's wiki link names a title no page
+ * held then as today (most sites never do), which reads every version
+ * no history page has yet (blob_title). */
+struct held {
+	char *title;
+	int page;
+};
+
+static int held_cmp(const void *a, const void *b)
+{
+	const struct held *x = a, *y = b;
+	int c = strcmp(x->title, y->title);
+	return c ? c : (x->page > y->page) - (x->page < y->page);
+}
+
+static void held_add(struct titles_then *tt, size_t *cap, const char *title, int page)
+{
+	if (!title || !*title)
+		return;
+	if (tt->nheld == *cap) {
+		*cap = *cap ? 2 * *cap : 64;
+		tt->held = xrealloc(tt->held, *cap * sizeof *tt->held);
+		tt->held_pages = xrealloc(tt->held_pages, *cap * sizeof *tt->held_pages);
+	}
+	tt->held[tt->nheld++] = (struct held){ links_fold(title), page };
+}
+
+static void held_make(struct render_env *e)
+{
+	struct titles_then *tt = e->titles;
+	size_t cap = 0;
+	for (size_t i = 0; i < e->site->npages; i++) {
+		const struct page *p = e->site->pages[i];
+		const struct hist_file *hf = e->hist_of[i];
+		if (p->shadowed)
+			continue;
+		held_add(tt, &cap, page_title(p), (int)i);
+		for (size_t k = 0; hf && k < hf->n; k++) {
+			const struct hist_rev *rv = &hf->revs[k];
+			if (rv->merge_dropped || rv->change == HIST_DELETED || !*rv->blob)
+				continue;
+			char *t = blob_title(e, rv);
+			held_add(tt, &cap, t, (int)i);
+			free(t);
+		}
+	}
+	if (tt->nheld)
+		qsort(tt->held, tt->nheld, sizeof *tt->held, held_cmp);
+	size_t n = 0;
+	for (size_t k = 0; k < tt->nheld; k++) {
+		if (n && !held_cmp(&tt->held[n - 1], &tt->held[k])) {
+			free(tt->held[k].title);
+			continue;
+		}
+		tt->held[n] = tt->held[k];
+		tt->held_pages[n++] = tt->held[k].page;
+	}
+	tt->nheld = n;
+	tt->held_made = 1;
+}
+
+/* links_ctx.titled_then: the pages that ever had the title key (folded),
+ * in page order, in *v (borrowed); how many. */
+static size_t titled_then(void *ctx, const char *key, const int **v)
+{
+	struct render_env *e = ctx;
+	struct titles_then *tt = e->titles;
+	pthread_mutex_lock(&tt->held_lock);
+	if (!tt->held_made)
+		held_make(e);
+	pthread_mutex_unlock(&tt->held_lock);
+	size_t lo = 0, hi = tt->nheld;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(tt->held[mid].title, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t end = lo;
+	while (end < tt->nheld && !strcmp(tt->held[end].title, key))
+		end++;
+	*v = tt->held_pages + lo;
+	return end - lo;
+}
+
 /* Whether p's text, committed at order, made links then that it makes
  * otherwise today: one to an attachment (a version shows the file as it
- * was then, pastfiles.h), or to an article not written yet then, or
- * retitled since (a wiki link may show the title it had then). */
+ * was then, pastfiles.h), or to an article not written yet then (or
+ * deleted then), or retitled since (a wiki link may show the title it
+ * had then, or mean the article that had the title then). */
 static int links_of_then(struct render_env *e, const struct page *p, uint32_t order)
 {
 	for (size_t k = 0; e->past_files && k < p->nrawlinks; k++)
@@ -1860,8 +1983,10 @@ static int links_of_then(struct render_env *e, const struct page *p, uint32_t or
 			return 1;
 	for (size_t k = 0; e->titles && k < p->nlinks_to; k++) {
 		int t = p->links_to[k];
-		if (e->born[t] > order)
-			return 1;
+		int today;
+		const struct hist_rev *in = in_force_then(e, t, order, &today);
+		if (e->born[t] > order || (in && in->change == HIST_DELETED))
+			return 1; /* (not there then: its link meant another, or none) */
 		char *then = title_then(e, t, order);
 		int other = then && strcmp(then, page_title(e->site->pages[t]));
 		free(then);
@@ -1938,7 +2063,9 @@ static void note_begin(struct render_env *e, struct page *p, const struct hist_r
 				     .sig = sig, .dir = pn->dir, .files = e->past_files, .rev = rv->id,
 				     .files_used = files_used, .born = e->born, .rev_order = hist_effective_order(rv),
 				     .title_then = e->titles ? title_then : NULL, .title_ctx = e,
-				     .heading_then = e->titles ? heading_then : NULL, .heads_used = heads_used };
+				     .heading_then = e->titles ? heading_then : NULL, .heads_used = heads_used,
+				     .titled_then = e->titles ? titled_then : NULL,
+				     .held_title = e->titles ? held_title : NULL };
 	if (e->hist)
 		pn->lc.nmoved = hist_moves(e->hist, &pn->lc.moved_from, &pn->lc.moved_to);
 	cache_key_begin(e->cache, &pn->kb, "past-fine-1");
@@ -2443,7 +2570,9 @@ static void then_ctx(struct render_env *e, const struct page *p, const struct hi
 		     struct links_ctx *lc)
 {
 	*lc = (struct links_ctx){ .site = e->site, .ix = e->ix, .page = p, .out_path = p->out, .past = 1,
-				  .dir = dir, .born = e->born, .rev_order = hist_effective_order(rv) };
+				  .dir = dir, .born = e->born, .rev_order = hist_effective_order(rv), .title_ctx = e,
+				  .titled_then = e->titles ? titled_then : NULL,
+				  .held_title = e->titles ? held_title : NULL };
 	if (e->hist)
 		lc->nmoved = hist_moves(e->hist, &lc->moved_from, &lc->moved_to);
 }
@@ -2478,6 +2607,42 @@ static long base_rev(const struct hist_file *hf, size_t k)
 		if (hf->revs[j].change != HIST_DELETED && !strcmp(hf->revs[j].blob, rv->base))
 			return (long)j;
 	return -1;
+}
+
+/* Revision k's diff (with the one before it): a function of the two
+ * blobs, and of how each version's wiki links read ([[leave]] shows its
+ * article's title of then), which the versions' fine keys pf stand for:
+ * k's, and its base's when that is a revision listed (one that is not,
+ * on a branch, is read as k is: its links k has too are in k's key). */
+static struct cache_key key_diff(const struct hist_keys *hk, const struct hist_file *hf,
+				 const struct cache_key *pf, size_t k)
+{
+	struct cache_key d = cache_key_derive(&hk->diffs, (uint64_t)k);
+	struct cache_keybuf kb;
+	cache_key_begin(NULL, &kb, "revdiff-read-1");
+	cache_key_bytes(&kb, d.h, sizeof d.h);
+	long j = base_rev(hf, k);
+	if (hf->revs[k].change != HIST_DELETED)
+		cache_key_bytes(&kb, pf[k].h, sizeof pf[k].h);
+	cache_key_int(&kb, j);
+	if (j >= 0)
+		cache_key_bytes(&kb, pf[j].h, sizeof pf[j].h);
+	return cache_key_end(&kb);
+}
+
+/* revdiff_wiki.title: how a wiki link to target reads in the version
+ * whose links ctx (a links_ctx) resolves, as its past version shows it:
+ * the title of then of the article it leads to, or NULL when it is text
+ * there (it reads as written). */
+static char *wiki_title_then(void *ctx, const char *target)
+{
+	struct md_link_result res = { 0 };
+	links_resolve(ctx, target, MD_WIKI_TITLED, 0, 0, 0, &res);
+	char *title = res.href && res.title && *res.title ? res.title : NULL;
+	if (!title)
+		free(res.title);
+	free(res.href);
+	return title;
 }
 
 /* What the links of revision k's version to url[n] (links_keys' lines)
@@ -2766,7 +2931,7 @@ static struct cache_key history_fp(struct render_env *e, const struct cache_key 
 	size_t nkeep = 0;
 	keep[nkeep++] = calls_key(e, hk);
 	for (size_t k = 0; k < hf->n; k++) {
-		keep[nkeep++] = key_diff(hk, k);
+		keep[nkeep++] = key_diff(hk, hf, pf, k);
 		if (hf->revs[k].change != HIST_DELETED) {
 			keep[nkeep++] = pf[k];
 			cache_key_bytes(&kb, pf[k].h, sizeof pf[k].h);
@@ -2810,9 +2975,51 @@ static int reuse_history(struct render_env *e, const struct page *p, const struc
 
 /* Revision k's entry in the history page's list, with its readable diff
  * (with the revision before it, the next in the newest-first list). */
+/* The older side of a diff: its wiki links read as its past version
+ * shows them (was), but one the newer version (now, its body now_body)
+ * writes the same reads as there: its article retitled between the
+ * two is no change of the revision's, as in a paragraph left alone. */
+struct older_read {
+	struct links_ctx *was, *now;
+	const char *now_body;
+};
+
+static char *older_title(void *ctx, const char *target)
+{
+	struct older_read *o = ctx;
+	char *same = xasprintf("[[%s]]", target);
+	int kept = o->now_body && strstr(o->now_body, same);
+	free(same);
+	return wiki_title_then(kept ? o->now : o->was, target);
+}
+
+/* The body of revision k's diff with older (NULL: none) into db, each
+ * version's wiki links read as its past version shows them: k's by its
+ * own links, older's by its listed revision's (else by k's), but for
+ * those k kept (older_read). */
+static void diff_read(struct render_env *e, const struct page *p, const struct hist_file *hf, size_t k,
+		      const struct version *older, const struct version *now, struct buf *db)
+{
+	const struct hist_rev *rv = &hf->revs[k];
+	long j = base_rev(hf, k);
+	const struct hist_rev *was_rv = j >= 0 ? &hf->revs[j] : rv;
+	char *now_dir = version_dir(rv), *was_dir = version_dir(was_rv);
+	struct links_ctx was_lc, now_lc;
+	then_ctx(e, p, rv, now_dir, &now_lc);
+	then_ctx(e, p, was_rv, was_dir, &was_lc);
+	now_lc.title_then = was_lc.title_then = e->titles ? title_then : NULL;
+	struct older_read o = { &was_lc, &now_lc, now->body };
+	struct revdiff_wiki was = { older_title, &o }, nw = { wiki_title_then, &now_lc };
+	revdiff_body_read(older ? older->body : NULL, now->body, e->site->cfg.unsafe_html, &was, &nw, db);
+	free(was_lc.targets);
+	free(now_lc.targets);
+	free(now_dir);
+	free(was_dir);
+}
+
 static json_t *revision_entry(struct render_env *e, const struct page *p, const struct hist_file *hf,
-			      size_t k, const struct hist_keys *hk, json_t *made, const char *out,
-			      struct version **vs)
+			      size_t k, const struct hist_keys *hk, const struct cache_key *pf, json_t *made,
+			      const char *out, struct version **vs)
 {
 	const struct hist_rev *rv = &hf->revs[k];
 	json_t *r = made ? json_copy(json_array_get(made, k)) : rev_json(p, rv, out, hist_is_boundary(e->hist, &hf->revs[k]),
@@ -2824,7 +3031,7 @@ static json_t *revision_entry(struct render_env *e, const struct page *p, const 
 	uint32_t flag;
 	struct cache_key dk;
 	if (e->cache)
-		dk = key_diff(hk, k);
+		dk = key_diff(hk, hf, pf, k);
 	if (hist_is_boundary(e->hist, &hf->revs[k])) {
 		md[0] = xstrdup(""); /* nothing to compare it with */
 		md[1] = xstrdup("");
@@ -2849,7 +3056,7 @@ static json_t *revision_entry(struct render_env *e, const struct page *p, const 
 		}
 		struct buf mb = BUF_INIT, db = BUF_INIT;
 		revdiff_meta(older ? older->fm : NULL, (*vs)[k].fm, &mb);
-		revdiff_body(older ? older->body : NULL, (*vs)[k].body, e->site->cfg.unsafe_html, &db);
+		diff_read(e, p, hf, k, older, &(*vs)[k], &db);
 		md[0] = xstrdup(buf_cstr(&mb));
 		md[1] = xstrdup(buf_cstr(&db));
 		md[2] = links_kept(older, &(*vs)[k], e->site->cfg.unsafe_html);
@@ -3033,7 +3240,7 @@ static void render_history(struct render_env *e, size_t i, json_t *art, struct v
 		if (!done[k])
 			past_of(e, p, hf, k, pf, pf ? NULL : &noted, &vs, &pasts[k]);
 	for (size_t k = 0; k < hf->n && !hist_done; k++)
-		json_array_append_new(list, revision_entry(e, p, hf, k, &hk, made, out, &vs));
+		json_array_append_new(list, revision_entry(e, p, hf, k, &hk, pf ? pf : noted.keys, made, out, &vs));
 	if (!pf) {
 		if (e->cache && !noted.failed)
 			put_notes(e, i, hf, &hk, noted.keys, noted.calls, noted.ncalls, &noted.sig, &noted.files,
@@ -4890,6 +5097,11 @@ static void forget_memos(struct render_env *e)
 		strmap_free(&e->titles->by_blob);
 		strmap_free(&e->titles->ids_by_version);
 		pthread_mutex_destroy(&e->titles->lock);
+		for (size_t k = 0; k < e->titles->nheld; k++)
+			free(e->titles->held[k].title);
+		free(e->titles->held);
+		free(e->titles->held_pages);
+		pthread_mutex_destroy(&e->titles->held_lock);
 		free(e->titles);
 		e->titles = NULL;
 	}
@@ -4947,6 +5159,7 @@ int render_site(struct render_env *e)
 	if (e->hist) {
 		e->titles = xcalloc(1, sizeof *e->titles);
 		pthread_mutex_init(&e->titles->lock, NULL);
+		pthread_mutex_init(&e->titles->held_lock, NULL);
 	}
 	if (e->hist && e->hide_drafts) {
 		size_t n = e->site->npages + 1;

@@ -1103,10 +1103,49 @@ static void note_address(struct buf *addrs, const char *s, size_t a, size_t b)
 	buf_putc(addrs, '\0');
 }
 
-/* The text of a block as it reads; with addrs, its links' addresses too
- * (each NUL-ended: an inline link's, a wiki link's target where the link
- * shows other text). */
-static void readable_inline(const char *s, size_t n, struct buf *out, struct buf *addrs)
+/* What a wiki link without text of its own, [[target]] (len bytes at
+ * t), reads as by w: the title its page showed (a new string), or NULL
+ * to read its target as written.  [[#part]] is the version's own
+ * heading, which w cannot see. */
+static char *wiki_read(const struct revdiff_wiki *w, const char *t, size_t len)
+{
+	size_t sp = 0;
+	while (sp < len && t[sp] == ' ')
+		sp++;
+	if (!w || !w->title || sp == len || t[sp] == '#')
+		return NULL;
+	char *target = xstrndup(t, len);
+	char *title = w->title(w->ctx, target);
+	free(target);
+	return title;
+}
+
+/* Text put in place of what was left out, at a place of the source. */
+struct subst {
+	size_t at;
+	char *text;
+};
+
+struct substs {
+	struct subst *v;
+	size_t n, cap, len; /* len: the texts' bytes */
+};
+
+static void subst_add(struct substs *ss, size_t at, char *text)
+{
+	if (ss->n == ss->cap) {
+		ss->cap = ss->cap ? 2 * ss->cap : 4;
+		ss->v = xrealloc(ss->v, ss->cap * sizeof *ss->v);
+	}
+	ss->v[ss->n++] = (struct subst){ at, text };
+	ss->len += strlen(text);
+}
+
+/* The text of a block as it reads (a wiki link without text as w reads
+ * it); with addrs, its links' addresses too (each NUL-ended: an inline
+ * link's, a wiki link's target where the link shows other text). */
+static void readable_inline(const char *s, size_t n, struct buf *out, struct buf *addrs,
+			    const struct revdiff_wiki *w)
 {
 	/* Most paragraphs have no mark at all, and most of the rest no link
 	 * or code: each pass runs only when its marks are there (a history's
@@ -1129,6 +1168,7 @@ static void readable_inline(const char *s, size_t n, struct buf *out, struct buf
 	struct spans addr = { 0 }; /* the addresses, left out and skipped */
 	struct marks marks = { 0 };
 	struct html_ends he = { SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX };
+	struct substs subs = { 0 }; /* the wiki links w read, by their places */
 	if (literals)
 		mark_literals(s, n, m);
 	if (brackets)
@@ -1150,9 +1190,16 @@ static void readable_inline(const char *s, size_t n, struct buf *out, struct buf
 		if (c == '[' && i + 1 < n && s[i + 1] == '[' && close[i + 1] != SIZE_MAX &&
 		    j == close[i + 1] + 1) {
 			const char *bar = memchr(s + i + 2, '|', close[i + 1] - i - 2);
+			char *title = bar ? NULL : wiki_read(w, s + i + 2, close[i + 1] - i - 2);
 			if (addrs && bar)
 				note_address(addrs, s, i + 2, (size_t)(bar - s));
-			i = wiki_marks(s, i, close[i + 1], m);
+			if (title) {
+				subst_add(&subs, i, title);
+				drop_range(m, i, close[i + 1] + 2);
+				i = close[i + 1] + 2;
+			} else {
+				i = wiki_marks(s, i, close[i + 1], m);
+			}
 		} else if (c == '[' && j != SIZE_MAX && j + 1 < n && s[j + 1] == '(' &&
 			   close[j + 1] != SIZE_MAX && !(i + 1 < n && s[i + 1] == '^')) {
 			/* [text](address), ![alt](picture); not [a][b], which is
@@ -1198,13 +1245,21 @@ static void readable_inline(const char *s, size_t n, struct buf *out, struct buf
 	}
 	pair_marks(&marks, m);
 	spans_drop(&addr, m);
-	buf_grow(out, n);
+	buf_grow(out, n + subs.len);
 	char *dst = out->ptr + out->len;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0, k = 0; i < n; i++) {
+		if (k < subs.n && subs.v[k].at == i) {
+			size_t len = strlen(subs.v[k].text);
+			memcpy(dst, subs.v[k].text, len);
+			dst += len;
+			free(subs.v[k++].text);
+		}
 		if (m[i] != DROP)
 			*dst++ = s[i];
+	}
 	out->len = (size_t)(dst - out->ptr);
 	out->ptr[out->len] = '\0';
+	free(subs.v);
 	free(marks.v);
 	free(addr.v);
 	free(addr.heap);
@@ -1247,7 +1302,7 @@ static size_t same_index_find(const struct same_index *ix, const struct toks *os
  * a block the other side (osrc, read as odisp) has too is taken from
  * there. */
 static void readable_blocks(const struct toks *src, struct buf *text, struct toks *out,
-			    const struct toks *osrc, const struct toks *odisp)
+			    const struct toks *osrc, const struct toks *odisp, const struct revdiff_wiki *w)
 {
 	struct buf line = BUF_INIT;
 	struct same_index ix = { 0 };
@@ -1268,7 +1323,7 @@ static void readable_blocks(const struct toks *src, struct buf *text, struct tok
 		}
 		buf_reset(&line);
 		readable_lines(b->s, b->len, &line);
-		readable_inline(buf_cstr(&line), line.len, text, NULL);
+		readable_inline(buf_cstr(&line), line.len, text, NULL, w);
 	}
 	at[src->n] = text->len;
 	/* (pointers last: the text grows until here) */
@@ -1975,7 +2030,7 @@ static void block_addresses(const struct tok *b, struct buf *addrs, size_t *n)
 {
 	struct buf line = BUF_INIT, text = BUF_INIT;
 	readable_lines(b->s, b->len, &line);
-	readable_inline(buf_cstr(&line), line.len, &text, addrs);
+	readable_inline(buf_cstr(&line), line.len, &text, addrs, NULL);
 	*n = 0;
 	for (size_t i = 0; i < addrs->len; i++)
 		*n += addrs->ptr[i] == '\0';
@@ -2081,6 +2136,12 @@ static const char NO_CHANGE[] = "<p class=\"diff-none\">No change to the text.</
 
 void revdiff_body(const char *old_md, const char *new_md, int raw_html, struct buf *out)
 {
+	revdiff_body_read(old_md, new_md, raw_html, NULL, NULL, out);
+}
+
+void revdiff_body_read(const char *old_md, const char *new_md, int raw_html, const struct revdiff_wiki *was,
+		       const struct revdiff_wiki *now, struct buf *out)
+{
 	struct buf na = BUF_INIT, nb = BUF_INIT, tmp = BUF_INIT, da = BUF_INIT, db = BUF_INIT;
 	struct toks A = { 0 }, B = { 0 }, As = { 0 }, Bs = { 0 };
 	struct items it = { 0 };
@@ -2099,8 +2160,10 @@ void revdiff_body(const char *old_md, const char *new_md, int raw_html, struct b
 	}
 	split_blocks(buf_cstr(&na), na.len, &As);
 	split_blocks(buf_cstr(&nb), nb.len, &Bs);
-	readable_blocks(&As, &da, &A, NULL, NULL);
-	readable_blocks(&Bs, &db, &B, &As, &A);
+	readable_blocks(&As, &da, &A, NULL, NULL, was);
+	/* (a paragraph written the same reads the same: a link's article
+	 * retitled between the two is no change of this revision's) */
+	readable_blocks(&Bs, &db, &B, &As, &A, now);
 	ka = xcalloc(A.n + 1, 1);
 	kb = xcalloc(B.n + 1, 1);
 	lcs(&c, A.v, A.n, B.v, B.n, ka, kb);

@@ -42,6 +42,21 @@
  * edited region is shown as one deletion followed by one insertion. */
 void revdiff_body(const char *old_md, const char *new_md, int raw_html, struct buf *out);
 
+/* How one version's wiki links without text of their own ([[leave]],
+ * which shows its article's title) read: title's answer for the link's
+ * target as written (with ctx; a new string), or NULL to read the
+ * target itself, as revdiff_body does. */
+struct revdiff_wiki {
+	char *(*title)(void *ctx, const char *target);
+	void *ctx;
+};
+
+/* revdiff_body with the old and new versions' wiki links read by was and
+ * now (either NULL: by their targets), so each side reads as its readers
+ * saw it.  A block written the same in both reads as the old one. */
+void revdiff_body_read(const char *old_md, const char *new_md, int raw_html, const struct revdiff_wiki *was,
+		       const struct revdiff_wiki *now, struct buf *out);
+
 /* Appends a <ul class="diff-meta"> of <li> notes in plain English for the
  * front-matter keys that differ between old_fm and new_fm (borrowed json
  * objects; NULL or a non-object counts as empty): title, summary, tags

@@ -1079,7 +1079,7 @@ contains "a revision from before says where the file was then" "$H" "made before
 contains "a revision from before shows what it changed" "$H" "<del>one.</del>"
 BOB=$(git -C "$R" rev-parse HEAD~2 | cut -c1-10)
 contains "its past version reads as it did then" "$TMP/movein-out/leave.rev-$BOB.html" "Version two."
-check "the old place gets no redirect page" sh -c "! find '$TMP/movein-out' -path '*wiki*' | grep -q ."
+check "the old place gets no redirect page" sh -c "! find '$TMP/movein-out' -path '$TMP/movein-out/*wiki*' | grep -q ."
 run "$R" build -o "$TMP/movein-again"
 check "a rebuild with the history from its cache is the same" diff -r "$TMP/movein-out" "$TMP/movein-again"
 
@@ -1624,6 +1624,75 @@ run "$S" build
 status_is "(the site builds)" "$RC" 0
 check "(the hidden version has no page)" test ! -e "$S/public/leave.rev-$H1.html"
 contains "a link to a heading only a hidden version had leads to today's page" "$S/public/a.rev-$H1.html" 'href="leave.html#booking"'
+
+# A past version's wiki link by a title its article has dropped since
+# leads to that article (by the title of then), and one by a title
+# another article took since leads where it led then: the titles held
+# when the version took effect decide, not today's.
+site formertitle
+git -C "$S" init -q -b main
+page "$S" leave.md "Holiday entitlement" "Leave."
+page "$S" guide.md "Staff guide" "Guide."
+page "$S" hand.md "Handbook" "Hand."
+page "$S" wages.md "Pay" "Pay."
+page "$S" f1.md "Forms" "One."
+page "$S" f2.md "Forms" "Two."
+page "$S" z.md "Zed" "Zed."
+page "$S" policy.md "Policy" "See [[Holiday entitlement]], [[holiday entitlement|the leave rules]], [[Staff guide]], [[Pay]], [[Forms]] and [[Data rules]]."
+commit "2026-07-01T09:00:00+00:00" "Ann Archer" "First"
+V1=$(git -C "$S" rev-parse HEAD | cut -c1-10)
+page "$S" leave.md "Annual leave" "Leave."
+page "$S" guide.md "Old staff guide" "Guide."
+page "$S" hand.md "Staff guide" "Hand."
+page "$S" wages.md "Salary" "Pay."
+page "$S" pay-2026.md "Pay" "Pay from 2026."
+page "$S" f1.md "Forms one" "One."
+page "$S" f2.md "Forms two" "Two."
+page "$S" z.md "Data rules" "Zed."
+page "$S" policy.md "Policy" "See [[Annual leave]], [[Old staff guide]], [[Salary]], [[Forms one]] and [[Data rules]]."
+commit "2026-07-02T09:00:00+00:00" "Ann Archer" "Retitle"
+run "$S" build
+status_is "(the site builds)" "$RC" 0
+P=$S/public/policy.rev-$V1.html
+contains "a past version's wiki link by a title its article dropped since leads to it, titled as then" "$P" '<a href="leave.html">Holiday entitlement</a>'
+contains "(a link with its own text too)" "$P" '<a href="leave.html">the leave rules</a>'
+contains "a title another article took since leads to the one that had it then" "$P" '<a href="guide.html">Staff guide</a>'
+lacks "(not to the one that has it now)" "$P" 'href="hand.html"'
+contains "a title an article written since took leads to the one that had it then" "$P" '<a href="wages.html">Pay</a>'
+lacks "(not to the new one)" "$P" 'href="pay-2026.html"'
+lacks "a title two articles had then is text, as today's ambiguity is" "$P" 'href="f1.html"'
+lacks "(either of them)" "$P" 'href="f2.html"'
+lacks "a title first given after the version is not what the link meant" "$P" 'href="z.html"'
+contains "(it reads as written)" "$P" 'Data rules'
+mv "$S/.git/quire" "$TMP/formertitle-cache"
+run "$S" build -o "$TMP/formertitle-clean" -j 1
+check "(a rebuild from the cache wrote what a clean build on one thread writes)" diff -r "$S/public" "$TMP/formertitle-clean"
+
+# The history's diffs read a wiki link as its version showed it: by the
+# title of then (one the revision kept, by the newer title: the article
+# retitled is no change of this one's), and again when that changes.
+site difftitles
+git -C "$S" init -q -b main
+page "$S" leave.md "Leave is 25 days" "Leave."
+page "$S" a.md "A" "Read [[leave]] first, or [[leave|the leave page]]."
+commit "2026-07-01T09:00:00+00:00" "Ann Archer" "First"
+page "$S" leave.md "Leave is 28 days" "Leave."
+commit "2026-07-02T09:00:00+00:00" "Ann Archer" "More leave"
+page "$S" a.md "A" "Read [[leave]] first, or [[leave|the leave page]], today."
+commit "2026-07-03T09:00:00+00:00" "Ann Archer" "Edit A"
+page "$S" a.md "A" "Read the leave rules first."
+commit "2026-07-04T09:00:00+00:00" "Ann Archer" "No link"
+run "$S" build
+H=$S/public/a.history.html
+contains "a diff reads a wiki link by the title its version showed" "$H" '<ins>Read Leave is 25 days first, or the leave page.</ins>'
+contains "(a link the revision kept reads by the newer title, not as a change)" "$H" 'Read Leave is 28 days first, or the leave <del>page.</del>'
+git -C "$S" mv content/leave.md content/holiday.md
+commit "2026-07-05T09:00:00+00:00" "Ann Archer" "Rename leave"
+run "$S" build
+contains "a diff reads it again when its version reads it otherwise (a name no article has now: as written)" "$H" '<ins>Read leave first, or the leave page.</ins>'
+mv "$S/.git/quire" "$TMP/difftitles-cache"
+run "$S" build -o "$TMP/difftitles-clean"
+check "(the rebuild's diffs are a clean build's)" diff -r "$S/public" "$TMP/difftitles-clean"
 
 # A change cherry-picked onto the main line, then merged with its branch,
 # is listed once in the recent changes (the merge brought no change).

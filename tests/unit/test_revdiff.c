@@ -753,6 +753,40 @@ static void a_changed_link_address_is_noted(void)
 	free(s);
 }
 
+/* A version's titles for tests: "leave" had the title in ctx; any other
+ * target is text (NULL). */
+static char *title_of(void *ctx, const char *target)
+{
+	return !strcmp(target, "leave") || !strcmp(target, "leave#carry-over") ? xstrdup(ctx) : NULL;
+}
+
+static char *body_read(const char *old_md, const char *new_md, const char *was_title, const char *now_title)
+{
+	struct buf b = BUF_INIT;
+	struct revdiff_wiki was = { title_of, (void *)was_title }, now = { title_of, (void *)now_title };
+	revdiff_body_read(old_md, new_md, 0, &was, &now, &b);
+	return buf_detach(&b);
+}
+
+static void a_wiki_link_reads_as_the_title_its_version_showed(void)
+{
+	char *s = body_read("x\n", "Read [[leave]] and [[leave#carry-over]] first.\n", "Holiday", "Annual leave");
+	CHECK(strstr(s, "<ins>Read Annual leave and Annual leave first.</ins>") != NULL);
+	free(s);
+	/* each side as its own readers saw it */
+	s = body_read("Read [[leave]] now.\n", "Read [[leave]] today.\n", "Holiday", "Annual leave");
+	CHECK_STR(s, "<div class=\"diff-block\">Read <del>Holiday now.</del> <ins>Annual leave today.</ins></div>\n");
+	free(s);
+	/* a paragraph written the same is no change of the revision's */
+	s = body_read("Read [[leave]].\n\nOld.\n", "Read [[leave]].\n\nNew.\n", "Holiday", "Annual leave");
+	CHECK(strstr(s, "Holiday") == NULL && strstr(s, "Annual leave") == NULL);
+	free(s);
+	/* its own text, a target the version showed as text, a heading of its own: as before */
+	s = body_read("x\n", "[[leave|the rules]], [[gone]] and [[#steps]].\n", "Holiday", "Annual leave");
+	CHECK(strstr(s, "<ins>the rules, gone and steps.</ins>") != NULL);
+	free(s);
+}
+
 static void code_and_escapes_stay_as_written(void)
 {
 	char *s = body("x\n", "Type `**bold**` or \\*stars\\* and `a``b`.\n");
@@ -880,6 +914,7 @@ static void a_link_note_is_escaped(void)
 int main(void)
 {
 	RUN(one_changed_word_is_the_only_deletion_and_insertion);
+	RUN(a_wiki_link_reads_as_the_title_its_version_showed);
 	RUN(word_removed_at_the_end_keeps_the_space_before_it);
 	RUN(word_added_at_the_start_is_inserted_before_the_rest);
 	RUN(added_paragraph_is_shown_whole_as_inserted);
