@@ -195,8 +195,11 @@ static int load_theme(struct run *r)
 	int rc = 0;
 	if (!fs_is_dir(r->theme_dir)) {
 		int line = r->site.cfg.theme_line;
-		diag_error(r->d, "site.yml", line, line ? 1 : 0, "theme '%s' not found: there is no folder %s",
-			   r->site.cfg.theme, r->theme_rel);
+		/* a new site names no theme, and may have no site.yml */
+		diag_error(r->d, line ? "site.yml" : NULL, line, line ? 1 : 0,
+			   "theme '%s' not found: there is no folder %s%s", r->site.cfg.theme, r->theme_rel,
+			   line ? "" : " in the site; copy themes/default from quire's source (every site needs a "
+				       "theme), or name another with theme: in site.yml");
 		rc = -1;
 	} else if (theme_links(r) < 0) {
 		rc = -1;

@@ -240,6 +240,14 @@ printf 'title: T\nlinks: 3\ntheme: nothere\n' > "$S/site.yml"
 run "$S" check
 contains "links: 3 is an error at its line, not taken for 'error'" "$ERR" "site.yml:2:1: error: 'links' must be 'error' or 'warn'"
 contains "a theme that is not there is reported at its line" "$ERR" "site.yml:3:1: error: theme 'nothere' not found"
+# A new site (content/ alone, no site.yml, no themes/): the error names no
+# file that is not there, and says what to do.
+mkdir -p "$TMP/bare/content"
+printf -- '---\ntitle: Home\n---\nHi.\n' > "$TMP/bare/content/index.md"
+run "$TMP/bare" check
+status_is "a site with no theme fails" "$RC" 1
+contains "saying to copy the default theme" "$ERR" "quire: error: theme 'default' not found: there is no folder themes/default in the site; copy themes/default from quire's source"
+lacks "not naming a site.yml that is not there" "$ERR" "site.yml:"
 site one
 page "$S" a.md "A" "[[nobody]]"
 run "$S" check
