@@ -70,9 +70,9 @@ quire.on_site(function(site)
   local md = {}
   local function add(s) md[#md + 1] = s end
   add(("Every term that an article in this guidance defines, %d in all, "
-    .. "in alphabetical order. Each definition links to the article that "
-    .. "explains the idea in full. For a shorter list of the essential terms, "
-    .. "see the [[glossary]]."):format(#entries))
+    .. "in alphabetical order, as each article defines it. Each definition "
+    .. "links to the article that explains the idea in full. The [[glossary]] "
+    .. "explains the essential terms at more length: start there."):format(#entries))
   add("")
   add("> These definitions are simplified on purpose. They are guidance, not legal advice.")
   add("")
@@ -96,7 +96,8 @@ quire.on_site(function(site)
 
   quire.add_page{
     path = PATH,
-    title = "Glossary of terms used in this guidance",
+    -- (not a second "Glossary": readers could not tell which to trust)
+    title = "Index of terms: every term an article defines",
     markdown = table.concat(md, "\n") .. "\n",
     data = {
       summary = "Every term defined across this guidance, from A to Z, with a link to the article that explains it.",
