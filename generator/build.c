@@ -3376,9 +3376,18 @@ static int write_service_worker(struct run *r, struct output *out, const char *b
 	if (fs_read_file(path, &text, &len) == 0) {
 		struct buf b = BUF_INIT;
 		const char *lang = plain_language(r->site.cfg.language);
+		/* the title goes between double quotes in the script: JSON's
+		 * escapes, in ASCII, are a JavaScript string's too */
+		json_t *t = json_string(r->site.cfg.title);
+		struct buf quoted = BUF_INIT;
+		if (t && buf_put_json(&quoted, t, JSON_ENCODE_ANY | JSON_ENSURE_ASCII) == 0 && quoted.len >= 2)
+			quoted.ptr[--quoted.len] = '\0';
+		json_decref(t);
 		const char *const marks[][2] = { { "@QUIRE_BUILD@", bid },
-						 { "@QUIRE_LANG@", lang ? lang : "@QUIRE_LANG@" } };
-		put_marked(&b, text, len, marks, 2);
+						 { "@QUIRE_LANG@", lang ? lang : "@QUIRE_LANG@" },
+						 { "@QUIRE_TITLE@", quoted.len ? quoted.ptr + 1 : "@QUIRE_TITLE@" } };
+		put_marked(&b, text, len, marks, 3);
+		buf_free(&quoted);
 		rc = output_write(out, "sw.js", buf_cstr(&b), b.len, r->d);
 		buf_free(&b);
 	}

@@ -169,6 +169,9 @@ describe('offline reading over http with the service worker', { concurrency: fal
     assert.equal(res.status(), 503, 'a page never opened gets the offline notice');
     assert.match(await page.locator('h1').innerText(), /offline/i);
     assert.equal(await page.locator('html').getAttribute('lang'), 'en-GB', 'in the site\'s language');
+    assert.equal((await page.locator('.site-header .site-title').innerText()).trim(),
+      'Staff guidance on social media, confidentiality and anonymity', 'under the site\'s header and title');
+    assert.ok(await page.locator('main a[href$="search.html"]').count() === 1, 'with a way to search');
     assert.ok(await page.evaluate(() => document.styleSheets.length === 1 && document.styleSheets[0].cssRules.length > 10),
       'styled by the site\'s stylesheet, kept');
     const kept = await page.locator('main li a').evaluateAll((as) => as.map((a) => [a.textContent, a.href]));

@@ -468,3 +468,13 @@ printf -- '---\ntitle: Leave\naliases: ["//evil.example/x", /]\n---\ntext\n' > "
 run "$S" check
 contains "an address of another host is refused" "$ERR" "alias '//evil.example/x' must be a relative path inside the site"
 contains "and the root alone" "$ERR" "alias '/' must be a relative path inside the site"
+
+# The service worker's offline page shows the site's title: written into
+# sw.js as a JavaScript string, whatever the title holds.
+site swt
+printf 'title: "Staff \\"guide\\" \\\\ for all – été </script>"\nhistory: false\n' > "$S/site.yml"
+page "$S" a.md "A"
+run "$S" build
+status_is "(a title with quotes, a backslash and letters outside ASCII builds)" "$RC" 0
+contains "the title is in sw.js, escaped as a JavaScript string" "$S/public/sw.js" 'var TITLE = "Staff \"guide\" \\ for all \u2013 \u00E9t\u00E9 </script>";'
+check "and the script still parses" node --check "$S/public/sw.js"

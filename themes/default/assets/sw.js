@@ -2,7 +2,7 @@
  * assets/sw-register.js) keeps every page a reader opens.  quire writes the
  * build id into this file (BUILD below), so pages stay byte-identical across
  * rebuilds and the browser's own update check sees a new worker, and the
- * site's language (LANG, for the offline page).
+ * site's language and title (LANG, TITLE, for the offline page).
  * Pages: network first, the kept copy when offline.  Assets: kept copy
  * first.  The cache is named by scope and build, so a rebuilt site gets a
  * new worker that re-fetches everything kept into a fresh cache and then
@@ -12,6 +12,7 @@ var SCOPE = self.registration.scope;
 var PREFIX = 'quire ' + SCOPE + ' ';
 var BUILD = '@QUIRE_BUILD@';
 var LANG = '@QUIRE_LANG@';
+var TITLE = "@QUIRE_TITLE@";
 var CACHE = PREFIX + (BUILD.charAt(0) === '@' ? 'unversioned' : BUILD);
 
 function keepable(res) {
@@ -104,7 +105,7 @@ function keptPages(cache) {
 }
 
 /* The page shown for a page not kept: the site's style (kept with the
- * first page), and the pages that can be read. */
+ * first page), its header, and the pages that can be read. */
 function offline(cache) {
   return keptPages(cache).then(function (pages) {
     var list = pages.map(function (p) {
@@ -113,9 +114,12 @@ function offline(cache) {
     return new Response('<!DOCTYPE html><html lang="' + (LANG.charAt(0) === '@' ? 'en' : LANG) + '">' +
       '<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
       '<title>Offline</title><link rel="stylesheet" href="' + SCOPE + 'assets/style.css">' +
-      '<main id="main"><h1>You are offline</h1><p>This page was not saved for offline reading. ' +
+      '<header class="site-header"><div class="wrap header-inner"><a class="site-title" href="' + SCOPE +
+      'index.html">' + esc(TITLE.charAt(0) === '@' ? 'Home' : TITLE) + '</a></div></header>' +
+      '<main id="main" class="wrap"><h1>You are offline</h1><p>This page was not saved for offline reading. ' +
       (list ? 'These pages were, and can be read now:</p><ul>' + list + '</ul>'
-            : '<a href="' + SCOPE + '">Go to the home page</a>.</p>') + '</main>',
+            : '<a href="' + SCOPE + 'index.html">Go to the home page</a>.</p>') +
+      '<p><a href="' + SCOPE + 'search.html">Search</a> works offline once its page has been opened.</p></main>',
     { status: 503, headers: { 'Content-Type': 'text/html; charset=utf-8' } });
   });
 }
