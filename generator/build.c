@@ -4252,8 +4252,10 @@ static int build_once(const struct build_opts *o, struct diag *d, struct build_s
 		fprintf(stderr, "print.html: %d of %d articles rendered from Markdown\n", env.print_parsed,
 			env.print_articles);
 	free(bid);
-	for (size_t i = 0; i < r.site.npages; i++)
+	for (size_t i = 0; i < r.site.npages; i++) {
 		st->articles += r.site.pages[i]->kind == PAGE_ARTICLE;
+		st->drafts_in += r.site.pages[i]->kind == PAGE_ARTICLE && r.site.pages[i]->draft;
+	}
 	st->drafts = r.drafts_left;
 done:
 	if (out_task || oj.begin) {

@@ -46,6 +46,7 @@ struct build_stats {
 	int pages;      /* files written from templates */
 	int articles;
 	int drafts;     /* drafts left out (built without --drafts) */
+	int drafts_in;  /* drafts built (--drafts) */
 	double ms;
 };
 

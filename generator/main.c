@@ -453,7 +453,12 @@ static int cmd_build(const struct args *a, int check_only)
 	struct build_stats st;
 	int status = build_run(&o, d, &st);
 	diag_print(d, stderr);
-	if (status == 0 && !check_only)
+	if (status == 0 && !check_only && st.drafts_in)
+		/* published by mistake, a preview looks like the guidance */
+		fprintf(stderr, "built %d page%s (%d article%s, %d of them draft%s: a preview, not for publishing) in %.0f ms\n",
+			st.pages, diag_s(st.pages), st.articles, diag_s(st.articles), st.drafts_in, diag_s(st.drafts_in),
+			st.ms);
+	else if (status == 0 && !check_only)
 		fprintf(stderr, "built %d page%s (%d article%s) in %.0f ms\n", st.pages, diag_s(st.pages),
 			st.articles, diag_s(st.articles), st.ms);
 	else if (status == 0)

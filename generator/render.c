@@ -1332,6 +1332,8 @@ static json_t *page_ctx(const struct render_env *e, int i, const char *from, con
 	json_object_set_new(c, "toc", toc(p));
 	json_object_set(c, "params", json_object_get(p->data, "params"));
 	json_object_set_new(c, "is_article", json_boolean(p->kind == PAGE_ARTICLE));
+	/* (only a --drafts preview has one) */
+	json_object_set_new(c, "is_draft", json_boolean(p->kind == PAGE_ARTICLE && p->draft));
 	json_object_set_new(c, "breadcrumbs", breadcrumbs(e, from, i));
 	const struct shape *sh = e->shape;
 	int sec = sh->section[i];

@@ -94,3 +94,17 @@ for i in $(seq 1 80); do
 	[ "$(grep -c "<del>old</del>" "$S/public/p$i.html")" = 60 ] && grep -q 'href="https://example.org/60"' "$S/public/p$i.html" || miss=$((miss + 1))
 done
 [ "$miss" = 0 ] && ok "extensions work on every page of a parallel build" || not_ok "extensions work on every page of a parallel build" "$miss pages lost strikethrough or autolinks"
+
+# A build with drafts is a preview: it says so, and so does each draft,
+# which would otherwise look exactly like published guidance.
+site pv
+printf 'title: Test site\nhistory: false\n' > "$S/site.yml"
+page "$S" a.md "A"
+printf -- '---\ntitle: B\ndraft: true\n---\nNot yet.\n' > "$S/content/b.md"
+run "$S" build --drafts
+status_is "(a preview with a draft builds)" "$RC" 0
+contains "the summary says it holds drafts and is no site to publish" "$ERR" "built 9 pages (2 articles, 1 of them draft: a preview, not for publishing)"
+contains "the draft's page says it is one" "$S/public/b.html" "Draft: this article is not published."
+lacks "a published article's does not" "$S/public/a.html" "Draft: this article"
+run "$S" build
+contains "without --drafts the summary is the usual one" "$ERR" "built 8 pages (1 article) in"
