@@ -924,6 +924,22 @@ static size_t keep_escaped(void *cls, struct MHD_Connection *c, char *s)
 	return strlen(s);
 }
 
+/* serve -o SITE/public writes its previews where quire build publishes
+ * from: each page with serve's reload script and the 404 page's links
+ * from "/", which would go out with the next copy of that folder. */
+static void warn_if_published(const char *site_dir, const char *out_dir)
+{
+	char *pub = xasprintf("%s/public", site_dir);
+	char *a = fs_resolve(pub), *b = fs_resolve(out_dir);
+	if (a && b && !strcmp(a, b))
+		fprintf(stderr, "quire serve: warning: %s is the folder quire build publishes from; serve's pages "
+				"carry its reload script, so run quire build before you copy it to a web server\n",
+			out_dir);
+	free(a);
+	free(b);
+	free(pub);
+}
+
 /* ---- watching ---- */
 
 #define WATCH_MASK                                                                        \
@@ -1507,10 +1523,12 @@ int serve_run(const struct serve_opts *o)
 	}
 	if (mhd_load(&s.api) < 0)
 		goto fail;
-	if (o->out_dir)
+	if (o->out_dir) {
 		s.out_dir = xstrdup(o->out_dir);
-	else if (make_private_out(&s) < 0)
+		warn_if_published(o->site_dir, o->out_dir);
+	} else if (make_private_out(&s) < 0) {
 		goto fail;
+	}
 	if (pipe2(s.wake, O_CLOEXEC | O_NONBLOCK) < 0) {
 		fprintf(stderr, "quire serve: %s\n", strerror(errno));
 		goto fail;

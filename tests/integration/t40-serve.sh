@@ -253,6 +253,11 @@ check "the fixed page is served" grep -q 'version four' "$T/body"
 # ---- port in use, Ctrl-C ----
 "$QUIRE" serve -s "$SITE" -o "$T/out2" --port "$PORT" >/dev/null 2>"$T/busy.err"
 check "a port in use is an environment fault (exit 2)" [ $? = 2 ]
+check "serving into a folder of its own is no publishing folder" sh -c "! grep -q 'publishes from' '$T/busy.err'"
+# serve -o SITE/public writes previews where quire build publishes from
+"$QUIRE" serve -s "$SITE" -o "$SITE/public" --port "$PORT" >/dev/null 2>"$T/busy2.err"
+check "serve into SITE/public warns that its pages carry the reload script" \
+	grep -q "quire serve: warning: $SITE/public is the folder quire build publishes from; serve's pages carry its reload script, so run quire build before you copy it to a web server" "$T/busy2.err"
 
 kill -INT "$PID"
 rc=
