@@ -228,6 +228,28 @@ describe('the built site, opened from file:// in Chromium', { concurrency: false
     await closePage(page);
   });
 
+  it('on a phone a table wider than the screen says it scrolls sideways, and takes the keyboard; on a desktop it does not', STEP, async () => {
+    const state = () => Array.from(document.querySelectorAll('main table')).map((t) => ({
+      wide: t.scrollWidth > t.clientWidth + 1,
+      hint: !!(t.previousElementSibling && t.previousElementSibling.className === 'table-hint'),
+      focusable: t.getAttribute('tabindex') === '0',
+    }));
+    const phone = await openPage({ viewport: { width: 320, height: 700 } });
+    await phone.goto(siteUrl('social-media/posting-about-work.html'));
+    await phone.waitForLoadState('load');
+    const small = await phone.evaluate(state);
+    assert.ok(small.some((t) => t.wide), `at 320px a table of the article is wider than the screen: ${JSON.stringify(small)}`);
+    assert.ok(small.every((t) => t.hint === t.wide && t.focusable === t.wide),
+      `each wide table, and only a wide one, has the hint and takes focus: ${JSON.stringify(small)}`);
+    assert.match(await phone.locator('.table-hint').first().innerText(), /Scroll the table sideways/);
+    await phone.setViewportSize({ width: 1280, height: 900 });
+    await phone.waitForFunction(() => !document.querySelector('.table-hint') ||
+      Array.from(document.querySelectorAll('main table')).some((t) => t.scrollWidth > t.clientWidth + 1));
+    const large = await phone.evaluate(state);
+    assert.ok(large.every((t) => t.hint === t.wide), `made wider, the page drops the hints it no longer needs: ${JSON.stringify(large)}`);
+    await closePage(phone);
+  });
+
   it('what a screen reader hears: external links, headings in a diff; the search box legible in the dark', STEP, async () => {
     const page = await openPage({ colorScheme: 'dark' });
     await page.goto(siteUrl('policy/managers-checklist.html'));

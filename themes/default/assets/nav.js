@@ -9,3 +9,32 @@
   var at = cur.getBoundingClientRect().left - bar.getBoundingClientRect().left + bar.scrollLeft;
   bar.scrollLeft = Math.max(0, at - (bar.clientWidth - cur.offsetWidth) / 2);
 })();
+
+/* A table wider than the screen scrolls sideways: the shadow at its edge
+ * was easy to miss on a phone, and a column cut mid-word looked like the
+ * end.  Say so above it, and let the keyboard scroll it (it takes focus). */
+(function () {
+  'use strict';
+  function mark() {
+    var tables = document.querySelectorAll('main table');
+    for (var i = 0; i < tables.length; i++) {
+      var t = tables[i], hint = t.previousElementSibling;
+      var has = hint && hint.className === 'table-hint';
+      var wide = t.scrollWidth > t.clientWidth + 1;
+      if (wide && !has) {
+        hint = document.createElement('p');
+        hint.className = 'table-hint';
+        hint.setAttribute('aria-hidden', 'true');
+        hint.textContent = 'Scroll the table sideways to see all of it \u2192';
+        t.parentNode.insertBefore(hint, t);
+        t.setAttribute('tabindex', '0');
+      } else if (!wide && has) {
+        hint.parentNode.removeChild(hint);
+        t.removeAttribute('tabindex');
+      }
+    }
+  }
+  mark();
+  var timer;
+  window.addEventListener('resize', function () { clearTimeout(timer); timer = setTimeout(mark, 150); });
+})();
