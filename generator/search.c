@@ -642,7 +642,8 @@ static int syn_cmp(const void *a, const void *b)
 /* "syn":{"word":["synonym",...],...} for search-index.js. */
 static void put_synonyms(struct search_index *s, struct buf *b)
 {
-	qsort(s->syn, s->nsyn, sizeof *s->syn, syn_cmp);
+	if (s->nsyn)
+		qsort(s->syn, s->nsyn, sizeof *s->syn, syn_cmp);
 	buf_puts(b, "\"syn\":{");
 	for (size_t i = 0; i < s->nsyn; i++) {
 		if (i == 0 || strcmp(s->syn[i - 1].word, s->syn[i].word) != 0) {

@@ -261,7 +261,7 @@
       if (alts.length)
         list.push({ text: text, alts: alts, simple: parts.length === 1,
                     /* "SAR", "PHA": an abbreviation, typed whole, never begun */
-                    caps: /^\p{Lu}[\p{Lu}\p{N}]+$/u.test(text),
+                    caps: /^\p{Lu}{3}$/u.test(text),
                     syns: synonyms(alts), filler: parts.length === 1 && FILLER.has(parts[0]) });
     });
     /* a query of filler words alone needs them */
@@ -459,8 +459,7 @@
           /* the word's own stems: a page with only a word it begins has
            * it as begun, not as typed */
           t.begun = i === ts.length - 1 && t.alts.some(function (alt) { return pre.has(alt[alt.length - 1]); });
-          t.own = new Set();
-          t.alts.forEach(function (alt) { alt.forEach(function (w) { t.own.add(vocab.get(w)); }); });
+          t.own = t.alts.map(function (alt) { return alt.map(function (w) { return vocab.get(w); }); });
           t.synSets = t.syns.map(function (alt) { return alt.map(function (w) { return stemsOf(w, false); }); });
         });
         return joinUnknown(ts, typing);
@@ -507,7 +506,7 @@
         if (!set.size || !a.simple || !b.simple) return;
         ts.splice(i, 2, { text: a.text + ' ' + b.text, alts: [a.alts[0].concat(b.alts[0]), [p.word]],
                           sets: [a.sets[0].concat(b.sets[0]), [set]], simple: false, syns: [], synSets: [],
-                          own: new Set([vocab.get(p.word)]), begun: pre.has(p.word) });
+                          own: [[vocab.get(p.word)]], begun: pre.has(p.word) });
         gone++;
       });
     });
@@ -670,16 +669,13 @@
     return b.matched - a.matched || b.exact - a.exact || b.titles - a.titles || a.list - b.list ||
       b.score - a.score || a.doc - b.doc;
   }
-  /* Whether page d has term t's word as typed (or a synonym), not only
+  /* Whether page d has term t's words as typed (or a synonym), not only
    * a word the word being typed begins. */
   function asTyped(t, d) {
-    var yes = false;
-    t.own.forEach(function (st) { if (st !== undefined && decode(st).has(d)) yes = true; });
-    t.synSets.forEach(function (alt) {
-      if (alt.every(function (set) { var any = false; set.forEach(function (st) { any = any || decode(st).has(d); }); return any; }))
-        yes = true;
-    });
-    return yes;
+    function has(set) { var any = false; set.forEach(function (st) { any = any || decode(st).has(d); }); return any; }
+    return t.own.some(function (alt) {
+      return alt.every(function (st) { return st !== undefined && decode(st).has(d); });
+    }) || t.synSets.some(function (alt) { return alt.every(has); });
   }
   /* How well a title fits the query: how much of it the words make up
    * ("What counts as confidential information" before "AI tools and
@@ -713,11 +709,15 @@
    * load counts as having neither. */
   function refine(res, ts) {
     var words = ts.filter(function (t) { return t.simple; });
+    var strong = words.filter(function (t) { return !t.filler; });
     if (words.length < 2 || res.results.length < 2) return res;
     var top = res.results.slice(0, PAGE), files = new Set();
     top.forEach(function (r) {
       files.add('search-text-' + pad(Math.floor(r.doc / idx.chunk)) + '.js');
-      files.add('search-body-' + pad(Math.floor(r.doc / idx.bodychunk)) + '.js');
+      /* a text only where the words are (not only in the title) */
+      var inBody = false;
+      res.stems.forEach(function (st) { var w = decode(st).get(r.doc); inBody = inBody || (w !== undefined && inText(w)); });
+      if (inBody) files.add('search-body-' + pad(Math.floor(r.doc / idx.bodychunk)) + '.js');
     });
     return Promise.all(Array.from(files).map(function (f) {
       return load(f).catch(function () { return null; });
@@ -727,7 +727,7 @@
         /* the words as typed, in a row, in the title, the opening or a
          * short block (a heading, a list item): as strong as all of them
          * in the title ("Protection from Harassment Act" as a heading) */
-        if (r.titles < words.length && inRow(r, words)) r.titles = words.length;
+        if (strong.length > 1 && r.titles < strong.length && inRow(r, strong)) r.titles = strong.length;
       });
       top.sort(order);
       res.results = top.concat(res.results.slice(PAGE));
