@@ -15,7 +15,7 @@ command -v node >/dev/null || { not_ok "node is installed"; exit 1; }
 art() {
 	mkdir -p "$(dirname "$S/content/$1")"
 	printf -- '---\ntitle: %s\nsummary: %s\n---\n\n> This is guidance, not legal advice. %s\n\n%b\n\n## Sources\n\n- Acas, advice on %s (accessed November 2026)\n' \
-		"$2" "$3" "Ask HR about $2." "$4" "$2" > "$S/content/$1"
+		"$2" "$3" "Ask HR, a lawyer or the data protection officer about $2." "$4" "$2" > "$S/content/$1"
 }
 
 site s
@@ -30,7 +30,7 @@ art data/a-subject-access.md "Subject access requests" "How to answer a request 
 art data/b-phones.md "Phones at work" "What the organisation can see on a personal phone." \
 	"Sara shares rota screenshots in a group. Sara refuses to unlock her phone. HR tells the team leader that Sara need not unlock it, and Sara keeps her phone."
 art data/c-data-protection.md "Data protection and the Data Protection Act" "What data protection law requires." \
-	"Data protection law protects personal data. Protection applies to every record. The Act sets the rules on disclosure of data to others.\n\nPass every request to your data protection officer."
+	"Data protection law protects personal data. Protection applies to every record, harassment complaints too. The Act sets the rules on disclosure of data to others.\n\nPass every request to your data protection officer."
 art law/a-harassment.md "When posts become harassment" "Criminal and civil harassment online." \
 	"Repeated abusive posts can be harassment.\n\n## The Protection from Harassment Act 1997\n\nThe Act says a person must not pursue a course of conduct that amounts to harassment."
 art law/b-whistleblowing.md "Whistleblowing" "What counts as a protected disclosure, and who it can be made to." \
@@ -120,7 +120,7 @@ p=$(node "$REPO/tests/tools/search_run.mjs" "$TMP/out" "data protection officer"
 case $p in *"This is guidance"*) not_ok "a passage skips the callout every page has" "$p";;
 *"[data] [protection] [officer]"*) ok "a passage skips the callout every page has";;
 *) not_ok "a passage skips the callout every page has" "$p";; esac
-p=$(node "$REPO/tests/tools/search_run.mjs" "$TMP/out" "access request" | node -e '
+p=$(node "$REPO/tests/tools/search_run.mjs" "$TMP/out" "subject access request" | node -e '
 	const r = JSON.parse(require("fs").readFileSync(0, "utf8")); console.log(r.passages[0])')
 case $p in *accessed*) not_ok "a passage skips the sources list" "$p";; *) ok "a passage skips the sources list";; esac
 

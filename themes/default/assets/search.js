@@ -852,6 +852,17 @@
     });
     return best;
   }
+  /* The opening (the summary, topped up with the start of the text)
+   * without an aside of the text it runs into: the summary alone when the
+   * text starts with the callout every page has. */
+  function ownOpening(opening, blocks) {
+    var aside = asides(blocks), cut = opening.length;
+    blocks.forEach(function (b, i) {
+      var o = aside[i] && opener(b), at = o ? opening.indexOf(o) : -1;
+      if (at > 0 && at < cut) cut = at;
+    });
+    return opening.slice(0, cut).replace(/\s+$/, '');
+  }
   /* Headings of a page's closing list of sources: what follows one is
    * citations, not the page's advice. */
   var SOURCES = /^(sources|references|further reading|bibliography|notes|see also)$/i;
@@ -911,8 +922,9 @@
    * its opening text when that has as many (or the words are only in
    * its title). */
   Q.passage = function (opening, body, stems) {
-    var inOpening = new Set(marks(opening, stems).map(function (m) { return m[2]; })).size;
     var blocks = (body || '').split('\n'), best = bestPlace(blocks, stems);
+    opening = ownOpening(opening, blocks);
+    var inOpening = new Set(marks(opening, stems).map(function (m) { return m[2]; })).size;
     /* an aside only when the opening has none of the words */
     var better = best && (best.aside ? !inOpening : best.count > inOpening);
     return Q.highlight(better ? around(blocks, best.block, best.at) : opening, stems);
