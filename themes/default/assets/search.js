@@ -423,13 +423,12 @@
 
   /* Resolves to {query, words (the terms' texts), stems (Set of matched
    * stems), results: [{doc, url, title, section, list, score, titles,
-   * matched}], missing (the terms no page has), partial}, best first.
-   * Every term must match; the last one also matches as a prefix unless
-   * q ends in a space.  Title (or tag) matches rank first, then
-   * articles before lists (sections, pages a hook made of others, tag
-   * pages), then the sum of weights.  When no page has every term, the pages with some of them
-   * (partial), the most terms first; two words no page has may match
-   * as one ("whistle blowing" finds "whistleblowing").  A phrase in
+   * matched, exact}], missing (the terms no page has), every (how many
+   * pages have every term), partial}, best first (see rank).  The last
+   * term also matches as a prefix unless q ends in a space or it is
+   * three capitals ("SAR").  When few pages have every term, or none,
+   * pages with some of them follow (partial); two words no page has may
+   * match as one ("whistle blowing" finds "whistleblowing").  A phrase in
    * quotes ("monitoring of leave") keeps the pages that have its words in
    * a row (phrases: their texts); when none has, the pages with its words
    * apart are kept, and apart is true. */
