@@ -1117,14 +1117,14 @@
         if (res.suggestions.length) status.appendChild(D.createTextNode(' '));
         didYouMean(res);
       }
+      else if (res.apart)
+        say('No page has ' + either(res.phrases) + ' as written; showing ' + count(n) + ' with ' +
+            (res.phrases.length > 1 ? 'their' : 'its') + ' words apart.');
       else if (res.partial && res.every)
         say(count(res.every) + ' with all the words of ' + quoted(q) + ', then ' + (n - res.every) +
             ' with some of them.');
       else if (res.partial)
         say('No page has all the words of ' + quoted(q) + '; showing ' + count(n) + ' with some of them.');
-      else if (res.apart)
-        say('No page has ' + either(res.phrases) + ' as written; showing ' + count(n) + ' with ' +
-            (res.phrases.length > 1 ? 'their' : 'its') + ' words apart.');
       else if (res.capped)
         say(count(n) + ' for ' + quoted(q) + ' (the phrase was looked for in the ' + PHRASE_READ +
             ' best matches of its words)');
