@@ -4368,12 +4368,25 @@ static void search_key(void *ctx, size_t i)
 	struct search_job *j = ctx;
 	const struct page *p = j->e->site->pages[i];
 	struct cache_keybuf kb;
-	cache_key_begin(j->e->cache, &kb, "search-page-6");
+	cache_key_begin(j->e->cache, &kb, "search-page-7");
 	cache_key_bytes(&kb, j->stems, sizeof j->stems);
 	cache_key_bytes(&kb, p->data_fp, sizeof p->data_fp);
 	cache_key_bytes(&kb, p->html_fp, sizeof p->html_fp);
 	key_headings(&kb, j->e, p);
 	j->keys[i] = cache_key_end(&kb);
+}
+
+/* A page whose front matter (or the hook that added it) says `search:
+ * title` lists other pages, entry by entry (the guidance by audience, a
+ * glossary of terms): search finds it by its title's words alone, as the
+ * A to Z, or its text's words from every entry would find it for any mix
+ * of them. */
+static int searched_by_title(const struct page *p)
+{
+	const char *v = json_string_value(json_object_get(p->data, "search"));
+	if (!v)
+		v = json_string_value(json_object_get(json_object_get(p->data, "params"), "search"));
+	return v && strcmp(v, "title") == 0;
 }
 
 /* A page's words come from the cache when everything they are made of is
@@ -4390,13 +4403,21 @@ static struct search_page *search_page_of(const struct render_env *e, struct pag
 			return pg;
 		free(data);
 	}
-	if (p->html_lazy)
-		e->load_html(e->load_ctx, p);
-	char *hs = headings_text(p), *ts = tags_text(p);
-	struct search_page *pg = search_page_new(page_title(p), page_summary(p), hs, ts,
-						 p->text ? p->text : "");
-	free(hs);
-	free(ts);
+	struct search_page *pg;
+	if (searched_by_title(p)) {
+		/* its opening: the summary, else the start of its text */
+		const char *sum = page_summary(p);
+		if (!*sum && p->html_lazy)
+			e->load_html(e->load_ctx, p);
+		pg = search_page_titled(page_title(p), *sum ? sum : p->text ? p->text : "");
+	} else {
+		if (p->html_lazy)
+			e->load_html(e->load_ctx, p);
+		char *hs = headings_text(p), *ts = tags_text(p);
+		pg = search_page_new(page_title(p), page_summary(p), hs, ts, p->text ? p->text : "");
+		free(hs);
+		free(ts);
+	}
 	if (e->cache) {
 		struct buf b = BUF_INIT;
 		search_page_encode(pg, &b);
@@ -4411,7 +4432,7 @@ static struct search_page *search_page_of(const struct render_env *e, struct pag
  * A-Z of terms, the guidance by audience). */
 static enum search_kind search_kind_of(const struct page *p)
 {
-	return p->kind == PAGE_ARTICLE ? SEARCH_ARTICLE : SEARCH_LIST;
+	return p->kind == PAGE_ARTICLE && !searched_by_title(p) ? SEARCH_ARTICLE : SEARCH_LIST;
 }
 
 /* The index of the n pages from at, encoded: from the cache when none of
@@ -4421,7 +4442,7 @@ static char *search_batch_of(const struct render_env *e, const struct cache_key 
 {
 	const struct site *s = e->site;
 	struct cache_keybuf kb;
-	cache_key_begin(e->cache, &kb, "search-batch-6");
+	cache_key_begin(e->cache, &kb, "search-batch-7");
 	cache_key_int(&kb, (long long)n);
 	for (size_t k = at; k < at + n; k++) {
 		/* the page's title is in its key; its section's, in that
@@ -4565,6 +4586,22 @@ static void search_add_lists(const struct render_env *e, struct search_index *ix
 	buf_free(&b);
 }
 
+/* site.yml's search.synonyms (config_load checked their types): each
+ * word's, a word or phrase or a list of them. */
+static void add_synonyms(struct search_index *ix, json_t *syn)
+{
+	const char *word;
+	json_t *v, *x;
+	size_t i;
+	json_object_foreach(syn, word, v) {
+		if (json_is_string(v))
+			search_add_synonym(ix, word, json_string_value(v));
+		json_array_foreach(v, i, x)
+			if (json_is_string(x))
+				search_add_synonym(ix, word, json_string_value(x));
+	}
+}
+
 static void render_search(struct render_env *e, const struct tag_list *tl)
 {
 	const struct site *s = e->site;
@@ -4605,6 +4642,7 @@ static void render_search(struct render_env *e, const struct tag_list *tl)
 	free(j.enc);
 	free(j.len);
 	search_add_lists(e, ix, tl);
+	add_synonyms(ix, json_object_get(json_object_get(s->cfg.params, "search"), "synonyms"));
 	double t = diag_clock_ms();
 	diag_lap(e->timings, "    search index", &t0);
 	/* a document is a page, in order (search_batch_of adds every one),

@@ -6,12 +6,14 @@
  *   search-index.js    window.quireSearchIndex = {stop words, documents
  *                      (url, title, section), the documents that are
  *                      lists, shard directory}
- *   search-NN.js       quireSearch.add(NN, {stem: ",suf,-suf|mask|postings"},
+ *   search-NN.js       quireSearch.add(NN, {stem: ",suf,-suf|mask|seen|postings"},
  *                      {word: stem}) for the words whose prefix the
  *                      directory maps to shard NN; a word is its stem
  *                      minus one character per leading "-", plus suf;
  *                      the optional mask (a varint, see form_of) adds
- *                      inflected forms
+ *                      inflected forms, and the optional seen after it
+ *                      (a varint, only with a mask) says which of
+ *                      those forms pages have as written
  *   search-text-NN.js  quireSearch.text(NN, [snippet, ...]) for documents
  *                      NN*32 .. NN*32+31: each one's opening text
  *   search-body-NN.js  quireSearch.body(NN, [text, ...]) for documents
@@ -562,6 +564,8 @@ struct search_index {
 	size_t known_cap; /* room in known_mask */
 	uint32_t *masks;
 	int masks_new; /* search_write worked out a mask the table lacked */
+	struct synonym { char *word, *syn; size_t order; } *syn; /* search_add_synonym */
+	size_t nsyn;
 };
 
 struct search_index *search_new(void)
@@ -618,6 +622,40 @@ static uint32_t add_word(struct search_index *s, const char *w, size_t n, uint32
 	}
 	s->word_stem[wid] = sid;
 	return wid;
+}
+
+void search_add_synonym(struct search_index *s, const char *word, const char *synonym)
+{
+	s->syn = xrealloc(s->syn, (s->nsyn + 1) * sizeof *s->syn);
+	s->syn[s->nsyn] = (struct synonym){ xstrdup(word), xstrdup(synonym), s->nsyn };
+	s->nsyn++;
+}
+
+/* By word, then in the order added. */
+static int syn_cmp(const void *a, const void *b)
+{
+	const struct synonym *x = a, *y = b;
+	int c = strcmp(x->word, y->word);
+	return c ? c : (x->order > y->order) - (x->order < y->order);
+}
+
+/* "syn":{"word":["synonym",...],...} for search-index.js. */
+static void put_synonyms(struct search_index *s, struct buf *b)
+{
+	if (s->nsyn)
+		qsort(s->syn, s->nsyn, sizeof *s->syn, syn_cmp);
+	buf_puts(b, "\"syn\":{");
+	for (size_t i = 0; i < s->nsyn; i++) {
+		if (i == 0 || strcmp(s->syn[i - 1].word, s->syn[i].word) != 0) {
+			buf_puts(b, i ? "],\n" : "\n");
+			put_js_cstr(b, s->syn[i].word);
+			buf_puts(b, ":[");
+		} else {
+			buf_putc(b, ',');
+		}
+		put_js_cstr(b, s->syn[i].syn);
+	}
+	buf_puts(b, s->nsyn ? "]},\n" : "},\n");
 }
 
 /* ---- pages ---- */
@@ -1618,6 +1656,22 @@ static long stem_suffix(const char *w, const char *st, size_t *drop)
 	return (long)i;
 }
 
+/* The bits of mask whose forms of stem are words of the index that the
+ * mask stands for (covered: not listed with the stem's suffixes). */
+static uint32_t seen_forms(const struct search_index *s, const char *stem, uint32_t mask, const uint8_t *covered,
+			   struct buf *form)
+{
+	uint32_t seen = 0;
+	for (int bit = 0; bit < 32; bit++) {
+		if (!(mask >> bit & 1) || !form_of(stem, bit, form))
+			continue;
+		long wid = strtab_find(&s->words, form->ptr, form->len);
+		if (wid >= 0 && covered[wid])
+			seen |= (uint32_t)1 << bit;
+	}
+	return seen;
+}
+
 static void put_varint(struct buf *b, uint32_t v)
 {
 	char d[8];
@@ -1962,6 +2016,13 @@ int search_write(struct search_index *s, const char *out_dir, struct diag *d)
 		if (mask[sid]) {
 			put_varint(&val, mask[sid]);
 			buf_putc(&val, '|');
+			/* the forms of the mask pages have as written: "did you
+			 * mean" offers only words the site has */
+			uint32_t seen = seen_forms(s, s->stems.str[sid], mask[sid], covered, &form);
+			if (seen) {
+				put_varint(&val, seen);
+				buf_putc(&val, '|');
+			}
 		}
 		/* The postings are ALPHABET digits, which a JavaScript string
 		 * holds as they are: only the rest is escaped. */
@@ -2026,7 +2087,9 @@ int search_write(struct search_index *s, const char *out_dir, struct diag *d)
 			buf_putc(&b, ',');
 		buf_put_dec(&b, i);
 	}
-	buf_puts(&b, "],\n\"dirs\":[");
+	buf_puts(&b, "],\n");
+	put_synonyms(s, &b);
+	buf_puts(&b, "\"dirs\":[");
 	for (i = 0; i < s->dirs.n; i++) {
 		if (i)
 			buf_putc(&b, ',');
@@ -2145,6 +2208,11 @@ void search_free(struct search_index *s)
 	strtab_free(&s->known);
 	free(s->known_mask);
 	free(s->masks);
+	for (i = 0; i < s->nsyn; i++) {
+		free(s->syn[i].word);
+		free(s->syn[i].syn);
+	}
+	free(s->syn);
 	sb_stemmer_delete(s->stemmer);
 	free(s);
 }

@@ -74,6 +74,12 @@ int search_merge_encoded_many(struct search_index *s, const char *const *data, c
 /* 1 when the bytes are an encoded batch search_merge_encoded takes. */
 int search_batch_valid(const char *data, size_t len);
 
+/* Adds a synonym of word (site.yml's search.synonyms): the page's
+ * script finds the pages with every word of synonym (a word or a
+ * phrase) for word too.  Borrows both; search_write ships them, by word
+ * in strcmp order, each word's in the order added. */
+void search_add_synonym(struct search_index *s, const char *word, const char *synonym);
+
 /* Writes out_dir/search-index.js (documents table, stop words, shard
  * directory), out_dir/search-NN.js (vocabulary and postings, keyed by word
  * prefix), out_dir/search-text-NN.js (each page's opening text, 32

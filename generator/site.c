@@ -157,6 +157,34 @@ static void cfg_check_type(json_t *root, const char *key, json_type want,
 		   want == JSON_OBJECT ? "a mapping" : "true or false");
 }
 
+static int nested_key_line(const char *yaml, size_t len, const char *key);
+
+/* search.synonyms: a word, each to a word or phrase or a list of them
+ * (search finds a page with any of them for the word). */
+static void cfg_check_synonyms(json_t *syn, const char *yaml, size_t len, struct diag *d)
+{
+	const char *key;
+	json_t *v, *x;
+	size_t i;
+	if (!syn)
+		return;
+	if (!json_is_object(syn)) {
+		diag_error(d, "site.yml", nested_key_line(yaml, len, "synonyms"), 1,
+			   "'search.synonyms' must be a mapping of words to what else they may be written as, "
+			   "such as  fired: [dismissed, dismissal]");
+		return;
+	}
+	json_object_foreach(syn, key, v) {
+		int ok = json_is_string(v) || json_is_array(v);
+		json_array_foreach(v, i, x)
+			ok = ok && json_is_string(x);
+		if (!ok)
+			diag_error(d, "site.yml", nested_key_line(yaml, len, key), 1,
+				   "'search.synonyms.%s' must be a word or phrase, or a list of them (quote a word "
+				   "YAML reads as something else: \"false\", \"yes\", \"2010\")", key);
+	}
+}
+
 /* The line of an indented key (one inside a mapping), or 1. */
 static int nested_key_line(const char *yaml, size_t len, const char *key)
 {
@@ -180,7 +208,7 @@ static int nested_key_line(const char *yaml, size_t len, const char *key)
 static void cfg_warn_misspelt(json_t *root, const char *yaml, size_t len, struct diag *d)
 {
 	static const char *const known[] = { "title", "base_url", "theme", "language", "markdown", "history", "links",
-					      "withdrawn", NULL };
+					      "withdrawn", "search", NULL };
 	static const char *const md_known[] = { "unsafe_html", NULL };
 	const char *key, *near;
 	json_t *v, *md = json_object_get(root, "markdown");
@@ -291,6 +319,8 @@ int config_load(struct config *cfg, const char *site_dir, struct diag *d)
 		cfg_check_type(root, "markdown", JSON_OBJECT, text, len, d);
 		cfg_check_type(root, "history", JSON_TRUE, text, len, d);
 		cfg_check_type(root, "withdrawn", JSON_TRUE, text, len, d);
+		cfg_check_type(root, "search", JSON_OBJECT, text, len, d);
+		cfg_check_synonyms(json_object_get(json_object_get(root, "search"), "synonyms"), text, len, d);
 		json_t *md = json_object_get(root, "markdown");
 		json_t *unsafe = json_object_get(md, "unsafe_html");
 		if (unsafe && !json_is_boolean(unsafe))

@@ -103,6 +103,9 @@ quire.on_site(function(site)
       summary = "Every term defined across this guidance, from A to Z, with a link to the article that explains it.",
       tags = { "reference" },
       weight = 12,
+      -- a list of other pages' entries: searched by its title alone, or
+      -- the words of unrelated entries would find it for any question
+      search = "title",
     },
   }
 end)

@@ -124,6 +124,9 @@ quire.on_site(function(site)
       summary = "The articles written for managers, for staff and for HR, grouped by section, with reading times.",
       tags = { "reference" },
       weight = 14,
+      -- a list of other pages' entries: searched by its title alone, or
+      -- the words of unrelated entries would find it for any question
+      search = "title",
     },
   }
 end)

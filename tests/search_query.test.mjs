@@ -85,13 +85,19 @@ test('verb forms fold together, even forms the site never uses', async () => {
   assert.ok(urls(a).includes('people/leave.html'));
 });
 
-test('every word must match, and stop words are ignored', async () => {
+test('the pages with every word come first, and stop words are ignored', async () => {
   const { Q } = engine();
+  // three pages have both words: fewer than five, so the page with one of
+  // them follows (partial); the home page says "leave and monitoring",
+  // next to each other as typed, and comes before the section, which has
+  // them apart
   const res = await Q.query('leave monitoring ');
-  assert.deepEqual(urls(res), ['people/leave.html', 'people/index.html', 'index.html']);
-  assert.equal(res.partial, false);
+  assert.deepEqual(urls(res), ['people/leave.html', 'index.html', 'people/index.html', 'people/monitoring.html']);
+  assert.deepEqual(Array.from(res.results, (r) => r.matched), [2, 2, 2, 1]);
+  assert.equal(res.every, 3);
+  assert.equal(res.partial, true);
   assert.deepEqual(Array.from(res.missing), []);
-  assert.deepEqual(urls(await Q.query('the leave of monitoring ')), ['people/leave.html', 'people/index.html', 'index.html']);
+  assert.deepEqual(urls(await Q.query('the leave of monitoring ')), urls(res));
 });
 
 test('a word no page has leaves the pages with the other words, the most words first, and is named', async () => {
@@ -102,7 +108,7 @@ test('a word no page has leaves the pages with the other words, the most words f
   assert.deepEqual(Array.from(res.missing), ['zebra']);
   // the pages with "leave" and "monitoring" come before the one with only "monitoring"
   res = await Q.query('leave monitoring zebra ');
-  assert.deepEqual(urls(res), ['people/leave.html', 'people/index.html', 'index.html', 'people/monitoring.html']);
+  assert.deepEqual(urls(res), ['people/leave.html', 'index.html', 'people/index.html', 'people/monitoring.html']);
   assert.deepEqual(Array.from(res.results, (r) => r.matched), [2, 2, 2, 1]);
   assert.deepEqual(Array.from(res.missing), ['zebra']);
   // the missing word as the reader typed it
@@ -137,8 +143,7 @@ test('a hyphenated word and the word written as one find each other, either way 
   for (const q of ['up-to-date ', 'uptodate ', 'antivirus ', 'anti-virus ', 'wellbeing ', 'well-being '])
     assert.deepEqual(urls(await Q.query(q)), ['it/acceptable-use.html'], q);
   const res = await Q.query('e-mail monitoring ');
-  assert.deepEqual(urls(res), ['people/monitoring.html', 'people/index.html']);
-  assert.equal(res.partial, false);
+  assert.deepEqual(urls(res).slice(0, res.every), ['people/monitoring.html', 'people/index.html']);
   const marked = Array.from(Q.highlight('Email monitoring', res.stems)).filter((p) => p[1]).map((p) => p[0]);
   assert.deepEqual(marked, ['Email', 'monitoring']);
   // a hyphenated word is marked whole where the word as one was searched for
@@ -226,7 +231,7 @@ test('the last word matches as a prefix while typing, not after a space', async 
   assert.deepEqual(urls(await Q.query('ho')), []);
   assert.deepEqual(urls(await Q.query('hol')), ['people/leave.html', 'people/index.html']);
   // "contract" and "contracts": the typed prefix reaches both stems' pages
-  assert.deepEqual(urls(await Q.query('employment contr')), ['people/contracts.html']);
+  assert.deepEqual(urls(await Q.query('employment contr')).slice(0, 1), ['people/contracts.html']);
 });
 
 test('accented words and upper case match', async () => {
@@ -412,7 +417,7 @@ test('articles rank before lists that match as well; a list comes first where it
   res = await Q.query('people ');
   assert.deepEqual(urls(res), ['people/index.html', 'people/grievance.html']);
   // an article with the word in its title before a list with it there too
-  assert.deepEqual(urls(await Q.query('annual leave ')), ['people/leave.html', 'people/index.html']);
+  assert.deepEqual(urls(await Q.query('annual leave ')), ['people/leave.html', 'people/index.html', 'index.html']);
 });
 
 // The pieces Q.passages gives for the results of q, as text with the
@@ -544,8 +549,12 @@ test('a word no page has is offered the word one slip away that pages have ("did
   // nothing near, or too short to judge
   assert.deepEqual(plain((await Q.query('xyzzy ')).suggestions), []);
   assert.deepEqual(plain((await Q.query('lve ')).suggestions), []);
-  // of two as near, the one that ends as typed
-  assert.deepEqual(plain((await Q.query('employr ')).suggestions), [['employr', 'employer']]);
+  // only a word some page has: the fixture says "employers", never
+  // "employer", a form the index stands for
+  assert.deepEqual(plain((await Q.query('employr ')).suggestions), []);
+  assert.deepEqual(plain((await Q.query('monitred ')).suggestions), []);
+  // a form the index stands for that a page has is offered ("monitoring")
+  assert.deepEqual(plain((await Q.query('monitorng ')).suggestions), [['monitorng', 'monitoring']]);
   // a word some page has needs none
   assert.deepEqual(plain((await Q.query('ombudsman ')).suggestions), []);
 });
@@ -555,7 +564,7 @@ test('a word no page has is offered the word one slip away that pages have ("did
 // the section and the home page have "monitoring" and "leave" apart.
 test('a quoted phrase keeps the pages that have its words in a row', async () => {
   const { Q, loaded } = engine();
-  assert.deepEqual(urls(await Q.query('monitoring leave')), ['people/leave.html', 'people/index.html', 'index.html']);
+  assert.deepEqual(urls(await Q.query('monitoring leave')).slice(0, 3), ['people/leave.html', 'people/index.html', 'index.html']);
   let res = await Q.query('"monitoring of leave"');
   assert.deepEqual(urls(res), ['people/leave.html']);
   assert.deepEqual(Array.from(res.phrases), ['monitoring of leave']);
@@ -580,7 +589,7 @@ test('a phrase no page has keeps the pages with its words apart, and says so', a
   const { Q } = engine();
   const res = await Q.query('"managers leave"');
   assert.equal(res.apart, true);
-  assert.deepEqual(urls(res), ['people/leave.html']);
+  assert.deepEqual(urls(res).slice(0, 1), ['people/leave.html']);
   assert.deepEqual(Array.from(res.phrases), ['managers leave']);
   // one quoted word is a word: nothing to put in a row
   const one = await Q.query('"leave"');

@@ -404,6 +404,17 @@ describe('the built site, opened from file:// in Chromium', { concurrency: false
     await closePage(page);
   });
 
+  it('when few pages have every word, the pages with most of them follow, and the status line says so', STEP, async () => {
+    const page = await openPage();
+    // two articles say "libel" and "claim"; many more say "claim" alone
+    await page.goto(siteUrl('search.html', '?q=' + encodeURIComponent('libel claim')));
+    await page.locator('#search-results ol a').first().waitFor();
+    const status = page.locator('#search-results .search-status');
+    assert.match(await status.innerText(), /^[1-4] results? with all the words of “libel claim”, then \d+ with some of them\.$/);
+    assert.match(await page.locator('#search-results ol a').first().getAttribute('href'), /defamation\.html$/);
+    await closePage(page);
+  });
+
   it('a misspelt word is offered the word pages have, and the offer runs that search', STEP, async () => {
     const page = await openPage();
     await page.goto(siteUrl('search.html', '?q=confidentialty'));

@@ -1,7 +1,8 @@
 // Runs queries against a built site's search index with the page's own
 // script (OUT/assets/search.js), without a DOM, as tests/search_query.test.mjs
 // does with the fixture index.  For each query it prints one line of JSON:
-// {query, results: [{url, title, list}], passages: ["text with [marked] words"]}
+// {query, results: [{url, title, list}], every (how many have every word), partial,
+// suggestions ([typed, offered]), passages: ["text with [marked] words"]}
 // (the passages of the first five results).
 // Usage: node tests/tools/search_run.mjs OUT QUERY...
 import fs from 'node:fs';
@@ -31,6 +32,9 @@ for (const q of queries) {
   console.log(JSON.stringify({
     query: q,
     results: Array.from(res.results, (r) => ({ url: r.url, title: r.title, list: r.list })),
+    every: res.every,
+    partial: res.partial,
+    suggestions: JSON.parse(JSON.stringify(res.suggestions)),
     passages: Array.from(shown, (pieces) => Array.from(pieces, (p) => (p[1] ? `[${p[0]}]` : p[0])).join('')),
   }));
 }

@@ -76,11 +76,15 @@
         vocab.set(w, stem);
         written.set(w, stem);
       });
-      /* inflected forms: bit r*16+k, as form_of() in generator/search.c */
-      for (var mask = v.length > 2 ? varint(v[1]) : 0, bit = 0; mask; bit++, mask = Math.floor(mask / 2)) {
+      /* inflected forms: bit r*16+k, as form_of() in generator/search.c;
+       * seen: those the pages have as written */
+      var seen = v.length > 3 ? varint(v[2]) : 0;
+      for (var mask = v.length > 2 ? varint(v[1]) : 0, bit = 0; mask; bit++, mask = Math.floor(mask / 2), seen = Math.floor(seen / 2)) {
         if (mask % 2 === 0) continue;
         var r = bit >> 4, k = bit & 15, root = stem.slice(0, sl - r);
-        vocab.set(k < 13 ? root + SUF[k] : root + stem.charAt(sl - 1) + DBL[k - 13], stem);
+        var form = k < 13 ? root + SUF[k] : root + stem.charAt(sl - 1) + DBL[k - 13];
+        vocab.set(form, stem);
+        if (seen % 2) written.set(form, stem);
       }
     });
     Object.keys(words).forEach(function (w) { vocab.set(w, words[w]); written.set(w, words[w]); });
@@ -100,8 +104,21 @@
       var end = s + 1 < raw.starts.length ? raw.starts[s + 1] : keys.length;
       for (var k = start; k < end; k++) shard.set(keys[k], s);
     });
+    var stop = new Set(raw.stop.split(' ')), syn = null;
+    /* site.yml's synonyms: a word's, and each of its synonyms' words as
+     * the index has them (a synonym of stop words alone is none) */
+    Object.keys(raw.syn || {}).forEach(function (k) {
+      var key = lower(fold(k)).match(WORD);
+      if (!key || key.length !== 1) return;
+      raw.syn[k].forEach(function (v) {
+        var ws = (lower(fold(v)).match(WORD) || []).filter(function (w) { return !stop.has(w); });
+        if (!ws.length) return;
+        syn = syn || Object.create(null);
+        (syn[key[0]] = syn[key[0]] || []).push(ws);
+      });
+    });
     return { raw: raw, keys: keys, shard: shard, chunk: raw.chunk, bodychunk: raw.bodychunk,
-             maxkey: raw.maxkey, stop: new Set(raw.stop.split(' ')), lists: new Set(raw.lists) };
+             maxkey: raw.maxkey, stop: stop, lists: new Set(raw.lists), syn: syn };
   }
   function start() {
     if (!ready) {
@@ -240,10 +257,34 @@
       var parts = g.match(WORD), words = parts.filter(function (w) { return !idx.stop.has(w); });
       var alts = words.length ? [words] : [], joined = parts.join('');
       if (parts.length > 1 && !idx.stop.has(joined)) alts.push([joined]);
+      var text = typed.length === groups.length ? typed[i] : g;
       if (alts.length)
-        list.push({ text: typed.length === groups.length ? typed[i] : g, alts: alts, simple: parts.length === 1 });
+        list.push({ text: text, alts: alts, simple: parts.length === 1,
+                    /* "SAR", "PHA": an abbreviation, typed whole, never begun */
+                    caps: /^\p{Lu}{3}$/u.test(text),
+                    syns: synonyms(alts), filler: parts.length === 1 && FILLER.has(parts[0]) });
     });
+    /* a query of filler words alone needs them */
+    if (list.every(function (t) { return t.filler; })) list.forEach(function (t) { t.filler = false; });
     return list;
+  }
+  /* Words of everyday speech a question is worded with ("a journalist
+   * called me", "someone is writing lies about us online"): a page need
+   * not have them to have all the words, though one that does ranks
+   * higher.  The stop words are dropped altogether. */
+  var FILLER = new Set(['got', 'get', 'gets', 'getting', 'called', 'want', 'wants', 'wanted', 'someone',
+    'somebody', 'something', 'anyone', 'anybody', 'anything', 'everyone', 'ok', 'okay', 'please', 'really',
+    'just', 'thing', 'things', 'lot', 'lots', 'online']);
+  /* The site's synonyms (site.yml's search.synonyms) of a term's words:
+   * more ways it can match, each a list of words a page must all have. */
+  function synonyms(alts) {
+    var out = [];
+    if (!idx.syn) return out;
+    alts.forEach(function (alt) {
+      if (alt.length !== 1 || !Object.prototype.hasOwnProperty.call(idx.syn, alt[0])) return;
+      idx.syn[alt[0]].forEach(function (ws) { out.push(ws); });
+    });
+    return out;
   }
   /* The stems of word w, and of every word it starts if prefix. */
   function stemsOf(w, prefix) {
@@ -382,13 +423,12 @@
 
   /* Resolves to {query, words (the terms' texts), stems (Set of matched
    * stems), results: [{doc, url, title, section, list, score, titles,
-   * matched}], missing (the terms no page has), partial}, best first.
-   * Every term must match; the last one also matches as a prefix unless
-   * q ends in a space.  Title (or tag) matches rank first, then
-   * articles before lists (sections, pages a hook made of others, tag
-   * pages), then the sum of weights.  When no page has every term, the pages with some of them
-   * (partial), the most terms first; two words no page has may match
-   * as one ("whistle blowing" finds "whistleblowing").  A phrase in
+   * matched, exact}], missing (the terms no page has), every (how many
+   * pages have every term), partial}, best first (see rank).  The last
+   * term also matches as a prefix unless q ends in a space or it is
+   * three capitals ("SAR").  When few pages have every term, or none,
+   * pages with some of them follow (partial); two words no page has may
+   * match as one ("whistle blowing" finds "whistleblowing").  A phrase in
    * quotes ("monitoring of leave") keeps the pages that have its words in
    * a row (phrases: their texts); when none has, the pages with its words
    * apart are kept, and apart is true. */
@@ -396,14 +436,14 @@
     return start().then(function () {
       var ts = terms(q), need = new Set(), pre = new Set();
       var typing = /[\p{L}\p{N}\p{M}]$/u.test(q);
-      if (typing && ts.length) {
+      if (typing && ts.length && !ts[ts.length - 1].caps) {
         ts[ts.length - 1].alts.forEach(function (alt) {
           var w = alt[alt.length - 1];
           /* two letters start too many words: "AI" is not "airport" */
           if (Array.from(w).length >= 3) pre.add(w);
         });
       }
-      ts.forEach(function (t) { t.alts.forEach(function (alt) { alt.forEach(function (w) {
+      ts.forEach(function (t) { t.alts.concat(t.syns).forEach(function (alt) { alt.forEach(function (w) {
         var s = shardOf(w);
         if (s >= 0) need.add(s);
       }); }); });
@@ -415,14 +455,21 @@
               return stemsOf(w, i === ts.length - 1 && j === alt.length - 1 && pre.has(w));
             });
           });
+          /* the word's own stems: a page with only a word it begins has
+           * it as begun, not as typed */
+          t.begun = i === ts.length - 1 && t.alts.some(function (alt) { return pre.has(alt[alt.length - 1]); });
+          t.own = t.alts.map(function (alt) { return alt.map(function (w) { return vocab.get(w); }); });
+          t.synSets = t.syns.map(function (alt) { return alt.map(function (w) { return stemsOf(w, false); }); });
         });
         return joinUnknown(ts, typing);
       }).then(function () {
         var more = new Set();
-        ts.forEach(function (t) { t.sets.forEach(function (alt) { alt.forEach(function (set) {
+        ts.forEach(function (t) { t.sets.concat(t.synSets).forEach(function (alt) { alt.forEach(function (set) {
           set.forEach(function (st) { var s = shardOf(st); if (s >= 0) more.add(s); });
         }); }); });
-        return loadShards(more).then(function () { return withPhrases(rank(q, ts), Q.phrases(q)); });
+        return loadShards(more).then(function () {
+          return withPhrases(rank(q, ts), Q.phrases(q));
+        }).then(function (res) { return res.apart || res.phrases.length ? res : refine(res, ts); });
       });
     });
   };
@@ -457,7 +504,8 @@
         var i = p.i - gone, a = ts[i], b = ts[i + 1], set = stemsOf(p.word, pre.has(p.word));
         if (!set.size || !a.simple || !b.simple) return;
         ts.splice(i, 2, { text: a.text + ' ' + b.text, alts: [a.alts[0].concat(b.alts[0]), [p.word]],
-                          sets: [a.sets[0].concat(b.sets[0]), [set]], simple: false });
+                          sets: [a.sets[0].concat(b.sets[0]), [set]], simple: false, syns: [], synSets: [],
+                          own: [[vocab.get(p.word)]], begun: pre.has(p.word) });
         gone++;
       });
     });
@@ -506,14 +554,30 @@
       }
     }
     if (n < 4) return null;
+    /* only words pages have: a form the index stands for ("faired" of
+     * "fair") may be no word at all */
     written.forEach(consider);
-    /* a word that is its own stem ("norwich") is among the forms alone */
-    if (!best) vocab.forEach(consider);
     return best;
   };
 
+  /* What a word's weight (search.c's weight_of) says of a page: a
+   * title's word most, then a tag's, then the summary's, a heading's, and
+   * the body's by how often it has it (once, two or three times, more). */
+  function fieldScore(w) {
+    if (w >= 28) return 10 + (w - 28) / 2;
+    if (w >= 16) return 6 + (w - 16) / 4;
+    return (w & 8 ? 4 : 0) + (w & 4 ? 2 : 0) + [0, 1, 1.5, 1.8][w & 3];
+  }
+  var SOFT = 5; /* fewer pages than this with every word: pages with most of them follow */
+  /* Ranks the pages that match terms ts: those with every word first
+   * (not counting filler words), then those with the word as typed
+   * before those with only a word it begins ("SAR" before "Sara"), then
+   * by how many of the words are in the title or tags, articles before
+   * lists, then by relevance (score): each word's weight for its
+   * field, times how rare the word is on the site, plus how much of the
+   * title the words make up and whether it has them as typed. */
   function rank(q, ts) {
-    var all = new Set(), results = [];
+    var all = new Set(), results = [], ndocs = idx.raw.ndocs;
     /* Adds to m (doc -> {score, titles}) the pages with alternative alt
      * of a term: for one of several words, the page has every one, scored
      * as the weakest, in the title if all are; the best alternative
@@ -549,46 +613,171 @@
      * when a page has that, the words apart count only in a title or tags
      * ("well-being" finds "wellbeing", not every page with "well"; yet
      * "social-media" finds the pages tagged so when one page says
-     * "social-media investigation"). */
+     * "social-media investigation").  A synonym counts as the word. */
     var maps = ts.map(function (t) {
       var m = new Map(), n = t.sets.length;
       var joined = n > 1 && matchAlt(t.sets[n - 1], m);
       t.sets.slice(0, joined ? n - 1 : n).forEach(function (alt) { matchAlt(alt, m, joined); });
+      t.synSets.forEach(function (alt) { matchAlt(alt, m, false); });
+      t.idf = Math.log(1 + ndocs / (m.size || 1));
       return m;
     });
+    var strong = ts.filter(function (t) { return !t.filler; }).length;
     var hits = new Map();
-    maps.forEach(function (m) {
+    maps.forEach(function (m, i) {
+      var t = ts[i];
       m.forEach(function (v, d) {
         var h = hits.get(d);
-        if (!h) hits.set(d, h = { matched: 0, score: 0, titles: 0 });
+        if (!h) hits.set(d, h = { matched: 0, exact: 0, score: 0, titles: 0 });
+        h.score += t.idf * fieldScore(v.score);
+        if (t.filler) return;
         h.matched++;
-        h.score += v.score;
+        if (!t.begun || asTyped(t, d)) h.exact++;
         h.titles += v.titles;
       });
     });
-    var every = 0;
-    hits.forEach(function (h) { if (h.matched === ts.length) every++; });
+    var every = 0, articles = 0, most = 0;
     hits.forEach(function (h, d) {
-      if (every && h.matched < ts.length) return;
+      if (h.matched === strong) { every++; if (!idx.lists.has(d)) articles++; }
+      if (h.matched > most) most = h.matched;
+    });
+    /* with few pages (or only lists) that have every word, the best with
+     * most of them follow; with none, every page with any of them */
+    var least = every >= SOFT && articles ? strong : every ? Math.max(1, Math.ceil(strong / 2)) : most ? 1 : 0;
+    hits.forEach(function (h, d) {
+      if (h.matched < least) return;
       var r = Q.doc(d);
-      r.score = h.score; r.titles = h.titles; r.matched = h.matched;
+      r.score = h.score + titleFit(r.title, ts); r.titles = h.titles; r.matched = h.matched; r.exact = h.exact;
       results.push(r);
     });
-    /* A list repeats its pages' titles and summaries: it matches what
-     * they match, so it comes after the articles that match as well (in
-     * as many titles), and first only where it matches better. */
-    results.sort(function (a, b) {
-      return b.matched - a.matched || b.titles - a.titles || a.list - b.list || b.score - a.score ||
-        a.doc - b.doc;
-    });
-    var missing = ts.filter(function (t, i) { return !maps[i].size; });
+    results.sort(order);
+    var missing = ts.filter(function (t, i) { return !maps[i].size && !t.filler; });
     return { query: q, words: ts.map(function (t) { return t.text; }), stems: all, results: results,
              missing: missing.map(function (t) { return t.text; }),
              /* [typed, a word of the index it may be a slip for] */
              suggestions: missing.filter(function (t) { return t.simple; }).map(function (t) {
                return [t.text, Q.suggest(t.alts[0][0])];
              }).filter(function (s) { return s[1]; }),
-             partial: !every && results.length > 0 };
+             partial: results.length > 0 && results[results.length - 1].matched < strong,
+             every: every };
+  }
+  /* A list repeats its pages' titles and summaries: it matches what
+   * they match, so it comes after the articles that match as well (in
+   * as many titles), and first only where it matches better. */
+  function order(a, b) {
+    return b.matched - a.matched || b.exact - a.exact || b.titles - a.titles || a.list - b.list ||
+      b.score - a.score || a.doc - b.doc;
+  }
+  /* Whether page d has term t's words as typed (or a synonym), not only
+   * a word the word being typed begins. */
+  function asTyped(t, d) {
+    function has(set) { var any = false; set.forEach(function (st) { any = any || decode(st).has(d); }); return any; }
+    return t.own.some(function (alt) {
+      return alt.every(function (st) { return st !== undefined && decode(st).has(d); });
+    }) || t.synSets.some(function (alt) { return alt.every(has); });
+  }
+  /* How well a title fits the query: how much of it the words make up
+   * ("What counts as confidential information" before "AI tools and
+   * confidential information and the duty of care"), and a word in it as
+   * typed ("confidential", not only "confidentiality"). */
+  function titleFit(title, ts) {
+    var words = Q.words(title).filter(function (w) { return !idx.stop.has(w); }), hit = 0, typed = 0;
+    if (!words.length) return 0;
+    words.forEach(function (w) {
+      var st = vocab.get(w);
+      if (ts.some(function (t) { return st !== undefined && (t.stems || termStems(t)).has(st); })) hit++;
+    });
+    ts.forEach(function (t) { if (t.simple && words.indexOf(t.alts[0][0]) >= 0) typed++; });
+    return hit ? 3 * hit / words.length + typed : 0;
+  }
+  /* Every stem a term matches, its synonyms' too. */
+  function termStems(t) {
+    var set = new Set();
+    t.sets.concat(t.synSets).forEach(function (alt) { alt.forEach(function (s) { s.forEach(function (st) { set.add(st); }); }); });
+    t.stems = set;
+    return set;
+  }
+
+  var NEXT = 3; /* words apart, at most, that count as next to each other (stop words between) */
+  /* Relevance from the pages' texts, for the best PAGE results of a
+   * query of two words or more: a page with the words next to each other
+   * as typed ("Protection from Harassment Act" in a heading) before one
+   * with them apart, and one with a word as typed ("protected") before
+   * one with only another form of it ("protection").  Loads the texts of
+   * those results, as showing their passages would; a text that does not
+   * load counts as having neither. */
+  function refine(res, ts) {
+    var words = ts.filter(function (t) { return t.simple; });
+    var strong = words.filter(function (t) { return !t.filler; });
+    if (words.length < 2 || res.results.length < 2) return res;
+    var top = res.results.slice(0, PAGE), files = new Set();
+    top.forEach(function (r) {
+      files.add('search-text-' + pad(Math.floor(r.doc / idx.chunk)) + '.js');
+      /* a text only where the words are (not only in the title) */
+      var inBody = false;
+      res.stems.forEach(function (st) { var w = decode(st).get(r.doc); inBody = inBody || (w !== undefined && inText(w)); });
+      if (inBody) files.add('search-body-' + pad(Math.floor(r.doc / idx.bodychunk)) + '.js');
+    });
+    return Promise.all(Array.from(files).map(function (f) {
+      return load(f).catch(function () { return null; });
+    })).then(function () {
+      top.forEach(function (r) {
+        r.score += nearness(pageToks(r), words);
+        /* the words as typed, in a row, in the title, the opening or a
+         * short block (a heading, a list item): as strong as all of them
+         * in the title ("Protection from Harassment Act" as a heading) */
+        if (strong.length > 1 && r.titles < strong.length && inRow(r, strong)) r.titles = strong.length;
+      });
+      top.sort(order);
+      res.results = top.concat(res.results.slice(PAGE));
+      return res;
+    });
+  }
+  var SHORT = 120; /* characters of a block that is a heading, a list item, a term */
+  /* Whether result r's title, opening or a short block of its text has
+   * the words of ts in a row (stop words between them as typed or not). */
+  function inRow(r, ts) {
+    var blocks = [r.title, texts[r.doc] || ''].concat((bodies[r.doc] || '').split('\n').filter(function (b) {
+      return b.length <= SHORT;
+    }));
+    return blocks.some(function (b) { return run(toks(b, []), ts) === ts.length; });
+  }
+  /* The longest run of ts's words, in order, in text t (toks), each
+   * within NEXT words of the one before with only stop words between. */
+  function run(t, ts) {
+    var stems = ts.map(function (x) { return x.stems || termStems(x); }), best = 0;
+    function is(tok, j) {
+      return tok && (tok.w === ts[j].alts[0][0] || (vocab.get(tok.w) !== undefined && stems[j].has(vocab.get(tok.w))));
+    }
+    for (var i = 0; i < t.length; i++) {
+      for (var j = 0; j < ts.length; j++) {
+        if (!is(t[i], j)) continue;
+        var at = i, k = j;
+        while (k + 1 < ts.length) {
+          var found = -1;
+          for (var g = at + 1; g < t.length && g <= at + NEXT && t[g]; g++) {
+            if (is(t[g], k + 1)) { found = g; break; }
+            if (!idx.stop.has(t[g].w)) break;
+          }
+          if (found < 0) break;
+          at = found; k++;
+        }
+        if (k - j + 1 > best) best = k - j + 1;
+      }
+    }
+    return best;
+  }
+  /* The bonus text t (toks) earns for terms ts (simple ones, in order):
+   * 2 for each two next to each other, 4 more for all of them in a row,
+   * 1 for each word as typed. */
+  function nearness(t, ts) {
+    var bonus = run(t, ts) === ts.length ? 4 : 0;
+    for (var i = 0; i + 1 < ts.length; i++)
+      if (run(t, ts.slice(i, i + 2)) === 2) bonus += 2;
+    ts.forEach(function (x) {
+      if (t.some(function (tok) { return tok && tok.w === x.alts[0][0]; })) bonus++;
+    });
+    return bonus;
   }
 
   /* Loads the snippets (each page's opening text) of results; resolves
@@ -649,16 +838,59 @@
    * words (stems) near each other, the first such: {count (of different
    * stems), block (its number), at}, or null when it has none. */
   function bestPlace(blocks, stems) {
-    var best = null;
+    var best = null, aside = asides(blocks);
     blocks.forEach(function (block, b) {
       var ms = marks(block, stems);
       for (var i = 0; i < ms.length; i++) {
         var seen = new Set();
         for (var j = i; j < ms.length && ms[j][1] - ms[i][0] <= NEAR; j++) seen.add(ms[j][2]);
-        if (!best || seen.size > best.count) best = { count: seen.size, block: b, at: ms[i][0] };
+        /* a passage of the page's own before boilerplate and its sources */
+        if (!best || (best.aside && !aside[b]) || (best.aside === aside[b] && seen.size > best.count))
+          best = { count: seen.size, block: b, at: ms[i][0], aside: aside[b] };
       }
     });
     return best;
+  }
+  /* The opening (the summary, topped up with the start of the text)
+   * without an aside of the text it runs into: the summary alone when the
+   * text starts with the callout every page has. */
+  function ownOpening(opening, blocks) {
+    var aside = asides(blocks), cut = opening.length;
+    blocks.forEach(function (b, i) {
+      var o = aside[i] && opener(b), at = o ? opening.indexOf(o) : -1;
+      if (at > 0 && at < cut) cut = at;
+    });
+    return opening.slice(0, cut).replace(/\s+$/, '');
+  }
+  /* Headings of a page's closing list of sources: what follows one is
+   * citations, not the page's advice. */
+  var SOURCES = /^(sources|references|further reading|bibliography|notes|see also)$/i;
+  /* A block's first sentence, when long enough to tell pages apart. */
+  function opener(block) {
+    var m = block.match(/^.{20,}?[.!?](?=\s|$)/);
+    return m ? m[0] : null;
+  }
+  var openers = { n: 0, seen: new Map() }; /* first sentence -> how many texts start a block with it */
+  /* Per block of a page's text, whether it is an aside: a callout the
+   * site puts on many pages (a block that opens with the same sentence as
+   * one on two other pages whose texts are here: "This is guidance, not
+   * legal advice."), or in the sources the page closes with. */
+  function asides(blocks) {
+    var loaded = bodies.filter(function (t) { return t !== undefined; });
+    if (openers.n !== loaded.length) {
+      openers = { n: loaded.length, seen: new Map() };
+      loaded.forEach(function (t) {
+        new Set(t.split('\n').map(opener)).forEach(function (o) {
+          if (o) openers.seen.set(o, (openers.seen.get(o) || 0) + 1);
+        });
+      });
+    }
+    var sources = false;
+    return blocks.map(function (b) {
+      if (SOURCES.test(b.trim())) sources = true;
+      var o = opener(b);
+      return sources || (o !== null && openers.seen.get(o) >= 3);
+    });
   }
   /* A low surrogate: the second half of a character, never cut before. */
   function half(s, i) { var c = s.charCodeAt(i); return c >= 0xdc00 && c <= 0xdfff; }
@@ -689,9 +921,12 @@
    * its opening text when that has as many (or the words are only in
    * its title). */
   Q.passage = function (opening, body, stems) {
-    var inOpening = new Set(marks(opening, stems).map(function (m) { return m[2]; })).size;
     var blocks = (body || '').split('\n'), best = bestPlace(blocks, stems);
-    return Q.highlight(best && best.count > inOpening ? around(blocks, best.block, best.at) : opening, stems);
+    opening = ownOpening(opening, blocks);
+    var inOpening = new Set(marks(opening, stems).map(function (m) { return m[2]; })).size;
+    /* an aside only when the opening has none of the words */
+    var better = best && (best.aside ? !inOpening : best.count > inOpening);
+    return Q.highlight(better ? around(blocks, best.block, best.at) : opening, stems);
   };
   /* Whether a word's weight says its page's text (a heading or the body)
    * has it: search.c's weight_of, a title's 28 + body, a tag's 16 +
@@ -882,11 +1117,14 @@
         if (res.suggestions.length) status.appendChild(D.createTextNode(' '));
         didYouMean(res);
       }
-      else if (res.partial)
-        say('No page has all the words of ' + quoted(q) + '; showing ' + count(n) + ' with some of them.');
       else if (res.apart)
         say('No page has ' + either(res.phrases) + ' as written; showing ' + count(n) + ' with ' +
             (res.phrases.length > 1 ? 'their' : 'its') + ' words apart.');
+      else if (res.partial && res.every)
+        say(count(res.every) + ' with all the words of ' + quoted(q) + ', then ' + (n - res.every) +
+            ' with some of them.');
+      else if (res.partial)
+        say('No page has all the words of ' + quoted(q) + '; showing ' + count(n) + ' with some of them.');
       else if (res.capped)
         say(count(n) + ' for ' + quoted(q) + ' (the phrase was looked for in the ' + PHRASE_READ +
             ' best matches of its words)');
