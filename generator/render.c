@@ -16,6 +16,7 @@
 #include "feeds_change.h"
 #include "frontmatter.h"
 #include "markdown.h"
+#include "message.h"
 #include "near.h"
 #include "par.h"
 #include "pastfiles.h"
@@ -775,57 +776,6 @@ static char *history_out(const struct page *p)
 	return key_out(p, ".history", 8);
 }
 
-/* 1 when a line of a commit message is an item of a list. */
-static int list_line(const char *s, size_t n)
-{
-	while (n && (*s == ' ' || *s == '\t'))
-		s++, n--;
-	if (n >= 2 && (*s == '-' || *s == '*' || *s == '+') && s[1] == ' ')
-		return 1;
-	size_t d = 0;
-	while (d < n && s[d] >= '0' && s[d] <= '9')
-		d++;
-	return d && d + 1 < n && (s[d] == '.' || s[d] == ')') && s[d + 1] == ' ';
-}
-
-/* A commit message's body as paragraphs: git wraps its lines at some 72
- * columns, which a page must not show as ragged breaks, so a paragraph's
- * lines are joined, unless they hold a list (then lines: true). */
-static json_t *message_paragraphs(const char *body)
-{
-	json_t *a = json_array();
-	struct buf text = BUF_INIT;
-	int listy = 0;
-	for (const char *p = body;; ) {
-		size_t n = strcspn(p, "\n");
-		size_t t = n;
-		while (t && (p[t - 1] == ' ' || p[t - 1] == '\t' || p[t - 1] == '\r'))
-			t--;
-		size_t lead = strspn(p, " \t");
-		int blank = lead >= t;
-		if (!blank) {
-			int item = list_line(p, t);
-			if (text.len)
-				buf_putc(&text, item || listy ? '\n' : ' ');
-			listy |= item;
-			buf_put(&text, item || listy ? p : p + lead, item || listy ? t : t - lead);
-		}
-		if ((blank || !p[n]) && text.len) {
-			json_t *o = json_object();
-			set_str(o, "text", buf_cstr(&text));
-			json_object_set_new(o, "lines", json_boolean(listy));
-			json_array_append_new(a, o);
-			buf_reset(&text);
-			listy = 0;
-		}
-		if (!p[n])
-			break;
-		p += n + 1;
-	}
-	buf_free(&text);
-	return a;
-}
-
 /* A revision's author, false for a shallow clone's boundary commit (which
  * changed nothing we know of): false, not missing, so that a section
  * does not find another author up the context stack. */
@@ -849,7 +799,10 @@ static json_t *rev_json(const struct page *p, const struct hist_rev *rv, const c
 	set_when(o, rv, close);
 	set_str(o, "subject", rv->subject);
 	set_str(o, "body", rv->body);
-	json_object_set_new(o, "body_paragraphs", message_paragraphs(rv->body));
+	json_t *blocks = message_blocks(rv->body);
+	json_object_set_new(o, "body_paragraphs", message_paragraphs(blocks));
+	json_object_set_new(o, "body_blocks", blocks);
+	json_object_set_new(o, "body_long", json_boolean(message_long(rv->body)));
 	char *msg = *rv->body ? xasprintf("%s\n\n%s", rv->subject, rv->body) : xstrdup(rv->subject);
 	set_own(o, "message", msg);
 	if (rv->change != HIST_DELETED) {

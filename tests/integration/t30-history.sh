@@ -31,6 +31,7 @@ contains "the article counts its revisions and links its history" "$A" '<a href=
 check "the history page exists" test -f "$H"
 contains "the history lists the newest revision with its subject" "$H" "20 April 2026</time> — Clarify what may be monitored"
 contains "the history shows the message body" "$H" "Only work accounts are in scope."
+contains "a short body shows whole, not collapsed" "$H" '<div class="message"><p>Only work accounts are in scope.</p></div>'
 contains "the history lists the first revision's author" "$H" "By Cara Counsel"
 contains "an inserted word is marked with <ins>" "$H" "<ins>work"
 first=$(git -C "$S" rev-list --reverse HEAD | head -n 1 | cut -c1-10)
@@ -476,7 +477,8 @@ for f in pathlib.Path(sys.argv[1]).rglob('*.html'):
 " "$S/public"
 
 # A commit message's body reads as paragraphs: git's wrapped lines are
-# joined, a list keeps its lines.
+# joined, in a list item too; a list is a list, code keeps its lines; a
+# long body (developers' notes) is collapsed under the subject, not cut.
 site msg
 git -C "$S" init -q -b main
 page "$S" a.md "Alpha" "Text."
@@ -486,13 +488,35 @@ This paragraph was wrapped
 by the editor at seventy-two columns.
 
 Changes:
-- one
+- one, whose line the editor
+  wrapped too
 - two"
+page "$S" a.md "Alpha" "Text, changed."
+commit "2026-02-02T00:00:00Z" "X Y" "Content: legal fact-check of nine articles (factcheck-27b)
+
+- speaking-up/harassment-and-threats.md: said once towards each of two or
+  more people is a course of conduct
+- a.md: changed
+
+Checked with:
+
+    quire check
+    quire build
+
+quire check: 43 articles, 0 errors, 0 warnings."
 run "$S" build
-contains "a wrapped paragraph of a commit message is one line" "$S/public/a.history.html" '<p>This paragraph was wrapped by the editor at seventy-two columns.</p>'
-contains "a list in a commit message keeps its lines" "$S/public/a.history.html" '<p class="lines">Changes:
-- one
-- two</p>'
+H=$S/public/a.history.html
+contains "a wrapped paragraph of a commit message is one line" "$H" '<p>This paragraph was wrapped by the editor at seventy-two columns.</p>'
+contains "a list in a commit message is a list, its items' wrapped lines joined" "$H" '<p>Changes:</p><ul><li>one, whose line the editor wrapped too</li><li>two</li></ul>'
+contains "the heading is the subject line alone" "$H" '</time> — Content: legal fact-check of nine articles (factcheck-27b)</h2>'
+contains "a long message's body is collapsed under a summary" "$H" '<div class="message"><details><summary>More about this change</summary><ul><li>speaking-up/harassment-and-threats.md: said once towards each of two or more people is a course of conduct</li>'
+contains "(all of it kept, code line by line)" "$H" '<pre>quire check
+quire build</pre><p>quire check: 43 articles, 0 errors, 0 warnings.</p></details></div>'
+lacks "no line of it is kept as git wrapped it" "$H" 'class="lines"'
+lacks "the recent changes show the subject alone" "$S/public/changes.html" "course of conduct"
+contains "(the subject)" "$S/public/changes.html" "<li>Content: legal fact-check of nine articles (factcheck-27b) <span"
+contains "the feed keeps the whole message" "$S/public/changes.xml" "speaking-up/harassment-and-threats.md: said once towards each of two or
+  more people is a course of conduct"
 
 # On a branch, a revision's diff is with its own parent, not with the
 # revision listed below it (which may be the other branch's); a merge
