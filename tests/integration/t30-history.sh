@@ -43,7 +43,10 @@ contains "a past version links to the current guidance" "$R" 'href="privacy.html
 contains "the oldest version links to the newer one" "$R" "Newer version"
 second=$(git -C "$S" rev-list -n 1 HEAD -- content/guide/privacy.md | cut -c1-10)
 contains "the newest version of an article as committed says it is the current one" "$S/public/guide/privacy.rev-$second.html" \
-	"This is the current version, from <time datetime=\"2026-04-20T09:30:00+01:00\">20 April 2026</time>"
+	"<strong>This is the current version.</strong> It reads the same as the guidance today."
+lacks "(in words staff use: nothing of the site's scripts)" "$S/public/guide/privacy.rev-$second.html" "the site's scripts"
+contains "its date, author and revision follow, for the record" "$S/public/guide/privacy.rev-$second.html" \
+	"<p class=\"banner-meta\">Current since <time datetime=\"2026-04-20T09:30:00+01:00\">20 April 2026</time> (a change by Dev Patel) · revision <code>$second</code></p>"
 lacks "and does not say it may no longer be correct" "$S/public/guide/privacy.rev-$second.html" "may no longer be correct"
 # A past version in a tab, a bookmark or a search engine is never taken
 # for the current guidance.
@@ -1632,9 +1635,9 @@ GIT_AUTHOR_DATE=2026-09-05T09:00:00+00:00 GIT_COMMITTER_DATE=2026-09-05T09:00:00
 	git -C "$S" -c user.name="Mel Merger" -c user.email=m@x merge -q --no-ff side -m "Merge side" >/dev/null 2>&1
 run "$S" build
 contains "the current version made on a branch is current from its merge" "$S/public/a.rev-$V2.html" \
-	'This is the current version, from <time datetime="2026-09-05T09:00:00+00:00">5 September 2026</time>'
+	'Current since <time datetime="2026-09-05T09:00:00+00:00">5 September 2026</time>'
 contains "(a main-line one from its own date, as before)" "$TMP/titlethen/public/a.rev-$(git -C "$TMP/titlethen" rev-parse HEAD | cut -c1-10).html" \
-	'This is the current version, from <time datetime="2026-07-03T09:00:00+00:00">3 July 2026</time>'
+	'Current since <time datetime="2026-07-03T09:00:00+00:00">3 July 2026</time>'
 
 # Who put a change in the repository, when not its author, is part of the
 # record: a patch applied by another, a rebase by another on a later day.

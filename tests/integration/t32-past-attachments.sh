@@ -171,13 +171,13 @@ page "$S" hr/b.md "Pay" "Pay day is the 25th."
 commit "2026-01-01T10:00:00+00:00" "Ann Archer" "Add expenses"
 ra=$(rev hr/a.md)
 run "$S" build
-contains "before the form changes, the newest version is today's guidance" "$S/public/hr/a.rev-$ra.html" "the guidance reads the same today"
+contains "before the form changes, the newest version is today's guidance" "$S/public/hr/a.rev-$ra.html" "It reads the same as the guidance today."
 file "$S" hr/form.txt 'CLAIM FORM v2: mileage 25p\n'
 commit "2026-02-01T10:00:00+00:00" "Bob Baker" "Cut the mileage rate"
 run "$S" build
-lacks "after, its banner does not say the guidance reads the same" "$S/public/hr/a.rev-$ra.html" "the guidance reads the same today"
-contains "it says a file it links has changed since" "$S/public/hr/a.rev-$ra.html" "but a file it links (a form, a picture) has changed since"
-contains "(an article linking no changed file is today's still)" "$S/public/hr/b.rev-$(rev hr/b.md).html" "the guidance reads the same today"
+lacks "after, its banner does not say the guidance reads the same" "$S/public/hr/a.rev-$ra.html" "It reads the same as the guidance today."
+contains "it says a file it links has changed since" "$S/public/hr/a.rev-$ra.html" "but a file it links (a form, a picture) has changed since: this version shows the file as it was then."
+contains "(an article linking no changed file is today's still)" "$S/public/hr/b.rev-$(rev hr/b.md).html" "It reads the same as the guidance today."
 H=$S/public/hr/a.history.html
 contains "the article's history lists the change to the file it links" "$H" '<h3><code>hr/form.txt</code></h3>'
 contains "(when, what and who)" "$H" '<time datetime="2026-02-01T10:00:00+00:00">1 February 2026</time> — Cut the mileage rate <span class="meta">By Bob Baker'
