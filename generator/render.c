@@ -2598,6 +2598,12 @@ static json_t *revision_entry(struct render_env *e, const struct page *p, const 
 	set_valid(r, "meta_html", md[0]);
 	set_valid(r, "diff_html", diff);
 	set_str(r, "anchor", rv->id);
+	/* compared with nothing, the diff is the whole text as one insertion:
+	 * the history says it was published (first: the oldest entry; else
+	 * again, after a withdrawal), the text kept but folded away */
+	int whole = !*rv->base && rv->change != HIST_DELETED && !hist_is_boundary(e->hist, rv);
+	json_object_set_new(r, "whole", json_boolean(whole));
+	json_object_set_new(r, "first", json_boolean(whole && k + 1 == hf->n));
 	free(diff);
 	for (size_t i = 0; i < 3; i++)
 		free(md[i]);

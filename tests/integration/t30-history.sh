@@ -32,6 +32,19 @@ check "the history page exists" test -f "$H"
 contains "the history lists the newest revision with its subject" "$H" "20 April 2026</time> — Clarify what may be monitored"
 contains "the history shows the message body" "$H" "Only work accounts are in scope."
 contains "a short body shows whole, not collapsed" "$H" '<div class="message"><p>Only work accounts are in scope.</p></div>'
+# The first entry says the article was first published, with a link to
+# read it; its whole text as one insertion is kept, folded away.
+contains "the first entry says the article was first published" "$H" "<p class=\"published\"><strong>First published</strong> · <a href=\"privacy.rev-$(git -C "$S" rev-list --reverse HEAD | head -n 1 | cut -c1-10).html\">Read this version</a></p>"
+check "(only the first)" test "$(grep -c 'First published' "$H")" = 1
+check "its whole text is collapsed, not removed" python3 -c "
+import re, sys
+h = open(sys.argv[1]).read()
+entries = h.split('<li class=\"revision\"')
+first = entries[-1]
+m = re.search(r'<details class=\"whole-text\"><summary>The whole text as first published</summary>(.*?)</details>', first, re.S)
+assert m and '<ins>Employers may monitor email.' in m.group(1), first
+assert 'whole-text' not in entries[1], 'a later entry is not folded'
+" "$H"
 contains "the history lists the first revision's author" "$H" "By Cara Counsel"
 contains "an inserted word is marked with <ins>" "$H" "<ins>work"
 first=$(git -C "$S" rev-list --reverse HEAD | head -n 1 | cut -c1-10)

@@ -110,6 +110,8 @@ commit 2026-02-05T10:00:00Z "Ann Archer" "Bring it back"
 run "$S" build
 lacks "an article added again is no notice" "$S/public/legal/retired.html" "This guidance was withdrawn"
 contains "(its history keeps the withdrawal)" "$S/public/legal/retired.history.html" "the article was withdrawn"
+contains "the entry that brought it back says it was published again" "$S/public/legal/retired.history.html" '<p class="published"><strong>Published again</strong> · <a href="retired.rev-'
+contains "(the oldest entry, first published)" "$S/public/legal/retired.history.html" '<p class="published"><strong>First published</strong>'
 contains "(the recent changes say it was restored since, beside the title it took away)" "$S/public/changes.html" "Retired folder article</a> (withdrawn, later restored)"
 
 
