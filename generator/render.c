@@ -3104,6 +3104,13 @@ static void render_changes(struct render_env *e)
 		if (json_array_size(pages))
 			set_str(pg, "sep", ", "); /* before each page but the first */
 		set_str(pg, "title", title);
+		/* the article itself, beside what changed in it: its address
+		 * today (a notice, if withdrawn); none when another page took
+		 * the address */
+		if (p->shadowed)
+			json_object_set_new(pg, "article_url", json_false());
+		else
+			set_own(pg, "article_url", site_rel_url(out, p->out));
 		json_object_set(pg, "history_url", json_object_get(r, "history_url"));
 		json_object_set(pg, "deleted", json_object_get(r, "deleted"));
 		json_object_set(pg, "taken_down", json_object_get(r, "taken_down"));

@@ -790,8 +790,9 @@ GIT_AUTHOR_DATE="2026-01-02T00:00:00+00:00" GIT_COMMITTER_DATE="2026-01-02T00:00
 	git -C "$S" -c user.name=A -c user.email=a@b commit -q -m "Add two short pages" >/dev/null 2>&1
 run "$S" build
 check "a commit of two articles is one entry of the recent changes" [ "$(grep -o 'Add two short pages' "$S/public/changes.html" | wc -l)" = 1 ]
-contains "naming both articles" "$S/public/changes.html" '<li>Add two short pages <span class="meta">by A</span>: <a href="b.history.html#'
-contains "(the second after a comma)" "$S/public/changes.html" '">Bee</a>, <a href="c.history.html#'
+contains "naming both articles, each leading to the article" "$S/public/changes.html" '<li>Add two short pages <span class="meta">by A</span>: <a href="b.html">Bee</a> (<a href="b.history.html#'
+contains "(the second after a comma)" "$S/public/changes.html" '<span class="visually-hidden"> in Bee</span></a>), <a href="c.html">Sea</a> (<a href="c.history.html#'
+contains "and to what changed in it, saying so" "$S/public/changes.html" "(<a href=\"c.history.html#$(git -C "$S" rev-parse HEAD)\">what changed<span class=\"visually-hidden\"> in Sea</span></a>)</li>"
 contains "the feed keeps an entry for each" "$S/public/changes.xml" "<title>Sea: Add two short pages</title>"
 
 # Revisions made while an article was a draft were never published: its

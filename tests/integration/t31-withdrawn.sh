@@ -99,7 +99,7 @@ run "$S" build
 status_is "an alias at a withdrawn address builds" "$RC" 0
 contains "the alias's redirect is written there" "$S/public/hr/leave.html" "This guidance has moved to"
 contains "the withdrawn article keeps its history" "$S/public/hr/leave.history.html" "the article was withdrawn"
-contains "(and its withdrawal stays in the recent changes)" "$S/public/changes.html" "Old leave policy</a> (withdrawn)"
+contains "(and its withdrawal stays in the recent changes, its title no link: the address is the alias's)" "$S/public/changes.html" ": Old leave policy (withdrawn) (<a href=\"hr/leave.history.html#$del\">what changed"
 contains "(the list of withdrawn guidance leads to that history)" "$S/public/changes.html" '<a href="hr/leave.history.html">Old leave policy</a> <span class="meta">withdrawn'
 R=$(ls "$S"/public/hr/leave.rev-*.html | head -1)
 contains "(its past versions lead to what replaces it)" "$R" '<a href="leave.html">see what replaces it</a>'

@@ -191,7 +191,7 @@ contains "a rebuild after another change to the file lists it" "$H" "Mileage up 
 contains "(and the article was last updated by it)" "$S/public/hr/a.html" "by Cy Clerk (the file"
 contains "(as print.html says too)" "$S/public/print.html" "by Cy Clerk (the file hr/form.txt)"
 contains "the recent changes list a change to a file an article links, under the article" "$S/public/changes.html" \
-	'Mileage up again <span class="meta">by Cy Clerk</span>: <a href="hr/a.history.html#files">Expenses</a> (the file <code>hr/form.txt</code>)'
+	'Mileage up again <span class="meta">by Cy Clerk</span>: <a href="hr/a.html">Expenses</a> (the file <code>hr/form.txt</code>) (<a href="hr/a.history.html#files">what changed<span class="visually-hidden"> in Expenses</span></a>)'
 contains "and so does the feed" "$S/public/changes.xml" "<title>Expenses (the file hr/form.txt): Mileage up again</title>"
 check "(the feed is well-formed XML)" python3 -c "import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])" "$S/public/changes.xml"
 page "$S" hr/a.md "Expenses" "Fill in [the claim form](form.txt) by the 5th.\n\n![Rates](rates.svg)"
@@ -199,7 +199,7 @@ file "$S" hr/form.txt 'CLAIM FORM v4\n'
 commit "2026-03-02T10:00:00+00:00" "Di Editor" "New form and deadline"
 run "$S" build
 check "a commit that changed the article and its file is listed once" [ "$(grep -o 'New form and deadline <span' "$S/public/changes.html" | wc -l)" = 1 ]
-lacks "(as the article's change)" "$S/public/changes.html" "New form and deadline <span class=\"meta\">by Di Editor</span>: <a href=\"hr/a.history.html#files\""
+lacks "(as the article's change)" "$S/public/changes.html" "New form and deadline <span class=\"meta\">by Di Editor</span>: <a href=\"hr/a.html\">Expenses</a> (the file"
 contains "(the history page lists the file's change too)" "$H" "New form and deadline"
 cp -r "$S" "$TMP/formchanged-clean" && rm -rf "$TMP/formchanged-clean/.git/quire" "$TMP/formchanged-clean/public"
 run "$TMP/formchanged-clean" build
