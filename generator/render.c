@@ -515,6 +515,23 @@ static json_t *refs(const struct site *s, const char *from, const int *v, size_t
 	return a;
 }
 
+/* How many pages that link an article its page lists before the rest are
+ * folded away: 38 of them, with summaries, were screens of scrolling. */
+#define BACKLINKS_SHOWN 5
+
+/* A long list of the n pages that link a page (more than BACKLINKS_SHOWN)
+ * also as backlinks_first and backlinks_more (with backlinks_more_count),
+ * for a theme that shows the first few and folds the rest; both false
+ * when the list is short. */
+static void add_backlinks_split(const struct site *s, json_t *c, const char *from, const int *v, size_t n)
+{
+	int split = n > BACKLINKS_SHOWN;
+	json_object_set_new(c, "backlinks_first", split ? refs(s, from, v, BACKLINKS_SHOWN) : json_false());
+	json_object_set_new(c, "backlinks_more", split ? refs(s, from, v + BACKLINKS_SHOWN, n - BACKLINKS_SHOWN)
+						    : json_false());
+	json_object_set_new(c, "backlinks_more_count", split ? json_integer((json_int_t)(n - BACKLINKS_SHOWN)) : json_false());
+}
+
 static char *tag_out(const char *tag)
 {
 	char *sl = slug_make(tag);
@@ -1236,6 +1253,7 @@ static json_t *page_ctx(const struct render_env *e, int i, const char *from, con
 	int sec = sh->section[i];
 	json_object_set_new(c, "section", sec >= 0 ? page_ref(s, from, sec) : json_false());
 	json_object_set_new(c, "backlinks", refs(s, from, sh->graph->back[i].v, sh->graph->back[i].n));
+	add_backlinks_split(s, c, from, sh->graph->back[i].v, sh->graph->back[i].n);
 	json_object_set_new(c, "related", refs(s, from, sh->graph->related[i].v, sh->graph->related[i].n));
 	if (sh->prev[i] >= 0)
 		json_object_set_new(c, "prev", page_ref(s, from, sh->prev[i]));

@@ -1714,13 +1714,6 @@ contains "(and its old address leads to it)" "$S/public/hr/blog.html" "social.ht
 # (git's), newest first, not by the dates they carry: the dates of edits
 # made in other zones, or on a machine whose clock was wrong, do not
 # reorder them; each keeps its own date, under a heading of its own day.
-# before DESCRIPTION FILE A B: A first occurs in FILE before B does
-before() {
-	a=$(grep -boF -- "$3" "$2" | head -n 1 | cut -d: -f1)
-	b=$(grep -boF -- "$4" "$2" | head -n 1 | cut -d: -f1)
-	if [ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ]; then ok "$1"; else
-		not_ok "$1" "$2: expected '$3' (at ${a:-none}) before '$4' (at ${b:-none})"; fi
-}
 site landed
 printf 'base_url: https://kb.example.org\n' >> "$S/site.yml"
 git -C "$S" init -q -b main
