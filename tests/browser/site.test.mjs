@@ -261,6 +261,13 @@ describe('the built site, opened from file:// in Chromium', { concurrency: false
     // a heading's block in a diff says it is a heading, as ins and del say what they are
     await page.goto(siteUrl('confidentiality/after-you-leave.history.html'));
     assert.ok(await page.locator('.diff-heading').count() > 0, 'the history shows a heading');
+    // (its headings are in the text as first published, folded: the
+    // keyboard opens it)
+    const whole = page.locator('details.whole-text');
+    assert.equal(await whole.evaluate((d) => d.open), false, 'the first version\'s whole text starts folded');
+    await whole.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await whole.evaluate((d) => d.open), true, 'Enter on its summary opens it');
     const cdp = await page.context().newCDPSession(page);
     const { nodes } = await cdp.send('Accessibility.getFullAXTree');
     assert.ok(nodes.some((n) => n.role?.value === 'StaticText' && (n.name?.value || '').trim() === 'heading:'),
