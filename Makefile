@@ -19,7 +19,7 @@ LIBS      = $(shell pkg-config --libs $(filter-out libmicrohttpd,$(PKGS)) 2>/dev
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SRCS := $(addprefix generator/, buf.c arena.c active.c diag.c slug.c fsutil.c cache.c frontmatter.c site.c scan.c sources.c status.c \
-          near.c markdown.c links.c loose.c history.c published.c pastfiles.c strmap.c revdiff.c hooks.c luadigest.c luapattern.c template.c search.c feeds.c \
+          near.c markdown.c links.c loose.c history.c message.c published.c pastfiles.c strmap.c revdiff.c hooks.c luadigest.c luapattern.c template.c search.c feeds.c \
           render.c output.c par.c build.c bundle.c serve.c newpage.c main.c)
 LIB_SRCS := $(filter-out generator/main.c,$(SRCS))
 OBJS     := $(SRCS:generator/%.c=build/obj/%.o)

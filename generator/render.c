@@ -16,6 +16,7 @@
 #include "feeds_change.h"
 #include "frontmatter.h"
 #include "markdown.h"
+#include "message.h"
 #include "near.h"
 #include "par.h"
 #include "pastfiles.h"
@@ -514,6 +515,23 @@ static json_t *refs(const struct site *s, const char *from, const int *v, size_t
 	return a;
 }
 
+/* How many pages that link an article its page lists before the rest are
+ * folded away: 38 of them, with summaries, were screens of scrolling. */
+#define BACKLINKS_SHOWN 5
+
+/* A long list of the n pages that link a page (more than BACKLINKS_SHOWN)
+ * also as backlinks_first and backlinks_more (with backlinks_more_count),
+ * for a theme that shows the first few and folds the rest; both false
+ * when the list is short. */
+static void add_backlinks_split(const struct site *s, json_t *c, const char *from, const int *v, size_t n)
+{
+	int split = n > BACKLINKS_SHOWN;
+	json_object_set_new(c, "backlinks_first", split ? refs(s, from, v, BACKLINKS_SHOWN) : json_false());
+	json_object_set_new(c, "backlinks_more", split ? refs(s, from, v + BACKLINKS_SHOWN, n - BACKLINKS_SHOWN)
+						    : json_false());
+	json_object_set_new(c, "backlinks_more_count", split ? json_integer((json_int_t)(n - BACKLINKS_SHOWN)) : json_false());
+}
+
 static char *tag_out(const char *tag)
 {
 	char *sl = slug_make(tag);
@@ -775,57 +793,6 @@ static char *history_out(const struct page *p)
 	return key_out(p, ".history", 8);
 }
 
-/* 1 when a line of a commit message is an item of a list. */
-static int list_line(const char *s, size_t n)
-{
-	while (n && (*s == ' ' || *s == '\t'))
-		s++, n--;
-	if (n >= 2 && (*s == '-' || *s == '*' || *s == '+') && s[1] == ' ')
-		return 1;
-	size_t d = 0;
-	while (d < n && s[d] >= '0' && s[d] <= '9')
-		d++;
-	return d && d + 1 < n && (s[d] == '.' || s[d] == ')') && s[d + 1] == ' ';
-}
-
-/* A commit message's body as paragraphs: git wraps its lines at some 72
- * columns, which a page must not show as ragged breaks, so a paragraph's
- * lines are joined, unless they hold a list (then lines: true). */
-static json_t *message_paragraphs(const char *body)
-{
-	json_t *a = json_array();
-	struct buf text = BUF_INIT;
-	int listy = 0;
-	for (const char *p = body;; ) {
-		size_t n = strcspn(p, "\n");
-		size_t t = n;
-		while (t && (p[t - 1] == ' ' || p[t - 1] == '\t' || p[t - 1] == '\r'))
-			t--;
-		size_t lead = strspn(p, " \t");
-		int blank = lead >= t;
-		if (!blank) {
-			int item = list_line(p, t);
-			if (text.len)
-				buf_putc(&text, item || listy ? '\n' : ' ');
-			listy |= item;
-			buf_put(&text, item || listy ? p : p + lead, item || listy ? t : t - lead);
-		}
-		if ((blank || !p[n]) && text.len) {
-			json_t *o = json_object();
-			set_str(o, "text", buf_cstr(&text));
-			json_object_set_new(o, "lines", json_boolean(listy));
-			json_array_append_new(a, o);
-			buf_reset(&text);
-			listy = 0;
-		}
-		if (!p[n])
-			break;
-		p += n + 1;
-	}
-	buf_free(&text);
-	return a;
-}
-
 /* A revision's author, false for a shallow clone's boundary commit (which
  * changed nothing we know of): false, not missing, so that a section
  * does not find another author up the context stack. */
@@ -849,7 +816,10 @@ static json_t *rev_json(const struct page *p, const struct hist_rev *rv, const c
 	set_when(o, rv, close);
 	set_str(o, "subject", rv->subject);
 	set_str(o, "body", rv->body);
-	json_object_set_new(o, "body_paragraphs", message_paragraphs(rv->body));
+	json_t *blocks = message_blocks(rv->body);
+	json_object_set_new(o, "body_paragraphs", message_paragraphs(blocks));
+	json_object_set_new(o, "body_blocks", blocks);
+	json_object_set_new(o, "body_long", json_boolean(message_long(rv->body)));
 	char *msg = *rv->body ? xasprintf("%s\n\n%s", rv->subject, rv->body) : xstrdup(rv->subject);
 	set_own(o, "message", msg);
 	if (rv->change != HIST_DELETED) {
@@ -1339,6 +1309,7 @@ static json_t *page_ctx(const struct render_env *e, int i, const char *from, con
 	int sec = sh->section[i];
 	json_object_set_new(c, "section", sec >= 0 ? page_ref(s, from, sec) : json_false());
 	json_object_set_new(c, "backlinks", refs(s, from, sh->graph->back[i].v, sh->graph->back[i].n));
+	add_backlinks_split(s, c, from, sh->graph->back[i].v, sh->graph->back[i].n);
 	json_object_set_new(c, "related", refs(s, from, sh->graph->related[i].v, sh->graph->related[i].n));
 	if (sh->prev[i] >= 0)
 		json_object_set_new(c, "prev", page_ref(s, from, sh->prev[i]));
@@ -3075,6 +3046,12 @@ static json_t *revision_entry(struct render_env *e, const struct page *p, const 
 	set_valid(r, "meta_html", md[0]);
 	set_valid(r, "diff_html", diff);
 	set_str(r, "anchor", rv->id);
+	/* compared with nothing, the diff is the whole text as one insertion:
+	 * the history says it was published (first: the oldest entry; else
+	 * again, after a withdrawal), the text kept but folded away */
+	int whole = !*rv->base && rv->change != HIST_DELETED && !hist_is_boundary(e->hist, rv);
+	json_object_set_new(r, "whole", json_boolean(whole));
+	json_object_set_new(r, "first", json_boolean(whole && k + 1 == hf->n));
 	free(diff);
 	for (size_t i = 0; i < 3; i++)
 		free(md[i]);
@@ -3602,6 +3579,14 @@ static void render_changes(struct render_env *e)
 		if (json_array_size(pages))
 			set_str(pg, "sep", ", "); /* before each page but the first */
 		set_str(pg, "title", title);
+		/* the article itself, beside what changed in it: its address
+		 * today (a notice, if withdrawn); none when another page took
+		 * the address, but for the list of a folder's guidance that
+		 * took its own page's */
+		if (p->shadowed && !ch[k].page_removed)
+			json_object_set_new(pg, "article_url", json_false());
+		else
+			set_own(pg, "article_url", site_rel_url(out, p->out));
 		json_object_set(pg, "history_url", json_object_get(r, "history_url"));
 		json_object_set(pg, "deleted", json_object_get(r, "deleted"));
 		json_object_set(pg, "taken_down", json_object_get(r, "taken_down"));

@@ -250,6 +250,18 @@ describe('the built site, opened from file:// in Chromium', { concurrency: false
     await closePage(phone);
   });
 
+  it('a printed history keeps what the screen folds: long commit messages and a first version\'s whole text', STEP, async () => {
+    const page = await openPage();
+    await page.goto(siteUrl('confidentiality/after-you-leave.history.html'));
+    const folded = page.locator('details:not([open]) > :not(summary)');
+    assert.ok(await folded.count() >= 2, 'the history has folded parts');
+    assert.equal(await folded.first().isVisible(), false, 'on screen they start folded');
+    await page.emulateMedia({ media: 'print' });
+    const shown = await folded.evaluateAll((els) => els.filter((e) => e.getBoundingClientRect().height > 0).length);
+    assert.equal(shown, await folded.count(), 'in print every folded part is shown');
+    await closePage(page);
+  });
+
   it('what a screen reader hears: external links, headings in a diff; the search box legible in the dark', STEP, async () => {
     const page = await openPage({ colorScheme: 'dark' });
     await page.goto(siteUrl('policy/managers-checklist.html'));
@@ -283,6 +295,13 @@ describe('the built site, opened from file:// in Chromium', { concurrency: false
     // a heading's block in a diff says it is a heading, as ins and del say what they are
     await page.goto(siteUrl('confidentiality/after-you-leave.history.html'));
     assert.ok(await page.locator('.diff-heading').count() > 0, 'the history shows a heading');
+    // (its headings are in the text as first published, folded: the
+    // keyboard opens it)
+    const whole = page.locator('details.whole-text');
+    assert.equal(await whole.evaluate((d) => d.open), false, 'the first version\'s whole text starts folded');
+    await whole.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await whole.evaluate((d) => d.open), true, 'Enter on its summary opens it');
     const cdp = await page.context().newCDPSession(page);
     const { nodes } = await cdp.send('Accessibility.getFullAXTree');
     assert.ok(nodes.some((n) => n.role?.value === 'StaticText' && (n.name?.value || '').trim() === 'heading:'),

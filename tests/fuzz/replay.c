@@ -43,6 +43,9 @@
 #define LLVMFuzzerTestOneInput fuzz_active
 #include "fuzz_active.c"
 #undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_message
+#include "fuzz_message.c"
+#undef LLVMFuzzerTestOneInput
 
 struct harness {
 	const char *name;
@@ -61,6 +64,7 @@ static const struct harness harnesses[] = {
 	{ "page", fuzz_page },
 	{ "linkstable", fuzz_linkstable },
 	{ "active", fuzz_active },
+	{ "message", fuzz_message },
 };
 
 int main(int argc, char **argv)

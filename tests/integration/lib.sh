@@ -15,6 +15,13 @@ check() { d=$1; shift; if "$@" >/dev/null 2>&1; then ok "$d"; else not_ok "$d" "
 # contains DESCRIPTION FILE TEXT: fixed-string match
 contains() { if grep -qF -- "$3" "$2" 2>/dev/null; then ok "$1"; else not_ok "$1" "$2 lacks: $3"; fi; }
 lacks() { if grep -qF -- "$3" "$2" 2>/dev/null; then not_ok "$1" "$2 contains: $3"; else ok "$1"; fi; }
+# before DESCRIPTION FILE A B: A first occurs in FILE before B does
+before() {
+	a=$(grep -boF -- "$3" "$2" | head -n 1 | cut -d: -f1)
+	b=$(grep -boF -- "$4" "$2" | head -n 1 | cut -d: -f1)
+	if [ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ]; then ok "$1"; else
+		not_ok "$1" "$2: expected '$3' (at ${a:-none}) before '$4' (at ${b:-none})"; fi
+}
 status_is() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected exit status $3, got $2"; fi; }
 
 # site NAME: a minimal valid site at $TMP/NAME using the repository's theme

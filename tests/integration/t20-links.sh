@@ -114,6 +114,25 @@ else
 	not_ok "related guidance lists the page sharing most tags first, then the rest by title" "got: $got"
 fi
 
+# On an article, the few related links come before the list of pages
+# that link it; a long list is titles alone, the first five, the rest
+# folded (all of them there, in order).
+site refby
+printf -- '---\ntitle: Target\ntags: [t]\n---\nText.\n' > "$S/content/target.md"
+printf -- '---\ntitle: Kin\ntags: [t]\n---\nText.\n' > "$S/content/kin.md"
+for i in 1 2 3 4 5 6 7; do
+	printf -- '---\ntitle: Linker %s\nsummary: Summary of linker %s.\n---\nSee [[target]].\n' $i $i > "$S/content/l$i.md"
+done
+printf -- '---\ntitle: Few\nsummary: Summary of few.\n---\nSee [[kin]].\n' > "$S/content/few.md"
+run "$S" build
+T=$S/public/target.html
+before "related guidance comes before the pages that link the article" "$T" 'id="related-title"' 'id="backlinks-title"'
+contains "a long list shows the first five by title" "$T" '<ul><li><a href="l1.html">Linker 1</a></li><li><a href="l2.html">Linker 2</a></li><li><a href="l3.html">Linker 3</a></li><li><a href="l4.html">Linker 4</a></li><li><a href="l5.html">Linker 5</a></li></ul>'
+contains "and folds the rest, saying how many" "$T" '<details><summary>Show 2 more</summary><ul><li><a href="l6.html">Linker 6</a></li><li><a href="l7.html">Linker 7</a></li></ul></details>'
+lacks "titles alone: no summaries" "$T" "Summary of linker"
+contains "a short list keeps each page's summary" "$S/public/kin.html" '<a href="few.html">Few</a><br><span class="summary">Summary of few.</span>'
+lacks "(and folds nothing)" "$S/public/kin.html" "<details>"
+
 # Broken links, every one reported at its line:col.
 site bad
 page "$S" a.md "A" "Fine line.\n[missing](gone.md) and [[nobody]] and [a](b.md#nope)\n\n[out](../../etc/passwd.md) [abs](/x.html) [here](#nowhere)"

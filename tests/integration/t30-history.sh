@@ -31,6 +31,20 @@ contains "the article counts its revisions and links its history" "$A" '<a href=
 check "the history page exists" test -f "$H"
 contains "the history lists the newest revision with its subject" "$H" "20 April 2026</time> — Clarify what may be monitored"
 contains "the history shows the message body" "$H" "Only work accounts are in scope."
+contains "a short body shows whole, not collapsed" "$H" '<div class="message"><p>Only work accounts are in scope.</p></div>'
+# The first entry says the article was first published, with a link to
+# read it; its whole text as one insertion is kept, folded away.
+contains "the first entry says the article was first published" "$H" "<p class=\"published\"><strong>First published</strong> · <a href=\"privacy.rev-$(git -C "$S" rev-list --reverse HEAD | head -n 1 | cut -c1-10).html\">Read this version</a></p>"
+check "(only the first)" test "$(grep -c 'First published' "$H")" = 1
+check "its whole text is collapsed, not removed" python3 -c "
+import re, sys
+h = open(sys.argv[1]).read()
+entries = h.split('<li class=\"revision\"')
+first = entries[-1]
+m = re.search(r'<details class=\"whole-text\"><summary>The whole text as first published</summary>(.*?)</details>', first, re.S)
+assert m and '<ins>Employers may monitor email.' in m.group(1), first
+assert 'whole-text' not in entries[1], 'a later entry is not folded'
+" "$H"
 contains "the history lists the first revision's author" "$H" "By Cara Counsel"
 contains "an inserted word is marked with <ins>" "$H" "<ins>work"
 first=$(git -C "$S" rev-list --reverse HEAD | head -n 1 | cut -c1-10)
@@ -42,7 +56,10 @@ contains "a past version links to the current guidance" "$R" 'href="privacy.html
 contains "the oldest version links to the newer one" "$R" "Newer version"
 second=$(git -C "$S" rev-list -n 1 HEAD -- content/guide/privacy.md | cut -c1-10)
 contains "the newest version of an article as committed says it is the current one" "$S/public/guide/privacy.rev-$second.html" \
-	"This is the current version, from <time datetime=\"2026-04-20T09:30:00+01:00\">20 April 2026</time>"
+	"<strong>This is the current version.</strong> It reads the same as the guidance today."
+lacks "(in words staff use: nothing of the site's scripts)" "$S/public/guide/privacy.rev-$second.html" "the site's scripts"
+contains "its date, author and revision follow, for the record" "$S/public/guide/privacy.rev-$second.html" \
+	"<p class=\"banner-meta\">Current since <time datetime=\"2026-04-20T09:30:00+01:00\">20 April 2026</time> (a change by Dev Patel) · revision <code>$second</code></p>"
 lacks "and does not say it may no longer be correct" "$S/public/guide/privacy.rev-$second.html" "may no longer be correct"
 # A past version in a tab, a bookmark or a search engine is never taken
 # for the current guidance.
@@ -489,7 +506,8 @@ for f in pathlib.Path(sys.argv[1]).rglob('*.html'):
 " "$S/public"
 
 # A commit message's body reads as paragraphs: git's wrapped lines are
-# joined, a list keeps its lines.
+# joined, in a list item too; a list is a list, code keeps its lines; a
+# long body (developers' notes) is collapsed under the subject, not cut.
 site msg
 git -C "$S" init -q -b main
 page "$S" a.md "Alpha" "Text."
@@ -499,13 +517,35 @@ This paragraph was wrapped
 by the editor at seventy-two columns.
 
 Changes:
-- one
+- one, whose line the editor
+  wrapped too
 - two"
+page "$S" a.md "Alpha" "Text, changed."
+commit "2026-02-02T00:00:00Z" "X Y" "Content: legal fact-check of nine articles (factcheck-27b)
+
+- speaking-up/harassment-and-threats.md: said once towards each of two or
+  more people is a course of conduct
+- a.md: changed
+
+Checked with:
+
+    quire check
+    quire build
+
+quire check: 43 articles, 0 errors, 0 warnings."
 run "$S" build
-contains "a wrapped paragraph of a commit message is one line" "$S/public/a.history.html" '<p>This paragraph was wrapped by the editor at seventy-two columns.</p>'
-contains "a list in a commit message keeps its lines" "$S/public/a.history.html" '<p class="lines">Changes:
-- one
-- two</p>'
+H=$S/public/a.history.html
+contains "a wrapped paragraph of a commit message is one line" "$H" '<p>This paragraph was wrapped by the editor at seventy-two columns.</p>'
+contains "a list in a commit message is a list, its items' wrapped lines joined" "$H" '<p>Changes:</p><ul><li>one, whose line the editor wrapped too</li><li>two</li></ul>'
+contains "the heading is the subject line alone" "$H" '</time> — Content: legal fact-check of nine articles (factcheck-27b)</h2>'
+contains "a long message's body is collapsed under a summary" "$H" '<div class="message"><details><summary>More about this change</summary><ul><li>speaking-up/harassment-and-threats.md: said once towards each of two or more people is a course of conduct</li>'
+contains "(all of it kept, code line by line)" "$H" '<pre>quire check
+quire build</pre><p>quire check: 43 articles, 0 errors, 0 warnings.</p></details></div>'
+lacks "no line of it is kept as git wrapped it" "$H" 'class="lines"'
+lacks "the recent changes show the subject alone" "$S/public/changes.html" "course of conduct"
+contains "(the subject)" "$S/public/changes.html" "<li>Content: legal fact-check of nine articles (factcheck-27b) <span"
+contains "the feed keeps the whole message" "$S/public/changes.xml" "speaking-up/harassment-and-threats.md: said once towards each of two or
+  more people is a course of conduct"
 
 # On a branch, a revision's diff is with its own parent, not with the
 # revision listed below it (which may be the other branch's); a merge
@@ -763,8 +803,9 @@ GIT_AUTHOR_DATE="2026-01-02T00:00:00+00:00" GIT_COMMITTER_DATE="2026-01-02T00:00
 	git -C "$S" -c user.name=A -c user.email=a@b commit -q -m "Add two short pages" >/dev/null 2>&1
 run "$S" build
 check "a commit of two articles is one entry of the recent changes" [ "$(grep -o 'Add two short pages' "$S/public/changes.html" | wc -l)" = 1 ]
-contains "naming both articles" "$S/public/changes.html" '<li>Add two short pages <span class="meta">by A</span>: <a href="b.history.html#'
-contains "(the second after a comma)" "$S/public/changes.html" '">Bee</a>, <a href="c.history.html#'
+contains "naming both articles, each leading to the article" "$S/public/changes.html" '<li>Add two short pages <span class="meta">by A</span>: <a href="b.html">Bee</a> (<a href="b.history.html#'
+contains "(the second after a comma)" "$S/public/changes.html" '<span class="visually-hidden"> in Bee</span></a>), <a href="c.html">Sea</a> (<a href="c.history.html#'
+contains "and to what changed in it, saying so" "$S/public/changes.html" "(<a href=\"c.history.html#$(git -C "$S" rev-parse HEAD)\">what changed<span class=\"visually-hidden\"> in Sea</span></a>)</li>"
 contains "the feed keeps an entry for each" "$S/public/changes.xml" "<title>Sea: Add two short pages</title>"
 
 # Revisions made while an article was a draft were never published: its
@@ -1794,9 +1835,9 @@ GIT_AUTHOR_DATE=2026-09-05T09:00:00+00:00 GIT_COMMITTER_DATE=2026-09-05T09:00:00
 	git -C "$S" -c user.name="Mel Merger" -c user.email=m@x merge -q --no-ff side -m "Merge side" >/dev/null 2>&1
 run "$S" build
 contains "the current version made on a branch is current from its merge" "$S/public/a.rev-$V2.html" \
-	'This is the current version, from <time datetime="2026-09-05T09:00:00+00:00">5 September 2026</time>'
+	'Current since <time datetime="2026-09-05T09:00:00+00:00">5 September 2026</time>'
 contains "(a main-line one from its own date, as before)" "$TMP/titlethen/public/a.rev-$(git -C "$TMP/titlethen" rev-parse HEAD | cut -c1-10).html" \
-	'This is the current version, from <time datetime="2026-07-03T09:00:00+00:00">3 July 2026</time>'
+	'Current since <time datetime="2026-07-03T09:00:00+00:00">3 July 2026</time>'
 
 # Who put a change in the repository, when not its author, is part of the
 # record: a patch applied by another, a rebase by another on a later day.
@@ -1859,13 +1900,6 @@ contains "(and its old address leads to it)" "$S/public/hr/blog.html" "social.ht
 # (git's), newest first, not by the dates they carry: the dates of edits
 # made in other zones, or on a machine whose clock was wrong, do not
 # reorder them; each keeps its own date, under a heading of its own day.
-# before DESCRIPTION FILE A B: A first occurs in FILE before B does
-before() {
-	a=$(grep -boF -- "$3" "$2" | head -n 1 | cut -d: -f1)
-	b=$(grep -boF -- "$4" "$2" | head -n 1 | cut -d: -f1)
-	if [ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ]; then ok "$1"; else
-		not_ok "$1" "$2: expected '$3' (at ${a:-none}) before '$4' (at ${b:-none})"; fi
-}
 site landed
 printf 'base_url: https://kb.example.org\n' >> "$S/site.yml"
 git -C "$S" init -q -b main

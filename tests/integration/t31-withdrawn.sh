@@ -99,7 +99,7 @@ run "$S" build
 status_is "an alias at a withdrawn address builds" "$RC" 0
 contains "the alias's redirect is written there" "$S/public/hr/leave.html" "This guidance has moved to"
 contains "the withdrawn article keeps its history" "$S/public/hr/leave.history.html" "the article was withdrawn"
-contains "(and its withdrawal stays in the recent changes)" "$S/public/changes.html" "Old leave policy</a> (withdrawn)"
+contains "(and its withdrawal stays in the recent changes, its title no link: the address is the alias's)" "$S/public/changes.html" ": Old leave policy (withdrawn) (<a href=\"hr/leave.history.html#$del\">what changed"
 contains "(the list of withdrawn guidance leads to that history)" "$S/public/changes.html" '<a href="hr/leave.history.html">Old leave policy</a> <span class="meta">withdrawn'
 R=$(ls "$S"/public/hr/leave.rev-*.html | head -1)
 contains "(its past versions lead to what replaces it)" "$R" '<a href="leave.html">see what replaces it</a>'
@@ -110,6 +110,8 @@ commit 2026-02-05T10:00:00Z "Ann Archer" "Bring it back"
 run "$S" build
 lacks "an article added again is no notice" "$S/public/legal/retired.html" "This guidance was withdrawn"
 contains "(its history keeps the withdrawal)" "$S/public/legal/retired.history.html" "the article was withdrawn"
+contains "the entry that brought it back says it was published again" "$S/public/legal/retired.history.html" '<p class="published"><strong>Published again</strong> · <a href="retired.rev-'
+contains "(the oldest entry, first published)" "$S/public/legal/retired.history.html" '<p class="published"><strong>First published</strong>'
 contains "(the recent changes say it was restored since, beside the title it took away)" "$S/public/changes.html" "Retired folder article</a> (withdrawn, later restored)"
 
 

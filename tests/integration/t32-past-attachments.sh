@@ -171,13 +171,13 @@ page "$S" hr/b.md "Pay" "Pay day is the 25th."
 commit "2026-01-01T10:00:00+00:00" "Ann Archer" "Add expenses"
 ra=$(rev hr/a.md)
 run "$S" build
-contains "before the form changes, the newest version is today's guidance" "$S/public/hr/a.rev-$ra.html" "the guidance reads the same today"
+contains "before the form changes, the newest version is today's guidance" "$S/public/hr/a.rev-$ra.html" "It reads the same as the guidance today."
 file "$S" hr/form.txt 'CLAIM FORM v2: mileage 25p\n'
 commit "2026-02-01T10:00:00+00:00" "Bob Baker" "Cut the mileage rate"
 run "$S" build
-lacks "after, its banner does not say the guidance reads the same" "$S/public/hr/a.rev-$ra.html" "the guidance reads the same today"
-contains "it says a file it links has changed since" "$S/public/hr/a.rev-$ra.html" "but a file it links (a form, a picture) has changed since"
-contains "(an article linking no changed file is today's still)" "$S/public/hr/b.rev-$(rev hr/b.md).html" "the guidance reads the same today"
+lacks "after, its banner does not say the guidance reads the same" "$S/public/hr/a.rev-$ra.html" "It reads the same as the guidance today."
+contains "it says a file it links has changed since" "$S/public/hr/a.rev-$ra.html" "but a file it links (a form, a picture) has changed since: this version shows the file as it was then."
+contains "(an article linking no changed file is today's still)" "$S/public/hr/b.rev-$(rev hr/b.md).html" "It reads the same as the guidance today."
 H=$S/public/hr/a.history.html
 contains "the article's history lists the change to the file it links" "$H" '<h3><code>hr/form.txt</code></h3>'
 contains "(when, what and who)" "$H" '<time datetime="2026-02-01T10:00:00+00:00">1 February 2026</time> — Cut the mileage rate <span class="meta">By Bob Baker'
@@ -191,7 +191,7 @@ contains "a rebuild after another change to the file lists it" "$H" "Mileage up 
 contains "(and the article was last updated by it)" "$S/public/hr/a.html" "by Cy Clerk (the file"
 contains "(as print.html says too)" "$S/public/print.html" "by Cy Clerk (the file hr/form.txt)"
 contains "the recent changes list a change to a file an article links, under the article" "$S/public/changes.html" \
-	'Mileage up again <span class="meta">by Cy Clerk</span>: <a href="hr/a.history.html#files">Expenses</a> (the file <code>hr/form.txt</code>)'
+	'Mileage up again <span class="meta">by Cy Clerk</span>: <a href="hr/a.html">Expenses</a> (the file <code>hr/form.txt</code>) (<a href="hr/a.history.html#files">what changed<span class="visually-hidden"> in Expenses</span></a>)'
 contains "and so does the feed" "$S/public/changes.xml" "<title>Expenses (the file hr/form.txt): Mileage up again</title>"
 check "(the feed is well-formed XML)" python3 -c "import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])" "$S/public/changes.xml"
 page "$S" hr/a.md "Expenses" "Fill in [the claim form](form.txt) by the 5th.\n\n![Rates](rates.svg)"
@@ -199,7 +199,7 @@ file "$S" hr/form.txt 'CLAIM FORM v4\n'
 commit "2026-03-02T10:00:00+00:00" "Di Editor" "New form and deadline"
 run "$S" build
 check "a commit that changed the article and its file is listed once" [ "$(grep -o 'New form and deadline <span' "$S/public/changes.html" | wc -l)" = 1 ]
-lacks "(as the article's change)" "$S/public/changes.html" "New form and deadline <span class=\"meta\">by Di Editor</span>: <a href=\"hr/a.history.html#files\""
+lacks "(as the article's change)" "$S/public/changes.html" "New form and deadline <span class=\"meta\">by Di Editor</span>: <a href=\"hr/a.html\">Expenses</a> (the file"
 contains "(the history page lists the file's change too)" "$H" "New form and deadline"
 cp -r "$S" "$TMP/formchanged-clean" && rm -rf "$TMP/formchanged-clean/.git/quire" "$TMP/formchanged-clean/public"
 run "$TMP/formchanged-clean" build

@@ -38,3 +38,19 @@
   var timer;
   window.addEventListener('resize', function () { clearTimeout(timer); timer = setTimeout(mark, 150); });
 })();
+
+/* Folded parts of a page print whole (style.css); a browser that cannot
+ * show them by a style alone has them opened for the print. */
+(function () {
+  'use strict';
+  if (window.CSS && CSS.supports && CSS.supports('selector(::details-content)')) return;
+  var opened = [];
+  window.addEventListener('beforeprint', function () {
+    var closed = document.querySelectorAll('details:not([open])');
+    for (var i = 0; i < closed.length; i++) { closed[i].open = true; opened.push(closed[i]); }
+  });
+  window.addEventListener('afterprint', function () {
+    for (var i = 0; i < opened.length; i++) opened[i].open = false;
+    opened = [];
+  });
+})();
