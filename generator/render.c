@@ -2887,12 +2887,16 @@ static struct version *versions(struct render_env *e, const struct hist_file *hf
  * and history list; a past version's context is the article's with
  * other content) and each revision, with the cache keys its diff and past
  * HTML are functions of. */
-static struct cache_key history_fp(struct render_env *e, const struct cache_key *in, const struct hist_file *hf,
-				   const struct hist_keys *hk, const struct cache_key *pf)
+static struct cache_key history_fp(struct render_env *e, size_t i, const struct cache_key *in,
+				   const struct hist_file *hf, const struct hist_keys *hk, const struct cache_key *pf)
 {
 	struct cache_keybuf kb;
-	cache_key_begin(e->cache, &kb, "history-outputs-4");
+	cache_key_begin(e->cache, &kb, "history-outputs-5");
 	cache_key_bytes(&kb, in->h, sizeof in->h);
+	/* a --drafts preview shows a withdrawn article's history whole, with
+	 * the revisions of a build to publish: only the notice of versions
+	 * left out tells the two apart */
+	cache_key_int(&kb, e->published && e->published[i]);
 	cache_key_int(&kb, (long long)tmpl_digest(e->tmpl, "history"));
 	cache_key_int(&kb, (long long)tmpl_digest(e->tmpl, "revision"));
 	cache_key_int(&kb, hf->truncated);
@@ -3187,7 +3191,7 @@ static void render_history(struct render_env *e, size_t i, json_t *art, struct v
 	char *done = xcalloc(hf->n, 1);
 	struct cache_key *pf = e->cache ? past_fines(e, i, hf, &hk) : NULL;
 	if (fp && pf) {
-		hfp = history_fp(e, in, hf, &hk, pf);
+		hfp = history_fp(e, i, in, hf, &hk, pf);
 		if (reuse_history(e, p, hf, &hfp, &hist_done, done)) {
 			versions_free(vs, hf->n);
 			free(pf);
@@ -3233,7 +3237,7 @@ static void render_history(struct render_env *e, size_t i, json_t *art, struct v
 		free(noted.ncalls);
 		pf = noted.keys;
 		if (fp)
-			hfp = history_fp(e, in, hf, &hk, pf);
+			hfp = history_fp(e, i, in, hf, &hk, pf);
 	}
 	for (size_t k = 0; k < hf->n; k++) {
 		if (done[k])

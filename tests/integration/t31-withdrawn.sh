@@ -487,3 +487,26 @@ contains "(its old address leads to it)" "$S/public/b.html" "<title>Moved: Beta 
 contains "its history follows it from its old address" "$S/public/a.history.html" "moved here from the address <code>b.html"
 contains "(with its own edits)" "$S/public/a.history.html" "Edit beta"
 lacks "(and not the other article's title as a change of its own)" "$S/public/a.history.html" "Alpha leave"
+
+# A preview (--drafts) and the build to publish share the build cache:
+# each writes into OUT what a clean build of its kind writes.  An archived article's
+# history page differs between them only by its notice of versions left
+# out, which a preview after a build to publish took from the cache.
+site arcache
+git -C "$S" init -q -b main
+page "$S" leave.md "Leave" "Leave."
+page "$S" arch.md "Archived one" "Soon archived."
+commit 2026-07-01T09:00:00Z "Ann Archer" "First"
+mkdir -p "$S/content/.archive"
+git -C "$S" mv content/arch.md content/.archive/arch.md
+commit 2026-07-03T09:00:00Z "Ann Archer" "Archive it"
+run "$S" build
+run "$S" build --drafts
+cp -a "$S/public" "$TMP/arcache-drafts"
+rm -rf "$TMP/arcache-clean" && cp -a "$S" "$TMP/arcache-clean" && rm -rf "$TMP/arcache-clean/.git/quire" "$TMP/arcache-clean/public"
+run "$TMP/arcache-clean" build --drafts -o "$TMP/arcache-clean-drafts"
+check "a preview after a build to publish writes what a clean preview does" diff -r "$TMP/arcache-drafts" "$TMP/arcache-clean-drafts"
+run "$S" build
+rm -rf "$TMP/arcache-clean/.git/quire"
+run "$TMP/arcache-clean" build -o "$TMP/arcache-clean-out"
+check "and a build to publish after a preview what a clean build does" diff -r "$S/public" "$TMP/arcache-clean-out"
