@@ -1891,7 +1891,10 @@ static void held_make(struct render_env *e)
 	size_t cap = 0;
 	for (size_t i = 0; i < e->site->npages; i++) {
 		const struct page *p = e->site->pages[i];
-		const struct hist_file *hf = e->hist_of[i];
+		/* git's history, not hist_of[i]: page i's own thread may be
+		 * putting its published view there now (publish_read), and
+		 * blob_title tells a published version anyway */
+		const struct hist_file *hf = p->src && e->hist ? hist_lookup(e->hist, p->src) : NULL;
 		if (p->shadowed)
 			continue;
 		held_add(tt, &cap, page_title(p), (int)i);
