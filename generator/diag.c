@@ -65,12 +65,12 @@ static void vreport(struct diag *d, enum diag_level lvl, const char *path,
 	e->col = col;
 	e->seq = d->n++;
 	e->msg = buf_detach(&msg);
-	if (lvl == DIAG_WARNING || lvl == DIAG_LOG)
+	if (lvl == DIAG_WARNING || lvl == DIAG_LOG || lvl == DIAG_FILTER_LOG)
 		d->warnings++;
 	else
 		d->errors++;
 	d->faults += lvl == DIAG_FAULT;
-	d->logs += lvl == DIAG_LOG;
+	d->logs += lvl == DIAG_LOG || lvl == DIAG_FILTER_LOG;
 	pthread_mutex_unlock(&d->lock);
 }
 
@@ -216,8 +216,9 @@ void diag_format(const struct diag *d, struct buf *out)
 		struct entry *e = &m->v[i], *k = kept ? &m->v[kept - 1] : NULL;
 		if (k && k->lvl == e->lvl && e->lvl != DIAG_LOG && k->line == e->line && k->col == e->col && !strcmp(k->msg, e->msg) &&
 		    !strcmp(k->path ? k->path : "", e->path ? e->path : "") && (!k->path) == (!e->path)) {
-			*(e->lvl == DIAG_WARNING ? &m->warnings : &m->errors) -= 1; /* (never a log) */
+			*(e->lvl == DIAG_WARNING || e->lvl == DIAG_FILTER_LOG ? &m->warnings : &m->errors) -= 1;
 			m->faults -= e->lvl == DIAG_FAULT;
+			m->logs -= e->lvl == DIAG_FILTER_LOG; /* (never a script's other log) */
 			free(e->path);
 			free(e->msg);
 			continue;
@@ -227,7 +228,7 @@ void diag_format(const struct diag *d, struct buf *out)
 	m->n = kept;
 	for (size_t i = 0; i < m->n; i++) {
 		const struct entry *e = &m->v[i];
-		const char *lvl = e->lvl == DIAG_WARNING || e->lvl == DIAG_LOG ? "warning" : "error";
+		const char *lvl = e->lvl == DIAG_ERROR || e->lvl == DIAG_FAULT ? "error" : "warning";
 		if (!e->path)
 			buf_printf(out, "quire: %s: %s\n", lvl, e->msg);
 		else if (e->line <= 0)

@@ -12,8 +12,10 @@
  * not read): reported like an error, it makes the exit status 2. */
 /* A log is a warning a hook script asked for (print, quire.log): a
  * file's logs come after its other messages, in the order they were
- * made, and none is merged with an equal one. */
-enum diag_level { DIAG_WARNING, DIAG_ERROR, DIAG_FAULT, DIAG_LOG };
+ * made, and none is merged with an equal one.  A filter's log is sorted
+ * and merged as a warning is (a filter runs on pages on every core, and
+ * twice on some), and counted as a log. */
+enum diag_level { DIAG_WARNING, DIAG_ERROR, DIAG_FAULT, DIAG_LOG, DIAG_FILTER_LOG };
 
 struct diag;
 

@@ -969,7 +969,7 @@ static void log_here(lua_State *L, const char *msg, size_t n)
 	log_text(&b, msg, n);
 	/* in the order made, but from a filter, which runs on pages on
 	 * every core (and twice on some), as a warning: sorted, once */
-	enum diag_level lvl = h->call.filtering ? DIAG_WARNING : DIAG_LOG;
+	enum diag_level lvl = h->call.filtering ? DIAG_FILTER_LOG : DIAG_LOG;
 	h->filter_tainted |= h->call.filtering;
 	if (caller_location(L, 1, &s, &line) == 0)
 		diag_report(h->call.d, lvl, h->scripts[s].path, line, 0, "%s", buf_cstr(&b));

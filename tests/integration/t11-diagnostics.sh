@@ -701,5 +701,11 @@ script "$S" 10-log 'quire.on_page(function(page) quire.log("seen " .. page.title
 run "$S" build --strict
 status_is "a hook's log is its own message, not a warning of quire's" "$RC" 0
 contains "and is still shown" "$ERR" "seen A"
+script "$S" 20-filter 'quire.filter{ paragraph = function(n) print("filtered a paragraph") end }'
+run "$S" build --strict
+status_is "nor is a filter's, though sorted and merged as a warning is" "$RC" 0
+contains "(shown once)" "$ERR" "scripts/20-filter.lua:1:1: warning: filtered a paragraph"
+check "(once)" [ "$(grep -c 'filtered a paragraph' "$ERR")" = 1 ]
+rm "$S/scripts/20-filter.lua"
 "$QUIRE" serve --strict -s "$S" >/dev/null 2>"$TMP/stderr"; RC=$?
 status_is "serve takes no --strict (a usage error)" "$RC" 2
