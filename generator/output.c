@@ -401,13 +401,13 @@ static int recycle(struct output *o, const char *out_real, const char *staging, 
 	return rc;
 }
 
-/* Whether path lies in ".OUT.back" or a staging folder ".OUT.staging-…". */
+/* Whether path is, or lies in, one of the names quire keeps beside OUT:
+ * ".OUT.back", ".OUT.lock", ".OUT.staging-…", all ".OUT." and more. */
 static int beside_out(const char *path, const char *out_real)
 {
-	char *back = sibling(out_real, ".back"), *staging = sibling(out_real, ".staging-");
-	int in = fs_within(path, back) || !strncmp(path, staging, strlen(staging));
-	free(back);
-	free(staging);
+	char *ours = sibling(out_real, ".");
+	int in = !strncmp(path, ours, strlen(ours));
+	free(ours);
 	return in;
 }
 
@@ -432,8 +432,8 @@ int output_check_bundle(const char *site_dir, const char *out_dir, const char *z
 		rc = -2;
 	} else if (out_real && beside_out(zip_real, out_real)) {
 		diag_error(d, NULL, 0, 0,
-			   "--bundle: '%s' is inside a folder quire keeps beside the output folder (its staging "
-			   "folder or .back, which a build takes over): write the zip elsewhere", zip);
+			   "--bundle: '%s' is one of the names quire keeps beside the output folder (its lock, its "
+			   "staging folder or .back, which a build takes over): write the zip elsewhere", zip);
 		rc = -2;
 	}
 	free(site_real);

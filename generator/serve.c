@@ -510,18 +510,30 @@ static enum MHD_Result reply_text(const struct server *s, struct MHD_Connection 
 /* A request named by a host name (kb.internal, the machine's name): the
  * Host check that stops DNS rebinding refuses it, so say so, to the
  * reader and, once, in serve's output. */
+/* The Host a request named, as it may be shown (in the answer, on the
+ * operator's terminal): a name of letters, digits, '.', '-', ':' and
+ * brackets, else "that name" (it may hold escape sequences). */
+static const char *host_shown(const char *host)
+{
+	size_t n = host ? strlen(host) : 0;
+	return n && n <= 255 && strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") == n
+		       ? host
+		       : "that name";
+}
+
 static enum MHD_Result reply_host_refused(struct server *s, struct MHD_Connection *c, const char *host)
 {
+	host = host_shown(host);
 	char *text = xasprintf("quire serve answers only requests addressed to localhost or to an IP address "
 			       "of this machine (so that no web page can reach it through a name it controls: "
 			       "DNS rebinding), not to '%s'. Open http://IP:%d/ with this machine's IP address, "
 			       "or http://localhost:%d/ on it.\n",
-			       host ? host : "", s->port, s->port);
+			       host, s->port, s->port);
 	int none = 0;
 	if (atomic_compare_exchange_strong(&s->told_host, &none, 1))
 		fprintf(stderr, "quire serve: refused a request addressed to '%s': open the site by IP address "
 				"(http://IP:%d/) or as localhost; other names are refused (DNS rebinding)\n",
-			host ? host : "", s->port);
+			host, s->port);
 	struct MHD_Response *r = s->api.create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_COPY);
 	free(text);
 	return queue(s, c, 403, r, "text/plain; charset=utf-8");

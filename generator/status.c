@@ -269,8 +269,13 @@ int status_mode_only(git_repository *repo, const char *path, unsigned int flags)
 	git_tree_entry *te = NULL;
 	git_oid now;
 	int only = 0;
-	if (!flags || (flags & ~modified) || !status_plain_blob(repo, path, &now))
+	if (!flags || (flags & ~modified))
 		return 0;
+	/* through git's filters (*.md text=auto) when the bytes alone cannot tell */
+	if (!status_plain_blob(repo, path, &now) && git_repository_hashfile(&now, repo, path, GIT_OBJECT_BLOB, NULL) < 0) {
+		git_error_clear();
+		return 0;
+	}
 	if (git_repository_index(&ix, repo) < 0 || git_revparse_single(&head, repo, "HEAD^{tree}") < 0 ||
 	    git_tree_entry_bypath(&te, (git_tree *)head, path) < 0)
 		goto done;

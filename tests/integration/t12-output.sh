@@ -85,8 +85,12 @@ contains "saying to name the file" "$ERR" "--bundle: '$TMP/dist' is a folder: na
 check "and the folder is left as it was" test -d "$TMP/dist"
 run "$S" build --bundle "$S/.public.back/site.zip"
 status_is "a zip in .public.back (the next build's staging folder) is refused" "$RC" 2
-contains "saying why" "$ERR" "is inside a folder quire keeps beside the output folder"
+contains "saying why" "$ERR" "is one of the names quire keeps beside the output folder"
 check "and is not written" test ! -e "$S/.public.back/site.zip"
+ino=$(stat -c %i "$S/.public.lock")
+run "$S" build --bundle "$S/.public.lock"
+status_is "nor is the lock file named as the zip (a build holding it would lose it)" "$RC" 2
+check "(the lock is the same file)" [ "$(stat -c %i "$S/.public.lock")" = "$ino" ]
 
 # Two builds with --bundle into one OUT take turns for the zip too: each
 # makes it of its own new site, under OUT's lock, in a file of its own

@@ -118,6 +118,12 @@ echo "Edited as well." >> "$S/content/guide/monitoring.md"
 run "$S" build
 contains "with the text changed too, it is one" "$S/public/guide/monitoring.html" "changes that are not committed"
 git -C "$S" reset -q; git -C "$S" checkout -q -- .; chmod -x "$S/content/guide/monitoring.md"
+# the same where git filters text (*.md text=auto, common in repositories)
+printf '*.md text=auto\n' > "$S/.git/info/attributes"
+chmod +x "$S/content/guide/monitoring.md"
+run "$S" build
+lacks "a mode change alone is none where git filters text either" "$ERR" "monitoring.md: warning: has changes"
+chmod -x "$S/content/guide/monitoring.md"; rm "$S/.git/info/attributes"
 # An article deleted but the deletion not committed: the build to publish
 # warns that the site lacks what git holds.
 rm "$S/content/guide/other.md"

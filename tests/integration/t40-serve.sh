@@ -200,6 +200,9 @@ check "saying why and what to open" grep -q "quire serve answers only requests a
 get / -H "Host: other-name:$PORT" >/dev/null
 check "serve's output names the first refused host" grep -q "quire serve: refused a request addressed to 'evil.example': open the site by IP address (http://IP:$PORT/)" "$T/serve.err"
 check "once, not at every request" [ "$(grep -c 'refused a request addressed to' "$T/serve.err")" = 1 ]
+s=$(get / -H "$(printf 'Host: evil\033[31mRED\033[0m.example')")
+check "a Host with other characters is refused too" [ "$s" = 403 ]
+check "and not echoed (it may hold escape sequences)" sh -c "grep -q \"not to 'that name'\" '$T/body' && ! grep -q 'RED' '$T/body'"
 
 # ---- Origin on the event stream ----
 s=$(curl -s --max-time 1 -o /dev/null -w '%{http_code}' -H 'Origin: http://evil.example' "$URL/__quire/events")
