@@ -82,7 +82,9 @@ static void own_again(const char *dir)
 }
 
 /* Staging folders left by a killed build are removed once we hold the
- * lock: no live build can own them then. */
+ * lock: no live build can own them then.  But with OUT missing, the
+ * previous site moved aside by a swap in steps (swap_in_steps: the build
+ * killed between its steps, or the step back failed) is put back. */
 static void remove_stale(const char *out_real)
 {
 	const char *slash = strrchr(out_real, '/');
@@ -94,8 +96,12 @@ static void remove_stale(const char *out_real)
 		if (strncmp(e->d_name, prefix, strlen(prefix)))
 			continue;
 		char *p = xasprintf("%s/%s", dir, e->d_name);
-		own_again(p);
-		fs_rm_rf(p);
+		size_t n = strlen(e->d_name);
+		if (n < 4 || strcmp(e->d_name + n - 4, "-old") || access(out_real, F_OK) == 0 || errno != ENOENT ||
+		    rename(p, out_real) < 0) {
+			own_again(p);
+			fs_rm_rf(p);
+		}
 		free(p);
 	}
 	if (d)

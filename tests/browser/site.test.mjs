@@ -233,14 +233,16 @@ describe('the built site, opened from file:// in Chromium', { concurrency: false
       wide: t.scrollWidth > t.clientWidth + 1,
       hint: !!(t.previousElementSibling && t.previousElementSibling.className === 'table-hint'),
       focusable: t.getAttribute('tabindex') === '0',
+      described: !!t.getAttribute('aria-describedby') &&
+        (document.getElementById(t.getAttribute('aria-describedby')) || {}).className === 'table-hint',
     }));
     const phone = await openPage({ viewport: { width: 320, height: 700 } });
     await phone.goto(siteUrl('social-media/posting-about-work.html'));
     await phone.waitForLoadState('load');
     const small = await phone.evaluate(state);
     assert.ok(small.some((t) => t.wide), `at 320px a table of the article is wider than the screen: ${JSON.stringify(small)}`);
-    assert.ok(small.every((t) => t.hint === t.wide && t.focusable === t.wide),
-      `each wide table, and only a wide one, has the hint and takes focus: ${JSON.stringify(small)}`);
+    assert.ok(small.every((t) => t.hint === t.wide && t.focusable === t.wide && t.described === t.wide),
+      `each wide table, and only a wide one, has the hint and takes focus, described by the hint: ${JSON.stringify(small)}`);
     assert.match(await phone.locator('.table-hint').first().innerText(), /Scroll the table sideways/);
     await phone.setViewportSize({ width: 1280, height: 900 });
     await phone.waitForFunction(() => !document.querySelector('.table-hint') ||

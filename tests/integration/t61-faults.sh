@@ -257,3 +257,12 @@ SHIM_DENY=.public.lock shimmed "$QUIRE" build -s "$S" >/dev/null 2>"$TMP/stderr"
 status_is "a lock that cannot be made fails the build" "$RC" 2
 contains "saying where quire writes beside OUT and what to do" "$TMP/stderr" "Permission denied: quire keeps its lock, its staging folder and '.public.back' beside OUT, in '$S', which this user must be able to write; or build into a folder of its own and copy that (rsync -a --delete)"
 contains "and OUT is as it was" "$S/public/a.html" "Third text."
+# A build killed between those steps leaves no OUT, the previous site
+# under a staging name: the next build puts it back first, so that one
+# failing too still leaves the previous site in place.
+mv "$S/public" "$S/.public.staging-99999-old"
+page "$S" a.md "A" "[broken](nowhere.md)"
+"$QUIRE" build -s "$S" >/dev/null 2>"$TMP/stderr"; RC=$?
+status_is "(a broken site fails)" "$RC" 1
+contains "the previous site is back in place as OUT" "$S/public/a.html" "Third text."
+check "and the folder it was left under is gone" test ! -e "$S/.public.staging-99999-old"

@@ -12,7 +12,8 @@
 
 /* A table wider than the screen scrolls sideways: the shadow at its edge
  * was easy to miss on a phone, and a column cut mid-word looked like the
- * end.  Say so above it, and let the keyboard scroll it (it takes focus). */
+ * end.  Say so above it, and let the keyboard scroll it (it takes focus,
+ * described by the hint: a screen reader says why it stops there). */
 (function () {
   'use strict';
   function mark() {
@@ -24,13 +25,15 @@
       if (wide && !has) {
         hint = document.createElement('p');
         hint.className = 'table-hint';
-        hint.setAttribute('aria-hidden', 'true');
+        hint.id = 'table-hint-' + i;
         hint.textContent = 'Scroll the table sideways to see all of it \u2192';
         t.parentNode.insertBefore(hint, t);
         t.setAttribute('tabindex', '0');
+        t.setAttribute('aria-describedby', hint.id);
       } else if (!wide && has) {
         hint.parentNode.removeChild(hint);
         t.removeAttribute('tabindex');
+        t.removeAttribute('aria-describedby');
       }
     }
   }

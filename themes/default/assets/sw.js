@@ -12,7 +12,7 @@ var SCOPE = self.registration.scope;
 var PREFIX = 'quire ' + SCOPE + ' ';
 var BUILD = '@QUIRE_BUILD@';
 var LANG = '@QUIRE_LANG@';
-var TITLE = "@QUIRE_TITLE@";
+var TITLE = "@QUIRE_TITLE@"; /* in double quotes: see the README's theme part */
 var CACHE = PREFIX + (BUILD.charAt(0) === '@' ? 'unversioned' : BUILD);
 
 function keepable(res) {
@@ -115,7 +115,7 @@ function offline(cache) {
       '<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
       '<title>Offline</title><link rel="stylesheet" href="' + SCOPE + 'assets/style.css">' +
       '<header class="site-header"><div class="wrap header-inner"><a class="site-title" href="' + SCOPE +
-      'index.html">' + esc(TITLE.charAt(0) === '@' ? 'Home' : TITLE) + '</a></div></header>' +
+      'index.html">' + esc(TITLE === '@' + 'QUIRE_TITLE@' ? 'Home' : TITLE) + '</a></div></header>' +
       '<main id="main" class="wrap"><h1>You are offline</h1><p>This page was not saved for offline reading. ' +
       (list ? 'These pages were, and can be read now:</p><ul>' + list + '</ul>'
             : '<a href="' + SCOPE + 'index.html">Go to the home page</a>.</p>') +
