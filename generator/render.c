@@ -1706,14 +1706,7 @@ static const struct hist_rev *rev_then(const struct render_env *e, int t, uint32
 {
 	const struct page *p = e->site->pages[t];
 	*hf = p->src && e->hist ? hist_lookup(e->hist, p->src) : NULL;
-	const struct hist_rev *in = NULL;
-	for (size_t k = 0; *hf && k < (*hf)->n; k++) {
-		const struct hist_rev *rv = &(*hf)->revs[k];
-		uint32_t o = hist_effective_order(rv);
-		if (!rv->merge_dropped && o <= order && (!in || o > hist_effective_order(in)))
-			in = rv;
-	}
-	return in;
+	return *hf ? hist_rev_at(*hf, order) : NULL;
 }
 
 /* Page t's revision in force when the commit at order was made
