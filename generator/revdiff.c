@@ -2573,12 +2573,14 @@ void revdiff_meta(json_t *old_fm, json_t *new_fm, struct buf *out)
 
 /* ---- links that lead to other guidance --------------------------------- */
 
-/* "HR policy", or "no article"; with its address when both ends of the
- * change bear one title (two folders' "Policy"). */
-static void put_end(struct buf *out, const char *title, const char *at, int same)
+/* "HR policy", or "no article" ("no article yet" before: staff read
+ * "led to no article" as a broken link, where the article it names was
+ * only written later); with its address when both ends of the change
+ * bear one title (two folders' "Policy"). */
+static void put_end(struct buf *out, const char *title, const char *at, int same, int before)
 {
 	if (!title) {
-		buf_puts(out, "no article");
+		buf_puts(out, before ? "no article yet" : "no article");
 		return;
 	}
 	put_cstr(out, title);
@@ -2612,9 +2614,9 @@ void revdiff_links(const char *body_html, const struct revdiff_link *v, size_t n
 		buf_puts(out, i ? "; " LQ : LQ);
 		put_cstr(out, v[i].text);
 		buf_puts(out, RQ " led to ");
-		put_end(out, v[i].was, v[i].was_at, same);
+		put_end(out, v[i].was, v[i].was_at, same, v[i].now != NULL);
 		buf_puts(out, ", now to ");
-		put_end(out, v[i].now, v[i].now_at, same);
+		put_end(out, v[i].now, v[i].now_at, same, 0);
 	}
 	if (n > REVDIFF_LINKS_SHOWN) {
 		buf_puts(out, "; and ");

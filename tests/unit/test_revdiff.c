@@ -882,6 +882,14 @@ static void a_link_to_other_guidance_heads_an_edit(void)
 	free(edit);
 }
 
+static void a_link_to_an_article_written_since_led_to_none_yet(void)
+{
+	struct revdiff_link v = { "reputation", NULL, NULL, "Damaging the employer's reputation", "r.html" };
+	char *s = links("", &v, 1);
+	CHECK(strstr(s, LQ "reputation" RQ " led to no article yet, now to Damaging the employer"));
+	free(s);
+}
+
 static void no_link_to_other_guidance_leaves_the_diff_as_it_is(void)
 {
 	char *s = links("<p class=\"diff-none\">No change to the text.</p>\n", NULL, 0);
@@ -968,6 +976,7 @@ int main(void)
 	RUN(a_footnote_mark_reads_as_its_number);
 	RUN(a_link_to_other_guidance_replaces_no_change_to_the_text);
 	RUN(a_link_to_other_guidance_heads_an_edit);
+	RUN(a_link_to_an_article_written_since_led_to_none_yet);
 	RUN(no_link_to_other_guidance_leaves_the_diff_as_it_is);
 	RUN(a_link_note_names_the_first_few_and_counts_the_rest);
 	RUN(a_link_note_is_escaped);
