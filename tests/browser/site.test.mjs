@@ -455,6 +455,10 @@ describe('the built site, opened from file:// in Chromium', { concurrency: false
     await page.goto(siteUrl('search.html', '?q=' + encodeURIComponent('holida holidays')));
     await page.locator('#search-results ol a').first().waitFor();
     assert.match(await status.innerText(), /Did you mean “holiday holidays”\?$/);
+    // two letters on the way to a word are no misspelling
+    await page.goto(siteUrl('search.html', '?q=wh'));
+    await page.waitForFunction(() => document.querySelector('#search-results .search-status').textContent);
+    assert.match(await status.innerText(), /^“wh”: keep typing\. A word of three letters or more finds the words it begins\.$/);
     await closePage(page);
   });
 

@@ -1100,6 +1100,12 @@
         say(quoted(q) + ' has only words too common to search for (such as \u201cthe\u201d or \u201cand\u201d): add a more specific one.');
         return;
       }
+      /* "wh", typed on the way to a word: two letters begin too many
+       * words to look for those they begin (query) */
+      if (!n && /^[\p{L}\p{N}]{1,2}$/u.test(q)) {
+        say(quoted(q) + ': keep typing. A word of three letters or more finds the words it begins.');
+        return;
+      }
       if (!n) {
         say('No results for ' + quoted(q) + '. ');
         if (!didYouMean(res))
