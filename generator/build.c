@@ -133,6 +133,10 @@ struct run {
 	 * when there are none, or with --drafts) */
 	struct past_judge judge;
 	const struct past_judge *judging;
+	/* articles left out for their front matter, kept only to report
+	 * their bodies' link problems too (check_orphans): not in the site */
+	struct page **orphans;
+	size_t norphans;
 };
 
 static int stopped(const struct run *r)
@@ -666,6 +670,15 @@ static int check_utf8(struct run *r, const char *path, const char *s, size_t n)
 	return -1;
 }
 
+/* A paragraph the Markdown parser would take minutes over: the build
+ * refuses the file, at line. */
+static void report_costly(struct run *r, const char *path, int line)
+{
+	diag_error(r->d, path, line, 1,
+		   "this paragraph has so many links and emphasis marks (* and _) that the Markdown "
+		   "parser would take minutes over it: break it into shorter paragraphs with blank lines");
+}
+
 /* A page for the source content/rel with front matter fm (taken). */
 static struct page *source_page(const char *rel, json_t *fm)
 {
@@ -691,12 +704,32 @@ static struct page *source_page(const char *rel, json_t *fm)
 	return p;
 }
 
+/* The body of content/rel, whose front matter failed, as a page of its
+ * own that is never added to the site: its link problems are reported
+ * with the front matter's (check_orphans), not after the next fix.
+ * NULL when the body would be refused anyway (reported so). */
+static struct page *orphan_page(struct run *r, const char *rel, const char *path, const char *text, size_t len,
+				const struct fm_parts *parts)
+{
+	int slow = md_costly_line(text + parts->body_off, len - parts->body_off);
+	if (slow) {
+		report_costly(r, path, parts->body_line + slow - 1);
+		return NULL;
+	}
+	struct page *p = source_page(rel, json_object());
+	p->body = xstrndup(text + parts->body_off, len - parts->body_off);
+	p->body_line = parts->body_line;
+	p->body_off = parts->body_off;
+	return p;
+}
+
 /* Reads and parses content/rel.  When the file is settled (see
  * sources.h), appends what the next build may take instead to rec.  NULL
  * for a draft left out (its title in *draft) or a file with errors (its
- * title, or "", in *broken). */
+ * title, or "", in *broken; its body in *orphan when only its front
+ * matter failed). */
 static struct page *load_page(struct run *r, const char *rel, const struct scan_stat *st, struct buf *rec,
-			      char **draft, char **broken)
+			      char **draft, char **broken, struct page **orphan)
 {
 	char *path = xasprintf("content/%s", rel);
 	char *full = xasprintf("%s/%s", r->site.dir, path);
@@ -735,13 +768,13 @@ static struct page *load_page(struct run *r, const char *rel, const struct scan_
 		warn_misspelt(r, path, fm, text + parts.yaml_off, parts.yaml_len, parts.yaml_line);
 		drop_empty_lists(fm);
 	}
-	if (!fm || validate_fm(r, path, fm, text + parts.yaml_off, parts.yaml_len, parts.yaml_line) < 0)
+	if (!fm || validate_fm(r, path, fm, text + parts.yaml_off, parts.yaml_len, parts.yaml_line) < 0) {
+		*orphan = orphan_page(r, rel, path, text, len, &parts);
 		goto fail;
+	}
 	int slow = md_costly_line(text + parts.body_off, len - parts.body_off);
 	if (slow) {
-		diag_error(r->d, path, parts.body_line + slow - 1, 1,
-			   "this paragraph has so many links and emphasis marks (* and _) that the Markdown "
-			   "parser would take minutes over it: break it into shorter paragraphs with blank lines");
+		report_costly(r, path, parts.body_line + slow - 1);
 		goto fail;
 	}
 	split_params(fm);
@@ -1007,6 +1040,7 @@ struct loading {
 	struct buf *fresh;   /* per source: its new record, if any */
 	char **draft;        /* per source: a draft's title, when it is left out */
 	char **broken;       /* per source: its title ("" unknown), when it has errors */
+	struct page **orphan; /* per source: its body, when only its front matter failed */
 };
 
 static void load_one(void *ctx, size_t i)
@@ -1021,7 +1055,7 @@ static void load_one(void *ctx, size_t i)
 	if (sr && recorded_page(r, rel, sr, &l->pages[i], &l->draft[i]))
 		l->kept[i] = sr;
 	else
-		l->pages[i] = load_page(r, rel, st, &l->fresh[i], &l->draft[i], &l->broken[i]);
+		l->pages[i] = load_page(r, rel, st, &l->fresh[i], &l->draft[i], &l->broken[i], &l->orphan[i]);
 }
 
 static struct cache_key sources_key(const struct run *r)
@@ -1115,7 +1149,8 @@ static int load_pages(struct run *r, const struct scan_result *sc, json_t *claim
 {
 	size_t n = sc->nmd ? sc->nmd : 1;
 	struct loading l = { r, sc, xcalloc(n, sizeof *l.pages), xcalloc(n, sizeof *l.kept),
-			     xcalloc(n, sizeof *l.fresh), xcalloc(n, sizeof *l.draft), xcalloc(n, sizeof *l.broken) };
+			     xcalloc(n, sizeof *l.fresh), xcalloc(n, sizeof *l.draft), xcalloc(n, sizeof *l.broken),
+			     xcalloc(n, sizeof *l.orphan) };
 	if (r->cache) {
 		struct cache_key k = sources_key(r);
 		char *img;
@@ -1144,6 +1179,11 @@ static int load_pages(struct run *r, const struct scan_result *sc, json_t *claim
 			note_left_out(r->site.broken, sc->md[i], l.broken[i]);
 			free(l.broken[i]);
 		}
+		if (l.orphan[i]) {
+			/* (in source order, whichever thread read it) */
+			r->orphans = xrealloc(r->orphans, (r->norphans + 1) * sizeof *r->orphans);
+			r->orphans[r->norphans++] = l.orphan[i];
+		}
 		struct page *p = l.pages[i];
 		if (!p)
 			continue;
@@ -1159,6 +1199,7 @@ static int load_pages(struct run *r, const struct scan_result *sc, json_t *claim
 	free(l.fresh);
 	free(l.draft);
 	free(l.broken);
+	free(l.orphan);
 	add_sections(r);
 	for (size_t i = 0; i < sc->nassets; i++) {
 		/* named as every other file is, by its path in the site */
@@ -2343,6 +2384,38 @@ static void phase_a_page(void *ctx, size_t i)
 	if (r->cache_md && clean)
 		put_a(r, p, &k, &doc);
 	md_free(&doc);
+}
+
+/* The link problems of an article left out for its front matter, as
+ * phases A and B would report them if it were right (without Lua
+ * filters, which are shown only the site's pages).  Nothing of it is
+ * kept: links to it are still to an article with errors. */
+static void check_orphan(struct run *r, struct page *p)
+{
+	struct md_doc doc;
+	md_parse(&doc, p->body, strlen(p->body), p->body_line, r->site.cfg.unsafe_html);
+	md_expand_wikilinks(&doc);
+	md_headings(&doc, &p->headings, &p->nheadings);
+	p->fnids = md_footnotes(&doc);
+	p->fnset = md_footnote_set(p->fnids);
+	report_problems(r, p, doc.problems, doc.nproblems);
+	struct links_ctx lc = { .site = &r->site, .ix = r->ix, .page = p, .out_path = p->out, .d = r->link_d,
+				.moved_from = r->moves_from, .moved_to = r->moves_to, .nmoved = r->nmoves,
+				.gone = (const char *const *)r->gone,
+				.gone_note = (const char *const *)r->gone_note,
+				.gone_title = (const char *const *)r->gone_title, .ngone = r->ngone };
+	char *html = NULL, *text = NULL;
+	md_render(&doc, links_resolve, &lc, &html, &text);
+	free(html);
+	free(text);
+	free(lc.targets);
+	md_free(&doc);
+}
+
+static void check_orphans(struct run *r)
+{
+	for (size_t i = 0; i < r->norphans && !stopped(r); i++)
+		check_orphan(r, r->orphans[i]);
 }
 
 static void phase_a(void *ctx, size_t i)
@@ -3730,6 +3803,9 @@ static void run_free(struct run *r)
 	 * every core. */
 	par_for(r->site.npages, r->jobs, free_page, &r->site);
 	links_index_free(r->ix);
+	for (size_t i = 0; i < r->norphans; i++)
+		page_free(r->orphans[i]);
+	free(r->orphans);
 	free(r->page_env);
 	if (r->hooks)
 		hooks_free(r->hooks);
@@ -4121,6 +4197,7 @@ static int build_once(const struct build_opts *o, struct diag *d, struct build_s
 	r.ix = links_index_new(&r.site, r.jobs);
 	links_same_titles(r.ix, same_title, &r);
 	par_join(env_task);
+	check_orphans(&r);
 	struct cache_key fstate_a = r.fstate;
 	if (r.filters) {
 		r.cache_md = filter_cache_open(&r, "b", &r.fstate);

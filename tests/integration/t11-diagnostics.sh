@@ -17,6 +17,39 @@ contains "unterminated front matter is reported" "$ERR" "content/open.md:1:1: er
 contains "the summary line counts errors" "$ERR" "4 errors"
 check "a failed build writes no output folder" test ! -e "$S/public"
 
+# A file whose front matter fails has its body's link problems reported
+# too, at their lines, in the same run: not one fix and rerun per error.
+site fmbody
+page "$S" good.md "Good" 'See [the policy](yaml.md).\n\n## Section'
+printf -- '---\ntitle: Broken\ntags: [a, b\n---\nSee [gone](missing.md), [fine](good.md#section).\n\n[nowhere](good.md#zz)\n' > "$S/content/yaml.md"
+printf -- '---\nsummary: no title here\n---\nText.\n\nSee [[No such page]] and [[Good]].\n' > "$S/content/notitle.md"
+printf -- '---\ntitle: HR\ntags: hr\n---\nA [missing anchor](#nope).\n' > "$S/content/tags.md"
+run "$S" check
+status_is "check still exits 1" "$RC" 1
+contains "bad YAML is reported" "$ERR" "content/yaml.md:3:7: error: the list opened with '[' here is never closed"
+contains "and the same file's broken link at its line" "$ERR" "content/yaml.md:5:5: error: link target 'missing.md' does not exist"
+contains "and its link to a heading another page lacks" "$ERR" "content/yaml.md:7:1: error: 'content/good.md' has no heading with the id 'zz'"
+contains "a missing title is reported" "$ERR" "content/notitle.md:1:1: error: front matter has no 'title'"
+contains "and the same file's broken wiki link at its line" "$ERR" "content/notitle.md:6:5: error: wiki link [[No such page]] matches no article"
+contains "a tags of the wrong type is reported" "$ERR" "content/tags.md:3:1: error: 'tags' must be a list"
+contains "and the same file's anchor with no heading" "$ERR" "content/tags.md:5:3: error: this page has no heading with the id 'nope'"
+contains "a link to the broken file still says why it finds nothing" "$ERR" "content/good.md:4:5: warning: link to 'yaml.md': content/yaml.md has errors of its own"
+contains "every error is counted" "$ERR" "7 errors, 1 warning"
+cp "$ERR" "$TMP/fmbody.check"
+run "$S" build
+status_is "the build still exits 1" "$RC" 1
+check "and writes nothing" test ! -e "$S/public"
+check "build reports what check does" grep -qF "content/notitle.md:6:5: error: wiki link [[No such page]]" "$ERR"
+printf -- '---\ntitle: Broken\ntags: [a, b]\n---\nSee [gone](missing.md), [fine](good.md#section).\n\n[nowhere](good.md#zz)\n' > "$S/content/yaml.md"
+run "$S" check
+check "once the front matter is fixed, the same link errors at the same places" \
+	sh -c "grep -F content/yaml.md: '$TMP/fmbody.check' | grep -v never > '$TMP/fmbody.1'; grep -F content/yaml.md: '$ERR' > '$TMP/fmbody.2'; cmp '$TMP/fmbody.1' '$TMP/fmbody.2'"
+rm "$S/content/yaml.md" "$S/content/notitle.md" "$S/content/tags.md"
+page "$S" good.md "Good" 'See [the section](#section).\n\n## Section'
+run "$S" build
+status_is "a correct site still builds" "$RC" 0
+lacks "with no error" "$ERR" "error"
+
 site chk
 page "$S" a.md "A" "[x](missing.md)"
 run "$S" check
