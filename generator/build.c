@@ -2386,6 +2386,19 @@ static void phase_a_page(void *ctx, size_t i)
 	md_free(&doc);
 }
 
+/* What a link's problem may be told of (a page being built never links
+ * to an old name): where git shows articles moved, and what went. */
+static void with_hints(const struct run *r, struct links_ctx *lc)
+{
+	lc->moved_from = r->moves_from;
+	lc->moved_to = r->moves_to;
+	lc->nmoved = r->nmoves;
+	lc->gone = (const char *const *)r->gone;
+	lc->gone_note = (const char *const *)r->gone_note;
+	lc->gone_title = (const char *const *)r->gone_title;
+	lc->ngone = r->ngone;
+}
+
 /* The link problems of an article left out for its front matter, as
  * phases A and B would report them if it were right (without Lua
  * filters, which are shown only the site's pages).  Nothing of it is
@@ -2399,11 +2412,8 @@ static void check_orphan(struct run *r, struct page *p)
 	p->fnids = md_footnotes(&doc);
 	p->fnset = md_footnote_set(p->fnids);
 	report_problems(r, p, doc.problems, doc.nproblems);
-	struct links_ctx lc = { .site = &r->site, .ix = r->ix, .page = p, .out_path = p->out, .d = r->link_d,
-				.moved_from = r->moves_from, .moved_to = r->moves_to, .nmoved = r->nmoves,
-				.gone = (const char *const *)r->gone,
-				.gone_note = (const char *const *)r->gone_note,
-				.gone_title = (const char *const *)r->gone_title, .ngone = r->ngone };
+	struct links_ctx lc = { .site = &r->site, .ix = r->ix, .page = p, .out_path = p->out, .d = r->link_d };
+	with_hints(r, &lc);
 	char *html = NULL, *text = NULL;
 	md_render(&doc, links_resolve, &lc, &html, &text);
 	free(html);
@@ -2540,14 +2550,7 @@ static void render_markdown(struct run *r, struct page *p, size_t i)
 	struct cache_keybuf fkb;
 	struct b_ctx b = { .lc = { .site = &r->site, .ix = r->ix, .page = p, .out_path = p->out, .sig = &sig },
 			   .quiet = diag_new(), .fine = r->cache_md ? &fkb : NULL };
-	/* (for hints only: a page being built never links to an old name) */
-	b.lc.moved_from = r->moves_from;
-	b.lc.moved_to = r->moves_to;
-	b.lc.nmoved = r->nmoves;
-	b.lc.gone = (const char *const *)r->gone;
-	b.lc.gone_note = (const char *const *)r->gone_note;
-	b.lc.gone_title = (const char *const *)r->gone_title;
-	b.lc.ngone = r->ngone;
+	with_hints(r, &b.lc);
 	if (b.fine)
 		fine_b_begin(r, p, b.fine);
 	b.lc.d = b.quiet;

@@ -81,6 +81,10 @@ static void own_again(const char *dir)
 		(void)!chmod(dir, (st.st_mode | S_IRWXU) & 07777);
 }
 
+/* The end of the staging name the previous site has while OUT is
+ * replaced in steps (swap_in_steps). */
+#define SWAPPED_OUT "-old"
+
 /* Staging folders left by a killed build are removed once we hold the
  * lock: no live build can own them then.  But with OUT missing, the
  * previous site moved aside by a swap in steps (swap_in_steps: the build
@@ -97,7 +101,8 @@ static void remove_stale(const char *out_real)
 			continue;
 		char *p = xasprintf("%s/%s", dir, e->d_name);
 		size_t n = strlen(e->d_name);
-		if (n < 4 || strcmp(e->d_name + n - 4, "-old") || access(out_real, F_OK) == 0 || errno != ENOENT ||
+		size_t sl = strlen(SWAPPED_OUT);
+		if (n < sl || strcmp(e->d_name + n - sl, SWAPPED_OUT) || access(out_real, F_OK) == 0 || errno != ENOENT ||
 		    rename(p, out_real) < 0) {
 			own_again(p);
 			fs_rm_rf(p);
@@ -1531,7 +1536,7 @@ static void keep_back(const struct output *o)
  * build removes.  0, or -1 with errno and OUT as it was. */
 static int swap_in_steps(struct output *o)
 {
-	char *suffix = xasprintf(".staging-%ld-old", (long)getpid());
+	char *suffix = xasprintf(".staging-%ld" SWAPPED_OUT, (long)getpid());
 	char *aside = sibling(o->out_dir, suffix);
 	int rc = -1, e;
 	free(suffix);
